@@ -1,0 +1,90 @@
+/**
+ * The gateway: Apollo Server over @apollo/gateway with the committed supergraph. It refuses
+ * anonymous and invalid tokens with 401 before any parsing, calls subgraphs with internal
+ * tokens, and is the single point where errors are masked for clients.
+ */
+import { randomUUID, type KeyObject } from 'node:crypto';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { SubgraphName } from '../subgraphs/kit/config';
+import { isExpectedError, maskError } from '../subgraphs/kit/errors';
+import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
+import { createLogger } from '../subgraphs/kit/logger';
+import { verifyClientToken, type ClientTokenSettings } from './client-auth';
+import type { GatewayContext } from './gateway-context';
+import { SubgraphDataSource } from './subgraph-data-source';
+
+process.env.APOLLO_TELEMETRY_DISABLED = '1';
+
+export interface GatewayOptions {
+  supergraphSdl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  clientTokens: ClientTokenSettings;
+  internalPrivateKey: KeyObject;
+  subgraphTimeoutMs: number;
+  maxBodyBytes: number;
+  introspection: boolean;
+  host: string;
+  port: number;
+  logLevel?: string;
+}
+
+export interface RunningGateway extends RunningHttpService {
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+export async function createGatewayServer(options: GatewayOptions): Promise<RunningGateway> {
+  const logger = createLogger('gateway', options.logLevel);
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name }) => {
+      const url = options.subgraphUrls[name as SubgraphName];
+      if (!url) throw new Error(`No URL configured for subgraph ${name}`);
+      return new SubgraphDataSource({ name, url, privateKey: options.internalPrivateKey, timeoutMs: options.subgraphTimeoutMs, logger });
+    },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: options.introspection,
+    hideSchemaDetailsFromClientErrors: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    formatError: (formatted, error) => {
+      if (!isExpectedError(formatted)) logger.error({ err: error, path: formatted.path }, 'gateway error');
+      return maskError(formatted);
+    },
+  });
+  await apollo.start();
+
+  const handler = createHttpHandler<GatewayContext, GatewayContext>({
+    apollo,
+    logger,
+    maxBodyBytes: options.maxBodyBytes,
+    authenticate: async (request) => {
+      const token = bearerToken(request);
+      const viewer = token ? await verifyClientToken(token, options.clientTokens) : null;
+      if (!viewer) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid bearer token is required');
+      const offered = request.headers['x-request-id'];
+      const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
+      return { viewer, requestId };
+    },
+    context: (auth) => auth,
+    ready: async () => true,
+  });
+  const http = await listen(handler, options.host, options.port);
+  logger.info({ url: http.url }, 'gateway listening');
+  return {
+    ...http,
+    stop: async () => {
+      await http.close();
+      await apollo.stop();
+    },
+  };
+}

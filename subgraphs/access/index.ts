@@ -1,0 +1,14 @@
+/** The access subgraph: care relationships, consent and the audit log ("who viewed my record"). */
+import type { SubgraphDefinition } from '../kit/subgraph-server';
+import { createAccessContext, type AccessContext } from './loaders';
+import { registerModels, type AccessModels } from './models';
+import { permissions } from './permissions';
+import { resolvers } from './resolvers';
+
+export const access: SubgraphDefinition<AccessModels, AccessContext> = {
+  name: 'access',
+  resolvers,
+  permissions,
+  registerModels,
+  createContext: createAccessContext,
+};

@@ -1,0 +1,12 @@
+import { hasRole } from '../../kit/viewer';
+import type { AuditEventResolvers } from '../resolver-types';
+
+export const AuditEvent: AuditEventResolvers = {
+  id: (event) => event._id,
+  at: (event) => event.at.toISOString(),
+  // Residents see which organization looked, not which staff member.
+  subject: (event, _args, { viewer }) => (hasRole(viewer, 'privacy_officer') ? event.subject : null),
+  organization: (event) => (event.organizationCode ? { code: event.organizationCode } : null),
+  outcome: (event) => (event.outcome === 'allowed' ? 'ALLOWED' : 'DENIED'),
+  source: (event) => event.subgraph,
+};

@@ -1,0 +1,8 @@
+import type { CareRelationshipResolvers } from '../resolver-types';
+
+export const CareRelationship: CareRelationshipResolvers = {
+  organization: (relationship) => ({ code: relationship.organizationCode }),
+  since: (relationship) => relationship.since.toISOString(),
+  lastSeenAt: (relationship) => relationship.lastSeenAt.toISOString(),
+  endsAt: (relationship) => relationship.endsAt?.toISOString() ?? null,
+};

@@ -1,0 +1,8 @@
+import { pageSize, residentIdOf } from '../../kit/ids';
+import type { ResidentResolvers } from '../resolver-types';
+
+export const Resident: ResidentResolvers = {
+  __resolveReference: (reference) => ({ id: residentIdOf(reference.id) }),
+  accessLog: (resident, { first }, { repository }) => repository.accessLog(resident.id, pageSize(first)),
+  careRelationships: (resident, _args, { loaders }) => loaders.careRelationshipsByResident.load(resident.id),
+};

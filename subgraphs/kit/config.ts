@@ -1,0 +1,84 @@
+/**
+ * Configuration, read once from the environment and validated. Every variable is listed in
+ * the README; a bad value stops the process with a message naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export const SUBGRAPH_NAMES = ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  records: 4001,
+  labs: 4002,
+  prescriptions: 4003,
+  referrals: 4004,
+  access: 4005,
+};
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('data'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  MONGODB_DB_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _').default('jinling'),
+  EMBEDDED_DB_ENGINE: z.enum(['auto', 'mongodb-memory-server', 'ferretdb']).default('auto'),
+  GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
+  RECORDS_PORT: port.default(DEFAULT_PORTS.records),
+  LABS_PORT: port.default(DEFAULT_PORTS.labs),
+  PRESCRIPTIONS_PORT: port.default(DEFAULT_PORTS.prescriptions),
+  REFERRALS_PORT: port.default(DEFAULT_PORTS.referrals),
+  ACCESS_PORT: port.default(DEFAULT_PORTS.access),
+  RECORDS_URL: z.url().optional(),
+  LABS_URL: z.url().optional(),
+  PRESCRIPTIONS_URL: z.url().optional(),
+  REFERRALS_URL: z.url().optional(),
+  ACCESS_URL: z.url().optional(),
+  SUBGRAPH_TIMEOUT_MS: positiveInt.default(2000),
+  MAX_REQUEST_BYTES: positiveInt.default(100_000),
+  JWT_ISSUER: z.string().min(1).default('https://idp.jinling-hie.local/demo'),
+  JWT_AUDIENCE: z.string().min(1).default('jinling-hie'),
+  JWT_ALGORITHM: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384']).default('RS256'),
+  JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  JWT_JWKS_URL: z.url().optional(),
+  INTERNAL_TOKEN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  CARE_RELATIONSHIP_WINDOW_DAYS: positiveInt.default(730),
+  AUDIT_FAIL_CLOSED: bool.default(true),
+});
+
+export type Config = z.infer<typeof schema> & {
+  subgraphUrls: Record<SubgraphName, string>;
+  subgraphPorts: Record<SubgraphName, number>;
+  keysDir: string;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const values = parsed.data;
+  const subgraphPorts = {
+    records: values.RECORDS_PORT,
+    labs: values.LABS_PORT,
+    prescriptions: values.PRESCRIPTIONS_PORT,
+    referrals: values.REFERRALS_PORT,
+    access: values.ACCESS_PORT,
+  };
+  const urlFor = (name: SubgraphName) =>
+    values[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`] ?? `http://127.0.0.1:${subgraphPorts[name]}/graphql`;
+  return {
+    ...values,
+    subgraphPorts,
+    subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, urlFor(name)])) as Record<SubgraphName, string>,
+    keysDir: path.resolve(values.DATA_DIR, 'keys'),
+  };
+}

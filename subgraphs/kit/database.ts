@@ -1,0 +1,82 @@
+/**
+ * MongoDB connections. One database per subgraph; every subgraph also reaches the access
+ * subgraph's database, where care relationships and audit events are kept.
+ */
+import mongoose, { type Connection } from 'mongoose';
+
+// Untrusted values must never become query operators, and unknown paths never filters.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+/**
+ * Query operators the code itself writes. With sanitizeFilter on, mongoose neutralises any
+ * `$` operator in a filter unless it is marked trusted; values from clients never are.
+ */
+export const oneOf = <T>(values: Iterable<T>): { $in: T[] } => mongoose.trusted({ $in: [...values] });
+export const noneOf = <T>(values: Iterable<T>): { $nin: T[] } => mongoose.trusted({ $nin: [...values] });
+
+/**
+ * First-batch size for queries that return a batch of residents' records. The driver's
+ * default (101) would add a getMore round trip per extra batch, so round trips would grow
+ * with the records returned; one batch holds up to the server's 16 MB limit.
+ */
+export const RECORDS_BATCH_SIZE = 10_000;
+
+export interface DatabaseOptions {
+  uri: string;
+  dbName: string;
+  /** Emit the driver's command events (round-trip counting in tests and benchmarks). */
+  monitorCommands?: boolean;
+}
+
+export async function connectDatabase({ uri, dbName, monitorCommands = false }: DatabaseOptions): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    dbName,
+    bufferCommands: false,
+    autoIndex: false,
+    serverSelectionTimeoutMS: 3000,
+    maxPoolSize: 20,
+    monitorCommands,
+  });
+  await connection.asPromise();
+  if (monitorCommands) dispatchCommands(connection);
+  return connection;
+}
+
+/** Creates the indexes declared on every model of the connection. */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  for (const model of Object.values(connection.models)) await model.createIndexes();
+}
+
+export async function isReachable(connection: Connection): Promise<boolean> {
+  try {
+    await connection.db!.command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Database commands seen by monitored connections: what a test counts as round trips. */
+export interface CommandEvent {
+  commandName: string;
+  databaseName: string;
+  command: Record<string, unknown>;
+}
+type CommandListener = (event: CommandEvent) => void;
+const commandListeners = new Set<CommandListener>();
+const IGNORED_COMMANDS = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'endSessions', 'buildInfo', 'createIndexes', 'listIndexes']);
+
+function dispatchCommands(connection: Connection): void {
+  connection.getClient().on('commandStarted', (event) => {
+    if (IGNORED_COMMANDS.has(event.commandName)) return;
+    for (const listener of commandListeners) {
+      listener({ commandName: event.commandName, databaseName: event.databaseName, command: event.command });
+    }
+  });
+}
+
+export function onDatabaseCommand(listener: CommandListener): () => void {
+  commandListeners.add(listener);
+  return () => commandListeners.delete(listener);
+}

@@ -1,0 +1,14 @@
+/** Entity references one subgraph hands to another through the gateway. */
+export interface ResidentRef {
+  id: string;
+}
+
+export interface OrganizationRef {
+  code: string;
+}
+
+export interface CodingValue {
+  system: string;
+  code: string;
+  display: string;
+}

@@ -1,0 +1,134 @@
+/**
+ * The HTTP front of every service (gateway and subgraphs): Apollo Server on plain node:http.
+ * It authenticates from the headers before reading the body, so an unauthenticated request
+ * never reaches the GraphQL parser; it caps the body, refuses batched requests, and serves
+ * /health (process up) and /ready (dependencies reachable).
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from './logger';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
+  apollo: ApolloServer<TContext>;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Decides from the headers alone; throws HttpError (401) to refuse. */
+  authenticate(request: IncomingMessage): Promise<TAuth> | TAuth;
+  context(auth: TAuth, request: IncomingMessage): Promise<TContext> | TContext;
+  ready(): Promise<boolean>;
+}
+
+export interface RunningHttpService {
+  server: http.Server;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function createHttpHandler<TContext extends BaseContext, TAuth>(options: HttpServiceOptions<TContext, TAuth>) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://service');
+      if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
+      if (request.method === 'GET' && url.pathname === '/ready') {
+        const ready = await options.ready();
+        return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+      }
+      if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', 'Not found');
+      if (request.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'Use POST with a JSON body');
+
+      const auth = await options.authenticate(request);
+      const body = await readJsonBody(request, options.maxBodyBytes);
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const result = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers, search: url.search, body },
+        context: async () => options.context(auth, request),
+      });
+      for (const [key, value] of result.headers) response.setHeader(key, value);
+      response.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') {
+        response.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) response.write(chunk);
+        response.end();
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        if (error.status === 401) response.setHeader('www-authenticate', 'Bearer');
+        return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+      }
+      options.logger.error({ err: error }, 'request failed');
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] });
+      else response.destroy();
+    }
+  };
+}
+
+export async function listen(handler: http.RequestListener, host: string, port: number): Promise<RunningHttpService> {
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000 }, handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const displayHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    port: address.port,
+    url: `http://${displayHost}:${address.port}/graphql`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(body));
+}
+
+async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const type = request.headers['content-type'] ?? '';
+  if (!type.startsWith('application/json')) throw new HttpError(415, 'BAD_REQUEST', 'Content-Type must be application/json');
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new HttpError(413, 'BAD_REQUEST', 'Request body too large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new HttpError(413, 'BAD_REQUEST', 'Request body too large');
+    chunks.push(chunk);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'Body is not valid JSON');
+  }
+  if (Array.isArray(body)) throw new HttpError(400, 'BAD_REQUEST', 'Batched requests are not supported');
+  return body;
+}
+
+export function bearerToken(request: IncomingMessage): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+  return match ? match[1]! : null;
+}

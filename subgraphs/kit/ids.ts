@@ -1,0 +1,27 @@
+/** Validation of identifiers that arrive from clients or in `_entities` representations. */
+import { badUserInput } from './errors';
+
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+const ORGANIZATION_CODE = /^3201-[A-Z]\d{2,4}$/;
+
+export function residentIdOf(value: unknown): string {
+  if (typeof value !== 'string' || !OBJECT_ID.test(value)) throw badUserInput('Resident id must be 24 lowercase hex characters');
+  return value;
+}
+
+export function recordIdOf(value: unknown, what: string): string {
+  if (typeof value !== 'string' || !OBJECT_ID.test(value)) throw badUserInput(`${what} id must be 24 lowercase hex characters`);
+  return value;
+}
+
+export function organizationCodeOf(value: unknown): string {
+  if (typeof value !== 'string' || !ORGANIZATION_CODE.test(value)) throw badUserInput('Organization code must look like 3201-H001');
+  return value;
+}
+
+/** Caps a client's page size: lists never return more than `max` items at once. */
+export function pageSize(first: number | null | undefined, max = 100): number {
+  if (first === null || first === undefined) return 20;
+  if (!Number.isInteger(first) || first < 1 || first > max) throw badUserInput(`first must be between 1 and ${max}`);
+  return first;
+}

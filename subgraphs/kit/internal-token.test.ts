@@ -1,0 +1,28 @@
+import { generateKeyPairSync } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { INTERNAL_ISSUER, mintInternalToken, verifyInternalToken } from './internal-token';
+import type { Viewer } from './viewer';
+
+const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const viewer: Viewer = { subject: 'dr-1', roles: ['doctor'], organizationCode: '3201-H001', purposeOfUse: 'treatment' };
+
+it('round-trips the viewer and request id for the audience it was minted for', () => {
+  const token = mintInternalToken({ viewer, requestId: 'req-12345678' }, 'labs', privateKey);
+  expect(verifyInternalToken(token, 'labs', publicKey)).toEqual({ viewer, requestId: 'req-12345678' });
+  expect(verifyInternalToken(token, 'records', publicKey)).toBeNull();
+});
+
+it('refuses a token that would live longer than 60 s', () => {
+  const token = jwt.sign({ viewer, rid: 'req-12345678' }, privateKey, { algorithm: 'ES256', issuer: INTERNAL_ISSUER, audience: 'labs', expiresIn: 3600 });
+  expect(verifyInternalToken(token, 'labs', publicKey)).toBeNull();
+});
+
+it('refuses a token whose viewer claims an unknown role', () => {
+  const token = jwt.sign({ viewer: { ...viewer, roles: ['root'] }, rid: 'req-12345678' }, privateKey, { algorithm: 'ES256', issuer: INTERNAL_ISSUER, audience: 'labs', expiresIn: 30 });
+  expect(verifyInternalToken(token, 'labs', publicKey)).toBeNull();
+});
+
+it('refuses an unsigned token', () => {
+  const token = jwt.sign({ viewer, rid: 'req-12345678' }, '', { algorithm: 'none', issuer: INTERNAL_ISSUER, audience: 'labs', expiresIn: 30 });
+  expect(verifyInternalToken(token, 'labs', publicKey)).toBeNull();
+});

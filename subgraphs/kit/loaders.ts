@@ -1,0 +1,34 @@
+/**
+ * DataLoader helpers: one batched `$in` query per key kind per request, so a request's
+ * database round trips do not grow with the number of records it returns.
+ */
+import DataLoader from 'dataloader';
+
+/** Records of the residents the viewer may see, as a repository returns them. */
+export interface PermittedRecords<V> {
+  permitted: ReadonlySet<string>;
+  records: V[];
+}
+
+/**
+ * A resident's records (lab reports, prescriptions, …) by resident id: the list, or null
+ * when the viewer may not see that resident's records of this kind.
+ */
+export function residentRecordsLoader<V extends { residentId: string }>(
+  fetch: (residentIds: readonly string[]) => Promise<PermittedRecords<V>>,
+): DataLoader<string, V[] | null> {
+  return new DataLoader(async (residentIds) => {
+    const { permitted, records } = await fetch(residentIds);
+    const groups = new Map<string, V[]>([...permitted].map((id) => [id, []]));
+    for (const record of records) groups.get(record.residentId)?.push(record);
+    return residentIds.map((id) => groups.get(id) ?? null);
+  });
+}
+
+/** One record by id, null when absent or not visible to the viewer. */
+export function recordByIdLoader<V extends { _id: string }>(fetch: (ids: readonly string[]) => Promise<V[]>): DataLoader<string, V | null> {
+  return new DataLoader(async (ids) => {
+    const found = new Map((await fetch(ids)).map((record) => [record._id, record]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+}

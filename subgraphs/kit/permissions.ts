@@ -1,0 +1,48 @@
+/**
+ * graphql-shield, the gate in front of the data path: deny by default, an explicit rule on
+ * every field that has a resolver. Rules here are coarse (who may call this at all); which
+ * residents a caller may see is decided in the repositories by the policy module.
+ */
+import type { GraphQLSchema } from 'graphql';
+import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
+import { allow, deny, rule, shield, type IRules } from 'graphql-shield';
+import { forbidden } from './errors';
+import type { Role } from './viewer';
+import type { SubgraphContext } from './subgraph-context';
+
+export { allow, deny };
+export type PermissionMap = IRules;
+
+/** The most representations one `_entities` call may carry. */
+export const MAX_REPRESENTATIONS = 500;
+
+export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, context: SubgraphContext) => context.viewer !== undefined);
+
+const roleRules = new Map<string, ReturnType<ReturnType<typeof rule>>>();
+/** Allows callers holding any of the roles. */
+export function hasAnyRole(...roles: Role[]) {
+  const key = roles.slice().sort().join(',');
+  let cached = roleRules.get(key);
+  if (!cached) {
+    cached = rule(`hasAnyRole(${key})`, { cache: 'contextual' })((_parent, _args, context: SubgraphContext) =>
+      context.viewer.roles.some((role) => roles.includes(role)),
+    );
+    roleRules.set(key, cached);
+  }
+  return cached;
+}
+
+/** `_entities` is reached only by the gateway; what each entity reveals is decided per entity. */
+export const entitiesWithinLimit = rule('entitiesWithinLimit', { cache: 'no_cache' })(
+  (_parent, args: { representations?: unknown[] }) =>
+    Array.isArray(args.representations) && args.representations.length <= MAX_REPRESENTATIONS,
+);
+
+export function applyPermissions(schema: GraphQLSchema, permissions: PermissionMap): GraphQLSchema {
+  const gate = shield(permissions, {
+    fallbackRule: deny,
+    allowExternalErrors: true,
+    fallbackError: () => forbidden(),
+  });
+  return applyMiddlewareToDeclaredResolvers(schema, gate);
+}

@@ -1,0 +1,11 @@
+/** What every subgraph resolver receives: the verified viewer and the request's access decisions. */
+import type { Logger } from './logger';
+import type { ResidentAccess } from './resident-access';
+import type { Viewer } from './viewer';
+
+export interface SubgraphContext {
+  viewer: Viewer;
+  requestId: string;
+  access: ResidentAccess;
+  logger: Logger;
+}

@@ -1,0 +1,168 @@
+/**
+ * createSubgraphServer: everything a subgraph needs around its own schema, resolvers and
+ * models. It connects the databases, builds the federated schema behind graphql-shield,
+ * refuses any call without a valid internal token, gives each request its access decisions
+ * and loaders, writes the audit events before the response leaves, and masks errors.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import type { Connection } from 'mongoose';
+import { AccessStore, registerAccessStoreModels, type AccessStoreModels } from './access-store';
+import { connectDatabase, ensureIndexes, isReachable } from './database';
+import { isExpectedError, maskError } from './errors';
+import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from './http-server';
+import { verifyInternalToken, type InternalClaims } from './internal-token';
+import { createLogger } from './logger';
+import { applyPermissions, type PermissionMap } from './permissions';
+import type { PolicySettings } from './policy';
+import { ResidentAccess } from './resident-access';
+import type { SubgraphContext } from './subgraph-context';
+import type { KeyObject } from 'node:crypto';
+import type { SubgraphName } from './config';
+
+process.env.APOLLO_TELEMETRY_DISABLED = '1';
+
+export interface SubgraphDefinition<TModels, TContext extends SubgraphContext> {
+  name: SubgraphName;
+  resolvers: object;
+  permissions: PermissionMap;
+  registerModels(connection: Connection): TModels;
+  /** Adds the subgraph's repository and loaders to the request's base context. */
+  createContext(models: TModels, base: SubgraphContext): TContext;
+}
+
+export interface SubgraphServerOptions {
+  mongoUri: string;
+  dbPrefix: string;
+  host: string;
+  port: number;
+  internalPublicKey: KeyObject;
+  policy: PolicySettings;
+  auditFailClosed: boolean;
+  maxBodyBytes: number;
+  monitorCommands?: boolean;
+  logLevel?: string;
+}
+
+export interface RunningSubgraph extends RunningHttpService {
+  name: SubgraphName;
+  connection: Connection;
+  stop(): Promise<void>;
+}
+
+const PROJECT_ROOT = path.resolve(__dirname, '../..');
+
+export function subgraphTypeDefs(name: SubgraphName) {
+  return parse(readFileSync(path.join(PROJECT_ROOT, 'schema', `${name}.graphql`), 'utf8'));
+}
+
+export function databaseName(prefix: string, name: SubgraphName): string {
+  return `${prefix}_${name}`;
+}
+
+export async function createSubgraphServer<TModels, TContext extends SubgraphContext>(
+  definition: SubgraphDefinition<TModels, TContext>,
+  options: SubgraphServerOptions,
+): Promise<RunningSubgraph> {
+  const logger = createLogger(definition.name, options.logLevel);
+  const connection = await connectDatabase({
+    uri: options.mongoUri,
+    dbName: databaseName(options.dbPrefix, definition.name),
+    monitorCommands: options.monitorCommands,
+  });
+  // The access store lives in the access subgraph's database, on the same client.
+  const accessConnection = definition.name === 'access' ? connection : connection.useDb(databaseName(options.dbPrefix, 'access'), { useCache: true });
+  const models = definition.registerModels(connection);
+  const accessStore = new AccessStore(
+    definition.name === 'access' ? (models as unknown as AccessStoreModels) : registerAccessStoreModels(accessConnection),
+  );
+  await ensureIndexes(connection);
+  if (accessConnection !== connection) await ensureIndexes(accessConnection);
+
+  const schema = applyPermissions(
+    buildSubgraphSchema({ typeDefs: subgraphTypeDefs(definition.name), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    definition.permissions,
+  );
+
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    introspection: false,
+    hideSchemaDetailsFromClientErrors: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      auditBeforeResponse(options.auditFailClosed),
+    ],
+    formatError: (formatted, error) => {
+      if (!isExpectedError(formatted)) logger.error({ err: error, path: formatted.path }, 'resolver error');
+      return maskError(formatted);
+    },
+  });
+  await apollo.start();
+
+  const handler = createHttpHandler<TContext, InternalClaims>({
+    apollo,
+    logger,
+    maxBodyBytes: options.maxBodyBytes,
+    authenticate: (request) => {
+      const token = bearerToken(request);
+      const claims = token ? verifyInternalToken(token, definition.name, options.internalPublicKey) : null;
+      if (!claims) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid internal token is required');
+      return claims;
+    },
+    context: ({ viewer, requestId }) => {
+      const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy);
+      return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }) });
+    },
+    ready: () => isReachable(connection),
+  });
+  const http = await listen(handler, options.host, options.port);
+  logger.info({ url: http.url }, 'subgraph listening');
+
+  return {
+    ...http,
+    name: definition.name,
+    connection,
+    stop: async () => {
+      await http.close();
+      await apollo.stop();
+      await connection.close();
+    },
+  };
+}
+
+/** No audit, no data: the request's audit events are written before its response is sent. */
+function auditBeforeResponse(failClosed: boolean): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response, logger }) {
+          try {
+            await contextValue.access.flush();
+          } catch (error) {
+            logger.error(`audit write failed: ${(error as Error).name}`);
+            if (failClosed && response.body.kind === 'single') {
+              response.body.singleResult.data = null;
+              response.body.singleResult.errors = [
+                { message: 'The audit log is unavailable; nothing was disclosed', extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
+              ];
+            }
+          }
+        },
+      };
+    },
+  };
+}

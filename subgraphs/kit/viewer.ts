@@ -1,0 +1,33 @@
+/** Who is asking: the identity the gateway verified and forwards to every subgraph call. */
+import { z } from 'zod';
+
+export const ROLES = [
+  'doctor',
+  'family_doctor',
+  'internet_hospital',
+  'pharmacist',
+  'resident',
+  'lab_system',
+  'health_commission',
+  'privacy_officer',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PURPOSES = ['treatment', 'emergency', 'self', 'administration'] as const;
+export type PurposeOfUse = (typeof PURPOSES)[number];
+
+const identifier = z.string().regex(/^[A-Za-z0-9._:@-]{1,64}$/);
+
+export const viewerSchema = z.object({
+  subject: identifier,
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+  organizationCode: identifier.optional(),
+  practitionerId: identifier.optional(),
+  residentId: identifier.optional(),
+  purposeOfUse: z.enum(PURPOSES),
+});
+export type Viewer = z.infer<typeof viewerSchema>;
+
+export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
+  return viewer.roles.some((role) => roles.includes(role));
+}

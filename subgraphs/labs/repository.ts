@@ -1,0 +1,31 @@
+/** Queries of lab reports. Every read returns only what the viewer may see. */
+import { noneOf, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
+import type { PermittedRecords } from '../kit/loaders';
+import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
+import type { LabReportDoc, LabsModels } from './models';
+
+/** Reports withdrawn by the lab are not shown in normal reads. */
+const HIDDEN_STATUSES: LabReportDoc['status'][] = ['ENTERED_IN_ERROR'];
+
+export class LabsRepository {
+  constructor(
+    private readonly models: LabsModels,
+    private readonly access: ResidentAccess,
+  ) {}
+
+  async reportsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<LabReportDoc>> {
+    const permitted = await this.access.permitted(residentIds, 'labs');
+    if (permitted.size === 0) return { permitted, records: [] };
+    const records = await this.models.LabReport.find({ residentId: oneOf(permitted), status: noneOf(HIDDEN_STATUSES) })
+      .sort({ issuedAt: -1 })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<LabReportDoc[]>()
+      .exec();
+    return { permitted, records };
+  }
+
+  async reportsById(ids: readonly string[]): Promise<LabReportDoc[]> {
+    const records = await this.models.LabReport.find({ _id: oneOf(ids), status: noneOf(HIDDEN_STATUSES) }).lean<LabReportDoc[]>().exec();
+    return visibleRecords(this.access, records, 'labs');
+  }
+}

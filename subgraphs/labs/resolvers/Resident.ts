@@ -1,0 +1,7 @@
+import { pageSize, residentIdOf } from '../../kit/ids';
+import type { ResidentResolvers } from '../resolver-types';
+
+export const Resident: ResidentResolvers = {
+  __resolveReference: (reference) => ({ id: residentIdOf(reference.id) }),
+  labReports: async (resident, { first }, { loaders }) => (await loaders.reportsByResident.load(resident.id))?.slice(0, pageSize(first)) ?? null,
+};

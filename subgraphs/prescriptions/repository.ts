@@ -1,0 +1,28 @@
+/** Queries of prescriptions. Every read returns only what the viewer may see. */
+import { oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
+import type { PermittedRecords } from '../kit/loaders';
+import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
+import type { PrescriptionDoc, PrescriptionsModels } from './models';
+
+export class PrescriptionsRepository {
+  constructor(
+    private readonly models: PrescriptionsModels,
+    private readonly access: ResidentAccess,
+  ) {}
+
+  async prescriptionsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<PrescriptionDoc>> {
+    const permitted = await this.access.permitted(residentIds, 'prescriptions');
+    if (permitted.size === 0) return { permitted, records: [] };
+    const records = await this.models.Prescription.find({ residentId: oneOf(permitted) })
+      .sort({ issuedAt: -1 })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<PrescriptionDoc[]>()
+      .exec();
+    return { permitted, records };
+  }
+
+  async prescriptionsById(ids: readonly string[]): Promise<PrescriptionDoc[]> {
+    const records = await this.models.Prescription.find({ _id: oneOf(ids) }).lean<PrescriptionDoc[]>().exec();
+    return visibleRecords(this.access, records, 'prescriptions');
+  }
+}

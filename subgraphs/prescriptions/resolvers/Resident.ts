@@ -1,0 +1,8 @@
+import { pageSize, residentIdOf } from '../../kit/ids';
+import type { ResidentResolvers } from '../resolver-types';
+
+export const Resident: ResidentResolvers = {
+  __resolveReference: (reference) => ({ id: residentIdOf(reference.id) }),
+  prescriptions: async (resident, { first }, { loaders }) =>
+    (await loaders.prescriptionsByResident.load(resident.id))?.slice(0, pageSize(first)) ?? null,
+};

@@ -1,0 +1,14 @@
+/** The records subgraph: the master patient index, organizations and the clinical record. */
+import type { SubgraphDefinition } from '../kit/subgraph-server';
+import { createRecordsContext, type RecordsContext } from './loaders';
+import { registerModels, type RecordsModels } from './models';
+import { permissions } from './permissions';
+import { resolvers } from './resolvers';
+
+export const records: SubgraphDefinition<RecordsModels, RecordsContext> = {
+  name: 'records',
+  resolvers,
+  permissions,
+  registerModels,
+  createContext: createRecordsContext,
+};

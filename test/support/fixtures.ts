@@ -1,0 +1,115 @@
+/** Records written straight into a test stack's databases, as the subgraphs store them. */
+import { randomBytes } from 'node:crypto';
+import { registerAccessStoreModels } from '../../subgraphs/kit/access-store';
+import { makeIdNumber } from '../../subgraphs/kit/id-number';
+import { registerModels as registerLabs } from '../../subgraphs/labs/models';
+import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
+import { registerModels as registerRecords } from '../../subgraphs/records/models';
+import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
+import type { TestStack } from './stack';
+
+export const newId = () => randomBytes(12).toString('hex');
+
+const modelsByStack = new WeakMap<TestStack, ReturnType<typeof registerAll>>();
+
+function registerAll(stack: TestStack) {
+  return {
+    records: registerRecords(stack.connection('records')),
+    labs: registerLabs(stack.connection('labs')),
+    prescriptions: registerPrescriptions(stack.connection('prescriptions')),
+    referrals: registerReferrals(stack.connection('referrals')),
+    access: registerAccessStoreModels(stack.connection('access')),
+  };
+}
+
+export function modelsOf(stack: TestStack) {
+  let models = modelsByStack.get(stack);
+  if (!models) {
+    models = registerAll(stack);
+    modelsByStack.set(stack, models);
+  }
+  return models;
+}
+
+export interface ResidentFixture {
+  /** Organization where each resident had a recent encounter (a care relationship). */
+  organizationCode: string;
+  count: number;
+  reportsEach?: number;
+  prescriptionsEach?: number;
+  referralsEach?: number;
+}
+
+let sequence = 0;
+
+/** Residents with lab reports, prescriptions and referrals, each cared for at `organizationCode`. */
+export async function insertResidents(stack: TestStack, fixture: ResidentFixture): Promise<string[]> {
+  const models = modelsOf(stack);
+  const now = Date.now();
+  const ids = Array.from({ length: fixture.count }, newId);
+  await models.records.Resident.insertMany(
+    ids.map((_id, index) => ({
+      _id,
+      name: `测试${index}`,
+      gender: index % 2 ? 'MALE' : 'FEMALE',
+      birthDate: '1960-03-15',
+      idNumber: makeIdNumber('320106', '1960-03-15', (sequence++ % 500) * 2 + (index % 2)),
+      phone: '13812345678',
+      district: '鼓楼区',
+    })),
+  );
+  const times = (n: number | undefined) => Array.from({ length: n ?? 0 }, (_, index) => index);
+  await models.labs.LabReport.insertMany(
+    ids.flatMap((residentId) =>
+      times(fixture.reportsEach).map((index) => ({
+        _id: newId(),
+        residentId,
+        organizationCode: fixture.organizationCode,
+        category: 'LABORATORY',
+        code: { system: 'http://loinc.org', code: '14749-6', display: 'Glucose' },
+        issuedAt: new Date(now - index * 86_400_000),
+        status: 'FINAL',
+        results: [{ code: { system: 'http://loinc.org', code: '14749-6', display: 'Glucose' }, value: 5.1, unit: 'mmol/L', referenceLow: 3.9, referenceHigh: 6.1, referenceText: '3.9-6.1', abnormalFlag: 'N' }],
+      })),
+    ),
+  );
+  await models.prescriptions.Prescription.insertMany(
+    ids.flatMap((residentId) =>
+      times(fixture.prescriptionsEach).map((index) => ({
+        _id: newId(),
+        residentId,
+        organizationCode: fixture.organizationCode,
+        issuedAt: new Date(now - index * 86_400_000),
+        status: 'DISPENSED',
+        items: [{ drug: { system: 'NMPA', code: 'H20055587', display: '苯磺酸氨氯地平片 5mg' }, dose: '5 mg', frequency: 'qd', days: 28 }],
+      })),
+    ),
+  );
+  await models.referrals.Referral.insertMany(
+    ids.flatMap((residentId) =>
+      times(fixture.referralsEach).map((index) => ({
+        _id: newId(),
+        residentId,
+        fromOrganizationCode: '3201-C001',
+        toOrganizationCode: fixture.organizationCode,
+        toDepartment: '心血管内科',
+        reason: '血压控制不佳',
+        status: 'REQUESTED',
+        requestedAt: new Date(now - index * 86_400_000),
+      })),
+    ),
+  );
+  await models.access.CareRelationship.insertMany(
+    ids.map((residentId) => ({
+      _id: `${fixture.organizationCode}:${residentId}:ENCOUNTER`,
+      residentId,
+      organizationCode: fixture.organizationCode,
+      kind: 'ENCOUNTER',
+      since: new Date(now - 30 * 86_400_000),
+      lastSeenAt: new Date(now - 86_400_000),
+      endsAt: null,
+      source: { subgraph: 'records', recordId: newId() },
+    })),
+  );
+  return ids;
+}

@@ -1,0 +1,30 @@
+/**
+ * Starts the database the whole suite shares: MONGODB_URI when set (a real MongoDB), else
+ * the embedded server in a temporary folder. Each test file works in databases of its own.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedDatabase, type EngineChoice } from '../../tools/embedded-database';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __testDatabase: { stop(): Promise<void>; dataDir: string } | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.MONGODB_URI) {
+    console.log('\n[test] database: MongoDB at MONGODB_URI');
+    return;
+  }
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jinling-test-'));
+  const database = await startEmbeddedDatabase({
+    dataDir,
+    engine: (process.env.EMBEDDED_DB_ENGINE as EngineChoice | undefined) ?? 'auto',
+    log: (line) => console.log(`[test] ${line}`),
+  });
+  console.log(`\n[test] database: ${database.engine} at ${database.uri}, data in ${dataDir}`);
+  process.env.MONGODB_URI = database.uri;
+  process.env.JINLING_TEST_EMBEDDED = '1';
+  globalThis.__testDatabase = { stop: database.stop, dataDir };
+}

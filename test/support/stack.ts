@@ -1,0 +1,120 @@
+/**
+ * The whole exchange in the test process: the five real subgraphs and the real gateway on
+ * free loopback ports, against the suite's database, in databases of their own. Requests go
+ * over HTTP like a client's; tokens are signed by an in-memory demo issuer.
+ */
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { staticKey } from '../../gateway/client-auth';
+import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
+import { SUBGRAPHS } from '../../subgraphs';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
+import { onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
+import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
+import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
+import { SUPERGRAPH_FILE } from '../../tools/services';
+
+export const TEST_ISSUER = 'https://idp.test.local';
+export const TEST_AUDIENCE = 'jinling-hie-test';
+
+export interface StackOptions {
+  /** Point a subgraph somewhere else (a hung server, say) instead of the real one. */
+  subgraphUrlOverrides?: Partial<Record<SubgraphName, string>>;
+  subgraphTimeoutMs?: number;
+}
+
+export interface GraphQLResponse {
+  status: number;
+  body: { data?: Record<string, any> | null; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] };
+  text: string;
+}
+
+export class TestStack {
+  private constructor(
+    readonly uri: string,
+    readonly dbPrefix: string,
+    readonly subgraphs: Record<SubgraphName, RunningSubgraph>,
+    readonly gateway: RunningGateway,
+    readonly keys: { issuer: { privateKey: KeyObject; publicKey: KeyObject }; internal: { privateKey: KeyObject; publicKey: KeyObject } },
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const uri = process.env.MONGODB_URI;
+    if (!uri) throw new Error('MONGODB_URI is not set: the global test setup did not run');
+    const dbPrefix = `t${randomBytes(5).toString('hex')}`;
+    const keys = {
+      issuer: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+      internal: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    };
+    const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
+    for (const name of SUBGRAPH_NAMES) {
+      subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], {
+        mongoUri: uri,
+        dbPrefix,
+        host: '127.0.0.1',
+        port: 0,
+        internalPublicKey: keys.internal.publicKey,
+        policy: { encounterWindowDays: 730 },
+        auditFailClosed: true,
+        maxBodyBytes: 100_000,
+        monitorCommands: true,
+        logLevel: 'silent',
+      });
+    }
+    const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, options.subgraphUrlOverrides?.[name] ?? subgraphs[name].url]));
+    const gateway = await createGatewayServer({
+      supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+      subgraphUrls: urls as Record<SubgraphName, string>,
+      clientTokens: { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, algorithm: 'RS256', keys: staticKey(keys.issuer.publicKey) },
+      internalPrivateKey: keys.internal.privateKey,
+      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
+      maxBodyBytes: 100_000,
+      introspection: false,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+    });
+    return new TestStack(uri, dbPrefix, subgraphs, gateway, keys);
+  }
+
+  token(identity: DemoIdentity, ttlSeconds = 300): string {
+    return issueDemoToken(identity, { privateKey: this.keys.issuer.privateKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds });
+  }
+
+  /** The connection of a subgraph's own database (for fixtures and checks). */
+  connection(name: SubgraphName) {
+    return this.subgraphs.records.connection.useDb(databaseName(this.dbPrefix, name), { useCache: true });
+  }
+
+  async query(token: string | null, query: string, variables?: Record<string, unknown>, url = this.gateway.url): Promise<GraphQLResponse> {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: JSON.parse(text), text };
+  }
+
+  /** Runs `action` and returns the database commands this stack's subgraphs sent meanwhile. */
+  async commandsDuring(action: () => Promise<unknown>): Promise<CommandEvent[]> {
+    const seen: CommandEvent[] = [];
+    const stopListening = onDatabaseCommand((event) => {
+      if (event.databaseName.startsWith(`${this.dbPrefix}_`)) seen.push(event);
+    });
+    try {
+      await action();
+    } finally {
+      stopListening();
+    }
+    return seen;
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.stop();
+    for (const name of SUBGRAPH_NAMES) {
+      if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
+    }
+    for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Loads the demo city into the five subgraphs' databases: the real districts and hospitals
+ * of the city's bulletin, synthetic residents and their records, and the care relationships
+ * the records imply. A database that already has residents is left alone.
+ */
+import type { Connection } from 'mongoose';
+import { registerModels as registerLabs } from '../../subgraphs/labs/models';
+import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
+import { registerModels as registerRecords } from '../../subgraphs/records/models';
+import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
+import { registerAccessStoreModels } from '../../subgraphs/kit/access-store';
+import { connectDatabase, ensureIndexes } from '../../subgraphs/kit/database';
+import { databaseName } from '../../subgraphs/kit/subgraph-server';
+import type { SubgraphName } from '../../subgraphs/kit/config';
+import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts';
+import { generateCity } from './city';
+
+export const DEMO_SEED = 20240925;
+export const DEMO_RESIDENTS = 3000;
+const CHUNK = 1000;
+
+export interface SeedOptions {
+  uri: string;
+  dbPrefix: string;
+  residents?: number;
+  seed?: number;
+  now?: Date;
+  log?: (line: string) => void;
+}
+
+/** What the seeder leaves behind for the demo command: who to look up, and as whom. */
+interface SeedRun extends DemoFacts {
+  _id: 'demo-city';
+  seededAt: Date;
+  seed: number;
+  residents: number;
+}
+
+export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: boolean; facts: DemoFacts | null }> {
+  const log = options.log ?? (() => {});
+  const records = await connectDatabase({ uri: options.uri, dbName: databaseName(options.dbPrefix, 'records') });
+  try {
+    const db = (name: SubgraphName): Connection => (name === 'records' ? records : records.useDb(databaseName(options.dbPrefix, name), { useCache: true }));
+    const seedRuns = records.collection<SeedRun>('seedRuns');
+    const recordsModels = registerRecords(records);
+    if ((await recordsModels.Resident.estimatedDocumentCount()) > 0) {
+      const run = await seedRuns.findOne({ _id: 'demo-city' });
+      log('database already has residents: seeding skipped');
+      return { seeded: false, facts: run ? { residentId: run.residentId, doctorOrganizationCode: run.doctorOrganizationCode, familyDoctorOrganizationCode: run.familyDoctorOrganizationCode } : null };
+    }
+
+    const started = Date.now();
+    const seed = options.seed ?? DEMO_SEED;
+    const residents = options.residents ?? DEMO_RESIDENTS;
+    const now = options.now ?? new Date();
+    const city = generateCity({ seed, residents, now });
+    const labs = registerLabs(db('labs'));
+    const prescriptions = registerPrescriptions(db('prescriptions'));
+    const referrals = registerReferrals(db('referrals'));
+    const access = registerAccessStoreModels(db('access'));
+    for (const name of ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const) await ensureIndexes(db(name));
+
+    await insertAll(recordsModels.Organization, city.organizations.map(({ code, ...rest }) => ({ _id: code, ...rest })));
+    await insertAll(recordsModels.Resident, city.residents.map(({ id, ...rest }) => ({ _id: id, ...rest })));
+    await insertAll(recordsModels.Encounter, city.encounters.map(({ id, start, end, ...rest }) => ({ _id: id, start: new Date(start), end: new Date(end), ...rest })));
+    await insertAll(
+      labs.LabReport,
+      city.labReports.map(({ id, issuedAt, results, ...rest }) => ({
+        _id: id,
+        issuedAt: new Date(issuedAt),
+        results: results.map((result) => ({ ...result, value: result.value })),
+        ...rest,
+      })),
+    );
+    await insertAll(prescriptions.Prescription, city.prescriptions.map(({ id, issuedAt, ...rest }) => ({ _id: id, issuedAt: new Date(issuedAt), ...rest })));
+    await insertAll(referrals.Referral, city.referrals.map(({ id, requestedAt, ...rest }) => ({ _id: id, requestedAt: new Date(requestedAt), ...rest })));
+    await insertAll(access.CareRelationship, careRelationshipsOf(city));
+
+    const facts = pickDemoFacts(city, now);
+    await seedRuns.insertOne({ _id: 'demo-city', seededAt: now, seed, residents, ...facts });
+    log(
+      `seeded the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s: ${city.organizations.length} organizations, ` +
+        `${city.residents.length} residents, ${city.encounters.length} encounters, ${city.labReports.length} lab reports, ` +
+        `${city.prescriptions.length} prescriptions, ${city.referrals.length} referrals`,
+    );
+    return { seeded: true, facts };
+  } finally {
+    await records.close();
+  }
+}
+
+async function insertAll<T>(model: { insertMany(docs: T[], options: { ordered: boolean; lean: boolean }): Promise<unknown> }, docs: T[]): Promise<void> {
+  for (let start = 0; start < docs.length; start += CHUNK) {
+    await model.insertMany(docs.slice(start, start + CHUNK), { ordered: true, lean: true });
+  }
+}

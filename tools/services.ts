@@ -1,0 +1,47 @@
+/** Starts one service (a subgraph or the gateway) from the validated configuration. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { jwksKeys, staticKey } from '../gateway/client-auth';
+import { createGatewayServer } from '../gateway/gateway-server';
+import { SUBGRAPHS } from '../subgraphs';
+import type { Config, SubgraphName } from '../subgraphs/kit/config';
+import { toPrivateKey, toPublicKey } from '../subgraphs/kit/internal-token';
+import { createSubgraphServer } from '../subgraphs/kit/subgraph-server';
+import { keyFiles, readKey } from './keys';
+
+export const SUPERGRAPH_FILE = path.resolve(__dirname, '../schema/supergraph.graphql');
+
+export function startSubgraph(name: SubgraphName, config: Config, mongoUri: string) {
+  return createSubgraphServer(SUBGRAPHS[name], {
+    mongoUri,
+    dbPrefix: config.MONGODB_DB_PREFIX,
+    host: config.HOST,
+    port: config.subgraphPorts[name],
+    internalPublicKey: toPublicKey(readKey(keyFiles(config).internalPublicKey)),
+    policy: { encounterWindowDays: config.CARE_RELATIONSHIP_WINDOW_DAYS },
+    auditFailClosed: config.AUDIT_FAIL_CLOSED,
+    maxBodyBytes: config.MAX_REQUEST_BYTES,
+    logLevel: config.LOG_LEVEL,
+  });
+}
+
+export function startGateway(config: Config) {
+  const files = keyFiles(config);
+  return createGatewayServer({
+    supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    subgraphUrls: config.subgraphUrls,
+    clientTokens: {
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      algorithm: config.JWT_ALGORITHM,
+      keys: config.JWT_JWKS_URL ? jwksKeys(config.JWT_JWKS_URL) : staticKey(toPublicKey(readKey(files.issuerPublicKey))),
+    },
+    internalPrivateKey: toPrivateKey(readKey(files.internalPrivateKey)),
+    subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    maxBodyBytes: config.MAX_REQUEST_BYTES,
+    introspection: config.NODE_ENV !== 'production',
+    host: config.HOST,
+    port: config.GATEWAY_PORT,
+    logLevel: config.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * `npm start`: the whole exchange on one machine. Starts the database (embedded unless
+ * MONGODB_URI), seeds the demo city into an empty one, runs each subgraph and the gateway as
+ * its own process with prefixed logs, and stops everything on Ctrl-C. A service that dies is
+ * reported and takes the others down with it: nothing is restarted silently.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { loadConfig, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { databaseFor } from './database-for';
+import { ensureLocalKeys } from './keys';
+import { seedDemoCity } from './seed/seed';
+
+const SERVICE_ENTRY = path.join(__dirname, 'service.ts');
+const READY_TIMEOUT_MS = 60_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const say = (line: string) => console.log(`[start] ${line}`);
+  ensureLocalKeys(config);
+  const database = await databaseFor(config, say);
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping');
+    await Promise.all(
+      [...children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await database.stop();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    const { facts } = await seedDemoCity({ uri: database.uri, dbPrefix: config.MONGODB_DB_PREFIX, log: say });
+    const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
+    if (facts) writeFileSync(path.resolve(config.DATA_DIR, 'demo.json'), JSON.stringify({ gatewayUrl, ...facts }, null, 2));
+
+    for (const name of [...SUBGRAPH_NAMES, 'gateway']) {
+      const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_ENTRY, name], {
+        env: { ...process.env, MONGODB_URI: database.uri },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.set(name, child);
+      for (const stream of [child.stdout!, child.stderr!]) {
+        createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
+      }
+      child.once('exit', (code, signal) => {
+        if (stopping) return;
+        say(`${name} exited (${signal ?? `code ${code}`}); stopping the others`);
+        void stopAll(1);
+      });
+    }
+    await waitUntilReady(`http://127.0.0.1:${config.GATEWAY_PORT}/ready`);
+    say(`gateway ready at ${gatewayUrl}`);
+    say('demo tokens, one per role, and a resident to look up: npm run demo -- tokens');
+    say('press Ctrl-C to stop');
+  } catch (error) {
+    say(error instanceof Error ? error.message : String(error));
+    await stopAll(1);
+  }
+}
+
+async function waitUntilReady(url: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the gateway was not ready within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+void main();
