@@ -5,7 +5,6 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
 import { appError } from '../subgraphs/kit/errors';
 import { mintInternalToken } from '../subgraphs/kit/internal-token';
 import type { Logger } from '../subgraphs/kit/logger';
@@ -35,6 +34,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     throw appError('SUBGRAPH_UNAVAILABLE', `The ${this.options.name} service is unavailable`);
   }
 }
+
+type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
 
 /** Node's fetch (undici, keep-alive) with a per-call deadline. */
 function timedFetcher(timeoutMs: number): Fetcher {

@@ -59,14 +59,17 @@ export function pickDemoFacts(city: City, now: Date): DemoFacts {
   };
   const labs = count(city.labReports);
   const prescriptions = count(city.prescriptions);
+  const organizations = new Map(city.organizations.map((organization) => [organization.code, organization]));
   const levels = new Map(city.organizations.map((organization) => [organization.code, organization.level]));
   const recent = now.getTime() - 365 * DAY_MS;
+  const volume = (code: string) => organizations.get(code)?.outpatientVisits ?? 0;
   for (const referral of city.referrals) {
     const residentId = referral.residentId;
     if (!labs.get(residentId) || !prescriptions.get(residentId)) continue;
-    const encounter = city.encounters.find(
-      (candidate) => candidate.residentId === residentId && levels.get(candidate.organizationCode) === 'TERTIARY' && new Date(candidate.end).getTime() > recent,
-    );
+    // The busiest general hospital the resident visited lately, rather than a specialist one.
+    const encounter = city.encounters
+      .filter((candidate) => candidate.residentId === residentId && levels.get(candidate.organizationCode) === 'TERTIARY' && new Date(candidate.end).getTime() > recent)
+      .sort((a, b) => volume(b.organizationCode) - volume(a.organizationCode))[0];
     if (!encounter) continue;
     const from = levels.get(referral.fromOrganizationCode) === 'COMMUNITY' ? referral.fromOrganizationCode : null;
     return { residentId, doctorOrganizationCode: encounter.organizationCode, familyDoctorOrganizationCode: from };

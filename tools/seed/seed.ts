@@ -16,7 +16,8 @@ import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts
 import { generateCity } from './city';
 
 export const DEMO_SEED = 20240925;
-export const DEMO_RESIDENTS = 3000;
+/** Moderate on purpose: the embedded FerretDB scans every collection it filters on anything but _id. */
+export const DEMO_RESIDENTS = 1500;
 const CHUNK = 1000;
 
 export interface SeedOptions {
