@@ -9,7 +9,22 @@ const REFS = '../kit/entity-refs';
 const subgraphs: Record<string, { context: string; mappers: Record<string, string> }> = {
   records: {
     context: './loaders#RecordsContext',
-    mappers: { Resident: './models#ResidentDoc', Organization: './models#OrganizationDoc' },
+    mappers: {
+      Resident: './models#ResidentDoc',
+      MatchedRecord: './models#ResidentDoc',
+      Identifier: './models#ResidentIdentifierDoc',
+      MergeEvent: './models#MergeEventDoc',
+      Organization: './models#OrganizationDoc',
+      Encounter: './models#EncounterDoc',
+      Diagnosis: './models#DiagnosisDoc',
+      Source: './models#SourceDoc',
+      Condition: './models#ConditionDoc',
+      AllergyIntolerance: './models#AllergyDoc',
+      AllergyStatement: './repository#AllergyStatementView',
+      ClinicalSummary: './repository#ClinicalSummaryView',
+      MatchReview: './repository#MatchReviewView',
+      Registration: './repository#RegistrationResult',
+    },
   },
   labs: {
     context: './loaders#LabsContext',

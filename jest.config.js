@@ -1,7 +1,7 @@
 /** Tests run against the real embedded database and the real gateway over loopback HTTP. */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023' } }] },
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2024' } }] },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/data/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -20,6 +20,7 @@ function identities(facts: DemoFacts): Record<Role, DemoIdentity> {
     pharmacist: { subject: 'demo-pharmacist', roles: ['pharmacist'], organizationCode: '3201-P01', practitionerId: 'P0001' },
     resident: { subject: 'demo-resident', roles: ['resident'], residentId: facts.residentId },
     lab_system: { subject: 'demo-lab-system', roles: ['lab_system'], organizationCode: facts.doctorOrganizationCode },
+    hospital_system: { subject: 'demo-his', roles: ['hospital_system'], organizationCode: facts.doctorOrganizationCode },
     health_commission: { subject: 'demo-health-commission', roles: ['health_commission'] },
     privacy_officer: { subject: 'demo-privacy-officer', roles: ['privacy_officer'] },
   };

@@ -19,6 +19,7 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     port: config.subgraphPorts[name],
     internalPublicKey: toPublicKey(readKey(keyFiles(config).internalPublicKey)),
     policy: { encounterWindowDays: config.CARE_RELATIONSHIP_WINDOW_DAYS },
+    matching: config.matching,
     auditFailClosed: config.AUDIT_FAIL_CLOSED,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     logLevel: config.LOG_LEVEL,

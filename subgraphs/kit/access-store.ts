@@ -108,7 +108,33 @@ export class AccessStore {
     ).exec();
   }
 
+  /**
+   * After a merge the survivor inherits the merged record's relationships, so every
+   * subgraph decides on the survivor's id alone. The copies carry `marker` as their source
+   * record, and an unmerge removes exactly those.
+   */
+  async copyRelationships(fromResidentId: string, toResidentId: string, marker: string): Promise<void> {
+    const facts = await this.models.CareRelationship.find({ residentId: fromResidentId }).lean<CareRelationshipDoc[]>().exec();
+    const copies = facts.map(({ _id: _ignored, ...fact }) => ({
+      ...fact,
+      _id: `${fact.organizationCode}:${toResidentId}:${fact.kind}:${marker}`,
+      residentId: toResidentId,
+      source: { subgraph: 'records', recordId: marker },
+    }));
+    if (copies.length > 0) await this.models.CareRelationship.insertMany(copies, { ordered: false, lean: true }).catch(ignoreDuplicates);
+  }
+
+  async removeRelationshipCopies(residentId: string, marker: string): Promise<void> {
+    await this.models.CareRelationship.deleteMany({ residentId, 'source.recordId': marker }).exec();
+  }
+
   async writeAuditEvents(events: AuditEventDoc[]): Promise<void> {
     if (events.length > 0) await this.models.AuditEvent.insertMany(events, { ordered: true, lean: true });
   }
+}
+
+/** A copy that already exists is fine (a merge retried); anything else is a real failure. */
+function ignoreDuplicates(error: { code?: number; writeErrors?: { code?: number }[] }): void {
+  const codes = error.writeErrors?.map((writeError) => writeError.code) ?? [error.code];
+  if (!codes.every((code) => code === 11000)) throw error;
 }

@@ -17,6 +17,18 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   access: 4005,
 };
 
+/** Master patient index linkage thresholds (records subgraph). */
+export interface MatchSettings {
+  /** At or above: the same person, linked automatically. */
+  certainThreshold: number;
+  /** At or above (and below certain): a possible duplicate for a person to review. */
+  possibleThreshold: number;
+  /** The most candidates one registration may score; the blocking keys keep it far below. */
+  maxCandidates: number;
+}
+
+export const DEFAULT_MATCH_SETTINGS: MatchSettings = { certainThreshold: 0.95, possibleThreshold: 0.6, maxCandidates: 200 };
+
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const positiveInt = z.coerce.number().int().positive();
@@ -51,12 +63,16 @@ const schema = z.object({
   INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   CARE_RELATIONSHIP_WINDOW_DAYS: positiveInt.default(730),
   AUDIT_FAIL_CLOSED: bool.default(true),
+  MATCH_CERTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.certainThreshold),
+  MATCH_POSSIBLE_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.possibleThreshold),
+  MATCH_MAX_CANDIDATES: positiveInt.max(10_000).default(DEFAULT_MATCH_SETTINGS.maxCandidates),
 });
 
 export type Config = z.infer<typeof schema> & {
   subgraphUrls: Record<SubgraphName, string>;
   subgraphPorts: Record<SubgraphName, number>;
   keysDir: string;
+  matching: MatchSettings;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -66,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const values = parsed.data;
+  if (values.MATCH_POSSIBLE_THRESHOLD > values.MATCH_CERTAIN_THRESHOLD) {
+    throw new Error('Invalid configuration:\n  MATCH_POSSIBLE_THRESHOLD: must not exceed MATCH_CERTAIN_THRESHOLD');
+  }
   const subgraphPorts = {
     records: values.RECORDS_PORT,
     labs: values.LABS_PORT,
@@ -80,5 +99,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphPorts,
     subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, urlFor(name)])) as Record<SubgraphName, string>,
     keysDir: path.resolve(values.DATA_DIR, 'keys'),
+    matching: {
+      certainThreshold: values.MATCH_CERTAIN_THRESHOLD,
+      possibleThreshold: values.MATCH_POSSIBLE_THRESHOLD,
+      maxCandidates: values.MATCH_MAX_CANDIDATES,
+    },
   };
 }

@@ -12,8 +12,9 @@ mongoose.set('strictQuery', true);
  * Query operators the code itself writes. With sanitizeFilter on, mongoose neutralises any
  * `$` operator in a filter unless it is marked trusted; values from clients never are.
  */
-export const oneOf = <T>(values: Iterable<T>): { $in: T[] } => mongoose.trusted({ $in: [...values] });
-export const noneOf = <T>(values: Iterable<T>): { $nin: T[] } => mongoose.trusted({ $nin: [...values] });
+export const operator = <T extends object>(condition: T): T => mongoose.trusted(condition);
+export const oneOf = <T>(values: Iterable<T>): { $in: T[] } => operator({ $in: [...values] });
+export const noneOf = <T>(values: Iterable<T>): { $nin: T[] } => operator({ $nin: [...values] });
 
 /**
  * First-batch size for queries that return a batch of residents' records. The driver's

@@ -48,6 +48,16 @@ export class ResidentAccess {
     return allowed;
   }
 
+  /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */
+  async recordCareRelationship(input: Parameters<AccessStore['recordCareRelationship']>[0]): Promise<void> {
+    await this.store.recordCareRelationship(input);
+    this.relationships.clear(input.residentId);
+  }
+
+  get accessStore(): AccessStore {
+    return this.store;
+  }
+
   async isPermitted(residentId: string, kind: DataKind): Promise<boolean> {
     return (await this.permitted([residentId], kind)).has(residentId);
   }

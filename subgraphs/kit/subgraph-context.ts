@@ -1,4 +1,5 @@
 /** What every subgraph resolver receives: the verified viewer and the request's access decisions. */
+import type { MatchSettings } from './config';
 import type { Logger } from './logger';
 import type { ResidentAccess } from './resident-access';
 import type { Viewer } from './viewer';
@@ -8,4 +9,10 @@ export interface SubgraphContext {
   requestId: string;
   access: ResidentAccess;
   logger: Logger;
+  settings: ServiceSettings;
+}
+
+/** Settings some subgraphs' rules need, from the validated configuration. */
+export interface ServiceSettings {
+  matching: MatchSettings;
 }

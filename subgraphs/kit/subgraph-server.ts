@@ -28,7 +28,7 @@ import type { PolicySettings } from './policy';
 import { ResidentAccess } from './resident-access';
 import type { SubgraphContext } from './subgraph-context';
 import type { KeyObject } from 'node:crypto';
-import type { SubgraphName } from './config';
+import { DEFAULT_MATCH_SETTINGS, type MatchSettings, type SubgraphName } from './config';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
@@ -48,6 +48,8 @@ export interface SubgraphServerOptions {
   port: number;
   internalPublicKey: KeyObject;
   policy: PolicySettings;
+  /** Defaults to DEFAULT_MATCH_SETTINGS. */
+  matching?: MatchSettings;
   auditFailClosed: boolean;
   maxBodyBytes: number;
   monitorCommands?: boolean;
@@ -113,6 +115,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   });
   await apollo.start();
 
+  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS };
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,
@@ -125,7 +128,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     },
     context: ({ viewer, requestId }) => {
       const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy);
-      return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }) });
+      return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }), settings });
     },
     ready: () => isReachable(connection),
   });

@@ -8,6 +8,7 @@ export const ROLES = [
   'pharmacist',
   'resident',
   'lab_system',
+  'hospital_system',
   'health_commission',
   'privacy_officer',
 ] as const;

@@ -1,18 +1,47 @@
 /** Per-request loaders of the records subgraph, and the context its resolvers receive. */
+import DataLoader from 'dataloader';
 import { recordByIdLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
-import type { RecordsModels } from './models';
+import type { RecordsModels, ResidentDoc } from './models';
 import { RecordsRepository } from './repository';
 
 export function createLoaders(repository: RecordsRepository) {
+  const organizationByCode = recordByIdLoader((codes: readonly string[]) => repository.organizationsByCode(codes));
+  /** A resident's records of one kind, for many residents at once; null where not permitted. */
+  const perResident = <Row>(fetch: (residents: readonly ResidentDoc[]) => Promise<Map<string, Row[]>>) =>
+    new DataLoader<ResidentDoc, Row[] | null, string>(
+      async (residents) => {
+        const rows = await fetch(residents);
+        return residents.map((resident) => rows.get(resident._id) ?? null);
+      },
+      { cacheKeyFn: (resident) => resident._id },
+    );
+
   return {
-    residentById: recordByIdLoader((ids) => repository.residentsById(ids)),
-    organizationByCode: recordByIdLoader((codes) => repository.organizationsByCode(codes)),
+    /** Requested id (a merged id resolves to its survivor) → the resident, or null when absent or not permitted. */
+    residentById: new DataLoader<string, ResidentDoc | null>(async (ids) => {
+      const found = await repository.residentsById(ids);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    organizationByCode,
+    /** An organization that records refer to; one missing from the registry is a data fault. */
+    knownOrganization: async (code: string) => (await organizationByCode.load(code)) ?? Promise.reject(new Error(`organization ${code} is not in the registry`)),
+    encounterById: recordByIdLoader((ids) => repository.encountersById(ids)),
+    identifiersOf: new DataLoader(
+      async (residents: readonly ResidentDoc[]) => {
+        const rows = await repository.identifiersOf(residents);
+        return residents.map((resident) => rows.filter((row) => row.residentId === resident._id || resident.mergedIds.includes(row.residentId)));
+      },
+      { cacheKeyFn: (resident) => resident._id },
+    ),
+    conditionsOf: perResident((residents) => repository.conditionsOf(residents)),
+    allergiesOf: perResident((residents) => repository.allergiesOf(residents)),
+    encountersOf: perResident((residents) => repository.encountersOf(residents)),
   };
 }
 
 export function createRecordsContext(models: RecordsModels, base: SubgraphContext) {
-  const repository = new RecordsRepository(models, base.access);
+  const repository = new RecordsRepository(models, base.access, base.settings.matching);
   return { ...base, repository, loaders: createLoaders(repository) };
 }
 

@@ -1,20 +1,91 @@
-/** The records subgraph's collections: residents (master patient index), organizations, encounters. */
+/**
+ * The records subgraph's collections: the master patient index (residents, their
+ * identifiers, match reviews), organizations, and the clinical record (encounters,
+ * conditions, allergies).
+ */
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../kit/sensitivity';
 
 export const GENDERS = ['MALE', 'FEMALE', 'UNKNOWN'] as const;
 export const ORGANIZATION_LEVELS = ['TERTIARY', 'SECONDARY', 'COMMUNITY', 'INTERNET_HOSPITAL', 'PHARMACY'] as const;
+export const IDENTIFIER_SYSTEMS = ['RESIDENT_ID_CARD', 'MEDICAL_INSURANCE_CARD', 'MEDICAL_RECORD_NUMBER'] as const;
 export const ENCOUNTER_CLASSES = ['OUTPATIENT', 'EMERGENCY', 'INPATIENT', 'VIRTUAL'] as const;
+export const ENCOUNTER_STATUSES = ['PLANNED', 'IN_PROGRESS', 'FINISHED', 'CANCELLED', 'ENTERED_IN_ERROR'] as const;
+export const CLINICAL_STATUSES = ['ACTIVE', 'RECURRENCE', 'RELAPSE', 'INACTIVE', 'REMISSION', 'RESOLVED'] as const;
+export const VERIFICATION_STATUSES = ['UNCONFIRMED', 'PROVISIONAL', 'DIFFERENTIAL', 'CONFIRMED', 'REFUTED', 'ENTERED_IN_ERROR'] as const;
+export const ALLERGY_CATEGORIES = ['FOOD', 'MEDICATION', 'ENVIRONMENT', 'BIOLOGIC'] as const;
+export const ALLERGY_CRITICALITIES = ['LOW', 'HIGH', 'UNABLE_TO_ASSESS'] as const;
+export const ALLERGY_ASSERTIONS = ['UNKNOWN', 'NO_KNOWN_ALLERGIES', 'HAS_ALLERGIES'] as const;
+export const MATCH_REVIEW_STATUSES = ['OPEN', 'LINKED', 'SEPARATED'] as const;
+export const MERGE_ACTIONS = ['MERGED', 'MERGED_INTO', 'UNMERGED', 'UNMERGED_FROM'] as const;
+
+/** Where a fact came from: the uploading organization, its own record id, and when. */
+export interface SourceDoc {
+  organizationCode: string;
+  recordId: string;
+  uploadedAt: Date;
+}
+
+export interface MergeEventDoc {
+  action: (typeof MERGE_ACTIONS)[number];
+  otherResidentId: string;
+  by: string;
+  at: Date;
+  reason: string;
+}
 
 export interface ResidentDoc {
   _id: string;
   name: string;
   gender: (typeof GENDERS)[number];
   birthDate: string;
-  idNumber: string;
+  idNumber: string | null;
   phone: string | null;
   district: string;
+  active: boolean;
+  /** Set when this record was merged into another (the survivor). */
+  mergedInto: string | null;
+  /** Records merged into this one: their clinical records are this resident's too. */
+  mergedIds: string[];
+  mergeHistory: MergeEventDoc[];
+  allergyAssertion: (typeof ALLERGY_ASSERTIONS)[number];
+  // Blocking keys for matching (each one indexed): candidates share at least one.
+  birthKey: string;
+  pinyinKey: string;
+  idLast4: string | null;
+}
+
+/** One identifier of a resident. The _id is `system|assigner|value`, so a lookup is a primary-key read. */
+export interface ResidentIdentifierDoc {
+  _id: string;
+  residentId: string;
+  system: (typeof IDENTIFIER_SYSTEMS)[number];
+  value: string;
+  assignerCode: string | null;
+  createdAt: Date;
+}
+
+export interface MatchCandidateDoc {
+  residentId: string;
+  score: number;
+  reasons: string[];
+}
+
+/** A possible duplicate waiting for a person to decide. */
+export interface MatchReviewDoc {
+  _id: string;
+  status: (typeof MATCH_REVIEW_STATUSES)[number];
+  /** The record created for the incoming registration. */
+  residentId: string;
+  candidate: MatchCandidateDoc;
+  openedAt: Date;
+  openedBy: string;
+  organizationCode: string;
+  resolvedAt: Date | null;
+  resolvedBy: string | null;
+  reason: string | null;
 }
 
 export interface OrganizationDoc {
@@ -28,16 +99,68 @@ export interface OrganizationDoc {
   discharges: number;
 }
 
+export interface DiagnosisDoc {
+  code: CodingValue;
+  rank: number;
+  primary: boolean;
+  sensitivity: SensitiveCategory | null;
+}
+
 export interface EncounterDoc {
   _id: string;
   residentId: string;
   organizationCode: string;
   encounterClass: (typeof ENCOUNTER_CLASSES)[number];
+  status: (typeof ENCOUNTER_STATUSES)[number];
   department: string;
   start: Date;
   end: Date | null;
-  diagnoses: CodingValue[];
+  attendingPractitioner: string | null;
+  diagnoses: DiagnosisDoc[];
+  chargesFen: number | null;
+  source: SourceDoc;
 }
+
+export interface ConditionDoc {
+  _id: string;
+  residentId: string;
+  code: CodingValue;
+  clinicalStatus: (typeof CLINICAL_STATUSES)[number];
+  verificationStatus: (typeof VERIFICATION_STATUSES)[number];
+  onset: string | null;
+  sensitivity: SensitiveCategory | null;
+  source: SourceDoc;
+}
+
+export interface AllergyDoc {
+  _id: string;
+  residentId: string;
+  substance: CodingValue;
+  category: (typeof ALLERGY_CATEGORIES)[number];
+  criticality: (typeof ALLERGY_CRITICALITIES)[number];
+  reactions: string[];
+  source: SourceDoc;
+}
+
+const sourceSchema = new Schema<SourceDoc>(
+  {
+    organizationCode: { type: String, required: true },
+    recordId: { type: String, required: true },
+    uploadedAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+const mergeEventSchema = new Schema<MergeEventDoc>(
+  {
+    action: { type: String, enum: MERGE_ACTIONS, required: true },
+    otherResidentId: { type: String, required: true },
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+    reason: { type: String, required: true },
+  },
+  { _id: false },
+);
 
 const residentSchema = new Schema<ResidentDoc>(
   {
@@ -45,13 +168,60 @@ const residentSchema = new Schema<ResidentDoc>(
     name: { type: String, required: true },
     gender: { type: String, enum: GENDERS, required: true },
     birthDate: { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ },
-    idNumber: { type: String, required: true },
+    idNumber: { type: String, default: null },
     phone: { type: String, default: null },
     district: { type: String, required: true },
+    active: { type: Boolean, default: true },
+    mergedInto: { type: String, default: null },
+    mergedIds: { type: [String], default: [] },
+    mergeHistory: { type: [mergeEventSchema], default: [] },
+    allergyAssertion: { type: String, enum: ALLERGY_ASSERTIONS, default: 'UNKNOWN' },
+    birthKey: { type: String, required: true },
+    pinyinKey: { type: String, required: true },
+    idLast4: { type: String, default: null },
   },
   { collection: 'residents', versionKey: false, id: false },
 );
-residentSchema.index({ idNumber: 1 }, { unique: true });
+// Matching blocks on each key separately; search uses name + birth date or district + ID tail.
+residentSchema.index({ birthKey: 1 });
+residentSchema.index({ pinyinKey: 1 });
+residentSchema.index({ phone: 1 });
+residentSchema.index({ name: 1, birthDate: 1 });
+residentSchema.index({ district: 1, idLast4: 1 });
+
+const identifierSchema = new Schema<ResidentIdentifierDoc>(
+  {
+    _id: { type: String, required: true },
+    residentId: { type: String, required: true },
+    system: { type: String, enum: IDENTIFIER_SYSTEMS, required: true },
+    value: { type: String, required: true },
+    assignerCode: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'residentIdentifiers', versionKey: false, id: false },
+);
+identifierSchema.index({ residentId: 1 });
+
+const matchReviewSchema = new Schema<MatchReviewDoc>(
+  {
+    _id: { type: String, required: true },
+    status: { type: String, enum: MATCH_REVIEW_STATUSES, required: true },
+    residentId: { type: String, required: true },
+    candidate: {
+      residentId: { type: String, required: true },
+      score: { type: Number, required: true },
+      reasons: { type: [String], default: [] },
+    },
+    openedAt: { type: Date, required: true },
+    openedBy: { type: String, required: true },
+    organizationCode: { type: String, required: true },
+    resolvedAt: { type: Date, default: null },
+    resolvedBy: { type: String, default: null },
+    reason: { type: String, default: null },
+  },
+  { collection: 'matchReviews', versionKey: false, id: false },
+);
+matchReviewSchema.index({ status: 1, openedAt: -1 });
 
 const organizationSchema = new Schema<OrganizationDoc>(
   {
@@ -65,26 +235,73 @@ const organizationSchema = new Schema<OrganizationDoc>(
   { collection: 'organizations', versionKey: false, id: false },
 );
 
+const diagnosisSchema = new Schema<DiagnosisDoc>(
+  {
+    code: { type: codingSchema, required: true },
+    rank: { type: Number, required: true, min: 1 },
+    primary: { type: Boolean, required: true },
+    sensitivity: { type: String, enum: [...SENSITIVE_CATEGORIES, null], default: null },
+  },
+  { _id: false },
+);
+
 const encounterSchema = new Schema<EncounterDoc>(
   {
     _id: { type: String, required: true },
     residentId: { type: String, required: true },
     organizationCode: { type: String, required: true },
     encounterClass: { type: String, enum: ENCOUNTER_CLASSES, required: true },
+    status: { type: String, enum: ENCOUNTER_STATUSES, required: true },
     department: { type: String, required: true },
     start: { type: Date, required: true },
     end: { type: Date, default: null },
-    diagnoses: { type: [codingSchema], default: [] },
+    attendingPractitioner: { type: String, default: null },
+    diagnoses: { type: [diagnosisSchema], default: [] },
+    chargesFen: { type: Number, default: null, min: 0 },
+    source: { type: sourceSchema, required: true },
   },
   { collection: 'encounters', versionKey: false, id: false },
 );
 encounterSchema.index({ residentId: 1, start: -1 });
 
+const conditionSchema = new Schema<ConditionDoc>(
+  {
+    _id: { type: String, required: true },
+    residentId: { type: String, required: true },
+    code: { type: codingSchema, required: true },
+    clinicalStatus: { type: String, enum: CLINICAL_STATUSES, required: true },
+    verificationStatus: { type: String, enum: VERIFICATION_STATUSES, required: true },
+    onset: { type: String, default: null },
+    sensitivity: { type: String, enum: [...SENSITIVE_CATEGORIES, null], default: null },
+    source: { type: sourceSchema, required: true },
+  },
+  { collection: 'conditions', versionKey: false, id: false },
+);
+conditionSchema.index({ residentId: 1 });
+
+const allergySchema = new Schema<AllergyDoc>(
+  {
+    _id: { type: String, required: true },
+    residentId: { type: String, required: true },
+    substance: { type: codingSchema, required: true },
+    category: { type: String, enum: ALLERGY_CATEGORIES, required: true },
+    criticality: { type: String, enum: ALLERGY_CRITICALITIES, required: true },
+    reactions: { type: [String], default: [] },
+    source: { type: sourceSchema, required: true },
+  },
+  { collection: 'allergies', versionKey: false, id: false },
+);
+allergySchema.index({ residentId: 1 });
+
 export function registerModels(connection: Connection) {
   return {
     Resident: connection.model('Resident', residentSchema),
+    ResidentIdentifier: connection.model('ResidentIdentifier', identifierSchema),
+    MatchReview: connection.model('MatchReview', matchReviewSchema),
     Organization: connection.model('Organization', organizationSchema),
     Encounter: connection.model('Encounter', encounterSchema),
+    Condition: connection.model('Condition', conditionSchema),
+    Allergy: connection.model('Allergy', allergySchema),
   };
 }
 export type RecordsModels = ReturnType<typeof registerModels>;

@@ -1,30 +1,577 @@
-/** Queries of residents and organizations. Residents are returned only where the viewer may see them. */
-import { oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
-import { forbidden } from '../kit/errors';
-import type { ResidentAccess } from '../kit/resident-access';
-import type { OrganizationDoc, RecordsModels, ResidentDoc } from './models';
+/**
+ * Queries and rules of the records subgraph: the master patient index (matching, merging,
+ * identifier lookups, search) and the clinical record. Reads return only what the viewer
+ * may see; writes validate everything before they write anything.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { appError, badUserInput, forbidden } from '../kit/errors';
+import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
+import type { DataKind } from '../kit/policy';
+import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
+import { sensitivityOfIcd10 } from '../kit/sensitivity';
+import type { MatchSettings } from '../kit/config';
+import { blockingKeys, classify, scoreCandidate } from './matching';
+import type {
+  AllergyDoc,
+  ConditionDoc,
+  EncounterDoc,
+  MatchReviewDoc,
+  MergeEventDoc,
+  OrganizationDoc,
+  RecordsModels,
+  ResidentDoc,
+  ResidentIdentifierDoc,
+} from './models';
+import {
+  allergySchema,
+  conditionSchema,
+  encounterSchema,
+  parseInput,
+  registrationSchema,
+  searchSchema,
+  type RegistrationInput,
+} from './validation';
+
+export interface AllergyStatementView {
+  assertion: ResidentDoc['allergyAssertion'];
+  items: AllergyDoc[];
+}
+
+export interface ClinicalSummaryView {
+  activeProblems: ConditionDoc[];
+  allergies: AllergyStatementView;
+  lastEncounters: EncounterDoc[];
+}
+
+export interface RegistrationResult {
+  resident: ResidentDoc;
+  outcome: 'MATCHED' | 'CREATED_POSSIBLE_DUPLICATE' | 'CREATED';
+  review: MatchReviewDoc | null;
+  /** How many residents the blocking step handed to scoring (0 when an identifier decided). */
+  candidatesScored: number;
+}
+
+/** A review with both records it compares, as a reviewer sees it. */
+export interface MatchReviewView {
+  review: MatchReviewDoc;
+  registered: ResidentDoc;
+  candidate: ResidentDoc;
+}
+
+const ACTIVE_CONDITION_STATUSES = new Set(['ACTIVE', 'RECURRENCE', 'RELAPSE']);
+const HIDDEN_ENCOUNTER_STATUS: EncounterDoc['status'] = 'ENTERED_IN_ERROR';
+const SEARCH_LIMIT = 50;
 
 export class RecordsRepository {
   constructor(
     private readonly models: RecordsModels,
     private readonly access: ResidentAccess,
+    private readonly matching: MatchSettings,
   ) {}
 
-  /** Refuses, before any lookup, a viewer with no right to this resident's record. */
-  async assertMayRead(residentId: string): Promise<void> {
-    if (!(await this.access.isPermitted(residentId, 'demographics'))) {
-      throw forbidden('No care relationship with this resident');
+  // ---- residents: lookup through merges, and the policy -------------------------------
+
+  /** Requested id → the record that stands for it now (the survivor of any merge), unfiltered. */
+  private async survivorsOf(ids: readonly string[]): Promise<Map<string, ResidentDoc>> {
+    const found = new Map((await this.findResidents(ids)).map((doc) => [doc._id, doc]));
+    const survivorIds = [...found.values()].flatMap((doc) => (doc.mergedInto && !found.has(doc.mergedInto) ? [doc.mergedInto] : []));
+    for (const doc of await this.findResidents(survivorIds)) found.set(doc._id, doc);
+    const result = new Map<string, ResidentDoc>();
+    for (const id of ids) {
+      const doc = found.get(id);
+      const survivor = doc?.mergedInto ? found.get(doc.mergedInto) : doc;
+      if (survivor) result.set(id, survivor);
     }
+    return result;
   }
 
-  async residentsById(ids: readonly string[]): Promise<ResidentDoc[]> {
-    const permitted = await this.access.permitted(ids, 'demographics');
-    if (permitted.size === 0) return [];
-    return this.models.Resident.find({ _id: oneOf(permitted) }).batchSize(RECORDS_BATCH_SIZE).lean<ResidentDoc[]>().exec();
+  private findResidents(ids: readonly string[]): Promise<ResidentDoc[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.models.Resident.find({ _id: oneOf(ids) }).batchSize(RECORDS_BATCH_SIZE).lean<ResidentDoc[]>().exec();
   }
 
-  /** Organizations are public directory data: no policy applies. */
+  /** Requested id → survivor, for the residents whose `kind` data the viewer may see. */
+  async residentsById(ids: readonly string[], kind: DataKind = 'demographics'): Promise<Map<string, ResidentDoc>> {
+    const survivors = await this.survivorsOf(ids);
+    const permitted = await this.access.permitted([...new Set([...survivors.values()].map((doc) => doc._id))], kind);
+    return new Map([...survivors].filter(([, doc]) => permitted.has(doc._id)));
+  }
+
+  /** One resident for a root query: FORBIDDEN without a right to the record, null when unknown. */
+  async readableResident(id: string): Promise<ResidentDoc | null> {
+    const survivor = (await this.survivorsOf([id])).get(id);
+    if (!(await this.access.isPermitted(survivor?._id ?? id, 'demographics'))) throw forbidden('No care relationship with this resident');
+    return survivor ?? null;
+  }
+
+  identifiersOf(residents: readonly ResidentDoc[]): Promise<ResidentIdentifierDoc[]> {
+    const ids = residents.flatMap(aliasesOf);
+    return this.models.ResidentIdentifier.find({ residentId: oneOf(ids) }).batchSize(RECORDS_BATCH_SIZE).lean<ResidentIdentifierDoc[]>().exec();
+  }
+
+  /** Medical record numbers are looked up among the viewer's own hospital's only. */
+  async residentByIdentifier(system: ResidentIdentifierDoc['system'], value: string): Promise<ResidentDoc | null> {
+    const assigner = system === 'MEDICAL_RECORD_NUMBER' ? this.access.viewer.organizationCode ?? null : null;
+    const identifier = await this.models.ResidentIdentifier.findById(identifierKey(system, assigner, value)).lean<ResidentIdentifierDoc>().exec();
+    if (!identifier) return null;
+    return (await this.residentsById([identifier.residentId])).get(identifier.residentId) ?? null;
+  }
+
+  async searchResidents(criteria: unknown, first: number, after: string | null | undefined): Promise<Page<ResidentDoc>> {
+    const search = parseInput(searchSchema, criteria);
+    const filter: Record<string, unknown> =
+      search.name && search.birthDate ? { name: search.name, birthDate: search.birthDate } : { district: search.district, idLast4: search.idNumberLast4 };
+    if (search.gender) filter.gender = search.gender;
+    filter.active = true;
+    const matches = await this.models.Resident.find(filter).sort({ _id: 1 }).limit(SEARCH_LIMIT).lean<ResidentDoc[]>().exec();
+    const permitted = await this.access.permitted(
+      matches.map((doc) => doc._id),
+      'demographics',
+    );
+    const afterId = after ? String(decodeCursor(after)[1]) : '';
+    const visible = matches.filter((doc) => permitted.has(doc._id) && doc._id > afterId);
+    return pageOf(visible.slice(0, first + 1), first, (doc) => encodeCursor(0, doc._id));
+  }
+
+  // ---- registration and matching -------------------------------------------------------
+
+  async registerResident(rawInput: unknown): Promise<RegistrationResult> {
+    const input = parseInput(registrationSchema, rawInput);
+    const organizationCode = await this.viewerOrganization();
+    const hospitalKey = identifierKey(input.identifier.system, input.identifier.system === 'MEDICAL_RECORD_NUMBER' ? organizationCode : null, input.identifier.value);
+
+    const known = await this.knownResident([hospitalKey, ...(input.idNumber ? [identifierKey('RESIDENT_ID_CARD', null, input.idNumber)] : [])]);
+    if (known) return this.linkRegistration(known, input, hospitalKey, organizationCode, 0);
+
+    const keys = blockingKeys({ ...input, idNumber: input.idNumber ?? null });
+    const blocks: Record<string, string>[] = [{ birthKey: keys.birthKey }, { pinyinKey: keys.pinyinKey }];
+    if (input.phone) blocks.push({ phone: input.phone });
+    const candidates = await this.models.Resident.find({ $or: blocks, active: true })
+      .limit(this.matching.maxCandidates)
+      .lean<ResidentDoc[]>()
+      .exec();
+    const incoming = { name: input.name, gender: input.gender, birthDate: input.birthDate, phone: input.phone ?? null, idNumber: input.idNumber ?? null };
+    const scored = candidates
+      .map((candidate) => ({ candidate, ...scoreCandidate(incoming, candidate) }))
+      .sort((a, b) => b.score - a.score || a.candidate._id.localeCompare(b.candidate._id));
+    const best = scored[0];
+    const match = best ? classify(best.score, this.matching) : 'NONE';
+    if (best && match === 'CERTAIN') return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length);
+
+    const created = await this.createResident(input, hospitalKey, organizationCode);
+    if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length);
+    let review: MatchReviewDoc | null = null;
+    if (best && match === 'POSSIBLE') {
+      review = {
+        _id: newId(),
+        status: 'OPEN',
+        residentId: created.resident._id,
+        candidate: { residentId: best.candidate._id, score: best.score, reasons: best.reasons },
+        openedAt: new Date(),
+        openedBy: this.access.viewer.subject,
+        organizationCode,
+        resolvedAt: null,
+        resolvedBy: null,
+        reason: null,
+      };
+      await this.models.MatchReview.create(review);
+    }
+    await this.noteRegistration(created.resident._id, organizationCode);
+    return { resident: created.resident, outcome: review ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED', review, candidatesScored: candidates.length };
+  }
+
+  /** The resident an identifier already belongs to (following merges), if any. */
+  private async knownResident(keys: string[]): Promise<ResidentDoc | null> {
+    for (const key of keys) {
+      const identifier = await this.models.ResidentIdentifier.findById(key).lean<ResidentIdentifierDoc>().exec();
+      if (!identifier) continue;
+      const survivor = (await this.survivorsOf([identifier.residentId])).get(identifier.residentId);
+      if (survivor) return survivor;
+    }
+    return null;
+  }
+
+  private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number): Promise<RegistrationResult> {
+    const identifiers = [identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode)];
+    if (input.idNumber && !resident.idNumber) identifiers.push(identifierDoc(identifierKey('RESIDENT_ID_CARD', null, input.idNumber), resident._id, 'RESIDENT_ID_CARD', input.idNumber, null));
+    await this.models.ResidentIdentifier.insertMany(identifiers, { ordered: false }).catch(ignoreDuplicateKeys);
+    await this.noteRegistration(resident._id, organizationCode);
+    return { resident, outcome: 'MATCHED', review: null, candidatesScored };
+  }
+
+  /**
+   * Creates the resident. Identifiers are claimed first: if another registration of the same
+   * ID card won the race, its resident is returned instead of a duplicate.
+   */
+  private async createResident(input: RegistrationInput, hospitalKey: string, organizationCode: string): Promise<{ resident: ResidentDoc; isNew: boolean }> {
+    const _id = newId();
+    const idNumber = input.idNumber ?? null;
+    if (idNumber) {
+      try {
+        await this.models.ResidentIdentifier.create(identifierDoc(identifierKey('RESIDENT_ID_CARD', null, idNumber), _id, 'RESIDENT_ID_CARD', idNumber, null));
+      } catch (error) {
+        ignoreDuplicateKeys(error);
+        const winner = await this.knownResident([identifierKey('RESIDENT_ID_CARD', null, idNumber)]);
+        if (winner) return { resident: winner, isNew: false };
+        throw error;
+      }
+    }
+    const resident: ResidentDoc = {
+      _id,
+      name: input.name,
+      gender: input.gender,
+      birthDate: input.birthDate,
+      idNumber,
+      phone: input.phone ?? null,
+      district: input.district,
+      active: true,
+      mergedInto: null,
+      mergedIds: [],
+      mergeHistory: [],
+      allergyAssertion: 'UNKNOWN',
+      ...blockingKeys({ ...input, idNumber }),
+    };
+    await this.models.Resident.create(resident);
+    await this.models.ResidentIdentifier.insertMany([identifierDoc(hospitalKey, _id, input.identifier.system, input.identifier.value, organizationCode)], { ordered: false }).catch(
+      ignoreDuplicateKeys,
+    );
+    return { resident, isNew: true };
+  }
+
+  /** Registering at a hospital's desk is the start of care there. */
+  private async noteRegistration(residentId: string, organizationCode: string): Promise<void> {
+    await this.access.recordCareRelationship({ residentId, organizationCode, kind: 'REGISTRATION', at: new Date(), source: { subgraph: 'records', recordId: `registration:${residentId}` } });
+    await this.access.permitted([residentId], 'identity');
+  }
+
+  // ---- match reviews, merge, unmerge ----------------------------------------------------
+
+  async matchReviews(status: MatchReviewDoc['status'], first: number, after: string | null | undefined): Promise<Page<MatchReviewView>> {
+    const filter: Record<string, unknown> = { status };
+    if (after) {
+      const [openedAt, id] = decodeCursor(after);
+      filter.$or = [{ openedAt: operator({ $lt: new Date(openedAt) }) }, { openedAt: new Date(openedAt), _id: operator({ $lt: id }) }];
+    }
+    const reviews = await this.models.MatchReview.find(filter).sort({ openedAt: -1, _id: -1 }).limit(first + 1).lean<MatchReviewDoc[]>().exec();
+    const views = await this.reviewViews(reviews);
+    return pageOf(views, first, (view) => encodeCursor(view.review.openedAt.toISOString(), view.review._id));
+  }
+
+  private async reviewViews(reviews: MatchReviewDoc[]): Promise<MatchReviewView[]> {
+    const ids = reviews.flatMap((review) => [review.residentId, review.candidate.residentId]);
+    const permitted = await this.access.permitted(ids, 'identity');
+    const docs = new Map((await this.findResidents([...permitted])).map((doc) => [doc._id, doc]));
+    return reviews.flatMap((review) => {
+      const registered = docs.get(review.residentId);
+      const candidate = docs.get(review.candidate.residentId);
+      return registered && candidate ? [{ review, registered, candidate }] : [];
+    });
+  }
+
+  async resolveMatchReview(id: string, decision: 'LINK' | 'SEPARATE', reason: string): Promise<MatchReviewView> {
+    const why = requireReason(reason);
+    const review = await this.models.MatchReview.findById(id).lean<MatchReviewDoc>().exec();
+    if (!review || (await this.reviewViews([review])).length === 0) throw appError('NOT_FOUND', 'No such match review');
+    if (review.status !== 'OPEN') throw appError('CONFLICT', `The review was already resolved (${review.status.toLowerCase()})`);
+    if (decision === 'LINK') await this.mergeResidents(review.candidate.residentId, review.residentId, `match review ${id}: ${why}`);
+    const resolved = await this.models.MatchReview.findOneAndUpdate(
+      { _id: id, status: 'OPEN' },
+      { $set: { status: decision === 'LINK' ? 'LINKED' : 'SEPARATED', resolvedAt: new Date(), resolvedBy: this.access.viewer.subject, reason: why } },
+      { new: true },
+    )
+      .lean<MatchReviewDoc>()
+      .exec();
+    if (!resolved) throw appError('CONFLICT', 'The review was resolved by someone else meanwhile');
+    return (await this.reviewViews([resolved]))[0]!;
+  }
+
+  /**
+   * Merges one record into another. Each step is a guarded single-document update, so two
+   * people merging at once cannot both succeed; the survivor inherits the merged record's
+   * care relationships, and its clinical records are read as the survivor's.
+   */
+  async mergeResidents(survivorId: string, mergedId: string, reason: string): Promise<ResidentDoc> {
+    const why = requireReason(reason);
+    if (survivorId === mergedId) throw badUserInput('A record cannot be merged into itself');
+    await this.requireIdentityAccess([survivorId, mergedId]);
+    const docs = new Map((await this.findResidents([survivorId, mergedId])).map((doc) => [doc._id, doc]));
+    const survivor = docs.get(survivorId);
+    const merged = docs.get(mergedId);
+    if (!survivor || !merged) throw appError('NOT_FOUND', 'No such resident');
+    if (!survivor.active || !merged.active) throw appError('CONFLICT', 'Both records must be active (not merged already)');
+    if (survivor.idNumber && merged.idNumber && survivor.idNumber !== merged.idNumber) throw appError('CONFLICT', 'The records carry different ID numbers');
+
+    const at = new Date();
+    const by = this.access.viewer.subject;
+    const event = (action: MergeEventDoc['action'], other: string): MergeEventDoc => ({ action, otherResidentId: other, by, at, reason: why });
+    const claimed = await this.models.Resident.updateOne(
+      { _id: mergedId, active: true },
+      { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } },
+    ).exec();
+    if (claimed.modifiedCount !== 1) throw appError('CONFLICT', 'The record was merged by someone else meanwhile');
+    const adopted = await this.models.Resident.updateOne(
+      { _id: survivorId, active: true },
+      {
+        $addToSet: { mergedIds: { $each: [mergedId, ...merged.mergedIds] } },
+        $push: { mergeHistory: event('MERGED', mergedId) },
+        ...(survivor.idNumber || !merged.idNumber ? {} : { $set: { idNumber: merged.idNumber, idLast4: merged.idLast4 } }),
+      },
+    ).exec();
+    if (adopted.modifiedCount !== 1) {
+      await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: true, mergedInto: null }, $pull: { mergeHistory: { at } } }).exec();
+      throw appError('CONFLICT', 'The surviving record was merged by someone else meanwhile');
+    }
+    // Records merged into the merged one now point at the survivor directly: one hop at most.
+    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: oneOf(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
+    await this.access.accessStore.copyRelationships(mergedId, survivorId, mergeMarker(mergedId));
+    return (await this.findResidents([survivorId]))[0]!;
+  }
+
+  async unmergeResident(mergedId: string, reason: string): Promise<ResidentDoc> {
+    const why = requireReason(reason);
+    const merged = (await this.findResidents([mergedId]))[0];
+    if (!merged) throw appError('NOT_FOUND', 'No such resident');
+    if (!merged.mergedInto) throw appError('CONFLICT', 'The record is not merged');
+    const survivorId = merged.mergedInto;
+    await this.requireIdentityAccess([survivorId]);
+    const at = new Date();
+    const by = this.access.viewer.subject;
+    const restored = await this.models.Resident.updateOne(
+      { _id: mergedId, mergedInto: survivorId },
+      { $set: { active: true, mergedInto: null }, $push: { mergeHistory: { action: 'UNMERGED_FROM', otherResidentId: survivorId, by, at, reason: why } } },
+    ).exec();
+    if (restored.modifiedCount !== 1) throw appError('CONFLICT', 'The record was unmerged by someone else meanwhile');
+    await this.models.Resident.updateOne(
+      { _id: survivorId },
+      { $pull: { mergedIds: oneOf([mergedId, ...merged.mergedIds]) }, $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } } },
+    ).exec();
+    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: oneOf(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
+    await this.access.accessStore.removeRelationshipCopies(survivorId, mergeMarker(mergedId));
+    return (await this.findResidents([mergedId]))[0]!;
+  }
+
+  private async requireIdentityAccess(residentIds: string[]): Promise<void> {
+    const permitted = await this.access.permitted(residentIds, 'identity');
+    if (residentIds.some((id) => !permitted.has(id))) throw forbidden('Identity administration needs a privacy officer or the registering hospital');
+  }
+
+  // ---- clinical record: reads ------------------------------------------------------------
+
+  async encountersPage(resident: ResidentDoc, filter: { organizationCode?: string | null; class?: string | null; since?: string | null } | null | undefined, first: number, after: string | null | undefined): Promise<Page<EncounterDoc> | null> {
+    if (!(await this.access.isPermitted(resident._id, 'encounters'))) return null;
+    const query: Record<string, unknown> = { residentId: oneOf(aliasesOf(resident)), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) };
+    if (filter?.organizationCode) query.organizationCode = filter.organizationCode;
+    if (filter?.class) query.encounterClass = filter.class;
+    if (filter?.since) {
+      if (Number.isNaN(Date.parse(filter.since))) throw badUserInput('filter.since must be an ISO 8601 time');
+      query.start = operator({ $gte: new Date(filter.since) });
+    }
+    if (after) {
+      const [start, id] = decodeCursor(after);
+      query.$or = [{ start: operator({ $lt: new Date(start) }) }, { start: new Date(start), _id: operator({ $lt: id }) }];
+    }
+    const rows = await this.models.Encounter.find(query).sort({ start: -1, _id: -1 }).limit(first + 1).lean<EncounterDoc[]>().exec();
+    return pageOf(rows, first, (row) => encodeCursor(row.start.toISOString(), row._id));
+  }
+
+  /** Clinical records of many residents (merged records included), one query per kind. */
+  conditionsOf(residents: readonly ResidentDoc[]): Promise<Map<string, ConditionDoc[]>> {
+    return this.recordsOfResidents('conditions', residents, (ids) =>
+      this.models.Condition.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<ConditionDoc[]>().exec(),
+    );
+  }
+
+  allergiesOf(residents: readonly ResidentDoc[]): Promise<Map<string, AllergyDoc[]>> {
+    return this.recordsOfResidents('allergies', residents, (ids) =>
+      this.models.Allergy.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<AllergyDoc[]>().exec(),
+    );
+  }
+
+  encountersOf(residents: readonly ResidentDoc[]): Promise<Map<string, EncounterDoc[]>> {
+    return this.recordsOfResidents('encounters', residents, (ids) =>
+      this.models.Encounter.find({ residentId: oneOf(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) })
+        .sort({ start: -1, _id: -1 })
+        .batchSize(RECORDS_BATCH_SIZE)
+        .lean<EncounterDoc[]>()
+        .exec(),
+    );
+  }
+
+  /** Survivor id → its rows (filed under it or under a record merged into it); absent when not permitted. */
+  private async recordsOfResidents<Row extends { residentId: string }>(
+    kind: DataKind,
+    residents: readonly ResidentDoc[],
+    fetch: (residentIds: string[]) => Promise<Row[]>,
+  ): Promise<Map<string, Row[]>> {
+    const permitted = await this.access.permitted(
+      residents.map((resident) => resident._id),
+      kind,
+    );
+    const visible = residents.filter((resident) => permitted.has(resident._id));
+    const ownerOf = new Map(visible.flatMap((resident) => aliasesOf(resident).map((alias) => [alias, resident._id] as const)));
+    const result = new Map<string, Row[]>(visible.map((resident) => [resident._id, []]));
+    if (visible.length === 0) return result;
+    for (const row of await fetch([...ownerOf.keys()])) result.get(ownerOf.get(row.residentId)!)?.push(row);
+    return result;
+  }
+
+  static summarize(resident: ResidentDoc, conditions: ConditionDoc[], allergies: AllergyDoc[], encounters: EncounterDoc[]): ClinicalSummaryView {
+    const lastByOrganization = new Map<string, EncounterDoc>();
+    for (const encounter of encounters) if (!lastByOrganization.has(encounter.organizationCode)) lastByOrganization.set(encounter.organizationCode, encounter);
+    return {
+      activeProblems: conditions.filter((condition) => ACTIVE_CONDITION_STATUSES.has(condition.clinicalStatus) && condition.verificationStatus !== 'REFUTED' && condition.verificationStatus !== 'ENTERED_IN_ERROR'),
+      allergies: RecordsRepository.allergyStatement(resident, allergies),
+      lastEncounters: [...lastByOrganization.values()],
+    };
+  }
+
+  static allergyStatement(resident: ResidentDoc, allergies: AllergyDoc[]): AllergyStatementView {
+    return { assertion: allergies.length > 0 ? 'HAS_ALLERGIES' : resident.allergyAssertion, items: allergies };
+  }
+
+  async encountersById(ids: readonly string[]): Promise<EncounterDoc[]> {
+    const rows = await this.models.Encounter.find({ _id: oneOf(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) }).lean<EncounterDoc[]>().exec();
+    return visibleRecords(this.access, rows, 'encounters');
+  }
+
   organizationsByCode(codes: readonly string[]): Promise<OrganizationDoc[]> {
     return this.models.Organization.find({ _id: oneOf(codes) }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
   }
+
+  // ---- clinical record: writes by hospital systems ---------------------------------------
+
+  async recordEncounter(rawInput: unknown): Promise<EncounterDoc> {
+    const input = parseInput(encounterSchema, rawInput);
+    const { organizationCode, resident } = await this.writeTarget(input.residentId);
+    const encounter: EncounterDoc = {
+      _id: sourceKey('encounter', organizationCode, input.sourceRecordId),
+      residentId: resident._id,
+      organizationCode,
+      encounterClass: input.class,
+      status: input.status,
+      department: input.department,
+      start: new Date(input.start),
+      end: input.end ? new Date(input.end) : null,
+      attendingPractitioner: input.attendingPractitioner ?? null,
+      diagnoses: input.diagnoses.map((item) => ({ code: { system: 'ICD-10', code: item.code, display: item.display }, rank: item.rank, primary: item.primary, sensitivity: sensitivityOfIcd10(item.code) })),
+      chargesFen: input.chargesFen ?? null,
+      source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
+    };
+    const saved = await replaceFromSource(encounter, (filter) => this.models.Encounter.findOneAndReplace(filter, encounter, REPLACE).lean<EncounterDoc>().exec());
+    await this.access.recordCareRelationship({ residentId: resident._id, organizationCode, kind: 'ENCOUNTER', at: saved.end ?? saved.start, source: { subgraph: 'records', recordId: saved._id } });
+    await this.access.permitted([resident._id], 'encounters');
+    return saved;
+  }
+
+  async recordCondition(rawInput: unknown): Promise<ConditionDoc> {
+    const input = parseInput(conditionSchema, rawInput);
+    const { organizationCode, resident } = await this.writeTarget(input.residentId);
+    const condition: ConditionDoc = {
+      _id: sourceKey('condition', organizationCode, input.sourceRecordId),
+      residentId: resident._id,
+      code: { system: 'ICD-10', code: input.code, display: input.display },
+      clinicalStatus: input.clinicalStatus,
+      verificationStatus: input.verificationStatus,
+      onset: input.onset ?? null,
+      sensitivity: sensitivityOfIcd10(input.code),
+      source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
+    };
+    const saved = await replaceFromSource(condition, (filter) => this.models.Condition.findOneAndReplace(filter, condition, REPLACE).lean<ConditionDoc>().exec());
+    await this.access.permitted([resident._id], 'conditions');
+    return saved;
+  }
+
+  async recordAllergy(rawInput: unknown): Promise<AllergyStatementView> {
+    const input = parseInput(allergySchema, rawInput);
+    const { organizationCode, resident } = await this.writeTarget(input.residentId);
+    const existing = (await this.allergiesOf([resident])).get(resident._id) ?? [];
+    if (input.noKnownAllergies) {
+      if (existing.length > 0) throw appError('CONFLICT', 'Allergies are on record; they must be refuted before asserting none');
+      await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'NO_KNOWN_ALLERGIES' } }).exec();
+      return { assertion: 'NO_KNOWN_ALLERGIES', items: [] };
+    }
+    const allergy: AllergyDoc = {
+      _id: sourceKey('allergy', organizationCode, input.sourceRecordId),
+      residentId: resident._id,
+      substance: input.substance!,
+      category: input.category!,
+      criticality: input.criticality!,
+      reactions: input.reactions ?? [],
+      source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
+    };
+    const saved = await replaceFromSource(allergy, (filter) => this.models.Allergy.findOneAndReplace(filter, allergy, REPLACE).lean<AllergyDoc>().exec());
+    await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec();
+    return { assertion: 'HAS_ALLERGIES', items: [...existing.filter((item) => item._id !== saved._id), saved] };
+  }
+
+  /** The writing hospital (it must exist) and the resident written about (the survivor, if merged). */
+  private async writeTarget(residentId: string): Promise<{ organizationCode: string; resident: ResidentDoc }> {
+    const organizationCode = await this.viewerOrganization();
+    const resident = (await this.survivorsOf([residentId])).get(residentId);
+    if (!resident) throw badUserInput('Unknown resident: register the resident first');
+    return { organizationCode, resident };
+  }
+
+  private async viewerOrganization(): Promise<string> {
+    const code = this.access.viewer.organizationCode;
+    if (!code || (await this.organizationsByCode([code])).length === 0) throw badUserInput('Unknown organization: the caller’s organization is not in the registry');
+    return code;
+  }
+
+}
+
+const REPLACE = { upsert: true, returnDocument: 'after' } as const;
+
+/**
+ * Re-uploading the same source record replaces it (its id derives from organization and
+ * source record id). It may not move the record to another resident: the filter on the
+ * resident makes the upsert collide with the existing id instead.
+ */
+async function replaceFromSource<T extends { _id: string; residentId: string }>(
+  doc: T,
+  replace: (filter: { _id: string; residentId: string }) => Promise<T | null>,
+): Promise<T> {
+  try {
+    return (await replace({ _id: doc._id, residentId: doc.residentId })) ?? doc;
+  } catch (error) {
+    if (isDuplicateKey(error)) throw appError('CONFLICT', 'This source record was uploaded for another resident');
+    throw error;
+  }
+}
+
+export function aliasesOf(resident: ResidentDoc): string[] {
+  return [resident._id, ...resident.mergedIds];
+}
+
+function identifierKey(system: ResidentIdentifierDoc['system'], assignerCode: string | null, value: string): string {
+  return `${system}|${assignerCode ?? ''}|${value.toUpperCase()}`;
+}
+
+function identifierDoc(_id: string, residentId: string, system: ResidentIdentifierDoc['system'], value: string, assignerCode: string | null): ResidentIdentifierDoc {
+  return { _id, residentId, system, value: value.toUpperCase(), assignerCode, createdAt: new Date() };
+}
+
+/** A stable id for a hospital's record: the same upload always lands on the same document. */
+function sourceKey(kind: string, organizationCode: string, sourceRecordId: string): string {
+  return createHash('sha256').update(`${kind}|${organizationCode}|${sourceRecordId}`).digest('hex').slice(0, 24);
+}
+
+const mergeMarker = (mergedId: string) => `merge:${mergedId}`;
+const newId = () => randomBytes(12).toString('hex');
+
+function requireReason(reason: string): string {
+  const trimmed = reason.trim();
+  if (trimmed.length < 4 || trimmed.length > 500) throw badUserInput('reason must be 4-500 characters');
+  return trimmed;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const candidate = error as { code?: number; writeErrors?: { code?: number }[]; message?: string };
+  // A unique violation on update can come back without code 11000 on some engines.
+  return candidate.code === 11000 || candidate.writeErrors?.some((writeError) => writeError.code === 11000) === true || /duplicate key/i.test(candidate.message ?? '');
+}
+
+function ignoreDuplicateKeys(error: unknown): void {
+  if (!isDuplicateKey(error)) throw error;
 }

@@ -4,6 +4,7 @@ import { registerAccessStoreModels } from '../../subgraphs/kit/access-store';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { registerModels as registerLabs } from '../../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
+import { blockingKeys } from '../../subgraphs/records/matching';
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
 import type { TestStack } from './stack';
@@ -48,15 +49,15 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   const now = Date.now();
   const ids = Array.from({ length: fixture.count }, newId);
   await models.records.Resident.insertMany(
-    ids.map((_id, index) => ({
-      _id,
-      name: `测试${index}`,
-      gender: index % 2 ? 'MALE' : 'FEMALE',
-      birthDate: '1960-03-15',
-      idNumber: makeIdNumber('320106', '1960-03-15', (sequence++ % 500) * 2 + (index % 2)),
-      phone: '13812345678',
-      district: '鼓楼区',
-    })),
+    ids.map((_id, index) => {
+      const person = {
+        name: `测试${index}`,
+        gender: index % 2 ? ('MALE' as const) : ('FEMALE' as const),
+        birthDate: '1960-03-15',
+        idNumber: makeIdNumber('320106', '1960-03-15', (sequence++ % 500) * 2 + (index % 2)),
+      };
+      return { _id, ...person, phone: '13812345678', district: '鼓楼区', ...blockingKeys(person) };
+    }),
   );
   const times = (n: number | undefined) => Array.from({ length: n ?? 0 }, (_, index) => index);
   await models.labs.LabReport.insertMany(

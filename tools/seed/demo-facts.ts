@@ -1,5 +1,6 @@
 /** What the demo city implies beyond its records: care relationships, and a resident to show. */
 import type { CareRelationshipDoc } from '../../subgraphs/kit/access-store';
+import type { EncounterDoc } from '../../subgraphs/records/models';
 import type { City } from './city';
 
 export interface DemoFacts {
@@ -16,7 +17,7 @@ const DAY_MS = 86_400_000;
 const REFERRAL_RELATIONSHIP_DAYS = 90;
 
 /** One relationship per organization and resident and kind, as the subgraphs record them at write time. */
-export function careRelationshipsOf(city: City): CareRelationshipDoc[] {
+export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: EncounterDoc[]): CareRelationshipDoc[] {
   const byKey = new Map<string, CareRelationshipDoc>();
   const add = (fact: Omit<CareRelationshipDoc, '_id'>) => {
     const _id = `${fact.organizationCode}:${fact.residentId}:${fact.kind}`;
@@ -29,15 +30,15 @@ export function careRelationshipsOf(city: City): CareRelationshipDoc[] {
     if (fact.lastSeenAt > existing.lastSeenAt) existing.lastSeenAt = fact.lastSeenAt;
     if (existing.endsAt !== null && (fact.endsAt === null || fact.endsAt > existing.endsAt)) existing.endsAt = fact.endsAt;
   };
-  for (const encounter of city.encounters) {
+  for (const encounter of encounters) {
     add({
       residentId: encounter.residentId,
       organizationCode: encounter.organizationCode,
       kind: 'ENCOUNTER',
-      since: new Date(encounter.start),
-      lastSeenAt: new Date(encounter.end),
+      since: encounter.start,
+      lastSeenAt: encounter.end ?? encounter.start,
       endsAt: null,
-      source: { subgraph: 'records', recordId: encounter.id },
+      source: { subgraph: 'records', recordId: encounter._id },
     });
   }
   for (const referral of city.referrals) {

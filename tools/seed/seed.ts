@@ -14,6 +14,7 @@ import { databaseName } from '../../subgraphs/kit/subgraph-server';
 import type { SubgraphName } from '../../subgraphs/kit/config';
 import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts';
 import { generateCity } from './city';
+import { recordsOf } from './records-seed';
 
 export const DEMO_SEED = 20240925;
 /** Moderate on purpose: the embedded FerretDB scans every collection it filters on anything but _id. */
@@ -61,9 +62,14 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     const access = registerAccessStoreModels(db('access'));
     for (const name of ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const) await ensureIndexes(db(name));
 
+    const clinical = recordsOf(city, seed);
     await insertAll(recordsModels.Organization, city.organizations.map(({ code, ...rest }) => ({ _id: code, ...rest })));
-    await insertAll(recordsModels.Resident, city.residents.map(({ id, ...rest }) => ({ _id: id, ...rest })));
-    await insertAll(recordsModels.Encounter, city.encounters.map(({ id, start, end, ...rest }) => ({ _id: id, start: new Date(start), end: new Date(end), ...rest })));
+    await insertAll(recordsModels.Resident, clinical.residents);
+    await insertAll(recordsModels.ResidentIdentifier, clinical.identifiers);
+    await insertAll(recordsModels.MatchReview, clinical.matchReviews);
+    await insertAll(recordsModels.Encounter, clinical.encounters);
+    await insertAll(recordsModels.Condition, clinical.conditions);
+    await insertAll(recordsModels.Allergy, clinical.allergies);
     await insertAll(
       labs.LabReport,
       city.labReports.map(({ id, issuedAt, results, ...rest }) => ({
@@ -75,13 +81,14 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     );
     await insertAll(prescriptions.Prescription, city.prescriptions.map(({ id, issuedAt, ...rest }) => ({ _id: id, issuedAt: new Date(issuedAt), ...rest })));
     await insertAll(referrals.Referral, city.referrals.map(({ id, requestedAt, ...rest }) => ({ _id: id, requestedAt: new Date(requestedAt), ...rest })));
-    await insertAll(access.CareRelationship, careRelationshipsOf(city));
+    await insertAll(access.CareRelationship, careRelationshipsOf(city, clinical.encounters));
 
     const facts = pickDemoFacts(city, now);
     await seedRuns.insertOne({ _id: 'demo-city', seededAt: now, seed, residents, ...facts });
     log(
       `seeded the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s: ${city.organizations.length} organizations, ` +
-        `${city.residents.length} residents, ${city.encounters.length} encounters, ${city.labReports.length} lab reports, ` +
+        `${clinical.residents.length} residents, ${clinical.encounters.length} encounters, ${clinical.conditions.length} conditions, ` +
+        `${clinical.allergies.length} allergies, ${clinical.matchReviews.length} match reviews, ${city.labReports.length} lab reports, ` +
         `${city.prescriptions.length} prescriptions, ${city.referrals.length} referrals`,
     );
     return { seeded: true, facts };

@@ -1,19 +1,22 @@
 import { badUserInput } from '../../kit/errors';
-import { organizationCodeOf, residentIdOf } from '../../kit/ids';
+import { organizationCodeOf, pageSize, residentIdOf } from '../../kit/ids';
 import type { QueryResolvers } from '../resolver-types';
 
 const MAX_WARD_LIST = 100;
 
 export const Query: QueryResolvers = {
-  resident: async (_root, { id }, { repository, loaders }) => {
-    const residentId = residentIdOf(id);
-    await repository.assertMayRead(residentId);
-    return loaders.residentById.load(residentId);
-  },
+  resident: (_root, { id }, { repository }) => repository.readableResident(residentIdOf(id)),
   residents: async (_root, { ids }, { loaders }) => {
     if (ids.length > MAX_WARD_LIST) throw badUserInput(`At most ${MAX_WARD_LIST} residents per request`);
     const results = await loaders.residentById.loadMany(ids.map(residentIdOf));
     return results.map((result) => (result instanceof Error ? null : result));
   },
+  residentByIdentifier: (_root, { system, value }, { repository }) => {
+    if (!/^[A-Za-z0-9-]{4,32}$/.test(value)) throw badUserInput('value must be 4-32 letters, digits or -');
+    return repository.residentByIdentifier(system, value);
+  },
+  searchResidents: (_root, { criteria, first, after }, { repository }) => repository.searchResidents(criteria, pageSize(first, 20), after),
+  matchReviews: (_root, { status, first, after }, { repository }) => repository.matchReviews(status ?? 'OPEN', pageSize(first), after),
   organization: (_root, { code }, { loaders }) => loaders.organizationByCode.load(organizationCodeOf(code)),
 };
+

@@ -1,12 +1,28 @@
 import { maskIdNumber, maskPhone } from '../../kit/id-number';
-import { residentIdOf } from '../../kit/ids';
+import { pageSize, residentIdOf } from '../../kit/ids';
+import { pageInMemory } from '../../kit/pagination';
 import { mayUnmaskIdentifiers } from '../../kit/policy';
+import { RecordsRepository } from '../repository';
 import type { ResidentResolvers } from '../resolver-types';
 
 export const Resident: ResidentResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.residentById.load(residentIdOf(reference.id)),
   id: (resident) => resident._id,
-  idNumber: (resident, _args, { viewer }) => (mayUnmaskIdentifiers(viewer, resident._id) ? resident.idNumber : maskIdNumber(resident.idNumber)),
-  phone: (resident, _args, { viewer }) =>
-    resident.phone === null || mayUnmaskIdentifiers(viewer, resident._id) ? resident.phone : maskPhone(resident.phone),
+  idNumber: (resident, _args, { viewer }) =>
+    resident.idNumber === null || mayUnmaskIdentifiers(viewer, resident._id) ? resident.idNumber : maskIdNumber(resident.idNumber),
+  phone: (resident, _args, { viewer }) => (resident.phone === null || mayUnmaskIdentifiers(viewer, resident._id) ? resident.phone : maskPhone(resident.phone)),
+  identifiers: (resident, _args, { loaders }) => loaders.identifiersOf.load(resident),
+  encounters: (resident, { filter, first, after }, { repository }) => repository.encountersPage(resident, filter, pageSize(first), after),
+  conditions: async (resident, { clinicalStatus, first, after }, { loaders }) => {
+    const conditions = await loaders.conditionsOf.load(resident);
+    return conditions && pageInMemory(clinicalStatus ? conditions.filter((condition) => condition.clinicalStatus === clinicalStatus) : conditions, pageSize(first), after);
+  },
+  allergies: async (resident, _args, { loaders }) => {
+    const allergies = await loaders.allergiesOf.load(resident);
+    return allergies && RecordsRepository.allergyStatement(resident, allergies);
+  },
+  summary: async (resident, _args, { loaders }) => {
+    const [conditions, allergies, encounters] = await Promise.all([loaders.conditionsOf.load(resident), loaders.allergiesOf.load(resident), loaders.encountersOf.load(resident)]);
+    return conditions && allergies && encounters ? RecordsRepository.summarize(resident, conditions, allergies, encounters) : null;
+  },
 };

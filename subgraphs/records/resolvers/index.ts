@@ -1,6 +1,25 @@
 import type { Resolvers } from '../resolver-types';
+import { AllergyIntolerance } from './AllergyIntolerance';
+import { Condition } from './Condition';
+import { Encounter, Source } from './Encounter';
+import { Identifier, MergeEvent } from './Identifier';
+import { MatchedRecord, MatchReview } from './MatchReview';
+import { Mutation } from './Mutation';
 import { Organization } from './Organization';
 import { Query } from './Query';
 import { Resident } from './Resident';
 
-export const resolvers: Resolvers = { Query, Resident, Organization };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Resident,
+  Organization,
+  Encounter,
+  Source,
+  Condition,
+  AllergyIntolerance,
+  Identifier,
+  MergeEvent,
+  MatchReview,
+  MatchedRecord,
+};

@@ -1,0 +1,133 @@
+/**
+ * Checks of what hospital systems send, before anything is written: each failure is a
+ * BAD_USER_INPUT that names the field, and a request with any failure writes nothing.
+ */
+import { z } from 'zod';
+import { badUserInput } from '../kit/errors';
+import { isValidIdNumber } from '../kit/id-number';
+import { ALLERGY_CATEGORIES, ALLERGY_CRITICALITIES, CLINICAL_STATUSES, ENCOUNTER_CLASSES, ENCOUNTER_STATUSES, GENDERS, IDENTIFIER_SYSTEMS, VERIFICATION_STATUSES } from './models';
+
+export const DISTRICTS = ['玄武区', '秦淮区', '建邺区', '鼓楼区', '浦口区', '栖霞区', '雨花台区', '江宁区', '六合区', '溧水区', '高淳区', '江北新区'] as const;
+
+const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date');
+const isoTime = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time');
+const sourceRecordId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or . _ : -');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const residentId = z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters');
+
+export const registrationSchema = z
+  .object({
+    name: z.string().trim().regex(/^[\u3400-\u9fff·A-Za-z ]{2,30}$/, 'must be 2-30 Chinese or Latin letters'),
+    gender: z.enum(GENDERS),
+    birthDate: isoDate.refine((value) => value <= today(), 'must not be in the future'),
+    idNumber: z
+      .string()
+      .transform((value) => value.toUpperCase())
+      .refine(isValidIdNumber, 'is not a valid GB 11643 ID number (format, date or check digit)')
+      .nullish(),
+    phone: z.string().regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number').nullish(),
+    district: z.enum(DISTRICTS, { message: 'must be one of the city’s 12 districts' }),
+    identifier: z.object({ system: z.enum(IDENTIFIER_SYSTEMS), value: z.string().regex(/^[A-Za-z0-9-]{4,32}$/, 'must be 4-32 letters, digits or -') }),
+  })
+  .superRefine((input, context) => {
+    if (!input.idNumber) return;
+    const birthDate = `${input.idNumber.slice(6, 10)}-${input.idNumber.slice(10, 12)}-${input.idNumber.slice(12, 14)}`;
+    if (birthDate !== input.birthDate) context.addIssue({ code: 'custom', path: ['birthDate'], message: 'does not match the ID number' });
+    const male = Number(input.idNumber[16]) % 2 === 1;
+    if (input.gender !== 'UNKNOWN' && male !== (input.gender === 'MALE')) {
+      context.addIssue({ code: 'custom', path: ['gender'], message: 'does not match the ID number' });
+    }
+    if (input.identifier.system === 'RESIDENT_ID_CARD') context.addIssue({ code: 'custom', path: ['identifier', 'system'], message: 'send the ID card as idNumber' });
+  });
+export type RegistrationInput = z.infer<typeof registrationSchema>;
+
+const diagnosis = z.object({ code: z.string().regex(ICD10, 'must be an ICD-10 code such as I10 or E11.9'), display: text(100), rank: z.number().int().min(1).max(50), primary: z.boolean() });
+
+export const encounterSchema = z
+  .object({
+    residentId,
+    sourceRecordId,
+    class: z.enum(ENCOUNTER_CLASSES),
+    status: z.enum(ENCOUNTER_STATUSES),
+    department: text(50),
+    start: isoTime,
+    end: isoTime.nullish(),
+    attendingPractitioner: text(64).nullish(),
+    diagnoses: z.array(diagnosis).max(50),
+    chargesFen: z.number().int('must be whole fen').min(0).max(1_000_000_000).nullish(),
+  })
+  .superRefine((input, context) => {
+    if (input.end && Date.parse(input.end) < Date.parse(input.start)) context.addIssue({ code: 'custom', path: ['end'], message: 'is before start' });
+    if (Date.parse(input.start) > Date.now() + 86_400_000 && input.status !== 'PLANNED') {
+      context.addIssue({ code: 'custom', path: ['start'], message: 'is in the future for an encounter that is not planned' });
+    }
+    if (input.diagnoses.filter((item) => item.primary).length > 1) context.addIssue({ code: 'custom', path: ['diagnoses'], message: 'has more than one primary diagnosis' });
+    if (new Set(input.diagnoses.map((item) => item.rank)).size !== input.diagnoses.length) context.addIssue({ code: 'custom', path: ['diagnoses'], message: 'repeats a rank' });
+  });
+export type EncounterInput = z.infer<typeof encounterSchema>;
+
+export const conditionSchema = z.object({
+  residentId,
+  sourceRecordId,
+  code: z.string().regex(ICD10, 'must be an ICD-10 code such as I10 or E11.9'),
+  display: text(100),
+  clinicalStatus: z.enum(CLINICAL_STATUSES),
+  verificationStatus: z.enum(VERIFICATION_STATUSES),
+  onset: isoDate.nullish(),
+});
+export type ConditionInput = z.infer<typeof conditionSchema>;
+
+const coding = z.object({ system: text(100), code: text(40), display: text(100) });
+
+export const allergySchema = z
+  .object({
+    residentId,
+    sourceRecordId,
+    noKnownAllergies: z.boolean().nullish(),
+    substance: coding.nullish(),
+    category: z.enum(ALLERGY_CATEGORIES).nullish(),
+    criticality: z.enum(ALLERGY_CRITICALITIES).nullish(),
+    reactions: z.array(text(100)).max(20).nullish(),
+  })
+  .superRefine((input, context) => {
+    if (input.noKnownAllergies) {
+      if (input.substance) context.addIssue({ code: 'custom', path: ['substance'], message: 'must be empty when asserting no known allergies' });
+      return;
+    }
+    for (const field of ['substance', 'category', 'criticality'] as const) {
+      if (!input[field]) context.addIssue({ code: 'custom', path: [field], message: 'is required for an allergy' });
+    }
+  });
+export type AllergyInput = z.infer<typeof allergySchema>;
+
+export const searchSchema = z
+  .object({
+    name: z.string().trim().min(2).max(30).nullish(),
+    birthDate: isoDate.nullish(),
+    gender: z.enum(GENDERS).nullish(),
+    idNumberLast4: z.string().regex(/^\d{3}[\dXx]$/, 'must be the last four ID characters').transform((value) => value.toUpperCase()).nullish(),
+    district: z.enum(DISTRICTS).nullish(),
+  })
+  .refine((criteria) => (criteria.name && criteria.birthDate) || (criteria.idNumberLast4 && criteria.district), {
+    message: 'identify one person: give name and birthDate, or idNumberLast4 and district',
+  });
+export type SearchCriteria = z.infer<typeof searchSchema>;
+
+/** Parses input with a schema, turning every problem into one BAD_USER_INPUT message. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')} ${issue.message}` : issue.message));
+  throw badUserInput(`Invalid input: ${problems.join('; ')}`);
+}
+
+function isRealDate(value: string): boolean {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1890;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
