@@ -47,7 +47,7 @@ export interface ClinicalSummaryView {
 export interface RegistrationResult {
   resident: ResidentDoc;
   outcome: 'MATCHED' | 'CREATED_POSSIBLE_DUPLICATE' | 'CREATED';
-  review: MatchReviewDoc | null;
+  review: MatchReviewView | null;
   /** How many residents the blocking step handed to scoring (0 when an identifier decided). */
   candidatesScored: number;
 }
@@ -161,9 +161,9 @@ export class RecordsRepository {
 
     const created = await this.createResident(input, hospitalKey, organizationCode);
     if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length);
-    let review: MatchReviewDoc | null = null;
+    let review: MatchReviewView | null = null;
     if (best && match === 'POSSIBLE') {
-      review = {
+      const opened: MatchReviewDoc = {
         _id: newId(),
         status: 'OPEN',
         residentId: created.resident._id,
@@ -175,7 +175,8 @@ export class RecordsRepository {
         resolvedBy: null,
         reason: null,
       };
-      await this.models.MatchReview.create(review);
+      await this.models.MatchReview.create(opened);
+      review = { review: opened, registered: created.resident, candidate: best.candidate };
     }
     await this.noteRegistration(created.resident._id, organizationCode);
     return { resident: created.resident, outcome: review ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED', review, candidatesScored: candidates.length };
@@ -319,7 +320,7 @@ export class RecordsRepository {
       },
     ).exec();
     if (adopted.modifiedCount !== 1) {
-      await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: true, mergedInto: null }, $pull: { mergeHistory: { at } } }).exec();
+      await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: true, mergedInto: null }, $pop: { mergeHistory: 1 } }).exec();
       throw appError('CONFLICT', 'The surviving record was merged by someone else meanwhile');
     }
     // Records merged into the merged one now point at the survivor directly: one hop at most.
@@ -344,7 +345,7 @@ export class RecordsRepository {
     if (restored.modifiedCount !== 1) throw appError('CONFLICT', 'The record was unmerged by someone else meanwhile');
     await this.models.Resident.updateOne(
       { _id: survivorId },
-      { $pull: { mergedIds: oneOf([mergedId, ...merged.mergedIds]) }, $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } } },
+      { $pullAll: { mergedIds: [mergedId, ...merged.mergedIds] }, $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } } },
     ).exec();
     if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: oneOf(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
     await this.access.accessStore.removeRelationshipCopies(survivorId, mergeMarker(mergedId));

@@ -114,3 +114,21 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   );
   return ids;
 }
+
+/** Hospitals the tests register residents at. */
+export const TEST_HOSPITALS = [
+  { _id: '3201-H001', name: '江苏省中医院', level: 'TERTIARY', district: '秦淮区', outpatientVisits: 581997, discharges: 6236 },
+  { _id: '3201-H002', name: '南京鼓楼医院', level: 'TERTIARY', district: '鼓楼区', outpatientVisits: 556208, discharges: 15982 },
+  ...Array.from({ length: 10 }, (_, index) => ({
+    _id: `3201-H1${String(index).padStart(2, '0')}`,
+    name: `测试医院${index}`,
+    level: 'SECONDARY',
+    district: '江宁区',
+    outpatientVisits: 1000,
+    discharges: 10,
+  })),
+] as const;
+
+export async function insertHospitals(stack: TestStack): Promise<void> {
+  await modelsOf(stack).records.Organization.insertMany(TEST_HOSPITALS);
+}
