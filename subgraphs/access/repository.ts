@@ -1,7 +1,6 @@
 /** Queries of the audit log and of care relationships, about residents the viewer may see them for. */
-import { oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
-import type { CareRelationshipDoc } from '../kit/access-store';
 import type { PermittedRecords } from '../kit/loaders';
+import type { CareRelationshipFact } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import { hasRole } from '../kit/viewer';
 import type { AccessModels, AuditEventDoc } from './models';
@@ -23,15 +22,12 @@ export class AccessRepository {
   }
 
   /** Clinicians see their own organization's relationships; residents and privacy officers see all. */
-  async careRelationshipsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<CareRelationshipDoc>> {
+  async careRelationshipsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<CareRelationshipFact>> {
     const permitted = await this.access.permitted(residentIds, 'care-relationships');
     if (permitted.size === 0) return { permitted, records: [] };
     const { viewer } = this.access;
     const seesAll = hasRole(viewer, 'resident', 'privacy_officer');
-    const filter = seesAll
-      ? { residentId: oneOf(permitted) }
-      : { organizationCode: viewer.organizationCode, residentId: oneOf(permitted) };
-    const records = await this.models.CareRelationship.find(filter).sort({ since: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<CareRelationshipDoc[]>().exec();
-    return { permitted, records };
+    const facts = await this.access.accessStore.relationshipsOf([...permitted], seesAll ? undefined : viewer.organizationCode);
+    return { permitted, records: facts.sort((a, b) => a.since.getTime() - b.since.getTime()) };
   }
 }

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ResidentRef, OrganizationRef } from '../kit/entity-refs';
 import type { AuditEventDoc } from './models';
-import type { CareRelationshipDoc } from '../kit/access-store';
+import type { CareRelationshipFact } from '../kit/policy';
 import type { AccessContext } from './loaders';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -176,7 +176,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditOutcome: AuditOutcome;
-  CareRelationship: ResolverTypeWrapper<CareRelationshipDoc>;
+  CareRelationship: ResolverTypeWrapper<CareRelationshipFact>;
   CareRelationshipKind: CareRelationshipKind;
   Organization: ResolverTypeWrapper<OrganizationRef>;
   Resident: ResolverTypeWrapper<ResidentRef>;
@@ -189,7 +189,7 @@ export type ResolversParentTypes = {
   AuditEvent: AuditEventDoc;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
-  CareRelationship: CareRelationshipDoc;
+  CareRelationship: CareRelationshipFact;
   Organization: OrganizationRef;
   Resident: ResidentRef;
   Int: Scalars['Int']['output'];

@@ -3,15 +3,51 @@
  * (written where they arise, read by the policy) and the audit log (written by every
  * disclosure). Only this file and the access subgraph's models define these collections.
  */
-import { oneOf, RECORDS_BATCH_SIZE } from './database';
+import { idIn, oneOf, RECORDS_BATCH_SIZE } from './database';
 import { Schema, type Connection } from 'mongoose';
-import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind } from './policy';
+import { DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind } from './policy';
 import { PURPOSES, ROLES } from './viewer';
 
-export interface CareRelationshipDoc extends CareRelationshipFact {
-  _id: string;
-  /** Where the relationship came from: the subgraph and the record id there. */
+/** One kind of relationship between an organization and a resident. */
+export interface RelationshipPeriod {
+  since: Date;
+  /** For encounters and registrations: the last one. */
+  lastSeenAt: Date;
+  /** For contracts and referrals: when it ended; null while open. */
+  endsAt: Date | null;
+  /** Where it came from: the subgraph and the record id there. */
   source: { subgraph: string; recordId: string };
+}
+
+type PeriodsByKind = Partial<Record<CareRelationshipKind, RelationshipPeriod>>;
+
+/**
+ * Everything that ties one organization to one resident, in one document keyed
+ * `organization:resident`, so the policy's lookup for a resident is a primary-key read.
+ */
+export interface CareRelationshipDoc {
+  _id: string;
+  residentId: string;
+  organizationCode: string;
+  byKind: PeriodsByKind;
+  /** Relationships of records merged into this resident, by merged id (an unmerge drops them). */
+  inherited: Record<string, PeriodsByKind>;
+}
+
+export const relationshipKey = (organizationCode: string, residentId: string) => `${organizationCode}:${residentId}`;
+
+/** The policy's view of a relationship document: one fact per kind, inherited ones included. */
+export function factsOf(doc: CareRelationshipDoc): CareRelationshipFact[] {
+  return [doc.byKind, ...Object.values(doc.inherited ?? {})].flatMap((periods) =>
+    Object.entries(periods).map(([kind, period]) => ({
+      residentId: doc.residentId,
+      organizationCode: doc.organizationCode,
+      kind: kind as CareRelationshipKind,
+      since: period!.since,
+      lastSeenAt: period!.lastSeenAt,
+      endsAt: period!.endsAt ?? null,
+    })),
+  );
 }
 
 export interface AuditEventDoc {
@@ -33,17 +69,13 @@ const careRelationshipSchema = new Schema<CareRelationshipDoc>(
     _id: { type: String, required: true },
     residentId: { type: String, required: true },
     organizationCode: { type: String, required: true },
-    kind: { type: String, enum: CARE_RELATIONSHIP_KINDS, required: true },
-    since: { type: Date, required: true },
-    lastSeenAt: { type: Date, required: true },
-    endsAt: { type: Date, default: null },
-    source: { subgraph: { type: String, required: true }, recordId: { type: String, required: true } },
+    // Keyed by kind (and by merged resident id): shapes the code writes, validated on the way in.
+    byKind: { type: Schema.Types.Mixed, default: {} },
+    inherited: { type: Schema.Types.Mixed, default: {} },
   },
-  { collection: 'careRelationships', versionKey: false },
+  { collection: 'careRelationships', versionKey: false, minimize: false },
 );
-// The policy's one query: this organization's relationships with these residents.
-careRelationshipSchema.index({ organizationCode: 1, residentId: 1 });
-// A resident's (or a privacy officer's) view of everyone who may see the record.
+// The policy reads by _id; a resident's (or a privacy officer's) view of everyone who may see the record by resident.
 careRelationshipSchema.index({ residentId: 1 });
 
 const auditEventSchema = new Schema<AuditEventDoc>(
@@ -77,16 +109,23 @@ export function registerAccessStoreModels(connection: Connection) {
 export class AccessStore {
   constructor(private readonly models: AccessStoreModels) {}
 
-  relationshipsWith(organizationCode: string, residentIds: readonly string[]): Promise<CareRelationshipFact[]> {
-    return this.models.CareRelationship.find({ organizationCode, residentId: oneOf(residentIds) })
+  async relationshipsWith(organizationCode: string, residentIds: readonly string[]): Promise<CareRelationshipFact[]> {
+    const docs = await this.models.CareRelationship.find({ _id: idIn(residentIds.map((residentId) => relationshipKey(organizationCode, residentId))) })
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<CareRelationshipDoc[]>()
       .exec();
+    return docs.flatMap(factsOf);
+  }
+
+  async relationshipsOf(residentIds: readonly string[], organizationCode?: string): Promise<CareRelationshipFact[]> {
+    if (organizationCode) return this.relationshipsWith(organizationCode, residentIds);
+    const docs = await this.models.CareRelationship.find({ residentId: oneOf(residentIds) }).batchSize(RECORDS_BATCH_SIZE).lean<CareRelationshipDoc[]>().exec();
+    return docs.flatMap(factsOf);
   }
 
   /**
-   * Records that an organization cares for a resident. One document per organization,
-   * resident and kind: a later encounter only moves lastSeenAt forward.
+   * Records that an organization cares for a resident. A later event of the same kind only
+   * moves lastSeenAt forward (and sets the end of a contract or referral).
    */
   async recordCareRelationship(input: {
     residentId: string;
@@ -96,45 +135,40 @@ export class AccessStore {
     endsAt?: Date | null;
     source: { subgraph: string; recordId: string };
   }): Promise<void> {
-    const _id = `${input.organizationCode}:${input.residentId}:${input.kind}`;
+    const path = `byKind.${input.kind}`;
     await this.models.CareRelationship.updateOne(
-      { _id },
+      { _id: relationshipKey(input.organizationCode, input.residentId) },
       {
-        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, since: input.at },
-        $max: { lastSeenAt: input.at },
-        $set: { endsAt: input.endsAt ?? null, source: input.source },
+        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, inherited: {} },
+        $min: { [`${path}.since`]: input.at },
+        $max: { [`${path}.lastSeenAt`]: input.at },
+        $set: { [`${path}.endsAt`]: input.endsAt ?? null, [`${path}.source`]: input.source },
       },
       { upsert: true },
     ).exec();
   }
 
   /**
-   * After a merge the survivor inherits the merged record's relationships, so every
-   * subgraph decides on the survivor's id alone. The copies carry `marker` as their source
-   * record, and an unmerge removes exactly those.
+   * After a merge the survivor inherits the merged record's relationships (kept apart under
+   * the merged id), so every subgraph decides on the survivor's id alone; unmerge drops them.
    */
-  async copyRelationships(fromResidentId: string, toResidentId: string, marker: string): Promise<void> {
-    const facts = await this.models.CareRelationship.find({ residentId: fromResidentId }).lean<CareRelationshipDoc[]>().exec();
-    const copies = facts.map(({ _id: _ignored, ...fact }) => ({
-      ...fact,
-      _id: `${fact.organizationCode}:${toResidentId}:${fact.kind}:${marker}`,
-      residentId: toResidentId,
-      source: { subgraph: 'records', recordId: marker },
-    }));
-    if (copies.length > 0) await this.models.CareRelationship.insertMany(copies, { ordered: false, lean: true }).catch(ignoreDuplicates);
+  async inheritRelationships(fromResidentId: string, toResidentId: string): Promise<void> {
+    const docs = await this.models.CareRelationship.find({ residentId: fromResidentId }).lean<CareRelationshipDoc[]>().exec();
+    for (const doc of docs) {
+      const periods: PeriodsByKind = Object.assign({}, ...Object.values(doc.inherited ?? {}), doc.byKind);
+      await this.models.CareRelationship.updateOne(
+        { _id: relationshipKey(doc.organizationCode, toResidentId) },
+        { $setOnInsert: { residentId: toResidentId, organizationCode: doc.organizationCode, byKind: {} }, $set: { [`inherited.${fromResidentId}`]: periods } },
+        { upsert: true },
+      ).exec();
+    }
   }
 
-  async removeRelationshipCopies(residentId: string, marker: string): Promise<void> {
-    await this.models.CareRelationship.deleteMany({ residentId, 'source.recordId': marker }).exec();
+  async dropInherited(residentId: string, fromResidentId: string): Promise<void> {
+    await this.models.CareRelationship.updateMany({ residentId }, { $unset: { [`inherited.${fromResidentId}`]: '' } }).exec();
   }
 
   async writeAuditEvents(events: AuditEventDoc[]): Promise<void> {
     if (events.length > 0) await this.models.AuditEvent.insertMany(events, { ordered: true, lean: true });
   }
-}
-
-/** A copy that already exists is fine (a merge retried); anything else is a real failure. */
-function ignoreDuplicates(error: { code?: number; writeErrors?: { code?: number }[] }): void {
-  const codes = error.writeErrors?.map((writeError) => writeError.code) ?? [error.code];
-  if (!codes.every((code) => code === 11000)) throw error;
 }

@@ -15,6 +15,15 @@ mongoose.set('strictQuery', true);
 export const operator = <T extends object>(condition: T): T => mongoose.trusted(condition);
 export const oneOf = <T>(values: Iterable<T>): { $in: T[] } => operator({ $in: [...values] });
 export const noneOf = <T>(values: Iterable<T>): { $nin: T[] } => operator({ $nin: [...values] });
+/**
+ * Matches `_id` against a batch of keys. A batch of one is sent as plain equality: the same
+ * answer, and the form every engine serves from the primary key (the embedded FerretDB
+ * pushes nothing else down).
+ */
+export const idIn = (ids: Iterable<string>): string | { $in: string[] } => {
+  const list = [...ids];
+  return list.length === 1 ? list[0]! : oneOf(list);
+};
 
 /**
  * First-batch size for queries that return a batch of residents' records. The driver's

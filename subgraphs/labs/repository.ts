@@ -1,5 +1,5 @@
 /** Queries of lab reports. Every read returns only what the viewer may see. */
-import { noneOf, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
+import { idIn, noneOf, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
 import type { PermittedRecords } from '../kit/loaders';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
 import type { LabReportDoc, LabsModels } from './models';
@@ -25,7 +25,7 @@ export class LabsRepository {
   }
 
   async reportsById(ids: readonly string[]): Promise<LabReportDoc[]> {
-    const records = await this.models.LabReport.find({ _id: oneOf(ids), status: noneOf(HIDDEN_STATUSES) }).lean<LabReportDoc[]>().exec();
+    const records = await this.models.LabReport.find({ _id: idIn(ids), status: noneOf(HIDDEN_STATUSES) }).lean<LabReportDoc[]>().exec();
     return visibleRecords(this.access, records, 'labs');
   }
 }

@@ -1,5 +1,5 @@
 /** Queries of prescriptions. Every read returns only what the viewer may see. */
-import { oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
+import { idIn, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
 import type { PermittedRecords } from '../kit/loaders';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
 import type { PrescriptionDoc, PrescriptionsModels } from './models';
@@ -22,7 +22,7 @@ export class PrescriptionsRepository {
   }
 
   async prescriptionsById(ids: readonly string[]): Promise<PrescriptionDoc[]> {
-    const records = await this.models.Prescription.find({ _id: oneOf(ids) }).lean<PrescriptionDoc[]>().exec();
+    const records = await this.models.Prescription.find({ _id: idIn(ids) }).lean<PrescriptionDoc[]>().exec();
     return visibleRecords(this.access, records, 'prescriptions');
   }
 }

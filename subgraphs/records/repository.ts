@@ -4,7 +4,7 @@
  * may see; writes validate everything before they write anything.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
@@ -88,7 +88,7 @@ export class RecordsRepository {
 
   private findResidents(ids: readonly string[]): Promise<ResidentDoc[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.models.Resident.find({ _id: oneOf(ids) }).batchSize(RECORDS_BATCH_SIZE).lean<ResidentDoc[]>().exec();
+    return this.models.Resident.find({ _id: idIn(ids) }).batchSize(RECORDS_BATCH_SIZE).lean<ResidentDoc[]>().exec();
   }
 
   /** Requested id → survivor, for the residents whose `kind` data the viewer may see. */
@@ -324,8 +324,8 @@ export class RecordsRepository {
       throw appError('CONFLICT', 'The surviving record was merged by someone else meanwhile');
     }
     // Records merged into the merged one now point at the survivor directly: one hop at most.
-    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: oneOf(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
-    await this.access.accessStore.copyRelationships(mergedId, survivorId, mergeMarker(mergedId));
+    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
+    await this.access.accessStore.inheritRelationships(mergedId, survivorId);
     return (await this.findResidents([survivorId]))[0]!;
   }
 
@@ -347,8 +347,8 @@ export class RecordsRepository {
       { _id: survivorId },
       { $pullAll: { mergedIds: [mergedId, ...merged.mergedIds] }, $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } } },
     ).exec();
-    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: oneOf(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
-    await this.access.accessStore.removeRelationshipCopies(survivorId, mergeMarker(mergedId));
+    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
+    await this.access.accessStore.dropInherited(survivorId, mergedId);
     return (await this.findResidents([mergedId]))[0]!;
   }
 
@@ -432,12 +432,12 @@ export class RecordsRepository {
   }
 
   async encountersById(ids: readonly string[]): Promise<EncounterDoc[]> {
-    const rows = await this.models.Encounter.find({ _id: oneOf(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) }).lean<EncounterDoc[]>().exec();
+    const rows = await this.models.Encounter.find({ _id: idIn(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) }).lean<EncounterDoc[]>().exec();
     return visibleRecords(this.access, rows, 'encounters');
   }
 
   organizationsByCode(codes: readonly string[]): Promise<OrganizationDoc[]> {
-    return this.models.Organization.find({ _id: oneOf(codes) }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+    return this.models.Organization.find({ _id: idIn(codes) }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
   }
 
   // ---- clinical record: writes by hospital systems ---------------------------------------
@@ -558,7 +558,6 @@ function sourceKey(kind: string, organizationCode: string, sourceRecordId: strin
   return createHash('sha256').update(`${kind}|${organizationCode}|${sourceRecordId}`).digest('hex').slice(0, 24);
 }
 
-const mergeMarker = (mergedId: string) => `merge:${mergedId}`;
 const newId = () => randomBytes(12).toString('hex');
 
 function requireReason(reason: string): string {

@@ -1,5 +1,5 @@
 /** Queries of referrals. Every read returns only what the viewer may see. */
-import { oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
+import { idIn, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
 import type { PermittedRecords } from '../kit/loaders';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
 import type { ReferralDoc, ReferralsModels } from './models';
@@ -22,7 +22,7 @@ export class ReferralsRepository {
   }
 
   async referralsById(ids: readonly string[]): Promise<ReferralDoc[]> {
-    const records = await this.models.Referral.find({ _id: oneOf(ids) }).lean<ReferralDoc[]>().exec();
+    const records = await this.models.Referral.find({ _id: idIn(ids) }).lean<ReferralDoc[]>().exec();
     return visibleRecords(this.access, records, 'referrals');
   }
 }

@@ -1,6 +1,6 @@
 /** Records written straight into a test stack's databases, as the subgraphs store them. */
 import { randomBytes } from 'node:crypto';
-import { registerAccessStoreModels } from '../../subgraphs/kit/access-store';
+import { registerAccessStoreModels, relationshipKey } from '../../subgraphs/kit/access-store';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { registerModels as registerLabs } from '../../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
@@ -102,14 +102,13 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   );
   await models.access.CareRelationship.insertMany(
     ids.map((residentId) => ({
-      _id: `${fixture.organizationCode}:${residentId}:ENCOUNTER`,
+      _id: relationshipKey(fixture.organizationCode, residentId),
       residentId,
       organizationCode: fixture.organizationCode,
-      kind: 'ENCOUNTER',
-      since: new Date(now - 30 * 86_400_000),
-      lastSeenAt: new Date(now - 86_400_000),
-      endsAt: null,
-      source: { subgraph: 'records', recordId: newId() },
+      byKind: {
+        ENCOUNTER: { since: new Date(now - 30 * 86_400_000), lastSeenAt: new Date(now - 86_400_000), endsAt: null, source: { subgraph: 'records', recordId: newId() } },
+      },
+      inherited: {},
     })),
   );
   return ids;

@@ -1,5 +1,6 @@
 /** What the demo city implies beyond its records: care relationships, and a resident to show. */
-import type { CareRelationshipDoc } from '../../subgraphs/kit/access-store';
+import { relationshipKey, type CareRelationshipDoc, type RelationshipPeriod } from '../../subgraphs/kit/access-store';
+import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
 import type { EncounterDoc } from '../../subgraphs/records/models';
 import type { City } from './city';
 
@@ -16,37 +17,32 @@ const DAY_MS = 86_400_000;
 /** A closed referral keeps the relationship for this long after it was requested. */
 const REFERRAL_RELATIONSHIP_DAYS = 90;
 
-/** One relationship per organization and resident and kind, as the subgraphs record them at write time. */
+/** One document per organization and resident, as the subgraphs record relationships at write time. */
 export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: EncounterDoc[]): CareRelationshipDoc[] {
   const byKey = new Map<string, CareRelationshipDoc>();
-  const add = (fact: Omit<CareRelationshipDoc, '_id'>) => {
-    const _id = `${fact.organizationCode}:${fact.residentId}:${fact.kind}`;
-    const existing = byKey.get(_id);
+  const add = (residentId: string, organizationCode: string, kind: CareRelationshipKind, period: RelationshipPeriod) => {
+    const _id = relationshipKey(organizationCode, residentId);
+    const doc = byKey.get(_id) ?? { _id, residentId, organizationCode, byKind: {}, inherited: {} };
+    byKey.set(_id, doc);
+    const existing = doc.byKind[kind];
     if (!existing) {
-      byKey.set(_id, { _id, ...fact });
+      doc.byKind[kind] = period;
       return;
     }
-    if (fact.since < existing.since) existing.since = fact.since;
-    if (fact.lastSeenAt > existing.lastSeenAt) existing.lastSeenAt = fact.lastSeenAt;
-    if (existing.endsAt !== null && (fact.endsAt === null || fact.endsAt > existing.endsAt)) existing.endsAt = fact.endsAt;
+    if (period.since < existing.since) existing.since = period.since;
+    if (period.lastSeenAt > existing.lastSeenAt) existing.lastSeenAt = period.lastSeenAt;
+    if (existing.endsAt !== null && (period.endsAt === null || period.endsAt > existing.endsAt)) existing.endsAt = period.endsAt;
   };
   for (const encounter of encounters) {
-    add({
-      residentId: encounter.residentId,
-      organizationCode: encounter.organizationCode,
-      kind: 'ENCOUNTER',
-      since: encounter.start,
-      lastSeenAt: encounter.end ?? encounter.start,
-      endsAt: null,
-      source: { subgraph: 'records', recordId: encounter._id },
-    });
+    const lastSeenAt = encounter.end ?? encounter.start;
+    add(encounter.residentId, encounter.organizationCode, 'ENCOUNTER', { since: encounter.start, lastSeenAt, endsAt: null, source: { subgraph: 'records', recordId: encounter._id } });
   }
   for (const referral of city.referrals) {
     const requestedAt = new Date(referral.requestedAt);
     const open = referral.status === 'REQUESTED' || referral.status === 'ACCEPTED';
     const endsAt = open ? null : new Date(requestedAt.getTime() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS);
     for (const organizationCode of [referral.fromOrganizationCode, referral.toOrganizationCode]) {
-      add({ residentId: referral.residentId, organizationCode, kind: 'REFERRAL', since: requestedAt, lastSeenAt: requestedAt, endsAt, source: { subgraph: 'referrals', recordId: referral.id } });
+      add(referral.residentId, organizationCode, 'REFERRAL', { since: requestedAt, lastSeenAt: requestedAt, endsAt, source: { subgraph: 'referrals', recordId: referral.id } });
     }
   }
   return [...byKey.values()];
