@@ -17,6 +17,7 @@ import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpServ
 import { createLogger } from '../subgraphs/kit/logger';
 import { verifyClientToken, type ClientTokenSettings } from './client-auth';
 import type { GatewayContext } from './gateway-context';
+import { queryLimits } from './query-limits';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -50,12 +51,16 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       return new SubgraphDataSource({ name, url, privateKey: options.internalPrivateKey, timeoutMs: options.subgraphTimeoutMs, logger });
     },
   });
+  const limits = queryLimits();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    allowBatchedHttpRequests: false,
     introspection: options.introspection,
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [...limits.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ err: error, path: formatted.path }, 'gateway error');
       return maskError(formatted);

@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { staticKey } from '../../gateway/client-auth';
+import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
@@ -21,6 +21,10 @@ export interface StackOptions {
   /** Point a subgraph somewhere else (a hung server, say) instead of the real one. */
   subgraphUrlOverrides?: Partial<Record<SubgraphName, string>>;
   subgraphTimeoutMs?: number;
+  /** Verify client tokens against this JWKS URL instead of the in-memory issuer's key. */
+  jwksUrl?: string;
+  /** Production settings at the gateway: introspection off. */
+  production?: boolean;
 }
 
 export interface GraphQLResponse {
@@ -65,11 +69,16 @@ export class TestStack {
     const gateway = await createGatewayServer({
       supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
       subgraphUrls: urls as Record<SubgraphName, string>,
-      clientTokens: { issuer: TEST_ISSUER, audience: TEST_AUDIENCE, algorithm: 'RS256', keys: staticKey(keys.issuer.publicKey) },
+      clientTokens: {
+        issuer: TEST_ISSUER,
+        audience: TEST_AUDIENCE,
+        algorithm: 'RS256',
+        keys: options.jwksUrl ? jwksKeys(options.jwksUrl) : staticKey(keys.issuer.publicKey),
+      },
       internalPrivateKey: keys.internal.privateKey,
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
       maxBodyBytes: 100_000,
-      introspection: false,
+      introspection: !options.production,
       host: '127.0.0.1',
       port: 0,
       logLevel: 'silent',
