@@ -40,7 +40,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
   },
   access: {
     context: './loaders#AccessContext',
-    mappers: { Resident: `${REFS}#ResidentRef`, Organization: `${REFS}#OrganizationRef`, AuditEvent: './models#AuditEventDoc', CareRelationship: '../kit/policy#CareRelationshipFact' },
+    mappers: { Resident: `${REFS}#ResidentRef`, Organization: `${REFS}#OrganizationRef`, AuditEvent: './models#AuditEventDoc', CareRelationship: '../kit/policy#CareRelationshipFact', Consent: './repository#ConsentView', BreakGlassReview: './models#BreakGlassReviewDoc' },
   },
 };
 

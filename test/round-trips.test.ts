@@ -41,6 +41,6 @@ it('a ward list of 50 residents costs the same round trips as one resident', asy
   const summary = (commands: { commandName: string; databaseName: string }[]) =>
     commands.map((command) => `${command.databaseName.replace(/^t[0-9a-f]+_/, '')}.${command.commandName}`).sort();
   expect(summary(forFifty)).toEqual(summary(forOne));
-  // Per subgraph: the care relationships, the records, and the audit write.
-  expect(forOne).toHaveLength(12);
+  // Per subgraph: the care relationships, the consents, the records, and the audit write.
+  expect(forOne).toHaveLength(16);
 });

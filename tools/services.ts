@@ -18,7 +18,11 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     host: config.HOST,
     port: config.subgraphPorts[name],
     internalPublicKey: toPublicKey(readKey(keyFiles(config).internalPublicKey)),
-    policy: { encounterWindowDays: config.CARE_RELATIONSHIP_WINDOW_DAYS },
+    policy: {
+      encounterWindowDays: config.CARE_RELATIONSHIP_WINDOW_DAYS,
+      breakGlassHours: config.BREAK_GLASS_HOURS,
+      breakGlassOverridesConsent: config.BREAK_GLASS_OVERRIDES_CONSENT,
+    },
     matching: config.matching,
     auditFailClosed: config.AUDIT_FAIL_CLOSED,
     maxBodyBytes: config.MAX_REQUEST_BYTES,

@@ -1,5 +1,54 @@
 /**
- * The access subgraph's collections: care relationships and audit events. Their schemas live
- * in the kit because every subgraph writes them; this subgraph owns the database.
+ * The access subgraph's collections. Care relationships, consents and audit events have
+ * their schemas in the kit because every subgraph reads or writes them; this subgraph owns
+ * the database and the break-the-glass reviews.
  */
-export { registerAccessStoreModels as registerModels, type AccessStoreModels as AccessModels, type AuditEventDoc } from '../kit/access-store';
+import { Schema, type Connection } from 'mongoose';
+import { registerAccessStoreModels } from '../kit/access-store';
+
+export type { AuditEventDoc, ConsentDoc } from '../kit/access-store';
+
+export const BREAK_GLASS_REASONS = ['UNCONSCIOUS_PATIENT', 'LIFE_THREATENING_EMERGENCY', 'PATIENT_UNABLE_TO_CONSENT', 'OTHER'] as const;
+
+export interface BreakGlassReviewDoc {
+  _id: string;
+  residentId: string;
+  organizationCode: string;
+  subject: string;
+  reason: (typeof BREAK_GLASS_REASONS)[number];
+  justification: string;
+  grantedAt: Date;
+  expiresAt: Date;
+  requestId: string;
+  status: 'OPEN' | 'CLOSED';
+  outcome: 'JUSTIFIED' | 'UNJUSTIFIED' | null;
+  note: string | null;
+  closedBy: string | null;
+  closedAt: Date | null;
+}
+
+const breakGlassReviewSchema = new Schema<BreakGlassReviewDoc>(
+  {
+    _id: { type: String, required: true },
+    residentId: { type: String, required: true },
+    organizationCode: { type: String, required: true },
+    subject: { type: String, required: true },
+    reason: { type: String, enum: BREAK_GLASS_REASONS, required: true },
+    justification: { type: String, required: true },
+    grantedAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+    requestId: { type: String, required: true },
+    status: { type: String, enum: ['OPEN', 'CLOSED'], required: true },
+    outcome: { type: String, enum: ['JUSTIFIED', 'UNJUSTIFIED', null], default: null },
+    note: { type: String, default: null },
+    closedBy: { type: String, default: null },
+    closedAt: { type: Date, default: null },
+  },
+  { collection: 'breakGlassReviews', versionKey: false, id: false },
+);
+breakGlassReviewSchema.index({ status: 1, grantedAt: -1 });
+
+export function registerModels(connection: Connection) {
+  return { ...registerAccessStoreModels(connection), BreakGlassReview: connection.model('BreakGlassReview', breakGlassReviewSchema) };
+}
+export type AccessModels = ReturnType<typeof registerModels>;

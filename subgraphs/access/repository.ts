@@ -1,14 +1,40 @@
-/** Queries of the audit log and of care relationships, about residents the viewer may see them for. */
+/**
+ * Queries and rules of the access subgraph: the audit log, care relationships, consent and
+ * break-the-glass. Reads return only what the viewer may see.
+ */
+import { randomUUID } from 'node:crypto';
+import { idIn, operator } from '../kit/database';
+import { appError, badUserInput, forbidden } from '../kit/errors';
+import { organizationCodeOf } from '../kit/ids';
+import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
-import type { CareRelationshipFact } from '../kit/policy';
+import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
+import { isOwnRecord, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
-import { hasRole } from '../kit/viewer';
-import type { AccessModels, AuditEventDoc } from './models';
+import type { SensitiveCategory } from '../kit/sensitivity';
+import { hasRole, PURPOSES } from '../kit/viewer';
+import type { AccessModels, AuditEventDoc, BreakGlassReviewDoc } from './models';
+
+const HOUR_MS = 3_600_000;
+const MAX_BLOCKED_ORGANIZATIONS = 50;
+
+export type ConsentView = ConsentFact & { updatedAt: Date | null };
+
+export interface AuditFilter {
+  residentId?: string | null;
+  organizationCode?: string | null;
+  subject?: string | null;
+  purposeOfUse?: string | null;
+  since?: string | null;
+  until?: string | null;
+}
 
 export class AccessRepository {
   constructor(
     private readonly models: AccessModels,
     private readonly access: ResidentAccess,
+    private readonly policy: PolicySettings,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -21,6 +47,35 @@ export class AccessRepository {
     return this.models.AuditEvent.find({ residentId }).sort({ at: -1 }).limit(limit).lean<AuditEventDoc[]>().exec();
   }
 
+  /** Privacy officers' search of the audit log; every filter leads with an indexed field. */
+  async auditEvents(filter: AuditFilter, first: number, after: string | null | undefined): Promise<Page<AuditEventDoc>> {
+    const query: Record<string, unknown> = {};
+    if (filter.residentId) query.residentId = filter.residentId;
+    if (filter.organizationCode) query.organizationCode = organizationCodeOf(filter.organizationCode);
+    if (filter.subject) query.subject = filter.subject;
+    if (filter.purposeOfUse) {
+      if (!(PURPOSES as readonly string[]).includes(filter.purposeOfUse)) throw badUserInput(`purposeOfUse must be one of ${PURPOSES.join(', ')}`);
+      query.purposeOfUse = filter.purposeOfUse;
+    }
+    const at: Record<string, Date> = {};
+    if (filter.since) at.$gte = parseTime(filter.since, 'since');
+    if (filter.until) at.$lt = parseTime(filter.until, 'until');
+    if (Object.keys(at).length > 0) query.at = operator(at);
+    if (!query.residentId && !query.organizationCode && !query.subject && !filter.since) {
+      throw badUserInput('Give residentId, organizationCode, subject or since: the audit log is never listed whole');
+    }
+    if (after) {
+      const [time, id] = decodeCursor(after);
+      query.$or = [{ at: operator({ $lt: new Date(time) }) }, { at: new Date(time), _id: operator({ $lt: id }) }];
+    }
+    const rows = await this.models.AuditEvent.find(query).sort({ at: -1, _id: -1 }).limit(first + 1).lean<AuditEventDoc[]>().exec();
+    await this.access.permitted(
+      rows.map((row) => row.residentId),
+      'access-log',
+    );
+    return pageOf(rows, first, (row) => encodeCursor(row.at.toISOString(), row._id));
+  }
+
   /** Clinicians see their own organization's relationships; residents and privacy officers see all. */
   async careRelationshipsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<CareRelationshipFact>> {
     const permitted = await this.access.permitted(residentIds, 'care-relationships');
@@ -30,4 +85,103 @@ export class AccessRepository {
     const facts = await this.access.accessStore.relationshipsOf([...permitted], seesAll ? undefined : viewer.organizationCode);
     return { permitted, records: facts.sort((a, b) => a.since.getTime() - b.since.getTime()) };
   }
+
+  async consentsOf(residentIds: readonly string[]): Promise<Map<string, ConsentView>> {
+    const permitted = await this.access.permitted(residentIds, 'consent');
+    const docs = permitted.size ? await this.models.Consent.find({ _id: idIn(permitted) }).lean().exec() : [];
+    const found = new Map(docs.map((doc) => [doc._id, doc]));
+    return new Map(
+      [...permitted].map((residentId) => {
+        const doc = found.get(residentId);
+        return [residentId, { residentId, restrictedCategories: doc?.restrictedCategories ?? [], blockedOrganizations: doc?.blockedOrganizations ?? [], updatedAt: doc?.updatedAt ?? null }];
+      }),
+    );
+  }
+
+  /** Only the resident chooses what to keep private; the choice replaces the previous one. */
+  async setConsent(residentId: string, restrictedCategories: SensitiveCategory[], blockedOrganizations: string[]): Promise<ConsentView> {
+    if (!isOwnRecord(this.access.viewer, residentId)) throw forbidden('Only the resident can change their consent');
+    if (blockedOrganizations.length > MAX_BLOCKED_ORGANIZATIONS) throw badUserInput(`At most ${MAX_BLOCKED_ORGANIZATIONS} blocked organizations`);
+    const organizations = [...new Set(blockedOrganizations.map(organizationCodeOf))];
+    const consent = { restrictedCategories: [...new Set(restrictedCategories)].sort(), blockedOrganizations: organizations, updatedAt: new Date() };
+    await this.models.Consent.updateOne({ _id: residentId }, { $set: consent }, { upsert: true }).exec();
+    await this.access.permitted([residentId], 'consent');
+    return { residentId, ...consent };
+  }
+
+  /**
+   * Emergency access for a clinician with no care relationship: a grant that ends on its
+   * own, a security alert in the audit log, and a review for privacy officers.
+   */
+  async breakGlass(residentId: string, reason: BreakGlassReviewDoc['reason'], justification: string): Promise<BreakGlassReviewDoc> {
+    const why = justification.trim();
+    if (why.length < 10 || why.length > 1000) throw badUserInput('justification must be 10-1000 characters');
+    if (!(await this.access.isPermitted(residentId, 'break-glass'))) throw forbidden('Only clinicians at an organization can break the glass');
+    const { viewer, requestId } = this.access;
+    const grantedAt = new Date();
+    const expiresAt = new Date(grantedAt.getTime() + (this.policy.breakGlassHours ?? 4) * HOUR_MS);
+    const review: BreakGlassReviewDoc = {
+      _id: randomUUID(),
+      residentId,
+      organizationCode: viewer.organizationCode!,
+      subject: viewer.subject,
+      reason,
+      justification: why,
+      grantedAt,
+      expiresAt,
+      requestId,
+      status: 'OPEN',
+      outcome: null,
+      note: null,
+      closedBy: null,
+      closedAt: null,
+    };
+    await this.models.BreakGlassReview.create(review);
+    await this.access.recordCareRelationship({
+      residentId,
+      organizationCode: viewer.organizationCode!,
+      kind: 'BREAK_GLASS',
+      at: grantedAt,
+      endsAt: expiresAt,
+      source: { subgraph: 'access', recordId: review._id },
+    });
+    this.access.raiseAlert(residentId);
+    this.logger.warn({ alert: 'break-the-glass', reviewId: review._id, organizationCode: review.organizationCode, expiresAt }, 'emergency access granted');
+    return review;
+  }
+
+  async breakGlassReviews(status: BreakGlassReviewDoc['status'], first: number, after: string | null | undefined): Promise<Page<BreakGlassReviewDoc>> {
+    const query: Record<string, unknown> = { status };
+    if (after) {
+      const [time, id] = decodeCursor(after);
+      query.$or = [{ grantedAt: operator({ $lt: new Date(time) }) }, { grantedAt: new Date(time), _id: operator({ $lt: id }) }];
+    }
+    const rows = await this.models.BreakGlassReview.find(query).sort({ grantedAt: -1, _id: -1 }).limit(first + 1).lean<BreakGlassReviewDoc[]>().exec();
+    await this.access.permitted(
+      rows.map((row) => row.residentId),
+      'access-log',
+    );
+    return pageOf(rows, first, (row) => encodeCursor(row.grantedAt.toISOString(), row._id));
+  }
+
+  async closeBreakGlassReview(id: string, outcome: 'JUSTIFIED' | 'UNJUSTIFIED', note: string): Promise<BreakGlassReviewDoc> {
+    const text = note.trim();
+    if (text.length < 4 || text.length > 2000) throw badUserInput('note must be 4-2000 characters');
+    const closed = await this.models.BreakGlassReview.findOneAndUpdate(
+      { _id: id, status: 'OPEN' },
+      { $set: { status: 'CLOSED', outcome, note: text, closedBy: this.access.viewer.subject, closedAt: new Date() } },
+      { new: true },
+    )
+      .lean<BreakGlassReviewDoc>()
+      .exec();
+    if (closed) return closed;
+    const existing = await this.models.BreakGlassReview.findById(id).lean<BreakGlassReviewDoc>().exec();
+    throw existing ? appError('CONFLICT', 'The review is already closed') : appError('NOT_FOUND', 'No such review');
+  }
 }
+
+function parseTime(value: string, field: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
+  return new Date(value);
+}
+

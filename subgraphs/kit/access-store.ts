@@ -5,7 +5,8 @@
  */
 import { idIn, oneOf, RECORDS_BATCH_SIZE } from './database';
 import { Schema, type Connection } from 'mongoose';
-import { DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind } from './policy';
+import { DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from './sensitivity';
 import { PURPOSES, ROLES } from './viewer';
 
 /** One kind of relationship between an organization and a resident. */
@@ -50,6 +51,8 @@ export function factsOf(doc: CareRelationshipDoc): CareRelationshipFact[] {
   );
 }
 
+export const AUDIT_OUTCOMES = ['allowed', 'denied', 'omitted'] as const;
+
 export interface AuditEventDoc {
   _id: string;
   at: Date;
@@ -61,7 +64,18 @@ export interface AuditEventDoc {
   purposeOfUse: string;
   residentId: string;
   dataKinds: string[];
-  outcome: 'allowed' | 'denied';
+  /** omitted: the record was shown without items the resident restricted. */
+  outcome: (typeof AUDIT_OUTCOMES)[number];
+  /** A security alert (break-the-glass): privacy officers are told at once. */
+  alert: boolean;
+}
+
+/** A resident's consent: categories kept private and organizations kept out; _id is the resident id. */
+export interface ConsentDoc {
+  _id: string;
+  restrictedCategories: SensitiveCategory[];
+  blockedOrganizations: string[];
+  updatedAt: Date;
 }
 
 const careRelationshipSchema = new Schema<CareRelationshipDoc>(
@@ -90,11 +104,26 @@ const auditEventSchema = new Schema<AuditEventDoc>(
     purposeOfUse: { type: String, enum: PURPOSES, required: true },
     residentId: { type: String, required: true },
     dataKinds: { type: [{ type: String, enum: DATA_KINDS }], required: true },
-    outcome: { type: String, enum: ['allowed', 'denied'], required: true },
+    outcome: { type: String, enum: AUDIT_OUTCOMES, required: true },
+    alert: { type: Boolean, default: false },
   },
   { collection: 'auditEvents', versionKey: false },
 );
+// A resident's log, and the privacy officers' searches by organization, staff member or time.
 auditEventSchema.index({ residentId: 1, at: -1 });
+auditEventSchema.index({ organizationCode: 1, at: -1 });
+auditEventSchema.index({ subject: 1, at: -1 });
+auditEventSchema.index({ at: -1 });
+
+const consentSchema = new Schema<ConsentDoc>(
+  {
+    _id: { type: String, required: true },
+    restrictedCategories: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
+    blockedOrganizations: { type: [String], default: [] },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'consents', versionKey: false },
+);
 
 export type AccessStoreModels = ReturnType<typeof registerAccessStoreModels>;
 
@@ -102,6 +131,7 @@ export function registerAccessStoreModels(connection: Connection) {
   return {
     CareRelationship: connection.model('CareRelationship', careRelationshipSchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
+    Consent: connection.model('Consent', consentSchema),
   };
 }
 
@@ -166,6 +196,11 @@ export class AccessStore {
 
   async dropInherited(residentId: string, fromResidentId: string): Promise<void> {
     await this.models.CareRelationship.updateMany({ residentId }, { $unset: { [`inherited.${fromResidentId}`]: '' } }).exec();
+  }
+
+  async consentsOf(residentIds: readonly string[]): Promise<ConsentFact[]> {
+    const docs = await this.models.Consent.find({ _id: idIn(residentIds) }).lean<ConsentDoc[]>().exec();
+    return docs.map((doc) => ({ residentId: doc._id, restrictedCategories: doc.restrictedCategories, blockedOrganizations: doc.blockedOrganizations }));
   }
 
   async writeAuditEvents(events: AuditEventDoc[]): Promise<void> {

@@ -63,6 +63,8 @@ const schema = z.object({
   INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   CARE_RELATIONSHIP_WINDOW_DAYS: positiveInt.default(730),
   AUDIT_FAIL_CLOSED: bool.default(true),
+  BREAK_GLASS_HOURS: z.coerce.number().positive().max(72).default(4),
+  BREAK_GLASS_OVERRIDES_CONSENT: bool.default(false),
   MATCH_CERTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.certainThreshold),
   MATCH_POSSIBLE_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.possibleThreshold),
   MATCH_MAX_CANDIDATES: positiveInt.max(10_000).default(DEFAULT_MATCH_SETTINGS.maxCandidates),

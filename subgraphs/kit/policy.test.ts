@@ -1,4 +1,4 @@
-import { decide, type CareRelationshipFact, type DataKind } from './policy';
+import { decide, mayDiscloseItem, type CareRelationshipFact, type ConsentFact, type DataKind } from './policy';
 import type { Viewer } from './viewer';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -12,8 +12,8 @@ function encounter(organizationCode: string, daysAgo: number): CareRelationshipF
   return { residentId: RESIDENT, organizationCode, kind: 'ENCOUNTER', since: at, lastSeenAt: at, endsAt: null };
 }
 
-const outcome = (viewer: Viewer, kind: DataKind, relationships: CareRelationshipFact[] = []) =>
-  decide({ viewer, residentId: RESIDENT, kind, relationships, now: NOW, settings }).outcome;
+const outcome = (viewer: Viewer, kind: DataKind, relationships: CareRelationshipFact[] = [], consent: ConsentFact | null = null) =>
+  decide({ viewer, residentId: RESIDENT, kind, relationships, consent, now: NOW, settings }).outcome;
 
 describe('policy', () => {
   it('lets a doctor read a resident seen at their organization within the window', () => {
@@ -38,7 +38,7 @@ describe('policy', () => {
     const self: Viewer = { subject: 'r', roles: ['resident'], residentId: RESIDENT, purposeOfUse: 'self' };
     expect(outcome(self, 'labs')).toBe('allowed');
     expect(outcome(self, 'access-log')).toBe('allowed');
-    expect(decide({ viewer: self, residentId: 'bbbbbbbbbbbbbbbbbbbbbbbb', kind: 'labs', relationships: [], now: NOW, settings }).outcome).toBe('denied');
+    expect(decide({ viewer: self, residentId: 'bbbbbbbbbbbbbbbbbbbbbbbb', kind: 'labs', relationships: [], consent: null, now: NOW, settings }).outcome).toBe('denied');
   });
 
   it('keeps clinical data from roles that never need a person’s record', () => {
@@ -60,5 +60,29 @@ describe('policy', () => {
     const facts = [encounter('3201-I01', 5)];
     expect(outcome(viewer, 'prescriptions', facts)).toBe('allowed');
     expect(outcome(viewer, 'labs', facts)).toBe('denied');
+  });
+
+  it('lets a break-the-glass grant in until it ends, marked as an emergency', () => {
+    const grant = (hoursLeft: number): CareRelationshipFact => ({ ...encounter('3201-H001', 0), kind: 'BREAK_GLASS', endsAt: new Date(NOW.getTime() + hoursLeft * 3_600_000) });
+    const decision = decide({ viewer: doctorAt('3201-H001'), residentId: RESIDENT, kind: 'labs', relationships: [grant(1)], consent: null, now: NOW, settings });
+    expect(decision).toMatchObject({ outcome: 'allowed', emergency: true });
+    expect(outcome(doctorAt('3201-H001'), 'labs', [grant(-1)])).toBe('denied');
+  });
+
+  it('keeps a blocked organization out despite a care relationship', () => {
+    const consent: ConsentFact = { residentId: RESIDENT, restrictedCategories: [], blockedOrganizations: ['3201-H001'] };
+    expect(outcome(doctorAt('3201-H001'), 'labs', [encounter('3201-H001', 1)], consent)).toBe('denied');
+    expect(outcome(doctorAt('3201-H002'), 'labs', [encounter('3201-H002', 1)], consent)).toBe('allowed');
+  });
+
+  it('omits restricted items for everyone but the resident and the item’s own organization', () => {
+    const consent: ConsentFact = { residentId: RESIDENT, restrictedCategories: ['MENTAL_HEALTH'], blockedOrganizations: [] };
+    const item = (viewer: Viewer, itemOrganizationCode: string, emergency = false) =>
+      mayDiscloseItem({ viewer, residentId: RESIDENT, consent, sensitivity: 'MENTAL_HEALTH', itemOrganizationCode, emergency, settings });
+    expect(item(doctorAt('3201-H002'), '3201-H001')).toBe(false);
+    expect(item(doctorAt('3201-H002'), '3201-H001', true)).toBe(false);
+    expect(item(doctorAt('3201-H001'), '3201-H001')).toBe(true);
+    expect(item({ subject: 'r', roles: ['resident'], residentId: RESIDENT, purposeOfUse: 'self' }, '3201-H001')).toBe(true);
+    expect(mayDiscloseItem({ viewer: doctorAt('3201-H002'), residentId: RESIDENT, consent, sensitivity: 'HIV_STI', itemOrganizationCode: '3201-H001', emergency: false, settings })).toBe(true);
   });
 });

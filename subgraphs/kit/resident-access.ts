@@ -1,22 +1,38 @@
 /**
  * Per-request authorization of residents' data, and the record of what was disclosed.
- * Repositories ask it which residents the viewer may see before they query; it loads the
- * viewer's care relationships once per request (batched), applies the policy, and keeps one
- * audit entry per resident that the request's response writes before it leaves.
+ * Repositories ask it which residents the viewer may see before they query, and which items
+ * of an allowed record to show; it loads the viewer's care relationships and the residents'
+ * consents once per request (batched), applies the policy, and keeps one audit entry per
+ * resident that the request's response writes before it leaves.
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { AccessStore, AuditEventDoc } from './access-store';
-import { decide, needsCareRelationships, type CareRelationshipFact, type DataKind, type Outcome, type PolicySettings } from './policy';
-import type { Viewer } from './viewer';
+import {
+  auditedPurpose,
+  decide,
+  mayDiscloseItem,
+  needsCareRelationships,
+  type CareRelationshipFact,
+  type ConsentFact,
+  type DataKind,
+  type Decision,
+  type PolicySettings,
+} from './policy';
+import type { SensitiveCategory } from './sensitivity';
+import type { PurposeOfUse, Viewer } from './viewer';
 
 interface Disclosure {
   kinds: Set<DataKind>;
-  outcome: Outcome;
+  outcome: AuditEventDoc['outcome'];
+  purposeOfUse: PurposeOfUse;
+  alert: boolean;
 }
 
 export class ResidentAccess {
   private readonly relationships: DataLoader<string, CareRelationshipFact[]>;
+  private readonly consents: DataLoader<string, ConsentFact | null>;
+  private readonly decisions = new Map<string, Decision>();
   private readonly disclosures = new Map<string, Disclosure>();
 
   constructor(
@@ -31,21 +47,69 @@ export class ResidentAccess {
       const facts = await store.relationshipsWith(viewer.organizationCode!, residentIds);
       return residentIds.map((id) => facts.filter((fact) => fact.residentId === id));
     });
+    this.consents = new DataLoader(async (residentIds) => {
+      const found = new Map((await store.consentsOf(residentIds)).map((consent) => [consent.residentId, consent]));
+      return residentIds.map((id) => found.get(id) ?? null);
+    });
   }
 
   /** The subset of residentIds whose `kind` data the viewer may see; every decision is audited. */
   async permitted(residentIds: readonly string[], kind: DataKind): Promise<Set<string>> {
     const unique = [...new Set(residentIds)];
-    const facts = needsCareRelationships(this.viewer) ? (await this.relationships.loadMany(unique)) : [];
+    const loadFacts = needsCareRelationships(this.viewer);
+    const [relationships, consents] = loadFacts ? await Promise.all([this.relationships.loadMany(unique), this.consents.loadMany(unique)]) : [[], []];
     const allowed = new Set<string>();
     unique.forEach((residentId, index) => {
-      const loaded = facts[index];
-      if (loaded instanceof Error) throw loaded;
-      const decision = decide({ viewer: this.viewer, residentId, kind, relationships: loaded ?? [], now: this.now, settings: this.settings });
-      this.note(residentId, kind, decision.outcome);
+      const facts = relationships[index];
+      const consent = consents[index];
+      if (facts instanceof Error) throw facts;
+      if (consent instanceof Error) throw consent;
+      const decision = decide({ viewer: this.viewer, residentId, kind, relationships: facts ?? [], consent: consent ?? null, now: this.now, settings: this.settings });
+      this.decisions.set(residentId, decision);
+      this.note(residentId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
       if (decision.outcome === 'allowed') allowed.add(residentId);
     });
     return allowed;
+  }
+
+  async isPermitted(residentId: string, kind: DataKind): Promise<boolean> {
+    return (await this.permitted([residentId], kind)).has(residentId);
+  }
+
+  /**
+   * The items of an allowed record the viewer may see: those in a category the resident
+   * restricted are dropped (no placeholder, no count), and the audit says so.
+   */
+  async visibleItems<T>(residentId: string, items: T[], labelOf: (item: T) => { categories: SensitiveCategory[]; organizationCode: string }): Promise<T[]> {
+    const hidden = new Set(await this.hiddenCategories(residentId));
+    if (hidden.size === 0) return items;
+    const visible = items.filter((item) => {
+      const { categories, organizationCode } = labelOf(item);
+      return organizationCode === this.viewer.organizationCode || !categories.some((category) => hidden.has(category));
+    });
+    if (visible.length < items.length) this.markOmitted(residentId);
+    return visible;
+  }
+
+  /**
+   * The categories of this resident's record hidden from the viewer (except for items from
+   * the viewer's own organization): what a repository filters out when it pages in the database.
+   */
+  async hiddenCategories(residentId: string): Promise<SensitiveCategory[]> {
+    if (!needsCareRelationships(this.viewer)) return [];
+    const consent = await this.consents.load(residentId);
+    if (!consent) return [];
+    const emergency = this.decisions.get(residentId)?.emergency === true;
+    return consent.restrictedCategories.filter(
+      (sensitivity) =>
+        !mayDiscloseItem({ viewer: this.viewer, residentId, consent, sensitivity, itemOrganizationCode: '', emergency, settings: this.settings }),
+    );
+  }
+
+  /** Notes that items were withheld from an otherwise allowed disclosure. */
+  markOmitted(residentId: string): void {
+    const entry = this.disclosures.get(residentId);
+    if (entry && entry.outcome === 'allowed') entry.outcome = 'omitted';
   }
 
   /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */
@@ -54,26 +118,29 @@ export class ResidentAccess {
     this.relationships.clear(input.residentId);
   }
 
+  /** Marks this request's audit event about the resident as a security alert (break-the-glass). */
+  raiseAlert(residentId: string): void {
+    this.note(residentId, 'break-glass', 'allowed', 'emergency');
+    this.disclosures.get(residentId)!.alert = true;
+  }
+
   get accessStore(): AccessStore {
     return this.store;
   }
 
-  async isPermitted(residentId: string, kind: DataKind): Promise<boolean> {
-    return (await this.permitted([residentId], kind)).has(residentId);
-  }
-
-  private note(residentId: string, kind: DataKind, outcome: Outcome): void {
-    const entry = this.disclosures.get(residentId) ?? { kinds: new Set<DataKind>(), outcome };
+  private note(residentId: string, kind: DataKind, outcome: 'allowed' | 'denied', purposeOfUse: PurposeOfUse): void {
+    const entry = this.disclosures.get(residentId) ?? { kinds: new Set<DataKind>(), outcome, purposeOfUse, alert: false };
     entry.kinds.add(kind);
-    // One event per resident: a request that was refused anything about them is marked denied.
+    // One event per resident: a request refused anything about them is marked denied.
     if (outcome === 'denied') entry.outcome = 'denied';
+    if (purposeOfUse === 'emergency') entry.purposeOfUse = 'emergency';
     this.disclosures.set(residentId, entry);
   }
 
   /** Audit events for everything decided in this request, to be written before the response. */
   auditEvents(): AuditEventDoc[] {
     const at = new Date();
-    return [...this.disclosures].map(([residentId, { kinds, outcome }]) => ({
+    return [...this.disclosures].map(([residentId, { kinds, outcome, purposeOfUse, alert }]) => ({
       _id: randomUUID(),
       at,
       requestId: this.requestId,
@@ -81,10 +148,11 @@ export class ResidentAccess {
       subject: this.viewer.subject,
       roles: this.viewer.roles,
       organizationCode: this.viewer.organizationCode ?? null,
-      purposeOfUse: this.viewer.purposeOfUse,
+      purposeOfUse,
       residentId,
       dataKinds: [...kinds].sort(),
       outcome,
+      alert,
     }));
   }
 

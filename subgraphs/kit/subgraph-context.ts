@@ -1,6 +1,7 @@
 /** What every subgraph resolver receives: the verified viewer and the request's access decisions. */
 import type { MatchSettings } from './config';
 import type { Logger } from './logger';
+import type { PolicySettings } from './policy';
 import type { ResidentAccess } from './resident-access';
 import type { Viewer } from './viewer';
 
@@ -15,4 +16,5 @@ export interface SubgraphContext {
 /** Settings some subgraphs' rules need, from the validated configuration. */
 export interface ServiceSettings {
   matching: MatchSettings;
+  policy: PolicySettings;
 }

@@ -115,7 +115,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   });
   await apollo.start();
 
-  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS };
+  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy };
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,

@@ -117,6 +117,8 @@ export interface EncounterDoc {
   end: Date | null;
   attendingPractitioner: string | null;
   diagnoses: DiagnosisDoc[];
+  /** The sensitive categories its diagnoses reveal (derived at write time, for filtering). */
+  sensitivities: SensitiveCategory[];
   chargesFen: number | null;
   source: SourceDoc;
 }
@@ -257,6 +259,7 @@ const encounterSchema = new Schema<EncounterDoc>(
     end: { type: Date, default: null },
     attendingPractitioner: { type: String, default: null },
     diagnoses: { type: [diagnosisSchema], default: [] },
+    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
     chargesFen: { type: Number, default: null, min: 0 },
     source: { type: sourceSchema, required: true },
   },

@@ -4,12 +4,12 @@
  * may see; writes validate everything before they write anything.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
-import { sensitivityOfIcd10 } from '../kit/sensitivity';
+import { sensitivityOfIcd10, type SensitiveCategory } from '../kit/sensitivity';
 import type { MatchSettings } from '../kit/config';
 import { blockingKeys, classify, scoreCandidate } from './matching';
 import type {
@@ -368,24 +368,35 @@ export class RecordsRepository {
       if (Number.isNaN(Date.parse(filter.since))) throw badUserInput('filter.since must be an ISO 8601 time');
       query.start = operator({ $gte: new Date(filter.since) });
     }
+    const conditions: Record<string, unknown>[] = [];
+    const hidden = await this.access.hiddenCategories(resident._id);
+    // Restricted encounters are left out in the query itself, so pages and hasNextPage give nothing away.
+    if (hidden.length > 0) conditions.push({ $or: [{ sensitivities: noneOf(hidden) }, { organizationCode: this.access.viewer.organizationCode }] });
     if (after) {
       const [start, id] = decodeCursor(after);
-      query.$or = [{ start: operator({ $lt: new Date(start) }) }, { start: new Date(start), _id: operator({ $lt: id }) }];
+      conditions.push({ $or: [{ start: operator({ $lt: new Date(start) }) }, { start: new Date(start), _id: operator({ $lt: id }) }] });
     }
+    if (conditions.length > 0) query.$and = conditions;
     const rows = await this.models.Encounter.find(query).sort({ start: -1, _id: -1 }).limit(first + 1).lean<EncounterDoc[]>().exec();
     return pageOf(rows, first, (row) => encodeCursor(row.start.toISOString(), row._id));
   }
 
   /** Clinical records of many residents (merged records included), one query per kind. */
   conditionsOf(residents: readonly ResidentDoc[]): Promise<Map<string, ConditionDoc[]>> {
-    return this.recordsOfResidents('conditions', residents, (ids) =>
-      this.models.Condition.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<ConditionDoc[]>().exec(),
+    return this.recordsOfResidents(
+      'conditions',
+      residents,
+      (ids) => this.models.Condition.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<ConditionDoc[]>().exec(),
+      (condition) => ({ categories: condition.sensitivity ? [condition.sensitivity] : [], organizationCode: condition.source.organizationCode }),
     );
   }
 
   allergiesOf(residents: readonly ResidentDoc[]): Promise<Map<string, AllergyDoc[]>> {
-    return this.recordsOfResidents('allergies', residents, (ids) =>
-      this.models.Allergy.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<AllergyDoc[]>().exec(),
+    return this.recordsOfResidents(
+      'allergies',
+      residents,
+      (ids) => this.models.Allergy.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<AllergyDoc[]>().exec(),
+      (allergy) => ({ categories: [], organizationCode: allergy.source.organizationCode }),
     );
   }
 
@@ -396,6 +407,7 @@ export class RecordsRepository {
         .batchSize(RECORDS_BATCH_SIZE)
         .lean<EncounterDoc[]>()
         .exec(),
+      (encounter) => ({ categories: encounter.sensitivities, organizationCode: encounter.organizationCode }),
     );
   }
 
@@ -404,6 +416,7 @@ export class RecordsRepository {
     kind: DataKind,
     residents: readonly ResidentDoc[],
     fetch: (residentIds: string[]) => Promise<Row[]>,
+    labelOf: (row: Row) => { categories: SensitiveCategory[]; organizationCode: string },
   ): Promise<Map<string, Row[]>> {
     const permitted = await this.access.permitted(
       residents.map((resident) => resident._id),
@@ -414,6 +427,7 @@ export class RecordsRepository {
     const result = new Map<string, Row[]>(visible.map((resident) => [resident._id, []]));
     if (visible.length === 0) return result;
     for (const row of await fetch([...ownerOf.keys()])) result.get(ownerOf.get(row.residentId)!)?.push(row);
+    for (const [residentId, rows] of result) result.set(residentId, await this.access.visibleItems(residentId, rows, labelOf));
     return result;
   }
 
@@ -456,6 +470,7 @@ export class RecordsRepository {
       end: input.end ? new Date(input.end) : null,
       attendingPractitioner: input.attendingPractitioner ?? null,
       diagnoses: input.diagnoses.map((item) => ({ code: { system: 'ICD-10', code: item.code, display: item.display }, rank: item.rank, primary: item.primary, sensitivity: sensitivityOfIcd10(item.code) })),
+      sensitivities: sensitivitiesOf(input.diagnoses.map((item) => item.code)),
       chargesFen: input.chargesFen ?? null,
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
@@ -539,6 +554,10 @@ async function replaceFromSource<T extends { _id: string; residentId: string }>(
     if (isDuplicateKey(error)) throw appError('CONFLICT', 'This source record was uploaded for another resident');
     throw error;
   }
+}
+
+export function sensitivitiesOf(icd10Codes: string[]): SensitiveCategory[] {
+  return [...new Set(icd10Codes.map(sensitivityOfIcd10).filter((category): category is SensitiveCategory => category !== null))];
 }
 
 export function aliasesOf(resident: ResidentDoc): string[] {

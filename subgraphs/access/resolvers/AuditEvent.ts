@@ -7,6 +7,7 @@ export const AuditEvent: AuditEventResolvers = {
   // Residents see which organization looked, not which staff member.
   subject: (event, _args, { viewer }) => (hasRole(viewer, 'privacy_officer') ? event.subject : null),
   organization: (event) => (event.organizationCode ? { code: event.organizationCode } : null),
-  outcome: (event) => (event.outcome === 'allowed' ? 'ALLOWED' : 'DENIED'),
+  outcome: (event) => (event.outcome === 'allowed' ? 'ALLOWED' : event.outcome === 'denied' ? 'DENIED' : 'OMITTED'),
+  alert: (event) => event.alert === true,
   source: (event) => event.subgraph,
 };

@@ -5,4 +5,5 @@ export const Resident: ResidentResolvers = {
   __resolveReference: (reference) => ({ id: residentIdOf(reference.id) }),
   accessLog: (resident, { first }, { repository }) => repository.accessLog(resident.id, pageSize(first)),
   careRelationships: (resident, _args, { loaders }) => loaders.careRelationshipsByResident.load(resident.id),
+  consent: (resident, _args, { loaders }) => loaders.consentByResident.load(resident.id),
 };

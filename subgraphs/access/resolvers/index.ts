@@ -1,6 +1,8 @@
 import type { Resolvers } from '../resolver-types';
 import { AuditEvent } from './AuditEvent';
 import { CareRelationship } from './CareRelationship';
+import { BreakGlassReview, Consent } from './Consent';
+import { Mutation, Query } from './Query';
 import { Resident } from './Resident';
 
-export const resolvers: Resolvers = { Resident, AuditEvent, CareRelationship };
+export const resolvers: Resolvers = { Query, Mutation, Resident, AuditEvent, CareRelationship, Consent, BreakGlassReview };

@@ -1,0 +1,15 @@
+import { pageSize, residentIdOf } from '../../kit/ids';
+import type { MutationResolvers, QueryResolvers } from '../resolver-types';
+
+export const Query: QueryResolvers = {
+  auditEvents: (_root, { filter, first, after }, { repository }) =>
+    repository.auditEvents({ ...filter, residentId: filter.residentId ? residentIdOf(filter.residentId) : null }, pageSize(first), after),
+  breakGlassReviews: (_root, { status, first, after }, { repository }) => repository.breakGlassReviews(status ?? 'OPEN', pageSize(first), after),
+};
+
+export const Mutation: MutationResolvers = {
+  setConsent: (_root, { residentId, restrictedCategories, blockedOrganizations }, { repository }) =>
+    repository.setConsent(residentIdOf(residentId), restrictedCategories, blockedOrganizations),
+  breakGlass: (_root, { residentId, reason, justification }, { repository }) => repository.breakGlass(residentIdOf(residentId), reason, justification),
+  closeBreakGlassReview: (_root, { id, outcome, note }, { repository }) => repository.closeBreakGlassReview(id, outcome, note),
+};
