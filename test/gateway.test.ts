@@ -100,12 +100,12 @@ describe('a doctor reads a resident cared for at their hospital', () => {
     const resident = stack.token({ subject: 'citizen-1', roles: ['resident'], residentId: facts.residentId });
     const { body } = await stack.query(
       resident,
-      `query($id: ID!) { resident(id: $id) { idNumber phone accessLog(first: 50) { organization { code } roles subject outcome } } }`,
+      `query($id: ID!) { resident(id: $id) { idNumber phone accessLog(first: 50) { edges { node { organization { code } roles subject outcome } } } } }`,
       { id: facts.residentId },
     );
     expect(body.errors).toBeUndefined();
     expect(body.data!.resident.idNumber).toMatch(/^\d{17}[\dX]$/);
-    const log = body.data!.resident.accessLog;
+    const log = body.data!.resident.accessLog.edges.map((edge: { node: unknown }) => edge.node);
     expect(log).toContainEqual({ organization: { code: facts.doctorOrganizationCode }, roles: ['doctor'], subject: null, outcome: 'ALLOWED' });
   });
 });

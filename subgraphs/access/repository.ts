@@ -38,13 +38,12 @@ export class AccessRepository {
   ) {}
 
   /**
-   * The newest audit events about one resident, or null when the viewer may not see them.
-   * One bounded query per resident: an audit log grows without limit, so it is never
-   * fetched whole for a batch of residents.
+   * A page of the audit events about one resident, newest first, or null when the viewer
+   * may not see them. One bounded query per resident: an audit log grows without limit.
    */
-  async accessLog(residentId: string, limit: number): Promise<AuditEventDoc[] | null> {
+  async accessLog(residentId: string, first: number, after: string | null | undefined): Promise<Page<AuditEventDoc> | null> {
     if (!(await this.access.isPermitted(residentId, 'access-log'))) return null;
-    return this.models.AuditEvent.find({ residentId }).sort({ at: -1 }).limit(limit).lean<AuditEventDoc[]>().exec();
+    return this.auditPage({ residentId }, first, after);
   }
 
   /** Privacy officers' search of the audit log; every filter leads with an indexed field. */
@@ -64,15 +63,20 @@ export class AccessRepository {
     if (!query.residentId && !query.organizationCode && !query.subject && !filter.since) {
       throw badUserInput('Give residentId, organizationCode, subject or since: the audit log is never listed whole');
     }
+    const page = await this.auditPage(query, first, after);
+    await this.access.permitted(
+      page.edges.map((edge) => edge.node.residentId),
+      'access-log',
+    );
+    return page;
+  }
+
+  private async auditPage(query: Record<string, unknown>, first: number, after: string | null | undefined): Promise<Page<AuditEventDoc>> {
     if (after) {
       const [time, id] = decodeCursor(after);
       query.$or = [{ at: operator({ $lt: new Date(time) }) }, { at: new Date(time), _id: operator({ $lt: id }) }];
     }
     const rows = await this.models.AuditEvent.find(query).sort({ at: -1, _id: -1 }).limit(first + 1).lean<AuditEventDoc[]>().exec();
-    await this.access.permitted(
-      rows.map((row) => row.residentId),
-      'access-log',
-    );
     return pageOf(rows, first, (row) => encodeCursor(row.at.toISOString(), row._id));
   }
 
@@ -170,7 +174,7 @@ export class AccessRepository {
     const closed = await this.models.BreakGlassReview.findOneAndUpdate(
       { _id: id, status: 'OPEN' },
       { $set: { status: 'CLOSED', outcome, note: text, closedBy: this.access.viewer.subject, closedAt: new Date() } },
-      { new: true },
+      { returnDocument: 'after' },
     )
       .lean<BreakGlassReviewDoc>()
       .exec();

@@ -212,7 +212,7 @@ export type QueryBreakGlassReviewsArgs = {
 export type Resident = {
   __typename?: 'Resident';
   /** Who looked at this resident's record, newest first: for the resident and privacy officers only. */
-  accessLog?: Maybe<Array<AuditEvent>>;
+  accessLog?: Maybe<AuditEventConnection>;
   /**
    * Why organizations may read this resident's record. A clinician sees their own
    * organization's relationships; the resident and privacy officers see all of them.
@@ -225,6 +225,7 @@ export type Resident = {
 
 
 export type ResidentAccessLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -464,7 +465,7 @@ export type QueryResolvers<ContextType = AccessContext, ParentType extends Resol
 
 export type ResidentResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Resident']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  accessLog?: Resolver<Maybe<Array<ResolversTypes['AuditEvent']>>, ParentType, ContextType, RequireFields<ResidentAccessLogArgs, 'first'>>;
+  accessLog?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<ResidentAccessLogArgs, 'first'>>;
   careRelationships?: Resolver<Maybe<Array<ResolversTypes['CareRelationship']>>, ParentType, ContextType>;
   consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -41,7 +41,6 @@ export class ResidentAccess {
     private readonly subgraph: string,
     private readonly store: AccessStore,
     private readonly settings: PolicySettings,
-    private readonly now: Date = new Date(),
   ) {
     this.relationships = new DataLoader(async (residentIds) => {
       const facts = await store.relationshipsWith(viewer.organizationCode!, residentIds);
@@ -59,12 +58,15 @@ export class ResidentAccess {
     const loadFacts = needsCareRelationships(this.viewer);
     const [relationships, consents] = loadFacts ? await Promise.all([this.relationships.loadMany(unique), this.consents.loadMany(unique)]) : [[], []];
     const allowed = new Set<string>();
+    // Decided at this moment, not at the start of the request: a registration or grant made
+    // earlier in the same request counts.
+    const now = new Date();
     unique.forEach((residentId, index) => {
       const facts = relationships[index];
       const consent = consents[index];
       if (facts instanceof Error) throw facts;
       if (consent instanceof Error) throw consent;
-      const decision = decide({ viewer: this.viewer, residentId, kind, relationships: facts ?? [], consent: consent ?? null, now: this.now, settings: this.settings });
+      const decision = decide({ viewer: this.viewer, residentId, kind, relationships: facts ?? [], consent: consent ?? null, now, settings: this.settings });
       this.decisions.set(residentId, decision);
       this.note(residentId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
       if (decision.outcome === 'allowed') allowed.add(residentId);

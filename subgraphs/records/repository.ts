@@ -279,7 +279,7 @@ export class RecordsRepository {
     const resolved = await this.models.MatchReview.findOneAndUpdate(
       { _id: id, status: 'OPEN' },
       { $set: { status: decision === 'LINK' ? 'LINKED' : 'SEPARATED', resolvedAt: new Date(), resolvedBy: this.access.viewer.subject, reason: why } },
-      { new: true },
+      { returnDocument: 'after' },
     )
       .lean<MatchReviewDoc>()
       .exec();

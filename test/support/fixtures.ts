@@ -1,6 +1,7 @@
 /** Records written straight into a test stack's databases, as the subgraphs store them. */
 import { randomBytes } from 'node:crypto';
-import { registerAccessStoreModels, relationshipKey } from '../../subgraphs/kit/access-store';
+import { registerModels as registerAccess } from '../../subgraphs/access/models';
+import { relationshipKey } from '../../subgraphs/kit/access-store';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { registerModels as registerLabs } from '../../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
@@ -19,7 +20,7 @@ function registerAll(stack: TestStack) {
     labs: registerLabs(stack.connection('labs')),
     prescriptions: registerPrescriptions(stack.connection('prescriptions')),
     referrals: registerReferrals(stack.connection('referrals')),
-    access: registerAccessStoreModels(stack.connection('access')),
+    access: registerAccess(stack.connection('access')),
   };
 }
 
