@@ -14,7 +14,7 @@ import {
 import type { SubgraphName } from '../subgraphs/kit/config';
 import { isExpectedError, maskError } from '../subgraphs/kit/errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
-import { createLogger } from '../subgraphs/kit/logger';
+import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
 import { verifyClientToken, type ClientTokenSettings } from './client-auth';
 import type { GatewayContext } from './gateway-context';
 import { queryLimits } from './query-limits';
@@ -33,6 +33,8 @@ export interface GatewayOptions {
   host: string;
   port: number;
   logLevel?: string;
+  /** Where logs go (stdout by default). */
+  logDestination?: DestinationStream;
 }
 
 export interface RunningGateway extends RunningHttpService {
@@ -42,7 +44,7 @@ export interface RunningGateway extends RunningHttpService {
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 export async function createGatewayServer(options: GatewayOptions): Promise<RunningGateway> {
-  const logger = createLogger('gateway', options.logLevel);
+  const logger = createLogger('gateway', options.logLevel, options.logDestination);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
@@ -62,7 +64,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     includeStacktraceInErrorResponses: false,
     plugins: [...limits.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
-      if (!isExpectedError(formatted)) logger.error({ err: error, path: formatted.path }, 'gateway error');
+      if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);
     },
   });

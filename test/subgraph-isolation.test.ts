@@ -5,6 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { INTERNAL_ISSUER, mintInternalToken } from '../subgraphs/kit/internal-token';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
 import type { Viewer } from '../subgraphs/kit/viewer';
 import { TestStack } from './support/stack';
 
@@ -14,18 +15,23 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const viewer: Viewer = { subject: 'dr-zhou', roles: ['doctor'], organizationCode: '3201-H001', purposeOfUse: 'treatment' };
+const viewer: Viewer = { subject: 'po-zhou', roles: ['privacy_officer', 'doctor'], organizationCode: '3201-H001', purposeOfUse: 'treatment' };
 const claims = { viewer, requestId: 'isolation-test-1' };
 
-const OPERATIONS = {
-  'a root query': `{ organization(code: "3201-H001") { name } }`,
-  '_service': `{ _service { sdl } }`,
-  '_entities': `{ _entities(representations: [{ __typename: "Resident", id: "0123456789abcdef01234567" }]) { ... on Resident { id } } }`,
+const ENTITIES = `{ _entities(representations: [{ __typename: "Resident", id: "0123456789abcdef01234567" }]) { ... on Resident { id } } }`;
+const SERVICE = `{ _service { sdl } }`;
+const OPERATIONS: Record<SubgraphName, Record<string, string>> = {
+  records: { 'a root query': `{ organization(code: "3201-H001") { name } }`, _service: SERVICE, _entities: ENTITIES },
+  labs: { _service: SERVICE, _entities: ENTITIES },
+  prescriptions: { _service: SERVICE, _entities: ENTITIES },
+  referrals: { _service: SERVICE, _entities: ENTITIES },
+  access: { 'a root query': `{ breakGlassReviews { pageInfo { hasNextPage } } }`, _service: SERVICE, _entities: ENTITIES },
 };
+const CASES = SUBGRAPH_NAMES.flatMap((subgraph) => Object.entries(OPERATIONS[subgraph]).map(([label, query]) => [subgraph, label, query] as const));
 
 type TokenKind = 'none' | 'garbage' | 'expired' | 'another subgraph' | 'another key' | 'valid';
 
-function tokenFor(kind: TokenKind): string | null {
+function tokenFor(kind: TokenKind, audience: SubgraphName): string | null {
   const key = stack.keys.internal.privateKey;
   switch (kind) {
     case 'none':
@@ -36,28 +42,28 @@ function tokenFor(kind: TokenKind): string | null {
       return jwt.sign({ viewer, rid: claims.requestId, iat: Math.floor(Date.now() / 1000) - 120 }, key, {
         algorithm: 'ES256',
         issuer: INTERNAL_ISSUER,
-        audience: 'records',
+        audience,
         expiresIn: 30,
       });
     case 'another subgraph':
-      return mintInternalToken(claims, 'labs', key);
+      return mintInternalToken(claims, audience === 'labs' ? 'records' : 'labs', key);
     case 'another key':
-      return mintInternalToken(claims, 'records', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+      return mintInternalToken(claims, audience, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     case 'valid':
-      return mintInternalToken(claims, 'records', key);
+      return mintInternalToken(claims, audience, key);
   }
 }
 
-describe.each(Object.entries(OPERATIONS))('calling the records subgraph directly with %s', (_label, query) => {
+describe.each(CASES)('calling %s directly with %s', (subgraph, _label, query) => {
   it.each<TokenKind>(['none', 'garbage', 'expired', 'another subgraph', 'another key'])('refuses a request with %s token', async (kind) => {
-    const { status, body } = await stack.query(tokenFor(kind), query, undefined, stack.subgraphs.records.url);
+    const { status, body } = await stack.query(tokenFor(kind, subgraph), query, undefined, stack.subgraphs[subgraph].url);
     expect(status).toBe(401);
     expect(body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
     expect(body.data).toBeUndefined();
   });
 
   it('executes with a valid internal token', async () => {
-    const { status, body } = await stack.query(tokenFor('valid'), query, undefined, stack.subgraphs.records.url);
+    const { status, body } = await stack.query(tokenFor('valid', subgraph), query, undefined, stack.subgraphs[subgraph].url);
     expect(status).toBe(200);
     expect(body.data).toBeDefined();
   });
@@ -65,7 +71,7 @@ describe.each(Object.entries(OPERATIONS))('calling the records subgraph directly
 
 it('refuses a client token at a subgraph: only the gateway may call it', async () => {
   const clientToken = stack.token({ subject: 'dr-zhou', roles: ['doctor'], organizationCode: '3201-H001' });
-  const { status } = await stack.query(clientToken, OPERATIONS['_service'], undefined, stack.subgraphs.labs.url);
+  const { status } = await stack.query(clientToken, SERVICE, undefined, stack.subgraphs.labs.url);
   expect(status).toBe(401);
 });
 

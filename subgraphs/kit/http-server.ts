@@ -7,7 +7,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { Logger } from './logger';
+import { errorDetails, type Logger } from './logger';
 
 export class HttpError extends Error {
   constructor(
@@ -71,7 +71,7 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
         if (error.status === 401) response.setHeader('www-authenticate', 'Bearer');
         return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       }
-      options.logger.error({ err: error }, 'request failed');
+      options.logger.error({ error: errorDetails(error) }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] });
       else response.destroy();
     }

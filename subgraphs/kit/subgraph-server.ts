@@ -22,7 +22,7 @@ import { connectDatabase, ensureIndexes, isReachable } from './database';
 import { isExpectedError, maskError } from './errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from './http-server';
 import { verifyInternalToken, type InternalClaims } from './internal-token';
-import { createLogger } from './logger';
+import { createLogger, errorDetails, type DestinationStream } from './logger';
 import { applyPermissions, type PermissionMap } from './permissions';
 import type { PolicySettings } from './policy';
 import { ResidentAccess } from './resident-access';
@@ -54,6 +54,8 @@ export interface SubgraphServerOptions {
   maxBodyBytes: number;
   monitorCommands?: boolean;
   logLevel?: string;
+  /** Where logs go (stdout by default). */
+  logDestination?: DestinationStream;
 }
 
 export interface RunningSubgraph extends RunningHttpService {
@@ -76,7 +78,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   definition: SubgraphDefinition<TModels, TContext>,
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
-  const logger = createLogger(definition.name, options.logLevel);
+  const logger = createLogger(definition.name, options.logLevel, options.logDestination);
   const connection = await connectDatabase({
     uri: options.mongoUri,
     dbName: databaseName(options.dbPrefix, definition.name),
@@ -109,7 +111,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
       auditBeforeResponse(options.auditFailClosed),
     ],
     formatError: (formatted, error) => {
-      if (!isExpectedError(formatted)) logger.error({ err: error, path: formatted.path }, 'resolver error');
+      if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'resolver error');
       return maskError(formatted);
     },
   });

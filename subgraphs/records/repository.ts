@@ -407,7 +407,7 @@ export class RecordsRepository {
         .batchSize(RECORDS_BATCH_SIZE)
         .lean<EncounterDoc[]>()
         .exec(),
-      (encounter) => ({ categories: encounter.sensitivities, organizationCode: encounter.organizationCode }),
+      encounterLabel,
     );
   }
 
@@ -445,9 +445,14 @@ export class RecordsRepository {
     return { assertion: allergies.length > 0 ? 'HAS_ALLERGIES' : resident.allergyAssertion, items: allergies };
   }
 
+  /** Encounters by id (entity references): only those whose resident and category the viewer may see. */
   async encountersById(ids: readonly string[]): Promise<EncounterDoc[]> {
     const rows = await this.models.Encounter.find({ _id: idIn(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) }).lean<EncounterDoc[]>().exec();
-    return visibleRecords(this.access, rows, 'encounters');
+    const visible: EncounterDoc[] = [];
+    for (const [residentId, own] of Map.groupBy(await visibleRecords(this.access, rows, 'encounters'), (row) => row.residentId)) {
+      visible.push(...(await this.access.visibleItems(residentId, own, encounterLabel)));
+    }
+    return visible;
   }
 
   organizationsByCode(codes: readonly string[]): Promise<OrganizationDoc[]> {
@@ -555,6 +560,8 @@ async function replaceFromSource<T extends { _id: string; residentId: string }>(
     throw error;
   }
 }
+
+const encounterLabel = (encounter: EncounterDoc) => ({ categories: encounter.sensitivities, organizationCode: encounter.organizationCode });
 
 export function sensitivitiesOf(icd10Codes: string[]): SensitiveCategory[] {
   return [...new Set(icd10Codes.map(sensitivityOfIcd10).filter((category): category is SensitiveCategory => category !== null))];

@@ -25,6 +25,8 @@ export interface StackOptions {
   jwksUrl?: string;
   /** Production settings at the gateway: introspection off. */
   production?: boolean;
+  /** Collect every service's log lines here (at info level) instead of discarding them. */
+  logLines?: string[];
 }
 
 export interface GraphQLResponse {
@@ -50,6 +52,9 @@ export class TestStack {
       issuer: generateKeyPairSync('rsa', { modulusLength: 2048 }),
       internal: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
     };
+    const logging = options.logLines
+      ? { logLevel: 'info', logDestination: { write: (line: string) => void options.logLines!.push(line) } }
+      : { logLevel: 'silent' };
     const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], {
@@ -62,7 +67,7 @@ export class TestStack {
         auditFailClosed: true,
         maxBodyBytes: 100_000,
         monitorCommands: true,
-        logLevel: 'silent',
+        ...logging,
       });
     }
     const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, options.subgraphUrlOverrides?.[name] ?? subgraphs[name].url]));
@@ -81,7 +86,7 @@ export class TestStack {
       introspection: !options.production,
       host: '127.0.0.1',
       port: 0,
-      logLevel: 'silent',
+      ...logging,
     });
     return new TestStack(uri, dbPrefix, subgraphs, gateway, keys);
   }

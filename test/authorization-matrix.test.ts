@@ -1,0 +1,228 @@
+/**
+ * The authorization matrix: every viewer context × every entry point, each cell with the
+ * outcome the policy promises, run through the real gateway (and, for `_entities`, against
+ * each subgraph with the internal token the gateway would mint for that viewer).
+ *
+ * The leak oracle rides along: canary values live in a mental-health diagnosis the resident
+ * restricted; they never appear in a cell whose outcome is deny or omit, in any error, or in
+ * any log line the services wrote.
+ */
+import { randomUUID } from 'node:crypto';
+import { relationshipKey } from '../subgraphs/kit/access-store';
+import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { mintInternalToken } from '../subgraphs/kit/internal-token';
+import type { Viewer } from '../subgraphs/kit/viewer';
+import type { DemoIdentity } from '../tools/demo-issuer';
+import { insertHospitals, modelsOf, newId } from './support/fixtures';
+import { TestStack } from './support/stack';
+
+const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
+const ID_NUMBER = makeIdNumber('320106', '1966-09-30', 89);
+const NAME = '钱矩阵';
+
+const CONTEXTS = {
+  self: { roles: ['resident'] },
+  otherResident: { roles: ['resident'], residentId: 'ffffffffffffffffffffffff' },
+  doctorOwnOrg: { roles: ['doctor'], organizationCode: '3201-H001' },
+  doctorRelated: { roles: ['doctor'], organizationCode: '3201-H002' },
+  doctorStranger: { roles: ['doctor'], organizationCode: '3201-H100' },
+  doctorBreakGlass: { roles: ['doctor'], organizationCode: '3201-H101' },
+  familyDoctor: { roles: ['family_doctor'], organizationCode: '3201-H102' },
+  internetHospital: { roles: ['internet_hospital'], organizationCode: '3201-H103' },
+  pharmacist: { roles: ['pharmacist'], organizationCode: '3201-H104' },
+  labSystem: { roles: ['lab_system'], organizationCode: '3201-H002' },
+  hospitalSystem: { roles: ['hospital_system'], organizationCode: '3201-H001' },
+  healthCommission: { roles: ['health_commission'] },
+  privacyOfficer: { roles: ['privacy_officer'] },
+} as const satisfies Record<string, Partial<DemoIdentity>>;
+type Context = keyof typeof CONTEXTS;
+const ALL = Object.keys(CONTEXTS) as Context[];
+
+// Who may see the record, by how the policy reaches them.
+const CLINICIANS: Context[] = ['doctorOwnOrg', 'doctorRelated', 'doctorBreakGlass', 'familyDoctor'];
+const CLINICAL: Context[] = ['self', ...CLINICIANS];
+/** See the record but not the category the resident restricted (it came from another organization). */
+const OMITTED: Context[] = ['doctorRelated', 'doctorBreakGlass', 'familyDoctor'];
+
+let stack: TestStack;
+let residentId: string;
+let ids: { encounter: string; labReport: string; prescription: string; referral: string };
+const logLines: string[] = [];
+
+function identity(context: Context): DemoIdentity {
+  const base = CONTEXTS[context] as Partial<DemoIdentity>;
+  return { subject: `matrix-${context}`, roles: base.roles!, organizationCode: base.organizationCode, residentId: context === 'self' ? residentId : base.residentId };
+}
+const token = (context: Context) => stack.token(identity(context));
+const viewerOf = (context: Context): Viewer => {
+  const { subject, roles, organizationCode, residentId: own } = identity(context);
+  return { subject, roles, organizationCode, residentId: own, purposeOfUse: context === 'self' ? 'self' : 'treatment' };
+};
+
+beforeAll(async () => {
+  stack = await TestStack.start({ logLines });
+  await insertHospitals(stack);
+  const his = stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: '3201-H001' });
+  const register = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
+    input: { name: NAME, gender: 'MALE', birthDate: '1966-09-30', idNumber: ID_NUMBER, phone: '13955550000', district: '鼓楼区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-M-1' } },
+  });
+  residentId = register.body.data!.registerResident.resident.id;
+  const record = await stack.query(his, `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
+    input: { residentId, sourceRecordId: 'V-M-1', class: 'OUTPATIENT', status: 'FINISHED', department: '精神科', start: '2026-06-01T01:00:00.000Z', end: '2026-06-01T02:00:00.000Z', diagnoses: [{ code: 'F32.9', display: CANARIES[0], rank: 1, primary: true }] },
+  });
+  await stack.query(his, `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
+    input: { residentId, sourceRecordId: 'P-M-1', code: 'F34.1', display: CANARIES[1], clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
+  });
+  const models = modelsOf(stack);
+  const now = Date.now();
+  ids = { encounter: record.body.data!.recordEncounter.id, labReport: newId(), prescription: newId(), referral: newId() };
+  await models.labs.LabReport.create({ _id: ids.labReport, residentId, organizationCode: '3201-H002', category: 'LABORATORY', code: { system: 'http://loinc.org', code: '4548-4', display: '糖化血红蛋白' }, issuedAt: new Date(now), status: 'FINAL', results: [] });
+  await models.prescriptions.Prescription.create({ _id: ids.prescription, residentId, organizationCode: '3201-H103', issuedAt: new Date(now), status: 'DISPENSED', items: [{ drug: { system: 'NMPA', code: 'H1', display: '二甲双胍片 0.5g' }, dose: '0.5 g', frequency: 'bid', days: 28 }] });
+  await models.referrals.Referral.create({ _id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', toDepartment: '内分泌科', reason: '血糖控制不佳', status: 'REQUESTED', requestedAt: new Date(now) });
+  const relate = (organizationCode: string, kind: string) =>
+    models.access.CareRelationship.create({
+      _id: relationshipKey(organizationCode, residentId),
+      residentId,
+      organizationCode,
+      byKind: { [kind]: { since: new Date(now - 86_400_000), lastSeenAt: new Date(now - 86_400_000), endsAt: null, source: { subgraph: 'test', recordId: 'x' } } },
+      inherited: {},
+    });
+  await relate('3201-H002', 'ENCOUNTER');
+  await relate('3201-H102', 'REFERRAL');
+  await relate('3201-H103', 'ENCOUNTER');
+  await stack.query(token('self'), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: []) { restrictedCategories } }`, { id: residentId });
+  await stack.query(token('doctorBreakGlass'), `mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "急诊昏迷，需查既往史") { id } }`, { id: residentId });
+});
+afterAll(() => stack?.stop());
+
+type Expectation = 'allowed' | 'omitted' | 'denied';
+interface Cell {
+  text: string;
+  /** The value the cell is about: null or absent when nothing was disclosed. */
+  value: unknown;
+  codes: string[];
+}
+
+const viaGateway = (query: string, pick: (data: any) => unknown, variables?: () => Record<string, unknown>) => async (context: Context): Promise<Cell> => {
+  const { text, body } = await stack.query(token(context), query, { id: residentId, ...(variables?.() ?? {}) });
+  return { text, value: body.data ? pick(body.data) : null, codes: (body.errors ?? []).map((error) => error.extensions?.code ?? '') };
+};
+const field = (selection: string) => viaGateway(`query($id: ID!) { resident(id: $id) { id ${selection} } }`, (data) => data.resident?.[selection.split(/[ ({]/)[0]!] ?? null);
+
+interface ReadPoint {
+  allowed: Context[];
+  omitted?: Context[];
+  run: (context: Context) => Promise<Cell>;
+}
+
+const READS: Record<string, ReadPoint> = {
+  'Query.resident': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem'], run: viaGateway(`query($id: ID!) { resident(id: $id) { name } }`, (data) => data.resident) },
+  'Query.residents': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem'], run: viaGateway(`query($id: ID!) { residents(ids: [$id]) { name } }`, (data) => data.residents?.[0] ?? null) },
+  'Resident.encounters': { allowed: CLINICAL, omitted: OMITTED, run: field('encounters { edges { node { department diagnoses { code { code display } } } } }') },
+  'Resident.conditions': { allowed: CLINICAL, omitted: OMITTED, run: field('conditions { edges { node { code { code display } } } }') },
+  'Resident.allergies': { allowed: CLINICAL, run: field('allergies { assertion }') },
+  'Resident.summary': { allowed: CLINICAL, omitted: OMITTED, run: field('summary { activeProblems { code { display } } lastEncounters { department diagnoses { code { display } } } }') },
+  'Resident.labReports': { allowed: CLINICAL, run: field('labReports { id }') },
+  'Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: field('prescriptions { id }') },
+  'Resident.referrals': { allowed: CLINICAL, run: field('referrals { id }') },
+  'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital'], run: field('careRelationships { kind }') },
+  'Resident.accessLog': { allowed: ['self'], run: field('accessLog { edges { node { at } } }') },
+  'Resident.consent': { allowed: ['self'], run: field('consent { restrictedCategories }') },
+  'Query.residentByIdentifier': { allowed: ['doctorOwnOrg', 'hospitalSystem'], run: viaGateway(`{ residentByIdentifier(system: MEDICAL_RECORD_NUMBER, value: "MRN-M-1") { name } }`, (data) => data.residentByIdentifier) },
+  'Query.searchResidents': {
+    allowed: [...CLINICIANS, 'hospitalSystem'],
+    run: viaGateway(`{ searchResidents(criteria: { name: "${NAME}", birthDate: "1966-09-30" }) { edges { node { name } } } }`, (data) => data.searchResidents?.edges?.[0] ?? null),
+  },
+  'Query.matchReviews': { allowed: ['privacyOfficer', 'hospitalSystem'], run: viaGateway(`{ matchReviews { pageInfo { hasNextPage } } }`, (data) => data.matchReviews) },
+  'Query.auditEvents': { allowed: ['privacyOfficer'], run: viaGateway(`query($id: ID!) { auditEvents(filter: { residentId: $id }) { edges { node { at } } } }`, (data) => data.auditEvents) },
+  'Query.breakGlassReviews': { allowed: ['privacyOfficer'], run: viaGateway(`{ breakGlassReviews { edges { node { id } } } }`, (data) => data.breakGlassReviews) },
+  'Query.organization': { allowed: ALL, run: viaGateway(`{ organization(code: "3201-H001") { name } }`, (data) => data.organization) },
+};
+
+/** `_entities` straight to a subgraph, with the internal token the gateway would mint for the viewer. */
+const entity = (subgraph: 'records' | 'labs' | 'prescriptions' | 'referrals' | 'access', typename: string, key: () => Record<string, string>, selection: string, pick: (entity: any) => unknown) => async (context: Context): Promise<Cell> => {
+  const internal = mintInternalToken({ viewer: viewerOf(context), requestId: randomUUID() }, subgraph, stack.keys.internal.privateKey);
+  const { text, body } = await stack.query(internal, `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, ...key() }] }, stack.subgraphs[subgraph].url);
+  const found = body.data?._entities?.[0];
+  return { text, value: found ? pick(found) : null, codes: (body.errors ?? []).map((error) => error.extensions?.code ?? '') };
+};
+const resident = () => ({ id: residentId });
+
+const ENTITIES: Record<string, ReadPoint> = {
+  'records Resident': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem'], run: entity('records', 'Resident', resident, 'name', (found) => found.name) },
+  'records Encounter': { allowed: ['self', 'doctorOwnOrg'], run: entity('records', 'Encounter', () => ({ id: ids.encounter }), 'department diagnoses { code { display } }', (found) => found.department) },
+  'records Organization': { allowed: ALL, run: entity('records', 'Organization', () => ({ code: '3201-H001' }), 'name', (found) => found.name) },
+  'labs Resident.labReports': { allowed: CLINICAL, run: entity('labs', 'Resident', resident, 'labReports { id }', (found) => found.labReports) },
+  'labs LabReport': { allowed: CLINICAL, run: entity('labs', 'LabReport', () => ({ id: ids.labReport }), 'id', (found) => found.id) },
+  'prescriptions Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Resident', resident, 'prescriptions { id }', (found) => found.prescriptions) },
+  'prescriptions Prescription': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Prescription', () => ({ id: ids.prescription }), 'id', (found) => found.id) },
+  'referrals Resident.referrals': { allowed: CLINICAL, run: entity('referrals', 'Resident', resident, 'referrals { id }', (found) => found.referrals) },
+  'referrals Referral': { allowed: CLINICAL, run: entity('referrals', 'Referral', () => ({ id: ids.referral }), 'id', (found) => found.id) },
+  'access Resident.accessLog': { allowed: ['self', 'privacyOfficer'], run: entity('access', 'Resident', resident, 'accessLog { edges { node { at } } }', (found) => found.accessLog) },
+  'access Resident.consent': { allowed: ['self', 'privacyOfficer'], run: entity('access', 'Resident', resident, 'consent { restrictedCategories }', (found) => found.consent) },
+  'access Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital', 'privacyOfficer'], run: entity('access', 'Resident', resident, 'careRelationships { kind }', (found) => found.careRelationships) },
+};
+
+/** Mutations: the gate alone (each input is invalid on purpose, so nothing is written). */
+const GATES: Record<string, { allowed: Context[]; query: string }> = {
+  registerResident: { allowed: ['hospitalSystem'], query: `mutation { registerResident(input: { name: "无效", gender: MALE, birthDate: "not-a-date", district: "鼓楼区", identifier: { system: MEDICAL_RECORD_NUMBER, value: "MRN-X" } }) { outcome } }` },
+  recordEncounter: { allowed: ['hospitalSystem'], query: `mutation { recordEncounter(input: { residentId: "bad", sourceRecordId: "x", class: OUTPATIENT, status: FINISHED, department: "x", start: "x", diagnoses: [] }) { id } }` },
+  recordCondition: { allowed: ['hospitalSystem'], query: `mutation { recordCondition(input: { residentId: "bad", sourceRecordId: "x", code: "x", display: "x", clinicalStatus: ACTIVE, verificationStatus: CONFIRMED }) { id } }` },
+  recordAllergy: { allowed: ['hospitalSystem'], query: `mutation { recordAllergy(input: { residentId: "bad", sourceRecordId: "x" }) { assertion } }` },
+  resolveMatchReview: { allowed: ['privacyOfficer', 'hospitalSystem'], query: `mutation { resolveMatchReview(id: "bad", decision: LINK, reason: "x") { id } }` },
+  mergeResidents: { allowed: ['privacyOfficer', 'hospitalSystem'], query: `mutation { mergeResidents(survivorId: "bad", mergedId: "bad", reason: "x") { id } }` },
+  unmergeResident: { allowed: ['privacyOfficer', 'hospitalSystem'], query: `mutation { unmergeResident(mergedId: "bad", reason: "x") { id } }` },
+  setConsent: { allowed: ['self'], query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }` },
+  breakGlass: { allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'], query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }` },
+  closeBreakGlassReview: { allowed: ['privacyOfficer'], query: `mutation { closeBreakGlassReview(id: "x", outcome: JUSTIFIED, note: "x") { id } }` },
+};
+
+const expected = (point: ReadPoint, context: Context): Expectation =>
+  !point.allowed.includes(context) ? 'denied' : point.omitted?.includes(context) ? 'omitted' : 'allowed';
+
+function observed(cell: Cell): Expectation {
+  if (cell.value === null || cell.value === undefined) return 'denied';
+  return CANARIES.some((canary) => cell.text.includes(canary)) ? 'allowed' : 'omitted';
+}
+
+const cells: [string, Context][] = [];
+for (const [name, point] of [...Object.entries(READS), ...Object.entries(ENTITIES)]) for (const context of ALL) cells.push([name, context]);
+const gateCells: [string, Context][] = Object.keys(GATES).flatMap((name) => ALL.map((context): [string, Context] => [name, context]));
+
+describe('reads (gateway) and entity fetches (each subgraph)', () => {
+  it.each(cells)('%s as %s', async (name, context) => {
+    const point = READS[name] ?? ENTITIES[name]!;
+    const cell = await point.run(context);
+    const want = expected(point, context);
+    const got = observed(cell);
+    // Only points that can carry the restricted diagnosis tell allowed from omitted.
+    if (point.omitted) expect(got).toBe(want);
+    else expect(got === 'denied' ? 'denied' : 'allowed').toBe(want);
+    if (want !== 'allowed') for (const canary of CANARIES) expect(cell.text).not.toContain(canary);
+    if (want === 'denied') expect(cell.text).not.toContain(NAME);
+    for (const code of cell.codes) expect(['FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND']).toContain(code);
+  });
+});
+
+describe('mutations: only the roles that may call them get past the gate', () => {
+  it.each(gateCells)('%s as %s', async (name, context) => {
+    const gate = GATES[name]!;
+    const { body, text } = await stack.query(token(context), gate.query, { id: residentId });
+    const codes = (body.errors ?? []).map((error) => error.extensions?.code);
+    expect(codes).toHaveLength(1);
+    expect(codes[0]).toBe(gate.allowed.includes(context) ? 'BAD_USER_INPUT' : 'FORBIDDEN');
+    for (const canary of CANARIES) expect(text).not.toContain(canary);
+  });
+});
+
+describe('the leak oracle over the logs', () => {
+  it('finds no canary, name, ID number or phone in any log line', () => {
+    expect(logLines.length).toBeGreaterThan(5);
+    const all = logLines.join('\n');
+    for (const secret of [...CANARIES, NAME, ID_NUMBER, '13955550000']) expect(all).not.toContain(secret);
+  });
+});
+
+it('counts its cells', () => {
+  expect(cells.length + gateCells.length).toBe((Object.keys(READS).length + Object.keys(ENTITIES).length + Object.keys(GATES).length) * ALL.length);
+});
