@@ -165,15 +165,29 @@ export class ResidentAccess {
   }
 }
 
+/** What a record reveals and where it came from: what consent filtering needs to know. */
+export type ItemLabel<V> = (record: V) => { categories: SensitiveCategory[]; organizationCode: string };
+
+/** Drops, resident by resident, the records in a category the resident restricted from this viewer. */
+export async function withoutRestricted<V extends { residentId: string }>(access: ResidentAccess, records: V[], labelOf: ItemLabel<V>): Promise<V[]> {
+  const kept = new Set<V>();
+  for (const [residentId, own] of Map.groupBy(records, (record) => record.residentId)) {
+    for (const record of await access.visibleItems(residentId, own, labelOf)) kept.add(record);
+  }
+  return records.filter((record) => kept.has(record));
+}
+
 /**
- * Keeps the records whose resident the viewer may see for `kind`: the filter every
- * repository applies to records fetched by their own id (entity references).
+ * Keeps the records whose resident the viewer may see for `kind` (and, given a label, whose
+ * category the resident did not restrict): the filter every repository applies to records
+ * fetched by their own id (entity references).
  */
-export async function visibleRecords<V extends { residentId: string }>(access: ResidentAccess, records: V[], kind: DataKind): Promise<V[]> {
+export async function visibleRecords<V extends { residentId: string }>(access: ResidentAccess, records: V[], kind: DataKind, labelOf?: ItemLabel<V>): Promise<V[]> {
   if (records.length === 0) return records;
   const permitted = await access.permitted(
     records.map((record) => record.residentId),
     kind,
   );
-  return records.filter((record) => permitted.has(record.residentId));
+  const allowed = records.filter((record) => permitted.has(record.residentId));
+  return labelOf ? withoutRestricted(access, allowed, labelOf) : allowed;
 }

@@ -1,4 +1,4 @@
-import { sensitivityOfIcd10 } from './sensitivity';
+import { categoriesOf, sensitivityOfDrug, sensitivityOfIcd10, sensitivityOfLoinc } from './sensitivity';
 
 it('labels diagnoses by the chapter or block they fall in', () => {
   expect(sensitivityOfIcd10('F32.9')).toBe('MENTAL_HEALTH');
@@ -10,4 +10,14 @@ it('labels diagnoses by the chapter or block they fall in', () => {
 
 it('leaves ordinary diagnoses unlabelled', () => {
   for (const code of ['I10', 'E11.9', 'J44.9', 'A09', 'B19.9', 'O10.0', 'Z00.0']) expect(sensitivityOfIcd10(code)).toBeNull();
+});
+
+it('labels lab items and drugs that reveal a condition', () => {
+  expect(sensitivityOfLoinc('75622-1')).toBe('HIV_STI');
+  expect(sensitivityOfLoinc('2106-3')).toBe('REPRODUCTIVE');
+  expect(sensitivityOfLoinc('14749-6')).toBeNull();
+  expect(sensitivityOfDrug('Tenofovir')).toBe('HIV_STI');
+  expect(sensitivityOfDrug('sertraline')).toBe('MENTAL_HEALTH');
+  expect(sensitivityOfDrug('metformin')).toBeNull();
+  expect(categoriesOf(['HIV_STI', null, 'HIV_STI', 'GENETIC'])).toEqual(['HIV_STI', 'GENETIC']);
 });

@@ -23,3 +23,38 @@ export function sensitivityOfIcd10(code: string): SensitiveCategory | null {
   const match = ICD10_RANGES.find(([from, to]) => category >= from && category <= to);
   return match ? match[2] : null;
 }
+
+/** LOINC items whose mere presence reveals a sensitive condition. */
+const LOINC_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = {
+  '7917-8': 'HIV_STI', // HIV 1 Ab
+  '7918-6': 'HIV_STI', // HIV 1+2 Ab
+  '56888-1': 'HIV_STI', // HIV 1+2 Ab + HIV1 p24 Ag
+  '75622-1': 'HIV_STI', // HIV 1+2 Ab + HIV1 p24 Ag (immunoassay)
+  '20447-9': 'HIV_STI', // HIV 1 RNA (viral load)
+  '22461-8': 'HIV_STI', // Treponema pallidum Ab (syphilis)
+  '2106-3': 'REPRODUCTIVE', // hCG (pregnancy)
+  '2118-8': 'REPRODUCTIVE', // hCG qualitative
+  '19080-1': 'REPRODUCTIVE', // hCG
+  '21636-6': 'GENETIC', // BRCA1 gene analysis
+  '38404-0': 'GENETIC', // BRCA2 gene analysis
+};
+
+export function sensitivityOfLoinc(code: string): SensitiveCategory | null {
+  return LOINC_CATEGORIES[code] ?? null;
+}
+
+/** Drugs (by international non-proprietary name) that reveal what they treat. */
+const DRUG_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = Object.fromEntries([
+  ...['tenofovir', 'lamivudine', 'efavirenz', 'dolutegravir', 'zidovudine', 'lopinavir', 'bictegravir'].map((inn) => [inn, 'HIV_STI']),
+  ...['escitalopram', 'sertraline', 'fluoxetine', 'paroxetine', 'olanzapine', 'risperidone', 'quetiapine', 'aripiprazole', 'clozapine', 'lithium', 'methadone', 'buprenorphine'].map((inn) => [inn, 'MENTAL_HEALTH']),
+  ...['levonorgestrel', 'mifepristone', 'misoprostol', 'clomifene'].map((inn) => [inn, 'REPRODUCTIVE']),
+]);
+
+export function sensitivityOfDrug(inn: string): SensitiveCategory | null {
+  return DRUG_CATEGORIES[inn.toLowerCase()] ?? null;
+}
+
+/** The distinct categories a set of labels reveals. */
+export function categoriesOf(labels: (SensitiveCategory | null)[]): SensitiveCategory[] {
+  return [...new Set(labels.filter((label): label is SensitiveCategory => label !== null))];
+}

@@ -2,6 +2,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
+import { categoriesOf, SENSITIVE_CATEGORIES, sensitivityOfLoinc, type SensitiveCategory } from '../kit/sensitivity';
 
 export const LAB_CATEGORIES = ['LABORATORY', 'IMAGING', 'PATHOLOGY', 'ELECTROPHYSIOLOGY'] as const;
 export const LAB_REPORT_STATUSES = ['REGISTERED', 'PARTIAL', 'PRELIMINARY', 'FINAL', 'AMENDED', 'CORRECTED', 'CANCELLED', 'ENTERED_IN_ERROR'] as const;
@@ -26,6 +27,8 @@ export interface LabReportDoc {
   issuedAt: Date;
   status: (typeof LAB_REPORT_STATUSES)[number];
   results: ObservationDoc[];
+  /** The sensitive categories the test reveals (derived from its LOINC codes at write time). */
+  sensitivities: SensitiveCategory[];
 }
 
 const observationSchema = new Schema<ObservationDoc>(
@@ -51,6 +54,7 @@ const labReportSchema = new Schema<LabReportDoc>(
     issuedAt: { type: Date, required: true },
     status: { type: String, enum: LAB_REPORT_STATUSES, required: true },
     results: { type: [observationSchema], default: [] },
+    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
   },
   { collection: 'labReports', versionKey: false, id: false },
 );
@@ -60,3 +64,8 @@ export function registerModels(connection: Connection) {
   return { LabReport: connection.model('LabReport', labReportSchema) };
 }
 export type LabsModels = ReturnType<typeof registerModels>;
+
+/** Labels a report with what its test and result lines reveal. */
+export function labSensitivities(report: { code: CodingValue; results: { code: CodingValue }[] }): SensitiveCategory[] {
+  return categoriesOf([report.code, ...report.results.map((result) => result.code)].map((coding) => sensitivityOfLoinc(coding.code)));
+}

@@ -1,7 +1,7 @@
 /** Queries of lab reports. Every read returns only what the viewer may see. */
 import { idIn, noneOf, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
 import type { PermittedRecords } from '../kit/loaders';
-import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
+import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import type { LabReportDoc, LabsModels } from './models';
 
 /** Reports withdrawn by the lab are not shown in normal reads. */
@@ -21,11 +21,14 @@ export class LabsRepository {
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<LabReportDoc[]>()
       .exec();
-    return { permitted, records };
+    return { permitted, records: await withoutRestricted(this.access, records, label) };
   }
 
   async reportsById(ids: readonly string[]): Promise<LabReportDoc[]> {
     const records = await this.models.LabReport.find({ _id: idIn(ids), status: noneOf(HIDDEN_STATUSES) }).lean<LabReportDoc[]>().exec();
-    return visibleRecords(this.access, records, 'labs');
+    return visibleRecords(this.access, records, 'labs', label);
   }
 }
+
+/** What a report reveals and where it came from, for the resident's consent. */
+const label = (report: LabReportDoc) => ({ categories: report.sensitivities ?? [], organizationCode: report.organizationCode });

@@ -1,7 +1,7 @@
 /** Queries of prescriptions. Every read returns only what the viewer may see. */
 import { idIn, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
 import type { PermittedRecords } from '../kit/loaders';
-import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
+import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import type { PrescriptionDoc, PrescriptionsModels } from './models';
 
 export class PrescriptionsRepository {
@@ -18,11 +18,14 @@ export class PrescriptionsRepository {
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<PrescriptionDoc[]>()
       .exec();
-    return { permitted, records };
+    return { permitted, records: await withoutRestricted(this.access, records, label) };
   }
 
   async prescriptionsById(ids: readonly string[]): Promise<PrescriptionDoc[]> {
     const records = await this.models.Prescription.find({ _id: idIn(ids) }).lean<PrescriptionDoc[]>().exec();
-    return visibleRecords(this.access, records, 'prescriptions');
+    return visibleRecords(this.access, records, 'prescriptions', label);
   }
 }
+
+/** What a prescription reveals and where it came from, for the resident's consent. */
+const label = (prescription: PrescriptionDoc) => ({ categories: prescription.sensitivities ?? [], organizationCode: prescription.organizationCode });

@@ -9,7 +9,7 @@ import { appError, badUserInput, forbidden } from '../kit/errors';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
-import { sensitivityOfIcd10, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, sensitivityOfIcd10, type SensitiveCategory } from '../kit/sensitivity';
 import type { MatchSettings } from '../kit/config';
 import { blockingKeys, classify, scoreCandidate } from './matching';
 import type {
@@ -448,11 +448,7 @@ export class RecordsRepository {
   /** Encounters by id (entity references): only those whose resident and category the viewer may see. */
   async encountersById(ids: readonly string[]): Promise<EncounterDoc[]> {
     const rows = await this.models.Encounter.find({ _id: idIn(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) }).lean<EncounterDoc[]>().exec();
-    const visible: EncounterDoc[] = [];
-    for (const [residentId, own] of Map.groupBy(await visibleRecords(this.access, rows, 'encounters'), (row) => row.residentId)) {
-      visible.push(...(await this.access.visibleItems(residentId, own, encounterLabel)));
-    }
-    return visible;
+    return visibleRecords(this.access, rows, 'encounters', encounterLabel);
   }
 
   organizationsByCode(codes: readonly string[]): Promise<OrganizationDoc[]> {
@@ -564,7 +560,7 @@ async function replaceFromSource<T extends { _id: string; residentId: string }>(
 const encounterLabel = (encounter: EncounterDoc) => ({ categories: encounter.sensitivities, organizationCode: encounter.organizationCode });
 
 export function sensitivitiesOf(icd10Codes: string[]): SensitiveCategory[] {
-  return [...new Set(icd10Codes.map(sensitivityOfIcd10).filter((category): category is SensitiveCategory => category !== null))];
+  return categoriesOf(icd10Codes.map(sensitivityOfIcd10));
 }
 
 export function aliasesOf(resident: ResidentDoc): string[] {

@@ -13,7 +13,7 @@ export interface ResidentSeed { id: string; name: string; gender: 'MALE' | 'FEMA
 export interface EncounterSeed { id: string; residentId: string; organizationCode: string; encounterClass: 'OUTPATIENT' | 'EMERGENCY' | 'INPATIENT' | 'VIRTUAL'; department: string; start: string; end: string; diagnoses: Coding[] }
 export interface ObservationSeed { code: Coding; value: number; unit: string; referenceLow: number | null; referenceHigh: number | null; referenceText: string; abnormalFlag: 'N' | 'H' | 'L' }
 export interface LabReportSeed { id: string; residentId: string; organizationCode: string; category: 'LABORATORY' | 'IMAGING'; code: Coding; issuedAt: string; status: 'FINAL' | 'PRELIMINARY' | 'AMENDED'; results: ObservationSeed[] }
-export interface PrescriptionItemSeed { drug: Coding; dose: string; frequency: string; days: number }
+export interface PrescriptionItemSeed { drug: Coding; inn: string; dose: string; frequency: string; days: number }
 export interface PrescriptionSeed { id: string; residentId: string; organizationCode: string; issuedAt: string; status: 'SIGNED' | 'APPROVED' | 'DISPENSED' | 'CANCELLED'; items: PrescriptionItemSeed[] }
 export interface ReferralSeed { id: string; residentId: string; fromOrganizationCode: string; toOrganizationCode: string; toDepartment: string; reason: string; status: 'REQUESTED' | 'ACCEPTED' | 'COMPLETED' | 'REJECTED'; requestedAt: string }
 export interface City { organizations: OrganizationSeed[]; residents: ResidentSeed[]; encounters: EncounterSeed[]; labReports: LabReportSeed[]; prescriptions: PrescriptionSeed[]; referrals: ReferralSeed[] }
@@ -541,8 +541,8 @@ const DRUG_ROWS: readonly DrugRow[] = [
   ['montelukastChild', 'H20083374', '孟鲁司特钠咀嚼片 4mg', '4 mg', 'qn'],
 ];
 
-interface Drug { coding: Coding; dose: string; frequency: string }
-const DRUGS = new Map<string, Drug>(DRUG_ROWS.map(([key, code, display, dose, frequency]) => [key, { coding: { system: NMPA, code, display }, dose, frequency }]));
+interface Drug { inn: string; coding: Coding; dose: string; frequency: string }
+const DRUGS = new Map<string, Drug>(DRUG_ROWS.map(([key, code, display, dose, frequency]) => [key, { inn: key, coding: { system: NMPA, code, display }, dose, frequency }]));
 const drug = (key: string): Drug => {
   const found = DRUGS.get(key);
   if (!found) throw new Error(`Unknown drug ${key}`);
@@ -1066,7 +1066,7 @@ export function generateCity(options: { seed: number; residents: number; now: Da
         for (const chosen of drugs) {
           if (items.length >= 4 || items.some((item) => item.drug.code === chosen.coding.code)) continue;
           const days = chosen.frequency === 'prn' ? Math.min(maxDays, 7) : regimen ? random.pick([14, 28, 28, 28]) : random.int(minDays, maxDays);
-          items.push({ drug: chosen.coding, dose: chosen.dose, frequency: chosen.frequency, days: Math.max(3, days) });
+          items.push({ drug: chosen.coding, inn: chosen.inn, dose: chosen.dose, frequency: chosen.frequency, days: Math.max(3, days) });
         }
       }
       if (!items.length) continue;

@@ -4,8 +4,8 @@
  * the records imply. A database that already has residents is left alone.
  */
 import type { Connection } from 'mongoose';
-import { registerModels as registerLabs } from '../../subgraphs/labs/models';
-import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
+import { labSensitivities, registerModels as registerLabs } from '../../subgraphs/labs/models';
+import { prescriptionSensitivities, registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
 import { registerAccessStoreModels } from '../../subgraphs/kit/access-store';
@@ -72,14 +72,12 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     await insertAll(recordsModels.Allergy, clinical.allergies);
     await insertAll(
       labs.LabReport,
-      city.labReports.map(({ id, issuedAt, results, ...rest }) => ({
-        _id: id,
-        issuedAt: new Date(issuedAt),
-        results: results.map((result) => ({ ...result, value: result.value })),
-        ...rest,
-      })),
+      city.labReports.map(({ id, issuedAt, ...rest }) => ({ _id: id, issuedAt: new Date(issuedAt), ...rest, sensitivities: labSensitivities(rest) })),
     );
-    await insertAll(prescriptions.Prescription, city.prescriptions.map(({ id, issuedAt, ...rest }) => ({ _id: id, issuedAt: new Date(issuedAt), ...rest })));
+    await insertAll(
+      prescriptions.Prescription,
+      city.prescriptions.map(({ id, issuedAt, ...rest }) => ({ _id: id, issuedAt: new Date(issuedAt), ...rest, sensitivities: prescriptionSensitivities(rest.items) })),
+    );
     await insertAll(referrals.Referral, city.referrals.map(({ id, requestedAt, ...rest }) => ({ _id: id, requestedAt: new Date(requestedAt), ...rest })));
     await insertAll(access.CareRelationship, careRelationshipsOf(city, clinical.encounters));
 
