@@ -8,7 +8,6 @@ import path from 'node:path';
 import { startEmbeddedDatabase, type EngineChoice } from '../../tools/embedded-database';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __testDatabase: { stop(): Promise<void>; dataDir: string } | undefined;
 }
 

@@ -94,8 +94,9 @@ export function recordsOf(city: City, seed: number): RecordsSeed {
   // no ID card, waiting in the review queue.
   const matchReviews: MatchReviewDoc[] = [];
   const lookalikeSources = residents.filter((resident) => [...resident.name].some((char) => LOOKALIKE[char])).slice(0, 6);
-  for (const original of lookalikeSources.slice(0, 5)) {
-    const twin = lookalike(original);
+  for (const [index, original] of lookalikeSources.slice(0, 5).entries()) {
+    // Some came back with a new phone number too.
+    const twin = { ...lookalike(original), phone: index % 2 ? `139${original._id.slice(0, 8).replace(/[a-f]/g, '7')}` : original.phone };
     residents.push(twin);
     const hospital = encounters.find((encounter) => encounter.residentId === original._id)?.organizationCode ?? city.organizations[0]!.code;
     identifiers.push(identifier(twin._id, 'MEDICAL_RECORD_NUMBER', `MRN${twin._id.slice(0, 8).toUpperCase()}`, hospital));
