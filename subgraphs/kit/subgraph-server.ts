@@ -154,11 +154,11 @@ function auditBeforeResponse(failClosed: boolean): ApolloServerPlugin<SubgraphCo
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response, logger }) {
+        async willSendResponse({ contextValue, response }) {
           try {
             await contextValue.access.flush();
           } catch (error) {
-            logger.error(`audit write failed: ${(error as Error).name}`);
+            contextValue.logger.error({ error: errorDetails(error) }, 'audit write failed');
             if (failClosed && response.body.kind === 'single') {
               response.body.singleResult.data = null;
               response.body.singleResult.errors = [

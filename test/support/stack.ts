@@ -9,10 +9,13 @@ import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
-import { onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
+import type { Connection } from 'mongoose';
+import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
+import { indexLeadsByCollection, uncoveredFilters } from './index-coverage';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
 import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
 import { SUPERGRAPH_FILE } from '../../tools/services';
+import { modelsOf } from './fixtures';
 
 export const TEST_ISSUER = 'https://idp.test.local';
 export const TEST_AUDIENCE = 'jinling-hie-test';
@@ -36,13 +39,22 @@ export interface GraphQLResponse {
 }
 
 export class TestStack {
+  /** Every command the subgraphs sent (not the tests' own fixture queries): checked against the indexes at stop. */
+  private readonly sent: CommandEvent[] = [];
+  private readonly stopCollecting: () => void;
+
   private constructor(
     readonly uri: string,
     readonly dbPrefix: string,
     readonly subgraphs: Record<SubgraphName, RunningSubgraph>,
     readonly gateway: RunningGateway,
     readonly keys: { issuer: { privateKey: KeyObject; publicKey: KeyObject }; internal: { privateKey: KeyObject; publicKey: KeyObject } },
-  ) {}
+    private readonly fixtures: Connection,
+  ) {
+    this.stopCollecting = onDatabaseCommand((event) => {
+      if (event.databaseName.startsWith(`${dbPrefix}_`)) this.sent.push(event);
+    });
+  }
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const uri = process.env.MONGODB_URI;
@@ -88,7 +100,9 @@ export class TestStack {
       port: 0,
       ...logging,
     });
-    return new TestStack(uri, dbPrefix, subgraphs, gateway, keys);
+    // Fixtures and checks use a connection of their own, so the index check sees only what the subgraphs sent.
+    const fixtures = await connectDatabase({ uri, dbName: databaseName(dbPrefix, 'records') });
+    return new TestStack(uri, dbPrefix, subgraphs, gateway, keys, fixtures);
   }
 
   token(identity: DemoIdentity, ttlSeconds = 300): string {
@@ -97,7 +111,7 @@ export class TestStack {
 
   /** The connection of a subgraph's own database (for fixtures and checks). */
   connection(name: SubgraphName) {
-    return this.subgraphs.records.connection.useDb(databaseName(this.dbPrefix, name), { useCache: true });
+    return this.fixtures.useDb(databaseName(this.dbPrefix, name), { useCache: true });
   }
 
   async query(token: string | null, query: string, variables?: Record<string, unknown>, url = this.gateway.url): Promise<GraphQLResponse> {
@@ -124,11 +138,29 @@ export class TestStack {
     return seen;
   }
 
+  /**
+   * Stops everything, then fails if any filter a subgraph sent during the test file is not
+   * served by an index declared on its model (engine-free: the embedded engine scans anyway).
+   */
   async stop(): Promise<void> {
+    this.stopCollecting();
     await this.gateway.stop();
     for (const name of SUBGRAPH_NAMES) {
       if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
     }
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
+    const uncovered = uncoveredFilters(this.sent, indexLeadsByCollection(allModels(this)));
+    await this.fixtures.close();
+    if (uncovered.length > 0) throw new Error(`Filters no declared index serves:\n${uncovered.join('\n')}`);
   }
+
+  /** How many commands the subgraphs sent during this stack's life. */
+  get commandsSent(): readonly CommandEvent[] {
+    return this.sent;
+  }
+}
+
+function allModels(stack: TestStack) {
+  const models = modelsOf(stack);
+  return Object.values(models).flatMap((group) => Object.values(group));
 }
