@@ -28,7 +28,19 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
   },
   labs: {
     context: './loaders#LabsContext',
-    mappers: { Resident: `${REFS}#ResidentRef`, Organization: `${REFS}#OrganizationRef`, LabReport: './models#LabReportDoc', Observation: './models#ObservationDoc' },
+    mappers: {
+      Resident: `${REFS}#ResidentRef`,
+      Organization: `${REFS}#OrganizationRef`,
+      LabReport: './models#LabReportDoc',
+      LabReportVersion: './models#LabReportVersionDoc',
+      LabSource: './models#LabSourceDoc',
+      Observation: './models#ObservationDoc',
+      LatestResult: './lab-rules#LatestResultView',
+      LabTrend: './lab-rules#TrendView',
+      TrendPoint: './lab-rules#TrendPointView',
+      OrderCheck: './lab-rules#OrderCheckView',
+      ReminderStatistics: './repository#ReminderStatisticsRow',
+    },
   },
   prescriptions: {
     context: './loaders#PrescriptionsContext',

@@ -6,9 +6,8 @@
 import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { relationshipKey } from '../subgraphs/kit/access-store';
 import { oneOf } from '../subgraphs/kit/database';
-import { labSensitivities } from '../subgraphs/labs/models';
 import { prescriptionSensitivities } from '../subgraphs/prescriptions/models';
-import { insertHospitals, modelsOf, newId } from './support/fixtures';
+import { insertHospitals, labReport, modelsOf, newId } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -89,12 +88,11 @@ describe('consent', () => {
 
   it('omits restricted lab reports and prescriptions the same way, labelled from their codes', async () => {
     const models = modelsOf(stack);
-    const hiv = { system: 'http://loinc.org', code: '75622-1', display: 'HIV抗原抗体联合检测 CANARY-HIV' };
-    const labReport = { _id: newId(), residentId, organizationCode: HOME, category: 'LABORATORY' as const, code: hiv, issuedAt: new Date(), status: 'FINAL' as const, results: [] };
-    await models.labs.LabReport.create({ ...labReport, sensitivities: labSensitivities(labReport) });
+    const hivTest = labReport({ residentId, organizationCode: HOME, code: '75622-1', results: [{ code: '75622-1', valueCode: 'NEG' }] });
+    await models.labs.LabReport.create({ ...hivTest, localCode: 'CANARY-HIV' });
     const items = [{ drug: { system: 'NMPA', code: 'H10950129', display: '盐酸舍曲林片 50mg CANARY-RX' }, inn: 'sertraline', dose: '50 mg', frequency: 'qd', days: 28 }];
     await models.prescriptions.Prescription.create({ _id: newId(), residentId, organizationCode: HOME, issuedAt: new Date(), status: 'DISPENSED', items, sensitivities: prescriptionSensitivities(items) });
-    const query = `query($id: ID!) { resident(id: $id) { labReports { code { display } } prescriptions { items { drug { display } } } } }`;
+    const query = `query($id: ID!) { resident(id: $id) { labReports { edges { node { localCode } } } prescriptions { items { drug { display } } } } }`;
 
     const mentalHealthOnly = await stack.query(doctorAt(OTHER), query, { id: residentId });
     expect(mentalHealthOnly.text).toContain('CANARY-HIV');

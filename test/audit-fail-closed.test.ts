@@ -20,7 +20,7 @@ it('withholds the data when the audit write fails', async () => {
     fetch(stack.gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'replayed-request-1' },
-      body: JSON.stringify({ query: `query($id: ID!) { resident(id: $id) { name labReports { id } } }`, variables: { id: residentId } }),
+      body: JSON.stringify({ query: `query($id: ID!) { resident(id: $id) { name labReports { edges { node { id } } } } }`, variables: { id: residentId } }),
     }).then((response) => response.json() as Promise<{ data: any; errors?: { message: string; extensions: { code: string } }[] }>);
 
   const first = await ask();

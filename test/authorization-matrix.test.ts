@@ -13,7 +13,7 @@ import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { mintInternalToken } from '../subgraphs/kit/internal-token';
 import type { Viewer } from '../subgraphs/kit/viewer';
 import type { DemoIdentity } from '../tools/demo-issuer';
-import { insertHospitals, modelsOf, newId } from './support/fixtures';
+import { insertHospitals, labReport, modelsOf, newId } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
@@ -76,7 +76,7 @@ beforeAll(async () => {
   const models = modelsOf(stack);
   const now = Date.now();
   ids = { encounter: record.body.data!.recordEncounter.id, labReport: newId(), prescription: newId(), referral: newId() };
-  await models.labs.LabReport.create({ _id: ids.labReport, residentId, organizationCode: '3201-H002', category: 'LABORATORY', code: { system: 'http://loinc.org', code: '4548-4', display: '糖化血红蛋白' }, issuedAt: new Date(now), status: 'FINAL', results: [] });
+  await models.labs.LabReport.create(labReport({ id: ids.labReport, residentId, organizationCode: '3201-H002', code: '4548-4', results: [{ code: '4548-4', value: 6.8, unit: '%' }] }));
   await models.prescriptions.Prescription.create({ _id: ids.prescription, residentId, organizationCode: '3201-H103', issuedAt: new Date(now), status: 'DISPENSED', items: [{ drug: { system: 'NMPA', code: 'H1', display: '二甲双胍片 0.5g' }, dose: '0.5 g', frequency: 'bid', days: 28 }] });
   await models.referrals.Referral.create({ _id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', toDepartment: '内分泌科', reason: '血糖控制不佳', status: 'REQUESTED', requestedAt: new Date(now) });
   const relate = (organizationCode: string, kind: string) =>
@@ -122,7 +122,11 @@ const READS: Record<string, ReadPoint> = {
   'Resident.conditions': { allowed: CLINICAL, omitted: OMITTED, run: field('conditions { edges { node { code { code display } } } }') },
   'Resident.allergies': { allowed: CLINICAL, run: field('allergies { assertion }') },
   'Resident.summary': { allowed: CLINICAL, omitted: OMITTED, run: field('summary { activeProblems { code { display } } lastEncounters { department diagnoses { code { display } } } }') },
-  'Resident.labReports': { allowed: CLINICAL, run: field('labReports { id }') },
+  'Resident.labReports': { allowed: CLINICAL, run: field('labReports { edges { node { id } } }') },
+  'Resident.latestResults': { allowed: CLINICAL, run: field('latestResults(codes: ["4548-4"]) { reportId }') },
+  'Resident.labTrend': { allowed: CLINICAL, run: field('labTrend(code: "4548-4") { unit }') },
+  'Query.labReport': { allowed: CLINICAL, run: viaGateway(`query($report: ID!) { labReport(id: $report) { id } }`, (data) => data.labReport, () => ({ report: ids.labReport })) },
+  'Query.reminderStatistics': { allowed: ['healthCommission'], run: viaGateway(`{ reminderStatistics(month: "2026-01") { shown } }`, (data) => data.reminderStatistics) },
   'Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: field('prescriptions { id }') },
   'Resident.referrals': { allowed: CLINICAL, run: field('referrals { id }') },
   'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital'], run: field('careRelationships { kind }') },
@@ -152,7 +156,7 @@ const ENTITIES: Record<string, ReadPoint> = {
   'records Resident': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem'], run: entity('records', 'Resident', resident, 'name', (found) => found.name) },
   'records Encounter': { allowed: ['self', 'doctorOwnOrg'], run: entity('records', 'Encounter', () => ({ id: ids.encounter }), 'department diagnoses { code { display } }', (found) => found.department) },
   'records Organization': { allowed: ALL, run: entity('records', 'Organization', () => ({ code: '3201-H001' }), 'name', (found) => found.name) },
-  'labs Resident.labReports': { allowed: CLINICAL, run: entity('labs', 'Resident', resident, 'labReports { id }', (found) => found.labReports) },
+  'labs Resident.labReports': { allowed: CLINICAL, run: entity('labs', 'Resident', resident, 'labReports { edges { node { id } } }', (found) => found.labReports) },
   'labs LabReport': { allowed: CLINICAL, run: entity('labs', 'LabReport', () => ({ id: ids.labReport }), 'id', (found) => found.id) },
   'prescriptions Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Resident', resident, 'prescriptions { id }', (found) => found.prescriptions) },
   'prescriptions Prescription': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Prescription', () => ({ id: ids.prescription }), 'id', (found) => found.id) },
@@ -172,6 +176,8 @@ const GATES: Record<string, { allowed: Context[]; query: string }> = {
   resolveMatchReview: { allowed: ['privacyOfficer', 'hospitalSystem'], query: `mutation { resolveMatchReview(id: "bad", decision: LINK, reason: "x") { id } }` },
   mergeResidents: { allowed: ['privacyOfficer', 'hospitalSystem'], query: `mutation { mergeResidents(survivorId: "bad", mergedId: "bad", reason: "x") { id } }` },
   unmergeResident: { allowed: ['privacyOfficer', 'hospitalSystem'], query: `mutation { unmergeResident(mergedId: "bad", reason: "x") { id } }` },
+  submitLabReport: { allowed: ['labSystem'], query: `mutation { submitLabReport(input: { residentId: "bad", sourceReportId: "x", category: LABORATORY, code: "x", status: FINAL, issuedAt: "x", subjectSex: MALE, subjectBirthDate: "x", results: [] }) { id } }` },
+  checkOrder: { allowed: CLINICIANS.concat('doctorStranger'), query: `mutation($id: ID!) { checkOrder(residentId: $id, itemCodes: [], orderingOrganizationCode: "3201-H001") { recommendation } }` },
   setConsent: { allowed: ['self'], query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }` },
   breakGlass: { allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'], query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }` },
   closeBreakGlassReview: { allowed: ['privacyOfficer'], query: `mutation { closeBreakGlassReview(id: "x", outcome: JUSTIFIED, note: "x") { id } }` },

@@ -32,7 +32,7 @@ it('returns the other subgraphs’ data and SUBGRAPH_UNAVAILABLE for the hung on
   const token = stack.token({ subject: 'dr-qian', roles: ['doctor'], organizationCode: '3201-H003' });
 
   const started = Date.now();
-  const { status, body, text } = await stack.query(token, `query($id: ID!) { resident(id: $id) { id prescriptions { id } labReports { id } } }`, { id: residentId });
+  const { status, body, text } = await stack.query(token, `query($id: ID!) { resident(id: $id) { id prescriptions { id } labReports { edges { node { id } } } } }`, { id: residentId });
 
   expect(status).toBe(200);
   expect(Date.now() - started).toBeLessThan(5_000);

@@ -17,15 +17,15 @@ const FULL_RECORD = /* GraphQL */ `
       idNumber
       phone
       district
-      labReports(first: 5) {
+      labReports(first: 5) { edges { node {
         id
         category
         status
         issuedAt
         code { system code display }
         organization { code name level }
-        results { code { code display } value unit referenceRange { low high text } abnormalFlag }
-      }
+        results { code { code display } value unit referenceRange { low high text } interpretation critical }
+      } } }
       prescriptions(first: 5) {
         id
         status
@@ -68,8 +68,8 @@ describe('a doctor reads a resident cared for at their hospital', () => {
     expect(resident.name).toMatch(/^[\u4e00-\u9fa5]{2,4}$/);
     expect(resident.idNumber).toMatch(/^\d{4}\*{10}[\dX]{4}$/);
     expect(resident.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
-    expect(resident.labReports.length).toBeGreaterThan(0);
-    expect(resident.labReports[0].organization.name).toEqual(expect.any(String));
+    expect(resident.labReports.edges.length).toBeGreaterThan(0);
+    expect(resident.labReports.edges[0].node.organization.name).toEqual(expect.any(String));
     expect(resident.prescriptions.length).toBeGreaterThan(0);
     expect(resident.prescriptions[0].items[0].drug.display).toEqual(expect.any(String));
     expect(resident.referrals.length).toBeGreaterThan(0);

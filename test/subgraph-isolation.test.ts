@@ -90,7 +90,7 @@ it('refuses an _entities call carrying more representations than the cap', async
 it('rejects an _entities representation with a malformed id before any query', async () => {
   const { body } = await stack.query(
     mintInternalToken(claims, 'labs', stack.keys.internal.privateKey),
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id labReports { id } } } }`,
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id labReports { edges { node { id } } } } } }`,
     { r: [{ __typename: 'Resident', id: { $gt: '' } }] },
     stack.subgraphs.labs.url,
   );

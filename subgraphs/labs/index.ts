@@ -1,6 +1,6 @@
-/** The labs subgraph: lab and exam reports shared across the city's hospitals. */
+/** The labs subgraph: lab and exam results shared across the city's hospitals, and the duplicate-test reminder. */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
-import { createLoaders, type LabsContext } from './loaders';
+import { createLabsContext, type LabsContext } from './loaders';
 import { registerModels, type LabsModels } from './models';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -10,5 +10,5 @@ export const labs: SubgraphDefinition<LabsModels, LabsContext> = {
   resolvers,
   permissions,
   registerModels,
-  createContext: (models, base) => ({ ...base, loaders: createLoaders(models, base) }),
+  createContext: createLabsContext,
 };

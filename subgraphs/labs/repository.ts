@@ -1,11 +1,66 @@
-/** Queries of lab reports. Every read returns only what the viewer may see. */
-import { idIn, noneOf, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
+/**
+ * Queries and rules of the labs subgraph. Reads return only what the viewer may see (and
+ * never withdrawn reports in lists); writes validate everything before they write anything.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { appError, badUserInput, forbidden } from '../kit/errors';
+import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import type { PermittedRecords } from '../kit/loaders';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
-import type { LabReportDoc, LabsModels } from './models';
+import { ageInYears, checkOrderItem, observationOf, requireItem, type OrderCheckView } from './lab-rules';
+import {
+  LAB_CATEGORIES,
+  LAB_REPORT_STATUSES,
+  labSensitivities,
+  type LabReportDoc,
+  type LabReportVersionDoc,
+  type LaboratoryDoc,
+  type LabsModels,
+  type ReminderEventDoc,
+} from './models';
 
 /** Reports withdrawn by the lab are not shown in normal reads. */
 const HIDDEN_STATUSES: LabReportDoc['status'][] = ['ENTERED_IN_ERROR'];
+const MAX_ORDER_ITEMS = 30;
+
+export interface ReportFilter {
+  category?: LabReportDoc['category'] | null;
+  code?: string | null;
+  codes?: string[] | null;
+  since?: string | null;
+  until?: string | null;
+}
+
+export interface ReminderStatisticsRow {
+  organizationCode: string;
+  month: string;
+  shown: number;
+  reuse: number;
+  consider: number;
+  order: number;
+}
+
+const time = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time');
+const submission = z.object({
+  residentId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters'),
+  sourceReportId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or . _ : -'),
+  category: z.enum(LAB_CATEGORIES),
+  code: z.string().min(1).max(20),
+  localCode: z.string().max(40).nullish(),
+  status: z.enum(LAB_REPORT_STATUSES),
+  specimen: z.string().max(40).nullish(),
+  collectedAt: time.nullish(),
+  effectiveAt: time.nullish(),
+  issuedAt: time,
+  orderingPractitioner: z.string().max(64).nullish(),
+  orderingOrganizationCode: z.string().nullish(),
+  conclusion: z.string().max(4000).nullish(),
+  subjectSex: z.enum(['MALE', 'FEMALE', 'UNKNOWN']),
+  subjectBirthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date'),
+  results: z.array(z.object({ code: z.string(), value: z.number().nullish(), unit: z.string().nullish(), valueCode: z.string().nullish(), valueText: z.string().nullish(), method: z.string().max(64).nullish() })).max(100),
+});
 
 export class LabsRepository {
   constructor(
@@ -13,22 +68,174 @@ export class LabsRepository {
     private readonly access: ResidentAccess,
   ) {}
 
-  async reportsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<LabReportDoc>> {
+  /** The reports of many residents matching a filter, with one query; newest first. */
+  async reportsOfResidents(residentIds: readonly string[], filter: ReportFilter = {}): Promise<PermittedRecords<LabReportDoc>> {
     const permitted = await this.access.permitted(residentIds, 'labs');
     if (permitted.size === 0) return { permitted, records: [] };
-    const records = await this.models.LabReport.find({ residentId: oneOf(permitted), status: noneOf(HIDDEN_STATUSES) })
-      .sort({ issuedAt: -1 })
-      .batchSize(RECORDS_BATCH_SIZE)
-      .lean<LabReportDoc[]>()
-      .exec();
+    const query: Record<string, unknown> = { residentId: oneOf(permitted), status: noneOf(HIDDEN_STATUSES) };
+    if (filter.category) query.category = filter.category;
+    const codes = [...(filter.codes ?? []), ...(filter.code ? [filter.code] : [])];
+    if (codes.length > 0) query.itemCodes = oneOf(codes);
+    const issued: Record<string, Date> = {};
+    if (filter.since) issued.$gte = parseTime(filter.since, 'since');
+    if (filter.until) issued.$lt = parseTime(filter.until, 'until');
+    if (Object.keys(issued).length > 0) query.issuedAt = operator(issued);
+    const records = await this.models.LabReport.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec();
     return { permitted, records: await withoutRestricted(this.access, records, label) };
   }
 
+  /** By id, withdrawn reports included (shown as such): the one place they still appear. */
   async reportsById(ids: readonly string[]): Promise<LabReportDoc[]> {
-    const records = await this.models.LabReport.find({ _id: idIn(ids), status: noneOf(HIDDEN_STATUSES) }).lean<LabReportDoc[]>().exec();
+    const records = await this.models.LabReport.find({ _id: idIn(ids) }).lean<LabReportDoc[]>().exec();
     return visibleRecords(this.access, records, 'labs', label);
+  }
+
+  async versionsOf(reportIds: readonly string[]): Promise<LabReportVersionDoc[]> {
+    return this.models.LabReportVersion.find({ reportId: oneOf(reportIds) }).sort({ version: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportVersionDoc[]>().exec();
+  }
+
+  /**
+   * A lab system's upload. The same (organization, report id) again replaces the report and
+   * keeps the previous version in the history; an identical re-upload changes nothing.
+   */
+  async submitLabReport(rawInput: unknown): Promise<LabReportDoc> {
+    const parsed = submission.safeParse(rawInput);
+    if (!parsed.success) throw badUserInput(`Invalid input: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+    const input = parsed.data;
+    const organizationCode = this.access.viewer.organizationCode;
+    if (!organizationCode || !(await this.models.Laboratory.findById(organizationCode).lean().exec())) {
+      throw badUserInput('Unknown organization: the caller is not a registered laboratory');
+    }
+    const item = requireItem(input.code, 'code');
+    if (item.category !== input.category) throw badUserInput(`code ${input.code} is a ${item.category.toLowerCase()} item, not ${input.category.toLowerCase()}`);
+    const issuedAt = new Date(input.issuedAt);
+    const ageYears = ageInYears(input.subjectBirthDate, new Date(input.collectedAt ?? input.issuedAt));
+    const results = input.results.map((result) => observationOf(result, input.subjectSex, ageYears));
+    const report: LabReportDoc = {
+      _id: createHash('sha256').update(`lab|${organizationCode}|${input.sourceReportId}`).digest('hex').slice(0, 24),
+      residentId: input.residentId,
+      organizationCode,
+      category: input.category,
+      code: { system: 'http://loinc.org', code: item.code, display: item.name },
+      localCode: input.localCode ?? null,
+      status: input.status,
+      specimen: input.specimen ?? null,
+      collectedAt: input.collectedAt ? new Date(input.collectedAt) : null,
+      effectiveAt: input.effectiveAt ? new Date(input.effectiveAt) : null,
+      issuedAt,
+      orderingPractitioner: input.orderingPractitioner ?? null,
+      orderingOrganizationCode: input.orderingOrganizationCode ? organizationCodeOf(input.orderingOrganizationCode) : null,
+      conclusion: input.conclusion ?? null,
+      subjectSex: input.subjectSex,
+      subjectAgeYears: ageYears,
+      results,
+      itemCodes: [...new Set([item.code, ...results.map((result) => result.code.code)])],
+      hasCritical: results.some((result) => result.critical),
+      sensitivities: labSensitivities({ code: { system: 'http://loinc.org', code: item.code, display: item.name }, results }),
+      version: 1,
+      source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
+    };
+    const saved = await this.store(report);
+    await this.access.recordCareRelationship({ residentId: report.residentId, organizationCode, kind: 'ENCOUNTER', at: issuedAt, source: { subgraph: 'labs', recordId: report._id } });
+    return saved;
+  }
+
+  /** Inserts a new report, or replaces an existing one with a guarded update that keeps its history. */
+  private async store(report: LabReportDoc): Promise<LabReportDoc> {
+    const existing = await this.models.LabReport.findById(report._id).lean<LabReportDoc>().exec();
+    if (!existing) {
+      try {
+        await this.models.LabReport.create(report);
+        return report;
+      } catch {
+        throw appError('CONFLICT', 'The report was uploaded by another request meanwhile; retry');
+      }
+    }
+    if (existing.residentId !== report.residentId) throw appError('CONFLICT', 'This report id was uploaded for another resident');
+    if (sameContent(existing, report)) return existing;
+    const next = { ...report, version: existing.version + 1, source: { ...report.source } };
+    const replaced = await this.models.LabReport.findOneAndReplace({ _id: report._id, version: existing.version }, next, { returnDocument: 'after' }).lean<LabReportDoc>().exec();
+    if (!replaced) throw appError('CONFLICT', 'The report was replaced by another upload meanwhile; retry');
+    await this.models.LabReportVersion.create({
+      _id: `${existing._id}:${existing.version}`,
+      reportId: existing._id,
+      version: existing.version,
+      status: existing.status,
+      issuedAt: existing.issuedAt,
+      conclusion: existing.conclusion,
+      results: existing.results,
+      replacedAt: new Date(),
+    });
+    return replaced;
+  }
+
+  /** The duplicate-test reminder for items a doctor is about to order; every item shown is recorded. */
+  async checkOrder(residentIdInput: string, itemCodes: string[], orderingOrganizationCode: string): Promise<OrderCheckView[]> {
+    const residentId = residentIdOf(residentIdInput);
+    if (itemCodes.length === 0 || itemCodes.length > MAX_ORDER_ITEMS) throw badUserInput(`Give 1 to ${MAX_ORDER_ITEMS} item codes`);
+    const items = [...new Set(itemCodes)].map((code) => requireItem(code, 'item'));
+    if (organizationCodeOf(orderingOrganizationCode) !== this.access.viewer.organizationCode) throw badUserInput('orderingOrganizationCode must be your own organization');
+    if (!(await this.access.isPermitted(residentId, 'labs'))) throw forbidden('No care relationship with this resident');
+    const { records } = await this.reportsOfResidents([residentId], { codes: items.map((item) => item.code) });
+    const laboratoryCodes = [...new Set(records.map((report) => report.organizationCode))];
+    const laboratories = new Map(
+      laboratoryCodes.length ? (await this.models.Laboratory.find({ _id: idIn(laboratoryCodes) }).lean<LaboratoryDoc[]>().exec()).map((lab) => [lab._id, lab]) : [],
+    );
+    const now = new Date();
+    const checks = items.map((item) => checkOrderItem(item, records, laboratories, now));
+    const month = now.toISOString().slice(0, 7);
+    const events: ReminderEventDoc[] = checks.map((check) => ({
+      _id: randomUUID(),
+      residentId,
+      organizationCode: orderingOrganizationCode,
+      itemCode: check.item.code,
+      recommendation: check.recommendation,
+      month,
+      at: now,
+    }));
+    await this.models.ReminderEvent.insertMany(events, { lean: true });
+    return checks;
+  }
+
+  /** Aggregates only: counts per organization, never a resident. */
+  async reminderStatistics(month: string, organizationCode: string | null | undefined): Promise<ReminderStatisticsRow[]> {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badUserInput('month must be YYYY-MM');
+    const match: Record<string, unknown> = { month };
+    if (organizationCode) match.organizationCode = organizationCodeOf(organizationCode);
+    const groups = await this.models.ReminderEvent.aggregate<{ _id: { organizationCode: string; recommendation: ReminderEventDoc['recommendation'] }; count: number }>([
+      { $match: match },
+      { $group: { _id: { organizationCode: '$organizationCode', recommendation: '$recommendation' }, count: { $sum: 1 } } },
+    ]).exec();
+    const rows = new Map<string, ReminderStatisticsRow>();
+    for (const { _id, count } of groups) {
+      const row = rows.get(_id.organizationCode) ?? { organizationCode: _id.organizationCode, month, shown: 0, reuse: 0, consider: 0, order: 0 };
+      row.shown += count;
+      row[_id.recommendation.toLowerCase() as 'reuse' | 'consider' | 'order'] += count;
+      rows.set(_id.organizationCode, row);
+    }
+    return [...rows.values()].sort((a, b) => a.organizationCode.localeCompare(b.organizationCode));
   }
 }
 
 /** What a report reveals and where it came from, for the resident's consent. */
 const label = (report: LabReportDoc) => ({ categories: report.sensitivities ?? [], organizationCode: report.organizationCode });
+
+function sameContent(a: LabReportDoc, b: LabReportDoc): boolean {
+  const { source: _a, version: _va, ...left } = a;
+  const { source: _b, version: _vb, ...right } = b;
+  return JSON.stringify(normalize(left)) === JSON.stringify(normalize(right));
+}
+
+/** Dates and key order as they come back from the database, so equal content compares equal. */
+function normalize(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(normalize);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, normalize((value as Record<string, unknown>)[key])]));
+  return value;
+}
+
+function parseTime(value: string, field: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
+  return new Date(value);
+}
+

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
 import { relationshipKey } from '../../subgraphs/kit/access-store';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
-import { registerModels as registerLabs } from '../../subgraphs/labs/models';
+import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
+import { labSensitivities, registerModels as registerLabs, type LabReportDoc } from '../../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
 import { blockingKeys } from '../../subgraphs/records/matching';
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
@@ -63,16 +64,9 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   const times = (n: number | undefined) => Array.from({ length: n ?? 0 }, (_, index) => index);
   await models.labs.LabReport.insertMany(
     ids.flatMap((residentId) =>
-      times(fixture.reportsEach).map((index) => ({
-        _id: newId(),
-        residentId,
-        organizationCode: fixture.organizationCode,
-        category: 'LABORATORY',
-        code: { system: 'http://loinc.org', code: '14749-6', display: 'Glucose' },
-        issuedAt: new Date(now - index * 86_400_000),
-        status: 'FINAL',
-        results: [{ code: { system: 'http://loinc.org', code: '14749-6', display: 'Glucose' }, value: 5.1, unit: 'mmol/L', referenceLow: 3.9, referenceHigh: 6.1, referenceText: '3.9-6.1', abnormalFlag: 'N' }],
-      })),
+      times(fixture.reportsEach).map((index) =>
+        labReport({ residentId, organizationCode: fixture.organizationCode, code: '14749-6', results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L' }], issuedAt: new Date(now - index * 86_400_000) }),
+      ),
     ),
   );
   await models.prescriptions.Prescription.insertMany(
@@ -131,4 +125,47 @@ export const TEST_HOSPITALS = [
 
 export async function insertHospitals(stack: TestStack): Promise<void> {
   await modelsOf(stack).records.Organization.insertMany(TEST_HOSPITALS);
+}
+
+/** A lab report as a lab system's upload would store it, interpreted through the catalogue. */
+export function labReport(input: {
+  residentId: string;
+  organizationCode: string;
+  code: string;
+  results: { code: string; value?: number; unit?: string; valueCode?: string }[];
+  issuedAt?: Date;
+  status?: LabReportDoc['status'];
+  sex?: 'MALE' | 'FEMALE';
+  ageYears?: number;
+  id?: string;
+}): LabReportDoc {
+  const item = requireItem(input.code, 'code');
+  const results = input.results.map((result) => observationOf(result, input.sex ?? 'MALE', input.ageYears ?? 60));
+  const code = { system: 'http://loinc.org', code: item.code, display: item.name };
+  const _id = input.id ?? newId();
+  const issuedAt = input.issuedAt ?? new Date();
+  return {
+    _id,
+    residentId: input.residentId,
+    organizationCode: input.organizationCode,
+    category: item.category,
+    code,
+    localCode: null,
+    status: input.status ?? 'FINAL',
+    specimen: null,
+    collectedAt: null,
+    effectiveAt: null,
+    issuedAt,
+    orderingPractitioner: null,
+    orderingOrganizationCode: null,
+    conclusion: null,
+    subjectSex: input.sex ?? 'MALE',
+    subjectAgeYears: input.ageYears ?? 60,
+    results,
+    itemCodes: [...new Set([item.code, ...results.map((result) => result.code.code)])],
+    hasCritical: results.some((result) => result.critical),
+    sensitivities: labSensitivities({ code, results }),
+    version: 1,
+    source: { organizationCode: input.organizationCode, recordId: `L-${_id.slice(0, 8)}`, uploadedAt: issuedAt },
+  };
 }

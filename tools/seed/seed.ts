@@ -4,7 +4,7 @@
  * the records imply. A database that already has residents is left alone.
  */
 import type { Connection } from 'mongoose';
-import { labSensitivities, registerModels as registerLabs } from '../../subgraphs/labs/models';
+import { registerModels as registerLabs } from '../../subgraphs/labs/models';
 import { prescriptionSensitivities, registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
@@ -14,6 +14,7 @@ import { databaseName } from '../../subgraphs/kit/subgraph-server';
 import type { SubgraphName } from '../../subgraphs/kit/config';
 import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts';
 import { generateCity } from './city';
+import { labsOf } from './labs-seed';
 import { recordsOf } from './records-seed';
 
 export const DEMO_SEED = 20240925;
@@ -70,10 +71,10 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     await insertAll(recordsModels.Encounter, clinical.encounters);
     await insertAll(recordsModels.Condition, clinical.conditions);
     await insertAll(recordsModels.Allergy, clinical.allergies);
-    await insertAll(
-      labs.LabReport,
-      city.labReports.map(({ id, issuedAt, ...rest }) => ({ _id: id, issuedAt: new Date(issuedAt), ...rest, sensitivities: labSensitivities(rest) })),
-    );
+    const labResults = labsOf(city, now);
+    await insertAll(labs.LabReport, labResults.reports);
+    await insertAll(labs.LabReportVersion, labResults.versions);
+    await insertAll(labs.Laboratory, labResults.laboratories);
     await insertAll(
       prescriptions.Prescription,
       city.prescriptions.map(({ id, issuedAt, ...rest }) => ({ _id: id, issuedAt: new Date(issuedAt), ...rest, sensitivities: prescriptionSensitivities(rest.items) })),
@@ -86,7 +87,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     log(
       `seeded the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s: ${city.organizations.length} organizations, ` +
         `${clinical.residents.length} residents, ${clinical.encounters.length} encounters, ${clinical.conditions.length} conditions, ` +
-        `${clinical.allergies.length} allergies, ${clinical.matchReviews.length} match reviews, ${city.labReports.length} lab reports, ` +
+        `${clinical.allergies.length} allergies, ${clinical.matchReviews.length} match reviews, ${labResults.reports.length} lab reports, ` +
         `${city.prescriptions.length} prescriptions, ${city.referrals.length} referrals`,
     );
     return { seeded: true, facts };

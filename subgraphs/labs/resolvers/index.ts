@@ -1,5 +1,20 @@
 import type { Resolvers } from '../resolver-types';
-import { LabReport, Observation } from './LabReport';
+import { LabReport, LabReportVersion, LabSource, Observation } from './LabReport';
+import { Mutation, Query } from './Query';
 import { Resident } from './Resident';
+import { LabTrend, LatestResult, OrderCheck, ReminderStatistics, TrendPoint } from './Results';
 
-export const resolvers: Resolvers = { Resident, LabReport, Observation };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Resident,
+  LabReport,
+  LabReportVersion,
+  LabSource,
+  Observation,
+  LatestResult,
+  LabTrend,
+  TrendPoint,
+  OrderCheck,
+  ReminderStatistics,
+};

@@ -1,0 +1,12 @@
+import { recordIdOf } from '../../kit/ids';
+import type { MutationResolvers, QueryResolvers } from '../resolver-types';
+
+export const Query: QueryResolvers = {
+  labReport: (_root, { id }, { loaders }) => loaders.reportById.load(recordIdOf(id, 'Lab report')),
+  reminderStatistics: (_root, { month, organizationCode }, { repository }) => repository.reminderStatistics(month, organizationCode),
+};
+
+export const Mutation: MutationResolvers = {
+  submitLabReport: (_root, { input }, { repository }) => repository.submitLabReport(input),
+  checkOrder: (_root, { residentId, itemCodes, orderingOrganizationCode }, { repository }) => repository.checkOrder(residentId, itemCodes, orderingOrganizationCode),
+};
