@@ -52,3 +52,9 @@ export function isExpectedError(formatted: GraphQLFormattedError): boolean {
   const code = formatted.extensions?.code;
   return typeof code === 'string' && code !== 'INTERNAL' && code !== 'INTERNAL_SERVER_ERROR';
 }
+
+/** A unique-index violation. Some engines report one on update without code 11000, so the message counts too. */
+export function isDuplicateKey(error: unknown): boolean {
+  const candidate = error as { code?: number; writeErrors?: { code?: number }[]; message?: string } | null;
+  return candidate?.code === 11000 || candidate?.writeErrors?.some((writeError) => writeError.code === 11000) === true || /duplicate key/i.test(candidate?.message ?? '');
+}

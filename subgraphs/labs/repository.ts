@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { claim } from '../kit/claims';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import type { PermittedRecords } from '../kit/loaders';
@@ -153,10 +154,8 @@ export class LabsRepository {
     }
     if (existing.residentId !== report.residentId) throw appError('CONFLICT', 'This report id was uploaded for another resident');
     if (sameContent(existing, report)) return existing;
-    const next = { ...report, version: existing.version + 1, source: { ...report.source } };
-    const replaced = await this.models.LabReport.findOneAndReplace({ _id: report._id, version: existing.version }, next, { returnDocument: 'after' }).lean<LabReportDoc>().exec();
-    if (!replaced) throw appError('CONFLICT', 'The report was replaced by another upload meanwhile; retry');
-    await this.models.LabReportVersion.create({
+    // Archiving the replaced version claims it: of two concurrent re-uploads one wins, the other gets CONFLICT.
+    const archived = await claim(this.models.LabReportVersion, {
       _id: `${existing._id}:${existing.version}`,
       reportId: existing._id,
       version: existing.version,
@@ -166,6 +165,10 @@ export class LabsRepository {
       results: existing.results,
       replacedAt: new Date(),
     });
+    if (!archived) throw appError('CONFLICT', 'The report was replaced by another upload meanwhile; retry');
+    const next = { ...report, version: existing.version + 1 };
+    const replaced = await this.models.LabReport.findOneAndReplace({ _id: report._id, version: existing.version }, next, { returnDocument: 'after' }).lean<LabReportDoc>().exec();
+    if (!replaced) throw appError('CONFLICT', 'The report was replaced by another upload meanwhile; retry');
     return replaced;
   }
 

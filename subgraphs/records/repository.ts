@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
-import { appError, badUserInput, forbidden } from '../kit/errors';
+import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
@@ -586,12 +586,6 @@ function requireReason(reason: string): string {
   const trimmed = reason.trim();
   if (trimmed.length < 4 || trimmed.length > 500) throw badUserInput('reason must be 4-500 characters');
   return trimmed;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const candidate = error as { code?: number; writeErrors?: { code?: number }[]; message?: string };
-  // A unique violation on update can come back without code 11000 on some engines.
-  return candidate.code === 11000 || candidate.writeErrors?.some((writeError) => writeError.code === 11000) === true || /duplicate key/i.test(candidate.message ?? '');
 }
 
 function ignoreDuplicateKeys(error: unknown): void {
