@@ -23,6 +23,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       AllergyStatement: './repository#AllergyStatementView',
       ClinicalSummary: './repository#ClinicalSummaryView',
       MatchReview: './repository#MatchReviewView',
+      Prescription: './loaders#PrescriptionRef',
       Registration: './repository#RegistrationResult',
     },
   },
@@ -44,7 +45,15 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
   },
   prescriptions: {
     context: './loaders#PrescriptionsContext',
-    mappers: { Resident: `${REFS}#ResidentRef`, Organization: `${REFS}#OrganizationRef`, Prescription: './models#PrescriptionDoc', PrescriptionItem: './models#PrescriptionItemDoc' },
+    mappers: {
+      Resident: `${REFS}#ResidentRef`,
+      Organization: `${REFS}#OrganizationRef`,
+      Encounter: `${REFS}#EncounterRef`,
+      Prescription: './loaders#PrescriptionView',
+      PrescriptionItem: './models#PrescriptionItemDoc',
+      Transition: './models#TransitionDoc',
+      Warning: './prescription-rules#WarningView',
+    },
   },
   referrals: {
     context: './loaders#ReferralsContext',

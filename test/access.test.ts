@@ -6,8 +6,7 @@
 import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { relationshipKey } from '../subgraphs/kit/access-store';
 import { oneOf } from '../subgraphs/kit/database';
-import { prescriptionSensitivities } from '../subgraphs/prescriptions/models';
-import { insertHospitals, labReport, modelsOf, newId } from './support/fixtures';
+import { insertHospitals, labReport, modelsOf, prescriptionDoc } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -90,9 +89,9 @@ describe('consent', () => {
     const models = modelsOf(stack);
     const hivTest = labReport({ residentId, organizationCode: HOME, code: '75622-1', results: [{ code: '75622-1', valueCode: 'NEG' }] });
     await models.labs.LabReport.create({ ...hivTest, localCode: 'CANARY-HIV' });
-    const items = [{ drug: { system: 'NMPA', code: 'H10950129', display: '盐酸舍曲林片 50mg CANARY-RX' }, inn: 'sertraline', dose: '50 mg', frequency: 'qd', days: 28 }];
-    await models.prescriptions.Prescription.create({ _id: newId(), residentId, organizationCode: HOME, issuedAt: new Date(), status: 'DISPENSED', items, sensitivities: prescriptionSensitivities(items) });
-    const query = `query($id: ID!) { resident(id: $id) { labReports { edges { node { localCode } } } prescriptions { items { drug { display } } } } }`;
+    const sertraline = prescriptionDoc({ residentId, organizationCode: HOME, drugCodes: ['H10950129'] });
+    await models.prescriptions.Prescription.create({ ...sertraline, items: sertraline.items.map((item) => ({ ...item, instructions: 'CANARY-RX' })) });
+    const query = `query($id: ID!) { resident(id: $id) { labReports { edges { node { localCode } } } prescriptions { edges { node { items { instructions } } } } } }`;
 
     const mentalHealthOnly = await stack.query(doctorAt(OTHER), query, { id: residentId });
     expect(mentalHealthOnly.text).toContain('CANARY-HIV');

@@ -13,7 +13,7 @@ import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { mintInternalToken } from '../subgraphs/kit/internal-token';
 import type { Viewer } from '../subgraphs/kit/viewer';
 import type { DemoIdentity } from '../tools/demo-issuer';
-import { insertHospitals, labReport, modelsOf, newId } from './support/fixtures';
+import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
@@ -77,7 +77,7 @@ beforeAll(async () => {
   const now = Date.now();
   ids = { encounter: record.body.data!.recordEncounter.id, labReport: newId(), prescription: newId(), referral: newId() };
   await models.labs.LabReport.create(labReport({ id: ids.labReport, residentId, organizationCode: '3201-H002', code: '4548-4', results: [{ code: '4548-4', value: 6.8, unit: '%' }] }));
-  await models.prescriptions.Prescription.create({ _id: ids.prescription, residentId, organizationCode: '3201-H103', issuedAt: new Date(now), status: 'DISPENSED', items: [{ drug: { system: 'NMPA', code: 'H1', display: '二甲双胍片 0.5g' }, dose: '0.5 g', frequency: 'bid', days: 28 }] });
+  await models.prescriptions.Prescription.create(prescriptionDoc({ id: ids.prescription, residentId, organizationCode: '3201-H103', drugCodes: ['H20023370'] }));
   await models.referrals.Referral.create({ _id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', toDepartment: '内分泌科', reason: '血糖控制不佳', status: 'REQUESTED', requestedAt: new Date(now) });
   const relate = (organizationCode: string, kind: string) =>
     models.access.CareRelationship.create({
@@ -127,7 +127,10 @@ const READS: Record<string, ReadPoint> = {
   'Resident.labTrend': { allowed: CLINICAL, run: field('labTrend(code: "4548-4") { unit }') },
   'Query.labReport': { allowed: CLINICAL, run: viaGateway(`query($report: ID!) { labReport(id: $report) { id } }`, (data) => data.labReport, () => ({ report: ids.labReport })) },
   'Query.reminderStatistics': { allowed: ['healthCommission'], run: viaGateway(`{ reminderStatistics(month: "2026-01") { shown } }`, (data) => data.reminderStatistics) },
-  'Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: field('prescriptions { id }') },
+  'Query.prescription': { allowed: [...CLINICAL, 'internetHospital'], run: viaGateway(`query($rx: ID!) { prescription(id: $rx) { id } }`, (data) => data.prescription, () => ({ rx: ids.prescription })) },
+  'Query.organizationPrescriptions': { allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'], run: viaGateway(`{ organizationPrescriptions { pageInfo { hasNextPage } } }`, (data) => data.organizationPrescriptions) },
+  'Query.pharmacyQueue': { allowed: ['pharmacist'], run: viaGateway(`{ pharmacyQueue { pageInfo { hasNextPage } } }`, (data) => data.pharmacyQueue) },
+  'Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: field('prescriptions { edges { node { id } } }') },
   'Resident.referrals': { allowed: CLINICAL, run: field('referrals { id }') },
   'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital'], run: field('careRelationships { kind }') },
   'Resident.accessLog': { allowed: ['self'], run: field('accessLog { edges { node { at } } }') },
@@ -158,7 +161,11 @@ const ENTITIES: Record<string, ReadPoint> = {
   'records Organization': { allowed: ALL, run: entity('records', 'Organization', () => ({ code: '3201-H001' }), 'name', (found) => found.name) },
   'labs Resident.labReports': { allowed: CLINICAL, run: entity('labs', 'Resident', resident, 'labReports { edges { node { id } } }', (found) => found.labReports) },
   'labs LabReport': { allowed: CLINICAL, run: entity('labs', 'LabReport', () => ({ id: ids.labReport }), 'id', (found) => found.id) },
-  'prescriptions Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Resident', resident, 'prescriptions { id }', (found) => found.prescriptions) },
+  'prescriptions Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Resident', resident, 'prescriptions { edges { node { id } } }', (found) => found.prescriptions) },
+  'records Prescription.safetyFacts': {
+    allowed: [...CLINICIANS, 'internetHospital'],
+    run: entity('records', 'Prescription', () => ({ id: ids.prescription, residentId }), 'safetyFacts { diagnosisCodes }', (found) => found.safetyFacts),
+  },
   'prescriptions Prescription': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Prescription', () => ({ id: ids.prescription }), 'id', (found) => found.id) },
   'referrals Resident.referrals': { allowed: CLINICAL, run: entity('referrals', 'Resident', resident, 'referrals { id }', (found) => found.referrals) },
   'referrals Referral': { allowed: CLINICAL, run: entity('referrals', 'Referral', () => ({ id: ids.referral }), 'id', (found) => found.id) },
@@ -178,6 +185,14 @@ const GATES: Record<string, { allowed: Context[]; query: string }> = {
   unmergeResident: { allowed: ['privacyOfficer', 'hospitalSystem'], query: `mutation { unmergeResident(mergedId: "bad", reason: "x") { id } }` },
   submitLabReport: { allowed: ['labSystem'], query: `mutation { submitLabReport(input: { residentId: "bad", sourceReportId: "x", category: LABORATORY, code: "x", status: FINAL, issuedAt: "x", subjectSex: MALE, subjectBirthDate: "x", results: [] }) { id } }` },
   checkOrder: { allowed: CLINICIANS.concat('doctorStranger'), query: `mutation($id: ID!) { checkOrder(residentId: $id, itemCodes: [], orderingOrganizationCode: "3201-H001") { recommendation } }` },
+  issuePrescription: { allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'], query: `mutation { issuePrescription(input: { residentId: "bad", clientRequestId: "x", diagnoses: [], items: [] }) { id } }` },
+  revisePrescription: { allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'], query: `mutation { revisePrescription(id: "bad", items: [{ drugCode: "x", dose: -1, route: "oral", frequency: "x", days: 0, quantity: 0 }]) { id } }` },
+  signPrescription: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { signPrescription(id: "bad") { id } }` },
+  reviewPrescription: { allowed: ['pharmacist'], query: `mutation { reviewPrescription(id: "bad", decision: APPROVE) { id } }` },
+  routePrescription: { allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'], query: `mutation { routePrescription(id: "bad") { id } }` },
+  dispensePrescription: { allowed: ['pharmacist'], query: `mutation { dispensePrescription(id: "bad", lot: "x") { id } }` },
+  completePrescription: { allowed: ['pharmacist'], query: `mutation { completePrescription(id: "bad", kind: DELIVERED) { id } }` },
+  cancelPrescription: { allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'], query: `mutation { cancelPrescription(id: "bad", reason: "x") { id } }` },
   setConsent: { allowed: ['self'], query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }` },
   breakGlass: { allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'], query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }` },
   closeBreakGlassReview: { allowed: ['privacyOfficer'], query: `mutation { closeBreakGlassReview(id: "x", outcome: JUSTIFIED, note: "x") { id } }` },

@@ -26,12 +26,12 @@ const FULL_RECORD = /* GraphQL */ `
         organization { code name level }
         results { code { code display } value unit referenceRange { low high text } interpretation critical }
       } } }
-      prescriptions(first: 5) {
+      prescriptions(first: 5) { edges { node {
         id
         status
         prescriber { code name }
-        items { drug { code display } dose frequency days }
-      }
+        items { drug { code display } dose doseUnit frequency days }
+      } } }
       referrals {
         id
         status
@@ -70,8 +70,8 @@ describe('a doctor reads a resident cared for at their hospital', () => {
     expect(resident.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
     expect(resident.labReports.edges.length).toBeGreaterThan(0);
     expect(resident.labReports.edges[0].node.organization.name).toEqual(expect.any(String));
-    expect(resident.prescriptions.length).toBeGreaterThan(0);
-    expect(resident.prescriptions[0].items[0].drug.display).toEqual(expect.any(String));
+    expect(resident.prescriptions.edges.length).toBeGreaterThan(0);
+    expect(resident.prescriptions.edges[0].node.items[0].drug.display).toEqual(expect.any(String));
     expect(resident.referrals.length).toBeGreaterThan(0);
     expect(resident.referrals[0].toOrganization.name).toEqual(expect.any(String));
     // The access subgraph explains why this doctor may see the record: their hospital only.

@@ -11,7 +11,7 @@ const WARD_LIST = /* GraphQL */ `
       id
       name
       labReports { edges { node { id results { value } } } }
-      prescriptions { id items { dose } }
+      prescriptions { edges { node { id items { dose } } } }
       referrals { id status }
     }
   }

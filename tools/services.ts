@@ -24,6 +24,7 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
       breakGlassOverridesConsent: config.BREAK_GLASS_OVERRIDES_CONSENT,
     },
     matching: config.matching,
+    chronicMaxDays: config.CHRONIC_MAX_DAYS,
     auditFailClosed: config.AUDIT_FAIL_CLOSED,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     logLevel: config.LOG_LEVEL,

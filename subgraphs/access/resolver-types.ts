@@ -131,6 +131,7 @@ export type CareRelationship = {
 export type CareRelationshipKind =
   | 'BREAK_GLASS'
   | 'CONTRACT'
+  | 'DISPENSING'
   | 'ENCOUNTER'
   | 'REFERRAL'
   | 'REGISTRATION';

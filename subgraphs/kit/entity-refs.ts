@@ -3,6 +3,10 @@ export interface ResidentRef {
   id: string;
 }
 
+export interface EncounterRef {
+  id: string;
+}
+
 export interface OrganizationRef {
   code: string;
 }

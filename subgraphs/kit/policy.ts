@@ -27,9 +27,10 @@ export type DataKind = (typeof DATA_KINDS)[number];
 
 /**
  * REGISTRATION: the resident registered at the organization's desk. BREAK_GLASS: an
- * emergency grant, time-boxed by endsAt and reviewed by privacy officers.
+ * emergency grant, time-boxed by endsAt and reviewed by privacy officers. DISPENSING: a
+ * pharmacy chosen to dispense a prescription, until the prescription's validity ends.
  */
-export const CARE_RELATIONSHIP_KINDS = ['ENCOUNTER', 'REGISTRATION', 'CONTRACT', 'REFERRAL', 'BREAK_GLASS'] as const;
+export const CARE_RELATIONSHIP_KINDS = ['ENCOUNTER', 'REGISTRATION', 'CONTRACT', 'REFERRAL', 'BREAK_GLASS', 'DISPENSING'] as const;
 export type CareRelationshipKind = (typeof CARE_RELATIONSHIP_KINDS)[number];
 
 /** A reason an organization may see a resident's record, as recorded where it arose. */
@@ -73,12 +74,14 @@ const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'encounte
 /** What privacy officers review: who may see and who saw a record, never the record itself. */
 const OVERSIGHT_KINDS: ReadonlySet<DataKind> = new Set(['access-log', 'care-relationships', 'identity', 'consent']);
 /** Kinds an internet hospital needs to renew prescriptions. */
-const INTERNET_HOSPITAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'care-relationships']);
+const INTERNET_HOSPITAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'care-relationships', 'allergies', 'conditions']);
+/** The minimum a pharmacy needs to review, dispense and deliver a prescription chosen for it. */
+const PHARMACIST_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'allergies', 'conditions']);
 const DAY_MS = 86_400_000;
 
 /** Roles whose access depends on care relationships, which must be loaded for them. */
 export function needsCareRelationships(viewer: Viewer): boolean {
-  return hasRole(viewer, 'doctor', 'family_doctor', 'internet_hospital', 'hospital_system') && viewer.organizationCode !== undefined;
+  return hasRole(viewer, 'doctor', 'family_doctor', 'internet_hospital', 'hospital_system', 'pharmacist') && viewer.organizationCode !== undefined;
 }
 
 export function isOwnRecord(viewer: Viewer, residentId: string): boolean {
@@ -106,15 +109,19 @@ export function decide(input: {
   if (!CLINICAL_KINDS.has(kind) || !needsCareRelationships(viewer)) return deny('role may not read residents’ clinical data');
   const clinician = hasRole(viewer, 'doctor', 'family_doctor');
   if (!clinician && hasRole(viewer, 'internet_hospital') && !INTERNET_HOSPITAL_KINDS.has(kind)) return deny('internet hospitals see what prescription renewal needs');
+  if (!clinician && !hasRole(viewer, 'internet_hospital') && hasRole(viewer, 'pharmacist')) {
+    return PHARMACIST_KINDS.has(kind) ? relationshipDecision(input, ['DISPENSING']) : deny('pharmacies see what dispensing needs');
+  }
   if (!clinician && !hasRole(viewer, 'internet_hospital') && kind !== 'demographics') {
     return deny('hospital systems see the identity of residents they registered, not their record');
   }
   return relationshipDecision(input);
 }
 
-function relationshipDecision({ viewer, residentId, relationships, consent, now, settings }: Parameters<typeof decide>[0]): Decision {
+function relationshipDecision({ viewer, residentId, relationships, consent, now, settings }: Parameters<typeof decide>[0], kinds?: CareRelationshipKind[]): Decision {
   const active = relationships.filter(
-    (fact) => fact.residentId === residentId && fact.organizationCode === viewer.organizationCode && isActive(fact, now, settings),
+    (fact) =>
+      fact.residentId === residentId && fact.organizationCode === viewer.organizationCode && (!kinds || kinds.includes(fact.kind)) && isActive(fact, now, settings),
   );
   const ordinary = active.find((fact) => fact.kind !== 'BREAK_GLASS');
   const emergency = active.find((fact) => fact.kind === 'BREAK_GLASS');

@@ -17,4 +17,6 @@ export interface SubgraphContext {
 export interface ServiceSettings {
   matching: MatchSettings;
   policy: PolicySettings;
+  /** Most days of chronic medication one prescription may cover. */
+  chronicMaxDays: number;
 }

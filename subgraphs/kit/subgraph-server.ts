@@ -50,6 +50,8 @@ export interface SubgraphServerOptions {
   policy: PolicySettings;
   /** Defaults to DEFAULT_MATCH_SETTINGS. */
   matching?: MatchSettings;
+  /** Defaults to 28. */
+  chronicMaxDays?: number;
   auditFailClosed: boolean;
   maxBodyBytes: number;
   monitorCommands?: boolean;
@@ -117,7 +119,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   });
   await apollo.start();
 
-  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy };
+  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy, chronicMaxDays: options.chronicMaxDays ?? 28 };
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,

@@ -1,6 +1,6 @@
-/** The prescriptions subgraph: prescriptions from hospitals and internet hospitals. */
+/** The prescriptions subgraph: prescriptions from hospitals and internet hospitals, pharmacist review, and dispensing by cloud pharmacies. */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
-import { createLoaders, type PrescriptionsContext } from './loaders';
+import { createPrescriptionsContext, type PrescriptionsContext } from './loaders';
 import { registerModels, type PrescriptionsModels } from './models';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -10,5 +10,5 @@ export const prescriptions: SubgraphDefinition<PrescriptionsModels, Prescription
   resolvers,
   permissions,
   registerModels,
-  createContext: (models, base) => ({ ...base, loaders: createLoaders(models, base) }),
+  createContext: createPrescriptionsContext,
 };

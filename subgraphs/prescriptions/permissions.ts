@@ -1,8 +1,32 @@
 /** Who may call each resolver of the prescriptions subgraph; which residents they see is the policy's call. */
 import { entitiesWithinLimit, hasAnyRole, isAuthenticated, type PermissionMap } from '../kit/permissions';
 
+const prescribers = hasAnyRole('doctor', 'family_doctor', 'internet_hospital');
+const pharmacist = hasAnyRole('pharmacist');
+const fields = (...names: string[]) => Object.fromEntries(names.map((name) => [name, isAuthenticated]));
+
 export const permissions: PermissionMap = {
-  Query: { _entities: entitiesWithinLimit, _service: isAuthenticated },
-  Resident: { prescriptions: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'resident') },
-  Prescription: { id: isAuthenticated, prescriber: isAuthenticated, issuedAt: isAuthenticated },
+  Query: {
+    prescription: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist', 'resident'),
+    organizationPrescriptions: prescribers,
+    pharmacyQueue: pharmacist,
+    _entities: entitiesWithinLimit,
+    _service: isAuthenticated,
+  },
+  Mutation: {
+    issuePrescription: prescribers,
+    revisePrescription: prescribers,
+    signPrescription: hasAnyRole('doctor', 'family_doctor'),
+    reviewPrescription: pharmacist,
+    routePrescription: prescribers,
+    dispensePrescription: pharmacist,
+    completePrescription: pharmacist,
+    cancelPrescription: prescribers,
+  },
+  Resident: { prescriptions: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist', 'resident') },
+  Prescription: {
+    ...fields('id', 'resident', 'prescriber', 'encounter', 'status', 'issuedAt', 'validUntil', 'pharmacy', 'delivery', 'signature', 'review', 'dispensing', 'transitions', 'renewalCheck'),
+    warnings: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist'),
+  },
+  Transition: fields('organization', 'at'),
 };

@@ -1,31 +1,333 @@
-/** Queries of prescriptions. Every read returns only what the viewer may see. */
-import { idIn, oneOf, RECORDS_BATCH_SIZE } from '../kit/database';
+/**
+ * Queries and rules of the prescriptions subgraph. Every state change is a claimed
+ * transition (`<id>:<version>`), so it happens once even when two pharmacists press the
+ * button at the same moment; reads return only what the viewer may see.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { claim } from '../kit/claims';
+import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { appError, badUserInput, forbidden } from '../kit/errors';
+import { organizationCodeOf, recordIdOf } from '../kit/ids';
 import type { PermittedRecords } from '../kit/loaders';
+import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
-import type { PrescriptionDoc, PrescriptionsModels } from './models';
+import { hasRole } from '../kit/viewer';
+import { drugByCode } from './drug-catalogue';
+import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, SafetyCheckDoc, TransitionDoc } from './models';
+import {
+  canMove,
+  contentHash,
+  effectiveStatus,
+  itemInput,
+  itemsOf,
+  renewalCheckFor,
+  sensitivitiesOfItems,
+  validUntilOf,
+  warningsFor,
+  type SafetyFacts,
+  type WarningView,
+} from './prescription-rules';
+
+const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
+const OPEN: PrescriptionDoc['status'][] = ['DRAFT', 'SIGNED', 'APPROVED', 'ROUTED'];
+/** How long a safety check a pharmacist looked at stays good for an approval. */
+const SAFETY_CHECK_MINUTES = 30;
+
+const issueInput = z.object({
+  residentId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters'),
+  clientRequestId: z.string().regex(/^[A-Za-z0-9._:-]{8,64}$/, 'must be 8-64 letters, digits or . _ : -'),
+  encounterId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters').nullish(),
+  diagnoses: z.array(z.object({ code: z.string().regex(ICD10, 'must be an ICD-10 code'), display: z.string().min(1).max(100) })).min(1, 'needs at least one diagnosis').max(10),
+  items: z.array(itemInput),
+  renewal: z.boolean().nullish(),
+  pharmacyCode: z.string().regex(/^3201-P\d{2}$/, 'must be a cloud pharmacy code such as 3201-P01').nullish(),
+  delivery: z
+    .object({ method: z.enum(['DELIVERY', 'PICKUP']), address: z.string().min(4).max(200).nullish(), phone: z.string().regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number').nullish() })
+    .nullish(),
+});
+
+export interface PrescriptionFilter {
+  status?: PrescriptionStatus | null;
+  since?: string | null;
+}
 
 export class PrescriptionsRepository {
   constructor(
     private readonly models: PrescriptionsModels,
     private readonly access: ResidentAccess,
+    private readonly chronicMaxDays: number,
   ) {}
 
-  async prescriptionsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<PrescriptionDoc>> {
+  // ---- reads ------------------------------------------------------------------------------
+
+  async prescriptionsOfResidents(residentIds: readonly string[], filter: PrescriptionFilter = {}): Promise<PermittedRecords<PrescriptionDoc>> {
     const permitted = await this.access.permitted(residentIds, 'prescriptions');
     if (permitted.size === 0) return { permitted, records: [] };
-    const records = await this.models.Prescription.find({ residentId: oneOf(permitted) })
-      .sort({ issuedAt: -1 })
-      .batchSize(RECORDS_BATCH_SIZE)
-      .lean<PrescriptionDoc[]>()
-      .exec();
+    const query: Record<string, unknown> = { residentId: oneOf(permitted), ...this.statusFilter(filter.status) };
+    // A pharmacy sees only the prescriptions chosen for it.
+    if (this.isPharmacy()) query.pharmacyCode = this.access.viewer.organizationCode;
+    if (filter.since) query.issuedAt = operator({ $gte: parseTime(filter.since) });
+    const records = await this.models.Prescription.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec();
     return { permitted, records: await withoutRestricted(this.access, records, label) };
   }
 
   async prescriptionsById(ids: readonly string[]): Promise<PrescriptionDoc[]> {
     const records = await this.models.Prescription.find({ _id: idIn(ids) }).lean<PrescriptionDoc[]>().exec();
-    return visibleRecords(this.access, records, 'prescriptions', label);
+    const mine = this.isPharmacy() ? records.filter((record) => record.pharmacyCode === this.access.viewer.organizationCode) : records;
+    return visibleRecords(this.access, mine, 'prescriptions', label);
+  }
+
+  /** Still-active prescriptions of residents (duplicate-therapy checks), one query. */
+  async activeOf(residentIds: readonly string[]): Promise<PrescriptionDoc[]> {
+    return this.models.Prescription.find({ residentId: oneOf(residentIds), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<PrescriptionDoc[]>()
+      .exec();
+  }
+
+  async transitionsOf(prescriptionIds: readonly string[]): Promise<TransitionDoc[]> {
+    return this.models.Transition.find({ prescriptionId: oneOf(prescriptionIds) }).sort({ at: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<TransitionDoc[]>().exec();
+  }
+
+  /** The caller organization's own prescriptions (an internet hospital's, say), newest first. */
+  organizationPrescriptions(status: PrescriptionStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc>> {
+    return this.page({ organizationCode: this.access.viewer.organizationCode, ...this.statusFilter(status) }, first, after);
+  }
+
+  /** A pharmacist's own pharmacy only. */
+  pharmacyQueue(status: PrescriptionStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc>> {
+    return this.page({ pharmacyCode: this.access.viewer.organizationCode, ...this.statusFilter(status) }, first, after);
+  }
+
+  private async page(query: Record<string, unknown>, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc>> {
+    if (!this.access.viewer.organizationCode) throw forbidden('An organization is required');
+    if (after) {
+      const [time, id] = decodeCursor(after);
+      query.$or = [{ issuedAt: operator({ $lt: new Date(time) }) }, { issuedAt: new Date(time), _id: operator({ $lt: id }) }];
+    }
+    const rows = await this.models.Prescription.find(query).sort({ issuedAt: -1, _id: -1 }).limit(first + 1).lean<PrescriptionDoc[]>().exec();
+    const permitted = await this.access.permitted(
+      rows.map((row) => row.residentId),
+      'prescriptions',
+    );
+    const visible = await withoutRestricted(
+      this.access,
+      rows.filter((row) => permitted.has(row.residentId)),
+      label,
+    );
+    return pageOf(visible, first, (row) => encodeCursor(row.issuedAt.toISOString(), row._id));
+  }
+
+  /** Stored statuses that mean `status` now: EXPIRED is open and past its validity. */
+  private statusFilter(status: PrescriptionStatus | null | undefined): Record<string, unknown> {
+    if (!status) return {};
+    if (status === 'EXPIRED') return { status: oneOf(OPEN), validUntil: operator({ $lt: new Date() }) };
+    if ((OPEN as string[]).includes(status)) return { status, validUntil: operator({ $gte: new Date() }) };
+    return { status };
+  }
+
+  private isPharmacy(): boolean {
+    return hasRole(this.access.viewer, 'pharmacist') && !hasRole(this.access.viewer, 'doctor', 'family_doctor', 'internet_hospital');
+  }
+
+  // ---- safety ----------------------------------------------------------------------------
+
+  /** The warnings for one prescription, recorded as the safety check an approval needs. */
+  async safetyCheck(prescription: PrescriptionDoc, facts: SafetyFacts | null, others: PrescriptionDoc[]): Promise<WarningView[]> {
+    const warnings = warningsFor(prescription, facts, others);
+    const hash = contentHash(prescription);
+    const check: SafetyCheckDoc = {
+      _id: `${prescription._id}:${hash}`,
+      prescriptionId: prescription._id,
+      contentHash: hash,
+      highWarnings: warnings.filter((warning) => warning.severity === 'HIGH').map((warning) => warning.code),
+      renewalEligible: renewalCheckFor(prescription, facts).eligible,
+      checkedBy: this.access.viewer.subject,
+      checkedAt: new Date(),
+    };
+    await this.models.SafetyCheck.replaceOne({ _id: check._id }, check, { upsert: true }).exec();
+    return warnings;
+  }
+
+  // ---- writes ----------------------------------------------------------------------------
+
+  /** A draft. The same client request id with the same content returns the same prescription. */
+  async issue(rawInput: unknown): Promise<PrescriptionDoc> {
+    const parsed = issueInput.safeParse(rawInput);
+    if (!parsed.success) throw badUserInput(`Invalid input: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+    const input = parsed.data;
+    const { viewer } = this.access;
+    const organizationCode = viewer.organizationCode;
+    if (!organizationCode) throw forbidden('An organization is required to prescribe');
+    const items = itemsOf(input.items, this.chronicMaxDays);
+    if (input.renewal && items.some((item) => !drugByCode(item.drug.code)?.chronic)) throw badUserInput('An online renewal is for chronic medication only');
+    const requestHash = createHash('sha256').update(JSON.stringify({ ...input, organizationCode })).digest('hex');
+    const issuedAt = new Date();
+    const prescription: PrescriptionDoc = {
+      _id: createHash('sha256').update(`rx|${organizationCode}|${input.clientRequestId}`).digest('hex').slice(0, 24),
+      residentId: input.residentId,
+      organizationCode,
+      prescriberPractitioner: hasRole(viewer, 'doctor', 'family_doctor') ? (viewer.practitionerId ?? null) : null,
+      encounterId: input.encounterId ?? null,
+      diagnoses: input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display })),
+      items,
+      status: 'DRAFT',
+      version: 1,
+      issuedAt,
+      validUntil: validUntilOf(issuedAt),
+      renewal: input.renewal ?? false,
+      pharmacyCode: input.pharmacyCode ?? null,
+      delivery: input.delivery ? { method: input.delivery.method, address: input.delivery.address ?? null, phone: input.delivery.phone ?? null } : null,
+      signature: null,
+      review: null,
+      dispensing: null,
+      cancellation: null,
+      clientRequestId: input.clientRequestId,
+      requestHash,
+      sensitivities: sensitivitiesOfItems(items),
+    };
+    if (!(await claim(this.models.Prescription, prescription))) {
+      const existing = (await this.models.Prescription.findById(prescription._id).lean<PrescriptionDoc>().exec())!;
+      if (existing.requestHash !== requestHash) throw appError('CONFLICT', 'This clientRequestId was used for a different prescription');
+      return existing;
+    }
+    await claim(this.models.Transition, { _id: `${prescription._id}:1`, prescriptionId: prescription._id, from: null, to: 'DRAFT', by: viewer.subject, organizationCode, at: issuedAt });
+    // Prescribing is care; choosing a pharmacy lets it see what dispensing needs, until the prescription ends.
+    await this.access.recordCareRelationship({ residentId: prescription.residentId, organizationCode, kind: 'ENCOUNTER', at: issuedAt, source: { subgraph: 'prescriptions', recordId: prescription._id } });
+    if (prescription.pharmacyCode) {
+      await this.access.recordCareRelationship({
+        residentId: prescription.residentId,
+        organizationCode: prescription.pharmacyCode,
+        kind: 'DISPENSING',
+        at: issuedAt,
+        endsAt: prescription.validUntil,
+        source: { subgraph: 'prescriptions', recordId: prescription._id },
+      });
+    }
+    await this.access.permitted([prescription.residentId], 'prescriptions');
+    return prescription;
+  }
+
+  async revise(id: string, rawItems: unknown): Promise<PrescriptionDoc> {
+    const parsedItems = z.array(itemInput).safeParse(rawItems);
+    if (!parsedItems.success) throw badUserInput(`Invalid input: ${parsedItems.error.issues.map((issue) => `items.${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+    const items = itemsOf(parsedItems.data, this.chronicMaxDays);
+    const current = await this.load(id);
+    this.requireOrganization(current.organizationCode, 'Only the prescribing organization revises a prescription');
+    if (effectiveStatus(current) !== 'DRAFT') throw appError('CONFLICT', `A ${effectiveStatus(current).toLowerCase()} prescription cannot change; cancel it and issue a new one`);
+    const revised = await this.models.Prescription.findOneAndUpdate(
+      { _id: current._id, version: current.version, status: 'DRAFT' },
+      { $set: { items, sensitivities: sensitivitiesOfItems(items) } },
+      { returnDocument: 'after' },
+    )
+      .lean<PrescriptionDoc>()
+      .exec();
+    if (!revised) throw appError('CONFLICT', 'The prescription changed meanwhile; reload it');
+    return revised;
+  }
+
+  async sign(id: string): Promise<PrescriptionDoc> {
+    const { viewer } = this.access;
+    const prescriptionId = recordIdOf(id, 'Prescription');
+    if (!hasRole(viewer, 'doctor', 'family_doctor') || !viewer.practitionerId) throw forbidden('Only a physician signs a prescription');
+    const current = await this.load(prescriptionId);
+    this.requireOrganization(current.organizationCode, 'Only a physician of the prescribing organization signs');
+    if (current.prescriberPractitioner && current.prescriberPractitioner !== viewer.practitionerId) throw forbidden('Only the treating physician signs this prescription');
+    return this.move(current, 'SIGNED', { signature: { contentHash: contentHash(current), signer: viewer.practitionerId, signedAt: new Date() }, prescriberPractitioner: viewer.practitionerId });
+  }
+
+  async review(id: string, decision: 'APPROVE' | 'REJECT', reason: string | null | undefined, acknowledged: string[]): Promise<PrescriptionDoc> {
+    const current = await this.load(id);
+    const pharmacyCode = this.requirePharmacy(current);
+    const { viewer } = this.access;
+    const at = new Date();
+    if (decision === 'REJECT') {
+      if (!reason || reason.trim().length < 4) throw badUserInput('A rejection needs a reason (at least 4 characters)');
+      return this.move(current, 'REJECTED', { review: { pharmacist: viewer.subject, pharmacyCode, outcome: 'REJECTED', reason: reason.trim(), acknowledgedWarnings: acknowledged, at } });
+    }
+    // Anything but a signed prescription: the state machine answers (CONFLICT).
+    if (effectiveStatus(current) !== 'SIGNED') return this.move(current, 'APPROVED', {});
+    const hash = contentHash(current);
+    if (current.signature?.contentHash !== hash) throw appError('CONFLICT', 'The signature does not match the prescription’s content');
+    const check = await this.models.SafetyCheck.findById(`${current._id}:${hash}`).lean<SafetyCheckDoc>().exec();
+    if (!check || at.getTime() - check.checkedAt.getTime() > SAFETY_CHECK_MINUTES * 60_000) {
+      throw appError('CONFLICT', 'Look at the prescription’s warnings first: approval needs a safety check from the last 30 minutes');
+    }
+    const missing = check.highWarnings.filter((code) => !acknowledged.includes(code));
+    if (missing.length > 0) throw appError('CONFLICT', `High-severity warnings not acknowledged: ${missing.join(', ')}`);
+    if (!check.renewalEligible) throw appError('CONFLICT', 'An online renewal needs a diagnosis of the chronic condition on the resident’s record');
+    return this.move(current, 'APPROVED', { review: { pharmacist: viewer.subject, pharmacyCode, outcome: 'APPROVED', reason: reason?.trim() || null, acknowledgedWarnings: acknowledged, at } });
+  }
+
+  async route(id: string): Promise<PrescriptionDoc> {
+    const current = await this.load(id);
+    this.requireOrganization(current.organizationCode, 'Only the prescribing organization routes a prescription');
+    if (!current.pharmacyCode) throw appError('CONFLICT', 'No pharmacy was chosen for this prescription');
+    return this.move(current, 'ROUTED', {});
+  }
+
+  async dispense(id: string, lot: string, substitutions: string[]): Promise<PrescriptionDoc> {
+    if (!/^[A-Za-z0-9-]{3,32}$/.test(lot)) throw badUserInput('lot must be 3-32 letters, digits or -');
+    if (substitutions.length > 10 || substitutions.some((text) => text.length > 200)) throw badUserInput('At most 10 substitutions of 200 characters');
+    const current = await this.load(id);
+    const pharmacyCode = this.requirePharmacy(current);
+    return this.move(current, 'DISPENSED', { dispensing: { pharmacist: this.access.viewer.subject, pharmacyCode, at: new Date(), lot, substitutions } });
+  }
+
+  async complete(id: string, kind: 'DELIVERED' | 'PICKED_UP'): Promise<PrescriptionDoc> {
+    const current = await this.load(id);
+    this.requirePharmacy(current);
+    return this.move(current, kind, {});
+  }
+
+  async cancel(id: string, reason: string): Promise<PrescriptionDoc> {
+    if (reason.trim().length < 4) throw badUserInput('A cancellation needs a reason (at least 4 characters)');
+    const current = await this.load(id);
+    this.requireOrganization(current.organizationCode, 'Only the prescribing organization cancels a prescription');
+    return this.move(current, 'CANCELLED', { cancellation: { by: this.access.viewer.subject, reason: reason.trim(), at: new Date() } });
+  }
+
+  /**
+   * One state change: legal from the status as of now (an expired prescription goes nowhere),
+   * claimed as transition `<id>:<version + 1>` so that only one of concurrent changes happens.
+   */
+  private async move(current: PrescriptionDoc, to: PrescriptionStatus, patch: Partial<PrescriptionDoc>): Promise<PrescriptionDoc> {
+    const from = effectiveStatus(current);
+    if (!canMove(from, to)) throw appError('CONFLICT', `A ${from.toLowerCase()} prescription cannot become ${to.toLowerCase()}`);
+    const { viewer } = this.access;
+    const version = current.version + 1;
+    const claimed = await claim(this.models.Transition, { _id: `${current._id}:${version}`, prescriptionId: current._id, from, to, by: viewer.subject, organizationCode: viewer.organizationCode ?? null, at: new Date() });
+    if (!claimed) throw appError('CONFLICT', 'The prescription was changed by another request meanwhile');
+    const updated = await this.models.Prescription.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, status: to, version } }, { returnDocument: 'after' })
+      .lean<PrescriptionDoc>()
+      .exec();
+    await this.access.permitted([current.residentId], 'prescriptions');
+    return updated!;
+  }
+
+  private async load(id: string): Promise<PrescriptionDoc> {
+    const found = (await this.prescriptionsById([recordIdOf(id, 'Prescription')]))[0];
+    if (!found) throw appError('NOT_FOUND', 'No such prescription, or not yours to see');
+    return found;
+  }
+
+  private requireOrganization(organizationCode: string, message: string): void {
+    if (this.access.viewer.organizationCode !== organizationCode) throw forbidden(message);
+  }
+
+  /** The pharmacist acting must work at the pharmacy the prescription was chosen for. */
+  private requirePharmacy(prescription: PrescriptionDoc): string {
+    const code = this.access.viewer.organizationCode;
+    if (!hasRole(this.access.viewer, 'pharmacist') || !code || code !== prescription.pharmacyCode) throw forbidden('Only the chosen pharmacy acts on this prescription');
+    return organizationCodeOf(code);
   }
 }
 
 /** What a prescription reveals and where it came from, for the resident's consent. */
 const label = (prescription: PrescriptionDoc) => ({ categories: prescription.sensitivities ?? [], organizationCode: prescription.organizationCode });
+
+function parseTime(value: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput('since must be an ISO 8601 time');
+  return new Date(value);
+}

@@ -40,6 +40,12 @@ export function createLoaders(repository: RecordsRepository) {
   };
 }
 
+/** A prescription as the gateway hands it to records: enough to find the resident. */
+export interface PrescriptionRef {
+  id: string;
+  residentId: string;
+}
+
 export function createRecordsContext(models: RecordsModels, base: SubgraphContext) {
   const repository = new RecordsRepository(models, base.access, base.settings.matching);
   return { ...base, repository, loaders: createLoaders(repository) };

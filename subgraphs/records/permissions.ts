@@ -58,4 +58,5 @@ export const permissions: PermissionMap = {
     reason: isAuthenticated,
   },
   MatchedRecord: { residentId: isAuthenticated, idNumber: isAuthenticated, phone: isAuthenticated },
+  Prescription: { safetyFacts: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist') },
 };

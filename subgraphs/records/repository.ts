@@ -441,6 +441,15 @@ export class RecordsRepository {
     };
   }
 
+  /** What a prescription's safety checks need: allergy groups and the problem list's active diagnoses. */
+  static safetyFacts(allergies: AllergyDoc[], conditions: ConditionDoc[]) {
+    const diagnosisCodes = new Set(conditions.filter((condition) => ACTIVE_CONDITION_STATUSES.has(condition.clinicalStatus)).map((condition) => condition.code.code));
+    return {
+      allergyGroups: allergies.map((allergy) => ({ group: allergy.substance.code, criticality: allergy.criticality })),
+      diagnosisCodes: [...diagnosisCodes].sort(),
+    };
+  }
+
   static allergyStatement(resident: ResidentDoc, allergies: AllergyDoc[]): AllergyStatementView {
     return { assertion: allergies.length > 0 ? 'HAS_ALLERGIES' : resident.allergyAssertion, items: allergies };
   }

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ResidentDoc, ResidentIdentifierDoc, MergeEventDoc, OrganizationDoc, EncounterDoc, DiagnosisDoc, SourceDoc, ConditionDoc, AllergyDoc } from './models';
 import type { AllergyStatementView, ClinicalSummaryView, MatchReviewView, RegistrationResult } from './repository';
-import type { RecordsContext } from './loaders';
+import type { PrescriptionRef, RecordsContext } from './loaders';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -33,6 +33,12 @@ export type AllergyCriticality =
   | 'HIGH'
   | 'LOW'
   | 'UNABLE_TO_ASSESS';
+
+export type AllergyGroupFact = {
+  __typename?: 'AllergyGroupFact';
+  criticality: Scalars['String']['output'];
+  group: Scalars['String']['output'];
+};
 
 export type AllergyIntolerance = {
   __typename?: 'AllergyIntolerance';
@@ -349,6 +355,15 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A prescription (owned by the prescriptions subgraph): records adds what its safety checks need. */
+export type Prescription = {
+  __typename?: 'Prescription';
+  id: Scalars['ID']['output'];
+  residentId: Scalars['ID']['output'];
+  /** The resident's allergy groups and diagnoses, for drug-allergy and renewal checks (subject to policy). */
+  safetyFacts?: Maybe<SafetyFacts>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** Possible duplicates waiting for a decision, newest first. */
@@ -541,6 +556,15 @@ export type ResidentSearch = {
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What the resident's record says that a prescription's safety depends on. */
+export type SafetyFacts = {
+  __typename?: 'SafetyFacts';
+  /** Allergy groups (e.g. penicillins) with the allergy's criticality. */
+  allergyGroups: Array<AllergyGroupFact>;
+  /** ICD-10 codes of the active problems on the resident's problem list. */
+  diagnosisCodes: Array<Scalars['String']['output']>;
+};
+
 /** Where a fact came from: the organization that uploaded it and its own record id. */
 export type Source = {
   __typename?: 'Source';
@@ -631,6 +655,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = {
   Encounter: Encounter;
   Organization: Organization;
+  Prescription: Prescription;
   Resident: Resident;
 };
 
@@ -642,6 +667,11 @@ export type FederationReferenceTypes = {
   Organization:
     ( { __typename: 'Organization' }
     & GraphQLRecursivePick<FederationTypes['Organization'], {"code":true}> );
+  Prescription:
+    ( { __typename: 'Prescription' }
+    & GraphQLRecursivePick<FederationTypes['Prescription'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Prescription'], {"residentId":true}> ) );
   Resident:
     ( { __typename: 'Resident' }
     & GraphQLRecursivePick<FederationTypes['Resident'], {"id":true}> );
@@ -654,9 +684,10 @@ export type ResolversTypes = {
   AllergyAssertion: AllergyAssertion;
   AllergyCategory: AllergyCategory;
   AllergyCriticality: AllergyCriticality;
+  AllergyGroupFact: ResolverTypeWrapper<AllergyGroupFact>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AllergyIntolerance: ResolverTypeWrapper<AllergyDoc>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AllergyStatement: ResolverTypeWrapper<AllergyStatementView>;
   ClinicalSummary: ResolverTypeWrapper<ClinicalSummaryView>;
   Coding: ResolverTypeWrapper<Coding>;
@@ -693,6 +724,7 @@ export type ResolversTypes = {
   Organization: ResolverTypeWrapper<OrganizationDoc>;
   OrganizationLevel: OrganizationLevel;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Prescription: ResolverTypeWrapper<PrescriptionRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordAllergyInput: RecordAllergyInput;
   RecordConditionInput: RecordConditionInput;
@@ -704,14 +736,16 @@ export type ResolversTypes = {
   ResidentConnection: ResolverTypeWrapper<Omit<ResidentConnection, 'edges'> & { edges: Array<ResolversTypes['ResidentEdge']> }>;
   ResidentEdge: ResolverTypeWrapper<Omit<ResidentEdge, 'node'> & { node: ResolversTypes['Resident'] }>;
   ResidentSearch: ResidentSearch;
+  SafetyFacts: ResolverTypeWrapper<SafetyFacts>;
   Source: ResolverTypeWrapper<SourceDoc>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AllergyGroupFact: AllergyGroupFact;
+  String: Scalars['String']['output'];
   AllergyIntolerance: AllergyDoc;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   AllergyStatement: AllergyStatementView;
   ClinicalSummary: ClinicalSummaryView;
   Coding: Coding;
@@ -738,6 +772,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationDoc;
   PageInfo: PageInfo;
+  Prescription: PrescriptionRef;
   Query: Record<PropertyKey, never>;
   RecordAllergyInput: RecordAllergyInput;
   RecordConditionInput: RecordConditionInput;
@@ -748,7 +783,13 @@ export type ResolversParentTypes = {
   ResidentConnection: Omit<ResidentConnection, 'edges'> & { edges: Array<ResolversParentTypes['ResidentEdge']> };
   ResidentEdge: Omit<ResidentEdge, 'node'> & { node: ResolversParentTypes['Resident'] };
   ResidentSearch: ResidentSearch;
+  SafetyFacts: SafetyFacts;
   Source: SourceDoc;
+};
+
+export type AllergyGroupFactResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['AllergyGroupFact'] = ResolversParentTypes['AllergyGroupFact']> = {
+  criticality?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  group?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AllergyIntoleranceResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['AllergyIntolerance'] = ResolversParentTypes['AllergyIntolerance']> = {
@@ -898,6 +939,12 @@ export type PageInfoResolvers<ContextType = RecordsContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type PrescriptionResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Prescription'] = ResolversParentTypes['Prescription'], FederationReferenceType extends FederationReferenceTypes['Prescription'] = FederationReferenceTypes['Prescription']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Prescription']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  safetyFacts?: Resolver<Maybe<ResolversTypes['SafetyFacts']>, ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   matchReviews?: Resolver<Maybe<ResolversTypes['MatchReviewConnection']>, ParentType, ContextType, RequireFields<QueryMatchReviewsArgs, 'first' | 'status'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'code'>>;
@@ -941,6 +988,11 @@ export type ResidentEdgeResolvers<ContextType = RecordsContext, ParentType exten
   node?: Resolver<ResolversTypes['Resident'], ParentType, ContextType>;
 };
 
+export type SafetyFactsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['SafetyFacts'] = ResolversParentTypes['SafetyFacts']> = {
+  allergyGroups?: Resolver<Array<ResolversTypes['AllergyGroupFact']>, ParentType, ContextType>;
+  diagnosisCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type SourceResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = {
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   recordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -948,6 +1000,7 @@ export type SourceResolvers<ContextType = RecordsContext, ParentType extends Res
 };
 
 export type Resolvers<ContextType = RecordsContext> = {
+  AllergyGroupFact?: AllergyGroupFactResolvers<ContextType>;
   AllergyIntolerance?: AllergyIntoleranceResolvers<ContextType>;
   AllergyStatement?: AllergyStatementResolvers<ContextType>;
   ClinicalSummary?: ClinicalSummaryResolvers<ContextType>;
@@ -968,11 +1021,13 @@ export type Resolvers<ContextType = RecordsContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Prescription?: PrescriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Registration?: RegistrationResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentConnection?: ResidentConnectionResolvers<ContextType>;
   ResidentEdge?: ResidentEdgeResolvers<ContextType>;
+  SafetyFacts?: SafetyFactsResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
 };
 

@@ -5,7 +5,9 @@ import { relationshipKey } from '../../subgraphs/kit/access-store';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
 import { labSensitivities, registerModels as registerLabs, type LabReportDoc } from '../../subgraphs/labs/models';
-import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
+import { DRUGS, drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';
+import { registerModels as registerPrescriptions, type PrescriptionDoc } from '../../subgraphs/prescriptions/models';
+import { sensitivitiesOfItems, validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
 import { blockingKeys } from '../../subgraphs/records/matching';
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
@@ -71,14 +73,9 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   );
   await models.prescriptions.Prescription.insertMany(
     ids.flatMap((residentId) =>
-      times(fixture.prescriptionsEach).map((index) => ({
-        _id: newId(),
-        residentId,
-        organizationCode: fixture.organizationCode,
-        issuedAt: new Date(now - index * 86_400_000),
-        status: 'DISPENSED',
-        items: [{ drug: { system: 'NMPA', code: 'H20055587', display: '苯磺酸氨氯地平片 5mg' }, dose: '5 mg', frequency: 'qd', days: 28 }],
-      })),
+      times(fixture.prescriptionsEach).map((index) =>
+        prescriptionDoc({ residentId, organizationCode: fixture.organizationCode, drugCodes: [firstChronicDrug()], status: 'DISPENSED', issuedAt: new Date(now - index * 86_400_000) }),
+      ),
     ),
   );
   await models.referrals.Referral.insertMany(
@@ -167,5 +164,48 @@ export function labReport(input: {
     sensitivities: labSensitivities({ code, results }),
     version: 1,
     source: { organizationCode: input.organizationCode, recordId: `L-${_id.slice(0, 8)}`, uploadedAt: issuedAt },
+  };
+}
+
+const firstChronicDrug = () => [...DRUGS.values()].find((drug) => drug.chronic)!.code;
+
+/** A prescription as the subgraph stores it, with items from the drug catalogue. */
+export function prescriptionDoc(input: {
+  residentId: string;
+  organizationCode: string;
+  drugCodes: string[];
+  status?: PrescriptionDoc['status'];
+  pharmacyCode?: string | null;
+  issuedAt?: Date;
+  id?: string;
+}): PrescriptionDoc {
+  const issuedAt = input.issuedAt ?? new Date();
+  const items = input.drugCodes.map((code) => {
+    const drug = drugByCode(code)!;
+    return { drug: { system: 'NMPA', code: drug.code, display: drug.name }, inn: drug.inn, strength: drug.strength, dose: 1, doseUnit: drug.doseUnit, route: drug.routes[0]!, frequency: 'qd', days: 7, quantity: 7, instructions: null };
+  });
+  const _id = input.id ?? newId();
+  return {
+    _id,
+    residentId: input.residentId,
+    organizationCode: input.organizationCode,
+    prescriberPractitioner: 'D0001',
+    encounterId: null,
+    diagnoses: [{ system: 'ICD-10', code: 'I10', display: '原发性高血压' }],
+    items,
+    status: input.status ?? 'DISPENSED',
+    version: 1,
+    issuedAt,
+    validUntil: validUntilOf(issuedAt),
+    renewal: false,
+    pharmacyCode: input.pharmacyCode ?? null,
+    delivery: null,
+    signature: null,
+    review: null,
+    dispensing: null,
+    cancellation: null,
+    clientRequestId: `fixture-${_id}`,
+    requestHash: _id,
+    sensitivities: sensitivitiesOfItems(items),
   };
 }

@@ -1,6 +1,7 @@
 /** What the demo city implies beyond its records: care relationships, and a resident to show. */
 import { relationshipKey, type CareRelationshipDoc, type RelationshipPeriod } from '../../subgraphs/kit/access-store';
 import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
+import type { PrescriptionDoc } from '../../subgraphs/prescriptions/models';
 import type { EncounterDoc } from '../../subgraphs/records/models';
 import type { City } from './city';
 
@@ -18,7 +19,7 @@ const DAY_MS = 86_400_000;
 const REFERRAL_RELATIONSHIP_DAYS = 90;
 
 /** One document per organization and resident, as the subgraphs record relationships at write time. */
-export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: EncounterDoc[]): CareRelationshipDoc[] {
+export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: EncounterDoc[], prescriptions: PrescriptionDoc[]): CareRelationshipDoc[] {
   const byKey = new Map<string, CareRelationshipDoc>();
   const add = (residentId: string, organizationCode: string, kind: CareRelationshipKind, period: RelationshipPeriod) => {
     const _id = relationshipKey(organizationCode, residentId);
@@ -44,6 +45,11 @@ export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: E
     for (const organizationCode of [referral.fromOrganizationCode, referral.toOrganizationCode]) {
       add(referral.residentId, organizationCode, 'REFERRAL', { since: requestedAt, lastSeenAt: requestedAt, endsAt, source: { subgraph: 'referrals', recordId: referral.id } });
     }
+  }
+  for (const prescription of prescriptions) {
+    const source = { subgraph: 'prescriptions', recordId: prescription._id };
+    add(prescription.residentId, prescription.organizationCode, 'ENCOUNTER', { since: prescription.issuedAt, lastSeenAt: prescription.issuedAt, endsAt: null, source });
+    if (prescription.pharmacyCode) add(prescription.residentId, prescription.pharmacyCode, 'DISPENSING', { since: prescription.issuedAt, lastSeenAt: prescription.issuedAt, endsAt: prescription.validUntil, source });
   }
   return [...byKey.values()];
 }

@@ -5,7 +5,7 @@
  */
 import type { Connection } from 'mongoose';
 import { registerModels as registerLabs } from '../../subgraphs/labs/models';
-import { prescriptionSensitivities, registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
+import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
 import { registerAccessStoreModels } from '../../subgraphs/kit/access-store';
@@ -15,6 +15,7 @@ import type { SubgraphName } from '../../subgraphs/kit/config';
 import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts';
 import { generateCity } from './city';
 import { labsOf } from './labs-seed';
+import { prescriptionsOf } from './prescriptions-seed';
 import { recordsOf } from './records-seed';
 
 export const DEMO_SEED = 20240925;
@@ -75,12 +76,11 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     await insertAll(labs.LabReport, labResults.reports);
     await insertAll(labs.LabReportVersion, labResults.versions);
     await insertAll(labs.Laboratory, labResults.laboratories);
-    await insertAll(
-      prescriptions.Prescription,
-      city.prescriptions.map(({ id, issuedAt, ...rest }) => ({ _id: id, issuedAt: new Date(issuedAt), ...rest, sensitivities: prescriptionSensitivities(rest.items) })),
-    );
+    const medication = prescriptionsOf(city);
+    await insertAll(prescriptions.Prescription, medication.prescriptions);
+    await insertAll(prescriptions.Transition, medication.transitions);
     await insertAll(referrals.Referral, city.referrals.map(({ id, requestedAt, ...rest }) => ({ _id: id, requestedAt: new Date(requestedAt), ...rest })));
-    await insertAll(access.CareRelationship, careRelationshipsOf(city, clinical.encounters));
+    await insertAll(access.CareRelationship, careRelationshipsOf(city, clinical.encounters, medication.prescriptions));
 
     const facts = pickDemoFacts(city, now);
     await seedRuns.insertOne({ _id: 'demo-city', seededAt: now, seed, residents, ...facts });

@@ -1,9 +1,47 @@
+import { maskPhone } from '../../kit/id-number';
 import { recordIdOf } from '../../kit/ids';
-import type { PrescriptionResolvers } from '../resolver-types';
+import { isOwnRecord } from '../../kit/policy';
+import { contentHash, effectiveStatus, renewalCheckFor } from '../prescription-rules';
+import type { PrescriptionResolvers, TransitionResolvers } from '../resolver-types';
+
+const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
 
 export const Prescription: PrescriptionResolvers = {
-  __resolveReference: (reference, { loaders }) => loaders.prescriptionById.load(recordIdOf(reference.id, 'Prescription')),
+  // The gateway brings the record's safety facts along when warnings are asked for.
+  __resolveReference: async (reference, { loaders }) => {
+    const found = await loaders.prescriptionById.load(recordIdOf(reference.id, 'Prescription'));
+    return found && { ...found, safetyFacts: (reference as { safetyFacts?: never }).safetyFacts ?? null };
+  },
   id: (prescription) => prescription._id,
+  resident: (prescription) => ({ id: prescription.residentId }),
   prescriber: (prescription) => ({ code: prescription.organizationCode }),
+  encounter: (prescription) => (prescription.encounterId ? { id: prescription.encounterId } : null),
+  status: (prescription) => effectiveStatus(prescription),
   issuedAt: (prescription) => prescription.issuedAt.toISOString(),
+  validUntil: (prescription) => prescription.validUntil.toISOString(),
+  pharmacy: (prescription) => (prescription.pharmacyCode ? { code: prescription.pharmacyCode } : null),
+  // Delivery details go to the pharmacy once it is routed there (and to the resident).
+  delivery: (prescription, _args, { viewer }) => {
+    if (!prescription.delivery) return null;
+    const routedHere = viewer.organizationCode === prescription.pharmacyCode && ['ROUTED', 'DISPENSED', 'DELIVERED', 'PICKED_UP'].includes(prescription.status);
+    if (routedHere || isOwnRecord(viewer, prescription.residentId)) return prescription.delivery;
+    return {
+      method: prescription.delivery.method,
+      address: prescription.delivery.address ? `${prescription.delivery.address.slice(0, 6)}****` : null,
+      phone: prescription.delivery.phone ? maskPhone(prescription.delivery.phone) : null,
+    };
+  },
+  signature: (prescription) =>
+    prescription.signature && { ...prescription.signature, signedAt: iso(prescription.signature.signedAt)!, valid: prescription.signature.contentHash === contentHash(prescription) },
+  review: (prescription) => prescription.review && { ...prescription.review, pharmacy: { code: prescription.review.pharmacyCode }, outcome: prescription.review.outcome, at: iso(prescription.review.at)! },
+  dispensing: (prescription) => prescription.dispensing && { ...prescription.dispensing, pharmacy: { code: prescription.dispensing.pharmacyCode }, at: iso(prescription.dispensing.at)! },
+  transitions: (prescription, _args, { loaders }) => loaders.transitionsOf.load(prescription._id),
+  warnings: async (prescription, _args, { loaders, repository }) => repository.safetyCheck(prescription, prescription.safetyFacts ?? null, await loaders.activeOf.load(prescription.residentId)),
+  renewalCheck: (prescription) => renewalCheckFor(prescription, prescription.safetyFacts ?? null),
+};
+
+
+export const Transition: TransitionResolvers = {
+  organization: (transition) => (transition.organizationCode ? { code: transition.organizationCode } : null),
+  at: (transition) => transition.at.toISOString(),
 };

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../resolver-types';
-import { Prescription } from './Prescription';
+import { Prescription, Transition } from './Prescription';
+import { Mutation, Query } from './Query';
 import { Resident } from './Resident';
 
-export const resolvers: Resolvers = { Resident, Prescription };
+export const resolvers: Resolvers = { Query, Mutation, Resident, Prescription, Transition };

@@ -6,6 +6,7 @@ import { Identifier, MergeEvent } from './Identifier';
 import { MatchedRecord, MatchReview } from './MatchReview';
 import { Mutation } from './Mutation';
 import { Organization } from './Organization';
+import { Prescription } from './Prescription';
 import { Query } from './Query';
 import { Resident } from './Resident';
 
@@ -22,4 +23,5 @@ export const resolvers: Resolvers = {
   MergeEvent,
   MatchReview,
   MatchedRecord,
+  Prescription,
 };
