@@ -1,7 +1,7 @@
 /**
  * Limits on the shape of an operation, enforced at the gateway before planning. Calibrated
  * from the operations the clients run: the doctor's full record (summary, encounters, labs,
- * prescriptions, referrals) is the deepest (7) and costliest (about 5,100) of them, so the
+ * prescriptions, referrals) is the deepest (8) and costliest (about 8,300) of them, so the
  * limits leave room for it and little for abuse. One over a limit and the request fails
  * with a 400; nothing is only logged.
  */
@@ -12,7 +12,7 @@ export const QUERY_LIMITS = {
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 2000,
-  maxCost: 8000,
+  maxCost: 12000,
 } as const;
 
 export function queryLimits(limits: typeof QUERY_LIMITS = QUERY_LIMITS) {

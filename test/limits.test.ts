@@ -57,7 +57,7 @@ it('refuses an operation whose cost is over the limit', async () => {
   const twice = `query($id: ID!) { a: resident(id: $id) { ${FULL_RECORD_FIELDS} } b: resident(id: $id) { ${FULL_RECORD_FIELDS} } }`;
   const response = await stack.query(doctor(), twice, { id: '0123456789abcdef01234567' });
   expect(response.status).toBe(400);
-  expect(response.body.errors![0]!.message).toMatch(/Cost limit of 8000 exceeded/);
+  expect(response.body.errors![0]!.message).toMatch(/Cost limit of 12000 exceeded/);
 });
 
 it('passes the doctor’s full record, the costliest operation a client runs', async () => {
