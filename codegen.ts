@@ -57,7 +57,16 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
   },
   referrals: {
     context: './loaders#ReferralsContext',
-    mappers: { Resident: `${REFS}#ResidentRef`, Organization: `${REFS}#OrganizationRef`, Referral: './models#ReferralDoc' },
+    mappers: {
+      Resident: `${REFS}#ResidentRef`,
+      Organization: `${REFS}#OrganizationRef`,
+      Encounter: `${REFS}#EncounterRef`,
+      LabReport: `${REFS}#EncounterRef`,
+      Referral: './models#ReferralDoc',
+      ReferralTransition: './models#ReferralTransitionDoc',
+      FamilyDoctorContract: './models#ContractDoc',
+      SlotAvailability: './repository#SlotAvailabilityView',
+    },
   },
   access: {
     context: './loaders#AccessContext',

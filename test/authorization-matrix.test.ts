@@ -13,7 +13,7 @@ import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { mintInternalToken } from '../subgraphs/kit/internal-token';
 import type { Viewer } from '../subgraphs/kit/viewer';
 import type { DemoIdentity } from '../tools/demo-issuer';
-import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc } from './support/fixtures';
+import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
@@ -78,7 +78,8 @@ beforeAll(async () => {
   ids = { encounter: record.body.data!.recordEncounter.id, labReport: newId(), prescription: newId(), referral: newId() };
   await models.labs.LabReport.create(labReport({ id: ids.labReport, residentId, organizationCode: '3201-H002', code: '4548-4', results: [{ code: '4548-4', value: 6.8, unit: '%' }] }));
   await models.prescriptions.Prescription.create(prescriptionDoc({ id: ids.prescription, residentId, organizationCode: '3201-H103', drugCodes: ['H20023370'] }));
-  await models.referrals.Referral.create({ _id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', toDepartment: '内分泌科', reason: '血糖控制不佳', status: 'REQUESTED', requestedAt: new Date(now) });
+  await models.referrals.Contract.create({ _id: 'matrix-contract', residentId, familyDoctor: 'F1', organizationCode: '3201-H102', servicePackage: 'CHRONIC_DISEASE', since: new Date(now - 86_400_000), until: new Date(now + 300 * 86_400_000), status: 'ACTIVE', terminationReason: null });
+  await models.referrals.Referral.create(referralDoc({ id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', requestedAt: new Date(now) }));
   const relate = (organizationCode: string, kind: string) =>
     models.access.CareRelationship.create({
       _id: relationshipKey(organizationCode, residentId),
@@ -131,7 +132,11 @@ const READS: Record<string, ReadPoint> = {
   'Query.organizationPrescriptions': { allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'], run: viaGateway(`{ organizationPrescriptions { pageInfo { hasNextPage } } }`, (data) => data.organizationPrescriptions) },
   'Query.pharmacyQueue': { allowed: ['pharmacist'], run: viaGateway(`{ pharmacyQueue { pageInfo { hasNextPage } } }`, (data) => data.pharmacyQueue) },
   'Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: field('prescriptions { edges { node { id } } }') },
-  'Resident.referrals': { allowed: CLINICAL, run: field('referrals { id }') },
+  'Resident.referrals': { allowed: CLINICAL, run: field('referrals { edges { node { id } } }') },
+  'Resident.familyDoctorContract': { allowed: CLINICAL, run: field('familyDoctorContract { status }') },
+  'Query.availableSlots': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ availableSlots(organizationCode: "3201-H001", department: "心血管内科", from: "2026-12-01", to: "2026-12-02") { poolId } }`, (data) => data.availableSlots) },
+  'Query.referralInbox': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ referralInbox { pageInfo { hasNextPage } } }`, (data) => data.referralInbox) },
+  'Query.referralOutbox': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ referralOutbox { pageInfo { hasNextPage } } }`, (data) => data.referralOutbox) },
   'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital'], run: field('careRelationships { kind }') },
   'Resident.accessLog': { allowed: ['self'], run: field('accessLog { edges { node { at } } }') },
   'Resident.consent': { allowed: ['self'], run: field('consent { restrictedCategories }') },
@@ -167,7 +172,7 @@ const ENTITIES: Record<string, ReadPoint> = {
     run: entity('records', 'Prescription', () => ({ id: ids.prescription, residentId }), 'safetyFacts { diagnosisCodes }', (found) => found.safetyFacts),
   },
   'prescriptions Prescription': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Prescription', () => ({ id: ids.prescription }), 'id', (found) => found.id) },
-  'referrals Resident.referrals': { allowed: CLINICAL, run: entity('referrals', 'Resident', resident, 'referrals { id }', (found) => found.referrals) },
+  'referrals Resident.referrals': { allowed: CLINICAL, run: entity('referrals', 'Resident', resident, 'referrals { edges { node { id } } }', (found) => found.referrals) },
   'referrals Referral': { allowed: CLINICAL, run: entity('referrals', 'Referral', () => ({ id: ids.referral }), 'id', (found) => found.id) },
   'access Resident.accessLog': { allowed: ['self', 'privacyOfficer'], run: entity('access', 'Resident', resident, 'accessLog { edges { node { at } } }', (found) => found.accessLog) },
   'access Resident.consent': { allowed: ['self', 'privacyOfficer'], run: entity('access', 'Resident', resident, 'consent { restrictedCategories }', (found) => found.consent) },
@@ -193,6 +198,16 @@ const GATES: Record<string, { allowed: Context[]; query: string }> = {
   dispensePrescription: { allowed: ['pharmacist'], query: `mutation { dispensePrescription(id: "bad", lot: "x") { id } }` },
   completePrescription: { allowed: ['pharmacist'], query: `mutation { completePrescription(id: "bad", kind: DELIVERED) { id } }` },
   cancelPrescription: { allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'], query: `mutation { cancelPrescription(id: "bad", reason: "x") { id } }` },
+  signContract: { allowed: ['familyDoctor'], query: `mutation { signContract(residentId: "bad", servicePackage: BASIC, until: "x") { id } }` },
+  renewContract: { allowed: ['familyDoctor'], query: `mutation { renewContract(id: "bad", until: "x") { id } }` },
+  terminateContract: { allowed: ['familyDoctor'], query: `mutation { terminateContract(id: "bad", reason: "x") { id } }` },
+  requestReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { requestReferral(input: { residentId: "bad", direction: UP, toOrganizationCode: "x", toDepartment: "x", reason: "x", diagnoses: [] }) { id } }` },
+  bookReferralSlot: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { bookReferralSlot(referralId: "bad", poolId: "bad", clientRequestId: "x") { id } }` },
+  acceptReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { acceptReferral(id: "bad") { id } }` },
+  rejectReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { rejectReferral(id: "bad", reason: "x") { id } }` },
+  markArrived: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { markArrived(id: "bad") { id } }` },
+  completeReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { completeReferral(id: "bad") { id } }` },
+  cancelReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { cancelReferral(id: "bad", reason: "x") { id } }` },
   setConsent: { allowed: ['self'], query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }` },
   breakGlass: { allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'], query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }` },
   closeBreakGlassReview: { allowed: ['privacyOfficer'], query: `mutation { closeBreakGlassReview(id: "x", outcome: JUSTIFIED, note: "x") { id } }` },

@@ -32,14 +32,14 @@ const FULL_RECORD = /* GraphQL */ `
         prescriber { code name }
         items { drug { code display } dose doseUnit frequency days }
       } } }
-      referrals {
+      referrals { edges { node {
         id
         status
         reason
         toDepartment
         fromOrganization { name level }
         toOrganization { name level }
-      }
+      } } }
       careRelationships { kind since organization { code name } }
     }
   }
@@ -72,8 +72,8 @@ describe('a doctor reads a resident cared for at their hospital', () => {
     expect(resident.labReports.edges[0].node.organization.name).toEqual(expect.any(String));
     expect(resident.prescriptions.edges.length).toBeGreaterThan(0);
     expect(resident.prescriptions.edges[0].node.items[0].drug.display).toEqual(expect.any(String));
-    expect(resident.referrals.length).toBeGreaterThan(0);
-    expect(resident.referrals[0].toOrganization.name).toEqual(expect.any(String));
+    expect(resident.referrals.edges.length).toBeGreaterThan(0);
+    expect(resident.referrals.edges[0].node.toOrganization.name).toEqual(expect.any(String));
     // The access subgraph explains why this doctor may see the record: their hospital only.
     expect(resident.careRelationships.length).toBeGreaterThan(0);
     for (const relationship of resident.careRelationships) expect(relationship.organization.code).toBe(facts.doctorOrganizationCode);

@@ -12,7 +12,7 @@ const WARD_LIST = /* GraphQL */ `
       name
       labReports { edges { node { id results { value } } } }
       prescriptions { edges { node { id items { dose } } } }
-      referrals { id status }
+      referrals { edges { node { id status } } }
     }
   }
 `;

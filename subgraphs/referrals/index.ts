@@ -1,6 +1,6 @@
-/** The referrals subgraph: two-way referrals between community health centres and hospitals. */
+/** The referrals subgraph: family-doctor contracts, reserved slot pools, and two-way referrals. */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
-import { createLoaders, type ReferralsContext } from './loaders';
+import { createReferralsContext, type ReferralsContext } from './loaders';
 import { registerModels, type ReferralsModels } from './models';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -10,5 +10,5 @@ export const referrals: SubgraphDefinition<ReferralsModels, ReferralsContext> = 
   resolvers,
   permissions,
   registerModels,
-  createContext: (models, base) => ({ ...base, loaders: createLoaders(models, base) }),
+  createContext: createReferralsContext,
 };

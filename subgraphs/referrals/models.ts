@@ -1,35 +1,213 @@
-/** The referrals subgraph's collection. */
+/**
+ * The referrals subgraph's collections: family-doctor contracts (and the one-per-resident
+ * claim on the active one), slot pools, the booked places (one document per place: its _id
+ * claims the place), booking requests (idempotency), referrals and their transitions.
+ */
 import { Schema, type Connection } from 'mongoose';
+import { codingSchema } from '../kit/coding-schema';
+import type { CodingValue } from '../kit/entity-refs';
 
+export const SERVICE_PACKAGES = ['BASIC', 'CHRONIC_DISEASE', 'ELDERLY', 'MATERNAL', 'CHILD'] as const;
 export const REFERRAL_STATUSES = ['REQUESTED', 'ACCEPTED', 'REJECTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+export const SESSIONS = ['MORNING', 'AFTERNOON'] as const;
+export const SLOT_KINDS = ['SPECIALIST', 'EXAM', 'VIRTUAL_BED'] as const;
+export const SHARES = ['RESERVED', 'PUBLIC'] as const;
+
+export interface ContractDoc {
+  _id: string;
+  residentId: string;
+  familyDoctor: string;
+  organizationCode: string;
+  servicePackage: (typeof SERVICE_PACKAGES)[number];
+  since: Date;
+  until: Date;
+  status: 'ACTIVE' | 'TERMINATED';
+  terminationReason: string | null;
+}
+
+/** The claim on a resident's one active contract: _id is the resident id. */
+export interface ActiveContractDoc {
+  _id: string;
+  contractId: string;
+}
+
+export interface SlotPoolDoc {
+  _id: string;
+  organizationCode: string;
+  department: string;
+  /** YYYY-MM-DD (Beijing date of the session). */
+  date: string;
+  session: (typeof SESSIONS)[number];
+  kind: (typeof SLOT_KINDS)[number];
+  capacity: number;
+  /** Places reserved for contracted family doctors (0 where the hospital does not take part). */
+  reserved: number;
+  sessionStart: Date;
+  /** After this, unused reserved places may be booked by anyone. */
+  releaseAt: Date;
+}
+
+/** One booked place: `<pool id>:<R|P>:<n>`; claiming the _id is taking the place. */
+export interface PlaceDoc {
+  _id: string;
+  poolId: string;
+  share: (typeof SHARES)[number];
+  referralId: string;
+  bookedBy: string;
+  bookedAt: Date;
+}
+
+/** A referral's one booking, claimed (_id: the referral id) with the request id that made it. */
+export interface BookingRequestDoc {
+  _id: string;
+  clientRequestId: string;
+  poolId: string;
+}
 
 export interface ReferralDoc {
   _id: string;
   residentId: string;
+  direction: 'UP' | 'DOWN';
   fromOrganizationCode: string;
+  fromPractitioner: string | null;
   toOrganizationCode: string;
   toDepartment: string;
   reason: string;
-  status: (typeof REFERRAL_STATUSES)[number];
+  diagnoses: CodingValue[];
+  urgency: 'ROUTINE' | 'URGENT';
+  attachedEncounterIds: string[];
+  attachedLabReportIds: string[];
+  slot: { poolId: string; placeId: string; share: PlaceDoc['share']; date: string; session: SlotPoolDoc['session']; department: string } | null;
+  /** Stored states only: EXPIRED is computed from expiresAt. */
+  status: Exclude<ReferralStatus, 'EXPIRED'>;
+  version: number;
   requestedAt: Date;
+  /** A request not accepted by then expires. */
+  expiresAt: Date;
+  rejectionReason: string | null;
+  dischargeSummary: string | null;
+  followUpPlan: string | null;
 }
+
+export interface ReferralTransitionDoc {
+  /** `<referral id>:<version>`: claiming it is what makes the change happen once. */
+  _id: string;
+  referralId: string;
+  from: ReferralStatus | null;
+  to: ReferralStatus;
+  by: string;
+  organizationCode: string | null;
+  at: Date;
+}
+
+const schemaOptions = (collection: string) => ({ collection, versionKey: false, id: false }) as const;
+
+const contractSchema = new Schema<ContractDoc>(
+  {
+    _id: { type: String, required: true },
+    residentId: { type: String, required: true },
+    familyDoctor: { type: String, required: true },
+    organizationCode: { type: String, required: true },
+    servicePackage: { type: String, enum: SERVICE_PACKAGES, required: true },
+    since: { type: Date, required: true },
+    until: { type: Date, required: true },
+    status: { type: String, enum: ['ACTIVE', 'TERMINATED'], required: true },
+    terminationReason: { type: String, default: null },
+  },
+  schemaOptions('contracts'),
+);
+contractSchema.index({ residentId: 1 });
+
+const activeContractSchema = new Schema<ActiveContractDoc>({ _id: { type: String, required: true }, contractId: { type: String, required: true } }, schemaOptions('activeContracts'));
+
+const slotPoolSchema = new Schema<SlotPoolDoc>(
+  {
+    _id: { type: String, required: true },
+    organizationCode: { type: String, required: true },
+    department: { type: String, required: true },
+    date: { type: String, required: true },
+    session: { type: String, enum: SESSIONS, required: true },
+    kind: { type: String, enum: SLOT_KINDS, required: true },
+    capacity: { type: Number, required: true, min: 0 },
+    reserved: { type: Number, required: true, min: 0 },
+    sessionStart: { type: Date, required: true },
+    releaseAt: { type: Date, required: true },
+  },
+  schemaOptions('slotPools'),
+);
+slotPoolSchema.index({ organizationCode: 1, department: 1, date: 1 });
+
+const placeSchema = new Schema<PlaceDoc>(
+  {
+    _id: { type: String, required: true },
+    poolId: { type: String, required: true },
+    share: { type: String, enum: SHARES, required: true },
+    referralId: { type: String, required: true },
+    bookedBy: { type: String, required: true },
+    bookedAt: { type: Date, required: true },
+  },
+  schemaOptions('places'),
+);
+placeSchema.index({ poolId: 1 });
+
+const bookingRequestSchema = new Schema<BookingRequestDoc>(
+  { _id: { type: String, required: true }, clientRequestId: { type: String, required: true }, poolId: { type: String, required: true } },
+  schemaOptions('bookingRequests'),
+);
 
 const referralSchema = new Schema<ReferralDoc>(
   {
     _id: { type: String, required: true },
     residentId: { type: String, required: true },
+    direction: { type: String, enum: ['UP', 'DOWN'], required: true },
     fromOrganizationCode: { type: String, required: true },
+    fromPractitioner: { type: String, default: null },
     toOrganizationCode: { type: String, required: true },
     toDepartment: { type: String, required: true },
     reason: { type: String, required: true },
+    diagnoses: { type: [codingSchema], default: [] },
+    urgency: { type: String, enum: ['ROUTINE', 'URGENT'], default: 'ROUTINE' },
+    attachedEncounterIds: { type: [String], default: [] },
+    attachedLabReportIds: { type: [String], default: [] },
+    slot: { type: Schema.Types.Mixed, default: null },
     status: { type: String, enum: REFERRAL_STATUSES, required: true },
+    version: { type: Number, default: 1 },
     requestedAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+    rejectionReason: { type: String, default: null },
+    dischargeSummary: { type: String, default: null },
+    followUpPlan: { type: String, default: null },
   },
-  { collection: 'referrals', versionKey: false, id: false },
+  schemaOptions('referrals'),
 );
 referralSchema.index({ residentId: 1, requestedAt: -1 });
+referralSchema.index({ fromOrganizationCode: 1, requestedAt: -1 });
+referralSchema.index({ toOrganizationCode: 1, requestedAt: -1 });
+
+const transitionSchema = new Schema<ReferralTransitionDoc>(
+  {
+    _id: { type: String, required: true },
+    referralId: { type: String, required: true },
+    from: { type: String, enum: [...REFERRAL_STATUSES, null], default: null },
+    to: { type: String, enum: REFERRAL_STATUSES, required: true },
+    by: { type: String, required: true },
+    organizationCode: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  schemaOptions('referralTransitions'),
+);
+transitionSchema.index({ referralId: 1 });
 
 export function registerModels(connection: Connection) {
-  return { Referral: connection.model('Referral', referralSchema) };
+  return {
+    Contract: connection.model('Contract', contractSchema),
+    ActiveContract: connection.model('ActiveContract', activeContractSchema),
+    SlotPool: connection.model('SlotPool', slotPoolSchema),
+    Place: connection.model('Place', placeSchema),
+    BookingRequest: connection.model('BookingRequest', bookingRequestSchema),
+    Referral: connection.model('Referral', referralSchema),
+    Transition: connection.model('ReferralTransition', transitionSchema),
+  };
 }
 export type ReferralsModels = ReturnType<typeof registerModels>;

@@ -10,7 +10,7 @@ import { registerModels as registerPrescriptions, type PrescriptionDoc } from '.
 import { sensitivitiesOfItems, validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
 import { blockingKeys } from '../../subgraphs/records/matching';
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
-import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
+import { registerModels as registerReferrals, type ReferralDoc } from '../../subgraphs/referrals/models';
 import type { TestStack } from './stack';
 
 export const newId = () => randomBytes(12).toString('hex');
@@ -80,16 +80,7 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   );
   await models.referrals.Referral.insertMany(
     ids.flatMap((residentId) =>
-      times(fixture.referralsEach).map((index) => ({
-        _id: newId(),
-        residentId,
-        fromOrganizationCode: '3201-C001',
-        toOrganizationCode: fixture.organizationCode,
-        toDepartment: '心血管内科',
-        reason: '血压控制不佳',
-        status: 'REQUESTED',
-        requestedAt: new Date(now - index * 86_400_000),
-      })),
+      times(fixture.referralsEach).map((index) => referralDoc({ residentId, fromOrganizationCode: '3201-C001', toOrganizationCode: fixture.organizationCode, requestedAt: new Date(now - index * 86_400_000) })),
     ),
   );
   await models.access.CareRelationship.insertMany(
@@ -208,4 +199,54 @@ export function prescriptionDoc(input: {
     requestHash: _id,
     sensitivities: sensitivitiesOfItems(items),
   };
+}
+
+/** A referral as the subgraph stores it. */
+export function referralDoc(input: {
+  residentId: string;
+  fromOrganizationCode: string;
+  toOrganizationCode: string;
+  requestedAt?: Date;
+  status?: ReferralDoc['status'];
+  attachedEncounterIds?: string[];
+  attachedLabReportIds?: string[];
+  id?: string;
+}): ReferralDoc {
+  const requestedAt = input.requestedAt ?? new Date();
+  return {
+    _id: input.id ?? newId(),
+    residentId: input.residentId,
+    direction: 'UP',
+    fromOrganizationCode: input.fromOrganizationCode,
+    fromPractitioner: 'F0001',
+    toOrganizationCode: input.toOrganizationCode,
+    toDepartment: '心血管内科',
+    reason: '血压控制不佳',
+    diagnoses: [{ system: 'ICD-10', code: 'I10', display: '原发性高血压' }],
+    urgency: 'ROUTINE',
+    attachedEncounterIds: input.attachedEncounterIds ?? [],
+    attachedLabReportIds: input.attachedLabReportIds ?? [],
+    slot: null,
+    status: input.status ?? 'REQUESTED',
+    version: 1,
+    requestedAt,
+    expiresAt: new Date(requestedAt.getTime() + 7 * 86_400_000),
+    rejectionReason: null,
+    dischargeSummary: null,
+    followUpPlan: null,
+  };
+}
+
+/** Care relationships of one kind between an organization and residents, open-ended. */
+export async function relate(stack: TestStack, residentIds: string[], organizationCode: string, kind: 'ENCOUNTER' | 'REFERRAL' | 'DISPENSING' = 'ENCOUNTER'): Promise<void> {
+  const since = new Date(Date.now() - 86_400_000);
+  await modelsOf(stack).access.CareRelationship.insertMany(
+    residentIds.map((residentId) => ({
+      _id: relationshipKey(organizationCode, residentId),
+      residentId,
+      organizationCode,
+      byKind: { [kind]: { since, lastSeenAt: since, endsAt: null, source: { subgraph: 'test', recordId: 'fixture' } } },
+      inherited: {},
+    })),
+  );
 }

@@ -2,6 +2,7 @@
 import { relationshipKey, type CareRelationshipDoc, type RelationshipPeriod } from '../../subgraphs/kit/access-store';
 import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
 import type { PrescriptionDoc } from '../../subgraphs/prescriptions/models';
+import type { ContractDoc } from '../../subgraphs/referrals/models';
 import type { EncounterDoc } from '../../subgraphs/records/models';
 import type { City } from './city';
 
@@ -19,7 +20,7 @@ const DAY_MS = 86_400_000;
 const REFERRAL_RELATIONSHIP_DAYS = 90;
 
 /** One document per organization and resident, as the subgraphs record relationships at write time. */
-export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: EncounterDoc[], prescriptions: PrescriptionDoc[]): CareRelationshipDoc[] {
+export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: EncounterDoc[], prescriptions: PrescriptionDoc[], contracts: ContractDoc[]): CareRelationshipDoc[] {
   const byKey = new Map<string, CareRelationshipDoc>();
   const add = (residentId: string, organizationCode: string, kind: CareRelationshipKind, period: RelationshipPeriod) => {
     const _id = relationshipKey(organizationCode, residentId);
@@ -45,6 +46,9 @@ export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: E
     for (const organizationCode of [referral.fromOrganizationCode, referral.toOrganizationCode]) {
       add(referral.residentId, organizationCode, 'REFERRAL', { since: requestedAt, lastSeenAt: requestedAt, endsAt, source: { subgraph: 'referrals', recordId: referral.id } });
     }
+  }
+  for (const contract of contracts) {
+    add(contract.residentId, contract.organizationCode, 'CONTRACT', { since: contract.since, lastSeenAt: contract.since, endsAt: contract.until, source: { subgraph: 'referrals', recordId: contract._id } });
   }
   for (const prescription of prescriptions) {
     const source = { subgraph: 'prescriptions', recordId: prescription._id };

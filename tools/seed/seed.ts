@@ -16,6 +16,7 @@ import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts
 import { generateCity } from './city';
 import { labsOf } from './labs-seed';
 import { prescriptionsOf } from './prescriptions-seed';
+import { referralsOf } from './referrals-seed';
 import { recordsOf } from './records-seed';
 
 export const DEMO_SEED = 20240925;
@@ -79,8 +80,13 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     const medication = prescriptionsOf(city);
     await insertAll(prescriptions.Prescription, medication.prescriptions);
     await insertAll(prescriptions.Transition, medication.transitions);
-    await insertAll(referrals.Referral, city.referrals.map(({ id, requestedAt, ...rest }) => ({ _id: id, requestedAt: new Date(requestedAt), ...rest })));
-    await insertAll(access.CareRelationship, careRelationshipsOf(city, clinical.encounters, medication.prescriptions));
+    const referralData = referralsOf(city, now);
+    await insertAll(referrals.Contract, referralData.contracts);
+    await insertAll(referrals.ActiveContract, referralData.activeContracts);
+    await insertAll(referrals.SlotPool, referralData.pools);
+    await insertAll(referrals.Referral, referralData.referrals);
+    await insertAll(referrals.Transition, referralData.transitions);
+    await insertAll(access.CareRelationship, careRelationshipsOf(city, clinical.encounters, medication.prescriptions, referralData.contracts));
 
     const facts = pickDemoFacts(city, now);
     await seedRuns.insertOne({ _id: 'demo-city', seededAt: now, seed, residents, ...facts });
@@ -88,7 +94,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
       `seeded the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s: ${city.organizations.length} organizations, ` +
         `${clinical.residents.length} residents, ${clinical.encounters.length} encounters, ${clinical.conditions.length} conditions, ` +
         `${clinical.allergies.length} allergies, ${clinical.matchReviews.length} match reviews, ${labResults.reports.length} lab reports, ` +
-        `${city.prescriptions.length} prescriptions, ${city.referrals.length} referrals`,
+        `${city.prescriptions.length} prescriptions, ${city.referrals.length} referrals, ${referralData.contracts.length} contracts, ${referralData.pools.length} slot pools`,
     );
     return { seeded: true, facts };
   } finally {

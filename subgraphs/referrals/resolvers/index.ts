@@ -1,5 +1,6 @@
 import type { Resolvers } from '../resolver-types';
-import { Referral } from './Referral';
+import { Mutation, Query } from './Query';
+import { FamilyDoctorContract, Referral, ReferralTransition, SlotAvailability } from './Referral';
 import { Resident } from './Resident';
 
-export const resolvers: Resolvers = { Resident, Referral };
+export const resolvers: Resolvers = { Query, Mutation, Resident, Referral, ReferralTransition, FamilyDoctorContract, SlotAvailability };

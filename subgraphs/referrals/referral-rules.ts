@@ -1,0 +1,73 @@
+/**
+ * The rules of referrals and slot pools, pure: the state machine, expiry by the clock, the
+ * booking horizon, and which places of a pool a caller may take (the reserved share first
+ * for the resident's contracted family doctor, until the release time).
+ */
+import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
+
+export const BOOKING_HORIZON_DAYS = 14;
+/** A referral request not accepted within this many days expires. */
+export const ACCEPT_WITHIN_DAYS = 7;
+const DAY_MS = 86_400_000;
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+
+/** Departments that take referrals (the receiving side must name one of them). */
+export const DEPARTMENTS = [
+  '心血管内科', '内分泌科', '呼吸内科', '消化内科', '神经内科', '肾内科', '普通外科', '骨科', '泌尿外科', '妇产科', '儿科',
+  '眼科', '耳鼻咽喉科', '皮肤科', '肿瘤科', '精神科', '康复医学科', '全科医学科', '老年医学科', '影像科', '检验科',
+] as const;
+
+const NEXT: Readonly<Record<ReferralStatus, readonly ReferralStatus[]>> = {
+  REQUESTED: ['ACCEPTED', 'SCHEDULED', 'REJECTED', 'CANCELLED'],
+  ACCEPTED: ['SCHEDULED', 'REJECTED', 'CANCELLED'],
+  SCHEDULED: ['ARRIVED', 'CANCELLED'],
+  ARRIVED: ['COMPLETED'],
+  REJECTED: [],
+  COMPLETED: [],
+  CANCELLED: [],
+  EXPIRED: [],
+};
+
+export function canMove(from: ReferralStatus, to: ReferralStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** A request nobody accepted in time has expired, whether or not a job has run. */
+export function effectiveStatus(referral: Pick<ReferralDoc, 'status' | 'expiresAt'>, now = new Date()): ReferralStatus {
+  return referral.status === 'REQUESTED' && referral.expiresAt.getTime() < now.getTime() ? 'EXPIRED' : referral.status;
+}
+
+/** Today's date in Beijing, YYYY-MM-DD. */
+export function beijingDate(at: Date): string {
+  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whether a session date can be booked now: not past, not beyond the horizon. */
+export function withinHorizon(date: string, now: Date, horizonDays = BOOKING_HORIZON_DAYS): boolean {
+  const today = beijingDate(now);
+  return date >= today && date <= addDays(today, horizonDays);
+}
+
+export const placeId = (poolId: string, share: PlaceDoc['share'], number: number) => `${poolId}:${share === 'RESERVED' ? 'R' : 'P'}:${number}`;
+
+/**
+ * The places a caller may try, in order. Before the release time the reserved share is for
+ * the resident's contracted family doctor only (who tries it first); after it, unused
+ * reserved places are open to anyone, after the public ones.
+ */
+export function candidatePlaces(pool: SlotPoolDoc, taken: ReadonlySet<string>, reservedAllowed: boolean, now: Date): { id: string; share: PlaceDoc['share'] }[] {
+  const places = (share: PlaceDoc['share'], count: number) => Array.from({ length: count }, (_, index) => ({ id: placeId(pool._id, share, index + 1), share }));
+  const reserved = places('RESERVED', pool.reserved);
+  const publicShare = places('PUBLIC', pool.capacity - pool.reserved);
+  const released = now.getTime() >= pool.releaseAt.getTime();
+  const order = released ? [...publicShare, ...reserved] : reservedAllowed ? [...reserved, ...publicShare] : publicShare;
+  return order.filter((place) => !taken.has(place.id));
+}
+
+export function expiresAtOf(requestedAt: Date): Date {
+  return new Date(requestedAt.getTime() + ACCEPT_WITHIN_DAYS * DAY_MS);
+}

@@ -1,0 +1,238 @@
+/**
+ * Family-doctor contracts, reserved slot pools and two-way referrals through the real
+ * gateway: a pool is never overbooked however many book at once, the reserved share is the
+ * contracted family doctor's until it is released by the clock, and referrals move only along
+ * their state machine.
+ */
+import { createHash } from 'node:crypto';
+import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
+import type { SlotPoolDoc } from '../subgraphs/referrals/models';
+import { oneOf } from '../subgraphs/kit/database';
+import { insertHospitals, insertResidents, labReport, modelsOf, referralDoc, relate } from './support/fixtures';
+import { TestStack } from './support/stack';
+
+jest.setTimeout(180_000);
+
+let stack: TestStack;
+const CENTRE = '3201-C001';
+const HOSPITAL = '3201-H001';
+const DAY = 86_400_000;
+
+const familyDoctor = (practitionerId = 'F1') => stack.token({ subject: `fd-${practitionerId}`, roles: ['family_doctor'], organizationCode: CENTRE, practitionerId });
+const hospitalDoctor = () => stack.token({ subject: 'dr-h1', roles: ['doctor'], organizationCode: HOSPITAL, practitionerId: 'D1' });
+
+const REF = `id status slot { share date session } transitions { from to }`;
+const BOOK = `mutation($referral: ID!, $pool: ID!, $request: String!) { bookReferralSlot(referralId: $referral, poolId: $pool, clientRequestId: $request) { ${REF} } }`;
+
+async function ok(token: string, query: string, variables?: Record<string, unknown>) {
+  const { body } = await stack.query(token, query, variables);
+  expect(body.errors).toBeUndefined();
+  return body.data!;
+}
+const codes = async (token: string, query: string, variables?: Record<string, unknown>) => ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
+
+let poolCount = 0;
+async function pool(overrides: Partial<SlotPoolDoc> & { bookedPublic?: number } = {}): Promise<SlotPoolDoc> {
+  const date = overrides.date ?? addDays(beijingDate(new Date()), 2);
+  const sessionStart = new Date(Date.parse(`${date}T00:00:00Z`));
+  const doc: SlotPoolDoc = {
+    _id: createHash('sha256').update(`test-pool-${poolCount++}-${Math.random()}`).digest('hex').slice(0, 24),
+    organizationCode: HOSPITAL,
+    department: '心血管内科',
+    date,
+    session: 'MORNING',
+    kind: 'SPECIALIST',
+    capacity: 10,
+    reserved: 3,
+    sessionStart,
+    releaseAt: new Date(sessionStart.getTime() - DAY),
+    ...overrides,
+  };
+  await modelsOf(stack).referrals.SlotPool.create(doc);
+  const full = overrides.bookedPublic ?? 0;
+  if (full > 0) {
+    await modelsOf(stack).referrals.Place.insertMany(
+      Array.from({ length: full }, (_, index) => ({ _id: `${doc._id}:P:${index + 1}`, poolId: doc._id, share: 'PUBLIC', referralId: `walk-in-${index}`, bookedBy: 'public', bookedAt: new Date() })),
+    );
+  }
+  return doc;
+}
+
+/** Residents cared for at the centre, each with a contract with family doctor F1 and an open referral to the hospital. */
+async function contractedWithReferrals(count: number): Promise<{ residents: string[]; referrals: string[] }> {
+  const residents = await insertResidents(stack, { organizationCode: CENTRE, count });
+  const models = modelsOf(stack);
+  const now = Date.now();
+  await models.referrals.Contract.insertMany(
+    residents.map((residentId) => ({ _id: `contract-${residentId}`, residentId, familyDoctor: 'F1', organizationCode: CENTRE, servicePackage: 'CHRONIC_DISEASE', since: new Date(now - DAY), until: new Date(now + 300 * DAY), status: 'ACTIVE', terminationReason: null })),
+  );
+  const referrals = residents.map((residentId) => referralDoc({ residentId, fromOrganizationCode: CENTRE, toOrganizationCode: HOSPITAL }));
+  await models.referrals.Referral.insertMany(referrals);
+  await relate(stack, residents, HOSPITAL, 'REFERRAL');
+  return { residents, referrals: referrals.map((referral) => referral._id) };
+}
+
+beforeAll(async () => {
+  stack = await TestStack.start({ subgraphTimeoutMs: 120_000 });
+  await insertHospitals(stack);
+});
+afterAll(() => stack?.stop());
+
+describe('booking', () => {
+  it('gives 200 concurrent attempts on 30 reserved places exactly 30 bookings and 170 clean refusals', async () => {
+    const target = await pool({ capacity: 100, reserved: 30, bookedPublic: 70 });
+    const { referrals } = await contractedWithReferrals(200);
+    const attempts = await Promise.all(referrals.map((referral, index) => stack.query(familyDoctor(), BOOK, { referral, pool: target._id, request: `request-${index}-${target._id}` })));
+    const booked = attempts.filter((attempt) => !attempt.body.errors);
+    const refused = attempts.filter((attempt) => attempt.body.errors?.[0]?.extensions?.code === 'CONFLICT');
+    expect(booked).toHaveLength(30);
+    expect(refused).toHaveLength(170);
+    expect(booked.every((attempt) => attempt.body.data!.bookReferralSlot.slot.share === 'RESERVED')).toBe(true);
+    const places = await modelsOf(stack).referrals.Place.find({ poolId: target._id }).lean();
+    expect(places.filter((place) => place.share === 'RESERVED')).toHaveLength(30);
+    expect(places).toHaveLength(100);
+    expect((await modelsOf(stack).referrals.Referral.find({ _id: oneOf(referrals) }).lean()).filter((referral) => referral.slot !== null)).toHaveLength(30);
+  });
+
+  it('keeps the reserved share from a family doctor without the contract and from hospital doctors', async () => {
+    const target = await pool({ capacity: 10, reserved: 3, bookedPublic: 7 });
+    const { referrals } = await contractedWithReferrals(3);
+    expect(await codes(familyDoctor('F2'), BOOK, { referral: referrals[0], pool: target._id, request: `r-f2-${target._id}` })).toEqual(['CONFLICT']);
+    expect(await codes(hospitalDoctor(), BOOK, { referral: referrals[1], pool: target._id, request: `r-h1-${target._id}` })).toEqual(['CONFLICT']);
+    const mine = (await ok(familyDoctor(), BOOK, { referral: referrals[2], pool: target._id, request: `r-f1-${target._id}` })).bookReferralSlot;
+    expect(mine.slot.share).toBe('RESERVED');
+  });
+
+  it('opens unused reserved places to everyone once the release time has passed, with no job', async () => {
+    const date = addDays(beijingDate(new Date()), 1);
+    const target = await pool({ date, capacity: 10, reserved: 3, bookedPublic: 7, releaseAt: new Date(Date.now() - 60_000) });
+    const { referrals } = await contractedWithReferrals(1);
+    const booked = (await ok(familyDoctor('F2'), BOOK, { referral: referrals[0], pool: target._id, request: `r-release-${target._id}` })).bookReferralSlot;
+    expect(booked.slot.share).toBe('RESERVED');
+  });
+
+  it('refuses sessions beyond the 14-day horizon or in the past', async () => {
+    const { referrals } = await contractedWithReferrals(2);
+    const far = await pool({ date: addDays(beijingDate(new Date()), 15) });
+    const past = await pool({ date: addDays(beijingDate(new Date()), -1) });
+    expect(await codes(familyDoctor(), BOOK, { referral: referrals[0], pool: far._id, request: `r-far-${far._id}` })).toEqual(['BAD_USER_INPUT']);
+    expect(await codes(familyDoctor(), BOOK, { referral: referrals[1], pool: past._id, request: `r-past-${past._id}` })).toEqual(['BAD_USER_INPUT']);
+    expect(await modelsOf(stack).referrals.Place.countDocuments({ poolId: oneOf([far._id, past._id]) })).toBe(0);
+  });
+
+  it('returns the same booking for a retry, and a cancelled referral’s place to the share it came from', async () => {
+    const target = await pool({ capacity: 10, reserved: 3 });
+    const { referrals } = await contractedWithReferrals(1);
+    const variables = { referral: referrals[0], pool: target._id, request: `r-retry-${target._id}` };
+    const first = (await ok(familyDoctor(), BOOK, variables)).bookReferralSlot;
+    const retry = (await ok(familyDoctor(), BOOK, variables)).bookReferralSlot;
+    expect(retry.slot).toEqual(first.slot);
+    expect(await codes(familyDoctor(), BOOK, { ...variables, request: `r-other-${target._id}` })).toEqual(['CONFLICT']);
+    expect(await modelsOf(stack).referrals.Place.countDocuments({ poolId: target._id })).toBe(1);
+
+    const slots = `query($from: String!) { availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: $from, to: $from) { poolId reservedBooked publicBooked bookableByYou } }`;
+    const before = (await ok(familyDoctor(), slots, { from: target.date })).availableSlots.find((slot: any) => slot.poolId === target._id);
+    expect(before).toMatchObject({ reservedBooked: 1, publicBooked: 0 });
+    await ok(familyDoctor(), `mutation($id: ID!) { cancelReferral(id: $id, reason: "患者已在他院就诊") { status } }`, { id: referrals[0] });
+    const after = (await ok(familyDoctor(), slots, { from: target.date })).availableSlots.find((slot: any) => slot.poolId === target._id);
+    expect(after).toMatchObject({ reservedBooked: 0, publicBooked: 0, bookableByYou: 10 });
+  });
+});
+
+describe('referrals', () => {
+  it('moves along the state machine and refuses every illegal move with CONFLICT, changing nothing', async () => {
+    const target = await pool({ capacity: 10, reserved: 3 });
+    const { referrals } = await contractedWithReferrals(1);
+    const id = referrals[0]!;
+    const move = (token: string, mutation: string) => stack.query(token, `mutation($id: ID!) { ${mutation} { ${REF} } }`, { id });
+    const stored = async () => (await modelsOf(stack).referrals.Referral.findById(id).lean())!;
+
+    for (const illegal of ['markArrived(id: $id)', 'completeReferral(id: $id)']) {
+      const before = await stored();
+      expect((await move(hospitalDoctor(), illegal)).body.errors![0]!.extensions!.code).toBe('CONFLICT');
+      expect(await stored()).toEqual(before);
+    }
+    expect((await move(familyDoctor(), 'acceptReferral(id: $id)')).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    await ok(hospitalDoctor(), `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id });
+    const scheduled = (await ok(familyDoctor(), BOOK, { referral: id, pool: target._id, request: `r-flow-${target._id}` })).bookReferralSlot;
+    expect(scheduled.status).toBe('SCHEDULED');
+    await ok(hospitalDoctor(), `mutation($id: ID!) { markArrived(id: $id) { status } }`, { id });
+    const completed = (await ok(hospitalDoctor(), `mutation($id: ID!) { completeReferral(id: $id) { ${REF} } }`, { id })).completeReferral;
+    expect(completed.transitions.map((transition: any) => transition.to)).toEqual(['ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED']);
+    expect((await move(familyDoctor(), 'cancelReferral(id: $id, reason: "不再需要")')).body.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect((await move(hospitalDoctor(), 'rejectReferral(id: $id, reason: "号源已满")')).body.errors![0]!.extensions!.code).toBe('CONFLICT');
+  });
+
+  it('sends a resident back down with the discharge summary, and refuses a downward referral without one', async () => {
+    const [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+    const down = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id direction dischargeSummary followUpPlan toOrganization { code } } }`;
+    const input = { residentId, direction: 'DOWN', toOrganizationCode: CENTRE, toDepartment: '全科医学科', reason: '出院后社区随访', diagnoses: [{ code: 'I63.9', display: '脑梗死' }] };
+    expect(await codes(hospitalDoctor(), down, { input })).toEqual(['BAD_USER_INPUT']);
+    const sent = (await ok(hospitalDoctor(), down, { input: { ...input, dischargeSummary: '住院14天，溶栓后好转，遗留左侧肢体轻度无力。', followUpPlan: '每周康复训练，一月后神经内科复诊' } })).requestReferral;
+    expect(sent).toMatchObject({ direction: 'DOWN', toOrganization: { code: CENTRE }, followUpPlan: '每周康复训练，一月后神经内科复诊' });
+    // The centre now has a care relationship: its family doctor reads the summary.
+    const seen = await ok(familyDoctor(), `query($id: ID!) { resident(id: $id) { referrals { edges { node { dischargeSummary } } } } }`, { id: residentId });
+    expect(seen.resident.referrals.edges[0].node.dischargeSummary).toContain('溶栓后好转');
+  });
+
+  it.each([
+    ['an unknown department', `{ availableSlots(organizationCode: "${HOSPITAL}", department: "火星科", from: "2026-12-01", to: "2026-12-02") { poolId } }`],
+    ['a range longer than the horizon', `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "2026-12-01", to: "2026-12-31") { poolId } }`],
+    ['a malformed date', `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "next week", to: "2026-12-02") { poolId } }`],
+    ['a malformed referral id', `mutation { acceptReferral(id: "../x") { id } }`],
+    ['a malformed pool id', `mutation { bookReferralSlot(referralId: "0123456789abcdef01234567", poolId: "x", clientRequestId: "request-123") { id } }`],
+  ])('rejects %s with BAD_USER_INPUT', async (_label, query) => {
+    expect(await codes(hospitalDoctor(), query)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('contracts', () => {
+  it('allows one active contract per resident, and the contract lets the family doctor read the record', async () => {
+    const [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+    const otherCentre = stack.token({ subject: 'fd-c2', roles: ['family_doctor'], organizationCode: '3201-C002', practitionerId: 'F9' });
+    const read = `query($id: ID!) { resident(id: $id) { name familyDoctorContract { familyDoctor status } } }`;
+    expect(await codes(otherCentre, read, { id: residentId })).toEqual(['FORBIDDEN']);
+    const until = addDays(beijingDate(new Date()), 365);
+    const sign = `mutation($id: ID!, $until: String!) { signContract(residentId: $id, servicePackage: ELDERLY, until: $until) { id status } }`;
+    expect((await ok(otherCentre, sign, { id: residentId, until })).signContract.status).toBe('ACTIVE');
+    expect(await codes(familyDoctor(), sign, { id: residentId, until })).toEqual(['CONFLICT']);
+    expect((await ok(otherCentre, read, { id: residentId })).resident.familyDoctorContract).toEqual({ familyDoctor: 'F9', status: 'ACTIVE' });
+  });
+});
+
+describe('round trips', () => {
+  it('availableSlots over 14 days costs the same as over one day', async () => {
+    const start = addDays(beijingDate(new Date()), 1);
+    for (let day = 0; day <= 14; day++) {
+      for (const session of ['MORNING', 'AFTERNOON'] as const) await pool({ organizationCode: '3201-H002', department: '内分泌科', date: addDays(start, day), session });
+    }
+    const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
+    const ask = (to: string, expected: number) => async () => {
+      const data = await ok(familyDoctor(), `query($from: String!, $to: String!) { availableSlots(organizationCode: "3201-H002", department: "内分泌科", from: $from, to: $to) { poolId bookableByYou } }`, { from: start, to });
+      expect(data.availableSlots).toHaveLength(expected);
+    };
+    expect(names(await stack.commandsDuring(ask(addDays(start, 13), 28)))).toEqual(names(await stack.commandsDuring(ask(start, 2))));
+  });
+
+  it('a family doctor’s outbox of 100 referrals with their attachments costs the same as one', async () => {
+    const outbox = (centre: string, count: number) => async () => {
+      const residents = await insertResidents(stack, { organizationCode: centre, count: 1 });
+      const residentId = residents[0]!;
+      const [report] = [labReport({ residentId, organizationCode: centre, code: '14749-6', results: [{ code: '14749-6', value: 5.2, unit: 'mmol/L' }] })];
+      await modelsOf(stack).labs.LabReport.create(report!);
+      await modelsOf(stack).referrals.Referral.insertMany(
+        Array.from({ length: count }, (_, index) => referralDoc({ residentId, fromOrganizationCode: centre, toOrganizationCode: HOSPITAL, attachedLabReportIds: [report!._id], requestedAt: new Date(Date.now() - index * 1000) })),
+      );
+    };
+    await outbox('3201-C010', 1)();
+    await outbox('3201-C011', 100)();
+    const doctorAt = (centre: string) => stack.token({ subject: `fd-${centre}`, roles: ['family_doctor'], organizationCode: centre, practitionerId: 'F7' });
+    const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
+    const ask = (centre: string, expected: number) => async () => {
+      const data = await ok(doctorAt(centre), `{ referralOutbox(first: 100) { edges { node { id status attachedLabReports { id issuedAt } transitions { to } } } } }`);
+      expect(data.referralOutbox.edges).toHaveLength(expected);
+      expect(data.referralOutbox.edges[0].node.attachedLabReports[0].issuedAt).toEqual(expect.any(String));
+    };
+    expect(names(await stack.commandsDuring(ask('3201-C011', 100)))).toEqual(names(await stack.commandsDuring(ask('3201-C010', 1))));
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The referrals subgraph's view of the demo city: family-doctor contracts at the community
+ * health centres, slot pools for the next 14 days at the 17 hospitals that reserve 30% of
+ * their specialist slots for family doctors (capacity from their share of the bulletin's
+ * appointments; 5 also open exam capacity and 8 virtual beds), and referrals in every state.
+ */
+import { createHash } from 'node:crypto';
+import type { ActiveContractDoc, ContractDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, SlotPoolDoc } from '../../subgraphs/referrals/models';
+import { addDays, beijingDate, DEPARTMENTS, expiresAtOf } from '../../subgraphs/referrals/referral-rules';
+import type { City } from './city';
+import bulletin from './nanjing-2024-09.json';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const RESERVED_SHARE = 0.3;
+const PARTICIPATING_HOSPITALS = 17;
+const SPECIALIST_DEPARTMENTS = ['心血管内科', '内分泌科', '呼吸内科', '神经内科'];
+
+export interface ReferralsSeed {
+  contracts: ContractDoc[];
+  activeContracts: ActiveContractDoc[];
+  pools: SlotPoolDoc[];
+  referrals: ReferralDoc[];
+  transitions: ReferralTransitionDoc[];
+}
+
+const hexId = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
+
+export function referralsOf(city: City, now: Date): ReferralsSeed {
+  const centresByDistrict = new Map<string, string[]>();
+  for (const organization of city.organizations.filter((candidate) => candidate.level === 'COMMUNITY')) {
+    centresByDistrict.set(organization.district, [...(centresByDistrict.get(organization.district) ?? []), organization.code]);
+  }
+  const chronic = new Set(city.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => ['I10', 'E11.9', 'J44.9', 'I25.1'].includes(diagnosis.code))).map((encounter) => encounter.residentId));
+
+  // Contracts: most older and chronically ill residents, some others; a few have lapsed.
+  const contracts: ContractDoc[] = [];
+  for (const resident of city.residents) {
+    const age = now.getUTCFullYear() - Number(resident.birthDate.slice(0, 4));
+    const roll = parseInt(resident.id.slice(0, 4), 16) / 0xffff;
+    if (!((age >= 65 || chronic.has(resident.id)) ? roll < 0.75 : roll < 0.12)) continue;
+    const centres = centresByDistrict.get(resident.district) ?? [...centresByDistrict.values()].flat();
+    const organizationCode = centres[parseInt(resident.id.slice(4, 8), 16) % centres.length]!;
+    const since = new Date(now.getTime() - Math.round(roll * 700) * DAY_MS);
+    contracts.push({
+      _id: hexId(`contract|${resident.id}`),
+      residentId: resident.id,
+      familyDoctor: `F${organizationCode.slice(-3)}${resident.id.charCodeAt(9) % 8}`,
+      organizationCode,
+      servicePackage: age >= 65 ? 'ELDERLY' : chronic.has(resident.id) ? 'CHRONIC_DISEASE' : age < 7 ? 'CHILD' : 'BASIC',
+      since,
+      until: new Date(since.getTime() + (roll < 0.05 ? 300 : 1095) * DAY_MS),
+      status: 'ACTIVE',
+      terminationReason: null,
+    });
+  }
+  const activeContracts = contracts.filter((contract) => contract.until.getTime() >= now.getTime()).map((contract) => ({ _id: contract.residentId, contractId: contract._id }));
+
+  // Slot pools at the hospitals with the most appointments in the bulletin.
+  const hospitals = new Map(city.organizations.filter((organization) => organization.level === 'TERTIARY' || organization.level === 'SECONDARY').map((organization) => [organization.name, organization.code]));
+  const ranked = bulletin.appointmentsByHospital.filter((row) => hospitals.has(row.name)).sort((a, b) => b.total - a.total).slice(0, PARTICIPATING_HOSPITALS);
+  const pools: SlotPoolDoc[] = [];
+  const today = beijingDate(now);
+  ranked.forEach((row, rank) => {
+    const organizationCode = hospitals.get(row.name)!;
+    const offers: [SlotPoolDoc['kind'], string[]][] = [['SPECIALIST', SPECIALIST_DEPARTMENTS]];
+    if (rank < 5) offers.push(['EXAM', ['影像科']]);
+    if (rank < 8) offers.push(['VIRTUAL_BED', ['老年医学科']]);
+    for (let day = 0; day <= 14; day++) {
+      const date = addDays(today, day);
+      for (const session of ['MORNING', 'AFTERNOON'] as const) {
+        const sessionStart = new Date(Date.parse(`${date}T${session === 'MORNING' ? '00' : '06'}:00:00Z`)); // 08:00 and 14:00 in Beijing
+        for (const [kind, departments] of offers) {
+          for (const department of departments) {
+            const capacity = Math.max(4, Math.round(row.total / (kind === 'SPECIALIST' ? 400 : 1200)));
+            pools.push({
+              _id: hexId(`pool|${organizationCode}|${department}|${date}|${session}|${kind}`),
+              organizationCode,
+              department,
+              date,
+              session,
+              kind,
+              capacity,
+              reserved: Math.ceil(capacity * RESERVED_SHARE),
+              sessionStart,
+              releaseAt: new Date(sessionStart.getTime() - 24 * HOUR_MS),
+            });
+          }
+        }
+      }
+    }
+  });
+
+  // Referrals in every state of the machine.
+  const levels = new Map(city.organizations.map((organization) => [organization.code, organization.level]));
+  const transitions: ReferralTransitionDoc[] = [];
+  const referrals = city.referrals.map((seed, index): ReferralDoc => {
+    const direction = levels.get(seed.fromOrganizationCode) === 'COMMUNITY' ? 'UP' : 'DOWN';
+    const requestedAt = new Date(seed.requestedAt);
+    const target: Exclude<ReferralStatus, 'EXPIRED'> =
+      seed.status === 'REQUESTED' ? (index % 3 === 0 ? 'CANCELLED' : 'REQUESTED')
+      : seed.status === 'ACCEPTED' ? (['ACCEPTED', 'SCHEDULED', 'ARRIVED'] as const)[index % 3]!
+      : seed.status;
+    const steps: ReferralStatus[] =
+      target === 'CANCELLED' ? ['REQUESTED', 'CANCELLED']
+      : target === 'REJECTED' ? ['REQUESTED', 'REJECTED']
+      : ['REQUESTED', 'ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED'].slice(0, ['REQUESTED', 'ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED'].indexOf(target) + 1) as ReferralStatus[];
+    steps.forEach((to, step) =>
+      transitions.push({ _id: `${seed.id}:${step + 1}`, referralId: seed.id, from: step === 0 ? null : steps[step - 1]!, to, by: step === 0 ? 'F0001' : 'D0001', organizationCode: step === 0 || to === 'CANCELLED' ? seed.fromOrganizationCode : seed.toOrganizationCode, at: new Date(requestedAt.getTime() + step * DAY_MS) }),
+    );
+    return {
+      _id: seed.id,
+      residentId: seed.residentId,
+      direction,
+      fromOrganizationCode: seed.fromOrganizationCode,
+      fromPractitioner: direction === 'UP' ? 'F0001' : 'D0001',
+      toOrganizationCode: seed.toOrganizationCode,
+      toDepartment: (DEPARTMENTS as readonly string[]).includes(seed.toDepartment) ? seed.toDepartment : '全科医学科',
+      reason: seed.reason,
+      diagnoses: [],
+      urgency: index % 7 === 0 ? 'URGENT' : 'ROUTINE',
+      attachedEncounterIds: city.encounters.filter((encounter) => encounter.residentId === seed.residentId).slice(0, 2).map((encounter) => encounter.id),
+      attachedLabReportIds: city.labReports.filter((report) => report.residentId === seed.residentId).slice(0, 2).map((report) => report.id),
+      slot: null,
+      status: target,
+      version: steps.length,
+      requestedAt,
+      expiresAt: expiresAtOf(requestedAt),
+      rejectionReason: target === 'REJECTED' ? '本院该专科号源已满，建议转诊至其他医院' : null,
+      dischargeSummary: direction === 'DOWN' ? '患者住院期间病情稳定，予对症治疗后好转出院。出院诊断见上。' : null,
+      followUpPlan: direction === 'DOWN' ? '社区随访血压血糖，每月一次；两周后门诊复查。' : null,
+    };
+  });
+  return { contracts, activeContracts, pools, referrals, transitions };
+}
