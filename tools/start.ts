@@ -15,6 +15,7 @@ import { seedDemoCity } from './seed/seed';
 
 const SERVICE_ENTRY = path.join(__dirname, 'service.ts');
 const READY_TIMEOUT_MS = 60_000;
+const EMBEDDED_SUBGRAPH_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -53,9 +54,12 @@ async function main(): Promise<void> {
     const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
     if (facts) writeFileSync(path.resolve(config.DATA_DIR, 'demo.json'), JSON.stringify({ gatewayUrl, ...facts }, null, 2));
 
+    // The embedded engine scans collections: give its slowest answers room unless told otherwise.
+    const embeddedTimeout = !config.MONGODB_URI && !process.env.SUBGRAPH_TIMEOUT_MS ? { SUBGRAPH_TIMEOUT_MS: String(EMBEDDED_SUBGRAPH_TIMEOUT_MS) } : {};
+    if (Object.keys(embeddedTimeout).length > 0) say(`subgraph timeout ${EMBEDDED_SUBGRAPH_TIMEOUT_MS / 1000} s on the embedded database (SUBGRAPH_TIMEOUT_MS overrides)`);
     for (const name of [...SUBGRAPH_NAMES, 'gateway']) {
       const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_ENTRY, name], {
-        env: { ...process.env, MONGODB_URI: database.uri },
+        env: { ...process.env, ...embeddedTimeout, MONGODB_URI: database.uri },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.set(name, child);
