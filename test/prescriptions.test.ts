@@ -96,6 +96,15 @@ describe('the state machine', () => {
     expect((await stored(draft.id)).status).toBe('CANCELLED');
   });
 
+  it('rejects only with a reason, and a rejected prescription goes nowhere', async () => {
+    const rx = await issue(residentId);
+    await sign(doctor(), rx.id);
+    const reject = (reason: string) => stack.query(pharmacist(), `mutation($id: ID!, $reason: String) { reviewPrescription(id: $id, decision: REJECT, reason: $reason) { status review { outcome reason } } }`, { id: rx.id, reason });
+    expect((await reject('')).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect((await reject('剂量超出常规范围')).body.data!.reviewPrescription).toEqual({ status: 'REJECTED', review: { outcome: 'REJECTED', reason: '剂量超出常规范围' } });
+    expect(await codes(doctor(), `mutation($id: ID!) { routePrescription(id: $id) { id } }`, { id: rx.id })).toEqual(['CONFLICT']);
+  });
+
   it('dispenses exactly once when two pharmacists press the button at the same moment', async () => {
     const rx = await issue(residentId);
     await sign(doctor(), rx.id);

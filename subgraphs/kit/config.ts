@@ -66,6 +66,7 @@ const schema = z.object({
   BREAK_GLASS_HOURS: z.coerce.number().positive().max(72).default(4),
   BREAK_GLASS_OVERRIDES_CONSENT: bool.default(false),
   CHRONIC_MAX_DAYS: positiveInt.max(90).default(28),
+  BOOKING_HORIZON_DAYS: positiveInt.max(60).default(14),
   MATCH_CERTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.certainThreshold),
   MATCH_POSSIBLE_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.possibleThreshold),
   MATCH_MAX_CANDIDATES: positiveInt.max(10_000).default(DEFAULT_MATCH_SETTINGS.maxCandidates),

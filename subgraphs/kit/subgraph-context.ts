@@ -19,4 +19,6 @@ export interface ServiceSettings {
   policy: PolicySettings;
   /** Most days of chronic medication one prescription may cover. */
   chronicMaxDays: number;
+  /** How many days ahead family doctors may book referral slots. */
+  bookingHorizonDays: number;
 }

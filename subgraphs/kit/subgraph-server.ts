@@ -52,6 +52,8 @@ export interface SubgraphServerOptions {
   matching?: MatchSettings;
   /** Defaults to 28. */
   chronicMaxDays?: number;
+  /** Defaults to 14. */
+  bookingHorizonDays?: number;
   auditFailClosed: boolean;
   maxBodyBytes: number;
   monitorCommands?: boolean;
@@ -119,7 +121,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   });
   await apollo.start();
 
-  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy, chronicMaxDays: options.chronicMaxDays ?? 28 };
+  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy, chronicMaxDays: options.chronicMaxDays ?? 28, bookingHorizonDays: options.bookingHorizonDays ?? 14 };
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,

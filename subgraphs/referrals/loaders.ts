@@ -6,7 +6,7 @@ import type { ContractDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, R
 import { ReferralsRepository } from './repository';
 
 export function createReferralsContext(models: ReferralsModels, base: SubgraphContext) {
-  const repository = new ReferralsRepository(models, base.access);
+  const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays);
   const byStatus = new Map<string, DataLoader<string, ReferralDoc[] | null>>();
   const referralsFor = (status: ReferralStatus | null | undefined) => {
     const key = status ?? '';

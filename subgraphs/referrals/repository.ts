@@ -49,6 +49,7 @@ export class ReferralsRepository {
   constructor(
     private readonly models: ReferralsModels,
     private readonly access: ResidentAccess,
+    private readonly horizonDays: number = BOOKING_HORIZON_DAYS,
   ) {}
 
   // ---- contracts -----------------------------------------------------------------------------
@@ -168,7 +169,7 @@ export class ReferralsRepository {
     if (!(DEPARTMENTS as readonly string[]).includes(department)) throw badUserInput(`department ${department} does not take referrals`);
     parseDate(from, 'from');
     parseDate(to, 'to');
-    if (to < from || to > addDays(from, BOOKING_HORIZON_DAYS)) throw badUserInput(`to must be from 0 to ${BOOKING_HORIZON_DAYS} days after from`);
+    if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind }).sort({ date: 1, session: 1 }).lean<SlotPoolDoc[]>().exec();
     const places = pools.length ? await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec() : [];
@@ -180,7 +181,7 @@ export class ReferralsRepository {
         pool,
         reservedBooked: own.filter((place) => place.share === 'RESERVED').length,
         publicBooked: own.filter((place) => place.share === 'PUBLIC').length,
-        bookableByYou: withinHorizon(pool.date, now) ? candidatePlaces(pool, taken, familyDoctor, now).length : 0,
+        bookableByYou: withinHorizon(pool.date, now, this.horizonDays) ? candidatePlaces(pool, taken, familyDoctor, now).length : 0,
       };
     });
   }
@@ -199,7 +200,7 @@ export class ReferralsRepository {
     const pool = await this.models.SlotPool.findById(poolId).lean<SlotPoolDoc>().exec();
     if (!pool || pool.organizationCode !== referral.toOrganizationCode || pool.department !== referral.toDepartment) throw badUserInput('The slot pool is not at the receiving organization’s department');
     const now = new Date();
-    if (!withinHorizon(pool.date, now)) throw badUserInput(`The session is in the past or more than ${BOOKING_HORIZON_DAYS} days ahead`);
+    if (!withinHorizon(pool.date, now, this.horizonDays)) throw badUserInput(`The session is in the past or more than ${this.horizonDays} days ahead`);
 
     // One booking per referral; the request id makes a retry return it.
     if (!(await claim(this.models.BookingRequest, { _id: referral._id, clientRequestId, poolId }))) {
@@ -286,6 +287,7 @@ export class ReferralsRepository {
     const referral = await this.asReceiver(id);
     const rejected = await this.move(referral, 'REJECTED', { rejectionReason: reason.trim(), slot: null });
     await this.release(referral);
+    await this.endRelationships(referral, new Date());
     return rejected;
   }
 
@@ -296,8 +298,7 @@ export class ReferralsRepository {
   async complete(id: string): Promise<ReferralDoc> {
     const referral = await this.asReceiver(id);
     const completed = await this.move(referral, 'COMPLETED', {});
-    const until = new Date(Date.now() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS);
-    for (const code of [referral.fromOrganizationCode, referral.toOrganizationCode]) await this.relate(referral.residentId, code, 'REFERRAL', until, referral._id);
+    await this.endRelationships(referral, new Date(Date.now() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS));
     return completed;
   }
 
@@ -307,7 +308,13 @@ export class ReferralsRepository {
     if (this.access.viewer.organizationCode !== referral.fromOrganizationCode) throw forbidden('Only the referring organization cancels');
     const cancelled = await this.move(referral, 'CANCELLED', { slot: null });
     await this.release(referral);
+    await this.endRelationships(referral, new Date());
     return cancelled;
+  }
+
+  /** A referral's care relationship ends with it (a completed one after a follow-up period). */
+  private async endRelationships(referral: ReferralDoc, endsAt: Date): Promise<void> {
+    for (const code of [referral.fromOrganizationCode, referral.toOrganizationCode]) await this.relate(referral.residentId, code, 'REFERRAL', endsAt, referral._id);
   }
 
   /** A cancelled or rejected referral's place goes back to the share it came from. */
