@@ -32,3 +32,26 @@ export function recordByIdLoader<V extends { _id: string }>(fetch: (ids: readonl
     return ids.map((id) => found.get(id) ?? null);
   });
 }
+
+/** One loader per distinct set of field arguments: the same arguments for many residents stay one query. */
+export function loaderPerArguments<A, L>(make: (args: A) => L): (args: A) => L {
+  const loaders = new Map<string, L>();
+  return (args) => {
+    const key = JSON.stringify(args);
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = make(args);
+      loaders.set(key, loader);
+    }
+    return loader;
+  };
+}
+
+/** Rows grouped by one of their fields (a prescription's transitions, a report's versions), one query for all keys. */
+export function groupedLoader<V extends Record<K, string>, K extends keyof V>(fetch: (keys: readonly string[]) => Promise<V[]>, key: K): DataLoader<string, V[]> {
+  return new DataLoader<string, V[]>(async (keys) => {
+    const groups = new Map<string, V[]>(keys.map((value) => [value, []]));
+    for (const row of await fetch(keys)) groups.get(row[key])?.push(row);
+    return keys.map((value) => groups.get(value)!);
+  });
+}

@@ -1,6 +1,5 @@
 /** Per-request loaders of the prescriptions subgraph, and the context its resolvers receive. */
-import DataLoader from 'dataloader';
-import { recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
+import { groupedLoader, loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { PrescriptionDoc, PrescriptionsModels, TransitionDoc } from './models';
 import type { SafetyFacts } from './prescription-rules';
@@ -11,30 +10,15 @@ export type PrescriptionView = PrescriptionDoc & { safetyFacts?: SafetyFacts | n
 
 export function createPrescriptionsContext(models: PrescriptionsModels, base: SubgraphContext) {
   const repository = new PrescriptionsRepository(models, base.access, base.settings.chronicMaxDays);
-  // One loader per distinct filter: the same filter for many residents is one query.
-  const byFilter = new Map<string, DataLoader<string, PrescriptionDoc[] | null>>();
-  const prescriptionsFor = (filter: PrescriptionFilter) => {
-    const key = JSON.stringify(filter);
-    let loader = byFilter.get(key);
-    if (!loader) {
-      loader = residentRecordsLoader((ids) => repository.prescriptionsOfResidents(ids, filter));
-      byFilter.set(key, loader);
-    }
-    return loader;
-  };
-  const grouped = <V extends Record<K, string>, K extends keyof V>(fetch: (keys: readonly string[]) => Promise<V[]>, key: K) =>
-    new DataLoader<string, V[]>(async (keys) => {
-      const rows = await fetch(keys);
-      return keys.map((value) => rows.filter((row) => row[key] === value));
-    });
+  const prescriptionsFor = loaderPerArguments((filter: PrescriptionFilter) => residentRecordsLoader((ids) => repository.prescriptionsOfResidents(ids, filter)));
   return {
     ...base,
     repository,
     loaders: {
       prescriptionsFor,
       prescriptionById: recordByIdLoader((ids) => repository.prescriptionsById(ids)),
-      activeOf: grouped<PrescriptionDoc, 'residentId'>((ids) => repository.activeOf(ids), 'residentId'),
-      transitionsOf: grouped<TransitionDoc, 'prescriptionId'>((ids) => repository.transitionsOf(ids), 'prescriptionId'),
+      activeOf: groupedLoader<PrescriptionDoc, 'residentId'>((ids) => repository.activeOf(ids), 'residentId'),
+      transitionsOf: groupedLoader<TransitionDoc, 'prescriptionId'>((ids) => repository.transitionsOf(ids), 'prescriptionId'),
     },
   };
 }
