@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { idIn, operator } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf } from '../kit/ids';
+import { timeOf } from '../kit/input';
 import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
@@ -57,8 +58,8 @@ export class AccessRepository {
       query.purposeOfUse = filter.purposeOfUse;
     }
     const at: Record<string, Date> = {};
-    if (filter.since) at.$gte = parseTime(filter.since, 'since');
-    if (filter.until) at.$lt = parseTime(filter.until, 'until');
+    if (filter.since) at.$gte = timeOf(filter.since, 'since');
+    if (filter.until) at.$lt = timeOf(filter.until, 'until');
     if (Object.keys(at).length > 0) query.at = operator(at);
     if (!query.residentId && !query.organizationCode && !query.subject && !filter.since) {
       throw badUserInput('Give residentId, organizationCode, subject or since: the audit log is never listed whole');
@@ -184,8 +185,4 @@ export class AccessRepository {
   }
 }
 
-function parseTime(value: string, field: string): Date {
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
-  return new Date(value);
-}
 

@@ -8,6 +8,7 @@ import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/databa
 import { claim } from '../kit/claims';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
+import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { ageInYears, checkOrderItem, observationOf, requireItem, type OrderCheckView } from './lab-rules';
@@ -78,8 +79,8 @@ export class LabsRepository {
     const codes = [...(filter.codes ?? []), ...(filter.code ? [filter.code] : [])];
     if (codes.length > 0) query.itemCodes = oneOf(codes);
     const issued: Record<string, Date> = {};
-    if (filter.since) issued.$gte = parseTime(filter.since, 'since');
-    if (filter.until) issued.$lt = parseTime(filter.until, 'until');
+    if (filter.since) issued.$gte = timeOf(filter.since, 'since');
+    if (filter.until) issued.$lt = timeOf(filter.until, 'until');
     if (Object.keys(issued).length > 0) query.issuedAt = operator(issued);
     const records = await this.models.LabReport.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec();
     return { permitted, records: await withoutRestricted(this.access, records, label) };
@@ -100,9 +101,7 @@ export class LabsRepository {
    * keeps the previous version in the history; an identical re-upload changes nothing.
    */
   async submitLabReport(rawInput: unknown): Promise<LabReportDoc> {
-    const parsed = submission.safeParse(rawInput);
-    if (!parsed.success) throw badUserInput(`Invalid input: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-    const input = parsed.data;
+    const input = parseInput(submission, rawInput);
     const organizationCode = this.access.viewer.organizationCode;
     if (!organizationCode || !(await this.models.Laboratory.findById(organizationCode).lean().exec())) {
       throw badUserInput('Unknown organization: the caller is not a registered laboratory');
@@ -237,8 +236,4 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-function parseTime(value: string, field: string): Date {
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
-  return new Date(value);
-}
 

@@ -9,6 +9,7 @@ import { claim } from '../kit/claims';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf, recordIdOf } from '../kit/ids';
+import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
@@ -67,7 +68,7 @@ export class PrescriptionsRepository {
     const query: Record<string, unknown> = { residentId: oneOf(permitted), ...this.statusFilter(filter.status) };
     // A pharmacy sees only the prescriptions chosen for it.
     if (this.isPharmacy()) query.pharmacyCode = this.access.viewer.organizationCode;
-    if (filter.since) query.issuedAt = operator({ $gte: parseTime(filter.since) });
+    if (filter.since) query.issuedAt = operator({ $gte: timeOf(filter.since, 'since') });
     const records = await this.models.Prescription.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec();
     return { permitted, records: await withoutRestricted(this.access, records, label) };
   }
@@ -154,9 +155,7 @@ export class PrescriptionsRepository {
 
   /** A draft. The same client request id with the same content returns the same prescription. */
   async issue(rawInput: unknown): Promise<PrescriptionDoc> {
-    const parsed = issueInput.safeParse(rawInput);
-    if (!parsed.success) throw badUserInput(`Invalid input: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-    const input = parsed.data;
+    const input = parseInput(issueInput, rawInput);
     const { viewer } = this.access;
     const organizationCode = viewer.organizationCode;
     if (!organizationCode) throw forbidden('An organization is required to prescribe');
@@ -210,9 +209,8 @@ export class PrescriptionsRepository {
   }
 
   async revise(id: string, rawItems: unknown): Promise<PrescriptionDoc> {
-    const parsedItems = z.array(itemInput).safeParse(rawItems);
-    if (!parsedItems.success) throw badUserInput(`Invalid input: ${parsedItems.error.issues.map((issue) => `items.${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-    const items = itemsOf(parsedItems.data, this.chronicMaxDays);
+    const { items: parsedItems } = parseInput(z.object({ items: z.array(itemInput) }), { items: rawItems });
+    const items = itemsOf(parsedItems, this.chronicMaxDays);
     const current = await this.load(id);
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization revises a prescription');
     if (effectiveStatus(current) !== 'DRAFT') throw appError('CONFLICT', `A ${effectiveStatus(current).toLowerCase()} prescription cannot change; cancel it and issue a new one`);
@@ -327,7 +325,3 @@ export class PrescriptionsRepository {
 /** What a prescription reveals and where it came from, for the resident's consent. */
 const label = (prescription: PrescriptionDoc) => ({ categories: prescription.sensitivities ?? [], organizationCode: prescription.organizationCode });
 
-function parseTime(value: string): Date {
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput('since must be an ISO 8601 time');
-  return new Date(value);
-}

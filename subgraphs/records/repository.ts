@@ -23,15 +23,8 @@ import type {
   ResidentDoc,
   ResidentIdentifierDoc,
 } from './models';
-import {
-  allergySchema,
-  conditionSchema,
-  encounterSchema,
-  parseInput,
-  registrationSchema,
-  searchSchema,
-  type RegistrationInput,
-} from './validation';
+import { parseInput } from '../kit/input';
+import { allergySchema, conditionSchema, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
 
 export interface AllergyStatementView {
   assertion: ResidentDoc['allergyAssertion'];

@@ -3,7 +3,6 @@
  * BAD_USER_INPUT that names the field, and a request with any failure writes nothing.
  */
 import { z } from 'zod';
-import { badUserInput } from '../kit/errors';
 import { isValidIdNumber } from '../kit/id-number';
 import { ALLERGY_CATEGORIES, ALLERGY_CRITICALITIES, CLINICAL_STATUSES, ENCOUNTER_CLASSES, ENCOUNTER_STATUSES, GENDERS, IDENTIFIER_SYSTEMS, VERIFICATION_STATUSES } from './models';
 
@@ -113,14 +112,6 @@ export const searchSchema = z
     message: 'identify one person: give name and birthDate, or idNumberLast4 and district',
   });
 export type SearchCriteria = z.infer<typeof searchSchema>;
-
-/** Parses input with a schema, turning every problem into one BAD_USER_INPUT message. */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')} ${issue.message}` : issue.message));
-  throw badUserInput(`Invalid input: ${problems.join('; ')}`);
-}
 
 function isRealDate(value: string): boolean {
   const [year, month, day] = value.split('-').map(Number) as [number, number, number];

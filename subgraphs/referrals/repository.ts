@@ -9,6 +9,7 @@ import { claim } from '../kit/claims';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
+import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
@@ -242,9 +243,7 @@ export class ReferralsRepository {
   // ---- referrals: writes -------------------------------------------------------------------
 
   async request(rawInput: unknown): Promise<ReferralDoc> {
-    const parsed = referralInput.safeParse(rawInput);
-    if (!parsed.success) throw badUserInput(`Invalid input: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-    const input = parsed.data;
+    const input = parseInput(referralInput, rawInput);
     const organizationCode = this.requireOrganization();
     if (input.toOrganizationCode === organizationCode) throw badUserInput('A referral goes to another organization');
     const requestedAt = new Date();

@@ -1,0 +1,17 @@
+/** Parsing of client input shared by every subgraph: one BAD_USER_INPUT naming every problem. */
+import type { z } from 'zod';
+import { badUserInput } from './errors';
+
+/** Parses input with a schema, turning every problem into one BAD_USER_INPUT message. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')} ${issue.message}` : issue.message));
+  throw badUserInput(`Invalid input: ${problems.join('; ')}`);
+}
+
+/** An ISO 8601 time from a client, or BAD_USER_INPUT naming the field. */
+export function timeOf(value: string, field: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
+  return new Date(value);
+}
