@@ -4,6 +4,7 @@
  * carries a stack trace, an internal address, a database message or a field suggestion.
  */
 import { QUERY_LIMITS } from '../gateway/query-limits';
+import { FULL_RECORD_FIELDS } from './support/full-record';
 import { TestStack, type GraphQLResponse } from './support/stack';
 
 let stack: TestStack;
@@ -50,8 +51,6 @@ describe.each([
     expect(response.body.data).toBeUndefined();
   });
 });
-
-const FULL_RECORD_FIELDS = `name gender birthDate idNumber district summary { activeProblems { code { display } } allergies { assertion items { substance { display } } } lastEncounters { start department organization { name } } } encounters(first: 20) { edges { node { start class department diagnoses { code { code display } primary } source { recordId organization { name } } } } pageInfo { hasNextPage endCursor } } labReports(first: 20) { edges { node { code { display } issuedAt organization { name } results { code { display } value unit referenceRange { low high text } interpretation critical } } } } prescriptions(first: 20) { edges { node { status prescriber { name } items { drug { display } dose frequency days } } } } referrals { edges { node { status reason toOrganization { name } toDepartment } } } careRelationships { kind since organization { name } }`;
 
 it('refuses an operation whose cost is over the limit', async () => {
   const twice = `query($id: ID!) { a: resident(id: $id) { ${FULL_RECORD_FIELDS} } b: resident(id: $id) { ${FULL_RECORD_FIELDS} } }`;

@@ -4,11 +4,9 @@
  * contracted family doctor's until it is released by the clock, and referrals move only along
  * their state machine.
  */
-import { createHash } from 'node:crypto';
 import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
-import type { SlotPoolDoc } from '../subgraphs/referrals/models';
 import { oneOf } from '../subgraphs/kit/database';
-import { insertHospitals, insertResidents, labReport, modelsOf, referralDoc, relate } from './support/fixtures';
+import { insertHospitals, insertResidents, insertSlotPool, labReport, modelsOf, referralDoc, relate } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -30,33 +28,6 @@ async function ok(token: string, query: string, variables?: Record<string, unkno
   return body.data!;
 }
 const codes = async (token: string, query: string, variables?: Record<string, unknown>) => ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
-
-let poolCount = 0;
-async function pool(overrides: Partial<SlotPoolDoc> & { bookedPublic?: number } = {}): Promise<SlotPoolDoc> {
-  const date = overrides.date ?? addDays(beijingDate(new Date()), 2);
-  const sessionStart = new Date(Date.parse(`${date}T00:00:00Z`));
-  const doc: SlotPoolDoc = {
-    _id: createHash('sha256').update(`test-pool-${poolCount++}-${Math.random()}`).digest('hex').slice(0, 24),
-    organizationCode: HOSPITAL,
-    department: '心血管内科',
-    date,
-    session: 'MORNING',
-    kind: 'SPECIALIST',
-    capacity: 10,
-    reserved: 3,
-    sessionStart,
-    releaseAt: new Date(sessionStart.getTime() - DAY),
-    ...overrides,
-  };
-  await modelsOf(stack).referrals.SlotPool.create(doc);
-  const full = overrides.bookedPublic ?? 0;
-  if (full > 0) {
-    await modelsOf(stack).referrals.Place.insertMany(
-      Array.from({ length: full }, (_, index) => ({ _id: `${doc._id}:P:${index + 1}`, poolId: doc._id, share: 'PUBLIC', referralId: `walk-in-${index}`, bookedBy: 'public', bookedAt: new Date() })),
-    );
-  }
-  return doc;
-}
 
 /** Residents cared for at the centre, each with a contract with family doctor F1 and an open referral to the hospital. */
 async function contractedWithReferrals(count: number): Promise<{ residents: string[]; referrals: string[] }> {
@@ -80,7 +51,7 @@ afterAll(() => stack?.stop());
 
 describe('booking', () => {
   it('gives 200 concurrent attempts on 30 reserved places exactly 30 bookings and 170 clean refusals', async () => {
-    const target = await pool({ capacity: 100, reserved: 30, bookedPublic: 70 });
+    const target = await insertSlotPool(stack, { capacity: 100, reserved: 30, bookedPublic: 70 });
     const { referrals } = await contractedWithReferrals(200);
     const attempts = await Promise.all(referrals.map((referral, index) => stack.query(familyDoctor(), BOOK, { referral, pool: target._id, request: `request-${index}-${target._id}` })));
     const booked = attempts.filter((attempt) => !attempt.body.errors);
@@ -95,7 +66,7 @@ describe('booking', () => {
   });
 
   it('keeps the reserved share from a family doctor without the contract and from hospital doctors', async () => {
-    const target = await pool({ capacity: 10, reserved: 3, bookedPublic: 7 });
+    const target = await insertSlotPool(stack, { capacity: 10, reserved: 3, bookedPublic: 7 });
     const { referrals } = await contractedWithReferrals(3);
     expect(await codes(familyDoctor('F2'), BOOK, { referral: referrals[0], pool: target._id, request: `r-f2-${target._id}` })).toEqual(['CONFLICT']);
     expect(await codes(hospitalDoctor(), BOOK, { referral: referrals[1], pool: target._id, request: `r-h1-${target._id}` })).toEqual(['CONFLICT']);
@@ -105,7 +76,7 @@ describe('booking', () => {
 
   it('opens unused reserved places to everyone once the release time has passed, with no job', async () => {
     const date = addDays(beijingDate(new Date()), 1);
-    const target = await pool({ date, capacity: 10, reserved: 3, bookedPublic: 7, releaseAt: new Date(Date.now() - 60_000) });
+    const target = await insertSlotPool(stack, { date, capacity: 10, reserved: 3, bookedPublic: 7, releaseAt: new Date(Date.now() - 60_000) });
     const { referrals } = await contractedWithReferrals(1);
     const booked = (await ok(familyDoctor('F2'), BOOK, { referral: referrals[0], pool: target._id, request: `r-release-${target._id}` })).bookReferralSlot;
     expect(booked.slot.share).toBe('RESERVED');
@@ -113,15 +84,15 @@ describe('booking', () => {
 
   it('refuses sessions beyond the 14-day horizon or in the past', async () => {
     const { referrals } = await contractedWithReferrals(2);
-    const far = await pool({ date: addDays(beijingDate(new Date()), 15) });
-    const past = await pool({ date: addDays(beijingDate(new Date()), -1) });
+    const far = await insertSlotPool(stack, { date: addDays(beijingDate(new Date()), 15) });
+    const past = await insertSlotPool(stack, { date: addDays(beijingDate(new Date()), -1) });
     expect(await codes(familyDoctor(), BOOK, { referral: referrals[0], pool: far._id, request: `r-far-${far._id}` })).toEqual(['BAD_USER_INPUT']);
     expect(await codes(familyDoctor(), BOOK, { referral: referrals[1], pool: past._id, request: `r-past-${past._id}` })).toEqual(['BAD_USER_INPUT']);
     expect(await modelsOf(stack).referrals.Place.countDocuments({ poolId: oneOf([far._id, past._id]) })).toBe(0);
   });
 
   it('returns the same booking for a retry, and a cancelled referral’s place to the share it came from', async () => {
-    const target = await pool({ capacity: 10, reserved: 3 });
+    const target = await insertSlotPool(stack, { capacity: 10, reserved: 3 });
     const { referrals } = await contractedWithReferrals(1);
     const variables = { referral: referrals[0], pool: target._id, request: `r-retry-${target._id}` };
     const first = (await ok(familyDoctor(), BOOK, variables)).bookReferralSlot;
@@ -141,7 +112,7 @@ describe('booking', () => {
 
 describe('referrals', () => {
   it('moves along the state machine and refuses every illegal move with CONFLICT, changing nothing', async () => {
-    const target = await pool({ capacity: 10, reserved: 3 });
+    const target = await insertSlotPool(stack, { capacity: 10, reserved: 3 });
     const { referrals } = await contractedWithReferrals(1);
     const id = referrals[0]!;
     const move = (token: string, mutation: string) => stack.query(token, `mutation($id: ID!) { ${mutation} { ${REF} } }`, { id });
@@ -204,7 +175,7 @@ describe('round trips', () => {
   it('availableSlots over 14 days costs the same as over one day', async () => {
     const start = addDays(beijingDate(new Date()), 1);
     for (let day = 0; day <= 14; day++) {
-      for (const session of ['MORNING', 'AFTERNOON'] as const) await pool({ organizationCode: '3201-H002', department: '内分泌科', date: addDays(start, day), session });
+      for (const session of ['MORNING', 'AFTERNOON'] as const) await insertSlotPool(stack, { organizationCode: '3201-H002', department: '内分泌科', date: addDays(start, day), session });
     }
     const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
     const ask = (to: string, expected: number) => async () => {

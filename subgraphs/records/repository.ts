@@ -4,7 +4,7 @@
  * may see; writes validate everything before they write anything.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
@@ -352,26 +352,19 @@ export class RecordsRepository {
 
   // ---- clinical record: reads ------------------------------------------------------------
 
-  async encountersPage(resident: ResidentDoc, filter: { organizationCode?: string | null; class?: string | null; since?: string | null } | null | undefined, first: number, after: string | null | undefined): Promise<Page<EncounterDoc> | null> {
-    if (!(await this.access.isPermitted(resident._id, 'encounters'))) return null;
-    const query: Record<string, unknown> = { residentId: oneOf(aliasesOf(resident)), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) };
-    if (filter?.organizationCode) query.organizationCode = filter.organizationCode;
-    if (filter?.class) query.encounterClass = filter.class;
+  /** A resident's encounters (already fetched whole, newest first) narrowed by the list's filter. */
+  static filterEncounters(encounters: readonly EncounterDoc[], filter: { organizationCode?: string | null; class?: string | null; since?: string | null } | null | undefined): EncounterDoc[] {
+    let since: number | null = null;
     if (filter?.since) {
-      if (Number.isNaN(Date.parse(filter.since))) throw badUserInput('filter.since must be an ISO 8601 time');
-      query.start = operator({ $gte: new Date(filter.since) });
+      since = Date.parse(filter.since);
+      if (Number.isNaN(since)) throw badUserInput('filter.since must be an ISO 8601 time');
     }
-    const conditions: Record<string, unknown>[] = [];
-    const hidden = await this.access.hiddenCategories(resident._id);
-    // Restricted encounters are left out in the query itself, so pages and hasNextPage give nothing away.
-    if (hidden.length > 0) conditions.push({ $or: [{ sensitivities: noneOf(hidden) }, { organizationCode: this.access.viewer.organizationCode }] });
-    if (after) {
-      const [start, id] = decodeCursor(after);
-      conditions.push({ $or: [{ start: operator({ $lt: new Date(start) }) }, { start: new Date(start), _id: operator({ $lt: id }) }] });
-    }
-    if (conditions.length > 0) query.$and = conditions;
-    const rows = await this.models.Encounter.find(query).sort({ start: -1, _id: -1 }).limit(first + 1).lean<EncounterDoc[]>().exec();
-    return pageOf(rows, first, (row) => encodeCursor(row.start.toISOString(), row._id));
+    return encounters.filter(
+      (encounter) =>
+        (!filter?.organizationCode || encounter.organizationCode === filter.organizationCode) &&
+        (!filter?.class || encounter.encounterClass === filter.class) &&
+        (since === null || encounter.start.getTime() >= since),
+    );
   }
 
   /** Clinical records of many residents (merged records included), one query per kind. */

@@ -1,5 +1,5 @@
 /** Records written straight into a test stack's databases, as the subgraphs store them. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
 import { relationshipKey } from '../../subgraphs/kit/access-store';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
@@ -9,8 +9,9 @@ import { DRUGS, drugByCode } from '../../subgraphs/prescriptions/drug-catalogue'
 import { registerModels as registerPrescriptions, type PrescriptionDoc } from '../../subgraphs/prescriptions/models';
 import { sensitivitiesOfItems, validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
 import { blockingKeys } from '../../subgraphs/records/matching';
-import { registerModels as registerRecords } from '../../subgraphs/records/models';
-import { registerModels as registerReferrals, type ReferralDoc } from '../../subgraphs/referrals/models';
+import { registerModels as registerRecords, type AllergyDoc, type ConditionDoc, type EncounterDoc } from '../../subgraphs/records/models';
+import { registerModels as registerReferrals, type ReferralDoc, type SlotPoolDoc } from '../../subgraphs/referrals/models';
+import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import type { TestStack } from './stack';
 
 export const newId = () => randomBytes(12).toString('hex');
@@ -43,15 +44,29 @@ export interface ResidentFixture {
   reportsEach?: number;
   prescriptionsEach?: number;
   referralsEach?: number;
+  encountersEach?: number;
+  /** Active problems on each resident's problem list. */
+  conditionsEach?: number;
+  allergiesEach?: number;
+  /**
+   * Further organizations each resident was seen at: encounters come from them and
+   * `organizationCode` in turn, and each holds a care relationship. Queries that ask for
+   * their names need them in the registry (insertHospitals).
+   */
+  alsoSeenAt?: readonly string[];
 }
+
+/** One record in every list field of a resident's full record. */
+export const ONE_OF_EACH = { encountersEach: 1, conditionsEach: 1, allergiesEach: 1, reportsEach: 1, prescriptionsEach: 1, referralsEach: 1 } satisfies Partial<ResidentFixture>;
 
 let sequence = 0;
 
-/** Residents with lab reports, prescriptions and referrals, each cared for at `organizationCode`. */
+/** Residents with clinical records, lab reports, prescriptions and referrals, each cared for at `organizationCode`. */
 export async function insertResidents(stack: TestStack, fixture: ResidentFixture): Promise<string[]> {
   const models = modelsOf(stack);
   const now = Date.now();
   const ids = Array.from({ length: fixture.count }, newId);
+  const seenAt = [fixture.organizationCode, ...(fixture.alsoSeenAt ?? [])];
   await models.records.Resident.insertMany(
     ids.map((_id, index) => {
       const person = {
@@ -64,6 +79,13 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
     }),
   );
   const times = (n: number | undefined) => Array.from({ length: n ?? 0 }, (_, index) => index);
+  await models.records.Encounter.insertMany(
+    ids.flatMap((residentId) =>
+      times(fixture.encountersEach).map((index) => encounterDoc({ residentId, organizationCode: seenAt[index % seenAt.length]!, start: new Date(now - index * 86_400_000) })),
+    ),
+  );
+  await models.records.Condition.insertMany(ids.flatMap((residentId) => times(fixture.conditionsEach).map(() => conditionDoc({ residentId, organizationCode: fixture.organizationCode }))));
+  await models.records.Allergy.insertMany(ids.flatMap((residentId) => times(fixture.allergiesEach).map(() => allergyDoc({ residentId, organizationCode: fixture.organizationCode }))));
   await models.labs.LabReport.insertMany(
     ids.flatMap((residentId) =>
       times(fixture.reportsEach).map((index) =>
@@ -84,15 +106,17 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
     ),
   );
   await models.access.CareRelationship.insertMany(
-    ids.map((residentId) => ({
-      _id: relationshipKey(fixture.organizationCode, residentId),
-      residentId,
-      organizationCode: fixture.organizationCode,
-      byKind: {
-        ENCOUNTER: { since: new Date(now - 30 * 86_400_000), lastSeenAt: new Date(now - 86_400_000), endsAt: null, source: { subgraph: 'records', recordId: newId() } },
-      },
-      inherited: {},
-    })),
+    ids.flatMap((residentId) =>
+      seenAt.map((organizationCode) => ({
+        _id: relationshipKey(organizationCode, residentId),
+        residentId,
+        organizationCode,
+        byKind: {
+          ENCOUNTER: { since: new Date(now - 30 * 86_400_000), lastSeenAt: new Date(now - 86_400_000), endsAt: null, source: { subgraph: 'records', recordId: newId() } },
+        },
+        inherited: {},
+      })),
+    ),
   );
   return ids;
 }
@@ -155,6 +179,55 @@ export function labReport(input: {
     sensitivities: labSensitivities({ code, results }),
     version: 1,
     source: { organizationCode: input.organizationCode, recordId: `L-${_id.slice(0, 8)}`, uploadedAt: issuedAt },
+  };
+}
+
+const hypertension = { system: 'ICD-10', code: 'I10', display: '原发性高血压' };
+const fixtureSource = (organizationCode: string, at: Date) => ({ organizationCode, recordId: `R-${newId().slice(0, 8)}`, uploadedAt: at });
+
+/** A finished outpatient encounter, as a hospital system's upload would store it. */
+function encounterDoc(input: { residentId: string; organizationCode: string; start: Date }): EncounterDoc {
+  return {
+    _id: newId(),
+    residentId: input.residentId,
+    organizationCode: input.organizationCode,
+    encounterClass: 'OUTPATIENT',
+    status: 'FINISHED',
+    department: '心血管内科',
+    start: input.start,
+    end: input.start,
+    attendingPractitioner: 'D0001',
+    diagnoses: [{ code: hypertension, rank: 1, primary: true, sensitivity: null }],
+    sensitivities: [],
+    chargesFen: 12_000,
+    source: fixtureSource(input.organizationCode, input.start),
+  };
+}
+
+/** An active, confirmed problem on the problem list. */
+function conditionDoc(input: { residentId: string; organizationCode: string }): ConditionDoc {
+  return {
+    _id: newId(),
+    residentId: input.residentId,
+    code: hypertension,
+    clinicalStatus: 'ACTIVE',
+    verificationStatus: 'CONFIRMED',
+    onset: '2020-01-01',
+    sensitivity: null,
+    source: fixtureSource(input.organizationCode, new Date()),
+  };
+}
+
+/** A penicillin allergy. */
+function allergyDoc(input: { residentId: string; organizationCode: string }): AllergyDoc {
+  return {
+    _id: newId(),
+    residentId: input.residentId,
+    substance: { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' },
+    category: 'MEDICATION',
+    criticality: 'HIGH',
+    reactions: ['皮疹'],
+    source: fixtureSource(input.organizationCode, new Date()),
   };
 }
 
@@ -235,6 +308,38 @@ export function referralDoc(input: {
     dischargeSummary: null,
     followUpPlan: null,
   };
+}
+
+let poolCount = 0;
+
+/**
+ * A morning specialist session at 3201-H001's cardiology two days ahead (10 places, 3
+ * reserved) unless overridden, with `bookedPublic` of its public places already taken.
+ */
+export async function insertSlotPool(stack: TestStack, overrides: Partial<SlotPoolDoc> & { bookedPublic?: number } = {}): Promise<SlotPoolDoc> {
+  const date = overrides.date ?? addDays(beijingDate(new Date()), 2);
+  const sessionStart = new Date(Date.parse(`${date}T00:00:00Z`));
+  const doc: SlotPoolDoc = {
+    _id: createHash('sha256').update(`test-pool-${poolCount++}-${Math.random()}`).digest('hex').slice(0, 24),
+    organizationCode: '3201-H001',
+    department: '心血管内科',
+    date,
+    session: 'MORNING',
+    kind: 'SPECIALIST',
+    capacity: 10,
+    reserved: 3,
+    sessionStart,
+    releaseAt: new Date(sessionStart.getTime() - 86_400_000),
+    ...overrides,
+  };
+  await modelsOf(stack).referrals.SlotPool.create(doc);
+  const full = overrides.bookedPublic ?? 0;
+  if (full > 0) {
+    await modelsOf(stack).referrals.Place.insertMany(
+      Array.from({ length: full }, (_, index) => ({ _id: `${doc._id}:P:${index + 1}`, poolId: doc._id, share: 'PUBLIC', referralId: `walk-in-${index}`, bookedBy: 'public', bookedAt: new Date() })),
+    );
+  }
+  return doc;
 }
 
 /** Care relationships of one kind between an organization and residents, open-ended. */

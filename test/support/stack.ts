@@ -138,6 +138,19 @@ export class TestStack {
     return seen;
   }
 
+  /** Runs `action` and returns the subgraph of every HTTP request a subgraph server received meanwhile. */
+  async subgraphRequestsDuring(action: () => Promise<unknown>): Promise<SubgraphName[]> {
+    const seen: SubgraphName[] = [];
+    const listeners = SUBGRAPH_NAMES.map((name) => [this.subgraphs[name].server, () => void seen.push(name)] as const);
+    for (const [server, listener] of listeners) server.on('request', listener);
+    try {
+      await action();
+    } finally {
+      for (const [server, listener] of listeners) server.off('request', listener);
+    }
+    return seen;
+  }
+
   /**
    * Stops everything, then fails if any filter a subgraph sent during the test file is not
    * served by an index declared on its model (engine-free: the embedded engine scans anyway).

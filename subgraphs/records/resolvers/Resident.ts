@@ -12,7 +12,11 @@ export const Resident: ResidentResolvers = {
     resident.idNumber === null || mayUnmaskIdentifiers(viewer, resident._id) ? resident.idNumber : maskIdNumber(resident.idNumber),
   phone: (resident, _args, { viewer }) => (resident.phone === null || mayUnmaskIdentifiers(viewer, resident._id) ? resident.phone : maskPhone(resident.phone)),
   identifiers: (resident, _args, { loaders }) => loaders.identifiersOf.load(resident),
-  encounters: (resident, { filter, first, after }, { repository }) => repository.encountersPage(resident, filter, pageSize(first), after),
+  // From the same batched fetch as the summary: restricted encounters are already left out, so pages give nothing away.
+  encounters: async (resident, { filter, first, after }, { loaders }) => {
+    const encounters = await loaders.encountersOf.load(resident);
+    return encounters && pageInMemory(RecordsRepository.filterEncounters(encounters, filter), pageSize(first), after);
+  },
   conditions: async (resident, { clinicalStatus, first, after }, { loaders }) => {
     const conditions = await loaders.conditionsOf.load(resident);
     return conditions && pageInMemory(clinicalStatus ? conditions.filter((condition) => condition.clinicalStatus === clinicalStatus) : conditions, pageSize(first), after);
