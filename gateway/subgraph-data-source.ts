@@ -1,12 +1,14 @@
 /**
- * How the gateway calls a subgraph: a fresh internal token per call (the viewer, the request
- * id, aud = the subgraph, short expiry), a keep-alive HTTP client, and a timeout after which
- * the subgraph's part of the response is null with SUBGRAPH_UNAVAILABLE.
+ * How the gateway calls a subgraph: an internal token per request and subgraph (the viewer,
+ * the request id, aud = the subgraph, short expiry), undici's request API over a keep-alive
+ * pool, and a timeout after which the subgraph's part of the response is null with
+ * SUBGRAPH_UNAVAILABLE.
  */
 import type { KeyObject } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { Agent, request } from 'undici';
 import { appError } from '../subgraphs/kit/errors';
-import { mintInternalToken } from '../subgraphs/kit/internal-token';
+import { INTERNAL_TOKEN_TTL_SECONDS, mintInternalToken } from '../subgraphs/kit/internal-token';
 import type { Logger } from '../subgraphs/kit/logger';
 import type { GatewayContext } from './gateway-context';
 
@@ -18,15 +20,27 @@ export interface SubgraphCallOptions {
   logger: Logger;
 }
 
+/** A token is reused by a request's later calls to the same subgraph while it has this long left. */
+const TOKEN_REUSE_MS = (INTERNAL_TOKEN_TTL_SECONDS * 1000) / 2;
+
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  /** One token per request for this subgraph: a full record calls records several times. */
+  private readonly tokens = new WeakMap<GatewayContext, { token: string; mintedAt: number }>();
+
   constructor(private readonly options: SubgraphCallOptions) {
-    super({ url: options.url, fetcher: timedFetcher(options.timeoutMs) });
+    super({ url: options.url, fetcher: pooledFetcher(options.timeoutMs) });
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override willSendRequest({ request: call, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // The gateway makes no calls of its own with a static supergraph; every call has a viewer.
-    const { viewer, requestId } = context as GatewayContext;
-    request.http!.headers.set('authorization', `Bearer ${mintInternalToken({ viewer, requestId }, this.options.name, this.options.privateKey)}`);
+    const gatewayContext = context as GatewayContext;
+    const now = Date.now();
+    let minted = this.tokens.get(gatewayContext);
+    if (!minted || now - minted.mintedAt > TOKEN_REUSE_MS) {
+      minted = { token: mintInternalToken(gatewayContext, this.options.name, this.options.privateKey), mintedAt: now };
+      this.tokens.set(gatewayContext, minted);
+    }
+    call.http!.headers.set('authorization', `Bearer ${minted.token}`);
   }
 
   override didEncounterError(error: Error): void {
@@ -36,8 +50,43 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 }
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];
+type FetcherResponse = Awaited<ReturnType<NonNullable<Fetcher>>>;
 
-/** Node's fetch (undici, keep-alive) with a per-call deadline. */
-function timedFetcher(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+/**
+ * undici's request API rather than fetch: no WHATWG streams, Request objects or per-call
+ * abort timers. A subgraph that sends no headers, or stalls mid-body, for `timeoutMs` fails
+ * the call. Only what the data source reads is implemented.
+ */
+function pooledFetcher(timeoutMs: number): Fetcher {
+  const dispatcher = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+  return (async (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | Buffer }) => {
+    const response = await request(url, {
+      method: (init?.method ?? 'POST') as 'POST',
+      headers: init?.headers,
+      body: init?.body,
+      dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const text = await response.body.text();
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    const answer: FetcherResponse = {
+      url,
+      ok,
+      status: response.statusCode,
+      statusText: String(response.statusCode),
+      redirected: false,
+      bodyUsed: true,
+      headers,
+      text: async () => text,
+      json: async () => JSON.parse(text),
+      arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer,
+      clone: () => answer,
+    };
+    return answer;
+  }) as Fetcher;
 }

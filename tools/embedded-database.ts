@@ -15,6 +15,8 @@ export interface EmbeddedDatabase {
   uri: string;
   engine: 'mongod (mongodb-memory-server)' | 'FerretDB 1.24.2 (SQLite)';
   dataDir: string;
+  /** The database server's process, where this process started one of its own. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ async function startFerretdb(dataDir: string, log: (line: string) => void): Prom
     uri,
     engine: 'FerretDB 1.24.2 (SQLite)',
     dataDir,
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode !== null) return;
       child.stdin!.end();

@@ -1,22 +1,25 @@
 /**
  * Entry point of one service process: `tsx tools/service.ts <gateway|records|labs|…>`.
- * Needs MONGODB_URI for subgraphs; stops gracefully on SIGTERM or SIGINT.
+ * Needs MONGODB_URI for subgraphs; stops gracefully on SIGTERM or SIGINT. With
+ * GATEWAY_WORKERS or SUBGRAPH_WORKERS above 1, this process forks that many workers that
+ * share the port; a worker that dies stops the service rather than being restarted silently.
  */
+import cluster from 'node:cluster';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
 import { startGateway, startSubgraph } from './services';
 
 async function main(): Promise<void> {
   const name = process.argv[2] ?? '';
   const config = loadConfig();
-  let stop: () => Promise<void>;
-  if (name === 'gateway') {
-    stop = (await startGateway(config)).stop;
-  } else if ((SUBGRAPH_NAMES as readonly string[]).includes(name)) {
-    if (!config.MONGODB_URI) throw new Error('MONGODB_URI is required to run a subgraph on its own');
-    stop = (await startSubgraph(name as SubgraphName, config, config.MONGODB_URI)).stop;
-  } else {
+  const isGateway = name === 'gateway';
+  if (!isGateway && !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
     throw new Error(`Usage: tsx tools/service.ts <gateway|${SUBGRAPH_NAMES.join('|')}>`);
   }
+  if (!isGateway && !config.MONGODB_URI) throw new Error('MONGODB_URI is required to run a subgraph on its own');
+  const workers = isGateway ? config.GATEWAY_WORKERS : config.SUBGRAPH_WORKERS;
+  if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
+
+  const { stop } = isGateway ? await startGateway(config) : await startSubgraph(name as SubgraphName, config, config.MONGODB_URI!);
   const shutdown = () => {
     stop().then(
       () => process.exit(0),
@@ -25,6 +28,27 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+function superviseWorkers(count: number): void {
+  let alive = count;
+  let exitCode: number | null = null;
+  const stopAll = (code: number) => {
+    if (exitCode !== null) return;
+    exitCode = code;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  cluster.on('exit', (worker, code, signal) => {
+    alive--;
+    if (exitCode === null) {
+      console.error(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); stopping the others`);
+      stopAll(1);
+    }
+    if (alive === 0) process.exit(exitCode ?? 1);
+  });
+  for (let index = 0; index < count; index++) cluster.fork();
+  process.once('SIGTERM', () => stopAll(0));
+  process.once('SIGINT', () => stopAll(0));
 }
 
 main().catch((error: unknown) => {

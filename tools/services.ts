@@ -6,12 +6,12 @@ import { createGatewayServer } from '../gateway/gateway-server';
 import { SUBGRAPHS } from '../subgraphs';
 import type { Config, SubgraphName } from '../subgraphs/kit/config';
 import { toPrivateKey, toPublicKey } from '../subgraphs/kit/internal-token';
-import { createSubgraphServer } from '../subgraphs/kit/subgraph-server';
+import { createSubgraphServer, type SubgraphServerOptions } from '../subgraphs/kit/subgraph-server';
 import { keyFiles, readKey } from './keys';
 
 export const SUPERGRAPH_FILE = path.resolve(__dirname, '../schema/supergraph.graphql');
 
-export function startSubgraph(name: SubgraphName, config: Config, mongoUri: string) {
+export function startSubgraph(name: SubgraphName, config: Config, mongoUri: string, overrides: Partial<SubgraphServerOptions> = {}) {
   return createSubgraphServer(SUBGRAPHS[name], {
     mongoUri,
     dbPrefix: config.MONGODB_DB_PREFIX,
@@ -29,6 +29,7 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     auditFailClosed: config.AUDIT_FAIL_CLOSED,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     logLevel: config.LOG_LEVEL,
+    ...overrides,
   });
 }
 

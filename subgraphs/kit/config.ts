@@ -53,6 +53,9 @@ const schema = z.object({
   REFERRALS_URL: z.url().optional(),
   ACCESS_URL: z.url().optional(),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(2000),
+  /** Processes per service (node:cluster, sharing the port); one per core is the ceiling worth trying. */
+  GATEWAY_WORKERS: positiveInt.max(64).default(1),
+  SUBGRAPH_WORKERS: positiveInt.max(64).default(1),
   MAX_REQUEST_BYTES: positiveInt.default(100_000),
   JWT_ISSUER: z.string().min(1).default('https://idp.jinling-hie.local/demo'),
   JWT_AUDIENCE: z.string().min(1).default('jinling-hie'),

@@ -691,11 +691,39 @@ interface Person {
   /** The drugs a resident takes for each chronic condition, prescribed again at every refill. */
   regimen: Map<string, Drug[]>;
   home: Organization;
+  /** Visits drawn from a volume profile, or null for the demo's everyday spread. */
+  visits: number | null;
+}
+
+/**
+ * A heavy-tailed spread of visits per resident (log-normal around the median, plus a share
+ * of heavy users such as dialysis or oncology patients), for load tests. Lab reports and
+ * prescriptions grow with the visits instead of staying at the demo's handful.
+ */
+export interface VolumeProfile {
+  medianVisits: number;
+  heavyShare: number;
+  heavyVisits: [min: number, max: number];
+}
+
+/** The load tests' city: a median of about 50 records per resident, 1% heavy residents with 1,000 to 2,000. */
+export const LOAD_TEST_VOLUME: VolumeProfile = { medianVisits: 30, heavyShare: 0.01, heavyVisits: [660, 1130] };
+
+/** Lab reports and prescriptions per visit under a volume profile. */
+const REPORTS_PER_VISIT = 0.35;
+const PRESCRIPTIONS_PER_VISIT = 0.3;
+
+/** Resident number `index`'s visits; heavy residents are spread evenly, so even a small city has its share. */
+function visitsOf(volume: VolumeProfile, index: number, random: Random): number {
+  if (Math.floor((index + 1) * volume.heavyShare) > Math.floor(index * volume.heavyShare)) return random.int(...volume.heavyVisits);
+  // Box-Muller: a standard normal draw, spread so a tenth of residents have under a third of the median.
+  const normal = Math.sqrt(-2 * Math.log(1 - random.float())) * Math.cos(2 * Math.PI * random.float());
+  return Math.max(1, Math.round(volume.medianVisits * Math.exp(0.85 * normal)));
 }
 
 interface Pool { all: Condition[]; table: WeightedTable<Condition> | null }
 
-export function generateCity(options: { seed: number; residents: number; now: Date }): City {
+export function generateCity(options: { seed: number; residents: number; now: Date; volume?: VolumeProfile }): City {
   const random = new Random(options.seed);
   const now = Math.floor(options.now.getTime() / MINUTE) * MINUTE;
   if (!Number.isFinite(now)) throw new Error('generateCity needs a valid `now`');
@@ -794,7 +822,8 @@ export function generateCity(options: { seed: number; residents: number; now: Da
       regimen.set(chronicCode, random.shuffled(drugOptions).slice(0, count).map(drug));
     }
     const home = random.pick(centresByDistrict.get(district) ?? ofLevel('COMMUNITY'));
-    people.push({ seed: { id: newId(), name, gender, birthDate, idNumber, phone, district }, birthMs, chronic, regimen, home });
+    const visits = options.volume ? visitsOf(options.volume, i, random) : null;
+    people.push({ seed: { id: newId(), name, gender, birthDate, idNumber, phone, district }, birthMs, chronic, regimen, home, visits });
   }
 
   // ------------------------------------------------------------ encounters
@@ -955,7 +984,7 @@ export function generateCity(options: { seed: number; residents: number; now: Da
   for (const person of people) {
     encountersOf.set(person, []);
     // At most 10 here, leaving room for the two a referral may add.
-    const count = Math.min(10, 1 + Math.floor(-Math.log(1 - random.float()) * (1.3 + 0.8 * person.chronic.length)));
+    const count = person.visits ?? Math.min(10, 1 + Math.floor(-Math.log(1 - random.float()) * (1.3 + 0.8 * person.chronic.length)));
     for (let i = 0; i < count; i++) visit(person);
     // 12% asked, since children and residents with no reason for one are skipped: about 10% get one.
     if (random.chance(0.12)) {
@@ -1007,7 +1036,7 @@ export function generateCity(options: { seed: number; residents: number; now: Da
   const labReports: LabReportSeed[] = [];
   for (const person of people) {
     const candidates = (encountersOf.get(person) ?? []).filter((encounter) => encounter.encounterClass !== 'VIRTUAL');
-    const wanted = person.chronic.length ? random.int(1, 6) : random.index([35, 30, 18, 10, 4, 2, 1]);
+    const wanted = person.visits !== null ? Math.round(person.visits * REPORTS_PER_VISIT) : person.chronic.length ? random.int(1, 6) : random.index([35, 30, 18, 10, 4, 2, 1]);
     const done = new Set<string>();
     for (let i = 0; i < wanted && candidates.length; i++) {
       const encounter = random.pick(candidates);
@@ -1051,7 +1080,7 @@ export function generateCity(options: { seed: number; residents: number; now: Da
       const prescribes = level === 'TERTIARY' || level === 'SECONDARY' || renewal;
       return prescribes && encounter.diagnoses.some((diagnosis) => TREATMENTS.has(diagnosis.code));
     });
-    const wanted = chronic ? random.int(1, 4) : random.index([40, 35, 18, 5, 2]);
+    const wanted = person.visits !== null ? Math.round(person.visits * PRESCRIPTIONS_PER_VISIT) : chronic ? random.int(1, 4) : random.index([40, 35, 18, 5, 2]);
     for (const encounter of random.shuffled(candidates).slice(0, wanted)) {
       const start = Date.parse(encounter.start);
       const child = ageAt(person, start) < 14;

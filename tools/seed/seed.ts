@@ -13,7 +13,7 @@ import { connectDatabase, ensureIndexes } from '../../subgraphs/kit/database';
 import { databaseName } from '../../subgraphs/kit/subgraph-server';
 import type { SubgraphName } from '../../subgraphs/kit/config';
 import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts';
-import { generateCity } from './city';
+import { generateCity, type VolumeProfile } from './city';
 import { labsOf } from './labs-seed';
 import { prescriptionsOf } from './prescriptions-seed';
 import { referralsOf } from './referrals-seed';
@@ -30,6 +30,8 @@ export interface SeedOptions {
   residents?: number;
   seed?: number;
   now?: Date;
+  /** Records per resident for load tests; the demo's everyday spread when absent. */
+  volume?: VolumeProfile;
   log?: (line: string) => void;
 }
 
@@ -58,7 +60,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     const seed = options.seed ?? DEMO_SEED;
     const residents = options.residents ?? DEMO_RESIDENTS;
     const now = options.now ?? new Date();
-    const city = generateCity({ seed, residents, now });
+    const city = generateCity({ seed, residents, now, volume: options.volume });
     const labs = registerLabs(db('labs'));
     const prescriptions = registerPrescriptions(db('prescriptions'));
     const referrals = registerReferrals(db('referrals'));
