@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { stopChild } from '../tools/stop-child';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 const READY_TIMEOUT_MS = 120_000;
@@ -29,7 +30,9 @@ export function startProcess(name: string, command: string, args: string[], env:
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let stopping = false;
   for (const stream of [child.stdout!, child.stderr!]) {
-    createInterface({ input: stream }).on('line', (line) => log(`[${name}] ${line}`));
+    createInterface({ input: stream }).on('line', (line) => {
+      if (line.trim()) log(`[${name}] ${line}`);
+    });
   }
   child.once('exit', (code, signal) => {
     if (!stopping) log(`[${name}] exited unexpectedly (${signal ?? `code ${code}`})`);
@@ -47,17 +50,10 @@ export function startProcess(name: string, command: string, args: string[], env:
         });
         child.send('counters');
       }),
-    stop: () =>
-      new Promise((resolve) => {
-        stopping = true;
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
   };
 }
 

@@ -15,14 +15,8 @@ export const CONTENDER_LABELS: Record<ContenderName, string> = {
   static: 'static bytes (ceiling)',
 };
 
-export interface Measurement {
-  contender: ContenderName;
-  round: number;
-  workload: string;
-  throughput: LoadResult;
-  latency: LoadResult;
-  /** p50 of sequential full-record requests, unloaded; null where the contender serves something else. */
-  fullRecordP50: number | null;
+/** What a contender's requests cost, per request. */
+interface Costs {
   /** CPU ms per request of the contender's own processes (the gateway, its workers). */
   cpuMsPerRequest: number;
   /** CPU ms per request of the five subgraphs behind it. */
@@ -34,7 +28,17 @@ export interface Measurement {
   databaseRoundTripsPerRequest: number;
 }
 
-export interface Summary {
+export interface Measurement extends Costs {
+  contender: ContenderName;
+  round: number;
+  workload: string;
+  throughput: LoadResult;
+  latency: LoadResult;
+  /** p50 of sequential full-record requests, unloaded; null where the contender serves something else. */
+  fullRecordP50: number | null;
+}
+
+export interface Summary extends Costs {
   contender: ContenderName;
   workload: string;
   requestsPerSecond: number;
@@ -42,12 +46,6 @@ export interface Summary {
   p95: number;
   p99: number;
   fullRecordP50: number | null;
-  cpuMsPerRequest: number;
-  subgraphCpuMsPerRequest: number;
-  databaseCpuMsPerRequest: number;
-  peakRssMb: number;
-  subgraphFetchesPerRequest: number;
-  databaseRoundTripsPerRequest: number;
   failed: number;
   requests: number;
 }

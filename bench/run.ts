@@ -164,10 +164,13 @@ async function main(): Promise<void> {
 
     await checkSameAnswers(contenders, workload, say);
 
+    // BENCH_CONTENDERS=jinling,apollo-gateway measures only those (for profiling and A/B runs).
+    const chosen = process.env.BENCH_CONTENDERS?.split(',');
+    const measured = chosen ? contenders.filter((contender) => chosen.includes(contender.name)) : contenders;
     const measurements: Measurement[] = [];
     for (let round = 1; round <= profile.rounds; round++) {
       // Interleaved: each round starts with a different contender, so drift (caches, compaction) spreads evenly.
-      const order = contenders.map((_, index) => contenders[(index + round - 1) % contenders.length]!);
+      const order = measured.map((_, index) => measured[(index + round - 1) % measured.length]!);
       for (const contender of order) {
         if (Date.now() > deadline) {
           say(`time budget of ${profile.budgetMinutes} min reached: reporting what was measured`);
@@ -206,7 +209,7 @@ async function main(): Promise<void> {
 /**
  * A short warm-up that also estimates the rate; throughput at fixed concurrency for about the
  * profile's duration; latency at half that rate; then unloaded full-record latency. CPU and
- * counters are read around the throughput run, whose requests are all waited for.
+ * counters are read around the two measured runs, whose requests are all waited for.
  */
 async function measure(contender: Contender, round: number, workload: Workload, profile: BenchProfile, subgraphs: BenchProcess[], baseline: BenchProcess, databasePid: number | undefined): Promise<Measurement> {
   const load = (amount: number, rate?: number): LoadOptions => ({
@@ -235,9 +238,11 @@ async function measure(contender: Contender, round: number, workload: Workload, 
   const amount = Math.max(profile.connections * 4, Math.round(warmUp.requestsPerSecond * profile.durationSeconds));
   const before = { own: cpu(contender.processes), subgraphs: cpu(subgraphs), database: databaseCpu(), counters: await counted() };
   const throughput = await runLoad(load(amount));
-  const after = { own: cpu(contender.processes), subgraphs: cpu(subgraphs), database: databaseCpu(), counters: await counted() };
   const halfRate = Math.max(1, throughput.requestsPerSecond / 2);
-  const latency = await runLoad(load(Math.max(20, Math.round(halfRate * profile.durationSeconds)), Math.max(1, Math.round(halfRate))));
+  const latencyAmount = Math.max(20, Math.round(halfRate * profile.durationSeconds));
+  const latency = await runLoad(load(latencyAmount, Math.max(1, Math.round(halfRate))));
+  const after = { own: cpu(contender.processes), subgraphs: cpu(subgraphs), database: databaseCpu(), counters: await counted() };
+  const served = amount + latencyAmount;
   const fullRecordP50 = contender.workload === 'records part of the full record' || contender.name === 'static' ? null : await probeFullRecord(contender, workload, profile.probeRequests);
 
   return {
@@ -247,12 +252,12 @@ async function measure(contender: Contender, round: number, workload: Workload, 
     throughput,
     latency,
     fullRecordP50,
-    cpuMsPerRequest: (after.own - before.own) / amount,
-    subgraphCpuMsPerRequest: contender.usesSubgraphs ? (after.subgraphs - before.subgraphs) / amount : 0,
-    databaseCpuMsPerRequest: (after.database - before.database) / amount,
+    cpuMsPerRequest: (after.own - before.own) / served,
+    subgraphCpuMsPerRequest: contender.usesSubgraphs ? (after.subgraphs - before.subgraphs) / served : 0,
+    databaseCpuMsPerRequest: (after.database - before.database) / served,
     peakRssMb: contender.processes.reduce((sum, child) => sum + usageOf(child.child.pid!).peakRssMb, 0),
-    subgraphFetchesPerRequest: (after.counters.requests - before.counters.requests) / amount,
-    databaseRoundTripsPerRequest: (after.counters.commands - before.counters.commands) / amount,
+    subgraphFetchesPerRequest: (after.counters.requests - before.counters.requests) / served,
+    databaseRoundTripsPerRequest: (after.counters.commands - before.counters.commands) / served,
   };
 }
 

@@ -13,16 +13,22 @@ import type { Viewer } from '../subgraphs/kit/viewer';
 import type { SubgraphName } from '../subgraphs/kit/config';
 import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
 
+/** The records subgraph's part of the full record. */
+const RECORDS_FIELDS = `
+  id name gender birthDate district
+  summary {
+    activeProblems { code { code display } onset }
+    allergies { assertion items { substance { code display } criticality } }
+    lastEncounters { start department organization { code name } }
+  }
+  encounters(first: 20) { edges { node { id start class department diagnoses { code { code display } primary } organization { code name } } } pageInfo { hasNextPage endCursor } }
+`;
+
+/** The doctor's full record: summary, encounters, latest results, prescriptions, referrals, care relationships. */
 export const FULL_RECORD = /* GraphQL */ `
   query FullRecord($id: ID!) {
     resident(id: $id) {
-      id name gender birthDate district
-      summary {
-        activeProblems { code { code display } onset }
-        allergies { assertion items { substance { code display } criticality } }
-        lastEncounters { start department organization { code name } }
-      }
-      encounters(first: 20) { edges { node { id start class department diagnoses { code { code display } primary } organization { code name } } } pageInfo { hasNextPage endCursor } }
+      ${RECORDS_FIELDS}
       latestResults(codes: ["4548-4", "14749-6", "14647-2", "718-7"]) { code { code display } observation { value unit interpretation } issuedAt organization { name } }
       labReports(first: 10) { edges { node { id issuedAt status code { display } results { code { display } value unit interpretation critical } } } }
       prescriptions(first: 20) { edges { node { id status issuedAt items { drug { code display } dose frequency days } } } }
@@ -32,20 +38,8 @@ export const FULL_RECORD = /* GraphQL */ `
   }
 `;
 
-/** The records subgraph's own part of the full record: what a direct call to one subgraph serves. */
-export const RECORDS_PART = /* GraphQL */ `
-  query RecordsPart($id: ID!) {
-    resident(id: $id) {
-      id name gender birthDate district
-      summary {
-        activeProblems { code { code display } onset }
-        allergies { assertion items { substance { code display } criticality } }
-        lastEncounters { start department organization { code name } }
-      }
-      encounters(first: 20) { edges { node { id start class department diagnoses { code { code display } primary } organization { code name } } } pageInfo { hasNextPage endCursor } }
-    }
-  }
-`;
+/** What a direct call to the records subgraph serves. */
+export const RECORDS_PART = /* GraphQL */ `query RecordsPart($id: ID!) { resident(id: $id) { ${RECORDS_FIELDS} } }`;
 
 const PHARMACY_QUEUE = /* GraphQL */ `
   query PharmacyQueue { pharmacyQueue(first: 20) { edges { node { id status issuedAt resident { name } items { drug { code display } dose frequency days quantity } } } } }

@@ -12,6 +12,7 @@ import { loadConfig, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
 import { databaseFor } from './database-for';
 import { ensureLocalKeys } from './keys';
 import { seedDemoCity } from './seed/seed';
+import { stopChild } from './stop-child';
 
 const SERVICE_ENTRY = path.join(__dirname, 'service.ts');
 const READY_TIMEOUT_MS = 60_000;
@@ -29,20 +30,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping');
-    await Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all([...children.values()].map((child) => stopChild(child)));
     await database.stop();
     process.exit(code);
   };
