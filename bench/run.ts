@@ -35,7 +35,8 @@ const AUDIENCE = 'jinling-hie-bench';
 const BENCH_SEED = 20261126;
 /** BENCH_CPU_PROFILE=1: every Node process of ours writes a V8 CPU profile to bench/results/profiles on exit. */
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
-const TSX = ['--import', 'tsx', ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
+const NODE_FLAGS = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+const TSX = ['--import', 'tsx', ...NODE_FLAGS];
 
 interface Contender {
   name: ContenderName;
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     const subgraphs = SUBGRAPH_NAMES.map((name) => start(name, process.execPath, [...TSX, path.join(__dirname, 'subgraph-process.ts'), name]));
     await Promise.all(SUBGRAPH_NAMES.map((name, index) => waitUntilAnswering(`http://127.0.0.1:${subgraphPorts[name]}/health`, subgraphs[index]!.child)));
     const jinling = start('jinling', process.execPath, [...TSX, path.join(ROOT, 'tools/service.ts'), 'gateway'], { GATEWAY_PORT: String(jinlingPort) });
-    const apollo = start('apollo-gateway', process.execPath, [...TSX, path.join(__dirname, 'apollo-plain-gateway.ts')], { PORT: String(apolloPort), SUPERGRAPH_FILE: supergraphFile });
+    const apollo = start('apollo-gateway', process.execPath, [...NODE_FLAGS, path.join(__dirname, 'apollo-plain-gateway.mjs')], { PORT: String(apolloPort), SUPERGRAPH_FILE: supergraphFile });
     const hive = start('hive-gateway', process.execPath, [path.join(PEERS_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js'), 'supergraph', supergraphFile, '--fork', '2', '--host', '127.0.0.1', '--port', String(hivePort), '-c', path.join(PEERS_DIR, 'hive-gateway.config.mjs')]);
     const baseline = start('direct-db', process.execPath, [...TSX, path.join(__dirname, 'direct-baseline.ts')], { PORT: String(baselinePort) });
     const url = (port: number, route = '/graphql') => `http://127.0.0.1:${port}${route}`;

@@ -77,6 +77,7 @@ export interface BenchRequest {
   residentId: string | null;
 }
 
+/** The header a contender without authentication passes on to a subgraph (bench/apollo-plain-gateway.mjs, bench/peers/hive-gateway.config.mjs). */
 export const forwardedTokenHeader = (subgraph: string) => `x-bench-internal-${subgraph.toLowerCase()}`;
 
 const INTERNAL_TOKEN_REFRESH_MS = 20_000;
