@@ -1,17 +1,23 @@
-/** Starts one service (a subgraph or the gateway) from the validated configuration. */
+/**
+ * Starts one service (a subgraph or the gateway) from the validated configuration. The
+ * subgraphs' code (mongoose, models, schemas) is loaded only by subgraph processes, so the
+ * gateway process stays small.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { jwksKeys, staticKey } from '../gateway/client-auth';
 import { createGatewayServer } from '../gateway/gateway-server';
-import { SUBGRAPHS } from '../subgraphs';
 import type { Config, SubgraphName } from '../subgraphs/kit/config';
 import { toPrivateKey, toPublicKey } from '../subgraphs/kit/internal-token';
-import { createSubgraphServer, type SubgraphServerOptions } from '../subgraphs/kit/subgraph-server';
+import type { SubgraphServerOptions } from '../subgraphs/kit/subgraph-server';
 import { keyFiles, readKey } from './keys';
 
 export const SUPERGRAPH_FILE = path.resolve(__dirname, '../schema/supergraph.graphql');
 
 export function startSubgraph(name: SubgraphName, config: Config, mongoUri: string, overrides: Partial<SubgraphServerOptions> = {}) {
+  // Required here rather than imported at the top: only subgraph processes need mongoose and the models.
+  const { SUBGRAPHS } = require('../subgraphs') as typeof import('../subgraphs');
+  const { createSubgraphServer } = require('../subgraphs/kit/subgraph-server') as typeof import('../subgraphs/kit/subgraph-server');
   return createSubgraphServer(SUBGRAPHS[name], {
     mongoUri,
     dbPrefix: config.MONGODB_DB_PREFIX,
