@@ -278,7 +278,7 @@ async function probeFullRecord(contender: Contender, workload: Workload, count: 
 /** Before measuring: the three gateways must give the same answers to the same requests, without errors. */
 async function checkSameAnswers(contenders: Contender[], workload: Workload, say: (line: string) => void): Promise<void> {
   const gateways = contenders.filter((contender) => contender.workload === 'mix');
-  const requests = [workload.nextFullRecord(), workload.nextFullRecord(), ...Array.from({ length: 6 }, () => workload.next()).filter((request) => request.kind === 'prescriptions')];
+  const requests = [workload.nextFullRecord(), workload.nextFullRecord(), workload.nextPrescriptions(), workload.nextPrescriptions()];
   for (const request of requests) {
     const answers = await Promise.all(gateways.map((gateway) => postJson(gateway.url, gateway.headersFor(request, workload), request.body)));
     const [reference, ...others] = answers.map((answer) => JSON.stringify(answer));

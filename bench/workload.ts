@@ -151,6 +151,10 @@ export class Workload {
     return this.count('full-record', this.fullRecords[this.turn++ % this.fullRecords.length]!);
   }
 
+  nextPrescriptions(): BenchRequest {
+    return this.count('prescriptions', this.prescriptionRequests[this.turn++ % this.prescriptionRequests.length]!);
+  }
+
   private count(kind: RequestKind | 'slot-search', request: BenchRequest): BenchRequest {
     this.issued[kind]++;
     return request;
