@@ -4,7 +4,7 @@
  * instead of being replaced behind the operator's back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,9 +27,12 @@ beforeAll(() => {
   ensureLocalKeys(loadConfig({ DATA_DIR: dataDir }));
 });
 
-/** The processes a process started (the workers of a cluster primary). */
-function childrenOf(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+/** The Node processes a process started: a cluster primary's workers (the TypeScript loader may start an esbuild helper too). */
+function workersOf(pid: number): number[] {
+  const node = realpathSync(process.execPath);
+  return readdirSync(`/proc/${pid}/task`)
+    .flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number))
+    .filter((child) => readlinkSync(`/proc/${child}/exe`) === node);
 }
 
 const isRunning = (pid: number) => {
@@ -40,6 +43,15 @@ const isRunning = (pid: number) => {
     return false;
   }
 };
+
+const started: Started[] = [];
+afterEach(() => {
+  // A failed assertion must not leave a gateway running behind the suite.
+  for (const { child, workers } of started.splice(0)) {
+    for (const pid of [child.pid!, ...workers]) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  }
+});
+
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Starts the gateway with two workers on a free port and waits until both listen. */
@@ -58,7 +70,9 @@ function startGateway(): Promise<Started> {
       ports.push(Number(new URL(entry.url!).port));
       if (ports.length === 2) {
         clearTimeout(timer);
-        resolve({ child, ports, workers: childrenOf(child.pid!), exited });
+        const gateway = { child, ports, workers: workersOf(child.pid!), exited };
+        started.push(gateway);
+        resolve(gateway);
       }
     });
     void exited.then(() => reject(new Error('the service exited before its workers listened')));
