@@ -7,6 +7,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -62,7 +63,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     introspection: options.introspection,
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [...limits.plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
+    plugins: [...limits.plugins, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);

@@ -87,6 +87,7 @@ describe('a doctor reads a resident cared for at their hospital', () => {
       body: JSON.stringify({ query: FULL_RECORD, variables: { id: facts.residentId } }),
     });
     expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
 
     const events = await modelsOf(stack).access.AuditEvent.find({ requestId }).lean();
     expect(events.map((event) => event.subgraph).sort()).toEqual(['access', 'labs', 'prescriptions', 'records', 'referrals']);

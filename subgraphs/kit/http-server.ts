@@ -38,6 +38,8 @@ export interface RunningHttpService {
 
 export function createHttpHandler<TContext extends BaseContext, TAuth>(options: HttpServiceOptions<TContext, TAuth>) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    // Health data: no browser, proxy or CDN may keep a copy of any answer.
+    response.setHeader('cache-control', 'no-store');
     try {
       const url = new URL(request.url ?? '/', 'http://service');
       if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
@@ -58,7 +60,7 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
         httpGraphQLRequest: { method: 'POST', headers, search: url.search, body },
         context: async () => options.context(auth, request),
       });
-      for (const [key, value] of result.headers) response.setHeader(key, value);
+      for (const [key, value] of result.headers) if (key !== 'cache-control') response.setHeader(key, value);
       response.statusCode = result.status ?? 200;
       if (result.body.kind === 'complete') {
         response.end(result.body.string);
