@@ -10,8 +10,7 @@ import { mintInternalToken } from '../subgraphs/kit/internal-token';
 import { mulberry32 } from '../tools/seed/city';
 import { issueDemoToken, type DemoIdentity } from '../tools/demo-issuer';
 import type { Viewer } from '../subgraphs/kit/viewer';
-import type { SubgraphName } from '../subgraphs/kit/config';
-import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
 
 /** The records subgraph's part of the full record. */
 const RECORDS_FIELDS = `
