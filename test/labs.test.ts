@@ -100,6 +100,13 @@ describe('uploads', () => {
     expect(report).toMatchObject({ hasCritical: true, results: [{ interpretation: 'HH', critical: true }] });
   });
 
+  it('accepts a unit written in another case and stores it in the catalogue spelling', async () => {
+    const report = (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ sourceReportId: 'R-CASE', subjectSex: 'MALE', subjectBirthDate: '1980-01-01', results: [{ code: '14749-6', value: 7.9, unit: 'MMOL/l' }] }) })).submitLabReport;
+    expect(report.results).toEqual([
+      { code: { code: '14749-6' }, value: 7.9, unit: 'mmol/L', interpretation: 'H', critical: false, referenceRange: { low: 3.9, high: 6.1, text: '3.9-6.1' } },
+    ]);
+  });
+
   describe('bad input is refused and writes nothing', () => {
     const counts = async () => [await modelsOf(stack).labs.LabReport.countDocuments(), await modelsOf(stack).labs.LabReportVersion.countDocuments()];
     it.each([
