@@ -19,6 +19,7 @@ import { createLogger, errorDetails, type DestinationStream } from '../subgraphs
 import { verifyClientToken, type ClientTokenSettings } from './client-auth';
 import type { GatewayContext } from './gateway-context';
 import { queryLimits } from './query-limits';
+import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -85,7 +86,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       return { viewer, requestId };
     },
     context: (auth) => auth,
-    ready: async () => true,
+    waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
   });
   const http = await listen(handler, options.host, options.port);
   logger.info({ url: http.url }, 'gateway listening');

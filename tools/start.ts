@@ -8,14 +8,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { loadConfig, serviceUrl, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
 import { databaseFor } from './database-for';
 import { ensureLocalKeys } from './keys';
 import { seedDemoCity } from './seed/seed';
 import { stopChild } from './stop-child';
 
 const SERVICE_ENTRY = path.join(__dirname, 'service.ts');
-const READY_TIMEOUT_MS = 60_000;
+const READY_TIMEOUT_MS = 180_000;
 const EMBEDDED_SUBGRAPH_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 
   try {
     const { facts } = await seedDemoCity({ uri: database.uri, dbPrefix: config.MONGODB_DB_PREFIX, log: say });
-    const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
+    const gatewayUrl = serviceUrl(config.HOST, config.GATEWAY_PORT, '/graphql');
     if (facts) writeFileSync(path.resolve(config.DATA_DIR, 'demo.json'), JSON.stringify({ gatewayUrl, ...facts }, null, 2));
 
     // The embedded engine scans collections: give its slowest answers room unless told otherwise.
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
         void stopAll(1);
       });
     }
-    await waitUntilReady(`http://127.0.0.1:${config.GATEWAY_PORT}/ready`);
+    await waitUntilReady(serviceUrl(config.HOST, config.GATEWAY_PORT, '/ready'));
     say(`gateway ready at ${gatewayUrl}`);
     say('demo tokens, one per role, and a resident to look up: npm run demo -- tokens');
     say('press Ctrl-C to stop');

@@ -8,6 +8,18 @@ it('applies the documented defaults', () => {
   expect(config.AUDIT_FAIL_CLOSED).toBe(true);
 });
 
+it('reaches the subgraphs at the address the services bind to', () => {
+  expect(loadConfig({ HOST: '127.0.0.9' }).subgraphUrls).toEqual({
+    records: 'http://127.0.0.9:4001/graphql',
+    labs: 'http://127.0.0.9:4002/graphql',
+    prescriptions: 'http://127.0.0.9:4003/graphql',
+    referrals: 'http://127.0.0.9:4004/graphql',
+    access: 'http://127.0.0.9:4005/graphql',
+  });
+  expect(loadConfig({ HOST: '0.0.0.0' }).subgraphUrls.labs).toBe('http://127.0.0.1:4002/graphql');
+  expect(loadConfig({ HOST: '::1', LABS_URL: 'http://labs.internal:8080/graphql' }).subgraphUrls).toMatchObject({ records: 'http://[::1]:4001/graphql', labs: 'http://labs.internal:8080/graphql' });
+});
+
 it('names every invalid variable in one message', () => {
   const load = () => loadConfig({ GATEWAY_PORT: 'eighty', MONGODB_URI: 'postgres://x' });
   expect(load).toThrow(/^Invalid configuration:\n/);

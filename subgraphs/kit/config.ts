@@ -82,6 +82,15 @@ export type Config = z.infer<typeof schema> & {
   matching: MatchSettings;
 };
 
+/**
+ * Where a service bound to `host` is reached on this machine: the address itself, or loopback
+ * for a wildcard bind (0.0.0.0, ::), so a shared host never sends one stack's calls to another's.
+ */
+export function serviceUrl(host: string, port: number, pathname: string): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}${pathname}`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
@@ -100,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     access: values.ACCESS_PORT,
   };
   const urlFor = (name: SubgraphName) =>
-    values[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`] ?? `http://127.0.0.1:${subgraphPorts[name]}/graphql`;
+    values[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`] ?? serviceUrl(values.HOST, subgraphPorts[name], '/graphql');
   return {
     ...values,
     subgraphPorts,

@@ -26,7 +26,8 @@ export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
   /** Decides from the headers alone; throws HttpError (401) to refuse. */
   authenticate(request: IncomingMessage): Promise<TAuth> | TAuth;
   context(auth: TAuth, request: IncomingMessage): Promise<TContext> | TContext;
-  ready(): Promise<boolean>;
+  /** What this service is still waiting for (its database, a subgraph); empty when ready. */
+  waitingFor(): Promise<string[]>;
 }
 
 export interface RunningHttpService {
@@ -44,8 +45,8 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
       const url = new URL(request.url ?? '/', 'http://service');
       if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
       if (request.method === 'GET' && url.pathname === '/ready') {
-        const ready = await options.ready();
-        return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+        const waitingFor = await options.waitingFor();
+        return waitingFor.length === 0 ? sendJson(response, 200, { status: 'ready' }) : sendJson(response, 503, { status: 'not ready', waitingFor });
       }
       if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', 'Not found');
       if (request.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'Use POST with a JSON body');

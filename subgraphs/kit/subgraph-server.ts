@@ -136,7 +136,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
       const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy);
       return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }), settings });
     },
-    ready: () => isReachable(connection),
+    waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });
   const http = await listen(handler, options.host, options.port);
   logger.info({ url: http.url }, 'subgraph listening');
