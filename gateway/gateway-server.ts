@@ -18,6 +18,7 @@ import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpServ
 import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
 import { verifyClientToken, type ClientTokenSettings } from './client-auth';
 import type { GatewayContext } from './gateway-context';
+import { executableOperation } from './executable-operation';
 import { queryLimits } from './query-limits';
 import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
@@ -65,7 +66,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
-    plugins: [...limits.plugins, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [...limits.plugins, executableOperation(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);

@@ -74,6 +74,30 @@ it('refuses batched requests', async () => {
   expect(response.status).toBe(400);
 });
 
+describe('operations the gateway cannot run are the client\'s mistake (400), not a 500', () => {
+  const send = async (body: Record<string, unknown>) => {
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${doctor()}` },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const twoOperations = 'query A { a: __typename } query B { b: __typename }';
+
+  it.each([
+    ['several operations without operationName', { query: twoOperations }, 'The document has several operations: say which to run with operationName'],
+    ['an operationName the document does not have', { query: twoOperations, operationName: 'C' }, 'No operation named "C" in the document'],
+    ['a subscription', { query: 'subscription { __typename }' }, 'Subscriptions are not supported: use a query'],
+  ])('refuses %s', async (_label, body, message) => {
+    expect(await send(body)).toEqual({ status: 400, body: { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] } });
+  });
+
+  it('runs the operation operationName names', async () => {
+    expect(await send({ query: twoOperations, operationName: 'A' })).toEqual({ status: 200, body: { data: { a: 'Query' } } });
+  });
+});
+
 it('refuses a body over the size limit with 413', async () => {
   const response = await stack.query(doctor(), `{ __typename } # ${'x'.repeat(120_000)}`);
   expect(response.status).toBe(413);
