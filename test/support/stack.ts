@@ -11,7 +11,7 @@ import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
-import { indexLeadsByCollection, uncoveredFilters } from './index-coverage';
+import { indexesByCollection, uncoveredQueries } from './index-coverage';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
 import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
 import { SUPERGRAPH_FILE } from '../../tools/services';
@@ -162,9 +162,9 @@ export class TestStack {
       if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
     }
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
-    const uncovered = uncoveredFilters(this.sent, indexLeadsByCollection(allModels(this)));
+    const uncovered = uncoveredQueries(this.sent, indexesByCollection(allModels(this)));
     await this.fixtures.close();
-    if (uncovered.length > 0) throw new Error(`Filters no declared index serves:\n${uncovered.join('\n')}`);
+    if (uncovered.length > 0) throw new Error(`Queries no declared index serves:\n${[...new Set(uncovered)].join('\n')}`);
   }
 
   /** How many commands the subgraphs sent during this stack's life. */
