@@ -18,6 +18,7 @@ import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpServ
 import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
 import { verifyClientToken, type ClientTokenSettings } from './client-auth';
 import type { GatewayContext } from './gateway-context';
+import { serveApiConsole } from './api-console';
 import { executableOperation } from './executable-operation';
 import { queryLimits } from './query-limits';
 import { subgraphsNotReady } from './readiness';
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs: number;
   maxBodyBytes: number;
   introspection: boolean;
+  /** Serve the API console (GraphiQL) to browsers at GET /graphql. */
+  apiConsole: boolean;
   host: string;
   port: number;
   logLevel?: string;
@@ -87,6 +90,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       return { viewer, requestId };
     },
     context: (auth) => auth,
+    serveStatic: options.apiConsole ? serveApiConsole : undefined,
     waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
   });
   const http = await listen(handler, options.host, options.port);

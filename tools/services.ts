@@ -54,6 +54,7 @@ export function startGateway(config: Config) {
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     introspection: config.NODE_ENV !== 'production',
+    apiConsole: config.API_CONSOLE ?? config.NODE_ENV !== 'production',
     host: config.HOST,
     port: config.GATEWAY_PORT,
     logLevel: config.LOG_LEVEL,

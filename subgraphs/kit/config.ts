@@ -35,6 +35,8 @@ const positiveInt = z.coerce.number().int().positive();
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The API console (GraphiQL) at GET /graphql for browsers; on unless NODE_ENV=production. */
+  API_CONSOLE: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('data'),

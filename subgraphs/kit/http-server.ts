@@ -26,6 +26,8 @@ export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
   /** Decides from the headers alone; throws HttpError (401) to refuse. */
   authenticate(request: IncomingMessage): Promise<TAuth> | TAuth;
   context(auth: TAuth, request: IncomingMessage): Promise<TContext> | TContext;
+  /** Serves a page or file that needs no token (the gateway's API console); false when the request is not for one. */
+  serveStatic?(request: IncomingMessage, response: ServerResponse, pathname: string): boolean;
   /** What this service is still waiting for (its database, a subgraph); empty when ready. */
   waitingFor(): Promise<string[]>;
 }
@@ -48,6 +50,7 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
         const waitingFor = await options.waitingFor();
         return waitingFor.length === 0 ? sendJson(response, 200, { status: 'ready' }) : sendJson(response, 503, { status: 'not ready', waitingFor });
       }
+      if (options.serveStatic?.(request, response, url.pathname)) return;
       if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', 'Not found');
       if (request.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'Use POST with a JSON body');
 

@@ -96,6 +96,7 @@ export class TestStack {
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
       maxBodyBytes: 100_000,
       introspection: !options.production,
+      apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,
       ...logging,
