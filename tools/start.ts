@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { prettyFactory } from 'pino-pretty';
 import { loadConfig, serviceUrl, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
 import { databaseFor } from './database-for';
 import { ensureLocalKeys } from './keys';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
       });
       children.set(name, child);
       for (const stream of [child.stdout!, child.stderr!]) {
-        createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
+        createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${readable(line)}`));
       }
       child.once('exit', (code, signal) => {
         if (stopping) return;
@@ -67,6 +68,18 @@ async function main(): Promise<void> {
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
     await stopAll(1);
+  }
+}
+
+// A person at a terminal reads log lines; anything else (a file, a collector) gets the JSON.
+const pretty = process.stdout.isTTY ? prettyFactory({ colorize: true, singleLine: true, ignore: 'pid,hostname,service,name', translateTime: 'SYS:HH:MM:ss' }) : null;
+
+function readable(line: string): string {
+  if (!pretty || !line.startsWith('{')) return line;
+  try {
+    return pretty(line).trimEnd();
+  } catch {
+    return line;
   }
 }
 
