@@ -37,6 +37,8 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** false for throwaway data (tests): PostgreSQL skips fsync. */
   durable?: boolean;
+  /** No FerretDB log lines (tests provoke errors such as duplicate keys on purpose). */
+  quiet?: boolean;
   /** The unpatched FerretDB build (only the test that compares the two uses it). */
   build?: FerretdbBuild;
 }
@@ -87,7 +89,7 @@ async function startMongod(dbPath: string): Promise<EmbeddedDatabase> {
 
 async function startSqlite(dataDir: string, options: EmbeddedOptions, log: (line: string) => void): Promise<EmbeddedDatabase> {
   mkdirSync(dataDir, { recursive: true });
-  const launched = await launch(ensureFerretdbBinary(log, options.build), ['-handler', 'sqlite', '-sqlite-url', `file:${path.resolve(dataDir)}/`]);
+  const launched = await launch(ensureFerretdbBinary(log, options.build), ['-handler', 'sqlite', '-sqlite-url', `file:${path.resolve(dataDir)}/`], options);
   return { ...launched, engine: 'FerretDB 1.24.2 (SQLite)', dataDir };
 }
 
@@ -99,14 +101,14 @@ async function startPostgresql(dataDir: string, options: EmbeddedOptions, log: (
   const args = ['-handler', 'postgresql', '-pg-bin', bin, '-pg-data', pgData, '-pg-log', path.resolve(dataDir, 'postgresql.log')];
   if (asRoot) args.push('-pg-uid', String(NOBODY), '-pg-gid', String(NOBODY));
   if (options.durable === false) args.push('-pg-durable=false');
-  const launched = await launch(binary, args);
+  const launched = await launch(binary, args, options);
   const patched = options.build === 'stock' ? 'stock' : 'patched';
   return { ...launched, engine: `FerretDB 1.24.2 (${patched}) on PostgreSQL 17.10${asRoot ? ', run as nobody' : ''}`, dataDir: pgData };
 }
 
 /** Starts the launcher and waits for its one JSON line; stdin stays open as its lifeline. */
-async function launch(binary: string, args: string[]): Promise<Omit<EmbeddedDatabase, 'engine' | 'dataDir'>> {
-  const child = spawn(binary, ['-listen', '127.0.0.1:0', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function launch(binary: string, args: string[], options: EmbeddedOptions): Promise<Omit<EmbeddedDatabase, 'engine' | 'dataDir'>> {
+  const child = spawn(binary, ['-listen', '127.0.0.1:0', ...(options.quiet ? ['-quiet'] : []), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await withTimeout(
     new Promise<{ mongodb: string; postgresql?: string }>((resolve, reject) => {

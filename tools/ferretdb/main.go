@@ -39,6 +39,7 @@ type options struct {
 	pgGID        int
 	pgDurable    bool
 	startTimeout time.Duration
+	quiet        bool
 }
 
 func main() {
@@ -52,6 +53,7 @@ func main() {
 	flag.IntVar(&o.pgUID, "pg-uid", -1, "postgresql: run initdb and postgres as this uid (needed when started by root)")
 	flag.IntVar(&o.pgGID, "pg-gid", -1, "postgresql: and this gid")
 	flag.BoolVar(&o.pgDurable, "pg-durable", true, "postgresql: fsync (false for throwaway test data)")
+	flag.BoolVar(&o.quiet, "quiet", false, "log nothing (FerretDB logs errors, such as duplicate keys, otherwise)")
 	flag.DurationVar(&o.startTimeout, "start-timeout", 2*time.Minute, "how long PostgreSQL may take to accept connections")
 	flag.Parse()
 
@@ -75,9 +77,13 @@ func main() {
 }
 
 func run(ctx context.Context, o *options) error {
+	var logs io.Writer = os.Stderr
+	if o.quiet {
+		logs = io.Discard
+	}
 	config := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: o.listen},
-		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		Logger:   slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelError})),
 		Handler:  o.handler,
 	}
 	ready := map[string]any{}
