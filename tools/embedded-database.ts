@@ -28,6 +28,8 @@ export interface EmbeddedDatabase {
   pid?: number;
   /** PostgreSQL's own connection URL, for checks that ask it directly (ferretdb-postgresql only). */
   postgresUrl?: string;
+  /** PostgreSQL's postmaster (ferretdb-postgresql only). */
+  postgresPid?: number;
   stop(): Promise<void>;
 }
 
@@ -111,7 +113,7 @@ async function launch(binary: string, args: string[], options: EmbeddedOptions):
   const child = spawn(binary, ['-listen', '127.0.0.1:0', ...(options.quiet ? ['-quiet'] : []), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await withTimeout(
-    new Promise<{ mongodb: string; postgresql?: string }>((resolve, reject) => {
+    new Promise<{ mongodb: string; postgresql?: string; postgresqlPid?: number }>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`FerretDB exited with code ${code} before it was ready`)));
@@ -125,6 +127,7 @@ async function launch(binary: string, args: string[], options: EmbeddedOptions):
   return {
     uri: ready.mongodb,
     postgresUrl: ready.postgresql,
+    postgresPid: ready.postgresqlPid,
     pid: child.pid,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
