@@ -32,6 +32,8 @@ export interface GatewayOptions {
   clientTokens: ClientTokenSettings;
   internalPrivateKey: KeyObject;
   subgraphTimeoutMs: number;
+  /** A different timeout for some subgraphs (a test's hung server, say); the rest use subgraphTimeoutMs. */
+  subgraphTimeoutOverridesMs?: Partial<Record<SubgraphName, number>>;
   maxBodyBytes: number;
   introspection: boolean;
   /** Serve the API console (GraphiQL) to browsers at GET /graphql. */
@@ -56,7 +58,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SubgraphDataSource({ name, url, privateKey: options.internalPrivateKey, timeoutMs: options.subgraphTimeoutMs, logger });
+      return new SubgraphDataSource({ name, url, privateKey: options.internalPrivateKey, timeoutMs: options.subgraphTimeoutOverridesMs?.[name as SubgraphName] ?? options.subgraphTimeoutMs, logger });
     },
   });
   const limits = queryLimits();

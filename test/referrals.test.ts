@@ -9,8 +9,6 @@ import { oneOf } from '../subgraphs/kit/database';
 import { insertHospitals, insertResidents, insertSlotPool, labReport, modelsOf, referralDoc, relate } from './support/fixtures';
 import { TestStack } from './support/stack';
 
-jest.setTimeout(180_000);
-
 let stack: TestStack;
 const CENTRE = '3201-C001';
 const HOSPITAL = '3201-H001';
@@ -44,7 +42,7 @@ async function contractedWithReferrals(count: number): Promise<{ residents: stri
 }
 
 beforeAll(async () => {
-  stack = await TestStack.start({ subgraphTimeoutMs: 120_000 });
+  stack = await TestStack.start();
   await insertHospitals(stack);
 });
 afterAll(() => stack?.stop());

@@ -112,7 +112,7 @@ describe('a resident with 2,000 records costs the same round trips as one with a
   beforeAll(async () => {
     [light] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, ...ONE_OF_EACH })) as [string];
     [heavy] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, ...TWO_THOUSAND })) as [string];
-  }, 60_000);
+  });
 
   const fullRecord = async (token: string, id: string) => {
     const { body } = await stack.query(token, FULL_RECORD, { id });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../subgraphs/kit/config';
 import { ensureLocalKeys } from '../tools/keys';
+import { TEST_START_TIMEOUT_MS } from './support/timing';
 
 const SERVICE = path.resolve(__dirname, '../tools/service.ts');
 
@@ -63,7 +64,7 @@ function startGateway(): Promise<Started> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ports: number[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the workers did not start')), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the workers did not start within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)), TEST_START_TIMEOUT_MS);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string };
       if (entry.msg !== 'gateway listening') return;
@@ -91,7 +92,7 @@ it('runs two workers on one port and stops them all on SIGTERM', async () => {
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
   expect(workers.filter(isRunning)).toEqual([]);
-}, 60_000);
+});
 
 it('stops with a failure, not a silent restart, when a worker dies', async () => {
   const { workers, exited } = await startGateway();
@@ -100,4 +101,4 @@ it('stops with a failure, not a silent restart, when a worker dies', async () =>
 
   expect(await exited).toBe(1);
   expect(workers.filter(isRunning)).toEqual([]);
-}, 60_000);
+});

@@ -42,7 +42,7 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   MONGODB_DB_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _').default('jinling'),
-  EMBEDDED_DB_ENGINE: z.enum(['auto', 'mongodb-memory-server', 'ferretdb']).default('auto'),
+  EMBEDDED_DB_ENGINE: z.enum(['ferretdb-postgresql', 'ferretdb-sqlite', 'mongodb-memory-server']).default('ferretdb-postgresql'),
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   RECORDS_PORT: port.default(DEFAULT_PORTS.records),
   LABS_PORT: port.default(DEFAULT_PORTS.labs),

@@ -2,10 +2,10 @@
  * Starts the database the whole suite shares: MONGODB_URI when set (a real MongoDB), else
  * the embedded server in a temporary folder. Each test file works in databases of its own.
  */
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedDatabase, type EngineChoice } from '../../tools/embedded-database';
+import { parseEngine, startEmbeddedDatabase } from '../../tools/embedded-database';
 
 declare global {
   var __testDatabase: { stop(): Promise<void>; dataDir: string } | undefined;
@@ -17,13 +17,19 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jinling-test-'));
+  // Run by root, PostgreSQL runs as nobody, who must be let through (its own folder inside stays private).
+  chmodSync(dataDir, 0o755);
   const database = await startEmbeddedDatabase({
     dataDir,
-    engine: (process.env.EMBEDDED_DB_ENGINE as EngineChoice | undefined) ?? 'auto',
+    engine: parseEngine(process.env.EMBEDDED_DB_ENGINE),
+    durable: false,
+    // the suite provokes duplicate keys and bad input on purpose; PostgreSQL's own log is kept in the data folder
+    quiet: true,
     log: (line) => console.log(`[test] ${line}`),
   });
   console.log(`\n[test] database: ${database.engine} at ${database.uri}, data in ${dataDir}`);
   process.env.MONGODB_URI = database.uri;
   process.env.JINLING_TEST_EMBEDDED = '1';
+  if (database.postgresUrl) process.env.JINLING_TEST_POSTGRES_URL = database.postgresUrl;
   globalThis.__testDatabase = { stop: database.stop, dataDir };
 }

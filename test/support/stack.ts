@@ -16,6 +16,7 @@ import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../
 import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
 import { SUPERGRAPH_FILE } from '../../tools/services';
 import { modelsOf } from './fixtures';
+import { TEST_SUBGRAPH_TIMEOUT_MS } from './timing';
 
 export const TEST_ISSUER = 'https://idp.test.local';
 export const TEST_AUDIENCE = 'jinling-hie-test';
@@ -23,7 +24,8 @@ export const TEST_AUDIENCE = 'jinling-hie-test';
 export interface StackOptions {
   /** Point a subgraph somewhere else (a hung server, say) instead of the real one. */
   subgraphUrlOverrides?: Partial<Record<SubgraphName, string>>;
-  subgraphTimeoutMs?: number;
+  /** Timeouts of some subgraphs (a hung one, say); the others get TEST_SUBGRAPH_TIMEOUT_MS. */
+  subgraphTimeoutMs?: Partial<Record<SubgraphName, number>>;
   /** Verify client tokens against this JWKS URL instead of the in-memory issuer's key. */
   jwksUrl?: string;
   /** Production settings at the gateway: introspection off. */
@@ -93,7 +95,8 @@ export class TestStack {
         keys: options.jwksUrl ? jwksKeys(options.jwksUrl) : staticKey(keys.issuer.publicKey),
       },
       internalPrivateKey: keys.internal.privateKey,
-      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 2000,
+      subgraphTimeoutMs: TEST_SUBGRAPH_TIMEOUT_MS,
+      subgraphTimeoutOverridesMs: options.subgraphTimeoutMs,
       maxBodyBytes: 100_000,
       introspection: !options.production,
       apiConsole: !options.production,

@@ -1,43 +1,98 @@
 /**
- * Builds the embedded FerretDB launcher once and caches the binary. The cache key is the
- * hash of the launcher's Go sources and module sums, so a dependency change rebuilds it.
+ * Builds the embedded FerretDB launcher once and caches the binary.
+ *
+ * The default ("patched") build applies postgresql-indexes.patch to FerretDB v1.24.2's
+ * PostgreSQL backend (indexes it can use: GIN for non-unique keys, `_id` by `=`, `$in` and
+ * `$or` pushed down): the module is copied from the Go module cache, patched, and built with a
+ * `replace` directive. The "stock" build is the unpatched module, kept for the test that
+ * compares the two. The cache key hashes the launcher's sources, module sums and the patch,
+ * so any change to them rebuilds.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const launcherDir = __dirname;
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+const FERRETDB_VERSION = 'v1.24.2';
+const PATCH_FILE = path.join(launcherDir, 'postgresql-indexes.patch');
+const LAUNCHER_FILES = ['go.mod', 'go.sum', 'main.go'];
 
-export function ferretdbBinaryPath(): string {
+export type FerretdbBuild = 'patched' | 'stock';
+
+export function ferretdbBinaryPath(build: FerretdbBuild = 'patched'): string {
   const hash = createHash('sha256');
-  for (const file of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(path.join(launcherDir, file)));
-  return path.join(launcherDir, 'bin', `ferretdb-${hash.digest('hex').slice(0, 12)}`);
+  hash.update(build);
+  for (const file of LAUNCHER_FILES) hash.update(readFileSync(path.join(launcherDir, file)));
+  if (build === 'patched') hash.update(readFileSync(PATCH_FILE));
+  const suffix = build === 'patched' ? '' : '-stock';
+  return path.join(launcherDir, 'bin', `ferretdb-${hash.digest('hex').slice(0, 12)}${suffix}`);
 }
 
 /** Returns the cached binary, building it first when it is missing (needs Go and the Go module proxy). */
-export function ensureFerretdbBinary(log: (line: string) => void = () => {}): string {
-  const binary = ferretdbBinaryPath();
+export function ensureFerretdbBinary(log: (line: string) => void = () => {}, build: FerretdbBuild = 'patched'): string {
+  const binary = ferretdbBinaryPath(build);
   if (existsSync(binary)) return binary;
   mkdirSync(path.dirname(binary), { recursive: true });
   const partial = `${binary}.${process.pid}.partial`;
-  log('building the embedded FerretDB launcher (first run only, about a minute)');
+  log(`building the embedded FerretDB launcher${build === 'stock' ? ' (stock, unpatched)' : ''} (first run only, about a minute)`);
   const started = Date.now();
+  const workDir = `${binary}.${process.pid}.work`;
   try {
-    execFileSync('go', ['build', '-trimpath', '-buildvcs=false', '-o', partial, '.'], {
-      cwd: launcherDir,
-      env: { ...process.env, CGO_ENABLED: '0' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    if (build === 'stock') {
+      go(['build', '-trimpath', '-buildvcs=false', '-o', partial, '.'], launcherDir);
+    } else {
+      buildPatched(workDir, partial);
+    }
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the Go toolchain is not installed' : 'go build failed';
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the Go toolchain is not installed' : (error as Error).message;
     throw new Error(`Cannot build the embedded FerretDB (${reason}). Install Go 1.24+ or set MONGODB_URI.`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
   renameSync(partial, binary); // atomic, so parallel builders never see half a binary
   log(`built ${path.relative(process.cwd(), binary)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return binary;
 }
 
+/** A patched copy of the module beside a copy of the launcher that replaces the module with it. */
+function buildPatched(workDir: string, output: string): void {
+  const moduleDir = JSON.parse(go(['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], launcherDir)).Dir as string;
+  const source = path.join(workDir, 'ferretdb');
+  const launcher = path.join(workDir, 'launcher');
+  cpSync(moduleDir, source, { recursive: true });
+  makeWritable(source); // the module cache is read-only
+  // git apply works outside a repository too; --check first so a half-applied patch never builds.
+  execFileSync('git', ['apply', '--check', PATCH_FILE], { cwd: source, stdio: ['ignore', 'pipe', 'inherit'] });
+  execFileSync('git', ['apply', PATCH_FILE], { cwd: source, stdio: ['ignore', 'pipe', 'inherit'] });
+  mkdirSync(launcher, { recursive: true });
+  for (const file of LAUNCHER_FILES) writeFileSync(path.join(launcher, file), readFileSync(path.join(launcherDir, file)));
+  go(['mod', 'edit', `-replace=${FERRETDB_MODULE}=../ferretdb`], launcher);
+  go(['build', '-trimpath', '-buildvcs=false', '-o', output, '.'], launcher);
+}
+
+function go(args: string[], cwd: string): string {
+  return execFileSync('go', args, {
+    cwd,
+    env: { ...process.env, CGO_ENABLED: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+function makeWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(full);
+    else if (entry.isFile()) chmodSync(full, 0o644);
+  }
+}
+
 if (require.main === module) {
-  console.log(ensureFerretdbBinary(console.log));
+  // `npm run build:ferretdb` builds both: the stock one is what the patch's test compares against.
+  console.log(ensureFerretdbBinary(console.log, 'patched'));
+  console.log(ensureFerretdbBinary(console.log, 'stock'));
 }
