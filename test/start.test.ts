@@ -61,7 +61,7 @@ it('serves the README query at HOST with a demo token, and stops on Ctrl-C', asy
     headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.doctor}` },
     body: JSON.stringify({ query: 'query($id: ID!) { resident(id: $id) { id district labReports(first: 3) { edges { node { issuedAt } } } careRelationships { kind } } }', variables: { id: residentId } }),
   });
-  const body = await response.json();
+  const body = (await response.json()) as { data: { resident: { id: string; careRelationships: unknown[] } }; errors?: unknown };
   expect(body.errors).toBeUndefined();
   expect(body.data.resident.id).toBe(residentId);
   expect(body.data.resident.careRelationships.length).toBeGreaterThan(0);
