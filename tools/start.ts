@@ -22,6 +22,7 @@ const EMBEDDED_SUBGRAPH_TIMEOUT_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const say = (line: string) => console.log(`[start] ${line}`);
+  if (config.GATEWAY_PORT === 0) throw new Error('GATEWAY_PORT: npm start needs a fixed port for the gateway, to print its address and wait until it is ready');
   ensureLocalKeys(config);
   const database = await databaseFor(config, say);
   const children = new Map<string, ChildProcess>();
@@ -96,4 +97,7 @@ async function waitUntilReady(url: string): Promise<void> {
   throw new Error(`the gateway was not ready within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

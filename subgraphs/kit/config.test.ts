@@ -20,6 +20,11 @@ it('reaches the subgraphs at the address the services bind to', () => {
   expect(loadConfig({ HOST: '::1', LABS_URL: 'http://labs.internal:8080/graphql' }).subgraphUrls).toMatchObject({ records: 'http://[::1]:4001/graphql', labs: 'http://labs.internal:8080/graphql' });
 });
 
+it('refuses a subgraph on any free port when the gateway is not told where it is', () => {
+  expect(() => loadConfig({ LABS_PORT: '0' })).toThrow('Invalid configuration:\n  LABS_PORT: 0 (any free port) needs LABS_URL, or the gateway cannot reach labs');
+  expect(loadConfig({ LABS_PORT: '0', LABS_URL: 'http://127.0.0.1:5002/graphql' }).subgraphUrls.labs).toBe('http://127.0.0.1:5002/graphql');
+});
+
 it('names every invalid variable in one message', () => {
   const load = () => loadConfig({ GATEWAY_PORT: 'eighty', MONGODB_URI: 'postgres://x' });
   expect(load).toThrow(/^Invalid configuration:\n/);

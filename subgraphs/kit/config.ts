@@ -110,8 +110,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referrals: values.REFERRALS_PORT,
     access: values.ACCESS_PORT,
   };
-  const urlFor = (name: SubgraphName) =>
-    values[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`] ?? serviceUrl(values.HOST, subgraphPorts[name], '/graphql');
+  const configuredUrl = (name: SubgraphName) => values[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`];
+  // Port 0 (any free port) leaves the gateway no way to find the subgraph unless told where it is.
+  const unreachable = SUBGRAPH_NAMES.filter((name) => subgraphPorts[name] === 0 && !configuredUrl(name));
+  if (unreachable.length > 0) {
+    throw new Error(`Invalid configuration:\n${unreachable.map((name) => `  ${name.toUpperCase()}_PORT: 0 (any free port) needs ${name.toUpperCase()}_URL, or the gateway cannot reach ${name}`).join('\n')}`);
+  }
+  const urlFor = (name: SubgraphName) => configuredUrl(name) ?? serviceUrl(values.HOST, subgraphPorts[name], '/graphql');
   return {
     ...values,
     subgraphPorts,

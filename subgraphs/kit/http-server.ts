@@ -87,7 +87,7 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
 export async function listen(handler: http.RequestListener, host: string, port: number): Promise<RunningHttpService> {
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000 }, handler);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
@@ -102,6 +102,14 @@ export async function listen(handler: http.RequestListener, host: string, port: 
         server.closeIdleConnections();
       }),
   };
+}
+
+/** What an operator can act on when a service cannot listen. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') return new Error(`Cannot listen on ${host}:${port}: the port is in use (choose another with GATEWAY_PORT or the subgraph's *_PORT, or stop what listens there)`);
+  if (error.code === 'EADDRNOTAVAIL') return new Error(`Cannot listen on ${host}:${port}: ${host} is not an address of this machine (HOST)`);
+  if (error.code === 'EACCES') return new Error(`Cannot listen on ${host}:${port}: not permitted (ports below 1024 need privileges)`);
+  return error;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
