@@ -80,9 +80,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       const token = bearerToken(request);
       const viewer = token ? await verifyClientToken(token, options.clientTokens) : null;
       if (!viewer) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid bearer token is required');
+      // The request id is always the gateway's own: a client could otherwise replay or collide
+      // with another request's audit trail. Its own id is kept as a correlation field.
       const offered = request.headers['x-request-id'];
-      const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-      return { viewer, requestId };
+      return { viewer, requestId: randomUUID(), correlationId: typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : null };
     },
     context: (auth) => auth,
     ready: async () => true,

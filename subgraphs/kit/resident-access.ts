@@ -34,6 +34,8 @@ export class ResidentAccess {
   private readonly consents: DataLoader<string, ConsentFact | null>;
   private readonly decisions = new Map<string, Decision>();
   private readonly disclosures = new Map<string, Disclosure>();
+  /** Set for a mutation: its audit events record a write, whatever was decided on the way. */
+  writing = false;
 
   constructor(
     readonly viewer: Viewer,
@@ -41,6 +43,7 @@ export class ResidentAccess {
     private readonly subgraph: string,
     private readonly store: AccessStore,
     private readonly settings: PolicySettings,
+    readonly correlationId: string | null = null,
   ) {
     this.relationships = new DataLoader(async (residentIds) => {
       const facts = await store.relationshipsWith(viewer.organizationCode!, residentIds);
@@ -114,6 +117,15 @@ export class ResidentAccess {
     if (entry && entry.outcome === 'allowed') entry.outcome = 'omitted';
   }
 
+  /**
+   * Notes a write about the resident that no read decision accompanied (a lab system's
+   * upload, say): every write is audited.
+   */
+  noteWrite(residentId: string, kind: DataKind): void {
+    this.writing = true;
+    this.note(residentId, kind, 'allowed', this.viewer.purposeOfUse);
+  }
+
   /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */
   async recordCareRelationship(input: Parameters<AccessStore['recordCareRelationship']>[0]): Promise<void> {
     await this.store.recordCareRelationship(input);
@@ -146,6 +158,8 @@ export class ResidentAccess {
       _id: randomUUID(),
       at,
       requestId: this.requestId,
+      correlationId: this.correlationId,
+      action: this.writing ? 'write' : 'read',
       subgraph: this.subgraph,
       subject: this.viewer.subject,
       roles: this.viewer.roles,

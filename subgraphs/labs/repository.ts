@@ -136,6 +136,7 @@ export class LabsRepository {
       source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
     };
     const saved = await this.store(report);
+    this.access.noteWrite(report.residentId, 'labs');
     await this.access.recordCareRelationship({ residentId: report.residentId, organizationCode, kind: 'ENCOUNTER', at: issuedAt, source: { subgraph: 'labs', recordId: report._id } });
     return saved;
   }
