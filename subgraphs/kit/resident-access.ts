@@ -85,12 +85,14 @@ export class ResidentAccess {
    * The items of an allowed record the viewer may see: those in a category the resident
    * restricted are dropped (no placeholder, no count), and the audit says so.
    */
-  async visibleItems<T>(residentId: string, items: T[], labelOf: (item: T) => { categories: SensitiveCategory[]; organizationCode: string }): Promise<T[]> {
+  async visibleItems<T>(residentId: string, items: T[], labelOf: ItemLabel<T>): Promise<T[]> {
     const hidden = new Set(await this.hiddenCategories(residentId));
     if (hidden.size === 0) return items;
+    const own = this.viewer.organizationCode;
     const visible = items.filter((item) => {
       const { categories, organizationCode } = labelOf(item);
-      return organizationCode === this.viewer.organizationCode || !categories.some((category) => hidden.has(category));
+      const source = typeof organizationCode === 'string' ? organizationCode === own : own !== undefined && organizationCode.includes(own);
+      return source || !categories.some((category) => hidden.has(category));
     });
     if (visible.length < items.length) this.markOmitted(residentId);
     return visible;
@@ -179,8 +181,13 @@ export class ResidentAccess {
   }
 }
 
-/** What a record reveals and where it came from: what consent filtering needs to know. */
-export type ItemLabel<V> = (record: V) => { categories: SensitiveCategory[]; organizationCode: string };
+/**
+ * What a record reveals, and the organizations it belongs to (where it came from, or, for a
+ * referral or a routed prescription, also where it was sent): those see it whatever the
+ * resident restricted. Labels are computed on read from the record's codes and united with
+ * the label stored at write time, so records stored before a label existed are safe.
+ */
+export type ItemLabel<V> = (record: V) => { categories: SensitiveCategory[]; organizationCode: string | readonly string[] };
 
 /** Drops, resident by resident, the records in a category the resident restricted from this viewer. */
 export async function withoutRestricted<V extends { residentId: string }>(access: ResidentAccess, records: V[], labelOf: ItemLabel<V>): Promise<V[]> {

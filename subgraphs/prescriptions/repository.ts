@@ -22,8 +22,9 @@ import {
   effectiveStatus,
   itemInput,
   itemsOf,
+  prescriptionLabel as label,
+  prescriptionSensitivities,
   renewalCheckFor,
-  sensitivitiesOfItems,
   validUntilOf,
   warningsFor,
   type SafetyFacts,
@@ -79,12 +80,16 @@ export class PrescriptionsRepository {
     return visibleRecords(this.access, mine, 'prescriptions', label);
   }
 
-  /** Still-active prescriptions of residents (duplicate-therapy checks), one query. */
+  /**
+   * Still-active prescriptions of residents (duplicate-therapy checks), one query: only those
+   * the viewer may see, so a warning never names a drug the resident restricted.
+   */
   async activeOf(residentIds: readonly string[]): Promise<PrescriptionDoc[]> {
-    return this.models.Prescription.find({ residentId: oneOf(residentIds), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
+    const rows = await this.models.Prescription.find({ residentId: oneOf(residentIds), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<PrescriptionDoc[]>()
       .exec();
+    return withoutRestricted(this.access, rows, label);
   }
 
   async transitionsOf(prescriptionIds: readonly string[]): Promise<TransitionDoc[]> {
@@ -184,8 +189,9 @@ export class PrescriptionsRepository {
       cancellation: null,
       clientRequestId: input.clientRequestId,
       requestHash,
-      sensitivities: sensitivitiesOfItems(items),
+      sensitivities: [],
     };
+    prescription.sensitivities = prescriptionSensitivities(prescription);
     if (!(await claim(this.models.Prescription, prescription))) {
       const existing = (await this.models.Prescription.findById(prescription._id).lean<PrescriptionDoc>().exec())!;
       if (existing.requestHash !== requestHash) throw appError('CONFLICT', 'This clientRequestId was used for a different prescription');
@@ -216,7 +222,7 @@ export class PrescriptionsRepository {
     if (effectiveStatus(current) !== 'DRAFT') throw appError('CONFLICT', `A ${effectiveStatus(current).toLowerCase()} prescription cannot change; cancel it and issue a new one`);
     const revised = await this.models.Prescription.findOneAndUpdate(
       { _id: current._id, version: current.version, status: 'DRAFT' },
-      { $set: { items, sensitivities: sensitivitiesOfItems(items) } },
+      { $set: { items, sensitivities: prescriptionSensitivities({ items, diagnoses: current.diagnoses }) } },
       { returnDocument: 'after' },
     )
       .lean<PrescriptionDoc>()
@@ -321,7 +327,4 @@ export class PrescriptionsRepository {
     return organizationCodeOf(code);
   }
 }
-
-/** What a prescription reveals and where it came from, for the resident's consent. */
-const label = (prescription: PrescriptionDoc) => ({ categories: prescription.sensitivities ?? [], organizationCode: prescription.organizationCode });
 
