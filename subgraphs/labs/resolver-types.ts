@@ -52,7 +52,7 @@ export type LabReport = {
   effectiveAt?: Maybe<Scalars['String']['output']>;
   /** True when a result line is critical: clients show these first. */
   hasCritical: Scalars['Boolean']['output'];
-  /** Earlier versions, newest first. */
+  /** Earlier versions, newest first: each one labelled on its own, so a version in a category the resident restricted is left out. */
   history: Array<LabReportVersion>;
   id: Scalars['ID']['output'];
   issuedAt: Scalars['String']['output'];
@@ -94,6 +94,8 @@ export type LabReportStatus =
 
 export type LabReportVersion = {
   __typename?: 'LabReportVersion';
+  /** The test this version reported (a correction may change it); null for versions archived before it was kept. */
+  code?: Maybe<Coding>;
   conclusion?: Maybe<Scalars['String']['output']>;
   issuedAt: Scalars['String']['output'];
   /** When a later upload replaced this version. */
@@ -538,6 +540,7 @@ export type LabReportEdgeResolvers<ContextType = LabsContext, ParentType extends
 };
 
 export type LabReportVersionResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['LabReportVersion'] = ResolversParentTypes['LabReportVersion']> = {
+  code?: Resolver<Maybe<ResolversTypes['Coding']>, ParentType, ContextType>;
   conclusion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   issuedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   replacedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
