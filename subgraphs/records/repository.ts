@@ -472,7 +472,7 @@ export class RecordsRepository {
     };
     const saved = await replaceFromSource(encounter, (filter) => this.models.Encounter.findOneAndReplace(filter, encounter, REPLACE).lean<EncounterDoc>().exec());
     await this.access.recordCareRelationship({ residentId: resident._id, organizationCode, kind: 'ENCOUNTER', at: saved.end ?? saved.start, source: { subgraph: 'records', recordId: saved._id } });
-    await this.access.permitted([resident._id], 'encounters');
+    this.access.noteWrite(resident._id, 'encounters');
     return saved;
   }
 
@@ -490,7 +490,7 @@ export class RecordsRepository {
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
     const saved = await replaceFromSource(condition, (filter) => this.models.Condition.findOneAndReplace(filter, condition, REPLACE).lean<ConditionDoc>().exec());
-    await this.access.permitted([resident._id], 'conditions');
+    this.access.noteWrite(resident._id, 'conditions');
     return saved;
   }
 

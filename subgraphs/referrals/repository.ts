@@ -105,6 +105,7 @@ export class ReferralsRepository {
     const renewed = await this.models.Contract.findOneAndUpdate({ _id: contract._id, status: 'ACTIVE' }, { $set: { until } }, { returnDocument: 'after' }).lean<ContractDoc>().exec();
     if (!renewed) throw appError('CONFLICT', 'The contract was terminated meanwhile');
     await this.relate(contract.residentId, contract.organizationCode, 'CONTRACT', until, contract._id);
+    this.access.noteWrite(contract.residentId, 'referrals');
     return renewed;
   }
 
@@ -117,6 +118,7 @@ export class ReferralsRepository {
     if (!ended) throw appError('CONFLICT', 'The contract is not active');
     await this.models.ActiveContract.deleteOne({ _id: contract.residentId, contractId: contract._id }).exec();
     await this.relate(contract.residentId, contract.organizationCode, 'CONTRACT', new Date(), contract._id);
+    this.access.noteWrite(contract.residentId, 'referrals');
     return ended;
   }
 
