@@ -168,13 +168,14 @@ export class PrescriptionsRepository {
     if (input.renewal && items.some((item) => !drugByCode(item.drug.code)?.chronic)) throw badUserInput('An online renewal is for chronic medication only');
     const requestHash = createHash('sha256').update(JSON.stringify({ ...input, organizationCode })).digest('hex');
     const issuedAt = new Date();
+    const diagnoses = input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display }));
     const prescription: PrescriptionDoc = {
       _id: createHash('sha256').update(`rx|${organizationCode}|${input.clientRequestId}`).digest('hex').slice(0, 24),
       residentId: input.residentId,
       organizationCode,
       prescriberPractitioner: hasRole(viewer, 'doctor', 'family_doctor') ? (viewer.practitionerId ?? null) : null,
       encounterId: input.encounterId ?? null,
-      diagnoses: input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display })),
+      diagnoses,
       items,
       status: 'DRAFT',
       version: 1,
@@ -189,9 +190,8 @@ export class PrescriptionsRepository {
       cancellation: null,
       clientRequestId: input.clientRequestId,
       requestHash,
-      sensitivities: [],
+      sensitivities: prescriptionSensitivities({ items, diagnoses }),
     };
-    prescription.sensitivities = prescriptionSensitivities(prescription);
     if (!(await claim(this.models.Prescription, prescription))) {
       const existing = (await this.models.Prescription.findById(prescription._id).lean<PrescriptionDoc>().exec())!;
       if (existing.requestHash !== requestHash) throw appError('CONFLICT', 'This clientRequestId was used for a different prescription');

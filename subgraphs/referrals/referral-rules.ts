@@ -3,7 +3,7 @@
  * booking horizon, and which places of a pool a caller may take (the reserved share first
  * for the resident's contracted family doctor, until the release time).
  */
-import { sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
 export const BOOKING_HORIZON_DAYS = 14;
@@ -72,7 +72,7 @@ export function candidatePlaces(pool: SlotPoolDoc, taken: ReadonlySet<string>, r
 /** What a referral reveals: its diagnoses, the department it goes to, and its free text. */
 export function referralSensitivities(referral: Pick<ReferralDoc, 'diagnoses' | 'toDepartment' | 'reason' | 'dischargeSummary' | 'followUpPlan'>): SensitiveCategory[] {
   const text = [referral.reason, referral.dischargeSummary ?? '', referral.followUpPlan ?? ''].join('\n');
-  return unionOf(sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)), [sensitivityOfDepartment(referral.toDepartment)].filter((category) => category !== null), sensitivitiesOfText(text));
+  return unionOf(sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf([sensitivityOfDepartment(referral.toDepartment)]), sensitivitiesOfText(text));
 }
 
 /**
