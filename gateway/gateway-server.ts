@@ -5,7 +5,7 @@
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -44,6 +44,19 @@ export interface RunningGateway extends RunningHttpService {
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
+/** Tells the client the gateway's request id (the key of the audit events), for support calls. */
+function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+        },
+      };
+    },
+  };
+}
+
 export async function createGatewayServer(options: GatewayOptions): Promise<RunningGateway> {
   const logger = createLogger('gateway', options.logLevel, options.logDestination);
   const gateway = new ApolloGateway({
@@ -64,7 +77,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
-    plugins: [...limits.plugins, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [...limits.plugins, requestIdHeader(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);

@@ -91,8 +91,9 @@ describe('a doctor reads a resident cared for at their hospital', () => {
 
     const events = await modelsOf(stack).access.AuditEvent.find({ correlationId }).lean();
     expect(events.map((event) => event.subgraph).sort()).toEqual(['access', 'labs', 'prescriptions', 'records', 'referrals']);
-    // The request id is the gateway's own, the same in every subgraph; the client's id is only a correlation.
+    // The request id is the gateway's own, the same in every subgraph, and told to the client; its own id is only a correlation.
     expect(new Set(events.map((event) => event.requestId)).size).toBe(1);
+    expect(response.headers.get('x-request-id')).toBe(events[0]!.requestId);
     expect(events[0]!.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(await modelsOf(stack).access.AuditEvent.countDocuments({ requestId: correlationId })).toBe(0);
     for (const event of events) {
