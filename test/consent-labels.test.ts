@@ -111,6 +111,17 @@ describe('what another hospital sees', () => {
     expect((await ok(identities.doctorAt(SOURCE), query, rx)).prescription).toEqual({ id: scenario.ids.amlodipine, encounter: { id: scenario.ids.psychiatricEncounter } });
   });
 
+  it('shows a restricted prescription to the pharmacy it was sent to, and to no other organization', async () => {
+    const issued = await ok(identities.doctorAt(SOURCE), `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id } }`, {
+      input: { residentId: scenario.residentId, clientRequestId: 'canary-rx-routed', diagnoses: [{ code: 'F32.9', display: '抑郁状态' }], items: [{ drugCode: 'H10950129', dose: 50, route: 'oral', frequency: 'qd', days: 7, quantity: 7 }], pharmacyCode: '3201-P02' },
+    });
+    const id = issued.issuePrescription.id;
+    const query = `query($rx: ID!) { prescription(id: $rx) { id items { drug { display } } } }`;
+    expect((await ok(identities.pharmacist('3201-P02'), query, { rx: id })).prescription).toEqual({ id, items: [{ drug: { display: '盐酸舍曲林片 50mg' } }] });
+    expect((await ok(identities.doctorAt(RELATED), query, { rx: id })).prescription).toBeNull();
+    expect((await ok(identities.pharmacist(PHARMACY), query, { rx: id })).prescription).toBeNull();
+  });
+
   it('answers checkOrder from the reports it may see', async () => {
     const data = await ok(identities.doctorAt(RELATED), `mutation($id: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1"], orderingOrganizationCode: "${RELATED}") { itemCode recommendation lastReport { id } } }`);
     expect(data.checkOrder).toEqual([{ itemCode: '75622-1', recommendation: 'ORDER', lastReport: null }]);
