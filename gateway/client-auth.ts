@@ -1,7 +1,8 @@
 /**
  * Verifies the client's bearer JWT from the city's identity provider: algorithm pinned,
- * issuer, audience and expiry required, bounded clock skew, keys from a PEM file or a JWKS
- * URL (rotated by kid). What it returns is the viewer every subgraph call carries.
+ * issuer, audience and expiry required, bounded clock skew, a bounded lifetime (issued-at
+ * required, not in the future), keys from a PEM file or a JWKS URL (rotated by kid). What it
+ * returns is the viewer every subgraph call carries.
  */
 import type { KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtHeader, type JwtPayload } from 'jsonwebtoken';
@@ -10,6 +11,8 @@ import { PURPOSES, viewerSchema, type PurposeOfUse, type Role, type Viewer } fro
 
 export const MAX_CLIENT_TOKEN_LENGTH = 8192;
 const CLOCK_TOLERANCE_SECONDS = 30;
+/** The longest a client token may live (exp - iat) unless configured otherwise: 12 hours. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 43_200;
 
 export type KeyResolver = (header: JwtHeader) => Promise<KeyObject | string>;
 
@@ -18,6 +21,8 @@ export interface ClientTokenSettings {
   audience: string;
   algorithm: Algorithm;
   keys: KeyResolver;
+  /** The longest a token may live (exp - iat); tokens without iat are then refused. 0: no limit. */
+  maxLifetimeSeconds?: number;
 }
 
 export function staticKey(key: KeyObject | string): KeyResolver {
@@ -56,7 +61,15 @@ export async function verifyClientToken(token: string, settings: ClientTokenSett
     return null;
   }
   if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string') return null;
+  if (!withinLifetime(payload, settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS)) return null;
   return viewerFromClaims(payload);
+}
+
+/** Issued at a time already come (within the skew), and living no longer than the maximum. */
+function withinLifetime(payload: JwtPayload, maxLifetimeSeconds: number): boolean {
+  if (payload.iat === undefined) return maxLifetimeSeconds === 0;
+  if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) return false;
+  return maxLifetimeSeconds === 0 || payload.exp! - payload.iat <= maxLifetimeSeconds;
 }
 
 function viewerFromClaims(payload: JwtPayload): Viewer | null {

@@ -5,7 +5,7 @@
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -51,6 +51,19 @@ export interface RunningGateway extends RunningHttpService {
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
+/** Tells the client the gateway's request id (the key of the audit events), for support calls. */
+function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+        },
+      };
+    },
+  };
+}
+
 export async function createGatewayServer(options: GatewayOptions): Promise<RunningGateway> {
   const logger = createLogger('gateway', options.logLevel, options.logDestination);
   const gateway = new ApolloGateway({
@@ -71,7 +84,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
-    plugins: [...limits.plugins, executableOperation(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [...limits.plugins, executableOperation(), requestIdHeader(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);
@@ -87,9 +100,10 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       const token = bearerToken(request);
       const viewer = token ? await verifyClientToken(token, options.clientTokens) : null;
       if (!viewer) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid bearer token is required');
+      // The request id is always the gateway's own: a client could otherwise replay or collide
+      // with another request's audit trail. Its own id is kept as a correlation field.
       const offered = request.headers['x-request-id'];
-      const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-      return { viewer, requestId };
+      return { viewer, requestId: randomUUID(), correlationId: typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : null };
     },
     context: (auth) => auth,
     serveStatic: options.apiConsole ? serveApiConsole : undefined,

@@ -80,17 +80,22 @@ describe('a doctor reads a resident cared for at their hospital', () => {
   });
 
   it('writes one audit event per subgraph that disclosed data, before the response', async () => {
-    const requestId = 'audit-check-0001';
+    const correlationId = 'audit-check-0001';
     const response = await fetch(stack.gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${doctor()}`, 'x-request-id': requestId },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${doctor()}`, 'x-request-id': correlationId },
       body: JSON.stringify({ query: FULL_RECORD, variables: { id: facts.residentId } }),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
 
-    const events = await modelsOf(stack).access.AuditEvent.find({ requestId }).lean();
+    const events = await modelsOf(stack).access.AuditEvent.find({ correlationId }).lean();
     expect(events.map((event) => event.subgraph).sort()).toEqual(['access', 'labs', 'prescriptions', 'records', 'referrals']);
+    // The request id is the gateway's own, the same in every subgraph, and told to the client; its own id is only a correlation.
+    expect(new Set(events.map((event) => event.requestId)).size).toBe(1);
+    expect(response.headers.get('x-request-id')).toBe(events[0]!.requestId);
+    expect(events[0]!.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await modelsOf(stack).access.AuditEvent.countDocuments({ requestId: correlationId })).toBe(0);
     for (const event of events) {
       expect(event).toMatchObject({ residentId: facts.residentId, subject: 'dr-wang', organizationCode: facts.doctorOrganizationCode, outcome: 'allowed', purposeOfUse: 'treatment' });
     }

@@ -45,6 +45,9 @@ const refused: [string, () => string][] = [
   ['a key the issuer never published', () => sign(claims, {}, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)],
   ['an oversized token', () => sign({ ...claims, padding: 'x'.repeat(9000) })],
   ['an unknown role', () => sign({ ...claims, roles: ['superuser'] })],
+  ['a lifetime over 12 hours (exp - iat = 43201 s)', () => sign({ ...claims, iat: now() }, { expiresIn: 43_201 })],
+  ['an issue time 120 s in the future', () => sign({ ...claims, iat: now() + 120 }, { expiresIn: 300 })],
+  ['no issue time while a lifetime limit applies', () => sign(claims, { noTimestamp: true })],
 ];
 
 describe('the gateway refuses', () => {
@@ -54,6 +57,15 @@ describe('the gateway refuses', () => {
     expect(status).toBe(401);
     expect(body).toEqual({ errors: [{ message: 'A valid bearer token is required', extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(await modelsOf(stack).access.AuditEvent.countDocuments()).toBe(audits);
+  });
+
+  it.each([
+    ['a lifetime of exactly 12 hours', () => sign({ ...claims, iat: now() }, { expiresIn: 43_200 })],
+    ['an issue time 10 s ahead (within the clock skew)', () => sign({ ...claims, iat: now() + 10 }, { expiresIn: 300 })],
+  ])('accepts %s', async (_label, token) => {
+    const { status, body } = await stack.query(token(), QUERY);
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
   });
 
   it('accepts the same claims signed properly (the cases above fail for their flaw alone)', async () => {

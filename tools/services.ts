@@ -48,6 +48,7 @@ export function startGateway(config: Config) {
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
       algorithm: config.JWT_ALGORITHM,
+      maxLifetimeSeconds: config.JWT_MAX_LIFETIME_SECONDS,
       keys: config.JWT_JWKS_URL ? jwksKeys(config.JWT_JWKS_URL) : staticKey(toPublicKey(readKey(files.issuerPublicKey))),
     },
     internalPrivateKey: toPrivateKey(readKey(files.internalPrivateKey)),

@@ -179,7 +179,10 @@ export class AccessRepository {
     )
       .lean<BreakGlassReviewDoc>()
       .exec();
-    if (closed) return closed;
+    if (closed) {
+      this.access.noteWrite(closed.residentId, 'break-glass');
+      return closed;
+    }
     const existing = await this.models.BreakGlassReview.findById(id).lean<BreakGlassReviewDoc>().exec();
     throw existing ? appError('CONFLICT', 'The review is already closed') : appError('NOT_FOUND', 'No such review');
   }

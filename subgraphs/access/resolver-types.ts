@@ -19,12 +19,20 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type AuditAction =
+  | 'READ'
+  | 'WRITE';
+
 /** One disclosure (or refused attempt) of a resident's data. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
+  /** WRITE when the request was a mutation about the resident (every write is audited). */
+  action: AuditAction;
   /** A security alert, such as a break-the-glass grant. */
   alert: Scalars['Boolean']['output'];
   at: Scalars['String']['output'];
+  /** The client's own x-request-id, if it sent a well-formed one: for correlation only. */
+  correlationId?: Maybe<Scalars['String']['output']>;
   /** Kinds of data, e.g. demographics, labs, prescriptions. */
   dataKinds: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
@@ -32,6 +40,7 @@ export type AuditEvent = {
   outcome: AuditOutcome;
   /** treatment, emergency, self or administration. */
   purposeOfUse: Scalars['String']['output'];
+  /** The gateway's id of the request (the same in every subgraph's event about it). */
   requestId: Scalars['String']['output'];
   residentId: Scalars['ID']['output'];
   roles: Array<Scalars['String']['output']>;
@@ -331,6 +340,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuditAction: AuditAction;
   AuditEvent: ResolverTypeWrapper<AuditEventDoc>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -380,8 +390,10 @@ export type ResolversParentTypes = {
 };
 
 export type AuditEventResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
   alert?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  correlationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dataKinds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;

@@ -56,7 +56,12 @@ export const AUDIT_OUTCOMES = ['allowed', 'denied', 'omitted'] as const;
 export interface AuditEventDoc {
   _id: string;
   at: Date;
+  /** The gateway's id of the request. */
   requestId: string;
+  /** The client's own request id, if it sent one: for correlation, never trusted as the key. */
+  correlationId: string | null;
+  /** write: the request was a mutation (events stored before writes were audited count as reads). */
+  action: 'read' | 'write';
   subgraph: string;
   subject: string;
   roles: string[];
@@ -97,6 +102,8 @@ const auditEventSchema = new Schema<AuditEventDoc>(
     _id: { type: String, required: true },
     at: { type: Date, required: true },
     requestId: { type: String, required: true },
+    correlationId: { type: String, default: null },
+    action: { type: String, enum: ['read', 'write'], default: 'read' },
     subgraph: { type: String, required: true },
     subject: { type: String, required: true },
     roles: { type: [{ type: String, enum: ROLES }], required: true },

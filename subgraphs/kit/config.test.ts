@@ -6,6 +6,14 @@ it('applies the documented defaults', () => {
   expect(config.subgraphUrls.access).toBe('http://127.0.0.1:4005/graphql');
   expect(config.SUBGRAPH_TIMEOUT_MS).toBe(2000);
   expect(config.AUDIT_FAIL_CLOSED).toBe(true);
+  expect(config.JWT_MAX_LIFETIME_SECONDS).toBe(43200);
+});
+
+it('takes a client token lifetime in whole seconds, 0 for no limit', () => {
+  expect(loadConfig({ JWT_MAX_LIFETIME_SECONDS: '3600' }).JWT_MAX_LIFETIME_SECONDS).toBe(3600);
+  expect(loadConfig({ JWT_MAX_LIFETIME_SECONDS: '0' }).JWT_MAX_LIFETIME_SECONDS).toBe(0);
+  expect(() => loadConfig({ JWT_MAX_LIFETIME_SECONDS: '-1' })).toThrow(/JWT_MAX_LIFETIME_SECONDS: /);
+  expect(() => loadConfig({ JWT_MAX_LIFETIME_SECONDS: '12h' })).toThrow(/JWT_MAX_LIFETIME_SECONDS: /);
 });
 
 it('reaches the subgraphs at the address the services bind to', () => {

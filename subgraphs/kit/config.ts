@@ -64,6 +64,8 @@ const schema = z.object({
   JWT_ALGORITHM: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384']).default('RS256'),
   JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   JWT_JWKS_URL: z.url().optional(),
+  /** The longest a client token may live (exp - iat), in seconds; 0 turns the limit (and the iat requirement) off. */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(0).max(31 * 86_400).default(43_200),
   INTERNAL_TOKEN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   CARE_RELATIONSHIP_WINDOW_DAYS: positiveInt.default(730),

@@ -34,6 +34,8 @@ export class ResidentAccess {
   private readonly consents: DataLoader<string, ConsentFact | null>;
   private readonly decisions = new Map<string, Decision>();
   private readonly disclosures = new Map<string, Disclosure>();
+  /** Set for a mutation: its audit events record a write, whatever was decided on the way. */
+  writing = false;
 
   constructor(
     readonly viewer: Viewer,
@@ -41,6 +43,7 @@ export class ResidentAccess {
     private readonly subgraph: string,
     private readonly store: AccessStore,
     private readonly settings: PolicySettings,
+    readonly correlationId: string | null = null,
   ) {
     this.relationships = new DataLoader(async (residentIds) => {
       const facts = await store.relationshipsWith(viewer.organizationCode!, residentIds);
@@ -82,12 +85,14 @@ export class ResidentAccess {
    * The items of an allowed record the viewer may see: those in a category the resident
    * restricted are dropped (no placeholder, no count), and the audit says so.
    */
-  async visibleItems<T>(residentId: string, items: T[], labelOf: (item: T) => { categories: SensitiveCategory[]; organizationCode: string }): Promise<T[]> {
+  async visibleItems<T>(residentId: string, items: T[], labelOf: ItemLabel<T>): Promise<T[]> {
     const hidden = new Set(await this.hiddenCategories(residentId));
     if (hidden.size === 0) return items;
+    const own = this.viewer.organizationCode;
     const visible = items.filter((item) => {
       const { categories, organizationCode } = labelOf(item);
-      return organizationCode === this.viewer.organizationCode || !categories.some((category) => hidden.has(category));
+      const source = typeof organizationCode === 'string' ? organizationCode === own : own !== undefined && organizationCode.includes(own);
+      return source || !categories.some((category) => hidden.has(category));
     });
     if (visible.length < items.length) this.markOmitted(residentId);
     return visible;
@@ -112,6 +117,15 @@ export class ResidentAccess {
   markOmitted(residentId: string): void {
     const entry = this.disclosures.get(residentId);
     if (entry && entry.outcome === 'allowed') entry.outcome = 'omitted';
+  }
+
+  /**
+   * Notes a write about the resident that no read decision accompanied (a lab system's
+   * upload, say): every write is audited.
+   */
+  noteWrite(residentId: string, kind: DataKind): void {
+    this.writing = true;
+    this.note(residentId, kind, 'allowed', this.viewer.purposeOfUse);
   }
 
   /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */
@@ -146,6 +160,8 @@ export class ResidentAccess {
       _id: randomUUID(),
       at,
       requestId: this.requestId,
+      correlationId: this.correlationId,
+      action: this.writing ? 'write' : 'read',
       subgraph: this.subgraph,
       subject: this.viewer.subject,
       roles: this.viewer.roles,
@@ -165,8 +181,13 @@ export class ResidentAccess {
   }
 }
 
-/** What a record reveals and where it came from: what consent filtering needs to know. */
-export type ItemLabel<V> = (record: V) => { categories: SensitiveCategory[]; organizationCode: string };
+/**
+ * What a record reveals, and the organizations it belongs to (where it came from, or, for a
+ * referral or a routed prescription, also where it was sent): those see it whatever the
+ * resident restricted. Labels are computed on read from the record's codes and united with
+ * the label stored at write time, so records stored before a label existed are safe.
+ */
+export type ItemLabel<V> = (record: V) => { categories: SensitiveCategory[]; organizationCode: string | readonly string[] };
 
 /** Drops, resident by resident, the records in a category the resident restricted from this viewer. */
 export async function withoutRestricted<V extends { residentId: string }>(access: ResidentAccess, records: V[], labelOf: ItemLabel<V>): Promise<V[]> {

@@ -132,8 +132,8 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
       if (!claims) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid internal token is required');
       return claims;
     },
-    context: ({ viewer, requestId }) => {
-      const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy);
+    context: ({ viewer, requestId, correlationId }) => {
+      const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy, correlationId ?? null);
       return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }), settings });
     },
     waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
@@ -158,6 +158,9 @@ function auditBeforeResponse(failClosed: boolean): ApolloServerPlugin<SubgraphCo
   return {
     async requestDidStart() {
       return {
+        async didResolveOperation({ contextValue, operation }) {
+          if (operation?.operation === 'mutation') contextValue.access.writing = true;
+        },
         async willSendResponse({ contextValue, response }) {
           try {
             await contextValue.access.flush();

@@ -11,6 +11,7 @@ import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
+import { unionOf } from '../kit/sensitivity';
 import { ageInYears, checkOrderItem, observationOf, requireItem, type OrderCheckView } from './lab-rules';
 import {
   LAB_CATEGORIES,
@@ -92,8 +93,18 @@ export class LabsRepository {
     return visibleRecords(this.access, records, 'labs', label);
   }
 
-  async versionsOf(reportIds: readonly string[]): Promise<LabReportVersionDoc[]> {
-    return this.models.LabReportVersion.find({ reportId: oneOf(reportIds) }).sort({ version: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportVersionDoc[]>().exec();
+  /**
+   * The earlier versions of reports the viewer already sees, newest first, one query: each
+   * version is labelled on its own (a corrected HIV result stays restricted in the history).
+   */
+  async historyOf(reports: readonly LabReportDoc[]): Promise<Map<string, LabReportVersionDoc[]>> {
+    const byId = new Map(reports.map((report) => [report._id, report]));
+    const rows = await this.models.LabReportVersion.find({ reportId: oneOf([...byId.keys()]) }).sort({ version: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportVersionDoc[]>().exec();
+    const versions = rows.map((version) => ({ version, residentId: byId.get(version.reportId)!.residentId }));
+    const visible = await withoutRestricted(this.access, versions, ({ version }) => versionLabel(version, byId.get(version.reportId)!));
+    const history = new Map(reports.map((report) => [report._id, [] as LabReportVersionDoc[]]));
+    for (const { version } of visible) history.get(version.reportId)!.push(version);
+    return history;
   }
 
   /**
@@ -131,11 +142,12 @@ export class LabsRepository {
       results,
       itemCodes: [...new Set([item.code, ...results.map((result) => result.code.code)])],
       hasCritical: results.some((result) => result.critical),
-      sensitivities: labSensitivities({ code: { system: 'http://loinc.org', code: item.code, display: item.name }, results }),
+      sensitivities: labSensitivities({ code: { system: 'http://loinc.org', code: item.code, display: item.name }, results, conclusion: input.conclusion }),
       version: 1,
       source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
     };
     const saved = await this.store(report);
+    this.access.noteWrite(report.residentId, 'labs');
     await this.access.recordCareRelationship({ residentId: report.residentId, organizationCode, kind: 'ENCOUNTER', at: issuedAt, source: { subgraph: 'labs', recordId: report._id } });
     return saved;
   }
@@ -158,6 +170,8 @@ export class LabsRepository {
       _id: `${existing._id}:${existing.version}`,
       reportId: existing._id,
       version: existing.version,
+      code: existing.code,
+      sensitivities: label(existing).categories,
       status: existing.status,
       issuedAt: existing.issuedAt,
       conclusion: existing.conclusion,
@@ -219,8 +233,14 @@ export class LabsRepository {
   }
 }
 
-/** What a report reveals and where it came from, for the resident's consent. */
-const label = (report: LabReportDoc) => ({ categories: report.sensitivities ?? [], organizationCode: report.organizationCode });
+/** What a report reveals (stored label united with a fresh one) and where it came from, for the resident's consent. */
+const label = (report: LabReportDoc) => ({ categories: unionOf(report.sensitivities, labSensitivities(report)), organizationCode: report.organizationCode });
+
+/** A replaced version: labelled by what it showed then (its own code, or the report's where not kept). */
+const versionLabel = (version: LabReportVersionDoc, report: LabReportDoc) => ({
+  categories: unionOf(version.sensitivities, labSensitivities({ code: version.code ?? report.code, results: version.results, conclusion: version.conclusion })),
+  organizationCode: report.organizationCode,
+});
 
 function sameContent(a: LabReportDoc, b: LabReportDoc): boolean {
   const { source: _a, version: _va, ...left } = a;

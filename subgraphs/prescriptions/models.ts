@@ -50,7 +50,7 @@ export interface PrescriptionDoc {
   /** The issuing system's request id and the content it sent: a retry must match. */
   clientRequestId: string;
   requestHash: string;
-  /** The sensitive categories its drugs reveal (derived at write time). */
+  /** The sensitive categories its drugs and diagnoses reveal (derived at write time; united with a fresh label on read). */
   sensitivities: SensitiveCategory[];
 }
 

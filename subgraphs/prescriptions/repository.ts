@@ -22,8 +22,9 @@ import {
   effectiveStatus,
   itemInput,
   itemsOf,
+  prescriptionLabel as label,
+  prescriptionSensitivities,
   renewalCheckFor,
-  sensitivitiesOfItems,
   validUntilOf,
   warningsFor,
   type SafetyFacts,
@@ -79,12 +80,16 @@ export class PrescriptionsRepository {
     return visibleRecords(this.access, mine, 'prescriptions', label);
   }
 
-  /** Still-active prescriptions of residents (duplicate-therapy checks), one query. */
+  /**
+   * Still-active prescriptions of residents (duplicate-therapy checks), one query: only those
+   * the viewer may see, so a warning never names a drug the resident restricted.
+   */
   async activeOf(residentIds: readonly string[]): Promise<PrescriptionDoc[]> {
-    return this.models.Prescription.find({ residentId: oneOf(residentIds), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
+    const rows = await this.models.Prescription.find({ residentId: oneOf(residentIds), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<PrescriptionDoc[]>()
       .exec();
+    return withoutRestricted(this.access, rows, label);
   }
 
   async transitionsOf(prescriptionIds: readonly string[]): Promise<TransitionDoc[]> {
@@ -163,13 +168,14 @@ export class PrescriptionsRepository {
     if (input.renewal && items.some((item) => !drugByCode(item.drug.code)?.chronic)) throw badUserInput('An online renewal is for chronic medication only');
     const requestHash = createHash('sha256').update(JSON.stringify({ ...input, organizationCode })).digest('hex');
     const issuedAt = new Date();
+    const diagnoses = input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display }));
     const prescription: PrescriptionDoc = {
       _id: createHash('sha256').update(`rx|${organizationCode}|${input.clientRequestId}`).digest('hex').slice(0, 24),
       residentId: input.residentId,
       organizationCode,
       prescriberPractitioner: hasRole(viewer, 'doctor', 'family_doctor') ? (viewer.practitionerId ?? null) : null,
       encounterId: input.encounterId ?? null,
-      diagnoses: input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display })),
+      diagnoses,
       items,
       status: 'DRAFT',
       version: 1,
@@ -184,7 +190,7 @@ export class PrescriptionsRepository {
       cancellation: null,
       clientRequestId: input.clientRequestId,
       requestHash,
-      sensitivities: sensitivitiesOfItems(items),
+      sensitivities: prescriptionSensitivities({ items, diagnoses }),
     };
     if (!(await claim(this.models.Prescription, prescription))) {
       const existing = (await this.models.Prescription.findById(prescription._id).lean<PrescriptionDoc>().exec())!;
@@ -216,7 +222,7 @@ export class PrescriptionsRepository {
     if (effectiveStatus(current) !== 'DRAFT') throw appError('CONFLICT', `A ${effectiveStatus(current).toLowerCase()} prescription cannot change; cancel it and issue a new one`);
     const revised = await this.models.Prescription.findOneAndUpdate(
       { _id: current._id, version: current.version, status: 'DRAFT' },
-      { $set: { items, sensitivities: sensitivitiesOfItems(items) } },
+      { $set: { items, sensitivities: prescriptionSensitivities({ items, diagnoses: current.diagnoses }) } },
       { returnDocument: 'after' },
     )
       .lean<PrescriptionDoc>()
@@ -321,7 +327,4 @@ export class PrescriptionsRepository {
     return organizationCodeOf(code);
   }
 }
-
-/** What a prescription reveals and where it came from, for the resident's consent. */
-const label = (prescription: PrescriptionDoc) => ({ categories: prescription.sensitivities ?? [], organizationCode: prescription.organizationCode });
 

@@ -58,5 +58,6 @@ export const permissions: PermissionMap = {
     reason: isAuthenticated,
   },
   MatchedRecord: { residentId: isAuthenticated, idNumber: isAuthenticated, phone: isAuthenticated },
-  Prescription: { safetyFacts: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist') },
+  Prescription: { safetyFacts: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist'), encounter: isAuthenticated },
+  Referral: { attachedEncounters: isAuthenticated },
 };

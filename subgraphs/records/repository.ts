@@ -9,7 +9,7 @@ import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
-import { categoriesOf, sensitivityOfIcd10, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDepartment, sensitivityOfIcd10, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import type { MatchSettings } from '../kit/config';
 import { blockingKeys, classify, scoreCandidate } from './matching';
 import type {
@@ -373,7 +373,7 @@ export class RecordsRepository {
       'conditions',
       residents,
       (ids) => this.models.Condition.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<ConditionDoc[]>().exec(),
-      (condition) => ({ categories: condition.sensitivity ? [condition.sensitivity] : [], organizationCode: condition.source.organizationCode }),
+      conditionLabel,
     );
   }
 
@@ -466,13 +466,13 @@ export class RecordsRepository {
       end: input.end ? new Date(input.end) : null,
       attendingPractitioner: input.attendingPractitioner ?? null,
       diagnoses: input.diagnoses.map((item) => ({ code: { system: 'ICD-10', code: item.code, display: item.display }, rank: item.rank, primary: item.primary, sensitivity: sensitivityOfIcd10(item.code) })),
-      sensitivities: sensitivitiesOf(input.diagnoses.map((item) => item.code)),
+      sensitivities: encounterSensitivities(input.department, input.diagnoses.map((item) => item.code)),
       chargesFen: input.chargesFen ?? null,
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
     const saved = await replaceFromSource(encounter, (filter) => this.models.Encounter.findOneAndReplace(filter, encounter, REPLACE).lean<EncounterDoc>().exec());
     await this.access.recordCareRelationship({ residentId: resident._id, organizationCode, kind: 'ENCOUNTER', at: saved.end ?? saved.start, source: { subgraph: 'records', recordId: saved._id } });
-    await this.access.permitted([resident._id], 'encounters');
+    this.access.noteWrite(resident._id, 'encounters');
     return saved;
   }
 
@@ -490,7 +490,7 @@ export class RecordsRepository {
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
     const saved = await replaceFromSource(condition, (filter) => this.models.Condition.findOneAndReplace(filter, condition, REPLACE).lean<ConditionDoc>().exec());
-    await this.access.permitted([resident._id], 'conditions');
+    this.access.noteWrite(resident._id, 'conditions');
     return saved;
   }
 
@@ -552,11 +552,21 @@ async function replaceFromSource<T extends { _id: string; residentId: string }>(
   }
 }
 
-const encounterLabel = (encounter: EncounterDoc) => ({ categories: encounter.sensitivities, organizationCode: encounter.organizationCode });
-
-export function sensitivitiesOf(icd10Codes: string[]): SensitiveCategory[] {
-  return categoriesOf(icd10Codes.map(sensitivityOfIcd10));
+/** What an encounter reveals: its diagnoses and the department it took place in. */
+export function encounterSensitivities(department: string, icd10Codes: string[]): SensitiveCategory[] {
+  return unionOf(sensitivitiesOfDiagnoses(icd10Codes), categoriesOf([sensitivityOfDepartment(department)]));
 }
+
+// Consent labels on read: the stored label united with a fresh one, so records stored before a
+// label existed (or under an older code list) are never shown unlabelled.
+const encounterLabel = (encounter: EncounterDoc) => ({
+  categories: unionOf(encounter.sensitivities, encounterSensitivities(encounter.department, encounter.diagnoses.map((diagnosis) => diagnosis.code.code))),
+  organizationCode: encounter.organizationCode,
+});
+const conditionLabel = (condition: ConditionDoc) => ({
+  categories: categoriesOf([condition.sensitivity ?? null, sensitivityOfIcd10(condition.code.code)]),
+  organizationCode: condition.source.organizationCode,
+});
 
 export function aliasesOf(resident: ResidentDoc): string[] {
   return [resident._id, ...resident.mergedIds];

@@ -6,6 +6,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../kit/sensitivity';
 
 export const SERVICE_PACKAGES = ['BASIC', 'CHRONIC_DISEASE', 'ELDERLY', 'MATERNAL', 'CHILD'] as const;
 export const REFERRAL_STATUSES = ['REQUESTED', 'ACCEPTED', 'REJECTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;
@@ -88,6 +89,11 @@ export interface ReferralDoc {
   rejectionReason: string | null;
   dischargeSummary: string | null;
   followUpPlan: string | null;
+  /**
+   * What the referral reveals (diagnoses, department, the reason and notes), derived at write
+   * time; absent on referrals stored before labels, and united with a fresh label on read.
+   */
+  sensitivities?: SensitiveCategory[];
 }
 
 export interface ReferralTransitionDoc {
@@ -178,6 +184,7 @@ const referralSchema = new Schema<ReferralDoc>(
     rejectionReason: { type: String, default: null },
     dischargeSummary: { type: String, default: null },
     followUpPlan: { type: String, default: null },
+    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
   },
   schemaOptions('referrals'),
 );

@@ -19,7 +19,7 @@ export const permissions: PermissionMap = {
     cancelReferral: clinicians,
   },
   Resident: { referrals: hasAnyRole('doctor', 'family_doctor', 'resident'), familyDoctorContract: hasAnyRole('doctor', 'family_doctor', 'resident') },
-  Referral: fields('id', 'resident', 'fromOrganization', 'toOrganization', 'attachedEncounters', 'attachedLabReports', 'status', 'requestedAt', 'transitions'),
+  Referral: fields('id', 'resident', 'fromOrganization', 'toOrganization', 'status', 'requestedAt', 'transitions'),
   ReferralTransition: fields('organization', 'at'),
   FamilyDoctorContract: fields('id', 'resident', 'organization', 'since', 'until', 'status'),
   SlotAvailability: fields('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),

@@ -3,6 +3,7 @@
  * booking horizon, and which places of a pool a caller may take (the reserved share first
  * for the resident's contracted family doctor, until the release time).
  */
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
 export const BOOKING_HORIZON_DAYS = 14;
@@ -66,6 +67,20 @@ export function candidatePlaces(pool: SlotPoolDoc, taken: ReadonlySet<string>, r
   const released = now.getTime() >= pool.releaseAt.getTime();
   const order = released ? [...publicShare, ...reserved] : reservedAllowed ? [...reserved, ...publicShare] : publicShare;
   return order.filter((place) => !taken.has(place.id));
+}
+
+/** What a referral reveals: its diagnoses, the department it goes to, and its free text. */
+export function referralSensitivities(referral: Pick<ReferralDoc, 'diagnoses' | 'toDepartment' | 'reason' | 'dischargeSummary' | 'followUpPlan'>): SensitiveCategory[] {
+  const text = [referral.reason, referral.dischargeSummary ?? '', referral.followUpPlan ?? ''].join('\n');
+  return unionOf(sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf([sensitivityOfDepartment(referral.toDepartment)]), sensitivitiesOfText(text));
+}
+
+/**
+ * The consent label on read (the stored label united with a fresh one). Both ends of a
+ * referral see it whatever the resident restricted: it was written by one and sent to the other.
+ */
+export function referralLabel(referral: ReferralDoc): { categories: SensitiveCategory[]; organizationCode: string[] } {
+  return { categories: unionOf(referral.sensitivities, referralSensitivities(referral)), organizationCode: [referral.fromOrganizationCode, referral.toOrganizationCode] };
 }
 
 export function expiresAtOf(requestedAt: Date): Date {

@@ -12,10 +12,21 @@ import { organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
 import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
-import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
+import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { hasRole } from '../kit/viewer';
 import type { ContractDoc, PlaceDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModels, SlotPoolDoc } from './models';
-import { addDays, BOOKING_HORIZON_DAYS, canMove, candidatePlaces, DEPARTMENTS, effectiveStatus, expiresAtOf, withinHorizon } from './referral-rules';
+import {
+  addDays,
+  BOOKING_HORIZON_DAYS,
+  canMove,
+  candidatePlaces,
+  DEPARTMENTS,
+  effectiveStatus,
+  expiresAtOf,
+  referralLabel as label,
+  referralSensitivities,
+  withinHorizon,
+} from './referral-rules';
 
 const DAY_MS = 86_400_000;
 /** A closed referral keeps the care relationship this long (follow-up questions, results). */
@@ -94,6 +105,7 @@ export class ReferralsRepository {
     const renewed = await this.models.Contract.findOneAndUpdate({ _id: contract._id, status: 'ACTIVE' }, { $set: { until } }, { returnDocument: 'after' }).lean<ContractDoc>().exec();
     if (!renewed) throw appError('CONFLICT', 'The contract was terminated meanwhile');
     await this.relate(contract.residentId, contract.organizationCode, 'CONTRACT', until, contract._id);
+    this.access.noteWrite(contract.residentId, 'referrals');
     return renewed;
   }
 
@@ -106,6 +118,7 @@ export class ReferralsRepository {
     if (!ended) throw appError('CONFLICT', 'The contract is not active');
     await this.models.ActiveContract.deleteOne({ _id: contract.residentId, contractId: contract._id }).exec();
     await this.relate(contract.residentId, contract.organizationCode, 'CONTRACT', new Date(), contract._id);
+    this.access.noteWrite(contract.residentId, 'referrals');
     return ended;
   }
 
@@ -122,12 +135,13 @@ export class ReferralsRepository {
     const permitted = await this.access.permitted(residentIds, 'referrals');
     if (permitted.size === 0) return { permitted, records: [] };
     const rows = await this.models.Referral.find({ residentId: oneOf(permitted) }).sort({ requestedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec();
-    return { permitted, records: status ? rows.filter((row) => effectiveStatus(row) === status) : rows };
+    const visible = await withoutRestricted(this.access, rows, label);
+    return { permitted, records: status ? visible.filter((row) => effectiveStatus(row) === status) : visible };
   }
 
   async referralsById(ids: readonly string[]): Promise<ReferralDoc[]> {
     const rows = await this.models.Referral.find({ _id: idIn(ids) }).lean<ReferralDoc[]>().exec();
-    return visibleRecords(this.access, rows, 'referrals');
+    return visibleRecords(this.access, rows, 'referrals', label);
   }
 
   async transitionsOf(referralIds: readonly string[]): Promise<ReferralTransitionDoc[]> {
@@ -156,7 +170,11 @@ export class ReferralsRepository {
       'referrals',
     );
     return pageOf(
-      rows.filter((row) => permitted.has(row.residentId)),
+      await withoutRestricted(
+        this.access,
+        rows.filter((row) => permitted.has(row.residentId)),
+        label,
+      ),
       first,
       (row) => encodeCursor(row.requestedAt.toISOString(), row._id),
     );
@@ -269,6 +287,7 @@ export class ReferralsRepository {
       dischargeSummary: input.dischargeSummary ?? null,
       followUpPlan: input.followUpPlan ?? null,
     };
+    referral.sensitivities = referralSensitivities(referral);
     await this.models.Referral.create(referral);
     await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: this.access.viewer.subject, organizationCode, at: requestedAt });
     for (const code of [referral.fromOrganizationCode, referral.toOrganizationCode]) await this.relate(referral.residentId, code, 'REFERRAL', null, referral._id);

@@ -1,13 +1,17 @@
-/** Records written straight into a test stack's databases, as the subgraphs store them. */
+/**
+ * Records written straight into a test stack's databases, as the subgraphs store them. Consent
+ * labels are stated by the caller (default: none), never computed by the code under test.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
 import { relationshipKey } from '../../subgraphs/kit/access-store';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
-import { labSensitivities, registerModels as registerLabs, type LabReportDoc } from '../../subgraphs/labs/models';
+import { registerModels as registerLabs, type LabReportDoc } from '../../subgraphs/labs/models';
 import { DRUGS, drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';
 import { registerModels as registerPrescriptions, type PrescriptionDoc } from '../../subgraphs/prescriptions/models';
-import { sensitivitiesOfItems, validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
+import { validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
+import type { SensitiveCategory } from '../../subgraphs/kit/sensitivity';
 import { blockingKeys } from '../../subgraphs/records/matching';
 import { registerModels as registerRecords, type AllergyDoc, type ConditionDoc, type EncounterDoc } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals, type ReferralDoc, type SlotPoolDoc } from '../../subgraphs/referrals/models';
@@ -150,6 +154,7 @@ export function labReport(input: {
   sex?: 'MALE' | 'FEMALE';
   ageYears?: number;
   id?: string;
+  sensitivities?: SensitiveCategory[];
 }): LabReportDoc {
   const item = requireItem(input.code, 'code');
   const results = input.results.map((result) => observationOf(result, input.sex ?? 'MALE', input.ageYears ?? 60));
@@ -176,7 +181,7 @@ export function labReport(input: {
     results,
     itemCodes: [...new Set([item.code, ...results.map((result) => result.code.code)])],
     hasCritical: results.some((result) => result.critical),
-    sensitivities: labSensitivities({ code, results }),
+    sensitivities: input.sensitivities ?? [],
     version: 1,
     source: { organizationCode: input.organizationCode, recordId: `L-${_id.slice(0, 8)}`, uploadedAt: issuedAt },
   };
@@ -242,6 +247,8 @@ export function prescriptionDoc(input: {
   pharmacyCode?: string | null;
   issuedAt?: Date;
   id?: string;
+  diagnoses?: PrescriptionDoc['diagnoses'];
+  sensitivities?: SensitiveCategory[];
 }): PrescriptionDoc {
   const issuedAt = input.issuedAt ?? new Date();
   const items = input.drugCodes.map((code) => {
@@ -255,7 +262,7 @@ export function prescriptionDoc(input: {
     organizationCode: input.organizationCode,
     prescriberPractitioner: 'D0001',
     encounterId: null,
-    diagnoses: [{ system: 'ICD-10', code: 'I10', display: '原发性高血压' }],
+    diagnoses: input.diagnoses ?? [{ system: 'ICD-10', code: 'I10', display: '原发性高血压' }],
     items,
     status: input.status ?? 'DISPENSED',
     version: 1,
@@ -270,7 +277,7 @@ export function prescriptionDoc(input: {
     cancellation: null,
     clientRequestId: `fixture-${_id}`,
     requestHash: _id,
-    sensitivities: sensitivitiesOfItems(items),
+    sensitivities: input.sensitivities ?? [],
   };
 }
 
