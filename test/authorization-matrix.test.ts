@@ -8,12 +8,11 @@
  * any log line the services wrote.
  */
 import { randomUUID } from 'node:crypto';
-import { relationshipKey } from '../subgraphs/kit/access-store';
 import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { mintInternalToken } from '../subgraphs/kit/internal-token';
 import type { Viewer } from '../subgraphs/kit/viewer';
 import type { DemoIdentity } from '../tools/demo-issuer';
-import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc } from './support/fixtures';
+import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc, relate } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
@@ -26,7 +25,7 @@ const CONTEXTS = {
   doctorOwnOrg: { roles: ['doctor'], organizationCode: '3201-H001' },
   doctorRelated: { roles: ['doctor'], organizationCode: '3201-H002' },
   doctorStranger: { roles: ['doctor'], organizationCode: '3201-H100' },
-  doctorBreakGlass: { roles: ['doctor'], organizationCode: '3201-H101' },
+  doctorBreakGlass: { roles: ['doctor'], organizationCode: '3201-H101', practitionerId: 'P-BG' },
   familyDoctor: { roles: ['family_doctor'], organizationCode: '3201-H102' },
   internetHospital: { roles: ['internet_hospital'], organizationCode: '3201-H103' },
   pharmacist: { roles: ['pharmacist'], organizationCode: '3201-H104' },
@@ -51,12 +50,12 @@ const logLines: string[] = [];
 
 function identity(context: Context): DemoIdentity {
   const base = CONTEXTS[context] as Partial<DemoIdentity>;
-  return { subject: `matrix-${context}`, roles: base.roles!, organizationCode: base.organizationCode, residentId: context === 'self' ? residentId : base.residentId };
+  return { subject: `matrix-${context}`, roles: base.roles!, organizationCode: base.organizationCode, practitionerId: base.practitionerId, residentId: context === 'self' ? residentId : base.residentId };
 }
 const token = (context: Context) => stack.token(identity(context));
 const viewerOf = (context: Context): Viewer => {
-  const { subject, roles, organizationCode, residentId: own } = identity(context);
-  return { subject, roles, organizationCode, residentId: own, purposeOfUse: context === 'self' ? 'self' : 'treatment' };
+  const { subject, roles, organizationCode, practitionerId, residentId: own } = identity(context);
+  return { subject, roles, organizationCode, practitionerId, residentId: own, purposeOfUse: context === 'self' ? 'self' : 'treatment' };
 };
 
 beforeAll(async () => {
@@ -80,17 +79,9 @@ beforeAll(async () => {
   await models.prescriptions.Prescription.create(prescriptionDoc({ id: ids.prescription, residentId, organizationCode: '3201-H103', drugCodes: ['H20023370'] }));
   await models.referrals.Contract.create({ _id: 'matrix-contract', residentId, familyDoctor: 'F1', organizationCode: '3201-H102', servicePackage: 'CHRONIC_DISEASE', since: new Date(now - 86_400_000), until: new Date(now + 300 * 86_400_000), status: 'ACTIVE', terminationReason: null });
   await models.referrals.Referral.create(referralDoc({ id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', requestedAt: new Date(now) }));
-  const relate = (organizationCode: string, kind: string) =>
-    models.access.CareRelationship.create({
-      _id: relationshipKey(organizationCode, residentId),
-      residentId,
-      organizationCode,
-      byKind: { [kind]: { since: new Date(now - 86_400_000), lastSeenAt: new Date(now - 86_400_000), endsAt: null, source: { subgraph: 'test', recordId: 'x' } } },
-      inherited: {},
-    });
-  await relate('3201-H002', 'ENCOUNTER');
-  await relate('3201-H102', 'REFERRAL');
-  await relate('3201-H103', 'ENCOUNTER');
+  await relate(stack, [residentId], '3201-H002', 'REGISTRATION');
+  await relate(stack, [residentId], '3201-H102', 'REFERRAL');
+  await relate(stack, [residentId], '3201-H103', 'REGISTRATION');
   await stack.query(token('self'), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: []) { restrictedCategories } }`, { id: residentId });
   await stack.query(token('doctorBreakGlass'), `mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "急诊昏迷，需查既往史") { id } }`, { id: residentId });
 });

@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { idIn, operator } from '../kit/database';
-import { appError, badUserInput, forbidden } from '../kit/errors';
+import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf } from '../kit/ids';
 import { timeOf } from '../kit/input';
 import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
-import { isOwnRecord, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
+import { type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
 import { hasRole, PURPOSES } from '../kit/viewer';
@@ -105,7 +105,7 @@ export class AccessRepository {
 
   /** Only the resident chooses what to keep private; the choice replaces the previous one. */
   async setConsent(residentId: string, restrictedCategories: SensitiveCategory[], blockedOrganizations: string[]): Promise<ConsentView> {
-    if (!isOwnRecord(this.access.viewer, residentId)) throw forbidden('Only the resident can change their consent');
+    await this.access.requireWrite(residentId, 'set-consent');
     if (blockedOrganizations.length > MAX_BLOCKED_ORGANIZATIONS) throw badUserInput(`At most ${MAX_BLOCKED_ORGANIZATIONS} blocked organizations`);
     const organizations = [...new Set(blockedOrganizations.map(organizationCodeOf))];
     const consent = { restrictedCategories: [...new Set(restrictedCategories)].sort(), blockedOrganizations: organizations, updatedAt: new Date() };
@@ -121,7 +121,8 @@ export class AccessRepository {
   async breakGlass(residentId: string, reason: BreakGlassReviewDoc['reason'], justification: string): Promise<BreakGlassReviewDoc> {
     const why = justification.trim();
     if (why.length < 10 || why.length > 1000) throw badUserInput('justification must be 10-1000 characters');
-    if (!(await this.access.isPermitted(residentId, 'break-glass'))) throw forbidden('Only clinicians at an organization can break the glass');
+    // The grant is the asking practitioner's: a token naming none is refused.
+    await this.access.requireWrite(residentId, 'break-glass');
     const { viewer, requestId } = this.access;
     const grantedAt = new Date();
     const expiresAt = new Date(grantedAt.getTime() + (this.policy.breakGlassHours ?? 4) * HOUR_MS);
@@ -146,6 +147,7 @@ export class AccessRepository {
       residentId,
       organizationCode: viewer.organizationCode!,
       kind: 'BREAK_GLASS',
+      practitionerId: viewer.practitionerId!,
       at: grantedAt,
       endsAt: expiresAt,
       source: { subgraph: 'access', recordId: review._id },

@@ -5,50 +5,71 @@
  */
 import { idIn, oneOf, RECORDS_BATCH_SIZE } from './database';
 import { Schema, type Connection } from 'mongoose';
-import { DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
+import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from './sensitivity';
 import { PURPOSES, ROLES } from './viewer';
 
-/** One kind of relationship between an organization and a resident. */
-export interface RelationshipPeriod {
-  since: Date;
-  /** For encounters and registrations: the last one. */
-  lastSeenAt: Date;
-  /** For contracts and referrals: when it ended; null while open. */
-  endsAt: Date | null;
-  /** Where it came from: the subgraph and the record id there. */
-  source: { subgraph: string; recordId: string };
-}
-
-type PeriodsByKind = Partial<Record<CareRelationshipKind, RelationshipPeriod>>;
-
 /**
- * Everything that ties one organization to one resident, in one document keyed
- * `organization:resident`, so the policy's lookup for a resident is a primary-key read.
+ * One care relationship: one document per source (a registration at an organization, each
+ * referral, each contract, each dispensing, each emergency grant), each ending on its own. The
+ * policy allows while any holds.
  */
 export interface CareRelationshipDoc {
+  /** `<kind>|<organization>|<subgraph>/<record id>`: the same source always lands on the same fact. */
   _id: string;
   residentId: string;
   organizationCode: string;
-  byKind: PeriodsByKind;
-  /** Relationships of records merged into this resident, by merged id (an unmerge drops them). */
-  inherited: Record<string, PeriodsByKind>;
+  kind: CareRelationshipKind;
+  /** Break-the-glass: the practitioner the grant belongs to; null otherwise. */
+  practitionerId: string | null;
+  since: Date;
+  /** For registrations: the last one. */
+  lastSeenAt: Date;
+  /** When it ends; null while open. */
+  endsAt: Date | null;
+  /** Where it came from: the subgraph and the record id there. */
+  source: { subgraph: string; recordId: string };
+  /** A fact of a record merged into this resident, copied on merge (an unmerge drops it). */
+  inheritedFrom: string | null;
 }
 
-export const relationshipKey = (organizationCode: string, residentId: string) => `${organizationCode}:${residentId}`;
+export interface RelationshipSource {
+  residentId: string;
+  organizationCode: string;
+  kind: CareRelationshipKind;
+  source: { subgraph: string; recordId: string };
+}
 
-/** The policy's view of a relationship document: one fact per kind, inherited ones included. */
-export function factsOf(doc: CareRelationshipDoc): CareRelationshipFact[] {
-  return [doc.byKind, ...Object.values(doc.inherited ?? {})].flatMap((periods) =>
-    Object.entries(periods).map(([kind, period]) => ({
-      residentId: doc.residentId,
-      organizationCode: doc.organizationCode,
-      kind: kind as CareRelationshipKind,
-      since: period!.since,
-      lastSeenAt: period!.lastSeenAt,
-      endsAt: period!.endsAt ?? null,
-    })),
-  );
+export const relationshipKey = ({ kind, organizationCode, source }: Omit<RelationshipSource, 'residentId'>) => `${kind}|${organizationCode}|${source.subgraph}/${source.recordId}`;
+
+/** A relationship document as the store keeps it (for seeds and fixtures written straight to the database). */
+export function careRelationshipDoc(input: RelationshipSource & { since: Date; lastSeenAt?: Date; endsAt?: Date | null; practitionerId?: string | null }): CareRelationshipDoc {
+  return {
+    _id: relationshipKey(input),
+    residentId: input.residentId,
+    organizationCode: input.organizationCode,
+    kind: input.kind,
+    practitionerId: input.practitionerId ?? null,
+    since: input.since,
+    lastSeenAt: input.lastSeenAt ?? input.since,
+    endsAt: input.endsAt ?? null,
+    source: input.source,
+    inheritedFrom: null,
+  };
+}
+
+/** The policy's view of a relationship document. */
+export function factOf(doc: CareRelationshipDoc): CareRelationshipFact {
+  return {
+    residentId: doc.residentId,
+    organizationCode: doc.organizationCode,
+    kind: doc.kind,
+    since: doc.since,
+    lastSeenAt: doc.lastSeenAt,
+    endsAt: doc.endsAt ?? null,
+    practitionerId: doc.practitionerId ?? null,
+    source: doc.source,
+  };
 }
 
 export const AUDIT_OUTCOMES = ['allowed', 'denied', 'omitted'] as const;
@@ -83,13 +104,19 @@ const careRelationshipSchema = new Schema<CareRelationshipDoc>(
     _id: { type: String, required: true },
     residentId: { type: String, required: true },
     organizationCode: { type: String, required: true },
-    // Keyed by kind (and by merged resident id): shapes the code writes, validated on the way in.
-    byKind: { type: Schema.Types.Mixed, default: {} },
-    inherited: { type: Schema.Types.Mixed, default: {} },
+    kind: { type: String, enum: CARE_RELATIONSHIP_KINDS, required: true },
+    practitionerId: { type: String, default: null },
+    since: { type: Date, required: true },
+    lastSeenAt: { type: Date, required: true },
+    endsAt: { type: Date, default: null },
+    source: { subgraph: { type: String, required: true }, recordId: { type: String, required: true } },
+    inheritedFrom: { type: String, default: null },
   },
-  { collection: 'careRelationships', versionKey: false, minimize: false },
+  { collection: 'careRelationships', versionKey: false },
 );
-// The policy reads by _id; a resident's (or a privacy officer's) view of everyone who may see the record by resident.
+// The policy's lookup: one organization's facts about a batch of residents, one query per request.
+careRelationshipSchema.index({ organizationCode: 1, residentId: 1 });
+// A resident's (or a privacy officer's) view of everyone who may see the record; merges.
 careRelationshipSchema.index({ residentId: 1 });
 
 const auditEventSchema = new Schema<AuditEventDoc>(
@@ -140,62 +167,57 @@ export class AccessStore {
   constructor(private readonly models: AccessStoreModels) {}
 
   async relationshipsWith(organizationCode: string, residentIds: readonly string[]): Promise<CareRelationshipFact[]> {
-    const docs = await this.models.CareRelationship.find({ _id: idIn(residentIds.map((residentId) => relationshipKey(organizationCode, residentId))) })
+    if (residentIds.length === 0) return [];
+    const docs = await this.models.CareRelationship.find({ organizationCode, residentId: oneOf(residentIds) })
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<CareRelationshipDoc[]>()
       .exec();
-    return docs.flatMap(factsOf);
+    return docs.map(factOf);
   }
 
   async relationshipsOf(residentIds: readonly string[], organizationCode?: string): Promise<CareRelationshipFact[]> {
     if (organizationCode) return this.relationshipsWith(organizationCode, residentIds);
     const docs = await this.models.CareRelationship.find({ residentId: oneOf(residentIds) }).batchSize(RECORDS_BATCH_SIZE).lean<CareRelationshipDoc[]>().exec();
-    return docs.flatMap(factsOf);
+    return docs.map(factOf);
   }
 
   /**
-   * Records that an organization cares for a resident. A later event of the same kind only
-   * moves lastSeenAt forward (and sets the end of a contract or referral).
+   * Records a relationship where it arises. The same source again only moves lastSeenAt
+   * forward and sets its end; other sources are other facts.
    */
-  async recordCareRelationship(input: {
-    residentId: string;
-    organizationCode: string;
-    kind: CareRelationshipKind;
-    at: Date;
-    endsAt?: Date | null;
-    source: { subgraph: string; recordId: string };
-  }): Promise<void> {
-    const path = `byKind.${input.kind}`;
+  async recordCareRelationship(input: RelationshipSource & { at: Date; endsAt?: Date | null; practitionerId?: string | null }): Promise<void> {
     await this.models.CareRelationship.updateOne(
-      { _id: relationshipKey(input.organizationCode, input.residentId) },
+      { _id: relationshipKey(input) },
       {
-        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, inherited: {} },
-        $min: { [`${path}.since`]: input.at },
-        $max: { [`${path}.lastSeenAt`]: input.at },
-        $set: { [`${path}.endsAt`]: input.endsAt ?? null, [`${path}.source`]: input.source },
+        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source, inheritedFrom: null },
+        $min: { since: input.at },
+        $max: { lastSeenAt: input.at },
+        $set: { endsAt: input.endsAt ?? null },
       },
       { upsert: true },
     ).exec();
   }
 
+  /** Ends the facts of these sources (those that exist) at `endsAt`; other sources are untouched. */
+  async endCareRelationships(sources: readonly Omit<RelationshipSource, 'residentId'>[], endsAt: Date): Promise<void> {
+    if (sources.length === 0) return;
+    await this.models.CareRelationship.updateMany({ _id: idIn(sources.map(relationshipKey)) }, { $set: { endsAt } }).exec();
+  }
+
   /**
-   * After a merge the survivor inherits the merged record's relationships (kept apart under
+   * After a merge the survivor inherits the merged record's relationships (copies marked with
    * the merged id), so every subgraph decides on the survivor's id alone; unmerge drops them.
    */
   async inheritRelationships(fromResidentId: string, toResidentId: string): Promise<void> {
     const docs = await this.models.CareRelationship.find({ residentId: fromResidentId }).lean<CareRelationshipDoc[]>().exec();
     for (const doc of docs) {
-      const periods: PeriodsByKind = Object.assign({}, ...Object.values(doc.inherited ?? {}), doc.byKind);
-      await this.models.CareRelationship.updateOne(
-        { _id: relationshipKey(doc.organizationCode, toResidentId) },
-        { $setOnInsert: { residentId: toResidentId, organizationCode: doc.organizationCode, byKind: {} }, $set: { [`inherited.${fromResidentId}`]: periods } },
-        { upsert: true },
-      ).exec();
+      const copy: CareRelationshipDoc = { ...doc, _id: `${doc._id}|merged:${toResidentId}`, residentId: toResidentId, inheritedFrom: fromResidentId };
+      await this.models.CareRelationship.replaceOne({ _id: copy._id }, copy, { upsert: true }).exec();
     }
   }
 
   async dropInherited(residentId: string, fromResidentId: string): Promise<void> {
-    await this.models.CareRelationship.updateMany({ residentId }, { $unset: { [`inherited.${fromResidentId}`]: '' } }).exec();
+    await this.models.CareRelationship.deleteMany({ residentId, inheritedFrom: fromResidentId }).exec();
   }
 
   async consentsOf(residentIds: readonly string[]): Promise<ConsentFact[]> {

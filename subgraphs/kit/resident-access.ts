@@ -7,10 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { AccessStore, AuditEventDoc } from './access-store';
+import type { AccessStore, AuditEventDoc, RelationshipSource } from './access-store';
+import { forbidden } from './errors';
 import {
   auditedPurpose,
   decide,
+  decideWrite,
+  WRITE_RULES,
   mayDiscloseItem,
   needsCareRelationships,
   type CareRelationshipFact,
@@ -18,6 +21,7 @@ import {
   type DataKind,
   type Decision,
   type PolicySettings,
+  type WriteKind,
 } from './policy';
 import type { SensitiveCategory } from './sensitivity';
 import type { PurposeOfUse, Viewer } from './viewer';
@@ -114,10 +118,29 @@ export class ResidentAccess {
     if (entry && entry.outcome === 'allowed') entry.outcome = 'omitted';
   }
 
+  /**
+   * The write side of the policy: refuses (FORBIDDEN, the same answer whether or not the
+   * resident exists) unless the viewer may write `write` about the resident, before anything
+   * is written. The decision is audited like a read.
+   */
+  async requireWrite(residentId: string, write: WriteKind): Promise<Decision> {
+    const [facts, consent] = this.viewer.organizationCode ? await Promise.all([this.relationships.load(residentId), this.consents.load(residentId)]) : [[], null];
+    const decision = decideWrite({ viewer: this.viewer, residentId, write, relationships: facts, consent, now: new Date(), settings: this.settings });
+    this.note(residentId, WRITE_RULES[write].data, decision.outcome, auditedPurpose(this.viewer, decision));
+    if (decision.outcome !== 'allowed') throw forbidden(`Not permitted: ${decision.reason}`);
+    return decision;
+  }
+
   /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */
   async recordCareRelationship(input: Parameters<AccessStore['recordCareRelationship']>[0]): Promise<void> {
     await this.store.recordCareRelationship(input);
     this.relationships.clear(input.residentId);
+  }
+
+  /** Ends the relationships these sources gave (each source its own fact). */
+  async endCareRelationships(sources: readonly RelationshipSource[], endsAt: Date): Promise<void> {
+    await this.store.endCareRelationships(sources, endsAt);
+    for (const source of sources) this.relationships.clear(source.residentId);
   }
 
   /** Marks this request's audit event about the resident as a security alert (break-the-glass). */

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { claim } from '../kit/claims';
-import { appError, badUserInput, forbidden } from '../kit/errors';
+import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
@@ -106,6 +106,7 @@ export class LabsRepository {
     if (!organizationCode || !(await this.models.Laboratory.findById(organizationCode).lean().exec())) {
       throw badUserInput('Unknown organization: the caller is not a registered laboratory');
     }
+    await this.access.requireWrite(input.residentId, 'submit-lab-report');
     const item = requireItem(input.code, 'code');
     if (item.category !== input.category) throw badUserInput(`code ${input.code} is a ${item.category.toLowerCase()} item, not ${input.category.toLowerCase()}`);
     const issuedAt = new Date(input.issuedAt);
@@ -135,9 +136,7 @@ export class LabsRepository {
       version: 1,
       source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
     };
-    const saved = await this.store(report);
-    await this.access.recordCareRelationship({ residentId: report.residentId, organizationCode, kind: 'ENCOUNTER', at: issuedAt, source: { subgraph: 'labs', recordId: report._id } });
-    return saved;
+    return this.store(report);
   }
 
   /** Inserts a new report, or replaces an existing one with a guarded update that keeps its history. */
@@ -177,7 +176,7 @@ export class LabsRepository {
     if (itemCodes.length === 0 || itemCodes.length > MAX_ORDER_ITEMS) throw badUserInput(`Give 1 to ${MAX_ORDER_ITEMS} item codes`);
     const items = [...new Set(itemCodes)].map((code) => requireItem(code, 'item'));
     if (organizationCodeOf(orderingOrganizationCode) !== this.access.viewer.organizationCode) throw badUserInput('orderingOrganizationCode must be your own organization');
-    if (!(await this.access.isPermitted(residentId, 'labs'))) throw forbidden('No care relationship with this resident');
+    await this.access.requireWrite(residentId, 'check-order');
     const { records } = await this.reportsOfResidents([residentId], { codes: items.map((item) => item.code) });
     const laboratoryCodes = [...new Set(records.map((report) => report.organizationCode))];
     const laboratories = new Map(

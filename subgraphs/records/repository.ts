@@ -135,7 +135,7 @@ export class RecordsRepository {
     const hospitalKey = identifierKey(input.identifier.system, input.identifier.system === 'MEDICAL_RECORD_NUMBER' ? organizationCode : null, input.identifier.value);
 
     const known = await this.knownResident([hospitalKey, ...(input.idNumber ? [identifierKey('RESIDENT_ID_CARD', null, input.idNumber)] : [])]);
-    if (known) return this.linkRegistration(known, input, hospitalKey, organizationCode, 0);
+    if (known) return this.linkRegistration(known, input, hospitalKey, organizationCode, 0, true);
 
     const keys = blockingKeys({ ...input, idNumber: input.idNumber ?? null });
     const blocks: Record<string, string>[] = [{ birthKey: keys.birthKey }, { pinyinKey: keys.pinyinKey }];
@@ -150,10 +150,11 @@ export class RecordsRepository {
       .sort((a, b) => b.score - a.score || a.candidate._id.localeCompare(b.candidate._id));
     const best = scored[0];
     const match = best ? classify(best.score, this.matching) : 'NONE';
-    if (best && match === 'CERTAIN') return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length);
+    const proofed = input.idNumber !== undefined && input.idNumber !== null;
+    if (best && match === 'CERTAIN') return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length, proofed);
 
     const created = await this.createResident(input, hospitalKey, organizationCode);
-    if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length);
+    if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length, proofed);
     let review: MatchReviewView | null = null;
     if (best && match === 'POSSIBLE') {
       const opened: MatchReviewDoc = {
@@ -171,7 +172,7 @@ export class RecordsRepository {
       await this.models.MatchReview.create(opened);
       review = { review: opened, registered: created.resident, candidate: best.candidate };
     }
-    await this.noteRegistration(created.resident._id, organizationCode);
+    await this.noteRegistration(created.resident._id, organizationCode, true);
     return { resident: created.resident, outcome: review ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED', review, candidatesScored: candidates.length };
   }
 
@@ -186,11 +187,12 @@ export class RecordsRepository {
     return null;
   }
 
-  private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number): Promise<RegistrationResult> {
+  private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number, proofed: boolean): Promise<RegistrationResult> {
+    await this.access.requireWrite(resident._id, 'register');
     const identifiers = [identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode)];
     if (input.idNumber && !resident.idNumber) identifiers.push(identifierDoc(identifierKey('RESIDENT_ID_CARD', null, input.idNumber), resident._id, 'RESIDENT_ID_CARD', input.idNumber, null));
     await this.models.ResidentIdentifier.insertMany(identifiers, { ordered: false }).catch(ignoreDuplicateKeys);
-    await this.noteRegistration(resident._id, organizationCode);
+    await this.noteRegistration(resident._id, organizationCode, proofed);
     return { resident, outcome: 'MATCHED', review: null, candidatesScored };
   }
 
@@ -200,6 +202,7 @@ export class RecordsRepository {
    */
   private async createResident(input: RegistrationInput, hospitalKey: string, organizationCode: string): Promise<{ resident: ResidentDoc; isNew: boolean }> {
     const _id = newId();
+    await this.access.requireWrite(_id, 'register');
     const idNumber = input.idNumber ?? null;
     if (idNumber) {
       try {
@@ -233,9 +236,12 @@ export class RecordsRepository {
     return { resident, isNew: true };
   }
 
-  /** Registering at a hospital's desk is the start of care there. */
-  private async noteRegistration(residentId: string, organizationCode: string): Promise<void> {
-    await this.access.recordCareRelationship({ residentId, organizationCode, kind: 'REGISTRATION', at: new Date(), source: { subgraph: 'records', recordId: `registration:${residentId}` } });
+  /**
+   * Registering at a hospital's desk, with the identity proofed (by the ID number, or an
+   * identifier the index already knew), is the start of care there: a registration fact.
+   */
+  private async noteRegistration(residentId: string, organizationCode: string, proofed: boolean): Promise<void> {
+    if (proofed) await this.access.recordCareRelationship({ residentId, organizationCode, kind: 'REGISTRATION', at: new Date(), source: { subgraph: 'records', recordId: `registration/${residentId}` } });
     await this.access.permitted([residentId], 'identity');
   }
 
@@ -471,7 +477,6 @@ export class RecordsRepository {
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
     const saved = await replaceFromSource(encounter, (filter) => this.models.Encounter.findOneAndReplace(filter, encounter, REPLACE).lean<EncounterDoc>().exec());
-    await this.access.recordCareRelationship({ residentId: resident._id, organizationCode, kind: 'ENCOUNTER', at: saved.end ?? saved.start, source: { subgraph: 'records', recordId: saved._id } });
     await this.access.permitted([resident._id], 'encounters');
     return saved;
   }
@@ -517,11 +522,16 @@ export class RecordsRepository {
     return { assertion: 'HAS_ALLERGIES', items: [...existing.filter((item) => item._id !== saved._id), saved] };
   }
 
-  /** The writing hospital (it must exist) and the resident written about (the survivor, if merged). */
+  /**
+   * The writing hospital (it must exist) and the resident written about (the survivor, if
+   * merged), once the policy allowed the write: a resident the caller has no standing with is
+   * FORBIDDEN whether or not it exists.
+   */
   private async writeTarget(residentId: string): Promise<{ organizationCode: string; resident: ResidentDoc }> {
     const organizationCode = await this.viewerOrganization();
     const resident = (await this.survivorsOf([residentId])).get(residentId);
-    if (!resident) throw badUserInput('Unknown resident: register the resident first');
+    await this.access.requireWrite(resident?._id ?? residentId, 'record-clinical');
+    if (!resident) throw appError('NOT_FOUND', 'No such resident');
     return { organizationCode, resident };
   }
 

@@ -22,7 +22,8 @@ export interface ContractDoc {
   servicePackage: (typeof SERVICE_PACKAGES)[number];
   since: Date;
   until: Date;
-  status: 'ACTIVE' | 'TERMINATED';
+  /** OFFERED: signed by the family doctor, not yet accepted by the resident (grants nothing). */
+  status: 'OFFERED' | 'ACTIVE' | 'TERMINATED';
   terminationReason: string | null;
 }
 
@@ -112,7 +113,7 @@ const contractSchema = new Schema<ContractDoc>(
     servicePackage: { type: String, enum: SERVICE_PACKAGES, required: true },
     since: { type: Date, required: true },
     until: { type: Date, required: true },
-    status: { type: String, enum: ['ACTIVE', 'TERMINATED'], required: true },
+    status: { type: String, enum: ['OFFERED', 'ACTIVE', 'TERMINATED'], required: true },
     terminationReason: { type: String, default: null },
   },
   schemaOptions('contracts'),

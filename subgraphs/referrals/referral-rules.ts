@@ -6,6 +6,8 @@
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
 export const BOOKING_HORIZON_DAYS = 14;
+/** A completed referral keeps the receiver's care relationship this long, unless configured (REFERRAL_RELATIONSHIP_DAYS). */
+export const REFERRAL_WINDOW_DAYS = 90;
 /** A referral request not accepted within this many days expires. */
 export const ACCEPT_WITHIN_DAYS = 7;
 const DAY_MS = 86_400_000;
