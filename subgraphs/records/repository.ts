@@ -272,7 +272,8 @@ export class RecordsRepository {
   async resolveMatchReview(id: string, decision: 'LINK' | 'SEPARATE', reason: string): Promise<MatchReviewView> {
     const why = requireReason(reason);
     const review = await this.models.MatchReview.findById(id).lean<MatchReviewDoc>().exec();
-    if (!review || (await this.reviewViews([review])).length === 0) throw appError('NOT_FOUND', 'No such match review');
+    if (!review) throw appError('NOT_FOUND', 'No such match review');
+    await this.requireIdentityAccess([review.residentId, review.candidate.residentId]);
     if (review.status !== 'OPEN') throw appError('CONFLICT', `The review was already resolved (${review.status.toLowerCase()})`);
     if (decision === 'LINK') await this.mergeResidents(review.candidate.residentId, review.residentId, `match review ${id}: ${why}`);
     const resolved = await this.models.MatchReview.findOneAndUpdate(
