@@ -29,8 +29,22 @@ export interface CareRelationshipDoc {
   endsAt: Date | null;
   /** Where it came from: the subgraph and the record id there. */
   source: { subgraph: string; recordId: string };
-  /** A fact of a record merged into this resident, copied on merge (an unmerge drops it). */
-  inheritedFrom: string | null;
+}
+
+/**
+ * A resident id merged into another: every subgraph resolves it to the survivor before it
+ * decides or queries, and finds the survivor's records filed under it. _id is the merged id.
+ */
+export interface ResidentAliasDoc {
+  _id: string;
+  survivorId: string;
+  at: Date;
+}
+
+/** Who a resident id stands for now, and every id the survivor's records may be filed under. */
+export interface ResidentIdentity {
+  survivorId: string;
+  filedUnder: string[];
 }
 
 export interface RelationshipSource {
@@ -54,7 +68,6 @@ export function careRelationshipDoc(input: RelationshipSource & { since: Date; l
     lastSeenAt: input.lastSeenAt ?? input.since,
     endsAt: input.endsAt ?? null,
     source: input.source,
-    inheritedFrom: null,
   };
 }
 
@@ -110,14 +123,20 @@ const careRelationshipSchema = new Schema<CareRelationshipDoc>(
     lastSeenAt: { type: Date, required: true },
     endsAt: { type: Date, default: null },
     source: { subgraph: { type: String, required: true }, recordId: { type: String, required: true } },
-    inheritedFrom: { type: String, default: null },
   },
   { collection: 'careRelationships', versionKey: false },
 );
 // The policy's lookup: one organization's facts about a batch of residents, one query per request.
 careRelationshipSchema.index({ organizationCode: 1, residentId: 1 });
-// A resident's (or a privacy officer's) view of everyone who may see the record; merges.
+// A resident's (or a privacy officer's) view of everyone who may see the record.
 careRelationshipSchema.index({ residentId: 1 });
+
+const residentAliasSchema = new Schema<ResidentAliasDoc>(
+  { _id: { type: String, required: true }, survivorId: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'residentAliases', versionKey: false },
+);
+// A survivor's merged ids (the records filed under them are the survivor's).
+residentAliasSchema.index({ survivorId: 1 });
 
 const auditEventSchema = new Schema<AuditEventDoc>(
   {
@@ -159,6 +178,7 @@ export function registerAccessStoreModels(connection: Connection) {
     CareRelationship: connection.model('CareRelationship', careRelationshipSchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     Consent: connection.model('Consent', consentSchema),
+    ResidentAlias: connection.model('ResidentAlias', residentAliasSchema),
   };
 }
 
@@ -189,7 +209,7 @@ export class AccessStore {
     await this.models.CareRelationship.updateOne(
       { _id: relationshipKey(input) },
       {
-        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source, inheritedFrom: null },
+        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source },
         $min: { since: input.at },
         $max: { lastSeenAt: input.at },
         $set: { endsAt: input.endsAt ?? null },
@@ -205,19 +225,34 @@ export class AccessStore {
   }
 
   /**
-   * After a merge the survivor inherits the merged record's relationships (copies marked with
-   * the merged id), so every subgraph decides on the survivor's id alone; unmerge drops them.
+   * Records a merge for every subgraph: the merged id (and the ids merged into it before)
+   * now stand for the survivor, whose relationships, consent and records include theirs.
    */
-  async inheritRelationships(fromResidentId: string, toResidentId: string): Promise<void> {
-    const docs = await this.models.CareRelationship.find({ residentId: fromResidentId }).lean<CareRelationshipDoc[]>().exec();
-    for (const doc of docs) {
-      const copy: CareRelationshipDoc = { ...doc, _id: `${doc._id}|merged:${toResidentId}`, residentId: toResidentId, inheritedFrom: fromResidentId };
-      await this.models.CareRelationship.replaceOne({ _id: copy._id }, copy, { upsert: true }).exec();
-    }
+  async recordMerge(mergedIds: readonly string[], survivorId: string): Promise<void> {
+    const at = new Date();
+    for (const _id of mergedIds) await this.models.ResidentAlias.replaceOne({ _id }, { _id, survivorId, at }, { upsert: true }).exec();
   }
 
-  async dropInherited(residentId: string, fromResidentId: string): Promise<void> {
-    await this.models.CareRelationship.deleteMany({ residentId, inheritedFrom: fromResidentId }).exec();
+  /** Undoes a merge: the merged id stands for itself again, and the ids merged into it before for it. */
+  async recordUnmerge(mergedId: string, itsMergedIds: readonly string[]): Promise<void> {
+    await this.models.ResidentAlias.deleteOne({ _id: mergedId }).exec();
+    if (itsMergedIds.length > 0) await this.recordMerge(itsMergedIds, mergedId);
+  }
+
+  /** Requested id → the survivor it stands for and every id the survivor's records are filed under. At most two queries. */
+  async identitiesOf(residentIds: readonly string[]): Promise<Map<string, ResidentIdentity>> {
+    const requested = new Set(residentIds);
+    const rows = await this.models.ResidentAlias.find({ $or: [{ _id: idIn(residentIds) }, { survivorId: oneOf(residentIds) }] }).lean<ResidentAliasDoc[]>().exec();
+    const survivorOf = new Map(rows.filter((row) => requested.has(row._id)).map((row) => [row._id, row.survivorId]));
+    const unseen = [...new Set(survivorOf.values())].filter((survivorId) => !requested.has(survivorId));
+    if (unseen.length > 0) rows.push(...(await this.models.ResidentAlias.find({ survivorId: oneOf(unseen) }).lean<ResidentAliasDoc[]>().exec()));
+    const aliases = Map.groupBy(rows, (row) => row.survivorId);
+    return new Map(
+      residentIds.map((id) => {
+        const survivorId = survivorOf.get(id) ?? id;
+        return [id, { survivorId, filedUnder: [survivorId, ...new Set((aliases.get(survivorId) ?? []).map((row) => row._id))] }];
+      }),
+    );
   }
 
   async consentsOf(residentIds: readonly string[]): Promise<ConsentFact[]> {

@@ -65,12 +65,13 @@ export class PrescriptionsRepository {
   async prescriptionsOfResidents(residentIds: readonly string[], filter: PrescriptionFilter = {}): Promise<PermittedRecords<PrescriptionDoc>> {
     const permitted = await this.access.permitted(residentIds, 'prescriptions');
     if (permitted.size === 0) return { permitted, records: [] };
-    const query: Record<string, unknown> = { residentId: oneOf(permitted), ...this.statusFilter(filter.status) };
+    const owners = this.access.ownersOf(permitted);
+    const query: Record<string, unknown> = { residentId: oneOf(owners.keys()), ...this.statusFilter(filter.status) };
     // A pharmacy sees only the prescriptions chosen for it.
     if (this.isPharmacy()) query.pharmacyCode = this.access.viewer.organizationCode;
     if (filter.since) query.issuedAt = operator({ $gte: timeOf(filter.since, 'since') });
     const records = await this.models.Prescription.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec();
-    return { permitted, records: await withoutRestricted(this.access, records, label) };
+    return { permitted, owners, records: await withoutRestricted(this.access, records, label) };
   }
 
   async prescriptionsById(ids: readonly string[]): Promise<PrescriptionDoc[]> {
@@ -159,14 +160,14 @@ export class PrescriptionsRepository {
     const { viewer } = this.access;
     const organizationCode = viewer.organizationCode;
     if (!organizationCode) throw forbidden('An organization is required to prescribe');
-    await this.access.requireWrite(input.residentId, 'prescribe');
+    const residentId = await this.access.requireWrite(input.residentId, 'prescribe');
     const items = itemsOf(input.items, this.chronicMaxDays);
     if (input.renewal && items.some((item) => !drugByCode(item.drug.code)?.chronic)) throw badUserInput('An online renewal is for chronic medication only');
     const requestHash = createHash('sha256').update(JSON.stringify({ ...input, organizationCode })).digest('hex');
     const issuedAt = new Date();
     const prescription: PrescriptionDoc = {
       _id: createHash('sha256').update(`rx|${organizationCode}|${input.clientRequestId}`).digest('hex').slice(0, 24),
-      residentId: input.residentId,
+      residentId,
       organizationCode,
       prescriberPractitioner: hasRole(viewer, 'doctor', 'family_doctor') ? (viewer.practitionerId ?? null) : null,
       encounterId: input.encounterId ?? null,

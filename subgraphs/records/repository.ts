@@ -325,7 +325,7 @@ export class RecordsRepository {
     }
     // Records merged into the merged one now point at the survivor directly: one hop at most.
     if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
-    await this.access.accessStore.inheritRelationships(mergedId, survivorId);
+    await this.access.accessStore.recordMerge([mergedId, ...merged.mergedIds], survivorId);
     return (await this.findResidents([survivorId]))[0]!;
   }
 
@@ -348,7 +348,7 @@ export class RecordsRepository {
       { $pullAll: { mergedIds: [mergedId, ...merged.mergedIds] }, $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } } },
     ).exec();
     if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
-    await this.access.accessStore.dropInherited(survivorId, mergedId);
+    await this.access.accessStore.recordUnmerge(mergedId, merged.mergedIds);
     return (await this.findResidents([mergedId]))[0]!;
   }
 

@@ -61,8 +61,9 @@ export class ReferralsRepository {
     const permitted = await this.access.permitted(residentIds, 'referrals');
     if (permitted.size === 0) return new Map();
     const now = Date.now();
-    const rows = await this.models.Contract.find({ residentId: oneOf(permitted), status: 'ACTIVE' }).lean<ContractDoc[]>().exec();
-    return new Map(rows.filter((row) => row.until.getTime() >= now).map((row) => [row.residentId, row]));
+    const owners = this.access.ownersOf(permitted);
+    const rows = await this.models.Contract.find({ residentId: oneOf(owners.keys()), status: 'ACTIVE' }).lean<ContractDoc[]>().exec();
+    return new Map(rows.filter((row) => row.until.getTime() >= now).flatMap((row) => (owners.get(row.residentId) ?? []).map((owner) => [owner, row] as const)));
   }
 
   /**
@@ -71,11 +72,11 @@ export class ReferralsRepository {
    * centre, or a referral that brought them there).
    */
   async signContract(residentIdInput: string, servicePackage: ContractDoc['servicePackage'], untilInput: string): Promise<ContractDoc> {
-    const residentId = residentIdOf(residentIdInput);
+    const requested = residentIdOf(residentIdInput);
     const now = new Date();
     const until = parseDate(untilInput, 'until');
     if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + 3 * 366 * DAY_MS) throw badUserInput('until must be in the future and within three years');
-    await this.access.requireWrite(residentId, 'offer-contract');
+    const residentId = await this.access.requireWrite(requested, 'offer-contract');
     const { viewer } = this.access;
     const contract: ContractDoc = { _id: randomUUID(), residentId, familyDoctor: viewer.practitionerId!, organizationCode: viewer.organizationCode!, servicePackage, since: now, until, status: 'OFFERED', terminationReason: null };
     await this.models.Contract.create(contract);
@@ -148,8 +149,9 @@ export class ReferralsRepository {
   async referralsOfResidents(residentIds: readonly string[], status: ReferralStatus | null | undefined): Promise<PermittedRecords<ReferralDoc>> {
     const permitted = await this.access.permitted(residentIds, 'referrals');
     if (permitted.size === 0) return { permitted, records: [] };
-    const rows = await this.models.Referral.find({ residentId: oneOf(permitted) }).sort({ requestedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec();
-    return { permitted, records: status ? rows.filter((row) => effectiveStatus(row) === status) : rows };
+    const owners = this.access.ownersOf(permitted);
+    const rows = await this.models.Referral.find({ residentId: oneOf(owners.keys()) }).sort({ requestedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec();
+    return { permitted, owners, records: status ? rows.filter((row) => effectiveStatus(row) === status) : rows };
   }
 
   async referralsById(ids: readonly string[]): Promise<ReferralDoc[]> {
@@ -274,11 +276,11 @@ export class ReferralsRepository {
     const organizationCode = this.requireOrganization();
     if (input.toOrganizationCode === organizationCode) throw badUserInput('A referral goes to another organization');
     // The sender must itself have standing; it keeps its own, and the referral gives it none.
-    await this.access.requireWrite(input.residentId, 'refer');
+    const residentId = await this.access.requireWrite(input.residentId, 'refer');
     const requestedAt = new Date();
     const referral: ReferralDoc = {
       _id: createHash('sha256').update(`referral|${randomUUID()}`).digest('hex').slice(0, 24),
-      residentId: input.residentId,
+      residentId,
       direction: input.direction,
       fromOrganizationCode: organizationCode,
       fromPractitioner: this.access.viewer.practitionerId ?? null,
