@@ -109,8 +109,8 @@ interface ReadPoint {
 }
 
 const READS: Record<string, ReadPoint> = {
-  'Query.resident': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem'], run: viaGateway(`query($id: ID!) { resident(id: $id) { name } }`, (data) => data.resident) },
-  'Query.residents': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem'], run: viaGateway(`query($id: ID!) { residents(ids: [$id]) { name } }`, (data) => data.residents?.[0] ?? null) },
+  'Query.resident': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem', 'privacyOfficer'], run: viaGateway(`query($id: ID!) { resident(id: $id) { name } }`, (data) => data.resident) },
+  'Query.residents': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem', 'privacyOfficer'], run: viaGateway(`query($id: ID!) { residents(ids: [$id]) { name } }`, (data) => data.residents?.[0] ?? null) },
   'Resident.encounters': { allowed: CLINICAL, omitted: OMITTED, run: field('encounters { edges { node { department diagnoses { code { code display } } } } }') },
   'Resident.conditions': { allowed: CLINICAL, omitted: OMITTED, run: field('conditions { edges { node { code { code display } } } }') },
   'Resident.allergies': { allowed: CLINICAL, run: field('allergies { assertion }') },
@@ -129,9 +129,9 @@ const READS: Record<string, ReadPoint> = {
   'Query.availableSlots': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ availableSlots(organizationCode: "3201-H001", department: "心血管内科", from: "2026-12-01", to: "2026-12-02") { poolId } }`, (data) => data.availableSlots) },
   'Query.referralInbox': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ referralInbox { pageInfo { hasNextPage } } }`, (data) => data.referralInbox) },
   'Query.referralOutbox': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ referralOutbox { pageInfo { hasNextPage } } }`, (data) => data.referralOutbox) },
-  'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital'], run: field('careRelationships { kind }') },
-  'Resident.accessLog': { allowed: ['self'], run: field('accessLog { edges { node { at } } }') },
-  'Resident.consent': { allowed: ['self'], run: field('consent { restrictedCategories }') },
+  'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital', 'privacyOfficer'], run: field('careRelationships { kind }') },
+  'Resident.accessLog': { allowed: ['self', 'privacyOfficer'], run: field('accessLog { edges { node { at } } }') },
+  'Resident.consent': { allowed: ['self', 'privacyOfficer'], run: field('consent { restrictedCategories }') },
   'Query.residentByIdentifier': { allowed: ['doctorOwnOrg', 'hospitalSystem'], run: viaGateway(`{ residentByIdentifier(system: MEDICAL_RECORD_NUMBER, value: "MRN-M-1") { name } }`, (data) => data.residentByIdentifier) },
   'Query.searchResidents': {
     allowed: [...CLINICIANS, 'hospitalSystem'],
@@ -153,7 +153,7 @@ const entity = (subgraph: 'records' | 'labs' | 'prescriptions' | 'referrals' | '
 const resident = () => ({ id: residentId });
 
 const ENTITIES: Record<string, ReadPoint> = {
-  'records Resident': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem'], run: entity('records', 'Resident', resident, 'name', (found) => found.name) },
+  'records Resident': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem', 'privacyOfficer'], run: entity('records', 'Resident', resident, 'name', (found) => found.name) },
   'records Encounter': { allowed: ['self', 'doctorOwnOrg'], run: entity('records', 'Encounter', () => ({ id: ids.encounter }), 'department diagnoses { code { display } }', (found) => found.department) },
   'records Organization': { allowed: ALL, run: entity('records', 'Organization', () => ({ code: '3201-H001' }), 'name', (found) => found.name) },
   'labs Resident.labReports': { allowed: CLINICAL, run: entity('labs', 'Resident', resident, 'labReports { edges { node { id } } }', (found) => found.labReports) },

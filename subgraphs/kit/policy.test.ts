@@ -48,10 +48,11 @@ describe('policy', () => {
     }
   });
 
-  it('gives privacy officers the access log but not the record; doctors neither the log', () => {
+  it('gives privacy officers the access log and whose record it is, but not the record; doctors neither the log', () => {
     const officer: Viewer = { subject: 'p', roles: ['privacy_officer'], purposeOfUse: 'administration' };
     expect(outcome(officer, 'access-log')).toBe('allowed');
-    expect(outcome(officer, 'demographics')).toBe('denied');
+    expect(outcome(officer, 'demographics')).toBe('allowed');
+    for (const kind of ['encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals'] as const) expect([kind, outcome(officer, kind)]).toEqual([kind, 'denied']);
     expect(outcome(doctorAt('3201-H001'), 'access-log', [encounter('3201-H001', 1)])).toBe('denied');
   });
 

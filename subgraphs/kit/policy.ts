@@ -85,8 +85,12 @@ export interface Decision {
 }
 
 const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals', 'care-relationships']);
-/** What privacy officers review: who may see and who saw a record, never the record itself. */
-const OVERSIGHT_KINDS: ReadonlySet<DataKind> = new Set(['access-log', 'care-relationships', 'identity', 'consent']);
+/**
+ * What privacy officers review: whose record it is (demographics, the master patient index),
+ * who may see it, who saw it and what the resident chose, never the clinical record itself.
+ * Demographics let them reach a resident's consent and access log through `resident(id)`.
+ */
+const OVERSIGHT_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'access-log', 'care-relationships', 'identity', 'consent']);
 /** Kinds an internet hospital needs to renew prescriptions. */
 const INTERNET_HOSPITAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'care-relationships', 'allergies', 'conditions']);
 /** The minimum a pharmacy needs to review, dispense and deliver a prescription chosen for it. */
