@@ -135,7 +135,7 @@ export class RecordsRepository {
     const hospitalKey = identifierKey(input.identifier.system, input.identifier.system === 'MEDICAL_RECORD_NUMBER' ? organizationCode : null, input.identifier.value);
 
     const known = await this.knownResident([hospitalKey, ...(input.idNumber ? [identifierKey('RESIDENT_ID_CARD', null, input.idNumber)] : [])]);
-    if (known) return this.linkRegistration(known, input, hospitalKey, organizationCode, 0, true);
+    if (known) return this.linkRegistration(known, input, hospitalKey, organizationCode, 0);
 
     const keys = blockingKeys({ ...input, idNumber: input.idNumber ?? null });
     const blocks: Record<string, string>[] = [{ birthKey: keys.birthKey }, { pinyinKey: keys.pinyinKey }];
@@ -150,13 +150,15 @@ export class RecordsRepository {
       .sort((a, b) => b.score - a.score || a.candidate._id.localeCompare(b.candidate._id));
     const best = scored[0];
     const match = best ? classify(best.score, this.matching) : 'NONE';
+    // Linking to a record the desk did not prove (no ID number) would show it someone else's
+    // record: a certain score without proof opens a review instead, like a possible one.
     const proofed = input.idNumber !== undefined && input.idNumber !== null;
-    if (best && match === 'CERTAIN') return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length, proofed);
+    if (best && match === 'CERTAIN' && proofed) return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length);
 
     const created = await this.createResident(input, hospitalKey, organizationCode);
-    if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length, proofed);
+    if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length);
     let review: MatchReviewView | null = null;
-    if (best && match === 'POSSIBLE') {
+    if (best && match !== 'NONE') {
       const opened: MatchReviewDoc = {
         _id: newId(),
         status: 'OPEN',
@@ -172,7 +174,7 @@ export class RecordsRepository {
       await this.models.MatchReview.create(opened);
       review = { review: opened, registered: created.resident, candidate: best.candidate };
     }
-    await this.noteRegistration(created.resident._id, organizationCode, true);
+    await this.noteRegistration(created.resident._id, organizationCode);
     return { resident: created.resident, outcome: review ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED', review, candidatesScored: candidates.length };
   }
 
@@ -187,12 +189,12 @@ export class RecordsRepository {
     return null;
   }
 
-  private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number, proofed: boolean): Promise<RegistrationResult> {
+  private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number): Promise<RegistrationResult> {
     await this.access.requireWrite(resident._id, 'register');
     const identifiers = [identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode)];
     if (input.idNumber && !resident.idNumber) identifiers.push(identifierDoc(identifierKey('RESIDENT_ID_CARD', null, input.idNumber), resident._id, 'RESIDENT_ID_CARD', input.idNumber, null));
     await this.models.ResidentIdentifier.insertMany(identifiers, { ordered: false }).catch(ignoreDuplicateKeys);
-    await this.noteRegistration(resident._id, organizationCode, proofed);
+    await this.noteRegistration(resident._id, organizationCode);
     return { resident, outcome: 'MATCHED', review: null, candidatesScored };
   }
 
@@ -237,11 +239,12 @@ export class RecordsRepository {
   }
 
   /**
-   * Registering at a hospital's desk, with the identity proofed (by the ID number, or an
-   * identifier the index already knew), is the start of care there: a registration fact.
+   * Registering at a hospital's desk is the start of care there: a registration fact. Only
+   * proofed registrations get here: a record the desk created, or an existing one reached by
+   * the ID number or an identifier the index already knew.
    */
-  private async noteRegistration(residentId: string, organizationCode: string, proofed: boolean): Promise<void> {
-    if (proofed) await this.access.recordCareRelationship({ residentId, organizationCode, kind: 'REGISTRATION', at: new Date(), source: { subgraph: 'records', recordId: `registration/${residentId}` } });
+  private async noteRegistration(residentId: string, organizationCode: string): Promise<void> {
+    await this.access.recordCareRelationship({ residentId, organizationCode, kind: 'REGISTRATION', at: new Date(), source: { subgraph: 'records', recordId: `registration/${residentId}` } });
     await this.access.permitted([residentId], 'identity');
   }
 
