@@ -183,6 +183,32 @@ describe('referrals', () => {
     expect(await codes(receiver, `query($id: ID!) { resident(id: $id) { name } }`, { id: residentId })).toEqual(['FORBIDDEN']);
   });
 
+  it('ends an expired referral’s relationship and gives its place back, by the clock', async () => {
+    const [residentId, other] = (await insertResidents(stack, { organizationCode: CENTRE, count: 2 })) as [string, string];
+    const target = await insertSlotPool(stack, { capacity: 1, reserved: 0 });
+    const request = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`;
+    const input = (id: string) => ({ input: { residentId: id, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] } });
+    const first = (await ok(familyDoctor(), request, input(residentId))).requestReferral.id;
+    await ok(familyDoctor(), BOOK, { referral: first, pool: target._id, request: `r-expire-${target._id}` });
+    const read = `query($id: ID!) { resident(id: $id) { referrals { edges { node { id } } } } }`;
+    expect((await ok(hospitalDoctor(), read, { id: residentId })).resident.referrals.edges).toEqual([{ node: { id: first } }]);
+
+    // Eight days later: the referral was never accepted.
+    const past = new Date(Date.now() - 60_000);
+    const models = modelsOf(stack);
+    await models.referrals.Referral.updateOne({ _id: first }, { $set: { requestedAt: new Date(Date.now() - 8 * DAY), expiresAt: past } });
+    await models.referrals.Place.updateMany({ referralId: first }, { $set: { holdUntil: past } });
+    await models.access.CareRelationship.updateMany({ residentId, organizationCode: HOSPITAL }, { $set: { endsAt: past } });
+
+    expect(await codes(hospitalDoctor(), read, { id: residentId })).toEqual(['FORBIDDEN']);
+    const slots = `query($from: String!) { availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: $from, to: $from) { poolId publicBooked bookableByYou } }`;
+    const open = (await ok(familyDoctor(), slots, { from: target.date })).availableSlots.find((slot: any) => slot.poolId === target._id);
+    expect(open).toEqual({ poolId: target._id, publicBooked: 0, bookableByYou: 1 });
+    const second = (await ok(familyDoctor(), request, input(other))).requestReferral.id;
+    expect((await ok(familyDoctor(), BOOK, { referral: second, pool: target._id, request: `r-after-${target._id}` })).bookReferralSlot.slot.share).toBe('PUBLIC');
+    expect(await models.referrals.Place.countDocuments({ poolId: target._id })).toBe(1);
+  });
+
   it.each([
     ['an unknown department', `{ availableSlots(organizationCode: "${HOSPITAL}", department: "火星科", from: "2026-12-01", to: "2026-12-02") { poolId } }`],
     ['a range longer than the horizon', `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "2026-12-01", to: "2026-12-31") { poolId } }`],

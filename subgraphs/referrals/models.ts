@@ -57,6 +57,11 @@ export interface PlaceDoc {
   referralId: string;
   bookedBy: string;
   bookedAt: Date;
+  /**
+   * For a referral not yet accepted: when it expires. A place whose hold has lapsed is free
+   * again (the expired referral gives its slot back, with no job); acceptance clears it.
+   */
+  holdUntil?: Date | null;
 }
 
 /** A referral's one booking, claimed (_id: the referral id) with the request id that made it. */
@@ -147,6 +152,7 @@ const placeSchema = new Schema<PlaceDoc>(
     referralId: { type: String, required: true },
     bookedBy: { type: String, required: true },
     bookedAt: { type: Date, required: true },
+    holdUntil: { type: Date, default: null },
   },
   schemaOptions('places'),
 );

@@ -70,6 +70,11 @@ export function candidatePlaces(pool: SlotPoolDoc, taken: ReadonlySet<string>, r
   return order.filter((place) => !taken.has(place.id));
 }
 
+/** A booked place still counts: not held for a referral that expired unaccepted. */
+export function isHeld(place: Pick<PlaceDoc, 'holdUntil'>, now: Date): boolean {
+  return !place.holdUntil || place.holdUntil.getTime() >= now.getTime();
+}
+
 export function expiresAtOf(requestedAt: Date): Date {
   return new Date(requestedAt.getTime() + ACCEPT_WITHIN_DAYS * DAY_MS);
 }

@@ -16,7 +16,7 @@ import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
 import type { WriteKind } from '../kit/policy';
 import { hasRole } from '../kit/viewer';
 import type { ContractDoc, PlaceDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModels, SlotPoolDoc } from './models';
-import { addDays, BOOKING_HORIZON_DAYS, REFERRAL_WINDOW_DAYS, canMove, candidatePlaces, DEPARTMENTS, effectiveStatus, expiresAtOf, withinHorizon } from './referral-rules';
+import { addDays, BOOKING_HORIZON_DAYS, REFERRAL_WINDOW_DAYS, canMove, candidatePlaces, DEPARTMENTS, effectiveStatus, expiresAtOf, isHeld, withinHorizon } from './referral-rules';
 
 const DAY_MS = 86_400_000;
 const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
@@ -202,7 +202,8 @@ export class ReferralsRepository {
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind }).sort({ date: 1, session: 1 }).lean<SlotPoolDoc[]>().exec();
-    const places = pools.length ? await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec() : [];
+    const booked = pools.length ? await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec() : [];
+    const places = booked.filter((place) => isHeld(place, now));
     const familyDoctor = hasRole(this.access.viewer, 'family_doctor');
     return pools.map((pool) => {
       const own = places.filter((place) => place.poolId === pool._id);
@@ -244,10 +245,13 @@ export class ReferralsRepository {
       throw appError('CONFLICT', `A ${from.toLowerCase()} referral cannot be booked`);
     }
     const reservedAllowed = await this.isContractedFamilyDoctor(referral.residentId);
+    // Places held for referrals that expired unaccepted go back to their share first.
+    await this.models.Place.deleteMany({ poolId: pool._id, holdUntil: operator({ $lt: now }) }).exec();
     const taken = new Set((await this.models.Place.find({ poolId: pool._id }, { _id: 1 }).lean<{ _id: string }[]>().exec()).map((place) => place._id));
     let booked: { id: string; share: PlaceDoc['share'] } | null = null;
     for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
-      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, referralId: referral._id, bookedBy: viewer.subject, bookedAt: now })) {
+      const holdUntil = from === 'REQUESTED' ? referral.expiresAt : null;
+      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, referralId: referral._id, bookedBy: viewer.subject, bookedAt: now, holdUntil })) {
         booked = candidate;
         break;
       }
@@ -312,6 +316,8 @@ export class ReferralsRepository {
   async accept(id: string): Promise<ReferralDoc> {
     const referral = await this.asReceiver(id);
     const accepted = await this.move(referral, referral.slot ? 'SCHEDULED' : 'ACCEPTED', {});
+    // An accepted referral's place is held for good.
+    if (referral.slot) await this.models.Place.updateOne({ _id: referral.slot.placeId, referralId: referral._id }, { $set: { holdUntil: null } }).exec();
     const now = new Date();
     await this.access.endCareRelationships([referralSource(referral, 'REFERRAL_OFFER')], now);
     await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL'), at: now, endsAt: null });
