@@ -147,10 +147,14 @@ describe('break-the-glass', () => {
     // The emergency grant does not open what the resident restricted.
     expect(text).not.toContain(CANARY_PSYCHIATRIC);
 
-    const alerts = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'dr-er', alert: true }).lean();
-    expect(alerts).toEqual([expect.objectContaining({ purposeOfUse: 'emergency', dataKinds: ['break-glass'], outcome: 'allowed' })]);
-    const reads = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'dr-er', subgraph: 'records', alert: false }).lean();
-    expect(reads.filter((event) => event.outcome !== 'denied').map((event) => [event.purposeOfUse, event.outcome])).toEqual([['emergency', 'omitted']]);
+    const grant = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'dr-er', subgraph: 'access' }).lean();
+    expect(grant.map((event) => [event.purposeOfUse, event.dataKinds, event.outcome, event.alert])).toEqual([['emergency', ['break-glass'], 'allowed', true]]);
+    // Every read under the grant: an emergency, with the alert.
+    const reads = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'dr-er', subgraph: 'records' }).sort({ at: 1 }).lean();
+    expect(reads.map((event) => [event.purposeOfUse, event.outcome, event.alert])).toEqual([
+      ['treatment', 'denied', false],
+      ['emergency', 'omitted', true],
+    ]);
 
     const queue = await ok(privacyOfficer(), `{ breakGlassReviews { edges { node { id residentId subject reason status organization { code } } } } }`);
     expect(queue.breakGlassReviews.edges.map((edge: any) => edge.node)).toContainEqual({ id: granted.id, residentId, subject: 'dr-er', reason: 'UNCONSCIOUS_PATIENT', status: 'OPEN', organization: { code: STRANGER } });

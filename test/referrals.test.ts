@@ -250,10 +250,12 @@ describe('contracts', () => {
     // The registration lapses; the contract still holds.
     await modelsOf(stack).access.CareRelationship.updateMany({ residentId, organizationCode: '3201-C002' }, { $set: { lastSeenAt: new Date(Date.now() - 800 * DAY) } });
     expect((await ok(otherCentre, read, { id: residentId })).resident.familyDoctorContract).toEqual({ familyDoctor: 'F9', status: 'ACTIVE' });
-    const facts = await modelsOf(stack).access.CareRelationship.find({ residentId, organizationCode: '3201-C002' }).sort({ kind: 1 }).lean();
-    expect(facts.map((fact) => [fact.kind, fact.source.recordId === offer.id])).toEqual([
-      ['CONTRACT', true],
-      ['REGISTRATION', false],
+    // The resident sees each source of each organization's standing.
+    const mine = await ok(resident(residentId), `query($id: ID!) { resident(id: $id) { careRelationships { kind source organization { code } } } }`, { id: residentId });
+    const listed = mine.resident.careRelationships.filter((relationship: any) => relationship.organization.code === '3201-C002');
+    expect(listed.map((relationship: any) => [relationship.kind, relationship.source.startsWith('test/') ? 'test' : relationship.source]).sort()).toEqual([
+      ['CONTRACT', `referrals/${offer.id}`],
+      ['REGISTRATION', 'test'],
     ]);
   });
 });

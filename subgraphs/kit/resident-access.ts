@@ -228,7 +228,8 @@ export class ResidentAccess {
     entry.kinds.add(kind);
     // One event per resident: a request refused anything about them is marked denied.
     if (outcome === 'denied') entry.outcome = 'denied';
-    if (purposeOfUse === 'emergency') entry.purposeOfUse = 'emergency';
+    // Every read under an emergency grant is an emergency, and an alert for privacy officers.
+    if (purposeOfUse === 'emergency') Object.assign(entry, { purposeOfUse: 'emergency', alert: true });
     this.disclosures.set(residentId, entry);
   }
 
