@@ -183,24 +183,25 @@ function aboutResident(
   };
 }
 
-/** A mutation on a prescription: `acts` is the organization that may, by role. */
-function onPrescription(query: string, status: Parameters<typeof prescription>[0], allowed: () => string, otherOrganization: () => string, wrongRole: () => string, extra: Record<string, unknown> = {}, outsiderOrganization = STRANGER): WriteCase {
+/** A mutation on a prescription moved as far as `status`; the outsider is `otherOrganization`'s. */
+function onPrescription(query: string, status: Parameters<typeof prescription>[0], allowed: () => string, otherOrganization: () => string, wrongRole: () => string, outsiderOrganization = STRANGER): WriteCase {
   return {
     query,
     prepare: async () => {
       const { id, residentId } = await prescription(status);
-      const attempt = (token: string) => ({ token, variables: { id, ...extra } });
+      const attempt = (token: string) => ({ token, variables: { id } });
       return { residentId, allowed: attempt(allowed()), denied: { otherOrganization: attempt(otherOrganization()), wrongRole: attempt(wrongRole()) }, outsider: { attempt: attempt(otherOrganization()), organizationCode: outsiderOrganization } };
     },
   };
 }
 
-function onReferral(query: string, status: Parameters<typeof referral>[0], allowed: () => string, others: Record<string, () => string>, extra: Record<string, unknown> = {}): WriteCase {
+/** A mutation on a referral moved as far as `status`; STRANGER is the outsider. */
+function onReferral(query: string, status: Parameters<typeof referral>[0], allowed: () => string, others: Record<string, () => string>): WriteCase {
   return {
     query,
     prepare: async () => {
       const { id, residentId } = await referral(status);
-      const attempt = (token: string) => ({ token, variables: { id, ...extra } });
+      const attempt = (token: string) => ({ token, variables: { id } });
       return {
         residentId,
         allowed: attempt(allowed()),
@@ -211,6 +212,7 @@ function onReferral(query: string, status: Parameters<typeof referral>[0], allow
   };
 }
 
+/** A mutation on a contract (offered only, or accepted); another centre is the outsider. */
 function onContract(query: string, offerOnly: boolean, allowed: (residentId: string) => string, others: Record<string, (residentId: string) => string>, extra: Record<string, unknown> = {}): WriteCase {
   return {
     query,
@@ -293,10 +295,10 @@ const WRITES: Record<string, WriteCase> = {
       };
     },
   },
-  reviewPrescription: onPrescription(`mutation($id: ID!) { reviewPrescription(id: $id, decision: REJECT, reason: "剂量超出常规范围") { id } }`, 'SIGNED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), {}, OTHER_PHARMACY),
+  reviewPrescription: onPrescription(`mutation($id: ID!) { reviewPrescription(id: $id, decision: REJECT, reason: "剂量超出常规范围") { id } }`, 'SIGNED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), OTHER_PHARMACY),
   routePrescription: onPrescription(`mutation($id: ID!) { routePrescription(id: $id) { id } }`, 'APPROVED', () => doctor(), () => doctor(STRANGER), () => pharmacist()),
-  dispensePrescription: onPrescription(`mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2") { id } }`, 'ROUTED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), {}, OTHER_PHARMACY),
-  completePrescription: onPrescription(`mutation($id: ID!) { completePrescription(id: $id, kind: DELIVERED) { id } }`, 'DISPENSED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), {}, OTHER_PHARMACY),
+  dispensePrescription: onPrescription(`mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2") { id } }`, 'ROUTED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), OTHER_PHARMACY),
+  completePrescription: onPrescription(`mutation($id: ID!) { completePrescription(id: $id, kind: DELIVERED) { id } }`, 'DISPENSED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), OTHER_PHARMACY),
   cancelPrescription: onPrescription(`mutation($id: ID!) { cancelPrescription(id: $id, reason: "患者要求取消") { id } }`, 'DRAFT', () => doctor(), () => doctor(STRANGER), () => pharmacist()),
   signContract: {
     query: OFFER,
