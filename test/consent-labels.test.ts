@@ -116,6 +116,8 @@ describe('what another hospital sees', () => {
       input: { residentId: scenario.residentId, clientRequestId: 'canary-rx-routed', diagnoses: [{ code: 'F32.9', display: '抑郁状态' }], items: [{ drugCode: 'H10950129', dose: 50, route: 'oral', frequency: 'qd', days: 7, quantity: 7 }], pharmacyCode: '3201-P02' },
     });
     const id = issued.issuePrescription.id;
+    // The chosen pharmacy's standing starts with the physician's signature.
+    await ok(identities.doctorAt(SOURCE), `mutation($id: ID!) { signPrescription(id: $id) { id } }`, { id });
     const query = `query($rx: ID!) { prescription(id: $rx) { id items { drug { display } } } }`;
     expect((await ok(identities.pharmacist('3201-P02'), query, { rx: id })).prescription).toEqual({ id, items: [{ drug: { display: '盐酸舍曲林片 50mg' } }] });
     expect((await ok(identities.doctorAt(RELATED), query, { rx: id })).prescription).toBeNull();

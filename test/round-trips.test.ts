@@ -73,8 +73,8 @@ it('a ward list of 50 residents costs the same round trips as one resident', asy
   const forFifty = await stack.commandsDuring(ask(fifty));
 
   expect(roundTrips(forFifty)).toEqual(roundTrips(forOne));
-  // Per subgraph: the care relationships, the consents, the records, and the audit write.
-  expect(forOne).toHaveLength(16);
+  // Per subgraph: the merged-id lookup, the care relationships, the consents, the records, and the audit write.
+  expect(forOne).toHaveLength(20);
 });
 
 it('a ward list of 50 full records costs the same round trips as one', async () => {

@@ -41,7 +41,7 @@ it('audits each mutation of the scenario as a write, by who wrote it and where',
   expect(new Set(events.map((event) => event.requestId)).size).toBe(events.length);
   // A write that succeeded is not recorded as a refused read (hospital systems may not read encounters).
   expect([...new Set(events.map((event) => event.outcome))]).toEqual(['allowed']);
-  expect(events.filter((event) => event.subject === 'his-canary-3201-H001').map((event) => event.dataKinds).sort()).toEqual([['conditions'], ['encounters'], ['encounters'], ['identity']]);
+  expect(events.filter((event) => event.subject === 'his-canary-3201-H001').map((event) => event.dataKinds).sort()).toEqual([['conditions'], ['encounters'], ['encounters'], ['identity', 'registration']]);
 });
 
 it('keeps a client’s x-request-id as the correlation of a write, never as its request id', async () => {

@@ -26,6 +26,7 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     internalPublicKey: toPublicKey(readKey(keyFiles(config).internalPublicKey)),
     policy: {
       encounterWindowDays: config.CARE_RELATIONSHIP_WINDOW_DAYS,
+      referralWindowDays: config.REFERRAL_RELATIONSHIP_DAYS,
       breakGlassHours: config.BREAK_GLASS_HOURS,
       breakGlassOverridesConsent: config.BREAK_GLASS_OVERRIDES_CONSENT,
     },

@@ -125,24 +125,33 @@ export type BreakGlassReviewStatus =
   | 'CLOSED'
   | 'OPEN';
 
-/** A reason an organization may read a resident's record: an encounter there, a family-doctor contract, a referral, an emergency grant. */
+/** A reason an organization may read a resident's record: a registration there, an accepted referral or contract, dispensing, an emergency grant. */
 export type CareRelationship = {
   __typename?: 'CareRelationship';
-  /** When a contract, referral or emergency grant ends; null while open. */
+  /** When it ends (or ended); null while open. */
   endsAt?: Maybe<Scalars['String']['output']>;
   kind: CareRelationshipKind;
-  /** For encounters: the last one at the organization. */
+  /** For registrations: the last one at the organization. */
   lastSeenAt: Scalars['String']['output'];
   organization: Organization;
   since: Scalars['String']['output'];
+  /** Where it arose, as subgraph/record id: one relationship per source. */
+  source: Scalars['String']['output'];
 };
 
+/** Where a care relationship comes from: each source is its own relationship and ends on its own. */
 export type CareRelationshipKind =
+  /** An emergency grant to the practitioner who asked, time-boxed and reviewed. */
   | 'BREAK_GLASS'
+  /** A family-doctor contract the resident accepted, until it ends. */
   | 'CONTRACT'
+  /** The pharmacy a signed prescription is routed to, until it is completed, cancelled or expires. */
   | 'DISPENSING'
-  | 'ENCOUNTER'
+  /** A referral the organization accepted: for its life plus the referral window. */
   | 'REFERRAL'
+  /** A referral sent to the organization and not yet accepted: shows the referral and whom it is about, nothing else. */
+  | 'REFERRAL_OFFER'
+  /** Registered at the organization's desk with the identity proofed; lasts the relationship window after the last registration. */
   | 'REGISTRATION';
 
 export type Consent = {
@@ -448,6 +457,7 @@ export type CareRelationshipResolvers<ContextType = AccessContext, ParentType ex
   lastSeenAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   since?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {

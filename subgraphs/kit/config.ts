@@ -69,6 +69,7 @@ const schema = z.object({
   INTERNAL_TOKEN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   CARE_RELATIONSHIP_WINDOW_DAYS: positiveInt.default(730),
+  REFERRAL_RELATIONSHIP_DAYS: positiveInt.max(3650).default(90),
   AUDIT_FAIL_CLOSED: bool.default(true),
   BREAK_GLASS_HOURS: z.coerce.number().positive().max(72).default(4),
   BREAK_GLASS_OVERRIDES_CONSENT: bool.default(false),

@@ -9,6 +9,8 @@ import type { AttachmentsRef } from './entity-refs';
 export interface PermittedRecords<V> {
   permitted: ReadonlySet<string>;
   records: V[];
+  /** The id a record is filed under → the requested residents it belongs to (merged ids resolve to survivors). */
+  owners?: ReadonlyMap<string, string[]>;
 }
 
 /**
@@ -19,9 +21,9 @@ export function residentRecordsLoader<V extends { residentId: string }>(
   fetch: (residentIds: readonly string[]) => Promise<PermittedRecords<V>>,
 ): DataLoader<string, V[] | null> {
   return new DataLoader(async (residentIds) => {
-    const { permitted, records } = await fetch(residentIds);
+    const { permitted, records, owners } = await fetch(residentIds);
     const groups = new Map<string, V[]>([...permitted].map((id) => [id, []]));
-    for (const record of records) groups.get(record.residentId)?.push(record);
+    for (const record of records) for (const owner of owners?.get(record.residentId) ?? [record.residentId]) groups.get(owner)?.push(record);
     return residentIds.map((id) => groups.get(id) ?? null);
   });
 }

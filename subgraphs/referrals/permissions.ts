@@ -8,6 +8,7 @@ export const permissions: PermissionMap = {
   Query: { availableSlots: clinicians, referralInbox: clinicians, referralOutbox: clinicians, _entities: entitiesWithinLimit, _service: isAuthenticated },
   Mutation: {
     signContract: hasAnyRole('family_doctor'),
+    acceptContract: hasAnyRole('resident'),
     renewContract: hasAnyRole('family_doctor'),
     terminateContract: hasAnyRole('family_doctor'),
     requestReferral: clinicians,

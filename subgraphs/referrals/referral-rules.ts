@@ -7,6 +7,8 @@ import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivit
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
 export const BOOKING_HORIZON_DAYS = 14;
+/** A completed referral keeps the receiver's care relationship this long, unless configured (REFERRAL_RELATIONSHIP_DAYS). */
+export const REFERRAL_WINDOW_DAYS = 90;
 /** A referral request not accepted within this many days expires. */
 export const ACCEPT_WITHIN_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -81,6 +83,11 @@ export function referralSensitivities(referral: Pick<ReferralDoc, 'diagnoses' | 
  */
 export function referralLabel(referral: ReferralDoc): { categories: SensitiveCategory[]; organizationCode: string[] } {
   return { categories: unionOf(referral.sensitivities, referralSensitivities(referral)), organizationCode: [referral.fromOrganizationCode, referral.toOrganizationCode] };
+}
+
+/** A booked place still counts: not held for a referral that expired unaccepted. */
+export function isHeld(place: Pick<PlaceDoc, 'holdUntil'>, now: Date): boolean {
+  return !place.holdUntil || place.holdUntil.getTime() >= now.getTime();
 }
 
 export function expiresAtOf(requestedAt: Date): Date {

@@ -37,6 +37,8 @@ export type Coding = {
 export type ContractStatus =
   | 'ACTIVE'
   | 'EXPIRED'
+  /** Offered by the family doctor, not yet accepted by the resident: it grants nothing. */
+  | 'OFFERED'
   | 'TERMINATED';
 
 /** A resident's contract with a family doctor at a community health centre. */
@@ -56,6 +58,8 @@ export type FamilyDoctorContract = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** The resident accepts an offered contract (at most one active per resident): the family doctor's centre may then read the record until it ends. */
+  acceptContract?: Maybe<FamilyDoctorContract>;
   acceptReferral?: Maybe<Referral>;
   /** Takes one place of a slot pool for the referral: reserved first for the resident's contracted family doctor, else public. Idempotent on clientRequestId. */
   bookReferralSlot?: Maybe<Referral>;
@@ -66,9 +70,17 @@ export type Mutation = {
   rejectReferral?: Maybe<Referral>;
   renewContract?: Maybe<FamilyDoctorContract>;
   requestReferral?: Maybe<Referral>;
-  /** A family doctor signs a contract with a resident (at most one active per resident). */
+  /**
+   * A family doctor offers a contract to a resident their centre already cares for. The offer
+   * grants nothing until the resident accepts it (acceptContract).
+   */
   signContract?: Maybe<FamilyDoctorContract>;
   terminateContract?: Maybe<FamilyDoctorContract>;
+};
+
+
+export type MutationAcceptContractArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -494,6 +506,7 @@ export type FamilyDoctorContractResolvers<ContextType = ReferralsContext, Parent
 };
 
 export type MutationResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acceptContract?: Resolver<Maybe<ResolversTypes['FamilyDoctorContract']>, ParentType, ContextType, RequireFields<MutationAcceptContractArgs, 'id'>>;
   acceptReferral?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType, RequireFields<MutationAcceptReferralArgs, 'id'>>;
   bookReferralSlot?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType, RequireFields<MutationBookReferralSlotArgs, 'clientRequestId' | 'poolId' | 'referralId'>>;
   cancelReferral?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType, RequireFields<MutationCancelReferralArgs, 'id' | 'reason'>>;

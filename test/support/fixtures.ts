@@ -4,7 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
-import { relationshipKey } from '../../subgraphs/kit/access-store';
+import { careRelationshipDoc } from '../../subgraphs/kit/access-store';
+import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
 import { registerModels as registerLabs, type LabReportDoc } from '../../subgraphs/labs/models';
@@ -111,15 +112,16 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   );
   await models.access.CareRelationship.insertMany(
     ids.flatMap((residentId) =>
-      seenAt.map((organizationCode) => ({
-        _id: relationshipKey(organizationCode, residentId),
-        residentId,
-        organizationCode,
-        byKind: {
-          ENCOUNTER: { since: new Date(now - 30 * 86_400_000), lastSeenAt: new Date(now - 86_400_000), endsAt: null, source: { subgraph: 'records', recordId: newId() } },
-        },
-        inherited: {},
-      })),
+      seenAt.map((organizationCode) =>
+        careRelationshipDoc({
+          residentId,
+          organizationCode,
+          kind: 'REGISTRATION',
+          since: new Date(now - 30 * 86_400_000),
+          lastSeenAt: new Date(now - 86_400_000),
+          source: { subgraph: 'records', recordId: `registration/${residentId}` },
+        }),
+      ),
     ),
   );
   return ids;
@@ -349,16 +351,16 @@ export async function insertSlotPool(stack: TestStack, overrides: Partial<SlotPo
   return doc;
 }
 
-/** Care relationships of one kind between an organization and residents, open-ended. */
-export async function relate(stack: TestStack, residentIds: string[], organizationCode: string, kind: 'ENCOUNTER' | 'REFERRAL' | 'DISPENSING' = 'ENCOUNTER'): Promise<void> {
+/** Care relationships of one kind between an organization and residents, open-ended (one fact each). */
+export async function relate(
+  stack: TestStack,
+  residentIds: string[],
+  organizationCode: string,
+  kind: CareRelationshipKind = 'REGISTRATION',
+  extra: { endsAt?: Date | null; practitionerId?: string } = {},
+): Promise<void> {
   const since = new Date(Date.now() - 86_400_000);
   await modelsOf(stack).access.CareRelationship.insertMany(
-    residentIds.map((residentId) => ({
-      _id: relationshipKey(organizationCode, residentId),
-      residentId,
-      organizationCode,
-      byKind: { [kind]: { since, lastSeenAt: since, endsAt: null, source: { subgraph: 'test', recordId: 'fixture' } } },
-      inherited: {},
-    })),
+    residentIds.map((residentId) => careRelationshipDoc({ residentId, organizationCode, kind, since, ...extra, source: { subgraph: 'test', recordId: newId() } })),
   );
 }
