@@ -16,7 +16,7 @@ import type { SubgraphName } from '../subgraphs/kit/config';
 import { isExpectedError, maskError } from '../subgraphs/kit/errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
 import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
-import { verifyClientToken, type ClientTokenSettings } from './client-auth';
+import { REFUSAL_DESCRIPTIONS, verifyClientToken, type ClientTokenSettings, type TokenVerdict } from './client-auth';
 import type { GatewayContext } from './gateway-context';
 import { serveApiConsole } from './api-console';
 import { executableOperation } from './executable-operation';
@@ -98,8 +98,15 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     maxBodyBytes: options.maxBodyBytes,
     authenticate: async (request) => {
       const token = bearerToken(request);
-      const viewer = token ? await verifyClientToken(token, options.clientTokens) : null;
-      if (!viewer) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid bearer token is required');
+      if (!request.headers.authorization) throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', { 'www-authenticate': 'Bearer realm="jinling-hie"' });
+      const verdict: TokenVerdict = token ? await verifyClientToken(token, options.clientTokens) : { refused: 'malformed' };
+      if ('refused' in verdict) {
+        // One line per refusal, with the reason only: never the token or its claims.
+        logger.info({ reason: verdict.refused }, 'client token refused');
+        const description = REFUSAL_DESCRIPTIONS[verdict.refused];
+        throw new HttpError(401, 'UNAUTHENTICATED', `Invalid bearer token: ${description}`, { 'www-authenticate': `Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"` });
+      }
+      const { viewer } = verdict;
       // The request id is always the gateway's own: a client could otherwise replay or collide
       // with another request's audit trail. Its own id is kept as a correlation field.
       const offered = request.headers['x-request-id'];

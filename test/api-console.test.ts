@@ -48,7 +48,7 @@ it('shows the refusal when the header editor has no valid token', async () => {
   await page.addInitScript(() => localStorage.setItem('graphiql:query', '{ anonymousProbe: __typename }'));
   await page.goto(stack.gateway.url);
   await page.locator('.graphiql-execute-button').click();
-  await page.locator('.result-window').getByText('A valid bearer token is required').waitFor();
+  await page.locator('.result-window').getByText('Invalid bearer token: the bearer token is not a well-formed JWT').waitFor();
   await page.close();
 });
 

@@ -142,11 +142,11 @@ describe('authentication at the gateway', () => {
   });
 
   it.each([
-    ['no token', null],
-    ['a malformed token', 'not-a-jwt'],
-    ['an expired token', 'expired'],
-    ['a token from another issuer key', 'foreign'],
-  ])('refuses %s with 401 and no data', async (_label, kind) => {
+    ['no token', null, 'A bearer token is required (Authorization: Bearer <JWT>)'],
+    ['a malformed token', 'not-a-jwt', 'Invalid bearer token: the bearer token is not a well-formed JWT'],
+    ['an expired token', 'expired', 'Invalid bearer token: the token has expired'],
+    ['a token from another issuer key', 'foreign', 'Invalid bearer token: the token signature does not verify with the identity provider keys'],
+  ])('refuses %s with 401, says why, and gives no data', async (_label, kind, message) => {
     let token: string | null = kind;
     if (kind === 'expired') token = stack.token({ subject: 'x', roles: ['doctor'], organizationCode: '3201-H001' }, -60);
     if (kind === 'foreign') {
@@ -156,7 +156,7 @@ describe('authentication at the gateway', () => {
     }
     const { status, body } = await stack.query(token, ping);
     expect(status).toBe(401);
-    expect(body).toEqual({ errors: [{ message: 'A valid bearer token is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(body).toEqual({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 });
 

@@ -7,13 +7,16 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ErrorCode } from './errors';
 import { errorDetails, type Logger } from './logger';
 
+/** A refusal before GraphQL runs, answered with its status, in the API's error vocabulary. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -52,7 +55,7 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
       }
       if (options.serveStatic?.(request, response, url.pathname)) return;
       if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', 'Not found');
-      if (request.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'Use POST with a JSON body');
+      if (request.method !== 'POST') throw new HttpError(405, 'BAD_USER_INPUT', 'Use POST with a JSON body');
 
       const auth = await options.authenticate(request);
       const body = await readJsonBody(request, options.maxBodyBytes);
@@ -74,11 +77,11 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        if (error.status === 401) response.setHeader('www-authenticate', 'Bearer');
-        return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+        return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, GRAPHQL_RESPONSE);
       }
       options.logger.error({ error: errorDetails(error) }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] });
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] }, GRAPHQL_RESPONSE);
       else response.destroy();
     }
   };
@@ -112,31 +115,34 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
   return error;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+/** Errors are GraphQL responses (GraphQL over HTTP), so clients parse and show them. */
+const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-8';
+
+function sendJson(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
   response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('content-type', type);
   response.end(JSON.stringify(body));
 }
 
 async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = request.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) throw new HttpError(415, 'BAD_REQUEST', 'Content-Type must be application/json');
+  if (!type.startsWith('application/json')) throw new HttpError(415, 'BAD_USER_INPUT', 'Content-Type must be application/json');
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new HttpError(413, 'BAD_REQUEST', 'Request body too large');
+  if (declared > maxBytes) throw new HttpError(413, 'BAD_USER_INPUT', 'Request body too large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new HttpError(413, 'BAD_REQUEST', 'Request body too large');
+    if (size > maxBytes) throw new HttpError(413, 'BAD_USER_INPUT', 'Request body too large');
     chunks.push(chunk);
   }
   let body: unknown;
   try {
     body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'Body is not valid JSON');
+    throw new HttpError(400, 'BAD_USER_INPUT', 'Body is not valid JSON');
   }
-  if (Array.isArray(body)) throw new HttpError(400, 'BAD_REQUEST', 'Batched requests are not supported');
+  if (Array.isArray(body)) throw new HttpError(400, 'BAD_USER_INPUT', 'Batched requests are not supported');
   return body;
 }
 

@@ -129,7 +129,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     authenticate: (request) => {
       const token = bearerToken(request);
       const claims = token ? verifyInternalToken(token, definition.name, options.internalPublicKey) : null;
-      if (!claims) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid internal token is required');
+      if (!claims) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid internal token is required', { 'www-authenticate': 'Bearer error="invalid_token"' });
       return claims;
     },
     context: ({ viewer, requestId, correlationId }) => {
