@@ -20,7 +20,8 @@ import { REFUSAL_DESCRIPTIONS, verifyClientToken, type ClientTokenSettings, type
 import type { GatewayContext } from './gateway-context';
 import { serveApiConsole } from './api-console';
 import { executableOperation } from './executable-operation';
-import { queryLimits } from './query-limits';
+import { operationCostLimit } from './operation-cost';
+import { QUERY_LIMITS, queryLimits } from './query-limits';
 import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   subgraphTimeoutOverridesMs?: Partial<Record<SubgraphName, number>>;
   maxBodyBytes: number;
   introspection: boolean;
+  /** Most an operation may cost (operation-cost.ts); QUERY_LIMITS.maxCost unless configured. */
+  maxOperationCost?: number;
   /** Serve the API console (GraphiQL) to browsers at GET /graphql. */
   apiConsole: boolean;
   host: string;
@@ -84,7 +87,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
-    plugins: [...limits.plugins, executableOperation(), requestIdHeader(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [...limits.plugins, executableOperation(), operationCostLimit(options.maxOperationCost ?? QUERY_LIMITS.maxCost), requestIdHeader(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);

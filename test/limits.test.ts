@@ -52,15 +52,28 @@ describe.each([
   });
 });
 
-it('refuses an operation whose cost is over the limit', async () => {
+it('refuses an operation whose cost is over the limit, saying the cost, the limit and the costliest lists', async () => {
   const twice = `query($id: ID!) { a: resident(id: $id) { ${FULL_RECORD_FIELDS} } b: resident(id: $id) { ${FULL_RECORD_FIELDS} } }`;
   const response = await stack.query(doctor(), twice, { id: '0123456789abcdef01234567' });
   expect(response.status).toBe(400);
-  expect(response.body.errors![0]!.message).toMatch(/Cost limit of 12000 exceeded/);
+  expect(response.body.errors).toEqual([
+    {
+      message:
+        'The operation costs 9234, over the limit of 8000; costliest lists: a.labReports (2161), b.labReports (2161), a.labReports.edges.node.results (2020). Ask for fewer items (first) or fewer fields.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    },
+  ]);
 });
 
-it('passes the doctor’s full record, the costliest operation a client runs', async () => {
-  const response = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { ${FULL_RECORD_FIELDS} } }`, { id: '0123456789abcdef01234567' });
+it('counts lists by the items asked for: twice the full record passes with first: 5', async () => {
+  const fewer = `query($id: ID!) { a: resident(id: $id) { ${FULL_RECORD_FIELDS.replaceAll('first: 20', 'first: 5')} } b: resident(id: $id) { ${FULL_RECORD_FIELDS.replaceAll('first: 20', 'first: 5')} } }`;
+  const response = await stack.query(doctor(), fewer, { id: '0123456789abcdef01234567' });
+  expect(refusedForLimit(response)).toBe(false);
+});
+
+it('passes the doctor’s full record with every field a workstation shows', async () => {
+  const workstation = `query($id: ID!) { resident(id: $id) { ${FULL_RECORD_FIELDS} latestResults(codes: ["14749-6", "4548-4", "2823-3"]) { observation { value unit interpretation } organization { name } } } }`;
+  const response = await stack.query(doctor(), workstation, { id: '0123456789abcdef01234567' });
   expect(refusedForLimit(response)).toBe(false);
   expect(response.body.errors!.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
 });

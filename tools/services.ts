@@ -55,6 +55,7 @@ export function startGateway(config: Config) {
     internalPrivateKey: toPrivateKey(readKey(files.internalPrivateKey)),
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
+    maxOperationCost: config.MAX_OPERATION_COST,
     introspection: config.NODE_ENV !== 'production',
     apiConsole: config.API_CONSOLE ?? config.NODE_ENV !== 'production',
     host: config.HOST,

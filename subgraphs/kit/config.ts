@@ -58,6 +58,8 @@ const schema = z.object({
   /** Processes per service (node:cluster, sharing the port); one per core is the ceiling worth trying. */
   GATEWAY_WORKERS: positiveInt.max(64).default(1),
   SUBGRAPH_WORKERS: positiveInt.max(64).default(1),
+  /** Most an operation may cost at the gateway (lists counted by `first`); unset: the gateway's calibrated limit. */
+  MAX_OPERATION_COST: z.coerce.number().int().min(100).max(1_000_000).optional(),
   MAX_REQUEST_BYTES: positiveInt.default(100_000),
   JWT_ISSUER: z.string().min(1).default('https://idp.jinling-hie.local/demo'),
   JWT_AUDIENCE: z.string().min(1).default('jinling-hie'),

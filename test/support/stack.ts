@@ -28,6 +28,8 @@ export interface StackOptions {
   subgraphTimeoutMs?: Partial<Record<SubgraphName, number>>;
   /** Verify client tokens against this JWKS URL instead of the in-memory issuer's key. */
   jwksUrl?: string;
+  /** Most an operation may cost at the gateway, for tests of the engine rather than of the limits. */
+  maxOperationCost?: number;
   /** Production settings at the gateway: introspection off. */
   production?: boolean;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
@@ -99,6 +101,7 @@ export class TestStack {
       subgraphTimeoutOverridesMs: options.subgraphTimeoutMs,
       maxBodyBytes: 100_000,
       introspection: !options.production,
+      maxOperationCost: options.maxOperationCost,
       apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,
