@@ -6,6 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError, Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
 import { Agent, request } from 'undici';
 import { appError } from '../subgraphs/kit/errors';
 import { INTERNAL_TOKEN_TTL_SECONDS, mintInternalToken } from '../subgraphs/kit/internal-token';
@@ -47,6 +48,40 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.options.logger.warn({ subgraph: this.options.name, reason: error.name }, 'subgraph call failed');
     throw appError('SUBGRAPH_UNAVAILABLE', `The ${this.options.name} service is unavailable`);
   }
+
+  /** An unavailable subgraph's error says which part of the response it leaves null (its path). */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      const incoming = 'incomingRequestContext' in options ? options : null;
+      if (!(error instanceof GraphQLError) || error.extensions.code !== 'SUBGRAPH_UNAVAILABLE' || !incoming?.request.query) throw error;
+      // Parsed again only on this failure path: the planner does not hand over its document.
+      const missing = missingPaths(incoming.document ?? parse(incoming.request.query), incoming.pathInIncomingRequest ?? []);
+      if (missing.length === 0) throw error;
+      const names = missing.map((path) => path.join('.')).join(', ');
+      throw appError('SUBGRAPH_UNAVAILABLE', `The ${this.options.name} service is unavailable: ${names} ${missing.length > 1 ? 'are' : 'is'} missing`, missing[0]);
+    }
+  }
+}
+
+/**
+ * Where the fields a subgraph call was to resolve sit in the client's response: the fetch's
+ * place (up to the first list, whose items the error cannot name one by one) and the fields it
+ * selected at the root or on the entities it was handed.
+ */
+function missingPaths(document: DocumentNode, at: readonly (string | number)[]): string[][] {
+  const place = at.slice(0, at.includes('@') ? at.indexOf('@') : at.length).map(String);
+  const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return [];
+  const responseNames = (selectionSet: SelectionSetNode): string[] =>
+    selectionSet.selections.flatMap((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === '__typename' ? [] : [selection.alias?.value ?? selection.name.value];
+      return selection.kind === Kind.INLINE_FRAGMENT ? responseNames(selection.selectionSet) : [];
+    });
+  const root = operation.selectionSet.selections[0];
+  const fields = root?.kind === Kind.FIELD && root.name.value === '_entities' && root.selectionSet ? responseNames(root.selectionSet) : responseNames(operation.selectionSet);
+  return [...new Set(fields)].map((field) => [...place, field]);
 }
 
 type Fetcher = NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher'];

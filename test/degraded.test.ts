@@ -43,6 +43,14 @@ it('returns the other subgraphs’ data and SUBGRAPH_UNAVAILABLE for the hung on
   expect(body.data!.resident.id).toBe(residentId);
   expect(body.data!.resident.prescriptions.edges).toHaveLength(1);
   expect(body.data!.resident.labReports).toBeNull();
-  expect(body.errors!.map((error) => error.extensions?.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
+  expect(body.errors).toEqual([{ message: 'The labs service is unavailable: resident.labReports is missing', path: ['resident', 'labReports'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }]);
   expect(text).not.toMatch(/127\.0\.0\.1|localhost|http:|stack|Error:|at \w+ \(/);
+});
+
+it('names a root field the hung subgraph owns as the missing path', async () => {
+  const token = stack.token({ subject: 'dr-qian', roles: ['doctor'], organizationCode: '3201-H003' });
+  const { status, body } = await stack.query(token, `{ report: labReport(id: "0123456789abcdef01234567") { id } organization(code: "3201-H003") { code } }`);
+  expect(status).toBe(200);
+  expect(body.data).toEqual({ report: null, organization: null });
+  expect(body.errors).toEqual([{ message: 'The labs service is unavailable: report is missing', path: ['report'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }]);
 });

@@ -15,8 +15,8 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export function appError(code: ErrorCode, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
+export function appError(code: ErrorCode, message: string, path?: readonly (string | number)[]): GraphQLError {
+  return new GraphQLError(message, { extensions: { code }, path });
 }
 
 export const badUserInput = (message: string) => appError('BAD_USER_INPUT', message);
