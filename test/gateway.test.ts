@@ -160,6 +160,16 @@ describe('authentication at the gateway', () => {
   });
 });
 
+describe('refusals say what the caller lacks', () => {
+  it('names the field and the role the gate refused, the same whether or not the resident exists', async () => {
+    const pharmacist = stack.token({ subject: 'ph-1', roles: ['pharmacist'], organizationCode: '3201-P01', practitionerId: 'P0001' });
+    const existing = await stack.query(pharmacist, `query($id: ID!) { resident(id: $id) { encounters { edges { node { id } } } } }`, { id: facts.residentId });
+    const unknown = await stack.query(pharmacist, `query($id: ID!) { resident(id: $id) { encounters { edges { node { id } } } } }`, { id: '0123456789abcdef01234567' });
+    expect(existing.body.errors).toEqual([{ message: 'Not permitted: Query.resident is not open to the pharmacist role', path: ['resident'], extensions: { code: 'FORBIDDEN' } }]);
+    expect(unknown.body.errors).toEqual(existing.body.errors);
+  });
+});
+
 describe('bad input', () => {
   it('rejects a malformed resident id with BAD_USER_INPUT and writes no audit event', async () => {
     const before = await modelsOf(stack).access.AuditEvent.countDocuments();

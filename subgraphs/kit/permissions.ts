@@ -42,7 +42,11 @@ export function applyPermissions(schema: GraphQLSchema, permissions: PermissionM
   const gate = shield(permissions, {
     fallbackRule: deny,
     allowExternalErrors: true,
-    fallbackError: () => forbidden(),
+    // Says what the caller lacks (the role), never anything about the data asked for.
+    fallbackError: (_thrown, _parent, _args, context, info) => {
+      const roles = (context as unknown as SubgraphContext).viewer?.roles ?? [];
+      return forbidden(`Not permitted: ${info.parentType.name}.${info.fieldName} is not open to the ${roles.join(', ') || 'anonymous'} role${roles.length === 1 ? '' : 's'}`);
+    },
   });
   return applyMiddlewareToDeclaredResolvers(schema, gate);
 }
