@@ -273,3 +273,29 @@ describe('match review decisions under concurrency', () => {
     }
   });
 });
+
+describe('merges and unmerges under concurrency', () => {
+  it('of 10 concurrent merges of one pair, then 10 concurrent unmerges, exactly one of each happens', async () => {
+    const first = await register('3201-H001', registration({ name: '杨桂兰', gender: 'FEMALE', birthDate: '1951-09-09', phone: '13905160401', idNumber: null, identifier: mrn('MRN-RACE-M1') }));
+    const second = await register('3201-H002', registration({ name: '杨桂兰', gender: 'FEMALE', birthDate: '1951-09-09', phone: '13905160402', idNumber: null, identifier: mrn('MRN-RACE-M2') }));
+    const [s, m] = [first.resident.id, second.resident.id];
+    const outcomes = async (query: string, variables: Record<string, unknown>) => {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => stack.query(privacyOfficer(), query, variables)));
+      return answers.map(({ body }) => (body.errors ? body.errors.map((error) => error.extensions?.code).join() : 'OK')).sort();
+    };
+    const history = async (id: string) => ((await models().records.Resident.findById(id).lean()) as any).mergeHistory.map((event: any) => `${event.action} ${event.otherResidentId}`);
+
+    expect(await outcomes(MERGE, { s, m })).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
+    expect(await history(s)).toEqual([`MERGED ${m}`]);
+    expect(await history(m)).toEqual([`MERGED_INTO ${s}`]);
+    expect(await models().records.Resident.findById(s).lean()).toMatchObject({ active: true, mergedIds: [m] });
+
+    expect(await outcomes(UNMERGE, { m })).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT', 'OK']);
+    expect(await history(s)).toEqual([`MERGED ${m}`, `UNMERGED ${m}`]);
+    expect(await history(m)).toEqual([`MERGED_INTO ${s}`, `UNMERGED_FROM ${s}`]);
+    expect(await models().records.Resident.find({ _id: oneOf([s, m]) }, { active: 1, mergedInto: 1, mergedIds: 1 }).sort({ _id: 1 }).lean()).toEqual(
+      [s, m].sort().map((_id) => ({ _id, active: true, mergedInto: null, mergedIds: [] })),
+    );
+    expect(await models().access.ResidentAlias.countDocuments({ _id: m })).toBe(0);
+  });
+});

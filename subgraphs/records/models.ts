@@ -101,6 +101,16 @@ export interface MatchReviewDecisionDoc {
   at: Date;
 }
 
+/**
+ * A merge or unmerge claims each record it changes at its version (the length of its merge
+ * history, which each of them extends by one): of concurrent changes to one record exactly one
+ * proceeds. _id is `<residentId>|<version>`.
+ */
+export interface ResidentVersionClaimDoc {
+  _id: string;
+  at: Date;
+}
+
 export interface OrganizationDoc {
   /** The organization code, e.g. 3201-H001. */
   _id: string;
@@ -249,6 +259,11 @@ const matchReviewDecisionSchema = new Schema<MatchReviewDecisionDoc>(
   { collection: 'matchReviewDecisions', versionKey: false, id: false },
 );
 
+const residentVersionClaimSchema = new Schema<ResidentVersionClaimDoc>(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'residentVersionClaims', versionKey: false, id: false },
+);
+
 const organizationSchema = new Schema<OrganizationDoc>(
   {
     _id: { type: String, required: true },
@@ -326,6 +341,7 @@ export function registerModels(connection: Connection) {
     ResidentIdentifier: connection.model('ResidentIdentifier', identifierSchema),
     MatchReview: connection.model('MatchReview', matchReviewSchema),
     MatchReviewDecision: connection.model('MatchReviewDecision', matchReviewDecisionSchema),
+    ResidentVersionClaim: connection.model('ResidentVersionClaim', residentVersionClaimSchema),
     Organization: connection.model('Organization', organizationSchema),
     Encounter: connection.model('Encounter', encounterSchema),
     Condition: connection.model('Condition', conditionSchema),

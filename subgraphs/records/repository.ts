@@ -339,9 +339,10 @@ export class RecordsRepository {
   }
 
   /**
-   * Merges one record into another. Each step is a single-document update guarded on the
-   * records' state; the survivor inherits the merged record's care relationships, consent and
-   * clinical records (read as the survivor's), and its ID number if it had none.
+   * Merges one record into another, once both are claimed at the versions read (of concurrent
+   * merges and unmerges of a record exactly one proceeds); the survivor inherits the merged
+   * record's care relationships, consent and clinical records (read as the survivor's), and
+   * its ID number if it had none.
    */
   async mergeResidents(survivorId: string, mergedId: string, reason: string): Promise<ResidentDoc> {
     const why = requireReason(reason);
@@ -366,24 +367,17 @@ export class RecordsRepository {
     const at = new Date();
     const by = this.access.viewer.subject;
     const event = (action: MergeEventDoc['action'], other: string): MergeEventDoc => ({ action, otherResidentId: other, by, at, reason: why });
-    const claimed = await this.models.Resident.updateOne(
-      { _id: mergedId, active: true },
-      { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } },
-    ).exec();
-    if (claimed.modifiedCount !== 1) throw appError('CONFLICT', 'The record was merged by someone else meanwhile');
+    await this.claimVersions([survivor, merged]);
+    await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } }).exec();
     const adoptsIdNumber = !survivor.idNumber && merged.idNumber !== null;
-    const adopted = await this.models.Resident.updateOne(
-      { _id: survivorId, active: true },
+    await this.models.Resident.updateOne(
+      { _id: survivorId },
       {
         $addToSet: { mergedIds: { $each: [mergedId, ...merged.mergedIds] } },
         $push: { mergeHistory: adoptsIdNumber ? { ...event('MERGED', mergedId), idNumberAdopted: true } : event('MERGED', mergedId) },
         ...(adoptsIdNumber ? { $set: { idNumber: merged.idNumber, idLast4: merged.idLast4 } } : {}),
       },
     ).exec();
-    if (adopted.modifiedCount !== 1) {
-      await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: true, mergedInto: null }, $pop: { mergeHistory: 1 } }).exec();
-      throw appError('CONFLICT', 'The surviving record was merged by someone else meanwhile');
-    }
     // Records merged into the merged one now point at the survivor directly: one hop at most.
     if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
     await this.access.accessStore.recordMerge([mergedId, ...merged.mergedIds], survivorId);
@@ -397,17 +391,17 @@ export class RecordsRepository {
     if (!merged.mergedInto) throw appError('CONFLICT', 'The record is not merged');
     const survivorId = merged.mergedInto;
     await this.requireIdentityAccess([survivorId]);
+    const survivor = (await this.findResidents([survivorId]))[0]!;
+    await this.claimVersions([survivor, merged]);
     const at = new Date();
     const by = this.access.viewer.subject;
-    const restored = await this.models.Resident.updateOne(
-      { _id: mergedId, mergedInto: survivorId },
+    await this.models.Resident.updateOne(
+      { _id: mergedId },
       { $set: { active: true, mergedInto: null }, $push: { mergeHistory: { action: 'UNMERGED_FROM', otherResidentId: survivorId, by, at, reason: why } } },
     ).exec();
-    if (restored.modifiedCount !== 1) throw appError('CONFLICT', 'The record was unmerged by someone else meanwhile');
     // The survivor gives back the ID number it took from the merged record.
-    const survivor = (await this.findResidents([survivorId]))[0];
-    const mergeEvent = survivor?.mergeHistory.findLast((event) => event.action === 'MERGED' && event.otherResidentId === mergedId);
-    const returnsIdNumber = mergeEvent?.idNumberAdopted === true && survivor!.idNumber === merged.idNumber;
+    const mergeEvent = survivor.mergeHistory.findLast((event) => event.action === 'MERGED' && event.otherResidentId === mergedId);
+    const returnsIdNumber = mergeEvent?.idNumberAdopted === true && survivor.idNumber === merged.idNumber;
     await this.models.Resident.updateOne(
       { _id: survivorId },
       {
@@ -419,6 +413,23 @@ export class RecordsRepository {
     if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
     await this.access.accessStore.recordUnmerge(mergedId, merged.mergedIds);
     return (await this.findResidents([mergedId]))[0]!;
+  }
+
+  /**
+   * Claims each record at the version it was read at (the length of its merge history, which
+   * a merge or unmerge extends by one on both records), in id order so two changes to the same
+   * pair cannot each hold one: CONFLICT, with nothing claimed, if another change got there first.
+   */
+  private async claimVersions(residents: ResidentDoc[]): Promise<void> {
+    const keys = residents.map((resident) => `${resident._id}|${resident.mergeHistory.length}`).sort();
+    const claimed: string[] = [];
+    for (const _id of keys) {
+      if (!(await claim(this.models.ResidentVersionClaim, { _id, at: new Date() }))) {
+        if (claimed.length > 0) await this.models.ResidentVersionClaim.deleteMany({ _id: idIn(claimed) }).exec();
+        throw appError('CONFLICT', 'The record was merged or unmerged by someone else meanwhile');
+      }
+      claimed.push(_id);
+    }
   }
 
   private async requireIdentityAccess(residentIds: string[]): Promise<void> {
