@@ -187,9 +187,10 @@ export class RecordsRepository {
     // claimed for it, so no other ID number can be linked to it afterwards.
     if (input.idNumber && !resident.idNumber) {
       const idNumber = input.idNumber;
-      if (await claim(this.models.ResidentIdentifier, identifierDoc(identifierKey('RESIDENT_ID_CARD', null, idNumber), resident._id, 'RESIDENT_ID_CARD', idNumber, null))) {
-        await this.models.Resident.updateOne({ _id: resident._id }, { $set: { idNumber, idLast4: blockingKeys({ ...input, idNumber }).idLast4 } }).exec();
-        resident = { ...resident, idNumber, idLast4: blockingKeys({ ...input, idNumber }).idLast4 };
+      const proofed = { idNumber, idLast4: blockingKeys({ ...input, idNumber }).idLast4 };
+      if (await claim(this.models.ResidentIdentifier, identifierDoc(identifierKey('RESIDENT_ID_CARD', null, proofed.idNumber), resident._id, 'RESIDENT_ID_CARD', proofed.idNumber, null))) {
+        await this.models.Resident.updateOne({ _id: resident._id }, { $set: proofed }).exec();
+        resident = { ...resident, ...proofed };
       }
     }
     await this.noteRegistration(resident._id, organizationCode);
@@ -367,20 +368,21 @@ export class RecordsRepository {
     const at = new Date();
     const by = this.access.viewer.subject;
     const event = (action: MergeEventDoc['action'], other: string): MergeEventDoc => ({ action, otherResidentId: other, by, at, reason: why });
-    await this.claimVersions([survivor, merged]);
-    await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } }).exec();
-    const adoptsIdNumber = !survivor.idNumber && merged.idNumber !== null;
-    await this.models.Resident.updateOne(
-      { _id: survivorId },
-      {
-        $addToSet: { mergedIds: { $each: [mergedId, ...merged.mergedIds] } },
-        $push: { mergeHistory: adoptsIdNumber ? { ...event('MERGED', mergedId), idNumberAdopted: true } : event('MERGED', mergedId) },
-        ...(adoptsIdNumber ? { $set: { idNumber: merged.idNumber, idLast4: merged.idLast4 } } : {}),
-      },
-    ).exec();
-    // Records merged into the merged one now point at the survivor directly: one hop at most.
-    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
-    await this.access.accessStore.recordMerge([mergedId, ...merged.mergedIds], survivorId);
+    await this.underVersionClaims([survivor, merged], async () => {
+      await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } }).exec();
+      const adoptsIdNumber = !survivor.idNumber && merged.idNumber !== null;
+      await this.models.Resident.updateOne(
+        { _id: survivorId },
+        {
+          $addToSet: { mergedIds: { $each: [mergedId, ...merged.mergedIds] } },
+          $push: { mergeHistory: adoptsIdNumber ? { ...event('MERGED', mergedId), idNumberAdopted: true } : event('MERGED', mergedId) },
+          ...(adoptsIdNumber ? { $set: { idNumber: merged.idNumber, idLast4: merged.idLast4 } } : {}),
+        },
+      ).exec();
+      // Records merged into the merged one now point at the survivor directly: one hop at most.
+      if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
+      await this.access.accessStore.recordMerge([mergedId, ...merged.mergedIds], survivorId);
+    });
     return (await this.findResidents([survivorId]))[0]!;
   }
 
@@ -392,43 +394,52 @@ export class RecordsRepository {
     const survivorId = merged.mergedInto;
     await this.requireIdentityAccess([survivorId]);
     const survivor = (await this.findResidents([survivorId]))[0]!;
-    await this.claimVersions([survivor, merged]);
-    const at = new Date();
-    const by = this.access.viewer.subject;
-    await this.models.Resident.updateOne(
-      { _id: mergedId },
-      { $set: { active: true, mergedInto: null }, $push: { mergeHistory: { action: 'UNMERGED_FROM', otherResidentId: survivorId, by, at, reason: why } } },
-    ).exec();
-    // The survivor gives back the ID number it took from the merged record.
-    const mergeEvent = survivor.mergeHistory.findLast((event) => event.action === 'MERGED' && event.otherResidentId === mergedId);
-    const returnsIdNumber = mergeEvent?.idNumberAdopted === true && survivor.idNumber === merged.idNumber;
-    await this.models.Resident.updateOne(
-      { _id: survivorId },
-      {
-        $pullAll: { mergedIds: [mergedId, ...merged.mergedIds] },
-        $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } },
-        ...(returnsIdNumber ? { $set: { idNumber: null, idLast4: null } } : {}),
-      },
-    ).exec();
-    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
-    await this.access.accessStore.recordUnmerge(mergedId, merged.mergedIds);
+    await this.underVersionClaims([survivor, merged], async () => {
+      const at = new Date();
+      const by = this.access.viewer.subject;
+      await this.models.Resident.updateOne(
+        { _id: mergedId },
+        { $set: { active: true, mergedInto: null }, $push: { mergeHistory: { action: 'UNMERGED_FROM', otherResidentId: survivorId, by, at, reason: why } } },
+      ).exec();
+      // The survivor gives back the ID number it took from the merged record.
+      const mergeEvent = survivor.mergeHistory.findLast((event) => event.action === 'MERGED' && event.otherResidentId === mergedId);
+      const returnsIdNumber = mergeEvent?.idNumberAdopted === true && survivor.idNumber === merged.idNumber;
+      await this.models.Resident.updateOne(
+        { _id: survivorId },
+        {
+          $pullAll: { mergedIds: [mergedId, ...merged.mergedIds] },
+          $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } },
+          ...(returnsIdNumber ? { $set: { idNumber: null, idLast4: null } } : {}),
+        },
+      ).exec();
+      if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
+      await this.access.accessStore.recordUnmerge(mergedId, merged.mergedIds);
+    });
     return (await this.findResidents([mergedId]))[0]!;
   }
 
   /**
-   * Claims each record at the version it was read at (the length of its merge history, which
-   * a merge or unmerge extends by one on both records), in id order so two changes to the same
-   * pair cannot each hold one: CONFLICT, with nothing claimed, if another change got there first.
+   * Runs a merge or unmerge once each record is claimed at the version it was read at (the
+   * length of its merge history, which the change extends by one on both records): CONFLICT,
+   * with nothing claimed, if another change got there first. Claims go in id order, so two
+   * changes to the same pair cannot each hold one; a change that fails gives its claims back.
    */
-  private async claimVersions(residents: ResidentDoc[]): Promise<void> {
+  private async underVersionClaims(residents: ResidentDoc[], change: () => Promise<void>): Promise<void> {
     const keys = residents.map((resident) => `${resident._id}|${resident.mergeHistory.length}`).sort();
     const claimed: string[] = [];
+    const release = () => (claimed.length > 0 ? this.models.ResidentVersionClaim.deleteMany({ _id: idIn(claimed) }).exec() : null);
     for (const _id of keys) {
       if (!(await claim(this.models.ResidentVersionClaim, { _id, at: new Date() }))) {
-        if (claimed.length > 0) await this.models.ResidentVersionClaim.deleteMany({ _id: idIn(claimed) }).exec();
+        await release();
         throw appError('CONFLICT', 'The record was merged or unmerged by someone else meanwhile');
       }
       claimed.push(_id);
+    }
+    try {
+      await change();
+    } catch (error) {
+      await release();
+      throw error;
     }
   }
 
