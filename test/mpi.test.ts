@@ -221,8 +221,11 @@ describe('records filed before a merge', () => {
     expect(await models().records.Condition.find({ 'source.recordId': 'C-PREMERGE-1' }, { residentId: 1, clinicalStatus: 1 }).lean()).toEqual([{ _id: first.condition.id, residentId: m, clinicalStatus: 'RESOLVED' }]);
     expect(await models().records.Allergy.find({ 'source.recordId': 'A-PREMERGE-1' }, { residentId: 1, criticality: 1 }).lean()).toEqual([{ _id: first.allergy.id, residentId: m, criticality: 'HIGH' }]);
     expect(await models().labs.LabReport.find({ 'source.recordId': 'R-PREMERGE-1' }, { residentId: 1, version: 1 }).lean()).toEqual([{ _id: first.report.id, residentId: m, version: 2 }]);
+    // A record first uploaded while merged is filed under the survivor.
+    const fresh = (await ok(his, ENCOUNTER, { input: { ...encounter(m, 'FINISHED'), sourceRecordId: 'V-WHILE-MERGED' } })).recordEncounter;
+    expect(await models().records.Encounter.find({ 'source.recordId': 'V-WHILE-MERGED' }, { residentId: 1 }).lean()).toEqual([{ _id: fresh.id, residentId: s }]);
     const record = await ok(doctorAt('3201-H001'), `query($id: ID!) { resident(id: $id) { encounters { edges { node { id } } } labReports { edges { node { id } } } } }`, { id: s });
-    expect(record.resident.encounters.edges.map((edge: any) => edge.node.id)).toEqual([first.encounter.id]);
+    expect(record.resident.encounters.edges.map((edge: any) => edge.node.id).sort()).toEqual([first.encounter.id, fresh.id].sort());
     expect(record.resident.labReports.edges.map((edge: any) => edge.node.id)).toEqual([first.report.id]);
 
     // Another resident still cannot take them over.
