@@ -163,7 +163,11 @@ export class LabsRepository {
         throw appError('CONFLICT', 'The report was uploaded by another request meanwhile; retry');
       }
     }
-    if (existing.residentId !== report.residentId) throw appError('CONFLICT', 'This report id was uploaded for another resident');
+    if (existing.residentId !== report.residentId) {
+      // Filed before a merge under the merged id: it is the survivor's, and stays filed there.
+      if ((await this.access.survivorIdOf(existing.residentId)) !== report.residentId) throw appError('CONFLICT', 'This report id was uploaded for another resident');
+      report = { ...report, residentId: existing.residentId };
+    }
     if (sameContent(existing, report)) return existing;
     // Archiving the replaced version claims it: of two concurrent re-uploads one wins, the other gets CONFLICT.
     const archived = await claim(this.models.LabReportVersion, {

@@ -34,6 +34,8 @@ export interface MergeEventDoc {
   by: string;
   at: Date;
   reason: string;
+  /** On a survivor's MERGED event: it took the merged record's ID number (unmerging gives it back). */
+  idNumberAdopted?: boolean;
 }
 
 export interface ResidentDoc {
@@ -86,6 +88,27 @@ export interface MatchReviewDoc {
   resolvedAt: Date | null;
   resolvedBy: string | null;
   reason: string | null;
+}
+
+/**
+ * The decision on a match review, claimed before it is acted on: its _id is the review's, so
+ * of concurrent decisions exactly one inserts it (the primary key is atomic on every engine).
+ */
+export interface MatchReviewDecisionDoc {
+  _id: string;
+  decision: 'LINK' | 'SEPARATE';
+  by: string;
+  at: Date;
+}
+
+/**
+ * A merge or unmerge claims each record it changes at its version (the length of its merge
+ * history, which each of them extends by one): of concurrent changes to one record exactly one
+ * proceeds. _id is `<residentId>|<version>`.
+ */
+export interface ResidentVersionClaimDoc {
+  _id: string;
+  at: Date;
 }
 
 export interface OrganizationDoc {
@@ -160,6 +183,7 @@ const mergeEventSchema = new Schema<MergeEventDoc>(
     by: { type: String, required: true },
     at: { type: Date, required: true },
     reason: { type: String, required: true },
+    idNumberAdopted: { type: Boolean },
   },
   { _id: false },
 );
@@ -224,6 +248,21 @@ const matchReviewSchema = new Schema<MatchReviewDoc>(
   { collection: 'matchReviews', versionKey: false, id: false },
 );
 matchReviewSchema.index({ status: 1, openedAt: -1 });
+
+const matchReviewDecisionSchema = new Schema<MatchReviewDecisionDoc>(
+  {
+    _id: { type: String, required: true },
+    decision: { type: String, enum: ['LINK', 'SEPARATE'], required: true },
+    by: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'matchReviewDecisions', versionKey: false, id: false },
+);
+
+const residentVersionClaimSchema = new Schema<ResidentVersionClaimDoc>(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'residentVersionClaims', versionKey: false, id: false },
+);
 
 const organizationSchema = new Schema<OrganizationDoc>(
   {
@@ -301,6 +340,8 @@ export function registerModels(connection: Connection) {
     Resident: connection.model('Resident', residentSchema),
     ResidentIdentifier: connection.model('ResidentIdentifier', identifierSchema),
     MatchReview: connection.model('MatchReview', matchReviewSchema),
+    MatchReviewDecision: connection.model('MatchReviewDecision', matchReviewDecisionSchema),
+    ResidentVersionClaim: connection.model('ResidentVersionClaim', residentVersionClaimSchema),
     Organization: connection.model('Organization', organizationSchema),
     Encounter: connection.model('Encounter', encounterSchema),
     Condition: connection.model('Condition', conditionSchema),

@@ -4,6 +4,8 @@
  * may see; writes validate everything before they write anything.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Model } from 'mongoose';
+import { claim } from '../kit/claims';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
@@ -134,8 +136,17 @@ export class RecordsRepository {
     const organizationCode = await this.viewerOrganization();
     const hospitalKey = identifierKey(input.identifier.system, input.identifier.system === 'MEDICAL_RECORD_NUMBER' ? organizationCode : null, input.identifier.value);
 
-    const known = await this.knownResident([hospitalKey, ...(input.idNumber ? [identifierKey('RESIDENT_ID_CARD', null, input.idNumber)] : [])]);
-    if (known) return this.linkRegistration(known, input, hospitalKey, organizationCode, 0);
+    const idCardKey = input.idNumber ? identifierKey('RESIDENT_ID_CARD', null, input.idNumber) : null;
+    const known = await this.knownResidents([hospitalKey, ...(idCardKey ? [idCardKey] : [])]);
+    const byIdentifier = known.get(hospitalKey);
+    const byIdNumber = idCardKey ? known.get(idCardKey) : undefined;
+    // Different ID numbers are never the same person: an identifier whose record carries (or
+    // whose ID card is) another ID number links nothing. The ID number the desk proofed decides
+    // who is at the desk; a review shows the conflict to a person.
+    const conflicting = byIdentifier && input.idNumber && ((byIdentifier.idNumber && byIdentifier.idNumber !== input.idNumber) || (byIdNumber && byIdNumber._id !== byIdentifier._id));
+    if (byIdentifier && !conflicting) return this.linkRegistration(byIdentifier, input, hospitalKey, organizationCode, 0);
+    if (byIdentifier) return this.registerConflict(byIdentifier, byIdNumber ?? null, input, hospitalKey, organizationCode);
+    if (byIdNumber) return this.linkRegistration(byIdNumber, input, hospitalKey, organizationCode, 0);
 
     const keys = blockingKeys({ ...input, idNumber: input.idNumber ?? null });
     const blocks: Record<string, string>[] = [{ birthKey: keys.birthKey }, { pinyinKey: keys.pinyinKey }];
@@ -157,45 +168,71 @@ export class RecordsRepository {
 
     const created = await this.createResident(input, hospitalKey, organizationCode);
     if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length);
-    let review: MatchReviewView | null = null;
-    if (best && match !== 'NONE') {
-      const opened: MatchReviewDoc = {
-        _id: newId(),
-        status: 'OPEN',
-        residentId: created.resident._id,
-        candidate: { residentId: best.candidate._id, score: best.score, reasons: best.reasons },
-        openedAt: new Date(),
-        openedBy: this.access.viewer.subject,
-        organizationCode,
-        resolvedAt: null,
-        resolvedBy: null,
-        reason: null,
-      };
-      await this.models.MatchReview.create(opened);
-      review = { review: opened, registered: created.resident, candidate: best.candidate };
-    }
+    const review = best && match !== 'NONE' ? await this.openReview(created.resident, best.candidate, best.score, best.reasons, organizationCode, newId()) : null;
     await this.noteRegistration(created.resident._id, organizationCode);
     return { resident: created.resident, outcome: review ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED', review, candidatesScored: candidates.length };
   }
 
-  /** The resident an identifier already belongs to (following merges), if any. */
-  private async knownResident(keys: string[]): Promise<ResidentDoc | null> {
-    for (const key of keys) {
-      const identifier = await this.models.ResidentIdentifier.findById(key).lean<ResidentIdentifierDoc>().exec();
-      if (!identifier) continue;
-      const survivor = (await this.survivorsOf([identifier.residentId])).get(identifier.residentId);
-      if (survivor) return survivor;
-    }
-    return null;
+  /** Identifier key → the resident it belongs to (following merges), for the keys already known. */
+  private async knownResidents(keys: string[]): Promise<Map<string, ResidentDoc>> {
+    const identifiers = await this.models.ResidentIdentifier.find({ _id: idIn(keys) }).lean<ResidentIdentifierDoc[]>().exec();
+    const survivors = await this.survivorsOf(identifiers.map((identifier) => identifier.residentId));
+    return new Map(identifiers.flatMap((identifier) => (survivors.has(identifier.residentId) ? [[identifier._id, survivors.get(identifier.residentId)!] as const] : [])));
   }
 
   private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number): Promise<RegistrationResult> {
     await this.access.requireWrite(resident._id, 'register');
-    const identifiers = [identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode)];
-    if (input.idNumber && !resident.idNumber) identifiers.push(identifierDoc(identifierKey('RESIDENT_ID_CARD', null, input.idNumber), resident._id, 'RESIDENT_ID_CARD', input.idNumber, null));
-    await this.models.ResidentIdentifier.insertMany(identifiers, { ordered: false }).catch(ignoreDuplicateKeys);
+    await this.models.ResidentIdentifier.create(identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode)).catch(ignoreDuplicateKeys);
+    // The desk proofed an ID number the record lacked: the record takes it once its ID card is
+    // claimed for it, so no other ID number can be linked to it afterwards.
+    if (input.idNumber && !resident.idNumber) {
+      const idNumber = input.idNumber;
+      const proofed = { idNumber, idLast4: blockingKeys({ ...input, idNumber }).idLast4 };
+      if (await claim(this.models.ResidentIdentifier, identifierDoc(identifierKey('RESIDENT_ID_CARD', null, proofed.idNumber), resident._id, 'RESIDENT_ID_CARD', proofed.idNumber, null))) {
+        await this.models.Resident.updateOne({ _id: resident._id }, { $set: proofed }).exec();
+        resident = { ...resident, ...proofed };
+      }
+    }
     await this.noteRegistration(resident._id, organizationCode);
     return { resident, outcome: 'MATCHED', review: null, candidatesScored };
+  }
+
+  /**
+   * A known identifier whose record carries another ID number than the one proofed at the
+   * desk (or whose ID number belongs to another record): the person is the ID number's record
+   * (created if new, without the identifier: it stays where it is), and a review compares it
+   * with the identifier's record. Registering the same conflict again reopens nothing.
+   */
+  private async registerConflict(identified: ResidentDoc, byIdNumber: ResidentDoc | null, input: RegistrationInput, hospitalKey: string, organizationCode: string): Promise<RegistrationResult> {
+    const registration = byIdNumber
+      ? await this.linkRegistration(byIdNumber, input, hospitalKey, organizationCode, 0)
+      : await this.createResident(input, hospitalKey, organizationCode).then(async ({ resident, isNew }) => {
+          if (!isNew) return this.linkRegistration(resident, input, hospitalKey, organizationCode, 0);
+          await this.noteRegistration(resident._id, organizationCode);
+          return { resident, outcome: 'CREATED_POSSIBLE_DUPLICATE' as const, review: null, candidatesScored: 0 };
+        });
+    const reasons = [`same ${input.identifier.system.toLowerCase().replaceAll('_', ' ')}`, identified.idNumber ? 'different ID numbers' : 'ID number belongs to another record'];
+    const reviewId = createHash('sha256').update(`conflict|${registration.resident._id}|${identified._id}|${hospitalKey}`).digest('hex').slice(0, 24);
+    const review = await this.openReview(registration.resident, identified, 0, reasons, organizationCode, reviewId);
+    return { ...registration, review };
+  }
+
+  /** Opens a review of a registered record against a candidate; an id already open is returned as it is. */
+  private async openReview(registered: ResidentDoc, candidate: ResidentDoc, score: number, reasons: string[], organizationCode: string, _id: string): Promise<MatchReviewView> {
+    const opened: MatchReviewDoc = {
+      _id,
+      status: 'OPEN',
+      residentId: registered._id,
+      candidate: { residentId: candidate._id, score, reasons },
+      openedAt: new Date(),
+      openedBy: this.access.viewer.subject,
+      organizationCode,
+      resolvedAt: null,
+      resolvedBy: null,
+      reason: null,
+    };
+    if (await claim(this.models.MatchReview, opened)) return { review: opened, registered, candidate };
+    return { review: (await this.models.MatchReview.findById(_id).lean<MatchReviewDoc>().exec())!, registered, candidate };
   }
 
   /**
@@ -211,7 +248,7 @@ export class RecordsRepository {
         await this.models.ResidentIdentifier.create(identifierDoc(identifierKey('RESIDENT_ID_CARD', null, idNumber), _id, 'RESIDENT_ID_CARD', idNumber, null));
       } catch (error) {
         ignoreDuplicateKeys(error);
-        const winner = await this.knownResident([identifierKey('RESIDENT_ID_CARD', null, idNumber)]);
+        const winner = [...(await this.knownResidents([identifierKey('RESIDENT_ID_CARD', null, idNumber)])).values()][0];
         if (winner) return { resident: winner, isNew: false };
         throw error;
       }
@@ -272,31 +309,49 @@ export class RecordsRepository {
     });
   }
 
+  /**
+   * Decides a review: the decision is claimed first (its _id is the review's), then acted on,
+   * so of concurrent decisions exactly one wins and the others get CONFLICT. A link that cannot
+   * be made (different ID numbers, a record merged meanwhile) is refused before the claim, or
+   * gives the claim back if the merge fails after it.
+   */
   async resolveMatchReview(id: string, decision: 'LINK' | 'SEPARATE', reason: string): Promise<MatchReviewView> {
     const why = requireReason(reason);
     const review = await this.models.MatchReview.findById(id).lean<MatchReviewDoc>().exec();
     if (!review) throw appError('NOT_FOUND', 'No such match review');
     await this.requireIdentityAccess([review.residentId, review.candidate.residentId]);
     if (review.status !== 'OPEN') throw appError('CONFLICT', `The review was already resolved (${review.status.toLowerCase()})`);
-    if (decision === 'LINK') await this.mergeResidents(review.candidate.residentId, review.residentId, `match review ${id}: ${why}`);
-    const resolved = await this.models.MatchReview.findOneAndUpdate(
-      { _id: id, status: 'OPEN' },
-      { $set: { status: decision === 'LINK' ? 'LINKED' : 'SEPARATED', resolvedAt: new Date(), resolvedBy: this.access.viewer.subject, reason: why } },
-      { returnDocument: 'after' },
-    )
-      .lean<MatchReviewDoc>()
-      .exec();
-    if (!resolved) throw appError('CONFLICT', 'The review was resolved by someone else meanwhile');
-    return (await this.reviewViews([resolved]))[0]!;
+    const mergeReason = `match review ${id}: ${why}`;
+    const plan = decision === 'LINK' ? await this.planMerge(review.candidate.residentId, review.residentId) : null;
+    const at = new Date();
+    const by = this.access.viewer.subject;
+    if (!(await claim(this.models.MatchReviewDecision, { _id: id, decision, by, at }))) throw appError('CONFLICT', 'The review was resolved by someone else meanwhile');
+    if (plan) {
+      try {
+        await this.applyMerge(plan, mergeReason);
+      } catch (error) {
+        await this.models.MatchReviewDecision.deleteOne({ _id: id }).exec();
+        throw error;
+      }
+    }
+    const status = decision === 'LINK' ? 'LINKED' : 'SEPARATED';
+    await this.models.MatchReview.updateOne({ _id: id }, { $set: { status, resolvedAt: at, resolvedBy: by, reason: why } }).exec();
+    return (await this.reviewViews([{ ...review, status, resolvedAt: at, resolvedBy: by, reason: why }]))[0]!;
   }
 
   /**
-   * Merges one record into another. Each step is a guarded single-document update, so two
-   * people merging at once cannot both succeed; the survivor inherits the merged record's
-   * care relationships, and its clinical records are read as the survivor's.
+   * Merges one record into another, once both are claimed at the versions read (of concurrent
+   * merges and unmerges of a record exactly one proceeds); the survivor inherits the merged
+   * record's care relationships, consent and clinical records (read as the survivor's), and
+   * its ID number if it had none.
    */
   async mergeResidents(survivorId: string, mergedId: string, reason: string): Promise<ResidentDoc> {
     const why = requireReason(reason);
+    return this.applyMerge(await this.planMerge(survivorId, mergedId), why);
+  }
+
+  /** Checks a merge can be made (access, both records active, no two ID numbers) without writing anything. */
+  private async planMerge(survivorId: string, mergedId: string): Promise<{ survivor: ResidentDoc; merged: ResidentDoc }> {
     if (survivorId === mergedId) throw badUserInput('A record cannot be merged into itself');
     await this.requireIdentityAccess([survivorId, mergedId]);
     const docs = new Map((await this.findResidents([survivorId, mergedId])).map((doc) => [doc._id, doc]));
@@ -305,30 +360,29 @@ export class RecordsRepository {
     if (!survivor || !merged) throw appError('NOT_FOUND', 'No such resident');
     if (!survivor.active || !merged.active) throw appError('CONFLICT', 'Both records must be active (not merged already)');
     if (survivor.idNumber && merged.idNumber && survivor.idNumber !== merged.idNumber) throw appError('CONFLICT', 'The records carry different ID numbers');
+    return { survivor, merged };
+  }
 
+  private async applyMerge({ survivor, merged }: { survivor: ResidentDoc; merged: ResidentDoc }, why: string): Promise<ResidentDoc> {
+    const [survivorId, mergedId] = [survivor._id, merged._id];
     const at = new Date();
     const by = this.access.viewer.subject;
     const event = (action: MergeEventDoc['action'], other: string): MergeEventDoc => ({ action, otherResidentId: other, by, at, reason: why });
-    const claimed = await this.models.Resident.updateOne(
-      { _id: mergedId, active: true },
-      { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } },
-    ).exec();
-    if (claimed.modifiedCount !== 1) throw appError('CONFLICT', 'The record was merged by someone else meanwhile');
-    const adopted = await this.models.Resident.updateOne(
-      { _id: survivorId, active: true },
-      {
-        $addToSet: { mergedIds: { $each: [mergedId, ...merged.mergedIds] } },
-        $push: { mergeHistory: event('MERGED', mergedId) },
-        ...(survivor.idNumber || !merged.idNumber ? {} : { $set: { idNumber: merged.idNumber, idLast4: merged.idLast4 } }),
-      },
-    ).exec();
-    if (adopted.modifiedCount !== 1) {
-      await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: true, mergedInto: null }, $pop: { mergeHistory: 1 } }).exec();
-      throw appError('CONFLICT', 'The surviving record was merged by someone else meanwhile');
-    }
-    // Records merged into the merged one now point at the survivor directly: one hop at most.
-    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
-    await this.access.accessStore.recordMerge([mergedId, ...merged.mergedIds], survivorId);
+    await this.underVersionClaims([survivor, merged], async () => {
+      await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } }).exec();
+      const adoptsIdNumber = !survivor.idNumber && merged.idNumber !== null;
+      await this.models.Resident.updateOne(
+        { _id: survivorId },
+        {
+          $addToSet: { mergedIds: { $each: [mergedId, ...merged.mergedIds] } },
+          $push: { mergeHistory: adoptsIdNumber ? { ...event('MERGED', mergedId), idNumberAdopted: true } : event('MERGED', mergedId) },
+          ...(adoptsIdNumber ? { $set: { idNumber: merged.idNumber, idLast4: merged.idLast4 } } : {}),
+        },
+      ).exec();
+      // Records merged into the merged one now point at the survivor directly: one hop at most.
+      if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
+      await this.access.accessStore.recordMerge([mergedId, ...merged.mergedIds], survivorId);
+    });
     return (await this.findResidents([survivorId]))[0]!;
   }
 
@@ -339,20 +393,54 @@ export class RecordsRepository {
     if (!merged.mergedInto) throw appError('CONFLICT', 'The record is not merged');
     const survivorId = merged.mergedInto;
     await this.requireIdentityAccess([survivorId]);
-    const at = new Date();
-    const by = this.access.viewer.subject;
-    const restored = await this.models.Resident.updateOne(
-      { _id: mergedId, mergedInto: survivorId },
-      { $set: { active: true, mergedInto: null }, $push: { mergeHistory: { action: 'UNMERGED_FROM', otherResidentId: survivorId, by, at, reason: why } } },
-    ).exec();
-    if (restored.modifiedCount !== 1) throw appError('CONFLICT', 'The record was unmerged by someone else meanwhile');
-    await this.models.Resident.updateOne(
-      { _id: survivorId },
-      { $pullAll: { mergedIds: [mergedId, ...merged.mergedIds] }, $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } } },
-    ).exec();
-    if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
-    await this.access.accessStore.recordUnmerge(mergedId, merged.mergedIds);
+    const survivor = (await this.findResidents([survivorId]))[0]!;
+    await this.underVersionClaims([survivor, merged], async () => {
+      const at = new Date();
+      const by = this.access.viewer.subject;
+      await this.models.Resident.updateOne(
+        { _id: mergedId },
+        { $set: { active: true, mergedInto: null }, $push: { mergeHistory: { action: 'UNMERGED_FROM', otherResidentId: survivorId, by, at, reason: why } } },
+      ).exec();
+      // The survivor gives back the ID number it took from the merged record.
+      const mergeEvent = survivor.mergeHistory.findLast((event) => event.action === 'MERGED' && event.otherResidentId === mergedId);
+      const returnsIdNumber = mergeEvent?.idNumberAdopted === true && survivor.idNumber === merged.idNumber;
+      await this.models.Resident.updateOne(
+        { _id: survivorId },
+        {
+          $pullAll: { mergedIds: [mergedId, ...merged.mergedIds] },
+          $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } },
+          ...(returnsIdNumber ? { $set: { idNumber: null, idLast4: null } } : {}),
+        },
+      ).exec();
+      if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
+      await this.access.accessStore.recordUnmerge(mergedId, merged.mergedIds);
+    });
     return (await this.findResidents([mergedId]))[0]!;
+  }
+
+  /**
+   * Runs a merge or unmerge once each record is claimed at the version it was read at (the
+   * length of its merge history, which the change extends by one on both records): CONFLICT,
+   * with nothing claimed, if another change got there first. Claims go in id order, so two
+   * changes to the same pair cannot each hold one; a change that fails gives its claims back.
+   */
+  private async underVersionClaims(residents: ResidentDoc[], change: () => Promise<void>): Promise<void> {
+    const keys = residents.map((resident) => `${resident._id}|${resident.mergeHistory.length}`).sort();
+    const claimed: string[] = [];
+    const release = () => (claimed.length > 0 ? this.models.ResidentVersionClaim.deleteMany({ _id: idIn(claimed) }).exec() : null);
+    for (const _id of keys) {
+      if (!(await claim(this.models.ResidentVersionClaim, { _id, at: new Date() }))) {
+        await release();
+        throw appError('CONFLICT', 'The record was merged or unmerged by someone else meanwhile');
+      }
+      claimed.push(_id);
+    }
+    try {
+      await change();
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
 
   private async requireIdentityAccess(residentIds: string[]): Promise<void> {
@@ -480,8 +568,7 @@ export class RecordsRepository {
       chargesFen: input.chargesFen ?? null,
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
-    const saved = await replaceFromSource(encounter, (filter) => this.models.Encounter.findOneAndReplace(filter, encounter, REPLACE).lean<EncounterDoc>().exec());
-    return saved;
+    return fileFromSource(this.models.Encounter, encounter, resident);
   }
 
   async recordCondition(rawInput: unknown): Promise<ConditionDoc> {
@@ -497,8 +584,7 @@ export class RecordsRepository {
       sensitivity: sensitivityOfIcd10(input.code),
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
-    const saved = await replaceFromSource(condition, (filter) => this.models.Condition.findOneAndReplace(filter, condition, REPLACE).lean<ConditionDoc>().exec());
-    return saved;
+    return fileFromSource(this.models.Condition, condition, resident);
   }
 
   async recordAllergy(rawInput: unknown): Promise<AllergyStatementView> {
@@ -519,7 +605,7 @@ export class RecordsRepository {
       reactions: input.reactions ?? [],
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
-    const saved = await replaceFromSource(allergy, (filter) => this.models.Allergy.findOneAndReplace(filter, allergy, REPLACE).lean<AllergyDoc>().exec());
+    const saved = await fileFromSource(this.models.Allergy, allergy, resident);
     await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec();
     return { assertion: 'HAS_ALLERGIES', items: [...existing.filter((item) => item._id !== saved._id), saved] };
   }
@@ -545,19 +631,19 @@ export class RecordsRepository {
 
 }
 
-const REPLACE = { upsert: true, returnDocument: 'after' } as const;
-
 /**
  * Re-uploading the same source record replaces it (its id derives from organization and
- * source record id). It may not move the record to another resident: the filter on the
- * resident makes the upsert collide with the existing id instead.
+ * source record id) where it is filed: under the resident or under an id merged into it (filed
+ * before the merge, it stays under that id, so an unmerge gives it back). It may not move the
+ * record to another resident: the upsert then collides with the existing id.
  */
-async function replaceFromSource<T extends { _id: string; residentId: string }>(
-  doc: T,
-  replace: (filter: { _id: string; residentId: string }) => Promise<T | null>,
-): Promise<T> {
+async function fileFromSource<T extends { _id: string; residentId: string }>(model: Model<any, any, any, any>, doc: T, resident: ResidentDoc): Promise<T> {
+  const { _id, residentId, ...content } = doc;
+  const filedUnder = aliasesOf(resident);
+  const filter = filedUnder.length === 1 ? { _id, residentId } : { _id, residentId: oneOf(filedUnder) };
+  const update = filedUnder.length === 1 ? { $set: content } : { $set: content, $setOnInsert: { residentId } };
   try {
-    return (await replace({ _id: doc._id, residentId: doc.residentId })) ?? doc;
+    return ((await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean().exec()) as T | null) ?? doc;
   } catch (error) {
     if (isDuplicateKey(error)) throw appError('CONFLICT', 'This source record was uploaded for another resident');
     throw error;
