@@ -92,7 +92,8 @@ beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'jinling-patch-'));
   chmodSync(scratch, 0o755); // PostgreSQL runs as nobody when root runs the tests
   for (const build of ['patched', 'stock'] as const) {
-    const database = await startEmbeddedDatabase({ dataDir: path.join(scratch, build), engine: 'ferretdb-postgresql', build, durable: false, quiet: true });
+    // enable_seqscan=off: a plan shows an index whenever one can serve the filter, however small the table
+    const database = await startEmbeddedDatabase({ dataDir: path.join(scratch, build), engine: 'ferretdb-postgresql', build, durable: false, quiet: true, postgresSettings: ['enable_seqscan=off'] });
     const client = await MongoClient.connect(database.uri);
     engines.push({ name: build, database, client });
   }
@@ -136,6 +137,43 @@ describe('finds answer as stock FerretDB does', () => {
   it.each(SHAPES)('counts: %s', async (_name, filter, expected) => {
     const counts = await Promise.all(collections.map((collection) => collection.countDocuments(filter)));
     expect(counts).toEqual([expected.length, expected.length]);
+  });
+});
+
+/** The shapes the patch pushes down, and PostgreSQL's index scan for each (stock: a sequential scan for all). */
+const INDEXED: [string, Filter, string][] = [
+  ['equality', { a: 1 }, 'Bitmap Index Scan'],
+  ['equality on an array field', { tags: 'red' }, 'Bitmap Index Scan'],
+  ['equality on the first field of a compound index, with a range', { b: 'x', c: { $gte: 1 } }, 'Bitmap Index Scan'],
+  ['$in', { a: { $in: [2, 3] } }, 'BitmapOr'],
+  ['_id', { _id: 'int' }, 'Index Scan'],
+  ['_id, $in', { _id: { $in: ['int', 7] } }, 'BitmapOr'],
+  ['$or', { $or: [{ a: true }, { b: 'y' }] }, 'BitmapOr'],
+];
+
+describe('the patched engine reads through indexes where stock FerretDB scans', () => {
+  let collections: Awaited<ReturnType<typeof seed>>;
+  beforeAll(async () => {
+    collections = await seed('plans');
+  });
+
+  const planOf = async (collection: (typeof collections)[number], filter: Filter) => {
+    const explained = await collection.find(filter).explain('queryPlanner');
+    return JSON.stringify(explained.queryPlanner);
+  };
+
+  it.each(INDEXED)('%s', async (_name, filter, node) => {
+    const [patched, stock] = await Promise.all(collections.map((collection) => planOf(collection, filter)));
+    expect(patched).toContain(`"Node Type":"${node}"`);
+    expect(patched).not.toContain('"Node Type":"Seq Scan"');
+    expect(stock).toContain('"Node Type":"Seq Scan"');
+  });
+
+  it('leaves range-only and null filters to a scan on both', async () => {
+    for (const filter of [{ c: { $gt: 1 } }, { a: null }]) {
+      const plans = await Promise.all(collections.map((collection) => planOf(collection, filter)));
+      for (const plan of plans) expect(plan).toContain('"Node Type":"Seq Scan"');
+    }
   });
 });
 
