@@ -209,16 +209,17 @@ func startPostgres(ctx context.Context, o *options) (*postgres, error) {
 		if err = waitForPostgres(ctx, pg, o.startTimeout); err == nil {
 			return pg, nil
 		}
-		pg.stop()
-		lastErr = fmt.Errorf("%v (PostgreSQL's log: %s)\n%s", err, logPath, logTail(logPath))
+		exitedOnItsOwn := false
 		select {
 		case <-pg.exited:
-			// it exited on its own (the port was taken meanwhile, say): try another port
+			exitedOnItsOwn = true
 		default:
-			return nil, lastErr
 		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+		pg.stop()
+		lastErr = fmt.Errorf("%v (PostgreSQL's log: %s)\n%s", err, logPath, logTail(logPath))
+		// Only a start that ended by itself (the port was taken meanwhile, say) is worth another port.
+		if !exitedOnItsOwn || ctx.Err() != nil {
+			return nil, lastErr
 		}
 	}
 	return nil, lastErr
