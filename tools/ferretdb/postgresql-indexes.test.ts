@@ -40,6 +40,8 @@ function documents(): Record<string, unknown>[] {
     { _id: 7, a: 'seven' },
     { _id: 7.5, a: 'seven and a half' },
     { _id: Long.fromNumber(8), a: 'eight' },
+    { _id: 'list', list: [{ v: 1 }, { v: 2 }] },
+    { _id: 'list-document', list: { v: 2 } },
     { _id: OID, a: 'object id' },
   ];
 }
@@ -56,11 +58,11 @@ const SHAPES: [string, Filter, string[]][] = [
   ['$eq', { a: { $eq: 2 } }, ['array', 'two']],
   ['equality on two fields', { a: 1, b: 'x' }, ['double', 'int']],
   ['equality with a range in Go', { b: 'x', c: { $gte: 1 } }, ['double', 'int']],
-  ['null (not pushed down)', { a: null }, ['array-null', 'missing', 'null']],
+  ['null (not pushed down)', { a: null }, ['array-null', 'list', 'list-document', 'missing', 'null']],
   ['array element', { tags: 'red' }, ['int', 'string']],
   ['$in of numbers', { a: { $in: [2, 3] } }, ['array', 'documents-array', 'two']],
   ['$in of mixed types', { a: { $in: [1, '1', true] } }, ['array', 'bool', 'double', 'int', 'long', 'string']],
-  ['$in with null (not pushed down)', { a: { $in: [2, null] } }, ['array', 'array-null', 'missing', 'null', 'two']],
+  ['$in with null (not pushed down)', { a: { $in: [2, null] } }, ['array', 'array-null', 'list', 'list-document', 'missing', 'null', 'two']],
   ['$in with an array (not pushed down)', { tags: { $in: [['red', 'blue'], 'green'] } }, ['array', 'int']],
   ['$in, empty', { a: { $in: [] } }, []],
   ['$in over an array field', { tags: { $in: ['blue', 'green'] } }, ['array', 'int']],
@@ -79,7 +81,7 @@ const SHAPES: [string, Filter, string[]][] = [
   ['$or beside equality', { b: 'x', $or: [{ a: 1 }, { c: 0 }] }, ['double', 'int', 'missing']],
   ['$or with a range-only branch (not pushed down)', { $or: [{ a: true }, { c: { $gt: 2 } }] }, ['bool', 'long']],
   ['$or with a dotted branch', { $or: [{ 'nested.a': 1 }, { a: 0 }] }, ['document', 'zero']],
-  ['$or with a null branch', { $or: [{ a: null }, { a: 2 }] }, ['array', 'array-null', 'missing', 'null', 'two']],
+  ['$or with a null branch', { $or: [{ a: null }, { a: 2 }] }, ['array', 'array-null', 'list', 'list-document', 'missing', 'null', 'two']],
   ['$or with an equality and a range in a branch', { $or: [{ b: 'x', c: { $lt: 1 } }, { _id: 7.5 }] }, ['7.5', 'missing', 'zero']],
 ];
 
@@ -175,6 +177,36 @@ describe('the patched engine reads through indexes where stock FerretDB scans', 
       for (const plan of plans) expect(plan).toContain('"Node Type":"Seq Scan"');
     }
   });
+});
+
+describe('dotted paths in updates and deletes: the patch leaves them to Go, where stock FerretDB misses arrays of documents', () => {
+  // Stock pushes {"list.v": 2} down as _jsonb #> '{list,v}' @> '2', which is NULL for {list: [{v: 2}]}.
+  for (const [name, filter] of [
+    ['equality', { 'list.v': 2 }],
+    ['$in', { 'list.v': { $in: [2, 5] } }],
+  ] as const) {
+    it(`find and count, ${name}`, async () => {
+      const collections = await seed(`dotted_find_${name === '$in' ? 'in' : 'eq'}`);
+      for (const collection of collections) {
+        expect(idsOf(await collection.find(filter).toArray())).toEqual(['list', 'list-document']);
+        expect(await collection.countDocuments(filter)).toBe(2);
+      }
+    });
+
+    it(`updateMany, ${name}`, async () => {
+      const [patched, stock] = await seed(`dotted_update_${name === '$in' ? 'in' : 'eq'}`);
+      expect((await patched!.updateMany(filter, { $set: { touched: true } })).matchedCount).toBe(2);
+      expect(idsOf(await patched!.find({ touched: true }).toArray())).toEqual(['list', 'list-document']);
+      expect((await stock!.updateMany(filter, { $set: { touched: true } })).matchedCount).toBe(name === '$in' ? 2 : 1);
+    });
+
+    it(`deleteMany, ${name}`, async () => {
+      const [patched, stock] = await seed(`dotted_delete_${name === '$in' ? 'in' : 'eq'}`);
+      expect((await patched!.deleteMany(filter)).deletedCount).toBe(2);
+      expect(await patched!.countDocuments({ _id: { $in: ['list', 'list-document'] } } as Filter)).toBe(0);
+      expect((await stock!.deleteMany(filter)).deletedCount).toBe(name === '$in' ? 2 : 1);
+    });
+  }
 });
 
 describe('updates and deletes touch what stock FerretDB touches', () => {
