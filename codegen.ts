@@ -24,6 +24,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       ClinicalSummary: './repository#ClinicalSummaryView',
       MatchReview: './repository#MatchReviewView',
       Prescription: './loaders#PrescriptionRef',
+      Referral: `${REFS}#AttachmentsRef`,
       Registration: './repository#RegistrationResult',
     },
   },
@@ -33,6 +34,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Resident: `${REFS}#ResidentRef`,
       Organization: `${REFS}#OrganizationRef`,
       LabReport: './models#LabReportDoc',
+      Referral: `${REFS}#AttachmentsRef`,
       LabReportVersion: './models#LabReportVersionDoc',
       LabSource: './models#LabSourceDoc',
       Observation: './models#ObservationDoc',
@@ -48,7 +50,6 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
     mappers: {
       Resident: `${REFS}#ResidentRef`,
       Organization: `${REFS}#OrganizationRef`,
-      Encounter: `${REFS}#EncounterRef`,
       Prescription: './loaders#PrescriptionView',
       PrescriptionItem: './models#PrescriptionItemDoc',
       Transition: './models#TransitionDoc',
@@ -60,8 +61,6 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
     mappers: {
       Resident: `${REFS}#ResidentRef`,
       Organization: `${REFS}#OrganizationRef`,
-      Encounter: `${REFS}#EncounterRef`,
-      LabReport: `${REFS}#EncounterRef`,
       Referral: './models#ReferralDoc',
       ReferralTransition: './models#ReferralTransitionDoc',
       FamilyDoctorContract: './models#ContractDoc',

@@ -7,6 +7,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2024' } }] },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/data/'],
+  // Every test process refuses (and records) connections off loopback.
+  setupFiles: ['<rootDir>/test/support/loopback-only.cjs'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: Number(process.env.TEST_TIMEOUT_MS || 600_000),

@@ -36,8 +36,8 @@ export async function readWorkloadFacts(connection: Connection, prefix: string, 
 
   // The hospital each resident was seen at most recently: a doctor there may open the record.
   const latestVisit = new Map<string, { organizationCode: string; at: number }>();
-  for (const relationship of await access.CareRelationship.find({}, { residentId: 1, organizationCode: 1, byKind: 1 }).lean().exec()) {
-    const seen = relationship.byKind.ENCOUNTER?.lastSeenAt?.getTime() ?? 0;
+  for (const relationship of await access.CareRelationship.find({}, { residentId: 1, organizationCode: 1, kind: 1, lastSeenAt: 1 }).lean().exec()) {
+    const seen = relationship.kind === 'REGISTRATION' ? relationship.lastSeenAt.getTime() : 0;
     if (!hospitals.has(relationship.organizationCode) || now - seen > RECENT_DAYS * DAY_MS) continue;
     if ((latestVisit.get(relationship.residentId)?.at ?? 0) < seen) latestVisit.set(relationship.residentId, { organizationCode: relationship.organizationCode, at: seen });
   }

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
           labReports: { edges: reports.slice(0, 10).map((row) => ({ node: { id: row._id, issuedAt: row.issuedAt, status: row.status, code: row.code, results: row.results } })) },
           prescriptions: { edges: medication.slice(0, PAGE).map((row) => ({ node: { id: row._id, status: row.status, issuedAt: row.issuedAt, items: row.items } })) },
           referrals: { edges: referralRows.slice(0, PAGE).map((row) => ({ node: { id: row._id, status: row.status, reason: row.reason, toDepartment: row.toDepartment, toOrganization: organizations.get(row.toOrganizationCode) } })) },
-          careRelationships: relationships.map((row) => ({ kinds: Object.keys(row.byKind ?? {}), organization: organizations.get(row.organizationCode) })),
+          careRelationships: relationships.map((row) => ({ kind: row.kind, organization: organizations.get(row.organizationCode) })),
         },
       },
     };

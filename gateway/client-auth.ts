@@ -1,7 +1,8 @@
 /**
  * Verifies the client's bearer JWT from the city's identity provider: algorithm pinned,
- * issuer, audience and expiry required, bounded clock skew, keys from a PEM file or a JWKS
- * URL (rotated by kid). What it returns is the viewer every subgraph call carries.
+ * issuer, audience and expiry required, bounded clock skew, a bounded lifetime (issued-at
+ * required, not in the future), keys from a PEM file or a JWKS URL (rotated by kid). What it
+ * returns is the viewer every subgraph call carries.
  */
 import type { KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtHeader, type JwtPayload } from 'jsonwebtoken';
@@ -10,6 +11,8 @@ import { PURPOSES, viewerSchema, type PurposeOfUse, type Role, type Viewer } fro
 
 export const MAX_CLIENT_TOKEN_LENGTH = 8192;
 const CLOCK_TOLERANCE_SECONDS = 30;
+/** The longest a client token may live (exp - iat) unless configured otherwise: 12 hours. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 43_200;
 
 export type KeyResolver = (header: JwtHeader) => Promise<KeyObject | string>;
 
@@ -18,6 +21,8 @@ export interface ClientTokenSettings {
   audience: string;
   algorithm: Algorithm;
   keys: KeyResolver;
+  /** The longest a token may live (exp - iat); tokens without iat are then refused. 0: no limit. */
+  maxLifetimeSeconds?: number;
 }
 
 export function staticKey(key: KeyObject | string): KeyResolver {
@@ -32,9 +37,27 @@ export function jwksKeys(jwksUri: string): KeyResolver {
   };
 }
 
-/** The viewer a valid token describes, or null for any token that is not valid. */
-export async function verifyClientToken(token: string, settings: ClientTokenSettings): Promise<Viewer | null> {
-  if (token.length > MAX_CLIENT_TOKEN_LENGTH) return null;
+/** Why a token was refused, for the 401's error_description and the log: never the token itself. */
+export type TokenRefusal = 'malformed' | 'algorithm' | 'signature' | 'expired' | 'not-yet-valid' | 'issuer' | 'audience' | 'issued-at' | 'lifetime' | 'claims';
+
+export const REFUSAL_DESCRIPTIONS: Record<TokenRefusal, string> = {
+  malformed: 'the bearer token is not a well-formed JWT',
+  algorithm: 'the token is not signed with the algorithm this API accepts',
+  signature: 'the token signature does not verify with the identity provider keys',
+  expired: 'the token has expired',
+  'not-yet-valid': 'the token is not valid yet (nbf)',
+  issuer: 'the token was not issued by the identity provider this API trusts (iss)',
+  audience: 'the token is not meant for this API (aud)',
+  'issued-at': 'the token has no issue time (iat) or one in the future',
+  lifetime: 'the token lives longer than this API allows (exp - iat)',
+  claims: 'the token claims are incomplete or invalid (sub, exp, roles, org, practitioner_id, resident_id)',
+};
+
+export type TokenVerdict = { viewer: Viewer } | { refused: TokenRefusal };
+
+/** The viewer a valid token describes, or why the token is refused. */
+export async function verifyClientToken(token: string, settings: ClientTokenSettings): Promise<TokenVerdict> {
+  if (token.length > MAX_CLIENT_TOKEN_LENGTH) return { refused: 'malformed' };
   let payload: JwtPayload;
   try {
     payload = await new Promise<JwtPayload>((resolve, reject) => {
@@ -52,11 +75,33 @@ export async function verifyClientToken(token: string, settings: ClientTokenSett
         (error, decoded) => (error || typeof decoded !== 'object' || decoded === null ? reject(error) : resolve(decoded as JwtPayload)),
       );
     });
-  } catch {
-    return null;
+  } catch (error) {
+    return { refused: refusalOf(error) };
   }
-  if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string') return null;
-  return viewerFromClaims(payload);
+  if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string') return { refused: 'claims' };
+  const lifetime = lifetimeRefusal(payload, settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+  if (lifetime) return { refused: lifetime };
+  const viewer = viewerFromClaims(payload);
+  return viewer ? { viewer } : { refused: 'claims' };
+}
+
+/** What jsonwebtoken's error says went wrong, in this API's terms. */
+function refusalOf(error: unknown): TokenRefusal {
+  if (error instanceof jwt.TokenExpiredError) return 'expired';
+  if (error instanceof jwt.NotBeforeError) return 'not-yet-valid';
+  const message = error instanceof Error ? error.message : '';
+  if (message.startsWith('jwt issuer invalid')) return 'issuer';
+  if (message.startsWith('jwt audience invalid')) return 'audience';
+  if (message === 'invalid algorithm') return 'algorithm';
+  if (message === 'invalid signature' || message === 'jwt signature is required' || message.startsWith('error in secret or public key callback')) return 'signature';
+  return 'malformed';
+}
+
+/** Issued at a time already come (within the skew), and living no longer than the maximum. */
+function lifetimeRefusal(payload: JwtPayload, maxLifetimeSeconds: number): TokenRefusal | null {
+  if (payload.iat === undefined) return maxLifetimeSeconds === 0 ? null : 'issued-at';
+  if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS) return 'issued-at';
+  return maxLifetimeSeconds === 0 || payload.exp! - payload.iat <= maxLifetimeSeconds ? null : 'lifetime';
 }
 
 function viewerFromClaims(payload: JwtPayload): Viewer | null {

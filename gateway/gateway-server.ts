@@ -5,7 +5,7 @@
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -16,9 +16,13 @@ import type { SubgraphName } from '../subgraphs/kit/config';
 import { isExpectedError, maskError } from '../subgraphs/kit/errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
 import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
-import { verifyClientToken, type ClientTokenSettings } from './client-auth';
+import { REFUSAL_DESCRIPTIONS, verifyClientToken, type ClientTokenSettings, type TokenVerdict } from './client-auth';
 import type { GatewayContext } from './gateway-context';
-import { queryLimits } from './query-limits';
+import { serveApiConsole } from './api-console';
+import { executableOperation } from './executable-operation';
+import { operationCostLimit } from './operation-cost';
+import { QUERY_LIMITS, queryLimits } from './query-limits';
+import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -33,6 +37,10 @@ export interface GatewayOptions {
   subgraphTimeoutOverridesMs?: Partial<Record<SubgraphName, number>>;
   maxBodyBytes: number;
   introspection: boolean;
+  /** Most an operation may cost (operation-cost.ts); QUERY_LIMITS.maxCost unless configured. */
+  maxOperationCost?: number;
+  /** Serve the API console (GraphiQL) to browsers at GET /graphql. */
+  apiConsole: boolean;
   host: string;
   port: number;
   logLevel?: string;
@@ -45,6 +53,19 @@ export interface RunningGateway extends RunningHttpService {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+
+/** Tells the client the gateway's request id (the key of the audit events), for support calls. */
+function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+        },
+      };
+    },
+  };
+}
 
 export async function createGatewayServer(options: GatewayOptions): Promise<RunningGateway> {
   const logger = createLogger('gateway', options.logLevel, options.logDestination);
@@ -66,7 +87,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
-    plugins: [...limits.plugins, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [...limits.plugins, executableOperation(), operationCostLimit(options.maxOperationCost ?? QUERY_LIMITS.maxCost), requestIdHeader(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);
@@ -80,14 +101,23 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     maxBodyBytes: options.maxBodyBytes,
     authenticate: async (request) => {
       const token = bearerToken(request);
-      const viewer = token ? await verifyClientToken(token, options.clientTokens) : null;
-      if (!viewer) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid bearer token is required');
+      if (!request.headers.authorization) throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', { 'www-authenticate': 'Bearer realm="jinling-hie"' });
+      const verdict: TokenVerdict = token ? await verifyClientToken(token, options.clientTokens) : { refused: 'malformed' };
+      if ('refused' in verdict) {
+        // One line per refusal, with the reason only: never the token or its claims.
+        logger.info({ reason: verdict.refused }, 'client token refused');
+        const description = REFUSAL_DESCRIPTIONS[verdict.refused];
+        throw new HttpError(401, 'UNAUTHENTICATED', `Invalid bearer token: ${description}`, { 'www-authenticate': `Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"` });
+      }
+      const { viewer } = verdict;
+      // The request id is always the gateway's own: a client could otherwise replay or collide
+      // with another request's audit trail. Its own id is kept as a correlation field.
       const offered = request.headers['x-request-id'];
-      const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
-      return { viewer, requestId };
+      return { viewer, requestId: randomUUID(), correlationId: typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : null };
     },
     context: (auth) => auth,
-    ready: async () => true,
+    serveStatic: options.apiConsole ? serveApiConsole : undefined,
+    waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
   });
   const http = await listen(handler, options.host, options.port);
   logger.info({ url: http.url }, 'gateway listening');

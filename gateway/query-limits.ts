@@ -1,9 +1,10 @@
 /**
  * Limits on the shape of an operation, enforced at the gateway before planning. Calibrated
  * from the operations the clients run: the doctor's full record (summary, encounters, labs,
- * prescriptions, referrals) is the deepest (8) and costliest (about 8,300) of them, so the
- * limits leave room for it and little for abuse. One over a limit and the request fails
- * with a 400; nothing is only logged.
+ * prescriptions, referrals, latest results) is the deepest (8) and costliest of them (about
+ * 4,700 by operation-cost.ts, which counts lists by `first`), so the limits leave room for it
+ * and little for abuse: twice the full record is refused. One over a limit and the request
+ * fails with a 400; nothing is only logged.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 
@@ -12,7 +13,7 @@ export const QUERY_LIMITS = {
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 2000,
-  maxCost: 12000,
+  maxCost: 8000,
 } as const;
 
 export function queryLimits(limits: typeof QUERY_LIMITS = QUERY_LIMITS) {
@@ -22,7 +23,8 @@ export function queryLimits(limits: typeof QUERY_LIMITS = QUERY_LIMITS) {
     maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
     // The parser itself counts tokens (parseOptions below), so an oversized document is a 400 parse error.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, exposeLimits: true },
+    // Cost is counted by operation-cost.ts, which multiplies lists by `first`.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: true },
   });
   return { ...armor.protect(), parseOptions: { maxTokens: limits.maxTokens } };

@@ -4,7 +4,6 @@
  * while, flagged and reviewed; the resident sees every organization that read the record.
  */
 import { makeIdNumber } from '../subgraphs/kit/id-number';
-import { relationshipKey } from '../subgraphs/kit/access-store';
 import { oneOf } from '../subgraphs/kit/database';
 import { insertHospitals, labReport, modelsOf, prescriptionDoc } from './support/fixtures';
 import { TestStack } from './support/stack';
@@ -18,7 +17,8 @@ const OTHER = '3201-H002'; // a general encounter here
 const STRANGER = '3201-H100'; // no relationship
 const BLOCKED = '3201-H101'; // the resident blocks it
 
-const doctorAt = (organizationCode: string, subject = `dr-${organizationCode}`) => stack.token({ subject, roles: ['doctor'], organizationCode });
+const doctorAt = (organizationCode: string, subject = `dr-${organizationCode}`, practitionerId: string | null = `P-${subject}`) =>
+  stack.token({ subject, roles: ['doctor'], organizationCode, practitionerId: practitionerId ?? undefined });
 const hospitalSystem = (organizationCode: string) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
 const self = () => stack.token({ subject: 'citizen-9', roles: ['resident'], residentId });
 const privacyOfficer = () => stack.token({ subject: 'po-9', roles: ['privacy_officer'] });
@@ -121,8 +121,16 @@ describe('break-the-glass', () => {
     expect(await modelsOf(stack).access.BreakGlassReview.countDocuments()).toBe(0);
   });
 
-  it('grants time-boxed access, raises an alert, queues a review, and ends on its own', async () => {
+  it('is refused to a token that names no practitioner, and writes nothing', async () => {
+    const { body } = await stack.query(doctorAt(STRANGER, 'dr-anon', null), BREAK, { id: residentId });
+    expect(body.errors!.map((error) => error.extensions!.code)).toEqual(['FORBIDDEN']);
+    expect(await modelsOf(stack).access.BreakGlassReview.countDocuments()).toBe(0);
+    expect(await modelsOf(stack).access.CareRelationship.countDocuments({ residentId, organizationCode: STRANGER })).toBe(0);
+  });
+
+  it('grants time-boxed access to the asking clinician alone, raises an alert, queues a review, and ends on its own', async () => {
     const emergencyDoctor = doctorAt(STRANGER, 'dr-er');
+    const colleague = doctorAt(STRANGER, 'dr-er-colleague');
     expect((await stack.query(emergencyDoctor, RECORD, { id: residentId })).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
 
     const granted = (await ok(emergencyDoctor, BREAK, { id: residentId })).breakGlass;
@@ -132,23 +140,30 @@ describe('break-the-glass', () => {
 
     const { text, body } = await stack.query(emergencyDoctor, RECORD, { id: residentId });
     expect(body.data!.resident.name).toBe('孙丽华');
+    // The grant is the practitioner's, not the organization's.
+    const theirs = await stack.query(colleague, RECORD, { id: residentId });
+    expect(theirs.body.errors!.map((error) => error.extensions!.code)).toEqual(['FORBIDDEN']);
+    expect(theirs.text).not.toContain('孙丽华');
     // The emergency grant does not open what the resident restricted.
     expect(text).not.toContain(CANARY_PSYCHIATRIC);
 
-    const alerts = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'dr-er', alert: true }).lean();
-    expect(alerts).toEqual([expect.objectContaining({ purposeOfUse: 'emergency', dataKinds: ['break-glass'], outcome: 'allowed' })]);
-    const reads = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'dr-er', subgraph: 'records', alert: false }).lean();
-    expect(reads.filter((event) => event.outcome !== 'denied').every((event) => event.purposeOfUse === 'emergency')).toBe(true);
+    const grant = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'dr-er', subgraph: 'access' }).lean();
+    expect(grant.map((event) => [event.purposeOfUse, event.dataKinds, event.outcome, event.alert])).toEqual([['emergency', ['break-glass'], 'allowed', true]]);
+    // Every read under the grant: an emergency, with the alert.
+    const reads = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'dr-er', subgraph: 'records' }).sort({ at: 1 }).lean();
+    expect(reads.map((event) => [event.purposeOfUse, event.outcome, event.alert])).toEqual([
+      ['treatment', 'denied', false],
+      ['emergency', 'omitted', true],
+    ]);
 
     const queue = await ok(privacyOfficer(), `{ breakGlassReviews { edges { node { id residentId subject reason status organization { code } } } } }`);
     expect(queue.breakGlassReviews.edges.map((edge: any) => edge.node)).toContainEqual({ id: granted.id, residentId, subject: 'dr-er', reason: 'UNCONSCIOUS_PATIENT', status: 'OPEN', organization: { code: STRANGER } });
 
     // Four hours later (the clock, not a job, ends it).
-    await modelsOf(stack).access.CareRelationship.updateOne(
-      { _id: relationshipKey(STRANGER, residentId) },
-      { $set: { 'byKind.BREAK_GLASS.endsAt': new Date(Date.now() - 1000) } },
-    );
-    expect((await stack.query(emergencyDoctor, RECORD, { id: residentId })).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    const grants = await modelsOf(stack).access.CareRelationship.find({ organizationCode: STRANGER, residentId }).lean();
+    expect(grants.map((grant) => [grant.kind, grant.practitionerId, grant.source])).toEqual([['BREAK_GLASS', 'P-dr-er', { subgraph: 'access', recordId: granted.id }]]);
+    await modelsOf(stack).access.CareRelationship.updateOne({ _id: grants[0]!._id }, { $set: { endsAt: new Date(Date.now() - 1000) } });
+    for (const token of [emergencyDoctor, colleague]) expect((await stack.query(token, RECORD, { id: residentId })).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
 
     const close = `mutation($id: ID!) { closeBreakGlassReview(id: $id, outcome: JUSTIFIED, note: "急诊昏迷患者，合理") { status outcome closedBy } }`;
     expect((await ok(privacyOfficer(), close, { id: granted.id })).closeBreakGlassReview).toEqual({ status: 'CLOSED', outcome: 'JUSTIFIED', closedBy: 'po-9' });

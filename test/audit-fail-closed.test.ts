@@ -14,8 +14,8 @@ afterAll(() => stack?.stop());
 it('withholds the data when the audit write fails', async () => {
   const [residentId] = await insertResidents(stack, { organizationCode: '3201-H001', count: 1, reportsEach: 1 });
   const token = stack.token({ subject: 'dr-audit', roles: ['doctor'], organizationCode: '3201-H001' });
-  // A real failure of the audit store: a second event for the same request id breaks a unique index.
-  await modelsOf(stack).access.AuditEvent.collection.createIndex({ requestId: 1, subgraph: 1 }, { unique: true });
+  // A real failure of the audit store: a second event for the same client correlation id breaks a unique index.
+  await modelsOf(stack).access.AuditEvent.collection.createIndex({ correlationId: 1, subgraph: 1 }, { unique: true });
   const ask = () =>
     fetch(stack.gateway.url, {
       method: 'POST',

@@ -80,17 +80,22 @@ describe('a doctor reads a resident cared for at their hospital', () => {
   });
 
   it('writes one audit event per subgraph that disclosed data, before the response', async () => {
-    const requestId = 'audit-check-0001';
+    const correlationId = 'audit-check-0001';
     const response = await fetch(stack.gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${doctor()}`, 'x-request-id': requestId },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${doctor()}`, 'x-request-id': correlationId },
       body: JSON.stringify({ query: FULL_RECORD, variables: { id: facts.residentId } }),
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
 
-    const events = await modelsOf(stack).access.AuditEvent.find({ requestId }).lean();
+    const events = await modelsOf(stack).access.AuditEvent.find({ correlationId }).lean();
     expect(events.map((event) => event.subgraph).sort()).toEqual(['access', 'labs', 'prescriptions', 'records', 'referrals']);
+    // The request id is the gateway's own, the same in every subgraph, and told to the client; its own id is only a correlation.
+    expect(new Set(events.map((event) => event.requestId)).size).toBe(1);
+    expect(response.headers.get('x-request-id')).toBe(events[0]!.requestId);
+    expect(events[0]!.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await modelsOf(stack).access.AuditEvent.countDocuments({ requestId: correlationId })).toBe(0);
     for (const event of events) {
       expect(event).toMatchObject({ residentId: facts.residentId, subject: 'dr-wang', organizationCode: facts.doctorOrganizationCode, outcome: 'allowed', purposeOfUse: 'treatment' });
     }
@@ -137,11 +142,11 @@ describe('authentication at the gateway', () => {
   });
 
   it.each([
-    ['no token', null],
-    ['a malformed token', 'not-a-jwt'],
-    ['an expired token', 'expired'],
-    ['a token from another issuer key', 'foreign'],
-  ])('refuses %s with 401 and no data', async (_label, kind) => {
+    ['no token', null, 'A bearer token is required (Authorization: Bearer <JWT>)'],
+    ['a malformed token', 'not-a-jwt', 'Invalid bearer token: the bearer token is not a well-formed JWT'],
+    ['an expired token', 'expired', 'Invalid bearer token: the token has expired'],
+    ['a token from another issuer key', 'foreign', 'Invalid bearer token: the token signature does not verify with the identity provider keys'],
+  ])('refuses %s with 401, says why, and gives no data', async (_label, kind, message) => {
     let token: string | null = kind;
     if (kind === 'expired') token = stack.token({ subject: 'x', roles: ['doctor'], organizationCode: '3201-H001' }, -60);
     if (kind === 'foreign') {
@@ -151,7 +156,7 @@ describe('authentication at the gateway', () => {
     }
     const { status, body } = await stack.query(token, ping);
     expect(status).toBe(401);
-    expect(body).toEqual({ errors: [{ message: 'A valid bearer token is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(body).toEqual({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 });
 

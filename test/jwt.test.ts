@@ -7,6 +7,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
+import { REFUSAL_DESCRIPTIONS, type TokenRefusal } from '../gateway/client-auth';
 import { modelsOf } from './support/fixtures';
 import { TEST_AUDIENCE, TEST_ISSUER, TestStack } from './support/stack';
 
@@ -14,8 +15,9 @@ const QUERY = `{ organization(code: "3201-H001") { code } }`;
 const claims = { roles: ['doctor'], org: '3201-H001' };
 
 let stack: TestStack;
+const logLines: string[] = [];
 beforeAll(async () => {
-  stack = await TestStack.start();
+  stack = await TestStack.start({ logLines });
 });
 afterAll(() => stack?.stop());
 
@@ -29,31 +31,62 @@ function unsigned(payload: object): string {
 
 const now = () => Math.floor(Date.now() / 1000);
 
-const refused: [string, () => string][] = [
-  ['alg none', () => unsigned({ ...claims, sub: 'dr-jwt', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 300 })],
-  ['HS256 signed with the RS256 public key', () => jwt.sign({ ...claims, sub: 'dr-jwt' }, stack.keys.issuer.publicKey.export({ type: 'spki', format: 'pem' }).toString(), { algorithm: 'HS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: 300 })],
-  ['an expired token', () => jwt.sign({ ...claims, sub: 'dr-jwt', iat: now() - 3600, exp: now() - 600 }, stack.keys.issuer.privateKey, { algorithm: 'RS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE })],
-  ['a token not yet valid', () => sign(claims, { notBefore: 3600 })],
-  ['the wrong issuer', () => sign(claims, { issuer: 'https://idp.elsewhere.example' })],
-  ['the wrong audience', () => sign(claims, { audience: 'another-api' })],
-  ['no expiry', () => jwt.sign({ ...claims, sub: 'dr-jwt' }, stack.keys.issuer.privateKey, { algorithm: 'RS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE })],
+const refused: [string, () => string, TokenRefusal][] = [
+  ['alg none', () => unsigned({ ...claims, sub: 'dr-jwt', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 300 }), 'signature'],
+  ['HS256 signed with the RS256 public key', () => jwt.sign({ ...claims, sub: 'dr-jwt' }, stack.keys.issuer.publicKey.export({ type: 'spki', format: 'pem' }).toString(), { algorithm: 'HS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: 300 }), 'algorithm'],
+  ['an expired token', () => jwt.sign({ ...claims, sub: 'dr-jwt', iat: now() - 3600, exp: now() - 600 }, stack.keys.issuer.privateKey, { algorithm: 'RS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE }), 'expired'],
+  ['a token not yet valid', () => sign(claims, { notBefore: 3600 }), 'not-yet-valid'],
+  ['the wrong issuer', () => sign(claims, { issuer: 'https://idp.elsewhere.example' }), 'issuer'],
+  ['the wrong audience', () => sign(claims, { audience: 'another-api' }), 'audience'],
+  ['no expiry', () => jwt.sign({ ...claims, sub: 'dr-jwt' }, stack.keys.issuer.privateKey, { algorithm: 'RS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE }), 'claims'],
   ['a tampered payload', () => {
     const [header, , signature] = sign(claims).split('.');
     const payload = Buffer.from(JSON.stringify({ ...claims, roles: ['privacy_officer'], sub: 'dr-jwt', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 300 })).toString('base64url');
     return `${header}.${payload}.${signature}`;
-  }],
-  ['a key the issuer never published', () => sign(claims, {}, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)],
-  ['an oversized token', () => sign({ ...claims, padding: 'x'.repeat(9000) })],
-  ['an unknown role', () => sign({ ...claims, roles: ['superuser'] })],
+  }, 'signature'],
+  ['a key the issuer never published', () => sign(claims, {}, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey), 'signature'],
+  ['an oversized token', () => sign({ ...claims, padding: 'x'.repeat(9000) }), 'malformed'],
+  ['garbage', () => 'not-a-jwt', 'malformed'],
+  ['characters a bearer token cannot have', () => 'ab cd', 'malformed'],
+  ['an unknown role', () => sign({ ...claims, roles: ['superuser'] }), 'claims'],
+  ['a lifetime over 12 hours (exp - iat = 43201 s)', () => sign({ ...claims, iat: now() }, { expiresIn: 43_201 }), 'lifetime'],
+  ['an issue time 120 s in the future', () => sign({ ...claims, iat: now() + 120 }, { expiresIn: 300 }), 'issued-at'],
+  ['no issue time while a lifetime limit applies', () => sign(claims, { noTimestamp: true }), 'issued-at'],
 ];
 
 describe('the gateway refuses', () => {
-  it.each(refused)('%s with 401, before any resolver runs', async (_label, token) => {
+  it.each(refused)('%s with 401 saying why, before any resolver runs', async (_label, token, reason) => {
     const audits = await modelsOf(stack).access.AuditEvent.countDocuments();
-    const { status, body } = await stack.query(token(), QUERY);
-    expect(status).toBe(401);
-    expect(body).toEqual({ errors: [{ message: 'A valid bearer token is required', extensions: { code: 'UNAUTHENTICATED' } }] });
+    const logged = logLines.length;
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
+      body: JSON.stringify({ query: QUERY }),
+    });
+    const description = REFUSAL_DESCRIPTIONS[reason];
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"`);
+    expect(await response.json()).toEqual({ errors: [{ message: `Invalid bearer token: ${description}`, extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(await modelsOf(stack).access.AuditEvent.countDocuments()).toBe(audits);
+    const refusals = logLines.slice(logged).map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'client token refused');
+    expect(refusals.map((entry) => entry.reason)).toEqual([reason]);
+  });
+
+  it('asks for a token, without an error code, when none is sent', async () => {
+    const response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="jinling-hie"');
+    expect(await response.json()).toEqual({ errors: [{ message: 'A bearer token is required (Authorization: Bearer <JWT>)', extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
+  it.each([
+    ['a lifetime of exactly 12 hours', () => sign({ ...claims, iat: now() }, { expiresIn: 43_200 })],
+    ['an issue time 10 s ahead (within the clock skew)', () => sign({ ...claims, iat: now() + 10 }, { expiresIn: 300 })],
+  ])('accepts %s', async (_label, token) => {
+    const { status, body } = await stack.query(token(), QUERY);
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
   });
 
   it('accepts the same claims signed properly (the cases above fail for their flaw alone)', async () => {

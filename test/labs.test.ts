@@ -65,6 +65,16 @@ describe('uploads', () => {
     expect(await modelsOf(stack).labs.LabReport.countDocuments({ 'source.recordId': 'R-IDEM' })).toBe(1);
   });
 
+  it('is audited as a write, with the gateway’s request id', async () => {
+    const lis = 'lis-3201-H001';
+    const before = await modelsOf(stack).access.AuditEvent.countDocuments({ subject: lis, action: 'write' });
+    await ok(labSystem(CERTIFIED), `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, { input: upload({ sourceReportId: 'R-AUDITED' }) });
+    const events = await modelsOf(stack).access.AuditEvent.find({ subject: lis, action: 'write' }).sort({ at: -1 }).lean();
+    expect(events).toHaveLength(before + 1);
+    expect(events[0]).toMatchObject({ subgraph: 'labs', residentId: RESIDENT, organizationCode: CERTIFIED, roles: ['lab_system'], dataKinds: ['labs'], outcome: 'allowed', action: 'write', correlationId: null });
+    expect(events[0]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('keeps the previous version when a report is amended, and hides one entered in error from lists only', async () => {
     const input = upload({ sourceReportId: 'R-AMEND', results: [{ code: '14749-6', value: 7.9, unit: 'mmol/L' }] });
     const original = (await ok(labSystem(CERTIFIED), SUBMIT, { input })).submitLabReport;
@@ -98,6 +108,13 @@ describe('uploads', () => {
     const potassium = codeOf('钾');
     const report = (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ code: potassium, results: [{ code: potassium, value: 7.0, unit: 'mmol/L' }] }) })).submitLabReport;
     expect(report).toMatchObject({ hasCritical: true, results: [{ interpretation: 'HH', critical: true }] });
+  });
+
+  it('accepts a unit written in another case and stores it in the catalogue spelling', async () => {
+    const report = (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ sourceReportId: 'R-CASE', subjectSex: 'MALE', subjectBirthDate: '1980-01-01', results: [{ code: '14749-6', value: 7.9, unit: 'MMOL/l' }] }) })).submitLabReport;
+    expect(report.results).toEqual([
+      { code: { code: '14749-6' }, value: 7.9, unit: 'mmol/L', interpretation: 'H', critical: false, referenceRange: { low: 3.9, high: 6.1, text: '3.9-6.1' } },
+    ]);
   });
 
   describe('bad input is refused and writes nothing', () => {

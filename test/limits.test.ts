@@ -52,15 +52,28 @@ describe.each([
   });
 });
 
-it('refuses an operation whose cost is over the limit', async () => {
+it('refuses an operation whose cost is over the limit, saying the cost, the limit and the costliest lists', async () => {
   const twice = `query($id: ID!) { a: resident(id: $id) { ${FULL_RECORD_FIELDS} } b: resident(id: $id) { ${FULL_RECORD_FIELDS} } }`;
   const response = await stack.query(doctor(), twice, { id: '0123456789abcdef01234567' });
   expect(response.status).toBe(400);
-  expect(response.body.errors![0]!.message).toMatch(/Cost limit of 12000 exceeded/);
+  expect(response.body.errors).toEqual([
+    {
+      message:
+        'The operation costs 9234, over the limit of 8000; costliest lists: a.labReports (2161), b.labReports (2161), a.labReports.edges.node.results (2020). Ask for fewer items (first) or fewer fields.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    },
+  ]);
 });
 
-it('passes the doctor’s full record, the costliest operation a client runs', async () => {
-  const response = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { ${FULL_RECORD_FIELDS} } }`, { id: '0123456789abcdef01234567' });
+it('counts lists by the items asked for: twice the full record passes with first: 5', async () => {
+  const fewer = `query($id: ID!) { a: resident(id: $id) { ${FULL_RECORD_FIELDS.replaceAll('first: 20', 'first: 5')} } b: resident(id: $id) { ${FULL_RECORD_FIELDS.replaceAll('first: 20', 'first: 5')} } }`;
+  const response = await stack.query(doctor(), fewer, { id: '0123456789abcdef01234567' });
+  expect(refusedForLimit(response)).toBe(false);
+});
+
+it('passes the doctor’s full record with every field a workstation shows', async () => {
+  const workstation = `query($id: ID!) { resident(id: $id) { ${FULL_RECORD_FIELDS} latestResults(codes: ["14749-6", "4548-4", "2823-3"]) { observation { value unit interpretation } organization { name } } } }`;
+  const response = await stack.query(doctor(), workstation, { id: '0123456789abcdef01234567' });
   expect(refusedForLimit(response)).toBe(false);
   expect(response.body.errors!.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
 });
@@ -72,6 +85,30 @@ it('refuses batched requests', async () => {
     body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
   });
   expect(response.status).toBe(400);
+});
+
+describe('operations the gateway cannot run are the client\'s mistake (400), not a 500', () => {
+  const send = async (body: Record<string, unknown>) => {
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${doctor()}` },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const twoOperations = 'query A { a: __typename } query B { b: __typename }';
+
+  it.each([
+    ['several operations without operationName', { query: twoOperations }, 'The document has several operations: say which to run with operationName'],
+    ['an operationName the document does not have', { query: twoOperations, operationName: 'C' }, 'No operation named "C" in the document'],
+    ['a subscription', { query: 'subscription { __typename }' }, 'Subscriptions are not supported: use a query'],
+  ])('refuses %s', async (_label, body, message) => {
+    expect(await send(body)).toEqual({ status: 400, body: { errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] } });
+  });
+
+  it('runs the operation operationName names', async () => {
+    expect(await send({ query: twoOperations, operationName: 'A' })).toEqual({ status: 200, body: { data: { a: 'Query' } } });
+  });
 });
 
 it('refuses a body over the size limit with 413', async () => {

@@ -3,9 +3,8 @@
  * move it, exactly-once dispensing under concurrency, idempotent issuing, expiry by the
  * clock, and safety checks that come from the resident's record through federation.
  */
-import { relationshipKey } from '../subgraphs/kit/access-store';
 import { DRUGS } from '../subgraphs/prescriptions/drug-catalogue';
-import { insertHospitals, insertResidents, modelsOf, prescriptionDoc } from './support/fixtures';
+import { insertHospitals, insertResidents, modelsOf, prescriptionDoc, relate } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -202,7 +201,7 @@ describe('pharmacies', () => {
     const theirs = await ok(pharmacist(OTHER_PHARMACY), `{ pharmacyQueue(first: 100) { edges { node { id } } } }`);
     expect(theirs.pharmacyQueue.edges.map((edge: any) => edge.node.id)).not.toContain(rx.id);
     expect((await ok(pharmacist(OTHER_PHARMACY), `query($id: ID!) { prescription(id: $id) { id } }`, { id: rx.id })).prescription).toBeNull();
-    expect(await codes(pharmacist(OTHER_PHARMACY), DISPENSE, { id: rx.id })).toEqual(['NOT_FOUND']);
+    expect(await codes(pharmacist(OTHER_PHARMACY), DISPENSE, { id: rx.id })).toEqual(['FORBIDDEN']);
   });
 });
 
@@ -214,13 +213,7 @@ describe('round trips', () => {
       Array.from({ length: count }, (_, index) => prescriptionDoc({ residentId: resident, organizationCode: '3201-H002', drugCodes: [drugCode('metformin')], status: 'ROUTED', pharmacyCode, issuedAt: new Date(Date.now() - index * 60_000) }));
     await modelsOf(stack).prescriptions.Prescription.insertMany([...rows(light, 1, queueOf[0]!), ...rows(heavy, 100, queueOf[1]!)]);
     for (const [resident, pharmacy] of [[light, queueOf[0]!], [heavy, queueOf[1]!]] as const) {
-      await modelsOf(stack).access.CareRelationship.create({
-        _id: relationshipKey(pharmacy, resident),
-        residentId: resident,
-        organizationCode: pharmacy,
-        byKind: { DISPENSING: { since: new Date(Date.now() - 86_400_000), lastSeenAt: new Date(), endsAt: new Date(Date.now() + 86_400_000), source: { subgraph: 'test', recordId: 'x' } } },
-        inherited: {},
-      });
+      await relate(stack, [resident], pharmacy, 'DISPENSING', { endsAt: new Date(Date.now() + 86_400_000) });
     }
     const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
     const queue = (pharmacy: string, expected: number) => async () => {

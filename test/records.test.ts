@@ -80,6 +80,17 @@ describe('registration and matching', () => {
     expect(queue.matchReviews.edges.map((edge: any) => edge.node.id)).toContain(typo.review.id);
   });
 
+  it('does not hand a desk someone else’s record on a certain score without proof: it opens a review and grants nothing', async () => {
+    const person = { name: '钱德明', birthDate: '1966-11-02', phone: '13811110002' };
+    const original = await register('3201-H001', registration({ ...person, idNumber: makeIdNumber('320106', '1966-11-02', 71) }));
+    const unproofed = await register('3201-H002', registration({ ...person, idNumber: null }));
+    expect(unproofed.outcome).toBe('CREATED_POSSIBLE_DUPLICATE');
+    expect(unproofed.resident.id).not.toBe(original.resident.id);
+    const doctor = stack.token({ subject: 'dr-h002', roles: ['doctor'], organizationCode: '3201-H002' });
+    const { body } = await stack.query(doctor, `query($id: ID!) { resident(id: $id) { name } }`, { id: original.resident.id });
+    expect(body.errors!.map((error) => error.extensions!.code)).toEqual(['FORBIDDEN']);
+  });
+
   it('keeps twins with different ID numbers apart', async () => {
     const twinA = await register('3201-H001', registration({ name: '李文', birthDate: '1990-05-05', idNumber: makeIdNumber('320115', '1990-05-05', 11), phone: '13612345678' }));
     const twinB = await register('3201-H001', registration({ name: '李武', birthDate: '1990-05-05', idNumber: makeIdNumber('320115', '1990-05-05', 13), phone: '13612345678' }));

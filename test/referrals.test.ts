@@ -139,9 +139,72 @@ describe('referrals', () => {
     expect(await codes(hospitalDoctor(), down, { input })).toEqual(['BAD_USER_INPUT']);
     const sent = (await ok(hospitalDoctor(), down, { input: { ...input, dischargeSummary: '住院14天，溶栓后好转，遗留左侧肢体轻度无力。', followUpPlan: '每周康复训练，一月后神经内科复诊' } })).requestReferral;
     expect(sent).toMatchObject({ direction: 'DOWN', toOrganization: { code: CENTRE }, followUpPlan: '每周康复训练，一月后神经内科复诊' });
-    // The centre now has a care relationship: its family doctor reads the summary.
+    // Offered, not accepted: the centre sees the referral (and whom it is about), not the record.
     const seen = await ok(familyDoctor(), `query($id: ID!) { resident(id: $id) { referrals { edges { node { dischargeSummary } } } } }`, { id: residentId });
     expect(seen.resident.referrals.edges[0].node.dischargeSummary).toContain('溶栓后好转');
+    const record = `query($id: ID!) { resident(id: $id) { encounters { edges { node { id } } } labReports { edges { node { id } } } } }`;
+    const before = await stack.query(familyDoctor(), record, { id: residentId });
+    expect(before.body.data!.resident).toEqual({ encounters: null, labReports: null });
+    // Accepting is where the centre's care relationship arises; the sender keeps its own standing.
+    expect((await ok(familyDoctor(), `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id: sent.id })).acceptReferral.status).toBe('ACCEPTED');
+    const after = await ok(familyDoctor(), record, { id: residentId });
+    expect(after.resident.encounters.edges).toEqual([]);
+    const facts = await modelsOf(stack).access.CareRelationship.find({ residentId, organizationCode: oneOf([CENTRE, HOSPITAL]) }).sort({ organizationCode: 1, kind: 1 }).lean();
+    expect(facts.map((fact) => [fact.organizationCode, fact.kind, fact.endsAt === null])).toEqual([
+      [CENTRE, 'REFERRAL', true],
+      [CENTRE, 'REFERRAL_OFFER', false],
+      [HOSPITAL, 'REGISTRATION', true],
+    ]);
+  });
+
+  it('refuses a referral from an organization with no standing, writes nothing, and opens nothing', async () => {
+    const [residentId] = (await insertResidents(stack, { organizationCode: '3201-H002', count: 1 })) as [string];
+    const input = { residentId, direction: 'UP', toOrganizationCode: '3201-H002', toDepartment: '心血管内科', reason: '胸痛待查', diagnoses: [] };
+    const { body, text } = await stack.query(familyDoctor(), `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, { input });
+    expect(body.errors!.map((error) => error.extensions!.code)).toEqual(['FORBIDDEN']);
+    expect(text).not.toContain('测试');
+    expect(await modelsOf(stack).referrals.Referral.countDocuments({ residentId })).toBe(0);
+    expect(await codes(familyDoctor(), `query($id: ID!) { resident(id: $id) { name } }`, { id: residentId })).toEqual(['FORBIDDEN']);
+  });
+
+  it('gives each referral its own relationship: cancelling one of two accepted referrals leaves the other’s', async () => {
+    const [residentId] = (await insertResidents(stack, { organizationCode: CENTRE, count: 1 })) as [string];
+    const request = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`;
+    const input = { residentId, direction: 'UP', toOrganizationCode: '3201-H003', toDepartment: '心血管内科', reason: '血压控制不佳', diagnoses: [{ code: 'I10', display: '原发性高血压' }] };
+    const first = (await ok(familyDoctor(), request, { input })).requestReferral.id;
+    const second = (await ok(familyDoctor(), request, { input: { ...input, reason: '复查心电图' } })).requestReferral.id;
+    const receiver = stack.token({ subject: 'dr-h3', roles: ['doctor'], organizationCode: '3201-H003', practitionerId: 'D3' });
+    for (const id of [first, second]) await ok(receiver, `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id });
+    await ok(familyDoctor(), `mutation($id: ID!) { cancelReferral(id: $id, reason: "患者已在他院就诊") { status } }`, { id: first });
+    expect((await ok(receiver, `query($id: ID!) { resident(id: $id) { name } }`, { id: residentId })).resident.name).toBe('测试0');
+    await ok(familyDoctor(), `mutation($id: ID!) { cancelReferral(id: $id, reason: "患者已在他院就诊") { status } }`, { id: second });
+    expect(await codes(receiver, `query($id: ID!) { resident(id: $id) { name } }`, { id: residentId })).toEqual(['FORBIDDEN']);
+  });
+
+  it('ends an expired referral’s relationship and gives its place back, by the clock', async () => {
+    const [residentId, other] = (await insertResidents(stack, { organizationCode: CENTRE, count: 2 })) as [string, string];
+    const target = await insertSlotPool(stack, { capacity: 1, reserved: 0 });
+    const request = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`;
+    const input = (id: string) => ({ input: { residentId: id, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] } });
+    const first = (await ok(familyDoctor(), request, input(residentId))).requestReferral.id;
+    await ok(familyDoctor(), BOOK, { referral: first, pool: target._id, request: `r-expire-${target._id}` });
+    const read = `query($id: ID!) { resident(id: $id) { referrals { edges { node { id } } } } }`;
+    expect((await ok(hospitalDoctor(), read, { id: residentId })).resident.referrals.edges).toEqual([{ node: { id: first } }]);
+
+    // Eight days later: the referral was never accepted.
+    const past = new Date(Date.now() - 60_000);
+    const models = modelsOf(stack);
+    await models.referrals.Referral.updateOne({ _id: first }, { $set: { requestedAt: new Date(Date.now() - 8 * DAY), expiresAt: past } });
+    await models.referrals.Place.updateMany({ referralId: first }, { $set: { holdUntil: past } });
+    await models.access.CareRelationship.updateMany({ residentId, organizationCode: HOSPITAL }, { $set: { endsAt: past } });
+
+    expect(await codes(hospitalDoctor(), read, { id: residentId })).toEqual(['FORBIDDEN']);
+    const slots = `query($from: String!) { availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: $from, to: $from) { poolId publicBooked bookableByYou } }`;
+    const open = (await ok(familyDoctor(), slots, { from: target.date })).availableSlots.find((slot: any) => slot.poolId === target._id);
+    expect(open).toEqual({ poolId: target._id, publicBooked: 0, bookableByYou: 1 });
+    const second = (await ok(familyDoctor(), request, input(other))).requestReferral.id;
+    expect((await ok(familyDoctor(), BOOK, { referral: second, pool: target._id, request: `r-after-${target._id}` })).bookReferralSlot.slot.share).toBe('PUBLIC');
+    expect(await models.referrals.Place.countDocuments({ poolId: target._id })).toBe(1);
   });
 
   it.each([
@@ -156,16 +219,42 @@ describe('referrals', () => {
 });
 
 describe('contracts', () => {
-  it('allows one active contract per resident, and the contract lets the family doctor read the record', async () => {
-    const [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+  it('grants nothing on the offer; the resident’s acceptance makes the contract a care relationship, one per resident', async () => {
+    const [residentId, other] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 2 })) as [string, string];
     const otherCentre = stack.token({ subject: 'fd-c2', roles: ['family_doctor'], organizationCode: '3201-C002', practitionerId: 'F9' });
     const read = `query($id: ID!) { resident(id: $id) { name familyDoctorContract { familyDoctor status } } }`;
-    expect(await codes(otherCentre, read, { id: residentId })).toEqual(['FORBIDDEN']);
     const until = addDays(beijingDate(new Date()), 365);
     const sign = `mutation($id: ID!, $until: String!) { signContract(residentId: $id, servicePackage: ELDERLY, until: $until) { id status } }`;
-    expect((await ok(otherCentre, sign, { id: residentId, until })).signContract.status).toBe('ACTIVE');
-    expect(await codes(familyDoctor(), sign, { id: residentId, until })).toEqual(['CONFLICT']);
+    // No standing at the centre: no offer, nothing written, nothing opened.
+    expect(await codes(otherCentre, sign, { id: residentId, until })).toEqual(['FORBIDDEN']);
+    expect(await modelsOf(stack).referrals.Contract.countDocuments({ residentId })).toBe(0);
+    expect(await codes(otherCentre, read, { id: residentId })).toEqual(['FORBIDDEN']);
+
+    // Registered at the centre's desk a while ago (the window is nearly over): the offer grants nothing more.
+    await relate(stack, [residentId, other], '3201-C002', 'REGISTRATION');
+    const offer = (await ok(otherCentre, sign, { id: residentId, until })).signContract;
+    expect(offer.status).toBe('OFFERED');
+    expect(await modelsOf(stack).access.CareRelationship.countDocuments({ residentId, kind: 'CONTRACT' })).toBe(0);
+
+    const resident = (id: string) => stack.token({ subject: `citizen-${id}`, roles: ['resident'], residentId: id });
+    const accept = `mutation($id: ID!) { acceptContract(id: $id) { status familyDoctor } }`;
+    expect(await codes(resident(other), accept, { id: offer.id })).toEqual(['FORBIDDEN']);
+    expect((await ok(resident(residentId), accept, { id: offer.id })).acceptContract).toEqual({ status: 'ACTIVE', familyDoctor: 'F9' });
+    expect(await codes(resident(residentId), accept, { id: offer.id })).toEqual(['CONFLICT']);
+    await relate(stack, [residentId], CENTRE, 'REGISTRATION');
+    const second = (await ok(familyDoctor(), sign, { id: residentId, until })).signContract;
+    expect(await codes(resident(residentId), accept, { id: second.id })).toEqual(['CONFLICT']);
+
+    // The registration lapses; the contract still holds.
+    await modelsOf(stack).access.CareRelationship.updateMany({ residentId, organizationCode: '3201-C002' }, { $set: { lastSeenAt: new Date(Date.now() - 800 * DAY) } });
     expect((await ok(otherCentre, read, { id: residentId })).resident.familyDoctorContract).toEqual({ familyDoctor: 'F9', status: 'ACTIVE' });
+    // The resident sees each source of each organization's standing.
+    const mine = await ok(resident(residentId), `query($id: ID!) { resident(id: $id) { careRelationships { kind source organization { code } } } }`, { id: residentId });
+    const listed = mine.resident.careRelationships.filter((relationship: any) => relationship.organization.code === '3201-C002');
+    expect(listed.map((relationship: any) => [relationship.kind, relationship.source.startsWith('test/') ? 'test' : relationship.source]).sort()).toEqual([
+      ['CONTRACT', `referrals/${offer.id}`],
+      ['REGISTRATION', 'test'],
+    ]);
   });
 });
 

@@ -1,16 +1,28 @@
 /**
- * `npm run demo -- tokens`: prints the gateway URL, a seeded resident the demo doctor may
- * read, and one demo token per role, signed by the local demo issuer. Run `npm start` first.
+ * The local demo identity provider's command line, for an installation that trusts it:
+ * - `npm run demo -- tokens`: the gateway URL, a seeded resident the demo doctor may read,
+ *   and one token per role (run `npm start` first);
+ * - `npm run demo -- token --role R [--org CODE] [--practitioner ID] [--resident ID]
+ *   [--purpose P] [--subject S] [--ttl SECONDS]`: one token for any identity.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../subgraphs/kit/config';
-import { ROLES, type Role } from '../subgraphs/kit/viewer';
+import { parseArgs } from 'node:util';
+import { loadConfig, type Config } from '../subgraphs/kit/config';
+import { PURPOSES, ROLES, type PurposeOfUse, type Role } from '../subgraphs/kit/viewer';
 import { issueDemoToken, type DemoIdentity } from './demo-issuer';
 import type { DemoFacts } from './seed/demo-facts';
 import { keyFiles, readKey } from './keys';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;
+const USAGE = `Usage:
+  npm run demo -- tokens
+  npm run demo -- token --role ROLE [--org CODE] [--practitioner ID] [--resident ID] [--purpose PURPOSE] [--subject SUBJECT] [--ttl SECONDS]
+Roles: ${ROLES.join(', ')}
+Purposes: ${PURPOSES.join(', ')}`;
+
+/** A mistake in the command line: printed with the usage, exit code 2. */
+class UsageError extends Error {}
 
 function identities(facts: DemoFacts): Record<Role, DemoIdentity> {
   return {
@@ -26,32 +38,79 @@ function identities(facts: DemoFacts): Record<Role, DemoIdentity> {
   };
 }
 
-function main(): void {
-  if (process.argv[2] !== 'tokens') {
-    console.error('Usage: npm run demo -- tokens');
-    process.exit(2);
-  }
-  const config = loadConfig();
+function signer(config: Config) {
   if (config.JWT_PUBLIC_KEY_FILE || config.JWT_JWKS_URL) {
     throw new Error('Demo tokens come from the local demo issuer; this installation trusts another identity provider');
   }
+  let privateKey: string;
+  try {
+    privateKey = readKey(keyFiles(config).issuerPrivateKey);
+  } catch {
+    throw new Error('No demo issuer key found: run `npm start` first');
+  }
+  return (identity: DemoIdentity, ttlSeconds = TOKEN_TTL_SECONDS) => issueDemoToken(identity, { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds });
+}
+
+function allTokens(config: Config): void {
   let demo: DemoFacts & { gatewayUrl: string };
   try {
     demo = JSON.parse(readFileSync(path.resolve(config.DATA_DIR, 'demo.json'), 'utf8'));
   } catch {
     throw new Error('No demo city found: run `npm start` first');
   }
-  const privateKey = readKey(keyFiles(config).issuerPrivateKey);
+  const sign = signer(config);
   const all = identities(demo);
-  const tokens = Object.fromEntries(
-    ROLES.map((role) => [role, issueDemoToken(all[role], { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: TOKEN_TTL_SECONDS })]),
-  );
+  const tokens = Object.fromEntries(ROLES.map((role) => [role, sign(all[role])]));
   console.log(JSON.stringify({ gatewayUrl: demo.gatewayUrl, residentId: demo.residentId, tokens }, null, 2));
+}
+
+function oneToken(config: Config, args: string[]): void {
+  const { values } = parseArgs({
+    args,
+    options: {
+      role: { type: 'string' },
+      org: { type: 'string' },
+      practitioner: { type: 'string' },
+      resident: { type: 'string' },
+      purpose: { type: 'string' },
+      subject: { type: 'string' },
+      ttl: { type: 'string' },
+    },
+  });
+  const role = values.role as Role | undefined;
+  if (!role || !ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+  const purpose = values.purpose as PurposeOfUse | undefined;
+  if (purpose !== undefined && !PURPOSES.includes(purpose)) throw new UsageError(`--purpose must be one of ${PURPOSES.join(', ')}`);
+  const ttl = values.ttl === undefined ? TOKEN_TTL_SECONDS : Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > TOKEN_TTL_SECONDS) throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${TOKEN_TTL_SECONDS}`);
+  if (role === 'resident' && !values.resident) throw new UsageError('a resident token needs --resident ID');
+  const identity: DemoIdentity = {
+    subject: values.subject ?? `demo-${role}-${values.practitioner ?? values.resident ?? values.org ?? 'city'}`,
+    roles: [role],
+    organizationCode: values.org,
+    practitionerId: values.practitioner,
+    residentId: values.resident,
+    purposeOfUse: purpose,
+  };
+  console.log(signer(config)(identity, ttl));
+}
+
+function main(): void {
+  const [command, ...args] = process.argv.slice(2);
+  const config = loadConfig();
+  if (command === 'tokens') return allTokens(config);
+  if (command === 'token') return oneToken(config, args);
+  throw new UsageError(command ? `Unknown command: ${command}` : 'Say which command to run');
 }
 
 try {
   main();
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  console.error(message);
   process.exit(1);
 }

@@ -8,19 +8,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { prettyFactory } from 'pino-pretty';
+import { loadConfig, serviceUrl, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
 import { databaseFor } from './database-for';
 import { ensureLocalKeys } from './keys';
 import { seedDemoCity } from './seed/seed';
 import { stopChild } from './stop-child';
 
 const SERVICE_ENTRY = path.join(__dirname, 'service.ts');
-const READY_TIMEOUT_MS = 60_000;
+const READY_TIMEOUT_MS = 180_000;
 const EMBEDDED_SUBGRAPH_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const say = (line: string) => console.log(`[start] ${line}`);
+  if (config.GATEWAY_PORT === 0) throw new Error('GATEWAY_PORT: npm start needs a fixed port for the gateway, to print its address and wait until it is ready');
   ensureLocalKeys(config);
   const database = await databaseFor(config, say);
   const children = new Map<string, ChildProcess>();
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
 
   try {
     const { facts } = await seedDemoCity({ uri: database.uri, dbPrefix: config.MONGODB_DB_PREFIX, log: say });
-    const gatewayUrl = `http://localhost:${config.GATEWAY_PORT}/graphql`;
+    const gatewayUrl = serviceUrl(config.HOST, config.GATEWAY_PORT, '/graphql');
     if (facts) writeFileSync(path.resolve(config.DATA_DIR, 'demo.json'), JSON.stringify({ gatewayUrl, ...facts }, null, 2));
 
     // FerretDB spends about 1 ms of CPU per document it returns: give the heaviest records room unless told otherwise.
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
       });
       children.set(name, child);
       for (const stream of [child.stdout!, child.stderr!]) {
-        createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${line}`));
+        createInterface({ input: stream }).on('line', (line) => console.log(`[${name}] ${readable(line)}`));
       }
       child.once('exit', (code, signal) => {
         if (stopping) return;
@@ -60,13 +62,25 @@ async function main(): Promise<void> {
         void stopAll(1);
       });
     }
-    await waitUntilReady(`http://127.0.0.1:${config.GATEWAY_PORT}/ready`);
+    await waitUntilReady(serviceUrl(config.HOST, config.GATEWAY_PORT, '/ready'));
     say(`gateway ready at ${gatewayUrl}`);
     say('demo tokens, one per role, and a resident to look up: npm run demo -- tokens');
     say('press Ctrl-C to stop');
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
     await stopAll(1);
+  }
+}
+
+// A person at a terminal reads log lines; anything else (a file, a collector) gets the JSON.
+const pretty = process.stdout.isTTY ? prettyFactory({ colorize: true, singleLine: true, ignore: 'pid,hostname,service,name', translateTime: 'SYS:HH:MM:ss' }) : null;
+
+function readable(line: string): string {
+  if (!pretty || !line.startsWith('{')) return line;
+  try {
+    return pretty(line).trimEnd();
+  } catch {
+    return line;
   }
 }
 
@@ -83,4 +97,7 @@ async function waitUntilReady(url: string): Promise<void> {
   throw new Error(`the gateway was not ready within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

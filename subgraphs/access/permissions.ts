@@ -23,8 +23,9 @@ export const permissions: PermissionMap = {
     outcome: isAuthenticated,
     alert: isAuthenticated,
     source: isAuthenticated,
+    action: isAuthenticated,
   },
-  CareRelationship: { organization: isAuthenticated, since: isAuthenticated, lastSeenAt: isAuthenticated, endsAt: isAuthenticated },
+  CareRelationship: { organization: isAuthenticated, since: isAuthenticated, lastSeenAt: isAuthenticated, endsAt: isAuthenticated, source: isAuthenticated },
   Consent: { blockedOrganizations: isAuthenticated, updatedAt: isAuthenticated },
   BreakGlassReview: { id: isAuthenticated, organization: isAuthenticated, grantedAt: isAuthenticated, expiresAt: isAuthenticated, closedAt: isAuthenticated },
 };

@@ -3,14 +3,14 @@
  * break-the-glass. Reads return only what the viewer may see.
  */
 import { randomUUID } from 'node:crypto';
-import { idIn, operator } from '../kit/database';
-import { appError, badUserInput, forbidden } from '../kit/errors';
+import { idIn, oneOf, operator } from '../kit/database';
+import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf } from '../kit/ids';
 import { timeOf } from '../kit/input';
 import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
-import { isOwnRecord, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
+import { type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
 import { hasRole, PURPOSES } from '../kit/viewer';
@@ -44,7 +44,8 @@ export class AccessRepository {
    */
   async accessLog(residentId: string, first: number, after: string | null | undefined): Promise<Page<AuditEventDoc> | null> {
     if (!(await this.access.isPermitted(residentId, 'access-log'))) return null;
-    return this.auditPage({ residentId }, first, after);
+    // A merged record's log is the survivor's too.
+    return this.auditPage({ residentId: oneOf(this.access.ownersOf([residentId]).keys()) }, first, after);
   }
 
   /** Privacy officers' search of the audit log; every filter leads with an indexed field. */
@@ -87,25 +88,28 @@ export class AccessRepository {
     if (permitted.size === 0) return { permitted, records: [] };
     const { viewer } = this.access;
     const seesAll = hasRole(viewer, 'resident', 'privacy_officer');
-    const facts = await this.access.accessStore.relationshipsOf([...permitted], seesAll ? undefined : viewer.organizationCode);
-    return { permitted, records: facts.sort((a, b) => a.since.getTime() - b.since.getTime()) };
+    const owners = this.access.ownersOf(permitted);
+    const facts = await this.access.accessStore.relationshipsOf([...owners.keys()], seesAll ? undefined : viewer.organizationCode);
+    return { permitted, owners, records: facts.sort((a, b) => a.since.getTime() - b.since.getTime()) };
   }
 
   async consentsOf(residentIds: readonly string[]): Promise<Map<string, ConsentView>> {
     const permitted = await this.access.permitted(residentIds, 'consent');
-    const docs = permitted.size ? await this.models.Consent.find({ _id: idIn(permitted) }).lean().exec() : [];
+    // Consent is the survivor's: set under it, and followed by every id merged into it.
+    const docs = permitted.size ? await this.models.Consent.find({ _id: idIn([...permitted].map((id) => this.access.survivorOf(id))) }).lean().exec() : [];
     const found = new Map(docs.map((doc) => [doc._id, doc]));
     return new Map(
       [...permitted].map((residentId) => {
-        const doc = found.get(residentId);
+        const doc = found.get(this.access.survivorOf(residentId));
         return [residentId, { residentId, restrictedCategories: doc?.restrictedCategories ?? [], blockedOrganizations: doc?.blockedOrganizations ?? [], updatedAt: doc?.updatedAt ?? null }];
       }),
     );
   }
 
   /** Only the resident chooses what to keep private; the choice replaces the previous one. */
-  async setConsent(residentId: string, restrictedCategories: SensitiveCategory[], blockedOrganizations: string[]): Promise<ConsentView> {
-    if (!isOwnRecord(this.access.viewer, residentId)) throw forbidden('Only the resident can change their consent');
+  async setConsent(requested: string, restrictedCategories: SensitiveCategory[], blockedOrganizations: string[]): Promise<ConsentView> {
+    // A resident whose id was merged away sets the survivor's consent.
+    const residentId = await this.access.requireWrite(requested, 'set-consent');
     if (blockedOrganizations.length > MAX_BLOCKED_ORGANIZATIONS) throw badUserInput(`At most ${MAX_BLOCKED_ORGANIZATIONS} blocked organizations`);
     const organizations = [...new Set(blockedOrganizations.map(organizationCodeOf))];
     const consent = { restrictedCategories: [...new Set(restrictedCategories)].sort(), blockedOrganizations: organizations, updatedAt: new Date() };
@@ -118,10 +122,11 @@ export class AccessRepository {
    * Emergency access for a clinician with no care relationship: a grant that ends on its
    * own, a security alert in the audit log, and a review for privacy officers.
    */
-  async breakGlass(residentId: string, reason: BreakGlassReviewDoc['reason'], justification: string): Promise<BreakGlassReviewDoc> {
+  async breakGlass(requested: string, reason: BreakGlassReviewDoc['reason'], justification: string): Promise<BreakGlassReviewDoc> {
     const why = justification.trim();
     if (why.length < 10 || why.length > 1000) throw badUserInput('justification must be 10-1000 characters');
-    if (!(await this.access.isPermitted(residentId, 'break-glass'))) throw forbidden('Only clinicians at an organization can break the glass');
+    // The grant is the asking practitioner's: a token naming none is refused.
+    const residentId = await this.access.requireWrite(requested, 'break-glass');
     const { viewer, requestId } = this.access;
     const grantedAt = new Date();
     const expiresAt = new Date(grantedAt.getTime() + (this.policy.breakGlassHours ?? 4) * HOUR_MS);
@@ -146,6 +151,7 @@ export class AccessRepository {
       residentId,
       organizationCode: viewer.organizationCode!,
       kind: 'BREAK_GLASS',
+      practitionerId: viewer.practitionerId!,
       at: grantedAt,
       endsAt: expiresAt,
       source: { subgraph: 'access', recordId: review._id },
@@ -179,7 +185,10 @@ export class AccessRepository {
     )
       .lean<BreakGlassReviewDoc>()
       .exec();
-    if (closed) return closed;
+    if (closed) {
+      this.access.noteWrite(closed.residentId, 'break-glass');
+      return closed;
+    }
     const existing = await this.models.BreakGlassReview.findById(id).lean<BreakGlassReviewDoc>().exec();
     throw existing ? appError('CONFLICT', 'The review is already closed') : appError('NOT_FOUND', 'No such review');
   }

@@ -19,12 +19,20 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+export type AuditAction =
+  | 'READ'
+  | 'WRITE';
+
 /** One disclosure (or refused attempt) of a resident's data. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
+  /** WRITE when the request was a mutation about the resident (every write is audited). */
+  action: AuditAction;
   /** A security alert, such as a break-the-glass grant. */
   alert: Scalars['Boolean']['output'];
   at: Scalars['String']['output'];
+  /** The client's own x-request-id, if it sent a well-formed one: for correlation only. */
+  correlationId?: Maybe<Scalars['String']['output']>;
   /** Kinds of data, e.g. demographics, labs, prescriptions. */
   dataKinds: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
@@ -32,6 +40,7 @@ export type AuditEvent = {
   outcome: AuditOutcome;
   /** treatment, emergency, self or administration. */
   purposeOfUse: Scalars['String']['output'];
+  /** The gateway's id of the request (the same in every subgraph's event about it). */
   requestId: Scalars['String']['output'];
   residentId: Scalars['ID']['output'];
   roles: Array<Scalars['String']['output']>;
@@ -116,24 +125,33 @@ export type BreakGlassReviewStatus =
   | 'CLOSED'
   | 'OPEN';
 
-/** A reason an organization may read a resident's record: an encounter there, a family-doctor contract, a referral, an emergency grant. */
+/** A reason an organization may read a resident's record: a registration there, an accepted referral or contract, dispensing, an emergency grant. */
 export type CareRelationship = {
   __typename?: 'CareRelationship';
-  /** When a contract, referral or emergency grant ends; null while open. */
+  /** When it ends (or ended); null while open. */
   endsAt?: Maybe<Scalars['String']['output']>;
   kind: CareRelationshipKind;
-  /** For encounters: the last one at the organization. */
+  /** For registrations: the last one at the organization. */
   lastSeenAt: Scalars['String']['output'];
   organization: Organization;
   since: Scalars['String']['output'];
+  /** Where it arose, as subgraph/record id: one relationship per source. */
+  source: Scalars['String']['output'];
 };
 
+/** Where a care relationship comes from: each source is its own relationship and ends on its own. */
 export type CareRelationshipKind =
+  /** An emergency grant to the practitioner who asked, time-boxed and reviewed. */
   | 'BREAK_GLASS'
+  /** A family-doctor contract the resident accepted, until it ends. */
   | 'CONTRACT'
+  /** The pharmacy a signed prescription is routed to, until it is completed, cancelled or expires. */
   | 'DISPENSING'
-  | 'ENCOUNTER'
+  /** A referral the organization accepted: for its life plus the referral window. */
   | 'REFERRAL'
+  /** A referral sent to the organization and not yet accepted: shows the referral and whom it is about, nothing else. */
+  | 'REFERRAL_OFFER'
+  /** Registered at the organization's desk with the identity proofed; lasts the relationship window after the last registration. */
   | 'REGISTRATION';
 
 export type Consent = {
@@ -331,6 +349,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuditAction: AuditAction;
   AuditEvent: ResolverTypeWrapper<AuditEventDoc>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -380,8 +399,10 @@ export type ResolversParentTypes = {
 };
 
 export type AuditEventResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  action?: Resolver<ResolversTypes['AuditAction'], ParentType, ContextType>;
   alert?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  correlationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dataKinds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
@@ -436,6 +457,7 @@ export type CareRelationshipResolvers<ContextType = AccessContext, ParentType ex
   lastSeenAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   since?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ConsentResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Consent'] = ResolversParentTypes['Consent']> = {

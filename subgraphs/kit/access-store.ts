@@ -5,50 +5,84 @@
  */
 import { idIn, oneOf, RECORDS_BATCH_SIZE } from './database';
 import { Schema, type Connection } from 'mongoose';
-import { DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
+import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from './sensitivity';
 import { PURPOSES, ROLES } from './viewer';
 
-/** One kind of relationship between an organization and a resident. */
-export interface RelationshipPeriod {
+/**
+ * One care relationship: one document per source (a registration at an organization, each
+ * referral, each contract, each dispensing, each emergency grant), each ending on its own. The
+ * policy allows while any holds.
+ */
+export interface CareRelationshipDoc {
+  /** `<kind>|<organization>|<subgraph>/<record id>`: the same source always lands on the same fact. */
+  _id: string;
+  residentId: string;
+  organizationCode: string;
+  kind: CareRelationshipKind;
+  /** Break-the-glass: the practitioner the grant belongs to; null otherwise. */
+  practitionerId: string | null;
   since: Date;
-  /** For encounters and registrations: the last one. */
+  /** For registrations: the last one. */
   lastSeenAt: Date;
-  /** For contracts and referrals: when it ended; null while open. */
+  /** When it ends; null while open. */
   endsAt: Date | null;
   /** Where it came from: the subgraph and the record id there. */
   source: { subgraph: string; recordId: string };
 }
 
-type PeriodsByKind = Partial<Record<CareRelationshipKind, RelationshipPeriod>>;
-
 /**
- * Everything that ties one organization to one resident, in one document keyed
- * `organization:resident`, so the policy's lookup for a resident is a primary-key read.
+ * A resident id merged into another: every subgraph resolves it to the survivor before it
+ * decides or queries, and finds the survivor's records filed under it. _id is the merged id.
  */
-export interface CareRelationshipDoc {
+export interface ResidentAliasDoc {
   _id: string;
-  residentId: string;
-  organizationCode: string;
-  byKind: PeriodsByKind;
-  /** Relationships of records merged into this resident, by merged id (an unmerge drops them). */
-  inherited: Record<string, PeriodsByKind>;
+  survivorId: string;
+  at: Date;
 }
 
-export const relationshipKey = (organizationCode: string, residentId: string) => `${organizationCode}:${residentId}`;
+/** Who a resident id stands for now, and every id the survivor's records may be filed under. */
+export interface ResidentIdentity {
+  survivorId: string;
+  filedUnder: string[];
+}
 
-/** The policy's view of a relationship document: one fact per kind, inherited ones included. */
-export function factsOf(doc: CareRelationshipDoc): CareRelationshipFact[] {
-  return [doc.byKind, ...Object.values(doc.inherited ?? {})].flatMap((periods) =>
-    Object.entries(periods).map(([kind, period]) => ({
-      residentId: doc.residentId,
-      organizationCode: doc.organizationCode,
-      kind: kind as CareRelationshipKind,
-      since: period!.since,
-      lastSeenAt: period!.lastSeenAt,
-      endsAt: period!.endsAt ?? null,
-    })),
-  );
+export interface RelationshipSource {
+  residentId: string;
+  organizationCode: string;
+  kind: CareRelationshipKind;
+  source: { subgraph: string; recordId: string };
+}
+
+export const relationshipKey = ({ kind, organizationCode, source }: Omit<RelationshipSource, 'residentId'>) => `${kind}|${organizationCode}|${source.subgraph}/${source.recordId}`;
+
+/** A relationship document as the store keeps it (for seeds and fixtures written straight to the database). */
+export function careRelationshipDoc(input: RelationshipSource & { since: Date; lastSeenAt?: Date; endsAt?: Date | null; practitionerId?: string | null }): CareRelationshipDoc {
+  return {
+    _id: relationshipKey(input),
+    residentId: input.residentId,
+    organizationCode: input.organizationCode,
+    kind: input.kind,
+    practitionerId: input.practitionerId ?? null,
+    since: input.since,
+    lastSeenAt: input.lastSeenAt ?? input.since,
+    endsAt: input.endsAt ?? null,
+    source: input.source,
+  };
+}
+
+/** The policy's view of a relationship document. */
+export function factOf(doc: CareRelationshipDoc): CareRelationshipFact {
+  return {
+    residentId: doc.residentId,
+    organizationCode: doc.organizationCode,
+    kind: doc.kind,
+    since: doc.since,
+    lastSeenAt: doc.lastSeenAt,
+    endsAt: doc.endsAt ?? null,
+    practitionerId: doc.practitionerId ?? null,
+    source: doc.source,
+  };
 }
 
 export const AUDIT_OUTCOMES = ['allowed', 'denied', 'omitted'] as const;
@@ -56,7 +90,12 @@ export const AUDIT_OUTCOMES = ['allowed', 'denied', 'omitted'] as const;
 export interface AuditEventDoc {
   _id: string;
   at: Date;
+  /** The gateway's id of the request. */
   requestId: string;
+  /** The client's own request id, if it sent one: for correlation, never trusted as the key. */
+  correlationId: string | null;
+  /** write: the request was a mutation (events stored before writes were audited count as reads). */
+  action: 'read' | 'write';
   subgraph: string;
   subject: string;
   roles: string[];
@@ -83,20 +122,34 @@ const careRelationshipSchema = new Schema<CareRelationshipDoc>(
     _id: { type: String, required: true },
     residentId: { type: String, required: true },
     organizationCode: { type: String, required: true },
-    // Keyed by kind (and by merged resident id): shapes the code writes, validated on the way in.
-    byKind: { type: Schema.Types.Mixed, default: {} },
-    inherited: { type: Schema.Types.Mixed, default: {} },
+    kind: { type: String, enum: CARE_RELATIONSHIP_KINDS, required: true },
+    practitionerId: { type: String, default: null },
+    since: { type: Date, required: true },
+    lastSeenAt: { type: Date, required: true },
+    endsAt: { type: Date, default: null },
+    source: { subgraph: { type: String, required: true }, recordId: { type: String, required: true } },
   },
-  { collection: 'careRelationships', versionKey: false, minimize: false },
+  { collection: 'careRelationships', versionKey: false },
 );
-// The policy reads by _id; a resident's (or a privacy officer's) view of everyone who may see the record by resident.
+// The policy's lookup: one organization's facts about a batch of residents, one query per request.
+careRelationshipSchema.index({ organizationCode: 1, residentId: 1 });
+// A resident's (or a privacy officer's) view of everyone who may see the record.
 careRelationshipSchema.index({ residentId: 1 });
+
+const residentAliasSchema = new Schema<ResidentAliasDoc>(
+  { _id: { type: String, required: true }, survivorId: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'residentAliases', versionKey: false },
+);
+// A survivor's merged ids (the records filed under them are the survivor's).
+residentAliasSchema.index({ survivorId: 1 });
 
 const auditEventSchema = new Schema<AuditEventDoc>(
   {
     _id: { type: String, required: true },
     at: { type: Date, required: true },
     requestId: { type: String, required: true },
+    correlationId: { type: String, default: null },
+    action: { type: String, enum: ['read', 'write'], default: 'read' },
     subgraph: { type: String, required: true },
     subject: { type: String, required: true },
     roles: { type: [{ type: String, enum: ROLES }], required: true },
@@ -132,6 +185,7 @@ export function registerAccessStoreModels(connection: Connection) {
     CareRelationship: connection.model('CareRelationship', careRelationshipSchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     Consent: connection.model('Consent', consentSchema),
+    ResidentAlias: connection.model('ResidentAlias', residentAliasSchema),
   };
 }
 
@@ -140,62 +194,72 @@ export class AccessStore {
   constructor(private readonly models: AccessStoreModels) {}
 
   async relationshipsWith(organizationCode: string, residentIds: readonly string[]): Promise<CareRelationshipFact[]> {
-    const docs = await this.models.CareRelationship.find({ _id: idIn(residentIds.map((residentId) => relationshipKey(organizationCode, residentId))) })
+    if (residentIds.length === 0) return [];
+    const docs = await this.models.CareRelationship.find({ organizationCode, residentId: oneOf(residentIds) })
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<CareRelationshipDoc[]>()
       .exec();
-    return docs.flatMap(factsOf);
+    return docs.map(factOf);
   }
 
   async relationshipsOf(residentIds: readonly string[], organizationCode?: string): Promise<CareRelationshipFact[]> {
     if (organizationCode) return this.relationshipsWith(organizationCode, residentIds);
     const docs = await this.models.CareRelationship.find({ residentId: oneOf(residentIds) }).batchSize(RECORDS_BATCH_SIZE).lean<CareRelationshipDoc[]>().exec();
-    return docs.flatMap(factsOf);
+    return docs.map(factOf);
   }
 
   /**
-   * Records that an organization cares for a resident. A later event of the same kind only
-   * moves lastSeenAt forward (and sets the end of a contract or referral).
+   * Records a relationship where it arises. The same source again only moves lastSeenAt
+   * forward and sets its end; other sources are other facts.
    */
-  async recordCareRelationship(input: {
-    residentId: string;
-    organizationCode: string;
-    kind: CareRelationshipKind;
-    at: Date;
-    endsAt?: Date | null;
-    source: { subgraph: string; recordId: string };
-  }): Promise<void> {
-    const path = `byKind.${input.kind}`;
+  async recordCareRelationship(input: RelationshipSource & { at: Date; endsAt?: Date | null; practitionerId?: string | null }): Promise<void> {
     await this.models.CareRelationship.updateOne(
-      { _id: relationshipKey(input.organizationCode, input.residentId) },
+      { _id: relationshipKey(input) },
       {
-        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, inherited: {} },
-        $min: { [`${path}.since`]: input.at },
-        $max: { [`${path}.lastSeenAt`]: input.at },
-        $set: { [`${path}.endsAt`]: input.endsAt ?? null, [`${path}.source`]: input.source },
+        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source },
+        $min: { since: input.at },
+        $max: { lastSeenAt: input.at },
+        $set: { endsAt: input.endsAt ?? null },
       },
       { upsert: true },
     ).exec();
   }
 
-  /**
-   * After a merge the survivor inherits the merged record's relationships (kept apart under
-   * the merged id), so every subgraph decides on the survivor's id alone; unmerge drops them.
-   */
-  async inheritRelationships(fromResidentId: string, toResidentId: string): Promise<void> {
-    const docs = await this.models.CareRelationship.find({ residentId: fromResidentId }).lean<CareRelationshipDoc[]>().exec();
-    for (const doc of docs) {
-      const periods: PeriodsByKind = Object.assign({}, ...Object.values(doc.inherited ?? {}), doc.byKind);
-      await this.models.CareRelationship.updateOne(
-        { _id: relationshipKey(doc.organizationCode, toResidentId) },
-        { $setOnInsert: { residentId: toResidentId, organizationCode: doc.organizationCode, byKind: {} }, $set: { [`inherited.${fromResidentId}`]: periods } },
-        { upsert: true },
-      ).exec();
-    }
+  /** Ends the facts of these sources (those that exist) at `endsAt`; other sources are untouched. */
+  async endCareRelationships(sources: readonly Omit<RelationshipSource, 'residentId'>[], endsAt: Date): Promise<void> {
+    if (sources.length === 0) return;
+    await this.models.CareRelationship.updateMany({ _id: idIn(sources.map(relationshipKey)) }, { $set: { endsAt } }).exec();
   }
 
-  async dropInherited(residentId: string, fromResidentId: string): Promise<void> {
-    await this.models.CareRelationship.updateMany({ residentId }, { $unset: { [`inherited.${fromResidentId}`]: '' } }).exec();
+  /**
+   * Records a merge for every subgraph: the merged id (and the ids merged into it before)
+   * now stand for the survivor, whose relationships, consent and records include theirs.
+   */
+  async recordMerge(mergedIds: readonly string[], survivorId: string): Promise<void> {
+    const at = new Date();
+    for (const _id of mergedIds) await this.models.ResidentAlias.replaceOne({ _id }, { _id, survivorId, at }, { upsert: true }).exec();
+  }
+
+  /** Undoes a merge: the merged id stands for itself again, and the ids merged into it before for it. */
+  async recordUnmerge(mergedId: string, itsMergedIds: readonly string[]): Promise<void> {
+    await this.models.ResidentAlias.deleteOne({ _id: mergedId }).exec();
+    if (itsMergedIds.length > 0) await this.recordMerge(itsMergedIds, mergedId);
+  }
+
+  /** Requested id → the survivor it stands for and every id the survivor's records are filed under. At most two queries. */
+  async identitiesOf(residentIds: readonly string[]): Promise<Map<string, ResidentIdentity>> {
+    const requested = new Set(residentIds);
+    const rows = await this.models.ResidentAlias.find({ $or: [{ _id: idIn(residentIds) }, { survivorId: oneOf(residentIds) }] }).lean<ResidentAliasDoc[]>().exec();
+    const survivorOf = new Map(rows.filter((row) => requested.has(row._id)).map((row) => [row._id, row.survivorId]));
+    const unseen = [...new Set(survivorOf.values())].filter((survivorId) => !requested.has(survivorId));
+    if (unseen.length > 0) rows.push(...(await this.models.ResidentAlias.find({ survivorId: oneOf(unseen) }).lean<ResidentAliasDoc[]>().exec()));
+    const aliases = Map.groupBy(rows, (row) => row.survivorId);
+    return new Map(
+      residentIds.map((id) => {
+        const survivorId = survivorOf.get(id) ?? id;
+        return [id, { survivorId, filedUnder: [survivorId, ...new Set((aliases.get(survivorId) ?? []).map((row) => row._id))] }];
+      }),
+    );
   }
 
   async consentsOf(residentIds: readonly string[]): Promise<ConsentFact[]> {

@@ -1,6 +1,6 @@
-/** Against the suite's real database: claims hold under 200 concurrent attempts. */
+/** Against the suite's real database: a claim holds under 100 concurrent attempts. */
 import mongoose, { Schema, type Connection } from 'mongoose';
-import { claim, claimPlace } from './claims';
+import { claim } from './claims';
 
 interface Place {
   _id: string;
@@ -26,12 +26,4 @@ it('lets exactly one of 100 concurrent claims of one id win', async () => {
   const outcomes = await Promise.all(Array.from({ length: 100 }, (_, index) => claim(model(), { _id: 'once', poolId: 'x', place: 0, by: `caller-${index}` })));
   expect(outcomes.filter(Boolean)).toHaveLength(1);
   expect(await model().countDocuments({ _id: 'once' })).toBe(1);
-});
-
-it('gives 30 places to 200 concurrent callers, each place once', async () => {
-  const places = await Promise.all(Array.from({ length: 200 }, (_, index) => claimPlace(model(), 'pool-1', 30, (_id, place) => ({ _id, poolId: 'pool-1', place, by: `caller-${index}` }))));
-  const taken = places.filter((place): place is number => place !== null);
-  expect(taken).toHaveLength(30);
-  expect(new Set(taken).size).toBe(30);
-  expect(await model().countDocuments({ poolId: 'pool-1' })).toBe(30);
 });

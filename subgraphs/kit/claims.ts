@@ -1,6 +1,7 @@
 /**
- * "At most once" and "at most N" that hold under concurrency on every MongoDB-compatible
- * engine: an insert with a chosen _id either succeeds or fails on the primary key, atomically.
+ * "At most once" that holds under concurrency on every MongoDB-compatible engine: an insert
+ * with a chosen _id either succeeds or fails on the primary key, atomically ("at most N" is N
+ * numbered ids, as the referral slot places are).
  * A filtered findOneAndUpdate is atomic on MongoDB but not on the embedded FerretDB 1.x
  * (measured: 200 concurrent guarded decrements of a counter at 30 all "succeeded"), so
  * bookings and one-way state transitions claim an _id instead.
@@ -20,26 +21,4 @@ export async function claim<T extends { _id: string }>(model: AnyModel, doc: T):
     if (isDuplicateKey(error)) return false;
     throw error;
   }
-}
-
-/**
- * Takes one of `capacity` numbered places in a pool (`<poolId>:<n>`), or returns null when all
- * are taken. Each attempt is one insert; a lost race moves on to the next free place.
- */
-export async function claimPlace<T extends { _id: string; poolId: string }>(
-  model: AnyModel,
-  poolId: string,
-  capacity: number,
-  make: (id: string, place: number) => T,
-): Promise<number | null> {
-  for (let round = 0; round < 3; round++) {
-    const rows: { _id: string }[] = await model.find({ poolId }, { _id: 1 }).lean().exec();
-    const taken = new Set(rows.map((row) => row._id));
-    const free = Array.from({ length: capacity }, (_, index) => index + 1).filter((place) => !taken.has(`${poolId}:${place}`));
-    if (free.length === 0) return null;
-    for (const place of free) {
-      if (await claim(model, make(`${poolId}:${place}`, place))) return place;
-    }
-  }
-  return null;
 }

@@ -6,6 +6,31 @@ it('applies the documented defaults', () => {
   expect(config.subgraphUrls.access).toBe('http://127.0.0.1:4005/graphql');
   expect(config.SUBGRAPH_TIMEOUT_MS).toBe(2000);
   expect(config.AUDIT_FAIL_CLOSED).toBe(true);
+  expect(config.JWT_MAX_LIFETIME_SECONDS).toBe(43200);
+});
+
+it('takes a client token lifetime in whole seconds, 0 for no limit', () => {
+  expect(loadConfig({ JWT_MAX_LIFETIME_SECONDS: '3600' }).JWT_MAX_LIFETIME_SECONDS).toBe(3600);
+  expect(loadConfig({ JWT_MAX_LIFETIME_SECONDS: '0' }).JWT_MAX_LIFETIME_SECONDS).toBe(0);
+  expect(() => loadConfig({ JWT_MAX_LIFETIME_SECONDS: '-1' })).toThrow(/JWT_MAX_LIFETIME_SECONDS: /);
+  expect(() => loadConfig({ JWT_MAX_LIFETIME_SECONDS: '12h' })).toThrow(/JWT_MAX_LIFETIME_SECONDS: /);
+});
+
+it('reaches the subgraphs at the address the services bind to', () => {
+  expect(loadConfig({ HOST: '127.0.0.9' }).subgraphUrls).toEqual({
+    records: 'http://127.0.0.9:4001/graphql',
+    labs: 'http://127.0.0.9:4002/graphql',
+    prescriptions: 'http://127.0.0.9:4003/graphql',
+    referrals: 'http://127.0.0.9:4004/graphql',
+    access: 'http://127.0.0.9:4005/graphql',
+  });
+  expect(loadConfig({ HOST: '0.0.0.0' }).subgraphUrls.labs).toBe('http://127.0.0.1:4002/graphql');
+  expect(loadConfig({ HOST: '::1', LABS_URL: 'http://labs.internal:8080/graphql' }).subgraphUrls).toMatchObject({ records: 'http://[::1]:4001/graphql', labs: 'http://labs.internal:8080/graphql' });
+});
+
+it('refuses a subgraph on any free port when the gateway is not told where it is', () => {
+  expect(() => loadConfig({ LABS_PORT: '0' })).toThrow('Invalid configuration:\n  LABS_PORT: 0 (any free port) needs LABS_URL, or the gateway cannot reach labs');
+  expect(loadConfig({ LABS_PORT: '0', LABS_URL: 'http://127.0.0.1:5002/graphql' }).subgraphUrls.labs).toBe('http://127.0.0.1:5002/graphql');
 });
 
 it('names every invalid variable in one message', () => {

@@ -35,6 +35,8 @@ const positiveInt = z.coerce.number().int().positive();
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The API console (GraphiQL) at GET /graphql for browsers; on unless NODE_ENV=production. */
+  API_CONSOLE: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('data'),
@@ -56,15 +58,20 @@ const schema = z.object({
   /** Processes per service (node:cluster, sharing the port); one per core is the ceiling worth trying. */
   GATEWAY_WORKERS: positiveInt.max(64).default(1),
   SUBGRAPH_WORKERS: positiveInt.max(64).default(1),
+  /** Most an operation may cost at the gateway (lists counted by `first`); unset: the gateway's calibrated limit. */
+  MAX_OPERATION_COST: z.coerce.number().int().min(100).max(1_000_000).optional(),
   MAX_REQUEST_BYTES: positiveInt.default(100_000),
   JWT_ISSUER: z.string().min(1).default('https://idp.jinling-hie.local/demo'),
   JWT_AUDIENCE: z.string().min(1).default('jinling-hie'),
   JWT_ALGORITHM: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384']).default('RS256'),
   JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   JWT_JWKS_URL: z.url().optional(),
+  /** The longest a client token may live (exp - iat), in seconds; 0 turns the limit (and the iat requirement) off. */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(0).max(31 * 86_400).default(43_200),
   INTERNAL_TOKEN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   CARE_RELATIONSHIP_WINDOW_DAYS: positiveInt.default(730),
+  REFERRAL_RELATIONSHIP_DAYS: positiveInt.max(3650).default(90),
   AUDIT_FAIL_CLOSED: bool.default(true),
   BREAK_GLASS_HOURS: z.coerce.number().positive().max(72).default(4),
   BREAK_GLASS_OVERRIDES_CONSENT: bool.default(false),
@@ -81,6 +88,15 @@ export type Config = z.infer<typeof schema> & {
   keysDir: string;
   matching: MatchSettings;
 };
+
+/**
+ * Where a service bound to `host` is reached on this machine: the address itself, or loopback
+ * for a wildcard bind (0.0.0.0, ::), so a shared host never sends one stack's calls to another's.
+ */
+export function serviceUrl(host: string, port: number, pathname: string): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}${pathname}`;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -99,8 +115,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referrals: values.REFERRALS_PORT,
     access: values.ACCESS_PORT,
   };
-  const urlFor = (name: SubgraphName) =>
-    values[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`] ?? `http://127.0.0.1:${subgraphPorts[name]}/graphql`;
+  const configuredUrl = (name: SubgraphName) => values[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`];
+  // Port 0 (any free port) leaves the gateway no way to find the subgraph unless told where it is.
+  const unreachable = SUBGRAPH_NAMES.filter((name) => subgraphPorts[name] === 0 && !configuredUrl(name));
+  if (unreachable.length > 0) {
+    throw new Error(`Invalid configuration:\n${unreachable.map((name) => `  ${name.toUpperCase()}_PORT: 0 (any free port) needs ${name.toUpperCase()}_URL, or the gateway cannot reach ${name}`).join('\n')}`);
+  }
+  const urlFor = (name: SubgraphName) => configuredUrl(name) ?? serviceUrl(values.HOST, subgraphPorts[name], '/graphql');
   return {
     ...values,
     subgraphPorts,

@@ -7,13 +7,16 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ErrorCode } from './errors';
 import { errorDetails, type Logger } from './logger';
 
+/** A refusal before GraphQL runs, answered with its status, in the API's error vocabulary. */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -26,7 +29,10 @@ export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
   /** Decides from the headers alone; throws HttpError (401) to refuse. */
   authenticate(request: IncomingMessage): Promise<TAuth> | TAuth;
   context(auth: TAuth, request: IncomingMessage): Promise<TContext> | TContext;
-  ready(): Promise<boolean>;
+  /** Serves a page or file that needs no token (the gateway's API console); false when the request is not for one. */
+  serveStatic?(request: IncomingMessage, response: ServerResponse, pathname: string): boolean;
+  /** What this service is still waiting for (its database, a subgraph); empty when ready. */
+  waitingFor(): Promise<string[]>;
 }
 
 export interface RunningHttpService {
@@ -44,11 +50,12 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
       const url = new URL(request.url ?? '/', 'http://service');
       if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
       if (request.method === 'GET' && url.pathname === '/ready') {
-        const ready = await options.ready();
-        return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+        const waitingFor = await options.waitingFor();
+        return waitingFor.length === 0 ? sendJson(response, 200, { status: 'ready' }) : sendJson(response, 503, { status: 'not ready', waitingFor });
       }
+      if (options.serveStatic?.(request, response, url.pathname)) return;
       if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', 'Not found');
-      if (request.method !== 'POST') throw new HttpError(405, 'BAD_REQUEST', 'Use POST with a JSON body');
+      if (request.method !== 'POST') throw new HttpError(405, 'BAD_USER_INPUT', 'Use POST with a JSON body');
 
       const auth = await options.authenticate(request);
       const body = await readJsonBody(request, options.maxBodyBytes);
@@ -70,11 +77,11 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        if (error.status === 401) response.setHeader('www-authenticate', 'Bearer');
-        return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+        return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, GRAPHQL_RESPONSE);
       }
       options.logger.error({ error: errorDetails(error) }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] });
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] }, GRAPHQL_RESPONSE);
       else response.destroy();
     }
   };
@@ -83,7 +90,7 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
 export async function listen(handler: http.RequestListener, host: string, port: number): Promise<RunningHttpService> {
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000 }, handler);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
     server.listen(port, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
@@ -100,31 +107,42 @@ export async function listen(handler: http.RequestListener, host: string, port: 
   };
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+/** What an operator can act on when a service cannot listen. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') return new Error(`Cannot listen on ${host}:${port}: the port is in use (choose another with GATEWAY_PORT or the subgraph's *_PORT, or stop what listens there)`);
+  if (error.code === 'EADDRNOTAVAIL') return new Error(`Cannot listen on ${host}:${port}: ${host} is not an address of this machine (HOST)`);
+  if (error.code === 'EACCES') return new Error(`Cannot listen on ${host}:${port}: not permitted (ports below 1024 need privileges)`);
+  return error;
+}
+
+/** Errors are GraphQL responses (GraphQL over HTTP), so clients parse and show them. */
+const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-8';
+
+function sendJson(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
   response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('content-type', type);
   response.end(JSON.stringify(body));
 }
 
 async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = request.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) throw new HttpError(415, 'BAD_REQUEST', 'Content-Type must be application/json');
+  if (!type.startsWith('application/json')) throw new HttpError(415, 'BAD_USER_INPUT', 'Content-Type must be application/json');
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new HttpError(413, 'BAD_REQUEST', 'Request body too large');
+  if (declared > maxBytes) throw new HttpError(413, 'BAD_USER_INPUT', 'Request body too large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new HttpError(413, 'BAD_REQUEST', 'Request body too large');
+    if (size > maxBytes) throw new HttpError(413, 'BAD_USER_INPUT', 'Request body too large');
     chunks.push(chunk);
   }
   let body: unknown;
   try {
     body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'Body is not valid JSON');
+    throw new HttpError(400, 'BAD_USER_INPUT', 'Body is not valid JSON');
   }
-  if (Array.isArray(body)) throw new HttpError(400, 'BAD_REQUEST', 'Batched requests are not supported');
+  if (Array.isArray(body)) throw new HttpError(400, 'BAD_USER_INPUT', 'Batched requests are not supported');
   return body;
 }
 

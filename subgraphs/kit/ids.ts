@@ -1,4 +1,5 @@
 /** Validation of identifiers that arrive from clients or in `_entities` representations. */
+import type { AttachmentsRef } from './entity-refs';
 import { badUserInput } from './errors';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
@@ -17,6 +18,24 @@ export function recordIdOf(value: unknown, what: string): string {
 export function organizationCodeOf(value: unknown): string {
   if (typeof value !== 'string' || !ORGANIZATION_CODE.test(value)) throw badUserInput('Organization code must look like 3201-H001');
   return value;
+}
+
+/** The most records one referral attaches of each kind. */
+const MAX_ATTACHMENTS = 20;
+
+/**
+ * A referral handed over for its attachments: `{ id, resident: { id }, <idsField>: [...] }`,
+ * validated before it reaches a query.
+ */
+export function attachmentsRefOf(reference: unknown, idsField: string): AttachmentsRef {
+  const fields = (reference ?? {}) as Record<string, unknown>;
+  const ids = fields[idsField];
+  if (!Array.isArray(ids) || ids.length > MAX_ATTACHMENTS) throw badUserInput(`${idsField} must be a list of at most ${MAX_ATTACHMENTS} ids`);
+  return {
+    id: recordIdOf(fields.id, 'Referral'),
+    residentId: residentIdOf((fields.resident as { id?: unknown } | undefined)?.id),
+    attachedIds: ids.map((id) => recordIdOf(id, 'Attached record')),
+  };
 }
 
 /** Caps a client's page size: lists never return more than `max` items at once. */

@@ -8,8 +8,13 @@ const viewer: Viewer = { subject: 'dr-1', roles: ['doctor'], organizationCode: '
 
 it('round-trips the viewer and request id for the audience it was minted for', () => {
   const token = mintInternalToken({ viewer, requestId: 'req-12345678' }, 'labs', privateKey);
-  expect(verifyInternalToken(token, 'labs', publicKey)).toEqual({ viewer, requestId: 'req-12345678' });
+  expect(verifyInternalToken(token, 'labs', publicKey)).toEqual({ viewer, requestId: 'req-12345678', correlationId: null });
   expect(verifyInternalToken(token, 'records', publicKey)).toBeNull();
+});
+
+it('carries the client’s correlation id beside the request id', () => {
+  const token = mintInternalToken({ viewer, requestId: 'req-12345678', correlationId: 'client-abc-123' }, 'labs', privateKey);
+  expect(verifyInternalToken(token, 'labs', publicKey)).toEqual({ viewer, requestId: 'req-12345678', correlationId: 'client-abc-123' });
 });
 
 it('refuses a token that would live longer than 60 s', () => {

@@ -17,6 +17,7 @@ const MAX_TOKEN_LENGTH = 4096;
 const claimsSchema = z.object({
   viewer: viewerSchema,
   rid: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
+  cid: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).nullish(),
   iat: z.number(),
   exp: z.number(),
 });
@@ -24,10 +25,12 @@ const claimsSchema = z.object({
 export interface InternalClaims {
   viewer: Viewer;
   requestId: string;
+  /** The client's own request id, for correlation only. */
+  correlationId?: string | null;
 }
 
 export function mintInternalToken(claims: InternalClaims, audience: string, privateKey: KeyObject): string {
-  return jwt.sign({ viewer: claims.viewer, rid: claims.requestId }, privateKey, {
+  return jwt.sign({ viewer: claims.viewer, rid: claims.requestId, ...(claims.correlationId ? { cid: claims.correlationId } : {}) }, privateKey, {
     algorithm: INTERNAL_ALGORITHM,
     issuer: INTERNAL_ISSUER,
     audience,
@@ -47,7 +50,7 @@ export function verifyInternalToken(token: string, audience: string, publicKey: 
     });
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success || claims.data.exp - claims.data.iat > MAX_LIFETIME_SECONDS) return null;
-    return { viewer: claims.data.viewer, requestId: claims.data.rid };
+    return { viewer: claims.data.viewer, requestId: claims.data.rid, correlationId: claims.data.cid ?? null };
   } catch {
     return null;
   }

@@ -10,7 +10,10 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
     base: { service },
     redact: { paths: ['*.authorization', '*.headers.authorization', 'token', '*.token'], censor: '[redacted]' },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // Run by hand at a terminal: human-readable lines; under a supervisor or collector: JSON.
+  if (process.stdout.isTTY) return pino(options, pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname' } }));
+  return pino(options);
 }
 
 /**

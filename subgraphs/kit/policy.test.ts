@@ -1,4 +1,4 @@
-import { decide, mayDiscloseItem, type CareRelationshipFact, type ConsentFact, type DataKind } from './policy';
+import { decide, decideWrite, mayDiscloseItem, type WriteKind, type CareRelationshipFact, type ConsentFact, type DataKind } from './policy';
 import type { Viewer } from './viewer';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -9,7 +9,7 @@ const doctorAt = (organizationCode: string): Viewer => ({ subject: 'd', roles: [
 
 function encounter(organizationCode: string, daysAgo: number): CareRelationshipFact {
   const at = new Date(NOW.getTime() - daysAgo * DAY);
-  return { residentId: RESIDENT, organizationCode, kind: 'ENCOUNTER', since: at, lastSeenAt: at, endsAt: null };
+  return { residentId: RESIDENT, organizationCode, kind: 'REGISTRATION', since: at, lastSeenAt: at, endsAt: null };
 }
 
 const outcome = (viewer: Viewer, kind: DataKind, relationships: CareRelationshipFact[] = [], consent: ConsentFact | null = null) =>
@@ -48,10 +48,11 @@ describe('policy', () => {
     }
   });
 
-  it('gives privacy officers the access log but not the record; doctors neither the log', () => {
+  it('gives privacy officers the access log and whose record it is, but not the record; doctors neither the log', () => {
     const officer: Viewer = { subject: 'p', roles: ['privacy_officer'], purposeOfUse: 'administration' };
     expect(outcome(officer, 'access-log')).toBe('allowed');
-    expect(outcome(officer, 'demographics')).toBe('denied');
+    expect(outcome(officer, 'demographics')).toBe('allowed');
+    for (const kind of ['encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals'] as const) expect([kind, outcome(officer, kind)]).toEqual([kind, 'denied']);
     expect(outcome(doctorAt('3201-H001'), 'access-log', [encounter('3201-H001', 1)])).toBe('denied');
   });
 
@@ -62,11 +63,29 @@ describe('policy', () => {
     expect(outcome(viewer, 'labs', facts)).toBe('denied');
   });
 
-  it('lets a break-the-glass grant in until it ends, marked as an emergency', () => {
-    const grant = (hoursLeft: number): CareRelationshipFact => ({ ...encounter('3201-H001', 0), kind: 'BREAK_GLASS', endsAt: new Date(NOW.getTime() + hoursLeft * 3_600_000) });
-    const decision = decide({ viewer: doctorAt('3201-H001'), residentId: RESIDENT, kind: 'labs', relationships: [grant(1)], consent: null, now: NOW, settings });
-    expect(decision).toMatchObject({ outcome: 'allowed', emergency: true });
-    expect(outcome(doctorAt('3201-H001'), 'labs', [grant(-1)])).toBe('denied');
+  it('lets a break-the-glass grant in for the practitioner who asked, until it ends, marked as an emergency', () => {
+    const grant = (hoursLeft: number): CareRelationshipFact => ({ ...encounter('3201-H001', 0), kind: 'BREAK_GLASS', practitionerId: 'P1', endsAt: new Date(NOW.getTime() + hoursLeft * 3_600_000) });
+    const asker: Viewer = { ...doctorAt('3201-H001'), practitionerId: 'P1' };
+    const decision = decide({ viewer: asker, residentId: RESIDENT, kind: 'labs', relationships: [grant(1)], consent: null, now: NOW, settings });
+    expect(decision).toEqual({ outcome: 'allowed', reason: 'break-the-glass grant', emergency: true });
+    expect(outcome(asker, 'labs', [grant(-1)])).toBe('denied');
+    expect(outcome({ ...asker, practitionerId: 'P2' }, 'labs', [grant(1)])).toBe('denied');
+    expect(outcome(doctorAt('3201-H001'), 'labs', [grant(1)])).toBe('denied');
+  });
+
+  it('holds while any relationship holds: ending one source leaves the others', () => {
+    const referral = (recordId: string, endsAt: Date | null): CareRelationshipFact => ({ ...encounter('3201-H001', 10), kind: 'REFERRAL', endsAt, source: { subgraph: 'referrals', recordId } });
+    const ended = new Date(NOW.getTime() - DAY);
+    expect(outcome(doctorAt('3201-H001'), 'labs', [referral('r1', ended), referral('r2', null)])).toBe('allowed');
+    expect(outcome(doctorAt('3201-H001'), 'labs', [referral('r1', ended), referral('r2', ended)])).toBe('denied');
+  });
+
+  it('shows a referral offered (not yet accepted) and whom it is about, nothing else', () => {
+    const offer: CareRelationshipFact = { ...encounter('3201-H002', 1), kind: 'REFERRAL_OFFER', endsAt: new Date(NOW.getTime() + DAY) };
+    expect(outcome(doctorAt('3201-H002'), 'referrals', [offer])).toBe('allowed');
+    expect(outcome(doctorAt('3201-H002'), 'demographics', [offer])).toBe('allowed');
+    expect(outcome(doctorAt('3201-H002'), 'encounters', [offer])).toBe('denied');
+    expect(outcome(doctorAt('3201-H002'), 'labs', [offer])).toBe('denied');
   });
 
   it('keeps a blocked organization out despite a care relationship', () => {
@@ -84,5 +103,59 @@ describe('policy', () => {
     expect(item(doctorAt('3201-H001'), '3201-H001')).toBe(true);
     expect(item({ subject: 'r', roles: ['resident'], residentId: RESIDENT, purposeOfUse: 'self' }, '3201-H001')).toBe(true);
     expect(mayDiscloseItem({ viewer: doctorAt('3201-H002'), residentId: RESIDENT, consent, sensitivity: 'HIV_STI', itemOrganizationCode: '3201-H001', emergency: false, settings })).toBe(true);
+  });
+
+  describe('writes', () => {
+    const write = (viewer: Viewer, kind: WriteKind, relationships: CareRelationshipFact[] = [], consent: ConsentFact | null = null) =>
+      decideWrite({ viewer, residentId: RESIDENT, write: kind, relationships, consent, now: NOW, settings }).outcome;
+    const system = (roles: Viewer['roles'], organizationCode = '3201-H001'): Viewer => ({ subject: 's', roles, organizationCode, purposeOfUse: 'treatment' });
+
+    it('needs standing for every clinical write, and no write is its own standing', () => {
+      for (const [viewer, kind] of [
+        [system(['hospital_system']), 'record-clinical'],
+        [system(['lab_system']), 'submit-lab-report'],
+        [doctorAt('3201-H001'), 'prescribe'],
+        [doctorAt('3201-H001'), 'refer'],
+        [doctorAt('3201-H001'), 'check-order'],
+        [{ ...doctorAt('3201-H001'), roles: ['family_doctor'], practitionerId: 'F1' }, 'offer-contract'],
+      ] as [Viewer, WriteKind][]) {
+        expect([kind, write(viewer, kind)]).toEqual([kind, 'denied']);
+        expect([kind, write(viewer, kind, [encounter('3201-H001', 1)])]).toEqual([kind, 'allowed']);
+        expect([kind, write(viewer, kind, [encounter('3201-H002', 1)])]).toEqual([kind, 'denied']);
+      }
+    });
+
+    it('lets a registration happen at any hospital desk (it is where standing arises), and nowhere else', () => {
+      expect(write(system(['hospital_system']), 'register')).toBe('allowed');
+      expect(write(doctorAt('3201-H001'), 'register')).toBe('denied');
+    });
+
+    it('lets a pharmacy dispense only under its dispensing relationship', () => {
+      const dispensing: CareRelationshipFact = { ...encounter('3201-P01', 1), kind: 'DISPENSING', endsAt: new Date(NOW.getTime() + DAY) };
+      expect(write(system(['pharmacist'], '3201-P01'), 'dispense', [dispensing])).toBe('allowed');
+      expect(write(system(['pharmacist'], '3201-P01'), 'dispense', [{ ...encounter('3201-P01', 1) }])).toBe('denied');
+      expect(write(system(['pharmacist'], '3201-P02'), 'dispense', [dispensing])).toBe('denied');
+    });
+
+    it('lets the receiver act on a referral offered to it, but not record or prescribe on the offer', () => {
+      const offer: CareRelationshipFact = { ...encounter('3201-H002', 1), kind: 'REFERRAL_OFFER', endsAt: new Date(NOW.getTime() + DAY) };
+      expect(write(doctorAt('3201-H002'), 'receive-referral', [offer])).toBe('allowed');
+      expect(write(doctorAt('3201-H002'), 'prescribe', [offer])).toBe('denied');
+      expect(write(system(['hospital_system'], '3201-H002'), 'record-clinical', [offer])).toBe('denied');
+    });
+
+    it('gives break-the-glass and contract offers to named practitioners only; contracts are accepted by the resident', () => {
+      expect(write(doctorAt('3201-H100'), 'break-glass')).toBe('denied');
+      expect(write({ ...doctorAt('3201-H100'), practitionerId: 'P1' }, 'break-glass')).toBe('allowed');
+      expect(write({ ...doctorAt('3201-H001'), roles: ['family_doctor'] }, 'offer-contract', [encounter('3201-H001', 1)])).toBe('denied');
+      const self: Viewer = { subject: 'r', roles: ['resident'], residentId: RESIDENT, purposeOfUse: 'self' };
+      expect(write(self, 'accept-contract')).toBe('allowed');
+      expect(write({ ...self, residentId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }, 'accept-contract')).toBe('denied');
+    });
+
+    it('keeps a blocked organization from writing, as from reading', () => {
+      const consent: ConsentFact = { residentId: RESIDENT, restrictedCategories: [], blockedOrganizations: ['3201-H001'] };
+      expect(write(doctorAt('3201-H001'), 'prescribe', [encounter('3201-H001', 1)], consent)).toBe('denied');
+    });
   });
 });

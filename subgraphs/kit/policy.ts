@@ -5,7 +5,7 @@
  * fetches and exports all decide the same way.
  */
 import type { SensitiveCategory } from './sensitivity';
-import { hasRole, type PurposeOfUse, type Viewer } from './viewer';
+import { hasRole, type PurposeOfUse, type Role, type Viewer } from './viewer';
 
 export const DATA_KINDS = [
   'demographics',
@@ -22,27 +22,39 @@ export const DATA_KINDS = [
   'identity',
   /** An emergency access grant (the alert itself is audited under this kind). */
   'break-glass',
+  /** A registration at an organization's desk (a write: how standing arises). */
+  'registration',
 ] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
 /**
- * REGISTRATION: the resident registered at the organization's desk. BREAK_GLASS: an
- * emergency grant, time-boxed by endsAt and reviewed by privacy officers. DISPENSING: a
- * pharmacy chosen to dispense a prescription, until the prescription's validity ends.
+ * Where a relationship comes from; each source is its own fact and ends on its own.
+ * REGISTRATION: the resident registered at the organization's desk (identity proofed), kept
+ * for the relationship window after the last registration. REFERRAL_OFFER: a referral sent to
+ * the organization and not yet accepted: it shows the referral and who it is about, nothing
+ * else, until it is accepted, rejected, cancelled or expires. REFERRAL: an accepted referral,
+ * for its life plus the referral window. CONTRACT: a family-doctor contract the resident
+ * accepted, until it ends. DISPENSING: the pharmacy a signed prescription is routed to, until
+ * the prescription is completed, cancelled or expires. BREAK_GLASS: an emergency grant to one
+ * practitioner, time-boxed and reviewed.
  */
-export const CARE_RELATIONSHIP_KINDS = ['ENCOUNTER', 'REGISTRATION', 'CONTRACT', 'REFERRAL', 'BREAK_GLASS', 'DISPENSING'] as const;
+export const CARE_RELATIONSHIP_KINDS = ['REGISTRATION', 'REFERRAL_OFFER', 'REFERRAL', 'CONTRACT', 'DISPENSING', 'BREAK_GLASS'] as const;
 export type CareRelationshipKind = (typeof CARE_RELATIONSHIP_KINDS)[number];
 
-/** A reason an organization may see a resident's record, as recorded where it arose. */
+/** A reason an organization (or, for an emergency grant, one practitioner) may see a resident's record. */
 export interface CareRelationshipFact {
   residentId: string;
   organizationCode: string;
   kind: CareRelationshipKind;
   since: Date;
-  /** For encounters and registrations: the last one at the organization. */
+  /** For registrations: the last one at the organization. */
   lastSeenAt: Date;
-  /** For contracts, referrals and break-the-glass grants: when it ends; null while open. */
+  /** When it ends; null while open (registrations end by the window instead). */
   endsAt: Date | null;
+  /** Break-the-glass: the practitioner the grant belongs to. */
+  practitionerId?: string | null;
+  /** Where it arose: the subgraph and the record there. */
+  source?: { subgraph: string; recordId: string };
 }
 
 /** What a resident chose to keep private. */
@@ -53,12 +65,14 @@ export interface ConsentFact {
 }
 
 export interface PolicySettings {
-  /** How long after the last encounter an organization keeps access. */
+  /** How long after the last registration at its desk an organization keeps access. */
   encounterWindowDays: number;
   /** Whether a break-the-glass grant also opens restricted categories and blocked organizations. */
   breakGlassOverridesConsent?: boolean;
   /** How long a break-the-glass grant lasts. */
   breakGlassHours?: number;
+  /** How long an accepted referral keeps the receiver's relationship after it is completed (default 90). */
+  referralWindowDays?: number;
 }
 
 export type Outcome = 'allowed' | 'denied';
@@ -71,12 +85,20 @@ export interface Decision {
 }
 
 const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals', 'care-relationships']);
-/** What privacy officers review: who may see and who saw a record, never the record itself. */
-const OVERSIGHT_KINDS: ReadonlySet<DataKind> = new Set(['access-log', 'care-relationships', 'identity', 'consent']);
+/**
+ * What privacy officers review: whose record it is (demographics, the master patient index),
+ * who may see it, who saw it and what the resident chose, never the clinical record itself.
+ * Demographics let them reach a resident's consent and access log through `resident(id)`.
+ */
+const OVERSIGHT_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'access-log', 'care-relationships', 'identity', 'consent']);
 /** Kinds an internet hospital needs to renew prescriptions. */
 const INTERNET_HOSPITAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'care-relationships', 'allergies', 'conditions']);
 /** The minimum a pharmacy needs to review, dispense and deliver a prescription chosen for it. */
 const PHARMACIST_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'allergies', 'conditions']);
+/** What a referral offered (not yet accepted) shows the receiving organization. */
+const REFERRAL_OFFER_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'referrals']);
+/** Relationships that give full standing (an offer and an emergency grant do not). */
+const STANDING: readonly CareRelationshipKind[] = ['REGISTRATION', 'REFERRAL', 'CONTRACT'];
 const DAY_MS = 86_400_000;
 
 /** Roles whose access depends on care relationships, which must be loaded for them. */
@@ -105,7 +127,7 @@ export function decide(input: {
   if (kind === 'identity') {
     return hasRole(viewer, 'hospital_system') ? relationshipDecision(input) : deny('identity administration is for hospital systems and privacy officers');
   }
-  if (kind === 'break-glass') return hasRole(viewer, 'doctor', 'family_doctor') && viewer.organizationCode ? allow('emergency access requested') : deny('only clinicians break the glass');
+  if (kind === 'break-glass') return decideWrite({ ...input, write: 'break-glass' });
   if (!CLINICAL_KINDS.has(kind) || !needsCareRelationships(viewer)) return deny('role may not read residents’ clinical data');
   const clinician = hasRole(viewer, 'doctor', 'family_doctor');
   if (!clinician && hasRole(viewer, 'internet_hospital') && !INTERNET_HOSPITAL_KINDS.has(kind)) return deny('internet hospitals see what prescription renewal needs');
@@ -118,17 +140,85 @@ export function decide(input: {
   return relationshipDecision(input);
 }
 
-function relationshipDecision({ viewer, residentId, relationships, consent, now, settings }: Parameters<typeof decide>[0], kinds?: CareRelationshipKind[]): Decision {
+function relationshipDecision({ viewer, residentId, kind, relationships, consent, now, settings }: Parameters<typeof decide>[0], kinds?: readonly CareRelationshipKind[]): Decision {
   const active = relationships.filter(
     (fact) =>
-      fact.residentId === residentId && fact.organizationCode === viewer.organizationCode && (!kinds || kinds.includes(fact.kind)) && isActive(fact, now, settings),
+      fact.residentId === residentId &&
+      fact.organizationCode === viewer.organizationCode &&
+      (!kinds || kinds.includes(fact.kind)) &&
+      (fact.kind !== 'REFERRAL_OFFER' || REFERRAL_OFFER_KINDS.has(kind)) &&
+      isActive(fact, now, settings),
   );
   const ordinary = active.find((fact) => fact.kind !== 'BREAK_GLASS');
-  const emergency = active.find((fact) => fact.kind === 'BREAK_GLASS');
+  // An emergency grant is the asking practitioner's alone.
+  const emergency = active.find((fact) => fact.kind === 'BREAK_GLASS' && !!viewer.practitionerId && fact.practitionerId === viewer.practitionerId);
   const blocked = consent?.blockedOrganizations.includes(viewer.organizationCode ?? '') ?? false;
   if (ordinary && !blocked) return allow(`care relationship (${ordinary.kind.toLowerCase()})`);
   if (emergency && (!blocked || settings.breakGlassOverridesConsent)) return { outcome: 'allowed', reason: 'break-the-glass grant', emergency: true };
-  return deny(blocked ? 'the resident blocked this organization' : 'no care relationship with this resident');
+  // The same reason either way: a caller learns nothing of the resident's choices.
+  return deny('no care relationship with this resident');
+}
+
+/**
+ * What a mutation writes about a resident. Every write is decided here before anything is
+ * written, and no write creates the standing it needs: standing arises only from the sources
+ * in CARE_RELATIONSHIP_KINDS (registration, an accepted referral or contract, dispensing,
+ * break-the-glass), each recorded where it arises.
+ */
+export const WRITE_KINDS = [
+  'register',
+  'record-clinical',
+  'submit-lab-report',
+  'check-order',
+  'prescribe',
+  'dispense',
+  'refer',
+  'receive-referral',
+  'offer-contract',
+  'accept-contract',
+  'set-consent',
+  'break-glass',
+] as const;
+export type WriteKind = (typeof WRITE_KINDS)[number];
+
+interface WriteRule {
+  roles: readonly Role[];
+  /** none: the write is itself where standing arises; own-record: the resident's own. */
+  standing: 'none' | 'own-record' | readonly CareRelationshipKind[];
+  /** The kind of data the write is about, as audited. */
+  data: DataKind;
+  /** The token must name the practitioner (the act is personal: a signature, a grant, a contract). */
+  practitioner?: boolean;
+}
+
+const CLINICIANS: readonly Role[] = ['doctor', 'family_doctor'];
+const CLINICAL_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'BREAK_GLASS'];
+
+export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
+  register: { roles: ['hospital_system'], standing: 'none', data: 'registration' },
+  'record-clinical': { roles: ['hospital_system'], standing: STANDING, data: 'encounters' },
+  'submit-lab-report': { roles: ['lab_system'], standing: STANDING, data: 'labs' },
+  'check-order': { roles: CLINICIANS, standing: CLINICAL_STANDING, data: 'labs' },
+  prescribe: { roles: [...CLINICIANS, 'internet_hospital'], standing: CLINICAL_STANDING, data: 'prescriptions' },
+  dispense: { roles: ['pharmacist'], standing: ['DISPENSING'], data: 'prescriptions' },
+  refer: { roles: CLINICIANS, standing: CLINICAL_STANDING, data: 'referrals' },
+  'receive-referral': { roles: CLINICIANS, standing: ['REFERRAL_OFFER', ...STANDING], data: 'referrals' },
+  'offer-contract': { roles: ['family_doctor'], standing: STANDING, data: 'referrals', practitioner: true },
+  'accept-contract': { roles: ['resident'], standing: 'own-record', data: 'referrals' },
+  'set-consent': { roles: ['resident'], standing: 'own-record', data: 'consent' },
+  'break-glass': { roles: CLINICIANS, standing: 'none', data: 'break-glass', practitioner: true },
+};
+
+/** May the viewer write `write` about the resident? Deny by default; the same facts as reads. */
+export function decideWrite(input: Omit<Parameters<typeof decide>[0], 'kind'> & { write: WriteKind }): Decision {
+  const { viewer, residentId, write } = input;
+  const rule = WRITE_RULES[write];
+  if (!hasRole(viewer, ...rule.roles)) return deny(`${write} is not for this role`);
+  if (rule.standing === 'own-record') return isOwnRecord(viewer, residentId) ? allow('own record') : deny('for the resident only');
+  if (!viewer.organizationCode) return deny('an organization is required');
+  if (rule.practitioner && !viewer.practitionerId) return deny('the token names no practitioner');
+  if (rule.standing === 'none') return allow(`${write} is where standing arises`);
+  return relationshipDecision({ ...input, kind: rule.data }, rule.standing);
 }
 
 const allow = (reason: string): Decision => ({ outcome: 'allowed', reason });
@@ -136,7 +226,7 @@ const deny = (reason: string): Decision => ({ outcome: 'denied', reason });
 
 function isActive(fact: CareRelationshipFact, now: Date, settings: PolicySettings): boolean {
   if (fact.since.getTime() > now.getTime()) return false;
-  if (fact.kind === 'ENCOUNTER' || fact.kind === 'REGISTRATION') {
+  if (fact.kind === 'REGISTRATION') {
     return now.getTime() - fact.lastSeenAt.getTime() <= settings.encounterWindowDays * DAY_MS;
   }
   return fact.endsAt === null || fact.endsAt.getTime() >= now.getTime();

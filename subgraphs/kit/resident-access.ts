@@ -7,10 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { AccessStore, AuditEventDoc } from './access-store';
+import type { AccessStore, AuditEventDoc, RelationshipSource, ResidentIdentity } from './access-store';
+import { forbidden } from './errors';
 import {
   auditedPurpose,
   decide,
+  decideWrite,
+  WRITE_RULES,
   mayDiscloseItem,
   needsCareRelationships,
   type CareRelationshipFact,
@@ -18,6 +21,7 @@ import {
   type DataKind,
   type Decision,
   type PolicySettings,
+  type WriteKind,
 } from './policy';
 import type { SensitiveCategory } from './sensitivity';
 import type { PurposeOfUse, Viewer } from './viewer';
@@ -30,10 +34,17 @@ interface Disclosure {
 }
 
 export class ResidentAccess {
+  private readonly identities: DataLoader<string, ResidentIdentity>;
   private readonly relationships: DataLoader<string, CareRelationshipFact[]>;
   private readonly consents: DataLoader<string, ConsentFact | null>;
+  /** Every id resolved in this request (requested, merged or survivor) → its survivor. */
+  private readonly survivors = new Map<string, string>();
+  /** Survivor → every id its records may be filed under. */
+  private readonly filedUnder = new Map<string, string[]>();
   private readonly decisions = new Map<string, Decision>();
   private readonly disclosures = new Map<string, Disclosure>();
+  /** Set for a mutation: its audit events record a write, whatever was decided on the way. */
+  writing = false;
 
   constructor(
     readonly viewer: Viewer,
@@ -41,36 +52,81 @@ export class ResidentAccess {
     private readonly subgraph: string,
     private readonly store: AccessStore,
     private readonly settings: PolicySettings,
+    readonly correlationId: string | null = null,
   ) {
-    this.relationships = new DataLoader(async (residentIds) => {
-      const facts = await store.relationshipsWith(viewer.organizationCode!, residentIds);
-      return residentIds.map((id) => facts.filter((fact) => fact.residentId === id));
+    this.identities = new DataLoader(async (residentIds) => {
+      const found = await store.identitiesOf(residentIds);
+      return residentIds.map((id) => {
+        const identity = found.get(id)!;
+        this.filedUnder.set(identity.survivorId, identity.filedUnder);
+        for (const alias of [id, ...identity.filedUnder]) this.survivors.set(alias, identity.survivorId);
+        return identity;
+      });
     });
-    this.consents = new DataLoader(async (residentIds) => {
-      const found = new Map((await store.consentsOf(residentIds)).map((consent) => [consent.residentId, consent]));
-      return residentIds.map((id) => found.get(id) ?? null);
+    // Keyed by survivor: the facts recorded under any id the survivor stands for are its own.
+    this.relationships = new DataLoader(async (survivorIds) => {
+      const facts = await store.relationshipsWith(viewer.organizationCode!, [...new Set(survivorIds.flatMap((id) => this.filedUnder.get(id) ?? [id]))]);
+      return survivorIds.map((id) => facts.filter((fact) => this.survivorOf(fact.residentId) === id).map((fact) => ({ ...fact, residentId: id })));
+    });
+    this.consents = new DataLoader(async (survivorIds) => {
+      const found = new Map((await store.consentsOf(survivorIds)).map((consent) => [consent.residentId, consent]));
+      return survivorIds.map((id) => found.get(id) ?? null);
     });
   }
 
-  /** The subset of residentIds whose `kind` data the viewer may see; every decision is audited. */
+  /**
+   * Resolves resident ids (and a resident viewer's own id) to the survivors they stand for:
+   * one batched lookup per request, before anything is decided or queried.
+   */
+  private async resolve(residentIds: readonly string[]): Promise<void> {
+    const own = this.viewer.residentId ? [this.viewer.residentId] : [];
+    const results = await this.identities.loadMany([...residentIds, ...own]);
+    for (const result of results) if (result instanceof Error) throw result;
+  }
+
+  /** The survivor an id resolved in this request (by permitted or survivorIdOf) stands for; the id itself when not merged. */
+  survivorOf(residentId: string): string {
+    return this.survivors.get(residentId) ?? residentId;
+  }
+
+  /** The viewer as the policy sees it: a resident's own id is the survivor's. */
+  private get deciding(): Viewer {
+    return this.viewer.residentId ? { ...this.viewer, residentId: this.survivorOf(this.viewer.residentId) } : this.viewer;
+  }
+
+  /** The survivor a resident id stands for now: where a write about it lands. */
+  async survivorIdOf(residentId: string): Promise<string> {
+    await this.resolve([residentId]);
+    return this.survivorOf(residentId);
+  }
+
+  /**
+   * The subset of residentIds whose `kind` data the viewer may see (each requested id, and the
+   * survivor it stands for), decided on the survivor; every decision is audited under it.
+   */
   async permitted(residentIds: readonly string[], kind: DataKind): Promise<Set<string>> {
     const unique = [...new Set(residentIds)];
+    if (unique.length === 0) return new Set();
+    await this.resolve(unique);
+    const survivors = [...new Set(unique.map((id) => this.survivorOf(id)))];
     const loadFacts = needsCareRelationships(this.viewer);
-    const [relationships, consents] = loadFacts ? await Promise.all([this.relationships.loadMany(unique), this.consents.loadMany(unique)]) : [[], []];
+    const [relationships, consents] = loadFacts ? await Promise.all([this.relationships.loadMany(survivors), this.consents.loadMany(survivors)]) : [[], []];
     const allowed = new Set<string>();
     // Decided at this moment, not at the start of the request: a registration or grant made
     // earlier in the same request counts.
     const now = new Date();
-    unique.forEach((residentId, index) => {
+    const viewer = this.deciding;
+    survivors.forEach((residentId, index) => {
       const facts = relationships[index];
       const consent = consents[index];
       if (facts instanceof Error) throw facts;
       if (consent instanceof Error) throw consent;
-      const decision = decide({ viewer: this.viewer, residentId, kind, relationships: facts ?? [], consent: consent ?? null, now, settings: this.settings });
+      const decision = decide({ viewer, residentId, kind, relationships: facts ?? [], consent: consent ?? null, now, settings: this.settings });
       this.decisions.set(residentId, decision);
       this.note(residentId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
       if (decision.outcome === 'allowed') allowed.add(residentId);
     });
+    for (const id of unique) if (allowed.has(this.survivorOf(id))) allowed.add(id);
     return allowed;
   }
 
@@ -79,15 +135,34 @@ export class ResidentAccess {
   }
 
   /**
+   * For residents already permitted in this request: every id their records may be filed
+   * under (merged ids included) → the requested ids those records belong to. Repositories
+   * query by the keys and hand each row to its owners.
+   */
+  ownersOf(residentIds: Iterable<string>): Map<string, string[]> {
+    const owners = new Map<string, string[]>();
+    for (const id of residentIds) {
+      for (const filed of this.filedUnder.get(this.survivorOf(id)) ?? [id]) {
+        const list = owners.get(filed) ?? [];
+        if (!list.includes(id)) list.push(id);
+        owners.set(filed, list);
+      }
+    }
+    return owners;
+  }
+
+  /**
    * The items of an allowed record the viewer may see: those in a category the resident
    * restricted are dropped (no placeholder, no count), and the audit says so.
    */
-  async visibleItems<T>(residentId: string, items: T[], labelOf: (item: T) => { categories: SensitiveCategory[]; organizationCode: string }): Promise<T[]> {
+  async visibleItems<T>(residentId: string, items: T[], labelOf: ItemLabel<T>): Promise<T[]> {
     const hidden = new Set(await this.hiddenCategories(residentId));
     if (hidden.size === 0) return items;
+    const own = this.viewer.organizationCode;
     const visible = items.filter((item) => {
       const { categories, organizationCode } = labelOf(item);
-      return organizationCode === this.viewer.organizationCode || !categories.some((category) => hidden.has(category));
+      const source = typeof organizationCode === 'string' ? organizationCode === own : own !== undefined && organizationCode.includes(own);
+      return source || !categories.some((category) => hidden.has(category));
     });
     if (visible.length < items.length) this.markOmitted(residentId);
     return visible;
@@ -99,31 +174,63 @@ export class ResidentAccess {
    */
   async hiddenCategories(residentId: string): Promise<SensitiveCategory[]> {
     if (!needsCareRelationships(this.viewer)) return [];
-    const consent = await this.consents.load(residentId);
+    const survivorId = this.survivorOf(residentId);
+    const consent = await this.consents.load(survivorId);
     if (!consent) return [];
-    const emergency = this.decisions.get(residentId)?.emergency === true;
+    const emergency = this.decisions.get(survivorId)?.emergency === true;
     return consent.restrictedCategories.filter(
       (sensitivity) =>
-        !mayDiscloseItem({ viewer: this.viewer, residentId, consent, sensitivity, itemOrganizationCode: '', emergency, settings: this.settings }),
+        !mayDiscloseItem({ viewer: this.deciding, residentId: survivorId, consent, sensitivity, itemOrganizationCode: '', emergency, settings: this.settings }),
     );
   }
 
   /** Notes that items were withheld from an otherwise allowed disclosure. */
   markOmitted(residentId: string): void {
-    const entry = this.disclosures.get(residentId);
+    const entry = this.disclosures.get(this.survivorOf(residentId));
     if (entry && entry.outcome === 'allowed') entry.outcome = 'omitted';
+  }
+
+  /**
+   * Notes a write about the resident that no read decision accompanied (a lab system's
+   * upload, say): every write is audited.
+   */
+  noteWrite(residentId: string, kind: DataKind): void {
+    this.writing = true;
+    this.note(residentId, kind, 'allowed', this.viewer.purposeOfUse);
+  }
+
+  /**
+   * The write side of the policy: refuses (FORBIDDEN, the same answer whether or not the
+   * resident exists) unless the viewer may write `write` about the resident, before anything
+   * is written. Decided on the survivor of a merged id, audited under the kind of data written
+   * (the write kind's own unless given); returns the survivor's id, where the write lands.
+   */
+  async requireWrite(residentId: string, write: WriteKind, kind: DataKind = WRITE_RULES[write].data): Promise<string> {
+    const survivorId = await this.survivorIdOf(residentId);
+    const [facts, consent] = this.viewer.organizationCode ? await Promise.all([this.relationships.load(survivorId), this.consents.load(survivorId)]) : [[], null];
+    const decision = decideWrite({ viewer: this.deciding, residentId: survivorId, write, relationships: facts, consent, now: new Date(), settings: this.settings });
+    this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
+    if (decision.outcome !== 'allowed') throw forbidden(`Not permitted: ${decision.reason}`);
+    return survivorId;
   }
 
   /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */
   async recordCareRelationship(input: Parameters<AccessStore['recordCareRelationship']>[0]): Promise<void> {
     await this.store.recordCareRelationship(input);
-    this.relationships.clear(input.residentId);
+    this.relationships.clear(this.survivorOf(input.residentId));
+  }
+
+  /** Ends the relationships these sources gave (each source its own fact). */
+  async endCareRelationships(sources: readonly RelationshipSource[], endsAt: Date): Promise<void> {
+    await this.store.endCareRelationships(sources, endsAt);
+    for (const source of sources) this.relationships.clear(this.survivorOf(source.residentId));
   }
 
   /** Marks this request's audit event about the resident as a security alert (break-the-glass). */
   raiseAlert(residentId: string): void {
-    this.note(residentId, 'break-glass', 'allowed', 'emergency');
-    this.disclosures.get(residentId)!.alert = true;
+    const survivorId = this.survivorOf(residentId);
+    this.note(survivorId, 'break-glass', 'allowed', 'emergency');
+    this.disclosures.get(survivorId)!.alert = true;
   }
 
   get accessStore(): AccessStore {
@@ -135,7 +242,8 @@ export class ResidentAccess {
     entry.kinds.add(kind);
     // One event per resident: a request refused anything about them is marked denied.
     if (outcome === 'denied') entry.outcome = 'denied';
-    if (purposeOfUse === 'emergency') entry.purposeOfUse = 'emergency';
+    // Every read under an emergency grant is an emergency, and an alert for privacy officers.
+    if (purposeOfUse === 'emergency') Object.assign(entry, { purposeOfUse: 'emergency', alert: true });
     this.disclosures.set(residentId, entry);
   }
 
@@ -146,6 +254,8 @@ export class ResidentAccess {
       _id: randomUUID(),
       at,
       requestId: this.requestId,
+      correlationId: this.correlationId,
+      action: this.writing ? 'write' : 'read',
       subgraph: this.subgraph,
       subject: this.viewer.subject,
       roles: this.viewer.roles,
@@ -165,8 +275,13 @@ export class ResidentAccess {
   }
 }
 
-/** What a record reveals and where it came from: what consent filtering needs to know. */
-export type ItemLabel<V> = (record: V) => { categories: SensitiveCategory[]; organizationCode: string };
+/**
+ * What a record reveals, and the organizations it belongs to (where it came from, or, for a
+ * referral or a routed prescription, also where it was sent): those see it whatever the
+ * resident restricted. Labels are computed on read from the record's codes and united with
+ * the label stored at write time, so records stored before a label existed are safe.
+ */
+export type ItemLabel<V> = (record: V) => { categories: SensitiveCategory[]; organizationCode: string | readonly string[] };
 
 /** Drops, resident by resident, the records in a category the resident restricted from this viewer. */
 export async function withoutRestricted<V extends { residentId: string }>(access: ResidentAccess, records: V[], labelOf: ItemLabel<V>): Promise<V[]> {

@@ -129,14 +129,14 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     authenticate: (request) => {
       const token = bearerToken(request);
       const claims = token ? verifyInternalToken(token, definition.name, options.internalPublicKey) : null;
-      if (!claims) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid internal token is required');
+      if (!claims) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid internal token is required', { 'www-authenticate': 'Bearer error="invalid_token"' });
       return claims;
     },
-    context: ({ viewer, requestId }) => {
-      const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy);
+    context: ({ viewer, requestId, correlationId }) => {
+      const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy, correlationId ?? null);
       return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }), settings });
     },
-    ready: () => isReachable(connection),
+    waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });
   const http = await listen(handler, options.host, options.port);
   logger.info({ url: http.url }, 'subgraph listening');
@@ -158,6 +158,9 @@ function auditBeforeResponse(failClosed: boolean): ApolloServerPlugin<SubgraphCo
   return {
     async requestDidStart() {
       return {
+        async didResolveOperation({ contextValue, operation }) {
+          if (operation?.operation === 'mutation') contextValue.access.writing = true;
+        },
         async willSendResponse({ contextValue, response }) {
           try {
             await contextValue.access.flush();

@@ -196,19 +196,21 @@ function tidy(value: number): number {
   return Number(value.toPrecision(Math.min(100, Math.max(4, integerDigits))));
 }
 
-/** The factor for a unit as sent: exact UCUM first, then ignoring case ('mmol/l'), since only this item's units compete. */
-function factorOf(item: CatalogueItem, unit: string): number | null {
+/**
+ * The item's own spelling of a unit as sent: exact UCUM first, then ignoring case ('mmol/l'),
+ * since only this item's units compete. Null when the item does not accept the unit.
+ */
+export function acceptedUnit(item: CatalogueItem, unit: string): string | null {
   const wanted = unit.trim();
-  const exact = item.units[wanted];
-  if (exact !== undefined) return exact;
-  const folded = Object.entries(item.units).find(([accepted]) => accepted.toLowerCase() === wanted.toLowerCase());
-  return folded ? folded[1] : null;
+  if (item.units[wanted] !== undefined) return wanted;
+  return Object.keys(item.units).find((accepted) => accepted.toLowerCase() === wanted.toLowerCase()) ?? null;
 }
 
 /** value in `unit` converted to the canonical unit, or null when the unit is not accepted for the item. */
 export function toCanonical(item: CatalogueItem, value: number, unit: string): number | null {
-  const factor = factorOf(item, unit);
-  if (factor === null) return null;
+  const accepted = acceptedUnit(item, unit);
+  if (accepted === null) return null;
+  const factor = item.units[accepted]!;
   return factor === 1 ? value : tidy(value * factor);
 }
 

@@ -4,7 +4,7 @@
  * what the duplicate-test reminder recommends.
  */
 import { badUserInput } from '../kit/errors';
-import { catalogueItem, interpretQuantity, rangeText, referenceBand, toCanonical, type CatalogueItem } from './catalogue';
+import { acceptedUnit, catalogueItem, interpretQuantity, rangeText, referenceBand, toCanonical, type CatalogueItem } from './catalogue';
 import type { LabReportDoc, LaboratoryDoc, ObservationDoc } from './models';
 
 const LOINC = 'http://loinc.org';
@@ -36,13 +36,15 @@ export function observationOf(input: ObservationInput, sex: 'MALE' | 'FEMALE' | 
     const { value, unit } = input;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e7) throw badUserInput(`result ${item.code} needs a numeric value between 0 and 10,000,000`);
     if (!unit) throw badUserInput(`result ${item.code} needs a UCUM unit`);
-    const canonical = toCanonical(item, value, unit);
-    if (canonical === null) throw badUserInput(`unit ${unit} is not valid for ${item.code} (use ${Object.keys(item.units).join(', ')})`);
+    // Stored in the catalogue's spelling, so every later lookup by unit is exact.
+    const reportedUnit = acceptedUnit(item, unit);
+    if (reportedUnit === null) throw badUserInput(`unit ${unit} is not valid for ${item.code} (use ${Object.keys(item.units).join(', ')})`);
+    const canonical = toCanonical(item, value, reportedUnit)!;
     const band = referenceBand(item, sex, ageYears);
     const { interpretation, critical } = interpretQuantity(item, canonical, band);
-    const factor = item.units[unit]!;
+    const factor = item.units[reportedUnit]!;
     const inReported = (limit: number | null) => (limit === null ? null : round(limit / factor));
-    return { ...base, value, unit, valueCoded: null, valueText: null, referenceLow: inReported(band?.low ?? null), referenceHigh: inReported(band?.high ?? null), referenceText: rangeText(band), interpretation, critical };
+    return { ...base, value, unit: reportedUnit, valueCoded: null, valueText: null, referenceLow: inReported(band?.low ?? null), referenceHigh: inReported(band?.high ?? null), referenceText: rangeText(band), interpretation, critical };
   }
   if (item.valueKind === 'CODED') {
     if (!input.valueCode || !/^[A-Z0-9_-]{1,20}$/.test(input.valueCode)) throw badUserInput(`result ${item.code} needs a valueCode such as NEG or POS`);

@@ -1,7 +1,8 @@
 /** Per-request loaders of the labs subgraph, and the context its resolvers receive. */
-import { groupedLoader, loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
+import DataLoader from 'dataloader';
+import { loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
-import type { LabReportVersionDoc, LabsModels } from './models';
+import type { LabReportDoc, LabReportVersionDoc, LabsModels } from './models';
 import { LabsRepository, type ReportFilter } from './repository';
 
 export function createLabsContext(models: LabsModels, base: SubgraphContext) {
@@ -13,7 +14,14 @@ export function createLabsContext(models: LabsModels, base: SubgraphContext) {
     loaders: {
       reportsFor,
       reportById: recordByIdLoader((ids) => repository.reportsById(ids)),
-      versionsOf: groupedLoader<LabReportVersionDoc, 'reportId'>((ids) => repository.versionsOf(ids), 'reportId'),
+      /** A report's earlier versions the viewer may see, keyed by the report (already decided). */
+      historyOf: new DataLoader<LabReportDoc, LabReportVersionDoc[], string>(
+        async (reports) => {
+          const history = await repository.historyOf(reports);
+          return reports.map((report) => history.get(report._id)!);
+        },
+        { cacheKeyFn: (report) => report._id },
+      ),
     },
   };
 }

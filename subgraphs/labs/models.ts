@@ -6,7 +6,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
-import { categoriesOf, SENSITIVE_CATEGORIES, sensitivityOfLoinc, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, SENSITIVE_CATEGORIES, sensitivitiesOfText, sensitivityOfLoinc, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 
 export const LAB_CATEGORIES = ['LABORATORY', 'IMAGING', 'PATHOLOGY', 'ELECTROPHYSIOLOGY'] as const;
 export const LAB_REPORT_STATUSES = ['REGISTERED', 'PARTIAL', 'PRELIMINARY', 'FINAL', 'AMENDED', 'CORRECTED', 'CANCELLED', 'ENTERED_IN_ERROR'] as const;
@@ -70,6 +70,10 @@ export interface LabReportVersionDoc {
   _id: string;
   reportId: string;
   version: number;
+  /** The test as it was then (a correction may change it); absent on versions archived before it was kept. */
+  code?: CodingValue;
+  /** What this version reveals, labelled when it was archived; united with a fresh label on read. */
+  sensitivities?: SensitiveCategory[];
   status: LabReportDoc['status'];
   issuedAt: Date;
   conclusion: string | null;
@@ -157,6 +161,8 @@ const versionSchema = new Schema<LabReportVersionDoc>(
     _id: { type: String, required: true },
     reportId: { type: String, required: true },
     version: { type: Number, required: true },
+    code: { type: codingSchema, default: undefined },
+    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
     status: { type: String, enum: LAB_REPORT_STATUSES, required: true },
     issuedAt: { type: Date, required: true },
     conclusion: { type: String, default: null },
@@ -199,7 +205,8 @@ export function registerModels(connection: Connection) {
 }
 export type LabsModels = ReturnType<typeof registerModels>;
 
-/** Labels a report with what its test and result lines reveal. */
-export function labSensitivities(report: { code: CodingValue; results: { code: CodingValue }[] }): SensitiveCategory[] {
-  return categoriesOf([report.code, ...report.results.map((result) => result.code)].map((coding) => sensitivityOfLoinc(coding.code)));
+/** Labels a report (or one of its versions) with what its test, result lines and conclusion reveal. */
+export function labSensitivities(report: { code: CodingValue; results: { code: CodingValue }[]; conclusion?: string | null }): SensitiveCategory[] {
+  const codes = categoriesOf([report.code, ...report.results.map((result) => result.code)].map((coding) => sensitivityOfLoinc(coding.code)));
+  return unionOf(codes, report.conclusion ? sensitivitiesOfText(report.conclusion) : []);
 }

@@ -16,6 +16,7 @@ export const permissions: PermissionMap = {
     checkOrder: hasAnyRole('doctor', 'family_doctor'),
   },
   Resident: { labReports: readsResults, latestResults: readsResults, labTrend: readsResults },
+  Referral: fields('attachedLabReports'),
   LabReport: fields('id', 'organization', 'orderingOrganization', 'collectedAt', 'effectiveAt', 'issuedAt', 'history'),
   LabReportVersion: fields('issuedAt', 'replacedAt'),
   LabSource: fields('organization', 'uploadedAt'),

@@ -6,11 +6,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { claim } from '../kit/claims';
-import { appError, badUserInput, forbidden } from '../kit/errors';
+import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
+import { unionOf } from '../kit/sensitivity';
 import { ageInYears, checkOrderItem, observationOf, requireItem, type OrderCheckView } from './lab-rules';
 import {
   LAB_CATEGORIES,
@@ -74,7 +75,8 @@ export class LabsRepository {
   async reportsOfResidents(residentIds: readonly string[], filter: ReportFilter = {}): Promise<PermittedRecords<LabReportDoc>> {
     const permitted = await this.access.permitted(residentIds, 'labs');
     if (permitted.size === 0) return { permitted, records: [] };
-    const query: Record<string, unknown> = { residentId: oneOf(permitted), status: noneOf(HIDDEN_STATUSES) };
+    const owners = this.access.ownersOf(permitted);
+    const query: Record<string, unknown> = { residentId: oneOf(owners.keys()), status: noneOf(HIDDEN_STATUSES) };
     if (filter.category) query.category = filter.category;
     const codes = [...(filter.codes ?? []), ...(filter.code ? [filter.code] : [])];
     if (codes.length > 0) query.itemCodes = oneOf(codes);
@@ -83,7 +85,7 @@ export class LabsRepository {
     if (filter.until) issued.$lt = timeOf(filter.until, 'until');
     if (Object.keys(issued).length > 0) query.issuedAt = operator(issued);
     const records = await this.models.LabReport.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec();
-    return { permitted, records: await withoutRestricted(this.access, records, label) };
+    return { permitted, owners, records: await withoutRestricted(this.access, records, label) };
   }
 
   /** By id, withdrawn reports included (shown as such): the one place they still appear. */
@@ -92,8 +94,18 @@ export class LabsRepository {
     return visibleRecords(this.access, records, 'labs', label);
   }
 
-  async versionsOf(reportIds: readonly string[]): Promise<LabReportVersionDoc[]> {
-    return this.models.LabReportVersion.find({ reportId: oneOf(reportIds) }).sort({ version: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportVersionDoc[]>().exec();
+  /**
+   * The earlier versions of reports the viewer already sees, newest first, one query: each
+   * version is labelled on its own (a corrected HIV result stays restricted in the history).
+   */
+  async historyOf(reports: readonly LabReportDoc[]): Promise<Map<string, LabReportVersionDoc[]>> {
+    const byId = new Map(reports.map((report) => [report._id, report]));
+    const rows = await this.models.LabReportVersion.find({ reportId: oneOf([...byId.keys()]) }).sort({ version: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportVersionDoc[]>().exec();
+    const versions = rows.map((version) => ({ version, residentId: byId.get(version.reportId)!.residentId }));
+    const visible = await withoutRestricted(this.access, versions, ({ version }) => versionLabel(version, byId.get(version.reportId)!));
+    const history = new Map(reports.map((report) => [report._id, [] as LabReportVersionDoc[]]));
+    for (const { version } of visible) history.get(version.reportId)!.push(version);
+    return history;
   }
 
   /**
@@ -106,6 +118,8 @@ export class LabsRepository {
     if (!organizationCode || !(await this.models.Laboratory.findById(organizationCode).lean().exec())) {
       throw badUserInput('Unknown organization: the caller is not a registered laboratory');
     }
+    // Filed under the survivor when the id was merged away.
+    const residentId = await this.access.requireWrite(input.residentId, 'submit-lab-report');
     const item = requireItem(input.code, 'code');
     if (item.category !== input.category) throw badUserInput(`code ${input.code} is a ${item.category.toLowerCase()} item, not ${input.category.toLowerCase()}`);
     const issuedAt = new Date(input.issuedAt);
@@ -113,7 +127,7 @@ export class LabsRepository {
     const results = input.results.map((result) => observationOf(result, input.subjectSex, ageYears));
     const report: LabReportDoc = {
       _id: createHash('sha256').update(`lab|${organizationCode}|${input.sourceReportId}`).digest('hex').slice(0, 24),
-      residentId: input.residentId,
+      residentId,
       organizationCode,
       category: input.category,
       code: { system: 'http://loinc.org', code: item.code, display: item.name },
@@ -131,13 +145,11 @@ export class LabsRepository {
       results,
       itemCodes: [...new Set([item.code, ...results.map((result) => result.code.code)])],
       hasCritical: results.some((result) => result.critical),
-      sensitivities: labSensitivities({ code: { system: 'http://loinc.org', code: item.code, display: item.name }, results }),
+      sensitivities: labSensitivities({ code: { system: 'http://loinc.org', code: item.code, display: item.name }, results, conclusion: input.conclusion }),
       version: 1,
       source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
     };
-    const saved = await this.store(report);
-    await this.access.recordCareRelationship({ residentId: report.residentId, organizationCode, kind: 'ENCOUNTER', at: issuedAt, source: { subgraph: 'labs', recordId: report._id } });
-    return saved;
+    return this.store(report);
   }
 
   /** Inserts a new report, or replaces an existing one with a guarded update that keeps its history. */
@@ -158,6 +170,8 @@ export class LabsRepository {
       _id: `${existing._id}:${existing.version}`,
       reportId: existing._id,
       version: existing.version,
+      code: existing.code,
+      sensitivities: label(existing).categories,
       status: existing.status,
       issuedAt: existing.issuedAt,
       conclusion: existing.conclusion,
@@ -173,11 +187,11 @@ export class LabsRepository {
 
   /** The duplicate-test reminder for items a doctor is about to order; every item shown is recorded. */
   async checkOrder(residentIdInput: string, itemCodes: string[], orderingOrganizationCode: string): Promise<OrderCheckView[]> {
-    const residentId = residentIdOf(residentIdInput);
+    const requested = residentIdOf(residentIdInput);
     if (itemCodes.length === 0 || itemCodes.length > MAX_ORDER_ITEMS) throw badUserInput(`Give 1 to ${MAX_ORDER_ITEMS} item codes`);
     const items = [...new Set(itemCodes)].map((code) => requireItem(code, 'item'));
     if (organizationCodeOf(orderingOrganizationCode) !== this.access.viewer.organizationCode) throw badUserInput('orderingOrganizationCode must be your own organization');
-    if (!(await this.access.isPermitted(residentId, 'labs'))) throw forbidden('No care relationship with this resident');
+    const residentId = await this.access.requireWrite(requested, 'check-order');
     const { records } = await this.reportsOfResidents([residentId], { codes: items.map((item) => item.code) });
     const laboratoryCodes = [...new Set(records.map((report) => report.organizationCode))];
     const laboratories = new Map(
@@ -219,8 +233,14 @@ export class LabsRepository {
   }
 }
 
-/** What a report reveals and where it came from, for the resident's consent. */
-const label = (report: LabReportDoc) => ({ categories: report.sensitivities ?? [], organizationCode: report.organizationCode });
+/** What a report reveals (stored label united with a fresh one) and where it came from, for the resident's consent. */
+const label = (report: LabReportDoc) => ({ categories: unionOf(report.sensitivities, labSensitivities(report)), organizationCode: report.organizationCode });
+
+/** A replaced version: labelled by what it showed then (its own code, or the report's where not kept). */
+const versionLabel = (version: LabReportVersionDoc, report: LabReportDoc) => ({
+  categories: unionOf(version.sensitivities, labSensitivities({ code: version.code ?? report.code, results: version.results, conclusion: version.conclusion })),
+  organizationCode: report.organizationCode,
+});
 
 function sameContent(a: LabReportDoc, b: LabReportDoc): boolean {
   const { source: _a, version: _va, ...left } = a;

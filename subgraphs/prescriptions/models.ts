@@ -50,7 +50,7 @@ export interface PrescriptionDoc {
   /** The issuing system's request id and the content it sent: a retry must match. */
   clientRequestId: string;
   requestHash: string;
-  /** The sensitive categories its drugs reveal (derived at write time). */
+  /** The sensitive categories its drugs and diagnoses reveal (derived at write time; united with a fresh label on read). */
   sensitivities: SensitiveCategory[];
 }
 
@@ -120,6 +120,8 @@ const prescriptionSchema = new Schema<PrescriptionDoc>(
   { collection: 'prescriptions', versionKey: false, id: false },
 );
 prescriptionSchema.index({ residentId: 1, issuedAt: -1 });
+// The active prescriptions of residents (duplicate-therapy checks): still valid at this moment.
+prescriptionSchema.index({ residentId: 1, validUntil: 1 });
 prescriptionSchema.index({ organizationCode: 1, issuedAt: -1 });
 prescriptionSchema.index({ pharmacyCode: 1, issuedAt: -1 });
 

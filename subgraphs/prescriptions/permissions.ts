@@ -25,7 +25,7 @@ export const permissions: PermissionMap = {
   },
   Resident: { prescriptions: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist', 'resident') },
   Prescription: {
-    ...fields('id', 'resident', 'prescriber', 'encounter', 'status', 'issuedAt', 'validUntil', 'pharmacy', 'delivery', 'signature', 'review', 'dispensing', 'transitions', 'renewalCheck'),
+    ...fields('id', 'resident', 'prescriber', 'status', 'issuedAt', 'validUntil', 'pharmacy', 'delivery', 'signature', 'review', 'dispensing', 'transitions', 'renewalCheck'),
     warnings: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist'),
   },
   Transition: fields('organization', 'at'),

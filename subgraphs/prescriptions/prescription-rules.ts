@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { badUserInput } from '../kit/errors';
-import { categoriesOf, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDrug, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import { drugByCode, type Drug } from './drug-catalogue';
 import type { PrescriptionDoc, PrescriptionItemDoc, PrescriptionStatus } from './models';
 
@@ -91,8 +91,22 @@ export function validUntilOf(issuedAt: Date): Date {
   return new Date(issuedAt.getTime() + VALIDITY_DAYS * DAY_MS);
 }
 
-export function sensitivitiesOfItems(items: PrescriptionItemDoc[]): SensitiveCategory[] {
-  return categoriesOf(items.map((item) => drugByCode(item.drug.code)?.sensitivity ?? null));
+/** What a prescription reveals: its drugs (by catalogue entry and by INN) and its diagnoses. */
+export function prescriptionSensitivities(prescription: Pick<PrescriptionDoc, 'items' | 'diagnoses'>): SensitiveCategory[] {
+  const drugs = categoriesOf(prescription.items.flatMap((item) => [drugByCode(item.drug.code)?.sensitivity ?? null, item.inn ? sensitivityOfDrug(item.inn) : null]));
+  return unionOf(drugs, sensitivitiesOfDiagnoses(prescription.diagnoses.map((diagnosis) => diagnosis.code)));
+}
+
+/**
+ * The consent label on read: the stored label united with one computed now, so a prescription
+ * stored before diagnoses were labelled is not under-labelled. The prescribing organization
+ * and the pharmacy the resident chose see it whatever the resident restricted.
+ */
+export function prescriptionLabel(prescription: PrescriptionDoc): { categories: SensitiveCategory[]; organizationCode: string[] } {
+  return {
+    categories: unionOf(prescription.sensitivities, prescriptionSensitivities(prescription)),
+    organizationCode: prescription.pharmacyCode ? [prescription.organizationCode, prescription.pharmacyCode] : [prescription.organizationCode],
+  };
 }
 
 export interface SafetyFacts {

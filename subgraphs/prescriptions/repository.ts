@@ -22,8 +22,9 @@ import {
   effectiveStatus,
   itemInput,
   itemsOf,
+  prescriptionLabel as label,
+  prescriptionSensitivities,
   renewalCheckFor,
-  sensitivitiesOfItems,
   validUntilOf,
   warningsFor,
   type SafetyFacts,
@@ -65,12 +66,13 @@ export class PrescriptionsRepository {
   async prescriptionsOfResidents(residentIds: readonly string[], filter: PrescriptionFilter = {}): Promise<PermittedRecords<PrescriptionDoc>> {
     const permitted = await this.access.permitted(residentIds, 'prescriptions');
     if (permitted.size === 0) return { permitted, records: [] };
-    const query: Record<string, unknown> = { residentId: oneOf(permitted), ...this.statusFilter(filter.status) };
+    const owners = this.access.ownersOf(permitted);
+    const query: Record<string, unknown> = { residentId: oneOf(owners.keys()), ...this.statusFilter(filter.status) };
     // A pharmacy sees only the prescriptions chosen for it.
     if (this.isPharmacy()) query.pharmacyCode = this.access.viewer.organizationCode;
     if (filter.since) query.issuedAt = operator({ $gte: timeOf(filter.since, 'since') });
     const records = await this.models.Prescription.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec();
-    return { permitted, records: await withoutRestricted(this.access, records, label) };
+    return { permitted, owners, records: await withoutRestricted(this.access, records, label) };
   }
 
   async prescriptionsById(ids: readonly string[]): Promise<PrescriptionDoc[]> {
@@ -79,12 +81,16 @@ export class PrescriptionsRepository {
     return visibleRecords(this.access, mine, 'prescriptions', label);
   }
 
-  /** Still-active prescriptions of residents (duplicate-therapy checks), one query. */
+  /**
+   * Still-active prescriptions of residents (duplicate-therapy checks), one query: only those
+   * the viewer may see, so a warning never names a drug the resident restricted.
+   */
   async activeOf(residentIds: readonly string[]): Promise<PrescriptionDoc[]> {
-    return this.models.Prescription.find({ residentId: oneOf(residentIds), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
+    const rows = await this.models.Prescription.find({ residentId: oneOf(residentIds), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<PrescriptionDoc[]>()
       .exec();
+    return withoutRestricted(this.access, rows, label);
   }
 
   async transitionsOf(prescriptionIds: readonly string[]): Promise<TransitionDoc[]> {
@@ -159,17 +165,19 @@ export class PrescriptionsRepository {
     const { viewer } = this.access;
     const organizationCode = viewer.organizationCode;
     if (!organizationCode) throw forbidden('An organization is required to prescribe');
+    const residentId = await this.access.requireWrite(input.residentId, 'prescribe');
     const items = itemsOf(input.items, this.chronicMaxDays);
     if (input.renewal && items.some((item) => !drugByCode(item.drug.code)?.chronic)) throw badUserInput('An online renewal is for chronic medication only');
     const requestHash = createHash('sha256').update(JSON.stringify({ ...input, organizationCode })).digest('hex');
     const issuedAt = new Date();
+    const diagnoses = input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display }));
     const prescription: PrescriptionDoc = {
       _id: createHash('sha256').update(`rx|${organizationCode}|${input.clientRequestId}`).digest('hex').slice(0, 24),
-      residentId: input.residentId,
+      residentId,
       organizationCode,
       prescriberPractitioner: hasRole(viewer, 'doctor', 'family_doctor') ? (viewer.practitionerId ?? null) : null,
       encounterId: input.encounterId ?? null,
-      diagnoses: input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display })),
+      diagnoses,
       items,
       status: 'DRAFT',
       version: 1,
@@ -184,7 +192,7 @@ export class PrescriptionsRepository {
       cancellation: null,
       clientRequestId: input.clientRequestId,
       requestHash,
-      sensitivities: sensitivitiesOfItems(items),
+      sensitivities: prescriptionSensitivities({ items, diagnoses }),
     };
     if (!(await claim(this.models.Prescription, prescription))) {
       const existing = (await this.models.Prescription.findById(prescription._id).lean<PrescriptionDoc>().exec())!;
@@ -192,18 +200,6 @@ export class PrescriptionsRepository {
       return existing;
     }
     await claim(this.models.Transition, { _id: `${prescription._id}:1`, prescriptionId: prescription._id, from: null, to: 'DRAFT', by: viewer.subject, organizationCode, at: issuedAt });
-    // Prescribing is care; choosing a pharmacy lets it see what dispensing needs, until the prescription ends.
-    await this.access.recordCareRelationship({ residentId: prescription.residentId, organizationCode, kind: 'ENCOUNTER', at: issuedAt, source: { subgraph: 'prescriptions', recordId: prescription._id } });
-    if (prescription.pharmacyCode) {
-      await this.access.recordCareRelationship({
-        residentId: prescription.residentId,
-        organizationCode: prescription.pharmacyCode,
-        kind: 'DISPENSING',
-        at: issuedAt,
-        endsAt: prescription.validUntil,
-        source: { subgraph: 'prescriptions', recordId: prescription._id },
-      });
-    }
     await this.access.permitted([prescription.residentId], 'prescriptions');
     return prescription;
   }
@@ -211,12 +207,12 @@ export class PrescriptionsRepository {
   async revise(id: string, rawItems: unknown): Promise<PrescriptionDoc> {
     const { items: parsedItems } = parseInput(z.object({ items: z.array(itemInput) }), { items: rawItems });
     const items = itemsOf(parsedItems, this.chronicMaxDays);
-    const current = await this.load(id);
+    const current = await this.load(id, 'prescribe');
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization revises a prescription');
     if (effectiveStatus(current) !== 'DRAFT') throw appError('CONFLICT', `A ${effectiveStatus(current).toLowerCase()} prescription cannot change; cancel it and issue a new one`);
     const revised = await this.models.Prescription.findOneAndUpdate(
       { _id: current._id, version: current.version, status: 'DRAFT' },
-      { $set: { items, sensitivities: sensitivitiesOfItems(items) } },
+      { $set: { items, sensitivities: prescriptionSensitivities({ items, diagnoses: current.diagnoses }) } },
       { returnDocument: 'after' },
     )
       .lean<PrescriptionDoc>()
@@ -229,20 +225,23 @@ export class PrescriptionsRepository {
     const { viewer } = this.access;
     const prescriptionId = recordIdOf(id, 'Prescription');
     if (!hasRole(viewer, 'doctor', 'family_doctor') || !viewer.practitionerId) throw forbidden('Only a physician signs a prescription');
-    const current = await this.load(prescriptionId);
+    const current = await this.load(prescriptionId, 'prescribe');
     this.requireOrganization(current.organizationCode, 'Only a physician of the prescribing organization signs');
     if (current.prescriberPractitioner && current.prescriberPractitioner !== viewer.practitionerId) throw forbidden('Only the treating physician signs this prescription');
-    return this.move(current, 'SIGNED', { signature: { contentHash: contentHash(current), signer: viewer.practitionerId, signedAt: new Date() }, prescriberPractitioner: viewer.practitionerId });
+    const signed = await this.move(current, 'SIGNED', { signature: { contentHash: contentHash(current), signer: viewer.practitionerId, signedAt: new Date() }, prescriberPractitioner: viewer.practitionerId });
+    // The signed order goes to the chosen pharmacy: it may see what dispensing needs until the prescription ends.
+    if (signed.pharmacyCode) await this.access.recordCareRelationship({ ...this.dispensingOf(signed)!, at: new Date(), endsAt: signed.validUntil });
+    return signed;
   }
 
   async review(id: string, decision: 'APPROVE' | 'REJECT', reason: string | null | undefined, acknowledged: string[]): Promise<PrescriptionDoc> {
-    const current = await this.load(id);
+    const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
     const { viewer } = this.access;
     const at = new Date();
     if (decision === 'REJECT') {
       if (!reason || reason.trim().length < 4) throw badUserInput('A rejection needs a reason (at least 4 characters)');
-      return this.move(current, 'REJECTED', { review: { pharmacist: viewer.subject, pharmacyCode, outcome: 'REJECTED', reason: reason.trim(), acknowledgedWarnings: acknowledged, at } });
+      return this.ending(await this.move(current, 'REJECTED', { review: { pharmacist: viewer.subject, pharmacyCode, outcome: 'REJECTED', reason: reason.trim(), acknowledgedWarnings: acknowledged, at } }));
     }
     // Anything but a signed prescription: the state machine answers (CONFLICT).
     if (effectiveStatus(current) !== 'SIGNED') return this.move(current, 'APPROVED', {});
@@ -259,7 +258,7 @@ export class PrescriptionsRepository {
   }
 
   async route(id: string): Promise<PrescriptionDoc> {
-    const current = await this.load(id);
+    const current = await this.load(id, 'prescribe');
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization routes a prescription');
     if (!current.pharmacyCode) throw appError('CONFLICT', 'No pharmacy was chosen for this prescription');
     return this.move(current, 'ROUTED', {});
@@ -268,22 +267,22 @@ export class PrescriptionsRepository {
   async dispense(id: string, lot: string, substitutions: string[]): Promise<PrescriptionDoc> {
     if (!/^[A-Za-z0-9-]{3,32}$/.test(lot)) throw badUserInput('lot must be 3-32 letters, digits or -');
     if (substitutions.length > 10 || substitutions.some((text) => text.length > 200)) throw badUserInput('At most 10 substitutions of 200 characters');
-    const current = await this.load(id);
+    const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
     return this.move(current, 'DISPENSED', { dispensing: { pharmacist: this.access.viewer.subject, pharmacyCode, at: new Date(), lot, substitutions } });
   }
 
   async complete(id: string, kind: 'DELIVERED' | 'PICKED_UP'): Promise<PrescriptionDoc> {
-    const current = await this.load(id);
+    const current = await this.load(id, 'dispense');
     this.requirePharmacy(current);
-    return this.move(current, kind, {});
+    return this.ending(await this.move(current, kind, {}));
   }
 
   async cancel(id: string, reason: string): Promise<PrescriptionDoc> {
     if (reason.trim().length < 4) throw badUserInput('A cancellation needs a reason (at least 4 characters)');
-    const current = await this.load(id);
+    const current = await this.load(id, 'prescribe');
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization cancels a prescription');
-    return this.move(current, 'CANCELLED', { cancellation: { by: this.access.viewer.subject, reason: reason.trim(), at: new Date() } });
+    return this.ending(await this.move(current, 'CANCELLED', { cancellation: { by: this.access.viewer.subject, reason: reason.trim(), at: new Date() } }));
   }
 
   /**
@@ -304,10 +303,28 @@ export class PrescriptionsRepository {
     return updated!;
   }
 
-  private async load(id: string): Promise<PrescriptionDoc> {
-    const found = (await this.prescriptionsById([recordIdOf(id, 'Prescription')]))[0];
-    if (!found) throw appError('NOT_FOUND', 'No such prescription, or not yours to see');
+  /**
+   * The prescription a mutation acts on, once the policy allowed the write about its resident
+   * (FORBIDDEN without standing; NOT_FOUND only for an id that names no prescription).
+   */
+  private async load(id: string, write: 'prescribe' | 'dispense'): Promise<PrescriptionDoc> {
+    const found = await this.models.Prescription.findById(recordIdOf(id, 'Prescription')).lean<PrescriptionDoc>().exec();
+    if (!found) throw appError('NOT_FOUND', 'No such prescription');
+    await this.access.requireWrite(found.residentId, write);
     return found;
+  }
+
+  /** The pharmacy's dispensing relationship a prescription gives, if a pharmacy was chosen. */
+  private dispensingOf(prescription: PrescriptionDoc) {
+    if (!prescription.pharmacyCode) return null;
+    return { residentId: prescription.residentId, organizationCode: prescription.pharmacyCode, kind: 'DISPENSING' as const, source: { subgraph: 'prescriptions', recordId: prescription._id } };
+  }
+
+  /** A prescription completed, rejected or cancelled ends the pharmacy's dispensing relationship. */
+  private async ending(prescription: PrescriptionDoc): Promise<PrescriptionDoc> {
+    const dispensing = this.dispensingOf(prescription);
+    if (dispensing) await this.access.endCareRelationships([dispensing], new Date());
+    return prescription;
   }
 
   private requireOrganization(organizationCode: string, message: string): void {
@@ -321,7 +338,4 @@ export class PrescriptionsRepository {
     return organizationCodeOf(code);
   }
 }
-
-/** What a prescription reveals and where it came from, for the resident's consent. */
-const label = (prescription: PrescriptionDoc) => ({ categories: prescription.sensitivities ?? [], organizationCode: prescription.organizationCode });
 

@@ -44,6 +44,8 @@ export function createLoaders(repository: RecordsRepository) {
 export interface PrescriptionRef {
   id: string;
   residentId: string;
+  /** Present when the gateway asks for the prescription's encounter. */
+  encounterId?: string | null;
 }
 
 export function createRecordsContext(models: RecordsModels, base: SubgraphContext) {

@@ -1,7 +1,8 @@
 /** Who may call each resolver of the records subgraph; which residents they see is the policy's call. */
 import { entitiesWithinLimit, hasAnyRole, isAuthenticated, type PermissionMap } from '../kit/permissions';
 
-const readsResidents = hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'resident', 'hospital_system');
+// Privacy officers reach a resident (demographics only) to review their consent and access log.
+const readsResidents = hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'resident', 'hospital_system', 'privacy_officer');
 const readsClinicalRecord = hasAnyRole('doctor', 'family_doctor', 'resident');
 const findsResidents = hasAnyRole('doctor', 'family_doctor', 'hospital_system');
 const administersIdentity = hasAnyRole('privacy_officer', 'hospital_system');
@@ -58,5 +59,6 @@ export const permissions: PermissionMap = {
     reason: isAuthenticated,
   },
   MatchedRecord: { residentId: isAuthenticated, idNumber: isAuthenticated, phone: isAuthenticated },
-  Prescription: { safetyFacts: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist') },
+  Prescription: { safetyFacts: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist'), encounter: isAuthenticated },
+  Referral: { attachedEncounters: isAuthenticated },
 };

@@ -9,7 +9,7 @@ import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
-import { categoriesOf, sensitivityOfIcd10, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDepartment, sensitivityOfIcd10, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import type { MatchSettings } from '../kit/config';
 import { blockingKeys, classify, scoreCandidate } from './matching';
 import type {
@@ -150,12 +150,15 @@ export class RecordsRepository {
       .sort((a, b) => b.score - a.score || a.candidate._id.localeCompare(b.candidate._id));
     const best = scored[0];
     const match = best ? classify(best.score, this.matching) : 'NONE';
-    if (best && match === 'CERTAIN') return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length);
+    // Linking to a record the desk did not prove (no ID number) would show it someone else's
+    // record: a certain score without proof opens a review instead, like a possible one.
+    const proofed = input.idNumber !== undefined && input.idNumber !== null;
+    if (best && match === 'CERTAIN' && proofed) return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length);
 
     const created = await this.createResident(input, hospitalKey, organizationCode);
     if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length);
     let review: MatchReviewView | null = null;
-    if (best && match === 'POSSIBLE') {
+    if (best && match !== 'NONE') {
       const opened: MatchReviewDoc = {
         _id: newId(),
         status: 'OPEN',
@@ -187,6 +190,7 @@ export class RecordsRepository {
   }
 
   private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number): Promise<RegistrationResult> {
+    await this.access.requireWrite(resident._id, 'register');
     const identifiers = [identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode)];
     if (input.idNumber && !resident.idNumber) identifiers.push(identifierDoc(identifierKey('RESIDENT_ID_CARD', null, input.idNumber), resident._id, 'RESIDENT_ID_CARD', input.idNumber, null));
     await this.models.ResidentIdentifier.insertMany(identifiers, { ordered: false }).catch(ignoreDuplicateKeys);
@@ -200,6 +204,7 @@ export class RecordsRepository {
    */
   private async createResident(input: RegistrationInput, hospitalKey: string, organizationCode: string): Promise<{ resident: ResidentDoc; isNew: boolean }> {
     const _id = newId();
+    await this.access.requireWrite(_id, 'register');
     const idNumber = input.idNumber ?? null;
     if (idNumber) {
       try {
@@ -233,9 +238,13 @@ export class RecordsRepository {
     return { resident, isNew: true };
   }
 
-  /** Registering at a hospital's desk is the start of care there. */
+  /**
+   * Registering at a hospital's desk is the start of care there: a registration fact. Only
+   * proofed registrations get here: a record the desk created, or an existing one reached by
+   * the ID number or an identifier the index already knew.
+   */
   private async noteRegistration(residentId: string, organizationCode: string): Promise<void> {
-    await this.access.recordCareRelationship({ residentId, organizationCode, kind: 'REGISTRATION', at: new Date(), source: { subgraph: 'records', recordId: `registration:${residentId}` } });
+    await this.access.recordCareRelationship({ residentId, organizationCode, kind: 'REGISTRATION', at: new Date(), source: { subgraph: 'records', recordId: `registration/${residentId}` } });
     await this.access.permitted([residentId], 'identity');
   }
 
@@ -266,7 +275,8 @@ export class RecordsRepository {
   async resolveMatchReview(id: string, decision: 'LINK' | 'SEPARATE', reason: string): Promise<MatchReviewView> {
     const why = requireReason(reason);
     const review = await this.models.MatchReview.findById(id).lean<MatchReviewDoc>().exec();
-    if (!review || (await this.reviewViews([review])).length === 0) throw appError('NOT_FOUND', 'No such match review');
+    if (!review) throw appError('NOT_FOUND', 'No such match review');
+    await this.requireIdentityAccess([review.residentId, review.candidate.residentId]);
     if (review.status !== 'OPEN') throw appError('CONFLICT', `The review was already resolved (${review.status.toLowerCase()})`);
     if (decision === 'LINK') await this.mergeResidents(review.candidate.residentId, review.residentId, `match review ${id}: ${why}`);
     const resolved = await this.models.MatchReview.findOneAndUpdate(
@@ -318,7 +328,7 @@ export class RecordsRepository {
     }
     // Records merged into the merged one now point at the survivor directly: one hop at most.
     if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: survivorId } }).exec();
-    await this.access.accessStore.inheritRelationships(mergedId, survivorId);
+    await this.access.accessStore.recordMerge([mergedId, ...merged.mergedIds], survivorId);
     return (await this.findResidents([survivorId]))[0]!;
   }
 
@@ -341,7 +351,7 @@ export class RecordsRepository {
       { $pullAll: { mergedIds: [mergedId, ...merged.mergedIds] }, $push: { mergeHistory: { action: 'UNMERGED', otherResidentId: mergedId, by, at, reason: why } } },
     ).exec();
     if (merged.mergedIds.length > 0) await this.models.Resident.updateMany({ _id: idIn(merged.mergedIds) }, { $set: { mergedInto: mergedId } }).exec();
-    await this.access.accessStore.dropInherited(survivorId, mergedId);
+    await this.access.accessStore.recordUnmerge(mergedId, merged.mergedIds);
     return (await this.findResidents([mergedId]))[0]!;
   }
 
@@ -373,7 +383,7 @@ export class RecordsRepository {
       'conditions',
       residents,
       (ids) => this.models.Condition.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<ConditionDoc[]>().exec(),
-      (condition) => ({ categories: condition.sensitivity ? [condition.sensitivity] : [], organizationCode: condition.source.organizationCode }),
+      conditionLabel,
     );
   }
 
@@ -454,7 +464,7 @@ export class RecordsRepository {
 
   async recordEncounter(rawInput: unknown): Promise<EncounterDoc> {
     const input = parseInput(encounterSchema, rawInput);
-    const { organizationCode, resident } = await this.writeTarget(input.residentId);
+    const { organizationCode, resident } = await this.writeTarget(input.residentId, 'encounters');
     const encounter: EncounterDoc = {
       _id: sourceKey('encounter', organizationCode, input.sourceRecordId),
       residentId: resident._id,
@@ -466,19 +476,17 @@ export class RecordsRepository {
       end: input.end ? new Date(input.end) : null,
       attendingPractitioner: input.attendingPractitioner ?? null,
       diagnoses: input.diagnoses.map((item) => ({ code: { system: 'ICD-10', code: item.code, display: item.display }, rank: item.rank, primary: item.primary, sensitivity: sensitivityOfIcd10(item.code) })),
-      sensitivities: sensitivitiesOf(input.diagnoses.map((item) => item.code)),
+      sensitivities: encounterSensitivities(input.department, input.diagnoses.map((item) => item.code)),
       chargesFen: input.chargesFen ?? null,
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
     const saved = await replaceFromSource(encounter, (filter) => this.models.Encounter.findOneAndReplace(filter, encounter, REPLACE).lean<EncounterDoc>().exec());
-    await this.access.recordCareRelationship({ residentId: resident._id, organizationCode, kind: 'ENCOUNTER', at: saved.end ?? saved.start, source: { subgraph: 'records', recordId: saved._id } });
-    await this.access.permitted([resident._id], 'encounters');
     return saved;
   }
 
   async recordCondition(rawInput: unknown): Promise<ConditionDoc> {
     const input = parseInput(conditionSchema, rawInput);
-    const { organizationCode, resident } = await this.writeTarget(input.residentId);
+    const { organizationCode, resident } = await this.writeTarget(input.residentId, 'conditions');
     const condition: ConditionDoc = {
       _id: sourceKey('condition', organizationCode, input.sourceRecordId),
       residentId: resident._id,
@@ -490,13 +498,12 @@ export class RecordsRepository {
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
     const saved = await replaceFromSource(condition, (filter) => this.models.Condition.findOneAndReplace(filter, condition, REPLACE).lean<ConditionDoc>().exec());
-    await this.access.permitted([resident._id], 'conditions');
     return saved;
   }
 
   async recordAllergy(rawInput: unknown): Promise<AllergyStatementView> {
     const input = parseInput(allergySchema, rawInput);
-    const { organizationCode, resident } = await this.writeTarget(input.residentId);
+    const { organizationCode, resident } = await this.writeTarget(input.residentId, 'allergies');
     const existing = (await this.allergiesOf([resident])).get(resident._id) ?? [];
     if (input.noKnownAllergies) {
       if (existing.length > 0) throw appError('CONFLICT', 'Allergies are on record; they must be refuted before asserting none');
@@ -517,11 +524,16 @@ export class RecordsRepository {
     return { assertion: 'HAS_ALLERGIES', items: [...existing.filter((item) => item._id !== saved._id), saved] };
   }
 
-  /** The writing hospital (it must exist) and the resident written about (the survivor, if merged). */
-  private async writeTarget(residentId: string): Promise<{ organizationCode: string; resident: ResidentDoc }> {
+  /**
+   * The writing hospital (it must exist) and the resident written about (the survivor, if
+   * merged), once the policy allowed the write: a resident the caller has no standing with is
+   * FORBIDDEN whether or not it exists.
+   */
+  private async writeTarget(residentId: string, kind: 'encounters' | 'conditions' | 'allergies'): Promise<{ organizationCode: string; resident: ResidentDoc }> {
     const organizationCode = await this.viewerOrganization();
     const resident = (await this.survivorsOf([residentId])).get(residentId);
-    if (!resident) throw badUserInput('Unknown resident: register the resident first');
+    await this.access.requireWrite(resident?._id ?? residentId, 'record-clinical', kind);
+    if (!resident) throw appError('NOT_FOUND', 'No such resident');
     return { organizationCode, resident };
   }
 
@@ -552,11 +564,21 @@ async function replaceFromSource<T extends { _id: string; residentId: string }>(
   }
 }
 
-const encounterLabel = (encounter: EncounterDoc) => ({ categories: encounter.sensitivities, organizationCode: encounter.organizationCode });
-
-export function sensitivitiesOf(icd10Codes: string[]): SensitiveCategory[] {
-  return categoriesOf(icd10Codes.map(sensitivityOfIcd10));
+/** What an encounter reveals: its diagnoses and the department it took place in. */
+export function encounterSensitivities(department: string, icd10Codes: string[]): SensitiveCategory[] {
+  return unionOf(sensitivitiesOfDiagnoses(icd10Codes), categoriesOf([sensitivityOfDepartment(department)]));
 }
+
+// Consent labels on read: the stored label united with a fresh one, so records stored before a
+// label existed (or under an older code list) are never shown unlabelled.
+const encounterLabel = (encounter: EncounterDoc) => ({
+  categories: unionOf(encounter.sensitivities, encounterSensitivities(encounter.department, encounter.diagnoses.map((diagnosis) => diagnosis.code.code))),
+  organizationCode: encounter.organizationCode,
+});
+const conditionLabel = (condition: ConditionDoc) => ({
+  categories: categoriesOf([condition.sensitivity ?? null, sensitivityOfIcd10(condition.code.code)]),
+  organizationCode: condition.source.organizationCode,
+});
 
 export function aliasesOf(resident: ResidentDoc): string[] {
   return [resident._id, ...resident.mergedIds];

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ResidentDoc, ResidentIdentifierDoc, MergeEventDoc, OrganizationDoc, EncounterDoc, DiagnosisDoc, SourceDoc, ConditionDoc, AllergyDoc } from './models';
 import type { AllergyStatementView, ClinicalSummaryView, MatchReviewView, RegistrationResult } from './repository';
 import type { PrescriptionRef, RecordsContext } from './loaders';
+import type { AttachmentsRef } from '../kit/entity-refs';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -358,6 +359,9 @@ export type PageInfo = {
 /** A prescription (owned by the prescriptions subgraph): records adds what its safety checks need. */
 export type Prescription = {
   __typename?: 'Prescription';
+  /** The encounter it belongs to: null when there is none or the viewer may not see it. */
+  encounter?: Maybe<Encounter>;
+  encounterId?: Maybe<Scalars['ID']['output']>;
   id: Scalars['ID']['output'];
   residentId: Scalars['ID']['output'];
   /** The resident's allergy groups and diagnoses, for drug-allergy and renewal checks (subject to policy). */
@@ -450,6 +454,16 @@ export type RecordEncounterInput = {
   sourceRecordId: Scalars['String']['input'];
   start: Scalars['String']['input'];
   status: EncounterStatus;
+};
+
+/** A referral (owned by the referrals subgraph): records resolves the encounters attached to it. */
+export type Referral = {
+  __typename?: 'Referral';
+  attachedEncounterIds: Array<Scalars['ID']['output']>;
+  /** Encounters of the referred resident attached to it, those the viewer may see: a withheld one is left out, id and all. */
+  attachedEncounters: Array<Encounter>;
+  id: Scalars['ID']['output'];
+  resident: Resident;
 };
 
 export type RegisterResidentInput = {
@@ -656,6 +670,7 @@ export type FederationTypes = {
   Encounter: Encounter;
   Organization: Organization;
   Prescription: Prescription;
+  Referral: Referral;
   Resident: Resident;
 };
 
@@ -671,7 +686,14 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Prescription' }
     & GraphQLRecursivePick<FederationTypes['Prescription'], {"id":true}>
     & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Prescription'], {"residentId":true,"encounterId":true}>
+        | GraphQLRecursivePick<FederationTypes['Prescription'], {"residentId":true,"encounterId":true}>
         | GraphQLRecursivePick<FederationTypes['Prescription'], {"residentId":true}> ) );
+  Referral:
+    ( { __typename: 'Referral' }
+    & GraphQLRecursivePick<FederationTypes['Referral'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Referral'], {"attachedEncounterIds":true,"resident":{"id":true}}> ) );
   Resident:
     ( { __typename: 'Resident' }
     & GraphQLRecursivePick<FederationTypes['Resident'], {"id":true}> );
@@ -729,6 +751,7 @@ export type ResolversTypes = {
   RecordAllergyInput: RecordAllergyInput;
   RecordConditionInput: RecordConditionInput;
   RecordEncounterInput: RecordEncounterInput;
+  Referral: ResolverTypeWrapper<AttachmentsRef>;
   RegisterResidentInput: RegisterResidentInput;
   Registration: ResolverTypeWrapper<RegistrationResult>;
   RegistrationOutcome: RegistrationOutcome;
@@ -777,6 +800,7 @@ export type ResolversParentTypes = {
   RecordAllergyInput: RecordAllergyInput;
   RecordConditionInput: RecordConditionInput;
   RecordEncounterInput: RecordEncounterInput;
+  Referral: AttachmentsRef;
   RegisterResidentInput: RegisterResidentInput;
   Registration: RegistrationResult;
   Resident: ResidentDoc;
@@ -941,6 +965,7 @@ export type PageInfoResolvers<ContextType = RecordsContext, ParentType extends R
 
 export type PrescriptionResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Prescription'] = ResolversParentTypes['Prescription'], FederationReferenceType extends FederationReferenceTypes['Prescription'] = FederationReferenceTypes['Prescription']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Prescription']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  encounter?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   safetyFacts?: Resolver<Maybe<ResolversTypes['SafetyFacts']>, ParentType, ContextType>;
 };
@@ -952,6 +977,12 @@ export type QueryResolvers<ContextType = RecordsContext, ParentType extends Reso
   residentByIdentifier?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentByIdentifierArgs, 'system' | 'value'>>;
   residents?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType, RequireFields<QueryResidentsArgs, 'ids'>>;
   searchResidents?: Resolver<Maybe<ResolversTypes['ResidentConnection']>, ParentType, ContextType, RequireFields<QuerySearchResidentsArgs, 'criteria' | 'first'>>;
+};
+
+export type ReferralResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Referral'] = ResolversParentTypes['Referral'], FederationReferenceType extends FederationReferenceTypes['Referral'] = FederationReferenceTypes['Referral']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Referral']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  attachedEncounters?: Resolver<Array<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type RegistrationResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Registration'] = ResolversParentTypes['Registration']> = {
@@ -1023,6 +1054,7 @@ export type Resolvers<ContextType = RecordsContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Prescription?: PrescriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Referral?: ReferralResolvers<ContextType>;
   Registration?: RegistrationResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   ResidentConnection?: ResidentConnectionResolvers<ContextType>;

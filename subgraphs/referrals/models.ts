@@ -6,6 +6,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../kit/sensitivity';
 
 export const SERVICE_PACKAGES = ['BASIC', 'CHRONIC_DISEASE', 'ELDERLY', 'MATERNAL', 'CHILD'] as const;
 export const REFERRAL_STATUSES = ['REQUESTED', 'ACCEPTED', 'REJECTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;
@@ -22,7 +23,8 @@ export interface ContractDoc {
   servicePackage: (typeof SERVICE_PACKAGES)[number];
   since: Date;
   until: Date;
-  status: 'ACTIVE' | 'TERMINATED';
+  /** OFFERED: signed by the family doctor, not yet accepted by the resident (grants nothing). */
+  status: 'OFFERED' | 'ACTIVE' | 'TERMINATED';
   terminationReason: string | null;
 }
 
@@ -56,6 +58,11 @@ export interface PlaceDoc {
   referralId: string;
   bookedBy: string;
   bookedAt: Date;
+  /**
+   * For a referral not yet accepted: when it expires. A place whose hold has lapsed is free
+   * again (the expired referral gives its slot back, with no job); acceptance clears it.
+   */
+  holdUntil?: Date | null;
 }
 
 /** A referral's one booking, claimed (_id: the referral id) with the request id that made it. */
@@ -88,6 +95,11 @@ export interface ReferralDoc {
   rejectionReason: string | null;
   dischargeSummary: string | null;
   followUpPlan: string | null;
+  /**
+   * What the referral reveals (diagnoses, department, the reason and notes), derived at write
+   * time; absent on referrals stored before labels, and united with a fresh label on read.
+   */
+  sensitivities?: SensitiveCategory[];
 }
 
 export interface ReferralTransitionDoc {
@@ -112,7 +124,7 @@ const contractSchema = new Schema<ContractDoc>(
     servicePackage: { type: String, enum: SERVICE_PACKAGES, required: true },
     since: { type: Date, required: true },
     until: { type: Date, required: true },
-    status: { type: String, enum: ['ACTIVE', 'TERMINATED'], required: true },
+    status: { type: String, enum: ['OFFERED', 'ACTIVE', 'TERMINATED'], required: true },
     terminationReason: { type: String, default: null },
   },
   schemaOptions('contracts'),
@@ -146,10 +158,12 @@ const placeSchema = new Schema<PlaceDoc>(
     referralId: { type: String, required: true },
     bookedBy: { type: String, required: true },
     bookedAt: { type: Date, required: true },
+    holdUntil: { type: Date, default: null },
   },
   schemaOptions('places'),
 );
-placeSchema.index({ poolId: 1 });
+// A pool's places, and those held for referrals that expired unaccepted (released by the clock).
+placeSchema.index({ poolId: 1, holdUntil: 1 });
 
 const bookingRequestSchema = new Schema<BookingRequestDoc>(
   { _id: { type: String, required: true }, clientRequestId: { type: String, required: true }, poolId: { type: String, required: true } },
@@ -178,6 +192,7 @@ const referralSchema = new Schema<ReferralDoc>(
     rejectionReason: { type: String, default: null },
     dischargeSummary: { type: String, default: null },
     followUpPlan: { type: String, default: null },
+    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
   },
   schemaOptions('referrals'),
 );

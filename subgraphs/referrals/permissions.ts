@@ -8,6 +8,7 @@ export const permissions: PermissionMap = {
   Query: { availableSlots: clinicians, referralInbox: clinicians, referralOutbox: clinicians, _entities: entitiesWithinLimit, _service: isAuthenticated },
   Mutation: {
     signContract: hasAnyRole('family_doctor'),
+    acceptContract: hasAnyRole('resident'),
     renewContract: hasAnyRole('family_doctor'),
     terminateContract: hasAnyRole('family_doctor'),
     requestReferral: clinicians,
@@ -19,7 +20,7 @@ export const permissions: PermissionMap = {
     cancelReferral: clinicians,
   },
   Resident: { referrals: hasAnyRole('doctor', 'family_doctor', 'resident'), familyDoctorContract: hasAnyRole('doctor', 'family_doctor', 'resident') },
-  Referral: fields('id', 'resident', 'fromOrganization', 'toOrganization', 'attachedEncounters', 'attachedLabReports', 'status', 'requestedAt', 'transitions'),
+  Referral: fields('id', 'resident', 'fromOrganization', 'toOrganization', 'status', 'requestedAt', 'transitions'),
   ReferralTransition: fields('organization', 'at'),
   FamilyDoctorContract: fields('id', 'resident', 'organization', 'since', 'until', 'status'),
   SlotAvailability: fields('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),

@@ -3,9 +3,12 @@
  * booking horizon, and which places of a pool a caller may take (the reserved share first
  * for the resident's contracted family doctor, until the release time).
  */
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
 export const BOOKING_HORIZON_DAYS = 14;
+/** A completed referral keeps the receiver's care relationship this long, unless configured (REFERRAL_RELATIONSHIP_DAYS). */
+export const REFERRAL_WINDOW_DAYS = 90;
 /** A referral request not accepted within this many days expires. */
 export const ACCEPT_WITHIN_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -66,6 +69,25 @@ export function candidatePlaces(pool: SlotPoolDoc, taken: ReadonlySet<string>, r
   const released = now.getTime() >= pool.releaseAt.getTime();
   const order = released ? [...publicShare, ...reserved] : reservedAllowed ? [...reserved, ...publicShare] : publicShare;
   return order.filter((place) => !taken.has(place.id));
+}
+
+/** What a referral reveals: its diagnoses, the department it goes to, and its free text. */
+export function referralSensitivities(referral: Pick<ReferralDoc, 'diagnoses' | 'toDepartment' | 'reason' | 'dischargeSummary' | 'followUpPlan'>): SensitiveCategory[] {
+  const text = [referral.reason, referral.dischargeSummary ?? '', referral.followUpPlan ?? ''].join('\n');
+  return unionOf(sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf([sensitivityOfDepartment(referral.toDepartment)]), sensitivitiesOfText(text));
+}
+
+/**
+ * The consent label on read (the stored label united with a fresh one). Both ends of a
+ * referral see it whatever the resident restricted: it was written by one and sent to the other.
+ */
+export function referralLabel(referral: ReferralDoc): { categories: SensitiveCategory[]; organizationCode: string[] } {
+  return { categories: unionOf(referral.sensitivities, referralSensitivities(referral)), organizationCode: [referral.fromOrganizationCode, referral.toOrganizationCode] };
+}
+
+/** A booked place still counts: not held for a referral that expired unaccepted. */
+export function isHeld(place: Pick<PlaceDoc, 'holdUntil'>, now: Date): boolean {
+  return !place.holdUntil || place.holdUntil.getTime() >= now.getTime();
 }
 
 export function expiresAtOf(requestedAt: Date): Date {

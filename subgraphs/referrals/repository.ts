@@ -12,14 +12,26 @@ import { organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
 import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
-import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
+import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
+import type { WriteKind } from '../kit/policy';
 import { hasRole } from '../kit/viewer';
 import type { ContractDoc, PlaceDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModels, SlotPoolDoc } from './models';
-import { addDays, BOOKING_HORIZON_DAYS, canMove, candidatePlaces, DEPARTMENTS, effectiveStatus, expiresAtOf, withinHorizon } from './referral-rules';
+import {
+  addDays,
+  BOOKING_HORIZON_DAYS,
+  REFERRAL_WINDOW_DAYS,
+  canMove,
+  candidatePlaces,
+  DEPARTMENTS,
+  effectiveStatus,
+  expiresAtOf,
+  isHeld,
+  referralLabel as label,
+  referralSensitivities,
+  withinHorizon,
+} from './referral-rules';
 
 const DAY_MS = 86_400_000;
-/** A closed referral keeps the care relationship this long (follow-up questions, results). */
-const REFERRAL_RELATIONSHIP_DAYS = 90;
 const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
 const hexIds = z.array(z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters')).max(20);
 
@@ -51,6 +63,8 @@ export class ReferralsRepository {
     private readonly models: ReferralsModels,
     private readonly access: ResidentAccess,
     private readonly horizonDays: number = BOOKING_HORIZON_DAYS,
+    /** A completed referral keeps the receiver's care relationship this long (follow-up questions, results). */
+    private readonly referralWindowDays: number = REFERRAL_WINDOW_DAYS,
   ) {}
 
   // ---- contracts -----------------------------------------------------------------------------
@@ -60,31 +74,55 @@ export class ReferralsRepository {
     const permitted = await this.access.permitted(residentIds, 'referrals');
     if (permitted.size === 0) return new Map();
     const now = Date.now();
-    const rows = await this.models.Contract.find({ residentId: oneOf(permitted), status: 'ACTIVE' }).lean<ContractDoc[]>().exec();
-    return new Map(rows.filter((row) => row.until.getTime() >= now).map((row) => [row.residentId, row]));
+    const owners = this.access.ownersOf(permitted);
+    const rows = await this.models.Contract.find({ residentId: oneOf(owners.keys()), status: 'ACTIVE' }).lean<ContractDoc[]>().exec();
+    return new Map(rows.filter((row) => row.until.getTime() >= now).flatMap((row) => (owners.get(row.residentId) ?? []).map((owner) => [owner, row] as const)));
   }
 
-  /** At most one active contract per resident: the contract claims the resident. */
+  /**
+   * A family doctor's offer of a contract: it grants nothing until the resident accepts it
+   * (acceptContract). Offering needs standing with the resident already (registration at the
+   * centre, or a referral that brought them there).
+   */
   async signContract(residentIdInput: string, servicePackage: ContractDoc['servicePackage'], untilInput: string): Promise<ContractDoc> {
-    const residentId = residentIdOf(residentIdInput);
-    const { viewer } = this.access;
-    if (!hasRole(viewer, 'family_doctor') || !viewer.practitionerId || !viewer.organizationCode) throw forbidden('Only a family doctor signs a contract');
+    const requested = residentIdOf(residentIdInput);
     const now = new Date();
     const until = parseDate(untilInput, 'until');
     if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + 3 * 366 * DAY_MS) throw badUserInput('until must be in the future and within three years');
-    const contract: ContractDoc = { _id: randomUUID(), residentId, familyDoctor: viewer.practitionerId, organizationCode: viewer.organizationCode, servicePackage, since: now, until, status: 'ACTIVE', terminationReason: null };
-    if (!(await claim(this.models.ActiveContract, { _id: residentId, contractId: contract._id }))) {
+    const residentId = await this.access.requireWrite(requested, 'offer-contract');
+    const { viewer } = this.access;
+    const contract: ContractDoc = { _id: randomUUID(), residentId, familyDoctor: viewer.practitionerId!, organizationCode: viewer.organizationCode!, servicePackage, since: now, until, status: 'OFFERED', terminationReason: null };
+    await this.models.Contract.create(contract);
+    return contract;
+  }
+
+  /**
+   * The resident accepts an offered contract: at most one active per resident (the contract
+   * claims the resident), and the contract is a care relationship until it ends.
+   */
+  async acceptContract(id: string): Promise<ContractDoc> {
+    const offered = await this.models.Contract.findById(contractIdOf(id)).lean<ContractDoc>().exec();
+    if (!offered) throw appError('NOT_FOUND', 'No such contract');
+    await this.access.requireWrite(offered.residentId, 'accept-contract');
+    const now = new Date();
+    if (offered.status !== 'OFFERED' || offered.until.getTime() <= now.getTime()) throw appError('CONFLICT', 'Only an open offer can be accepted');
+    const { residentId } = offered;
+    if (!(await claim(this.models.ActiveContract, { _id: residentId, contractId: offered._id }))) {
       const holder = await this.models.ActiveContract.findById(residentId).lean().exec();
       const current = holder ? await this.models.Contract.findById(holder.contractId).lean<ContractDoc>().exec() : null;
       if (current && current.status === 'ACTIVE' && current.until.getTime() >= now.getTime()) throw appError('CONFLICT', 'The resident already has an active family-doctor contract');
       // The holder expired: its claim may go, once.
       await this.models.ActiveContract.deleteOne({ _id: residentId, contractId: holder?.contractId }).exec();
-      if (!(await claim(this.models.ActiveContract, { _id: residentId, contractId: contract._id }))) throw appError('CONFLICT', 'Another contract was signed meanwhile');
+      if (!(await claim(this.models.ActiveContract, { _id: residentId, contractId: offered._id }))) throw appError('CONFLICT', 'Another contract was accepted meanwhile');
     }
-    await this.models.Contract.create(contract);
-    await this.relate(residentId, contract.organizationCode, 'CONTRACT', until, contract._id);
+    const accepted = await this.models.Contract.findOneAndUpdate({ _id: offered._id, status: 'OFFERED' }, { $set: { status: 'ACTIVE', since: now } }, { returnDocument: 'after' }).lean<ContractDoc>().exec();
+    if (!accepted) {
+      await this.models.ActiveContract.deleteOne({ _id: residentId, contractId: offered._id }).exec();
+      throw appError('CONFLICT', 'The offer changed meanwhile');
+    }
+    await this.access.recordCareRelationship({ ...contractSource(accepted), at: now, endsAt: accepted.until });
     await this.access.permitted([residentId], 'referrals');
-    return contract;
+    return accepted;
   }
 
   async renewContract(id: string, untilInput: string): Promise<ContractDoc> {
@@ -93,7 +131,7 @@ export class ReferralsRepository {
     if (until.getTime() <= contract.until.getTime()) throw badUserInput('until must be later than the current end');
     const renewed = await this.models.Contract.findOneAndUpdate({ _id: contract._id, status: 'ACTIVE' }, { $set: { until } }, { returnDocument: 'after' }).lean<ContractDoc>().exec();
     if (!renewed) throw appError('CONFLICT', 'The contract was terminated meanwhile');
-    await this.relate(contract.residentId, contract.organizationCode, 'CONTRACT', until, contract._id);
+    await this.access.recordCareRelationship({ ...contractSource(renewed), at: new Date(), endsAt: until });
     return renewed;
   }
 
@@ -105,13 +143,16 @@ export class ReferralsRepository {
       .exec();
     if (!ended) throw appError('CONFLICT', 'The contract is not active');
     await this.models.ActiveContract.deleteOne({ _id: contract.residentId, contractId: contract._id }).exec();
-    await this.relate(contract.residentId, contract.organizationCode, 'CONTRACT', new Date(), contract._id);
+    await this.access.endCareRelationships([contractSource(contract)], new Date());
     return ended;
   }
 
+  /** A contract of the caller's organization, which the policy lets the caller act on. */
   private async ownContract(id: string): Promise<ContractDoc> {
-    const contract = await this.models.Contract.findById(id).lean<ContractDoc>().exec();
-    if (!contract || contract.organizationCode !== this.access.viewer.organizationCode) throw appError('NOT_FOUND', 'No such contract at your organization');
+    const contract = await this.models.Contract.findById(contractIdOf(id)).lean<ContractDoc>().exec();
+    if (!contract) throw appError('NOT_FOUND', 'No such contract');
+    await this.access.requireWrite(contract.residentId, 'offer-contract');
+    if (contract.organizationCode !== this.access.viewer.organizationCode) throw forbidden('The contract is another organization’s');
     if (contract.status !== 'ACTIVE') throw appError('CONFLICT', 'The contract is not active');
     return contract;
   }
@@ -121,13 +162,15 @@ export class ReferralsRepository {
   async referralsOfResidents(residentIds: readonly string[], status: ReferralStatus | null | undefined): Promise<PermittedRecords<ReferralDoc>> {
     const permitted = await this.access.permitted(residentIds, 'referrals');
     if (permitted.size === 0) return { permitted, records: [] };
-    const rows = await this.models.Referral.find({ residentId: oneOf(permitted) }).sort({ requestedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec();
-    return { permitted, records: status ? rows.filter((row) => effectiveStatus(row) === status) : rows };
+    const owners = this.access.ownersOf(permitted);
+    const rows = await this.models.Referral.find({ residentId: oneOf(owners.keys()) }).sort({ requestedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec();
+    const visible = await withoutRestricted(this.access, rows, label);
+    return { permitted, owners, records: status ? visible.filter((row) => effectiveStatus(row) === status) : visible };
   }
 
   async referralsById(ids: readonly string[]): Promise<ReferralDoc[]> {
     const rows = await this.models.Referral.find({ _id: idIn(ids) }).lean<ReferralDoc[]>().exec();
-    return visibleRecords(this.access, rows, 'referrals');
+    return visibleRecords(this.access, rows, 'referrals', label);
   }
 
   async transitionsOf(referralIds: readonly string[]): Promise<ReferralTransitionDoc[]> {
@@ -156,7 +199,11 @@ export class ReferralsRepository {
       'referrals',
     );
     return pageOf(
-      rows.filter((row) => permitted.has(row.residentId)),
+      await withoutRestricted(
+        this.access,
+        rows.filter((row) => permitted.has(row.residentId)),
+        label,
+      ),
       first,
       (row) => encodeCursor(row.requestedAt.toISOString(), row._id),
     );
@@ -173,7 +220,8 @@ export class ReferralsRepository {
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind }).sort({ date: 1, session: 1 }).lean<SlotPoolDoc[]>().exec();
-    const places = pools.length ? await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec() : [];
+    const booked = pools.length ? await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec() : [];
+    const places = booked.filter((place) => isHeld(place, now));
     const familyDoctor = hasRole(this.access.viewer, 'family_doctor');
     return pools.map((pool) => {
       const own = places.filter((place) => place.poolId === pool._id);
@@ -195,8 +243,8 @@ export class ReferralsRepository {
   async bookSlot(referralIdInput: string, poolId: string, clientRequestId: string): Promise<ReferralDoc> {
     if (!/^[A-Za-z0-9._:-]{8,64}$/.test(clientRequestId)) throw badUserInput('clientRequestId must be 8-64 letters, digits or . _ : -');
     if (!/^[0-9a-f]{24}$/.test(poolId)) throw badUserInput('poolId must be 24 lowercase hex characters');
-    const referral = await this.load(referralIdInput);
     const { viewer } = this.access;
+    const referral = await this.load(referralIdInput, (found) => (viewer.organizationCode === found.toOrganizationCode ? 'receive-referral' : 'refer'));
     if (viewer.organizationCode !== referral.fromOrganizationCode && viewer.organizationCode !== referral.toOrganizationCode) throw forbidden('Only the referring or receiving organization books');
     const pool = await this.models.SlotPool.findById(poolId).lean<SlotPoolDoc>().exec();
     if (!pool || pool.organizationCode !== referral.toOrganizationCode || pool.department !== referral.toDepartment) throw badUserInput('The slot pool is not at the receiving organization’s department');
@@ -215,10 +263,13 @@ export class ReferralsRepository {
       throw appError('CONFLICT', `A ${from.toLowerCase()} referral cannot be booked`);
     }
     const reservedAllowed = await this.isContractedFamilyDoctor(referral.residentId);
+    // Places held for referrals that expired unaccepted go back to their share first.
+    await this.models.Place.deleteMany({ poolId: pool._id, holdUntil: operator({ $lt: now }) }).exec();
     const taken = new Set((await this.models.Place.find({ poolId: pool._id }, { _id: 1 }).lean<{ _id: string }[]>().exec()).map((place) => place._id));
     let booked: { id: string; share: PlaceDoc['share'] } | null = null;
     for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
-      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, referralId: referral._id, bookedBy: viewer.subject, bookedAt: now })) {
+      const holdUntil = from === 'REQUESTED' ? referral.expiresAt : null;
+      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, referralId: referral._id, bookedBy: viewer.subject, bookedAt: now, holdUntil })) {
         booked = candidate;
         break;
       }
@@ -246,10 +297,12 @@ export class ReferralsRepository {
     const input = parseInput(referralInput, rawInput);
     const organizationCode = this.requireOrganization();
     if (input.toOrganizationCode === organizationCode) throw badUserInput('A referral goes to another organization');
+    // The sender must itself have standing; it keeps its own, and the referral gives it none.
+    const residentId = await this.access.requireWrite(input.residentId, 'refer');
     const requestedAt = new Date();
     const referral: ReferralDoc = {
       _id: createHash('sha256').update(`referral|${randomUUID()}`).digest('hex').slice(0, 24),
-      residentId: input.residentId,
+      residentId,
       direction: input.direction,
       fromOrganizationCode: organizationCode,
       fromPractitioner: this.access.viewer.practitionerId ?? null,
@@ -269,16 +322,25 @@ export class ReferralsRepository {
       dischargeSummary: input.dischargeSummary ?? null,
       followUpPlan: input.followUpPlan ?? null,
     };
+    referral.sensitivities = referralSensitivities(referral);
     await this.models.Referral.create(referral);
     await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: this.access.viewer.subject, organizationCode, at: requestedAt });
-    for (const code of [referral.fromOrganizationCode, referral.toOrganizationCode]) await this.relate(referral.residentId, code, 'REFERRAL', null, referral._id);
+    // The receiver sees the referral (and whom it is about) until it accepts, rejects or it expires.
+    await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL_OFFER'), at: requestedAt, endsAt: referral.expiresAt });
     await this.access.permitted([referral.residentId], 'referrals');
     return referral;
   }
 
+  /** Acceptance is where the receiver's care relationship arises: for the referral's life, then the window. */
   async accept(id: string): Promise<ReferralDoc> {
     const referral = await this.asReceiver(id);
-    return this.move(referral, referral.slot ? 'SCHEDULED' : 'ACCEPTED', {});
+    const accepted = await this.move(referral, referral.slot ? 'SCHEDULED' : 'ACCEPTED', {});
+    // An accepted referral's place is held for good.
+    if (referral.slot) await this.models.Place.updateOne({ _id: referral.slot.placeId, referralId: referral._id }, { $set: { holdUntil: null } }).exec();
+    const now = new Date();
+    await this.access.endCareRelationships([referralSource(referral, 'REFERRAL_OFFER')], now);
+    await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL'), at: now, endsAt: null });
+    return accepted;
   }
 
   async reject(id: string, reason: string): Promise<ReferralDoc> {
@@ -297,13 +359,13 @@ export class ReferralsRepository {
   async complete(id: string): Promise<ReferralDoc> {
     const referral = await this.asReceiver(id);
     const completed = await this.move(referral, 'COMPLETED', {});
-    await this.endRelationships(referral, new Date(Date.now() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS));
+    await this.endRelationships(referral, new Date(Date.now() + this.referralWindowDays * DAY_MS));
     return completed;
   }
 
   async cancel(id: string, reason: string): Promise<ReferralDoc> {
     if (reason.trim().length < 4) throw badUserInput('A cancellation needs a reason (at least 4 characters)');
-    const referral = await this.load(id);
+    const referral = await this.load(id, () => 'refer');
     if (this.access.viewer.organizationCode !== referral.fromOrganizationCode) throw forbidden('Only the referring organization cancels');
     const cancelled = await this.move(referral, 'CANCELLED', { slot: null });
     await this.release(referral);
@@ -311,9 +373,9 @@ export class ReferralsRepository {
     return cancelled;
   }
 
-  /** A referral's care relationship ends with it (a completed one after a follow-up period). */
+  /** The receiver's relationships from this referral end with it (a completed one after the window); the sender's own standing is untouched. */
   private async endRelationships(referral: ReferralDoc, endsAt: Date): Promise<void> {
-    for (const code of [referral.fromOrganizationCode, referral.toOrganizationCode]) await this.relate(referral.residentId, code, 'REFERRAL', endsAt, referral._id);
+    await this.access.endCareRelationships([referralSource(referral, 'REFERRAL_OFFER'), referralSource(referral, 'REFERRAL')], endsAt);
   }
 
   /** A cancelled or rejected referral's place goes back to the share it came from. */
@@ -335,14 +397,19 @@ export class ReferralsRepository {
     return updated!;
   }
 
-  private async load(id: string): Promise<ReferralDoc> {
-    const found = (await this.referralsById([recordIdOf(id, 'Referral')]))[0];
-    if (!found) throw appError('NOT_FOUND', 'No such referral, or not yours to see');
+  /**
+   * The referral a mutation acts on, once the policy allowed the write about its resident
+   * (FORBIDDEN without standing; NOT_FOUND only for an id that names no referral).
+   */
+  private async load(id: string, writeOf: (referral: ReferralDoc) => WriteKind): Promise<ReferralDoc> {
+    const found = await this.models.Referral.findById(recordIdOf(id, 'Referral')).lean<ReferralDoc>().exec();
+    if (!found) throw appError('NOT_FOUND', 'No such referral');
+    await this.access.requireWrite(found.residentId, writeOf(found));
     return found;
   }
 
   private async asReceiver(id: string): Promise<ReferralDoc> {
-    const referral = await this.load(id);
+    const referral = await this.load(id, () => 'receive-referral');
     if (this.access.viewer.organizationCode !== referral.toOrganizationCode) throw forbidden('Only the receiving organization does this');
     return referral;
   }
@@ -353,9 +420,20 @@ export class ReferralsRepository {
     return code;
   }
 
-  private relate(residentId: string, organizationCode: string, kind: 'CONTRACT' | 'REFERRAL', endsAt: Date | null, recordId: string) {
-    return this.access.recordCareRelationship({ residentId, organizationCode, kind, at: new Date(), endsAt, source: { subgraph: 'referrals', recordId } });
-  }
+}
+
+/** The receiver's relationship a referral gives: offered until accepted, then held. */
+function referralSource(referral: ReferralDoc, kind: 'REFERRAL_OFFER' | 'REFERRAL') {
+  return { residentId: referral.residentId, organizationCode: referral.toOrganizationCode, kind, source: { subgraph: 'referrals', recordId: referral._id } };
+}
+
+function contractSource(contract: ContractDoc) {
+  return { residentId: contract.residentId, organizationCode: contract.organizationCode, kind: 'CONTRACT' as const, source: { subgraph: 'referrals', recordId: contract._id } };
+}
+
+function contractIdOf(value: string): string {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) throw badUserInput('Contract id must be 1-64 letters, digits or -');
+  return value;
 }
 
 function parseDate(value: string, field: string): Date {

@@ -1,13 +1,18 @@
-/** Records written straight into a test stack's databases, as the subgraphs store them. */
+/**
+ * Records written straight into a test stack's databases, as the subgraphs store them. Consent
+ * labels are stated by the caller (default: none), never computed by the code under test.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
-import { relationshipKey } from '../../subgraphs/kit/access-store';
+import { careRelationshipDoc } from '../../subgraphs/kit/access-store';
+import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
-import { labSensitivities, registerModels as registerLabs, type LabReportDoc } from '../../subgraphs/labs/models';
+import { registerModels as registerLabs, type LabReportDoc } from '../../subgraphs/labs/models';
 import { DRUGS, drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';
 import { registerModels as registerPrescriptions, type PrescriptionDoc } from '../../subgraphs/prescriptions/models';
-import { sensitivitiesOfItems, validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
+import { validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
+import type { SensitiveCategory } from '../../subgraphs/kit/sensitivity';
 import { blockingKeys } from '../../subgraphs/records/matching';
 import { registerModels as registerRecords, type AllergyDoc, type ConditionDoc, type EncounterDoc } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals, type ReferralDoc, type SlotPoolDoc } from '../../subgraphs/referrals/models';
@@ -107,15 +112,16 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   );
   await models.access.CareRelationship.insertMany(
     ids.flatMap((residentId) =>
-      seenAt.map((organizationCode) => ({
-        _id: relationshipKey(organizationCode, residentId),
-        residentId,
-        organizationCode,
-        byKind: {
-          ENCOUNTER: { since: new Date(now - 30 * 86_400_000), lastSeenAt: new Date(now - 86_400_000), endsAt: null, source: { subgraph: 'records', recordId: newId() } },
-        },
-        inherited: {},
-      })),
+      seenAt.map((organizationCode) =>
+        careRelationshipDoc({
+          residentId,
+          organizationCode,
+          kind: 'REGISTRATION',
+          since: new Date(now - 30 * 86_400_000),
+          lastSeenAt: new Date(now - 86_400_000),
+          source: { subgraph: 'records', recordId: `registration/${residentId}` },
+        }),
+      ),
     ),
   );
   return ids;
@@ -150,6 +156,7 @@ export function labReport(input: {
   sex?: 'MALE' | 'FEMALE';
   ageYears?: number;
   id?: string;
+  sensitivities?: SensitiveCategory[];
 }): LabReportDoc {
   const item = requireItem(input.code, 'code');
   const results = input.results.map((result) => observationOf(result, input.sex ?? 'MALE', input.ageYears ?? 60));
@@ -176,7 +183,7 @@ export function labReport(input: {
     results,
     itemCodes: [...new Set([item.code, ...results.map((result) => result.code.code)])],
     hasCritical: results.some((result) => result.critical),
-    sensitivities: labSensitivities({ code, results }),
+    sensitivities: input.sensitivities ?? [],
     version: 1,
     source: { organizationCode: input.organizationCode, recordId: `L-${_id.slice(0, 8)}`, uploadedAt: issuedAt },
   };
@@ -242,6 +249,8 @@ export function prescriptionDoc(input: {
   pharmacyCode?: string | null;
   issuedAt?: Date;
   id?: string;
+  diagnoses?: PrescriptionDoc['diagnoses'];
+  sensitivities?: SensitiveCategory[];
 }): PrescriptionDoc {
   const issuedAt = input.issuedAt ?? new Date();
   const items = input.drugCodes.map((code) => {
@@ -255,7 +264,7 @@ export function prescriptionDoc(input: {
     organizationCode: input.organizationCode,
     prescriberPractitioner: 'D0001',
     encounterId: null,
-    diagnoses: [{ system: 'ICD-10', code: 'I10', display: '原发性高血压' }],
+    diagnoses: input.diagnoses ?? [{ system: 'ICD-10', code: 'I10', display: '原发性高血压' }],
     items,
     status: input.status ?? 'DISPENSED',
     version: 1,
@@ -270,7 +279,7 @@ export function prescriptionDoc(input: {
     cancellation: null,
     clientRequestId: `fixture-${_id}`,
     requestHash: _id,
-    sensitivities: sensitivitiesOfItems(items),
+    sensitivities: input.sensitivities ?? [],
   };
 }
 
@@ -342,16 +351,16 @@ export async function insertSlotPool(stack: TestStack, overrides: Partial<SlotPo
   return doc;
 }
 
-/** Care relationships of one kind between an organization and residents, open-ended. */
-export async function relate(stack: TestStack, residentIds: string[], organizationCode: string, kind: 'ENCOUNTER' | 'REFERRAL' | 'DISPENSING' = 'ENCOUNTER'): Promise<void> {
+/** Care relationships of one kind between an organization and residents, open-ended (one fact each). */
+export async function relate(
+  stack: TestStack,
+  residentIds: string[],
+  organizationCode: string,
+  kind: CareRelationshipKind = 'REGISTRATION',
+  extra: { endsAt?: Date | null; practitionerId?: string } = {},
+): Promise<void> {
   const since = new Date(Date.now() - 86_400_000);
   await modelsOf(stack).access.CareRelationship.insertMany(
-    residentIds.map((residentId) => ({
-      _id: relationshipKey(organizationCode, residentId),
-      residentId,
-      organizationCode,
-      byKind: { [kind]: { since, lastSeenAt: since, endsAt: null, source: { subgraph: 'test', recordId: 'fixture' } } },
-      inherited: {},
-    })),
+    residentIds.map((residentId) => careRelationshipDoc({ residentId, organizationCode, kind, since, ...extra, source: { subgraph: 'test', recordId: newId() } })),
   );
 }

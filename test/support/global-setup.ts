@@ -6,12 +6,14 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseEngine, startEmbeddedDatabase } from '../../tools/embedded-database';
+import { startRecording } from './loopback-only.cjs';
 
 declare global {
   var __testDatabase: { stop(): Promise<void>; dataDir: string } | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
+  startRecording(path.join(mkdtempSync(path.join(os.tmpdir(), 'jinling-net-')), 'off-loopback.log'));
   if (process.env.MONGODB_URI) {
     console.log('\n[test] database: MongoDB at MONGODB_URI');
     return;

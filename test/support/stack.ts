@@ -11,7 +11,7 @@ import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
-import { indexLeadsByCollection, uncoveredFilters } from './index-coverage';
+import { indexesByCollection, uncoveredQueries } from './index-coverage';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
 import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
 import { SUPERGRAPH_FILE } from '../../tools/services';
@@ -28,6 +28,8 @@ export interface StackOptions {
   subgraphTimeoutMs?: Partial<Record<SubgraphName, number>>;
   /** Verify client tokens against this JWKS URL instead of the in-memory issuer's key. */
   jwksUrl?: string;
+  /** Most an operation may cost at the gateway, for tests of the engine rather than of the limits. */
+  maxOperationCost?: number;
   /** Production settings at the gateway: introspection off. */
   production?: boolean;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
@@ -99,6 +101,8 @@ export class TestStack {
       subgraphTimeoutOverridesMs: options.subgraphTimeoutMs,
       maxBodyBytes: 100_000,
       introspection: !options.production,
+      maxOperationCost: options.maxOperationCost,
+      apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,
       ...logging,
@@ -165,9 +169,9 @@ export class TestStack {
       if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
     }
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
-    const uncovered = uncoveredFilters(this.sent, indexLeadsByCollection(allModels(this)));
+    const uncovered = uncoveredQueries(this.sent, indexesByCollection(allModels(this)));
     await this.fixtures.close();
-    if (uncovered.length > 0) throw new Error(`Filters no declared index serves:\n${uncovered.join('\n')}`);
+    if (uncovered.length > 0) throw new Error(`Queries no declared index serves:\n${[...new Set(uncovered)].join('\n')}`);
   }
 
   /** How many commands the subgraphs sent during this stack's life. */

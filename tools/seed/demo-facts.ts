@@ -1,6 +1,5 @@
 /** What the demo city implies beyond its records: care relationships, and a resident to show. */
-import { relationshipKey, type CareRelationshipDoc, type RelationshipPeriod } from '../../subgraphs/kit/access-store';
-import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
+import { careRelationshipDoc, type CareRelationshipDoc } from '../../subgraphs/kit/access-store';
 import type { PrescriptionDoc } from '../../subgraphs/prescriptions/models';
 import type { ContractDoc } from '../../subgraphs/referrals/models';
 import type { EncounterDoc } from '../../subgraphs/records/models';
@@ -19,41 +18,52 @@ const DAY_MS = 86_400_000;
 /** A closed referral keeps the relationship for this long after it was requested. */
 const REFERRAL_RELATIONSHIP_DAYS = 90;
 
-/** One document per organization and resident, as the subgraphs record relationships at write time. */
+/**
+ * The relationships the demo city's history implies, one fact per source as the subgraphs
+ * record them: a registration at every organization the resident visited (the desk comes
+ * first), each referral (accepted ones as REFERRAL, open offers as REFERRAL_OFFER), each
+ * active contract, and dispensing for signed prescriptions routed to a pharmacy.
+ */
 export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: EncounterDoc[], prescriptions: PrescriptionDoc[], contracts: ContractDoc[]): CareRelationshipDoc[] {
   const byKey = new Map<string, CareRelationshipDoc>();
-  const add = (residentId: string, organizationCode: string, kind: CareRelationshipKind, period: RelationshipPeriod) => {
-    const _id = relationshipKey(organizationCode, residentId);
-    const doc = byKey.get(_id) ?? { _id, residentId, organizationCode, byKind: {}, inherited: {} };
-    byKey.set(_id, doc);
-    const existing = doc.byKind[kind];
+  const add = (doc: CareRelationshipDoc) => {
+    const existing = byKey.get(doc._id);
     if (!existing) {
-      doc.byKind[kind] = period;
+      byKey.set(doc._id, doc);
       return;
     }
-    if (period.since < existing.since) existing.since = period.since;
-    if (period.lastSeenAt > existing.lastSeenAt) existing.lastSeenAt = period.lastSeenAt;
-    if (existing.endsAt !== null && (period.endsAt === null || period.endsAt > existing.endsAt)) existing.endsAt = period.endsAt;
+    if (doc.since < existing.since) existing.since = doc.since;
+    if (doc.lastSeenAt > existing.lastSeenAt) existing.lastSeenAt = doc.lastSeenAt;
   };
-  for (const encounter of encounters) {
-    const lastSeenAt = encounter.end ?? encounter.start;
-    add(encounter.residentId, encounter.organizationCode, 'ENCOUNTER', { since: encounter.start, lastSeenAt, endsAt: null, source: { subgraph: 'records', recordId: encounter._id } });
-  }
+  const registration = (residentId: string, organizationCode: string, at: Date) =>
+    add(careRelationshipDoc({ residentId, organizationCode, kind: 'REGISTRATION', since: at, lastSeenAt: at, source: { subgraph: 'records', recordId: `registration/${residentId}` } }));
+  for (const encounter of encounters) registration(encounter.residentId, encounter.organizationCode, encounter.end ?? encounter.start);
+  for (const prescription of prescriptions) registration(prescription.residentId, prescription.organizationCode, prescription.issuedAt);
   for (const referral of city.referrals) {
     const requestedAt = new Date(referral.requestedAt);
-    const open = referral.status === 'REQUESTED' || referral.status === 'ACCEPTED';
+    const source = { subgraph: 'referrals', recordId: referral.id };
+    const offered = referral.status === 'REQUESTED';
+    const open = offered || referral.status === 'ACCEPTED';
     const endsAt = open ? null : new Date(requestedAt.getTime() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS);
-    for (const organizationCode of [referral.fromOrganizationCode, referral.toOrganizationCode]) {
-      add(referral.residentId, organizationCode, 'REFERRAL', { since: requestedAt, lastSeenAt: requestedAt, endsAt, source: { subgraph: 'referrals', recordId: referral.id } });
-    }
+    add(careRelationshipDoc({ residentId: referral.residentId, organizationCode: referral.toOrganizationCode, kind: offered ? 'REFERRAL_OFFER' : 'REFERRAL', since: requestedAt, endsAt, source }));
+    // The sender registered the resident before referring them.
+    registration(referral.residentId, referral.fromOrganizationCode, requestedAt);
   }
   for (const contract of contracts) {
-    add(contract.residentId, contract.organizationCode, 'CONTRACT', { since: contract.since, lastSeenAt: contract.since, endsAt: contract.until, source: { subgraph: 'referrals', recordId: contract._id } });
+    add(careRelationshipDoc({ residentId: contract.residentId, organizationCode: contract.organizationCode, kind: 'CONTRACT', since: contract.since, endsAt: contract.until, source: { subgraph: 'referrals', recordId: contract._id } }));
   }
   for (const prescription of prescriptions) {
-    const source = { subgraph: 'prescriptions', recordId: prescription._id };
-    add(prescription.residentId, prescription.organizationCode, 'ENCOUNTER', { since: prescription.issuedAt, lastSeenAt: prescription.issuedAt, endsAt: null, source });
-    if (prescription.pharmacyCode) add(prescription.residentId, prescription.pharmacyCode, 'DISPENSING', { since: prescription.issuedAt, lastSeenAt: prescription.issuedAt, endsAt: prescription.validUntil, source });
+    if (!prescription.pharmacyCode || prescription.status === 'DRAFT') continue;
+    add(
+      careRelationshipDoc({
+        residentId: prescription.residentId,
+        organizationCode: prescription.pharmacyCode,
+        kind: 'DISPENSING',
+        since: prescription.issuedAt,
+        endsAt: prescription.validUntil,
+        source: { subgraph: 'prescriptions', recordId: prescription._id },
+      }),
+    );
   }
   return [...byKey.values()];
 }

@@ -5,7 +5,7 @@
  */
 import { drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';
 import type { PrescriptionDoc, PrescriptionStatus, TransitionDoc } from '../../subgraphs/prescriptions/models';
-import { contentHash, FREQUENCIES, sensitivitiesOfItems, validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
+import { contentHash, FREQUENCIES, prescriptionSensitivities, validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
 import type { City } from './city';
 
 const PATH: PrescriptionStatus[] = ['DRAFT', 'SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED'];
@@ -73,7 +73,7 @@ export function prescriptionsOf(city: City): PrescriptionsSeed {
       cancellation: target === 'CANCELLED' ? { by: 'D0001', reason: '患者要求取消', at: at(1) } : null,
       clientRequestId: `seed-${seed.id}`,
       requestHash: seed.id,
-      sensitivities: sensitivitiesOfItems(items),
+      sensitivities: prescriptionSensitivities(base),
     };
   });
   return { prescriptions, transitions };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ActiveContractDoc, ContractDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, SlotPoolDoc } from '../../subgraphs/referrals/models';
-import { addDays, beijingDate, DEPARTMENTS, expiresAtOf } from '../../subgraphs/referrals/referral-rules';
+import { addDays, beijingDate, DEPARTMENTS, expiresAtOf, referralSensitivities } from '../../subgraphs/referrals/referral-rules';
 import type { City } from './city';
 import bulletin from './nanjing-2024-09.json';
 
@@ -108,7 +108,7 @@ export function referralsOf(city: City, now: Date): ReferralsSeed {
     steps.forEach((to, step) =>
       transitions.push({ _id: `${seed.id}:${step + 1}`, referralId: seed.id, from: step === 0 ? null : steps[step - 1]!, to, by: step === 0 ? 'F0001' : 'D0001', organizationCode: step === 0 || to === 'CANCELLED' ? seed.fromOrganizationCode : seed.toOrganizationCode, at: new Date(requestedAt.getTime() + step * DAY_MS) }),
     );
-    return {
+    const referral: ReferralDoc = {
       _id: seed.id,
       residentId: seed.residentId,
       direction,
@@ -130,6 +130,8 @@ export function referralsOf(city: City, now: Date): ReferralsSeed {
       dischargeSummary: direction === 'DOWN' ? '患者住院期间病情稳定，予对症治疗后好转出院。出院诊断见上。' : null,
       followUpPlan: direction === 'DOWN' ? '社区随访血压血糖，每月一次；两周后门诊复查。' : null,
     };
+    // Labelled as the subgraph labels what it writes.
+    return { ...referral, sensitivities: referralSensitivities(referral) };
   });
   return { contracts, activeContracts, pools, referrals, transitions };
 }

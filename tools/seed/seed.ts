@@ -89,6 +89,8 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     await insertAll(referrals.Referral, referralData.referrals);
     await insertAll(referrals.Transition, referralData.transitions);
     await insertAll(access.CareRelationship, careRelationshipsOf(city, clinical.encounters, medication.prescriptions, referralData.contracts));
+    // Merged records resolve to their survivor in every subgraph.
+    await insertAll(access.ResidentAlias, clinical.residents.flatMap((resident) => (resident.mergedInto ? [{ _id: resident._id, survivorId: resident.mergedInto, at: now }] : [])));
 
     const facts = pickDemoFacts(city, now);
     await seedRuns.insertOne({ _id: 'demo-city', seededAt: now, seed, residents, ...facts });

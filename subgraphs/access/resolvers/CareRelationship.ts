@@ -5,4 +5,5 @@ export const CareRelationship: CareRelationshipResolvers = {
   since: (relationship) => relationship.since.toISOString(),
   lastSeenAt: (relationship) => relationship.lastSeenAt.toISOString(),
   endsAt: (relationship) => relationship.endsAt?.toISOString() ?? null,
+  source: (relationship) => (relationship.source ? `${relationship.source.subgraph}/${relationship.source.recordId}` : ''),
 };

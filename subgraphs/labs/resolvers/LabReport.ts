@@ -11,7 +11,7 @@ export const LabReport: LabReportResolvers = {
   collectedAt: (report) => iso(report.collectedAt),
   effectiveAt: (report) => iso(report.effectiveAt),
   issuedAt: (report) => report.issuedAt.toISOString(),
-  history: (report, _args, { loaders }) => loaders.versionsOf.load(report._id),
+  history: (report, _args, { loaders }) => loaders.historyOf.load(report),
 };
 
 export const LabReportVersion: LabReportVersionResolvers = {

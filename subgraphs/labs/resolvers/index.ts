@@ -1,6 +1,7 @@
 import type { Resolvers } from '../resolver-types';
 import { LabReport, LabReportVersion, LabSource, Observation } from './LabReport';
 import { Mutation, Query } from './Query';
+import { Referral } from './Referral';
 import { Resident } from './Resident';
 import { LabTrend, LatestResult, OrderCheck, ReminderStatistics, TrendPoint } from './Results';
 
@@ -9,6 +10,7 @@ export const resolvers: Resolvers = {
   Mutation,
   Resident,
   LabReport,
+  Referral,
   LabReportVersion,
   LabSource,
   Observation,

@@ -15,7 +15,6 @@ export const Prescription: PrescriptionResolvers = {
   id: (prescription) => prescription._id,
   resident: (prescription) => ({ id: prescription.residentId }),
   prescriber: (prescription) => ({ code: prescription.organizationCode }),
-  encounter: (prescription) => (prescription.encounterId ? { id: prescription.encounterId } : null),
   status: (prescription) => effectiveStatus(prescription),
   issuedAt: (prescription) => prescription.issuedAt.toISOString(),
   validUntil: (prescription) => prescription.validUntil.toISOString(),

@@ -1,10 +1,19 @@
-import { residentIdOf } from '../../kit/ids';
+import { recordIdOf, residentIdOf } from '../../kit/ids';
 import { RecordsRepository } from '../repository';
 import type { PrescriptionResolvers } from '../resolver-types';
 
-/** Records' part of a prescription: the facts from the resident's record its safety checks need. */
+/** Records' part of a prescription: the facts from the resident's record its safety checks need, and its encounter. */
 export const Prescription: PrescriptionResolvers = {
-  __resolveReference: (reference) => ({ id: String(reference.id), residentId: residentIdOf((reference as { residentId?: unknown }).residentId) }),
+  __resolveReference: (reference) => {
+    const { residentId, encounterId } = reference as { residentId?: unknown; encounterId?: unknown };
+    return { id: String(reference.id), residentId: residentIdOf(residentId), encounterId: encounterId == null ? null : recordIdOf(encounterId, 'Encounter') };
+  },
+  // Null when there is none, when the viewer may not see it, or when it is another resident's.
+  encounter: async (prescription, _args, { loaders }) => {
+    if (!prescription.encounterId) return null;
+    const encounter = await loaders.encounterById.load(prescription.encounterId);
+    return encounter?.residentId === prescription.residentId ? encounter : null;
+  },
   safetyFacts: async (prescription, _args, { loaders }) => {
     const resident = await loaders.residentById.load(prescription.residentId);
     if (!resident) return null;

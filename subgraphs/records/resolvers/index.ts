@@ -8,6 +8,7 @@ import { Mutation } from './Mutation';
 import { Organization } from './Organization';
 import { Prescription } from './Prescription';
 import { Query } from './Query';
+import { Referral } from './Referral';
 import { Resident } from './Resident';
 
 export const resolvers: Resolvers = {
@@ -24,4 +25,5 @@ export const resolvers: Resolvers = {
   MatchReview,
   MatchedRecord,
   Prescription,
+  Referral,
 };

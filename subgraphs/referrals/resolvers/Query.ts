@@ -9,6 +9,7 @@ export const Query: QueryResolvers = {
 
 export const Mutation: MutationResolvers = {
   signContract: (_root, { residentId, servicePackage, until }, { repository }) => repository.signContract(residentId, servicePackage, until),
+  acceptContract: (_root, { id }, { repository }) => repository.acceptContract(id),
   renewContract: (_root, { id, until }, { repository }) => repository.renewContract(id, until),
   terminateContract: (_root, { id, reason }, { repository }) => repository.terminateContract(id, reason),
   requestReferral: (_root, { input }, { repository }) => repository.request(input),

@@ -8,8 +8,6 @@ export const Referral: ReferralResolvers = {
   resident: (referral) => ({ id: referral.residentId }),
   fromOrganization: (referral) => ({ code: referral.fromOrganizationCode }),
   toOrganization: (referral) => ({ code: referral.toOrganizationCode }),
-  attachedEncounters: (referral) => referral.attachedEncounterIds.map((id) => ({ id })),
-  attachedLabReports: (referral) => referral.attachedLabReportIds.map((id) => ({ id })),
   status: (referral) => effectiveStatus(referral),
   requestedAt: (referral) => referral.requestedAt.toISOString(),
   transitions: (referral, _args, { loaders }) => loaders.transitionsOf.load(referral._id),

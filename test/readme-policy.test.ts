@@ -1,0 +1,61 @@
+/**
+ * The README's tables of who sees and who writes what are the policy's: each cell is
+ * recomputed here from `decide` and `WRITE_RULES` (subgraphs/kit/policy.ts) and compared
+ * with the table as written, so the documentation cannot drift from the code.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { decide, WRITE_KINDS, WRITE_RULES, type CareRelationshipFact, type CareRelationshipKind, type DataKind } from '../subgraphs/kit/policy';
+import { ROLES, type Role, type Viewer } from '../subgraphs/kit/viewer';
+
+const README = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const NOW = new Date('2026-06-01T00:00:00Z');
+const RESIDENT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+const ORGANIZATION = '3201-H001';
+const READ_KINDS: DataKind[] = ['demographics', 'encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals', 'care-relationships', 'consent', 'access-log', 'identity'];
+
+/** The markdown table that follows `<!-- marker -->` in the README, as rows of trimmed cells (header first). */
+function tableAfter(marker: string): string[][] {
+  const start = README.indexOf(`<!-- ${marker} -->`);
+  if (start < 0) throw new Error(`README has no <!-- ${marker} --> table`);
+  const lines = README.slice(start).split('\n').slice(1);
+  const rows = lines.slice(0, lines.findIndex((line) => !line.startsWith('|')));
+  return rows.filter((row) => !/^\|[\s|:-]+\|$/.test(row)).map((row) => row.split('|').slice(1, -1).map((cell) => cell.trim().replace(/`/g, '')));
+}
+
+function viewerFor(role: Role, residentId = RESIDENT): Viewer {
+  const organizational = !['resident', 'privacy_officer', 'health_commission'].includes(role);
+  return { subject: 'readme', roles: [role], organizationCode: organizational ? ORGANIZATION : undefined, practitionerId: 'P1', residentId: role === 'resident' ? residentId : undefined, purposeOfUse: 'treatment' };
+}
+
+const fact = (kind: CareRelationshipKind): CareRelationshipFact => ({ residentId: RESIDENT, organizationCode: ORGANIZATION, kind, since: new Date(NOW.getTime() - 86_400_000), lastSeenAt: NOW, endsAt: null, practitionerId: null });
+const allows = (viewer: Viewer, kind: DataKind, relationships: CareRelationshipFact[]) =>
+  decide({ viewer, residentId: RESIDENT, kind, relationships, consent: null, now: NOW, settings: { encounterWindowDays: 730 } }).outcome === 'allowed';
+
+/**
+ * own: the resident's own record only; all: any resident; standing: with a care relationship
+ * at the caller's organization; dispensing: with a dispensing relationship only; —: never.
+ */
+function readCell(role: Role, kind: DataKind): string {
+  if (allows(viewerFor(role), kind, [])) return allows(viewerFor(role, 'bbbbbbbbbbbbbbbbbbbbbbbb'), kind, []) ? 'all' : 'own';
+  if (allows(viewerFor(role), kind, [fact('REGISTRATION')])) return 'standing';
+  if (allows(viewerFor(role), kind, [fact('DISPENSING')])) return 'dispensing';
+  return '—';
+}
+
+it('README: who reads what is what decide() decides', () => {
+  const expected = [['role', ...READ_KINDS], ...ROLES.map((role) => [role, ...READ_KINDS.map((kind) => readCell(role, kind))])];
+  expect(tableAfter('policy:reads')).toEqual(expected);
+});
+
+it('README: who writes what, with which standing, is WRITE_RULES', () => {
+  const standing = (value: (typeof WRITE_RULES)[keyof typeof WRITE_RULES]['standing']) => (typeof value === 'string' ? value : value.join(', '));
+  const expected = [
+    ['write', 'roles', 'standing needed', 'practitioner id'],
+    ...WRITE_KINDS.map((write) => {
+      const rule = WRITE_RULES[write];
+      return [write, rule.roles.join(', '), standing(rule.standing), rule.practitioner ? 'yes' : 'no'];
+    }),
+  ];
+  expect(tableAfter('policy:writes')).toEqual(expected);
+});

@@ -1,0 +1,4 @@
+export function isLoopback(host: string): boolean;
+export function startRecording(file: string): string;
+export function offLoopbackAttempts(): string[];
+export const GUARD_FILE: string;
