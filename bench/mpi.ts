@@ -7,7 +7,7 @@
  * MONGODB_URI when set, else the embedded database in a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AccessStore, registerAccessStoreModels } from '../subgraphs/kit/access-store';
@@ -18,7 +18,7 @@ import { blockingKeys } from '../subgraphs/records/matching';
 import { registerModels } from '../subgraphs/records/models';
 import { RecordsRepository } from '../subgraphs/records/repository';
 import { generateCity, type ResidentSeed } from '../tools/seed/city';
-import { startEmbeddedDatabase } from '../tools/embedded-database';
+import { parseEngine, startEmbeddedDatabase } from '../tools/embedded-database';
 
 const SIZES = (process.env.BENCH_MPI_SIZES ?? '10000,100000').split(',').map(Number);
 const PER_KIND = Number(process.env.BENCH_MPI_REGISTRATIONS ?? 10);
@@ -27,9 +27,10 @@ type Kind = 'known ID number' | 'typo, no ID number' | 'new person';
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jinling-bench-'));
+  chmodSync(dataDir, 0o755); // run by root, the embedded PostgreSQL runs as nobody, who must reach its folder inside
   const database = process.env.MONGODB_URI
     ? { uri: process.env.MONGODB_URI, engine: 'MongoDB at MONGODB_URI', stop: async () => {} }
-    : await startEmbeddedDatabase({ dataDir, log: () => {} });
+    : await startEmbeddedDatabase({ dataDir, engine: parseEngine(process.env.EMBEDDED_DB_ENGINE), log: () => {} });
   console.log(`engine: ${database.engine}; ${PER_KIND} registrations of each kind per index size`);
   const rows: string[] = [];
   try {

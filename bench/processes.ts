@@ -92,10 +92,11 @@ export function usageOf(pid: number): Usage {
   let peakKb = 0;
   for (const id of [pid, ...descendantsOf(pid)]) {
     try {
-      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th,
+      // then cutime and cstime: children that ended and were reaped (PostgreSQL's backends, say) still count.
       const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
       const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${id}/status`, 'utf8'));
       peakKb += Number(hwm?.[1] ?? 0);
     } catch {

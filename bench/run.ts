@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/k
 import { connectDatabase } from '../subgraphs/kit/database';
 import { databaseName } from '../subgraphs/kit/subgraph-server';
 import { issueDemoToken } from '../tools/demo-issuer';
-import { startEmbeddedDatabase } from '../tools/embedded-database';
+import { parseEngine, startEmbeddedDatabase } from '../tools/embedded-database';
 import { seedDemoCity } from '../tools/seed/seed';
 import { SUPERGRAPH_FILE } from '../tools/services';
 import { readWorkloadFacts, recordsPerResident } from './city-facts';
@@ -59,9 +59,10 @@ async function main(): Promise<void> {
   ensurePeers(say);
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'jinling-bench-'));
+  chmodSync(scratch, 0o755); // run by root, the embedded PostgreSQL runs as nobody, who must reach its folder inside
   const database = process.env.MONGODB_URI
     ? { uri: process.env.MONGODB_URI, engine: 'MongoDB at MONGODB_URI', pid: undefined, stop: async () => {} }
-    : await startEmbeddedDatabase({ dataDir: path.join(scratch, 'db'), log: say });
+    : await startEmbeddedDatabase({ dataDir: path.join(scratch, 'db'), engine: parseEngine(process.env.EMBEDDED_DB_ENGINE), log: say });
   const processes: BenchProcess[] = [];
   const stopAll = async () => {
     await Promise.all(processes.map((child) => child.stop()));

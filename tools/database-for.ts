@@ -9,6 +9,7 @@ export async function databaseFor(config: Config, log: (line: string) => void): 
     return { uri: config.MONGODB_URI, stop: async () => {} };
   }
   const embedded = await startEmbeddedDatabase({ dataDir: path.resolve(config.DATA_DIR, 'db'), engine: config.EMBEDDED_DB_ENGINE, log });
-  log(`database: ${embedded.engine}, data in ${path.relative(process.cwd(), embedded.dataDir) || '.'}`);
+  const relative = path.relative(process.cwd(), embedded.dataDir);
+  log(`database: ${embedded.engine}, data in ${relative.startsWith('..') ? embedded.dataDir : relative || '.'}`);
   return embedded;
 }

@@ -39,6 +39,8 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
   /** false for throwaway data (tests): PostgreSQL skips fsync. */
   durable?: boolean;
+  /** More PostgreSQL settings, `name=value` (ferretdb-postgresql only). */
+  postgresSettings?: string[];
   /** No FerretDB log lines (tests provoke errors such as duplicate keys on purpose). */
   quiet?: boolean;
   /** The unpatched FerretDB build (only the test that compares the two uses it). */
@@ -103,6 +105,7 @@ async function startPostgresql(dataDir: string, options: EmbeddedOptions, log: (
   const args = ['-handler', 'postgresql', '-pg-bin', bin, '-pg-data', pgData, '-pg-log', path.resolve(dataDir, 'postgresql.log')];
   if (asRoot) args.push('-pg-uid', String(NOBODY), '-pg-gid', String(NOBODY));
   if (options.durable === false) args.push('-pg-durable=false');
+  for (const setting of options.postgresSettings ?? []) args.push('-pg-set', setting);
   const launched = await launch(binary, args, options);
   const patched = options.build === 'stock' ? 'stock' : 'patched';
   return { ...launched, engine: `FerretDB 1.24.2 (${patched}) on PostgreSQL 17.10${asRoot ? ', run as nobody' : ''}`, dataDir: pgData };

@@ -27,6 +27,9 @@ export function keyFiles(config: Config): KeyFiles {
 /** Creates whichever of the local key pairs are missing. Keys configured explicitly are left alone. */
 export function ensureLocalKeys(config: Config): KeyFiles {
   const files = keyFiles(config);
+  // Only the keys folder is private: a recursive mkdir would make the data folder above it 0700
+  // too, and the embedded PostgreSQL (run as nobody when root starts it) could not reach its own folder.
+  mkdirSync(path.dirname(config.keysDir), { recursive: true });
   mkdirSync(config.keysDir, { recursive: true, mode: 0o700 });
   if (!config.JWT_PUBLIC_KEY_FILE && !config.JWT_JWKS_URL && !existsSync(files.issuerPrivateKey)) {
     writePair(files.issuerPrivateKey, files.issuerPublicKey, generateKeyPairSync('rsa', { modulusLength: 2048 }));

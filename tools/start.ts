@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     const gatewayUrl = serviceUrl(config.HOST, config.GATEWAY_PORT, '/graphql');
     if (facts) writeFileSync(path.resolve(config.DATA_DIR, 'demo.json'), JSON.stringify({ gatewayUrl, ...facts }, null, 2));
 
-    // The embedded engine scans collections: give its slowest answers room unless told otherwise.
+    // FerretDB spends about 1 ms of CPU per document it returns: give the heaviest records room unless told otherwise.
     const embeddedTimeout = !config.MONGODB_URI && !process.env.SUBGRAPH_TIMEOUT_MS ? { SUBGRAPH_TIMEOUT_MS: String(EMBEDDED_SUBGRAPH_TIMEOUT_MS) } : {};
     if (Object.keys(embeddedTimeout).length > 0) say(`subgraph timeout ${EMBEDDED_SUBGRAPH_TIMEOUT_MS / 1000} s on the embedded database (SUBGRAPH_TIMEOUT_MS overrides)`);
     for (const name of [...SUBGRAPH_NAMES, 'gateway']) {

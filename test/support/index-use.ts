@@ -6,8 +6,8 @@
  */
 import { Client } from 'pg';
 
-/** Rows from which a collection counts as large (the suite's largest hold thousands). */
-export const LARGE_COLLECTION_ROWS = Number(process.env.TEST_LARGE_COLLECTION_ROWS || 1000);
+/** Rows from which a collection counts as large (the suite's largest read ones hold a few hundred). */
+export const LARGE_COLLECTION_ROWS = Number(process.env.TEST_LARGE_COLLECTION_ROWS || 200);
 
 export interface TableUse {
   table: string;

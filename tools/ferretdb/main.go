@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,7 +39,14 @@ type options struct {
 	pgDurable    bool
 	startTimeout time.Duration
 	quiet        bool
+	pgSettings   settingsFlag
 }
+
+// settingsFlag collects repeated -pg-set name=value flags.
+type settingsFlag []string
+
+func (s *settingsFlag) String() string     { return fmt.Sprint(*s) }
+func (s *settingsFlag) Set(v string) error { *s = append(*s, v); return nil }
 
 func main() {
 	var o options
@@ -53,6 +59,7 @@ func main() {
 	flag.IntVar(&o.pgUID, "pg-uid", -1, "postgresql: run initdb and postgres as this uid (needed when started by root)")
 	flag.IntVar(&o.pgGID, "pg-gid", -1, "postgresql: and this gid")
 	flag.BoolVar(&o.pgDurable, "pg-durable", true, "postgresql: fsync (false for throwaway test data)")
+	flag.Var(&o.pgSettings, "pg-set", "postgresql: one more setting, name=value (repeatable)")
 	flag.BoolVar(&o.quiet, "quiet", false, "log nothing (FerretDB logs errors, such as duplicate keys, otherwise)")
 	flag.DurationVar(&o.startTimeout, "start-timeout", 2*time.Minute, "how long PostgreSQL may take to accept connections")
 	flag.Parse()
@@ -143,14 +150,17 @@ func startPostgres(ctx context.Context, o *options) (*postgres, error) {
 	// The parent-death signal belongs to the thread that forks: keep this goroutine on one thread for good.
 	runtime.LockOSThread()
 
-	logFile := io.Discard
-	if o.pgLog != "" {
-		f, err := os.OpenFile(o.pgLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			return nil, err
-		}
-		logFile = f
+	// PostgreSQL writes its log straight into the file: a pipe read by this process could fill
+	// up and block it (its lines can be long), and would stop with this process.
+	logPath := o.pgLog
+	if logPath == "" {
+		logPath = os.DevNull
 	}
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close() // the children keep their own copy
 
 	if _, err := os.Stat(filepath.Join(o.pgData, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
 		initdb := childCommand(o, "initdb", "-D", o.pgData, "--no-sync", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C")
@@ -172,6 +182,7 @@ func startPostgres(ctx context.Context, o *options) (*postgres, error) {
 	if !o.pgDurable {
 		settings = append(settings, "fsync=off", "full_page_writes=off")
 	}
+	settings = append(settings, o.pgSettings...)
 
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
@@ -184,22 +195,12 @@ func startPostgres(ctx context.Context, o *options) (*postgres, error) {
 			args = append(args, "-c", s)
 		}
 		cmd := childCommand(o, "postgres", args...)
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			return nil, err
-		}
+		cmd.Stdout = logFile
+		cmd.Stderr = logFile
 		if err = cmd.Start(); err != nil {
 			return nil, err
 		}
 		pg := &postgres{cmd: cmd, url: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres", port), exited: make(chan struct{})}
-		tail := newTail(20)
-		go func() {
-			scanner := bufio.NewScanner(stderr)
-			for scanner.Scan() {
-				fmt.Fprintln(logFile, scanner.Text())
-				tail.add(scanner.Text())
-			}
-		}()
 		go func() {
 			_ = cmd.Wait()
 			close(pg.exited)
@@ -208,16 +209,17 @@ func startPostgres(ctx context.Context, o *options) (*postgres, error) {
 		if err = waitForPostgres(ctx, pg, o.startTimeout); err == nil {
 			return pg, nil
 		}
-		pg.stop()
-		lastErr = fmt.Errorf("%v\n%s", err, tail.String())
+		exitedOnItsOwn := false
 		select {
 		case <-pg.exited:
-			// it exited on its own (the port was taken meanwhile, say): try another port
+			exitedOnItsOwn = true
 		default:
-			return nil, lastErr
 		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+		pg.stop()
+		lastErr = fmt.Errorf("%v (PostgreSQL's log: %s)\n%s", err, logPath, logTail(logPath))
+		// Only a start that ended by itself (the port was taken meanwhile, say) is worth another port.
+		if !exitedOnItsOwn || ctx.Err() != nil {
+			return nil, lastErr
 		}
 	}
 	return nil, lastErr
@@ -275,7 +277,12 @@ func (pg *postgres) stop() {
 	case <-pg.exited:
 	case <-time.After(30 * time.Second):
 		_ = pg.cmd.Process.Signal(syscall.SIGQUIT)
-		<-pg.exited
+		select {
+		case <-pg.exited:
+		case <-time.After(10 * time.Second):
+			_ = pg.cmd.Process.Kill()
+			<-pg.exited
+		}
 	}
 }
 
@@ -288,35 +295,14 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// tail keeps PostgreSQL's last log lines for an error message.
-type tail struct {
-	lines chan string
-}
-
-func newTail(n int) *tail { return &tail{lines: make(chan string, n)} }
-
-func (t *tail) add(line string) {
-	for {
-		select {
-		case t.lines <- line:
-			return
-		default:
-			select {
-			case <-t.lines:
-			default:
-			}
-		}
+// logTail returns the end of PostgreSQL's log, for an error message.
+func logTail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
 	}
-}
-
-func (t *tail) String() string {
-	var s string
-	for {
-		select {
-		case line := <-t.lines:
-			s += line + "\n"
-		default:
-			return s
-		}
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
 	}
+	return string(b)
 }

@@ -40,6 +40,8 @@ function documents(): Record<string, unknown>[] {
     { _id: 7, a: 'seven' },
     { _id: 7.5, a: 'seven and a half' },
     { _id: Long.fromNumber(8), a: 'eight' },
+    { _id: 'list', list: [{ v: 1 }, { v: 2 }] },
+    { _id: 'list-document', list: { v: 2 } },
     { _id: OID, a: 'object id' },
   ];
 }
@@ -56,11 +58,11 @@ const SHAPES: [string, Filter, string[]][] = [
   ['$eq', { a: { $eq: 2 } }, ['array', 'two']],
   ['equality on two fields', { a: 1, b: 'x' }, ['double', 'int']],
   ['equality with a range in Go', { b: 'x', c: { $gte: 1 } }, ['double', 'int']],
-  ['null (not pushed down)', { a: null }, ['array-null', 'missing', 'null']],
+  ['null (not pushed down)', { a: null }, ['array-null', 'list', 'list-document', 'missing', 'null']],
   ['array element', { tags: 'red' }, ['int', 'string']],
   ['$in of numbers', { a: { $in: [2, 3] } }, ['array', 'documents-array', 'two']],
   ['$in of mixed types', { a: { $in: [1, '1', true] } }, ['array', 'bool', 'double', 'int', 'long', 'string']],
-  ['$in with null (not pushed down)', { a: { $in: [2, null] } }, ['array', 'array-null', 'missing', 'null', 'two']],
+  ['$in with null (not pushed down)', { a: { $in: [2, null] } }, ['array', 'array-null', 'list', 'list-document', 'missing', 'null', 'two']],
   ['$in with an array (not pushed down)', { tags: { $in: [['red', 'blue'], 'green'] } }, ['array', 'int']],
   ['$in, empty', { a: { $in: [] } }, []],
   ['$in over an array field', { tags: { $in: ['blue', 'green'] } }, ['array', 'int']],
@@ -79,7 +81,7 @@ const SHAPES: [string, Filter, string[]][] = [
   ['$or beside equality', { b: 'x', $or: [{ a: 1 }, { c: 0 }] }, ['double', 'int', 'missing']],
   ['$or with a range-only branch (not pushed down)', { $or: [{ a: true }, { c: { $gt: 2 } }] }, ['bool', 'long']],
   ['$or with a dotted branch', { $or: [{ 'nested.a': 1 }, { a: 0 }] }, ['document', 'zero']],
-  ['$or with a null branch', { $or: [{ a: null }, { a: 2 }] }, ['array', 'array-null', 'missing', 'null', 'two']],
+  ['$or with a null branch', { $or: [{ a: null }, { a: 2 }] }, ['array', 'array-null', 'list', 'list-document', 'missing', 'null', 'two']],
   ['$or with an equality and a range in a branch', { $or: [{ b: 'x', c: { $lt: 1 } }, { _id: 7.5 }] }, ['7.5', 'missing', 'zero']],
 ];
 
@@ -92,7 +94,8 @@ beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'jinling-patch-'));
   chmodSync(scratch, 0o755); // PostgreSQL runs as nobody when root runs the tests
   for (const build of ['patched', 'stock'] as const) {
-    const database = await startEmbeddedDatabase({ dataDir: path.join(scratch, build), engine: 'ferretdb-postgresql', build, durable: false, quiet: true });
+    // enable_seqscan=off: a plan shows an index whenever one can serve the filter, however small the table
+    const database = await startEmbeddedDatabase({ dataDir: path.join(scratch, build), engine: 'ferretdb-postgresql', build, durable: false, quiet: true, postgresSettings: ['enable_seqscan=off'] });
     const client = await MongoClient.connect(database.uri);
     engines.push({ name: build, database, client });
   }
@@ -137,6 +140,73 @@ describe('finds answer as stock FerretDB does', () => {
     const counts = await Promise.all(collections.map((collection) => collection.countDocuments(filter)));
     expect(counts).toEqual([expected.length, expected.length]);
   });
+});
+
+/** The shapes the patch pushes down, and PostgreSQL's index scan for each (stock: a sequential scan for all). */
+const INDEXED: [string, Filter, string][] = [
+  ['equality', { a: 1 }, 'Bitmap Index Scan'],
+  ['equality on an array field', { tags: 'red' }, 'Bitmap Index Scan'],
+  ['equality on the first field of a compound index, with a range', { b: 'x', c: { $gte: 1 } }, 'Bitmap Index Scan'],
+  ['$in', { a: { $in: [2, 3] } }, 'BitmapOr'],
+  ['_id', { _id: 'int' }, 'Index Scan'],
+  ['_id, $in', { _id: { $in: ['int', 7] } }, 'BitmapOr'],
+  ['$or', { $or: [{ a: true }, { b: 'y' }] }, 'BitmapOr'],
+];
+
+describe('the patched engine reads through indexes where stock FerretDB scans', () => {
+  let collections: Awaited<ReturnType<typeof seed>>;
+  beforeAll(async () => {
+    collections = await seed('plans');
+  });
+
+  const planOf = async (collection: (typeof collections)[number], filter: Filter) => {
+    const explained = await collection.find(filter).explain('queryPlanner');
+    return JSON.stringify(explained.queryPlanner);
+  };
+
+  it.each(INDEXED)('%s', async (_name, filter, node) => {
+    const [patched, stock] = await Promise.all(collections.map((collection) => planOf(collection, filter)));
+    expect(patched).toContain(`"Node Type":"${node}"`);
+    expect(patched).not.toContain('"Node Type":"Seq Scan"');
+    expect(stock).toContain('"Node Type":"Seq Scan"');
+  });
+
+  it('leaves range-only and null filters to a scan on both', async () => {
+    for (const filter of [{ c: { $gt: 1 } }, { a: null }]) {
+      const plans = await Promise.all(collections.map((collection) => planOf(collection, filter)));
+      for (const plan of plans) expect(plan).toContain('"Node Type":"Seq Scan"');
+    }
+  });
+});
+
+describe('dotted paths in updates and deletes: the patch leaves them to Go, where stock FerretDB misses arrays of documents', () => {
+  // Stock pushes {"list.v": 2} down as _jsonb #> '{list,v}' @> '2', which is NULL for {list: [{v: 2}]}.
+  for (const [name, filter] of [
+    ['equality', { 'list.v': 2 }],
+    ['$in', { 'list.v': { $in: [2, 5] } }],
+  ] as const) {
+    it(`find and count, ${name}`, async () => {
+      const collections = await seed(`dotted_find_${name === '$in' ? 'in' : 'eq'}`);
+      for (const collection of collections) {
+        expect(idsOf(await collection.find(filter).toArray())).toEqual(['list', 'list-document']);
+        expect(await collection.countDocuments(filter)).toBe(2);
+      }
+    });
+
+    it(`updateMany, ${name}`, async () => {
+      const [patched, stock] = await seed(`dotted_update_${name === '$in' ? 'in' : 'eq'}`);
+      expect((await patched!.updateMany(filter, { $set: { touched: true } })).matchedCount).toBe(2);
+      expect(idsOf(await patched!.find({ touched: true }).toArray())).toEqual(['list', 'list-document']);
+      expect((await stock!.updateMany(filter, { $set: { touched: true } })).matchedCount).toBe(name === '$in' ? 2 : 1);
+    });
+
+    it(`deleteMany, ${name}`, async () => {
+      const [patched, stock] = await seed(`dotted_delete_${name === '$in' ? 'in' : 'eq'}`);
+      expect((await patched!.deleteMany(filter)).deletedCount).toBe(2);
+      expect(await patched!.countDocuments({ _id: { $in: ['list', 'list-document'] } } as Filter)).toBe(0);
+      expect((await stock!.deleteMany(filter)).deletedCount).toBe(name === '$in' ? 2 : 1);
+    });
+  }
 });
 
 describe('updates and deletes touch what stock FerretDB touches', () => {
