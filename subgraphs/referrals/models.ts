@@ -1,6 +1,6 @@
 /**
  * The referrals subgraph's collections: family-doctor contracts (and the one-per-resident
- * claim on the active one), slot pools, the booked places (one document per place: its _id
+ * claim on the active one), slot pools and the hospitals that reserve a share of them, the booked places (one document per place: its _id
  * claims the place), booking requests (idempotency), referrals and their transitions.
  */
 import { Schema, type Connection } from 'mongoose';
@@ -48,6 +48,12 @@ export interface SlotPoolDoc {
   sessionStart: Date;
   /** After this, unused reserved places may be booked by anyone. */
   releaseAt: Date;
+}
+
+/** A hospital that reserves a share of its published slot pools for contracted family doctors: _id is its organization code. */
+export interface ParticipatingHospitalDoc {
+  _id: string;
+  since: Date;
 }
 
 /** One booked place: `<pool id>:<R|P>:<n>`; claiming the _id is taking the place. */
@@ -100,6 +106,9 @@ export interface ReferralDoc {
    * time; absent on referrals stored before labels, and united with a fresh label on read.
    */
   sensitivities?: SensitiveCategory[];
+  /** The sending system's request id (the referral's _id derives from it) and a hash of what it sent: a retry must match. */
+  clientRequestId?: string | null;
+  requestHash?: string | null;
 }
 
 export interface ReferralTransitionDoc {
@@ -150,6 +159,8 @@ const slotPoolSchema = new Schema<SlotPoolDoc>(
 );
 slotPoolSchema.index({ organizationCode: 1, department: 1, date: 1 });
 
+const participatingHospitalSchema = new Schema<ParticipatingHospitalDoc>({ _id: { type: String, required: true }, since: { type: Date, required: true } }, schemaOptions('participatingHospitals'));
+
 const placeSchema = new Schema<PlaceDoc>(
   {
     _id: { type: String, required: true },
@@ -193,6 +204,8 @@ const referralSchema = new Schema<ReferralDoc>(
     dischargeSummary: { type: String, default: null },
     followUpPlan: { type: String, default: null },
     sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
+    clientRequestId: { type: String, default: null },
+    requestHash: { type: String, default: null },
   },
   schemaOptions('referrals'),
 );
@@ -219,6 +232,7 @@ export function registerModels(connection: Connection) {
     Contract: connection.model('Contract', contractSchema),
     ActiveContract: connection.model('ActiveContract', activeContractSchema),
     SlotPool: connection.model('SlotPool', slotPoolSchema),
+    ParticipatingHospital: connection.model('ParticipatingHospital', participatingHospitalSchema),
     Place: connection.model('Place', placeSchema),
     BookingRequest: connection.model('BookingRequest', bookingRequestSchema),
     Referral: connection.model('Referral', referralSchema),

@@ -6,18 +6,25 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { claim } from '../kit/claims';
+import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
-import { organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
+import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, clientRequestIdOf, organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
 import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import type { WriteKind } from '../kit/policy';
 import { hasRole } from '../kit/viewer';
-import type { ContractDoc, PlaceDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModels, SlotPoolDoc } from './models';
+import { SESSIONS, SLOT_KINDS, type ContractDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
 import {
   addDays,
+  beijingDate,
+  coversPlaces,
+  MAX_POOL_CAPACITY,
+  PUBLISH_AHEAD_DAYS,
+  slotPoolOf,
+  type SlotPoolEntry,
   BOOKING_HORIZON_DAYS,
   REFERRAL_WINDOW_DAYS,
   canMove,
@@ -33,6 +40,7 @@ import {
 
 const DAY_MS = 86_400_000;
 const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
+const hexId = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
 const hexIds = z.array(z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters')).max(20);
 
 const referralInput = z
@@ -48,8 +56,42 @@ const referralInput = z
     attachedLabReportIds: hexIds.nullish(),
     dischargeSummary: z.string().trim().min(10).max(4000).nullish(),
     followUpPlan: z.string().trim().max(2000).nullish(),
+    clientRequestId: z.string().regex(CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE).nullish(),
   })
   .refine((input) => input.direction === 'UP' || input.dischargeSummary, { message: 'a downward referral needs the discharge summary', path: ['dischargeSummary'] });
+
+/** The most pools one publication may carry (two weeks of two sessions for about ten departments and kinds). */
+const MAX_PUBLISHED_POOLS = 500;
+
+/** A publication of slot pools: every entry valid and each session named once, or nothing is written. */
+function publishInput(today: string) {
+  const last = addDays(today, PUBLISH_AHEAD_DAYS);
+  const entry = z.object({
+    department: z.enum(DEPARTMENTS, { message: 'is not a department that takes referrals' }),
+    date: z.string().superRefine((date, context) => {
+      const calendarDate = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date)) && addDays(date, 0) === date;
+      if (!calendarDate) context.addIssue({ code: 'custom', message: 'must be a date (YYYY-MM-DD)' });
+      else if (date < today || date > last) context.addIssue({ code: 'custom', message: `must be from today (${today}) to ${PUBLISH_AHEAD_DAYS} days ahead (${last})` });
+    }),
+    session: z.enum(SESSIONS),
+    kind: z.enum(SLOT_KINDS),
+    capacity: z.number().int().min(1, 'must be at least 1').max(MAX_POOL_CAPACITY, `must be at most ${MAX_POOL_CAPACITY}`),
+  });
+  return z.object({
+    pools: z
+      .array(entry)
+      .min(1, 'must name at least one session')
+      .max(MAX_PUBLISHED_POOLS, `must name at most ${MAX_PUBLISHED_POOLS} sessions`)
+      .superRefine((pools, context) => {
+        const seen = new Map<string, number>();
+        pools.forEach((pool, index) => {
+          const key = [pool.department, pool.date, pool.session, pool.kind].join('|');
+          if (seen.has(key)) context.addIssue({ code: 'custom', path: [index], message: `names the same session as pools.${seen.get(key)}` });
+          seen.set(key, index);
+        });
+      }),
+  });
+}
 
 export interface SlotAvailabilityView {
   pool: SlotPoolDoc;
@@ -65,6 +107,7 @@ export class ReferralsRepository {
     private readonly horizonDays: number = BOOKING_HORIZON_DAYS,
     /** A completed referral keeps the receiver's care relationship this long (follow-up questions, results). */
     private readonly referralWindowDays: number = REFERRAL_WINDOW_DAYS,
+    private readonly slotSettings: SlotSettings = DEFAULT_SLOT_SETTINGS,
   ) {}
 
   // ---- contracts -----------------------------------------------------------------------------
@@ -220,9 +263,44 @@ export class ReferralsRepository {
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind }).sort({ date: 1, session: 1 }).lean<SlotPoolDoc[]>().exec();
-    const booked = pools.length ? await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec() : [];
-    const places = booked.filter((place) => isHeld(place, now));
-    const familyDoctor = hasRole(this.access.viewer, 'family_doctor');
+    return this.availabilityOf(pools, await this.heldPlacesOf(pools, now), hasRole(this.access.viewer, 'doctor', 'family_doctor'), now);
+  }
+
+  /**
+   * A hospital's system publishes its own organization's pools, all or none: each entry is
+   * checked (department, date window, capacity) and refused with its index before anything is
+   * written. The service computes the reserved share (participating hospitals only) and the
+   * release time; publishing a session again sets its capacity, never below what is booked.
+   */
+  async publishSlotPools(rawPools: unknown): Promise<SlotAvailabilityView[]> {
+    const { viewer } = this.access;
+    if (!hasRole(viewer, 'hospital_system') || !viewer.organizationCode) throw forbidden('Only a hospital’s own system publishes its slot pools');
+    const organizationCode = viewer.organizationCode;
+    const now = new Date();
+    const { pools: entries } = parseInput(publishInput(beijingDate(now)), { pools: rawPools });
+    const participating = (await this.models.ParticipatingHospital.findById(organizationCode).lean().exec()) !== null;
+    const poolOf = (entry: SlotPoolEntry) => slotPoolOf(organizationCode, entry, participating, this.slotSettings);
+    const pools = entries.map(poolOf);
+    const held = await this.heldPlacesOf(pools, now);
+    const problems = pools.flatMap((pool, index) => {
+      const booked = held.filter((place) => place.poolId === pool._id);
+      if (coversPlaces(pool, booked)) return [];
+      const least = Array.from({ length: MAX_POOL_CAPACITY }, (_, below) => below + 1).find((capacity) => coversPlaces(poolOf({ ...entries[index]!, capacity }), booked));
+      return [`pools.${index}: capacity ${pool.capacity} would drop places already booked in this session (${booked.length} booked; ${least ? `the least capacity that keeps every booking is ${least}` : 'no capacity keeps every booking'})`];
+    });
+    if (problems.length > 0) throw appError('CONFLICT', problems.join('; '));
+    await this.models.SlotPool.bulkWrite(pools.map((pool) => ({ replaceOne: { filter: { _id: pool._id }, replacement: pool, upsert: true } })));
+    return this.availabilityOf(pools, held, false, now);
+  }
+
+  /** The places of these pools still booked (not held for a referral that expired unaccepted); one query. */
+  private async heldPlacesOf(pools: readonly SlotPoolDoc[], now: Date): Promise<PlaceDoc[]> {
+    if (pools.length === 0) return [];
+    const booked = await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec();
+    return booked.filter((place) => isHeld(place, now));
+  }
+
+  private availabilityOf(pools: readonly SlotPoolDoc[], places: readonly PlaceDoc[], mayBook: boolean, now: Date): SlotAvailabilityView[] {
     return pools.map((pool) => {
       const own = places.filter((place) => place.poolId === pool._id);
       const taken = new Set(own.map((place) => place._id));
@@ -230,7 +308,7 @@ export class ReferralsRepository {
         pool,
         reservedBooked: own.filter((place) => place.share === 'RESERVED').length,
         publicBooked: own.filter((place) => place.share === 'PUBLIC').length,
-        bookableByYou: withinHorizon(pool.date, now, this.horizonDays) ? candidatePlaces(pool, taken, familyDoctor, now).length : 0,
+        bookableByYou: mayBook && withinHorizon(pool.date, now, this.horizonDays) ? candidatePlaces(pool, taken, hasRole(this.access.viewer, 'family_doctor'), now).length : 0,
       };
     });
   }
@@ -241,7 +319,7 @@ export class ReferralsRepository {
    * with the same request id returns the same booking; a full pool is a clean CONFLICT.
    */
   async bookSlot(referralIdInput: string, poolId: string, clientRequestId: string): Promise<ReferralDoc> {
-    if (!/^[A-Za-z0-9._:-]{8,64}$/.test(clientRequestId)) throw badUserInput('clientRequestId must be 8-64 letters, digits or . _ : -');
+    clientRequestIdOf(clientRequestId);
     if (!/^[0-9a-f]{24}$/.test(poolId)) throw badUserInput('poolId must be 24 lowercase hex characters');
     const { viewer } = this.access;
     const referral = await this.load(referralIdInput, (found) => (viewer.organizationCode === found.toOrganizationCode ? 'receive-referral' : 'refer'));
@@ -293,15 +371,21 @@ export class ReferralsRepository {
 
   // ---- referrals: writes -------------------------------------------------------------------
 
+  /**
+   * Sends a referral. With a client request id, a retry (same id, same content, same
+   * sending organization) returns the same referral and concurrent retries create one; the
+   * same id with other content is a CONFLICT.
+   */
   async request(rawInput: unknown): Promise<ReferralDoc> {
     const input = parseInput(referralInput, rawInput);
     const organizationCode = this.requireOrganization();
     if (input.toOrganizationCode === organizationCode) throw badUserInput('A referral goes to another organization');
     // The sender must itself have standing; it keeps its own, and the referral gives it none.
     const residentId = await this.access.requireWrite(input.residentId, 'refer');
+    const clientRequestId = input.clientRequestId ?? null;
     const requestedAt = new Date();
     const referral: ReferralDoc = {
-      _id: createHash('sha256').update(`referral|${randomUUID()}`).digest('hex').slice(0, 24),
+      _id: hexId(clientRequestId ? `referral|${organizationCode}|${clientRequestId}` : `referral|${randomUUID()}`),
       residentId,
       direction: input.direction,
       fromOrganizationCode: organizationCode,
@@ -321,14 +405,27 @@ export class ReferralsRepository {
       rejectionReason: null,
       dischargeSummary: input.dischargeSummary ?? null,
       followUpPlan: input.followUpPlan ?? null,
+      clientRequestId,
+      requestHash: null,
     };
     referral.sensitivities = referralSensitivities(referral);
-    await this.models.Referral.create(referral);
-    await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: this.access.viewer.subject, organizationCode, at: requestedAt });
-    // The receiver sees the referral (and whom it is about) until it accepts, rejects or it expires.
-    await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL_OFFER'), at: requestedAt, endsAt: referral.expiresAt });
-    await this.access.permitted([referral.residentId], 'referrals');
+    if (clientRequestId) referral.requestHash = requestHashOf({ ...referral, residentId: input.residentId });
+    if (!(await claim(this.models.Referral, referral))) {
+      const existing = (await this.models.Referral.findById(referral._id).lean<ReferralDoc>().exec())!;
+      if (existing.requestHash !== referral.requestHash) throw appError('CONFLICT', 'This clientRequestId was used for a different referral');
+      // A retry of a request that failed half way finishes it, as long as nobody has acted on the referral since.
+      if (existing.version === 1) await this.announce(existing);
+      return existing;
+    }
+    await this.announce(referral);
     return referral;
+  }
+
+  /** A new referral's first transition, and the receiver's view of it until it accepts, rejects or it expires; each safe to repeat. */
+  private async announce(referral: ReferralDoc): Promise<void> {
+    await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: this.access.viewer.subject, organizationCode: referral.fromOrganizationCode, at: referral.requestedAt });
+    await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL_OFFER'), at: referral.requestedAt, endsAt: referral.expiresAt });
+    await this.access.permitted([referral.residentId], 'referrals');
   }
 
   /** Acceptance is where the receiver's care relationship arises: for the referral's life, then the window. */
@@ -420,6 +517,13 @@ export class ReferralsRepository {
     return code;
   }
 
+}
+
+/** What a sender asked for, in a canonical form (absent and default options alike): a retry must ask for the same. */
+function requestHashOf(referral: ReferralDoc): string {
+  const { direction, fromOrganizationCode, toOrganizationCode, toDepartment, reason, diagnoses, urgency, attachedEncounterIds, attachedLabReportIds, dischargeSummary, followUpPlan } = referral;
+  const content = { residentId: referral.residentId, direction, fromOrganizationCode, toOrganizationCode, toDepartment, reason, diagnoses, urgency, attachedEncounterIds, attachedLabReportIds, dischargeSummary, followUpPlan };
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
 /** The receiver's relationship a referral gives: offered until accepted, then held. */
