@@ -4,7 +4,8 @@
  * referral that expired unaccepted is bookable again, and hospitals publish their own slot
  * pools, with the reserved share and release time computed by the service.
  */
-import { oneOf } from '../subgraphs/kit/database';
+import { generateCity } from '../tools/seed/city';
+import { referralsOf } from '../tools/seed/referrals-seed';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -233,6 +234,22 @@ describe('publishSlotPools', () => {
       { code: 'BAD_USER_INPUT', message: 'Invalid input: pools.2 names the same session as pools.0' },
     ]);
     expect(await poolsAt(OTHER)).toEqual(before);
+  });
+
+  it('stores for a seeded session exactly what the demo seeder wrote: one computation', async () => {
+    const now = new Date();
+    const seeded = referralsOf(generateCity({ seed: 7, residents: 40, now }), now);
+    expect(seeded.participatingHospitals).toHaveLength(17);
+    const pool = seeded.pools.find((candidate) => candidate.date === beijingDay(2) && candidate.session === 'AFTERNOON' && candidate.kind === 'SPECIALIST' && !['3201-H001', PARTICIPATING, OTHER, '3201-H006'].includes(candidate.organizationCode))!;
+    const models = modelsOf(stack);
+    await models.referrals.SlotPool.create(pool);
+    await models.referrals.ParticipatingHospital.create(seeded.participatingHospitals.find((hospital) => hospital._id === pool.organizationCode)!);
+    const { department, date, session, kind, capacity } = pool;
+    const [republished] = (await ok(hospitalSystem(pool.organizationCode), PUBLISH, { pools: [{ department, date, session, kind, capacity }] })).publishSlotPools;
+    expect(republished.poolId).toBe(pool._id);
+    expect(await models.referrals.SlotPool.find({ organizationCode: pool.organizationCode }).lean()).toEqual([pool]);
+    expect(pool.releaseAt.toISOString()).toBe(`${dayBefore(date)}T06:00:00.000Z`);
+    expect(pool.reserved).toBe(Math.ceil(capacity * 0.3));
   });
 
   it('costs the same database round trips for 40 sessions as for one', async () => {
