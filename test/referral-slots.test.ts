@@ -4,6 +4,7 @@
  * referral that expired unaccepted is bookable again, and hospitals publish their own slot
  * pools, with the reserved share and release time computed by the service.
  */
+import { oneOf } from '../subgraphs/kit/database';
 import { generateCity } from '../tools/seed/city';
 import { referralsOf } from '../tools/seed/referrals-seed';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from './support/fixtures';
@@ -147,6 +148,34 @@ describe('expiry', () => {
     expect(await ofPool()).toEqual({ poolId: pool._id, publicBooked: 1, bookableByYou: 0 });
     expect(await codes(hospitalDoctor(), `mutation($id: ID!) { acceptReferral(id: $id) { id } }`, { id: expiring })).toEqual(['CONFLICT']);
     expect((await models.referrals.Place.find({ poolId: pool._id }).lean()).map((place) => [place._id, place.referralId])).toEqual([[`${pool._id}:P:1`, later]]);
+  });
+});
+
+describe('expiry under concurrency', () => {
+  it('gives 5 places freed by expired referrals to exactly 5 of 40 concurrent bookings', async () => {
+    const residents = await insertResidents(stack, { organizationCode: CENTRE, count: 45 });
+    const pool = await insertSlotPool(stack, { capacity: 5, reserved: 0 });
+    const request = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`;
+    const book = `mutation($referral: ID!, $request: String!) { bookReferralSlot(referralId: $referral, poolId: "${pool._id}", clientRequestId: $request) { id slot { share } } }`;
+    const referrals: string[] = [];
+    for (const residentId of residents) {
+      referrals.push((await ok(familyDoctor(), request, { input: { residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] } })).requestReferral.id);
+    }
+    const expiring = referrals.slice(0, 5);
+    for (const referral of expiring) await ok(familyDoctor(), book, { referral, request: `hold-${referral}` });
+    const lapsed = new Date(Date.now() - 60_000);
+    const models = modelsOf(stack);
+    await models.referrals.Referral.updateMany({ _id: oneOf(expiring) }, { $set: { requestedAt: new Date(Date.now() - 7 * DAY - 60_000), expiresAt: lapsed } });
+    await models.referrals.Place.updateMany({ referralId: oneOf(expiring) }, { $set: { holdUntil: lapsed } });
+
+    const attempts = await Promise.all(referrals.slice(5).map((referral) => stack.query(familyDoctor(), book, { referral, request: `take-${referral}` })));
+    const booked = attempts.filter((attempt) => !attempt.body.errors).map((attempt) => attempt.body.data!.bookReferralSlot.id);
+    expect(booked).toHaveLength(5);
+    expect(attempts.filter((attempt) => attempt.body.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(35);
+    const places = await models.referrals.Place.find({ poolId: pool._id }).lean();
+    expect(places.map((place) => place.referralId).sort()).toEqual([...booked].sort());
+    const slotted = await models.referrals.Referral.find({ _id: oneOf(booked) }).lean();
+    expect(new Set(slotted.map((referral) => referral.slot!.placeId)).size).toBe(5);
   });
 });
 

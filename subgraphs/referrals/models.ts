@@ -1,7 +1,8 @@
 /**
  * The referrals subgraph's collections: family-doctor contracts (and the one-per-resident
- * claim on the active one), slot pools and the hospitals that reserve a share of them, the booked places (one document per place: its _id
- * claims the place), booking requests (idempotency), referrals and their transitions.
+ * claim on the active one), slot pools and the hospitals that reserve a share of them, the
+ * booked places (one document per place: its _id claims the place) and how their holds
+ * ended, booking requests (idempotency), referrals and their transitions.
  */
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
@@ -69,6 +70,17 @@ export interface PlaceDoc {
    * again (the expired referral gives its slot back, with no job); acceptance clears it.
    */
   holdUntil?: Date | null;
+}
+
+/**
+ * How the hold on a place booked for an unaccepted referral ended, once (_id:
+ * `<place id>|<referral id>`): KEPT by acceptance, or FREED (the referral expired, or was
+ * cancelled or rejected). Only the one who claims it touches the place.
+ */
+export interface HoldSettlementDoc {
+  _id: string;
+  outcome: 'KEPT' | 'FREED';
+  at: Date;
 }
 
 /** A referral's one booking, claimed (_id: the referral id) with the request id that made it. */
@@ -176,6 +188,11 @@ const placeSchema = new Schema<PlaceDoc>(
 // A pool's places, and those held for referrals that expired unaccepted (released by the clock).
 placeSchema.index({ poolId: 1, holdUntil: 1 });
 
+const holdSettlementSchema = new Schema<HoldSettlementDoc>(
+  { _id: { type: String, required: true }, outcome: { type: String, enum: ['KEPT', 'FREED'], required: true }, at: { type: Date, required: true } },
+  schemaOptions('holdSettlements'),
+);
+
 const bookingRequestSchema = new Schema<BookingRequestDoc>(
   { _id: { type: String, required: true }, clientRequestId: { type: String, required: true }, poolId: { type: String, required: true } },
   schemaOptions('bookingRequests'),
@@ -234,6 +251,7 @@ export function registerModels(connection: Connection) {
     SlotPool: connection.model('SlotPool', slotPoolSchema),
     ParticipatingHospital: connection.model('ParticipatingHospital', participatingHospitalSchema),
     Place: connection.model('Place', placeSchema),
+    HoldSettlement: connection.model('HoldSettlement', holdSettlementSchema),
     BookingRequest: connection.model('BookingRequest', bookingRequestSchema),
     Referral: connection.model('Referral', referralSchema),
     Transition: connection.model('ReferralTransition', transitionSchema),

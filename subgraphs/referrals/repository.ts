@@ -16,7 +16,7 @@ import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import type { WriteKind } from '../kit/policy';
 import { hasRole } from '../kit/viewer';
-import { SESSIONS, SLOT_KINDS, type ContractDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
+import { SESSIONS, SLOT_KINDS, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
 import {
   addDays,
   beijingDate,
@@ -341,9 +341,11 @@ export class ReferralsRepository {
       throw appError('CONFLICT', `A ${from.toLowerCase()} referral cannot be booked`);
     }
     const reservedAllowed = await this.isContractedFamilyDoctor(referral.residentId);
-    // Places held for referrals that expired unaccepted go back to their share first.
-    await this.models.Place.deleteMany({ poolId: pool._id, holdUntil: operator({ $lt: now }) }).exec();
-    const taken = new Set((await this.models.Place.find({ poolId: pool._id }, { _id: 1 }).lean<{ _id: string }[]>().exec()).map((place) => place._id));
+    // Places held for referrals that expired unaccepted go back to their share first, each freed once.
+    const taken = new Set<string>();
+    for (const place of await this.models.Place.find({ poolId: pool._id }, { _id: 1, referralId: 1, holdUntil: 1 }).lean<Pick<PlaceDoc, '_id' | 'referralId' | 'holdUntil'>[]>().exec()) {
+      if (isHeld(place, now) || !(await this.settleHold(place._id, place.referralId, 'FREED'))) taken.add(place._id);
+    }
     let booked: { id: string; share: PlaceDoc['share'] } | null = null;
     for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
       const holdUntil = from === 'REQUESTED' ? referral.expiresAt : null;
@@ -431,9 +433,13 @@ export class ReferralsRepository {
   /** Acceptance is where the receiver's care relationship arises: for the referral's life, then the window. */
   async accept(id: string): Promise<ReferralDoc> {
     const referral = await this.asReceiver(id);
-    const accepted = await this.move(referral, referral.slot ? 'SCHEDULED' : 'ACCEPTED', {});
-    // An accepted referral's place is held for good.
-    if (referral.slot) await this.models.Place.updateOne({ _id: referral.slot.placeId, referralId: referral._id }, { $set: { holdUntil: null } }).exec();
+    // An accepted referral's place is held for good, unless its hold lapsed and the place was freed first.
+    const kept = referral.slot !== null && (await this.settleHold(referral.slot.placeId, referral._id, 'KEPT'));
+    const accepted = await this.move(referral, kept ? 'SCHEDULED' : 'ACCEPTED', kept ? {} : { slot: null }).catch(async (error: unknown) => {
+      if (kept) await this.models.HoldSettlement.deleteOne({ _id: holdKey(referral.slot!.placeId, referral._id) }).exec();
+      throw error;
+    });
+    if (kept) await this.models.Place.updateOne({ _id: referral.slot!.placeId, referralId: referral._id }, { $set: { holdUntil: null } }).exec();
     const now = new Date();
     await this.access.endCareRelationships([referralSource(referral, 'REFERRAL_OFFER')], now);
     await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL'), at: now, endsAt: null });
@@ -475,10 +481,23 @@ export class ReferralsRepository {
     await this.access.endCareRelationships([referralSource(referral, 'REFERRAL_OFFER'), referralSource(referral, 'REFERRAL')], endsAt);
   }
 
-  /** A cancelled or rejected referral's place goes back to the share it came from. */
+  /** A cancelled or rejected referral's place goes back to the share it came from (an unaccepted one's, unless its lapsed hold was freed first). */
   private async release(referral: ReferralDoc): Promise<void> {
-    if (referral.slot) await this.models.Place.deleteOne({ _id: referral.slot.placeId, referralId: referral._id }).exec();
+    if (referral.slot && referral.status === 'REQUESTED') await this.settleHold(referral.slot.placeId, referral._id, 'FREED');
+    else if (referral.slot) await this.models.Place.deleteOne({ _id: referral.slot.placeId, referralId: referral._id }).exec();
     await this.models.BookingRequest.deleteOne({ _id: referral._id }).exec();
+  }
+
+  /**
+   * Ends the hold of an unaccepted referral on its place, once: KEPT (acceptance: the caller
+   * then keeps the place for good) or FREED (the place is deleted). A guarded delete or update
+   * is not atomic on FerretDB (it selects, then writes by _id), so only the one who claims the
+   * settlement touches the place; false when someone settled it first.
+   */
+  private async settleHold(placeIdValue: string, referralId: string, outcome: HoldSettlementDoc['outcome']): Promise<boolean> {
+    if (!(await claim(this.models.HoldSettlement, { _id: holdKey(placeIdValue, referralId), outcome, at: new Date() }))) return false;
+    if (outcome === 'FREED') await this.models.Place.deleteOne({ _id: placeIdValue, referralId }).exec();
+    return true;
   }
 
   private async move(current: ReferralDoc, to: ReferralStatus, patch: Partial<ReferralDoc>): Promise<ReferralDoc> {
@@ -518,6 +537,8 @@ export class ReferralsRepository {
   }
 
 }
+
+const holdKey = (placeIdValue: string, referralId: string) => `${placeIdValue}|${referralId}`;
 
 /** What a sender asked for, in a canonical form (absent and default options alike): a retry must ask for the same. */
 function requestHashOf(referral: ReferralDoc): string {
