@@ -64,12 +64,15 @@ export function withinHorizon(date: string, now: Date, horizonDays = BOOKING_HOR
   return date >= today && date <= addDays(today, horizonDays);
 }
 
+/** A 24-hex-character id derived from a text: the same text, the same id. */
+export const hexIdOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
+
 /** What a hospital publishes for one session; the service derives the rest. */
 export type SlotPoolEntry = Pick<SlotPoolDoc, 'department' | 'date' | 'session' | 'kind' | 'capacity'>;
 
 /** The one id of a session's pool: publishing it again updates it. */
 export function slotPoolId(organizationCode: string, entry: Omit<SlotPoolEntry, 'capacity'>): string {
-  return createHash('sha256').update(`pool|${organizationCode}|${entry.department}|${entry.date}|${entry.session}|${entry.kind}`).digest('hex').slice(0, 24);
+  return hexIdOf(`pool|${organizationCode}|${entry.department}|${entry.date}|${entry.session}|${entry.kind}`);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   addDays,
   beijingDate,
   coversPlaces,
+  hexIdOf,
   MAX_POOL_CAPACITY,
   PUBLISH_AHEAD_DAYS,
   slotPoolOf,
@@ -40,7 +41,6 @@ import {
 
 const DAY_MS = 86_400_000;
 const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
-const hexId = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
 const hexIds = z.array(z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters')).max(20);
 
 const referralInput = z
@@ -387,7 +387,7 @@ export class ReferralsRepository {
     const clientRequestId = input.clientRequestId ?? null;
     const requestedAt = new Date();
     const referral: ReferralDoc = {
-      _id: hexId(clientRequestId ? `referral|${organizationCode}|${clientRequestId}` : `referral|${randomUUID()}`),
+      _id: hexIdOf(clientRequestId ? `referral|${organizationCode}|${clientRequestId}` : `referral|${randomUUID()}`),
       residentId,
       direction: input.direction,
       fromOrganizationCode: organizationCode,
@@ -540,11 +540,11 @@ export class ReferralsRepository {
 
 const holdKey = (placeIdValue: string, referralId: string) => `${placeIdValue}|${referralId}`;
 
-/** What a sender asked for, in a canonical form (absent and default options alike): a retry must ask for the same. */
+/** What a sender asks for: a retry must ask for the same (absent and default options alike). */
+const REQUESTED_FIELDS = ['residentId', 'direction', 'fromOrganizationCode', 'toOrganizationCode', 'toDepartment', 'reason', 'diagnoses', 'urgency', 'attachedEncounterIds', 'attachedLabReportIds', 'dischargeSummary', 'followUpPlan'] as const;
+
 function requestHashOf(referral: ReferralDoc): string {
-  const { direction, fromOrganizationCode, toOrganizationCode, toDepartment, reason, diagnoses, urgency, attachedEncounterIds, attachedLabReportIds, dischargeSummary, followUpPlan } = referral;
-  const content = { residentId: referral.residentId, direction, fromOrganizationCode, toOrganizationCode, toDepartment, reason, diagnoses, urgency, attachedEncounterIds, attachedLabReportIds, dischargeSummary, followUpPlan };
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(REQUESTED_FIELDS.map((field) => referral[field]))).digest('hex');
 }
 
 /** The receiver's relationship a referral gives: offered until accepted, then held. */

@@ -5,10 +5,9 @@
  * publishes (capacity from their share of the bulletin's appointments; 5 also open exam
  * capacity and 8 virtual beds), and referrals in every state.
  */
-import { createHash } from 'node:crypto';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../subgraphs/kit/config';
 import type { ActiveContractDoc, ContractDoc, ParticipatingHospitalDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, SlotPoolDoc } from '../../subgraphs/referrals/models';
-import { addDays, beijingDate, DEPARTMENTS, expiresAtOf, referralSensitivities, slotPoolOf } from '../../subgraphs/referrals/referral-rules';
+import { addDays, beijingDate, DEPARTMENTS, expiresAtOf, hexIdOf, referralSensitivities, slotPoolOf } from '../../subgraphs/referrals/referral-rules';
 import type { City } from './city';
 import bulletin from './nanjing-2024-09.json';
 
@@ -24,8 +23,6 @@ export interface ReferralsSeed {
   referrals: ReferralDoc[];
   transitions: ReferralTransitionDoc[];
 }
-
-const hexId = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
 
 /** `slots`: the service's reserved share and release time (configured), so the seeded pools are what publishing them would store. */
 export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT_SLOT_SETTINGS): ReferralsSeed {
@@ -45,7 +42,7 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
     const organizationCode = centres[parseInt(resident.id.slice(4, 8), 16) % centres.length]!;
     const since = new Date(now.getTime() - Math.round(roll * 700) * DAY_MS);
     contracts.push({
-      _id: hexId(`contract|${resident.id}`),
+      _id: hexIdOf(`contract|${resident.id}`),
       residentId: resident.id,
       familyDoctor: `F${organizationCode.slice(-3)}${resident.id.charCodeAt(9) % 8}`,
       organizationCode,
