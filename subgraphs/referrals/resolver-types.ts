@@ -70,7 +70,8 @@ export type Mutation = {
   /**
    * A hospital's system publishes its own organization's slot pools, all or none. Idempotent per
    * (department, date, session, kind): publishing again sets the capacity. The service computes
-   * the reserved share (participating hospitals only) and the release time.
+   * the reserved share (participating hospitals only) and the release time, and returns each pool
+   * as stored with what is booked of it (bookableByYou is 0: hospital systems do not book).
    */
   publishSlotPools?: Maybe<Array<SlotAvailability>>;
   rejectReferral?: Maybe<Referral>;
