@@ -210,6 +210,7 @@ const GATES: Record<string, { allowed: Context[]; query: string }> = {
   markArrived: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { markArrived(id: "bad") { id } }` },
   completeReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { completeReferral(id: "bad") { id } }` },
   cancelReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { cancelReferral(id: "bad", reason: "x") { id } }` },
+  publishSlotPools: { allowed: ['hospitalSystem'], query: `mutation { publishSlotPools(pools: [{ department: "心血管内科", date: "2026-12-01", session: MORNING, kind: SPECIALIST, capacity: 0 }]) { poolId } }` },
   setConsent: { allowed: ['self'], query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }` },
   breakGlass: { allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'], query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }` },
   closeBreakGlassReview: { allowed: ['privacyOfficer'], query: `mutation { closeBreakGlassReview(id: "x", outcome: JUSTIFIED, note: "x") { id } }` },

@@ -345,6 +345,15 @@ const WRITES: Record<string, WriteCase> = {
   markArrived: onReferral(`mutation($id: ID!) { markArrived(id: $id) { status } }`, 'SCHEDULED', () => doctor(), { otherOrganization: () => doctor(STRANGER), sender: () => familyDoctor(), wrongRole: () => pharmacist() }),
   completeReferral: onReferral(`mutation($id: ID!) { completeReferral(id: $id) { status } }`, 'ARRIVED', () => doctor(), { otherOrganization: () => doctor(STRANGER), sender: () => familyDoctor(), wrongRole: () => pharmacist() }),
   cancelReferral: onReferral(`mutation($id: ID!) { cancelReferral(id: $id, reason: "患者已在他院就诊") { status } }`, 'REQUESTED', () => familyDoctor(), { otherOrganization: () => doctor(STRANGER), receiver: () => doctor(), wrongRole: () => pharmacist() }),
+  publishSlotPools: {
+    query: `mutation($pools: [SlotPoolInput!]!) { publishSlotPools(pools: $pools) { poolId } }`,
+    // Not about a resident: the hospital's own system publishes for its own organization.
+    prepare: async () => {
+      const date = new Date(Date.now() + (8 * 3_600_000) + 3 * 86_400_000).toISOString().slice(0, 10);
+      const attempt = (token: string) => ({ token, variables: { pools: [{ department: '心血管内科', date, session: 'MORNING', kind: 'SPECIALIST', capacity: 12 }] } });
+      return { residentId: '', allowed: attempt(hospitalSystem()), denied: { wrongRole: attempt(doctor()), labSystem: attempt(labSystem()), noOrganization: attempt(as({ roles: ['hospital_system'], subject: 'his-none' })) } };
+    },
+  },
   mergeResidents: {
     query: `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`,
     prepare: async () => {
@@ -425,7 +434,7 @@ describe('valid input: the caller with standing succeeds; callers without it are
 });
 
 describe('after a write attempted by an organization without standing, its doctors still cannot read the resident', () => {
-  const withOutsider = Object.keys(WRITES).filter((name) => !['registerResident', 'closeBreakGlassReview'].includes(name));
+  const withOutsider = Object.keys(WRITES).filter((name) => !['registerResident', 'closeBreakGlassReview', 'publishSlotPools'].includes(name));
   it.each(withOutsider)('%s', async (name) => {
     const { query, prepare } = WRITES[name]!;
     const { residentId, outsider } = await prepare();

@@ -33,6 +33,7 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     matching: config.matching,
     chronicMaxDays: config.CHRONIC_MAX_DAYS,
     bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+    slots: config.slots,
     auditFailClosed: config.AUDIT_FAIL_CLOSED,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     logLevel: config.LOG_LEVEL,

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
 
   try {
-    const { facts } = await seedDemoCity({ uri: database.uri, dbPrefix: config.MONGODB_DB_PREFIX, log: say });
+    const { facts } = await seedDemoCity({ uri: database.uri, dbPrefix: config.MONGODB_DB_PREFIX, slots: config.slots, log: say });
     const gatewayUrl = serviceUrl(config.HOST, config.GATEWAY_PORT, '/graphql');
     if (facts) writeFileSync(path.resolve(config.DATA_DIR, 'demo.json'), JSON.stringify({ gatewayUrl, ...facts }, null, 2));
 

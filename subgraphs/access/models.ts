@@ -25,6 +25,9 @@ export interface BreakGlassReviewDoc {
   note: string | null;
   closedBy: string | null;
   closedAt: Date | null;
+  /** The asking system's request id (the review's _id derives from it) and a hash of what it asked: a retry must match. */
+  clientRequestId?: string | null;
+  requestHash?: string | null;
 }
 
 const breakGlassReviewSchema = new Schema<BreakGlassReviewDoc>(
@@ -43,6 +46,8 @@ const breakGlassReviewSchema = new Schema<BreakGlassReviewDoc>(
     note: { type: String, default: null },
     closedBy: { type: String, default: null },
     closedAt: { type: Date, default: null },
+    clientRequestId: { type: String, default: null },
+    requestHash: { type: String, default: null },
   },
   { collection: 'breakGlassReviews', versionKey: false, id: false },
 );

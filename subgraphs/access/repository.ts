@@ -2,10 +2,11 @@
  * Queries and rules of the access subgraph: the audit log, care relationships, consent and
  * break-the-glass. Reads return only what the viewer may see.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { claim } from '../kit/claims';
 import { idIn, oneOf, operator } from '../kit/database';
 import { appError, badUserInput } from '../kit/errors';
-import { organizationCodeOf } from '../kit/ids';
+import { clientRequestIdOf, organizationCodeOf } from '../kit/ids';
 import { timeOf } from '../kit/input';
 import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
@@ -120,20 +121,26 @@ export class AccessRepository {
 
   /**
    * Emergency access for a clinician with no care relationship: a grant that ends on its
-   * own, a security alert in the audit log, and a review for privacy officers.
+   * own, a security alert in the audit log, and a review for privacy officers. With a client
+   * request id, a retry by the same practitioner with the same content returns the same grant
+   * (alerted again, never extended) and concurrent retries make one; other content is a CONFLICT.
    */
-  async breakGlass(requested: string, reason: BreakGlassReviewDoc['reason'], justification: string): Promise<BreakGlassReviewDoc> {
+  async breakGlass(requested: string, reason: BreakGlassReviewDoc['reason'], justification: string, clientRequestIdInput?: string | null): Promise<BreakGlassReviewDoc> {
     const why = justification.trim();
     if (why.length < 10 || why.length > 1000) throw badUserInput('justification must be 10-1000 characters');
+    const clientRequestId = clientRequestIdInput == null ? null : clientRequestIdOf(clientRequestIdInput);
     // The grant is the asking practitioner's: a token naming none is refused.
     const residentId = await this.access.requireWrite(requested, 'break-glass');
     const { viewer, requestId } = this.access;
+    const organizationCode = viewer.organizationCode!;
+    const practitionerId = viewer.practitionerId!;
     const grantedAt = new Date();
     const expiresAt = new Date(grantedAt.getTime() + (this.policy.breakGlassHours ?? 4) * HOUR_MS);
-    const review: BreakGlassReviewDoc = {
-      _id: randomUUID(),
+    const asked = { residentId: requested, reason, justification: why };
+    const fresh: BreakGlassReviewDoc = {
+      _id: clientRequestId ? createHash('sha256').update(`break-glass|${organizationCode}|${practitionerId}|${clientRequestId}`).digest('hex').slice(0, 24) : randomUUID(),
       residentId,
-      organizationCode: viewer.organizationCode!,
+      organizationCode,
       subject: viewer.subject,
       reason,
       justification: why,
@@ -145,19 +152,26 @@ export class AccessRepository {
       note: null,
       closedBy: null,
       closedAt: null,
+      clientRequestId,
+      requestHash: clientRequestId ? createHash('sha256').update(JSON.stringify(asked)).digest('hex') : null,
     };
-    await this.models.BreakGlassReview.create(review);
+    let review = fresh;
+    if (!(await claim(this.models.BreakGlassReview, fresh))) {
+      review = (await this.models.BreakGlassReview.findById(fresh._id).lean<BreakGlassReviewDoc>().exec())!;
+      if (review.requestHash !== fresh.requestHash) throw appError('CONFLICT', 'This clientRequestId was used for a different emergency access request');
+    }
+    // Safe to repeat: a retry finishes a grant whose first attempt failed half way, with its own times.
     await this.access.recordCareRelationship({
-      residentId,
-      organizationCode: viewer.organizationCode!,
+      residentId: review.residentId,
+      organizationCode,
       kind: 'BREAK_GLASS',
-      practitionerId: viewer.practitionerId!,
-      at: grantedAt,
-      endsAt: expiresAt,
+      practitionerId,
+      at: review.grantedAt,
+      endsAt: review.expiresAt,
       source: { subgraph: 'access', recordId: review._id },
     });
-    this.access.raiseAlert(residentId);
-    this.logger.warn({ alert: 'break-the-glass', reviewId: review._id, organizationCode: review.organizationCode, expiresAt }, 'emergency access granted');
+    this.access.raiseAlert(review.residentId);
+    this.logger.warn({ alert: 'break-the-glass', reviewId: review._id, organizationCode, expiresAt: review.expiresAt, retry: review !== fresh }, 'emergency access granted');
     return review;
   }
 

@@ -166,7 +166,9 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * For a clinician without a care relationship, in an emergency: time-boxed access to one
-   * resident, alerted, audited and queued for review.
+   * resident, alerted, audited and queued for review. Idempotent on clientRequestId (per
+   * practitioner) when given: a retry with the same content returns the same grant; other
+   * content is a CONFLICT.
    */
   breakGlass?: Maybe<BreakGlassReview>;
   closeBreakGlassReview?: Maybe<BreakGlassReview>;
@@ -176,6 +178,7 @@ export type Mutation = {
 
 
 export type MutationBreakGlassArgs = {
+  clientRequestId?: InputMaybe<Scalars['String']['input']>;
   justification: Scalars['String']['input'];
   reason: BreakGlassReason;
   residentId: Scalars['ID']['input'];

@@ -39,3 +39,11 @@ it('names every invalid variable in one message', () => {
   expect(load).toThrow(/GATEWAY_PORT: /);
   expect(load).toThrow(/MONGODB_URI: must start with mongodb:\/\/ or mongodb\+srv:\/\//);
 });
+
+it('takes the reserved share of slot pools in whole percent and the release in whole hours before the session', () => {
+  expect(loadConfig({}).slots).toEqual({ reservedSharePercent: 30, releaseHoursBefore: 24 });
+  expect(loadConfig({ RESERVED_SHARE_PERCENT: '45', SLOT_RELEASE_HOURS: '48' }).slots).toEqual({ reservedSharePercent: 45, releaseHoursBefore: 48 });
+  expect(() => loadConfig({ RESERVED_SHARE_PERCENT: '101' })).toThrow(/RESERVED_SHARE_PERCENT: /);
+  expect(() => loadConfig({ RESERVED_SHARE_PERCENT: '0.3' })).toThrow(/RESERVED_SHARE_PERCENT: /);
+  expect(() => loadConfig({ SLOT_RELEASE_HOURS: '-1' })).toThrow(/SLOT_RELEASE_HOURS: /);
+});

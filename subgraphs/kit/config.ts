@@ -29,6 +29,16 @@ export interface MatchSettings {
 
 export const DEFAULT_MATCH_SETTINGS: MatchSettings = { certainThreshold: 0.95, possibleThreshold: 0.6, maxCandidates: 200 };
 
+/** How a participating hospital's published slot pools are split (referrals subgraph). */
+export interface SlotSettings {
+  /** The share of each pool reserved for contracted family doctors, in percent, rounded up to whole places. */
+  reservedSharePercent: number;
+  /** How many hours before the session unused reserved places join the public share. */
+  releaseHoursBefore: number;
+}
+
+export const DEFAULT_SLOT_SETTINGS: SlotSettings = { reservedSharePercent: 30, releaseHoursBefore: 24 };
+
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const positiveInt = z.coerce.number().int().positive();
@@ -77,6 +87,8 @@ const schema = z.object({
   BREAK_GLASS_OVERRIDES_CONSENT: bool.default(false),
   CHRONIC_MAX_DAYS: positiveInt.max(90).default(28),
   BOOKING_HORIZON_DAYS: positiveInt.max(60).default(14),
+  RESERVED_SHARE_PERCENT: z.coerce.number().int().min(0).max(100).default(DEFAULT_SLOT_SETTINGS.reservedSharePercent),
+  SLOT_RELEASE_HOURS: z.coerce.number().int().min(0).max(14 * 24).default(DEFAULT_SLOT_SETTINGS.releaseHoursBefore),
   MATCH_CERTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.certainThreshold),
   MATCH_POSSIBLE_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.possibleThreshold),
   MATCH_MAX_CANDIDATES: positiveInt.max(10_000).default(DEFAULT_MATCH_SETTINGS.maxCandidates),
@@ -87,6 +99,7 @@ export type Config = z.infer<typeof schema> & {
   subgraphPorts: Record<SubgraphName, number>;
   keysDir: string;
   matching: MatchSettings;
+  slots: SlotSettings;
 };
 
 /**
@@ -132,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       possibleThreshold: values.MATCH_POSSIBLE_THRESHOLD,
       maxCandidates: values.MATCH_MAX_CANDIDATES,
     },
+    slots: { reservedSharePercent: values.RESERVED_SHARE_PERCENT, releaseHoursBefore: values.SLOT_RELEASE_HOURS },
   };
 }

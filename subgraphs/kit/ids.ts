@@ -20,6 +20,15 @@ export function organizationCodeOf(value: unknown): string {
   return value;
 }
 
+/** A client's id for one request, which makes its retries idempotent. */
+export const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+export const CLIENT_REQUEST_ID_RULE = 'must be 8-64 letters, digits or . _ : -';
+
+export function clientRequestIdOf(value: string): string {
+  if (!CLIENT_REQUEST_ID.test(value)) throw badUserInput(`clientRequestId ${CLIENT_REQUEST_ID_RULE}`);
+  return value;
+}
+
 /** The most records one referral attaches of each kind. */
 const MAX_ATTACHMENTS = 20;
 

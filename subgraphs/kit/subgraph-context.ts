@@ -1,5 +1,5 @@
 /** What every subgraph resolver receives: the verified viewer and the request's access decisions. */
-import type { MatchSettings } from './config';
+import type { MatchSettings, SlotSettings } from './config';
 import type { Logger } from './logger';
 import type { PolicySettings } from './policy';
 import type { ResidentAccess } from './resident-access';
@@ -21,4 +21,6 @@ export interface ServiceSettings {
   chronicMaxDays: number;
   /** How many days ahead family doctors may book referral slots. */
   bookingHorizonDays: number;
+  /** The reserved share and release time of published slot pools. */
+  slots: SlotSettings;
 }

@@ -28,7 +28,7 @@ import type { PolicySettings } from './policy';
 import { ResidentAccess } from './resident-access';
 import type { SubgraphContext } from './subgraph-context';
 import type { KeyObject } from 'node:crypto';
-import { DEFAULT_MATCH_SETTINGS, type MatchSettings, type SubgraphName } from './config';
+import { DEFAULT_MATCH_SETTINGS, DEFAULT_SLOT_SETTINGS, type MatchSettings, type SlotSettings, type SubgraphName } from './config';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
@@ -54,6 +54,8 @@ export interface SubgraphServerOptions {
   chronicMaxDays?: number;
   /** Defaults to 14. */
   bookingHorizonDays?: number;
+  /** Defaults to DEFAULT_SLOT_SETTINGS. */
+  slots?: SlotSettings;
   auditFailClosed: boolean;
   maxBodyBytes: number;
   monitorCommands?: boolean;
@@ -121,7 +123,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   });
   await apollo.start();
 
-  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy, chronicMaxDays: options.chronicMaxDays ?? 28, bookingHorizonDays: options.bookingHorizonDays ?? 14 };
+  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy, chronicMaxDays: options.chronicMaxDays ?? 28, bookingHorizonDays: options.bookingHorizonDays ?? 14, slots: options.slots ?? DEFAULT_SLOT_SETTINGS };
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,

@@ -1,7 +1,8 @@
 /**
  * The referrals subgraph's collections: family-doctor contracts (and the one-per-resident
- * claim on the active one), slot pools, the booked places (one document per place: its _id
- * claims the place), booking requests (idempotency), referrals and their transitions.
+ * claim on the active one), slot pools and the hospitals that reserve a share of them, the
+ * booked places (one document per place: its _id claims the place) and how their holds
+ * ended, booking requests (idempotency), referrals and their transitions.
  */
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
@@ -50,6 +51,12 @@ export interface SlotPoolDoc {
   releaseAt: Date;
 }
 
+/** A hospital that reserves a share of its published slot pools for contracted family doctors: _id is its organization code. */
+export interface ParticipatingHospitalDoc {
+  _id: string;
+  since: Date;
+}
+
 /** One booked place: `<pool id>:<R|P>:<n>`; claiming the _id is taking the place. */
 export interface PlaceDoc {
   _id: string;
@@ -63,6 +70,17 @@ export interface PlaceDoc {
    * again (the expired referral gives its slot back, with no job); acceptance clears it.
    */
   holdUntil?: Date | null;
+}
+
+/**
+ * How the hold on a place booked for an unaccepted referral ended, once (_id:
+ * `<place id>|<referral id>`): KEPT by acceptance, or FREED (the referral expired, or was
+ * cancelled or rejected). Only the one who claims it touches the place.
+ */
+export interface HoldSettlementDoc {
+  _id: string;
+  outcome: 'KEPT' | 'FREED';
+  at: Date;
 }
 
 /** A referral's one booking, claimed (_id: the referral id) with the request id that made it. */
@@ -100,6 +118,9 @@ export interface ReferralDoc {
    * time; absent on referrals stored before labels, and united with a fresh label on read.
    */
   sensitivities?: SensitiveCategory[];
+  /** The sending system's request id (the referral's _id derives from it) and a hash of what it sent: a retry must match. */
+  clientRequestId?: string | null;
+  requestHash?: string | null;
 }
 
 export interface ReferralTransitionDoc {
@@ -150,6 +171,8 @@ const slotPoolSchema = new Schema<SlotPoolDoc>(
 );
 slotPoolSchema.index({ organizationCode: 1, department: 1, date: 1 });
 
+const participatingHospitalSchema = new Schema<ParticipatingHospitalDoc>({ _id: { type: String, required: true }, since: { type: Date, required: true } }, schemaOptions('participatingHospitals'));
+
 const placeSchema = new Schema<PlaceDoc>(
   {
     _id: { type: String, required: true },
@@ -164,6 +187,11 @@ const placeSchema = new Schema<PlaceDoc>(
 );
 // A pool's places, and those held for referrals that expired unaccepted (released by the clock).
 placeSchema.index({ poolId: 1, holdUntil: 1 });
+
+const holdSettlementSchema = new Schema<HoldSettlementDoc>(
+  { _id: { type: String, required: true }, outcome: { type: String, enum: ['KEPT', 'FREED'], required: true }, at: { type: Date, required: true } },
+  schemaOptions('holdSettlements'),
+);
 
 const bookingRequestSchema = new Schema<BookingRequestDoc>(
   { _id: { type: String, required: true }, clientRequestId: { type: String, required: true }, poolId: { type: String, required: true } },
@@ -193,6 +221,8 @@ const referralSchema = new Schema<ReferralDoc>(
     dischargeSummary: { type: String, default: null },
     followUpPlan: { type: String, default: null },
     sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
+    clientRequestId: { type: String, default: null },
+    requestHash: { type: String, default: null },
   },
   schemaOptions('referrals'),
 );
@@ -219,7 +249,9 @@ export function registerModels(connection: Connection) {
     Contract: connection.model('Contract', contractSchema),
     ActiveContract: connection.model('ActiveContract', activeContractSchema),
     SlotPool: connection.model('SlotPool', slotPoolSchema),
+    ParticipatingHospital: connection.model('ParticipatingHospital', participatingHospitalSchema),
     Place: connection.model('Place', placeSchema),
+    HoldSettlement: connection.model('HoldSettlement', holdSettlementSchema),
     BookingRequest: connection.model('BookingRequest', bookingRequestSchema),
     Referral: connection.model('Referral', referralSchema),
     Transition: connection.model('ReferralTransition', transitionSchema),

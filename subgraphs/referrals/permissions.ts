@@ -18,6 +18,7 @@ export const permissions: PermissionMap = {
     markArrived: clinicians,
     completeReferral: clinicians,
     cancelReferral: clinicians,
+    publishSlotPools: hasAnyRole('hospital_system'),
   },
   Resident: { referrals: hasAnyRole('doctor', 'family_doctor', 'resident'), familyDoctorContract: hasAnyRole('doctor', 'family_doctor', 'resident') },
   Referral: fields('id', 'resident', 'fromOrganization', 'toOrganization', 'status', 'requestedAt', 'transitions'),

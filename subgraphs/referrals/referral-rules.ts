@@ -3,6 +3,8 @@
  * booking horizon, and which places of a pool a caller may take (the reserved share first
  * for the resident's contracted family doctor, until the release time).
  */
+import { createHash } from 'node:crypto';
+import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
 import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
@@ -12,7 +14,14 @@ export const REFERRAL_WINDOW_DAYS = 90;
 /** A referral request not accepted within this many days expires. */
 export const ACCEPT_WITHIN_DAYS = 7;
 const DAY_MS = 86_400_000;
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
+const HOUR_MS = 3_600_000;
+const BEIJING_OFFSET_MS = 8 * HOUR_MS;
+/** How far ahead a hospital may publish slot pools. */
+export const PUBLISH_AHEAD_DAYS = 60;
+/** The most places one session's pool may have. */
+export const MAX_POOL_CAPACITY = 500;
+/** Sessions start at 08:00 and 14:00 Beijing time (UTC+8). */
+const SESSION_START_UTC: Record<SlotPoolDoc['session'], string> = { MORNING: '00:00:00Z', AFTERNOON: '06:00:00Z' };
 
 /** Departments that take referrals (the receiving side must name one of them). */
 export const DEPARTMENTS = [
@@ -53,6 +62,46 @@ export function addDays(date: string, days: number): string {
 export function withinHorizon(date: string, now: Date, horizonDays = BOOKING_HORIZON_DAYS): boolean {
   const today = beijingDate(now);
   return date >= today && date <= addDays(today, horizonDays);
+}
+
+/** A 24-hex-character id derived from a text: the same text, the same id. */
+export const hexIdOf = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
+
+/** What a hospital publishes for one session; the service derives the rest. */
+export type SlotPoolEntry = Pick<SlotPoolDoc, 'department' | 'date' | 'session' | 'kind' | 'capacity'>;
+
+/** The one id of a session's pool: publishing it again updates it. */
+function slotPoolId(organizationCode: string, entry: Omit<SlotPoolEntry, 'capacity'>): string {
+  return hexIdOf(`pool|${organizationCode}|${entry.department}|${entry.date}|${entry.session}|${entry.kind}`);
+}
+
+/**
+ * A published pool as the service stores it: a participating hospital reserves its share
+ * (a percentage of the capacity, rounded up to whole places) for contracted family doctors
+ * until the release time, a number of hours before the session starts; others reserve none.
+ */
+export function slotPoolOf(organizationCode: string, entry: SlotPoolEntry, participating: boolean, settings: SlotSettings = DEFAULT_SLOT_SETTINGS): SlotPoolDoc {
+  const sessionStart = new Date(`${entry.date}T${SESSION_START_UTC[entry.session]}`);
+  return {
+    _id: slotPoolId(organizationCode, entry),
+    organizationCode,
+    department: entry.department,
+    date: entry.date,
+    session: entry.session,
+    kind: entry.kind,
+    capacity: entry.capacity,
+    reserved: participating ? Math.floor((entry.capacity * settings.reservedSharePercent + 99) / 100) : 0,
+    sessionStart,
+    releaseAt: new Date(sessionStart.getTime() - settings.releaseHoursBefore * HOUR_MS),
+  };
+}
+
+/** Whether every booked place keeps its number inside the pool's shares (so no share holds more than its size). */
+export function coversPlaces(pool: Pick<SlotPoolDoc, '_id' | 'capacity' | 'reserved'>, booked: readonly Pick<PlaceDoc, '_id' | 'share'>[]): boolean {
+  return booked.every((place) => {
+    const number = Number(place._id.slice(place._id.lastIndexOf(':') + 1));
+    return number <= (place.share === 'RESERVED' ? pool.reserved : pool.capacity - pool.reserved);
+  });
 }
 
 export const placeId = (poolId: string, share: PlaceDoc['share'], number: number) => `${poolId}:${share === 'RESERVED' ? 'R' : 'P'}:${number}`;

@@ -6,18 +6,26 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { claim } from '../kit/claims';
+import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
-import { organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
+import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, clientRequestIdOf, organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
 import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import type { WriteKind } from '../kit/policy';
 import { hasRole } from '../kit/viewer';
-import type { ContractDoc, PlaceDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModels, SlotPoolDoc } from './models';
+import { SESSIONS, SLOT_KINDS, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
 import {
   addDays,
+  beijingDate,
+  coversPlaces,
+  hexIdOf,
+  MAX_POOL_CAPACITY,
+  PUBLISH_AHEAD_DAYS,
+  slotPoolOf,
+  type SlotPoolEntry,
   BOOKING_HORIZON_DAYS,
   REFERRAL_WINDOW_DAYS,
   canMove,
@@ -48,8 +56,42 @@ const referralInput = z
     attachedLabReportIds: hexIds.nullish(),
     dischargeSummary: z.string().trim().min(10).max(4000).nullish(),
     followUpPlan: z.string().trim().max(2000).nullish(),
+    clientRequestId: z.string().regex(CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE).nullish(),
   })
   .refine((input) => input.direction === 'UP' || input.dischargeSummary, { message: 'a downward referral needs the discharge summary', path: ['dischargeSummary'] });
+
+/** The most pools one publication may carry (two weeks of two sessions for about ten departments and kinds). */
+const MAX_PUBLISHED_POOLS = 500;
+
+/** A publication of slot pools: every entry valid and each session named once, or nothing is written. */
+function publishInput(today: string) {
+  const last = addDays(today, PUBLISH_AHEAD_DAYS);
+  const entry = z.object({
+    department: z.enum(DEPARTMENTS, { message: 'is not a department that takes referrals' }),
+    date: z.string().superRefine((date, context) => {
+      const calendarDate = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date)) && addDays(date, 0) === date;
+      if (!calendarDate) context.addIssue({ code: 'custom', message: 'must be a date (YYYY-MM-DD)' });
+      else if (date < today || date > last) context.addIssue({ code: 'custom', message: `must be from today (${today}) to ${PUBLISH_AHEAD_DAYS} days ahead (${last})` });
+    }),
+    session: z.enum(SESSIONS),
+    kind: z.enum(SLOT_KINDS),
+    capacity: z.number().int().min(1, 'must be at least 1').max(MAX_POOL_CAPACITY, `must be at most ${MAX_POOL_CAPACITY}`),
+  });
+  return z.object({
+    pools: z
+      .array(entry)
+      .min(1, 'must name at least one session')
+      .max(MAX_PUBLISHED_POOLS, `must name at most ${MAX_PUBLISHED_POOLS} sessions`)
+      .superRefine((pools, context) => {
+        const seen = new Map<string, number>();
+        pools.forEach((pool, index) => {
+          const key = [pool.department, pool.date, pool.session, pool.kind].join('|');
+          if (seen.has(key)) context.addIssue({ code: 'custom', path: [index], message: `names the same session as pools.${seen.get(key)}` });
+          seen.set(key, index);
+        });
+      }),
+  });
+}
 
 export interface SlotAvailabilityView {
   pool: SlotPoolDoc;
@@ -65,6 +107,7 @@ export class ReferralsRepository {
     private readonly horizonDays: number = BOOKING_HORIZON_DAYS,
     /** A completed referral keeps the receiver's care relationship this long (follow-up questions, results). */
     private readonly referralWindowDays: number = REFERRAL_WINDOW_DAYS,
+    private readonly slotSettings: SlotSettings = DEFAULT_SLOT_SETTINGS,
   ) {}
 
   // ---- contracts -----------------------------------------------------------------------------
@@ -220,9 +263,44 @@ export class ReferralsRepository {
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind }).sort({ date: 1, session: 1 }).lean<SlotPoolDoc[]>().exec();
-    const booked = pools.length ? await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec() : [];
-    const places = booked.filter((place) => isHeld(place, now));
-    const familyDoctor = hasRole(this.access.viewer, 'family_doctor');
+    return this.availabilityOf(pools, await this.heldPlacesOf(pools, now), hasRole(this.access.viewer, 'doctor', 'family_doctor'), now);
+  }
+
+  /**
+   * A hospital's system publishes its own organization's pools, all or none: each entry is
+   * checked (department, date window, capacity) and refused with its index before anything is
+   * written. The service computes the reserved share (participating hospitals only) and the
+   * release time; publishing a session again sets its capacity, never below what is booked.
+   */
+  async publishSlotPools(rawPools: unknown): Promise<SlotAvailabilityView[]> {
+    const { viewer } = this.access;
+    if (!hasRole(viewer, 'hospital_system') || !viewer.organizationCode) throw forbidden('Only a hospital’s own system publishes its slot pools');
+    const organizationCode = viewer.organizationCode;
+    const now = new Date();
+    const { pools: entries } = parseInput(publishInput(beijingDate(now)), { pools: rawPools });
+    const participating = (await this.models.ParticipatingHospital.findById(organizationCode).lean().exec()) !== null;
+    const poolOf = (entry: SlotPoolEntry) => slotPoolOf(organizationCode, entry, participating, this.slotSettings);
+    const pools = entries.map(poolOf);
+    const held = await this.heldPlacesOf(pools, now);
+    const problems = pools.flatMap((pool, index) => {
+      const booked = held.filter((place) => place.poolId === pool._id);
+      if (coversPlaces(pool, booked)) return [];
+      const least = Array.from({ length: MAX_POOL_CAPACITY }, (_, below) => below + 1).find((capacity) => coversPlaces(poolOf({ ...entries[index]!, capacity }), booked));
+      return [`pools.${index}: capacity ${pool.capacity} would drop places already booked in this session (${booked.length} booked; ${least ? `the least capacity that keeps every booking is ${least}` : 'no capacity keeps every booking'})`];
+    });
+    if (problems.length > 0) throw appError('CONFLICT', problems.join('; '));
+    await this.models.SlotPool.bulkWrite(pools.map((pool) => ({ replaceOne: { filter: { _id: pool._id }, replacement: pool, upsert: true } })));
+    return this.availabilityOf(pools, held, false, now);
+  }
+
+  /** The places of these pools still booked (not held for a referral that expired unaccepted); one query. */
+  private async heldPlacesOf(pools: readonly SlotPoolDoc[], now: Date): Promise<PlaceDoc[]> {
+    if (pools.length === 0) return [];
+    const booked = await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec();
+    return booked.filter((place) => isHeld(place, now));
+  }
+
+  private availabilityOf(pools: readonly SlotPoolDoc[], places: readonly PlaceDoc[], mayBook: boolean, now: Date): SlotAvailabilityView[] {
     return pools.map((pool) => {
       const own = places.filter((place) => place.poolId === pool._id);
       const taken = new Set(own.map((place) => place._id));
@@ -230,7 +308,7 @@ export class ReferralsRepository {
         pool,
         reservedBooked: own.filter((place) => place.share === 'RESERVED').length,
         publicBooked: own.filter((place) => place.share === 'PUBLIC').length,
-        bookableByYou: withinHorizon(pool.date, now, this.horizonDays) ? candidatePlaces(pool, taken, familyDoctor, now).length : 0,
+        bookableByYou: mayBook && withinHorizon(pool.date, now, this.horizonDays) ? candidatePlaces(pool, taken, hasRole(this.access.viewer, 'family_doctor'), now).length : 0,
       };
     });
   }
@@ -241,7 +319,7 @@ export class ReferralsRepository {
    * with the same request id returns the same booking; a full pool is a clean CONFLICT.
    */
   async bookSlot(referralIdInput: string, poolId: string, clientRequestId: string): Promise<ReferralDoc> {
-    if (!/^[A-Za-z0-9._:-]{8,64}$/.test(clientRequestId)) throw badUserInput('clientRequestId must be 8-64 letters, digits or . _ : -');
+    clientRequestIdOf(clientRequestId);
     if (!/^[0-9a-f]{24}$/.test(poolId)) throw badUserInput('poolId must be 24 lowercase hex characters');
     const { viewer } = this.access;
     const referral = await this.load(referralIdInput, (found) => (viewer.organizationCode === found.toOrganizationCode ? 'receive-referral' : 'refer'));
@@ -263,9 +341,11 @@ export class ReferralsRepository {
       throw appError('CONFLICT', `A ${from.toLowerCase()} referral cannot be booked`);
     }
     const reservedAllowed = await this.isContractedFamilyDoctor(referral.residentId);
-    // Places held for referrals that expired unaccepted go back to their share first.
-    await this.models.Place.deleteMany({ poolId: pool._id, holdUntil: operator({ $lt: now }) }).exec();
-    const taken = new Set((await this.models.Place.find({ poolId: pool._id }, { _id: 1 }).lean<{ _id: string }[]>().exec()).map((place) => place._id));
+    // Places held for referrals that expired unaccepted go back to their share first, each freed once.
+    const taken = new Set<string>();
+    for (const place of await this.models.Place.find({ poolId: pool._id }, { _id: 1, referralId: 1, holdUntil: 1 }).lean<Pick<PlaceDoc, '_id' | 'referralId' | 'holdUntil'>[]>().exec()) {
+      if (isHeld(place, now) || !(await this.settleHold(place._id, place.referralId, 'FREED'))) taken.add(place._id);
+    }
     let booked: { id: string; share: PlaceDoc['share'] } | null = null;
     for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
       const holdUntil = from === 'REQUESTED' ? referral.expiresAt : null;
@@ -293,15 +373,21 @@ export class ReferralsRepository {
 
   // ---- referrals: writes -------------------------------------------------------------------
 
+  /**
+   * Sends a referral. With a client request id, a retry (same id, same content, same
+   * sending organization) returns the same referral and concurrent retries create one; the
+   * same id with other content is a CONFLICT.
+   */
   async request(rawInput: unknown): Promise<ReferralDoc> {
     const input = parseInput(referralInput, rawInput);
     const organizationCode = this.requireOrganization();
     if (input.toOrganizationCode === organizationCode) throw badUserInput('A referral goes to another organization');
     // The sender must itself have standing; it keeps its own, and the referral gives it none.
     const residentId = await this.access.requireWrite(input.residentId, 'refer');
+    const clientRequestId = input.clientRequestId ?? null;
     const requestedAt = new Date();
     const referral: ReferralDoc = {
-      _id: createHash('sha256').update(`referral|${randomUUID()}`).digest('hex').slice(0, 24),
+      _id: hexIdOf(clientRequestId ? `referral|${organizationCode}|${clientRequestId}` : `referral|${randomUUID()}`),
       residentId,
       direction: input.direction,
       fromOrganizationCode: organizationCode,
@@ -321,22 +407,39 @@ export class ReferralsRepository {
       rejectionReason: null,
       dischargeSummary: input.dischargeSummary ?? null,
       followUpPlan: input.followUpPlan ?? null,
+      clientRequestId,
+      requestHash: null,
     };
     referral.sensitivities = referralSensitivities(referral);
-    await this.models.Referral.create(referral);
-    await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: this.access.viewer.subject, organizationCode, at: requestedAt });
-    // The receiver sees the referral (and whom it is about) until it accepts, rejects or it expires.
-    await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL_OFFER'), at: requestedAt, endsAt: referral.expiresAt });
-    await this.access.permitted([referral.residentId], 'referrals');
+    if (clientRequestId) referral.requestHash = requestHashOf({ ...referral, residentId: input.residentId });
+    if (!(await claim(this.models.Referral, referral))) {
+      const existing = (await this.models.Referral.findById(referral._id).lean<ReferralDoc>().exec())!;
+      if (existing.requestHash !== referral.requestHash) throw appError('CONFLICT', 'This clientRequestId was used for a different referral');
+      // A retry of a request that failed half way finishes it, as long as nobody has acted on the referral since.
+      if (existing.version === 1) await this.announce(existing);
+      return existing;
+    }
+    await this.announce(referral);
     return referral;
+  }
+
+  /** A new referral's first transition, and the receiver's view of it until it accepts, rejects or it expires; each safe to repeat. */
+  private async announce(referral: ReferralDoc): Promise<void> {
+    await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: this.access.viewer.subject, organizationCode: referral.fromOrganizationCode, at: referral.requestedAt });
+    await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL_OFFER'), at: referral.requestedAt, endsAt: referral.expiresAt });
+    await this.access.permitted([referral.residentId], 'referrals');
   }
 
   /** Acceptance is where the receiver's care relationship arises: for the referral's life, then the window. */
   async accept(id: string): Promise<ReferralDoc> {
     const referral = await this.asReceiver(id);
-    const accepted = await this.move(referral, referral.slot ? 'SCHEDULED' : 'ACCEPTED', {});
-    // An accepted referral's place is held for good.
-    if (referral.slot) await this.models.Place.updateOne({ _id: referral.slot.placeId, referralId: referral._id }, { $set: { holdUntil: null } }).exec();
+    // An accepted referral's place is held for good, unless its hold lapsed and the place was freed first.
+    const kept = referral.slot !== null && (await this.settleHold(referral.slot.placeId, referral._id, 'KEPT'));
+    const accepted = await this.move(referral, kept ? 'SCHEDULED' : 'ACCEPTED', kept ? {} : { slot: null }).catch(async (error: unknown) => {
+      if (kept) await this.models.HoldSettlement.deleteOne({ _id: holdKey(referral.slot!.placeId, referral._id) }).exec();
+      throw error;
+    });
+    if (kept) await this.models.Place.updateOne({ _id: referral.slot!.placeId, referralId: referral._id }, { $set: { holdUntil: null } }).exec();
     const now = new Date();
     await this.access.endCareRelationships([referralSource(referral, 'REFERRAL_OFFER')], now);
     await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL'), at: now, endsAt: null });
@@ -378,10 +481,23 @@ export class ReferralsRepository {
     await this.access.endCareRelationships([referralSource(referral, 'REFERRAL_OFFER'), referralSource(referral, 'REFERRAL')], endsAt);
   }
 
-  /** A cancelled or rejected referral's place goes back to the share it came from. */
+  /** A cancelled or rejected referral's place goes back to the share it came from (an unaccepted one's, unless its lapsed hold was freed first). */
   private async release(referral: ReferralDoc): Promise<void> {
-    if (referral.slot) await this.models.Place.deleteOne({ _id: referral.slot.placeId, referralId: referral._id }).exec();
+    if (referral.slot && referral.status === 'REQUESTED') await this.settleHold(referral.slot.placeId, referral._id, 'FREED');
+    else if (referral.slot) await this.models.Place.deleteOne({ _id: referral.slot.placeId, referralId: referral._id }).exec();
     await this.models.BookingRequest.deleteOne({ _id: referral._id }).exec();
+  }
+
+  /**
+   * Ends the hold of an unaccepted referral on its place, once: KEPT (acceptance: the caller
+   * then keeps the place for good) or FREED (the place is deleted). A guarded delete or update
+   * is not atomic on FerretDB (it selects, then writes by _id), so only the one who claims the
+   * settlement touches the place; false when someone settled it first.
+   */
+  private async settleHold(placeIdValue: string, referralId: string, outcome: HoldSettlementDoc['outcome']): Promise<boolean> {
+    if (!(await claim(this.models.HoldSettlement, { _id: holdKey(placeIdValue, referralId), outcome, at: new Date() }))) return false;
+    if (outcome === 'FREED') await this.models.Place.deleteOne({ _id: placeIdValue, referralId }).exec();
+    return true;
   }
 
   private async move(current: ReferralDoc, to: ReferralStatus, patch: Partial<ReferralDoc>): Promise<ReferralDoc> {
@@ -420,6 +536,15 @@ export class ReferralsRepository {
     return code;
   }
 
+}
+
+const holdKey = (placeIdValue: string, referralId: string) => `${placeIdValue}|${referralId}`;
+
+/** What a sender asks for: a retry must ask for the same (absent and default options alike). */
+const REQUESTED_FIELDS = ['residentId', 'direction', 'fromOrganizationCode', 'toOrganizationCode', 'toDepartment', 'reason', 'diagnoses', 'urgency', 'attachedEncounterIds', 'attachedLabReportIds', 'dischargeSummary', 'followUpPlan'] as const;
+
+function requestHashOf(referral: ReferralDoc): string {
+  return createHash('sha256').update(JSON.stringify(REQUESTED_FIELDS.map((field) => referral[field]))).digest('hex');
 }
 
 /** The receiver's relationship a referral gives: offered until accepted, then held. */

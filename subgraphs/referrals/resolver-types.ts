@@ -67,8 +67,16 @@ export type Mutation = {
   cancelReferral?: Maybe<Referral>;
   completeReferral?: Maybe<Referral>;
   markArrived?: Maybe<Referral>;
+  /**
+   * A hospital's system publishes its own organization's slot pools, all or none. Idempotent per
+   * (department, date, session, kind): publishing again sets the capacity. The service computes
+   * the reserved share (participating hospitals only) and the release time, and returns each pool
+   * as stored with what is booked of it (bookableByYou is 0: hospital systems do not book).
+   */
+  publishSlotPools?: Maybe<Array<SlotAvailability>>;
   rejectReferral?: Maybe<Referral>;
   renewContract?: Maybe<FamilyDoctorContract>;
+  /** Sends a referral. Idempotent on input.clientRequestId (per sending organization) when given. */
   requestReferral?: Maybe<Referral>;
   /**
    * A family doctor offers a contract to a resident their centre already cares for. The offer
@@ -109,6 +117,11 @@ export type MutationCompleteReferralArgs = {
 
 export type MutationMarkArrivedArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationPublishSlotPoolsArgs = {
+  pools: Array<SlotPoolInput>;
 };
 
 
@@ -257,6 +270,8 @@ export type ReferralTransition = {
 export type RequestReferralInput = {
   attachedEncounterIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   attachedLabReportIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** The sending system's id for this request (8-64 letters, digits or . _ : -): a retry with the same id and content returns the same referral; other content is a CONFLICT. */
+  clientRequestId?: InputMaybe<Scalars['String']['input']>;
   diagnoses: Array<ReferralDiagnosisInput>;
   direction: ReferralDirection;
   /** Required for a downward referral. */
@@ -320,6 +335,18 @@ export type SlotKind =
   | 'EXAM'
   | 'SPECIALIST'
   | 'VIRTUAL_BED';
+
+/** One session's pool as a hospital publishes it; the service computes the reserved share and the release time. */
+export type SlotPoolInput = {
+  /** Places in the session, 1-500; never below the places already booked. */
+  capacity: Scalars['Int']['input'];
+  /** The Beijing date of the session, YYYY-MM-DD: from today to 60 days ahead. */
+  date: Scalars['String']['input'];
+  /** A department that takes referrals. */
+  department: Scalars['String']['input'];
+  kind: SlotKind;
+  session: Session;
+};
 
 export type SlotShare =
   | 'PUBLIC'
@@ -453,6 +480,7 @@ export type ResolversTypes = {
   Session: Session;
   SlotAvailability: ResolverTypeWrapper<SlotAvailabilityView>;
   SlotKind: SlotKind;
+  SlotPoolInput: SlotPoolInput;
   SlotShare: SlotShare;
   Urgency: Urgency;
 };
@@ -478,6 +506,7 @@ export type ResolversParentTypes = {
   RequestReferralInput: RequestReferralInput;
   Resident: ResidentRef;
   SlotAvailability: SlotAvailabilityView;
+  SlotPoolInput: SlotPoolInput;
 };
 
 export type BookedSlotResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['BookedSlot'] = ResolversParentTypes['BookedSlot']> = {
@@ -512,6 +541,7 @@ export type MutationResolvers<ContextType = ReferralsContext, ParentType extends
   cancelReferral?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType, RequireFields<MutationCancelReferralArgs, 'id' | 'reason'>>;
   completeReferral?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType, RequireFields<MutationCompleteReferralArgs, 'id'>>;
   markArrived?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType, RequireFields<MutationMarkArrivedArgs, 'id'>>;
+  publishSlotPools?: Resolver<Maybe<Array<ResolversTypes['SlotAvailability']>>, ParentType, ContextType, RequireFields<MutationPublishSlotPoolsArgs, 'pools'>>;
   rejectReferral?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType, RequireFields<MutationRejectReferralArgs, 'id' | 'reason'>>;
   renewContract?: Resolver<Maybe<ResolversTypes['FamilyDoctorContract']>, ParentType, ContextType, RequireFields<MutationRenewContractArgs, 'id' | 'until'>>;
   requestReferral?: Resolver<Maybe<ResolversTypes['Referral']>, ParentType, ContextType, RequireFields<MutationRequestReferralArgs, 'input'>>;

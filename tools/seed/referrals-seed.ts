@@ -1,32 +1,31 @@
 /**
  * The referrals subgraph's view of the demo city: family-doctor contracts at the community
- * health centres, slot pools for the next 14 days at the 17 hospitals that reserve 30% of
- * their specialist slots for family doctors (capacity from their share of the bulletin's
- * appointments; 5 also open exam capacity and 8 virtual beds), and referrals in every state.
+ * health centres, the 17 hospitals that reserve a share of their slots for family doctors,
+ * their slot pools for the next 14 days as the service computes them when a hospital
+ * publishes (capacity from their share of the bulletin's appointments; 5 also open exam
+ * capacity and 8 virtual beds), and referrals in every state.
  */
-import { createHash } from 'node:crypto';
-import type { ActiveContractDoc, ContractDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, SlotPoolDoc } from '../../subgraphs/referrals/models';
-import { addDays, beijingDate, DEPARTMENTS, expiresAtOf, referralSensitivities } from '../../subgraphs/referrals/referral-rules';
+import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../subgraphs/kit/config';
+import type { ActiveContractDoc, ContractDoc, ParticipatingHospitalDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, SlotPoolDoc } from '../../subgraphs/referrals/models';
+import { addDays, beijingDate, DEPARTMENTS, expiresAtOf, hexIdOf, referralSensitivities, slotPoolOf } from '../../subgraphs/referrals/referral-rules';
 import type { City } from './city';
 import bulletin from './nanjing-2024-09.json';
 
 const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-const RESERVED_SHARE = 0.3;
-const PARTICIPATING_HOSPITALS = 17;
+const PARTICIPATING_HOSPITALS = bulletin.headline.institutionsReservingSlotsForFamilyDoctors;
 const SPECIALIST_DEPARTMENTS = ['心血管内科', '内分泌科', '呼吸内科', '神经内科'];
 
 export interface ReferralsSeed {
   contracts: ContractDoc[];
   activeContracts: ActiveContractDoc[];
+  participatingHospitals: ParticipatingHospitalDoc[];
   pools: SlotPoolDoc[];
   referrals: ReferralDoc[];
   transitions: ReferralTransitionDoc[];
 }
 
-const hexId = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
-
-export function referralsOf(city: City, now: Date): ReferralsSeed {
+/** `slots`: the service's reserved share and release time (configured), so the seeded pools are what publishing them would store. */
+export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT_SLOT_SETTINGS): ReferralsSeed {
   const centresByDistrict = new Map<string, string[]>();
   for (const organization of city.organizations.filter((candidate) => candidate.level === 'COMMUNITY')) {
     centresByDistrict.set(organization.district, [...(centresByDistrict.get(organization.district) ?? []), organization.code]);
@@ -43,7 +42,7 @@ export function referralsOf(city: City, now: Date): ReferralsSeed {
     const organizationCode = centres[parseInt(resident.id.slice(4, 8), 16) % centres.length]!;
     const since = new Date(now.getTime() - Math.round(roll * 700) * DAY_MS);
     contracts.push({
-      _id: hexId(`contract|${resident.id}`),
+      _id: hexIdOf(`contract|${resident.id}`),
       residentId: resident.id,
       familyDoctor: `F${organizationCode.slice(-3)}${resident.id.charCodeAt(9) % 8}`,
       organizationCode,
@@ -56,11 +55,12 @@ export function referralsOf(city: City, now: Date): ReferralsSeed {
   }
   const activeContracts = contracts.filter((contract) => contract.until.getTime() >= now.getTime()).map((contract) => ({ _id: contract.residentId, contractId: contract._id }));
 
-  // Slot pools at the hospitals with the most appointments in the bulletin.
+  // The participating hospitals: as many as the bulletin counts, those with the most appointments in it.
   const hospitals = new Map(city.organizations.filter((organization) => organization.level === 'TERTIARY' || organization.level === 'SECONDARY').map((organization) => [organization.name, organization.code]));
   const ranked = bulletin.appointmentsByHospital.filter((row) => hospitals.has(row.name)).sort((a, b) => b.total - a.total).slice(0, PARTICIPATING_HOSPITALS);
   const pools: SlotPoolDoc[] = [];
   const today = beijingDate(now);
+  const participatingHospitals = ranked.map((row) => ({ _id: hospitals.get(row.name)!, since: new Date(now.getTime() - 365 * DAY_MS) }));
   ranked.forEach((row, rank) => {
     const organizationCode = hospitals.get(row.name)!;
     const offers: [SlotPoolDoc['kind'], string[]][] = [['SPECIALIST', SPECIALIST_DEPARTMENTS]];
@@ -69,22 +69,10 @@ export function referralsOf(city: City, now: Date): ReferralsSeed {
     for (let day = 0; day <= 14; day++) {
       const date = addDays(today, day);
       for (const session of ['MORNING', 'AFTERNOON'] as const) {
-        const sessionStart = new Date(Date.parse(`${date}T${session === 'MORNING' ? '00' : '06'}:00:00Z`)); // 08:00 and 14:00 in Beijing
         for (const [kind, departments] of offers) {
           for (const department of departments) {
             const capacity = Math.max(4, Math.round(row.total / (kind === 'SPECIALIST' ? 400 : 1200)));
-            pools.push({
-              _id: hexId(`pool|${organizationCode}|${department}|${date}|${session}|${kind}`),
-              organizationCode,
-              department,
-              date,
-              session,
-              kind,
-              capacity,
-              reserved: Math.ceil(capacity * RESERVED_SHARE),
-              sessionStart,
-              releaseAt: new Date(sessionStart.getTime() - 24 * HOUR_MS),
-            });
+            pools.push(slotPoolOf(organizationCode, { department, date, session, kind, capacity }, true, slots));
           }
         }
       }
@@ -133,5 +121,5 @@ export function referralsOf(city: City, now: Date): ReferralsSeed {
     // Labelled as the subgraph labels what it writes.
     return { ...referral, sensitivities: referralSensitivities(referral) };
   });
-  return { contracts, activeContracts, pools, referrals, transitions };
+  return { contracts, activeContracts, participatingHospitals, pools, referrals, transitions };
 }

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const database = await databaseFor(config, console.log);
   try {
-    await seedDemoCity({ uri: database.uri, dbPrefix: config.MONGODB_DB_PREFIX, log: console.log });
+    await seedDemoCity({ uri: database.uri, dbPrefix: config.MONGODB_DB_PREFIX, slots: config.slots, log: console.log });
   } finally {
     await database.stop();
   }

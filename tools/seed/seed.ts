@@ -11,7 +11,7 @@ import { registerModels as registerReferrals } from '../../subgraphs/referrals/m
 import { registerAccessStoreModels } from '../../subgraphs/kit/access-store';
 import { connectDatabase, ensureIndexes } from '../../subgraphs/kit/database';
 import { databaseName } from '../../subgraphs/kit/subgraph-server';
-import type { SubgraphName } from '../../subgraphs/kit/config';
+import type { SlotSettings, SubgraphName } from '../../subgraphs/kit/config';
 import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts';
 import { generateCity, type VolumeProfile } from './city';
 import { labsOf } from './labs-seed';
@@ -32,6 +32,8 @@ export interface SeedOptions {
   now?: Date;
   /** Records per resident for load tests; the demo's everyday spread when absent. */
   volume?: VolumeProfile;
+  /** The configured reserved share and release time of slot pools (the defaults when absent). */
+  slots?: SlotSettings;
   log?: (line: string) => void;
 }
 
@@ -82,9 +84,10 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     const medication = prescriptionsOf(city);
     await insertAll(prescriptions.Prescription, medication.prescriptions);
     await insertAll(prescriptions.Transition, medication.transitions);
-    const referralData = referralsOf(city, now);
+    const referralData = referralsOf(city, now, options.slots);
     await insertAll(referrals.Contract, referralData.contracts);
     await insertAll(referrals.ActiveContract, referralData.activeContracts);
+    await insertAll(referrals.ParticipatingHospital, referralData.participatingHospitals);
     await insertAll(referrals.SlotPool, referralData.pools);
     await insertAll(referrals.Referral, referralData.referrals);
     await insertAll(referrals.Transition, referralData.transitions);

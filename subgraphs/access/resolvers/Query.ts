@@ -10,6 +10,6 @@ export const Query: QueryResolvers = {
 export const Mutation: MutationResolvers = {
   setConsent: (_root, { residentId, restrictedCategories, blockedOrganizations }, { repository }) =>
     repository.setConsent(residentIdOf(residentId), restrictedCategories, blockedOrganizations),
-  breakGlass: (_root, { residentId, reason, justification }, { repository }) => repository.breakGlass(residentIdOf(residentId), reason, justification),
+  breakGlass: (_root, { residentId, reason, justification, clientRequestId }, { repository }) => repository.breakGlass(residentIdOf(residentId), reason, justification, clientRequestId),
   closeBreakGlassReview: (_root, { id, outcome, note }, { repository }) => repository.closeBreakGlassReview(id, outcome, note),
 };

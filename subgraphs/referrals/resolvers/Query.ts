@@ -19,4 +19,5 @@ export const Mutation: MutationResolvers = {
   markArrived: (_root, { id }, { repository }) => repository.markArrived(id),
   completeReferral: (_root, { id }, { repository }) => repository.complete(id),
   cancelReferral: (_root, { id, reason }, { repository }) => repository.cancel(id, reason),
+  publishSlotPools: (_root, { pools }, { repository }) => repository.publishSlotPools(pools),
 };
