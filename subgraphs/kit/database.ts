@@ -37,20 +37,39 @@ export interface DatabaseOptions {
   dbName: string;
   /** Emit the driver's command events (round-trip counting in tests and benchmarks). */
   monitorCommands?: boolean;
+  /** Told each time the database could not be reached at start, before the next try. */
+  onUnreachable?: (attempt: number) => void | Promise<void>;
 }
 
-export async function connectDatabase({ uri, dbName, monitorCommands = false }: DatabaseOptions): Promise<Connection> {
-  const connection = mongoose.createConnection(uri, {
-    dbName,
-    bufferCommands: false,
-    autoIndex: false,
-    serverSelectionTimeoutMS: 3000,
-    maxPoolSize: 20,
-    monitorCommands,
-  });
-  await connection.asPromise();
-  if (monitorCommands) dispatchCommands(connection);
-  return connection;
+/** How long a starting service keeps trying to reach its database before it gives up. */
+const STARTUP_WAIT_MS = Number(process.env.DATABASE_STARTUP_WAIT_MS || 120_000);
+
+/**
+ * A connection whose requests fail fast (3 s to find the server) once it is up; at start it
+ * keeps trying for STARTUP_WAIT_MS, since a database that is itself starting, or a busy
+ * machine, is slow rather than gone.
+ */
+export async function connectDatabase({ uri, dbName, monitorCommands = false, onUnreachable }: DatabaseOptions): Promise<Connection> {
+  const deadline = Date.now() + STARTUP_WAIT_MS;
+  for (let attempt = 1; ; attempt++) {
+    const connection = mongoose.createConnection(uri, {
+      dbName,
+      bufferCommands: false,
+      autoIndex: false,
+      serverSelectionTimeoutMS: 3000,
+      maxPoolSize: 20,
+      monitorCommands,
+    });
+    try {
+      await connection.asPromise();
+      if (monitorCommands) dispatchCommands(connection);
+      return connection;
+    } catch (error) {
+      await connection.close().catch(() => {});
+      if ((error as Error).name !== 'MongooseServerSelectionError' || Date.now() >= deadline) throw error;
+      await onUnreachable?.(attempt);
+    }
+  }
 }
 
 /** Creates the indexes declared on every model of the connection. */
