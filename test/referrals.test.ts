@@ -234,10 +234,13 @@ describe('contracts', () => {
     await relate(stack, [residentId, other], '3201-C002', 'REGISTRATION');
     const offer = (await ok(otherCentre, sign, { id: residentId, until })).signContract;
     expect(offer.status).toBe('OFFERED');
+    // One id format across the API: 24 lowercase hex characters, contracts included.
+    expect(offer.id).toMatch(/^[0-9a-f]{24}$/);
     expect(await modelsOf(stack).access.CareRelationship.countDocuments({ residentId, kind: 'CONTRACT' })).toBe(0);
 
     const resident = (id: string) => stack.token({ subject: `citizen-${id}`, roles: ['resident'], residentId: id });
     const accept = `mutation($id: ID!) { acceptContract(id: $id) { status familyDoctor } }`;
+    expect(await codes(resident(residentId), accept, { id: 'c0ffee-not-an-id' })).toEqual(['BAD_USER_INPUT']);
     expect(await codes(resident(other), accept, { id: offer.id })).toEqual(['FORBIDDEN']);
     expect((await ok(resident(residentId), accept, { id: offer.id })).acceptContract).toEqual({ status: 'ACTIVE', familyDoctor: 'F9' });
     expect(await codes(resident(residentId), accept, { id: offer.id })).toEqual(['CONFLICT']);

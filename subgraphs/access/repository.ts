@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { claim } from '../kit/claims';
-import { idIn, oneOf, operator } from '../kit/database';
+import { idIn, oneOf, operator, upsertById } from '../kit/database';
 import { appError, badUserInput } from '../kit/errors';
 import { clientRequestIdOf, organizationCodeOf } from '../kit/ids';
 import { timeOf } from '../kit/input';
@@ -114,7 +114,7 @@ export class AccessRepository {
     if (blockedOrganizations.length > MAX_BLOCKED_ORGANIZATIONS) throw badUserInput(`At most ${MAX_BLOCKED_ORGANIZATIONS} blocked organizations`);
     const organizations = [...new Set(blockedOrganizations.map(organizationCodeOf))];
     const consent = { restrictedCategories: [...new Set(restrictedCategories)].sort(), blockedOrganizations: organizations, updatedAt: new Date() };
-    await this.models.Consent.updateOne({ _id: residentId }, { $set: consent }, { upsert: true }).exec();
+    await upsertById(() => this.models.Consent.updateOne({ _id: residentId }, { $set: consent }, { upsert: true }).exec());
     await this.access.permitted([residentId], 'consent');
     return { residentId, ...consent };
   }

@@ -3,7 +3,7 @@
  * (written where they arise, read by the policy) and the audit log (written by every
  * disclosure). Only this file and the access subgraph's models define these collections.
  */
-import { idIn, oneOf, RECORDS_BATCH_SIZE } from './database';
+import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from './database';
 import { Schema, type Connection } from 'mongoose';
 import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from './sensitivity';
@@ -213,16 +213,18 @@ export class AccessStore {
    * forward and sets its end; other sources are other facts.
    */
   async recordCareRelationship(input: RelationshipSource & { at: Date; endsAt?: Date | null; practitionerId?: string | null }): Promise<void> {
-    await this.models.CareRelationship.updateOne(
-      { _id: relationshipKey(input) },
-      {
-        $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source },
-        $min: { since: input.at },
-        $max: { lastSeenAt: input.at },
-        $set: { endsAt: input.endsAt ?? null },
-      },
-      { upsert: true },
-    ).exec();
+    await upsertById(() =>
+      this.models.CareRelationship.updateOne(
+        { _id: relationshipKey(input) },
+        {
+          $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source },
+          $min: { since: input.at },
+          $max: { lastSeenAt: input.at },
+          $set: { endsAt: input.endsAt ?? null },
+        },
+        { upsert: true },
+      ).exec(),
+    );
   }
 
   /** Ends the facts of these sources (those that exist) at `endsAt`; other sources are untouched. */
@@ -237,7 +239,7 @@ export class AccessStore {
    */
   async recordMerge(mergedIds: readonly string[], survivorId: string): Promise<void> {
     const at = new Date();
-    for (const _id of mergedIds) await this.models.ResidentAlias.replaceOne({ _id }, { _id, survivorId, at }, { upsert: true }).exec();
+    for (const _id of mergedIds) await upsertById(() => this.models.ResidentAlias.replaceOne({ _id }, { _id, survivorId, at }, { upsert: true }).exec());
   }
 
   /** Undoes a merge: the merged id stands for itself again, and the ids merged into it before for it. */

@@ -2,6 +2,7 @@
  * MongoDB connections. One database per subgraph; every subgraph also reaches the access
  * subgraph's database, where care relationships and audit events are kept.
  */
+import { isDuplicateKey } from './errors';
 import mongoose, { type Connection } from 'mongoose';
 
 // Untrusted values must never become query operators, and unknown paths never filters.
@@ -69,6 +70,20 @@ export async function connectDatabase({ uri, dbName, monitorCommands = false, on
       if ((error as Error).name !== 'MongooseServerSelectionError' || Date.now() >= deadline) throw error;
       await onUnreachable?.(attempt);
     }
+  }
+}
+
+/**
+ * Runs an upsert keyed by `_id`. Two upserts racing for the same new `_id` can both try the
+ * insert; the loser fails on the primary key and runs once more, now as an update of the
+ * winner's document, so a retried or concurrent write never surfaces as an internal error.
+ */
+export async function upsertById(run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+    await run();
   }
 }
 

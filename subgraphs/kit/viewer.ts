@@ -32,3 +32,11 @@ export type Viewer = z.infer<typeof viewerSchema>;
 export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
   return viewer.roles.some((role) => roles.includes(role));
 }
+
+/**
+ * Who did something, as records name people: the practitioner id of the person acting, or the
+ * token subject of a system that acts with none (a hospital system, a lab system).
+ */
+export function actorOf(viewer: Viewer): string {
+  return viewer.practitionerId ?? viewer.subject;
+}

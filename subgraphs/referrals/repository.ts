@@ -15,7 +15,7 @@ import type { PermittedRecords } from '../kit/loaders';
 import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import type { WriteKind } from '../kit/policy';
-import { hasRole } from '../kit/viewer';
+import { actorOf, hasRole } from '../kit/viewer';
 import { SESSIONS, SLOT_KINDS, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
 import {
   addDays,
@@ -134,7 +134,7 @@ export class ReferralsRepository {
     if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + 3 * 366 * DAY_MS) throw badUserInput('until must be in the future and within three years');
     const residentId = await this.access.requireWrite(requested, 'offer-contract');
     const { viewer } = this.access;
-    const contract: ContractDoc = { _id: randomUUID(), residentId, familyDoctor: viewer.practitionerId!, organizationCode: viewer.organizationCode!, servicePackage, since: now, until, status: 'OFFERED', terminationReason: null };
+    const contract: ContractDoc = { _id: hexIdOf(`contract|${randomUUID()}`), residentId, familyDoctor: viewer.practitionerId!, organizationCode: viewer.organizationCode!, servicePackage, since: now, until, status: 'OFFERED', terminationReason: null };
     await this.models.Contract.create(contract);
     return contract;
   }
@@ -349,7 +349,7 @@ export class ReferralsRepository {
     let booked: { id: string; share: PlaceDoc['share'] } | null = null;
     for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
       const holdUntil = from === 'REQUESTED' ? referral.expiresAt : null;
-      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, referralId: referral._id, bookedBy: viewer.subject, bookedAt: now, holdUntil })) {
+      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, referralId: referral._id, bookedBy: actorOf(viewer), bookedAt: now, holdUntil })) {
         booked = candidate;
         break;
       }
@@ -425,7 +425,7 @@ export class ReferralsRepository {
 
   /** A new referral's first transition, and the receiver's view of it until it accepts, rejects or it expires; each safe to repeat. */
   private async announce(referral: ReferralDoc): Promise<void> {
-    await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: this.access.viewer.subject, organizationCode: referral.fromOrganizationCode, at: referral.requestedAt });
+    await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: actorOf(this.access.viewer), organizationCode: referral.fromOrganizationCode, at: referral.requestedAt });
     await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL_OFFER'), at: referral.requestedAt, endsAt: referral.expiresAt });
     await this.access.permitted([referral.residentId], 'referrals');
   }
@@ -505,7 +505,7 @@ export class ReferralsRepository {
     if (!canMove(from, to)) throw appError('CONFLICT', `A ${from.toLowerCase()} referral cannot become ${to.toLowerCase()}`);
     const version = current.version + 1;
     const { viewer } = this.access;
-    if (!(await claim(this.models.Transition, { _id: `${current._id}:${version}`, referralId: current._id, from, to, by: viewer.subject, organizationCode: viewer.organizationCode ?? null, at: new Date() }))) {
+    if (!(await claim(this.models.Transition, { _id: `${current._id}:${version}`, referralId: current._id, from, to, by: actorOf(viewer), organizationCode: viewer.organizationCode ?? null, at: new Date() }))) {
       throw appError('CONFLICT', 'The referral was changed by another request meanwhile');
     }
     const updated = await this.models.Referral.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, status: to, version } }, { returnDocument: 'after' }).lean<ReferralDoc>().exec();
@@ -556,10 +556,8 @@ function contractSource(contract: ContractDoc) {
   return { residentId: contract.residentId, organizationCode: contract.organizationCode, kind: 'CONTRACT' as const, source: { subgraph: 'referrals', recordId: contract._id } };
 }
 
-function contractIdOf(value: string): string {
-  if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) throw badUserInput('Contract id must be 1-64 letters, digits or -');
-  return value;
-}
+// Contracts have ids like every other record: 24 lowercase hex characters.
+const contractIdOf = (value: string) => recordIdOf(value, 'Contract');
 
 function parseDate(value: string, field: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be a date (YYYY-MM-DD)`);

@@ -261,6 +261,7 @@ export type ReferralStatus =
 export type ReferralTransition = {
   __typename?: 'ReferralTransition';
   at: Scalars['String']['output'];
+  /** Who made the move: the practitioner id of the person, or the subject of a system token that names no practitioner. */
   by: Scalars['String']['output'];
   from?: Maybe<ReferralStatus>;
   organization?: Maybe<Organization>;
