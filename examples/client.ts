@@ -57,12 +57,12 @@ export interface DemoCity {
   tokens: Record<string, string>;
   organizations: {
     hospital: string;
-    otherHospital: string;
+    otherHospital: string | null;
     communityCentre: string;
     internetHospital: string;
     pharmacies: string[];
     /** A department of `hospital` with slot pools that reserve places for family doctors. */
-    referralDepartment: string;
+    referralDepartment: string | null;
   };
   identities: Record<string, { roles: string[]; organizationCode?: string; practitionerId?: string; residentId?: string; token: string }>;
 }

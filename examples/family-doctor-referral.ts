@@ -169,6 +169,8 @@ export async function familyDoctorReferral(input: FamilyDoctorReferralInput) {
 export async function main() {
   const demo = demoCity();
   const familyDoctor = demo.identities.family_doctor!;
+  const department = demo.organizations.referralDepartment;
+  if (!department) throw new Error(`The demo hospital ${demo.organizations.hospital} offers no slot pools: reseed the demo city (delete the data folder and run npm start)`);
   return familyDoctorReferral({
     gatewayUrl: demo.gatewayUrl,
     familyDoctorToken: familyDoctor.token,
@@ -177,7 +179,7 @@ export async function main() {
     residentId: demo.residentId,
     hospitalDoctorToken: demo.tokens.doctor!,
     hospitalCode: demo.organizations.hospital,
-    department: demo.organizations.referralDepartment,
+    department,
     diagnosis: { code: 'I10', display: '原发性高血压' },
   });
 }

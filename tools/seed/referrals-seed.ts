@@ -14,7 +14,7 @@ const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const RESERVED_SHARE = 0.3;
 const PARTICIPATING_HOSPITALS = 17;
-const SPECIALIST_DEPARTMENTS = ['心血管内科', '内分泌科', '呼吸内科', '神经内科'];
+export const SPECIALIST_DEPARTMENTS = ['心血管内科', '内分泌科', '呼吸内科', '神经内科'];
 
 export interface ReferralsSeed {
   contracts: ContractDoc[];
@@ -57,8 +57,7 @@ export function referralsOf(city: City, now: Date): ReferralsSeed {
   const activeContracts = contracts.filter((contract) => contract.until.getTime() >= now.getTime()).map((contract) => ({ _id: contract.residentId, contractId: contract._id }));
 
   // Slot pools at the hospitals with the most appointments in the bulletin.
-  const hospitals = new Map(city.organizations.filter((organization) => organization.level === 'TERTIARY' || organization.level === 'SECONDARY').map((organization) => [organization.name, organization.code]));
-  const ranked = bulletin.appointmentsByHospital.filter((row) => hospitals.has(row.name)).sort((a, b) => b.total - a.total).slice(0, PARTICIPATING_HOSPITALS);
+  const { hospitals, ranked } = participatingHospitals(city);
   const pools: SlotPoolDoc[] = [];
   const today = beijingDate(now);
   ranked.forEach((row, rank) => {
@@ -134,4 +133,17 @@ export function referralsOf(city: City, now: Date): ReferralsSeed {
     return { ...referral, sensitivities: referralSensitivities(referral) };
   });
   return { contracts, activeContracts, pools, referrals, transitions };
+}
+
+/** The hospitals with the most appointments in the bulletin: they offer slot pools with the reserved share. */
+function participatingHospitals(city: Pick<City, 'organizations'>) {
+  const hospitals = new Map(city.organizations.filter((organization) => organization.level === 'TERTIARY' || organization.level === 'SECONDARY').map((organization) => [organization.name, organization.code]));
+  const ranked = bulletin.appointmentsByHospital.filter((row) => hospitals.has(row.name)).sort((a, b) => b.total - a.total).slice(0, PARTICIPATING_HOSPITALS);
+  return { hospitals, ranked };
+}
+
+/** Codes of the hospitals that offer slot pools (SPECIALIST_DEPARTMENTS every day of the booking horizon). */
+export function slotPoolHospitalCodes(city: Pick<City, 'organizations'>): Set<string> {
+  const { hospitals, ranked } = participatingHospitals(city);
+  return new Set(ranked.map((row) => hospitals.get(row.name)!));
 }
