@@ -1,6 +1,6 @@
 /**
  * Doctor workstation: a hospital doctor opens a resident's record from every hospital of the
- * city (demographics, latest results, lab reports with their result lines, prescriptions,
+ * city (demographics, encounters and problems, latest results, lab reports with their result lines, prescriptions,
  * referrals), then asks the duplicate-test reminder before ordering tests again.
  *
  *   npm run example -- doctor-workstation
@@ -17,6 +17,9 @@ const RECORD = gql`
       birthDate
       idNumber
       district
+      encounters(first: 10) {
+        edges { node { id class department start organization { code name } diagnoses { code { code display } primary } } }
+      }
       conditions(first: 20) {
         edges { node { code { code display } clinicalStatus source { organization { code name } } } }
       }
@@ -89,10 +92,13 @@ export async function doctorWorkstation(input: DoctorWorkstationInput) {
   if (!resident) throw new Error(`No resident ${input.residentId}`);
   const labReports = nodes<any>(resident.labReports);
   const itemCodes = input.orderItemCodes ?? [...new Set(labReports.map((report) => report.code.code as string))].slice(0, 4);
-  const latest = itemCodes.length > 0 ? (await api.query(LATEST, { id: input.residentId, codes: itemCodes })).resident?.latestResults ?? [] : [];
+  // The latest value of each analyte on those reports, whichever hospital measured it last.
+  const analytes = [...new Set(labReports.flatMap((report) => report.results.map((result: any) => result.code.code as string)))].slice(0, 8);
+  const latest = analytes.length > 0 ? (await api.query(LATEST, { id: input.residentId, codes: analytes })).resident?.latestResults ?? [] : [];
   const checks = itemCodes.length > 0 ? (await api.mutate(CHECK_ORDER, { residentId: input.residentId, itemCodes, organizationCode: input.organizationCode })).checkOrder ?? [] : [];
   return {
     demographics: { name: resident.name, gender: resident.gender, birthDate: resident.birthDate, idNumber: resident.idNumber, district: resident.district },
+    encounters: nodes<any>(resident.encounters),
     conditions: nodes<any>(resident.conditions),
     labReports,
     latestResults: latest as any[],

@@ -125,7 +125,9 @@ export async function familyDoctorReferral(input: FamilyDoctorReferralInput) {
   ).requestReferral;
   const slots: any[] =
     (await familyDoctor.query(SLOTS, { organizationCode: input.hospitalCode, department: input.department, from: isoDate(Date.now()), to: isoDate(Date.now() + 13 * DAY_MS) })).availableSlots ?? [];
-  const slot = slots.find((candidate) => candidate.bookableByYou > 0);
+  // A place from the reserved share while it lasts (before its release time), else any bookable one.
+  const reservedLeft = (candidate: any) => candidate.reserved > candidate.reservedBooked && Date.parse(candidate.releaseAt) > Date.now();
+  const slot = slots.find((candidate) => candidate.bookableByYou > 0 && reservedLeft(candidate)) ?? slots.find((candidate) => candidate.bookableByYou > 0);
   if (!slot) throw new Error(`No bookable place at ${input.hospitalCode} ${input.department} in the next 14 days`);
   const booked = (await familyDoctor.mutate(BOOK, { referralId: requested.id, poolId: slot.poolId, clientRequestId: requestId('fd') })).bookReferralSlot;
 

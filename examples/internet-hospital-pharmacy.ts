@@ -166,6 +166,9 @@ const PREVIOUS_PRESCRIPTIONS = gql`
   }
 `;
 
+/** ICD-10 Z76.0, for a renewal whose earlier prescription names no diagnosis. */
+const REPEAT_PRESCRIPTION = { code: 'Z76.0', display: '开具重复处方' };
+
 export async function main() {
   const demo = demoCity();
   const physician = demo.identities.internet_hospital_physician!;
@@ -173,7 +176,7 @@ export async function main() {
   const pharmacist = demo.identities.pharmacist!;
   // An online visit renews what the resident already takes: the drug and dose of an earlier prescription.
   const { resident } = await connect(demo.gatewayUrl, physician.token).query(PREVIOUS_PRESCRIPTIONS, { id: demo.residentId });
-  const previous = nodes<any>(resident?.prescriptions).find((candidate) => candidate.items.length > 0 && candidate.diagnoses.length > 0);
+  const previous = nodes<any>(resident?.prescriptions).find((candidate) => candidate.items.length > 0);
   if (!previous) throw new Error('The demo resident has no earlier prescription the internet hospital may see');
   const item = previous.items[0];
   return internetHospitalPharmacy({
@@ -183,7 +186,7 @@ export async function main() {
     pharmacistToken: pharmacist.token,
     residentId: demo.residentId,
     pharmacyCode: pharmacist.organizationCode!,
-    diagnoses: previous.diagnoses.map((diagnosis: any) => ({ code: diagnosis.code, display: diagnosis.display })),
+    diagnoses: previous.diagnoses.length > 0 ? previous.diagnoses.map((diagnosis: any) => ({ code: diagnosis.code, display: diagnosis.display })) : [REPEAT_PRESCRIPTION],
     items: [{ drugCode: item.drug.code, dose: item.dose, route: item.route, frequency: item.frequency, days: item.days, quantity: item.quantity }],
   });
 }

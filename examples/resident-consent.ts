@@ -15,10 +15,11 @@ const OWN_RECORD = gql`
       idNumber
       phone
       district
-      conditions(first: 50) { edges { node { id code { code display } clinicalStatus source { organization { code name } } } } }
+      encounters(first: 10) { edges { node { id department start organization { code name } diagnoses { code { code display } } } } }
+      conditions(first: 20) { edges { node { id code { code display } clinicalStatus source { organization { code name } } } } }
       labReports(first: 10) { edges { node { id code { display } issuedAt organization { name } } } }
-      prescriptions(first: 10) { edges { node { id status items { drug { display } } } } }
-      referrals(first: 10) { edges { node { id status direction toOrganization { name } } } }
+      prescriptions(first: 5) { edges { node { id status items { drug { display } } } } }
+      referrals(first: 5) { edges { node { id status direction toOrganization { name } } } }
       careRelationships { kind since endsAt organization { code name } }
       consent { restrictedCategories blockedOrganizations { code } updatedAt }
     }
@@ -67,6 +68,7 @@ export async function residentConsent(input: ResidentConsentInput) {
       name: resident.name as string,
       idNumber: resident.idNumber as string | null,
       phone: resident.phone as string | null,
+      encounters: nodes<any>(resident.encounters),
       conditions: nodes<any>(resident.conditions),
       labReports: nodes<any>(resident.labReports),
       prescriptions: nodes<any>(resident.prescriptions),

@@ -75,6 +75,19 @@ beforeAll(async () => {
       results: [{ code: '14749-6', value: 7.9, unit: 'mmol/L' }],
     },
   });
+  const visit = new Date(Date.now() - 20 * 86_400_000);
+  await ok(token('hospital_system', OTHER_HOSPITAL), `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
+    input: {
+      residentId,
+      sourceRecordId: 'V-0001',
+      class: 'OUTPATIENT',
+      status: 'FINISHED',
+      department: '精神科',
+      start: visit.toISOString(),
+      end: new Date(visit.getTime() + 3_600_000).toISOString(),
+      diagnoses: [{ code: 'F32.9', display: '抑郁发作', rank: 1, primary: true }],
+    },
+  });
   await ok(token('hospital_system', OTHER_HOSPITAL), `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
     input: { residentId, sourceRecordId: 'DX-0001', code: 'F32.9', display: '抑郁发作', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
   });
@@ -95,6 +108,7 @@ describe('examples against the real stack', () => {
     expect(found.labReports[0]).toMatchObject({ organization: { code: OTHER_HOSPITAL, name: '南京鼓楼医院' }, results: [{ code: { code: '14749-6' }, value: 7.9, unit: 'mmol/L', interpretation: 'H' }] });
     expect(found.latestResults).toMatchObject([{ code: { code: '14749-6' }, organization: { code: OTHER_HOSPITAL }, observation: { value: 7.9, interpretation: 'H' } }]);
     expect(found.conditions.map((condition) => condition.code.code)).toEqual(['F32.9']);
+    expect(found.encounters.map((encounter) => [encounter.organization.code, encounter.department])).toEqual([[OTHER_HOSPITAL, '精神科']]);
     expect(found.checks).toMatchObject([{ itemCode: '14749-6', recognized: true, recommendation: 'REUSE', ageDays: 3, lastReport: { organization: { code: OTHER_HOSPITAL } } }]);
   });
 
@@ -143,6 +157,7 @@ describe('examples against the real stack', () => {
     const found = await residentConsent({ gatewayUrl, residentToken: token('resident', undefined, { residentId }), residentId, restrict: ['MENTAL_HEALTH'] });
     expect(found.record.idNumber).toBe(makeIdNumber('320102', BIRTH_DATE, 246));
     expect(found.record.conditions.map((condition) => condition.code.code)).toEqual(['F32.9']);
+    expect(found.record.encounters.map((encounter) => encounter.department)).toEqual(['精神科']);
     expect(found.consentBefore.restrictedCategories).toEqual([]);
     expect(found.consent.restrictedCategories).toEqual(['MENTAL_HEALTH']);
     expect(found.accessLog.some((event) => event.organization?.code === HOSPITAL && event.roles.includes('doctor') && event.action === 'READ')).toBe(true);
@@ -150,6 +165,7 @@ describe('examples against the real stack', () => {
 
     const after = await doctorWorkstation({ gatewayUrl, doctorToken: doctor(), organizationCode: HOSPITAL, residentId, orderItemCodes: ['14749-6'] });
     expect(after.conditions).toEqual([]);
+    expect(after.encounters).toEqual([]);
     expect(after.prescriptions.map((prescription) => prescription.status)).toEqual(['PICKED_UP']);
     expect(after.referrals.map((referral) => [referral.direction, referral.status])).toEqual([
       ['DOWN', 'REQUESTED'],
