@@ -1,7 +1,8 @@
 /**
  * The local demo identity provider's command line, for an installation that trusts it:
  * - `npm run demo -- tokens`: the gateway URL, a seeded resident the demo doctor may read,
- *   and one token per role (run `npm start` first);
+ *   the demo organizations, one token per role and one per further demo identity (a physician
+ *   of an internet hospital, a second pharmacy, the other hospital's system) (run `npm start` first);
  * - `npm run demo -- token --role R [--org CODE] [--practitioner ID] [--resident ID]
  *   [--purpose P] [--subject S] [--ttl SECONDS]`: one token for any identity.
  */
