@@ -69,7 +69,13 @@ export interface DemoCity {
 
 /** The demo city, asked of the demo identity provider the way the README shows. */
 export function demoCity(): DemoCity {
-  const output = execFileSync('npm', ['run', '--silent', 'demo', '--', 'tokens'], { encoding: 'utf8' });
+  let output: string;
+  try {
+    output = execFileSync('npm', ['run', '--silent', 'demo', '--', 'tokens'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const said = String((error as { stderr?: string }).stderr ?? '').trim();
+    throw new Error(said || `npm run demo -- tokens failed: ${(error as Error).message}`);
+  }
   return JSON.parse(output) as DemoCity;
 }
 
