@@ -1,7 +1,8 @@
 /**
  * The local demo identity provider's command line, for an installation that trusts it:
  * - `npm run demo -- tokens`: the gateway URL, a seeded resident the demo doctor may read,
- *   and one token per role (run `npm start` first);
+ *   the demo organizations, one token per role and one per further demo identity (a physician
+ *   of an internet hospital, a second pharmacy, the other hospital's system) (run `npm start` first);
  * - `npm run demo -- token --role R [--org CODE] [--practitioner ID] [--resident ID]
  *   [--purpose P] [--subject S] [--ttl SECONDS]`: one token for any identity.
  */
@@ -24,17 +25,45 @@ Purposes: ${PURPOSES.join(', ')}`;
 /** A mistake in the command line: printed with the usage, exit code 2. */
 class UsageError extends Error {}
 
-function identities(facts: DemoFacts): Record<Role, DemoIdentity> {
+/** The demo city as `demo.json` holds it; a city seeded before a fact existed gets its default. */
+type StoredDemo = Pick<DemoFacts, 'residentId' | 'doctorOrganizationCode' | 'familyDoctorOrganizationCode'> & Partial<DemoFacts> & { gatewayUrl: string };
+
+/** The organizations of the demo identities. */
+export function demoOrganizations(demo: StoredDemo) {
   return {
-    doctor: { subject: 'demo-doctor', roles: ['doctor'], organizationCode: facts.doctorOrganizationCode, practitionerId: 'D0001' },
-    family_doctor: { subject: 'demo-family-doctor', roles: ['family_doctor'], organizationCode: facts.familyDoctorOrganizationCode ?? '3201-C001', practitionerId: 'F0001' },
-    internet_hospital: { subject: 'demo-internet-hospital', roles: ['internet_hospital'], organizationCode: '3201-I01' },
-    pharmacist: { subject: 'demo-pharmacist', roles: ['pharmacist'], organizationCode: '3201-P01', practitionerId: 'P0001' },
-    resident: { subject: 'demo-resident', roles: ['resident'], residentId: facts.residentId },
-    lab_system: { subject: 'demo-lab-system', roles: ['lab_system'], organizationCode: facts.doctorOrganizationCode },
-    hospital_system: { subject: 'demo-his', roles: ['hospital_system'], organizationCode: facts.doctorOrganizationCode },
+    hospital: demo.doctorOrganizationCode,
+    otherHospital: demo.otherHospitalCode ?? null,
+    communityCentre: demo.familyDoctorOrganizationCode ?? '3201-C001',
+    internetHospital: demo.internetHospitalCode ?? '3201-I01',
+    pharmacies: demo.pharmacyCodes ?? ['3201-P01', '3201-P02'],
+    referralDepartment: demo.referralDepartment ?? null,
+  };
+}
+
+/**
+ * One identity per role (the `tokens` of `npm run demo -- tokens`), then the further people and
+ * systems the README's workflows need: a physician of an internet hospital, a pharmacist at a
+ * second cloud pharmacy, and the hospital system of the other demo hospital.
+ */
+export function demoIdentities(demo: StoredDemo): Record<Role, DemoIdentity> & Record<string, DemoIdentity> {
+  const organizations = demoOrganizations(demo);
+  const [pharmacy, secondPharmacy] = organizations.pharmacies;
+  return {
+    doctor: { subject: 'demo-doctor', roles: ['doctor'], organizationCode: organizations.hospital, practitionerId: 'D0001' },
+    family_doctor: { subject: 'demo-family-doctor', roles: ['family_doctor'], organizationCode: organizations.communityCentre, practitionerId: 'F0001' },
+    internet_hospital: { subject: 'demo-internet-hospital', roles: ['internet_hospital'], organizationCode: organizations.internetHospital },
+    pharmacist: { subject: 'demo-pharmacist', roles: ['pharmacist'], organizationCode: pharmacy, practitionerId: 'P0001' },
+    resident: { subject: 'demo-resident', roles: ['resident'], residentId: demo.residentId },
+    lab_system: { subject: 'demo-lab-system', roles: ['lab_system'], organizationCode: organizations.hospital },
+    hospital_system: { subject: 'demo-his', roles: ['hospital_system'], organizationCode: organizations.hospital },
     health_commission: { subject: 'demo-health-commission', roles: ['health_commission'] },
     privacy_officer: { subject: 'demo-privacy-officer', roles: ['privacy_officer'] },
+    // A physician signs prescriptions: at an internet hospital too, with the role `doctor`.
+    internet_hospital_physician: { subject: 'demo-internet-hospital-physician', roles: ['doctor'], organizationCode: organizations.internetHospital, practitionerId: 'IH0001' },
+    ...(secondPharmacy ? { second_pharmacist: { subject: 'demo-second-pharmacist', roles: ['pharmacist'], organizationCode: secondPharmacy, practitionerId: 'P0002' } satisfies DemoIdentity } : {}),
+    ...(organizations.otherHospital
+      ? { other_hospital_system: { subject: 'demo-his-other', roles: ['hospital_system'], organizationCode: organizations.otherHospital } satisfies DemoIdentity }
+      : {}),
   };
 }
 
@@ -52,16 +81,19 @@ function signer(config: Config) {
 }
 
 function allTokens(config: Config): void {
-  let demo: DemoFacts & { gatewayUrl: string };
+  let demo: StoredDemo;
   try {
     demo = JSON.parse(readFileSync(path.resolve(config.DATA_DIR, 'demo.json'), 'utf8'));
   } catch {
     throw new Error('No demo city found: run `npm start` first');
   }
   const sign = signer(config);
-  const all = identities(demo);
+  const all = demoIdentities(demo);
   const tokens = Object.fromEntries(ROLES.map((role) => [role, sign(all[role])]));
-  console.log(JSON.stringify({ gatewayUrl: demo.gatewayUrl, residentId: demo.residentId, tokens }, null, 2));
+  const identities = Object.fromEntries(
+    Object.entries(all).map(([name, identity]) => [name, { roles: identity.roles, organizationCode: identity.organizationCode, practitionerId: identity.practitionerId, residentId: identity.residentId, token: sign(identity) }]),
+  );
+  console.log(JSON.stringify({ gatewayUrl: demo.gatewayUrl, residentId: demo.residentId, organizations: demoOrganizations(demo), tokens, identities }, null, 2));
 }
 
 function oneToken(config: Config, args: string[]): void {

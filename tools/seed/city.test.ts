@@ -1,5 +1,10 @@
 import { isValidIdNumber } from '../../subgraphs/kit/id-number';
 import { generateCity, LOAD_TEST_VOLUME, REGION_CODES, type City, type EncounterSeed, type LabReportSeed, type ObservationSeed, type OrganizationLevel } from './city';
+import { sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
+import { pickDemoFacts, type DemoFacts } from './demo-facts';
+import { demoStoryOf, RESTRICTED_DIAGNOSIS, type DemoStory } from './demo-story';
+import { slotPoolHospitalCodes } from './referrals-seed';
+import { DEMO_RESIDENTS, DEMO_SEED } from './seed';
 import bulletin from './nanjing-2024-09.json';
 
 const NOW = new Date('2024-10-25T04:00:00.000Z');
@@ -246,5 +251,49 @@ describe('generateCity', () => {
       expect(violations(records, (record) => HEX24.test(record.id))).toEqual([]);
       expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
     }
+  });
+});
+
+describe('the demo resident', () => {
+  const DEMO_NOW = new Date('2026-11-30T04:00:00.000Z');
+  let demoCity: City;
+  let facts: DemoFacts;
+  let story: DemoStory;
+  beforeAll(() => {
+    demoCity = generateCity({ seed: DEMO_SEED, residents: DEMO_RESIDENTS, now: DEMO_NOW });
+    facts = pickDemoFacts(demoCity, DEMO_NOW, slotPoolHospitalCodes(demoCity));
+    story = demoStoryOf(demoCity, facts, DEMO_NOW);
+  });
+  const levelOf = (code: string) => demoCity.organizations.find((organization) => organization.code === code)?.level;
+  const mine = <T extends { residentId: string }>(items: readonly T[]) => items.filter((item) => item.residentId === facts.residentId);
+
+  it('is cared for at a tertiary hospital that reserves referral places, and was referred by a community centre', () => {
+    expect(levelOf(facts.doctorOrganizationCode)).toBe('TERTIARY');
+    expect(slotPoolHospitalCodes(demoCity).has(facts.doctorOrganizationCode)).toBe(true);
+    expect(facts.referralDepartment).toBe('心血管内科');
+    expect(levelOf(facts.familyDoctorOrganizationCode!)).toBe('COMMUNITY');
+  });
+
+  it('has lab reports with result lines, a prescription and a referral', () => {
+    const reports = [...mine(demoCity.labReports), ...story.labReports];
+    expect(reports.some((report) => report.results.length > 0)).toBe(true);
+    expect(mine(demoCity.prescriptions).length).toBeGreaterThan(0);
+    expect(mine(demoCity.referrals).length).toBeGreaterThan(0);
+  });
+
+  it('keeps one item private: a mental-health diagnosis from another hospital, under a consent restricting that category', () => {
+    expect(['TERTIARY', 'SECONDARY']).toContain(levelOf(facts.otherHospitalCode));
+    expect(facts.otherHospitalCode).not.toBe(facts.doctorOrganizationCode);
+    const restricted = story.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => diagnosis.code === RESTRICTED_DIAGNOSIS.code));
+    expect(restricted).toEqual([expect.objectContaining({ residentId: facts.residentId, organizationCode: facts.otherHospitalCode, department: '精神科' })]);
+    expect(sensitivityOfIcd10(RESTRICTED_DIAGNOSIS.code)).toBe('MENTAL_HEALTH');
+    expect(story.consent).toMatchObject({ _id: facts.residentId, restrictedCategories: ['MENTAL_HEALTH'], blockedOrganizations: [] });
+  });
+
+  it('had an online visit at an internet hospital (its registration), and two cloud pharmacies have demo pharmacists', () => {
+    expect(levelOf(facts.internetHospitalCode)).toBe('INTERNET_HOSPITAL');
+    expect(story.encounters).toContainEqual(expect.objectContaining({ residentId: facts.residentId, organizationCode: facts.internetHospitalCode, encounterClass: 'VIRTUAL' }));
+    expect(facts.pharmacyCodes).toHaveLength(2);
+    for (const code of facts.pharmacyCodes) expect(levelOf(code)).toBe('PHARMACY');
   });
 });

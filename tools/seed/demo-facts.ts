@@ -6,12 +6,22 @@ import type { EncounterDoc } from '../../subgraphs/records/models';
 import type { City } from './city';
 
 export interface DemoFacts {
-  /** A resident with lab reports, prescriptions and a referral. */
+  /** A resident with lab reports (with result lines), prescriptions and a referral. */
   residentId: string;
   /** A tertiary hospital where that resident had a recent encounter: the demo doctor works there. */
   doctorOrganizationCode: string;
   /** The community health centre that referred the resident, if any: the demo family doctor works there. */
   familyDoctorOrganizationCode: string | null;
+  /** Another hospital the resident visited: the source of the item the resident restricted. */
+  otherHospitalCode: string;
+  /** The internet hospital where the resident had an online visit: the demo physician works there. */
+  internetHospitalCode: string;
+  /** Two cloud pharmacies, each with a demo pharmacist. */
+  pharmacyCodes: string[];
+  /** A department of the doctor's hospital with slot pools reserving places for family doctors (null if it offers none). */
+  referralDepartment: string | null;
+  /** The category the demo resident keeps private (one item of it is on the record). */
+  restrictedCategory: 'MENTAL_HEALTH';
 }
 
 const DAY_MS = 86_400_000;
@@ -68,7 +78,7 @@ export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: E
   return [...byKey.values()];
 }
 
-export function pickDemoFacts(city: City, now: Date): DemoFacts {
+export function pickDemoFacts(city: City, now: Date, slotPoolHospitals: ReadonlySet<string> = new Set()): DemoFacts {
   const count = (items: { residentId: string }[]) => {
     const counts = new Map<string, number>();
     for (const item of items) counts.set(item.residentId, (counts.get(item.residentId) ?? 0) + 1);
@@ -80,16 +90,36 @@ export function pickDemoFacts(city: City, now: Date): DemoFacts {
   const levels = new Map(city.organizations.map((organization) => [organization.code, organization.level]));
   const recent = now.getTime() - 365 * DAY_MS;
   const volume = (code: string) => organizations.get(code)?.outpatientVisits ?? 0;
-  for (const referral of city.referrals) {
-    const residentId = referral.residentId;
-    if (!labs.get(residentId) || !prescriptions.get(residentId)) continue;
-    // The busiest general hospital the resident visited lately, rather than a specialist one.
-    const encounter = city.encounters
-      .filter((candidate) => candidate.residentId === residentId && levels.get(candidate.organizationCode) === 'TERTIARY' && new Date(candidate.end).getTime() > recent)
-      .sort((a, b) => volume(b.organizationCode) - volume(a.organizationCode))[0];
-    if (!encounter) continue;
-    const from = levels.get(referral.fromOrganizationCode) === 'COMMUNITY' ? referral.fromOrganizationCode : null;
-    return { residentId, doctorOrganizationCode: encounter.organizationCode, familyDoctorOrganizationCode: from };
-  }
-  throw new Error('The demo city has no resident with labs, prescriptions, a referral and a recent hospital encounter');
+  const hospital = (code: string) => levels.get(code) === 'TERTIARY' || levels.get(code) === 'SECONDARY';
+  const pick = (requireSlotPools: boolean): Omit<DemoFacts, 'internetHospitalCode' | 'pharmacyCodes' | 'referralDepartment' | 'restrictedCategory'> | null => {
+    for (const referral of city.referrals) {
+      const residentId = referral.residentId;
+      if (!labs.get(residentId) || !prescriptions.get(residentId)) continue;
+      // The busiest general hospital the resident visited lately, rather than a specialist one.
+      const visits = city.encounters.filter((candidate) => candidate.residentId === residentId);
+      const encounter = visits
+        .filter((candidate) => levels.get(candidate.organizationCode) === 'TERTIARY' && new Date(candidate.end).getTime() > recent)
+        .filter((candidate) => !requireSlotPools || slotPoolHospitals.has(candidate.organizationCode))
+        .sort((a, b) => volume(b.organizationCode) - volume(a.organizationCode))[0];
+      if (!encounter) continue;
+      const doctorOrganizationCode = encounter.organizationCode;
+      const from = levels.get(referral.fromOrganizationCode) === 'COMMUNITY' ? referral.fromOrganizationCode : null;
+      const otherVisited = visits.map((visit) => visit.organizationCode).find((code) => code !== doctorOrganizationCode && hospital(code));
+      const busiestOther = city.organizations.filter((organization) => hospital(organization.code) && organization.code !== doctorOrganizationCode).sort((a, b) => b.outpatientVisits - a.outpatientVisits)[0]!.code;
+      return { residentId, doctorOrganizationCode, familyDoctorOrganizationCode: from, otherHospitalCode: otherVisited ?? busiestOther };
+    }
+    return null;
+  };
+  const picked = pick(slotPoolHospitals.size > 0) ?? pick(false);
+  if (!picked) throw new Error('The demo city has no resident with labs, prescriptions, a referral and a recent hospital encounter');
+  const ofLevel = (level: string) => city.organizations.filter((organization) => organization.level === level);
+  const doctorHospitalName = organizations.get(picked.doctorOrganizationCode)!.name;
+  const internetHospital = ofLevel('INTERNET_HOSPITAL').find((organization) => organization.name === `${doctorHospitalName}互联网医院`) ?? ofLevel('INTERNET_HOSPITAL')[0]!;
+  return {
+    ...picked,
+    internetHospitalCode: internetHospital.code,
+    pharmacyCodes: ofLevel('PHARMACY').slice(0, 2).map((organization) => organization.code),
+    referralDepartment: slotPoolHospitals.has(picked.doctorOrganizationCode) ? '心血管内科' : null,
+    restrictedCategory: 'MENTAL_HEALTH',
+  };
 }

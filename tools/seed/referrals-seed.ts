@@ -13,7 +13,7 @@ import bulletin from './nanjing-2024-09.json';
 
 const DAY_MS = 86_400_000;
 const PARTICIPATING_HOSPITALS = bulletin.headline.institutionsReservingSlotsForFamilyDoctors;
-const SPECIALIST_DEPARTMENTS = ['心血管内科', '内分泌科', '呼吸内科', '神经内科'];
+export const SPECIALIST_DEPARTMENTS = ['心血管内科', '内分泌科', '呼吸内科', '神经内科'];
 
 export interface ReferralsSeed {
   contracts: ContractDoc[];
@@ -56,11 +56,10 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
   const activeContracts = contracts.filter((contract) => contract.until.getTime() >= now.getTime()).map((contract) => ({ _id: contract.residentId, contractId: contract._id }));
 
   // The participating hospitals: as many as the bulletin counts, those with the most appointments in it.
-  const hospitals = new Map(city.organizations.filter((organization) => organization.level === 'TERTIARY' || organization.level === 'SECONDARY').map((organization) => [organization.name, organization.code]));
-  const ranked = bulletin.appointmentsByHospital.filter((row) => hospitals.has(row.name)).sort((a, b) => b.total - a.total).slice(0, PARTICIPATING_HOSPITALS);
+  const { hospitals, ranked } = participatingHospitals(city);
   const pools: SlotPoolDoc[] = [];
   const today = beijingDate(now);
-  const participatingHospitals = ranked.map((row) => ({ _id: hospitals.get(row.name)!, since: new Date(now.getTime() - 365 * DAY_MS) }));
+  const participating = ranked.map((row) => ({ _id: hospitals.get(row.name)!, since: new Date(now.getTime() - 365 * DAY_MS) }));
   ranked.forEach((row, rank) => {
     const organizationCode = hospitals.get(row.name)!;
     const offers: [SlotPoolDoc['kind'], string[]][] = [['SPECIALIST', SPECIALIST_DEPARTMENTS]];
@@ -121,5 +120,18 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
     // Labelled as the subgraph labels what it writes.
     return { ...referral, sensitivities: referralSensitivities(referral) };
   });
-  return { contracts, activeContracts, participatingHospitals, pools, referrals, transitions };
+  return { contracts, activeContracts, participatingHospitals: participating, pools, referrals, transitions };
+}
+
+/** The hospitals with the most appointments in the bulletin, as many as it counts reserving slots: they offer slot pools with the reserved share. */
+function participatingHospitals(city: Pick<City, 'organizations'>) {
+  const hospitals = new Map(city.organizations.filter((organization) => organization.level === 'TERTIARY' || organization.level === 'SECONDARY').map((organization) => [organization.name, organization.code]));
+  const ranked = bulletin.appointmentsByHospital.filter((row) => hospitals.has(row.name)).sort((a, b) => b.total - a.total).slice(0, PARTICIPATING_HOSPITALS);
+  return { hospitals, ranked };
+}
+
+/** Codes of the hospitals that offer slot pools (SPECIALIST_DEPARTMENTS every day of the booking horizon). */
+export function slotPoolHospitalCodes(city: Pick<City, 'organizations'>): Set<string> {
+  const { hospitals, ranked } = participatingHospitals(city);
+  return new Set(ranked.map((row) => hospitals.get(row.name)!));
 }

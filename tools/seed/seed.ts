@@ -16,7 +16,8 @@ import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts
 import { generateCity, type VolumeProfile } from './city';
 import { labsOf } from './labs-seed';
 import { prescriptionsOf } from './prescriptions-seed';
-import { referralsOf } from './referrals-seed';
+import { demoStoryOf } from './demo-story';
+import { referralsOf, slotPoolHospitalCodes } from './referrals-seed';
 import { recordsOf } from './records-seed';
 
 export const DEMO_SEED = 20240925;
@@ -55,14 +56,20 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     if ((await recordsModels.Resident.estimatedDocumentCount()) > 0) {
       const run = await seedRuns.findOne({ _id: 'demo-city' });
       log('database already has residents: seeding skipped');
-      return { seeded: false, facts: run ? { residentId: run.residentId, doctorOrganizationCode: run.doctorOrganizationCode, familyDoctorOrganizationCode: run.familyDoctorOrganizationCode } : null };
+      if (!run) return { seeded: false, facts: null };
+      const { _id, seededAt, seed, residents, ...facts } = run;
+      return { seeded: false, facts };
     }
 
     const started = Date.now();
     const seed = options.seed ?? DEMO_SEED;
     const residents = options.residents ?? DEMO_RESIDENTS;
     const now = options.now ?? new Date();
-    const city = generateCity({ seed, residents, now, volume: options.volume });
+    const generated = generateCity({ seed, residents, now, volume: options.volume });
+    // The demo resident's story: what every client workflow of the README shows on them.
+    const facts = pickDemoFacts(generated, now, slotPoolHospitalCodes(generated));
+    const story = demoStoryOf(generated, facts, now);
+    const city = { ...generated, encounters: [...generated.encounters, ...story.encounters], labReports: [...generated.labReports, ...story.labReports] };
     const labs = registerLabs(db('labs'));
     const prescriptions = registerPrescriptions(db('prescriptions'));
     const referrals = registerReferrals(db('referrals'));
@@ -84,7 +91,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     const medication = prescriptionsOf(city);
     await insertAll(prescriptions.Prescription, medication.prescriptions);
     await insertAll(prescriptions.Transition, medication.transitions);
-    const referralData = referralsOf(city, now, options.slots);
+    const referralData = withoutContractOf(referralsOf(city, now, options.slots), facts.residentId);
     await insertAll(referrals.Contract, referralData.contracts);
     await insertAll(referrals.ActiveContract, referralData.activeContracts);
     await insertAll(referrals.ParticipatingHospital, referralData.participatingHospitals);
@@ -95,7 +102,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     // Merged records resolve to their survivor in every subgraph.
     await insertAll(access.ResidentAlias, clinical.residents.flatMap((resident) => (resident.mergedInto ? [{ _id: resident._id, survivorId: resident.mergedInto, at: now }] : [])));
 
-    const facts = pickDemoFacts(city, now);
+    await access.Consent.create(story.consent);
     await seedRuns.insertOne({ _id: 'demo-city', seededAt: now, seed, residents, ...facts });
     log(
       `seeded the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s: ${city.organizations.length} organizations, ` +
@@ -107,6 +114,11 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
   } finally {
     await records.close();
   }
+}
+
+/** The demo resident has no family-doctor contract yet: the family doctor's example offers one. */
+function withoutContractOf<T extends { contracts: { residentId: string }[]; activeContracts: { _id: string }[] }>(data: T, residentId: string): T {
+  return { ...data, contracts: data.contracts.filter((contract) => contract.residentId !== residentId), activeContracts: data.activeContracts.filter((active) => active._id !== residentId) };
 }
 
 async function insertAll<T>(model: { insertMany(docs: T[], options: { ordered: boolean; lean: boolean }): Promise<unknown> }, docs: T[]): Promise<void> {

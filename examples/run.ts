@@ -1,0 +1,21 @@
+/** `npm run example -- <name>`: runs one example against the demo city of `npm start`. */
+import { runMain } from './client';
+import { main as doctorWorkstation } from './doctor-workstation';
+import { main as familyDoctorReferral } from './family-doctor-referral';
+import { main as internetHospitalPharmacy } from './internet-hospital-pharmacy';
+import { main as residentConsent } from './resident-consent';
+
+const EXAMPLES: Record<string, () => Promise<unknown>> = {
+  'doctor-workstation': doctorWorkstation,
+  'internet-hospital-pharmacy': internetHospitalPharmacy,
+  'family-doctor-referral': familyDoctorReferral,
+  'resident-consent': residentConsent,
+};
+
+const name = process.argv[2];
+const example = name ? EXAMPLES[name] : undefined;
+if (!example) {
+  console.error(`Usage: npm run example -- <${Object.keys(EXAMPLES).join('|')}>`);
+  process.exit(2);
+}
+runMain(example);
