@@ -504,9 +504,10 @@ export class RecordsRepository {
   async recordAllergy(rawInput: unknown): Promise<AllergyStatementView> {
     const input = parseInput(allergySchema, rawInput);
     const { organizationCode, resident } = await this.writeTarget(input.residentId, 'allergies');
-    const existing = (await this.allergiesOf([resident])).get(resident._id) ?? [];
     if (input.noKnownAllergies) {
-      if (existing.length > 0) throw appError('CONFLICT', 'Allergies are on record; they must be refuted before asserting none');
+      // The guard reads every statement on the record (merged ones included), whatever the caller may read; none is returned.
+      const onRecord = await this.models.Allergy.countDocuments({ residentId: oneOf(aliasesOf(resident)) }).exec();
+      if (onRecord > 0) throw appError('CONFLICT', 'Allergies are on record; they must be refuted before asserting none');
       await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'NO_KNOWN_ALLERGIES' } }).exec();
       return { assertion: 'NO_KNOWN_ALLERGIES', items: [] };
     }
@@ -521,7 +522,9 @@ export class RecordsRepository {
     };
     const saved = await replaceFromSource(allergy, (filter) => this.models.Allergy.findOneAndReplace(filter, allergy, REPLACE).lean<AllergyDoc>().exec());
     await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec();
-    return { assertion: 'HAS_ALLERGIES', items: [...existing.filter((item) => item._id !== saved._id), saved] };
+    // The answer shows only the statements the caller may read, and the one it wrote.
+    const visible = (await this.allergiesOf([resident])).get(resident._id) ?? [];
+    return { assertion: 'HAS_ALLERGIES', items: [...visible.filter((item) => item._id !== saved._id), saved] };
   }
 
   /**
