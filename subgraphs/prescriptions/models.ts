@@ -109,8 +109,8 @@ const prescriptionSchema = new Schema<PrescriptionDoc>(
 prescriptionSchema.index({ residentId: 1, issuedAt: -1 });
 // The active prescriptions of residents (duplicate-therapy checks): still valid at this moment.
 prescriptionSchema.index({ residentId: 1, validUntil: 1 });
-prescriptionSchema.index({ organizationCode: 1, issuedAt: -1 });
-prescriptionSchema.index({ pharmacyCode: 1, issuedAt: -1 });
+prescriptionSchema.index({ organizationCode: 1, issuedAt: -1, _id: -1 });
+prescriptionSchema.index({ pharmacyCode: 1, issuedAt: -1, _id: -1 });
 
 const transitionSchema = new Schema<TransitionDoc>(
   {

@@ -11,7 +11,7 @@ import { appError, badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf, recordIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
-import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
+import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { hasRole } from '../kit/viewer';
 import { drugByCode } from './drug-catalogue';
@@ -111,23 +111,19 @@ export class PrescriptionsRepository {
     return this.page({ pharmacyCode: this.access.viewer.organizationCode, ...this.statusFilter(status) }, first, after);
   }
 
-  private async page(query: Record<string, unknown>, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc>> {
+  /** A page of the viewer's organization's (or pharmacy's) prescriptions, newest first, filled with what the viewer may see. */
+  private page(query: Record<string, unknown>, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc>> {
     if (!this.access.viewer.organizationCode) throw forbidden('An organization is required');
-    if (after) {
-      const [time, id] = decodeCursor(after);
-      query.$or = [{ issuedAt: operator({ $lt: new Date(time) }) }, { issuedAt: new Date(time), _id: operator({ $lt: id }) }];
-    }
-    const rows = await this.models.Prescription.find(query).sort({ issuedAt: -1, _id: -1 }).limit(first + 1).lean<PrescriptionDoc[]>().exec();
-    const permitted = await this.access.permitted(
-      rows.map((row) => row.residentId),
-      'prescriptions',
+    return timePage(
+      {
+        field: 'issuedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.Prescription.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<PrescriptionDoc[]>().exec(),
+        keyOf: (row) => ({ at: row.issuedAt, id: row._id }),
+        keep: (rows) => visibleRecords(this.access, rows, 'prescriptions', label),
+      },
+      first,
+      after,
     );
-    const visible = await withoutRestricted(
-      this.access,
-      rows.filter((row) => permitted.has(row.residentId)),
-      label,
-    );
-    return pageOf(visible, first, (row) => encodeCursor(row.issuedAt.toISOString(), row._id));
   }
 
   /** Stored statuses that mean `status` now: EXPIRED is open and past its validity. */

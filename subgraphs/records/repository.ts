@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
-import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
+import { decodeCursor, encodeCursor, pageOf, timePage, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
 import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDepartment, sensitivityOfIcd10, unionOf, type SensitiveCategory } from '../kit/sensitivity';
@@ -251,14 +251,17 @@ export class RecordsRepository {
   // ---- match reviews, merge, unmerge ----------------------------------------------------
 
   async matchReviews(status: MatchReviewDoc['status'], first: number, after: string | null | undefined): Promise<Page<MatchReviewView>> {
-    const filter: Record<string, unknown> = { status };
-    if (after) {
-      const [openedAt, id] = decodeCursor(after);
-      filter.$or = [{ openedAt: operator({ $lt: new Date(openedAt) }) }, { openedAt: new Date(openedAt), _id: operator({ $lt: id }) }];
-    }
-    const reviews = await this.models.MatchReview.find(filter).sort({ openedAt: -1, _id: -1 }).limit(first + 1).lean<MatchReviewDoc[]>().exec();
-    const views = await this.reviewViews(reviews);
-    return pageOf(views, first, (view) => encodeCursor(view.review.openedAt.toISOString(), view.review._id));
+    return timePage(
+      {
+        field: 'openedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.MatchReview.find({ status, ...keyset }).sort(sort).limit(limit).lean<MatchReviewDoc[]>().exec(),
+        keyOf: (review) => ({ at: review.openedAt, id: review._id }),
+        keep: (reviews) => this.reviewViews(reviews),
+        rowOf: (view) => view.review,
+      },
+      first,
+      after,
+    );
   }
 
   private async reviewViews(reviews: MatchReviewDoc[]): Promise<MatchReviewView[]> {
