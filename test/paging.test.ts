@@ -100,6 +100,83 @@ describe('pages filled after filtering', () => {
   });
 });
 
+describe('the master patient index and the audit log', () => {
+  it('matchReviews: reviews of residents the hospital system has no standing with are withheld at page edges, the list goes on', async () => {
+    const [v1, v2] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 2 })) as [string, string];
+    const [w1, w2] = (await insertResidents(stack, { organizationCode: ELSEWHERE, count: 2 })) as [string, string];
+    const reviews = [...'WVVWWVWWW'].map((mark, index) => ({
+      _id: newId(),
+      status: 'OPEN' as const,
+      residentId: mark === 'V' ? v1 : w1,
+      candidate: { residentId: mark === 'V' ? v2 : w2, score: 0.8, reasons: ['birth date and sex'] },
+      openedAt: minutesAgo(index),
+      openedBy: 'his-test',
+      organizationCode: mark === 'V' ? HOSPITAL : ELSEWHERE,
+      resolvedAt: null,
+      resolvedBy: null,
+      reason: null,
+    }));
+    await modelsOf(stack).records.MatchReview.insertMany(reviews);
+    const his = stack.token({ subject: 'his-paging', roles: ['hospital_system'], organizationCode: HOSPITAL });
+    const pages = await walk(his, 'matchReviews', `query($after: String) { matchReviews(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`);
+    expect(pages).toEqual([
+      { ids: [reviews[1]!._id, reviews[2]!._id], hasNextPage: true },
+      { ids: [reviews[5]!._id], hasNextPage: false },
+    ]);
+  });
+
+  it('auditEvents and breakGlassReviews page through every item, ties broken by id', async () => {
+    const [resident] = (await insertResidents(stack, { organizationCode: '3201-H012', count: 1 })) as [string];
+    const tie = minutesAgo(100);
+    const events = [minutesAgo(90), tie, tie, tie, minutesAgo(110)].map((at, index) => ({
+      _id: `${index}-${newId()}`,
+      at,
+      requestId: `req-${index}`,
+      correlationId: null,
+      action: 'read' as const,
+      subgraph: 'records',
+      subject: 'dr-paging',
+      roles: ['doctor'],
+      organizationCode: '3201-H012',
+      purposeOfUse: 'treatment',
+      residentId: resident,
+      dataKinds: ['demographics'],
+      outcome: 'allowed' as const,
+      alert: false,
+    }));
+    await modelsOf(stack).access.AuditEvent.insertMany(events);
+    // Newest first; the three at one time by id, descending (ids start with their index).
+    const order = [events[0]!._id, events[3]!._id, events[2]!._id, events[1]!._id, events[4]!._id];
+    const requestIds = async (query: string, field: string) => {
+      const pages = await walk(privacyOfficer(), field, query);
+      return { ids: pages.flatMap((page) => page.ids), sizes: pages.map((page) => page.ids.length) };
+    };
+    expect(await requestIds(`query($after: String) { auditEvents(filter: { subject: "dr-paging" }, first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, 'auditEvents')).toEqual({ ids: order, sizes: [2, 2, 1] });
+
+    const reviews = [minutesAgo(5), minutesAgo(6), minutesAgo(7)].map((grantedAt, index) => ({
+      _id: `bg-${index}-${newId()}`,
+      residentId: resident,
+      organizationCode: '3201-H012',
+      subject: 'dr-paging',
+      reason: 'UNCONSCIOUS_PATIENT' as const,
+      justification: '患者昏迷，需要查看既往病史',
+      grantedAt,
+      expiresAt: new Date(grantedAt.getTime() + 4 * 3_600_000),
+      requestId: `bg-${index}`,
+      status: 'CLOSED' as const,
+      outcome: 'JUSTIFIED' as const,
+      note: '合理',
+      closedBy: 'po-paging',
+      closedAt: new Date(),
+    }));
+    await modelsOf(stack).access.BreakGlassReview.insertMany(reviews);
+    expect(await requestIds(`query($after: String) { breakGlassReviews(status: CLOSED, first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, 'breakGlassReviews')).toEqual({
+      ids: reviews.map((review) => review._id),
+      sizes: [2, 1],
+    });
+  });
+});
+
 describe('cursors', () => {
   const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const TAMPERED = [
