@@ -32,13 +32,16 @@ import {
 const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
 const OPEN: PrescriptionDoc['status'][] = ['DRAFT', 'SIGNED', 'APPROVED', 'ROUTED'];
 
-/** The safety facts a pharmacist saw (as records resolved them) and passes with an approval. */
-const safetyFactsInput = z
-  .object({
-    allergyGroups: z.array(z.object({ group: z.string().min(1).max(64), criticality: z.enum(['LOW', 'HIGH', 'UNABLE_TO_ASSESS']) })).max(100),
-    diagnosisCodes: z.array(z.string().regex(ICD10, 'must be ICD-10 codes')).max(200),
-  })
-  .nullish();
+/** A review: the safety facts the pharmacist saw (as records resolved them) and the warning codes they acknowledge. */
+const reviewInput = z.object({
+  safetyFacts: z
+    .object({
+      allergyGroups: z.array(z.object({ group: z.string().min(1).max(64), criticality: z.enum(['LOW', 'HIGH', 'UNABLE_TO_ASSESS']) })).max(100),
+      diagnosisCodes: z.array(z.string().regex(ICD10, 'must be ICD-10 codes')).max(200),
+    })
+    .nullish(),
+  acknowledgedWarnings: z.array(z.string().min(1).max(200)).max(50),
+});
 
 const issueInput = z.object({
   residentId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters'),
@@ -221,7 +224,7 @@ export class PrescriptionsRepository {
    * may see now; every HIGH one must be among the codes they acknowledge.
    */
   async review(id: string, decision: 'APPROVE' | 'REJECT', reason: string | null | undefined, acknowledged: string[], rawFacts: unknown): Promise<PrescriptionDoc> {
-    const { safetyFacts } = parseInput(z.object({ safetyFacts: safetyFactsInput }), { safetyFacts: rawFacts });
+    const { safetyFacts } = parseInput(reviewInput, { safetyFacts: rawFacts, acknowledgedWarnings: acknowledged });
     const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
     const { viewer } = this.access;
