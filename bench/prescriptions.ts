@@ -47,9 +47,9 @@ async function main(): Promise<void> {
     const started = performance.now();
     const id = await issue();
     await call(doctor, `mutation($id: ID!) { signPrescription(id: $id) { id } }`, { id });
-    const { prescription } = await call(pharmacist, `query($id: ID!) { prescription(id: $id) { warnings { code severity } } }`, { id });
+    const { prescription } = await call(pharmacist, `query($id: ID!) { prescription(id: $id) { warnings { code severity } safetyFacts { allergyGroups { group criticality } diagnosisCodes } } }`, { id });
     const high = (prescription.warnings as { code: string; severity: string }[]).filter((warning) => warning.severity === 'HIGH').map((warning) => warning.code);
-    await call(pharmacist, `mutation($id: ID!, $ack: [String!]) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $ack) { id } }`, { id, ack: high });
+    await call(pharmacist, `mutation($id: ID!, $ack: [String!], $facts: SafetyFactsInput) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $ack, safetyFacts: $facts) { id } }`, { id, ack: high, facts: prescription.safetyFacts });
     await call(doctor, `mutation($id: ID!) { routePrescription(id: $id) { id } }`, { id });
     await call(pharmacist, `mutation($id: ID!) { dispensePrescription(id: $id, lot: "BENCH-LOT") { id } }`, { id });
     cycles.push(performance.now() - started);

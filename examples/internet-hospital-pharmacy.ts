@@ -40,12 +40,12 @@ const QUEUE = gql`
 `;
 const WARNINGS = gql`
   query PrescriptionWarnings($id: ID!) {
-    prescription(id: $id) { id status warnings { code severity message } }
+    prescription(id: $id) { id status warnings { code severity message } safetyFacts { allergyGroups { group criticality } diagnosisCodes } }
   }
 `;
 const REVIEW = gql`
-  mutation ReviewPrescription($id: ID!, $acknowledged: [String!]) {
-    reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $acknowledged) {
+  mutation ReviewPrescription($id: ID!, $acknowledged: [String!], $facts: SafetyFactsInput) {
+    reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $acknowledged, safetyFacts: $facts) {
       ...PrescriptionState
       review { outcome pharmacist pharmacy { code } acknowledgedWarnings }
     }
@@ -128,11 +128,13 @@ export async function internetHospitalPharmacy(input: InternetHospitalPharmacyIn
   // The cloud pharmacy: the signed prescription waits in its queue.
   const queue = nodes<any>((await pharmacist.query(QUEUE)).pharmacyQueue);
   const inQueue = queue.some((prescription) => prescription.id === issued.id && prescription.status === 'SIGNED');
-  // Looking at the warnings is the safety check an approval needs; high ones must be acknowledged.
+  // The pharmacist reads the warnings and the safety facts they come from, and approves with
+  // those facts: the server checks them again at that moment, and every high warning must be acknowledged.
   const { prescription } = await pharmacist.query(WARNINGS, { id: issued.id });
   const warnings: { code: string; severity: string; message: string }[] = prescription?.warnings ?? [];
   const acknowledged = warnings.filter((warning) => warning.severity === 'HIGH').map((warning) => warning.code);
-  const reviewed = step((await pharmacist.mutate(REVIEW, { id: issued.id, acknowledged })).reviewPrescription, 'reviewPrescription');
+  const facts = prescription?.safetyFacts ?? undefined;
+  const reviewed = step((await pharmacist.mutate(REVIEW, { id: issued.id, acknowledged, facts })).reviewPrescription, 'reviewPrescription');
 
   // The internet hospital sends the approved prescription to the pharmacy.
   const routed = step((await internetHospital.mutate(ROUTE, { id: issued.id })).routePrescription, 'routePrescription');

@@ -91,8 +91,7 @@ async function prescription(until: 'DRAFT' | 'SIGNED' | 'APPROVED' | 'ROUTED' | 
   const { id } = (await ok(doctor(), ISSUE, { input: issueInput(residentId) })).issuePrescription;
   const steps: [typeof until, string, string][] = [
     ['SIGNED', `mutation($id: ID!) { signPrescription(id: $id) { id } }`, doctor()],
-    ['APPROVED', `query($id: ID!) { prescription(id: $id) { warnings { code } } }`, pharmacist()],
-    ['APPROVED', `mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE) { id } }`, pharmacist()],
+    ['APPROVED', `mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE, safetyFacts: { allergyGroups: [], diagnosisCodes: [] }) { id } }`, pharmacist()],
     ['ROUTED', `mutation($id: ID!) { routePrescription(id: $id) { id } }`, doctor()],
     ['DISPENSED', `mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-1") { id } }`, pharmacist()],
   ];

@@ -44,8 +44,14 @@ function issueInput(residentId: string, overrides: Record<string, unknown> = {})
 const issue = async (residentId: string, overrides: Record<string, unknown> = {}, token = doctor()) => (await ok(token, ISSUE, { input: issueInput(residentId, overrides) })).issuePrescription;
 const act = (query: string) => async (token: string, id: string) => (await ok(token, query, { id }));
 const sign = act(`mutation($id: ID!) { signPrescription(id: $id) { ${RX} } }`);
-const look = act(`query($id: ID!) { prescription(id: $id) { warnings { code severity } renewalCheck { eligible reason } } }`);
-const approve = (acknowledged: string[] = []) => act(`mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: ${JSON.stringify(acknowledged)}) { ${RX} } }`);
+const look = act(`query($id: ID!) { prescription(id: $id) { warnings { code severity } renewalCheck { eligible reason } safetyFacts { allergyGroups { group criticality } diagnosisCodes } } }`);
+const NO_FACTS = { allergyGroups: [], diagnosisCodes: [] };
+const APPROVE = `mutation($id: ID!, $ack: [String!], $facts: SafetyFactsInput) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $ack, safetyFacts: $facts) { ${RX} } }`;
+/** Approves with the safety facts the pharmacist saw (none recorded, unless given). */
+const approve =
+  (acknowledged: string[] = [], facts: unknown = NO_FACTS) =>
+  async (token: string, id: string) =>
+    ok(token, APPROVE, { id, ack: acknowledged, facts });
 const route = act(`mutation($id: ID!) { routePrescription(id: $id) { ${RX} } }`);
 const DISPENSE = `mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2026-11") { ${RX} } }`;
 
@@ -62,7 +68,6 @@ describe('the state machine', () => {
     const draft = await issue(residentId);
     expect(draft.status).toBe('DRAFT');
     expect((await sign(doctor(), draft.id)).signPrescription).toMatchObject({ status: 'SIGNED', signature: { valid: true, signer: 'D1001' } });
-    await look(pharmacist(), draft.id);
     expect((await approve()(pharmacist(), draft.id)).reviewPrescription.status).toBe('APPROVED');
     expect((await route(doctor(), draft.id)).routePrescription.status).toBe('ROUTED');
     const dispensed = (await ok(pharmacist(), DISPENSE, { id: draft.id })).dispensePrescription;
@@ -104,17 +109,18 @@ describe('the state machine', () => {
     expect(await codes(doctor(), `mutation($id: ID!) { routePrescription(id: $id) { id } }`, { id: rx.id })).toEqual(['CONFLICT']);
   });
 
-  it('dispenses exactly once when two pharmacists press the button at the same moment', async () => {
+  it('dispenses exactly once under 20 concurrent presses, telling the winner DISPENSED and the others CONFLICT', async () => {
     const rx = await issue(residentId);
     await sign(doctor(), rx.id);
-    await look(pharmacist(), rx.id);
     await approve()(pharmacist(), rx.id);
     await route(doctor(), rx.id);
-    const attempts = await Promise.all(Array.from({ length: 8 }, () => stack.query(pharmacist(), DISPENSE, { id: rx.id })));
-    const succeeded = attempts.filter((attempt) => !attempt.body.errors);
-    expect(succeeded).toHaveLength(1);
-    expect(attempts.filter((attempt) => attempt.body.errors?.[0]?.extensions?.code === 'CONFLICT')).toHaveLength(7);
+    const attempts = await Promise.all(Array.from({ length: 20 }, () => stack.query(pharmacist(), `mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2026-11") { status } }`, { id: rx.id })));
+    // Each caller is told the truth: the one whose dispense committed sees it, the others a conflict.
+    const outcomes = attempts.map((attempt) => attempt.body.data?.dispensePrescription?.status ?? attempt.body.errors?.map((error) => error.extensions?.code).join());
+    expect(outcomes.filter((outcome) => outcome === 'DISPENSED')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'CONFLICT')).toHaveLength(19);
     expect(await modelsOf(stack).prescriptions.Transition.countDocuments({ prescriptionId: rx.id, to: 'DISPENSED' })).toBe(1);
+    expect((await modelsOf(stack).prescriptions.Prescription.findById(rx.id).lean())!.status).toBe('DISPENSED');
   });
 
   it('expires with its validity window without any job, and cannot be dispensed then', async () => {
@@ -153,21 +159,57 @@ describe('issuing', () => {
 });
 
 describe('safety through federation', () => {
-  it('warns of a drug allergy recorded in records and blocks approval until the warning is acknowledged', async () => {
+  const REVIEW_ONLY = `mutation($id: ID!, $ack: [String!], $facts: SafetyFactsInput) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $ack, safetyFacts: $facts) { id } }`;
+  const refusal = async (id: string, variables: Record<string, unknown>) => (await stack.query(pharmacist(), REVIEW_ONLY, { id, ...variables })).body.errors!.map((error) => [error.extensions?.code, error.message]);
+  const statusOf = async (id: string) => (await modelsOf(stack).prescriptions.Prescription.findById(id).lean())!.status;
+
+  it('warns of a drug allergy recorded in records; approval recomputes it and needs it acknowledged', async () => {
     const [allergic] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
     await ok(hospitalSystem(), `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, {
       input: { residentId: allergic, sourceRecordId: 'A-PEN', substance: { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' }, category: 'MEDICATION', criticality: 'HIGH', reactions: ['过敏性休克'] },
     });
-    const rx = await issue(allergic, { diagnoses: [{ code: 'J02.9', display: '急性咽炎' }], items: [{ drugCode: drugCode('amoxicillin'), dose: 0.5, route: 'oral', frequency: 'tid', days: 5, quantity: 30 }] });
+    const rx = await issue(allergic, { diagnoses: [{ code: 'J02.9', display: '急性咽炎' }], items: [{ drugCode: 'H20003263', dose: 0.5, route: 'oral', frequency: 'tid', days: 5, quantity: 30 }] });
     await sign(doctor(), rx.id);
 
     const { prescription } = await look(pharmacist(), rx.id);
-    const allergy = prescription.warnings.find((warning: any) => warning.code.startsWith('DRUG_ALLERGY:penicillins'));
-    expect(allergy).toMatchObject({ severity: 'HIGH' });
+    expect(prescription.warnings).toEqual([{ code: 'DRUG_ALLERGY:penicillins:H20003263', severity: 'HIGH' }]);
+    expect(prescription.safetyFacts).toEqual({ allergyGroups: [{ group: 'penicillins', criticality: 'HIGH' }], diagnosisCodes: [] });
+    const facts = prescription.safetyFacts;
 
-    expect(await codes(pharmacist(), `mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE) { id } }`, { id: rx.id })).toEqual(['CONFLICT']);
-    const approved = (await approve([allergy.code])(pharmacist(), rx.id)).reviewPrescription;
-    expect(approved.review).toEqual({ outcome: 'APPROVED', acknowledgedWarnings: [allergy.code] });
+    expect(await refusal(rx.id, { facts })).toEqual([['CONFLICT', 'High-severity warnings not acknowledged: DRUG_ALLERGY:penicillins:H20003263 (阿莫西林胶囊 0.25g: the resident is allergic to penicillins)']]);
+    expect(await refusal(rx.id, { facts, ack: ['DUPLICATE_THERAPY:PENICILLIN'] })).toEqual([['CONFLICT', 'High-severity warnings not acknowledged: DRUG_ALLERGY:penicillins:H20003263 (阿莫西林胶囊 0.25g: the resident is allergic to penicillins)']]);
+    // Without the facts nothing can be checked: that is itself a high warning to acknowledge.
+    expect(await refusal(rx.id, {})).toEqual([['CONFLICT', 'High-severity warnings not acknowledged: SAFETY_DATA_UNAVAILABLE (The resident’s allergies and diagnoses could not be checked)']]);
+    expect(await statusOf(rx.id)).toBe('SIGNED');
+
+    const approved = (await approve(['DRUG_ALLERGY:penicillins:H20003263'], facts)(pharmacist(), rx.id)).reviewPrescription;
+    expect(approved.review).toEqual({ outcome: 'APPROVED', acknowledgedWarnings: ['DRUG_ALLERGY:penicillins:H20003263'] });
+  });
+
+  it('reading warnings writes nothing, and an approval needs no earlier read by anyone', async () => {
+    const [patient] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+    const rx = await issue(patient);
+    await sign(doctor(), rx.id);
+    const written = () => stack.commandsDuring(async () => {
+      await look(pharmacist(), rx.id);
+      await look(doctor(), rx.id);
+    });
+    const writes = (await written()).filter((command) => ['insert', 'update', 'delete', 'findAndModify'].includes(command.commandName) && !command.databaseName.endsWith('_access'));
+    expect(writes.map((command) => `${command.commandName} ${String(command.command[command.commandName])}`)).toEqual([]);
+    // Another prescription, never looked at: the pharmacist approves with the facts their own client read.
+    const fresh = await issue(patient, { items: [{ drugCode: 'H20093454', dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28 }] });
+    await sign(doctor(), fresh.id);
+    expect((await approve(['SAFETY_DATA_UNAVAILABLE'], null)(pharmacist(), fresh.id)).reviewPrescription.status).toBe('APPROVED');
+  });
+
+  it('refuses malformed safety facts with BAD_USER_INPUT and changes nothing', async () => {
+    const rx = await issue(residentId);
+    await sign(doctor(), rx.id);
+    expect(await refusal(rx.id, { facts: { allergyGroups: [{ group: 'penicillins', criticality: 'SEVERE' }], diagnosisCodes: [] } })).toEqual([
+      ['BAD_USER_INPUT', 'Invalid input: safetyFacts.allergyGroups.0.criticality Invalid option: expected one of "LOW"|"HIGH"|"UNABLE_TO_ASSESS"'],
+    ]);
+    expect(await statusOf(rx.id)).toBe('SIGNED');
+    expect(await modelsOf(stack).prescriptions.Transition.countDocuments({ prescriptionId: rx.id })).toBe(2);
   });
 
   it('refuses an online renewal without a diagnosis of the condition on record, and allows it with one', async () => {
@@ -176,18 +218,21 @@ describe('safety through federation', () => {
       const rx = await issue(patient, { renewal: true }, internetHospital());
       await sign(doctor(), rx.id);
       const { prescription } = await look(pharmacist(), rx.id);
-      return { rx, check: prescription.renewalCheck };
+      return { rx, check: prescription.renewalCheck, facts: prescription.safetyFacts };
     };
     const first = await renew();
     expect(first.check.eligible).toBe(false);
-    expect(await codes(pharmacist(), `mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE) { id } }`, { id: first.rx.id })).toEqual(['CONFLICT']);
+    expect(await refusal(first.rx.id, { facts: first.facts })).toEqual([
+      ['CONFLICT', 'An online renewal needs a diagnosis of the chronic condition on the resident’s record: no diagnosis on record for 苯磺酸氨氯地平片 5mg (needs I10, I11, I12, I13, I15)'],
+    ]);
 
     await ok(hospitalSystem(), `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
       input: { residentId: patient, sourceRecordId: 'P-HTN', code: 'I10', display: '原发性高血压', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
     });
     const second = await renew();
     expect(second.check.eligible).toBe(true);
-    expect((await approve()(pharmacist(), second.rx.id)).reviewPrescription.status).toBe('APPROVED');
+    expect(second.facts.diagnosisCodes).toEqual(['I10']);
+    expect((await approve([], second.facts)(pharmacist(), second.rx.id)).reviewPrescription.status).toBe('APPROVED');
   });
 });
 
@@ -202,6 +247,47 @@ describe('pharmacies', () => {
     expect(theirs.pharmacyQueue.edges.map((edge: any) => edge.node.id)).not.toContain(rx.id);
     expect((await ok(pharmacist(OTHER_PHARMACY), `query($id: ID!) { prescription(id: $id) { id } }`, { id: rx.id })).prescription).toBeNull();
     expect(await codes(pharmacist(OTHER_PHARMACY), DISPENSE, { id: rx.id })).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('the routed pharmacy’s standing', () => {
+  const DAY = 86_400_000;
+  const COMPLETE = `mutation($id: ID!) { completePrescription(id: $id, kind: PICKED_UP) { status } }`;
+  /** Moves every stored time of the prescription and of its relationships back by `days`: the clock as seen `days` later. */
+  async function later(id: string, days: number) {
+    const models = modelsOf(stack);
+    const back = (date: Date | null | undefined) => (date ? new Date(date.getTime() - days * DAY) : date);
+    const rx = (await models.prescriptions.Prescription.findById(id).lean())!;
+    await models.prescriptions.Prescription.updateOne({ _id: id }, { $set: { issuedAt: back(rx.issuedAt), validUntil: back(rx.validUntil) } });
+    for (const fact of await models.access.CareRelationship.find({ residentId: rx.residentId, organizationCode: PHARMACY }).lean()) {
+      await models.access.CareRelationship.updateOne({ _id: fact._id }, { $set: { since: back(fact.since), lastSeenAt: back(fact.lastSeenAt), endsAt: back(fact.endsAt) } });
+    }
+  }
+
+  it('lasts from dispensing on day 3 to completion on day 4, after the 3-day validity, and ends there', async () => {
+    const [patient] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+    const rx = await issue(patient);
+    await sign(doctor(), rx.id);
+    await approve(['SAFETY_DATA_UNAVAILABLE'], null)(pharmacist(), rx.id);
+    await route(doctor(), rx.id);
+    await later(rx.id, 2.5); // day 3: still valid
+    expect((await ok(pharmacist(), DISPENSE, { id: rx.id })).dispensePrescription.status).toBe('DISPENSED');
+    await later(rx.id, 1); // day 4: past the validity window
+    expect((await ok(pharmacist(), `query($id: ID!) { prescription(id: $id) { status } }`, { id: rx.id })).prescription.status).toBe('DISPENSED');
+    expect((await ok(pharmacist(), COMPLETE, { id: rx.id })).completePrescription.status).toBe('PICKED_UP');
+    // Completed: the pharmacy's standing is over.
+    expect((await ok(pharmacist(), `query($id: ID!) { prescription(id: $id) { status } }`, { id: rx.id })).prescription).toBeNull();
+  });
+
+  it('ends with the validity window for a prescription never dispensed', async () => {
+    const [patient] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+    const rx = await issue(patient);
+    await sign(doctor(), rx.id);
+    await approve(['SAFETY_DATA_UNAVAILABLE'], null)(pharmacist(), rx.id);
+    await route(doctor(), rx.id);
+    await later(rx.id, 4);
+    expect(await codes(pharmacist(), DISPENSE, { id: rx.id })).toEqual(['FORBIDDEN']);
+    expect((await modelsOf(stack).prescriptions.Prescription.findById(rx.id).lean())!.status).toBe('ROUTED');
   });
 });
 

@@ -214,6 +214,21 @@ describe('the clinical record', () => {
     expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 
+  it('refuses “no known allergies” while allergies are on record, though the hospital system may not read them, and changes nothing', async () => {
+    const { resident } = await register('3201-H001', registration({ idNumber: makeIdNumber('320106', '1958-07-21', 147) }));
+    const RECORD_ALLERGY = `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion items { substance { code } } } }`;
+    const recorded = await ok(hospitalSystem('3201-H001'), RECORD_ALLERGY, {
+      input: { residentId: resident.id, sourceRecordId: 'A-PEN', substance: { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' }, category: 'MEDICATION', criticality: 'HIGH', reactions: ['皮疹'] },
+    });
+    expect(recorded.recordAllergy).toEqual({ assertion: 'HAS_ALLERGIES', items: [{ substance: { code: 'penicillins' } }] });
+
+    const { body } = await stack.query(hospitalSystem('3201-H001'), RECORD_ALLERGY, { input: { residentId: resident.id, sourceRecordId: 'A-NKA', noKnownAllergies: true } });
+    expect(body.errors!.map((error) => [error.extensions?.code, error.message])).toEqual([['CONFLICT', 'Allergies are on record; they must be refuted before asserting none']]);
+    const models = modelsOf(stack).records;
+    expect((await models.Resident.findById(resident.id).lean())!.allergyAssertion).toBe('HAS_ALLERGIES');
+    expect((await models.Allergy.find({ residentId: resident.id }).lean()).map((allergy) => allergy.substance.code)).toEqual(['penicillins']);
+  });
+
   it('pages through encounters with a cursor', async () => {
     const { resident } = await register('3201-H001', registration({ idNumber: makeIdNumber('320106', '1958-07-21', 145) }));
     for (let day = 1; day <= 5; day++) {

@@ -51,7 +51,7 @@ const breakGlassReviewSchema = new Schema<BreakGlassReviewDoc>(
   },
   { collection: 'breakGlassReviews', versionKey: false, id: false },
 );
-breakGlassReviewSchema.index({ status: 1, grantedAt: -1 });
+breakGlassReviewSchema.index({ status: 1, grantedAt: -1, _id: -1 });
 
 export function registerModels(connection: Connection) {
   return { ...registerAccessStoreModels(connection), BreakGlassReview: connection.model('BreakGlassReview', breakGlassReviewSchema) };

@@ -10,7 +10,7 @@ import { clientRequestIdOf, organizationCodeOf } from '../kit/ids';
 import { timeOf } from '../kit/input';
 import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
-import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
+import { timePage, type Page } from '../kit/pagination';
 import { type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
@@ -74,13 +74,16 @@ export class AccessRepository {
     return page;
   }
 
-  private async auditPage(query: Record<string, unknown>, first: number, after: string | null | undefined): Promise<Page<AuditEventDoc>> {
-    if (after) {
-      const [time, id] = decodeCursor(after);
-      query.$or = [{ at: operator({ $lt: new Date(time) }) }, { at: new Date(time), _id: operator({ $lt: id }) }];
-    }
-    const rows = await this.models.AuditEvent.find(query).sort({ at: -1, _id: -1 }).limit(first + 1).lean<AuditEventDoc[]>().exec();
-    return pageOf(rows, first, (row) => encodeCursor(row.at.toISOString(), row._id));
+  private auditPage(query: Record<string, unknown>, first: number, after: string | null | undefined): Promise<Page<AuditEventDoc>> {
+    return timePage(
+      {
+        field: 'at',
+        fetch: ({ keyset, sort, limit }) => this.models.AuditEvent.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<AuditEventDoc[]>().exec(),
+        keyOf: (row) => ({ at: row.at, id: row._id }),
+      },
+      first,
+      after,
+    );
   }
 
   /** Clinicians see their own organization's relationships; residents and privacy officers see all. */
@@ -176,17 +179,20 @@ export class AccessRepository {
   }
 
   async breakGlassReviews(status: BreakGlassReviewDoc['status'], first: number, after: string | null | undefined): Promise<Page<BreakGlassReviewDoc>> {
-    const query: Record<string, unknown> = { status };
-    if (after) {
-      const [time, id] = decodeCursor(after);
-      query.$or = [{ grantedAt: operator({ $lt: new Date(time) }) }, { grantedAt: new Date(time), _id: operator({ $lt: id }) }];
-    }
-    const rows = await this.models.BreakGlassReview.find(query).sort({ grantedAt: -1, _id: -1 }).limit(first + 1).lean<BreakGlassReviewDoc[]>().exec();
+    const page = await timePage(
+      {
+        field: 'grantedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.BreakGlassReview.find({ status, ...keyset }).sort(sort).limit(limit).lean<BreakGlassReviewDoc[]>().exec(),
+        keyOf: (row) => ({ at: row.grantedAt, id: row._id }),
+      },
+      first,
+      after,
+    );
     await this.access.permitted(
-      rows.map((row) => row.residentId),
+      page.edges.map((edge) => edge.node.residentId),
       'access-log',
     );
-    return pageOf(rows, first, (row) => encodeCursor(row.grantedAt.toISOString(), row._id));
+    return page;
   }
 
   async closeBreakGlassReview(id: string, outcome: 'JUSTIFIED' | 'UNJUSTIFIED', note: string): Promise<BreakGlassReviewDoc> {

@@ -163,10 +163,10 @@ const auditEventSchema = new Schema<AuditEventDoc>(
   { collection: 'auditEvents', versionKey: false },
 );
 // A resident's log, and the privacy officers' searches by organization, staff member or time.
-auditEventSchema.index({ residentId: 1, at: -1 });
-auditEventSchema.index({ organizationCode: 1, at: -1 });
-auditEventSchema.index({ subject: 1, at: -1 });
-auditEventSchema.index({ at: -1 });
+auditEventSchema.index({ residentId: 1, at: -1, _id: -1 });
+auditEventSchema.index({ organizationCode: 1, at: -1, _id: -1 });
+auditEventSchema.index({ subject: 1, at: -1, _id: -1 });
+auditEventSchema.index({ at: -1, _id: -1 });
 
 const consentSchema = new Schema<ConsentDoc>(
   {

@@ -35,8 +35,8 @@ export type DataKind = (typeof DATA_KINDS)[number];
  * else, until it is accepted, rejected, cancelled or expires. REFERRAL: an accepted referral,
  * for its life plus the referral window. CONTRACT: a family-doctor contract the resident
  * accepted, until it ends. DISPENSING: the pharmacy a signed prescription is routed to, until
- * the prescription is completed, cancelled or expires. BREAK_GLASS: an emergency grant to one
- * practitioner, time-boxed and reviewed.
+ * the prescription is completed, cancelled or expires undispensed. BREAK_GLASS: an emergency
+ * grant to one practitioner, time-boxed and reviewed.
  */
 export const CARE_RELATIONSHIP_KINDS = ['REGISTRATION', 'REFERRAL_OFFER', 'REFERRAL', 'CONTRACT', 'DISPENSING', 'BREAK_GLASS'] as const;
 export type CareRelationshipKind = (typeof CARE_RELATIONSHIP_KINDS)[number];

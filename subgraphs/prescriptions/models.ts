@@ -1,8 +1,7 @@
 /**
  * The prescriptions subgraph's collections: prescriptions (with their signature, review and
  * dispensing), the transitions of each (one document per state change: its _id claims the
- * change, so two concurrent changes of one prescription cannot both happen), and the safety
- * checks pharmacists have looked at.
+ * change, so two concurrent changes of one prescription cannot both happen).
  */
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
@@ -65,18 +64,6 @@ export interface TransitionDoc {
   at: Date;
 }
 
-/** The safety check a pharmacist looked at, for one content of one prescription. */
-export interface SafetyCheckDoc {
-  /** `<prescription id>:<content hash>`. */
-  _id: string;
-  prescriptionId: string;
-  contentHash: string;
-  highWarnings: string[];
-  renewalEligible: boolean;
-  checkedBy: string;
-  checkedAt: Date;
-}
-
 const itemSchema = new Schema<PrescriptionItemDoc>(
   {
     drug: { type: codingSchema, required: true },
@@ -122,8 +109,8 @@ const prescriptionSchema = new Schema<PrescriptionDoc>(
 prescriptionSchema.index({ residentId: 1, issuedAt: -1 });
 // The active prescriptions of residents (duplicate-therapy checks): still valid at this moment.
 prescriptionSchema.index({ residentId: 1, validUntil: 1 });
-prescriptionSchema.index({ organizationCode: 1, issuedAt: -1 });
-prescriptionSchema.index({ pharmacyCode: 1, issuedAt: -1 });
+prescriptionSchema.index({ organizationCode: 1, issuedAt: -1, _id: -1 });
+prescriptionSchema.index({ pharmacyCode: 1, issuedAt: -1, _id: -1 });
 
 const transitionSchema = new Schema<TransitionDoc>(
   {
@@ -139,24 +126,10 @@ const transitionSchema = new Schema<TransitionDoc>(
 );
 transitionSchema.index({ prescriptionId: 1 });
 
-const safetyCheckSchema = new Schema<SafetyCheckDoc>(
-  {
-    _id: { type: String, required: true },
-    prescriptionId: { type: String, required: true },
-    contentHash: { type: String, required: true },
-    highWarnings: { type: [String], default: [] },
-    renewalEligible: { type: Boolean, required: true },
-    checkedBy: { type: String, required: true },
-    checkedAt: { type: Date, required: true },
-  },
-  { collection: 'safetyChecks', versionKey: false, id: false },
-);
-
 export function registerModels(connection: Connection) {
   return {
     Prescription: connection.model('Prescription', prescriptionSchema),
     Transition: connection.model('PrescriptionTransition', transitionSchema),
-    SafetyCheck: connection.model('SafetyCheck', safetyCheckSchema),
   };
 }
 export type PrescriptionsModels = ReturnType<typeof registerModels>;

@@ -11,11 +11,11 @@ import { appError, badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf, recordIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
-import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
+import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { hasRole } from '../kit/viewer';
 import { drugByCode } from './drug-catalogue';
-import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, SafetyCheckDoc, TransitionDoc } from './models';
+import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, TransitionDoc } from './models';
 import {
   canMove,
   contentHash,
@@ -27,14 +27,21 @@ import {
   renewalCheckFor,
   validUntilOf,
   warningsFor,
-  type SafetyFacts,
-  type WarningView,
 } from './prescription-rules';
 
 const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
 const OPEN: PrescriptionDoc['status'][] = ['DRAFT', 'SIGNED', 'APPROVED', 'ROUTED'];
-/** How long a safety check a pharmacist looked at stays good for an approval. */
-const SAFETY_CHECK_MINUTES = 30;
+
+/** A review: the safety facts the pharmacist saw (as records resolved them) and the warning codes they acknowledge. */
+const reviewInput = z.object({
+  safetyFacts: z
+    .object({
+      allergyGroups: z.array(z.object({ group: z.string().min(1).max(64), criticality: z.enum(['LOW', 'HIGH', 'UNABLE_TO_ASSESS']) })).max(100),
+      diagnosisCodes: z.array(z.string().regex(ICD10, 'must be ICD-10 codes')).max(200),
+    })
+    .nullish(),
+  acknowledgedWarnings: z.array(z.string().min(1).max(200)).max(50),
+});
 
 const issueInput = z.object({
   residentId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters'),
@@ -107,23 +114,19 @@ export class PrescriptionsRepository {
     return this.page({ pharmacyCode: this.access.viewer.organizationCode, ...this.statusFilter(status) }, first, after);
   }
 
-  private async page(query: Record<string, unknown>, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc>> {
+  /** A page of the viewer's organization's (or pharmacy's) prescriptions, newest first, filled with what the viewer may see. */
+  private page(query: Record<string, unknown>, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc>> {
     if (!this.access.viewer.organizationCode) throw forbidden('An organization is required');
-    if (after) {
-      const [time, id] = decodeCursor(after);
-      query.$or = [{ issuedAt: operator({ $lt: new Date(time) }) }, { issuedAt: new Date(time), _id: operator({ $lt: id }) }];
-    }
-    const rows = await this.models.Prescription.find(query).sort({ issuedAt: -1, _id: -1 }).limit(first + 1).lean<PrescriptionDoc[]>().exec();
-    const permitted = await this.access.permitted(
-      rows.map((row) => row.residentId),
-      'prescriptions',
+    return timePage(
+      {
+        field: 'issuedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.Prescription.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<PrescriptionDoc[]>().exec(),
+        keyOf: (row) => ({ at: row.issuedAt, id: row._id }),
+        keep: (rows) => visibleRecords(this.access, rows, 'prescriptions', label),
+      },
+      first,
+      after,
     );
-    const visible = await withoutRestricted(
-      this.access,
-      rows.filter((row) => permitted.has(row.residentId)),
-      label,
-    );
-    return pageOf(visible, first, (row) => encodeCursor(row.issuedAt.toISOString(), row._id));
   }
 
   /** Stored statuses that mean `status` now: EXPIRED is open and past its validity. */
@@ -136,25 +139,6 @@ export class PrescriptionsRepository {
 
   private isPharmacy(): boolean {
     return hasRole(this.access.viewer, 'pharmacist') && !hasRole(this.access.viewer, 'doctor', 'family_doctor', 'internet_hospital');
-  }
-
-  // ---- safety ----------------------------------------------------------------------------
-
-  /** The warnings for one prescription, recorded as the safety check an approval needs. */
-  async safetyCheck(prescription: PrescriptionDoc, facts: SafetyFacts | null, others: PrescriptionDoc[]): Promise<WarningView[]> {
-    const warnings = warningsFor(prescription, facts, others);
-    const hash = contentHash(prescription);
-    const check: SafetyCheckDoc = {
-      _id: `${prescription._id}:${hash}`,
-      prescriptionId: prescription._id,
-      contentHash: hash,
-      highWarnings: warnings.filter((warning) => warning.severity === 'HIGH').map((warning) => warning.code),
-      renewalEligible: renewalCheckFor(prescription, facts).eligible,
-      checkedBy: this.access.viewer.subject,
-      checkedAt: new Date(),
-    };
-    await this.models.SafetyCheck.replaceOne({ _id: check._id }, check, { upsert: true }).exec();
-    return warnings;
   }
 
   // ---- writes ----------------------------------------------------------------------------
@@ -234,7 +218,13 @@ export class PrescriptionsRepository {
     return signed;
   }
 
-  async review(id: string, decision: 'APPROVE' | 'REJECT', reason: string | null | undefined, acknowledged: string[]): Promise<PrescriptionDoc> {
+  /**
+   * A pharmacist's review. An approval's safety check is made here, for this pharmacist at
+   * this moment: the warnings from the safety facts they saw and the active prescriptions they
+   * may see now; every HIGH one must be among the codes they acknowledge.
+   */
+  async review(id: string, decision: 'APPROVE' | 'REJECT', reason: string | null | undefined, acknowledged: string[], rawFacts: unknown): Promise<PrescriptionDoc> {
+    const { safetyFacts } = parseInput(reviewInput, { safetyFacts: rawFacts, acknowledgedWarnings: acknowledged });
     const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
     const { viewer } = this.access;
@@ -245,15 +235,13 @@ export class PrescriptionsRepository {
     }
     // Anything but a signed prescription: the state machine answers (CONFLICT).
     if (effectiveStatus(current) !== 'SIGNED') return this.move(current, 'APPROVED', {});
-    const hash = contentHash(current);
-    if (current.signature?.contentHash !== hash) throw appError('CONFLICT', 'The signature does not match the prescription’s content');
-    const check = await this.models.SafetyCheck.findById(`${current._id}:${hash}`).lean<SafetyCheckDoc>().exec();
-    if (!check || at.getTime() - check.checkedAt.getTime() > SAFETY_CHECK_MINUTES * 60_000) {
-      throw appError('CONFLICT', 'Look at the prescription’s warnings first: approval needs a safety check from the last 30 minutes');
-    }
-    const missing = check.highWarnings.filter((code) => !acknowledged.includes(code));
-    if (missing.length > 0) throw appError('CONFLICT', `High-severity warnings not acknowledged: ${missing.join(', ')}`);
-    if (!check.renewalEligible) throw appError('CONFLICT', 'An online renewal needs a diagnosis of the chronic condition on the resident’s record');
+    if (current.signature?.contentHash !== contentHash(current)) throw appError('CONFLICT', 'The signature does not match the prescription’s content');
+    const facts = safetyFacts ?? null;
+    const warnings = warningsFor(current, facts, await this.activeOf([current.residentId]));
+    const missing = warnings.filter((warning) => warning.severity === 'HIGH' && !acknowledged.includes(warning.code));
+    if (missing.length > 0) throw appError('CONFLICT', `High-severity warnings not acknowledged: ${missing.map((warning) => `${warning.code} (${warning.message})`).join('; ')}`);
+    const renewal = renewalCheckFor(current, facts);
+    if (!renewal.eligible) throw appError('CONFLICT', `An online renewal needs a diagnosis of the chronic condition on the resident’s record: ${renewal.reason}`);
     return this.move(current, 'APPROVED', { review: { pharmacist: viewer.subject, pharmacyCode, outcome: 'APPROVED', reason: reason?.trim() || null, acknowledgedWarnings: acknowledged, at } });
   }
 
@@ -269,7 +257,10 @@ export class PrescriptionsRepository {
     if (substitutions.length > 10 || substitutions.some((text) => text.length > 200)) throw badUserInput('At most 10 substitutions of 200 characters');
     const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
-    return this.move(current, 'DISPENSED', { dispensing: { pharmacist: this.access.viewer.subject, pharmacyCode, at: new Date(), lot, substitutions } });
+    const dispensed = await this.move(current, 'DISPENSED', { dispensing: { pharmacist: this.access.viewer.subject, pharmacyCode, at: new Date(), lot, substitutions } });
+    // Dispensed drugs no longer expire: the pharmacy keeps its standing until it completes the prescription.
+    await this.access.recordCareRelationship({ ...this.dispensingOf(dispensed)!, at: new Date(), endsAt: null });
+    return dispensed;
   }
 
   async complete(id: string, kind: 'DELIVERED' | 'PICKED_UP'): Promise<PrescriptionDoc> {

@@ -24,6 +24,11 @@ export type AllergyGroupFact = {
   group: Scalars['String']['output'];
 };
 
+export type AllergyGroupFactInput = {
+  criticality: Scalars['String']['input'];
+  group: Scalars['String']['input'];
+};
+
 /** A code from a terminology: ICD-10, LOINC, a drug catalogue. */
 export type Coding = {
   __typename?: 'Coding';
@@ -92,7 +97,12 @@ export type Mutation = {
   dispensePrescription?: Maybe<Prescription>;
   /** A draft (practitioners and internet hospitals' systems). Idempotent on clientRequestId. */
   issuePrescription?: Maybe<Prescription>;
-  /** The chosen pharmacy's pharmacist: approval needs a fresh safety check with every high warning acknowledged. */
+  /**
+   * The chosen pharmacy's pharmacist. An approval recomputes the warnings at that moment, for that
+   * pharmacist, from the safety facts they saw (Prescription.safetyFacts) and the active
+   * prescriptions they may see; every HIGH warning must be among acknowledgedWarnings.
+   * Without safetyFacts the check says SAFETY_DATA_UNAVAILABLE (HIGH).
+   */
   reviewPrescription?: Maybe<Prescription>;
   /** Changes a draft; a signed prescription cannot change. */
   revisePrescription?: Maybe<Prescription>;
@@ -132,6 +142,7 @@ export type MutationReviewPrescriptionArgs = {
   decision: ReviewDecision;
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
+  safetyFacts?: InputMaybe<SafetyFactsInput>;
 };
 
 
@@ -201,7 +212,7 @@ export type Prescription = {
   /** Every state change: who, when, from which organization. */
   transitions: Array<Transition>;
   validUntil: Scalars['String']['output'];
-  /** Drug-allergy conflicts and duplicate therapy, from the resident's record (through federation) and active prescriptions. Looking at them records the safety check a pharmacist's approval needs. */
+  /** Drug-allergy conflicts and duplicate therapy, from the resident's record (through federation) and active prescriptions. Reading them changes nothing: an approval recomputes them from the facts the pharmacist saw. */
   warnings?: Maybe<Array<Warning>>;
 };
 
@@ -318,6 +329,12 @@ export type SafetyFacts = {
   allergyGroups: Array<AllergyGroupFact>;
   /** ICD-10 codes of the active problems on the resident's problem list. */
   diagnosisCodes: Array<Scalars['String']['output']>;
+};
+
+/** The safety facts the pharmacist saw, as Prescription.safetyFacts returned them. */
+export type SafetyFactsInput = {
+  allergyGroups: Array<AllergyGroupFactInput>;
+  diagnosisCodes: Array<Scalars['String']['input']>;
 };
 
 export type Signature = {
@@ -454,6 +471,7 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   AllergyGroupFact: ResolverTypeWrapper<AllergyGroupFact>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AllergyGroupFactInput: AllergyGroupFactInput;
   Coding: ResolverTypeWrapper<Coding>;
   CompletionKind: CompletionKind;
   Delivery: ResolverTypeWrapper<Delivery>;
@@ -482,6 +500,7 @@ export type ResolversTypes = {
   ReviewDecision: ReviewDecision;
   ReviewOutcome: ReviewOutcome;
   SafetyFacts: ResolverTypeWrapper<SafetyFacts>;
+  SafetyFactsInput: SafetyFactsInput;
   Signature: ResolverTypeWrapper<Signature>;
   Transition: ResolverTypeWrapper<TransitionDoc>;
   Warning: ResolverTypeWrapper<WarningView>;
@@ -492,6 +511,7 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   AllergyGroupFact: AllergyGroupFact;
   String: Scalars['String']['output'];
+  AllergyGroupFactInput: AllergyGroupFactInput;
   Coding: Coding;
   Delivery: Delivery;
   DeliveryInput: DeliveryInput;
@@ -515,6 +535,7 @@ export type ResolversParentTypes = {
   RenewalCheck: RenewalCheck;
   Resident: ResidentRef;
   SafetyFacts: SafetyFacts;
+  SafetyFactsInput: SafetyFactsInput;
   Signature: Signature;
   Transition: TransitionDoc;
   Warning: WarningView;

@@ -247,7 +247,7 @@ const matchReviewSchema = new Schema<MatchReviewDoc>(
   },
   { collection: 'matchReviews', versionKey: false, id: false },
 );
-matchReviewSchema.index({ status: 1, openedAt: -1 });
+matchReviewSchema.index({ status: 1, openedAt: -1, _id: -1 });
 
 const matchReviewDecisionSchema = new Schema<MatchReviewDecisionDoc>(
   {

@@ -8,7 +8,7 @@ import type { Model } from 'mongoose';
 import { claim } from '../kit/claims';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
-import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
+import { decodeCursor, encodeCursor, pageOf, timePage, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
 import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDepartment, sensitivityOfIcd10, unionOf, type SensitiveCategory } from '../kit/sensitivity';
@@ -288,14 +288,17 @@ export class RecordsRepository {
   // ---- match reviews, merge, unmerge ----------------------------------------------------
 
   async matchReviews(status: MatchReviewDoc['status'], first: number, after: string | null | undefined): Promise<Page<MatchReviewView>> {
-    const filter: Record<string, unknown> = { status };
-    if (after) {
-      const [openedAt, id] = decodeCursor(after);
-      filter.$or = [{ openedAt: operator({ $lt: new Date(openedAt) }) }, { openedAt: new Date(openedAt), _id: operator({ $lt: id }) }];
-    }
-    const reviews = await this.models.MatchReview.find(filter).sort({ openedAt: -1, _id: -1 }).limit(first + 1).lean<MatchReviewDoc[]>().exec();
-    const views = await this.reviewViews(reviews);
-    return pageOf(views, first, (view) => encodeCursor(view.review.openedAt.toISOString(), view.review._id));
+    return timePage(
+      {
+        field: 'openedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.MatchReview.find({ status, ...keyset }).sort(sort).limit(limit).lean<MatchReviewDoc[]>().exec(),
+        keyOf: (review) => ({ at: review.openedAt, id: review._id }),
+        keep: (reviews) => this.reviewViews(reviews),
+        rowOf: (view) => view.review,
+      },
+      first,
+      after,
+    );
   }
 
   private async reviewViews(reviews: MatchReviewDoc[]): Promise<MatchReviewView[]> {
@@ -590,9 +593,10 @@ export class RecordsRepository {
   async recordAllergy(rawInput: unknown): Promise<AllergyStatementView> {
     const input = parseInput(allergySchema, rawInput);
     const { organizationCode, resident } = await this.writeTarget(input.residentId, 'allergies');
-    const existing = (await this.allergiesOf([resident])).get(resident._id) ?? [];
     if (input.noKnownAllergies) {
-      if (existing.length > 0) throw appError('CONFLICT', 'Allergies are on record; they must be refuted before asserting none');
+      // The guard reads every statement on the record (merged ones included), whatever the caller may read; none is returned.
+      const onRecord = await this.models.Allergy.countDocuments({ residentId: oneOf(aliasesOf(resident)) }).exec();
+      if (onRecord > 0) throw appError('CONFLICT', 'Allergies are on record; they must be refuted before asserting none');
       await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'NO_KNOWN_ALLERGIES' } }).exec();
       return { assertion: 'NO_KNOWN_ALLERGIES', items: [] };
     }
@@ -607,7 +611,9 @@ export class RecordsRepository {
     };
     const saved = await fileFromSource(this.models.Allergy, allergy, resident);
     await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec();
-    return { assertion: 'HAS_ALLERGIES', items: [...existing.filter((item) => item._id !== saved._id), saved] };
+    // The answer shows only the statements the caller may read, and the one it wrote.
+    const visible = (await this.allergiesOf([resident])).get(resident._id) ?? [];
+    return { assertion: 'HAS_ALLERGIES', items: [...visible.filter((item) => item._id !== saved._id), saved] };
   }
 
   /**

@@ -12,7 +12,7 @@ import { appError, badUserInput, forbidden } from '../kit/errors';
 import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, clientRequestIdOf, organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
 import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
-import { decodeCursor, encodeCursor, pageOf, type Page } from '../kit/pagination';
+import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import type { WriteKind } from '../kit/policy';
 import { actorOf, hasRole } from '../kit/viewer';
@@ -232,23 +232,15 @@ export class ReferralsRepository {
     if (status === 'EXPIRED') Object.assign(query, { status: 'REQUESTED', expiresAt: operator({ $lt: new Date() }) });
     else if (status === 'REQUESTED') Object.assign(query, { status, expiresAt: operator({ $gte: new Date() }) });
     else if (status) query.status = status;
-    if (after) {
-      const [time, id] = decodeCursor(after);
-      query.$or = [{ requestedAt: operator({ $lt: new Date(time) }) }, { requestedAt: new Date(time), _id: operator({ $lt: id }) }];
-    }
-    const rows = await this.models.Referral.find(query).sort({ requestedAt: -1, _id: -1 }).limit(first + 1).lean<ReferralDoc[]>().exec();
-    const permitted = await this.access.permitted(
-      rows.map((row) => row.residentId),
-      'referrals',
-    );
-    return pageOf(
-      await withoutRestricted(
-        this.access,
-        rows.filter((row) => permitted.has(row.residentId)),
-        label,
-      ),
+    return timePage(
+      {
+        field: 'requestedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<ReferralDoc[]>().exec(),
+        keyOf: (row) => ({ at: row.requestedAt, id: row._id }),
+        keep: (rows) => visibleRecords(this.access, rows, 'referrals', label),
+      },
       first,
-      (row) => encodeCursor(row.requestedAt.toISOString(), row._id),
+      after,
     );
   }
 

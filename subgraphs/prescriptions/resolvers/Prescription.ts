@@ -1,7 +1,7 @@
 import { maskPhone } from '../../kit/id-number';
 import { recordIdOf } from '../../kit/ids';
 import { isOwnRecord } from '../../kit/policy';
-import { contentHash, effectiveStatus, renewalCheckFor } from '../prescription-rules';
+import { contentHash, effectiveStatus, renewalCheckFor, warningsFor } from '../prescription-rules';
 import type { PrescriptionResolvers, TransitionResolvers } from '../resolver-types';
 
 const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
@@ -35,10 +35,10 @@ export const Prescription: PrescriptionResolvers = {
   review: (prescription) => prescription.review && { ...prescription.review, pharmacy: { code: prescription.review.pharmacyCode }, outcome: prescription.review.outcome, at: iso(prescription.review.at)! },
   dispensing: (prescription) => prescription.dispensing && { ...prescription.dispensing, pharmacy: { code: prescription.dispensing.pharmacyCode }, at: iso(prescription.dispensing.at)! },
   transitions: (prescription, _args, { loaders }) => loaders.transitionsOf.load(prescription._id),
-  warnings: async (prescription, _args, { loaders, repository }) => repository.safetyCheck(prescription, prescription.safetyFacts ?? null, await loaders.activeOf.load(prescription.residentId)),
+  // Pure: reading warnings records nothing (an approval makes its own check).
+  warnings: async (prescription, _args, { loaders }) => warningsFor(prescription, prescription.safetyFacts ?? null, await loaders.activeOf.load(prescription.residentId)),
   renewalCheck: (prescription) => renewalCheckFor(prescription, prescription.safetyFacts ?? null),
 };
-
 
 export const Transition: TransitionResolvers = {
   organization: (transition) => (transition.organizationCode ? { code: transition.organizationCode } : null),
