@@ -212,6 +212,8 @@ export type Query = {
   auditEvents?: Maybe<AuditEventConnection>;
   /** For privacy officers: emergency grants waiting for (or past) review, newest first. */
   breakGlassReviews?: Maybe<BreakGlassReviewConnection>;
+  /** The caller as the gateway understood their token. Any authenticated caller. */
+  viewer: Viewer;
 };
 
 
@@ -254,6 +256,28 @@ export type SensitiveCategory =
   | 'HIV_STI'
   | 'MENTAL_HEALTH'
   | 'REPRODUCTIVE';
+
+/**
+ * How the gateway understood the caller's token: the identity every subgraph decides on. It
+ * describes the caller only; nothing about anyone else.
+ */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** The organization the caller acts for (org claim); null when the token names none. */
+  organization?: Maybe<Organization>;
+  /** The practitioner id (practitioner_id claim): the person who signs, prescribes and breaks the glass. */
+  practitionerId?: Maybe<Scalars['String']['output']>;
+  /** treatment, emergency, self or administration (purpose_of_use claim, or the role's default). */
+  purposeOfUse: Scalars['String']['output'];
+  /** For a resident: their own resident id (resident_id claim). */
+  residentId?: Maybe<Scalars['ID']['output']>;
+  /** Roles from the token: doctor, family_doctor, internet_hospital, pharmacist, resident, lab_system, hospital_system, health_commission or privacy_officer. */
+  roles: Array<Scalars['String']['output']>;
+  /** The token's subject (sub claim). */
+  subject: Scalars['String']['output'];
+  /** When the client token expires (its exp claim), as an ISO 8601 UTC time. */
+  tokenExpiresAt?: Maybe<Scalars['String']['output']>;
+};
 
 
 
@@ -374,6 +398,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Resident: ResolverTypeWrapper<ResidentRef>;
   SensitiveCategory: SensitiveCategory;
+  Viewer: ResolverTypeWrapper<Omit<Viewer, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -396,6 +421,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   Resident: ResidentRef;
+  Viewer: Omit<Viewer, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
 };
 
 export type AuditEventResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
@@ -484,6 +510,7 @@ export type PageInfoResolvers<ContextType = AccessContext, ParentType extends Re
 export type QueryResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'filter' | 'first'>>;
   breakGlassReviews?: Resolver<Maybe<ResolversTypes['BreakGlassReviewConnection']>, ParentType, ContextType, RequireFields<QueryBreakGlassReviewsArgs, 'first' | 'status'>>;
+  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
 export type ResidentResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
@@ -492,6 +519,16 @@ export type ResidentResolvers<ContextType = AccessContext, ParentType extends Re
   careRelationships?: Resolver<Maybe<Array<ResolversTypes['CareRelationship']>>, ParentType, ContextType>;
   consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type ViewerResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  practitionerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  purposeOfUse?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  residentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tokenExpiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = AccessContext> = {
@@ -508,5 +545,6 @@ export type Resolvers<ContextType = AccessContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
 };
 

@@ -41,6 +41,33 @@ export type LabCategory =
   | 'LABORATORY'
   | 'PATHOLOGY';
 
+/** An item of the lab and exam catalogue: what submitLabReport and checkOrder accept. */
+export type LabItem = {
+  __typename?: 'LabItem';
+  /** Other units a lab may report it in (converted to the canonical unit). */
+  acceptedUnits: Array<Scalars['String']['output']>;
+  category: LabCategory;
+  /** LOINC code. */
+  code: Scalars['String']['output'];
+  kind: LabItemKind;
+  /** For a panel: the LOINC codes of its analytes. */
+  members: Array<Scalars['String']['output']>;
+  /** Chinese display name. */
+  name: Scalars['String']['output'];
+  /** How many days other hospitals must accept the result (mutual recognition); null when every hospital repeats it. */
+  recognitionDays?: Maybe<Scalars['Int']['output']>;
+  /** Canonical UCUM unit of a numeric analyte; null otherwise. */
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+export type LabItemKind =
+  /** One measured value. */
+  | 'ANALYTE'
+  /** Groups analytes (members). */
+  | 'PANEL'
+  /** Imaging, ECG or pathology, with a text conclusion. */
+  | 'STUDY';
+
 export type LabReport = {
   __typename?: 'LabReport';
   category: LabCategory;
@@ -218,10 +245,18 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The lab and exam catalogue, by code. Any authenticated caller (reference data, no personal data). */
+  labItems: Array<LabItem>;
   /** One report by id; an entered-in-error report is shown as such here, never in lists. */
   labReport?: Maybe<LabReport>;
   /** For the health commission: reminders shown and repeat tests avoided, per organization, in a month (YYYY-MM). */
   reminderStatistics?: Maybe<Array<ReminderStatistics>>;
+};
+
+
+export type QueryLabItemsArgs = {
+  category?: InputMaybe<LabCategory>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -442,10 +477,12 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Interpretation: Interpretation;
   LabCategory: LabCategory;
+  LabItem: ResolverTypeWrapper<LabItem>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LabItemKind: LabItemKind;
   LabReport: ResolverTypeWrapper<LabReportDoc>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LabReportConnection: ResolverTypeWrapper<Omit<LabReportConnection, 'edges'> & { edges: Array<ResolversTypes['LabReportEdge']> }>;
   LabReportEdge: ResolverTypeWrapper<Omit<LabReportEdge, 'node'> & { node: ResolversTypes['LabReport'] }>;
   LabReportStatus: LabReportStatus;
@@ -475,10 +512,11 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Coding: Coding;
   String: Scalars['String']['output'];
+  LabItem: LabItem;
+  Int: Scalars['Int']['output'];
   LabReport: LabReportDoc;
   Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   LabReportConnection: Omit<LabReportConnection, 'edges'> & { edges: Array<ResolversParentTypes['LabReportEdge']> };
   LabReportEdge: Omit<LabReportEdge, 'node'> & { node: ResolversParentTypes['LabReport'] };
   LabReportVersion: LabReportVersionDoc;
@@ -505,6 +543,17 @@ export type CodingResolvers<ContextType = LabsContext, ParentType extends Resolv
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   display?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LabItemResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['LabItem'] = ResolversParentTypes['LabItem']> = {
+  acceptedUnits?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['LabCategory'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LabItemKind'], ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recognitionDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type LabReportResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['LabReport'] = ResolversParentTypes['LabReport'], FederationReferenceType extends FederationReferenceTypes['LabReport'] = FederationReferenceTypes['LabReport']> = {
@@ -609,6 +658,7 @@ export type PageInfoResolvers<ContextType = LabsContext, ParentType extends Reso
 };
 
 export type QueryResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  labItems?: Resolver<Array<ResolversTypes['LabItem']>, ParentType, ContextType, Partial<QueryLabItemsArgs>>;
   labReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType, RequireFields<QueryLabReportArgs, 'id'>>;
   reminderStatistics?: Resolver<Maybe<Array<ResolversTypes['ReminderStatistics']>>, ParentType, ContextType, RequireFields<QueryReminderStatisticsArgs, 'month'>>;
 };
@@ -654,6 +704,7 @@ export type TrendPointResolvers<ContextType = LabsContext, ParentType extends Re
 
 export type Resolvers<ContextType = LabsContext> = {
   Coding?: CodingResolvers<ContextType>;
+  LabItem?: LabItemResolvers<ContextType>;
   LabReport?: LabReportResolvers<ContextType>;
   LabReportConnection?: LabReportConnectionResolvers<ContextType>;
   LabReportEdge?: LabReportEdgeResolvers<ContextType>;

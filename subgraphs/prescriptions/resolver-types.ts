@@ -69,6 +69,28 @@ export type Dispensing = {
   substitutions: Array<Scalars['String']['output']>;
 };
 
+/** A drug of the catalogue prescriptions are checked against. */
+export type Drug = {
+  __typename?: 'Drug';
+  /** Long-term medication of a chronic condition: may be renewed online. */
+  chronic: Scalars['Boolean']['output'];
+  /** NMPA approval number (the drugCode of a prescription item), e.g. H20093454. */
+  code: Scalars['String']['output'];
+  /** The unit of one dose (PrescriptionItemInput.dose is in it). */
+  doseUnit: Scalars['String']['output'];
+  /** Therapeutic class, e.g. ANTIHYPERTENSIVE. */
+  drugClass: Scalars['String']['output'];
+  /** International non-proprietary name, lower case. */
+  inn: Scalars['String']['output'];
+  /** Most days one prescription item may cover. */
+  maxDays: Scalars['Int']['output'];
+  /** Chinese display name with strength. */
+  name: Scalars['String']['output'];
+  /** Routes a prescription item may use. */
+  routes: Array<Scalars['String']['output']>;
+  strength: Scalars['String']['output'];
+};
+
 export type IssuePrescriptionInput = {
   /** The caller's own id for this request: a retry with the same id and content returns the same prescription. */
   clientRequestId: Scalars['String']['input'];
@@ -256,11 +278,19 @@ export type PrescriptionStatus =
 
 export type Query = {
   __typename?: 'Query';
+  /** The drug catalogue, by code. Any authenticated caller (reference data, no personal data). */
+  drugs: Array<Drug>;
   /** The caller's organization's own prescriptions (internet hospitals and hospitals), newest first. */
   organizationPrescriptions?: Maybe<PrescriptionConnection>;
   /** The pharmacist's own pharmacy's queue: prescriptions chosen for or routed to it. */
   pharmacyQueue?: Maybe<PrescriptionConnection>;
   prescription?: Maybe<Prescription>;
+};
+
+
+export type QueryDrugsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -461,9 +491,11 @@ export type ResolversTypes = {
   DeliveryMethod: DeliveryMethod;
   DiagnosisCodeInput: DiagnosisCodeInput;
   Dispensing: ResolverTypeWrapper<Omit<Dispensing, 'pharmacy'> & { pharmacy: ResolversTypes['Organization'] }>;
+  Drug: ResolverTypeWrapper<Drug>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IssuePrescriptionInput: IssuePrescriptionInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -472,7 +504,6 @@ export type ResolversTypes = {
   PrescriptionConnection: ResolverTypeWrapper<Omit<PrescriptionConnection, 'edges'> & { edges: Array<ResolversTypes['PrescriptionEdge']> }>;
   PrescriptionEdge: ResolverTypeWrapper<Omit<PrescriptionEdge, 'node'> & { node: ResolversTypes['Prescription'] }>;
   PrescriptionItem: ResolverTypeWrapper<PrescriptionItemDoc>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   PrescriptionItemInput: PrescriptionItemInput;
   PrescriptionStatus: PrescriptionStatus;
@@ -497,9 +528,11 @@ export type ResolversParentTypes = {
   DeliveryInput: DeliveryInput;
   DiagnosisCodeInput: DiagnosisCodeInput;
   Dispensing: Omit<Dispensing, 'pharmacy'> & { pharmacy: ResolversParentTypes['Organization'] };
+  Drug: Drug;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   IssuePrescriptionInput: IssuePrescriptionInput;
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationRef;
   PageInfo: PageInfo;
@@ -508,7 +541,6 @@ export type ResolversParentTypes = {
   PrescriptionConnection: Omit<PrescriptionConnection, 'edges'> & { edges: Array<ResolversParentTypes['PrescriptionEdge']> };
   PrescriptionEdge: Omit<PrescriptionEdge, 'node'> & { node: ResolversParentTypes['Prescription'] };
   PrescriptionItem: PrescriptionItemDoc;
-  Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
   PrescriptionItemInput: PrescriptionItemInput;
   Query: Record<PropertyKey, never>;
@@ -543,6 +575,18 @@ export type DispensingResolvers<ContextType = PrescriptionsContext, ParentType e
   pharmacist?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pharmacy?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   substitutions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DrugResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Drug'] = ResolversParentTypes['Drug']> = {
+  chronic?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  doseUnit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  drugClass?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  routes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  strength?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -621,6 +665,7 @@ export type PrescriptionItemResolvers<ContextType = PrescriptionsContext, Parent
 };
 
 export type QueryResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  drugs?: Resolver<Array<ResolversTypes['Drug']>, ParentType, ContextType, RequireFields<QueryDrugsArgs, 'first'>>;
   organizationPrescriptions?: Resolver<Maybe<ResolversTypes['PrescriptionConnection']>, ParentType, ContextType, RequireFields<QueryOrganizationPrescriptionsArgs, 'first'>>;
   pharmacyQueue?: Resolver<Maybe<ResolversTypes['PrescriptionConnection']>, ParentType, ContextType, RequireFields<QueryPharmacyQueueArgs, 'first'>>;
   prescription?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<QueryPrescriptionArgs, 'id'>>;
@@ -668,6 +713,7 @@ export type Resolvers<ContextType = PrescriptionsContext> = {
   Coding?: CodingResolvers<ContextType>;
   Delivery?: DeliveryResolvers<ContextType>;
   Dispensing?: DispensingResolvers<ContextType>;
+  Drug?: DrugResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -25,6 +25,14 @@ import type {
 } from './models';
 import { parseInput } from '../kit/input';
 import { allergySchema, conditionSchema, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
+import { ORGANIZATION_LEVELS } from './models';
+import { DISTRICTS } from './validation';
+
+export interface OrganizationFilter {
+  level?: readonly OrganizationDoc['level'][] | null;
+  district?: string | null;
+  search?: string | null;
+}
 
 export interface AllergyStatementView {
   assertion: ResidentDoc['allergyAssertion'];
@@ -458,6 +466,24 @@ export class RecordsRepository {
 
   organizationsByCode(codes: readonly string[]): Promise<OrganizationDoc[]> {
     return this.models.Organization.find({ _id: idIn(codes) }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+  }
+
+  /** The city's organizations by code (reference data, any caller): one query per page. */
+  async organizations(filter: OrganizationFilter, first: number, after: string | null | undefined): Promise<Page<OrganizationDoc>> {
+    const levels = filter.level?.length ? filter.level : ORGANIZATION_LEVELS;
+    const query: Record<string, unknown> = { level: oneOf(levels) };
+    if (filter.district) {
+      if (!(DISTRICTS as readonly string[]).includes(filter.district)) throw badUserInput('district must be one of the city’s 12 districts, e.g. 鼓楼区');
+      query.district = filter.district;
+    }
+    if (filter.search !== null && filter.search !== undefined) {
+      const search = filter.search.trim();
+      if (search.length < 1 || search.length > 30) throw badUserInput('search must be 1-30 characters');
+      query.name = operator({ $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' });
+    }
+    if (after) query._id = operator({ $gt: String(decodeCursor(after)[1]) });
+    const rows = await this.models.Organization.find(query).sort({ _id: 1 }).limit(first + 1).lean<OrganizationDoc[]>().exec();
+    return pageOf(rows, first, (row) => encodeCursor(0, row._id));
   }
 
   // ---- clinical record: writes by hospital systems ---------------------------------------

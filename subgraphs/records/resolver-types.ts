@@ -343,6 +343,18 @@ export type Organization = {
   name: Scalars['String']['output'];
 };
 
+export type OrganizationConnection = {
+  __typename?: 'OrganizationConnection';
+  edges: Array<OrganizationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type OrganizationEdge = {
+  __typename?: 'OrganizationEdge';
+  cursor: Scalars['String']['output'];
+  node: Organization;
+};
+
 export type OrganizationLevel =
   | 'COMMUNITY'
   | 'INTERNET_HOSPITAL'
@@ -372,7 +384,13 @@ export type Query = {
   __typename?: 'Query';
   /** Possible duplicates waiting for a decision, newest first. */
   matchReviews?: Maybe<MatchReviewConnection>;
+  /** One organization by its code (e.g. 3201-H001: 3201-, a capital letter and 2-4 digits). Any authenticated caller. */
   organization?: Maybe<Organization>;
+  /**
+   * The city's organizations, ordered by code. Any authenticated caller (reference data, no
+   * personal data). All filters are optional and combine.
+   */
+  organizations?: Maybe<OrganizationConnection>;
   /** One resident's golden record. FORBIDDEN without a care relationship; null when no such resident. */
   resident?: Maybe<Resident>;
   /** Cross-reference: the resident holding this identifier (medical record numbers are the viewer's own hospital's). */
@@ -396,6 +414,15 @@ export type QueryMatchReviewsArgs = {
 
 export type QueryOrganizationArgs = {
   code: Scalars['ID']['input'];
+};
+
+
+export type QueryOrganizationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  district?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  level?: InputMaybe<Array<OrganizationLevel>>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -744,6 +771,8 @@ export type ResolversTypes = {
   MergeEvent: ResolverTypeWrapper<MergeEventDoc>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationDoc>;
+  OrganizationConnection: ResolverTypeWrapper<Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationEdge']> }>;
+  OrganizationEdge: ResolverTypeWrapper<Omit<OrganizationEdge, 'node'> & { node: ResolversTypes['Organization'] }>;
   OrganizationLevel: OrganizationLevel;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Prescription: ResolverTypeWrapper<PrescriptionRef>;
@@ -794,6 +823,8 @@ export type ResolversParentTypes = {
   MergeEvent: MergeEventDoc;
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationDoc;
+  OrganizationConnection: Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrganizationEdge']> };
+  OrganizationEdge: Omit<OrganizationEdge, 'node'> & { node: ResolversParentTypes['Organization'] };
   PageInfo: PageInfo;
   Prescription: PrescriptionRef;
   Query: Record<PropertyKey, never>;
@@ -958,6 +989,16 @@ export type OrganizationResolvers<ContextType = RecordsContext, ParentType exten
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type OrganizationConnectionResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['OrganizationConnection'] = ResolversParentTypes['OrganizationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OrganizationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OrganizationEdgeResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['OrganizationEdge'] = ResolversParentTypes['OrganizationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -973,6 +1014,7 @@ export type PrescriptionResolvers<ContextType = RecordsContext, ParentType exten
 export type QueryResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   matchReviews?: Resolver<Maybe<ResolversTypes['MatchReviewConnection']>, ParentType, ContextType, RequireFields<QueryMatchReviewsArgs, 'first' | 'status'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'code'>>;
+  organizations?: Resolver<Maybe<ResolversTypes['OrganizationConnection']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
   resident?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentArgs, 'id'>>;
   residentByIdentifier?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentByIdentifierArgs, 'system' | 'value'>>;
   residents?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType, RequireFields<QueryResidentsArgs, 'ids'>>;
@@ -1051,6 +1093,8 @@ export type Resolvers<ContextType = RecordsContext> = {
   MergeEvent?: MergeEventResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
+  OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Prescription?: PrescriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

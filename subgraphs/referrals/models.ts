@@ -149,6 +149,8 @@ const slotPoolSchema = new Schema<SlotPoolDoc>(
   schemaOptions('slotPools'),
 );
 slotPoolSchema.index({ organizationCode: 1, department: 1, date: 1 });
+// What each organization offers over the booking horizon (Organization.referralServices).
+slotPoolSchema.index({ organizationCode: 1, date: 1 });
 
 const placeSchema = new Schema<PlaceDoc>(
   {

@@ -144,6 +144,8 @@ export type MutationTerminateContractArgs = {
 export type Organization = {
   __typename?: 'Organization';
   code: Scalars['ID']['output'];
+  /** What a family doctor needs to book a referral here. Any authenticated caller. */
+  referralServices: ReferralServices;
 };
 
 export type PageInfo = {
@@ -154,8 +156,17 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** What the caller may book at a hospital's department over a date range (at most the booking horizon). */
+  /**
+   * What the caller may book at a hospital's department over a date range, by date and session.
+   * Empty when the hospital has no pool of that department and kind on those dates: find the
+   * departments and kinds a hospital has through Organization.referralServices. Places are
+   * bookable only from today (Beijing time) to the booking horizon ahead
+   * (ReferralServices.bookingHorizonDays); the reserved share only by the resident's contracted
+   * family doctor until releaseAt.
+   */
   availableSlots?: Maybe<Array<SlotAvailability>>;
+  /** The departments that take referrals (the closed list toDepartment and availableSlots accept). Any authenticated caller. */
+  departments: Array<Scalars['String']['output']>;
   /** Referrals to the caller's organization, newest first. */
   referralInbox?: Maybe<ReferralConnection>;
   /** Referrals from the caller's organization, newest first. */
@@ -218,6 +229,19 @@ export type ReferralConnection = {
   pageInfo: PageInfo;
 };
 
+/** A department's slot pools within the booking horizon. */
+export type ReferralDepartment = {
+  __typename?: 'ReferralDepartment';
+  /** Places over the horizon, all kinds and sessions. */
+  capacity: Scalars['Int']['output'];
+  /** The kinds of slot pool it has. */
+  kinds: Array<SlotKind>;
+  /** One of the names the departments query lists. */
+  name: Scalars['String']['output'];
+  /** Of those, places reserved for contracted family doctors. */
+  reserved: Scalars['Int']['output'];
+};
+
 export type ReferralDiagnosisInput = {
   code: Scalars['String']['input'];
   display: Scalars['String']['input'];
@@ -233,6 +257,17 @@ export type ReferralEdge = {
   __typename?: 'ReferralEdge';
   cursor: Scalars['String']['output'];
   node: Referral;
+};
+
+/** What an organization offers referrals: its departments with slot pools over the booking horizon. */
+export type ReferralServices = {
+  __typename?: 'ReferralServices';
+  /** How many days ahead a session can be booked (availableSlots and bookReferralSlot refuse later dates). */
+  bookingHorizonDays: Scalars['Int']['output'];
+  /** Departments with at least one slot pool from today (Beijing time) to the end of the booking horizon, by name; in the order of the departments query; empty where the organization takes no bookings. */
+  departments: Array<ReferralDepartment>;
+  /** Whether some places are reserved for contracted family doctors (released to everyone at each pool's releaseAt). */
+  reservesForFamilyDoctors: Scalars['Boolean']['output'];
 };
 
 export type ReferralStatus =
@@ -410,12 +445,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  Organization: Organization;
   Referral: Referral;
   Resident: Resident;
 };
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  Organization:
+    ( { __typename: 'Organization' }
+    & GraphQLRecursivePick<FederationTypes['Organization'], {"code":true}> );
   Referral:
     ( { __typename: 'Referral' }
     & GraphQLRecursivePick<FederationTypes['Referral'], {"id":true}> );
@@ -442,9 +481,11 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Referral: ResolverTypeWrapper<ReferralDoc>;
   ReferralConnection: ResolverTypeWrapper<Omit<ReferralConnection, 'edges'> & { edges: Array<ResolversTypes['ReferralEdge']> }>;
+  ReferralDepartment: ResolverTypeWrapper<ReferralDepartment>;
   ReferralDiagnosisInput: ReferralDiagnosisInput;
   ReferralDirection: ReferralDirection;
   ReferralEdge: ResolverTypeWrapper<Omit<ReferralEdge, 'node'> & { node: ResolversTypes['Referral'] }>;
+  ReferralServices: ResolverTypeWrapper<ReferralServices>;
   ReferralStatus: ReferralStatus;
   ReferralTransition: ResolverTypeWrapper<ReferralTransitionDoc>;
   RequestReferralInput: RequestReferralInput;
@@ -472,8 +513,10 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   Referral: ReferralDoc;
   ReferralConnection: Omit<ReferralConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReferralEdge']> };
+  ReferralDepartment: ReferralDepartment;
   ReferralDiagnosisInput: ReferralDiagnosisInput;
   ReferralEdge: Omit<ReferralEdge, 'node'> & { node: ResolversParentTypes['Referral'] };
+  ReferralServices: ReferralServices;
   ReferralTransition: ReferralTransitionDoc;
   RequestReferralInput: RequestReferralInput;
   Resident: ResidentRef;
@@ -519,8 +562,10 @@ export type MutationResolvers<ContextType = ReferralsContext, ParentType extends
   terminateContract?: Resolver<Maybe<ResolversTypes['FamilyDoctorContract']>, ParentType, ContextType, RequireFields<MutationTerminateContractArgs, 'id' | 'reason'>>;
 };
 
-export type OrganizationResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
+export type OrganizationResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  referralServices?: Resolver<ResolversTypes['ReferralServices'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -530,6 +575,7 @@ export type PageInfoResolvers<ContextType = ReferralsContext, ParentType extends
 
 export type QueryResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   availableSlots?: Resolver<Maybe<Array<ResolversTypes['SlotAvailability']>>, ParentType, ContextType, RequireFields<QueryAvailableSlotsArgs, 'department' | 'from' | 'kind' | 'organizationCode' | 'to'>>;
+  departments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   referralInbox?: Resolver<Maybe<ResolversTypes['ReferralConnection']>, ParentType, ContextType, RequireFields<QueryReferralInboxArgs, 'first'>>;
   referralOutbox?: Resolver<Maybe<ResolversTypes['ReferralConnection']>, ParentType, ContextType, RequireFields<QueryReferralOutboxArgs, 'first'>>;
 };
@@ -562,9 +608,22 @@ export type ReferralConnectionResolvers<ContextType = ReferralsContext, ParentTy
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type ReferralDepartmentResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralDepartment'] = ResolversParentTypes['ReferralDepartment']> = {
+  capacity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kinds?: Resolver<Array<ResolversTypes['SlotKind']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ReferralEdgeResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralEdge'] = ResolversParentTypes['ReferralEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Referral'], ParentType, ContextType>;
+};
+
+export type ReferralServicesResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralServices'] = ResolversParentTypes['ReferralServices']> = {
+  bookingHorizonDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  departments?: Resolver<Array<ResolversTypes['ReferralDepartment']>, ParentType, ContextType>;
+  reservesForFamilyDoctors?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ReferralTransitionResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralTransition'] = ResolversParentTypes['ReferralTransition']> = {
@@ -607,7 +666,9 @@ export type Resolvers<ContextType = ReferralsContext> = {
   Query?: QueryResolvers<ContextType>;
   Referral?: ReferralResolvers<ContextType>;
   ReferralConnection?: ReferralConnectionResolvers<ContextType>;
+  ReferralDepartment?: ReferralDepartmentResolvers<ContextType>;
   ReferralEdge?: ReferralEdgeResolvers<ContextType>;
+  ReferralServices?: ReferralServicesResolvers<ContextType>;
   ReferralTransition?: ReferralTransitionResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   SlotAvailability?: SlotAvailabilityResolvers<ContextType>;
