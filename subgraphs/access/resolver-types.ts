@@ -64,10 +64,13 @@ export type AuditEventEdge = {
 
 /** At least one of residentId, organizationCode, subject or since is required. */
 export type AuditEventFilter = {
+  /** An organization code such as 3201-H001. */
   organizationCode?: InputMaybe<Scalars['ID']['input']>;
+  /** treatment, emergency, self or administration. */
   purposeOfUse?: InputMaybe<Scalars['String']['input']>;
+  /** 24 lowercase hex characters. */
   residentId?: InputMaybe<Scalars['ID']['input']>;
-  /** From this time (ISO 8601), inclusive. */
+  /** From this time (ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z), inclusive. */
   since?: InputMaybe<Scalars['String']['input']>;
   subject?: InputMaybe<Scalars['String']['input']>;
   /** Up to this time (ISO 8601), exclusive. */
@@ -166,11 +169,13 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * For a clinician without a care relationship, in an emergency: time-boxed access to one
-   * resident, alerted, audited and queued for review.
+   * resident, alerted, audited and queued for review. Needs a practitioner id in the token.
+   * residentId: 24 lowercase hex characters; justification: 10-1,000 characters.
    */
   breakGlass?: Maybe<BreakGlassReview>;
+  /** For privacy officers: an open review's outcome. note: 4-2,000 characters. */
   closeBreakGlassReview?: Maybe<BreakGlassReview>;
-  /** For the resident: the categories to keep private and the organizations to keep out (replaces the previous choice). */
+  /** For the resident: the categories to keep private and the organizations to keep out (replaces the previous choice). residentId: 24 lowercase hex characters; blockedOrganizations: at most 50 organization codes such as 3201-H001. */
   setConsent?: Maybe<Consent>;
 };
 
@@ -208,9 +213,9 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** For privacy officers: audit events matching the filter, newest first. */
+  /** For privacy officers: audit events matching the filter, newest first. first: 1-100. */
   auditEvents?: Maybe<AuditEventConnection>;
-  /** For privacy officers: emergency grants waiting for (or past) review, newest first. */
+  /** For privacy officers: emergency grants waiting for (or past) review, newest first. first: 1-100. */
   breakGlassReviews?: Maybe<BreakGlassReviewConnection>;
   /** The caller as the gateway understood their token. Any authenticated caller. */
   viewer: Viewer;
@@ -232,7 +237,7 @@ export type QueryBreakGlassReviewsArgs = {
 
 export type Resident = {
   __typename?: 'Resident';
-  /** Who looked at this resident's record, newest first: for the resident and privacy officers only. */
+  /** Who looked at this resident's record, newest first: for the resident and privacy officers only. first: 1-100. */
   accessLog?: Maybe<AuditEventConnection>;
   /**
    * Why organizations may read this resident's record. A clinician sees their own

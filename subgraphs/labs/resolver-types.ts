@@ -162,6 +162,8 @@ export type Mutation = {
   /**
    * The duplicate-test reminder, at order time: for each item, the latest comparable result from
    * any hospital and whether to reuse it. Each call is recorded for the platform's statistics.
+   * residentId: 24 lowercase hex characters; itemCodes: 1-30 LOINC codes of the catalogue
+   * (labItems); orderingOrganizationCode: the caller's own organization.
    */
   checkOrder?: Maybe<Array<OrderCheck>>;
   /** For a hospital's lab system: idempotent on (organization, sourceReportId). */
@@ -199,12 +201,19 @@ export type Observation = {
   valueText?: Maybe<Scalars['String']['output']>;
 };
 
+/** One result line: what it must carry depends on the analyte's kind of value in the catalogue. */
 export type ObservationInput = {
+  /** LOINC code of an analyte of the catalogue (labItems, kind ANALYTE). */
   code: Scalars['String']['input'];
+  /** At most 64 characters. */
   method?: InputMaybe<Scalars['String']['input']>;
+  /** For a numeric analyte: the item's UCUM unit or one of its acceptedUnits (labItems). */
   unit?: InputMaybe<Scalars['String']['input']>;
+  /** For a numeric analyte: 0 to 10,000,000, with a unit. */
   value?: InputMaybe<Scalars['Float']['input']>;
+  /** For a coded analyte: 1-20 capital letters, digits, _ or -, e.g. NEG or POS. */
   valueCode?: InputMaybe<Scalars['String']['input']>;
+  /** For a text analyte: 1-2,000 characters. */
   valueText?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -247,9 +256,9 @@ export type Query = {
   __typename?: 'Query';
   /** The lab and exam catalogue, by code. Any authenticated caller (reference data, no personal data). */
   labItems: Array<LabItem>;
-  /** One report by id; an entered-in-error report is shown as such here, never in lists. */
+  /** One report by id (24 lowercase hex characters); an entered-in-error report is shown as such here, never in lists. */
   labReport?: Maybe<LabReport>;
-  /** For the health commission: reminders shown and repeat tests avoided, per organization, in a month (YYYY-MM). */
+  /** For the health commission: reminders shown and repeat tests avoided, per organization (a code such as 3201-H001), in a month (YYYY-MM). */
   reminderStatistics?: Maybe<Array<ReminderStatistics>>;
 };
 
@@ -303,9 +312,9 @@ export type Resident = {
   id: Scalars['ID']['output'];
   /** Lab and exam reports from every hospital, newest first. Null when the viewer may not see them. */
   labReports?: Maybe<LabReportConnection>;
-  /** One analyte over time across hospitals, in one unit where the reported units convert. */
+  /** One analyte over time across hospitals, in one unit where the reported units convert. code: a LOINC code of the catalogue; since: an ISO 8601 time. */
   labTrend?: Maybe<LabTrend>;
-  /** The latest final value of each item code, from any hospital. */
+  /** The latest final value of each item code, from any hospital. codes: 1-50 LOINC codes of the catalogue (labItems). */
   latestResults?: Maybe<Array<LatestResult>>;
 };
 
@@ -335,23 +344,36 @@ export type SubjectSex =
   | 'MALE'
   | 'UNKNOWN';
 
+/** From a registered laboratory only (the caller's organization). Every field is checked before anything is written. */
 export type SubmitLabReportInput = {
+  /** Must be the category of the item code (labItems). */
   category: LabCategory;
-  /** LOINC code of the test, panel or study (must be in the catalogue). */
+  /** LOINC code of the test, panel or study, 1-20 characters (must be in the catalogue: labItems). */
   code: Scalars['String']['input'];
+  /** ISO 8601 time. */
   collectedAt?: InputMaybe<Scalars['String']['input']>;
+  /** At most 4,000 characters. */
   conclusion?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601 time. */
   effectiveAt?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601 time. */
   issuedAt: Scalars['String']['input'];
+  /** The hospital's own item code, at most 40 characters. */
   localCode?: InputMaybe<Scalars['String']['input']>;
+  /** An organization code such as 3201-H001. */
   orderingOrganizationCode?: InputMaybe<Scalars['ID']['input']>;
+  /** At most 64 characters. */
   orderingPractitioner?: InputMaybe<Scalars['String']['input']>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
+  /** At most 100 result lines. */
   results: Array<ObservationInput>;
-  /** The hospital's own report id: a re-upload with the same id replaces the report and keeps the previous version. */
+  /** The hospital's own report id, 1-64 letters, digits or . _ : -: a re-upload with the same id replaces the report and keeps the previous version. */
   sourceReportId: Scalars['String']['input'];
+  /** At most 40 characters. */
   specimen?: InputMaybe<Scalars['String']['input']>;
   status: LabReportStatus;
+  /** YYYY-MM-DD, a real date. */
   subjectBirthDate: Scalars['String']['input'];
   /** The patient's sex and birth date as the lab knows them: they choose the reference range. */
   subjectSex: SubjectSex;

@@ -46,8 +46,10 @@ export type Delivery = {
 };
 
 export type DeliveryInput = {
+  /** 4-200 characters. */
   address?: InputMaybe<Scalars['String']['input']>;
   method: DeliveryMethod;
+  /** An 11-digit mainland mobile number (1[3-9] and nine digits). */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -56,7 +58,9 @@ export type DeliveryMethod =
   | 'PICKUP';
 
 export type DiagnosisCodeInput = {
+  /** ICD-10 code: a capital letter, two digits, optionally a dot and 1-4 digits, e.g. I10 or E11.9. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
 };
 
@@ -82,7 +86,7 @@ export type Drug = {
   drugClass: Scalars['String']['output'];
   /** International non-proprietary name, lower case. */
   inn: Scalars['String']['output'];
-  /** Most days one prescription item may cover. */
+  /** Most days one prescription item may cover (chronic medication: also at most the configured chronic limit). */
   maxDays: Scalars['Int']['output'];
   /** Chinese display name with strength. */
   name: Scalars['String']['output'];
@@ -91,32 +95,37 @@ export type Drug = {
   strength: Scalars['String']['output'];
 };
 
+/** Every field is checked before anything is written; each problem is named in one BAD_USER_INPUT. */
 export type IssuePrescriptionInput = {
-  /** The caller's own id for this request: a retry with the same id and content returns the same prescription. */
+  /** The caller's own id for this request, 8-64 letters, digits or . _ : -: a retry with the same id and content returns the same prescription. */
   clientRequestId: Scalars['String']['input'];
   delivery?: InputMaybe<DeliveryInput>;
-  /** ICD-10 codes. */
+  /** 1-10 ICD-10 codes. */
   diagnoses: Array<DiagnosisCodeInput>;
+  /** 24 lowercase hex characters. */
   encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** 1-10 items. */
   items: Array<PrescriptionItemInput>;
-  /** A cloud pharmacy (3201-Pxx). */
+  /** A cloud pharmacy: 3201-P and two digits, e.g. 3201-P01 (organizations(level: [PHARMACY])). */
   pharmacyCode?: InputMaybe<Scalars['ID']['input']>;
+  /** An online renewal: chronic medication only (Drug.chronic), backed by a diagnosis on the resident's record. */
   renewal?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** By the prescribing organization, before dispensing. */
+  /** By the prescribing organization, before dispensing. reason: at least 4 characters. */
   cancelPrescription?: Maybe<Prescription>;
   completePrescription?: Maybe<Prescription>;
   /** Exactly once, by the routed pharmacy. */
   dispensePrescription?: Maybe<Prescription>;
   /** A draft (practitioners and internet hospitals' systems). Idempotent on clientRequestId. */
   issuePrescription?: Maybe<Prescription>;
-  /** The chosen pharmacy's pharmacist: approval needs a fresh safety check with every high warning acknowledged. */
+  /** The chosen pharmacy's pharmacist: approval needs a fresh safety check with every high warning acknowledged (by its Warning.code); a rejection needs a reason of at least 4 characters. */
   reviewPrescription?: Maybe<Prescription>;
-  /** Changes a draft; a signed prescription cannot change. */
+  /** Changes a draft (id: 24 lowercase hex characters; items: 1-10, as in issuePrescription); a signed prescription cannot change. */
   revisePrescription?: Maybe<Prescription>;
   /** Sends an approved prescription to its pharmacy (the prescribing organization). */
   routePrescription?: Maybe<Prescription>;
@@ -255,12 +264,19 @@ export type PrescriptionItem = {
 };
 
 export type PrescriptionItemInput = {
+  /** A whole number of days from 1 to the drug's maxDays (for chronic medication, also at most the configured chronic limit). */
   days: Scalars['Int']['input'];
+  /** Above 0 and at most 10,000, in the drug's doseUnit. */
   dose: Scalars['Float']['input'];
+  /** An NMPA approval number of the drug catalogue (drugs), 1-20 characters. */
   drugCode: Scalars['String']['input'];
+  /** qd, bid, tid, qid, qn, q8h, q12h or prn. */
   frequency: Scalars['String']['input'];
+  /** At most 200 characters. */
   instructions?: InputMaybe<Scalars['String']['input']>;
+  /** A whole number from 1 to 1,000. */
   quantity: Scalars['Int']['input'];
+  /** One of the drug's routes (drugs), e.g. oral. */
   route: Scalars['String']['input'];
 };
 
@@ -280,10 +296,11 @@ export type Query = {
   __typename?: 'Query';
   /** The drug catalogue, by code. Any authenticated caller (reference data, no personal data). */
   drugs: Array<Drug>;
-  /** The caller's organization's own prescriptions (internet hospitals and hospitals), newest first. */
+  /** The caller's organization's own prescriptions (internet hospitals and hospitals), newest first. first: 1-100. */
   organizationPrescriptions?: Maybe<PrescriptionConnection>;
-  /** The pharmacist's own pharmacy's queue: prescriptions chosen for or routed to it. */
+  /** The pharmacist's own pharmacy's queue: prescriptions chosen for or routed to it. first: 1-100. */
   pharmacyQueue?: Maybe<PrescriptionConnection>;
+  /** One prescription by id (24 lowercase hex characters). */
   prescription?: Maybe<Prescription>;
 };
 

@@ -74,8 +74,11 @@ export type Coding = {
 };
 
 export type CodingInput = {
+  /** 1-40 characters. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
+  /** 1-100 characters. */
   system: Scalars['String']['input'];
 };
 
@@ -128,10 +131,12 @@ export type Diagnosis = {
 };
 
 export type DiagnosisInput = {
-  /** ICD-10 code, e.g. I10 or E11.9. */
+  /** ICD-10 code: a capital letter, two digits, optionally a dot and 1-4 digits, e.g. I10 or E11.9. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
   primary: Scalars['Boolean']['input'];
+  /** 1-50. */
   rank: Scalars['Int']['input'];
 };
 
@@ -172,8 +177,9 @@ export type EncounterEdge = {
 
 export type EncounterFilter = {
   class?: InputMaybe<EncounterClass>;
+  /** An organization code such as 3201-H001. */
   organizationCode?: InputMaybe<Scalars['ID']['input']>;
-  /** Encounters starting at or after this time (ISO 8601). */
+  /** Encounters starting at or after this time (ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z). */
   since?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -200,6 +206,7 @@ export type Identifier = {
 
 export type IdentifierInput = {
   system: IdentifierSystem;
+  /** 4-32 letters, digits or -. */
   value: Scalars['String']['input'];
 };
 
@@ -280,7 +287,7 @@ export type MergeEvent = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Merge one record into another; the merged id keeps resolving to the survivor. */
+  /** Merge one record into another (two different resident ids, 24 lowercase hex characters); the merged id keeps resolving to the survivor. reason: 4-500 characters. */
   mergeResidents?: Maybe<Resident>;
   recordAllergy?: Maybe<AllergyStatement>;
   recordCondition?: Maybe<Condition>;
@@ -288,8 +295,9 @@ export type Mutation = {
   recordEncounter?: Maybe<Encounter>;
   /** For hospital systems: the golden record for a person at the registration desk, matched or created. */
   registerResident?: Maybe<Registration>;
+  /** Decide a possible duplicate. reason: 4-500 characters. */
   resolveMatchReview?: Maybe<MatchReview>;
-  /** Undo a merge: both records stand on their own again. */
+  /** Undo a merge: both records stand on their own again. reason: 4-500 characters. */
   unmergeResident?: Maybe<Resident>;
 };
 
@@ -382,7 +390,7 @@ export type Prescription = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Possible duplicates waiting for a decision, newest first. */
+  /** Possible duplicates waiting for a decision, newest first. first: 1-100. */
   matchReviews?: Maybe<MatchReviewConnection>;
   /** One organization by its code (e.g. 3201-H001: 3201-, a capital letter and 2-4 digits). Any authenticated caller. */
   organization?: Maybe<Organization>;
@@ -391,15 +399,16 @@ export type Query = {
    * personal data). All filters are optional and combine.
    */
   organizations?: Maybe<OrganizationConnection>;
-  /** One resident's golden record. FORBIDDEN without a care relationship; null when no such resident. */
+  /** One resident's golden record (id: 24 lowercase hex characters). FORBIDDEN without a care relationship; null when no such resident. */
   resident?: Maybe<Resident>;
-  /** Cross-reference: the resident holding this identifier (medical record numbers are the viewer's own hospital's). */
+  /** Cross-reference: the resident holding this identifier (value: 4-32 letters, digits or -; medical record numbers are the viewer's own hospital's). */
   residentByIdentifier?: Maybe<Resident>;
-  /** A ward list: at most 100 ids; each entry is null when the resident is unknown or not visible to the viewer. */
+  /** A ward list: at most 100 ids of 24 lowercase hex characters; each entry is null when the resident is unknown or not visible to the viewer. */
   residents: Array<Maybe<Resident>>;
   /**
    * Find one person from demographics. Needs enough to identify someone (name and birth
    * date, or the last four ID characters and district); returns only residents the viewer may see.
+   * first: 1-20.
    */
   searchResidents?: Maybe<ResidentConnection>;
 };
@@ -453,32 +462,48 @@ export type RecordAllergyInput = {
   criticality?: InputMaybe<AllergyCriticality>;
   /** Set with no substance to assert that the resident has no known allergies. */
   noKnownAllergies?: InputMaybe<Scalars['Boolean']['input']>;
+  /** At most 20, each 1-100 characters. */
   reactions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
+  /** The hospital's own record id, 1-64 letters, digits or . _ : -. */
   sourceRecordId: Scalars['String']['input'];
+  /** Required for an allergy (with category and criticality). */
   substance?: InputMaybe<CodingInput>;
 };
 
 export type RecordConditionInput = {
   clinicalStatus: ConditionClinicalStatus;
+  /** ICD-10 code, e.g. I10 or E11.9. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
+  /** YYYY-MM-DD, a real date. */
   onset?: InputMaybe<Scalars['String']['input']>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
+  /** The hospital's own record id, 1-64 letters, digits or . _ : -; re-uploading the same one updates it. */
   sourceRecordId: Scalars['String']['input'];
   verificationStatus: ConditionVerificationStatus;
 };
 
 export type RecordEncounterInput = {
+  /** 1-64 characters. */
   attendingPractitioner?: InputMaybe<Scalars['String']['input']>;
+  /** Whole fen, 0-1,000,000,000. */
   chargesFen?: InputMaybe<Scalars['Int']['input']>;
   class: EncounterClass;
+  /** The hospital's department name, 1-50 characters. */
   department: Scalars['String']['input'];
+  /** At most 50, at most one primary, each rank once. */
   diagnoses: Array<DiagnosisInput>;
+  /** ISO 8601 time, not before start. */
   end?: InputMaybe<Scalars['String']['input']>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
-  /** The hospital's own encounter id; re-uploading the same one updates it. */
+  /** The hospital's own encounter id, 1-64 letters, digits or . _ : -; re-uploading the same one updates it. */
   sourceRecordId: Scalars['String']['input'];
+  /** ISO 8601 time; at most a day ahead unless the status is PLANNED. */
   start: Scalars['String']['input'];
   status: EncounterStatus;
 };
@@ -493,14 +518,21 @@ export type Referral = {
   resident: Resident;
 };
 
+/** Every field is checked before anything is written; each problem is named in one BAD_USER_INPUT. */
 export type RegisterResidentInput = {
+  /** YYYY-MM-DD, a real date from 1890 on, not in the future; must match the ID number's birth date. */
   birthDate: Scalars['String']['input'];
+  /** One of the city's 12 districts, exactly: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区 or 江北新区. */
   district: Scalars['String']['input'];
+  /** Must match the ID number's sex digit when both are given (UNKNOWN always passes). */
   gender: Gender;
+  /** GB 11643 resident ID number: 18 characters, a real birth date and a valid check digit (x is read as X). */
   idNumber?: InputMaybe<Scalars['String']['input']>;
-  /** The registering hospital's own identifier for this person. */
+  /** The registering hospital's own identifier for this person (not RESIDENT_ID_CARD: send the ID card as idNumber). */
   identifier: IdentifierInput;
+  /** 2-30 Chinese or Latin letters (spaces and · allowed). */
   name: Scalars['String']['input'];
+  /** An 11-digit mainland mobile number (1[3-9] and nine digits). */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -532,11 +564,11 @@ export type Resident = {
   allergies?: Maybe<AllergyStatement>;
   /** Birth date, YYYY-MM-DD. */
   birthDate: Scalars['String']['output'];
-  /** The problem list. */
+  /** The problem list. first: 1-100. */
   conditions?: Maybe<ConditionConnection>;
   /** Administrative district of residence, e.g. 鼓楼区. */
   district: Scalars['String']['output'];
-  /** Encounters at every hospital, newest first. */
+  /** Encounters at every hospital, newest first. first: 1-100. */
   encounters?: Maybe<EncounterConnection>;
   gender: Gender;
   id: Scalars['ID']['output'];
@@ -588,12 +620,19 @@ export type ResidentEdge = {
   node: Resident;
 };
 
+/**
+ * Identify one person: give name and birthDate, or idNumberLast4 and district (BAD_USER_INPUT
+ * otherwise).
+ */
 export type ResidentSearch = {
+  /** YYYY-MM-DD, a real date. */
   birthDate?: InputMaybe<Scalars['String']['input']>;
+  /** One of the city's 12 districts, exactly: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区 or 江北新区. */
   district?: InputMaybe<Scalars['String']['input']>;
   gender?: InputMaybe<Gender>;
-  /** The last four characters of the ID number. */
+  /** The last four characters of the ID number: three digits and a digit or X. */
   idNumberLast4?: InputMaybe<Scalars['String']['input']>;
+  /** 2-30 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
 

@@ -58,23 +58,32 @@ export type FamilyDoctorContract = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** The resident accepts an offered contract (at most one active per resident): the family doctor's centre may then read the record until it ends. */
+  /** The resident accepts an offered contract (at most one active per resident): the family doctor's centre may then read the record until it ends. id: 1-64 letters, digits or -. */
   acceptContract?: Maybe<FamilyDoctorContract>;
+  /** id: 24 lowercase hex characters (as for every referral below). */
   acceptReferral?: Maybe<Referral>;
-  /** Takes one place of a slot pool for the referral: reserved first for the resident's contracted family doctor, else public. Idempotent on clientRequestId. */
+  /**
+   * Takes one place of a slot pool for the referral: reserved first for the resident's
+   * contracted family doctor, else public. Idempotent on clientRequestId. The pool must be at
+   * the referral's organization and department, dated from today to the booking horizon.
+   */
   bookReferralSlot?: Maybe<Referral>;
-  /** By the sender, before arrival: the booked place goes back to its share. */
+  /** By the sender, before arrival: the booked place goes back to its share. reason: at least 4 characters. */
   cancelReferral?: Maybe<Referral>;
   completeReferral?: Maybe<Referral>;
   markArrived?: Maybe<Referral>;
+  /** reason: at least 4 characters. */
   rejectReferral?: Maybe<Referral>;
+  /** until: a date (YYYY-MM-DD) later than the current end. */
   renewContract?: Maybe<FamilyDoctorContract>;
   requestReferral?: Maybe<Referral>;
   /**
    * A family doctor offers a contract to a resident their centre already cares for. The offer
-   * grants nothing until the resident accepts it (acceptContract).
+   * grants nothing until the resident accepts it (acceptContract). residentId: 24 lowercase hex
+   * characters; until: a date (YYYY-MM-DD) in the future and within three years.
    */
   signContract?: Maybe<FamilyDoctorContract>;
+  /** reason: at least 4 characters. */
   terminateContract?: Maybe<FamilyDoctorContract>;
 };
 
@@ -167,9 +176,9 @@ export type Query = {
   availableSlots?: Maybe<Array<SlotAvailability>>;
   /** The departments that take referrals (the closed list toDepartment and availableSlots accept). Any authenticated caller. */
   departments: Array<Scalars['String']['output']>;
-  /** Referrals to the caller's organization, newest first. */
+  /** Referrals to the caller's organization, newest first. first: 1-100. */
   referralInbox?: Maybe<ReferralConnection>;
-  /** Referrals from the caller's organization, newest first. */
+  /** Referrals from the caller's organization, newest first. first: 1-100. */
   referralOutbox?: Maybe<ReferralConnection>;
 };
 
@@ -243,7 +252,9 @@ export type ReferralDepartment = {
 };
 
 export type ReferralDiagnosisInput = {
+  /** ICD-10 code: a capital letter, two digits, optionally a dot and 1-4 digits, e.g. I10 or E11.9. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
 };
 
@@ -289,17 +300,26 @@ export type ReferralTransition = {
   to: ReferralStatus;
 };
 
+/** Every field is checked before anything is written; each problem is named in one BAD_USER_INPUT. */
 export type RequestReferralInput = {
+  /** At most 20 encounter ids of 24 lowercase hex characters. */
   attachedEncounterIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** At most 20 lab report ids of 24 lowercase hex characters. */
   attachedLabReportIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** At most 10. */
   diagnoses: Array<ReferralDiagnosisInput>;
   direction: ReferralDirection;
-  /** Required for a downward referral. */
+  /** Required for a downward referral: 10-4,000 characters. */
   dischargeSummary?: InputMaybe<Scalars['String']['input']>;
+  /** At most 2,000 characters. */
   followUpPlan?: InputMaybe<Scalars['String']['input']>;
+  /** 2-500 characters (surrounding spaces are trimmed). */
   reason: Scalars['String']['input'];
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
+  /** A name from the departments query, exactly (e.g. 心血管内科). */
   toDepartment: Scalars['String']['input'];
+  /** Another organization than the caller's: a code such as 3201-H001 (3201-, a capital letter and 2-4 digits). */
   toOrganizationCode: Scalars['ID']['input'];
   urgency?: InputMaybe<Urgency>;
 };
@@ -309,7 +329,7 @@ export type Resident = {
   /** The resident's active family-doctor contract, if any. */
   familyDoctorContract?: Maybe<FamilyDoctorContract>;
   id: Scalars['ID']['output'];
-  /** Referrals up to hospitals and down to community health centres, newest first. Null when the viewer may not see them. */
+  /** Referrals up to hospitals and down to community health centres, newest first. Null when the viewer may not see them. first: 1-100. */
   referrals?: Maybe<ReferralConnection>;
 };
 
