@@ -4,13 +4,15 @@
  * catalogues. Open to every authenticated caller, refused without a token, and never a path
  * to anyone's personal data.
  */
-import { buildSchema, getNamedType, isObjectType } from 'graphql';
+import { buildSchema, getNamedType, isEnumType, isInputObjectType, isObjectType, type GraphQLNamedType } from 'graphql';
 import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import { SUPERGRAPH_PATH } from '../tools/compose';
 import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
+
+const supergraph = () => buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'), { assumeValidSDL: true });
 
 let stack: TestStack;
 let doctor: string;
@@ -222,7 +224,7 @@ describe('open to every authenticated caller, to nobody else', () => {
 
 describe('no personal data', () => {
   it('no discovery query reaches a type that carries a resident or their records', () => {
-    const schema = buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'), { assumeValidSDL: true });
+    const schema = supergraph();
     const reached = new Set<string>();
     const visit = (name: string) => {
       if (reached.has(name)) return;
@@ -245,5 +247,35 @@ describe('no personal data', () => {
       ),
     );
     for (const text of texts) for (const secret of [residentId, resident!.name, resident!.idNumber!, resident!.phone!]) expect(text).not.toContain(secret);
+  });
+});
+
+describe('the schema states the rules of what it accepts', () => {
+  // Enums, booleans and input objects describe themselves; `after` takes an endCursor as it is.
+  const needsWords = (type: GraphQLNamedType) => !isEnumType(type) && !isInputObjectType(type) && type.name !== 'Boolean';
+
+  it('describes every argument and input field, on itself or in its field ("name: rule")', () => {
+    const schema = supergraph();
+    const silent: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (/^(__|join__|link__)/.test(type.name)) continue;
+      if (isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) if (needsWords(getNamedType(field.type)) && !field.description) silent.push(`${type.name}.${field.name}`);
+      }
+      if (isObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          for (const arg of field.args) {
+            if (arg.name === 'after' || arg.name === 'representations' || !needsWords(getNamedType(arg.type)) || arg.description) continue;
+            if (!new RegExp(`\\b${arg.name}:`).test(field.description ?? '')) silent.push(`${type.name}.${field.name}(${arg.name})`);
+          }
+        }
+      }
+    }
+    expect(silent).toEqual([]);
+  });
+
+  it('tells availableSlots callers what an empty answer means and where to look', () => {
+    const description = supergraph().getQueryType()!.getFields().availableSlots!.description!;
+    for (const hint of ['Empty when', 'Organization.referralServices', 'bookingHorizonDays', 'departments']) expect(description).toContain(hint);
   });
 });

@@ -72,6 +72,7 @@ export type AuditEventFilter = {
   residentId?: InputMaybe<Scalars['ID']['input']>;
   /** From this time (ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z), inclusive. */
   since?: InputMaybe<Scalars['String']['input']>;
+  /** A caller's token subject, exactly. */
   subject?: InputMaybe<Scalars['String']['input']>;
   /** Up to this time (ISO 8601), exclusive. */
   until?: InputMaybe<Scalars['String']['input']>;
@@ -173,7 +174,7 @@ export type Mutation = {
    * residentId: 24 lowercase hex characters; justification: 10-1,000 characters.
    */
   breakGlass?: Maybe<BreakGlassReview>;
-  /** For privacy officers: an open review's outcome. note: 4-2,000 characters. */
+  /** For privacy officers: an open review's outcome. id: a BreakGlassReview.id; note: 4-2,000 characters. */
   closeBreakGlassReview?: Maybe<BreakGlassReview>;
   /** For the resident: the categories to keep private and the organizations to keep out (replaces the previous choice). residentId: 24 lowercase hex characters; blockedOrganizations: at most 50 organization codes such as 3201-H001. */
   setConsent?: Maybe<Consent>;

@@ -256,9 +256,9 @@ export type Query = {
   __typename?: 'Query';
   /** The lab and exam catalogue, by code. Any authenticated caller (reference data, no personal data). */
   labItems: Array<LabItem>;
-  /** One report by id (24 lowercase hex characters); an entered-in-error report is shown as such here, never in lists. */
+  /** One report; an entered-in-error report is shown as such here, never in lists. id: 24 lowercase hex characters. */
   labReport?: Maybe<LabReport>;
-  /** For the health commission: reminders shown and repeat tests avoided, per organization (a code such as 3201-H001), in a month (YYYY-MM). */
+  /** For the health commission: reminders shown and repeat tests avoided, per organization, in a month. month: YYYY-MM; organizationCode: a code such as 3201-H001. */
   reminderStatistics?: Maybe<Array<ReminderStatistics>>;
 };
 

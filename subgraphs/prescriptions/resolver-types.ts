@@ -116,20 +116,21 @@ export type IssuePrescriptionInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** By the prescribing organization, before dispensing. reason: at least 4 characters. */
+  /** By the prescribing organization, before dispensing. id: 24 lowercase hex characters; reason: at least 4 characters. */
   cancelPrescription?: Maybe<Prescription>;
+  /** By the routed pharmacy, after dispensing. id: 24 lowercase hex characters. */
   completePrescription?: Maybe<Prescription>;
   /** Exactly once, by the routed pharmacy. */
   dispensePrescription?: Maybe<Prescription>;
   /** A draft (practitioners and internet hospitals' systems). Idempotent on clientRequestId. */
   issuePrescription?: Maybe<Prescription>;
-  /** The chosen pharmacy's pharmacist: approval needs a fresh safety check with every high warning acknowledged (by its Warning.code); a rejection needs a reason of at least 4 characters. */
+  /** The chosen pharmacy's pharmacist: approval needs a fresh safety check with every high warning acknowledged. id: 24 lowercase hex characters; reason: at least 4 characters, required to reject; acknowledgedWarnings: the Warning.code of each high warning. */
   reviewPrescription?: Maybe<Prescription>;
   /** Changes a draft (id: 24 lowercase hex characters; items: 1-10, as in issuePrescription); a signed prescription cannot change. */
   revisePrescription?: Maybe<Prescription>;
-  /** Sends an approved prescription to its pharmacy (the prescribing organization). */
+  /** Sends an approved prescription to its pharmacy (the prescribing organization). id: 24 lowercase hex characters. */
   routePrescription?: Maybe<Prescription>;
-  /** The treating physician's signature (a practitioner token only). */
+  /** The treating physician's signature (a practitioner token only). id: 24 lowercase hex characters. */
   signPrescription?: Maybe<Prescription>;
 };
 
@@ -300,7 +301,7 @@ export type Query = {
   organizationPrescriptions?: Maybe<PrescriptionConnection>;
   /** The pharmacist's own pharmacy's queue: prescriptions chosen for or routed to it. first: 1-100. */
   pharmacyQueue?: Maybe<PrescriptionConnection>;
-  /** One prescription by id (24 lowercase hex characters). */
+  /** One prescription. id: 24 lowercase hex characters. */
   prescription?: Maybe<Prescription>;
 };
 

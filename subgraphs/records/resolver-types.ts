@@ -287,7 +287,7 @@ export type MergeEvent = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Merge one record into another (two different resident ids, 24 lowercase hex characters); the merged id keeps resolving to the survivor. reason: 4-500 characters. */
+  /** Merge one record into another; the merged id keeps resolving to the survivor. survivorId: 24 lowercase hex characters; mergedId: another resident's, likewise; reason: 4-500 characters. */
   mergeResidents?: Maybe<Resident>;
   recordAllergy?: Maybe<AllergyStatement>;
   recordCondition?: Maybe<Condition>;
@@ -295,9 +295,9 @@ export type Mutation = {
   recordEncounter?: Maybe<Encounter>;
   /** For hospital systems: the golden record for a person at the registration desk, matched or created. */
   registerResident?: Maybe<Registration>;
-  /** Decide a possible duplicate. reason: 4-500 characters. */
+  /** Decide a possible duplicate. id: a MatchReview.id; reason: 4-500 characters. */
   resolveMatchReview?: Maybe<MatchReview>;
-  /** Undo a merge: both records stand on their own again. reason: 4-500 characters. */
+  /** Undo a merge: both records stand on their own again. mergedId: 24 lowercase hex characters; reason: 4-500 characters. */
   unmergeResident?: Maybe<Resident>;
 };
 
@@ -392,18 +392,18 @@ export type Query = {
   __typename?: 'Query';
   /** Possible duplicates waiting for a decision, newest first. first: 1-100. */
   matchReviews?: Maybe<MatchReviewConnection>;
-  /** One organization by its code (e.g. 3201-H001: 3201-, a capital letter and 2-4 digits). Any authenticated caller. */
+  /** One organization. code: 3201-, a capital letter and 2-4 digits, e.g. 3201-H001. Any authenticated caller. */
   organization?: Maybe<Organization>;
   /**
    * The city's organizations, ordered by code. Any authenticated caller (reference data, no
    * personal data). All filters are optional and combine.
    */
   organizations?: Maybe<OrganizationConnection>;
-  /** One resident's golden record (id: 24 lowercase hex characters). FORBIDDEN without a care relationship; null when no such resident. */
+  /** One resident's golden record. id: 24 lowercase hex characters. FORBIDDEN without a care relationship; null when no such resident. */
   resident?: Maybe<Resident>;
-  /** Cross-reference: the resident holding this identifier (value: 4-32 letters, digits or -; medical record numbers are the viewer's own hospital's). */
+  /** Cross-reference: the resident holding this identifier (medical record numbers are the viewer's own hospital's). value: 4-32 letters, digits or -. */
   residentByIdentifier?: Maybe<Resident>;
-  /** A ward list: at most 100 ids of 24 lowercase hex characters; each entry is null when the resident is unknown or not visible to the viewer. */
+  /** A ward list. ids: at most 100, each 24 lowercase hex characters. Each entry is null when the resident is unknown or not visible to the viewer. */
   residents: Array<Maybe<Resident>>;
   /**
    * Find one person from demographics. Needs enough to identify someone (name and birth

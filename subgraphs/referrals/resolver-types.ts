@@ -60,7 +60,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** The resident accepts an offered contract (at most one active per resident): the family doctor's centre may then read the record until it ends. id: 1-64 letters, digits or -. */
   acceptContract?: Maybe<FamilyDoctorContract>;
-  /** id: 24 lowercase hex characters (as for every referral below). */
+  /** The receiving organization accepts. id: 24 lowercase hex characters. */
   acceptReferral?: Maybe<Referral>;
   /**
    * Takes one place of a slot pool for the referral: reserved first for the resident's
@@ -68,13 +68,15 @@ export type Mutation = {
    * the referral's organization and department, dated from today to the booking horizon.
    */
   bookReferralSlot?: Maybe<Referral>;
-  /** By the sender, before arrival: the booked place goes back to its share. reason: at least 4 characters. */
+  /** By the sender, before arrival: the booked place goes back to its share. id: 24 lowercase hex characters; reason: at least 4 characters. */
   cancelReferral?: Maybe<Referral>;
+  /** id: 24 lowercase hex characters. */
   completeReferral?: Maybe<Referral>;
+  /** The receiving organization notes the resident came. id: 24 lowercase hex characters. */
   markArrived?: Maybe<Referral>;
-  /** reason: at least 4 characters. */
+  /** The receiving organization declines. id: 24 lowercase hex characters; reason: at least 4 characters. */
   rejectReferral?: Maybe<Referral>;
-  /** until: a date (YYYY-MM-DD) later than the current end. */
+  /** The family doctor extends their active contract. id: 1-64 letters, digits or -; until: a date (YYYY-MM-DD) later than the current end. */
   renewContract?: Maybe<FamilyDoctorContract>;
   requestReferral?: Maybe<Referral>;
   /**
@@ -83,7 +85,7 @@ export type Mutation = {
    * characters; until: a date (YYYY-MM-DD) in the future and within three years.
    */
   signContract?: Maybe<FamilyDoctorContract>;
-  /** reason: at least 4 characters. */
+  /** id: 1-64 letters, digits or -; reason: at least 4 characters. */
   terminateContract?: Maybe<FamilyDoctorContract>;
 };
 
