@@ -24,9 +24,8 @@ import type {
   ResidentIdentifierDoc,
 } from './models';
 import { parseInput } from '../kit/input';
-import { allergySchema, conditionSchema, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
+import { allergySchema, conditionSchema, DISTRICTS, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
 import { ORGANIZATION_LEVELS } from './models';
-import { DISTRICTS } from './validation';
 
 export interface OrganizationFilter {
   level?: readonly OrganizationDoc['level'][] | null;
