@@ -219,7 +219,7 @@ export type Query = {
   /** For privacy officers: emergency grants waiting for (or past) review, newest first. first: 1-100. */
   breakGlassReviews?: Maybe<BreakGlassReviewConnection>;
   /** The caller as the gateway understood their token. Any authenticated caller. */
-  viewer: Viewer;
+  viewer?: Maybe<Viewer>;
 };
 
 
@@ -516,7 +516,7 @@ export type PageInfoResolvers<ContextType = AccessContext, ParentType extends Re
 export type QueryResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'filter' | 'first'>>;
   breakGlassReviews?: Resolver<Maybe<ResolversTypes['BreakGlassReviewConnection']>, ParentType, ContextType, RequireFields<QueryBreakGlassReviewsArgs, 'first' | 'status'>>;
-  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+  viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
 };
 
 export type ResidentResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {

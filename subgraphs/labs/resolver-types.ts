@@ -255,7 +255,7 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /** The lab and exam catalogue, by code. Any authenticated caller (reference data, no personal data). */
-  labItems: Array<LabItem>;
+  labItems?: Maybe<Array<LabItem>>;
   /** One report; an entered-in-error report is shown as such here, never in lists. id: 24 lowercase hex characters. */
   labReport?: Maybe<LabReport>;
   /** For the health commission: reminders shown and repeat tests avoided, per organization, in a month. month: YYYY-MM; organizationCode: a code such as 3201-H001. */
@@ -680,7 +680,7 @@ export type PageInfoResolvers<ContextType = LabsContext, ParentType extends Reso
 };
 
 export type QueryResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  labItems?: Resolver<Array<ResolversTypes['LabItem']>, ParentType, ContextType, Partial<QueryLabItemsArgs>>;
+  labItems?: Resolver<Maybe<Array<ResolversTypes['LabItem']>>, ParentType, ContextType, Partial<QueryLabItemsArgs>>;
   labReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType, RequireFields<QueryLabReportArgs, 'id'>>;
   reminderStatistics?: Resolver<Maybe<Array<ResolversTypes['ReminderStatistics']>>, ParentType, ContextType, RequireFields<QueryReminderStatisticsArgs, 'month'>>;
 };

@@ -296,7 +296,7 @@ export type PrescriptionStatus =
 export type Query = {
   __typename?: 'Query';
   /** The drug catalogue, by code. Any authenticated caller (reference data, no personal data). */
-  drugs: Array<Drug>;
+  drugs?: Maybe<Array<Drug>>;
   /** The caller's organization's own prescriptions (internet hospitals and hospitals), newest first. first: 1-100. */
   organizationPrescriptions?: Maybe<PrescriptionConnection>;
   /** The pharmacist's own pharmacy's queue: prescriptions chosen for or routed to it. first: 1-100. */
@@ -683,7 +683,7 @@ export type PrescriptionItemResolvers<ContextType = PrescriptionsContext, Parent
 };
 
 export type QueryResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  drugs?: Resolver<Array<ResolversTypes['Drug']>, ParentType, ContextType, RequireFields<QueryDrugsArgs, 'first'>>;
+  drugs?: Resolver<Maybe<Array<ResolversTypes['Drug']>>, ParentType, ContextType, RequireFields<QueryDrugsArgs, 'first'>>;
   organizationPrescriptions?: Resolver<Maybe<ResolversTypes['PrescriptionConnection']>, ParentType, ContextType, RequireFields<QueryOrganizationPrescriptionsArgs, 'first'>>;
   pharmacyQueue?: Resolver<Maybe<ResolversTypes['PrescriptionConnection']>, ParentType, ContextType, RequireFields<QueryPharmacyQueueArgs, 'first'>>;
   prescription?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<QueryPrescriptionArgs, 'id'>>;

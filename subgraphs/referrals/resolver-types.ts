@@ -156,7 +156,7 @@ export type Organization = {
   __typename?: 'Organization';
   code: Scalars['ID']['output'];
   /** What a family doctor needs to book a referral here. Any authenticated caller. */
-  referralServices: ReferralServices;
+  referralServices?: Maybe<ReferralServices>;
 };
 
 export type PageInfo = {
@@ -177,7 +177,7 @@ export type Query = {
    */
   availableSlots?: Maybe<Array<SlotAvailability>>;
   /** The departments that take referrals (the closed list toDepartment and availableSlots accept). Any authenticated caller. */
-  departments: Array<Scalars['String']['output']>;
+  departments?: Maybe<Array<Scalars['String']['output']>>;
   /** Referrals to the caller's organization, newest first. first: 1-100. */
   referralInbox?: Maybe<ReferralConnection>;
   /** Referrals from the caller's organization, newest first. first: 1-100. */
@@ -587,7 +587,7 @@ export type MutationResolvers<ContextType = ReferralsContext, ParentType extends
 export type OrganizationResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  referralServices?: Resolver<ResolversTypes['ReferralServices'], ParentType, ContextType>;
+  referralServices?: Resolver<Maybe<ResolversTypes['ReferralServices']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -597,7 +597,7 @@ export type PageInfoResolvers<ContextType = ReferralsContext, ParentType extends
 
 export type QueryResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   availableSlots?: Resolver<Maybe<Array<ResolversTypes['SlotAvailability']>>, ParentType, ContextType, RequireFields<QueryAvailableSlotsArgs, 'department' | 'from' | 'kind' | 'organizationCode' | 'to'>>;
-  departments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  departments?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   referralInbox?: Resolver<Maybe<ResolversTypes['ReferralConnection']>, ParentType, ContextType, RequireFields<QueryReferralInboxArgs, 'first'>>;
   referralOutbox?: Resolver<Maybe<ResolversTypes['ReferralConnection']>, ParentType, ContextType, RequireFields<QueryReferralOutboxArgs, 'first'>>;
 };
