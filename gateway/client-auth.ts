@@ -113,6 +113,7 @@ function viewerFromClaims(payload: JwtPayload): Viewer | null {
     practitionerId: payload.practitioner_id,
     residentId: payload.resident_id,
     purposeOfUse: PURPOSES.includes(payload.purpose_of_use) ? payload.purpose_of_use : defaultPurpose(roles),
+    tokenExpiresAt: payload.exp,
   });
   return parsed.success ? parsed.data : null;
 }

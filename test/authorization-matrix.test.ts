@@ -141,6 +141,12 @@ const READS: Record<string, ReadPoint> = {
   'Query.auditEvents': { allowed: ['privacyOfficer'], run: viaGateway(`query($id: ID!) { auditEvents(filter: { residentId: $id }) { edges { node { at } } } }`, (data) => data.auditEvents) },
   'Query.breakGlassReviews': { allowed: ['privacyOfficer'], run: viaGateway(`{ breakGlassReviews { edges { node { id } } } }`, (data) => data.breakGlassReviews) },
   'Query.organization': { allowed: ALL, run: viaGateway(`{ organization(code: "3201-H001") { name } }`, (data) => data.organization) },
+  // Discovery: reference data and the caller's own identity, for every authenticated caller.
+  'Query.viewer': { allowed: ALL, run: viaGateway(`{ viewer { subject roles } }`, (data) => data.viewer) },
+  'Query.organizations': { allowed: ALL, run: viaGateway(`{ organizations(level: [TERTIARY]) { edges { node { code referralServices { bookingHorizonDays } } } } }`, (data) => data.organizations?.edges[0] ?? null) },
+  'Query.departments': { allowed: ALL, run: viaGateway(`{ departments }`, (data) => data.departments) },
+  'Query.drugs': { allowed: ALL, run: viaGateway(`{ drugs(first: 1) { code } }`, (data) => data.drugs) },
+  'Query.labItems': { allowed: ALL, run: viaGateway(`{ labItems(search: "4548-4") { code } }`, (data) => data.labItems) },
 };
 
 /** `_entities` straight to a subgraph, with the internal token the gateway would mint for the viewer. */
@@ -156,6 +162,7 @@ const ENTITIES: Record<string, ReadPoint> = {
   'records Resident': { allowed: [...CLINICAL, 'internetHospital', 'hospitalSystem', 'privacyOfficer'], run: entity('records', 'Resident', resident, 'name', (found) => found.name) },
   'records Encounter': { allowed: ['self', 'doctorOwnOrg'], run: entity('records', 'Encounter', () => ({ id: ids.encounter }), 'department diagnoses { code { display } }', (found) => found.department) },
   'records Organization': { allowed: ALL, run: entity('records', 'Organization', () => ({ code: '3201-H001' }), 'name', (found) => found.name) },
+  'referrals Organization': { allowed: ALL, run: entity('referrals', 'Organization', () => ({ code: '3201-H001' }), 'referralServices { bookingHorizonDays }', (found) => found.referralServices) },
   'labs Resident.labReports': { allowed: CLINICAL, run: entity('labs', 'Resident', resident, 'labReports { edges { node { id } } }', (found) => found.labReports) },
   'labs LabReport': { allowed: CLINICAL, run: entity('labs', 'LabReport', () => ({ id: ids.labReport }), 'id', (found) => found.id) },
   'prescriptions Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: entity('prescriptions', 'Resident', resident, 'prescriptions { edges { node { id } } }', (found) => found.prescriptions) },

@@ -15,10 +15,10 @@ const drugCode = (inn: string) => [...DRUGS.values()].find((drug) => drug.inn ==
 
 const doctor = (practitionerId = 'D1001') => stack.token({ subject: `dr-${practitionerId}`, roles: ['doctor'], organizationCode: HOSPITAL, practitionerId });
 const internetHospital = () => stack.token({ subject: 'ih-system', roles: ['internet_hospital'], organizationCode: HOSPITAL });
-const pharmacist = (organizationCode = PHARMACY) => stack.token({ subject: `ph-${organizationCode}`, roles: ['pharmacist'], organizationCode });
+const pharmacist = (organizationCode = PHARMACY) => stack.token({ subject: `ph-${organizationCode}`, roles: ['pharmacist'], organizationCode, practitionerId: 'P2001' });
 const hospitalSystem = () => stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: HOSPITAL });
 
-const RX = `id status signature { valid signer } review { outcome acknowledgedWarnings } dispensing { lot } transitions { from to by organization { code } }`;
+const RX = `id status signature { valid signer } review { outcome acknowledgedWarnings } dispensing { lot pharmacist } transitions { from to by organization { code } }`;
 const ISSUE = `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { ${RX} } }`;
 
 async function ok(token: string, query: string, variables?: Record<string, unknown>) {
@@ -73,13 +73,15 @@ describe('the state machine', () => {
     const dispensed = (await ok(pharmacist(), DISPENSE, { id: draft.id })).dispensePrescription;
     expect(dispensed).toMatchObject({ status: 'DISPENSED', dispensing: { lot: 'LOT-2026-11' } });
     const delivered = (await ok(pharmacist(), `mutation($id: ID!) { completePrescription(id: $id, kind: DELIVERED) { ${RX} } }`, { id: draft.id })).completePrescription;
-    expect(delivered.transitions.map((transition: any) => [transition.from, transition.to, transition.organization.code])).toEqual([
-      [null, 'DRAFT', HOSPITAL],
-      ['DRAFT', 'SIGNED', HOSPITAL],
-      ['SIGNED', 'APPROVED', PHARMACY],
-      ['APPROVED', 'ROUTED', HOSPITAL],
-      ['ROUTED', 'DISPENSED', PHARMACY],
-      ['DISPENSED', 'DELIVERED', PHARMACY],
+    // People are named by their practitioner id, places by their organization code.
+    expect(delivered.dispensing).toEqual({ lot: 'LOT-2026-11', pharmacist: 'P2001' });
+    expect(delivered.transitions.map((transition: any) => [transition.from, transition.to, transition.by, transition.organization.code])).toEqual([
+      [null, 'DRAFT', 'D1001', HOSPITAL],
+      ['DRAFT', 'SIGNED', 'D1001', HOSPITAL],
+      ['SIGNED', 'APPROVED', 'P2001', PHARMACY],
+      ['APPROVED', 'ROUTED', 'D1001', HOSPITAL],
+      ['ROUTED', 'DISPENSED', 'P2001', PHARMACY],
+      ['DISPENSED', 'DELIVERED', 'P2001', PHARMACY],
     ]);
   });
 

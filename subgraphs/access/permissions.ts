@@ -4,7 +4,7 @@ import { entitiesWithinLimit, hasAnyRole, isAuthenticated, type PermissionMap } 
 const privacyOfficer = hasAnyRole('privacy_officer');
 
 export const permissions: PermissionMap = {
-  Query: { auditEvents: privacyOfficer, breakGlassReviews: privacyOfficer, _entities: entitiesWithinLimit, _service: isAuthenticated },
+  Query: { viewer: isAuthenticated, auditEvents: privacyOfficer, breakGlassReviews: privacyOfficer, _entities: entitiesWithinLimit, _service: isAuthenticated },
   Mutation: {
     setConsent: hasAnyRole('resident'),
     breakGlass: hasAnyRole('doctor', 'family_doctor'),

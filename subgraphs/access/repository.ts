@@ -14,7 +14,7 @@ import { timePage, type Page } from '../kit/pagination';
 import { type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
-import { hasRole, PURPOSES } from '../kit/viewer';
+import { actorOf, hasRole, PURPOSES } from '../kit/viewer';
 import type { AccessModels, AuditEventDoc, BreakGlassReviewDoc } from './models';
 
 const HOUR_MS = 3_600_000;
@@ -200,7 +200,7 @@ export class AccessRepository {
     if (text.length < 4 || text.length > 2000) throw badUserInput('note must be 4-2000 characters');
     const closed = await this.models.BreakGlassReview.findOneAndUpdate(
       { _id: id, status: 'OPEN' },
-      { $set: { status: 'CLOSED', outcome, note: text, closedBy: this.access.viewer.subject, closedAt: new Date() } },
+      { $set: { status: 'CLOSED', outcome, note: text, closedBy: actorOf(this.access.viewer), closedAt: new Date() } },
       { returnDocument: 'after' },
     )
       .lean<BreakGlassReviewDoc>()

@@ -64,11 +64,15 @@ export type AuditEventEdge = {
 
 /** At least one of residentId, organizationCode, subject or since is required. */
 export type AuditEventFilter = {
+  /** An organization code such as 3201-H001. */
   organizationCode?: InputMaybe<Scalars['ID']['input']>;
+  /** treatment, emergency, self or administration. */
   purposeOfUse?: InputMaybe<Scalars['String']['input']>;
+  /** 24 lowercase hex characters. */
   residentId?: InputMaybe<Scalars['ID']['input']>;
-  /** From this time (ISO 8601), inclusive. */
+  /** From this time (ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z), inclusive. */
   since?: InputMaybe<Scalars['String']['input']>;
+  /** A caller's token subject, exactly. */
   subject?: InputMaybe<Scalars['String']['input']>;
   /** Up to this time (ISO 8601), exclusive. */
   until?: InputMaybe<Scalars['String']['input']>;
@@ -94,6 +98,7 @@ export type BreakGlassReason =
 export type BreakGlassReview = {
   __typename?: 'BreakGlassReview';
   closedAt?: Maybe<Scalars['String']['output']>;
+  /** Who: the practitioner id of the person, or the subject of a system token that names no practitioner. */
   closedBy?: Maybe<Scalars['String']['output']>;
   /** The grant ends on its own at this time. */
   expiresAt: Scalars['String']['output'];
@@ -166,13 +171,15 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * For a clinician without a care relationship, in an emergency: time-boxed access to one
-   * resident, alerted, audited and queued for review. Idempotent on clientRequestId (per
-   * practitioner) when given: a retry with the same content returns the same grant; other
-   * content is a CONFLICT.
+   * resident, alerted, audited and queued for review. Needs a practitioner id in the token.
+   * Idempotent on clientRequestId (per practitioner) when given: a retry with the same content
+   * returns the same grant; other content is a CONFLICT. residentId: 24 lowercase hex characters;
+   * justification: 10-1,000 characters; clientRequestId: 8-64 letters, digits or . _ : -.
    */
   breakGlass?: Maybe<BreakGlassReview>;
+  /** For privacy officers: an open review's outcome. id: a BreakGlassReview.id; note: 4-2,000 characters. */
   closeBreakGlassReview?: Maybe<BreakGlassReview>;
-  /** For the resident: the categories to keep private and the organizations to keep out (replaces the previous choice). */
+  /** For the resident: the categories to keep private and the organizations to keep out (replaces the previous choice). residentId: 24 lowercase hex characters; blockedOrganizations: at most 50 organization codes such as 3201-H001. */
   setConsent?: Maybe<Consent>;
 };
 
@@ -211,10 +218,12 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** For privacy officers: audit events matching the filter, newest first. */
+  /** For privacy officers: audit events matching the filter, newest first. first: 1-100. */
   auditEvents?: Maybe<AuditEventConnection>;
-  /** For privacy officers: emergency grants waiting for (or past) review, newest first. */
+  /** For privacy officers: emergency grants waiting for (or past) review, newest first. first: 1-100. */
   breakGlassReviews?: Maybe<BreakGlassReviewConnection>;
+  /** The caller as the gateway understood their token. Any authenticated caller. */
+  viewer?: Maybe<Viewer>;
 };
 
 
@@ -233,7 +242,7 @@ export type QueryBreakGlassReviewsArgs = {
 
 export type Resident = {
   __typename?: 'Resident';
-  /** Who looked at this resident's record, newest first: for the resident and privacy officers only. */
+  /** Who looked at this resident's record, newest first: for the resident and privacy officers only. first: 1-100. */
   accessLog?: Maybe<AuditEventConnection>;
   /**
    * Why organizations may read this resident's record. A clinician sees their own
@@ -257,6 +266,28 @@ export type SensitiveCategory =
   | 'HIV_STI'
   | 'MENTAL_HEALTH'
   | 'REPRODUCTIVE';
+
+/**
+ * How the gateway understood the caller's token: the identity every subgraph decides on. It
+ * describes the caller only; nothing about anyone else.
+ */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** The organization the caller acts for (org claim); null when the token names none. */
+  organization?: Maybe<Organization>;
+  /** The practitioner id (practitioner_id claim): the person who signs, prescribes and breaks the glass. */
+  practitionerId?: Maybe<Scalars['String']['output']>;
+  /** treatment, emergency, self or administration (purpose_of_use claim, or the role's default). */
+  purposeOfUse: Scalars['String']['output'];
+  /** For a resident: their own resident id (resident_id claim). */
+  residentId?: Maybe<Scalars['ID']['output']>;
+  /** Roles from the token: doctor, family_doctor, internet_hospital, pharmacist, resident, lab_system, hospital_system, health_commission or privacy_officer. */
+  roles: Array<Scalars['String']['output']>;
+  /** The token's subject (sub claim). */
+  subject: Scalars['String']['output'];
+  /** When the client token expires (its exp claim), as an ISO 8601 UTC time. */
+  tokenExpiresAt?: Maybe<Scalars['String']['output']>;
+};
 
 
 
@@ -377,6 +408,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Resident: ResolverTypeWrapper<ResidentRef>;
   SensitiveCategory: SensitiveCategory;
+  Viewer: ResolverTypeWrapper<Omit<Viewer, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -399,6 +431,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   Resident: ResidentRef;
+  Viewer: Omit<Viewer, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
 };
 
 export type AuditEventResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
@@ -487,6 +520,7 @@ export type PageInfoResolvers<ContextType = AccessContext, ParentType extends Re
 export type QueryResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'filter' | 'first'>>;
   breakGlassReviews?: Resolver<Maybe<ResolversTypes['BreakGlassReviewConnection']>, ParentType, ContextType, RequireFields<QueryBreakGlassReviewsArgs, 'first' | 'status'>>;
+  viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
 };
 
 export type ResidentResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
@@ -495,6 +529,16 @@ export type ResidentResolvers<ContextType = AccessContext, ParentType extends Re
   careRelationships?: Resolver<Maybe<Array<ResolversTypes['CareRelationship']>>, ParentType, ContextType>;
   consent?: Resolver<Maybe<ResolversTypes['Consent']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type ViewerResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  practitionerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  purposeOfUse?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  residentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tokenExpiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = AccessContext> = {
@@ -511,5 +555,6 @@ export type Resolvers<ContextType = AccessContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
 };
 

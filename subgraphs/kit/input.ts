@@ -10,6 +10,17 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
   throw badUserInput(`Invalid input: ${problems.join('; ')}`);
 }
 
+/**
+ * A matcher for a catalogue's `search` argument: part of any of an entry's texts, ignoring
+ * case; everything when there is no search. BAD_USER_INPUT unless 1-50 characters.
+ */
+export function searchMatcher(search: string | null | undefined): (...texts: string[]) => boolean {
+  if (search === null || search === undefined) return () => true;
+  const needle = search.trim().toLowerCase();
+  if (needle.length < 1 || needle.length > 50) throw badUserInput('search must be 1-50 characters');
+  return (...texts) => texts.some((text) => text.toLowerCase().includes(needle));
+}
+
 /** An ISO 8601 time from a client, or BAD_USER_INPUT naming the field. */
 export function timeOf(value: string, field: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);

@@ -17,6 +17,12 @@ it('carries the client’s correlation id beside the request id', () => {
   expect(verifyInternalToken(token, 'labs', publicKey)).toEqual({ viewer, requestId: 'req-12345678', correlationId: 'client-abc-123' });
 });
 
+it('carries when the client token expires, for the viewer query', () => {
+  const withExpiry: Viewer = { ...viewer, tokenExpiresAt: 1_893_456_000 };
+  const token = mintInternalToken({ viewer: withExpiry, requestId: 'req-12345678' }, 'access', privateKey);
+  expect(verifyInternalToken(token, 'access', publicKey)?.viewer.tokenExpiresAt).toBe(1_893_456_000);
+});
+
 it('refuses a token that would live longer than 60 s', () => {
   const token = jwt.sign({ viewer, rid: 'req-12345678' }, privateKey, { algorithm: 'ES256', issuer: INTERNAL_ISSUER, audience: 'labs', expiresIn: 3600 });
   expect(verifyInternalToken(token, 'labs', publicKey)).toBeNull();

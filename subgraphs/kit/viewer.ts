@@ -26,8 +26,23 @@ export const viewerSchema = z.object({
   practitionerId: identifier.optional(),
   residentId: identifier.optional(),
   purposeOfUse: z.enum(PURPOSES),
+  /** When the client's token expires (seconds since the epoch), as the gateway verified it. */
+  tokenExpiresAt: z.number().int().positive().optional(),
 });
 export type Viewer = z.infer<typeof viewerSchema>;
+
+/** The viewer as the `viewer` query shows it: the caller's own identity, nothing else. */
+export function describeViewer(viewer: Viewer) {
+  return {
+    subject: viewer.subject,
+    roles: viewer.roles,
+    organization: viewer.organizationCode ? { code: viewer.organizationCode } : null,
+    practitionerId: viewer.practitionerId ?? null,
+    residentId: viewer.residentId ?? null,
+    purposeOfUse: viewer.purposeOfUse,
+    tokenExpiresAt: viewer.tokenExpiresAt ? new Date(viewer.tokenExpiresAt * 1000).toISOString() : null,
+  };
+}
 
 export function hasRole(viewer: Viewer, ...roles: Role[]): boolean {
   return viewer.roles.some((role) => roles.includes(role));

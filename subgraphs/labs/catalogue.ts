@@ -5,6 +5,8 @@
  * children's bands approximate WS/T 779/780. Pure data and functions.
  */
 
+import { searchMatcher } from '../kit/input';
+
 export type LabCategory = 'LABORATORY' | 'IMAGING' | 'PATHOLOGY' | 'ELECTROPHYSIOLOGY';
 export type ValueKind = 'QUANTITY' | 'CODED' | 'TEXT';
 export type Interpretation = 'N' | 'H' | 'L' | 'HH' | 'LL' | 'A';
@@ -187,6 +189,36 @@ export const CATALOGUE: ReadonlyMap<string, CatalogueItem> = buildCatalogue(ROWS
 
 export function catalogueItem(code: string): CatalogueItem | undefined {
   return CATALOGUE.get(code);
+}
+
+/** An item as the labItems query shows it. */
+export interface LabItemView {
+  code: string;
+  name: string;
+  category: LabCategory;
+  kind: CatalogueItem['kind'];
+  unit: string | null;
+  acceptedUnits: string[];
+  members: string[];
+  recognitionDays: number | null;
+}
+
+/** The catalogue by code: of one category, and whose code, name or a member's code contain the search (ignoring case). */
+export function searchLabItems(category: LabCategory | null | undefined, search: string | null | undefined): LabItemView[] {
+  const matches = searchMatcher(search);
+  return [...CATALOGUE.values()]
+    .filter((item) => (!category || item.category === category) && matches(item.code, item.name, ...item.members))
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .map((item) => ({
+      code: item.code,
+      name: item.name,
+      category: item.category,
+      kind: item.kind,
+      unit: item.unit,
+      acceptedUnits: Object.keys(item.units).filter((unit) => unit !== item.unit),
+      members: item.members,
+      recognitionDays: item.recognition?.validityDays ?? null,
+    }));
 }
 
 /** Four significant digits, but never rounding away integer digits (12345 ng/L stays 12345). */

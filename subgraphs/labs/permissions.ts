@@ -6,6 +6,7 @@ const fields = (...names: string[]) => Object.fromEntries(names.map((name) => [n
 
 export const permissions: PermissionMap = {
   Query: {
+    labItems: isAuthenticated,
     labReport: readsResults,
     reminderStatistics: hasAnyRole('health_commission'),
     _entities: entitiesWithinLimit,

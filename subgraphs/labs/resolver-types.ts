@@ -41,6 +41,33 @@ export type LabCategory =
   | 'LABORATORY'
   | 'PATHOLOGY';
 
+/** An item of the lab and exam catalogue: what submitLabReport and checkOrder accept. */
+export type LabItem = {
+  __typename?: 'LabItem';
+  /** Other units a lab may report it in (converted to the canonical unit). */
+  acceptedUnits: Array<Scalars['String']['output']>;
+  category: LabCategory;
+  /** LOINC code. */
+  code: Scalars['String']['output'];
+  kind: LabItemKind;
+  /** For a panel: the LOINC codes of its analytes. */
+  members: Array<Scalars['String']['output']>;
+  /** Chinese display name. */
+  name: Scalars['String']['output'];
+  /** How many days other hospitals must accept the result (mutual recognition); null when every hospital repeats it. */
+  recognitionDays?: Maybe<Scalars['Int']['output']>;
+  /** Canonical UCUM unit of a numeric analyte; null otherwise. */
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+export type LabItemKind =
+  /** One measured value. */
+  | 'ANALYTE'
+  /** Groups analytes (members). */
+  | 'PANEL'
+  /** Imaging, ECG or pathology, with a text conclusion. */
+  | 'STUDY';
+
 export type LabReport = {
   __typename?: 'LabReport';
   category: LabCategory;
@@ -135,6 +162,8 @@ export type Mutation = {
   /**
    * The duplicate-test reminder, at order time: for each item, the latest comparable result from
    * any hospital and whether to reuse it. Each call is recorded for the platform's statistics.
+   * residentId: 24 lowercase hex characters; itemCodes: 1-30 LOINC codes of the catalogue
+   * (labItems); orderingOrganizationCode: the caller's own organization.
    */
   checkOrder?: Maybe<Array<OrderCheck>>;
   /** For a hospital's lab system: idempotent on (organization, sourceReportId). */
@@ -172,12 +201,19 @@ export type Observation = {
   valueText?: Maybe<Scalars['String']['output']>;
 };
 
+/** One result line: what it must carry depends on the analyte's kind of value in the catalogue. */
 export type ObservationInput = {
+  /** LOINC code of an analyte of the catalogue (labItems, kind ANALYTE). */
   code: Scalars['String']['input'];
+  /** At most 64 characters. */
   method?: InputMaybe<Scalars['String']['input']>;
+  /** For a numeric analyte: the item's UCUM unit or one of its acceptedUnits (labItems). */
   unit?: InputMaybe<Scalars['String']['input']>;
+  /** For a numeric analyte: 0 to 10,000,000, with a unit. */
   value?: InputMaybe<Scalars['Float']['input']>;
+  /** For a coded analyte: 1-20 capital letters, digits, _ or -, e.g. NEG or POS. */
   valueCode?: InputMaybe<Scalars['String']['input']>;
+  /** For a text analyte: 1-2,000 characters. */
   valueText?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -218,10 +254,18 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** One report by id; an entered-in-error report is shown as such here, never in lists. */
+  /** The lab and exam catalogue, by code. Any authenticated caller (reference data, no personal data). */
+  labItems?: Maybe<Array<LabItem>>;
+  /** One report; an entered-in-error report is shown as such here, never in lists. id: 24 lowercase hex characters. */
   labReport?: Maybe<LabReport>;
-  /** For the health commission: reminders shown and repeat tests avoided, per organization, in a month (YYYY-MM). */
+  /** For the health commission: reminders shown and repeat tests avoided, per organization, in a month. month: YYYY-MM; organizationCode: a code such as 3201-H001. */
   reminderStatistics?: Maybe<Array<ReminderStatistics>>;
+};
+
+
+export type QueryLabItemsArgs = {
+  category?: InputMaybe<LabCategory>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -268,9 +312,9 @@ export type Resident = {
   id: Scalars['ID']['output'];
   /** Lab and exam reports from every hospital, newest first. Null when the viewer may not see them. */
   labReports?: Maybe<LabReportConnection>;
-  /** One analyte over time across hospitals, in one unit where the reported units convert. */
+  /** One analyte over time across hospitals, in one unit where the reported units convert. code: a LOINC code of the catalogue; since: an ISO 8601 time. */
   labTrend?: Maybe<LabTrend>;
-  /** The latest final value of each item code, from any hospital. */
+  /** The latest final value of each item code, from any hospital. codes: 1-50 LOINC codes of the catalogue (labItems). */
   latestResults?: Maybe<Array<LatestResult>>;
 };
 
@@ -300,23 +344,36 @@ export type SubjectSex =
   | 'MALE'
   | 'UNKNOWN';
 
+/** From a registered laboratory only (the caller's organization). Every field is checked before anything is written. */
 export type SubmitLabReportInput = {
+  /** Must be the category of the item code (labItems). */
   category: LabCategory;
-  /** LOINC code of the test, panel or study (must be in the catalogue). */
+  /** LOINC code of the test, panel or study, 1-20 characters (must be in the catalogue: labItems). */
   code: Scalars['String']['input'];
+  /** ISO 8601 time. */
   collectedAt?: InputMaybe<Scalars['String']['input']>;
+  /** At most 4,000 characters. */
   conclusion?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601 time. */
   effectiveAt?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601 time. */
   issuedAt: Scalars['String']['input'];
+  /** The hospital's own item code, at most 40 characters. */
   localCode?: InputMaybe<Scalars['String']['input']>;
+  /** An organization code such as 3201-H001. */
   orderingOrganizationCode?: InputMaybe<Scalars['ID']['input']>;
+  /** At most 64 characters. */
   orderingPractitioner?: InputMaybe<Scalars['String']['input']>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
+  /** At most 100 result lines. */
   results: Array<ObservationInput>;
-  /** The hospital's own report id: a re-upload with the same id replaces the report and keeps the previous version. */
+  /** The hospital's own report id, 1-64 letters, digits or . _ : -: a re-upload with the same id replaces the report and keeps the previous version. */
   sourceReportId: Scalars['String']['input'];
+  /** At most 40 characters. */
   specimen?: InputMaybe<Scalars['String']['input']>;
   status: LabReportStatus;
+  /** YYYY-MM-DD, a real date. */
   subjectBirthDate: Scalars['String']['input'];
   /** The patient's sex and birth date as the lab knows them: they choose the reference range. */
   subjectSex: SubjectSex;
@@ -442,10 +499,12 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Interpretation: Interpretation;
   LabCategory: LabCategory;
+  LabItem: ResolverTypeWrapper<LabItem>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LabItemKind: LabItemKind;
   LabReport: ResolverTypeWrapper<LabReportDoc>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LabReportConnection: ResolverTypeWrapper<Omit<LabReportConnection, 'edges'> & { edges: Array<ResolversTypes['LabReportEdge']> }>;
   LabReportEdge: ResolverTypeWrapper<Omit<LabReportEdge, 'node'> & { node: ResolversTypes['LabReport'] }>;
   LabReportStatus: LabReportStatus;
@@ -475,10 +534,11 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Coding: Coding;
   String: Scalars['String']['output'];
+  LabItem: LabItem;
+  Int: Scalars['Int']['output'];
   LabReport: LabReportDoc;
   Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   LabReportConnection: Omit<LabReportConnection, 'edges'> & { edges: Array<ResolversParentTypes['LabReportEdge']> };
   LabReportEdge: Omit<LabReportEdge, 'node'> & { node: ResolversParentTypes['LabReport'] };
   LabReportVersion: LabReportVersionDoc;
@@ -505,6 +565,17 @@ export type CodingResolvers<ContextType = LabsContext, ParentType extends Resolv
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   display?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LabItemResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['LabItem'] = ResolversParentTypes['LabItem']> = {
+  acceptedUnits?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['LabCategory'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LabItemKind'], ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recognitionDays?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  unit?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type LabReportResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['LabReport'] = ResolversParentTypes['LabReport'], FederationReferenceType extends FederationReferenceTypes['LabReport'] = FederationReferenceTypes['LabReport']> = {
@@ -609,6 +680,7 @@ export type PageInfoResolvers<ContextType = LabsContext, ParentType extends Reso
 };
 
 export type QueryResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  labItems?: Resolver<Maybe<Array<ResolversTypes['LabItem']>>, ParentType, ContextType, Partial<QueryLabItemsArgs>>;
   labReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType, RequireFields<QueryLabReportArgs, 'id'>>;
   reminderStatistics?: Resolver<Maybe<Array<ResolversTypes['ReminderStatistics']>>, ParentType, ContextType, RequireFields<QueryReminderStatisticsArgs, 'month'>>;
 };
@@ -654,6 +726,7 @@ export type TrendPointResolvers<ContextType = LabsContext, ParentType extends Re
 
 export type Resolvers<ContextType = LabsContext> = {
   Coding?: CodingResolvers<ContextType>;
+  LabItem?: LabItemResolvers<ContextType>;
   LabReport?: LabReportResolvers<ContextType>;
   LabReportConnection?: LabReportConnectionResolvers<ContextType>;
   LabReportEdge?: LabReportEdgeResolvers<ContextType>;

@@ -5,6 +5,8 @@
  * here under the same code and name. Pure data and functions.
  */
 
+import { searchMatcher } from '../kit/input';
+
 export type DrugClass =
   | 'ANTIHYPERTENSIVE' | 'ANTIDIABETIC' | 'STATIN' | 'ANTIPLATELET' | 'ANTICOAGULANT' | 'BRONCHODILATOR' | 'INHALED_CORTICOSTEROID'
   | 'ANTIBIOTIC' | 'ANALGESIC' | 'NSAID' | 'PPI' | 'ANTIDEPRESSANT' | 'ANTIPSYCHOTIC' | 'ANTIRETROVIRAL' | 'OPIOID_SUBSTITUTION' | 'OTHER';
@@ -239,6 +241,15 @@ export const DRUGS: ReadonlyMap<string, Drug> = build();
 
 export function drugByCode(code: string): Drug | undefined {
   return DRUGS.get(code);
+}
+
+/** The catalogue by code, those whose code, name or INN contain the search (ignoring case), at most `first`. */
+export function searchDrugs(search: string | null | undefined, first: number): Drug[] {
+  const matches = searchMatcher(search);
+  return [...DRUGS.values()]
+    .filter((drug) => matches(drug.code, drug.name, drug.inn))
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .slice(0, first);
 }
 
 /** The conflicts between a drug and a resident's allergy substance codes, most severe first. */

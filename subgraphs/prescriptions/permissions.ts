@@ -7,6 +7,7 @@ const fields = (...names: string[]) => Object.fromEntries(names.map((name) => [n
 
 export const permissions: PermissionMap = {
   Query: {
+    drugs: isAuthenticated,
     prescription: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist', 'resident'),
     organizationPrescriptions: prescribers,
     pharmacyQueue: pharmacist,

@@ -13,7 +13,7 @@ import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
-import { hasRole } from '../kit/viewer';
+import { actorOf, hasRole } from '../kit/viewer';
 import { drugByCode } from './drug-catalogue';
 import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, TransitionDoc } from './models';
 import {
@@ -183,7 +183,7 @@ export class PrescriptionsRepository {
       if (existing.requestHash !== requestHash) throw appError('CONFLICT', 'This clientRequestId was used for a different prescription');
       return existing;
     }
-    await claim(this.models.Transition, { _id: `${prescription._id}:1`, prescriptionId: prescription._id, from: null, to: 'DRAFT', by: viewer.subject, organizationCode, at: issuedAt });
+    await claim(this.models.Transition, { _id: `${prescription._id}:1`, prescriptionId: prescription._id, from: null, to: 'DRAFT', by: actorOf(viewer), organizationCode, at: issuedAt });
     await this.access.permitted([prescription.residentId], 'prescriptions');
     return prescription;
   }
@@ -231,7 +231,7 @@ export class PrescriptionsRepository {
     const at = new Date();
     if (decision === 'REJECT') {
       if (!reason || reason.trim().length < 4) throw badUserInput('A rejection needs a reason (at least 4 characters)');
-      return this.ending(await this.move(current, 'REJECTED', { review: { pharmacist: viewer.subject, pharmacyCode, outcome: 'REJECTED', reason: reason.trim(), acknowledgedWarnings: acknowledged, at } }));
+      return this.ending(await this.move(current, 'REJECTED', { review: { pharmacist: actorOf(viewer), pharmacyCode, outcome: 'REJECTED', reason: reason.trim(), acknowledgedWarnings: acknowledged, at } }));
     }
     // Anything but a signed prescription: the state machine answers (CONFLICT).
     if (effectiveStatus(current) !== 'SIGNED') return this.move(current, 'APPROVED', {});
@@ -242,7 +242,7 @@ export class PrescriptionsRepository {
     if (missing.length > 0) throw appError('CONFLICT', `High-severity warnings not acknowledged: ${missing.map((warning) => `${warning.code} (${warning.message})`).join('; ')}`);
     const renewal = renewalCheckFor(current, facts);
     if (!renewal.eligible) throw appError('CONFLICT', `An online renewal needs a diagnosis of the chronic condition on the resident’s record: ${renewal.reason}`);
-    return this.move(current, 'APPROVED', { review: { pharmacist: viewer.subject, pharmacyCode, outcome: 'APPROVED', reason: reason?.trim() || null, acknowledgedWarnings: acknowledged, at } });
+    return this.move(current, 'APPROVED', { review: { pharmacist: actorOf(viewer), pharmacyCode, outcome: 'APPROVED', reason: reason?.trim() || null, acknowledgedWarnings: acknowledged, at } });
   }
 
   async route(id: string): Promise<PrescriptionDoc> {
@@ -257,7 +257,7 @@ export class PrescriptionsRepository {
     if (substitutions.length > 10 || substitutions.some((text) => text.length > 200)) throw badUserInput('At most 10 substitutions of 200 characters');
     const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
-    const dispensed = await this.move(current, 'DISPENSED', { dispensing: { pharmacist: this.access.viewer.subject, pharmacyCode, at: new Date(), lot, substitutions } });
+    const dispensed = await this.move(current, 'DISPENSED', { dispensing: { pharmacist: actorOf(this.access.viewer), pharmacyCode, at: new Date(), lot, substitutions } });
     // Dispensed drugs no longer expire: the pharmacy keeps its standing until it completes the prescription.
     await this.access.recordCareRelationship({ ...this.dispensingOf(dispensed)!, at: new Date(), endsAt: null });
     return dispensed;
@@ -273,7 +273,7 @@ export class PrescriptionsRepository {
     if (reason.trim().length < 4) throw badUserInput('A cancellation needs a reason (at least 4 characters)');
     const current = await this.load(id, 'prescribe');
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization cancels a prescription');
-    return this.ending(await this.move(current, 'CANCELLED', { cancellation: { by: this.access.viewer.subject, reason: reason.trim(), at: new Date() } }));
+    return this.ending(await this.move(current, 'CANCELLED', { cancellation: { by: actorOf(this.access.viewer), reason: reason.trim(), at: new Date() } }));
   }
 
   /**
@@ -285,7 +285,7 @@ export class PrescriptionsRepository {
     if (!canMove(from, to)) throw appError('CONFLICT', `A ${from.toLowerCase()} prescription cannot become ${to.toLowerCase()}`);
     const { viewer } = this.access;
     const version = current.version + 1;
-    const claimed = await claim(this.models.Transition, { _id: `${current._id}:${version}`, prescriptionId: current._id, from, to, by: viewer.subject, organizationCode: viewer.organizationCode ?? null, at: new Date() });
+    const claimed = await claim(this.models.Transition, { _id: `${current._id}:${version}`, prescriptionId: current._id, from, to, by: actorOf(viewer), organizationCode: viewer.organizationCode ?? null, at: new Date() });
     if (!claimed) throw appError('CONFLICT', 'The prescription was changed by another request meanwhile');
     const updated = await this.models.Prescription.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, status: to, version } }, { returnDocument: 'after' })
       .lean<PrescriptionDoc>()

@@ -25,7 +25,9 @@ export type AllergyGroupFact = {
 };
 
 export type AllergyGroupFactInput = {
+  /** LOW, HIGH or UNABLE_TO_ASSESS. */
   criticality: Scalars['String']['input'];
+  /** An allergy group as safetyFacts names it (e.g. penicillins), 1-64 characters. */
   group: Scalars['String']['input'];
 };
 
@@ -51,8 +53,10 @@ export type Delivery = {
 };
 
 export type DeliveryInput = {
+  /** 4-200 characters. */
   address?: InputMaybe<Scalars['String']['input']>;
   method: DeliveryMethod;
+  /** An 11-digit mainland mobile number (1[3-9] and nine digits). */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -61,7 +65,9 @@ export type DeliveryMethod =
   | 'PICKUP';
 
 export type DiagnosisCodeInput = {
+  /** ICD-10 code: a capital letter, two digits, optionally a dot and 1-4 digits, e.g. I10 or E11.9. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
 };
 
@@ -69,29 +75,58 @@ export type Dispensing = {
   __typename?: 'Dispensing';
   at: Scalars['String']['output'];
   lot: Scalars['String']['output'];
+  /** Who: the practitioner id of the person, or the subject of a system token that names no practitioner. */
   pharmacist: Scalars['String']['output'];
   pharmacy: Organization;
   substitutions: Array<Scalars['String']['output']>;
 };
 
+/** A drug of the catalogue prescriptions are checked against. */
+export type Drug = {
+  __typename?: 'Drug';
+  /** Long-term medication of a chronic condition: may be renewed online. */
+  chronic: Scalars['Boolean']['output'];
+  /** NMPA approval number (the drugCode of a prescription item), e.g. H20093454. */
+  code: Scalars['String']['output'];
+  /** The unit of one dose (PrescriptionItemInput.dose is in it). */
+  doseUnit: Scalars['String']['output'];
+  /** Therapeutic class, e.g. ANTIHYPERTENSIVE. */
+  drugClass: Scalars['String']['output'];
+  /** International non-proprietary name, lower case. */
+  inn: Scalars['String']['output'];
+  /** Most days one prescription item may cover (chronic medication: also at most the configured chronic limit). */
+  maxDays: Scalars['Int']['output'];
+  /** Chinese display name with strength. */
+  name: Scalars['String']['output'];
+  /** Routes a prescription item may use. */
+  routes: Array<Scalars['String']['output']>;
+  strength: Scalars['String']['output'];
+};
+
+/** Every field is checked before anything is written; each problem is named in one BAD_USER_INPUT. */
 export type IssuePrescriptionInput = {
-  /** The caller's own id for this request: a retry with the same id and content returns the same prescription. */
+  /** The caller's own id for this request, 8-64 letters, digits or . _ : -: a retry with the same id and content returns the same prescription. */
   clientRequestId: Scalars['String']['input'];
   delivery?: InputMaybe<DeliveryInput>;
-  /** ICD-10 codes. */
+  /** 1-10 ICD-10 codes. */
   diagnoses: Array<DiagnosisCodeInput>;
+  /** 24 lowercase hex characters. */
   encounterId?: InputMaybe<Scalars['ID']['input']>;
+  /** 1-10 items. */
   items: Array<PrescriptionItemInput>;
-  /** A cloud pharmacy (3201-Pxx). */
+  /** A cloud pharmacy: 3201-P and two digits, e.g. 3201-P01 (organizations(level: [PHARMACY])). */
   pharmacyCode?: InputMaybe<Scalars['ID']['input']>;
+  /** An online renewal: chronic medication only (Drug.chronic), backed by a diagnosis on the resident's record. */
   renewal?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** By the prescribing organization, before dispensing. */
+  /** By the prescribing organization, before dispensing. id: 24 lowercase hex characters; reason: at least 4 characters. */
   cancelPrescription?: Maybe<Prescription>;
+  /** By the routed pharmacy, after dispensing. id: 24 lowercase hex characters. */
   completePrescription?: Maybe<Prescription>;
   /** Exactly once, by the routed pharmacy. */
   dispensePrescription?: Maybe<Prescription>;
@@ -101,14 +136,16 @@ export type Mutation = {
    * The chosen pharmacy's pharmacist. An approval recomputes the warnings at that moment, for that
    * pharmacist, from the safety facts they saw (Prescription.safetyFacts) and the active
    * prescriptions they may see; every HIGH warning must be among acknowledgedWarnings.
-   * Without safetyFacts the check says SAFETY_DATA_UNAVAILABLE (HIGH).
+   * Without safetyFacts the check says SAFETY_DATA_UNAVAILABLE (HIGH). id: 24 lowercase hex
+   * characters; reason: at least 4 characters, required to reject; acknowledgedWarnings: the
+   * Warning.code of each high warning.
    */
   reviewPrescription?: Maybe<Prescription>;
-  /** Changes a draft; a signed prescription cannot change. */
+  /** Changes a draft (id: 24 lowercase hex characters; items: 1-10, as in issuePrescription); a signed prescription cannot change. */
   revisePrescription?: Maybe<Prescription>;
-  /** Sends an approved prescription to its pharmacy (the prescribing organization). */
+  /** Sends an approved prescription to its pharmacy (the prescribing organization). id: 24 lowercase hex characters. */
   routePrescription?: Maybe<Prescription>;
-  /** The treating physician's signature (a practitioner token only). */
+  /** The treating physician's signature (a practitioner token only). id: 24 lowercase hex characters. */
   signPrescription?: Maybe<Prescription>;
 };
 
@@ -177,6 +214,7 @@ export type PharmacistReview = {
   acknowledgedWarnings: Array<Scalars['String']['output']>;
   at: Scalars['String']['output'];
   outcome: ReviewOutcome;
+  /** Who: the practitioner id of the person, or the subject of a system token that names no practitioner. */
   pharmacist: Scalars['String']['output'];
   pharmacy: Organization;
   reason?: Maybe<Scalars['String']['output']>;
@@ -244,12 +282,19 @@ export type PrescriptionItem = {
 };
 
 export type PrescriptionItemInput = {
+  /** A whole number of days from 1 to the drug's maxDays (for chronic medication, also at most the configured chronic limit). */
   days: Scalars['Int']['input'];
+  /** Above 0 and at most 10,000, in the drug's doseUnit. */
   dose: Scalars['Float']['input'];
+  /** An NMPA approval number of the drug catalogue (drugs), 1-20 characters. */
   drugCode: Scalars['String']['input'];
+  /** qd, bid, tid, qid, qn, q8h, q12h or prn. */
   frequency: Scalars['String']['input'];
+  /** At most 200 characters. */
   instructions?: InputMaybe<Scalars['String']['input']>;
+  /** A whole number from 1 to 1,000. */
   quantity: Scalars['Int']['input'];
+  /** One of the drug's routes (drugs), e.g. oral. */
   route: Scalars['String']['input'];
 };
 
@@ -267,11 +312,20 @@ export type PrescriptionStatus =
 
 export type Query = {
   __typename?: 'Query';
-  /** The caller's organization's own prescriptions (internet hospitals and hospitals), newest first. */
+  /** The drug catalogue, by code. Any authenticated caller (reference data, no personal data). */
+  drugs?: Maybe<Array<Drug>>;
+  /** The caller's organization's own prescriptions (internet hospitals and hospitals), newest first. first: 1-100. */
   organizationPrescriptions?: Maybe<PrescriptionConnection>;
-  /** The pharmacist's own pharmacy's queue: prescriptions chosen for or routed to it. */
+  /** The pharmacist's own pharmacy's queue: prescriptions chosen for or routed to it. first: 1-100. */
   pharmacyQueue?: Maybe<PrescriptionConnection>;
+  /** One prescription. id: 24 lowercase hex characters. */
   prescription?: Maybe<Prescription>;
+};
+
+
+export type QueryDrugsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -333,7 +387,9 @@ export type SafetyFacts = {
 
 /** The safety facts the pharmacist saw, as Prescription.safetyFacts returned them. */
 export type SafetyFactsInput = {
+  /** At most 100. */
   allergyGroups: Array<AllergyGroupFactInput>;
+  /** At most 200 ICD-10 codes (e.g. E11.9). */
   diagnosisCodes: Array<Scalars['String']['input']>;
 };
 
@@ -349,6 +405,7 @@ export type Signature = {
 export type Transition = {
   __typename?: 'Transition';
   at: Scalars['String']['output'];
+  /** Who: the practitioner id of the person, or the subject of a system token that names no practitioner. */
   by: Scalars['String']['output'];
   from?: Maybe<PrescriptionStatus>;
   organization?: Maybe<Organization>;
@@ -479,9 +536,11 @@ export type ResolversTypes = {
   DeliveryMethod: DeliveryMethod;
   DiagnosisCodeInput: DiagnosisCodeInput;
   Dispensing: ResolverTypeWrapper<Omit<Dispensing, 'pharmacy'> & { pharmacy: ResolversTypes['Organization'] }>;
+  Drug: ResolverTypeWrapper<Drug>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IssuePrescriptionInput: IssuePrescriptionInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -490,7 +549,6 @@ export type ResolversTypes = {
   PrescriptionConnection: ResolverTypeWrapper<Omit<PrescriptionConnection, 'edges'> & { edges: Array<ResolversTypes['PrescriptionEdge']> }>;
   PrescriptionEdge: ResolverTypeWrapper<Omit<PrescriptionEdge, 'node'> & { node: ResolversTypes['Prescription'] }>;
   PrescriptionItem: ResolverTypeWrapper<PrescriptionItemDoc>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   PrescriptionItemInput: PrescriptionItemInput;
   PrescriptionStatus: PrescriptionStatus;
@@ -517,9 +575,11 @@ export type ResolversParentTypes = {
   DeliveryInput: DeliveryInput;
   DiagnosisCodeInput: DiagnosisCodeInput;
   Dispensing: Omit<Dispensing, 'pharmacy'> & { pharmacy: ResolversParentTypes['Organization'] };
+  Drug: Drug;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
   IssuePrescriptionInput: IssuePrescriptionInput;
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationRef;
   PageInfo: PageInfo;
@@ -528,7 +588,6 @@ export type ResolversParentTypes = {
   PrescriptionConnection: Omit<PrescriptionConnection, 'edges'> & { edges: Array<ResolversParentTypes['PrescriptionEdge']> };
   PrescriptionEdge: Omit<PrescriptionEdge, 'node'> & { node: ResolversParentTypes['Prescription'] };
   PrescriptionItem: PrescriptionItemDoc;
-  Int: Scalars['Int']['output'];
   Float: Scalars['Float']['output'];
   PrescriptionItemInput: PrescriptionItemInput;
   Query: Record<PropertyKey, never>;
@@ -564,6 +623,18 @@ export type DispensingResolvers<ContextType = PrescriptionsContext, ParentType e
   pharmacist?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pharmacy?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   substitutions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DrugResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Drug'] = ResolversParentTypes['Drug']> = {
+  chronic?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  doseUnit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  drugClass?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  routes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  strength?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -642,6 +713,7 @@ export type PrescriptionItemResolvers<ContextType = PrescriptionsContext, Parent
 };
 
 export type QueryResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  drugs?: Resolver<Maybe<Array<ResolversTypes['Drug']>>, ParentType, ContextType, RequireFields<QueryDrugsArgs, 'first'>>;
   organizationPrescriptions?: Resolver<Maybe<ResolversTypes['PrescriptionConnection']>, ParentType, ContextType, RequireFields<QueryOrganizationPrescriptionsArgs, 'first'>>;
   pharmacyQueue?: Resolver<Maybe<ResolversTypes['PrescriptionConnection']>, ParentType, ContextType, RequireFields<QueryPharmacyQueueArgs, 'first'>>;
   prescription?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<QueryPrescriptionArgs, 'id'>>;
@@ -689,6 +761,7 @@ export type Resolvers<ContextType = PrescriptionsContext> = {
   Coding?: CodingResolvers<ContextType>;
   Delivery?: DeliveryResolvers<ContextType>;
   Dispensing?: DispensingResolvers<ContextType>;
+  Drug?: DrugResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -275,6 +275,9 @@ const organizationSchema = new Schema<OrganizationDoc>(
   },
   { collection: 'organizations', versionKey: false, id: false },
 );
+// The organizations query: levels (all of them when not filtered) first, by code, or by district and code.
+organizationSchema.index({ level: 1, _id: 1 });
+organizationSchema.index({ level: 1, district: 1, _id: 1 });
 
 const diagnosisSchema = new Schema<DiagnosisDoc>(
   {

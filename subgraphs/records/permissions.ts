@@ -16,6 +16,7 @@ export const permissions: PermissionMap = {
     searchResidents: findsResidents,
     matchReviews: administersIdentity,
     organization: isAuthenticated,
+    organizations: isAuthenticated,
     _entities: entitiesWithinLimit,
     _service: isAuthenticated,
   },

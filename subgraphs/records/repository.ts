@@ -26,7 +26,15 @@ import type {
   ResidentIdentifierDoc,
 } from './models';
 import { parseInput } from '../kit/input';
-import { allergySchema, conditionSchema, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
+import { actorOf } from '../kit/viewer';
+import { allergySchema, conditionSchema, DISTRICTS, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
+import { ORGANIZATION_LEVELS } from './models';
+
+export interface OrganizationFilter {
+  level?: readonly OrganizationDoc['level'][] | null;
+  district?: string | null;
+  search?: string | null;
+}
 
 export interface AllergyStatementView {
   assertion: ResidentDoc['allergyAssertion'];
@@ -225,7 +233,7 @@ export class RecordsRepository {
       residentId: registered._id,
       candidate: { residentId: candidate._id, score, reasons },
       openedAt: new Date(),
-      openedBy: this.access.viewer.subject,
+      openedBy: actorOf(this.access.viewer),
       organizationCode,
       resolvedAt: null,
       resolvedBy: null,
@@ -327,7 +335,7 @@ export class RecordsRepository {
     const mergeReason = `match review ${id}: ${why}`;
     const plan = decision === 'LINK' ? await this.planMerge(review.candidate.residentId, review.residentId) : null;
     const at = new Date();
-    const by = this.access.viewer.subject;
+    const by = actorOf(this.access.viewer);
     if (!(await claim(this.models.MatchReviewDecision, { _id: id, decision, by, at }))) throw appError('CONFLICT', 'The review was resolved by someone else meanwhile');
     if (plan) {
       try {
@@ -369,7 +377,7 @@ export class RecordsRepository {
   private async applyMerge({ survivor, merged }: { survivor: ResidentDoc; merged: ResidentDoc }, why: string): Promise<ResidentDoc> {
     const [survivorId, mergedId] = [survivor._id, merged._id];
     const at = new Date();
-    const by = this.access.viewer.subject;
+    const by = actorOf(this.access.viewer);
     const event = (action: MergeEventDoc['action'], other: string): MergeEventDoc => ({ action, otherResidentId: other, by, at, reason: why });
     await this.underVersionClaims([survivor, merged], async () => {
       await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } }).exec();
@@ -399,7 +407,7 @@ export class RecordsRepository {
     const survivor = (await this.findResidents([survivorId]))[0]!;
     await this.underVersionClaims([survivor, merged], async () => {
       const at = new Date();
-      const by = this.access.viewer.subject;
+      const by = actorOf(this.access.viewer);
       await this.models.Resident.updateOne(
         { _id: mergedId },
         { $set: { active: true, mergedInto: null }, $push: { mergeHistory: { action: 'UNMERGED_FROM', otherResidentId: survivorId, by, at, reason: why } } },
@@ -549,6 +557,24 @@ export class RecordsRepository {
 
   organizationsByCode(codes: readonly string[]): Promise<OrganizationDoc[]> {
     return this.models.Organization.find({ _id: idIn(codes) }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+  }
+
+  /** The city's organizations by code (reference data, any caller): one query per page. */
+  async organizations(filter: OrganizationFilter, first: number, after: string | null | undefined): Promise<Page<OrganizationDoc>> {
+    const levels = filter.level?.length ? filter.level : ORGANIZATION_LEVELS;
+    const query: Record<string, unknown> = { level: oneOf(levels) };
+    if (filter.district) {
+      if (!(DISTRICTS as readonly string[]).includes(filter.district)) throw badUserInput('district must be one of the city’s 12 districts, e.g. 鼓楼区');
+      query.district = filter.district;
+    }
+    if (filter.search !== null && filter.search !== undefined) {
+      const search = filter.search.trim();
+      if (search.length < 1 || search.length > 30) throw badUserInput('search must be 1-30 characters');
+      query.name = operator({ $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' });
+    }
+    if (after) query._id = operator({ $gt: String(decodeCursor(after)[1]) });
+    const rows = await this.models.Organization.find(query).sort({ _id: 1 }).limit(first + 1).lean<OrganizationDoc[]>().exec();
+    return pageOf(rows, first, (row) => encodeCursor(0, row._id));
   }
 
   // ---- clinical record: writes by hospital systems ---------------------------------------

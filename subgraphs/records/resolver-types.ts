@@ -74,8 +74,11 @@ export type Coding = {
 };
 
 export type CodingInput = {
+  /** 1-40 characters. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
+  /** 1-100 characters. */
   system: Scalars['String']['input'];
 };
 
@@ -128,10 +131,12 @@ export type Diagnosis = {
 };
 
 export type DiagnosisInput = {
-  /** ICD-10 code, e.g. I10 or E11.9. */
+  /** ICD-10 code: a capital letter, two digits, optionally a dot and 1-4 digits, e.g. I10 or E11.9. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
   primary: Scalars['Boolean']['input'];
+  /** 1-50. */
   rank: Scalars['Int']['input'];
 };
 
@@ -172,8 +177,9 @@ export type EncounterEdge = {
 
 export type EncounterFilter = {
   class?: InputMaybe<EncounterClass>;
+  /** An organization code such as 3201-H001. */
   organizationCode?: InputMaybe<Scalars['ID']['input']>;
-  /** Encounters starting at or after this time (ISO 8601). */
+  /** Encounters starting at or after this time (ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z). */
   since?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -200,6 +206,7 @@ export type Identifier = {
 
 export type IdentifierInput = {
   system: IdentifierSystem;
+  /** 4-32 letters, digits or -. */
   value: Scalars['String']['input'];
 };
 
@@ -273,6 +280,7 @@ export type MergeEvent = {
   __typename?: 'MergeEvent';
   action: MergeAction;
   at: Scalars['String']['output'];
+  /** Who: the practitioner id of the person, or the subject of a system token that names no practitioner. */
   by: Scalars['String']['output'];
   otherResidentId: Scalars['ID']['output'];
   reason: Scalars['String']['output'];
@@ -280,7 +288,7 @@ export type MergeEvent = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Merge one record into another; the merged id keeps resolving to the survivor. */
+  /** Merge one record into another; the merged id keeps resolving to the survivor. survivorId: 24 lowercase hex characters; mergedId: another resident's, likewise; reason: 4-500 characters. */
   mergeResidents?: Maybe<Resident>;
   recordAllergy?: Maybe<AllergyStatement>;
   recordCondition?: Maybe<Condition>;
@@ -288,8 +296,9 @@ export type Mutation = {
   recordEncounter?: Maybe<Encounter>;
   /** For hospital systems: the golden record for a person at the registration desk, matched or created. */
   registerResident?: Maybe<Registration>;
+  /** Decide a possible duplicate. id: a MatchReview.id; reason: 4-500 characters. */
   resolveMatchReview?: Maybe<MatchReview>;
-  /** Undo a merge: both records stand on their own again. */
+  /** Undo a merge: both records stand on their own again. mergedId: 24 lowercase hex characters; reason: 4-500 characters. */
   unmergeResident?: Maybe<Resident>;
 };
 
@@ -343,6 +352,18 @@ export type Organization = {
   name: Scalars['String']['output'];
 };
 
+export type OrganizationConnection = {
+  __typename?: 'OrganizationConnection';
+  edges: Array<OrganizationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type OrganizationEdge = {
+  __typename?: 'OrganizationEdge';
+  cursor: Scalars['String']['output'];
+  node: Organization;
+};
+
 export type OrganizationLevel =
   | 'COMMUNITY'
   | 'INTERNET_HOSPITAL'
@@ -370,18 +391,25 @@ export type Prescription = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Possible duplicates waiting for a decision, newest first. */
+  /** Possible duplicates waiting for a decision, newest first. first: 1-100. */
   matchReviews?: Maybe<MatchReviewConnection>;
+  /** One organization. code: 3201-, a capital letter and 2-4 digits, e.g. 3201-H001. Any authenticated caller. */
   organization?: Maybe<Organization>;
-  /** One resident's golden record. FORBIDDEN without a care relationship; null when no such resident. */
+  /**
+   * The city's organizations, ordered by code. Any authenticated caller (reference data, no
+   * personal data). All filters are optional and combine.
+   */
+  organizations?: Maybe<OrganizationConnection>;
+  /** One resident's golden record. id: 24 lowercase hex characters. FORBIDDEN without a care relationship; null when no such resident. */
   resident?: Maybe<Resident>;
-  /** Cross-reference: the resident holding this identifier (medical record numbers are the viewer's own hospital's). */
+  /** Cross-reference: the resident holding this identifier (medical record numbers are the viewer's own hospital's). value: 4-32 letters, digits or -. */
   residentByIdentifier?: Maybe<Resident>;
-  /** A ward list: at most 100 ids; each entry is null when the resident is unknown or not visible to the viewer. */
+  /** A ward list. ids: at most 100, each 24 lowercase hex characters. Each entry is null when the resident is unknown or not visible to the viewer. */
   residents: Array<Maybe<Resident>>;
   /**
    * Find one person from demographics. Needs enough to identify someone (name and birth
    * date, or the last four ID characters and district); returns only residents the viewer may see.
+   * first: 1-20.
    */
   searchResidents?: Maybe<ResidentConnection>;
 };
@@ -396,6 +424,15 @@ export type QueryMatchReviewsArgs = {
 
 export type QueryOrganizationArgs = {
   code: Scalars['ID']['input'];
+};
+
+
+export type QueryOrganizationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  district?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  level?: InputMaybe<Array<OrganizationLevel>>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -426,32 +463,48 @@ export type RecordAllergyInput = {
   criticality?: InputMaybe<AllergyCriticality>;
   /** Set with no substance to assert that the resident has no known allergies. */
   noKnownAllergies?: InputMaybe<Scalars['Boolean']['input']>;
+  /** At most 20, each 1-100 characters. */
   reactions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
+  /** The hospital's own record id, 1-64 letters, digits or . _ : -. */
   sourceRecordId: Scalars['String']['input'];
+  /** Required for an allergy (with category and criticality). */
   substance?: InputMaybe<CodingInput>;
 };
 
 export type RecordConditionInput = {
   clinicalStatus: ConditionClinicalStatus;
+  /** ICD-10 code, e.g. I10 or E11.9. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
+  /** YYYY-MM-DD, a real date. */
   onset?: InputMaybe<Scalars['String']['input']>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
+  /** The hospital's own record id, 1-64 letters, digits or . _ : -; re-uploading the same one updates it. */
   sourceRecordId: Scalars['String']['input'];
   verificationStatus: ConditionVerificationStatus;
 };
 
 export type RecordEncounterInput = {
+  /** 1-64 characters. */
   attendingPractitioner?: InputMaybe<Scalars['String']['input']>;
+  /** Whole fen, 0-1,000,000,000. */
   chargesFen?: InputMaybe<Scalars['Int']['input']>;
   class: EncounterClass;
+  /** The hospital's department name, 1-50 characters. */
   department: Scalars['String']['input'];
+  /** At most 50, at most one primary, each rank once. */
   diagnoses: Array<DiagnosisInput>;
+  /** ISO 8601 time, not before start. */
   end?: InputMaybe<Scalars['String']['input']>;
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
-  /** The hospital's own encounter id; re-uploading the same one updates it. */
+  /** The hospital's own encounter id, 1-64 letters, digits or . _ : -; re-uploading the same one updates it. */
   sourceRecordId: Scalars['String']['input'];
+  /** ISO 8601 time; at most a day ahead unless the status is PLANNED. */
   start: Scalars['String']['input'];
   status: EncounterStatus;
 };
@@ -466,14 +519,21 @@ export type Referral = {
   resident: Resident;
 };
 
+/** Every field is checked before anything is written; each problem is named in one BAD_USER_INPUT. */
 export type RegisterResidentInput = {
+  /** YYYY-MM-DD, a real date from 1890 on, not in the future; must match the ID number's birth date. */
   birthDate: Scalars['String']['input'];
+  /** One of the city's 12 districts, exactly: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区 or 江北新区. */
   district: Scalars['String']['input'];
+  /** Must match the ID number's sex digit when both are given (UNKNOWN always passes). */
   gender: Gender;
+  /** GB 11643 resident ID number: 18 characters, a real birth date and a valid check digit (x is read as X). */
   idNumber?: InputMaybe<Scalars['String']['input']>;
-  /** The registering hospital's own identifier for this person. */
+  /** The registering hospital's own identifier for this person (not RESIDENT_ID_CARD: send the ID card as idNumber). */
   identifier: IdentifierInput;
+  /** 2-30 Chinese or Latin letters (spaces and · allowed). */
   name: Scalars['String']['input'];
+  /** An 11-digit mainland mobile number (1[3-9] and nine digits). */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -505,11 +565,11 @@ export type Resident = {
   allergies?: Maybe<AllergyStatement>;
   /** Birth date, YYYY-MM-DD. */
   birthDate: Scalars['String']['output'];
-  /** The problem list. */
+  /** The problem list. first: 1-100. */
   conditions?: Maybe<ConditionConnection>;
   /** Administrative district of residence, e.g. 鼓楼区. */
   district: Scalars['String']['output'];
-  /** Encounters at every hospital, newest first. */
+  /** Encounters at every hospital, newest first. first: 1-100. */
   encounters?: Maybe<EncounterConnection>;
   gender: Gender;
   id: Scalars['ID']['output'];
@@ -561,12 +621,19 @@ export type ResidentEdge = {
   node: Resident;
 };
 
+/**
+ * Identify one person: give name and birthDate, or idNumberLast4 and district (BAD_USER_INPUT
+ * otherwise).
+ */
 export type ResidentSearch = {
+  /** YYYY-MM-DD, a real date. */
   birthDate?: InputMaybe<Scalars['String']['input']>;
+  /** One of the city's 12 districts, exactly: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区 or 江北新区. */
   district?: InputMaybe<Scalars['String']['input']>;
   gender?: InputMaybe<Gender>;
-  /** The last four characters of the ID number. */
+  /** The last four characters of the ID number: three digits and a digit or X. */
   idNumberLast4?: InputMaybe<Scalars['String']['input']>;
+  /** 2-30 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -744,6 +811,8 @@ export type ResolversTypes = {
   MergeEvent: ResolverTypeWrapper<MergeEventDoc>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationDoc>;
+  OrganizationConnection: ResolverTypeWrapper<Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversTypes['OrganizationEdge']> }>;
+  OrganizationEdge: ResolverTypeWrapper<Omit<OrganizationEdge, 'node'> & { node: ResolversTypes['Organization'] }>;
   OrganizationLevel: OrganizationLevel;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Prescription: ResolverTypeWrapper<PrescriptionRef>;
@@ -794,6 +863,8 @@ export type ResolversParentTypes = {
   MergeEvent: MergeEventDoc;
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationDoc;
+  OrganizationConnection: Omit<OrganizationConnection, 'edges'> & { edges: Array<ResolversParentTypes['OrganizationEdge']> };
+  OrganizationEdge: Omit<OrganizationEdge, 'node'> & { node: ResolversParentTypes['Organization'] };
   PageInfo: PageInfo;
   Prescription: PrescriptionRef;
   Query: Record<PropertyKey, never>;
@@ -958,6 +1029,16 @@ export type OrganizationResolvers<ContextType = RecordsContext, ParentType exten
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type OrganizationConnectionResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['OrganizationConnection'] = ResolversParentTypes['OrganizationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OrganizationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OrganizationEdgeResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['OrganizationEdge'] = ResolversParentTypes['OrganizationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -973,6 +1054,7 @@ export type PrescriptionResolvers<ContextType = RecordsContext, ParentType exten
 export type QueryResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   matchReviews?: Resolver<Maybe<ResolversTypes['MatchReviewConnection']>, ParentType, ContextType, RequireFields<QueryMatchReviewsArgs, 'first' | 'status'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'code'>>;
+  organizations?: Resolver<Maybe<ResolversTypes['OrganizationConnection']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
   resident?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentArgs, 'id'>>;
   residentByIdentifier?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentByIdentifierArgs, 'system' | 'value'>>;
   residents?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType, RequireFields<QueryResidentsArgs, 'ids'>>;
@@ -1051,6 +1133,8 @@ export type Resolvers<ContextType = RecordsContext> = {
   MergeEvent?: MergeEventResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  OrganizationConnection?: OrganizationConnectionResolvers<ContextType>;
+  OrganizationEdge?: OrganizationEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Prescription?: PrescriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { ContractDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModels } from './models';
-import { ReferralsRepository } from './repository';
+import { ReferralsRepository, type ReferralServicesView } from './repository';
 
 export function createReferralsContext(models: ReferralsModels, base: SubgraphContext) {
   const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots);
@@ -17,6 +17,10 @@ export function createReferralsContext(models: ReferralsModels, base: SubgraphCo
       contractOf: new DataLoader<string, ContractDoc | null>(async (ids) => {
         const found = await repository.contractsOf(ids);
         return ids.map((id) => found.get(id) ?? null);
+      }),
+      referralServicesOf: new DataLoader<string, ReferralServicesView>(async (codes) => {
+        const found = await repository.referralServices(codes);
+        return codes.map((code) => found.get(code)!);
       }),
       transitionsOf: groupedLoader<ReferralTransitionDoc, 'referralId'>((ids) => repository.transitionsOf(ids), 'referralId'),
     },

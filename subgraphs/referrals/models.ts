@@ -170,6 +170,8 @@ const slotPoolSchema = new Schema<SlotPoolDoc>(
   schemaOptions('slotPools'),
 );
 slotPoolSchema.index({ organizationCode: 1, department: 1, date: 1 });
+// What each organization offers over the booking horizon (Organization.referralServices).
+slotPoolSchema.index({ organizationCode: 1, date: 1 });
 
 const participatingHospitalSchema = new Schema<ParticipatingHospitalDoc>({ _id: { type: String, required: true }, since: { type: Date, required: true } }, schemaOptions('participatingHospitals'));
 

@@ -5,7 +5,7 @@ const clinicians = hasAnyRole('doctor', 'family_doctor');
 const fields = (...names: string[]) => Object.fromEntries(names.map((name) => [name, isAuthenticated]));
 
 export const permissions: PermissionMap = {
-  Query: { availableSlots: clinicians, referralInbox: clinicians, referralOutbox: clinicians, _entities: entitiesWithinLimit, _service: isAuthenticated },
+  Query: { departments: isAuthenticated, availableSlots: clinicians, referralInbox: clinicians, referralOutbox: clinicians, _entities: entitiesWithinLimit, _service: isAuthenticated },
   Mutation: {
     signContract: hasAnyRole('family_doctor'),
     acceptContract: hasAnyRole('resident'),
@@ -20,6 +20,7 @@ export const permissions: PermissionMap = {
     cancelReferral: clinicians,
     publishSlotPools: hasAnyRole('hospital_system'),
   },
+  Organization: { referralServices: isAuthenticated },
   Resident: { referrals: hasAnyRole('doctor', 'family_doctor', 'resident'), familyDoctorContract: hasAnyRole('doctor', 'family_doctor', 'resident') },
   Referral: fields('id', 'resident', 'fromOrganization', 'toOrganization', 'status', 'requestedAt', 'transitions'),
   ReferralTransition: fields('organization', 'at'),

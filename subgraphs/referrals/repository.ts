@@ -93,6 +93,12 @@ function publishInput(today: string) {
   });
 }
 
+export interface ReferralServicesView {
+  departments: { name: string; kinds: SlotPoolDoc['kind'][]; capacity: number; reserved: number }[];
+  bookingHorizonDays: number;
+  reservesForFamilyDoctors: boolean;
+}
+
 export interface SlotAvailabilityView {
   pool: SlotPoolDoc;
   reservedBooked: number;
@@ -245,6 +251,37 @@ export class ReferralsRepository {
   }
 
   // ---- slots -------------------------------------------------------------------------------
+
+  /**
+   * What each organization offers referrals: the departments and kinds of its slot pools from
+   * today to the booking horizon, with their places. Reference data (no resident); one query
+   * for all the organizations.
+   */
+  async referralServices(organizationCodes: readonly string[]): Promise<Map<string, ReferralServicesView>> {
+    const today = beijingDate(new Date());
+    // Pools of the same size grouped and counted: FerretDB 1.x computes only the first accumulator of a $group.
+    type Group = { _id: Pick<SlotPoolDoc, 'organizationCode' | 'department' | 'kind' | 'capacity' | 'reserved'>; pools: number };
+    const groups = await this.models.SlotPool.aggregate<Group>([
+      { $match: { organizationCode: oneOf(organizationCodes), date: operator({ $gte: today, $lte: addDays(today, this.horizonDays) }) } },
+      { $group: { _id: { organizationCode: '$organizationCode', department: '$department', kind: '$kind', capacity: '$capacity', reserved: '$reserved' }, pools: { $sum: 1 } } },
+    ]).exec();
+    const services = new Map<string, ReferralServicesView>(organizationCodes.map((code) => [code, { departments: [], bookingHorizonDays: this.horizonDays, reservesForFamilyDoctors: false }]));
+    for (const { _id, pools } of groups) {
+      const service = services.get(_id.organizationCode);
+      if (!service) continue;
+      let department = service.departments.find((candidate) => candidate.name === _id.department);
+      if (!department) service.departments.push((department = { name: _id.department, kinds: [], capacity: 0, reserved: 0 }));
+      if (!department.kinds.includes(_id.kind)) department.kinds.push(_id.kind);
+      department.capacity += _id.capacity * pools;
+      department.reserved += _id.reserved * pools;
+      if (_id.reserved > 0) service.reservesForFamilyDoctors = true;
+    }
+    for (const service of services.values()) {
+      service.departments.sort((a, b) => departmentOrder(a.name) - departmentOrder(b.name));
+      for (const department of service.departments) department.kinds.sort((a, b) => SLOT_KINDS.indexOf(a) - SLOT_KINDS.indexOf(b));
+    }
+    return services;
+  }
 
   /** What the caller may book at a department over at most the booking horizon; two queries. */
   async availableSlots(organizationCodeInput: string, department: string, from: string, to: string, kind: SlotPoolDoc['kind']): Promise<SlotAvailabilityView[]> {
@@ -550,6 +587,12 @@ function contractSource(contract: ContractDoc) {
 
 // Contracts have ids like every other record: 24 lowercase hex characters.
 const contractIdOf = (value: string) => recordIdOf(value, 'Contract');
+
+/** Departments in the order of the closed list (the departments query). */
+function departmentOrder(name: string): number {
+  const index = (DEPARTMENTS as readonly string[]).indexOf(name);
+  return index === -1 ? DEPARTMENTS.length : index;
+}
 
 function parseDate(value: string, field: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be a date (YYYY-MM-DD)`);

@@ -58,14 +58,21 @@ export type FamilyDoctorContract = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** The resident accepts an offered contract (at most one active per resident): the family doctor's centre may then read the record until it ends. */
+  /** The resident accepts an offered contract (at most one active per resident): the family doctor's centre may then read the record until it ends. id: 24 lowercase hex characters. */
   acceptContract?: Maybe<FamilyDoctorContract>;
+  /** The receiving organization accepts: the answer is SCHEDULED when a place is already booked for the referral, ACCEPTED otherwise (book one with bookReferralSlot). id: 24 lowercase hex characters. */
   acceptReferral?: Maybe<Referral>;
-  /** Takes one place of a slot pool for the referral: reserved first for the resident's contracted family doctor, else public. Idempotent on clientRequestId. */
+  /**
+   * Takes one place of a slot pool for the referral: reserved first for the resident's
+   * contracted family doctor, else public. Idempotent on clientRequestId. The pool must be at
+   * the referral's organization and department, dated from today to the booking horizon.
+   */
   bookReferralSlot?: Maybe<Referral>;
-  /** By the sender, before arrival: the booked place goes back to its share. */
+  /** By the sender, before arrival: the booked place goes back to its share. id: 24 lowercase hex characters; reason: at least 4 characters. */
   cancelReferral?: Maybe<Referral>;
+  /** id: 24 lowercase hex characters. */
   completeReferral?: Maybe<Referral>;
+  /** The receiving organization notes the resident came. id: 24 lowercase hex characters. */
   markArrived?: Maybe<Referral>;
   /**
    * A hospital's system publishes its own organization's slot pools, all or none. Idempotent per
@@ -74,15 +81,19 @@ export type Mutation = {
    * as stored with what is booked of it (bookableByYou is 0: hospital systems do not book).
    */
   publishSlotPools?: Maybe<Array<SlotAvailability>>;
+  /** The receiving organization declines. id: 24 lowercase hex characters; reason: at least 4 characters. */
   rejectReferral?: Maybe<Referral>;
+  /** The family doctor extends their active contract. id: 24 lowercase hex characters; until: a date (YYYY-MM-DD) later than the current end. */
   renewContract?: Maybe<FamilyDoctorContract>;
   /** Sends a referral. Idempotent on input.clientRequestId (per sending organization) when given. */
   requestReferral?: Maybe<Referral>;
   /**
    * A family doctor offers a contract to a resident their centre already cares for. The offer
-   * grants nothing until the resident accepts it (acceptContract).
+   * grants nothing until the resident accepts it (acceptContract). residentId: 24 lowercase hex
+   * characters; until: a date (YYYY-MM-DD) in the future and within three years.
    */
   signContract?: Maybe<FamilyDoctorContract>;
+  /** id: 24 lowercase hex characters; reason: at least 4 characters. */
   terminateContract?: Maybe<FamilyDoctorContract>;
 };
 
@@ -157,6 +168,8 @@ export type MutationTerminateContractArgs = {
 export type Organization = {
   __typename?: 'Organization';
   code: Scalars['ID']['output'];
+  /** What a family doctor needs to book a referral here. Any authenticated caller. */
+  referralServices?: Maybe<ReferralServices>;
 };
 
 export type PageInfo = {
@@ -167,11 +180,20 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** What the caller may book at a hospital's department over a date range (at most the booking horizon). */
+  /**
+   * What the caller may book at a hospital's department over a date range, by date and session.
+   * Empty when the hospital has no pool of that department and kind on those dates: find the
+   * departments and kinds a hospital has through Organization.referralServices. Places are
+   * bookable only from today (Beijing time) to the booking horizon ahead
+   * (ReferralServices.bookingHorizonDays); the reserved share only by the resident's contracted
+   * family doctor until releaseAt.
+   */
   availableSlots?: Maybe<Array<SlotAvailability>>;
-  /** Referrals to the caller's organization, newest first. */
+  /** The departments that take referrals (the closed list toDepartment and availableSlots accept). Any authenticated caller. */
+  departments?: Maybe<Array<Scalars['String']['output']>>;
+  /** Referrals to the caller's organization, newest first. first: 1-100. */
   referralInbox?: Maybe<ReferralConnection>;
-  /** Referrals from the caller's organization, newest first. */
+  /** Referrals from the caller's organization, newest first. first: 1-100. */
   referralOutbox?: Maybe<ReferralConnection>;
 };
 
@@ -231,8 +253,23 @@ export type ReferralConnection = {
   pageInfo: PageInfo;
 };
 
+/** A department's slot pools within the booking horizon. */
+export type ReferralDepartment = {
+  __typename?: 'ReferralDepartment';
+  /** Places over the horizon, all kinds and sessions. */
+  capacity: Scalars['Int']['output'];
+  /** The kinds of slot pool it has. */
+  kinds: Array<SlotKind>;
+  /** One of the names the departments query lists. */
+  name: Scalars['String']['output'];
+  /** Of those, places reserved for contracted family doctors. */
+  reserved: Scalars['Int']['output'];
+};
+
 export type ReferralDiagnosisInput = {
+  /** ICD-10 code: a capital letter, two digits, optionally a dot and 1-4 digits, e.g. I10 or E11.9. */
   code: Scalars['String']['input'];
+  /** 1-100 characters. */
   display: Scalars['String']['input'];
 };
 
@@ -246,6 +283,17 @@ export type ReferralEdge = {
   __typename?: 'ReferralEdge';
   cursor: Scalars['String']['output'];
   node: Referral;
+};
+
+/** What an organization offers referrals: its departments with slot pools over the booking horizon. */
+export type ReferralServices = {
+  __typename?: 'ReferralServices';
+  /** How many days ahead a session can be booked (availableSlots and bookReferralSlot refuse later dates). */
+  bookingHorizonDays: Scalars['Int']['output'];
+  /** Departments with at least one slot pool from today (Beijing time) to the end of the booking horizon, by name; in the order of the departments query; empty where the organization takes no bookings. */
+  departments: Array<ReferralDepartment>;
+  /** Whether some places are reserved for contracted family doctors (released to everyone at each pool's releaseAt). */
+  reservesForFamilyDoctors: Scalars['Boolean']['output'];
 };
 
 export type ReferralStatus =
@@ -268,19 +316,28 @@ export type ReferralTransition = {
   to: ReferralStatus;
 };
 
+/** Every field is checked before anything is written; each problem is named in one BAD_USER_INPUT. */
 export type RequestReferralInput = {
+  /** At most 20 encounter ids of 24 lowercase hex characters. */
   attachedEncounterIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** At most 20 lab report ids of 24 lowercase hex characters. */
   attachedLabReportIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** The sending system's id for this request (8-64 letters, digits or . _ : -): a retry with the same id and content returns the same referral; other content is a CONFLICT. */
   clientRequestId?: InputMaybe<Scalars['String']['input']>;
+  /** At most 10. */
   diagnoses: Array<ReferralDiagnosisInput>;
   direction: ReferralDirection;
-  /** Required for a downward referral. */
+  /** Required for a downward referral: 10-4,000 characters. */
   dischargeSummary?: InputMaybe<Scalars['String']['input']>;
+  /** At most 2,000 characters. */
   followUpPlan?: InputMaybe<Scalars['String']['input']>;
+  /** 2-500 characters (surrounding spaces are trimmed). */
   reason: Scalars['String']['input'];
+  /** 24 lowercase hex characters. */
   residentId: Scalars['ID']['input'];
+  /** A name from the departments query, exactly (e.g. 心血管内科). */
   toDepartment: Scalars['String']['input'];
+  /** Another organization than the caller's: a code such as 3201-H001 (3201-, a capital letter and 2-4 digits). */
   toOrganizationCode: Scalars['ID']['input'];
   urgency?: InputMaybe<Urgency>;
 };
@@ -290,7 +347,7 @@ export type Resident = {
   /** The resident's active family-doctor contract, if any. */
   familyDoctorContract?: Maybe<FamilyDoctorContract>;
   id: Scalars['ID']['output'];
-  /** Referrals up to hospitals and down to community health centres, newest first. Null when the viewer may not see them. */
+  /** Referrals up to hospitals and down to community health centres, newest first. Null when the viewer may not see them. first: 1-100. */
   referrals?: Maybe<ReferralConnection>;
 };
 
@@ -438,12 +495,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  Organization: Organization;
   Referral: Referral;
   Resident: Resident;
 };
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  Organization:
+    ( { __typename: 'Organization' }
+    & GraphQLRecursivePick<FederationTypes['Organization'], {"code":true}> );
   Referral:
     ( { __typename: 'Referral' }
     & GraphQLRecursivePick<FederationTypes['Referral'], {"id":true}> );
@@ -470,9 +531,11 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Referral: ResolverTypeWrapper<ReferralDoc>;
   ReferralConnection: ResolverTypeWrapper<Omit<ReferralConnection, 'edges'> & { edges: Array<ResolversTypes['ReferralEdge']> }>;
+  ReferralDepartment: ResolverTypeWrapper<ReferralDepartment>;
   ReferralDiagnosisInput: ReferralDiagnosisInput;
   ReferralDirection: ReferralDirection;
   ReferralEdge: ResolverTypeWrapper<Omit<ReferralEdge, 'node'> & { node: ResolversTypes['Referral'] }>;
+  ReferralServices: ResolverTypeWrapper<ReferralServices>;
   ReferralStatus: ReferralStatus;
   ReferralTransition: ResolverTypeWrapper<ReferralTransitionDoc>;
   RequestReferralInput: RequestReferralInput;
@@ -501,8 +564,10 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   Referral: ReferralDoc;
   ReferralConnection: Omit<ReferralConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReferralEdge']> };
+  ReferralDepartment: ReferralDepartment;
   ReferralDiagnosisInput: ReferralDiagnosisInput;
   ReferralEdge: Omit<ReferralEdge, 'node'> & { node: ResolversParentTypes['Referral'] };
+  ReferralServices: ReferralServices;
   ReferralTransition: ReferralTransitionDoc;
   RequestReferralInput: RequestReferralInput;
   Resident: ResidentRef;
@@ -550,8 +615,10 @@ export type MutationResolvers<ContextType = ReferralsContext, ParentType extends
   terminateContract?: Resolver<Maybe<ResolversTypes['FamilyDoctorContract']>, ParentType, ContextType, RequireFields<MutationTerminateContractArgs, 'id' | 'reason'>>;
 };
 
-export type OrganizationResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
+export type OrganizationResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  referralServices?: Resolver<Maybe<ResolversTypes['ReferralServices']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -561,6 +628,7 @@ export type PageInfoResolvers<ContextType = ReferralsContext, ParentType extends
 
 export type QueryResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   availableSlots?: Resolver<Maybe<Array<ResolversTypes['SlotAvailability']>>, ParentType, ContextType, RequireFields<QueryAvailableSlotsArgs, 'department' | 'from' | 'kind' | 'organizationCode' | 'to'>>;
+  departments?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   referralInbox?: Resolver<Maybe<ResolversTypes['ReferralConnection']>, ParentType, ContextType, RequireFields<QueryReferralInboxArgs, 'first'>>;
   referralOutbox?: Resolver<Maybe<ResolversTypes['ReferralConnection']>, ParentType, ContextType, RequireFields<QueryReferralOutboxArgs, 'first'>>;
 };
@@ -593,9 +661,22 @@ export type ReferralConnectionResolvers<ContextType = ReferralsContext, ParentTy
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type ReferralDepartmentResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralDepartment'] = ResolversParentTypes['ReferralDepartment']> = {
+  capacity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kinds?: Resolver<Array<ResolversTypes['SlotKind']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reserved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ReferralEdgeResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralEdge'] = ResolversParentTypes['ReferralEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Referral'], ParentType, ContextType>;
+};
+
+export type ReferralServicesResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralServices'] = ResolversParentTypes['ReferralServices']> = {
+  bookingHorizonDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  departments?: Resolver<Array<ResolversTypes['ReferralDepartment']>, ParentType, ContextType>;
+  reservesForFamilyDoctors?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ReferralTransitionResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralTransition'] = ResolversParentTypes['ReferralTransition']> = {
@@ -638,7 +719,9 @@ export type Resolvers<ContextType = ReferralsContext> = {
   Query?: QueryResolvers<ContextType>;
   Referral?: ReferralResolvers<ContextType>;
   ReferralConnection?: ReferralConnectionResolvers<ContextType>;
+  ReferralDepartment?: ReferralDepartmentResolvers<ContextType>;
   ReferralEdge?: ReferralEdgeResolvers<ContextType>;
+  ReferralServices?: ReferralServicesResolvers<ContextType>;
   ReferralTransition?: ReferralTransitionResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   SlotAvailability?: SlotAvailabilityResolvers<ContextType>;

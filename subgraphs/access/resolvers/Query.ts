@@ -1,9 +1,11 @@
 import { pageSize, residentIdOf } from '../../kit/ids';
+import { describeViewer } from '../../kit/viewer';
 import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {
   auditEvents: (_root, { filter, first, after }, { repository }) =>
     repository.auditEvents({ ...filter, residentId: filter.residentId ? residentIdOf(filter.residentId) : null }, pageSize(first), after),
+  viewer: (_root, _args, { viewer }) => describeViewer(viewer),
   breakGlassReviews: (_root, { status, first, after }, { repository }) => repository.breakGlassReviews(status ?? 'OPEN', pageSize(first), after),
 };
 

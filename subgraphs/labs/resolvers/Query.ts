@@ -1,7 +1,9 @@
 import { recordIdOf } from '../../kit/ids';
+import { searchLabItems } from '../catalogue';
 import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {
+  labItems: (_root, { category, search }) => searchLabItems(category, search),
   labReport: (_root, { id }, { loaders }) => loaders.reportById.load(recordIdOf(id, 'Lab report')),
   reminderStatistics: (_root, { month, organizationCode }, { repository }) => repository.reminderStatistics(month, organizationCode),
 };

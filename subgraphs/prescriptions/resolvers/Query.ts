@@ -1,7 +1,9 @@
 import { pageSize, recordIdOf } from '../../kit/ids';
+import { searchDrugs } from '../drug-catalogue';
 import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {
+  drugs: (_root, { search, first }) => searchDrugs(search, pageSize(first)),
   prescription: (_root, { id }, { loaders }) => loaders.prescriptionById.load(recordIdOf(id, 'Prescription')),
   organizationPrescriptions: (_root, { status, first, after }, { repository }) => repository.organizationPrescriptions(status, pageSize(first), after),
   pharmacyQueue: (_root, { status, first, after }, { repository }) => repository.pharmacyQueue(status, pageSize(first), after),

@@ -18,5 +18,6 @@ export const Query: QueryResolvers = {
   searchResidents: (_root, { criteria, first, after }, { repository }) => repository.searchResidents(criteria, pageSize(first, 20), after),
   matchReviews: (_root, { status, first, after }, { repository }) => repository.matchReviews(status ?? 'OPEN', pageSize(first), after),
   organization: (_root, { code }, { loaders }) => loaders.organizationByCode.load(organizationCodeOf(code)),
+  organizations: (_root, { level, district, search, first, after }, { repository }) => repository.organizations({ level, district, search }, pageSize(first), after),
 };
 
