@@ -261,6 +261,39 @@ describe('contracts', () => {
   });
 });
 
+describe('attachments', () => {
+  const REQUEST = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id attachedEncounters { id } attachedLabReports { id } } }`;
+  const input = (residentId: string, attachedEncounterIds: string[], attachedLabReportIds: string[]) => ({
+    residentId,
+    direction: 'UP',
+    toOrganizationCode: HOSPITAL,
+    toDepartment: '心血管内科',
+    reason: '血压控制不佳',
+    diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+    attachedEncounterIds,
+    attachedLabReportIds,
+  });
+
+  it('refuses another resident’s records and unknown ids alike, writes nothing, and takes the resident’s own', async () => {
+    const [mine, theirs] = (await insertResidents(stack, { organizationCode: CENTRE, count: 2, encountersEach: 1, reportsEach: 1 })) as [string, string];
+    const models = modelsOf(stack);
+    const encounterOf = async (residentId: string) => (await models.records.Encounter.findOne({ residentId }).lean())!._id;
+    const reportOf = async (residentId: string) => (await models.labs.LabReport.findOne({ residentId }).lean())!._id;
+    const [myEncounter, theirEncounter, myReport] = [await encounterOf(mine), await encounterOf(theirs), await reportOf(mine)];
+    const unknown = '0123456789abcdef01234567';
+    const before = await models.referrals.Referral.countDocuments();
+
+    const { body } = await stack.query(familyDoctor(), REQUEST, { input: input(mine, [myEncounter, theirEncounter], [unknown]) });
+    expect(body.errors).toEqual([
+      { message: `Not a record of this resident: attachedEncounterIds: ${theirEncounter}; attachedLabReportIds: ${unknown}`, path: ['requestReferral'], extensions: { code: 'BAD_USER_INPUT' } },
+    ]);
+    expect(await models.referrals.Referral.countDocuments()).toBe(before);
+
+    const accepted = (await ok(familyDoctor(), REQUEST, { input: input(mine, [myEncounter], [myReport]) })).requestReferral;
+    expect(accepted).toMatchObject({ attachedEncounters: [{ id: myEncounter }], attachedLabReports: [{ id: myReport }] });
+  });
+});
+
 describe('round trips', () => {
   it('availableSlots over 14 days costs the same as over one day', async () => {
     const start = addDays(beijingDate(new Date()), 1);

@@ -143,6 +143,23 @@ const residentAliasSchema = new Schema<ResidentAliasDoc>(
 // A survivor's merged ids (the records filed under them are the survivor's).
 residentAliasSchema.index({ survivorId: 1 });
 
+/** Clinical records other subgraphs may refer to (referral attachments), and whom they are filed under. */
+export const RECORD_KINDS = ['encounter', 'lab-report'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** Which resident a clinical record is filed under; _id is `<kind>:<record id>`. */
+export interface RecordOwnerDoc {
+  _id: string;
+  residentId: string;
+}
+
+export const recordOwnerKey = (kind: RecordKind, recordId: string) => `${kind}:${recordId}`;
+
+const recordOwnerSchema = new Schema<RecordOwnerDoc>(
+  { _id: { type: String, required: true }, residentId: { type: String, required: true } },
+  { collection: 'recordOwners', versionKey: false },
+);
+
 const auditEventSchema = new Schema<AuditEventDoc>(
   {
     _id: { type: String, required: true },
@@ -186,6 +203,7 @@ export function registerAccessStoreModels(connection: Connection) {
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     Consent: connection.model('Consent', consentSchema),
     ResidentAlias: connection.model('ResidentAlias', residentAliasSchema),
+    RecordOwner: connection.model('RecordOwner', recordOwnerSchema),
   };
 }
 
@@ -237,6 +255,17 @@ export class AccessStore {
    * Records a merge for every subgraph: the merged id (and the ids merged into it before)
    * now stand for the survivor, whose relationships, consent and records include theirs.
    */
+  /** Notes whom a record is filed under, so that other subgraphs can check references to it. */
+  async noteRecordOwner(kind: RecordKind, recordId: string, residentId: string): Promise<void> {
+    await upsertById(() => this.models.RecordOwner.updateOne({ _id: recordOwnerKey(kind, recordId) }, { $set: { residentId } }, { upsert: true }).exec());
+  }
+
+  /** The resident each known record is filed under, by record id. */
+  async recordOwners(kind: RecordKind, recordIds: readonly string[]): Promise<Map<string, string>> {
+    const docs = await this.models.RecordOwner.find({ _id: idIn(recordIds.map((id) => recordOwnerKey(kind, id))) }).lean<RecordOwnerDoc[]>().exec();
+    return new Map(docs.map((doc) => [doc._id.slice(kind.length + 1), doc.residentId]));
+  }
+
   async recordMerge(mergedIds: readonly string[], survivorId: string): Promise<void> {
     const at = new Date();
     for (const _id of mergedIds) await upsertById(() => this.models.ResidentAlias.replaceOne({ _id }, { _id, survivorId, at }, { upsert: true }).exec());

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { AccessStore, AuditEventDoc, RelationshipSource, ResidentIdentity } from './access-store';
+import type { AccessStore, AuditEventDoc, RecordKind, RelationshipSource, ResidentIdentity } from './access-store';
 import { forbidden } from './errors';
 import {
   auditedPurpose,
@@ -212,6 +212,26 @@ export class ResidentAccess {
     this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
     if (decision.outcome !== 'allowed') throw forbidden(`Not permitted: ${decision.reason}`);
     return survivorId;
+  }
+
+  /** Notes whom a clinical record was filed under (other subgraphs check references against it). */
+  noteRecordOwner(kind: RecordKind, recordId: string, residentId: string): Promise<void> {
+    return this.store.noteRecordOwner(kind, recordId, residentId);
+  }
+
+  /**
+   * The ids among `recordIds` that are not records of the resident (unknown, or filed under
+   * someone else), compared as survivors of any merge: references a write may not make.
+   */
+  async foreignRecords(kind: RecordKind, recordIds: readonly string[], residentId: string): Promise<string[]> {
+    if (recordIds.length === 0) return [];
+    const owners = await this.store.recordOwners(kind, recordIds);
+    await this.resolve([residentId, ...owners.values()]);
+    const survivor = this.survivorOf(residentId);
+    return recordIds.filter((id) => {
+      const owner = owners.get(id);
+      return owner === undefined || this.survivorOf(owner) !== survivor;
+    });
   }
 
   /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */

@@ -149,7 +149,10 @@ export class LabsRepository {
       version: 1,
       source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
     };
-    return this.store(report);
+    const saved = await this.store(report);
+    // Referrals may attach it: they check whose it is against this note.
+    await this.access.noteRecordOwner('lab-report', saved._id, saved.residentId);
+    return saved;
   }
 
   /** Inserts a new report, or replaces an existing one with a guarded update that keeps its history. */

@@ -597,7 +597,10 @@ export class RecordsRepository {
       chargesFen: input.chargesFen ?? null,
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
-    return fileFromSource(this.models.Encounter, encounter, resident);
+    const saved = await fileFromSource(this.models.Encounter, encounter, resident);
+    // Referrals may attach it: they check whose it is against this note.
+    await this.access.noteRecordOwner('encounter', saved._id, saved.residentId);
+    return saved;
   }
 
   async recordCondition(rawInput: unknown): Promise<ConditionDoc> {

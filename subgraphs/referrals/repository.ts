@@ -413,6 +413,7 @@ export class ReferralsRepository {
     if (input.toOrganizationCode === organizationCode) throw badUserInput('A referral goes to another organization');
     // The sender must itself have standing; it keeps its own, and the referral gives it none.
     const residentId = await this.access.requireWrite(input.residentId, 'refer');
+    await this.refuseForeignAttachments(residentId, input.attachedEncounterIds ?? [], input.attachedLabReportIds ?? []);
     const clientRequestId = input.clientRequestId ?? null;
     const requestedAt = new Date();
     const referral: ReferralDoc = {
@@ -450,6 +451,13 @@ export class ReferralsRepository {
     }
     await this.announce(referral);
     return referral;
+  }
+
+  /** Attachments must be records of the referred resident: an unknown id or another resident's is refused, alike. */
+  private async refuseForeignAttachments(residentId: string, encounterIds: readonly string[], labReportIds: readonly string[]): Promise<void> {
+    const [encounters, reports] = await Promise.all([this.access.foreignRecords('encounter', encounterIds, residentId), this.access.foreignRecords('lab-report', labReportIds, residentId)]);
+    const problems = [...encounters.map((id) => `attachedEncounterIds: ${id}`), ...reports.map((id) => `attachedLabReportIds: ${id}`)];
+    if (problems.length > 0) throw badUserInput(`Not a record of this resident: ${problems.join('; ')}`);
   }
 
   /** A new referral's first transition, and the receiver's view of it until it accepts, rejects or it expires; each safe to repeat. */

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
-import { careRelationshipDoc } from '../../subgraphs/kit/access-store';
+import { careRelationshipDoc, recordOwnerKey } from '../../subgraphs/kit/access-store';
 import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
@@ -84,20 +84,23 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
     }),
   );
   const times = (n: number | undefined) => Array.from({ length: n ?? 0 }, (_, index) => index);
-  await models.records.Encounter.insertMany(
-    ids.flatMap((residentId) =>
-      times(fixture.encountersEach).map((index) => encounterDoc({ residentId, organizationCode: seenAt[index % seenAt.length]!, start: new Date(now - index * 86_400_000) })),
-    ),
+  const encounters = ids.flatMap((residentId) =>
+    times(fixture.encountersEach).map((index) => encounterDoc({ residentId, organizationCode: seenAt[index % seenAt.length]!, start: new Date(now - index * 86_400_000) })),
   );
+  await models.records.Encounter.insertMany(encounters);
   await models.records.Condition.insertMany(ids.flatMap((residentId) => times(fixture.conditionsEach).map(() => conditionDoc({ residentId, organizationCode: fixture.organizationCode }))));
   await models.records.Allergy.insertMany(ids.flatMap((residentId) => times(fixture.allergiesEach).map(() => allergyDoc({ residentId, organizationCode: fixture.organizationCode }))));
-  await models.labs.LabReport.insertMany(
-    ids.flatMap((residentId) =>
-      times(fixture.reportsEach).map((index) =>
-        labReport({ residentId, organizationCode: fixture.organizationCode, code: '14749-6', results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L' }], issuedAt: new Date(now - index * 86_400_000) }),
-      ),
+  const reports = ids.flatMap((residentId) =>
+    times(fixture.reportsEach).map((index) =>
+      labReport({ residentId, organizationCode: fixture.organizationCode, code: '14749-6', results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L' }], issuedAt: new Date(now - index * 86_400_000) }),
     ),
   );
+  await models.labs.LabReport.insertMany(reports);
+  // Filed as the subgraphs file them: referrals check attachments against these notes.
+  await models.access.RecordOwner.insertMany([
+    ...encounters.map((encounter) => ({ _id: recordOwnerKey('encounter', encounter._id), residentId: encounter.residentId })),
+    ...reports.map((report) => ({ _id: recordOwnerKey('lab-report', report._id), residentId: report.residentId })),
+  ]);
   await models.prescriptions.Prescription.insertMany(
     ids.flatMap((residentId) =>
       times(fixture.prescriptionsEach).map((index) =>

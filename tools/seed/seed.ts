@@ -8,7 +8,7 @@ import { registerModels as registerLabs } from '../../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
-import { registerAccessStoreModels } from '../../subgraphs/kit/access-store';
+import { recordOwnerKey, registerAccessStoreModels } from '../../subgraphs/kit/access-store';
 import { connectDatabase, ensureIndexes } from '../../subgraphs/kit/database';
 import { databaseName } from '../../subgraphs/kit/subgraph-server';
 import type { SlotSettings, SubgraphName } from '../../subgraphs/kit/config';
@@ -99,6 +99,11 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     await insertAll(referrals.Referral, referralData.referrals);
     await insertAll(referrals.Transition, referralData.transitions);
     await insertAll(access.CareRelationship, careRelationshipsOf(city, clinical.encounters, medication.prescriptions, referralData.contracts));
+    // Whom each encounter and lab report is filed under, for the references referrals make to them.
+    await insertAll(access.RecordOwner, [
+      ...clinical.encounters.map((encounter) => ({ _id: recordOwnerKey('encounter', encounter._id), residentId: encounter.residentId })),
+      ...labResults.reports.map((report) => ({ _id: recordOwnerKey('lab-report', report._id), residentId: report.residentId })),
+    ]);
     // Merged records resolve to their survivor in every subgraph.
     await insertAll(access.ResidentAlias, clinical.residents.flatMap((resident) => (resident.mergedInto ? [{ _id: resident._id, survivorId: resident.mergedInto, at: now }] : [])));
 
