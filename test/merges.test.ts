@@ -58,6 +58,13 @@ it('shows the survivor’s doctors the records filed under the merged id, in eve
   expect(data.resident.prescriptions.edges.map((edge: any) => edge.node.id)).toEqual([prescriptionUnderMerged]);
 });
 
+it('counts prescriptions filed under the merged id in the survivor’s duplicate-therapy warnings', async () => {
+  const issued = await ok(doctorAt(HOSPITAL), `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id warnings { code } } }`, {
+    input: { residentId: survivor, clientRequestId: 'merge-duplicate-therapy', diagnoses: [{ code: 'E11.9', display: '2型糖尿病' }], items: [{ drugCode: 'H20023370', dose: 0.5, route: 'oral', frequency: 'bid', days: 7, quantity: 14 }] },
+  });
+  expect(issued.issuePrescription.warnings).toEqual([{ code: 'DUPLICATE_THERAPY:BIGUANIDE' }]);
+});
+
 it('lets the relationships of the merged record follow the survivor, and the survivor’s consent govern them', async () => {
   const data = await ok(doctorAt(DUPLICATE_DESK), RECORD, { id: survivor });
   expect(data.resident.id).toBe(survivor);

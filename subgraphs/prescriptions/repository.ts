@@ -93,11 +93,16 @@ export class PrescriptionsRepository {
    * the viewer may see, so a warning never names a drug the resident restricted.
    */
   async activeOf(residentIds: readonly string[]): Promise<PrescriptionDoc[]> {
-    const rows = await this.models.Prescription.find({ residentId: oneOf(residentIds), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
+    // Decided (and merged ids resolved) as for the prescriptions the warnings are about.
+    await this.access.permitted(residentIds, 'prescriptions');
+    const owners = this.access.ownersOf(residentIds);
+    const rows = await this.models.Prescription.find({ residentId: oneOf(owners.keys()), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<PrescriptionDoc[]>()
       .exec();
-    return withoutRestricted(this.access, rows, label);
+    const visible = await withoutRestricted(this.access, rows, label);
+    // One filed under a merged id counts for every id asked that stands for it.
+    return visible.flatMap((row) => (owners.get(row.residentId) ?? [row.residentId]).map((residentId) => ({ ...row, residentId })));
   }
 
   async transitionsOf(prescriptionIds: readonly string[]): Promise<TransitionDoc[]> {
