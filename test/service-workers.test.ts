@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../subgraphs/kit/config';
 import { ensureLocalKeys } from '../tools/keys';
 import { TEST_START_TIMEOUT_MS } from './support/timing';
+import { isRunning } from './support/processes';
 
 const SERVICE = path.resolve(__dirname, '../tools/service.ts');
 
@@ -36,14 +37,6 @@ function workersOf(pid: number): number[] {
     .filter((child) => readlinkSync(`/proc/${child}/exe`) === node);
 }
 
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const started: Started[] = [];
 afterEach(() => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import mongoose from 'mongoose';
 import { startEmbeddedDatabase } from './embedded-database';
+import { isRunning } from '../test/support/processes';
 
 let scratch: string;
 beforeAll(() => {
@@ -18,14 +19,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const uidOf = (pid: number) => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 
 async function untilGone(pids: number[]): Promise<void> {
