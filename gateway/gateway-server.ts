@@ -21,6 +21,8 @@ import type { GatewayContext } from './gateway-context';
 import { serveApiConsole } from './api-console';
 import { executableOperation } from './executable-operation';
 import { operationCostLimit } from './operation-cost';
+import { operationRunner } from './operations';
+import { gatewayRoutes } from './routes';
 import { QUERY_LIMITS, queryLimits } from './query-limits';
 import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
@@ -94,6 +96,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     },
   });
   await apollo.start();
+  // The endpoints beside /graphql answer by running operations through this same pipeline.
+  const routes = gatewayRoutes(operationRunner(apollo));
 
   const handler = createHttpHandler<GatewayContext, GatewayContext>({
     apollo,
@@ -117,6 +121,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     },
     context: (auth) => auth,
     serveStatic: options.apiConsole ? serveApiConsole : undefined,
+    routes,
     waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
   });
   const http = await listen(handler, options.host, options.port);

@@ -33,6 +33,17 @@ export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
   serveStatic?(request: IncomingMessage, response: ServerResponse, pathname: string): boolean;
   /** What this service is still waiting for (its database, a subgraph); empty when ready. */
   waitingFor(): Promise<string[]>;
+  /** Authenticated endpoints beside /graphql (the gateway's uploads and FHIR API), by path prefix. */
+  routes?: HttpRoute<TAuth>[];
+}
+
+/** An endpoint that is not GraphQL: reached only after the same authentication as /graphql. */
+export interface HttpRoute<TAuth> {
+  /** Requests whose path starts with this (for example `/fhir/R4/`) come here. */
+  prefix: string;
+  handle(request: IncomingMessage, response: ServerResponse, url: URL, auth: TAuth): Promise<void>;
+  /** How this endpoint writes a refusal (a 401, a 413); the GraphQL error shape otherwise. */
+  sendError?(response: ServerResponse, error: HttpError): void;
 }
 
 export interface RunningHttpService {
@@ -46,6 +57,7 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // Health data: no browser, proxy or CDN may keep a copy of any answer.
     response.setHeader('cache-control', 'no-store');
+    let route: HttpRoute<TAuth> | undefined;
     try {
       const url = new URL(request.url ?? '/', 'http://service');
       if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
@@ -54,6 +66,8 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
         return waitingFor.length === 0 ? sendJson(response, 200, { status: 'ready' }) : sendJson(response, 503, { status: 'not ready', waitingFor });
       }
       if (options.serveStatic?.(request, response, url.pathname)) return;
+      route = options.routes?.find((candidate) => url.pathname.startsWith(candidate.prefix));
+      if (route) return await route.handle(request, response, url, await options.authenticate(request));
       if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', 'Not found');
       if (request.method !== 'POST') throw new HttpError(405, 'BAD_USER_INPUT', 'Use POST with a JSON body');
 
@@ -78,6 +92,7 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
     } catch (error) {
       if (error instanceof HttpError) {
         for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+        if (route?.sendError) return route.sendError(response, error);
         return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, GRAPHQL_RESPONSE);
       }
       options.logger.error({ error: errorDetails(error) }, 'request failed');
@@ -118,7 +133,7 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
 /** Errors are GraphQL responses (GraphQL over HTTP), so clients parse and show them. */
 const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-8';
 
-function sendJson(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
+export function sendJson(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
   response.statusCode = status;
   response.setHeader('content-type', type);
   response.end(JSON.stringify(body));
