@@ -10,6 +10,8 @@ import type { GatewayContext } from './gateway-context';
 export interface OperationResult<TData> {
   data?: TData | null;
   errors?: readonly GraphQLFormattedError[];
+  /** The gateway's notes on the answer, such as `valueCompletion`: parts nulled because a subgraph returned what the schema forbids. */
+  extensions?: Record<string, unknown>;
 }
 
 export type RunOperation = <TData = Record<string, unknown>>(
@@ -22,7 +24,7 @@ export function operationRunner(apollo: ApolloServer<GatewayContext>): RunOperat
   return async <TData>(context: GatewayContext, query: string, variables?: Record<string, unknown>) => {
     const response = await apollo.executeOperation<TData & Record<string, unknown>>({ query, variables }, { contextValue: context });
     if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by the gateway');
-    const { data, errors } = response.body.singleResult;
-    return { data, errors };
+    const { data, errors, extensions } = response.body.singleResult;
+    return { data, errors, extensions };
   };
 }

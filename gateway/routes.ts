@@ -2,8 +2,8 @@
 import type { HttpRoute } from '../subgraphs/kit/http-server';
 import type { GatewayContext } from './gateway-context';
 import type { RunOperation } from './operations';
+import { fhirRoute } from './fhir/route';
 
 export function gatewayRoutes(runOperation: RunOperation): HttpRoute<GatewayContext>[] {
-  void runOperation;
-  return [];
+  return [fhirRoute(runOperation)];
 }

@@ -1,0 +1,46 @@
+/** GET /fhir/R4/metadata: exactly what this server implements, and nothing it does not. */
+import type { CapabilityStatement } from '@medplum/fhirtypes';
+import { COUNT } from './bundle';
+import { SYSTEMS } from './terminology';
+
+export function capabilityStatement(base: string): CapabilityStatement {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-11-30',
+    publisher: 'Jinling HIE',
+    kind: 'instance',
+    implementation: { description: 'Jinling HIE FHIR R4 read API (answered through the GraphQL gateway)', url: base },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json'],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth', display: 'OAuth' }] }],
+          description: 'Bearer JWT from the city identity provider, the same tokens as /graphql. Every read is decided by the resident consent policy and audited.',
+        },
+        resource: [
+          {
+            type: 'Patient',
+            interaction: [{ code: 'read' }, { code: 'search-type' }],
+            searchParam: [{ name: 'identifier', type: 'token', documentation: `system|value with system ${SYSTEMS.residentIdCard}, ${SYSTEMS.insuranceCard} or urn:jinling-hie:mrn:<organization code> (the viewer's own hospital)` }],
+            operation: [
+              { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', documentation: `_count: records of each kind per page, 1-${COUNT.max} (default ${COUNT.default}); follow the next link` },
+              { name: 'summary', definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary', documentation: 'An International Patient Summary document' },
+            ],
+          },
+          {
+            type: 'Observation',
+            interaction: [{ code: 'search-type' }],
+            searchParam: [
+              { name: 'patient', type: 'reference', documentation: 'Required' },
+              { name: 'code', type: 'token', documentation: `Required: one LOINC code (${SYSTEMS.loinc}|code); values in the canonical UCUM unit` },
+              { name: 'date', type: 'date', documentation: 'ge only' },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}

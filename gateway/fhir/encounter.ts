@@ -1,0 +1,40 @@
+/** Encounter → Encounter: diagnoses as ranked reason codes, the department as the service type. */
+import type { Encounter } from '@medplum/fhirtypes';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDepartment } from '../../subgraphs/kit/sensitivity';
+import type { EncounterRecord } from './records';
+import { organizationReference, patientReference, practitionerReference } from './references';
+import { concept, securityLabels, sourceRecordSystem, SYSTEMS } from './terminology';
+
+const CLASSES = {
+  OUTPATIENT: { code: 'AMB', display: 'ambulatory' },
+  EMERGENCY: { code: 'EMER', display: 'emergency' },
+  INPATIENT: { code: 'IMP', display: 'inpatient encounter' },
+  VIRTUAL: { code: 'VR', display: 'virtual' },
+} as const;
+
+const STATUSES: Readonly<Record<string, Encounter['status']>> = {
+  PLANNED: 'planned',
+  IN_PROGRESS: 'in-progress',
+  FINISHED: 'finished',
+  CANCELLED: 'cancelled',
+  ENTERED_IN_ERROR: 'entered-in-error',
+};
+
+export function encounterResource(residentId: string, encounter: EncounterRecord): Encounter {
+  const labels = securityLabels(categoriesOf([...sensitivitiesOfDiagnoses(encounter.diagnoses.map((diagnosis) => diagnosis.code.code)), sensitivityOfDepartment(encounter.department)]));
+  const diagnoses = [...encounter.diagnoses].sort((a, b) => a.rank - b.rank);
+  return {
+    resourceType: 'Encounter',
+    id: encounter.id,
+    ...(labels.length ? { meta: { security: labels } } : {}),
+    identifier: [{ system: sourceRecordSystem(encounter.source.organization.code), value: encounter.source.recordId }],
+    status: STATUSES[encounter.status] ?? 'unknown',
+    class: { system: SYSTEMS.v3ActCode, ...CLASSES[encounter.class] },
+    serviceType: { text: encounter.department },
+    subject: patientReference(residentId),
+    ...(encounter.attendingPractitioner ? { participant: [{ individual: practitionerReference(encounter.attendingPractitioner) }] } : {}),
+    period: { start: encounter.start, ...(encounter.end ? { end: encounter.end } : {}) },
+    ...(diagnoses.length ? { reasonCode: diagnoses.map((diagnosis) => concept(diagnosis.code)) } : {}),
+    serviceProvider: organizationReference(encounter.organization),
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * The FHIR R4 API at /fhir/R4: authenticated like /graphql (the HTTP server does that before
+ * this runs), every answer application/fhir+json, every refusal an OperationOutcome.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HttpRoute } from '../../subgraphs/kit/http-server';
+import type { GatewayContext } from '../gateway-context';
+import type { RunOperation } from '../operations';
+import { asker } from './api';
+import { capabilityStatement } from './capability-statement';
+import { everything } from './everything';
+import { observationSearch } from './observation-search';
+import { FhirError, fromHttpError, sendFhir, sendOutcome } from './operation-outcome';
+import { readPatient, searchPatients } from './patient-read';
+import { summary } from './summary';
+
+export const FHIR_PREFIX = '/fhir/R4';
+
+/** The base URL clients follow links from: the host they reached this gateway by. */
+function baseUrl(request: IncomingMessage): string {
+  const host = request.headers.host ?? 'localhost';
+  return `http://${host}${FHIR_PREFIX}`;
+}
+
+const ID = '([A-Za-z0-9\\-.]{1,64})';
+const READS: [RegExp, (match: RegExpMatchArray, ask: ReturnType<typeof asker>, base: string, params: URLSearchParams) => Promise<unknown>][] = [
+  [/^\/metadata$/, async (_match, _ask, base) => capabilityStatement(base)],
+  [new RegExp(`^/Patient/${ID}$`), (match, ask) => readPatient(ask, match[1]!)],
+  [/^\/Patient$/, (_match, ask, base, params) => searchPatients(ask, base, params)],
+  [new RegExp(`^/Patient/${ID}/\\$everything$`), (match, ask, base, params) => everything(ask, base, match[1]!, params)],
+  [new RegExp(`^/Patient/${ID}/\\$summary$`), (match, ask, base) => summary(ask, base, match[1]!)],
+  [/^\/Observation$/, (_match, ask, base, params) => observationSearch(ask, base, params)],
+];
+
+export function fhirRoute(runOperation: RunOperation): HttpRoute<GatewayContext> {
+  return {
+    prefix: `${FHIR_PREFIX}/`,
+    async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
+      response.setHeader('x-request-id', context.requestId);
+      try {
+        const format = url.searchParams.get('_format');
+        if (format !== null && !['json', 'application/json', 'application/fhir+json'].includes(format)) throw new FhirError(406, 'not-supported', 'Only application/fhir+json is served');
+        const path = decodeURIComponent(url.pathname.slice(FHIR_PREFIX.length));
+        const read = READS.map(([pattern, answer]) => [path.match(pattern), answer] as const).find(([match]) => match);
+        if (!read) throw new FhirError(404, 'not-found', `No FHIR endpoint at ${FHIR_PREFIX}${path}`);
+        if (request.method !== 'GET') throw new FhirError(405, 'not-supported', `Use GET for ${FHIR_PREFIX}${path}`);
+        const [match, answer] = read;
+        sendFhir(response, 200, await answer(match!, asker(runOperation, context), baseUrl(request), url.searchParams));
+      } catch (error) {
+        if (error instanceof FhirError) return sendOutcome(response, error);
+        throw error;
+      }
+    },
+    sendError: (response, error) => sendOutcome(response, fromHttpError(error)),
+  };
+}
