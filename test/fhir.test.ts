@@ -200,10 +200,16 @@ describe('GET /Patient/{id}/$everything', () => {
     expect(pages[0]!.link!.find((link) => link.relation === 'next')!.url).toMatch(new RegExp(`/fhir/R4/Patient/${fixtureResident}/\\$everything\\?_count=2&_cursor=[A-Za-z0-9_-]+$`));
   });
 
+  it('serves the largest page within the gateway\'s cost limit', async () => {
+    const { status, body } = await fhirRequest<Bundle>(stack, doctorAt(SOURCE), `/Patient/${fixtureResident}/$everything?_count=30`);
+    expect(status).toBe(200);
+    expect(resourcesOf(body, 'Encounter')).toHaveLength(5);
+  });
+
   it.each([
-    ['_count=0', '_count must be a whole number from 1 to 50'],
-    ['_count=51', '_count must be a whole number from 1 to 50'],
-    ['_count=ten', '_count must be a whole number from 1 to 50'],
+    ['_count=0', '_count must be a whole number from 1 to 30'],
+    ['_count=31', '_count must be a whole number from 1 to 30'],
+    ['_count=ten', '_count must be a whole number from 1 to 30'],
     ['_cursor=not-a-cursor', '_cursor is not a cursor this server gave'],
   ])('refuses %s with 400', async (query, message) => {
     const { status, body } = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), `/Patient/${fixtureResident}/$everything?${query}`);
@@ -236,6 +242,50 @@ describe('GET /Patient/{id}/$everything', () => {
     expect(status).toBe(403);
     expect(body.resourceType).toBe('OperationOutcome');
     expect(text).not.toContain('测试');
+  });
+});
+
+describe('audit', () => {
+  const ACCESS_LOG = `query($id: ID!) { resident(id: $id) { accessLog(first: 100) { edges { node { requestId source action outcome dataKinds purposeOfUse organization { code } } } } } }`;
+  const GRAPHQL_READ = `query($id: ID!) { resident(id: $id) { name allergies { assertion } encounters { edges { node { id } } } conditions { edges { node { id } } } labReports { edges { node { id } } } prescriptions { edges { node { id } } } referrals { edges { node { id } } } } }`;
+  type Event = { requestId: string; source: string; action: string; outcome: string; dataKinds: string[]; purposeOfUse: string; organization: { code: string } };
+
+  /** Per subgraph: the kinds of data disclosed, and whether restricted items were left out of any of them. */
+  const disclosed = (events: Event[]) =>
+    Object.fromEntries(
+      [...new Set(events.map((event) => event.source))].sort().map((source) => {
+        const mine = events.filter((event) => event.source === source);
+        return [source, { kinds: [...new Set(mine.flatMap((event) => event.dataKinds))].sort(), outcome: mine.some((event) => event.outcome === 'OMITTED') ? 'OMITTED' : 'ALLOWED' }];
+      }),
+    );
+
+  it('audits a FHIR $everything as the GraphQL read of the same record: same subgraphs, kinds of data and outcomes, under its request id', async () => {
+    const token = doctorAt(RELATED);
+    const fhir = await fhirRequest<Bundle>(stack, token, `/Patient/${scenario.residentId}/$everything`);
+    expect(fhir.status).toBe(200);
+    const graphql = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: GRAPHQL_READ, variables: { id: scenario.residentId } }) });
+    expect(graphql.status).toBe(200);
+
+    const log = await stack.query(stack.token(identities.self(scenario.residentId)), ACCESS_LOG, { id: scenario.residentId });
+    const events = (log.body.data!.resident.accessLog.edges as { node: Event }[]).map((edge) => edge.node);
+    const ofFhir = events.filter((event) => event.requestId === fhir.requestId);
+    const ofGraphql = events.filter((event) => event.requestId === graphql.headers.get('x-request-id'));
+    expect(ofFhir.every((event) => event.action === 'READ' && event.purposeOfUse === 'treatment' && event.organization.code === RELATED)).toBe(true);
+    expect(disclosed(ofFhir)).toEqual({
+      labs: { kinds: ['labs'], outcome: 'OMITTED' },
+      prescriptions: { kinds: ['prescriptions'], outcome: 'OMITTED' },
+      records: { kinds: ['allergies', 'conditions', 'demographics', 'encounters'], outcome: 'OMITTED' },
+      referrals: { kinds: ['referrals'], outcome: 'OMITTED' },
+    });
+    expect(disclosed(ofFhir)).toEqual(disclosed(ofGraphql));
+  });
+
+  it('audits a refused FHIR read as DENIED', async () => {
+    const refused = await fhirRequest<OperationOutcome>(stack, doctorAt(STRANGER), `/Patient/${scenario.residentId}`);
+    expect(refused.status).toBe(403);
+    const log = await stack.query(stack.token(identities.self(scenario.residentId)), ACCESS_LOG, { id: scenario.residentId });
+    const events = (log.body.data!.resident.accessLog.edges as { node: Event }[]).map((edge) => edge.node).filter((event) => event.requestId === refused.requestId);
+    expect(events.map((event) => [event.source, event.outcome, event.dataKinds, event.organization.code])).toEqual([['records', 'DENIED', ['demographics'], STRANGER]]);
   });
 });
 

@@ -76,8 +76,8 @@ export function decodeCursor(text: string, patient: string): PageCursor {
   return cursor;
 }
 
-/** _count: how many records of each kind a page holds. */
-export const COUNT = { default: 20, max: 50 } as const;
+/** _count: how many records of each kind a page holds; at the most, each list's operation stays within the gateway's cost limit. */
+export const COUNT = { default: 20, max: 30 } as const;
 
 export function parseCount(value: string | null): number {
   if (value === null) return COUNT.default;
