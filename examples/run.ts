@@ -2,6 +2,7 @@
 import { runMain } from './client';
 import { main as doctorWorkstation } from './doctor-workstation';
 import { main as familyDoctorReferral } from './family-doctor-referral';
+import { main as fhirEverything } from './fhir-everything';
 import { main as internetHospitalPharmacy } from './internet-hospital-pharmacy';
 import { main as residentConsent } from './resident-consent';
 
@@ -10,6 +11,7 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'internet-hospital-pharmacy': internetHospitalPharmacy,
   'family-doctor-referral': familyDoctorReferral,
   'resident-consent': residentConsent,
+  'fhir-everything': fhirEverything,
 };
 
 const name = process.argv[2];

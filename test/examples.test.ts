@@ -9,6 +9,7 @@ import { DRUGS } from '../subgraphs/prescriptions/drug-catalogue';
 import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
 import { doctorWorkstation } from '../examples/doctor-workstation';
 import { familyDoctorReferral } from '../examples/family-doctor-referral';
+import { fhirEverything } from '../examples/fhir-everything';
 import { internetHospitalPharmacy } from '../examples/internet-hospital-pharmacy';
 import { residentConsent } from '../examples/resident-consent';
 import { insertHospitals, insertSlotPool, modelsOf } from './support/fixtures';
@@ -110,6 +111,20 @@ describe('examples against the real stack', () => {
     expect(found.conditions.map((condition) => condition.code.code)).toEqual(['F32.9']);
     expect(found.encounters.map((encounter) => [encounter.organization.code, encounter.department])).toEqual([[OTHER_HOSPITAL, '精神科']]);
     expect(found.checks).toMatchObject([{ itemCode: '14749-6', recognized: true, recommendation: 'REUSE', ageDays: 3, lastReport: { organization: { code: OTHER_HOSPITAL } } }]);
+  });
+
+  it('FHIR client: the Patient, every page of $everything and the $summary document, through @medplum/core', async () => {
+    const found = await fhirEverything({ gatewayUrl, token: doctor(), residentId, pageSize: 1 });
+    expect(found.patient).toMatchObject({ id: residentId, name: '孙示例', gender: 'female', birthDate: BIRTH_DATE });
+    expect(found.patient.identifiers).toContain(`urn:jinling-hie:mrn:${HOSPITAL}|MRN-${HOSPITAL}`);
+    expect(found.everything.pages).toBe(1);
+    expect(found.everything.counts).toMatchObject({ Patient: 1, Encounter: 1, Condition: 1, DiagnosticReport: 1, Observation: 1 });
+    expect(found.summary.sections).toEqual([
+      { title: '问题列表 Problems', entries: 1 },
+      { title: '过敏与不耐受 Allergies and intolerances', entries: 0 },
+      { title: '用药 Medications', entries: 0 },
+      { title: '检验检查结果 Results', entries: 1 },
+    ]);
   });
 
   it('internet hospital → cloud pharmacy: issued, signed, reviewed, routed, dispensed, picked up', async () => {
