@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
+import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from '../../gateway/uploads';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
@@ -34,6 +35,8 @@ export interface StackOptions {
   production?: boolean;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
   logLines?: string[];
+  /** Batch upload limits other than the defaults. */
+  uploads?: Partial<UploadSettings>;
 }
 
 export interface GraphQLResponse {
@@ -102,6 +105,7 @@ export class TestStack {
       maxBodyBytes: 100_000,
       introspection: !options.production,
       maxOperationCost: options.maxOperationCost,
+      uploads: { ...DEFAULT_UPLOAD_SETTINGS, ...options.uploads },
       apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,
