@@ -100,7 +100,10 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
       const summary: UploadSummary = { kind, lines: 0, accepted: 0, unchanged: 0, rejected: 0, errors: [], complete: true };
       const reject = (line: number, code: ErrorCode, message: string) => {
         summary.rejected++;
-        if (summary.errors.length < settings.maxErrors) summary.errors.push({ line, code, message });
+        // A chunk's refusals arrive after later lines' own problems: keep the first ones by line number.
+        summary.errors.push({ line, code, message });
+        summary.errors.sort((a, b) => a.line - b.line);
+        if (summary.errors.length > settings.maxErrors) summary.errors.pop();
       };
       let pending: Pending[] = [];
       let pendingBytes = 0;
