@@ -22,22 +22,27 @@ export interface NdjsonLimits {
   maxLines: number;
 }
 
-/** Splits a byte stream into lines; throws BodyLimitExceeded past a limit, and the stream's own error if it breaks off. */
+/**
+ * Splits a byte stream into lines; throws BodyLimitExceeded at the first line that would pass
+ * a limit (so where a batch stops does not depend on how the network cut it into packets),
+ * and the stream's own error if it breaks off.
+ */
 export async function* splitLines(body: AsyncIterable<Buffer | string>, limits: NdjsonLimits): AsyncGenerator<NdjsonLine> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let bytes = 0;
   let lineNumber = 0;
   let lines = 0;
+  const overBytes = () => new BodyLimitExceeded(`The batch is larger than ${limits.maxBytes} bytes (UPLOAD_MAX_BYTES); lines after ${lineNumber} were not read`);
   const emit = (text: string, terminated: boolean): NdjsonLine | null => {
+    bytes += Buffer.byteLength(text) + (terminated ? 1 : 0);
+    if (bytes > limits.maxBytes) throw overBytes();
     lineNumber++;
     if (text.trim() === '') return null;
     if (++lines > limits.maxLines) throw new BodyLimitExceeded(`The batch has more than ${limits.maxLines} lines (UPLOAD_MAX_LINES); lines after ${lineNumber - 1} were not read`);
     return { line: lineNumber, text: text.endsWith('\r') ? text.slice(0, -1) : text, terminated };
   };
   for await (const chunk of body) {
-    bytes += Buffer.byteLength(chunk);
-    if (bytes > limits.maxBytes) throw new BodyLimitExceeded(`The batch is larger than ${limits.maxBytes} bytes (UPLOAD_MAX_BYTES); lines after ${lineNumber} were not read`);
     pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
     let start = 0;
     for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
@@ -46,6 +51,8 @@ export async function* splitLines(body: AsyncIterable<Buffer | string>, limits: 
       if (found) yield found;
     }
     pending = pending.slice(start);
+    // A line that never ends must not grow past the limit either.
+    if (bytes + pending.length > limits.maxBytes) throw overBytes();
   }
   pending += decoder.end();
   const last = pending === '' ? null : emit(pending, false);

@@ -3,6 +3,7 @@
  * mutation validates them, authorized per resident, idempotent on the hospital's source id,
  * with per-line errors, limits and refusals.
  */
+import { cityDay, rollupId } from '../subgraphs/kit/activity-store';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -36,7 +37,7 @@ async function upload(token: string | null, kind: string, body: string, contentT
     headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
   });
-  return { status: response.status, body: await response.json(), requestId: response.headers.get('x-request-id') };
+  return { status: response.status, body: (await response.json()) as any, requestId: response.headers.get('x-request-id') };
 }
 
 const ndjson = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
@@ -253,6 +254,22 @@ describe('refusals', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.errors[0].message).toBe('No such upload endpoint; use /upload/encounters, /upload/conditions, /upload/allergies, /upload/lab-reports');
   });
+});
+
+it('counts what was accepted for the cockpit, as scheduled uploads; a re-sent batch counts nothing', async () => {
+  // A hospital of its own, so that no other test's uploads are in its rollup.
+  const hospital = '3201-H105';
+  const [resident] = (await insertResidents(stack, { organizationCode: hospital, count: 1 })) as [string];
+  const today = () => modelsOf(stack).activity.ActivityRollup.findById(rollupId(hospital, cityDay(new Date()))).lean();
+  const batch = ndjson([encounter(resident, 'C-1'), encounter(resident, 'C-2', { class: 'EMERGENCY', chargesFen: 30_000 }), encounter(resident, 'C-3', { start: 'bad' })]);
+  expect((await upload(hospitalSystem(hospital), 'encounters', batch)).body).toMatchObject({ accepted: 2, rejected: 1 });
+  const counted = { scheduledUploadRecords: 2, verifiedRecords: 2, outpatientVisits: 1, outpatientRevenueFen: 12_800, emergencyVisits: 1, emergencyRevenueFen: 30_000 };
+  expect(await today()).toMatchObject(counted);
+  expect((await upload(hospitalSystem(hospital), 'encounters', batch)).body).toMatchObject({ accepted: 0, unchanged: 2, rejected: 1 });
+  expect(await today()).toMatchObject(counted);
+  // A corrected charge counts the record again, and the revenue by the difference.
+  await upload(hospitalSystem(hospital), 'encounters', ndjson([encounter(resident, 'C-1', { chargesFen: 13_000 })]));
+  expect(await today()).toMatchObject({ ...counted, scheduledUploadRecords: 3, verifiedRecords: 3, outpatientRevenueFen: 13_000 });
 });
 
 it('is audited as writes, under the request id the answer carries', async () => {

@@ -8,6 +8,8 @@ import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/databa
 import { claim } from '../kit/claims';
 import { appError, badUserInput, isDuplicateKey } from '../kit/errors';
 import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { NO_ACTIVITY, scheduledEntry } from '../kit/activity';
+import type { ActivityStore } from '../kit/activity-store';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
@@ -129,9 +131,9 @@ export class LabsRepository {
    * writes decided for all residents at once and the stored reports read in one query. New
    * reports are inserted in one bulk write and identical re-uploads write nothing; a report
    * whose content changed is replaced through submitLabReport's versioned path, one by one
-   * (amendments are rare; its history must be kept).
+   * (amendments are rare; its history must be kept). Accepted reports count as scheduled uploads.
    */
-  async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+  async uploadLabReports(rawInputs: unknown[], activity: ActivityStore): Promise<UploadOutcome[]> {
     checkBatchSize(rawInputs);
     const organizationCode = await this.laboratoryOfViewer();
     const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
@@ -189,6 +191,9 @@ export class LabsRepository {
       if (!failed.has(position)) written.push(reports.get(index)!);
     });
     await this.access.noteRecordOwners('lab-report', written.map((report) => ({ recordId: report._id, residentId: report.residentId })));
+    // Counted for the platform's monitoring as scheduled uploads, in one write.
+    const at = new Date();
+    if (written.length) await activity.record(written.map(() => scheduledEntry(organizationCode, at, NO_ACTIVITY)));
     return outcomes.map((outcome) => outcome!);
   }
 

@@ -26,6 +26,9 @@ import type {
   ResidentIdentifierDoc,
 } from './models';
 import { parseInput } from '../kit/input';
+import { changeOf, scheduledEntry, type RecordActivity } from '../kit/activity';
+import type { ActivityStore } from '../kit/activity-store';
+import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import type { z } from 'zod';
 import type { RecordKind } from '../kit/access-store';
 import { accepted, checkBatchSize, refused, refusalOf, sameContent, type UploadOutcome } from '../kit/batch-upload';
@@ -620,12 +623,12 @@ export class RecordsRepository {
 
   // ---- batch uploads: each item validated and decided as the single mutation does --------
 
-  uploadEncounters(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    return this.uploadRecords(rawInputs, { kind: 'encounters', model: this.models.Encounter, schema: encounterSchema, build: encounterDocOf, owner: 'encounter' });
+  uploadEncounters(rawInputs: unknown[], activity: ActivityStore): Promise<UploadOutcome[]> {
+    return this.uploadRecords(rawInputs, activity, { kind: 'encounters', model: this.models.Encounter, schema: encounterSchema, build: encounterDocOf, owner: 'encounter', activityOf: activityOfEncounter });
   }
 
-  uploadConditions(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    return this.uploadRecords(rawInputs, { kind: 'conditions', model: this.models.Condition, schema: conditionSchema, build: conditionDocOf });
+  uploadConditions(rawInputs: unknown[], activity: ActivityStore): Promise<UploadOutcome[]> {
+    return this.uploadRecords(rawInputs, activity, { kind: 'conditions', model: this.models.Condition, schema: conditionSchema, build: conditionDocOf, activityOf: activityOfCondition });
   }
 
   /**
@@ -633,13 +636,14 @@ export class RecordsRepository {
    * that must see every statement on it first, so such an item goes through recordAllergy
    * itself (a few round trips each); statements of allergies are written in bulk.
    */
-  async uploadAllergies(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+  async uploadAllergies(rawInputs: unknown[], activity: ActivityStore): Promise<UploadOutcome[]> {
     checkBatchSize(rawInputs);
     const assertsNone = rawInputs.map((raw) => typeof raw === 'object' && raw !== null && (raw as { noKnownAllergies?: unknown }).noKnownAllergies === true && !(raw as { substance?: unknown }).substance);
     const statements = rawInputs.filter((_raw, index) => !assertsNone[index]);
     const written = statements.length
-      ? await this.uploadRecords(statements, {
+      ? await this.uploadRecords(statements, activity, {
           kind: 'allergies',
+          activityOf: activityOfAllergy,
           model: this.models.Allergy,
           schema: allergySchema,
           build: allergyDocOf,
@@ -666,10 +670,13 @@ export class RecordsRepository {
    * One batch of a hospital's records: every item parsed with the single mutation's schema,
    * the write decided for all residents at once, the stored versions read in one query, and
    * what is new or changed written in one bulk write. A refused item changes nothing and does
-   * not stop the others. Round trips do not grow with the number of items.
+   * not stop the others. What was accepted is counted for the platform's monitoring as
+   * scheduled uploads (a changed record by the difference it makes), in one write. Round
+   * trips do not grow with the number of items.
    */
   private async uploadRecords<TInput extends { residentId: string; sourceRecordId: string }, TDoc extends { _id: string; residentId: string }>(
     rawInputs: unknown[],
+    activity: ActivityStore,
     spec: {
       kind: 'encounters' | 'conditions' | 'allergies';
       model: Model<any, any, any, any>;
@@ -677,6 +684,8 @@ export class RecordsRepository {
       build: (input: TInput, organizationCode: string, residentId: string) => TDoc;
       /** Noted in the access store, so that referrals can attach the records. */
       owner?: RecordKind;
+      /** What a record counts at the platform (visits, revenue, …). */
+      activityOf: (doc: TDoc) => RecordActivity;
       /** After the write, with the residents that got a record. */
       afterWrite?: (residentIds: string[]) => Promise<unknown>;
     },
@@ -750,6 +759,13 @@ export class RecordsRepository {
       );
     }
     if (spec.afterWrite && written.length) await spec.afterWrite([...new Set(written.map((doc) => doc.residentId))]);
+    if (written.length) {
+      const at = new Date();
+      await activity.record(written.map((doc) => {
+        const previous = stored.get(doc._id);
+        return scheduledEntry(organizationCode, at, changeOf(previous ? spec.activityOf(previous) : null, spec.activityOf(doc)));
+      }));
+    }
     return outcomes.map((outcome) => outcome!);
   }
 
