@@ -23,6 +23,7 @@ import { executableOperation } from './executable-operation';
 import { operationCostLimit } from './operation-cost';
 import { operationRunner } from './operations';
 import { gatewayRoutes } from './routes';
+import type { UploadSettings } from './uploads';
 import { QUERY_LIMITS, queryLimits } from './query-limits';
 import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   logLevel?: string;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
+  /** Limits of batch uploads (gateway/uploads.ts); the defaults unless configured. */
+  uploads?: UploadSettings;
 }
 
 export interface RunningGateway extends RunningHttpService {
@@ -97,7 +100,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
   });
   await apollo.start();
   // The endpoints beside /graphql answer by running operations through this same pipeline.
-  const routes = gatewayRoutes(operationRunner(apollo));
+  const routes = gatewayRoutes(operationRunner(apollo), { supergraphSdl: options.supergraphSdl, maxBodyBytes: options.maxBodyBytes, uploads: options.uploads });
 
   const handler = createHttpHandler<GatewayContext, GatewayContext>({
     apollo,

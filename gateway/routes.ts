@@ -3,7 +3,17 @@ import type { HttpRoute } from '../subgraphs/kit/http-server';
 import type { GatewayContext } from './gateway-context';
 import type { RunOperation } from './operations';
 import { fhirRoute } from './fhir/route';
+import { createUploader, DEFAULT_UPLOAD_SETTINGS, uploadRoute, type UploadSettings } from './uploads';
 
-export function gatewayRoutes(runOperation: RunOperation): HttpRoute<GatewayContext>[] {
-  return [fhirRoute(runOperation)];
+export interface RouteOptions {
+  supergraphSdl: string;
+  /** The request limit every service applies (MAX_REQUEST_BYTES): what the gateway sends a subgraph stays below it. */
+  maxBodyBytes: number;
+  uploads?: UploadSettings;
+}
+
+export function gatewayRoutes(runOperation: RunOperation, options: RouteOptions): HttpRoute<GatewayContext>[] {
+  const uploads = options.uploads ?? DEFAULT_UPLOAD_SETTINGS;
+  const uploader = createUploader(runOperation, options.supergraphSdl, options.maxBodyBytes, uploads);
+  return [uploadRoute(uploader, uploads), fhirRoute(runOperation)];
 }

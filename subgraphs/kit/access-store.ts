@@ -260,6 +260,13 @@ export class AccessStore {
     await upsertById(() => this.models.RecordOwner.updateOne({ _id: recordOwnerKey(kind, recordId) }, { $set: { residentId } }, { upsert: true }).exec());
   }
 
+  /** noteRecordOwner for many records: one bulk write, whatever their number. */
+  async noteRecordOwners(kind: RecordKind, records: readonly { recordId: string; residentId: string }[]): Promise<void> {
+    if (records.length === 0) return;
+    const operations = records.map(({ recordId, residentId }) => ({ updateOne: { filter: { _id: recordOwnerKey(kind, recordId) }, update: { $set: { residentId } }, upsert: true } }));
+    await upsertById(() => this.models.RecordOwner.bulkWrite(operations, { ordered: false }));
+  }
+
   /** The resident each known record is filed under, by record id. */
   async recordOwners(kind: RecordKind, recordIds: readonly string[]): Promise<Map<string, string>> {
     const docs = await this.models.RecordOwner.find({ _id: idIn(recordIds.map((id) => recordOwnerKey(kind, id))) }).lean<RecordOwnerDoc[]>().exec();

@@ -71,6 +71,13 @@ const schema = z.object({
   /** Most an operation may cost at the gateway (lists counted by `first`); unset: the gateway's calibrated limit. */
   MAX_OPERATION_COST: z.coerce.number().int().min(100).max(1_000_000).optional(),
   MAX_REQUEST_BYTES: positiveInt.default(100_000),
+  /** Batch uploads (gateway/uploads.ts): most lines and bytes one batch may hold (413 past either). */
+  UPLOAD_MAX_LINES: positiveInt.default(200_000),
+  UPLOAD_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
+  /** Lines the gateway sends to a subgraph per batch mutation (fewer when they would pass MAX_REQUEST_BYTES). */
+  UPLOAD_CHUNK_LINES: positiveInt.max(1000).default(200),
+  /** How many rejected lines an upload's answer lists (each with line number, code and message). */
+  UPLOAD_MAX_ERRORS: z.coerce.number().int().min(0).max(10_000).default(100),
   JWT_ISSUER: z.string().min(1).default('https://idp.jinling-hie.local/demo'),
   JWT_AUDIENCE: z.string().min(1).default('jinling-hie'),
   JWT_ALGORITHM: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384']).default('RS256'),

@@ -7,9 +7,11 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
+import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from '../../gateway/uploads';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
+import { activityDatabaseName } from '../../subgraphs/kit/activity-store';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
@@ -34,6 +36,8 @@ export interface StackOptions {
   production?: boolean;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
   logLines?: string[];
+  /** Batch upload limits other than the defaults. */
+  uploads?: Partial<UploadSettings>;
 }
 
 export interface GraphQLResponse {
@@ -102,6 +106,7 @@ export class TestStack {
       maxBodyBytes: 100_000,
       introspection: !options.production,
       maxOperationCost: options.maxOperationCost,
+      uploads: { ...DEFAULT_UPLOAD_SETTINGS, ...options.uploads },
       apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,
@@ -114,6 +119,11 @@ export class TestStack {
 
   token(identity: DemoIdentity, ttlSeconds = 300): string {
     return issueDemoToken(identity, { privateKey: this.keys.issuer.privateKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds });
+  }
+
+  /** The connection of the shared monitoring database (activity rollups), for fixtures and checks. */
+  monitoringConnection() {
+    return this.fixtures.useDb(activityDatabaseName(this.dbPrefix), { useCache: true });
   }
 
   /** The connection of a subgraph's own database (for fixtures and checks). */
@@ -168,6 +178,7 @@ export class TestStack {
     for (const name of SUBGRAPH_NAMES) {
       if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
     }
+    if (!process.env.JINLING_TEST_EMBEDDED) await this.monitoringConnection().dropDatabase();
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
     const uncovered = uncoveredQueries(this.sent, indexesByCollection(allModels(this)));
     await this.fixtures.close();
