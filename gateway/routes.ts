@@ -15,5 +15,5 @@ export interface RouteOptions {
 export function gatewayRoutes(runOperation: RunOperation, options: RouteOptions): HttpRoute<GatewayContext>[] {
   const uploads = options.uploads ?? DEFAULT_UPLOAD_SETTINGS;
   const uploader = createUploader(runOperation, options.supergraphSdl, options.maxBodyBytes, uploads);
-  return [uploadRoute(uploader, uploads), fhirRoute(runOperation)];
+  return [uploadRoute(uploader, uploads), fhirRoute(runOperation, { uploader, settings: uploads })];
 }

@@ -46,6 +46,7 @@ describe('GET /metadata', () => {
     expect(status).toBe(200);
     expect(contentType).toBe('application/fhir+json; charset=utf-8');
     expect(body.fhirVersion).toBe('4.0.1');
+    expect(body.rest![0]!.operation!.map((operation) => operation.name)).toEqual(['import']);
     const resources = body.rest![0]!.resource!.map((resource) => ({
       type: resource.type,
       interactions: resource.interaction?.map((interaction) => interaction.code),

@@ -20,6 +20,13 @@ export function capabilityStatement(base: string): CapabilityStatement {
           service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth', display: 'OAuth' }] }],
           description: 'Bearer JWT from the city identity provider, the same tokens as /graphql. Every read is decided by the resident consent policy and audited.',
         },
+        operation: [
+          {
+            name: 'import',
+            definition: 'urn:jinling-hie:fhir:OperationDefinition/import',
+            documentation: 'POST an NDJSON body (application/fhir+ndjson) of Encounter, Condition, AllergyIntolerance and DiagnosticReport (result lines as contained Observations); filed synchronously through the batch upload path; answers a Bundle of counts and one OperationOutcome per rejected line',
+          },
+        ],
         resource: [
           {
             type: 'Patient',

@@ -21,6 +21,11 @@ const BY_CODE: Readonly<Record<string, { status: number; issue: IssueCode }>> = 
   INTERNAL: { status: 500, issue: 'exception' },
 };
 
+/** The issue type of an error code of the API's vocabulary. */
+export function issueCodeOf(code: string): IssueCode {
+  return (BY_CODE[code] ?? BY_CODE.INTERNAL!).issue;
+}
+
 /** A refusal on the FHIR path, answered as an OperationOutcome. */
 export class FhirError extends Error {
   constructor(

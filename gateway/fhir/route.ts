@@ -13,6 +13,8 @@ import { observationSearch } from './observation-search';
 import { FhirError, fromHttpError, sendFhir, sendOutcome } from './operation-outcome';
 import { readPatient, searchPatients } from './patient-read';
 import { summary } from './summary';
+import { importResources } from './import';
+import type { Uploader, UploadSettings } from '../uploads';
 
 export const FHIR_PREFIX = '/fhir/R4';
 
@@ -32,7 +34,8 @@ const READS: [RegExp, (match: RegExpMatchArray, ask: ReturnType<typeof asker>, b
   [/^\/Observation$/, (_match, ask, base, params) => observationSearch(ask, base, params)],
 ];
 
-export function fhirRoute(runOperation: RunOperation): HttpRoute<GatewayContext> {
+/** `uploads`: the batch upload path that $import files through. */
+export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploader; settings: UploadSettings }): HttpRoute<GatewayContext> {
   return {
     prefix: `${FHIR_PREFIX}/`,
     async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
@@ -41,6 +44,11 @@ export function fhirRoute(runOperation: RunOperation): HttpRoute<GatewayContext>
         const format = url.searchParams.get('_format');
         if (format !== null && !['json', 'application/json', 'application/fhir+json'].includes(format)) throw new FhirError(406, 'not-supported', 'Only application/fhir+json is served');
         const path = decodeURIComponent(url.pathname.slice(FHIR_PREFIX.length));
+        if (path === '/$import') {
+          if (request.method !== 'POST') throw new FhirError(405, 'not-supported', `Use POST with an NDJSON body for ${FHIR_PREFIX}/$import`);
+          const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.settings);
+          return sendFhir(response, status, bundle);
+        }
         const read = READS.map(([pattern, answer]) => [path.match(pattern), answer] as const).find(([match]) => match);
         if (!read) throw new FhirError(404, 'not-found', `No FHIR endpoint at ${FHIR_PREFIX}${path}`);
         if (request.method !== 'GET') throw new FhirError(405, 'not-supported', `Use GET for ${FHIR_PREFIX}${path}`);

@@ -84,3 +84,10 @@ export function securityLabels(categories: readonly SensitiveCategory[]): Coding
 
 /** The label of a resource whose identifiers are masked for this viewer. */
 export const MASKED_LABEL: Coding = { system: SYSTEMS.v3ObservationValue, code: 'MASKED', display: 'masked' };
+
+/** The system as the exchange stores it, from its URI: the inverse of systemUri. */
+export function storedSystem(uri: string): string {
+  const stored = Object.entries(STORED_SYSTEMS).find(([, known]) => known === uri);
+  if (stored) return stored[0];
+  return uri.startsWith(`${SYSTEMS.local}:`) ? decodeURIComponent(uri.slice(SYSTEMS.local.length + 1)) : uri;
+}

@@ -1,0 +1,151 @@
+/**
+ * $import: each NDJSON FHIR resource as the line of the batch upload it stands for (the input
+ * of recordEncounter, recordCondition, recordAllergy or submitLabReport). Only the mapping is
+ * here: the upload path then checks the line as the mutation's input, and the subgraph
+ * validates, authorizes, audits and files it, idempotent on the hospital's record id.
+ * Fields the mapping does not read are not imported (the README lists the ones it reads).
+ */
+import type { AllergyIntolerance, CodeableConcept, Condition, DiagnosticReport, Encounter, Observation, Reference } from '@medplum/fhirtypes';
+import type { UploadKind } from '../uploads';
+import { sourceRecordSystem, storedSystem, SYSTEMS } from './terminology';
+
+export type Mapped = { kind: UploadKind; value: Record<string, unknown> } | { problem: string };
+
+/** The sex and birth date of the subject as the lab knows them (they choose the reference ranges): project-defined extensions of DiagnosticReport. */
+export const SUBJECT_SEX_EXTENSION = 'urn:jinling-hie:fhir:extension:subject-sex';
+export const SUBJECT_BIRTH_DATE_EXTENSION = 'urn:jinling-hie:fhir:extension:subject-birth-date';
+
+class Problem extends Error {}
+const fail = (message: string): never => {
+  throw new Problem(message);
+};
+
+function residentOf(reference: Reference | undefined, field: string): string {
+  const match = /^Patient\/([0-9a-f]{24})$/.exec(reference?.reference ?? '');
+  return match ? match[1]! : fail(`${field} must reference Patient/<id> (24 lowercase hex characters)`);
+}
+
+/** The hospital's own record id: the identifier in the caller's source-record system. */
+function sourceRecordId(resource: { identifier?: { system?: string; value?: string }[] }, organizationCode: string): string {
+  const system = sourceRecordSystem(organizationCode);
+  const identifier = resource.identifier?.find((candidate) => candidate.system === system);
+  return identifier?.value ?? fail(`identifier with system ${system} (your record id) is required`);
+}
+
+/** The code of the concept's coding in `system`. */
+function codeIn(concept: CodeableConcept | undefined, system: string, field: string): string {
+  return concept?.coding?.find((candidate) => candidate.system === system)?.code ?? fail(`${field} needs a coding with system ${system}`);
+}
+
+/** Code and display, for the records that keep the hospital's display (diagnoses). */
+function codingIn(concept: CodeableConcept | undefined, system: string, field: string) {
+  const code = codeIn(concept, system, field);
+  const coding = concept!.coding!.find((candidate) => candidate.system === system)!;
+  return { code, display: coding.display ?? concept?.text ?? fail(`${field} needs a display or text`) };
+}
+
+const upper = (code: string | undefined, field: string) => (code ? code.toUpperCase().replaceAll('-', '_') : fail(`${field} is required`));
+
+const ENCOUNTER_CLASSES: Readonly<Record<string, string>> = { AMB: 'OUTPATIENT', EMER: 'EMERGENCY', IMP: 'INPATIENT', VR: 'VIRTUAL' };
+
+function encounterLine(encounter: Encounter, organizationCode: string): Record<string, unknown> {
+  const encounterClass = ENCOUNTER_CLASSES[encounter.class?.system === SYSTEMS.v3ActCode ? (encounter.class.code ?? '') : ''] ?? fail(`class must be ${SYSTEMS.v3ActCode} AMB, EMER, IMP or VR`);
+  const attending = encounter.participant?.[0]?.individual;
+  return {
+    residentId: residentOf(encounter.subject, 'subject'),
+    sourceRecordId: sourceRecordId(encounter, organizationCode),
+    class: encounterClass,
+    status: upper(encounter.status, 'status'),
+    department: encounter.serviceType?.text ?? encounter.serviceType?.coding?.[0]?.display ?? fail('serviceType.text (the department) is required'),
+    start: encounter.period?.start ?? fail('period.start is required'),
+    ...(encounter.period?.end ? { end: encounter.period.end } : {}),
+    ...(attending ? { attendingPractitioner: attending.identifier?.value ?? attending.display } : {}),
+    // reasonCode in rank order; the first is the primary diagnosis.
+    diagnoses: (encounter.reasonCode ?? []).map((reason, index) => ({ ...codingIn(reason, SYSTEMS.icd10cn, `reasonCode[${index}]`), rank: index + 1, primary: index === 0 })),
+  };
+}
+
+function conditionLine(condition: Condition, organizationCode: string): Record<string, unknown> {
+  const verification = upper(condition.verificationStatus?.coding?.[0]?.code, 'verificationStatus');
+  return {
+    residentId: residentOf(condition.subject, 'subject'),
+    sourceRecordId: sourceRecordId(condition, organizationCode),
+    ...codingIn(condition.code, SYSTEMS.icd10cn, 'code'),
+    // FHIR leaves out the clinical status of a condition entered in error; the exchange records it as inactive.
+    clinicalStatus: verification === 'ENTERED_IN_ERROR' ? 'INACTIVE' : upper(condition.clinicalStatus?.coding?.[0]?.code, 'clinicalStatus'),
+    verificationStatus: verification,
+    ...(condition.onsetDateTime ? { onset: condition.onsetDateTime.slice(0, 10) } : {}),
+  };
+}
+
+function allergyLine(allergy: AllergyIntolerance, organizationCode: string): Record<string, unknown> {
+  const base = { residentId: residentOf(allergy.patient, 'patient'), sourceRecordId: sourceRecordId(allergy, organizationCode) };
+  if (allergy.code?.coding?.some((coding) => coding.system === SYSTEMS.snomed && coding.code === '716186003')) return { ...base, noKnownAllergies: true };
+  const coding = allergy.code?.coding?.[0];
+  if (!coding?.system || !coding.code) return fail('code needs a coding with system and code');
+  return {
+    ...base,
+    substance: { system: storedSystem(coding.system), code: coding.code, display: coding.display ?? allergy.code?.text ?? fail('code needs a display or text') },
+    category: upper(allergy.category?.[0], 'category'),
+    criticality: upper(allergy.criticality, 'criticality'),
+    reactions: (allergy.reaction ?? []).flatMap((reaction) => reaction.manifestation.map((manifestation) => manifestation.text ?? manifestation.coding?.[0]?.display ?? fail('reaction.manifestation needs text'))),
+  };
+}
+
+const LAB_CATEGORIES: Readonly<Record<string, string>> = { LAB: 'LABORATORY', RAD: 'IMAGING', SP: 'PATHOLOGY', EC: 'ELECTROPHYSIOLOGY' };
+const SEXES: Readonly<Record<string, string>> = { male: 'MALE', female: 'FEMALE', unknown: 'UNKNOWN' };
+
+/** A result line: an Observation contained in the report and referenced from `result` as `#id`. */
+function resultLine(report: DiagnosticReport, reference: Reference, index: number): Record<string, unknown> {
+  const id = reference.reference?.startsWith('#') ? reference.reference.slice(1) : fail(`result[${index}] must reference a contained Observation (#id)`);
+  const observation = report.contained?.find((resource): resource is Observation => resource.resourceType === 'Observation' && resource.id === id) ?? fail(`result[${index}] references #${id}, which is not a contained Observation`);
+  const quantity = observation.valueQuantity;
+  return {
+    code: codeIn(observation.code, SYSTEMS.loinc, `result[${index}].code`),
+    ...(quantity ? { value: quantity.value, unit: quantity.code ?? quantity.unit } : {}),
+    ...(observation.valueCodeableConcept ? { valueCode: observation.valueCodeableConcept.coding?.[0]?.code } : {}),
+    ...(observation.valueString !== undefined ? { valueText: observation.valueString } : {}),
+    ...(observation.method?.text ? { method: observation.method.text } : {}),
+  };
+}
+
+function labReportLine(report: DiagnosticReport, organizationCode: string): Record<string, unknown> {
+  const extension = (url: string) => report.extension?.find((candidate) => candidate.url === url);
+  const category = report.category?.flatMap((concept) => concept.coding ?? []).find((coding) => coding.system === 'http://terminology.hl7.org/CodeSystem/v2-0074');
+  const localCode = report.code.coding?.find((coding) => coding.system === `urn:jinling-hie:local-item:${organizationCode}`);
+  return {
+    residentId: residentOf(report.subject, 'subject'),
+    sourceReportId: sourceRecordId(report, organizationCode),
+    category: LAB_CATEGORIES[category?.code ?? ''] ?? fail('category needs a v2-0074 coding LAB, RAD, SP or EC'),
+    code: codeIn(report.code, SYSTEMS.loinc, 'code'),
+    ...(localCode?.code ? { localCode: localCode.code } : {}),
+    status: upper(report.status, 'status'),
+    ...(report.effectiveDateTime ? { effectiveAt: report.effectiveDateTime } : {}),
+    issuedAt: report.issued ?? fail('issued is required'),
+    ...(report.conclusion ? { conclusion: report.conclusion } : {}),
+    subjectSex: SEXES[extension(SUBJECT_SEX_EXTENSION)?.valueCode ?? ''] ?? fail(`extension ${SUBJECT_SEX_EXTENSION} (valueCode male, female or unknown) is required`),
+    subjectBirthDate: extension(SUBJECT_BIRTH_DATE_EXTENSION)?.valueDate ?? fail(`extension ${SUBJECT_BIRTH_DATE_EXTENSION} (valueDate) is required`),
+    results: (report.result ?? []).map((reference, index) => resultLine(report, reference, index)),
+  };
+}
+
+/** The resource types $import takes, and the upload each becomes. */
+export const IMPORT_KINDS = { Encounter: 'encounters', Condition: 'conditions', AllergyIntolerance: 'allergies', DiagnosticReport: 'lab-reports' } as const satisfies Record<string, UploadKind>;
+
+/** One parsed NDJSON line as an upload line, or what is wrong with it. `organizationCode` is the caller's. */
+export function mapResource(resource: unknown, organizationCode: string): Mapped {
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) return { problem: 'Each line must be one FHIR resource (a JSON object)' };
+  const type = (resource as { resourceType?: unknown }).resourceType;
+  if (typeof type !== 'string' || !Object.hasOwn(IMPORT_KINDS, type)) return { problem: `resourceType must be one of ${Object.keys(IMPORT_KINDS).join(', ')}` };
+  try {
+    if (type === 'Encounter') return { kind: 'encounters', value: encounterLine(resource as Encounter, organizationCode) };
+    if (type === 'Condition') return { kind: 'conditions', value: conditionLine(resource as Condition, organizationCode) };
+    if (type === 'AllergyIntolerance') return { kind: 'allergies', value: allergyLine(resource as AllergyIntolerance, organizationCode) };
+    return { kind: 'lab-reports', value: labReportLine(resource as DiagnosticReport, organizationCode) };
+  } catch (error) {
+    if (error instanceof Problem) return { problem: `${type}: ${error.message}` };
+    // A line shaped unlike FHIR (a string where an object belongs, say) is the line's problem, not the server's.
+    if (error instanceof TypeError) return { problem: `${type}: not shaped as FHIR R4 ${type}` };
+    throw error;
+  }
+}
