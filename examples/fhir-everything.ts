@@ -21,8 +21,8 @@ export interface FhirEverythingInput {
 
 export async function fhirEverything({ gatewayUrl, token, residentId, pageSize = 20 }: FhirEverythingInput) {
   // No client-side cache: clinical data is fetched fresh each time and kept nowhere.
-  const medplum = new MedplumClient({ baseUrl: new URL('/', gatewayUrl).toString(), fhirUrlPath: 'fhir/R4', cacheTime: 0 });
-  medplum.setAccessToken(token);
+  // The token is given up front, so the client never tries to resume a login of its own.
+  const medplum = new MedplumClient({ baseUrl: new URL('/', gatewayUrl).toString(), fhirUrlPath: 'fhir/R4', accessToken: token, cacheTime: 0 });
 
   const patient: Patient = await medplum.readResource('Patient', residentId);
 

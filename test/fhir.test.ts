@@ -212,6 +212,8 @@ describe('GET /Patient/{id}/$everything', () => {
     ['_count=31', '_count must be a whole number from 1 to 30'],
     ['_count=ten', '_count must be a whole number from 1 to 30'],
     ['_cursor=not-a-cursor', '_cursor is not a cursor this server gave'],
+    ['_since=2026-01-01', 'This endpoint does not support the parameter _since'],
+    ['_type=Encounter', 'This endpoint does not support the parameter _type'],
   ])('refuses %s with 400', async (query, message) => {
     const { status, body } = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), `/Patient/${fixtureResident}/$everything?${query}`);
     expect(status).toBe(400);

@@ -10,7 +10,7 @@ import { asker } from './api';
 import { capabilityStatement } from './capability-statement';
 import { everything } from './everything';
 import { observationSearch } from './observation-search';
-import { FhirError, fromHttpError, sendFhir, sendOutcome } from './operation-outcome';
+import { badRequest, FhirError, fromHttpError, sendFhir, sendOutcome } from './operation-outcome';
 import { readPatient, searchPatients } from './patient-read';
 import { summary } from './summary';
 import { importResources } from './import';
@@ -25,16 +25,22 @@ function baseUrl(request: IncomingMessage): string {
 }
 
 const ID = '([A-Za-z0-9\\-.]{1,64})';
-const READS: [RegExp, (match: RegExpMatchArray, ask: ReturnType<typeof asker>, base: string, params: URLSearchParams) => Promise<unknown>][] = [
-  [/^\/metadata$/, async (_match, _ask, base) => capabilityStatement(base)],
-  [new RegExp(`^/Patient/${ID}$`), (match, ask) => readPatient(ask, match[1]!)],
-  [/^\/Patient$/, (_match, ask, base, params) => searchPatients(ask, base, params)],
-  [new RegExp(`^/Patient/${ID}/\\$everything$`), (match, ask, base, params) => everything(ask, base, match[1]!, params)],
-  [new RegExp(`^/Patient/${ID}/\\$summary$`), (match, ask, base) => summary(ask, base, match[1]!)],
-  [/^\/Observation$/, (_match, ask, base, params) => observationSearch(ask, base, params)],
+type Answer = (match: RegExpMatchArray, ask: ReturnType<typeof asker>, base: string, params: URLSearchParams) => Promise<unknown>;
+/** Each read: its path, the parameters it takes (null: it checks its own) and how it answers. */
+const READS: [RegExp, readonly string[] | null, Answer][] = [
+  [/^\/metadata$/, [], async (_match, _ask, base) => capabilityStatement(base)],
+  [new RegExp(`^/Patient/${ID}$`), [], (match, ask) => readPatient(ask, match[1]!)],
+  [/^\/Patient$/, null, (_match, ask, base, params) => searchPatients(ask, base, params)],
+  [new RegExp(`^/Patient/${ID}/\\$everything$`), ['_count', '_cursor'], (match, ask, base, params) => everything(ask, base, match[1]!, params)],
+  [new RegExp(`^/Patient/${ID}/\\$summary$`), [], (match, ask, base) => summary(ask, base, match[1]!)],
+  [/^\/Observation$/, null, (_match, ask, base, params) => observationSearch(ask, base, params)],
 ];
 
-/** `uploads`: the batch upload path that $import files through. */
+/** A parameter a read does not take is refused, not ignored: an unfiltered answer never passes for a filtered one. */
+function checkParameters(params: URLSearchParams, allowed: readonly string[]): void {
+  for (const name of params.keys()) if (name !== '_format' && !allowed.includes(name)) throw badRequest(`This endpoint does not support the parameter ${name}`);
+}
+
 export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploader; settings: UploadSettings }): HttpRoute<GatewayContext> {
   return {
     prefix: `${FHIR_PREFIX}/`,
@@ -49,10 +55,11 @@ export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploa
           const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.settings);
           return sendFhir(response, status, bundle);
         }
-        const read = READS.map(([pattern, answer]) => [path.match(pattern), answer] as const).find(([match]) => match);
+        const read = READS.map(([pattern, allowed, answer]) => [path.match(pattern), allowed, answer] as const).find(([match]) => match);
         if (!read) throw new FhirError(404, 'not-found', `No FHIR endpoint at ${FHIR_PREFIX}${path}`);
         if (request.method !== 'GET') throw new FhirError(405, 'not-supported', `Use GET for ${FHIR_PREFIX}${path}`);
-        const [match, answer] = read;
+        const [match, allowed, answer] = read;
+        if (allowed) checkParameters(url.searchParams, allowed);
         sendFhir(response, 200, await answer(match!, asker(runOperation, context), baseUrl(request), url.searchParams));
       } catch (error) {
         if (error instanceof FhirError) return sendOutcome(response, error);
