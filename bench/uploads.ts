@@ -26,7 +26,10 @@ import { registerModels } from '../subgraphs/records/models';
 import { issueDemoToken } from '../tools/demo-issuer';
 import { parseEngine, startEmbeddedDatabase } from '../tools/embedded-database';
 import { SUPERGRAPH_FILE } from '../tools/services';
+import { Agent, fetch } from 'undici';
 import { usageOf } from './processes';
+
+const PATIENT_CLIENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 const LINES = Number(process.env.BENCH_UPLOAD_LINES ?? 100_000);
 const RESIDENTS = Number(process.env.BENCH_UPLOAD_RESIDENTS ?? 200);
@@ -143,7 +146,8 @@ async function measure(label: string, url: string, token: string, body: string, 
   const databaseBefore = databasePid ? usageOf(databasePid).cpuMs : 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body });
+  // The answer comes when the whole batch is done: the client must not give up on it first.
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body, dispatcher: PATIENT_CLIENT });
   const summary = (await response.json()) as { lines: number; accepted: number; unchanged: number; rejected: number; errors: unknown[] };
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
