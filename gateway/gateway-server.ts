@@ -100,7 +100,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
   });
   await apollo.start();
   // The endpoints beside /graphql answer by running operations through this same pipeline.
-  const routes = gatewayRoutes(operationRunner(apollo), { supergraphSdl: options.supergraphSdl, maxBodyBytes: options.maxBodyBytes, uploads: options.uploads });
+  const routes = gatewayRoutes(operationRunner(apollo), { supergraphSdl: options.supergraphSdl, maxBodyBytes: options.maxBodyBytes, uploads: options.uploads, logger });
 
   const handler = createHttpHandler<GatewayContext, GatewayContext>({
     apollo,
