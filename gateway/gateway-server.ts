@@ -26,6 +26,7 @@ import { operationCostLimit } from './operation-cost';
 import { operationRunner } from './operations';
 import { gatewayRoutes } from './routes';
 import { QUERY_LIMITS, queryLimits } from './query-limits';
+import { rateLimiter, type RateLimitSettings } from './rate-limits';
 import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   port: number;
   /** Requests worked on at once before shedding load with 503 OVERLOADED (MAX_IN_FLIGHT); unbounded if unset. */
   maxInFlight?: number;
+  /** Requests per minute per token subject and per organization (RATE_LIMIT_*); none if unset. */
+  rateLimits?: RateLimitSettings;
   logLevel?: string;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
@@ -112,6 +115,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     logger,
     maxBodyBytes: options.maxBodyBytes,
     gate,
+    limitRate: options.rateLimits ? rateLimiter(options.rateLimits) : undefined,
     authenticate: async (request) => {
       const token = bearerToken(request);
       if (!request.headers.authorization) throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', { 'www-authenticate': 'Bearer realm="jinling-hie"' });

@@ -63,6 +63,7 @@ export function startGateway(config: Config) {
     host: config.HOST,
     port: config.GATEWAY_PORT,
     maxInFlight: config.MAX_IN_FLIGHT,
+    rateLimits: { perSubject: config.RATE_LIMIT_PER_SUBJECT, perOrganization: config.RATE_LIMIT_PER_ORGANIZATION, burstSeconds: config.RATE_LIMIT_BURST_SECONDS },
     logLevel: config.LOG_LEVEL,
   });
 }
