@@ -3,12 +3,11 @@
  * new work gets 503 OVERLOADED, the request in flight still completes with its data, and the
  * process exits 0; a request stuck past SHUTDOWN_DRAIN_MS is cut off and the process exits 1.
  * Requests are held open deterministically (a stand-in subgraph that answers when released,
- * a body the test has not finished sending), never by sleeping.
+ * a body the test has not finished sending: support/held-request.ts), never by sleeping.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,6 +15,7 @@ import { loadConfig } from '../subgraphs/kit/config';
 import { mintInternalToken, toPrivateKey } from '../subgraphs/kit/internal-token';
 import { issueDemoToken } from '../tools/demo-issuer';
 import { ensureLocalKeys } from '../tools/keys';
+import { holdRequest } from './support/held-request';
 import { HeldSubgraph } from './support/held-subgraph';
 import { isRunning } from './support/processes';
 import { TEST_START_TIMEOUT_MS } from './support/timing';
@@ -159,40 +159,18 @@ describe('a subgraph process', () => {
     ...extra,
   });
 
-  /**
-   * Starts a viewer query on its own connection and sends all but the last byte of its body.
-   * `Expect: 100-continue` makes the server start the request (and count it in flight) in the
-   * same step that sends "100 Continue", so once the client sees that, the request is in flight.
-   */
-  async function holdRequest(origin: string, subject: string) {
-    const internalToken = mintInternalToken(
+  function internalToken(subject: string): string {
+    return mintInternalToken(
       { viewer: { subject, roles: ['doctor'], organizationCode: '3201-H003', purposeOfUse: 'treatment' }, requestId: randomUUID() },
       'access',
       toPrivateKey(readFileSync(keys.internalPrivateKey, 'utf8')),
     );
-    const body = Buffer.from(JSON.stringify({ query: VIEWER_QUERY }));
-    const request = http.request(`${origin}/graphql`, {
-      method: 'POST',
-      agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${internalToken}`, expect: '100-continue' },
-    });
-    const answered = new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-      request.once('response', (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.once('end', () => resolve({ status: response.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-      });
-      request.once('error', reject);
-    });
-    await new Promise<void>((resolve) => request.once('continue', resolve));
-    request.write(body.subarray(0, body.length - 1));
-    return { answered, finish: () => request.end(body.subarray(body.length - 1)) };
   }
 
   it('drains on SIGTERM: the request in flight completes with its data, then the database closes and it exits 0', async () => {
     const access = await startService('access', subgraphEnv());
     expect(await probe(access.origin, '/ready')).toEqual({ status: 200, body: { status: 'ready' } });
-    const held = await holdRequest(access.origin, 'dr-zhou');
+    const held = await holdRequest(`${access.origin}/graphql`, internalToken('dr-zhou'), VIEWER_QUERY);
 
     access.child.kill('SIGTERM');
     expect(await access.logged('draining')).toMatchObject({ inFlight: 1 });
@@ -206,7 +184,7 @@ describe('a subgraph process', () => {
 
   it('exits 1 once the drain bound passes with a request stuck in flight', async () => {
     const access = await startService('access', subgraphEnv({ SHUTDOWN_DRAIN_MS: '500' }));
-    const stuck = await holdRequest(access.origin, 'dr-zhou');
+    const stuck = await holdRequest(`${access.origin}/graphql`, internalToken('dr-zhou'), VIEWER_QUERY);
     const outcome = stuck.answered.then(() => 'answered', () => 'cut off');
 
     access.child.kill('SIGTERM');
