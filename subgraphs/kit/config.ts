@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_UPLOAD_ITEMS } from './batch-upload';
 
 export const SUBGRAPH_NAMES = ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -75,7 +76,7 @@ const schema = z.object({
   UPLOAD_MAX_LINES: positiveInt.default(200_000),
   UPLOAD_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
   /** Lines the gateway sends to a subgraph per batch mutation (fewer when they would pass MAX_REQUEST_BYTES). */
-  UPLOAD_CHUNK_LINES: positiveInt.max(1000).default(200),
+  UPLOAD_CHUNK_LINES: positiveInt.max(MAX_UPLOAD_ITEMS).default(200),
   /** How many rejected lines an upload's answer lists (each with line number, code and message). */
   UPLOAD_MAX_ERRORS: z.coerce.number().int().min(0).max(10_000).default(100),
   /**
