@@ -1,5 +1,6 @@
 /** The gateway's authenticated endpoints beside /graphql, each answering through the GraphQL pipeline. */
 import type { HttpRoute } from '../subgraphs/kit/http-server';
+import type { Logger } from '../subgraphs/kit/logger';
 import type { GatewayContext } from './gateway-context';
 import type { RunOperation } from './operations';
 import { fhirRoute } from './fhir/route';
@@ -10,10 +11,11 @@ export interface RouteOptions {
   /** The request limit every service applies (MAX_REQUEST_BYTES): what the gateway sends a subgraph stays below it. */
   maxBodyBytes: number;
   uploads?: UploadSettings;
+  logger: Logger;
 }
 
 export function gatewayRoutes(runOperation: RunOperation, options: RouteOptions): HttpRoute<GatewayContext>[] {
   const uploads = options.uploads ?? DEFAULT_UPLOAD_SETTINGS;
   const uploader = createUploader(runOperation, options.supergraphSdl, options.maxBodyBytes, uploads);
-  return [uploadRoute(uploader, uploads), fhirRoute(runOperation, { uploader, settings: uploads })];
+  return [uploadRoute(uploader, uploads, options.logger), fhirRoute(runOperation, { uploader, settings: uploads })];
 }

@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildSchema, coerceInputValue, GraphQLNonNull, isInputObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { ErrorCode } from '../subgraphs/kit/errors';
 import { HttpError, sendJson, type HttpRoute } from '../subgraphs/kit/http-server';
+import type { Logger } from '../subgraphs/kit/logger';
 import type { GatewayContext } from './gateway-context';
 import { BodyLimitExceeded, eagerLines, splitLines } from './ndjson';
 import type { RunOperation } from './operations';
@@ -184,8 +185,8 @@ function checkLine(item: UploadItem, type: GraphQLInputType): { value: unknown }
   return problems.length > 0 ? { problem: problems.join('; ') } : { value };
 }
 
-/** POST /upload/<kind> with an NDJSON body: the summary as JSON. */
-export function uploadRoute(uploader: Uploader, settings: UploadSettings): HttpRoute<GatewayContext> {
+/** POST /upload/<kind> with an NDJSON body: the summary as JSON, and one log line with the counts. */
+export function uploadRoute(uploader: Uploader, settings: UploadSettings, logger: Logger): HttpRoute<GatewayContext> {
   return {
     prefix: '/upload/',
     async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
@@ -199,9 +200,13 @@ export function uploadRoute(uploader: Uploader, settings: UploadSettings): HttpR
       try {
         summary = await uploader.uploadLines(context, kind as UploadKind, eagerLines(splitLines(request, settings)));
       } catch (error) {
-        if (error instanceof UploadRefused) throw new HttpError(error.code === 'UNAUTHENTICATED' ? 401 : 403, error.code, error.message);
-        throw error;
+        if (!(error instanceof UploadRefused)) throw error;
+        logger.info({ kind, requestId: context.requestId, code: error.code }, 'batch upload refused');
+        throw new HttpError(error.code === 'UNAUTHENTICATED' ? 401 : 403, error.code, error.message);
       }
+      // Counts only: no line's content reaches the log.
+      const { lines, accepted, unchanged, rejected, complete, stopped } = summary;
+      logger.info({ kind, requestId: context.requestId, lines, accepted, unchanged, rejected, complete, stopped: stopped?.reason }, 'batch upload');
       sendJson(response, summary.complete ? 200 : summary.stopped?.reason === 'limit' ? 413 : 400, summary);
     },
   };

@@ -4,6 +4,7 @@
  * disclosure). Only this file and the access subgraph's models define these collections.
  */
 import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from './database';
+import { isDuplicateKey } from './errors';
 import { Schema, type Connection } from 'mongoose';
 import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from './sensitivity';
@@ -260,11 +261,22 @@ export class AccessStore {
     await upsertById(() => this.models.RecordOwner.updateOne({ _id: recordOwnerKey(kind, recordId) }, { $set: { residentId } }, { upsert: true }).exec());
   }
 
-  /** noteRecordOwner for many records: one bulk write, whatever their number. */
+  /**
+   * noteRecordOwner for many records, whatever their number: one insert of them all (new
+   * records, the usual case, which the engine writes at once), then one bulk upsert of those
+   * already noted.
+   */
   async noteRecordOwners(kind: RecordKind, records: readonly { recordId: string; residentId: string }[]): Promise<void> {
     if (records.length === 0) return;
-    const operations = records.map(({ recordId, residentId }) => ({ updateOne: { filter: { _id: recordOwnerKey(kind, recordId) }, update: { $set: { residentId } }, upsert: true } }));
-    await upsertById(() => this.models.RecordOwner.bulkWrite(operations, { ordered: false }));
+    const docs = records.map(({ recordId, residentId }) => ({ _id: recordOwnerKey(kind, recordId), residentId }));
+    try {
+      await this.models.RecordOwner.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
+      if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+      const operations = writeErrors.map(({ index }) => ({ updateOne: { filter: { _id: docs[index]!._id }, update: { $set: { residentId: docs[index]!.residentId } }, upsert: true } }));
+      await upsertById(() => this.models.RecordOwner.bulkWrite(operations, { ordered: false }));
+    }
   }
 
   /** The resident each known record is filed under, by record id. */

@@ -346,7 +346,7 @@ async function insertFailures(model: LabsModels['LabReport'], reports: LabReport
     return new Set();
   } catch (error) {
     const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError))) throw error;
+    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
     return new Set(writeErrors.map((writeError) => writeError.index));
   }
 }

@@ -733,19 +733,18 @@ export class RecordsRepository {
       if (existing && !filedUnder.includes(existing.residentId)) outcomes[index] = refused('CONFLICT', 'This source record was uploaded for another resident');
       else if (existing && sameContent(existing, doc, ['uploadedAt', 'residentId'])) outcomes[index] = accepted('UNCHANGED');
       else {
+        // A new record is inserted (the engine writes a batch of inserts at once); a changed
+        // one is updated where it is filed (under a merged id, say).
         const { _id, residentId, ...content } = doc;
-        // Filed where it already is (under a merged id, say), else under the survivor; as in
-        // fileFromSource, a record filed for another resident meanwhile collides on _id.
-        const filter = existing ? { _id, residentId: existing.residentId } : filedUnder.length === 1 ? { _id, residentId } : { _id, residentId: oneOf(filedUnder) };
-        const update = !existing && filedUnder.length > 1 ? { $set: content, $setOnInsert: { residentId } } : { $set: content };
-        writes.push({ index, operation: { updateOne: { filter, update, upsert: true } }, status: existing ? 'CHANGED' : 'CREATED' });
+        const operation = existing ? { updateOne: { filter: { _id, residentId: existing.residentId }, update: { $set: content } } } : { insertOne: { document: doc } };
+        writes.push({ index, operation, status: existing ? 'CHANGED' : 'CREATED' });
       }
     }
     const failed = await bulkWriteFailures(spec.model, writes.map((write) => write.operation));
     const written: TDoc[] = [];
     writes.forEach((write, position) => {
       if (failed.has(position)) {
-        outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded for another resident');
+        outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded by another request meanwhile; send it again');
         return;
       }
       outcomes[write.index] = accepted(write.status);
@@ -810,9 +809,9 @@ async function fileFromSource<T extends { _id: string; residentId: string }>(mod
 }
 
 /**
- * Runs a batch of writes in one round trip, unordered, and returns the positions that failed
- * on a unique key (a source record already filed for another resident, or a concurrent
- * upload of it); any other failure fails the call.
+ * Runs a batch of writes unordered (one round trip per kind of write) and returns the
+ * positions that failed on a unique key (a concurrent upload inserted the record first); any
+ * other failure fails the call.
  */
 async function bulkWriteFailures(model: Model<any, any, any, any>, operations: object[]): Promise<Set<number>> {
   if (operations.length === 0) return new Set();
@@ -821,7 +820,7 @@ async function bulkWriteFailures(model: Model<any, any, any, any>, operations: o
     return new Set();
   } catch (error) {
     const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError))) throw error;
+    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
     return new Set(writeErrors.map((writeError) => writeError.index));
   }
 }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
 import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from '../../gateway/uploads';
+import type { RateLimitSettings } from '../../gateway/rate-limits';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
@@ -38,6 +39,10 @@ export interface StackOptions {
   logLines?: string[];
   /** Batch upload limits other than the defaults. */
   uploads?: Partial<UploadSettings>;
+  /** The gateway's in-flight bound (MAX_IN_FLIGHT); unbounded unless set. */
+  maxInFlight?: number;
+  /** The gateway's rate limits (RATE_LIMIT_*); none unless set. */
+  rateLimits?: RateLimitSettings;
 }
 
 export interface GraphQLResponse {
@@ -110,6 +115,8 @@ export class TestStack {
       apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,
+      maxInFlight: options.maxInFlight,
+      rateLimits: options.rateLimits,
       ...logging,
     });
     // Fixtures and checks use a connection of their own, so the index check sees only what the subgraphs sent.
