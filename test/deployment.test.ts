@@ -63,24 +63,30 @@ describe('validators', () => {
       'access.yaml Deployment/access',
       'access.yaml Service/access',
       'access.yaml HorizontalPodAutoscaler/access',
+      'access.yaml PodDisruptionBudget/access',
       'config.yaml ConfigMap/jinling-hie',
       'gateway.yaml Deployment/gateway',
       'gateway.yaml Service/gateway',
       'gateway.yaml HorizontalPodAutoscaler/gateway',
+      'gateway.yaml PodDisruptionBudget/gateway',
       'labs.yaml Deployment/labs',
       'labs.yaml Service/labs',
       'labs.yaml HorizontalPodAutoscaler/labs',
+      'labs.yaml PodDisruptionBudget/labs',
       'namespace.yaml Namespace/jinling-hie',
       'network-policy.yaml NetworkPolicy/subgraphs-from-gateway-only',
       'prescriptions.yaml Deployment/prescriptions',
       'prescriptions.yaml Service/prescriptions',
       'prescriptions.yaml HorizontalPodAutoscaler/prescriptions',
+      'prescriptions.yaml PodDisruptionBudget/prescriptions',
       'records.yaml Deployment/records',
       'records.yaml Service/records',
       'records.yaml HorizontalPodAutoscaler/records',
+      'records.yaml PodDisruptionBudget/records',
       'referrals.yaml Deployment/referrals',
       'referrals.yaml Service/referrals',
       'referrals.yaml HorizontalPodAutoscaler/referrals',
+      'referrals.yaml PodDisruptionBudget/referrals',
       'secrets/secrets.template.yaml Secret/jinling-mongodb',
       'secrets/secrets.template.yaml Secret/jinling-internal-token-private',
       'secrets/secrets.template.yaml Secret/jinling-internal-token-public',
@@ -243,6 +249,8 @@ describe('Kubernetes manifests', () => {
       expect(named('Service', name).spec.selector).toEqual(deployment.spec.selector.matchLabels);
       const autoscaler = named('HorizontalPodAutoscaler', name).spec;
       expect([autoscaler.scaleTargetRef, autoscaler.minReplicas]).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name }, 2]);
+      const budget = named('PodDisruptionBudget', name).spec;
+      expect([budget.selector.matchLabels, budget.minAvailable]).toEqual([deployment.spec.selector.matchLabels, 1]);
     }
   });
 
