@@ -194,6 +194,8 @@ describe('docker-compose.yml', () => {
       }
       expect(compose.services[name].healthcheck.test.at(-1)).toContain(`fetch('http://127.0.0.1:${DEFAULT_PORTS[name]}/ready')`);
       expect([compose.services[name].read_only, compose.services[name].tmpfs]).toEqual([true, ['/tmp']]);
+      // Docker kills after the grace period: the drain and the close must fit in it.
+      expect(`${name}: ${config.SHUTDOWN_DRAIN_MS / 1000 + 5}s`).toBe(`${name}: ${compose.services[name].stop_grace_period}`);
     }
     expect(loadConfig(composeEnv('gateway')).subgraphUrls).toEqual({
       records: 'http://records:4001/graphql',
@@ -262,6 +264,9 @@ describe('Kubernetes manifests', () => {
       expect({ [name]: names.filter((variable) => !CONFIG_VARIABLES.includes(variable) && variable !== 'APOLLO_TELEMETRY_DISABLED') }).toEqual({ [name]: [] });
       const config = loadConfig({ ...env, MONGODB_URI: env.MONGODB_URI && 'mongodb://mongos.jinling-hie:27017' });
       expect([config.NODE_ENV, config.HOST]).toEqual(['production', '0.0.0.0']);
+      const pod = named('Deployment', name).spec.template.spec;
+      expect(containerOf(name).lifecycle.preStop.exec.command).toEqual(['sleep', '5']);
+      expect(`${name}: ${5 + config.SHUTDOWN_DRAIN_MS / 1000 + 5}`).toBe(`${name}: ${pod.terminationGracePeriodSeconds}`);
       if (name === 'gateway') expect(config.GATEWAY_PORT).toBe(DEFAULT_PORTS.gateway);
       else expect(config.subgraphPorts[name]).toBe(DEFAULT_PORTS[name]);
     }
