@@ -224,6 +224,11 @@ describe('refusals', () => {
     expect(status).toBe(200);
     expect(body).toEqual(summary('encounters', { lines: 1, rejected: 1 }, [{ line: 1, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' }]));
     expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: residents[0]!, organizationCode: OTHER_HOSPITAL })).toBe(0);
+    // No write creates the standing it needs: the other hospital's doctors still cannot read the resident.
+    const otherDoctor = stack.token({ subject: 'dr-other', roles: ['doctor'], organizationCode: OTHER_HOSPITAL, practitionerId: 'D9' });
+    const read = await stack.query(otherDoctor, `query($id: ID!) { resident(id: $id) { name } }`, { id: residents[0]! });
+    expect(read.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(read.body.data?.resident ?? null).toBeNull();
   });
 
   it('over UPLOAD_MAX_LINES: 413, the lines before the limit kept and counted', async () => {
