@@ -721,9 +721,13 @@ export class RecordsRepository {
       else if (!resident) outcomes[index] = refused('NOT_FOUND', 'No such resident');
       else targets.set(index, { doc: spec.build(input, organizationCode, resident._id), resident });
     }
+    // By resident as well as by id: clinical collections are sharded on the resident, so the
+    // query goes only to the shards of the residents written about. A record of the same source
+    // filed for someone else is then not found here, and its insert collides on _id below.
+    const filedUnderAny = [...new Set([...targets.values()].flatMap(({ resident }) => aliasesOf(resident)))];
     const stored = new Map<string, TDoc>(
       targets.size
-        ? ((await spec.model.find({ _id: idIn([...targets.values()].map(({ doc }) => doc._id)) }).batchSize(RECORDS_BATCH_SIZE).lean().exec()) as TDoc[]).map((doc) => [doc._id, doc] as const)
+        ? ((await spec.model.find({ residentId: oneOf(filedUnderAny), _id: idIn([...targets.values()].map(({ doc }) => doc._id)) }).batchSize(RECORDS_BATCH_SIZE).lean().exec()) as TDoc[]).map((doc) => [doc._id, doc] as const)
         : [],
     );
     const writes: { index: number; operation: object; status: 'CREATED' | 'CHANGED' }[] = [];
@@ -744,7 +748,8 @@ export class RecordsRepository {
     const written: TDoc[] = [];
     writes.forEach((write, position) => {
       if (failed.has(position)) {
-        outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded by another request meanwhile; send it again');
+        // As fileFromSource answers a collision on _id (a concurrent upload of the same new record collides too).
+        outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded for another resident');
         return;
       }
       outcomes[write.index] = accepted(write.status);
