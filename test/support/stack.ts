@@ -10,6 +10,7 @@ import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
+import { activityDatabaseName } from '../../subgraphs/kit/activity-store';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
@@ -116,6 +117,11 @@ export class TestStack {
     return issueDemoToken(identity, { privateKey: this.keys.issuer.privateKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds });
   }
 
+  /** The connection of the shared monitoring database (activity rollups), for fixtures and checks. */
+  monitoringConnection() {
+    return this.fixtures.useDb(activityDatabaseName(this.dbPrefix), { useCache: true });
+  }
+
   /** The connection of a subgraph's own database (for fixtures and checks). */
   connection(name: SubgraphName) {
     return this.fixtures.useDb(databaseName(this.dbPrefix, name), { useCache: true });
@@ -168,6 +174,7 @@ export class TestStack {
     for (const name of SUBGRAPH_NAMES) {
       if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
     }
+    if (!process.env.JINLING_TEST_EMBEDDED) await this.monitoringConnection().dropDatabase();
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
     const uncovered = uncoveredQueries(this.sent, indexesByCollection(allModels(this)));
     await this.fixtures.close();

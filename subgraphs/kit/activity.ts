@@ -1,0 +1,43 @@
+/**
+ * What an accepted write counts, whatever subgraph accepted it: the figures it adds (visits,
+ * revenue, discharges, referrals, …) and the kinds of record it is, which name the real-time
+ * forms it feeds. A write that arrived in real time (a mutation) counts as a real-time record;
+ * a line of a scheduled batch upload as a scheduled one; both count as verified records.
+ */
+import type { ActivityCounts, ActivityEntry } from './activity-store';
+import { formsFedBy, type RecordFeed } from './realtime-forms';
+
+export interface RecordActivity {
+  counts: ActivityCounts;
+  feeds: RecordFeed[];
+}
+
+export const NO_ACTIVITY: RecordActivity = { counts: {}, feeds: [] };
+
+/** A record accepted through a real-time mutation. */
+export function realtimeEntry(organizationCode: string, at: Date, activity: RecordActivity): ActivityEntry {
+  return { organizationCode, at, counts: { ...activity.counts, realtimeRecords: 1, verifiedRecords: 1 }, realtimeForms: formsFedBy(activity.feeds) };
+}
+
+/** A record accepted as a line of a scheduled (batch) upload: it feeds no real-time form. */
+export function scheduledEntry(organizationCode: string, at: Date, activity: RecordActivity): ActivityEntry {
+  return { organizationCode, at, counts: { ...activity.counts, scheduledUploadRecords: 1, verifiedRecords: 1 } };
+}
+
+/**
+ * A re-upload that changed a record counts again as a record received, and its figures by
+ * the difference it makes (charges corrected from 100 to 150 fen add 50; a visit counted
+ * before is not counted twice). `previous` is null for a record seen for the first time.
+ */
+export function changeOf(previous: RecordActivity | null, next: RecordActivity): RecordActivity {
+  if (!previous) return next;
+  const counts: ActivityCounts = {};
+  for (const key of new Set([...Object.keys(previous.counts), ...Object.keys(next.counts)]) as Set<keyof ActivityCounts>) {
+    const before = previous.counts[key];
+    const after = next.counts[key];
+    // A figure reported for the first time is reported (even as 0); one no longer reported is taken back.
+    if (after === undefined) counts[key] = -(before ?? 0);
+    else counts[key] = after - (before ?? 0);
+  }
+  return { counts, feeds: next.feeds };
+}
