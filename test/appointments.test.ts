@@ -115,6 +115,34 @@ describe('booking by channel', () => {
   });
 });
 
+describe('counting', () => {
+  it('counts bookings per hospital, channel and online platform, and takes a cancelled one back on its day', async () => {
+    const [a, b, c, d, e, f] = (await insertResidents(stack, { organizationCode: '3201-H105', count: 6 })) as [string, string, string, string, string, string];
+    const pool = await insertSlotPool(stack, { organizationCode: '3201-H105', capacity: 10, reserved: 0 });
+    const other = await insertSlotPool(stack, { organizationCode: '3201-H106', capacity: 10, reserved: 0 });
+    const book = async (token: string, residentId: string, channel: string, platform?: string, poolId = pool._id) =>
+      (await ok(token, BOOK, { input: { residentId, poolId, channel, platform } })).bookAppointment.id as string;
+    await book(resident(a), a, 'ONLINE_12320', 'WECHAT_12320');
+    const cancelled = await book(resident(b), b, 'ONLINE_12320', 'HEALTHY_NANJING_APP');
+    await book(resident(c), c, 'ONLINE_12320');
+    await book(operator(), d, 'QUICK');
+    await book(resident(e), e, 'THIRD_PARTY');
+    await book(hospitalSystem('3201-H105'), f, 'IN_CLINIC');
+    await book(operator(), a, 'ONLINE_12320', 'WEBSITE_12320', other._id);
+    await ok(resident(b), CANCEL, { id: cancelled, reason: '时间冲突，改期' });
+
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const rollup = async (id: string) => {
+      const { _id, organizationCode, period, month, day: _day, ...counts } = (await modelsOf(stack).activity.ActivityRollup.findById(id).lean())!;
+      return counts;
+    };
+    const atHospital = { appointmentsOnline12320: 2, platformWechat12320: 1, platformHealthyNanjingApp: 0, appointmentsQuick: 1, appointmentsThirdParty: 1, appointmentsInClinic: 1 };
+    expect(await rollup(`3201-H105|${day.slice(0, 7)}`)).toEqual(atHospital);
+    expect(await rollup(`3201-H105|${day}`)).toEqual(atHospital);
+    expect(await rollup(`3201-H106|${day.slice(0, 7)}`)).toEqual({ appointmentsOnline12320: 1, platformWebsite12320: 1 });
+  });
+});
+
 describe('who may book', () => {
   it('refuses a resident booking for another resident, the wrong channel for a caller, and other roles, changing nothing', async () => {
     const [me, other] = (await insertResidents(stack, { organizationCode: CENTRE, count: 2 })) as [string, string];

@@ -5,6 +5,7 @@
  * counts them).
  */
 import { z } from 'zod';
+import type { ActivityCounter, ActivityCounts, ActivityEntry } from '../kit/activity-store';
 import type { WriteKind } from '../kit/policy';
 import { hasRole, type Viewer } from '../kit/viewer';
 import { APPOINTMENT_CHANNELS, APPOINTMENT_PLATFORMS, SESSIONS, SLOT_KINDS, type AppointmentChannel, type AppointmentDoc, type AppointmentPlatform } from './models';
@@ -56,14 +57,14 @@ export function bookerOf(viewer: Viewer): (typeof BOOKERS)[number] | null {
   return BOOKERS.find((booker) => hasRole(viewer, booker.role)) ?? null;
 }
 
-/** The activity counters an appointment moves (the names the cockpit's statistics read). */
-const CHANNEL_COUNTERS: Record<AppointmentChannel, string> = {
+/** The activity counters an appointment moves at its hospital (the cockpit's appointment statistics read them). */
+const CHANNEL_COUNTERS: Record<AppointmentChannel, ActivityCounter> = {
   ONLINE_12320: 'appointmentsOnline12320',
   QUICK: 'appointmentsQuick',
   IN_CLINIC: 'appointmentsInClinic',
   THIRD_PARTY: 'appointmentsThirdParty',
 };
-const PLATFORM_COUNTERS: Record<AppointmentPlatform, string> = {
+const PLATFORM_COUNTERS: Record<AppointmentPlatform, ActivityCounter> = {
   HEALTHY_NANJING_APP: 'platformHealthyNanjingApp',
   WECHAT_12320: 'platformWechat12320',
   MY_NANJING_APP: 'platformMyNanjingApp',
@@ -75,8 +76,8 @@ const PLATFORM_COUNTERS: Record<AppointmentPlatform, string> = {
  * What a booking (+1) or its cancellation (-1) adds to the hospital's counts, on the day it
  * was booked: a cancelled booking leaves that day's counts as if it never was.
  */
-export function appointmentActivity(appointment: Pick<AppointmentDoc, 'organizationCode' | 'bookedAt' | 'channel' | 'platform'>, delta: 1 | -1) {
-  const counts: Record<string, number> = { [CHANNEL_COUNTERS[appointment.channel]]: delta };
+export function appointmentActivity(appointment: Pick<AppointmentDoc, 'organizationCode' | 'bookedAt' | 'channel' | 'platform'>, delta: 1 | -1): ActivityEntry {
+  const counts: ActivityCounts = { [CHANNEL_COUNTERS[appointment.channel]]: delta };
   if (appointment.platform) counts[PLATFORM_COUNTERS[appointment.platform]] = delta;
   return { organizationCode: appointment.organizationCode, at: appointment.bookedAt, counts };
 }

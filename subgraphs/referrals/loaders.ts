@@ -6,7 +6,7 @@ import type { ContractDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModel
 import { ReferralsRepository, type ReferralServicesView } from './repository';
 
 export function createReferralsContext(models: ReferralsModels, base: SubgraphContext) {
-  const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots);
+  const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots, base.activity);
   const referralsFor = loaderPerArguments((status: ReferralStatus | null | undefined) => residentRecordsLoader((ids) => repository.referralsOfResidents(ids, status)));
   return {
     ...base,

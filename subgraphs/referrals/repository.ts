@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { ActivityStore } from '../kit/activity-store';
 import { claim } from '../kit/claims';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
@@ -108,11 +109,6 @@ export interface SlotAvailabilityView {
   bookableByYou: number;
 }
 
-/** Where appointments are counted for the city's statistics (the cockpit's activity store). */
-export interface AppointmentCounter {
-  record(entries: ReturnType<typeof appointmentActivity>[]): Promise<unknown>;
-}
-
 export class ReferralsRepository {
   constructor(
     private readonly models: ReferralsModels,
@@ -121,7 +117,8 @@ export class ReferralsRepository {
     /** A completed referral keeps the receiver's care relationship this long (follow-up questions, results). */
     private readonly referralWindowDays: number = REFERRAL_WINDOW_DAYS,
     private readonly slotSettings: SlotSettings = DEFAULT_SLOT_SETTINGS,
-    private readonly counter: AppointmentCounter | null = null,
+    /** Where appointments are counted for the city's statistics (the cockpit reads it). */
+    private readonly activity: ActivityStore | null = null,
   ) {}
 
   // ---- contracts -----------------------------------------------------------------------------
@@ -468,7 +465,7 @@ export class ReferralsRepository {
       cancellationReason: null,
     };
     await this.models.Appointment.create(appointment);
-    await this.counter?.record([appointmentActivity(appointment, 1)]);
+    await this.activity?.record([appointmentActivity(appointment, 1)]);
     return appointment;
   }
 
@@ -502,7 +499,7 @@ export class ReferralsRepository {
     // Only the one who claimed the cancellation gives the place and the session back.
     await this.models.Place.deleteOne({ _id: appointment.placeId, appointmentId: appointment._id }).exec();
     await this.models.AppointmentSession.deleteOne({ _id: `${appointment.residentId}|${appointment.poolId}`, appointmentId: appointment._id }).exec();
-    await this.counter?.record([appointmentActivity(appointment, -1)]);
+    await this.activity?.record([appointmentActivity(appointment, -1)]);
     return cancelled!;
   }
 
