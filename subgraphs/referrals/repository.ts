@@ -3,6 +3,7 @@
  * bookings (each place claimed by its _id, so a pool is never overbooked however many book at
  * once), and the two-way referral's state machine (claimed transitions).
  */
+import { countNothing, realtimeEntry, type CountActivity, type RecordActivity } from '../kit/activity';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { claim } from '../kit/claims';
@@ -114,6 +115,8 @@ export class ReferralsRepository {
     /** A completed referral keeps the receiver's care relationship this long (follow-up questions, results). */
     private readonly referralWindowDays: number = REFERRAL_WINDOW_DAYS,
     private readonly slotSettings: SlotSettings = DEFAULT_SLOT_SETTINGS,
+    /** Counts referrals sent at the platform (monitoring rollups). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
 
   // ---- contracts -----------------------------------------------------------------------------
@@ -450,6 +453,8 @@ export class ReferralsRepository {
       return existing;
     }
     await this.announce(referral);
+    // Only the request that created it counts it: a retry returned the existing one above.
+    await this.countActivity([realtimeEntry(organizationCode, requestedAt, activityOfReferral(referral))]);
     return referral;
   }
 
@@ -607,3 +612,8 @@ function parseDate(value: string, field: string): Date {
   return new Date(value);
 }
 
+
+/** A referral sent counts up or down for the sending organization, and feeds the referral form. */
+export function activityOfReferral(referral: Pick<ReferralDoc, 'direction'>): RecordActivity {
+  return { counts: referral.direction === 'UP' ? { referralsUp: 1 } : { referralsDown: 1 }, feeds: ['referral'] };
+}
