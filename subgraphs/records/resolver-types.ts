@@ -524,9 +524,9 @@ export type Query = {
    */
   cockpitMonth?: Maybe<CockpitMonth>;
   /**
-   * One row per month from `from` to `to` (YYYY-MM, inclusive, at most 36 months): the city's
-   * figures, or one organization's when organizationCode is given (a hospital: its own only,
-   * the default for its callers). organizationCode: a code such as 3201-H001.
+   * One row per month from `from` to `to` (inclusive, at most 36 months): the city's figures, or
+   * one organization's when organizationCode is given (a hospital: its own only, the default for
+   * its callers). from: YYYY-MM; to: YYYY-MM, not before from; organizationCode: a code such as 3201-H001.
    */
   cockpitTrend?: Maybe<Array<ActivityRow>>;
   /** Which real-time forms arrived in a month: per form, how many organizations sent it (a hospital's callers: whether it did). month: YYYY-MM. */
