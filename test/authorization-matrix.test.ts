@@ -44,6 +44,8 @@ const CLINICIANS: Context[] = ['doctorOwnOrg', 'doctorRelated', 'doctorBreakGlas
 const CLINICAL: Context[] = ['self', ...CLINICIANS];
 /** See the record but not the category the resident restricted (it came from another organization). */
 const OMITTED: Context[] = ['doctorRelated', 'doctorBreakGlass', 'familyDoctor'];
+/** The cockpit's readers: the health commission, and every doctor or hospital system of an organization. */
+const COCKPIT: Context[] = ['healthCommission', 'doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'hospitalSystem'];
 
 let stack: TestStack;
 let residentId: string;
@@ -150,6 +152,13 @@ const READS: Record<string, ReadPoint> = {
   'Query.departments': { allowed: ALL, run: viaGateway(`{ departments }`, (data) => data.departments) },
   'Query.drugs': { allowed: ALL, run: viaGateway(`{ drugs(first: 1) { code } }`, (data) => data.drugs) },
   'Query.labItems': { allowed: ALL, run: viaGateway(`{ labItems(search: "4548-4") { code } }`, (data) => data.labItems) },
+  // The cockpit: aggregates for the health commission, and a hospital's doctors and systems (their own rows).
+  'Query.cockpitMonth': { allowed: COCKPIT, run: viaGateway(`{ cockpitMonth(month: "2026-01") { month } }`, (data) => data.cockpitMonth) },
+  'Query.cockpitTrend': { allowed: COCKPIT, run: viaGateway(`{ cockpitTrend(from: "2026-01", to: "2026-02") { period } }`, (data) => data.cockpitTrend) },
+  'Query.cockpitDays': { allowed: COCKPIT, run: viaGateway(`{ cockpitDays(month: "2026-01") { period } }`, (data) => data.cockpitDays) },
+  'Query.formsCompleteness': { allowed: COCKPIT, run: viaGateway(`{ formsCompleteness(month: "2026-01") { organizationsReporting } }`, (data) => data.formsCompleteness) },
+  'Query.appointmentsByChannel': { allowed: COCKPIT, run: viaGateway(`{ appointmentsByChannel(month: "2026-01") { month } }`, (data) => data.appointmentsByChannel) },
+  'Query.realtimeForms': { allowed: ALL, run: viaGateway(`{ realtimeForms { code } }`, (data) => data.realtimeForms) },
 };
 
 /** `_entities` straight to a subgraph, with the internal token the gateway would mint for the viewer. */

@@ -169,6 +169,8 @@ const NOT_RECORDS = new Set([
   // The calling resident's own appointments (sessions booked, no record): nobody else's token reaches them.
   'Query.myAppointments',
   'Query.viewer', 'Query.organizations', 'Query.departments', 'Query.drugs', 'Query.labItems',
+  // The cockpit: counters kept as records arrive (figures per organization and day), never a record itself.
+  'Query.cockpitMonth', 'Query.cockpitTrend', 'Query.cockpitDays', 'Query.formsCompleteness', 'Query.appointmentsByChannel', 'Query.realtimeForms',
 ]);
 
 it('asks every root and Resident field of the schema that can carry a record (counted from the SDL, not from itself)', () => {

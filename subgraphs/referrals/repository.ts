@@ -3,9 +3,9 @@
  * bookings (each place claimed by its _id, so a pool is never overbooked however many book at
  * once), and the two-way referral's state machine (claimed transitions).
  */
+import { countNothing, realtimeEntry, type CountActivity, type RecordActivity } from '../kit/activity';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ActivityStore } from '../kit/activity-store';
 import { claim } from '../kit/claims';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
@@ -117,8 +117,8 @@ export class ReferralsRepository {
     /** A completed referral keeps the receiver's care relationship this long (follow-up questions, results). */
     private readonly referralWindowDays: number = REFERRAL_WINDOW_DAYS,
     private readonly slotSettings: SlotSettings = DEFAULT_SLOT_SETTINGS,
-    /** Where appointments are counted for the city's statistics (the cockpit reads it). */
-    private readonly activity: ActivityStore | null = null,
+    /** Counts referrals sent and appointments booked or cancelled at the platform (monitoring rollups). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
 
   // ---- contracts -----------------------------------------------------------------------------
@@ -465,7 +465,7 @@ export class ReferralsRepository {
       cancellationReason: null,
     };
     await this.models.Appointment.create(appointment);
-    await this.activity?.record([appointmentActivity(appointment, 1)]);
+    await this.countActivity([appointmentActivity(appointment, 1)]);
     return appointment;
   }
 
@@ -499,7 +499,7 @@ export class ReferralsRepository {
     // Only the one who claimed the cancellation gives the place and the session back.
     await this.models.Place.deleteOne({ _id: appointment.placeId, appointmentId: appointment._id }).exec();
     await this.models.AppointmentSession.deleteOne({ _id: `${appointment.residentId}|${appointment.poolId}`, appointmentId: appointment._id }).exec();
-    await this.activity?.record([appointmentActivity(appointment, -1)]);
+    await this.countActivity([appointmentActivity(appointment, -1)]);
     return cancelled!;
   }
 
@@ -566,6 +566,8 @@ export class ReferralsRepository {
       return existing;
     }
     await this.announce(referral);
+    // Only the request that created it counts it: a retry returned the existing one above.
+    await this.countActivity([realtimeEntry(organizationCode, requestedAt, activityOfReferral(referral))]);
     return referral;
   }
 
@@ -723,3 +725,8 @@ function parseDate(value: string, field: string): Date {
   return new Date(value);
 }
 
+
+/** A referral sent counts up or down for the sending organization, and feeds the referral form. */
+export function activityOfReferral(referral: Pick<ReferralDoc, 'direction'>): RecordActivity {
+  return { counts: referral.direction === 'UP' ? { referralsUp: 1 } : { referralsDown: 1 }, feeds: ['referral'] };
+}
