@@ -64,6 +64,10 @@ describe('booking by channel', () => {
     const slots = `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "${pool.date}", to: "${pool.date}") { poolId publicBooked } }`;
     const familyDoctor = stack.token({ subject: 'fd-1', roles: ['family_doctor'], organizationCode: CENTRE, practitionerId: 'F1' });
     expect((await ok(familyDoctor, slots)).availableSlots.find((slot: any) => slot.poolId === pool._id)).toEqual({ poolId: pool._id, publicBooked: 1 });
+    // The booking gives the hospital no standing: its doctors still cannot read the resident.
+    const read = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { name } }`, { id: residentId });
+    expect(read.body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(await modelsOf(stack).access.CareRelationship.countDocuments({ residentId, organizationCode: HOSPITAL })).toBe(0);
   });
 
   it('books by hospital, department, date and session as well as by pool id, for quick and third-party bookings', async () => {
@@ -201,6 +205,16 @@ describe('the public share', () => {
     const places = await modelsOf(stack).referrals.Place.find({ poolId: pool._id }).sort({ _id: 1 }).lean();
     expect(places.map((place) => place._id)).toEqual([1, 2, 3, 4, 5].map((number) => `${pool._id}:P:${number}`));
     expect(places.map((place) => place.appointmentId).sort()).toEqual([...booked].sort());
+  });
+
+  it('books one place for 8 concurrent bookings of one resident in one session', async () => {
+    const [residentId] = (await insertResidents(stack, { organizationCode: CENTRE, count: 1 })) as [string];
+    const pool = await insertSlotPool(stack, { capacity: 5, reserved: 0 });
+    const attempts = await Promise.all(Array.from({ length: 8 }, () => stack.query(resident(residentId), BOOK, { input: { residentId, poolId: pool._id, channel: 'ONLINE_12320', platform: 'WEBSITE_12320' } })));
+    expect(attempts.filter((attempt) => !attempt.body.errors)).toHaveLength(1);
+    expect(attempts.flatMap((attempt) => attempt.body.errors ?? []).map((error) => error.message)).toEqual(Array(7).fill('The resident already has an appointment in this session'));
+    expect(await modelsOf(stack).referrals.Place.countDocuments({ poolId: pool._id })).toBe(1);
+    expect(await modelsOf(stack).referrals.Appointment.countDocuments({ residentId })).toBe(1);
   });
 
   it('gives the place back on cancellation, once, however many cancel at once', async () => {
