@@ -184,3 +184,12 @@ describe('live writes', () => {
     expect(byName((await fetchBulletin(stack.gateway.url, commission(), '2024-09')).dataCollectionByHospital)).toEqual(byName(bulletin.dataCollectionByHospital));
   });
 });
+
+describe('cost', () => {
+  it('reads only the rollups and the organization registry, in a fixed number of round trips', async () => {
+    const commands = await stack.commandsDuring(() => fetchBulletin(stack.gateway.url, commission(), '2024-09'));
+    const reads = commands.filter((command) => command.commandName === 'find').map((command) => String(command.command.find));
+    expect([...new Set(reads)].sort()).toEqual(['activityRollups', 'organizations']);
+    expect(reads).toHaveLength(6);
+  });
+});

@@ -116,7 +116,7 @@ export async function fetchBulletin(gatewayUrl: string, token: string, month: st
   return bulletinTablesOf(body.data);
 }
 
-const cell = (value: number | string | null) => (value === null ? '/' : typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : String(value));
+const cell = (value: number | string | null) => (value === null ? '/' : String(value));
 
 function table(title: string, headers: string[], rows: (number | string | null)[][]): string {
   const cells = [headers, ...rows.map((row) => row.map(cell))];
@@ -137,10 +137,11 @@ const dataCollectionCells = (row: DataCollectionRow) => [
   row.realtimeUploadDays,
   `${row.realtimeFormsUploaded}/${row.realtimeFormsTotal}`,
   row.outpatientVisits,
-  row.outpatientRevenueThousandYuan,
+  money(row.outpatientRevenueThousandYuan),
   row.discharges,
-  row.inpatientRevenueThousandYuan,
+  money(row.inpatientRevenueThousandYuan),
 ];
+const money = (value: number | null) => (value === null ? null : value.toFixed(2));
 
 /** The four tables as text, in the bulletin's column order. */
 export function formatBulletin(month: string, tables: BulletinTables): string {
