@@ -207,6 +207,25 @@ describe('the public share', () => {
     expect(places.map((place) => place.appointmentId).sort()).toEqual([...booked].sort());
   });
 
+  it('shares the places with referral bookings: 12 at once for 6 places book exactly 6', async () => {
+    const residents = await insertResidents(stack, { organizationCode: CENTRE, count: 12 });
+    const pool = await insertSlotPool(stack, { capacity: 6, reserved: 0 });
+    const familyDoctor = stack.token({ subject: 'fd-1', roles: ['family_doctor'], organizationCode: CENTRE, practitionerId: 'F1' });
+    const referrals: string[] = [];
+    for (const residentId of residents.slice(0, 6)) {
+      const input = { residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] };
+      referrals.push((await ok(familyDoctor, `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, { input })).requestReferral.id);
+    }
+    const attempts = await Promise.all([
+      ...referrals.map((id) => stack.query(familyDoctor, `mutation($id: ID!) { bookReferralSlot(referralId: $id, poolId: "${pool._id}", clientRequestId: "book-${id}") { id } }`, { id })),
+      ...residents.slice(6).map((residentId) => stack.query(resident(residentId), BOOK, { input: { residentId, poolId: pool._id, channel: 'QUICK' } })),
+    ]);
+    expect(attempts.filter((attempt) => !attempt.body.errors)).toHaveLength(6);
+    expect(attempts.flatMap((attempt) => attempt.body.errors ?? []).map((error) => error.extensions?.code)).toEqual(Array(6).fill('CONFLICT'));
+    const places = await modelsOf(stack).referrals.Place.find({ poolId: pool._id }).sort({ _id: 1 }).lean();
+    expect(places.map((place) => place._id)).toEqual([1, 2, 3, 4, 5, 6].map((number) => `${pool._id}:P:${number}`));
+  });
+
   it('books one place for 8 concurrent bookings of one resident in one session', async () => {
     const [residentId] = (await insertResidents(stack, { organizationCode: CENTRE, count: 1 })) as [string];
     const pool = await insertSlotPool(stack, { capacity: 5, reserved: 0 });
