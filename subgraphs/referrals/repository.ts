@@ -1,7 +1,8 @@
 /**
  * Queries and rules of the referrals subgraph: family-doctor contracts, slot pools and
  * bookings (each place claimed by its _id, so a pool is never overbooked however many book at
- * once), and the two-way referral's state machine (claimed transitions).
+ * once), the two-way referral's state machine (claimed transitions), and residents'
+ * appointments in the public share of the same pools.
  */
 import { countNothing, realtimeEntry, type CountActivity, type RecordActivity } from '../kit/activity';
 import { createHash, randomUUID } from 'node:crypto';
