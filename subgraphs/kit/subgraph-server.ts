@@ -18,6 +18,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import { AccessStore, registerAccessStoreModels, type AccessStoreModels } from './access-store';
+import { activityDatabaseName, ActivityStore, registerActivityStoreModels } from './activity-store';
 import { connectDatabase, ensureIndexes, isReachable } from './database';
 import { isExpectedError, maskError } from './errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from './http-server';
@@ -103,8 +104,12 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   const accessStore = new AccessStore(
     definition.name === 'access' ? (models as unknown as AccessStoreModels) : registerAccessStoreModels(accessConnection),
   );
+  // The activity rollups live in a monitoring database of their own, on the same client.
+  const activityConnection = connection.useDb(activityDatabaseName(options.dbPrefix), { useCache: true });
+  const activity = new ActivityStore(registerActivityStoreModels(activityConnection));
   await ensureIndexes(connection);
   if (accessConnection !== connection) await ensureIndexes(accessConnection);
+  await ensureIndexes(activityConnection);
 
   const schema = applyPermissions(
     buildSubgraphSchema({ typeDefs: subgraphTypeDefs(definition.name), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
@@ -145,7 +150,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     },
     context: ({ viewer, requestId, correlationId }) => {
       const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy, correlationId ?? null);
-      return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }), settings });
+      return definition.createContext(models, { viewer, requestId, access, activity, logger: logger.child({ requestId }), settings });
     },
     waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });

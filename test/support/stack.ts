@@ -11,6 +11,7 @@ import type { RateLimitSettings } from '../../gateway/rate-limits';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
+import { activityDatabaseName } from '../../subgraphs/kit/activity-store';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
 import { untargetedQueries } from './shard-targeting';
@@ -125,6 +126,11 @@ export class TestStack {
     return issueDemoToken(identity, { privateKey: this.keys.issuer.privateKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds });
   }
 
+  /** The connection of the shared monitoring database (activity rollups), for fixtures and checks. */
+  monitoringConnection() {
+    return this.fixtures.useDb(activityDatabaseName(this.dbPrefix), { useCache: true });
+  }
+
   /** The connection of a subgraph's own database (for fixtures and checks). */
   connection(name: SubgraphName) {
     return this.fixtures.useDb(databaseName(this.dbPrefix, name), { useCache: true });
@@ -178,6 +184,7 @@ export class TestStack {
     for (const name of SUBGRAPH_NAMES) {
       if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
     }
+    if (!process.env.JINLING_TEST_EMBEDDED) await this.monitoringConnection().dropDatabase();
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
     const uncovered = uncoveredQueries(this.sent, indexesByCollection(allModels(this)));
     const untargeted = untargetedQueries(this.sent, SHARD_PLAN, this.dbPrefix);
