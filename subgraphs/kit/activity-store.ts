@@ -12,7 +12,7 @@
  */
 import { Schema, type AnyBulkWriteOperation, type Connection } from 'mongoose';
 import { isDuplicateKey } from './errors';
-import { operator, RECORDS_BATCH_SIZE } from './database';
+import { oneOf, operator, RECORDS_BATCH_SIZE } from './database';
 
 export const ACTIVITY_COUNTERS = [
   // Data collection (the bulletin's data-collection tables).
@@ -57,7 +57,11 @@ export interface ActivityEntry {
 
 /** The organization code under which the whole city's totals are kept. */
 export const CITY = '*';
-export const ACTIVITY_PERIODS = ['day', 'month'] as const;
+/**
+ * `opening`: the city's verified records from before the platform counted them here, one
+ * document (`*|opening`) whose month is the last month it covers.
+ */
+export const ACTIVITY_PERIODS = ['day', 'month', 'opening'] as const;
 export type ActivityPeriod = (typeof ACTIVITY_PERIODS)[number];
 
 export type ActivityRollupDoc = {
@@ -189,9 +193,9 @@ export class ActivityStore {
     return this.models.ActivityRollup.find({ organizationCode, period: 'day', month }).lean<ActivityRollupDoc[]>().exec();
   }
 
-  /** The city's verified records of every month up to and including `month`. */
+  /** The city's verified records of every month up to and including `month`, the opening balance included. */
   async cityVerifiedThrough(month: string): Promise<number> {
-    const rows = await this.models.ActivityRollup.find({ organizationCode: CITY, period: 'month' }, { month: 1, verifiedRecords: 1 }).lean<ActivityRollupDoc[]>().exec();
+    const rows = await this.models.ActivityRollup.find({ organizationCode: CITY, period: oneOf(['month', 'opening']) }, { month: 1, verifiedRecords: 1 }).lean<ActivityRollupDoc[]>().exec();
     return rows.filter((row) => row.month <= month).reduce((sum, row) => sum + (row.verifiedRecords ?? 0), 0);
   }
 }

@@ -4,7 +4,8 @@
  * forms it feeds. A write that arrived in real time (a mutation) counts as a real-time record;
  * a line of a scheduled batch upload as a scheduled one; both count as verified records.
  */
-import type { ActivityCounts, ActivityEntry } from './activity-store';
+import type { ActivityCounts, ActivityEntry, ActivityStore } from './activity-store';
+import { errorDetails, type Logger } from './logger';
 import { formsFedBy, type RecordFeed } from './realtime-forms';
 
 export interface RecordActivity {
@@ -40,4 +41,45 @@ export function changeOf(previous: RecordActivity | null, next: RecordActivity):
     else counts[key] = after - (before ?? 0);
   }
   return { counts, feeds: next.feeds };
+}
+
+/**
+ * Whether a re-upload is the same record again: every field equal but the upload time. An
+ * identical re-send counts nothing.
+ */
+export function isResend(previous: object | null, next: object): boolean {
+  return previous !== null && canonical(previous) === canonical(next);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (key, item) => {
+    if (key === 'uploadedAt') return undefined;
+    if (item && typeof item === 'object' && !Array.isArray(item)) return Object.fromEntries(Object.keys(item).sort().map((name) => [name, (item as Record<string, unknown>)[name]]));
+    return item;
+  });
+}
+
+/** Counts what a write accepted (bound to the request's store and logger). */
+export type CountActivity = (entries: readonly ActivityEntry[]) => Promise<void>;
+export const countNothing: CountActivity = async () => {};
+
+/** The real-time entry of a record written or re-uploaded now, or none for an identical re-send. */
+export function realtimeChange<T extends object>(organizationCode: string, previous: T | null, saved: T, activityOf: (record: T) => RecordActivity): ActivityEntry[] {
+  if (isResend(previous, saved)) return [];
+  return [realtimeEntry(organizationCode, new Date(), changeOf(previous ? activityOf(previous) : null, activityOf(saved)))];
+}
+
+/**
+ * Counts what a write accepted, in the same request, after the write itself succeeded. The
+ * record is the truth and the counters are monitoring: a failure to count is logged (with
+ * the organization and figures, never personal data) and does not fail the write, since a
+ * retried write would be an idempotent re-send that counts nothing anyway.
+ */
+export async function countAccepted(store: ActivityStore, logger: Logger, entries: readonly ActivityEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  try {
+    await store.record(entries);
+  } catch (error) {
+    logger.error({ error: errorDetails(error), activity: entries.map(({ organizationCode, at, counts, realtimeForm, realtimeForms }) => ({ organizationCode, at, counts, realtimeForm, realtimeForms })) }, 'activity not counted');
+  }
 }

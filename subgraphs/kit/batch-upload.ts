@@ -1,7 +1,7 @@
 /**
  * What the subgraphs' batch-upload mutations share: the outcome of one item, the refusal of
- * one item without failing the others, and the comparison that tells a re-sent record
- * (unchanged, nothing written) from a changed one.
+ * one item without failing the others, and the size of a batch. (A re-sent record is told
+ * from a changed one by kit/activity.ts isResend, as the single mutations tell it.)
  */
 import { GraphQLError } from 'graphql';
 import { badUserInput, ERROR_CODES, type ErrorCode } from './errors';
@@ -33,29 +33,4 @@ export function refusalOf(error: unknown): UploadOutcome {
 /** Refuses a batch larger than a call may carry. */
 export function checkBatchSize(items: readonly unknown[]): void {
   if (items.length === 0 || items.length > MAX_UPLOAD_ITEMS) throw badUserInput(`inputs must hold 1 to ${MAX_UPLOAD_ITEMS} items`);
-}
-
-/**
- * Whether a stored document already holds what an upload would write: every field of `next`
- * compares equal, nested values included, whatever the order of their keys, except `_id` and
- * the keys in `ignore` (at any depth: the upload time, the resident it is filed under). Missing
- * and null are the same.
- */
-export function sameContent(stored: object, next: object, ignore: readonly string[] = []): boolean {
-  const skip = new Set(['_id', ...ignore]);
-  return Object.entries(next).every(([key, value]) => skip.has(key) || canonical(value, skip) === canonical((stored as Record<string, unknown>)[key], skip));
-}
-
-/** A stable text for a value: sorted keys, dates as ISO strings (JSON does that), no null or skipped keys. */
-function canonical(value: unknown, skip: Set<string>): string {
-  return JSON.stringify(value ?? null, (_key, item: unknown) => {
-    if (item && typeof item === 'object' && !Array.isArray(item)) {
-      return Object.fromEntries(
-        Object.entries(item as Record<string, unknown>)
-          .filter(([key, inner]) => inner !== undefined && inner !== null && !skip.has(key))
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      );
-    }
-    return item;
-  });
 }

@@ -6,10 +6,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { claim } from '../kit/claims';
-import { appError, badUserInput, isDuplicateKey } from '../kit/errors';
+import { countNothing, realtimeEntry, scheduledEntry, type CountActivity } from '../kit/activity';
 import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
-import { NO_ACTIVITY, scheduledEntry } from '../kit/activity';
-import type { ActivityStore } from '../kit/activity-store';
+import { activityOfLabReport } from './lab-activity';
+import { appError, badUserInput, isDuplicateKey } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
@@ -72,6 +72,8 @@ export class LabsRepository {
   constructor(
     private readonly models: LabsModels,
     private readonly access: ResidentAccess,
+    /** Counts accepted real-time reports at the platform (monitoring rollups). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
 
   /** The reports of many residents matching a filter, with one query; newest first. */
@@ -120,9 +122,11 @@ export class LabsRepository {
     const organizationCode = await this.laboratoryOfViewer();
     // Filed under the survivor when the id was merged away.
     const residentId = await this.access.requireWrite(input.residentId, 'submit-lab-report');
-    const saved = await this.store(reportOf(input, organizationCode, residentId));
+    const { saved, outcome } = await this.store(reportOf(input, organizationCode, residentId));
     // Referrals may attach it: they check whose it is against this note.
     await this.access.noteRecordOwner('lab-report', saved._id, saved.residentId);
+    // A new report or a new version counts as a record received; an identical re-send counts nothing.
+    if (outcome !== 'unchanged') await this.countActivity([realtimeEntry(organizationCode, new Date(), activityOfLabReport(saved))]);
     return saved;
   }
 
@@ -133,7 +137,7 @@ export class LabsRepository {
    * whose content changed is replaced through submitLabReport's versioned path, one by one
    * (amendments are rare; its history must be kept). Accepted reports count as scheduled uploads.
    */
-  async uploadLabReports(rawInputs: unknown[], activity: ActivityStore): Promise<UploadOutcome[]> {
+  async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
     checkBatchSize(rawInputs);
     const organizationCode = await this.laboratoryOfViewer();
     const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
@@ -178,8 +182,9 @@ export class LabsRepository {
       else if (sameContent(existing, { ...report, residentId: existing.residentId })) outcomes[index] = accepted('UNCHANGED');
       else {
         try {
-          written.push(await this.store(report));
-          outcomes[index] = accepted('CHANGED');
+          const { saved, outcome } = await this.store(report);
+          if (outcome !== 'unchanged') written.push(saved);
+          outcomes[index] = accepted(outcome === 'unchanged' ? 'UNCHANGED' : 'CHANGED');
         } catch (error) {
           outcomes[index] = refusalOf(error);
         }
@@ -193,7 +198,7 @@ export class LabsRepository {
     await this.access.noteRecordOwners('lab-report', written.map((report) => ({ recordId: report._id, residentId: report.residentId })));
     // Counted for the platform's monitoring as scheduled uploads, in one write.
     const at = new Date();
-    if (written.length) await activity.record(written.map(() => scheduledEntry(organizationCode, at, NO_ACTIVITY)));
+    await this.countActivity(written.map((report) => scheduledEntry(organizationCode, at, activityOfLabReport(report))));
     return outcomes.map((outcome) => outcome!);
   }
 
@@ -207,12 +212,12 @@ export class LabsRepository {
   }
 
   /** Inserts a new report, or replaces an existing one with a guarded update that keeps its history. */
-  private async store(report: LabReportDoc): Promise<LabReportDoc> {
+  private async store(report: LabReportDoc): Promise<{ saved: LabReportDoc; outcome: 'created' | 'replaced' | 'unchanged' }> {
     const existing = await this.models.LabReport.findById(report._id).lean<LabReportDoc>().exec();
     if (!existing) {
       try {
         await this.models.LabReport.create(report);
-        return report;
+        return { saved: report, outcome: 'created' };
       } catch {
         throw appError('CONFLICT', 'The report was uploaded by another request meanwhile; retry');
       }
@@ -222,7 +227,7 @@ export class LabsRepository {
       if ((await this.access.survivorIdOf(existing.residentId)) !== report.residentId) throw appError('CONFLICT', 'This report id was uploaded for another resident');
       report = { ...report, residentId: existing.residentId };
     }
-    if (sameContent(existing, report)) return existing;
+    if (sameContent(existing, report)) return { saved: existing, outcome: 'unchanged' };
     // Archiving the replaced version claims it: of two concurrent re-uploads one wins, the other gets CONFLICT.
     const archived = await claim(this.models.LabReportVersion, {
       _id: `${existing._id}:${existing.version}`,
@@ -240,7 +245,7 @@ export class LabsRepository {
     const next = { ...report, version: existing.version + 1 };
     const replaced = await this.models.LabReport.findOneAndReplace({ _id: report._id, version: existing.version }, next, { returnDocument: 'after' }).lean<LabReportDoc>().exec();
     if (!replaced) throw appError('CONFLICT', 'The report was replaced by another upload meanwhile; retry');
-    return replaced;
+    return { saved: replaced, outcome: 'replaced' };
   }
 
   /** The duplicate-test reminder for items a doctor is about to order; every item shown is recorded. */

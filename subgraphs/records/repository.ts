@@ -26,12 +26,11 @@ import type {
   ResidentIdentifierDoc,
 } from './models';
 import { parseInput } from '../kit/input';
-import { changeOf, scheduledEntry, type RecordActivity } from '../kit/activity';
-import type { ActivityStore } from '../kit/activity-store';
-import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
+import { changeOf, countNothing, isResend, realtimeChange, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
 import type { z } from 'zod';
 import type { RecordKind } from '../kit/access-store';
-import { accepted, checkBatchSize, refused, refusalOf, sameContent, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { actorOf } from '../kit/viewer';
 import { allergySchema, conditionSchema, DISTRICTS, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
 
@@ -81,6 +80,8 @@ export class RecordsRepository {
     private readonly models: RecordsModels,
     private readonly access: ResidentAccess,
     private readonly matching: MatchSettings,
+    /** Counts accepted real-time records at the platform (monitoring rollups). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
 
   // ---- residents: lookup through merges, and the policy -------------------------------
@@ -569,6 +570,11 @@ export class RecordsRepository {
     return this.models.Organization.find({ _id: idIn(codes) }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
   }
 
+  /** Every organization of one level, by code (reference data: the cockpit's list of city-level hospitals). */
+  organizationsAtLevel(level: OrganizationDoc['level']): Promise<OrganizationDoc[]> {
+    return this.models.Organization.find({ level }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+  }
+
   /** The city's organizations by code (reference data, any caller): one query per page. */
   async organizations(filter: OrganizationFilter, first: number, after: string | null | undefined): Promise<Page<OrganizationDoc>> {
     const levels = filter.level?.length ? filter.level : ORGANIZATION_LEVELS;
@@ -592,16 +598,19 @@ export class RecordsRepository {
   async recordEncounter(rawInput: unknown): Promise<EncounterDoc> {
     const input = parseInput(encounterSchema, rawInput);
     const { organizationCode, resident } = await this.writeTarget(input.residentId, 'encounters');
-    const saved = await fileFromSource(this.models.Encounter, encounterDocOf(input, organizationCode, resident._id), resident);
+    const { saved, previous } = await fileFromSource(this.models.Encounter, encounterDocOf(input, organizationCode, resident._id), resident);
     // Referrals may attach it: they check whose it is against this note.
     await this.access.noteRecordOwner('encounter', saved._id, saved.residentId);
+    await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfEncounter));
     return saved;
   }
 
   async recordCondition(rawInput: unknown): Promise<ConditionDoc> {
     const input = parseInput(conditionSchema, rawInput);
     const { organizationCode, resident } = await this.writeTarget(input.residentId, 'conditions');
-    return fileFromSource(this.models.Condition, conditionDocOf(input, organizationCode, resident._id), resident);
+    const { saved, previous } = await fileFromSource(this.models.Condition, conditionDocOf(input, organizationCode, resident._id), resident);
+    await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfCondition));
+    return saved;
   }
 
   async recordAllergy(rawInput: unknown): Promise<AllergyStatementView> {
@@ -614,8 +623,9 @@ export class RecordsRepository {
       await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'NO_KNOWN_ALLERGIES' } }).exec();
       return { assertion: 'NO_KNOWN_ALLERGIES', items: [] };
     }
-    const saved = await fileFromSource(this.models.Allergy, allergyDocOf(input, organizationCode, resident._id), resident);
+    const { saved, previous } = await fileFromSource(this.models.Allergy, allergyDocOf(input, organizationCode, resident._id), resident);
     await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec();
+    await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfAllergy));
     // The answer shows only the statements the caller may read, and the one it wrote.
     const visible = (await this.allergiesOf([resident])).get(resident._id) ?? [];
     return { assertion: 'HAS_ALLERGIES', items: [...visible.filter((item) => item._id !== saved._id), saved] };
@@ -623,12 +633,12 @@ export class RecordsRepository {
 
   // ---- batch uploads: each item validated and decided as the single mutation does --------
 
-  uploadEncounters(rawInputs: unknown[], activity: ActivityStore): Promise<UploadOutcome[]> {
-    return this.uploadRecords(rawInputs, activity, { kind: 'encounters', model: this.models.Encounter, schema: encounterSchema, build: encounterDocOf, owner: 'encounter', activityOf: activityOfEncounter });
+  uploadEncounters(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    return this.uploadRecords(rawInputs, { kind: 'encounters', model: this.models.Encounter, schema: encounterSchema, build: encounterDocOf, owner: 'encounter', activityOf: activityOfEncounter });
   }
 
-  uploadConditions(rawInputs: unknown[], activity: ActivityStore): Promise<UploadOutcome[]> {
-    return this.uploadRecords(rawInputs, activity, { kind: 'conditions', model: this.models.Condition, schema: conditionSchema, build: conditionDocOf, activityOf: activityOfCondition });
+  uploadConditions(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    return this.uploadRecords(rawInputs, { kind: 'conditions', model: this.models.Condition, schema: conditionSchema, build: conditionDocOf, activityOf: activityOfCondition });
   }
 
   /**
@@ -636,12 +646,12 @@ export class RecordsRepository {
    * that must see every statement on it first, so such an item goes through recordAllergy
    * itself (a few round trips each); statements of allergies are written in bulk.
    */
-  async uploadAllergies(rawInputs: unknown[], activity: ActivityStore): Promise<UploadOutcome[]> {
+  async uploadAllergies(rawInputs: unknown[]): Promise<UploadOutcome[]> {
     checkBatchSize(rawInputs);
     const assertsNone = rawInputs.map((raw) => typeof raw === 'object' && raw !== null && (raw as { noKnownAllergies?: unknown }).noKnownAllergies === true && !(raw as { substance?: unknown }).substance);
     const statements = rawInputs.filter((_raw, index) => !assertsNone[index]);
     const written = statements.length
-      ? await this.uploadRecords(statements, activity, {
+      ? await this.uploadRecords(statements, {
           kind: 'allergies',
           activityOf: activityOfAllergy,
           model: this.models.Allergy,
@@ -676,7 +686,6 @@ export class RecordsRepository {
    */
   private async uploadRecords<TInput extends { residentId: string; sourceRecordId: string }, TDoc extends { _id: string; residentId: string }>(
     rawInputs: unknown[],
-    activity: ActivityStore,
     spec: {
       kind: 'encounters' | 'conditions' | 'allergies';
       model: Model<any, any, any, any>;
@@ -721,9 +730,13 @@ export class RecordsRepository {
       else if (!resident) outcomes[index] = refused('NOT_FOUND', 'No such resident');
       else targets.set(index, { doc: spec.build(input, organizationCode, resident._id), resident });
     }
+    // By resident as well as by id: clinical collections are sharded on the resident, so the
+    // query goes only to the shards of the residents written about. A record of the same source
+    // filed for someone else is then not found here, and its insert collides on _id below.
+    const filedUnderAny = [...new Set([...targets.values()].flatMap(({ resident }) => aliasesOf(resident)))];
     const stored = new Map<string, TDoc>(
       targets.size
-        ? ((await spec.model.find({ _id: idIn([...targets.values()].map(({ doc }) => doc._id)) }).batchSize(RECORDS_BATCH_SIZE).lean().exec()) as TDoc[]).map((doc) => [doc._id, doc] as const)
+        ? ((await spec.model.find({ residentId: oneOf(filedUnderAny), _id: idIn([...targets.values()].map(({ doc }) => doc._id)) }).batchSize(RECORDS_BATCH_SIZE).lean().exec()) as TDoc[]).map((doc) => [doc._id, doc] as const)
         : [],
     );
     const writes: { index: number; operation: object; status: 'CREATED' | 'CHANGED' }[] = [];
@@ -731,7 +744,7 @@ export class RecordsRepository {
       const existing = stored.get(doc._id);
       const filedUnder = aliasesOf(resident);
       if (existing && !filedUnder.includes(existing.residentId)) outcomes[index] = refused('CONFLICT', 'This source record was uploaded for another resident');
-      else if (existing && sameContent(existing, doc, ['uploadedAt', 'residentId'])) outcomes[index] = accepted('UNCHANGED');
+      else if (existing && isResend(existing, { ...doc, residentId: existing.residentId })) outcomes[index] = accepted('UNCHANGED');
       else {
         // A new record is inserted (the engine writes a batch of inserts at once); a changed
         // one is updated where it is filed (under a merged id, say).
@@ -744,7 +757,8 @@ export class RecordsRepository {
     const written: TDoc[] = [];
     writes.forEach((write, position) => {
       if (failed.has(position)) {
-        outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded by another request meanwhile; send it again');
+        // As fileFromSource answers a collision on _id (a concurrent upload of the same new record collides too).
+        outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded for another resident');
         return;
       }
       outcomes[write.index] = accepted(write.status);
@@ -760,10 +774,12 @@ export class RecordsRepository {
     if (spec.afterWrite && written.length) await spec.afterWrite([...new Set(written.map((doc) => doc.residentId))]);
     if (written.length) {
       const at = new Date();
-      await activity.record(written.map((doc) => {
-        const previous = stored.get(doc._id);
-        return scheduledEntry(organizationCode, at, changeOf(previous ? spec.activityOf(previous) : null, spec.activityOf(doc)));
-      }));
+      await this.countActivity(
+        written.map((doc) => {
+          const previous = stored.get(doc._id);
+          return scheduledEntry(organizationCode, at, changeOf(previous ? spec.activityOf(previous) : null, spec.activityOf(doc)));
+        }),
+      );
     }
     return outcomes.map((outcome) => outcome!);
   }
@@ -795,13 +811,15 @@ export class RecordsRepository {
  * before the merge, it stays under that id, so an unmerge gives it back). It may not move the
  * record to another resident: the upsert then collides with the existing id.
  */
-async function fileFromSource<T extends { _id: string; residentId: string }>(model: Model<any, any, any, any>, doc: T, resident: ResidentDoc): Promise<T> {
+async function fileFromSource<T extends { _id: string; residentId: string }>(model: Model<any, any, any, any>, doc: T, resident: ResidentDoc): Promise<{ saved: T; previous: T | null }> {
   const { _id, residentId, ...content } = doc;
   const filedUnder = aliasesOf(resident);
   const filter = filedUnder.length === 1 ? { _id, residentId } : { _id, residentId: oneOf(filedUnder) };
   const update = filedUnder.length === 1 ? { $set: content } : { $set: content, $setOnInsert: { residentId } };
   try {
-    return ((await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean().exec()) as T | null) ?? doc;
+    // The version it replaces (null for a new record) tells a change from an identical re-send, for the activity counters.
+    const previous = (await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'before' }).lean().exec()) as T | null;
+    return { saved: { ...doc, residentId: previous?.residentId ?? residentId }, previous };
   } catch (error) {
     if (isDuplicateKey(error)) throw appError('CONFLICT', 'This source record was uploaded for another resident');
     throw error;
