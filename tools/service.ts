@@ -6,6 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
+import { startTracing } from '../subgraphs/kit/tracing';
 import { startGateway, startSubgraph } from './services';
 
 async function main(): Promise<void> {
@@ -19,12 +20,16 @@ async function main(): Promise<void> {
   const workers = isGateway ? config.GATEWAY_WORKERS : config.SUBGRAPH_WORKERS;
   if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
 
+  // Before the service: its spans need the provider (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT).
+  const tracing = startTracing(name);
   const { stop } = isGateway ? await startGateway(config) : await startSubgraph(name as SubgraphName, config, config.MONGODB_URI!);
   const shutdown = () => {
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    stop()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -37,6 +37,7 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     auditFailClosed: config.AUDIT_FAIL_CLOSED,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     logLevel: config.LOG_LEVEL,
+    metrics: config.metrics,
     ...overrides,
   });
 }
@@ -62,5 +63,6 @@ export function startGateway(config: Config) {
     host: config.HOST,
     port: config.GATEWAY_PORT,
     logLevel: config.LOG_LEVEL,
+    metrics: config.metrics,
   });
 }

@@ -34,6 +34,8 @@ export interface StackOptions {
   production?: boolean;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
   logLines?: string[];
+  /** Give every service a metrics listener on a free loopback port (its metricsUrl). */
+  metrics?: boolean;
 }
 
 export interface GraphQLResponse {
@@ -71,6 +73,7 @@ export class TestStack {
     const logging = options.logLines
       ? { logLevel: 'info', logDestination: { write: (line: string) => void options.logLines!.push(line) } }
       : { logLevel: 'silent' };
+    const metrics = options.metrics ? { metrics: { host: '127.0.0.1', port: 0 } } : {};
     const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], {
@@ -84,6 +87,7 @@ export class TestStack {
         maxBodyBytes: 100_000,
         monitorCommands: true,
         ...logging,
+        ...metrics,
       });
     }
     const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, options.subgraphUrlOverrides?.[name] ?? subgraphs[name].url]));
@@ -106,6 +110,7 @@ export class TestStack {
       host: '127.0.0.1',
       port: 0,
       ...logging,
+      ...metrics,
     });
     // Fixtures and checks use a connection of their own, so the index check sees only what the subgraphs sent.
     const fixtures = await connectDatabase({ uri, dbName: databaseName(dbPrefix, 'records') });
