@@ -3,7 +3,7 @@
  * span per command, from the driver's command monitoring events. Spans name the command and
  * collection only: filters and documents carry resident ids and are never recorded.
  */
-import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Connection } from 'mongoose';
 import type { SubgraphMetrics } from './metrics';
 import { tracer } from './tracing';
@@ -20,7 +20,8 @@ export function observeDatabase(connection: Connection, metrics: SubgraphMetrics
   const key = (event: { connectionId?: unknown; requestId: number }) => `${String(event.connectionId)}/${event.requestId}`;
 
   client.on('commandStarted', (event) => {
-    if (HOUSEKEEPING.has(event.commandName)) return;
+    // Traced as part of a request only: start-up work (creating indexes) is no one's trace.
+    if (HOUSEKEEPING.has(event.commandName) || !trace.getSpan(context.active())) return;
     const collection = event.command[event.commandName];
     const span = tracer.startSpan(`mongodb ${event.commandName}`, {
       kind: SpanKind.CLIENT,

@@ -19,6 +19,12 @@ const GRAPHQL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const LOOKS_LIKE_AN_ID = /\d{6}|[0-9a-f]{16}/i;
 const ERROR_CODE = /^[A-Z][A-Z_]{0,39}$/;
 
+/** A client's operation name as it may be reported (metrics, spans): cut to 64 characters, or "other". */
+export function safeOperationName(name: string): string {
+  const cut = name.slice(0, MAX_OPERATION_NAME_LENGTH);
+  return GRAPHQL_NAME.test(cut) && !LOOKS_LIKE_AN_ID.test(cut) ? cut : 'other';
+}
+
 export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly operations = new Set<string>();
@@ -46,9 +52,8 @@ export class ServiceMetrics {
    */
   operationLabel(name: string | null | undefined): string {
     if (!name) return 'anonymous';
-    const cut = name.slice(0, MAX_OPERATION_NAME_LENGTH);
-    if (!GRAPHQL_NAME.test(cut) || LOOKS_LIKE_AN_ID.test(cut)) return 'other';
-    if (this.operations.has(cut)) return cut;
+    const cut = safeOperationName(name);
+    if (cut === 'other' || this.operations.has(cut)) return cut;
     if (this.operations.size >= MAX_OPERATION_LABELS) return 'other';
     this.operations.add(cut);
     return cut;

@@ -8,6 +8,8 @@
  * database filters.
  */
 import { context, propagation, trace } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { safeOperationName } from './metrics';
 
 /** Every span of this project comes from this tracer; @apollo/gateway adds its own (gateway.plan, gateway.fetch, ...). */
 export const tracer = trace.getTracer('jinling-hie');
@@ -48,8 +50,25 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
     resource: resourceFromAttributes({ 'service.name': `jinling-${service}` }),
     // A client that sends a traceparent decides whether its request is sampled; others always are.
     sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: endpoint }) })],
+    spanProcessors: [boundedOperationNames, new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: endpoint }) })],
   });
   trace.setGlobalTracerProvider(provider);
   return { endpoint, shutdown: () => provider.shutdown() };
 }
+
+/**
+ * @apollo/gateway's own spans (gateway.request, gateway.plan) carry the operation name as the
+ * client wrote it; it is replaced at the span's start by the bounded one metrics report.
+ */
+const OPERATION_NAME_ATTRIBUTES = ['graphql.operation.name', 'operationName'];
+const boundedOperationNames: SpanProcessor = {
+  onStart(span) {
+    for (const key of OPERATION_NAME_ATTRIBUTES) {
+      const value = span.attributes[key];
+      if (typeof value === 'string') span.setAttribute(key, safeOperationName(value));
+    }
+  },
+  onEnd() {},
+  forceFlush: async () => {},
+  shutdown: async () => {},
+};
