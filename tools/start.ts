@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
-import { DEFAULT_PORTS, loadConfig, serviceUrl, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { loadConfig, metricsPortOf, serviceUrl, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
 import { databaseFor } from './database-for';
 import { ensureLocalKeys } from './keys';
 import { seedDemoCity } from './seed/seed';
@@ -47,9 +47,9 @@ async function main(): Promise<void> {
     // FerretDB spends about 1 ms of CPU per document it returns: give the heaviest records room unless told otherwise.
     const embeddedTimeout = !config.MONGODB_URI && !process.env.SUBGRAPH_TIMEOUT_MS ? { SUBGRAPH_TIMEOUT_MS: String(EMBEDDED_SUBGRAPH_TIMEOUT_MS) } : {};
     if (Object.keys(embeddedTimeout).length > 0) say(`subgraph timeout ${EMBEDDED_SUBGRAPH_TIMEOUT_MS / 1000} s on the embedded database (SUBGRAPH_TIMEOUT_MS overrides)`);
-    for (const name of [...SUBGRAPH_NAMES, 'gateway']) {
+    for (const name of [...SUBGRAPH_NAMES, 'gateway'] as const) {
       const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_ENTRY, name], {
-        env: { ...process.env, ...embeddedTimeout, ...metricsPort(name, config.METRICS_PORT), MONGODB_URI: database.uri },
+        env: { ...process.env, ...embeddedTimeout, ...(config.METRICS_PORT === undefined ? {} : { METRICS_PORT: String(metricsPortOf(name, config.METRICS_PORT)) }), MONGODB_URI: database.uri },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.set(name, child);
@@ -70,16 +70,6 @@ async function main(): Promise<void> {
     say(error instanceof Error ? error.message : String(error));
     await stopAll(1);
   }
-}
-
-/**
- * Each service's own metrics port: METRICS_PORT for the gateway, then the subgraphs in the
- * order of their API ports (METRICS_PORT=9400: gateway 9400, records 9401 ... access 9405).
- */
-function metricsPort(name: string, base: number | undefined): { METRICS_PORT?: string } {
-  if (base === undefined) return {};
-  if (base === 0) return { METRICS_PORT: '0' };
-  return { METRICS_PORT: String(base + DEFAULT_PORTS[name as keyof typeof DEFAULT_PORTS] - DEFAULT_PORTS.gateway) };
 }
 
 // A person at a terminal reads log lines; anything else (a file, a collector) gets the JSON.

@@ -18,6 +18,15 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   access: 4005,
 };
 
+/**
+ * A service's metrics port under one shared METRICS_PORT (`npm start`): the gateway's is the
+ * base, each subgraph's is offset like its API port (9400: gateway 9400, records 9401 ...
+ * access 9405); 0 gives every service a free port.
+ */
+export function metricsPortOf(service: SubgraphName | 'gateway', base: number): number {
+  return base === 0 ? 0 : base + DEFAULT_PORTS[service] - DEFAULT_PORTS.gateway;
+}
+
 /** Master patient index linkage thresholds (records subgraph). */
 export interface MatchSettings {
   /** At or above: the same person, linked automatically. */

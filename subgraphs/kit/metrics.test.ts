@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadConfig, metricsPortOf } from './config';
 import { observedHandler } from './http-telemetry';
 import { MAX_OPERATION_LABELS, ServiceMetrics } from './metrics';
 import { listenForScrapes } from './metrics-endpoint';
@@ -73,5 +74,17 @@ describe('where /metrics is served', () => {
     expect(listener.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     expect((await fetch(listener.url)).status).toBe(200);
     expect((await fetch(listener.url.replace('/metrics', '/graphql'))).status).toBe(404);
+  });
+});
+
+describe('metrics ports under one METRICS_PORT', () => {
+  it('gives the gateway the base and each subgraph the offset of its API port', () => {
+    expect(['gateway', 'records', 'labs', 'prescriptions', 'referrals', 'access'].map((service) => metricsPortOf(service as 'gateway', 9400))).toEqual([9400, 9401, 9402, 9403, 9404, 9405]);
+    expect(metricsPortOf('access', 0)).toBe(0);
+  });
+
+  it('is off unless METRICS_PORT is set, and on 127.0.0.1 by default', () => {
+    expect(loadConfig({}).metrics).toEqual({ host: '127.0.0.1', port: undefined, onPublicListener: false });
+    expect(loadConfig({ METRICS_PORT: '9400', METRICS_HOST: '10.0.0.5', METRICS_ON_PUBLIC_LISTENER: 'true' }).metrics).toEqual({ host: '10.0.0.5', port: 9400, onPublicListener: true });
   });
 });
