@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
-import { insertHospitals } from './support/fixtures';
+import { insertHospitals, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 const HOME = '3201-H001'; // registered the resident and recorded the psychiatric condition
@@ -215,4 +215,29 @@ it('does not serve /metrics on the public listeners', async () => {
     expect(response.status).toBe(404);
     expect(await response.text()).not.toContain('jinling_');
   }
+});
+
+// Last: it leaves the audit store refusing every later event of the records subgraph.
+it('counts audit events that could not be written', async () => {
+  // A real failure of the audit store, as in audit-fail-closed.test.ts: a second event for the same client correlation id breaks a unique index.
+  const auditEvents = modelsOf(stack).access.AuditEvent;
+  // Events already written share a null correlation id: out of the index's way first.
+  await auditEvents.deleteMany({});
+  await auditEvents.collection.createIndex({ correlationId: 1, subgraph: 1 }, { unique: true });
+  const ask = () =>
+    fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${doctor(OTHER, subjects[2]!)}`, 'x-request-id': 'replayed-metrics-1' },
+      body: JSON.stringify({ query: CONDITIONS, variables: { id: residentId } }),
+    }).then((response) => response.json() as Promise<{ errors?: { extensions: { code: string } }[] }>);
+  expect((await ask()).errors).toBeUndefined();
+
+  const moved = await movedDuring(
+    async () => expect((await ask()).errors!.map((error) => error.extensions.code)).toEqual(['SUBGRAPH_UNAVAILABLE']),
+    {
+      failures: ['records', 'jinling_audit_write_failures_total'],
+      written: ['records', 'jinling_audit_events_written_total'],
+    },
+  );
+  expect(moved).toEqual({ failures: 1, written: 0 });
 });

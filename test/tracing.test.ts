@@ -18,7 +18,7 @@ import { issueDemoToken } from '../tools/demo-issuer';
 import { ensureLocalKeys } from '../tools/keys';
 import { GUARD_FILE } from './support/loopback-only.cjs';
 import { isRunning } from './support/processes';
-import { TEST_START_TIMEOUT_MS } from './support/timing';
+import { TEST_START_TIMEOUT_MS, TEST_SUBGRAPH_TIMEOUT_MS } from './support/timing';
 
 const SERVICE = path.resolve(__dirname, '../tools/service.ts');
 const CLIENT_TRACE_ID = randomBytes(16).toString('hex');
@@ -86,6 +86,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
+  collector.closeAllConnections();
   await new Promise((resolve) => collector.close(resolve));
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -95,7 +96,7 @@ function startService(name: string, env: Record<string, string>): Promise<{ url:
   // Whatever the machine's own OTEL_* settings, each test decides tracing for itself.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
   const child = spawn(process.execPath, ['--import', 'tsx', SERVICE, name], {
-    env: { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'info', NODE_OPTIONS: `--require ${GUARD_FILE}`, ...env },
+    env: { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: String(TEST_SUBGRAPH_TIMEOUT_MS), NODE_OPTIONS: `--require ${GUARD_FILE}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
