@@ -20,6 +20,8 @@ import { observedHandler } from '../subgraphs/kit/http-telemetry';
 import { GatewayMetrics } from '../subgraphs/kit/metrics';
 import { listenForScrapes, type MetricsOptions } from '../subgraphs/kit/metrics-endpoint';
 import { operationMetrics } from '../subgraphs/kit/operation-metrics';
+import { RequestGate } from '../subgraphs/kit/request-gate';
+import { drainer, type Drain } from '../subgraphs/kit/shutdown';
 import { REFUSAL_DESCRIPTIONS, verifyClientToken, type ClientTokenSettings, type TokenVerdict } from './client-auth';
 import type { GatewayContext } from './gateway-context';
 import { serveApiConsole } from './api-console';
@@ -28,6 +30,7 @@ import { operationCostLimit } from './operation-cost';
 import { operationRunner } from './operations';
 import { gatewayRoutes } from './routes';
 import { QUERY_LIMITS, queryLimits } from './query-limits';
+import { rateLimiter, type RateLimitSettings } from './rate-limits';
 import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -49,6 +52,10 @@ export interface GatewayOptions {
   apiConsole: boolean;
   host: string;
   port: number;
+  /** Requests worked on at once before shedding load with 503 OVERLOADED (MAX_IN_FLIGHT); unbounded if unset. */
+  maxInFlight?: number;
+  /** Requests per minute per token subject and per organization (RATE_LIMIT_*); none if unset. */
+  rateLimits?: RateLimitSettings;
   logLevel?: string;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
@@ -59,7 +66,10 @@ export interface GatewayOptions {
 export interface RunningGateway extends RunningHttpService {
   /** The scrape URL of the metrics listener, when one was configured. */
   metricsUrl?: string;
+  /** Stops at once, whatever is in flight (tests). */
   stop(): Promise<void>;
+  /** Stops gracefully (shutdown.ts): refuses new work and lets the work in flight finish within the bound. */
+  drain: Drain;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
@@ -108,10 +118,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
   // The endpoints beside /graphql answer by running operations through this same pipeline.
   const routes = gatewayRoutes(operationRunner(apollo));
 
+  const gate = new RequestGate(options.maxInFlight ?? Infinity);
   const handler = createHttpHandler<GatewayContext, GatewayContext>({
     apollo,
     logger,
     maxBodyBytes: options.maxBodyBytes,
+    gate,
+    limitRate: options.rateLimits ? rateLimiter(options.rateLimits) : undefined,
     authenticate: async (request) => {
       const token = bearerToken(request);
       if (!request.headers.authorization) {
@@ -148,5 +161,15 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       await http.close();
       await apollo.stop();
     },
+    // The metrics listener answers scrapes while the requests drain, and closes after them.
+    drain: drainer({
+      server: http.server,
+      gate,
+      logger,
+      release: async () => {
+        await apollo.stop();
+        await scrapes?.close();
+      },
+    }),
   };
 }

@@ -31,7 +31,9 @@ import { verifyInternalToken, type InternalClaims } from './internal-token';
 import { createLogger, errorDetails, type DestinationStream } from './logger';
 import { applyPermissions, type PermissionMap } from './permissions';
 import type { PolicySettings } from './policy';
+import { RequestGate } from './request-gate';
 import { ResidentAccess } from './resident-access';
+import { drainer, type Drain } from './shutdown';
 import type { SubgraphContext } from './subgraph-context';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_MATCH_SETTINGS, DEFAULT_SLOT_SETTINGS, type MatchSettings, type SlotSettings, type SubgraphName } from './config';
@@ -64,6 +66,8 @@ export interface SubgraphServerOptions {
   slots?: SlotSettings;
   auditFailClosed: boolean;
   maxBodyBytes: number;
+  /** Requests worked on at once before shedding load with 503 OVERLOADED (MAX_IN_FLIGHT); unbounded if unset. */
+  maxInFlight?: number;
   /** @deprecated Command events are always on now: the database metrics and spans need them. */
   monitorCommands?: boolean;
   logLevel?: string;
@@ -78,7 +82,10 @@ export interface RunningSubgraph extends RunningHttpService {
   /** The scrape URL of the metrics listener, when one was configured. */
   metricsUrl?: string;
   connection: Connection;
+  /** Stops at once, whatever is in flight (tests). */
   stop(): Promise<void>;
+  /** Stops gracefully (shutdown.ts): refuses new work, lets the work in flight finish within the bound, closes the database. */
+  drain: Drain;
 }
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -140,10 +147,12 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   await apollo.start();
 
   const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy, chronicMaxDays: options.chronicMaxDays ?? 28, bookingHorizonDays: options.bookingHorizonDays ?? 14, slots: options.slots ?? DEFAULT_SLOT_SETTINGS };
+  const gate = new RequestGate(options.maxInFlight ?? Infinity);
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,
     maxBodyBytes: options.maxBodyBytes,
+    gate,
     authenticate: (request) => {
       const token = bearerToken(request);
       const claims = token ? verifyInternalToken(token, definition.name, options.internalPublicKey) : null;
@@ -160,17 +169,22 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   const http = await listen(observedHandler(handler, metrics, { metricsOnPublicListener: options.metrics?.onPublicListener }), options.host, options.port);
   logger.info({ url: http.url, metricsUrl: scrapes?.url }, 'subgraph listening');
 
+  // The metrics listener answers scrapes while the requests drain, and closes after them.
+  const release = async () => {
+    await apollo.stop();
+    await connection.close();
+    await scrapes?.close();
+  };
   return {
     ...http,
     name: definition.name,
     connection,
     metricsUrl: scrapes?.url,
     stop: async () => {
-      await scrapes?.close();
       await http.close();
-      await apollo.stop();
-      await connection.close();
+      await release();
     },
+    drain: drainer({ server: http.server, gate, logger, release }),
   };
 }
 

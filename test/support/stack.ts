@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
+import type { RateLimitSettings } from '../../gateway/rate-limits';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
@@ -34,6 +35,10 @@ export interface StackOptions {
   production?: boolean;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
   logLines?: string[];
+  /** The gateway's in-flight bound (MAX_IN_FLIGHT); unbounded unless set. */
+  maxInFlight?: number;
+  /** The gateway's rate limits (RATE_LIMIT_*); none unless set. */
+  rateLimits?: RateLimitSettings;
   /** Give every service a metrics listener on a free loopback port (its metricsUrl). */
   metrics?: boolean;
 }
@@ -109,6 +114,8 @@ export class TestStack {
       apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,
+      maxInFlight: options.maxInFlight,
+      rateLimits: options.rateLimits,
       ...logging,
       ...metrics,
     });
