@@ -5,7 +5,13 @@
  */
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServiceMetrics } from './metrics';
+import { AggregatorRegistry } from 'prom-client';
+
+/** What a scrape answers: one service's registry (ServiceMetrics), or a cluster's workers' together. */
+export interface Scrape {
+  text(): Promise<string>;
+  readonly contentType: string;
+}
 
 export interface MetricsOptions {
   /** Address of the metrics listener (default 127.0.0.1). */
@@ -22,11 +28,11 @@ export interface MetricsListener {
   close(): Promise<void>;
 }
 
-export async function sendMetrics(metrics: ServiceMetrics, response: ServerResponse): Promise<void> {
+export async function sendMetrics(scrape: Scrape, response: ServerResponse): Promise<void> {
   try {
-    const body = await metrics.registry.metrics();
+    const body = await scrape.text();
     response.statusCode = 200;
-    response.setHeader('content-type', metrics.registry.contentType);
+    response.setHeader('content-type', scrape.contentType);
     response.setHeader('cache-control', 'no-store');
     response.end(body);
   } catch {
@@ -36,12 +42,12 @@ export async function sendMetrics(metrics: ServiceMetrics, response: ServerRespo
 }
 
 /** Starts the metrics listener when a port is configured; null otherwise. */
-export async function listenForScrapes(metrics: ServiceMetrics, options: MetricsOptions | undefined): Promise<MetricsListener | null> {
+export async function listenForScrapes(scrape: Scrape, options: MetricsOptions | undefined): Promise<MetricsListener | null> {
   if (options?.port === undefined) return null;
   const host = options.host ?? '127.0.0.1';
   const server = http.createServer((request, response) => {
     const pathname = (request.url ?? '/').split('?', 1)[0];
-    if (request.method === 'GET' && pathname === '/metrics') return void sendMetrics(metrics, response);
+    if (request.method === 'GET' && pathname === '/metrics') return void sendMetrics(scrape, response);
     response.statusCode = 404;
     response.end();
   });
@@ -61,4 +67,14 @@ export async function listenForScrapes(metrics: ServiceMetrics, options: Metrics
         server.closeIdleConnections();
       }),
   };
+}
+
+/**
+ * With several workers (GATEWAY_WORKERS, SUBGRAPH_WORKERS), the primary answers scrapes with
+ * every worker's metrics summed (prom-client's AggregatorRegistry asks each over IPC), so one
+ * scrape counts the whole service; the workers open no metrics listener of their own.
+ */
+export function clusterScrape(): Scrape {
+  const aggregator = new AggregatorRegistry();
+  return { text: () => aggregator.clusterMetrics(), contentType: aggregator.contentType };
 }

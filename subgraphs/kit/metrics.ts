@@ -4,7 +4,9 @@
  * codes from fixed vocabularies only: never a resident id, a subject or anything a client
  * typed, except operation names, which are bounded (operationLabel).
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import cluster from 'node:cluster';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Scrape } from './metrics-endpoint';
 
 /** Seconds: from a fast cached read to past the default subgraph timeout. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -25,7 +27,7 @@ export function safeOperationName(name: string): string {
   return GRAPHQL_NAME.test(cut) && !LOOKS_LIKE_AN_ID.test(cut) ? cut : 'other';
 }
 
-export class ServiceMetrics {
+export class ServiceMetrics implements Scrape {
   readonly registry = new Registry();
   private readonly operations = new Set<string>();
 
@@ -44,6 +46,20 @@ export class ServiceMetrics {
     this.graphqlRequests = this.counter('jinling_graphql_requests_total', 'GraphQL operations, by operation name and outcome (ok, error)', ['operation', 'outcome']);
     this.graphqlDuration = this.histogram('jinling_graphql_request_duration_seconds', 'Time to answer a GraphQL operation, by operation name', ['operation'], LATENCY_BUCKETS);
     this.graphqlErrors = this.counter('jinling_graphql_errors_total', 'Errors in GraphQL responses, by operation name and error code', ['operation', 'code']);
+    if (cluster.isWorker) {
+      // A cluster worker (one service per process) answers its primary's scrapes with this
+      // registry; prom-client installs that answering when an AggregatorRegistry is made.
+      new AggregatorRegistry();
+      AggregatorRegistry.setRegistries([this.registry]);
+    }
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
   }
 
   /**
