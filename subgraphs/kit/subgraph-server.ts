@@ -18,6 +18,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import { AccessStore, registerAccessStoreModels, type AccessStoreModels } from './access-store';
+import { activityDatabaseName, ActivityStore, registerActivityStoreModels } from './activity-store';
 import { auditMetrics } from './audit-metrics';
 import { observeDatabase } from './database-telemetry';
 import { observedHandler } from './http-telemetry';
@@ -118,8 +119,12 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     definition.name === 'access' ? (models as unknown as AccessStoreModels) : registerAccessStoreModels(accessConnection),
     auditMetrics(metrics),
   );
+  // The activity rollups live in a monitoring database of their own, on the same client.
+  const activityConnection = connection.useDb(activityDatabaseName(options.dbPrefix), { useCache: true });
+  const activity = new ActivityStore(registerActivityStoreModels(activityConnection));
   await ensureIndexes(connection);
   if (accessConnection !== connection) await ensureIndexes(accessConnection);
+  await ensureIndexes(activityConnection);
 
   const schema = applyPermissions(
     buildSubgraphSchema({ typeDefs: subgraphTypeDefs(definition.name), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
@@ -161,7 +166,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     },
     context: ({ viewer, requestId, correlationId }) => {
       const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy, correlationId ?? null);
-      return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }), settings });
+      return definition.createContext(models, { viewer, requestId, access, activity, logger: logger.child({ requestId }), settings });
     },
     waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });

@@ -1,12 +1,13 @@
 /** Per-request loaders of the labs subgraph, and the context its resolvers receive. */
 import DataLoader from 'dataloader';
+import { countAccepted } from '../kit/activity';
 import { loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { LabReportDoc, LabReportVersionDoc, LabsModels } from './models';
 import { LabsRepository, type ReportFilter } from './repository';
 
 export function createLabsContext(models: LabsModels, base: SubgraphContext) {
-  const repository = new LabsRepository(models, base.access);
+  const repository = new LabsRepository(models, base.access, (entries) => countAccepted(base.activity, base.logger, entries));
   const reportsFor = loaderPerArguments((filter: ReportFilter) => residentRecordsLoader((ids) => repository.reportsOfResidents(ids, filter)));
   return {
     ...base,

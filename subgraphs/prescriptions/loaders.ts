@@ -1,4 +1,5 @@
 /** Per-request loaders of the prescriptions subgraph, and the context its resolvers receive. */
+import { countAccepted } from '../kit/activity';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { PrescriptionDoc, PrescriptionsModels, TransitionDoc } from './models';
@@ -9,7 +10,7 @@ import { PrescriptionsRepository, type PrescriptionFilter } from './repository';
 export type PrescriptionView = PrescriptionDoc & { safetyFacts?: SafetyFacts | null };
 
 export function createPrescriptionsContext(models: PrescriptionsModels, base: SubgraphContext) {
-  const repository = new PrescriptionsRepository(models, base.access, base.settings.chronicMaxDays);
+  const repository = new PrescriptionsRepository(models, base.access, base.settings.chronicMaxDays, (entries) => countAccepted(base.activity, base.logger, entries));
   const prescriptionsFor = loaderPerArguments((filter: PrescriptionFilter) => residentRecordsLoader((ids) => repository.prescriptionsOfResidents(ids, filter)));
   return {
     ...base,

@@ -1,4 +1,5 @@
 /** Per-request loaders of the referrals subgraph, and the context its resolvers receive. */
+import { countAccepted } from '../kit/activity';
 import DataLoader from 'dataloader';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
@@ -6,7 +7,7 @@ import type { ContractDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModel
 import { ReferralsRepository, type ReferralServicesView } from './repository';
 
 export function createReferralsContext(models: ReferralsModels, base: SubgraphContext) {
-  const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots);
+  const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots, (entries) => countAccepted(base.activity, base.logger, entries));
   const referralsFor = loaderPerArguments((status: ReferralStatus | null | undefined) => residentRecordsLoader((ids) => repository.referralsOfResidents(ids, status)));
   return {
     ...base,

@@ -11,8 +11,11 @@ import type { RateLimitSettings } from '../../gateway/rate-limits';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
+import { activityDatabaseName } from '../../subgraphs/kit/activity-store';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
+import { untargetedQueries } from './shard-targeting';
+import { SHARD_PLAN } from '../../tools/shard-plan';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
 import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
 import { SUPERGRAPH_FILE } from '../../tools/services';
@@ -128,6 +131,11 @@ export class TestStack {
     return issueDemoToken(identity, { privateKey: this.keys.issuer.privateKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds });
   }
 
+  /** The connection of the shared monitoring database (activity rollups), for fixtures and checks. */
+  monitoringConnection() {
+    return this.fixtures.useDb(activityDatabaseName(this.dbPrefix), { useCache: true });
+  }
+
   /** The connection of a subgraph's own database (for fixtures and checks). */
   connection(name: SubgraphName) {
     return this.fixtures.useDb(databaseName(this.dbPrefix, name), { useCache: true });
@@ -172,7 +180,8 @@ export class TestStack {
 
   /**
    * Stops everything, then fails if any filter a subgraph sent during the test file is not
-   * served by an index declared on its model (engine-free: the embedded engine scans anyway).
+   * served by an index declared on its model (engine-free: the embedded engine scans anyway),
+   * or would be sent to every shard under the shard plan without being listed there.
    */
   async stop(): Promise<void> {
     this.stopCollecting();
@@ -180,10 +189,13 @@ export class TestStack {
     for (const name of SUBGRAPH_NAMES) {
       if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
     }
+    if (!process.env.JINLING_TEST_EMBEDDED) await this.monitoringConnection().dropDatabase();
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
     const uncovered = uncoveredQueries(this.sent, indexesByCollection(allModels(this)));
+    const untargeted = untargetedQueries(this.sent, SHARD_PLAN, this.dbPrefix);
     await this.fixtures.close();
     if (uncovered.length > 0) throw new Error(`Queries no declared index serves:\n${[...new Set(uncovered)].join('\n')}`);
+    if (untargeted.length > 0) throw new Error(`Queries that do not fit the shard plan (tools/shard-plan.ts):\n${untargeted.join('\n')}`);
   }
 
   /** How many commands the subgraphs sent during this stack's life. */
