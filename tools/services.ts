@@ -60,6 +60,7 @@ export function startGateway(config: Config) {
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     maxOperationCost: config.MAX_OPERATION_COST,
+    uploads: { maxLines: config.UPLOAD_MAX_LINES, maxBytes: config.UPLOAD_MAX_BYTES, chunkLines: config.UPLOAD_CHUNK_LINES, maxErrors: config.UPLOAD_MAX_ERRORS },
     introspection: config.NODE_ENV !== 'production',
     apiConsole: config.API_CONSOLE ?? config.NODE_ENV !== 'production',
     host: config.HOST,

@@ -5,6 +5,7 @@
  */
 import type { AuditObserver } from './audit-metrics';
 import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from './database';
+import { isDuplicateKey } from './errors';
 import { Schema, type Connection } from 'mongoose';
 import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from './sensitivity';
@@ -263,6 +264,24 @@ export class AccessStore {
   /** Notes whom a record is filed under, so that other subgraphs can check references to it. */
   async noteRecordOwner(kind: RecordKind, recordId: string, residentId: string): Promise<void> {
     await upsertById(() => this.models.RecordOwner.updateOne({ _id: recordOwnerKey(kind, recordId) }, { $set: { residentId } }, { upsert: true }).exec());
+  }
+
+  /**
+   * noteRecordOwner for many records, whatever their number: one insert of them all (new
+   * records, the usual case, which the engine writes at once), then one bulk upsert of those
+   * already noted.
+   */
+  async noteRecordOwners(kind: RecordKind, records: readonly { recordId: string; residentId: string }[]): Promise<void> {
+    if (records.length === 0) return;
+    const docs = records.map(({ recordId, residentId }) => ({ _id: recordOwnerKey(kind, recordId), residentId }));
+    try {
+      await this.models.RecordOwner.insertMany(docs, { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
+      if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+      const operations = writeErrors.map(({ index }) => ({ updateOne: { filter: { _id: docs[index]!._id }, update: { $set: { residentId: docs[index]!.residentId } }, upsert: true } }));
+      await upsertById(() => this.models.RecordOwner.bulkWrite(operations, { ordered: false }));
+    }
   }
 
   /** The resident each known record is filed under, by record id. */

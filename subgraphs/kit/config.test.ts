@@ -57,3 +57,11 @@ it('drains for 25 s, sheds beyond 1000 in flight and limits no rate unless told 
   expect(() => loadConfig({ RATE_LIMIT_PER_SUBJECT: '-1' })).toThrow(/RATE_LIMIT_PER_SUBJECT: /);
   expect(() => loadConfig({ RATE_LIMIT_BURST_SECONDS: '0' })).toThrow(/RATE_LIMIT_BURST_SECONDS: /);
 });
+
+it('bounds batch uploads at 200,000 lines and 64 MiB, sends 200 lines per chunk and lists 100 errors unless told otherwise', () => {
+  expect(loadConfig({})).toMatchObject({ UPLOAD_MAX_LINES: 200_000, UPLOAD_MAX_BYTES: 67_108_864, UPLOAD_CHUNK_LINES: 200, UPLOAD_MAX_ERRORS: 100 });
+  expect(loadConfig({ UPLOAD_MAX_LINES: '5000', UPLOAD_CHUNK_LINES: '1000', UPLOAD_MAX_ERRORS: '0' })).toMatchObject({ UPLOAD_MAX_LINES: 5000, UPLOAD_CHUNK_LINES: 1000, UPLOAD_MAX_ERRORS: 0 });
+  // A chunk is one batch mutation, which takes at most 1,000 inputs.
+  expect(() => loadConfig({ UPLOAD_CHUNK_LINES: '1001' })).toThrow(/UPLOAD_CHUNK_LINES: /);
+  expect(() => loadConfig({ UPLOAD_MAX_BYTES: '0' })).toThrow(/UPLOAD_MAX_BYTES: /);
+});

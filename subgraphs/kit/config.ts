@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_UPLOAD_ITEMS } from './batch-upload';
 import type { MetricsOptions } from './metrics-endpoint';
 
 export const SUBGRAPH_NAMES = ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const;
@@ -81,6 +82,13 @@ const schema = z.object({
   /** Most an operation may cost at the gateway (lists counted by `first`); unset: the gateway's calibrated limit. */
   MAX_OPERATION_COST: z.coerce.number().int().min(100).max(1_000_000).optional(),
   MAX_REQUEST_BYTES: positiveInt.default(100_000),
+  /** Batch uploads (gateway/uploads.ts): most lines and bytes one batch may hold (413 past either). */
+  UPLOAD_MAX_LINES: positiveInt.default(200_000),
+  UPLOAD_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
+  /** Lines the gateway sends to a subgraph per batch mutation (fewer when they would pass MAX_REQUEST_BYTES). */
+  UPLOAD_CHUNK_LINES: positiveInt.max(MAX_UPLOAD_ITEMS).default(200),
+  /** How many rejected lines an upload's answer lists (each with line number, code and message). */
+  UPLOAD_MAX_ERRORS: z.coerce.number().int().min(0).max(10_000).default(100),
   /**
    * How long a stopping service waits for the requests it is working on (SIGTERM, Ctrl-C).
    * 25 s fits inside Kubernetes' default terminationGracePeriodSeconds (30 s), leaving room

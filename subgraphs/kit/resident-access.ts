@@ -214,9 +214,45 @@ export class ResidentAccess {
     return survivorId;
   }
 
+  /**
+   * requireWrite for many residents at once (a batch upload): the same decision for each, with
+   * the facts of all of them loaded in one batch. Requested id → the survivor the write lands
+   * on, or the refusal's message; nothing is thrown for a refused resident.
+   */
+  async decideWrites(residentIds: readonly string[], write: WriteKind, kind: DataKind = WRITE_RULES[write].data): Promise<Map<string, { survivorId: string } | { refused: string }>> {
+    const unique = [...new Set(residentIds)];
+    const result = new Map<string, { survivorId: string } | { refused: string }>();
+    if (unique.length === 0) return result;
+    await this.resolve(unique);
+    const survivors = [...new Set(unique.map((id) => this.survivorOf(id)))];
+    const [facts, consents] = this.viewer.organizationCode ? await Promise.all([this.relationships.loadMany(survivors), this.consents.loadMany(survivors)]) : [survivors.map(() => []), survivors.map(() => null)];
+    const now = new Date();
+    const decisions = new Map<string, ReturnType<typeof decideWrite>>();
+    survivors.forEach((survivorId, index) => {
+      const relationships = facts[index];
+      const consent = consents[index];
+      if (relationships instanceof Error) throw relationships;
+      if (consent instanceof Error) throw consent;
+      const decision = decideWrite({ viewer: this.deciding, residentId: survivorId, write, relationships: relationships ?? [], consent: consent ?? null, now, settings: this.settings });
+      this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
+      decisions.set(survivorId, decision);
+    });
+    for (const id of unique) {
+      const survivorId = this.survivorOf(id);
+      const decision = decisions.get(survivorId)!;
+      result.set(id, decision.outcome === 'allowed' ? { survivorId } : { refused: `Not permitted: ${decision.reason}` });
+    }
+    return result;
+  }
+
   /** Notes whom a clinical record was filed under (other subgraphs check references against it). */
   noteRecordOwner(kind: RecordKind, recordId: string, residentId: string): Promise<void> {
     return this.store.noteRecordOwner(kind, recordId, residentId);
+  }
+
+  /** noteRecordOwner for a batch of records, in one write. */
+  noteRecordOwners(kind: RecordKind, records: readonly { recordId: string; residentId: string }[]): Promise<void> {
+    return this.store.noteRecordOwners(kind, records);
   }
 
   /**

@@ -14,6 +14,7 @@ export const permissions: PermissionMap = {
   },
   Mutation: {
     submitLabReport: hasAnyRole('lab_system'),
+    uploadLabReports: hasAnyRole('lab_system'),
     checkOrder: hasAnyRole('doctor', 'family_doctor'),
   },
   Resident: { labReports: readsResults, latestResults: readsResults, labTrend: readsResults },

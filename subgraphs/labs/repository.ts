@@ -6,9 +6,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { claim } from '../kit/claims';
-import { countNothing, realtimeEntry, type CountActivity } from '../kit/activity';
+import { countNothing, realtimeEntry, scheduledEntry, type CountActivity } from '../kit/activity';
+import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfLabReport } from './lab-activity';
-import { appError, badUserInput } from '../kit/errors';
+import { appError, badUserInput, isDuplicateKey } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
@@ -118,47 +119,96 @@ export class LabsRepository {
    */
   async submitLabReport(rawInput: unknown): Promise<LabReportDoc> {
     const input = parseInput(submission, rawInput);
-    const organizationCode = this.access.viewer.organizationCode;
-    if (!organizationCode || !(await this.models.Laboratory.findById(organizationCode).lean().exec())) {
-      throw badUserInput('Unknown organization: the caller is not a registered laboratory');
-    }
+    const organizationCode = await this.laboratoryOfViewer();
     // Filed under the survivor when the id was merged away.
     const residentId = await this.access.requireWrite(input.residentId, 'submit-lab-report');
-    const item = requireItem(input.code, 'code');
-    if (item.category !== input.category) throw badUserInput(`code ${input.code} is a ${item.category.toLowerCase()} item, not ${input.category.toLowerCase()}`);
-    const issuedAt = new Date(input.issuedAt);
-    const ageYears = ageInYears(input.subjectBirthDate, new Date(input.collectedAt ?? input.issuedAt));
-    const results = input.results.map((result) => observationOf(result, input.subjectSex, ageYears));
-    const report: LabReportDoc = {
-      _id: createHash('sha256').update(`lab|${organizationCode}|${input.sourceReportId}`).digest('hex').slice(0, 24),
-      residentId,
-      organizationCode,
-      category: input.category,
-      code: { system: 'http://loinc.org', code: item.code, display: item.name },
-      localCode: input.localCode ?? null,
-      status: input.status,
-      specimen: input.specimen ?? null,
-      collectedAt: input.collectedAt ? new Date(input.collectedAt) : null,
-      effectiveAt: input.effectiveAt ? new Date(input.effectiveAt) : null,
-      issuedAt,
-      orderingPractitioner: input.orderingPractitioner ?? null,
-      orderingOrganizationCode: input.orderingOrganizationCode ? organizationCodeOf(input.orderingOrganizationCode) : null,
-      conclusion: input.conclusion ?? null,
-      subjectSex: input.subjectSex,
-      subjectAgeYears: ageYears,
-      results,
-      itemCodes: [...new Set([item.code, ...results.map((result) => result.code.code)])],
-      hasCritical: results.some((result) => result.critical),
-      sensitivities: labSensitivities({ code: { system: 'http://loinc.org', code: item.code, display: item.name }, results, conclusion: input.conclusion }),
-      version: 1,
-      source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
-    };
-    const { saved, outcome } = await this.store(report);
+    const { saved, outcome } = await this.store(reportOf(input, organizationCode, residentId));
     // Referrals may attach it: they check whose it is against this note.
     await this.access.noteRecordOwner('lab-report', saved._id, saved.residentId);
     // A new report or a new version counts as a record received; an identical re-send counts nothing.
     if (outcome !== 'unchanged') await this.countActivity([realtimeEntry(organizationCode, new Date(), activityOfLabReport(saved))]);
     return saved;
+  }
+
+  /**
+   * A lab system's batch: each item parsed, decided and built as submitLabReport does, the
+   * writes decided for all residents at once and the stored reports read in one query. New
+   * reports are inserted in one bulk write and identical re-uploads write nothing; a report
+   * whose content changed is replaced through submitLabReport's versioned path, one by one
+   * (amendments are rare; its history must be kept). Accepted reports count as scheduled uploads.
+   */
+  async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    checkBatchSize(rawInputs);
+    const organizationCode = await this.laboratoryOfViewer();
+    const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
+    const parsed = new Map<number, Submission>();
+    const firstOfSource = new Map<string, number>();
+    rawInputs.forEach((raw, index) => {
+      try {
+        const input = parseInput(submission, raw);
+        const earlier = firstOfSource.get(input.sourceReportId);
+        if (earlier !== undefined) throw badUserInput(`sourceReportId ${input.sourceReportId} is already item ${earlier + 1} of this batch`);
+        firstOfSource.set(input.sourceReportId, index);
+        parsed.set(index, input);
+      } catch (error) {
+        outcomes[index] = refusalOf(error);
+      }
+    });
+    const decisions = await this.access.decideWrites([...parsed.values()].map((input) => input.residentId), 'submit-lab-report');
+    const reports = new Map<number, LabReportDoc>();
+    for (const [index, input] of parsed) {
+      const decision = decisions.get(input.residentId)!;
+      if ('refused' in decision) {
+        outcomes[index] = refused('FORBIDDEN', decision.refused);
+        continue;
+      }
+      try {
+        reports.set(index, reportOf(input, organizationCode, decision.survivorId));
+      } catch (error) {
+        outcomes[index] = refusalOf(error);
+      }
+    }
+    const stored = new Map(
+      reports.size ? (await this.models.LabReport.find({ _id: idIn([...reports.values()].map((report) => report._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec()).map((doc) => [doc._id, doc]) : [],
+    );
+    // Whom the stored reports are filed under, as survivors (one batched lookup).
+    const filedUnder = new Map(await Promise.all([...stored.values()].map(async (doc) => [doc._id, await this.access.survivorIdOf(doc.residentId)] as const)));
+    const inserts: number[] = [];
+    const written: LabReportDoc[] = [];
+    for (const [index, report] of reports) {
+      const existing = stored.get(report._id);
+      if (!existing) inserts.push(index);
+      else if (filedUnder.get(existing._id) !== report.residentId) outcomes[index] = refused('CONFLICT', 'This report id was uploaded for another resident');
+      else if (sameContent(existing, { ...report, residentId: existing.residentId })) outcomes[index] = accepted('UNCHANGED');
+      else {
+        try {
+          const { saved, outcome } = await this.store(report);
+          if (outcome !== 'unchanged') written.push(saved);
+          outcomes[index] = accepted(outcome === 'unchanged' ? 'UNCHANGED' : 'CHANGED');
+        } catch (error) {
+          outcomes[index] = refusalOf(error);
+        }
+      }
+    }
+    const failed = await insertFailures(this.models.LabReport, inserts.map((index) => reports.get(index)!));
+    inserts.forEach((index, position) => {
+      outcomes[index] = failed.has(position) ? refused('CONFLICT', 'The report was uploaded by another request meanwhile; retry') : accepted('CREATED');
+      if (!failed.has(position)) written.push(reports.get(index)!);
+    });
+    await this.access.noteRecordOwners('lab-report', written.map((report) => ({ recordId: report._id, residentId: report.residentId })));
+    // Counted for the platform's monitoring as scheduled uploads, in one write.
+    const at = new Date();
+    await this.countActivity(written.map((report) => scheduledEntry(organizationCode, at, activityOfLabReport(report))));
+    return outcomes.map((outcome) => outcome!);
+  }
+
+  /** The caller's laboratory: its organization must be a registered laboratory. */
+  private async laboratoryOfViewer(): Promise<string> {
+    const organizationCode = this.access.viewer.organizationCode;
+    if (!organizationCode || !(await this.models.Laboratory.findById(organizationCode).lean().exec())) {
+      throw badUserInput('Unknown organization: the caller is not a registered laboratory');
+    }
+    return organizationCode;
   }
 
   /** Inserts a new report, or replaces an existing one with a guarded update that keeps its history. */
@@ -254,6 +304,57 @@ const versionLabel = (version: LabReportVersionDoc, report: LabReportDoc) => ({
   categories: unionOf(version.sensitivities, labSensitivities({ code: version.code ?? report.code, results: version.results, conclusion: version.conclusion })),
   organizationCode: report.organizationCode,
 });
+
+type Submission = z.infer<typeof submission>;
+
+/**
+ * The report a submission files, single or batch alike: every code and unit checked against
+ * the catalogue, each line interpreted for the patient's sex and age (BAD_USER_INPUT otherwise).
+ */
+function reportOf(input: Submission, organizationCode: string, residentId: string): LabReportDoc {
+  const item = requireItem(input.code, 'code');
+  if (item.category !== input.category) throw badUserInput(`code ${input.code} is a ${item.category.toLowerCase()} item, not ${input.category.toLowerCase()}`);
+  const issuedAt = new Date(input.issuedAt);
+  const ageYears = ageInYears(input.subjectBirthDate, new Date(input.collectedAt ?? input.issuedAt));
+  const results = input.results.map((result) => observationOf(result, input.subjectSex, ageYears));
+  return {
+    _id: createHash('sha256').update(`lab|${organizationCode}|${input.sourceReportId}`).digest('hex').slice(0, 24),
+    residentId,
+    organizationCode,
+    category: input.category,
+    code: { system: 'http://loinc.org', code: item.code, display: item.name },
+    localCode: input.localCode ?? null,
+    status: input.status,
+    specimen: input.specimen ?? null,
+    collectedAt: input.collectedAt ? new Date(input.collectedAt) : null,
+    effectiveAt: input.effectiveAt ? new Date(input.effectiveAt) : null,
+    issuedAt,
+    orderingPractitioner: input.orderingPractitioner ?? null,
+    orderingOrganizationCode: input.orderingOrganizationCode ? organizationCodeOf(input.orderingOrganizationCode) : null,
+    conclusion: input.conclusion ?? null,
+    subjectSex: input.subjectSex,
+    subjectAgeYears: ageYears,
+    results,
+    itemCodes: [...new Set([item.code, ...results.map((result) => result.code.code)])],
+    hasCritical: results.some((result) => result.critical),
+    sensitivities: labSensitivities({ code: { system: 'http://loinc.org', code: item.code, display: item.name }, results, conclusion: input.conclusion }),
+    version: 1,
+    source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
+  };
+}
+
+/** Inserts new reports in one unordered bulk write; the positions that collided with a concurrent upload. */
+async function insertFailures(model: LabsModels['LabReport'], reports: LabReportDoc[]): Promise<Set<number>> {
+  if (reports.length === 0) return new Set();
+  try {
+    await model.bulkWrite(reports.map((document) => ({ insertOne: { document } })), { ordered: false });
+    return new Set();
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
+    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+    return new Set(writeErrors.map((writeError) => writeError.index));
+  }
+}
 
 function sameContent(a: LabReportDoc, b: LabReportDoc): boolean {
   const { source: _a, version: _va, ...left } = a;

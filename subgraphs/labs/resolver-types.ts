@@ -168,6 +168,8 @@ export type Mutation = {
   checkOrder?: Maybe<Array<OrderCheck>>;
   /** For a hospital's lab system: idempotent on (organization, sourceReportId). */
   submitLabReport?: Maybe<LabReport>;
+  /** For lab systems: a batch of submitLabReport inputs, each validated, authorized and filed as submitLabReport does; one outcome per input, in order. inputs: 1-1,000. */
+  uploadLabReports?: Maybe<Array<UploadOutcome>>;
 };
 
 
@@ -180,6 +182,11 @@ export type MutationCheckOrderArgs = {
 
 export type MutationSubmitLabReportArgs = {
   input: SubmitLabReportInput;
+};
+
+
+export type MutationUploadLabReportsArgs = {
+  inputs: Array<SubmitLabReportInput>;
 };
 
 /** One result line of a report. */
@@ -391,6 +398,27 @@ export type TrendPoint = {
   value?: Maybe<Scalars['Float']['output']>;
 };
 
+/** The outcome of one item of a batch upload. */
+export type UploadOutcome = {
+  __typename?: 'UploadOutcome';
+  /** For a rejected item, the code the single mutation would answer with: BAD_USER_INPUT, FORBIDDEN, NOT_FOUND or CONFLICT. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** For a rejected item, the single mutation's message. */
+  message?: Maybe<Scalars['String']['output']>;
+  status: UploadStatus;
+};
+
+/** What became of one item of a batch upload. */
+export type UploadStatus =
+  /** On record with other content: replaced. */
+  | 'CHANGED'
+  /** Not on record before: written. */
+  | 'CREATED'
+  /** Refused (see code and message); nothing written for it. */
+  | 'REJECTED'
+  /** On record with the same content: nothing written. */
+  | 'UNCHANGED';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -528,6 +556,8 @@ export type ResolversTypes = {
   SubjectSex: SubjectSex;
   SubmitLabReportInput: SubmitLabReportInput;
   TrendPoint: ResolverTypeWrapper<TrendPointView>;
+  UploadOutcome: ResolverTypeWrapper<UploadOutcome>;
+  UploadStatus: UploadStatus;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -559,6 +589,7 @@ export type ResolversParentTypes = {
   Resident: ResidentRef;
   SubmitLabReportInput: SubmitLabReportInput;
   TrendPoint: TrendPointView;
+  UploadOutcome: UploadOutcome;
 };
 
 export type CodingResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Coding'] = ResolversParentTypes['Coding']> = {
@@ -643,6 +674,7 @@ export type LatestResultResolvers<ContextType = LabsContext, ParentType extends 
 export type MutationResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   checkOrder?: Resolver<Maybe<Array<ResolversTypes['OrderCheck']>>, ParentType, ContextType, RequireFields<MutationCheckOrderArgs, 'itemCodes' | 'orderingOrganizationCode' | 'residentId'>>;
   submitLabReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType, RequireFields<MutationSubmitLabReportArgs, 'input'>>;
+  uploadLabReports?: Resolver<Maybe<Array<ResolversTypes['UploadOutcome']>>, ParentType, ContextType, RequireFields<MutationUploadLabReportsArgs, 'inputs'>>;
 };
 
 export type ObservationResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Observation'] = ResolversParentTypes['Observation']> = {
@@ -724,6 +756,12 @@ export type TrendPointResolvers<ContextType = LabsContext, ParentType extends Re
   value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
+export type UploadOutcomeResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['UploadOutcome'] = ResolversParentTypes['UploadOutcome']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UploadStatus'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = LabsContext> = {
   Coding?: CodingResolvers<ContextType>;
   LabItem?: LabItemResolvers<ContextType>;
@@ -745,5 +783,6 @@ export type Resolvers<ContextType = LabsContext> = {
   ReminderStatistics?: ReminderStatisticsResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   TrendPoint?: TrendPointResolvers<ContextType>;
+  UploadOutcome?: UploadOutcomeResolvers<ContextType>;
 };
 

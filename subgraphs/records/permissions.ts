@@ -36,6 +36,9 @@ export const permissions: PermissionMap = {
     recordEncounter: hospitalSystem,
     recordCondition: hospitalSystem,
     recordAllergy: hospitalSystem,
+    uploadEncounters: hospitalSystem,
+    uploadConditions: hospitalSystem,
+    uploadAllergies: hospitalSystem,
   },
   Resident: {
     id: isAuthenticated,

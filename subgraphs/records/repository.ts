@@ -26,10 +26,17 @@ import type {
   ResidentIdentifierDoc,
 } from './models';
 import { parseInput } from '../kit/input';
-import { countNothing, realtimeChange, type CountActivity } from '../kit/activity';
+import { changeOf, countNothing, isResend, realtimeChange, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
+import type { z } from 'zod';
+import type { RecordKind } from '../kit/access-store';
+import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { actorOf } from '../kit/viewer';
 import { allergySchema, conditionSchema, DISTRICTS, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
+
+type EncounterInput = z.infer<typeof encounterSchema>;
+type ConditionInput = z.infer<typeof conditionSchema>;
+type AllergyInput = z.infer<typeof allergySchema>;
 import { ORGANIZATION_LEVELS } from './models';
 
 export interface OrganizationFilter {
@@ -591,22 +598,7 @@ export class RecordsRepository {
   async recordEncounter(rawInput: unknown): Promise<EncounterDoc> {
     const input = parseInput(encounterSchema, rawInput);
     const { organizationCode, resident } = await this.writeTarget(input.residentId, 'encounters');
-    const encounter: EncounterDoc = {
-      _id: sourceKey('encounter', organizationCode, input.sourceRecordId),
-      residentId: resident._id,
-      organizationCode,
-      encounterClass: input.class,
-      status: input.status,
-      department: input.department,
-      start: new Date(input.start),
-      end: input.end ? new Date(input.end) : null,
-      attendingPractitioner: input.attendingPractitioner ?? null,
-      diagnoses: input.diagnoses.map((item) => ({ code: { system: 'ICD-10', code: item.code, display: item.display }, rank: item.rank, primary: item.primary, sensitivity: sensitivityOfIcd10(item.code) })),
-      sensitivities: encounterSensitivities(input.department, input.diagnoses.map((item) => item.code)),
-      chargesFen: input.chargesFen ?? null,
-      source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
-    };
-    const { saved, previous } = await fileFromSource(this.models.Encounter, encounter, resident);
+    const { saved, previous } = await fileFromSource(this.models.Encounter, encounterDocOf(input, organizationCode, resident._id), resident);
     // Referrals may attach it: they check whose it is against this note.
     await this.access.noteRecordOwner('encounter', saved._id, saved.residentId);
     await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfEncounter));
@@ -616,17 +608,7 @@ export class RecordsRepository {
   async recordCondition(rawInput: unknown): Promise<ConditionDoc> {
     const input = parseInput(conditionSchema, rawInput);
     const { organizationCode, resident } = await this.writeTarget(input.residentId, 'conditions');
-    const condition: ConditionDoc = {
-      _id: sourceKey('condition', organizationCode, input.sourceRecordId),
-      residentId: resident._id,
-      code: { system: 'ICD-10', code: input.code, display: input.display },
-      clinicalStatus: input.clinicalStatus,
-      verificationStatus: input.verificationStatus,
-      onset: input.onset ?? null,
-      sensitivity: sensitivityOfIcd10(input.code),
-      source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
-    };
-    const { saved, previous } = await fileFromSource(this.models.Condition, condition, resident);
+    const { saved, previous } = await fileFromSource(this.models.Condition, conditionDocOf(input, organizationCode, resident._id), resident);
     await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfCondition));
     return saved;
   }
@@ -641,21 +623,165 @@ export class RecordsRepository {
       await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'NO_KNOWN_ALLERGIES' } }).exec();
       return { assertion: 'NO_KNOWN_ALLERGIES', items: [] };
     }
-    const allergy: AllergyDoc = {
-      _id: sourceKey('allergy', organizationCode, input.sourceRecordId),
-      residentId: resident._id,
-      substance: input.substance!,
-      category: input.category!,
-      criticality: input.criticality!,
-      reactions: input.reactions ?? [],
-      source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
-    };
-    const { saved, previous } = await fileFromSource(this.models.Allergy, allergy, resident);
+    const { saved, previous } = await fileFromSource(this.models.Allergy, allergyDocOf(input, organizationCode, resident._id), resident);
     await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec();
     await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfAllergy));
     // The answer shows only the statements the caller may read, and the one it wrote.
     const visible = (await this.allergiesOf([resident])).get(resident._id) ?? [];
     return { assertion: 'HAS_ALLERGIES', items: [...visible.filter((item) => item._id !== saved._id), saved] };
+  }
+
+  // ---- batch uploads: each item validated and decided as the single mutation does --------
+
+  uploadEncounters(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    return this.uploadRecords(rawInputs, { kind: 'encounters', model: this.models.Encounter, schema: encounterSchema, build: encounterDocOf, owner: 'encounter', activityOf: activityOfEncounter });
+  }
+
+  uploadConditions(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    return this.uploadRecords(rawInputs, { kind: 'conditions', model: this.models.Condition, schema: conditionSchema, build: conditionDocOf, activityOf: activityOfCondition });
+  }
+
+  /**
+   * Allergy statements in bulk. "No known allergies" is an assertion about the whole record
+   * that must see every statement on it first, so such an item goes through recordAllergy
+   * itself (a few round trips each); statements of allergies are written in bulk.
+   */
+  async uploadAllergies(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    checkBatchSize(rawInputs);
+    const assertsNone = rawInputs.map((raw) => typeof raw === 'object' && raw !== null && (raw as { noKnownAllergies?: unknown }).noKnownAllergies === true && !(raw as { substance?: unknown }).substance);
+    const statements = rawInputs.filter((_raw, index) => !assertsNone[index]);
+    const written = statements.length
+      ? await this.uploadRecords(statements, {
+          kind: 'allergies',
+          activityOf: activityOfAllergy,
+          model: this.models.Allergy,
+          schema: allergySchema,
+          build: allergyDocOf,
+          afterWrite: (residentIds) => this.models.Resident.updateMany({ _id: idIn(residentIds) }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec(),
+        })
+      : [];
+    const outcomes: UploadOutcome[] = [];
+    for (const [index, raw] of rawInputs.entries()) {
+      if (!assertsNone[index]) {
+        outcomes.push(written.shift()!);
+        continue;
+      }
+      try {
+        await this.recordAllergy(raw);
+        outcomes.push(accepted('CHANGED'));
+      } catch (error) {
+        outcomes.push(refusalOf(error));
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * One batch of a hospital's records: every item parsed with the single mutation's schema,
+   * the write decided for all residents at once, the stored versions read in one query, and
+   * what is new or changed written in one bulk write. A refused item changes nothing and does
+   * not stop the others. What was accepted is counted for the platform's monitoring as
+   * scheduled uploads (a changed record by the difference it makes), in one write. Round
+   * trips do not grow with the number of items.
+   */
+  private async uploadRecords<TInput extends { residentId: string; sourceRecordId: string }, TDoc extends { _id: string; residentId: string }>(
+    rawInputs: unknown[],
+    spec: {
+      kind: 'encounters' | 'conditions' | 'allergies';
+      model: Model<any, any, any, any>;
+      schema: z.ZodType<TInput>;
+      build: (input: TInput, organizationCode: string, residentId: string) => TDoc;
+      /** Noted in the access store, so that referrals can attach the records. */
+      owner?: RecordKind;
+      /** What a record counts at the platform (visits, revenue, …). */
+      activityOf: (doc: TDoc) => RecordActivity;
+      /** After the write, with the residents that got a record. */
+      afterWrite?: (residentIds: string[]) => Promise<unknown>;
+    },
+  ): Promise<UploadOutcome[]> {
+    checkBatchSize(rawInputs);
+    const organizationCode = await this.viewerOrganization();
+    const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
+    const parsed = new Map<number, TInput>();
+    const firstOfSource = new Map<string, number>();
+    rawInputs.forEach((raw, index) => {
+      try {
+        const input = parseInput(spec.schema, raw);
+        const earlier = firstOfSource.get(input.sourceRecordId);
+        if (earlier !== undefined) throw badUserInput(`sourceRecordId ${input.sourceRecordId} is already item ${earlier + 1} of this batch`);
+        firstOfSource.set(input.sourceRecordId, index);
+        parsed.set(index, input);
+      } catch (error) {
+        outcomes[index] = refusalOf(error);
+      }
+    });
+    const requested = [...new Set([...parsed.values()].map((input) => input.residentId))];
+    const survivors = await this.survivorsOf(requested);
+    const decisions = await this.access.decideWrites(
+      requested.map((id) => survivors.get(id)?._id ?? id),
+      'record-clinical',
+      spec.kind,
+    );
+    const targets = new Map<number, { doc: TDoc; resident: ResidentDoc }>();
+    for (const [index, input] of parsed) {
+      const resident = survivors.get(input.residentId);
+      const decision = decisions.get(resident?._id ?? input.residentId)!;
+      if ('refused' in decision) outcomes[index] = refused('FORBIDDEN', decision.refused);
+      else if (!resident) outcomes[index] = refused('NOT_FOUND', 'No such resident');
+      else targets.set(index, { doc: spec.build(input, organizationCode, resident._id), resident });
+    }
+    // By resident as well as by id: clinical collections are sharded on the resident, so the
+    // query goes only to the shards of the residents written about. A record of the same source
+    // filed for someone else is then not found here, and its insert collides on _id below.
+    const filedUnderAny = [...new Set([...targets.values()].flatMap(({ resident }) => aliasesOf(resident)))];
+    const stored = new Map<string, TDoc>(
+      targets.size
+        ? ((await spec.model.find({ residentId: oneOf(filedUnderAny), _id: idIn([...targets.values()].map(({ doc }) => doc._id)) }).batchSize(RECORDS_BATCH_SIZE).lean().exec()) as TDoc[]).map((doc) => [doc._id, doc] as const)
+        : [],
+    );
+    const writes: { index: number; operation: object; status: 'CREATED' | 'CHANGED' }[] = [];
+    for (const [index, { doc, resident }] of targets) {
+      const existing = stored.get(doc._id);
+      const filedUnder = aliasesOf(resident);
+      if (existing && !filedUnder.includes(existing.residentId)) outcomes[index] = refused('CONFLICT', 'This source record was uploaded for another resident');
+      else if (existing && isResend(existing, { ...doc, residentId: existing.residentId })) outcomes[index] = accepted('UNCHANGED');
+      else {
+        // A new record is inserted (the engine writes a batch of inserts at once); a changed
+        // one is updated where it is filed (under a merged id, say).
+        const { _id, residentId, ...content } = doc;
+        const operation = existing ? { updateOne: { filter: { _id, residentId: existing.residentId }, update: { $set: content } } } : { insertOne: { document: doc } };
+        writes.push({ index, operation, status: existing ? 'CHANGED' : 'CREATED' });
+      }
+    }
+    const failed = await bulkWriteFailures(spec.model, writes.map((write) => write.operation));
+    const written: TDoc[] = [];
+    writes.forEach((write, position) => {
+      if (failed.has(position)) {
+        // As fileFromSource answers a collision on _id (a concurrent upload of the same new record collides too).
+        outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded for another resident');
+        return;
+      }
+      outcomes[write.index] = accepted(write.status);
+      written.push(targets.get(write.index)!.doc);
+    });
+    if (spec.owner) {
+      const owner = spec.owner;
+      await this.access.noteRecordOwners(
+        owner,
+        written.map((doc) => ({ recordId: doc._id, residentId: stored.get(doc._id)?.residentId ?? doc.residentId })),
+      );
+    }
+    if (spec.afterWrite && written.length) await spec.afterWrite([...new Set(written.map((doc) => doc.residentId))]);
+    if (written.length) {
+      const at = new Date();
+      await this.countActivity(
+        written.map((doc) => {
+          const previous = stored.get(doc._id);
+          return scheduledEntry(organizationCode, at, changeOf(previous ? spec.activityOf(previous) : null, spec.activityOf(doc)));
+        }),
+      );
+    }
+    return outcomes.map((outcome) => outcome!);
   }
 
   /**
@@ -698,6 +824,68 @@ async function fileFromSource<T extends { _id: string; residentId: string }>(mod
     if (isDuplicateKey(error)) throw appError('CONFLICT', 'This source record was uploaded for another resident');
     throw error;
   }
+}
+
+/**
+ * Runs a batch of writes unordered (one round trip per kind of write) and returns the
+ * positions that failed on a unique key (a concurrent upload inserted the record first); any
+ * other failure fails the call.
+ */
+async function bulkWriteFailures(model: Model<any, any, any, any>, operations: object[]): Promise<Set<number>> {
+  if (operations.length === 0) return new Set();
+  try {
+    await model.bulkWrite(operations as Parameters<typeof model.bulkWrite>[0], { ordered: false });
+    return new Set();
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
+    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+    return new Set(writeErrors.map((writeError) => writeError.index));
+  }
+}
+
+// The documents the clinical mutations file, single and batch alike: one place decides each field.
+
+function encounterDocOf(input: EncounterInput, organizationCode: string, residentId: string): EncounterDoc {
+  return {
+    _id: sourceKey('encounter', organizationCode, input.sourceRecordId),
+    residentId,
+    organizationCode,
+    encounterClass: input.class,
+    status: input.status,
+    department: input.department,
+    start: new Date(input.start),
+    end: input.end ? new Date(input.end) : null,
+    attendingPractitioner: input.attendingPractitioner ?? null,
+    diagnoses: input.diagnoses.map((item) => ({ code: { system: 'ICD-10', code: item.code, display: item.display }, rank: item.rank, primary: item.primary, sensitivity: sensitivityOfIcd10(item.code) })),
+    sensitivities: encounterSensitivities(input.department, input.diagnoses.map((item) => item.code)),
+    chargesFen: input.chargesFen ?? null,
+    source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
+  };
+}
+
+function conditionDocOf(input: ConditionInput, organizationCode: string, residentId: string): ConditionDoc {
+  return {
+    _id: sourceKey('condition', organizationCode, input.sourceRecordId),
+    residentId,
+    code: { system: 'ICD-10', code: input.code, display: input.display },
+    clinicalStatus: input.clinicalStatus,
+    verificationStatus: input.verificationStatus,
+    onset: input.onset ?? null,
+    sensitivity: sensitivityOfIcd10(input.code),
+    source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
+  };
+}
+
+function allergyDocOf(input: AllergyInput, organizationCode: string, residentId: string): AllergyDoc {
+  return {
+    _id: sourceKey('allergy', organizationCode, input.sourceRecordId),
+    residentId,
+    substance: input.substance!,
+    category: input.category!,
+    criticality: input.criticality!,
+    reactions: input.reactions ?? [],
+    source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
+  };
 }
 
 /** What an encounter reveals: its diagnoses and the department it took place in. */

@@ -417,6 +417,12 @@ export type Mutation = {
   resolveMatchReview?: Maybe<MatchReview>;
   /** Undo a merge: both records stand on their own again. mergedId: 24 lowercase hex characters; reason: 4-500 characters. */
   unmergeResident?: Maybe<Resident>;
+  /** For hospital systems: a batch of recordAllergy inputs, each handled as recordAllergy; one outcome per input, in order. inputs: 1-1,000. */
+  uploadAllergies?: Maybe<Array<UploadOutcome>>;
+  /** For hospital systems: a batch of recordCondition inputs, each handled as recordCondition; one outcome per input, in order. inputs: 1-1,000. */
+  uploadConditions?: Maybe<Array<UploadOutcome>>;
+  /** For hospital systems: a batch of recordEncounter inputs, each validated, authorized and filed as recordEncounter does; one outcome per input, in order. inputs: 1-1,000. */
+  uploadEncounters?: Maybe<Array<UploadOutcome>>;
 };
 
 
@@ -457,6 +463,21 @@ export type MutationResolveMatchReviewArgs = {
 export type MutationUnmergeResidentArgs = {
   mergedId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+export type MutationUploadAllergiesArgs = {
+  inputs: Array<RecordAllergyInput>;
+};
+
+
+export type MutationUploadConditionsArgs = {
+  inputs: Array<RecordConditionInput>;
+};
+
+
+export type MutationUploadEncountersArgs = {
+  inputs: Array<RecordEncounterInput>;
 };
 
 /** A health care organization of the city: hospital, community health centre, internet hospital or cloud pharmacy. */
@@ -835,6 +856,27 @@ export type Source = {
   uploadedAt: Scalars['String']['output'];
 };
 
+/** The outcome of one item of a batch upload. */
+export type UploadOutcome = {
+  __typename?: 'UploadOutcome';
+  /** For a rejected item, the code the single mutation would answer with: BAD_USER_INPUT, FORBIDDEN, NOT_FOUND or CONFLICT. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** For a rejected item, the single mutation's message. */
+  message?: Maybe<Scalars['String']['output']>;
+  status: UploadStatus;
+};
+
+/** What became of one item of a batch upload. */
+export type UploadStatus =
+  /** On record with other content: replaced. */
+  | 'CHANGED'
+  /** Not on record before: written. */
+  | 'CREATED'
+  /** Refused (see code and message); nothing written for it. */
+  | 'REJECTED'
+  /** On record with the same content: nothing written. */
+  | 'UNCHANGED';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1019,6 +1061,8 @@ export type ResolversTypes = {
   ResidentSearch: ResidentSearch;
   SafetyFacts: ResolverTypeWrapper<SafetyFacts>;
   Source: ResolverTypeWrapper<SourceDoc>;
+  UploadOutcome: ResolverTypeWrapper<UploadOutcome>;
+  UploadStatus: UploadStatus;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1076,6 +1120,7 @@ export type ResolversParentTypes = {
   ResidentSearch: ResidentSearch;
   SafetyFacts: SafetyFacts;
   Source: SourceDoc;
+  UploadOutcome: UploadOutcome;
 };
 
 export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['ActivityRow'] = ResolversParentTypes['ActivityRow']> = {
@@ -1274,6 +1319,9 @@ export type MutationResolvers<ContextType = RecordsContext, ParentType extends R
   registerResident?: Resolver<Maybe<ResolversTypes['Registration']>, ParentType, ContextType, RequireFields<MutationRegisterResidentArgs, 'input'>>;
   resolveMatchReview?: Resolver<Maybe<ResolversTypes['MatchReview']>, ParentType, ContextType, RequireFields<MutationResolveMatchReviewArgs, 'decision' | 'id' | 'reason'>>;
   unmergeResident?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<MutationUnmergeResidentArgs, 'mergedId' | 'reason'>>;
+  uploadAllergies?: Resolver<Maybe<Array<ResolversTypes['UploadOutcome']>>, ParentType, ContextType, RequireFields<MutationUploadAllergiesArgs, 'inputs'>>;
+  uploadConditions?: Resolver<Maybe<Array<ResolversTypes['UploadOutcome']>>, ParentType, ContextType, RequireFields<MutationUploadConditionsArgs, 'inputs'>>;
+  uploadEncounters?: Resolver<Maybe<Array<ResolversTypes['UploadOutcome']>>, ParentType, ContextType, RequireFields<MutationUploadEncountersArgs, 'inputs'>>;
 };
 
 export type OrganizationResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
@@ -1379,6 +1427,12 @@ export type SourceResolvers<ContextType = RecordsContext, ParentType extends Res
   uploadedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type UploadOutcomeResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['UploadOutcome'] = ResolversParentTypes['UploadOutcome']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UploadStatus'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RecordsContext> = {
   ActivityRow?: ActivityRowResolvers<ContextType>;
   AllergyGroupFact?: AllergyGroupFactResolvers<ContextType>;
@@ -1419,5 +1473,6 @@ export type Resolvers<ContextType = RecordsContext> = {
   ResidentEdge?: ResidentEdgeResolvers<ContextType>;
   SafetyFacts?: SafetyFactsResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
+  UploadOutcome?: UploadOutcomeResolvers<ContextType>;
 };
 

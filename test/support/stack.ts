@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
+import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from '../../gateway/uploads';
 import type { RateLimitSettings } from '../../gateway/rate-limits';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
@@ -38,6 +39,8 @@ export interface StackOptions {
   production?: boolean;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
   logLines?: string[];
+  /** Batch upload limits other than the defaults. */
+  uploads?: Partial<UploadSettings>;
   /** The gateway's in-flight bound (MAX_IN_FLIGHT); unbounded unless set. */
   maxInFlight?: number;
   /** The gateway's rate limits (RATE_LIMIT_*); none unless set. */
@@ -114,6 +117,7 @@ export class TestStack {
       maxBodyBytes: 100_000,
       introspection: !options.production,
       maxOperationCost: options.maxOperationCost,
+      uploads: { ...DEFAULT_UPLOAD_SETTINGS, ...options.uploads },
       apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,

@@ -9,4 +9,7 @@ export const Mutation: MutationResolvers = {
   recordEncounter: (_root, { input }, { repository }) => repository.recordEncounter(input),
   recordCondition: (_root, { input }, { repository }) => repository.recordCondition(input),
   recordAllergy: (_root, { input }, { repository }) => repository.recordAllergy(input),
+  uploadEncounters: (_root, { inputs }, { repository }) => repository.uploadEncounters(inputs),
+  uploadConditions: (_root, { inputs }, { repository }) => repository.uploadConditions(inputs),
+  uploadAllergies: (_root, { inputs }, { repository }) => repository.uploadAllergies(inputs),
 };

@@ -1,0 +1,59 @@
+import { eagerLines, splitLines, type NdjsonLine } from './ndjson';
+
+const LIMITS = { maxBytes: 1_000, maxLines: 100 };
+
+async function collect(source: AsyncIterable<NdjsonLine>): Promise<{ lines: NdjsonLine[]; error?: string }> {
+  const lines: NdjsonLine[] = [];
+  try {
+    for await (const line of source) lines.push(line);
+    return { lines };
+  } catch (error) {
+    return { lines, error: (error as Error).message };
+  }
+}
+
+async function* chunks(...parts: (string | Buffer)[]) {
+  for (const part of parts) yield typeof part === 'string' ? Buffer.from(part) : part;
+}
+
+it('splits lines across chunks, a character split between chunks included; blank lines are counted, not yielded', async () => {
+  const text = Buffer.from('{"a":"病历"}\r\n\n{"b":2}');
+  const { lines } = await collect(splitLines(chunks(text.subarray(0, 8), text.subarray(8, 17), text.subarray(17)), LIMITS));
+  expect(lines).toEqual([
+    { line: 1, text: '{"a":"病历"}', terminated: true },
+    { line: 3, text: '{"b":2}', terminated: false },
+  ]);
+});
+
+it('stops at the first line past the byte limit, however the body was cut into chunks', async () => {
+  const body = 'x'.repeat(9) + '\n' + 'y'.repeat(9) + '\n' + 'z'.repeat(9) + '\n';
+  for (const parts of [[body], [body.slice(0, 5), body.slice(5, 25), body.slice(25)]]) {
+    expect(await collect(splitLines(chunks(...parts), { maxBytes: 25, maxLines: 10 }))).toEqual({
+      lines: [
+        { line: 1, text: 'x'.repeat(9), terminated: true },
+        { line: 2, text: 'y'.repeat(9), terminated: true },
+      ],
+      error: 'The batch is larger than 25 bytes (UPLOAD_MAX_BYTES); lines after 2 were not read',
+    });
+  }
+});
+
+it('stops past the line limit', async () => {
+  const { lines, error } = await collect(splitLines(chunks('1\n2\n3\n'), { maxBytes: 100, maxLines: 2 }));
+  expect(lines.map((line) => line.text)).toEqual(['1', '2']);
+  expect(error).toBe('The batch has more than 2 lines (UPLOAD_MAX_LINES); lines after 2 were not read');
+});
+
+it('eagerLines hands over every line read before the source failed, then the failure', async () => {
+  async function* failing() {
+    yield Buffer.from('{"a":1}\n{"b":2}\n{"c":');
+    throw new Error('aborted');
+  }
+  expect(await collect(eagerLines(splitLines(failing(), LIMITS)))).toEqual({
+    lines: [
+      { line: 1, text: '{"a":1}', terminated: true },
+      { line: 2, text: '{"b":2}', terminated: true },
+    ],
+    error: 'aborted',
+  });
+});

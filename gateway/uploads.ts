@@ -1,0 +1,213 @@
+/**
+ * Batch uploads: a hospital system posts NDJSON, one record per line, to /upload/<kind>. Each
+ * line is checked against the GraphQL input type of the matching mutation (exactly the
+ * errors a GraphQL client would get for that input), and the valid lines go to the owning
+ * subgraph in chunks through the batch mutation (uploadEncounters, …), which validates,
+ * authorizes, audits and files each item as the single mutation does. Nothing reaches the
+ * data any other way: every chunk runs through the gateway's own pipeline.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { buildSchema, coerceInputValue, GraphQLNonNull, isInputObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import type { ErrorCode } from '../subgraphs/kit/errors';
+import { HttpError, sendJson, type HttpRoute } from '../subgraphs/kit/http-server';
+import type { Logger } from '../subgraphs/kit/logger';
+import type { GatewayContext } from './gateway-context';
+import { BodyLimitExceeded, eagerLines, splitLines } from './ndjson';
+import type { RunOperation } from './operations';
+
+/** Each endpoint, the batch mutation behind it and the input type its lines are. */
+export const UPLOAD_KINDS = {
+  encounters: { field: 'uploadEncounters', inputType: 'RecordEncounterInput' },
+  conditions: { field: 'uploadConditions', inputType: 'RecordConditionInput' },
+  allergies: { field: 'uploadAllergies', inputType: 'RecordAllergyInput' },
+  'lab-reports': { field: 'uploadLabReports', inputType: 'SubmitLabReportInput' },
+} as const;
+export type UploadKind = keyof typeof UPLOAD_KINDS;
+
+export interface UploadSettings {
+  /** Most lines one batch may hold (UPLOAD_MAX_LINES). */
+  maxLines: number;
+  /** Most bytes one batch may hold (UPLOAD_MAX_BYTES). */
+  maxBytes: number;
+  /** Lines per batch mutation (UPLOAD_CHUNK_LINES, at most 1,000). */
+  chunkLines: number;
+  /** Rejected lines listed in the answer (UPLOAD_MAX_ERRORS). */
+  maxErrors: number;
+}
+
+export const DEFAULT_UPLOAD_SETTINGS: UploadSettings = { maxLines: 200_000, maxBytes: 64 * 1024 * 1024, chunkLines: 200, maxErrors: 100 };
+
+/** A line of a batch: raw text from the body, or a value already parsed (FHIR $import maps resources to these). */
+export type UploadItem = { line: number; text: string; terminated?: boolean } | { line: number; value: unknown };
+
+export interface UploadError {
+  line: number;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface UploadSummary {
+  kind: UploadKind;
+  /** Lines read (blank lines are not counted). */
+  lines: number;
+  /** Written: new, or replacing other content. */
+  accepted: number;
+  /** Already on record with the same content: nothing written. */
+  unchanged: number;
+  rejected: number;
+  /** The first rejected lines (UPLOAD_MAX_ERRORS of them), by line number. */
+  errors: UploadError[];
+  /** False when the batch was not read to its end (a limit, a body that broke off): the lines counted above were handled, later ones not. */
+  complete: boolean;
+  /** Why an incomplete batch stopped: over UPLOAD_MAX_LINES or UPLOAD_MAX_BYTES, or the body broke off. */
+  stopped?: { reason: 'limit' | 'broken-off'; message: string };
+}
+
+/** The whole batch was refused (the caller may not upload this kind): nothing was written. */
+export class UploadRefused extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  line: number;
+  value: unknown;
+}
+
+/** Room left in a subgraph request for the operation text and the JSON around the inputs. */
+const ENVELOPE_BYTES = 2_000;
+
+export interface Uploader {
+  /** Runs a batch to its end (or its first request-level refusal, thrown as UploadRefused) and counts what happened to each line. */
+  uploadLines(context: GatewayContext, kind: UploadKind, items: AsyncIterable<UploadItem>): Promise<UploadSummary>;
+}
+
+/**
+ * The upload path, reusable by any endpoint that turns its input into lines. `maxBodyBytes`
+ * is the subgraphs' request limit: a chunk stays below it whatever its lines weigh.
+ */
+export function createUploader(runOperation: RunOperation, supergraphSdl: string, maxBodyBytes: number, settings: UploadSettings): Uploader {
+  const schema = buildSchema(supergraphSdl, { assumeValidSDL: true });
+  const chunkBytes = Math.max(1, maxBodyBytes - ENVELOPE_BYTES);
+  return {
+    async uploadLines(context, kind, items) {
+      const { field, inputType } = UPLOAD_KINDS[kind];
+      const type = new GraphQLNonNull(inputTypeOf(schema, inputType));
+      const operation = `mutation Upload($inputs: [${inputType}!]!) { ${field}(inputs: $inputs) { status code message } }`;
+      const summary: UploadSummary = { kind, lines: 0, accepted: 0, unchanged: 0, rejected: 0, errors: [], complete: true };
+      const reject = (line: number, code: ErrorCode, message: string) => {
+        summary.rejected++;
+        // A chunk's refusals arrive after later lines' own problems: keep the first ones by line number.
+        summary.errors.push({ line, code, message });
+        summary.errors.sort((a, b) => a.line - b.line);
+        if (summary.errors.length > settings.maxErrors) summary.errors.pop();
+      };
+      let pending: Pending[] = [];
+      let pendingBytes = 0;
+
+      const flush = async () => {
+        if (pending.length === 0) return;
+        const chunk = pending;
+        pending = [];
+        pendingBytes = 0;
+        const { data, errors } = await runOperation<Record<string, { status: string; code: ErrorCode | null; message: string | null }[] | null>>(context, operation, { inputs: chunk.map((item) => item.value) });
+        const outcomes = data?.[field];
+        if (!outcomes || outcomes.length !== chunk.length) {
+          const code = (errors?.[0]?.extensions?.code as ErrorCode | undefined) ?? 'INTERNAL';
+          const message = errors?.[0]?.message ?? 'Internal error';
+          if (code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') throw new UploadRefused(code, message);
+          for (const item of chunk) reject(item.line, code, message);
+          return;
+        }
+        outcomes.forEach((outcome, index) => {
+          if (outcome.status === 'REJECTED') reject(chunk[index]!.line, outcome.code ?? 'BAD_USER_INPUT', outcome.message ?? 'Rejected');
+          else if (outcome.status === 'UNCHANGED') summary.unchanged++;
+          else summary.accepted++;
+        });
+      };
+
+      try {
+        for await (const item of items) {
+          summary.lines++;
+          const checked = checkLine(item, type);
+          if ('problem' in checked) {
+            reject(item.line, 'BAD_USER_INPUT', checked.problem);
+            continue;
+          }
+          const bytes = JSON.stringify(checked.value).length;
+          if (pending.length > 0 && pendingBytes + bytes > chunkBytes) await flush();
+          pending.push({ line: item.line, value: checked.value });
+          pendingBytes += bytes + 1;
+          if (pending.length >= settings.chunkLines) await flush();
+        }
+      } catch (error) {
+        if (error instanceof UploadRefused) throw error;
+        // The lines read before the batch stopped are complete and valid: they are kept.
+        summary.complete = false;
+        summary.stopped =
+          error instanceof BodyLimitExceeded
+            ? { reason: 'limit', message: error.message }
+            : { reason: 'broken-off', message: `The body broke off after ${summary.lines} lines (the client aborted or the connection failed)` };
+      }
+      await flush();
+      return summary;
+    },
+  };
+}
+
+function inputTypeOf(schema: GraphQLSchema, name: string): GraphQLInputType {
+  const type = schema.getType(name);
+  if (!isInputObjectType(type)) throw new Error(`The supergraph has no input type ${name}`);
+  return type;
+}
+
+/** One line as the matching mutation's input, or what is wrong with it (GraphQL's own wording for the input type's rules). */
+function checkLine(item: UploadItem, type: GraphQLInputType): { value: unknown } | { problem: string } {
+  let value: unknown;
+  if ('text' in item) {
+    try {
+      value = JSON.parse(item.text);
+    } catch {
+      return { problem: item.terminated === false ? 'The last line is not complete JSON: the batch was cut off' : 'Not valid JSON' };
+    }
+  } else {
+    value = item.value;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'Each line must be one JSON object' };
+  const problems: string[] = [];
+  coerceInputValue(value, type, (path, _invalid, error) => {
+    problems.push(path.length > 0 ? `${path.join('.')}: ${error.message}` : error.message);
+  });
+  return problems.length > 0 ? { problem: problems.join('; ') } : { value };
+}
+
+/** POST /upload/<kind> with an NDJSON body: the summary as JSON, and one log line with the counts. */
+export function uploadRoute(uploader: Uploader, settings: UploadSettings, logger: Logger): HttpRoute<GatewayContext> {
+  return {
+    prefix: '/upload/',
+    async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
+      const kind = url.pathname.slice('/upload/'.length);
+      if (!Object.hasOwn(UPLOAD_KINDS, kind)) throw new HttpError(404, 'NOT_FOUND', `No such upload endpoint; use ${Object.keys(UPLOAD_KINDS).map((name) => `/upload/${name}`).join(', ')}`);
+      if (request.method !== 'POST') throw new HttpError(405, 'BAD_USER_INPUT', 'Use POST with an NDJSON body');
+      if (!(request.headers['content-type'] ?? '').startsWith('application/x-ndjson')) throw new HttpError(415, 'BAD_USER_INPUT', 'Content-Type must be application/x-ndjson (one JSON object per line)');
+      if (Number(request.headers['content-length'] ?? 0) > settings.maxBytes) throw new HttpError(413, 'BAD_USER_INPUT', `The batch is larger than ${settings.maxBytes} bytes (UPLOAD_MAX_BYTES); nothing was read`);
+      response.setHeader('x-request-id', context.requestId);
+      let summary: UploadSummary;
+      try {
+        summary = await uploader.uploadLines(context, kind as UploadKind, eagerLines(splitLines(request, settings)));
+      } catch (error) {
+        if (!(error instanceof UploadRefused)) throw error;
+        logger.info({ kind, requestId: context.requestId, code: error.code }, 'batch upload refused');
+        throw new HttpError(error.code === 'UNAUTHENTICATED' ? 401 : 403, error.code, error.message);
+      }
+      // Counts only: no line's content reaches the log.
+      const { lines, accepted, unchanged, rejected, complete, stopped } = summary;
+      logger.info({ kind, requestId: context.requestId, lines, accepted, unchanged, rejected, complete, stopped: stopped?.reason }, 'batch upload');
+      sendJson(response, summary.complete ? 200 : summary.stopped?.reason === 'limit' ? 413 : 400, summary);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * What the subgraphs' batch-upload mutations share: the outcome of one item, the refusal of
+ * one item without failing the others, and the size of a batch. (A re-sent record is told
+ * from a changed one by kit/activity.ts isResend, as the single mutations tell it.)
+ */
+import { GraphQLError } from 'graphql';
+import { badUserInput, ERROR_CODES, type ErrorCode } from './errors';
+
+/** Items one batch mutation takes: the gateway sends fewer (its chunks are bounded by bytes too). */
+export const MAX_UPLOAD_ITEMS = 1000;
+
+export type UploadStatus = 'CREATED' | 'CHANGED' | 'UNCHANGED' | 'REJECTED';
+
+export interface UploadOutcome {
+  status: UploadStatus;
+  code: ErrorCode | null;
+  message: string | null;
+}
+
+export const accepted = (status: Exclude<UploadStatus, 'REJECTED'>): UploadOutcome => ({ status, code: null, message: null });
+export const refused = (code: ErrorCode, message: string): UploadOutcome => ({ status: 'REJECTED', code, message });
+
+/**
+ * The item's refusal when `error` is one the single mutation would answer with (bad input,
+ * forbidden, not found, conflict); anything else is a fault and fails the whole call.
+ */
+export function refusalOf(error: unknown): UploadOutcome {
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL') return refused(code as ErrorCode, error instanceof Error ? error.message : String(error));
+  throw error;
+}
+
+/** Refuses a batch larger than a call may carry. */
+export function checkBatchSize(items: readonly unknown[]): void {
+  if (items.length === 0 || items.length > MAX_UPLOAD_ITEMS) throw badUserInput(`inputs must hold 1 to ${MAX_UPLOAD_ITEMS} items`);
+}
