@@ -26,6 +26,8 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Prescription: './loaders#PrescriptionRef',
       Referral: `${REFS}#AttachmentsRef`,
       Registration: './repository#RegistrationResult',
+      ActivityRow: './cockpit#ActivityRowView',
+      CockpitHospitalAppointments: './cockpit#HospitalAppointmentsView',
     },
   },
   labs: {
@@ -65,6 +67,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       ReferralTransition: './models#ReferralTransitionDoc',
       FamilyDoctorContract: './models#ContractDoc',
       SlotAvailability: './repository#SlotAvailabilityView',
+      Appointment: './models#AppointmentDoc',
     },
   },
   access: {

@@ -16,14 +16,18 @@ import type { SubgraphName } from '../subgraphs/kit/config';
 import { isExpectedError, maskError } from '../subgraphs/kit/errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
 import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
+import { RequestGate } from '../subgraphs/kit/request-gate';
+import { drainer, type Drain } from '../subgraphs/kit/shutdown';
 import { REFUSAL_DESCRIPTIONS, verifyClientToken, type ClientTokenSettings, type TokenVerdict } from './client-auth';
 import type { GatewayContext } from './gateway-context';
 import { serveApiConsole } from './api-console';
+import { serveCockpit } from './cockpit';
 import { executableOperation } from './executable-operation';
 import { operationCostLimit } from './operation-cost';
 import { operationRunner } from './operations';
 import { gatewayRoutes } from './routes';
 import { QUERY_LIMITS, queryLimits } from './query-limits';
+import { rateLimiter, type RateLimitSettings } from './rate-limits';
 import { subgraphsNotReady } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -45,13 +49,20 @@ export interface GatewayOptions {
   apiConsole: boolean;
   host: string;
   port: number;
+  /** Requests worked on at once before shedding load with 503 OVERLOADED (MAX_IN_FLIGHT); unbounded if unset. */
+  maxInFlight?: number;
+  /** Requests per minute per token subject and per organization (RATE_LIMIT_*); none if unset. */
+  rateLimits?: RateLimitSettings;
   logLevel?: string;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
 }
 
 export interface RunningGateway extends RunningHttpService {
+  /** Stops at once, whatever is in flight (tests). */
   stop(): Promise<void>;
+  /** Stops gracefully (shutdown.ts): refuses new work and lets the work in flight finish within the bound. */
+  drain: Drain;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
@@ -99,10 +110,13 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
   // The endpoints beside /graphql answer by running operations through this same pipeline.
   const routes = gatewayRoutes(operationRunner(apollo));
 
+  const gate = new RequestGate(options.maxInFlight ?? Infinity);
   const handler = createHttpHandler<GatewayContext, GatewayContext>({
     apollo,
     logger,
     maxBodyBytes: options.maxBodyBytes,
+    gate,
+    limitRate: options.rateLimits ? rateLimiter(options.rateLimits) : undefined,
     authenticate: async (request) => {
       const token = bearerToken(request);
       if (!request.headers.authorization) throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', { 'www-authenticate': 'Bearer realm="jinling-hie"' });
@@ -120,7 +134,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       return { viewer, requestId: randomUUID(), correlationId: typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : null };
     },
     context: (auth) => auth,
-    serveStatic: options.apiConsole ? serveApiConsole : undefined,
+    // The cockpit page is always served (it holds no data); the API console only where enabled.
+    serveStatic: (request, response, pathname) => serveCockpit(request, response, pathname) || (options.apiConsole && serveApiConsole(request, response, pathname)),
     routes,
     waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
   });
@@ -132,5 +147,6 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       await http.close();
       await apollo.stop();
     },
+    drain: drainer({ server: http.server, gate, logger, release: () => apollo.stop() }),
   };
 }

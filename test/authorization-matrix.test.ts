@@ -34,6 +34,7 @@ const CONTEXTS = {
   hospitalSystem: { roles: ['hospital_system'], organizationCode: '3201-H001' },
   healthCommission: { roles: ['health_commission'] },
   privacyOfficer: { roles: ['privacy_officer'] },
+  hotlineOperator: { roles: ['hotline_operator'], organizationCode: '3201-T01', practitionerId: 'OP1' },
 } as const satisfies Record<string, Partial<DemoIdentity>>;
 type Context = keyof typeof CONTEXTS;
 const ALL = Object.keys(CONTEXTS) as Context[];
@@ -43,6 +44,8 @@ const CLINICIANS: Context[] = ['doctorOwnOrg', 'doctorRelated', 'doctorBreakGlas
 const CLINICAL: Context[] = ['self', ...CLINICIANS];
 /** See the record but not the category the resident restricted (it came from another organization). */
 const OMITTED: Context[] = ['doctorRelated', 'doctorBreakGlass', 'familyDoctor'];
+/** The cockpit's readers: the health commission, and every doctor or hospital system of an organization. */
+const COCKPIT: Context[] = ['healthCommission', 'doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'hospitalSystem'];
 
 let stack: TestStack;
 let residentId: string;
@@ -128,6 +131,8 @@ const READS: Record<string, ReadPoint> = {
   'Resident.familyDoctorContract': { allowed: CLINICAL, run: field('familyDoctorContract { status }') },
   'Query.availableSlots': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ availableSlots(organizationCode: "3201-H001", department: "心血管内科", from: "2026-12-01", to: "2026-12-02") { poolId } }`, (data) => data.availableSlots) },
   'Query.referralInbox': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ referralInbox { pageInfo { hasNextPage } } }`, (data) => data.referralInbox) },
+  // A resident's own appointments: for any resident token, about that resident alone.
+  'Query.myAppointments': { allowed: ['self', 'otherResident'], run: viaGateway(`{ myAppointments { id } }`, (data) => data.myAppointments) },
   'Query.referralOutbox': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ referralOutbox { pageInfo { hasNextPage } } }`, (data) => data.referralOutbox) },
   'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital', 'privacyOfficer'], run: field('careRelationships { kind }') },
   'Resident.accessLog': { allowed: ['self', 'privacyOfficer'], run: field('accessLog { edges { node { at } } }') },
@@ -147,6 +152,13 @@ const READS: Record<string, ReadPoint> = {
   'Query.departments': { allowed: ALL, run: viaGateway(`{ departments }`, (data) => data.departments) },
   'Query.drugs': { allowed: ALL, run: viaGateway(`{ drugs(first: 1) { code } }`, (data) => data.drugs) },
   'Query.labItems': { allowed: ALL, run: viaGateway(`{ labItems(search: "4548-4") { code } }`, (data) => data.labItems) },
+  // The cockpit: aggregates for the health commission, and a hospital's doctors and systems (their own rows).
+  'Query.cockpitMonth': { allowed: COCKPIT, run: viaGateway(`{ cockpitMonth(month: "2026-01") { month } }`, (data) => data.cockpitMonth) },
+  'Query.cockpitTrend': { allowed: COCKPIT, run: viaGateway(`{ cockpitTrend(from: "2026-01", to: "2026-02") { period } }`, (data) => data.cockpitTrend) },
+  'Query.cockpitDays': { allowed: COCKPIT, run: viaGateway(`{ cockpitDays(month: "2026-01") { period } }`, (data) => data.cockpitDays) },
+  'Query.formsCompleteness': { allowed: COCKPIT, run: viaGateway(`{ formsCompleteness(month: "2026-01") { organizationsReporting } }`, (data) => data.formsCompleteness) },
+  'Query.appointmentsByChannel': { allowed: COCKPIT, run: viaGateway(`{ appointmentsByChannel(month: "2026-01") { month } }`, (data) => data.appointmentsByChannel) },
+  'Query.realtimeForms': { allowed: ALL, run: viaGateway(`{ realtimeForms { code } }`, (data) => data.realtimeForms) },
 };
 
 /** `_entities` straight to a subgraph, with the internal token the gateway would mint for the viewer. */
@@ -218,6 +230,8 @@ const GATES: Record<string, { allowed: Context[]; query: string }> = {
   completeReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { completeReferral(id: "bad") { id } }` },
   cancelReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { cancelReferral(id: "bad", reason: "x") { id } }` },
   publishSlotPools: { allowed: ['hospitalSystem'], query: `mutation { publishSlotPools(pools: [{ department: "心血管内科", date: "2026-12-01", session: MORNING, kind: SPECIALIST, capacity: 0 }]) { poolId } }` },
+  bookAppointment: { allowed: ['self', 'otherResident', 'hospitalSystem', 'hotlineOperator'], query: `mutation { bookAppointment(input: { residentId: "bad", channel: QUICK }) { id } }` },
+  cancelAppointment: { allowed: ['self', 'otherResident', 'hospitalSystem', 'hotlineOperator'], query: `mutation { cancelAppointment(id: "bad", reason: "x") { id } }` },
   setConsent: { allowed: ['self'], query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }` },
   breakGlass: { allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'], query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }` },
   closeBreakGlassReview: { allowed: ['privacyOfficer'], query: `mutation { closeBreakGlassReview(id: "x", outcome: JUSTIFIED, note: "x") { id } }` },

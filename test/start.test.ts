@@ -2,7 +2,8 @@
  * `npm start` as a new user runs it, on an address of its own (HOST=127.0.0.9): the embedded
  * database, the demo city, five subgraphs and the gateway come up, the README's query works at
  * that address with a demo token, every service (and the supervisor) refuses connections off
- * loopback, and Ctrl-C stops everything.
+ * loopback, and Ctrl-C stops everything in order: the gateway drains (a request in flight
+ * still gets its answer from the subgraphs), then the subgraphs, then the database.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { holdRequest } from './support/held-request';
 import { GUARD_FILE } from './support/loopback-only.cjs';
 
 const HOST = '127.0.0.9';
@@ -38,7 +40,8 @@ afterAll(async () => {
 it('serves the README query at HOST with a demo token, and stops on Ctrl-C', async () => {
   const names = ['GATEWAY_PORT', 'RECORDS_PORT', 'LABS_PORT', 'PRESCRIPTIONS_PORT', 'REFERRALS_PORT', 'ACCESS_PORT'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
-  const env = { ...process.env, ...ports, HOST, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_OPTIONS: `--require ${GUARD_FILE}` };
+  // A drain bound no busy machine reaches: the request held below decides when the gateway stops.
+  const env = { ...process.env, ...ports, HOST, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_MS: '600000', NODE_OPTIONS: `--require ${GUARD_FILE}` };
   delete env.MONGODB_URI;
   supervisor = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tools/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   createInterface({ input: supervisor.stderr! }).on('line', (line) => output.push(line));
@@ -67,8 +70,14 @@ it('serves the README query at HOST with a demo token, and stops on Ctrl-C', asy
   expect(body.data.resident.careRelationships.length).toBeGreaterThan(0);
   expect((await fetch(new URL('/ready', gatewayUrl))).status).toBe(200);
 
+  const held = await holdRequest(gatewayUrl, tokens.doctor, '{ viewer { roles } }');
   const exited = new Promise<number | null>((resolve) => supervisor!.once('exit', resolve));
   supervisor.kill('SIGINT');
+  // The gateway drains: not ready any more, yet its request in flight is still to be answered.
+  while ((await fetch(new URL('/ready', gatewayUrl))).status !== 503);
+  held.finish();
+  expect(await held.answered).toEqual({ status: 200, body: { data: { viewer: { roles: ['doctor'] } } } });
   expect(await exited).toBe(0);
-  expect(output).toContain('[start] stopping');
+  const stopping = output.filter((line) => line.startsWith('[start]')).slice(-3);
+  expect(stopping).toEqual(['[start] stopping', '[start] gateway stopped; stopping the subgraphs', '[start] subgraphs stopped; stopping the database']);
 });

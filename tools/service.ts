@@ -1,11 +1,13 @@
 /**
  * Entry point of one service process: `tsx tools/service.ts <gateway|records|labs|…>`.
- * Needs MONGODB_URI for subgraphs; stops gracefully on SIGTERM or SIGINT. With
+ * Needs MONGODB_URI for subgraphs; stops gracefully on SIGTERM or SIGINT (subgraphs/kit/shutdown.ts:
+ * exit 0 when every request in flight finished, 1 when SHUTDOWN_DRAIN_MS cut some off). With
  * GATEWAY_WORKERS or SUBGRAPH_WORKERS above 1, this process forks that many workers that
  * share the port; a worker that dies stops the service rather than being restarted silently.
  */
 import cluster from 'node:cluster';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
+import { exitAfterDrainOnSignals } from '../subgraphs/kit/shutdown';
 import { startGateway, startSubgraph } from './services';
 
 async function main(): Promise<void> {
@@ -19,15 +21,8 @@ async function main(): Promise<void> {
   const workers = isGateway ? config.GATEWAY_WORKERS : config.SUBGRAPH_WORKERS;
   if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
 
-  const { stop } = isGateway ? await startGateway(config) : await startSubgraph(name as SubgraphName, config, config.MONGODB_URI!);
-  const shutdown = () => {
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  const { drain } = isGateway ? await startGateway(config) : await startSubgraph(name as SubgraphName, config, config.MONGODB_URI!);
+  exitAfterDrainOnSignals(() => drain(config.SHUTDOWN_DRAIN_MS));
 }
 
 function superviseWorkers(count: number): void {
@@ -43,12 +38,16 @@ function superviseWorkers(count: number): void {
     if (exitCode === null) {
       console.error(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); stopping the others`);
       stopAll(1);
+    } else if (code !== 0) {
+      // A worker whose drain was cut off by the bound: the service did not stop cleanly either.
+      exitCode = 1;
     }
     if (alive === 0) process.exit(exitCode ?? 1);
   });
   for (let index = 0; index < count; index++) cluster.fork();
-  process.once('SIGTERM', () => stopAll(0));
-  process.once('SIGINT', () => stopAll(0));
+  // `on`, not `once`: a second signal must not kill the primary before its workers have drained.
+  process.on('SIGTERM', () => stopAll(0));
+  process.on('SIGINT', () => stopAll(0));
 }
 
 main().catch((error: unknown) => {

@@ -36,6 +36,7 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     slots: config.slots,
     auditFailClosed: config.AUDIT_FAIL_CLOSED,
     maxBodyBytes: config.MAX_REQUEST_BYTES,
+    maxInFlight: config.MAX_IN_FLIGHT,
     logLevel: config.LOG_LEVEL,
     ...overrides,
   });
@@ -61,6 +62,8 @@ export function startGateway(config: Config) {
     apiConsole: config.API_CONSOLE ?? config.NODE_ENV !== 'production',
     host: config.HOST,
     port: config.GATEWAY_PORT,
+    maxInFlight: config.MAX_IN_FLIGHT,
+    rateLimits: { perSubject: config.RATE_LIMIT_PER_SUBJECT, perOrganization: config.RATE_LIMIT_PER_ORGANIZATION, burstSeconds: config.RATE_LIMIT_BURST_SECONDS },
     logLevel: config.LOG_LEVEL,
   });
 }

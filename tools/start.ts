@@ -1,8 +1,10 @@
 /**
  * `npm start`: the whole exchange on one machine. Starts the database (embedded unless
  * MONGODB_URI), seeds the demo city into an empty one, runs each subgraph and the gateway as
- * its own process with prefixed logs, and stops everything on Ctrl-C. A service that dies is
- * reported and takes the others down with it: nothing is restarted silently.
+ * its own process with prefixed logs, and stops everything on Ctrl-C or SIGTERM: the gateway
+ * drains first (its requests in flight still need the subgraphs), then the subgraphs drain,
+ * then the database stops. A service that dies is reported and takes the others down with
+ * it: nothing is restarted silently.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -18,6 +20,8 @@ import { stopChild } from './stop-child';
 const SERVICE_ENTRY = path.join(__dirname, 'service.ts');
 const READY_TIMEOUT_MS = 180_000;
 const EMBEDDED_SUBGRAPH_TIMEOUT_MS = 10_000;
+/** How long past its own drain bound a service gets to close its database and exit before it is killed. */
+const STOP_MARGIN_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -32,12 +36,23 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping');
-    await Promise.all([...children.values()].map((child) => stopChild(child)));
+    const graceMs = config.SHUTDOWN_DRAIN_MS + STOP_MARGIN_MS;
+    // Each resolves with the service's exit code (null when a signal, SIGKILL after the grace, ended it).
+    const stop = (names: string[]) => Promise.all(names.flatMap((name) => {
+      const child = children.get(name);
+      return child ? [stopChild(child, graceMs).then(() => child.exitCode)] : [];
+    }));
+    const exits = await stop(['gateway']);
+    say('gateway stopped; stopping the subgraphs');
+    exits.push(...(await stop([...SUBGRAPH_NAMES])));
+    say('subgraphs stopped; stopping the database');
     await database.stop();
-    process.exit(code);
+    // A service that could not drain in time (or died) makes the whole stop a failure.
+    process.exit(code !== 0 || exits.some((exit) => exit !== 0) ? 1 : 0);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  // The services run in process groups of their own (detached), so Ctrl-C at a terminal reaches
+  // only this supervisor, which stops them in order; a closed terminal (SIGHUP) does the same.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
 
   try {
     const { facts } = await seedDemoCity({ uri: database.uri, dbPrefix: config.MONGODB_DB_PREFIX, slots: config.slots, log: say });
@@ -51,6 +66,7 @@ async function main(): Promise<void> {
       const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_ENTRY, name], {
         env: { ...process.env, ...embeddedTimeout, MONGODB_URI: database.uri },
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       children.set(name, child);
       for (const stream of [child.stdout!, child.stderr!]) {

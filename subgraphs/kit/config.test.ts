@@ -47,3 +47,13 @@ it('takes the reserved share of slot pools in whole percent and the release in w
   expect(() => loadConfig({ RESERVED_SHARE_PERCENT: '0.3' })).toThrow(/RESERVED_SHARE_PERCENT: /);
   expect(() => loadConfig({ SLOT_RELEASE_HOURS: '-1' })).toThrow(/SLOT_RELEASE_HOURS: /);
 });
+
+it('drains for 25 s, sheds beyond 1000 in flight and limits no rate unless told otherwise', () => {
+  const config = loadConfig({});
+  expect([config.SHUTDOWN_DRAIN_MS, config.MAX_IN_FLIGHT, config.RATE_LIMIT_PER_SUBJECT, config.RATE_LIMIT_PER_ORGANIZATION, config.RATE_LIMIT_BURST_SECONDS]).toEqual([25_000, 1000, 0, 0, 60]);
+  expect(loadConfig({ RATE_LIMIT_PER_SUBJECT: '120', RATE_LIMIT_PER_ORGANIZATION: '6000' })).toMatchObject({ RATE_LIMIT_PER_SUBJECT: 120, RATE_LIMIT_PER_ORGANIZATION: 6000 });
+  expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '0' })).toThrow(/SHUTDOWN_DRAIN_MS: /);
+  expect(() => loadConfig({ MAX_IN_FLIGHT: '0' })).toThrow(/MAX_IN_FLIGHT: /);
+  expect(() => loadConfig({ RATE_LIMIT_PER_SUBJECT: '-1' })).toThrow(/RATE_LIMIT_PER_SUBJECT: /);
+  expect(() => loadConfig({ RATE_LIMIT_BURST_SECONDS: '0' })).toThrow(/RATE_LIMIT_BURST_SECONDS: /);
+});

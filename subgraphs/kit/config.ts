@@ -71,6 +71,20 @@ const schema = z.object({
   /** Most an operation may cost at the gateway (lists counted by `first`); unset: the gateway's calibrated limit. */
   MAX_OPERATION_COST: z.coerce.number().int().min(100).max(1_000_000).optional(),
   MAX_REQUEST_BYTES: positiveInt.default(100_000),
+  /**
+   * How long a stopping service waits for the requests it is working on (SIGTERM, Ctrl-C).
+   * 25 s fits inside Kubernetes' default terminationGracePeriodSeconds (30 s), leaving room
+   * to close the database before the kubelet's SIGKILL.
+   */
+  SHUTDOWN_DRAIN_MS: positiveInt.max(600_000).default(25_000),
+  /** Requests one service process works on at once; beyond, a quick 503 OVERLOADED instead of a queue. */
+  MAX_IN_FLIGHT: positiveInt.max(100_000).default(1000),
+  /** Gateway requests one token subject may make per minute; 0 (the default): no limit. */
+  RATE_LIMIT_PER_SUBJECT: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /** Gateway requests one organization (all its subjects together) may make per minute; 0 (the default): no limit. */
+  RATE_LIMIT_PER_ORGANIZATION: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  /** How many seconds' worth of its rate a quiet caller may spend at once (the bucket size). */
+  RATE_LIMIT_BURST_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   JWT_ISSUER: z.string().min(1).default('https://idp.jinling-hie.local/demo'),
   JWT_AUDIENCE: z.string().min(1).default('jinling-hie'),
   JWT_ALGORITHM: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384']).default('RS256'),
@@ -93,6 +107,9 @@ const schema = z.object({
   MATCH_POSSIBLE_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.possibleThreshold),
   MATCH_MAX_CANDIDATES: positiveInt.max(10_000).default(DEFAULT_MATCH_SETTINGS.maxCandidates),
 });
+
+/** Every environment variable the configuration reads, for checks of deployment manifests. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export type Config = z.infer<typeof schema> & {
   subgraphUrls: Record<SubgraphName, string>;

@@ -11,6 +11,10 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'SUBGRAPH_UNAVAILABLE',
+  /** 429: the caller (token subject) or its organization spent its allowance; retry after Retry-After. */
+  'RATE_LIMITED',
+  /** 503: the service is at its in-flight bound or shutting down; retry after Retry-After (another replica may take it). */
+  'OVERLOADED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { ErrorCode } from './errors';
 import { errorDetails, type Logger } from './logger';
+import type { RequestGate } from './request-gate';
 
 /** A refusal before GraphQL runs, answered with its status, in the API's error vocabulary. */
 export class HttpError extends Error {
@@ -21,6 +22,9 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** Probes and scrapes: never shed or refused while draining, so the orchestrator sees the truth. */
+const UNGATED_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
 
 export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
   apollo: ApolloServer<TContext>;
@@ -35,6 +39,10 @@ export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
   waitingFor(): Promise<string[]>;
   /** Authenticated endpoints beside /graphql (the gateway's uploads and FHIR API), by path prefix. */
   routes?: HttpRoute<TAuth>[];
+  /** Sheds load beyond the in-flight bound and refuses new work while draining (request-gate.ts). */
+  gate?: RequestGate;
+  /** Decides from the verified caller, before the body is read, whether it is over its rate; throws HttpError (429) to refuse. */
+  limitRate?(auth: TAuth): void;
 }
 
 /** An endpoint that is not GraphQL: reached only after the same authentication as /graphql. */
@@ -62,16 +70,25 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
       const url = new URL(request.url ?? '/', 'http://service');
       if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { status: 'ok' });
       if (request.method === 'GET' && url.pathname === '/ready') {
+        // A draining service must leave the load balancer's rotation while it finishes its work.
+        if (options.gate?.draining) return sendJson(response, 503, { status: 'draining' });
         const waitingFor = await options.waitingFor();
         return waitingFor.length === 0 ? sendJson(response, 200, { status: 'ready' }) : sendJson(response, 503, { status: 'not ready', waitingFor });
       }
+      const refusal = UNGATED_PATHS.has(url.pathname) ? null : options.gate?.admit(response);
+      if (refusal) throw refusal;
       if (options.serveStatic?.(request, response, url.pathname)) return;
+      const authenticate = async () => {
+        const auth = await options.authenticate(request);
+        options.limitRate?.(auth);
+        return auth;
+      };
       route = options.routes?.find((candidate) => url.pathname.startsWith(candidate.prefix));
-      if (route) return await route.handle(request, response, url, await options.authenticate(request));
+      if (route) return await route.handle(request, response, url, await authenticate());
       if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', 'Not found');
       if (request.method !== 'POST') throw new HttpError(405, 'BAD_USER_INPUT', 'Use POST with a JSON body');
 
-      const auth = await options.authenticate(request);
+      const auth = await authenticate();
       const body = await readJsonBody(request, options.maxBodyBytes);
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(request.headers)) {

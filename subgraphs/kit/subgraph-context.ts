@@ -1,4 +1,5 @@
 /** What every subgraph resolver receives: the verified viewer and the request's access decisions. */
+import type { ActivityStore } from './activity-store';
 import type { MatchSettings, SlotSettings } from './config';
 import type { Logger } from './logger';
 import type { PolicySettings } from './policy';
@@ -9,6 +10,8 @@ export interface SubgraphContext {
   viewer: Viewer;
   requestId: string;
   access: ResidentAccess;
+  /** The platform's activity counters (monitoring rollups), shared by every subgraph. */
+  activity: ActivityStore;
   logger: Logger;
   settings: ServiceSettings;
 }

@@ -18,6 +18,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import { AccessStore, registerAccessStoreModels, type AccessStoreModels } from './access-store';
+import { activityDatabaseName, ActivityStore, registerActivityStoreModels } from './activity-store';
 import { connectDatabase, ensureIndexes, isReachable } from './database';
 import { isExpectedError, maskError } from './errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from './http-server';
@@ -25,7 +26,9 @@ import { verifyInternalToken, type InternalClaims } from './internal-token';
 import { createLogger, errorDetails, type DestinationStream } from './logger';
 import { applyPermissions, type PermissionMap } from './permissions';
 import type { PolicySettings } from './policy';
+import { RequestGate } from './request-gate';
 import { ResidentAccess } from './resident-access';
+import { drainer, type Drain } from './shutdown';
 import type { SubgraphContext } from './subgraph-context';
 import type { KeyObject } from 'node:crypto';
 import { DEFAULT_MATCH_SETTINGS, DEFAULT_SLOT_SETTINGS, type MatchSettings, type SlotSettings, type SubgraphName } from './config';
@@ -58,6 +61,8 @@ export interface SubgraphServerOptions {
   slots?: SlotSettings;
   auditFailClosed: boolean;
   maxBodyBytes: number;
+  /** Requests worked on at once before shedding load with 503 OVERLOADED (MAX_IN_FLIGHT); unbounded if unset. */
+  maxInFlight?: number;
   monitorCommands?: boolean;
   logLevel?: string;
   /** Where logs go (stdout by default). */
@@ -67,7 +72,10 @@ export interface SubgraphServerOptions {
 export interface RunningSubgraph extends RunningHttpService {
   name: SubgraphName;
   connection: Connection;
+  /** Stops at once, whatever is in flight (tests). */
   stop(): Promise<void>;
+  /** Stops gracefully (shutdown.ts): refuses new work, lets the work in flight finish within the bound, closes the database. */
+  drain: Drain;
 }
 
 const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -96,8 +104,12 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   const accessStore = new AccessStore(
     definition.name === 'access' ? (models as unknown as AccessStoreModels) : registerAccessStoreModels(accessConnection),
   );
+  // The activity rollups live in a monitoring database of their own, on the same client.
+  const activityConnection = connection.useDb(activityDatabaseName(options.dbPrefix), { useCache: true });
+  const activity = new ActivityStore(registerActivityStoreModels(activityConnection));
   await ensureIndexes(connection);
   if (accessConnection !== connection) await ensureIndexes(accessConnection);
+  await ensureIndexes(activityConnection);
 
   const schema = applyPermissions(
     buildSubgraphSchema({ typeDefs: subgraphTypeDefs(definition.name), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
@@ -124,10 +136,12 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   await apollo.start();
 
   const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy, chronicMaxDays: options.chronicMaxDays ?? 28, bookingHorizonDays: options.bookingHorizonDays ?? 14, slots: options.slots ?? DEFAULT_SLOT_SETTINGS };
+  const gate = new RequestGate(options.maxInFlight ?? Infinity);
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,
     maxBodyBytes: options.maxBodyBytes,
+    gate,
     authenticate: (request) => {
       const token = bearerToken(request);
       const claims = token ? verifyInternalToken(token, definition.name, options.internalPublicKey) : null;
@@ -136,22 +150,26 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     },
     context: ({ viewer, requestId, correlationId }) => {
       const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy, correlationId ?? null);
-      return definition.createContext(models, { viewer, requestId, access, logger: logger.child({ requestId }), settings });
+      return definition.createContext(models, { viewer, requestId, access, activity, logger: logger.child({ requestId }), settings });
     },
     waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });
   const http = await listen(handler, options.host, options.port);
   logger.info({ url: http.url }, 'subgraph listening');
 
+  const release = async () => {
+    await apollo.stop();
+    await connection.close();
+  };
   return {
     ...http,
     name: definition.name,
     connection,
     stop: async () => {
       await http.close();
-      await apollo.stop();
-      await connection.close();
+      await release();
     },
+    drain: drainer({ server: http.server, gate, logger, release }),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Per-request loaders of the labs subgraph, and the context its resolvers receive. */
 import DataLoader from 'dataloader';
+import { countAccepted } from '../kit/activity';
 import { loaderPerArguments, recordByIdLoader, residentPageLoader, residentRecordsLoader } from '../kit/loaders';
 import { timePageInMemory } from '../kit/pagination';
 import type { SubgraphContext } from '../kit/subgraph-context';
@@ -15,7 +16,7 @@ export interface ReportPageArguments {
 }
 
 export function createLabsContext(models: LabsModels, base: SubgraphContext) {
-  const repository = new LabsRepository(models, base.access);
+  const repository = new LabsRepository(models, base.access, (entries) => countAccepted(base.activity, base.logger, entries));
   const reportsFor = loaderPerArguments((filter: ReportFilter) => residentRecordsLoader((ids) => repository.reportsOfResidents(ids, filter)));
   const reportPage = loaderPerArguments(({ filter, first, after, withResults }: ReportPageArguments) =>
     residentPageLoader({

@@ -6,6 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { claim } from '../kit/claims';
+import { countNothing, realtimeEntry, type CountActivity } from '../kit/activity';
+import { activityOfLabReport } from './lab-activity';
 import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
@@ -70,6 +72,8 @@ export class LabsRepository {
   constructor(
     private readonly models: LabsModels,
     private readonly access: ResidentAccess,
+    /** Counts accepted real-time reports at the platform (monitoring rollups). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
 
   /**
@@ -166,19 +170,21 @@ export class LabsRepository {
       version: 1,
       source: { organizationCode, recordId: input.sourceReportId, uploadedAt: new Date() },
     };
-    const saved = await this.store(report);
+    const { saved, outcome } = await this.store(report);
     // Referrals may attach it: they check whose it is against this note.
     await this.access.noteRecordOwner('lab-report', saved._id, saved.residentId);
+    // A new report or a new version counts as a record received; an identical re-send counts nothing.
+    if (outcome !== 'unchanged') await this.countActivity([realtimeEntry(organizationCode, new Date(), activityOfLabReport(saved))]);
     return saved;
   }
 
   /** Inserts a new report, or replaces an existing one with a guarded update that keeps its history. */
-  private async store(report: LabReportDoc): Promise<LabReportDoc> {
+  private async store(report: LabReportDoc): Promise<{ saved: LabReportDoc; outcome: 'created' | 'replaced' | 'unchanged' }> {
     const existing = await this.models.LabReport.findById(report._id).lean<LabReportDoc>().exec();
     if (!existing) {
       try {
         await this.models.LabReport.create(report);
-        return report;
+        return { saved: report, outcome: 'created' };
       } catch {
         throw appError('CONFLICT', 'The report was uploaded by another request meanwhile; retry');
       }
@@ -188,7 +194,7 @@ export class LabsRepository {
       if ((await this.access.survivorIdOf(existing.residentId)) !== report.residentId) throw appError('CONFLICT', 'This report id was uploaded for another resident');
       report = { ...report, residentId: existing.residentId };
     }
-    if (sameContent(existing, report)) return existing;
+    if (sameContent(existing, report)) return { saved: existing, outcome: 'unchanged' };
     // Archiving the replaced version claims it: of two concurrent re-uploads one wins, the other gets CONFLICT.
     const archived = await claim(this.models.LabReportVersion, {
       _id: `${existing._id}:${existing.version}`,
@@ -206,7 +212,7 @@ export class LabsRepository {
     const next = { ...report, version: existing.version + 1 };
     const replaced = await this.models.LabReport.findOneAndReplace({ _id: report._id, version: existing.version }, next, { returnDocument: 'after' }).lean<LabReportDoc>().exec();
     if (!replaced) throw appError('CONFLICT', 'The report was replaced by another upload meanwhile; retry');
-    return replaced;
+    return { saved: replaced, outcome: 'replaced' };
   }
 
   /** The duplicate-test reminder for items a doctor is about to order; every item shown is recorded. */

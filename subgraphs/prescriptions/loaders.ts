@@ -1,4 +1,5 @@
 /** Per-request loaders of the prescriptions subgraph, and the context its resolvers receive. */
+import { countAccepted } from '../kit/activity';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../kit/loaders';
 import { timePageInMemory } from '../kit/pagination';
 import type { SubgraphContext } from '../kit/subgraph-context';
@@ -10,7 +11,7 @@ import { prescriptionKey, PrescriptionsRepository, type PrescriptionFilter } fro
 export type PrescriptionView = PrescriptionDoc & { safetyFacts?: SafetyFacts | null };
 
 export function createPrescriptionsContext(models: PrescriptionsModels, base: SubgraphContext) {
-  const repository = new PrescriptionsRepository(models, base.access, base.settings.chronicMaxDays);
+  const repository = new PrescriptionsRepository(models, base.access, base.settings.chronicMaxDays, (entries) => countAccepted(base.activity, base.logger, entries));
   const prescriptionPage = loaderPerArguments(({ filter, first, after }: { filter: PrescriptionFilter; first: number; after: string | null | undefined }) =>
     residentPageLoader({
       page: (id) => repository.prescriptionPage(id, filter, first, after),

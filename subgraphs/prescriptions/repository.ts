@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { countNothing, realtimeEntry, type CountActivity, type RecordActivity } from '../kit/activity';
 import { claim } from '../kit/claims';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
@@ -61,6 +62,10 @@ export interface PrescriptionFilter {
   since?: string | null;
 }
 
+/** What the prescriptions subgraph's real-time records feed (the forms catalogue maps them to forms). */
+const PRESCRIPTION_ISSUED: RecordActivity = { counts: {}, feeds: ['prescription'] };
+const PRESCRIPTION_DISPENSED: RecordActivity = { counts: {}, feeds: ['dispense'] };
+
 /** Where a prescription stands in a page by time. */
 export const prescriptionKey = (prescription: PrescriptionDoc) => ({ at: prescription.issuedAt, id: prescription._id });
 
@@ -69,6 +74,8 @@ export class PrescriptionsRepository {
     private readonly models: PrescriptionsModels,
     private readonly access: ResidentAccess,
     private readonly chronicMaxDays: number,
+    /** Counts prescriptions, routings and dispensings at the platform (monitoring rollups). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
 
   // ---- reads ------------------------------------------------------------------------------
@@ -214,6 +221,8 @@ export class PrescriptionsRepository {
     }
     await claim(this.models.Transition, { _id: `${prescription._id}:1`, prescriptionId: prescription._id, from: null, to: 'DRAFT', by: actorOf(viewer), organizationCode, at: issuedAt });
     await this.access.permitted([prescription.residentId], 'prescriptions');
+    // Only the request that created it counts it; a retry returned the existing one above.
+    await this.countActivity([realtimeEntry(organizationCode, issuedAt, PRESCRIPTION_ISSUED)]);
     return prescription;
   }
 
@@ -278,7 +287,10 @@ export class PrescriptionsRepository {
     const current = await this.load(id, 'prescribe');
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization routes a prescription');
     if (!current.pharmacyCode) throw appError('CONFLICT', 'No pharmacy was chosen for this prescription');
-    return this.move(current, 'ROUTED', {});
+    const routed = await this.move(current, 'ROUTED', {});
+    // A state change, not a new record: it counts for the prescribing organization, once (the transition is claimed).
+    await this.countActivity([{ organizationCode: routed.organizationCode, at: new Date(), counts: { prescriptionsRouted: 1 } }]);
+    return routed;
   }
 
   async dispense(id: string, lot: string, substitutions: string[]): Promise<PrescriptionDoc> {
@@ -289,6 +301,7 @@ export class PrescriptionsRepository {
     const dispensed = await this.move(current, 'DISPENSED', { dispensing: { pharmacist: actorOf(this.access.viewer), pharmacyCode, at: new Date(), lot, substitutions } });
     // Dispensed drugs no longer expire: the pharmacy keeps its standing until it completes the prescription.
     await this.access.recordCareRelationship({ ...this.dispensingOf(dispensed)!, at: new Date(), endsAt: null });
+    await this.countActivity([realtimeEntry(pharmacyCode, new Date(), PRESCRIPTION_DISPENSED)]);
     return dispensed;
   }
 

@@ -1,8 +1,10 @@
 /** Per-request loaders of the records subgraph, and the context its resolvers receive. */
+import { countAccepted } from '../kit/activity';
 import DataLoader from 'dataloader';
 import { recordByIdLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { RecordsModels, ResidentDoc } from './models';
+import { Cockpit } from './cockpit';
 import { RecordsRepository } from './repository';
 
 export function createLoaders(repository: RecordsRepository) {
@@ -49,8 +51,21 @@ export interface PrescriptionRef {
 }
 
 export function createRecordsContext(models: RecordsModels, base: SubgraphContext) {
-  const repository = new RecordsRepository(models, base.access, base.settings.matching);
-  return { ...base, repository, loaders: createLoaders(repository) };
+  const repository = new RecordsRepository(models, base.access, base.settings.matching, (entries) => countAccepted(base.activity, base.logger, entries));
+  const loaders = createLoaders(repository);
+  // The cockpit's organizations go through the request's loader, so rows naming them cost no further query.
+  const cockpit = new Cockpit(base.viewer, base.activity, {
+    byCode: async (codes) => {
+      const found = await loaders.organizationByCode.loadMany(codes);
+      return new Map(found.flatMap((organization) => (organization && !(organization instanceof Error) ? [[organization._id, organization] as const] : [])));
+    },
+    atLevel: async (level) => {
+      const organizations = await repository.organizationsAtLevel(level);
+      for (const organization of organizations) loaders.organizationByCode.prime(organization._id, organization);
+      return organizations;
+    },
+  });
+  return { ...base, repository, loaders, cockpit };
 }
 
 export type RecordsContext = ReturnType<typeof createRecordsContext>;

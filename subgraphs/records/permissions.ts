@@ -7,6 +7,8 @@ const readsClinicalRecord = hasAnyRole('doctor', 'family_doctor', 'resident');
 const findsResidents = hasAnyRole('doctor', 'family_doctor', 'hospital_system');
 const administersIdentity = hasAnyRole('privacy_officer', 'hospital_system');
 const hospitalSystem = hasAnyRole('hospital_system');
+// Aggregates only: the health commission reads every row, a hospital's doctors and systems their own (decided in cockpit.ts).
+const readsCockpit = hasAnyRole('health_commission', 'doctor', 'hospital_system');
 
 export const permissions: PermissionMap = {
   Query: {
@@ -17,6 +19,12 @@ export const permissions: PermissionMap = {
     matchReviews: administersIdentity,
     organization: isAuthenticated,
     organizations: isAuthenticated,
+    cockpitMonth: readsCockpit,
+    cockpitTrend: readsCockpit,
+    cockpitDays: readsCockpit,
+    formsCompleteness: readsCockpit,
+    appointmentsByChannel: readsCockpit,
+    realtimeForms: isAuthenticated,
     _entities: entitiesWithinLimit,
     _service: isAuthenticated,
   },
@@ -62,4 +70,6 @@ export const permissions: PermissionMap = {
   MatchedRecord: { residentId: isAuthenticated, idNumber: isAuthenticated, phone: isAuthenticated },
   Prescription: { safetyFacts: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist'), encounter: isAuthenticated },
   Referral: { attachedEncounters: isAuthenticated },
+  ActivityRow: { organization: isAuthenticated },
+  CockpitHospitalAppointments: { organization: isAuthenticated },
 };

@@ -26,6 +26,8 @@ import type {
   ResidentIdentifierDoc,
 } from './models';
 import { parseInput } from '../kit/input';
+import { countNothing, realtimeChange, type CountActivity } from '../kit/activity';
+import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { actorOf } from '../kit/viewer';
 import { allergySchema, conditionSchema, DISTRICTS, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
 import { ORGANIZATION_LEVELS } from './models';
@@ -71,6 +73,8 @@ export class RecordsRepository {
     private readonly models: RecordsModels,
     private readonly access: ResidentAccess,
     private readonly matching: MatchSettings,
+    /** Counts accepted real-time records at the platform (monitoring rollups). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
 
   // ---- residents: lookup through merges, and the policy -------------------------------
@@ -559,6 +563,11 @@ export class RecordsRepository {
     return this.models.Organization.find({ _id: idIn(codes) }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
   }
 
+  /** Every organization of one level, by code (reference data: the cockpit's list of city-level hospitals). */
+  organizationsAtLevel(level: OrganizationDoc['level']): Promise<OrganizationDoc[]> {
+    return this.models.Organization.find({ level }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+  }
+
   /** The city's organizations by code (reference data, any caller): one query per page. */
   async organizations(filter: OrganizationFilter, first: number, after: string | null | undefined): Promise<Page<OrganizationDoc>> {
     const levels = filter.level?.length ? filter.level : ORGANIZATION_LEVELS;
@@ -597,9 +606,10 @@ export class RecordsRepository {
       chargesFen: input.chargesFen ?? null,
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
-    const saved = await fileFromSource(this.models.Encounter, encounter, resident);
+    const { saved, previous } = await fileFromSource(this.models.Encounter, encounter, resident);
     // Referrals may attach it: they check whose it is against this note.
     await this.access.noteRecordOwner('encounter', saved._id, saved.residentId);
+    await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfEncounter));
     return saved;
   }
 
@@ -616,7 +626,9 @@ export class RecordsRepository {
       sensitivity: sensitivityOfIcd10(input.code),
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
-    return fileFromSource(this.models.Condition, condition, resident);
+    const { saved, previous } = await fileFromSource(this.models.Condition, condition, resident);
+    await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfCondition));
+    return saved;
   }
 
   async recordAllergy(rawInput: unknown): Promise<AllergyStatementView> {
@@ -638,8 +650,9 @@ export class RecordsRepository {
       reactions: input.reactions ?? [],
       source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
     };
-    const saved = await fileFromSource(this.models.Allergy, allergy, resident);
+    const { saved, previous } = await fileFromSource(this.models.Allergy, allergy, resident);
     await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec();
+    await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfAllergy));
     // The answer shows only the statements the caller may read, and the one it wrote.
     const visible = (await this.allergiesOf([resident])).get(resident._id) ?? [];
     return { assertion: 'HAS_ALLERGIES', items: [...visible.filter((item) => item._id !== saved._id), saved] };
@@ -672,13 +685,15 @@ export class RecordsRepository {
  * before the merge, it stays under that id, so an unmerge gives it back). It may not move the
  * record to another resident: the upsert then collides with the existing id.
  */
-async function fileFromSource<T extends { _id: string; residentId: string }>(model: Model<any, any, any, any>, doc: T, resident: ResidentDoc): Promise<T> {
+async function fileFromSource<T extends { _id: string; residentId: string }>(model: Model<any, any, any, any>, doc: T, resident: ResidentDoc): Promise<{ saved: T; previous: T | null }> {
   const { _id, residentId, ...content } = doc;
   const filedUnder = aliasesOf(resident);
   const filter = filedUnder.length === 1 ? { _id, residentId } : { _id, residentId: oneOf(filedUnder) };
   const update = filedUnder.length === 1 ? { $set: content } : { $set: content, $setOnInsert: { residentId } };
   try {
-    return ((await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after' }).lean().exec()) as T | null) ?? doc;
+    // The version it replaces (null for a new record) tells a change from an identical re-send, for the activity counters.
+    const previous = (await model.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'before' }).lean().exec()) as T | null;
+    return { saved: { ...doc, residentId: previous?.residentId ?? residentId }, previous };
   } catch (error) {
     if (isDuplicateKey(error)) throw appError('CONFLICT', 'This source record was uploaded for another resident');
     throw error;

@@ -4,6 +4,7 @@ import type { ResidentDoc, ResidentIdentifierDoc, MergeEventDoc, OrganizationDoc
 import type { AllergyStatementView, ClinicalSummaryView, MatchReviewView, RegistrationResult } from './repository';
 import type { PrescriptionRef, RecordsContext } from './loaders';
 import type { AttachmentsRef } from '../kit/entity-refs';
+import type { ActivityRowView, HospitalAppointmentsView } from './cockpit';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -16,6 +17,51 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/**
+ * The platform's figures of one row of the cockpit: a district, an organization or the whole
+ * city, over a day or a month. Aggregates only, counted as records are accepted. Money in
+ * integer fen (Float, since a month's revenue passes 2^31 fen); a revenue is null when nothing
+ * reported one (the bulletin's '/').
+ */
+export type ActivityRow = {
+  __typename?: 'ActivityRow';
+  /** Inpatient stays that ended with a discharge. */
+  discharges: Scalars['Int']['output'];
+  /** The district of a district row or an organization row; null for the city. */
+  district?: Maybe<Scalars['String']['output']>;
+  emergencyRevenueFen?: Maybe<Scalars['Float']['output']>;
+  emergencyVisits: Scalars['Int']['output'];
+  /** Charges of the discharged stays. */
+  inpatientRevenueFen?: Maybe<Scalars['Float']['output']>;
+  /** The organization of an organization row; null for district and city rows. */
+  organization?: Maybe<Organization>;
+  outpatientRevenueFen?: Maybe<Scalars['Float']['output']>;
+  /** Outpatient (and virtual) visits. */
+  outpatientVisits: Scalars['Int']['output'];
+  /** YYYY-MM for a month row, YYYY-MM-DD for a day row. */
+  period: Scalars['String']['output'];
+  /** Prescriptions routed to a cloud pharmacy, by the prescribing organization. */
+  prescriptionsRouted: Scalars['Int']['output'];
+  /** Codes of the real-time forms that arrived, in catalogue order. */
+  realtimeForms: Array<Scalars['String']['output']>;
+  /** How many real-time forms the platform expects (the catalogue, realtimeForms). */
+  realtimeFormsTotal: Scalars['Int']['output'];
+  /** How many of the real-time forms arrived. */
+  realtimeFormsUploaded: Scalars['Int']['output'];
+  /** Records received through real-time uploads. */
+  realtimeRecords: Scalars['Int']['output'];
+  /** Days with at least one real-time upload. */
+  realtimeUploadDays: Scalars['Int']['output'];
+  /** Downward referrals sent (hospital to community). */
+  referralsDown: Scalars['Int']['output'];
+  /** Upward referrals sent (community to hospital). */
+  referralsUp: Scalars['Int']['output'];
+  /** Records received in scheduled (batch) uploads. */
+  scheduledUploadRecords: Scalars['Int']['output'];
+  /** Records that passed validation, however they arrived. */
+  verifiedRecords: Scalars['Int']['output'];
 };
 
 export type AllergyAssertion =
@@ -63,6 +109,66 @@ export type ClinicalSummary = {
   allergies: AllergyStatement;
   /** The most recent encounter at each organization, newest first. */
   lastEncounters: Array<Encounter>;
+};
+
+export type CockpitAppointmentPlatform =
+  | 'HEALTHY_NANJING_APP'
+  | 'MY_NANJING_APP'
+  | 'QUICK_BOOKING_12320'
+  | 'WEBSITE_12320'
+  | 'WECHAT_12320';
+
+/** The bulletin's appointment tables for a month. */
+export type CockpitAppointments = {
+  __typename?: 'CockpitAppointments';
+  /** Hospitals with appointments, most first. */
+  hospitals: Array<CockpitHospitalAppointments>;
+  month: Scalars['String']['output'];
+  /** Online appointments per platform; empty for a hospital's callers. */
+  platforms: Array<CockpitPlatformAppointments>;
+};
+
+/** A hospital's appointments by channel. */
+export type CockpitHospitalAppointments = {
+  __typename?: 'CockpitHospitalAppointments';
+  /** Booked in the consulting room. */
+  inClinic: Scalars['Int']['output'];
+  /** Booked online through 12320. */
+  online12320: Scalars['Int']['output'];
+  organization?: Maybe<Organization>;
+  /** Quick booking. */
+  quick: Scalars['Int']['output'];
+  /** Third-party channels. */
+  thirdParty: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+/** The cockpit's month: the bulletin's district and hospital tables. */
+export type CockpitMonth = {
+  __typename?: 'CockpitMonth';
+  /** The whole city; null for a hospital's callers. */
+  city?: Maybe<ActivityRow>;
+  /**
+   * Each of the 12 districts: the units that upload through the district's platform (every
+   * organization but the city-level hospitals). Empty for a hospital's callers.
+   */
+  districts: Array<ActivityRow>;
+  /** The city-level (tertiary) hospitals that upload to the city platform directly, by code; a hospital's callers: their own, if it is one. */
+  hospitals: Array<ActivityRow>;
+  /** YYYY-MM. */
+  month: Scalars['String']['output'];
+  /** Every organization that reported anything this month, by code; a hospital's callers: their own (even when it reported nothing). */
+  organizations: Array<ActivityRow>;
+  /** Records verified since the platform began, up to the end of this month; null for a hospital's callers. */
+  verifiedRecordsCumulative?: Maybe<Scalars['Float']['output']>;
+};
+
+export type CockpitPlatformAppointments = {
+  __typename?: 'CockpitPlatformAppointments';
+  appointments: Scalars['Int']['output'];
+  /** Its name, e.g. 健康南京 app. */
+  name: Scalars['String']['output'];
+  platform: CockpitAppointmentPlatform;
 };
 
 /** A code from a terminology: ICD-10, LOINC, a drug catalogue. */
@@ -189,6 +295,17 @@ export type EncounterStatus =
   | 'FINISHED'
   | 'IN_PROGRESS'
   | 'PLANNED';
+
+/** One real-time form in a month. */
+export type FormCompleteness = {
+  __typename?: 'FormCompleteness';
+  form: RealtimeForm;
+  /** City-level hospitals that sent it, of hospitalsTotal. */
+  hospitalsReporting: Scalars['Int']['output'];
+  hospitalsTotal: Scalars['Int']['output'];
+  /** Organizations that sent it. */
+  organizationsReporting: Scalars['Int']['output'];
+};
 
 export type Gender =
   | 'FEMALE'
@@ -391,6 +508,29 @@ export type Prescription = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Appointments of a month per hospital by channel, and online appointments per platform (platforms: the health commission only). month: YYYY-MM. */
+  appointmentsByChannel?: Maybe<CockpitAppointments>;
+  /**
+   * One row per calendar day (Asia/Shanghai) of a month: the city's figures, or one
+   * organization's (a hospital: its own only, the default for its callers). month: YYYY-MM;
+   * organizationCode: a code such as 3201-H001.
+   */
+  cockpitDays?: Maybe<Array<ActivityRow>>;
+  /**
+   * The platform cockpit for a month: the data-collection tables of the city's bulletin, from
+   * rollups counted as records arrive (never from the clinical records). Aggregates only. The
+   * health commission sees every row; a hospital's doctors and systems see only their own
+   * organization's row (no district, hospital or city rows but their own). month: YYYY-MM.
+   */
+  cockpitMonth?: Maybe<CockpitMonth>;
+  /**
+   * One row per month from `from` to `to` (inclusive, at most 36 months): the city's figures, or
+   * one organization's when organizationCode is given (a hospital: its own only, the default for
+   * its callers). from: YYYY-MM; to: YYYY-MM, not before from; organizationCode: a code such as 3201-H001.
+   */
+  cockpitTrend?: Maybe<Array<ActivityRow>>;
+  /** Which real-time forms arrived in a month: per form, how many organizations sent it (a hospital's callers: whether it did). month: YYYY-MM. */
+  formsCompleteness?: Maybe<Array<FormCompleteness>>;
   /** Possible duplicates waiting for a decision, newest first. first: 1-100. */
   matchReviews?: Maybe<MatchReviewConnection>;
   /** One organization. code: 3201-, a capital letter and 2-4 digits, e.g. 3201-H001. Any authenticated caller. */
@@ -400,6 +540,8 @@ export type Query = {
    * personal data). All filters are optional and combine.
    */
   organizations?: Maybe<OrganizationConnection>;
+  /** The real-time upload forms the platform expects, and which records feed each. Any authenticated caller. */
+  realtimeForms: Array<RealtimeForm>;
   /** One resident's golden record. id: 24 lowercase hex characters. FORBIDDEN without a care relationship; null when no such resident. */
   resident?: Maybe<Resident>;
   /** Cross-reference: the resident holding this identifier (medical record numbers are the viewer's own hospital's). value: 4-32 letters, digits or -. */
@@ -412,6 +554,34 @@ export type Query = {
    * first: 1-20.
    */
   searchResidents?: Maybe<ResidentConnection>;
+};
+
+
+export type QueryAppointmentsByChannelArgs = {
+  month: Scalars['String']['input'];
+};
+
+
+export type QueryCockpitDaysArgs = {
+  month: Scalars['String']['input'];
+  organizationCode?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryCockpitMonthArgs = {
+  month: Scalars['String']['input'];
+};
+
+
+export type QueryCockpitTrendArgs = {
+  from: Scalars['String']['input'];
+  organizationCode?: InputMaybe<Scalars['ID']['input']>;
+  to: Scalars['String']['input'];
+};
+
+
+export type QueryFormsCompletenessArgs = {
+  month: Scalars['String']['input'];
 };
 
 
@@ -456,6 +626,17 @@ export type QuerySearchResidentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   criteria: ResidentSearch;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A real-time upload form of the platform's catalogue. */
+export type RealtimeForm = {
+  __typename?: 'RealtimeForm';
+  /** Stable code, e.g. OUTPATIENT_REGISTRATION. */
+  code: Scalars['String']['output'];
+  /** The kinds of accepted records that count as this form arriving, e.g. encounter.outpatient. */
+  feeds: Array<Scalars['String']['output']>;
+  /** Its name, e.g. 门急诊挂号. */
+  name: Scalars['String']['output'];
 };
 
 export type RecordAllergyInput = {
@@ -770,15 +951,23 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ActivityRow: ResolverTypeWrapper<ActivityRowView>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   AllergyAssertion: AllergyAssertion;
   AllergyCategory: AllergyCategory;
   AllergyCriticality: AllergyCriticality;
   AllergyGroupFact: ResolverTypeWrapper<AllergyGroupFact>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AllergyIntolerance: ResolverTypeWrapper<AllergyDoc>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AllergyStatement: ResolverTypeWrapper<AllergyStatementView>;
   ClinicalSummary: ResolverTypeWrapper<ClinicalSummaryView>;
+  CockpitAppointmentPlatform: CockpitAppointmentPlatform;
+  CockpitAppointments: ResolverTypeWrapper<Omit<CockpitAppointments, 'hospitals'> & { hospitals: Array<ResolversTypes['CockpitHospitalAppointments']> }>;
+  CockpitHospitalAppointments: ResolverTypeWrapper<HospitalAppointmentsView>;
+  CockpitMonth: ResolverTypeWrapper<Omit<CockpitMonth, 'city' | 'districts' | 'hospitals' | 'organizations'> & { city?: Maybe<ResolversTypes['ActivityRow']>, districts: Array<ResolversTypes['ActivityRow']>, hospitals: Array<ResolversTypes['ActivityRow']>, organizations: Array<ResolversTypes['ActivityRow']> }>;
+  CockpitPlatformAppointments: ResolverTypeWrapper<CockpitPlatformAppointments>;
   Coding: ResolverTypeWrapper<Coding>;
   CodingInput: CodingInput;
   Condition: ResolverTypeWrapper<ConditionDoc>;
@@ -788,7 +977,6 @@ export type ResolversTypes = {
   ConditionVerificationStatus: ConditionVerificationStatus;
   Diagnosis: ResolverTypeWrapper<DiagnosisDoc>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DiagnosisInput: DiagnosisInput;
   Encounter: ResolverTypeWrapper<EncounterDoc>;
   EncounterClass: EncounterClass;
@@ -796,13 +984,13 @@ export type ResolversTypes = {
   EncounterEdge: ResolverTypeWrapper<Omit<EncounterEdge, 'node'> & { node: ResolversTypes['Encounter'] }>;
   EncounterFilter: EncounterFilter;
   EncounterStatus: EncounterStatus;
+  FormCompleteness: ResolverTypeWrapper<FormCompleteness>;
   Gender: Gender;
   Identifier: ResolverTypeWrapper<ResidentIdentifierDoc>;
   IdentifierInput: IdentifierInput;
   IdentifierSystem: IdentifierSystem;
   MatchDecision: MatchDecision;
   MatchReview: ResolverTypeWrapper<MatchReviewView>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   MatchReviewConnection: ResolverTypeWrapper<Omit<MatchReviewConnection, 'edges'> & { edges: Array<ResolversTypes['MatchReviewEdge']> }>;
   MatchReviewEdge: ResolverTypeWrapper<Omit<MatchReviewEdge, 'node'> & { node: ResolversTypes['MatchReview'] }>;
   MatchReviewStatus: MatchReviewStatus;
@@ -817,6 +1005,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Prescription: ResolverTypeWrapper<PrescriptionRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RealtimeForm: ResolverTypeWrapper<RealtimeForm>;
   RecordAllergyInput: RecordAllergyInput;
   RecordConditionInput: RecordConditionInput;
   RecordEncounterInput: RecordEncounterInput;
@@ -834,12 +1023,19 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  AllergyGroupFact: AllergyGroupFact;
+  ActivityRow: ActivityRowView;
+  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
+  Float: Scalars['Float']['output'];
+  AllergyGroupFact: AllergyGroupFact;
   AllergyIntolerance: AllergyDoc;
   ID: Scalars['ID']['output'];
   AllergyStatement: AllergyStatementView;
   ClinicalSummary: ClinicalSummaryView;
+  CockpitAppointments: Omit<CockpitAppointments, 'hospitals'> & { hospitals: Array<ResolversParentTypes['CockpitHospitalAppointments']> };
+  CockpitHospitalAppointments: HospitalAppointmentsView;
+  CockpitMonth: Omit<CockpitMonth, 'city' | 'districts' | 'hospitals' | 'organizations'> & { city?: Maybe<ResolversParentTypes['ActivityRow']>, districts: Array<ResolversParentTypes['ActivityRow']>, hospitals: Array<ResolversParentTypes['ActivityRow']>, organizations: Array<ResolversParentTypes['ActivityRow']> };
+  CockpitPlatformAppointments: CockpitPlatformAppointments;
   Coding: Coding;
   CodingInput: CodingInput;
   Condition: ConditionDoc;
@@ -847,16 +1043,15 @@ export type ResolversParentTypes = {
   ConditionEdge: Omit<ConditionEdge, 'node'> & { node: ResolversParentTypes['Condition'] };
   Diagnosis: DiagnosisDoc;
   Boolean: Scalars['Boolean']['output'];
-  Int: Scalars['Int']['output'];
   DiagnosisInput: DiagnosisInput;
   Encounter: EncounterDoc;
   EncounterConnection: Omit<EncounterConnection, 'edges'> & { edges: Array<ResolversParentTypes['EncounterEdge']> };
   EncounterEdge: Omit<EncounterEdge, 'node'> & { node: ResolversParentTypes['Encounter'] };
   EncounterFilter: EncounterFilter;
+  FormCompleteness: FormCompleteness;
   Identifier: ResidentIdentifierDoc;
   IdentifierInput: IdentifierInput;
   MatchReview: MatchReviewView;
-  Float: Scalars['Float']['output'];
   MatchReviewConnection: Omit<MatchReviewConnection, 'edges'> & { edges: Array<ResolversParentTypes['MatchReviewEdge']> };
   MatchReviewEdge: Omit<MatchReviewEdge, 'node'> & { node: ResolversParentTypes['MatchReview'] };
   MatchedRecord: ResidentDoc;
@@ -868,6 +1063,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Prescription: PrescriptionRef;
   Query: Record<PropertyKey, never>;
+  RealtimeForm: RealtimeForm;
   RecordAllergyInput: RecordAllergyInput;
   RecordConditionInput: RecordConditionInput;
   RecordEncounterInput: RecordEncounterInput;
@@ -880,6 +1076,28 @@ export type ResolversParentTypes = {
   ResidentSearch: ResidentSearch;
   SafetyFacts: SafetyFacts;
   Source: SourceDoc;
+};
+
+export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['ActivityRow'] = ResolversParentTypes['ActivityRow']> = {
+  discharges?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emergencyRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  emergencyVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inpatientRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  outpatientRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  outpatientVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  prescriptionsRouted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  realtimeForms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  realtimeFormsTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  realtimeFormsUploaded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  realtimeRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  realtimeUploadDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  referralsDown?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  referralsUp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  scheduledUploadRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verifiedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type AllergyGroupFactResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['AllergyGroupFact'] = ResolversParentTypes['AllergyGroupFact']> = {
@@ -905,6 +1123,36 @@ export type ClinicalSummaryResolvers<ContextType = RecordsContext, ParentType ex
   activeProblems?: Resolver<Array<ResolversTypes['Condition']>, ParentType, ContextType>;
   allergies?: Resolver<ResolversTypes['AllergyStatement'], ParentType, ContextType>;
   lastEncounters?: Resolver<Array<ResolversTypes['Encounter']>, ParentType, ContextType>;
+};
+
+export type CockpitAppointmentsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitAppointments'] = ResolversParentTypes['CockpitAppointments']> = {
+  hospitals?: Resolver<Array<ResolversTypes['CockpitHospitalAppointments']>, ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platforms?: Resolver<Array<ResolversTypes['CockpitPlatformAppointments']>, ParentType, ContextType>;
+};
+
+export type CockpitHospitalAppointmentsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitHospitalAppointments'] = ResolversParentTypes['CockpitHospitalAppointments']> = {
+  inClinic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  online12320?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  quick?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thirdParty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CockpitMonthResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitMonth'] = ResolversParentTypes['CockpitMonth']> = {
+  city?: Resolver<Maybe<ResolversTypes['ActivityRow']>, ParentType, ContextType>;
+  districts?: Resolver<Array<ResolversTypes['ActivityRow']>, ParentType, ContextType>;
+  hospitals?: Resolver<Array<ResolversTypes['ActivityRow']>, ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organizations?: Resolver<Array<ResolversTypes['ActivityRow']>, ParentType, ContextType>;
+  verifiedRecordsCumulative?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type CockpitPlatformAppointmentsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitPlatformAppointments'] = ResolversParentTypes['CockpitPlatformAppointments']> = {
+  appointments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platform?: Resolver<ResolversTypes['CockpitAppointmentPlatform'], ParentType, ContextType>;
 };
 
 export type CodingResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Coding'] = ResolversParentTypes['Coding']> = {
@@ -961,6 +1209,13 @@ export type EncounterConnectionResolvers<ContextType = RecordsContext, ParentTyp
 export type EncounterEdgeResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['EncounterEdge'] = ResolversParentTypes['EncounterEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Encounter'], ParentType, ContextType>;
+};
+
+export type FormCompletenessResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['FormCompleteness'] = ResolversParentTypes['FormCompleteness']> = {
+  form?: Resolver<ResolversTypes['RealtimeForm'], ParentType, ContextType>;
+  hospitalsReporting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hospitalsTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organizationsReporting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type IdentifierResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Identifier'] = ResolversParentTypes['Identifier']> = {
@@ -1052,13 +1307,25 @@ export type PrescriptionResolvers<ContextType = RecordsContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  appointmentsByChannel?: Resolver<Maybe<ResolversTypes['CockpitAppointments']>, ParentType, ContextType, RequireFields<QueryAppointmentsByChannelArgs, 'month'>>;
+  cockpitDays?: Resolver<Maybe<Array<ResolversTypes['ActivityRow']>>, ParentType, ContextType, RequireFields<QueryCockpitDaysArgs, 'month'>>;
+  cockpitMonth?: Resolver<Maybe<ResolversTypes['CockpitMonth']>, ParentType, ContextType, RequireFields<QueryCockpitMonthArgs, 'month'>>;
+  cockpitTrend?: Resolver<Maybe<Array<ResolversTypes['ActivityRow']>>, ParentType, ContextType, RequireFields<QueryCockpitTrendArgs, 'from' | 'to'>>;
+  formsCompleteness?: Resolver<Maybe<Array<ResolversTypes['FormCompleteness']>>, ParentType, ContextType, RequireFields<QueryFormsCompletenessArgs, 'month'>>;
   matchReviews?: Resolver<Maybe<ResolversTypes['MatchReviewConnection']>, ParentType, ContextType, RequireFields<QueryMatchReviewsArgs, 'first' | 'status'>>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType, RequireFields<QueryOrganizationArgs, 'code'>>;
   organizations?: Resolver<Maybe<ResolversTypes['OrganizationConnection']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
+  realtimeForms?: Resolver<Array<ResolversTypes['RealtimeForm']>, ParentType, ContextType>;
   resident?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentArgs, 'id'>>;
   residentByIdentifier?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentByIdentifierArgs, 'system' | 'value'>>;
   residents?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType, RequireFields<QueryResidentsArgs, 'ids'>>;
   searchResidents?: Resolver<Maybe<ResolversTypes['ResidentConnection']>, ParentType, ContextType, RequireFields<QuerySearchResidentsArgs, 'criteria' | 'first'>>;
+};
+
+export type RealtimeFormResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['RealtimeForm'] = ResolversParentTypes['RealtimeForm']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  feeds?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ReferralResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Referral'] = ResolversParentTypes['Referral'], FederationReferenceType extends FederationReferenceTypes['Referral'] = FederationReferenceTypes['Referral']> = {
@@ -1113,10 +1380,15 @@ export type SourceResolvers<ContextType = RecordsContext, ParentType extends Res
 };
 
 export type Resolvers<ContextType = RecordsContext> = {
+  ActivityRow?: ActivityRowResolvers<ContextType>;
   AllergyGroupFact?: AllergyGroupFactResolvers<ContextType>;
   AllergyIntolerance?: AllergyIntoleranceResolvers<ContextType>;
   AllergyStatement?: AllergyStatementResolvers<ContextType>;
   ClinicalSummary?: ClinicalSummaryResolvers<ContextType>;
+  CockpitAppointments?: CockpitAppointmentsResolvers<ContextType>;
+  CockpitHospitalAppointments?: CockpitHospitalAppointmentsResolvers<ContextType>;
+  CockpitMonth?: CockpitMonthResolvers<ContextType>;
+  CockpitPlatformAppointments?: CockpitPlatformAppointmentsResolvers<ContextType>;
   Coding?: CodingResolvers<ContextType>;
   Condition?: ConditionResolvers<ContextType>;
   ConditionConnection?: ConditionConnectionResolvers<ContextType>;
@@ -1125,6 +1397,7 @@ export type Resolvers<ContextType = RecordsContext> = {
   Encounter?: EncounterResolvers<ContextType>;
   EncounterConnection?: EncounterConnectionResolvers<ContextType>;
   EncounterEdge?: EncounterEdgeResolvers<ContextType>;
+  FormCompleteness?: FormCompletenessResolvers<ContextType>;
   Identifier?: IdentifierResolvers<ContextType>;
   MatchReview?: MatchReviewResolvers<ContextType>;
   MatchReviewConnection?: MatchReviewConnectionResolvers<ContextType>;
@@ -1138,6 +1411,7 @@ export type Resolvers<ContextType = RecordsContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Prescription?: PrescriptionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RealtimeForm?: RealtimeFormResolvers<ContextType>;
   Referral?: ReferralResolvers<ContextType>;
   Registration?: RegistrationResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;

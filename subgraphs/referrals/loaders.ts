@@ -1,4 +1,5 @@
 /** Per-request loaders of the referrals subgraph, and the context its resolvers receive. */
+import { countAccepted } from '../kit/activity';
 import DataLoader from 'dataloader';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../kit/loaders';
 import { timePageInMemory } from '../kit/pagination';
@@ -7,7 +8,7 @@ import type { ContractDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModel
 import { referralKey, ReferralsRepository, type ReferralServicesView } from './repository';
 
 export function createReferralsContext(models: ReferralsModels, base: SubgraphContext) {
-  const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots);
+  const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots, (entries) => countAccepted(base.activity, base.logger, entries));
   const referralPage = loaderPerArguments(({ status, first, after }: { status: ReferralStatus | null | undefined; first: number; after: string | null | undefined }) =>
     residentPageLoader({
       page: (id) => repository.referralPage(id, status, first, after),

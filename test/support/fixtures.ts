@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
 import { careRelationshipDoc, recordOwnerKey } from '../../subgraphs/kit/access-store';
+import { registerActivityStoreModels } from '../../subgraphs/kit/activity-store';
 import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
@@ -30,6 +31,7 @@ function registerAll(stack: TestStack) {
     prescriptions: registerPrescriptions(stack.connection('prescriptions')),
     referrals: registerReferrals(stack.connection('referrals')),
     access: registerAccess(stack.connection('access')),
+    activity: registerActivityStoreModels(stack.monitoringConnection()),
   };
 }
 

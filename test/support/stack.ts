@@ -7,11 +7,15 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
+import type { RateLimitSettings } from '../../gateway/rate-limits';
 import { SUBGRAPHS } from '../../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
+import { activityDatabaseName } from '../../subgraphs/kit/activity-store';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
+import { untargetedQueries } from './shard-targeting';
+import { SHARD_PLAN } from '../../tools/shard-plan';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
 import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
 import { SUPERGRAPH_FILE } from '../../tools/services';
@@ -34,6 +38,10 @@ export interface StackOptions {
   production?: boolean;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
   logLines?: string[];
+  /** The gateway's in-flight bound (MAX_IN_FLIGHT); unbounded unless set. */
+  maxInFlight?: number;
+  /** The gateway's rate limits (RATE_LIMIT_*); none unless set. */
+  rateLimits?: RateLimitSettings;
 }
 
 export interface GraphQLResponse {
@@ -105,6 +113,8 @@ export class TestStack {
       apiConsole: !options.production,
       host: '127.0.0.1',
       port: 0,
+      maxInFlight: options.maxInFlight,
+      rateLimits: options.rateLimits,
       ...logging,
     });
     // Fixtures and checks use a connection of their own, so the index check sees only what the subgraphs sent.
@@ -114,6 +124,11 @@ export class TestStack {
 
   token(identity: DemoIdentity, ttlSeconds = 300): string {
     return issueDemoToken(identity, { privateKey: this.keys.issuer.privateKey, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, ttlSeconds });
+  }
+
+  /** The connection of the shared monitoring database (activity rollups), for fixtures and checks. */
+  monitoringConnection() {
+    return this.fixtures.useDb(activityDatabaseName(this.dbPrefix), { useCache: true });
   }
 
   /** The connection of a subgraph's own database (for fixtures and checks). */
@@ -160,7 +175,8 @@ export class TestStack {
 
   /**
    * Stops everything, then fails if any filter a subgraph sent during the test file is not
-   * served by an index declared on its model (engine-free: the embedded engine scans anyway).
+   * served by an index declared on its model (engine-free: the embedded engine scans anyway),
+   * or would be sent to every shard under the shard plan without being listed there.
    */
   async stop(): Promise<void> {
     this.stopCollecting();
@@ -168,10 +184,13 @@ export class TestStack {
     for (const name of SUBGRAPH_NAMES) {
       if (!process.env.JINLING_TEST_EMBEDDED) await this.connection(name).dropDatabase();
     }
+    if (!process.env.JINLING_TEST_EMBEDDED) await this.monitoringConnection().dropDatabase();
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
     const uncovered = uncoveredQueries(this.sent, indexesByCollection(allModels(this)));
+    const untargeted = untargetedQueries(this.sent, SHARD_PLAN, this.dbPrefix);
     await this.fixtures.close();
     if (uncovered.length > 0) throw new Error(`Queries no declared index serves:\n${[...new Set(uncovered)].join('\n')}`);
+    if (untargeted.length > 0) throw new Error(`Queries that do not fit the shard plan (tools/shard-plan.ts):\n${untargeted.join('\n')}`);
   }
 
   /** How many commands the subgraphs sent during this stack's life. */

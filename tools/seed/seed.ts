@@ -9,11 +9,14 @@ import { registerModels as registerPrescriptions } from '../../subgraphs/prescri
 import { registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
 import { recordOwnerKey, registerAccessStoreModels } from '../../subgraphs/kit/access-store';
-import { connectDatabase, ensureIndexes } from '../../subgraphs/kit/database';
+import { activityDatabaseName, registerActivityStoreModels, rollupId, CITY } from '../../subgraphs/kit/activity-store';
+import { connectDatabase, ensureIndexes, oneOf } from '../../subgraphs/kit/database';
+import { ORGANIZATION_LEVELS } from '../../subgraphs/records/models';
+import { bulletinHistoryOf } from './activity-seed';
 import { databaseName } from '../../subgraphs/kit/subgraph-server';
 import type { SlotSettings, SubgraphName } from '../../subgraphs/kit/config';
 import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts';
-import { generateCity, type VolumeProfile } from './city';
+import { generateCity, type OrganizationSeed, type VolumeProfile } from './city';
 import { labsOf } from './labs-seed';
 import { prescriptionsOf } from './prescriptions-seed';
 import { demoStoryOf } from './demo-story';
@@ -56,6 +59,9 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     if ((await recordsModels.Resident.estimatedDocumentCount()) > 0) {
       const run = await seedRuns.findOne({ _id: 'demo-city' });
       log('database already has residents: seeding skipped');
+      // A city seeded before the platform counted activity gets its history now.
+      const organizations = await recordsModels.Organization.find({ level: oneOf(ORGANIZATION_LEVELS) }).lean().exec();
+      await seedActivityHistory(records, options.dbPrefix, organizations.map(({ _id, ...rest }) => ({ code: _id, ...rest })), log);
       if (!run) return { seeded: false, facts: null };
       const { _id, seededAt, seed, residents, ...facts } = run;
       return { seeded: false, facts };
@@ -108,6 +114,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     await insertAll(access.ResidentAlias, clinical.residents.flatMap((resident) => (resident.mergedInto ? [{ _id: resident._id, survivorId: resident.mergedInto, at: now }] : [])));
 
     await access.Consent.create(story.consent);
+    await seedActivityHistory(records, options.dbPrefix, city.organizations, log);
     await seedRuns.insertOne({ _id: 'demo-city', seededAt: now, seed, residents, ...facts });
     log(
       `seeded the demo city in ${((Date.now() - started) / 1000).toFixed(1)} s: ${city.organizations.length} organizations, ` +
@@ -119,6 +126,20 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
   } finally {
     await records.close();
   }
+}
+
+/**
+ * The platform's counted history (September 2024, the bulletin's month) in the monitoring
+ * database, unless it is there already. Live writes add to the days they happen on.
+ */
+async function seedActivityHistory(records: Connection, dbPrefix: string, organizations: readonly OrganizationSeed[], log: (line: string) => void): Promise<void> {
+  const monitoring = records.useDb(activityDatabaseName(dbPrefix), { useCache: true });
+  const { ActivityRollup } = registerActivityStoreModels(monitoring);
+  await ensureIndexes(monitoring);
+  if (await ActivityRollup.exists({ _id: rollupId(CITY, 'opening') })) return;
+  const history = bulletinHistoryOf(organizations);
+  await insertAll(ActivityRollup, history);
+  log(`seeded the platform's activity history: ${history.length} rollups of September 2024`);
 }
 
 /** The demo resident has no family-doctor contract yet: the family doctor's example offers one. */

@@ -1,5 +1,6 @@
 import { badUserInput } from '../../kit/errors';
 import { organizationCodeOf, pageSize, residentIdOf } from '../../kit/ids';
+import { REALTIME_FORMS } from '../../kit/realtime-forms';
 import type { QueryResolvers } from '../resolver-types';
 
 const MAX_WARD_LIST = 100;
@@ -19,5 +20,11 @@ export const Query: QueryResolvers = {
   matchReviews: (_root, { status, first, after }, { repository }) => repository.matchReviews(status ?? 'OPEN', pageSize(first), after),
   organization: (_root, { code }, { loaders }) => loaders.organizationByCode.load(organizationCodeOf(code)),
   organizations: (_root, { level, district, search, first, after }, { repository }) => repository.organizations({ level, district, search }, pageSize(first), after),
+  cockpitMonth: (_root, { month }, { cockpit }) => cockpit.month(month),
+  cockpitTrend: (_root, { from, to, organizationCode }, { cockpit }) => cockpit.trend(from, to, organizationCode),
+  cockpitDays: (_root, { month, organizationCode }, { cockpit }) => cockpit.days(month, organizationCode),
+  formsCompleteness: (_root, { month }, { cockpit }) => cockpit.formsCompleteness(month),
+  appointmentsByChannel: (_root, { month }, { cockpit }) => cockpit.appointments(month),
+  realtimeForms: () => [...REALTIME_FORMS],
 };
 

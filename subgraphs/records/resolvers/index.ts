@@ -1,4 +1,5 @@
 import type { Resolvers } from '../resolver-types';
+import { ActivityRow, CockpitHospitalAppointments } from './ActivityRow';
 import { AllergyIntolerance } from './AllergyIntolerance';
 import { Condition } from './Condition';
 import { Encounter, Source } from './Encounter';
@@ -26,4 +27,6 @@ export const resolvers: Resolvers = {
   MatchedRecord,
   Prescription,
   Referral,
+  ActivityRow,
+  CockpitHospitalAppointments,
 };

@@ -1,0 +1,201 @@
+/**
+ * What arrives at the platform, counted as it is accepted: rollups per organization and per
+ * city, per day and per month, in a database every subgraph shares (`<prefix>_monitoring`).
+ * Writes add to them ($inc, one bulk write per request); the cockpit reads only them, never
+ * the clinical collections. Only this file defines these collections.
+ *
+ * Days are calendar days in the city's time zone (Asia/Shanghai, UTC+8 all year). A document
+ * is `<organization>|<YYYY-MM-DD>` (period day) or `<organization>|<YYYY-MM>` (period month);
+ * the organization `*` is the whole city, so city figures are one document, not a sum at read.
+ * A counter is absent until something reported it: the cockpit shows an absent revenue as
+ * null ("not reported", the bulletin's '/'), an absent count as 0.
+ */
+import { Schema, type AnyBulkWriteOperation, type Connection } from 'mongoose';
+import { isDuplicateKey } from './errors';
+import { oneOf, operator, RECORDS_BATCH_SIZE } from './database';
+
+export const ACTIVITY_COUNTERS = [
+  // Data collection (the bulletin's data-collection tables).
+  'scheduledUploadRecords',
+  'verifiedRecords',
+  'realtimeRecords',
+  'outpatientVisits',
+  'outpatientRevenueFen',
+  'emergencyVisits',
+  'emergencyRevenueFen',
+  'discharges',
+  'inpatientRevenueFen',
+  // Referrals sent and prescriptions routed to cloud pharmacies, by the sending organization.
+  'referralsUp',
+  'referralsDown',
+  'prescriptionsRouted',
+  // Appointments by channel, at the hospital booked.
+  'appointmentsOnline12320',
+  'appointmentsQuick',
+  'appointmentsInClinic',
+  'appointmentsThirdParty',
+  // Online appointments by the platform they were made on.
+  'platformHealthyNanjingApp',
+  'platformWechat12320',
+  'platformMyNanjingApp',
+  'platformQuickBooking12320',
+  'platformWebsite12320',
+] as const;
+export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
+export type ActivityCounts = Partial<Record<ActivityCounter, number>>;
+
+/** Something accepted at the platform: what it counts, for whom, when. */
+export interface ActivityEntry {
+  organizationCode: string;
+  at: Date;
+  counts?: ActivityCounts;
+  /** A real-time form it fed (a code of the forms catalogue). */
+  realtimeForm?: string;
+  /** Several forms at once (an outpatient visit with its charges feeds registration and settlement). */
+  realtimeForms?: readonly string[];
+}
+
+/** The organization code under which the whole city's totals are kept. */
+export const CITY = '*';
+/**
+ * `opening`: the city's verified records from before the platform counted them here, one
+ * document (`*|opening`) whose month is the last month it covers.
+ */
+export const ACTIVITY_PERIODS = ['day', 'month', 'opening'] as const;
+export type ActivityPeriod = (typeof ACTIVITY_PERIODS)[number];
+
+export type ActivityRollupDoc = {
+  _id: string;
+  organizationCode: string;
+  period: ActivityPeriod;
+  /** YYYY-MM. */
+  month: string;
+  /** YYYY-MM-DD for day documents, null for month documents. */
+  day: string | null;
+  /** Real-time form codes that arrived in the period. */
+  forms: string[];
+  /** Month documents: the days (YYYY-MM-DD) with at least one real-time upload. */
+  realtimeDays: string[];
+} & ActivityCounts;
+
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+/** The city's calendar day (Asia/Shanghai) of an instant, as YYYY-MM-DD. */
+export function cityDay(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export const rollupId = (organizationCode: string, period: string) => `${organizationCode}|${period}`;
+
+const counterFields = Object.fromEntries(ACTIVITY_COUNTERS.map((counter) => [counter, { type: Number }]));
+const rollupSchema = new Schema<ActivityRollupDoc>(
+  {
+    _id: { type: String, required: true },
+    organizationCode: { type: String, required: true },
+    period: { type: String, enum: ACTIVITY_PERIODS, required: true },
+    month: { type: String, required: true },
+    day: { type: String, default: null },
+    forms: { type: [String], default: undefined },
+    realtimeDays: { type: [String], default: undefined },
+    ...counterFields,
+  },
+  { collection: 'activityRollups', versionKey: false, id: false },
+);
+// A month's table: every organization's month document.
+rollupSchema.index({ period: 1, month: 1, organizationCode: 1 });
+// One organization's (or the city's) months for a trend, or days of a month.
+rollupSchema.index({ organizationCode: 1, period: 1, month: 1 });
+
+export type ActivityStoreModels = ReturnType<typeof registerActivityStoreModels>;
+
+export function registerActivityStoreModels(connection: Connection) {
+  return { ActivityRollup: connection.model('ActivityRollup', rollupSchema) };
+}
+
+export function activityDatabaseName(prefix: string): string {
+  return `${prefix}_monitoring`;
+}
+
+/** The rollup updates a batch of entries makes, merged per document. */
+export function rollupUpdates(entries: readonly ActivityEntry[]): AnyBulkWriteOperation<ActivityRollupDoc>[] {
+  interface Pending { organizationCode: string; period: ActivityPeriod; month: string; day: string | null; counts: Map<string, number>; forms: Set<string>; realtimeDays: Set<string> }
+  const pending = new Map<string, Pending>();
+  for (const entry of entries) {
+    const day = cityDay(entry.at);
+    const month = day.slice(0, 7);
+    const forms = [...(entry.realtimeForm ? [entry.realtimeForm] : []), ...(entry.realtimeForms ?? [])];
+    const realtime = (entry.counts?.realtimeRecords ?? 0) > 0 || forms.length > 0;
+    for (const organizationCode of entry.organizationCode === CITY ? [CITY] : [entry.organizationCode, CITY]) {
+      for (const [period, key] of [['day', day], ['month', month]] as const) {
+        const _id = rollupId(organizationCode, key);
+        let doc = pending.get(_id);
+        if (!doc) pending.set(_id, (doc = { organizationCode, period, month, day: period === 'day' ? day : null, counts: new Map(), forms: new Set(), realtimeDays: new Set() }));
+        for (const [counter, value] of Object.entries(entry.counts ?? {})) {
+          if (!Number.isSafeInteger(value)) throw new Error(`Activity counter ${counter} must be an integer`);
+          doc.counts.set(counter, (doc.counts.get(counter) ?? 0) + value);
+        }
+        for (const form of forms) doc.forms.add(form);
+        if (realtime && period === 'month') doc.realtimeDays.add(day);
+      }
+    }
+  }
+  return [...pending].map(([_id, doc]) => {
+    const update: Record<string, unknown> = { $setOnInsert: { organizationCode: doc.organizationCode, period: doc.period, month: doc.month, day: doc.day } };
+    if (doc.counts.size > 0) update.$inc = Object.fromEntries(doc.counts);
+    const addToSet: Record<string, unknown> = {};
+    if (doc.forms.size > 0) addToSet.forms = { $each: [...doc.forms] };
+    if (doc.realtimeDays.size > 0) addToSet.realtimeDays = { $each: [...doc.realtimeDays] };
+    if (Object.keys(addToSet).length > 0) update.$addToSet = addToSet;
+    return { updateOne: { filter: { _id }, update: update as never, upsert: true } };
+  });
+}
+
+/** Counting and reading the rollups, for every subgraph's repositories. */
+export class ActivityStore {
+  constructor(private readonly models: ActivityStoreModels) {}
+
+  /**
+   * Adds entries to their day and month rollups, the organization's and the city's: one bulk
+   * write whatever the number of entries. Idempotency is the caller's: pass only what was
+   * newly accepted (or the difference a changed record makes).
+   */
+  async record(entries: readonly ActivityEntry[]): Promise<void> {
+    let operations = rollupUpdates(entries.filter((entry) => entry.organizationCode));
+    // Two first writes to one document can race on its _id; the loser's remaining updates run
+    // again and now find the document (the ones before it were applied, ordered).
+    for (let attempt = 0; operations.length > 0; attempt++) {
+      try {
+        await this.models.ActivityRollup.bulkWrite(operations, { ordered: true });
+        return;
+      } catch (error) {
+        const failedAt = (error as { writeErrors?: { index?: number }[] }).writeErrors?.[0]?.index;
+        if (!isDuplicateKey(error) || failedAt === undefined || attempt >= 3) throw error;
+        operations = operations.slice(failedAt);
+      }
+    }
+  }
+
+  /** Every organization's month document (the city's included) for a month. */
+  monthRows(month: string): Promise<ActivityRollupDoc[]> {
+    return this.models.ActivityRollup.find({ period: 'month', month }).batchSize(RECORDS_BATCH_SIZE).lean<ActivityRollupDoc[]>().exec();
+  }
+
+  /** An organization's (or the city's, CITY) month documents from `from` to `to` (YYYY-MM, inclusive). */
+  monthsOf(organizationCode: string, from: string, to: string): Promise<ActivityRollupDoc[]> {
+    return this.models.ActivityRollup.find({ organizationCode, period: 'month', month: operator({ $gte: from, $lte: to }) })
+      .sort({ month: 1 })
+      .lean<ActivityRollupDoc[]>()
+      .exec();
+  }
+
+  /** An organization's (or the city's) day documents of a month. */
+  daysOf(organizationCode: string, month: string): Promise<ActivityRollupDoc[]> {
+    return this.models.ActivityRollup.find({ organizationCode, period: 'day', month }).lean<ActivityRollupDoc[]>().exec();
+  }
+
+  /** The city's verified records of every month up to and including `month`, the opening balance included. */
+  async cityVerifiedThrough(month: string): Promise<number> {
+    const rows = await this.models.ActivityRollup.find({ organizationCode: CITY, period: oneOf(['month', 'opening']) }, { month: 1, verifiedRecords: 1 }).lean<ActivityRollupDoc[]>().exec();
+    return rows.filter((row) => row.month <= month).reduce((sum, row) => sum + (row.verifiedRecords ?? 0), 0);
+  }
+}
