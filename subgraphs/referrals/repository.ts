@@ -110,6 +110,16 @@ export interface SlotAvailabilityView {
   bookableByYou: number;
 }
 
+/** Where a referral stands in a page by time. */
+export const referralKey = (referral: ReferralDoc) => ({ at: referral.requestedAt, id: referral._id });
+
+/** The filter for referrals in a status, as `effectiveStatus` tells it (a request past its expiry is EXPIRED). */
+function statusQuery(status: ReferralStatus | null | undefined): Record<string, unknown> {
+  if (status === 'EXPIRED') return { status: 'REQUESTED', expiresAt: operator({ $lt: new Date() }) };
+  if (status === 'REQUESTED') return { status, expiresAt: operator({ $gte: new Date() }) };
+  return status ? { status } : {};
+}
+
 export class ReferralsRepository {
   constructor(
     private readonly models: ReferralsModels,
@@ -223,6 +233,23 @@ export class ReferralsRepository {
     return { permitted, owners, records: status ? visible.filter((row) => effectiveStatus(row) === status) : visible };
   }
 
+  /** One resident's page of referrals, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
+  async referralPage(residentId: string, status: ReferralStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<ReferralDoc> | null> {
+    const permitted = await this.access.permitted([residentId], 'referrals');
+    if (permitted.size === 0) return null;
+    const query = { residentId: oneOf(this.access.ownersOf(permitted).keys()), ...statusQuery(status) };
+    return timePage(
+      {
+        field: 'requestedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec(),
+        keyOf: referralKey,
+        keep: (rows) => withoutRestricted(this.access, rows, label),
+      },
+      first,
+      after,
+    );
+  }
+
   async referralsById(ids: readonly string[]): Promise<ReferralDoc[]> {
     const rows = await this.models.Referral.find({ _id: idIn(ids) }).lean<ReferralDoc[]>().exec();
     return visibleRecords(this.access, rows, 'referrals', label);
@@ -241,14 +268,12 @@ export class ReferralsRepository {
   }
 
   private async page(query: Record<string, unknown>, status: ReferralStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<ReferralDoc>> {
-    if (status === 'EXPIRED') Object.assign(query, { status: 'REQUESTED', expiresAt: operator({ $lt: new Date() }) });
-    else if (status === 'REQUESTED') Object.assign(query, { status, expiresAt: operator({ $gte: new Date() }) });
-    else if (status) query.status = status;
+    Object.assign(query, statusQuery(status));
     return timePage(
       {
         field: 'requestedAt',
         fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<ReferralDoc[]>().exec(),
-        keyOf: (row) => ({ at: row.requestedAt, id: row._id }),
+        keyOf: referralKey,
         keep: (rows) => visibleRecords(this.access, rows, 'referrals', label),
       },
       first,
