@@ -67,6 +67,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       ReferralTransition: './models#ReferralTransitionDoc',
       FamilyDoctorContract: './models#ContractDoc',
       SlotAvailability: './repository#SlotAvailabilityView',
+      Appointment: './models#AppointmentDoc',
     },
   },
   access: {

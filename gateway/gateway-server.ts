@@ -21,6 +21,7 @@ import { drainer, type Drain } from '../subgraphs/kit/shutdown';
 import { REFUSAL_DESCRIPTIONS, verifyClientToken, type ClientTokenSettings, type TokenVerdict } from './client-auth';
 import type { GatewayContext } from './gateway-context';
 import { serveApiConsole } from './api-console';
+import { serveCockpit } from './cockpit';
 import { executableOperation } from './executable-operation';
 import { operationCostLimit } from './operation-cost';
 import { operationRunner } from './operations';
@@ -133,7 +134,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       return { viewer, requestId: randomUUID(), correlationId: typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : null };
     },
     context: (auth) => auth,
-    serveStatic: options.apiConsole ? serveApiConsole : undefined,
+    // The cockpit page is always served (it holds no data); the API console only where enabled.
+    serveStatic: (request, response, pathname) => serveCockpit(request, response, pathname) || (options.apiConsole && serveApiConsole(request, response, pathname)),
     routes,
     waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
   });

@@ -34,6 +34,7 @@ const CONTEXTS = {
   hospitalSystem: { roles: ['hospital_system'], organizationCode: '3201-H001' },
   healthCommission: { roles: ['health_commission'] },
   privacyOfficer: { roles: ['privacy_officer'] },
+  hotlineOperator: { roles: ['hotline_operator'], organizationCode: '3201-T01', practitionerId: 'OP1' },
 } as const satisfies Record<string, Partial<DemoIdentity>>;
 type Context = keyof typeof CONTEXTS;
 const ALL = Object.keys(CONTEXTS) as Context[];
@@ -130,6 +131,8 @@ const READS: Record<string, ReadPoint> = {
   'Resident.familyDoctorContract': { allowed: CLINICAL, run: field('familyDoctorContract { status }') },
   'Query.availableSlots': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ availableSlots(organizationCode: "3201-H001", department: "心血管内科", from: "2026-12-01", to: "2026-12-02") { poolId } }`, (data) => data.availableSlots) },
   'Query.referralInbox': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ referralInbox { pageInfo { hasNextPage } } }`, (data) => data.referralInbox) },
+  // A resident's own appointments: for any resident token, about that resident alone.
+  'Query.myAppointments': { allowed: ['self', 'otherResident'], run: viaGateway(`{ myAppointments { id } }`, (data) => data.myAppointments) },
   'Query.referralOutbox': { allowed: [...CLINICIANS, 'doctorStranger'], run: viaGateway(`{ referralOutbox { pageInfo { hasNextPage } } }`, (data) => data.referralOutbox) },
   'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital', 'privacyOfficer'], run: field('careRelationships { kind }') },
   'Resident.accessLog': { allowed: ['self', 'privacyOfficer'], run: field('accessLog { edges { node { at } } }') },
@@ -227,6 +230,8 @@ const GATES: Record<string, { allowed: Context[]; query: string }> = {
   completeReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { completeReferral(id: "bad") { id } }` },
   cancelReferral: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { cancelReferral(id: "bad", reason: "x") { id } }` },
   publishSlotPools: { allowed: ['hospitalSystem'], query: `mutation { publishSlotPools(pools: [{ department: "心血管内科", date: "2026-12-01", session: MORNING, kind: SPECIALIST, capacity: 0 }]) { poolId } }` },
+  bookAppointment: { allowed: ['self', 'otherResident', 'hospitalSystem', 'hotlineOperator'], query: `mutation { bookAppointment(input: { residentId: "bad", channel: QUICK }) { id } }` },
+  cancelAppointment: { allowed: ['self', 'otherResident', 'hospitalSystem', 'hotlineOperator'], query: `mutation { cancelAppointment(id: "bad", reason: "x") { id } }` },
   setConsent: { allowed: ['self'], query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }` },
   breakGlass: { allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'], query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }` },
   closeBreakGlassReview: { allowed: ['privacyOfficer'], query: `mutation { closeBreakGlassReview(id: "x", outcome: JUSTIFIED, note: "x") { id } }` },

@@ -353,6 +353,40 @@ const WRITES: Record<string, WriteCase> = {
       return { residentId: '', allowed: attempt(hospitalSystem()), denied: { wrongRole: attempt(doctor()), labSystem: attempt(labSystem()), noOrganization: attempt(as({ roles: ['hospital_system'], subject: 'his-none' })) } };
     },
   },
+  bookAppointment: {
+    query: `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`,
+    prepare: async () => {
+      const residentId = await freshResident();
+      const pool = await insertSlotPool(stack, { capacity: 10, reserved: 3 });
+      const attempt = (token: string, channel = 'ONLINE_12320') => ({ token, variables: { input: { residentId, poolId: pool._id, channel } } });
+      return {
+        residentId,
+        allowed: attempt(resident(residentId)),
+        denied: {
+          otherResident: attempt(resident(newId())),
+          wrongChannel: attempt(resident(residentId), 'IN_CLINIC'),
+          otherOrganization: attempt(hospitalSystem(STRANGER), 'IN_CLINIC'),
+          wrongRole: attempt(doctor()),
+        },
+        outsider: { attempt: attempt(hospitalSystem(STRANGER), 'IN_CLINIC'), organizationCode: STRANGER },
+      };
+    },
+  },
+  cancelAppointment: {
+    query: `mutation($id: ID!) { cancelAppointment(id: $id, reason: "时间冲突，改期") { status } }`,
+    prepare: async () => {
+      const residentId = await freshResident();
+      const pool = await insertSlotPool(stack, { capacity: 10, reserved: 3 });
+      const { id } = (await ok(resident(residentId), `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`, { input: { residentId, poolId: pool._id, channel: 'QUICK' } })).bookAppointment;
+      const attempt = (token: string) => ({ token, variables: { id } });
+      return {
+        residentId,
+        allowed: attempt(resident(residentId)),
+        denied: { otherResident: attempt(resident(newId())), otherOrganization: attempt(hospitalSystem(STRANGER)), wrongRole: attempt(doctor()) },
+        outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER },
+      };
+    },
+  },
   mergeResidents: {
     query: `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`,
     prepare: async () => {

@@ -166,6 +166,8 @@ const NOT_RECORDS = new Set([
   'Resident.id', 'Resident.name', 'Resident.gender', 'Resident.birthDate', 'Resident.idNumber', 'Resident.phone', 'Resident.district', 'Resident.identifiers', 'Resident.active',
   'Resident.mergeHistory', 'Resident.allergies', 'Resident.consent', 'Resident.familyDoctorContract',
   // Discovery: the caller's own identity and reference data (test/discovery.test.ts shows they reach no record).
+  // The calling resident's own appointments (sessions booked, no record): nobody else's token reaches them.
+  'Query.myAppointments',
   'Query.viewer', 'Query.organizations', 'Query.departments', 'Query.drugs', 'Query.labItems',
   // The cockpit: counters kept as records arrive (figures per organization and day), never a record itself.
   'Query.cockpitMonth', 'Query.cockpitTrend', 'Query.cockpitDays', 'Query.formsCompleteness', 'Query.appointmentsByChannel', 'Query.realtimeForms',

@@ -28,6 +28,9 @@ class UsageError extends Error {}
 /** The demo city as `demo.json` holds it; a city seeded before a fact existed gets its default. */
 type StoredDemo = Pick<DemoFacts, 'residentId' | 'doctorOrganizationCode' | 'familyDoctorOrganizationCode'> & Partial<DemoFacts> & { gatewayUrl: string };
 
+/** The 12320 health hotline's call centre (an operator's token names it). */
+const HOTLINE_ORGANIZATION = '3201-T01';
+
 /** The organizations of the demo identities. */
 export function demoOrganizations(demo: StoredDemo) {
   return {
@@ -58,6 +61,8 @@ export function demoIdentities(demo: StoredDemo): Record<Role, DemoIdentity> & R
     hospital_system: { subject: 'demo-his', roles: ['hospital_system'], organizationCode: organizations.hospital },
     health_commission: { subject: 'demo-health-commission', roles: ['health_commission'] },
     privacy_officer: { subject: 'demo-privacy-officer', roles: ['privacy_officer'] },
+    // The 12320 hotline's call centre: its operators book appointments for callers.
+    hotline_operator: { subject: 'demo-hotline-operator', roles: ['hotline_operator'], organizationCode: HOTLINE_ORGANIZATION, practitionerId: 'OP0001' },
     // A physician signs prescriptions: at an internet hospital too, with the role `doctor`.
     internet_hospital_physician: { subject: 'demo-internet-hospital-physician', roles: ['doctor'], organizationCode: organizations.internetHospital, practitionerId: 'IH0001' },
     ...(secondPharmacy ? { second_pharmacist: { subject: 'demo-second-pharmacist', roles: ['pharmacist'], organizationCode: secondPharmacy, practitionerId: 'P0002' } satisfies DemoIdentity } : {}),

@@ -24,6 +24,8 @@ export const DATA_KINDS = [
   'break-glass',
   /** A registration at an organization's desk (a write: how standing arises). */
   'registration',
+  /** Appointments booked in the public share of hospitals' slot pools. */
+  'appointments',
 ] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
@@ -178,12 +180,15 @@ export const WRITE_KINDS = [
   'accept-contract',
   'set-consent',
   'break-glass',
+  'book-appointment',
+  'book-appointment-by-phone',
+  'book-in-clinic',
 ] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
 interface WriteRule {
   roles: readonly Role[];
-  /** none: the write is itself where standing arises; own-record: the resident's own. */
+  /** none: no standing needed (the write is where standing arises, or it grants and reads nothing); own-record: the resident's own. */
   standing: 'none' | 'own-record' | readonly CareRelationshipKind[];
   /** The kind of data the write is about, as audited. */
   data: DataKind;
@@ -207,6 +212,13 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   'accept-contract': { roles: ['resident'], standing: 'own-record', data: 'referrals' },
   'set-consent': { roles: ['resident'], standing: 'own-record', data: 'consent' },
   'break-glass': { roles: CLINICIANS, standing: 'none', data: 'break-glass', practitioner: true },
+  // Appointments: a place in the public share, which grants nobody standing (the hospital gains
+  // it when the resident registers at its desk). The resident books for themselves; the 12320
+  // hotline books for any caller, as the phone line serves anyone, and reads nothing; a
+  // hospital's own system books in the clinic for a resident it already cares for.
+  'book-appointment': { roles: ['resident'], standing: 'own-record', data: 'appointments' },
+  'book-appointment-by-phone': { roles: ['hotline_operator'], standing: 'none', data: 'appointments' },
+  'book-in-clinic': { roles: ['hospital_system'], standing: STANDING, data: 'appointments' },
 };
 
 /** May the viewer write `write` about the resident? Deny by default; the same facts as reads. */
@@ -217,7 +229,7 @@ export function decideWrite(input: Omit<Parameters<typeof decide>[0], 'kind'> & 
   if (rule.standing === 'own-record') return isOwnRecord(viewer, residentId) ? allow('own record') : deny('for the resident only');
   if (!viewer.organizationCode) return deny('an organization is required');
   if (rule.practitioner && !viewer.practitionerId) return deny('the token names no practitioner');
-  if (rule.standing === 'none') return allow(`${write} is where standing arises`);
+  if (rule.standing === 'none') return allow(`${write} needs no standing`);
   return relationshipDecision({ ...input, kind: rule.data }, rule.standing);
 }
 

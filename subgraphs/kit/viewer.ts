@@ -11,6 +11,8 @@ export const ROLES = [
   'hospital_system',
   'health_commission',
   'privacy_officer',
+  /** An operator of the 12320 hotline: books and cancels appointments for callers, reads no record. */
+  'hotline_operator',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -1,4 +1,4 @@
-/** The referrals subgraph: family-doctor contracts, reserved slot pools, and two-way referrals. */
+/** The referrals subgraph: family-doctor contracts, reserved slot pools, two-way referrals, and appointments in the pools' public share. */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
 import { createReferralsContext, type ReferralsContext } from './loaders';
 import { registerModels, type ReferralsModels } from './models';

@@ -2,7 +2,9 @@
  * The referrals subgraph's collections: family-doctor contracts (and the one-per-resident
  * claim on the active one), slot pools and the hospitals that reserve a share of them, the
  * booked places (one document per place: its _id claims the place) and how their holds
- * ended, booking requests (idempotency), referrals and their transitions.
+ * ended, booking requests (idempotency), referrals and their transitions, and residents'
+ * appointments in the same pools (with the claims that keep one per resident and session and
+ * let one cancellation happen).
  */
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
@@ -15,6 +17,12 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 export const SESSIONS = ['MORNING', 'AFTERNOON'] as const;
 export const SLOT_KINDS = ['SPECIALIST', 'EXAM', 'VIRTUAL_BED'] as const;
 export const SHARES = ['RESERVED', 'PUBLIC'] as const;
+/** How an appointment was booked, as the city's bulletin counts them. */
+export const APPOINTMENT_CHANNELS = ['ONLINE_12320', 'QUICK', 'IN_CLINIC', 'THIRD_PARTY'] as const;
+export type AppointmentChannel = (typeof APPOINTMENT_CHANNELS)[number];
+/** The online platforms of the 12320 channel. */
+export const APPOINTMENT_PLATFORMS = ['HEALTHY_NANJING_APP', 'WECHAT_12320', 'MY_NANJING_APP', 'QUICK_BOOKING_12320', 'WEBSITE_12320'] as const;
+export type AppointmentPlatform = (typeof APPOINTMENT_PLATFORMS)[number];
 
 export interface ContractDoc {
   _id: string;
@@ -62,7 +70,9 @@ export interface PlaceDoc {
   _id: string;
   poolId: string;
   share: (typeof SHARES)[number];
-  referralId: string;
+  /** Who holds it: a referral, or (referralId null) an appointment. */
+  referralId: string | null;
+  appointmentId?: string | null;
   bookedBy: string;
   bookedAt: Date;
   /**
@@ -123,6 +133,42 @@ export interface ReferralDoc {
   requestHash?: string | null;
 }
 
+/** A resident's appointment: one place of a pool's public share (its placeId), booked through a channel. */
+export interface AppointmentDoc {
+  _id: string;
+  residentId: string;
+  poolId: string;
+  placeId: string;
+  organizationCode: string;
+  department: string;
+  date: string;
+  session: SlotPoolDoc['session'];
+  kind: SlotPoolDoc['kind'];
+  share: PlaceDoc['share'];
+  channel: AppointmentChannel;
+  platform: AppointmentPlatform | null;
+  status: 'BOOKED' | 'CANCELLED';
+  bookedAt: Date;
+  /** The person or system that booked: the resident, an operator, a hospital system. */
+  bookedBy: string;
+  bookedByOrganization: string | null;
+  cancelledAt: Date | null;
+  cancelledBy: string | null;
+  cancellationReason: string | null;
+}
+
+/** A resident's one appointment in a session (_id `<resident id>|<pool id>`), claimed by the booking and freed by its cancellation. */
+export interface AppointmentSessionDoc {
+  _id: string;
+  appointmentId: string;
+}
+
+/** An appointment's cancellation, claimed once (_id: the appointment id): only its claimant gives the place back. */
+export interface AppointmentCancellationDoc {
+  _id: string;
+  at: Date;
+}
+
 export interface ReferralTransitionDoc {
   /** `<referral id>:<version>`: claiming it is what makes the change happen once. */
   _id: string;
@@ -180,7 +226,8 @@ const placeSchema = new Schema<PlaceDoc>(
     _id: { type: String, required: true },
     poolId: { type: String, required: true },
     share: { type: String, enum: SHARES, required: true },
-    referralId: { type: String, required: true },
+    referralId: { type: String, default: null },
+    appointmentId: { type: String, default: null },
     bookedBy: { type: String, required: true },
     bookedAt: { type: Date, required: true },
     holdUntil: { type: Date, default: null },
@@ -246,6 +293,36 @@ const transitionSchema = new Schema<ReferralTransitionDoc>(
 );
 transitionSchema.index({ referralId: 1 });
 
+const appointmentSchema = new Schema<AppointmentDoc>(
+  {
+    _id: { type: String, required: true },
+    residentId: { type: String, required: true },
+    poolId: { type: String, required: true },
+    placeId: { type: String, required: true },
+    organizationCode: { type: String, required: true },
+    department: { type: String, required: true },
+    date: { type: String, required: true },
+    session: { type: String, enum: SESSIONS, required: true },
+    kind: { type: String, enum: SLOT_KINDS, required: true },
+    share: { type: String, enum: SHARES, required: true },
+    channel: { type: String, enum: APPOINTMENT_CHANNELS, required: true },
+    platform: { type: String, enum: [...APPOINTMENT_PLATFORMS, null], default: null },
+    status: { type: String, enum: ['BOOKED', 'CANCELLED'], required: true },
+    bookedAt: { type: Date, required: true },
+    bookedBy: { type: String, required: true },
+    bookedByOrganization: { type: String, default: null },
+    cancelledAt: { type: Date, default: null },
+    cancelledBy: { type: String, default: null },
+    cancellationReason: { type: String, default: null },
+  },
+  schemaOptions('appointments'),
+);
+// A resident's appointments, soonest session first (myAppointments).
+appointmentSchema.index({ residentId: 1, date: 1 });
+
+const appointmentSessionSchema = new Schema<AppointmentSessionDoc>({ _id: { type: String, required: true }, appointmentId: { type: String, required: true } }, schemaOptions('appointmentSessions'));
+const appointmentCancellationSchema = new Schema<AppointmentCancellationDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, schemaOptions('appointmentCancellations'));
+
 export function registerModels(connection: Connection) {
   return {
     Contract: connection.model('Contract', contractSchema),
@@ -257,6 +334,9 @@ export function registerModels(connection: Connection) {
     BookingRequest: connection.model('BookingRequest', bookingRequestSchema),
     Referral: connection.model('Referral', referralSchema),
     Transition: connection.model('ReferralTransition', transitionSchema),
+    Appointment: connection.model('Appointment', appointmentSchema),
+    AppointmentSession: connection.model('AppointmentSession', appointmentSessionSchema),
+    AppointmentCancellation: connection.model('AppointmentCancellation', appointmentCancellationSchema),
   };
 }
 export type ReferralsModels = ReturnType<typeof registerModels>;

@@ -71,7 +71,7 @@ export const hexIdOf = (text: string) => createHash('sha256').update(text).diges
 export type SlotPoolEntry = Pick<SlotPoolDoc, 'department' | 'date' | 'session' | 'kind' | 'capacity'>;
 
 /** The one id of a session's pool: publishing it again updates it. */
-function slotPoolId(organizationCode: string, entry: Omit<SlotPoolEntry, 'capacity'>): string {
+export function slotPoolId(organizationCode: string, entry: Omit<SlotPoolEntry, 'capacity'>): string {
   return hexIdOf(`pool|${organizationCode}|${entry.department}|${entry.date}|${entry.session}|${entry.kind}`);
 }
 

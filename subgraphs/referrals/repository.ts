@@ -1,7 +1,8 @@
 /**
  * Queries and rules of the referrals subgraph: family-doctor contracts, slot pools and
  * bookings (each place claimed by its _id, so a pool is never overbooked however many book at
- * once), and the two-way referral's state machine (claimed transitions).
+ * once), the two-way referral's state machine (claimed transitions), and residents'
+ * appointments in the public share of the same pools.
  */
 import { countNothing, realtimeEntry, type CountActivity, type RecordActivity } from '../kit/activity';
 import { createHash, randomUUID } from 'node:crypto';
@@ -17,7 +18,8 @@ import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import type { WriteKind } from '../kit/policy';
 import { actorOf, hasRole } from '../kit/viewer';
-import { SESSIONS, SLOT_KINDS, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
+import { appointmentActivity, bookAppointmentInput, bookerOf } from './appointment-rules';
+import { SESSIONS, SLOT_KINDS, type AppointmentDoc, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
 import {
   addDays,
   beijingDate,
@@ -25,6 +27,7 @@ import {
   hexIdOf,
   MAX_POOL_CAPACITY,
   PUBLISH_AHEAD_DAYS,
+  slotPoolId,
   slotPoolOf,
   type SlotPoolEntry,
   BOOKING_HORIZON_DAYS,
@@ -115,7 +118,7 @@ export class ReferralsRepository {
     /** A completed referral keeps the receiver's care relationship this long (follow-up questions, results). */
     private readonly referralWindowDays: number = REFERRAL_WINDOW_DAYS,
     private readonly slotSettings: SlotSettings = DEFAULT_SLOT_SETTINGS,
-    /** Counts referrals sent at the platform (monitoring rollups). */
+    /** Counts referrals sent and appointments booked or cancelled at the platform (monitoring rollups). */
     private readonly countActivity: CountActivity = countNothing,
   ) {}
 
@@ -373,19 +376,8 @@ export class ReferralsRepository {
       throw appError('CONFLICT', `A ${from.toLowerCase()} referral cannot be booked`);
     }
     const reservedAllowed = await this.isContractedFamilyDoctor(referral.residentId);
-    // Places held for referrals that expired unaccepted go back to their share first, each freed once.
-    const taken = new Set<string>();
-    for (const place of await this.models.Place.find({ poolId: pool._id }, { _id: 1, referralId: 1, holdUntil: 1 }).lean<Pick<PlaceDoc, '_id' | 'referralId' | 'holdUntil'>[]>().exec()) {
-      if (isHeld(place, now) || !(await this.settleHold(place._id, place.referralId, 'FREED'))) taken.add(place._id);
-    }
-    let booked: { id: string; share: PlaceDoc['share'] } | null = null;
-    for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
-      const holdUntil = from === 'REQUESTED' ? referral.expiresAt : null;
-      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, referralId: referral._id, bookedBy: actorOf(viewer), bookedAt: now, holdUntil })) {
-        booked = candidate;
-        break;
-      }
-    }
+    const holdUntil = from === 'REQUESTED' ? referral.expiresAt : null;
+    const booked = await this.claimPlace(pool, reservedAllowed, now, { referralId: referral._id, bookedBy: actorOf(viewer), holdUntil });
     if (!booked) {
       await this.models.BookingRequest.deleteOne({ _id: referral._id }).exec();
       throw appError('CONFLICT', 'No place left that you may book in this session');
@@ -396,11 +388,133 @@ export class ReferralsRepository {
     return updated!;
   }
 
+  /**
+   * Takes one place of the pool for a referral or an appointment, atomically on any engine:
+   * places held for referrals that expired unaccepted go back to their share first (each freed
+   * once), then the places the caller may take are claimed by _id in order. Null when none is left.
+   */
+  private async claimPlace(pool: SlotPoolDoc, reservedAllowed: boolean, now: Date, holder: Pick<PlaceDoc, 'bookedBy'> & Partial<Pick<PlaceDoc, 'referralId' | 'appointmentId' | 'holdUntil'>>): Promise<{ id: string; share: PlaceDoc['share'] } | null> {
+    const taken = new Set<string>();
+    for (const place of await this.models.Place.find({ poolId: pool._id }, { _id: 1, referralId: 1, holdUntil: 1 }).lean<Pick<PlaceDoc, '_id' | 'referralId' | 'holdUntil'>[]>().exec()) {
+      // Only a referral's place has a hold that lapses; an appointment's is kept until cancelled.
+      if (isHeld(place, now) || !place.referralId || !(await this.settleHold(place._id, place.referralId, 'FREED'))) taken.add(place._id);
+    }
+    for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
+      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, bookedAt: now, ...holder })) return candidate;
+    }
+    return null;
+  }
+
   private async isContractedFamilyDoctor(residentId: string): Promise<boolean> {
     const { viewer } = this.access;
     if (!hasRole(viewer, 'family_doctor') || !viewer.practitionerId) return false;
     const contract = (await this.contractsOf([residentId])).get(residentId);
     return contract !== undefined && contract.familyDoctor === viewer.practitionerId && contract.organizationCode === viewer.organizationCode;
+  }
+
+  // ---- appointments ------------------------------------------------------------------------
+
+  /**
+   * Books one place of a session's public share for a resident, through a channel: the
+   * resident for themselves, a 12320 operator for a caller, a hospital's system at its own
+   * clinic. The reserved share stays the family doctors' until the release time. One
+   * appointment per resident and session; the place is claimed by its _id, so no session is
+   * overbooked however many book at once. The booking gives nobody standing.
+   */
+  async bookAppointment(rawInput: unknown): Promise<AppointmentDoc> {
+    const input = parseInput(bookAppointmentInput, rawInput);
+    const { viewer } = this.access;
+    const booker = bookerOf(viewer);
+    if (!booker) throw forbidden('Appointments are booked by residents, the 12320 hotline and hospitals’ own systems');
+    if (!booker.channels.includes(input.channel)) throw forbidden(`${input.channel} is not a channel this caller books through (${booker.channels.join(', ')})`);
+    const residentId = await this.access.requireWrite(input.residentId, booker.write);
+    const poolId = input.poolId ?? slotPoolId(input.organizationCode!, { department: input.department!, date: input.date!, session: input.session!, kind: input.kind ?? 'SPECIALIST' });
+    const pool = await this.models.SlotPool.findById(poolId).lean<SlotPoolDoc>().exec();
+    if (!pool) throw appError('NOT_FOUND', 'No such session: find one with availableSlots or Organization.referralServices');
+    if (booker.write === 'book-in-clinic' && pool.organizationCode !== viewer.organizationCode) throw forbidden('A hospital’s system books its own clinic’s sessions only');
+    const now = new Date();
+    if (!withinHorizon(pool.date, now, this.horizonDays) || pool.sessionStart.getTime() <= now.getTime()) {
+      throw badUserInput(`The session must not have started and be at most ${this.horizonDays} days ahead`);
+    }
+    const appointmentId = hexIdOf(`appointment|${randomUUID()}`);
+    const sessionKey = `${residentId}|${pool._id}`;
+    if (!(await claim(this.models.AppointmentSession, { _id: sessionKey, appointmentId }))) throw appError('CONFLICT', 'The resident already has an appointment in this session');
+    const place = await this.claimPlace(pool, false, now, { appointmentId, referralId: null, bookedBy: actorOf(viewer) });
+    if (!place) {
+      await this.models.AppointmentSession.deleteOne({ _id: sessionKey, appointmentId }).exec();
+      throw appError('CONFLICT', 'No place left in this session’s public share');
+    }
+    const appointment: AppointmentDoc = {
+      _id: appointmentId,
+      residentId,
+      poolId: pool._id,
+      placeId: place.id,
+      organizationCode: pool.organizationCode,
+      department: pool.department,
+      date: pool.date,
+      session: pool.session,
+      kind: pool.kind,
+      share: place.share,
+      channel: input.channel,
+      platform: input.platform ?? null,
+      status: 'BOOKED',
+      bookedAt: now,
+      bookedBy: actorOf(viewer),
+      bookedByOrganization: viewer.organizationCode ?? null,
+      cancelledAt: null,
+      cancelledBy: null,
+      cancellationReason: null,
+    };
+    await this.models.Appointment.create(appointment);
+    await this.countActivity([appointmentActivity(appointment, 1)]);
+    return appointment;
+  }
+
+  /**
+   * Cancels an appointment before its session starts, once: the place goes back to the share
+   * it came from and the booking no longer counts (on the day it was booked). The resident,
+   * the hotline, or the hospital's own system (for its clinic's sessions) cancels.
+   */
+  async cancelAppointment(idInput: string, reason: string): Promise<AppointmentDoc> {
+    const id = recordIdOf(idInput, 'Appointment');
+    if (reason.trim().length < 4 || reason.trim().length > 500) throw badUserInput('reason must be 4-500 characters');
+    const { viewer } = this.access;
+    const booker = bookerOf(viewer);
+    if (!booker) throw forbidden('Appointments are cancelled by residents, the 12320 hotline and hospitals’ own systems');
+    const appointment = await this.models.Appointment.findById(id).lean<AppointmentDoc>().exec();
+    if (!appointment) throw appError('NOT_FOUND', 'No such appointment');
+    await this.access.requireWrite(appointment.residentId, booker.write);
+    if (booker.write === 'book-in-clinic' && appointment.organizationCode !== viewer.organizationCode) throw forbidden('A hospital’s system cancels its own clinic’s appointments only');
+    if (appointment.status === 'CANCELLED') throw appError('CONFLICT', 'The appointment is already cancelled');
+    const pool = await this.models.SlotPool.findById(appointment.poolId).lean<SlotPoolDoc>().exec();
+    const now = new Date();
+    if (pool && pool.sessionStart.getTime() <= now.getTime()) throw appError('CONFLICT', 'The session has started: too late to cancel');
+    if (!(await claim(this.models.AppointmentCancellation, { _id: appointment._id, at: now }))) throw appError('CONFLICT', 'The appointment is already cancelled');
+    const cancelled = await this.models.Appointment.findOneAndUpdate(
+      { _id: appointment._id },
+      { $set: { status: 'CANCELLED', cancelledAt: now, cancelledBy: actorOf(viewer), cancellationReason: reason.trim() } },
+      { returnDocument: 'after' },
+    )
+      .lean<AppointmentDoc>()
+      .exec();
+    // Only the one who claimed the cancellation gives the place and the session back.
+    await this.models.Place.deleteOne({ _id: appointment.placeId, appointmentId: appointment._id }).exec();
+    await this.models.AppointmentSession.deleteOne({ _id: `${appointment.residentId}|${appointment.poolId}`, appointmentId: appointment._id }).exec();
+    await this.countActivity([appointmentActivity(appointment, -1)]);
+    return cancelled!;
+  }
+
+  /** The calling resident's own appointments, latest session first (at most 100), audited as a read. */
+  async myAppointments(): Promise<AppointmentDoc[]> {
+    const { viewer } = this.access;
+    if (!hasRole(viewer, 'resident') || !viewer.residentId) throw forbidden('For residents: their own appointments');
+    const own = await this.access.survivorIdOf(viewer.residentId);
+    const permitted = await this.access.permitted([own], 'appointments');
+    if (!permitted.has(own)) throw forbidden('For residents: their own appointments');
+    const owners = this.access.ownersOf(permitted);
+    const rows = await this.models.Appointment.find({ residentId: oneOf(owners.keys()) }).sort({ date: -1 }).limit(100).lean<AppointmentDoc[]>().exec();
+    // Within a day, the morning session first.
+    return rows.sort((a, b) => b.date.localeCompare(a.date) || SESSIONS.indexOf(a.session) - SESSIONS.indexOf(b.session));
   }
 
   // ---- referrals: writes -------------------------------------------------------------------

@@ -14,6 +14,8 @@ import type { Connection } from 'mongoose';
 import { activityDatabaseName } from '../../subgraphs/kit/activity-store';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
+import { untargetedQueries } from './shard-targeting';
+import { SHARD_PLAN } from '../../tools/shard-plan';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
 import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
 import { SUPERGRAPH_FILE } from '../../tools/services';
@@ -173,7 +175,8 @@ export class TestStack {
 
   /**
    * Stops everything, then fails if any filter a subgraph sent during the test file is not
-   * served by an index declared on its model (engine-free: the embedded engine scans anyway).
+   * served by an index declared on its model (engine-free: the embedded engine scans anyway),
+   * or would be sent to every shard under the shard plan without being listed there.
    */
   async stop(): Promise<void> {
     this.stopCollecting();
@@ -184,8 +187,10 @@ export class TestStack {
     if (!process.env.JINLING_TEST_EMBEDDED) await this.monitoringConnection().dropDatabase();
     for (const subgraph of Object.values(this.subgraphs)) await subgraph.stop();
     const uncovered = uncoveredQueries(this.sent, indexesByCollection(allModels(this)));
+    const untargeted = untargetedQueries(this.sent, SHARD_PLAN, this.dbPrefix);
     await this.fixtures.close();
     if (uncovered.length > 0) throw new Error(`Queries no declared index serves:\n${[...new Set(uncovered)].join('\n')}`);
+    if (untargeted.length > 0) throw new Error(`Queries that do not fit the shard plan (tools/shard-plan.ts):\n${untargeted.join('\n')}`);
   }
 
   /** How many commands the subgraphs sent during this stack's life. */

@@ -7,6 +7,7 @@ export const Query: QueryResolvers = {
   availableSlots: (_root, { organizationCode, department, from, to, kind }, { repository }) => repository.availableSlots(organizationCode, department, from, to, kind ?? 'SPECIALIST'),
   referralInbox: (_root, { status, first, after }, { repository }) => repository.inbox(status, pageSize(first), after),
   referralOutbox: (_root, { status, first, after }, { repository }) => repository.outbox(status, pageSize(first), after),
+  myAppointments: (_root, _args, { repository }) => repository.myAppointments(),
 };
 
 export const Mutation: MutationResolvers = {
@@ -22,4 +23,6 @@ export const Mutation: MutationResolvers = {
   completeReferral: (_root, { id }, { repository }) => repository.complete(id),
   cancelReferral: (_root, { id, reason }, { repository }) => repository.cancel(id, reason),
   publishSlotPools: (_root, { pools }, { repository }) => repository.publishSlotPools(pools),
+  bookAppointment: (_root, { input }, { repository }) => repository.bookAppointment(input),
+  cancelAppointment: (_root, { id, reason }, { repository }) => repository.cancelAppointment(id, reason),
 };

@@ -1,7 +1,8 @@
 import type { Resolvers } from '../resolver-types';
+import { Appointment } from './Appointment';
 import { Mutation, Query } from './Query';
 import { FamilyDoctorContract, Referral, ReferralTransition, SlotAvailability } from './Referral';
 import { Organization } from './Organization';
 import { Resident } from './Resident';
 
-export const resolvers: Resolvers = { Query, Mutation, Resident, Organization, Referral, ReferralTransition, FamilyDoctorContract, SlotAvailability };
+export const resolvers: Resolvers = { Query, Mutation, Resident, Organization, Referral, ReferralTransition, FamilyDoctorContract, SlotAvailability, Appointment };
