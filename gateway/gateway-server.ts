@@ -16,6 +16,10 @@ import type { SubgraphName } from '../subgraphs/kit/config';
 import { isExpectedError, maskError } from '../subgraphs/kit/errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
 import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
+import { observedHandler } from '../subgraphs/kit/http-telemetry';
+import { GatewayMetrics } from '../subgraphs/kit/metrics';
+import { listenForScrapes, type MetricsOptions } from '../subgraphs/kit/metrics-endpoint';
+import { operationMetrics } from '../subgraphs/kit/operation-metrics';
 import { RequestGate } from '../subgraphs/kit/request-gate';
 import { drainer, type Drain } from '../subgraphs/kit/shutdown';
 import { REFUSAL_DESCRIPTIONS, verifyClientToken, type ClientTokenSettings, type TokenVerdict } from './client-auth';
@@ -56,9 +60,13 @@ export interface GatewayOptions {
   logLevel?: string;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
+  /** Where Prometheus scrapes the gateway; no metrics listener unless a port is given. */
+  metrics?: MetricsOptions;
 }
 
 export interface RunningGateway extends RunningHttpService {
+  /** The scrape URL of the metrics listener, when one was configured. */
+  metricsUrl?: string;
   /** Stops at once, whatever is in flight (tests). */
   stop(): Promise<void>;
   /** Stops gracefully (shutdown.ts): refuses new work and lets the work in flight finish within the bound. */
@@ -82,12 +90,13 @@ function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
 
 export async function createGatewayServer(options: GatewayOptions): Promise<RunningGateway> {
   const logger = createLogger('gateway', options.logLevel, options.logDestination);
+  const metrics = new GatewayMetrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SubgraphDataSource({ name, url, privateKey: options.internalPrivateKey, timeoutMs: options.subgraphTimeoutOverridesMs?.[name as SubgraphName] ?? options.subgraphTimeoutMs, logger });
+      return new SubgraphDataSource({ name, url, privateKey: options.internalPrivateKey, timeoutMs: options.subgraphTimeoutOverridesMs?.[name as SubgraphName] ?? options.subgraphTimeoutMs, logger, metrics });
     },
   });
   const limits = queryLimits();
@@ -100,7 +109,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
-    plugins: [...limits.plugins, executableOperation(), operationCostLimit(options.maxOperationCost ?? QUERY_LIMITS.maxCost), requestIdHeader(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [...limits.plugins, executableOperation(), operationCostLimit(options.maxOperationCost ?? QUERY_LIMITS.maxCost), requestIdHeader(), operationMetrics(metrics), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);
@@ -119,11 +128,15 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     limitRate: options.rateLimits ? rateLimiter(options.rateLimits) : undefined,
     authenticate: async (request) => {
       const token = bearerToken(request);
-      if (!request.headers.authorization) throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', { 'www-authenticate': 'Bearer realm="jinling-hie"' });
+      if (!request.headers.authorization) {
+        metrics.tokenRefusals.inc({ reason: 'missing' });
+        throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', { 'www-authenticate': 'Bearer realm="jinling-hie"' });
+      }
       const verdict: TokenVerdict = token ? await verifyClientToken(token, options.clientTokens) : { refused: 'malformed' };
       if ('refused' in verdict) {
         // One line per refusal, with the reason only: never the token or its claims.
         logger.info({ reason: verdict.refused }, 'client token refused');
+        metrics.tokenRefusals.inc({ reason: verdict.refused });
         const description = REFUSAL_DESCRIPTIONS[verdict.refused];
         throw new HttpError(401, 'UNAUTHENTICATED', `Invalid bearer token: ${description}`, { 'www-authenticate': `Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"` });
       }
@@ -139,14 +152,26 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     routes,
     waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
   });
-  const http = await listen(handler, options.host, options.port);
-  logger.info({ url: http.url }, 'gateway listening');
+  const scrapes = await listenForScrapes(metrics, options.metrics);
+  const http = await listen(observedHandler(handler, metrics, { metricsOnPublicListener: options.metrics?.onPublicListener }), options.host, options.port);
+  logger.info({ url: http.url, metricsUrl: scrapes?.url }, 'gateway listening');
   return {
     ...http,
+    metricsUrl: scrapes?.url,
     stop: async () => {
+      await scrapes?.close();
       await http.close();
       await apollo.stop();
     },
-    drain: drainer({ server: http.server, gate, logger, release: () => apollo.stop() }),
+    // The metrics listener answers scrapes while the requests drain, and closes after them.
+    drain: drainer({
+      server: http.server,
+      gate,
+      logger,
+      release: async () => {
+        await apollo.stop();
+        await scrapes?.close();
+      },
+    }),
   };
 }

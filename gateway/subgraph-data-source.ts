@@ -11,7 +11,9 @@ import { Agent, request } from 'undici';
 import { appError } from '../subgraphs/kit/errors';
 import { INTERNAL_TOKEN_TTL_SECONDS, mintInternalToken } from '../subgraphs/kit/internal-token';
 import type { Logger } from '../subgraphs/kit/logger';
+import type { GatewayMetrics } from '../subgraphs/kit/metrics';
 import type { GatewayContext } from './gateway-context';
+import { observedFetcher } from './subgraph-telemetry';
 
 export interface SubgraphCallOptions {
   name: string;
@@ -19,6 +21,7 @@ export interface SubgraphCallOptions {
   privateKey: KeyObject;
   timeoutMs: number;
   logger: Logger;
+  metrics: GatewayMetrics;
 }
 
 /** A token is reused by a request's later calls to the same subgraph while it has this long left. */
@@ -29,7 +32,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly tokens = new WeakMap<GatewayContext, { token: string; mintedAt: number }>();
 
   constructor(private readonly options: SubgraphCallOptions) {
-    super({ url: options.url, fetcher: pooledFetcher(options.timeoutMs) });
+    super({ url: options.url, fetcher: observedFetcher(options.name, pooledFetcher(options.timeoutMs)!, options.metrics) });
   }
 
   override willSendRequest({ request: call, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -7,7 +7,10 @@
  */
 import cluster from 'node:cluster';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
+import { createLogger } from '../subgraphs/kit/logger';
+import { clusterScrape, listenForScrapes } from '../subgraphs/kit/metrics-endpoint';
 import { exitAfterDrainOnSignals } from '../subgraphs/kit/shutdown';
+import { startTracing } from '../subgraphs/kit/tracing';
 import { startGateway, startSubgraph } from './services';
 
 async function main(): Promise<void> {
@@ -19,10 +22,18 @@ async function main(): Promise<void> {
   }
   if (!isGateway && !config.MONGODB_URI) throw new Error('MONGODB_URI is required to run a subgraph on its own');
   const workers = isGateway ? config.GATEWAY_WORKERS : config.SUBGRAPH_WORKERS;
-  if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
+  if (workers > 1 && cluster.isPrimary) {
+    superviseWorkers(workers);
+    const scrapes = await listenForScrapes(clusterScrape(), config.metrics);
+    if (scrapes) createLogger(name, config.LOG_LEVEL).info({ metricsUrl: scrapes.url, workers }, 'cluster metrics listening');
+    return;
+  }
 
+  // Before the service: its spans need the provider (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT).
+  const tracing = startTracing(name);
   const { drain } = isGateway ? await startGateway(config) : await startSubgraph(name as SubgraphName, config, config.MONGODB_URI!);
-  exitAfterDrainOnSignals(() => drain(config.SHUTDOWN_DRAIN_MS));
+  // The spans of the drained requests are sent before the process exits.
+  exitAfterDrainOnSignals(() => drain(config.SHUTDOWN_DRAIN_MS).finally(() => tracing?.shutdown().catch(() => {})));
 }
 
 function superviseWorkers(count: number): void {

@@ -3,6 +3,7 @@
  * subgraphs' code (mongoose, models, schemas) is loaded only by subgraph processes, so the
  * gateway process stays small.
  */
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { jwksKeys, staticKey } from '../gateway/client-auth';
@@ -38,6 +39,7 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     maxBodyBytes: config.MAX_REQUEST_BYTES,
     maxInFlight: config.MAX_IN_FLIGHT,
     logLevel: config.LOG_LEVEL,
+    metrics: workerMetrics(config),
     ...overrides,
   });
 }
@@ -65,5 +67,11 @@ export function startGateway(config: Config) {
     maxInFlight: config.MAX_IN_FLIGHT,
     rateLimits: { perSubject: config.RATE_LIMIT_PER_SUBJECT, perOrganization: config.RATE_LIMIT_PER_ORGANIZATION, burstSeconds: config.RATE_LIMIT_BURST_SECONDS },
     logLevel: config.LOG_LEVEL,
+    metrics: workerMetrics(config),
   });
+}
+
+/** A cluster worker opens no metrics listener: the primary answers for all of them (clusterScrape). */
+function workerMetrics(config: Config): Config['metrics'] {
+  return cluster.isWorker ? { ...config.metrics, port: undefined } : config.metrics;
 }

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
-import { loadConfig, serviceUrl, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { loadConfig, metricsPortOf, serviceUrl, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
 import { databaseFor } from './database-for';
 import { ensureLocalKeys } from './keys';
 import { seedDemoCity } from './seed/seed';
@@ -62,9 +62,9 @@ async function main(): Promise<void> {
     // FerretDB spends about 1 ms of CPU per document it returns: give the heaviest records room unless told otherwise.
     const embeddedTimeout = !config.MONGODB_URI && !process.env.SUBGRAPH_TIMEOUT_MS ? { SUBGRAPH_TIMEOUT_MS: String(EMBEDDED_SUBGRAPH_TIMEOUT_MS) } : {};
     if (Object.keys(embeddedTimeout).length > 0) say(`subgraph timeout ${EMBEDDED_SUBGRAPH_TIMEOUT_MS / 1000} s on the embedded database (SUBGRAPH_TIMEOUT_MS overrides)`);
-    for (const name of [...SUBGRAPH_NAMES, 'gateway']) {
+    for (const name of [...SUBGRAPH_NAMES, 'gateway'] as const) {
       const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_ENTRY, name], {
-        env: { ...process.env, ...embeddedTimeout, MONGODB_URI: database.uri },
+        env: { ...process.env, ...embeddedTimeout, ...(config.METRICS_PORT === undefined ? {} : { METRICS_PORT: String(metricsPortOf(name, config.METRICS_PORT)) }), MONGODB_URI: database.uri },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });

@@ -3,6 +3,7 @@
  * (written where they arise, read by the policy) and the audit log (written by every
  * disclosure). Only this file and the access subgraph's models define these collections.
  */
+import type { AuditObserver } from './audit-metrics';
 import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from './database';
 import { Schema, type Connection } from 'mongoose';
 import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
@@ -209,7 +210,11 @@ export function registerAccessStoreModels(connection: Connection) {
 
 /** Reads and writes of the shared access store, used by the kit on behalf of every subgraph. */
 export class AccessStore {
-  constructor(private readonly models: AccessStoreModels) {}
+  constructor(
+    private readonly models: AccessStoreModels,
+    /** Told of every batch of audit events, written or not (the service's metrics). */
+    private readonly onAudit?: AuditObserver,
+  ) {}
 
   async relationshipsWith(organizationCode: string, residentIds: readonly string[]): Promise<CareRelationshipFact[]> {
     if (residentIds.length === 0) return [];
@@ -299,6 +304,13 @@ export class AccessStore {
   }
 
   async writeAuditEvents(events: AuditEventDoc[]): Promise<void> {
-    if (events.length > 0) await this.models.AuditEvent.insertMany(events, { ordered: true, lean: true });
+    if (events.length === 0) return;
+    try {
+      await this.models.AuditEvent.insertMany(events, { ordered: true, lean: true });
+    } catch (error) {
+      this.onAudit?.(events, false);
+      throw error;
+    }
+    this.onAudit?.(events, true);
   }
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { MetricsOptions } from './metrics-endpoint';
 
 export const SUBGRAPH_NAMES = ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -16,6 +17,15 @@ export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
   referrals: 4004,
   access: 4005,
 };
+
+/**
+ * A service's metrics port under one shared METRICS_PORT (`npm start`): the gateway's is the
+ * base, each subgraph's is offset like its API port (9400: gateway 9400, records 9401 ...
+ * access 9405); 0 gives every service a free port.
+ */
+export function metricsPortOf(service: SubgraphName | 'gateway', base: number): number {
+  return base === 0 ? 0 : base + DEFAULT_PORTS[service] - DEFAULT_PORTS.gateway;
+}
 
 /** Master patient index linkage thresholds (records subgraph). */
 export interface MatchSettings {
@@ -106,6 +116,14 @@ const schema = z.object({
   MATCH_CERTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.certainThreshold),
   MATCH_POSSIBLE_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.possibleThreshold),
   MATCH_MAX_CANDIDATES: positiveInt.max(10_000).default(DEFAULT_MATCH_SETTINGS.maxCandidates),
+  /** Prometheus metrics: a listener of their own, off unless METRICS_PORT is set (`npm start` gives each service METRICS_PORT + its offset). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: port.optional(),
+  /** Also answer GET /metrics on the public port: only behind something that keeps it from clients. */
+  METRICS_ON_PUBLIC_LISTENER: bool.default(false),
+  /** OTLP/HTTP collector for traces; unset: no tracing, nothing sent anywhere. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
 });
 
 /** Every environment variable the configuration reads, for checks of deployment manifests. */
@@ -117,6 +135,7 @@ export type Config = z.infer<typeof schema> & {
   keysDir: string;
   matching: MatchSettings;
   slots: SlotSettings;
+  metrics: MetricsOptions;
 };
 
 /**
@@ -163,5 +182,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCandidates: values.MATCH_MAX_CANDIDATES,
     },
     slots: { reservedSharePercent: values.RESERVED_SHARE_PERCENT, releaseHoursBefore: values.SLOT_RELEASE_HOURS },
+    metrics: { host: values.METRICS_HOST, port: values.METRICS_PORT, onPublicListener: values.METRICS_ON_PUBLIC_LISTENER },
   };
 }

@@ -19,6 +19,12 @@ import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import { AccessStore, registerAccessStoreModels, type AccessStoreModels } from './access-store';
 import { activityDatabaseName, ActivityStore, registerActivityStoreModels } from './activity-store';
+import { auditMetrics } from './audit-metrics';
+import { observeDatabase } from './database-telemetry';
+import { observedHandler } from './http-telemetry';
+import { SubgraphMetrics } from './metrics';
+import { listenForScrapes, type MetricsOptions } from './metrics-endpoint';
+import { operationMetrics } from './operation-metrics';
 import { connectDatabase, ensureIndexes, isReachable } from './database';
 import { isExpectedError, maskError } from './errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from './http-server';
@@ -63,14 +69,19 @@ export interface SubgraphServerOptions {
   maxBodyBytes: number;
   /** Requests worked on at once before shedding load with 503 OVERLOADED (MAX_IN_FLIGHT); unbounded if unset. */
   maxInFlight?: number;
+  /** @deprecated Command events are always on now: the database metrics and spans need them. */
   monitorCommands?: boolean;
   logLevel?: string;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
+  /** Where Prometheus scrapes this subgraph; no metrics listener unless a port is given. */
+  metrics?: MetricsOptions;
 }
 
 export interface RunningSubgraph extends RunningHttpService {
   name: SubgraphName;
+  /** The scrape URL of the metrics listener, when one was configured. */
+  metricsUrl?: string;
   connection: Connection;
   /** Stops at once, whatever is in flight (tests). */
   stop(): Promise<void>;
@@ -93,16 +104,20 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
   const logger = createLogger(definition.name, options.logLevel, options.logDestination);
+  const metrics = new SubgraphMetrics(definition.name);
   const connection = await connectDatabase({
     uri: options.mongoUri,
     dbName: databaseName(options.dbPrefix, definition.name),
-    monitorCommands: options.monitorCommands,
+    // Command events are what database latency is measured from (and traced, when tracing is on).
+    monitorCommands: true,
   });
+  observeDatabase(connection, metrics);
   // The access store lives in the access subgraph's database, on the same client.
   const accessConnection = definition.name === 'access' ? connection : connection.useDb(databaseName(options.dbPrefix, 'access'), { useCache: true });
   const models = definition.registerModels(connection);
   const accessStore = new AccessStore(
     definition.name === 'access' ? (models as unknown as AccessStoreModels) : registerAccessStoreModels(accessConnection),
+    auditMetrics(metrics),
   );
   // The activity rollups live in a monitoring database of their own, on the same client.
   const activityConnection = connection.useDb(activityDatabaseName(options.dbPrefix), { useCache: true });
@@ -127,6 +142,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       auditBeforeResponse(options.auditFailClosed),
+      operationMetrics(metrics),
     ],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'resolver error');
@@ -154,17 +170,21 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     },
     waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });
-  const http = await listen(handler, options.host, options.port);
-  logger.info({ url: http.url }, 'subgraph listening');
+  const scrapes = await listenForScrapes(metrics, options.metrics);
+  const http = await listen(observedHandler(handler, metrics, { metricsOnPublicListener: options.metrics?.onPublicListener }), options.host, options.port);
+  logger.info({ url: http.url, metricsUrl: scrapes?.url }, 'subgraph listening');
 
+  // The metrics listener answers scrapes while the requests drain, and closes after them.
   const release = async () => {
     await apollo.stop();
     await connection.close();
+    await scrapes?.close();
   };
   return {
     ...http,
     name: definition.name,
     connection,
+    metricsUrl: scrapes?.url,
     stop: async () => {
       await http.close();
       await release();

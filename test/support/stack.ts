@@ -42,6 +42,8 @@ export interface StackOptions {
   maxInFlight?: number;
   /** The gateway's rate limits (RATE_LIMIT_*); none unless set. */
   rateLimits?: RateLimitSettings;
+  /** Give every service a metrics listener on a free loopback port (its metricsUrl). */
+  metrics?: boolean;
 }
 
 export interface GraphQLResponse {
@@ -79,6 +81,7 @@ export class TestStack {
     const logging = options.logLines
       ? { logLevel: 'info', logDestination: { write: (line: string) => void options.logLines!.push(line) } }
       : { logLevel: 'silent' };
+    const metrics = options.metrics ? { metrics: { host: '127.0.0.1', port: 0 } } : {};
     const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], {
@@ -92,6 +95,7 @@ export class TestStack {
         maxBodyBytes: 100_000,
         monitorCommands: true,
         ...logging,
+        ...metrics,
       });
     }
     const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, options.subgraphUrlOverrides?.[name] ?? subgraphs[name].url]));
@@ -116,6 +120,7 @@ export class TestStack {
       maxInFlight: options.maxInFlight,
       rateLimits: options.rateLimits,
       ...logging,
+      ...metrics,
     });
     // Fixtures and checks use a connection of their own, so the index check sees only what the subgraphs sent.
     const fixtures = await connectDatabase({ uri, dbName: databaseName(dbPrefix, 'records') });
