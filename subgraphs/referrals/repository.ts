@@ -415,19 +415,31 @@ export class ReferralsRepository {
 
   /**
    * Takes one place of the pool for a referral or an appointment, atomically on any engine:
-   * places held for referrals that expired unaccepted go back to their share first (each freed
-   * once), then the places the caller may take are claimed by _id in order. Null when none is left.
+   * free places are claimed by _id in order; a place held for a referral that expired
+   * unaccepted goes to whoever settles that hold (once), in the same step, so a place freed
+   * while many book at once is never left over. Null when none is left.
    */
   private async claimPlace(pool: SlotPoolDoc, reservedAllowed: boolean, now: Date, holder: Pick<PlaceDoc, 'bookedBy'> & Partial<Pick<PlaceDoc, 'referralId' | 'appointmentId' | 'holdUntil'>>): Promise<{ id: string; share: PlaceDoc['share'] } | null> {
     const taken = new Set<string>();
+    const lapsedHolds = new Map<string, string>();
     for (const place of await this.models.Place.find({ poolId: pool._id }, { _id: 1, referralId: 1, holdUntil: 1 }).lean<Pick<PlaceDoc, '_id' | 'referralId' | 'holdUntil'>[]>().exec()) {
       // Only a referral's place has a hold that lapses; an appointment's is kept until cancelled.
-      if (isHeld(place, now) || !place.referralId || !(await this.settleHold(place._id, place.referralId, 'FREED'))) taken.add(place._id);
+      if (place.referralId && !isHeld(place, now)) lapsedHolds.set(place._id, place.referralId);
+      else taken.add(place._id);
     }
     for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
-      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, bookedAt: now, ...holder })) return candidate;
+      const place = { _id: candidate.id, poolId: pool._id, share: candidate.share, bookedAt: now, ...holder };
+      const lapsedReferral = lapsedHolds.get(candidate.id);
+      if (lapsedReferral ? await this.takeLapsedPlace(place, lapsedReferral) : await claim(this.models.Place, place)) return candidate;
     }
     return null;
+  }
+
+  /** The one request that settles a lapsed hold takes its place; the others move on. */
+  private async takeLapsedPlace(place: Pick<PlaceDoc, '_id'> & Partial<PlaceDoc>, lapsedReferral: string): Promise<boolean> {
+    if (!(await claim(this.models.HoldSettlement, { _id: holdKey(place._id, lapsedReferral), outcome: 'FREED', at: new Date() }))) return false;
+    await this.models.Place.replaceOne({ _id: place._id, referralId: lapsedReferral }, place).exec();
+    return true;
   }
 
   private async isContractedFamilyDoctor(residentId: string): Promise<boolean> {
