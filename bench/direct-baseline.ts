@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import { registerAccessStoreModels } from '../subgraphs/kit/access-store';
-import { connectDatabase, idIn, onDatabaseCommand } from '../subgraphs/kit/database';
+import { connectDatabase, idIn, onDatabaseCommand, onDatabaseReply } from '../subgraphs/kit/database';
 import { databaseName } from '../subgraphs/kit/subgraph-server';
 import { registerModels as registerLabs } from '../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../subgraphs/prescriptions/models';
@@ -28,8 +28,9 @@ async function main(): Promise<void> {
   const prescriptions = registerPrescriptions(other('prescriptions'));
   const referrals = registerReferrals(other('referrals'));
   const access = registerAccessStoreModels(other('access'));
-  const counters = { requests: 0, commands: 0 };
+  const counters = { requests: 0, commands: 0, documents: 0 };
   onDatabaseCommand(() => counters.commands++);
+  onDatabaseReply((reply) => (counters.documents += reply.documents.length));
   answerCounters(() => counters);
 
   const fullRecord = async (id: string) => {

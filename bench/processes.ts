@@ -16,6 +16,8 @@ export interface Counters {
   requests: number;
   /** Database commands this process sent. */
   commands: number;
+  /** Documents the database returned to this process. */
+  documents: number;
 }
 
 export interface BenchProcess {

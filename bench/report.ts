@@ -26,6 +26,8 @@ interface Costs {
   peakRssMb: number;
   subgraphFetchesPerRequest: number;
   databaseRoundTripsPerRequest: number;
+  /** Documents the database returned per request (cursor batches of finds and aggregates). */
+  documentsPerRequest: number;
 }
 
 export interface Measurement extends Costs {
@@ -81,6 +83,7 @@ export function summarize(measurements: Measurement[]): Summary[] {
     peakRssMb: Math.max(...rows.map((row) => row.peakRssMb)),
     subgraphFetchesPerRequest: median(rows.map((row) => row.subgraphFetchesPerRequest)),
     databaseRoundTripsPerRequest: median(rows.map((row) => row.databaseRoundTripsPerRequest)),
+    documentsPerRequest: median(rows.map((row) => row.documentsPerRequest)),
     failed: rows.reduce((sum, row) => sum + row.throughput.failed + row.latency.failed, 0),
     requests: rows.reduce((sum, row) => sum + row.throughput.requests + row.latency.requests, 0),
   }));
@@ -105,11 +108,11 @@ export function markdownOf(summaries: Summary[], goals: Goal[], context: { machi
   const lines = [
     `Run ${context.date} with \`${context.command}\` (profile ${context.profile}) on ${context.machine}; database: ${context.engine}; city: ${context.city}.`,
     '',
-    '| contender | workload | requests/s | p50 ms | p95 ms | p99 ms | full-record p50 ms | CPU ms/request (contender) | CPU ms/request (subgraphs) | CPU ms/request (database) | peak memory MB | subgraph fetches/request | DB round trips/request | failed / requests |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| contender | workload | requests/s | p50 ms | p95 ms | p99 ms | full-record p50 ms | CPU ms/request (contender) | CPU ms/request (subgraphs) | CPU ms/request (database) | peak memory MB | subgraph fetches/request | DB round trips/request | documents returned/request | failed / requests |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...summaries.map(
       (row) =>
-        `| ${CONTENDER_LABELS[row.contender]} | ${row.workload} | ${number(row.requestsPerSecond)} | ${number(row.p50, 0)} | ${number(row.p95, 0)} | ${number(row.p99, 0)} | ${number(row.fullRecordP50, 0)} | ${number(row.cpuMsPerRequest, 2)} | ${number(row.subgraphCpuMsPerRequest, 2)} | ${number(row.databaseCpuMsPerRequest, 1)} | ${number(row.peakRssMb, 0)} | ${number(row.subgraphFetchesPerRequest, 2)} | ${number(row.databaseRoundTripsPerRequest, 1)} | ${row.failed} / ${row.requests} |`,
+        `| ${CONTENDER_LABELS[row.contender]} | ${row.workload} | ${number(row.requestsPerSecond)} | ${number(row.p50, 0)} | ${number(row.p95, 0)} | ${number(row.p99, 0)} | ${number(row.fullRecordP50, 0)} | ${number(row.cpuMsPerRequest, 2)} | ${number(row.subgraphCpuMsPerRequest, 2)} | ${number(row.databaseCpuMsPerRequest, 1)} | ${number(row.peakRssMb, 0)} | ${number(row.subgraphFetchesPerRequest, 2)} | ${number(row.databaseRoundTripsPerRequest, 1)} | ${number(row.documentsPerRequest, 1)} | ${row.failed} / ${row.requests} |`,
     ),
     '',
     'Latency percentiles are at a fixed rate of half the contender’s measured maximum; requests/s is at fixed concurrency; each figure is the median of the rounds.',

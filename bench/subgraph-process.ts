@@ -4,7 +4,7 @@
  * it sends, for the parent to read between runs.
  */
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
-import { onDatabaseCommand } from '../subgraphs/kit/database';
+import { onDatabaseCommand, onDatabaseReply } from '../subgraphs/kit/database';
 import { startSubgraph } from '../tools/services';
 import { answerCounters } from './processes';
 
@@ -12,8 +12,9 @@ async function main(): Promise<void> {
   const name = process.argv[2] as SubgraphName;
   if (!SUBGRAPH_NAMES.includes(name)) throw new Error(`Usage: subgraph-process.ts <${SUBGRAPH_NAMES.join('|')}>`);
   const config = loadConfig();
-  const counters = { requests: 0, commands: 0 };
+  const counters = { requests: 0, commands: 0, documents: 0 };
   onDatabaseCommand(() => counters.commands++);
+  onDatabaseReply((reply) => (counters.documents += reply.documents.length));
   const subgraph = await startSubgraph(name, config, config.MONGODB_URI!, { monitorCommands: true });
   subgraph.server.on('request', (request) => {
     if (request.url?.startsWith('/graphql')) counters.requests++;

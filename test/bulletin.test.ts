@@ -190,6 +190,9 @@ describe('cost', () => {
     const commands = await stack.commandsDuring(() => fetchBulletin(stack.gateway.url, commission(), '2024-09'));
     const reads = commands.filter((command) => command.commandName === 'find').map((command) => String(command.command.find));
     expect([...new Set(reads)].sort()).toEqual(['activityRollups', 'organizations']);
-    expect(reads).toHaveLength(6);
+    // Month rows twice (both tables), hospitals, the cumulative total, and the organizations the
+    // rows name, which the request's loader fetches in one or two batches as the resolvers run.
+    expect(reads.filter((collection) => collection === 'activityRollups')).toHaveLength(3);
+    expect(reads.filter((collection) => collection === 'organizations').length).toBeLessThanOrEqual(3);
   });
 });

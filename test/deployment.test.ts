@@ -235,7 +235,7 @@ describe('Kubernetes manifests', () => {
       const pod = deployment.spec.template.spec;
       const container = containerOf(name);
       expect({ [name]: [container.image, container.args] }).toEqual({ [name]: [IMAGE, [name]] });
-      expect(container.ports).toEqual([{ name: 'http', containerPort: DEFAULT_PORTS[name] }]);
+      expect(container.ports).toEqual([{ name: 'http', containerPort: DEFAULT_PORTS[name] }, { name: 'metrics', containerPort: 9400 }]);
       expect([container.livenessProbe.httpGet, container.readinessProbe.httpGet]).toEqual([
         { path: '/health', port: 'http' },
         { path: '/ready', port: 'http' },
@@ -307,7 +307,7 @@ describe('Kubernetes manifests', () => {
     for (const name of SUBGRAPH_NAMES) expect(named('Deployment', name).spec.template.spec.volumes.map((volume: any) => volume.secret?.secretName)).toEqual([undefined, 'jinling-internal-token-public']);
   });
 
-  it('let only the gateway reach the subgraphs, and only on their ports', () => {
+  it('let only the gateway reach the subgraphs, and only on their ports; monitoring reaches /metrics only', () => {
     const policies = objects('NetworkPolicy');
     expect(policies).toHaveLength(1);
     const policy = policies[0]!;
@@ -315,8 +315,9 @@ describe('Kubernetes manifests', () => {
     const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
     expect(SERVICES.filter((name) => selects(policy.spec.podSelector.matchLabels, labelsOf(name)))).toEqual([...SUBGRAPH_NAMES]);
     expect(policy.spec.policyTypes).toEqual(['Ingress']);
-    expect(policy.spec.ingress).toHaveLength(1);
-    const [rule] = policy.spec.ingress;
+    expect(policy.spec.ingress).toHaveLength(2);
+    const [rule, scrape] = policy.spec.ingress;
+    expect(scrape).toEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9400 }] });
     expect(rule.from).toHaveLength(1);
     expect(Object.keys(rule.from[0])).toEqual(['podSelector']);
     expect(SERVICES.filter((name) => selects(rule.from[0].podSelector.matchLabels, labelsOf(name)))).toEqual(['gateway']);

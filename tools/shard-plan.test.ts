@@ -43,7 +43,7 @@ it('shards on fields the models require, and the models themselves declare no ha
 
 it('shards the clinical collections on the resident and gives every exception a reason', () => {
   const byResident = SUBGRAPH_NAMES.flatMap((name) => Object.entries(SHARD_PLAN[name]).filter(([, entry]) => 'key' in entry && entry.key.residentId === 'hashed').map(([collection]) => `${name}.${collection}`));
-  expect(byResident).toEqual(['records.encounters', 'records.conditions', 'records.allergies', 'labs.labReports', 'prescriptions.prescriptions', 'referrals.referrals', 'referrals.contracts', 'access.auditEvents']);
+  expect(byResident).toEqual(['records.encounters', 'records.conditions', 'records.allergies', 'labs.labReports', 'prescriptions.prescriptions', 'referrals.referrals', 'referrals.contracts', 'referrals.appointments', 'access.auditEvents']);
   for (const name of SUBGRAPH_NAMES) {
     for (const entry of Object.values(SHARD_PLAN[name])) {
       const reasons = 'key' in entry ? [entry.why, ...(entry.scatterGather ?? []).map((allowed) => allowed.reason)] : [entry.unsharded];
@@ -117,6 +117,8 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_referrals.referralTransitions","key":{"referralId":"hashed"}}',
     'jinling_referrals: {"createIndexes":"contracts","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_referrals.contracts","key":{"residentId":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"appointments","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.appointments","key":{"residentId":"hashed"}}',
     'admin: {"enableSharding":"jinling_access"}',
     'jinling_access: {"createIndexes":"auditEvents","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_access.auditEvents","key":{"residentId":"hashed"}}',

@@ -108,6 +108,16 @@ export const SHARD_PLAN: ShardPlan = {
         { command: 'findAndModify', fields: ['_id', 'status'], reason: UPDATE_BY_ID },
       ],
     },
+    appointments: {
+      key: BY_RESIDENT,
+      why: "residents' bookings of the public share, read by resident",
+      scatterGather: [
+        { command: 'find', fields: ['_id'], reason: BY_ID },
+        { command: 'findAndModify', fields: ['_id'], reason: UPDATE_BY_ID },
+      ],
+    },
+    appointmentSessions: { unsharded: CLAIMS },
+    appointmentCancellations: { unsharded: CLAIMS },
     activeContracts: { unsharded: CLAIMS },
     bookingRequests: { unsharded: CLAIMS },
     holdSettlements: { unsharded: CLAIMS },

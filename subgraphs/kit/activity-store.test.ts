@@ -1,4 +1,6 @@
-import { cityDay, rollupUpdates } from './activity-store';
+import mongoose, { type Connection } from 'mongoose';
+import { ActivityStore, cityDay, registerActivityStoreModels, rollupUpdates } from './activity-store';
+import { ensureIndexes } from './database';
 import { formsFedBy, REALTIME_FORMS } from './realtime-forms';
 
 describe('activity rollups', () => {
@@ -33,5 +35,32 @@ describe('activity rollups', () => {
   it('has the city’s 11 real-time forms, each fed by some kind of write', () => {
     expect(REALTIME_FORMS).toHaveLength(11);
     expect(formsFedBy(['encounter.outpatient', 'encounter.outpatient-charges'])).toEqual(['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT']);
+  });
+});
+
+describe('against the suite’s database', () => {
+  let connection: Connection;
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(process.env.MONGODB_URI!, { dbName: `activity_${process.pid}`, maxPoolSize: 50 }).asPromise();
+    await ensureIndexes(connection);
+  });
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('loses no count when 40 requests add to the same new day at once', async () => {
+    const models = registerActivityStoreModels(connection);
+    await ensureIndexes(connection);
+    const store = new ActivityStore(models);
+    const at = new Date('2026-03-04T05:00:00Z');
+    await Promise.all(
+      Array.from({ length: 40 }, (_, index) => store.record([{ organizationCode: '3201-H001', at, counts: { realtimeRecords: 1, outpatientVisits: 1, outpatientRevenueFen: 100 }, realtimeForm: index % 2 ? 'DIAGNOSIS' : 'ALLERGY' }])),
+    );
+    const [day] = await store.daysOf('3201-H001', '2026-03');
+    expect(day).toMatchObject({ _id: '3201-H001|2026-03-04', day: '2026-03-04', realtimeRecords: 40, outpatientVisits: 40, outpatientRevenueFen: 4000 });
+    expect([...day!.forms].sort()).toEqual(['ALLERGY', 'DIAGNOSIS']);
+    const [month] = await store.monthsOf('*', '2026-03', '2026-03');
+    expect(month).toMatchObject({ _id: '*|2026-03', realtimeRecords: 40, realtimeDays: ['2026-03-04'] });
   });
 });

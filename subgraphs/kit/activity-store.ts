@@ -152,17 +152,57 @@ export function rollupUpdates(entries: readonly ActivityEntry[]): AnyBulkWriteOp
 
 /** Counting and reading the rollups, for every subgraph's repositories. */
 export class ActivityStore {
+  /** Entries waiting for the write in progress to finish, with their requests' callbacks. */
+  private waiting: { entries: readonly ActivityEntry[]; done: (error?: unknown) => void }[] = [];
+  private writing = false;
+
   constructor(private readonly models: ActivityStoreModels) {}
 
   /**
    * Adds entries to their day and month rollups, the organization's and the city's: one bulk
    * write whatever the number of entries. Idempotency is the caller's: pass only what was
-   * newly accepted (or the difference a changed record makes).
+   * newly accepted (or the difference a changed record makes). Resolves once they are written.
+   *
+   * A process writes one bulk at a time, and requests that arrive meanwhile are merged into the
+   * next one: every request of a hospital updates the same day and month documents (and every
+   * request of the city the city's), and the embedded FerretDB stalls for minutes under a few
+   * dozen concurrent upserts of one document (measured: 40 at once with forms had not finished
+   * after 2 minutes; 20 plain increments took 0.13 s). Merging also makes a busy minute cost a
+   * handful of writes.
    */
-  async record(entries: readonly ActivityEntry[]): Promise<void> {
-    let operations = rollupUpdates(entries.filter((entry) => entry.organizationCode));
-    // Two first writes to one document can race on its _id; the loser's remaining updates run
-    // again and now find the document (the ones before it were applied, ordered).
+  record(entries: readonly ActivityEntry[]): Promise<void> {
+    const counted = entries.filter((entry) => entry.organizationCode);
+    if (counted.length === 0) return Promise.resolve();
+    // A bad entry fails its own request here, not the others merged into the same write.
+    try {
+      rollupUpdates(counted);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ entries: counted, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.writing) void this.writeWaiting();
+    });
+  }
+
+  private async writeWaiting(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0);
+      try {
+        await this.write(batch.flatMap((request) => request.entries));
+        for (const request of batch) request.done();
+      } catch (error) {
+        for (const request of batch) request.done(error ?? new Error('activity write failed'));
+      }
+    }
+    this.writing = false;
+  }
+
+  private async write(entries: readonly ActivityEntry[]): Promise<void> {
+    let operations = rollupUpdates(entries);
+    // Two processes' first writes to one document can race on its _id; the loser's remaining
+    // updates run again and now find the document (the ones before it were applied, ordered).
     for (let attempt = 0; operations.length > 0; attempt++) {
       try {
         await this.models.ActivityRollup.bulkWrite(operations, { ordered: true });

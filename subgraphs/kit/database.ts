@@ -111,16 +111,39 @@ type CommandListener = (event: CommandEvent) => void;
 const commandListeners = new Set<CommandListener>();
 const IGNORED_COMMANDS = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'endSessions', 'buildInfo', 'createIndexes', 'listIndexes']);
 
+/** The documents a monitored connection's query returned: one cursor batch of a find, aggregate or getMore. */
+export interface ReplyEvent {
+  databaseName: string;
+  collection: string;
+  documents: Record<string, unknown>[];
+}
+type ReplyListener = (event: ReplyEvent) => void;
+const replyListeners = new Set<ReplyListener>();
+
 function dispatchCommands(connection: Connection): void {
-  connection.getClient().on('commandStarted', (event) => {
+  const client = connection.getClient();
+  client.on('commandStarted', (event) => {
     if (IGNORED_COMMANDS.has(event.commandName)) return;
     for (const listener of commandListeners) {
       listener({ commandName: event.commandName, databaseName: event.databaseName, command: event.command });
     }
+  });
+  client.on('commandSucceeded', (event) => {
+    const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: Record<string, unknown>[]; nextBatch?: Record<string, unknown>[] } } | undefined)?.cursor;
+    const documents = cursor?.firstBatch ?? cursor?.nextBatch;
+    if (!documents || replyListeners.size === 0) return;
+    const collection = cursor!.ns?.slice(event.databaseName.length + 1) ?? '';
+    for (const listener of replyListeners) listener({ databaseName: event.databaseName, collection, documents });
   });
 }
 
 export function onDatabaseCommand(listener: CommandListener): () => void {
   commandListeners.add(listener);
   return () => commandListeners.delete(listener);
+}
+
+/** Counts documents returned (tests and benchmarks): FerretDB's cost grows with them. */
+export function onDatabaseReply(listener: ReplyListener): () => void {
+  replyListeners.add(listener);
+  return () => replyListeners.delete(listener);
 }

@@ -4,6 +4,7 @@
  */
 import DataLoader from 'dataloader';
 import type { AttachmentsRef } from './entity-refs';
+import type { Page } from './pagination';
 
 /** Records of the residents the viewer may see, as a repository returns them. */
 export interface PermittedRecords<V> {
@@ -20,11 +21,30 @@ export interface PermittedRecords<V> {
 export function residentRecordsLoader<V extends { residentId: string }>(
   fetch: (residentIds: readonly string[]) => Promise<PermittedRecords<V>>,
 ): DataLoader<string, V[] | null> {
+  return new DataLoader(async (residentIds) => byResident(residentIds, await fetch(residentIds)));
+}
+
+function byResident<V extends { residentId: string }>(residentIds: readonly string[], { permitted, records, owners }: PermittedRecords<V>): (V[] | null)[] {
+  const groups = new Map<string, V[]>([...permitted].map((id) => [id, []]));
+  for (const record of records) for (const owner of owners?.get(record.residentId) ?? [record.residentId]) groups.get(owner)?.push(record);
+  return residentIds.map((id) => groups.get(id) ?? null);
+}
+
+/**
+ * A page of a resident's records by resident id, null where the viewer may not see them.
+ * One resident (a record view): the page comes straight from the database, `first + 1` rows
+ * at a time, so what the database returns does not grow with the records the resident has.
+ * Many residents (a ward list): one batched query for all of them, paged in memory, so round
+ * trips do not grow with the residents asked for.
+ */
+export function residentPageLoader<V extends { residentId: string }>(source: {
+  page(residentId: string): Promise<Page<V> | null>;
+  all(residentIds: readonly string[]): Promise<PermittedRecords<V>>;
+  pageOf(records: V[]): Page<V>;
+}): DataLoader<string, Page<V> | null> {
   return new DataLoader(async (residentIds) => {
-    const { permitted, records, owners } = await fetch(residentIds);
-    const groups = new Map<string, V[]>([...permitted].map((id) => [id, []]));
-    for (const record of records) for (const owner of owners?.get(record.residentId) ?? [record.residentId]) groups.get(owner)?.push(record);
-    return residentIds.map((id) => groups.get(id) ?? null);
+    if (residentIds.length === 1) return [await source.page(residentIds[0]!)];
+    return byResident(residentIds, await source.all(residentIds)).map((records) => records && source.pageOf(records));
   });
 }
 

@@ -65,6 +65,17 @@ export function keysetAfter(field: string, position: TimeKey): Record<string, un
   return { $or: [{ [field]: operator({ $lt: position.at }) }, { [field]: position.at, _id: operator({ $lt: position.id }) }] };
 }
 
+/** A page by time of rows already fetched whole, newest first (time desc, then id desc), with the cursors `timePage` issues. */
+export function timePageInMemory<T>(rows: readonly T[], keyOf: (row: T) => TimeKey, first: number, after: string | null | undefined): Page<T> {
+  const position = after ? decodeTimeCursor(after) : null;
+  const isAfter = (row: T) => {
+    const { at, id } = keyOf(row);
+    return at < position!.at || (at.getTime() === position!.at.getTime() && id < position!.id);
+  };
+  const start = position ? rows.findIndex(isAfter) : 0;
+  return pageOf(start === -1 ? [] : rows.slice(start, start + first + 1), first, (row) => encodeTimeCursor(keyOf(row)));
+}
+
 /** Most batches one page fetches while filtering leaves it short. */
 export const MAX_FILL_ROUNDS = 4;
 

@@ -1,19 +1,37 @@
 /** Per-request loaders of the labs subgraph, and the context its resolvers receive. */
 import DataLoader from 'dataloader';
 import { countAccepted } from '../kit/activity';
-import { loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
+import { loaderPerArguments, recordByIdLoader, residentPageLoader, residentRecordsLoader } from '../kit/loaders';
+import { timePageInMemory } from '../kit/pagination';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { LabReportDoc, LabReportVersionDoc, LabsModels } from './models';
-import { LabsRepository, type ReportFilter } from './repository';
+import { LabsRepository, reportKey, type ReportFilter } from './repository';
+
+/** The arguments of one page of a resident's reports, and whether it shows result lines. */
+export interface ReportPageArguments {
+  filter: ReportFilter;
+  first: number;
+  after: string | null | undefined;
+  withResults: boolean;
+}
 
 export function createLabsContext(models: LabsModels, base: SubgraphContext) {
   const repository = new LabsRepository(models, base.access, (entries) => countAccepted(base.activity, base.logger, entries));
   const reportsFor = loaderPerArguments((filter: ReportFilter) => residentRecordsLoader((ids) => repository.reportsOfResidents(ids, filter)));
+  const reportPage = loaderPerArguments(({ filter, first, after, withResults }: ReportPageArguments) =>
+    residentPageLoader({
+      page: (id) => repository.reportPage(id, filter, first, after, withResults),
+      all: (ids) => repository.reportsOfResidents(ids, filter, withResults),
+      pageOf: (reports) => timePageInMemory(reports, reportKey, first, after),
+    }),
+  );
   return {
     ...base,
     repository,
     loaders: {
       reportsFor,
+      /** Pages of `Resident.labReports`: their documents are read for that list only (without result lines when it does not show them). */
+      reportPage,
       reportById: recordByIdLoader((ids) => repository.reportsById(ids)),
       /** A report's earlier versions the viewer may see, keyed by the report (already decided). */
       historyOf: new DataLoader<LabReportDoc, LabReportVersionDoc[], string>(

@@ -154,7 +154,7 @@ const labReportSchema = new Schema<LabReportDoc>(
   },
   { collection: 'labReports', versionKey: false, id: false },
 );
-labReportSchema.index({ residentId: 1, issuedAt: -1 });
+labReportSchema.index({ residentId: 1, issuedAt: -1, _id: -1 });
 
 const versionSchema = new Schema<LabReportVersionDoc>(
   {

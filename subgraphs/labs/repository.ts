@@ -13,6 +13,7 @@ import { appError, badUserInput, isDuplicateKey } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
+import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { unionOf } from '../kit/sensitivity';
 import { ageInYears, checkOrderItem, observationOf, requireItem, type OrderCheckView } from './lab-rules';
@@ -76,21 +77,37 @@ export class LabsRepository {
     private readonly countActivity: CountActivity = countNothing,
   ) {}
 
-  /** The reports of many residents matching a filter, with one query; newest first. */
-  async reportsOfResidents(residentIds: readonly string[], filter: ReportFilter = {}): Promise<PermittedRecords<LabReportDoc>> {
+  /**
+   * The reports of many residents matching a filter, with one query; newest first. Without
+   * `withResults` the result lines are left out (a list that does not show them).
+   */
+  async reportsOfResidents(residentIds: readonly string[], filter: ReportFilter = {}, withResults = true): Promise<PermittedRecords<LabReportDoc>> {
     const permitted = await this.access.permitted(residentIds, 'labs');
     if (permitted.size === 0) return { permitted, records: [] };
     const owners = this.access.ownersOf(permitted);
-    const query: Record<string, unknown> = { residentId: oneOf(owners.keys()), status: noneOf(HIDDEN_STATUSES) };
-    if (filter.category) query.category = filter.category;
-    const codes = [...(filter.codes ?? []), ...(filter.code ? [filter.code] : [])];
-    if (codes.length > 0) query.itemCodes = oneOf(codes);
-    const issued: Record<string, Date> = {};
-    if (filter.since) issued.$gte = timeOf(filter.since, 'since');
-    if (filter.until) issued.$lt = timeOf(filter.until, 'until');
-    if (Object.keys(issued).length > 0) query.issuedAt = operator(issued);
-    const records = await this.models.LabReport.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec();
+    const records = await this.models.LabReport.find(reportQuery(owners.keys(), filter), withResults ? null : WITHOUT_RESULTS)
+      .sort({ issuedAt: -1, _id: -1 })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<LabReportDoc[]>()
+      .exec();
     return { permitted, owners, records: await withoutRestricted(this.access, records, label) };
+  }
+
+  /** One resident's page of reports, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
+  async reportPage(residentId: string, filter: ReportFilter, first: number, after: string | null | undefined, withResults: boolean): Promise<Page<LabReportDoc> | null> {
+    const permitted = await this.access.permitted([residentId], 'labs');
+    if (permitted.size === 0) return null;
+    const query = reportQuery(this.access.ownersOf(permitted).keys(), filter);
+    return timePage(
+      {
+        field: 'issuedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.LabReport.find({ ...query, ...keyset }, withResults ? null : WITHOUT_RESULTS).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec(),
+        keyOf: reportKey,
+        keep: (rows) => withoutRestricted(this.access, rows, label),
+      },
+      first,
+      after,
+    );
   }
 
   /** By id, withdrawn reports included (shown as such): the one place they still appear. */
@@ -296,8 +313,33 @@ export class LabsRepository {
   }
 }
 
-/** What a report reveals (stored label united with a fresh one) and where it came from, for the resident's consent. */
-const label = (report: LabReportDoc) => ({ categories: unionOf(report.sensitivities, labSensitivities(report)), organizationCode: report.organizationCode });
+function reportQuery(residentIds: Iterable<string>, filter: ReportFilter): Record<string, unknown> {
+  const query: Record<string, unknown> = { residentId: oneOf(residentIds), status: noneOf(HIDDEN_STATUSES) };
+  if (filter.category) query.category = filter.category;
+  const codes = [...(filter.codes ?? []), ...(filter.code ? [filter.code] : [])];
+  if (codes.length > 0) query.itemCodes = oneOf(codes);
+  const issued: Record<string, Date> = {};
+  if (filter.since) issued.$gte = timeOf(filter.since, 'since');
+  if (filter.until) issued.$lt = timeOf(filter.until, 'until');
+  if (Object.keys(issued).length > 0) query.issuedAt = operator(issued);
+  return query;
+}
+
+/** A list that does not show result lines reads reports without them: they are most of a report. */
+const WITHOUT_RESULTS = { results: 0 };
+
+/** Where a report stands in a page by time. */
+export const reportKey = (report: LabReportDoc) => ({ at: report.issuedAt, id: report._id });
+
+/**
+ * What a report reveals (stored label united with a fresh one) and where it came from, for
+ * the resident's consent. A report read without its result lines is labelled from its item
+ * codes, which hold every result's code.
+ */
+const label = (report: LabReportDoc) => {
+  const results = report.results ?? report.itemCodes.map((code) => ({ code: { system: 'http://loinc.org', code, display: '' } }));
+  return { categories: unionOf(report.sensitivities, labSensitivities({ ...report, results })), organizationCode: report.organizationCode };
+};
 
 /** A replaced version: labelled by what it showed then (its own code, or the report's where not kept). */
 const versionLabel = (version: LabReportVersionDoc, report: LabReportDoc) => ({

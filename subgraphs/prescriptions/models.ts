@@ -106,7 +106,7 @@ const prescriptionSchema = new Schema<PrescriptionDoc>(
   },
   { collection: 'prescriptions', versionKey: false, id: false },
 );
-prescriptionSchema.index({ residentId: 1, issuedAt: -1 });
+prescriptionSchema.index({ residentId: 1, issuedAt: -1, _id: -1 });
 // The active prescriptions of residents (duplicate-therapy checks): still valid at this moment.
 prescriptionSchema.index({ residentId: 1, validUntil: 1 });
 prescriptionSchema.index({ organizationCode: 1, issuedAt: -1, _id: -1 });

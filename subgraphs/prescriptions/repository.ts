@@ -66,6 +66,9 @@ export interface PrescriptionFilter {
 const PRESCRIPTION_ISSUED: RecordActivity = { counts: {}, feeds: ['prescription'] };
 const PRESCRIPTION_DISPENSED: RecordActivity = { counts: {}, feeds: ['dispense'] };
 
+/** Where a prescription stands in a page by time. */
+export const prescriptionKey = (prescription: PrescriptionDoc) => ({ at: prescription.issuedAt, id: prescription._id });
+
 export class PrescriptionsRepository {
   constructor(
     private readonly models: PrescriptionsModels,
@@ -81,12 +84,33 @@ export class PrescriptionsRepository {
     const permitted = await this.access.permitted(residentIds, 'prescriptions');
     if (permitted.size === 0) return { permitted, records: [] };
     const owners = this.access.ownersOf(permitted);
-    const query: Record<string, unknown> = { residentId: oneOf(owners.keys()), ...this.statusFilter(filter.status) };
+    const records = await this.models.Prescription.find(this.residentQuery(owners.keys(), filter)).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec();
+    return { permitted, owners, records: await withoutRestricted(this.access, records, label) };
+  }
+
+  /** One resident's page of prescriptions, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
+  async prescriptionPage(residentId: string, filter: PrescriptionFilter, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc> | null> {
+    const permitted = await this.access.permitted([residentId], 'prescriptions');
+    if (permitted.size === 0) return null;
+    const query = this.residentQuery(this.access.ownersOf(permitted).keys(), filter);
+    return timePage(
+      {
+        field: 'issuedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.Prescription.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec(),
+        keyOf: prescriptionKey,
+        keep: (rows) => withoutRestricted(this.access, rows, label),
+      },
+      first,
+      after,
+    );
+  }
+
+  private residentQuery(residentIds: Iterable<string>, filter: PrescriptionFilter): Record<string, unknown> {
+    const query: Record<string, unknown> = { residentId: oneOf(residentIds), ...this.statusFilter(filter.status) };
     // A pharmacy sees only the prescriptions chosen for it.
     if (this.isPharmacy()) query.pharmacyCode = this.access.viewer.organizationCode;
     if (filter.since) query.issuedAt = operator({ $gte: timeOf(filter.since, 'since') });
-    const records = await this.models.Prescription.find(query).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec();
-    return { permitted, owners, records: await withoutRestricted(this.access, records, label) };
+    return query;
   }
 
   async prescriptionsById(ids: readonly string[]): Promise<PrescriptionDoc[]> {

@@ -1,19 +1,26 @@
 /** Per-request loaders of the referrals subgraph, and the context its resolvers receive. */
 import { countAccepted } from '../kit/activity';
 import DataLoader from 'dataloader';
-import { groupedLoader, loaderPerArguments, recordByIdLoader, residentRecordsLoader } from '../kit/loaders';
+import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../kit/loaders';
+import { timePageInMemory } from '../kit/pagination';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { ContractDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModels } from './models';
-import { ReferralsRepository, type ReferralServicesView } from './repository';
+import { referralKey, ReferralsRepository, type ReferralServicesView } from './repository';
 
 export function createReferralsContext(models: ReferralsModels, base: SubgraphContext) {
   const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots, (entries) => countAccepted(base.activity, base.logger, entries));
-  const referralsFor = loaderPerArguments((status: ReferralStatus | null | undefined) => residentRecordsLoader((ids) => repository.referralsOfResidents(ids, status)));
+  const referralPage = loaderPerArguments(({ status, first, after }: { status: ReferralStatus | null | undefined; first: number; after: string | null | undefined }) =>
+    residentPageLoader({
+      page: (id) => repository.referralPage(id, status, first, after),
+      all: (ids) => repository.referralsOfResidents(ids, status),
+      pageOf: (referrals) => timePageInMemory(referrals, referralKey, first, after),
+    }),
+  );
   return {
     ...base,
     repository,
     loaders: {
-      referralsFor,
+      referralPage,
       referralById: recordByIdLoader((ids) => repository.referralsById(ids)),
       contractOf: new DataLoader<string, ContractDoc | null>(async (ids) => {
         const found = await repository.contractsOf(ids);

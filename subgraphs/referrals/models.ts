@@ -275,7 +275,7 @@ const referralSchema = new Schema<ReferralDoc>(
   },
   schemaOptions('referrals'),
 );
-referralSchema.index({ residentId: 1, requestedAt: -1 });
+referralSchema.index({ residentId: 1, requestedAt: -1, _id: -1 });
 referralSchema.index({ fromOrganizationCode: 1, requestedAt: -1, _id: -1 });
 referralSchema.index({ toOrganizationCode: 1, requestedAt: -1, _id: -1 });
 

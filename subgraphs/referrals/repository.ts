@@ -110,6 +110,16 @@ export interface SlotAvailabilityView {
   bookableByYou: number;
 }
 
+/** Where a referral stands in a page by time. */
+export const referralKey = (referral: ReferralDoc) => ({ at: referral.requestedAt, id: referral._id });
+
+/** The filter for referrals in a status, as `effectiveStatus` tells it (a request past its expiry is EXPIRED). */
+function statusQuery(status: ReferralStatus | null | undefined): Record<string, unknown> {
+  if (status === 'EXPIRED') return { status: 'REQUESTED', expiresAt: operator({ $lt: new Date() }) };
+  if (status === 'REQUESTED') return { status, expiresAt: operator({ $gte: new Date() }) };
+  return status ? { status } : {};
+}
+
 export class ReferralsRepository {
   constructor(
     private readonly models: ReferralsModels,
@@ -223,6 +233,23 @@ export class ReferralsRepository {
     return { permitted, owners, records: status ? visible.filter((row) => effectiveStatus(row) === status) : visible };
   }
 
+  /** One resident's page of referrals, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
+  async referralPage(residentId: string, status: ReferralStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<ReferralDoc> | null> {
+    const permitted = await this.access.permitted([residentId], 'referrals');
+    if (permitted.size === 0) return null;
+    const query = { residentId: oneOf(this.access.ownersOf(permitted).keys()), ...statusQuery(status) };
+    return timePage(
+      {
+        field: 'requestedAt',
+        fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec(),
+        keyOf: referralKey,
+        keep: (rows) => withoutRestricted(this.access, rows, label),
+      },
+      first,
+      after,
+    );
+  }
+
   async referralsById(ids: readonly string[]): Promise<ReferralDoc[]> {
     const rows = await this.models.Referral.find({ _id: idIn(ids) }).lean<ReferralDoc[]>().exec();
     return visibleRecords(this.access, rows, 'referrals', label);
@@ -241,14 +268,12 @@ export class ReferralsRepository {
   }
 
   private async page(query: Record<string, unknown>, status: ReferralStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<ReferralDoc>> {
-    if (status === 'EXPIRED') Object.assign(query, { status: 'REQUESTED', expiresAt: operator({ $lt: new Date() }) });
-    else if (status === 'REQUESTED') Object.assign(query, { status, expiresAt: operator({ $gte: new Date() }) });
-    else if (status) query.status = status;
+    Object.assign(query, statusQuery(status));
     return timePage(
       {
         field: 'requestedAt',
         fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<ReferralDoc[]>().exec(),
-        keyOf: (row) => ({ at: row.requestedAt, id: row._id }),
+        keyOf: referralKey,
         keep: (rows) => visibleRecords(this.access, rows, 'referrals', label),
       },
       first,
@@ -390,19 +415,31 @@ export class ReferralsRepository {
 
   /**
    * Takes one place of the pool for a referral or an appointment, atomically on any engine:
-   * places held for referrals that expired unaccepted go back to their share first (each freed
-   * once), then the places the caller may take are claimed by _id in order. Null when none is left.
+   * free places are claimed by _id in order; a place held for a referral that expired
+   * unaccepted goes to whoever settles that hold (once), in the same step, so a place freed
+   * while many book at once is never left over. Null when none is left.
    */
   private async claimPlace(pool: SlotPoolDoc, reservedAllowed: boolean, now: Date, holder: Pick<PlaceDoc, 'bookedBy'> & Partial<Pick<PlaceDoc, 'referralId' | 'appointmentId' | 'holdUntil'>>): Promise<{ id: string; share: PlaceDoc['share'] } | null> {
     const taken = new Set<string>();
+    const lapsedHolds = new Map<string, string>();
     for (const place of await this.models.Place.find({ poolId: pool._id }, { _id: 1, referralId: 1, holdUntil: 1 }).lean<Pick<PlaceDoc, '_id' | 'referralId' | 'holdUntil'>[]>().exec()) {
       // Only a referral's place has a hold that lapses; an appointment's is kept until cancelled.
-      if (isHeld(place, now) || !place.referralId || !(await this.settleHold(place._id, place.referralId, 'FREED'))) taken.add(place._id);
+      if (place.referralId && !isHeld(place, now)) lapsedHolds.set(place._id, place.referralId);
+      else taken.add(place._id);
     }
     for (const candidate of candidatePlaces(pool, taken, reservedAllowed, now)) {
-      if (await claim(this.models.Place, { _id: candidate.id, poolId: pool._id, share: candidate.share, bookedAt: now, ...holder })) return candidate;
+      const place = { _id: candidate.id, poolId: pool._id, share: candidate.share, bookedAt: now, ...holder };
+      const lapsedReferral = lapsedHolds.get(candidate.id);
+      if (lapsedReferral ? await this.takeLapsedPlace(place, lapsedReferral) : await claim(this.models.Place, place)) return candidate;
     }
     return null;
+  }
+
+  /** The one request that settles a lapsed hold takes its place; the others move on. */
+  private async takeLapsedPlace(place: Pick<PlaceDoc, '_id'> & Partial<PlaceDoc>, lapsedReferral: string): Promise<boolean> {
+    if (!(await claim(this.models.HoldSettlement, { _id: holdKey(place._id, lapsedReferral), outcome: 'FREED', at: new Date() }))) return false;
+    await this.models.Place.replaceOne({ _id: place._id, referralId: lapsedReferral }, place).exec();
+    return true;
   }
 
   private async isContractedFamilyDoctor(residentId: string): Promise<boolean> {

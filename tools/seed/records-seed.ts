@@ -133,7 +133,7 @@ export function recordsOf(city: City, seed: number): RecordsSeed {
       identifiers.push(identifier(merged._id, 'MEDICAL_RECORD_NUMBER', `MRN${merged._id.slice(0, 8).toUpperCase()}`, moved.organizationCode));
     }
   }
-  return { residents, identifiers, encounters, conditions, allergies, matchReviews };
+  return { residents, identifiers: uniqueIdentifiers(identifiers), encounters, conditions, allergies, matchReviews };
 
   function toResident(seedResident: ResidentSeed): ResidentDoc {
     return {
@@ -187,6 +187,20 @@ function identifiersOf(resident: ResidentSeed, encounters: EncounterDoc[]): Resi
     result.push(identifier(resident.id, 'MEDICAL_RECORD_NUMBER', `MRN${hexId(`${organizationCode}|${resident.id}`).slice(0, 8).toUpperCase()}`, organizationCode));
   }
   return result;
+}
+
+/**
+ * Each identifier once: in a city of tens of thousands, two of a hospital's 8-character record
+ * numbers can collide, and the later one gets a suffix (the demo city has no such pair).
+ */
+function uniqueIdentifiers(identifiers: ResidentIdentifierDoc[]): ResidentIdentifierDoc[] {
+  const used = new Set<string>();
+  return identifiers.map((doc) => {
+    let unique = doc;
+    for (let n = 2; used.has(unique._id); n++) unique = identifier(doc.residentId, doc.system, `${doc.value}-${n}`, doc.assignerCode);
+    used.add(unique._id);
+    return unique;
+  });
 }
 
 function identifier(residentId: string, system: ResidentIdentifierDoc['system'], value: string, assignerCode: string | null): ResidentIdentifierDoc {

@@ -1,6 +1,6 @@
 import { badUserInput } from '../../kit/errors';
 import { pageSize, residentIdOf } from '../../kit/ids';
-import { pageInMemory } from '../../kit/pagination';
+import { selects } from '../../kit/selection';
 import { latestResults, requireItem, trendOf } from '../lab-rules';
 import type { ResidentResolvers } from '../resolver-types';
 
@@ -8,10 +8,8 @@ const MAX_CODES = 50;
 
 export const Resident: ResidentResolvers = {
   __resolveReference: (reference) => ({ id: residentIdOf(reference.id) }),
-  labReports: async (resident, { category, code, since, until, first, after }, { loaders }) => {
-    const reports = await loaders.reportsFor({ category, code, since, until }).load(resident.id);
-    return reports && pageInMemory(reports, pageSize(first), after);
-  },
+  labReports: (resident, { category, code, since, until, first, after }, { loaders }, info) =>
+    loaders.reportPage({ filter: { category, code, since, until }, first: pageSize(first), after, withResults: selects(info, ['edges', 'node', 'results']) }).load(resident.id),
   latestResults: async (resident, { codes }, { loaders }) => {
     if (codes.length === 0 || codes.length > MAX_CODES) throw badUserInput(`Give 1 to ${MAX_CODES} codes`);
     codes.forEach((code) => requireItem(code, 'code'));
