@@ -16,7 +16,7 @@ import { SCHEMA_DIR } from '../tools/compose';
 import { mintInternalToken } from '../subgraphs/kit/internal-token';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
 import type { DemoIdentity } from '../tools/demo-issuer';
-import { CANARY, EMERGENCY, identities, INTERNET, PHARMACY, plantCanaries, RECEIVER, RELATED, SOURCE, STRANGER, type ConsentScenario } from './support/consent-scenario';
+import { CANARY_VIEWERS, plantCanaries, referralSecrets, sourceSecrets, type ConsentScenario } from './support/consent-scenario';
 import { TestStack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -30,50 +30,6 @@ beforeAll(async () => {
   scenario = await plantCanaries(stack);
 });
 afterAll(() => stack?.stop());
-
-/** What only the source hospital (and the resident) may see: strings and the ids of the records. */
-const sourceSecrets = () => [
-  CANARY.encounter,
-  CANARY.condition,
-  CANARY.prescriptionDiagnosis,
-  CANARY.prescriptionDrugDiagnosis,
-  CANARY.escitalopram,
-  CANARY.omeprazole,
-  CANARY.labReport,
-  CANARY.labHistory,
-  scenario.ids.psychiatricEncounter,
-  scenario.ids.psychiatricCondition,
-  scenario.ids.omeprazole,
-  scenario.ids.escitalopram,
-  scenario.ids.hivReport,
-];
-/** What the referrals' two ends (and the resident) may see. */
-const referralSecrets = () => [
-  CANARY.referralDiagnosis,
-  CANARY.referralReason,
-  CANARY.referralDepartment,
-  scenario.ids.referralByDiagnosis,
-  scenario.ids.referralByDepartment,
-  scenario.ids.referralByReason,
-];
-
-const VIEWERS: Record<string, { identity: () => DemoIdentity; sees: 'all' | 'referrals' | 'nothing' }> = {
-  resident: { identity: () => identities.self(scenario.residentId), sees: 'all' },
-  sourceDoctor: { identity: () => identities.doctorAt(SOURCE), sees: 'all' },
-  receivingDoctor: { identity: () => identities.doctorAt(RECEIVER), sees: 'referrals' },
-  relatedDoctor: { identity: () => identities.doctorAt(RELATED), sees: 'nothing' },
-  emergencyDoctor: { identity: () => identities.doctorAt(EMERGENCY), sees: 'nothing' },
-  strangerDoctor: { identity: () => identities.doctorAt(STRANGER), sees: 'nothing' },
-  familyDoctor: { identity: () => identities.familyDoctor('3201-C001'), sees: 'nothing' },
-  internetHospital: { identity: () => identities.internetHospital(INTERNET), sees: 'nothing' },
-  pharmacist: { identity: () => identities.pharmacist(PHARMACY), sees: 'nothing' },
-  otherPharmacist: { identity: () => identities.pharmacist('3201-P02'), sees: 'nothing' },
-  relatedHospitalSystem: { identity: () => identities.hospitalSystem(RELATED), sees: 'nothing' },
-  sourceLabSystem: { identity: () => identities.labSystem(SOURCE), sees: 'nothing' },
-  healthCommission: { identity: () => identities.healthCommission(), sees: 'nothing' },
-  privacyOfficer: { identity: () => identities.privacyOfficer(), sees: 'nothing' },
-  otherResident: { identity: () => ({ subject: 'citizen-other', roles: ['resident'], residentId: 'eeeeeeeeeeeeeeeeeeeeeeee' }), sees: 'nothing' },
-};
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
 const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
@@ -144,20 +100,20 @@ async function everythingSeenBy(identity: DemoIdentity): Promise<string> {
   return texts.join('\n');
 }
 
-describe.each(Object.keys(VIEWERS))('as %s', (name) => {
+describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
   it('sees exactly the canaries it is a party to, on every entry point', async () => {
-    const { identity, sees } = VIEWERS[name]!;
-    const seen = await everythingSeenBy(identity());
+    const { identity, sees } = CANARY_VIEWERS[name]!;
+    const seen = await everythingSeenBy(identity(scenario));
     const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
-    expect(leaked(sourceSecrets())).toEqual(sees === 'all' ? sourceSecrets() : []);
-    expect(leaked(referralSecrets())).toEqual(sees === 'nothing' ? [] : referralSecrets());
+    expect(leaked(sourceSecrets(scenario))).toEqual(sees === 'all' ? sourceSecrets(scenario) : []);
+    expect(leaked(referralSecrets(scenario))).toEqual(sees === 'nothing' ? [] : referralSecrets(scenario));
   });
 });
 
 it('writes no canary, and no id of a withheld record, into any log line', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const all = logLines.join('\n');
-  expect([...sourceSecrets(), ...referralSecrets()].filter((secret) => all.includes(secret))).toEqual([]);
+  expect([...sourceSecrets(scenario), ...referralSecrets(scenario)].filter((secret) => all.includes(secret))).toEqual([]);
 });
 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */

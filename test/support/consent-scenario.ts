@@ -73,6 +73,55 @@ export const identities = {
   privacyOfficer: (): DemoIdentity => ({ subject: 'po-canary', roles: ['privacy_officer'] }),
 };
 
+/** What a viewer of the sweeps may see of the canaries: all of them, a referral's, or none. */
+export type CanarySight = 'all' | 'referrals' | 'nothing';
+
+/** Every viewer the canary sweeps (GraphQL and FHIR) ask as, and what each may see. */
+export const CANARY_VIEWERS: Record<string, { identity: (scenario: ConsentScenario) => DemoIdentity; sees: CanarySight }> = {
+  resident: { identity: (scenario) => identities.self(scenario.residentId), sees: 'all' },
+  sourceDoctor: { identity: () => identities.doctorAt(SOURCE), sees: 'all' },
+  receivingDoctor: { identity: () => identities.doctorAt(RECEIVER), sees: 'referrals' },
+  relatedDoctor: { identity: () => identities.doctorAt(RELATED), sees: 'nothing' },
+  emergencyDoctor: { identity: () => identities.doctorAt(EMERGENCY), sees: 'nothing' },
+  strangerDoctor: { identity: () => identities.doctorAt(STRANGER), sees: 'nothing' },
+  familyDoctor: { identity: () => identities.familyDoctor('3201-C001'), sees: 'nothing' },
+  internetHospital: { identity: () => identities.internetHospital(INTERNET), sees: 'nothing' },
+  pharmacist: { identity: () => identities.pharmacist(PHARMACY), sees: 'nothing' },
+  otherPharmacist: { identity: () => identities.pharmacist('3201-P02'), sees: 'nothing' },
+  relatedHospitalSystem: { identity: () => identities.hospitalSystem(RELATED), sees: 'nothing' },
+  sourceLabSystem: { identity: () => identities.labSystem(SOURCE), sees: 'nothing' },
+  healthCommission: { identity: () => identities.healthCommission(), sees: 'nothing' },
+  privacyOfficer: { identity: () => identities.privacyOfficer(), sees: 'nothing' },
+  otherResident: { identity: () => ({ subject: 'citizen-other', roles: ['resident'], residentId: 'eeeeeeeeeeeeeeeeeeeeeeee' }), sees: 'nothing' },
+};
+
+/** What only the source hospital (and the resident) may see: strings and the ids of the records. */
+export const sourceSecrets = (scenario: ConsentScenario): string[] => [
+  CANARY.encounter,
+  CANARY.condition,
+  CANARY.prescriptionDiagnosis,
+  CANARY.prescriptionDrugDiagnosis,
+  CANARY.escitalopram,
+  CANARY.omeprazole,
+  CANARY.labReport,
+  CANARY.labHistory,
+  scenario.ids.psychiatricEncounter,
+  scenario.ids.psychiatricCondition,
+  scenario.ids.omeprazole,
+  scenario.ids.escitalopram,
+  scenario.ids.hivReport,
+];
+
+/** What the referrals' two ends (and the resident) may see. */
+export const referralSecrets = (scenario: ConsentScenario): string[] => [
+  CANARY.referralDiagnosis,
+  CANARY.referralReason,
+  CANARY.referralDepartment,
+  scenario.ids.referralByDiagnosis,
+  scenario.ids.referralByDepartment,
+  scenario.ids.referralByReason,
+];
+
 const ID_NUMBER = makeIdNumber('320104', '1981-04-12', 58);
 
 export async function plantCanaries(stack: TestStack): Promise<ConsentScenario> {
