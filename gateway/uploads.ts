@@ -21,6 +21,7 @@ export const UPLOAD_KINDS = {
   conditions: { field: 'uploadConditions', inputType: 'RecordConditionInput' },
   allergies: { field: 'uploadAllergies', inputType: 'RecordAllergyInput' },
   'lab-reports': { field: 'uploadLabReports', inputType: 'SubmitLabReportInput' },
+  prescriptions: { field: 'uploadPrescriptions', inputType: 'FilePrescriptionInput' },
 } as const;
 export type UploadKind = keyof typeof UPLOAD_KINDS;
 

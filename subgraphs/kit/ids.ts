@@ -1,4 +1,5 @@
-/** Validation of identifiers that arrive from clients or in `_entities` representations. */
+/** Validation of identifiers that arrive from clients or in `_entities` representations, and the ids of records hospitals file. */
+import { createHash } from 'node:crypto';
 import type { AttachmentsRef } from './entity-refs';
 import { badUserInput } from './errors';
 
@@ -52,4 +53,12 @@ export function pageSize(first: number | null | undefined, max = 100): number {
   if (first === null || first === undefined) return 20;
   if (!Number.isInteger(first) || first < 1 || first > max) throw badUserInput(`first must be between 1 and ${max}`);
   return first;
+}
+
+/**
+ * A stable id for a hospital's record: the same upload always lands on the same document, and
+ * another subgraph can name the record by the hospital's own id (a prescription's encounter).
+ */
+export function sourceRecordKey(kind: 'encounter' | 'condition' | 'allergy' | 'prescription', organizationCode: string, sourceRecordId: string): string {
+  return createHash('sha256').update(`${kind}|${organizationCode}|${sourceRecordId}`).digest('hex').slice(0, 24);
 }

@@ -170,6 +170,7 @@ function relationshipDecision({ viewer, residentId, kind, relationships, consent
 export const WRITE_KINDS = [
   'register',
   'record-clinical',
+  'file-prescription',
   'submit-lab-report',
   'check-order',
   'prescribe',
@@ -202,6 +203,8 @@ const CLINICAL_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'BREAK_
 export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   register: { roles: ['hospital_system'], standing: 'none', data: 'registration' },
   'record-clinical': { roles: ['hospital_system'], standing: STANDING, data: 'encounters' },
+  // A prescription the hospital's own pharmacy dispensed, filed afterwards: a finished record, like an encounter.
+  'file-prescription': { roles: ['hospital_system'], standing: STANDING, data: 'prescriptions' },
   'submit-lab-report': { roles: ['lab_system'], standing: STANDING, data: 'labs' },
   'check-order': { roles: CLINICIANS, standing: CLINICAL_STANDING, data: 'labs' },
   prescribe: { roles: [...CLINICIANS, 'internet_hospital'], standing: CLINICAL_STANDING, data: 'prescriptions' },

@@ -260,13 +260,18 @@ export class ResidentAccess {
    * someone else), compared as survivors of any merge: references a write may not make.
    */
   async foreignRecords(kind: RecordKind, recordIds: readonly string[], residentId: string): Promise<string[]> {
-    if (recordIds.length === 0) return [];
-    const owners = await this.store.recordOwners(kind, recordIds);
-    await this.resolve([residentId, ...owners.values()]);
-    const survivor = this.survivorOf(residentId);
-    return recordIds.filter((id) => {
-      const owner = owners.get(id);
-      return owner === undefined || this.survivorOf(owner) !== survivor;
+    const foreign = await this.foreignReferences(kind, recordIds.map((recordId) => ({ recordId, residentId })));
+    return recordIds.filter((_id, index) => foreign[index]);
+  }
+
+  /** foreignRecords for references about many residents (a batch upload), in one lookup: true where the record is not that resident's. */
+  async foreignReferences(kind: RecordKind, references: readonly { recordId: string; residentId: string }[]): Promise<boolean[]> {
+    if (references.length === 0) return [];
+    const owners = await this.store.recordOwners(kind, [...new Set(references.map((reference) => reference.recordId))]);
+    await this.resolve([...references.map((reference) => reference.residentId), ...owners.values()]);
+    return references.map(({ recordId, residentId }) => {
+      const owner = owners.get(recordId);
+      return owner === undefined || this.survivorOf(owner) !== this.survivorOf(residentId);
     });
   }
 

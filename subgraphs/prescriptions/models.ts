@@ -51,6 +51,8 @@ export interface PrescriptionDoc {
   requestHash: string;
   /** The sensitive categories its drugs and diagnoses reveal (derived at write time; united with a fresh label on read). */
   sensitivities: SensitiveCategory[];
+  /** Set for a prescription its hospital filed by upload (signed and dispensed there): the hospital's own id and when it arrived. */
+  filed?: { sourceRecordId: string; uploadedAt: Date } | null;
 }
 
 export interface TransitionDoc {
@@ -103,6 +105,7 @@ const prescriptionSchema = new Schema<PrescriptionDoc>(
     clientRequestId: { type: String, required: true },
     requestHash: { type: String, required: true },
     sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
+    filed: { type: Schema.Types.Mixed, default: null },
   },
   { collection: 'prescriptions', versionKey: false, id: false },
 );

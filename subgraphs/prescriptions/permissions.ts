@@ -23,10 +23,11 @@ export const permissions: PermissionMap = {
     dispensePrescription: pharmacist,
     completePrescription: pharmacist,
     cancelPrescription: prescribers,
+    uploadPrescriptions: hasAnyRole('hospital_system'),
   },
   Resident: { prescriptions: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist', 'resident') },
   Prescription: {
-    ...fields('id', 'resident', 'prescriber', 'status', 'issuedAt', 'validUntil', 'pharmacy', 'delivery', 'signature', 'review', 'dispensing', 'transitions', 'renewalCheck'),
+    ...fields('id', 'resident', 'prescriber', 'status', 'issuedAt', 'validUntil', 'pharmacy', 'delivery', 'signature', 'review', 'dispensing', 'transitions', 'renewalCheck', 'filed'),
     warnings: hasAnyRole('doctor', 'family_doctor', 'internet_hospital', 'pharmacist'),
   },
   Transition: fields('organization', 'at'),

@@ -5,17 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { countNothing, realtimeEntry, type CountActivity, type RecordActivity } from '../kit/activity';
+import { countNothing, realtimeEntry, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
+import { accepted, bulkWriteFailures, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { claim } from '../kit/claims';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
-import { organizationCodeOf, recordIdOf } from '../kit/ids';
+import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, organizationCodeOf, recordIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
+import { ICD10, residentIdRule } from '../kit/input-rules';
 import type { PermittedRecords } from '../kit/loaders';
 import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { actorOf, hasRole } from '../kit/viewer';
 import { drugByCode } from './drug-catalogue';
+import { diagnosesRule, filedPrescriptionDoc, filedPrescriptionInput, LOT, type FiledPrescriptionInput } from './filing';
 import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, TransitionDoc } from './models';
 import {
   canMove,
@@ -30,7 +33,6 @@ import {
   warningsFor,
 } from './prescription-rules';
 
-const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
 const OPEN: PrescriptionDoc['status'][] = ['DRAFT', 'SIGNED', 'APPROVED', 'ROUTED'];
 
 /** A review: the safety facts the pharmacist saw (as records resolved them) and the warning codes they acknowledge. */
@@ -45,10 +47,10 @@ const reviewInput = z.object({
 });
 
 const issueInput = z.object({
-  residentId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters'),
-  clientRequestId: z.string().regex(/^[A-Za-z0-9._:-]{8,64}$/, 'must be 8-64 letters, digits or . _ : -'),
-  encounterId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters').nullish(),
-  diagnoses: z.array(z.object({ code: z.string().regex(ICD10, 'must be an ICD-10 code'), display: z.string().min(1).max(100) })).min(1, 'needs at least one diagnosis').max(10),
+  residentId: residentIdRule,
+  clientRequestId: z.string().regex(CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE),
+  encounterId: residentIdRule.nullish(),
+  diagnoses: diagnosesRule,
   items: z.array(itemInput),
   renewal: z.boolean().nullish(),
   pharmacyCode: z.string().regex(/^3201-P\d{2}$/, 'must be a cloud pharmacy code such as 3201-P01').nullish(),
@@ -65,6 +67,8 @@ export interface PrescriptionFilter {
 /** What the prescriptions subgraph's real-time records feed (the forms catalogue maps them to forms). */
 const PRESCRIPTION_ISSUED: RecordActivity = { counts: {}, feeds: ['prescription'] };
 const PRESCRIPTION_DISPENSED: RecordActivity = { counts: {}, feeds: ['dispense'] };
+/** A filed prescription is a record received in a scheduled upload (scheduled records feed no real-time form). */
+const PRESCRIPTION_FILED: RecordActivity = { counts: {}, feeds: [] };
 
 /** Where a prescription stands in a page by time. */
 export const prescriptionKey = (prescription: PrescriptionDoc) => ({ at: prescription.issuedAt, id: prescription._id });
@@ -294,7 +298,7 @@ export class PrescriptionsRepository {
   }
 
   async dispense(id: string, lot: string, substitutions: string[]): Promise<PrescriptionDoc> {
-    if (!/^[A-Za-z0-9-]{3,32}$/.test(lot)) throw badUserInput('lot must be 3-32 letters, digits or -');
+    if (!LOT.test(lot)) throw badUserInput('lot must be 3-32 letters, digits or -');
     if (substitutions.length > 10 || substitutions.some((text) => text.length > 200)) throw badUserInput('At most 10 substitutions of 200 characters');
     const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
@@ -316,6 +320,100 @@ export class PrescriptionsRepository {
     const current = await this.load(id, 'prescribe');
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization cancels a prescription');
     return this.ending(await this.move(current, 'CANCELLED', { cancellation: { by: actorOf(this.access.viewer), reason: reason.trim(), at: new Date() } }));
+  }
+
+  /**
+   * A batch of prescriptions a hospital's system files (already dispensed there): each item
+   * checked as issuePrescription checks its input, the write decided for all residents at
+   * once (the hospital needs standing with each), an encounter named by the hospital's own id
+   * checked to be that resident's, the stored versions read in one query, and what is new or
+   * changed written in bulk with its one transition. A refused item changes nothing and does
+   * not stop the others; round trips do not grow with the number of items.
+   */
+  async upload(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    checkBatchSize(rawInputs);
+    const { viewer } = this.access;
+    const organizationCode = viewer.organizationCode;
+    if (!organizationCode) throw forbidden('An organization is required to file prescriptions');
+    const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
+    const parsed = new Map<number, FiledPrescriptionInput>();
+    const firstOfSource = new Map<string, number>();
+    rawInputs.forEach((raw, index) => {
+      try {
+        const input = parseInput(filedPrescriptionInput, raw);
+        const earlier = firstOfSource.get(input.sourceRecordId);
+        if (earlier !== undefined) throw badUserInput(`sourceRecordId ${input.sourceRecordId} is already item ${earlier + 1} of this batch`);
+        firstOfSource.set(input.sourceRecordId, index);
+        parsed.set(index, input);
+      } catch (error) {
+        outcomes[index] = refusalOf(error);
+      }
+    });
+    const decisions = await this.access.decideWrites([...new Set([...parsed.values()].map((input) => input.residentId))], 'file-prescription');
+    const uploadedAt = new Date();
+    const targets = new Map<number, PrescriptionDoc>();
+    for (const [index, input] of parsed) {
+      const decision = decisions.get(input.residentId)!;
+      if ('refused' in decision) {
+        outcomes[index] = refused('FORBIDDEN', decision.refused);
+        continue;
+      }
+      try {
+        targets.set(index, filedPrescriptionDoc(input, organizationCode, decision.survivorId, this.chronicMaxDays, uploadedAt));
+      } catch (error) {
+        outcomes[index] = refusalOf(error);
+      }
+    }
+    // An encounter is named by the hospital's own id: it must be one it filed for the same resident.
+    const linked = [...targets].filter(([, doc]) => doc.encounterId !== null);
+    const foreign = await this.access.foreignReferences(
+      'encounter',
+      linked.map(([, doc]) => ({ recordId: doc.encounterId!, residentId: doc.residentId })),
+    );
+    linked.forEach(([index], position) => {
+      if (!foreign[position]) return;
+      outcomes[index] = refused('BAD_USER_INPUT', `encounterSourceRecordId ${parsed.get(index)!.encounterSourceRecordId} is not an encounter this hospital uploaded for this resident (upload the encounter first)`);
+      targets.delete(index);
+    });
+    // By resident as well as by id, so the query goes only to those residents' shards; a filing
+    // of the same source for someone else is then not found, and its insert collides on _id.
+    const owners = this.access.ownersOf(new Set([...targets.values()].map((doc) => doc.residentId)));
+    const stored = new Map(
+      targets.size
+        ? (await this.models.Prescription.find({ residentId: oneOf(owners.keys()), _id: idIn([...targets.values()].map((doc) => doc._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec()).map((doc) => [doc._id, doc] as const)
+        : [],
+    );
+    const writes: { index: number; doc: PrescriptionDoc; status: 'CREATED' | 'CHANGED'; operation: object }[] = [];
+    for (const [index, doc] of targets) {
+      const existing = stored.get(doc._id);
+      if (existing?.requestHash === doc.requestHash) outcomes[index] = accepted('UNCHANGED');
+      else {
+        const { _id, residentId, ...content } = doc;
+        const operation = existing ? { updateOne: { filter: { _id, residentId: existing.residentId }, update: { $set: content } } } : { insertOne: { document: doc } };
+        writes.push({ index, doc: existing ? { ...doc, residentId: existing.residentId } : doc, status: existing ? 'CHANGED' : 'CREATED', operation });
+      }
+    }
+    const failed = await bulkWriteFailures(this.models.Prescription, writes.map((write) => write.operation));
+    const written = writes.filter((write, position) => {
+      // As for records: a concurrent upload of the same new prescription, or one filed for another resident, collides on _id.
+      if (failed.has(position)) outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded for another resident');
+      else outcomes[write.index] = accepted(write.status);
+      return !failed.has(position);
+    });
+    if (written.length === 0) return outcomes.map((outcome) => outcome!);
+    // Its one state change: dispensed by the hospital's pharmacist, when the hospital says.
+    await bulkWriteFailures(
+      this.models.Transition,
+      written.map(({ doc }) => ({
+        replaceOne: {
+          filter: { _id: `${doc._id}:1`, prescriptionId: doc._id },
+          replacement: { _id: `${doc._id}:1`, prescriptionId: doc._id, from: null, to: 'DISPENSED', by: doc.dispensing!.pharmacist, organizationCode, at: doc.dispensing!.at },
+          upsert: true,
+        },
+      })),
+    );
+    await this.countActivity(written.map(() => scheduledEntry(organizationCode, uploadedAt, PRESCRIPTION_FILED)));
+    return outcomes.map((outcome) => outcome!);
   }
 
   /**

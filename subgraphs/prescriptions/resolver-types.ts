@@ -103,6 +103,49 @@ export type Drug = {
   strength: Scalars['String']['output'];
 };
 
+/**
+ * A prescription a hospital already signed and dispensed from its own pharmacy, filed from its
+ * information system (a line of POST /upload/prescriptions). Every field is checked as
+ * issuePrescription checks it (the drug catalogue's routes and day limits, ICD-10 diagnoses).
+ * It is filed as DISPENSED, by the uploading hospital.
+ */
+export type FilePrescriptionInput = {
+  /** 1-10 ICD-10 codes. */
+  diagnoses: Array<DiagnosisCodeInput>;
+  dispensing: FiledDispensingInput;
+  /** The hospital's own id of the encounter it was written in, as uploaded to /upload/encounters for the same resident (upload the encounter first). */
+  encounterSourceRecordId?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 8601 time, not in the future. */
+  issuedAt: Scalars['String']['input'];
+  /** 1-10 items. */
+  items: Array<PrescriptionItemInput>;
+  /** The prescribing physician's id at the hospital, 1-64 characters. */
+  prescriberPractitioner: Scalars['String']['input'];
+  /** 24 lowercase hex characters. */
+  residentId: Scalars['ID']['input'];
+  /** The hospital's own prescription id, 1-64 letters, digits or . _ : -; re-uploading the same one updates it. */
+  sourceRecordId: Scalars['String']['input'];
+};
+
+/** The hospital pharmacy's dispensing of a filed prescription. */
+export type FiledDispensingInput = {
+  /** ISO 8601 time, not before issuedAt and not in the future. */
+  at: Scalars['String']['input'];
+  /** The batch number dispensed: 3-32 letters, digits or -. */
+  lot: Scalars['String']['input'];
+  /** The dispensing pharmacist's id at the hospital, 1-64 characters. */
+  pharmacist: Scalars['String']['input'];
+  /** At most 10, each at most 200 characters. */
+  substitutions?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Where a filed prescription came from: the prescribing hospital's own id for it and when the platform received it. */
+export type FiledPrescription = {
+  __typename?: 'FiledPrescription';
+  sourceRecordId: Scalars['String']['output'];
+  uploadedAt: Scalars['String']['output'];
+};
+
 /** Every field is checked before anything is written; each problem is named in one BAD_USER_INPUT. */
 export type IssuePrescriptionInput = {
   /** The caller's own id for this request, 8-64 letters, digits or . _ : -: a retry with the same id and content returns the same prescription. */
@@ -147,6 +190,8 @@ export type Mutation = {
   routePrescription?: Maybe<Prescription>;
   /** The treating physician's signature (a practitioner token only). id: 24 lowercase hex characters. */
   signPrescription?: Maybe<Prescription>;
+  /** For hospital systems: prescriptions already dispensed, filed from their own system; idempotent on (hospital, sourceRecordId). One outcome per input, in order. inputs: 1-1,000. */
+  uploadPrescriptions?: Maybe<Array<UploadOutcome>>;
 };
 
 
@@ -198,6 +243,11 @@ export type MutationSignPrescriptionArgs = {
   id: Scalars['ID']['input'];
 };
 
+
+export type MutationUploadPrescriptionsArgs = {
+  inputs: Array<FilePrescriptionInput>;
+};
+
 export type Organization = {
   __typename?: 'Organization';
   code: Scalars['ID']['output'];
@@ -227,6 +277,8 @@ export type Prescription = {
   dispensing?: Maybe<Dispensing>;
   /** What the records subgraph resolves as encounter, subject to policy. Not in the API: a withheld encounter's id never leaves. */
   encounterId?: Maybe<Scalars['ID']['output']>;
+  /** Set for a prescription its hospital filed from its own system (uploadPrescriptions): signed and dispensed there, so it has no signature or review here. */
+  filed?: Maybe<FiledPrescription>;
   id: Scalars['ID']['output'];
   issuedAt: Scalars['String']['output'];
   items: Array<PrescriptionItem>;
@@ -412,6 +464,27 @@ export type Transition = {
   to: PrescriptionStatus;
 };
 
+/** The outcome of one item of a batch upload. */
+export type UploadOutcome = {
+  __typename?: 'UploadOutcome';
+  /** For a rejected item, the code the single mutation would answer with: BAD_USER_INPUT, FORBIDDEN, NOT_FOUND or CONFLICT. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** For a rejected item, the single mutation's message. */
+  message?: Maybe<Scalars['String']['output']>;
+  status: UploadStatus;
+};
+
+/** What became of one item of a batch upload. */
+export type UploadStatus =
+  /** On record with other content: replaced. */
+  | 'CHANGED'
+  /** Not on record before: written. */
+  | 'CREATED'
+  /** Refused (see code and message); nothing written for it. */
+  | 'REJECTED'
+  /** On record with the same content: nothing written. */
+  | 'UNCHANGED';
+
 export type Warning = {
   __typename?: 'Warning';
   /** e.g. DRUG_ALLERGY:penicillins:H20093454, DUPLICATE_THERAPY:CCB, SAFETY_DATA_UNAVAILABLE. */
@@ -539,8 +612,11 @@ export type ResolversTypes = {
   Drug: ResolverTypeWrapper<Drug>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  IssuePrescriptionInput: IssuePrescriptionInput;
+  FilePrescriptionInput: FilePrescriptionInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  FiledDispensingInput: FiledDispensingInput;
+  FiledPrescription: ResolverTypeWrapper<FiledPrescription>;
+  IssuePrescriptionInput: IssuePrescriptionInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -561,6 +637,8 @@ export type ResolversTypes = {
   SafetyFactsInput: SafetyFactsInput;
   Signature: ResolverTypeWrapper<Signature>;
   Transition: ResolverTypeWrapper<TransitionDoc>;
+  UploadOutcome: ResolverTypeWrapper<UploadOutcome>;
+  UploadStatus: UploadStatus;
   Warning: ResolverTypeWrapper<WarningView>;
   WarningSeverity: WarningSeverity;
 };
@@ -578,8 +656,11 @@ export type ResolversParentTypes = {
   Drug: Drug;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
-  IssuePrescriptionInput: IssuePrescriptionInput;
+  FilePrescriptionInput: FilePrescriptionInput;
   ID: Scalars['ID']['output'];
+  FiledDispensingInput: FiledDispensingInput;
+  FiledPrescription: FiledPrescription;
+  IssuePrescriptionInput: IssuePrescriptionInput;
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationRef;
   PageInfo: PageInfo;
@@ -597,6 +678,7 @@ export type ResolversParentTypes = {
   SafetyFactsInput: SafetyFactsInput;
   Signature: Signature;
   Transition: TransitionDoc;
+  UploadOutcome: UploadOutcome;
   Warning: WarningView;
 };
 
@@ -637,6 +719,11 @@ export type DrugResolvers<ContextType = PrescriptionsContext, ParentType extends
   strength?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type FiledPrescriptionResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['FiledPrescription'] = ResolversParentTypes['FiledPrescription']> = {
+  sourceRecordId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uploadedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   cancelPrescription?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<MutationCancelPrescriptionArgs, 'id' | 'reason'>>;
   completePrescription?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<MutationCompletePrescriptionArgs, 'id' | 'kind'>>;
@@ -646,6 +733,7 @@ export type MutationResolvers<ContextType = PrescriptionsContext, ParentType ext
   revisePrescription?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<MutationRevisePrescriptionArgs, 'id' | 'items'>>;
   routePrescription?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<MutationRoutePrescriptionArgs, 'id'>>;
   signPrescription?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType, RequireFields<MutationSignPrescriptionArgs, 'id'>>;
+  uploadPrescriptions?: Resolver<Maybe<Array<ResolversTypes['UploadOutcome']>>, ParentType, ContextType, RequireFields<MutationUploadPrescriptionsArgs, 'inputs'>>;
 };
 
 export type OrganizationResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
@@ -672,6 +760,7 @@ export type PrescriptionResolvers<ContextType = PrescriptionsContext, ParentType
   diagnoses?: Resolver<Array<ResolversTypes['Coding']>, ParentType, ContextType>;
   dispensing?: Resolver<Maybe<ResolversTypes['Dispensing']>, ParentType, ContextType>;
   encounterId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  filed?: Resolver<Maybe<ResolversTypes['FiledPrescription']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['PrescriptionItem']>, ParentType, ContextType>;
@@ -750,6 +839,12 @@ export type TransitionResolvers<ContextType = PrescriptionsContext, ParentType e
   to?: Resolver<ResolversTypes['PrescriptionStatus'], ParentType, ContextType>;
 };
 
+export type UploadOutcomeResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['UploadOutcome'] = ResolversParentTypes['UploadOutcome']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['UploadStatus'], ParentType, ContextType>;
+};
+
 export type WarningResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Warning'] = ResolversParentTypes['Warning']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -762,6 +857,7 @@ export type Resolvers<ContextType = PrescriptionsContext> = {
   Delivery?: DeliveryResolvers<ContextType>;
   Dispensing?: DispensingResolvers<ContextType>;
   Drug?: DrugResolvers<ContextType>;
+  FiledPrescription?: FiledPrescriptionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -776,6 +872,7 @@ export type Resolvers<ContextType = PrescriptionsContext> = {
   SafetyFacts?: SafetyFactsResolvers<ContextType>;
   Signature?: SignatureResolvers<ContextType>;
   Transition?: TransitionResolvers<ContextType>;
+  UploadOutcome?: UploadOutcomeResolvers<ContextType>;
   Warning?: WarningResolvers<ContextType>;
 };
 

@@ -8,6 +8,7 @@ import type { Model } from 'mongoose';
 import { claim } from '../kit/claims';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
+import { sourceRecordKey } from '../kit/ids';
 import { decodeCursor, encodeCursor, pageOf, timePage, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
@@ -29,7 +30,7 @@ import { parseInput } from '../kit/input';
 import { changeOf, countNothing, isResend, realtimeChange, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
 import type { z } from 'zod';
 import type { RecordKind } from '../kit/access-store';
-import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, bulkWriteFailures, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { actorOf } from '../kit/viewer';
 import { allergySchema, conditionSchema, DISTRICTS, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
@@ -826,28 +827,11 @@ async function fileFromSource<T extends { _id: string; residentId: string }>(mod
   }
 }
 
-/**
- * Runs a batch of writes unordered (one round trip per kind of write) and returns the
- * positions that failed on a unique key (a concurrent upload inserted the record first); any
- * other failure fails the call.
- */
-async function bulkWriteFailures(model: Model<any, any, any, any>, operations: object[]): Promise<Set<number>> {
-  if (operations.length === 0) return new Set();
-  try {
-    await model.bulkWrite(operations as Parameters<typeof model.bulkWrite>[0], { ordered: false });
-    return new Set();
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
-    return new Set(writeErrors.map((writeError) => writeError.index));
-  }
-}
-
 // The documents the clinical mutations file, single and batch alike: one place decides each field.
 
 function encounterDocOf(input: EncounterInput, organizationCode: string, residentId: string): EncounterDoc {
   return {
-    _id: sourceKey('encounter', organizationCode, input.sourceRecordId),
+    _id: sourceRecordKey('encounter', organizationCode, input.sourceRecordId),
     residentId,
     organizationCode,
     encounterClass: input.class,
@@ -865,7 +849,7 @@ function encounterDocOf(input: EncounterInput, organizationCode: string, residen
 
 function conditionDocOf(input: ConditionInput, organizationCode: string, residentId: string): ConditionDoc {
   return {
-    _id: sourceKey('condition', organizationCode, input.sourceRecordId),
+    _id: sourceRecordKey('condition', organizationCode, input.sourceRecordId),
     residentId,
     code: { system: 'ICD-10', code: input.code, display: input.display },
     clinicalStatus: input.clinicalStatus,
@@ -878,7 +862,7 @@ function conditionDocOf(input: ConditionInput, organizationCode: string, residen
 
 function allergyDocOf(input: AllergyInput, organizationCode: string, residentId: string): AllergyDoc {
   return {
-    _id: sourceKey('allergy', organizationCode, input.sourceRecordId),
+    _id: sourceRecordKey('allergy', organizationCode, input.sourceRecordId),
     residentId,
     substance: input.substance!,
     category: input.category!,
@@ -914,11 +898,6 @@ function identifierKey(system: ResidentIdentifierDoc['system'], assignerCode: st
 
 function identifierDoc(_id: string, residentId: string, system: ResidentIdentifierDoc['system'], value: string, assignerCode: string | null): ResidentIdentifierDoc {
   return { _id, residentId, system, value: value.toUpperCase(), assignerCode, createdAt: new Date() };
-}
-
-/** A stable id for a hospital's record: the same upload always lands on the same document. */
-function sourceKey(kind: string, organizationCode: string, sourceRecordId: string): string {
-  return createHash('sha256').update(`${kind}|${organizationCode}|${sourceRecordId}`).digest('hex').slice(0, 24);
 }
 
 const newId = () => randomBytes(12).toString('hex');

@@ -4,16 +4,12 @@
  */
 import { z } from 'zod';
 import { isValidIdNumber } from '../kit/id-number';
+import { ICD10, isoTimeRule as isoTime, residentIdRule as residentId, sourceRecordIdRule as sourceRecordId, textRule as text } from '../kit/input-rules';
 import { ALLERGY_CATEGORIES, ALLERGY_CRITICALITIES, CLINICAL_STATUSES, ENCOUNTER_CLASSES, ENCOUNTER_STATUSES, GENDERS, IDENTIFIER_SYSTEMS, VERIFICATION_STATUSES } from './models';
 
 export const DISTRICTS = ['玄武区', '秦淮区', '建邺区', '鼓楼区', '浦口区', '栖霞区', '雨花台区', '江宁区', '六合区', '溧水区', '高淳区', '江北新区'] as const;
 
-const ICD10 = /^[A-Z]\d{2}(\.\d{1,4})?$/;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date');
-const isoTime = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time');
-const sourceRecordId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or . _ : -');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const residentId = z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters');
 
 export const registrationSchema = z
   .object({

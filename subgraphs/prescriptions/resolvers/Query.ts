@@ -18,4 +18,5 @@ export const Mutation: MutationResolvers = {
   dispensePrescription: (_root, { id, lot, substitutions }, { repository }) => repository.dispense(id, lot, substitutions ?? []),
   completePrescription: (_root, { id, kind }, { repository }) => repository.complete(id, kind),
   cancelPrescription: (_root, { id, reason }, { repository }) => repository.cancel(id, reason),
+  uploadPrescriptions: (_root, { inputs }, { repository }) => repository.upload(inputs),
 };
