@@ -222,6 +222,7 @@ const GATES: Record<string, { allowed: Context[]; query: string }> = {
   dispensePrescription: { allowed: ['pharmacist'], query: `mutation { dispensePrescription(id: "bad", lot: "x") { id } }` },
   completePrescription: { allowed: ['pharmacist'], query: `mutation { completePrescription(id: "bad", kind: DELIVERED) { id } }` },
   cancelPrescription: { allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'], query: `mutation { cancelPrescription(id: "bad", reason: "x") { id } }` },
+  uploadPrescriptions: { allowed: ['hospitalSystem'], query: `mutation { uploadPrescriptions(inputs: []) { status } }` },
   signContract: { allowed: ['familyDoctor'], query: `mutation { signContract(residentId: "bad", servicePackage: BASIC, until: "x") { id } }` },
   acceptContract: { allowed: ['self', 'otherResident'], query: `mutation { acceptContract(id: "bad!") { id } }` },
   renewContract: { allowed: ['familyDoctor'], query: `mutation { renewContract(id: "bad", until: "x") { id } }` },

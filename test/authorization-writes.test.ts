@@ -152,6 +152,15 @@ const encounterInput = (residentId: string) => ({ residentId, sourceRecordId: un
 const conditionInput = (residentId: string) => ({ residentId, sourceRecordId: unique('P'), code: 'I10', display: '原发性高血压', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' });
 const allergyInput = (residentId: string) => ({ residentId, sourceRecordId: unique('A'), substance: { system: 'allergy-group', code: 'PENICILLINS', display: '青霉素类' }, category: 'MEDICATION', criticality: 'HIGH' });
 const labInput = (residentId: string) => ({ residentId, sourceReportId: unique('R'), category: 'LABORATORY', code: '14749-6', status: 'FINAL', issuedAt: new Date(Date.now() - 86_400_000).toISOString(), subjectSex: 'FEMALE', subjectBirthDate: '1960-03-15', results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }] });
+const filedPrescriptionInput = (residentId: string) => ({
+  residentId,
+  sourceRecordId: unique('RX'),
+  prescriberPractitioner: 'D1001',
+  issuedAt: '2026-06-01T01:00:00.000Z',
+  diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+  items: [{ drugCode: drug('amlodipine'), dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28 }],
+  dispensing: { at: '2026-06-01T02:00:00.000Z', pharmacist: 'P3001', lot: 'LOT-2606' },
+});
 const referralInput = (residentId: string) => ({ residentId, direction: 'UP', toOrganizationCode: '3201-H002', toDepartment: '心血管内科', reason: '胸痛待查', diagnoses: [] });
 
 /** A batch upload's variables: the one input as a batch of one. */
@@ -253,6 +262,7 @@ const WRITES: Record<string, WriteCase> = {
   uploadConditions: aboutResident(`mutation($inputs: [RecordConditionInput!]!) { uploadConditions(inputs: $inputs) { status code message } }`, conditionInput, hospitalSystem, () => labSystem(), asBatch),
   uploadAllergies: aboutResident(`mutation($inputs: [RecordAllergyInput!]!) { uploadAllergies(inputs: $inputs) { status code message } }`, allergyInput, hospitalSystem, () => pharmacist(), asBatch),
   uploadLabReports: aboutResident(`mutation($inputs: [SubmitLabReportInput!]!) { uploadLabReports(inputs: $inputs) { status code message } }`, labInput, labSystem, () => hospitalSystem(), asBatch),
+  uploadPrescriptions: aboutResident(`mutation($inputs: [FilePrescriptionInput!]!) { uploadPrescriptions(inputs: $inputs) { status code message } }`, filedPrescriptionInput, hospitalSystem, () => doctor(), asBatch),
   checkOrder: aboutResident(
     `mutation($residentId: ID!, $org: ID!) { checkOrder(residentId: $residentId, itemCodes: ["14749-6"], orderingOrganizationCode: $org) { recommendation } }`,
     (residentId, org) => ({ residentId, org }),
@@ -494,7 +504,7 @@ describe('after a write attempted by an organization without standing, its docto
 });
 
 describe('bad input: a clear error, nothing written, and no hint whether a resident exists', () => {
-  const aboutResidents = ['recordEncounter', 'recordCondition', 'recordAllergy', 'submitLabReport', 'uploadEncounters', 'uploadConditions', 'uploadAllergies', 'uploadLabReports', 'checkOrder', 'issuePrescription', 'requestReferral', 'signContract'];
+  const aboutResidents = ['recordEncounter', 'recordCondition', 'recordAllergy', 'submitLabReport', 'uploadEncounters', 'uploadConditions', 'uploadAllergies', 'uploadLabReports', 'uploadPrescriptions', 'checkOrder', 'issuePrescription', 'requestReferral', 'signContract'];
   it.each(aboutResidents)('%s: an unknown resident gets the same answer as one the caller may not see', async (name) => {
     const { query, prepare } = WRITES[name]!;
     const { residentId, denied } = await prepare();

@@ -257,7 +257,7 @@ describe('refusals', () => {
     expect((await upload(hospitalSystem(), 'encounters', '{}', 'application/json')).status).toBe(415);
     const unknown = await upload(hospitalSystem(), 'vaccinations', '{}\n');
     expect(unknown.status).toBe(404);
-    expect(unknown.body.errors[0].message).toBe('No such upload endpoint; use /upload/encounters, /upload/conditions, /upload/allergies, /upload/lab-reports');
+    expect(unknown.body.errors[0].message).toBe('No such upload endpoint; use /upload/encounters, /upload/conditions, /upload/allergies, /upload/lab-reports, /upload/prescriptions');
   });
 });
 
