@@ -3,6 +3,7 @@ import { runMain } from './client';
 import { main as doctorWorkstation } from './doctor-workstation';
 import { main as familyDoctorReferral } from './family-doctor-referral';
 import { main as fhirEverything } from './fhir-everything';
+import { main as hospitalBatchUpload } from './hospital-batch-upload';
 import { main as internetHospitalPharmacy } from './internet-hospital-pharmacy';
 import { main as residentConsent } from './resident-consent';
 
@@ -12,6 +13,7 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'family-doctor-referral': familyDoctorReferral,
   'resident-consent': residentConsent,
   'fhir-everything': fhirEverything,
+  'hospital-batch-upload': hospitalBatchUpload,
 };
 
 const name = process.argv[2];

@@ -1,5 +1,5 @@
 /**
- * The four client examples (examples/*.ts), run with @apollo/client against the real gateway
+ * The client examples (examples/*.ts), run with @apollo/client against the real gateway
  * and subgraphs. The resident's story is built through the API wherever the API can write it
  * (registrations at hospital desks, a lab upload, a diagnosis); the organization registry,
  * the certified laboratory and a slot pool have no API and are written as the subgraphs store them.
@@ -10,6 +10,7 @@ import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
 import { doctorWorkstation } from '../examples/doctor-workstation';
 import { familyDoctorReferral } from '../examples/family-doctor-referral';
 import { fhirEverything } from '../examples/fhir-everything';
+import { hospitalBatchUpload } from '../examples/hospital-batch-upload';
 import { internetHospitalPharmacy } from '../examples/internet-hospital-pharmacy';
 import { residentConsent } from '../examples/resident-consent';
 import { insertHospitals, insertSlotPool, modelsOf } from './support/fixtures';
@@ -186,5 +187,15 @@ describe('examples against the real stack', () => {
       ['DOWN', 'REQUESTED'],
       ['UP', 'COMPLETED'],
     ]);
+  });
+
+  it('hospital system: a batch of visits and of dispensed prescriptions, sent twice, and its own cockpit row', async () => {
+    const found = await hospitalBatchUpload({ gatewayUrl, hospitalToken: token('hospital_system', HOSPITAL), organizationCode: HOSPITAL, residentId, batchId: 'HIS-EXAMPLE' });
+    expect(found.encounters).toEqual({ accepted: 1, unchanged: 0, rejected: 1, errors: [{ line: 2, code: 'BAD_USER_INPUT', message: 'Invalid input: start must be an ISO 8601 time' }] });
+    expect(found.prescriptions).toEqual({ accepted: 1, unchanged: 0, rejected: 0, errors: [] });
+    expect(found.resent).toEqual({ accepted: 0, unchanged: 1, rejected: 0, errors: [] });
+    // The visit and the prescription arrived as scheduled uploads; the visit counts with its charges.
+    const grew = (field: string) => found.after[field] - (found.before?.[field] ?? 0);
+    expect([grew('scheduledUploadRecords'), grew('verifiedRecords'), grew('outpatientVisits'), grew('outpatientRevenueFen')]).toEqual([2, 2, 1, 12_800]);
   });
 });
