@@ -1,7 +1,8 @@
 /**
  * `npm run bench:uploads`: one hospital system uploads a batch of encounters (100,000 lines by
- * default, `BENCH_UPLOAD_LINES`) through the gateway's /upload/encounters, then sends the same
- * batch again (every line unchanged). It reports records per second, CPU milliseconds per
+ * default, `BENCH_UPLOAD_LINES`) through the gateway's /upload/encounters, or of prescriptions
+ * its pharmacy dispensed to /upload/prescriptions (`BENCH_UPLOAD_KIND=prescriptions`), then
+ * sends the same batch again (every line unchanged). It reports records per second, CPU milliseconds per
  * record of the services (gateway and the five subgraphs, which run in this process) and of
  * the database server (its whole process tree, from /proc), and database round trips per
  * 1,000 lines, counted from the driver's command monitoring.
@@ -32,6 +33,7 @@ import { usageOf } from './processes';
 const PATIENT_CLIENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 const LINES = Number(process.env.BENCH_UPLOAD_LINES ?? 100_000);
+const KIND = process.env.BENCH_UPLOAD_KIND ?? 'encounters';
 const RESIDENTS = Number(process.env.BENCH_UPLOAD_RESIDENTS ?? 200);
 const HOSPITAL = '3201-H001';
 const ISSUER = 'https://idp.bench.local';
@@ -79,9 +81,11 @@ async function main(): Promise<void> {
     });
     const token = issueDemoToken({ subject: 'his-bench', roles: ['hospital_system'], organizationCode: HOSPITAL }, { privateKey: keys.issuer.privateKey, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 3 * 3600 });
     const residentIds = await registerResidents(database.uri, dbPrefix, gateway.url, token);
-    const body = batch(residentIds);
-    console.log(`engine: ${database.engine}; ${LINES.toLocaleString('en')} lines (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${DEFAULT_UPLOAD_SETTINGS.chunkLines} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`);
-    const uploadUrl = gateway.url.replace(/\/graphql$/, '/upload/encounters');
+    const lineOf = LINE_BUILDERS[KIND];
+    if (!lineOf) throw new Error(`BENCH_UPLOAD_KIND must be one of ${Object.keys(LINE_BUILDERS).join(', ')}`);
+    const body = Array.from({ length: LINES }, (_, index) => JSON.stringify(lineOf(residentIds[index % residentIds.length]!, index))).join('\n') + '\n';
+    console.log(`engine: ${database.engine}; ${LINES.toLocaleString('en')} lines of ${KIND} (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${DEFAULT_UPLOAD_SETTINGS.chunkLines} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`);
+    const uploadUrl = gateway.url.replace(/\/graphql$/, `/upload/${KIND}`);
     const rows = [await measure('new records', uploadUrl, token, body, database.pid), await measure('the same batch again (unchanged)', uploadUrl, token, body, database.pid)];
     console.log('\n| batch | lines | accepted | unchanged | rejected | seconds | records/s | CPU ms/record (gateway + subgraphs) | CPU ms/record (database) | DB round trips per 1,000 lines |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -115,30 +119,43 @@ async function registerResidents(uri: string, dbPrefix: string, gatewayUrl: stri
   return ids;
 }
 
-/** LINES outpatient, emergency and inpatient encounters with charges, spread over the residents. */
-function batch(residentIds: string[]): string {
-  const classes = ['OUTPATIENT', 'OUTPATIENT', 'OUTPATIENT', 'EMERGENCY', 'INPATIENT'] as const;
-  const lines: string[] = [];
-  for (let index = 0; index < LINES; index++) {
+/** One line of each kind the bench uploads, for a resident: the index varies dates, charges and ids. */
+const LINE_BUILDERS: Record<string, (residentId: string, index: number) => object> = {
+  // Outpatient, emergency and inpatient encounters with charges.
+  encounters(residentId, index) {
+    const classes = ['OUTPATIENT', 'OUTPATIENT', 'OUTPATIENT', 'EMERGENCY', 'INPATIENT'] as const;
     const encounterClass = classes[index % classes.length]!;
     const start = new Date(Date.UTC(2026, 5, 1) + (index % 150) * 86_400_000);
-    lines.push(
-      JSON.stringify({
-        residentId: residentIds[index % residentIds.length],
-        sourceRecordId: `HIS-${String(index).padStart(7, '0')}`,
-        class: encounterClass,
-        status: 'FINISHED',
-        department: encounterClass === 'EMERGENCY' ? '急诊科' : '内分泌科',
-        start: start.toISOString(),
-        ...(encounterClass === 'INPATIENT' ? { end: new Date(start.getTime() + 5 * 86_400_000).toISOString() } : {}),
-        attendingPractitioner: `D${index % 40}`,
-        diagnoses: [{ code: 'E11.9', display: '2型糖尿病', rank: 1, primary: true }],
-        chargesFen: 5_000 + (index % 20_000),
-      }),
-    );
-  }
-  return lines.join('\n') + '\n';
-}
+    return {
+      residentId,
+      sourceRecordId: `HIS-${String(index).padStart(7, '0')}`,
+      class: encounterClass,
+      status: 'FINISHED',
+      department: encounterClass === 'EMERGENCY' ? '急诊科' : '内分泌科',
+      start: start.toISOString(),
+      ...(encounterClass === 'INPATIENT' ? { end: new Date(start.getTime() + 5 * 86_400_000).toISOString() } : {}),
+      attendingPractitioner: `D${index % 40}`,
+      diagnoses: [{ code: 'E11.9', display: '2型糖尿病', rank: 1, primary: true }],
+      chargesFen: 5_000 + (index % 20_000),
+    };
+  },
+  // Two-item prescriptions the hospital's pharmacy dispensed.
+  prescriptions(residentId, index) {
+    const issuedAt = new Date(Date.UTC(2026, 5, 1) + (index % 150) * 86_400_000);
+    return {
+      residentId,
+      sourceRecordId: `RX-${String(index).padStart(7, '0')}`,
+      prescriberPractitioner: `D${index % 40}`,
+      issuedAt: issuedAt.toISOString(),
+      diagnoses: [{ code: 'E11.9', display: '2型糖尿病' }],
+      items: [
+        { drugCode: 'H20023370', dose: 0.5, route: 'oral', frequency: 'tid', days: 14, quantity: 84 },
+        { drugCode: 'H20093454', dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28 },
+      ],
+      dispensing: { at: new Date(issuedAt.getTime() + 1_800_000).toISOString(), pharmacist: `P${index % 12}`, lot: `LOT-${index % 500}` },
+    };
+  },
+};
 
 async function measure(label: string, url: string, token: string, body: string, databasePid: number | undefined): Promise<string> {
   let commands = 0;
