@@ -125,7 +125,7 @@ describe('live writes', () => {
   const DAY = `query($month: String!, $code: ID) { cockpitDays(month: $month, organizationCode: $code) { period realtimeRecords verifiedRecords realtimeUploadDays realtimeForms outpatientVisits outpatientRevenueFen emergencyVisits discharges inpatientRevenueFen } }`;
   const MONTH_ROW = `query($month: String!) { cockpitMonth(month: $month) { city { outpatientVisits outpatientRevenueFen } hospitals { organization { code } outpatientVisits outpatientRevenueFen discharges inpatientRevenueFen realtimeForms } } }`;
 
-  it('counts an encounter on the day it arrives, and an identical re-send not at all', async () => {
+  it('counts an encounter on its day of care, and an identical re-send not at all', async () => {
     const code = codeOf.get('南京市第二医院')!;
     const his = hospitalSystem(code);
     const registered = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
@@ -133,14 +133,15 @@ describe('live writes', () => {
     });
     expect(registered.body.errors).toBeUndefined();
     const residentId = registered.body.data!.registerResident.resident.id;
-    const visit = { residentId, sourceRecordId: 'V-BULLETIN-1', class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: '2024-09-10T01:00:00.000Z', end: '2024-09-10T02:00:00.000Z', diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }], chargesFen: 12345 };
-
     const today = cityDay(new Date());
     const month = today.slice(0, 7);
-    const dayRow = async () => {
-      const { body } = await stack.query(commission(), DAY, { month, code });
+    // Seen today: the day the record arrives is its day of care too.
+    const startOfToday = new Date(`${today}T00:00:01+08:00`).toISOString();
+    const visit = { residentId, sourceRecordId: 'V-BULLETIN-1', class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: startOfToday, end: startOfToday, diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }], chargesFen: 12345 };
+    const dayRow = async (day = today) => {
+      const { body } = await stack.query(commission(), DAY, { month: day.slice(0, 7), code });
       expect(body.errors).toBeUndefined();
-      return body.data!.cockpitDays.find((row: { period: string }) => row.period === today);
+      return body.data!.cockpitDays.find((row: { period: string }) => row.period === day);
     };
     const monthRow = async () => {
       const { body } = await stack.query(commission(), MONTH_ROW, { month });
@@ -167,8 +168,8 @@ describe('live writes', () => {
     expect((await stack.query(his, RECORD, { input: { ...visit, chargesFen: 20000 } })).body.errors).toBeUndefined();
     expect(await dayRow()).toEqual({ ...afterVisit, realtimeRecords: 2, verifiedRecords: 2, outpatientRevenueFen: 20000 });
 
-    // A discharged inpatient stay: a discharge and its charges as inpatient revenue.
-    const stay = { ...visit, sourceRecordId: 'S-BULLETIN-1', class: 'INPATIENT', start: '2024-09-01T01:00:00.000Z', end: '2024-09-08T02:00:00.000Z', chargesFen: 1500000 };
+    // A discharged inpatient stay: a discharge and its charges as inpatient revenue, on the day of discharge.
+    const stay = { ...visit, sourceRecordId: 'S-BULLETIN-1', class: 'INPATIENT', start: '2025-02-20T01:00:00.000Z', end: startOfToday, chargesFen: 1500000 };
     expect((await stack.query(his, RECORD, { input: stay })).body.errors).toBeUndefined();
     expect(await dayRow()).toEqual({
       ...afterVisit, realtimeRecords: 3, verifiedRecords: 3, outpatientRevenueFen: 20000, discharges: 1, inpatientRevenueFen: 1500000,
@@ -179,6 +180,18 @@ describe('live writes', () => {
     const refused = await stack.query(hospitalSystem(codeOf.get('江苏省中医院')!), RECORD, { input: { ...visit, sourceRecordId: 'V-BULLETIN-2' } });
     expect(refused.body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect((await dayRow()).realtimeRecords).toBe(3);
+
+    // A visit of an earlier day (a nightly batch's, say) counts on that day; the record arrived today.
+    const march = { ...visit, sourceRecordId: 'V-BULLETIN-3', start: '2025-03-10T01:00:00.000Z', end: '2025-03-10T02:00:00.000Z', chargesFen: 800 };
+    expect((await stack.query(his, RECORD, { input: march })).body.errors).toBeUndefined();
+    const quiet = { realtimeRecords: 0, verifiedRecords: 0, realtimeUploadDays: 0, realtimeForms: [], emergencyVisits: 0, discharges: 0, inpatientRevenueFen: null };
+    expect(await dayRow('2025-03-10')).toEqual({ ...quiet, period: '2025-03-10', outpatientVisits: 1, outpatientRevenueFen: 800 });
+    expect(await dayRow()).toMatchObject({ realtimeRecords: 4, verifiedRecords: 4, outpatientVisits: 1, outpatientRevenueFen: 20000 });
+    // Corrected to the next day: taken back from the first, counted on the second.
+    expect((await stack.query(his, RECORD, { input: { ...march, start: '2025-03-11T01:00:00.000Z', end: '2025-03-11T02:00:00.000Z' } })).body.errors).toBeUndefined();
+    expect(await dayRow('2025-03-10')).toEqual({ ...quiet, period: '2025-03-10', outpatientVisits: 0, outpatientRevenueFen: 0 });
+    expect(await dayRow('2025-03-11')).toEqual({ ...quiet, period: '2025-03-11', outpatientVisits: 1, outpatientRevenueFen: 800 });
+    expect(await dayRow()).toMatchObject({ realtimeRecords: 5, verifiedRecords: 5 });
 
     // September 2024 stays the bulletin's.
     expect(byName((await fetchBulletin(stack.gateway.url, commission(), '2024-09')).dataCollectionByHospital)).toEqual(byName(bulletin.dataCollectionByHospital));

@@ -265,16 +265,22 @@ it('counts what was accepted for the cockpit, as scheduled uploads; a re-sent ba
   // A hospital of its own, so that no other test's uploads are in its rollup.
   const hospital = '3201-H105';
   const [resident] = (await insertResidents(stack, { organizationCode: hospital, count: 1 })) as [string];
-  const today = () => modelsOf(stack).activity.ActivityRollup.findById(rollupId(hospital, cityDay(new Date()))).lean();
+  const rollup = (period: string) => modelsOf(stack).activity.ActivityRollup.findById(rollupId(hospital, period)).lean();
+  const today = () => rollup(cityDay(new Date()));
+  // The visits were on 1 June 2026 (09:00 in Nanjing): their figures count on that day, the records today.
   const batch = ndjson([encounter(resident, 'C-1'), encounter(resident, 'C-2', { class: 'EMERGENCY', chargesFen: 30_000 }), encounter(resident, 'C-3', { start: 'bad' })]);
   expect((await upload(hospitalSystem(hospital), 'encounters', batch)).body).toMatchObject({ accepted: 2, rejected: 1 });
-  const counted = { scheduledUploadRecords: 2, verifiedRecords: 2, outpatientVisits: 1, outpatientRevenueFen: 12_800, emergencyVisits: 1, emergencyRevenueFen: 30_000 };
-  expect(await today()).toMatchObject(counted);
+  const received = { scheduledUploadRecords: 2, verifiedRecords: 2 };
+  const visits = { outpatientVisits: 1, outpatientRevenueFen: 12_800, emergencyVisits: 1, emergencyRevenueFen: 30_000 };
+  const counted = async () => ({ today: await today(), june1: await rollup('2026-06-01'), june: await rollup('2026-06') });
+  const expected = (records: object, figures: object) => ({ today: expect.objectContaining(records), june1: expect.objectContaining(figures), june: expect.objectContaining(figures) });
+  expect(await counted()).toEqual(expected(received, visits));
+  expect(await today()).not.toHaveProperty('outpatientVisits');
   expect((await upload(hospitalSystem(hospital), 'encounters', batch)).body).toMatchObject({ accepted: 0, unchanged: 2, rejected: 1 });
-  expect(await today()).toMatchObject(counted);
+  expect(await counted()).toEqual(expected(received, visits));
   // A corrected charge counts the record again, and the revenue by the difference.
   await upload(hospitalSystem(hospital), 'encounters', ndjson([encounter(resident, 'C-1', { chargesFen: 13_000 })]));
-  expect(await today()).toMatchObject({ ...counted, scheduledUploadRecords: 3, verifiedRecords: 3, outpatientRevenueFen: 13_000 });
+  expect(await counted()).toEqual(expected({ scheduledUploadRecords: 3, verifiedRecords: 3 }, { ...visits, outpatientRevenueFen: 13_000 }));
 });
 
 it('is audited as writes, under the request id the answer carries', async () => {

@@ -10,11 +10,11 @@ const TOOK_PLACE = new Set<EncounterDoc['status']>(['IN_PROGRESS', 'FINISHED']);
 
 /**
  * An outpatient or virtual visit counts an outpatient visit and its charges as outpatient
- * revenue; an emergency visit counts the same as emergency; an inpatient stay with a
- * discharge date (`end`) counts a discharge and its charges as inpatient revenue (a stay
- * still open counts as an admission, no revenue yet).
+ * revenue, on the day it started; an emergency visit counts the same as emergency; an
+ * inpatient stay with a discharge date (`end`) counts a discharge and its charges as inpatient
+ * revenue on the day of discharge (a stay still open counts as an admission, no revenue yet).
  */
-export function activityOfEncounter(encounter: Pick<EncounterDoc, 'encounterClass' | 'status' | 'end' | 'chargesFen'>): RecordActivity {
+export function activityOfEncounter(encounter: Pick<EncounterDoc, 'encounterClass' | 'status' | 'start' | 'end' | 'chargesFen'>): RecordActivity {
   if (!TOOK_PLACE.has(encounter.status)) return { counts: {}, feeds: [] };
   const charged = encounter.chargesFen !== null && encounter.chargesFen !== undefined;
   switch (encounter.encounterClass) {
@@ -23,17 +23,20 @@ export function activityOfEncounter(encounter: Pick<EncounterDoc, 'encounterClas
       return {
         counts: { outpatientVisits: 1, ...(charged ? { outpatientRevenueFen: encounter.chargesFen! } : {}) },
         feeds: [encounter.encounterClass === 'VIRTUAL' ? 'encounter.virtual' : 'encounter.outpatient', ...(charged ? (['encounter.outpatient-charges'] as const) : [])],
+        on: encounter.start,
       };
     case 'EMERGENCY':
       return {
         counts: { emergencyVisits: 1, ...(charged ? { emergencyRevenueFen: encounter.chargesFen! } : {}) },
         feeds: ['encounter.emergency', ...(charged ? (['encounter.outpatient-charges'] as const) : [])],
+        on: encounter.start,
       };
     case 'INPATIENT':
       if (!encounter.end) return { counts: {}, feeds: ['encounter.inpatient'] };
       return {
         counts: { discharges: 1, ...(charged ? { inpatientRevenueFen: encounter.chargesFen! } : {}) },
         feeds: ['encounter.inpatient', 'encounter.discharge', ...(charged ? (['encounter.inpatient-charges'] as const) : [])],
+        on: encounter.end,
       };
   }
 }

@@ -27,7 +27,7 @@ import type {
   ResidentIdentifierDoc,
 } from './models';
 import { parseInput } from '../kit/input';
-import { changeOf, countNothing, isResend, realtimeChange, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
+import { countNothing, isResend, realtimeChange, recordEntries, type CountActivity, type RecordActivity } from '../kit/activity';
 import type { z } from 'zod';
 import type { RecordKind } from '../kit/access-store';
 import { accepted, bulkWriteFailures, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
@@ -776,9 +776,9 @@ export class RecordsRepository {
     if (written.length) {
       const at = new Date();
       await this.countActivity(
-        written.map((doc) => {
+        written.flatMap((doc) => {
           const previous = stored.get(doc._id);
-          return scheduledEntry(organizationCode, at, changeOf(previous ? spec.activityOf(previous) : null, spec.activityOf(doc)));
+          return recordEntries('scheduled', organizationCode, at, previous ? spec.activityOf(previous) : null, spec.activityOf(doc));
         }),
       );
     }
