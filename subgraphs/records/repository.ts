@@ -575,6 +575,11 @@ export class RecordsRepository {
     return this.models.Organization.find({ level }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
   }
 
+  /** Every organization of a district, whatever its level (reference data: the cockpit's district days). */
+  organizationsInDistrict(district: string): Promise<OrganizationDoc[]> {
+    return this.models.Organization.find({ level: oneOf(ORGANIZATION_LEVELS), district }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+  }
+
   /** The city's organizations by code (reference data, any caller): one query per page. */
   async organizations(filter: OrganizationFilter, first: number, after: string | null | undefined): Promise<Page<OrganizationDoc>> {
     const levels = filter.level?.length ? filter.level : ORGANIZATION_LEVELS;
