@@ -13,9 +13,7 @@ import { organizationCodeOf } from '../kit/ids';
 import { REALTIME_FORMS } from '../kit/realtime-forms';
 import { hasRole, type Viewer } from '../kit/viewer';
 import type { OrganizationDoc } from './models';
-import { DISTRICTS } from './validation';
-
-type District = (typeof DISTRICTS)[number];
+import { DISTRICTS, districtNamed, type District } from './validation';
 
 type Figures = Record<Exclude<ActivityCounter, 'outpatientRevenueFen' | 'emergencyRevenueFen' | 'inpatientRevenueFen'>, number>;
 
@@ -83,11 +81,6 @@ const CITY_LEVEL: OrganizationDoc['level'] = 'TERTIARY';
 /** The district whose platform an organization uploads through: a district row sums exactly these units. */
 function districtPlatformOf(organization: OrganizationDoc | undefined): string | null {
   return organization && organization.level !== CITY_LEVEL ? organization.district : null;
-}
-
-function districtNamed(value: string): District {
-  if (!(DISTRICTS as readonly string[]).includes(value)) throw badUserInput(`district must be one of the city’s 12 districts: ${DISTRICTS.join(', ')}`);
-  return value as District;
 }
 
 function platformsOf(doc: ActivityRollupDoc | undefined): PlatformAppointmentsView[] {
