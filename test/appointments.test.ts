@@ -144,6 +144,25 @@ describe('counting', () => {
     expect(await rollup(`3201-H105|${day.slice(0, 7)}`)).toEqual(atHospital);
     expect(await rollup(`3201-H105|${day}`)).toEqual(atHospital);
     expect(await rollup(`3201-H106|${day.slice(0, 7)}`)).toEqual({ appointmentsOnline12320: 1, platformWebsite12320: 1 });
+
+    // Through the cockpit: each hospital's online appointments per platform; a hospital sees its own row only.
+    const CHANNELS = `query($month: String!) { appointmentsByChannel(month: $month) { hospitals { organization { code } online12320 total platforms { platform appointments } } platforms { platform } } }`;
+    const platforms = (wechat: number, website: number) => [
+      { platform: 'HEALTHY_NANJING_APP', appointments: 0 },
+      { platform: 'WECHAT_12320', appointments: wechat },
+      { platform: 'MY_NANJING_APP', appointments: 0 },
+      { platform: 'QUICK_BOOKING_12320', appointments: 0 },
+      { platform: 'WEBSITE_12320', appointments: website },
+    ];
+    const commission = stack.token({ subject: 'hc-1', roles: ['health_commission'] });
+    const city = (await ok(commission, CHANNELS, { month: day.slice(0, 7) })).appointmentsByChannel;
+    const rowOf = (code: string) => city.hospitals.find((row: { organization: { code: string } }) => row.organization.code === code);
+    expect(rowOf('3201-H105')).toEqual({ organization: { code: '3201-H105' }, online12320: 2, total: 5, platforms: platforms(1, 0) });
+    expect(rowOf('3201-H106')).toEqual({ organization: { code: '3201-H106' }, online12320: 1, total: 1, platforms: platforms(0, 1) });
+    expect((await ok(hospitalSystem('3201-H105'), CHANNELS, { month: day.slice(0, 7) })).appointmentsByChannel).toEqual({
+      hospitals: [{ organization: { code: '3201-H105' }, online12320: 2, total: 5, platforms: platforms(1, 0) }],
+      platforms: [],
+    });
   });
 });
 

@@ -60,6 +60,18 @@ describe('September 2024 through the gateway', () => {
     expect(days.reduce((sum, day) => sum + day.realtimeUploadDays, 0)).toBe(30);
   });
 
+  it('has per-hospital platform figures of 0: the bulletin gives online platforms for the city only', async () => {
+    const { body } = await stack.query(commission(), `{ appointmentsByChannel(month: "2024-09") { hospitals { organization { name } total platforms { platform appointments } } } }`);
+    expect(body.errors).toBeUndefined();
+    const hospitals = body.data!.appointmentsByChannel.hospitals as { organization: { name: string }; total: number; platforms: { platform: string; appointments: number }[] }[];
+    expect(hospitals[0]).toEqual({
+      organization: { name: '南京鼓楼医院' },
+      total: 7551,
+      platforms: ['HEALTHY_NANJING_APP', 'WECHAT_12320', 'MY_NANJING_APP', 'QUICK_BOOKING_12320', 'WEBSITE_12320'].map((platform) => ({ platform, appointments: 0 })),
+    });
+    expect(hospitals.flatMap((row) => row.platforms).filter((platform) => platform.appointments !== 0)).toEqual([]);
+  });
+
   it('tells which forms arrived', async () => {
     const { body } = await stack.query(commission(), `{ formsCompleteness(month: "2024-09") { form { code name } hospitalsReporting hospitalsTotal } }`);
     expect(body.errors).toBeUndefined();
@@ -198,7 +210,108 @@ describe('live writes', () => {
   });
 });
 
+describe('a district day by day', () => {
+  const DISTRICT_DAYS = `query($month: String!, $district: String, $code: ID) { cockpitDays(month: $month, district: $district, organizationCode: $code) { period district organization { code } scheduledUploadRecords verifiedRecords realtimeRecords realtimeUploadDays realtimeForms outpatientVisits outpatientRevenueFen emergencyVisits emergencyRevenueFen discharges inpatientRevenueFen } }`;
+  const districtDays = async (month: string, district: string) => {
+    const { body } = await stack.query(commission(), DISTRICT_DAYS, { month, district });
+    expect(body.errors).toBeUndefined();
+    return body.data!.cockpitDays as Record<string, unknown>[];
+  };
+  const ALL_FORMS = ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT', 'ADMISSION_DISCHARGE', 'INPATIENT_SETTLEMENT', 'DIAGNOSIS', 'ALLERGY', 'LAB_REPORT', 'EXAM_REPORT', 'PRESCRIPTION', 'DISPENSING', 'REFERRAL'];
+
+  it('gives September 2024 of 溧水区 day by day: its 12 community centres, not its 4 city-level hospitals', async () => {
+    const days = await districtDays('2024-09', '溧水区');
+    expect(days).toHaveLength(30);
+    const seeded = { district: '溧水区', organization: null, emergencyVisits: 0, emergencyRevenueFen: null };
+    expect(days[0]).toEqual({
+      ...seeded, period: '2024-09-01', scheduledUploadRecords: 281004, verifiedRecords: 288264, realtimeRecords: 7524, realtimeUploadDays: 1, realtimeForms: ALL_FORMS,
+      outpatientVisits: 7211, outpatientRevenueFen: 163789740, discharges: 72, inpatientRevenueFen: 213572904,
+    });
+    expect(days[1]).toEqual({
+      ...seeded, period: '2024-09-02', scheduledUploadRecords: 281004, verifiedRecords: 288264, realtimeRecords: 7524, realtimeUploadDays: 1, realtimeForms: ['OUTPATIENT_REGISTRATION'],
+      outpatientVisits: 7200, outpatientRevenueFen: 163789740, discharges: 72, inpatientRevenueFen: 213572904,
+    });
+    expect(days[28]).toEqual({
+      ...seeded, period: '2024-09-29', scheduledUploadRecords: 280992, verifiedRecords: 288252, realtimeRecords: 7512, realtimeUploadDays: 1, realtimeForms: ['OUTPATIENT_REGISTRATION'],
+      outpatientVisits: 7200, outpatientRevenueFen: 163789728, discharges: 60, inpatientRevenueFen: 213572892,
+    });
+    // The bulletin: 29 days with real-time uploads in 溧水区.
+    expect(days[29]).toEqual({
+      ...seeded, period: '2024-09-30', scheduledUploadRecords: 280992, verifiedRecords: 288252, realtimeRecords: 0, realtimeUploadDays: 0, realtimeForms: [],
+      outpatientVisits: 7200, outpatientRevenueFen: 163789728, discharges: 60, inpatientRevenueFen: 213572892,
+    });
+    // The days add up to the bulletin's row of the district.
+    const total = (field: string) => days.reduce((sum, day) => sum + (day[field] as number), 0);
+    expect(['scheduledUploadRecords', 'outpatientVisits', 'outpatientRevenueFen', 'discharges', 'inpatientRevenueFen', 'realtimeUploadDays'].map(total)).toEqual([8429978, 216011, 4913692000, 1894, 6407187000, 29]);
+  });
+
+  it('adds today’s live writes of the district’s units, not those of its city-level hospitals', async () => {
+    const today = cityDay(new Date());
+    const visitAt = async (organizationCode: string, index: number, visit: Record<string, unknown>, diagnosis = false) => {
+      const his = hospitalSystem(organizationCode);
+      const registered = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
+        input: { name: ['周文', '吴建国', '郑海'][index], gender: 'MALE', birthDate: `197${index}-03-02`, idNumber: makeIdNumber('320117', `197${index}-03-02`, 401 + index * 2), phone: `1377000${3000 + index}`, district: '溧水区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-LISHUI-${index}` } },
+      });
+      expect(registered.body.errors).toBeUndefined();
+      const residentId = registered.body.data!.registerResident.resident.id;
+      const recorded = await stack.query(his, `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
+        input: { residentId, sourceRecordId: `V-LISHUI-${index}`, status: 'FINISHED', department: '全科医学科', start: '2024-09-10T01:00:00.000Z', end: '2024-09-10T02:00:00.000Z', diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }], ...visit },
+      });
+      expect(recorded.body.errors).toBeUndefined();
+      if (!diagnosis) return;
+      const condition = await stack.query(his, `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
+        input: { residentId, sourceRecordId: `P-LISHUI-${index}`, code: 'I10', display: '原发性高血压', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
+      });
+      expect(condition.body.errors).toBeUndefined();
+    };
+    await visitAt('3201-C026', 0, { class: 'OUTPATIENT', chargesFen: 10000 });
+    await visitAt('3201-H042', 1, { class: 'EMERGENCY', chargesFen: 5000 }, true);
+    // 南京市溧水区人民医院 is a city-level hospital: it uploads to the city platform, not the district's.
+    await visitAt('3201-H017', 2, { class: 'OUTPATIENT', chargesFen: 99999 });
+
+    const days = await districtDays(today.slice(0, 7), '溧水区');
+    expect(days.find((day) => day.period === today)).toEqual({
+      period: today, district: '溧水区', organization: null, scheduledUploadRecords: 0, verifiedRecords: 3, realtimeRecords: 3, realtimeUploadDays: 1,
+      realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT', 'DIAGNOSIS'],
+      outpatientVisits: 1, outpatientRevenueFen: 10000, emergencyVisits: 1, emergencyRevenueFen: 5000, discharges: 0, inpatientRevenueFen: null,
+    });
+    expect(days.filter((day) => day.period !== today && day.realtimeRecords !== 0)).toEqual([]);
+    // The month's district row is the sum of the same units.
+    const { body } = await stack.query(commission(), `query($month: String!) { cockpitMonth(month: $month) { districts { district realtimeRecords outpatientRevenueFen emergencyRevenueFen } } }`, { month: today.slice(0, 7) });
+    expect(body.data!.cockpitMonth.districts.find((row: { district: string }) => row.district === '溧水区')).toEqual({ district: '溧水区', realtimeRecords: 3, outpatientRevenueFen: 10000, emergencyRevenueFen: 5000 });
+    // September 2024 stays the bulletin's.
+    expect(byName((await fetchBulletin(stack.gateway.url, commission(), '2024-09')).dataCollectionByDistrict)).toEqual(byName(bulletin.dataCollectionByDistrict));
+  });
+
+  it('gives a district only to the health commission', async () => {
+    for (const token of [hospitalSystem('3201-H017'), stack.token({ subject: 'dr-c026', roles: ['doctor'], organizationCode: '3201-C026', practitionerId: 'D9' })]) {
+      const { body, text } = await stack.query(token, DISTRICT_DAYS, { month: '2024-09', district: '溧水区' });
+      expect(body.errors!.map((error) => [error.extensions!.code, error.message])).toEqual([['FORBIDDEN', 'District figures are for the health commission']]);
+      expect(body.data!.cockpitDays).toBeNull();
+      expect(text).not.toContain('281004');
+    }
+  });
+
+  it.each([
+    ['both filters', { month: '2024-09', district: '溧水区', code: '3201-C026' }, 'Give organizationCode or district, not both'],
+    ['an unknown district', { month: '2024-09', district: '火星区' }, 'district must be one of the city’s 12 districts: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区, 江北新区'],
+    ['a district with a bad month', { month: '2024-9', district: '溧水区' }, 'month must be a month as YYYY-MM, e.g. 2024-09'],
+  ])('refuses %s', async (_what, variables, message) => {
+    const { body } = await stack.query(commission(), DISTRICT_DAYS, variables);
+    expect(body.errors!.map((error) => [error.extensions!.code, error.message])).toEqual([['BAD_USER_INPUT', message]]);
+    expect(body.data!.cockpitDays).toBeNull();
+  });
+});
+
 describe('cost', () => {
+  it('reads a district’s days in two indexed queries, whatever its number of units', async () => {
+    // 江北新区 has 5 community centres, 江宁区 25 (and the secondary hospitals, internet hospitals and pharmacies of each).
+    for (const district of ['江北新区', '江宁区']) {
+      const commands = await stack.commandsDuring(() => stack.query(commission(), `query($district: String) { cockpitDays(month: "2024-09", district: $district) { period scheduledUploadRecords } }`, { district }));
+      expect(commands.map((command) => `${command.commandName} ${String(command.command[command.commandName])}`)).toEqual(['find organizations', 'find activityRollups']);
+    }
+  });
+
   it('reads only the rollups and the organization registry, in a fixed number of round trips', async () => {
     const commands = await stack.commandsDuring(() => fetchBulletin(stack.gateway.url, commission(), '2024-09'));
     const reads = commands.filter((command) => command.commandName === 'find').map((command) => String(command.command.find));

@@ -43,6 +43,23 @@ async function tableRows(page: Page, id: string): Promise<Record<string, string[
   );
 }
 
+/** What the district-by-day chart holds: its days and each series' figures by name. */
+async function districtChart(page: Page): Promise<{ days: string[]; series: Record<string, number[]> }> {
+  return page.locator('#district-days-chart').evaluate((node) => {
+    const option = (globalThis as unknown as { echarts: { getInstanceByDom(node: unknown): { getOption(): any } } }).echarts.getInstanceByDom(node).getOption();
+    return { days: option.xAxis[0].data, series: Object.fromEntries(option.series.map((series: { name: string; data: number[] }) => [series.name, series.data])) };
+  });
+}
+
+/** The district's days as the API answers them, in the chart's terms. */
+async function districtDaysOfApi(month: string, district: string): Promise<{ days: string[]; series: Record<string, number[]> }> {
+  const { body } = await stack.query(commission(), `query($month: String!, $district: String) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }`, { month, district });
+  expect(body.errors).toBeUndefined();
+  const days = body.data!.cockpitDays as Record<string, number>[];
+  const of = (field: string) => days.map((day) => day[field]!);
+  return { days: of('period') as unknown as string[], series: { '门诊 Outpatient': of('outpatientVisits'), '急诊 Emergency': of('emergencyVisits'), '出院 Discharges': of('discharges'), '核验记录 Verified': of('verifiedRecords') } };
+}
+
 async function signIn(page: Page, token: string): Promise<void> {
   await page.goto(new URL('/cockpit', stack.gateway.url).toString());
   await page.locator('#token').fill(token);
@@ -142,13 +159,33 @@ describe('signed in with the health commission’s token', () => {
     // ECharts drew its charts (a canvas each).
     expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(4);
     expect(await page.evaluate(() => sessionStorage.getItem('jinling:cockpit-token'))).not.toBeNull();
-    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'cockpit.png'), fullPage: true });
 
-    // Another month: the selector reloads the figures (nothing seeded there).
+    // A district's days: a click on its row draws them, as the API answers cockpitDays for the district.
+    await page.locator('#districts tbody tr[data-key="江宁区"]').click();
+    await page.locator('#district-status').getByText(`Days of 江宁区 in ${MONTH}.`).waitFor();
+    const jiangning = await districtChart(page);
+    expect(jiangning).toEqual(await districtDaysOfApi(MONTH, '江宁区'));
+    // 3201-H101, a secondary hospital of 江宁区, reported on the 1st; nothing else did.
+    expect(jiangning.days[0]).toBe(`${MONTH}-01`);
+    expect(Object.fromEntries(Object.entries(jiangning.series).map(([name, data]) => [name, [data[0], data.slice(1).filter((value) => value !== 0).length]]))).toEqual({
+      '门诊 Outpatient': [300, 0], '急诊 Emergency': [5, 0], '出院 Discharges': [2, 0], '核验记录 Verified': [260, 0],
+    });
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'cockpit.png'), fullPage: true });
+    // Or through the selector: 秦淮区's only organization here is a city-level hospital, which is not in the district's figures.
+    await page.locator('#district').selectOption('秦淮区');
+    await page.locator('#district-status').getByText(`Days of 秦淮区 in ${MONTH}.`).waitFor();
+    const qinhuai = await districtChart(page);
+    expect(qinhuai).toEqual(await districtDaysOfApi(MONTH, '秦淮区'));
+    expect(Object.values(qinhuai.series).flat().filter((value) => value !== 0)).toEqual([]);
+
+    // Another month: the selector reloads the figures (nothing seeded there), the chosen district's days included.
     await page.locator('#month').fill(PREVIOUS);
     await page.locator('#month').dispatchEvent('change');
     await page.locator('#status').getByText(`Figures of ${PREVIOUS}.`).waitFor();
     expect((await tableRows(page, 'hospitals'))['3201-H001']).toEqual(['江苏省中医院', '0', '0', '0/11', '1,000', '/', '0', '/', '25', '/']);
+    await page.locator('#district-status').getByText(`Days of 秦淮区 in ${PREVIOUS}.`).waitFor();
+    expect(await districtChart(page)).toEqual(await districtDaysOfApi(PREVIOUS, '秦淮区'));
+    expect(await page.locator('#district').inputValue()).toBe('秦淮区');
 
     expect(requests.filter((url) => !isLocal(url))).toEqual([]);
     expect(requests).toContain(`${new URL(stack.gateway.url).origin}/cockpit/echarts.js`);

@@ -115,7 +115,7 @@ describe('organizations', () => {
   });
 
   it.each([
-    ['an unknown district', `{ organizations(district: "火星区") { edges { cursor } } }`, 'district must be one of the city’s 12 districts, e.g. 鼓楼区'],
+    ['an unknown district', `{ organizations(district: "火星区") { edges { cursor } } }`, 'district must be one of the city’s 12 districts: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区, 江北新区'],
     ['an empty search', `{ organizations(search: " ") { edges { cursor } } }`, 'search must be 1-30 characters'],
     ['a page of 0', `{ organizations(first: 0) { edges { cursor } } }`, 'first must be between 1 and 100'],
     ['a forged cursor', `{ organizations(after: "not-a-cursor") { edges { cursor } } }`, 'Invalid cursor'],

@@ -18,6 +18,10 @@
     '  cockpitTrend(from: $from, to: $to) { period verifiedRecords outpatientVisits emergencyVisits discharges outpatientRevenueFen inpatientRevenueFen }',
     '}',
   ].join('\n');
+  var DISTRICT_DAYS = 'query DistrictDays($month: String!, $district: String!) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }';
+
+  /** The district whose days are shown ('' until one is chosen in its table or selector). */
+  var selectedDistrict = '';
 
   // ---- formatting: counts with thousands separators, money from fen to yuan, '/' for not reported ----
   var count = function (value) { return value === null || value === undefined ? '/' : Number(value).toLocaleString('en-US'); };
@@ -108,14 +112,39 @@
     return date.toISOString().slice(0, 7);
   }
 
+  function selectedMonth() { return $('month').value || currentMonth(); }
+  function problemsOf(answer) { return (answer.errors || []).map(function (error) { return error.message; }); }
+
   async function load(token) {
-    var month = $('month').value || currentMonth();
+    var month = selectedMonth();
     $('status').textContent = 'Loading ' + month + '…';
     var answer = await ask(token, QUERY, { month: month, from: monthsBefore(month, 11), to: month });
     var data = answer.data || {};
     render(month, data);
-    var problems = (answer.errors || []).map(function (error) { return error.message; });
+    var problems = problemsOf(answer);
     $('status').textContent = problems.length ? 'Some figures could not be loaded: ' + problems.join('; ') : 'Figures of ' + month + '.';
+    if (selectedDistrict) await loadDistrict(token);
+  }
+
+  /** The chosen district's days of the month: its own request, made when a district is chosen or the month changes. */
+  async function loadDistrict(token) {
+    var month = selectedMonth();
+    var district = selectedDistrict;
+    $('district').value = district;
+    Array.prototype.forEach.call($('districts').querySelectorAll('tbody tr'), function (row) { row.classList.toggle('selected', row.dataset.key === district); });
+    $('district-status').textContent = 'Loading ' + district + ', ' + month + '…';
+    var answer;
+    try {
+      answer = await ask(token, DISTRICT_DAYS, { month: month, district: district });
+    } catch (error) {
+      $('district-status').textContent = error.message;
+      return;
+    }
+    // A later choice wins over an answer that arrives late.
+    if (district !== selectedDistrict || month !== selectedMonth()) return;
+    var problems = problemsOf(answer);
+    renderDistrictDays((answer.data && answer.data.cockpitDays) || []);
+    $('district-status').textContent = problems.length ? 'The district’s days could not be loaded: ' + problems.join('; ') : 'Days of ' + district + ' in ' + month + '.';
   }
 
   // ---- rendering ----
@@ -137,6 +166,7 @@
         return { key: organization.code, cells: [organization.name].concat(COLLECTION_COLUMNS.map(function (column) { return column[1](row); })) };
       }),
     );
+    renderDistrictChoices(cockpit.districts);
     renderForms(data.formsCompleteness || []);
     renderVisits(cockpit.districts);
     renderAppointments(data.appointmentsByChannel || { hospitals: [], platforms: [] });
@@ -192,6 +222,34 @@
         { name: '门诊 Outpatient', type: 'bar', data: districts.map(function (row) { return row.outpatientVisits; }) },
         { name: '急诊 Emergency', type: 'bar', data: districts.map(function (row) { return row.emergencyVisits; }) },
         { name: '门诊收入(万元) Outpatient revenue', type: 'line', yAxisIndex: 1, data: districts.map(function (row) { return row.outpatientRevenueFen === null ? null : row.outpatientRevenueFen / 1000000; }) },
+      ],
+    }, true);
+  }
+
+  function renderDistrictChoices(districts) {
+    var select = $('district');
+    select.replaceChildren(element('option', '选择区 Choose a district'));
+    select.firstChild.value = '';
+    districts.forEach(function (row) {
+      var option = element('option', row.district);
+      option.value = row.district;
+      select.appendChild(option);
+    });
+    select.value = selectedDistrict;
+  }
+
+  function renderDistrictDays(days) {
+    chart('district-days-chart').setOption({
+      animation: false,
+      tooltip: { trigger: 'axis' },
+      legend: { data: ['门诊 Outpatient', '急诊 Emergency', '出院 Discharges', '核验记录 Verified'] },
+      xAxis: { type: 'category', data: days.map(function (row) { return row.period; }) },
+      yAxis: [{ type: 'value', name: '人次' }, { type: 'value', name: '记录' }],
+      series: [
+        { name: '门诊 Outpatient', type: 'bar', data: days.map(function (row) { return row.outpatientVisits; }) },
+        { name: '急诊 Emergency', type: 'bar', data: days.map(function (row) { return row.emergencyVisits; }) },
+        { name: '出院 Discharges', type: 'bar', data: days.map(function (row) { return row.discharges; }) },
+        { name: '核验记录 Verified', type: 'line', yAxisIndex: 1, data: days.map(function (row) { return row.verifiedRecords; }) },
       ],
     }, true);
   }
@@ -258,6 +316,7 @@
 
   function signedOut(message) {
     sessionStorage.removeItem(TOKEN_KEY);
+    selectedDistrict = '';
     show('cockpit', false);
     show('session', false);
     show('sign-in', true);
@@ -298,6 +357,17 @@
   $('month').addEventListener('change', function () {
     var token = sessionStorage.getItem(TOKEN_KEY);
     if (token) signedIn(token);
+  });
+  function chooseDistrict(district) {
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token || !district) return;
+    selectedDistrict = district;
+    loadDistrict(token);
+  }
+  $('district').addEventListener('change', function () { chooseDistrict($('district').value); });
+  $('districts').addEventListener('click', function (event) {
+    var row = event.target.closest('tbody tr');
+    if (row) chooseDistrict(row.dataset.key);
   });
 
   var kept = sessionStorage.getItem(TOKEN_KEY);

@@ -57,7 +57,7 @@ describe('against the suite’s database', () => {
     await Promise.all(
       Array.from({ length: 40 }, (_, index) => store.record([{ organizationCode: '3201-H001', at, counts: { realtimeRecords: 1, outpatientVisits: 1, outpatientRevenueFen: 100 }, realtimeForm: index % 2 ? 'DIAGNOSIS' : 'ALLERGY' }])),
     );
-    const [day] = await store.daysOf('3201-H001', '2026-03');
+    const [day] = await store.daysOf(['3201-H001'], '2026-03');
     expect(day).toMatchObject({ _id: '3201-H001|2026-03-04', day: '2026-03-04', realtimeRecords: 40, outpatientVisits: 40, outpatientRevenueFen: 4000 });
     expect([...day!.forms].sort()).toEqual(['ALLERGY', 'DIAGNOSIS']);
     const [month] = await store.monthsOf('*', '2026-03', '2026-03');

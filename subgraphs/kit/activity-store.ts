@@ -228,9 +228,10 @@ export class ActivityStore {
       .exec();
   }
 
-  /** An organization's (or the city's) day documents of a month. */
-  daysOf(organizationCode: string, month: string): Promise<ActivityRollupDoc[]> {
-    return this.models.ActivityRollup.find({ organizationCode, period: 'day', month }).lean<ActivityRollupDoc[]>().exec();
+  /** The day documents of a month of some organizations (or of the city, [CITY]): one query, in one batch. */
+  async daysOf(organizationCodes: readonly string[], month: string): Promise<ActivityRollupDoc[]> {
+    if (organizationCodes.length === 0) return [];
+    return this.models.ActivityRollup.find({ organizationCode: oneOf(organizationCodes), period: 'day', month }).batchSize(RECORDS_BATCH_SIZE).lean<ActivityRollupDoc[]>().exec();
   }
 
   /** The city's verified records of every month up to and including `month`, the opening balance included. */

@@ -13,7 +13,7 @@ import { organizationCodeOf } from '../kit/ids';
 import { REALTIME_FORMS } from '../kit/realtime-forms';
 import { hasRole, type Viewer } from '../kit/viewer';
 import type { OrganizationDoc } from './models';
-import { DISTRICTS } from './validation';
+import { DISTRICTS, districtNamed, type District } from './validation';
 
 type Figures = Record<Exclude<ActivityCounter, 'outpatientRevenueFen' | 'emergencyRevenueFen' | 'inpatientRevenueFen'>, number>;
 
@@ -41,6 +41,12 @@ export interface CockpitMonthView {
   verifiedRecordsCumulative: number | null;
 }
 
+export interface PlatformAppointmentsView {
+  platform: (typeof PLATFORMS)[number]['platform'];
+  name: string;
+  appointments: number;
+}
+
 export interface HospitalAppointmentsView {
   organizationCode: string;
   online12320: number;
@@ -48,6 +54,8 @@ export interface HospitalAppointmentsView {
   inClinic: number;
   thirdParty: number;
   total: number;
+  /** Its online appointments per platform, in the bulletin's order. */
+  platforms: PlatformAppointmentsView[];
 }
 
 export interface FormCompletenessView {
@@ -69,6 +77,15 @@ const PLATFORMS = [
 const MAX_TREND_MONTHS = 36;
 /** City-level hospitals upload to the city platform directly; every other unit through its district's platform. */
 const CITY_LEVEL: OrganizationDoc['level'] = 'TERTIARY';
+
+/** The district whose platform an organization uploads through: a district row sums exactly these units. */
+function districtPlatformOf(organization: OrganizationDoc | undefined): string | null {
+  return organization && organization.level !== CITY_LEVEL ? organization.district : null;
+}
+
+function platformsOf(doc: ActivityRollupDoc | undefined): PlatformAppointmentsView[] {
+  return PLATFORMS.map(({ platform, name, counter }) => ({ platform, name, appointments: doc?.[counter] ?? 0 }));
+}
 
 /** Adds up rollup documents into one row. */
 export function rowOf(period: string, docs: readonly ActivityRollupDoc[], where: { district?: string | null; organizationCode?: string | null } = {}): ActivityRowView {
@@ -112,10 +129,18 @@ function daysOfMonth(month: string): string[] {
   return Array.from({ length: count }, (_, index) => `${month}-${String(index + 1).padStart(2, '0')}`);
 }
 
+/** One row per calendar day of the month, each the sum of that day's documents. */
+function rowsPerDay(month: string, dayDocs: readonly ActivityRollupDoc[], where: { district?: string | null; organizationCode?: string | null }): ActivityRowView[] {
+  const byDay = Map.groupBy(dayDocs, (doc) => doc.day!);
+  return daysOfMonth(month).map((day) => rowOf(day, byDay.get(day) ?? [], where));
+}
+
 /** What the cockpit needs of the records subgraph: organizations, batched per request. */
 export interface OrganizationLookup {
   byCode(codes: readonly string[]): Promise<Map<string, OrganizationDoc>>;
   atLevel(level: OrganizationDoc['level']): Promise<OrganizationDoc[]>;
+  /** Every organization of a district, whatever its level. */
+  inDistrict(district: string): Promise<OrganizationDoc[]>;
 }
 
 export class Cockpit {
@@ -158,15 +183,14 @@ export class Cockpit {
     const cityLevel = new Set(hospitals.map((hospital) => hospital._id));
     const others = await this.organizations.byCode([...byOrganization.keys()].filter((code) => !cityLevel.has(code)));
     const known = new Map([...hospitals.map((hospital) => [hospital._id, hospital] as const), ...others]);
-    const districtOf = (code: string) => known.get(code)?.district ?? null;
-    const rowOfOrganization = (code: string) => rowOf(month, byOrganization.get(code) ?? [], { district: districtOf(code), organizationCode: code });
+    const rowOfOrganization = (code: string) => rowOf(month, byOrganization.get(code) ?? [], { district: known.get(code)?.district ?? null, organizationCode: code });
     return {
       month,
       city: rowOf(month, docs.filter((doc) => doc.organizationCode === CITY)),
       districts: DISTRICTS.map((district) =>
         rowOf(
           month,
-          [...byOrganization].filter(([code]) => !cityLevel.has(code) && districtOf(code) === district).flatMap(([, rows]) => rows),
+          [...byOrganization].filter(([code]) => districtPlatformOf(known.get(code)) === district).flatMap(([, rows]) => rows),
           { district },
         ),
       ),
@@ -188,12 +212,30 @@ export class Cockpit {
     return months.map((month) => rowOf(month, byMonth.get(month) ?? [], { district, organizationCode: subject === CITY ? null : subject }));
   }
 
-  async days(monthInput: string, organizationCode: string | null | undefined): Promise<ActivityRowView[]> {
+  /** A month day by day: of the city, one organization, or one district (given at most one of them). */
+  async days(monthInput: string, organizationCode: string | null | undefined, districtInput: string | null | undefined): Promise<ActivityRowView[]> {
     const month = monthOf(monthInput);
+    const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
+    if (given(organizationCode) && given(districtInput)) throw badUserInput('Give organizationCode or district, not both');
+    if (given(districtInput)) return this.districtDays(month, districtNamed(districtInput));
     const subject = this.subjectOf(organizationCode);
-    const [docs, district] = await Promise.all([this.activity.daysOf(subject, month), this.districtOf(subject)]);
-    const byDay = Map.groupBy(docs, (doc) => doc.day!);
-    return daysOfMonth(month).map((day) => rowOf(day, byDay.get(day) ?? [], { district, organizationCode: subject === CITY ? null : subject }));
+    const [docs, district] = await Promise.all([this.activity.daysOf([subject], month), this.districtOf(subject)]);
+    return rowsPerDay(month, docs, { district, organizationCode: subject === CITY ? null : subject });
+  }
+
+  /**
+   * A district's days: the day documents of the units that upload through its platform, summed
+   * here, as its month row is. Two indexed reads (the district's organizations, then their day
+   * documents), whatever the number of units. The rollups are not kept per district on write:
+   * most writers (labs, prescriptions, referrals) know only an organization code, and the
+   * district is the registry's, here; counting it on write would add a registry read to every
+   * write and leave stale documents when a unit changes district.
+   */
+  private async districtDays(month: string, district: District): Promise<ActivityRowView[]> {
+    if (!this.scope().city) throw forbidden('District figures are for the health commission');
+    const units = (await this.organizations.inDistrict(district)).filter((organization) => districtPlatformOf(organization) === district);
+    const docs = await this.activity.daysOf(units.map((unit) => unit._id), month);
+    return rowsPerDay(month, docs, { district });
   }
 
   async formsCompleteness(monthInput: string): Promise<FormCompletenessView[]> {
@@ -210,20 +252,19 @@ export class Cockpit {
     });
   }
 
-  async appointments(monthInput: string): Promise<{ month: string; hospitals: HospitalAppointmentsView[]; platforms: { platform: (typeof PLATFORMS)[number]['platform']; name: string; appointments: number }[] }> {
+  async appointments(monthInput: string): Promise<{ month: string; hospitals: HospitalAppointmentsView[]; platforms: PlatformAppointmentsView[] }> {
     const month = monthOf(monthInput);
     const scope = this.scope();
     const docs = scope.city ? await this.activity.monthRows(month) : await this.activity.monthsOf(scope.organizationCode, month, month);
     const hospitals = docs
       .filter((doc) => doc.organizationCode !== CITY)
-      .map((doc) => {
+      .map((doc): HospitalAppointmentsView => {
         const channels = { online12320: doc.appointmentsOnline12320 ?? 0, quick: doc.appointmentsQuick ?? 0, inClinic: doc.appointmentsInClinic ?? 0, thirdParty: doc.appointmentsThirdParty ?? 0 };
-        return { organizationCode: doc.organizationCode, ...channels, total: channels.online12320 + channels.quick + channels.inClinic + channels.thirdParty };
+        return { organizationCode: doc.organizationCode, ...channels, total: channels.online12320 + channels.quick + channels.inClinic + channels.thirdParty, platforms: platformsOf(doc) };
       })
       .filter((row) => row.total > 0)
       .sort((a, b) => b.total - a.total || a.organizationCode.localeCompare(b.organizationCode));
-    const city = docs.find((doc) => doc.organizationCode === CITY);
-    const platforms = scope.city ? PLATFORMS.map(({ platform, name, counter }) => ({ platform, name, appointments: city?.[counter] ?? 0 })) : [];
+    const platforms = scope.city ? platformsOf(docs.find((doc) => doc.organizationCode === CITY)) : [];
     return { month, hospitals, platforms };
   }
 

@@ -3,7 +3,7 @@ import { countAccepted } from '../kit/activity';
 import DataLoader from 'dataloader';
 import { recordByIdLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
-import type { RecordsModels, ResidentDoc } from './models';
+import type { OrganizationDoc, RecordsModels, ResidentDoc } from './models';
 import { Cockpit } from './cockpit';
 import { RecordsRepository } from './repository';
 
@@ -54,16 +54,18 @@ export function createRecordsContext(models: RecordsModels, base: SubgraphContex
   const repository = new RecordsRepository(models, base.access, base.settings.matching, (entries) => countAccepted(base.activity, base.logger, entries));
   const loaders = createLoaders(repository);
   // The cockpit's organizations go through the request's loader, so rows naming them cost no further query.
+  const primed = async (found: Promise<OrganizationDoc[]>) => {
+    const organizations = await found;
+    for (const organization of organizations) loaders.organizationByCode.prime(organization._id, organization);
+    return organizations;
+  };
   const cockpit = new Cockpit(base.viewer, base.activity, {
     byCode: async (codes) => {
       const found = await loaders.organizationByCode.loadMany(codes);
       return new Map(found.flatMap((organization) => (organization && !(organization instanceof Error) ? [[organization._id, organization] as const] : [])));
     },
-    atLevel: async (level) => {
-      const organizations = await repository.organizationsAtLevel(level);
-      for (const organization of organizations) loaders.organizationByCode.prime(organization._id, organization);
-      return organizations;
-    },
+    atLevel: (level) => primed(repository.organizationsAtLevel(level)),
+    inDistrict: (district) => primed(repository.organizationsInDistrict(district)),
   });
   return { ...base, repository, loaders, cockpit };
 }

@@ -33,7 +33,7 @@ import type { RecordKind } from '../kit/access-store';
 import { accepted, bulkWriteFailures, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { actorOf } from '../kit/viewer';
-import { allergySchema, conditionSchema, DISTRICTS, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
+import { allergySchema, conditionSchema, districtNamed, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
 
 type EncounterInput = z.infer<typeof encounterSchema>;
 type ConditionInput = z.infer<typeof conditionSchema>;
@@ -576,14 +576,16 @@ export class RecordsRepository {
     return this.models.Organization.find({ level }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
   }
 
+  /** Every organization of a district, whatever its level (reference data: the cockpit's district days). */
+  organizationsInDistrict(district: string): Promise<OrganizationDoc[]> {
+    return this.models.Organization.find({ level: oneOf(ORGANIZATION_LEVELS), district }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+  }
+
   /** The city's organizations by code (reference data, any caller): one query per page. */
   async organizations(filter: OrganizationFilter, first: number, after: string | null | undefined): Promise<Page<OrganizationDoc>> {
     const levels = filter.level?.length ? filter.level : ORGANIZATION_LEVELS;
     const query: Record<string, unknown> = { level: oneOf(levels) };
-    if (filter.district) {
-      if (!(DISTRICTS as readonly string[]).includes(filter.district)) throw badUserInput('district must be one of the city’s 12 districts, e.g. 鼓楼区');
-      query.district = filter.district;
-    }
+    if (filter.district) query.district = districtNamed(filter.district);
     if (filter.search !== null && filter.search !== undefined) {
       const search = filter.search.trim();
       if (search.length < 1 || search.length > 30) throw badUserInput('search must be 1-30 characters');

@@ -124,7 +124,7 @@ export type CockpitAppointments = {
   /** Hospitals with appointments, most first. */
   hospitals: Array<CockpitHospitalAppointments>;
   month: Scalars['String']['output'];
-  /** Online appointments per platform; empty for a hospital's callers. */
+  /** The city's online appointments per platform; empty for a hospital's callers. */
   platforms: Array<CockpitPlatformAppointments>;
 };
 
@@ -136,6 +136,12 @@ export type CockpitHospitalAppointments = {
   /** Booked online through 12320. */
   online12320: Scalars['Int']['output'];
   organization?: Maybe<Organization>;
+  /**
+   * Its online appointments per platform, every platform in the bulletin's order (0 where none).
+   * Counted as bookings arrive; the seeded history (September 2024) has city totals only, since
+   * the bulletin does not split platforms by hospital, so there every hospital's are 0.
+   */
+  platforms: Array<CockpitPlatformAppointments>;
   /** Quick booking. */
   quick: Scalars['Int']['output'];
   /** Third-party channels. */
@@ -529,12 +535,14 @@ export type Prescription = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Appointments of a month per hospital by channel, and online appointments per platform (platforms: the health commission only). month: YYYY-MM. */
+  /** Appointments of a month per hospital by channel and online platform (a hospital's callers: their own row), and the city's online appointments per platform (the health commission only). month: YYYY-MM. */
   appointmentsByChannel?: Maybe<CockpitAppointments>;
   /**
-   * One row per calendar day (Asia/Shanghai) of a month: the city's figures, or one
-   * organization's (a hospital: its own only, the default for its callers). month: YYYY-MM;
-   * organizationCode: a code such as 3201-H001.
+   * One row per calendar day (Asia/Shanghai) of a month: the city's figures, one
+   * organization's (a hospital: its own only, the default for its callers), or one district's
+   * (the units that upload through its platform, as in cockpitMonth's district rows; the health
+   * commission only). A day row's realtimeUploadDays is 0 or 1. month: YYYY-MM; organizationCode:
+   * a code such as 3201-H001; district: one of the 12 districts, e.g. 鼓楼区; not both.
    */
   cockpitDays?: Maybe<Array<ActivityRow>>;
   /**
@@ -584,6 +592,7 @@ export type QueryAppointmentsByChannelArgs = {
 
 
 export type QueryCockpitDaysArgs = {
+  district?: InputMaybe<Scalars['String']['input']>;
   month: Scalars['String']['input'];
   organizationCode?: InputMaybe<Scalars['ID']['input']>;
 };
@@ -1180,6 +1189,7 @@ export type CockpitHospitalAppointmentsResolvers<ContextType = RecordsContext, P
   inClinic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   online12320?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+  platforms?: Resolver<Array<ResolversTypes['CockpitPlatformAppointments']>, ParentType, ContextType>;
   quick?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   thirdParty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

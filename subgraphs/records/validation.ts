@@ -3,11 +3,19 @@
  * BAD_USER_INPUT that names the field, and a request with any failure writes nothing.
  */
 import { z } from 'zod';
+import { badUserInput } from '../kit/errors';
 import { isValidIdNumber } from '../kit/id-number';
 import { ICD10, isoTimeRule as isoTime, residentIdRule as residentId, sourceRecordIdRule as sourceRecordId, textRule as text } from '../kit/input-rules';
 import { ALLERGY_CATEGORIES, ALLERGY_CRITICALITIES, CLINICAL_STATUSES, ENCOUNTER_CLASSES, ENCOUNTER_STATUSES, GENDERS, IDENTIFIER_SYSTEMS, VERIFICATION_STATUSES } from './models';
 
 export const DISTRICTS = ['玄武区', '秦淮区', '建邺区', '鼓楼区', '浦口区', '栖霞区', '雨花台区', '江宁区', '六合区', '溧水区', '高淳区', '江北新区'] as const;
+export type District = (typeof DISTRICTS)[number];
+
+/** A district named in a query's arguments (the organizations list, the cockpit's days). */
+export function districtNamed(value: string): District {
+  if (!(DISTRICTS as readonly string[]).includes(value)) throw badUserInput(`district must be one of the city’s 12 districts: ${DISTRICTS.join(', ')}`);
+  return value as District;
+}
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date');
 
