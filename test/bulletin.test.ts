@@ -247,6 +247,8 @@ describe('a district day by day', () => {
 
   it('adds today’s live writes of the district’s units, not those of its city-level hospitals', async () => {
     const today = cityDay(new Date());
+    // Visits of today: their figures count today, as the records do.
+    const startOfToday = new Date(`${today}T00:00:01+08:00`).toISOString();
     const visitAt = async (organizationCode: string, index: number, visit: Record<string, unknown>, diagnosis = false) => {
       const his = hospitalSystem(organizationCode);
       const registered = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
@@ -255,7 +257,7 @@ describe('a district day by day', () => {
       expect(registered.body.errors).toBeUndefined();
       const residentId = registered.body.data!.registerResident.resident.id;
       const recorded = await stack.query(his, `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
-        input: { residentId, sourceRecordId: `V-LISHUI-${index}`, status: 'FINISHED', department: '全科医学科', start: '2024-09-10T01:00:00.000Z', end: '2024-09-10T02:00:00.000Z', diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }], ...visit },
+        input: { residentId, sourceRecordId: `V-LISHUI-${index}`, status: 'FINISHED', department: '全科医学科', start: startOfToday, end: startOfToday, diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }], ...visit },
       });
       expect(recorded.body.errors).toBeUndefined();
       if (!diagnosis) return;
