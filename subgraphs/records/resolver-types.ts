@@ -21,7 +21,8 @@ export type Scalars = {
 
 /**
  * The platform's figures of one row of the cockpit: a district, an organization or the whole
- * city, over a day or a month. Aggregates only, counted as records are accepted. Money in
+ * city, over a day or a month. Aggregates only, counted as records are accepted (visits, discharges
+ * and their revenue on their day of care). Money in
  * integer fen (Float, since a month's revenue passes 2^31 fen); a revenue is null when nothing
  * reported one (the bulletin's '/').
  */
