@@ -1,7 +1,7 @@
 /**
- * What arrives at the platform, counted as it is accepted (figures of care on their day of care,
- * kit/activity.ts): rollups per organization and per
- * city, per day and per month, in a database every subgraph shares (`<prefix>_monitoring`).
+ * What arrives at the platform, counted as it is accepted (figures of care on their day of
+ * care, see kit/activity.ts): rollups per organization and per city, per day and per month, in
+ * a database every subgraph shares (`<prefix>_monitoring`).
  * Writes add to them ($inc, one bulk write per request); the cockpit reads only them, never
  * the clinical collections. Only this file defines these collections.
  *
