@@ -4,9 +4,10 @@
  * OperationOutcome per rejected line, and what a hospital imports comes back out of
  * $everything equal in substance. Every answer is validated as FHIR R4.
  */
-import type { AllergyIntolerance, Bundle, Condition, DiagnosticReport, Encounter, Observation, OperationOutcome, Parameters, Resource } from '@medplum/fhirtypes';
+import type { AllergyIntolerance, Bundle, Condition, DiagnosticReport, Encounter, MedicationDispense, MedicationRequest, Observation, OperationOutcome, Parameters, Resource } from '@medplum/fhirtypes';
 import { mapResource, SUBJECT_BIRTH_DATE_EXTENSION, SUBJECT_SEX_EXTENSION } from '../gateway/fhir/import-mapping';
 import { fhirRequest, resourcesOf } from './support/fhir-client';
+import { expectValidFhir } from './support/fhir-validator';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -92,6 +93,37 @@ const report = (patient: string, id: string): DiagnosticReport => ({
   conclusion: '空腹血糖偏高',
 });
 
+/** A prescription the hospital's pharmacy dispensed: the drug and lot in a contained Medication, the order in a contained MedicationRequest. */
+const dispensed = (patient: string, id: string, overrides: Partial<MedicationDispense> = {}): MedicationDispense => ({
+  resourceType: 'MedicationDispense',
+  identifier: [{ system: SOURCE, value: id }],
+  contained: [
+    { resourceType: 'Medication', id: 'med', code: { coding: [{ system: 'urn:jinling-hie:nmpa-drug', code: 'H20023370', display: '盐酸二甲双胍片 0.5g' }] }, batch: { lotNumber: 'LOT-2606-F' } },
+    {
+      resourceType: 'MedicationRequest',
+      id: 'order',
+      status: 'completed',
+      intent: 'order',
+      subject: { reference: `Patient/${patient}` },
+      medicationReference: { reference: '#med' },
+      authoredOn: '2026-06-03T01:00:00.000Z',
+      requester: { identifier: { system: 'urn:jinling-hie:practitioner', value: 'D0042' } },
+      encounter: { identifier: { system: SOURCE, value: 'V-RX-1' } },
+      reasonCode: [{ coding: [{ system: ICD, code: 'E11.9', display: '2型糖尿病' }] }],
+      dosageInstruction: [{ route: { text: 'oral' }, timing: { code: { text: 'tid' } }, doseAndRate: [{ doseQuantity: { value: 0.5, unit: 'g' } }], patientInstruction: '餐后服用' }],
+    },
+  ],
+  status: 'completed',
+  medicationReference: { reference: '#med' },
+  subject: { reference: `Patient/${patient}` },
+  performer: [{ actor: { identifier: { system: 'urn:jinling-hie:practitioner', value: 'P3001' } } }],
+  authorizingPrescription: [{ reference: '#order' }],
+  quantity: { value: 84 },
+  daysSupply: { value: 14, unit: 'd', system: 'http://unitsofmeasure.org', code: 'd' },
+  whenHandedOver: '2026-06-03T01:30:00.000Z',
+  ...overrides,
+});
+
 const ndjson = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
 
 const importBatch = (token: string | null, body: string, contentType = 'application/fhir+ndjson') =>
@@ -134,7 +166,7 @@ it('files each kind, rejects bad lines one OperationOutcome each, and a re-sent 
   });
   expect(rejectionsOf(first.body)).toEqual([
     ['line 4', 'invalid', 'Not valid JSON'],
-    ['line 5', 'invalid', 'resourceType must be one of Encounter, Condition, AllergyIntolerance, DiagnosticReport'],
+    ['line 5', 'invalid', 'resourceType must be one of Encounter, Condition, AllergyIntolerance, DiagnosticReport, MedicationDispense'],
     ['line 6', 'invalid', `Encounter: identifier with system ${SOURCE} (your record id) is required`],
     ['line 7', 'forbidden', 'Not permitted: no care relationship with this resident'],
     ['line 8', 'invalid', 'Invalid input: code must be an ICD-10 code such as I10 or E11.9'],
@@ -170,6 +202,39 @@ it("files a lab system's DiagnosticReport with its result lines, and $everything
   expect(observation.valueQuantity).toEqual({ value: 126, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' });
   // The lab's upload is named as its source.
   expect(resourcesOf(everything, 'Provenance').every((provenance) => JSON.stringify(provenance).includes(`"Organization/${HOSPITAL}"`))).toBe(true);
+});
+
+it('files a prescription the hospital dispensed, as a MedicationDispense; $everything gives it back', async () => {
+  const [patient] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+  const resource = dispensed(patient, 'RX-FHIR-1');
+  expectValidFhir(resource);
+  const answer = await importBatch(
+    hospitalSystem(),
+    ndjson([
+      encounter(patient, 'V-RX-1'),
+      resource,
+      dispensed(patient, 'RX-FHIR-2', { status: 'in-progress' }),
+      dispensed(patient, 'RX-FHIR-3', { medicationReference: { reference: '#elsewhere' } }),
+      dispensed(stranger, 'RX-FHIR-4'),
+    ]),
+  );
+  expect(countsOf(answer.body)).toEqual({ total: [5, 2, 0, 3], Encounter: [1, 1, 0, 0], MedicationDispense: [4, 1, 0, 3], complete: true });
+  expect(rejectionsOf(answer.body)).toEqual([
+    ['line 3', 'invalid', 'MedicationDispense: status must be completed (a dispensed prescription)'],
+    ['line 4', 'invalid', 'MedicationDispense: medicationReference references #elsewhere, which is not a contained Medication'],
+    ['line 5', 'forbidden', 'Not permitted: no care relationship with this resident'],
+  ]);
+
+  const { body: everything } = await fhirRequest<Bundle>(stack, doctor(), `/Patient/${patient}/$everything`);
+  const [request] = resourcesOf(everything, 'MedicationRequest') as [MedicationRequest];
+  const [dispense] = resourcesOf(everything, 'MedicationDispense') as [MedicationDispense];
+  expect([request.status, request.medicationCodeableConcept!.coding![0]!.code, request.authoredOn, request.reasonCode![0]!.coding![0]!.code, request.requester!.display]).toEqual(['completed', 'H20023370', '2026-06-03T01:00:00.000Z', 'E11.9', 'D0042']);
+  expect(request.encounter!.reference).toMatch(/^Encounter\/[0-9a-f]{24}$/);
+  expect(request.dosageInstruction![0]!.patientInstruction).toBe('餐后服用');
+  expect([dispense.whenHandedOver, dispense.quantity, dispense.daysSupply!.value, dispense.note]).toEqual(['2026-06-03T01:30:00.000Z', { value: 84 }, 14, [{ text: 'lot LOT-2606-F' }]]);
+  expect(dispense.performer!.map((performer) => performer.actor.display)).toEqual(['P3001', '江苏省中医院']);
+  // Sent again: unchanged.
+  expect(countsOf((await importBatch(hospitalSystem(), ndjson([resource]))).body)).toMatchObject({ total: [1, 0, 1, 0] });
 });
 
 describe('refusals', () => {

@@ -1,11 +1,11 @@
 /**
  * $import: each NDJSON FHIR resource as the line of the batch upload it stands for (the input
- * of recordEncounter, recordCondition, recordAllergy or submitLabReport). Only the mapping is
+ * of recordEncounter, recordCondition, recordAllergy, submitLabReport or a filed prescription). Only the mapping is
  * here: the upload path then checks the line as the mutation's input, and the subgraph
  * validates, authorizes, audits and files it, idempotent on the hospital's record id.
  * Fields the mapping does not read are not imported (the README lists the ones it reads).
  */
-import type { AllergyIntolerance, CodeableConcept, Condition, DiagnosticReport, Encounter, Observation, Reference } from '@medplum/fhirtypes';
+import type { AllergyIntolerance, CodeableConcept, Condition, DiagnosticReport, Encounter, Medication, MedicationDispense, MedicationRequest, Observation, Reference, Resource } from '@medplum/fhirtypes';
 import type { UploadKind } from '../uploads';
 import { sourceRecordSystem, storedSystem, SYSTEMS } from './terminology';
 
@@ -129,8 +129,62 @@ function labReportLine(report: DiagnosticReport, organizationCode: string): Reco
   };
 }
 
+/** The resource `reference` (`#id`) names among the resource's contained ones, of the type expected. */
+function containedOf<T extends Resource>(parent: { contained?: Resource[] }, reference: Reference | undefined, type: T['resourceType'], field: string): T {
+  const id = reference?.reference?.startsWith('#') ? reference.reference.slice(1) : fail(`${field} must reference a contained ${type} (#id)`);
+  return (parent.contained?.find((resource) => resource.resourceType === type && resource.id === id) as T | undefined) ?? fail(`${field} references #${id}, which is not a contained ${type}`);
+}
+
+/** A practitioner as a reference names one: by identifier value, or by display. */
+const practitionerOf = (reference: Reference | undefined, field: string): string => reference?.identifier?.value ?? reference?.display ?? fail(`${field} needs an identifier value or a display`);
+
+/**
+ * A prescription the hospital's pharmacy dispensed, filed as one MedicationDispense (FHIR
+ * gives each its one medication, so each drug is its own filed prescription): the drug and its
+ * lot in a contained Medication, the order it fills in a contained MedicationRequest.
+ */
+function dispensedPrescriptionLine(dispense: MedicationDispense, organizationCode: string): Record<string, unknown> {
+  if (dispense.status !== 'completed') fail('status must be completed (a dispensed prescription)');
+  const medication = containedOf<Medication>(dispense, dispense.medicationReference, 'Medication', 'medicationReference');
+  const order = containedOf<MedicationRequest>(dispense, dispense.authorizingPrescription?.[0], 'MedicationRequest', 'authorizingPrescription[0]');
+  const dosage = order.dosageInstruction?.[0] ?? fail('authorizingPrescription: dosageInstruction[0] is required');
+  const days = dispense.daysSupply?.code === 'd' || dispense.daysSupply?.unit === 'd' ? dispense.daysSupply.value : fail('daysSupply in days (code d) is required');
+  const encounterId = order.encounter?.identifier;
+  return {
+    residentId: residentOf(dispense.subject, 'subject'),
+    sourceRecordId: sourceRecordId(dispense, organizationCode),
+    ...(encounterId ? { encounterSourceRecordId: encounterId.system === sourceRecordSystem(organizationCode) && encounterId.value ? encounterId.value : fail(`authorizingPrescription: encounter.identifier must be in ${sourceRecordSystem(organizationCode)}`) } : {}),
+    prescriberPractitioner: practitionerOf(order.requester, 'authorizingPrescription: requester'),
+    issuedAt: order.authoredOn ?? fail('authorizingPrescription: authoredOn is required'),
+    diagnoses: (order.reasonCode ?? []).map((reason, index) => codingIn(reason, SYSTEMS.icd10cn, `authorizingPrescription: reasonCode[${index}]`)),
+    items: [
+      {
+        drugCode: codeIn(medication.code, SYSTEMS.nmpaDrug, 'Medication.code'),
+        dose: dosage.doseAndRate?.[0]?.doseQuantity?.value ?? fail('authorizingPrescription: dosageInstruction[0].doseAndRate[0].doseQuantity.value is required'),
+        route: dosage.route?.text ?? fail('authorizingPrescription: dosageInstruction[0].route.text is required'),
+        frequency: dosage.timing?.code?.text ?? fail('authorizingPrescription: dosageInstruction[0].timing.code.text (qd, bid, …) is required'),
+        days,
+        quantity: dispense.quantity?.value ?? fail('quantity.value is required'),
+        ...(dosage.patientInstruction ? { instructions: dosage.patientInstruction } : {}),
+      },
+    ],
+    dispensing: {
+      at: dispense.whenHandedOver ?? fail('whenHandedOver is required'),
+      pharmacist: practitionerOf(dispense.performer?.[0]?.actor, 'performer[0].actor'),
+      lot: medication.batch?.lotNumber ?? fail('Medication.batch.lotNumber is required'),
+      ...(dispense.substitution?.wasSubstituted ? { substitutions: (dispense.substitution.reason ?? []).map((reason) => reason.text ?? fail('substitution.reason needs text')) } : {}),
+    },
+  };
+}
+
 /** The resource types $import takes, and the upload each becomes. */
-export const IMPORT_KINDS = { Encounter: 'encounters', Condition: 'conditions', AllergyIntolerance: 'allergies', DiagnosticReport: 'lab-reports' } as const satisfies Record<string, UploadKind>;
+export const IMPORT_KINDS = {
+  Encounter: 'encounters',
+  Condition: 'conditions',
+  AllergyIntolerance: 'allergies',
+  DiagnosticReport: 'lab-reports',
+  MedicationDispense: 'prescriptions',
+} as const satisfies Record<string, UploadKind>;
 
 /** One parsed NDJSON line as an upload line, or what is wrong with it. `organizationCode` is the caller's. */
 export function mapResource(resource: unknown, organizationCode: string): Mapped {
@@ -141,6 +195,7 @@ export function mapResource(resource: unknown, organizationCode: string): Mapped
     if (type === 'Encounter') return { kind: 'encounters', value: encounterLine(resource as Encounter, organizationCode) };
     if (type === 'Condition') return { kind: 'conditions', value: conditionLine(resource as Condition, organizationCode) };
     if (type === 'AllergyIntolerance') return { kind: 'allergies', value: allergyLine(resource as AllergyIntolerance, organizationCode) };
+    if (type === 'MedicationDispense') return { kind: 'prescriptions', value: dispensedPrescriptionLine(resource as MedicationDispense, organizationCode) };
     return { kind: 'lab-reports', value: labReportLine(resource as DiagnosticReport, organizationCode) };
   } catch (error) {
     if (error instanceof Problem) return { problem: `${type}: ${error.message}` };

@@ -1,6 +1,6 @@
 /**
  * POST /fhir/R4/$import: NDJSON FHIR resources (Encounter, Condition, AllergyIntolerance,
- * DiagnosticReport) filed through the batch upload path of /upload/<kind>, with its
+ * DiagnosticReport, MedicationDispense) filed through the batch upload path of /upload/<kind>, with its
  * validation, idempotency on the hospital's record id, write policy, audit and counts. The
  * answer is a Bundle: a Parameters of counts per resource type, then one OperationOutcome per
  * rejected line (the first ones, by line number). Bulk data's asynchronous kick-off and
