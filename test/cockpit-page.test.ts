@@ -2,7 +2,8 @@
  * The cockpit page in a real browser: served by the gateway alone (ECharts from npm, nothing
  * from elsewhere), it shows only its sign-in form without a token, refuses a token that is not
  * the health commission's on the page, and, signed in, shows in its tables the figures the API
- * returns for the month: seeded rollups and appointments booked through the API.
+ * returns for the month: seeded rollups and appointments booked through the API, and a
+ * hospital's row grown by the batch its system uploads.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -189,6 +190,30 @@ describe('signed in with the health commission’s token', () => {
 
     expect(requests.filter((url) => !isLocal(url))).toEqual([]);
     expect(requests).toContain(`${new URL(stack.gateway.url).origin}/cockpit/echarts.js`);
+    await page.close();
+  });
+  it('shows a hospital’s row change after its system uploads a batch', async () => {
+    const [resident] = (await insertResidents(stack, { organizationCode: '3201-H002', count: 1 })) as [string];
+    const page = await recordingPage(browser, []);
+    await signIn(page, commission());
+    await page.locator('#hospitals tbody tr[data-key="3201-H002"]').waitFor();
+    expect((await tableRows(page, 'hospitals'))['3201-H002']).toEqual(['南京鼓楼医院', '700', '0', '0/11', '400', '/', '20', '/', '9', '/']);
+
+    // Two visits of today with their charges, as the hospital's nightly system sends them.
+    const start = new Date().toISOString();
+    const visit = (id: string) => ({ residentId: resident, sourceRecordId: id, class: 'OUTPATIENT', status: 'FINISHED', department: '内分泌科', start, diagnoses: [], chargesFen: 12_800 });
+    const his = stack.token({ subject: 'his-h002', roles: ['hospital_system'], organizationCode: '3201-H002' });
+    const response = await fetch(new URL('/upload/encounters', stack.gateway.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${his}`, 'content-type': 'application/x-ndjson' },
+      body: `${JSON.stringify(visit('PAGE-1'))}\n${JSON.stringify(visit('PAGE-2'))}\n`,
+    });
+    expect(await response.json()).toMatchObject({ lines: 2, accepted: 2, rejected: 0 });
+
+    // The tab keeps its token: a reload shows the month again.
+    await page.reload();
+    await page.locator('#hospitals tbody tr[data-key="3201-H002"]').waitFor();
+    expect((await tableRows(page, 'hospitals'))['3201-H002']).toEqual(['南京鼓楼医院', '702', '0', '0/11', '402', '256.00', '20', '/', '9', '/']);
     await page.close();
   });
 });
