@@ -380,7 +380,14 @@ export class PrescriptionsRepository {
     const owners = this.access.ownersOf(new Set([...targets.values()].map((doc) => doc.residentId)));
     const stored = new Map(
       targets.size
-        ? (await this.models.Prescription.find({ residentId: oneOf(owners.keys()), _id: idIn([...targets.values()].map((doc) => doc._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec()).map((doc) => [doc._id, doc] as const)
+        ? (
+            await this.models.Prescription.find({ residentId: oneOf(owners.keys()), _id: idIn([...targets.values()].map((doc) => doc._id)) })
+              // The content hash tells a re-send from a change: the rest of the stored prescription is not needed.
+              .select({ _id: 1, residentId: 1, requestHash: 1 })
+              .batchSize(RECORDS_BATCH_SIZE)
+              .lean<Pick<PrescriptionDoc, '_id' | 'residentId' | 'requestHash'>[]>()
+              .exec()
+          ).map((doc) => [doc._id, doc] as const)
         : [],
     );
     const writes: { index: number; doc: PrescriptionDoc; status: 'CREATED' | 'CHANGED'; operation: object }[] = [];
@@ -390,7 +397,7 @@ export class PrescriptionsRepository {
       else {
         const { _id, residentId, ...content } = doc;
         const operation = existing ? { updateOne: { filter: { _id, residentId: existing.residentId }, update: { $set: content } } } : { insertOne: { document: doc } };
-        writes.push({ index, doc: existing ? { ...doc, residentId: existing.residentId } : doc, status: existing ? 'CHANGED' : 'CREATED', operation });
+        writes.push({ index, doc, status: existing ? 'CHANGED' : 'CREATED', operation });
       }
     }
     const failed = await bulkWriteFailures(this.models.Prescription, writes.map((write) => write.operation));
