@@ -60,6 +60,7 @@ const summary = (kind: string, counts: { lines: number; accepted?: number; uncha
   accepted: counts.accepted ?? 0,
   unchanged: counts.unchanged ?? 0,
   rejected: counts.rejected ?? 0,
+  failed: 0,
   errors,
   complete: true,
 });
