@@ -101,7 +101,7 @@ describe('uploads', () => {
   }
   const HISTORY = `query($id: ID!) { labReport(id: $id) { status version results { value } history { version status conclusion results { value } } } }`;
   const storedVersions = async (reportId: string) =>
-    (await modelsOf(stack).labs.LabReportVersion.find({ reportId }).sort({ version: 1 }).lean()).map(({ _id, reportId: _report, replacedAt, ...version }) => ({ ...version, _id: _id.slice(-2) }));
+    (await modelsOf(stack).labs.LabReportVersion.find({ reportId }).sort({ version: 1 }).lean()).map(({ _id, reportId: _report, replacedAt: _at, replacedBy: _by, ...version }) => ({ ...version, _id: _id.slice(-2) }));
 
   it('keeps the same history, labels and counts through the batch path as through submitLabReport', async () => {
     const steps = [
@@ -157,6 +157,25 @@ describe('uploads', () => {
     await modelsOf(stack).labs.LabReport.updateOne({ _id: report._id }, { $set: { version: 2 } });
     expect(await uploadBatch([changed])).toMatchObject({ accepted: 1, rejected: 0 });
     expect((await ok(doctorAt(CERTIFIED), HISTORY, { id: report._id })).labReport).toMatchObject({ status: 'AMENDED', version: 3, results: [{ value: 6.6 }], history: [{ version: 2 }, { version: 1 }] });
+  });
+
+  it('finishes a replacement whose claim a failed attempt left behind, when the same change is sent again', async () => {
+    const input = upload({ sourceReportId: 'R-UNFINISHED' });
+    expect(await uploadBatch([input])).toMatchObject({ accepted: 1 });
+    const original = (await modelsOf(stack).labs.LabReport.findOne({ 'source.recordId': 'R-UNFINISHED' }).lean())!;
+    const change = { ...input, status: 'AMENDED', results: [{ code: '14749-6', value: 6.6, unit: 'mmol/L' }] };
+    expect(await uploadBatch([change])).toMatchObject({ accepted: 1 });
+    // As if the attempt had failed after claiming version 1 and before writing version 2.
+    await modelsOf(stack).labs.LabReport.replaceOne({ _id: original._id }, original);
+    const other = { ...input, status: 'AMENDED', results: [{ code: '14749-6', value: 7.7, unit: 'mmol/L' }] };
+    expect(await uploadBatch([other])).toMatchObject({ accepted: 0, rejected: 1, errors: [{ line: 1, code: 'CONFLICT', message: 'The report was replaced by another upload meanwhile; retry' }] });
+    expect(await uploadBatch([change])).toMatchObject({ accepted: 1, rejected: 0 });
+    expect((await ok(doctorAt(CERTIFIED), HISTORY, { id: original._id })).labReport).toEqual({
+      status: 'AMENDED',
+      version: 2,
+      results: [{ value: 6.6 }],
+      history: [{ version: 1, status: 'FINAL', conclusion: null, results: [{ value: 5.4 }] }],
+    });
   });
 
   it('gives each version to one upload when several change a report at once, batch and single alike', async () => {

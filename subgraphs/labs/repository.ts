@@ -259,17 +259,24 @@ export class LabsRepository {
    * Replaces reports whose content changed (single or batch alike), each as the next version
    * of the one read, the one read kept in the history. Archiving a version claims it (its _id
    * is report and version), so of two uploads changing the same report at once exactly one
-   * wins; the other gets null here, and a re-send applies it to the new version. Two round
-   * trips however many reports: the claims, then the replacements.
+   * wins; the other gets null here, and a re-send applies it to the new version. A claim
+   * made for the same content (an upload that failed after its claim, re-sent) is finished
+   * instead. Two round trips however many reports: the claims, then the replacements (and one
+   * read of the claims already taken, if any).
    */
   private async replaceReports(changes: readonly { existing: LabReportDoc; report: LabReportDoc }[]): Promise<(LabReportDoc | null)[]> {
     if (changes.length === 0) return [];
     const replacedAt = new Date();
-    const lost = await claimAll(
-      this.models.LabReportVersion,
-      changes.map(({ existing }) => archiveOf(existing, replacedAt)),
+    const archives = changes.map(({ existing, report }) => archiveOf(existing, replacedAt, contentKey(report)));
+    const lost = await claimAll(this.models.LabReportVersion, archives);
+    const claimedFor = new Map(
+      lost.size
+        ? (await this.models.LabReportVersion.find({ _id: idIn([...lost].map((position) => archives[position]!._id)) }, { replacedBy: 1 }).lean<Pick<LabReportVersionDoc, '_id' | 'replacedBy'>[]>().exec()).map((archive) => [archive._id, archive.replacedBy])
+        : [],
     );
-    const won = changes.flatMap(({ existing, report }, position) => (lost.has(position) ? [] : [{ position, from: existing.version, next: { ...report, version: existing.version + 1 } }]));
+    const won = changes.flatMap(({ existing, report }, position) =>
+      lost.has(position) && claimedFor.get(archives[position]!._id) !== archives[position]!.replacedBy ? [] : [{ position, from: existing.version, next: { ...report, version: existing.version + 1 } }],
+    );
     if (won.length === 0) return changes.map(() => null);
     // By resident too: the collection is sharded on it, and a replacement keeps the report where it is filed.
     const { matchedCount } = await this.models.LabReport.bulkWrite(
@@ -409,8 +416,8 @@ function reportOf(input: Submission, organizationCode: string, residentId: strin
   };
 }
 
-/** The version a replacement archives: what the report showed then, labelled as it was. */
-function archiveOf(report: LabReportDoc, replacedAt: Date): LabReportVersionDoc {
+/** The version a replacement archives: what the report showed then, labelled as it was, and the content that replaces it. */
+function archiveOf(report: LabReportDoc, replacedAt: Date, replacedBy: string): LabReportVersionDoc {
   return {
     _id: `${report._id}:${report.version}`,
     reportId: report._id,
@@ -422,13 +429,16 @@ function archiveOf(report: LabReportDoc, replacedAt: Date): LabReportVersionDoc 
     conclusion: report.conclusion,
     results: report.results,
     replacedAt,
+    replacedBy,
   };
 }
 
-function sameContent(a: LabReportDoc, b: LabReportDoc): boolean {
-  const { source: _a, version: _va, ...left } = a;
-  const { source: _b, version: _vb, ...right } = b;
-  return JSON.stringify(normalize(left)) === JSON.stringify(normalize(right));
+const sameContent = (a: LabReportDoc, b: LabReportDoc): boolean => contentKey(a) === contentKey(b);
+
+/** What a report says, as a key: its version and where it came from aside. */
+function contentKey(report: LabReportDoc): string {
+  const { source: _source, version: _version, ...content } = report;
+  return createHash('sha256').update(JSON.stringify(normalize(content))).digest('hex');
 }
 
 /** Dates and key order as they come back from the database, so equal content compares equal. */
