@@ -209,10 +209,7 @@ export class LabsRepository {
       outcomes[index] = saved ? accepted('CHANGED') : refused('CONFLICT', REPLACED_MEANWHILE);
       if (saved) written.push(saved);
     });
-    const failed = await bulkWriteFailures(
-      this.models.LabReport,
-      inserts.map((index) => ({ insertOne: { document: reports.get(index)! } })),
-    );
+    const failed = await bulkWriteFailures(this.models.LabReport, inserts.map((index) => ({ insertOne: { document: reports.get(index)! } })));
     inserts.forEach((index, position) => {
       outcomes[index] = failed.has(position) ? refused('CONFLICT', 'The report was uploaded by another request meanwhile; retry') : accepted('CREATED');
       if (!failed.has(position)) written.push(reports.get(index)!);
@@ -283,7 +280,8 @@ export class LabsRepository {
       won.map(({ from, next }) => ({ replaceOne: { filter: { _id: next._id, residentId: next.residentId, version: from }, replacement: next } })),
       { ordered: false },
     );
-    // A claimed version is replaced by its claimant alone; should one not match (the report gone meanwhile), say which.
+    // A replacement that matched nothing: the same change finished by a concurrent re-send (the report is past the
+    // version read, which counts as written), or the report gone meanwhile (it is not).
     const versionNow =
       matchedCount === won.length
         ? null
