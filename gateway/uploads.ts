@@ -56,13 +56,25 @@ export interface UploadSummary {
   /** Already on record with the same content: nothing written. */
   unchanged: number;
   rejected: number;
-  /** The first rejected lines (UPLOAD_MAX_ERRORS of them), by line number. */
+  /** Sent in a chunk that failed at the service twice (a subgraph down, an internal error): not known whether written. */
+  failed: number;
+  /** The first rejected or failed lines (UPLOAD_MAX_ERRORS of them), by line number. */
   errors: UploadError[];
-  /** False when the batch was not read to its end (a limit, a body that broke off): the lines counted above were handled, later ones not. */
+  /** False when the batch was not read to its end (a limit, a body that broke off, a failed chunk): the lines counted above were handled, later ones not. */
   complete: boolean;
-  /** Why an incomplete batch stopped: over UPLOAD_MAX_LINES or UPLOAD_MAX_BYTES, or the body broke off. */
-  stopped?: { reason: 'limit' | 'broken-off'; message: string };
+  /** Why an incomplete batch stopped: over UPLOAD_MAX_LINES or UPLOAD_MAX_BYTES, the body broke off, or a chunk failed. */
+  stopped?: { reason: 'limit' | 'broken-off' | 'failed'; message: string };
 }
+
+/** The per-line answer for a line of a chunk that failed twice. */
+export const FAILED_LINE = 'Not known whether written: re-send the batch, re-sending is safe';
+
+/**
+ * What the whole of a batch mutation may answer with that holds for every line (bad input,
+ * such as an organization the registry does not know): its lines are rejected. Refusals of the
+ * caller stop the batch (UploadRefused); any other whole-call error is a failure, retried once.
+ */
+const WHOLE_CHUNK_ANSWERS: readonly ErrorCode[] = ['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT'];
 
 /** The whole batch was refused (the caller may not upload this kind): nothing was written. */
 export class UploadRefused extends Error {
@@ -99,36 +111,59 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
       const { field, inputType } = UPLOAD_KINDS[kind];
       const type = new GraphQLNonNull(inputTypeOf(schema, inputType));
       const operation = `mutation Upload($inputs: [${inputType}!]!) { ${field}(inputs: $inputs) { status code message } }`;
-      const summary: UploadSummary = { kind, lines: 0, accepted: 0, unchanged: 0, rejected: 0, errors: [], complete: true };
-      const reject = (line: number, code: ErrorCode, message: string) => {
-        summary.rejected++;
+      const summary: UploadSummary = { kind, lines: 0, accepted: 0, unchanged: 0, rejected: 0, failed: 0, errors: [], complete: true };
+      const listError = (line: number, code: ErrorCode, message: string) => {
         // A chunk's refusals arrive after later lines' own problems: keep the first ones by line number.
         summary.errors.push({ line, code, message });
         summary.errors.sort((a, b) => a.line - b.line);
         if (summary.errors.length > settings.maxErrors) summary.errors.pop();
       };
+      const reject = (line: number, code: ErrorCode, message: string) => {
+        summary.rejected++;
+        listError(line, code, message);
+      };
       let pending: Pending[] = [];
       let pendingBytes = 0;
 
-      const flush = async () => {
-        if (pending.length === 0) return;
+      type ChunkAnswer = { outcomes: { status: string; code: ErrorCode | null; message: string | null }[] } | { code: ErrorCode; message: string };
+      const send = async (chunk: Pending[]): Promise<ChunkAnswer> => {
+        const { data, errors } = await runOperation<Record<string, { status: string; code: ErrorCode | null; message: string | null }[] | null>>(context, operation, { inputs: chunk.map((item) => item.value) });
+        const outcomes = data?.[field];
+        if (outcomes && outcomes.length === chunk.length) return { outcomes };
+        return { code: (errors?.[0]?.extensions?.code as ErrorCode | undefined) ?? 'INTERNAL', message: errors?.[0]?.message ?? 'Internal error' };
+      };
+      const isFailure = (answer: ChunkAnswer) => 'code' in answer && !WHOLE_CHUNK_ANSWERS.includes(answer.code) && answer.code !== 'FORBIDDEN' && answer.code !== 'UNAUTHENTICATED';
+
+      /** Sends the pending lines; false when their chunk failed (the batch then stops: later chunks would fail the same way). */
+      const flush = async (): Promise<boolean> => {
+        if (pending.length === 0) return true;
         const chunk = pending;
         pending = [];
         pendingBytes = 0;
-        const { data, errors } = await runOperation<Record<string, { status: string; code: ErrorCode | null; message: string | null }[] | null>>(context, operation, { inputs: chunk.map((item) => item.value) });
-        const outcomes = data?.[field];
-        if (!outcomes || outcomes.length !== chunk.length) {
-          const code = (errors?.[0]?.extensions?.code as ErrorCode | undefined) ?? 'INTERNAL';
-          const message = errors?.[0]?.message ?? 'Internal error';
-          if (code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') throw new UploadRefused(code, message);
-          for (const item of chunk) reject(item.line, code, message);
-          return;
+        let answer = await send(chunk);
+        // Some of its lines may have been written before it failed: re-sending is safe (the same source ids come back UNCHANGED).
+        if (isFailure(answer)) answer = await send(chunk);
+        if ('code' in answer) {
+          if (answer.code === 'FORBIDDEN' || answer.code === 'UNAUTHENTICATED') throw new UploadRefused(answer.code, answer.message);
+          if (isFailure(answer)) {
+            for (const item of chunk) listError(item.line, 'INTERNAL', FAILED_LINE);
+            summary.failed += chunk.length;
+            summary.complete = false;
+            summary.stopped = {
+              reason: 'failed',
+              message: `Lines ${chunk[0]!.line} to ${chunk.at(-1)!.line} failed twice at the service (${answer.message}): not known whether written, and no later line was read. Re-send the batch; re-sending is safe`,
+            };
+            return false;
+          }
+          for (const item of chunk) reject(item.line, answer.code, answer.message);
+          return true;
         }
-        outcomes.forEach((outcome, index) => {
+        answer.outcomes.forEach((outcome, index) => {
           if (outcome.status === 'REJECTED') reject(chunk[index]!.line, outcome.code ?? 'BAD_USER_INPUT', outcome.message ?? 'Rejected');
           else if (outcome.status === 'UNCHANGED') summary.unchanged++;
           else summary.accepted++;
         });
+        return true;
       };
 
       try {
@@ -140,10 +175,14 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
             continue;
           }
           const bytes = JSON.stringify(checked.value).length;
-          if (pending.length > 0 && pendingBytes + bytes > chunkBytes) await flush();
+          if (pending.length > 0 && pendingBytes + bytes > chunkBytes && !(await flush())) {
+            // This line was read but not sent: it is left out of the count, like the lines after it.
+            summary.lines--;
+            break;
+          }
           pending.push({ line: item.line, value: checked.value });
           pendingBytes += bytes + 1;
-          if (pending.length >= settings.chunkLines) await flush();
+          if (pending.length >= settings.chunkLines && !(await flush())) break;
         }
       } catch (error) {
         if (error instanceof UploadRefused) throw error;
@@ -186,6 +225,9 @@ function checkLine(item: UploadItem, type: GraphQLInputType): { value: unknown }
   return problems.length > 0 ? { problem: problems.join('; ') } : { value };
 }
 
+/** The answer's HTTP status by why the batch stopped: 502 when a chunk failed at the service (the batch itself was fine). */
+const STATUS_OF_STOP: Record<NonNullable<UploadSummary['stopped']>['reason'] | 'none', number> = { none: 200, limit: 413, 'broken-off': 400, failed: 502 };
+
 /** POST /upload/<kind> with an NDJSON body: the summary as JSON, and one log line with the counts. */
 export function uploadRoute(uploader: Uploader, settings: UploadSettings, logger: Logger): HttpRoute<GatewayContext> {
   return {
@@ -206,9 +248,9 @@ export function uploadRoute(uploader: Uploader, settings: UploadSettings, logger
         throw new HttpError(error.code === 'UNAUTHENTICATED' ? 401 : 403, error.code, error.message);
       }
       // Counts only: no line's content reaches the log.
-      const { lines, accepted, unchanged, rejected, complete, stopped } = summary;
-      logger.info({ kind, requestId: context.requestId, lines, accepted, unchanged, rejected, complete, stopped: stopped?.reason }, 'batch upload');
-      sendJson(response, summary.complete ? 200 : summary.stopped?.reason === 'limit' ? 413 : 400, summary);
+      const { lines, accepted, unchanged, rejected, failed, complete, stopped } = summary;
+      logger.info({ kind, requestId: context.requestId, lines, accepted, unchanged, rejected, failed, complete, stopped: stopped?.reason }, 'batch upload');
+      sendJson(response, STATUS_OF_STOP[summary.stopped?.reason ?? 'none'], summary);
     },
   };
 }

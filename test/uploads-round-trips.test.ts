@@ -5,7 +5,7 @@
  */
 import type { CommandEvent } from '../subgraphs/kit/database';
 import { DEFAULT_UPLOAD_SETTINGS } from '../gateway/uploads';
-import { insertHospitals, insertResidents } from './support/fixtures';
+import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 jest.setTimeout(600_000);
@@ -48,8 +48,8 @@ function batch(prefix: string, lines: number): string {
   ).join('\n');
 }
 
-async function upload(body: string, kind = 'encounters') {
-  const token = stack.token({ subject: 'his-rt', roles: ['hospital_system'], organizationCode: HOSPITAL });
+async function upload(body: string, kind = 'encounters', role: 'hospital_system' | 'lab_system' = 'hospital_system') {
+  const token = stack.token({ subject: `${role}-rt`, roles: [role], organizationCode: HOSPITAL });
   const response = await fetch(stack.gateway.url.replace(/\/graphql$/, `/upload/${kind}`), { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body });
   return (await response.json()) as { accepted: number; unchanged: number; rejected: number };
 }
@@ -69,16 +69,18 @@ function prescriptionBatch(prefix: string, lines: number): string {
   ).join('\n');
 }
 
-/** The commands one upload sends, after checking its answer. */
-async function measure(body: string, expected: Record<string, number>, kind?: string): Promise<Map<string, number>> {
+/** The database commands of one upload, counted by database, command and collection, once its answer is as expected. */
+async function measure(body: string, expected: Record<string, number>, kind?: string, role?: 'hospital_system' | 'lab_system') {
   let answer: unknown;
   const commands = await stack.commandsDuring(async () => {
-    answer = await upload(body, kind);
+    answer = await upload(body, kind, role);
   });
   expect(answer).toMatchObject(expected);
   return roundTrips(commands);
 }
 const perThousand = (trips: Map<string, number>, thousands: number) => new Map([...trips].map(([key, count]) => [key, count / thousands]));
+const total = (trips: Map<string, number>) => [...trips.values()].reduce((sum, count) => sum + count, 0);
+const chunksOf = (lines: number) => lines / DEFAULT_UPLOAD_SETTINGS.chunkLines;
 
 it('database round trips per 1,000 lines are the same for 1,000 and 3,000 lines, new or re-sent', async () => {
   const thousand = batch('K', 1_000);
@@ -95,10 +97,61 @@ it('database round trips per 1,000 lines are the same for 1,000 and 3,000 lines,
   // Per chunk of UPLOAD_CHUNK_LINES lines: the organization, the residents, their merged ids,
   // relationships and consents, the stored versions, one bulk write of the records, one of
   // their owners, one of the activity rollups, and the audit write.
-  const chunks = 1_000 / DEFAULT_UPLOAD_SETTINGS.chunkLines;
-  expect([...created1k.values()].reduce((sum, count) => sum + count, 0)).toBe(10 * chunks);
+  expect(total(created1k)).toBe(10 * chunksOf(1_000));
   // A re-sent batch writes nothing but the audit.
-  expect([...resent1k.values()].reduce((sum, count) => sum + count, 0)).toBe(7 * chunks);
+  expect(total(resent1k)).toBe(7 * chunksOf(1_000));
+});
+
+it('"no known allergies" lines cost the same round trips per chunk for 1,000 and 3,000 lines', async () => {
+  // Every chunk asserts for one resident new to it (the others are already asserted): one write per chunk.
+  const fresh = await insertResidents(stack, { organizationCode: HOSPITAL, count: chunksOf(1_000) + chunksOf(3_000) });
+  const assertions = (lines: number, firstFresh: number) =>
+    Array.from({ length: lines }, (_, index) =>
+      JSON.stringify({
+        residentId: index % DEFAULT_UPLOAD_SETTINGS.chunkLines === 0 ? fresh[firstFresh + index / DEFAULT_UPLOAD_SETTINGS.chunkLines] : residents[index % residents.length],
+        sourceRecordId: `NKA-${index}`,
+        noKnownAllergies: true,
+      }),
+    ).join('\n');
+  // The shared residents' first assertion, so that both measured batches find them asserted.
+  await upload(residents.map((residentId) => JSON.stringify({ residentId, sourceRecordId: 'NKA', noKnownAllergies: true })).join('\n'), 'allergies');
+  const asserted1k = await measure(assertions(1_000, 0), { accepted: chunksOf(1_000), unchanged: 1_000 - chunksOf(1_000), rejected: 0 }, 'allergies');
+  const asserted3k = await measure(assertions(3_000, chunksOf(1_000)), { accepted: chunksOf(3_000), unchanged: 3_000 - chunksOf(3_000), rejected: 0 }, 'allergies');
+  expect(perThousand(asserted3k, 3)).toEqual(perThousand(asserted1k, 1));
+  // Per chunk: the organization, the residents, their merged ids, relationships and consents,
+  // the residents with a statement on record, the assertion's one write, and the audit write.
+  expect(total(asserted1k)).toBe(8 * chunksOf(1_000));
+});
+
+it('changed lab reports cost the same round trips per chunk for 1,000 and 3,000 lines', async () => {
+  await modelsOf(stack).labs.Laboratory.insertMany([{ _id: HOSPITAL, certifiedScope: 'CITY' }]);
+  const reports = (prefix: string, lines: number, value: number) =>
+    Array.from({ length: lines }, (_, index) =>
+      JSON.stringify({
+        residentId: residents[index % residents.length],
+        sourceReportId: `${prefix}-${String(index).padStart(5, '0')}`,
+        category: 'LABORATORY',
+        code: '14749-6',
+        status: 'FINAL',
+        issuedAt: '2026-06-01T02:00:00.000Z',
+        subjectSex: 'FEMALE',
+        subjectBirthDate: '1960-03-15',
+        results: [{ code: '14749-6', value, unit: 'mmol/L' }],
+      }),
+    ).join('\n');
+  await measure(reports('LK', 1_000, 5.4), { accepted: 1_000, rejected: 0 }, 'lab-reports', 'lab_system');
+  await measure(reports('LM', 3_000, 5.4), { accepted: 3_000, rejected: 0 }, 'lab-reports', 'lab_system');
+  const changed1k = await measure(reports('LK', 1_000, 7.9), { accepted: 1_000, rejected: 0 }, 'lab-reports', 'lab_system');
+  const changed3k = await measure(reports('LM', 3_000, 7.9), { accepted: 3_000, rejected: 0 }, 'lab-reports', 'lab_system');
+  expect(perThousand(changed3k, 3)).toEqual(perThousand(changed1k, 1));
+  // Per chunk: the laboratory, the residents' merged ids, relationships and consents, the
+  // stored reports, the archived versions (their claims), the replacements, the owners (two
+  // writes), the activity rollups, and the audit write.
+  expect(total(changed1k)).toBe(11 * chunksOf(1_000));
+  // A report of either batch is at version 2, its first version in its history.
+  const report = (await modelsOf(stack).labs.LabReport.findOne({ residentId: residents[0] }).lean())!;
+  expect([report.version, report.results[0]!.value]).toEqual([2, 7.9]);
+  expect((await modelsOf(stack).labs.LabReportVersion.find({ reportId: report._id }).lean()).map((version) => [version.version, version.results[0]!.value])).toEqual([[1, 5.4]]);
 });
 
 it('the same holds for filed prescriptions', async () => {

@@ -60,10 +60,7 @@ export const SHARD_PLAN: ShardPlan = {
     labReports: {
       key: BY_RESIDENT,
       why: CLINICAL,
-      scatterGather: [
-        { command: 'find', fields: ['_id'], reason: BY_ID },
-        { command: 'findAndModify', fields: ['_id', 'version'], reason: UPDATE_BY_ID },
-      ],
+      scatterGather: [{ command: 'find', fields: ['_id'], reason: BY_ID }],
     },
     labReportVersions: { unsharded: 'earlier versions of amended reports only: rare, read by report id' },
     laboratories: { unsharded: REFERENCE },

@@ -4,8 +4,7 @@
  * from a changed one by kit/activity.ts isResend, as the single mutations tell it.)
  */
 import { GraphQLError } from 'graphql';
-import type { Model } from 'mongoose';
-import { badUserInput, ERROR_CODES, isDuplicateKey, type ErrorCode } from './errors';
+import { badUserInput, ERROR_CODES, type ErrorCode } from './errors';
 
 /** Items one batch mutation takes: the gateway sends fewer (its chunks are bounded by bytes too). */
 export const MAX_UPLOAD_ITEMS = 1000;
@@ -36,19 +35,3 @@ export function checkBatchSize(items: readonly unknown[]): void {
   if (items.length === 0 || items.length > MAX_UPLOAD_ITEMS) throw badUserInput(`inputs must hold 1 to ${MAX_UPLOAD_ITEMS} items`);
 }
 
-/**
- * Runs a batch of writes unordered (one round trip per kind of write) and returns the
- * positions that failed on a unique key (a concurrent upload inserted the record first); any
- * other failure fails the call.
- */
-export async function bulkWriteFailures(model: Model<any, any, any, any>, operations: object[]): Promise<Set<number>> {
-  if (operations.length === 0) return new Set();
-  try {
-    await model.bulkWrite(operations as Parameters<typeof model.bulkWrite>[0], { ordered: false });
-    return new Set();
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
-    return new Set(writeErrors.map((writeError) => writeError.index));
-  }
-}

@@ -7,6 +7,7 @@
  * bookings and one-way state transitions claim an _id instead.
  */
 import type { Model } from 'mongoose';
+import { bulkWriteFailures } from './database';
 import { isDuplicateKey } from './errors';
 
 // Any model: the documents are built by the caller, so their exact schema type does not matter here.
@@ -21,4 +22,9 @@ export async function claim<T extends { _id: string }>(model: AnyModel, doc: T):
     if (isDuplicateKey(error)) return false;
     throw error;
   }
+}
+
+/** claim for many documents in one round trip: the positions of those whose _id was already taken. */
+export function claimAll<T extends { _id: string }>(model: AnyModel, docs: readonly T[]): Promise<Set<number>> {
+  return bulkWriteFailures(model, docs.map((document) => ({ insertOne: { document } })));
 }

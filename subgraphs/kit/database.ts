@@ -3,7 +3,7 @@
  * subgraph's database, where care relationships and audit events are kept.
  */
 import { isDuplicateKey } from './errors';
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type Model } from 'mongoose';
 
 // Untrusted values must never become query operators, and unknown paths never filters.
 mongoose.set('sanitizeFilter', true);
@@ -84,6 +84,23 @@ export async function upsertById(run: () => Promise<unknown>): Promise<void> {
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     await run();
+  }
+}
+
+/**
+ * Runs a batch of writes unordered (one round trip per kind of write) and returns the
+ * positions that failed on a unique key (a concurrent write inserted the same _id first); any
+ * other failure fails the call.
+ */
+export async function bulkWriteFailures(model: Model<any, any, any, any>, operations: object[]): Promise<Set<number>> {
+  if (operations.length === 0) return new Set();
+  try {
+    await model.bulkWrite(operations as Parameters<typeof model.bulkWrite>[0], { ordered: false });
+    return new Set();
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
+    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+    return new Set(writeErrors.map((writeError) => writeError.index));
   }
 }
 

@@ -79,6 +79,8 @@ export interface LabReportVersionDoc {
   conclusion: string | null;
   results: ObservationDoc[];
   replacedAt: Date;
+  /** The content key of the version that replaced it (absent on versions archived before it was kept): its claimant's re-send may finish the replacement. */
+  replacedBy?: string;
 }
 
 /** A laboratory that uploads results; the _id is its organization code. */
@@ -168,6 +170,7 @@ const versionSchema = new Schema<LabReportVersionDoc>(
     conclusion: { type: String, default: null },
     results: { type: [observationSchema], default: [] },
     replacedAt: { type: Date, required: true },
+    replacedBy: { type: String, default: undefined },
   },
   { collection: 'labReportVersions', versionKey: false, id: false },
 );

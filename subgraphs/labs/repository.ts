@@ -4,12 +4,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
-import { claim } from '../kit/claims';
+import { bulkWriteFailures, idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { claimAll } from '../kit/claims';
 import { countNothing, realtimeEntry, scheduledEntry, type CountActivity } from '../kit/activity';
 import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfLabReport } from './lab-activity';
-import { appError, badUserInput, isDuplicateKey } from '../kit/errors';
+import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
@@ -31,6 +31,7 @@ import {
 /** Reports withdrawn by the lab are not shown in normal reads. */
 const HIDDEN_STATUSES: LabReportDoc['status'][] = ['ENTERED_IN_ERROR'];
 const MAX_ORDER_ITEMS = 30;
+const REPLACED_MEANWHILE = 'The report was replaced by another upload meanwhile; retry';
 
 export interface ReportFilter {
   category?: LabReportDoc['category'] | null;
@@ -150,9 +151,9 @@ export class LabsRepository {
   /**
    * A lab system's batch: each item parsed, decided and built as submitLabReport does, the
    * writes decided for all residents at once and the stored reports read in one query. New
-   * reports are inserted in one bulk write and identical re-uploads write nothing; a report
-   * whose content changed is replaced through submitLabReport's versioned path, one by one
-   * (amendments are rare; its history must be kept). Accepted reports count as scheduled uploads.
+   * reports are inserted in one bulk write, identical re-uploads write nothing, and reports
+   * whose content changed are replaced as submitLabReport replaces one (the previous version
+   * kept in the history), all of them in two bulk writes. Accepted reports count as scheduled uploads.
    */
   async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
     checkBatchSize(rawInputs);
@@ -191,23 +192,24 @@ export class LabsRepository {
     // Whom the stored reports are filed under, as survivors (one batched lookup).
     const filedUnder = new Map(await Promise.all([...stored.values()].map(async (doc) => [doc._id, await this.access.survivorIdOf(doc.residentId)] as const)));
     const inserts: number[] = [];
-    const written: LabReportDoc[] = [];
+    const changes: { index: number; existing: LabReportDoc; report: LabReportDoc }[] = [];
     for (const [index, report] of reports) {
       const existing = stored.get(report._id);
+      // Filed before a merge under the merged id: it is the survivor's, and stays filed there.
+      const filed = existing && { ...report, residentId: existing.residentId };
       if (!existing) inserts.push(index);
       else if (filedUnder.get(existing._id) !== report.residentId) outcomes[index] = refused('CONFLICT', 'This report id was uploaded for another resident');
-      else if (sameContent(existing, { ...report, residentId: existing.residentId })) outcomes[index] = accepted('UNCHANGED');
-      else {
-        try {
-          const { saved, outcome } = await this.store(report);
-          if (outcome !== 'unchanged') written.push(saved);
-          outcomes[index] = accepted(outcome === 'unchanged' ? 'UNCHANGED' : 'CHANGED');
-        } catch (error) {
-          outcomes[index] = refusalOf(error);
-        }
-      }
+      else if (sameContent(existing, filed!)) outcomes[index] = accepted('UNCHANGED');
+      else changes.push({ index, existing, report: filed! });
     }
-    const failed = await insertFailures(this.models.LabReport, inserts.map((index) => reports.get(index)!));
+    const written: LabReportDoc[] = [];
+    const replaced = await this.replaceReports(changes);
+    changes.forEach(({ index }, position) => {
+      const saved = replaced[position];
+      outcomes[index] = saved ? accepted('CHANGED') : refused('CONFLICT', REPLACED_MEANWHILE);
+      if (saved) written.push(saved);
+    });
+    const failed = await bulkWriteFailures(this.models.LabReport, inserts.map((index) => ({ insertOne: { document: reports.get(index)! } })));
     inserts.forEach((index, position) => {
       outcomes[index] = failed.has(position) ? refused('CONFLICT', 'The report was uploaded by another request meanwhile; retry') : accepted('CREATED');
       if (!failed.has(position)) written.push(reports.get(index)!);
@@ -228,7 +230,7 @@ export class LabsRepository {
     return organizationCode;
   }
 
-  /** Inserts a new report, or replaces an existing one with a guarded update that keeps its history. */
+  /** Inserts a new report, or replaces an existing one as its next version, keeping the one it replaces in the history. */
   private async store(report: LabReportDoc): Promise<{ saved: LabReportDoc; outcome: 'created' | 'replaced' | 'unchanged' }> {
     const existing = await this.models.LabReport.findById(report._id).lean<LabReportDoc>().exec();
     if (!existing) {
@@ -245,24 +247,51 @@ export class LabsRepository {
       report = { ...report, residentId: existing.residentId };
     }
     if (sameContent(existing, report)) return { saved: existing, outcome: 'unchanged' };
-    // Archiving the replaced version claims it: of two concurrent re-uploads one wins, the other gets CONFLICT.
-    const archived = await claim(this.models.LabReportVersion, {
-      _id: `${existing._id}:${existing.version}`,
-      reportId: existing._id,
-      version: existing.version,
-      code: existing.code,
-      sensitivities: label(existing).categories,
-      status: existing.status,
-      issuedAt: existing.issuedAt,
-      conclusion: existing.conclusion,
-      results: existing.results,
-      replacedAt: new Date(),
-    });
-    if (!archived) throw appError('CONFLICT', 'The report was replaced by another upload meanwhile; retry');
-    const next = { ...report, version: existing.version + 1 };
-    const replaced = await this.models.LabReport.findOneAndReplace({ _id: report._id, version: existing.version }, next, { returnDocument: 'after' }).lean<LabReportDoc>().exec();
-    if (!replaced) throw appError('CONFLICT', 'The report was replaced by another upload meanwhile; retry');
+    const [replaced] = await this.replaceReports([{ existing, report }]);
+    if (!replaced) throw appError('CONFLICT', REPLACED_MEANWHILE);
     return { saved: replaced, outcome: 'replaced' };
+  }
+
+  /**
+   * Replaces reports whose content changed (single or batch alike), each as the next version
+   * of the one read, the one read kept in the history. Archiving a version claims it (its _id
+   * is report and version), so of two uploads changing the same report at once exactly one
+   * wins; the other gets null here, and a re-send applies it to the new version. A claim
+   * made for the same content (an upload that failed after its claim, re-sent) is finished
+   * instead. Two round trips however many reports: the claims, then the replacements (and one
+   * read of the claims already taken, if any).
+   */
+  private async replaceReports(changes: readonly { existing: LabReportDoc; report: LabReportDoc }[]): Promise<(LabReportDoc | null)[]> {
+    if (changes.length === 0) return [];
+    const replacedAt = new Date();
+    const archives = changes.map(({ existing, report }) => archiveOf(existing, replacedAt, contentKey(report)));
+    const lost = await claimAll(this.models.LabReportVersion, archives);
+    const claimedFor = new Map(
+      lost.size
+        ? (await this.models.LabReportVersion.find({ _id: idIn([...lost].map((position) => archives[position]!._id)) }, { replacedBy: 1 }).lean<Pick<LabReportVersionDoc, '_id' | 'replacedBy'>[]>().exec()).map((archive) => [archive._id, archive.replacedBy])
+        : [],
+    );
+    const won = changes.flatMap(({ existing, report }, position) =>
+      lost.has(position) && claimedFor.get(archives[position]!._id) !== archives[position]!.replacedBy ? [] : [{ position, from: existing.version, next: { ...report, version: existing.version + 1 } }],
+    );
+    if (won.length === 0) return changes.map(() => null);
+    // By resident too: the collection is sharded on it, and a replacement keeps the report where it is filed.
+    const { matchedCount } = await this.models.LabReport.bulkWrite(
+      won.map(({ from, next }) => ({ replaceOne: { filter: { _id: next._id, residentId: next.residentId, version: from }, replacement: next } })),
+      { ordered: false },
+    );
+    // A replacement that matched nothing: the same change finished by a concurrent re-send (the report is past the
+    // version read, which counts as written), or the report gone meanwhile (it is not).
+    const versionNow =
+      matchedCount === won.length
+        ? null
+        : new Map(
+            (await this.models.LabReport.find({ residentId: oneOf(new Set(won.map(({ next }) => next.residentId))), _id: idIn(won.map(({ next }) => next._id)) }, { version: 1 }).lean<Pick<LabReportDoc, '_id' | 'version'>[]>().exec()).map(
+              (doc) => [doc._id, doc.version],
+            ),
+          );
+    const saved = new Map(won.filter(({ from, next }) => !versionNow || (versionNow.get(next._id) ?? 0) > from).map(({ position, next }) => [position, next]));
+    return changes.map((_change, position) => saved.get(position) ?? null);
   }
 
   /** The duplicate-test reminder for items a doctor is about to order; every item shown is recorded. */
@@ -385,23 +414,29 @@ function reportOf(input: Submission, organizationCode: string, residentId: strin
   };
 }
 
-/** Inserts new reports in one unordered bulk write; the positions that collided with a concurrent upload. */
-async function insertFailures(model: LabsModels['LabReport'], reports: LabReportDoc[]): Promise<Set<number>> {
-  if (reports.length === 0) return new Set();
-  try {
-    await model.bulkWrite(reports.map((document) => ({ insertOne: { document } })), { ordered: false });
-    return new Set();
-  } catch (error) {
-    const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
-    return new Set(writeErrors.map((writeError) => writeError.index));
-  }
+/** The version a replacement archives: what the report showed then, labelled as it was, and the content that replaces it. */
+function archiveOf(report: LabReportDoc, replacedAt: Date, replacedBy: string): LabReportVersionDoc {
+  return {
+    _id: `${report._id}:${report.version}`,
+    reportId: report._id,
+    version: report.version,
+    code: report.code,
+    sensitivities: label(report).categories,
+    status: report.status,
+    issuedAt: report.issuedAt,
+    conclusion: report.conclusion,
+    results: report.results,
+    replacedAt,
+    replacedBy,
+  };
 }
 
-function sameContent(a: LabReportDoc, b: LabReportDoc): boolean {
-  const { source: _a, version: _va, ...left } = a;
-  const { source: _b, version: _vb, ...right } = b;
-  return JSON.stringify(normalize(left)) === JSON.stringify(normalize(right));
+const sameContent = (a: LabReportDoc, b: LabReportDoc): boolean => contentKey(a) === contentKey(b);
+
+/** What a report says, as a key: its version and where it came from aside. */
+function contentKey(report: LabReportDoc): string {
+  const { source: _source, version: _version, ...content } = report;
+  return createHash('sha256').update(JSON.stringify(normalize(content))).digest('hex');
 }
 
 /** Dates and key order as they come back from the database, so equal content compares equal. */

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { countNothing, realtimeEntry, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
-import { accepted, bulkWriteFailures, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { claim } from '../kit/claims';
-import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, organizationCodeOf, recordIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';

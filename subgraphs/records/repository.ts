@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { claim } from '../kit/claims';
-import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
 import { sourceRecordKey } from '../kit/ids';
 import { decodeCursor, encodeCursor, pageOf, timePage, type Page } from '../kit/pagination';
@@ -30,7 +30,7 @@ import { parseInput } from '../kit/input';
 import { countNothing, isResend, realtimeChange, recordEntries, type CountActivity, type RecordActivity } from '../kit/activity';
 import type { z } from 'zod';
 import type { RecordKind } from '../kit/access-store';
-import { accepted, bulkWriteFailures, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { actorOf } from '../kit/viewer';
 import { allergySchema, conditionSchema, districtNamed, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
@@ -75,6 +75,7 @@ export interface MatchReviewView {
 const ACTIVE_CONDITION_STATUSES = new Set(['ACTIVE', 'RECURRENCE', 'RELAPSE']);
 const HIDDEN_ENCOUNTER_STATUS: EncounterDoc['status'] = 'ENTERED_IN_ERROR';
 const SEARCH_LIMIT = 50;
+const ALLERGIES_ON_RECORD = 'Allergies are on record; they must be refuted before asserting none';
 
 export class RecordsRepository {
   constructor(
@@ -622,7 +623,7 @@ export class RecordsRepository {
     if (input.noKnownAllergies) {
       // The guard reads every statement on the record (merged ones included), whatever the caller may read; none is returned.
       const onRecord = await this.models.Allergy.countDocuments({ residentId: oneOf(aliasesOf(resident)) }).exec();
-      if (onRecord > 0) throw appError('CONFLICT', 'Allergies are on record; they must be refuted before asserting none');
+      if (onRecord > 0) throw appError('CONFLICT', ALLERGIES_ON_RECORD);
       await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'NO_KNOWN_ALLERGIES' } }).exec();
       return { assertion: 'NO_KNOWN_ALLERGIES', items: [] };
     }
@@ -636,25 +637,31 @@ export class RecordsRepository {
 
   // ---- batch uploads: each item validated and decided as the single mutation does --------
 
-  uploadEncounters(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    return this.uploadRecords(rawInputs, { kind: 'encounters', model: this.models.Encounter, schema: encounterSchema, build: encounterDocOf, owner: 'encounter', activityOf: activityOfEncounter });
+  async uploadEncounters(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    return (await this.uploadRecords(rawInputs, { kind: 'encounters', model: this.models.Encounter, schema: encounterSchema, build: encounterDocOf, owner: 'encounter', activityOf: activityOfEncounter })).outcomes;
   }
 
-  uploadConditions(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    return this.uploadRecords(rawInputs, { kind: 'conditions', model: this.models.Condition, schema: conditionSchema, build: conditionDocOf, activityOf: activityOfCondition });
+  async uploadConditions(rawInputs: unknown[]): Promise<UploadOutcome[]> {
+    return (await this.uploadRecords(rawInputs, { kind: 'conditions', model: this.models.Condition, schema: conditionSchema, build: conditionDocOf, activityOf: activityOfCondition })).outcomes;
   }
 
   /**
-   * Allergy statements in bulk. "No known allergies" is an assertion about the whole record
-   * that must see every statement on it first, so such an item goes through recordAllergy
-   * itself (a few round trips each); statements of allergies are written in bulk.
+   * Allergy statements and "no known allergies" assertions in bulk. Statements are written as
+   * uploadRecords writes any record. Assertions are decided as recordAllergy decides one, for
+   * all their residents at once, against the record as it stood before this batch: refused
+   * (CONFLICT) where a statement is on record, UNCHANGED where the record already says none,
+   * otherwise CHANGED and set in one write. Lines are answered as the single mutations would
+   * answer them one after another: an assertion after a statement accepted for the same
+   * resident in this batch is refused; one before it is accepted, and the statement then
+   * stands. An assertion counts nothing at the platform, as recordAllergy's does not.
    */
   async uploadAllergies(rawInputs: unknown[]): Promise<UploadOutcome[]> {
     checkBatchSize(rawInputs);
     const assertsNone = rawInputs.map((raw) => typeof raw === 'object' && raw !== null && (raw as { noKnownAllergies?: unknown }).noKnownAllergies === true && !(raw as { substance?: unknown }).substance);
-    const statements = rawInputs.filter((_raw, index) => !assertsNone[index]);
-    const written = statements.length
-      ? await this.uploadRecords(statements, {
+    const assertions = assertsNone.includes(true) ? await this.decideAssertions(rawInputs.filter((_raw, index) => assertsNone[index])) : null;
+    const statementInputs = rawInputs.filter((_raw, index) => !assertsNone[index]);
+    const statements = statementInputs.length
+      ? await this.uploadRecords(statementInputs, {
           kind: 'allergies',
           activityOf: activityOfAllergy,
           model: this.models.Allergy,
@@ -662,21 +669,97 @@ export class RecordsRepository {
           build: allergyDocOf,
           afterWrite: (residentIds) => this.models.Resident.updateMany({ _id: idIn(residentIds) }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec(),
         })
-      : [];
-    const outcomes: UploadOutcome[] = [];
-    for (const [index, raw] of rawInputs.entries()) {
-      if (!assertsNone[index]) {
-        outcomes.push(written.shift()!);
-        continue;
+      : { outcomes: [], filedFor: new Map<number, string>() };
+    // Each resident's record as the lines so far have left it, in line order.
+    const withStatements = new Set(assertions?.withStatements);
+    const assertion = new Map(assertions?.assertionOf);
+    const toAssert = new Set<string>();
+    let statement = 0;
+    let asserted = 0;
+    const outcomes = assertsNone.map((none): UploadOutcome => {
+      if (!none) {
+        const position = statement++;
+        const outcome = statements.outcomes[position]!;
+        const residentId = statements.filedFor.get(position);
+        if (residentId && outcome.status !== 'REJECTED') {
+          // Its write already set HAS_ALLERGIES: an earlier assertion of this batch is not written over it.
+          withStatements.add(residentId);
+          toAssert.delete(residentId);
+        }
+        return outcome;
       }
+      const decided = assertions!.items[asserted++]!;
+      if ('status' in decided) return decided;
+      if (withStatements.has(decided.residentId)) return refused('CONFLICT', ALLERGIES_ON_RECORD);
+      if (assertion.get(decided.residentId) === 'NO_KNOWN_ALLERGIES') return accepted('UNCHANGED');
+      assertion.set(decided.residentId, 'NO_KNOWN_ALLERGIES');
+      toAssert.add(decided.residentId);
+      return accepted('CHANGED');
+    });
+    if (toAssert.size > 0) await this.models.Resident.updateMany({ _id: idIn(toAssert) }, { $set: { allergyAssertion: 'NO_KNOWN_ALLERGIES' } }).exec();
+    return outcomes;
+  }
+
+  /**
+   * "No known allergies" items, each parsed with recordAllergy's schema and its write decided
+   * for all residents at once: per item the survivor it is about, or its refusal; and, read in
+   * one query each, which of those residents have any statement on record (merged records
+   * included, whatever the caller may read) and what their records assert.
+   */
+  private async decideAssertions(rawInputs: unknown[]): Promise<{
+    items: ({ residentId: string } | UploadOutcome)[];
+    withStatements: Set<string>;
+    assertionOf: Map<string, ResidentDoc['allergyAssertion']>;
+  }> {
+    await this.viewerOrganization();
+    const items: ({ residentId: string } | UploadOutcome)[] = [];
+    const parsed = new Map<number, AllergyInput>();
+    rawInputs.forEach((raw, index) => {
       try {
-        await this.recordAllergy(raw);
-        outcomes.push(accepted('CHANGED'));
+        parsed.set(index, parseInput(allergySchema, raw));
       } catch (error) {
-        outcomes.push(refusalOf(error));
+        items[index] = refusalOf(error);
+      }
+    });
+    const residents = new Map<string, ResidentDoc>();
+    for (const [index, target] of await this.writeTargets(parsed, 'allergies')) {
+      if ('status' in target) items[index] = target;
+      else {
+        items[index] = { residentId: target._id };
+        residents.set(target._id, target);
       }
     }
-    return outcomes;
+    const survivorOf = new Map([...residents.values()].flatMap((resident) => aliasesOf(resident).map((alias) => [alias, resident._id] as const)));
+    const filedUnder = survivorOf.size ? ((await this.models.Allergy.distinct('residentId', { residentId: oneOf(survivorOf.keys()) }).exec()) as string[]) : [];
+    return {
+      items,
+      withStatements: new Set(filedUnder.map((residentId) => survivorOf.get(residentId)!)),
+      assertionOf: new Map([...residents.values()].map((resident) => [resident._id, resident.allergyAssertion])),
+    };
+  }
+
+  /**
+   * The writes of many parsed items decided at once, as writeTarget decides one: index → the
+   * resident written about (the survivor, if merged), or the item's refusal (FORBIDDEN where
+   * the caller has no standing, whether or not the resident exists; NOT_FOUND otherwise).
+   */
+  private async writeTargets(inputs: Map<number, { residentId: string }>, kind: 'encounters' | 'conditions' | 'allergies'): Promise<Map<number, ResidentDoc | UploadOutcome>> {
+    const requested = [...new Set([...inputs.values()].map((input) => input.residentId))];
+    const survivors = await this.survivorsOf(requested);
+    const decisions = await this.access.decideWrites(
+      requested.map((id) => survivors.get(id)?._id ?? id),
+      'record-clinical',
+      kind,
+    );
+    const targets = new Map<number, ResidentDoc | UploadOutcome>();
+    for (const [index, input] of inputs) {
+      const resident = survivors.get(input.residentId);
+      const decision = decisions.get(resident?._id ?? input.residentId)!;
+      if ('refused' in decision) targets.set(index, refused('FORBIDDEN', decision.refused));
+      else if (!resident) targets.set(index, refused('NOT_FOUND', 'No such resident'));
+      else targets.set(index, resident);
+    }
+    return targets;
   }
 
   /**
@@ -685,7 +768,8 @@ export class RecordsRepository {
    * what is new or changed written in one bulk write. A refused item changes nothing and does
    * not stop the others. What was accepted is counted for the platform's monitoring as
    * scheduled uploads (a changed record by the difference it makes), in one write. Round
-   * trips do not grow with the number of items.
+   * trips do not grow with the number of items. Beside each item's outcome: the resident each
+   * item the policy allowed is about (index → survivor id).
    */
   private async uploadRecords<TInput extends { residentId: string; sourceRecordId: string }, TDoc extends { _id: string; residentId: string }>(
     rawInputs: unknown[],
@@ -701,7 +785,7 @@ export class RecordsRepository {
       /** After the write, with the residents that got a record. */
       afterWrite?: (residentIds: string[]) => Promise<unknown>;
     },
-  ): Promise<UploadOutcome[]> {
+  ): Promise<{ outcomes: UploadOutcome[]; filedFor: Map<number, string> }> {
     checkBatchSize(rawInputs);
     const organizationCode = await this.viewerOrganization();
     const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
@@ -718,20 +802,10 @@ export class RecordsRepository {
         outcomes[index] = refusalOf(error);
       }
     });
-    const requested = [...new Set([...parsed.values()].map((input) => input.residentId))];
-    const survivors = await this.survivorsOf(requested);
-    const decisions = await this.access.decideWrites(
-      requested.map((id) => survivors.get(id)?._id ?? id),
-      'record-clinical',
-      spec.kind,
-    );
     const targets = new Map<number, { doc: TDoc; resident: ResidentDoc }>();
-    for (const [index, input] of parsed) {
-      const resident = survivors.get(input.residentId);
-      const decision = decisions.get(resident?._id ?? input.residentId)!;
-      if ('refused' in decision) outcomes[index] = refused('FORBIDDEN', decision.refused);
-      else if (!resident) outcomes[index] = refused('NOT_FOUND', 'No such resident');
-      else targets.set(index, { doc: spec.build(input, organizationCode, resident._id), resident });
+    for (const [index, target] of await this.writeTargets(parsed, spec.kind)) {
+      if ('status' in target) outcomes[index] = target;
+      else targets.set(index, { doc: spec.build(parsed.get(index)!, organizationCode, target._id), resident: target });
     }
     // By resident as well as by id: clinical collections are sharded on the resident, so the
     // query goes only to the shards of the residents written about. A record of the same source
@@ -784,7 +858,7 @@ export class RecordsRepository {
         }),
       );
     }
-    return outcomes.map((outcome) => outcome!);
+    return { outcomes: outcomes.map((outcome) => outcome!), filedFor: new Map([...targets].map(([index, { resident }]) => [index, resident._id])) };
   }
 
   /**

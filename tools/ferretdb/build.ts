@@ -1,12 +1,14 @@
 /**
  * Builds the embedded FerretDB launcher once and caches the binary.
  *
- * The default ("patched") build applies postgresql-indexes.patch to FerretDB v1.24.2's
- * PostgreSQL backend (indexes it can use: GIN for non-unique keys, `_id` by `=`, `$in` and
- * `$or` pushed down): the module is copied from the Go module cache, patched, and built with a
- * `replace` directive. The "stock" build is the unpatched module, kept for the test that
- * compares the two. The cache key hashes the launcher's sources, module sums and the patch,
- * so any change to them rebuilds.
+ * The default ("patched") build applies to FerretDB v1.24.2 postgresql-indexes.patch (indexes
+ * the PostgreSQL backend can use: GIN for non-unique keys, `_id` by `=`, `$in` and `$or`
+ * pushed down) and update-connections.patch (an update command gives each statement's
+ * pooled connection back before the next; otherwise one of 50 statements or more never
+ * ends): the module is copied from the Go module cache, patched, and built with a `replace`
+ * directive. The "stock" build is the unpatched module, kept for the test that compares the
+ * two. The cache key hashes the launcher's sources, module sums and the patches, so any
+ * change to them rebuilds.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -16,7 +18,7 @@ import path from 'node:path';
 const launcherDir = __dirname;
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
-const PATCH_FILE = path.join(launcherDir, 'postgresql-indexes.patch');
+const PATCH_FILES = ['postgresql-indexes.patch', 'update-connections.patch'].map((file) => path.join(launcherDir, file));
 const LAUNCHER_FILES = ['go.mod', 'go.sum', 'main.go'];
 
 export type FerretdbBuild = 'patched' | 'stock';
@@ -25,7 +27,7 @@ export function ferretdbBinaryPath(build: FerretdbBuild = 'patched'): string {
   const hash = createHash('sha256');
   hash.update(build);
   for (const file of LAUNCHER_FILES) hash.update(readFileSync(path.join(launcherDir, file)));
-  if (build === 'patched') hash.update(readFileSync(PATCH_FILE));
+  if (build === 'patched') for (const patch of PATCH_FILES) hash.update(readFileSync(patch));
   const suffix = build === 'patched' ? '' : '-stock';
   return path.join(launcherDir, 'bin', `ferretdb-${hash.digest('hex').slice(0, 12)}${suffix}`);
 }
@@ -64,8 +66,8 @@ function buildPatched(workDir: string, output: string): void {
   cpSync(moduleDir, source, { recursive: true });
   makeWritable(source); // the module cache is read-only
   // git apply works outside a repository too; --check first so a half-applied patch never builds.
-  execFileSync('git', ['apply', '--check', PATCH_FILE], { cwd: source, stdio: ['ignore', 'pipe', 'inherit'] });
-  execFileSync('git', ['apply', PATCH_FILE], { cwd: source, stdio: ['ignore', 'pipe', 'inherit'] });
+  execFileSync('git', ['apply', '--check', ...PATCH_FILES], { cwd: source, stdio: ['ignore', 'pipe', 'inherit'] });
+  execFileSync('git', ['apply', ...PATCH_FILES], { cwd: source, stdio: ['ignore', 'pipe', 'inherit'] });
   mkdirSync(launcher, { recursive: true });
   for (const file of LAUNCHER_FILES) writeFileSync(path.join(launcher, file), readFileSync(path.join(launcherDir, file)));
   go(['mod', 'edit', `-replace=${FERRETDB_MODULE}=../ferretdb`], launcher);
