@@ -61,6 +61,7 @@ const summary = (counts: { lines: number; accepted?: number; unchanged?: number;
   accepted: counts.accepted ?? 0,
   unchanged: counts.unchanged ?? 0,
   rejected: counts.rejected ?? 0,
+  failed: 0,
   errors,
   complete: true,
 });
