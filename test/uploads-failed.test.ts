@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { Bundle, OperationOutcome, Parameters } from '@medplum/fhirtypes';
 import { fhirRequest } from './support/fhir-client';
+import { jsonAnswerOf } from './support/held-request';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -37,14 +38,7 @@ it('files the chunks before a failed one, answers its lines as failed (502) afte
 
   const url = new URL(stack.gateway.url.replace(/\/graphql$/, '/upload/encounters'));
   const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${hospitalSystem()}` } });
-  const answered = new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-    request.once('response', (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.once('end', () => resolve({ status: response.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
-    request.once('error', reject);
-  });
+  const answered = jsonAnswerOf(request);
   request.write(`${encounter('F-1')}\n${encounter('F-2')}\n`);
   await firstAnswered;
   await records.stop();

@@ -4,7 +4,9 @@
  * from a changed one by kit/activity.ts isResend, as the single mutations tell it.)
  */
 import { GraphQLError } from 'graphql';
+import type { z } from 'zod';
 import { badUserInput, ERROR_CODES, type ErrorCode } from './errors';
+import { parseInput } from './input';
 
 /** Items one batch mutation takes: the gateway sends fewer (its chunks are bounded by bytes too). */
 export const MAX_UPLOAD_ITEMS = 1000;
@@ -35,3 +37,28 @@ export function checkBatchSize(items: readonly unknown[]): void {
   if (items.length === 0 || items.length > MAX_UPLOAD_ITEMS) throw badUserInput(`inputs must hold 1 to ${MAX_UPLOAD_ITEMS} items`);
 }
 
+
+/**
+ * The items of a batch parsed with the single mutation's schema, by position, and an outcome
+ * for each item already refused (null: still to decide). A second item with the source id of
+ * an earlier one is refused: one chunk files a hospital's record once.
+ */
+export function parseBatch<T>(rawInputs: readonly unknown[], schema: z.ZodType<T>, sourceIdField: keyof T & string): { parsed: Map<number, T>; outcomes: (UploadOutcome | null)[] } {
+  checkBatchSize(rawInputs);
+  const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
+  const parsed = new Map<number, T>();
+  const firstOfSource = new Map<unknown, number>();
+  rawInputs.forEach((raw, index) => {
+    try {
+      const input = parseInput(schema, raw);
+      const sourceId = input[sourceIdField];
+      const earlier = firstOfSource.get(sourceId);
+      if (earlier !== undefined) throw badUserInput(`${sourceIdField} ${String(sourceId)} is already item ${earlier + 1} of this batch`);
+      firstOfSource.set(sourceId, index);
+      parsed.set(index, input);
+    } catch (error) {
+      outcomes[index] = refusalOf(error);
+    }
+  });
+  return { parsed, outcomes };
+}

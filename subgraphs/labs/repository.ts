@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { bulkWriteFailures, idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { claimAll } from '../kit/claims';
 import { countNothing, realtimeEntry, scheduledEntry, type CountActivity } from '../kit/activity';
-import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, parseBatch, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfLabReport } from './lab-activity';
 import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
@@ -156,22 +156,8 @@ export class LabsRepository {
    * kept in the history), all of them in two bulk writes. Accepted reports count as scheduled uploads.
    */
   async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    checkBatchSize(rawInputs);
+    const { parsed, outcomes } = parseBatch(rawInputs, submission, 'sourceReportId');
     const organizationCode = await this.laboratoryOfViewer();
-    const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
-    const parsed = new Map<number, Submission>();
-    const firstOfSource = new Map<string, number>();
-    rawInputs.forEach((raw, index) => {
-      try {
-        const input = parseInput(submission, raw);
-        const earlier = firstOfSource.get(input.sourceReportId);
-        if (earlier !== undefined) throw badUserInput(`sourceReportId ${input.sourceReportId} is already item ${earlier + 1} of this batch`);
-        firstOfSource.set(input.sourceReportId, index);
-        parsed.set(index, input);
-      } catch (error) {
-        outcomes[index] = refusalOf(error);
-      }
-    });
     const decisions = await this.access.decideWrites([...parsed.values()].map((input) => input.residentId), 'submit-lab-report');
     const reports = new Map<number, LabReportDoc>();
     for (const [index, input] of parsed) {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { countNothing, realtimeEntry, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
-import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, parseBatch, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { claim } from '../kit/claims';
 import { bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
@@ -18,7 +18,7 @@ import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { actorOf, hasRole } from '../kit/viewer';
 import { drugByCode } from './drug-catalogue';
-import { diagnosesRule, filedPrescriptionDoc, filedPrescriptionInput, LOT, type FiledPrescriptionInput } from './filing';
+import { diagnosesRule, filedPrescriptionDoc, filedPrescriptionInput, LOT } from './filing';
 import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, TransitionDoc } from './models';
 import {
   canMove,
@@ -331,24 +331,9 @@ export class PrescriptionsRepository {
    * not stop the others; round trips do not grow with the number of items.
    */
   async upload(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    checkBatchSize(rawInputs);
-    const { viewer } = this.access;
-    const organizationCode = viewer.organizationCode;
+    const organizationCode = this.access.viewer.organizationCode;
     if (!organizationCode) throw forbidden('An organization is required to file prescriptions');
-    const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
-    const parsed = new Map<number, FiledPrescriptionInput>();
-    const firstOfSource = new Map<string, number>();
-    rawInputs.forEach((raw, index) => {
-      try {
-        const input = parseInput(filedPrescriptionInput, raw);
-        const earlier = firstOfSource.get(input.sourceRecordId);
-        if (earlier !== undefined) throw badUserInput(`sourceRecordId ${input.sourceRecordId} is already item ${earlier + 1} of this batch`);
-        firstOfSource.set(input.sourceRecordId, index);
-        parsed.set(index, input);
-      } catch (error) {
-        outcomes[index] = refusalOf(error);
-      }
-    });
+    const { parsed, outcomes } = parseBatch(rawInputs, filedPrescriptionInput, 'sourceRecordId');
     const decisions = await this.access.decideWrites([...new Set([...parsed.values()].map((input) => input.residentId))], 'file-prescription');
     const uploadedAt = new Date();
     const targets = new Map<number, PrescriptionDoc>();

@@ -30,7 +30,7 @@ import { parseInput } from '../kit/input';
 import { countNothing, isResend, realtimeChange, recordEntries, type CountActivity, type RecordActivity } from '../kit/activity';
 import type { z } from 'zod';
 import type { RecordKind } from '../kit/access-store';
-import { accepted, checkBatchSize, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, checkBatchSize, parseBatch, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { actorOf } from '../kit/viewer';
 import { allergySchema, conditionSchema, districtNamed, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
@@ -786,22 +786,8 @@ export class RecordsRepository {
       afterWrite?: (residentIds: string[]) => Promise<unknown>;
     },
   ): Promise<{ outcomes: UploadOutcome[]; filedFor: Map<number, string> }> {
-    checkBatchSize(rawInputs);
+    const { parsed, outcomes } = parseBatch(rawInputs, spec.schema, 'sourceRecordId');
     const organizationCode = await this.viewerOrganization();
-    const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
-    const parsed = new Map<number, TInput>();
-    const firstOfSource = new Map<string, number>();
-    rawInputs.forEach((raw, index) => {
-      try {
-        const input = parseInput(spec.schema, raw);
-        const earlier = firstOfSource.get(input.sourceRecordId);
-        if (earlier !== undefined) throw badUserInput(`sourceRecordId ${input.sourceRecordId} is already item ${earlier + 1} of this batch`);
-        firstOfSource.set(input.sourceRecordId, index);
-        parsed.set(index, input);
-      } catch (error) {
-        outcomes[index] = refusalOf(error);
-      }
-    });
     const targets = new Map<number, { doc: TDoc; resident: ResidentDoc }>();
     for (const [index, target] of await this.writeTargets(parsed, spec.kind)) {
       if ('status' in target) outcomes[index] = target;

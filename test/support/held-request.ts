@@ -19,7 +19,15 @@ export async function holdRequest(url: string, bearerToken: string, query: strin
     agent: false,
     headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${bearerToken}`, expect: '100-continue' },
   });
-  const answered = new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+  const answered = jsonAnswerOf(request);
+  await new Promise<void>((resolve) => request.once('continue', resolve));
+  request.write(body.subarray(0, body.length - 1));
+  return { answered, finish: () => request.end(body.subarray(body.length - 1)) };
+}
+
+/** The status and JSON body a client request is answered with. */
+export function jsonAnswerOf(request: http.ClientRequest): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
     request.once('response', (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -27,7 +35,4 @@ export async function holdRequest(url: string, bearerToken: string, query: strin
     });
     request.once('error', reject);
   });
-  await new Promise<void>((resolve) => request.once('continue', resolve));
-  request.write(body.subarray(0, body.length - 1));
-  return { answered, finish: () => request.end(body.subarray(body.length - 1)) };
 }
