@@ -7,6 +7,8 @@ import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
 import { badUserInput, ERROR_CODES, type ErrorCode } from './errors';
 import { parseInput } from './input';
+import type { WriteKind } from './policy';
+import type { ResidentAccess } from './resident-access';
 
 /** Items one batch mutation takes: the gateway sends fewer (its chunks are bounded by bytes too). */
 export const MAX_UPLOAD_ITEMS = 1000;
@@ -61,4 +63,33 @@ export function parseBatch<T>(rawInputs: readonly unknown[], schema: z.ZodType<T
     }
   });
   return { parsed, outcomes };
+}
+
+/**
+ * The write decided for every parsed item's resident at once, and the document of each allowed
+ * item, built for the survivor it lands on (a merged id's). A refused resident's items, and
+ * items their build refuses, get their outcome instead.
+ */
+export async function allowedDocuments<T extends { residentId: string }, D>(
+  access: ResidentAccess,
+  write: WriteKind,
+  parsed: ReadonlyMap<number, T>,
+  outcomes: (UploadOutcome | null)[],
+  build: (input: T, survivorId: string) => D,
+): Promise<Map<number, D>> {
+  const decisions = await access.decideWrites([...parsed.values()].map((input) => input.residentId), write);
+  const documents = new Map<number, D>();
+  for (const [index, input] of parsed) {
+    const decision = decisions.get(input.residentId)!;
+    if ('refused' in decision) {
+      outcomes[index] = refused('FORBIDDEN', decision.refused);
+      continue;
+    }
+    try {
+      documents.set(index, build(input, decision.survivorId));
+    } catch (error) {
+      outcomes[index] = refusalOf(error);
+    }
+  }
+  return documents;
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { bulkWriteFailures, idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { claimAll } from '../kit/claims';
 import { countNothing, realtimeEntry, scheduledEntry, type CountActivity } from '../kit/activity';
-import { accepted, parseBatch, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, allowedDocuments, parseBatch, refused, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfLabReport } from './lab-activity';
 import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
@@ -158,20 +158,7 @@ export class LabsRepository {
   async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
     const { parsed, outcomes } = parseBatch(rawInputs, submission, 'sourceReportId');
     const organizationCode = await this.laboratoryOfViewer();
-    const decisions = await this.access.decideWrites([...parsed.values()].map((input) => input.residentId), 'submit-lab-report');
-    const reports = new Map<number, LabReportDoc>();
-    for (const [index, input] of parsed) {
-      const decision = decisions.get(input.residentId)!;
-      if ('refused' in decision) {
-        outcomes[index] = refused('FORBIDDEN', decision.refused);
-        continue;
-      }
-      try {
-        reports.set(index, reportOf(input, organizationCode, decision.survivorId));
-      } catch (error) {
-        outcomes[index] = refusalOf(error);
-      }
-    }
+    const reports = await allowedDocuments(this.access, 'submit-lab-report', parsed, outcomes, (input, residentId) => reportOf(input, organizationCode, residentId));
     const stored = new Map(
       reports.size ? (await this.models.LabReport.find({ _id: idIn([...reports.values()].map((report) => report._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec()).map((doc) => [doc._id, doc]) : [],
     );

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { countNothing, realtimeEntry, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
-import { accepted, parseBatch, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
+import { accepted, allowedDocuments, parseBatch, refused, type UploadOutcome } from '../kit/batch-upload';
 import { claim } from '../kit/claims';
 import { bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
@@ -334,21 +334,8 @@ export class PrescriptionsRepository {
     const organizationCode = this.access.viewer.organizationCode;
     if (!organizationCode) throw forbidden('An organization is required to file prescriptions');
     const { parsed, outcomes } = parseBatch(rawInputs, filedPrescriptionInput, 'sourceRecordId');
-    const decisions = await this.access.decideWrites([...new Set([...parsed.values()].map((input) => input.residentId))], 'file-prescription');
     const uploadedAt = new Date();
-    const targets = new Map<number, PrescriptionDoc>();
-    for (const [index, input] of parsed) {
-      const decision = decisions.get(input.residentId)!;
-      if ('refused' in decision) {
-        outcomes[index] = refused('FORBIDDEN', decision.refused);
-        continue;
-      }
-      try {
-        targets.set(index, filedPrescriptionDoc(input, organizationCode, decision.survivorId, this.chronicMaxDays, uploadedAt));
-      } catch (error) {
-        outcomes[index] = refusalOf(error);
-      }
-    }
+    const targets = await allowedDocuments(this.access, 'file-prescription', parsed, outcomes, (input, residentId) => filedPrescriptionDoc(input, organizationCode, residentId, this.chronicMaxDays, uploadedAt));
     // An encounter is named by the hospital's own id: it must be one it filed for the same resident.
     const linked = [...targets].filter(([, doc]) => doc.encounterId !== null);
     const foreign = await this.access.foreignReferences(
