@@ -2,10 +2,11 @@
  * `npm run bench:uploads`: one hospital system uploads a batch of encounters (100,000 lines by
  * default, `BENCH_UPLOAD_LINES`) through the gateway's /upload/encounters, or of prescriptions
  * its pharmacy dispensed to /upload/prescriptions (`BENCH_UPLOAD_KIND=prescriptions`), then
- * sends the same batch again (every line unchanged). It reports records per second, CPU milliseconds per
- * record of the services (gateway and the five subgraphs, which run in this process) and of
- * the database server (its whole process tree, from /proc), and database round trips per
- * 1,000 lines, counted from the driver's command monitoring.
+ * sends the same batch again (every line unchanged). The records spread over 150 days of care
+ * (`BENCH_UPLOAD_DAYS`; a nightly batch covers one). It reports records per second, CPU
+ * milliseconds per record of the services (gateway and the five subgraphs, which run in this
+ * process) and of the database server (its whole process tree, from /proc), and database
+ * round trips per 1,000 lines, counted from the driver's command monitoring.
  *
  * Loopback only, bounded by the batch. Runs against MONGODB_URI when set (then the database
  * CPU is not measured), else the embedded database in a temporary folder.
@@ -34,6 +35,8 @@ const PATIENT_CLIENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 const LINES = Number(process.env.BENCH_UPLOAD_LINES ?? 100_000);
 const KIND = process.env.BENCH_UPLOAD_KIND ?? 'encounters';
+/** Over how many days of care the batch's records spread (each day of care is its own rollup to update). */
+const DAYS = Number(process.env.BENCH_UPLOAD_DAYS ?? 150);
 const RESIDENTS = Number(process.env.BENCH_UPLOAD_RESIDENTS ?? 200);
 const HOSPITAL = '3201-H001';
 const ISSUER = 'https://idp.bench.local';
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
     const lineOf = LINE_BUILDERS[KIND];
     if (!lineOf) throw new Error(`BENCH_UPLOAD_KIND must be one of ${Object.keys(LINE_BUILDERS).join(', ')}`);
     const body = Array.from({ length: LINES }, (_, index) => JSON.stringify(lineOf(residentIds[index % residentIds.length]!, index))).join('\n') + '\n';
-    console.log(`engine: ${database.engine}; ${LINES.toLocaleString('en')} lines of ${KIND} (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${DEFAULT_UPLOAD_SETTINGS.chunkLines} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`);
+    console.log(`engine: ${database.engine}; ${LINES.toLocaleString('en')} lines of ${KIND} over ${DAYS} days (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${DEFAULT_UPLOAD_SETTINGS.chunkLines} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`);
     const uploadUrl = gateway.url.replace(/\/graphql$/, `/upload/${KIND}`);
     const rows = [await measure('new records', uploadUrl, token, body, database.pid), await measure('the same batch again (unchanged)', uploadUrl, token, body, database.pid)];
     console.log('\n| batch | lines | accepted | unchanged | rejected | seconds | records/s | CPU ms/record (gateway + subgraphs) | CPU ms/record (database) | DB round trips per 1,000 lines |');
@@ -125,7 +128,7 @@ const LINE_BUILDERS: Record<string, (residentId: string, index: number) => objec
   encounters(residentId, index) {
     const classes = ['OUTPATIENT', 'OUTPATIENT', 'OUTPATIENT', 'EMERGENCY', 'INPATIENT'] as const;
     const encounterClass = classes[index % classes.length]!;
-    const start = new Date(Date.UTC(2026, 5, 1) + (index % 150) * 86_400_000);
+    const start = new Date(Date.UTC(2026, 5, 1) + (index % DAYS) * 86_400_000);
     return {
       residentId,
       sourceRecordId: `HIS-${String(index).padStart(7, '0')}`,
@@ -141,7 +144,7 @@ const LINE_BUILDERS: Record<string, (residentId: string, index: number) => objec
   },
   // Two-item prescriptions the hospital's pharmacy dispensed.
   prescriptions(residentId, index) {
-    const issuedAt = new Date(Date.UTC(2026, 5, 1) + (index % 150) * 86_400_000);
+    const issuedAt = new Date(Date.UTC(2026, 5, 1) + (index % DAYS) * 86_400_000);
     return {
       residentId,
       sourceRecordId: `RX-${String(index).padStart(7, '0')}`,
