@@ -1,7 +1,8 @@
 /**
- * What the subgraphs' batch-upload mutations share: the outcome of one item, the refusal of
- * one item without failing the others, and the size of a batch. (A re-sent record is told
- * from a changed one by kit/activity.ts isResend, as the single mutations tell it.)
+ * What the subgraphs' batch-upload mutations share: the size of a batch, parsing its items,
+ * deciding their writes at once, the outcome of one item, and the refusal of one item without
+ * failing the others. (A re-sent record is told from a changed one by kit/activity.ts
+ * isResend, as the single mutations tell it.)
  */
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
@@ -38,7 +39,6 @@ export function refusalOf(error: unknown): UploadOutcome {
 export function checkBatchSize(items: readonly unknown[]): void {
   if (items.length === 0 || items.length > MAX_UPLOAD_ITEMS) throw badUserInput(`inputs must hold 1 to ${MAX_UPLOAD_ITEMS} items`);
 }
-
 
 /**
  * The items of a batch parsed with the single mutation's schema, by position, and an outcome
