@@ -5,13 +5,12 @@
  * whose attempt failed between its two writes is finished by sending it again.
  */
 import { cityDay, rollupId } from '../subgraphs/kit/activity-store';
-import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
+import { insertHospitals, insertResidents, labSubmission, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 let stack: TestStack;
 let RESIDENT: string;
 const CERTIFIED = '3201-H001';
-const DAY = 86_400_000;
 
 const labSystem = () => stack.token({ subject: `lis-${CERTIFIED}`, roles: ['lab_system'], organizationCode: CERTIFIED });
 const doctor = () => stack.token({ subject: `dr-${CERTIFIED}`, roles: ['doctor'], organizationCode: CERTIFIED });
@@ -24,19 +23,7 @@ async function ok(token: string, query: string, variables?: Record<string, unkno
   return body.data!;
 }
 
-function upload(overrides: Record<string, unknown> = {}) {
-  return {
-    residentId: RESIDENT,
-    category: 'LABORATORY',
-    code: '14749-6',
-    status: 'FINAL',
-    issuedAt: new Date(Date.now() - DAY).toISOString(),
-    subjectSex: 'FEMALE',
-    subjectBirthDate: '1970-05-01',
-    results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }],
-    ...overrides,
-  };
-}
+const upload = (overrides: Record<string, unknown> = {}) => labSubmission(RESIDENT, overrides);
 
 beforeAll(async () => {
   stack = await TestStack.start();

@@ -5,7 +5,7 @@
  * when a recognised result makes a repeat test unnecessary.
  */
 import { CATALOGUE } from '../subgraphs/labs/catalogue';
-import { insertHospitals, insertResidents, labReport, modelsOf, newId } from './support/fixtures';
+import { insertHospitals, insertResidents, labReport, labSubmission, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -28,20 +28,7 @@ async function ok(token: string, query: string, variables?: Record<string, unkno
   return body.data!;
 }
 
-function upload(overrides: Record<string, unknown> = {}) {
-  return {
-    residentId: RESIDENT,
-    sourceReportId: `R-${newId().slice(0, 8)}`,
-    category: 'LABORATORY',
-    code: '14749-6',
-    status: 'FINAL',
-    issuedAt: new Date(Date.now() - DAY).toISOString(),
-    subjectSex: 'FEMALE',
-    subjectBirthDate: '1970-05-01',
-    results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }],
-    ...overrides,
-  };
-}
+const upload = (overrides: Record<string, unknown> = {}) => labSubmission(RESIDENT, overrides);
 
 beforeAll(async () => {
   stack = await TestStack.start();

@@ -150,6 +150,24 @@ export async function insertHospitals(stack: TestStack): Promise<void> {
   await modelsOf(stack).records.Organization.insertMany(TEST_HOSPITALS);
 }
 
+/**
+ * What a lab system sends for one report (submitLabReport's input): a fasting glucose of
+ * 5.4 mmol/L for a woman born in 1970, issued a day ago, under a fresh report id.
+ */
+export function labSubmission(residentId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    residentId,
+    sourceReportId: `R-${newId().slice(0, 8)}`,
+    category: 'LABORATORY',
+    code: '14749-6',
+    status: 'FINAL',
+    issuedAt: new Date(Date.now() - 86_400_000).toISOString(),
+    subjectSex: 'FEMALE',
+    subjectBirthDate: '1970-05-01',
+    results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }],
+    ...overrides,
+  };
+}
 /** A lab report as a lab system's upload would store it, interpreted through the catalogue. */
 export function labReport(input: {
   residentId: string;
