@@ -10,6 +10,7 @@ import { fhirRequest, resourcesOf } from './support/fhir-client';
 import { expectValidFhir } from './support/fhir-validator';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
+import { ndjson } from './support/uploads';
 
 jest.setTimeout(180_000);
 
@@ -124,7 +125,6 @@ const dispensed = (patient: string, id: string, overrides: Partial<MedicationDis
   ...overrides,
 });
 
-const ndjson = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
 
 const importBatch = (token: string | null, body: string, contentType = 'application/fhir+ndjson') =>
   fhirRequest<Bundle>(stack, token, '/$import', { method: 'POST', headers: { 'content-type': contentType }, body });

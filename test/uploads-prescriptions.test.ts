@@ -8,6 +8,7 @@ import { cityDay, rollupId } from '../subgraphs/kit/activity-store';
 import { oneOf } from '../subgraphs/kit/database';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
+import { ndjson, postBatch, uploadSummary } from './support/uploads';
 
 jest.setTimeout(180_000);
 
@@ -36,12 +37,8 @@ afterAll(() => stack?.stop());
 const hospitalSystem = (organizationCode = HOSPITAL) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
 const doctor = (organizationCode: string) => stack.token({ subject: `dr-${organizationCode}`, roles: ['doctor'], organizationCode, practitionerId: 'D2002' });
 
-async function upload(token: string, body: string, kind = 'prescriptions') {
-  const response = await fetch(stack.gateway.url.replace(/\/graphql$/, `/upload/${kind}`), { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body });
-  return { status: response.status, body: (await response.json()) as any, requestId: response.headers.get('x-request-id') };
-}
+const upload = (token: string, body: string, kind = 'prescriptions') => postBatch(stack, token, kind, body);
 
-const ndjson = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 const filed = (residentId: string, sourceRecordId: string, overrides: Record<string, unknown> = {}) => ({
@@ -55,16 +52,7 @@ const filed = (residentId: string, sourceRecordId: string, overrides: Record<str
   ...overrides,
 });
 
-const summary = (counts: { lines: number; accepted?: number; unchanged?: number; rejected?: number }, errors: unknown[] = []) => ({
-  kind: 'prescriptions',
-  lines: counts.lines,
-  accepted: counts.accepted ?? 0,
-  unchanged: counts.unchanged ?? 0,
-  rejected: counts.rejected ?? 0,
-  failed: 0,
-  errors,
-  complete: true,
-});
+const summary = (counts: Parameters<typeof uploadSummary>[1], errors: unknown[] = []) => uploadSummary('prescriptions', counts, errors);
 
 const RX = `id status issuedAt prescriber { code } prescriberPractitioner pharmacy { code } signature { valid } review { outcome }
   dispensing { pharmacist pharmacy { code } at lot substitutions } filed { sourceRecordId }

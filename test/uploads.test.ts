@@ -6,6 +6,7 @@
 import { cityDay, rollupId } from '../subgraphs/kit/activity-store';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
+import { ndjson, postBatch, uploadSummary } from './support/uploads';
 
 jest.setTimeout(180_000);
 
@@ -31,16 +32,7 @@ const hospitalSystem = (organizationCode = HOSPITAL) => stack.token({ subject: `
 const labSystem = () => stack.token({ subject: `lis-${HOSPITAL}`, roles: ['lab_system'], organizationCode: HOSPITAL });
 const doctor = () => stack.token({ subject: 'dr-upload', roles: ['doctor'], organizationCode: HOSPITAL, practitionerId: 'D1' });
 
-async function upload(token: string | null, kind: string, body: string, contentType = 'application/x-ndjson') {
-  const response = await fetch(stack.gateway.url.replace(/\/graphql$/, `/upload/${kind}`), {
-    method: 'POST',
-    headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as any, requestId: response.headers.get('x-request-id') };
-}
-
-const ndjson = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
+const upload = (token: string | null, kind: string, body: string, contentType?: string) => postBatch(stack, token, kind, body, contentType);
 
 const encounter = (residentId: string, sourceRecordId: string, overrides: Record<string, unknown> = {}) => ({
   residentId,
@@ -54,16 +46,6 @@ const encounter = (residentId: string, sourceRecordId: string, overrides: Record
   ...overrides,
 });
 
-const summary = (kind: string, counts: { lines: number; accepted?: number; unchanged?: number; rejected?: number }, errors: unknown[] = []) => ({
-  kind,
-  lines: counts.lines,
-  accepted: counts.accepted ?? 0,
-  unchanged: counts.unchanged ?? 0,
-  rejected: counts.rejected ?? 0,
-  failed: 0,
-  errors,
-  complete: true,
-});
 
 async function encountersOf(residentId: string) {
   const { body } = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { encounters { edges { node { department chargesFen start diagnoses { code { code } primary } } } } } }`, { id: residentId });
@@ -77,7 +59,7 @@ describe('encounters', () => {
     const batch = ndjson([encounter(a, 'V-1'), encounter(a, 'V-2', { start: '2026-06-02T01:00:00.000Z', chargesFen: 500 }), encounter(b, 'V-3')]);
     const first = await upload(hospitalSystem(), 'encounters', batch);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual(summary('encounters', { lines: 3, accepted: 3 }));
+    expect(first.body).toEqual(uploadSummary('encounters', { lines: 3, accepted: 3 }));
     expect(await encountersOf(a)).toEqual([
       { department: '心血管内科', chargesFen: 500, start: '2026-06-02T01:00:00.000Z', diagnoses: [{ code: { code: 'I10' }, primary: true }] },
       { department: '心血管内科', chargesFen: 12_800, start: '2026-06-01T01:00:00.000Z', diagnoses: [{ code: { code: 'I10' }, primary: true }] },
@@ -86,12 +68,12 @@ describe('encounters', () => {
     const stored = async () => JSON.stringify(await modelsOf(stack).records.Encounter.find({ residentId: a }).sort({ _id: 1 }).lean());
     const before = await stored();
     const again = await upload(hospitalSystem(), 'encounters', batch);
-    expect(again.body).toEqual(summary('encounters', { lines: 3, unchanged: 3 }));
+    expect(again.body).toEqual(uploadSummary('encounters', { lines: 3, unchanged: 3 }));
     expect(await stored()).toBe(before);
 
     // One line changed: only it is written.
     const changed = await upload(hospitalSystem(), 'encounters', ndjson([encounter(a, 'V-1', { chargesFen: 9_900 }), encounter(a, 'V-2', { start: '2026-06-02T01:00:00.000Z', chargesFen: 500 })]));
-    expect(changed.body).toEqual(summary('encounters', { lines: 2, accepted: 1, unchanged: 1 }));
+    expect(changed.body).toEqual(uploadSummary('encounters', { lines: 2, accepted: 1, unchanged: 1 }));
     expect((await encountersOf(a)).map((item: { chargesFen: number }) => item.chargesFen)).toEqual([500, 9_900]);
   });
 
@@ -113,7 +95,7 @@ describe('encounters', () => {
     expect(status).toBe(200);
     // UPLOAD_MAX_ERRORS is 4 here: the first four rejections are listed, all are counted.
     expect(body).toEqual(
-      summary('encounters', { lines: 9, accepted: 2, rejected: 7 }, [
+      uploadSummary('encounters', { lines: 9, accepted: 2, rejected: 7 }, [
         { line: 2, code: 'BAD_USER_INPUT', message: 'Not valid JSON' },
         { line: 3, code: 'BAD_USER_INPUT', message: 'Field "ward" is not defined by type "RecordEncounterInput".' },
         { line: 4, code: 'BAD_USER_INPUT', message: 'chargesFen: Int cannot represent non-integer value: "a lot"' },
@@ -128,7 +110,7 @@ describe('encounters', () => {
     const c = residents[2]!;
     const { body } = await upload(hospitalSystem(), 'encounters', ndjson([encounter(c, 'E-1', { start: 'yesterday' }), encounter(c, 'V-1'), [1, 2], encounter(c, 'E-1', { department: '' })]));
     expect(body).toEqual(
-      summary('encounters', { lines: 4, rejected: 4 }, [
+      uploadSummary('encounters', { lines: 4, rejected: 4 }, [
         { line: 1, code: 'BAD_USER_INPUT', message: 'Invalid input: start must be an ISO 8601 time' },
         { line: 2, code: 'CONFLICT', message: 'This source record was uploaded for another resident' },
         { line: 3, code: 'BAD_USER_INPUT', message: 'Each line must be one JSON object' },
@@ -143,7 +125,7 @@ describe('encounters', () => {
     const cut = JSON.stringify(encounter(c, 'T-3')).slice(0, 40);
     const { status, body } = await upload(hospitalSystem(), 'encounters', whole + cut);
     expect(status).toBe(200);
-    expect(body).toEqual(summary('encounters', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'BAD_USER_INPUT', message: 'The last line is not complete JSON: the batch was cut off' }]));
+    expect(body).toEqual(uploadSummary('encounters', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'BAD_USER_INPUT', message: 'The last line is not complete JSON: the batch was cut off' }]));
     expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: c, 'source.recordId': 'T-3' })).toBe(0);
   });
 });
@@ -152,8 +134,8 @@ describe('other kinds', () => {
   it('conditions', async () => {
     const a = residents[0]!;
     const line = { residentId: a, sourceRecordId: 'P-1', code: 'E11.9', display: '2型糖尿病', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED', onset: '2019-04-01' };
-    expect((await upload(hospitalSystem(), 'conditions', ndjson([line]))).body).toEqual(summary('conditions', { lines: 1, accepted: 1 }));
-    expect((await upload(hospitalSystem(), 'conditions', ndjson([line]))).body).toEqual(summary('conditions', { lines: 1, unchanged: 1 }));
+    expect((await upload(hospitalSystem(), 'conditions', ndjson([line]))).body).toEqual(uploadSummary('conditions', { lines: 1, accepted: 1 }));
+    expect((await upload(hospitalSystem(), 'conditions', ndjson([line]))).body).toEqual(uploadSummary('conditions', { lines: 1, unchanged: 1 }));
     const { body } = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { conditions { edges { node { code { code display } clinicalStatus onset } } } } }`, { id: a });
     expect(body.data!.resident.conditions.edges.map((edge: { node: unknown }) => edge.node)).toContainEqual({ code: { code: 'E11.9', display: '2型糖尿病' }, clinicalStatus: 'ACTIVE', onset: '2019-04-01' });
   });
@@ -167,7 +149,7 @@ describe('other kinds', () => {
     await upload(hospitalSystem(), 'allergies', ndjson([{ ...penicillin, residentId: b, sourceRecordId: 'A-0' }]));
     const { body } = await upload(hospitalSystem(), 'allergies', ndjson([penicillin, none, refused]));
     expect(body).toEqual(
-      summary('allergies', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' }]),
+      uploadSummary('allergies', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' }]),
     );
     const read = await stack.query(doctor(), `query($a: ID!, $f: ID!) { a: resident(id: $a) { summary { allergies { assertion items { substance { code } criticality reactions } } } } f: resident(id: $f) { summary { allergies { assertion } } } }`, { a, f: fresh });
     expect(read.body.data).toEqual({
@@ -206,7 +188,7 @@ describe('other kinds', () => {
       expect(first.status).toBe(200);
       // Line 2 finds line 1's assertion; line 3 is accepted before line 4 states an allergy; line 6 comes after line 5's.
       expect(first.body).toEqual(
-        summary('allergies', { lines: 9, accepted: 4, unchanged: 1, rejected: 4 }, [
+        uploadSummary('allergies', { lines: 9, accepted: 4, unchanged: 1, rejected: 4 }, [
           { line: 6, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' },
           { line: 7, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' },
           { line: 8, code: 'BAD_USER_INPUT', message: 'Invalid input: substance must be empty when asserting no known allergies' },
@@ -228,7 +210,7 @@ describe('other kinds', () => {
       const again = await upload(hospitalSystem(hospital), 'allergies', batch);
       // Now line 3 finds line 4's statement on record, as recordAllergy would.
       expect(again.body).toEqual(
-        summary('allergies', { lines: 9, unchanged: 4, rejected: 5 }, [
+        uploadSummary('allergies', { lines: 9, unchanged: 4, rejected: 5 }, [
           { line: 3, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' },
           { line: 6, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' },
           { line: 7, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' },
@@ -248,7 +230,7 @@ describe('other kinds', () => {
       expect(merged.body.errors).toBeUndefined();
       const { body } = await upload(hospitalSystem(hospital), 'allergies', ndjson([none(survivor, 'N-M1'), none(duplicate, 'N-M2')]));
       expect(body).toEqual(
-        summary('allergies', { lines: 2, rejected: 2 }, [
+        uploadSummary('allergies', { lines: 2, rejected: 2 }, [
           { line: 1, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' },
           { line: 2, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' },
         ]),
@@ -260,7 +242,7 @@ describe('other kinds', () => {
       const quiet = '3201-H107';
       const [resident] = (await insertResidents(stack, { organizationCode: quiet, count: 1 })) as [string];
       const { body, requestId } = await upload(hospitalSystem(quiet), 'allergies', ndjson([none(resident, 'N-Q1'), none(stranger, 'N-Q2')]));
-      expect(body).toEqual(summary('allergies', { lines: 2, accepted: 1, rejected: 1 }, [{ line: 2, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' }]));
+      expect(body).toEqual(uploadSummary('allergies', { lines: 2, accepted: 1, rejected: 1 }, [{ line: 2, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' }]));
       expect(await modelsOf(stack).activity.ActivityRollup.findById(rollupId(quiet, cityDay(new Date()))).lean()).toBeNull();
       const events = await modelsOf(stack).access.AuditEvent.find({ subject: `his-${quiet}`, requestId }).lean();
       expect(events.map(({ residentId, action, outcome, dataKinds }) => ({ residentId, action, outcome, dataKinds })).sort((x, y) => x.outcome.localeCompare(y.outcome))).toEqual([
@@ -284,9 +266,9 @@ describe('other kinds', () => {
       results: [{ code: '14749-6', value, unit: 'mmol/L' }],
     });
     const first = await upload(labSystem(), 'lab-reports', ndjson([report('L-1', 5.4), report('L-2', 7.9), { ...report('L-3', 5), code: 'no-such-code' }]));
-    expect(first.body).toEqual(summary('lab-reports', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'BAD_USER_INPUT', message: 'code no-such-code is not in the lab catalogue' }]));
+    expect(first.body).toEqual(uploadSummary('lab-reports', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'BAD_USER_INPUT', message: 'code no-such-code is not in the lab catalogue' }]));
     const again = await upload(labSystem(), 'lab-reports', ndjson([report('L-1', 5.4), report('L-2', 8.1)]));
-    expect(again.body).toEqual(summary('lab-reports', { lines: 2, accepted: 1, unchanged: 1 }));
+    expect(again.body).toEqual(uploadSummary('lab-reports', { lines: 2, accepted: 1, unchanged: 1 }));
     const { body } = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { labReports(code: "14749-6") { edges { node { results { value interpretation } history { issuedAt } } } } } }`, { id: a });
     expect(body.errors).toBeUndefined();
     const nodes = body.data!.resident.labReports.edges.map((edge: { node: { results: unknown[]; history: unknown[] } }) => ({ results: edge.node.results, versions: edge.node.history.length }));
@@ -317,7 +299,7 @@ describe('refusals', () => {
   it('another hospital without standing: every line FORBIDDEN, nothing written', async () => {
     const { status, body } = await upload(hospitalSystem(OTHER_HOSPITAL), 'encounters', ndjson([encounter(residents[0]!, 'S-1')]));
     expect(status).toBe(200);
-    expect(body).toEqual(summary('encounters', { lines: 1, rejected: 1 }, [{ line: 1, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' }]));
+    expect(body).toEqual(uploadSummary('encounters', { lines: 1, rejected: 1 }, [{ line: 1, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' }]));
     expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: residents[0]!, organizationCode: OTHER_HOSPITAL })).toBe(0);
     // No write creates the standing it needs: the other hospital's doctors still cannot read the resident.
     const otherDoctor = stack.token({ subject: 'dr-other', roles: ['doctor'], organizationCode: OTHER_HOSPITAL, practitionerId: 'D9' });
@@ -332,7 +314,7 @@ describe('refusals', () => {
     const { status, body } = await upload(hospitalSystem(), 'encounters', ndjson(lines));
     expect(status).toBe(413);
     expect(body).toEqual({
-      ...summary('encounters', { lines: MAX_LINES, accepted: MAX_LINES }),
+      ...uploadSummary('encounters', { lines: MAX_LINES, accepted: MAX_LINES }),
       complete: false,
       stopped: { reason: 'limit', message: `The batch has more than ${MAX_LINES} lines (UPLOAD_MAX_LINES); lines after ${MAX_LINES} were not read` },
     });
