@@ -52,7 +52,7 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Resident.accessLog', `query($id: ID!) { resident(id: $id) { accessLog(first: 100) { edges { node { id at subject roles organization { code } purposeOfUse dataKinds outcome alert requestId correlationId source action } } } } }`],
     ['Query.auditEvents', `query($id: ID!) { auditEvents(filter: { residentId: $id }, first: 100) { edges { node { id at subject roles organization { code } purposeOfUse dataKinds outcome alert requestId correlationId source action } } } }`],
     ...[ids.hivReport, ids.correctedReport].map((report): [string, string, Record<string, unknown>] => ['Query.labReport', `query($report: ID!) { labReport(id: $report) { ${REPORT} } }`, { report }]),
-    ...[ids.omeprazole, ids.escitalopram, ids.amlodipine, ids.rabeprazole].map((rx): [string, string, Record<string, unknown>] => ['Query.prescription', `query($rx: ID!) { prescription(id: $rx) { ${PRESCRIPTION} } }`, { rx }]),
+    ...[ids.omeprazole, ids.escitalopram, ids.amlodipine, ids.rabeprazole, ids.filedSertraline].map((rx): [string, string, Record<string, unknown>] => ['Query.prescription', `query($rx: ID!) { prescription(id: $rx) { ${PRESCRIPTION} } }`, { rx }]),
     ['Query.organizationPrescriptions', `{ organizationPrescriptions(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
     ['Query.pharmacyQueue', `{ pharmacyQueue(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
     ['Query.referralInbox', `{ referralInbox(first: 100) { edges { node { ${REFERRAL} } } } }`],

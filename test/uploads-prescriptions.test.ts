@@ -202,6 +202,17 @@ it('only hospital systems file prescriptions: other roles are refused and nothin
   expect(await storedOf(a)).toBe(before);
 });
 
+it('a hospital without standing files nothing, and filing gives it no access to the record', async () => {
+  const b = residents[1]!;
+  const before = await storedOf(b);
+  const { status, body } = await upload(hospitalSystem(STRANGER), ndjson([filed(b, 'OUT-1')]));
+  expect([status, body]).toEqual([200, summary({ lines: 1, rejected: 1 }, [{ line: 1, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' }])]);
+  expect(await storedOf(b)).toBe(before);
+  const read = await stack.query(doctor(STRANGER), `query($id: ID!) { resident(id: $id) { name prescriptions { edges { node { id } } } } }`, { id: b });
+  expect(read.body.errors!.map((error) => error.extensions!.code)).toEqual(['FORBIDDEN']);
+  expect(read.text).not.toContain('LOT-2606');
+});
+
 it('the duplicate-therapy check of another hospital’s new prescription sees a filed one', async () => {
   const resident = (await insertResidents(stack, { organizationCode: HOSPITAL, alsoSeenAt: [READER], count: 1 }))[0]!;
   expect((await upload(hospitalSystem(), ndjson([filed(resident, 'DT-1', { issuedAt: hoursAgo(3), dispensing: { at: hoursAgo(2), pharmacist: 'P3001', lot: 'LOT-DT' } })]))).body).toMatchObject({ accepted: 1 });

@@ -24,6 +24,8 @@ it('audits each mutation of the scenario as a write, by who wrote it and where',
   expect(counts).toEqual({
     // registerResident at three desks; two encounters and a condition at the source.
     'his-canary-3201-H001 records': 4,
+    // A dispensed prescription filed by upload.
+    'his-canary-3201-H001 prescriptions': 1,
     'his-canary-3201-H002 records': 1,
     'his-canary-3201-H103 records': 1,
     // Three uploads (one a correction).
@@ -41,7 +43,7 @@ it('audits each mutation of the scenario as a write, by who wrote it and where',
   expect(new Set(events.map((event) => event.requestId)).size).toBe(events.length);
   // A write that succeeded is not recorded as a refused read (hospital systems may not read encounters).
   expect([...new Set(events.map((event) => event.outcome))]).toEqual(['allowed']);
-  expect(events.filter((event) => event.subject === 'his-canary-3201-H001').map((event) => event.dataKinds).sort()).toEqual([['conditions'], ['encounters'], ['encounters'], ['identity', 'registration']]);
+  expect(events.filter((event) => event.subject === 'his-canary-3201-H001').map((event) => event.dataKinds).sort()).toEqual([['conditions'], ['encounters'], ['encounters'], ['identity', 'registration'], ['prescriptions']]);
 });
 
 it('keeps a client’s x-request-id as the correlation of a write, never as its request id', async () => {

@@ -3,8 +3,9 @@
  * kind of record that can reveal one, through the real mutations at the gateway: a
  * psychiatric encounter and condition, prescriptions labelled by a diagnosis and by a drug,
  * referrals labelled by diagnosis, reason and department, an HIV report, a report whose HIV
- * version survives only in its history, and a neutral referral and prescription that attach
- * the psychiatric encounter. The resident restricts MENTAL_HEALTH and HIV_STI.
+ * version survives only in its history, a prescription the hospital's pharmacy dispensed and
+ * its system filed by upload, and a neutral referral and prescription that attach the
+ * psychiatric encounter. The resident restricts MENTAL_HEALTH and HIV_STI.
  */
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import type { DemoIdentity } from '../../tools/demo-issuer';
@@ -37,6 +38,9 @@ export const CANARY = {
   referralDepartment: 'CANARY-REFDEPT-4407',
   labReport: 'CANARY-LAB-4408-HIV初筛',
   labHistory: 'CANARY-LABHIST-4409-HIV初筛',
+  filedPrescriptionDiagnosis: 'CANARY-RXFILED-4410-焦虑状态',
+  /** The restricted drug of the filed prescription. */
+  sertraline: '舍曲林',
 } as const;
 
 export interface ConsentScenario {
@@ -51,6 +55,8 @@ export interface ConsentScenario {
     amlodipine: string;
     /** Rabeprazole from the related hospital, routed to the pharmacy: a duplicate of the restricted omeprazole. */
     rabeprazole: string;
+    /** Sertraline the source hospital's pharmacy dispensed in September, filed by its system's upload. */
+    filedSertraline: string;
     referralByDiagnosis: string;
     referralByDepartment: string;
     referralByReason: string;
@@ -105,10 +111,13 @@ export const sourceSecrets = (scenario: ConsentScenario): string[] => [
   CANARY.omeprazole,
   CANARY.labReport,
   CANARY.labHistory,
+  CANARY.filedPrescriptionDiagnosis,
+  CANARY.sertraline,
   scenario.ids.psychiatricEncounter,
   scenario.ids.psychiatricCondition,
   scenario.ids.omeprazole,
   scenario.ids.escitalopram,
+  scenario.ids.filedSertraline,
   scenario.ids.hivReport,
 ];
 
@@ -181,6 +190,22 @@ export async function plantCanaries(stack: TestStack): Promise<ConsentScenario> 
   const escitalopram = await prescribe(doctor, 'H20010510', { code: 'G47.0', display: CANARY.prescriptionDrugDiagnosis });
   const amlodipine = await prescribe(doctor, 'H20093454', { code: 'I10', display: '原发性高血压' }, { encounterId: psychiatricEncounter });
   const rabeprazole = await prescribe(as(identities.doctorAt(RELATED)), 'H20040380', { code: 'K21.9', display: '胃食管反流病' }, { pharmacyCode: PHARMACY });
+  // Filed by the source's system after its pharmacy dispensed it (long past its validity: no duplicate-therapy check counts it).
+  const filed = await his(`mutation($inputs: [FilePrescriptionInput!]!) { uploadPrescriptions(inputs: $inputs) { status code message } }`, {
+    inputs: [
+      {
+        residentId,
+        sourceRecordId: 'RX-CANARY-FILED',
+        prescriberPractitioner: 'D-0001',
+        issuedAt: '2026-09-03T01:00:00.000Z',
+        diagnoses: [{ code: 'F41.1', display: CANARY.filedPrescriptionDiagnosis }],
+        items: [{ drugCode: 'H10950129', dose: 50, route: 'oral', frequency: 'qd', days: 28, quantity: 28 }],
+        dispensing: { at: '2026-09-03T02:00:00.000Z', pharmacist: 'P-0001', lot: 'LOT-CANARY' },
+      },
+    ],
+  });
+  if (filed.uploadPrescriptions[0].status !== 'CREATED') throw new Error(`setup failed: ${JSON.stringify(filed.uploadPrescriptions)}`);
+  const filedSertraline = (await modelsOf(stack).prescriptions.Prescription.find({ residentId }).lean()).find((row) => row.filed?.sourceRecordId === 'RX-CANARY-FILED')!._id;
 
   // Referrals to the receiver: one labelled by each of diagnosis, department and reason, and a neutral one with attachments.
   const refer = async (input: Record<string, unknown>) =>
@@ -215,6 +240,7 @@ export async function plantCanaries(stack: TestStack): Promise<ConsentScenario> 
       escitalopram,
       amlodipine,
       rabeprazole,
+      filedSertraline,
       referralByDiagnosis,
       referralByDepartment,
       referralByReason,
