@@ -27,7 +27,10 @@ export function startSubgraph(name: SubgraphName, config: Config, mongoUri: stri
     internalPublicKey: toPublicKey(readKey(keyFiles(config).internalPublicKey)),
     policy: {
       encounterWindowDays: config.CARE_RELATIONSHIP_WINDOW_DAYS,
+      registrationWindowDays: config.REGISTRATION_WINDOW_DAYS,
       referralWindowDays: config.REFERRAL_RELATIONSHIP_DAYS,
+      referralOpenDays: config.REFERRAL_OPEN_DAYS,
+      dispensingDays: config.DISPENSING_RELATIONSHIP_DAYS,
       breakGlassHours: config.BREAK_GLASS_HOURS,
       breakGlassOverridesConsent: config.BREAK_GLASS_OVERRIDES_CONSENT,
     },

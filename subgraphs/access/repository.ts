@@ -172,6 +172,7 @@ export class AccessRepository {
       at: review.grantedAt,
       endsAt: review.expiresAt,
       source: { subgraph: 'access', recordId: review._id },
+      root: { kind: 'EMERGENCY', organizationCode, basis: `break-glass review ${review._id}` },
     });
     this.access.raiseAlert(review.residentId);
     this.logger.warn({ alert: 'break-the-glass', reviewId: review._id, organizationCode, expiresAt: review.expiresAt, retry: review !== fresh }, 'emergency access granted');

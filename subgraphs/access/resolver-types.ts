@@ -133,12 +133,20 @@ export type BreakGlassReviewStatus =
 /** A reason an organization may read a resident's record: a registration there, an accepted referral or contract, dispensing, an emergency grant. */
 export type CareRelationship = {
   __typename?: 'CareRelationship';
-  /** When it ends (or ended); null while open. */
+  /** For registrations: the latest visit the organization recorded; null until care follows the registration. */
+  careSeenAt?: Maybe<Scalars['String']['output']>;
+  /**
+   * When it ends (or ended); null only while its source is unfinished. A registration ends
+   * REGISTRATION_WINDOW_DAYS after the last registration unless care follows, then
+   * CARE_RELATIONSHIP_WINDOW_DAYS after the latest visit.
+   */
   endsAt?: Maybe<Scalars['String']['output']>;
   kind: CareRelationshipKind;
   /** For registrations: the last one at the organization. */
   lastSeenAt: Scalars['String']['output'];
   organization: Organization;
+  /** The legitimate root it rests on. */
+  root: StandingRoot;
   since: Scalars['String']['output'];
   /** Where it arose, as subgraph/record id: one relationship per source. */
   source: Scalars['String']['output'];
@@ -150,13 +158,13 @@ export type CareRelationshipKind =
   | 'BREAK_GLASS'
   /** A family-doctor contract the resident accepted, until it ends. */
   | 'CONTRACT'
-  /** The pharmacy a signed prescription is routed to, until it is completed, cancelled or expires. */
+  /** The pharmacy a signed prescription is routed to, until it is completed, cancelled or expires; after dispensing, at most DISPENSING_RELATIONSHIP_DAYS. */
   | 'DISPENSING'
-  /** A referral the organization accepted: for its life plus the referral window. */
+  /** A referral the organization accepted: for its life plus the referral window, and at most REFERRAL_OPEN_DAYS after its session or acceptance while never completed. */
   | 'REFERRAL'
   /** A referral sent to the organization and not yet accepted: shows the referral and whom it is about, nothing else. */
   | 'REFERRAL_OFFER'
-  /** Registered at the organization's desk with the identity proofed; lasts the relationship window after the last registration. */
+  /** Registered at the organization's desk with the identity proofed; lapses unless care follows there (see endsAt). */
   | 'REGISTRATION';
 
 export type Consent = {
@@ -266,6 +274,28 @@ export type SensitiveCategory =
   | 'HIV_STI'
   | 'MENTAL_HEALTH'
   | 'REPRODUCTIVE';
+
+/** What a care relationship rests on: every one has a root, and none outlives its root. */
+export type StandingRoot = {
+  __typename?: 'StandingRoot';
+  /** What exactly: the proof a registration agreed with, the referral or prescription, the emergency grant's review. */
+  basis: Scalars['String']['output'];
+  kind: StandingRootKind;
+  /** The organization whose act or standing it rests on (the registering desk, the sender of a referral, the prescriber). */
+  organization?: Maybe<Organization>;
+};
+
+export type StandingRootKind =
+  /** A break-the-glass grant: the asking practitioner's alone, time-boxed and reviewed. */
+  | 'EMERGENCY'
+  /** A signed prescription routed to the pharmacy by an organization with ordinary standing. */
+  | 'PRESCRIPTION'
+  /** A referral sent by an organization with ordinary standing. */
+  | 'REFERRAL'
+  /** A registration at the organization's desk whose identity proof agreed with the master patient index. */
+  | 'REGISTRATION'
+  /** The resident's own act: a family-doctor contract the resident accepted. */
+  | 'RESIDENT';
 
 /**
  * How the gateway understood the caller's token: the identity every subgraph decides on. It
@@ -408,6 +438,8 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Resident: ResolverTypeWrapper<ResidentRef>;
   SensitiveCategory: SensitiveCategory;
+  StandingRoot: ResolverTypeWrapper<Omit<StandingRoot, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
+  StandingRootKind: StandingRootKind;
   Viewer: ResolverTypeWrapper<Omit<Viewer, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
 };
 
@@ -431,6 +463,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   Resident: ResidentRef;
+  StandingRoot: Omit<StandingRoot, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
   Viewer: Omit<Viewer, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
 };
 
@@ -488,10 +521,12 @@ export type BreakGlassReviewEdgeResolvers<ContextType = AccessContext, ParentTyp
 };
 
 export type CareRelationshipResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['CareRelationship'] = ResolversParentTypes['CareRelationship']> = {
+  careSeenAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   endsAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['CareRelationshipKind'], ParentType, ContextType>;
   lastSeenAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  root?: Resolver<ResolversTypes['StandingRoot'], ParentType, ContextType>;
   since?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
@@ -531,6 +566,12 @@ export type ResidentResolvers<ContextType = AccessContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type StandingRootResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['StandingRoot'] = ResolversParentTypes['StandingRoot']> = {
+  basis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['StandingRootKind'], ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
+};
+
 export type ViewerResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   practitionerId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -555,6 +596,7 @@ export type Resolvers<ContextType = AccessContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
+  StandingRoot?: StandingRootResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
 

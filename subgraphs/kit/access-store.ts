@@ -7,7 +7,7 @@ import type { AuditObserver } from './audit-metrics';
 import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from './database';
 import { isDuplicateKey } from './errors';
 import { Schema, type Connection } from 'mongoose';
-import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact } from './policy';
+import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, ROOT_OF_KIND, STANDING_ROOT_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact, type StandingRoot } from './policy';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from './sensitivity';
 import { PURPOSES, ROLES } from './viewer';
 
@@ -27,10 +27,14 @@ export interface CareRelationshipDoc {
   since: Date;
   /** For registrations: the last one. */
   lastSeenAt: Date;
+  /** For registrations: the latest care (a visit) the organization recorded; null until care follows. */
+  careSeenAt: Date | null;
   /** When it ends; null while open. */
   endsAt: Date | null;
   /** Where it came from: the subgraph and the record id there. */
   source: { subgraph: string; recordId: string };
+  /** The legitimate root it rests on (see StandingRoot). */
+  root: StandingRoot;
 }
 
 /**
@@ -56,10 +60,25 @@ export interface RelationshipSource {
   source: { subgraph: string; recordId: string };
 }
 
+/** A new fact: its source, when, its end, and the root it rests on. */
+export type NewRelationship = RelationshipSource & { at: Date; endsAt?: Date | null; practitionerId?: string | null; root: StandingRoot };
+
+/** A visit an organization recorded for a resident: care that keeps its registration's standing. */
+export interface CareSeen {
+  residentId: string;
+  organizationCode: string;
+  at: Date;
+}
+
 export const relationshipKey = ({ kind, organizationCode, source }: Omit<RelationshipSource, 'residentId'>) => `${kind}|${organizationCode}|${source.subgraph}/${source.recordId}`;
 
-/** A relationship document as the store keeps it (for seeds and fixtures written straight to the database). */
-export function careRelationshipDoc(input: RelationshipSource & { since: Date; lastSeenAt?: Date; endsAt?: Date | null; practitionerId?: string | null }): CareRelationshipDoc {
+/**
+ * A relationship document as the store keeps it (for seeds and fixtures written straight to the
+ * database). Without a root given, it rests on the root its kind has, as `basis` says.
+ */
+export function careRelationshipDoc(
+  input: RelationshipSource & { since: Date; lastSeenAt?: Date; careSeenAt?: Date | null; endsAt?: Date | null; practitionerId?: string | null; root?: StandingRoot; basis?: string },
+): CareRelationshipDoc {
   return {
     _id: relationshipKey(input),
     residentId: input.residentId,
@@ -68,8 +87,10 @@ export function careRelationshipDoc(input: RelationshipSource & { since: Date; l
     practitionerId: input.practitionerId ?? null,
     since: input.since,
     lastSeenAt: input.lastSeenAt ?? input.since,
+    careSeenAt: input.careSeenAt ?? null,
     endsAt: input.endsAt ?? null,
     source: input.source,
+    root: input.root ?? { kind: ROOT_OF_KIND[input.kind], organizationCode: input.organizationCode, basis: input.basis ?? 'WRITTEN_DIRECTLY' },
   };
 }
 
@@ -81,9 +102,11 @@ export function factOf(doc: CareRelationshipDoc): CareRelationshipFact {
     kind: doc.kind,
     since: doc.since,
     lastSeenAt: doc.lastSeenAt,
+    careSeenAt: doc.careSeenAt ?? null,
     endsAt: doc.endsAt ?? null,
     practitionerId: doc.practitionerId ?? null,
     source: doc.source,
+    root: doc.root,
   };
 }
 
@@ -128,8 +151,14 @@ const careRelationshipSchema = new Schema<CareRelationshipDoc>(
     practitionerId: { type: String, default: null },
     since: { type: Date, required: true },
     lastSeenAt: { type: Date, required: true },
+    careSeenAt: { type: Date, default: null },
     endsAt: { type: Date, default: null },
     source: { subgraph: { type: String, required: true }, recordId: { type: String, required: true } },
+    root: {
+      kind: { type: String, enum: STANDING_ROOT_KINDS, required: true },
+      organizationCode: { type: String, default: null },
+      basis: { type: String, required: true },
+    },
   },
   { collection: 'careRelationships', versionKey: false },
 );
@@ -137,6 +166,8 @@ const careRelationshipSchema = new Schema<CareRelationshipDoc>(
 careRelationshipSchema.index({ organizationCode: 1, residentId: 1 });
 // A resident's (or a privacy officer's) view of everyone who may see the record.
 careRelationshipSchema.index({ residentId: 1 });
+// The privacy officers' report of registrations no care followed, per organization.
+careRelationshipSchema.index({ kind: 1, careSeenAt: 1, organizationCode: 1, lastSeenAt: -1 });
 
 const residentAliasSchema = new Schema<ResidentAliasDoc>(
   { _id: { type: String, required: true }, survivorId: { type: String, required: true }, at: { type: Date, required: true } },
@@ -236,12 +267,12 @@ export class AccessStore {
    * Records a relationship where it arises. The same source again only moves lastSeenAt
    * forward and sets its end; other sources are other facts.
    */
-  async recordCareRelationship(input: RelationshipSource & { at: Date; endsAt?: Date | null; practitionerId?: string | null }): Promise<void> {
+  async recordCareRelationship(input: NewRelationship): Promise<void> {
     await upsertById(() =>
       this.models.CareRelationship.updateOne(
         { _id: relationshipKey(input) },
         {
-          $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source },
+          $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source, root: input.root, careSeenAt: null },
           $min: { since: input.at },
           $max: { lastSeenAt: input.at },
           $set: { endsAt: input.endsAt ?? null },
@@ -249,6 +280,18 @@ export class AccessStore {
         { upsert: true },
       ).exec(),
     );
+  }
+
+  /**
+   * Care recorded by organizations: each one's registrations of the resident (under any id it
+   * stands for) keep their standing for the care window after the latest visit. One bulk write.
+   */
+  async noteCare(seen: readonly (CareSeen & { filedUnder: readonly string[] })[]): Promise<void> {
+    if (seen.length === 0) return;
+    const operations = seen.map(({ organizationCode, filedUnder, at }) => ({
+      updateMany: { filter: { organizationCode, residentId: oneOf(filedUnder), kind: 'REGISTRATION' as const }, update: { $max: { careSeenAt: at } } },
+    }));
+    await this.models.CareRelationship.bulkWrite(operations, { ordered: false });
   }
 
   /** Ends the facts of these sources (those that exist) at `endsAt`; other sources are untouched. */

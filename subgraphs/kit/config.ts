@@ -113,7 +113,13 @@ const schema = z.object({
   INTERNAL_TOKEN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   CARE_RELATIONSHIP_WINDOW_DAYS: positiveInt.default(730),
+  /** How long a registration gives standing when no care (a visit) follows at the organization. */
+  REGISTRATION_WINDOW_DAYS: positiveInt.max(365).default(30),
   REFERRAL_RELATIONSHIP_DAYS: positiveInt.max(3650).default(90),
+  /** How long an accepted referral that is never completed lasts after its session or acceptance. */
+  REFERRAL_OPEN_DAYS: positiveInt.max(3650).default(180),
+  /** How long a pharmacy keeps standing after dispensing when it never completes the prescription. */
+  DISPENSING_RELATIONSHIP_DAYS: positiveInt.max(365).default(30),
   AUDIT_FAIL_CLOSED: bool.default(true),
   BREAK_GLASS_HOURS: z.coerce.number().positive().max(72).default(4),
   BREAK_GLASS_OVERRIDES_CONSENT: bool.default(false),

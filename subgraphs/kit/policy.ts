@@ -43,6 +43,25 @@ export type DataKind = (typeof DATA_KINDS)[number];
 export const CARE_RELATIONSHIP_KINDS = ['REGISTRATION', 'REFERRAL_OFFER', 'REFERRAL', 'CONTRACT', 'DISPENSING', 'BREAK_GLASS'] as const;
 export type CareRelationshipKind = (typeof CARE_RELATIONSHIP_KINDS)[number];
 
+/**
+ * The legitimate root a standing fact arose from, recorded with it. RESIDENT: the resident's
+ * own act (a contract accepted). REGISTRATION: a registration at the organization's desk whose
+ * identity proof agreed with the index (`basis`: the identifier that proved it, or NEW_RECORD).
+ * REFERRAL: a referral sent by an organization with ordinary standing (`organizationCode`: the
+ * sender; `basis`: the kind of standing it held). PRESCRIPTION: a signed prescription routed by
+ * an organization with ordinary standing. EMERGENCY: a break-the-glass grant (`basis`: its review).
+ */
+export const STANDING_ROOT_KINDS = ['RESIDENT', 'REGISTRATION', 'REFERRAL', 'PRESCRIPTION', 'EMERGENCY'] as const;
+export type StandingRootKind = (typeof STANDING_ROOT_KINDS)[number];
+
+export interface StandingRoot {
+  kind: StandingRootKind;
+  /** The organization whose act or standing it rests on (the sender of a referral, the registering desk). */
+  organizationCode: string | null;
+  /** What exactly: the proof, the sender's standing, the grant. */
+  basis: string;
+}
+
 /** A reason an organization (or, for an emergency grant, one practitioner) may see a resident's record. */
 export interface CareRelationshipFact {
   residentId: string;
@@ -51,13 +70,27 @@ export interface CareRelationshipFact {
   since: Date;
   /** For registrations: the last one at the organization. */
   lastSeenAt: Date;
-  /** When it ends; null while open (registrations end by the window instead). */
+  /** For registrations: the latest care (a visit) the organization recorded for the resident; null until care follows. */
+  careSeenAt?: Date | null;
+  /** When it ends; null while open (registrations end by their windows instead). */
   endsAt: Date | null;
   /** Break-the-glass: the practitioner the grant belongs to. */
   practitionerId?: string | null;
   /** Where it arose: the subgraph and the record there. */
   source?: { subgraph: string; recordId: string };
+  /** The legitimate root it rests on. */
+  root?: StandingRoot;
 }
+
+/** The kind of root each kind of fact rests on. */
+export const ROOT_OF_KIND: Readonly<Record<CareRelationshipKind, StandingRootKind>> = {
+  REGISTRATION: 'REGISTRATION',
+  REFERRAL_OFFER: 'REFERRAL',
+  REFERRAL: 'REFERRAL',
+  CONTRACT: 'RESIDENT',
+  DISPENSING: 'PRESCRIPTION',
+  BREAK_GLASS: 'EMERGENCY',
+};
 
 /** What a resident chose to keep private. */
 export interface ConsentFact {
@@ -67,14 +100,34 @@ export interface ConsentFact {
 }
 
 export interface PolicySettings {
-  /** How long after the last registration at its desk an organization keeps access. */
+  /** How long after the last care (a visit) it recorded an organization keeps the standing its registration gave. */
   encounterWindowDays: number;
+  /** How long a registration gives standing when no care follows at the organization (default 30). */
+  registrationWindowDays?: number;
   /** Whether a break-the-glass grant also opens restricted categories and blocked organizations. */
   breakGlassOverridesConsent?: boolean;
   /** How long a break-the-glass grant lasts. */
   breakGlassHours?: number;
   /** How long an accepted referral keeps the receiver's relationship after it is completed (default 90). */
   referralWindowDays?: number;
+  /** How long an accepted referral that is never completed lasts after its session or acceptance (default 180). */
+  referralOpenDays?: number;
+  /** How long a pharmacy keeps standing after dispensing when the prescription is never completed (default 30). */
+  dispensingDays?: number;
+}
+
+export const DEFAULT_REFERRAL_OPEN_DAYS = 180;
+export const DEFAULT_DISPENSING_DAYS = 30;
+
+/** Where an accepted referral ends if it is never completed: the open window after its session, or its acceptance when it has none (or that is later). */
+export function acceptedReferralEnd(acceptedAt: Date, sessionDate: Date | null, settings: PolicySettings): Date {
+  const from = Math.max(acceptedAt.getTime(), sessionDate?.getTime() ?? 0);
+  return new Date(from + (settings.referralOpenDays ?? DEFAULT_REFERRAL_OPEN_DAYS) * DAY_MS);
+}
+
+/** Where a pharmacy's standing ends after it dispensed, if it never completes the prescription. */
+export function dispensedEnd(dispensedAt: Date, settings: PolicySettings): Date {
+  return new Date(dispensedAt.getTime() + (settings.dispensingDays ?? DEFAULT_DISPENSING_DAYS) * DAY_MS);
 }
 
 export type Outcome = 'allowed' | 'denied';
@@ -84,6 +137,8 @@ export interface Decision {
   reason: string;
   /** Set when access rests on an emergency grant: such reads are audited as emergencies. */
   emergency?: boolean;
+  /** The kind of fact an allowed decision rests on (recorded as the root of what a write derives from it). */
+  basis?: CareRelationshipKind;
 }
 
 const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals', 'care-relationships']);
@@ -99,9 +154,11 @@ const INTERNET_HOSPITAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 
 const PHARMACIST_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'allergies', 'conditions']);
 /** What a referral offered (not yet accepted) shows the receiving organization. */
 const REFERRAL_OFFER_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'referrals']);
-/** Relationships that give full standing (an offer and an emergency grant do not). */
-const STANDING: readonly CareRelationshipKind[] = ['REGISTRATION', 'REFERRAL', 'CONTRACT'];
+/** Relationships that give full, ordinary standing (an offer, dispensing and an emergency grant do not). */
+export const ORDINARY_STANDING: readonly CareRelationshipKind[] = ['REGISTRATION', 'REFERRAL', 'CONTRACT'];
+const STANDING = ORDINARY_STANDING;
 const DAY_MS = 86_400_000;
+export const DEFAULT_REGISTRATION_WINDOW_DAYS = 30;
 
 /** Roles whose access depends on care relationships, which must be loaded for them. */
 export function needsCareRelationships(viewer: Viewer): boolean {
@@ -155,8 +212,8 @@ function relationshipDecision({ viewer, residentId, kind, relationships, consent
   // An emergency grant is the asking practitioner's alone.
   const emergency = active.find((fact) => fact.kind === 'BREAK_GLASS' && !!viewer.practitionerId && fact.practitionerId === viewer.practitionerId);
   const blocked = consent?.blockedOrganizations.includes(viewer.organizationCode ?? '') ?? false;
-  if (ordinary && !blocked) return allow(`care relationship (${ordinary.kind.toLowerCase()})`);
-  if (emergency && (!blocked || settings.breakGlassOverridesConsent)) return { outcome: 'allowed', reason: 'break-the-glass grant', emergency: true };
+  if (ordinary && !blocked) return { outcome: 'allowed', reason: `care relationship (${ordinary.kind.toLowerCase()})`, basis: ordinary.kind };
+  if (emergency && (!blocked || settings.breakGlassOverridesConsent)) return { outcome: 'allowed', reason: 'break-the-glass grant', emergency: true, basis: 'BREAK_GLASS' };
   // The same reason either way: a caller learns nothing of the resident's choices.
   return deny('no care relationship with this resident');
 }
@@ -165,7 +222,10 @@ function relationshipDecision({ viewer, residentId, kind, relationships, consent
  * What a mutation writes about a resident. Every write is decided here before anything is
  * written, and no write creates the standing it needs: standing arises only from the sources
  * in CARE_RELATIONSHIP_KINDS (registration, an accepted referral or contract, dispensing,
- * break-the-glass), each recorded where it arises.
+ * break-the-glass), each recorded where it arises with its root. An emergency grant is the
+ * clinician's alone: under it a clinician may order, prescribe and sign for their own care of
+ * the resident, but no write that would give another organization or colleague standing
+ * (a referral, routing to a pharmacy, a contract) rests on it.
  */
 export const WRITE_KINDS = [
   'register',
@@ -174,6 +234,7 @@ export const WRITE_KINDS = [
   'submit-lab-report',
   'check-order',
   'prescribe',
+  'route-to-pharmacy',
   'dispense',
   'refer',
   'receive-referral',
@@ -208,8 +269,11 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   'submit-lab-report': { roles: ['lab_system'], standing: STANDING, data: 'labs' },
   'check-order': { roles: CLINICIANS, standing: CLINICAL_STANDING, data: 'labs' },
   prescribe: { roles: [...CLINICIANS, 'internet_hospital'], standing: CLINICAL_STANDING, data: 'prescriptions' },
+  // Routing gives the chosen pharmacy standing (dispensing): it needs ordinary standing, never an emergency grant.
+  'route-to-pharmacy': { roles: [...CLINICIANS, 'internet_hospital'], standing: STANDING, data: 'prescriptions' },
   dispense: { roles: ['pharmacist'], standing: ['DISPENSING'], data: 'prescriptions' },
-  refer: { roles: CLINICIANS, standing: CLINICAL_STANDING, data: 'referrals' },
+  // A referral gives the receiver standing: it needs ordinary standing, never an emergency grant.
+  refer: { roles: CLINICIANS, standing: STANDING, data: 'referrals' },
   'receive-referral': { roles: CLINICIANS, standing: ['REFERRAL_OFFER', ...STANDING], data: 'referrals' },
   'offer-contract': { roles: ['family_doctor'], standing: STANDING, data: 'referrals', practitioner: true },
   'accept-contract': { roles: ['resident'], standing: 'own-record', data: 'referrals' },
@@ -241,10 +305,23 @@ const deny = (reason: string): Decision => ({ outcome: 'denied', reason });
 
 function isActive(fact: CareRelationshipFact, now: Date, settings: PolicySettings): boolean {
   if (fact.since.getTime() > now.getTime()) return false;
-  if (fact.kind === 'REGISTRATION') {
-    return now.getTime() - fact.lastSeenAt.getTime() <= settings.encounterWindowDays * DAY_MS;
-  }
-  return fact.endsAt === null || fact.endsAt.getTime() >= now.getTime();
+  const end = effectiveEnd(fact, settings);
+  return end === null || end.getTime() >= now.getTime();
+}
+
+/**
+ * When a fact ends. A registration gives standing for the registration window after the last
+ * registration at the desk, and, once care (a visit) follows there, for the care window after
+ * the latest care; a registration that also carries an end (ended by a merge, say) ends then.
+ * Every other kind ends at its recorded end (null: open, which only an unfinished source is).
+ */
+export function effectiveEnd(fact: CareRelationshipFact, settings: PolicySettings): Date | null {
+  if (fact.kind !== 'REGISTRATION') return fact.endsAt;
+  const registrationDays = settings.registrationWindowDays ?? DEFAULT_REGISTRATION_WINDOW_DAYS;
+  const byRegistration = fact.lastSeenAt.getTime() + registrationDays * DAY_MS;
+  const byCare = fact.careSeenAt ? fact.careSeenAt.getTime() + settings.encounterWindowDays * DAY_MS : -Infinity;
+  const end = Math.max(byRegistration, byCare);
+  return new Date(fact.endsAt ? Math.min(end, fact.endsAt.getTime()) : end);
 }
 
 /**

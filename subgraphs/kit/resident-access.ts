@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { AccessStore, AuditEventDoc, RecordKind, RelationshipSource, ResidentIdentity } from './access-store';
+import type { AccessStore, AuditEventDoc, CareSeen, NewRelationship, RecordKind, RelationshipSource, ResidentIdentity } from './access-store';
 import { forbidden } from './errors';
 import {
   auditedPurpose,
@@ -42,6 +42,8 @@ export class ResidentAccess {
   /** Survivor → every id its records may be filed under. */
   private readonly filedUnder = new Map<string, string[]>();
   private readonly decisions = new Map<string, Decision>();
+  /** Survivor → the kind of standing the last allowed write about it rested on (the root of what the write derives). */
+  private readonly writeBases = new Map<string, NonNullable<Decision['basis']>>();
   private readonly disclosures = new Map<string, Disclosure>();
   /** Set for a mutation: its audit events record a write, whatever was decided on the way. */
   writing = false;
@@ -51,7 +53,7 @@ export class ResidentAccess {
     readonly requestId: string,
     private readonly subgraph: string,
     private readonly store: AccessStore,
-    private readonly settings: PolicySettings,
+    readonly settings: PolicySettings,
     readonly correlationId: string | null = null,
   ) {
     this.identities = new DataLoader(async (residentIds) => {
@@ -211,7 +213,13 @@ export class ResidentAccess {
     const decision = decideWrite({ viewer: this.deciding, residentId: survivorId, write, relationships: facts, consent, now: new Date(), settings: this.settings });
     this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
     if (decision.outcome !== 'allowed') throw forbidden(`Not permitted: ${decision.reason}`);
+    if (decision.basis) this.writeBases.set(survivorId, decision.basis);
     return survivorId;
+  }
+
+  /** The kind of standing the allowed write about this resident (in this request) rested on; null when it needed none. */
+  writeBasisOf(residentId: string): NonNullable<Decision['basis']> | null {
+    return this.writeBases.get(this.survivorOf(residentId)) ?? null;
   }
 
   /**
@@ -276,9 +284,32 @@ export class ResidentAccess {
   }
 
   /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */
-  async recordCareRelationship(input: Parameters<AccessStore['recordCareRelationship']>[0]): Promise<void> {
+  async recordCareRelationship(input: NewRelationship): Promise<void> {
     await this.store.recordCareRelationship(input);
     this.relationships.clear(this.survivorOf(input.residentId));
+  }
+
+  /** Notes care (visits) organizations recorded: their registrations of the residents keep standing. */
+  async noteCare(seen: readonly CareSeen[]): Promise<void> {
+    if (seen.length === 0) return;
+    await this.resolve(seen.map((entry) => entry.residentId));
+    // The latest visit per organization and resident is all that counts.
+    const latest = new Map<string, CareSeen>();
+    for (const entry of seen) {
+      const key = `${entry.organizationCode}|${this.survivorOf(entry.residentId)}`;
+      const known = latest.get(key);
+      if (!known || known.at < entry.at) latest.set(key, entry);
+    }
+    const now = Date.now();
+    await this.store.noteCare(
+      [...latest.values()].map((entry) => ({
+        ...entry,
+        // A visit dated in the future keeps standing no longer than one today.
+        at: new Date(Math.min(entry.at.getTime(), now)),
+        filedUnder: this.filedUnder.get(this.survivorOf(entry.residentId)) ?? [entry.residentId],
+      })),
+    );
+    for (const entry of latest.values()) this.relationships.clear(this.survivorOf(entry.residentId));
   }
 
   /** Ends the relationships these sources gave (each source its own fact). */

@@ -15,6 +15,7 @@ import { parseInput, timeOf } from '../kit/input';
 import { ICD10, residentIdRule } from '../kit/input-rules';
 import type { PermittedRecords } from '../kit/loaders';
 import { timePage, type Page } from '../kit/pagination';
+import { dispensedEnd, type StandingRoot, type WriteKind } from '../kit/policy';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { actorOf, hasRole } from '../kit/viewer';
 import { drugByCode } from './drug-catalogue';
@@ -251,12 +252,13 @@ export class PrescriptionsRepository {
     const { viewer } = this.access;
     const prescriptionId = recordIdOf(id, 'Prescription');
     if (!hasRole(viewer, 'doctor', 'family_doctor') || !viewer.practitionerId) throw forbidden('Only a physician signs a prescription');
-    const current = await this.load(prescriptionId, 'prescribe');
+    const current = await this.load(prescriptionId, (found) => (found.pharmacyCode ? 'route-to-pharmacy' : 'prescribe'));
     this.requireOrganization(current.organizationCode, 'Only a physician of the prescribing organization signs');
     if (current.prescriberPractitioner && current.prescriberPractitioner !== viewer.practitionerId) throw forbidden('Only the treating physician signs this prescription');
     const signed = await this.move(current, 'SIGNED', { signature: { contentHash: contentHash(current), signer: viewer.practitionerId, signedAt: new Date() }, prescriberPractitioner: viewer.practitionerId });
-    // The signed order goes to the chosen pharmacy: it may see what dispensing needs until the prescription ends.
-    if (signed.pharmacyCode) await this.access.recordCareRelationship({ ...this.dispensingOf(signed)!, at: new Date(), endsAt: signed.validUntil });
+    // The signed order goes to the chosen pharmacy: it may see what dispensing needs until the
+    // prescription ends. That rests on the prescriber's ordinary standing (the write rule).
+    if (signed.pharmacyCode) await this.access.recordCareRelationship({ ...this.dispensingOf(signed)!, at: new Date(), endsAt: signed.validUntil, root: this.routingRoot(signed) });
     return signed;
   }
 
@@ -288,7 +290,7 @@ export class PrescriptionsRepository {
   }
 
   async route(id: string): Promise<PrescriptionDoc> {
-    const current = await this.load(id, 'prescribe');
+    const current = await this.load(id, () => 'route-to-pharmacy');
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization routes a prescription');
     if (!current.pharmacyCode) throw appError('CONFLICT', 'No pharmacy was chosen for this prescription');
     const routed = await this.move(current, 'ROUTED', {});
@@ -303,8 +305,10 @@ export class PrescriptionsRepository {
     const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
     const dispensed = await this.move(current, 'DISPENSED', { dispensing: { pharmacist: actorOf(this.access.viewer), pharmacyCode, at: new Date(), lot, substitutions } });
-    // Dispensed drugs no longer expire: the pharmacy keeps its standing until it completes the prescription.
-    await this.access.recordCareRelationship({ ...this.dispensingOf(dispensed)!, at: new Date(), endsAt: null });
+    // Dispensed drugs no longer expire: the pharmacy keeps its standing until it completes the
+    // prescription, and at most the dispensing window (every kind of standing ends).
+    const at = new Date();
+    await this.access.recordCareRelationship({ ...this.dispensingOf(dispensed)!, at, endsAt: dispensedEnd(at, this.access.settings), root: this.routingRoot(dispensed) });
     await this.countActivity([realtimeEntry(pharmacyCode, new Date(), PRESCRIPTION_DISPENSED)]);
     return dispensed;
   }
@@ -417,11 +421,16 @@ export class PrescriptionsRepository {
    * The prescription a mutation acts on, once the policy allowed the write about its resident
    * (FORBIDDEN without standing; NOT_FOUND only for an id that names no prescription).
    */
-  private async load(id: string, write: 'prescribe' | 'dispense'): Promise<PrescriptionDoc> {
+  private async load(id: string, write: WriteKind | ((found: PrescriptionDoc) => WriteKind)): Promise<PrescriptionDoc> {
     const found = await this.models.Prescription.findById(recordIdOf(id, 'Prescription')).lean<PrescriptionDoc>().exec();
     if (!found) throw appError('NOT_FOUND', 'No such prescription');
-    await this.access.requireWrite(found.residentId, write);
+    await this.access.requireWrite(found.residentId, typeof write === 'function' ? write(found) : write);
     return found;
+  }
+
+  /** What the pharmacy's standing rests on: the prescribing organization's ordinary standing. */
+  private routingRoot(prescription: PrescriptionDoc): StandingRoot {
+    return { kind: 'PRESCRIPTION', organizationCode: prescription.organizationCode, basis: `prescription ${prescription._id}` };
   }
 
   /** The pharmacy's dispensing relationship a prescription gives, if a pharmacy was chosen. */

@@ -29,7 +29,7 @@ import type {
 import { parseInput } from '../kit/input';
 import { countNothing, isResend, realtimeChange, recordEntries, type CountActivity, type RecordActivity } from '../kit/activity';
 import type { z } from 'zod';
-import type { RecordKind } from '../kit/access-store';
+import type { CareSeen, RecordKind } from '../kit/access-store';
 import { accepted, checkBatchSize, parseBatch, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { actorOf } from '../kit/viewer';
@@ -72,6 +72,9 @@ export interface MatchReviewView {
   candidate: ResidentDoc;
 }
 
+/** What proved a registration: the record's own ID number, or a record the desk created. */
+const OWN_ID_NUMBER = 'its own ID number';
+const NEW_RECORD = 'a new record';
 const ACTIVE_CONDITION_STATUSES = new Set(['ACTIVE', 'RECURRENCE', 'RELAPSE']);
 const HIDDEN_ENCOUNTER_STATUS: EncounterDoc['status'] = 'ENTERED_IN_ERROR';
 const SEARCH_LIMIT = 50;
@@ -165,9 +168,9 @@ export class RecordsRepository {
     // whose ID card is) another ID number links nothing. The ID number the desk proofed decides
     // who is at the desk; a review shows the conflict to a person.
     const conflicting = byIdentifier && input.idNumber && ((byIdentifier.idNumber && byIdentifier.idNumber !== input.idNumber) || (byIdNumber && byIdNumber._id !== byIdentifier._id));
-    if (byIdentifier && !conflicting) return this.linkRegistration(byIdentifier, input, hospitalKey, organizationCode, 0);
+    if (byIdentifier && !conflicting) return this.linkRegistration(byIdentifier, input, hospitalKey, organizationCode, 0, `identifier ${input.identifier.system}`);
     if (byIdentifier) return this.registerConflict(byIdentifier, byIdNumber ?? null, input, hospitalKey, organizationCode);
-    if (byIdNumber) return this.linkRegistration(byIdNumber, input, hospitalKey, organizationCode, 0);
+    if (byIdNumber) return this.linkRegistration(byIdNumber, input, hospitalKey, organizationCode, 0, OWN_ID_NUMBER);
 
     const keys = blockingKeys({ ...input, idNumber: input.idNumber ?? null });
     const blocks: Record<string, string>[] = [{ birthKey: keys.birthKey }, { pinyinKey: keys.pinyinKey }];
@@ -182,15 +185,16 @@ export class RecordsRepository {
       .sort((a, b) => b.score - a.score || a.candidate._id.localeCompare(b.candidate._id));
     const best = scored[0];
     const match = best ? classify(best.score, this.matching) : 'NONE';
-    // Linking to a record the desk did not prove (no ID number) would show it someone else's
-    // record: a certain score without proof opens a review instead, like a possible one.
-    const proofed = input.idNumber !== undefined && input.idNumber !== null;
-    if (best && match === 'CERTAIN' && proofed) return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length);
+    // A demographic match alone never links: an ID number proves who is at the desk only when
+    // it is the record's own. A certain match with an ID number the record never had (or none)
+    // would hand someone else's record to whoever typed it: it opens a review instead.
+    const ownIdNumber = best !== undefined && input.idNumber != null && best.candidate.idNumber === input.idNumber;
+    if (best && match === 'CERTAIN' && ownIdNumber) return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length, OWN_ID_NUMBER);
 
     const created = await this.createResident(input, hospitalKey, organizationCode);
-    if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length);
+    if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length, OWN_ID_NUMBER);
     const review = best && match !== 'NONE' ? await this.openReview(created.resident, best.candidate, best.score, best.reasons, organizationCode, newId()) : null;
-    await this.noteRegistration(created.resident._id, organizationCode);
+    await this.noteRegistration(created.resident._id, organizationCode, NEW_RECORD);
     return { resident: created.resident, outcome: review ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED', review, candidatesScored: candidates.length };
   }
 
@@ -201,20 +205,15 @@ export class RecordsRepository {
     return new Map(identifiers.flatMap((identifier) => (survivors.has(identifier.residentId) ? [[identifier._id, survivors.get(identifier.residentId)!] as const] : [])));
   }
 
-  private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number): Promise<RegistrationResult> {
+  /**
+   * A registration the index proved (`proof`: what agreed with what it already knew). It links
+   * the hospital's identifier and starts standing there; it never changes the record's ID
+   * number (only a reviewed merge brings one to a record that has none).
+   */
+  private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number, proof: string): Promise<RegistrationResult> {
     await this.access.requireWrite(resident._id, 'register');
     await this.models.ResidentIdentifier.create(identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode)).catch(ignoreDuplicateKeys);
-    // The desk proofed an ID number the record lacked: the record takes it once its ID card is
-    // claimed for it, so no other ID number can be linked to it afterwards.
-    if (input.idNumber && !resident.idNumber) {
-      const idNumber = input.idNumber;
-      const proofed = { idNumber, idLast4: blockingKeys({ ...input, idNumber }).idLast4 };
-      if (await claim(this.models.ResidentIdentifier, identifierDoc(identifierKey('RESIDENT_ID_CARD', null, proofed.idNumber), resident._id, 'RESIDENT_ID_CARD', proofed.idNumber, null))) {
-        await this.models.Resident.updateOne({ _id: resident._id }, { $set: proofed }).exec();
-        resident = { ...resident, ...proofed };
-      }
-    }
-    await this.noteRegistration(resident._id, organizationCode);
+    await this.noteRegistration(resident._id, organizationCode, proof);
     return { resident, outcome: 'MATCHED', review: null, candidatesScored };
   }
 
@@ -226,10 +225,10 @@ export class RecordsRepository {
    */
   private async registerConflict(identified: ResidentDoc, byIdNumber: ResidentDoc | null, input: RegistrationInput, hospitalKey: string, organizationCode: string): Promise<RegistrationResult> {
     const registration = byIdNumber
-      ? await this.linkRegistration(byIdNumber, input, hospitalKey, organizationCode, 0)
+      ? await this.linkRegistration(byIdNumber, input, hospitalKey, organizationCode, 0, OWN_ID_NUMBER)
       : await this.createResident(input, hospitalKey, organizationCode).then(async ({ resident, isNew }) => {
-          if (!isNew) return this.linkRegistration(resident, input, hospitalKey, organizationCode, 0);
-          await this.noteRegistration(resident._id, organizationCode);
+          if (!isNew) return this.linkRegistration(resident, input, hospitalKey, organizationCode, 0, OWN_ID_NUMBER);
+          await this.noteRegistration(resident._id, organizationCode, NEW_RECORD);
           return { resident, outcome: 'CREATED_POSSIBLE_DUPLICATE' as const, review: null, candidatesScored: 0 };
         });
     const reasons = [`same ${input.identifier.system.toLowerCase().replaceAll('_', ' ')}`, identified.idNumber ? 'different ID numbers' : 'ID number belongs to another record'];
@@ -301,8 +300,15 @@ export class RecordsRepository {
    * proofed registrations get here: a record the desk created, or an existing one reached by
    * the ID number or an identifier the index already knew.
    */
-  private async noteRegistration(residentId: string, organizationCode: string): Promise<void> {
-    await this.access.recordCareRelationship({ residentId, organizationCode, kind: 'REGISTRATION', at: new Date(), source: { subgraph: 'records', recordId: `registration/${residentId}` } });
+  private async noteRegistration(residentId: string, organizationCode: string, proof: string): Promise<void> {
+    await this.access.recordCareRelationship({
+      residentId,
+      organizationCode,
+      kind: 'REGISTRATION',
+      at: new Date(),
+      source: { subgraph: 'records', recordId: `registration/${residentId}` },
+      root: { kind: 'REGISTRATION', organizationCode, basis: proof },
+    });
     await this.access.permitted([residentId], 'identity');
   }
 
@@ -605,6 +611,7 @@ export class RecordsRepository {
     const { saved, previous } = await fileFromSource(this.models.Encounter, encounterDocOf(input, organizationCode, resident._id), resident);
     // Referrals may attach it: they check whose it is against this note.
     await this.access.noteRecordOwner('encounter', saved._id, saved.residentId);
+    await this.access.noteCare(careOf([saved], organizationCode));
     await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfEncounter));
     return saved;
   }
@@ -638,7 +645,17 @@ export class RecordsRepository {
   // ---- batch uploads: each item validated and decided as the single mutation does --------
 
   async uploadEncounters(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    return (await this.uploadRecords(rawInputs, { kind: 'encounters', model: this.models.Encounter, schema: encounterSchema, build: encounterDocOf, owner: 'encounter', activityOf: activityOfEncounter })).outcomes;
+    return (
+      await this.uploadRecords(rawInputs, {
+        kind: 'encounters',
+        model: this.models.Encounter,
+        schema: encounterSchema,
+        build: encounterDocOf,
+        owner: 'encounter',
+        activityOf: activityOfEncounter,
+        afterWrite: (written, organizationCode) => this.access.noteCare(careOf(written, organizationCode)),
+      })
+    ).outcomes;
   }
 
   async uploadConditions(rawInputs: unknown[]): Promise<UploadOutcome[]> {
@@ -667,7 +684,7 @@ export class RecordsRepository {
           model: this.models.Allergy,
           schema: allergySchema,
           build: allergyDocOf,
-          afterWrite: (residentIds) => this.models.Resident.updateMany({ _id: idIn(residentIds) }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec(),
+          afterWrite: (written) => this.models.Resident.updateMany({ _id: idIn(new Set(written.map((doc) => doc.residentId))) }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec(),
         })
       : { outcomes: [], filedFor: new Map<number, string>() };
     // Each resident's record as the lines so far have left it, in line order.
@@ -782,8 +799,8 @@ export class RecordsRepository {
       owner?: RecordKind;
       /** What a record counts at the platform (visits, revenue, …). */
       activityOf: (doc: TDoc) => RecordActivity;
-      /** After the write, with the residents that got a record. */
-      afterWrite?: (residentIds: string[]) => Promise<unknown>;
+      /** After the write, with the records written and the writing organization. */
+      afterWrite?: (written: TDoc[], organizationCode: string) => Promise<unknown>;
     },
   ): Promise<{ outcomes: UploadOutcome[]; filedFor: Map<number, string> }> {
     const { parsed, outcomes } = parseBatch(rawInputs, spec.schema, 'sourceRecordId');
@@ -834,7 +851,7 @@ export class RecordsRepository {
         written.map((doc) => ({ recordId: doc._id, residentId: stored.get(doc._id)?.residentId ?? doc.residentId })),
       );
     }
-    if (spec.afterWrite && written.length) await spec.afterWrite([...new Set(written.map((doc) => doc.residentId))]);
+    if (spec.afterWrite && written.length) await spec.afterWrite(written, organizationCode);
     if (written.length) {
       const at = new Date();
       await this.countActivity(
@@ -866,6 +883,11 @@ export class RecordsRepository {
     return code;
   }
 
+}
+
+/** Visits are care at the organization that recorded them: it keeps the standing its registration gave. */
+function careOf(encounters: readonly EncounterDoc[], organizationCode: string): CareSeen[] {
+  return encounters.filter((encounter) => encounter.status !== HIDDEN_ENCOUNTER_STATUS).map((encounter) => ({ residentId: encounter.residentId, organizationCode, at: encounter.start }));
 }
 
 /**

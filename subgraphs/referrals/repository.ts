@@ -16,7 +16,7 @@ import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
-import type { WriteKind } from '../kit/policy';
+import { acceptedReferralEnd, type StandingRoot, type WriteKind } from '../kit/policy';
 import { actorOf, hasRole } from '../kit/viewer';
 import { appointmentActivity, bookAppointmentInput, bookerOf } from './appointment-rules';
 import { SESSIONS, SLOT_KINDS, type AppointmentDoc, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
@@ -185,7 +185,7 @@ export class ReferralsRepository {
       await this.models.ActiveContract.deleteOne({ _id: residentId, contractId: offered._id }).exec();
       throw appError('CONFLICT', 'The offer changed meanwhile');
     }
-    await this.access.recordCareRelationship({ ...contractSource(accepted), at: now, endsAt: accepted.until });
+    await this.access.recordCareRelationship({ ...contractSource(accepted), at: now, endsAt: accepted.until, root: contractRoot(accepted) });
     await this.access.permitted([residentId], 'referrals');
     return accepted;
   }
@@ -196,7 +196,7 @@ export class ReferralsRepository {
     if (until.getTime() <= contract.until.getTime()) throw badUserInput('until must be later than the current end');
     const renewed = await this.models.Contract.findOneAndUpdate({ _id: contract._id, status: 'ACTIVE' }, { $set: { until } }, { returnDocument: 'after' }).lean<ContractDoc>().exec();
     if (!renewed) throw appError('CONFLICT', 'The contract was terminated meanwhile');
-    await this.access.recordCareRelationship({ ...contractSource(renewed), at: new Date(), endsAt: until });
+    await this.access.recordCareRelationship({ ...contractSource(renewed), at: new Date(), endsAt: until, root: contractRoot(renewed) });
     return renewed;
   }
 
@@ -619,7 +619,13 @@ export class ReferralsRepository {
   /** A new referral's first transition, and the receiver's view of it until it accepts, rejects or it expires; each safe to repeat. */
   private async announce(referral: ReferralDoc): Promise<void> {
     await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: actorOf(this.access.viewer), organizationCode: referral.fromOrganizationCode, at: referral.requestedAt });
-    await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL_OFFER'), at: referral.requestedAt, endsAt: referral.expiresAt });
+    const standing = this.access.writeBasisOf(referral.residentId);
+    await this.access.recordCareRelationship({
+      ...referralSource(referral, 'REFERRAL_OFFER'),
+      at: referral.requestedAt,
+      endsAt: referral.expiresAt,
+      root: { kind: 'REFERRAL', organizationCode: referral.fromOrganizationCode, basis: `referral ${referral._id}${standing ? ` sent under ${standing.toLowerCase()}` : ''}` },
+    });
     await this.access.permitted([referral.residentId], 'referrals');
   }
 
@@ -635,7 +641,14 @@ export class ReferralsRepository {
     if (kept) await this.models.Place.updateOne({ _id: referral.slot!.placeId, referralId: referral._id }, { $set: { holdUntil: null } }).exec();
     const now = new Date();
     await this.access.endCareRelationships([referralSource(referral, 'REFERRAL_OFFER')], now);
-    await this.access.recordCareRelationship({ ...referralSource(referral, 'REFERRAL'), at: now, endsAt: null });
+    // Never completed, it still ends: the open window after its session (or acceptance).
+    const session = accepted.slot ? new Date(`${accepted.slot.date}T00:00:00Z`) : null;
+    await this.access.recordCareRelationship({
+      ...referralSource(referral, 'REFERRAL'),
+      at: now,
+      endsAt: acceptedReferralEnd(now, session, this.access.settings),
+      root: { kind: 'REFERRAL', organizationCode: referral.fromOrganizationCode, basis: `referral ${referral._id} accepted` },
+    });
     return accepted;
   }
 
@@ -743,6 +756,11 @@ function requestHashOf(referral: ReferralDoc): string {
 /** The receiver's relationship a referral gives: offered until accepted, then held. */
 function referralSource(referral: ReferralDoc, kind: 'REFERRAL_OFFER' | 'REFERRAL') {
   return { residentId: referral.residentId, organizationCode: referral.toOrganizationCode, kind, source: { subgraph: 'referrals', recordId: referral._id } };
+}
+
+/** A contract's standing rests on the resident's own acceptance. */
+function contractRoot(contract: ContractDoc): StandingRoot {
+  return { kind: 'RESIDENT', organizationCode: contract.organizationCode, basis: `contract ${contract._id} accepted by the resident` };
 }
 
 function contractSource(contract: ContractDoc) {

@@ -1,5 +1,7 @@
 /** What the demo city implies beyond its records: care relationships, and a resident to show. */
 import { careRelationshipDoc, type CareRelationshipDoc } from '../../subgraphs/kit/access-store';
+import { acceptedReferralEnd } from '../../subgraphs/kit/policy';
+import { expiresAtOf } from '../../subgraphs/referrals/referral-rules';
 import type { PrescriptionDoc } from '../../subgraphs/prescriptions/models';
 import type { ContractDoc } from '../../subgraphs/referrals/models';
 import type { EncounterDoc } from '../../subgraphs/records/models';
@@ -44,20 +46,34 @@ export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: E
     }
     if (doc.since < existing.since) existing.since = doc.since;
     if (doc.lastSeenAt > existing.lastSeenAt) existing.lastSeenAt = doc.lastSeenAt;
+    if (doc.careSeenAt && (!existing.careSeenAt || doc.careSeenAt > existing.careSeenAt)) existing.careSeenAt = doc.careSeenAt;
   };
-  const registration = (residentId: string, organizationCode: string, at: Date) =>
-    add(careRelationshipDoc({ residentId, organizationCode, kind: 'REGISTRATION', since: at, lastSeenAt: at, source: { subgraph: 'records', recordId: `registration/${residentId}` } }));
-  for (const encounter of encounters) registration(encounter.residentId, encounter.organizationCode, encounter.end ?? encounter.start);
-  for (const prescription of prescriptions) registration(prescription.residentId, prescription.organizationCode, prescription.issuedAt);
+  // A visit (or the prescription written at one) is care after the registration at the desk.
+  const registration = (residentId: string, organizationCode: string, at: Date, care: boolean) =>
+    add(
+      careRelationshipDoc({
+        residentId,
+        organizationCode,
+        kind: 'REGISTRATION',
+        since: at,
+        lastSeenAt: at,
+        careSeenAt: care ? at : null,
+        source: { subgraph: 'records', recordId: `registration/${residentId}` },
+        basis: 'demo data',
+      }),
+    );
+  for (const encounter of encounters) registration(encounter.residentId, encounter.organizationCode, encounter.start, true);
+  for (const prescription of prescriptions) registration(prescription.residentId, prescription.organizationCode, prescription.issuedAt, true);
   for (const referral of city.referrals) {
     const requestedAt = new Date(referral.requestedAt);
     const source = { subgraph: 'referrals', recordId: referral.id };
     const offered = referral.status === 'REQUESTED';
     const open = offered || referral.status === 'ACCEPTED';
-    const endsAt = open ? null : new Date(requestedAt.getTime() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS);
-    add(careRelationshipDoc({ residentId: referral.residentId, organizationCode: referral.toOrganizationCode, kind: offered ? 'REFERRAL_OFFER' : 'REFERRAL', since: requestedAt, endsAt, source }));
-    // The sender registered the resident before referring them.
-    registration(referral.residentId, referral.fromOrganizationCode, requestedAt);
+    // Every kind ends: an offer when it expires, an accepted referral never completed after the open window.
+    const endsAt = offered ? expiresAtOf(requestedAt) : open ? acceptedReferralEnd(requestedAt, null, { encounterWindowDays: 730 }) : new Date(requestedAt.getTime() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS);
+    add(careRelationshipDoc({ residentId: referral.residentId, organizationCode: referral.toOrganizationCode, kind: offered ? 'REFERRAL_OFFER' : 'REFERRAL', since: requestedAt, endsAt, source, basis: 'demo data' }));
+    // The sender registered and saw the resident before referring them.
+    registration(referral.residentId, referral.fromOrganizationCode, requestedAt, true);
   }
   for (const contract of contracts) {
     add(careRelationshipDoc({ residentId: contract.residentId, organizationCode: contract.organizationCode, kind: 'CONTRACT', since: contract.since, endsAt: contract.until, source: { subgraph: 'referrals', recordId: contract._id } }));

@@ -1,9 +1,16 @@
+import { effectiveEnd, ROOT_OF_KIND } from '../../kit/policy';
 import type { CareRelationshipResolvers } from '../resolver-types';
 
 export const CareRelationship: CareRelationshipResolvers = {
   organization: (relationship) => ({ code: relationship.organizationCode }),
   since: (relationship) => relationship.since.toISOString(),
   lastSeenAt: (relationship) => relationship.lastSeenAt.toISOString(),
-  endsAt: (relationship) => relationship.endsAt?.toISOString() ?? null,
+  careSeenAt: (relationship) => relationship.careSeenAt?.toISOString() ?? null,
+  endsAt: (relationship, _args, { settings }) => effectiveEnd(relationship, settings.policy)?.toISOString() ?? null,
   source: (relationship) => (relationship.source ? `${relationship.source.subgraph}/${relationship.source.recordId}` : ''),
+  // Facts stored before roots were recorded get theirs from the roots migration; until then, their kind's.
+  root: (relationship) => {
+    const root = relationship.root ?? { kind: ROOT_OF_KIND[relationship.kind], organizationCode: relationship.organizationCode, basis: 'recorded before roots' };
+    return { kind: root.kind, organization: root.organizationCode ? { code: root.organizationCode } : null, basis: root.basis };
+  },
 };
