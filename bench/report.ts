@@ -1,6 +1,6 @@
 /**
  * Turns the rounds' measurements into one row per contender (the median of the rounds), the
- * goals of the performance brief as pass or fail, and the markdown the README shows.
+ * goals of the performance brief as pass or fail, and the markdown docs/performance.md shows.
  */
 import type { LoadResult } from './load';
 

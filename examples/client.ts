@@ -67,7 +67,7 @@ export interface DemoCity {
   identities: Record<string, { roles: string[]; organizationCode?: string; practitionerId?: string; residentId?: string; token: string }>;
 }
 
-/** The demo city, asked of the demo identity provider the way the README shows. */
+/** The demo city, asked of the demo identity provider the way docs/getting-started.md shows. */
 export function demoCity(): DemoCity {
   let output: string;
   try {

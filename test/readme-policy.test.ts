@@ -1,31 +1,32 @@
 /**
- * The README's tables of who sees and who writes what are the policy's: each cell is
- * recomputed here from `decide` and `WRITE_RULES` (subgraphs/kit/policy.ts) and compared
- * with the table as written, so the documentation cannot drift from the code.
+ * The tables of who sees and who writes what in docs/authorization.md are the policy's: each
+ * cell is recomputed here from `decide` and `WRITE_RULES` (subgraphs/kit/policy.ts) and
+ * compared with the table as written, so the documentation cannot drift from the code.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decide, WRITE_KINDS, WRITE_RULES, type CareRelationshipFact, type CareRelationshipKind, type DataKind } from '../subgraphs/kit/policy';
 import { ROLES, type Role, type Viewer } from '../subgraphs/kit/viewer';
 
-const README = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+const PAGE = 'docs/authorization.md';
+const AUTHORIZATION = readFileSync(path.join(__dirname, '..', PAGE), 'utf8');
 const NOW = new Date('2026-06-01T00:00:00Z');
 const RESIDENT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const ORGANIZATION = '3201-H001';
 const READ_KINDS: DataKind[] = ['demographics', 'encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals', 'care-relationships', 'consent', 'access-log', 'identity'];
 
-/** The markdown table that follows `<!-- marker -->` in the README, as rows of trimmed cells (header first). */
+/** The markdown table that follows `<!-- marker -->` in the page, as rows of trimmed cells (header first). */
 function tableAfter(marker: string): string[][] {
-  const start = README.indexOf(`<!-- ${marker} -->`);
-  if (start < 0) throw new Error(`README has no <!-- ${marker} --> table`);
-  const lines = README.slice(start).split('\n').slice(1);
+  const start = AUTHORIZATION.indexOf(`<!-- ${marker} -->`);
+  if (start < 0) throw new Error(`${PAGE} has no <!-- ${marker} --> table`);
+  const lines = AUTHORIZATION.slice(start).split('\n').slice(1);
   const rows = lines.slice(0, lines.findIndex((line) => !line.startsWith('|')));
   return rows.filter((row) => !/^\|[\s|:-]+\|$/.test(row)).map((row) => row.split('|').slice(1, -1).map((cell) => cell.trim().replace(/`/g, '')));
 }
 
 function viewerFor(role: Role, residentId = RESIDENT): Viewer {
   const organizational = !['resident', 'privacy_officer', 'health_commission'].includes(role);
-  return { subject: 'readme', roles: [role], organizationCode: organizational ? ORGANIZATION : undefined, practitionerId: 'P1', residentId: role === 'resident' ? residentId : undefined, purposeOfUse: 'treatment' };
+  return { subject: 'policy-tables', roles: [role], organizationCode: organizational ? ORGANIZATION : undefined, practitionerId: 'P1', residentId: role === 'resident' ? residentId : undefined, purposeOfUse: 'treatment' };
 }
 
 const fact = (kind: CareRelationshipKind): CareRelationshipFact => ({ residentId: RESIDENT, organizationCode: ORGANIZATION, kind, since: new Date(NOW.getTime() - 86_400_000), lastSeenAt: NOW, endsAt: null, practitionerId: null });
@@ -43,12 +44,12 @@ function readCell(role: Role, kind: DataKind): string {
   return '—';
 }
 
-it('README: who reads what is what decide() decides', () => {
+it(`${PAGE}: who reads what is what decide() decides`, () => {
   const expected = [['role', ...READ_KINDS], ...ROLES.map((role) => [role, ...READ_KINDS.map((kind) => readCell(role, kind))])];
   expect(tableAfter('policy:reads')).toEqual(expected);
 });
 
-it('README: who writes what, with which standing, is WRITE_RULES', () => {
+it(`${PAGE}: who writes what, with which standing, is WRITE_RULES`, () => {
   const standing = (value: (typeof WRITE_RULES)[keyof typeof WRITE_RULES]['standing']) => (typeof value === 'string' ? value : value.join(', '));
   const expected = [
     ['write', 'roles', 'standing needed', 'practitioner id'],

@@ -1,9 +1,10 @@
 /**
  * `npm start` as a new user runs it, on an address of its own (HOST=127.0.0.9): the embedded
- * database, the demo city, five subgraphs and the gateway come up, the README's query works at
- * that address with a demo token, every service (and the supervisor) refuses connections off
- * loopback, and Ctrl-C stops everything in order: the gateway drains (a request in flight
- * still gets its answer from the subgraphs), then the subgraphs, then the database.
+ * database, the demo city, five subgraphs and the gateway come up, the query of
+ * docs/getting-started.md works at that address with a demo token, every service (and the
+ * supervisor) refuses connections off loopback, and Ctrl-C stops everything in order: the
+ * gateway drains (a request in flight still gets its answer from the subgraphs), then the
+ * subgraphs, then the database.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +38,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('serves the README query at HOST with a demo token, and stops on Ctrl-C', async () => {
+it('serves the getting-started query at HOST with a demo token, and stops on Ctrl-C', async () => {
   const names = ['GATEWAY_PORT', 'RECORDS_PORT', 'LABS_PORT', 'PRESCRIPTIONS_PORT', 'REFERRALS_PORT', 'ACCESS_PORT'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
   // A drain bound no busy machine reaches: the request held below decides when the gateway stops.

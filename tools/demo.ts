@@ -45,7 +45,7 @@ export function demoOrganizations(demo: StoredDemo) {
 
 /**
  * One identity per role (the `tokens` of `npm run demo -- tokens`), then the further people and
- * systems the README's workflows need: a physician of an internet hospital, a pharmacist at a
+ * systems the workflows of docs/getting-started.md need: a physician of an internet hospital, a pharmacist at a
  * second cloud pharmacy, and the hospital system of the other demo hospital.
  */
 export function demoIdentities(demo: StoredDemo): Record<Role, DemoIdentity> & Record<string, DemoIdentity> {

@@ -3,7 +3,7 @@
  * of recordEncounter, recordCondition, recordAllergy, submitLabReport or a filed prescription). Only the mapping is
  * here: the upload path then checks the line as the mutation's input, and the subgraph
  * validates, authorizes, audits and files it, idempotent on the hospital's record id.
- * Fields the mapping does not read are not imported (the README lists the ones it reads).
+ * Fields the mapping does not read are not imported (docs/fhir.md lists the ones it reads).
  */
 import type { AllergyIntolerance, CodeableConcept, Condition, DiagnosticReport, Encounter, Medication, MedicationDispense, MedicationRequest, Observation, Reference, Resource } from '@medplum/fhirtypes';
 import type { UploadKind } from '../uploads';

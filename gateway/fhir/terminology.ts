@@ -1,6 +1,6 @@
 /**
- * The code and identifier systems the FHIR API speaks, each with one URI (listed in the
- * README's FHIR section). Published URIs are used where the standard has one (LOINC, UCUM,
+ * The code and identifier systems the FHIR API speaks, each with one URI (listed in
+ * docs/fhir.md, Terminology). Published URIs are used where the standard has one (LOINC, UCUM,
  * HL7 terminology); the Chinese national systems have none registered for FHIR, so they get
  * project-defined URNs under `urn:jinling-hie:` that never change once published.
  */

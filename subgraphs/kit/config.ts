@@ -1,6 +1,6 @@
 /**
  * Configuration, read once from the environment and validated. Every variable is listed in
- * the README; a bad value stops the process with a message naming the variable.
+ * docs/operations/configuration.md; a bad value stops the process with a message naming the variable.
  */
 import path from 'node:path';
 import { z } from 'zod';

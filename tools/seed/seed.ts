@@ -72,7 +72,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     const residents = options.residents ?? DEMO_RESIDENTS;
     const now = options.now ?? new Date();
     const generated = generateCity({ seed, residents, now, volume: options.volume });
-    // The demo resident's story: what every client workflow of the README shows on them.
+    // The demo resident's story: what every client workflow of docs/getting-started.md shows on them.
     const facts = pickDemoFacts(generated, now, slotPoolHospitalCodes(generated));
     const story = demoStoryOf(generated, facts, now);
     const city = { ...generated, encounters: [...generated.encounters, ...story.encounters], labReports: [...generated.labReports, ...story.labReports] };
