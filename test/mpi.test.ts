@@ -102,18 +102,21 @@ describe('identifiers link only where ID numbers agree', () => {
     expect(await models().records.ResidentIdentifier.findById('MEDICAL_INSURANCE_CARD||INS-CONFLICT-1').lean()).toMatchObject({ residentId: holder.resident.id });
   });
 
-  it('gives a record found by its identifier the ID number proofed at the desk, so no other ID number links to it later', async () => {
+  it('links a registration found by its identifier without ever giving the record the ID number typed at the desk', async () => {
     const R = makeIdNumber('320102', '1962-04-18', 39);
-    const S = makeIdNumber('320102', '1962-04-18', 41);
     const unproofed = await register('3201-H001', registration({ name: '孙立华', phone: '13905160009', idNumber: null, identifier: mrn('MRN-LATE-ID') }));
     const proofed = await register('3201-H001', registration({ name: '孙立华', phone: '13905160009', idNumber: R, identifier: mrn('MRN-LATE-ID') }));
     expect(proofed).toMatchObject({ outcome: 'MATCHED', resident: { id: unproofed.resident.id }, review: null });
-    expect(await models().records.Resident.findById(unproofed.resident.id).lean()).toMatchObject({ idNumber: R, idLast4: R.slice(-4) });
+    expect(await models().records.Resident.findById(unproofed.resident.id).lean()).toMatchObject({ idNumber: null, idLast4: null });
+    expect(await models().records.ResidentIdentifier.find({ residentId: unproofed.resident.id, system: 'RESIDENT_ID_CARD' }).lean()).toEqual([]);
 
-    const another = await register('3201-H001', registration({ name: '孙立华', phone: '13905160009', idNumber: S, identifier: mrn('MRN-LATE-ID') }));
-    expect(another.outcome).toBe('CREATED_POSSIBLE_DUPLICATE');
-    expect(another.resident.id).not.toBe(unproofed.resident.id);
-    expect(await models().records.ResidentIdentifier.find({ residentId: unproofed.resident.id, system: 'RESIDENT_ID_CARD' }).lean()).toEqual([expect.objectContaining({ value: R })]);
+    // The same ID number at another desk, with the same demographics: the record never had it,
+    // so it is not proof: a new record and a review, and nothing of the first record opens.
+    const elsewhere = await register('3201-H002', registration({ name: '孙立华', phone: '13905160009', idNumber: R, identifier: mrn('MRN-H2-LATE') }));
+    expect(elsewhere.outcome).toBe('CREATED_POSSIBLE_DUPLICATE');
+    expect(elsewhere.resident.id).not.toBe(unproofed.resident.id);
+    expect(elsewhere.review).toMatchObject({ status: 'OPEN', candidate: { residentId: unproofed.resident.id } });
+    expect(await codes(doctorAt('3201-H002'), `query($id: ID!) { resident(id: $id) { id } }`, { id: unproofed.resident.id })).toEqual(['FORBIDDEN']);
   });
 });
 

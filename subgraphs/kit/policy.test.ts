@@ -1,4 +1,4 @@
-import { decide, decideWrite, mayDiscloseItem, type WriteKind, type CareRelationshipFact, type ConsentFact, type DataKind } from './policy';
+import { acceptedReferralEnd, decide, decideWrite, dispensedEnd, effectiveEnd, mayDiscloseItem, type WriteKind, type CareRelationshipFact, type ConsentFact, type DataKind } from './policy';
 import type { Viewer } from './viewer';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -9,7 +9,7 @@ const doctorAt = (organizationCode: string): Viewer => ({ subject: 'd', roles: [
 
 function encounter(organizationCode: string, daysAgo: number): CareRelationshipFact {
   const at = new Date(NOW.getTime() - daysAgo * DAY);
-  return { residentId: RESIDENT, organizationCode, kind: 'REGISTRATION', since: at, lastSeenAt: at, endsAt: null };
+  return { residentId: RESIDENT, organizationCode, kind: 'REGISTRATION', since: at, lastSeenAt: at, careSeenAt: at, endsAt: null };
 }
 
 const outcome = (viewer: Viewer, kind: DataKind, relationships: CareRelationshipFact[] = [], consent: ConsentFact | null = null) =>
@@ -67,7 +67,7 @@ describe('policy', () => {
     const grant = (hoursLeft: number): CareRelationshipFact => ({ ...encounter('3201-H001', 0), kind: 'BREAK_GLASS', practitionerId: 'P1', endsAt: new Date(NOW.getTime() + hoursLeft * 3_600_000) });
     const asker: Viewer = { ...doctorAt('3201-H001'), practitionerId: 'P1' };
     const decision = decide({ viewer: asker, residentId: RESIDENT, kind: 'labs', relationships: [grant(1)], consent: null, now: NOW, settings });
-    expect(decision).toEqual({ outcome: 'allowed', reason: 'break-the-glass grant', emergency: true });
+    expect(decision).toEqual({ outcome: 'allowed', reason: 'break-the-glass grant', emergency: true, basis: 'BREAK_GLASS' });
     expect(outcome(asker, 'labs', [grant(-1)])).toBe('denied');
     expect(outcome({ ...asker, practitionerId: 'P2' }, 'labs', [grant(1)])).toBe('denied');
     expect(outcome(doctorAt('3201-H001'), 'labs', [grant(1)])).toBe('denied');
@@ -156,6 +156,57 @@ describe('policy', () => {
     it('keeps a blocked organization from writing, as from reading', () => {
       const consent: ConsentFact = { residentId: RESIDENT, restrictedCategories: [], blockedOrganizations: ['3201-H001'] };
       expect(write(doctorAt('3201-H001'), 'prescribe', [encounter('3201-H001', 1)], consent)).toBe('denied');
+    });
+  
+    it('lets an emergency grant order and prescribe for the clinician, but never refer or route to a pharmacy', () => {
+      const asker: Viewer = { ...doctorAt('3201-H001'), practitionerId: 'P1' };
+      const grant: CareRelationshipFact = { ...encounter('3201-H001', 1), kind: 'BREAK_GLASS', practitionerId: 'P1', careSeenAt: null, endsAt: new Date(NOW.getTime() + 3_600_000) };
+      expect(write(asker, 'check-order', [grant])).toBe('allowed');
+      expect(write(asker, 'prescribe', [grant])).toBe('allowed');
+      expect(write(asker, 'refer', [grant])).toBe('denied');
+      expect(write(asker, 'route-to-pharmacy', [grant])).toBe('denied');
+      expect(write(asker, 'refer', [grant, encounter('3201-H001', 1)])).toBe('allowed');
+    });
+  });
+
+  describe('registrations', () => {
+    const registered = (daysAgo: number, careDaysAgo: number | null): CareRelationshipFact => {
+      const at = new Date(NOW.getTime() - daysAgo * DAY);
+      return { residentId: RESIDENT, organizationCode: '3201-H001', kind: 'REGISTRATION', since: at, lastSeenAt: at, careSeenAt: careDaysAgo === null ? null : new Date(NOW.getTime() - careDaysAgo * DAY), endsAt: null };
+    };
+
+    it('lapse 30 days after the last registration when no care follows', () => {
+      expect(outcome(doctorAt('3201-H001'), 'labs', [registered(29, null)])).toBe('allowed');
+      expect(outcome(doctorAt('3201-H001'), 'labs', [registered(31, null)])).toBe('denied');
+    });
+
+    it('hold for the care window after the latest visit once care follows', () => {
+      expect(outcome(doctorAt('3201-H001'), 'labs', [registered(400, 700)])).toBe('allowed');
+      expect(outcome(doctorAt('3201-H001'), 'labs', [registered(800, 731)])).toBe('denied');
+    });
+
+    it('take the registration window from the settings', () => {
+      const fact = registered(10, null);
+      const decideWith = (registrationWindowDays: number) => decide({ viewer: doctorAt('3201-H001'), residentId: RESIDENT, kind: 'labs', relationships: [fact], consent: null, now: NOW, settings: { ...settings, registrationWindowDays } }).outcome;
+      expect(decideWith(7)).toBe('denied');
+      expect(decideWith(14)).toBe('allowed');
+    });
+
+    it('end as their effective end says', () => {
+      expect(effectiveEnd(registered(10, null), settings)).toEqual(new Date('2026-06-21T00:00:00Z'));
+      expect(effectiveEnd(registered(10, 5), settings)).toEqual(new Date('2028-05-26T00:00:00Z'));
+    });
+  });
+
+  describe('ends of derived standing', () => {
+    it('ends an accepted referral that is never completed 180 days after its session or acceptance', () => {
+      expect(acceptedReferralEnd(new Date('2026-01-01T00:00:00Z'), null, settings)).toEqual(new Date('2026-06-30T00:00:00Z'));
+      expect(acceptedReferralEnd(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-11T00:00:00Z'), settings)).toEqual(new Date('2026-07-10T00:00:00Z'));
+      expect(acceptedReferralEnd(new Date('2026-01-01T00:00:00Z'), null, { ...settings, referralOpenDays: 10 })).toEqual(new Date('2026-01-11T00:00:00Z'));
+    });
+
+    it('ends a pharmacy’s standing 30 days after dispensing', () => {
+      expect(dispensedEnd(new Date('2026-01-01T00:00:00Z'), settings)).toEqual(new Date('2026-01-31T00:00:00Z'));
     });
   });
 });
