@@ -4,7 +4,7 @@ import { entitiesWithinLimit, hasAnyRole, isAuthenticated, type PermissionMap } 
 const privacyOfficer = hasAnyRole('privacy_officer');
 
 export const permissions: PermissionMap = {
-  Query: { viewer: isAuthenticated, auditEvents: privacyOfficer, breakGlassReviews: privacyOfficer, _entities: entitiesWithinLimit, _service: isAuthenticated },
+  Query: { viewer: isAuthenticated, auditEvents: privacyOfficer, breakGlassReviews: privacyOfficer, registrationsWithoutCare: privacyOfficer, _entities: entitiesWithinLimit, _service: isAuthenticated },
   Mutation: {
     setConsent: hasAnyRole('resident'),
     breakGlass: hasAnyRole('doctor', 'family_doctor'),
@@ -25,7 +25,7 @@ export const permissions: PermissionMap = {
     source: isAuthenticated,
     action: isAuthenticated,
   },
-  CareRelationship: { organization: isAuthenticated, since: isAuthenticated, lastSeenAt: isAuthenticated, endsAt: isAuthenticated, source: isAuthenticated },
+  CareRelationship: { organization: isAuthenticated, since: isAuthenticated, lastSeenAt: isAuthenticated, careSeenAt: isAuthenticated, endsAt: isAuthenticated, source: isAuthenticated, root: isAuthenticated },
   Consent: { blockedOrganizations: isAuthenticated, updatedAt: isAuthenticated },
   BreakGlassReview: { id: isAuthenticated, organization: isAuthenticated, grantedAt: isAuthenticated, expiresAt: isAuthenticated, closedAt: isAuthenticated },
 };

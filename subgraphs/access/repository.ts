@@ -11,13 +11,14 @@ import { timeOf } from '../kit/input';
 import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
 import { timePage, type Page } from '../kit/pagination';
-import { type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
+import { DEFAULT_REGISTRATION_WINDOW_DAYS, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
 import { actorOf, hasRole, PURPOSES } from '../kit/viewer';
 import type { AccessModels, AuditEventDoc, BreakGlassReviewDoc } from './models';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const MAX_BLOCKED_ORGANIZATIONS = 50;
 
 export type ConsentView = ConsentFact & { updatedAt: Date | null };
@@ -84,6 +85,26 @@ export class AccessRepository {
       first,
       after,
     );
+  }
+
+  /**
+   * Registrations no care followed, counted per organization (two grouped counts, beside each
+   * other): what a privacy officer looks at to find desks registering residents they never see.
+   */
+  async registrationsWithoutCare(sinceInput: string): Promise<{ organizationCode: string; count: number; lapsed: number }[]> {
+    const since = timeOf(sinceInput, 'since');
+    const cutoff = new Date(Date.now() - (this.policy.registrationWindowDays ?? DEFAULT_REGISTRATION_WINDOW_DAYS) * DAY_MS);
+    const countBy = async (lastSeenAt: Record<string, Date>) => {
+      const rows = await this.models.CareRelationship.aggregate<{ _id: string; count: number }>([
+        { $match: { kind: 'REGISTRATION', careSeenAt: null, lastSeenAt: operator(lastSeenAt) } },
+        { $group: { _id: '$organizationCode', count: { $sum: 1 } } },
+      ]).exec();
+      return new Map(rows.map((row) => [row._id, row.count]));
+    };
+    const [all, lapsed] = await Promise.all([countBy({ $gte: since }), countBy({ $gte: since, $lt: cutoff })]);
+    return [...all]
+      .map(([organizationCode, count]) => ({ organizationCode, count, lapsed: lapsed.get(organizationCode) ?? 0 }))
+      .sort((a, b) => b.count - a.count || a.organizationCode.localeCompare(b.organizationCode));
   }
 
   /** Clinicians see their own organization's relationships; residents and privacy officers see all. */

@@ -230,6 +230,13 @@ export type Query = {
   auditEvents?: Maybe<AuditEventConnection>;
   /** For privacy officers: emergency grants waiting for (or past) review, newest first. first: 1-100. */
   breakGlassReviews?: Maybe<BreakGlassReviewConnection>;
+  /**
+   * For privacy officers: registrations at organizations' desks that no care (a recorded visit)
+   * followed, per organization, among those last registered since `since` (an ISO date or time),
+   * most first. A registration without care gives standing for REGISTRATION_WINDOW_DAYS only;
+   * many of them at one organization are worth a look. Counts only: no resident is named.
+   */
+  registrationsWithoutCare?: Maybe<Array<RegistrationsWithoutCare>>;
   /** The caller as the gateway understood their token. Any authenticated caller. */
   viewer?: Maybe<Viewer>;
 };
@@ -246,6 +253,21 @@ export type QueryBreakGlassReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<BreakGlassReviewStatus>;
+};
+
+
+export type QueryRegistrationsWithoutCareArgs = {
+  since: Scalars['String']['input'];
+};
+
+/** One organization's registrations that no care followed. */
+export type RegistrationsWithoutCare = {
+  __typename?: 'RegistrationsWithoutCare';
+  /** Registrations without care last made since the date asked for. */
+  count: Scalars['Int']['output'];
+  /** Of those, how many have lapsed (past the registration window). */
+  lapsed: Scalars['Int']['output'];
+  organization: Organization;
 };
 
 export type Resident = {
@@ -436,6 +458,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  RegistrationsWithoutCare: ResolverTypeWrapper<Omit<RegistrationsWithoutCare, 'organization'> & { organization: ResolversTypes['Organization'] }>;
   Resident: ResolverTypeWrapper<ResidentRef>;
   SensitiveCategory: SensitiveCategory;
   StandingRoot: ResolverTypeWrapper<Omit<StandingRoot, 'organization'> & { organization?: Maybe<ResolversTypes['Organization']> }>;
@@ -462,6 +485,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
+  RegistrationsWithoutCare: Omit<RegistrationsWithoutCare, 'organization'> & { organization: ResolversParentTypes['Organization'] };
   Resident: ResidentRef;
   StandingRoot: Omit<StandingRoot, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
   Viewer: Omit<Viewer, 'organization'> & { organization?: Maybe<ResolversParentTypes['Organization']> };
@@ -555,7 +579,14 @@ export type PageInfoResolvers<ContextType = AccessContext, ParentType extends Re
 export type QueryResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditEvents?: Resolver<Maybe<ResolversTypes['AuditEventConnection']>, ParentType, ContextType, RequireFields<QueryAuditEventsArgs, 'filter' | 'first'>>;
   breakGlassReviews?: Resolver<Maybe<ResolversTypes['BreakGlassReviewConnection']>, ParentType, ContextType, RequireFields<QueryBreakGlassReviewsArgs, 'first' | 'status'>>;
+  registrationsWithoutCare?: Resolver<Maybe<Array<ResolversTypes['RegistrationsWithoutCare']>>, ParentType, ContextType, RequireFields<QueryRegistrationsWithoutCareArgs, 'since'>>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
+};
+
+export type RegistrationsWithoutCareResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['RegistrationsWithoutCare'] = ResolversParentTypes['RegistrationsWithoutCare']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lapsed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
 };
 
 export type ResidentResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Resident'] = ResolversParentTypes['Resident'], FederationReferenceType extends FederationReferenceTypes['Resident'] = FederationReferenceTypes['Resident']> = {
@@ -595,6 +626,7 @@ export type Resolvers<ContextType = AccessContext> = {
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RegistrationsWithoutCare?: RegistrationsWithoutCareResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   StandingRoot?: StandingRootResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;

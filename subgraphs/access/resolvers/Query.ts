@@ -7,6 +7,8 @@ export const Query: QueryResolvers = {
     repository.auditEvents({ ...filter, residentId: filter.residentId ? residentIdOf(filter.residentId) : null }, pageSize(first), after),
   viewer: (_root, _args, { viewer }) => describeViewer(viewer),
   breakGlassReviews: (_root, { status, first, after }, { repository }) => repository.breakGlassReviews(status ?? 'OPEN', pageSize(first), after),
+  registrationsWithoutCare: async (_root, { since }, { repository }) =>
+    (await repository.registrationsWithoutCare(since)).map(({ organizationCode, count, lapsed }) => ({ organization: { code: organizationCode }, count, lapsed })),
 };
 
 export const Mutation: MutationResolvers = {
