@@ -145,6 +145,7 @@ const READS: Record<string, ReadPoint> = {
   'Query.matchReviews': { allowed: ['privacyOfficer', 'hospitalSystem'], run: viaGateway(`{ matchReviews { pageInfo { hasNextPage } } }`, (data) => data.matchReviews) },
   'Query.auditEvents': { allowed: ['privacyOfficer'], run: viaGateway(`query($id: ID!) { auditEvents(filter: { residentId: $id }) { edges { node { at } } } }`, (data) => data.auditEvents) },
   'Query.breakGlassReviews': { allowed: ['privacyOfficer'], run: viaGateway(`{ breakGlassReviews { edges { node { id } } } }`, (data) => data.breakGlassReviews) },
+  'Query.registrationsWithoutCare': { allowed: ['privacyOfficer'], run: viaGateway(`{ registrationsWithoutCare(since: "2020-01-01") { count } }`, (data) => data.registrationsWithoutCare) },
   'Query.organization': { allowed: ALL, run: viaGateway(`{ organization(code: "3201-H001") { name } }`, (data) => data.organization) },
   // Discovery: reference data and the caller's own identity, for every authenticated caller.
   'Query.viewer': { allowed: ALL, run: viaGateway(`{ viewer { subject roles } }`, (data) => data.viewer) },

@@ -119,6 +119,8 @@ it('writes no canary, and no id of a withheld record, into any log line', () => 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */
 const NOT_RECORDS = new Set([
   'Query.resident', 'Query.residents', 'Query.residentByIdentifier', 'Query.searchResidents', 'Query.matchReviews', 'Query.organization', 'Query.availableSlots', 'Query.breakGlassReviews',
+  // Counts of registrations without care per organization: no resident is named.
+  'Query.registrationsWithoutCare',
   'Resident.id', 'Resident.name', 'Resident.gender', 'Resident.birthDate', 'Resident.idNumber', 'Resident.phone', 'Resident.district', 'Resident.identifiers', 'Resident.active',
   'Resident.mergeHistory', 'Resident.allergies', 'Resident.consent', 'Resident.familyDoctorContract',
   // Discovery: the caller's own identity and reference data (test/discovery.test.ts shows they reach no record).

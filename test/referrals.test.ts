@@ -150,8 +150,9 @@ describe('referrals', () => {
     const after = await ok(familyDoctor(), record, { id: residentId });
     expect(after.resident.encounters.edges).toEqual([]);
     const facts = await modelsOf(stack).access.CareRelationship.find({ residentId, organizationCode: oneOf([CENTRE, HOSPITAL]) }).sort({ organizationCode: 1, kind: 1 }).lean();
+    // Accepted, the referral still ends if never completed (every kind of standing ends).
     expect(facts.map((fact) => [fact.organizationCode, fact.kind, fact.endsAt === null])).toEqual([
-      [CENTRE, 'REFERRAL', true],
+      [CENTRE, 'REFERRAL', false],
       [CENTRE, 'REFERRAL_OFFER', false],
       [HOSPITAL, 'REGISTRATION', true],
     ]);
