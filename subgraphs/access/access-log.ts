@@ -9,13 +9,13 @@
  * minutes) and other requests' events may lie between them. An entry stands at its newest
  * event (its head) and its cursor is the head's (time, id), so a page is exact:
  *  - the log is scanned newest first from the cursor (keys only) until first + 1 entries have
- *    been seen, or the log ends; the first event seen of an entry is its head;
+ *    been seen, or the log ends; the first event seen of an entry not shown yet is its head;
  *  - every event of the requests seen is then fetched (index {residentId, requestId}) and
  *    united, so an entry is whole whichever of its events the scan reached;
  *  - an entry whose head lies at or before the cursor was on an earlier page, though some of
  *    its older events lie after the cursor: it is left out.
- * So no entry is split across pages, repeated or lost, and a page costs one more query than a
- * page of raw events.
+ * So no entry is split across pages, repeated or lost. Each scan costs one more query (its
+ * requests' events); one scan usually fills a page, a later one doubles its size.
  */
 import { decodeTimeCursor, encodeTimeCursor, MAX_FILL_ROUNDS, pageOf, type Page, type TimeKey } from '../kit/pagination';
 import type { AuditEventDoc } from './models';
@@ -40,7 +40,7 @@ export interface AccessLogSource {
 }
 
 /**
- * Events one entry takes in the first scan: a doctor's full record makes five to eight, a
+ * Events the first scan allows for each entry: a doctor's full record makes five to eight, a
  * resident's own read one. Later scans double, as timePage's batches do.
  */
 const EVENTS_PER_ENTRY = 4;
