@@ -72,7 +72,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
   },
   access: {
     context: './loaders#AccessContext',
-    mappers: { Resident: `${REFS}#ResidentRef`, Organization: `${REFS}#OrganizationRef`, AuditEvent: './models#AuditEventDoc', CareRelationship: '../kit/policy#CareRelationshipFact', Consent: './repository#ConsentView', BreakGlassReview: './models#BreakGlassReviewDoc' },
+    mappers: { Resident: `${REFS}#ResidentRef`, Organization: `${REFS}#OrganizationRef`, AuditEvent: './access-log#AuditEventView', CareRelationship: '../kit/policy#CareRelationshipFact', Consent: './repository#ConsentView', BreakGlassReview: './models#BreakGlassReviewDoc' },
   },
 };
 

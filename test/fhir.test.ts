@@ -249,7 +249,8 @@ describe('GET /Patient/{id}/$everything', () => {
 });
 
 describe('audit', () => {
-  const ACCESS_LOG = `query($id: ID!) { resident(id: $id) { accessLog(first: 100) { edges { node { requestId source action outcome dataKinds purposeOfUse organization { code } } } } } }`;
+  const ACCESS_LOG = `query($id: ID!) { resident(id: $id) { accessLog(first: 100) { edges { node { requestId source sources action outcome dataKinds purposeOfUse organization { code } } } } } }`;
+  const AUDIT_SEARCH = `query($id: ID!) { auditEvents(filter: { residentId: $id }, first: 100) { edges { node { requestId source action outcome dataKinds purposeOfUse organization { code } } } } }`;
   const GRAPHQL_READ = `query($id: ID!) { resident(id: $id) { name allergies { assertion } encounters { edges { node { id } } } conditions { edges { node { id } } } labReports { edges { node { id } } } prescriptions { edges { node { id } } } referrals { edges { node { id } } } } }`;
   type Event = { requestId: string; source: string; action: string; outcome: string; dataKinds: string[]; purposeOfUse: string; organization: { code: string } };
 
@@ -268,11 +269,13 @@ describe('audit', () => {
     expect(fhir.status).toBe(200);
     const graphql = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: GRAPHQL_READ, variables: { id: scenario.residentId } }) });
     expect(graphql.status).toBe(200);
+    const graphqlRequestId = graphql.headers.get('x-request-id');
 
-    const log = await stack.query(stack.token(identities.self(scenario.residentId)), ACCESS_LOG, { id: scenario.residentId });
-    const events = (log.body.data!.resident.accessLog.edges as { node: Event }[]).map((edge) => edge.node);
+    // Each subgraph's own event, as privacy officers search them.
+    const search = await stack.query(stack.token(identities.privacyOfficer()), AUDIT_SEARCH, { id: scenario.residentId });
+    const events = (search.body.data!.auditEvents.edges as { node: Event }[]).map((edge) => edge.node);
     const ofFhir = events.filter((event) => event.requestId === fhir.requestId);
-    const ofGraphql = events.filter((event) => event.requestId === graphql.headers.get('x-request-id'));
+    const ofGraphql = events.filter((event) => event.requestId === graphqlRequestId);
     expect(ofFhir.every((event) => event.action === 'READ' && event.purposeOfUse === 'treatment' && event.organization.code === RELATED)).toBe(true);
     expect(disclosed(ofFhir)).toEqual({
       labs: { kinds: ['labs'], outcome: 'OMITTED' },
@@ -281,6 +284,14 @@ describe('audit', () => {
       referrals: { kinds: ['referrals'], outcome: 'OMITTED' },
     });
     expect(disclosed(ofFhir)).toEqual(disclosed(ofGraphql));
+
+    // The resident reads each request as one entry.
+    const log = await stack.query(stack.token(identities.self(scenario.residentId)), ACCESS_LOG, { id: scenario.residentId });
+    const entries = (log.body.data!.resident.accessLog.edges as { node: Event & { sources: string[] } }[]).map((edge) => edge.node);
+    const entryOf = (requestId: string | null) => entries.filter((entry) => entry.requestId === requestId).map(({ sources, dataKinds, outcome, action, purposeOfUse }) => ({ sources, dataKinds, outcome, action, purposeOfUse }));
+    const expected = [{ sources: ['labs', 'prescriptions', 'records', 'referrals'], dataKinds: ['allergies', 'conditions', 'demographics', 'encounters', 'labs', 'prescriptions', 'referrals'], outcome: 'OMITTED', action: 'READ', purposeOfUse: 'treatment' }];
+    expect(entryOf(fhir.requestId)).toEqual(expected);
+    expect(entryOf(graphqlRequestId)).toEqual(expected);
   });
 
   it('audits a refused FHIR read as DENIED', async () => {

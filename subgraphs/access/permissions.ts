@@ -23,6 +23,7 @@ export const permissions: PermissionMap = {
     outcome: isAuthenticated,
     alert: isAuthenticated,
     source: isAuthenticated,
+    sources: isAuthenticated,
     action: isAuthenticated,
   },
   CareRelationship: { organization: isAuthenticated, since: isAuthenticated, lastSeenAt: isAuthenticated, careSeenAt: isAuthenticated, endsAt: isAuthenticated, source: isAuthenticated, root: isAuthenticated },

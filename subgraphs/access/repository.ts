@@ -4,17 +4,18 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { claim } from '../kit/claims';
-import { idIn, oneOf, operator, upsertById } from '../kit/database';
+import { idIn, oneOf, operator, RECORDS_BATCH_SIZE, upsertById } from '../kit/database';
 import { appError, badUserInput } from '../kit/errors';
 import { clientRequestIdOf, organizationCodeOf } from '../kit/ids';
 import { timeOf } from '../kit/input';
 import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
-import { timePage, type Page } from '../kit/pagination';
+import { keysetAfter, timePage, type Page } from '../kit/pagination';
 import { DEFAULT_REGISTRATION_WINDOW_DAYS, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
 import { actorOf, hasRole, PURPOSES } from '../kit/viewer';
+import { accessLogPage, type AccessLogEntry, type AuditEventKey } from './access-log';
 import type { AccessModels, AuditEventDoc, BreakGlassReviewDoc } from './models';
 
 const HOUR_MS = 3_600_000;
@@ -41,16 +42,40 @@ export class AccessRepository {
   ) {}
 
   /**
-   * A page of the audit events about one resident, newest first, or null when the viewer
-   * may not see them. One bounded query per resident: an audit log grows without limit.
+   * A page of the resident's access log, newest first: one entry per request (its subgraphs'
+   * events united, see access-log.ts), or null when the viewer may not see it. Bounded
+   * queries: an audit log grows without limit.
    */
-  async accessLog(residentId: string, first: number, after: string | null | undefined): Promise<Page<AuditEventDoc> | null> {
+  async accessLog(residentId: string, first: number, after: string | null | undefined): Promise<Page<AccessLogEntry> | null> {
     if (!(await this.access.isPermitted(residentId, 'access-log'))) return null;
     // A merged record's log is the survivor's too.
-    return this.auditPage({ residentId: oneOf(this.access.ownersOf([residentId]).keys()) }, first, after);
+    const residentIds = [...this.access.ownersOf([residentId]).keys()];
+    return accessLogPage(
+      {
+        scan: (position, limit) =>
+          this.models.AuditEvent.find({ residentId: oneOf(residentIds), ...(position ? keysetAfter('at', position) : {}) })
+            .sort({ at: -1, _id: -1 })
+            .limit(limit)
+            .select({ at: 1, requestId: 1, residentId: 1 })
+            .batchSize(limit)
+            .lean<AuditEventKey[]>()
+            .exec(),
+        eventsOf: (requestIds) =>
+          this.models.AuditEvent.find({ residentId: oneOf(residentIds), requestId: oneOf(requestIds) })
+            .batchSize(RECORDS_BATCH_SIZE)
+            .lean<AuditEventDoc[]>()
+            .exec(),
+      },
+      first,
+      after,
+      this.access.requestId,
+    );
   }
 
-  /** Privacy officers' search of the audit log; every filter leads with an indexed field. */
+  /**
+   * Privacy officers' search of the audit log; every filter leads with an indexed field. It
+   * lists the events as each subgraph wrote them (the evidence), not the resident's entries.
+   */
   async auditEvents(filter: AuditFilter, first: number, after: string | null | undefined): Promise<Page<AuditEventDoc>> {
     const query: Record<string, unknown> = {};
     if (filter.residentId) query.residentId = filter.residentId;

@@ -217,6 +217,8 @@ auditEventSchema.index({ residentId: 1, at: -1, _id: -1 });
 auditEventSchema.index({ organizationCode: 1, at: -1, _id: -1 });
 auditEventSchema.index({ subject: 1, at: -1, _id: -1 });
 auditEventSchema.index({ at: -1, _id: -1 });
+// A resident's log unites each request's events, from every subgraph, into one entry.
+auditEventSchema.index({ residentId: 1, requestId: 1 });
 
 const consentSchema = new Schema<ConsentDoc>(
   {

@@ -10,5 +10,6 @@ export const AuditEvent: AuditEventResolvers = {
   outcome: (event) => (event.outcome === 'allowed' ? 'ALLOWED' : event.outcome === 'denied' ? 'DENIED' : 'OMITTED'),
   alert: (event) => event.alert === true,
   source: (event) => event.subgraph,
+  sources: (event) => event.subgraphs ?? [event.subgraph],
   action: (event) => (event.action === 'write' ? 'WRITE' : 'READ'),
 };
