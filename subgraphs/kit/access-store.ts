@@ -167,7 +167,7 @@ careRelationshipSchema.index({ organizationCode: 1, residentId: 1 });
 // A resident's (or a privacy officer's) view of everyone who may see the record.
 careRelationshipSchema.index({ residentId: 1 });
 // The privacy officers' report of registrations no care followed, per organization.
-careRelationshipSchema.index({ kind: 1, careSeenAt: 1, organizationCode: 1, lastSeenAt: -1 });
+careRelationshipSchema.index({ kind: 1, careSeenAt: 1, lastSeenAt: -1, organizationCode: 1 });
 
 const residentAliasSchema = new Schema<ResidentAliasDoc>(
   { _id: { type: String, required: true }, survivorId: { type: String, required: true }, at: { type: Date, required: true } },
