@@ -21,8 +21,15 @@ export function searchMatcher(search: string | null | undefined): (...texts: str
   return (...texts) => texts.some((text) => text.toLowerCase().includes(needle));
 }
 
-/** An ISO 8601 time from a client, or BAD_USER_INPUT naming the field. */
+/**
+ * An ISO 8601 time from a client, or BAD_USER_INPUT naming the field. The calendar date is
+ * checked on its own because `Date.parse` rolls "2026-02-30" over into March.
+ */
 export function timeOf(value: string, field: string): Date {
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  const [year, month, day] = date ? date.slice(1).map(Number) : [];
+  const calendar = date ? new Date(Date.UTC(year, month - 1, day)) : null;
+  const real = calendar !== null && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+  if (!real || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
   return new Date(value);
 }
