@@ -99,6 +99,22 @@ describe('a registration no care follows', () => {
     expect(Date.parse(facts[0].endsAt) - Date.parse(facts[0].careSeenAt)).toBe(730 * DAY);
   });
 
+  it('counts no planned, cancelled or future-dated visit as care', async () => {
+    const residentId = await registerAged('冯志强', '13905169103', '3201-H103');
+    await age(residentId);
+    // Recorded while the registration still held (the clock is put back for the record only).
+    await models().access.CareRelationship.updateMany({ residentId, kind: 'REGISTRATION' }, { $set: { lastSeenAt: new Date() } });
+    const visit = (sourceRecordId: string, status: string, start: number) => ({ residentId, sourceRecordId, class: 'OUTPATIENT', status, department: '心血管内科', start: new Date(start).toISOString(), diagnoses: [] });
+    const system = hospitalSystem('3201-H103');
+    const RECORD = `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`;
+    await ok(system, RECORD, { input: visit('V-PLAN-1', 'PLANNED', Date.parse('2099-01-01T08:00:00Z')) });
+    await ok(system, RECORD, { input: visit('V-CANC-1', 'CANCELLED', Date.now() - DAY) });
+    const registration = await models().access.CareRelationship.findOne({ residentId, kind: 'REGISTRATION' }).lean();
+    expect(registration?.careSeenAt ?? null).toBeNull();
+    await age(residentId);
+    expect(await codes(doctorAt('3201-H103', 'P-103'), READ_RECORD, { id: residentId })).toEqual(['FORBIDDEN']);
+  });
+
   it('is counted per organization for privacy officers, lapsed ones apart', async () => {
     const first = await registerAged('王小明', '13905169201', '3201-H102');
     await registerAged('王小红', '13905169202', '3201-H102');

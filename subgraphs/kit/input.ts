@@ -27,9 +27,11 @@ export function searchMatcher(search: string | null | undefined): (...texts: str
  */
 export function timeOf(value: string, field: string): Date {
   const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  const [year, month, day] = date ? date.slice(1).map(Number) : [];
-  const calendar = date ? new Date(Date.UTC(year, month - 1, day)) : null;
-  const real = calendar !== null && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
-  if (!real || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
+  if (!date || !isCalendarDay(Number(date[1]), Number(date[2]), Number(date[3])) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
   return new Date(value);
+}
+
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
 }
