@@ -115,6 +115,21 @@ describe('a registration no care follows', () => {
     expect(await codes(doctorAt('3201-H103', 'P-103'), READ_RECORD, { id: residentId })).toEqual(['FORBIDDEN']);
   });
 
+  it('stays lapsed when a visit is recorded there under a referral', async () => {
+    const person = { name: '卫志强', gender: 'MALE', birthDate: '1966-05-20', district: '鼓楼区', idNumber: makeIdNumber('320106', '1966-05-20', 31) };
+    const residentId = (await register('3201-H107', { ...person, identifier: mrn('MRN-WZQ-7') })).resident.id as string;
+    await age(residentId);
+    expect(await register('3201-H108', { ...person, identifier: mrn('MRN-WZQ-8') })).toMatchObject({ outcome: 'MATCHED', resident: { id: residentId } });
+    const { id } = (await ok(doctorAt('3201-H108', 'P-108'), `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, {
+      input: { residentId, direction: 'UP', toOrganizationCode: '3201-H107', toDepartment: '心血管内科', reason: '血压控制不佳', diagnoses: [{ code: 'I10', display: '原发性高血压' }] },
+    })).requestReferral;
+    await ok(doctorAt('3201-H107', 'P-107'), `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id });
+    const visit = { residentId, sourceRecordId: 'V-REF-1', class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: new Date(Date.now() - 3_600_000).toISOString(), diagnoses: [] };
+    await ok(hospitalSystem('3201-H107'), `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, { input: visit });
+    const registration = await models().access.CareRelationship.findOne({ residentId, kind: 'REGISTRATION', organizationCode: '3201-H107' }).lean();
+    expect(registration?.careSeenAt ?? null).toBeNull();
+  });
+
   it('is counted per organization for privacy officers, lapsed ones apart', async () => {
     const first = await registerAged('王小明', '13905169201', '3201-H102');
     await registerAged('王小红', '13905169202', '3201-H102');

@@ -284,15 +284,10 @@ export class AccessStore {
     );
   }
 
-  /**
-   * Care recorded by organizations: each one's registrations of the resident (under any id it
-   * stands for) keep their standing for the care window after the latest visit. One bulk write.
-   */
-  async noteCare(seen: readonly (CareSeen & { filedUnder: readonly string[] })[]): Promise<void> {
+  /** Care recorded at these registrations (by key): each keeps its latest. One bulk write. */
+  async noteCare(seen: readonly { keys: readonly string[]; at: Date }[]): Promise<void> {
     if (seen.length === 0) return;
-    const operations = seen.map(({ organizationCode, filedUnder, at }) => ({
-      updateMany: { filter: { organizationCode, residentId: oneOf(filedUnder), kind: 'REGISTRATION' as const }, update: { $max: { careSeenAt: at } } },
-    }));
+    const operations = seen.map(({ keys, at }) => ({ updateMany: { filter: { _id: idIn(keys) }, update: { $max: { careSeenAt: at } } } }));
     await this.models.CareRelationship.bulkWrite(operations, { ordered: false });
   }
 

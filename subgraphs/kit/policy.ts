@@ -303,7 +303,8 @@ export function decideWrite(input: Omit<Parameters<typeof decide>[0], 'kind'> & 
 const allow = (reason: string): Decision => ({ outcome: 'allowed', reason });
 const deny = (reason: string): Decision => ({ outcome: 'denied', reason });
 
-function isActive(fact: CareRelationshipFact, now: Date, settings: PolicySettings): boolean {
+/** Whether a fact gives standing at `now`: begun, and not yet at its end. */
+export function isActive(fact: CareRelationshipFact, now: Date, settings: PolicySettings): boolean {
   if (fact.since.getTime() > now.getTime()) return false;
   const end = effectiveEnd(fact, settings);
   return end === null || end.getTime() >= now.getTime();

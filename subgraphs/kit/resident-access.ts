@@ -7,12 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { AccessStore, AuditEventDoc, CareSeen, NewRelationship, RecordKind, RelationshipSource, ResidentIdentity } from './access-store';
+import { relationshipKey, type AccessStore, type AuditEventDoc, type CareSeen, type NewRelationship, type RecordKind, type RelationshipSource, type ResidentIdentity } from './access-store';
 import { forbidden } from './errors';
 import {
   auditedPurpose,
   decide,
   decideWrite,
+  isActive,
   WRITE_RULES,
   mayDiscloseItem,
   needsCareRelationships,
@@ -289,27 +290,34 @@ export class ResidentAccess {
     this.relationships.clear(this.survivorOf(input.residentId));
   }
 
-  /** Notes care (visits) organizations recorded: their registrations of the residents keep standing. */
+  /**
+   * Notes care (visits) the viewer's organization recorded: its registrations of the residents
+   * that are in force keep standing for the care window after the visit. A lapsed registration
+   * stays lapsed: a visit recorded under other standing (a referral, say) does not revive it.
+   * The facts are those the write's own decision loaded, so this costs one write.
+   */
   async noteCare(seen: readonly CareSeen[]): Promise<void> {
-    if (seen.length === 0) return;
-    await this.resolve(seen.map((entry) => entry.residentId));
-    // The latest visit per organization and resident is all that counts.
-    const latest = new Map<string, CareSeen>();
-    for (const entry of seen) {
-      const key = `${entry.organizationCode}|${this.survivorOf(entry.residentId)}`;
-      const known = latest.get(key);
-      if (!known || known.at < entry.at) latest.set(key, entry);
-    }
+    const organizationCode = this.viewer.organizationCode;
+    const ours = seen.filter((entry) => entry.organizationCode === organizationCode);
+    if (ours.length === 0) return;
+    await this.resolve(ours.map((entry) => entry.residentId));
     const now = Date.now();
-    await this.store.noteCare(
-      [...latest.values()].map((entry) => ({
-        ...entry,
-        // A visit dated in the future keeps standing no longer than one today.
-        at: new Date(Math.min(entry.at.getTime(), now)),
-        filedUnder: this.filedUnder.get(this.survivorOf(entry.residentId)) ?? [entry.residentId],
-      })),
-    );
-    for (const entry of latest.values()) this.relationships.clear(this.survivorOf(entry.residentId));
+    // The latest visit per resident is all that counts; one dated ahead counts as today.
+    const latest = new Map<string, Date>();
+    for (const entry of ours) {
+      const survivorId = this.survivorOf(entry.residentId);
+      const at = new Date(Math.min(entry.at.getTime(), now));
+      if ((latest.get(survivorId) ?? 0) < at) latest.set(survivorId, at);
+    }
+    const facts = await this.relationships.loadMany([...latest.keys()]);
+    const kept = [...latest].flatMap(([, at], index) => {
+      const found = facts[index] ?? [];
+      if (found instanceof Error) throw found;
+      const inForce = found.filter((fact) => fact.kind === 'REGISTRATION' && fact.source && isActive(fact, new Date(now), this.settings));
+      return inForce.length ? [{ keys: inForce.map((fact) => relationshipKey({ kind: fact.kind, organizationCode: fact.organizationCode, source: fact.source! })), at }] : [];
+    });
+    await this.store.noteCare(kept);
+    for (const survivorId of latest.keys()) this.relationships.clear(survivorId);
   }
 
   /** Ends the relationships these sources gave (each source its own fact). */

@@ -888,15 +888,9 @@ export class RecordsRepository {
 /** Visits that took place: a planned, cancelled or erroneous one is no care. */
 const CARE_STATUSES: ReadonlySet<EncounterDoc['status']> = new Set(['IN_PROGRESS', 'FINISHED']);
 
-/**
- * Visits are care at the organization that recorded them: it keeps the standing its registration
- * gave. Care is dated no later than now, so a visit dated ahead cannot stretch the standing.
- */
+/** Visits are care at the organization that recorded them: it keeps the standing its registration gave. */
 function careOf(encounters: readonly EncounterDoc[], organizationCode: string): CareSeen[] {
-  const now = Date.now();
-  return encounters
-    .filter((encounter) => CARE_STATUSES.has(encounter.status))
-    .map((encounter) => ({ residentId: encounter.residentId, organizationCode, at: new Date(Math.min(encounter.start.getTime(), now)) }));
+  return encounters.filter((encounter) => CARE_STATUSES.has(encounter.status)).map((encounter) => ({ residentId: encounter.residentId, organizationCode, at: encounter.start }));
 }
 
 /**
