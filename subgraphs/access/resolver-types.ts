@@ -238,9 +238,11 @@ export type Query = {
   breakGlassReviews?: Maybe<BreakGlassReviewConnection>;
   /**
    * For privacy officers: registrations at organizations' desks that no care (a recorded visit)
-   * followed, per organization, among those last registered since `since` (an ISO date or time),
-   * most first. A registration without care gives standing for REGISTRATION_WINDOW_DAYS only;
-   * many of them at one organization are worth a look. Counts only: no resident is named.
+   * followed, per organization, most first. A registration without care gives standing for
+   * REGISTRATION_WINDOW_DAYS only; many of them at one organization are worth a look. Counts
+   * only: no resident is named.
+   *
+   * since: an ISO 8601 date or time (a real calendar day); counts registrations last made since then.
    */
   registrationsWithoutCare?: Maybe<Array<RegistrationsWithoutCare>>;
   /** The caller as the gateway understood their token. Any authenticated caller. */
