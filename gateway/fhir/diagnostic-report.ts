@@ -3,7 +3,7 @@
  * reported (Observation search gives one analyte in the canonical unit: observation-search.ts).
  */
 import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
-import { categoriesOf, sensitivitiesOfText, sensitivityOfLoinc, unionOf } from '../../subgraphs/kit/sensitivity';
+import { categoriesOf, sensitivitiesOfTexts, sensitivityOfLoinc, unionOf } from '../../subgraphs/kit/sensitivity';
 import type { LabReportRecord, ObservationRecord } from './records';
 import { organizationReference, patientReference } from './references';
 import { coding, concept, securityLabels, sourceRecordSystem, SYSTEMS, ucumQuantity } from './terminology';
@@ -44,7 +44,9 @@ export function labCategory(category: LabReportRecord['category']) {
 }
 
 function labLabels(report: LabReportRecord) {
-  return securityLabels(unionOf(categoriesOf([report.code, ...report.results.map((result) => result.code)].map((code) => sensitivityOfLoinc(code.code))), report.conclusion ? sensitivitiesOfText(report.conclusion) : []));
+  const codes = categoriesOf([report.code, ...report.results.map((result) => result.code)].map((code) => sensitivityOfLoinc(code.code)));
+  const texts = sensitivitiesOfTexts([report.conclusion, ...report.results.flatMap((result) => [result.valueText, result.method, result.referenceRange?.text])]);
+  return securityLabels(unionOf(codes, texts));
 }
 
 function observationResource(residentId: string, report: LabReportRecord, result: ObservationRecord, id: string, labels: ReturnType<typeof labLabels>): Observation {

@@ -5,7 +5,7 @@
  */
 import type { MedicationDispense, MedicationRequest } from '@medplum/fhirtypes';
 import { drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDrug, unionOf } from '../../subgraphs/kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDrug, unionOf } from '../../subgraphs/kit/sensitivity';
 import type { PrescriptionRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
 import { concept, securityLabels, SYSTEMS, ucumQuantity } from './terminology';
@@ -35,7 +35,8 @@ function prescriptionLabels(prescription: PrescriptionRecord) {
     const drug = drugByCode(item.drug.code);
     return drug ? sensitivityOfDrug(drug.inn) : null;
   });
-  return securityLabels(unionOf(sensitivitiesOfDiagnoses(prescription.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf(drugs)));
+  const instructions = sensitivitiesOfTexts(prescription.items.map((item) => item.instructions));
+  return securityLabels(unionOf(sensitivitiesOfDiagnoses(prescription.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf(drugs), instructions));
 }
 
 export function medicationResources(residentId: string, prescription: PrescriptionRecord): (MedicationRequest | MedicationDispense)[] {

@@ -4,6 +4,9 @@
  * subgraph labels its records with these at write time and again on read (see
  * `resident-access.ts`), so a record stored before a label existed is never shown unlabelled.
  */
+import { z } from 'zod';
+import sensitiveTerms from './sensitive-terms.json';
+
 export const SENSITIVE_CATEGORIES = ['MENTAL_HEALTH', 'HIV_STI', 'REPRODUCTIVE', 'GENETIC'] as const;
 export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number];
 
@@ -77,19 +80,62 @@ export function sensitivityOfDepartment(department: string): SensitiveCategory |
   return DEPARTMENT_CATEGORIES[department.trim()] ?? null;
 }
 
-/** Terms that, written in a referral's reason or a note, reveal a category. */
-const TEXT_TERMS: [RegExp, SensitiveCategory][] = [
-  [/抑郁|焦虑|精神|心理|双相|躁狂|自杀|自伤|成瘾|戒毒|美沙酮|depress|anxiety|psychi|suicid|bipolar|schizo/i, 'MENTAL_HEALTH'],
-  [/艾滋|HIV|梅毒|淋病|性病|syphilis|gonorrh/i, 'HIV_STI'],
-  [/流产|人流|不孕|不育|试管|辅助生殖|避孕|abortion|infertil|IVF/i, 'REPRODUCTIVE'],
-  [/基因|遗传|染色体|BRCA|genetic|chromosom/i, 'GENETIC'],
-];
-const ICD10_IN_TEXT = /(?<![A-Za-z0-9])[A-Z]\d{2}(?:\.\d{1,4})?(?![0-9])/g;
+/**
+ * Free text is matched in one folded form: NFKC (full-width letters, digits and dots become
+ * ASCII), then case-folded, so "Ｆ３２．９", "f32.9" and "F32.9" read alike. Lower, upper,
+ * lower: the round trip folds letters such as ẞ and ß, or ı and i, to one form.
+ */
+export function foldText(text: string): string {
+  return text.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
+}
 
-/** What a free-text field reveals: the ICD-10 codes it names and the terms above. */
+const termsFile = z.record(z.enum(SENSITIVE_CATEGORIES), z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict());
+const escape = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A category's terms as one pattern. Chinese terms match anywhere, spaces between their
+ * characters allowed; English ones match as whole words (no Latin letter either side, so
+ * "hiv-1" and "brca1" count, "prepare" does not), a trailing * taking any ending, and
+ * spaces or hyphens between the words of a phrase optional.
+ */
+function termPattern(terms: { zh: string[]; en: string[] }): RegExp {
+  const zh = terms.zh.map((term) => [...term].map(escape).join('\\s*'));
+  const en = terms.en.map((term) => {
+    const stem = term.endsWith('*') ? term.slice(0, -1) : term;
+    const words = stem.split(' ').map(escape).join('[\\s\\-_]*');
+    return `(?<![a-z])${words}${term.endsWith('*') ? '' : '(?![a-z])'}`;
+  });
+  return new RegExp([...zh, ...en].join('|'), 'u');
+}
+
+/** The term lists (data: `sensitive-terms.json`), checked once at load. */
+const TEXT_TERMS: [RegExp, SensitiveCategory][] = Object.entries(termsFile.parse(sensitiveTerms)).map(([category, terms]) => [termPattern(terms), category as SensitiveCategory]);
+
+/**
+ * An ICD-10 code in folded text: a letter and two digits, then more digits or a dotted part
+ * (f329, f32.9, f32.900x001). Not inside a word or number, nor after "mrn-" and the like (an
+ * identifier). "f 32" with a space counts too, except after a, q and x, which before a number
+ * are the article, "every" and "times" ("a 50 year old", "x 60 days") unless a dotted part
+ * follows; for the same reason "x60" counts only with its dotted part (x60.0).
+ */
+const ICD10_IN_TEXT = /(?<![a-z0-9_]|[a-z0-9]-)([a-z])(\s?)(\d{2})(?:\d{1,2}|(\.\d[0-9a-z]{0,7}))?(?![0-9a-z])/g;
+
+function codesIn(folded: string): string[] {
+  return [...folded.matchAll(ICD10_IN_TEXT)]
+    .filter(([, letter, space, , dotted]) => dotted !== undefined || (letter !== 'x' && !(space && (letter === 'a' || letter === 'q'))))
+    .map(([, letter, , digits]) => `${letter}${digits}`);
+}
+
+/** What a free-text field reveals: the ICD-10 codes it names and the terms of the lists. */
 export function sensitivitiesOfText(text: string): SensitiveCategory[] {
-  const codes = (text.match(ICD10_IN_TEXT) ?? []).map(sensitivityOfIcd10);
-  return categoriesOf([...codes, ...TEXT_TERMS.map(([pattern, category]) => (pattern.test(text) ? category : null))]);
+  const folded = foldText(text);
+  const byCode = codesIn(folded).map(sensitivityOfIcd10);
+  return categoriesOf([...byCode, ...TEXT_TERMS.map(([pattern, category]) => (pattern.test(folded) ? category : null))]);
+}
+
+/** What several free-text fields of one record reveal together (absent ones skipped). */
+export function sensitivitiesOfTexts(texts: readonly (string | null | undefined)[]): SensitiveCategory[] {
+  return unionOf(...texts.map((text) => (text ? sensitivitiesOfText(text) : [])));
 }
 
 /** What a list of ICD-10 diagnoses reveals. */

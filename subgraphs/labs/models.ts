@@ -6,7 +6,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
-import { categoriesOf, SENSITIVE_CATEGORIES, sensitivitiesOfText, sensitivityOfLoinc, unionOf, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, SENSITIVE_CATEGORIES, sensitivitiesOfTexts, sensitivityOfLoinc, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 
 export const LAB_CATEGORIES = ['LABORATORY', 'IMAGING', 'PATHOLOGY', 'ELECTROPHYSIOLOGY'] as const;
 export const LAB_REPORT_STATUSES = ['REGISTERED', 'PARTIAL', 'PRELIMINARY', 'FINAL', 'AMENDED', 'CORRECTED', 'CANCELLED', 'ENTERED_IN_ERROR'] as const;
@@ -208,8 +208,12 @@ export function registerModels(connection: Connection) {
 }
 export type LabsModels = ReturnType<typeof registerModels>;
 
-/** Labels a report (or one of its versions) with what its test, result lines and conclusion reveal. */
-export function labSensitivities(report: { code: CodingValue; results: { code: CodingValue }[]; conclusion?: string | null }): SensitiveCategory[] {
+/** A result line's codes and, where it has them, its free text. */
+type LabelledResult = { code: CodingValue } & Partial<Pick<ObservationDoc, 'valueText' | 'method' | 'referenceText'>>;
+
+/** Labels a report (or one of its versions) with what its test, result lines (codes and text) and conclusion reveal. */
+export function labSensitivities(report: { code: CodingValue; results: LabelledResult[]; conclusion?: string | null }): SensitiveCategory[] {
   const codes = categoriesOf([report.code, ...report.results.map((result) => result.code)].map((coding) => sensitivityOfLoinc(coding.code)));
-  return unionOf(codes, report.conclusion ? sensitivitiesOfText(report.conclusion) : []);
+  const texts = [report.conclusion, ...report.results.flatMap((result) => [result.valueText, result.method, result.referenceText])];
+  return unionOf(codes, sensitivitiesOfTexts(texts));
 }

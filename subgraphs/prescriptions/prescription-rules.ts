@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { badUserInput } from '../kit/errors';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDrug, unionOf, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDrug, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import { drugByCode, type Drug } from './drug-catalogue';
 import type { PrescriptionDoc, PrescriptionItemDoc, PrescriptionStatus } from './models';
 
@@ -91,10 +91,14 @@ export function validUntilOf(issuedAt: Date): Date {
   return new Date(issuedAt.getTime() + VALIDITY_DAYS * DAY_MS);
 }
 
-/** What a prescription reveals: its drugs (by catalogue entry and by INN) and its diagnoses. */
-export function prescriptionSensitivities(prescription: Pick<PrescriptionDoc, 'items' | 'diagnoses'>): SensitiveCategory[] {
+/**
+ * What a prescription reveals: its drugs (by catalogue entry and by INN), its diagnoses, and
+ * its free text (each item's instructions, the pharmacist's review reason, the cancellation reason).
+ */
+export function prescriptionSensitivities(prescription: Pick<PrescriptionDoc, 'items' | 'diagnoses'> & Partial<Pick<PrescriptionDoc, 'review' | 'cancellation'>>): SensitiveCategory[] {
   const drugs = categoriesOf(prescription.items.flatMap((item) => [drugByCode(item.drug.code)?.sensitivity ?? null, item.inn ? sensitivityOfDrug(item.inn) : null]));
-  return unionOf(drugs, sensitivitiesOfDiagnoses(prescription.diagnoses.map((diagnosis) => diagnosis.code)));
+  const texts = sensitivitiesOfTexts([...prescription.items.map((item) => item.instructions), prescription.review?.reason, prescription.cancellation?.reason]);
+  return unionOf(drugs, sensitivitiesOfDiagnoses(prescription.diagnoses.map((diagnosis) => diagnosis.code)), texts);
 }
 
 /**

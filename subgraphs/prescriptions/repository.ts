@@ -18,6 +18,7 @@ import { timePage, type Page } from '../kit/pagination';
 import { dispensedEnd, type StandingRoot, type WriteKind } from '../kit/policy';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { actorOf, hasRole } from '../kit/viewer';
+import { unionOf } from '../kit/sensitivity';
 import { drugByCode } from './drug-catalogue';
 import { diagnosesRule, filedPrescriptionDoc, filedPrescriptionInput, LOT } from './filing';
 import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, TransitionDoc } from './models';
@@ -410,7 +411,9 @@ export class PrescriptionsRepository {
     const version = current.version + 1;
     const claimed = await claim(this.models.Transition, { _id: `${current._id}:${version}`, prescriptionId: current._id, from, to, by: actorOf(viewer), organizationCode: viewer.organizationCode ?? null, at: new Date() });
     if (!claimed) throw appError('CONFLICT', 'The prescription was changed by another request meanwhile');
-    const updated = await this.models.Prescription.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, status: to, version } }, { returnDocument: 'after' })
+    // A review or a cancellation brings free text: the stored label takes in what it reveals.
+    const sensitivities = unionOf(current.sensitivities, prescriptionSensitivities({ ...current, ...patch }));
+    const updated = await this.models.Prescription.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, sensitivities, status: to, version } }, { returnDocument: 'after' })
       .lean<PrescriptionDoc>()
       .exec();
     await this.access.permitted([current.residentId], 'prescriptions');

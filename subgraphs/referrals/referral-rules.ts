@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
 export const BOOKING_HORIZON_DAYS = 14;
@@ -120,10 +120,10 @@ export function candidatePlaces(pool: SlotPoolDoc, taken: ReadonlySet<string>, r
   return order.filter((place) => !taken.has(place.id));
 }
 
-/** What a referral reveals: its diagnoses, the department it goes to, and its free text. */
-export function referralSensitivities(referral: Pick<ReferralDoc, 'diagnoses' | 'toDepartment' | 'reason' | 'dischargeSummary' | 'followUpPlan'>): SensitiveCategory[] {
-  const text = [referral.reason, referral.dischargeSummary ?? '', referral.followUpPlan ?? ''].join('\n');
-  return unionOf(sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf([sensitivityOfDepartment(referral.toDepartment)]), sensitivitiesOfText(text));
+/** What a referral reveals: its diagnoses, the department it goes to, and its free text (the receiver's rejection reason too). */
+export function referralSensitivities(referral: Pick<ReferralDoc, 'diagnoses' | 'toDepartment' | 'reason' | 'dischargeSummary' | 'followUpPlan'> & { rejectionReason?: string | null }): SensitiveCategory[] {
+  const text = sensitivitiesOfTexts([referral.reason, referral.dischargeSummary, referral.followUpPlan, referral.rejectionReason]);
+  return unionOf(sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf([sensitivityOfDepartment(referral.toDepartment)]), text);
 }
 
 /**

@@ -18,6 +18,7 @@ import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { acceptedReferralEnd, type StandingRoot, type WriteKind } from '../kit/policy';
 import { actorOf, hasRole } from '../kit/viewer';
+import { unionOf } from '../kit/sensitivity';
 import { appointmentActivity, bookAppointmentInput, bookerOf } from './appointment-rules';
 import { SESSIONS, SLOT_KINDS, type AppointmentDoc, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
 import {
@@ -714,7 +715,9 @@ export class ReferralsRepository {
     if (!(await claim(this.models.Transition, { _id: `${current._id}:${version}`, referralId: current._id, from, to, by: actorOf(viewer), organizationCode: viewer.organizationCode ?? null, at: new Date() }))) {
       throw appError('CONFLICT', 'The referral was changed by another request meanwhile');
     }
-    const updated = await this.models.Referral.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, status: to, version } }, { returnDocument: 'after' }).lean<ReferralDoc>().exec();
+    // A rejection brings free text: the stored label takes in what it reveals.
+    const sensitivities = unionOf(current.sensitivities, referralSensitivities({ ...current, ...patch }));
+    const updated = await this.models.Referral.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, sensitivities, status: to, version } }, { returnDocument: 'after' }).lean<ReferralDoc>().exec();
     await this.access.permitted([current.residentId], 'referrals');
     return updated!;
   }
