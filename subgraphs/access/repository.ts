@@ -11,7 +11,7 @@ import { timeOf } from '../kit/input';
 import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
 import { keysetAfter, timePage, type Page } from '../kit/pagination';
-import { DEFAULT_REGISTRATION_WINDOW_DAYS, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
+import { DEFAULT_BREAK_GLASS_HOURS, DEFAULT_REGISTRATION_WINDOW_DAYS, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
 import { actorOf, hasRole, PURPOSES } from '../kit/viewer';
@@ -184,7 +184,7 @@ export class AccessRepository {
     const organizationCode = viewer.organizationCode!;
     const practitionerId = viewer.practitionerId!;
     const grantedAt = new Date();
-    const expiresAt = new Date(grantedAt.getTime() + (this.policy.breakGlassHours ?? 4) * HOUR_MS);
+    const expiresAt = new Date(grantedAt.getTime() + (this.policy.breakGlassHours ?? DEFAULT_BREAK_GLASS_HOURS) * HOUR_MS);
     const asked = { residentId: requested, reason, justification: why };
     const fresh: BreakGlassReviewDoc = {
       _id: clientRequestId ? createHash('sha256').update(`break-glass|${organizationCode}|${practitionerId}|${clientRequestId}`).digest('hex').slice(0, 24) : randomUUID(),

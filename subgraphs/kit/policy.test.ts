@@ -105,6 +105,34 @@ describe('policy', () => {
     expect(mayDiscloseItem({ viewer: doctorAt('3201-H002'), residentId: RESIDENT, consent, sensitivity: 'HIV_STI', itemOrganizationCode: '3201-H001', emergency: false, settings })).toBe(true);
   });
 
+  it('gives dispensing to the pharmacy for what dispensing needs and to nobody else at its organization', () => {
+    const dispensing: CareRelationshipFact = { ...encounter('3201-P01', 1), kind: 'DISPENSING', careSeenAt: null, endsAt: new Date(NOW.getTime() + DAY) };
+    const at = (roles: Viewer['roles']): Viewer => ({ subject: 'x', roles, organizationCode: '3201-P01', purposeOfUse: 'treatment' });
+    expect(outcome(at(['pharmacist']), 'prescriptions', [dispensing])).toBe('allowed');
+    expect(outcome(at(['doctor']), 'labs', [dispensing])).toBe('denied');
+    expect(outcome(at(['doctor']), 'prescriptions', [dispensing])).toBe('denied');
+    expect(outcome(at(['hospital_system']), 'identity', [dispensing])).toBe('denied');
+  });
+
+  it('lets each of a viewer’s roles in: a hospital system that is also a pharmacy reads whom it registered', () => {
+    const viewer: Viewer = { subject: 'x', roles: ['pharmacist', 'hospital_system'], organizationCode: '3201-H001', purposeOfUse: 'treatment' };
+    expect(outcome(viewer, 'demographics', [encounter('3201-H001', 1)])).toBe('allowed');
+    expect(outcome(viewer, 'labs', [encounter('3201-H001', 1)])).toBe('denied');
+  });
+
+  it('ends every kind of fact, even one stored without an end', () => {
+    const since = new Date('2026-05-31T22:00:00Z');
+    const stored = (kind: CareRelationshipFact['kind']): CareRelationshipFact => ({ residentId: RESIDENT, organizationCode: '3201-H001', kind, since, lastSeenAt: since, endsAt: null, practitionerId: 'P1' });
+    expect(effectiveEnd(stored('BREAK_GLASS'), settings)).toEqual(new Date('2026-06-01T02:00:00Z'));
+    expect(effectiveEnd(stored('REFERRAL'), settings)).toEqual(new Date('2026-11-27T22:00:00Z'));
+    expect(effectiveEnd(stored('REFERRAL_OFFER'), settings)).toEqual(new Date('2026-06-07T22:00:00Z'));
+    expect(effectiveEnd(stored('DISPENSING'), settings)).toEqual(new Date('2026-06-30T22:00:00Z'));
+    expect(effectiveEnd(stored('CONTRACT'), settings)).toEqual(new Date('2029-06-02T22:00:00Z'));
+    const asker: Viewer = { ...doctorAt('3201-H001'), practitionerId: 'P1' };
+    const later = (hours: number) => decide({ viewer: asker, residentId: RESIDENT, kind: 'labs', relationships: [stored('BREAK_GLASS')], consent: null, now: new Date(since.getTime() + hours * 3_600_000), settings }).outcome;
+    expect([later(4), later(4.01)]).toEqual(['allowed', 'denied']);
+  });
+
   describe('writes', () => {
     const write = (viewer: Viewer, kind: WriteKind, relationships: CareRelationshipFact[] = [], consent: ConsentFact | null = null) =>
       decideWrite({ viewer, residentId: RESIDENT, write: kind, relationships, consent, now: NOW, settings }).outcome;

@@ -72,7 +72,7 @@ export interface CareRelationshipFact {
   lastSeenAt: Date;
   /** For registrations: the latest care (a visit) the organization recorded for the resident; null until care follows. */
   careSeenAt?: Date | null;
-  /** When it ends; null while open (registrations end by their windows instead). */
+  /** The end recorded with it; null: none (a registration ends by its windows, any other kind at the longest it can last). */
   endsAt: Date | null;
   /** Break-the-glass: the practitioner the grant belongs to. */
   practitionerId?: string | null;
@@ -118,6 +118,11 @@ export interface PolicySettings {
 
 export const DEFAULT_REFERRAL_OPEN_DAYS = 180;
 export const DEFAULT_DISPENSING_DAYS = 30;
+export const DEFAULT_BREAK_GLASS_HOURS = 4;
+/** How long a referral offer waits for the receiver's answer. */
+export const REFERRAL_OFFER_DAYS = 7;
+/** The longest term a family-doctor contract may be signed for (three years). */
+export const CONTRACT_LONGEST_DAYS = 3 * 366;
 
 /** Where an accepted referral ends if it is never completed: the open window after its session, or its acceptance when it has none (or that is later). */
 export function acceptedReferralEnd(acceptedAt: Date, sessionDate: Date | null, settings: PolicySettings): Date {
@@ -142,6 +147,8 @@ export interface Decision {
 }
 
 const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals', 'care-relationships']);
+/** Whose residents a hospital's own system handles: their identity (demographics, the index). */
+const HOSPITAL_SYSTEM_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'identity']);
 /**
  * What privacy officers review: whose record it is (demographics, the master patient index),
  * who may see it, who saw it and what the resident chose, never the clinical record itself.
@@ -157,6 +164,20 @@ const REFERRAL_OFFER_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 're
 /** Relationships that give full, ordinary standing (an offer, dispensing and an emergency grant do not). */
 export const ORDINARY_STANDING: readonly CareRelationshipKind[] = ['REGISTRATION', 'REFERRAL', 'CONTRACT'];
 const STANDING = ORDINARY_STANDING;
+/** What an organization's reads rest on: ordinary standing, an offer (for what it shows) or the practitioner's own grant. */
+const READ_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'REFERRAL_OFFER', 'BREAK_GLASS'];
+
+/**
+ * The kinds of a resident's data each organization's role reads, and the facts that give it
+ * standing to. Dispensing gives the pharmacy what dispensing needs and nobody else anything.
+ */
+const READ_RULES: Partial<Record<Role, { kinds: ReadonlySet<DataKind>; standing: readonly CareRelationshipKind[] }>> = {
+  doctor: { kinds: CLINICAL_KINDS, standing: READ_STANDING },
+  family_doctor: { kinds: CLINICAL_KINDS, standing: READ_STANDING },
+  internet_hospital: { kinds: INTERNET_HOSPITAL_KINDS, standing: READ_STANDING },
+  pharmacist: { kinds: PHARMACIST_KINDS, standing: ['DISPENSING'] },
+  hospital_system: { kinds: HOSPITAL_SYSTEM_KINDS, standing: READ_STANDING },
+};
 const DAY_MS = 86_400_000;
 export const DEFAULT_REGISTRATION_WINDOW_DAYS = 30;
 
@@ -183,28 +204,22 @@ export function decide(input: {
   if (isOwnRecord(viewer, residentId) && kind !== 'identity' && kind !== 'break-glass') return allow('own record');
   if (OVERSIGHT_KINDS.has(kind) && hasRole(viewer, 'privacy_officer')) return allow('privacy oversight');
   if (kind === 'access-log' || kind === 'consent') return deny('for the resident and privacy officers');
-  if (kind === 'identity') {
-    return hasRole(viewer, 'hospital_system') ? relationshipDecision(input) : deny('identity administration is for hospital systems and privacy officers');
-  }
   if (kind === 'break-glass') return decideWrite({ ...input, write: 'break-glass' });
-  if (!CLINICAL_KINDS.has(kind) || !needsCareRelationships(viewer)) return deny('role may not read residents’ clinical data');
-  const clinician = hasRole(viewer, 'doctor', 'family_doctor');
-  if (!clinician && hasRole(viewer, 'internet_hospital') && !INTERNET_HOSPITAL_KINDS.has(kind)) return deny('internet hospitals see what prescription renewal needs');
-  if (!clinician && !hasRole(viewer, 'internet_hospital') && hasRole(viewer, 'pharmacist')) {
-    return PHARMACIST_KINDS.has(kind) ? relationshipDecision(input, ['DISPENSING']) : deny('pharmacies see what dispensing needs');
-  }
-  if (!clinician && !hasRole(viewer, 'internet_hospital') && kind !== 'demographics') {
-    return deny('hospital systems see the identity of residents they registered, not their record');
-  }
-  return relationshipDecision(input);
+  // Each of the viewer's roles is a way in; the best one decides (ordinary standing before a grant).
+  const ways = viewer.roles.flatMap((role) => {
+    const rule = READ_RULES[role];
+    return rule?.kinds.has(kind) ? [relationshipDecision(input, rule.standing)] : [];
+  });
+  if (ways.length === 0) return deny('role may not read this of a resident’s record');
+  return ways.find((way) => way.outcome === 'allowed' && !way.emergency) ?? ways.find((way) => way.outcome === 'allowed') ?? ways[0]!;
 }
 
-function relationshipDecision({ viewer, residentId, kind, relationships, consent, now, settings }: Parameters<typeof decide>[0], kinds?: readonly CareRelationshipKind[]): Decision {
+function relationshipDecision({ viewer, residentId, kind, relationships, consent, now, settings }: Parameters<typeof decide>[0], kinds: readonly CareRelationshipKind[]): Decision {
   const active = relationships.filter(
     (fact) =>
       fact.residentId === residentId &&
       fact.organizationCode === viewer.organizationCode &&
-      (!kinds || kinds.includes(fact.kind)) &&
+      kinds.includes(fact.kind) &&
       (fact.kind !== 'REFERRAL_OFFER' || REFERRAL_OFFER_KINDS.has(kind)) &&
       isActive(fact, now, settings),
   );
@@ -305,24 +320,39 @@ const deny = (reason: string): Decision => ({ outcome: 'denied', reason });
 
 /** Whether a fact gives standing at `now`: begun, and not yet at its end. */
 export function isActive(fact: CareRelationshipFact, now: Date, settings: PolicySettings): boolean {
-  if (fact.since.getTime() > now.getTime()) return false;
-  const end = effectiveEnd(fact, settings);
-  return end === null || end.getTime() >= now.getTime();
+  return fact.since.getTime() <= now.getTime() && effectiveEnd(fact, settings).getTime() >= now.getTime();
 }
 
 /**
  * When a fact ends. A registration gives standing for the registration window after the last
  * registration at the desk, and, once care (a visit) follows there, for the care window after
  * the latest care; a registration that also carries an end (ended by a merge, say) ends then.
- * Every other kind ends at its recorded end (null: open, which only an unfinished source is).
+ * Every other kind ends at its recorded end. Every kind ends: a fact stored without an end (one
+ * written before ends were recorded, say) lasts no longer than its kind can from its start.
  */
-export function effectiveEnd(fact: CareRelationshipFact, settings: PolicySettings): Date | null {
-  if (fact.kind !== 'REGISTRATION') return fact.endsAt;
+export function effectiveEnd(fact: CareRelationshipFact, settings: PolicySettings): Date {
+  if (fact.kind !== 'REGISTRATION') return fact.endsAt ?? new Date(fact.since.getTime() + longestLife(fact.kind, settings));
   const registrationDays = settings.registrationWindowDays ?? DEFAULT_REGISTRATION_WINDOW_DAYS;
   const byRegistration = fact.lastSeenAt.getTime() + registrationDays * DAY_MS;
   const byCare = fact.careSeenAt ? fact.careSeenAt.getTime() + settings.encounterWindowDays * DAY_MS : -Infinity;
   const end = Math.max(byRegistration, byCare);
   return new Date(fact.endsAt ? Math.min(end, fact.endsAt.getTime()) : end);
+}
+
+/** The longest a fact of each kind can last from its start, in milliseconds. */
+function longestLife(kind: Exclude<CareRelationshipKind, 'REGISTRATION'>, settings: PolicySettings): number {
+  switch (kind) {
+    case 'REFERRAL_OFFER':
+      return REFERRAL_OFFER_DAYS * DAY_MS;
+    case 'REFERRAL':
+      return (settings.referralOpenDays ?? DEFAULT_REFERRAL_OPEN_DAYS) * DAY_MS;
+    case 'CONTRACT':
+      return CONTRACT_LONGEST_DAYS * DAY_MS;
+    case 'DISPENSING':
+      return (settings.dispensingDays ?? DEFAULT_DISPENSING_DAYS) * DAY_MS;
+    case 'BREAK_GLASS':
+      return (settings.breakGlassHours ?? DEFAULT_BREAK_GLASS_HOURS) * 3_600_000;
+  }
 }
 
 /**

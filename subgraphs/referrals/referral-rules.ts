@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
+import { REFERRAL_OFFER_DAYS } from '../kit/policy';
 import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
@@ -12,7 +13,7 @@ export const BOOKING_HORIZON_DAYS = 14;
 /** A completed referral keeps the receiver's care relationship this long, unless configured (REFERRAL_RELATIONSHIP_DAYS). */
 export const REFERRAL_WINDOW_DAYS = 90;
 /** A referral request not accepted within this many days expires. */
-export const ACCEPT_WITHIN_DAYS = 7;
+export const ACCEPT_WITHIN_DAYS = REFERRAL_OFFER_DAYS;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const BEIJING_OFFSET_MS = 8 * HOUR_MS;

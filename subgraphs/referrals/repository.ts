@@ -16,7 +16,7 @@ import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { timePage, type Page } from '../kit/pagination';
 import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
-import { acceptedReferralEnd, type StandingRoot, type WriteKind } from '../kit/policy';
+import { acceptedReferralEnd, CONTRACT_LONGEST_DAYS, type StandingRoot, type WriteKind } from '../kit/policy';
 import { actorOf, hasRole } from '../kit/viewer';
 import { unionOf } from '../kit/sensitivity';
 import { appointmentActivity, bookAppointmentInput, bookerOf } from './appointment-rules';
@@ -154,7 +154,7 @@ export class ReferralsRepository {
     const requested = residentIdOf(residentIdInput);
     const now = new Date();
     const until = parseDate(untilInput, 'until');
-    if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + 3 * 366 * DAY_MS) throw badUserInput('until must be in the future and within three years');
+    if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + CONTRACT_LONGEST_DAYS * DAY_MS) throw badUserInput('until must be in the future and within three years');
     const residentId = await this.access.requireWrite(requested, 'offer-contract');
     const { viewer } = this.access;
     const contract: ContractDoc = { _id: hexIdOf(`contract|${randomUUID()}`), residentId, familyDoctor: viewer.practitionerId!, organizationCode: viewer.organizationCode!, servicePackage, since: now, until, status: 'OFFERED', terminationReason: null };
