@@ -18,7 +18,7 @@ describe('timeOf', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (year, month, day) => {
         const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-        const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+        const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
         const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
         if (day <= daysInMonth) expect(timeOf(text, 'at').toISOString()).toBe(`${text}T00:00:00.000Z`);
         else expect(() => timeOf(text, 'at')).toThrow('at must be an ISO 8601 time');

@@ -27,7 +27,7 @@ export function searchMatcher(search: string | null | undefined): (...texts: str
  */
 export function timeOf(value: string, field: string): Date {
   const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  const [year, month, day] = date ? date.slice(1).map(Number) : [];
+  const [year = 0, month = 0, day = 0] = date ? date.slice(1).map(Number) : [];
   const calendar = date ? new Date(Date.UTC(year, month - 1, day)) : null;
   const real = calendar !== null && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
   if (!real || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
