@@ -1,10 +1,11 @@
 /**
- * The tables of who sees and who writes what in docs/authorization.md are the policy's: each
- * cell is recomputed here from `decide` and `WRITE_RULES` (subgraphs/kit/policy.ts) and
- * compared with the table as written, so the documentation cannot drift from the code.
+ * The tables of who sees, who writes and who may ask what in docs/authorization.md are the
+ * policy's: each cell is recomputed here from `decide`, `WRITE_RULES` (subgraphs/kit/policy.ts)
+ * and `ENTRY_RULES` (subgraphs/kit/entry-points.ts) and compared with the table as written, so the documentation cannot drift from the code.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ENTRY_POINTS, ENTRY_RULES } from '../subgraphs/kit/entry-points';
 import { decide, WRITE_KINDS, WRITE_RULES, type CareRelationshipFact, type CareRelationshipKind, type DataKind } from '../subgraphs/kit/policy';
 import { ROLES, type Role, type Viewer } from '../subgraphs/kit/viewer';
 
@@ -59,4 +60,16 @@ it(`${PAGE}: who writes what, with which standing, is WRITE_RULES`, () => {
     }),
   ];
   expect(tableAfter('policy:writes')).toEqual(expected);
+});
+
+it(`${PAGE}: who may ask at all is ENTRY_RULES`, () => {
+  const list = (values: readonly string[] | undefined) => (values?.length ? values.join(', ') : '—');
+  const expected = [
+    ['entry point', 'roles', 'not with', 'the token names', 'opens'],
+    ...ENTRY_POINTS.map((entry) => {
+      const rule = ENTRY_RULES[entry];
+      return [entry, rule.roles.join(', '), list(rule.unless), list(rule.needs), rule.opens];
+    }),
+  ];
+  expect(tableAfter('policy:entry-points')).toEqual(expected);
 });

@@ -4,6 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { claim } from '../kit/claims';
+import { allowsEntry } from '../kit/entry-points';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE, upsertById } from '../kit/database';
 import { appError, badUserInput } from '../kit/errors';
 import { clientRequestIdOf, organizationCodeOf } from '../kit/ids';
@@ -14,7 +15,7 @@ import { keysetAfter, timePage, type Page } from '../kit/pagination';
 import { DEFAULT_BREAK_GLASS_HOURS, DEFAULT_REGISTRATION_WINDOW_DAYS, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
 import type { ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
-import { actorOf, hasRole, PURPOSES } from '../kit/viewer';
+import { actorOf, PURPOSES } from '../kit/viewer';
 import { accessLogPage, type AccessLogEntry, type AuditEventKey } from './access-log';
 import type { AccessModels, AuditEventDoc, BreakGlassReviewDoc } from './models';
 
@@ -47,28 +48,28 @@ export class AccessRepository {
    * queries: an audit log grows without limit.
    */
   async accessLog(residentId: string, first: number, after: string | null | undefined): Promise<Page<AccessLogEntry> | null> {
-    if (!(await this.access.isPermitted(residentId, 'access-log'))) return null;
-    // A merged record's log is the survivor's too.
-    const residentIds = [...this.access.ownersOf([residentId]).keys()];
-    return accessLogPage(
-      {
-        scan: (position, limit) =>
-          this.models.AuditEvent.find({ residentId: oneOf(residentIds), ...(position ? keysetAfter('at', position) : {}) })
-            .sort({ at: -1, _id: -1 })
-            .limit(limit)
-            .select({ at: 1, requestId: 1, residentId: 1 })
-            .batchSize(limit)
-            .lean<AuditEventKey[]>()
-            .exec(),
-        eventsOf: (requestIds) =>
-          this.models.AuditEvent.find({ residentId: oneOf(residentIds), requestId: oneOf(requestIds) })
-            .batchSize(RECORDS_BATCH_SIZE)
-            .lean<AuditEventDoc[]>()
-            .exec(),
-      },
-      first,
-      after,
-      this.access.requestId,
+    // A merged record's log is the survivor's too: the ids it is filed under are read together.
+    return this.access.readPage('access-log', residentId, (residentIds) =>
+      accessLogPage(
+        {
+          scan: (position, limit) =>
+            this.models.AuditEvent.find({ residentId: oneOf(residentIds), ...(position ? keysetAfter('at', position) : {}) })
+              .sort({ at: -1, _id: -1 })
+              .limit(limit)
+              .select({ at: 1, requestId: 1, residentId: 1 })
+              .batchSize(limit)
+              .lean<AuditEventKey[]>()
+              .exec(),
+          eventsOf: (requestIds) =>
+            this.models.AuditEvent.find({ residentId: oneOf(residentIds), requestId: oneOf(requestIds) })
+              .batchSize(RECORDS_BATCH_SIZE)
+              .lean<AuditEventDoc[]>()
+              .exec(),
+        },
+        first,
+        after,
+        this.access.requestId,
+      ),
     );
   }
 
@@ -134,13 +135,10 @@ export class AccessRepository {
 
   /** Clinicians see their own organization's relationships; residents and privacy officers see all. */
   async careRelationshipsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<CareRelationshipFact>> {
-    const permitted = await this.access.permitted(residentIds, 'care-relationships');
-    if (permitted.size === 0) return { permitted, records: [] };
     const { viewer } = this.access;
-    const seesAll = hasRole(viewer, 'resident', 'privacy_officer');
-    const owners = this.access.ownersOf(permitted);
-    const facts = await this.access.accessStore.relationshipsOf([...owners.keys()], seesAll ? undefined : viewer.organizationCode);
-    return { permitted, owners, records: facts.sort((a, b) => a.since.getTime() - b.since.getTime()) };
+    const organizationCode = allowsEntry(viewer, 'see-every-organization-relationships') ? undefined : viewer.organizationCode;
+    const read = await this.access.read('care-relationships', residentIds, (filedUnder) => this.access.accessStore.relationshipsOf(filedUnder, organizationCode));
+    return { ...read, records: read.records.sort((a, b) => a.since.getTime() - b.since.getTime()) };
   }
 
   async consentsOf(residentIds: readonly string[]): Promise<Map<string, ConsentView>> {

@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
 import { allow, deny, rule, shield, type IRules } from 'graphql-shield';
 import { forbidden } from './errors';
+import { rolesOf, type FieldTable, type Reach } from './field-access';
 import type { Role } from './viewer';
 import type { SubgraphContext } from './subgraph-context';
 
@@ -37,6 +38,18 @@ export const entitiesWithinLimit = rule('entitiesWithinLimit', { cache: 'no_cach
   (_parent, args: { representations?: unknown[] }) =>
     Array.isArray(args.representations) && args.representations.length <= MAX_REPRESENTATIONS,
 );
+
+/** The shield rule of one field's reach: roles from the policy's tables, checked on the token alone. */
+function ruleOf(reach: Reach) {
+  if (reach === 'signed-in') return isAuthenticated;
+  if (reach === 'gateway') return entitiesWithinLimit;
+  return hasAnyRole(...rolesOf(reach));
+}
+
+/** A subgraph's rule map, built from its part of the field table (field-access.ts). */
+export function shieldRulesOf(table: FieldTable): PermissionMap {
+  return Object.fromEntries(Object.entries(table).map(([type, fields]) => [type, Object.fromEntries(Object.entries(fields).map(([field, reach]) => [field, ruleOf(reach)]))]));
+}
 
 export function applyPermissions(schema: GraphQLSchema, permissions: PermissionMap): GraphQLSchema {
   const gate = shield(permissions, {

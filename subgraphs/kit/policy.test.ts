@@ -1,5 +1,8 @@
 import { acceptedReferralEnd, decide, decideWrite, dispensedEnd, effectiveEnd, mayDiscloseItem, type WriteKind, type CareRelationshipFact, type ConsentFact, type DataKind } from './policy';
-import type { Viewer } from './viewer';
+import fc from 'fast-check';
+import { decideEntry, ENTRY_POINTS, ENTRY_RULES, type EntryPoint } from './entry-points';
+import { holdsRoleFor } from './policy';
+import { ROLES, type Role, type Viewer } from './viewer';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -236,5 +239,87 @@ describe('policy', () => {
     it('ends a pharmacy’s standing 30 days after dispensing', () => {
       expect(dispensedEnd(new Date('2026-01-01T00:00:00Z'), settings)).toEqual(new Date('2026-01-31T00:00:00Z'));
     });
+  });
+});
+
+/** A token with these roles, naming what `names` says (o: organization, p: practitioner, r: resident). */
+function token(roles: Role[], names = 'op'): Viewer {
+  return {
+    subject: 't',
+    roles,
+    organizationCode: names.includes('o') ? '3201-H001' : undefined,
+    practitionerId: names.includes('p') ? 'P1' : undefined,
+    residentId: names.includes('r') ? RESIDENT : undefined,
+    purposeOfUse: 'treatment',
+  };
+}
+
+describe('entry points', () => {
+  const cases: [EntryPoint, allowed: Viewer[], denied: Viewer[]][] = [
+    ['read-residents', [token(['doctor']), token(['internet_hospital']), token(['hospital_system']), token(['privacy_officer'], ''), token(['resident'], 'r')], [token(['pharmacist']), token(['lab_system']), token(['health_commission'], ''), token(['hotline_operator'])]],
+    ['find-residents', [token(['doctor']), token(['family_doctor']), token(['hospital_system'])], [token(['internet_hospital']), token(['resident'], 'r'), token(['privacy_officer'], '')]],
+    ['administer-identity', [token(['privacy_officer'], ''), token(['hospital_system'])], [token(['doctor']), token(['resident'], 'r')]],
+    ['read-clinical-record', [token(['doctor']), token(['family_doctor']), token(['resident'], 'r')], [token(['internet_hospital']), token(['pharmacist']), token(['privacy_officer'], '')]],
+    ['read-prescriptions', [token(['doctor']), token(['internet_hospital']), token(['pharmacist']), token(['resident'], 'r')], [token(['hospital_system']), token(['privacy_officer'], '')]],
+    ['see-safety-warnings', [token(['family_doctor']), token(['internet_hospital']), token(['pharmacist'])], [token(['resident'], 'r'), token(['hospital_system'])]],
+    ['read-care-relationships', [token(['family_doctor']), token(['internet_hospital']), token(['resident'], 'r'), token(['privacy_officer'], '')], [token(['pharmacist']), token(['hospital_system'])]],
+    ['see-every-organization-relationships', [token(['resident'], 'r'), token(['privacy_officer'], '')], [token(['doctor']), token(['internet_hospital'])]],
+    ['read-own-oversight', [token(['resident'], 'r'), token(['privacy_officer'], '')], [token(['doctor']), token(['health_commission'], '')]],
+    ['oversee', [token(['privacy_officer'], '')], [token(['resident'], 'r'), token(['health_commission'], '')]],
+    ['see-audit-subjects', [token(['privacy_officer'], '')], [token(['resident'], 'r'), token(['doctor'])]],
+    ['cockpit-city', [token(['health_commission'], '')], [token(['doctor']), token(['privacy_officer'], '')]],
+    ['cockpit-own-organization', [token(['doctor'], 'o'), token(['hospital_system'], 'o')], [token(['doctor'], 'p'), token(['family_doctor'], 'o'), token(['health_commission'], 'o')]],
+    ['reminder-statistics', [token(['health_commission'], '')], [token(['doctor']), token(['lab_system'])]],
+    ['sign-prescription', [token(['doctor'], 'op'), token(['family_doctor'], 'p')], [token(['doctor'], 'o'), token(['internet_hospital'], 'op'), token(['pharmacist'], 'op')]],
+    ['pharmacy-view', [token(['pharmacist'])], [token(['pharmacist', 'doctor']), token(['pharmacist', 'internet_hospital']), token(['doctor'])]],
+    ['act-for-pharmacy', [token(['pharmacist'], 'o')], [token(['pharmacist'], 'p'), token(['doctor'], 'o')]],
+    ['see-bookable-slots', [token(['doctor'], ''), token(['family_doctor'], '')], [token(['hospital_system']), token(['resident'], 'r')]],
+    ['see-reserved-share', [token(['family_doctor'], 'o')], [token(['doctor']), token(['hospital_system'])]],
+    ['book-reserved-share', [token(['family_doctor'], 'op')], [token(['family_doctor'], 'o'), token(['doctor'], 'op')]],
+    ['publish-slot-pools', [token(['hospital_system'], 'o')], [token(['hospital_system'], ''), token(['doctor'], 'o'), token(['lab_system'], 'o')]],
+    ['list-own-appointments', [token(['resident'], 'r')], [token(['resident'], ''), token(['hotline_operator'], 'o')]],
+  ];
+
+  it('has a case for every entry point', () => {
+    expect(cases.map(([entry]) => entry).sort()).toEqual([...ENTRY_POINTS].sort());
+  });
+
+  it.each(cases)('%s: lets in the callers it is for and refuses the others', (entry, allowed, denied) => {
+    for (const viewer of allowed) expect([viewer.roles, decideEntry(viewer, entry).outcome]).toEqual([viewer.roles, 'allowed']);
+    for (const viewer of denied) expect([viewer.roles, decideEntry(viewer, entry).outcome]).toEqual([viewer.roles, 'denied']);
+  });
+
+  it('refuses with the messages callers have always seen', () => {
+    expect(decideEntry(token(['doctor'], 'o'), 'publish-slot-pools').reason).toBe('Only a hospital’s own system publishes its slot pools');
+    expect(decideEntry(token(['doctor'], 'o'), 'sign-prescription').reason).toBe('Only a physician signs a prescription');
+    expect(decideEntry(token(['doctor'], 'o'), 'act-for-pharmacy').reason).toBe('Only the chosen pharmacy acts on this prescription');
+    expect(decideEntry(token(['doctor'], ''), 'cockpit-own-organization').reason).toBe('The cockpit is for the health commission and for hospitals (their own rows)');
+    expect(decideEntry(token(['resident'], ''), 'list-own-appointments').reason).toBe('For residents: their own appointments');
+  });
+
+  it('tells which bookers hold each booking write', () => {
+    expect(holdsRoleFor(token(['resident'], 'r'), 'book-appointment')).toBe(true);
+    expect(holdsRoleFor(token(['hotline_operator']), 'book-appointment')).toBe(false);
+    expect(holdsRoleFor(token(['hotline_operator']), 'book-appointment-by-phone')).toBe(true);
+    expect(holdsRoleFor(token(['hospital_system']), 'book-in-clinic')).toBe(true);
+    expect(holdsRoleFor(token(['doctor']), 'book-in-clinic')).toBe(false);
+  });
+
+  const anyViewer = fc.record({
+    roles: fc.uniqueArray(fc.constantFrom(...ROLES), { minLength: 1, maxLength: 3 }),
+    names: fc.subarray(['o', 'p', 'r']).map((letters) => letters.join('')),
+  });
+
+  it('never lets in a caller without one of its roles, or whose token lacks what it needs; a refusal is its own message', () => {
+    fc.assert(
+      fc.property(anyViewer, fc.constantFrom(...ENTRY_POINTS), ({ roles, names }, entry) => {
+        const viewer = token(roles, names);
+        const rule = ENTRY_RULES[entry];
+        const decision = decideEntry(viewer, entry);
+        if (decision.outcome === 'denied') return decision.reason === rule.refusal;
+        const named = { organization: viewer.organizationCode, practitioner: viewer.practitionerId, resident: viewer.residentId };
+        return roles.some((role) => rule.roles.includes(role)) && !roles.some((role) => rule.unless?.includes(role)) && (rule.needs ?? []).every((need) => named[need] !== undefined);
+      }),
+    );
   });
 });

@@ -303,11 +303,16 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   'book-in-clinic': { roles: ['hospital_system'], standing: STANDING, data: 'appointments' },
 };
 
+/** Whether the viewer holds a role the write is for (its standing is still to be decided). */
+export function holdsRoleFor(viewer: Viewer, write: WriteKind): boolean {
+  return hasRole(viewer, ...WRITE_RULES[write].roles);
+}
+
 /** May the viewer write `write` about the resident? Deny by default; the same facts as reads. */
 export function decideWrite(input: Omit<Parameters<typeof decide>[0], 'kind'> & { write: WriteKind }): Decision {
   const { viewer, residentId, write } = input;
   const rule = WRITE_RULES[write];
-  if (!hasRole(viewer, ...rule.roles)) return deny(`${write} is not for this role`);
+  if (!holdsRoleFor(viewer, write)) return deny(`${write} is not for this role`);
   if (rule.standing === 'own-record') return isOwnRecord(viewer, residentId) ? allow('own record') : deny('for the resident only');
   if (!viewer.organizationCode) return deny('an organization is required');
   if (rule.practitioner && !viewer.practitionerId) return deny('the token names no practitioner');

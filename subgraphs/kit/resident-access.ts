@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { relationshipKey, type AccessStore, type AuditEventDoc, type CareSeen, type NewRelationship, type RecordKind, type RelationshipSource, type ResidentIdentity } from './access-store';
+import { decideEntry, type EntryPoint } from './entry-points';
 import { forbidden } from './errors';
+import type { PermittedRecords } from './loaders';
 import {
   auditedPurpose,
   decide,
@@ -45,6 +47,8 @@ export class ResidentAccess {
   private readonly decisions = new Map<string, Decision>();
   /** Survivor → the kind of standing the last allowed write about it rested on (the root of what the write derives). */
   private readonly writeBases = new Map<string, NonNullable<Decision['basis']>>();
+  /** Survivors a write was allowed about in this request. */
+  private readonly writable = new Set<string>();
   private readonly disclosures = new Map<string, Disclosure>();
   /** Set for a mutation: its audit events record a write, whatever was decided on the way. */
   writing = false;
@@ -138,11 +142,31 @@ export class ResidentAccess {
   }
 
   /**
-   * For residents already permitted in this request: every id their records may be filed
-   * under (merged ids included) → the requested ids those records belong to. Repositories
-   * query by the keys and hand each row to its owners.
+   * Reads residents' records through the decision, the one way a repository lists them:
+   * `fetch` is handed only the ids the permitted residents' records are filed under (merged
+   * ids included) and is not called when none is permitted; a row filed under any other id is
+   * dropped, and, given a label, so is every item the resident restricted from this viewer.
    */
-  ownersOf(residentIds: Iterable<string>): Map<string, string[]> {
+  async read<V extends { residentId: string }>(kind: DataKind, residentIds: readonly string[], fetch: (filedUnder: string[]) => Promise<V[]>, labelOf?: ItemLabel<V>): Promise<PermittedRecords<V>> {
+    const permitted = await this.permitted(residentIds, kind);
+    if (permitted.size === 0) return { permitted, records: [] };
+    const owners = this.ownersOf(permitted);
+    const rows = (await fetch([...owners.keys()])).filter((row) => owners.has(row.residentId));
+    return { permitted, owners, records: labelOf ? await withoutRestricted(this, rows, labelOf) : rows };
+  }
+
+  /** `read` for one resident's page (paged in the database): null when not permitted, `fetch` handed the ids their records are filed under. */
+  async readPage<P>(kind: DataKind, residentId: string, fetch: (filedUnder: string[]) => Promise<P>): Promise<P | null> {
+    if (!(await this.isPermitted(residentId, kind))) return null;
+    return fetch([...this.ownersOf([residentId]).keys()]);
+  }
+
+  /**
+   * For residents already permitted in this request: every id their records may be filed
+   * under (merged ids included) → the requested ids those records belong to. Private: reads
+   * reach it only through `read` and `readPage`, after the decision.
+   */
+  private ownersOf(residentIds: Iterable<string>): Map<string, string[]> {
     const owners = new Map<string, string[]>();
     for (const id of residentIds) {
       for (const filed of this.filedUnder.get(this.survivorOf(id)) ?? [id]) {
@@ -214,8 +238,17 @@ export class ResidentAccess {
     const decision = decideWrite({ viewer: this.deciding, residentId: survivorId, write, relationships: facts, consent, now: new Date(), settings: this.settings });
     this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
     if (decision.outcome !== 'allowed') throw forbidden(`Not permitted: ${decision.reason}`);
+    this.writable.add(survivorId);
     if (decision.basis) this.writeBases.set(survivorId, decision.basis);
     return survivorId;
+  }
+
+  /**
+   * Every id the records of these residents may be filed under, for those a write was allowed
+   * about in this request (others are left out): what a write looks up its own earlier filings by.
+   */
+  filedUnderOfWritten(residentIds: Iterable<string>): string[] {
+    return [...this.ownersOf([...residentIds].filter((id) => this.writable.has(this.survivorOf(id)))).keys()];
   }
 
   /** The kind of standing the allowed write about this resident (in this request) rested on; null when it needed none. */
@@ -244,6 +277,7 @@ export class ResidentAccess {
       if (consent instanceof Error) throw consent;
       const decision = decideWrite({ viewer: this.deciding, residentId: survivorId, write, relationships: relationships ?? [], consent: consent ?? null, now, settings: this.settings });
       this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
+      if (decision.outcome === 'allowed') this.writable.add(survivorId);
       decisions.set(survivorId, decision);
     });
     for (const id of unique) {
@@ -373,6 +407,12 @@ export class ResidentAccess {
     this.disclosures.clear();
     await this.store.writeAuditEvents(events);
   }
+}
+
+/** Refuses (FORBIDDEN, the entry's own message) a viewer the policy's entry-point table does not let in. */
+export function requireEntry(viewer: Viewer, entry: EntryPoint): void {
+  const decision = decideEntry(viewer, entry);
+  if (decision.outcome !== 'allowed') throw forbidden(decision.reason);
 }
 
 /**

@@ -83,32 +83,34 @@ export class LabsRepository {
    * `withResults` the result lines are left out (a list that does not show them).
    */
   async reportsOfResidents(residentIds: readonly string[], filter: ReportFilter = {}, withResults = true): Promise<PermittedRecords<LabReportDoc>> {
-    const permitted = await this.access.permitted(residentIds, 'labs');
-    if (permitted.size === 0) return { permitted, records: [] };
-    const owners = this.access.ownersOf(permitted);
-    const records = await this.models.LabReport.find(reportQuery(owners.keys(), filter), withResults ? null : WITHOUT_RESULTS)
-      .sort({ issuedAt: -1, _id: -1 })
-      .batchSize(RECORDS_BATCH_SIZE)
-      .lean<LabReportDoc[]>()
-      .exec();
-    return { permitted, owners, records: await withoutRestricted(this.access, records, label) };
+    return this.access.read(
+      'labs',
+      residentIds,
+      (filedUnder) =>
+        this.models.LabReport.find(reportQuery(filedUnder, filter), withResults ? null : WITHOUT_RESULTS)
+          .sort({ issuedAt: -1, _id: -1 })
+          .batchSize(RECORDS_BATCH_SIZE)
+          .lean<LabReportDoc[]>()
+          .exec(),
+      label,
+    );
   }
 
   /** One resident's page of reports, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
   async reportPage(residentId: string, filter: ReportFilter, first: number, after: string | null | undefined, withResults: boolean): Promise<Page<LabReportDoc> | null> {
-    const permitted = await this.access.permitted([residentId], 'labs');
-    if (permitted.size === 0) return null;
-    const query = reportQuery(this.access.ownersOf(permitted).keys(), filter);
-    return timePage(
-      {
-        field: 'issuedAt',
-        fetch: ({ keyset, sort, limit }) => this.models.LabReport.find({ ...query, ...keyset }, withResults ? null : WITHOUT_RESULTS).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec(),
-        keyOf: reportKey,
-        keep: (rows) => withoutRestricted(this.access, rows, label),
-      },
-      first,
-      after,
-    );
+    return this.access.readPage('labs', residentId, (filedUnder) => {
+      const query = reportQuery(filedUnder, filter);
+      return timePage(
+        {
+          field: 'issuedAt',
+          fetch: ({ keyset, sort, limit }) => this.models.LabReport.find({ ...query, ...keyset }, withResults ? null : WITHOUT_RESULTS).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec(),
+          keyOf: reportKey,
+          keep: (rows) => withoutRestricted(this.access, rows, label),
+        },
+        first,
+        after,
+      );
+    });
   }
 
   /** By id, withdrawn reports included (shown as such): the one place they still appear. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { countNothing, realtimeEntry, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
 import { accepted, allowedDocuments, parseBatch, refused, type UploadOutcome } from '../kit/batch-upload';
 import { claim } from '../kit/claims';
+import { allowsEntry, ENTRY_RULES } from '../kit/entry-points';
 import { bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, organizationCodeOf, recordIdOf } from '../kit/ids';
@@ -16,8 +17,8 @@ import { ICD10, residentIdRule } from '../kit/input-rules';
 import type { PermittedRecords } from '../kit/loaders';
 import { timePage, type Page } from '../kit/pagination';
 import { dispensedEnd, type StandingRoot, type WriteKind } from '../kit/policy';
-import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
-import { actorOf, hasRole } from '../kit/viewer';
+import { requireEntry, visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
+import { actorOf } from '../kit/viewer';
 import { unionOf } from '../kit/sensitivity';
 import { drugByCode } from './drug-catalogue';
 import { diagnosesRule, filedPrescriptionDoc, filedPrescriptionInput, LOT } from './filing';
@@ -87,28 +88,29 @@ export class PrescriptionsRepository {
   // ---- reads ------------------------------------------------------------------------------
 
   async prescriptionsOfResidents(residentIds: readonly string[], filter: PrescriptionFilter = {}): Promise<PermittedRecords<PrescriptionDoc>> {
-    const permitted = await this.access.permitted(residentIds, 'prescriptions');
-    if (permitted.size === 0) return { permitted, records: [] };
-    const owners = this.access.ownersOf(permitted);
-    const records = await this.models.Prescription.find(this.residentQuery(owners.keys(), filter)).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec();
-    return { permitted, owners, records: await withoutRestricted(this.access, records, label) };
+    return this.access.read(
+      'prescriptions',
+      residentIds,
+      (filedUnder) => this.models.Prescription.find(this.residentQuery(filedUnder, filter)).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec(),
+      label,
+    );
   }
 
   /** One resident's page of prescriptions, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
   async prescriptionPage(residentId: string, filter: PrescriptionFilter, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc> | null> {
-    const permitted = await this.access.permitted([residentId], 'prescriptions');
-    if (permitted.size === 0) return null;
-    const query = this.residentQuery(this.access.ownersOf(permitted).keys(), filter);
-    return timePage(
-      {
-        field: 'issuedAt',
-        fetch: ({ keyset, sort, limit }) => this.models.Prescription.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec(),
-        keyOf: prescriptionKey,
-        keep: (rows) => withoutRestricted(this.access, rows, label),
-      },
-      first,
-      after,
-    );
+    return this.access.readPage('prescriptions', residentId, (filedUnder) => {
+      const query = this.residentQuery(filedUnder, filter);
+      return timePage(
+        {
+          field: 'issuedAt',
+          fetch: ({ keyset, sort, limit }) => this.models.Prescription.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec(),
+          keyOf: prescriptionKey,
+          keep: (rows) => withoutRestricted(this.access, rows, label),
+        },
+        first,
+        after,
+      );
+    });
   }
 
   private residentQuery(residentIds: Iterable<string>, filter: PrescriptionFilter): Record<string, unknown> {
@@ -131,15 +133,18 @@ export class PrescriptionsRepository {
    */
   async activeOf(residentIds: readonly string[]): Promise<PrescriptionDoc[]> {
     // Decided (and merged ids resolved) as for the prescriptions the warnings are about.
-    await this.access.permitted(residentIds, 'prescriptions');
-    const owners = this.access.ownersOf(residentIds);
-    const rows = await this.models.Prescription.find({ residentId: oneOf(owners.keys()), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
-      .batchSize(RECORDS_BATCH_SIZE)
-      .lean<PrescriptionDoc[]>()
-      .exec();
-    const visible = await withoutRestricted(this.access, rows, label);
+    const { owners, records: visible } = await this.access.read(
+      'prescriptions',
+      residentIds,
+      (filedUnder) =>
+        this.models.Prescription.find({ residentId: oneOf(filedUnder), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
+          .batchSize(RECORDS_BATCH_SIZE)
+          .lean<PrescriptionDoc[]>()
+          .exec(),
+      label,
+    );
     // One filed under a merged id counts for every id asked that stands for it.
-    return visible.flatMap((row) => (owners.get(row.residentId) ?? [row.residentId]).map((residentId) => ({ ...row, residentId })));
+    return visible.flatMap((row) => (owners?.get(row.residentId) ?? [row.residentId]).map((residentId) => ({ ...row, residentId })));
   }
 
   async transitionsOf(prescriptionIds: readonly string[]): Promise<TransitionDoc[]> {
@@ -180,7 +185,7 @@ export class PrescriptionsRepository {
   }
 
   private isPharmacy(): boolean {
-    return hasRole(this.access.viewer, 'pharmacist') && !hasRole(this.access.viewer, 'doctor', 'family_doctor', 'internet_hospital');
+    return allowsEntry(this.access.viewer, 'pharmacy-view');
   }
 
   // ---- writes ----------------------------------------------------------------------------
@@ -201,7 +206,8 @@ export class PrescriptionsRepository {
       _id: createHash('sha256').update(`rx|${organizationCode}|${input.clientRequestId}`).digest('hex').slice(0, 24),
       residentId,
       organizationCode,
-      prescriberPractitioner: hasRole(viewer, 'doctor', 'family_doctor') ? (viewer.practitionerId ?? null) : null,
+      // A physician's draft names them (signing is theirs); an internet hospital's names nobody yet.
+      prescriberPractitioner: allowsEntry(viewer, 'sign-prescription') ? viewer.practitionerId! : null,
       encounterId: input.encounterId ?? null,
       diagnoses,
       items,
@@ -252,11 +258,13 @@ export class PrescriptionsRepository {
   async sign(id: string): Promise<PrescriptionDoc> {
     const { viewer } = this.access;
     const prescriptionId = recordIdOf(id, 'Prescription');
-    if (!hasRole(viewer, 'doctor', 'family_doctor') || !viewer.practitionerId) throw forbidden('Only a physician signs a prescription');
+    requireEntry(viewer, 'sign-prescription');
+    // The entry point lets in only a token that names the physician.
+    const signer = viewer.practitionerId!;
     const current = await this.load(prescriptionId, (found) => (found.pharmacyCode ? 'route-to-pharmacy' : 'prescribe'));
     this.requireOrganization(current.organizationCode, 'Only a physician of the prescribing organization signs');
-    if (current.prescriberPractitioner && current.prescriberPractitioner !== viewer.practitionerId) throw forbidden('Only the treating physician signs this prescription');
-    const signed = await this.move(current, 'SIGNED', { signature: { contentHash: contentHash(current), signer: viewer.practitionerId, signedAt: new Date() }, prescriberPractitioner: viewer.practitionerId });
+    if (current.prescriberPractitioner && current.prescriberPractitioner !== signer) throw forbidden('Only the treating physician signs this prescription');
+    const signed = await this.move(current, 'SIGNED', { signature: { contentHash: contentHash(current), signer, signedAt: new Date() }, prescriberPractitioner: signer });
     // The signed order goes to the chosen pharmacy: it may see what dispensing needs until the
     // prescription ends. That rests on the prescriber's ordinary standing (the write rule).
     if (signed.pharmacyCode) await this.access.recordCareRelationship({ ...this.dispensingOf(signed)!, at: new Date(), endsAt: signed.validUntil, root: this.routingRoot(signed) });
@@ -354,11 +362,11 @@ export class PrescriptionsRepository {
     });
     // By resident as well as by id, so the query goes only to those residents' shards; a filing
     // of the same source for someone else is then not found, and its insert collides on _id.
-    const owners = this.access.ownersOf(new Set([...targets.values()].map((doc) => doc.residentId)));
+    const filedUnder = this.access.filedUnderOfWritten(new Set([...targets.values()].map((doc) => doc.residentId)));
     const stored = new Map(
       targets.size
         ? (
-            await this.models.Prescription.find({ residentId: oneOf(owners.keys()), _id: idIn([...targets.values()].map((doc) => doc._id)) })
+            await this.models.Prescription.find({ residentId: oneOf(filedUnder), _id: idIn([...targets.values()].map((doc) => doc._id)) })
               // The content hash tells a re-send from a change: the rest of the stored prescription is not needed.
               .select({ _id: 1, residentId: 1, requestHash: 1 })
               .batchSize(RECORDS_BATCH_SIZE)
@@ -455,9 +463,10 @@ export class PrescriptionsRepository {
 
   /** The pharmacist acting must work at the pharmacy the prescription was chosen for. */
   private requirePharmacy(prescription: PrescriptionDoc): string {
-    const code = this.access.viewer.organizationCode;
-    if (!hasRole(this.access.viewer, 'pharmacist') || !code || code !== prescription.pharmacyCode) throw forbidden('Only the chosen pharmacy acts on this prescription');
-    return organizationCodeOf(code);
+    const { viewer } = this.access;
+    requireEntry(viewer, 'act-for-pharmacy');
+    if (viewer.organizationCode !== prescription.pharmacyCode) throw forbidden(ENTRY_RULES['act-for-pharmacy'].refusal);
+    return organizationCodeOf(viewer.organizationCode!);
   }
 }
 

@@ -11,7 +11,9 @@ import { ACTIVITY_COUNTERS, CITY, type ActivityCounter, type ActivityRollupDoc, 
 import { badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf } from '../kit/ids';
 import { REALTIME_FORMS } from '../kit/realtime-forms';
-import { hasRole, type Viewer } from '../kit/viewer';
+import { allowsEntry } from '../kit/entry-points';
+import { requireEntry } from '../kit/resident-access';
+import type { Viewer } from '../kit/viewer';
 import type { OrganizationDoc } from './models';
 import { DISTRICTS, districtNamed, type District } from './validation';
 
@@ -152,9 +154,9 @@ export class Cockpit {
 
   /** The city for the health commission; a hospital's own organization for its doctors and systems; nobody else. */
   private scope(): { city: true } | { city: false; organizationCode: string } {
-    if (hasRole(this.viewer, 'health_commission')) return { city: true };
-    if (hasRole(this.viewer, 'doctor', 'hospital_system') && this.viewer.organizationCode) return { city: false, organizationCode: this.viewer.organizationCode };
-    throw forbidden('The cockpit is for the health commission and for hospitals (their own rows)');
+    if (allowsEntry(this.viewer, 'cockpit-city')) return { city: true };
+    requireEntry(this.viewer, 'cockpit-own-organization');
+    return { city: false, organizationCode: this.viewer.organizationCode! };
   }
 
   /** The organization (or the city, CITY) a trend or a day view is about. */

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { ActivityCounter, ActivityCounts, ActivityEntry } from '../kit/activity-store';
-import type { WriteKind } from '../kit/policy';
-import { hasRole, type Viewer } from '../kit/viewer';
+import { holdsRoleFor, type WriteKind } from '../kit/policy';
+import type { Viewer } from '../kit/viewer';
 import { APPOINTMENT_CHANNELS, APPOINTMENT_PLATFORMS, SESSIONS, SLOT_KINDS, type AppointmentChannel, type AppointmentDoc, type AppointmentPlatform } from './models';
 import { addDays, DEPARTMENTS } from './referral-rules';
 
@@ -45,16 +45,17 @@ export type BookAppointmentInput = z.infer<typeof bookAppointmentInput>;
  * Who books through which channels, and the write the policy decides for them: a resident
  * for themselves online, by quick booking or through a third party's app; a 12320 hotline
  * operator for a caller, online or by quick booking; a hospital's own system at its own
- * clinic's desk. The first role of the viewer's that books decides.
+ * clinic's desk. Who holds each write is the policy's (WRITE_RULES); the first write in this
+ * order whose role the viewer holds decides.
  */
-const BOOKERS: readonly { role: Viewer['roles'][number]; write: WriteKind; channels: readonly AppointmentChannel[] }[] = [
-  { role: 'resident', write: 'book-appointment', channels: ['ONLINE_12320', 'QUICK', 'THIRD_PARTY'] },
-  { role: 'hotline_operator', write: 'book-appointment-by-phone', channels: ['ONLINE_12320', 'QUICK'] },
-  { role: 'hospital_system', write: 'book-in-clinic', channels: ['IN_CLINIC'] },
+const BOOKERS: readonly { write: WriteKind; channels: readonly AppointmentChannel[] }[] = [
+  { write: 'book-appointment', channels: ['ONLINE_12320', 'QUICK', 'THIRD_PARTY'] },
+  { write: 'book-appointment-by-phone', channels: ['ONLINE_12320', 'QUICK'] },
+  { write: 'book-in-clinic', channels: ['IN_CLINIC'] },
 ];
 
 export function bookerOf(viewer: Viewer): (typeof BOOKERS)[number] | null {
-  return BOOKERS.find((booker) => hasRole(viewer, booker.role)) ?? null;
+  return BOOKERS.find((booker) => holdsRoleFor(viewer, booker.write)) ?? null;
 }
 
 /** The activity counters an appointment moves at its hospital (the cockpit's appointment statistics read them). */

@@ -9,15 +9,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { claim } from '../kit/claims';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
+import { allowsEntry, ENTRY_RULES } from '../kit/entry-points';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, clientRequestIdOf, organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
 import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
 import { timePage, type Page } from '../kit/pagination';
-import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
+import { requireEntry, visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
 import { acceptedReferralEnd, CONTRACT_LONGEST_DAYS, type StandingRoot, type WriteKind } from '../kit/policy';
-import { actorOf, hasRole } from '../kit/viewer';
+import { actorOf } from '../kit/viewer';
 import { unionOf } from '../kit/sensitivity';
 import { appointmentActivity, bookAppointmentInput, bookerOf } from './appointment-rules';
 import { SESSIONS, SLOT_KINDS, type AppointmentDoc, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
@@ -137,12 +138,9 @@ export class ReferralsRepository {
 
   /** The active contract of each resident (the viewer may see), one query. */
   async contractsOf(residentIds: readonly string[]): Promise<Map<string, ContractDoc>> {
-    const permitted = await this.access.permitted(residentIds, 'referrals');
-    if (permitted.size === 0) return new Map();
+    const { owners, records } = await this.access.read('referrals', residentIds, (filedUnder) => this.models.Contract.find({ residentId: oneOf(filedUnder), status: 'ACTIVE' }).lean<ContractDoc[]>().exec());
     const now = Date.now();
-    const owners = this.access.ownersOf(permitted);
-    const rows = await this.models.Contract.find({ residentId: oneOf(owners.keys()), status: 'ACTIVE' }).lean<ContractDoc[]>().exec();
-    return new Map(rows.filter((row) => row.until.getTime() >= now).flatMap((row) => (owners.get(row.residentId) ?? []).map((owner) => [owner, row] as const)));
+    return new Map(records.filter((row) => row.until.getTime() >= now).flatMap((row) => (owners?.get(row.residentId) ?? []).map((owner) => [owner, row] as const)));
   }
 
   /**
@@ -226,29 +224,30 @@ export class ReferralsRepository {
   // ---- referrals: reads --------------------------------------------------------------------
 
   async referralsOfResidents(residentIds: readonly string[], status: ReferralStatus | null | undefined): Promise<PermittedRecords<ReferralDoc>> {
-    const permitted = await this.access.permitted(residentIds, 'referrals');
-    if (permitted.size === 0) return { permitted, records: [] };
-    const owners = this.access.ownersOf(permitted);
-    const rows = await this.models.Referral.find({ residentId: oneOf(owners.keys()) }).sort({ requestedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec();
-    const visible = await withoutRestricted(this.access, rows, label);
-    return { permitted, owners, records: status ? visible.filter((row) => effectiveStatus(row) === status) : visible };
+    const read = await this.access.read(
+      'referrals',
+      residentIds,
+      (filedUnder) => this.models.Referral.find({ residentId: oneOf(filedUnder) }).sort({ requestedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec(),
+      label,
+    );
+    return status ? { ...read, records: read.records.filter((row) => effectiveStatus(row) === status) } : read;
   }
 
   /** One resident's page of referrals, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
   async referralPage(residentId: string, status: ReferralStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<ReferralDoc> | null> {
-    const permitted = await this.access.permitted([residentId], 'referrals');
-    if (permitted.size === 0) return null;
-    const query = { residentId: oneOf(this.access.ownersOf(permitted).keys()), ...statusQuery(status) };
-    return timePage(
-      {
-        field: 'requestedAt',
-        fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec(),
-        keyOf: referralKey,
-        keep: (rows) => withoutRestricted(this.access, rows, label),
-      },
-      first,
-      after,
-    );
+    return this.access.readPage('referrals', residentId, (filedUnder) => {
+      const query = { residentId: oneOf(filedUnder), ...statusQuery(status) };
+      return timePage(
+        {
+          field: 'requestedAt',
+          fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec(),
+          keyOf: referralKey,
+          keep: (rows) => withoutRestricted(this.access, rows, label),
+        },
+        first,
+        after,
+      );
+    });
   }
 
   async referralsById(ids: readonly string[]): Promise<ReferralDoc[]> {
@@ -324,7 +323,7 @@ export class ReferralsRepository {
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind }).sort({ date: 1, session: 1 }).lean<SlotPoolDoc[]>().exec();
-    return this.availabilityOf(pools, await this.heldPlacesOf(pools, now), hasRole(this.access.viewer, 'doctor', 'family_doctor'), now);
+    return this.availabilityOf(pools, await this.heldPlacesOf(pools, now), allowsEntry(this.access.viewer, 'see-bookable-slots'), now);
   }
 
   /**
@@ -335,8 +334,8 @@ export class ReferralsRepository {
    */
   async publishSlotPools(rawPools: unknown): Promise<SlotAvailabilityView[]> {
     const { viewer } = this.access;
-    if (!hasRole(viewer, 'hospital_system') || !viewer.organizationCode) throw forbidden('Only a hospital’s own system publishes its slot pools');
-    const organizationCode = viewer.organizationCode;
+    requireEntry(viewer, 'publish-slot-pools');
+    const organizationCode = viewer.organizationCode!;
     const now = new Date();
     const { pools: entries } = parseInput(publishInput(beijingDate(now)), { pools: rawPools });
     const participating = (await this.models.ParticipatingHospital.findById(organizationCode).lean().exec()) !== null;
@@ -369,7 +368,7 @@ export class ReferralsRepository {
         pool,
         reservedBooked: own.filter((place) => place.share === 'RESERVED').length,
         publicBooked: own.filter((place) => place.share === 'PUBLIC').length,
-        bookableByYou: mayBook && withinHorizon(pool.date, now, this.horizonDays) ? candidatePlaces(pool, taken, hasRole(this.access.viewer, 'family_doctor'), now).length : 0,
+        bookableByYou: mayBook && withinHorizon(pool.date, now, this.horizonDays) ? candidatePlaces(pool, taken, allowsEntry(this.access.viewer, 'see-reserved-share'), now).length : 0,
       };
     });
   }
@@ -445,7 +444,7 @@ export class ReferralsRepository {
 
   private async isContractedFamilyDoctor(residentId: string): Promise<boolean> {
     const { viewer } = this.access;
-    if (!hasRole(viewer, 'family_doctor') || !viewer.practitionerId) return false;
+    if (!allowsEntry(viewer, 'book-reserved-share')) return false;
     const contract = (await this.contractsOf([residentId])).get(residentId);
     return contract !== undefined && contract.familyDoctor === viewer.practitionerId && contract.organizationCode === viewer.organizationCode;
   }
@@ -545,12 +544,12 @@ export class ReferralsRepository {
   /** The calling resident's own appointments, latest session first (at most 100), audited as a read. */
   async myAppointments(): Promise<AppointmentDoc[]> {
     const { viewer } = this.access;
-    if (!hasRole(viewer, 'resident') || !viewer.residentId) throw forbidden('For residents: their own appointments');
-    const own = await this.access.survivorIdOf(viewer.residentId);
-    const permitted = await this.access.permitted([own], 'appointments');
-    if (!permitted.has(own)) throw forbidden('For residents: their own appointments');
-    const owners = this.access.ownersOf(permitted);
-    const rows = await this.models.Appointment.find({ residentId: oneOf(owners.keys()) }).sort({ date: -1 }).limit(100).lean<AppointmentDoc[]>().exec();
+    requireEntry(viewer, 'list-own-appointments');
+    const own = await this.access.survivorIdOf(viewer.residentId!);
+    const { permitted, records: rows } = await this.access.read('appointments', [own], (filedUnder) =>
+      this.models.Appointment.find({ residentId: oneOf(filedUnder) }).sort({ date: -1 }).limit(100).lean<AppointmentDoc[]>().exec(),
+    );
+    if (!permitted.has(own)) throw forbidden(ENTRY_RULES['list-own-appointments'].refusal);
     // Within a day, the morning session first.
     return rows.sort((a, b) => b.date.localeCompare(a.date) || SESSIONS.indexOf(a.session) - SESSIONS.indexOf(b.session));
   }
