@@ -25,6 +25,7 @@ COPY schema ./schema
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY tools ./tools
+COPY migrations ./migrations
 USER 1000:1000
 EXPOSE 4000 4001 4002 4003 4004 4005
 ENTRYPOINT ["node", "--import", "tsx", "tools/service.ts"]

@@ -4,7 +4,16 @@
  */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2024' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2024' } }],
+    // migrate-mongo is an ES module; Jest runs CommonJS (test/support/migrate-mongo.cjs).
+    '/node_modules/migrate-mongo/lib/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2024' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!migrate-mongo/)'],
+  moduleNameMapper: {
+    '^migrate-mongo$': '<rootDir>/test/support/migrate-mongo.cjs',
+    '^migrate-mongo/lib/(.*)$': '<rootDir>/node_modules/migrate-mongo/lib/$1',
+  },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/data/'],
   // Every test process refuses (and records) connections off loopback.

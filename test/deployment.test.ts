@@ -107,7 +107,7 @@ describe('validators', () => {
       'line 7: CMD must use the exec (JSON) form, so the service itself receives SIGTERM',
     ]);
     expect(dockerfileProblems(dockerfile.replace('USER 1000:1000\n', ''))).toEqual(['the final stage must set a USER (it would run as root)']);
-    expect(dockerfileProblems(dockerfile.replace('USER 1000:1000', 'USER 0'))).toEqual(['line 28: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not 0']);
+    expect(dockerfileProblems(dockerfile.replace('USER 1000:1000', 'USER 0'))).toEqual(['line 29: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not 0']);
   });
 
   it('refuse a compose file that breaks the Compose Specification or uses a moving tag', () => {

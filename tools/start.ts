@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole exchange on one machine. Starts the database (embedded unless
- * MONGODB_URI), seeds the demo city into an empty one, runs each subgraph and the gateway as
- * its own process with prefixed logs, and stops everything on Ctrl-C or SIGTERM: the gateway
+ * MONGODB_URI), applies its pending migrations and seeds the demo city into an empty one
+ * (tools/seed/seed.ts), runs each subgraph and the gateway as its own process with prefixed logs, and stops everything on Ctrl-C or SIGTERM: the gateway
  * drains first (its requests in flight still need the subgraphs), then the subgraphs drain,
  * then the database stops. A service that dies is reported and takes the others down with
  * it: nothing is restarted silently.

@@ -2,6 +2,7 @@
  * MongoDB connections. One database per subgraph; every subgraph also reaches the access
  * subgraph's database, where care relationships and audit events are kept.
  */
+import type { SubgraphName } from './config';
 import { isDuplicateKey } from './errors';
 import mongoose, { type Connection, type Model } from 'mongoose';
 
@@ -32,6 +33,11 @@ export const idIn = (ids: Iterable<string>): string | { $in: string[] } => {
  * with the records returned; one batch holds up to the server's 16 MB limit.
  */
 export const RECORDS_BATCH_SIZE = 10_000;
+
+/** A subgraph's database in the deployment whose databases share `prefix` (MONGODB_DB_PREFIX). */
+export function databaseName(prefix: string, name: SubgraphName): string {
+  return `${prefix}_${name}`;
+}
 
 export interface DatabaseOptions {
   uri: string;

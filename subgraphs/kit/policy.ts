@@ -92,6 +92,11 @@ export const ROOT_OF_KIND: Readonly<Record<CareRelationshipKind, StandingRootKin
   BREAK_GLASS: 'EMERGENCY',
 };
 
+/** The root of a fact stored before roots were recorded: its kind's, resting on its own organization. */
+export function rootRecordedBeforeRoots(kind: CareRelationshipKind, organizationCode: string): StandingRoot {
+  return { kind: ROOT_OF_KIND[kind], organizationCode, basis: 'recorded before roots' };
+}
+
 /** What a resident chose to keep private. */
 export interface ConsentFact {
   residentId: string;

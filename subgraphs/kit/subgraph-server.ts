@@ -25,7 +25,7 @@ import { observedHandler } from './http-telemetry';
 import { SubgraphMetrics } from './metrics';
 import { listenForScrapes, type MetricsOptions } from './metrics-endpoint';
 import { operationMetrics } from './operation-metrics';
-import { connectDatabase, ensureIndexes, isReachable } from './database';
+import { connectDatabase, databaseName, ensureIndexes, isReachable } from './database';
 import { isExpectedError, maskError } from './errors';
 import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from './http-server';
 import { verifyInternalToken, type InternalClaims } from './internal-token';
@@ -34,6 +34,7 @@ import { applyPermissions, type PermissionMap } from './permissions';
 import type { PolicySettings } from './policy';
 import { RequestGate } from './request-gate';
 import { ResidentAccess } from './resident-access';
+import { refuseIfBehind } from './migrations';
 import { drainer, type Drain } from './shutdown';
 import type { SubgraphContext } from './subgraph-context';
 import type { KeyObject } from 'node:crypto';
@@ -95,9 +96,8 @@ export function subgraphTypeDefs(name: SubgraphName) {
   return parse(readFileSync(path.join(PROJECT_ROOT, 'schema', `${name}.graphql`), 'utf8'));
 }
 
-export function databaseName(prefix: string, name: SubgraphName): string {
-  return `${prefix}_${name}`;
-}
+// Where it has always been imported from; it lives with the connections.
+export { databaseName } from './database';
 
 export async function createSubgraphServer<TModels, TContext extends SubgraphContext>(
   definition: SubgraphDefinition<TModels, TContext>,
@@ -114,6 +114,13 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   observeDatabase(connection, metrics);
   // The access store lives in the access subgraph's database, on the same client.
   const accessConnection = definition.name === 'access' ? connection : connection.useDb(databaseName(options.dbPrefix, 'access'), { useCache: true });
+  // Before any index is created: a deployment behind its migrations is not served at all.
+  try {
+    await refuseIfBehind(accessConnection.db!);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
   const models = definition.registerModels(connection);
   const accessStore = new AccessStore(
     definition.name === 'access' ? (models as unknown as AccessStoreModels) : registerAccessStoreModels(accessConnection),

@@ -38,7 +38,7 @@ import { allergySchema, conditionSchema, districtNamed, encounterSchema, registr
 type EncounterInput = z.infer<typeof encounterSchema>;
 type ConditionInput = z.infer<typeof conditionSchema>;
 type AllergyInput = z.infer<typeof allergySchema>;
-import { ORGANIZATION_LEVELS } from './models';
+import { HIDDEN_ENCOUNTER_STATUS, ORGANIZATION_LEVELS } from './models';
 
 export interface OrganizationFilter {
   level?: readonly OrganizationDoc['level'][] | null;
@@ -76,7 +76,6 @@ export interface MatchReviewView {
 const OWN_ID_NUMBER = 'its own ID number';
 const NEW_RECORD = 'a new record';
 const ACTIVE_CONDITION_STATUSES = new Set(['ACTIVE', 'RECURRENCE', 'RELAPSE']);
-const HIDDEN_ENCOUNTER_STATUS: EncounterDoc['status'] = 'ENTERED_IN_ERROR';
 const SEARCH_LIMIT = 50;
 const ALLERGIES_ON_RECORD = 'Allergies are on record; they must be refuted before asserting none';
 

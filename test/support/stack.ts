@@ -14,6 +14,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
 import type { Connection } from 'mongoose';
 import { activityDatabaseName } from '../../subgraphs/kit/activity-store';
 import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
+import { migrateDeployment } from '../../subgraphs/kit/migrations';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
 import { untargetedQueries } from './shard-targeting';
 import { SHARD_PLAN } from '../../tools/shard-plan';
@@ -85,6 +86,8 @@ export class TestStack {
       ? { logLevel: 'info', logDestination: { write: (line: string) => void options.logLines!.push(line) } }
       : { logLevel: 'silent' };
     const metrics = options.metrics ? { metrics: { host: '127.0.0.1', port: 0 } } : {};
+    // The databases start empty, at the current schema version.
+    await migrateDeployment(uri, dbPrefix);
     const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], {

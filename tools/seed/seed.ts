@@ -11,6 +11,7 @@ import { registerModels as registerReferrals } from '../../subgraphs/referrals/m
 import { recordOwnerKey, registerAccessStoreModels } from '../../subgraphs/kit/access-store';
 import { activityDatabaseName, registerActivityStoreModels, rollupId, CITY } from '../../subgraphs/kit/activity-store';
 import { connectDatabase, ensureIndexes, oneOf } from '../../subgraphs/kit/database';
+import { migrateDeployment } from '../../subgraphs/kit/migrations';
 import { ORGANIZATION_LEVELS } from '../../subgraphs/records/models';
 import { bulletinHistoryOf } from './activity-seed';
 import { databaseName } from '../../subgraphs/kit/subgraph-server';
@@ -51,6 +52,8 @@ interface SeedRun extends DemoFacts {
 
 export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: boolean; facts: DemoFacts | null }> {
   const log = options.log ?? (() => {});
+  // The city is written at the current schema version (on an empty database the migrations find nothing).
+  for (const fileName of await migrateDeployment(options.uri, options.dbPrefix)) log(`migration applied: ${fileName}`);
   const records = await connectDatabase({ uri: options.uri, dbName: databaseName(options.dbPrefix, 'records') });
   try {
     const db = (name: SubgraphName): Connection => (name === 'records' ? records : records.useDb(databaseName(options.dbPrefix, name), { useCache: true }));

@@ -1,4 +1,4 @@
-import { effectiveEnd, ROOT_OF_KIND } from '../../kit/policy';
+import { effectiveEnd, rootRecordedBeforeRoots } from '../../kit/policy';
 import type { CareRelationshipResolvers } from '../resolver-types';
 
 export const CareRelationship: CareRelationshipResolvers = {
@@ -8,9 +8,9 @@ export const CareRelationship: CareRelationshipResolvers = {
   careSeenAt: (relationship) => relationship.careSeenAt?.toISOString() ?? null,
   endsAt: (relationship, _args, { settings }) => effectiveEnd(relationship, settings.policy)?.toISOString() ?? null,
   source: (relationship) => (relationship.source ? `${relationship.source.subgraph}/${relationship.source.recordId}` : ''),
-  // Facts stored before roots were recorded get theirs from the roots migration; until then, their kind's.
+  // Facts stored before roots were recorded get theirs from migration 0002 (migrations/); the same here, should one slip through.
   root: (relationship) => {
-    const root = relationship.root ?? { kind: ROOT_OF_KIND[relationship.kind], organizationCode: relationship.organizationCode, basis: 'recorded before roots' };
+    const root = relationship.root ?? rootRecordedBeforeRoots(relationship.kind, relationship.organizationCode);
     return { kind: root.kind, organization: root.organizationCode ? { code: root.organizationCode } : null, basis: root.basis };
   },
 };
