@@ -80,7 +80,27 @@ it('lets a resident token for the merged id read the survivor’s record, and se
   expect(reportIds(data)).toEqual([reportUnderMerged]);
   await ok(residentToken(mergedId), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: ["${BLOCKED}"]) { updatedAt } }`, { id: mergedId });
   expect(await modelsOf(stack).access.Consent.findById(survivor).lean()).toMatchObject({ restrictedCategories: ['MENTAL_HEALTH'], blockedOrganizations: [BLOCKED] });
-  expect(await modelsOf(stack).access.Consent.countDocuments({ _id: mergedId })).toBe(0);
+  // The same choice under the merged id: no earlier one lingers there beside it.
+  expect(await modelsOf(stack).access.Consent.findById(mergedId).lean()).toMatchObject({ restrictedCategories: ['MENTAL_HEALTH'], blockedOrganizations: [BLOCKED] });
+});
+
+it('keeps a choice the resident made on the duplicate before the merge, until the resident replaces it', async () => {
+  const [kept, duplicate] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 2 })) as [string, string];
+  const models = modelsOf(stack);
+  await models.records.Resident.updateOne({ _id: duplicate }, { $set: { idNumber: null, idLast4: null } });
+  const hivTest = newId();
+  await models.labs.LabReport.create(labReport({ id: hivTest, residentId: duplicate, organizationCode: DUPLICATE_DESK, code: '75622-1', results: [{ code: '75622-1', valueCode: 'NEG' }] }));
+  await ok(residentToken(duplicate), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [HIV_STI], blockedOrganizations: []) { updatedAt } }`, { id: duplicate });
+  await ok(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`, { s: kept, m: duplicate });
+
+  // The survivor's doctors do not see the HIV test the resident restricted on the duplicate.
+  expect(reportIds(await ok(doctorAt(HOSPITAL), RECORD, { id: kept }))).toEqual([]);
+  const CONSENT = `query($id: ID!) { resident(id: $id) { consent { restrictedCategories blockedOrganizations { code } } } }`;
+  expect((await ok(residentToken(kept), CONSENT, { id: kept })).resident.consent).toEqual({ restrictedCategories: ['HIV_STI'], blockedOrganizations: [] });
+  // Replaced by the resident, the choice is gone under both ids.
+  await ok(residentToken(kept), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: []) { updatedAt } }`, { id: kept });
+  expect(reportIds(await ok(doctorAt(HOSPITAL), RECORD, { id: kept }))).toEqual([hivTest]);
+  expect(await models.access.Consent.findById(duplicate).lean()).toMatchObject({ restrictedCategories: [] });
 });
 
 it('files writes under the merged id on the survivor', async () => {

@@ -13,7 +13,7 @@ import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
 import { keysetAfter, timePage, type Page } from '../kit/pagination';
 import { DEFAULT_BREAK_GLASS_HOURS, DEFAULT_REGISTRATION_WINDOW_DAYS, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
-import type { ResidentAccess } from '../kit/resident-access';
+import { unionOfConsents, type ResidentAccess } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
 import { actorOf, PURPOSES } from '../kit/viewer';
 import { accessLogPage, type AccessLogEntry, type AuditEventKey } from './access-log';
@@ -141,27 +141,36 @@ export class AccessRepository {
     return { ...read, records: read.records.sort((a, b) => a.since.getTime() - b.since.getTime()) };
   }
 
+  /**
+   * The consent that applies to each resident: every choice filed under any id the survivor
+   * stands for (a restriction set on a record later merged away still holds), as one.
+   */
   async consentsOf(residentIds: readonly string[]): Promise<Map<string, ConsentView>> {
-    const permitted = await this.access.permitted(residentIds, 'consent');
-    // Consent is the survivor's: set under it, and followed by every id merged into it.
-    const docs = permitted.size ? await this.models.Consent.find({ _id: idIn([...permitted].map((id) => this.access.survivorOf(id))) }).lean().exec() : [];
-    const found = new Map(docs.map((doc) => [doc._id, doc]));
+    const { permitted, owners, records } = await this.access.read('consent', residentIds, async (filedUnder) =>
+      (await this.models.Consent.find({ _id: idIn(filedUnder) }).lean().exec()).map((doc) => ({ ...doc, residentId: doc._id })),
+    );
     return new Map(
       [...permitted].map((residentId) => {
-        const doc = found.get(this.access.survivorOf(residentId));
-        return [residentId, { residentId, restrictedCategories: doc?.restrictedCategories ?? [], blockedOrganizations: doc?.blockedOrganizations ?? [], updatedAt: doc?.updatedAt ?? null }];
+        const mine = records.filter((doc) => owners?.get(doc.residentId)?.includes(residentId));
+        const union = unionOfConsents(residentId, mine);
+        const updatedAt = mine.reduce<Date | null>((latest, doc) => (latest && latest > doc.updatedAt ? latest : doc.updatedAt), null);
+        return [residentId, { residentId, restrictedCategories: union?.restrictedCategories ?? [], blockedOrganizations: union?.blockedOrganizations ?? [], updatedAt }];
       }),
     );
   }
 
-  /** Only the resident chooses what to keep private; the choice replaces the previous one. */
+  /**
+   * Only the resident chooses what to keep private; the choice replaces the previous one under
+   * every id their record stands for, so no earlier choice on a merged-away id lingers beside it.
+   */
   async setConsent(requested: string, restrictedCategories: SensitiveCategory[], blockedOrganizations: string[]): Promise<ConsentView> {
     // A resident whose id was merged away sets the survivor's consent.
     const residentId = await this.access.requireWrite(requested, 'set-consent');
     if (blockedOrganizations.length > MAX_BLOCKED_ORGANIZATIONS) throw badUserInput(`At most ${MAX_BLOCKED_ORGANIZATIONS} blocked organizations`);
     const organizations = [...new Set(blockedOrganizations.map(organizationCodeOf))];
     const consent = { restrictedCategories: [...new Set(restrictedCategories)].sort(), blockedOrganizations: organizations, updatedAt: new Date() };
-    await upsertById(() => this.models.Consent.updateOne({ _id: residentId }, { $set: consent }, { upsert: true }).exec());
+    const filedUnder = this.access.filedUnderOfWritten([residentId]);
+    await upsertById(() => this.models.Consent.bulkWrite(filedUnder.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: consent }, upsert: true } })), { ordered: false }));
     await this.access.permitted([residentId], 'consent');
     return { residentId, ...consent };
   }

@@ -75,9 +75,12 @@ export class ResidentAccess {
       const facts = await store.relationshipsWith(viewer.organizationCode!, [...new Set(survivorIds.flatMap((id) => this.filedUnder.get(id) ?? [id]))]);
       return survivorIds.map((id) => facts.filter((fact) => this.survivorOf(fact.residentId) === id).map((fact) => ({ ...fact, residentId: id })));
     });
+    // A survivor's consent is every choice filed under any id it stands for: a restriction set on
+    // a record later merged away still holds.
     this.consents = new DataLoader(async (survivorIds) => {
-      const found = new Map((await store.consentsOf(survivorIds)).map((consent) => [consent.residentId, consent]));
-      return survivorIds.map((id) => found.get(id) ?? null);
+      const idsOf = (id: string) => this.filedUnder.get(id) ?? [id];
+      const found = new Map((await store.consentsOf([...new Set(survivorIds.flatMap(idsOf))])).map((consent) => [consent.residentId, consent]));
+      return survivorIds.map((id) => unionOfConsents(id, idsOf(id).flatMap((filed) => found.get(filed) ?? [])));
     });
   }
 
@@ -445,4 +448,14 @@ export async function visibleRecords<V extends { residentId: string }>(access: R
   );
   const allowed = records.filter((record) => permitted.has(record.residentId));
   return labelOf ? withoutRestricted(access, allowed, labelOf) : allowed;
+}
+
+/** One consent from several (a survivor's and those of the ids merged into it): every restriction and block of each. */
+export function unionOfConsents(residentId: string, consents: readonly ConsentFact[]): ConsentFact | null {
+  if (consents.length === 0) return null;
+  return {
+    residentId,
+    restrictedCategories: [...new Set(consents.flatMap((consent) => consent.restrictedCategories))].sort(),
+    blockedOrganizations: [...new Set(consents.flatMap((consent) => consent.blockedOrganizations))].sort(),
+  };
 }
