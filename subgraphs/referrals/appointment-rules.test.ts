@@ -14,7 +14,7 @@ it('counts a booking by its channel, and an online one by its platform too; a ca
 });
 
 it('gives each caller its write and channels, and none to other roles', () => {
-  expect(bookerOf(viewer(['resident']))).toEqual({ role: 'resident', write: 'book-appointment', channels: ['ONLINE_12320', 'QUICK', 'THIRD_PARTY'] });
+  expect(bookerOf(viewer(['resident']))).toEqual({ write: 'book-appointment', channels: ['ONLINE_12320', 'QUICK', 'THIRD_PARTY'] });
   expect(bookerOf(viewer(['hotline_operator']))?.channels).toEqual(['ONLINE_12320', 'QUICK']);
   expect(bookerOf(viewer(['hospital_system']))?.channels).toEqual(['IN_CLINIC']);
   expect(bookerOf(viewer(['doctor', 'health_commission']))).toBeNull();

@@ -1,0 +1,280 @@
+/**
+ * A reference model of the whole exchange's standing, written from docs/authorization.md and
+ * docs/records-and-index.md and much smaller than the code: a few people, four hospitals (the
+ * last one registers people with ID numbers it made up), and what each step of a random
+ * sequence does to who may read what. The system test (system-fuzz.ts) runs the same steps
+ * against the real stack and compares every read with `canRead` and `visibleEncounters`.
+ */
+import fc from 'fast-check';
+
+export const HOSPITALS = ['3201-H001', '3201-H002', '3201-H101', '3201-H105'] as const;
+/** The hospital that registers people under invented ID numbers. */
+export const IMPOSTOR = 3;
+export const PEOPLE = 3;
+/** Person 0 carries an ID card to every desk; the others have none and are known by medical record numbers. */
+export const carriesIdCard = (person: number) => person === 0;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const REGISTRATION_WINDOW = 30 * DAY;
+const CARE_WINDOW = 730 * DAY;
+const OFFER_WINDOW = 7 * DAY;
+const REFERRAL_OPEN = 180 * DAY;
+const GRANT = 4 * HOUR;
+
+/**
+ * Clock moves: whole days plus 61 minutes, so that no sum of moves ever lands within a minute of
+ * a window's end (every window is a whole number of hours): the comparison never depends on
+ * how fast a request ran.
+ */
+export const CLOCK_DAYS = [0, 1, 6, 29, 31, 179, 200, 365, 731] as const;
+export const clockMove = (days: number) => days * DAY + 61 * 60_000;
+
+export type Step =
+  | { op: 'register'; person: number; hospital: number }
+  | { op: 'visit'; person: number; pick: number; hospital: number; sensitive: boolean }
+  | { op: 'breakGlass'; person: number; pick: number; hospital: number; doctor: number }
+  | { op: 'refer'; person: number; pick: number; hospital: number; doctor: number; to: number }
+  | { op: 'accept'; pick: number; doctor: number }
+  | { op: 'consent'; person: number; pick: number; restrict: boolean; block: number | null }
+  | { op: 'merge'; person: number }
+  | { op: 'unmerge'; person: number; pick: number }
+  | { op: 'clock'; days: number };
+
+const person = fc.integer({ min: 0, max: PEOPLE - 1 });
+const hospital = fc.integer({ min: 0, max: HOSPITALS.length - 1 });
+const pick = fc.nat({ max: 7 });
+const doctor = fc.integer({ min: 0, max: 1 });
+
+export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('register' as const), person, hospital }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('visit' as const), person, pick, hospital, sensitive: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('breakGlass' as const), person, pick, hospital, doctor }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('refer' as const), person, pick, hospital, doctor, to: hospital }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('accept' as const), pick, doctor }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(hospital, { nil: null }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('merge' as const), person }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('unmerge' as const), person, pick }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('clock' as const), days: fc.constantFrom(...CLOCK_DAYS) }) },
+);
+
+type FactKind = 'REGISTRATION' | 'REFERRAL_OFFER' | 'REFERRAL' | 'BREAK_GLASS';
+interface Fact {
+  kind: FactKind;
+  record: string;
+  hospital: number;
+  /** The referral it came from (offers and referrals), the practitioner (grants). */
+  key: string;
+  since: number;
+  lastSeenAt: number;
+  careSeenAt: number | null;
+  end: number | null;
+}
+
+interface RecordState {
+  id: string;
+  person: number;
+  /** Created by an honest desk (not the impostor's): only those are ever merged. */
+  honest: boolean;
+  survivor: string;
+}
+
+export interface Referral {
+  id: string;
+  record: string;
+  from: number;
+  to: number;
+  requestedAt: number;
+  accepted: boolean;
+}
+
+export interface Encounter {
+  id: string;
+  record: string;
+  hospital: number;
+  sensitive: boolean;
+}
+
+/** What the model expects of a write: done, refused as FORBIDDEN, refused as bad input, or not foretold. */
+export type Expected = 'ok' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'any';
+
+export class SystemModel {
+  /** Virtual time: the real clock plus every move so far. */
+  offset = 0;
+  readonly records: RecordState[] = [];
+  private readonly facts: Fact[] = [];
+  readonly referrals: Referral[] = [];
+  readonly encounters: Encounter[] = [];
+  /** Identifier (hospital-scoped medical record number, or ID card) → the record that holds it. */
+  private readonly identifiers = new Map<string, string>();
+  /** Consent documents by record id: what the resident chose under that id. */
+  private readonly consents = new Map<string, { restrict: boolean; blocked: number[] }>();
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  recordsOf(personIndex: number): RecordState[] {
+    return this.records.filter((record) => record.person === personIndex);
+  }
+
+  pickRecord(personIndex: number, index: number): RecordState | undefined {
+    const mine = this.recordsOf(personIndex);
+    return mine.length ? mine[index % mine.length] : undefined;
+  }
+
+  survivorOf(id: string): string {
+    return this.records.find((record) => record.id === id)!.survivor;
+  }
+
+  /** Every id a survivor stands for: itself and the records merged into it. */
+  aliasesOf(id: string): string[] {
+    const survivor = this.survivorOf(id);
+    return this.records.filter((record) => record.survivor === survivor).map((record) => record.id);
+  }
+
+  // ---- registration and the index ----------------------------------------------------
+
+  /** The identifiers a desk presents for a person, as keys of the index. */
+  static presented(personIndex: number, hospitalIndex: number): { idCard: string | null; medicalRecord: string } {
+    if (hospitalIndex === IMPOSTOR) return { idCard: `invented:${personIndex}`, medicalRecord: `${hospitalIndex}|F${personIndex}` };
+    return { idCard: carriesIdCard(personIndex) ? `card:${personIndex}` : null, medicalRecord: `${hospitalIndex}|M${personIndex}` };
+  }
+
+  /**
+   * What a registration answers: linked (to the survivor) when the hospital's own medical
+   * record number or the record's own ID number is known; otherwise a new record, flagged as
+   * a possible duplicate when the same person is already in the index (a demographic match
+   * alone never links). The impostor only ever registers people already in the index.
+   */
+  expectRegistration(personIndex: number, hospitalIndex: number): { outcome: 'MATCHED'; record: string } | { outcome: 'CREATED' | 'CREATED_POSSIBLE_DUPLICATE' } {
+    const { idCard, medicalRecord } = SystemModel.presented(personIndex, hospitalIndex);
+    const known = this.identifiers.get(medicalRecord) ?? (idCard ? this.identifiers.get(idCard) : undefined);
+    if (known) return { outcome: 'MATCHED', record: this.survivorOf(known) };
+    return { outcome: this.recordsOf(personIndex).length ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED' };
+  }
+
+  applyRegistration(personIndex: number, hospitalIndex: number, residentId: string, created: boolean): void {
+    const { idCard, medicalRecord } = SystemModel.presented(personIndex, hospitalIndex);
+    if (created) {
+      this.records.push({ id: residentId, person: personIndex, honest: hospitalIndex !== IMPOSTOR, survivor: residentId });
+      if (idCard) this.identifiers.set(idCard, residentId);
+    }
+    this.identifiers.set(medicalRecord, residentId);
+    const now = this.now();
+    const existing = this.facts.find((fact) => fact.kind === 'REGISTRATION' && fact.record === residentId && fact.hospital === hospitalIndex);
+    if (existing) existing.lastSeenAt = now;
+    else this.facts.push({ kind: 'REGISTRATION', record: residentId, hospital: hospitalIndex, key: '', since: now, lastSeenAt: now, careSeenAt: null, end: null });
+  }
+
+  // ---- standing ------------------------------------------------------------------------
+
+  private endOf(fact: Fact): number {
+    if (fact.kind !== 'REGISTRATION') return fact.end!;
+    return Math.max(fact.lastSeenAt + REGISTRATION_WINDOW, fact.careSeenAt === null ? -Infinity : fact.careSeenAt + CARE_WINDOW);
+  }
+
+  private activeFacts(id: string, hospitalIndex: number, now = this.now()): Fact[] {
+    const aliases = new Set(this.aliasesOf(id));
+    return this.facts.filter((fact) => aliases.has(fact.record) && fact.hospital === hospitalIndex && fact.since <= now && this.endOf(fact) >= now);
+  }
+
+  private consentOf(id: string): { restrict: boolean; blocked: Set<number> } {
+    const chosen = this.aliasesOf(id).flatMap((alias) => this.consents.get(alias) ?? []);
+    return { restrict: chosen.some((consent) => consent.restrict), blocked: new Set(chosen.flatMap((consent) => consent.blocked)) };
+  }
+
+  /** Registration, an accepted referral or a contract: what writes about a resident need. */
+  hasOrdinaryStanding(id: string, hospitalIndex: number): boolean {
+    if (this.consentOf(id).blocked.has(hospitalIndex)) return false;
+    return this.activeFacts(id, hospitalIndex).some((fact) => fact.kind === 'REGISTRATION' || fact.kind === 'REFERRAL');
+  }
+
+  /** What a doctor (hospital, practitioner) may read of a record: its demographics, its encounters. */
+  canRead(id: string, hospitalIndex: number, practitionerId: string): { demographics: boolean; encounters: boolean } {
+    if (this.consentOf(id).blocked.has(hospitalIndex)) return { demographics: false, encounters: false };
+    const facts = this.activeFacts(id, hospitalIndex);
+    const ordinary = facts.some((fact) => fact.kind === 'REGISTRATION' || fact.kind === 'REFERRAL');
+    const offered = facts.some((fact) => fact.kind === 'REFERRAL_OFFER');
+    const granted = facts.some((fact) => fact.kind === 'BREAK_GLASS' && fact.key === practitionerId);
+    return { demographics: ordinary || offered || granted, encounters: ordinary || granted };
+  }
+
+  /** The encounters of a record a viewer sees: restricted ones only at the hospital that wrote them (and by the resident). */
+  visibleEncounters(id: string, viewerHospital: number | 'resident'): string[] {
+    const aliases = new Set(this.aliasesOf(id));
+    const { restrict } = this.consentOf(id);
+    return this.encounters
+      .filter((encounter) => aliases.has(encounter.record) && (viewerHospital === 'resident' || !encounter.sensitive || !restrict || encounter.hospital === viewerHospital))
+      .map((encounter) => encounter.id)
+      .sort();
+  }
+
+  // ---- the other steps -------------------------------------------------------------------
+
+  /** A visit is care: the hospital's registrations of the person that are in force keep standing for the care window after it. */
+  applyVisit(id: string, hospitalIndex: number, encounterId: string, start: number, sensitive: boolean): void {
+    const survivor = this.survivorOf(id);
+    this.encounters.push({ id: encounterId, record: survivor, hospital: hospitalIndex, sensitive });
+    for (const fact of this.activeFacts(survivor, hospitalIndex)) {
+      if (fact.kind === 'REGISTRATION') fact.careSeenAt = Math.max(fact.careSeenAt ?? -Infinity, start);
+    }
+  }
+
+  applyBreakGlass(id: string, hospitalIndex: number, practitionerId: string): void {
+    const now = this.now();
+    this.facts.push({ kind: 'BREAK_GLASS', record: this.survivorOf(id), hospital: hospitalIndex, key: practitionerId, since: now, lastSeenAt: now, careSeenAt: null, end: now + GRANT });
+  }
+
+  /** A referral needs the sender's ordinary standing (an emergency grant is not enough); it offers the receiver a look for a week. */
+  expectReferral(id: string, from: number, to: number): Expected {
+    if (from === to) return 'BAD_USER_INPUT';
+    return this.hasOrdinaryStanding(id, from) ? 'ok' : 'FORBIDDEN';
+  }
+
+  applyReferral(id: string, referralId: string, from: number, to: number): void {
+    const now = this.now();
+    const record = this.survivorOf(id);
+    this.referrals.push({ id: referralId, record, from, to, requestedAt: now, accepted: false });
+    this.facts.push({ kind: 'REFERRAL_OFFER', record, hospital: to, key: referralId, since: now, lastSeenAt: now, careSeenAt: null, end: now + OFFER_WINDOW });
+  }
+
+  /** The receiver accepts while its offer (or its own standing) holds; an offer past its week is not foretold here. */
+  expectAcceptance(referral: Referral): Expected {
+    if (referral.accepted) return 'any';
+    const now = this.now();
+    const offerHolds = this.activeFacts(referral.record, referral.to).some((fact) => fact.kind === 'REFERRAL_OFFER' && fact.key === referral.id);
+    if (this.consentOf(referral.record).blocked.has(referral.to)) return 'FORBIDDEN';
+    if (offerHolds) return 'ok';
+    if (!this.hasOrdinaryStanding(referral.record, referral.to)) return 'FORBIDDEN';
+    return now > referral.requestedAt + OFFER_WINDOW ? 'any' : 'ok';
+  }
+
+  applyAcceptance(referral: Referral): void {
+    const now = this.now();
+    referral.accepted = true;
+    for (const fact of this.facts) if (fact.kind === 'REFERRAL_OFFER' && fact.key === referral.id) fact.end = Math.min(fact.end!, now);
+    this.facts.push({ kind: 'REFERRAL', record: referral.record, hospital: referral.to, key: referral.id, since: now, lastSeenAt: now, careSeenAt: null, end: now + REFERRAL_OPEN });
+  }
+
+  /** The resident's choice replaces the one under every id their record stands for. */
+  applyConsent(id: string, restrict: boolean, blocked: number[]): void {
+    for (const alias of this.aliasesOf(id)) this.consents.set(alias, { restrict, blocked });
+  }
+
+  /** Two honest records of one person that are their own survivors, oldest first: what a privacy officer merges. */
+  mergeCandidates(personIndex: number): [RecordState, RecordState] | null {
+    const active = this.recordsOf(personIndex).filter((record) => record.honest && record.survivor === record.id && !this.records.some((other) => other.id !== record.id && other.survivor === record.id));
+    const survivor = this.recordsOf(personIndex).find((record) => record.honest && record.survivor === record.id);
+    const merged = active.find((record) => record.id !== survivor?.id);
+    return survivor && merged ? [survivor, merged] : null;
+  }
+
+  applyMerge(survivor: RecordState, merged: RecordState): void {
+    merged.survivor = survivor.id;
+  }
+
+  applyUnmerge(merged: RecordState): void {
+    merged.survivor = merged.id;
+  }
+}
