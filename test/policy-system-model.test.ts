@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { insertHospitals } from './support/fixtures';
 import { TestStack } from './support/stack';
-import { systemProperty } from './model/system-fuzz';
+import { Coverage, systemProperty } from './model/system-fuzz';
 
 const SEED = 20261207;
 const SEQUENCES = Number(process.env.SYSTEM_MODEL_SEQUENCES ?? 12);
@@ -22,6 +22,27 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-it(`agrees with the model on ${SEQUENCES} random sequences of 20 steps`, async () => {
-  await fc.assert(systemProperty(stack), { seed: SEED, numRuns: SEQUENCES });
+it(`agrees with the model on ${SEQUENCES} random sequences of 20 steps, reaching every kind of step, answer and denial`, async () => {
+  const coverage = new Coverage();
+  await fc.assert(systemProperty(stack, coverage), { seed: SEED, numRuns: SEQUENCES });
+  const reached = [
+    'register:CREATED',
+    'register:MATCHED',
+    'register:CREATED_POSSIBLE_DUPLICATE',
+    'register:CREATED_POSSIBLE_DUPLICATE:impostor',
+    'visit:ok',
+    'visit:FORBIDDEN',
+    'breakGlass:ok',
+    'refer:ok',
+    'refer:FORBIDDEN',
+    'accept:ok',
+    'consent:ok',
+    'merge:ok',
+    'unmerge:ok',
+    'read:nothing',
+    'read:demographics',
+    'read:demographics+encounters',
+    'read:restricted-left-out',
+  ];
+  expect(reached.filter((what) => !coverage.has(what))).toEqual([]);
 });

@@ -52,8 +52,19 @@ const READ = `query($id: ID!) { d: resident(id: $id) { id } e: resident(id: $id)
 
 class Violation extends Error {}
 
+/** What the sequences did, counted: the test checks they reached every kind of step, answer and denial. */
+export class Coverage {
+  readonly counts = new Map<string, number>();
+  count(what: string): void {
+    this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
+  }
+  has(what: string): boolean {
+    return (this.counts.get(what) ?? 0) > 0;
+  }
+}
+
 /** Runs one sequence against the stack, comparing every answer with the model; throws a Violation at the first difference. */
-export async function runSequence(stack: TestStack, sequence: number, steps: readonly Step[]): Promise<void> {
+export async function runSequence(stack: TestStack, sequence: number, steps: readonly Step[], coverage = new Coverage()): Promise<void> {
   const model = new SystemModel();
   const people = peopleOf(sequence);
   const touched: string[] = [];
@@ -69,6 +80,7 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
     return { data: body.data, outcome: body.errors ? String(code) : 'ok' };
   };
   const expectOutcome = (step: number, what: string, expected: Expected, actual: string) => {
+    coverage.count(`${steps[step]!.op}:${actual}`);
     if (expected !== 'any' && expected !== actual) throw new Violation(`step ${step} (${what}): expected ${expected}, got ${actual}`);
   };
 
@@ -89,12 +101,14 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
       if (answer.outcome !== expected.outcome || (expected.outcome === 'MATCHED' && answer.resident.id !== expected.record)) {
         throw new Violation(`step ${index} (${what}): expected ${JSON.stringify(expected)}, got ${answer.outcome} ${answer.resident.id}`);
       }
+      coverage.count(`register:${answer.outcome}${step.hospital === IMPOSTOR ? ':impostor' : ''}`);
       model.applyRegistration(step.person, step.hospital, answer.resident.id, answer.outcome !== 'MATCHED');
     } else if (step.op === 'clock') {
       await moveClock(stack, model.records.map((record) => record.id), clockMove(step.days));
       model.offset += clockMove(step.days);
     } else if (step.op === 'accept') {
-      const referral = model.referrals.length ? model.referrals[step.pick % model.referrals.length]! : undefined;
+      // Counted from the latest: most acceptances are of the referral just sent.
+      const referral = model.referrals.length ? model.referrals[model.referrals.length - 1 - (step.pick % model.referrals.length)]! : undefined;
       if (!referral) continue;
       const expected = model.expectAcceptance(referral);
       const { outcome } = await send(doctorToken(referral.to, step.doctor), ACCEPT, { id: referral.id });
@@ -166,11 +180,14 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
       const refused = new Set((body.errors ?? []).filter((error) => error.extensions?.code === 'FORBIDDEN').map((error) => String(error.path?.[0])));
       const other = (body.errors ?? []).find((error) => error.extensions?.code !== 'FORBIDDEN');
       if (other) throw new Violation(`step ${index} (${what}): ${reader.who} reading ${id} got ${other.extensions?.code}: ${other.message}`);
-      const actual = { demographics: !refused.has('d'), encounters: !refused.has('e') };
+      // Refused, or answered with nothing (an offered referral shows the receiver demographics only).
+      const actual = { demographics: !refused.has('d') && body.data?.d != null, encounters: !refused.has('e') && body.data?.e?.encounters != null };
       if (actual.demographics !== reader.expected.demographics || actual.encounters !== reader.expected.encounters) {
         throw new Violation(`step ${index} (${what}): ${reader.who} reading ${id}: expected ${JSON.stringify(reader.expected)}, got ${JSON.stringify(actual)}`);
       }
+      coverage.count(`read:${actual.demographics ? 'demographics' : 'nothing'}${actual.encounters ? '+encounters' : ''}`);
       if (!actual.encounters) continue;
+      if (reader.seen.length < model.visibleEncounters(id, 'resident').length) coverage.count('read:restricted-left-out');
       const seen = (body.data?.e?.encounters?.edges ?? []).map((edge: { node: { id: string } }) => edge.node.id).sort();
       if (JSON.stringify(seen) !== JSON.stringify(reader.seen)) throw new Violation(`step ${index} (${what}): ${reader.who} reading ${id} saw ${JSON.stringify(seen)}, expected ${JSON.stringify(reader.seen)}`);
     }
@@ -198,11 +215,11 @@ async function moveClock(stack: TestStack, residentIds: readonly string[], ms: n
 }
 
 /** The property both levels of the test run: every sequence agrees with the model. Sequence numbers keep their people apart. */
-export function systemProperty(stack: TestStack): fc.IAsyncPropertyWithHooks<[Step[]]> {
+export function systemProperty(stack: TestStack, coverage = new Coverage()): fc.IAsyncPropertyWithHooks<[Step[]]> {
   let sequence = 0;
   return fc.asyncProperty(sequenceArbitrary, async (steps) => {
     sequence += 1;
-    await runSequence(stack, sequence, steps);
+    await runSequence(stack, sequence, steps, coverage);
   });
 }
 
@@ -220,8 +237,10 @@ export async function runSystemFuzz({ seed, runs }: { seed: number; runs: number
   try {
     await insertHospitals(stack);
     const started = performance.now();
-    const result = await fc.check(systemProperty(stack), { seed, numRuns: runs });
+    const coverage = new Coverage();
+    const result = await fc.check(systemProperty(stack, coverage), { seed, numRuns: runs });
     const done = result.numRuns;
+    console.log('steps and answers:', Object.fromEntries([...coverage.counts].sort()));
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     if (!result.failed) {
       console.log(`agreed on ${done} sequences of ${STEPS_PER_SEQUENCE} steps in ${seconds} s`);

@@ -10,8 +10,8 @@ import fc from 'fast-check';
 export const HOSPITALS = ['3201-H001', '3201-H002', '3201-H101', '3201-H105'] as const;
 /** The hospital that registers people under invented ID numbers. */
 export const IMPOSTOR = 3;
-export const PEOPLE = 3;
-/** Person 0 carries an ID card to every desk; the others have none and are known by medical record numbers. */
+export const PEOPLE = 2;
+/** Person 0 carries an ID card to every desk; person 1 has none and is known by medical record numbers. */
 export const carriesIdCard = (person: number) => person === 0;
 
 const HOUR = 3_600_000;
@@ -50,9 +50,9 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('register' as const), person, hospital }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('visit' as const), person, pick, hospital, sensitive: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('breakGlass' as const), person, pick, hospital, doctor }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('refer' as const), person, pick, hospital, doctor, to: hospital }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('accept' as const), pick, doctor }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(hospital, { nil: null }) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('refer' as const), person, pick, hospital, doctor, to: hospital }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('accept' as const), pick, doctor }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(hospital, { nil: null, freq: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('merge' as const), person }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('unmerge' as const), person, pick }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('clock' as const), days: fc.constantFrom(...CLOCK_DAYS) }) },
@@ -76,6 +76,8 @@ interface RecordState {
   person: number;
   /** Created by an honest desk (not the impostor's): only those are ever merged. */
   honest: boolean;
+  /** The ID number it carries (as an index key), or null. */
+  idCard: string | null;
   survivor: string;
 }
 
@@ -144,20 +146,22 @@ export class SystemModel {
   /**
    * What a registration answers: linked (to the survivor) when the hospital's own medical
    * record number or the record's own ID number is known; otherwise a new record, flagged as
-   * a possible duplicate when the same person is already in the index (a demographic match
-   * alone never links). The impostor only ever registers people already in the index.
+   * a possible duplicate when the same person is already in the index under no other ID number
+   * (a demographic match alone never links; different ID numbers are never the same person).
+   * The impostor only ever registers people already in the index.
    */
   expectRegistration(personIndex: number, hospitalIndex: number): { outcome: 'MATCHED'; record: string } | { outcome: 'CREATED' | 'CREATED_POSSIBLE_DUPLICATE' } {
     const { idCard, medicalRecord } = SystemModel.presented(personIndex, hospitalIndex);
     const known = this.identifiers.get(medicalRecord) ?? (idCard ? this.identifiers.get(idCard) : undefined);
     if (known) return { outcome: 'MATCHED', record: this.survivorOf(known) };
-    return { outcome: this.recordsOf(personIndex).length ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED' };
+    const alike = this.recordsOf(personIndex).some((record) => record.idCard === null || idCard === null || record.idCard === idCard);
+    return { outcome: alike ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED' };
   }
 
   applyRegistration(personIndex: number, hospitalIndex: number, residentId: string, created: boolean): void {
     const { idCard, medicalRecord } = SystemModel.presented(personIndex, hospitalIndex);
     if (created) {
-      this.records.push({ id: residentId, person: personIndex, honest: hospitalIndex !== IMPOSTOR, survivor: residentId });
+      this.records.push({ id: residentId, person: personIndex, honest: hospitalIndex !== IMPOSTOR, idCard, survivor: residentId });
       if (idCard) this.identifiers.set(idCard, residentId);
     }
     this.identifiers.set(medicalRecord, residentId);
