@@ -19,7 +19,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Diagnosis: './models#DiagnosisDoc',
       Source: './models#SourceDoc',
       Condition: './models#ConditionDoc',
-      AllergyIntolerance: './models#AllergyDoc',
+      AllergyIntolerance: './labels#AllergyView',
       AllergyStatement: './repository#AllergyStatementView',
       ClinicalSummary: './repository#ClinicalSummaryView',
       MatchReview: './repository#MatchReviewView',

@@ -1,6 +1,6 @@
 /**
  * Canaries in every subgraph: restricted diagnoses with unique strings, planted through the
- * real mutations in encounters, conditions, prescriptions (diagnoses and drugs), referrals
+ * real mutations in encounters, conditions, allergy reactions, prescriptions (diagnoses and drugs), referrals
  * (diagnoses, reason, department), lab reports and their history, and attachments. Every
  * viewer asks every entry point (root queries, nested fields, `_entities` on each subgraph,
  * warnings, summaries, trends, counts, checkOrder); no canary, and no id of a withheld
@@ -42,7 +42,8 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
   return [
     ['Resident.encounters', `query($id: ID!) { resident(id: $id) { encounters(first: 100) { edges { node { ${ENCOUNTER} } } } } }`],
     ['Resident.conditions', `query($id: ID!) { resident(id: $id) { conditions(first: 100) { edges { node { id code { code display } } } } } }`],
-    ['Resident.summary', `query($id: ID!) { resident(id: $id) { summary { activeProblems { id code { code display } } lastEncounters { ${ENCOUNTER} } allergies { assertion } } } }`],
+    ['Resident.summary', `query($id: ID!) { resident(id: $id) { summary { activeProblems { id code { code display } } lastEncounters { ${ENCOUNTER} } allergies { assertion items { reactions } } } } }`],
+    ['Resident.allergies', `query($id: ID!) { resident(id: $id) { allergies { items { substance { code } reactions } } } }`],
     ['Resident.labReports', `query($id: ID!) { resident(id: $id) { labReports(first: 100) { edges { node { ${REPORT} } } pageInfo { hasNextPage } } } }`],
     ['Resident.latestResults', `query($id: ID!) { resident(id: $id) { latestResults(codes: ["75622-1", "14749-6"]) { reportId code { code } } } }`],
     ['Resident.labTrend', `query($id: ID!) { resident(id: $id) { labTrend(code: "75622-1") { points { reportId } } } }`],
@@ -68,7 +69,7 @@ const entityCalls = (): [SubgraphName, string, Record<string, unknown>[]][] => {
   const attaching = { __typename: 'Referral', id: ids.neutralReferral, resident: { id: residentId } };
   return [
     ['records', `... on Encounter { ${ENCOUNTER} }`, [ids.psychiatricEncounter, ids.generalEncounter].map((id) => ({ __typename: 'Encounter', id }))],
-    ['records', `... on Resident { conditions(first: 100) { edges { node { id code { display } } } } summary { activeProblems { code { display } } } }`, [{ __typename: 'Resident', id: residentId }]],
+    ['records', `... on Resident { conditions(first: 100) { edges { node { id code { display } } } } summary { activeProblems { code { display } } allergies { items { reactions } } } }`, [{ __typename: 'Resident', id: residentId }]],
     ['records', `... on Referral { attachedEncounters { ${ENCOUNTER} } }`, [{ ...attaching, attachedEncounterIds: [ids.psychiatricEncounter, ids.generalEncounter] }]],
     ['records', `... on Prescription { encounter { ${ENCOUNTER} } safetyFacts { diagnosisCodes } }`, [{ __typename: 'Prescription', id: ids.amlodipine, residentId, encounterId: ids.psychiatricEncounter }]],
     ['labs', `... on LabReport { ${REPORT} }`, [ids.hivReport, ids.correctedReport].map((id) => ({ __typename: 'LabReport', id }))],
@@ -122,7 +123,7 @@ const NOT_RECORDS = new Set([
   // Counts of registrations without care per organization: no resident is named.
   'Query.registrationsWithoutCare',
   'Resident.id', 'Resident.name', 'Resident.gender', 'Resident.birthDate', 'Resident.idNumber', 'Resident.phone', 'Resident.district', 'Resident.identifiers', 'Resident.active',
-  'Resident.mergeHistory', 'Resident.allergies', 'Resident.consent', 'Resident.familyDoctorContract',
+  'Resident.mergeHistory', 'Resident.consent', 'Resident.familyDoctorContract',
   // Discovery: the caller's own identity and reference data (test/discovery.test.ts shows they reach no record).
   // The calling resident's own appointments (sessions booked, no record): nobody else's token reaches them.
   'Query.myAppointments',

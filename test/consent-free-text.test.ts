@@ -6,7 +6,7 @@
  * doctor gets none of them, in GraphQL or in FHIR $everything; the organizations that wrote or
  * received them and the resident still do.
  */
-import type { Bundle } from '@medplum/fhirtypes';
+import type { AllergyIntolerance, Bundle } from '@medplum/fhirtypes';
 import { makeIdNumber } from '../subgraphs/kit/id-number';
 import type { DemoIdentity } from '../tools/demo-issuer';
 import { identities, RECEIVER, RELATED, SOURCE } from './support/consent-scenario';
@@ -137,5 +137,161 @@ describe('the parties and the resident', () => {
     const own = identities.self(residentId);
     expect(referralIds(await as(own, REFERRALS, { id: residentId }))).toEqual(all());
     expect(prescriptionIds(await as(own, PRESCRIPTIONS, { id: residentId }))).toEqual([ids.prescription, ids.neutralPrescription].sort());
+  });
+});
+
+/**
+ * The clinical record and lab reports, written after the restriction by the source hospital:
+ * an allergy whose reaction names anxiety and F41.1 stays for everyone (the drug-allergy
+ * warning needs it) with its reactions withheld from other hospitals; a condition and an
+ * encounter labelled by their diagnoses' displays, and lab reports labelled by a conclusion
+ * and a result line's method, are left out for them, like any record in their category.
+ */
+describe('the clinical record’s and lab reports’ free text', () => {
+  const REACTION = '发作后焦虑，既往 f41.1';
+  const CONDITION_DISPLAY = '原发性高血压，伴抑郁状态';
+  const ENCOUNTER_DISPLAY = '高血压；HIV 感染随访';
+  const CONCLUSION = '空腹血糖正常，抑郁症服药期间复查';
+  const METHOD = 'HIV 随访 葡萄糖氧化酶法';
+  const texts = [REACTION, CONDITION_DISPLAY, ENCOUNTER_DISPLAY, CONCLUSION, METHOD];
+  const rec = { condition: '', neutralCondition: '', encounter: '', neutralEncounter: '', report: '', methodReport: '', neutralReport: '', amoxicillin: '' };
+
+  beforeAll(async () => {
+    await modelsOf(stack).labs.Laboratory.create({ _id: SOURCE, certifiedScope: 'CITY' });
+    const his = identities.hospitalSystem(SOURCE);
+    const allergy = (sourceRecordId: string, substance: Record<string, string>, criticality: string, reactions: string[]) =>
+      as(his, `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, { input: { residentId, sourceRecordId, substance, category: 'MEDICATION', criticality, reactions } });
+    await allergy('A-TEXT-PEN', { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' }, 'HIGH', ['过敏性休克', REACTION]);
+    await allergy('A-TEXT-SUL', { system: 'NMPA-class', code: 'sulfonamides', display: '磺胺类' }, 'LOW', ['皮疹']);
+    const condition = async (sourceRecordId: string, display: string) =>
+      (
+        await as(his, `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
+          input: { residentId, sourceRecordId, code: 'I10', display, clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED', onset: '2019-04-01' },
+        })
+      ).recordCondition.id as string;
+    rec.condition = await condition('P-TEXT-1', CONDITION_DISPLAY);
+    rec.neutralCondition = await condition('P-TEXT-2', '原发性高血压');
+    const encounter = async (sourceRecordId: string, display: string) =>
+      (
+        await as(his, `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
+          input: { residentId, sourceRecordId, class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: '2026-03-02T01:00:00.000Z', diagnoses: [{ code: 'I10', display, rank: 1, primary: true }] },
+        })
+      ).recordEncounter.id as string;
+    rec.encounter = await encounter('V-TEXT-1', ENCOUNTER_DISPLAY);
+    rec.neutralEncounter = await encounter('V-TEXT-2', '原发性高血压');
+    const submit = async (sourceReportId: string, conclusion: string, method: string) =>
+      (
+        await as(identities.labSystem(SOURCE), `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, {
+          input: { residentId, sourceReportId, category: 'LABORATORY', code: '14749-6', status: 'FINAL', issuedAt: '2026-03-02T02:00:00.000Z', subjectSex: 'FEMALE', subjectBirthDate: '1988-06-02', conclusion, results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L', method }] },
+        })
+      ).submitLabReport.id as string;
+    rec.report = await submit('L-TEXT-1', CONCLUSION, '葡萄糖氧化酶法');
+    rec.methodReport = await submit('L-TEXT-2', '空腹血糖正常', METHOD);
+    rec.neutralReport = await submit('L-TEXT-3', '空腹血糖正常', '葡萄糖氧化酶法');
+    // The other hospital prescribes amoxicillin: its drug-allergy warning comes from the allergy whose text it may not read.
+    const issued = await as(identities.doctorAt(RELATED), `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id } }`, {
+      input: { residentId, clientRequestId: 'free-text-rx-amoxicillin', diagnoses: [{ code: 'J02.9', display: '急性咽炎' }], items: [{ drugCode: 'H20003263', dose: 0.5, route: 'oral', frequency: 'tid', days: 5, quantity: 30 }] },
+    });
+    rec.amoxicillin = issued.issuePrescription.id;
+  });
+
+  const RECORD = `query($id: ID!) { resident(id: $id) {
+    allergies { assertion items { substance { code } criticality reactions } }
+    summary { allergies { items { substance { code } reactions } } activeProblems { id } }
+    conditions(first: 50) { edges { node { id code { display } } } }
+    encounters(first: 50) { edges { node { id diagnoses { code { display } } } } }
+    labReports(first: 50) { edges { node { id conclusion results { method } } } }
+  } }`;
+  // Allergies come in id order: sorted by substance here, so the expectations read in one order.
+  const bySubstance = <T extends { substance: { code: string } }>(items: T[]) => [...items].sort((a, b) => a.substance.code.localeCompare(b.substance.code));
+  const idsOf = (connection: { edges: { node: { id: string } }[] }) => connection.edges.map((edge) => edge.node.id).sort();
+  const fhirOf = async (identity: DemoIdentity) => {
+    const { pages, text } = await allPages(stack, stack.token(identity), `/Patient/${residentId}/$everything?_count=30`);
+    const resources = (type: string) => pages.flatMap((page: Bundle) => resourcesOf(page, type));
+    return { text, resources, allergies: () => resources('AllergyIntolerance') as AllergyIntolerance[] };
+  };
+
+  it('labels the allergy, condition and encounter from their text when they are written', async () => {
+    const { records } = modelsOf(stack);
+    const labelOf = async (model: typeof records.Allergy | typeof records.Condition | typeof records.Encounter, sourceRecordId: string) =>
+      ((await (model as typeof records.Allergy).findOne({ residentId, 'source.recordId': sourceRecordId }, { sensitivities: 1 }).lean()) as { sensitivities?: string[] }).sensitivities;
+    expect(await labelOf(records.Allergy, 'A-TEXT-PEN')).toEqual(['MENTAL_HEALTH']);
+    expect(await labelOf(records.Allergy, 'A-TEXT-SUL')).toEqual([]);
+    expect(await labelOf(records.Condition, 'P-TEXT-1')).toEqual(['MENTAL_HEALTH']);
+    expect(await labelOf(records.Condition, 'P-TEXT-2')).toEqual([]);
+    expect(await labelOf(records.Encounter, 'V-TEXT-1')).toEqual(['HIV_STI']);
+    expect(await labelOf(records.Encounter, 'V-TEXT-2')).toEqual([]);
+  });
+
+  describe('an uninvolved hospital’s doctor', () => {
+    it('gets every allergy, the labelled one with its reactions null, and no labelled condition, encounter or lab report', async () => {
+      const { resident } = await as(identities.doctorAt(RELATED), RECORD, { id: residentId });
+      expect(resident.allergies.assertion).toBe('HAS_ALLERGIES');
+      expect(bySubstance(resident.allergies.items)).toEqual([
+          { substance: { code: 'penicillins' }, criticality: 'HIGH', reactions: null },
+          { substance: { code: 'sulfonamides' }, criticality: 'LOW', reactions: ['皮疹'] },
+        ]);
+      expect(bySubstance(resident.summary.allergies.items)).toEqual([
+        { substance: { code: 'penicillins' }, reactions: null },
+        { substance: { code: 'sulfonamides' }, reactions: ['皮疹'] },
+      ]);
+      expect(resident.summary.activeProblems).toEqual([{ id: rec.neutralCondition }]);
+      expect(resident.conditions.edges).toEqual([{ node: { id: rec.neutralCondition, code: { display: '原发性高血压' } } }]);
+      expect(resident.encounters.edges).toEqual([{ node: { id: rec.neutralEncounter, diagnoses: [{ code: { display: '原发性高血压' } }] } }]);
+      expect(resident.labReports.edges).toEqual([{ node: { id: rec.neutralReport, conclusion: '空腹血糖正常', results: [{ method: '葡萄糖氧化酶法' }] } }]);
+    });
+
+    it('is still warned of the penicillin allergy when prescribing amoxicillin', async () => {
+      const data = await as(identities.doctorAt(RELATED), `query($id: ID!) { prescription(id: $id) { warnings { code severity } } }`, { id: rec.amoxicillin });
+      expect(data.prescription.warnings).toEqual([{ code: 'DRUG_ALLERGY:penicillins:H20003263', severity: 'HIGH' }]);
+    });
+
+    it('gets the allergy without its reactions and none of the labelled records through FHIR $everything', async () => {
+      const { text, resources, allergies: allergyResources } = await fhirOf(identities.doctorAt(RELATED));
+      const allergies = allergyResources().map((resource) => ({
+        substance: { code: resource.code!.coding![0]!.code! },
+        security: resource.meta?.security,
+        reaction: resource.reaction?.map((item) => item.manifestation.map((manifestation) => manifestation.text)),
+      }));
+      expect(bySubstance(allergies)).toEqual([
+        { substance: { code: 'penicillins' }, security: undefined, reaction: undefined },
+        { substance: { code: 'sulfonamides' }, security: undefined, reaction: [['皮疹']] },
+      ]);
+      expect(resources('Condition').map((resource) => resource.id)).toEqual([rec.neutralCondition]);
+      expect(resources('Encounter').map((resource) => resource.id)).toEqual([rec.neutralEncounter]);
+      expect(resources('DiagnosticReport').map((resource) => resource.id)).toEqual([rec.neutralReport]);
+      for (const secret of [...texts, '过敏性休克', rec.condition, rec.encounter, rec.report, rec.methodReport]) expect(text).not.toContain(secret);
+    });
+  });
+
+  describe('the source hospital and the resident', () => {
+    for (const [who, identity] of [['the source hospital', () => identities.doctorAt(SOURCE)], ['the resident', () => identities.self(residentId)]] as const) {
+      it(`${who} gets every reaction, condition, encounter and lab report, the text in full`, async () => {
+        const { resident } = await as(identity(), RECORD, { id: residentId });
+        expect(bySubstance(resident.allergies.items)).toEqual([
+          { substance: { code: 'penicillins' }, criticality: 'HIGH', reactions: ['过敏性休克', REACTION] },
+          { substance: { code: 'sulfonamides' }, criticality: 'LOW', reactions: ['皮疹'] },
+        ]);
+        expect(idsOf(resident.conditions)).toEqual([rec.condition, rec.neutralCondition].sort());
+        expect(idsOf(resident.encounters)).toEqual([rec.encounter, rec.neutralEncounter].sort());
+        expect(idsOf(resident.labReports)).toEqual([rec.report, rec.methodReport, rec.neutralReport].sort());
+        const reports = new Map(resident.labReports.edges.map((edge: { node: { id: string } }) => [edge.node.id, edge.node]));
+        expect(reports.get(rec.report)).toEqual({ id: rec.report, conclusion: CONCLUSION, results: [{ method: '葡萄糖氧化酶法' }] });
+        expect(reports.get(rec.methodReport)).toEqual({ id: rec.methodReport, conclusion: '空腹血糖正常', results: [{ method: METHOD }] });
+      });
+    }
+
+    it('the source hospital gets the reactions in FHIR $everything, and each labelled resource labelled', async () => {
+      const { resources, allergies } = await fhirOf(identities.doctorAt(SOURCE));
+      const penicillin = allergies().find((resource) => resource.code?.coding?.[0]?.code === 'penicillins')!;
+      expect(penicillin.reaction).toEqual([{ manifestation: [{ text: '过敏性休克' }, { text: REACTION }] }]);
+      const security = (type: string, id: string) => resources(type).find((resource) => resource.id === id)?.meta?.security?.map((coding) => coding.code);
+      expect(penicillin.meta?.security?.map((coding) => coding.code)).toEqual(['PSY', 'R']);
+      expect(security('Condition', rec.condition)).toEqual(['PSY', 'R']);
+      expect(security('Encounter', rec.encounter)).toEqual(['HIV', 'R']);
+      expect(security('DiagnosticReport', rec.report)).toEqual(['PSY', 'R']);
+      expect(security('DiagnosticReport', rec.methodReport)).toEqual(['HIV', 'R']);
+      expect(security('DiagnosticReport', rec.neutralReport)).toBeUndefined();
+    });
   });
 });

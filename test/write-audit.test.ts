@@ -22,8 +22,8 @@ it('audits each mutation of the scenario as a write, by who wrote it and where',
   const counts: Record<string, number> = {};
   for (const event of events) counts[`${event.subject} ${event.subgraph}`] = (counts[`${event.subject} ${event.subgraph}`] ?? 0) + 1;
   expect(counts).toEqual({
-    // registerResident at three desks; two encounters and a condition at the source.
-    'his-canary-3201-H001 records': 4,
+    // registerResident at three desks; two encounters, a condition and an allergy at the source.
+    'his-canary-3201-H001 records': 5,
     // A dispensed prescription filed by upload.
     'his-canary-3201-H001 prescriptions': 1,
     'his-canary-3201-H002 records': 1,
@@ -43,7 +43,7 @@ it('audits each mutation of the scenario as a write, by who wrote it and where',
   expect(new Set(events.map((event) => event.requestId)).size).toBe(events.length);
   // A write that succeeded is not recorded as a refused read (hospital systems may not read encounters).
   expect([...new Set(events.map((event) => event.outcome))]).toEqual(['allowed']);
-  expect(events.filter((event) => event.subject === 'his-canary-3201-H001').map((event) => event.dataKinds).sort()).toEqual([['conditions'], ['encounters'], ['encounters'], ['identity', 'registration'], ['prescriptions']]);
+  expect(events.filter((event) => event.subject === 'his-canary-3201-H001').map((event) => event.dataKinds).sort()).toEqual([['allergies'], ['conditions'], ['encounters'], ['encounters'], ['identity', 'registration'], ['prescriptions']]);
 });
 
 it('keeps a client’s x-request-id as the correlation of a write, never as its request id', async () => {

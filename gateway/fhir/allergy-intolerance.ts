@@ -1,21 +1,26 @@
 /**
  * Allergy statement → AllergyIntolerance. "No known allergies" is an assertion of its own
  * (SNOMED CT 716186003, as the International Patient Summary records it); an unknown
- * statement yields no resource at all.
+ * statement yields no resource at all. Reactions withheld from the viewer are left out (FHIR
+ * reads a missing reaction as not known, never as none); reactions shown label the resource.
  */
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
+import { sensitivitiesOfTexts } from '../../subgraphs/kit/sensitivity';
 import type { AllergyRecord, AllergyStatementRecord } from './records';
 import { patientReference } from './references';
-import { concept, sourceRecordSystem, SYSTEMS } from './terminology';
+import { concept, securityLabels, sourceRecordSystem, SYSTEMS } from './terminology';
 
 const CLINICAL = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] };
 const VERIFIED = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }] };
 const CRITICALITY = { LOW: 'low', HIGH: 'high', UNABLE_TO_ASSESS: 'unable-to-assess' } as const;
 
 function allergyResource(residentId: string, allergy: AllergyRecord): AllergyIntolerance {
+  const reactions = allergy.reactions ?? [];
+  const labels = securityLabels(sensitivitiesOfTexts(reactions));
   return {
     resourceType: 'AllergyIntolerance',
     id: allergy.id,
+    ...(labels.length ? { meta: { security: labels } } : {}),
     identifier: [{ system: sourceRecordSystem(allergy.source.organization.code), value: allergy.source.recordId }],
     clinicalStatus: CLINICAL,
     verificationStatus: VERIFIED,
@@ -24,7 +29,7 @@ function allergyResource(residentId: string, allergy: AllergyRecord): AllergyInt
     code: concept(allergy.substance),
     patient: patientReference(residentId),
     recordedDate: allergy.source.uploadedAt,
-    ...(allergy.reactions.length ? { reaction: [{ manifestation: allergy.reactions.map((text) => ({ text })) }] } : {}),
+    ...(reactions.length ? { reaction: [{ manifestation: reactions.map((text) => ({ text })) }] } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Condition → Condition on the problem list. */
 import type { Condition } from '@medplum/fhirtypes';
-import { categoriesOf, sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
+import { sensitivitiesOfDiagnosis } from '../../subgraphs/kit/sensitivity';
 import type { ConditionRecord } from './records';
 import { patientReference } from './references';
 import { concept, securityLabels, sourceRecordSystem } from './terminology';
@@ -10,7 +10,7 @@ const VERIFICATION = 'http://terminology.hl7.org/CodeSystem/condition-ver-status
 const CATEGORY = 'http://terminology.hl7.org/CodeSystem/condition-category';
 
 export function conditionResource(residentId: string, condition: ConditionRecord): Condition {
-  const labels = securityLabels(categoriesOf([sensitivityOfIcd10(condition.code.code)]));
+  const labels = securityLabels(sensitivitiesOfDiagnosis(condition.code));
   const verification = condition.verificationStatus.toLowerCase().replaceAll('_', '-');
   // FHIR forbids a clinical status on a condition entered in error (con-5).
   const enteredInError = verification === 'entered-in-error';

@@ -1,6 +1,6 @@
 /** Encounter → Encounter: diagnoses as ranked reason codes, the department as the service type. */
 import type { Encounter } from '@medplum/fhirtypes';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDepartment } from '../../subgraphs/kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnosis, sensitivityOfDepartment, unionOf } from '../../subgraphs/kit/sensitivity';
 import type { EncounterRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
 import { concept, securityLabels, sourceRecordSystem, SYSTEMS } from './terminology';
@@ -21,7 +21,7 @@ const STATUSES: Readonly<Record<string, Encounter['status']>> = {
 };
 
 export function encounterResource(residentId: string, encounter: EncounterRecord): Encounter {
-  const labels = securityLabels(categoriesOf([...sensitivitiesOfDiagnoses(encounter.diagnoses.map((diagnosis) => diagnosis.code.code)), sensitivityOfDepartment(encounter.department)]));
+  const labels = securityLabels(unionOf(...encounter.diagnoses.map((diagnosis) => sensitivitiesOfDiagnosis(diagnosis.code)), categoriesOf([sensitivityOfDepartment(encounter.department)])));
   const diagnoses = [...encounter.diagnoses].sort((a, b) => a.rank - b.rank);
   return {
     resourceType: 'Encounter',

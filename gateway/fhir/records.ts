@@ -36,7 +36,8 @@ export interface AllergyRecord {
   substance: Code;
   category: 'FOOD' | 'MEDICATION' | 'ENVIRONMENT' | 'BIOLOGIC';
   criticality: 'LOW' | 'HIGH' | 'UNABLE_TO_ASSESS';
-  reactions: string[];
+  /** Null when withheld from the viewer (a restricted category, another organization's allergy). */
+  reactions: string[] | null;
   source: SourceOf;
 }
 

@@ -186,16 +186,38 @@ export class ResidentAccess {
    * restricted are dropped (no placeholder, no count), and the audit says so.
    */
   async visibleItems<T>(residentId: string, items: T[], labelOf: ItemLabel<T>): Promise<T[]> {
-    const hidden = new Set(await this.hiddenCategories(residentId));
-    if (hidden.size === 0) return items;
-    const own = this.viewer.organizationCode;
-    const visible = items.filter((item) => {
-      const { categories, organizationCode } = labelOf(item);
-      const source = typeof organizationCode === 'string' ? organizationCode === own : own !== undefined && organizationCode.includes(own);
-      return source || !categories.some((category) => hidden.has(category));
-    });
+    const restricted = await this.restrictedFromViewer(residentId, labelOf);
+    if (!restricted) return items;
+    const visible = items.filter((item) => !restricted(item));
     if (visible.length < items.length) this.markOmitted(residentId);
     return visible;
+  }
+
+  /**
+   * Every item of an allowed record, those in a category the resident restricted passed
+   * through `withhold` (which leaves their labelled text out): for records that must stay
+   * whole, as an allergy must for drug-allergy warnings. The audit says text was withheld.
+   */
+  async withTextWithheld<T, V>(residentId: string, items: T[], labelOf: ItemLabel<T>, withhold: (item: T) => V): Promise<(T | V)[]> {
+    const restricted = await this.restrictedFromViewer(residentId, labelOf);
+    if (!restricted || !items.some(restricted)) return items;
+    this.markOmitted(residentId);
+    return items.map((item) => (restricted(item) ? withhold(item) : item));
+  }
+
+  /**
+   * Whether an item is restricted from this viewer: in a category hidden from them and not
+   * from their own organization. Null when nothing of this resident's record is hidden.
+   */
+  private async restrictedFromViewer<T>(residentId: string, labelOf: ItemLabel<T>): Promise<((item: T) => boolean) | null> {
+    const hidden = new Set(await this.hiddenCategories(residentId));
+    if (hidden.size === 0) return null;
+    const own = this.viewer.organizationCode;
+    return (item) => {
+      const { categories, organizationCode } = labelOf(item);
+      const source = typeof organizationCode === 'string' ? organizationCode === own : own !== undefined && organizationCode.includes(own);
+      return !source && categories.some((category) => hidden.has(category));
+    };
   }
 
   /**

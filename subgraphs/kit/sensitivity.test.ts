@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import sensitiveTerms from './sensitive-terms.json';
-import { categoriesOf, foldText, SENSITIVE_CATEGORIES, sensitivitiesOfText, sensitivitiesOfTexts, sensitivityOfDepartment, sensitivityOfDrug, sensitivityOfIcd10, sensitivityOfLoinc, unionOf, type SensitiveCategory } from './sensitivity';
+import { categoriesOf, foldText, SENSITIVE_CATEGORIES, sensitivitiesOfDiagnosis, sensitivitiesOfText, sensitivitiesOfTexts, sensitivityOfDepartment, sensitivityOfDrug, sensitivityOfIcd10, sensitivityOfLoinc, unionOf, type SensitiveCategory } from './sensitivity';
 
 it('labels diagnoses by the chapter or block they fall in', () => {
   expect(sensitivityOfIcd10('F32.9')).toBe('MENTAL_HEALTH');
@@ -106,6 +106,12 @@ describe('free text', () => {
   it('labels "aids" as a word whatever it means there: a false positive hides, a false negative leaks', () => {
     expect(sensitivitiesOfText('aids digestion')).toEqual(['HIV_STI']);
     expect(sensitivitiesOfText('bowel prep before colonoscopy')).toEqual(['HIV_STI']);
+  });
+
+  it('labels a diagnosis by its code and by the display it was written with', () => {
+    expect(sensitivitiesOfDiagnosis({ code: 'I10', display: '原发性高血压，伴抑郁状态' })).toEqual(['MENTAL_HEALTH']);
+    expect(sensitivitiesOfDiagnosis({ code: 'F32.9', display: '高血压；HIV 感染随访' })).toEqual(['MENTAL_HEALTH', 'HIV_STI']);
+    expect(sensitivitiesOfDiagnosis({ code: 'I10', display: '原发性高血压' })).toEqual([]);
   });
 
   it('unites what several fields of one record reveal', () => {

@@ -138,6 +138,14 @@ export function sensitivitiesOfTexts(texts: readonly (string | null | undefined)
   return unionOf(...texts.map((text) => (text ? sensitivitiesOfText(text) : [])));
 }
 
+/**
+ * What one coded diagnosis reveals: its ICD-10 code and the display it was written with, which
+ * is the hospital's own text ("I10 高血压，伴抑郁状态") and labels like any free text.
+ */
+export function sensitivitiesOfDiagnosis(diagnosis: { code: string; display: string }): SensitiveCategory[] {
+  return unionOf(categoriesOf([sensitivityOfIcd10(diagnosis.code)]), sensitivitiesOfText(diagnosis.display));
+}
+
 /** What a list of ICD-10 diagnoses reveals. */
 export function sensitivitiesOfDiagnoses(codes: string[]): SensitiveCategory[] {
   return categoriesOf(codes.map(sensitivityOfIcd10));

@@ -155,7 +155,10 @@ export interface ConditionDoc {
   clinicalStatus: (typeof CLINICAL_STATUSES)[number];
   verificationStatus: (typeof VERIFICATION_STATUSES)[number];
   onset: string | null;
+  /** The category its code falls in (the label before displays were read). */
   sensitivity: SensitiveCategory | null;
+  /** What its code and display reveal, at write time; absent on conditions stored before. */
+  sensitivities?: SensitiveCategory[];
   source: SourceDoc;
 }
 
@@ -166,6 +169,8 @@ export interface AllergyDoc {
   category: (typeof ALLERGY_CATEGORIES)[number];
   criticality: (typeof ALLERGY_CRITICALITIES)[number];
   reactions: string[];
+  /** What its reactions reveal, at write time; absent on allergies stored before. */
+  sensitivities?: SensitiveCategory[];
   source: SourceDoc;
 }
 
@@ -320,6 +325,7 @@ const conditionSchema = new Schema<ConditionDoc>(
     verificationStatus: { type: String, enum: VERIFICATION_STATUSES, required: true },
     onset: { type: String, default: null },
     sensitivity: { type: String, enum: [...SENSITIVE_CATEGORIES, null], default: null },
+    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
     source: { type: sourceSchema, required: true },
   },
   { collection: 'conditions', versionKey: false, id: false },
@@ -334,6 +340,7 @@ const allergySchema = new Schema<AllergyDoc>(
     category: { type: String, enum: ALLERGY_CATEGORIES, required: true },
     criticality: { type: String, enum: ALLERGY_CRITICALITIES, required: true },
     reactions: { type: [String], default: [] },
+    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
     source: { type: sourceSchema, required: true },
   },
   { collection: 'allergies', versionKey: false, id: false },

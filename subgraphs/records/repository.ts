@@ -12,7 +12,7 @@ import { sourceRecordKey } from '../kit/ids';
 import { decodeCursor, encodeCursor, pageOf, timePage, type Page } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
 import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivityOfDepartment, sensitivityOfIcd10, unionOf, type SensitiveCategory } from '../kit/sensitivity';
+import { sensitivityOfIcd10 } from '../kit/sensitivity';
 import type { MatchSettings } from '../kit/config';
 import { blockingKeys, classify, scoreCandidate } from './matching';
 import type {
@@ -32,6 +32,7 @@ import type { z } from 'zod';
 import type { CareSeen, RecordKind } from '../kit/access-store';
 import { accepted, checkBatchSize, parseBatch, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
+import { allergyLabel, allergySensitivities, conditionLabel, conditionSensitivities, encounterLabel, encounterSensitivities, withoutText, type AllergyView } from './labels';
 import { actorOf } from '../kit/viewer';
 import { allergySchema, conditionSchema, districtNamed, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
 
@@ -48,7 +49,7 @@ export interface OrganizationFilter {
 
 export interface AllergyStatementView {
   assertion: ResidentDoc['allergyAssertion'];
-  items: AllergyDoc[];
+  items: AllergyView[];
 }
 
 export interface ClinicalSummaryView {
@@ -500,16 +501,17 @@ export class RecordsRepository {
       'conditions',
       residents,
       (ids) => this.models.Condition.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<ConditionDoc[]>().exec(),
-      conditionLabel,
+      (residentId, rows) => this.access.visibleItems(residentId, rows, conditionLabel),
     );
   }
 
-  allergiesOf(residents: readonly ResidentDoc[]): Promise<Map<string, AllergyDoc[]>> {
+  /** Every allergy stays (the warnings need it); a restricted one's reactions are withheld. */
+  allergiesOf(residents: readonly ResidentDoc[]): Promise<Map<string, AllergyView[]>> {
     return this.recordsOfResidents(
       'allergies',
       residents,
       (ids) => this.models.Allergy.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<AllergyDoc[]>().exec(),
-      (allergy) => ({ categories: [], organizationCode: allergy.source.organizationCode }),
+      (residentId, rows) => this.access.withTextWithheld(residentId, rows, allergyLabel, withoutText),
     );
   }
 
@@ -520,31 +522,35 @@ export class RecordsRepository {
         .batchSize(RECORDS_BATCH_SIZE)
         .lean<EncounterDoc[]>()
         .exec(),
-      encounterLabel,
+      (residentId, rows) => this.access.visibleItems(residentId, rows, encounterLabel),
     );
   }
 
-  /** Survivor id → its rows (filed under it or under a record merged into it); absent when not permitted. */
-  private async recordsOfResidents<Row extends { residentId: string }>(
+  /**
+   * Survivor id → its rows (filed under it or under a record merged into it), as `consented`
+   * leaves them for the viewer; absent when not permitted.
+   */
+  private async recordsOfResidents<Row extends { residentId: string }, Shown = Row>(
     kind: DataKind,
     residents: readonly ResidentDoc[],
     fetch: (residentIds: string[]) => Promise<Row[]>,
-    labelOf: (row: Row) => { categories: SensitiveCategory[]; organizationCode: string },
-  ): Promise<Map<string, Row[]>> {
+    consented: (residentId: string, rows: Row[]) => Promise<Shown[]>,
+  ): Promise<Map<string, Shown[]>> {
     const permitted = await this.access.permitted(
       residents.map((resident) => resident._id),
       kind,
     );
     const visible = residents.filter((resident) => permitted.has(resident._id));
     const ownerOf = new Map(visible.flatMap((resident) => aliasesOf(resident).map((alias) => [alias, resident._id] as const)));
-    const result = new Map<string, Row[]>(visible.map((resident) => [resident._id, []]));
+    const fetched = new Map<string, Row[]>(visible.map((resident) => [resident._id, []]));
+    const result = new Map<string, Shown[]>();
     if (visible.length === 0) return result;
-    for (const row of await fetch([...ownerOf.keys()])) result.get(ownerOf.get(row.residentId)!)?.push(row);
-    for (const [residentId, rows] of result) result.set(residentId, await this.access.visibleItems(residentId, rows, labelOf));
+    for (const row of await fetch([...ownerOf.keys()])) fetched.get(ownerOf.get(row.residentId)!)?.push(row);
+    for (const [residentId, rows] of fetched) result.set(residentId, await consented(residentId, rows));
     return result;
   }
 
-  static summarize(resident: ResidentDoc, conditions: ConditionDoc[], allergies: AllergyDoc[], encounters: EncounterDoc[]): ClinicalSummaryView {
+  static summarize(resident: ResidentDoc, conditions: ConditionDoc[], allergies: AllergyView[], encounters: EncounterDoc[]): ClinicalSummaryView {
     const lastByOrganization = new Map<string, EncounterDoc>();
     for (const encounter of encounters) if (!lastByOrganization.has(encounter.organizationCode)) lastByOrganization.set(encounter.organizationCode, encounter);
     return {
@@ -555,7 +561,7 @@ export class RecordsRepository {
   }
 
   /** What a prescription's safety checks need: allergy groups and the problem list's active diagnoses. */
-  static safetyFacts(allergies: AllergyDoc[], conditions: ConditionDoc[]) {
+  static safetyFacts(allergies: readonly AllergyView[], conditions: ConditionDoc[]) {
     const diagnosisCodes = new Set(conditions.filter((condition) => ACTIVE_CONDITION_STATUSES.has(condition.clinicalStatus)).map((condition) => condition.code.code));
     return {
       allergyGroups: allergies.map((allergy) => ({ group: allergy.substance.code, criticality: allergy.criticality })),
@@ -563,7 +569,7 @@ export class RecordsRepository {
     };
   }
 
-  static allergyStatement(resident: ResidentDoc, allergies: AllergyDoc[]): AllergyStatementView {
+  static allergyStatement(resident: ResidentDoc, allergies: AllergyView[]): AllergyStatementView {
     return { assertion: allergies.length > 0 ? 'HAS_ALLERGIES' : resident.allergyAssertion, items: allergies };
   }
 
@@ -927,7 +933,7 @@ function encounterDocOf(input: EncounterInput, organizationCode: string, residen
     end: input.end ? new Date(input.end) : null,
     attendingPractitioner: input.attendingPractitioner ?? null,
     diagnoses: input.diagnoses.map((item) => ({ code: { system: 'ICD-10', code: item.code, display: item.display }, rank: item.rank, primary: item.primary, sensitivity: sensitivityOfIcd10(item.code) })),
-    sensitivities: encounterSensitivities(input.department, input.diagnoses.map((item) => item.code)),
+    sensitivities: encounterSensitivities(input.department, input.diagnoses),
     chargesFen: input.chargesFen ?? null,
     source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
   };
@@ -942,6 +948,7 @@ function conditionDocOf(input: ConditionInput, organizationCode: string, residen
     verificationStatus: input.verificationStatus,
     onset: input.onset ?? null,
     sensitivity: sensitivityOfIcd10(input.code),
+    sensitivities: conditionSensitivities(input),
     source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
   };
 }
@@ -954,25 +961,10 @@ function allergyDocOf(input: AllergyInput, organizationCode: string, residentId:
     category: input.category!,
     criticality: input.criticality!,
     reactions: input.reactions ?? [],
+    sensitivities: allergySensitivities(input.reactions ?? []),
     source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
   };
 }
-
-/** What an encounter reveals: its diagnoses and the department it took place in. */
-export function encounterSensitivities(department: string, icd10Codes: string[]): SensitiveCategory[] {
-  return unionOf(sensitivitiesOfDiagnoses(icd10Codes), categoriesOf([sensitivityOfDepartment(department)]));
-}
-
-// Consent labels on read: the stored label united with a fresh one, so records stored before a
-// label existed (or under an older code list) are never shown unlabelled.
-const encounterLabel = (encounter: EncounterDoc) => ({
-  categories: unionOf(encounter.sensitivities, encounterSensitivities(encounter.department, encounter.diagnoses.map((diagnosis) => diagnosis.code.code))),
-  organizationCode: encounter.organizationCode,
-});
-const conditionLabel = (condition: ConditionDoc) => ({
-  categories: categoriesOf([condition.sensitivity ?? null, sensitivityOfIcd10(condition.code.code)]),
-  organizationCode: condition.source.organizationCode,
-});
 
 export function aliasesOf(resident: ResidentDoc): string[] {
   return [resident._id, ...resident.mergedIds];

@@ -1,7 +1,7 @@
 /**
  * One resident whose restricted diagnoses are planted, with unique canary strings, in every
  * kind of record that can reveal one, through the real mutations at the gateway: a
- * psychiatric encounter and condition, prescriptions labelled by a diagnosis and by a drug,
+ * psychiatric encounter and condition, an allergy whose reaction names anxiety, prescriptions labelled by a diagnosis and by a drug,
  * referrals labelled by diagnosis, reason and department, an HIV report, a report whose HIV
  * version survives only in its history, a prescription the hospital's pharmacy dispensed and
  * its system filed by upload, and a neutral referral and prescription that attach the
@@ -41,6 +41,8 @@ export const CANARY = {
   filedPrescriptionDiagnosis: 'CANARY-RXFILED-4410-焦虑状态',
   /** The restricted drug of the filed prescription. */
   sertraline: '舍曲林',
+  /** A sulfonamide allergy's reaction: the allergy stays for everyone, this text does not. */
+  allergyReaction: 'CANARY-ALLERGY-4411-焦虑发作',
 } as const;
 
 export interface ConsentScenario {
@@ -113,6 +115,7 @@ export const sourceSecrets = (scenario: ConsentScenario): string[] => [
   CANARY.labHistory,
   CANARY.filedPrescriptionDiagnosis,
   CANARY.sertraline,
+  CANARY.allergyReaction,
   scenario.ids.psychiatricEncounter,
   scenario.ids.psychiatricCondition,
   scenario.ids.omeprazole,
@@ -164,6 +167,10 @@ export async function plantCanaries(stack: TestStack): Promise<ConsentScenario> 
       input: { residentId, sourceRecordId: 'P-CANARY-PSY', code: 'F43.1', display: CANARY.condition, clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
     })
   ).recordCondition.id;
+  // By batch upload: recordAllergy's answer reads the statements back, which a hospital system may not do.
+  await his(`mutation($inputs: [RecordAllergyInput!]!) { uploadAllergies(inputs: $inputs) { status } }`, {
+    inputs: [{ residentId, sourceRecordId: 'A-CANARY-SUL', substance: { system: 'NMPA-class', code: 'sulfonamides', display: '磺胺类' }, category: 'MEDICATION', criticality: 'LOW', reactions: [CANARY.allergyReaction] }],
+  });
 
   // Lab: an HIV screen, and a report first uploaded as an HIV screen, then corrected to a glucose test.
   const lis = as(identities.labSystem(SOURCE));

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
 import { blockingKeys, scoreCandidate } from '../../subgraphs/records/matching';
-import { encounterSensitivities } from '../../subgraphs/records/repository';
+import { encounterSensitivities } from '../../subgraphs/records/labels';
 import type {
   AllergyDoc,
   ConditionDoc,
@@ -66,7 +66,7 @@ export function recordsOf(city: City, seed: number): RecordsSeed {
         end: new Date(start.getTime() + 3_600_000),
         attendingPractitioner: 'D2001',
         diagnoses: [{ code: HIV, rank: 1, primary: true, sensitivity: sensitivityOfIcd10(HIV.code) }],
-        sensitivities: encounterSensitivities('感染科', [HIV.code]),
+        sensitivities: encounterSensitivities('感染科', [HIV]),
         chargesFen: 32_000,
         source: { organizationCode: secondHospital, recordId: `V${resident.id.slice(0, 10)}`, uploadedAt: start },
       });
@@ -167,7 +167,7 @@ export function recordsOf(city: City, seed: number): RecordsSeed {
       end: at(encounter.end),
       attendingPractitioner: `D${String(1000 + Math.floor(random() * 9000))}`,
       diagnoses: encounter.diagnoses.map((code, index) => ({ code, rank: index + 1, primary: index === 0, sensitivity: sensitivityOfIcd10(code.code) })),
-      sensitivities: encounterSensitivities(encounter.department, encounter.diagnoses.map((code) => code.code)),
+      sensitivities: encounterSensitivities(encounter.department, encounter.diagnoses),
       chargesFen: Math.round(base * (0.5 + random() * hours ** 0.2)),
       source: { organizationCode: encounter.organizationCode, recordId: `V${encounter.id.slice(0, 10).toUpperCase()}`, uploadedAt: at(encounter.end) },
     };
