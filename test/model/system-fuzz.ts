@@ -86,6 +86,7 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
 
   for (const [index, step] of steps.entries()) {
     const what = JSON.stringify(step);
+    coverage.count(`step:${step.op}`);
     const subject = 'person' in step ? step.person : null;
     if (step.op === 'register') {
       const person = people[step.person]!;

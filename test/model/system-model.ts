@@ -47,16 +47,46 @@ const pick = fc.nat({ max: 7 });
 const doctor = fc.integer({ min: 0, max: 1 });
 
 export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('register' as const), person, hospital }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('visit' as const), person, pick, hospital, sensitive: fc.boolean() }) },
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('register' as const), person, hospital }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('visit' as const), person, pick, hospital, sensitive: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('breakGlass' as const), person, pick, hospital, doctor }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('refer' as const), person, pick, hospital, doctor, to: hospital }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('refer' as const), person, pick, hospital, doctor, to: hospital }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('accept' as const), pick, doctor }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(hospital, { nil: null, freq: 3 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('merge' as const), person }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('merge' as const), person }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('unmerge' as const), person, pick }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('clock' as const), days: fc.constantFrom(...CLOCK_DAYS) }) },
+  // Mostly short moves: a long one ends most standing, and little happens after it.
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('clock' as const), days: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1, 6) }, fc.constantFrom(...CLOCK_DAYS)) }) },
 );
+
+/**
+ * A sequence written out that reaches every kind of step and answer: duplicates by an honest
+ * desk and by the impostor, a merge that carries standing and consent across and an unmerge,
+ * a referral on merged standing, one refused on an emergency grant alone, and care that keeps
+ * one registration while another lapses. The random sequences run after it.
+ */
+export const WRITTEN_SEQUENCE: Step[] = [
+  { op: 'register', person: 1, hospital: 0 },
+  { op: 'register', person: 1, hospital: 1 },
+  { op: 'register', person: 1, hospital: IMPOSTOR },
+  { op: 'visit', person: 1, pick: 0, hospital: 0, sensitive: true },
+  { op: 'consent', person: 1, pick: 0, restrict: true, block: null },
+  { op: 'merge', person: 1 },
+  { op: 'refer', person: 1, pick: 0, hospital: 1, doctor: 0, to: 2 },
+  { op: 'accept', pick: 0, doctor: 0 },
+  { op: 'unmerge', person: 1, pick: 1 },
+  { op: 'visit', person: 1, pick: 2, hospital: 0, sensitive: false },
+  { op: 'register', person: 0, hospital: 0 },
+  { op: 'register', person: 0, hospital: 2 },
+  { op: 'breakGlass', person: 0, pick: 0, hospital: 1, doctor: 1 },
+  { op: 'refer', person: 0, pick: 0, hospital: 1, doctor: 1, to: 2 },
+  { op: 'refer', person: 0, pick: 0, hospital: 0, doctor: 0, to: 0 },
+  { op: 'clock', days: 1 },
+  { op: 'visit', person: 0, pick: 0, hospital: 2, sensitive: false },
+  { op: 'clock', days: 29 },
+  { op: 'consent', person: 0, pick: 0, restrict: false, block: 2 },
+  { op: 'accept', pick: 0, doctor: 1 },
+];
 
 type FactKind = 'REGISTRATION' | 'REFERRAL_OFFER' | 'REFERRAL' | 'BREAK_GLASS';
 interface Fact {
