@@ -2,7 +2,7 @@
  * Fuzzes the authorization policy against its reference model (test/model/): the property
  * `npm test` runs 10,000 times with a fixed seed, here with a random seed and many more runs.
  *
- *   npm run fuzz:policy [-- --runs N] [--seed N] [--system]
+ *   npm run fuzz:policy [-- --runs N] [--seed N] [--system [--minutes M]]
  *
  * Prints the seed, the cases run and the time; on a disagreement the shrunk case, and exits 1.
  * `--system` runs `runSystemFuzz` from test/model/system-fuzz.ts (the model against the
@@ -23,15 +23,16 @@ function wholeNumber(name: string, value: string | undefined, fallback: number):
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, system: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, system: { type: 'boolean' }, minutes: { type: 'string' } } });
   const runs = wholeNumber('runs', values.runs, values.system ? 100 : 1_000_000);
   // A 32-bit seed, as fast-check takes it.
   const seed = wholeNumber('seed', values.seed, Math.floor(Math.random() * 2 ** 31));
   if (values.system) {
     if (!existsSync(SYSTEM_FUZZ)) throw new Error(`--system needs ${path.relative(process.cwd(), SYSTEM_FUZZ)}, which does not exist yet`);
-    const { runSystemFuzz } = (await import(SYSTEM_FUZZ)) as { runSystemFuzz: (options: { seed: number; runs: number }) => Promise<number> };
-    console.log(`system fuzz: seed ${seed}, ${runs} sequences`);
-    return runSystemFuzz({ seed, runs });
+    const { runSystemFuzz } = (await import(SYSTEM_FUZZ)) as { runSystemFuzz: (options: { seed: number; runs: number; minutes: number | null }) => Promise<number> };
+    const minutes = values.minutes === undefined ? null : wholeNumber('minutes', values.minutes, 0);
+    console.log(`system fuzz: seed ${seed}, ${runs} sequences${minutes === null ? '' : `, stopping after ${minutes} minutes`}`);
+    return runSystemFuzz({ seed, runs, minutes });
   }
   console.log(`policy fuzz: seed ${seed}, ${runs.toLocaleString('en')} cases`);
   const started = performance.now();

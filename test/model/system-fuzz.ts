@@ -224,8 +224,11 @@ export function systemProperty(stack: TestStack, coverage = new Coverage()): fc.
   });
 }
 
-/** For `npm run fuzz:policy -- --system`: its own embedded database and stack, `runs` sequences from `seed`. Returns the exit code. */
-export async function runSystemFuzz({ seed, runs }: { seed: number; runs: number }): Promise<number> {
+/**
+ * For `npm run fuzz:policy -- --system`: its own embedded database and stack, `runs` sequences
+ * from `seed` (or as many as `minutes` allow). Prints what was reached; returns the exit code.
+ */
+export async function runSystemFuzz({ seed, runs, minutes = null }: { seed: number; runs: number; minutes?: number | null }): Promise<number> {
   let database: Awaited<ReturnType<typeof startEmbeddedDatabase>> | null = null;
   if (!process.env.MONGODB_URI) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jinling-fuzz-'));
@@ -239,7 +242,8 @@ export async function runSystemFuzz({ seed, runs }: { seed: number; runs: number
     await insertHospitals(stack);
     const started = performance.now();
     const coverage = new Coverage();
-    const result = await fc.check(systemProperty(stack, coverage), { seed, numRuns: runs });
+    const limit = minutes === null ? {} : { interruptAfterTimeLimit: minutes * 60_000, markInterruptAsFailure: false };
+    const result = await fc.check(systemProperty(stack, coverage), { seed, numRuns: runs, ...limit });
     const done = result.numRuns;
     console.log('steps and answers:', Object.fromEntries([...coverage.counts].sort()));
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
