@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     const residentIds = await registerResidents(database.uri, dbPrefix, gateway.url, token);
     const lineOf = LINE_BUILDERS[KIND];
     if (!lineOf) throw new Error(`BENCH_UPLOAD_KIND must be one of ${Object.keys(LINE_BUILDERS).join(', ')}`);
-    const body = Array.from({ length: LINES }, (_, index) => JSON.stringify(lineOf(residentIds[index % residentIds.length]!, index))).join('\n') + '\n';
+    const body = `${Array.from({ length: LINES }, (_, index) => JSON.stringify(lineOf(residentIds[index % residentIds.length]!, index))).join('\n')}\n`;
     console.log(`engine: ${database.engine}; ${LINES.toLocaleString('en')} lines of ${KIND} over ${DAYS} days (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${DEFAULT_UPLOAD_SETTINGS.chunkLines} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`);
     const uploadUrl = gateway.url.replace(/\/graphql$/, `/upload/${KIND}`);
     const rows = [await measure('new records', uploadUrl, token, body, database.pid), await measure('the same batch again (unchanged)', uploadUrl, token, body, database.pid)];

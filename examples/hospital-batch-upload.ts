@@ -71,7 +71,7 @@ async function upload(gatewayUrl: string, token: string, kind: string, lines: ob
   const response = await fetch(new URL(`/upload/${kind}`, gatewayUrl), {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-    body: lines.map((line) => JSON.stringify(line)).join('\n') + '\n',
+    body: `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`,
   });
   const answer = (await response.json()) as { accepted: number; unchanged: number; rejected: number; errors: { line: number; code: string; message: string }[] };
   if (!response.ok) throw new Error(`/upload/${kind} answered ${response.status}: ${JSON.stringify(answer)}`);

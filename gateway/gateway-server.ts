@@ -14,7 +14,8 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { SubgraphName } from '../subgraphs/kit/config';
 import { isExpectedError, maskError } from '../subgraphs/kit/errors';
-import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
+import { HttpError } from '../subgraphs/kit/http-error';
+import { bearerToken, createHttpHandler, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
 import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
 import { observedHandler } from '../subgraphs/kit/http-telemetry';
 import { GatewayMetrics } from '../subgraphs/kit/metrics';

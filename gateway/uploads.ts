@@ -9,7 +9,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildSchema, coerceInputValue, GraphQLNonNull, isInputObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { ErrorCode } from '../subgraphs/kit/errors';
-import { HttpError, sendJson, type HttpRoute } from '../subgraphs/kit/http-server';
+import { HttpError } from '../subgraphs/kit/http-error';
+import { sendJson, type HttpRoute } from '../subgraphs/kit/http-server';
 import type { Logger } from '../subgraphs/kit/logger';
 import type { GatewayContext } from './gateway-context';
 import { BodyLimitExceeded, eagerLines, splitLines } from './ndjson';

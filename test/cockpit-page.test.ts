@@ -142,11 +142,11 @@ describe('signed in with the health commission’s token', () => {
     expect(hospitals['3201-H001']).toEqual(['江苏省中医院', '5,000', '1', '2/11', '1,200', '3,456.78', '80', '120.00', '30', '98,765.43']);
     expect(hospitals['3201-H002']).toEqual(['南京鼓楼医院', '700', '0', '0/11', '400', '/', '20', '/', '9', '/']);
     const districts = await tableRows(page, 'districts');
-    expect(districts['江宁区']).toEqual(['江宁区', '250', '1', '1/11', '300', '500.00', '5', '/', '2', '/']);
+    expect(districts.江宁区).toEqual(['江宁区', '250', '1', '1/11', '300', '500.00', '5', '/', '2', '/']);
     expect(districts.city).toEqual(['全市 City', '5,950', '1', '2/11', '1,900', '3,956.78', '105', '120.00', '41', '98,765.43']);
 
     expect((await tableRows(page, 'appointments'))['3201-H001']).toEqual(['江苏省中医院', '2', '1', '1', '0', '4']);
-    expect((await tableRows(page, 'platforms'))['HEALTHY_NANJING_APP']).toEqual(['健康南京 app', '1']);
+    expect((await tableRows(page, 'platforms')).HEALTHY_NANJING_APP).toEqual(['健康南京 app', '1']);
     const trend = await tableRows(page, 'trend');
     expect(trend[PREVIOUS]).toEqual([PREVIOUS, '4,000', '1,000', '0', '25', '/', '/']);
     expect(trend[MONTH]).toEqual([MONTH, '6,060', '1,900', '105', '41', '3,956.78', '98,765.43']);

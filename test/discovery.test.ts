@@ -179,6 +179,14 @@ describe('catalogues and departments', () => {
     expect((await ok(doctor, `{ drugs(first: 3) { code } }`)).drugs).toEqual([{ code: 'H10950129' }, { code: 'H10960112' }, { code: 'H11020687' }]);
   });
 
+  it('lists the drugs of the codes asked for, by code, leaving out unknown ones', async () => {
+    expect((await ok(doctor, `{ drugs(codes: ["H20093454", "Z99999999", "H10950129", "H20093454"]) { code inn } }`)).drugs).toEqual([
+      { code: 'H10950129', inn: 'sertraline' },
+      { code: 'H20093454', inn: 'amlodipine' },
+    ]);
+    expect((await ok(doctor, `{ drugs(codes: ["H20093454", "H10950129"], search: "sertraline") { code } }`)).drugs).toEqual([{ code: 'H10950129' }]);
+  });
+
   it('finds lab items by category and search', async () => {
     expect((await ok(doctor, `{ labItems(search: "4548-4") { code name category kind unit acceptedUnits members recognitionDays } }`)).labItems).toEqual([
       { code: '4548-4', name: '糖化血红蛋白', category: 'LABORATORY', kind: 'ANALYTE', unit: '%', acceptedUnits: [], members: [], recognitionDays: 90 },
@@ -192,6 +200,8 @@ describe('catalogues and departments', () => {
   it.each([
     ['drugs', `{ drugs(search: "${'x'.repeat(51)}") { code } }`, 'search must be 1-50 characters'],
     ['drugs', `{ drugs(first: 101) { code } }`, 'first must be between 1 and 100'],
+    ['drugs', `{ drugs(codes: []) { code } }`, 'codes must list 1-100 drug codes'],
+    ['drugs', `{ drugs(codes: [${Array.from({ length: 101 }, () => '"H20093454"').join(', ')}]) { code } }`, 'codes must list 1-100 drug codes'],
     ['labItems', `{ labItems(search: "") { code } }`, 'search must be 1-50 characters'],
   ])('%s refuses bad input with a clear BAD_USER_INPUT', async (_name, query, message) => {
     expect(await refusal(doctor, query)).toEqual([['BAD_USER_INPUT', message]]);

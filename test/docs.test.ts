@@ -91,7 +91,7 @@ it('every page of docs/ is linked from the README or from an index of docs/', ()
 /** The top-level folders named in the first column of the README's folder table (`gateway/`, `subgraphs/<name>/` → subgraphs). */
 function foldersInTable(): Set<string> {
   const lines = proseLines(README);
-  const start = lines.findIndex((line) => line === '## Folders');
+  const start = lines.indexOf('## Folders');
   if (start < 0) throw new Error('README.md has no "## Folders" section');
   const section = lines.slice(start + 1);
   const end = section.findIndex((line) => line.startsWith('## '));

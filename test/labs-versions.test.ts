@@ -38,7 +38,7 @@ async function uploadBatch(inputs: unknown[]) {
   const response = await fetch(stack.gateway.url.replace(/\/graphql$/, '/upload/lab-reports'), {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${labSystem()}` },
-    body: inputs.map((input) => JSON.stringify(input)).join('\n') + '\n',
+    body: `${inputs.map((input) => JSON.stringify(input)).join('\n')}\n`,
   });
   return (await response.json()) as { accepted: number; unchanged: number; rejected: number; errors: { line: number; code: string; message: string }[] };
 }

@@ -43,7 +43,7 @@ async function scrapeAll(): Promise<Record<string, string>> {
 }
 
 /** The sum of a metric's samples whose labels include all of `labels` (0 when none). */
-function valueOf(text: string, name: string, labels: Record<string, string> = {}): number {
+function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
@@ -59,7 +59,7 @@ async function movedDuring(action: () => Promise<unknown>, samples: Record<strin
   const before = await scrapeAll();
   await action();
   const after = await scrapeAll();
-  return Object.fromEntries(Object.entries(samples).map(([key, [service, name, labels]]) => [key, valueOf(after[service]!, name, labels) - valueOf(before[service]!, name, labels)]));
+  return Object.fromEntries(Object.entries(samples).map(([key, [service, name, labels]]) => [key, sampleSum(after[service]!, name, labels) - sampleSum(before[service]!, name, labels)]));
 }
 
 beforeAll(async () => {
@@ -126,7 +126,7 @@ it('counts an operation, its subgraph fetch, its database commands and a consent
   const before = await scrapeAll();
   const sent = await stack.commandsDuring(() => stack.query(token, CONDITIONS, { id: residentId }));
   const after = await scrapeAll();
-  const timed = SUBGRAPH_NAMES.reduce((sum, name) => sum + valueOf(after[name]!, 'jinling_database_command_duration_seconds_count') - valueOf(before[name]!, 'jinling_database_command_duration_seconds_count'), 0);
+  const timed = SUBGRAPH_NAMES.reduce((sum, name) => sum + sampleSum(after[name]!, 'jinling_database_command_duration_seconds_count') - sampleSum(before[name]!, 'jinling_database_command_duration_seconds_count'), 0);
   expect(timed).toBe(sent.length);
 });
 
@@ -201,7 +201,7 @@ it('bounds client-chosen operation names: anonymous, id-like and unresolved oper
 it('reports process metrics and no personal data in any label', async () => {
   const texts = await scrapeAll();
   for (const [service, text] of Object.entries(texts)) {
-    expect(valueOf(text, 'jinling_nodejs_eventloop_lag_seconds', { service })).toBeGreaterThanOrEqual(0);
+    expect(sampleSum(text, 'jinling_nodejs_eventloop_lag_seconds', { service })).toBeGreaterThanOrEqual(0);
     expect(text).toContain(`jinling_process_resident_memory_bytes{service="${service}"}`);
     expect(text).not.toContain(residentId);
     for (const subject of subjects) expect(text).not.toContain(subject);

@@ -248,8 +248,8 @@ describe('records filed before a merge', () => {
 describe('match review decisions under concurrency', () => {
   async function openReview(tag: number) {
     const phone = `1390516${String(300 + tag).padStart(4, '0')}`;
-    const original = await register('3201-H001', registration({ name: '王晓明', birthDate: '1975-06-0' + tag, idNumber: null, phone, identifier: mrn(`MRN-RACE-A${tag}`) }));
-    const typo = await register('3201-H002', registration({ name: '王小明', birthDate: '1975-06-0' + tag, idNumber: null, phone, identifier: mrn(`MRN-RACE-B${tag}`) }));
+    const original = await register('3201-H001', registration({ name: '王晓明', birthDate: `1975-06-0${tag}`, idNumber: null, phone, identifier: mrn(`MRN-RACE-A${tag}`) }));
+    const typo = await register('3201-H002', registration({ name: '王小明', birthDate: `1975-06-0${tag}`, idNumber: null, phone, identifier: mrn(`MRN-RACE-B${tag}`) }));
     expect(typo.outcome).toBe('CREATED_POSSIBLE_DUPLICATE');
     return { reviewId: typo.review.id as string, candidate: original.resident.id as string, registered: typo.resident.id as string };
   }

@@ -122,7 +122,7 @@ describe('bad input is refused and writes nothing', () => {
   });
 
   it.each([
-    ['an ID number with a wrong check digit', { idNumber: makeIdNumber('320106', '1958-07-21', 137).slice(0, 17) + '0' }, /idNumber is not a valid GB 11643 ID number/],
+    ['an ID number with a wrong check digit', { idNumber: `${makeIdNumber('320106', '1958-07-21', 137).slice(0, 17)}0` }, /idNumber is not a valid GB 11643 ID number/],
     ['a birth date that does not exist', { birthDate: '1958-02-30', idNumber: null }, /birthDate is not a real date/],
     ['a birth date in another format', { birthDate: '21/07/1958', idNumber: null }, /birthDate must be YYYY-MM-DD/],
     ['a birth date that contradicts the ID number', { birthDate: '1958-07-22' }, /birthDate does not match the ID number/],

@@ -134,7 +134,7 @@ it('rejects bad lines by line number with the prescription rules’ own messages
     JSON.stringify(filed(b, 'B-10', { diagnoses: [] })),
     JSON.stringify(filed(b, 'B-11', { dispensing: { at: '2026-06-01T01:30:00.000Z', pharmacist: 'P3001', lot: 'x' } })),
   ].join('\n');
-  const { status, body } = await upload(hospitalSystem(), batch + '\n');
+  const { status, body } = await upload(hospitalSystem(), `${batch}\n`);
   expect(status).toBe(200);
   expect(body).toEqual(
     summary({ lines: 11, accepted: 1, rejected: 10 }, [

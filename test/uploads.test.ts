@@ -91,7 +91,7 @@ describe('encounters', () => {
       '[1, 2]',
       JSON.stringify(encounter(c, 'M-10', { department: '神经内科' })),
     ].join('\n');
-    const { status, body } = await upload(hospitalSystem(), 'encounters', batch + '\n');
+    const { status, body } = await upload(hospitalSystem(), 'encounters', `${batch}\n`);
     expect(status).toBe(200);
     // UPLOAD_MAX_ERRORS is 4 here: the first four rejections are listed, all are counted.
     expect(body).toEqual(

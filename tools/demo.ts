@@ -135,9 +135,9 @@ function oneToken(config: Config, args: string[]): void {
 function main(): void {
   const [command, ...args] = process.argv.slice(2);
   const config = loadConfig();
-  if (command === 'tokens') return allTokens(config);
-  if (command === 'token') return oneToken(config, args);
-  throw new UsageError(command ? `Unknown command: ${command}` : 'Say which command to run');
+  if (command === 'tokens') allTokens(config);
+  else if (command === 'token') oneToken(config, args);
+  else throw new UsageError(command ? `Unknown command: ${command}` : 'Say which command to run');
 }
 
 try {

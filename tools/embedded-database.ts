@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, chmodSync } from 'node:fs';
+import { chownSync, existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, type Stats, statSync, symlinkSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -225,7 +225,7 @@ function postgresDataDir(requested: string, asRoot: boolean, log: (line: string)
 function reachableByNobody(target: string): boolean {
   let current = path.resolve(target);
   for (;;) {
-    let stats;
+    let stats: Stats;
     try {
       stats = statSync(current);
     } catch {

@@ -12,7 +12,7 @@
   var ROW = 'scheduledUploadRecords verifiedRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal outpatientVisits outpatientRevenueFen emergencyVisits emergencyRevenueFen discharges inpatientRevenueFen';
   var QUERY = [
     'query Cockpit($month: String!, $from: String!, $to: String!) {',
-    '  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ' + ROW + ' } districts { district ' + ROW + ' } hospitals { organization { code name } ' + ROW + ' } }',
+    `  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ${ROW} } districts { district ${ROW} } hospitals { organization { code name } ${ROW} } }`,
     '  formsCompleteness(month: $month) { form { code name } organizationsReporting hospitalsReporting hospitalsTotal }',
     '  appointmentsByChannel(month: $month) { hospitals { organization { code name } online12320 quick inClinic thirdParty total } platforms { platform name appointments } }',
     '  cockpitTrend(from: $from, to: $to) { period verifiedRecords outpatientVisits emergencyVisits discharges outpatientRevenueFen inpatientRevenueFen }',
@@ -26,7 +26,7 @@
   // ---- formatting: counts with thousands separators, money from fen to yuan, '/' for not reported ----
   var count = function (value) { return value === null || value === undefined ? '/' : Number(value).toLocaleString('en-US'); };
   var yuan = function (fen) { return fen === null || fen === undefined ? '/' : (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }); };
-  var share = function (done, total) { return done + '/' + total; };
+  var share = function (done, total) { return `${done}/${total}`; };
 
   // The columns of the bulletin's data-collection tables, for districts and hospitals alike.
   var COLLECTION_COLUMNS = [
@@ -81,12 +81,12 @@
   async function ask(token, query, variables) {
     var response = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: query, variables: variables || {} }),
     });
     var body = null;
-    try { body = await response.json(); } catch (error) { body = null; }
-    if (!body) throw new Error('The gateway answered ' + response.status + ' without a GraphQL response');
+    try { body = await response.json(); } catch { body = null; }
+    if (!body) throw new Error(`The gateway answered ${response.status} without a GraphQL response`);
     if (!body.data && body.errors && body.errors.length) throw new Error(body.errors[0].message);
     return body;
   }
@@ -94,9 +94,9 @@
   /** Signs in only with a health commission token: the API says whose it is. */
   async function signIn(token) {
     var answer = await ask(token, '{ viewer { roles } }');
-    var roles = (answer.data && answer.data.viewer && answer.data.viewer.roles) || [];
+    var roles = (answer.data?.viewer?.roles) || [];
     if (roles.indexOf(ROLE) < 0) {
-      throw new Error('This page is for the health commission: the token’s role is ' + (roles.join(', ') || 'unknown') + '. Sign in with a health_commission token.');
+      throw new Error(`This page is for the health commission: the token’s role is ${roles.join(', ') || 'unknown'}. Sign in with a health_commission token.`);
     }
   }
 
@@ -117,12 +117,12 @@
 
   async function load(token) {
     var month = selectedMonth();
-    $('status').textContent = 'Loading ' + month + '…';
+    $('status').textContent = `Loading ${month}…`;
     var answer = await ask(token, QUERY, { month: month, from: monthsBefore(month, 11), to: month });
     var data = answer.data || {};
     render(month, data);
     var problems = problemsOf(answer);
-    $('status').textContent = problems.length ? 'Some figures could not be loaded: ' + problems.join('; ') : 'Figures of ' + month + '.';
+    $('status').textContent = problems.length ? `Some figures could not be loaded: ${problems.join('; ')}` : `Figures of ${month}.`;
     if (selectedDistrict) await loadDistrict(token);
   }
 
@@ -132,7 +132,7 @@
     var district = selectedDistrict;
     $('district').value = district;
     Array.prototype.forEach.call($('districts').querySelectorAll('tbody tr'), function (row) { row.classList.toggle('selected', row.dataset.key === district); });
-    $('district-status').textContent = 'Loading ' + district + ', ' + month + '…';
+    $('district-status').textContent = `Loading ${district}, ${month}…`;
     var answer;
     try {
       answer = await ask(token, DISTRICT_DAYS, { month: month, district: district });
@@ -143,13 +143,13 @@
     // A later choice wins over an answer that arrives late.
     if (district !== selectedDistrict || month !== selectedMonth()) return;
     var problems = problemsOf(answer);
-    renderDistrictDays((answer.data && answer.data.cockpitDays) || []);
-    $('district-status').textContent = problems.length ? 'The district’s days could not be loaded: ' + problems.join('; ') : 'Days of ' + district + ' in ' + month + '.';
+    renderDistrictDays((answer.data?.cockpitDays) || []);
+    $('district-status').textContent = problems.length ? `The district’s days could not be loaded: ${problems.join('; ')}` : `Days of ${district} in ${month}.`;
   }
 
   // ---- rendering ----
 
-  function render(month, data) {
+  function render(_month, data) {
     var cockpit = data.cockpitMonth || { districts: [], hospitals: [], city: null, verifiedRecordsCumulative: null };
     renderSummary(cockpit);
     fillTable(
@@ -194,12 +194,12 @@
     var grid = $('forms');
     grid.replaceChildren();
     forms.forEach(function (entry) {
-      var tile = element('div', undefined, 'form ' + (entry.hospitalsReporting === 0 ? 'none' : entry.hospitalsReporting >= entry.hospitalsTotal ? 'full' : 'partial'));
+      var tile = element('div', undefined, `form ${entry.hospitalsReporting === 0 ? 'none' : entry.hospitalsReporting >= entry.hospitalsTotal ? 'full' : 'partial'}`);
       tile.dataset.key = entry.form.code;
       tile.append(
         element('div', entry.form.name, 'name'),
-        element('div', '医院 Hospitals ' + share(entry.hospitalsReporting, entry.hospitalsTotal), 'hospitals'),
-        element('div', '机构 Organizations ' + count(entry.organizationsReporting), 'organizations'),
+        element('div', `医院 Hospitals ${share(entry.hospitalsReporting, entry.hospitalsTotal)}`, 'hospitals'),
+        element('div', `机构 Organizations ${count(entry.organizationsReporting)}`, 'organizations'),
       );
       grid.appendChild(tile);
     });

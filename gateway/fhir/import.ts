@@ -39,7 +39,7 @@ export async function importResources(request: IncomingMessage, context: Gateway
   if (!organizationCode) throw new FhirError(403, 'forbidden', '$import files records as an organization: the token names none');
 
   const counts = new Map<string, Counts>();
-  const countOf = (resourceType: string) => counts.get(resourceType) ?? (counts.set(resourceType, { lines: 0, accepted: 0, unchanged: 0, rejected: 0, failed: 0 }), counts.get(resourceType)!);
+  const countOf = (resourceType: string) => entryOf(counts, resourceType, () => ({ lines: 0, accepted: 0, unchanged: 0, rejected: 0, failed: 0 }));
   const errors: UploadError[] = [];
   const reject = (resourceType: string, line: number, code: ErrorCode, message: string) => {
     countOf(resourceType).rejected++;
@@ -66,7 +66,7 @@ export async function importResources(request: IncomingMessage, context: Gateway
         reject(resourceType, line, 'BAD_USER_INPUT', mapped.problem);
         continue;
       }
-      const items = byKind.get(mapped.kind) ?? (byKind.set(mapped.kind, []), byKind.get(mapped.kind)!);
+      const items = entryOf(byKind, mapped.kind, () => []);
       items.push({ line, value: mapped.value });
     }
   } catch (error) {
@@ -125,4 +125,14 @@ export async function importResources(request: IncomingMessage, context: Gateway
     status: stopped?.status ?? 200,
     bundle: { resourceType: 'Bundle', type: 'collection', entry: [summary, ...outcomes].map((resource) => ({ resource })) },
   };
+}
+
+/** The map's entry for key, made and kept the first time it is asked for. */
+function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }

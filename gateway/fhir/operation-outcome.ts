@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
-import type { HttpError } from '../../subgraphs/kit/http-server';
+import type { HttpError } from '../../subgraphs/kit/http-error';
 
 type IssueCode = OperationOutcomeIssue['code'];
 

@@ -12,6 +12,7 @@ import { allergyResources } from './allergy-intolerance';
 import { entry, organizationsIn, referencedResources } from './bundle';
 import { conditionResource } from './condition';
 import { labReportResources } from './diagnostic-report';
+import { drugInns } from './drug-facts';
 import { CURRENT_STATUSES, medicationResources } from './medication-request';
 import { notFound } from './operation-outcome';
 import { patientResource } from './patient';
@@ -88,9 +89,10 @@ export async function summary(ask: Ask, base: string, patientId: string): Promis
     sourced.push({ resources: [allergies[index]!], source: allergy.source.organization, at: allergy.source.uploadedAt });
   }
   const current = (medications.data.resident?.prescriptions?.edges ?? []).map((edge) => edge.node).filter((prescription) => CURRENT_STATUSES.has(prescription.status));
+  const inns = await drugInns(ask, current);
   const medicationRequests = current.flatMap((prescription) => {
     // The document stands alone: encounters are not part of the summary, so no reference to one.
-    const requests = medicationResources(residentId, prescription).filter((resource): resource is MedicationRequest => resource.resourceType === 'MedicationRequest').map(({ encounter: _encounter, ...request }) => request as MedicationRequest);
+    const requests = medicationResources(residentId, prescription, inns).filter((resource): resource is MedicationRequest => resource.resourceType === 'MedicationRequest').map(({ encounter: _encounter, ...request }) => request as MedicationRequest);
     sourced.push({ resources: requests, source: prescription.prescriber, at: prescription.issuedAt });
     return requests;
   });

@@ -3,7 +3,6 @@
  * (written where they arise, read by the policy) and the audit log (written by every
  * disclosure). Only this file and the access subgraph's models define these collections.
  */
-import type { AuditObserver } from './audit-metrics';
 import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from './database';
 import { isDuplicateKey } from './errors';
 import { Schema, type Connection } from 'mongoose';
@@ -111,6 +110,9 @@ export function factOf(doc: CareRelationshipDoc): CareRelationshipFact {
 }
 
 export const AUDIT_OUTCOMES = ['allowed', 'denied', 'omitted'] as const;
+
+/** Told of every batch of audit events, written or not (audit-metrics.ts counts them). */
+export type AuditObserver = (events: readonly AuditEventDoc[], written: boolean) => void;
 
 export interface AuditEventDoc {
   _id: string;
@@ -318,7 +320,7 @@ export class AccessStore {
       await this.models.RecordOwner.insertMany(docs, { ordered: false });
     } catch (error) {
       const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-      if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+      if (!writeErrors?.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
       const operations = writeErrors.map(({ index }) => ({ updateOne: { filter: { _id: docs[index]!._id }, update: { $set: { residentId: docs[index]!.residentId } }, upsert: true } }));
       await upsertById(() => this.models.RecordOwner.bulkWrite(operations, { ordered: false }));
     }

@@ -130,7 +130,10 @@ export function rollupUpdates(entries: readonly ActivityEntry[]): AnyBulkWriteOp
       for (const [period, key] of [['day', day], ['month', month]] as const) {
         const _id = rollupId(organizationCode, key);
         let doc = pending.get(_id);
-        if (!doc) pending.set(_id, (doc = { organizationCode, period, month, day: period === 'day' ? day : null, counts: new Map(), forms: new Set(), realtimeDays: new Set() }));
+        if (!doc) {
+          doc = { organizationCode, period, month, day: period === 'day' ? day : null, counts: new Map(), forms: new Set(), realtimeDays: new Set() };
+          pending.set(_id, doc);
+        }
         for (const [counter, value] of Object.entries(entry.counts ?? {})) {
           if (!Number.isSafeInteger(value)) throw new Error(`Activity counter ${counter} must be an integer`);
           doc.counts.set(counter, (doc.counts.get(counter) ?? 0) + value);

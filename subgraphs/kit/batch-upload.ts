@@ -6,13 +6,12 @@
  */
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
+import { MAX_UPLOAD_ITEMS } from './config';
 import { badUserInput, ERROR_CODES, type ErrorCode } from './errors';
 import { parseInput } from './input';
 import type { WriteKind } from './policy';
 import type { ResidentAccess } from './resident-access';
 
-/** Items one batch mutation takes: the gateway sends fewer (its chunks are bounded by bytes too). */
-export const MAX_UPLOAD_ITEMS = 1000;
 
 export type UploadStatus = 'CREATED' | 'CHANGED' | 'UNCHANGED' | 'REJECTED';
 

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { MAX_UPLOAD_ITEMS } from './batch-upload';
 import type { MetricsOptions } from './metrics-endpoint';
 
 export const SUBGRAPH_NAMES = ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const;
@@ -49,6 +48,9 @@ export interface SlotSettings {
 }
 
 export const DEFAULT_SLOT_SETTINGS: SlotSettings = { reservedSharePercent: 30, releaseHoursBefore: 24 };
+
+/** Items one batch mutation takes: the gateway sends fewer (its chunks are bounded by bytes too). */
+export const MAX_UPLOAD_ITEMS = 1000;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');

@@ -93,19 +93,23 @@ export async function upsertById(run: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** Any model, for helpers whose callers build the documents: the schema's type does not matter there. */
+// biome-ignore lint/suspicious/noExplicitAny: mongoose's Model generics are invariant; unknown would refuse every real model
+export type AnyModel = Model<any, any, any, any>;
+
 /**
  * Runs a batch of writes unordered (one round trip per kind of write) and returns the
  * positions that failed on a unique key (a concurrent write inserted the same _id first); any
  * other failure fails the call.
  */
-export async function bulkWriteFailures(model: Model<any, any, any, any>, operations: object[]): Promise<Set<number>> {
+export async function bulkWriteFailures(model: AnyModel, operations: object[]): Promise<Set<number>> {
   if (operations.length === 0) return new Set();
   try {
     await model.bulkWrite(operations as Parameters<typeof model.bulkWrite>[0], { ordered: false });
     return new Set();
   } catch (error) {
     const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+    if (!writeErrors?.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
     return new Set(writeErrors.map((writeError) => writeError.index));
   }
 }

@@ -7,21 +7,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { ErrorCode } from './errors';
+import { HttpError } from './http-error';
 import { errorDetails, type Logger } from './logger';
 import type { RequestGate } from './request-gate';
-
-/** A refusal before GraphQL runs, answered with its status, in the API's error vocabulary. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 /** Probes and scrapes: never shed or refused while draining, so the orchestrator sees the truth. */
 const UNGATED_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);

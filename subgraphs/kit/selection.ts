@@ -27,6 +27,8 @@ function fieldsNamed(set: SelectionSetNode, name: string, info: GraphQLResolveIn
         const fragment = info.fragments[selection.name.value];
         return fragment ? fieldsNamed(fragment.selectionSet, name, info) : [];
       }
+      default:
+        return [];
     }
   });
 }

@@ -90,7 +90,7 @@ export function foldText(text: string): string {
 }
 
 const termsFile = z.record(z.enum(SENSITIVE_CATEGORIES), z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict());
-const escape = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A category's terms as one pattern. Chinese terms match anywhere, spaces between their
@@ -99,10 +99,10 @@ const escape = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * spaces or hyphens between the words of a phrase optional.
  */
 function termPattern(terms: { zh: string[]; en: string[] }): RegExp {
-  const zh = terms.zh.map((term) => [...term].map(escape).join('\\s*'));
+  const zh = terms.zh.map((term) => [...term].map(escapeRegExp).join('\\s*'));
   const en = terms.en.map((term) => {
     const stem = term.endsWith('*') ? term.slice(0, -1) : term;
-    const words = stem.split(' ').map(escape).join('[\\s\\-_]*');
+    const words = stem.split(' ').map(escapeRegExp).join('[\\s\\-_]*');
     return `(?<![a-z])${words}${term.endsWith('*') ? '' : '(?![a-z])'}`;
   });
   return new RegExp([...zh, ...en].join('|'), 'u');

@@ -5,7 +5,11 @@
  * here under the same code and name. Pure data and functions.
  */
 
+import { badUserInput } from '../kit/errors';
 import { searchMatcher } from '../kit/input';
+
+/** Most codes one `drugs(codes:)` may name: more than the catalogue holds. */
+const MAX_CODES = 100;
 
 export type DrugClass =
   | 'ANTIHYPERTENSIVE' | 'ANTIDIABETIC' | 'STATIN' | 'ANTIPLATELET' | 'ANTICOAGULANT' | 'BRONCHODILATOR' | 'INHALED_CORTICOSTEROID'
@@ -243,13 +247,25 @@ export function drugByCode(code: string): Drug | undefined {
   return DRUGS.get(code);
 }
 
-/** The catalogue by code, those whose code, name or INN contain the search (ignoring case), at most `first`. */
-export function searchDrugs(search: string | null | undefined, first: number): Drug[] {
+/**
+ * The catalogue by code, those whose code, name or INN contain the search (ignoring case) and,
+ * when codes are given, whose code is one of them; at most `first`.
+ */
+export function searchDrugs(search: string | null | undefined, first: number, codes?: readonly string[] | null): Drug[] {
   const matches = searchMatcher(search);
+  const listed = codesFilter(codes);
   return [...DRUGS.values()]
-    .filter((drug) => matches(drug.code, drug.name, drug.inn))
+    .filter((drug) => listed(drug.code) && matches(drug.code, drug.name, drug.inn))
     .sort((a, b) => a.code.localeCompare(b.code))
     .slice(0, first);
+}
+
+/** A client's list of drug codes as a filter; BAD_USER_INPUT unless 1-100 codes. */
+function codesFilter(codes: readonly string[] | null | undefined): (code: string) => boolean {
+  if (codes === null || codes === undefined) return () => true;
+  if (codes.length < 1 || codes.length > MAX_CODES) throw badUserInput(`codes must list 1-${MAX_CODES} drug codes`);
+  const wanted = new Set(codes);
+  return (code) => wanted.has(code);
 }
 
 /** The conflicts between a drug and a resident's allergy substance codes, most severe first. */

@@ -119,8 +119,11 @@ export function monthOf(value: string, name = 'month'): string {
 
 function monthsFrom(from: string, to: string): string[] {
   const months: string[] = [];
-  for (let [year, month] = from.split('-').map(Number) as [number, number]; `${year}-${String(month).padStart(2, '0')}` <= to; month === 12 ? ((month = 1), year++) : month++) {
-    months.push(`${year}-${String(month).padStart(2, '0')}`);
+  let [year, month] = from.split('-').map(Number) as [number, number];
+  for (let key = monthKey(year, month); key <= to; key = monthKey(year, month)) {
+    months.push(key);
+    if (month === 12) [year, month] = [year + 1, 1];
+    else month += 1;
   }
   return months;
 }
@@ -276,3 +279,6 @@ export class Cockpit {
   }
 }
 
+function monthKey(year: number, month: number): string {
+  return `${year}-${String(month).padStart(2, '0')}`;
+}

@@ -4,9 +4,8 @@
  * may see; writes validate everything before they write anything.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Model } from 'mongoose';
 import { claim } from '../kit/claims';
-import { bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { type AnyModel, bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
 import { sourceRecordKey } from '../kit/ids';
 import { decodeCursor, encodeCursor, pageOf, timePage, type Page } from '../kit/pagination';
@@ -791,7 +790,7 @@ export class RecordsRepository {
     rawInputs: unknown[],
     spec: {
       kind: 'encounters' | 'conditions' | 'allergies';
-      model: Model<any, any, any, any>;
+      model: AnyModel;
       schema: z.ZodType<TInput>;
       build: (input: TInput, organizationCode: string, residentId: string) => TDoc;
       /** Noted in the access store, so that referrals can attach the records. */
@@ -898,7 +897,7 @@ function careOf(encounters: readonly EncounterDoc[], organizationCode: string): 
  * before the merge, it stays under that id, so an unmerge gives it back). It may not move the
  * record to another resident: the upsert then collides with the existing id.
  */
-async function fileFromSource<T extends { _id: string; residentId: string }>(model: Model<any, any, any, any>, doc: T, resident: ResidentDoc): Promise<{ saved: T; previous: T | null }> {
+async function fileFromSource<T extends { _id: string; residentId: string }>(model: AnyModel, doc: T, resident: ResidentDoc): Promise<{ saved: T; previous: T | null }> {
   const { _id, residentId, ...content } = doc;
   const filedUnder = aliasesOf(resident);
   const filter = filedUnder.length === 1 ? { _id, residentId } : { _id, residentId: oneOf(filedUnder) };

@@ -301,7 +301,10 @@ export class ReferralsRepository {
       const service = services.get(_id.organizationCode);
       if (!service) continue;
       let department = service.departments.find((candidate) => candidate.name === _id.department);
-      if (!department) service.departments.push((department = { name: _id.department, kinds: [], capacity: 0, reserved: 0 }));
+      if (!department) {
+        department = { name: _id.department, kinds: [], capacity: 0, reserved: 0 };
+        service.departments.push(department);
+      }
       if (!department.kinds.includes(_id.kind)) department.kinds.push(_id.kind);
       department.capacity += _id.capacity * pools;
       department.reserved += _id.reserved * pools;

@@ -99,6 +99,7 @@ export function modelEnd(fact: CareRelationshipFact, settings: PolicySettings): 
     // 30 days after the last registration, or the care window after the latest visit, whichever is later.
     const byRegistration = after(fact.lastSeenAt, (settings.registrationWindowDays ?? 30) * DAY);
     const byCare = fact.careSeenAt ? after(fact.careSeenAt, settings.encounterWindowDays * DAY) : byRegistration;
+    // biome-ignore lint/complexity/useMathMinMax: these are Dates; Math.max would turn them into numbers
     const natural = byCare > byRegistration ? byCare : byRegistration;
     return fact.endsAt && fact.endsAt < natural ? fact.endsAt : natural;
   }

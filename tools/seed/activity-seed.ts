@@ -68,14 +68,14 @@ function unitMonths(organizations: readonly OrganizationSeed[]): UnitMonth[] {
     const centres = organizations.filter((organization) => organization.level === 'COMMUNITY' && organization.district === district.name);
     if (centres.length === 0) throw new Error(`No community centre in ${district.name}`);
     const shares = Object.entries(countsOf(district)).map(([counter, value]) => [counter, split(value, centres.length)] as const);
-    centres.forEach((centre, index) =>
+    for (const [index, centre] of centres.entries()) {
       units.push({
         organizationCode: centre.code,
         counts: Object.fromEntries(shares.map(([counter, values]) => [counter, values[index]!])),
         realtimeDays: district.realtimeUploadDays,
         forms: district.realtimeFormsUploaded,
-      }),
-    );
+      });
+    }
   }
   const appointments = new Map(
     bulletin.appointmentsByHospital.map((hospital) => [

@@ -103,7 +103,10 @@ class WeightedTable<T> {
     private readonly items: readonly T[],
     weightOf: (item: T) => number,
   ) {
-    for (const item of items) this.cumulative.push((this.total += Math.max(0, weightOf(item))));
+    for (const item of items) {
+      this.total += Math.max(0, weightOf(item));
+      this.cumulative.push(this.total);
+    }
     if (!(this.total > 0)) throw new Error('A weighted table needs a positive total weight');
   }
   pick(random: Random): T {

@@ -49,9 +49,7 @@ export function prescriptionsOf(city: City): PrescriptionsSeed {
       : seed.status === 'APPROVED' ? (online ? 'ROUTED' : 'APPROVED')
       : online ? (index % 2 ? 'DELIVERED' : 'PICKED_UP') : 'DISPENSED';
     const steps = pathTo(target);
-    steps.forEach((to, step) =>
-      transitions.push({ _id: `${seed.id}:${step + 1}`, prescriptionId: seed.id, from: step === 0 ? null : steps[step - 1]!, to, by: step >= 2 && step <= 4 ? 'pharmacist-seed' : 'D0001', organizationCode: seed.organizationCode, at: new Date(issuedAt.getTime() + step * HOUR_MS) }),
-    );
+    for (const [step, to] of steps.entries()) transitions.push({ _id: `${seed.id}:${step + 1}`, prescriptionId: seed.id, from: step === 0 ? null : steps[step - 1]!, to, by: step >= 2 && step <= 4 ? 'pharmacist-seed' : 'D0001', organizationCode: seed.organizationCode, at: new Date(issuedAt.getTime() + step * HOUR_MS) });
     const reached = (status: PrescriptionStatus) => steps.includes(status);
     const at = (step: number) => new Date(issuedAt.getTime() + step * HOUR_MS);
     return {

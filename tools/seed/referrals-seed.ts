@@ -92,9 +92,7 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
       target === 'CANCELLED' ? ['REQUESTED', 'CANCELLED']
       : target === 'REJECTED' ? ['REQUESTED', 'REJECTED']
       : ['REQUESTED', 'ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED'].slice(0, ['REQUESTED', 'ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED'].indexOf(target) + 1) as ReferralStatus[];
-    steps.forEach((to, step) =>
-      transitions.push({ _id: `${seed.id}:${step + 1}`, referralId: seed.id, from: step === 0 ? null : steps[step - 1]!, to, by: step === 0 ? 'F0001' : 'D0001', organizationCode: step === 0 || to === 'CANCELLED' ? seed.fromOrganizationCode : seed.toOrganizationCode, at: new Date(requestedAt.getTime() + step * DAY_MS) }),
-    );
+    for (const [step, to] of steps.entries()) transitions.push({ _id: `${seed.id}:${step + 1}`, referralId: seed.id, from: step === 0 ? null : steps[step - 1]!, to, by: step === 0 ? 'F0001' : 'D0001', organizationCode: step === 0 || to === 'CANCELLED' ? seed.fromOrganizationCode : seed.toOrganizationCode, at: new Date(requestedAt.getTime() + step * DAY_MS) });
     const referral: ReferralDoc = {
       _id: seed.id,
       residentId: seed.residentId,

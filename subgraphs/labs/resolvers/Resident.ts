@@ -12,7 +12,7 @@ export const Resident: ResidentResolvers = {
     loaders.reportPage({ filter: { category, code, since, until }, first: pageSize(first), after, withResults: selects(info, ['edges', 'node', 'results']) }).load(resident.id),
   latestResults: async (resident, { codes }, { loaders }) => {
     if (codes.length === 0 || codes.length > MAX_CODES) throw badUserInput(`Give 1 to ${MAX_CODES} codes`);
-    codes.forEach((code) => requireItem(code, 'code'));
+    for (const code of codes) requireItem(code, 'code');
     const reports = await loaders.reportsFor({ codes }).load(resident.id);
     return reports && latestResults(reports, codes);
   },

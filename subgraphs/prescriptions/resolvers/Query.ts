@@ -3,7 +3,7 @@ import { searchDrugs } from '../drug-catalogue';
 import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {
-  drugs: (_root, { search, first }) => searchDrugs(search, pageSize(first)),
+  drugs: (_root, { search, codes, first }) => searchDrugs(search, pageSize(first), codes),
   prescription: (_root, { id }, { loaders }) => loaders.prescriptionById.load(recordIdOf(id, 'Prescription')),
   organizationPrescriptions: (_root, { status, first, after }, { repository }) => repository.organizationPrescriptions(status, pageSize(first), after),
   pharmacyQueue: (_root, { status, first, after }, { repository }) => repository.pharmacyQueue(status, pageSize(first), after),
