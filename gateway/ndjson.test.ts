@@ -1,4 +1,4 @@
-import { eagerLines, splitLines, type NdjsonLine } from './ndjson';
+import { eagerLines, type NdjsonLine, splitLines } from './ndjson';
 
 const LIMITS = { maxBytes: 1_000, maxLines: 100 };
 

@@ -38,7 +38,15 @@ beforeAll(async () => {
   const register = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`;
   for (const organizationCode of [SOURCE, RELATED]) {
     const data = await as(identities.hospitalSystem(organizationCode), register, {
-      input: { name: '林晓雯', gender: 'FEMALE', birthDate: '1988-06-02', idNumber: makeIdNumber('320102', '1988-06-02', 64), phone: '13955550188', district: '玄武区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-TEXT-${organizationCode}` } },
+      input: {
+        name: '林晓雯',
+        gender: 'FEMALE',
+        birthDate: '1988-06-02',
+        idNumber: makeIdNumber('320102', '1988-06-02', 64),
+        phone: '13955550188',
+        district: '玄武区',
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-TEXT-${organizationCode}` },
+      },
     });
     residentId = data.registerResident.resident.id;
   }
@@ -46,7 +54,14 @@ beforeAll(async () => {
   const refer = async (input: Record<string, unknown>) =>
     (
       await as(doctor, `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, {
-        input: { residentId, direction: 'UP', toOrganizationCode: RECEIVER, toDepartment: '心血管内科', diagnoses: [{ code: 'I10', display: '原发性高血压' }], ...input },
+        input: {
+          residentId,
+          direction: 'UP',
+          toOrganizationCode: RECEIVER,
+          toDepartment: '心血管内科',
+          diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+          ...input,
+        },
       })
     ).requestReferral.id as string;
   ids.attack = await refer({ reason: ATTACK });
@@ -60,7 +75,12 @@ beforeAll(async () => {
   const prescribe = async (clientRequestId: string, instructions: string) =>
     (
       await as(doctor, `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id } }`, {
-        input: { residentId, clientRequestId, diagnoses: [{ code: 'I10', display: '原发性高血压' }], items: [{ drugCode: 'H20093454', dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28, instructions }] },
+        input: {
+          residentId,
+          clientRequestId,
+          diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+          items: [{ drugCode: 'H20093454', dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28, instructions }],
+        },
       })
     ).issuePrescription.id as string;
   ids.prescription = await prescribe('free-text-rx-1', INSTRUCTIONS);
@@ -71,7 +91,11 @@ beforeAll(async () => {
   await modelsOf(stack).referrals.Referral.collection.insertOne(legacy as never);
   ids.legacy = legacy._id;
 
-  await as(identities.self(residentId), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: []) { updatedAt } }`, { id: residentId });
+  await as(
+    identities.self(residentId),
+    `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: []) { updatedAt } }`,
+    { id: residentId },
+  );
 });
 afterAll(() => stack?.stop());
 
@@ -118,7 +142,9 @@ describe('the parties and the resident', () => {
     expect(byId.get(ids.attack)).toEqual({ id: ids.attack, reason: ATTACK, dischargeSummary: null, rejectionReason: null });
     expect(byId.get(ids.discharge)).toEqual({ id: ids.discharge, reason: '下转社区康复', dischargeSummary: DISCHARGE, rejectionReason: null });
     expect(byId.get(ids.rejected)).toEqual({ id: ids.rejected, reason: '发热待查', dischargeSummary: null, rejectionReason: REJECTION });
-    expect(prescriptionIds(await as(identities.doctorAt(SOURCE), PRESCRIPTIONS, { id: residentId }))).toEqual([ids.prescription, ids.neutralPrescription].sort());
+    expect(prescriptionIds(await as(identities.doctorAt(SOURCE), PRESCRIPTIONS, { id: residentId }))).toEqual(
+      [ids.prescription, ids.neutralPrescription].sort(),
+    );
   });
 
   it('the receiving hospital sees the referrals sent to it, the rejected one included', async () => {

@@ -4,8 +4,8 @@
  * needed) it prints the commands instead, one per line as `<database>: <command>`.
  */
 import { mongo } from 'mongoose';
+import { type AdminStep, describeStep, shardingSteps } from './shard-commands';
 import { SHARD_PLAN } from './shard-plan';
-import { describeStep, shardingSteps, type AdminStep } from './shard-commands';
 
 interface Arguments {
   uri?: string;

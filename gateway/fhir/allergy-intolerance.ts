@@ -6,7 +6,7 @@
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
 import type { AllergyRecord, AllergyStatementRecord } from './records';
 import { patientReference } from './references';
-import { concept, sourceRecordSystem, SYSTEMS } from './terminology';
+import { concept, SYSTEMS, sourceRecordSystem } from './terminology';
 
 const CLINICAL = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] };
 const VERIFIED = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }] };

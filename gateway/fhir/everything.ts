@@ -4,10 +4,10 @@
  * to the database is the same for a resident with one record or thousands.
  */
 import type { Bundle, BundleLink, Resource } from '@medplum/fhirtypes';
+import { allergyResources } from './allergy-intolerance';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
-import { allergyResources } from './allergy-intolerance';
-import { decodeCursor, encodeCursor, entry, organizationsIn, parseCount, referencedResources, searchset, type PageCursor } from './bundle';
+import { decodeCursor, encodeCursor, entry, organizationsIn, type PageCursor, parseCount, referencedResources, searchset } from './bundle';
 import { conditionResource } from './condition';
 import { labReportResources } from './diagnostic-report';
 import { type DrugInns, drugInns } from './drug-facts';
@@ -17,7 +17,16 @@ import { notFound } from './operation-outcome';
 import { patientResource } from './patient';
 import { provenanceResources, type Sourced } from './provenance';
 import { EVERYTHING_LISTS, EVERYTHING_PATIENT, LIST_KINDS, type ListKind } from './queries';
-import type { AllergyStatementRecord, Connection, ConditionRecord, EncounterRecord, LabReportRecord, PrescriptionRecord, ReferralRecord, ResidentRecord } from './records';
+import type {
+  AllergyStatementRecord,
+  ConditionRecord,
+  Connection,
+  EncounterRecord,
+  LabReportRecord,
+  PrescriptionRecord,
+  ReferralRecord,
+  ResidentRecord,
+} from './records';
 import { serviceRequestResource } from './service-request';
 
 type PatientAnswer = { resident: (ResidentRecord & { allergies: AllergyStatementRecord | null }) | null };
@@ -51,7 +60,9 @@ const SOURCED: { [K in ListKind]: (residentId: string, node: ListNodes[K], inns:
 export async function everything(ask: Ask, base: string, patientId: string, params: URLSearchParams): Promise<Bundle> {
   const count = parseCount(params.get('_count'));
   const cursorText = params.get('_cursor');
-  const cursor: PageCursor = cursorText ? decodeCursor(cursorText, patientId) : { patient: patientId, after: Object.fromEntries(LIST_KINDS.map((kind) => [kind, null])) };
+  const cursor: PageCursor = cursorText
+    ? decodeCursor(cursorText, patientId)
+    : { patient: patientId, after: Object.fromEntries(LIST_KINDS.map((kind) => [kind, null])) };
   const open = LIST_KINDS.filter((kind) => kind in cursor.after);
 
   const [patientAnswer, ...listAnswers] = await Promise.all([
@@ -71,7 +82,8 @@ export async function everything(ask: Ask, base: string, patientId: string, para
     items.push(patientResource(resident));
     const allergies = allergyResources(residentId, resident.allergies);
     items.push(...allergies);
-    for (const [index, allergy] of (resident.allergies?.items ?? []).entries()) sourced.push({ resources: [allergies[index]!], source: allergy.source.organization, at: allergy.source.uploadedAt });
+    for (const [index, allergy] of (resident.allergies?.items ?? []).entries())
+      sourced.push({ resources: [allergies[index]!], source: allergy.source.organization, at: allergy.source.uploadedAt });
     warnings.push(...patientAnswer.warnings);
   }
   const prescriptionsAnswer = listAnswers[open.indexOf('prescriptions')];
@@ -98,9 +110,17 @@ export async function everything(ask: Ask, base: string, patientId: string, para
   const incomplete = warningsOutcome(warnings);
   const self = `${base}/Patient/${patientId}/$everything?_count=${count}${cursorText ? `&_cursor=${cursorText}` : ''}`;
   const links: BundleLink[] = [{ relation: 'self', url: self }];
-  if (Object.keys(next).length > 0) links.push({ relation: 'next', url: `${base}/Patient/${patientId}/$everything?_count=${count}&_cursor=${encodeCursor({ patient: patientId, after: next })}` });
+  if (Object.keys(next).length > 0)
+    links.push({
+      relation: 'next',
+      url: `${base}/Patient/${patientId}/$everything?_count=${count}&_cursor=${encodeCursor({ patient: patientId, after: next })}`,
+    });
   return searchset(
-    [...items.map((item) => entry(base, item, 'match')), ...included.map((item) => entry(base, item, 'include')), ...(incomplete ? [entry(base, incomplete, 'outcome')] : [])],
+    [
+      ...items.map((item) => entry(base, item, 'match')),
+      ...included.map((item) => entry(base, item, 'include')),
+      ...(incomplete ? [entry(base, incomplete, 'outcome')] : []),
+    ],
     links,
   );
 }

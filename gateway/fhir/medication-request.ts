@@ -8,7 +8,7 @@ import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivi
 import type { DrugInns } from './drug-facts';
 import type { PrescriptionRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
-import { concept, securityLabels, SYSTEMS, ucumQuantity } from './terminology';
+import { concept, SYSTEMS, securityLabels, ucumQuantity } from './terminology';
 
 const STATUSES: Readonly<Record<string, MedicationRequest['status']>> = {
   DRAFT: 'draft',
@@ -56,7 +56,9 @@ export function medicationResources(residentId: string, prescription: Prescripti
       subject: patientReference(residentId),
       ...(prescription.encounter ? { encounter: { reference: `Encounter/${prescription.encounter.id}` } } : {}),
       authoredOn: prescription.issuedAt,
-      requester: prescription.prescriberPractitioner ? practitionerReference(prescription.prescriberPractitioner) : organizationReference(prescription.prescriber),
+      requester: prescription.prescriberPractitioner
+        ? practitionerReference(prescription.prescriberPractitioner)
+        : organizationReference(prescription.prescriber),
       ...(prescription.diagnoses.length ? { reasonCode: prescription.diagnoses.map(concept) } : {}),
       dosageInstruction: [
         {

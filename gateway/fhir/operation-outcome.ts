@@ -4,8 +4,8 @@
  * never a stack, a hostname or a database error.
  */
 import type { ServerResponse } from 'node:http';
-import type { GraphQLFormattedError } from 'graphql';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+import type { GraphQLFormattedError } from 'graphql';
 import type { HttpError } from '../../subgraphs/kit/http-error';
 
 type IssueCode = OperationOutcomeIssue['code'];

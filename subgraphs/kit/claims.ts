@@ -22,5 +22,8 @@ export async function claim<T extends { _id: string }>(model: AnyModel, doc: T):
 
 /** claim for many documents in one round trip: the positions of those whose _id was already taken. */
 export function claimAll<T extends { _id: string }>(model: AnyModel, docs: readonly T[]): Promise<Set<number>> {
-  return bulkWriteFailures(model, docs.map((document) => ({ insertOne: { document } })));
+  return bulkWriteFailures(
+    model,
+    docs.map((document) => ({ insertOne: { document } })),
+  );
 }

@@ -2,9 +2,10 @@
  * MongoDB connections. One database per subgraph; every subgraph also reaches the access
  * subgraph's database, where care relationships and audit events are kept.
  */
+
+import mongoose, { type Connection, type Model } from 'mongoose';
 import type { SubgraphName } from './config';
 import { isDuplicateKey } from './errors';
-import mongoose, { type Connection, type Model } from 'mongoose';
 
 // Untrusted values must never become query operators, and unknown paths never filters.
 mongoose.set('sanitizeFilter', true);
@@ -156,7 +157,8 @@ function dispatchCommands(connection: Connection): void {
     }
   });
   client.on('commandSucceeded', (event) => {
-    const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: Record<string, unknown>[]; nextBatch?: Record<string, unknown>[] } } | undefined)?.cursor;
+    const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: Record<string, unknown>[]; nextBatch?: Record<string, unknown>[] } } | undefined)
+      ?.cursor;
     const documents = cursor?.firstBatch ?? cursor?.nextBatch;
     if (!documents || replyListeners.size === 0) return;
     const collection = cursor!.ns?.slice(event.databaseName.length + 1) ?? '';

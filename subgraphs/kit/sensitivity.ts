@@ -51,7 +51,20 @@ export function sensitivityOfLoinc(code: string): SensitiveCategory | null {
 /** Drugs (by international non-proprietary name) that reveal what they treat. */
 const DRUG_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = Object.fromEntries([
   ...['tenofovir', 'lamivudine', 'efavirenz', 'dolutegravir', 'zidovudine', 'lopinavir', 'bictegravir'].map((inn) => [inn, 'HIV_STI']),
-  ...['escitalopram', 'sertraline', 'fluoxetine', 'paroxetine', 'olanzapine', 'risperidone', 'quetiapine', 'aripiprazole', 'clozapine', 'lithium', 'methadone', 'buprenorphine'].map((inn) => [inn, 'MENTAL_HEALTH']),
+  ...[
+    'escitalopram',
+    'sertraline',
+    'fluoxetine',
+    'paroxetine',
+    'olanzapine',
+    'risperidone',
+    'quetiapine',
+    'aripiprazole',
+    'clozapine',
+    'lithium',
+    'methadone',
+    'buprenorphine',
+  ].map((inn) => [inn, 'MENTAL_HEALTH']),
   ...['levonorgestrel', 'mifepristone', 'misoprostol', 'clomifene'].map((inn) => [inn, 'REPRODUCTIVE']),
 ]);
 
@@ -109,7 +122,10 @@ function termPattern(terms: { zh: string[]; en: string[] }): RegExp {
 }
 
 /** The term lists (data: `sensitive-terms.json`), checked once at load. */
-const TEXT_TERMS: [RegExp, SensitiveCategory][] = Object.entries(termsFile.parse(sensitiveTerms)).map(([category, terms]) => [termPattern(terms), category as SensitiveCategory]);
+const TEXT_TERMS: [RegExp, SensitiveCategory][] = Object.entries(termsFile.parse(sensitiveTerms)).map(([category, terms]) => [
+  termPattern(terms),
+  category as SensitiveCategory,
+]);
 
 /**
  * An ICD-10 code in folded text: a letter and two digits, then more digits or a dotted part

@@ -9,7 +9,9 @@ const MAX_CODES = 50;
 export const Resident: ResidentResolvers = {
   __resolveReference: (reference) => ({ id: residentIdOf(reference.id) }),
   labReports: (resident, { category, code, since, until, first, after }, { loaders }, info) =>
-    loaders.reportPage({ filter: { category, code, since, until }, first: pageSize(first), after, withResults: selects(info, ['edges', 'node', 'results']) }).load(resident.id),
+    loaders
+      .reportPage({ filter: { category, code, since, until }, first: pageSize(first), after, withResults: selects(info, ['edges', 'node', 'results']) })
+      .load(resident.id),
   latestResults: async (resident, { codes }, { loaders }) => {
     if (codes.length === 0 || codes.length > MAX_CODES) throw badUserInput(`Give 1 to ${MAX_CODES} codes`);
     for (const code of codes) requireItem(code, 'code');
