@@ -23,7 +23,13 @@ type Ask = (viewer: { organizationCode: string; practitionerId: string }, query:
 
 const databaseOf = (connection: Connection, prefix: string) => (name: SubgraphName) => connection.useDb(databaseName(prefix, name), { useCache: true });
 
-export async function readWorkloadFacts(connection: Connection, prefix: string, bookings: number, ask: Ask, log: (line: string) => void): Promise<WorkloadFacts> {
+export async function readWorkloadFacts(
+  connection: Connection,
+  prefix: string,
+  bookings: number,
+  ask: Ask,
+  log: (line: string) => void,
+): Promise<WorkloadFacts> {
   const db = databaseOf(connection, prefix);
   const records = registerRecords(db('records'));
   const access = registerAccessStoreModels(db('access'));
@@ -39,14 +45,21 @@ export async function readWorkloadFacts(connection: Connection, prefix: string, 
   for (const relationship of await access.CareRelationship.find({}, { residentId: 1, organizationCode: 1, kind: 1, lastSeenAt: 1 }).lean().exec()) {
     const seen = relationship.kind === 'REGISTRATION' ? relationship.lastSeenAt.getTime() : 0;
     if (!hospitals.has(relationship.organizationCode) || now - seen > RECENT_DAYS * DAY_MS) continue;
-    if ((latestVisit.get(relationship.residentId)?.at ?? 0) < seen) latestVisit.set(relationship.residentId, { organizationCode: relationship.organizationCode, at: seen });
+    if ((latestVisit.get(relationship.residentId)?.at ?? 0) < seen)
+      latestVisit.set(relationship.residentId, { organizationCode: relationship.organizationCode, at: seen });
   }
 
   const today = beijingDate(new Date());
   const from = addDays(today, 1);
   const to = addDays(today, 13);
-  const pools = await referrals.SlotPool.find({ kind: 'SPECIALIST', reserved: operator({ $gt: 0 }), date: operator({ $gte: from, $lte: to }) }).lean().exec();
-  const contracts = (await referrals.Contract.find({ status: 'ACTIVE', until: operator({ $gt: new Date(now) }) }).lean().exec()).slice(0, bookings);
+  const pools = await referrals.SlotPool.find({ kind: 'SPECIALIST', reserved: operator({ $gt: 0 }), date: operator({ $gte: from, $lte: to }) })
+    .lean()
+    .exec();
+  const contracts = (
+    await referrals.Contract.find({ status: 'ACTIVE', until: operator({ $gt: new Date(now) }) })
+      .lean()
+      .exec()
+  ).slice(0, bookings);
   if (pools.length === 0 || contracts.length === 0) throw new Error('The seeded city has no open slot pools or active contracts');
 
   const prepared: WorkloadFacts['bookings'] = [];
@@ -55,7 +68,14 @@ export async function readWorkloadFacts(connection: Connection, prefix: string, 
     const familyDoctor = { organizationCode: contract.organizationCode, practitionerId: contract.familyDoctor };
     try {
       const data = await ask(familyDoctor, `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, {
-        input: { residentId: contract.residentId, direction: 'UP', toOrganizationCode: pool.organizationCode, toDepartment: pool.department, reason: '病情需专科评估', diagnoses: [{ code: 'I10', display: '原发性高血压' }] },
+        input: {
+          residentId: contract.residentId,
+          direction: 'UP',
+          toOrganizationCode: pool.organizationCode,
+          toDepartment: pool.department,
+          reason: '病情需专科评估',
+          diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+        },
       });
       prepared.push({ referralId: data.requestReferral.id, poolId: pool._id, ...familyDoctor });
     } catch (error) {
@@ -68,7 +88,14 @@ export async function readWorkloadFacts(connection: Connection, prefix: string, 
     pharmacies: ofLevel('PHARMACY'),
     internetHospitals: ofLevel('INTERNET_HOSPITAL'),
     bookings: prepared,
-    slotSearch: { organizationCode: first.organizationCode, practitionerId: first.familyDoctor, hospital: pools[0]!.organizationCode, department: pools[0]!.department, from, to },
+    slotSearch: {
+      organizationCode: first.organizationCode,
+      practitionerId: first.familyDoctor,
+      hospital: pools[0]!.organizationCode,
+      department: pools[0]!.department,
+      from,
+      to,
+    },
   };
 }
 
@@ -76,7 +103,14 @@ export async function readWorkloadFacts(connection: Connection, prefix: string, 
 export async function recordsPerResident(connection: Connection, prefix: string) {
   const db = databaseOf(connection, prefix);
   const records = registerRecords(db('records'));
-  const collections = [records.Encounter, records.Condition, records.Allergy, registerLabs(db('labs')).LabReport, registerPrescriptions(db('prescriptions')).Prescription, registerReferrals(db('referrals')).Referral];
+  const collections = [
+    records.Encounter,
+    records.Condition,
+    records.Allergy,
+    registerLabs(db('labs')).LabReport,
+    registerPrescriptions(db('prescriptions')).Prescription,
+    registerReferrals(db('referrals')).Referral,
+  ];
   const counts = new Map<string, number>();
   for (const model of collections) {
     const rows = await model.collection.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$residentId', n: { $sum: 1 } } }]).toArray();
@@ -84,5 +118,12 @@ export async function recordsPerResident(connection: Connection, prefix: string)
   }
   const sorted = [...counts.values()].sort((a, b) => a - b);
   const at = (share: number) => sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
-  return { residents: sorted.length, median: at(0.5), p99: at(0.99), max: at(1), heavy: sorted.filter((n) => n >= 1000).length, total: sorted.reduce((sum, n) => sum + n, 0) };
+  return {
+    residents: sorted.length,
+    median: at(0.5),
+    p99: at(0.99),
+    max: at(1),
+    heavy: sorted.filter((n) => n >= 1000).length,
+    total: sorted.reduce((sum, n) => sum + n, 0),
+  };
 }

@@ -41,21 +41,43 @@ async function main(): Promise<void> {
       records.Condition.find(byResident).lean<Record<string, any>[]>().exec(),
       records.Allergy.find(byResident).lean<Record<string, any>[]>().exec(),
       labs.LabReport.find(byResident).sort({ issuedAt: -1, _id: -1 }).lean<Record<string, any>[]>().exec(),
-      prescriptions.Prescription.find(byResident).sort({ issuedAt: -1, _id: -1 }).limit(PAGE + 1).lean<Record<string, any>[]>().exec(),
-      referrals.Referral.find(byResident).sort({ requestedAt: -1, _id: -1 }).limit(PAGE + 1).lean<Record<string, any>[]>().exec(),
+      prescriptions.Prescription.find(byResident)
+        .sort({ issuedAt: -1, _id: -1 })
+        .limit(PAGE + 1)
+        .lean<Record<string, any>[]>()
+        .exec(),
+      referrals.Referral.find(byResident)
+        .sort({ requestedAt: -1, _id: -1 })
+        .limit(PAGE + 1)
+        .lean<Record<string, any>[]>()
+        .exec(),
       access.CareRelationship.find(byResident).lean<Record<string, any>[]>().exec(),
     ]);
     if (!resident) return { data: { resident: null } };
-    const codes = new Set<string>([...encounters, ...reports, ...relationships, ...referralRows.map((row) => ({ organizationCode: row.toOrganizationCode }))].map((row) => row.organizationCode));
+    const codes = new Set<string>(
+      [...encounters, ...reports, ...relationships, ...referralRows.map((row) => ({ organizationCode: row.toOrganizationCode }))].map(
+        (row) => row.organizationCode,
+      ),
+    );
     const organizations = new Map(
-      (await records.Organization.find({ _id: idIn([...codes]) }).lean<Record<string, any>[]>().exec()).map((row) => [row._id, { code: row._id, name: row.name }]),
+      (
+        await records.Organization.find({ _id: idIn([...codes]) })
+          .lean<Record<string, any>[]>()
+          .exec()
+      ).map((row) => [row._id, { code: row._id, name: row.name }]),
     );
     const lastByOrganization = new Map<string, Record<string, any>>();
     for (const encounter of encounters) if (!lastByOrganization.has(encounter.organizationCode)) lastByOrganization.set(encounter.organizationCode, encounter);
     const latest = new Map<string, Record<string, any>>();
     for (const report of reports) {
       for (const observation of report.results ?? []) {
-        if (!latest.has(observation.code.code)) latest.set(observation.code.code, { code: observation.code, observation, issuedAt: report.issuedAt, organization: organizations.get(report.organizationCode) });
+        if (!latest.has(observation.code.code))
+          latest.set(observation.code.code, {
+            code: observation.code,
+            observation,
+            issuedAt: report.issuedAt,
+            organization: organizations.get(report.organizationCode),
+          });
       }
     }
     return {
@@ -68,17 +90,49 @@ async function main(): Promise<void> {
           district: resident.district,
           summary: {
             activeProblems: conditions.map((row) => ({ code: row.code, onset: row.onset })),
-            allergies: { assertion: allergies.length ? 'HAS_ALLERGIES' : resident.allergyAssertion, items: allergies.map((row) => ({ substance: row.substance, criticality: row.criticality })) },
-            lastEncounters: [...lastByOrganization.values()].map((row) => ({ start: row.start, department: row.department, organization: organizations.get(row.organizationCode) })),
+            allergies: {
+              assertion: allergies.length ? 'HAS_ALLERGIES' : resident.allergyAssertion,
+              items: allergies.map((row) => ({ substance: row.substance, criticality: row.criticality })),
+            },
+            lastEncounters: [...lastByOrganization.values()].map((row) => ({
+              start: row.start,
+              department: row.department,
+              organization: organizations.get(row.organizationCode),
+            })),
           },
           encounters: {
-            edges: encounters.slice(0, PAGE).map((row) => ({ node: { id: row._id, start: row.start, class: row.encounterClass, department: row.department, diagnoses: row.diagnoses, organization: organizations.get(row.organizationCode) } })),
+            edges: encounters.slice(0, PAGE).map((row) => ({
+              node: {
+                id: row._id,
+                start: row.start,
+                class: row.encounterClass,
+                department: row.department,
+                diagnoses: row.diagnoses,
+                organization: organizations.get(row.organizationCode),
+              },
+            })),
             pageInfo: { hasNextPage: encounters.length > PAGE },
           },
           latestResults: ['4548-4', '14749-6', '14647-2', '718-7'].flatMap((code) => latest.get(code) ?? []),
-          labReports: { edges: reports.slice(0, 10).map((row) => ({ node: { id: row._id, issuedAt: row.issuedAt, status: row.status, code: row.code, results: row.results } })) },
-          prescriptions: { edges: medication.slice(0, PAGE).map((row) => ({ node: { id: row._id, status: row.status, issuedAt: row.issuedAt, items: row.items } })) },
-          referrals: { edges: referralRows.slice(0, PAGE).map((row) => ({ node: { id: row._id, status: row.status, reason: row.reason, toDepartment: row.toDepartment, toOrganization: organizations.get(row.toOrganizationCode) } })) },
+          labReports: {
+            edges: reports
+              .slice(0, 10)
+              .map((row) => ({ node: { id: row._id, issuedAt: row.issuedAt, status: row.status, code: row.code, results: row.results } })),
+          },
+          prescriptions: {
+            edges: medication.slice(0, PAGE).map((row) => ({ node: { id: row._id, status: row.status, issuedAt: row.issuedAt, items: row.items } })),
+          },
+          referrals: {
+            edges: referralRows.slice(0, PAGE).map((row) => ({
+              node: {
+                id: row._id,
+                status: row.status,
+                reason: row.reason,
+                toDepartment: row.toDepartment,
+                toOrganization: organizations.get(row.toOrganizationCode),
+              },
+            })),
+          },
           careRelationships: relationships.map((row) => ({ kind: row.kind, organization: organizations.get(row.organizationCode) })),
         },
       },

@@ -29,16 +29,28 @@ async function main(): Promise<void> {
   try {
     await seedDemoCity({ uri: database.uri, dbPrefix: prefix, residents, seed: BENCH_SEED, volume: LOAD_TEST_VOLUME, log: say });
     const records = await connectDatabase({ uri: database.uri, dbName: databaseName(prefix, 'records') });
-    const ids = (await records.collection('residents').find({}, { projection: { _id: 1 } }).toArray()).map((row) => String(row._id));
+    const ids = (
+      await records
+        .collection('residents')
+        .find({}, { projection: { _id: 1 } })
+        .toArray()
+    ).map((row) => String(row._id));
     await records.close();
     const random = mulberry32(BENCH_SEED);
     const pick = () => ids[Math.floor(random() * ids.length)]!;
 
     const port = 4690 + Math.floor(Math.random() * 100);
-    const baseline = startProcess('direct-db', process.execPath, ['--import', 'tsx', path.join(__dirname, 'direct-baseline.ts')], { PORT: String(port), MONGODB_URI: database.uri, MONGODB_DB_PREFIX: prefix }, say);
+    const baseline = startProcess(
+      'direct-db',
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'direct-baseline.ts')],
+      { PORT: String(port), MONGODB_URI: database.uri, MONGODB_DB_PREFIX: prefix },
+      say,
+    );
     try {
       await waitUntilAnswering(`http://127.0.0.1:${port}/`, baseline.child);
-      const ask = async (id: string) => (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify({ variables: { id } }) })).arrayBuffer();
+      const ask = async (id: string) =>
+        (await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify({ variables: { id } }) })).arrayBuffer();
       for (let index = 0; index < WARM_UP; index++) await ask(pick());
       const before = { cpu: usageOf(database.pid!).cpuMs, counters: (await baseline.counters())! };
       for (let index = 0; index < requests; index++) await ask(pick());

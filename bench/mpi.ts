@@ -17,8 +17,8 @@ import { ResidentAccess } from '../subgraphs/kit/resident-access';
 import { blockingKeys } from '../subgraphs/records/matching';
 import { registerModels } from '../subgraphs/records/models';
 import { RecordsRepository } from '../subgraphs/records/repository';
-import { generateCity, type ResidentSeed } from '../tools/seed/city';
 import { parseEngine, startEmbeddedDatabase } from '../tools/embedded-database';
+import { generateCity, type ResidentSeed } from '../tools/seed/city';
 
 const SIZES = (process.env.BENCH_MPI_SIZES ?? '10000,100000').split(',').map(Number);
 const PER_KIND = Number(process.env.BENCH_MPI_REGISTRATIONS ?? 10);
@@ -61,7 +61,14 @@ async function benchmark(uri: string, size: number): Promise<string> {
     const chunk = residents.slice(start, start + 2000);
     await models.Resident.insertMany(chunk.map(residentDoc), { lean: true });
     await models.ResidentIdentifier.insertMany(
-      chunk.map((resident) => ({ _id: `RESIDENT_ID_CARD||${resident.idNumber}`, residentId: resident.id, system: 'RESIDENT_ID_CARD', value: resident.idNumber, assignerCode: null, createdAt: new Date() })),
+      chunk.map((resident) => ({
+        _id: `RESIDENT_ID_CARD||${resident.idNumber}`,
+        residentId: resident.id,
+        system: 'RESIDENT_ID_CARD',
+        value: resident.idNumber,
+        assignerCode: null,
+        createdAt: new Date(),
+      })),
       { lean: true },
     );
   }

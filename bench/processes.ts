@@ -3,7 +3,7 @@
  * count for their counters, and reading every process's CPU time and peak memory from the
  * kernel's own accounting (/proc), children included (Hive Gateway forks its workers).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { stopChild } from '../tools/stop-child';

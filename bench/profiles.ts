@@ -24,8 +24,30 @@ export interface BenchProfile {
 }
 
 const PROFILES: Record<BenchProfile['name'], BenchProfile> = {
-  quick: { name: 'quick', residents: 100, volume: LOAD_TEST_VOLUME, rounds: 3, durationSeconds: 10, connections: 4, probeRequests: 9, poolSize: 600, bookings: 40, budgetMinutes: 40 },
-  full: { name: 'full', residents: 20_000, volume: LOAD_TEST_VOLUME, rounds: 3, durationSeconds: 30, connections: 32, probeRequests: 100, poolSize: 4000, bookings: 1500, budgetMinutes: 85 },
+  quick: {
+    name: 'quick',
+    residents: 100,
+    volume: LOAD_TEST_VOLUME,
+    rounds: 3,
+    durationSeconds: 10,
+    connections: 4,
+    probeRequests: 9,
+    poolSize: 600,
+    bookings: 40,
+    budgetMinutes: 40,
+  },
+  full: {
+    name: 'full',
+    residents: 20_000,
+    volume: LOAD_TEST_VOLUME,
+    rounds: 3,
+    durationSeconds: 30,
+    connections: 32,
+    probeRequests: 100,
+    poolSize: 4000,
+    bookings: 1500,
+    budgetMinutes: 85,
+  },
 };
 
 export function profileFrom(argument: string | undefined, env: NodeJS.ProcessEnv): BenchProfile {

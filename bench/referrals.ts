@@ -17,14 +17,22 @@ const DEPARTMENT = '心血管内科';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const demo = JSON.parse(readFileSync(path.resolve(config.DATA_DIR, 'demo.json'), 'utf8')) as { gatewayUrl: string; residentId: string; familyDoctorOrganizationCode: string | null };
+  const demo = JSON.parse(readFileSync(path.resolve(config.DATA_DIR, 'demo.json'), 'utf8')) as {
+    gatewayUrl: string;
+    residentId: string;
+    familyDoctorOrganizationCode: string | null;
+  };
   const privateKey = readKey(keyFiles(config).issuerPrivateKey);
   const familyDoctor = issueDemoToken(
     { subject: 'bench-family-doctor', roles: ['family_doctor'], organizationCode: demo.familyDoctorOrganizationCode ?? '3201-C001', practitionerId: 'F9001' },
     { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: 3600 },
   );
   const call = async (query: string, variables: Record<string, unknown> = {}) => {
-    const response = await fetch(demo.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${familyDoctor}` }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(demo.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${familyDoctor}` },
+      body: JSON.stringify({ query, variables }),
+    });
     const body = (await response.json()) as { data?: Record<string, any>; errors?: { message: string; extensions?: { code?: string } }[] };
     if (body.errors) throw Object.assign(new Error(body.errors[0]!.message), { code: body.errors[0]!.extensions?.code });
     return body.data!;
@@ -52,7 +60,14 @@ async function main(): Promise<void> {
   const referrals: string[] = [];
   for (let index = 0; index < BOOKINGS; index++) {
     const { requestReferral } = await call(`mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, {
-      input: { residentId: demo.residentId, direction: 'UP', toOrganizationCode: hospital, toDepartment: DEPARTMENT, reason: '血压控制不佳，需专科调整方案', diagnoses: [{ code: 'I10', display: '原发性高血压' }] },
+      input: {
+        residentId: demo.residentId,
+        direction: 'UP',
+        toOrganizationCode: hospital,
+        toDepartment: DEPARTMENT,
+        reason: '血压控制不佳，需专科调整方案',
+        diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+      },
     });
     referrals.push(requestReferral.id);
   }
@@ -67,7 +82,11 @@ async function main(): Promise<void> {
         const index = next++;
         const pool = open[index % open.length]!;
         try {
-          await call(`mutation($r: ID!, $p: ID!, $q: String!) { bookReferralSlot(referralId: $r, poolId: $p, clientRequestId: $q) { id } }`, { r: referrals[index], p: pool.poolId, q: `bench-${Date.now()}-${index}` });
+          await call(`mutation($r: ID!, $p: ID!, $q: String!) { bookReferralSlot(referralId: $r, poolId: $p, clientRequestId: $q) { id } }`, {
+            r: referrals[index],
+            p: pool.poolId,
+            q: `bench-${Date.now()}-${index}`,
+          });
           booked++;
         } catch {
           refused++;
@@ -78,7 +97,9 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const at = (p: number) => timings[Math.min(timings.length - 1, Math.floor(p * timings.length))]!.toFixed(0);
   console.log(`availableSlots, 14 days at ${hospital} (${pools.length} sessions): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms`);
-  console.log(`bookReferralSlot: ${BOOKINGS} bookings at concurrency ${CONCURRENCY} in ${seconds.toFixed(1)} s = ${(BOOKINGS / seconds).toFixed(1)} per second (${booked} booked, ${refused} refused)`);
+  console.log(
+    `bookReferralSlot: ${BOOKINGS} bookings at concurrency ${CONCURRENCY} in ${seconds.toFixed(1)} s = ${(BOOKINGS / seconds).toFixed(1)} per second (${booked} booked, ${refused} refused)`,
+  );
 }
 
 main().catch((error: unknown) => {

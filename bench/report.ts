@@ -92,18 +92,47 @@ export function summarize(measurements: Measurement[]): Summary[] {
 export function goalsOf(summaries: Summary[]): Goal[] {
   const of = (name: ContenderName) => summaries.find((summary) => summary.contender === name);
   const ratio = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null && b > 0 && Number.isFinite(a / b) ? a / b : null);
-  const goal = (text: string, value: number | null, target: string, holds: (value: number) => boolean): Goal => ({ goal: text, ratio: value, target, holds: value === null ? null : holds(value) });
+  const goal = (text: string, value: number | null, target: string, holds: (value: number) => boolean): Goal => ({
+    goal: text,
+    ratio: value,
+    target,
+    holds: value === null ? null : holds(value),
+  });
   const jinling = of('jinling');
   return [
-    goal('gateway CPU per request, Jinling (all security) / plain @apollo/gateway', ratio(jinling?.cpuMsPerRequest, of('apollo-gateway')?.cpuMsPerRequest), '≤ 0.8 (stretch 0.65)', (value) => value <= 0.8),
-    goal('requests/s on the mix, Jinling / Hive Gateway (2 workers)', ratio(jinling?.requestsPerSecond, of('hive-gateway')?.requestsPerSecond), '≥ 1.0', (value) => value >= 1),
-    goal('full-record p50, Jinling / single-process direct-DB baseline', ratio(jinling?.fullRecordP50, of('direct-db')?.fullRecordP50), '≤ 1.5', (value) => value <= 1.5),
+    goal(
+      'gateway CPU per request, Jinling (all security) / plain @apollo/gateway',
+      ratio(jinling?.cpuMsPerRequest, of('apollo-gateway')?.cpuMsPerRequest),
+      '≤ 0.8 (stretch 0.65)',
+      (value) => value <= 0.8,
+    ),
+    goal(
+      'requests/s on the mix, Jinling / Hive Gateway (2 workers)',
+      ratio(jinling?.requestsPerSecond, of('hive-gateway')?.requestsPerSecond),
+      '≥ 1.0',
+      (value) => value >= 1,
+    ),
+    goal(
+      'full-record p50, Jinling / single-process direct-DB baseline',
+      ratio(jinling?.fullRecordP50, of('direct-db')?.fullRecordP50),
+      '≤ 1.5',
+      (value) => value <= 1.5,
+    ),
     goal('Jinling p99 / p50 at half the maximum load', ratio(jinling?.p99, jinling?.p50), '≤ 3', (value) => value <= 3),
-    goal('static ceiling requests/s / Jinling requests/s', ratio(of('static')?.requestsPerSecond, jinling?.requestsPerSecond), '≥ 20 (else the run is void)', (value) => value >= 20),
+    goal(
+      'static ceiling requests/s / Jinling requests/s',
+      ratio(of('static')?.requestsPerSecond, jinling?.requestsPerSecond),
+      '≥ 20 (else the run is void)',
+      (value) => value >= 20,
+    ),
   ];
 }
 
-export function markdownOf(summaries: Summary[], goals: Goal[], context: { machine: string; engine: string; city: string; profile: string; command: string; date: string }): string {
+export function markdownOf(
+  summaries: Summary[],
+  goals: Goal[],
+  context: { machine: string; engine: string; city: string; profile: string; command: string; date: string },
+): string {
   const number = (value: number | null, digits = 1) => (value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
   const lines = [
     `Run ${context.date} with \`${context.command}\` (profile ${context.profile}) on ${context.machine}; database: ${context.engine}; city: ${context.city}.`,
@@ -119,7 +148,9 @@ export function markdownOf(summaries: Summary[], goals: Goal[], context: { machi
     '',
     '| goal | measured | target | holds |',
     '| --- | ---: | --- | --- |',
-    ...goals.map((goal) => `| ${goal.goal} | ${number(goal.ratio, 2)} | ${goal.target} | ${goal.holds === null ? 'not measured' : goal.holds ? 'yes' : 'no'} |`),
+    ...goals.map(
+      (goal) => `| ${goal.goal} | ${number(goal.ratio, 2)} | ${goal.target} | ${goal.holds === null ? 'not measured' : goal.holds ? 'yes' : 'no'} |`,
+    ),
   ];
   return lines.join('\n');
 }

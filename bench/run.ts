@@ -23,11 +23,11 @@ import { parseEngine, startEmbeddedDatabase } from '../tools/embedded-database';
 import { seedDemoCity } from '../tools/seed/seed';
 import { SUPERGRAPH_FILE } from '../tools/services';
 import { readWorkloadFacts, recordsPerResident } from './city-facts';
-import { PEERS_DIR, runLoad, type LoadOptions } from './load';
-import { startProcess, usageOf, waitUntilAnswering, type BenchProcess } from './processes';
-import { profileFrom, type BenchProfile } from './profiles';
-import { goalsOf, markdownOf, summarize, type ContenderName, type Measurement } from './report';
-import { RECORDS_PART, Workload, type BenchRequest } from './workload';
+import { type LoadOptions, PEERS_DIR, runLoad } from './load';
+import { type BenchProcess, startProcess, usageOf, waitUntilAnswering } from './processes';
+import { type BenchProfile, profileFrom } from './profiles';
+import { type ContenderName, goalsOf, type Measurement, markdownOf, summarize } from './report';
+import { type BenchRequest, RECORDS_PART, Workload } from './workload';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -63,7 +63,11 @@ async function main(): Promise<void> {
   chmodSync(scratch, 0o755); // run by root, the embedded PostgreSQL runs as nobody, who must reach its folder inside
   const database = process.env.MONGODB_URI
     ? { uri: process.env.MONGODB_URI, engine: 'MongoDB at MONGODB_URI', pid: undefined, stop: async () => {} }
-    : await startEmbeddedDatabase({ dataDir: process.env.BENCH_DATA_DIR ? path.resolve(process.env.BENCH_DATA_DIR) : path.join(scratch, 'db'), engine: parseEngine(process.env.EMBEDDED_DB_ENGINE), log: say });
+    : await startEmbeddedDatabase({
+        dataDir: process.env.BENCH_DATA_DIR ? path.resolve(process.env.BENCH_DATA_DIR) : path.join(scratch, 'db'),
+        engine: parseEngine(process.env.EMBEDDED_DB_ENGINE),
+        log: say,
+      });
   const processes: BenchProcess[] = [];
   const stopAll = async () => {
     await Promise.all(processes.map((child) => child.stop()));
@@ -73,7 +77,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
   try {
-    say(`profile ${profile.name}: ${profile.residents} residents, ${profile.rounds} rounds of about ${profile.durationSeconds} s per measurement, ${profile.connections} connections; database ${database.engine}`);
+    say(
+      `profile ${profile.name}: ${profile.residents} residents, ${profile.rounds} rounds of about ${profile.durationSeconds} s per measurement, ${profile.connections} connections; database ${database.engine}`,
+    );
     const prefix = `bench_${profile.residents}`;
     const seeding = Date.now();
     await seedDemoCity({ uri: database.uri, dbPrefix: prefix, residents: profile.residents, seed: BENCH_SEED, volume: profile.volume, log: say });
@@ -88,10 +94,13 @@ async function main(): Promise<void> {
     const [jinlingPort, apolloPort, hivePort, baselinePort, staticPort] = ports.slice(SUBGRAPH_NAMES.length) as [number, number, number, number, number];
     const subgraphUrl = (name: SubgraphName) => `http://127.0.0.1:${subgraphPorts[name]}/graphql`;
     const supergraphFile = path.join(scratch, 'supergraph.graphql');
-    writeFileSync(supergraphFile, readFileSync(SUPERGRAPH_FILE, 'utf8').replace(/url: "http:\/\/127\.0\.0\.1:\d+\/graphql"/g, (match) => {
-      const name = SUBGRAPH_NAMES.find((candidate) => match.includes(`:${DEFAULT_PORTS[candidate]}/`));
-      return name ? `url: "${subgraphUrl(name)}"` : match;
-    }));
+    writeFileSync(
+      supergraphFile,
+      readFileSync(SUPERGRAPH_FILE, 'utf8').replace(/url: "http:\/\/127\.0\.0\.1:\d+\/graphql"/g, (match) => {
+        const name = SUBGRAPH_NAMES.find((candidate) => match.includes(`:${DEFAULT_PORTS[candidate]}/`));
+        return name ? `url: "${subgraphUrl(name)}"` : match;
+      }),
+    );
 
     const common = {
       MONGODB_URI: database.uri,
@@ -106,7 +115,12 @@ async function main(): Promise<void> {
       INTERNAL_TOKEN_PUBLIC_KEY_FILE: keys.internalPublicFile,
       // The embedded engine scans collections: heavy residents take seconds there.
       SUBGRAPH_TIMEOUT_MS: '30000',
-      ...Object.fromEntries(SUBGRAPH_NAMES.flatMap((name) => [[`${name.toUpperCase()}_PORT`, String(subgraphPorts[name])], [`${name.toUpperCase()}_URL`, subgraphUrl(name)]])),
+      ...Object.fromEntries(
+        SUBGRAPH_NAMES.flatMap((name) => [
+          [`${name.toUpperCase()}_PORT`, String(subgraphPorts[name])],
+          [`${name.toUpperCase()}_URL`, subgraphUrl(name)],
+        ]),
+      ),
     };
     const start = (name: string, command: string, args: string[], env: Record<string, string> = {}) => {
       const child = startProcess(name, command, args, { ...common, ...env }, say);
@@ -116,8 +130,23 @@ async function main(): Promise<void> {
     const subgraphs = SUBGRAPH_NAMES.map((name) => start(name, process.execPath, [...TSX, path.join(__dirname, 'subgraph-process.ts'), name]));
     await Promise.all(SUBGRAPH_NAMES.map((name, index) => waitUntilAnswering(`http://127.0.0.1:${subgraphPorts[name]}/health`, subgraphs[index]!.child)));
     const jinling = start('jinling', process.execPath, [...TSX, path.join(ROOT, 'tools/service.ts'), 'gateway'], { GATEWAY_PORT: String(jinlingPort) });
-    const apollo = start('apollo-gateway', process.execPath, [...NODE_FLAGS, path.join(__dirname, 'apollo-plain-gateway.mjs')], { PORT: String(apolloPort), SUPERGRAPH_FILE: supergraphFile });
-    const hive = start('hive-gateway', process.execPath, [path.join(PEERS_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js'), 'supergraph', supergraphFile, '--fork', '2', '--host', '127.0.0.1', '--port', String(hivePort), '-c', path.join(PEERS_DIR, 'hive-gateway.config.mjs')]);
+    const apollo = start('apollo-gateway', process.execPath, [...NODE_FLAGS, path.join(__dirname, 'apollo-plain-gateway.mjs')], {
+      PORT: String(apolloPort),
+      SUPERGRAPH_FILE: supergraphFile,
+    });
+    const hive = start('hive-gateway', process.execPath, [
+      path.join(PEERS_DIR, 'node_modules/@graphql-hive/gateway/dist/bin.js'),
+      'supergraph',
+      supergraphFile,
+      '--fork',
+      '2',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(hivePort),
+      '-c',
+      path.join(PEERS_DIR, 'hive-gateway.config.mjs'),
+    ]);
     const baseline = start('direct-db', process.execPath, [...TSX, path.join(__dirname, 'direct-baseline.ts')], { PORT: String(baselinePort) });
     const url = (port: number, route = '/graphql') => `http://127.0.0.1:${port}${route}`;
     await waitUntilAnswering(url(jinlingPort, '/health'), jinling.child);
@@ -126,7 +155,10 @@ async function main(): Promise<void> {
     await waitUntilAnswering(url(baselinePort, '/'), baseline.child);
 
     const ask = async (viewer: { organizationCode: string; practitionerId: string }, query: string, variables: Record<string, unknown>) => {
-      const token = issueDemoToken({ subject: `bench-setup-${viewer.practitionerId}`, roles: ['family_doctor'], ...viewer }, { privateKey: keys.issuer, issuer: ISSUER, audience: AUDIENCE });
+      const token = issueDemoToken(
+        { subject: `bench-setup-${viewer.practitionerId}`, roles: ['family_doctor'], ...viewer },
+        { privateKey: keys.issuer, issuer: ISSUER, audience: AUDIENCE },
+      );
       const body = await postJson(url(jinlingPort), { authorization: `Bearer ${token}` }, JSON.stringify({ query, variables }));
       if (body.errors) throw new Error(body.errors[0].message);
       return body.data;
@@ -134,7 +166,11 @@ async function main(): Promise<void> {
     const workloadFacts = await readWorkloadFacts(facts, prefix, profile.bookings, ask, say);
     await facts.close();
     say(`workload: ${workloadFacts.records.length} residents to look up, ${workloadFacts.bookings.length} referrals prepared for booking`);
-    const workload = new Workload(workloadFacts, { issuer: { privateKey: keys.issuer, issuer: ISSUER, audience: AUDIENCE }, internal: keys.internal }, { seed: BENCH_SEED, poolSize: profile.poolSize });
+    const workload = new Workload(
+      workloadFacts,
+      { issuer: { privateKey: keys.issuer, issuer: ISSUER, audience: AUDIENCE }, internal: keys.internal },
+      { seed: BENCH_SEED, poolSize: profile.poolSize },
+    );
 
     const clientToken = (request: BenchRequest) => ({ authorization: `Bearer ${request.clientToken}` });
     const forwarded = (request: BenchRequest, load: Workload) => load.forwardedTokens(request.viewer);
@@ -154,21 +190,44 @@ async function main(): Promise<void> {
         headersFor: (request, load) => ({ authorization: `Bearer ${load.internalToken(request.viewer, 'records')}` }),
         bodyFor: (request) => JSON.stringify({ query: RECORDS_PART, variables: { id: request.residentId } }),
       },
-      { name: 'direct-db', url: url(baselinePort, '/'), workload: 'full record', processes: [baseline], usesSubgraphs: false, next: fullRecordOnly, headersFor: () => ({}) },
+      {
+        name: 'direct-db',
+        url: url(baselinePort, '/'),
+        workload: 'full record',
+        processes: [baseline],
+        usesSubgraphs: false,
+        next: fullRecordOnly,
+        headersFor: () => ({}),
+      },
     ];
 
     // The ceiling serves the bytes of a real full-record answer.
     const sample = workload.nextFullRecord();
     const sampleBody = await postJson(url(jinlingPort), clientToken(sample), sample.body);
     writeFileSync(path.join(scratch, 'full-record.json'), JSON.stringify(sampleBody));
-    const staticServer = start('static', process.execPath, [...TSX, path.join(__dirname, 'static-server.ts')], { PORT: String(staticPort), BODY_FILE: path.join(scratch, 'full-record.json') });
+    const staticServer = start('static', process.execPath, [...TSX, path.join(__dirname, 'static-server.ts')], {
+      PORT: String(staticPort),
+      BODY_FILE: path.join(scratch, 'full-record.json'),
+    });
     await waitUntilAnswering(url(staticPort, '/'), staticServer.child);
-    contenders.push({ name: 'static', url: url(staticPort, '/'), workload: 'full record bytes', processes: [staticServer], usesSubgraphs: false, next: fullRecordOnly, headersFor: () => ({}) });
+    contenders.push({
+      name: 'static',
+      url: url(staticPort, '/'),
+      workload: 'full record bytes',
+      processes: [staticServer],
+      usesSubgraphs: false,
+      next: fullRecordOnly,
+      headersFor: () => ({}),
+    });
 
     // BENCH_CONTENDERS=jinling,apollo-gateway measures only those (for profiling and A/B runs).
     const chosen = process.env.BENCH_CONTENDERS?.split(',');
     const measured = chosen ? contenders.filter((contender) => chosen.includes(contender.name)) : contenders;
-    await checkSameAnswers(contenders.filter((contender) => contender.name === 'jinling' || measured.includes(contender)), workload, say);
+    await checkSameAnswers(
+      contenders.filter((contender) => contender.name === 'jinling' || measured.includes(contender)),
+      workload,
+      say,
+    );
     const measurements: Measurement[] = [];
     for (let round = 1; round <= profile.rounds; round++) {
       // Interleaved: each round starts with a different contender, so drift (caches, compaction) spreads evenly.
@@ -181,7 +240,9 @@ async function main(): Promise<void> {
         const measurement = await measure(contender, round, workload, profile, subgraphs, baseline, database.pid);
         measurements.push(measurement);
         for (const failure of [...measurement.throughput.failures, ...measurement.latency.failures].slice(0, 3)) say(`${contender.name} failed: ${failure}`);
-        say(`round ${round} ${contender.name}: ${measurement.throughput.requestsPerSecond.toFixed(1)} req/s, p50 ${measurement.latency.p50.toFixed(0)} ms at half load, ${measurement.cpuMsPerRequest.toFixed(2)} CPU ms/request`);
+        say(
+          `round ${round} ${contender.name}: ${measurement.throughput.requestsPerSecond.toFixed(1)} req/s, p50 ${measurement.latency.p50.toFixed(0)} ms at half load, ${measurement.cpuMsPerRequest.toFixed(2)} CPU ms/request`,
+        );
       }
     }
 
@@ -198,7 +259,10 @@ async function main(): Promise<void> {
     });
     mkdirSync(RESULTS_DIR, { recursive: true });
     const databaseUsage = database.pid ? usageOf(database.pid) : null;
-    writeFileSync(path.join(RESULTS_DIR, 'latest.json'), JSON.stringify({ profile, machine, engine: database.engine, city, issued: workload.issued, databaseUsage, measurements, summaries, goals }, null, 2));
+    writeFileSync(
+      path.join(RESULTS_DIR, 'latest.json'),
+      JSON.stringify({ profile, machine, engine: database.engine, city, issued: workload.issued, databaseUsage, measurements, summaries, goals }, null, 2),
+    );
     writeFileSync(path.join(RESULTS_DIR, 'latest.md'), `${markdown}\n`);
     console.log(`\n${markdown}\n`);
     say(`requests issued by kind: ${JSON.stringify(workload.issued)}`);
@@ -213,7 +277,15 @@ async function main(): Promise<void> {
  * profile's duration; latency at half that rate; then unloaded full-record latency. CPU and
  * counters are read around the two measured runs, whose requests are all waited for.
  */
-async function measure(contender: Contender, round: number, workload: Workload, profile: BenchProfile, subgraphs: BenchProcess[], baseline: BenchProcess, databasePid: number | undefined): Promise<Measurement> {
+async function measure(
+  contender: Contender,
+  round: number,
+  workload: Workload,
+  profile: BenchProfile,
+  subgraphs: BenchProcess[],
+  baseline: BenchProcess,
+  databasePid: number | undefined,
+): Promise<Measurement> {
   const load = (amount: number, rate?: number): LoadOptions => ({
     url: contender.url,
     connections: profile.connections,
@@ -247,7 +319,10 @@ async function measure(contender: Contender, round: number, workload: Workload, 
   const latency = await runLoad(load(latencyAmount, Math.max(1, Math.round(halfRate))));
   const after = { own: cpu(contender.processes), subgraphs: cpu(subgraphs), database: databaseCpu(), counters: await counted() };
   const served = amount + latencyAmount;
-  const fullRecordP50 = contender.workload === 'records part of the full record' || contender.name === 'static' ? null : await probeFullRecord(contender, workload, profile.probeRequests);
+  const fullRecordP50 =
+    contender.workload === 'records part of the full record' || contender.name === 'static'
+      ? null
+      : await probeFullRecord(contender, workload, profile.probeRequests);
 
   return {
     contender: contender.name,
@@ -288,7 +363,8 @@ async function checkSameAnswers(contenders: Contender[], workload: Workload, say
     const [reference, ...others] = answers.map((answer) => JSON.stringify(answer));
     if (answers[0].errors) throw new Error(`The Jinling gateway answered a ${request.kind} request with an error: ${answers[0].errors[0].message}`);
     others.forEach((answer, index) => {
-      if (answer !== reference) throw new Error(`${gateways[index + 1]!.name} answered a ${request.kind} request differently from the Jinling gateway: ${answer.slice(0, 300)}`);
+      if (answer !== reference)
+        throw new Error(`${gateways[index + 1]!.name} answered a ${request.kind} request differently from the Jinling gateway: ${answer.slice(0, 300)}`);
     });
   }
   say(`checked: ${gateways.map((gateway) => gateway.name).join(', ')} give identical answers to ${requests.length} requests`);
@@ -325,10 +401,14 @@ function writeKeys(folder: string) {
 
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<net.Server>((resolve) => {
-      const server = net.createServer();
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve) => {
+          const server = net.createServer();
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));

@@ -15,20 +15,19 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Agent, fetch } from 'undici';
 import { staticKey } from '../gateway/client-auth';
 import { createGatewayServer } from '../gateway/gateway-server';
 import { DEFAULT_UPLOAD_SETTINGS } from '../gateway/uploads';
 import { SUBGRAPHS } from '../subgraphs';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
-import { onDatabaseCommand } from '../subgraphs/kit/database';
+import { connectDatabase, onDatabaseCommand } from '../subgraphs/kit/database';
 import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { createSubgraphServer, databaseName, type RunningSubgraph } from '../subgraphs/kit/subgraph-server';
-import { connectDatabase } from '../subgraphs/kit/database';
 import { registerModels } from '../subgraphs/records/models';
 import { issueDemoToken } from '../tools/demo-issuer';
 import { parseEngine, startEmbeddedDatabase } from '../tools/embedded-database';
 import { SUPERGRAPH_FILE } from '../tools/services';
-import { Agent, fetch } from 'undici';
 import { usageOf } from './processes';
 
 const PATIENT_CLIENT = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
@@ -82,15 +81,25 @@ async function main(): Promise<void> {
       logLevel: 'silent',
       uploads: { ...DEFAULT_UPLOAD_SETTINGS, maxLines: Math.max(LINES, DEFAULT_UPLOAD_SETTINGS.maxLines) },
     });
-    const token = issueDemoToken({ subject: 'his-bench', roles: ['hospital_system'], organizationCode: HOSPITAL }, { privateKey: keys.issuer.privateKey, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 3 * 3600 });
+    const token = issueDemoToken(
+      { subject: 'his-bench', roles: ['hospital_system'], organizationCode: HOSPITAL },
+      { privateKey: keys.issuer.privateKey, issuer: ISSUER, audience: AUDIENCE, ttlSeconds: 3 * 3600 },
+    );
     const residentIds = await registerResidents(database.uri, dbPrefix, gateway.url, token);
     const lineOf = LINE_BUILDERS[KIND];
     if (!lineOf) throw new Error(`BENCH_UPLOAD_KIND must be one of ${Object.keys(LINE_BUILDERS).join(', ')}`);
-    const body = Array.from({ length: LINES }, (_, index) => JSON.stringify(lineOf(residentIds[index % residentIds.length]!, index))).join('\n') + '\n';
-    console.log(`engine: ${database.engine}; ${LINES.toLocaleString('en')} lines of ${KIND} over ${DAYS} days (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${DEFAULT_UPLOAD_SETTINGS.chunkLines} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`);
+    const body = `${Array.from({ length: LINES }, (_, index) => JSON.stringify(lineOf(residentIds[index % residentIds.length]!, index))).join('\n')}\n`;
+    console.log(
+      `engine: ${database.engine}; ${LINES.toLocaleString('en')} lines of ${KIND} over ${DAYS} days (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${DEFAULT_UPLOAD_SETTINGS.chunkLines} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`,
+    );
     const uploadUrl = gateway.url.replace(/\/graphql$/, `/upload/${KIND}`);
-    const rows = [await measure('new records', uploadUrl, token, body, database.pid), await measure('the same batch again (unchanged)', uploadUrl, token, body, database.pid)];
-    console.log('\n| batch | lines | accepted | unchanged | rejected | seconds | records/s | CPU ms/record (gateway + subgraphs) | CPU ms/record (database) | DB round trips per 1,000 lines |');
+    const rows = [
+      await measure('new records', uploadUrl, token, body, database.pid),
+      await measure('the same batch again (unchanged)', uploadUrl, token, body, database.pid),
+    ];
+    console.log(
+      '\n| batch | lines | accepted | unchanged | rejected | seconds | records/s | CPU ms/record (gateway + subgraphs) | CPU ms/record (database) | DB round trips per 1,000 lines |',
+    );
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     console.log(rows.join('\n'));
   } finally {
@@ -104,12 +113,26 @@ async function main(): Promise<void> {
 /** Residents registered at the hospital's desk through the gateway: the standing the uploads need. */
 async function registerResidents(uri: string, dbPrefix: string, gatewayUrl: string, token: string): Promise<string[]> {
   const connection = await connectDatabase({ uri, dbName: databaseName(dbPrefix, 'records') });
-  await registerModels(connection).Organization.create({ _id: HOSPITAL, name: '江苏省中医院', level: 'TERTIARY', district: '秦淮区', outpatientVisits: 581997, discharges: 6236 });
+  await registerModels(connection).Organization.create({
+    _id: HOSPITAL,
+    name: '江苏省中医院',
+    level: 'TERTIARY',
+    district: '秦淮区',
+    outpatientVisits: 581997,
+    discharges: 6236,
+  });
   await connection.close();
   const ids: string[] = [];
   for (let index = 0; index < RESIDENTS; index++) {
     const birthDate = `19${50 + (index % 40)}-0${1 + (index % 9)}-1${index % 10}`;
-    const input = { name: `压测${'甲乙丙丁戊己庚辛壬癸'[index % 10]}${'子丑寅卯辰巳午未申酉戌亥'[Math.floor(index / 10) % 12]}`, gender: index % 2 ? 'MALE' : 'FEMALE', birthDate, idNumber: makeIdNumber('320106', birthDate, (index * 2 + (index % 2)) % 1000), district: '鼓楼区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-${index}` } };
+    const input = {
+      name: `压测${'甲乙丙丁戊己庚辛壬癸'[index % 10]}${'子丑寅卯辰巳午未申酉戌亥'[Math.floor(index / 10) % 12]}`,
+      gender: index % 2 ? 'MALE' : 'FEMALE',
+      birthDate,
+      idNumber: makeIdNumber('320106', birthDate, (index * 2 + (index % 2)) % 1000),
+      district: '鼓楼区',
+      identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-${index}` },
+    };
     const response = await fetch(gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -167,7 +190,12 @@ async function measure(label: string, url: string, token: string, body: string, 
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   // The answer comes when the whole batch is done: the client must not give up on it first.
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body, dispatcher: PATIENT_CLIENT });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+    body,
+    dispatcher: PATIENT_CLIENT,
+  });
   const summary = (await response.json()) as { lines: number; accepted: number; unchanged: number; rejected: number; errors: unknown[] };
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);

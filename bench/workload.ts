@@ -6,11 +6,11 @@
  * credentials that contender takes.
  */
 import type { KeyObject } from 'node:crypto';
-import { mintInternalToken } from '../subgraphs/kit/internal-token';
-import { mulberry32 } from '../tools/seed/city';
-import { issueDemoToken, type DemoIdentity } from '../tools/demo-issuer';
-import type { Viewer } from '../subgraphs/kit/viewer';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
+import { mintInternalToken } from '../subgraphs/kit/internal-token';
+import type { Viewer } from '../subgraphs/kit/viewer';
+import { type DemoIdentity, issueDemoToken } from '../tools/demo-issuer';
+import { mulberry32 } from '../tools/seed/city';
 
 /** The records subgraph's part of the full record. */
 const RECORDS_FIELDS = `
@@ -165,7 +165,10 @@ export class Workload {
     const cached = this.internalTokens.get(viewer.subject);
     if (cached && now - cached.minted < INTERNAL_TOKEN_REFRESH_MS) return cached.headers;
     const headers = Object.fromEntries(
-      SUBGRAPH_NAMES.map((name) => [forwardedTokenHeader(name), mintInternalToken({ viewer, requestId: viewer.subject.replace(/[^A-Za-z0-9-]/g, '-') }, name, this.keys.internal)]),
+      SUBGRAPH_NAMES.map((name) => [
+        forwardedTokenHeader(name),
+        mintInternalToken({ viewer, requestId: viewer.subject.replace(/[^A-Za-z0-9-]/g, '-') }, name, this.keys.internal),
+      ]),
     );
     this.internalTokens.set(viewer.subject, { minted: now, headers });
     return headers;
@@ -181,7 +184,13 @@ export class Workload {
     return { subject: `bench-${role}-${number}`, roles: [role], organizationCode, practitionerId: practitionerId ?? `P${number}` };
   }
 
-  private request(kind: RequestKind, identity: DemoIdentity, query: string, variables: Record<string, unknown>, residentId: string | null = null): BenchRequest {
+  private request(
+    kind: RequestKind,
+    identity: DemoIdentity,
+    query: string,
+    variables: Record<string, unknown>,
+    residentId: string | null = null,
+  ): BenchRequest {
     const viewer: Viewer = {
       subject: identity.subject,
       roles: identity.roles,

@@ -42,7 +42,11 @@ export function connect(gatewayUrl: string, token: string): Api {
 function withoutTypenames(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTypenames);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '__typename').map(([key, inner]) => [key, withoutTypenames(inner)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== '__typename')
+      .map(([key, inner]) => [key, withoutTypenames(inner)]),
+  );
 }
 
 /** Nodes of a connection (`{ edges { node } }`), or none when the list was withheld. */

@@ -94,8 +94,11 @@ export async function doctorWorkstation(input: DoctorWorkstationInput) {
   const itemCodes = input.orderItemCodes ?? [...new Set(labReports.map((report) => report.code.code as string))].slice(0, 4);
   // The latest value of each analyte on those reports, whichever hospital measured it last.
   const analytes = [...new Set(labReports.flatMap((report) => report.results.map((result: any) => result.code.code as string)))].slice(0, 8);
-  const latest = analytes.length > 0 ? (await api.query(LATEST, { id: input.residentId, codes: analytes })).resident?.latestResults ?? [] : [];
-  const checks = itemCodes.length > 0 ? (await api.mutate(CHECK_ORDER, { residentId: input.residentId, itemCodes, organizationCode: input.organizationCode })).checkOrder ?? [] : [];
+  const latest = analytes.length > 0 ? ((await api.query(LATEST, { id: input.residentId, codes: analytes })).resident?.latestResults ?? []) : [];
+  const checks =
+    itemCodes.length > 0
+      ? ((await api.mutate(CHECK_ORDER, { residentId: input.residentId, itemCodes, organizationCode: input.organizationCode })).checkOrder ?? [])
+      : [];
   return {
     demographics: { name: resident.name, gender: resident.gender, birthDate: resident.birthDate, idNumber: resident.idNumber, district: resident.district },
     encounters: nodes<any>(resident.encounters),
@@ -110,7 +113,12 @@ export async function doctorWorkstation(input: DoctorWorkstationInput) {
 
 export async function main() {
   const demo = demoCity();
-  return doctorWorkstation({ gatewayUrl: demo.gatewayUrl, doctorToken: demo.tokens.doctor!, organizationCode: demo.organizations.hospital, residentId: demo.residentId });
+  return doctorWorkstation({
+    gatewayUrl: demo.gatewayUrl,
+    doctorToken: demo.tokens.doctor!,
+    organizationCode: demo.organizations.hospital,
+    residentId: demo.residentId,
+  });
 }
 
 if (require.main === module) runMain(main);

@@ -124,7 +124,14 @@ export async function familyDoctorReferral(input: FamilyDoctorReferralInput) {
     })
   ).requestReferral;
   const slots: any[] =
-    (await familyDoctor.query(SLOTS, { organizationCode: input.hospitalCode, department: input.department, from: isoDate(Date.now()), to: isoDate(Date.now() + 13 * DAY_MS) })).availableSlots ?? [];
+    (
+      await familyDoctor.query(SLOTS, {
+        organizationCode: input.hospitalCode,
+        department: input.department,
+        from: isoDate(Date.now()),
+        to: isoDate(Date.now() + 13 * DAY_MS),
+      })
+    ).availableSlots ?? [];
   // A place from the reserved share while it lasts (before its release time), else any bookable one.
   const reservedLeft = (candidate: any) => candidate.reserved > candidate.reservedBooked && Date.parse(candidate.releaseAt) > Date.now();
   const slot = slots.find((candidate) => candidate.bookableByYou > 0 && reservedLeft(candidate)) ?? slots.find((candidate) => candidate.bookableByYou > 0);
@@ -172,7 +179,8 @@ export async function main() {
   const demo = demoCity();
   const familyDoctor = demo.identities.family_doctor!;
   const department = demo.organizations.referralDepartment;
-  if (!department) throw new Error(`The demo hospital ${demo.organizations.hospital} offers no slot pools: reseed the demo city (delete the data folder and run npm start)`);
+  if (!department)
+    throw new Error(`The demo hospital ${demo.organizations.hospital} offers no slot pools: reseed the demo city (delete the data folder and run npm start)`);
   return familyDoctorReferral({
     gatewayUrl: demo.gatewayUrl,
     familyDoctorToken: familyDoctor.token,

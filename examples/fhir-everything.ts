@@ -42,7 +42,13 @@ export async function fhirEverything({ gatewayUrl, token, residentId, pageSize =
   const composition = summary.entry?.[0]?.resource as Composition;
 
   return {
-    patient: { id: patient.id, name: patient.name?.[0]?.text, gender: patient.gender, birthDate: patient.birthDate, identifiers: patient.identifier?.map((identifier) => `${identifier.system}|${identifier.value}`) },
+    patient: {
+      id: patient.id,
+      name: patient.name?.[0]?.text,
+      gender: patient.gender,
+      birthDate: patient.birthDate,
+      identifiers: patient.identifier?.map((identifier) => `${identifier.system}|${identifier.value}`),
+    },
     everything: { pages, counts },
     summary: {
       title: composition.title,

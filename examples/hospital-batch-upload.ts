@@ -41,7 +41,16 @@ export async function hospitalBatchUpload({ gatewayUrl, hospitalToken, organizat
   const minutesAgo = (minutes: number) => new Date(at.getTime() - minutes * 60_000).toISOString();
 
   const visits = [
-    { residentId, sourceRecordId: `${batchId}-V1`, class: 'OUTPATIENT', status: 'FINISHED', department: '内分泌科', start: minutesAgo(90), diagnoses: [{ code: 'E11.9', display: '2型糖尿病', rank: 1, primary: true }], chargesFen: 12_800 },
+    {
+      residentId,
+      sourceRecordId: `${batchId}-V1`,
+      class: 'OUTPATIENT',
+      status: 'FINISHED',
+      department: '内分泌科',
+      start: minutesAgo(90),
+      diagnoses: [{ code: 'E11.9', display: '2型糖尿病', rank: 1, primary: true }],
+      chargesFen: 12_800,
+    },
     // A line the hospital's system got wrong: it is refused with its line number, the others are kept.
     { residentId, sourceRecordId: `${batchId}-V2`, class: 'OUTPATIENT', status: 'FINISHED', department: '内分泌科', start: 'yesterday', diagnoses: [] },
   ];
@@ -71,9 +80,14 @@ async function upload(gatewayUrl: string, token: string, kind: string, lines: ob
   const response = await fetch(new URL(`/upload/${kind}`, gatewayUrl), {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-    body: lines.map((line) => JSON.stringify(line)).join('\n') + '\n',
+    body: `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`,
   });
-  const answer = (await response.json()) as { accepted: number; unchanged: number; rejected: number; errors: { line: number; code: string; message: string }[] };
+  const answer = (await response.json()) as {
+    accepted: number;
+    unchanged: number;
+    rejected: number;
+    errors: { line: number; code: string; message: string }[];
+  };
   if (!response.ok) throw new Error(`/upload/${kind} answered ${response.status}: ${JSON.stringify(answer)}`);
   return { accepted: answer.accepted, unchanged: answer.unchanged, rejected: answer.rejected, errors: answer.errors };
 }
@@ -81,7 +95,13 @@ async function upload(gatewayUrl: string, token: string, kind: string, lines: ob
 export async function main() {
   const demo = demoCity();
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-  return hospitalBatchUpload({ gatewayUrl: demo.gatewayUrl, hospitalToken: demo.tokens.hospital_system!, organizationCode: demo.organizations.hospital, residentId: demo.residentId, batchId: `HIS-${stamp}` });
+  return hospitalBatchUpload({
+    gatewayUrl: demo.gatewayUrl,
+    hospitalToken: demo.tokens.hospital_system!,
+    organizationCode: demo.organizations.hospital,
+    residentId: demo.residentId,
+    batchId: `HIS-${stamp}`,
+  });
 }
 
 if (require.main === module) runMain(main);

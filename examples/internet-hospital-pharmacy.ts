@@ -140,7 +140,10 @@ export async function internetHospitalPharmacy(input: InternetHospitalPharmacyIn
   const routed = step((await internetHospital.mutate(ROUTE, { id: issued.id })).routePrescription, 'routePrescription');
 
   // The pharmacy dispenses it once and records the pick-up.
-  const dispensed = step((await pharmacist.mutate(DISPENSE, { id: issued.id, lot: `LOT${Date.now().toString().slice(-6)}` })).dispensePrescription, 'dispensePrescription');
+  const dispensed = step(
+    (await pharmacist.mutate(DISPENSE, { id: issued.id, lot: `LOT${Date.now().toString().slice(-6)}` })).dispensePrescription,
+    'dispensePrescription',
+  );
   const completed = step((await pharmacist.mutate(COMPLETE, { id: issued.id })).completePrescription, 'completePrescription');
 
   return {
@@ -188,7 +191,10 @@ export async function main() {
     pharmacistToken: pharmacist.token,
     residentId: demo.residentId,
     pharmacyCode: pharmacist.organizationCode!,
-    diagnoses: previous.diagnoses.length > 0 ? previous.diagnoses.map((diagnosis: any) => ({ code: diagnosis.code, display: diagnosis.display })) : [REPEAT_PRESCRIPTION],
+    diagnoses:
+      previous.diagnoses.length > 0
+        ? previous.diagnoses.map((diagnosis: any) => ({ code: diagnosis.code, display: diagnosis.display }))
+        : [REPEAT_PRESCRIPTION],
     items: [{ drugCode: item.drug.code, dose: item.dose, route: item.route, frequency: item.frequency, days: item.days, quantity: item.quantity }],
   });
 }

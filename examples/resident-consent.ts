@@ -77,7 +77,15 @@ export async function residentConsent(input: ResidentConsentInput) {
     },
     consentBefore: before,
     consent: consent as { restrictedCategories: string[]; blockedOrganizations: { code: string }[]; updatedAt: string },
-    accessLog: log as { at: string; organization: { code: string; name: string } | null; roles: string[]; purposeOfUse: string; dataKinds: string[]; outcome: string; action: string }[],
+    accessLog: log as {
+      at: string;
+      organization: { code: string; name: string } | null;
+      roles: string[];
+      purposeOfUse: string;
+      dataKinds: string[];
+      outcome: string;
+      action: string;
+    }[],
     /** Organizations that looked at the record, other than the resident. */
     lookedAtBy: [...new Set(log.filter((event) => event.organization).map((event) => `${event.organization.code} ${event.organization.name ?? ''}`.trim()))],
   };

@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtHeader, type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
-import { PURPOSES, viewerSchema, type PurposeOfUse, type Role, type Viewer } from '../subgraphs/kit/viewer';
+import { PURPOSES, type PurposeOfUse, type Role, type Viewer, viewerSchema } from '../subgraphs/kit/viewer';
 
 export const MAX_CLIENT_TOKEN_LENGTH = 8192;
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -64,7 +64,10 @@ export async function verifyClientToken(token: string, settings: ClientTokenSett
       jwt.verify(
         token,
         (header, callback) => {
-          settings.keys(header).then((key) => callback(null, key), (error: Error) => callback(error));
+          settings.keys(header).then(
+            (key) => callback(null, key),
+            (error: Error) => callback(error),
+          );
         },
         {
           algorithms: [settings.algorithm],
@@ -93,7 +96,8 @@ function refusalOf(error: unknown): TokenRefusal {
   if (message.startsWith('jwt issuer invalid')) return 'issuer';
   if (message.startsWith('jwt audience invalid')) return 'audience';
   if (message === 'invalid algorithm') return 'algorithm';
-  if (message === 'invalid signature' || message === 'jwt signature is required' || message.startsWith('error in secret or public key callback')) return 'signature';
+  if (message === 'invalid signature' || message === 'jwt signature is required' || message.startsWith('error in secret or public key callback'))
+    return 'signature';
   return 'malformed';
 }
 

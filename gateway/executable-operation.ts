@@ -14,7 +14,11 @@ export function executableOperation(): ApolloServerPlugin {
       return {
         async didResolveOperation({ operation, request }) {
           if (!operation) {
-            throw refuse(request.operationName ? `No operation named "${request.operationName}" in the document` : 'The document has several operations: say which to run with operationName');
+            throw refuse(
+              request.operationName
+                ? `No operation named "${request.operationName}" in the document`
+                : 'The document has several operations: say which to run with operationName',
+            );
           }
           if (operation.operation === 'subscription') throw refuse('Subscriptions are not supported: use a query');
         },

@@ -3,38 +3,39 @@
  * anonymous and invalid tokens with 401 before any parsing, calls subgraphs with internal
  * tokens, and is the single point where errors are masked for clients.
  */
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { type KeyObject, randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
-  ApolloServerPluginUsageReportingDisabled,
   ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { SubgraphName } from '../subgraphs/kit/config';
 import { isExpectedError, maskError } from '../subgraphs/kit/errors';
-import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
-import { createLogger, errorDetails, type DestinationStream } from '../subgraphs/kit/logger';
+import { HttpError } from '../subgraphs/kit/http-error';
+import { bearerToken, createHttpHandler, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
 import { observedHandler } from '../subgraphs/kit/http-telemetry';
+import { createLogger, type DestinationStream, errorDetails } from '../subgraphs/kit/logger';
 import { GatewayMetrics } from '../subgraphs/kit/metrics';
 import { listenForScrapes, type MetricsOptions } from '../subgraphs/kit/metrics-endpoint';
 import { operationMetrics } from '../subgraphs/kit/operation-metrics';
 import { RequestGate } from '../subgraphs/kit/request-gate';
-import { drainer, type Drain } from '../subgraphs/kit/shutdown';
-import { REFUSAL_DESCRIPTIONS, verifyClientToken, type ClientTokenSettings, type TokenVerdict } from './client-auth';
-import type { GatewayContext } from './gateway-context';
+import { type Drain, drainer } from '../subgraphs/kit/shutdown';
 import { serveApiConsole } from './api-console';
+import { type ClientTokenSettings, REFUSAL_DESCRIPTIONS, type TokenVerdict, verifyClientToken } from './client-auth';
 import { serveCockpit } from './cockpit';
 import { executableOperation } from './executable-operation';
+import type { GatewayContext } from './gateway-context';
 import { operationCostLimit } from './operation-cost';
 import { operationRunner } from './operations';
-import { gatewayRoutes } from './routes';
-import type { UploadSettings } from './uploads';
 import { QUERY_LIMITS, queryLimits } from './query-limits';
-import { rateLimiter, type RateLimitSettings } from './rate-limits';
+import { type RateLimitSettings, rateLimiter } from './rate-limits';
 import { subgraphsNotReady } from './readiness';
+import { gatewayRoutes } from './routes';
 import { SubgraphDataSource } from './subgraph-data-source';
+import type { UploadSettings } from './uploads';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
@@ -99,7 +100,14 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
-      return new SubgraphDataSource({ name, url, privateKey: options.internalPrivateKey, timeoutMs: options.subgraphTimeoutOverridesMs?.[name as SubgraphName] ?? options.subgraphTimeoutMs, logger, metrics });
+      return new SubgraphDataSource({
+        name,
+        url,
+        privateKey: options.internalPrivateKey,
+        timeoutMs: options.subgraphTimeoutOverridesMs?.[name as SubgraphName] ?? options.subgraphTimeoutMs,
+        logger,
+        metrics,
+      });
     },
   });
   const limits = queryLimits();
@@ -112,7 +120,17 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
-    plugins: [...limits.plugins, executableOperation(), operationCostLimit(options.maxOperationCost ?? QUERY_LIMITS.maxCost), requestIdHeader(), operationMetrics(metrics), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [
+      ...limits.plugins,
+      executableOperation(),
+      operationCostLimit(options.maxOperationCost ?? QUERY_LIMITS.maxCost),
+      requestIdHeader(),
+      operationMetrics(metrics),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
     formatError: (formatted, error) => {
       if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
       return maskError(formatted);
@@ -120,7 +138,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
   });
   await apollo.start();
   // The endpoints beside /graphql answer by running operations through this same pipeline.
-  const routes = gatewayRoutes(operationRunner(apollo), { supergraphSdl: options.supergraphSdl, maxBodyBytes: options.maxBodyBytes, uploads: options.uploads, logger });
+  const routes = gatewayRoutes(operationRunner(apollo), {
+    supergraphSdl: options.supergraphSdl,
+    maxBodyBytes: options.maxBodyBytes,
+    uploads: options.uploads,
+    logger,
+  });
 
   const gate = new RequestGate(options.maxInFlight ?? Infinity);
   const handler = createHttpHandler<GatewayContext, GatewayContext>({
@@ -133,7 +156,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       const token = bearerToken(request);
       if (!request.headers.authorization) {
         metrics.tokenRefusals.inc({ reason: 'missing' });
-        throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', { 'www-authenticate': 'Bearer realm="jinling-hie"' });
+        throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', {
+          'www-authenticate': 'Bearer realm="jinling-hie"',
+        });
       }
       const verdict: TokenVerdict = token ? await verifyClientToken(token, options.clientTokens) : { refused: 'malformed' };
       if ('refused' in verdict) {
@@ -141,7 +166,9 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
         logger.info({ reason: verdict.refused }, 'client token refused');
         metrics.tokenRefusals.inc({ reason: verdict.refused });
         const description = REFUSAL_DESCRIPTIONS[verdict.refused];
-        throw new HttpError(401, 'UNAUTHENTICATED', `Invalid bearer token: ${description}`, { 'www-authenticate': `Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"` });
+        throw new HttpError(401, 'UNAUTHENTICATED', `Invalid bearer token: ${description}`, {
+          'www-authenticate': `Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"`,
+        });
       }
       const { viewer } = verdict;
       // The request id is always the gateway's own: a client could otherwise replay or collide
@@ -151,7 +178,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     },
     context: (auth) => auth,
     // The cockpit page is always served (it holds no data); the API console only where enabled.
-    serveStatic: (request, response, pathname) => serveCockpit(request, response, pathname) || (options.apiConsole && serveApiConsole(request, response, pathname)),
+    serveStatic: (request, response, pathname) =>
+      serveCockpit(request, response, pathname) || (options.apiConsole && serveApiConsole(request, response, pathname)),
     routes,
     waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
   });

@@ -1,4 +1,4 @@
-import { eagerLines, splitLines, type NdjsonLine } from './ndjson';
+import { eagerLines, type NdjsonLine, splitLines } from './ndjson';
 
 const LIMITS = { maxBytes: 1_000, maxLines: 100 };
 
@@ -26,7 +26,7 @@ it('splits lines across chunks, a character split between chunks included; blank
 });
 
 it('stops at the first line past the byte limit, however the body was cut into chunks', async () => {
-  const body = 'x'.repeat(9) + '\n' + 'y'.repeat(9) + '\n' + 'z'.repeat(9) + '\n';
+  const body = `${'x'.repeat(9)}\n${'y'.repeat(9)}\n${'z'.repeat(9)}\n`;
   for (const parts of [[body], [body.slice(0, 5), body.slice(5, 25), body.slice(25)]]) {
     expect(await collect(splitLines(chunks(...parts), { maxBytes: 25, maxLines: 10 }))).toEqual({
       lines: [

@@ -33,13 +33,15 @@ export async function* splitLines(body: AsyncIterable<Buffer | string>, limits: 
   let bytes = 0;
   let lineNumber = 0;
   let lines = 0;
-  const overBytes = () => new BodyLimitExceeded(`The batch is larger than ${limits.maxBytes} bytes (UPLOAD_MAX_BYTES); lines after ${lineNumber} were not read`);
+  const overBytes = () =>
+    new BodyLimitExceeded(`The batch is larger than ${limits.maxBytes} bytes (UPLOAD_MAX_BYTES); lines after ${lineNumber} were not read`);
   const emit = (text: string, terminated: boolean): NdjsonLine | null => {
     bytes += Buffer.byteLength(text) + (terminated ? 1 : 0);
     if (bytes > limits.maxBytes) throw overBytes();
     lineNumber++;
     if (text.trim() === '') return null;
-    if (++lines > limits.maxLines) throw new BodyLimitExceeded(`The batch has more than ${limits.maxLines} lines (UPLOAD_MAX_LINES); lines after ${lineNumber - 1} were not read`);
+    if (++lines > limits.maxLines)
+      throw new BodyLimitExceeded(`The batch has more than ${limits.maxLines} lines (UPLOAD_MAX_LINES); lines after ${lineNumber - 1} were not read`);
     return { line: lineNumber, text: text.endsWith('\r') ? text.slice(0, -1) : text, terminated };
   };
   for await (const chunk of body) {

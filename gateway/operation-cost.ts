@@ -9,22 +9,22 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
   getNamedType,
   getNullableType,
-  GraphQLError,
   isInterfaceType,
   isListType,
   isObjectType,
   Kind,
-  valueFromAST,
-  type DocumentNode,
-  type FragmentDefinitionNode,
-  type GraphQLField,
-  type GraphQLNamedType,
-  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type FieldNode,
+  valueFromAST,
 } from 'graphql';
 
 /** Items assumed for a list field that takes no `first` (lab result lines, prescription items). */
@@ -43,9 +43,16 @@ interface Walk {
   lists: OperationCost['lists'];
 }
 
-export function operationCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): OperationCost {
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): OperationCost {
   const fragments = Object.fromEntries(
-    document.definitions.filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
   );
   const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   const walk: Walk = { schema, fragments, variables, lists: [] };
@@ -112,9 +119,12 @@ export function operationCostLimit(limit: number): ApolloServerPlugin {
             .slice(0, 3)
             .map((list) => `${list.path} (${list.cost})`)
             .join(', ');
-          throw new GraphQLError(`The operation costs ${total}, over the limit of ${limit}${costliest ? `; costliest lists: ${costliest}` : ''}. Ask for fewer items (first) or fewer fields.`, {
-            extensions: { code: 'BAD_USER_INPUT', cost: total, limit, http: { status: 400 } },
-          });
+          throw new GraphQLError(
+            `The operation costs ${total}, over the limit of ${limit}${costliest ? `; costliest lists: ${costliest}` : ''}. Ask for fewer items (first) or fewer fields.`,
+            {
+              extensions: { code: 'BAD_USER_INPUT', cost: total, limit, http: { status: 400 } },
+            },
+          );
         },
       };
     },

@@ -8,7 +8,7 @@
  * replicas) each enforces its own share, so the effective limit is the per-process limit
  * times their number.
  */
-import { HttpError } from '../subgraphs/kit/http-server';
+import { HttpError } from '../subgraphs/kit/http-error';
 import type { GatewayContext } from './gateway-context';
 import { TokenBuckets } from './token-buckets';
 
@@ -35,8 +35,15 @@ interface Limit {
 export function rateLimiter(settings: RateLimitSettings): ((auth: GatewayContext) => void) | undefined {
   const limits: Limit[] = [];
   const bucketsOf = (perMinute: number) => new TokenBuckets(perMinute, Math.max(1, (perMinute * settings.burstSeconds) / 60), settings.clock);
-  if (settings.perSubject > 0) limits.push({ buckets: bucketsOf(settings.perSubject), perMinute: settings.perSubject, who: 'this caller', keyOf: (auth) => auth.viewer.subject });
-  if (settings.perOrganization > 0) limits.push({ buckets: bucketsOf(settings.perOrganization), perMinute: settings.perOrganization, who: 'this organization', keyOf: (auth) => auth.viewer.organizationCode });
+  if (settings.perSubject > 0)
+    limits.push({ buckets: bucketsOf(settings.perSubject), perMinute: settings.perSubject, who: 'this caller', keyOf: (auth) => auth.viewer.subject });
+  if (settings.perOrganization > 0)
+    limits.push({
+      buckets: bucketsOf(settings.perOrganization),
+      perMinute: settings.perOrganization,
+      who: 'this organization',
+      keyOf: (auth) => auth.viewer.organizationCode,
+    });
   if (limits.length === 0) return undefined;
 
   return (auth) => {
@@ -47,7 +54,9 @@ export function rateLimiter(settings: RateLimitSettings): ((auth: GatewayContext
     // Spend from every bucket or from none: a refused request must not use up the other allowance.
     const over = applying.filter(({ wait }) => wait > 0).sort((a, b) => b.wait - a.wait)[0];
     if (over) {
-      throw new HttpError(429, 'RATE_LIMITED', `Too many requests from ${over.limit.who} (at most ${over.limit.perMinute} a minute); retry in ${over.wait} s`, { 'retry-after': String(over.wait) });
+      throw new HttpError(429, 'RATE_LIMITED', `Too many requests from ${over.limit.who} (at most ${over.limit.perMinute} a minute); retry in ${over.wait} s`, {
+        'retry-after': String(over.wait),
+      });
     }
     for (const { limit, key } of applying) limit.buckets.take(key);
   };

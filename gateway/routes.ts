@@ -1,10 +1,10 @@
 /** The gateway's authenticated endpoints beside /graphql, each answering through the GraphQL pipeline. */
 import type { HttpRoute } from '../subgraphs/kit/http-server';
 import type { Logger } from '../subgraphs/kit/logger';
+import { fhirRoute } from './fhir/route';
 import type { GatewayContext } from './gateway-context';
 import type { RunOperation } from './operations';
-import { fhirRoute } from './fhir/route';
-import { createUploader, DEFAULT_UPLOAD_SETTINGS, uploadRoute, type UploadSettings } from './uploads';
+import { createUploader, DEFAULT_UPLOAD_SETTINGS, type UploadSettings, uploadRoute } from './uploads';
 
 export interface RouteOptions {
   supergraphSdl: string;

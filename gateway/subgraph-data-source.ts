@@ -5,8 +5,8 @@
  * SUBGRAPH_UNAVAILABLE.
  */
 import type { KeyObject } from 'node:crypto';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError, Kind, parse, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { type DocumentNode, GraphQLError, Kind, parse, type SelectionSetNode } from 'graphql';
 import { Agent, request } from 'undici';
 import { appError } from '../subgraphs/kit/errors';
 import { INTERNAL_TOKEN_TTL_SECONDS, mintInternalToken } from '../subgraphs/kit/internal-token';
@@ -63,7 +63,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       const missing = missingPaths(incoming.document ?? parse(incoming.request.query), incoming.pathInIncomingRequest ?? []);
       if (missing.length === 0) throw error;
       const names = missing.map((path) => path.join('.')).join(', ');
-      throw appError('SUBGRAPH_UNAVAILABLE', `The ${this.options.name} service is unavailable: ${names} ${missing.length > 1 ? 'are' : 'is'} missing`, missing[0]);
+      throw appError(
+        'SUBGRAPH_UNAVAILABLE',
+        `The ${this.options.name} service is unavailable: ${names} ${missing.length > 1 ? 'are' : 'is'} missing`,
+        missing[0],
+      );
     }
   }
 }
@@ -83,7 +87,10 @@ function missingPaths(document: DocumentNode, at: readonly (string | number)[]):
       return selection.kind === Kind.INLINE_FRAGMENT ? responseNames(selection.selectionSet) : [];
     });
   const root = operation.selectionSet.selections[0];
-  const fields = root?.kind === Kind.FIELD && root.name.value === '_entities' && root.selectionSet ? responseNames(root.selectionSet) : responseNames(operation.selectionSet);
+  const fields =
+    root?.kind === Kind.FIELD && root.name.value === '_entities' && root.selectionSet
+      ? responseNames(root.selectionSet)
+      : responseNames(operation.selectionSet);
   return [...new Set(fields)].map((field) => [...place, field]);
 }
 

@@ -3,8 +3,9 @@
  * timeouts apart, and, when tracing is on, makes the call a client span whose W3C traceparent
  * the subgraph continues.
  */
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { GatewayMetrics } from '../subgraphs/kit/metrics';
 import { tracer } from '../subgraphs/kit/tracing';
 

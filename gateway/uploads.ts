@@ -7,9 +7,10 @@
  * data any other way: every chunk runs through the gateway's own pipeline.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { buildSchema, coerceInputValue, GraphQLNonNull, isInputObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import { buildSchema, coerceInputValue, type GraphQLInputType, GraphQLNonNull, type GraphQLSchema, isInputObjectType } from 'graphql';
 import type { ErrorCode } from '../subgraphs/kit/errors';
-import { HttpError, sendJson, type HttpRoute } from '../subgraphs/kit/http-server';
+import { HttpError } from '../subgraphs/kit/http-error';
+import { type HttpRoute, sendJson } from '../subgraphs/kit/http-server';
 import type { Logger } from '../subgraphs/kit/logger';
 import type { GatewayContext } from './gateway-context';
 import { BodyLimitExceeded, eagerLines, splitLines } from './ndjson';
@@ -127,12 +128,17 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
 
       type ChunkAnswer = { outcomes: { status: string; code: ErrorCode | null; message: string | null }[] } | { code: ErrorCode; message: string };
       const send = async (chunk: Pending[]): Promise<ChunkAnswer> => {
-        const { data, errors } = await runOperation<Record<string, { status: string; code: ErrorCode | null; message: string | null }[] | null>>(context, operation, { inputs: chunk.map((item) => item.value) });
+        const { data, errors } = await runOperation<Record<string, { status: string; code: ErrorCode | null; message: string | null }[] | null>>(
+          context,
+          operation,
+          { inputs: chunk.map((item) => item.value) },
+        );
         const outcomes = data?.[field];
         if (outcomes && outcomes.length === chunk.length) return { outcomes };
         return { code: (errors?.[0]?.extensions?.code as ErrorCode | undefined) ?? 'INTERNAL', message: errors?.[0]?.message ?? 'Internal error' };
       };
-      const isFailure = (answer: ChunkAnswer) => 'code' in answer && !WHOLE_CHUNK_ANSWERS.includes(answer.code) && answer.code !== 'FORBIDDEN' && answer.code !== 'UNAUTHENTICATED';
+      const isFailure = (answer: ChunkAnswer) =>
+        'code' in answer && !WHOLE_CHUNK_ANSWERS.includes(answer.code) && answer.code !== 'FORBIDDEN' && answer.code !== 'UNAUTHENTICATED';
 
       /** Sends the pending lines; false when their chunk failed (the batch then stops: later chunks would fail the same way). */
       const flush = async (): Promise<boolean> => {
@@ -234,10 +240,19 @@ export function uploadRoute(uploader: Uploader, settings: UploadSettings, logger
     prefix: '/upload/',
     async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
       const kind = url.pathname.slice('/upload/'.length);
-      if (!Object.hasOwn(UPLOAD_KINDS, kind)) throw new HttpError(404, 'NOT_FOUND', `No such upload endpoint; use ${Object.keys(UPLOAD_KINDS).map((name) => `/upload/${name}`).join(', ')}`);
+      if (!Object.hasOwn(UPLOAD_KINDS, kind))
+        throw new HttpError(
+          404,
+          'NOT_FOUND',
+          `No such upload endpoint; use ${Object.keys(UPLOAD_KINDS)
+            .map((name) => `/upload/${name}`)
+            .join(', ')}`,
+        );
       if (request.method !== 'POST') throw new HttpError(405, 'BAD_USER_INPUT', 'Use POST with an NDJSON body');
-      if (!(request.headers['content-type'] ?? '').startsWith('application/x-ndjson')) throw new HttpError(415, 'BAD_USER_INPUT', 'Content-Type must be application/x-ndjson (one JSON object per line)');
-      if (Number(request.headers['content-length'] ?? 0) > settings.maxBytes) throw new HttpError(413, 'BAD_USER_INPUT', `The batch is larger than ${settings.maxBytes} bytes (UPLOAD_MAX_BYTES); nothing was read`);
+      if (!(request.headers['content-type'] ?? '').startsWith('application/x-ndjson'))
+        throw new HttpError(415, 'BAD_USER_INPUT', 'Content-Type must be application/x-ndjson (one JSON object per line)');
+      if (Number(request.headers['content-length'] ?? 0) > settings.maxBytes)
+        throw new HttpError(413, 'BAD_USER_INPUT', `The batch is larger than ${settings.maxBytes} bytes (UPLOAD_MAX_BYTES); nothing was read`);
       response.setHeader('x-request-id', context.requestId);
       let summary: UploadSummary;
       try {

@@ -4,7 +4,7 @@
  * attach them. Idempotent: each note is set to the record's own resident again.
  */
 import type { mongo } from 'mongoose';
-import { recordOwnerKey, type RecordKind, type RecordOwnerDoc } from '../subgraphs/kit/access-store';
+import { type RecordKind, type RecordOwnerDoc, recordOwnerKey } from '../subgraphs/kit/access-store';
 import { deploymentDatabase } from '../subgraphs/kit/migrations';
 
 const BATCH = 1000;

@@ -11,8 +11,8 @@ import type { mongo } from 'mongoose';
 import type { CareRelationshipDoc } from '../subgraphs/kit/access-store';
 import { loadConfig } from '../subgraphs/kit/config';
 import { deploymentDatabase } from '../subgraphs/kit/migrations';
-import { acceptedReferralEnd, dispensedEnd, rootRecordedBeforeRoots, type PolicySettings } from '../subgraphs/kit/policy';
-import { HIDDEN_ENCOUNTER_STATUS, type EncounterDoc } from '../subgraphs/records/models';
+import { acceptedReferralEnd, dispensedEnd, type PolicySettings, rootRecordedBeforeRoots } from '../subgraphs/kit/policy';
+import { type EncounterDoc, HIDDEN_ENCOUNTER_STATUS } from '../subgraphs/records/models';
 
 const BATCH = 500;
 

@@ -3,8 +3,9 @@
  * number of services the request reached, with what they disclosed united; privacy officers'
  * audit search keeps every service's own event.
  */
-import { FULL_RECORD } from './support/full-record';
+
 import { insertHospitals, insertResidents, modelsOf, ONE_OF_EACH } from './support/fixtures';
+import { FULL_RECORD } from './support/full-record';
 import { TestStack } from './support/stack';
 
 let stack: TestStack;
@@ -12,19 +13,38 @@ let stack: TestStack;
 const HOSPITAL = '3201-H001';
 const STRANGER = '3201-H100';
 
-const doctorAt = (organizationCode: string, subject = `dr-${organizationCode}`) => stack.token({ subject, roles: ['doctor'], organizationCode, practitionerId: `P-${subject}` });
+const doctorAt = (organizationCode: string, subject = `dr-${organizationCode}`) =>
+  stack.token({ subject, roles: ['doctor'], organizationCode, practitionerId: `P-${subject}` });
 const self = (residentId: string) => stack.token({ subject: `citizen-${residentId}`, roles: ['resident'], residentId });
 const privacyOfficer = () => stack.token({ subject: 'po-log', roles: ['privacy_officer'] });
 
 const ENTRY = 'id at requestId organization { code } roles subject purposeOfUse dataKinds outcome alert action source sources';
 const LOG = `query($id: ID!, $first: Int, $after: String) { resident(id: $id) { accessLog(first: $first, after: $after) { edges { cursor node { ${ENTRY} } } pageInfo { hasNextPage endCursor } } } }`;
 
-type Entry = { id: string; at: string; requestId: string; organization: { code: string } | null; roles: string[]; subject: string | null; purposeOfUse: string; dataKinds: string[]; outcome: string; alert: boolean; action: string; source: string; sources: string[] };
+type Entry = {
+  id: string;
+  at: string;
+  requestId: string;
+  organization: { code: string } | null;
+  roles: string[];
+  subject: string | null;
+  purposeOfUse: string;
+  dataKinds: string[];
+  outcome: string;
+  alert: boolean;
+  action: string;
+  source: string;
+  sources: string[];
+};
 type Log = { edges: { cursor: string; node: Entry }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
 /** A GraphQL request at the gateway, with the request id it answers under (what the audit records). */
 async function request(token: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(stack.gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: Record<string, any>; errors?: { extensions?: { code?: string } }[] };
   return { requestId: response.headers.get('x-request-id')!, body };
 }
@@ -75,7 +95,9 @@ describe("a resident's access log", () => {
       },
     ]);
     // The entry stands at the request's newest event, under its id.
-    const newest = raw.reduce((latest, event) => (event.at > latest.at || (event.at.getTime() === latest.at.getTime() && event._id > latest._id) ? event : latest));
+    const newest = raw.reduce((latest, event) =>
+      event.at > latest.at || (event.at.getTime() === latest.at.getTime() && event._id > latest._id) ? event : latest,
+    );
     expect(log.edges[0]!.node).toMatchObject({ id: newest._id, at: newest.at.toISOString(), source: newest.subgraph });
   });
 
@@ -90,13 +112,24 @@ describe("a resident's access log", () => {
     const raw = await modelsOf(stack).access.AuditEvent.countDocuments({ requestId: read.requestId });
     expect(events.length).toBe(raw);
     expect(events.every((event) => event.requestId === read.requestId && event.sources.length === 1 && event.sources[0] === event.source)).toBe(true);
-    expect([...new Set(events.flatMap((event) => event.dataKinds))].sort()).toEqual(['allergies', 'care-relationships', 'conditions', 'demographics', 'encounters', 'labs', 'prescriptions', 'referrals']);
+    expect([...new Set(events.flatMap((event) => event.dataKinds))].sort()).toEqual([
+      'allergies',
+      'care-relationships',
+      'conditions',
+      'demographics',
+      'encounters',
+      'labs',
+      'prescriptions',
+      'referrals',
+    ]);
   });
 
   it('shows two requests as two entries, newest first', async () => {
     const residentId = await newResident();
     const first = await request(doctorAt(HOSPITAL), `query($id: ID!) { resident(id: $id) { name labReports { edges { node { id } } } } }`, { id: residentId });
-    const second = await request(doctorAt(HOSPITAL), `query($id: ID!) { resident(id: $id) { name prescriptions { edges { node { id } } } } }`, { id: residentId });
+    const second = await request(doctorAt(HOSPITAL), `query($id: ID!) { resident(id: $id) { name prescriptions { edges { node { id } } } } }`, {
+      id: residentId,
+    });
     expect([first.body.errors, second.body.errors]).toEqual([undefined, undefined]);
     const log = await logPage(self(residentId), residentId, 20);
     expect(log.edges.map(({ node }) => [node.requestId, node.dataKinds, node.sources])).toEqual([
@@ -134,18 +167,37 @@ describe("a resident's access log", () => {
     const refused = await request(doctorAt(STRANGER), FULL_RECORD, { id: residentId });
     expect(refused.body.errors!.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
     const log = await logPage(self(residentId), residentId, 20);
-    expect(log.edges.map(({ node }) => [node.requestId, node.organization?.code, node.outcome, node.dataKinds, node.sources])).toEqual([[refused.requestId, STRANGER, 'DENIED', ['demographics'], ['records']]]);
+    expect(log.edges.map(({ node }) => [node.requestId, node.organization?.code, node.outcome, node.dataKinds, node.sources])).toEqual([
+      [refused.requestId, STRANGER, 'DENIED', ['demographics'], ['records']],
+    ]);
   });
 
   it('shows an emergency read under a break-the-glass grant with its alert, after the grant itself', async () => {
     const residentId = await newResident();
     const token = doctorAt(STRANGER, 'dr-er-log');
-    const grant = await request(token, `mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "昏迷入院，需查既往史与过敏史") { id } }`, { id: residentId });
+    const grant = await request(
+      token,
+      `mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "昏迷入院，需查既往史与过敏史") { id } }`,
+      { id: residentId },
+    );
     expect(grant.body.errors).toBeUndefined();
-    const read = await request(token, `query($id: ID!) { resident(id: $id) { name allergies { assertion } labReports { edges { node { id } } } } }`, { id: residentId });
+    const read = await request(token, `query($id: ID!) { resident(id: $id) { name allergies { assertion } labReports { edges { node { id } } } } }`, {
+      id: residentId,
+    });
     expect(read.body.errors).toBeUndefined();
     const log = await logPage(self(residentId), residentId, 20);
-    expect(log.edges.map(({ node }) => [node.requestId, node.organization?.code, node.action, node.purposeOfUse, node.alert, node.outcome, node.dataKinds, node.sources])).toEqual([
+    expect(
+      log.edges.map(({ node }) => [
+        node.requestId,
+        node.organization?.code,
+        node.action,
+        node.purposeOfUse,
+        node.alert,
+        node.outcome,
+        node.dataKinds,
+        node.sources,
+      ]),
+    ).toEqual([
       [read.requestId, STRANGER, 'READ', 'emergency', true, 'ALLOWED', ['allergies', 'demographics', 'labs'], ['labs', 'records']],
       [grant.requestId, STRANGER, 'WRITE', 'emergency', true, 'ALLOWED', ['break-glass'], ['access']],
     ]);

@@ -3,8 +3,9 @@
  * sensitive categories private and organizations out; an emergency doctor gets in for a
  * while, flagged and reviewed; the resident sees every organization that read the record.
  */
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+
 import { oneOf } from '../subgraphs/kit/database';
+import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { insertHospitals, labReport, modelsOf, prescriptionDoc } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -35,11 +36,25 @@ beforeAll(async () => {
   stack = await TestStack.start();
   await insertHospitals(stack);
   const registration = await ok(hospitalSystem(HOME), `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
-    input: { name: '孙丽华', gender: 'FEMALE', birthDate: '1975-02-14', idNumber: makeIdNumber('320102', '1975-02-14', 42), phone: '13770001111', district: '玄武区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-C-1' } },
+    input: {
+      name: '孙丽华',
+      gender: 'FEMALE',
+      birthDate: '1975-02-14',
+      idNumber: makeIdNumber('320102', '1975-02-14', 42),
+      phone: '13770001111',
+      district: '玄武区',
+      identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-C-1' },
+    },
   });
   residentId = registration.registerResident.resident.id;
   const encounter = (sourceRecordId: string, department: string, code: string, display: string) => ({
-    residentId, sourceRecordId, class: 'OUTPATIENT', status: 'FINISHED', department, start: '2026-08-01T01:00:00.000Z', end: '2026-08-01T02:00:00.000Z',
+    residentId,
+    sourceRecordId,
+    class: 'OUTPATIENT',
+    status: 'FINISHED',
+    department,
+    start: '2026-08-01T01:00:00.000Z',
+    end: '2026-08-01T02:00:00.000Z',
     diagnoses: [{ code, display, rank: 1, primary: true }],
   });
   const record = `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`;
@@ -49,7 +64,15 @@ beforeAll(async () => {
   });
   for (const code of [OTHER, BLOCKED]) {
     await ok(hospitalSystem(code), `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
-      input: { name: '孙丽华', gender: 'FEMALE', birthDate: '1975-02-14', idNumber: makeIdNumber('320102', '1975-02-14', 42), phone: '13770001111', district: '玄武区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-${code}` } },
+      input: {
+        name: '孙丽华',
+        gender: 'FEMALE',
+        birthDate: '1975-02-14',
+        idNumber: makeIdNumber('320102', '1975-02-14', 42),
+        phone: '13770001111',
+        district: '玄武区',
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-${code}` },
+      },
     });
     await ok(hospitalSystem(code), record, { input: encounter(`V-GEN-${code}`, '心血管内科', 'I10', '原发性高血压') });
   }
@@ -74,7 +97,9 @@ describe('consent', () => {
     expect(text).not.toContain('F32');
     expect(text).not.toContain('精神科');
     expect(body.data!.resident.encounters.edges).toHaveLength(2);
-    const omitted = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: `dr-${OTHER}`, subgraph: 'records' }).lean();
+    const omitted = await modelsOf(stack)
+      .access.AuditEvent.find({ residentId, subject: `dr-${OTHER}`, subgraph: 'records' })
+      .lean();
     expect(omitted.map((event) => event.outcome)).toEqual(['omitted']);
   });
 
@@ -97,7 +122,11 @@ describe('consent', () => {
     expect(mentalHealthOnly.text).toContain('CANARY-HIV');
     expect(mentalHealthOnly.text).not.toContain('CANARY-RX');
 
-    await ok(self(), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: ["${BLOCKED}"]) { updatedAt } }`, { id: residentId });
+    await ok(
+      self(),
+      `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: ["${BLOCKED}"]) { updatedAt } }`,
+      { id: residentId },
+    );
     const both = await stack.query(doctorAt(OTHER), query, { id: residentId });
     expect(both.body.errors).toBeUndefined();
     expect(both.text).not.toContain('CANARY-HIV');
@@ -116,7 +145,9 @@ describe('break-the-glass', () => {
   const BREAK = `mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "昏迷入院，需查既往史与过敏史") { id expiresAt status } }`;
 
   it('refuses a justification that says nothing, and writes nothing', async () => {
-    const { body } = await stack.query(doctorAt(STRANGER), `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }`, { id: residentId });
+    const { body } = await stack.query(doctorAt(STRANGER), `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }`, {
+      id: residentId,
+    });
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(await modelsOf(stack).access.BreakGlassReview.countDocuments()).toBe(0);
   });
@@ -157,13 +188,23 @@ describe('break-the-glass', () => {
     ]);
 
     const queue = await ok(privacyOfficer(), `{ breakGlassReviews { edges { node { id residentId subject reason status organization { code } } } } }`);
-    expect(queue.breakGlassReviews.edges.map((edge: any) => edge.node)).toContainEqual({ id: granted.id, residentId, subject: 'dr-er', reason: 'UNCONSCIOUS_PATIENT', status: 'OPEN', organization: { code: STRANGER } });
+    expect(queue.breakGlassReviews.edges.map((edge: any) => edge.node)).toContainEqual({
+      id: granted.id,
+      residentId,
+      subject: 'dr-er',
+      reason: 'UNCONSCIOUS_PATIENT',
+      status: 'OPEN',
+      organization: { code: STRANGER },
+    });
 
     // Four hours later (the clock, not a job, ends it).
     const grants = await modelsOf(stack).access.CareRelationship.find({ organizationCode: STRANGER, residentId }).lean();
-    expect(grants.map((grant) => [grant.kind, grant.practitionerId, grant.source])).toEqual([['BREAK_GLASS', 'P-dr-er', { subgraph: 'access', recordId: granted.id }]]);
+    expect(grants.map((grant) => [grant.kind, grant.practitionerId, grant.source])).toEqual([
+      ['BREAK_GLASS', 'P-dr-er', { subgraph: 'access', recordId: granted.id }],
+    ]);
     await modelsOf(stack).access.CareRelationship.updateOne({ _id: grants[0]!._id }, { $set: { endsAt: new Date(Date.now() - 1000) } });
-    for (const token of [emergencyDoctor, colleague]) expect((await stack.query(token, RECORD, { id: residentId })).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    for (const token of [emergencyDoctor, colleague])
+      expect((await stack.query(token, RECORD, { id: residentId })).body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
 
     const close = `mutation($id: ID!) { closeBreakGlassReview(id: $id, outcome: JUSTIFIED, note: "急诊昏迷患者，合理") { status outcome closedBy } }`;
     expect((await ok(privacyOfficer(), close, { id: granted.id })).closeBreakGlassReview).toEqual({ status: 'CLOSED', outcome: 'JUSTIFIED', closedBy: 'po-9' });
@@ -183,7 +224,13 @@ describe('the audit trail', () => {
     const events: any[] = [];
     let after: string | null = null;
     do {
-      const page: any = (await ok(self(), `query($id: ID!, $after: String) { resident(id: $id) { accessLog(first: 100, after: $after) { edges { node { organization { code } outcome subject } } pageInfo { hasNextPage endCursor } } } }`, { id: residentId, after })).resident.accessLog;
+      const page: any = (
+        await ok(
+          self(),
+          `query($id: ID!, $after: String) { resident(id: $id) { accessLog(first: 100, after: $after) { edges { node { organization { code } outcome subject } } pageInfo { hasNextPage endCursor } } } }`,
+          { id: residentId, after },
+        )
+      ).resident.accessLog;
       events.push(...page.edges.map((edge: any) => edge.node));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);

@@ -16,7 +16,8 @@ const CENTRE = '3201-C001';
 const TODAY = () => cityDay(new Date());
 
 const hospitalSystem = (organizationCode = HOSPITAL) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
-const doctor = (organizationCode = HOSPITAL) => stack.token({ subject: `dr-${organizationCode}`, roles: ['doctor'], organizationCode, practitionerId: 'D3001' });
+const doctor = (organizationCode = HOSPITAL) =>
+  stack.token({ subject: `dr-${organizationCode}`, roles: ['doctor'], organizationCode, practitionerId: 'D3001' });
 const labSystem = () => stack.token({ subject: 'lis', roles: ['lab_system'], organizationCode: HOSPITAL });
 const pharmacist = () => stack.token({ subject: 'ph', roles: ['pharmacist'], organizationCode: PHARMACY, practitionerId: 'P3001' });
 const commission = () => stack.token({ subject: 'hc', roles: ['health_commission'] });
@@ -33,7 +34,14 @@ async function today(organizationCode: string | null, token = commission()) {
   return data.cockpitDays.find((row: { period: string }) => row.period === TODAY());
 }
 const counted = (realtimeRecords: number, realtimeForms: string[], more: Record<string, number> = {}) => ({
-  period: TODAY(), realtimeRecords, verifiedRecords: realtimeRecords, realtimeForms, prescriptionsRouted: 0, referralsUp: 0, referralsDown: 0, ...more,
+  period: TODAY(),
+  realtimeRecords,
+  verifiedRecords: realtimeRecords,
+  realtimeForms,
+  prescriptionsRouted: 0,
+  referralsUp: 0,
+  referralsDown: 0,
+  ...more,
 });
 
 beforeAll(async () => {
@@ -62,26 +70,47 @@ it('counts each accepted record once, with its form, for the organization that s
   expect(await today('3201-H002')).toEqual({ ...counted(0, []) });
 
   await ok(hospitalSystem(), `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, {
-    input: { residentId, sourceRecordId: 'A-ACT-1', substance: { system: 'NMPA', code: 'penicillin', display: '青霉素' }, category: 'MEDICATION', criticality: 'HIGH', reactions: ['皮疹'] },
+    input: {
+      residentId,
+      sourceRecordId: 'A-ACT-1',
+      substance: { system: 'NMPA', code: 'penicillin', display: '青霉素' },
+      category: 'MEDICATION',
+      criticality: 'HIGH',
+      reactions: ['皮疹'],
+    },
   });
   expect(await today(HOSPITAL)).toEqual(counted(2, ['DIAGNOSIS', 'ALLERGY']));
 
   const report = {
-    residentId, sourceReportId: 'R-ACT-1', category: 'LABORATORY', code: '14749-6', status: 'FINAL', issuedAt: new Date(Date.now() - 3_600_000).toISOString(),
-    subjectSex: 'FEMALE', subjectBirthDate: '1970-05-01', results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }],
+    residentId,
+    sourceReportId: 'R-ACT-1',
+    category: 'LABORATORY',
+    code: '14749-6',
+    status: 'FINAL',
+    issuedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    subjectSex: 'FEMALE',
+    subjectBirthDate: '1970-05-01',
+    results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }],
   };
   const SUBMIT = `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id version } }`;
   await ok(labSystem(), SUBMIT, { input: report });
   await ok(labSystem(), SUBMIT, { input: report });
   expect(await today(HOSPITAL)).toEqual(counted(3, ['DIAGNOSIS', 'ALLERGY', 'LAB_REPORT']));
   // An amended report is a new version: received again.
-  expect((await ok(labSystem(), SUBMIT, { input: { ...report, status: 'AMENDED', results: [{ code: '14749-6', value: 5.6, unit: 'mmol/L' }] } })).submitLabReport.version).toBe(2);
+  expect(
+    (await ok(labSystem(), SUBMIT, { input: { ...report, status: 'AMENDED', results: [{ code: '14749-6', value: 5.6, unit: 'mmol/L' }] } })).submitLabReport
+      .version,
+  ).toBe(2);
   expect(await today(HOSPITAL)).toEqual(counted(4, ['DIAGNOSIS', 'ALLERGY', 'LAB_REPORT']));
 
   const amlodipine = [...DRUGS.values()].find((drug) => drug.inn === 'amlodipine')!.code;
   const issue = {
-    residentId, clientRequestId: 'act-rx-0001', diagnoses: [{ code: 'I10', display: '原发性高血压' }],
-    items: [{ drugCode: amlodipine, dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28 }], pharmacyCode: PHARMACY, delivery: { method: 'PICKUP' },
+    residentId,
+    clientRequestId: 'act-rx-0001',
+    diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+    items: [{ drugCode: amlodipine, dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28 }],
+    pharmacyCode: PHARMACY,
+    delivery: { method: 'PICKUP' },
   };
   const ISSUE = `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id } }`;
   const { id } = (await ok(doctor(), ISSUE, { input: issue })).issuePrescription;
@@ -89,7 +118,11 @@ it('counts each accepted record once, with its form, for the organization that s
   expect(await today(HOSPITAL)).toEqual(counted(5, ['DIAGNOSIS', 'ALLERGY', 'LAB_REPORT', 'PRESCRIPTION']));
 
   await ok(doctor(), `mutation($id: ID!) { signPrescription(id: $id) { id } }`, { id });
-  await ok(pharmacist(), `mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: [], safetyFacts: { allergyGroups: [], diagnosisCodes: [] }) { id } }`, { id });
+  await ok(
+    pharmacist(),
+    `mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: [], safetyFacts: { allergyGroups: [], diagnosisCodes: [] }) { id } }`,
+    { id },
+  );
   await ok(doctor(), `mutation($id: ID!) { routePrescription(id: $id) { id } }`, { id });
   const again = await stack.query(doctor(), `mutation($id: ID!) { routePrescription(id: $id) { id } }`, { id });
   expect(again.body.errors![0]!.extensions!.code).toBe('CONFLICT');
@@ -99,7 +132,16 @@ it('counts each accepted record once, with its form, for the organization that s
   expect(await today(PHARMACY)).toEqual(counted(1, ['DISPENSING']));
 
   await ok(doctor(), `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, {
-    input: { residentId, direction: 'DOWN', toOrganizationCode: CENTRE, toDepartment: '全科医学科', reason: '出院后社区随访', diagnoses: [{ code: 'I10', display: '原发性高血压' }], dischargeSummary: '血压控制平稳，出院。', followUpPlan: '每月社区随访' },
+    input: {
+      residentId,
+      direction: 'DOWN',
+      toOrganizationCode: CENTRE,
+      toDepartment: '全科医学科',
+      reason: '出院后社区随访',
+      diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+      dischargeSummary: '血压控制平稳，出院。',
+      followUpPlan: '每月社区随访',
+    },
   });
   const final = counted(6, ['DIAGNOSIS', 'ALLERGY', 'LAB_REPORT', 'PRESCRIPTION', 'REFERRAL'], { prescriptionsRouted: 1, referralsDown: 1 });
   expect(await today(HOSPITAL)).toEqual(final);
@@ -107,7 +149,11 @@ it('counts each accepted record once, with its form, for the organization that s
   expect(await today(null, doctor())).toEqual(final);
 
   // The month: the hospital's row and its district's (the city-level hospital is not in its district's row).
-  const month = await ok(commission(), `query($month: String!) { cockpitMonth(month: $month) { city { realtimeRecords realtimeUploadDays } districts { district realtimeRecords } hospitals { organization { code } realtimeRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal } } }`, { month: TODAY().slice(0, 7) });
+  const month = await ok(
+    commission(),
+    `query($month: String!) { cockpitMonth(month: $month) { city { realtimeRecords realtimeUploadDays } districts { district realtimeRecords } hospitals { organization { code } realtimeRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal } } }`,
+    { month: TODAY().slice(0, 7) },
+  );
   expect(month.cockpitMonth.city).toEqual({ realtimeRecords: 7, realtimeUploadDays: 1 });
   expect(month.cockpitMonth.hospitals).toEqual([
     { organization: { code: '3201-H001' }, realtimeRecords: 6, realtimeUploadDays: 1, realtimeFormsUploaded: 5, realtimeFormsTotal: 11 },

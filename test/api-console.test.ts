@@ -2,8 +2,9 @@
  * The offline API console, in a real browser: the page loads from the gateway alone, takes a
  * bearer token in its header editor and runs a query through the same authenticated endpoint.
  */
-import type { Browser } from 'playwright-core';
+
 import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { ARTIFACTS_DIR, isLocal, launchBrowser, recordingPage } from './support/browser';
 import { TestStack } from './support/stack';
 
@@ -29,10 +30,13 @@ it('runs a query with the token from the header editor, and nothing leaves loopb
   const requests: string[] = [];
   const page = await recordingPage(browser, requests);
   // What a person types into the editors, kept by the console between visits.
-  await page.addInitScript((headers) => {
-    localStorage.setItem('graphiql:headers', headers);
-    localStorage.setItem('graphiql:query', '{ viewerProbe: __typename }');
-  }, JSON.stringify({ authorization: `Bearer ${token}` }));
+  await page.addInitScript(
+    (headers) => {
+      localStorage.setItem('graphiql:headers', headers);
+      localStorage.setItem('graphiql:query', '{ viewerProbe: __typename }');
+    },
+    JSON.stringify({ authorization: `Bearer ${token}` }),
+  );
   await page.goto(stack.gateway.url);
   await page.locator('.graphiql-execute-button').click();
   await page.locator('.result-window').getByText('"viewerProbe": "Query"').waitFor();

@@ -5,10 +5,11 @@
  * from every database; and after a write attempted by an organization without standing, its
  * doctors still cannot read the resident.
  */
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+
 import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
-import type { DemoIdentity } from '../tools/demo-issuer';
+import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { DRUGS } from '../subgraphs/prescriptions/drug-catalogue';
+import type { DemoIdentity } from '../tools/demo-issuer';
 import { entryPoints } from './support/entry-points';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf, newId } from './support/fixtures';
 import { TestStack } from './support/stack';
@@ -24,9 +25,15 @@ const PHARMACY = '3201-P01';
 const OTHER_PHARMACY = '3201-P02';
 const NAME = '测试0';
 
-const as = (identity: Omit<DemoIdentity, 'subject'> & { subject?: string }) => stack.token({ subject: identity.subject ?? `${identity.roles[0]}-${identity.organizationCode ?? identity.residentId}-${identity.practitionerId ?? ''}`, ...identity });
-const doctor = (organizationCode = HOSPITAL, practitionerId: string | null = 'D1') => as({ roles: ['doctor'], organizationCode, practitionerId: practitionerId ?? undefined });
-const familyDoctor = (organizationCode = CENTRE, practitionerId: string | null = 'F1') => as({ roles: ['family_doctor'], organizationCode, practitionerId: practitionerId ?? undefined });
+const as = (identity: Omit<DemoIdentity, 'subject'> & { subject?: string }) =>
+  stack.token({
+    subject: identity.subject ?? `${identity.roles[0]}-${identity.organizationCode ?? identity.residentId}-${identity.practitionerId ?? ''}`,
+    ...identity,
+  });
+const doctor = (organizationCode = HOSPITAL, practitionerId: string | null = 'D1') =>
+  as({ roles: ['doctor'], organizationCode, practitionerId: practitionerId ?? undefined });
+const familyDoctor = (organizationCode = CENTRE, practitionerId: string | null = 'F1') =>
+  as({ roles: ['family_doctor'], organizationCode, practitionerId: practitionerId ?? undefined });
 const hospitalSystem = (organizationCode = HOSPITAL) => as({ roles: ['hospital_system'], organizationCode });
 const labSystem = (organizationCode = HOSPITAL) => as({ roles: ['lab_system'], organizationCode });
 const pharmacist = (organizationCode = PHARMACY) => as({ roles: ['pharmacist'], organizationCode });
@@ -42,7 +49,9 @@ async function ok(token: string, query: string, variables?: Record<string, unkno
 /** The codes of the errors, and of the items a batch upload refused (they answer per item). */
 const codesOf = (body: { errors?: { extensions?: Record<string, unknown> }[]; data?: Record<string, unknown> | null }) => [
   ...(body.errors ?? []).map((error) => error.extensions?.code),
-  ...Object.values(body.data ?? {}).flatMap((value) => (Array.isArray(value) ? value.filter((item) => item?.status === 'REJECTED').map((item) => item.code) : [])),
+  ...Object.values(body.data ?? {}).flatMap((value) =>
+    Array.isArray(value) ? value.filter((item) => item?.status === 'REJECTED').map((item) => item.code) : [],
+  ),
 ];
 
 /** Everything every subgraph stored, except the audit log (refused attempts are audited on purpose). */
@@ -75,7 +84,10 @@ async function duplicates(): Promise<[string, string]> {
 /** A resident registered at HOSPITAL whose duplicate record was merged into it. */
 async function merged(): Promise<{ survivor: string; mergedId: string }> {
   const [survivor, mergedId] = await duplicates();
-  await ok(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`, { s: survivor, m: mergedId });
+  await ok(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`, {
+    s: survivor,
+    m: mergedId,
+  });
   return { survivor, mergedId };
 }
 
@@ -95,7 +107,11 @@ async function prescription(until: 'DRAFT' | 'SIGNED' | 'APPROVED' | 'ROUTED' | 
   const { id } = (await ok(doctor(), ISSUE, { input: issueInput(residentId) })).issuePrescription;
   const steps: [typeof until, string, string][] = [
     ['SIGNED', `mutation($id: ID!) { signPrescription(id: $id) { id } }`, doctor()],
-    ['APPROVED', `mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE, safetyFacts: { allergyGroups: [], diagnosisCodes: [] }) { id } }`, pharmacist()],
+    [
+      'APPROVED',
+      `mutation($id: ID!) { reviewPrescription(id: $id, decision: APPROVE, safetyFacts: { allergyGroups: [], diagnosisCodes: [] }) { id } }`,
+      pharmacist(),
+    ],
     ['ROUTED', `mutation($id: ID!) { routePrescription(id: $id) { id } }`, doctor()],
     ['DISPENSED', `mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-1") { id } }`, pharmacist()],
   ];
@@ -107,12 +123,23 @@ async function prescription(until: 'DRAFT' | 'SIGNED' | 'APPROVED' | 'ROUTED' | 
 /** A resident registered at CENTRE, referred by its family doctor up to HOSPITAL's cardiology, moved as far as `until`. */
 async function referral(until: 'REQUESTED' | 'ACCEPTED' | 'SCHEDULED' | 'ARRIVED'): Promise<{ id: string; residentId: string }> {
   const residentId = await freshResident(CENTRE);
-  const input = { residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '血压控制不佳', diagnoses: [{ code: 'I10', display: '原发性高血压' }] };
+  const input = {
+    residentId,
+    direction: 'UP',
+    toOrganizationCode: HOSPITAL,
+    toDepartment: '心血管内科',
+    reason: '血压控制不佳',
+    diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+  };
   const { id } = (await ok(familyDoctor(), `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, { input })).requestReferral;
   if (until !== 'REQUESTED') await ok(doctor(), `mutation($id: ID!) { acceptReferral(id: $id) { id } }`, { id });
   if (until === 'SCHEDULED' || until === 'ARRIVED') {
     const pool = await insertSlotPool(stack, { capacity: 10, reserved: 3 });
-    await ok(familyDoctor(), `mutation($id: ID!, $pool: ID!, $request: String!) { bookReferralSlot(referralId: $id, poolId: $pool, clientRequestId: $request) { id } }`, { id, pool: pool._id, request: unique('book') });
+    await ok(
+      familyDoctor(),
+      `mutation($id: ID!, $pool: ID!, $request: String!) { bookReferralSlot(referralId: $id, poolId: $pool, clientRequestId: $request) { id } }`,
+      { id, pool: pool._id, request: unique('book') },
+    );
   }
   if (until === 'ARRIVED') await ok(doctor(), `mutation($id: ID!) { markArrived(id: $id) { id } }`, { id });
   return { id, residentId };
@@ -148,10 +175,41 @@ interface WriteCase {
   prepare: () => Promise<Prepared>;
 }
 
-const encounterInput = (residentId: string) => ({ residentId, sourceRecordId: unique('V'), class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: '2026-06-01T01:00:00.000Z', diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }] });
-const conditionInput = (residentId: string) => ({ residentId, sourceRecordId: unique('P'), code: 'I10', display: '原发性高血压', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' });
-const allergyInput = (residentId: string) => ({ residentId, sourceRecordId: unique('A'), substance: { system: 'allergy-group', code: 'PENICILLINS', display: '青霉素类' }, category: 'MEDICATION', criticality: 'HIGH' });
-const labInput = (residentId: string) => ({ residentId, sourceReportId: unique('R'), category: 'LABORATORY', code: '14749-6', status: 'FINAL', issuedAt: new Date(Date.now() - 86_400_000).toISOString(), subjectSex: 'FEMALE', subjectBirthDate: '1960-03-15', results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }] });
+const encounterInput = (residentId: string) => ({
+  residentId,
+  sourceRecordId: unique('V'),
+  class: 'OUTPATIENT',
+  status: 'FINISHED',
+  department: '心血管内科',
+  start: '2026-06-01T01:00:00.000Z',
+  diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }],
+});
+const conditionInput = (residentId: string) => ({
+  residentId,
+  sourceRecordId: unique('P'),
+  code: 'I10',
+  display: '原发性高血压',
+  clinicalStatus: 'ACTIVE',
+  verificationStatus: 'CONFIRMED',
+});
+const allergyInput = (residentId: string) => ({
+  residentId,
+  sourceRecordId: unique('A'),
+  substance: { system: 'allergy-group', code: 'PENICILLINS', display: '青霉素类' },
+  category: 'MEDICATION',
+  criticality: 'HIGH',
+});
+const labInput = (residentId: string) => ({
+  residentId,
+  sourceReportId: unique('R'),
+  category: 'LABORATORY',
+  code: '14749-6',
+  status: 'FINAL',
+  issuedAt: new Date(Date.now() - 86_400_000).toISOString(),
+  subjectSex: 'FEMALE',
+  subjectBirthDate: '1960-03-15',
+  results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }],
+});
 const filedPrescriptionInput = (residentId: string) => ({
   residentId,
   sourceRecordId: unique('RX'),
@@ -161,7 +219,14 @@ const filedPrescriptionInput = (residentId: string) => ({
   items: [{ drugCode: drug('amlodipine'), dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28 }],
   dispensing: { at: '2026-06-01T02:00:00.000Z', pharmacist: 'P3001', lot: 'LOT-2606' },
 });
-const referralInput = (residentId: string) => ({ residentId, direction: 'UP', toOrganizationCode: '3201-H002', toDepartment: '心血管内科', reason: '胸痛待查', diagnoses: [] });
+const referralInput = (residentId: string) => ({
+  residentId,
+  direction: 'UP',
+  toOrganizationCode: '3201-H002',
+  toDepartment: '心血管内科',
+  reason: '胸痛待查',
+  diagnoses: [],
+});
 
 /** A batch upload's variables: the one input as a batch of one. */
 const asBatch = (value: Record<string, unknown>) => ({ inputs: [value] });
@@ -199,13 +264,25 @@ function aboutResident(
 }
 
 /** A mutation on a prescription moved as far as `status`; the outsider is `otherOrganization`'s. */
-function onPrescription(query: string, status: Parameters<typeof prescription>[0], allowed: () => string, otherOrganization: () => string, wrongRole: () => string, outsiderOrganization = STRANGER): WriteCase {
+function onPrescription(
+  query: string,
+  status: Parameters<typeof prescription>[0],
+  allowed: () => string,
+  otherOrganization: () => string,
+  wrongRole: () => string,
+  outsiderOrganization = STRANGER,
+): WriteCase {
   return {
     query,
     prepare: async () => {
       const { id, residentId } = await prescription(status);
       const attempt = (token: string) => ({ token, variables: { id } });
-      return { residentId, allowed: attempt(allowed()), denied: { otherOrganization: attempt(otherOrganization()), wrongRole: attempt(wrongRole()) }, outsider: { attempt: attempt(otherOrganization()), organizationCode: outsiderOrganization } };
+      return {
+        residentId,
+        allowed: attempt(allowed()),
+        denied: { otherOrganization: attempt(otherOrganization()), wrongRole: attempt(wrongRole()) },
+        outsider: { attempt: attempt(otherOrganization()), organizationCode: outsiderOrganization },
+      };
     },
   };
 }
@@ -228,7 +305,13 @@ function onReferral(query: string, status: Parameters<typeof referral>[0], allow
 }
 
 /** A mutation on a contract (offered only, or accepted); another centre is the outsider. */
-function onContract(query: string, offerOnly: boolean, allowed: (residentId: string) => string, others: Record<string, (residentId: string) => string>, extra: Record<string, unknown> = {}): WriteCase {
+function onContract(
+  query: string,
+  offerOnly: boolean,
+  allowed: (residentId: string) => string,
+  others: Record<string, (residentId: string) => string>,
+  extra: Record<string, unknown> = {},
+): WriteCase {
   return {
     query,
     prepare: async () => {
@@ -250,19 +333,62 @@ const WRITES: Record<string, WriteCase> = {
     // Registration at a desk is where standing arises: no outsider; only the role is checked.
     prepare: async () => {
       const birthDate = '1958-04-02';
-      const input = { name: '周登记', gender: 'MALE', birthDate, idNumber: makeIdNumber('320106', birthDate, 101 + 2 * sequence++), district: '鼓楼区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: unique('MRN') } };
+      const input = {
+        name: '周登记',
+        gender: 'MALE',
+        birthDate,
+        idNumber: makeIdNumber('320106', birthDate, 101 + 2 * sequence++),
+        district: '鼓楼区',
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: unique('MRN') },
+      };
       return { residentId: '', allowed: { token: hospitalSystem(), variables: { input } }, denied: { wrongRole: { token: doctor(), variables: { input } } } };
     },
   },
-  recordEncounter: aboutResident(`mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, encounterInput, hospitalSystem, () => doctor()),
-  recordCondition: aboutResident(`mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, conditionInput, hospitalSystem, () => doctor()),
-  recordAllergy: aboutResident(`mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, allergyInput, hospitalSystem, () => doctor()),
+  recordEncounter: aboutResident(`mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, encounterInput, hospitalSystem, () =>
+    doctor(),
+  ),
+  recordCondition: aboutResident(`mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, conditionInput, hospitalSystem, () =>
+    doctor(),
+  ),
+  recordAllergy: aboutResident(`mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, allergyInput, hospitalSystem, () =>
+    doctor(),
+  ),
   submitLabReport: aboutResident(`mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, labInput, labSystem, () => doctor()),
-  uploadEncounters: aboutResident(`mutation($inputs: [RecordEncounterInput!]!) { uploadEncounters(inputs: $inputs) { status code message } }`, encounterInput, hospitalSystem, () => doctor(), asBatch),
-  uploadConditions: aboutResident(`mutation($inputs: [RecordConditionInput!]!) { uploadConditions(inputs: $inputs) { status code message } }`, conditionInput, hospitalSystem, () => labSystem(), asBatch),
-  uploadAllergies: aboutResident(`mutation($inputs: [RecordAllergyInput!]!) { uploadAllergies(inputs: $inputs) { status code message } }`, allergyInput, hospitalSystem, () => pharmacist(), asBatch),
-  uploadLabReports: aboutResident(`mutation($inputs: [SubmitLabReportInput!]!) { uploadLabReports(inputs: $inputs) { status code message } }`, labInput, labSystem, () => hospitalSystem(), asBatch),
-  uploadPrescriptions: aboutResident(`mutation($inputs: [FilePrescriptionInput!]!) { uploadPrescriptions(inputs: $inputs) { status code message } }`, filedPrescriptionInput, hospitalSystem, () => doctor(), asBatch),
+  uploadEncounters: aboutResident(
+    `mutation($inputs: [RecordEncounterInput!]!) { uploadEncounters(inputs: $inputs) { status code message } }`,
+    encounterInput,
+    hospitalSystem,
+    () => doctor(),
+    asBatch,
+  ),
+  uploadConditions: aboutResident(
+    `mutation($inputs: [RecordConditionInput!]!) { uploadConditions(inputs: $inputs) { status code message } }`,
+    conditionInput,
+    hospitalSystem,
+    () => labSystem(),
+    asBatch,
+  ),
+  uploadAllergies: aboutResident(
+    `mutation($inputs: [RecordAllergyInput!]!) { uploadAllergies(inputs: $inputs) { status code message } }`,
+    allergyInput,
+    hospitalSystem,
+    () => pharmacist(),
+    asBatch,
+  ),
+  uploadLabReports: aboutResident(
+    `mutation($inputs: [SubmitLabReportInput!]!) { uploadLabReports(inputs: $inputs) { status code message } }`,
+    labInput,
+    labSystem,
+    () => hospitalSystem(),
+    asBatch,
+  ),
+  uploadPrescriptions: aboutResident(
+    `mutation($inputs: [FilePrescriptionInput!]!) { uploadPrescriptions(inputs: $inputs) { status code message } }`,
+    filedPrescriptionInput,
+    hospitalSystem,
+    () => doctor(),
+    asBatch,
+  ),
   checkOrder: aboutResident(
     `mutation($residentId: ID!, $org: ID!) { checkOrder(residentId: $residentId, itemCodes: ["14749-6"], orderingOrganizationCode: $org) { recommendation } }`,
     (residentId, org) => ({ residentId, org }),
@@ -271,8 +397,18 @@ const WRITES: Record<string, WriteCase> = {
     // Each caller orders for its own organization.
     (value) => value,
   ),
-  issuePrescription: aboutResident(ISSUE, issueInput, (organizationCode) => doctor(organizationCode), () => labSystem()),
-  requestReferral: aboutResident(`mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, referralInput, (organizationCode) => doctor(organizationCode), () => pharmacist()),
+  issuePrescription: aboutResident(
+    ISSUE,
+    issueInput,
+    (organizationCode) => doctor(organizationCode),
+    () => labSystem(),
+  ),
+  requestReferral: aboutResident(
+    `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`,
+    referralInput,
+    (organizationCode) => doctor(organizationCode),
+    () => pharmacist(),
+  ),
   breakGlass: {
     query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "昏迷入院，需查既往史与过敏史") { id } }`,
     prepare: async () => {
@@ -292,7 +428,12 @@ const WRITES: Record<string, WriteCase> = {
       const residentId = await freshResident();
       const other = await freshResident();
       const attempt = (token: string) => ({ token, variables: { id: residentId } });
-      return { residentId, allowed: attempt(resident(residentId)), denied: { otherResident: attempt(resident(other)), wrongRole: attempt(doctor()) }, outsider: { attempt: attempt(doctor(STRANGER)), organizationCode: STRANGER } };
+      return {
+        residentId,
+        allowed: attempt(resident(residentId)),
+        denied: { otherResident: attempt(resident(other)), wrongRole: attempt(doctor()) },
+        outsider: { attempt: attempt(doctor(STRANGER)), organizationCode: STRANGER },
+      };
     },
   },
   revisePrescription: onPrescription(
@@ -310,16 +451,54 @@ const WRITES: Record<string, WriteCase> = {
       return {
         residentId,
         allowed: attempt(doctor()),
-        denied: { otherOrganization: attempt(doctor(STRANGER)), otherPractitioner: attempt(doctor(HOSPITAL, 'D2')), noPractitioner: attempt(doctor(HOSPITAL, null)), wrongRole: attempt(internetHospital()) },
+        denied: {
+          otherOrganization: attempt(doctor(STRANGER)),
+          otherPractitioner: attempt(doctor(HOSPITAL, 'D2')),
+          noPractitioner: attempt(doctor(HOSPITAL, null)),
+          wrongRole: attempt(internetHospital()),
+        },
         outsider: { attempt: attempt(doctor(STRANGER)), organizationCode: STRANGER },
       };
     },
   },
-  reviewPrescription: onPrescription(`mutation($id: ID!) { reviewPrescription(id: $id, decision: REJECT, reason: "剂量超出常规范围") { id } }`, 'SIGNED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), OTHER_PHARMACY),
-  routePrescription: onPrescription(`mutation($id: ID!) { routePrescription(id: $id) { id } }`, 'APPROVED', () => doctor(), () => doctor(STRANGER), () => pharmacist()),
-  dispensePrescription: onPrescription(`mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2") { id } }`, 'ROUTED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), OTHER_PHARMACY),
-  completePrescription: onPrescription(`mutation($id: ID!) { completePrescription(id: $id, kind: DELIVERED) { id } }`, 'DISPENSED', () => pharmacist(), () => pharmacist(OTHER_PHARMACY), () => doctor(), OTHER_PHARMACY),
-  cancelPrescription: onPrescription(`mutation($id: ID!) { cancelPrescription(id: $id, reason: "患者要求取消") { id } }`, 'DRAFT', () => doctor(), () => doctor(STRANGER), () => pharmacist()),
+  reviewPrescription: onPrescription(
+    `mutation($id: ID!) { reviewPrescription(id: $id, decision: REJECT, reason: "剂量超出常规范围") { id } }`,
+    'SIGNED',
+    () => pharmacist(),
+    () => pharmacist(OTHER_PHARMACY),
+    () => doctor(),
+    OTHER_PHARMACY,
+  ),
+  routePrescription: onPrescription(
+    `mutation($id: ID!) { routePrescription(id: $id) { id } }`,
+    'APPROVED',
+    () => doctor(),
+    () => doctor(STRANGER),
+    () => pharmacist(),
+  ),
+  dispensePrescription: onPrescription(
+    `mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2") { id } }`,
+    'ROUTED',
+    () => pharmacist(),
+    () => pharmacist(OTHER_PHARMACY),
+    () => doctor(),
+    OTHER_PHARMACY,
+  ),
+  completePrescription: onPrescription(
+    `mutation($id: ID!) { completePrescription(id: $id, kind: DELIVERED) { id } }`,
+    'DISPENSED',
+    () => pharmacist(),
+    () => pharmacist(OTHER_PHARMACY),
+    () => doctor(),
+    OTHER_PHARMACY,
+  ),
+  cancelPrescription: onPrescription(
+    `mutation($id: ID!) { cancelPrescription(id: $id, reason: "患者要求取消") { id } }`,
+    'DRAFT',
+    () => doctor(),
+    () => doctor(STRANGER),
+    () => pharmacist(),
+  ),
   signContract: {
     query: OFFER,
     prepare: async () => {
@@ -339,7 +518,10 @@ const WRITES: Record<string, WriteCase> = {
       };
     },
   },
-  acceptContract: onContract(`mutation($id: ID!) { acceptContract(id: $id) { status } }`, true, (residentId) => resident(residentId), { otherResident: () => resident(newId()), wrongRole: () => familyDoctor() }),
+  acceptContract: onContract(`mutation($id: ID!) { acceptContract(id: $id) { status } }`, true, (residentId) => resident(residentId), {
+    otherResident: () => resident(newId()),
+    wrongRole: () => familyDoctor(),
+  }),
   renewContract: onContract(
     `mutation($id: ID!, $until: String!) { renewContract(id: $id, until: $until) { status } }`,
     false,
@@ -357,21 +539,57 @@ const WRITES: Record<string, WriteCase> = {
       const { id, residentId } = await referral('REQUESTED');
       const pool = await insertSlotPool(stack, { capacity: 10, reserved: 3 });
       const attempt = (token: string) => ({ token, variables: { id, pool: pool._id, request: unique('book') } });
-      return { residentId, allowed: attempt(familyDoctor()), denied: { otherOrganization: attempt(doctor(STRANGER)), wrongRole: attempt(pharmacist()) }, outsider: { attempt: attempt(doctor(STRANGER)), organizationCode: STRANGER } };
+      return {
+        residentId,
+        allowed: attempt(familyDoctor()),
+        denied: { otherOrganization: attempt(doctor(STRANGER)), wrongRole: attempt(pharmacist()) },
+        outsider: { attempt: attempt(doctor(STRANGER)), organizationCode: STRANGER },
+      };
     },
   },
-  acceptReferral: onReferral(`mutation($id: ID!) { acceptReferral(id: $id) { status } }`, 'REQUESTED', () => doctor(), { otherOrganization: () => doctor(STRANGER), sender: () => familyDoctor(), wrongRole: () => pharmacist() }),
-  rejectReferral: onReferral(`mutation($id: ID!) { rejectReferral(id: $id, reason: "号源已满") { status } }`, 'REQUESTED', () => doctor(), { otherOrganization: () => doctor(STRANGER), sender: () => familyDoctor(), wrongRole: () => pharmacist() }),
-  markArrived: onReferral(`mutation($id: ID!) { markArrived(id: $id) { status } }`, 'SCHEDULED', () => doctor(), { otherOrganization: () => doctor(STRANGER), sender: () => familyDoctor(), wrongRole: () => pharmacist() }),
-  completeReferral: onReferral(`mutation($id: ID!) { completeReferral(id: $id) { status } }`, 'ARRIVED', () => doctor(), { otherOrganization: () => doctor(STRANGER), sender: () => familyDoctor(), wrongRole: () => pharmacist() }),
-  cancelReferral: onReferral(`mutation($id: ID!) { cancelReferral(id: $id, reason: "患者已在他院就诊") { status } }`, 'REQUESTED', () => familyDoctor(), { otherOrganization: () => doctor(STRANGER), receiver: () => doctor(), wrongRole: () => pharmacist() }),
+  acceptReferral: onReferral(`mutation($id: ID!) { acceptReferral(id: $id) { status } }`, 'REQUESTED', () => doctor(), {
+    otherOrganization: () => doctor(STRANGER),
+    sender: () => familyDoctor(),
+    wrongRole: () => pharmacist(),
+  }),
+  rejectReferral: onReferral(`mutation($id: ID!) { rejectReferral(id: $id, reason: "号源已满") { status } }`, 'REQUESTED', () => doctor(), {
+    otherOrganization: () => doctor(STRANGER),
+    sender: () => familyDoctor(),
+    wrongRole: () => pharmacist(),
+  }),
+  markArrived: onReferral(`mutation($id: ID!) { markArrived(id: $id) { status } }`, 'SCHEDULED', () => doctor(), {
+    otherOrganization: () => doctor(STRANGER),
+    sender: () => familyDoctor(),
+    wrongRole: () => pharmacist(),
+  }),
+  completeReferral: onReferral(`mutation($id: ID!) { completeReferral(id: $id) { status } }`, 'ARRIVED', () => doctor(), {
+    otherOrganization: () => doctor(STRANGER),
+    sender: () => familyDoctor(),
+    wrongRole: () => pharmacist(),
+  }),
+  cancelReferral: onReferral(`mutation($id: ID!) { cancelReferral(id: $id, reason: "患者已在他院就诊") { status } }`, 'REQUESTED', () => familyDoctor(), {
+    otherOrganization: () => doctor(STRANGER),
+    receiver: () => doctor(),
+    wrongRole: () => pharmacist(),
+  }),
   publishSlotPools: {
     query: `mutation($pools: [SlotPoolInput!]!) { publishSlotPools(pools: $pools) { poolId } }`,
     // Not about a resident: the hospital's own system publishes for its own organization.
     prepare: async () => {
-      const date = new Date(Date.now() + (8 * 3_600_000) + 3 * 86_400_000).toISOString().slice(0, 10);
-      const attempt = (token: string) => ({ token, variables: { pools: [{ department: '心血管内科', date, session: 'MORNING', kind: 'SPECIALIST', capacity: 12 }] } });
-      return { residentId: '', allowed: attempt(hospitalSystem()), denied: { wrongRole: attempt(doctor()), labSystem: attempt(labSystem()), noOrganization: attempt(as({ roles: ['hospital_system'], subject: 'his-none' })) } };
+      const date = new Date(Date.now() + 8 * 3_600_000 + 3 * 86_400_000).toISOString().slice(0, 10);
+      const attempt = (token: string) => ({
+        token,
+        variables: { pools: [{ department: '心血管内科', date, session: 'MORNING', kind: 'SPECIALIST', capacity: 12 }] },
+      });
+      return {
+        residentId: '',
+        allowed: attempt(hospitalSystem()),
+        denied: {
+          wrongRole: attempt(doctor()),
+          labSystem: attempt(labSystem()),
+          noOrganization: attempt(as({ roles: ['hospital_system'], subject: 'his-none' })),
+        },
+      };
     },
   },
   bookAppointment: {
@@ -398,7 +616,11 @@ const WRITES: Record<string, WriteCase> = {
     prepare: async () => {
       const residentId = await freshResident();
       const pool = await insertSlotPool(stack, { capacity: 10, reserved: 3 });
-      const { id } = (await ok(resident(residentId), `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`, { input: { residentId, poolId: pool._id, channel: 'QUICK' } })).bookAppointment;
+      const { id } = (
+        await ok(resident(residentId), `mutation($input: BookAppointmentInput!) { bookAppointment(input: $input) { id } }`, {
+          input: { residentId, poolId: pool._id, channel: 'QUICK' },
+        })
+      ).bookAppointment;
       const attempt = (token: string) => ({ token, variables: { id } });
       return {
         residentId,
@@ -413,7 +635,12 @@ const WRITES: Record<string, WriteCase> = {
     prepare: async () => {
       const [survivor, other] = await duplicates();
       const attempt = (token: string) => ({ token, variables: { s: survivor, m: other } });
-      return { residentId: survivor, allowed: attempt(hospitalSystem()), denied: { otherOrganization: attempt(hospitalSystem(STRANGER)), wrongRole: attempt(doctor()) }, outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER } };
+      return {
+        residentId: survivor,
+        allowed: attempt(hospitalSystem()),
+        denied: { otherOrganization: attempt(hospitalSystem(STRANGER)), wrongRole: attempt(doctor()) },
+        outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER },
+      };
     },
   },
   unmergeResident: {
@@ -421,7 +648,12 @@ const WRITES: Record<string, WriteCase> = {
     prepare: async () => {
       const { survivor, mergedId } = await merged();
       const attempt = (token: string) => ({ token, variables: { m: mergedId } });
-      return { residentId: survivor, allowed: attempt(hospitalSystem()), denied: { otherOrganization: attempt(hospitalSystem(STRANGER)), wrongRole: attempt(doctor()) }, outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER } };
+      return {
+        residentId: survivor,
+        allowed: attempt(hospitalSystem()),
+        denied: { otherOrganization: attempt(hospitalSystem(STRANGER)), wrongRole: attempt(doctor()) },
+        outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER },
+      };
     },
   },
   resolveMatchReview: {
@@ -442,7 +674,12 @@ const WRITES: Record<string, WriteCase> = {
         reason: null,
       });
       const attempt = (token: string) => ({ token, variables: { id } });
-      return { residentId: registered, allowed: attempt(hospitalSystem()), denied: { otherOrganization: attempt(hospitalSystem(STRANGER)), wrongRole: attempt(doctor()) }, outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER } };
+      return {
+        residentId: registered,
+        allowed: attempt(hospitalSystem()),
+        denied: { otherOrganization: attempt(hospitalSystem(STRANGER)), wrongRole: attempt(doctor()) },
+        outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER },
+      };
     },
   },
   closeBreakGlassReview: {
@@ -450,9 +687,19 @@ const WRITES: Record<string, WriteCase> = {
     // Oversight of a grant, not a write about the resident's record: only the role is checked.
     prepare: async () => {
       const residentId = await freshResident();
-      const { id } = (await ok(doctor(STRANGER, 'D-ER'), `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "昏迷入院，需查既往史与过敏史") { id } }`, { id: residentId })).breakGlass;
+      const { id } = (
+        await ok(
+          doctor(STRANGER, 'D-ER'),
+          `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "昏迷入院，需查既往史与过敏史") { id } }`,
+          { id: residentId },
+        )
+      ).breakGlass;
       const attempt = (token: string) => ({ token, variables: { id } });
-      return { residentId, allowed: attempt(privacyOfficer()), denied: { wrongRole: attempt(doctor(STRANGER, 'D-ER')), otherResident: attempt(resident(residentId)) } };
+      return {
+        residentId,
+        allowed: attempt(privacyOfficer()),
+        denied: { wrongRole: attempt(doctor(STRANGER, 'D-ER')), otherResident: attempt(resident(residentId)) },
+      };
     },
   },
 };
@@ -492,19 +739,39 @@ describe('after a write attempted by an organization without standing, its docto
   // The batch uploads decide as the single mutations do and never record a relationship
   // (test/uploads.test.ts reads after an outsider's upload): left out here to keep the access
   // store of this file under the size at which the suite's index-use check counts its snapshots.
-  const withOutsider = Object.keys(WRITES).filter((name) => !['registerResident', 'closeBreakGlassReview', 'publishSlotPools'].includes(name) && !name.startsWith('upload'));
+  const withOutsider = Object.keys(WRITES).filter(
+    (name) => !['registerResident', 'closeBreakGlassReview', 'publishSlotPools'].includes(name) && !name.startsWith('upload'),
+  );
   it.each(withOutsider)('%s', async (name) => {
     const { query, prepare } = WRITES[name]!;
     const { residentId, outsider } = await prepare();
     await stack.query(outsider!.attempt.token, query, outsider!.attempt.variables);
-    const read = await stack.query(doctor(outsider!.organizationCode, 'D-READ'), `query($id: ID!) { resident(id: $id) { name encounters { edges { node { id } } } } }`, { id: residentId });
+    const read = await stack.query(
+      doctor(outsider!.organizationCode, 'D-READ'),
+      `query($id: ID!) { resident(id: $id) { name encounters { edges { node { id } } } } }`,
+      { id: residentId },
+    );
     expect(codesOf(read.body)).toEqual(['FORBIDDEN']);
     expect(read.text).not.toContain(NAME);
   });
 });
 
 describe('bad input: a clear error, nothing written, and no hint whether a resident exists', () => {
-  const aboutResidents = ['recordEncounter', 'recordCondition', 'recordAllergy', 'submitLabReport', 'uploadEncounters', 'uploadConditions', 'uploadAllergies', 'uploadLabReports', 'uploadPrescriptions', 'checkOrder', 'issuePrescription', 'requestReferral', 'signContract'];
+  const aboutResidents = [
+    'recordEncounter',
+    'recordCondition',
+    'recordAllergy',
+    'submitLabReport',
+    'uploadEncounters',
+    'uploadConditions',
+    'uploadAllergies',
+    'uploadLabReports',
+    'uploadPrescriptions',
+    'checkOrder',
+    'issuePrescription',
+    'requestReferral',
+    'signContract',
+  ];
   it.each(aboutResidents)('%s: an unknown resident gets the same answer as one the caller may not see', async (name) => {
     const { query, prepare } = WRITES[name]!;
     const { residentId, denied } = await prepare();
@@ -535,7 +802,11 @@ describe('bad input: a clear error, nothing written, and no hint whether a resid
   });
 
   it.each([
-    ['a malformed resident id', `mutation { issuePrescription(input: { residentId: "../x", clientRequestId: "req-malformed-1", diagnoses: [], items: [] }) { id } }`, () => doctor()],
+    [
+      'a malformed resident id',
+      `mutation { issuePrescription(input: { residentId: "../x", clientRequestId: "req-malformed-1", diagnoses: [], items: [] }) { id } }`,
+      () => doctor(),
+    ],
     ['a malformed prescription id', `mutation { signPrescription(id: "{$ne:1}") { id } }`, () => doctor()],
     ['a malformed referral id', `mutation { acceptReferral(id: "x") { id } }`, () => doctor()],
     ['a malformed contract id', `mutation { acceptContract(id: "../x") { id } }`, () => resident(newId())],

@@ -4,11 +4,12 @@
  * appointment tables (expected values come from the committed bulletin file, not from the
  * code); hospitals see only their own rows; live writes add to the day they happen on.
  */
-import bulletin from '../tools/seed/nanjing-2024-09.json';
-import { fetchBulletin, type BulletinTables } from '../tools/bulletin-tables';
-import { seedDemoCity } from '../tools/seed/seed';
+
 import { cityDay } from '../subgraphs/kit/activity-store';
 import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { type BulletinTables, fetchBulletin } from '../tools/bulletin-tables';
+import bulletin from '../tools/seed/nanjing-2024-09.json';
+import { seedDemoCity } from '../tools/seed/seed';
 import { modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -50,7 +51,11 @@ describe('September 2024 through the gateway', () => {
 
   it('gives the month day by day, summing to the month', async () => {
     const code = codeOf.get('南京鼓楼医院')!;
-    const { body } = await stack.query(commission(), `query($code: ID) { cockpitDays(month: "2024-09", organizationCode: $code) { period scheduledUploadRecords discharges realtimeUploadDays } }`, { code });
+    const { body } = await stack.query(
+      commission(),
+      `query($code: ID) { cockpitDays(month: "2024-09", organizationCode: $code) { period scheduledUploadRecords discharges realtimeUploadDays } }`,
+      { code },
+    );
     expect(body.errors).toBeUndefined();
     const days = body.data!.cockpitDays as { period: string; scheduledUploadRecords: number; discharges: number; realtimeUploadDays: number }[];
     expect(days).toHaveLength(30);
@@ -61,13 +66,23 @@ describe('September 2024 through the gateway', () => {
   });
 
   it('has per-hospital platform figures of 0: the bulletin gives online platforms for the city only', async () => {
-    const { body } = await stack.query(commission(), `{ appointmentsByChannel(month: "2024-09") { hospitals { organization { name } total platforms { platform appointments } } } }`);
+    const { body } = await stack.query(
+      commission(),
+      `{ appointmentsByChannel(month: "2024-09") { hospitals { organization { name } total platforms { platform appointments } } } }`,
+    );
     expect(body.errors).toBeUndefined();
-    const hospitals = body.data!.appointmentsByChannel.hospitals as { organization: { name: string }; total: number; platforms: { platform: string; appointments: number }[] }[];
+    const hospitals = body.data!.appointmentsByChannel.hospitals as {
+      organization: { name: string };
+      total: number;
+      platforms: { platform: string; appointments: number }[];
+    }[];
     expect(hospitals[0]).toEqual({
       organization: { name: '南京鼓楼医院' },
       total: 7551,
-      platforms: ['HEALTHY_NANJING_APP', 'WECHAT_12320', 'MY_NANJING_APP', 'QUICK_BOOKING_12320', 'WEBSITE_12320'].map((platform) => ({ platform, appointments: 0 })),
+      platforms: ['HEALTHY_NANJING_APP', 'WECHAT_12320', 'MY_NANJING_APP', 'QUICK_BOOKING_12320', 'WEBSITE_12320'].map((platform) => ({
+        platform,
+        appointments: 0,
+      })),
     });
     expect(hospitals.flatMap((row) => row.platforms).filter((platform) => platform.appointments !== 0)).toEqual([]);
   });
@@ -99,7 +114,11 @@ describe('who sees what', () => {
   });
 
   it('refuses a hospital another organization’s figures', async () => {
-    const { body } = await stack.query(hospitalSystem(codeOf.get('江苏省中医院')!), `query($code: ID) { cockpitTrend(from: "2024-09", to: "2024-09", organizationCode: $code) { scheduledUploadRecords } }`, { code: codeOf.get('南京鼓楼医院') });
+    const { body } = await stack.query(
+      hospitalSystem(codeOf.get('江苏省中医院')!),
+      `query($code: ID) { cockpitTrend(from: "2024-09", to: "2024-09", organizationCode: $code) { scheduledUploadRecords } }`,
+      { code: codeOf.get('南京鼓楼医院') },
+    );
     expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(body.data!.cockpitTrend).toBeNull();
   });
@@ -141,7 +160,15 @@ describe('live writes', () => {
     const code = codeOf.get('南京市第二医院')!;
     const his = hospitalSystem(code);
     const registered = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
-      input: { name: '钱文静', gender: 'FEMALE', birthDate: '1982-05-06', idNumber: makeIdNumber('320104', '1982-05-06', 78), phone: '13770002222', district: '秦淮区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-BULLETIN-1' } },
+      input: {
+        name: '钱文静',
+        gender: 'FEMALE',
+        birthDate: '1982-05-06',
+        idNumber: makeIdNumber('320104', '1982-05-06', 78),
+        phone: '13770002222',
+        district: '秦淮区',
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-BULLETIN-1' },
+      },
     });
     expect(registered.body.errors).toBeUndefined();
     const residentId = registered.body.data!.registerResident.resident.id;
@@ -149,7 +176,17 @@ describe('live writes', () => {
     const month = today.slice(0, 7);
     // Seen today: the day the record arrives is its day of care too.
     const startOfToday = new Date(`${today}T00:00:01+08:00`).toISOString();
-    const visit = { residentId, sourceRecordId: 'V-BULLETIN-1', class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: startOfToday, end: startOfToday, diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }], chargesFen: 12345 };
+    const visit = {
+      residentId,
+      sourceRecordId: 'V-BULLETIN-1',
+      class: 'OUTPATIENT',
+      status: 'FINISHED',
+      department: '心血管内科',
+      start: startOfToday,
+      end: startOfToday,
+      diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }],
+      chargesFen: 12345,
+    };
     const dayRow = async (day = today) => {
       const { body } = await stack.query(commission(), DAY, { month: day.slice(0, 7), code });
       expect(body.errors).toBeUndefined();
@@ -158,18 +195,36 @@ describe('live writes', () => {
     const monthRow = async () => {
       const { body } = await stack.query(commission(), MONTH_ROW, { month });
       expect(body.errors).toBeUndefined();
-      return { city: body.data!.cockpitMonth.city, hospital: body.data!.cockpitMonth.hospitals.find((row: { organization: { code: string } }) => row.organization.code === code) };
+      return {
+        city: body.data!.cockpitMonth.city,
+        hospital: body.data!.cockpitMonth.hospitals.find((row: { organization: { code: string } }) => row.organization.code === code),
+      };
     };
 
     expect((await stack.query(his, RECORD, { input: visit })).body.errors).toBeUndefined();
     const afterVisit = {
-      period: today, realtimeRecords: 1, verifiedRecords: 1, realtimeUploadDays: 1, realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT'],
-      outpatientVisits: 1, outpatientRevenueFen: 12345, emergencyVisits: 0, discharges: 0, inpatientRevenueFen: null,
+      period: today,
+      realtimeRecords: 1,
+      verifiedRecords: 1,
+      realtimeUploadDays: 1,
+      realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT'],
+      outpatientVisits: 1,
+      outpatientRevenueFen: 12345,
+      emergencyVisits: 0,
+      discharges: 0,
+      inpatientRevenueFen: null,
     };
     expect(await dayRow()).toEqual(afterVisit);
     expect(await monthRow()).toEqual({
       city: { outpatientVisits: 1, outpatientRevenueFen: 12345 },
-      hospital: { organization: { code }, outpatientVisits: 1, outpatientRevenueFen: 12345, discharges: 0, inpatientRevenueFen: null, realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT'] },
+      hospital: {
+        organization: { code },
+        outpatientVisits: 1,
+        outpatientRevenueFen: 12345,
+        discharges: 0,
+        inpatientRevenueFen: null,
+        realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT'],
+      },
     });
 
     // The same upload again changes nothing.
@@ -184,7 +239,12 @@ describe('live writes', () => {
     const stay = { ...visit, sourceRecordId: 'S-BULLETIN-1', class: 'INPATIENT', start: '2025-02-20T01:00:00.000Z', end: startOfToday, chargesFen: 1500000 };
     expect((await stack.query(his, RECORD, { input: stay })).body.errors).toBeUndefined();
     expect(await dayRow()).toEqual({
-      ...afterVisit, realtimeRecords: 3, verifiedRecords: 3, outpatientRevenueFen: 20000, discharges: 1, inpatientRevenueFen: 1500000,
+      ...afterVisit,
+      realtimeRecords: 3,
+      verifiedRecords: 3,
+      outpatientRevenueFen: 20000,
+      discharges: 1,
+      inpatientRevenueFen: 1500000,
       realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT', 'ADMISSION_DISCHARGE', 'INPATIENT_SETTLEMENT'],
     });
 
@@ -196,17 +256,29 @@ describe('live writes', () => {
     // A visit of an earlier day (a nightly batch's, say) counts on that day; the record arrived today.
     const march = { ...visit, sourceRecordId: 'V-BULLETIN-3', start: '2025-03-10T01:00:00.000Z', end: '2025-03-10T02:00:00.000Z', chargesFen: 800 };
     expect((await stack.query(his, RECORD, { input: march })).body.errors).toBeUndefined();
-    const quiet = { realtimeRecords: 0, verifiedRecords: 0, realtimeUploadDays: 0, realtimeForms: [], emergencyVisits: 0, discharges: 0, inpatientRevenueFen: null };
+    const quiet = {
+      realtimeRecords: 0,
+      verifiedRecords: 0,
+      realtimeUploadDays: 0,
+      realtimeForms: [],
+      emergencyVisits: 0,
+      discharges: 0,
+      inpatientRevenueFen: null,
+    };
     expect(await dayRow('2025-03-10')).toEqual({ ...quiet, period: '2025-03-10', outpatientVisits: 1, outpatientRevenueFen: 800 });
     expect(await dayRow()).toMatchObject({ realtimeRecords: 4, verifiedRecords: 4, outpatientVisits: 1, outpatientRevenueFen: 20000 });
     // Corrected to the next day: taken back from the first, counted on the second.
-    expect((await stack.query(his, RECORD, { input: { ...march, start: '2025-03-11T01:00:00.000Z', end: '2025-03-11T02:00:00.000Z' } })).body.errors).toBeUndefined();
+    expect(
+      (await stack.query(his, RECORD, { input: { ...march, start: '2025-03-11T01:00:00.000Z', end: '2025-03-11T02:00:00.000Z' } })).body.errors,
+    ).toBeUndefined();
     expect(await dayRow('2025-03-10')).toEqual({ ...quiet, period: '2025-03-10', outpatientVisits: 0, outpatientRevenueFen: 0 });
     expect(await dayRow('2025-03-11')).toEqual({ ...quiet, period: '2025-03-11', outpatientVisits: 1, outpatientRevenueFen: 800 });
     expect(await dayRow()).toMatchObject({ realtimeRecords: 5, verifiedRecords: 5 });
 
     // September 2024 stays the bulletin's.
-    expect(byName((await fetchBulletin(stack.gateway.url, commission(), '2024-09')).dataCollectionByHospital)).toEqual(byName(bulletin.dataCollectionByHospital));
+    expect(byName((await fetchBulletin(stack.gateway.url, commission(), '2024-09')).dataCollectionByHospital)).toEqual(
+      byName(bulletin.dataCollectionByHospital),
+    );
   });
 });
 
@@ -217,32 +289,82 @@ describe('a district day by day', () => {
     expect(body.errors).toBeUndefined();
     return body.data!.cockpitDays as Record<string, unknown>[];
   };
-  const ALL_FORMS = ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT', 'ADMISSION_DISCHARGE', 'INPATIENT_SETTLEMENT', 'DIAGNOSIS', 'ALLERGY', 'LAB_REPORT', 'EXAM_REPORT', 'PRESCRIPTION', 'DISPENSING', 'REFERRAL'];
+  const ALL_FORMS = [
+    'OUTPATIENT_REGISTRATION',
+    'OUTPATIENT_SETTLEMENT',
+    'ADMISSION_DISCHARGE',
+    'INPATIENT_SETTLEMENT',
+    'DIAGNOSIS',
+    'ALLERGY',
+    'LAB_REPORT',
+    'EXAM_REPORT',
+    'PRESCRIPTION',
+    'DISPENSING',
+    'REFERRAL',
+  ];
 
   it('gives September 2024 of 溧水区 day by day: its 12 community centres, not its 4 city-level hospitals', async () => {
     const days = await districtDays('2024-09', '溧水区');
     expect(days).toHaveLength(30);
     const seeded = { district: '溧水区', organization: null, emergencyVisits: 0, emergencyRevenueFen: null };
     expect(days[0]).toEqual({
-      ...seeded, period: '2024-09-01', scheduledUploadRecords: 281004, verifiedRecords: 288264, realtimeRecords: 7524, realtimeUploadDays: 1, realtimeForms: ALL_FORMS,
-      outpatientVisits: 7211, outpatientRevenueFen: 163789740, discharges: 72, inpatientRevenueFen: 213572904,
+      ...seeded,
+      period: '2024-09-01',
+      scheduledUploadRecords: 281004,
+      verifiedRecords: 288264,
+      realtimeRecords: 7524,
+      realtimeUploadDays: 1,
+      realtimeForms: ALL_FORMS,
+      outpatientVisits: 7211,
+      outpatientRevenueFen: 163789740,
+      discharges: 72,
+      inpatientRevenueFen: 213572904,
     });
     expect(days[1]).toEqual({
-      ...seeded, period: '2024-09-02', scheduledUploadRecords: 281004, verifiedRecords: 288264, realtimeRecords: 7524, realtimeUploadDays: 1, realtimeForms: ['OUTPATIENT_REGISTRATION'],
-      outpatientVisits: 7200, outpatientRevenueFen: 163789740, discharges: 72, inpatientRevenueFen: 213572904,
+      ...seeded,
+      period: '2024-09-02',
+      scheduledUploadRecords: 281004,
+      verifiedRecords: 288264,
+      realtimeRecords: 7524,
+      realtimeUploadDays: 1,
+      realtimeForms: ['OUTPATIENT_REGISTRATION'],
+      outpatientVisits: 7200,
+      outpatientRevenueFen: 163789740,
+      discharges: 72,
+      inpatientRevenueFen: 213572904,
     });
     expect(days[28]).toEqual({
-      ...seeded, period: '2024-09-29', scheduledUploadRecords: 280992, verifiedRecords: 288252, realtimeRecords: 7512, realtimeUploadDays: 1, realtimeForms: ['OUTPATIENT_REGISTRATION'],
-      outpatientVisits: 7200, outpatientRevenueFen: 163789728, discharges: 60, inpatientRevenueFen: 213572892,
+      ...seeded,
+      period: '2024-09-29',
+      scheduledUploadRecords: 280992,
+      verifiedRecords: 288252,
+      realtimeRecords: 7512,
+      realtimeUploadDays: 1,
+      realtimeForms: ['OUTPATIENT_REGISTRATION'],
+      outpatientVisits: 7200,
+      outpatientRevenueFen: 163789728,
+      discharges: 60,
+      inpatientRevenueFen: 213572892,
     });
     // The bulletin: 29 days with real-time uploads in 溧水区.
     expect(days[29]).toEqual({
-      ...seeded, period: '2024-09-30', scheduledUploadRecords: 280992, verifiedRecords: 288252, realtimeRecords: 0, realtimeUploadDays: 0, realtimeForms: [],
-      outpatientVisits: 7200, outpatientRevenueFen: 163789728, discharges: 60, inpatientRevenueFen: 213572892,
+      ...seeded,
+      period: '2024-09-30',
+      scheduledUploadRecords: 280992,
+      verifiedRecords: 288252,
+      realtimeRecords: 0,
+      realtimeUploadDays: 0,
+      realtimeForms: [],
+      outpatientVisits: 7200,
+      outpatientRevenueFen: 163789728,
+      discharges: 60,
+      inpatientRevenueFen: 213572892,
     });
     // The days add up to the bulletin's row of the district.
     const total = (field: string) => days.reduce((sum, day) => sum + (day[field] as number), 0);
-    expect(['scheduledUploadRecords', 'outpatientVisits', 'outpatientRevenueFen', 'discharges', 'inpatientRevenueFen', 'realtimeUploadDays'].map(total)).toEqual([8429978, 216011, 4913692000, 1894, 6407187000, 29]);
+    expect(
+      ['scheduledUploadRecords', 'outpatientVisits', 'outpatientRevenueFen', 'discharges', 'inpatientRevenueFen', 'realtimeUploadDays'].map(total),
+    ).toEqual([8429978, 216011, 4913692000, 1894, 6407187000, 29]);
   });
 
   it('adds today’s live writes of the district’s units, not those of its city-level hospitals', async () => {
@@ -252,17 +374,41 @@ describe('a district day by day', () => {
     const visitAt = async (organizationCode: string, index: number, visit: Record<string, unknown>, diagnosis = false) => {
       const his = hospitalSystem(organizationCode);
       const registered = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
-        input: { name: ['周文', '吴建国', '郑海'][index], gender: 'MALE', birthDate: `197${index}-03-02`, idNumber: makeIdNumber('320117', `197${index}-03-02`, 401 + index * 2), phone: `1377000${3000 + index}`, district: '溧水区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-LISHUI-${index}` } },
+        input: {
+          name: ['周文', '吴建国', '郑海'][index],
+          gender: 'MALE',
+          birthDate: `197${index}-03-02`,
+          idNumber: makeIdNumber('320117', `197${index}-03-02`, 401 + index * 2),
+          phone: `1377000${3000 + index}`,
+          district: '溧水区',
+          identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-LISHUI-${index}` },
+        },
       });
       expect(registered.body.errors).toBeUndefined();
       const residentId = registered.body.data!.registerResident.resident.id;
       const recorded = await stack.query(his, `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
-        input: { residentId, sourceRecordId: `V-LISHUI-${index}`, status: 'FINISHED', department: '全科医学科', start: startOfToday, end: startOfToday, diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }], ...visit },
+        input: {
+          residentId,
+          sourceRecordId: `V-LISHUI-${index}`,
+          status: 'FINISHED',
+          department: '全科医学科',
+          start: startOfToday,
+          end: startOfToday,
+          diagnoses: [{ code: 'I10', display: '原发性高血压', rank: 1, primary: true }],
+          ...visit,
+        },
       });
       expect(recorded.body.errors).toBeUndefined();
       if (!diagnosis) return;
       const condition = await stack.query(his, `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
-        input: { residentId, sourceRecordId: `P-LISHUI-${index}`, code: 'I10', display: '原发性高血压', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
+        input: {
+          residentId,
+          sourceRecordId: `P-LISHUI-${index}`,
+          code: 'I10',
+          display: '原发性高血压',
+          clinicalStatus: 'ACTIVE',
+          verificationStatus: 'CONFIRMED',
+        },
       });
       expect(condition.body.errors).toBeUndefined();
     };
@@ -273,20 +419,45 @@ describe('a district day by day', () => {
 
     const days = await districtDays(today.slice(0, 7), '溧水区');
     expect(days.find((day) => day.period === today)).toEqual({
-      period: today, district: '溧水区', organization: null, scheduledUploadRecords: 0, verifiedRecords: 3, realtimeRecords: 3, realtimeUploadDays: 1,
+      period: today,
+      district: '溧水区',
+      organization: null,
+      scheduledUploadRecords: 0,
+      verifiedRecords: 3,
+      realtimeRecords: 3,
+      realtimeUploadDays: 1,
       realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT', 'DIAGNOSIS'],
-      outpatientVisits: 1, outpatientRevenueFen: 10000, emergencyVisits: 1, emergencyRevenueFen: 5000, discharges: 0, inpatientRevenueFen: null,
+      outpatientVisits: 1,
+      outpatientRevenueFen: 10000,
+      emergencyVisits: 1,
+      emergencyRevenueFen: 5000,
+      discharges: 0,
+      inpatientRevenueFen: null,
     });
     expect(days.filter((day) => day.period !== today && day.realtimeRecords !== 0)).toEqual([]);
     // The month's district row is the sum of the same units.
-    const { body } = await stack.query(commission(), `query($month: String!) { cockpitMonth(month: $month) { districts { district realtimeRecords outpatientRevenueFen emergencyRevenueFen } } }`, { month: today.slice(0, 7) });
-    expect(body.data!.cockpitMonth.districts.find((row: { district: string }) => row.district === '溧水区')).toEqual({ district: '溧水区', realtimeRecords: 3, outpatientRevenueFen: 10000, emergencyRevenueFen: 5000 });
+    const { body } = await stack.query(
+      commission(),
+      `query($month: String!) { cockpitMonth(month: $month) { districts { district realtimeRecords outpatientRevenueFen emergencyRevenueFen } } }`,
+      { month: today.slice(0, 7) },
+    );
+    expect(body.data!.cockpitMonth.districts.find((row: { district: string }) => row.district === '溧水区')).toEqual({
+      district: '溧水区',
+      realtimeRecords: 3,
+      outpatientRevenueFen: 10000,
+      emergencyRevenueFen: 5000,
+    });
     // September 2024 stays the bulletin's.
-    expect(byName((await fetchBulletin(stack.gateway.url, commission(), '2024-09')).dataCollectionByDistrict)).toEqual(byName(bulletin.dataCollectionByDistrict));
+    expect(byName((await fetchBulletin(stack.gateway.url, commission(), '2024-09')).dataCollectionByDistrict)).toEqual(
+      byName(bulletin.dataCollectionByDistrict),
+    );
   });
 
   it('gives a district only to the health commission', async () => {
-    for (const token of [hospitalSystem('3201-H017'), stack.token({ subject: 'dr-c026', roles: ['doctor'], organizationCode: '3201-C026', practitionerId: 'D9' })]) {
+    for (const token of [
+      hospitalSystem('3201-H017'),
+      stack.token({ subject: 'dr-c026', roles: ['doctor'], organizationCode: '3201-C026', practitionerId: 'D9' }),
+    ]) {
       const { body, text } = await stack.query(token, DISTRICT_DAYS, { month: '2024-09', district: '溧水区' });
       expect(body.errors!.map((error) => [error.extensions!.code, error.message])).toEqual([['FORBIDDEN', 'District figures are for the health commission']]);
       expect(body.data!.cockpitDays).toBeNull();
@@ -296,7 +467,11 @@ describe('a district day by day', () => {
 
   it.each([
     ['both filters', { month: '2024-09', district: '溧水区', code: '3201-C026' }, 'Give organizationCode or district, not both'],
-    ['an unknown district', { month: '2024-09', district: '火星区' }, 'district must be one of the city’s 12 districts: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区, 江北新区'],
+    [
+      'an unknown district',
+      { month: '2024-09', district: '火星区' },
+      'district must be one of the city’s 12 districts: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区, 江北新区',
+    ],
     ['a district with a bad month', { month: '2024-9', district: '溧水区' }, 'month must be a month as YYYY-MM, e.g. 2024-09'],
   ])('refuses %s', async (_what, variables, message) => {
     const { body } = await stack.query(commission(), DISTRICT_DAYS, variables);
@@ -309,8 +484,15 @@ describe('cost', () => {
   it('reads a district’s days in two indexed queries, whatever its number of units', async () => {
     // 江北新区 has 5 community centres, 江宁区 25 (and the secondary hospitals, internet hospitals and pharmacies of each).
     for (const district of ['江北新区', '江宁区']) {
-      const commands = await stack.commandsDuring(() => stack.query(commission(), `query($district: String) { cockpitDays(month: "2024-09", district: $district) { period scheduledUploadRecords } }`, { district }));
-      expect(commands.map((command) => `${command.commandName} ${String(command.command[command.commandName])}`)).toEqual(['find organizations', 'find activityRollups']);
+      const commands = await stack.commandsDuring(() =>
+        stack.query(commission(), `query($district: String) { cockpitDays(month: "2024-09", district: $district) { period scheduledUploadRecords } }`, {
+          district,
+        }),
+      );
+      expect(commands.map((command) => `${command.commandName} ${String(command.command[command.commandName])}`)).toEqual([
+        'find organizations',
+        'find activityRollups',
+      ]);
     }
   });
 

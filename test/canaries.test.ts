@@ -12,11 +12,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kind, parse } from 'graphql';
-import { SCHEMA_DIR } from '../tools/compose';
-import { mintInternalToken } from '../subgraphs/kit/internal-token';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
+import { mintInternalToken } from '../subgraphs/kit/internal-token';
+import { SCHEMA_DIR } from '../tools/compose';
 import type { DemoIdentity } from '../tools/demo-issuer';
-import { CANARY_VIEWERS, plantCanaries, referralSecrets, sourceSecrets, type ConsentScenario } from './support/consent-scenario';
+import { CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, sourceSecrets } from './support/consent-scenario';
 import { TestStack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -42,7 +42,10 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
   return [
     ['Resident.encounters', `query($id: ID!) { resident(id: $id) { encounters(first: 100) { edges { node { ${ENCOUNTER} } } } } }`],
     ['Resident.conditions', `query($id: ID!) { resident(id: $id) { conditions(first: 100) { edges { node { id code { code display } } } } } }`],
-    ['Resident.summary', `query($id: ID!) { resident(id: $id) { summary { activeProblems { id code { code display } } lastEncounters { ${ENCOUNTER} } allergies { assertion items { reactions } } } } }`],
+    [
+      'Resident.summary',
+      `query($id: ID!) { resident(id: $id) { summary { activeProblems { id code { code display } } lastEncounters { ${ENCOUNTER} } allergies { assertion items { reactions } } } } }`,
+    ],
     ['Resident.allergies', `query($id: ID!) { resident(id: $id) { allergies { items { substance { code } reactions } } } }`],
     ['Resident.labReports', `query($id: ID!) { resident(id: $id) { labReports(first: 100) { edges { node { ${REPORT} } } pageInfo { hasNextPage } } } }`],
     ['Resident.latestResults', `query($id: ID!) { resident(id: $id) { latestResults(codes: ["75622-1", "14749-6"]) { reportId code { code } } } }`],
@@ -50,16 +53,33 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Resident.prescriptions', `query($id: ID!) { resident(id: $id) { prescriptions(first: 100) { edges { node { ${PRESCRIPTION} } } } } }`],
     ['Resident.referrals', `query($id: ID!) { resident(id: $id) { referrals(first: 100) { edges { node { ${REFERRAL} } } } } }`],
     ['Resident.careRelationships', `query($id: ID!) { resident(id: $id) { careRelationships { kind organization { code } since lastSeenAt endsAt } } }`],
-    ['Resident.accessLog', `query($id: ID!) { resident(id: $id) { accessLog(first: 100) { edges { node { id at subject roles organization { code } purposeOfUse dataKinds outcome alert requestId correlationId source action } } } } }`],
-    ['Query.auditEvents', `query($id: ID!) { auditEvents(filter: { residentId: $id }, first: 100) { edges { node { id at subject roles organization { code } purposeOfUse dataKinds outcome alert requestId correlationId source action } } } }`],
-    ...[ids.hivReport, ids.correctedReport].map((report): [string, string, Record<string, unknown>] => ['Query.labReport', `query($report: ID!) { labReport(id: $report) { ${REPORT} } }`, { report }]),
-    ...[ids.omeprazole, ids.escitalopram, ids.amlodipine, ids.rabeprazole, ids.filedSertraline].map((rx): [string, string, Record<string, unknown>] => ['Query.prescription', `query($rx: ID!) { prescription(id: $rx) { ${PRESCRIPTION} } }`, { rx }]),
+    [
+      'Resident.accessLog',
+      `query($id: ID!) { resident(id: $id) { accessLog(first: 100) { edges { node { id at subject roles organization { code } purposeOfUse dataKinds outcome alert requestId correlationId source action } } } } }`,
+    ],
+    [
+      'Query.auditEvents',
+      `query($id: ID!) { auditEvents(filter: { residentId: $id }, first: 100) { edges { node { id at subject roles organization { code } purposeOfUse dataKinds outcome alert requestId correlationId source action } } } }`,
+    ],
+    ...[ids.hivReport, ids.correctedReport].map((report): [string, string, Record<string, unknown>] => [
+      'Query.labReport',
+      `query($report: ID!) { labReport(id: $report) { ${REPORT} } }`,
+      { report },
+    ]),
+    ...[ids.omeprazole, ids.escitalopram, ids.amlodipine, ids.rabeprazole, ids.filedSertraline].map((rx): [string, string, Record<string, unknown>] => [
+      'Query.prescription',
+      `query($rx: ID!) { prescription(id: $rx) { ${PRESCRIPTION} } }`,
+      { rx },
+    ]),
     ['Query.organizationPrescriptions', `{ organizationPrescriptions(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
     ['Query.pharmacyQueue', `{ pharmacyQueue(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
     ['Query.referralInbox', `{ referralInbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
-    ['Mutation.checkOrder', `mutation($id: ID!, $org: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1", "14749-6"], orderingOrganizationCode: $org) { itemCode recommendation lastReport { ${REPORT} } lastValue { code { code } } } }`],
+    [
+      'Mutation.checkOrder',
+      `mutation($id: ID!, $org: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1", "14749-6"], orderingOrganizationCode: $org) { itemCode recommendation lastReport { ${REPORT} } lastValue { code { code } } } }`,
+    ],
   ];
 };
 
@@ -69,20 +89,48 @@ const entityCalls = (): [SubgraphName, string, Record<string, unknown>[]][] => {
   const attaching = { __typename: 'Referral', id: ids.neutralReferral, resident: { id: residentId } };
   return [
     ['records', `... on Encounter { ${ENCOUNTER} }`, [ids.psychiatricEncounter, ids.generalEncounter].map((id) => ({ __typename: 'Encounter', id }))],
-    ['records', `... on Resident { conditions(first: 100) { edges { node { id code { display } } } } summary { activeProblems { code { display } } allergies { items { reactions } } } }`, [{ __typename: 'Resident', id: residentId }]],
-    ['records', `... on Referral { attachedEncounters { ${ENCOUNTER} } }`, [{ ...attaching, attachedEncounterIds: [ids.psychiatricEncounter, ids.generalEncounter] }]],
-    ['records', `... on Prescription { encounter { ${ENCOUNTER} } safetyFacts { diagnosisCodes } }`, [{ __typename: 'Prescription', id: ids.amlodipine, residentId, encounterId: ids.psychiatricEncounter }]],
+    [
+      'records',
+      `... on Resident { conditions(first: 100) { edges { node { id code { display } } } } summary { activeProblems { code { display } } allergies { items { reactions } } } }`,
+      [{ __typename: 'Resident', id: residentId }],
+    ],
+    [
+      'records',
+      `... on Referral { attachedEncounters { ${ENCOUNTER} } }`,
+      [{ ...attaching, attachedEncounterIds: [ids.psychiatricEncounter, ids.generalEncounter] }],
+    ],
+    [
+      'records',
+      `... on Prescription { encounter { ${ENCOUNTER} } safetyFacts { diagnosisCodes } }`,
+      [{ __typename: 'Prescription', id: ids.amlodipine, residentId, encounterId: ids.psychiatricEncounter }],
+    ],
     ['labs', `... on LabReport { ${REPORT} }`, [ids.hivReport, ids.correctedReport].map((id) => ({ __typename: 'LabReport', id }))],
     ['labs', `... on Referral { attachedLabReports { ${REPORT} } }`, [{ ...attaching, attachedLabReportIds: [ids.hivReport, ids.correctedReport] }]],
     ['labs', `... on Resident { labReports(first: 100) { edges { node { ${REPORT} } } } }`, [{ __typename: 'Resident', id: residentId }]],
     [
       'prescriptions',
       `... on Prescription { id diagnoses { display } items { drug { display } } warnings { code message } renewalCheck { reason } }`,
-      [ids.omeprazole, ids.escitalopram, ids.rabeprazole].map((id) => ({ __typename: 'Prescription', id, safetyFacts: { allergyGroups: [], diagnosisCodes: ['F32.9', 'F43.1'] } })),
+      [ids.omeprazole, ids.escitalopram, ids.rabeprazole].map((id) => ({
+        __typename: 'Prescription',
+        id,
+        safetyFacts: { allergyGroups: [], diagnosisCodes: ['F32.9', 'F43.1'] },
+      })),
     ],
-    ['prescriptions', `... on Resident { prescriptions(first: 100) { edges { node { id diagnoses { display } items { drug { display } } } } } }`, [{ __typename: 'Resident', id: residentId }]],
-    ['referrals', `... on Referral { id reason toDepartment diagnoses { display } }`, [ids.referralByDiagnosis, ids.referralByDepartment, ids.referralByReason, ids.neutralReferral].map((id) => ({ __typename: 'Referral', id }))],
-    ['referrals', `... on Resident { referrals(first: 100) { edges { node { id reason toDepartment diagnoses { display } } } } }`, [{ __typename: 'Resident', id: residentId }]],
+    [
+      'prescriptions',
+      `... on Resident { prescriptions(first: 100) { edges { node { id diagnoses { display } items { drug { display } } } } } }`,
+      [{ __typename: 'Resident', id: residentId }],
+    ],
+    [
+      'referrals',
+      `... on Referral { id reason toDepartment diagnoses { display } }`,
+      [ids.referralByDiagnosis, ids.referralByDepartment, ids.referralByReason, ids.neutralReferral].map((id) => ({ __typename: 'Referral', id })),
+    ],
+    [
+      'referrals',
+      `... on Resident { referrals(first: 100) { edges { node { id reason toDepartment diagnoses { display } } } } }`,
+      [{ __typename: 'Resident', id: residentId }],
+    ],
   ];
 };
 
@@ -93,10 +141,26 @@ async function everythingSeenBy(identity: DemoIdentity): Promise<string> {
   for (const [, query, variables] of gatewayQueries()) {
     texts.push((await stack.query(token, query, { id: scenario.residentId, org: identity.organizationCode ?? '3201-H001', ...variables })).text);
   }
-  const viewer = { subject: identity.subject, roles: identity.roles, organizationCode: identity.organizationCode, practitionerId: identity.practitionerId, residentId: identity.residentId, purposeOfUse: identity.roles.includes('resident') ? ('self' as const) : ('treatment' as const) };
+  const viewer = {
+    subject: identity.subject,
+    roles: identity.roles,
+    organizationCode: identity.organizationCode,
+    practitionerId: identity.practitionerId,
+    residentId: identity.residentId,
+    purposeOfUse: identity.roles.includes('resident') ? ('self' as const) : ('treatment' as const),
+  };
   for (const [subgraph, selection, representations] of entityCalls()) {
     const internal = mintInternalToken({ viewer, requestId: randomUUID() }, subgraph, stack.keys.internal.privateKey);
-    texts.push((await stack.query(internal, `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`, { r: representations }, stack.subgraphs[subgraph].url)).text);
+    texts.push(
+      (
+        await stack.query(
+          internal,
+          `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`,
+          { r: representations },
+          stack.subgraphs[subgraph].url,
+        )
+      ).text,
+    );
   }
   return texts.join('\n');
 }
@@ -119,23 +183,51 @@ it('writes no canary, and no id of a withheld record, into any log line', () => 
 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */
 const NOT_RECORDS = new Set([
-  'Query.resident', 'Query.residents', 'Query.residentByIdentifier', 'Query.searchResidents', 'Query.matchReviews', 'Query.organization', 'Query.availableSlots', 'Query.breakGlassReviews',
+  'Query.resident',
+  'Query.residents',
+  'Query.residentByIdentifier',
+  'Query.searchResidents',
+  'Query.matchReviews',
+  'Query.organization',
+  'Query.availableSlots',
+  'Query.breakGlassReviews',
   // Counts of registrations without care per organization: no resident is named.
   'Query.registrationsWithoutCare',
-  'Resident.id', 'Resident.name', 'Resident.gender', 'Resident.birthDate', 'Resident.idNumber', 'Resident.phone', 'Resident.district', 'Resident.identifiers', 'Resident.active',
-  'Resident.mergeHistory', 'Resident.consent', 'Resident.familyDoctorContract',
+  'Resident.id',
+  'Resident.name',
+  'Resident.gender',
+  'Resident.birthDate',
+  'Resident.idNumber',
+  'Resident.phone',
+  'Resident.district',
+  'Resident.identifiers',
+  'Resident.active',
+  'Resident.mergeHistory',
+  'Resident.consent',
+  'Resident.familyDoctorContract',
   // Discovery: the caller's own identity and reference data (test/discovery.test.ts shows they reach no record).
   // The calling resident's own appointments (sessions booked, no record): nobody else's token reaches them.
   'Query.myAppointments',
-  'Query.viewer', 'Query.organizations', 'Query.departments', 'Query.drugs', 'Query.labItems',
+  'Query.viewer',
+  'Query.organizations',
+  'Query.departments',
+  'Query.drugs',
+  'Query.labItems',
   // The cockpit: counters kept as records arrive (figures per organization and day), never a record itself.
-  'Query.cockpitMonth', 'Query.cockpitTrend', 'Query.cockpitDays', 'Query.formsCompleteness', 'Query.appointmentsByChannel', 'Query.realtimeForms',
+  'Query.cockpitMonth',
+  'Query.cockpitTrend',
+  'Query.cockpitDays',
+  'Query.formsCompleteness',
+  'Query.appointmentsByChannel',
+  'Query.realtimeForms',
 ]);
 
 it('asks every root and Resident field of the schema that can carry a record (counted from the SDL, not from itself)', () => {
   const fields = SUBGRAPH_NAMES.flatMap((name) =>
     parse(readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8')).definitions.flatMap((definition) =>
-      definition.kind === Kind.OBJECT_TYPE_DEFINITION && ['Query', 'Resident'].includes(definition.name.value) ? (definition.fields ?? []).map((field) => `${definition.name.value}.${field.name.value}`) : [],
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION && ['Query', 'Resident'].includes(definition.name.value)
+        ? (definition.fields ?? []).map((field) => `${definition.name.value}.${field.name.value}`)
+        : [],
     ),
   );
   const asked = new Set(gatewayQueries().map(([entry]) => entry));

@@ -39,26 +39,43 @@ afterAll(async () => {
 
 /** What a table shows: each row's key (data-key) and cell texts, header excluded. */
 async function tableRows(page: Page, id: string): Promise<Record<string, string[]>> {
-  return page.locator(`#${id} tbody tr, #${id} tfoot tr`).evaluateAll((rows) =>
-    Object.fromEntries(rows.map((row) => [row.getAttribute('data-key')!, [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')])),
-  );
+  return page
+    .locator(`#${id} tbody tr, #${id} tfoot tr`)
+    .evaluateAll((rows) =>
+      Object.fromEntries(rows.map((row) => [row.getAttribute('data-key')!, [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')])),
+    );
 }
 
 /** What the district-by-day chart holds: its days and each series' figures by name. */
 async function districtChart(page: Page): Promise<{ days: string[]; series: Record<string, number[]> }> {
   return page.locator('#district-days-chart').evaluate((node) => {
     const option = (globalThis as unknown as { echarts: { getInstanceByDom(node: unknown): { getOption(): any } } }).echarts.getInstanceByDom(node).getOption();
-    return { days: option.xAxis[0].data, series: Object.fromEntries(option.series.map((series: { name: string; data: number[] }) => [series.name, series.data])) };
+    return {
+      days: option.xAxis[0].data,
+      series: Object.fromEntries(option.series.map((series: { name: string; data: number[] }) => [series.name, series.data])),
+    };
   });
 }
 
 /** The district's days as the API answers them, in the chart's terms. */
 async function districtDaysOfApi(month: string, district: string): Promise<{ days: string[]; series: Record<string, number[]> }> {
-  const { body } = await stack.query(commission(), `query($month: String!, $district: String) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }`, { month, district });
+  const { body } = await stack.query(
+    commission(),
+    `query($month: String!, $district: String) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }`,
+    { month, district },
+  );
   expect(body.errors).toBeUndefined();
   const days = body.data!.cockpitDays as Record<string, number>[];
   const of = (field: string) => days.map((day) => day[field]!);
-  return { days: of('period') as unknown as string[], series: { '门诊 Outpatient': of('outpatientVisits'), '急诊 Emergency': of('emergencyVisits'), '出院 Discharges': of('discharges'), '核验记录 Verified': of('verifiedRecords') } };
+  return {
+    days: of('period') as unknown as string[],
+    series: {
+      '门诊 Outpatient': of('outpatientVisits'),
+      '急诊 Emergency': of('emergencyVisits'),
+      '出院 Discharges': of('discharges'),
+      '核验记录 Verified': of('verifiedRecords'),
+    },
+  };
 }
 
 async function signIn(page: Page, token: string): Promise<void> {
@@ -95,8 +112,16 @@ it('shows the sign-in form only when the tab has no token', async () => {
 });
 
 it.each([
-  ['a doctor’s token', () => stack.token({ subject: 'dr-1', roles: ['doctor'], organizationCode: '3201-H001', practitionerId: 'D1' }), 'This page is for the health commission: the token’s role is doctor. Sign in with a health_commission token.'],
-  ['a hotline operator’s token', () => stack.token({ subject: 'op-1', roles: ['hotline_operator'], organizationCode: '3201-T01' }), 'This page is for the health commission: the token’s role is hotline_operator. Sign in with a health_commission token.'],
+  [
+    'a doctor’s token',
+    () => stack.token({ subject: 'dr-1', roles: ['doctor'], organizationCode: '3201-H001', practitionerId: 'D1' }),
+    'This page is for the health commission: the token’s role is doctor. Sign in with a health_commission token.',
+  ],
+  [
+    'a hotline operator’s token',
+    () => stack.token({ subject: 'op-1', roles: ['hotline_operator'], organizationCode: '3201-T01' }),
+    'This page is for the health commission: the token’s role is hotline_operator. Sign in with a health_commission token.',
+  ],
   ['no JWT at all', () => 'not-a-token', 'Invalid bearer token: the bearer token is not a well-formed JWT'],
 ])('refuses %s on the page, keeping it out of the tab', async (_label, token, message) => {
   const page = await recordingPage(browser, []);
@@ -112,9 +137,41 @@ describe('signed in with the health commission’s token', () => {
   beforeAll(async () => {
     const store = new ActivityStore(modelsOf(stack).activity);
     await store.record([
-      { organizationCode: '3201-H001', at: inMonth(MONTH, 1), counts: { scheduledUploadRecords: 5000, verifiedRecords: 5100, realtimeRecords: 100, outpatientVisits: 1200, outpatientRevenueFen: 345678, emergencyVisits: 80, emergencyRevenueFen: 12000, discharges: 30, inpatientRevenueFen: 9876543 }, realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT'] },
-      { organizationCode: '3201-H002', at: inMonth(MONTH, 1), counts: { scheduledUploadRecords: 700, verifiedRecords: 700, outpatientVisits: 400, emergencyVisits: 20, discharges: 9 } },
-      { organizationCode: '3201-H101', at: inMonth(MONTH, 1), counts: { scheduledUploadRecords: 250, verifiedRecords: 260, realtimeRecords: 10, outpatientVisits: 300, outpatientRevenueFen: 50000, emergencyVisits: 5, discharges: 2 }, realtimeForms: ['OUTPATIENT_REGISTRATION'] },
+      {
+        organizationCode: '3201-H001',
+        at: inMonth(MONTH, 1),
+        counts: {
+          scheduledUploadRecords: 5000,
+          verifiedRecords: 5100,
+          realtimeRecords: 100,
+          outpatientVisits: 1200,
+          outpatientRevenueFen: 345678,
+          emergencyVisits: 80,
+          emergencyRevenueFen: 12000,
+          discharges: 30,
+          inpatientRevenueFen: 9876543,
+        },
+        realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT'],
+      },
+      {
+        organizationCode: '3201-H002',
+        at: inMonth(MONTH, 1),
+        counts: { scheduledUploadRecords: 700, verifiedRecords: 700, outpatientVisits: 400, emergencyVisits: 20, discharges: 9 },
+      },
+      {
+        organizationCode: '3201-H101',
+        at: inMonth(MONTH, 1),
+        counts: {
+          scheduledUploadRecords: 250,
+          verifiedRecords: 260,
+          realtimeRecords: 10,
+          outpatientVisits: 300,
+          outpatientRevenueFen: 50000,
+          emergencyVisits: 5,
+          discharges: 2,
+        },
+        realtimeForms: ['OUTPATIENT_REGISTRATION'],
+      },
       { organizationCode: '3201-H001', at: inMonth(PREVIOUS, 15), counts: { verifiedRecords: 4000, outpatientVisits: 1000, discharges: 25 } },
     ]);
     // Appointments booked through the API: two online (one on a platform), one quick, one in the clinic.
@@ -125,7 +182,10 @@ describe('signed in with the health commission’s token', () => {
     const bookings: [string, Record<string, unknown>][] = [
       [resident(residents[0]), { residentId: residents[0], channel: 'ONLINE_12320', platform: 'HEALTHY_NANJING_APP' }],
       [resident(residents[1]), { residentId: residents[1], channel: 'ONLINE_12320' }],
-      [stack.token({ subject: 'op-1', roles: ['hotline_operator'], organizationCode: '3201-T01', practitionerId: 'OP1' }), { residentId: residents[2], channel: 'QUICK' }],
+      [
+        stack.token({ subject: 'op-1', roles: ['hotline_operator'], organizationCode: '3201-T01', practitionerId: 'OP1' }),
+        { residentId: residents[2], channel: 'QUICK' },
+      ],
       [stack.token({ subject: 'his-h001', roles: ['hospital_system'], organizationCode: '3201-H001' }), { residentId: residents[3], channel: 'IN_CLINIC' }],
     ];
     for (const [token, input] of bookings) expect((await stack.query(token, book, { input: { ...input, poolId: pool._id } })).body.errors).toBeUndefined();
@@ -142,20 +202,28 @@ describe('signed in with the health commission’s token', () => {
     expect(hospitals['3201-H001']).toEqual(['江苏省中医院', '5,000', '1', '2/11', '1,200', '3,456.78', '80', '120.00', '30', '98,765.43']);
     expect(hospitals['3201-H002']).toEqual(['南京鼓楼医院', '700', '0', '0/11', '400', '/', '20', '/', '9', '/']);
     const districts = await tableRows(page, 'districts');
-    expect(districts['江宁区']).toEqual(['江宁区', '250', '1', '1/11', '300', '500.00', '5', '/', '2', '/']);
+    expect(districts.江宁区).toEqual(['江宁区', '250', '1', '1/11', '300', '500.00', '5', '/', '2', '/']);
     expect(districts.city).toEqual(['全市 City', '5,950', '1', '2/11', '1,900', '3,956.78', '105', '120.00', '41', '98,765.43']);
 
     expect((await tableRows(page, 'appointments'))['3201-H001']).toEqual(['江苏省中医院', '2', '1', '1', '0', '4']);
-    expect((await tableRows(page, 'platforms'))['HEALTHY_NANJING_APP']).toEqual(['健康南京 app', '1']);
+    expect((await tableRows(page, 'platforms')).HEALTHY_NANJING_APP).toEqual(['健康南京 app', '1']);
     const trend = await tableRows(page, 'trend');
     expect(trend[PREVIOUS]).toEqual([PREVIOUS, '4,000', '1,000', '0', '25', '/', '/']);
     expect(trend[MONTH]).toEqual([MONTH, '6,060', '1,900', '105', '41', '3,956.78', '98,765.43']);
     expect(await page.locator('#forms [data-key="OUTPATIENT_REGISTRATION"] .hospitals').textContent()).toBe('医院 Hospitals 1/2');
 
     // The tables are the API's figures: every hospital row matches what the gateway answers.
-    const { body } = await stack.query(commission(), `query($month: String!) { cockpitMonth(month: $month) { hospitals { organization { code } outpatientVisits discharges } } }`, { month: MONTH });
+    const { body } = await stack.query(
+      commission(),
+      `query($month: String!) { cockpitMonth(month: $month) { hospitals { organization { code } outpatientVisits discharges } } }`,
+      { month: MONTH },
+    );
     for (const row of body.data!.cockpitMonth.hospitals) {
-      expect([row.organization.code, hospitals[row.organization.code]![4], hospitals[row.organization.code]![8]]).toEqual([row.organization.code, row.outpatientVisits.toLocaleString('en-US'), row.discharges.toLocaleString('en-US')]);
+      expect([row.organization.code, hospitals[row.organization.code]![4], hospitals[row.organization.code]![8]]).toEqual([
+        row.organization.code,
+        row.outpatientVisits.toLocaleString('en-US'),
+        row.discharges.toLocaleString('en-US'),
+      ]);
     }
     // ECharts drew its charts (a canvas each).
     expect(await page.locator('.chart canvas').count()).toBeGreaterThanOrEqual(4);
@@ -168,8 +236,13 @@ describe('signed in with the health commission’s token', () => {
     expect(jiangning).toEqual(await districtDaysOfApi(MONTH, '江宁区'));
     // 3201-H101, a secondary hospital of 江宁区, reported on the 1st; nothing else did.
     expect(jiangning.days[0]).toBe(`${MONTH}-01`);
-    expect(Object.fromEntries(Object.entries(jiangning.series).map(([name, data]) => [name, [data[0], data.slice(1).filter((value) => value !== 0).length]]))).toEqual({
-      '门诊 Outpatient': [300, 0], '急诊 Emergency': [5, 0], '出院 Discharges': [2, 0], '核验记录 Verified': [260, 0],
+    expect(
+      Object.fromEntries(Object.entries(jiangning.series).map(([name, data]) => [name, [data[0], data.slice(1).filter((value) => value !== 0).length]])),
+    ).toEqual({
+      '门诊 Outpatient': [300, 0],
+      '急诊 Emergency': [5, 0],
+      '出院 Discharges': [2, 0],
+      '核验记录 Verified': [260, 0],
     });
     await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'cockpit.png'), fullPage: true });
     // Or through the selector: 秦淮区's only organization here is a city-level hospital, which is not in the district's figures.
@@ -177,7 +250,11 @@ describe('signed in with the health commission’s token', () => {
     await page.locator('#district-status').getByText(`Days of 秦淮区 in ${MONTH}.`).waitFor();
     const qinhuai = await districtChart(page);
     expect(qinhuai).toEqual(await districtDaysOfApi(MONTH, '秦淮区'));
-    expect(Object.values(qinhuai.series).flat().filter((value) => value !== 0)).toEqual([]);
+    expect(
+      Object.values(qinhuai.series)
+        .flat()
+        .filter((value) => value !== 0),
+    ).toEqual([]);
 
     // Another month: the selector reloads the figures (nothing seeded there), the chosen district's days included.
     await page.locator('#month').fill(PREVIOUS);
@@ -201,7 +278,16 @@ describe('signed in with the health commission’s token', () => {
 
     // Two visits of today with their charges, as the hospital's nightly system sends them.
     const start = new Date().toISOString();
-    const visit = (id: string) => ({ residentId: resident, sourceRecordId: id, class: 'OUTPATIENT', status: 'FINISHED', department: '内分泌科', start, diagnoses: [], chargesFen: 12_800 });
+    const visit = (id: string) => ({
+      residentId: resident,
+      sourceRecordId: id,
+      class: 'OUTPATIENT',
+      status: 'FINISHED',
+      department: '内分泌科',
+      start,
+      diagnoses: [],
+      chargesFen: 12_800,
+    });
     const his = stack.token({ subject: 'his-h002', roles: ['hospital_system'], organizationCode: '3201-H002' });
     const response = await fetch(new URL('/upload/encounters', stack.gateway.url), {
       method: 'POST',

@@ -38,7 +38,15 @@ beforeAll(async () => {
   const register = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`;
   for (const organizationCode of [SOURCE, RELATED]) {
     const data = await as(identities.hospitalSystem(organizationCode), register, {
-      input: { name: '林晓雯', gender: 'FEMALE', birthDate: '1988-06-02', idNumber: makeIdNumber('320102', '1988-06-02', 64), phone: '13955550188', district: '玄武区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-TEXT-${organizationCode}` } },
+      input: {
+        name: '林晓雯',
+        gender: 'FEMALE',
+        birthDate: '1988-06-02',
+        idNumber: makeIdNumber('320102', '1988-06-02', 64),
+        phone: '13955550188',
+        district: '玄武区',
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-TEXT-${organizationCode}` },
+      },
     });
     residentId = data.registerResident.resident.id;
   }
@@ -46,7 +54,14 @@ beforeAll(async () => {
   const refer = async (input: Record<string, unknown>) =>
     (
       await as(doctor, `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`, {
-        input: { residentId, direction: 'UP', toOrganizationCode: RECEIVER, toDepartment: '心血管内科', diagnoses: [{ code: 'I10', display: '原发性高血压' }], ...input },
+        input: {
+          residentId,
+          direction: 'UP',
+          toOrganizationCode: RECEIVER,
+          toDepartment: '心血管内科',
+          diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+          ...input,
+        },
       })
     ).requestReferral.id as string;
   ids.attack = await refer({ reason: ATTACK });
@@ -60,7 +75,12 @@ beforeAll(async () => {
   const prescribe = async (clientRequestId: string, instructions: string) =>
     (
       await as(doctor, `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id } }`, {
-        input: { residentId, clientRequestId, diagnoses: [{ code: 'I10', display: '原发性高血压' }], items: [{ drugCode: 'H20093454', dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28, instructions }] },
+        input: {
+          residentId,
+          clientRequestId,
+          diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+          items: [{ drugCode: 'H20093454', dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28, instructions }],
+        },
       })
     ).issuePrescription.id as string;
   ids.prescription = await prescribe('free-text-rx-1', INSTRUCTIONS);
@@ -71,7 +91,11 @@ beforeAll(async () => {
   await modelsOf(stack).referrals.Referral.collection.insertOne(legacy as never);
   ids.legacy = legacy._id;
 
-  await as(identities.self(residentId), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: []) { updatedAt } }`, { id: residentId });
+  await as(
+    identities.self(residentId),
+    `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: []) { updatedAt } }`,
+    { id: residentId },
+  );
 });
 afterAll(() => stack?.stop());
 
@@ -118,7 +142,9 @@ describe('the parties and the resident', () => {
     expect(byId.get(ids.attack)).toEqual({ id: ids.attack, reason: ATTACK, dischargeSummary: null, rejectionReason: null });
     expect(byId.get(ids.discharge)).toEqual({ id: ids.discharge, reason: '下转社区康复', dischargeSummary: DISCHARGE, rejectionReason: null });
     expect(byId.get(ids.rejected)).toEqual({ id: ids.rejected, reason: '发热待查', dischargeSummary: null, rejectionReason: REJECTION });
-    expect(prescriptionIds(await as(identities.doctorAt(SOURCE), PRESCRIPTIONS, { id: residentId }))).toEqual([ids.prescription, ids.neutralPrescription].sort());
+    expect(prescriptionIds(await as(identities.doctorAt(SOURCE), PRESCRIPTIONS, { id: residentId }))).toEqual(
+      [ids.prescription, ids.neutralPrescription].sort(),
+    );
   });
 
   it('the receiving hospital sees the referrals sent to it, the rejected one included', async () => {
@@ -160,7 +186,9 @@ describe('the clinical record’s and lab reports’ free text', () => {
     await modelsOf(stack).labs.Laboratory.create({ _id: SOURCE, certifiedScope: 'CITY' });
     const his = identities.hospitalSystem(SOURCE);
     const allergy = (sourceRecordId: string, substance: Record<string, string>, criticality: string, reactions: string[]) =>
-      as(his, `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, { input: { residentId, sourceRecordId, substance, category: 'MEDICATION', criticality, reactions } });
+      as(his, `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, {
+        input: { residentId, sourceRecordId, substance, category: 'MEDICATION', criticality, reactions },
+      });
     await allergy('A-TEXT-PEN', { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' }, 'HIGH', ['过敏性休克', REACTION]);
     await allergy('A-TEXT-SUL', { system: 'NMPA-class', code: 'sulfonamides', display: '磺胺类' }, 'LOW', ['皮疹']);
     const condition = async (sourceRecordId: string, display: string) =>
@@ -174,7 +202,15 @@ describe('the clinical record’s and lab reports’ free text', () => {
     const encounter = async (sourceRecordId: string, display: string) =>
       (
         await as(his, `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
-          input: { residentId, sourceRecordId, class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: '2026-03-02T01:00:00.000Z', diagnoses: [{ code: 'I10', display, rank: 1, primary: true }] },
+          input: {
+            residentId,
+            sourceRecordId,
+            class: 'OUTPATIENT',
+            status: 'FINISHED',
+            department: '心血管内科',
+            start: '2026-03-02T01:00:00.000Z',
+            diagnoses: [{ code: 'I10', display, rank: 1, primary: true }],
+          },
         })
       ).recordEncounter.id as string;
     rec.encounter = await encounter('V-TEXT-1', ENCOUNTER_DISPLAY);
@@ -182,7 +218,18 @@ describe('the clinical record’s and lab reports’ free text', () => {
     const submit = async (sourceReportId: string, conclusion: string, method: string) =>
       (
         await as(identities.labSystem(SOURCE), `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, {
-          input: { residentId, sourceReportId, category: 'LABORATORY', code: '14749-6', status: 'FINAL', issuedAt: '2026-03-02T02:00:00.000Z', subjectSex: 'FEMALE', subjectBirthDate: '1988-06-02', conclusion, results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L', method }] },
+          input: {
+            residentId,
+            sourceReportId,
+            category: 'LABORATORY',
+            code: '14749-6',
+            status: 'FINAL',
+            issuedAt: '2026-03-02T02:00:00.000Z',
+            subjectSex: 'FEMALE',
+            subjectBirthDate: '1988-06-02',
+            conclusion,
+            results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L', method }],
+          },
         })
       ).submitLabReport.id as string;
     rec.report = await submit('L-TEXT-1', CONCLUSION, '葡萄糖氧化酶法');
@@ -190,7 +237,12 @@ describe('the clinical record’s and lab reports’ free text', () => {
     rec.neutralReport = await submit('L-TEXT-3', '空腹血糖正常', '葡萄糖氧化酶法');
     // The other hospital prescribes amoxicillin: its drug-allergy warning comes from the allergy whose text it may not read.
     const issued = await as(identities.doctorAt(RELATED), `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id } }`, {
-      input: { residentId, clientRequestId: 'free-text-rx-amoxicillin', diagnoses: [{ code: 'J02.9', display: '急性咽炎' }], items: [{ drugCode: 'H20003263', dose: 0.5, route: 'oral', frequency: 'tid', days: 5, quantity: 30 }] },
+      input: {
+        residentId,
+        clientRequestId: 'free-text-rx-amoxicillin',
+        diagnoses: [{ code: 'J02.9', display: '急性咽炎' }],
+        items: [{ drugCode: 'H20003263', dose: 0.5, route: 'oral', frequency: 'tid', days: 5, quantity: 30 }],
+      },
     });
     rec.amoxicillin = issued.issuePrescription.id;
   });
@@ -214,7 +266,11 @@ describe('the clinical record’s and lab reports’ free text', () => {
   it('labels the allergy, condition and encounter from their text when they are written', async () => {
     const { records } = modelsOf(stack);
     const labelOf = async (model: typeof records.Allergy | typeof records.Condition | typeof records.Encounter, sourceRecordId: string) =>
-      ((await (model as typeof records.Allergy).findOne({ residentId, 'source.recordId': sourceRecordId }, { sensitivities: 1 }).lean()) as { sensitivities?: string[] }).sensitivities;
+      (
+        (await (model as typeof records.Allergy).findOne({ residentId, 'source.recordId': sourceRecordId }, { sensitivities: 1 }).lean()) as {
+          sensitivities?: string[];
+        }
+      ).sensitivities;
     expect(await labelOf(records.Allergy, 'A-TEXT-PEN')).toEqual(['MENTAL_HEALTH']);
     expect(await labelOf(records.Allergy, 'A-TEXT-SUL')).toEqual([]);
     expect(await labelOf(records.Condition, 'P-TEXT-1')).toEqual(['MENTAL_HEALTH']);
@@ -228,9 +284,9 @@ describe('the clinical record’s and lab reports’ free text', () => {
       const { resident } = await as(identities.doctorAt(RELATED), RECORD, { id: residentId });
       expect(resident.allergies.assertion).toBe('HAS_ALLERGIES');
       expect(bySubstance(resident.allergies.items)).toEqual([
-          { substance: { code: 'penicillins' }, criticality: 'HIGH', reactions: null },
-          { substance: { code: 'sulfonamides' }, criticality: 'LOW', reactions: ['皮疹'] },
-        ]);
+        { substance: { code: 'penicillins' }, criticality: 'HIGH', reactions: null },
+        { substance: { code: 'sulfonamides' }, criticality: 'LOW', reactions: ['皮疹'] },
+      ]);
       expect(bySubstance(resident.summary.allergies.items)).toEqual([
         { substance: { code: 'penicillins' }, reactions: null },
         { substance: { code: 'sulfonamides' }, reactions: ['皮疹'] },
@@ -265,7 +321,10 @@ describe('the clinical record’s and lab reports’ free text', () => {
   });
 
   describe('the source hospital and the resident', () => {
-    for (const [who, identity] of [['the source hospital', () => identities.doctorAt(SOURCE)], ['the resident', () => identities.self(residentId)]] as const) {
+    for (const [who, identity] of [
+      ['the source hospital', () => identities.doctorAt(SOURCE)],
+      ['the resident', () => identities.self(residentId)],
+    ] as const) {
       it(`${who} gets every reaction, condition, encounter and lab report, the text in full`, async () => {
         const { resident } = await as(identity(), RECORD, { id: residentId });
         expect(bySubstance(resident.allergies.items)).toEqual([
@@ -285,7 +344,10 @@ describe('the clinical record’s and lab reports’ free text', () => {
       const { resources, allergies } = await fhirOf(identities.doctorAt(SOURCE));
       const penicillin = allergies().find((resource) => resource.code?.coding?.[0]?.code === 'penicillins')!;
       expect(penicillin.reaction).toEqual([{ manifestation: [{ text: '过敏性休克' }, { text: REACTION }] }]);
-      const security = (type: string, id: string) => resources(type).find((resource) => resource.id === id)?.meta?.security?.map((coding) => coding.code);
+      const security = (type: string, id: string) =>
+        resources(type)
+          .find((resource) => resource.id === id)
+          ?.meta?.security?.map((coding) => coding.code);
       expect(penicillin.meta?.security?.map((coding) => coding.code)).toEqual(['PSY', 'R']);
       expect(security('Condition', rec.condition)).toEqual(['PSY', 'R']);
       expect(security('Encounter', rec.encounter)).toEqual(['HIV', 'R']);

@@ -4,8 +4,9 @@
  * and the pharmacy see of lists, attachments, history and warnings, and that records stored
  * before a label existed are labelled on read.
  */
+
+import { CANARY, type ConsentScenario, identities, PHARMACY, plantCanaries, RECEIVER, RELATED, SOURCE } from './support/consent-scenario';
 import { insertResidents, modelsOf, newId, prescriptionDoc, referralDoc } from './support/fixtures';
-import { CANARY, identities, PHARMACY, plantCanaries, RECEIVER, RELATED, SOURCE, type ConsentScenario } from './support/consent-scenario';
 import { TestStack } from './support/stack';
 
 jest.setTimeout(120_000);
@@ -47,7 +48,9 @@ describe('labels written with each record', () => {
 
   it('labels each archived lab report version, and encounters by department too', async () => {
     const versions = await modelsOf(stack).labs.LabReportVersion.find({ reportId: scenario.ids.correctedReport }).lean();
-    expect(versions.map(({ version, code, sensitivities }) => ({ version, code: code?.code, sensitivities }))).toEqual([{ version: 1, code: '75622-1', sensitivities: ['HIV_STI'] }]);
+    expect(versions.map(({ version, code, sensitivities }) => ({ version, code: code?.code, sensitivities }))).toEqual([
+      { version: 1, code: '75622-1', sensitivities: ['HIV_STI'] },
+    ]);
     const report = await modelsOf(stack).labs.LabReport.findById(scenario.ids.correctedReport).lean();
     expect(report!.sensitivities).toEqual([]);
     const encounter = await modelsOf(stack).records.Encounter.findById(scenario.ids.psychiatricEncounter).lean();
@@ -61,12 +64,17 @@ describe('what another hospital sees', () => {
   it('lists only the neutral referral, without the withheld attachments, and never nulls the list', async () => {
     const { ids } = scenario;
     const data = await ok(identities.doctorAt(RELATED), REFERRALS);
-    expect(data.resident.referrals.edges).toEqual([{ node: { id: ids.neutralReferral, attachedEncounters: [{ id: ids.generalEncounter }], attachedLabReports: [{ id: ids.correctedReport }] } }]);
+    expect(data.resident.referrals.edges).toEqual([
+      { node: { id: ids.neutralReferral, attachedEncounters: [{ id: ids.generalEncounter }], attachedLabReports: [{ id: ids.correctedReport }] } },
+    ]);
   });
 
   it('gives the receiving hospital its referrals, and the attachments only as far as it may see them', async () => {
     const { ids } = scenario;
-    const data = await ok(identities.doctorAt(RECEIVER), `{ referralInbox(first: 10) { edges { node { id reason attachedEncounters { id } attachedLabReports { id } } } } }`);
+    const data = await ok(
+      identities.doctorAt(RECEIVER),
+      `{ referralInbox(first: 10) { edges { node { id reason attachedEncounters { id } attachedLabReports { id } } } } }`,
+    );
     const inbox = data.referralInbox.edges.map((edge: { node: unknown }) => edge.node);
     expect(inbox).toHaveLength(4);
     expect(inbox.find((node: { id: string }) => node.id === ids.neutralReferral)).toEqual({
@@ -80,9 +88,16 @@ describe('what another hospital sees', () => {
 
   it('shows the source hospital every attachment', async () => {
     const { ids } = scenario;
-    const data = await ok(identities.doctorAt(SOURCE), `{ referralOutbox(first: 10) { edges { node { id attachedEncounters { id } attachedLabReports { id } } } } }`);
+    const data = await ok(
+      identities.doctorAt(SOURCE),
+      `{ referralOutbox(first: 10) { edges { node { id attachedEncounters { id } attachedLabReports { id } } } } }`,
+    );
     const neutral = data.referralOutbox.edges.find((edge: { node: { id: string } }) => edge.node.id === ids.neutralReferral).node;
-    expect(neutral).toEqual({ id: ids.neutralReferral, attachedEncounters: [{ id: ids.psychiatricEncounter }, { id: ids.generalEncounter }], attachedLabReports: [{ id: ids.hivReport }, { id: ids.correctedReport }] });
+    expect(neutral).toEqual({
+      id: ids.neutralReferral,
+      attachedEncounters: [{ id: ids.psychiatricEncounter }, { id: ids.generalEncounter }],
+      attachedLabReports: [{ id: ids.hivReport }, { id: ids.correctedReport }],
+    });
   });
 
   it('keeps a corrected report’s restricted version out of its history', async () => {
@@ -108,12 +123,21 @@ describe('what another hospital sees', () => {
     const query = `query($rx: ID!) { prescription(id: $rx) { id encounter { id } } }`;
     const rx = { rx: scenario.ids.amlodipine };
     expect((await ok(identities.doctorAt(RELATED), query, rx)).prescription).toEqual({ id: scenario.ids.amlodipine, encounter: null });
-    expect((await ok(identities.doctorAt(SOURCE), query, rx)).prescription).toEqual({ id: scenario.ids.amlodipine, encounter: { id: scenario.ids.psychiatricEncounter } });
+    expect((await ok(identities.doctorAt(SOURCE), query, rx)).prescription).toEqual({
+      id: scenario.ids.amlodipine,
+      encounter: { id: scenario.ids.psychiatricEncounter },
+    });
   });
 
   it('shows a restricted prescription to the pharmacy it was sent to, and to no other organization', async () => {
     const issued = await ok(identities.doctorAt(SOURCE), `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id } }`, {
-      input: { residentId: scenario.residentId, clientRequestId: 'canary-rx-routed', diagnoses: [{ code: 'F32.9', display: '抑郁状态' }], items: [{ drugCode: 'H10950129', dose: 50, route: 'oral', frequency: 'qd', days: 7, quantity: 7 }], pharmacyCode: '3201-P02' },
+      input: {
+        residentId: scenario.residentId,
+        clientRequestId: 'canary-rx-routed',
+        diagnoses: [{ code: 'F32.9', display: '抑郁状态' }],
+        items: [{ drugCode: 'H10950129', dose: 50, route: 'oral', frequency: 'qd', days: 7, quantity: 7 }],
+        pharmacyCode: '3201-P02',
+      },
     });
     const id = issued.issuePrescription.id;
     // The chosen pharmacy's standing starts with the physician's signature.
@@ -125,7 +149,10 @@ describe('what another hospital sees', () => {
   });
 
   it('answers checkOrder from the reports it may see', async () => {
-    const data = await ok(identities.doctorAt(RELATED), `mutation($id: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1"], orderingOrganizationCode: "${RELATED}") { itemCode recommendation lastReport { id } } }`);
+    const data = await ok(
+      identities.doctorAt(RELATED),
+      `mutation($id: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1"], orderingOrganizationCode: "${RELATED}") { itemCode recommendation lastReport { id } } }`,
+    );
     expect(data.checkOrder).toEqual([{ itemCode: '75622-1', recommendation: 'ORDER', lastReport: null }]);
   });
 });
@@ -138,13 +165,25 @@ describe('records stored before labels existed', () => {
     const legacyReferral = { ...referralDoc({ residentId, fromOrganizationCode: SOURCE, toOrganizationCode: RECEIVER }), toDepartment: '精神科' };
     expect('sensitivities' in legacyReferral).toBe(false);
     await models.referrals.Referral.collection.insertOne(legacyReferral as never);
-    const legacyRx = prescriptionDoc({ residentId, organizationCode: SOURCE, drugCodes: ['H20033285'], diagnoses: [{ system: 'ICD-10', code: 'F32.9', display: '抑郁状态' }], sensitivities: [], id: newId() });
+    const legacyRx = prescriptionDoc({
+      residentId,
+      organizationCode: SOURCE,
+      drugCodes: ['H20033285'],
+      diagnoses: [{ system: 'ICD-10', code: 'F32.9', display: '抑郁状态' }],
+      sensitivities: [],
+      id: newId(),
+    });
     await models.prescriptions.Prescription.create(legacyRx);
     const own = identities.self(residentId);
-    await ok(own, `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: []) { updatedAt } }`, { id: residentId });
+    await ok(own, `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: []) { updatedAt } }`, {
+      id: residentId,
+    });
 
     const query = `query($id: ID!) { resident(id: $id) { referrals { edges { node { id } } } prescriptions { edges { node { id } } } } }`;
     expect((await ok(identities.doctorAt(RELATED), query, { id: residentId })).resident).toEqual({ referrals: { edges: [] }, prescriptions: { edges: [] } });
-    expect((await ok(own, query, { id: residentId })).resident).toEqual({ referrals: { edges: [{ node: { id: legacyReferral._id } }] }, prescriptions: { edges: [{ node: { id: legacyRx._id } }] } });
+    expect((await ok(own, query, { id: residentId })).resident).toEqual({
+      referrals: { edges: [{ node: { id: legacyReferral._id } }] },
+      prescriptions: { edges: [{ node: { id: legacyRx._id } }] },
+    });
   });
 });

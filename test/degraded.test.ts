@@ -35,7 +35,11 @@ it('returns the other subgraphs’ data and SUBGRAPH_UNAVAILABLE for the hung on
   const token = stack.token({ subject: 'dr-qian', roles: ['doctor'], organizationCode: '3201-H003' });
 
   const started = Date.now();
-  const { status, body, text } = await stack.query(token, `query($id: ID!) { resident(id: $id) { id prescriptions { edges { node { id } } } labReports { edges { node { id } } } } }`, { id: residentId });
+  const { status, body, text } = await stack.query(
+    token,
+    `query($id: ID!) { resident(id: $id) { id prescriptions { edges { node { id } } } labReports { edges { node { id } } } } }`,
+    { id: residentId },
+  );
 
   expect(status).toBe(200);
   // Cut by the hung server's own deadline, not by the suite's (which would mean the gateway waited it out).
@@ -43,7 +47,13 @@ it('returns the other subgraphs’ data and SUBGRAPH_UNAVAILABLE for the hung on
   expect(body.data!.resident.id).toBe(residentId);
   expect(body.data!.resident.prescriptions.edges).toHaveLength(1);
   expect(body.data!.resident.labReports).toBeNull();
-  expect(body.errors).toEqual([{ message: 'The labs service is unavailable: resident.labReports is missing', path: ['resident', 'labReports'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }]);
+  expect(body.errors).toEqual([
+    {
+      message: 'The labs service is unavailable: resident.labReports is missing',
+      path: ['resident', 'labReports'],
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+    },
+  ]);
   expect(text).not.toMatch(/127\.0\.0\.1|localhost|http:|stack|Error:|at \w+ \(/);
 });
 
@@ -52,5 +62,7 @@ it('names a root field the hung subgraph owns as the missing path', async () => 
   const { status, body } = await stack.query(token, `{ report: labReport(id: "0123456789abcdef01234567") { id } organization(code: "3201-H003") { code } }`);
   expect(status).toBe(200);
   expect(body.data).toEqual({ report: null, organization: null });
-  expect(body.errors).toEqual([{ message: 'The labs service is unavailable: report is missing', path: ['report'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }]);
+  expect(body.errors).toEqual([
+    { message: 'The labs service is unavailable: report is missing', path: ['report'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
+  ]);
 });

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
 import { composeProblems } from '../tools/deploy-check/compose';
 import { dockerfileProblems } from '../tools/deploy-check/dockerfile';
-import { kubernetesProblems, parseManifests, readManifests, type Manifest } from '../tools/deploy-check/kubernetes';
+import { kubernetesProblems, type Manifest, parseManifests, readManifests } from '../tools/deploy-check/kubernetes';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -27,7 +27,12 @@ const containerOf = (name: ServiceName) => named('Deployment', name).spec.templa
 
 /** The environment the Dockerfile's runtime stage sets. */
 const imageEnv: Record<string, string> = Object.fromEntries(
-  [...dockerfile.split(/^FROM /m).at(-1)!.matchAll(/^ENV ((?:.*\\\n)*.*)$/gm)].flatMap(([, body]) => [...body!.matchAll(/([A-Z_]+)=(\S+)/g)].map(([, name, value]) => [name, value])),
+  [
+    ...dockerfile
+      .split(/^FROM /m)
+      .at(-1)!
+      .matchAll(/^ENV ((?:.*\\\n)*.*)$/gm),
+  ].flatMap(([, body]) => [...body!.matchAll(/([A-Z_]+)=(\S+)/g)].map(([, name, value]) => [name, value])),
 );
 
 /** What a service's process sees in compose: the image's environment, then the service's. */
@@ -49,7 +54,17 @@ function kubernetesEnv(name: ServiceName): Record<string, string> {
 }
 
 const REQUIRED: Record<'gateway' | 'subgraph', string[]> = {
-  gateway: ['NODE_ENV', 'HOST', 'RECORDS_URL', 'LABS_URL', 'PRESCRIPTIONS_URL', 'REFERRALS_URL', 'ACCESS_URL', 'INTERNAL_TOKEN_PRIVATE_KEY_FILE', 'JWT_PUBLIC_KEY_FILE'],
+  gateway: [
+    'NODE_ENV',
+    'HOST',
+    'RECORDS_URL',
+    'LABS_URL',
+    'PRESCRIPTIONS_URL',
+    'REFERRALS_URL',
+    'ACCESS_URL',
+    'INTERNAL_TOKEN_PRIVATE_KEY_FILE',
+    'JWT_PUBLIC_KEY_FILE',
+  ],
   subgraph: ['NODE_ENV', 'HOST', 'MONGODB_URI', 'INTERNAL_TOKEN_PUBLIC_KEY_FILE'],
 };
 const required = (name: ServiceName) => REQUIRED[name === 'gateway' ? 'gateway' : 'subgraph'];
@@ -95,7 +110,16 @@ describe('validators', () => {
   });
 
   it('refuse a broken Dockerfile', () => {
-    const broken = ['FROM node:latest AS build', 'ENV DB_PASSWORD=x', 'RUN npm install', 'ADD https://example.org/tool /tool', 'FROM build', 'USER node', 'CMD node tools/service.ts', 'FROMM x'].join('\n');
+    const broken = [
+      'FROM node:latest AS build',
+      'ENV DB_PASSWORD=x',
+      'RUN npm install',
+      'ADD https://example.org/tool /tool',
+      'FROM build',
+      'USER node',
+      'CMD node tools/service.ts',
+      'FROMM x',
+    ].join('\n');
     expect(dockerfileProblems(broken)).toEqual([
       'line 8: Unknown instruction: FROMM',
       'line 1: base image node:latest needs a fixed version tag or digest',
@@ -107,7 +131,9 @@ describe('validators', () => {
       'line 7: CMD must use the exec (JSON) form, so the service itself receives SIGTERM',
     ]);
     expect(dockerfileProblems(dockerfile.replace('USER 1000:1000\n', ''))).toEqual(['the final stage must set a USER (it would run as root)']);
-    expect(dockerfileProblems(dockerfile.replace('USER 1000:1000', 'USER 0'))).toEqual(['line 29: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not 0']);
+    expect(dockerfileProblems(dockerfile.replace('USER 1000:1000', 'USER 0'))).toEqual([
+      'line 29: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not 0',
+    ]);
   });
 
   it('refuse a compose file that breaks the Compose Specification or uses a moving tag', () => {
@@ -154,7 +180,10 @@ describe('validators', () => {
 
 describe('the image', () => {
   it('is built on the Node version the project pins, runs tools/service.ts as uid 1000 and exposes the default ports', () => {
-    expect([...dockerfile.matchAll(/^FROM (\S+)/gm)].map(([, image]) => image)).toEqual([`node:${packageJson.devDependencies.node}-bookworm-slim`, `node:${packageJson.devDependencies.node}-bookworm-slim`]);
+    expect([...dockerfile.matchAll(/^FROM (\S+)/gm)].map(([, image]) => image)).toEqual([
+      `node:${packageJson.devDependencies.node}-bookworm-slim`,
+      `node:${packageJson.devDependencies.node}-bookworm-slim`,
+    ]);
     expect(packageJson.devDependencies.node).toMatch(/^24\./);
     expect(dockerfile).toMatch(/^USER 1000:1000$/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--import", "tsx", "tools\/service.ts"\]$/m);
@@ -163,16 +192,34 @@ describe('the image', () => {
   });
 
   it('leaves secrets, data, tests and local builds out of the build context', () => {
-    const ignored = read('.dockerignore').split('\n').filter((line) => line && !line.startsWith('#'));
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
     for (const entry of ['.git', 'node_modules', 'data', 'test', '**/*.test.ts', '*.pem', '.env', 'tools/ferretdb']) expect(ignored).toContain(entry);
   });
 });
 
 describe('docker-compose.yml', () => {
   it('runs a three-member replica set initiated once, the five subgraphs and two gateways behind a load balancer', () => {
-    expect(Object.keys(compose.services)).toEqual(['mongo-1', 'mongo-2', 'mongo-3', 'mongo-init', 'records', 'labs', 'prescriptions', 'referrals', 'access', 'gateway', 'load-balancer']);
+    expect(Object.keys(compose.services)).toEqual([
+      'mongo-1',
+      'mongo-2',
+      'mongo-3',
+      'mongo-init',
+      'records',
+      'labs',
+      'prescriptions',
+      'referrals',
+      'access',
+      'gateway',
+      'load-balancer',
+    ]);
     for (const member of ['mongo-1', 'mongo-2', 'mongo-3']) expect(compose.services[member].command).toEqual(['mongod', '--replSet', 'rs0', '--bind_ip_all']);
-    expect(compose.services['mongo-init'].depends_on).toEqual({ 'mongo-1': { condition: 'service_healthy' }, 'mongo-2': { condition: 'service_healthy' }, 'mongo-3': { condition: 'service_healthy' } });
+    expect(compose.services['mongo-init'].depends_on).toEqual({
+      'mongo-1': { condition: 'service_healthy' },
+      'mongo-2': { condition: 'service_healthy' },
+      'mongo-3': { condition: 'service_healthy' },
+    });
     expect(read('deploy/compose/replica-set-init.js')).toContain("['mongo-1:27017', 'mongo-2:27017', 'mongo-3:27017']");
     expect(compose.services.gateway.deploy.replicas).toBe(2);
     expect(compose.services['load-balancer'].ports).toEqual(['127.0.0.1:4000:8080']);
@@ -185,7 +232,9 @@ describe('docker-compose.yml', () => {
       expect({ [name]: compose.services[name].image }).toEqual({ [name]: IMAGE });
       expect({ [name]: compose.services[name].command }).toEqual({ [name]: [name] });
       expect({ [name]: required(name).filter((variable) => !env[variable]) }).toEqual({ [name]: [] });
-      expect({ [name]: Object.keys(env).filter((variable) => !CONFIG_VARIABLES.includes(variable) && variable !== 'APOLLO_TELEMETRY_DISABLED') }).toEqual({ [name]: [] });
+      expect({ [name]: Object.keys(env).filter((variable) => !CONFIG_VARIABLES.includes(variable) && variable !== 'APOLLO_TELEMETRY_DISABLED') }).toEqual({
+        [name]: [],
+      });
       const config = loadConfig(env);
       expect([config.NODE_ENV, config.HOST]).toEqual(['production', '0.0.0.0']);
       if (name !== 'gateway') {
@@ -235,7 +284,10 @@ describe('Kubernetes manifests', () => {
       const pod = deployment.spec.template.spec;
       const container = containerOf(name);
       expect({ [name]: [container.image, container.args] }).toEqual({ [name]: [IMAGE, [name]] });
-      expect(container.ports).toEqual([{ name: 'http', containerPort: DEFAULT_PORTS[name] }, { name: 'metrics', containerPort: 9400 }]);
+      expect(container.ports).toEqual([
+        { name: 'http', containerPort: DEFAULT_PORTS[name] },
+        { name: 'metrics', containerPort: 9400 },
+      ]);
       expect([container.livenessProbe.httpGet, container.readinessProbe.httpGet]).toEqual([
         { path: '/health', port: 'http' },
         { path: '/ready', port: 'http' },
@@ -285,11 +337,16 @@ describe('Kubernetes manifests', () => {
     for (const name of SERVICES) {
       const container = containerOf(name);
       const pod = named('Deployment', name).spec.template.spec;
-      const inline = container.env.filter((variable: { name: string; value?: string }) => /MONGODB_URI|JWKS|PRIVATE/.test(variable.name) && variable.value !== undefined && !variable.name.endsWith('_FILE'));
+      const inline = container.env.filter(
+        (variable: { name: string; value?: string }) =>
+          /MONGODB_URI|JWKS|PRIVATE/.test(variable.name) && variable.value !== undefined && !variable.name.endsWith('_FILE'),
+      );
       expect({ [name]: inline }).toEqual({ [name]: [] });
       for (const variable of container.env.filter((variable: { valueFrom?: unknown }) => variable.valueFrom)) {
         const { name: secret, key } = variable.valueFrom.secretKeyRef;
-        expect(`${variable.name}: ${secret}/${key} ${secretKeys(secret).includes(key) || variable.valueFrom.secretKeyRef.optional === true}`).toBe(`${variable.name}: ${secret}/${key} true`);
+        expect(`${variable.name}: ${secret}/${key} ${secretKeys(secret).includes(key) || variable.valueFrom.secretKeyRef.optional === true}`).toBe(
+          `${variable.name}: ${secret}/${key} true`,
+        );
       }
       const env = kubernetesEnv(name);
       for (const variable of Object.keys(env).filter((variable) => variable.endsWith('_KEY_FILE'))) {
@@ -303,8 +360,16 @@ describe('Kubernetes manifests', () => {
       }
     }
     expect(Object.keys(named('ConfigMap', 'jinling-hie').data).filter((variable) => /URI|KEY|SECRET|PASSWORD|JWKS/.test(variable))).toEqual([]);
-    expect(named('Deployment', 'gateway').spec.template.spec.volumes.map((volume: any) => volume.secret?.secretName)).toEqual([undefined, 'jinling-internal-token-private', 'jinling-client-tokens']);
-    for (const name of SUBGRAPH_NAMES) expect(named('Deployment', name).spec.template.spec.volumes.map((volume: any) => volume.secret?.secretName)).toEqual([undefined, 'jinling-internal-token-public']);
+    expect(named('Deployment', 'gateway').spec.template.spec.volumes.map((volume: any) => volume.secret?.secretName)).toEqual([
+      undefined,
+      'jinling-internal-token-private',
+      'jinling-client-tokens',
+    ]);
+    for (const name of SUBGRAPH_NAMES)
+      expect(named('Deployment', name).spec.template.spec.volumes.map((volume: any) => volume.secret?.secretName)).toEqual([
+        undefined,
+        'jinling-internal-token-public',
+      ]);
   });
 
   it('let only the gateway reach the subgraphs, and only on their ports; monitoring reaches /metrics only', () => {
@@ -312,12 +377,16 @@ describe('Kubernetes manifests', () => {
     expect(policies).toHaveLength(1);
     const policy = policies[0]!;
     const labelsOf = (name: ServiceName) => named('Deployment', name).spec.template.metadata.labels;
-    const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
+    const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
+      Object.entries(selector).every(([key, value]) => labels[key] === value);
     expect(SERVICES.filter((name) => selects(policy.spec.podSelector.matchLabels, labelsOf(name)))).toEqual([...SUBGRAPH_NAMES]);
     expect(policy.spec.policyTypes).toEqual(['Ingress']);
     expect(policy.spec.ingress).toHaveLength(2);
     const [rule, scrape] = policy.spec.ingress;
-    expect(scrape).toEqual({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9400 }] });
+    expect(scrape).toEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ports: [{ protocol: 'TCP', port: 9400 }],
+    });
     expect(rule.from).toHaveLength(1);
     expect(Object.keys(rule.from[0])).toEqual(['podSelector']);
     expect(SERVICES.filter((name) => selects(rule.from[0].podSelector.matchLabels, labelsOf(name)))).toEqual(['gateway']);
@@ -327,7 +396,9 @@ describe('Kubernetes manifests', () => {
   it('pin every image and place everything in the project namespace', () => {
     const namespaced = manifests.filter((manifest: Manifest) => manifest.object.kind !== 'Namespace');
     expect(namespaced.filter((manifest) => manifest.object.metadata.namespace !== 'jinling-hie').map((manifest) => manifest.file)).toEqual([]);
-    const images = objects('Deployment').flatMap((deployment) => deployment.spec.template.spec.containers.map((container: { image: string }) => container.image));
+    const images = objects('Deployment').flatMap((deployment) =>
+      deployment.spec.template.spec.containers.map((container: { image: string }) => container.image),
+    );
     expect([...new Set(images)]).toEqual([IMAGE]);
   });
 });

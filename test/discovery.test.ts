@@ -4,11 +4,12 @@
  * catalogues. Open to every authenticated caller, refused without a token, and never a path
  * to anyone's personal data.
  */
-import { buildSchema, getNamedType, isEnumType, isInputObjectType, isObjectType, type GraphQLNamedType } from 'graphql';
+
 import { readFileSync } from 'node:fs';
+import { buildSchema, type GraphQLNamedType, getNamedType, isEnumType, isInputObjectType, isObjectType } from 'graphql';
 import jwt from 'jsonwebtoken';
-import { SUPERGRAPH_PATH } from '../tools/compose';
 import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
+import { SUPERGRAPH_PATH } from '../tools/compose';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -46,11 +47,41 @@ beforeAll(async () => {
   ]);
   residentId = (await insertResidents(stack, { organizationCode: '3201-H001', count: 1 }))[0]!;
   const today = beijingDate(new Date());
-  await insertSlotPool(stack, { organizationCode: '3201-H001', department: '心血管内科', kind: 'SPECIALIST', date: addDays(today, 2), capacity: 10, reserved: 3 });
-  await insertSlotPool(stack, { organizationCode: '3201-H001', department: '心血管内科', kind: 'SPECIALIST', date: addDays(today, 2), session: 'AFTERNOON', capacity: 10, reserved: 3 });
-  await insertSlotPool(stack, { organizationCode: '3201-H001', department: '心血管内科', kind: 'SPECIALIST', date: addDays(today, 4), capacity: 8, reserved: 2 });
+  await insertSlotPool(stack, {
+    organizationCode: '3201-H001',
+    department: '心血管内科',
+    kind: 'SPECIALIST',
+    date: addDays(today, 2),
+    capacity: 10,
+    reserved: 3,
+  });
+  await insertSlotPool(stack, {
+    organizationCode: '3201-H001',
+    department: '心血管内科',
+    kind: 'SPECIALIST',
+    date: addDays(today, 2),
+    session: 'AFTERNOON',
+    capacity: 10,
+    reserved: 3,
+  });
+  await insertSlotPool(stack, {
+    organizationCode: '3201-H001',
+    department: '心血管内科',
+    kind: 'SPECIALIST',
+    date: addDays(today, 4),
+    capacity: 8,
+    reserved: 2,
+  });
   await insertSlotPool(stack, { organizationCode: '3201-H001', department: '心血管内科', kind: 'EXAM', date: addDays(today, 3), capacity: 4, reserved: 0 });
-  await insertSlotPool(stack, { organizationCode: '3201-H001', department: '骨科', kind: 'SPECIALIST', date: addDays(today, 1), session: 'AFTERNOON', capacity: 6, reserved: 0 });
+  await insertSlotPool(stack, {
+    organizationCode: '3201-H001',
+    department: '骨科',
+    kind: 'SPECIALIST',
+    date: addDays(today, 1),
+    session: 'AFTERNOON',
+    capacity: 6,
+    reserved: 0,
+  });
   // Beyond the horizon and in the past: not offered.
   await insertSlotPool(stack, { organizationCode: '3201-H001', department: '儿科', date: addDays(today, 20), capacity: 8, reserved: 2 });
   await insertSlotPool(stack, { organizationCode: '3201-H001', department: '眼科', date: addDays(today, -1), capacity: 8, reserved: 2 });
@@ -61,7 +92,13 @@ afterAll(() => stack?.stop());
 
 describe('viewer', () => {
   it('says how the gateway understood a clinician token, expiry included', async () => {
-    const token = stack.token({ subject: 'dr-discovery', roles: ['doctor', 'family_doctor'], organizationCode: '3201-H001', practitionerId: 'P-D1', purposeOfUse: 'emergency' });
+    const token = stack.token({
+      subject: 'dr-discovery',
+      roles: ['doctor', 'family_doctor'],
+      organizationCode: '3201-H001',
+      practitionerId: 'P-D1',
+      purposeOfUse: 'emergency',
+    });
     const exp = (jwt.decode(token) as { exp: number }).exp;
     expect((await ok(token, DISCOVERY.viewer)).viewer).toEqual({
       subject: 'dr-discovery',
@@ -115,7 +152,11 @@ describe('organizations', () => {
   });
 
   it.each([
-    ['an unknown district', `{ organizations(district: "火星区") { edges { cursor } } }`, 'district must be one of the city’s 12 districts: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区, 江北新区'],
+    [
+      'an unknown district',
+      `{ organizations(district: "火星区") { edges { cursor } } }`,
+      'district must be one of the city’s 12 districts: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区, 江北新区',
+    ],
     ['an empty search', `{ organizations(search: " ") { edges { cursor } } }`, 'search must be 1-30 characters'],
     ['a page of 0', `{ organizations(first: 0) { edges { cursor } } }`, 'first must be between 1 and 100'],
     ['a forged cursor', `{ organizations(after: "not-a-cursor") { edges { cursor } } }`, 'Invalid cursor'],
@@ -141,7 +182,16 @@ describe('referral services per organization', () => {
           },
         },
       },
-      { node: { code: '3201-H002', referralServices: { departments: [{ name: '内分泌科', kinds: ['SPECIALIST'], capacity: 12, reserved: 0 }], bookingHorizonDays: 14, reservesForFamilyDoctors: false } } },
+      {
+        node: {
+          code: '3201-H002',
+          referralServices: {
+            departments: [{ name: '内分泌科', kinds: ['SPECIALIST'], capacity: 12, reserved: 0 }],
+            bookingHorizonDays: 14,
+            reservesForFamilyDoctors: false,
+          },
+        },
+      },
       { node: { code: '3201-H100', referralServices: { departments: [], bookingHorizonDays: 14, reservesForFamilyDoctors: false } } },
     ]);
   });
@@ -165,18 +215,55 @@ describe('referral services per organization', () => {
 describe('catalogues and departments', () => {
   it('lists the departments that take referrals', async () => {
     expect((await ok(doctor, DISCOVERY.departments)).departments).toEqual([
-      '心血管内科', '内分泌科', '呼吸内科', '消化内科', '神经内科', '肾内科', '普通外科', '骨科', '泌尿外科', '妇产科', '儿科',
-      '眼科', '耳鼻咽喉科', '皮肤科', '肿瘤科', '精神科', '康复医学科', '全科医学科', '老年医学科', '影像科', '检验科',
+      '心血管内科',
+      '内分泌科',
+      '呼吸内科',
+      '消化内科',
+      '神经内科',
+      '肾内科',
+      '普通外科',
+      '骨科',
+      '泌尿外科',
+      '妇产科',
+      '儿科',
+      '眼科',
+      '耳鼻咽喉科',
+      '皮肤科',
+      '肿瘤科',
+      '精神科',
+      '康复医学科',
+      '全科医学科',
+      '老年医学科',
+      '影像科',
+      '检验科',
     ]);
   });
 
   it('finds drugs by INN, name or code', async () => {
-    const drug = { code: 'H20093454', name: '苯磺酸氨氯地平片 5mg', inn: 'amlodipine', strength: '5mg', doseUnit: 'mg', routes: ['oral'], drugClass: 'ANTIHYPERTENSIVE', chronic: true, maxDays: 28 };
+    const drug = {
+      code: 'H20093454',
+      name: '苯磺酸氨氯地平片 5mg',
+      inn: 'amlodipine',
+      strength: '5mg',
+      doseUnit: 'mg',
+      routes: ['oral'],
+      drugClass: 'ANTIHYPERTENSIVE',
+      chronic: true,
+      maxDays: 28,
+    };
     const FIELDS = 'code name inn strength doseUnit routes drugClass chronic maxDays';
     expect((await ok(doctor, `{ drugs(search: "AMLODIPINE") { ${FIELDS} } }`)).drugs).toEqual([drug]);
     expect((await ok(doctor, `{ drugs(search: "氨氯地平") { ${FIELDS} } }`)).drugs).toEqual([drug]);
     expect((await ok(doctor, `{ drugs(search: "h20093454") { code } }`)).drugs).toEqual([{ code: 'H20093454' }]);
     expect((await ok(doctor, `{ drugs(first: 3) { code } }`)).drugs).toEqual([{ code: 'H10950129' }, { code: 'H10960112' }, { code: 'H11020687' }]);
+  });
+
+  it('lists the drugs of the codes asked for, by code, leaving out unknown ones', async () => {
+    expect((await ok(doctor, `{ drugs(codes: ["H20093454", "Z99999999", "H10950129", "H20093454"]) { code inn } }`)).drugs).toEqual([
+      { code: 'H10950129', inn: 'sertraline' },
+      { code: 'H20093454', inn: 'amlodipine' },
+    ]);
+    expect((await ok(doctor, `{ drugs(codes: ["H20093454", "H10950129"], search: "sertraline") { code } }`)).drugs).toEqual([{ code: 'H10950129' }]);
   });
 
   it('finds lab items by category and search', async () => {
@@ -192,6 +279,8 @@ describe('catalogues and departments', () => {
   it.each([
     ['drugs', `{ drugs(search: "${'x'.repeat(51)}") { code } }`, 'search must be 1-50 characters'],
     ['drugs', `{ drugs(first: 101) { code } }`, 'first must be between 1 and 100'],
+    ['drugs', `{ drugs(codes: []) { code } }`, 'codes must list 1-100 drug codes'],
+    ['drugs', `{ drugs(codes: [${Array.from({ length: 101 }, () => '"H20093454"').join(', ')}]) { code } }`, 'codes must list 1-100 drug codes'],
     ['labItems', `{ labItems(search: "") { code } }`, 'search must be 1-50 characters'],
   ])('%s refuses bad input with a clear BAD_USER_INPUT', async (_name, query, message) => {
     expect(await refusal(doctor, query)).toEqual([['BAD_USER_INPUT', message]]);
@@ -234,17 +323,35 @@ describe('no personal data', () => {
     };
     for (const query of Object.keys(DISCOVERY)) visit(getNamedType(schema.getQueryType()!.getFields()[query]!.type).name);
     expect([...reached].sort()).toEqual([
-      'Boolean', 'Drug', 'ID', 'Int', 'LabCategory', 'LabItem', 'LabItemKind', 'Organization', 'OrganizationConnection', 'OrganizationEdge',
-      'OrganizationLevel', 'PageInfo', 'ReferralDepartment', 'ReferralServices', 'SlotKind', 'String', 'Viewer',
+      'Boolean',
+      'Drug',
+      'ID',
+      'Int',
+      'LabCategory',
+      'LabItem',
+      'LabItemKind',
+      'Organization',
+      'OrganizationConnection',
+      'OrganizationEdge',
+      'OrganizationLevel',
+      'PageInfo',
+      'ReferralDepartment',
+      'ReferralServices',
+      'SlotKind',
+      'String',
+      'Viewer',
     ]);
   });
 
   it('answers with nothing of the residents in the database', async () => {
     const [resident] = await modelsOf(stack).records.Resident.find({ _id: residentId }).lean().exec();
     const texts = await Promise.all(
-      [...Object.values(DISCOVERY), `{ organizations(first: 100) { edges { node { code name district referralServices { departments { name } } } } } }`, `{ drugs(first: 100) { code } }`, `{ labItems { code } }`].map(
-        async (query) => (await stack.query(doctor, query)).text,
-      ),
+      [
+        ...Object.values(DISCOVERY),
+        `{ organizations(first: 100) { edges { node { code name district referralServices { departments { name } } } } } }`,
+        `{ drugs(first: 100) { code } }`,
+        `{ labItems { code } }`,
+      ].map(async (query) => (await stack.query(doctor, query)).text),
     );
     for (const text of texts) for (const secret of [residentId, resident!.name, resident!.idNumber!, resident!.phone!]) expect(text).not.toContain(secret);
   });
@@ -260,7 +367,8 @@ describe('the schema states the rules of what it accepts', () => {
     for (const type of Object.values(schema.getTypeMap())) {
       if (/^(__|join__|link__)/.test(type.name)) continue;
       if (isInputObjectType(type)) {
-        for (const field of Object.values(type.getFields())) if (needsWords(getNamedType(field.type)) && !field.description) silent.push(`${type.name}.${field.name}`);
+        for (const field of Object.values(type.getFields()))
+          if (needsWords(getNamedType(field.type)) && !field.description) silent.push(`${type.name}.${field.name}`);
       }
       if (isObjectType(type)) {
         for (const field of Object.values(type.getFields())) {

@@ -29,10 +29,12 @@ const INDEXES = CHECKED.filter((file) => path.basename(file) === 'README.md');
 /** The lines of a markdown file outside fenced code blocks. */
 function proseLines(file: string): string[] {
   let fenced = false;
-  return readFileSync(file, 'utf8').split('\n').filter((line) => {
-    if (line.startsWith('```')) fenced = !fenced;
-    return !fenced && !line.startsWith('```');
-  });
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => {
+      if (line.startsWith('```')) fenced = !fenced;
+      return !fenced && !line.startsWith('```');
+    });
 }
 
 interface Link {
@@ -45,7 +47,9 @@ interface Link {
 
 /** The relative links of a file: inline code is not markdown, and URLs with a scheme are not files. */
 function relativeLinks(file: string): Link[] {
-  const text = proseLines(file).join('\n').replace(/`[^`\n]*`/g, '');
+  const text = proseLines(file)
+    .join('\n')
+    .replace(/`[^`\n]*`/g, '');
   return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
     .map((match) => match[1]!)
     .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target))
@@ -62,7 +66,11 @@ function anchorsOf(file: string): Set<string> {
   for (const line of proseLines(file)) {
     const heading = /^#{1,6}\s+(.*)$/.exec(line);
     if (!heading) continue;
-    const base = heading[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = heading[1]!
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     anchors.add(count === 0 ? base : `${base}-${count}`);
@@ -84,24 +92,35 @@ it('every relative link of the README and the docs points at a file that exists,
 });
 
 it('every page of docs/ is linked from the README or from an index of docs/', () => {
-  const linked = new Set(INDEXES.flatMap((index) => relativeLinks(index).filter((link) => link.file !== index).map((link) => link.file)));
+  const linked = new Set(
+    INDEXES.flatMap((index) =>
+      relativeLinks(index)
+        .filter((link) => link.file !== index)
+        .map((link) => link.file),
+    ),
+  );
   expect(PAGES.filter((page) => !linked.has(page)).map(relative)).toEqual([]);
 });
 
 /** The top-level folders named in the first column of the README's folder table (`gateway/`, `subgraphs/<name>/` → subgraphs). */
 function foldersInTable(): Set<string> {
   const lines = proseLines(README);
-  const start = lines.findIndex((line) => line === '## Folders');
+  const start = lines.indexOf('## Folders');
   if (start < 0) throw new Error('README.md has no "## Folders" section');
   const section = lines.slice(start + 1);
   const end = section.findIndex((line) => line.startsWith('## '));
-  const rows = section.slice(0, end < 0 ? undefined : end).filter((line) => line.startsWith('|')).slice(2);
+  const rows = section
+    .slice(0, end < 0 ? undefined : end)
+    .filter((line) => line.startsWith('|'))
+    .slice(2);
   return new Set(rows.map((row) => /^\|\s*`([^`/]+)\//.exec(row)?.[1]).filter((folder): folder is string => folder !== undefined));
 }
 
 /** Top-level folders git ignores (`node_modules/`, `data/`, …): they are not the repository's. */
 function ignoredFolders(): Set<string> {
-  const patterns = readFileSync(path.join(ROOT, '.gitignore'), 'utf8').split('\n').map((line) => line.trim());
+  const patterns = readFileSync(path.join(ROOT, '.gitignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim());
   return new Set(patterns.filter((pattern) => /^\/?[^/*#!]+\/$/.test(pattern)).map((pattern) => pattern.replace(/^\//, '').replace(/\/$/, '')));
 }
 
@@ -122,6 +141,8 @@ function shellBlocks(file: string): string[][] {
 
 it('the quick start is two commands, the tests one, and CI runs that one', () => {
   expect(shellBlocks(README)).toEqual([['npm install', 'npm start'], ['npm test']]);
-  const ci = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8').trim().split('\n');
+  const ci = readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')
+    .trim()
+    .split('\n');
   expect(ci.at(-1)).toBe('npm test');
 });

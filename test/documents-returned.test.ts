@@ -30,16 +30,29 @@ beforeAll(async () => {
   [restricting] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
   const now = Date.now();
   const lines = Array.from({ length: 50 }, (_, index) => ({ code: GLUCOSE, value: 4 + index / 10, unit: 'mmol/L' }));
-  const reports = Array.from({ length: 60 }, (_, index) => labReport({ residentId: heavy, organizationCode: HOSPITAL, code: GLUCOSE, results: lines, issuedAt: new Date(now - index * DAY) }));
+  const reports = Array.from({ length: 60 }, (_, index) =>
+    labReport({ residentId: heavy, organizationCode: HOSPITAL, code: GLUCOSE, results: lines, issuedAt: new Date(now - index * DAY) }),
+  );
   heavyReports = reports.map((report) => report._id);
   const glucose = labReport({ residentId: restricting, organizationCode: HOSPITAL, code: GLUCOSE, results: [lines[0]!], issuedAt: new Date(now - DAY) });
   // From another hospital (the one that wrote a record sees it whatever the consent), a glucose
   // report that also carries an HIV result line, its stored label empty: labelled on read.
-  const legacy = labReport({ residentId: restricting, organizationCode: ELSEWHERE, code: GLUCOSE, results: [lines[0]!, { code: HIV, valueCode: 'NEG' }], issuedAt: new Date(now), sensitivities: [] });
+  const legacy = labReport({
+    residentId: restricting,
+    organizationCode: ELSEWHERE,
+    code: GLUCOSE,
+    results: [lines[0]!, { code: HIV, valueCode: 'NEG' }],
+    issuedAt: new Date(now),
+    sensitivities: [],
+  });
   glucoseReport = glucose._id;
   await modelsOf(stack).labs.LabReport.insertMany([...reports, glucose, legacy]);
   const self = stack.token({ subject: 'citizen-docs', roles: ['resident'], residentId: restricting });
-  const { body } = await stack.query(self, `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [HIV_STI], blockedOrganizations: []) { updatedAt } }`, { id: restricting });
+  const { body } = await stack.query(
+    self,
+    `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [HIV_STI], blockedOrganizations: []) { updatedAt } }`,
+    { id: restricting },
+  );
   expect(body.errors).toBeUndefined();
 });
 afterAll(() => stack?.stop());
@@ -96,7 +109,10 @@ it('a report read without its result lines is still labelled by them: a restrict
 });
 
 it('prescriptions and referrals read first + 1 each', async () => {
-  const { data, of } = await read(`query($id: ID!) { resident(id: $id) { prescriptions(first: 20) { edges { node { id } } } referrals(first: 20) { edges { node { id } } } } }`, { id: heavy });
+  const { data, of } = await read(
+    `query($id: ID!) { resident(id: $id) { prescriptions(first: 20) { edges { node { id } } } referrals(first: 20) { edges { node { id } } } } }`,
+    { id: heavy },
+  );
   expect(data.resident.prescriptions.edges).toHaveLength(20);
   expect(data.resident.referrals.edges).toHaveLength(20);
   expect(of('prescriptions')).toHaveLength(21);

@@ -4,15 +4,16 @@
  * (registrations at hospital desks, a lab upload, a diagnosis); the organization registry,
  * the certified laboratory and a slot pool have no API and are written as the subgraphs store them.
  */
-import { makeIdNumber } from '../subgraphs/kit/id-number';
-import { DRUGS } from '../subgraphs/prescriptions/drug-catalogue';
-import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
+
 import { doctorWorkstation } from '../examples/doctor-workstation';
 import { familyDoctorReferral } from '../examples/family-doctor-referral';
 import { fhirEverything } from '../examples/fhir-everything';
 import { hospitalBatchUpload } from '../examples/hospital-batch-upload';
 import { internetHospitalPharmacy } from '../examples/internet-hospital-pharmacy';
 import { residentConsent } from '../examples/resident-consent';
+import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { DRUGS } from '../subgraphs/prescriptions/drug-catalogue';
+import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertSlotPool, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -54,7 +55,14 @@ beforeAll(async () => {
   await models.labs.Laboratory.insertMany([{ _id: OTHER_HOSPITAL, certifiedScope: 'CITY' }]);
 
   // The resident registers at four desks: each hospital system's registration gives its organization standing.
-  const person = { name: '孙示例', gender: 'FEMALE', birthDate: BIRTH_DATE, idNumber: makeIdNumber('320102', BIRTH_DATE, 246), phone: '13912345678', district: '玄武区' };
+  const person = {
+    name: '孙示例',
+    gender: 'FEMALE',
+    birthDate: BIRTH_DATE,
+    idNumber: makeIdNumber('320102', BIRTH_DATE, 246),
+    phone: '13912345678',
+    district: '玄武区',
+  };
   for (const organizationCode of [HOSPITAL, OTHER_HOSPITAL, CENTRE, INTERNET_HOSPITAL]) {
     const { registerResident } = await ok(token('hospital_system', organizationCode), REGISTER, {
       input: { ...person, identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-${organizationCode}` } },
@@ -105,13 +113,26 @@ const drugCode = (inn: string) => [...DRUGS.values()].find((drug) => drug.inn ==
 describe('examples against the real stack', () => {
   it('doctor workstation: the record across hospitals, and the duplicate-test reminder', async () => {
     const found = await doctorWorkstation({ gatewayUrl, doctorToken: doctor(), organizationCode: HOSPITAL, residentId, orderItemCodes: ['14749-6'] });
-    expect(found.demographics).toEqual({ name: '孙示例', gender: 'FEMALE', birthDate: BIRTH_DATE, idNumber: expect.stringMatching(/^3201\*+\d{3}[\dX]$/), district: '玄武区' });
+    expect(found.demographics).toEqual({
+      name: '孙示例',
+      gender: 'FEMALE',
+      birthDate: BIRTH_DATE,
+      idNumber: expect.stringMatching(/^3201\*+\d{3}[\dX]$/),
+      district: '玄武区',
+    });
     expect(found.labReports).toHaveLength(1);
-    expect(found.labReports[0]).toMatchObject({ organization: { code: OTHER_HOSPITAL, name: '南京鼓楼医院' }, results: [{ code: { code: '14749-6' }, value: 7.9, unit: 'mmol/L', interpretation: 'H' }] });
-    expect(found.latestResults).toMatchObject([{ code: { code: '14749-6' }, organization: { code: OTHER_HOSPITAL }, observation: { value: 7.9, interpretation: 'H' } }]);
+    expect(found.labReports[0]).toMatchObject({
+      organization: { code: OTHER_HOSPITAL, name: '南京鼓楼医院' },
+      results: [{ code: { code: '14749-6' }, value: 7.9, unit: 'mmol/L', interpretation: 'H' }],
+    });
+    expect(found.latestResults).toMatchObject([
+      { code: { code: '14749-6' }, organization: { code: OTHER_HOSPITAL }, observation: { value: 7.9, interpretation: 'H' } },
+    ]);
     expect(found.conditions.map((condition) => condition.code.code)).toEqual(['F32.9']);
     expect(found.encounters.map((encounter) => [encounter.organization.code, encounter.department])).toEqual([[OTHER_HOSPITAL, '精神科']]);
-    expect(found.checks).toMatchObject([{ itemCode: '14749-6', recognized: true, recommendation: 'REUSE', ageDays: 3, lastReport: { organization: { code: OTHER_HOSPITAL } } }]);
+    expect(found.checks).toMatchObject([
+      { itemCode: '14749-6', recognized: true, recommendation: 'REUSE', ageDays: 3, lastReport: { organization: { code: OTHER_HOSPITAL } } },
+    ]);
   });
 
   it('FHIR client: the Patient, every page of $everything and the $summary document, through @medplum/core', async () => {
@@ -190,8 +211,19 @@ describe('examples against the real stack', () => {
   });
 
   it('hospital system: a batch of visits and of dispensed prescriptions, sent twice, and its own cockpit row', async () => {
-    const found = await hospitalBatchUpload({ gatewayUrl, hospitalToken: token('hospital_system', HOSPITAL), organizationCode: HOSPITAL, residentId, batchId: 'HIS-EXAMPLE' });
-    expect(found.encounters).toEqual({ accepted: 1, unchanged: 0, rejected: 1, errors: [{ line: 2, code: 'BAD_USER_INPUT', message: 'Invalid input: start must be an ISO 8601 time' }] });
+    const found = await hospitalBatchUpload({
+      gatewayUrl,
+      hospitalToken: token('hospital_system', HOSPITAL),
+      organizationCode: HOSPITAL,
+      residentId,
+      batchId: 'HIS-EXAMPLE',
+    });
+    expect(found.encounters).toEqual({
+      accepted: 1,
+      unchanged: 0,
+      rejected: 1,
+      errors: [{ line: 2, code: 'BAD_USER_INPUT', message: 'Invalid input: start must be an ISO 8601 time' }],
+    });
     expect(found.prescriptions).toEqual({ accepted: 1, unchanged: 0, rejected: 0, errors: [] });
     expect(found.resent).toEqual({ accepted: 0, unchanged: 1, rejected: 0, errors: [] });
     // The visit and the prescription arrived as scheduled uploads; the visit counts with its charges.

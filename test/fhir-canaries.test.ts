@@ -6,7 +6,7 @@
  * so the sweep can fail. Every answer is validated as FHIR R4 on the way.
  */
 import type { DemoIdentity } from '../tools/demo-issuer';
-import { CANARY, CANARY_VIEWERS, plantCanaries, referralSecrets, sourceSecrets, SOURCE, type ConsentScenario } from './support/consent-scenario';
+import { CANARY, CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, SOURCE, sourceSecrets } from './support/consent-scenario';
 import { allPages, fhirRequest } from './support/fhir-client';
 import { TestStack } from './support/stack';
 

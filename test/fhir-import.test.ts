@@ -4,7 +4,19 @@
  * OperationOutcome per rejected line, and what a hospital imports comes back out of
  * $everything equal in substance. Every answer is validated as FHIR R4.
  */
-import type { AllergyIntolerance, Bundle, Condition, DiagnosticReport, Encounter, MedicationDispense, MedicationRequest, Observation, OperationOutcome, Parameters, Resource } from '@medplum/fhirtypes';
+import type {
+  AllergyIntolerance,
+  Bundle,
+  Condition,
+  DiagnosticReport,
+  Encounter,
+  MedicationDispense,
+  MedicationRequest,
+  Observation,
+  OperationOutcome,
+  Parameters,
+  Resource,
+} from '@medplum/fhirtypes';
 import { mapResource, SUBJECT_BIRTH_DATE_EXTENSION, SUBJECT_SEX_EXTENSION } from '../gateway/fhir/import-mapping';
 import { fhirRequest, resourcesOf } from './support/fhir-client';
 import { expectValidFhir } from './support/fhir-validator';
@@ -47,10 +59,7 @@ const encounter = (patient: string, id: string, overrides: Partial<Encounter> = 
   subject: { reference: `Patient/${patient}` },
   participant: [{ individual: { display: 'D0042' } }],
   period: { start: '2026-06-01T01:00:00.000Z', end: '2026-06-01T02:00:00.000Z' },
-  reasonCode: [
-    { coding: [{ system: ICD, code: 'I10', display: '原发性高血压' }] },
-    { coding: [{ system: ICD, code: 'E11.9', display: '2型糖尿病' }] },
-  ],
+  reasonCode: [{ coding: [{ system: ICD, code: 'I10', display: '原发性高血压' }] }, { coding: [{ system: ICD, code: 'E11.9', display: '2型糖尿病' }] }],
   ...overrides,
 });
 
@@ -81,7 +90,13 @@ const report = (patient: string, id: string): DiagnosticReport => ({
     { url: SUBJECT_BIRTH_DATE_EXTENSION, valueDate: '1960-03-15' },
   ],
   contained: [
-    { resourceType: 'Observation', id: 'r1', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '14749-6' }] }, valueQuantity: { value: 126, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' } },
+    {
+      resourceType: 'Observation',
+      id: 'r1',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '14749-6' }] },
+      valueQuantity: { value: 126, unit: 'mg/dL', system: 'http://unitsofmeasure.org', code: 'mg/dL' },
+    },
   ],
   identifier: [{ system: SOURCE, value: id }],
   status: 'final',
@@ -99,7 +114,12 @@ const dispensed = (patient: string, id: string, overrides: Partial<MedicationDis
   resourceType: 'MedicationDispense',
   identifier: [{ system: SOURCE, value: id }],
   contained: [
-    { resourceType: 'Medication', id: 'med', code: { coding: [{ system: 'urn:jinling-hie:nmpa-drug', code: 'H20023370', display: '盐酸二甲双胍片 0.5g' }] }, batch: { lotNumber: 'LOT-2606-F' } },
+    {
+      resourceType: 'Medication',
+      id: 'med',
+      code: { coding: [{ system: 'urn:jinling-hie:nmpa-drug', code: 'H20023370', display: '盐酸二甲双胍片 0.5g' }] },
+      batch: { lotNumber: 'LOT-2606-F' },
+    },
     {
       resourceType: 'MedicationRequest',
       id: 'order',
@@ -111,7 +131,14 @@ const dispensed = (patient: string, id: string, overrides: Partial<MedicationDis
       requester: { identifier: { system: 'urn:jinling-hie:practitioner', value: 'D0042' } },
       encounter: { identifier: { system: SOURCE, value: 'V-RX-1' } },
       reasonCode: [{ coding: [{ system: ICD, code: 'E11.9', display: '2型糖尿病' }] }],
-      dosageInstruction: [{ route: { text: 'oral' }, timing: { code: { text: 'tid' } }, doseAndRate: [{ doseQuantity: { value: 0.5, unit: 'g' } }], patientInstruction: '餐后服用' }],
+      dosageInstruction: [
+        {
+          route: { text: 'oral' },
+          timing: { code: { text: 'tid' } },
+          doseAndRate: [{ doseQuantity: { value: 0.5, unit: 'g' } }],
+          patientInstruction: '餐后服用',
+        },
+      ],
     },
   ],
   status: 'completed',
@@ -125,7 +152,6 @@ const dispensed = (patient: string, id: string, overrides: Partial<MedicationDis
   ...overrides,
 });
 
-
 const importBatch = (token: string | null, body: string, contentType = 'application/fhir+ndjson') =>
   fhirRequest<Bundle>(stack, token, '/$import', { method: 'POST', headers: { 'content-type': contentType }, body });
 
@@ -133,7 +159,10 @@ const importBatch = (token: string | null, body: string, contentType = 'applicat
 function countsOf(bundle: Bundle) {
   const parameters = bundle.entry![0]!.resource as Parameters;
   return Object.fromEntries(
-    parameters.parameter!.map((parameter) => [parameter.name, parameter.part ? parameter.part.map((part) => part.valueInteger) : (parameter.valueBoolean ?? parameter.valueString)]),
+    parameters.parameter!.map((parameter) => [
+      parameter.name,
+      parameter.part ? parameter.part.map((part) => part.valueInteger) : (parameter.valueBoolean ?? parameter.valueString),
+    ]),
   );
 }
 const rejectionsOf = (bundle: Bundle) =>
@@ -189,13 +218,21 @@ it("files a lab system's DiagnosticReport with its result lines, and $everything
   // In substance: what the import reads of each resource is the same read back from the export.
   const substance = (resource: Resource) => mapResource(resource, HOSPITAL);
   for (const original of imported) {
-    const exported = resourcesOf(everything, original.resourceType).filter((resource) => JSON.stringify((resource as Encounter).identifier) === JSON.stringify((original as Encounter).identifier));
+    const exported = resourcesOf(everything, original.resourceType).filter(
+      (resource) => JSON.stringify((resource as Encounter).identifier) === JSON.stringify((original as Encounter).identifier),
+    );
     expect(exported).toHaveLength(1);
     expect(substance(exported[0]!)).toEqual(substance(original));
   }
   const [exportedReport] = resourcesOf(everything, 'DiagnosticReport') as [DiagnosticReport];
   expect(exportedReport.identifier).toEqual([{ system: SOURCE, value: 'L-RT-1' }]);
-  expect([exportedReport.status, exportedReport.code.coding![0]!.code, exportedReport.issued, exportedReport.effectiveDateTime, exportedReport.conclusion]).toEqual(['final', '14749-6', '2026-06-02T02:00:00.000Z', '2026-06-02T00:30:00.000Z', '空腹血糖偏高']);
+  expect([
+    exportedReport.status,
+    exportedReport.code.coding![0]!.code,
+    exportedReport.issued,
+    exportedReport.effectiveDateTime,
+    exportedReport.conclusion,
+  ]).toEqual(['final', '14749-6', '2026-06-02T02:00:00.000Z', '2026-06-02T00:30:00.000Z', '空腹血糖偏高']);
   const [observation] = resourcesOf(everything, 'Observation') as [Observation];
   expect(exportedReport.result).toEqual([{ reference: `Observation/${observation.id}` }]);
   expect(observation.code.coding![0]!.code).toBe('14749-6');
@@ -228,10 +265,21 @@ it('files a prescription the hospital dispensed, as a MedicationDispense; $every
   const { body: everything } = await fhirRequest<Bundle>(stack, doctor(), `/Patient/${patient}/$everything`);
   const [request] = resourcesOf(everything, 'MedicationRequest') as [MedicationRequest];
   const [dispense] = resourcesOf(everything, 'MedicationDispense') as [MedicationDispense];
-  expect([request.status, request.medicationCodeableConcept!.coding![0]!.code, request.authoredOn, request.reasonCode![0]!.coding![0]!.code, request.requester!.display]).toEqual(['completed', 'H20023370', '2026-06-03T01:00:00.000Z', 'E11.9', 'D0042']);
+  expect([
+    request.status,
+    request.medicationCodeableConcept!.coding![0]!.code,
+    request.authoredOn,
+    request.reasonCode![0]!.coding![0]!.code,
+    request.requester!.display,
+  ]).toEqual(['completed', 'H20023370', '2026-06-03T01:00:00.000Z', 'E11.9', 'D0042']);
   expect(request.encounter!.reference).toMatch(/^Encounter\/[0-9a-f]{24}$/);
   expect(request.dosageInstruction![0]!.patientInstruction).toBe('餐后服用');
-  expect([dispense.whenHandedOver, dispense.quantity, dispense.daysSupply!.value, dispense.note]).toEqual(['2026-06-03T01:30:00.000Z', { value: 84 }, 14, [{ text: 'lot LOT-2606-F' }]]);
+  expect([dispense.whenHandedOver, dispense.quantity, dispense.daysSupply!.value, dispense.note]).toEqual([
+    '2026-06-03T01:30:00.000Z',
+    { value: 84 },
+    14,
+    [{ text: 'lot LOT-2606-F' }],
+  ]);
   expect(dispense.performer!.map((performer) => performer.actor.display)).toEqual(['P3001', '江苏省中医院']);
   // Sent again: unchanged.
   expect(countsOf((await importBatch(hospitalSystem(), ndjson([resource]))).body)).toMatchObject({ total: [1, 0, 1, 0, 0] });
@@ -249,7 +297,10 @@ describe('refusals', () => {
 
   it('refuses a token without an organization, another content type, another method and no token', async () => {
     const noOrganization = await importBatch(stack.token({ subject: 'po', roles: ['privacy_officer'] }), ndjson([encounter(resident, 'V-PO-1')]));
-    expect([noOrganization.status, (noOrganization.body as unknown as OperationOutcome).issue[0]!.details!.text]).toEqual([403, '$import files records as an organization: the token names none']);
+    expect([noOrganization.status, (noOrganization.body as unknown as OperationOutcome).issue[0]!.details!.text]).toEqual([
+      403,
+      '$import files records as an organization: the token names none',
+    ]);
     const json = await importBatch(hospitalSystem(), JSON.stringify(encounter(resident, 'V-JSON-1')), 'application/fhir+json');
     expect([json.status, (json.body as unknown as OperationOutcome).issue[0]!.code]).toEqual([415, 'not-supported']);
     const get = await fhirRequest<OperationOutcome>(stack, hospitalSystem(), '/$import');

@@ -6,7 +6,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import type { CommandEvent } from '../subgraphs/kit/database';
 import { fhirRequest, resourcesOf } from './support/fhir-client';
-import { insertHospitals, insertResidents, modelsOf, ONE_OF_EACH, TEST_HOSPITALS, type ResidentFixture } from './support/fixtures';
+import { insertHospitals, insertResidents, modelsOf, ONE_OF_EACH, type ResidentFixture, TEST_HOSPITALS } from './support/fixtures';
 import { TestStack } from './support/stack';
 
 jest.setTimeout(300_000);
@@ -14,7 +14,15 @@ jest.setTimeout(300_000);
 const HOSPITAL = '3201-H001';
 const OTHER_HOSPITALS = TEST_HOSPITALS.map((hospital) => hospital._id).filter((code) => code !== HOSPITAL);
 /** 2,000 records: 1,988 clinical ones and care relationships with all 12 test hospitals. */
-const TWO_THOUSAND = { encountersEach: 500, conditionsEach: 300, allergiesEach: 100, reportsEach: 400, prescriptionsEach: 400, referralsEach: 288, alsoSeenAt: OTHER_HOSPITALS } satisfies Partial<ResidentFixture>;
+const TWO_THOUSAND = {
+  encountersEach: 500,
+  conditionsEach: 300,
+  allergiesEach: 100,
+  reportsEach: 400,
+  prescriptionsEach: 400,
+  referralsEach: 288,
+  alsoSeenAt: OTHER_HOSPITALS,
+} satisfies Partial<ResidentFixture>;
 
 let stack: TestStack;
 let light: string;
@@ -23,7 +31,14 @@ beforeAll(async () => {
   stack = await TestStack.start();
   await insertHospitals(stack);
   // The community health centre the fixtures' referrals come from.
-  await modelsOf(stack).records.Organization.create({ _id: '3201-C001', name: '玄武区红山街道社区卫生服务中心', level: 'COMMUNITY', district: '玄武区', outpatientVisits: 0, discharges: 0 });
+  await modelsOf(stack).records.Organization.create({
+    _id: '3201-C001',
+    name: '玄武区红山街道社区卫生服务中心',
+    level: 'COMMUNITY',
+    district: '玄武区',
+    outpatientVisits: 0,
+    discharges: 0,
+  });
   [light] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, ...ONE_OF_EACH })) as [string];
   [heavy] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, ...TWO_THOUSAND })) as [string];
 });
@@ -40,7 +55,12 @@ function roundTrips(commands: readonly CommandEvent[]): string[] {
 }
 
 const countsOf = (bundle: Bundle) =>
-  Object.fromEntries(['Encounter', 'Condition', 'AllergyIntolerance', 'DiagnosticReport', 'MedicationRequest', 'ServiceRequest'].map((type) => [type, resourcesOf(bundle, type).length]));
+  Object.fromEntries(
+    ['Encounter', 'Condition', 'AllergyIntolerance', 'DiagnosticReport', 'MedicationRequest', 'ServiceRequest'].map((type) => [
+      type,
+      resourcesOf(bundle, type).length,
+    ]),
+  );
 
 it.each([
   ['a doctor at a hospital that cares for them', (_residentId: string) => ({ subject: 'dr-qian', roles: ['doctor' as const], organizationCode: HOSPITAL })],
@@ -57,14 +77,30 @@ it.each([
 
   expect(countsOf(lightPage)).toEqual({ Encounter: 1, Condition: 1, AllergyIntolerance: 1, DiagnosticReport: 1, MedicationRequest: 1, ServiceRequest: 1 });
   // Not vacuous: the heavy page is full (allergies are not paged) and has a next page.
-  expect(countsOf(heavyPage)).toEqual({ Encounter: 30, Condition: 30, AllergyIntolerance: 100, DiagnosticReport: 30, MedicationRequest: 30, ServiceRequest: 30 });
+  expect(countsOf(heavyPage)).toEqual({
+    Encounter: 30,
+    Condition: 30,
+    AllergyIntolerance: 100,
+    DiagnosticReport: 30,
+    MedicationRequest: 30,
+    ServiceRequest: 30,
+  });
   expect(lightPage.link!.map((link) => link.relation)).toEqual(['self']);
   expect(heavyPage.link!.map((link) => link.relation)).toEqual(['self', 'next']);
   expect(roundTrips(forHeavy)).toEqual(roundTrips(forLight));
 });
 
 it('the next page of 2,000 records costs the round trips of the next page of 31 of each kind', async () => {
-  const [medium] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, encountersEach: 31, conditionsEach: 31, allergiesEach: 1, reportsEach: 31, prescriptionsEach: 31, referralsEach: 31 })) as [string];
+  const [medium] = (await insertResidents(stack, {
+    organizationCode: HOSPITAL,
+    count: 1,
+    encountersEach: 31,
+    conditionsEach: 31,
+    allergiesEach: 1,
+    reportsEach: 31,
+    prescriptionsEach: 31,
+    referralsEach: 31,
+  })) as [string];
   const token = stack.token({ subject: 'dr-qian', roles: ['doctor'], organizationCode: HOSPITAL });
   const secondPage = async (residentId: string) => {
     const { body: first } = await fhirRequest<Bundle>(stack, token, `/Patient/${residentId}/$everything?_count=30`);
@@ -78,7 +114,14 @@ it('the next page of 2,000 records costs the round trips of the next page of 31 
   const ofMedium = await secondPage(medium);
   const ofHeavy = await secondPage(heavy);
   expect(countsOf(ofMedium.page)).toEqual({ Encounter: 1, Condition: 1, AllergyIntolerance: 0, DiagnosticReport: 1, MedicationRequest: 1, ServiceRequest: 1 });
-  expect(countsOf(ofHeavy.page)).toEqual({ Encounter: 30, Condition: 30, AllergyIntolerance: 0, DiagnosticReport: 30, MedicationRequest: 30, ServiceRequest: 30 });
+  expect(countsOf(ofHeavy.page)).toEqual({
+    Encounter: 30,
+    Condition: 30,
+    AllergyIntolerance: 0,
+    DiagnosticReport: 30,
+    MedicationRequest: 30,
+    ServiceRequest: 30,
+  });
   expect(resourcesOf(ofHeavy.page, 'Patient')).toEqual([]);
   expect(roundTrips(ofHeavy.commands)).toEqual(roundTrips(ofMedium.commands));
 });

@@ -4,7 +4,7 @@
  * specification by @medplum/core's validator (support/fhir-client.ts).
  */
 import type { Bundle, CapabilityStatement, Composition, Encounter, Observation, OperationOutcome, Patient, Provenance, Resource } from '@medplum/fhirtypes';
-import { identities, plantCanaries, RELATED, SOURCE, STRANGER, type ConsentScenario } from './support/consent-scenario';
+import { type ConsentScenario, identities, plantCanaries, RELATED, SOURCE, STRANGER } from './support/consent-scenario';
 import { allPages, fhirRequest, resourcesOf, typesOf } from './support/fhir-client';
 import { insertResidents, labReport, modelsOf, newId, prescriptionDoc, referralDoc } from './support/fixtures';
 import { TestStack } from './support/stack';
@@ -27,13 +27,42 @@ beforeAll(async () => {
     { _id: PHARMACY, name: '南京医药云药房', level: 'PHARMACY', district: '秦淮区', outpatientVisits: 0, discharges: 0 },
     { _id: CENTRE, name: '玄武区红山街道社区卫生服务中心', level: 'COMMUNITY', district: '玄武区', outpatientVisits: 0, discharges: 0 },
   ]);
-  [fixtureResident] = (await insertResidents(stack, { organizationCode: SOURCE, count: 1, encountersEach: 5, conditionsEach: 1, allergiesEach: 1, referralsEach: 1, alsoSeenAt: [RELATED] })) as [string];
-  const dispensed = prescriptionDoc({ residentId: fixtureResident, organizationCode: SOURCE, drugCodes: ['H20093454'], status: 'DISPENSED', pharmacyCode: PHARMACY });
-  await models.prescriptions.Prescription.create({ ...dispensed, dispensing: { pharmacist: 'PH-0001', pharmacyCode: PHARMACY, at: new Date('2026-10-02T03:00:00.000Z'), lot: 'LOT-2026-77', substitutions: [] } });
+  [fixtureResident] = (await insertResidents(stack, {
+    organizationCode: SOURCE,
+    count: 1,
+    encountersEach: 5,
+    conditionsEach: 1,
+    allergiesEach: 1,
+    referralsEach: 1,
+    alsoSeenAt: [RELATED],
+  })) as [string];
+  const dispensed = prescriptionDoc({
+    residentId: fixtureResident,
+    organizationCode: SOURCE,
+    drugCodes: ['H20093454'],
+    status: 'DISPENSED',
+    pharmacyCode: PHARMACY,
+  });
+  await models.prescriptions.Prescription.create({
+    ...dispensed,
+    dispensing: { pharmacist: 'PH-0001', pharmacyCode: PHARMACY, at: new Date('2026-10-02T03:00:00.000Z'), lot: 'LOT-2026-77', substitutions: [] },
+  });
   // One analyte from two hospitals, one of them reporting in mg/dL.
   await models.labs.LabReport.insertMany([
-    labReport({ residentId: fixtureResident, organizationCode: SOURCE, code: '14749-6', results: [{ code: '14749-6', value: 5.5, unit: 'mmol/L' }], issuedAt: new Date('2026-10-01T01:00:00.000Z') }),
-    labReport({ residentId: fixtureResident, organizationCode: RELATED, code: '14749-6', results: [{ code: '14749-6', value: 126, unit: 'mg/dL' }], issuedAt: new Date('2026-10-05T01:00:00.000Z') }),
+    labReport({
+      residentId: fixtureResident,
+      organizationCode: SOURCE,
+      code: '14749-6',
+      results: [{ code: '14749-6', value: 5.5, unit: 'mmol/L' }],
+      issuedAt: new Date('2026-10-01T01:00:00.000Z'),
+    }),
+    labReport({
+      residentId: fixtureResident,
+      organizationCode: RELATED,
+      code: '14749-6',
+      results: [{ code: '14749-6', value: 126, unit: 'mg/dL' }],
+      issuedAt: new Date('2026-10-05T01:00:00.000Z'),
+    }),
   ]);
 });
 afterAll(() => stack?.stop());
@@ -104,7 +133,11 @@ describe('GET /Patient/{id}', () => {
 
 describe('GET /Patient?identifier=system|value', () => {
   it("finds the resident by the doctor's own hospital's medical record number", async () => {
-    const { status, body } = await fhirRequest<Bundle>(stack, doctorAt(SOURCE), `/Patient?identifier=${encodeURIComponent(`urn:jinling-hie:mrn:${SOURCE}|MRN-CANARY-${SOURCE}`)}`);
+    const { status, body } = await fhirRequest<Bundle>(
+      stack,
+      doctorAt(SOURCE),
+      `/Patient?identifier=${encodeURIComponent(`urn:jinling-hie:mrn:${SOURCE}|MRN-CANARY-${SOURCE}`)}`,
+    );
     expect(status).toBe(200);
     expect(body.type).toBe('searchset');
     expect(body.total).toBe(1);
@@ -112,7 +145,11 @@ describe('GET /Patient?identifier=system|value', () => {
   });
 
   it('finds nobody for a number no one holds', async () => {
-    const { status, body } = await fhirRequest<Bundle>(stack, doctorAt(SOURCE), `/Patient?identifier=${encodeURIComponent(`urn:jinling-hie:mrn:${SOURCE}|MRN-NOBODY-0000`)}`);
+    const { status, body } = await fhirRequest<Bundle>(
+      stack,
+      doctorAt(SOURCE),
+      `/Patient?identifier=${encodeURIComponent(`urn:jinling-hie:mrn:${SOURCE}|MRN-NOBODY-0000`)}`,
+    );
     expect([status, body.total, body.entry]).toEqual([200, 0, []]);
   });
 
@@ -149,7 +186,9 @@ describe('GET /Patient/{id}/$everything', () => {
     ]);
     expect(resourcesOf(bundle, 'Encounter')).toHaveLength(5);
     // Every clinical item is a target of exactly one Provenance, which names an Organization of the Bundle.
-    const items = (bundle.entry ?? []).filter((entry) => entry.search?.mode === 'match' && entry.resource!.resourceType !== 'Patient').map((entry) => `${entry.resource!.resourceType}/${entry.resource!.id}`);
+    const items = (bundle.entry ?? [])
+      .filter((entry) => entry.search?.mode === 'match' && entry.resource!.resourceType !== 'Patient')
+      .map((entry) => `${entry.resource!.resourceType}/${entry.resource!.id}`);
     const provenances = resourcesOf(bundle, 'Provenance') as Provenance[];
     const targets = provenances.flatMap((provenance) => provenance.target.map((target) => target.reference));
     expect([...targets].sort()).toEqual([...items].sort());
@@ -157,7 +196,9 @@ describe('GET /Patient/{id}/$everything', () => {
     for (const provenance of provenances) expect(organizations.has(provenance.agent[0]!.who.reference!)).toBe(true);
     // Every reference to an organization or practitioner resolves inside the Bundle.
     const present = new Set(resourcesOf(bundle).map((resource) => `${resource.resourceType}/${resource.id}`));
-    const references = JSON.stringify(bundle).match(/"reference":"(Organization|Practitioner)\/[^"]+"/g)!.map((match) => match.slice(13, -1));
+    const references = JSON.stringify(bundle)
+      .match(/"reference":"(Organization|Practitioner)\/[^"]+"/g)!
+      .map((match) => match.slice(13, -1));
     expect(references.filter((reference) => !present.has(reference))).toEqual([]);
   });
 
@@ -171,7 +212,9 @@ describe('GET /Patient/{id}/$everything', () => {
     expect(dispense.authorizingPrescription).toEqual([{ reference: `MedicationRequest/${request.id}` }]);
     expect(dispense.whenHandedOver).toBe('2026-10-02T03:00:00.000Z');
     expect(dispense.performer[1]).toEqual({ actor: { reference: `Organization/${PHARMACY}`, display: '南京医药云药房' } });
-    const provenance = (resourcesOf(body, 'Provenance') as Provenance[]).find((item) => item.target.some((target) => target.reference === `MedicationDispense/${dispense.id}`))!;
+    const provenance = (resourcesOf(body, 'Provenance') as Provenance[]).find((item) =>
+      item.target.some((target) => target.reference === `MedicationDispense/${dispense.id}`),
+    )!;
     expect(provenance.agent[0]!.who).toEqual({ reference: `Organization/${PHARMACY}`, display: '南京医药云药房' });
   });
 
@@ -182,7 +225,9 @@ describe('GET /Patient/{id}/$everything', () => {
       { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'PSY', display: 'psychiatry disorder information sensitivity' },
       { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R', display: 'restricted' },
     ]);
-    expect(psychiatric.reasonCode).toEqual([{ coding: [{ system: 'urn:jinling-hie:icd-10-cn', code: 'F32.9', display: 'CANARY-ENC-4401-抑郁发作' }], text: 'CANARY-ENC-4401-抑郁发作' }]);
+    expect(psychiatric.reasonCode).toEqual([
+      { coding: [{ system: 'urn:jinling-hie:icd-10-cn', code: 'F32.9', display: 'CANARY-ENC-4401-抑郁发作' }], text: 'CANARY-ENC-4401-抑郁发作' },
+    ]);
     const general = resourcesOf(body, 'Encounter').find((encounter) => encounter.id === scenario.ids.generalEncounter) as Encounter;
     expect(general.meta).toBeUndefined();
     const hiv = resourcesOf(body, 'DiagnosticReport').find((report) => report.id === scenario.ids.hivReport)!;
@@ -198,10 +243,12 @@ describe('GET /Patient/{id}/$everything', () => {
     expect(pages.map((page) => resourcesOf(page, 'Patient').length)).toEqual([1, 0, 0]);
     const encounters = pages.flatMap((page) => resourcesOf(page, 'Encounter').map((encounter) => encounter.id));
     expect(new Set(encounters).size).toBe(5);
-    expect(pages[0]!.link!.find((link) => link.relation === 'next')!.url).toMatch(new RegExp(`/fhir/R4/Patient/${fixtureResident}/\\$everything\\?_count=2&_cursor=[A-Za-z0-9_-]+$`));
+    expect(pages[0]!.link!.find((link) => link.relation === 'next')!.url).toMatch(
+      new RegExp(`/fhir/R4/Patient/${fixtureResident}/\\$everything\\?_count=2&_cursor=[A-Za-z0-9_-]+$`),
+    );
   });
 
-  it('serves the largest page within the gateway\'s cost limit', async () => {
+  it("serves the largest page within the gateway's cost limit", async () => {
     const { status, body } = await fhirRequest<Bundle>(stack, doctorAt(SOURCE), `/Patient/${fixtureResident}/$everything?_count=30`);
     expect(status).toBe(200);
     expect(resourcesOf(body, 'Encounter')).toHaveLength(5);
@@ -252,14 +299,28 @@ describe('audit', () => {
   const ACCESS_LOG = `query($id: ID!) { resident(id: $id) { accessLog(first: 100) { edges { node { requestId source sources action outcome dataKinds purposeOfUse organization { code } } } } } }`;
   const AUDIT_SEARCH = `query($id: ID!) { auditEvents(filter: { residentId: $id }, first: 100) { edges { node { requestId source action outcome dataKinds purposeOfUse organization { code } } } } }`;
   const GRAPHQL_READ = `query($id: ID!) { resident(id: $id) { name allergies { assertion } encounters { edges { node { id } } } conditions { edges { node { id } } } labReports { edges { node { id } } } prescriptions { edges { node { id } } } referrals { edges { node { id } } } } }`;
-  type Event = { requestId: string; source: string; action: string; outcome: string; dataKinds: string[]; purposeOfUse: string; organization: { code: string } };
+  type Event = {
+    requestId: string;
+    source: string;
+    action: string;
+    outcome: string;
+    dataKinds: string[];
+    purposeOfUse: string;
+    organization: { code: string };
+  };
 
   /** Per subgraph: the kinds of data disclosed, and whether restricted items were left out of any of them. */
   const disclosed = (events: Event[]) =>
     Object.fromEntries(
       [...new Set(events.map((event) => event.source))].sort().map((source) => {
         const mine = events.filter((event) => event.source === source);
-        return [source, { kinds: [...new Set(mine.flatMap((event) => event.dataKinds))].sort(), outcome: mine.some((event) => event.outcome === 'OMITTED') ? 'OMITTED' : 'ALLOWED' }];
+        return [
+          source,
+          {
+            kinds: [...new Set(mine.flatMap((event) => event.dataKinds))].sort(),
+            outcome: mine.some((event) => event.outcome === 'OMITTED') ? 'OMITTED' : 'ALLOWED',
+          },
+        ];
       }),
     );
 
@@ -267,7 +328,11 @@ describe('audit', () => {
     const token = doctorAt(RELATED);
     const fhir = await fhirRequest<Bundle>(stack, token, `/Patient/${scenario.residentId}/$everything`);
     expect(fhir.status).toBe(200);
-    const graphql = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: GRAPHQL_READ, variables: { id: scenario.residentId } }) });
+    const graphql = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: GRAPHQL_READ, variables: { id: scenario.residentId } }),
+    });
     expect(graphql.status).toBe(200);
     const graphqlRequestId = graphql.headers.get('x-request-id');
 
@@ -288,8 +353,19 @@ describe('audit', () => {
     // The resident reads each request as one entry.
     const log = await stack.query(stack.token(identities.self(scenario.residentId)), ACCESS_LOG, { id: scenario.residentId });
     const entries = (log.body.data!.resident.accessLog.edges as { node: Event & { sources: string[] } }[]).map((edge) => edge.node);
-    const entryOf = (requestId: string | null) => entries.filter((entry) => entry.requestId === requestId).map(({ sources, dataKinds, outcome, action, purposeOfUse }) => ({ sources, dataKinds, outcome, action, purposeOfUse }));
-    const expected = [{ sources: ['labs', 'prescriptions', 'records', 'referrals'], dataKinds: ['allergies', 'conditions', 'demographics', 'encounters', 'labs', 'prescriptions', 'referrals'], outcome: 'OMITTED', action: 'READ', purposeOfUse: 'treatment' }];
+    const entryOf = (requestId: string | null) =>
+      entries
+        .filter((entry) => entry.requestId === requestId)
+        .map(({ sources, dataKinds, outcome, action, purposeOfUse }) => ({ sources, dataKinds, outcome, action, purposeOfUse }));
+    const expected = [
+      {
+        sources: ['labs', 'prescriptions', 'records', 'referrals'],
+        dataKinds: ['allergies', 'conditions', 'demographics', 'encounters', 'labs', 'prescriptions', 'referrals'],
+        outcome: 'OMITTED',
+        action: 'READ',
+        purposeOfUse: 'treatment',
+      },
+    ];
     expect(entryOf(fhir.requestId)).toEqual(expected);
     expect(entryOf(graphqlRequestId)).toEqual(expected);
   });
@@ -298,8 +374,12 @@ describe('audit', () => {
     const refused = await fhirRequest<OperationOutcome>(stack, doctorAt(STRANGER), `/Patient/${scenario.residentId}`);
     expect(refused.status).toBe(403);
     const log = await stack.query(stack.token(identities.self(scenario.residentId)), ACCESS_LOG, { id: scenario.residentId });
-    const events = (log.body.data!.resident.accessLog.edges as { node: Event }[]).map((edge) => edge.node).filter((event) => event.requestId === refused.requestId);
-    expect(events.map((event) => [event.source, event.outcome, event.dataKinds, event.organization.code])).toEqual([['records', 'DENIED', ['demographics'], STRANGER]]);
+    const events = (log.body.data!.resident.accessLog.edges as { node: Event }[])
+      .map((edge) => edge.node)
+      .filter((event) => event.requestId === refused.requestId);
+    expect(events.map((event) => [event.source, event.outcome, event.dataKinds, event.organization.code])).toEqual([
+      ['records', 'DENIED', ['demographics'], STRANGER],
+    ]);
   });
 });
 
@@ -312,12 +392,14 @@ describe('GET /Patient/{id}/$summary', () => {
     expect(composition.resourceType).toBe('Composition');
     expect(composition.type.coding).toEqual([{ system: 'http://loinc.org', code: '60591-5', display: 'Patient summary Document' }]);
     expect(composition.subject).toEqual({ reference: `Patient/${fixtureResident}` });
-    expect(composition.section!.map((section) => [section.code!.coding![0]!.code, section.entry?.map((entry) => entry.reference!.split('/')[0])])).toEqual([
-      ['11450-4', ['Condition']],
-      ['48765-2', ['AllergyIntolerance']],
-      ['10160-0', ['MedicationRequest']],
-      ['30954-2', ['DiagnosticReport', 'DiagnosticReport']],
-    ].map(([code, types]) => [code, (types as string[]).length ? types : undefined]));
+    expect(composition.section!.map((section) => [section.code!.coding![0]!.code, section.entry?.map((entry) => entry.reference!.split('/')[0])])).toEqual(
+      [
+        ['11450-4', ['Condition']],
+        ['48765-2', ['AllergyIntolerance']],
+        ['10160-0', ['MedicationRequest']],
+        ['30954-2', ['DiagnosticReport', 'DiagnosticReport']],
+      ].map(([code, types]) => [code, (types as string[]).length ? types : undefined]),
+    );
     // Every section reference resolves inside the document.
     const present = new Set(resourcesOf(body).map((resource) => `${resource.resourceType}/${resource.id}`));
     expect(composition.section!.flatMap((section) => section.entry ?? []).filter((entry) => !present.has(entry.reference!))).toEqual([]);
@@ -325,9 +407,13 @@ describe('GET /Patient/{id}/$summary', () => {
 
   it('says "no known allergies" as an assertion, and an empty section with its reason', async () => {
     const [resident] = (await insertResidents(stack, { organizationCode: SOURCE, count: 1, conditionsEach: 1 })) as [string];
-    const recorded = await stack.query(stack.token(identities.hospitalSystem(SOURCE)), `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, {
-      input: { residentId: resident, sourceRecordId: 'NKA-0001', noKnownAllergies: true },
-    });
+    const recorded = await stack.query(
+      stack.token(identities.hospitalSystem(SOURCE)),
+      `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`,
+      {
+        input: { residentId: resident, sourceRecordId: 'NKA-0001', noKnownAllergies: true },
+      },
+    );
     expect(recorded.body).toEqual({ data: { recordAllergy: { assertion: 'NO_KNOWN_ALLERGIES' } } });
     const { body } = await fhirRequest<Bundle>(stack, doctorAt(SOURCE), `/Patient/${resident}/$summary`);
     const composition = body.entry![0]!.resource as Composition;
@@ -341,7 +427,11 @@ describe('GET /Patient/{id}/$summary', () => {
 
 describe('GET /Observation?patient=…&code=…', () => {
   it('gives one analyte from every hospital in the canonical UCUM unit', async () => {
-    const { status, body } = await fhirRequest<Bundle>(stack, doctorAt(SOURCE), `/Observation?patient=Patient/${fixtureResident}&code=${encodeURIComponent('http://loinc.org|14749-6')}`);
+    const { status, body } = await fhirRequest<Bundle>(
+      stack,
+      doctorAt(SOURCE),
+      `/Observation?patient=Patient/${fixtureResident}&code=${encodeURIComponent('http://loinc.org|14749-6')}`,
+    );
     expect(status).toBe(200);
     const observations = resourcesOf(body, 'Observation') as Observation[];
     expect(observations.map((observation) => [observation.performer![0]!.reference, observation.valueQuantity])).toEqual([
@@ -373,7 +463,11 @@ describe('errors', () => {
 
   it('answers an unknown path with 404 and another method with 405', async () => {
     const unknown = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '/Encounter/123');
-    expect([unknown.status, unknown.body.issue[0]!.code, unknown.body.issue[0]!.details!.text]).toEqual([404, 'not-found', 'No FHIR endpoint at /fhir/R4/Encounter/123']);
+    expect([unknown.status, unknown.body.issue[0]!.code, unknown.body.issue[0]!.details!.text]).toEqual([
+      404,
+      'not-found',
+      'No FHIR endpoint at /fhir/R4/Encounter/123',
+    ]);
     const deletion = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), `/Patient/${fixtureResident}`, { method: 'DELETE' });
     expect([deletion.status, deletion.body.issue[0]!.code]).toEqual([405, 'not-supported']);
   });

@@ -2,8 +2,9 @@
  * The exchange end to end: a doctor workstation reads a resident's record from all five
  * subgraphs in one request through the real gateway, and every disclosure is audited.
  */
-import { seedDemoCity } from '../tools/seed/seed';
+
 import type { DemoFacts } from '../tools/seed/demo-facts';
+import { seedDemoCity } from '../tools/seed/seed';
 import { modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -97,7 +98,13 @@ describe('a doctor reads a resident cared for at their hospital', () => {
     expect(events[0]!.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(await modelsOf(stack).access.AuditEvent.countDocuments({ requestId: correlationId })).toBe(0);
     for (const event of events) {
-      expect(event).toMatchObject({ residentId: facts.residentId, subject: 'dr-wang', organizationCode: facts.doctorOrganizationCode, outcome: 'allowed', purposeOfUse: 'treatment' });
+      expect(event).toMatchObject({
+        residentId: facts.residentId,
+        subject: 'dr-wang',
+        organizationCode: facts.doctorOrganizationCode,
+        outcome: 'allowed',
+        purposeOfUse: 'treatment',
+      });
     }
     expect(events.find((event) => event.subgraph === 'labs')!.dataKinds).toEqual(['labs']);
   });
@@ -164,8 +171,12 @@ describe('refusals say what the caller lacks', () => {
   it('names the field and the role the gate refused, the same whether or not the resident exists', async () => {
     const pharmacist = stack.token({ subject: 'ph-1', roles: ['pharmacist'], organizationCode: '3201-P01', practitionerId: 'P0001' });
     const existing = await stack.query(pharmacist, `query($id: ID!) { resident(id: $id) { encounters { edges { node { id } } } } }`, { id: facts.residentId });
-    const unknown = await stack.query(pharmacist, `query($id: ID!) { resident(id: $id) { encounters { edges { node { id } } } } }`, { id: '0123456789abcdef01234567' });
-    expect(existing.body.errors).toEqual([{ message: 'Not permitted: Query.resident is not open to the pharmacist role', path: ['resident'], extensions: { code: 'FORBIDDEN' } }]);
+    const unknown = await stack.query(pharmacist, `query($id: ID!) { resident(id: $id) { encounters { edges { node { id } } } } }`, {
+      id: '0123456789abcdef01234567',
+    });
+    expect(existing.body.errors).toEqual([
+      { message: 'Not permitted: Query.resident is not open to the pharmacist role', path: ['resident'], extensions: { code: 'FORBIDDEN' } },
+    ]);
     expect(unknown.body.errors).toEqual(existing.body.errors);
   });
 });

@@ -33,17 +33,46 @@ const now = () => Math.floor(Date.now() / 1000);
 
 const refused: [string, () => string, TokenRefusal][] = [
   ['alg none', () => unsigned({ ...claims, sub: 'dr-jwt', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 300 }), 'signature'],
-  ['HS256 signed with the RS256 public key', () => jwt.sign({ ...claims, sub: 'dr-jwt' }, stack.keys.issuer.publicKey.export({ type: 'spki', format: 'pem' }).toString(), { algorithm: 'HS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: 300 }), 'algorithm'],
-  ['an expired token', () => jwt.sign({ ...claims, sub: 'dr-jwt', iat: now() - 3600, exp: now() - 600 }, stack.keys.issuer.privateKey, { algorithm: 'RS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE }), 'expired'],
+  [
+    'HS256 signed with the RS256 public key',
+    () =>
+      jwt.sign({ ...claims, sub: 'dr-jwt' }, stack.keys.issuer.publicKey.export({ type: 'spki', format: 'pem' }).toString(), {
+        algorithm: 'HS256',
+        issuer: TEST_ISSUER,
+        audience: TEST_AUDIENCE,
+        expiresIn: 300,
+      }),
+    'algorithm',
+  ],
+  [
+    'an expired token',
+    () =>
+      jwt.sign({ ...claims, sub: 'dr-jwt', iat: now() - 3600, exp: now() - 600 }, stack.keys.issuer.privateKey, {
+        algorithm: 'RS256',
+        issuer: TEST_ISSUER,
+        audience: TEST_AUDIENCE,
+      }),
+    'expired',
+  ],
   ['a token not yet valid', () => sign(claims, { notBefore: 3600 }), 'not-yet-valid'],
   ['the wrong issuer', () => sign(claims, { issuer: 'https://idp.elsewhere.example' }), 'issuer'],
   ['the wrong audience', () => sign(claims, { audience: 'another-api' }), 'audience'],
-  ['no expiry', () => jwt.sign({ ...claims, sub: 'dr-jwt' }, stack.keys.issuer.privateKey, { algorithm: 'RS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE }), 'claims'],
-  ['a tampered payload', () => {
-    const [header, , signature] = sign(claims).split('.');
-    const payload = Buffer.from(JSON.stringify({ ...claims, roles: ['privacy_officer'], sub: 'dr-jwt', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 300 })).toString('base64url');
-    return `${header}.${payload}.${signature}`;
-  }, 'signature'],
+  [
+    'no expiry',
+    () => jwt.sign({ ...claims, sub: 'dr-jwt' }, stack.keys.issuer.privateKey, { algorithm: 'RS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE }),
+    'claims',
+  ],
+  [
+    'a tampered payload',
+    () => {
+      const [header, , signature] = sign(claims).split('.');
+      const payload = Buffer.from(
+        JSON.stringify({ ...claims, roles: ['privacy_officer'], sub: 'dr-jwt', iss: TEST_ISSUER, aud: TEST_AUDIENCE, exp: now() + 300 }),
+      ).toString('base64url');
+      return `${header}.${payload}.${signature}`;
+    },
+    'signature',
+  ],
   ['a key the issuer never published', () => sign(claims, {}, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey), 'signature'],
   ['an oversized token', () => sign({ ...claims, padding: 'x'.repeat(9000) }), 'malformed'],
   ['garbage', () => 'not-a-jwt', 'malformed'],
@@ -69,15 +98,24 @@ describe('the gateway refuses', () => {
     expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"`);
     expect(await response.json()).toEqual({ errors: [{ message: `Invalid bearer token: ${description}`, extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(await modelsOf(stack).access.AuditEvent.countDocuments()).toBe(audits);
-    const refusals = logLines.slice(logged).map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'client token refused');
+    const refusals = logLines
+      .slice(logged)
+      .map((line) => JSON.parse(line))
+      .filter((entry) => entry.msg === 'client token refused');
     expect(refusals.map((entry) => entry.reason)).toEqual([reason]);
   });
 
   it('asks for a token, without an error code, when none is sent', async () => {
-    const response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="jinling-hie"');
-    expect(await response.json()).toEqual({ errors: [{ message: 'A bearer token is required (Authorization: Bearer <JWT>)', extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'A bearer token is required (Authorization: Bearer <JWT>)', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
   });
 
   it.each([
@@ -118,7 +156,8 @@ describe('keys from the identity provider’s JWKS', () => {
   });
   let first: KeyObject;
 
-  const signWith = (key: KeyObject, kid: string) => jwt.sign({ ...claims, sub: 'dr-jwks' }, key, { algorithm: 'RS256', keyid: kid, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: 300 });
+  const signWith = (key: KeyObject, kid: string) =>
+    jwt.sign({ ...claims, sub: 'dr-jwks' }, key, { algorithm: 'RS256', keyid: kid, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, expiresIn: 300 });
 
   it('accepts a token signed with a published key', async () => {
     expect((await jwksStack.query(signWith(first, 'key-2026-01'), QUERY)).status).toBe(200);

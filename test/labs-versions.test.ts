@@ -38,15 +38,18 @@ async function uploadBatch(inputs: unknown[]) {
   const response = await fetch(stack.gateway.url.replace(/\/graphql$/, '/upload/lab-reports'), {
     method: 'POST',
     headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${labSystem()}` },
-    body: inputs.map((input) => JSON.stringify(input)).join('\n') + '\n',
+    body: `${inputs.map((input) => JSON.stringify(input)).join('\n')}\n`,
   });
   return (await response.json()) as { accepted: number; unchanged: number; rejected: number; errors: { line: number; code: string; message: string }[] };
 }
 /** A report of the resident by its source id, read by resident (the collection's index), as stored. */
-const reportOf = async (sourceReportId: string) => (await modelsOf(stack).labs.LabReport.find({ residentId: RESIDENT }).lean()).find((report) => report.source.recordId === sourceReportId)!;
+const reportOf = async (sourceReportId: string) =>
+  (await modelsOf(stack).labs.LabReport.find({ residentId: RESIDENT }).lean()).find((report) => report.source.recordId === sourceReportId)!;
 const HISTORY = `query($id: ID!) { labReport(id: $id) { status version results { value } history { version status conclusion results { value } } } }`;
 const storedVersions = async (reportId: string) =>
-  (await modelsOf(stack).labs.LabReportVersion.find({ reportId }).sort({ version: 1 }).lean()).map(({ _id, reportId: _report, replacedAt: _at, replacedBy: _by, ...version }) => ({ ...version, _id: _id.slice(-2) }));
+  (await modelsOf(stack).labs.LabReportVersion.find({ reportId }).sort({ version: 1 }).lean()).map(
+    ({ _id, reportId: _report, replacedAt: _at, replacedBy: _by, ...version }) => ({ ...version, _id: _id.slice(-2) }),
+  );
 
 it('keeps the same history, labels and counts through the batch path as through submitLabReport', async () => {
   const steps = [
@@ -58,7 +61,12 @@ it('keeps the same history, labels and counts through the batch path as through 
   const single = upload({ sourceReportId: 'R-HIST-SINGLE', issuedAt: '2026-05-01T02:00:00.000Z' });
   const batched = upload({ sourceReportId: 'R-HIST-BATCH', issuedAt: '2026-05-01T02:00:00.000Z' });
   let singleId = '';
-  const scheduledUploads = async () => (await modelsOf(stack).activity.ActivityRollup.findById(rollupId(CERTIFIED, cityDay(new Date()))).lean())?.scheduledUploadRecords ?? 0;
+  const scheduledUploads = async () =>
+    (
+      await modelsOf(stack)
+        .activity.ActivityRollup.findById(rollupId(CERTIFIED, cityDay(new Date())))
+        .lean()
+    )?.scheduledUploadRecords ?? 0;
   for (const [index, step] of steps.entries()) {
     singleId = (await ok(labSystem(), SUBMIT, { input: { ...single, ...step } })).submitLabReport.id;
     const before = await scheduledUploads();
@@ -92,28 +100,50 @@ it('keeps the same history, labels and counts through the batch path as through 
 it('refuses a change whose version another upload claimed first, and a re-send then applies it', async () => {
   const input = upload({ sourceReportId: 'R-CLAIMED' });
   expect(await uploadBatch([input])).toMatchObject({ accepted: 1 });
-  const report = (await reportOf('R-CLAIMED'));
+  const report = await reportOf('R-CLAIMED');
   // Another upload has claimed version 1 (archived it) and not yet written version 2.
-  await modelsOf(stack).labs.LabReportVersion.create({ _id: `${report._id}:1`, reportId: report._id, version: 1, status: 'FINAL', issuedAt: report.issuedAt, conclusion: null, results: report.results, replacedAt: new Date() });
+  await modelsOf(stack).labs.LabReportVersion.create({
+    _id: `${report._id}:1`,
+    reportId: report._id,
+    version: 1,
+    status: 'FINAL',
+    issuedAt: report.issuedAt,
+    conclusion: null,
+    results: report.results,
+    replacedAt: new Date(),
+  });
   const changed = { ...input, status: 'AMENDED', results: [{ code: '14749-6', value: 6.6, unit: 'mmol/L' }] };
-  expect(await uploadBatch([changed])).toMatchObject({ accepted: 0, rejected: 1, errors: [{ line: 1, code: 'CONFLICT', message: 'The report was replaced by another upload meanwhile; retry' }] });
+  expect(await uploadBatch([changed])).toMatchObject({
+    accepted: 0,
+    rejected: 1,
+    errors: [{ line: 1, code: 'CONFLICT', message: 'The report was replaced by another upload meanwhile; retry' }],
+  });
   expect(await modelsOf(stack).labs.LabReport.findById(report._id).lean()).toMatchObject({ version: 1, status: 'FINAL', results: [{ value: 5.4 }] });
   // The other upload writes its version 2; the re-sent change becomes version 3.
   await modelsOf(stack).labs.LabReport.updateOne({ _id: report._id }, { $set: { version: 2 } });
   expect(await uploadBatch([changed])).toMatchObject({ accepted: 1, rejected: 0 });
-  expect((await ok(doctor(), HISTORY, { id: report._id })).labReport).toMatchObject({ status: 'AMENDED', version: 3, results: [{ value: 6.6 }], history: [{ version: 2 }, { version: 1 }] });
+  expect((await ok(doctor(), HISTORY, { id: report._id })).labReport).toMatchObject({
+    status: 'AMENDED',
+    version: 3,
+    results: [{ value: 6.6 }],
+    history: [{ version: 2 }, { version: 1 }],
+  });
 });
 
 it('finishes a replacement whose claim a failed attempt left behind, when the same change is sent again', async () => {
   const input = upload({ sourceReportId: 'R-UNFINISHED' });
   expect(await uploadBatch([input])).toMatchObject({ accepted: 1 });
-  const original = (await reportOf('R-UNFINISHED'));
+  const original = await reportOf('R-UNFINISHED');
   const change = { ...input, status: 'AMENDED', results: [{ code: '14749-6', value: 6.6, unit: 'mmol/L' }] };
   expect(await uploadBatch([change])).toMatchObject({ accepted: 1 });
   // As if the attempt had failed after claiming version 1 and before writing version 2.
   await modelsOf(stack).labs.LabReport.replaceOne({ _id: original._id }, original);
   const other = { ...input, status: 'AMENDED', results: [{ code: '14749-6', value: 7.7, unit: 'mmol/L' }] };
-  expect(await uploadBatch([other])).toMatchObject({ accepted: 0, rejected: 1, errors: [{ line: 1, code: 'CONFLICT', message: 'The report was replaced by another upload meanwhile; retry' }] });
+  expect(await uploadBatch([other])).toMatchObject({
+    accepted: 0,
+    rejected: 1,
+    errors: [{ line: 1, code: 'CONFLICT', message: 'The report was replaced by another upload meanwhile; retry' }],
+  });
   expect(await uploadBatch([change])).toMatchObject({ accepted: 1, rejected: 0 });
   expect((await ok(doctor(), HISTORY, { id: original._id })).labReport).toEqual({
     status: 'AMENDED',
@@ -139,7 +169,7 @@ it('gives each version to one upload when several change a report at once, batch
   expect(answers.filter((answer) => answer !== 'CHANGED' && answer !== 'CONFLICT')).toEqual([]);
   expect(changed.length).toBeGreaterThanOrEqual(1);
   // As many versions as changes that won: none lost, none written twice.
-  const report = (await reportOf('R-RACE'));
+  const report = await reportOf('R-RACE');
   expect(report.version).toBe(1 + changed.length);
   expect((await storedVersions(report._id)).map((version) => version.version)).toEqual(Array.from({ length: changed.length }, (_, index) => index + 1));
   expect(changed).toContain(report.results[0]!.value);

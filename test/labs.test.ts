@@ -55,17 +55,30 @@ describe('uploads', () => {
   it('is audited as a write, with the gateway’s request id', async () => {
     const lis = 'lis-3201-H001';
     const before = await modelsOf(stack).access.AuditEvent.countDocuments({ subject: lis, action: 'write' });
-    await ok(labSystem(CERTIFIED), `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, { input: upload({ sourceReportId: 'R-AUDITED' }) });
+    await ok(labSystem(CERTIFIED), `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, {
+      input: upload({ sourceReportId: 'R-AUDITED' }),
+    });
     const events = await modelsOf(stack).access.AuditEvent.find({ subject: lis, action: 'write' }).sort({ at: -1 }).lean();
     expect(events).toHaveLength(before + 1);
-    expect(events[0]).toMatchObject({ subgraph: 'labs', residentId: RESIDENT, organizationCode: CERTIFIED, roles: ['lab_system'], dataKinds: ['labs'], outcome: 'allowed', action: 'write', correlationId: null });
+    expect(events[0]).toMatchObject({
+      subgraph: 'labs',
+      residentId: RESIDENT,
+      organizationCode: CERTIFIED,
+      roles: ['lab_system'],
+      dataKinds: ['labs'],
+      outcome: 'allowed',
+      action: 'write',
+      correlationId: null,
+    });
     expect(events[0]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('keeps the previous version when a report is amended, and hides one entered in error from lists only', async () => {
     const input = upload({ sourceReportId: 'R-AMEND', results: [{ code: '14749-6', value: 7.9, unit: 'mmol/L' }] });
     const original = (await ok(labSystem(CERTIFIED), SUBMIT, { input })).submitLabReport;
-    const amended = (await ok(labSystem(CERTIFIED), SUBMIT, { input: { ...input, status: 'AMENDED', results: [{ code: '14749-6', value: 5.2, unit: 'mmol/L' }] } })).submitLabReport;
+    const amended = (
+      await ok(labSystem(CERTIFIED), SUBMIT, { input: { ...input, status: 'AMENDED', results: [{ code: '14749-6', value: 5.2, unit: 'mmol/L' }] } })
+    ).submitLabReport;
     expect(amended).toMatchObject({ id: original.id, version: 2, status: 'AMENDED', results: [{ value: 5.2, interpretation: 'N' }] });
     expect(amended.history).toEqual([{ version: 1, status: 'FINAL', results: [{ value: 7.9 }] }]);
 
@@ -73,19 +86,43 @@ describe('uploads', () => {
     const list = await ok(doctorAt(CERTIFIED), `query($id: ID!) { resident(id: $id) { labReports(first: 100) { edges { node { id } } } } }`, { id: RESIDENT });
     expect(list.resident.labReports.edges.map((edge: any) => edge.node.id)).not.toContain(original.id);
     const direct = await ok(doctorAt(CERTIFIED), `query($id: ID!) { labReport(id: $id) { status version history { version status } } }`, { id: original.id });
-    expect(direct.labReport).toEqual({ status: 'ENTERED_IN_ERROR', version: 3, history: [{ version: 2, status: 'AMENDED' }, { version: 1, status: 'FINAL' }] });
+    expect(direct.labReport).toEqual({
+      status: 'ENTERED_IN_ERROR',
+      version: 3,
+      history: [
+        { version: 2, status: 'AMENDED' },
+        { version: 1, status: 'FINAL' },
+      ],
+    });
   });
 
   it('chooses the reference range by sex and age', async () => {
     const hemoglobin = codeOf('血红蛋白');
     const submit = async (sex: string, birthDate: string) =>
-      (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ code: '58410-2', subjectSex: sex, subjectBirthDate: birthDate, results: [{ code: hemoglobin, value: 120, unit: 'g/L' }] }) })).submitLabReport.results[0];
+      (
+        await ok(labSystem(CERTIFIED), SUBMIT, {
+          input: upload({ code: '58410-2', subjectSex: sex, subjectBirthDate: birthDate, results: [{ code: hemoglobin, value: 120, unit: 'g/L' }] }),
+        })
+      ).submitLabReport.results[0];
     expect(await submit('FEMALE', '1980-01-01')).toMatchObject({ interpretation: 'N', referenceRange: { low: 115, high: 150 } });
     expect(await submit('MALE', '1980-01-01')).toMatchObject({ interpretation: 'L', referenceRange: { low: 130, high: 175 } });
 
     const creatinine = codeOf('肌酐');
-    const adult = (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ code: '24362-6', subjectSex: 'MALE', subjectBirthDate: '1980-01-01', results: [{ code: creatinine, value: 50, unit: 'umol/L' }] }) })).submitLabReport.results[0];
-    const child = (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ code: '24362-6', subjectSex: 'MALE', subjectBirthDate: `${new Date().getUTCFullYear() - 8}-01-01`, results: [{ code: creatinine, value: 50, unit: 'umol/L' }] }) })).submitLabReport.results[0];
+    const adult = (
+      await ok(labSystem(CERTIFIED), SUBMIT, {
+        input: upload({ code: '24362-6', subjectSex: 'MALE', subjectBirthDate: '1980-01-01', results: [{ code: creatinine, value: 50, unit: 'umol/L' }] }),
+      })
+    ).submitLabReport.results[0];
+    const child = (
+      await ok(labSystem(CERTIFIED), SUBMIT, {
+        input: upload({
+          code: '24362-6',
+          subjectSex: 'MALE',
+          subjectBirthDate: `${new Date().getUTCFullYear() - 8}-01-01`,
+          results: [{ code: creatinine, value: 50, unit: 'umol/L' }],
+        }),
+      })
+    ).submitLabReport.results[0];
     expect(adult.interpretation).toBe('L');
     expect(child.referenceRange).not.toEqual(adult.referenceRange);
     expect(child.interpretation).toBe('N');
@@ -93,12 +130,22 @@ describe('uploads', () => {
 
   it('flags critical values so clients can show them first', async () => {
     const potassium = codeOf('钾');
-    const report = (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ code: potassium, results: [{ code: potassium, value: 7.0, unit: 'mmol/L' }] }) })).submitLabReport;
+    const report = (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ code: potassium, results: [{ code: potassium, value: 7.0, unit: 'mmol/L' }] }) }))
+      .submitLabReport;
     expect(report).toMatchObject({ hasCritical: true, results: [{ interpretation: 'HH', critical: true }] });
   });
 
   it('accepts a unit written in another case and stores it in the catalogue spelling', async () => {
-    const report = (await ok(labSystem(CERTIFIED), SUBMIT, { input: upload({ sourceReportId: 'R-CASE', subjectSex: 'MALE', subjectBirthDate: '1980-01-01', results: [{ code: '14749-6', value: 7.9, unit: 'MMOL/l' }] }) })).submitLabReport;
+    const report = (
+      await ok(labSystem(CERTIFIED), SUBMIT, {
+        input: upload({
+          sourceReportId: 'R-CASE',
+          subjectSex: 'MALE',
+          subjectBirthDate: '1980-01-01',
+          results: [{ code: '14749-6', value: 7.9, unit: 'MMOL/l' }],
+        }),
+      })
+    ).submitLabReport;
     expect(report.results).toEqual([
       { code: { code: '14749-6' }, value: 7.9, unit: 'mmol/L', interpretation: 'H', critical: false, referenceRange: { low: 3.9, high: 6.1, text: '3.9-6.1' } },
     ]);
@@ -125,7 +172,10 @@ describe('uploads', () => {
     it('rejects an organization that is not a registered laboratory', async () => {
       const before = await counts();
       const { body } = await stack.query(labSystem('3201-H109'), SUBMIT, { input: upload() });
-      expect(body.errors![0]).toMatchObject({ message: 'Unknown organization: the caller is not a registered laboratory', extensions: { code: 'BAD_USER_INPUT' } });
+      expect(body.errors![0]).toMatchObject({
+        message: 'Unknown organization: the caller is not a registered laboratory',
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
       expect(await counts()).toEqual(before);
     });
   });
@@ -135,10 +185,26 @@ describe('reading across hospitals', () => {
   it('converts a trend to one unit across hospitals, each point with its source', async () => {
     const [resident] = await insertResidents(stack, { organizationCode: CERTIFIED, count: 1 });
     await modelsOf(stack).labs.LabReport.insertMany([
-      labReport({ residentId: resident!, organizationCode: CERTIFIED, code: '14749-6', results: [{ code: '14749-6', value: 5.5, unit: 'mmol/L' }], issuedAt: new Date(Date.now() - 10 * DAY) }),
-      labReport({ residentId: resident!, organizationCode: ALSO_CERTIFIED, code: '14749-6', results: [{ code: '14749-6', value: 126, unit: 'mg/dL' }], issuedAt: new Date(Date.now() - 5 * DAY) }),
+      labReport({
+        residentId: resident!,
+        organizationCode: CERTIFIED,
+        code: '14749-6',
+        results: [{ code: '14749-6', value: 5.5, unit: 'mmol/L' }],
+        issuedAt: new Date(Date.now() - 10 * DAY),
+      }),
+      labReport({
+        residentId: resident!,
+        organizationCode: ALSO_CERTIFIED,
+        code: '14749-6',
+        results: [{ code: '14749-6', value: 126, unit: 'mg/dL' }],
+        issuedAt: new Date(Date.now() - 5 * DAY),
+      }),
     ]);
-    const { resident: data } = await ok(doctorAt(CERTIFIED), `query($id: ID!) { resident(id: $id) { labTrend(code: "14749-6") { unit points { value reportedValue reportedUnit interpretation organization { code } } } latestResults(codes: ["14749-6"]) { observation { value unit } organization { code } } } }`, { id: resident });
+    const { resident: data } = await ok(
+      doctorAt(CERTIFIED),
+      `query($id: ID!) { resident(id: $id) { labTrend(code: "14749-6") { unit points { value reportedValue reportedUnit interpretation organization { code } } } latestResults(codes: ["14749-6"]) { observation { value unit } organization { code } } } }`,
+      { id: resident },
+    );
     expect(data.labTrend.unit).toBe('mmol/L');
     expect(data.labTrend.points).toEqual([
       { value: 5.5, reportedValue: 5.5, reportedUnit: 'mmol/L', interpretation: 'N', organization: { code: CERTIFIED } },
@@ -154,9 +220,27 @@ describe('the duplicate-test reminder', () => {
     const cbc = [{ code: codeOf('白细胞计数'), value: 6.1, unit: '10*9/L' }];
     await modelsOf(stack).labs.LabReport.insertMany([
       labReport({ residentId: resident, organizationCode: ALSO_CERTIFIED, code: '58410-2', results: cbc, issuedAt: new Date(Date.now() - 3 * DAY) }),
-      labReport({ residentId: resident, organizationCode: CERTIFIED, code: '4548-4', results: [{ code: '4548-4', value: 6.2, unit: '%' }], issuedAt: new Date(Date.now() - 200 * DAY) }),
-      labReport({ residentId: resident, organizationCode: UNCERTIFIED, code: '14749-6', results: [{ code: '14749-6', value: 5.0, unit: 'mmol/L' }], issuedAt: new Date(Date.now() - 2 * DAY) }),
-      labReport({ residentId: resident, organizationCode: CERTIFIED, code: '1988-5', results: [{ code: '1988-5', value: 3, unit: 'mg/L' }], issuedAt: new Date(Date.now() - 3_600_000) }),
+      labReport({
+        residentId: resident,
+        organizationCode: CERTIFIED,
+        code: '4548-4',
+        results: [{ code: '4548-4', value: 6.2, unit: '%' }],
+        issuedAt: new Date(Date.now() - 200 * DAY),
+      }),
+      labReport({
+        residentId: resident,
+        organizationCode: UNCERTIFIED,
+        code: '14749-6',
+        results: [{ code: '14749-6', value: 5.0, unit: 'mmol/L' }],
+        issuedAt: new Date(Date.now() - 2 * DAY),
+      }),
+      labReport({
+        residentId: resident,
+        organizationCode: CERTIFIED,
+        code: '1988-5',
+        results: [{ code: '1988-5', value: 3, unit: 'mg/L' }],
+        issuedAt: new Date(Date.now() - 3_600_000),
+      }),
     ]);
     const check = `mutation($id: ID!) { checkOrder(residentId: $id, itemCodes: ["58410-2", "4548-4", "14749-6", "57698-3", "1988-5"], orderingOrganizationCode: "${CERTIFIED}") { itemCode recommendation recognized ageDays lastReport { organization { code } } } }`;
     const { checkOrder } = await ok(doctorAt(CERTIFIED), check, { id: resident });
@@ -171,7 +255,10 @@ describe('the duplicate-test reminder', () => {
     expect(await modelsOf(stack).labs.ReminderEvent.countDocuments({ residentId: resident })).toBe(5);
 
     const month = new Date().toISOString().slice(0, 7);
-    const { text, body } = await stack.query(healthCommission(), `{ reminderStatistics(month: "${month}") { organization { code } shown reuse consider order } }`);
+    const { text, body } = await stack.query(
+      healthCommission(),
+      `{ reminderStatistics(month: "${month}") { organization { code } shown reuse consider order } }`,
+    );
     expect(body.data!.reminderStatistics).toContainEqual({ organization: { code: CERTIFIED }, shown: 5, reuse: 1, consider: 1, order: 3 });
     expect(text).not.toContain(resident);
     const { body: doctorTries } = await stack.query(doctorAt(CERTIFIED), `{ reminderStatistics(month: "${month}") { shown } }`);
@@ -180,7 +267,10 @@ describe('the duplicate-test reminder', () => {
 
   it('refuses a doctor with no care relationship, and records nothing', async () => {
     const before = await modelsOf(stack).labs.ReminderEvent.countDocuments();
-    const { body } = await stack.query(doctorAt('3201-H108'), `mutation { checkOrder(residentId: "${RESIDENT}", itemCodes: ["58410-2"], orderingOrganizationCode: "3201-H108") { recommendation } }`);
+    const { body } = await stack.query(
+      doctorAt('3201-H108'),
+      `mutation { checkOrder(residentId: "${RESIDENT}", itemCodes: ["58410-2"], orderingOrganizationCode: "3201-H108") { recommendation } }`,
+    );
     expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect(await modelsOf(stack).labs.ReminderEvent.countDocuments()).toBe(before);
   });
@@ -195,7 +285,13 @@ describe('round trips', () => {
     });
     const reports = (resident: string, count: number) =>
       Array.from({ length: count }, (_, index) =>
-        labReport({ residentId: resident, organizationCode: `3201-H2${String(index % 20).padStart(2, '0')}`, code: '58410-2', results: lines, issuedAt: new Date(Date.now() - (index + 1) * DAY) }),
+        labReport({
+          residentId: resident,
+          organizationCode: `3201-H2${String(index % 20).padStart(2, '0')}`,
+          code: '58410-2',
+          results: lines,
+          issuedAt: new Date(Date.now() - (index + 1) * DAY),
+        }),
       );
     await modelsOf(stack).labs.LabReport.insertMany([...reports(light, 2), ...reports(heavy, 200)]);
 
@@ -206,7 +302,8 @@ describe('round trips', () => {
     };
     const forLight = await stack.commandsDuring(ask(light, 2));
     const forHeavy = await stack.commandsDuring(ask(heavy, 100));
-    const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
+    const names = (commands: { commandName: string; databaseName: string }[]) =>
+      commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
     expect(names(forHeavy)).toEqual(names(forLight));
   });
 });

@@ -5,7 +5,7 @@
  */
 import { QUERY_LIMITS } from '../gateway/query-limits';
 import { FULL_RECORD_FIELDS } from './support/full-record';
-import { TestStack, type GraphQLResponse } from './support/stack';
+import { type GraphQLResponse, TestStack } from './support/stack';
 
 let stack: TestStack;
 let production: TestStack;
@@ -19,7 +19,8 @@ afterAll(async () => {
 });
 
 const doctor = () => stack.token({ subject: 'dr-limits', roles: ['doctor'], organizationCode: '3201-H001' });
-const refusedForLimit = (response: GraphQLResponse) => response.status === 400 && response.body.errors?.some((error) => /limit|more that \d+ tokens/i.test(error.message)) === true;
+const refusedForLimit = (response: GraphQLResponse) =>
+  response.status === 400 && response.body.errors?.some((error) => /limit|more that \d+ tokens/i.test(error.message)) === true;
 
 /** `__type` nests as deep as asked: the classic shape of a depth attack. */
 function ofDepth(depth: number): string {
@@ -87,7 +88,7 @@ it('refuses batched requests', async () => {
   expect(response.status).toBe(400);
 });
 
-describe('operations the gateway cannot run are the client\'s mistake (400), not a 500', () => {
+describe("operations the gateway cannot run are the client's mistake (400), not a 500", () => {
   const send = async (body: Record<string, unknown>) => {
     const response = await fetch(stack.gateway.url, {
       method: 'POST',

@@ -68,7 +68,12 @@ it('sheds at a subgraph too: beyond its bound a call gets 503 OVERLOADED, and pa
     logLevel: 'silent',
   });
   try {
-    const token = () => mintInternalToken({ viewer: { subject: 'dr-held', roles: ['doctor'], organizationCode: '3201-H003', purposeOfUse: 'treatment' }, requestId: randomUUID() }, 'access', internal.privateKey);
+    const token = () =>
+      mintInternalToken(
+        { viewer: { subject: 'dr-held', roles: ['doctor'], organizationCode: '3201-H003', purposeOfUse: 'treatment' }, requestId: randomUUID() },
+        'access',
+        internal.privateKey,
+      );
     const held = await holdRequest(access.url, token(), VIEWER_QUERY);
 
     const refused = await stack.query(token(), VIEWER_QUERY, undefined, access.url);

@@ -16,7 +16,8 @@ const BLOCKED = '3201-H101'; // registered the duplicate; the resident blocks it
 let survivor: string;
 let mergedId: string;
 
-const doctorAt = (organizationCode: string) => stack.token({ subject: `dr-${organizationCode}`, roles: ['doctor'], organizationCode, practitionerId: `D-${organizationCode}` });
+const doctorAt = (organizationCode: string) =>
+  stack.token({ subject: `dr-${organizationCode}`, roles: ['doctor'], organizationCode, practitionerId: `D-${organizationCode}` });
 const privacyOfficer = () => stack.token({ subject: 'po-1', roles: ['privacy_officer'] });
 const residentToken = (residentId: string) => stack.token({ subject: `citizen-${residentId}`, roles: ['resident'], residentId });
 
@@ -25,7 +26,8 @@ async function ok(token: string, query: string, variables?: Record<string, unkno
   expect(body.errors).toBeUndefined();
   return body.data!;
 }
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) => ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
+const codes = async (token: string, query: string, variables?: Record<string, unknown>) =>
+  ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
 
 const RECORD = `query($id: ID!) { resident(id: $id) { id name labReports { edges { node { id } } } prescriptions { edges { node { id } } } } }`;
 const reportIds = (data: any) => data.resident.labReports.edges.map((edge: any) => edge.node.id).sort();
@@ -44,11 +46,28 @@ beforeAll(async () => {
   await relate(stack, [mergedId], DUPLICATE_DESK, 'REGISTRATION');
   await relate(stack, [mergedId], BLOCKED, 'REGISTRATION');
   reportUnderMerged = newId();
-  await models.labs.LabReport.create(labReport({ id: reportUnderMerged, residentId: mergedId, organizationCode: DUPLICATE_DESK, code: '4548-4', results: [{ code: '4548-4', value: 6.1, unit: '%' }] }));
+  await models.labs.LabReport.create(
+    labReport({
+      id: reportUnderMerged,
+      residentId: mergedId,
+      organizationCode: DUPLICATE_DESK,
+      code: '4548-4',
+      results: [{ code: '4548-4', value: 6.1, unit: '%' }],
+    }),
+  );
   prescriptionUnderMerged = newId();
-  await models.prescriptions.Prescription.create(prescriptionDoc({ id: prescriptionUnderMerged, residentId: mergedId, organizationCode: DUPLICATE_DESK, drugCodes: ['H20023370'] }));
-  await ok(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`, { s: survivor, m: mergedId });
-  await ok(residentToken(survivor), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["${BLOCKED}"]) { updatedAt } }`, { id: survivor });
+  await models.prescriptions.Prescription.create(
+    prescriptionDoc({ id: prescriptionUnderMerged, residentId: mergedId, organizationCode: DUPLICATE_DESK, drugCodes: ['H20023370'] }),
+  );
+  await ok(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`, {
+    s: survivor,
+    m: mergedId,
+  });
+  await ok(
+    residentToken(survivor),
+    `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["${BLOCKED}"]) { updatedAt } }`,
+    { id: survivor },
+  );
 });
 afterAll(() => stack?.stop());
 
@@ -60,7 +79,12 @@ it('shows the survivor’s doctors the records filed under the merged id, in eve
 
 it('counts prescriptions filed under the merged id in the survivor’s duplicate-therapy warnings', async () => {
   const issued = await ok(doctorAt(HOSPITAL), `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id warnings { code } } }`, {
-    input: { residentId: survivor, clientRequestId: 'merge-duplicate-therapy', diagnoses: [{ code: 'E11.9', display: '2型糖尿病' }], items: [{ drugCode: 'H20023370', dose: 0.5, route: 'oral', frequency: 'bid', days: 7, quantity: 14 }] },
+    input: {
+      residentId: survivor,
+      clientRequestId: 'merge-duplicate-therapy',
+      diagnoses: [{ code: 'E11.9', display: '2型糖尿病' }],
+      items: [{ drugCode: 'H20023370', dose: 0.5, route: 'oral', frequency: 'bid', days: 7, quantity: 14 }],
+    },
   });
   expect(issued.issuePrescription.warnings).toEqual([{ code: 'DUPLICATE_THERAPY:BIGUANIDE' }]);
 });
@@ -78,10 +102,20 @@ it('lets a resident token for the merged id read the survivor’s record, and se
   const data = await ok(residentToken(mergedId), RECORD, { id: mergedId });
   expect(data.resident.id).toBe(survivor);
   expect(reportIds(data)).toEqual([reportUnderMerged]);
-  await ok(residentToken(mergedId), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: ["${BLOCKED}"]) { updatedAt } }`, { id: mergedId });
-  expect(await modelsOf(stack).access.Consent.findById(survivor).lean()).toMatchObject({ restrictedCategories: ['MENTAL_HEALTH'], blockedOrganizations: [BLOCKED] });
+  await ok(
+    residentToken(mergedId),
+    `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: ["${BLOCKED}"]) { updatedAt } }`,
+    { id: mergedId },
+  );
+  expect(await modelsOf(stack).access.Consent.findById(survivor).lean()).toMatchObject({
+    restrictedCategories: ['MENTAL_HEALTH'],
+    blockedOrganizations: [BLOCKED],
+  });
   // The same choice under the merged id: no earlier one lingers there beside it.
-  expect(await modelsOf(stack).access.Consent.findById(mergedId).lean()).toMatchObject({ restrictedCategories: ['MENTAL_HEALTH'], blockedOrganizations: [BLOCKED] });
+  expect(await modelsOf(stack).access.Consent.findById(mergedId).lean()).toMatchObject({
+    restrictedCategories: ['MENTAL_HEALTH'],
+    blockedOrganizations: [BLOCKED],
+  });
 });
 
 it('keeps a choice the resident made on the duplicate before the merge, until the resident replaces it', async () => {
@@ -89,23 +123,44 @@ it('keeps a choice the resident made on the duplicate before the merge, until th
   const models = modelsOf(stack);
   await models.records.Resident.updateOne({ _id: duplicate }, { $set: { idNumber: null, idLast4: null } });
   const hivTest = newId();
-  await models.labs.LabReport.create(labReport({ id: hivTest, residentId: duplicate, organizationCode: DUPLICATE_DESK, code: '75622-1', results: [{ code: '75622-1', valueCode: 'NEG' }] }));
-  await ok(residentToken(duplicate), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [HIV_STI], blockedOrganizations: []) { updatedAt } }`, { id: duplicate });
-  await ok(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`, { s: kept, m: duplicate });
+  await models.labs.LabReport.create(
+    labReport({ id: hivTest, residentId: duplicate, organizationCode: DUPLICATE_DESK, code: '75622-1', results: [{ code: '75622-1', valueCode: 'NEG' }] }),
+  );
+  await ok(
+    residentToken(duplicate),
+    `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [HIV_STI], blockedOrganizations: []) { updatedAt } }`,
+    { id: duplicate },
+  );
+  await ok(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`, {
+    s: kept,
+    m: duplicate,
+  });
 
   // The survivor's doctors do not see the HIV test the resident restricted on the duplicate.
   expect(reportIds(await ok(doctorAt(HOSPITAL), RECORD, { id: kept }))).toEqual([]);
   const CONSENT = `query($id: ID!) { resident(id: $id) { consent { restrictedCategories blockedOrganizations { code } } } }`;
   expect((await ok(residentToken(kept), CONSENT, { id: kept })).resident.consent).toEqual({ restrictedCategories: ['HIV_STI'], blockedOrganizations: [] });
   // Replaced by the resident, the choice is gone under both ids.
-  await ok(residentToken(kept), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: []) { updatedAt } }`, { id: kept });
+  await ok(residentToken(kept), `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: []) { updatedAt } }`, {
+    id: kept,
+  });
   expect(reportIds(await ok(doctorAt(HOSPITAL), RECORD, { id: kept }))).toEqual([hivTest]);
   expect(await models.access.Consent.findById(duplicate).lean()).toMatchObject({ restrictedCategories: [] });
 });
 
 it('files writes under the merged id on the survivor', async () => {
   await modelsOf(stack).labs.Laboratory.create({ _id: HOSPITAL, certifiedScope: 'CITY' });
-  const input = { residentId: mergedId, sourceReportId: 'R-MERGED-1', category: 'LABORATORY', code: '14749-6', status: 'FINAL', issuedAt: new Date(Date.now() - 3_600_000).toISOString(), subjectSex: 'FEMALE', subjectBirthDate: '1960-03-15', results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }] };
+  const input = {
+    residentId: mergedId,
+    sourceReportId: 'R-MERGED-1',
+    category: 'LABORATORY',
+    code: '14749-6',
+    status: 'FINAL',
+    issuedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    subjectSex: 'FEMALE',
+    subjectBirthDate: '1960-03-15',
+    results: [{ code: '14749-6', value: 5.4, unit: 'mmol/L' }],
+  };
   const lab = stack.token({ subject: 'lis-1', roles: ['lab_system'], organizationCode: HOSPITAL });
   const { id } = (await ok(lab, `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, { input })).submitLabReport;
   expect((await modelsOf(stack).labs.LabReport.findById(id).lean())!.residentId).toBe(survivor);

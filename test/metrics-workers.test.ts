@@ -2,7 +2,7 @@
  * A service with several workers (GATEWAY_WORKERS) is scraped once, at its primary, and the
  * answer counts every worker's requests: the workers open no metrics listener of their own.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -33,21 +33,34 @@ afterAll(() => {
 /** A health check on a connection of its own, so that the primary hands each to a worker in turn. */
 function healthOnNewConnection(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode!));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode!));
+      })
+      .on('error', reject);
   });
 }
 
 it('answers one scrape with the requests of all the workers', async () => {
   child = spawn(process.execPath, ['--import', 'tsx', SERVICE, 'gateway'], {
-    env: { ...process.env, DATA_DIR: dataDir, GATEWAY_WORKERS: '2', GATEWAY_PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', NODE_OPTIONS: `--require ${GUARD_FILE}` },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      GATEWAY_WORKERS: '2',
+      GATEWAY_PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'info',
+      NODE_OPTIONS: `--require ${GUARD_FILE}`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const listening: { api: string[]; metrics: string[] } = { api: [], metrics: [] };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the workers did not start within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)), TEST_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the workers did not start within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)),
+      TEST_START_TIMEOUT_MS,
+    );
     createInterface({ input: child!.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string; metricsUrl?: string };
       if (entry.msg === 'gateway listening') listening.api.push(entry.url!);

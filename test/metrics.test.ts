@@ -4,8 +4,8 @@
  * no label carries a resident id, a subject or a token. /metrics is not on the public port.
  */
 import net from 'node:net';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { insertHospitals, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -43,7 +43,7 @@ async function scrapeAll(): Promise<Record<string, string>> {
 }
 
 /** The sum of a metric's samples whose labels include all of `labels` (0 when none). */
-function valueOf(text: string, name: string, labels: Record<string, string> = {}): number {
+function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
@@ -59,7 +59,12 @@ async function movedDuring(action: () => Promise<unknown>, samples: Record<strin
   const before = await scrapeAll();
   await action();
   const after = await scrapeAll();
-  return Object.fromEntries(Object.entries(samples).map(([key, [service, name, labels]]) => [key, valueOf(after[service]!, name, labels) - valueOf(before[service]!, name, labels)]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([key, [service, name, labels]]) => [
+      key,
+      sampleSum(after[service]!, name, labels) - sampleSum(before[service]!, name, labels),
+    ]),
+  );
 }
 
 beforeAll(async () => {
@@ -70,19 +75,33 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
   const port = (hung.address() as net.AddressInfo).port;
-  stack = await TestStack.start({ metrics: true, subgraphUrlOverrides: { labs: `http://127.0.0.1:${port}/graphql` }, subgraphTimeoutMs: { labs: HUNG_TIMEOUT_MS } });
+  stack = await TestStack.start({
+    metrics: true,
+    subgraphUrlOverrides: { labs: `http://127.0.0.1:${port}/graphql` },
+    subgraphTimeoutMs: { labs: HUNG_TIMEOUT_MS },
+  });
   await insertHospitals(stack);
 
   const register = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`;
-  const person = { name: '钱晓梅', gender: 'FEMALE', birthDate: '1979-06-21', idNumber: makeIdNumber('320105', '1979-06-21', 64), phone: '13770002222', district: '建邺区' };
+  const person = {
+    name: '钱晓梅',
+    gender: 'FEMALE',
+    birthDate: '1979-06-21',
+    idNumber: makeIdNumber('320105', '1979-06-21', 64),
+    phone: '13770002222',
+    district: '建邺区',
+  };
   const home = hospitalSystem(HOME, subjects[0]!);
-  residentId = (await ok(home, register, { input: { ...person, identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-M-1' } } })).registerResident.resident.id;
+  residentId = (await ok(home, register, { input: { ...person, identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-M-1' } } })).registerResident.resident
+    .id;
   await ok(hospitalSystem(OTHER, subjects[1]!), register, { input: { ...person, identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-M-2' } } });
   await ok(home, `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
     input: { residentId, sourceRecordId: 'P-M-PSY', code: 'F32.9', display: '抑郁发作', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
   });
   const self = stack.token({ subject: subjects[4]!, roles: ['resident'], residentId });
-  await ok(self, `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: []) { updatedAt } }`, { id: residentId });
+  await ok(self, `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH], blockedOrganizations: []) { updatedAt } }`, {
+    id: residentId,
+  });
 });
 
 afterAll(async () => {
@@ -119,14 +138,31 @@ it('counts an operation, its subgraph fetch, its database commands and a consent
       auditFailures: ['records', 'jinling_audit_write_failures_total'],
     },
   );
-  expect(moved).toEqual({ requests: 1, timed: 1, fetches: 1, fetchesTimed: 1, otherFetches: 1, http: 1, subgraphRequests: 1, omissions: 1, audited: 1, auditFailures: 0 });
+  expect(moved).toEqual({
+    requests: 1,
+    timed: 1,
+    fetches: 1,
+    fetchesTimed: 1,
+    otherFetches: 1,
+    http: 1,
+    subgraphRequests: 1,
+    omissions: 1,
+    audited: 1,
+    auditFailures: 0,
+  });
 
   // Every command the subgraphs sent is timed once, by the subgraph that sent it.
   expect(commands).toBeGreaterThan(0);
   const before = await scrapeAll();
   const sent = await stack.commandsDuring(() => stack.query(token, CONDITIONS, { id: residentId }));
   const after = await scrapeAll();
-  const timed = SUBGRAPH_NAMES.reduce((sum, name) => sum + valueOf(after[name]!, 'jinling_database_command_duration_seconds_count') - valueOf(before[name]!, 'jinling_database_command_duration_seconds_count'), 0);
+  const timed = SUBGRAPH_NAMES.reduce(
+    (sum, name) =>
+      sum +
+      sampleSum(after[name]!, 'jinling_database_command_duration_seconds_count') -
+      sampleSum(before[name]!, 'jinling_database_command_duration_seconds_count'),
+    0,
+  );
   expect(timed).toBe(sent.length);
 });
 
@@ -153,7 +189,12 @@ it('counts refused client tokens by reason', async () => {
 
 it('counts a break-the-glass grant and its alert', async () => {
   const moved = await movedDuring(
-    () => ok(doctor(STRANGER, subjects[3]!), `mutation Emergency($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "昏迷入院，需查既往史") { id } }`, { id: residentId }),
+    () =>
+      ok(
+        doctor(STRANGER, subjects[3]!),
+        `mutation Emergency($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "昏迷入院，需查既往史") { id } }`,
+        { id: residentId },
+      ),
     {
       grants: ['access', 'jinling_break_glass_grants_total'],
       alerts: ['access', 'jinling_audit_alerts_total'],
@@ -201,7 +242,7 @@ it('bounds client-chosen operation names: anonymous, id-like and unresolved oper
 it('reports process metrics and no personal data in any label', async () => {
   const texts = await scrapeAll();
   for (const [service, text] of Object.entries(texts)) {
-    expect(valueOf(text, 'jinling_nodejs_eventloop_lag_seconds', { service })).toBeGreaterThanOrEqual(0);
+    expect(sampleSum(text, 'jinling_nodejs_eventloop_lag_seconds', { service })).toBeGreaterThanOrEqual(0);
     expect(text).toContain(`jinling_process_resident_memory_bytes{service="${service}"}`);
     expect(text).not.toContain(residentId);
     for (const subject of subjects) expect(text).not.toContain(subject);
@@ -232,12 +273,9 @@ it('counts audit events that could not be written', async () => {
     }).then((response) => response.json() as Promise<{ errors?: { extensions: { code: string } }[] }>);
   expect((await ask()).errors).toBeUndefined();
 
-  const moved = await movedDuring(
-    async () => expect((await ask()).errors!.map((error) => error.extensions.code)).toEqual(['SUBGRAPH_UNAVAILABLE']),
-    {
-      failures: ['records', 'jinling_audit_write_failures_total'],
-      written: ['records', 'jinling_audit_events_written_total'],
-    },
-  );
+  const moved = await movedDuring(async () => expect((await ask()).errors!.map((error) => error.extensions.code)).toEqual(['SUBGRAPH_UNAVAILABLE']), {
+    failures: ['records', 'jinling_audit_write_failures_total'],
+    written: ['records', 'jinling_audit_events_written_total'],
+  });
   expect(moved).toEqual({ failures: 1, written: 0 });
 });

@@ -38,18 +38,46 @@ function startSubgraph(name: SubgraphName, dbPrefix: string) {
 /** An encounter as records files it (its shape did not change). */
 function encounter(_id: string, residentId: string, organizationCode: string, start: string, status = 'FINISHED') {
   return {
-    _id, residentId, organizationCode, encounterClass: 'OUTPATIENT', status, department: 'General medicine',
-    start: at(start), end: null, attendingPractitioner: null, diagnoses: [], sensitivities: [], chargesFen: null,
+    _id,
+    residentId,
+    organizationCode,
+    encounterClass: 'OUTPATIENT',
+    status,
+    department: 'General medicine',
+    start: at(start),
+    end: null,
+    attendingPractitioner: null,
+    diagnoses: [],
+    sensitivities: [],
+    chargesFen: null,
     source: { organizationCode, recordId: _id, uploadedAt: at(start) },
   };
 }
 
 function labReport(_id: string, residentId: string, issuedAt: string) {
   return {
-    _id, residentId, organizationCode: '3201-H001', category: 'LABORATORY', code: { system: 'http://loinc.org', code: '2345-7', display: 'Glucose' },
-    localCode: null, status: 'FINAL', specimen: null, collectedAt: null, effectiveAt: null, issuedAt: at(issuedAt), orderingPractitioner: null,
-    orderingOrganizationCode: null, conclusion: null, subjectSex: 'UNKNOWN', subjectAgeYears: null, results: [], itemCodes: ['2345-7'],
-    hasCritical: false, sensitivities: [], version: 1, source: { organizationCode: '3201-H001', recordId: _id, uploadedAt: at(issuedAt) },
+    _id,
+    residentId,
+    organizationCode: '3201-H001',
+    category: 'LABORATORY',
+    code: { system: 'http://loinc.org', code: '2345-7', display: 'Glucose' },
+    localCode: null,
+    status: 'FINAL',
+    specimen: null,
+    collectedAt: null,
+    effectiveAt: null,
+    issuedAt: at(issuedAt),
+    orderingPractitioner: null,
+    orderingOrganizationCode: null,
+    conclusion: null,
+    subjectSex: 'UNKNOWN',
+    subjectAgeYears: null,
+    results: [],
+    itemCodes: ['2345-7'],
+    hasCritical: false,
+    sensitivities: [],
+    version: 1,
+    source: { organizationCode: '3201-H001', recordId: _id, uploadedAt: at(issuedAt) },
   };
 }
 
@@ -57,7 +85,17 @@ function labReport(_id: string, residentId: string, issuedAt: string) {
 function oldRelationship(_id: string, residentId: string, since: string, endsAt: string | null, practitionerId: string | null = null) {
   const [kind, organizationCode, origin] = _id.split('|') as [string, string, string];
   const [subgraph, recordId] = origin.split('/') as [string, string];
-  return { _id, residentId, organizationCode, kind, practitionerId, since: at(since), lastSeenAt: at(since), endsAt: endsAt === null ? null : at(endsAt), source: { subgraph, recordId } };
+  return {
+    _id,
+    residentId,
+    organizationCode,
+    kind,
+    practitionerId,
+    since: at(since),
+    lastSeenAt: at(since),
+    endsAt: endsAt === null ? null : at(endsAt),
+    source: { subgraph, recordId },
+  };
 }
 
 const BEFORE_ROOTS = 'recorded before roots';
@@ -153,29 +191,35 @@ describe('a deployment the previous code wrote', () => {
   const prefix = newPrefix();
 
   beforeAll(async () => {
-    await db(prefix, 'records').collection('encounters').insertMany([
-      encounter('enc-1', R1, '3201-H001', '2025-03-01T01:00:00Z'),
-      encounter('enc-2', R1, '3201-H001', '2025-06-01T02:00:00Z'),
-      encounter('enc-3', R1, '3201-H001', '2025-09-01T03:00:00Z', 'ENTERED_IN_ERROR'),
-      encounter('enc-4', R1, '3201-H002', '2025-07-01T00:00:00Z'),
-      encounter('enc-5', R2, '3201-H001', '2025-08-01T00:00:00Z'),
-    ] as never[]);
-    await db(prefix, 'labs').collection('labReports').insertMany([labReport('lab-1', R1, '2025-03-02T00:00:00Z'), labReport('lab-2', R2, '2025-03-03T00:00:00Z')] as never[]);
+    await db(prefix, 'records')
+      .collection('encounters')
+      .insertMany([
+        encounter('enc-1', R1, '3201-H001', '2025-03-01T01:00:00Z'),
+        encounter('enc-2', R1, '3201-H001', '2025-06-01T02:00:00Z'),
+        encounter('enc-3', R1, '3201-H001', '2025-09-01T03:00:00Z', 'ENTERED_IN_ERROR'),
+        encounter('enc-4', R1, '3201-H002', '2025-07-01T00:00:00Z'),
+        encounter('enc-5', R2, '3201-H001', '2025-08-01T00:00:00Z'),
+      ] as never[]);
+    await db(prefix, 'labs')
+      .collection('labReports')
+      .insertMany([labReport('lab-1', R1, '2025-03-02T00:00:00Z'), labReport('lab-2', R2, '2025-03-03T00:00:00Z')] as never[]);
     const access = db(prefix, 'access');
     // One record already noted by the current code.
     await access.collection('recordOwners').insertOne({ _id: 'encounter:enc-1', residentId: R1 } as never);
-    await access.collection('careRelationships').insertMany([
-      oldRelationship('REGISTRATION|3201-H001|records/reg-1', R1, '2025-01-10T00:00:00Z', null),
-      oldRelationship('REGISTRATION|3201-H002|records/reg-2', R2, '2025-01-12T00:00:00Z', null),
-      oldRelationship('REFERRAL|3201-H002|referrals/ref-1', R1, '2025-02-01T08:00:00Z', null),
-      oldRelationship('REFERRAL|3201-H001|referrals/ref-2', R2, '2025-01-05T00:00:00Z', '2025-05-01T00:00:00Z'),
-      oldRelationship('DISPENSING|3201-P001|prescriptions/rx-1', R1, '2025-03-10T09:30:00Z', null),
-      oldRelationship('CONTRACT|3201-C001|referrals/contract-1', R2, '2024-12-01T00:00:00Z', '2025-12-01T00:00:00Z'),
-      oldRelationship('BREAK_GLASS|3201-H003|access/bg-1', R1, '2025-04-01T10:00:00Z', '2025-04-01T14:00:00Z', 'P-77'),
-      oldRelationship('REFERRAL_OFFER|3201-H001|referrals/ref-3', R1, '2025-05-01T00:00:00Z', '2025-05-15T00:00:00Z'),
-      CURRENT_DISPENSING,
-      CURRENT_REGISTRATION,
-    ] as never[]);
+    await access
+      .collection('careRelationships')
+      .insertMany([
+        oldRelationship('REGISTRATION|3201-H001|records/reg-1', R1, '2025-01-10T00:00:00Z', null),
+        oldRelationship('REGISTRATION|3201-H002|records/reg-2', R2, '2025-01-12T00:00:00Z', null),
+        oldRelationship('REFERRAL|3201-H002|referrals/ref-1', R1, '2025-02-01T08:00:00Z', null),
+        oldRelationship('REFERRAL|3201-H001|referrals/ref-2', R2, '2025-01-05T00:00:00Z', '2025-05-01T00:00:00Z'),
+        oldRelationship('DISPENSING|3201-P001|prescriptions/rx-1', R1, '2025-03-10T09:30:00Z', null),
+        oldRelationship('CONTRACT|3201-C001|referrals/contract-1', R2, '2024-12-01T00:00:00Z', '2025-12-01T00:00:00Z'),
+        oldRelationship('BREAK_GLASS|3201-H003|access/bg-1', R1, '2025-04-01T10:00:00Z', '2025-04-01T14:00:00Z', 'P-77'),
+        oldRelationship('REFERRAL_OFFER|3201-H001|referrals/ref-3', R1, '2025-05-01T00:00:00Z', '2025-05-15T00:00:00Z'),
+        CURRENT_DISPENSING,
+        CURRENT_REGISTRATION,
+      ] as never[]);
   });
 
   it('is refused by a service until it is migrated, and the refusal changes nothing', async () => {
@@ -253,7 +297,9 @@ describe('the standing roots migration, for any relationships the previous code 
     }),
     { selector: (fact) => `${fact.kind}|${fact.organizationCode}|${fact.recordId}`, maxLength: 8 },
   );
-  const visits = fc.array(fc.record({ residentId: fc.constantFrom(...residents), organizationCode: fc.constantFrom(...organizations), start: day }), { maxLength: 6 });
+  const visits = fc.array(fc.record({ residentId: fc.constantFrom(...residents), organizationCode: fc.constantFrom(...organizations), start: day }), {
+    maxLength: 6,
+  });
 
   it('gives every one its kind’s root, ends every accepted referral and dispensing, and a second run changes nothing', async () => {
     const prefix = newPrefix();
@@ -264,9 +310,19 @@ describe('the standing roots migration, for any relationships the previous code 
       fc.asyncProperty(relationships, visits, async (written, seen) => {
         await facts.deleteMany({});
         await encounters.deleteMany({});
-        if (seen.length > 0) await encounters.insertMany(seen.map((visit, index) => encounter(`enc-${index}`, visit.residentId, visit.organizationCode, visit.start.toISOString())) as never[]);
+        if (seen.length > 0)
+          await encounters.insertMany(
+            seen.map((visit, index) => encounter(`enc-${index}`, visit.residentId, visit.organizationCode, visit.start.toISOString())) as never[],
+          );
         if (written.length > 0) {
-          const docs = written.map((fact) => oldRelationship(`${fact.kind}|${fact.organizationCode}|x/${fact.recordId}`, fact.residentId, fact.since.toISOString(), fact.endsAt?.toISOString() ?? null));
+          const docs = written.map((fact) =>
+            oldRelationship(
+              `${fact.kind}|${fact.organizationCode}|x/${fact.recordId}`,
+              fact.residentId,
+              fact.since.toISOString(),
+              fact.endsAt?.toISOString() ?? null,
+            ),
+          );
           await facts.insertMany(docs as never[]);
         }
         await standingRoots.up(access, client.getClient());

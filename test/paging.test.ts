@@ -53,9 +53,22 @@ describe('pages filled after filtering', () => {
   const PATTERN = [...'WVVWWVWWW'];
 
   it('pharmacyQueue: a withheld prescription at a page edge neither ends the queue early nor shows', async () => {
-    const docs = PATTERN.map((mark, index) => prescriptionDoc({ residentId: residentOf(mark), organizationCode: ELSEWHERE, drugCodes: [METFORMIN], status: 'ROUTED', pharmacyCode: PHARMACY, issuedAt: minutesAgo(index) }));
+    const docs = PATTERN.map((mark, index) =>
+      prescriptionDoc({
+        residentId: residentOf(mark),
+        organizationCode: ELSEWHERE,
+        drugCodes: [METFORMIN],
+        status: 'ROUTED',
+        pharmacyCode: PHARMACY,
+        issuedAt: minutesAgo(index),
+      }),
+    );
     await modelsOf(stack).prescriptions.Prescription.insertMany(docs);
-    const pages = await walk(pharmacist(), 'pharmacyQueue', `query($after: String) { pharmacyQueue(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`);
+    const pages = await walk(
+      pharmacist(),
+      'pharmacyQueue',
+      `query($after: String) { pharmacyQueue(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(pages).toEqual([
       { ids: [docs[1]!._id, docs[2]!._id], hasNextPage: true },
       { ids: [docs[5]!._id], hasNextPage: false },
@@ -63,9 +76,15 @@ describe('pages filled after filtering', () => {
   });
 
   it('organizationPrescriptions: the same with the prescribing hospital', async () => {
-    const docs = PATTERN.map((mark, index) => prescriptionDoc({ residentId: residentOf(mark), organizationCode: HOSPITAL, drugCodes: [METFORMIN], status: 'SIGNED', issuedAt: minutesAgo(index) }));
+    const docs = PATTERN.map((mark, index) =>
+      prescriptionDoc({ residentId: residentOf(mark), organizationCode: HOSPITAL, drugCodes: [METFORMIN], status: 'SIGNED', issuedAt: minutesAgo(index) }),
+    );
     await modelsOf(stack).prescriptions.Prescription.insertMany(docs);
-    const pages = await walk(doctorAt(HOSPITAL), 'organizationPrescriptions', `query($after: String) { organizationPrescriptions(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`);
+    const pages = await walk(
+      doctorAt(HOSPITAL),
+      'organizationPrescriptions',
+      `query($after: String) { organizationPrescriptions(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(pages).toEqual([
       { ids: [docs[1]!._id, docs[2]!._id], hasNextPage: true },
       { ids: [docs[5]!._id], hasNextPage: false },
@@ -73,7 +92,9 @@ describe('pages filled after filtering', () => {
   });
 
   it('referralInbox and referralOutbox: the same for referrals', async () => {
-    const docs = PATTERN.map((mark, index) => referralDoc({ residentId: residentOf(mark), fromOrganizationCode: CENTRE, toOrganizationCode: HOSPITAL, requestedAt: minutesAgo(index) }));
+    const docs = PATTERN.map((mark, index) =>
+      referralDoc({ residentId: residentOf(mark), fromOrganizationCode: CENTRE, toOrganizationCode: HOSPITAL, requestedAt: minutesAgo(index) }),
+    );
     await modelsOf(stack).referrals.Referral.insertMany(docs);
     const expected = [
       { ids: [docs[1]!._id, docs[2]!._id], hasNextPage: true },
@@ -89,10 +110,23 @@ describe('pages filled after filtering', () => {
     const pharmacy = '3201-P08';
     await relate(stack, [visible], pharmacy, 'DISPENSING', { endsAt: new Date(Date.now() + 86_400_000) });
     const marks = [...'W'.repeat(31), 'V'];
-    const docs = marks.map((mark, index) => prescriptionDoc({ residentId: residentOf(mark), organizationCode: ELSEWHERE, drugCodes: [METFORMIN], status: 'ROUTED', pharmacyCode: pharmacy, issuedAt: minutesAgo(index) }));
+    const docs = marks.map((mark, index) =>
+      prescriptionDoc({
+        residentId: residentOf(mark),
+        organizationCode: ELSEWHERE,
+        drugCodes: [METFORMIN],
+        status: 'ROUTED',
+        pharmacyCode: pharmacy,
+        issuedAt: minutesAgo(index),
+      }),
+    );
     await modelsOf(stack).prescriptions.Prescription.insertMany(docs);
     const token = stack.token({ subject: 'ph-p08', roles: ['pharmacist'], organizationCode: pharmacy });
-    const pages = await walk(token, 'pharmacyQueue', `query($after: String) { pharmacyQueue(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`);
+    const pages = await walk(
+      token,
+      'pharmacyQueue',
+      `query($after: String) { pharmacyQueue(first: 1, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(pages).toEqual([
       { ids: [], hasNextPage: true },
       { ids: [docs[31]!._id], hasNextPage: false },
@@ -118,7 +152,11 @@ describe('the master patient index and the audit log', () => {
     }));
     await modelsOf(stack).records.MatchReview.insertMany(reviews);
     const his = stack.token({ subject: 'his-paging', roles: ['hospital_system'], organizationCode: HOSPITAL });
-    const pages = await walk(his, 'matchReviews', `query($after: String) { matchReviews(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`);
+    const pages = await walk(
+      his,
+      'matchReviews',
+      `query($after: String) { matchReviews(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(pages).toEqual([
       { ids: [reviews[1]!._id, reviews[2]!._id], hasNextPage: true },
       { ids: [reviews[5]!._id], hasNextPage: false },
@@ -151,7 +189,12 @@ describe('the master patient index and the audit log', () => {
       const pages = await walk(privacyOfficer(), field, query);
       return { ids: pages.flatMap((page) => page.ids), sizes: pages.map((page) => page.ids.length) };
     };
-    expect(await requestIds(`query($after: String) { auditEvents(filter: { subject: "dr-paging" }, first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, 'auditEvents')).toEqual({ ids: order, sizes: [2, 2, 1] });
+    expect(
+      await requestIds(
+        `query($after: String) { auditEvents(filter: { subject: "dr-paging" }, first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+        'auditEvents',
+      ),
+    ).toEqual({ ids: order, sizes: [2, 2, 1] });
 
     const reviews = [minutesAgo(5), minutesAgo(6), minutesAgo(7)].map((grantedAt, index) => ({
       _id: `bg-${index}-${newId()}`,
@@ -170,7 +213,12 @@ describe('the master patient index and the audit log', () => {
       closedAt: new Date(),
     }));
     await modelsOf(stack).access.BreakGlassReview.insertMany(reviews);
-    expect(await requestIds(`query($after: String) { breakGlassReviews(status: CLOSED, first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, 'breakGlassReviews')).toEqual({
+    expect(
+      await requestIds(
+        `query($after: String) { breakGlassReviews(status: CLOSED, first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+        'breakGlassReviews',
+      ),
+    ).toEqual({
       ids: reviews.map((review) => review._id),
       sizes: [2, 1],
     });
@@ -194,13 +242,28 @@ describe('cursors', () => {
 
   const entryPoints: [string, () => string, string, (variables: Record<string, unknown>) => Record<string, unknown>][] = [
     ['pharmacyQueue', pharmacist, `query($after: String) { pharmacyQueue(after: $after) { edges { cursor } } }`, (variables) => variables],
-    ['organizationPrescriptions', () => doctorAt(HOSPITAL), `query($after: String) { organizationPrescriptions(after: $after) { edges { cursor } } }`, (variables) => variables],
+    [
+      'organizationPrescriptions',
+      () => doctorAt(HOSPITAL),
+      `query($after: String) { organizationPrescriptions(after: $after) { edges { cursor } } }`,
+      (variables) => variables,
+    ],
     ['referralInbox', () => doctorAt(HOSPITAL), `query($after: String) { referralInbox(after: $after) { edges { cursor } } }`, (variables) => variables],
     ['referralOutbox', () => doctorAt(CENTRE), `query($after: String) { referralOutbox(after: $after) { edges { cursor } } }`, (variables) => variables],
     ['matchReviews', privacyOfficer, `query($after: String) { matchReviews(after: $after) { edges { cursor } } }`, (variables) => variables],
-    ['auditEvents', privacyOfficer, `query($after: String) { auditEvents(filter: { organizationCode: "${HOSPITAL}" }, after: $after) { edges { cursor } } }`, (variables) => variables],
+    [
+      'auditEvents',
+      privacyOfficer,
+      `query($after: String) { auditEvents(filter: { organizationCode: "${HOSPITAL}" }, after: $after) { edges { cursor } } }`,
+      (variables) => variables,
+    ],
     ['breakGlassReviews', privacyOfficer, `query($after: String) { breakGlassReviews(after: $after) { edges { cursor } } }`, (variables) => variables],
-    ['Resident.accessLog', privacyOfficer, `query($id: ID!, $after: String) { resident(id: $id) { accessLog(after: $after) { edges { cursor } } } }`, (variables) => ({ ...variables, id: residentId })],
+    [
+      'Resident.accessLog',
+      privacyOfficer,
+      `query($id: ID!, $after: String) { resident(id: $id) { accessLog(after: $after) { edges { cursor } } } }`,
+      (variables) => ({ ...variables, id: residentId }),
+    ],
   ];
 
   it.each(entryPoints)('%s answers a tampered or malformed cursor with BAD_USER_INPUT "Invalid cursor"', async (_name, token, query, variablesOf) => {
@@ -213,9 +276,15 @@ describe('cursors', () => {
   it('a cursor the API issued still works', async () => {
     const ids = [newId(), newId(), newId()].sort().reverse();
     const at = new Date(Date.now() - 3_600_000);
-    await modelsOf(stack).prescriptions.Prescription.insertMany(ids.map((id) => prescriptionDoc({ id, residentId: visible, organizationCode: '3201-H011', drugCodes: [METFORMIN], status: 'SIGNED', issuedAt: at })));
+    await modelsOf(stack).prescriptions.Prescription.insertMany(
+      ids.map((id) => prescriptionDoc({ id, residentId: visible, organizationCode: '3201-H011', drugCodes: [METFORMIN], status: 'SIGNED', issuedAt: at })),
+    );
     await relate(stack, [visible], '3201-H011');
-    const pages = await walk(doctorAt('3201-H011'), 'organizationPrescriptions', `query($after: String) { organizationPrescriptions(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`);
+    const pages = await walk(
+      doctorAt('3201-H011'),
+      'organizationPrescriptions',
+      `query($after: String) { organizationPrescriptions(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+    );
     // Equal times: ties are broken by id, descending.
     expect(pages).toEqual([
       { ids: [ids[0], ids[1]], hasNextPage: true },

@@ -16,7 +16,11 @@ describe.each(SUBGRAPH_NAMES)('the %s subgraph', (name) => {
 
   const resolvedFields = Object.values(schema.getTypeMap())
     .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
-    .flatMap((type) => Object.values((type as import('graphql').GraphQLObjectType).getFields()).filter((field) => field.resolve).map((field) => `${type.name}.${field.name}`));
+    .flatMap((type) =>
+      Object.values((type as import('graphql').GraphQLObjectType).getFields())
+        .filter((field) => field.resolve)
+        .map((field) => `${type.name}.${field.name}`),
+    );
 
   it('has an explicit rule on every field with a resolver', () => {
     const missing = resolvedFields.filter((path) => {

@@ -6,10 +6,10 @@
  * `npm run fuzz:policy -- --system` runs more with a random one.
  */
 import fc from 'fast-check';
-import { insertHospitals } from './support/fixtures';
-import { TestStack } from './support/stack';
 import { Coverage, systemProperty } from './model/system-fuzz';
 import { WRITTEN_SEQUENCE } from './model/system-model';
+import { insertHospitals } from './support/fixtures';
+import { TestStack } from './support/stack';
 
 const SEED = 20261207;
 const SEQUENCES = Number(process.env.SYSTEM_MODEL_SEQUENCES ?? 20);

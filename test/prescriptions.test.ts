@@ -15,7 +15,8 @@ const drugCode = (inn: string) => [...DRUGS.values()].find((drug) => drug.inn ==
 
 const doctor = (practitionerId = 'D1001') => stack.token({ subject: `dr-${practitionerId}`, roles: ['doctor'], organizationCode: HOSPITAL, practitionerId });
 const internetHospital = () => stack.token({ subject: 'ih-system', roles: ['internet_hospital'], organizationCode: HOSPITAL });
-const pharmacist = (organizationCode = PHARMACY) => stack.token({ subject: `ph-${organizationCode}`, roles: ['pharmacist'], organizationCode, practitionerId: 'P2001' });
+const pharmacist = (organizationCode = PHARMACY) =>
+  stack.token({ subject: `ph-${organizationCode}`, roles: ['pharmacist'], organizationCode, practitionerId: 'P2001' });
 const hospitalSystem = () => stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: HOSPITAL });
 
 const RX = `id status signature { valid signer } review { outcome acknowledgedWarnings } dispensing { lot pharmacist } transitions { from to by organization { code } }`;
@@ -26,7 +27,8 @@ async function ok(token: string, query: string, variables?: Record<string, unkno
   expect(body.errors).toBeUndefined();
   return body.data!;
 }
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) => ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
+const codes = async (token: string, query: string, variables?: Record<string, unknown>) =>
+  ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
 
 let request = 0;
 function issueInput(residentId: string, overrides: Record<string, unknown> = {}) {
@@ -41,10 +43,13 @@ function issueInput(residentId: string, overrides: Record<string, unknown> = {})
   };
 }
 
-const issue = async (residentId: string, overrides: Record<string, unknown> = {}, token = doctor()) => (await ok(token, ISSUE, { input: issueInput(residentId, overrides) })).issuePrescription;
-const act = (query: string) => async (token: string, id: string) => (await ok(token, query, { id }));
+const issue = async (residentId: string, overrides: Record<string, unknown> = {}, token = doctor()) =>
+  (await ok(token, ISSUE, { input: issueInput(residentId, overrides) })).issuePrescription;
+const act = (query: string) => async (token: string, id: string) => await ok(token, query, { id });
 const sign = act(`mutation($id: ID!) { signPrescription(id: $id) { ${RX} } }`);
-const look = act(`query($id: ID!) { prescription(id: $id) { warnings { code severity } renewalCheck { eligible reason } safetyFacts { allergyGroups { group criticality } diagnosisCodes } } }`);
+const look = act(
+  `query($id: ID!) { prescription(id: $id) { warnings { code severity } renewalCheck { eligible reason } safetyFacts { allergyGroups { group criticality } diagnosisCodes } } }`,
+);
 const NO_FACTS = { allergyGroups: [], diagnosisCodes: [] };
 const APPROVE = `mutation($id: ID!, $ack: [String!], $facts: SafetyFactsInput) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $ack, safetyFacts: $facts) { ${RX} } }`;
 /** Approves with the safety facts the pharmacist saw (none recorded, unless given). */
@@ -72,7 +77,8 @@ describe('the state machine', () => {
     expect((await route(doctor(), draft.id)).routePrescription.status).toBe('ROUTED');
     const dispensed = (await ok(pharmacist(), DISPENSE, { id: draft.id })).dispensePrescription;
     expect(dispensed).toMatchObject({ status: 'DISPENSED', dispensing: { lot: 'LOT-2026-11' } });
-    const delivered = (await ok(pharmacist(), `mutation($id: ID!) { completePrescription(id: $id, kind: DELIVERED) { ${RX} } }`, { id: draft.id })).completePrescription;
+    const delivered = (await ok(pharmacist(), `mutation($id: ID!) { completePrescription(id: $id, kind: DELIVERED) { ${RX} } }`, { id: draft.id }))
+      .completePrescription;
     // People are named by their practitioner id, places by their organization code.
     expect(delivered.dispensing).toEqual({ lot: 'LOT-2026-11', pharmacist: 'P2001' });
     expect(delivered.transitions.map((transition: any) => [transition.from, transition.to, transition.by, transition.organization.code])).toEqual([
@@ -92,7 +98,13 @@ describe('the state machine', () => {
     const before = await stored(signed.id);
 
     expect(await codes(pharmacist(), DISPENSE, { id: signed.id })).toEqual(['CONFLICT']); // dispense before approval
-    expect(await codes(doctor(), `mutation($id: ID!) { revisePrescription(id: $id, items: [{ drugCode: "${drugCode('amlodipine')}", dose: 10, route: "oral", frequency: "qd", days: 28, quantity: 28 }]) { id } }`, { id: signed.id })).toEqual(['CONFLICT']); // edit after signing
+    expect(
+      await codes(
+        doctor(),
+        `mutation($id: ID!) { revisePrescription(id: $id, items: [{ drugCode: "${drugCode('amlodipine')}", dose: 10, route: "oral", frequency: "qd", days: 28, quantity: 28 }]) { id } }`,
+        { id: signed.id },
+      ),
+    ).toEqual(['CONFLICT']); // edit after signing
     expect(await stored(signed.id)).toEqual(before);
 
     const draft = await issue(residentId, {}, internetHospital());
@@ -105,9 +117,17 @@ describe('the state machine', () => {
   it('rejects only with a reason, and a rejected prescription goes nowhere', async () => {
     const rx = await issue(residentId);
     await sign(doctor(), rx.id);
-    const reject = (reason: string) => stack.query(pharmacist(), `mutation($id: ID!, $reason: String) { reviewPrescription(id: $id, decision: REJECT, reason: $reason) { status review { outcome reason } } }`, { id: rx.id, reason });
+    const reject = (reason: string) =>
+      stack.query(
+        pharmacist(),
+        `mutation($id: ID!, $reason: String) { reviewPrescription(id: $id, decision: REJECT, reason: $reason) { status review { outcome reason } } }`,
+        { id: rx.id, reason },
+      );
     expect((await reject('')).body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect((await reject('剂量超出常规范围')).body.data!.reviewPrescription).toEqual({ status: 'REJECTED', review: { outcome: 'REJECTED', reason: '剂量超出常规范围' } });
+    expect((await reject('剂量超出常规范围')).body.data!.reviewPrescription).toEqual({
+      status: 'REJECTED',
+      review: { outcome: 'REJECTED', reason: '剂量超出常规范围' },
+    });
     expect(await codes(doctor(), `mutation($id: ID!) { routePrescription(id: $id) { id } }`, { id: rx.id })).toEqual(['CONFLICT']);
   });
 
@@ -116,9 +136,15 @@ describe('the state machine', () => {
     await sign(doctor(), rx.id);
     await approve()(pharmacist(), rx.id);
     await route(doctor(), rx.id);
-    const attempts = await Promise.all(Array.from({ length: 20 }, () => stack.query(pharmacist(), `mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2026-11") { status } }`, { id: rx.id })));
+    const attempts = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        stack.query(pharmacist(), `mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2026-11") { status } }`, { id: rx.id }),
+      ),
+    );
     // Each caller is told the truth: the one whose dispense committed sees it, the others a conflict.
-    const outcomes = attempts.map((attempt) => attempt.body.data?.dispensePrescription?.status ?? attempt.body.errors?.map((error) => error.extensions?.code).join());
+    const outcomes = attempts.map(
+      (attempt) => attempt.body.data?.dispensePrescription?.status ?? attempt.body.errors?.map((error) => error.extensions?.code).join(),
+    );
     expect(outcomes.filter((outcome) => outcome === 'DISPENSED')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'CONFLICT')).toHaveLength(19);
     expect(await modelsOf(stack).prescriptions.Transition.countDocuments({ prescriptionId: rx.id, to: 'DISPENSED' })).toBe(1);
@@ -162,15 +188,26 @@ describe('issuing', () => {
 
 describe('safety through federation', () => {
   const REVIEW_ONLY = `mutation($id: ID!, $ack: [String!], $facts: SafetyFactsInput) { reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $ack, safetyFacts: $facts) { id } }`;
-  const refusal = async (id: string, variables: Record<string, unknown>) => (await stack.query(pharmacist(), REVIEW_ONLY, { id, ...variables })).body.errors!.map((error) => [error.extensions?.code, error.message]);
+  const refusal = async (id: string, variables: Record<string, unknown>) =>
+    (await stack.query(pharmacist(), REVIEW_ONLY, { id, ...variables })).body.errors!.map((error) => [error.extensions?.code, error.message]);
   const statusOf = async (id: string) => (await modelsOf(stack).prescriptions.Prescription.findById(id).lean())!.status;
 
   it('warns of a drug allergy recorded in records; approval recomputes it and needs it acknowledged', async () => {
     const [allergic] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
     await ok(hospitalSystem(), `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, {
-      input: { residentId: allergic, sourceRecordId: 'A-PEN', substance: { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' }, category: 'MEDICATION', criticality: 'HIGH', reactions: ['过敏性休克'] },
+      input: {
+        residentId: allergic,
+        sourceRecordId: 'A-PEN',
+        substance: { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' },
+        category: 'MEDICATION',
+        criticality: 'HIGH',
+        reactions: ['过敏性休克'],
+      },
     });
-    const rx = await issue(allergic, { diagnoses: [{ code: 'J02.9', display: '急性咽炎' }], items: [{ drugCode: 'H20003263', dose: 0.5, route: 'oral', frequency: 'tid', days: 5, quantity: 30 }] });
+    const rx = await issue(allergic, {
+      diagnoses: [{ code: 'J02.9', display: '急性咽炎' }],
+      items: [{ drugCode: 'H20003263', dose: 0.5, route: 'oral', frequency: 'tid', days: 5, quantity: 30 }],
+    });
     await sign(doctor(), rx.id);
 
     const { prescription } = await look(pharmacist(), rx.id);
@@ -178,10 +215,16 @@ describe('safety through federation', () => {
     expect(prescription.safetyFacts).toEqual({ allergyGroups: [{ group: 'penicillins', criticality: 'HIGH' }], diagnosisCodes: [] });
     const facts = prescription.safetyFacts;
 
-    expect(await refusal(rx.id, { facts })).toEqual([['CONFLICT', 'High-severity warnings not acknowledged: DRUG_ALLERGY:penicillins:H20003263 (阿莫西林胶囊 0.25g: the resident is allergic to penicillins)']]);
-    expect(await refusal(rx.id, { facts, ack: ['DUPLICATE_THERAPY:PENICILLIN'] })).toEqual([['CONFLICT', 'High-severity warnings not acknowledged: DRUG_ALLERGY:penicillins:H20003263 (阿莫西林胶囊 0.25g: the resident is allergic to penicillins)']]);
+    expect(await refusal(rx.id, { facts })).toEqual([
+      ['CONFLICT', 'High-severity warnings not acknowledged: DRUG_ALLERGY:penicillins:H20003263 (阿莫西林胶囊 0.25g: the resident is allergic to penicillins)'],
+    ]);
+    expect(await refusal(rx.id, { facts, ack: ['DUPLICATE_THERAPY:PENICILLIN'] })).toEqual([
+      ['CONFLICT', 'High-severity warnings not acknowledged: DRUG_ALLERGY:penicillins:H20003263 (阿莫西林胶囊 0.25g: the resident is allergic to penicillins)'],
+    ]);
     // Without the facts nothing can be checked: that is itself a high warning to acknowledge.
-    expect(await refusal(rx.id, {})).toEqual([['CONFLICT', 'High-severity warnings not acknowledged: SAFETY_DATA_UNAVAILABLE (The resident’s allergies and diagnoses could not be checked)']]);
+    expect(await refusal(rx.id, {})).toEqual([
+      ['CONFLICT', 'High-severity warnings not acknowledged: SAFETY_DATA_UNAVAILABLE (The resident’s allergies and diagnoses could not be checked)'],
+    ]);
     expect(await statusOf(rx.id)).toBe('SIGNED');
 
     const approved = (await approve(['DRUG_ALLERGY:penicillins:H20003263'], facts)(pharmacist(), rx.id)).reviewPrescription;
@@ -192,11 +235,14 @@ describe('safety through federation', () => {
     const [patient] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
     const rx = await issue(patient);
     await sign(doctor(), rx.id);
-    const written = () => stack.commandsDuring(async () => {
-      await look(pharmacist(), rx.id);
-      await look(doctor(), rx.id);
-    });
-    const writes = (await written()).filter((command) => ['insert', 'update', 'delete', 'findAndModify'].includes(command.commandName) && !command.databaseName.endsWith('_access'));
+    const written = () =>
+      stack.commandsDuring(async () => {
+        await look(pharmacist(), rx.id);
+        await look(doctor(), rx.id);
+      });
+    const writes = (await written()).filter(
+      (command) => ['insert', 'update', 'delete', 'findAndModify'].includes(command.commandName) && !command.databaseName.endsWith('_access'),
+    );
     expect(writes.map((command) => `${command.commandName} ${String(command.command[command.commandName])}`)).toEqual([]);
     // Another prescription, never looked at: the pharmacist approves with the facts their own client read.
     const fresh = await issue(patient, { items: [{ drugCode: 'H20093454', dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28 }] });
@@ -225,7 +271,10 @@ describe('safety through federation', () => {
     const first = await renew();
     expect(first.check.eligible).toBe(false);
     expect(await refusal(first.rx.id, { facts: first.facts })).toEqual([
-      ['CONFLICT', 'An online renewal needs a diagnosis of the chronic condition on the resident’s record: no diagnosis on record for 苯磺酸氨氯地平片 5mg (needs I10, I11, I12, I13, I15)'],
+      [
+        'CONFLICT',
+        'An online renewal needs a diagnosis of the chronic condition on the resident’s record: no diagnosis on record for 苯磺酸氨氯地平片 5mg (needs I10, I11, I12, I13, I15)',
+      ],
     ]);
 
     await ok(hospitalSystem(), `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
@@ -262,7 +311,10 @@ describe('the routed pharmacy’s standing', () => {
     const rx = (await models.prescriptions.Prescription.findById(id).lean())!;
     await models.prescriptions.Prescription.updateOne({ _id: id }, { $set: { issuedAt: back(rx.issuedAt), validUntil: back(rx.validUntil) } });
     for (const fact of await models.access.CareRelationship.find({ residentId: rx.residentId, organizationCode: PHARMACY }).lean()) {
-      await models.access.CareRelationship.updateOne({ _id: fact._id }, { $set: { since: back(fact.since), lastSeenAt: back(fact.lastSeenAt), endsAt: back(fact.endsAt) } });
+      await models.access.CareRelationship.updateOne(
+        { _id: fact._id },
+        { $set: { since: back(fact.since), lastSeenAt: back(fact.lastSeenAt), endsAt: back(fact.endsAt) } },
+      );
     }
   }
 
@@ -298,21 +350,41 @@ describe('round trips', () => {
     const [light, heavy] = (await insertResidents(stack, { organizationCode: '3201-H002', count: 2 })) as [string, string];
     const queueOf = ['3201-P10', '3201-P11'];
     const rows = (resident: string, count: number, pharmacyCode: string) =>
-      Array.from({ length: count }, (_, index) => prescriptionDoc({ residentId: resident, organizationCode: '3201-H002', drugCodes: [drugCode('metformin')], status: 'ROUTED', pharmacyCode, issuedAt: new Date(Date.now() - index * 60_000) }));
+      Array.from({ length: count }, (_, index) =>
+        prescriptionDoc({
+          residentId: resident,
+          organizationCode: '3201-H002',
+          drugCodes: [drugCode('metformin')],
+          status: 'ROUTED',
+          pharmacyCode,
+          issuedAt: new Date(Date.now() - index * 60_000),
+        }),
+      );
     await modelsOf(stack).prescriptions.Prescription.insertMany([...rows(light, 1, queueOf[0]!), ...rows(heavy, 100, queueOf[1]!)]);
-    for (const [resident, pharmacy] of [[light, queueOf[0]!], [heavy, queueOf[1]!]] as const) {
+    for (const [resident, pharmacy] of [
+      [light, queueOf[0]!],
+      [heavy, queueOf[1]!],
+    ] as const) {
       await relate(stack, [resident], pharmacy, 'DISPENSING', { endsAt: new Date(Date.now() + 86_400_000) });
     }
-    const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
+    const names = (commands: { commandName: string; databaseName: string }[]) =>
+      commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
     const queue = (pharmacy: string, expected: number) => async () => {
-      const data = await ok(pharmacist(pharmacy), `{ pharmacyQueue(first: 100) { edges { node { id status items { drug { display } } transitions { to } } } } }`);
+      const data = await ok(
+        pharmacist(pharmacy),
+        `{ pharmacyQueue(first: 100) { edges { node { id status items { drug { display } } transitions { to } } } } }`,
+      );
       expect(data.pharmacyQueue.edges).toHaveLength(expected);
     };
     expect(names(await stack.commandsDuring(queue(queueOf[1]!, 100)))).toEqual(names(await stack.commandsDuring(queue(queueOf[0]!, 1))));
 
     const doctorThere = stack.token({ subject: 'dr-h002', roles: ['doctor'], organizationCode: '3201-H002' });
     const list = (resident: string, expected: number) => async () => {
-      const data = await ok(doctorThere, `query($id: ID!) { resident(id: $id) { prescriptions(first: 100) { edges { node { id items { dose } transitions { to } } } } } }`, { id: resident });
+      const data = await ok(
+        doctorThere,
+        `query($id: ID!) { resident(id: $id) { prescriptions(first: 100) { edges { node { id items { dose } transitions { to } } } } } }`,
+        { id: resident },
+      );
       expect(data.resident.prescriptions.edges).toHaveLength(expected);
     };
     expect(names(await stack.commandsDuring(list(heavy, 100)))).toEqual(names(await stack.commandsDuring(list(light, 1))));

@@ -54,7 +54,11 @@ it('refuses before reading the body, so nothing reaches a subgraph', async () =>
 
   let status = 0;
   const reached = await stack.subgraphRequestsDuring(async () => {
-    const response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{ not json' });
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{ not json',
+    });
     status = response.status;
     await response.arrayBuffer();
   });
@@ -78,6 +82,8 @@ it('counts every subject of one organization together', async () => {
 });
 
 it('never limits the health and readiness probes', async () => {
-  const probes = await Promise.all(['/health', '/ready', '/ready', '/ready', '/ready'].map(async (path) => (await fetch(new URL(path, stack.gateway.url))).status));
+  const probes = await Promise.all(
+    ['/health', '/ready', '/ready', '/ready', '/ready'].map(async (path) => (await fetch(new URL(path, stack.gateway.url))).status),
+  );
   expect(probes).toEqual([200, 200, 200, 200, 200]);
 });

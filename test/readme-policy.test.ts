@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENTRY_POINTS, ENTRY_RULES } from '../subgraphs/kit/entry-points';
-import { decide, WRITE_KINDS, WRITE_RULES, type CareRelationshipFact, type CareRelationshipKind, type DataKind } from '../subgraphs/kit/policy';
+import { type CareRelationshipFact, type CareRelationshipKind, type DataKind, decide, WRITE_KINDS, WRITE_RULES } from '../subgraphs/kit/policy';
 import { ROLES, type Role, type Viewer } from '../subgraphs/kit/viewer';
 
 const PAGE = 'docs/authorization.md';
@@ -14,23 +14,60 @@ const AUTHORIZATION = readFileSync(path.join(__dirname, '..', PAGE), 'utf8');
 const NOW = new Date('2026-06-01T00:00:00Z');
 const RESIDENT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const ORGANIZATION = '3201-H001';
-const READ_KINDS: DataKind[] = ['demographics', 'encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals', 'care-relationships', 'consent', 'access-log', 'identity'];
+const READ_KINDS: DataKind[] = [
+  'demographics',
+  'encounters',
+  'conditions',
+  'allergies',
+  'labs',
+  'prescriptions',
+  'referrals',
+  'care-relationships',
+  'consent',
+  'access-log',
+  'identity',
+];
 
 /** The markdown table that follows `<!-- marker -->` in the page, as rows of trimmed cells (header first). */
 function tableAfter(marker: string): string[][] {
   const start = AUTHORIZATION.indexOf(`<!-- ${marker} -->`);
   if (start < 0) throw new Error(`${PAGE} has no <!-- ${marker} --> table`);
   const lines = AUTHORIZATION.slice(start).split('\n').slice(1);
-  const rows = lines.slice(0, lines.findIndex((line) => !line.startsWith('|')));
-  return rows.filter((row) => !/^\|[\s|:-]+\|$/.test(row)).map((row) => row.split('|').slice(1, -1).map((cell) => cell.trim().replace(/`/g, '')));
+  const rows = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('|')),
+  );
+  return rows
+    .filter((row) => !/^\|[\s|:-]+\|$/.test(row))
+    .map((row) =>
+      row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/`/g, '')),
+    );
 }
 
 function viewerFor(role: Role, residentId = RESIDENT): Viewer {
   const organizational = !['resident', 'privacy_officer', 'health_commission'].includes(role);
-  return { subject: 'policy-tables', roles: [role], organizationCode: organizational ? ORGANIZATION : undefined, practitionerId: 'P1', residentId: role === 'resident' ? residentId : undefined, purposeOfUse: 'treatment' };
+  return {
+    subject: 'policy-tables',
+    roles: [role],
+    organizationCode: organizational ? ORGANIZATION : undefined,
+    practitionerId: 'P1',
+    residentId: role === 'resident' ? residentId : undefined,
+    purposeOfUse: 'treatment',
+  };
 }
 
-const fact = (kind: CareRelationshipKind): CareRelationshipFact => ({ residentId: RESIDENT, organizationCode: ORGANIZATION, kind, since: new Date(NOW.getTime() - 86_400_000), lastSeenAt: NOW, endsAt: null, practitionerId: null });
+const fact = (kind: CareRelationshipKind): CareRelationshipFact => ({
+  residentId: RESIDENT,
+  organizationCode: ORGANIZATION,
+  kind,
+  since: new Date(NOW.getTime() - 86_400_000),
+  lastSeenAt: NOW,
+  endsAt: null,
+  practitionerId: null,
+});
 const allows = (viewer: Viewer, kind: DataKind, relationships: CareRelationshipFact[]) =>
   decide({ viewer, residentId: RESIDENT, kind, relationships, consent: null, now: NOW, settings: { encounterWindowDays: 730 } }).outcome === 'allowed';
 

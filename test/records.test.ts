@@ -63,7 +63,9 @@ describe('registration and matching', () => {
     expect(first.outcome).toBe('CREATED');
     expect(second.outcome).toBe('MATCHED');
     expect(second.resident.id).toBe(first.resident.id);
-    const assigners = second.resident.identifiers.filter((identifier: any) => identifier.system === 'MEDICAL_RECORD_NUMBER').map((identifier: any) => identifier.assigner.code);
+    const assigners = second.resident.identifiers
+      .filter((identifier: any) => identifier.system === 'MEDICAL_RECORD_NUMBER')
+      .map((identifier: any) => identifier.assigner.code);
     expect(assigners.sort()).toEqual(['3201-H001', '3201-H002']);
   });
 
@@ -92,8 +94,14 @@ describe('registration and matching', () => {
   });
 
   it('keeps twins with different ID numbers apart', async () => {
-    const twinA = await register('3201-H001', registration({ name: '李文', birthDate: '1990-05-05', idNumber: makeIdNumber('320115', '1990-05-05', 11), phone: '13612345678' }));
-    const twinB = await register('3201-H001', registration({ name: '李武', birthDate: '1990-05-05', idNumber: makeIdNumber('320115', '1990-05-05', 13), phone: '13612345678' }));
+    const twinA = await register(
+      '3201-H001',
+      registration({ name: '李文', birthDate: '1990-05-05', idNumber: makeIdNumber('320115', '1990-05-05', 11), phone: '13612345678' }),
+    );
+    const twinB = await register(
+      '3201-H001',
+      registration({ name: '李武', birthDate: '1990-05-05', idNumber: makeIdNumber('320115', '1990-05-05', 13), phone: '13612345678' }),
+    );
     expect(twinB.outcome).toBe('CREATED');
     expect(twinB.review).toBeNull();
     expect(twinB.resident.id).not.toBe(twinA.resident.id);
@@ -102,9 +110,13 @@ describe('registration and matching', () => {
   it('finds the resident again by the hospital’s own medical record number', async () => {
     const input = registration({ idNumber: makeIdNumber('320106', '1958-07-21', 135) });
     const created = await register('3201-H001', input);
-    const { residentByIdentifier } = await ok(hospitalSystem('3201-H001'), `query($v: String!) { residentByIdentifier(system: MEDICAL_RECORD_NUMBER, value: $v) { id } }`, {
-      v: (input.identifier as { value: string }).value,
-    });
+    const { residentByIdentifier } = await ok(
+      hospitalSystem('3201-H001'),
+      `query($v: String!) { residentByIdentifier(system: MEDICAL_RECORD_NUMBER, value: $v) { id } }`,
+      {
+        v: (input.identifier as { value: string }).value,
+      },
+    );
     expect(residentByIdentifier.id).toBe(created.resident.id);
     // Another hospital's numbers are its own: the same value means nothing there.
     const elsewhere = await ok(hospitalSystem('3201-H002'), `query($v: String!) { residentByIdentifier(system: MEDICAL_RECORD_NUMBER, value: $v) { id } }`, {
@@ -122,7 +134,11 @@ describe('bad input is refused and writes nothing', () => {
   });
 
   it.each([
-    ['an ID number with a wrong check digit', { idNumber: makeIdNumber('320106', '1958-07-21', 137).slice(0, 17) + '0' }, /idNumber is not a valid GB 11643 ID number/],
+    [
+      'an ID number with a wrong check digit',
+      { idNumber: `${makeIdNumber('320106', '1958-07-21', 137).slice(0, 17)}0` },
+      /idNumber is not a valid GB 11643 ID number/,
+    ],
     ['a birth date that does not exist', { birthDate: '1958-02-30', idNumber: null }, /birthDate is not a real date/],
     ['a birth date in another format', { birthDate: '21/07/1958', idNumber: null }, /birthDate must be YYYY-MM-DD/],
     ['a birth date that contradicts the ID number', { birthDate: '1958-07-22' }, /birthDate does not match the ID number/],
@@ -138,7 +154,10 @@ describe('bad input is refused and writes nothing', () => {
   it('rejects a hospital system whose organization is not in the registry', async () => {
     const before = await count();
     const { body } = await stack.query(hospitalSystem('3201-H999'), REGISTER, { input: registration() });
-    expect(body.errors![0]).toMatchObject({ message: 'Unknown organization: the caller’s organization is not in the registry', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.errors![0]).toMatchObject({
+      message: 'Unknown organization: the caller’s organization is not in the registry',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
     expect(await count()).toEqual(before);
   });
 
@@ -197,13 +216,25 @@ describe('the clinical record', () => {
     const { resident } = await register('3201-H002', registration({ idNumber: makeIdNumber('320106', '1958-07-21', 143) }));
     await ok(hospitalSystem('3201-H002'), RECORD_ENCOUNTER, { input: encounterInput(resident.id, 'V-900') });
     await ok(hospitalSystem('3201-H002'), `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
-      input: { residentId: resident.id, sourceRecordId: 'P-1', code: 'I10', display: '原发性高血压', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED', onset: '2019-04-01' },
+      input: {
+        residentId: resident.id,
+        sourceRecordId: 'P-1',
+        code: 'I10',
+        display: '原发性高血压',
+        clinicalStatus: 'ACTIVE',
+        verificationStatus: 'CONFIRMED',
+        onset: '2019-04-01',
+      },
     });
     await ok(hospitalSystem('3201-H002'), `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion } }`, {
       input: { residentId: resident.id, sourceRecordId: 'A-1', noKnownAllergies: true },
     });
 
-    const { resident: record } = await ok(doctorAt('3201-H002'), `query($id: ID!) { resident(id: $id) { summary { activeProblems { code { code } source { organization { name } } } allergies { assertion items { id } } lastEncounters { department organization { code } } } } }`, { id: resident.id });
+    const { resident: record } = await ok(
+      doctorAt('3201-H002'),
+      `query($id: ID!) { resident(id: $id) { summary { activeProblems { code { code } source { organization { name } } } allergies { assertion items { id } } lastEncounters { department organization { code } } } } }`,
+      { id: resident.id },
+    );
     expect(record.summary).toEqual({
       activeProblems: [{ code: { code: 'I10' }, source: { organization: { name: '南京鼓楼医院' } } }],
       allergies: { assertion: 'NO_KNOWN_ALLERGIES', items: [] },
@@ -218,12 +249,23 @@ describe('the clinical record', () => {
     const { resident } = await register('3201-H001', registration({ idNumber: makeIdNumber('320106', '1958-07-21', 147) }));
     const RECORD_ALLERGY = `mutation($input: RecordAllergyInput!) { recordAllergy(input: $input) { assertion items { substance { code } } } }`;
     const recorded = await ok(hospitalSystem('3201-H001'), RECORD_ALLERGY, {
-      input: { residentId: resident.id, sourceRecordId: 'A-PEN', substance: { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' }, category: 'MEDICATION', criticality: 'HIGH', reactions: ['皮疹'] },
+      input: {
+        residentId: resident.id,
+        sourceRecordId: 'A-PEN',
+        substance: { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' },
+        category: 'MEDICATION',
+        criticality: 'HIGH',
+        reactions: ['皮疹'],
+      },
     });
     expect(recorded.recordAllergy).toEqual({ assertion: 'HAS_ALLERGIES', items: [{ substance: { code: 'penicillins' } }] });
 
-    const { body } = await stack.query(hospitalSystem('3201-H001'), RECORD_ALLERGY, { input: { residentId: resident.id, sourceRecordId: 'A-NKA', noKnownAllergies: true } });
-    expect(body.errors!.map((error) => [error.extensions?.code, error.message])).toEqual([['CONFLICT', 'Allergies are on record; they must be refuted before asserting none']]);
+    const { body } = await stack.query(hospitalSystem('3201-H001'), RECORD_ALLERGY, {
+      input: { residentId: resident.id, sourceRecordId: 'A-NKA', noKnownAllergies: true },
+    });
+    expect(body.errors!.map((error) => [error.extensions?.code, error.message])).toEqual([
+      ['CONFLICT', 'Allergies are on record; they must be refuted before asserting none'],
+    ]);
     const models = modelsOf(stack).records;
     expect((await models.Resident.findById(resident.id).lean())!.allergyAssertion).toBe('HAS_ALLERGIES');
     expect((await models.Allergy.find({ residentId: resident.id }).lean()).map((allergy) => allergy.substance.code)).toEqual(['penicillins']);
@@ -232,7 +274,9 @@ describe('the clinical record', () => {
   it('pages through encounters with a cursor', async () => {
     const { resident } = await register('3201-H001', registration({ idNumber: makeIdNumber('320106', '1958-07-21', 145) }));
     for (let day = 1; day <= 5; day++) {
-      await ok(hospitalSystem('3201-H001'), RECORD_ENCOUNTER, { input: encounterInput(resident.id, `V-P${day}`, { start: `2026-09-0${day}T01:00:00.000Z`, end: `2026-09-0${day}T02:00:00.000Z` }) });
+      await ok(hospitalSystem('3201-H001'), RECORD_ENCOUNTER, {
+        input: encounterInput(resident.id, `V-P${day}`, { start: `2026-09-0${day}T01:00:00.000Z`, end: `2026-09-0${day}T02:00:00.000Z` }),
+      });
     }
     const page = `query($id: ID!, $after: String) { resident(id: $id) { encounters(first: 2, after: $after) { edges { node { start } } pageInfo { hasNextPage endCursor } } } }`;
     const seen: string[] = [];
@@ -250,16 +294,30 @@ describe('the clinical record', () => {
 
 describe('merge and unmerge', () => {
   it('answers for the merged id and identifier with the survivor and both records, and unmerge restores both', async () => {
-    const survivor = await register('3201-H001', registration({ name: '赵淑芬', gender: 'FEMALE', birthDate: '1949-12-01', idNumber: makeIdNumber('320104', '1949-12-01', 22), phone: '13951000001' }));
-    const duplicateInput = registration({ name: '赵淑芳', gender: 'FEMALE', birthDate: '1949-12-01', idNumber: null, phone: '13951000002', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-DUP-1' } });
+    const survivor = await register(
+      '3201-H001',
+      registration({ name: '赵淑芬', gender: 'FEMALE', birthDate: '1949-12-01', idNumber: makeIdNumber('320104', '1949-12-01', 22), phone: '13951000001' }),
+    );
+    const duplicateInput = registration({
+      name: '赵淑芳',
+      gender: 'FEMALE',
+      birthDate: '1949-12-01',
+      idNumber: null,
+      phone: '13951000002',
+      identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-DUP-1' },
+    });
     const duplicate = await register('3201-H002', duplicateInput);
     await ok(hospitalSystem('3201-H001'), RECORD_ENCOUNTER, { input: encounterInput(survivor.resident.id, 'V-S1') });
     await ok(hospitalSystem('3201-H002'), RECORD_ENCOUNTER, { input: encounterInput(duplicate.resident.id, 'V-D1', { department: '内分泌科' }) });
 
-    const merged = await ok(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id mergeHistory { action otherResidentId by reason } } }`, {
-      s: survivor.resident.id,
-      m: duplicate.resident.id,
-    });
+    const merged = await ok(
+      privacyOfficer(),
+      `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id mergeHistory { action otherResidentId by reason } } }`,
+      {
+        s: survivor.resident.id,
+        m: duplicate.resident.id,
+      },
+    );
     expect(merged.mergeResidents.mergeHistory).toEqual([{ action: 'MERGED', otherResidentId: duplicate.resident.id, by: 'po-1', reason: '同一人重复建档' }]);
 
     const departments = `query($id: ID!) { resident(id: $id) { id encounters { edges { node { department } } } } }`;
@@ -271,7 +329,11 @@ describe('merge and unmerge', () => {
     const byIdentifier = await ok(hospitalSystem('3201-H002'), `{ residentByIdentifier(system: MEDICAL_RECORD_NUMBER, value: "MRN-DUP-1") { id } }`);
     expect(byIdentifier.residentByIdentifier.id).toBe(survivor.resident.id);
 
-    const { body: again } = await stack.query(privacyOfficer(), `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "again") { id } }`, { s: survivor.resident.id, m: duplicate.resident.id });
+    const { body: again } = await stack.query(
+      privacyOfficer(),
+      `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "again") { id } }`,
+      { s: survivor.resident.id, m: duplicate.resident.id },
+    );
     expect(again.errors![0]!.extensions!.code).toBe('CONFLICT');
 
     await ok(privacyOfficer(), `mutation($m: ID!) { unmergeResident(mergedId: $m, reason: "不是同一人") { id active } }`, { m: duplicate.resident.id });

@@ -15,7 +15,8 @@ const CENTRE = '3201-C001';
 const HOSPITAL = '3201-H001';
 const DAY = 86_400_000;
 
-const familyDoctor = (practitionerId = 'F1') => stack.token({ subject: `fd-${practitionerId}`, roles: ['family_doctor'], organizationCode: CENTRE, practitionerId });
+const familyDoctor = (practitionerId = 'F1') =>
+  stack.token({ subject: `fd-${practitionerId}`, roles: ['family_doctor'], organizationCode: CENTRE, practitionerId });
 const hospitalDoctor = () => stack.token({ subject: 'dr-h1', roles: ['doctor'], organizationCode: HOSPITAL, practitionerId: 'D1' });
 
 async function ok(token: string, query: string, variables?: Record<string, unknown>) {
@@ -42,7 +43,13 @@ afterAll(() => stack?.stop());
 describe('requestReferral retries', () => {
   const REQUEST = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id status reason } }`;
   const inputFor = (residentId: string, clientRequestId: string, reason = '血压控制不佳') => ({
-    residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason, diagnoses: [{ code: 'I10', display: '原发性高血压' }], clientRequestId,
+    residentId,
+    direction: 'UP',
+    toOrganizationCode: HOSPITAL,
+    toDepartment: '心血管内科',
+    reason,
+    diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+    clientRequestId,
   });
 
   it('makes one referral of 12 concurrent retries, returns it to each, and refuses the same id with other content', async () => {
@@ -89,7 +96,8 @@ describe('requestReferral retries', () => {
 
 describe('breakGlass retries', () => {
   const BREAK = `mutation($id: ID!, $why: String!, $request: String) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: $why, clientRequestId: $request) { id expiresAt status } }`;
-  const emergencyDoctor = (practitionerId = 'ER1') => stack.token({ subject: `dr-${practitionerId}`, roles: ['doctor'], organizationCode: '3201-H100', practitionerId });
+  const emergencyDoctor = (practitionerId = 'ER1') =>
+    stack.token({ subject: `dr-${practitionerId}`, roles: ['doctor'], organizationCode: '3201-H100', practitionerId });
 
   it('grants once for 12 concurrent retries, and refuses the same id with another justification', async () => {
     const [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
@@ -126,7 +134,9 @@ describe('expiry', () => {
     const [first, second] = (await insertResidents(stack, { organizationCode: CENTRE, count: 2 })) as [string, string];
     const pool = await insertSlotPool(stack, { capacity: 1, reserved: 0 });
     const request = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`;
-    const input = (residentId: string) => ({ input: { residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] } });
+    const input = (residentId: string) => ({
+      input: { residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] },
+    });
     const book = `mutation($referral: ID!, $request: String!) { bookReferralSlot(referralId: $referral, poolId: "${pool._id}", clientRequestId: $request) { id status slot { share date } } }`;
     const slots = `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "${pool.date}", to: "${pool.date}") { poolId publicBooked bookableByYou } }`;
     const ofPool = async () => (await ok(familyDoctor(), slots)).availableSlots.find((slot: any) => slot.poolId === pool._id);
@@ -144,10 +154,16 @@ describe('expiry', () => {
     await models.referrals.Place.updateMany({ referralId: expiring }, { $set: { holdUntil: lapsed } });
 
     expect(await ofPool()).toEqual({ poolId: pool._id, publicBooked: 0, bookableByYou: 1 });
-    expect((await ok(familyDoctor(), book, { referral: later, request: 'book-later-2' })).bookReferralSlot).toEqual({ id: later, status: 'REQUESTED', slot: { share: 'PUBLIC', date: pool.date } });
+    expect((await ok(familyDoctor(), book, { referral: later, request: 'book-later-2' })).bookReferralSlot).toEqual({
+      id: later,
+      status: 'REQUESTED',
+      slot: { share: 'PUBLIC', date: pool.date },
+    });
     expect(await ofPool()).toEqual({ poolId: pool._id, publicBooked: 1, bookableByYou: 0 });
     expect(await codes(hospitalDoctor(), `mutation($id: ID!) { acceptReferral(id: $id) { id } }`, { id: expiring })).toEqual(['CONFLICT']);
-    expect((await models.referrals.Place.find({ poolId: pool._id }).lean()).map((place) => [place._id, place.referralId])).toEqual([[`${pool._id}:P:1`, later]]);
+    expect((await models.referrals.Place.find({ poolId: pool._id }).lean()).map((place) => [place._id, place.referralId])).toEqual([
+      [`${pool._id}:P:1`, later],
+    ]);
   });
 });
 
@@ -159,7 +175,13 @@ describe('expiry under concurrency', () => {
     const book = `mutation($referral: ID!, $request: String!) { bookReferralSlot(referralId: $referral, poolId: "${pool._id}", clientRequestId: $request) { id slot { share } } }`;
     const referrals: string[] = [];
     for (const residentId of residents) {
-      referrals.push((await ok(familyDoctor(), request, { input: { residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] } })).requestReferral.id);
+      referrals.push(
+        (
+          await ok(familyDoctor(), request, {
+            input: { residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] },
+          })
+        ).requestReferral.id,
+      );
     }
     const expiring = referrals.slice(0, 5);
     for (const referral of expiring) await ok(familyDoctor(), book, { referral, request: `hold-${referral}` });
@@ -184,7 +206,14 @@ describe('publishSlotPools', () => {
   const hospitalSystem = (organizationCode: string) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
   const PARTICIPATING = '3201-H004';
   const OTHER = '3201-H005';
-  const entry = (date: string, overrides: Record<string, unknown> = {}) => ({ department: '心血管内科', date, session: 'MORNING', kind: 'SPECIALIST', capacity: 10, ...overrides });
+  const entry = (date: string, overrides: Record<string, unknown> = {}) => ({
+    department: '心血管内科',
+    date,
+    session: 'MORNING',
+    kind: 'SPECIALIST',
+    capacity: 10,
+    ...overrides,
+  });
   const poolsAt = (organizationCode: string) => modelsOf(stack).referrals.SlotPool.find({ organizationCode }).sort({ date: 1, session: 1, kind: 1 }).lean();
 
   beforeAll(async () => {
@@ -193,12 +222,52 @@ describe('publishSlotPools', () => {
 
   it('reserves 30% rounded up at a participating hospital until 24 hours before the session, and nothing elsewhere', async () => {
     const date = beijingDay(3);
-    const published = (await ok(hospitalSystem(PARTICIPATING), PUBLISH, { pools: [entry(date), entry(date, { session: 'AFTERNOON', capacity: 7 }), entry(date, { kind: 'EXAM', department: '影像科', capacity: 1 })] })).publishSlotPools;
+    const published = (
+      await ok(hospitalSystem(PARTICIPATING), PUBLISH, {
+        pools: [entry(date), entry(date, { session: 'AFTERNOON', capacity: 7 }), entry(date, { kind: 'EXAM', department: '影像科', capacity: 1 })],
+      })
+    ).publishSlotPools;
     const without = ({ poolId: _poolId, ...rest }: any) => rest;
     expect(published.map(without)).toEqual([
-      { organization: { code: PARTICIPATING }, department: '心血管内科', date, session: 'MORNING', kind: 'SPECIALIST', capacity: 10, reserved: 3, releaseAt: `${dayBefore(date)}T00:00:00.000Z`, reservedBooked: 0, publicBooked: 0, bookableByYou: 0 },
-      { organization: { code: PARTICIPATING }, department: '心血管内科', date, session: 'AFTERNOON', kind: 'SPECIALIST', capacity: 7, reserved: 3, releaseAt: `${dayBefore(date)}T06:00:00.000Z`, reservedBooked: 0, publicBooked: 0, bookableByYou: 0 },
-      { organization: { code: PARTICIPATING }, department: '影像科', date, session: 'MORNING', kind: 'EXAM', capacity: 1, reserved: 1, releaseAt: `${dayBefore(date)}T00:00:00.000Z`, reservedBooked: 0, publicBooked: 0, bookableByYou: 0 },
+      {
+        organization: { code: PARTICIPATING },
+        department: '心血管内科',
+        date,
+        session: 'MORNING',
+        kind: 'SPECIALIST',
+        capacity: 10,
+        reserved: 3,
+        releaseAt: `${dayBefore(date)}T00:00:00.000Z`,
+        reservedBooked: 0,
+        publicBooked: 0,
+        bookableByYou: 0,
+      },
+      {
+        organization: { code: PARTICIPATING },
+        department: '心血管内科',
+        date,
+        session: 'AFTERNOON',
+        kind: 'SPECIALIST',
+        capacity: 7,
+        reserved: 3,
+        releaseAt: `${dayBefore(date)}T06:00:00.000Z`,
+        reservedBooked: 0,
+        publicBooked: 0,
+        bookableByYou: 0,
+      },
+      {
+        organization: { code: PARTICIPATING },
+        department: '影像科',
+        date,
+        session: 'MORNING',
+        kind: 'EXAM',
+        capacity: 1,
+        reserved: 1,
+        releaseAt: `${dayBefore(date)}T00:00:00.000Z`,
+        reservedBooked: 0,
+        publicBooked: 0,
+        bookableByYou: 0,
+      },
     ]);
     const stored = await poolsAt(PARTICIPATING);
     expect(stored.map((pool) => [pool.capacity, pool.reserved, pool.sessionStart.toISOString(), pool.releaseAt.toISOString()])).toEqual([
@@ -237,7 +306,10 @@ describe('publishSlotPools', () => {
     const before = await poolsAt(PARTICIPATING);
     const other = entry(date, { department: '呼吸内科', capacity: 9 });
     expect(await errorsOf(hospitalSystem(PARTICIPATING), PUBLISH, { pools: [other, entry(date, { department: '内分泌科', capacity: 6 })] })).toEqual([
-      { code: 'CONFLICT', message: 'pools.1: capacity 6 would drop places already booked in this session (3 booked; the least capacity that keeps every booking is 8)' },
+      {
+        code: 'CONFLICT',
+        message: 'pools.1: capacity 6 would drop places already booked in this session (3 booked; the least capacity that keeps every booking is 8)',
+      },
     ]);
     expect(await poolsAt(PARTICIPATING)).toEqual(before);
   });
@@ -249,7 +321,9 @@ describe('publishSlotPools', () => {
     ['a malformed date', { date: '2026-02-30' }, 'Invalid input: pools.1.date must be a date (YYYY-MM-DD)'],
   ])('refuses %s with the entry’s index and writes nothing', async (_label, bad, message) => {
     const before = await poolsAt(OTHER);
-    expect(await errorsOf(hospitalSystem(OTHER), PUBLISH, { pools: [entry(beijingDay(5)), entry(beijingDay(5), { session: 'AFTERNOON', ...bad })] })).toEqual([{ code: 'BAD_USER_INPUT', message }]);
+    expect(await errorsOf(hospitalSystem(OTHER), PUBLISH, { pools: [entry(beijingDay(5)), entry(beijingDay(5), { session: 'AFTERNOON', ...bad })] })).toEqual([
+      { code: 'BAD_USER_INPUT', message },
+    ]);
     expect(await poolsAt(OTHER)).toEqual(before);
   });
 
@@ -257,11 +331,13 @@ describe('publishSlotPools', () => {
     const before = await poolsAt(OTHER);
     const window = `must be from today (${beijingDay(0)}) to 60 days ahead (${beijingDay(60)})`;
     for (const date of [beijingDay(-1), beijingDay(61)]) {
-      expect(await errorsOf(hospitalSystem(OTHER), PUBLISH, { pools: [entry(beijingDay(6)), entry(date)] })).toEqual([{ code: 'BAD_USER_INPUT', message: `Invalid input: pools.1.date ${window}` }]);
+      expect(await errorsOf(hospitalSystem(OTHER), PUBLISH, { pools: [entry(beijingDay(6)), entry(date)] })).toEqual([
+        { code: 'BAD_USER_INPUT', message: `Invalid input: pools.1.date ${window}` },
+      ]);
     }
-    expect(await errorsOf(hospitalSystem(OTHER), PUBLISH, { pools: [entry(beijingDay(6)), entry(beijingDay(7)), entry(beijingDay(6), { capacity: 4 })] })).toEqual([
-      { code: 'BAD_USER_INPUT', message: 'Invalid input: pools.2 names the same session as pools.0' },
-    ]);
+    expect(
+      await errorsOf(hospitalSystem(OTHER), PUBLISH, { pools: [entry(beijingDay(6)), entry(beijingDay(7)), entry(beijingDay(6), { capacity: 4 })] }),
+    ).toEqual([{ code: 'BAD_USER_INPUT', message: 'Invalid input: pools.2 names the same session as pools.0' }]);
     expect(await poolsAt(OTHER)).toEqual(before);
   });
 
@@ -269,12 +345,19 @@ describe('publishSlotPools', () => {
     const now = new Date();
     const seeded = referralsOf(generateCity({ seed: 7, residents: 40, now }), now);
     expect(seeded.participatingHospitals).toHaveLength(17);
-    const pool = seeded.pools.find((candidate) => candidate.date === beijingDay(2) && candidate.session === 'AFTERNOON' && candidate.kind === 'SPECIALIST' && !['3201-H001', PARTICIPATING, OTHER, '3201-H006'].includes(candidate.organizationCode))!;
+    const pool = seeded.pools.find(
+      (candidate) =>
+        candidate.date === beijingDay(2) &&
+        candidate.session === 'AFTERNOON' &&
+        candidate.kind === 'SPECIALIST' &&
+        !['3201-H001', PARTICIPATING, OTHER, '3201-H006'].includes(candidate.organizationCode),
+    )!;
     const models = modelsOf(stack);
     await models.referrals.SlotPool.create(pool);
     await models.referrals.ParticipatingHospital.create(seeded.participatingHospitals.find((hospital) => hospital._id === pool.organizationCode)!);
     const { department, date, session, kind, capacity } = pool;
-    const [republished] = (await ok(hospitalSystem(pool.organizationCode), PUBLISH, { pools: [{ department, date, session, kind, capacity }] })).publishSlotPools;
+    const [republished] = (await ok(hospitalSystem(pool.organizationCode), PUBLISH, { pools: [{ department, date, session, kind, capacity }] }))
+      .publishSlotPools;
     expect(republished.poolId).toBe(pool._id);
     expect(await models.referrals.SlotPool.find({ organizationCode: pool.organizationCode }).lean()).toEqual([pool]);
     expect(pool.releaseAt.toISOString()).toBe(`${dayBefore(date)}T06:00:00.000Z`);
@@ -282,8 +365,10 @@ describe('publishSlotPools', () => {
   });
 
   it('costs the same database round trips for 40 sessions as for one', async () => {
-    const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
-    const publish = (pools: unknown[]) => async () => expect((await ok(hospitalSystem('3201-H006'), PUBLISH, { pools })).publishSlotPools).toHaveLength(pools.length);
+    const names = (commands: { commandName: string; databaseName: string }[]) =>
+      commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
+    const publish = (pools: unknown[]) => async () =>
+      expect((await ok(hospitalSystem('3201-H006'), PUBLISH, { pools })).publishSlotPools).toHaveLength(pools.length);
     const many = Array.from({ length: 20 }, (_, day) => ['MORNING', 'AFTERNOON'].map((session) => entry(beijingDay(day + 1), { session }))).flat();
     expect(names(await stack.commandsDuring(publish(many)))).toEqual(names(await stack.commandsDuring(publish([entry(beijingDay(30))]))));
   });

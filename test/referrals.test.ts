@@ -4,8 +4,9 @@
  * contracted family doctor's until it is released by the clock, and referrals move only along
  * their state machine.
  */
-import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
+
 import { oneOf } from '../subgraphs/kit/database';
+import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertResidents, insertSlotPool, labReport, modelsOf, referralDoc, relate } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -14,7 +15,8 @@ const CENTRE = '3201-C001';
 const HOSPITAL = '3201-H001';
 const DAY = 86_400_000;
 
-const familyDoctor = (practitionerId = 'F1') => stack.token({ subject: `fd-${practitionerId}`, roles: ['family_doctor'], organizationCode: CENTRE, practitionerId });
+const familyDoctor = (practitionerId = 'F1') =>
+  stack.token({ subject: `fd-${practitionerId}`, roles: ['family_doctor'], organizationCode: CENTRE, practitionerId });
 const hospitalDoctor = () => stack.token({ subject: 'dr-h1', roles: ['doctor'], organizationCode: HOSPITAL, practitionerId: 'D1' });
 
 const REF = `id status slot { share date session } transitions { from to }`;
@@ -25,7 +27,8 @@ async function ok(token: string, query: string, variables?: Record<string, unkno
   expect(body.errors).toBeUndefined();
   return body.data!;
 }
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) => ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
+const codes = async (token: string, query: string, variables?: Record<string, unknown>) =>
+  ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
 
 /** Residents cared for at the centre, each with a contract with family doctor F1 and an open referral to the hospital. */
 async function contractedWithReferrals(count: number): Promise<{ residents: string[]; referrals: string[] }> {
@@ -33,7 +36,17 @@ async function contractedWithReferrals(count: number): Promise<{ residents: stri
   const models = modelsOf(stack);
   const now = Date.now();
   await models.referrals.Contract.insertMany(
-    residents.map((residentId) => ({ _id: `contract-${residentId}`, residentId, familyDoctor: 'F1', organizationCode: CENTRE, servicePackage: 'CHRONIC_DISEASE', since: new Date(now - DAY), until: new Date(now + 300 * DAY), status: 'ACTIVE', terminationReason: null })),
+    residents.map((residentId) => ({
+      _id: `contract-${residentId}`,
+      residentId,
+      familyDoctor: 'F1',
+      organizationCode: CENTRE,
+      servicePackage: 'CHRONIC_DISEASE',
+      since: new Date(now - DAY),
+      until: new Date(now + 300 * DAY),
+      status: 'ACTIVE',
+      terminationReason: null,
+    })),
   );
   const referrals = residents.map((residentId) => referralDoc({ residentId, fromOrganizationCode: CENTRE, toOrganizationCode: HOSPITAL }));
   await models.referrals.Referral.insertMany(referrals);
@@ -51,7 +64,9 @@ describe('booking', () => {
   it('gives 200 concurrent attempts on 30 reserved places exactly 30 bookings and 170 clean refusals', async () => {
     const target = await insertSlotPool(stack, { capacity: 100, reserved: 30, bookedPublic: 70 });
     const { referrals } = await contractedWithReferrals(200);
-    const attempts = await Promise.all(referrals.map((referral, index) => stack.query(familyDoctor(), BOOK, { referral, pool: target._id, request: `request-${index}-${target._id}` })));
+    const attempts = await Promise.all(
+      referrals.map((referral, index) => stack.query(familyDoctor(), BOOK, { referral, pool: target._id, request: `request-${index}-${target._id}` })),
+    );
     const booked = attempts.filter((attempt) => !attempt.body.errors);
     const refused = attempts.filter((attempt) => attempt.body.errors?.[0]?.extensions?.code === 'CONFLICT');
     expect(booked).toHaveLength(30);
@@ -60,7 +75,13 @@ describe('booking', () => {
     const places = await modelsOf(stack).referrals.Place.find({ poolId: target._id }).lean();
     expect(places.filter((place) => place.share === 'RESERVED')).toHaveLength(30);
     expect(places).toHaveLength(100);
-    expect((await modelsOf(stack).referrals.Referral.find({ _id: oneOf(referrals) }).lean()).filter((referral) => referral.slot !== null)).toHaveLength(30);
+    expect(
+      (
+        await modelsOf(stack)
+          .referrals.Referral.find({ _id: oneOf(referrals) })
+          .lean()
+      ).filter((referral) => referral.slot !== null),
+    ).toHaveLength(30);
   });
 
   it('keeps the reserved share from a family doctor without the contract and from hospital doctors', async () => {
@@ -135,9 +156,20 @@ describe('referrals', () => {
   it('sends a resident back down with the discharge summary, and refuses a downward referral without one', async () => {
     const [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
     const down = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id direction dischargeSummary followUpPlan toOrganization { code } } }`;
-    const input = { residentId, direction: 'DOWN', toOrganizationCode: CENTRE, toDepartment: '全科医学科', reason: '出院后社区随访', diagnoses: [{ code: 'I63.9', display: '脑梗死' }] };
+    const input = {
+      residentId,
+      direction: 'DOWN',
+      toOrganizationCode: CENTRE,
+      toDepartment: '全科医学科',
+      reason: '出院后社区随访',
+      diagnoses: [{ code: 'I63.9', display: '脑梗死' }],
+    };
     expect(await codes(hospitalDoctor(), down, { input })).toEqual(['BAD_USER_INPUT']);
-    const sent = (await ok(hospitalDoctor(), down, { input: { ...input, dischargeSummary: '住院14天，溶栓后好转，遗留左侧肢体轻度无力。', followUpPlan: '每周康复训练，一月后神经内科复诊' } })).requestReferral;
+    const sent = (
+      await ok(hospitalDoctor(), down, {
+        input: { ...input, dischargeSummary: '住院14天，溶栓后好转，遗留左侧肢体轻度无力。', followUpPlan: '每周康复训练，一月后神经内科复诊' },
+      })
+    ).requestReferral;
     expect(sent).toMatchObject({ direction: 'DOWN', toOrganization: { code: CENTRE }, followUpPlan: '每周康复训练，一月后神经内科复诊' });
     // Offered, not accepted: the centre sees the referral (and whom it is about), not the record.
     const seen = await ok(familyDoctor(), `query($id: ID!) { resident(id: $id) { referrals { edges { node { dischargeSummary } } } } }`, { id: residentId });
@@ -149,7 +181,10 @@ describe('referrals', () => {
     expect((await ok(familyDoctor(), `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id: sent.id })).acceptReferral.status).toBe('ACCEPTED');
     const after = await ok(familyDoctor(), record, { id: residentId });
     expect(after.resident.encounters.edges).toEqual([]);
-    const facts = await modelsOf(stack).access.CareRelationship.find({ residentId, organizationCode: oneOf([CENTRE, HOSPITAL]) }).sort({ organizationCode: 1, kind: 1 }).lean();
+    const facts = await modelsOf(stack)
+      .access.CareRelationship.find({ residentId, organizationCode: oneOf([CENTRE, HOSPITAL]) })
+      .sort({ organizationCode: 1, kind: 1 })
+      .lean();
     // Accepted, the referral still ends if never completed (every kind of standing ends).
     expect(facts.map((fact) => [fact.organizationCode, fact.kind, fact.endsAt === null])).toEqual([
       [CENTRE, 'REFERRAL', false],
@@ -171,7 +206,14 @@ describe('referrals', () => {
   it('gives each referral its own relationship: cancelling one of two accepted referrals leaves the other’s', async () => {
     const [residentId] = (await insertResidents(stack, { organizationCode: CENTRE, count: 1 })) as [string];
     const request = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`;
-    const input = { residentId, direction: 'UP', toOrganizationCode: '3201-H003', toDepartment: '心血管内科', reason: '血压控制不佳', diagnoses: [{ code: 'I10', display: '原发性高血压' }] };
+    const input = {
+      residentId,
+      direction: 'UP',
+      toOrganizationCode: '3201-H003',
+      toDepartment: '心血管内科',
+      reason: '血压控制不佳',
+      diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+    };
     const first = (await ok(familyDoctor(), request, { input })).requestReferral.id;
     const second = (await ok(familyDoctor(), request, { input: { ...input, reason: '复查心电图' } })).requestReferral.id;
     const receiver = stack.token({ subject: 'dr-h3', roles: ['doctor'], organizationCode: '3201-H003', practitionerId: 'D3' });
@@ -186,7 +228,9 @@ describe('referrals', () => {
     const [residentId, other] = (await insertResidents(stack, { organizationCode: CENTRE, count: 2 })) as [string, string];
     const target = await insertSlotPool(stack, { capacity: 1, reserved: 0 });
     const request = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`;
-    const input = (id: string) => ({ input: { residentId: id, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] } });
+    const input = (id: string) => ({
+      input: { residentId: id, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '胸闷待查', diagnoses: [] },
+    });
     const first = (await ok(familyDoctor(), request, input(residentId))).requestReferral.id;
     await ok(familyDoctor(), BOOK, { referral: first, pool: target._id, request: `r-expire-${target._id}` });
     const read = `query($id: ID!) { resident(id: $id) { referrals { edges { node { id } } } } }`;
@@ -204,13 +248,18 @@ describe('referrals', () => {
     const open = (await ok(familyDoctor(), slots, { from: target.date })).availableSlots.find((slot: any) => slot.poolId === target._id);
     expect(open).toEqual({ poolId: target._id, publicBooked: 0, bookableByYou: 1 });
     const second = (await ok(familyDoctor(), request, input(other))).requestReferral.id;
-    expect((await ok(familyDoctor(), BOOK, { referral: second, pool: target._id, request: `r-after-${target._id}` })).bookReferralSlot.slot.share).toBe('PUBLIC');
+    expect((await ok(familyDoctor(), BOOK, { referral: second, pool: target._id, request: `r-after-${target._id}` })).bookReferralSlot.slot.share).toBe(
+      'PUBLIC',
+    );
     expect(await models.referrals.Place.countDocuments({ poolId: target._id })).toBe(1);
   });
 
   it.each([
     ['an unknown department', `{ availableSlots(organizationCode: "${HOSPITAL}", department: "火星科", from: "2026-12-01", to: "2026-12-02") { poolId } }`],
-    ['a range longer than the horizon', `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "2026-12-01", to: "2026-12-31") { poolId } }`],
+    [
+      'a range longer than the horizon',
+      `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "2026-12-01", to: "2026-12-31") { poolId } }`,
+    ],
     ['a malformed date', `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "next week", to: "2026-12-02") { poolId } }`],
     ['a malformed referral id', `mutation { acceptReferral(id: "../x") { id } }`],
     ['a malformed pool id', `mutation { bookReferralSlot(referralId: "0123456789abcdef01234567", poolId: "x", clientRequestId: "request-123") { id } }`],
@@ -250,10 +299,15 @@ describe('contracts', () => {
     expect(await codes(resident(residentId), accept, { id: second.id })).toEqual(['CONFLICT']);
 
     // The registration lapses; the contract still holds.
-    await modelsOf(stack).access.CareRelationship.updateMany({ residentId, organizationCode: '3201-C002' }, { $set: { lastSeenAt: new Date(Date.now() - 800 * DAY) } });
+    await modelsOf(stack).access.CareRelationship.updateMany(
+      { residentId, organizationCode: '3201-C002' },
+      { $set: { lastSeenAt: new Date(Date.now() - 800 * DAY) } },
+    );
     expect((await ok(otherCentre, read, { id: residentId })).resident.familyDoctorContract).toEqual({ familyDoctor: 'F9', status: 'ACTIVE' });
     // The resident sees each source of each organization's standing.
-    const mine = await ok(resident(residentId), `query($id: ID!) { resident(id: $id) { careRelationships { kind source organization { code } } } }`, { id: residentId });
+    const mine = await ok(resident(residentId), `query($id: ID!) { resident(id: $id) { careRelationships { kind source organization { code } } } }`, {
+      id: residentId,
+    });
     const listed = mine.resident.careRelationships.filter((relationship: any) => relationship.organization.code === '3201-C002');
     expect(listed.map((relationship: any) => [relationship.kind, relationship.source.startsWith('test/') ? 'test' : relationship.source]).sort()).toEqual([
       ['CONTRACT', `referrals/${offer.id}`],
@@ -285,7 +339,11 @@ describe('attachments', () => {
 
     const { body } = await stack.query(familyDoctor(), REQUEST, { input: input(mine, [myEncounter, theirEncounter], [unknown]) });
     expect(body.errors).toEqual([
-      { message: `Not a record of this resident: attachedEncounterIds: ${theirEncounter}; attachedLabReportIds: ${unknown}`, path: ['requestReferral'], extensions: { code: 'BAD_USER_INPUT' } },
+      {
+        message: `Not a record of this resident: attachedEncounterIds: ${theirEncounter}; attachedLabReportIds: ${unknown}`,
+        path: ['requestReferral'],
+        extensions: { code: 'BAD_USER_INPUT' },
+      },
     ]);
     // Counted by resident, as the index serves it (a count of the whole table would scan it).
     expect(await models.referrals.Referral.countDocuments({ residentId: mine })).toBe(0);
@@ -299,11 +357,17 @@ describe('round trips', () => {
   it('availableSlots over 14 days costs the same as over one day', async () => {
     const start = addDays(beijingDate(new Date()), 1);
     for (let day = 0; day <= 14; day++) {
-      for (const session of ['MORNING', 'AFTERNOON'] as const) await insertSlotPool(stack, { organizationCode: '3201-H002', department: '内分泌科', date: addDays(start, day), session });
+      for (const session of ['MORNING', 'AFTERNOON'] as const)
+        await insertSlotPool(stack, { organizationCode: '3201-H002', department: '内分泌科', date: addDays(start, day), session });
     }
-    const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
+    const names = (commands: { commandName: string; databaseName: string }[]) =>
+      commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
     const ask = (to: string, expected: number) => async () => {
-      const data = await ok(familyDoctor(), `query($from: String!, $to: String!) { availableSlots(organizationCode: "3201-H002", department: "内分泌科", from: $from, to: $to) { poolId bookableByYou } }`, { from: start, to });
+      const data = await ok(
+        familyDoctor(),
+        `query($from: String!, $to: String!) { availableSlots(organizationCode: "3201-H002", department: "内分泌科", from: $from, to: $to) { poolId bookableByYou } }`,
+        { from: start, to },
+      );
       expect(data.availableSlots).toHaveLength(expected);
     };
     expect(names(await stack.commandsDuring(ask(addDays(start, 13), 28)))).toEqual(names(await stack.commandsDuring(ask(start, 2))));
@@ -316,15 +380,27 @@ describe('round trips', () => {
       const [report] = [labReport({ residentId, organizationCode: centre, code: '14749-6', results: [{ code: '14749-6', value: 5.2, unit: 'mmol/L' }] })];
       await modelsOf(stack).labs.LabReport.create(report!);
       await modelsOf(stack).referrals.Referral.insertMany(
-        Array.from({ length: count }, (_, index) => referralDoc({ residentId, fromOrganizationCode: centre, toOrganizationCode: HOSPITAL, attachedLabReportIds: [report!._id], requestedAt: new Date(Date.now() - index * 1000) })),
+        Array.from({ length: count }, (_, index) =>
+          referralDoc({
+            residentId,
+            fromOrganizationCode: centre,
+            toOrganizationCode: HOSPITAL,
+            attachedLabReportIds: [report!._id],
+            requestedAt: new Date(Date.now() - index * 1000),
+          }),
+        ),
       );
     };
     await outbox('3201-C010', 1)();
     await outbox('3201-C011', 100)();
     const doctorAt = (centre: string) => stack.token({ subject: `fd-${centre}`, roles: ['family_doctor'], organizationCode: centre, practitionerId: 'F7' });
-    const names = (commands: { commandName: string; databaseName: string }[]) => commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
+    const names = (commands: { commandName: string; databaseName: string }[]) =>
+      commands.map((command) => `${command.databaseName.split('_')[1]}.${command.commandName}`).sort();
     const ask = (centre: string, expected: number) => async () => {
-      const data = await ok(doctorAt(centre), `{ referralOutbox(first: 100) { edges { node { id status attachedLabReports { id issuedAt } transitions { to } } } } }`);
+      const data = await ok(
+        doctorAt(centre),
+        `{ referralOutbox(first: 100) { edges { node { id status attachedLabReports { id issuedAt } transitions { to } } } } }`,
+      );
       expect(data.referralOutbox.edges).toHaveLength(expected);
       expect(data.referralOutbox.edges[0].node.attachedLabReports[0].issuedAt).toEqual(expect.any(String));
     };

@@ -5,7 +5,7 @@
  * scans do not matter.
  */
 import type { CommandEvent } from '../subgraphs/kit/database';
-import { insertHospitals, insertResidents, ONE_OF_EACH, TEST_HOSPITALS, type ResidentFixture } from './support/fixtures';
+import { insertHospitals, insertResidents, ONE_OF_EACH, type ResidentFixture, TEST_HOSPITALS } from './support/fixtures';
 import { FULL_RECORD, FULL_RECORDS } from './support/full-record';
 import { TestStack } from './support/stack';
 
@@ -24,7 +24,15 @@ const WARD_LIST = /* GraphQL */ `
 const HOSPITAL = '3201-H001';
 const OTHER_HOSPITALS = TEST_HOSPITALS.map((hospital) => hospital._id).filter((code) => code !== HOSPITAL);
 /** 2,000 records: 1,988 clinical ones and care relationships with all 12 test hospitals. */
-const TWO_THOUSAND = { encountersEach: 500, conditionsEach: 300, allergiesEach: 100, reportsEach: 400, prescriptionsEach: 400, referralsEach: 288, alsoSeenAt: OTHER_HOSPITALS } satisfies Partial<ResidentFixture>;
+const TWO_THOUSAND = {
+  encountersEach: 500,
+  conditionsEach: 300,
+  allergiesEach: 100,
+  reportsEach: 400,
+  prescriptionsEach: 400,
+  referralsEach: 288,
+  alsoSeenAt: OTHER_HOSPITALS,
+} satisfies Partial<ResidentFixture>;
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -123,7 +131,11 @@ describe('a resident with 2,000 records costs the same round trips as one with a
 
   // A doctor sees only their own hospital's care relationship; the resident sees all twelve.
   it.each([
-    ['a doctor at a hospital that cares for them', (_residentId: string) => ({ subject: 'dr-qian', roles: ['doctor' as const], organizationCode: HOSPITAL }), 1],
+    [
+      'a doctor at a hospital that cares for them',
+      (_residentId: string) => ({ subject: 'dr-qian', roles: ['doctor' as const], organizationCode: HOSPITAL }),
+      1,
+    ],
     ['the resident themself', (residentId: string) => ({ subject: `citizen-${residentId}`, roles: ['resident' as const], residentId }), 12],
   ])('read by %s', async (_viewer, identity, heavyRelationships) => {
     let lightRecord: Record<string, any> = {};
@@ -135,7 +147,16 @@ describe('a resident with 2,000 records costs the same round trips as one with a
       heavyRecord = await fullRecord(stack.token(identity(heavy)), heavy);
     });
 
-    expect(listSizes(lightRecord)).toEqual({ activeProblems: 1, allergies: 1, lastEncounters: 1, encounters: 1, labReports: 1, prescriptions: 1, referrals: 1, careRelationships: 1 });
+    expect(listSizes(lightRecord)).toEqual({
+      activeProblems: 1,
+      allergies: 1,
+      lastEncounters: 1,
+      encounters: 1,
+      labReports: 1,
+      prescriptions: 1,
+      referrals: 1,
+      careRelationships: 1,
+    });
     // Not vacuous: the heavy record fills every page and every unpaged list.
     expect(listSizes(heavyRecord)).toEqual({
       activeProblems: 300,

@@ -3,15 +3,15 @@
  * SIGTERM stops them all cleanly, and a worker that dies stops the service with a failure
  * instead of being replaced behind the operator's back.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../subgraphs/kit/config';
 import { ensureLocalKeys } from '../tools/keys';
-import { TEST_START_TIMEOUT_MS } from './support/timing';
 import { isRunning } from './support/processes';
+import { TEST_START_TIMEOUT_MS } from './support/timing';
 
 const SERVICE = path.resolve(__dirname, '../tools/service.ts');
 
@@ -37,7 +37,6 @@ function workersOf(pid: number): number[] {
     .filter((child) => readlinkSync(`/proc/${child}/exe`) === node);
 }
 
-
 const started: Started[] = [];
 afterEach(() => {
   // A failed assertion must not leave a gateway running behind the suite.
@@ -57,7 +56,10 @@ function startGateway(): Promise<Started> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ports: number[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the workers did not start within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)), TEST_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the workers did not start within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)),
+      TEST_START_TIMEOUT_MS,
+    );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; url?: string };
       if (entry.msg !== 'gateway listening') return;

@@ -5,7 +5,7 @@
  * Requests are held open deterministically (a stand-in subgraph that answers when released,
  * a body the test has not finished sending: support/held-request.ts), never by sleeping.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -73,7 +73,9 @@ async function startService(name: string, env: Record<string, string>): Promise<
     });
   const listening = await Promise.race([
     logged(name === 'gateway' ? 'gateway listening' : 'subgraph listening'),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name} did not listen within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)), TEST_START_TIMEOUT_MS).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${name} did not listen within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)), TEST_START_TIMEOUT_MS).unref(),
+    ),
   ]);
   return { child, origin: new URL(listening.url as string).origin, exited, logged };
 }
@@ -140,7 +142,10 @@ describe('the gateway process', () => {
   it('exits 1 once the drain bound passes with a request stuck in flight', async () => {
     const gateway = await startService('gateway', gatewayEnv({ SHUTDOWN_DRAIN_MS: '500' }));
     // Settled into a value at once: its rejection comes while the test still awaits the exit.
-    const stuck = post(gateway.origin, clientToken('dr-zhou'), VIEWER_QUERY).then(() => 'answered', () => 'cut off');
+    const stuck = post(gateway.origin, clientToken('dr-zhou'), VIEWER_QUERY).then(
+      () => 'answered',
+      () => 'cut off',
+    );
     await subgraph.holding(1);
 
     gateway.child.kill('SIGTERM');
@@ -187,7 +192,10 @@ describe('a subgraph process', () => {
   it('exits 1 once the drain bound passes with a request stuck in flight', async () => {
     const access = await startService('access', subgraphEnv({ SHUTDOWN_DRAIN_MS: '500' }));
     const stuck = await holdRequest(`${access.origin}/graphql`, internalToken('dr-zhou'), VIEWER_QUERY);
-    const outcome = stuck.answered.then(() => 'answered', () => 'cut off');
+    const outcome = stuck.answered.then(
+      () => 'answered',
+      () => 'cut off',
+    );
 
     access.child.kill('SIGTERM');
 

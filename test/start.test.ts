@@ -6,7 +6,7 @@
  * gateway drains (a request in flight still gets its answer from the subgraphs), then the
  * subgraphs, then the database.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -63,7 +63,10 @@ it('serves the getting-started query at HOST with a demo token, and stops on Ctr
   const response = await fetch(gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.doctor}` },
-    body: JSON.stringify({ query: 'query($id: ID!) { resident(id: $id) { id district labReports(first: 3) { edges { node { issuedAt } } } careRelationships { kind } } }', variables: { id: residentId } }),
+    body: JSON.stringify({
+      query: 'query($id: ID!) { resident(id: $id) { id district labReports(first: 3) { edges { node { issuedAt } } } careRelationships { kind } } }',
+      variables: { id: residentId },
+    }),
   });
   const body = (await response.json()) as { data: { resident: { id: string; careRelationships: unknown[] } }; errors?: unknown };
   expect(body.errors).toBeUndefined();

@@ -92,7 +92,15 @@ describe('a family doctor referring a resident up to a hospital slot', () => {
   beforeAll(async () => {
     const [residentId] = (await insertResidents(stack, { organizationCode: CENTRE, count: 1, reportsEach: 1 })) as [string];
     const report = (await modelsOf(stack).labs.LabReport.findOne({ residentId }).lean())!;
-    input = { residentId, direction: 'UP', toOrganizationCode: HOSPITAL, toDepartment: '心血管内科', reason: '血压控制不佳', diagnoses: [{ code: 'I10', display: '原发性高血压' }], attachedLabReportIds: [report._id] };
+    input = {
+      residentId,
+      direction: 'UP',
+      toOrganizationCode: HOSPITAL,
+      toDepartment: '心血管内科',
+      reason: '血压控制不佳',
+      diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+      attachedLabReportIds: [report._id],
+    };
   });
 
   it('requesting the referral calls the subgraphs as planned', async () => {

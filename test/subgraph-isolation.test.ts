@@ -4,8 +4,8 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { INTERNAL_ISSUER, mintInternalToken } from '../subgraphs/kit/internal-token';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
+import { INTERNAL_ISSUER, mintInternalToken } from '../subgraphs/kit/internal-token';
 import type { Viewer } from '../subgraphs/kit/viewer';
 import { TestStack } from './support/stack';
 

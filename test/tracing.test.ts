@@ -5,7 +5,7 @@
  * OTEL_EXPORTER_OTLP_ENDPOINT (a small loopback collector here). Without that variable no
  * span is sent anywhere and no traceparent is forwarded.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -67,8 +67,18 @@ beforeAll(async () => {
       const service = resourceSpans.resource.attributes.find((attribute: { key: string }) => attribute.key === 'service.name')?.value.stringValue;
       for (const scopeSpans of resourceSpans.scopeSpans) {
         for (const span of scopeSpans.spans) {
-          const attributes = Object.fromEntries((span.attributes ?? []).map((attribute: { key: string; value: Record<string, unknown> }) => [attribute.key, Object.values(attribute.value)[0]]));
-          received.push({ service, traceId: hexId(span.traceId), spanId: hexId(span.spanId), parentSpanId: hexId(span.parentSpanId), name: span.name, kind: span.kind, attributes });
+          const attributes = Object.fromEntries(
+            (span.attributes ?? []).map((attribute: { key: string; value: Record<string, unknown> }) => [attribute.key, Object.values(attribute.value)[0]]),
+          );
+          received.push({
+            service,
+            traceId: hexId(span.traceId),
+            spanId: hexId(span.spanId),
+            parentSpanId: hexId(span.parentSpanId),
+            name: span.name,
+            kind: span.kind,
+            attributes,
+          });
         }
       }
     }
@@ -96,14 +106,24 @@ function startService(name: string, env: Record<string, string>): Promise<{ url:
   // Whatever the machine's own OTEL_* settings, each test decides tracing for itself.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')));
   const child = spawn(process.execPath, ['--import', 'tsx', SERVICE, name], {
-    env: { ...inherited, DATA_DIR: dataDir, LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: String(TEST_SUBGRAPH_TIMEOUT_MS), NODE_OPTIONS: `--require ${GUARD_FILE}`, ...env },
+    env: {
+      ...inherited,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      SUBGRAPH_TIMEOUT_MS: String(TEST_SUBGRAPH_TIMEOUT_MS),
+      NODE_OPTIONS: `--require ${GUARD_FILE}`,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
   const output: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not listen within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)), TEST_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not listen within ${TEST_START_TIMEOUT_MS} ms (TEST_START_TIMEOUT_MS)`)),
+      TEST_START_TIMEOUT_MS,
+    );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       output.push(line);
       const entry = JSON.parse(line) as { msg?: string; url?: string };
@@ -128,15 +148,26 @@ async function stop(child: ChildProcess): Promise<void> {
 function clientToken(): string {
   const config = loadConfig({ DATA_DIR: dataDir });
   const privateKey = readFileSync(path.join(config.keysDir, 'demo-issuer-private.pem'), 'utf8');
-  return issueDemoToken({ subject: SUBJECT, roles: ['doctor'], organizationCode: '3201-H001', practitionerId: 'P-TRACING' }, { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE });
+  return issueDemoToken(
+    { subject: SUBJECT, roles: ['doctor'], organizationCode: '3201-H001', practitionerId: 'P-TRACING' },
+    { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+  );
 }
 
 async function query(gatewayUrl: string): Promise<Response> {
-  return fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${clientToken()}`, traceparent: TRACEPARENT }, body: JSON.stringify({ query: QUERY }) });
+  return fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${clientToken()}`, traceparent: TRACEPARENT },
+    body: JSON.stringify({ query: QUERY }),
+  });
 }
 
 it('continues the client’s trace through the gateway, both subgraphs and their database commands', async () => {
-  const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl, MONGODB_URI: process.env.MONGODB_URI!, MONGODB_DB_PREFIX: `tr${randomBytes(4).toString('hex')}` };
+  const tracing = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+    MONGODB_URI: process.env.MONGODB_URI!,
+    MONGODB_DB_PREFIX: `tr${randomBytes(4).toString('hex')}`,
+  };
   const records = await startService('records', { ...tracing, RECORDS_PORT: '0', RECORDS_URL: UNUSED_URL });
   const labs = await startService('labs', { ...tracing, LABS_PORT: '0', LABS_URL: UNUSED_URL });
   const gateway = await startService('gateway', {
@@ -206,7 +237,14 @@ it('sends nothing and forwards no traceparent without OTEL_EXPORTER_OTLP_ENDPOIN
   await new Promise<void>((resolve) => subgraph.listen(0, '127.0.0.1', resolve));
   try {
     const before = connections;
-    const env: Record<string, string> = { GATEWAY_PORT: '0', RECORDS_URL: `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}/graphql`, LABS_URL: UNUSED_URL, PRESCRIPTIONS_URL: UNUSED_URL, REFERRALS_URL: UNUSED_URL, ACCESS_URL: UNUSED_URL };
+    const env: Record<string, string> = {
+      GATEWAY_PORT: '0',
+      RECORDS_URL: `http://127.0.0.1:${(subgraph.address() as AddressInfo).port}/graphql`,
+      LABS_URL: UNUSED_URL,
+      PRESCRIPTIONS_URL: UNUSED_URL,
+      REFERRALS_URL: UNUSED_URL,
+      ACCESS_URL: UNUSED_URL,
+    };
     const gateway = await startService('gateway', env);
     const response = await fetch(gateway.url, {
       method: 'POST',

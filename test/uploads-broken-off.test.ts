@@ -39,7 +39,16 @@ afterAll(() => stack?.stop());
 it('keeps the complete lines of a batch whose client broke off, and logs its counts', async () => {
   const [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
   const line = (sourceRecordId: string) =>
-    JSON.stringify({ residentId, sourceRecordId, class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: '2026-06-01T01:00:00.000Z', diagnoses: [], chargesFen: 100 });
+    JSON.stringify({
+      residentId,
+      sourceRecordId,
+      class: 'OUTPATIENT',
+      status: 'FINISHED',
+      department: '心血管内科',
+      start: '2026-06-01T01:00:00.000Z',
+      diagnoses: [],
+      chargesFen: 100,
+    });
   const logged = logLines.next((entry) => entry.includes('"msg":"batch upload"'));
 
   const url = new URL(stack.gateway.url.replace(/\/graphql$/, '/upload/encounters'));
@@ -52,7 +61,15 @@ it('keeps the complete lines of a batch whose client broke off, and logs its cou
   request.destroy();
   await closed;
 
-  expect(JSON.parse(await logged)).toMatchObject({ kind: 'encounters', lines: 3, accepted: 3, unchanged: 0, rejected: 0, complete: false, stopped: 'broken-off' });
+  expect(JSON.parse(await logged)).toMatchObject({
+    kind: 'encounters',
+    lines: 3,
+    accepted: 3,
+    unchanged: 0,
+    rejected: 0,
+    complete: false,
+    stopped: 'broken-off',
+  });
   const filed = await modelsOf(stack).records.Encounter.find({ residentId }).lean();
   expect(filed.map((encounter) => encounter.source.recordId).sort()).toEqual(['B-1', 'B-2', 'B-3']);
 });

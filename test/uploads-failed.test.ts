@@ -8,8 +8,8 @@
 import http from 'node:http';
 import type { Bundle, OperationOutcome, Parameters } from '@medplum/fhirtypes';
 import { fhirRequest } from './support/fhir-client';
-import { jsonAnswerOf } from './support/held-request';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
+import { jsonAnswerOf } from './support/held-request';
 import { TestStack } from './support/stack';
 
 jest.setTimeout(180_000);
@@ -28,13 +28,24 @@ afterAll(() => stack?.stop());
 
 const hospitalSystem = () => stack.token({ subject: `his-${HOSPITAL}`, roles: ['hospital_system'], organizationCode: HOSPITAL });
 const encounter = (sourceRecordId: string) =>
-  JSON.stringify({ residentId, sourceRecordId, class: 'OUTPATIENT', status: 'FINISHED', department: '心血管内科', start: '2026-06-01T01:00:00.000Z', diagnoses: [], chargesFen: 100 });
+  JSON.stringify({
+    residentId,
+    sourceRecordId,
+    class: 'OUTPATIENT',
+    status: 'FINISHED',
+    department: '心血管内科',
+    start: '2026-06-01T01:00:00.000Z',
+    diagnoses: [],
+    chargesFen: 100,
+  });
 const failedCalls = () => logLines.filter((line) => line.includes('"msg":"subgraph call failed"') && line.includes('"subgraph":"records"')).length;
 
 it('files the chunks before a failed one, answers its lines as failed (502) after one retry, and reads no further', async () => {
   const records = stack.subgraphs.records;
   // The first chunk's answer has left the records subgraph once its response is finished.
-  const firstAnswered = new Promise<void>((resolve) => records.server.once('request', (_request: http.IncomingMessage, response: http.ServerResponse) => response.once('finish', () => resolve())));
+  const firstAnswered = new Promise<void>((resolve) =>
+    records.server.once('request', (_request: http.IncomingMessage, response: http.ServerResponse) => response.once('finish', () => resolve())),
+  );
 
   const url = new URL(stack.gateway.url.replace(/\/graphql$/, '/upload/encounters'));
   const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${hospitalSystem()}` } });
@@ -60,14 +71,20 @@ it('files the chunks before a failed one, answers its lines as failed (502) afte
     complete: false,
     stopped: {
       reason: 'failed',
-      message: 'Lines 3 to 4 failed twice at the service (The records service is unavailable: uploadEncounters is missing): not known whether written, and no later line was read. Re-send the batch; re-sending is safe',
+      message:
+        'Lines 3 to 4 failed twice at the service (The records service is unavailable: uploadEncounters is missing): not known whether written, and no later line was read. Re-send the batch; re-sending is safe',
     },
   });
   // The failed chunk was sent twice; the lines after it never were.
   expect(failedCalls()).toBe(2);
   const filed = await modelsOf(stack).records.Encounter.find({ residentId }).lean();
   expect(filed.map((doc) => doc.source.recordId).sort()).toEqual(['F-1', 'F-2']);
-  expect(logLines.filter((line) => line.includes('"msg":"batch upload"')).map((line) => JSON.parse(line)).at(-1)).toMatchObject({ lines: 4, accepted: 2, failed: 2, complete: false, stopped: 'failed' });
+  expect(
+    logLines
+      .filter((line) => line.includes('"msg":"batch upload"'))
+      .map((line) => JSON.parse(line))
+      .at(-1),
+  ).toMatchObject({ lines: 4, accepted: 2, failed: 2, complete: false, stopped: 'failed' });
 });
 
 it('answers $import with 502, the failed count and one OperationOutcome per failed line', async () => {
@@ -81,16 +98,39 @@ it('answers $import with 502, the failed count and one OperationOutcome per fail
       code: { coding: [{ system: 'urn:jinling-hie:icd-10-cn', code: 'I10', display: '原发性高血压' }] },
       subject: { reference: `Patient/${residentId}` },
     });
-  const answer = await fhirRequest<Bundle>(stack, hospitalSystem(), '/$import', { method: 'POST', headers: { 'content-type': 'application/fhir+ndjson' }, body: `${condition('P-F-1')}\n${condition('P-F-2')}\n` });
+  const answer = await fhirRequest<Bundle>(stack, hospitalSystem(), '/$import', {
+    method: 'POST',
+    headers: { 'content-type': 'application/fhir+ndjson' },
+    body: `${condition('P-F-1')}\n${condition('P-F-2')}\n`,
+  });
   expect(answer.status).toBe(502);
   const [summary, ...outcomes] = (answer.body.entry ?? []).map((entry) => entry.resource);
   expect((summary as Parameters).parameter).toEqual([
-    { name: 'total', part: [{ name: 'lines', valueInteger: 2 }, { name: 'accepted', valueInteger: 0 }, { name: 'unchanged', valueInteger: 0 }, { name: 'rejected', valueInteger: 0 }, { name: 'failed', valueInteger: 2 }] },
-    { name: 'Condition', part: [{ name: 'lines', valueInteger: 2 }, { name: 'accepted', valueInteger: 0 }, { name: 'unchanged', valueInteger: 0 }, { name: 'rejected', valueInteger: 0 }, { name: 'failed', valueInteger: 2 }] },
+    {
+      name: 'total',
+      part: [
+        { name: 'lines', valueInteger: 2 },
+        { name: 'accepted', valueInteger: 0 },
+        { name: 'unchanged', valueInteger: 0 },
+        { name: 'rejected', valueInteger: 0 },
+        { name: 'failed', valueInteger: 2 },
+      ],
+    },
+    {
+      name: 'Condition',
+      part: [
+        { name: 'lines', valueInteger: 2 },
+        { name: 'accepted', valueInteger: 0 },
+        { name: 'unchanged', valueInteger: 0 },
+        { name: 'rejected', valueInteger: 0 },
+        { name: 'failed', valueInteger: 2 },
+      ],
+    },
     { name: 'complete', valueBoolean: false },
     {
       name: 'stopped',
-      valueString: 'Condition: Lines 1 to 2 failed twice at the service (The records service is unavailable: uploadConditions is missing): not known whether written, and no later line was read. Re-send the batch; re-sending is safe',
+      valueString:
+        'Condition: Lines 1 to 2 failed twice at the service (The records service is unavailable: uploadConditions is missing): not known whether written, and no later line was read. Re-send the batch; re-sending is safe',
     },
   ]);
   expect((outcomes as OperationOutcome[]).map((outcome) => outcome.issue)).toEqual([

@@ -3,8 +3,9 @@
  * never with its lines one by one, so they are the same for every 1,000 lines. Counted from
  * the commands the subgraphs send, not timed.
  */
-import type { CommandEvent } from '../subgraphs/kit/database';
+
 import { DEFAULT_UPLOAD_SETTINGS } from '../gateway/uploads';
+import type { CommandEvent } from '../subgraphs/kit/database';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -50,7 +51,11 @@ function batch(prefix: string, lines: number): string {
 
 async function upload(body: string, kind = 'encounters', role: 'hospital_system' | 'lab_system' = 'hospital_system') {
   const token = stack.token({ subject: `${role}-rt`, roles: [role], organizationCode: HOSPITAL });
-  const response = await fetch(stack.gateway.url.replace(/\/graphql$/, `/upload/${kind}`), { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` }, body });
+  const response = await fetch(stack.gateway.url.replace(/\/graphql$/, `/upload/${kind}`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${token}` },
+    body,
+  });
   return (await response.json()) as { accepted: number; unchanged: number; rejected: number };
 }
 
@@ -109,7 +114,10 @@ it('"no known allergies" lines cost the same round trips per chunk for 1,000 and
   const assertions = (lines: number, firstFresh: number) =>
     Array.from({ length: lines }, (_, index) =>
       JSON.stringify({
-        residentId: index % DEFAULT_UPLOAD_SETTINGS.chunkLines === 0 ? fresh[firstFresh + index / DEFAULT_UPLOAD_SETTINGS.chunkLines] : residents[index % residents.length],
+        residentId:
+          index % DEFAULT_UPLOAD_SETTINGS.chunkLines === 0
+            ? fresh[firstFresh + index / DEFAULT_UPLOAD_SETTINGS.chunkLines]
+            : residents[index % residents.length],
         sourceRecordId: `NKA-${index}`,
         noKnownAllergies: true,
       }),
@@ -117,7 +125,11 @@ it('"no known allergies" lines cost the same round trips per chunk for 1,000 and
   // The shared residents' first assertion, so that both measured batches find them asserted.
   await upload(residents.map((residentId) => JSON.stringify({ residentId, sourceRecordId: 'NKA', noKnownAllergies: true })).join('\n'), 'allergies');
   const asserted1k = await measure(assertions(1_000, 0), { accepted: chunksOf(1_000), unchanged: 1_000 - chunksOf(1_000), rejected: 0 }, 'allergies');
-  const asserted3k = await measure(assertions(3_000, chunksOf(1_000)), { accepted: chunksOf(3_000), unchanged: 3_000 - chunksOf(3_000), rejected: 0 }, 'allergies');
+  const asserted3k = await measure(
+    assertions(3_000, chunksOf(1_000)),
+    { accepted: chunksOf(3_000), unchanged: 3_000 - chunksOf(3_000), rejected: 0 },
+    'allergies',
+  );
   expect(perThousand(asserted3k, 3)).toEqual(perThousand(asserted1k, 1));
   // Per chunk: the organization, the residents, their merged ids, relationships and consents,
   // the residents with a statement on record, the assertion's one write, and the audit write.
@@ -152,7 +164,9 @@ it('changed lab reports cost the same round trips per chunk for 1,000 and 3,000 
   // A report of either batch is at version 2, its first version in its history.
   const report = (await modelsOf(stack).labs.LabReport.findOne({ residentId: residents[0] }).lean())!;
   expect([report.version, report.results[0]!.value]).toEqual([2, 7.9]);
-  expect((await modelsOf(stack).labs.LabReportVersion.find({ reportId: report._id }).lean()).map((version) => [version.version, version.results[0]!.value])).toEqual([[1, 5.4]]);
+  expect(
+    (await modelsOf(stack).labs.LabReportVersion.find({ reportId: report._id }).lean()).map((version) => [version.version, version.results[0]!.value]),
+  ).toEqual([[1, 5.4]]);
 });
 
 it('the same holds for filed prescriptions', async () => {

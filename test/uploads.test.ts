@@ -46,9 +46,12 @@ const encounter = (residentId: string, sourceRecordId: string, overrides: Record
   ...overrides,
 });
 
-
 async function encountersOf(residentId: string) {
-  const { body } = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { encounters { edges { node { department chargesFen start diagnoses { code { code } primary } } } } } }`, { id: residentId });
+  const { body } = await stack.query(
+    doctor(),
+    `query($id: ID!) { resident(id: $id) { encounters { edges { node { department chargesFen start diagnoses { code { code } primary } } } } } }`,
+    { id: residentId },
+  );
   expect(body.errors).toBeUndefined();
   return body.data!.resident.encounters.edges.map((edge: { node: unknown }) => edge.node);
 }
@@ -72,7 +75,11 @@ describe('encounters', () => {
     expect(await stored()).toBe(before);
 
     // One line changed: only it is written.
-    const changed = await upload(hospitalSystem(), 'encounters', ndjson([encounter(a, 'V-1', { chargesFen: 9_900 }), encounter(a, 'V-2', { start: '2026-06-02T01:00:00.000Z', chargesFen: 500 })]));
+    const changed = await upload(
+      hospitalSystem(),
+      'encounters',
+      ndjson([encounter(a, 'V-1', { chargesFen: 9_900 }), encounter(a, 'V-2', { start: '2026-06-02T01:00:00.000Z', chargesFen: 500 })]),
+    );
     expect(changed.body).toEqual(uploadSummary('encounters', { lines: 2, accepted: 1, unchanged: 1 }));
     expect((await encountersOf(a)).map((item: { chargesFen: number }) => item.chargesFen)).toEqual([500, 9_900]);
   });
@@ -91,7 +98,7 @@ describe('encounters', () => {
       '[1, 2]',
       JSON.stringify(encounter(c, 'M-10', { department: '神经内科' })),
     ].join('\n');
-    const { status, body } = await upload(hospitalSystem(), 'encounters', batch + '\n');
+    const { status, body } = await upload(hospitalSystem(), 'encounters', `${batch}\n`);
     expect(status).toBe(200);
     // UPLOAD_MAX_ERRORS is 4 here: the first four rejections are listed, all are counted.
     expect(body).toEqual(
@@ -108,7 +115,11 @@ describe('encounters', () => {
 
   it('names every rejected line when they fit in the list', async () => {
     const c = residents[2]!;
-    const { body } = await upload(hospitalSystem(), 'encounters', ndjson([encounter(c, 'E-1', { start: 'yesterday' }), encounter(c, 'V-1'), [1, 2], encounter(c, 'E-1', { department: '' })]));
+    const { body } = await upload(
+      hospitalSystem(),
+      'encounters',
+      ndjson([encounter(c, 'E-1', { start: 'yesterday' }), encounter(c, 'V-1'), [1, 2], encounter(c, 'E-1', { department: '' })]),
+    );
     expect(body).toEqual(
       uploadSummary('encounters', { lines: 4, rejected: 4 }, [
         { line: 1, code: 'BAD_USER_INPUT', message: 'Invalid input: start must be an ISO 8601 time' },
@@ -125,7 +136,11 @@ describe('encounters', () => {
     const cut = JSON.stringify(encounter(c, 'T-3')).slice(0, 40);
     const { status, body } = await upload(hospitalSystem(), 'encounters', whole + cut);
     expect(status).toBe(200);
-    expect(body).toEqual(uploadSummary('encounters', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'BAD_USER_INPUT', message: 'The last line is not complete JSON: the batch was cut off' }]));
+    expect(body).toEqual(
+      uploadSummary('encounters', { lines: 3, accepted: 2, rejected: 1 }, [
+        { line: 3, code: 'BAD_USER_INPUT', message: 'The last line is not complete JSON: the batch was cut off' },
+      ]),
+    );
     expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: c, 'source.recordId': 'T-3' })).toBe(0);
   });
 });
@@ -133,25 +148,54 @@ describe('encounters', () => {
 describe('other kinds', () => {
   it('conditions', async () => {
     const a = residents[0]!;
-    const line = { residentId: a, sourceRecordId: 'P-1', code: 'E11.9', display: '2型糖尿病', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED', onset: '2019-04-01' };
+    const line = {
+      residentId: a,
+      sourceRecordId: 'P-1',
+      code: 'E11.9',
+      display: '2型糖尿病',
+      clinicalStatus: 'ACTIVE',
+      verificationStatus: 'CONFIRMED',
+      onset: '2019-04-01',
+    };
     expect((await upload(hospitalSystem(), 'conditions', ndjson([line]))).body).toEqual(uploadSummary('conditions', { lines: 1, accepted: 1 }));
     expect((await upload(hospitalSystem(), 'conditions', ndjson([line]))).body).toEqual(uploadSummary('conditions', { lines: 1, unchanged: 1 }));
-    const { body } = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { conditions { edges { node { code { code display } clinicalStatus onset } } } } }`, { id: a });
-    expect(body.data!.resident.conditions.edges.map((edge: { node: unknown }) => edge.node)).toContainEqual({ code: { code: 'E11.9', display: '2型糖尿病' }, clinicalStatus: 'ACTIVE', onset: '2019-04-01' });
+    const { body } = await stack.query(
+      doctor(),
+      `query($id: ID!) { resident(id: $id) { conditions { edges { node { code { code display } clinicalStatus onset } } } } }`,
+      { id: a },
+    );
+    expect(body.data!.resident.conditions.edges.map((edge: { node: unknown }) => edge.node)).toContainEqual({
+      code: { code: 'E11.9', display: '2型糖尿病' },
+      clinicalStatus: 'ACTIVE',
+      onset: '2019-04-01',
+    });
   });
 
   it('allergies, statements and “no known allergies” alike', async () => {
     const [a, b] = residents as [string, string];
-    const penicillin = { residentId: a, sourceRecordId: 'A-1', substance: { system: 'allergy-group', code: 'PENICILLINS', display: '青霉素类' }, category: 'MEDICATION', criticality: 'HIGH', reactions: ['皮疹'] };
+    const penicillin = {
+      residentId: a,
+      sourceRecordId: 'A-1',
+      substance: { system: 'allergy-group', code: 'PENICILLINS', display: '青霉素类' },
+      category: 'MEDICATION',
+      criticality: 'HIGH',
+      reactions: ['皮疹'],
+    };
     const fresh = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 }))[0]!;
     const none = { residentId: fresh, sourceRecordId: 'A-2', noKnownAllergies: true };
     const refused = { residentId: b, sourceRecordId: 'A-3', noKnownAllergies: true };
     await upload(hospitalSystem(), 'allergies', ndjson([{ ...penicillin, residentId: b, sourceRecordId: 'A-0' }]));
     const { body } = await upload(hospitalSystem(), 'allergies', ndjson([penicillin, none, refused]));
     expect(body).toEqual(
-      uploadSummary('allergies', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' }]),
+      uploadSummary('allergies', { lines: 3, accepted: 2, rejected: 1 }, [
+        { line: 3, code: 'CONFLICT', message: 'Allergies are on record; they must be refuted before asserting none' },
+      ]),
     );
-    const read = await stack.query(doctor(), `query($a: ID!, $f: ID!) { a: resident(id: $a) { summary { allergies { assertion items { substance { code } criticality reactions } } } } f: resident(id: $f) { summary { allergies { assertion } } } }`, { a, f: fresh });
+    const read = await stack.query(
+      doctor(),
+      `query($a: ID!, $f: ID!) { a: resident(id: $a) { summary { allergies { assertion items { substance { code } criticality reactions } } } } f: resident(id: $f) { summary { allergies { assertion } } } }`,
+      { a, f: fresh },
+    );
     expect(read.body.data).toEqual({
       a: { summary: { allergies: { assertion: 'HAS_ALLERGIES', items: [{ substance: { code: 'PENICILLINS' }, criticality: 'HIGH', reactions: ['皮疹'] }] } } },
       f: { summary: { allergies: { assertion: 'NO_KNOWN_ALLERGIES' } } },
@@ -163,16 +207,32 @@ describe('other kinds', () => {
     const hospital = '3201-H106';
     const doctorHere = () => stack.token({ subject: 'dr-h106', roles: ['doctor'], organizationCode: hospital, practitionerId: 'D106' });
     const none = (residentId: string, sourceRecordId: string) => ({ residentId, sourceRecordId, noKnownAllergies: true });
-    const statement = (residentId: string, sourceRecordId: string) => ({ residentId, sourceRecordId, substance: { system: 'allergy-group', code: 'SULFONAMIDES', display: '磺胺类' }, category: 'MEDICATION', criticality: 'LOW', reactions: [] });
+    const statement = (residentId: string, sourceRecordId: string) => ({
+      residentId,
+      sourceRecordId,
+      substance: { system: 'allergy-group', code: 'SULFONAMIDES', display: '磺胺类' },
+      category: 'MEDICATION',
+      criticality: 'LOW',
+      reactions: [],
+    });
     const statementsOf = async (ids: Record<string, string>) => {
-      const query = `query(${Object.keys(ids).map((name) => `$${name}: ID!`).join(', ')}) { ${Object.keys(ids).map((name) => `${name}: resident(id: $${name}) { summary { allergies { assertion items { substance { code } } } } }`).join(' ')} }`;
+      const query = `query(${Object.keys(ids)
+        .map((name) => `$${name}: ID!`)
+        .join(', ')}) { ${Object.keys(ids)
+        .map((name) => `${name}: resident(id: $${name}) { summary { allergies { assertion items { substance { code } } } } }`)
+        .join(' ')} }`;
       const { body } = await stack.query(doctorHere(), query, ids);
       expect(body.errors).toBeUndefined();
       return Object.fromEntries(Object.entries(body.data!).map(([name, resident]) => [name, resident.summary.allergies]));
     };
 
     it('answers each line as the single mutations would one after another, and a re-sent batch changes nothing', async () => {
-      const [asserted, assertedThenStated, statedFirst, untouched] = (await insertResidents(stack, { organizationCode: hospital, count: 4 })) as [string, string, string, string];
+      const [asserted, assertedThenStated, statedFirst, untouched] = (await insertResidents(stack, { organizationCode: hospital, count: 4 })) as [
+        string,
+        string,
+        string,
+        string,
+      ];
       const batch = ndjson([
         none(asserted, 'N-1'),
         none(asserted, 'N-2'),
@@ -205,7 +265,10 @@ describe('other kinds', () => {
       // The statement's write stands: the earlier assertion was not written over it.
       expect((await modelsOf(stack).records.Resident.findById(assertedThenStated).lean())!.allergyAssertion).toBe('HAS_ALLERGIES');
 
-      const stored = async () => JSON.stringify(await Promise.all([asserted, assertedThenStated, statedFirst, untouched].map((id) => modelsOf(stack).records.Resident.findById(id).lean())));
+      const stored = async () =>
+        JSON.stringify(
+          await Promise.all([asserted, assertedThenStated, statedFirst, untouched].map((id) => modelsOf(stack).records.Resident.findById(id).lean())),
+        );
       const before = await stored();
       const again = await upload(hospitalSystem(hospital), 'allergies', batch);
       // Now line 3 finds line 4's statement on record, as recordAllergy would.
@@ -226,7 +289,11 @@ describe('other kinds', () => {
       const [duplicate] = (await insertResidents(stack, { organizationCode: hospital, count: 1, allergiesEach: 1 })) as [string];
       await modelsOf(stack).records.Resident.updateOne({ _id: duplicate }, { $set: { idNumber: null, idLast4: null } });
       const privacyOfficer = stack.token({ subject: 'po-upload', roles: ['privacy_officer'] });
-      const merged = await stack.query(privacyOfficer, `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`, { s: survivor, m: duplicate });
+      const merged = await stack.query(
+        privacyOfficer,
+        `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`,
+        { s: survivor, m: duplicate },
+      );
       expect(merged.body.errors).toBeUndefined();
       const { body } = await upload(hospitalSystem(hospital), 'allergies', ndjson([none(survivor, 'N-M1'), none(duplicate, 'N-M2')]));
       expect(body).toEqual(
@@ -242,10 +309,24 @@ describe('other kinds', () => {
       const quiet = '3201-H107';
       const [resident] = (await insertResidents(stack, { organizationCode: quiet, count: 1 })) as [string];
       const { body, requestId } = await upload(hospitalSystem(quiet), 'allergies', ndjson([none(resident, 'N-Q1'), none(stranger, 'N-Q2')]));
-      expect(body).toEqual(uploadSummary('allergies', { lines: 2, accepted: 1, rejected: 1 }, [{ line: 2, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' }]));
-      expect(await modelsOf(stack).activity.ActivityRollup.findById(rollupId(quiet, cityDay(new Date()))).lean()).toBeNull();
-      const events = await modelsOf(stack).access.AuditEvent.find({ subject: `his-${quiet}`, requestId }).lean();
-      expect(events.map(({ residentId, action, outcome, dataKinds }) => ({ residentId, action, outcome, dataKinds })).sort((x, y) => x.outcome.localeCompare(y.outcome))).toEqual([
+      expect(body).toEqual(
+        uploadSummary('allergies', { lines: 2, accepted: 1, rejected: 1 }, [
+          { line: 2, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' },
+        ]),
+      );
+      expect(
+        await modelsOf(stack)
+          .activity.ActivityRollup.findById(rollupId(quiet, cityDay(new Date())))
+          .lean(),
+      ).toBeNull();
+      const events = await modelsOf(stack)
+        .access.AuditEvent.find({ subject: `his-${quiet}`, requestId })
+        .lean();
+      expect(
+        events
+          .map(({ residentId, action, outcome, dataKinds }) => ({ residentId, action, outcome, dataKinds }))
+          .sort((x, y) => x.outcome.localeCompare(y.outcome)),
+      ).toEqual([
         { residentId: resident, action: 'write', outcome: 'allowed', dataKinds: ['allergies'] },
         { residentId: stranger, action: 'write', outcome: 'denied', dataKinds: ['allergies'] },
       ]);
@@ -266,12 +347,23 @@ describe('other kinds', () => {
       results: [{ code: '14749-6', value, unit: 'mmol/L' }],
     });
     const first = await upload(labSystem(), 'lab-reports', ndjson([report('L-1', 5.4), report('L-2', 7.9), { ...report('L-3', 5), code: 'no-such-code' }]));
-    expect(first.body).toEqual(uploadSummary('lab-reports', { lines: 3, accepted: 2, rejected: 1 }, [{ line: 3, code: 'BAD_USER_INPUT', message: 'code no-such-code is not in the lab catalogue' }]));
+    expect(first.body).toEqual(
+      uploadSummary('lab-reports', { lines: 3, accepted: 2, rejected: 1 }, [
+        { line: 3, code: 'BAD_USER_INPUT', message: 'code no-such-code is not in the lab catalogue' },
+      ]),
+    );
     const again = await upload(labSystem(), 'lab-reports', ndjson([report('L-1', 5.4), report('L-2', 8.1)]));
     expect(again.body).toEqual(uploadSummary('lab-reports', { lines: 2, accepted: 1, unchanged: 1 }));
-    const { body } = await stack.query(doctor(), `query($id: ID!) { resident(id: $id) { labReports(code: "14749-6") { edges { node { results { value interpretation } history { issuedAt } } } } } }`, { id: a });
+    const { body } = await stack.query(
+      doctor(),
+      `query($id: ID!) { resident(id: $id) { labReports(code: "14749-6") { edges { node { results { value interpretation } history { issuedAt } } } } } }`,
+      { id: a },
+    );
     expect(body.errors).toBeUndefined();
-    const nodes = body.data!.resident.labReports.edges.map((edge: { node: { results: unknown[]; history: unknown[] } }) => ({ results: edge.node.results, versions: edge.node.history.length }));
+    const nodes = body.data!.resident.labReports.edges.map((edge: { node: { results: unknown[]; history: unknown[] } }) => ({
+      results: edge.node.results,
+      versions: edge.node.history.length,
+    }));
     expect(nodes).toContainEqual({ results: [{ value: 5.4, interpretation: 'N' }], versions: 0 });
     expect(nodes).toContainEqual({ results: [{ value: 8.1, interpretation: 'H' }], versions: 1 });
   });
@@ -299,7 +391,11 @@ describe('refusals', () => {
   it('another hospital without standing: every line FORBIDDEN, nothing written', async () => {
     const { status, body } = await upload(hospitalSystem(OTHER_HOSPITAL), 'encounters', ndjson([encounter(residents[0]!, 'S-1')]));
     expect(status).toBe(200);
-    expect(body).toEqual(uploadSummary('encounters', { lines: 1, rejected: 1 }, [{ line: 1, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' }]));
+    expect(body).toEqual(
+      uploadSummary('encounters', { lines: 1, rejected: 1 }, [
+        { line: 1, code: 'FORBIDDEN', message: 'Not permitted: no care relationship with this resident' },
+      ]),
+    );
     expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: residents[0]!, organizationCode: OTHER_HOSPITAL })).toBe(0);
     // No write creates the standing it needs: the other hospital's doctors still cannot read the resident.
     const otherDoctor = stack.token({ subject: 'dr-other', roles: ['doctor'], organizationCode: OTHER_HOSPITAL, practitionerId: 'D9' });
@@ -326,7 +422,9 @@ describe('refusals', () => {
     const lines = Array.from({ length: 60 }, (_, index) => encounter(c, `Y-${index + 1}`));
     const { status, body } = await upload(hospitalSystem(), 'encounters', ndjson(lines));
     expect(status).toBe(413);
-    expect(body.errors).toEqual([{ message: `The batch is larger than ${MAX_BYTES} bytes (UPLOAD_MAX_BYTES); nothing was read`, extensions: { code: 'BAD_USER_INPUT' } }]);
+    expect(body.errors).toEqual([
+      { message: `The batch is larger than ${MAX_BYTES} bytes (UPLOAD_MAX_BYTES); nothing was read`, extensions: { code: 'BAD_USER_INPUT' } },
+    ]);
     expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: c, 'source.recordId': 'Y-1' })).toBe(0);
   });
 
@@ -334,7 +432,9 @@ describe('refusals', () => {
     expect((await upload(hospitalSystem(), 'encounters', '{}', 'application/json')).status).toBe(415);
     const unknown = await upload(hospitalSystem(), 'vaccinations', '{}\n');
     expect(unknown.status).toBe(404);
-    expect(unknown.body.errors[0].message).toBe('No such upload endpoint; use /upload/encounters, /upload/conditions, /upload/allergies, /upload/lab-reports, /upload/prescriptions');
+    expect(unknown.body.errors[0].message).toBe(
+      'No such upload endpoint; use /upload/encounters, /upload/conditions, /upload/allergies, /upload/lab-reports, /upload/prescriptions',
+    );
   });
 });
 
@@ -345,12 +445,20 @@ it('counts what was accepted for the cockpit, as scheduled uploads; a re-sent ba
   const rollup = (period: string) => modelsOf(stack).activity.ActivityRollup.findById(rollupId(hospital, period)).lean();
   const today = () => rollup(cityDay(new Date()));
   // The visits were on 1 June 2026 (09:00 in Nanjing): their figures count on that day, the records today.
-  const batch = ndjson([encounter(resident, 'C-1'), encounter(resident, 'C-2', { class: 'EMERGENCY', chargesFen: 30_000 }), encounter(resident, 'C-3', { start: 'bad' })]);
+  const batch = ndjson([
+    encounter(resident, 'C-1'),
+    encounter(resident, 'C-2', { class: 'EMERGENCY', chargesFen: 30_000 }),
+    encounter(resident, 'C-3', { start: 'bad' }),
+  ]);
   expect((await upload(hospitalSystem(hospital), 'encounters', batch)).body).toMatchObject({ accepted: 2, rejected: 1 });
   const received = { scheduledUploadRecords: 2, verifiedRecords: 2 };
   const visits = { outpatientVisits: 1, outpatientRevenueFen: 12_800, emergencyVisits: 1, emergencyRevenueFen: 30_000 };
   const counted = async () => ({ today: await today(), june1: await rollup('2026-06-01'), june: await rollup('2026-06') });
-  const expected = (records: object, figures: object) => ({ today: expect.objectContaining(records), june1: expect.objectContaining(figures), june: expect.objectContaining(figures) });
+  const expected = (records: object, figures: object) => ({
+    today: expect.objectContaining(records),
+    june1: expect.objectContaining(figures),
+    june: expect.objectContaining(figures),
+  });
   expect(await counted()).toEqual(expected(received, visits));
   expect(await today()).not.toHaveProperty('outpatientVisits');
   expect((await upload(hospitalSystem(hospital), 'encounters', batch)).body).toMatchObject({ accepted: 0, unchanged: 2, rejected: 1 });
@@ -363,8 +471,14 @@ it('counts what was accepted for the cockpit, as scheduled uploads; a re-sent ba
 it('is audited as writes, under the request id the answer carries', async () => {
   const b = residents[1]!;
   const { requestId } = await upload(hospitalSystem(), 'encounters', ndjson([encounter(b, 'W-1'), encounter(stranger, 'W-2')]));
-  const events = await modelsOf(stack).access.AuditEvent.find({ subject: `his-${HOSPITAL}`, requestId }).lean();
-  expect(events.map(({ residentId, action, outcome, dataKinds, subgraph }) => ({ residentId, action, outcome, dataKinds, subgraph })).sort((x, y) => x.outcome.localeCompare(y.outcome))).toEqual([
+  const events = await modelsOf(stack)
+    .access.AuditEvent.find({ subject: `his-${HOSPITAL}`, requestId })
+    .lean();
+  expect(
+    events
+      .map(({ residentId, action, outcome, dataKinds, subgraph }) => ({ residentId, action, outcome, dataKinds, subgraph }))
+      .sort((x, y) => x.outcome.localeCompare(y.outcome)),
+  ).toEqual([
     { residentId: b, action: 'write', outcome: 'allowed', dataKinds: ['encounters'], subgraph: 'records' },
     { residentId: stranger, action: 'write', outcome: 'denied', dataKinds: ['encounters'], subgraph: 'records' },
   ]);

@@ -3,7 +3,7 @@
  * subgraph that wrote, marked as a write, keyed by the gateway's request id (a client's own
  * x-request-id is only a correlation field).
  */
-import { identities, plantCanaries, type ConsentScenario } from './support/consent-scenario';
+import { type ConsentScenario, identities, plantCanaries } from './support/consent-scenario';
 import { modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 
@@ -43,17 +43,31 @@ it('audits each mutation of the scenario as a write, by who wrote it and where',
   expect(new Set(events.map((event) => event.requestId)).size).toBe(events.length);
   // A write that succeeded is not recorded as a refused read (hospital systems may not read encounters).
   expect([...new Set(events.map((event) => event.outcome))]).toEqual(['allowed']);
-  expect(events.filter((event) => event.subject === 'his-canary-3201-H001').map((event) => event.dataKinds).sort()).toEqual([['allergies'], ['conditions'], ['encounters'], ['encounters'], ['identity', 'registration'], ['prescriptions']]);
+  expect(
+    events
+      .filter((event) => event.subject === 'his-canary-3201-H001')
+      .map((event) => event.dataKinds)
+      .sort(),
+  ).toEqual([['allergies'], ['conditions'], ['encounters'], ['encounters'], ['identity', 'registration'], ['prescriptions']]);
 });
 
 it('keeps a client’s x-request-id as the correlation of a write, never as its request id', async () => {
   const response = await fetch(stack.gateway.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token(identities.self(scenario.residentId))}`, 'x-request-id': 'client-write-0001' },
-    body: JSON.stringify({ query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: []) { updatedAt } }`, variables: { id: scenario.residentId } }),
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${stack.token(identities.self(scenario.residentId))}`,
+      'x-request-id': 'client-write-0001',
+    },
+    body: JSON.stringify({
+      query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: []) { updatedAt } }`,
+      variables: { id: scenario.residentId },
+    }),
   });
   expect(response.status).toBe(200);
   const events = await modelsOf(stack).access.AuditEvent.find({ correlationId: 'client-write-0001' }).lean();
-  expect(events.map(({ subgraph, action, dataKinds, outcome }) => ({ subgraph, action, dataKinds, outcome }))).toEqual([{ subgraph: 'access', action: 'write', dataKinds: ['consent'], outcome: 'allowed' }]);
+  expect(events.map(({ subgraph, action, dataKinds, outcome }) => ({ subgraph, action, dataKinds, outcome }))).toEqual([
+    { subgraph: 'access', action: 'write', dataKinds: ['consent'], outcome: 'allowed' },
+  ]);
   expect(events[0]!.requestId).not.toBe('client-write-0001');
 });

@@ -41,7 +41,14 @@ export interface BulletinQueryData {
     verifiedRecordsCumulative: number | null;
   } | null;
   appointmentsByChannel: {
-    hospitals: { organization: { code: string; name: string } | null; online12320: number; quick: number; inClinic: number; thirdParty: number; total: number }[];
+    hospitals: {
+      organization: { code: string; name: string } | null;
+      online12320: number;
+      quick: number;
+      inClinic: number;
+      thirdParty: number;
+      total: number;
+    }[];
     platforms: { platform: string; name: string; appointments: number }[];
   } | null;
 }
@@ -95,7 +102,9 @@ export function bulletinTablesOf(data: BulletinQueryData): BulletinTables {
   const appointments = data.appointmentsByChannel;
   if (!month || !appointments) throw new Error('The cockpit answered nothing for this month');
   return {
-    dataCollectionByDistrict: month.districts.map((row) => dataCollectionRow(row.district, row)).sort((a, b) => b.scheduledUploadRecords - a.scheduledUploadRecords),
+    dataCollectionByDistrict: month.districts
+      .map((row) => dataCollectionRow(row.district, row))
+      .sort((a, b) => b.scheduledUploadRecords - a.scheduledUploadRecords),
     dataCollectionByHospital: month.hospitals.map((row) => dataCollectionRow(row.organization?.name ?? '?', row)),
     appointmentsByHospital: appointments.hospitals.map(({ organization, ...row }) => ({ name: organization?.name ?? '?', ...row })),
     onlineAppointmentChannels: appointments.platforms.map((row) => ({ channel: row.name, appointments: row.appointments })),
@@ -130,7 +139,15 @@ const width = (text: string) => [...text].reduce((sum, char) => sum + (/[\u2E80-
 const pad = (text: string, to: number) => text + ' '.repeat(Math.max(0, to - width(text)));
 const padStart = (text: string, to: number) => ' '.repeat(Math.max(0, to - width(text))) + text;
 
-const DATA_COLLECTION_HEADERS = ['scheduled uploads', 'real-time days', 'forms', 'outpatient visits', 'outpatient revenue (k¥)', 'discharges', 'inpatient revenue (k¥)'];
+const DATA_COLLECTION_HEADERS = [
+  'scheduled uploads',
+  'real-time days',
+  'forms',
+  'outpatient visits',
+  'outpatient revenue (k¥)',
+  'discharges',
+  'inpatient revenue (k¥)',
+];
 const dataCollectionCells = (row: DataCollectionRow) => [
   row.name,
   row.scheduledUploadRecords,
@@ -154,6 +171,10 @@ export function formatBulletin(month: string, tables: BulletinTables): string {
       ['hospital', '12320 online', 'quick', 'in clinic', 'third party', 'total'],
       tables.appointmentsByHospital.map((row) => [row.name, row.online12320, row.quick, row.inClinic, row.thirdParty, row.total]),
     ),
-    table('Online appointments by platform', ['platform', 'appointments'], tables.onlineAppointmentChannels.map((row) => [row.channel, row.appointments])),
+    table(
+      'Online appointments by platform',
+      ['platform', 'appointments'],
+      tables.onlineAppointmentChannels.map((row) => [row.channel, row.appointments]),
+    ),
   ].join('\n\n');
 }

@@ -18,14 +18,18 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  if (config.JWT_PUBLIC_KEY_FILE || config.JWT_JWKS_URL) throw new Error('The bulletin signs its token with the local demo issuer; this installation trusts another identity provider');
+  if (config.JWT_PUBLIC_KEY_FILE || config.JWT_JWKS_URL)
+    throw new Error('The bulletin signs its token with the local demo issuer; this installation trusts another identity provider');
   let privateKey: string;
   try {
     privateKey = readKey(keyFiles(config).issuerPrivateKey);
   } catch {
     throw new Error('No demo issuer key found: run `npm start` first');
   }
-  const token = issueDemoToken({ subject: 'bulletin', roles: ['health_commission'] }, { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: 300 });
+  const token = issueDemoToken(
+    { subject: 'bulletin', roles: ['health_commission'] },
+    { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: 300 },
+  );
   const gatewayUrl = process.env.GATEWAY_URL || serviceUrl(config.HOST, config.GATEWAY_PORT, '/graphql');
   console.log(formatBulletin(month, await fetchBulletin(gatewayUrl, token, month)));
 }

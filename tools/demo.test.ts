@@ -21,7 +21,11 @@ it('signs a token for the identity asked, verifiable with the demo issuer key', 
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const publicKey = readFileSync(path.join(dataDir, 'keys', 'demo-issuer-public.pem'), 'utf8');
-  const claims = jwt.verify(run.stdout.trim(), publicKey, { algorithms: ['RS256'], issuer: 'https://idp.jinling-hie.local/demo', audience: 'jinling-hie' }) as jwt.JwtPayload;
+  const claims = jwt.verify(run.stdout.trim(), publicKey, {
+    algorithms: ['RS256'],
+    issuer: 'https://idp.jinling-hie.local/demo',
+    audience: 'jinling-hie',
+  }) as jwt.JwtPayload;
   expect(claims).toMatchObject({ sub: 'demo-internet_hospital-IH0007', roles: ['internet_hospital'], org: '3201-I03', practitioner_id: 'IH0007' });
   expect(claims.exp! - claims.iat!).toBe(600);
 });
@@ -82,7 +86,9 @@ it('prints a token for every demo identity the workflows need, with the demo org
     expect(claims('hospital_system')).toMatchObject({ roles: ['hospital_system'], org: '3201-H022' });
     expect(claims('other_hospital_system')).toMatchObject({ roles: ['hospital_system'], org: '3201-H020' });
     expect(claims('family_doctor')).toMatchObject({ roles: ['family_doctor'], org: '3201-C128', practitioner_id: 'F0001' });
-    expect(Object.keys(printed.tokens)).toEqual(expect.arrayContaining(['doctor', 'family_doctor', 'internet_hospital', 'pharmacist', 'resident', 'hospital_system']));
+    expect(Object.keys(printed.tokens)).toEqual(
+      expect.arrayContaining(['doctor', 'family_doctor', 'internet_hospital', 'pharmacist', 'resident', 'hospital_system']),
+    );
   } finally {
     rmSync(path.join(dataDir, 'demo.json'));
   }

@@ -9,11 +9,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../subgraphs/kit/config';
-import { PURPOSES, ROLES, type PurposeOfUse, type Role } from '../subgraphs/kit/viewer';
-import { issueDemoToken, type DemoIdentity } from './demo-issuer';
-import type { DemoFacts } from './seed/demo-facts';
+import { type Config, loadConfig } from '../subgraphs/kit/config';
+import { PURPOSES, type PurposeOfUse, ROLES, type Role } from '../subgraphs/kit/viewer';
+import { type DemoIdentity, issueDemoToken } from './demo-issuer';
 import { keyFiles, readKey } from './keys';
+import type { DemoFacts } from './seed/demo-facts';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;
 const USAGE = `Usage:
@@ -64,10 +64,30 @@ export function demoIdentities(demo: StoredDemo): Record<Role, DemoIdentity> & R
     // The 12320 hotline's call centre: its operators book appointments for callers.
     hotline_operator: { subject: 'demo-hotline-operator', roles: ['hotline_operator'], organizationCode: HOTLINE_ORGANIZATION, practitionerId: 'OP0001' },
     // A physician signs prescriptions: at an internet hospital too, with the role `doctor`.
-    internet_hospital_physician: { subject: 'demo-internet-hospital-physician', roles: ['doctor'], organizationCode: organizations.internetHospital, practitionerId: 'IH0001' },
-    ...(secondPharmacy ? { second_pharmacist: { subject: 'demo-second-pharmacist', roles: ['pharmacist'], organizationCode: secondPharmacy, practitionerId: 'P0002' } satisfies DemoIdentity } : {}),
+    internet_hospital_physician: {
+      subject: 'demo-internet-hospital-physician',
+      roles: ['doctor'],
+      organizationCode: organizations.internetHospital,
+      practitionerId: 'IH0001',
+    },
+    ...(secondPharmacy
+      ? {
+          second_pharmacist: {
+            subject: 'demo-second-pharmacist',
+            roles: ['pharmacist'],
+            organizationCode: secondPharmacy,
+            practitionerId: 'P0002',
+          } satisfies DemoIdentity,
+        }
+      : {}),
     ...(organizations.otherHospital
-      ? { other_hospital_system: { subject: 'demo-his-other', roles: ['hospital_system'], organizationCode: organizations.otherHospital } satisfies DemoIdentity }
+      ? {
+          other_hospital_system: {
+            subject: 'demo-his-other',
+            roles: ['hospital_system'],
+            organizationCode: organizations.otherHospital,
+          } satisfies DemoIdentity,
+        }
       : {}),
   };
 }
@@ -82,7 +102,8 @@ function signer(config: Config) {
   } catch {
     throw new Error('No demo issuer key found: run `npm start` first');
   }
-  return (identity: DemoIdentity, ttlSeconds = TOKEN_TTL_SECONDS) => issueDemoToken(identity, { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds });
+  return (identity: DemoIdentity, ttlSeconds = TOKEN_TTL_SECONDS) =>
+    issueDemoToken(identity, { privateKey, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds });
 }
 
 function allTokens(config: Config): void {
@@ -96,9 +117,20 @@ function allTokens(config: Config): void {
   const all = demoIdentities(demo);
   const tokens = Object.fromEntries(ROLES.map((role) => [role, sign(all[role])]));
   const identities = Object.fromEntries(
-    Object.entries(all).map(([name, identity]) => [name, { roles: identity.roles, organizationCode: identity.organizationCode, practitionerId: identity.practitionerId, residentId: identity.residentId, token: sign(identity) }]),
+    Object.entries(all).map(([name, identity]) => [
+      name,
+      {
+        roles: identity.roles,
+        organizationCode: identity.organizationCode,
+        practitionerId: identity.practitionerId,
+        residentId: identity.residentId,
+        token: sign(identity),
+      },
+    ]),
   );
-  console.log(JSON.stringify({ gatewayUrl: demo.gatewayUrl, residentId: demo.residentId, organizations: demoOrganizations(demo), tokens, identities }, null, 2));
+  console.log(
+    JSON.stringify({ gatewayUrl: demo.gatewayUrl, residentId: demo.residentId, organizations: demoOrganizations(demo), tokens, identities }, null, 2),
+  );
 }
 
 function oneToken(config: Config, args: string[]): void {
@@ -119,7 +151,8 @@ function oneToken(config: Config, args: string[]): void {
   const purpose = values.purpose as PurposeOfUse | undefined;
   if (purpose !== undefined && !PURPOSES.includes(purpose)) throw new UsageError(`--purpose must be one of ${PURPOSES.join(', ')}`);
   const ttl = values.ttl === undefined ? TOKEN_TTL_SECONDS : Number(values.ttl);
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > TOKEN_TTL_SECONDS) throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${TOKEN_TTL_SECONDS}`);
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > TOKEN_TTL_SECONDS)
+    throw new UsageError(`--ttl must be a whole number of seconds from 1 to ${TOKEN_TTL_SECONDS}`);
   if (role === 'resident' && !values.resident) throw new UsageError('a resident token needs --resident ID');
   const identity: DemoIdentity = {
     subject: values.subject ?? `demo-${role}-${values.practitioner ?? values.resident ?? values.org ?? 'city'}`,
@@ -135,9 +168,9 @@ function oneToken(config: Config, args: string[]): void {
 function main(): void {
   const [command, ...args] = process.argv.slice(2);
   const config = loadConfig();
-  if (command === 'tokens') return allTokens(config);
-  if (command === 'token') return oneToken(config, args);
-  throw new UsageError(command ? `Unknown command: ${command}` : 'Say which command to run');
+  if (command === 'tokens') allTokens(config);
+  else if (command === 'token') oneToken(config, args);
+  else throw new UsageError(command ? `Unknown command: ${command}` : 'Say which command to run');
 }
 
 try {

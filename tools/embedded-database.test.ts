@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import mongoose from 'mongoose';
-import { startEmbeddedDatabase } from './embedded-database';
 import { isRunning } from '../test/support/processes';
+import { startEmbeddedDatabase } from './embedded-database';
 
 let scratch: string;
 beforeAll(() => {
@@ -31,7 +31,9 @@ it('stops PostgreSQL and FerretDB when the Node process that started them is kil
     startEmbeddedDatabase({ dataDir: ${JSON.stringify(path.join(scratch, 'killed'))}, durable: false, quiet: true })
       .then((db) => console.log(JSON.stringify({ launcher: db.pid, postgres: db.postgresPid })));`;
   const node = spawn(process.execPath, ['--import', 'tsx', '-e', starter], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const pids = await new Promise<{ launcher: number; postgres: number }>((resolve) => createInterface({ input: node.stdout! }).once('line', (line) => resolve(JSON.parse(line))));
+  const pids = await new Promise<{ launcher: number; postgres: number }>((resolve) =>
+    createInterface({ input: node.stdout! }).once('line', (line) => resolve(JSON.parse(line))),
+  );
   expect(isRunning(pids.launcher)).toBe(true);
   expect(isRunning(pids.postgres)).toBe(true);
   expect(uidOf(pids.postgres)).toBe(process.getuid!() === 0 ? 65534 : process.getuid!());
@@ -54,7 +56,9 @@ it('stops PostgreSQL when the launcher itself is killed with SIGKILL (the parent
 });
 
 it('gives two databases on one machine their own ports and data directories', async () => {
-  const [first, second] = await Promise.all(['first', 'second'].map((name) => startEmbeddedDatabase({ dataDir: path.join(scratch, name), durable: false, quiet: true })));
+  const [first, second] = await Promise.all(
+    ['first', 'second'].map((name) => startEmbeddedDatabase({ dataDir: path.join(scratch, name), durable: false, quiet: true })),
+  );
   try {
     expect(first!.uri).not.toBe(second!.uri);
     expect(first!.postgresUrl).not.toBe(second!.postgresUrl);

@@ -10,7 +10,22 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, linkSync, copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, chmodSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -155,7 +170,9 @@ function postgresBinaries(asRoot: boolean): string {
     // The package exports only its ES module entry (dist/index.js); the binaries sit beside dist/.
     native = path.join(path.dirname(require.resolve(packageName)), '..', 'native');
   } catch {
-    throw new Error(`PostgreSQL for ${process.platform}-${process.arch} is not installed (${packageName}@${POSTGRES_VERSION}); run npm install, choose EMBEDDED_DB_ENGINE=ferretdb-sqlite or set MONGODB_URI`);
+    throw new Error(
+      `PostgreSQL for ${process.platform}-${process.arch} is not installed (${packageName}@${POSTGRES_VERSION}); run npm install, choose EMBEDDED_DB_ENGINE=ferretdb-sqlite or set MONGODB_URI`,
+    );
   }
   hydrateLibraryLinks(native);
   if (!asRoot || reachableByNobody(path.join(native, 'bin', 'postgres'))) return path.join(native, 'bin');
@@ -225,7 +242,7 @@ function postgresDataDir(requested: string, asRoot: boolean, log: (line: string)
 function reachableByNobody(target: string): boolean {
   let current = path.resolve(target);
   for (;;) {
-    let stats;
+    let stats: Stats;
     try {
       stats = statSync(current);
     } catch {

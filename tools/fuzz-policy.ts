@@ -29,7 +29,9 @@ async function main(): Promise<number> {
   const seed = wholeNumber('seed', values.seed, Math.floor(Math.random() * 2 ** 31));
   if (values.system) {
     if (!existsSync(SYSTEM_FUZZ)) throw new Error(`--system needs ${path.relative(process.cwd(), SYSTEM_FUZZ)}, which does not exist yet`);
-    const { runSystemFuzz } = (await import(SYSTEM_FUZZ)) as { runSystemFuzz: (options: { seed: number; runs: number; minutes: number | null }) => Promise<number> };
+    const { runSystemFuzz } = (await import(SYSTEM_FUZZ)) as {
+      runSystemFuzz: (options: { seed: number; runs: number; minutes: number | null }) => Promise<number>;
+    };
     const minutes = values.minutes === undefined ? null : wholeNumber('minutes', values.minutes, 0);
     console.log(`system fuzz: seed ${seed}, ${runs} sequences${minutes === null ? '' : `, stopping after ${minutes} minutes`}`);
     return runSystemFuzz({ seed, runs, minutes });

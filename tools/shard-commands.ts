@@ -21,7 +21,9 @@ export interface ShardingOptions {
 export function shardingSteps(plan: ShardPlan, { dbPrefix, zoneShards = {} }: ShardingOptions): AdminStep[] {
   const admin = (command: Record<string, unknown>): AdminStep => ({ database: 'admin', command });
   const steps: AdminStep[] = [];
-  const zonesUsed = new Set(SUBGRAPH_NAMES.flatMap((name) => Object.values(plan[name]).flatMap((entry) => ('key' in entry ? (entry.zones ?? []).map((range) => range.zone) : []))));
+  const zonesUsed = new Set(
+    SUBGRAPH_NAMES.flatMap((name) => Object.values(plan[name]).flatMap((entry) => ('key' in entry ? (entry.zones ?? []).map((range) => range.zone) : []))),
+  );
   for (const zone of zonesUsed) {
     const shards = zoneShards[zone] ?? [];
     if (shards.length === 0) throw new Error(`Zone ${zone} has no shard: name one with --zone ${zone}=<shard>`);

@@ -19,7 +19,11 @@ const REGISTER = { records: registerRecords, labs: registerLabs, prescriptions: 
 // Models only: the connection is never opened.
 const modelsOf = (name: keyof typeof REGISTER) => Object.values(REGISTER[name](mongoose.createConnection()) as unknown as Record<string, mongoose.Model<any>>);
 
-const shard = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'shard.ts'), ...args], { encoding: 'utf8', env: { ...process.env, MONGODB_DB_PREFIX: '' } });
+const shard = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'shard.ts'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MONGODB_DB_PREFIX: '' },
+  });
 
 it('has one entry for every collection of every subgraph database, and no other', () => {
   for (const name of SUBGRAPH_NAMES) {
@@ -33,7 +37,10 @@ it('shards on fields the models require, and the models themselves declare no ha
     for (const model of modelsOf(name)) {
       const entry = SHARD_PLAN[name][model.collection.collectionName]!;
       if ('key' in entry) {
-        for (const field of Object.keys(entry.key)) expect(`${model.collection.collectionName}.${field}: ${model.schema.path(field)?.isRequired ?? field === '_id'}`).toBe(`${model.collection.collectionName}.${field}: true`);
+        for (const field of Object.keys(entry.key))
+          expect(`${model.collection.collectionName}.${field}: ${model.schema.path(field)?.isRequired ?? field === '_id'}`).toBe(
+            `${model.collection.collectionName}.${field}: true`,
+          );
       }
       const hashed = model.schema.indexes().filter(([keys]) => Object.values(keys).includes('hashed'));
       expect(hashed).toEqual([]);
@@ -42,8 +49,22 @@ it('shards on fields the models require, and the models themselves declare no ha
 });
 
 it('shards the clinical collections on the resident and gives every exception a reason', () => {
-  const byResident = SUBGRAPH_NAMES.flatMap((name) => Object.entries(SHARD_PLAN[name]).filter(([, entry]) => 'key' in entry && entry.key.residentId === 'hashed').map(([collection]) => `${name}.${collection}`));
-  expect(byResident).toEqual(['records.encounters', 'records.conditions', 'records.allergies', 'labs.labReports', 'prescriptions.prescriptions', 'referrals.referrals', 'referrals.contracts', 'referrals.appointments', 'access.auditEvents']);
+  const byResident = SUBGRAPH_NAMES.flatMap((name) =>
+    Object.entries(SHARD_PLAN[name])
+      .filter(([, entry]) => 'key' in entry && entry.key.residentId === 'hashed')
+      .map(([collection]) => `${name}.${collection}`),
+  );
+  expect(byResident).toEqual([
+    'records.encounters',
+    'records.conditions',
+    'records.allergies',
+    'labs.labReports',
+    'prescriptions.prescriptions',
+    'referrals.referrals',
+    'referrals.contracts',
+    'referrals.appointments',
+    'access.auditEvents',
+  ]);
   for (const name of SUBGRAPH_NAMES) {
     for (const entry of Object.values(SHARD_PLAN[name])) {
       const reasons = 'key' in entry ? [entry.why, ...(entry.scatterGather ?? []).map((allowed) => allowed.reason)] : [entry.unsharded];
@@ -55,10 +76,29 @@ it('shards the clinical collections on the resident and gives every exception a 
 it('is the table in docs/operations/sharding.md', () => {
   const page = readFileSync(path.join(__dirname, '..', 'docs', 'operations', 'sharding.md'), 'utf8');
   const lines = page.slice(page.indexOf('<!-- shard-plan -->')).split('\n').slice(3);
-  const rows = lines.slice(0, lines.findIndex((line) => !line.startsWith('|'))).map((row) => row.split('|').slice(1, -1).map((cell) => cell.trim()));
+  const rows = lines
+    .slice(
+      0,
+      lines.findIndex((line) => !line.startsWith('|')),
+    )
+    .map((row) =>
+      row
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
   const fromPage = rows.flatMap(([database, key, collections]) => collections!.split(', ').map((collection) => `${database}.${collection}: ${key}`));
   const fromPlan = SUBGRAPH_NAMES.flatMap((name) =>
-    Object.entries(SHARD_PLAN[name]).map(([collection, entry]) => `${name}.${collection}: ${'key' in entry ? Object.entries(entry.key).map(([field, kind]) => `\`${field}\` ${kind === 'hashed' ? 'hashed' : 'ranged'}`).join(', ') : 'unsharded'}`),
+    Object.entries(SHARD_PLAN[name]).map(
+      ([collection, entry]) =>
+        `${name}.${collection}: ${
+          'key' in entry
+            ? Object.entries(entry.key)
+                .map(([field, kind]) => `\`${field}\` ${kind === 'hashed' ? 'hashed' : 'ranged'}`)
+                .join(', ')
+            : 'unsharded'
+        }`,
+    ),
   );
   expect(fromPage.sort()).toEqual(fromPlan.sort());
 });

@@ -24,9 +24,7 @@ export interface ZoneRange {
   max: Record<string, unknown>;
 }
 
-export type CollectionPlan =
-  | { key: ShardKey; why: string; scatterGather?: ScatterGather[]; zones?: ZoneRange[] }
-  | { unsharded: string };
+export type CollectionPlan = { key: ShardKey; why: string; scatterGather?: ScatterGather[]; zones?: ZoneRange[] } | { unsharded: string };
 
 export type ShardPlan = Record<SubgraphName, Record<string, CollectionPlan>>;
 
@@ -74,7 +72,11 @@ export const SHARD_PLAN: ShardPlan = {
         { command: 'find', fields: ['_id'], reason: BY_ID },
         { command: 'findAndModify', fields: ['_id', 'version'], reason: UPDATE_BY_ID },
         { command: 'findAndModify', fields: ['_id', 'status', 'version'], reason: UPDATE_BY_ID },
-        { command: 'find', fields: ['organizationCode'], reason: "a hospital's worklist spans its residents: paged, each shard answers from its organization index" },
+        {
+          command: 'find',
+          fields: ['organizationCode'],
+          reason: "a hospital's worklist spans its residents: paged, each shard answers from its organization index",
+        },
         { command: 'find', fields: ['_id', 'issuedAt', 'organizationCode'], reason: "the next page of a hospital's worklist" },
         { command: 'find', fields: ['pharmacyCode'], reason: "a pharmacy's worklist spans residents: paged, each shard answers from its pharmacy index" },
         { command: 'find', fields: ['_id', 'issuedAt', 'pharmacyCode'], reason: "the next page of a pharmacy's worklist" },
@@ -99,7 +101,7 @@ export const SHARD_PLAN: ShardPlan = {
     referralTransitions: { key: { referralId: 'hashed' }, why: 'grows with referrals and is read only by referral id' },
     contracts: {
       key: BY_RESIDENT,
-      why: "family-doctor contracts, read by resident",
+      why: 'family-doctor contracts, read by resident',
       scatterGather: [
         { command: 'find', fields: ['_id'], reason: BY_ID },
         { command: 'findAndModify', fields: ['_id', 'status'], reason: UPDATE_BY_ID },
@@ -129,10 +131,14 @@ export const SHARD_PLAN: ShardPlan = {
       scatterGather: [
         { command: 'find', fields: ['subject'], reason: "a privacy officer's audit of one user across residents: rare and paged" },
         { command: 'find', fields: ['_id', 'at', 'subject'], reason: "the next page of a privacy officer's audit of one user" },
-        { command: 'find', fields: ['organizationCode', 'purposeOfUse'], reason: "a privacy officer's audit of one organization's purpose of use: rare and paged" },
+        {
+          command: 'find',
+          fields: ['organizationCode', 'purposeOfUse'],
+          reason: "a privacy officer's audit of one organization's purpose of use: rare and paged",
+        },
       ],
     },
-    consents: { key: { _id: 'hashed' }, why: "one document per resident whose _id is the resident id: read and upserted by it" },
+    consents: { key: { _id: 'hashed' }, why: 'one document per resident whose _id is the resident id: read and upserted by it' },
     recordOwners: { key: { _id: 'hashed' }, why: 'one document per record (kind and record id as _id), read and upserted by _id' },
     careRelationships: {
       unsharded:

@@ -4,8 +4,8 @@
  * needed) it prints the commands instead, one per line as `<database>: <command>`.
  */
 import { mongo } from 'mongoose';
+import { type AdminStep, describeStep, shardingSteps } from './shard-commands';
 import { SHARD_PLAN } from './shard-plan';
-import { describeStep, shardingSteps, type AdminStep } from './shard-commands';
 
 interface Arguments {
   uri?: string;
@@ -25,7 +25,7 @@ function parseArguments(argv: string[]): Arguments {
     else if (argument === '--zone') {
       const [zone, shard] = (argv[++index] ?? '').split('=');
       if (!zone || !shard) throw new Error(`--zone needs <zone>=<shard>\n${USAGE}`);
-      (parsed.zoneShards[zone] ??= []).push(shard);
+      parsed.zoneShards[zone] = [...(parsed.zoneShards[zone] ?? []), shard];
     } else if (!argument.startsWith('--') && parsed.uri === undefined) parsed.uri = argument;
     else throw new Error(`Unknown argument ${argument}\n${USAGE}`);
   }

@@ -6,12 +6,12 @@
  * then the database stops. A service that dies is reported and takes the others down with
  * it: nothing is restarted silently.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
-import { loadConfig, metricsPortOf, serviceUrl, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { loadConfig, metricsPortOf, SUBGRAPH_NAMES, serviceUrl } from '../subgraphs/kit/config';
 import { databaseFor } from './database-for';
 import { ensureLocalKeys } from './keys';
 import { seedDemoCity } from './seed/seed';
@@ -38,10 +38,13 @@ async function main(): Promise<void> {
     say('stopping');
     const graceMs = config.SHUTDOWN_DRAIN_MS + STOP_MARGIN_MS;
     // Each resolves with the service's exit code (null when a signal, SIGKILL after the grace, ended it).
-    const stop = (names: string[]) => Promise.all(names.flatMap((name) => {
-      const child = children.get(name);
-      return child ? [stopChild(child, graceMs).then(() => child.exitCode)] : [];
-    }));
+    const stop = (names: string[]) =>
+      Promise.all(
+        names.flatMap((name) => {
+          const child = children.get(name);
+          return child ? [stopChild(child, graceMs).then(() => child.exitCode)] : [];
+        }),
+      );
     const exits = await stop(['gateway']);
     say('gateway stopped; stopping the subgraphs');
     exits.push(...(await stop([...SUBGRAPH_NAMES])));
@@ -61,10 +64,16 @@ async function main(): Promise<void> {
 
     // FerretDB spends about 1 ms of CPU per document it returns: give the heaviest records room unless told otherwise.
     const embeddedTimeout = !config.MONGODB_URI && !process.env.SUBGRAPH_TIMEOUT_MS ? { SUBGRAPH_TIMEOUT_MS: String(EMBEDDED_SUBGRAPH_TIMEOUT_MS) } : {};
-    if (Object.keys(embeddedTimeout).length > 0) say(`subgraph timeout ${EMBEDDED_SUBGRAPH_TIMEOUT_MS / 1000} s on the embedded database (SUBGRAPH_TIMEOUT_MS overrides)`);
+    if (Object.keys(embeddedTimeout).length > 0)
+      say(`subgraph timeout ${EMBEDDED_SUBGRAPH_TIMEOUT_MS / 1000} s on the embedded database (SUBGRAPH_TIMEOUT_MS overrides)`);
     for (const name of [...SUBGRAPH_NAMES, 'gateway'] as const) {
       const child = spawn(process.execPath, ['--import', 'tsx', SERVICE_ENTRY, name], {
-        env: { ...process.env, ...embeddedTimeout, ...(config.METRICS_PORT === undefined ? {} : { METRICS_PORT: String(metricsPortOf(name, config.METRICS_PORT)) }), MONGODB_URI: database.uri },
+        env: {
+          ...process.env,
+          ...embeddedTimeout,
+          ...(config.METRICS_PORT === undefined ? {} : { METRICS_PORT: String(metricsPortOf(name, config.METRICS_PORT)) }),
+          MONGODB_URI: database.uri,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
@@ -89,7 +98,9 @@ async function main(): Promise<void> {
 }
 
 // A person at a terminal reads log lines; anything else (a file, a collector) gets the JSON.
-const pretty = process.stdout.isTTY ? prettyFactory({ colorize: true, singleLine: true, ignore: 'pid,hostname,service,name', translateTime: 'SYS:HH:MM:ss' }) : null;
+const pretty = process.stdout.isTTY
+  ? prettyFactory({ colorize: true, singleLine: true, ignore: 'pid,hostname,service,name', translateTime: 'SYS:HH:MM:ss' })
+  : null;
 
 function readable(line: string): string {
   if (!pretty || !line.startsWith('{')) return line;

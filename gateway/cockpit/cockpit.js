@@ -7,38 +7,93 @@
 
   var TOKEN_KEY = 'jinling:cockpit-token';
   var ROLE = 'health_commission';
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
 
-  var ROW = 'scheduledUploadRecords verifiedRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal outpatientVisits outpatientRevenueFen emergencyVisits emergencyRevenueFen discharges inpatientRevenueFen';
+  var ROW =
+    'scheduledUploadRecords verifiedRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal outpatientVisits outpatientRevenueFen emergencyVisits emergencyRevenueFen discharges inpatientRevenueFen';
   var QUERY = [
     'query Cockpit($month: String!, $from: String!, $to: String!) {',
-    '  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ' + ROW + ' } districts { district ' + ROW + ' } hospitals { organization { code name } ' + ROW + ' } }',
+    `  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ${ROW} } districts { district ${ROW} } hospitals { organization { code name } ${ROW} } }`,
     '  formsCompleteness(month: $month) { form { code name } organizationsReporting hospitalsReporting hospitalsTotal }',
     '  appointmentsByChannel(month: $month) { hospitals { organization { code name } online12320 quick inClinic thirdParty total } platforms { platform name appointments } }',
     '  cockpitTrend(from: $from, to: $to) { period verifiedRecords outpatientVisits emergencyVisits discharges outpatientRevenueFen inpatientRevenueFen }',
     '}',
   ].join('\n');
-  var DISTRICT_DAYS = 'query DistrictDays($month: String!, $district: String!) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }';
+  var DISTRICT_DAYS =
+    'query DistrictDays($month: String!, $district: String!) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }';
 
   /** The district whose days are shown ('' until one is chosen in its table or selector). */
   var selectedDistrict = '';
 
   // ---- formatting: counts with thousands separators, money from fen to yuan, '/' for not reported ----
-  var count = function (value) { return value === null || value === undefined ? '/' : Number(value).toLocaleString('en-US'); };
-  var yuan = function (fen) { return fen === null || fen === undefined ? '/' : (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }); };
-  var share = function (done, total) { return done + '/' + total; };
+  var count = function (value) {
+    return value === null || value === undefined ? '/' : Number(value).toLocaleString('en-US');
+  };
+  var yuan = function (fen) {
+    return fen === null || fen === undefined ? '/' : (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  };
+  var share = function (done, total) {
+    return `${done}/${total}`;
+  };
 
   // The columns of the bulletin's data-collection tables, for districts and hospitals alike.
   var COLLECTION_COLUMNS = [
-    ['定时上传记录 Scheduled records', function (row) { return count(row.scheduledUploadRecords); }],
-    ['实时上传天数 Real-time days', function (row) { return count(row.realtimeUploadDays); }],
-    ['实时表单 Real-time forms', function (row) { return share(row.realtimeFormsUploaded, row.realtimeFormsTotal); }],
-    ['门诊人次 Outpatient visits', function (row) { return count(row.outpatientVisits); }],
-    ['门诊收入(元) Outpatient revenue', function (row) { return yuan(row.outpatientRevenueFen); }],
-    ['急诊人次 Emergency visits', function (row) { return count(row.emergencyVisits); }],
-    ['急诊收入(元) Emergency revenue', function (row) { return yuan(row.emergencyRevenueFen); }],
-    ['出院人次 Discharges', function (row) { return count(row.discharges); }],
-    ['住院收入(元) Inpatient revenue', function (row) { return yuan(row.inpatientRevenueFen); }],
+    [
+      '定时上传记录 Scheduled records',
+      function (row) {
+        return count(row.scheduledUploadRecords);
+      },
+    ],
+    [
+      '实时上传天数 Real-time days',
+      function (row) {
+        return count(row.realtimeUploadDays);
+      },
+    ],
+    [
+      '实时表单 Real-time forms',
+      function (row) {
+        return share(row.realtimeFormsUploaded, row.realtimeFormsTotal);
+      },
+    ],
+    [
+      '门诊人次 Outpatient visits',
+      function (row) {
+        return count(row.outpatientVisits);
+      },
+    ],
+    [
+      '门诊收入(元) Outpatient revenue',
+      function (row) {
+        return yuan(row.outpatientRevenueFen);
+      },
+    ],
+    [
+      '急诊人次 Emergency visits',
+      function (row) {
+        return count(row.emergencyVisits);
+      },
+    ],
+    [
+      '急诊收入(元) Emergency revenue',
+      function (row) {
+        return yuan(row.emergencyRevenueFen);
+      },
+    ],
+    [
+      '出院人次 Discharges',
+      function (row) {
+        return count(row.discharges);
+      },
+    ],
+    [
+      '住院收入(元) Inpatient revenue',
+      function (row) {
+        return yuan(row.inpatientRevenueFen);
+      },
+    ],
   ];
 
   function element(tag, text, className) {
@@ -53,13 +108,17 @@
     table.replaceChildren();
     var head = element('thead');
     var headRow = element('tr');
-    headers.forEach(function (header) { headRow.appendChild(element('th', header)); });
+    headers.forEach(function (header) {
+      headRow.appendChild(element('th', header));
+    });
     head.appendChild(headRow);
     var body = element('tbody');
     rows.forEach(function (row) {
       var tr = element('tr');
       tr.dataset.key = row.key;
-      row.cells.forEach(function (cell) { tr.appendChild(element('td', cell)); });
+      row.cells.forEach(function (cell) {
+        tr.appendChild(element('td', cell));
+      });
       body.appendChild(tr);
     });
     table.append(head, body);
@@ -67,26 +126,37 @@
       var foot = element('tfoot');
       var footRow = element('tr');
       footRow.dataset.key = footer.key;
-      footer.cells.forEach(function (cell) { footRow.appendChild(element('td', cell)); });
+      footer.cells.forEach(function (cell) {
+        footRow.appendChild(element('td', cell));
+      });
       foot.appendChild(footRow);
       table.appendChild(foot);
     }
   }
 
-  function show(id, visible) { $(id).hidden = !visible; }
-  function say(text) { $('message').textContent = text; show('message', Boolean(text)); }
+  function show(id, visible) {
+    $(id).hidden = !visible;
+  }
+  function say(text) {
+    $('message').textContent = text;
+    show('message', Boolean(text));
+  }
 
   // ---- the API ----
 
   async function ask(token, query, variables) {
     var response = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: query, variables: variables || {} }),
     });
     var body = null;
-    try { body = await response.json(); } catch (error) { body = null; }
-    if (!body) throw new Error('The gateway answered ' + response.status + ' without a GraphQL response');
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+    if (!body) throw new Error(`The gateway answered ${response.status} without a GraphQL response`);
     if (!body.data && body.errors && body.errors.length) throw new Error(body.errors[0].message);
     return body;
   }
@@ -94,9 +164,9 @@
   /** Signs in only with a health commission token: the API says whose it is. */
   async function signIn(token) {
     var answer = await ask(token, '{ viewer { roles } }');
-    var roles = (answer.data && answer.data.viewer && answer.data.viewer.roles) || [];
+    var roles = answer.data?.viewer?.roles || [];
     if (roles.indexOf(ROLE) < 0) {
-      throw new Error('This page is for the health commission: the token’s role is ' + (roles.join(', ') || 'unknown') + '. Sign in with a health_commission token.');
+      throw new Error(`This page is for the health commission: the token’s role is ${roles.join(', ') || 'unknown'}. Sign in with a health_commission token.`);
     }
   }
 
@@ -112,17 +182,23 @@
     return date.toISOString().slice(0, 7);
   }
 
-  function selectedMonth() { return $('month').value || currentMonth(); }
-  function problemsOf(answer) { return (answer.errors || []).map(function (error) { return error.message; }); }
+  function selectedMonth() {
+    return $('month').value || currentMonth();
+  }
+  function problemsOf(answer) {
+    return (answer.errors || []).map(function (error) {
+      return error.message;
+    });
+  }
 
   async function load(token) {
     var month = selectedMonth();
-    $('status').textContent = 'Loading ' + month + '…';
+    $('status').textContent = `Loading ${month}…`;
     var answer = await ask(token, QUERY, { month: month, from: monthsBefore(month, 11), to: month });
     var data = answer.data || {};
     render(month, data);
     var problems = problemsOf(answer);
-    $('status').textContent = problems.length ? 'Some figures could not be loaded: ' + problems.join('; ') : 'Figures of ' + month + '.';
+    $('status').textContent = problems.length ? `Some figures could not be loaded: ${problems.join('; ')}` : `Figures of ${month}.`;
     if (selectedDistrict) await loadDistrict(token);
   }
 
@@ -131,8 +207,10 @@
     var month = selectedMonth();
     var district = selectedDistrict;
     $('district').value = district;
-    Array.prototype.forEach.call($('districts').querySelectorAll('tbody tr'), function (row) { row.classList.toggle('selected', row.dataset.key === district); });
-    $('district-status').textContent = 'Loading ' + district + ', ' + month + '…';
+    Array.prototype.forEach.call($('districts').querySelectorAll('tbody tr'), function (row) {
+      row.classList.toggle('selected', row.dataset.key === district);
+    });
+    $('district-status').textContent = `Loading ${district}, ${month}…`;
     var answer;
     try {
       answer = await ask(token, DISTRICT_DAYS, { month: month, district: district });
@@ -143,27 +221,60 @@
     // A later choice wins over an answer that arrives late.
     if (district !== selectedDistrict || month !== selectedMonth()) return;
     var problems = problemsOf(answer);
-    renderDistrictDays((answer.data && answer.data.cockpitDays) || []);
-    $('district-status').textContent = problems.length ? 'The district’s days could not be loaded: ' + problems.join('; ') : 'Days of ' + district + ' in ' + month + '.';
+    renderDistrictDays(answer.data?.cockpitDays || []);
+    $('district-status').textContent = problems.length ? `The district’s days could not be loaded: ${problems.join('; ')}` : `Days of ${district} in ${month}.`;
   }
 
   // ---- rendering ----
 
-  function render(month, data) {
+  function render(_month, data) {
     var cockpit = data.cockpitMonth || { districts: [], hospitals: [], city: null, verifiedRecordsCumulative: null };
     renderSummary(cockpit);
     fillTable(
       $('districts'),
-      ['区 District'].concat(COLLECTION_COLUMNS.map(function (column) { return column[0]; })),
-      cockpit.districts.map(function (row) { return { key: row.district, cells: [row.district].concat(COLLECTION_COLUMNS.map(function (column) { return column[1](row); })) }; }),
-      cockpit.city ? { key: 'city', cells: ['全市 City'].concat(COLLECTION_COLUMNS.map(function (column) { return column[1](cockpit.city); })) } : null,
+      ['区 District'].concat(
+        COLLECTION_COLUMNS.map(function (column) {
+          return column[0];
+        }),
+      ),
+      cockpit.districts.map(function (row) {
+        return {
+          key: row.district,
+          cells: [row.district].concat(
+            COLLECTION_COLUMNS.map(function (column) {
+              return column[1](row);
+            }),
+          ),
+        };
+      }),
+      cockpit.city
+        ? {
+            key: 'city',
+            cells: ['全市 City'].concat(
+              COLLECTION_COLUMNS.map(function (column) {
+                return column[1](cockpit.city);
+              }),
+            ),
+          }
+        : null,
     );
     fillTable(
       $('hospitals'),
-      ['医院 Hospital'].concat(COLLECTION_COLUMNS.map(function (column) { return column[0]; })),
+      ['医院 Hospital'].concat(
+        COLLECTION_COLUMNS.map(function (column) {
+          return column[0];
+        }),
+      ),
       cockpit.hospitals.map(function (row) {
         var organization = row.organization || { code: '?', name: '?' };
-        return { key: organization.code, cells: [organization.name].concat(COLLECTION_COLUMNS.map(function (column) { return column[1](row); })) };
+        return {
+          key: organization.code,
+          cells: [organization.name].concat(
+            COLLECTION_COLUMNS.map(function (column) {
+              return column[1](row);
+            }),
+          ),
+        };
       }),
     );
     renderDistrictChoices(cockpit.districts);
@@ -194,12 +305,16 @@
     var grid = $('forms');
     grid.replaceChildren();
     forms.forEach(function (entry) {
-      var tile = element('div', undefined, 'form ' + (entry.hospitalsReporting === 0 ? 'none' : entry.hospitalsReporting >= entry.hospitalsTotal ? 'full' : 'partial'));
+      var tile = element(
+        'div',
+        undefined,
+        `form ${entry.hospitalsReporting === 0 ? 'none' : entry.hospitalsReporting >= entry.hospitalsTotal ? 'full' : 'partial'}`,
+      );
       tile.dataset.key = entry.form.code;
       tile.append(
         element('div', entry.form.name, 'name'),
-        element('div', '医院 Hospitals ' + share(entry.hospitalsReporting, entry.hospitalsTotal), 'hospitals'),
-        element('div', '机构 Organizations ' + count(entry.organizationsReporting), 'organizations'),
+        element('div', `医院 Hospitals ${share(entry.hospitalsReporting, entry.hospitalsTotal)}`, 'hospitals'),
+        element('div', `机构 Organizations ${count(entry.organizationsReporting)}`, 'organizations'),
       );
       grid.appendChild(tile);
     });
@@ -212,18 +327,48 @@
   }
 
   function renderVisits(districts) {
-    chart('visits-chart').setOption({
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      legend: { data: ['门诊 Outpatient', '急诊 Emergency', '门诊收入(万元) Outpatient revenue'] },
-      xAxis: { type: 'category', data: districts.map(function (row) { return row.district; }) },
-      yAxis: [{ type: 'value', name: '人次' }, { type: 'value', name: '万元' }],
-      series: [
-        { name: '门诊 Outpatient', type: 'bar', data: districts.map(function (row) { return row.outpatientVisits; }) },
-        { name: '急诊 Emergency', type: 'bar', data: districts.map(function (row) { return row.emergencyVisits; }) },
-        { name: '门诊收入(万元) Outpatient revenue', type: 'line', yAxisIndex: 1, data: districts.map(function (row) { return row.outpatientRevenueFen === null ? null : row.outpatientRevenueFen / 1000000; }) },
-      ],
-    }, true);
+    chart('visits-chart').setOption(
+      {
+        animation: false,
+        tooltip: { trigger: 'axis' },
+        legend: { data: ['门诊 Outpatient', '急诊 Emergency', '门诊收入(万元) Outpatient revenue'] },
+        xAxis: {
+          type: 'category',
+          data: districts.map(function (row) {
+            return row.district;
+          }),
+        },
+        yAxis: [
+          { type: 'value', name: '人次' },
+          { type: 'value', name: '万元' },
+        ],
+        series: [
+          {
+            name: '门诊 Outpatient',
+            type: 'bar',
+            data: districts.map(function (row) {
+              return row.outpatientVisits;
+            }),
+          },
+          {
+            name: '急诊 Emergency',
+            type: 'bar',
+            data: districts.map(function (row) {
+              return row.emergencyVisits;
+            }),
+          },
+          {
+            name: '门诊收入(万元) Outpatient revenue',
+            type: 'line',
+            yAxisIndex: 1,
+            data: districts.map(function (row) {
+              return row.outpatientRevenueFen === null ? null : row.outpatientRevenueFen / 1000000;
+            }),
+          },
+        ],
+      },
+      true,
+    );
   }
 
   function renderDistrictChoices(districts) {
@@ -239,77 +384,209 @@
   }
 
   function renderDistrictDays(days) {
-    chart('district-days-chart').setOption({
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      legend: { data: ['门诊 Outpatient', '急诊 Emergency', '出院 Discharges', '核验记录 Verified'] },
-      xAxis: { type: 'category', data: days.map(function (row) { return row.period; }) },
-      yAxis: [{ type: 'value', name: '人次' }, { type: 'value', name: '记录' }],
-      series: [
-        { name: '门诊 Outpatient', type: 'bar', data: days.map(function (row) { return row.outpatientVisits; }) },
-        { name: '急诊 Emergency', type: 'bar', data: days.map(function (row) { return row.emergencyVisits; }) },
-        { name: '出院 Discharges', type: 'bar', data: days.map(function (row) { return row.discharges; }) },
-        { name: '核验记录 Verified', type: 'line', yAxisIndex: 1, data: days.map(function (row) { return row.verifiedRecords; }) },
-      ],
-    }, true);
+    chart('district-days-chart').setOption(
+      {
+        animation: false,
+        tooltip: { trigger: 'axis' },
+        legend: { data: ['门诊 Outpatient', '急诊 Emergency', '出院 Discharges', '核验记录 Verified'] },
+        xAxis: {
+          type: 'category',
+          data: days.map(function (row) {
+            return row.period;
+          }),
+        },
+        yAxis: [
+          { type: 'value', name: '人次' },
+          { type: 'value', name: '记录' },
+        ],
+        series: [
+          {
+            name: '门诊 Outpatient',
+            type: 'bar',
+            data: days.map(function (row) {
+              return row.outpatientVisits;
+            }),
+          },
+          {
+            name: '急诊 Emergency',
+            type: 'bar',
+            data: days.map(function (row) {
+              return row.emergencyVisits;
+            }),
+          },
+          {
+            name: '出院 Discharges',
+            type: 'bar',
+            data: days.map(function (row) {
+              return row.discharges;
+            }),
+          },
+          {
+            name: '核验记录 Verified',
+            type: 'line',
+            yAxisIndex: 1,
+            data: days.map(function (row) {
+              return row.verifiedRecords;
+            }),
+          },
+        ],
+      },
+      true,
+    );
   }
 
-  var CHANNELS = [['online12320', '12320'], ['quick', '快速预约 Quick'], ['inClinic', '诊间 In clinic'], ['thirdParty', '第三方 Third party']];
+  var CHANNELS = [
+    ['online12320', '12320'],
+    ['quick', '快速预约 Quick'],
+    ['inClinic', '诊间 In clinic'],
+    ['thirdParty', '第三方 Third party'],
+  ];
 
   function renderAppointments(appointments) {
     var hospitals = appointments.hospitals;
     fillTable(
       $('appointments'),
-      ['医院 Hospital'].concat(CHANNELS.map(function (channel) { return channel[1]; }), ['合计 Total']),
+      ['医院 Hospital'].concat(
+        CHANNELS.map(function (channel) {
+          return channel[1];
+        }),
+        ['合计 Total'],
+      ),
       hospitals.map(function (row) {
         var organization = row.organization || { code: '?', name: '?' };
-        return { key: organization.code, cells: [organization.name].concat(CHANNELS.map(function (channel) { return count(row[channel[0]]); }), [count(row.total)]) };
+        return {
+          key: organization.code,
+          cells: [organization.name].concat(
+            CHANNELS.map(function (channel) {
+              return count(row[channel[0]]);
+            }),
+            [count(row.total)],
+          ),
+        };
       }),
     );
     fillTable(
       $('platforms'),
       ['线上平台 Online platform', '预约量 Appointments'],
-      appointments.platforms.map(function (row) { return { key: row.platform, cells: [row.name, count(row.appointments)] }; }),
+      appointments.platforms.map(function (row) {
+        return { key: row.platform, cells: [row.name, count(row.appointments)] };
+      }),
     );
     var top = hospitals.slice(0, 10);
-    chart('channels-chart').setOption({
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      legend: { data: CHANNELS.map(function (channel) { return channel[1]; }) },
-      grid: { left: 160 },
-      xAxis: { type: 'value' },
-      yAxis: { type: 'category', inverse: true, data: top.map(function (row) { return row.organization ? row.organization.name : '?'; }) },
-      series: CHANNELS.map(function (channel) {
-        return { name: channel[1], type: 'bar', stack: 'channels', data: top.map(function (row) { return row[channel[0]]; }) };
-      }),
-    }, true);
-    chart('platforms-chart').setOption({
-      animation: false,
-      tooltip: { trigger: 'item' },
-      series: [{ type: 'pie', radius: ['35%', '65%'], data: appointments.platforms.map(function (row) { return { name: row.name, value: row.appointments }; }) }],
-    }, true);
+    chart('channels-chart').setOption(
+      {
+        animation: false,
+        tooltip: { trigger: 'axis' },
+        legend: {
+          data: CHANNELS.map(function (channel) {
+            return channel[1];
+          }),
+        },
+        grid: { left: 160 },
+        xAxis: { type: 'value' },
+        yAxis: {
+          type: 'category',
+          inverse: true,
+          data: top.map(function (row) {
+            return row.organization ? row.organization.name : '?';
+          }),
+        },
+        series: CHANNELS.map(function (channel) {
+          return {
+            name: channel[1],
+            type: 'bar',
+            stack: 'channels',
+            data: top.map(function (row) {
+              return row[channel[0]];
+            }),
+          };
+        }),
+      },
+      true,
+    );
+    chart('platforms-chart').setOption(
+      {
+        animation: false,
+        tooltip: { trigger: 'item' },
+        series: [
+          {
+            type: 'pie',
+            radius: ['35%', '65%'],
+            data: appointments.platforms.map(function (row) {
+              return { name: row.name, value: row.appointments };
+            }),
+          },
+        ],
+      },
+      true,
+    );
   }
 
   function renderTrend(rows) {
     fillTable(
       $('trend'),
-      ['月份 Month', '核验记录 Verified', '门诊人次 Outpatient', '急诊人次 Emergency', '出院人次 Discharges', '门诊收入(元) Outpatient revenue', '住院收入(元) Inpatient revenue'],
+      [
+        '月份 Month',
+        '核验记录 Verified',
+        '门诊人次 Outpatient',
+        '急诊人次 Emergency',
+        '出院人次 Discharges',
+        '门诊收入(元) Outpatient revenue',
+        '住院收入(元) Inpatient revenue',
+      ],
       rows.map(function (row) {
-        return { key: row.period, cells: [row.period, count(row.verifiedRecords), count(row.outpatientVisits), count(row.emergencyVisits), count(row.discharges), yuan(row.outpatientRevenueFen), yuan(row.inpatientRevenueFen)] };
+        return {
+          key: row.period,
+          cells: [
+            row.period,
+            count(row.verifiedRecords),
+            count(row.outpatientVisits),
+            count(row.emergencyVisits),
+            count(row.discharges),
+            yuan(row.outpatientRevenueFen),
+            yuan(row.inpatientRevenueFen),
+          ],
+        };
       }),
     );
-    chart('trend-chart').setOption({
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      legend: { data: ['核验记录 Verified', '门诊 Outpatient', '出院 Discharges'] },
-      xAxis: { type: 'category', data: rows.map(function (row) { return row.period; }) },
-      yAxis: { type: 'value' },
-      series: [
-        { name: '核验记录 Verified', type: 'line', data: rows.map(function (row) { return row.verifiedRecords; }) },
-        { name: '门诊 Outpatient', type: 'line', data: rows.map(function (row) { return row.outpatientVisits; }) },
-        { name: '出院 Discharges', type: 'line', data: rows.map(function (row) { return row.discharges; }) },
-      ],
-    }, true);
+    chart('trend-chart').setOption(
+      {
+        animation: false,
+        tooltip: { trigger: 'axis' },
+        legend: { data: ['核验记录 Verified', '门诊 Outpatient', '出院 Discharges'] },
+        xAxis: {
+          type: 'category',
+          data: rows.map(function (row) {
+            return row.period;
+          }),
+        },
+        yAxis: { type: 'value' },
+        series: [
+          {
+            name: '核验记录 Verified',
+            type: 'line',
+            data: rows.map(function (row) {
+              return row.verifiedRecords;
+            }),
+          },
+          {
+            name: '门诊 Outpatient',
+            type: 'line',
+            data: rows.map(function (row) {
+              return row.outpatientVisits;
+            }),
+          },
+          {
+            name: '出院 Discharges',
+            type: 'line',
+            data: rows.map(function (row) {
+              return row.discharges;
+            }),
+          },
+        ],
+      },
+      true,
+    );
   }
 
   // ---- the page's states: signed out (the form only), or signed in (the cockpit) ----
@@ -349,11 +626,15 @@
   $('month').value = currentMonth();
   $('sign-in').addEventListener('submit', function (event) {
     event.preventDefault();
-    var token = $('token').value.trim().replace(/^Bearer\s+/i, '');
+    var token = $('token')
+      .value.trim()
+      .replace(/^Bearer\s+/i, '');
     $('token').value = '';
     start(token);
   });
-  $('sign-out').addEventListener('click', function () { signedOut(); });
+  $('sign-out').addEventListener('click', function () {
+    signedOut();
+  });
   $('month').addEventListener('change', function () {
     var token = sessionStorage.getItem(TOKEN_KEY);
     if (token) signedIn(token);
@@ -364,7 +645,9 @@
     selectedDistrict = district;
     loadDistrict(token);
   }
-  $('district').addEventListener('change', function () { chooseDistrict($('district').value); });
+  $('district').addEventListener('change', function () {
+    chooseDistrict($('district').value);
+  });
   $('districts').addEventListener('click', function (event) {
     var row = event.target.closest('tbody tr');
     if (row) chooseDistrict(row.dataset.key);

@@ -8,7 +8,7 @@ import type { AllergyIntolerance } from '@medplum/fhirtypes';
 import { sensitivitiesOfTexts } from '../../subgraphs/kit/sensitivity';
 import type { AllergyRecord, AllergyStatementRecord } from './records';
 import { patientReference } from './references';
-import { concept, securityLabels, sourceRecordSystem, SYSTEMS } from './terminology';
+import { concept, SYSTEMS, securityLabels, sourceRecordSystem } from './terminology';
 
 const CLINICAL = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] };
 const VERIFIED = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'confirmed' }] };

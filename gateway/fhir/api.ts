@@ -3,8 +3,9 @@
  * BAD_USER_INPUT) decides the whole answer; an error below it (a subgraph down, say) leaves
  * the rest useful and becomes a warning in the Bundle, as the GraphQL response degrades.
  */
-import type { GraphQLFormattedError } from 'graphql';
+
 import type { OperationOutcome } from '@medplum/fhirtypes';
+import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../gateway-context';
 import type { RunOperation } from '../operations';
 import { fromGraphQLError, outcome } from './operation-outcome';

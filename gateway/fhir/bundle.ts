@@ -13,7 +13,8 @@ export function organizationsIn(data: unknown, found = new Map<string, Org>()): 
   if (Array.isArray(data)) for (const item of data) organizationsIn(item, found);
   else if (data !== null && typeof data === 'object') {
     const record = data as Record<string, unknown>;
-    if (typeof record.code === 'string' && typeof record.name === 'string' && typeof record.level === 'string' && typeof record.district === 'string') found.set(record.code, record as unknown as Org);
+    if (typeof record.code === 'string' && typeof record.name === 'string' && typeof record.level === 'string' && typeof record.district === 'string')
+      found.set(record.code, record as unknown as Org);
     for (const value of Object.values(record)) organizationsIn(value, found);
   }
   return found;
@@ -24,7 +25,8 @@ function referencesIn(value: unknown, found: Map<string, string>): void {
   if (Array.isArray(value)) for (const item of value) referencesIn(item, found);
   else if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    if (typeof record.reference === 'string' && /^(Organization|Practitioner)\//.test(record.reference)) found.set(record.reference, String(record.display ?? ''));
+    if (typeof record.reference === 'string' && /^(Organization|Practitioner)\//.test(record.reference))
+      found.set(record.reference, String(record.display ?? ''));
     for (const inner of Object.values(record)) referencesIn(inner, found);
   }
 }
@@ -71,7 +73,13 @@ export function decodeCursor(text: string, patient: string): PageCursor {
   } catch {
     throw badRequest('_cursor is not a cursor this server gave');
   }
-  const valid = cursor && typeof cursor === 'object' && cursor.patient === patient && cursor.after && typeof cursor.after === 'object' && Object.values(cursor.after).every((value) => value === null || typeof value === 'string');
+  const valid =
+    cursor &&
+    typeof cursor === 'object' &&
+    cursor.patient === patient &&
+    cursor.after &&
+    typeof cursor.after === 'object' &&
+    Object.values(cursor.after).every((value) => value === null || typeof value === 'string');
   if (!valid) throw badRequest('_cursor is not a cursor this server gave for this patient');
   return cursor;
 }

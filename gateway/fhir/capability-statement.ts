@@ -18,23 +18,39 @@ export function capabilityStatement(base: string): CapabilityStatement {
         mode: 'server',
         security: {
           service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth', display: 'OAuth' }] }],
-          description: 'Bearer JWT from the city identity provider, the same tokens as /graphql. Every read is decided by the resident consent policy and audited.',
+          description:
+            'Bearer JWT from the city identity provider, the same tokens as /graphql. Every read is decided by the resident consent policy and audited.',
         },
         operation: [
           {
             name: 'import',
             definition: 'urn:jinling-hie:fhir:OperationDefinition/import',
-            documentation: 'POST an NDJSON body (application/fhir+ndjson) of Encounter, Condition, AllergyIntolerance, DiagnosticReport (result lines as contained Observations) and MedicationDispense (a prescription the hospital dispensed: contained Medication and MedicationRequest); filed synchronously through the batch upload path; answers a Bundle of counts and one OperationOutcome per rejected line',
+            documentation:
+              'POST an NDJSON body (application/fhir+ndjson) of Encounter, Condition, AllergyIntolerance, DiagnosticReport (result lines as contained Observations) and MedicationDispense (a prescription the hospital dispensed: contained Medication and MedicationRequest); filed synchronously through the batch upload path; answers a Bundle of counts and one OperationOutcome per rejected line',
           },
         ],
         resource: [
           {
             type: 'Patient',
             interaction: [{ code: 'read' }, { code: 'search-type' }],
-            searchParam: [{ name: 'identifier', type: 'token', documentation: `system|value with system ${SYSTEMS.residentIdCard}, ${SYSTEMS.insuranceCard} or urn:jinling-hie:mrn:<organization code> (the viewer's own hospital)` }],
+            searchParam: [
+              {
+                name: 'identifier',
+                type: 'token',
+                documentation: `system|value with system ${SYSTEMS.residentIdCard}, ${SYSTEMS.insuranceCard} or urn:jinling-hie:mrn:<organization code> (the viewer's own hospital)`,
+              },
+            ],
             operation: [
-              { name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything', documentation: `_count: records of each kind per page, 1-${COUNT.max} (default ${COUNT.default}); follow the next link` },
-              { name: 'summary', definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary', documentation: 'An International Patient Summary document' },
+              {
+                name: 'everything',
+                definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
+                documentation: `_count: records of each kind per page, 1-${COUNT.max} (default ${COUNT.default}); follow the next link`,
+              },
+              {
+                name: 'summary',
+                definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary',
+                documentation: 'An International Patient Summary document',
+              },
             ],
           },
           {

@@ -6,7 +6,7 @@ import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
 import { categoriesOf, sensitivitiesOfTexts, sensitivityOfLoinc, unionOf } from '../../subgraphs/kit/sensitivity';
 import type { LabReportRecord, ObservationRecord } from './records';
 import { organizationReference, patientReference } from './references';
-import { coding, concept, securityLabels, sourceRecordSystem, SYSTEMS, ucumQuantity } from './terminology';
+import { coding, concept, SYSTEMS, securityLabels, sourceRecordSystem, ucumQuantity } from './terminology';
 
 const CATEGORIES = {
   LABORATORY: { code: 'LAB', display: 'Laboratory' },
@@ -26,7 +26,10 @@ const REPORT_STATUSES: Readonly<Record<string, DiagnosticReport['status']>> = {
   ENTERED_IN_ERROR: 'entered-in-error',
 };
 
-const OBSERVATION_STATUSES: Readonly<Record<string, Observation['status']>> = { ...REPORT_STATUSES, PARTIAL: 'preliminary' } as Record<string, Observation['status']>;
+const OBSERVATION_STATUSES: Readonly<Record<string, Observation['status']>> = { ...REPORT_STATUSES, PARTIAL: 'preliminary' } as Record<
+  string,
+  Observation['status']
+>;
 
 const INTERPRETATIONS: Readonly<Record<string, string>> = { N: 'Normal', H: 'High', L: 'Low', HH: 'Critical high', LL: 'Critical low', A: 'Abnormal' };
 
@@ -45,21 +48,32 @@ export function labCategory(category: LabReportRecord['category']) {
 
 function labLabels(report: LabReportRecord) {
   const codes = categoriesOf([report.code, ...report.results.map((result) => result.code)].map((code) => sensitivityOfLoinc(code.code)));
-  const texts = sensitivitiesOfTexts([report.conclusion, ...report.results.flatMap((result) => [result.valueText, result.method, result.referenceRange?.text])]);
+  const texts = sensitivitiesOfTexts([
+    report.conclusion,
+    ...report.results.flatMap((result) => [result.valueText, result.method, result.referenceRange?.text]),
+  ]);
   return securityLabels(unionOf(codes, texts));
 }
 
-function observationResource(residentId: string, report: LabReportRecord, result: ObservationRecord, id: string, labels: ReturnType<typeof labLabels>): Observation {
+function observationResource(
+  residentId: string,
+  report: LabReportRecord,
+  result: ObservationRecord,
+  id: string,
+  labels: ReturnType<typeof labLabels>,
+): Observation {
   const range = result.referenceRange;
   return {
     resourceType: 'Observation',
     id,
     ...(labels.length ? { meta: { security: labels } } : {}),
     status: OBSERVATION_STATUSES[report.status] ?? 'unknown',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: report.category === 'LABORATORY' ? 'laboratory' : 'imaging' }] }],
+    category: [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: report.category === 'LABORATORY' ? 'laboratory' : 'imaging' }] },
+    ],
     code: concept(result.code),
     subject: patientReference(residentId),
-    ...(report.effectiveAt ?? report.collectedAt ? { effectiveDateTime: (report.effectiveAt ?? report.collectedAt)! } : {}),
+    ...((report.effectiveAt ?? report.collectedAt) ? { effectiveDateTime: (report.effectiveAt ?? report.collectedAt)! } : {}),
     issued: report.issuedAt,
     performer: [organizationReference(report.organization)],
     ...(result.value !== null ? { valueQuantity: ucumQuantity(result.value, result.unit) } : {}),
@@ -98,11 +112,14 @@ export function labReportResources(residentId: string, report: LabReportRecord):
     status: REPORT_STATUSES[report.status] ?? 'unknown',
     category: labCategory(report.category),
     code: {
-      coding: [coding(report.code), ...(report.localCode ? [{ system: `urn:jinling-hie:local-item:${report.organization.code}`, code: report.localCode }] : [])],
+      coding: [
+        coding(report.code),
+        ...(report.localCode ? [{ system: `urn:jinling-hie:local-item:${report.organization.code}`, code: report.localCode }] : []),
+      ],
       text: report.code.display,
     },
     subject: patientReference(residentId),
-    ...(report.effectiveAt ?? report.collectedAt ? { effectiveDateTime: (report.effectiveAt ?? report.collectedAt)! } : {}),
+    ...((report.effectiveAt ?? report.collectedAt) ? { effectiveDateTime: (report.effectiveAt ?? report.collectedAt)! } : {}),
     issued: report.issuedAt,
     performer: [organizationReference(report.organization)],
     ...(observations.length ? { result: observations.map((observation) => ({ reference: `Observation/${observation.id}` })) } : {}),

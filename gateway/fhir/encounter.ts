@@ -3,7 +3,7 @@ import type { Encounter } from '@medplum/fhirtypes';
 import { categoriesOf, sensitivitiesOfDiagnosis, sensitivityOfDepartment, unionOf } from '../../subgraphs/kit/sensitivity';
 import type { EncounterRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
-import { concept, securityLabels, sourceRecordSystem, SYSTEMS } from './terminology';
+import { concept, SYSTEMS, securityLabels, sourceRecordSystem } from './terminology';
 
 const CLASSES = {
   OUTPATIENT: { code: 'AMB', display: 'ambulatory' },
@@ -21,7 +21,9 @@ const STATUSES: Readonly<Record<string, Encounter['status']>> = {
 };
 
 export function encounterResource(residentId: string, encounter: EncounterRecord): Encounter {
-  const labels = securityLabels(unionOf(...encounter.diagnoses.map((diagnosis) => sensitivitiesOfDiagnosis(diagnosis.code)), categoriesOf([sensitivityOfDepartment(encounter.department)])));
+  const labels = securityLabels(
+    unionOf(...encounter.diagnoses.map((diagnosis) => sensitivitiesOfDiagnosis(diagnosis.code)), categoriesOf([sensitivityOfDepartment(encounter.department)])),
+  );
   const diagnoses = [...encounter.diagnoses].sort((a, b) => a.rank - b.rank);
   return {
     resourceType: 'Encounter',

@@ -4,31 +4,49 @@
  * to the database is the same for a resident with one record or thousands.
  */
 import type { Bundle, BundleLink, Resource } from '@medplum/fhirtypes';
+import { allergyResources } from './allergy-intolerance';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
-import { allergyResources } from './allergy-intolerance';
-import { decodeCursor, encodeCursor, entry, organizationsIn, parseCount, referencedResources, searchset, type PageCursor } from './bundle';
+import { decodeCursor, encodeCursor, entry, organizationsIn, type PageCursor, parseCount, referencedResources, searchset } from './bundle';
 import { conditionResource } from './condition';
 import { labReportResources } from './diagnostic-report';
+import { type DrugInns, drugInns } from './drug-facts';
 import { encounterResource } from './encounter';
 import { medicationResources } from './medication-request';
 import { notFound } from './operation-outcome';
 import { patientResource } from './patient';
 import { provenanceResources, type Sourced } from './provenance';
 import { EVERYTHING_LISTS, EVERYTHING_PATIENT, LIST_KINDS, type ListKind } from './queries';
-import type { AllergyStatementRecord, Connection, ConditionRecord, EncounterRecord, LabReportRecord, PrescriptionRecord, ReferralRecord, ResidentRecord } from './records';
+import type {
+  AllergyStatementRecord,
+  ConditionRecord,
+  Connection,
+  EncounterRecord,
+  LabReportRecord,
+  PrescriptionRecord,
+  ReferralRecord,
+  ResidentRecord,
+} from './records';
 import { serviceRequestResource } from './service-request';
 
 type PatientAnswer = { resident: (ResidentRecord & { allergies: AllergyStatementRecord | null }) | null };
 type ListAnswer = { resident: ({ id: string } & Partial<Record<ListKind, Connection<unknown> | null>>) | null };
 
+interface ListNodes {
+  encounters: EncounterRecord;
+  conditions: ConditionRecord;
+  labReports: LabReportRecord;
+  prescriptions: PrescriptionRecord;
+  referrals: ReferralRecord;
+}
+
 /** Each kind of record as FHIR resources, with the organization it came from. */
-const SOURCED: { [K in ListKind]: (residentId: string, node: any) => Sourced[] } = {
-  encounters: (residentId, node: EncounterRecord) => [{ resources: [encounterResource(residentId, node)], source: node.source.organization, at: node.source.uploadedAt }],
-  conditions: (residentId, node: ConditionRecord) => [{ resources: [conditionResource(residentId, node)], source: node.source.organization, at: node.source.uploadedAt }],
-  labReports: (residentId, node: LabReportRecord) => [{ resources: labReportResources(residentId, node), source: node.source.organization, at: node.source.uploadedAt }],
-  prescriptions: (residentId, node: PrescriptionRecord) => {
-    const resources = medicationResources(residentId, node);
+const SOURCED: { [K in ListKind]: (residentId: string, node: ListNodes[K], inns: DrugInns) => Sourced[] } = {
+  encounters: (residentId, node) => [{ resources: [encounterResource(residentId, node)], source: node.source.organization, at: node.source.uploadedAt }],
+  conditions: (residentId, node) => [{ resources: [conditionResource(residentId, node)], source: node.source.organization, at: node.source.uploadedAt }],
+  labReports: (residentId, node) => [{ resources: labReportResources(residentId, node), source: node.source.organization, at: node.source.uploadedAt }],
+  prescriptions: (residentId, node, inns) => {
+    const resources = medicationResources(residentId, node, inns);
     const dispensed = resources.filter((resource) => resource.resourceType === 'MedicationDispense');
     const requested = resources.filter((resource) => resource.resourceType === 'MedicationRequest');
     return [
@@ -36,13 +54,15 @@ const SOURCED: { [K in ListKind]: (residentId: string, node: any) => Sourced[] }
       ...(node.dispensing && dispensed.length ? [{ resources: dispensed, source: node.dispensing.pharmacy, at: node.dispensing.at }] : []),
     ];
   },
-  referrals: (residentId, node: ReferralRecord) => [{ resources: [serviceRequestResource(residentId, node)], source: node.fromOrganization, at: node.requestedAt }],
+  referrals: (residentId, node) => [{ resources: [serviceRequestResource(residentId, node)], source: node.fromOrganization, at: node.requestedAt }],
 };
 
 export async function everything(ask: Ask, base: string, patientId: string, params: URLSearchParams): Promise<Bundle> {
   const count = parseCount(params.get('_count'));
   const cursorText = params.get('_cursor');
-  const cursor: PageCursor = cursorText ? decodeCursor(cursorText, patientId) : { patient: patientId, after: Object.fromEntries(LIST_KINDS.map((kind) => [kind, null])) };
+  const cursor: PageCursor = cursorText
+    ? decodeCursor(cursorText, patientId)
+    : { patient: patientId, after: Object.fromEntries(LIST_KINDS.map((kind) => [kind, null])) };
   const open = LIST_KINDS.filter((kind) => kind in cursor.after);
 
   const [patientAnswer, ...listAnswers] = await Promise.all([
@@ -62,16 +82,21 @@ export async function everything(ask: Ask, base: string, patientId: string, para
     items.push(patientResource(resident));
     const allergies = allergyResources(residentId, resident.allergies);
     items.push(...allergies);
-    for (const [index, allergy] of (resident.allergies?.items ?? []).entries()) sourced.push({ resources: [allergies[index]!], source: allergy.source.organization, at: allergy.source.uploadedAt });
+    for (const [index, allergy] of (resident.allergies?.items ?? []).entries())
+      sourced.push({ resources: [allergies[index]!], source: allergy.source.organization, at: allergy.source.uploadedAt });
     warnings.push(...patientAnswer.warnings);
   }
+  const prescriptionsAnswer = listAnswers[open.indexOf('prescriptions')];
+  const prescriptions = (prescriptionsAnswer?.data.resident?.prescriptions?.edges ?? []).map(({ node }) => node as PrescriptionRecord);
+  const inns = await drugInns(ask, prescriptions);
   const next: Record<string, string | null> = {};
   for (const [index, kind] of open.entries()) {
     const answer = listAnswers[index]!;
     warnings.push(...answer.warnings);
     const connection = answer.data.resident![kind];
     for (const { node } of connection?.edges ?? []) {
-      for (const part of SOURCED[kind](residentId, node)) {
+      // The answer for `kind` holds that kind's records (queries.ts asks for them).
+      for (const part of SOURCED[kind](residentId, node as never, inns)) {
         items.push(...part.resources);
         sourced.push(part);
       }
@@ -85,9 +110,17 @@ export async function everything(ask: Ask, base: string, patientId: string, para
   const incomplete = warningsOutcome(warnings);
   const self = `${base}/Patient/${patientId}/$everything?_count=${count}${cursorText ? `&_cursor=${cursorText}` : ''}`;
   const links: BundleLink[] = [{ relation: 'self', url: self }];
-  if (Object.keys(next).length > 0) links.push({ relation: 'next', url: `${base}/Patient/${patientId}/$everything?_count=${count}&_cursor=${encodeCursor({ patient: patientId, after: next })}` });
+  if (Object.keys(next).length > 0)
+    links.push({
+      relation: 'next',
+      url: `${base}/Patient/${patientId}/$everything?_count=${count}&_cursor=${encodeCursor({ patient: patientId, after: next })}`,
+    });
   return searchset(
-    [...items.map((item) => entry(base, item, 'match')), ...included.map((item) => entry(base, item, 'include')), ...(incomplete ? [entry(base, incomplete, 'outcome')] : [])],
+    [
+      ...items.map((item) => entry(base, item, 'match')),
+      ...included.map((item) => entry(base, item, 'include')),
+      ...(incomplete ? [entry(base, incomplete, 'outcome')] : []),
+    ],
     links,
   );
 }

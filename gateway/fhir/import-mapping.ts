@@ -5,9 +5,21 @@
  * validates, authorizes, audits and files it, idempotent on the hospital's record id.
  * Fields the mapping does not read are not imported (docs/fhir.md lists the ones it reads).
  */
-import type { AllergyIntolerance, CodeableConcept, Condition, DiagnosticReport, Encounter, Medication, MedicationDispense, MedicationRequest, Observation, Reference, Resource } from '@medplum/fhirtypes';
+import type {
+  AllergyIntolerance,
+  CodeableConcept,
+  Condition,
+  DiagnosticReport,
+  Encounter,
+  Medication,
+  MedicationDispense,
+  MedicationRequest,
+  Observation,
+  Reference,
+  Resource,
+} from '@medplum/fhirtypes';
 import type { UploadKind } from '../uploads';
-import { sourceRecordSystem, storedSystem, SYSTEMS } from './terminology';
+import { SYSTEMS, sourceRecordSystem, storedSystem } from './terminology';
 
 export type Mapped = { kind: UploadKind; value: Record<string, unknown> } | { problem: string };
 
@@ -49,7 +61,9 @@ const upper = (code: string | undefined, field: string) => (code ? code.toUpperC
 const ENCOUNTER_CLASSES: Readonly<Record<string, string>> = { AMB: 'OUTPATIENT', EMER: 'EMERGENCY', IMP: 'INPATIENT', VR: 'VIRTUAL' };
 
 function encounterLine(encounter: Encounter, organizationCode: string): Record<string, unknown> {
-  const encounterClass = ENCOUNTER_CLASSES[encounter.class?.system === SYSTEMS.v3ActCode ? (encounter.class.code ?? '') : ''] ?? fail(`class must be ${SYSTEMS.v3ActCode} AMB, EMER, IMP or VR`);
+  const encounterClass =
+    ENCOUNTER_CLASSES[encounter.class?.system === SYSTEMS.v3ActCode ? (encounter.class.code ?? '') : ''] ??
+    fail(`class must be ${SYSTEMS.v3ActCode} AMB, EMER, IMP or VR`);
   const attending = encounter.participant?.[0]?.individual;
   return {
     residentId: residentOf(encounter.subject, 'subject'),
@@ -61,7 +75,11 @@ function encounterLine(encounter: Encounter, organizationCode: string): Record<s
     ...(encounter.period?.end ? { end: encounter.period.end } : {}),
     ...(attending ? { attendingPractitioner: attending.identifier?.value ?? attending.display } : {}),
     // reasonCode in rank order; the first is the primary diagnosis.
-    diagnoses: (encounter.reasonCode ?? []).map((reason, index) => ({ ...codingIn(reason, SYSTEMS.icd10cn, `reasonCode[${index}]`), rank: index + 1, primary: index === 0 })),
+    diagnoses: (encounter.reasonCode ?? []).map((reason, index) => ({
+      ...codingIn(reason, SYSTEMS.icd10cn, `reasonCode[${index}]`),
+      rank: index + 1,
+      primary: index === 0,
+    })),
   };
 }
 
@@ -85,10 +103,16 @@ function allergyLine(allergy: AllergyIntolerance, organizationCode: string): Rec
   if (!coding?.system || !coding.code) return fail('code needs a coding with system and code');
   return {
     ...base,
-    substance: { system: storedSystem(coding.system), code: coding.code, display: coding.display ?? allergy.code?.text ?? fail('code needs a display or text') },
+    substance: {
+      system: storedSystem(coding.system),
+      code: coding.code,
+      display: coding.display ?? allergy.code?.text ?? fail('code needs a display or text'),
+    },
     category: upper(allergy.category?.[0], 'category'),
     criticality: upper(allergy.criticality, 'criticality'),
-    reactions: (allergy.reaction ?? []).flatMap((reaction) => reaction.manifestation.map((manifestation) => manifestation.text ?? manifestation.coding?.[0]?.display ?? fail('reaction.manifestation needs text'))),
+    reactions: (allergy.reaction ?? []).flatMap((reaction) =>
+      reaction.manifestation.map((manifestation) => manifestation.text ?? manifestation.coding?.[0]?.display ?? fail('reaction.manifestation needs text')),
+    ),
   };
 }
 
@@ -98,7 +122,9 @@ const SEXES: Readonly<Record<string, string>> = { male: 'MALE', female: 'FEMALE'
 /** A result line: an Observation contained in the report and referenced from `result` as `#id`. */
 function resultLine(report: DiagnosticReport, reference: Reference, index: number): Record<string, unknown> {
   const id = reference.reference?.startsWith('#') ? reference.reference.slice(1) : fail(`result[${index}] must reference a contained Observation (#id)`);
-  const observation = report.contained?.find((resource): resource is Observation => resource.resourceType === 'Observation' && resource.id === id) ?? fail(`result[${index}] references #${id}, which is not a contained Observation`);
+  const observation =
+    report.contained?.find((resource): resource is Observation => resource.resourceType === 'Observation' && resource.id === id) ??
+    fail(`result[${index}] references #${id}, which is not a contained Observation`);
   const quantity = observation.valueQuantity;
   return {
     code: codeIn(observation.code, SYSTEMS.loinc, `result[${index}].code`),
@@ -111,7 +137,9 @@ function resultLine(report: DiagnosticReport, reference: Reference, index: numbe
 
 function labReportLine(report: DiagnosticReport, organizationCode: string): Record<string, unknown> {
   const extension = (url: string) => report.extension?.find((candidate) => candidate.url === url);
-  const category = report.category?.flatMap((concept) => concept.coding ?? []).find((coding) => coding.system === 'http://terminology.hl7.org/CodeSystem/v2-0074');
+  const category = report.category
+    ?.flatMap((concept) => concept.coding ?? [])
+    .find((coding) => coding.system === 'http://terminology.hl7.org/CodeSystem/v2-0074');
   const localCode = report.code.coding?.find((coding) => coding.system === `urn:jinling-hie:local-item:${organizationCode}`);
   return {
     residentId: residentOf(report.subject, 'subject'),
@@ -123,7 +151,8 @@ function labReportLine(report: DiagnosticReport, organizationCode: string): Reco
     ...(report.effectiveDateTime ? { effectiveAt: report.effectiveDateTime } : {}),
     issuedAt: report.issued ?? fail('issued is required'),
     ...(report.conclusion ? { conclusion: report.conclusion } : {}),
-    subjectSex: SEXES[extension(SUBJECT_SEX_EXTENSION)?.valueCode ?? ''] ?? fail(`extension ${SUBJECT_SEX_EXTENSION} (valueCode male, female or unknown) is required`),
+    subjectSex:
+      SEXES[extension(SUBJECT_SEX_EXTENSION)?.valueCode ?? ''] ?? fail(`extension ${SUBJECT_SEX_EXTENSION} (valueCode male, female or unknown) is required`),
     subjectBirthDate: extension(SUBJECT_BIRTH_DATE_EXTENSION)?.valueDate ?? fail(`extension ${SUBJECT_BIRTH_DATE_EXTENSION} (valueDate) is required`),
     results: (report.result ?? []).map((reference, index) => resultLine(report, reference, index)),
   };
@@ -132,11 +161,15 @@ function labReportLine(report: DiagnosticReport, organizationCode: string): Reco
 /** The resource `reference` (`#id`) names among the resource's contained ones, of the type expected. */
 function containedOf<T extends Resource>(parent: { contained?: Resource[] }, reference: Reference | undefined, type: T['resourceType'], field: string): T {
   const id = reference?.reference?.startsWith('#') ? reference.reference.slice(1) : fail(`${field} must reference a contained ${type} (#id)`);
-  return (parent.contained?.find((resource) => resource.resourceType === type && resource.id === id) as T | undefined) ?? fail(`${field} references #${id}, which is not a contained ${type}`);
+  return (
+    (parent.contained?.find((resource) => resource.resourceType === type && resource.id === id) as T | undefined) ??
+    fail(`${field} references #${id}, which is not a contained ${type}`)
+  );
 }
 
 /** A practitioner as a reference names one: by identifier value, or by display. */
-const practitionerOf = (reference: Reference | undefined, field: string): string => reference?.identifier?.value ?? reference?.display ?? fail(`${field} needs an identifier value or a display`);
+const practitionerOf = (reference: Reference | undefined, field: string): string =>
+  reference?.identifier?.value ?? reference?.display ?? fail(`${field} needs an identifier value or a display`);
 
 /**
  * A prescription the hospital's pharmacy dispensed, filed as one MedicationDispense (FHIR
@@ -148,19 +181,28 @@ function dispensedPrescriptionLine(dispense: MedicationDispense, organizationCod
   const medication = containedOf<Medication>(dispense, dispense.medicationReference, 'Medication', 'medicationReference');
   const order = containedOf<MedicationRequest>(dispense, dispense.authorizingPrescription?.[0], 'MedicationRequest', 'authorizingPrescription[0]');
   const dosage = order.dosageInstruction?.[0] ?? fail('authorizingPrescription: dosageInstruction[0] is required');
-  const days = dispense.daysSupply?.code === 'd' || dispense.daysSupply?.unit === 'd' ? dispense.daysSupply.value : fail('daysSupply in days (code d) is required');
+  const days =
+    dispense.daysSupply?.code === 'd' || dispense.daysSupply?.unit === 'd' ? dispense.daysSupply.value : fail('daysSupply in days (code d) is required');
   const encounterId = order.encounter?.identifier;
   return {
     residentId: residentOf(dispense.subject, 'subject'),
     sourceRecordId: sourceRecordId(dispense, organizationCode),
-    ...(encounterId ? { encounterSourceRecordId: encounterId.system === sourceRecordSystem(organizationCode) && encounterId.value ? encounterId.value : fail(`authorizingPrescription: encounter.identifier must be in ${sourceRecordSystem(organizationCode)}`) } : {}),
+    ...(encounterId
+      ? {
+          encounterSourceRecordId:
+            encounterId.system === sourceRecordSystem(organizationCode) && encounterId.value
+              ? encounterId.value
+              : fail(`authorizingPrescription: encounter.identifier must be in ${sourceRecordSystem(organizationCode)}`),
+        }
+      : {}),
     prescriberPractitioner: practitionerOf(order.requester, 'authorizingPrescription: requester'),
     issuedAt: order.authoredOn ?? fail('authorizingPrescription: authoredOn is required'),
     diagnoses: (order.reasonCode ?? []).map((reason, index) => codingIn(reason, SYSTEMS.icd10cn, `authorizingPrescription: reasonCode[${index}]`)),
     items: [
       {
         drugCode: codeIn(medication.code, SYSTEMS.nmpaDrug, 'Medication.code'),
-        dose: dosage.doseAndRate?.[0]?.doseQuantity?.value ?? fail('authorizingPrescription: dosageInstruction[0].doseAndRate[0].doseQuantity.value is required'),
+        dose:
+          dosage.doseAndRate?.[0]?.doseQuantity?.value ?? fail('authorizingPrescription: dosageInstruction[0].doseAndRate[0].doseQuantity.value is required'),
         route: dosage.route?.text ?? fail('authorizingPrescription: dosageInstruction[0].route.text is required'),
         frequency: dosage.timing?.code?.text ?? fail('authorizingPrescription: dosageInstruction[0].timing.code.text (qd, bid, …) is required'),
         days,
@@ -172,7 +214,9 @@ function dispensedPrescriptionLine(dispense: MedicationDispense, organizationCod
       at: dispense.whenHandedOver ?? fail('whenHandedOver is required'),
       pharmacist: practitionerOf(dispense.performer?.[0]?.actor, 'performer[0].actor'),
       lot: medication.batch?.lotNumber ?? fail('Medication.batch.lotNumber is required'),
-      ...(dispense.substitution?.wasSubstituted ? { substitutions: (dispense.substitution.reason ?? []).map((reason) => reason.text ?? fail('substitution.reason needs text')) } : {}),
+      ...(dispense.substitution?.wasSubstituted
+        ? { substitutions: (dispense.substitution.reason ?? []).map((reason) => reason.text ?? fail('substitution.reason needs text')) }
+        : {}),
     },
   };
 }

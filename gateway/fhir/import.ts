@@ -10,8 +10,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Bundle, OperationOutcome, Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import type { ErrorCode } from '../../subgraphs/kit/errors';
 import type { GatewayContext } from '../gateway-context';
-import { eagerLines, splitLines, BodyLimitExceeded } from '../ndjson';
-import { UploadRefused, type UploadError, type Uploader, type UploadItem, type UploadKind, type UploadSettings } from '../uploads';
+import { BodyLimitExceeded, eagerLines, splitLines } from '../ndjson';
+import { type UploadError, type Uploader, type UploadItem, type UploadKind, UploadRefused, type UploadSettings } from '../uploads';
 import { IMPORT_KINDS, mapResource } from './import-mapping';
 import { FhirError, issueCodeOf } from './operation-outcome';
 
@@ -33,13 +33,15 @@ export interface ImportAnswer {
 
 export async function importResources(request: IncomingMessage, context: GatewayContext, uploader: Uploader, settings: UploadSettings): Promise<ImportAnswer> {
   const type = request.headers['content-type'] ?? '';
-  if (!NDJSON_TYPES.some((accepted) => type.startsWith(accepted))) throw new FhirError(415, 'not-supported', `Content-Type must be ${NDJSON_TYPES.join(' or ')} (one FHIR resource per line)`);
-  if (Number(request.headers['content-length'] ?? 0) > settings.maxBytes) throw new FhirError(413, 'too-long', `The batch is larger than ${settings.maxBytes} bytes (UPLOAD_MAX_BYTES); nothing was read`);
+  if (!NDJSON_TYPES.some((accepted) => type.startsWith(accepted)))
+    throw new FhirError(415, 'not-supported', `Content-Type must be ${NDJSON_TYPES.join(' or ')} (one FHIR resource per line)`);
+  if (Number(request.headers['content-length'] ?? 0) > settings.maxBytes)
+    throw new FhirError(413, 'too-long', `The batch is larger than ${settings.maxBytes} bytes (UPLOAD_MAX_BYTES); nothing was read`);
   const organizationCode = context.viewer.organizationCode;
   if (!organizationCode) throw new FhirError(403, 'forbidden', '$import files records as an organization: the token names none');
 
   const counts = new Map<string, Counts>();
-  const countOf = (resourceType: string) => counts.get(resourceType) ?? (counts.set(resourceType, { lines: 0, accepted: 0, unchanged: 0, rejected: 0, failed: 0 }), counts.get(resourceType)!);
+  const countOf = (resourceType: string) => entryOf(counts, resourceType, () => ({ lines: 0, accepted: 0, unchanged: 0, rejected: 0, failed: 0 }));
   const errors: UploadError[] = [];
   const reject = (resourceType: string, line: number, code: ErrorCode, message: string) => {
     countOf(resourceType).rejected++;
@@ -59,28 +61,39 @@ export async function importResources(request: IncomingMessage, context: Gateway
         countOf('unknown').lines++;
         continue;
       }
-      const resourceType = typeof (resource as { resourceType?: unknown })?.resourceType === 'string' && Object.hasOwn(IMPORT_KINDS, (resource as { resourceType: string }).resourceType) ? (resource as { resourceType: string }).resourceType : 'unknown';
+      const resourceType =
+        typeof (resource as { resourceType?: unknown })?.resourceType === 'string' &&
+        Object.hasOwn(IMPORT_KINDS, (resource as { resourceType: string }).resourceType)
+          ? (resource as { resourceType: string }).resourceType
+          : 'unknown';
       countOf(resourceType).lines++;
       const mapped = mapResource(resource, organizationCode);
       if ('problem' in mapped) {
         reject(resourceType, line, 'BAD_USER_INPUT', mapped.problem);
         continue;
       }
-      const items = byKind.get(mapped.kind) ?? (byKind.set(mapped.kind, []), byKind.get(mapped.kind)!);
+      const items = entryOf(byKind, mapped.kind, () => []);
       items.push({ line, value: mapped.value });
     }
   } catch (error) {
     // The lines read before the batch stopped are still filed, as the upload path does.
-    stopped = error instanceof BodyLimitExceeded ? { status: 413, message: error.message } : { status: 400, message: 'The body broke off (the client aborted or the connection failed): the lines before it were filed' };
+    stopped =
+      error instanceof BodyLimitExceeded
+        ? { status: 413, message: error.message }
+        : { status: 400, message: 'The body broke off (the client aborted or the connection failed): the lines before it were filed' };
   }
 
   let refusals = 0;
   for (const [kind, items] of byKind) {
     const resourceType = TYPE_OF_KIND[kind];
     try {
-      const summary = await uploader.uploadLines(context, kind, (async function* () {
-        yield* items;
-      })());
+      const summary = await uploader.uploadLines(
+        context,
+        kind,
+        (async function* () {
+          yield* items;
+        })(),
+      );
       const count = countOf(resourceType);
       count.accepted += summary.accepted;
       count.unchanged += summary.unchanged;
@@ -109,7 +122,13 @@ export async function importResources(request: IncomingMessage, context: Gateway
     part: (['lines', 'accepted', 'unchanged', 'rejected', 'failed'] as const).map((field) => ({ name: field, valueInteger: count[field] })),
   });
   const total = [...counts.values()].reduce(
-    (sum, count) => ({ lines: sum.lines + count.lines, accepted: sum.accepted + count.accepted, unchanged: sum.unchanged + count.unchanged, rejected: sum.rejected + count.rejected, failed: sum.failed + count.failed }),
+    (sum, count) => ({
+      lines: sum.lines + count.lines,
+      accepted: sum.accepted + count.accepted,
+      unchanged: sum.unchanged + count.unchanged,
+      rejected: sum.rejected + count.rejected,
+      failed: sum.failed + count.failed,
+    }),
     { lines: 0, accepted: 0, unchanged: 0, rejected: 0, failed: 0 },
   );
   const summary: Parameters = {
@@ -125,4 +144,14 @@ export async function importResources(request: IncomingMessage, context: Gateway
     status: stopped?.status ?? 200,
     bundle: { resourceType: 'Bundle', type: 'collection', entry: [summary, ...outcomes].map((resource) => ({ resource })) },
   };
+}
+
+/** The map's entry for key, made and kept the first time it is asked for. */
+function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }

@@ -4,11 +4,11 @@
  * approval number.
  */
 import type { MedicationDispense, MedicationRequest } from '@medplum/fhirtypes';
-import { drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';
 import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDrug, unionOf } from '../../subgraphs/kit/sensitivity';
+import type { DrugInns } from './drug-facts';
 import type { PrescriptionRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
-import { concept, securityLabels, SYSTEMS, ucumQuantity } from './terminology';
+import { concept, SYSTEMS, securityLabels, ucumQuantity } from './terminology';
 
 const STATUSES: Readonly<Record<string, MedicationRequest['status']>> = {
   DRAFT: 'draft',
@@ -30,17 +30,18 @@ const DAYS = { system: SYSTEMS.ucum, code: 'd', unit: 'd' };
 
 export const medicationRequestId = (prescriptionId: string, index: number) => `${prescriptionId}-${index + 1}`;
 
-function prescriptionLabels(prescription: PrescriptionRecord) {
+function prescriptionLabels(prescription: PrescriptionRecord, inns: DrugInns) {
   const drugs = prescription.items.map((item) => {
-    const drug = drugByCode(item.drug.code);
-    return drug ? sensitivityOfDrug(drug.inn) : null;
+    const inn = inns.get(item.drug.code);
+    return inn ? sensitivityOfDrug(inn) : null;
   });
   const instructions = sensitivitiesOfTexts(prescription.items.map((item) => item.instructions));
   return securityLabels(unionOf(sensitivitiesOfDiagnoses(prescription.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf(drugs), instructions));
 }
 
-export function medicationResources(residentId: string, prescription: PrescriptionRecord): (MedicationRequest | MedicationDispense)[] {
-  const labels = prescriptionLabels(prescription);
+/** inns: the catalogue's facts for the prescription's drugs (drug-facts.ts). */
+export function medicationResources(residentId: string, prescription: PrescriptionRecord, inns: DrugInns): (MedicationRequest | MedicationDispense)[] {
+  const labels = prescriptionLabels(prescription, inns);
   const meta = labels.length ? { meta: { security: labels } } : {};
   return prescription.items.flatMap((item, index) => {
     const id = medicationRequestId(prescription.id, index);
@@ -55,7 +56,9 @@ export function medicationResources(residentId: string, prescription: Prescripti
       subject: patientReference(residentId),
       ...(prescription.encounter ? { encounter: { reference: `Encounter/${prescription.encounter.id}` } } : {}),
       authoredOn: prescription.issuedAt,
-      requester: prescription.prescriberPractitioner ? practitionerReference(prescription.prescriberPractitioner) : organizationReference(prescription.prescriber),
+      requester: prescription.prescriberPractitioner
+        ? practitionerReference(prescription.prescriberPractitioner)
+        : organizationReference(prescription.prescriber),
       ...(prescription.diagnoses.length ? { reasonCode: prescription.diagnoses.map(concept) } : {}),
       dosageInstruction: [
         {

@@ -4,6 +4,7 @@
  * does not convert is given as reported, in its own unit, never silently mixed.
  */
 import type { Bundle, Observation } from '@medplum/fhirtypes';
+import { categoriesOf, sensitivityOfLoinc } from '../../subgraphs/kit/sensitivity';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
 import { entry, organizationsIn, referencedResources, searchset } from './bundle';
@@ -12,9 +13,7 @@ import { badRequest, notFound } from './operation-outcome';
 import { TREND } from './queries';
 import type { TrendRecord } from './records';
 import { organizationReference, patientReference } from './references';
-import { coding, SYSTEMS, ucumQuantity } from './terminology';
-import { categoriesOf, sensitivityOfLoinc } from '../../subgraphs/kit/sensitivity';
-import { securityLabels } from './terminology';
+import { coding, SYSTEMS, securityLabels, ucumQuantity } from './terminology';
 
 const PARAMETERS = new Set(['patient', 'subject', 'code', 'date', '_format']);
 
@@ -39,7 +38,12 @@ export async function observationSearch(ask: Ask, base: string, params: URLSearc
   const trend = resident.labTrend;
   const labels = securityLabels(categoriesOf([sensitivityOfLoinc(code)]));
   const observations: Observation[] = (trend?.points ?? []).map((point) => {
-    const quantity = point.value !== null ? ucumQuantity(point.value, trend!.unit) : point.reportedValue !== null ? ucumQuantity(point.reportedValue, point.reportedUnit) : null;
+    const quantity =
+      point.value !== null
+        ? ucumQuantity(point.value, trend!.unit)
+        : point.reportedValue !== null
+          ? ucumQuantity(point.reportedValue, point.reportedUnit)
+          : null;
     return {
       resourceType: 'Observation',
       id: observationId(point.reportId, code),
@@ -57,7 +61,11 @@ export async function observationSearch(ask: Ask, base: string, params: URLSearc
   const included = referencedResources(observations, organizationsIn(answer.data));
   const incomplete = warningsOutcome(answer.warnings);
   return searchset(
-    [...observations.map((observation) => entry(base, observation, 'match')), ...included.map((resource) => entry(base, resource, 'include')), ...(incomplete ? [entry(base, incomplete, 'outcome')] : [])],
+    [
+      ...observations.map((observation) => entry(base, observation, 'match')),
+      ...included.map((resource) => entry(base, resource, 'include')),
+      ...(incomplete ? [entry(base, incomplete, 'outcome')] : []),
+    ],
     [{ relation: 'self', url: `${base}/Observation?${params.toString()}` }],
     observations.length,
   );

@@ -4,9 +4,9 @@
  * never a stack, a hostname or a database error.
  */
 import type { ServerResponse } from 'node:http';
-import type { GraphQLFormattedError } from 'graphql';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
-import type { HttpError } from '../../subgraphs/kit/http-server';
+import type { GraphQLFormattedError } from 'graphql';
+import type { HttpError } from '../../subgraphs/kit/http-error';
 
 type IssueCode = OperationOutcomeIssue['code'];
 

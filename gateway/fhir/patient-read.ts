@@ -16,7 +16,7 @@ export async function readPatient(ask: Ask, patientId: string): Promise<Patient>
 export async function searchPatients(ask: Ask, base: string, params: URLSearchParams): Promise<Bundle> {
   for (const name of params.keys()) if (name !== 'identifier' && name !== '_format') throw badRequest(`Patient search supports identifier only, not ${name}`);
   const identifier = params.get('identifier');
-  if (!identifier || !identifier.includes('|')) throw badRequest('identifier must be system|value, with one of the identifier systems of the CapabilityStatement');
+  if (!identifier?.includes('|')) throw badRequest('identifier must be system|value, with one of the identifier systems of the CapabilityStatement');
   const [system, value] = identifier.split('|', 2) as [string, string];
   const kind = identifierKindOf(system);
   if (!kind) throw badRequest(`Unknown identifier system ${system}`);

@@ -1,8 +1,8 @@
 /** Resident → Patient. Identifiers stay exactly as masked for this viewer, and say so in meta.security. */
 import type { Identifier, Patient } from '@medplum/fhirtypes';
 import type { ResidentRecord } from './records';
-import { medicalRecordNumberSystem, MASKED_LABEL, SYSTEMS } from './terminology';
 import { organizationReference } from './references';
+import { MASKED_LABEL, medicalRecordNumberSystem, SYSTEMS } from './terminology';
 
 const GENDERS = { MALE: 'male', FEMALE: 'female', UNKNOWN: 'unknown' } as const;
 const MASKED = /\*/;

@@ -44,5 +44,8 @@ export const SUMMARY = `query FhirSummary($id: ID!) { resident(id: $id) { ${PATI
 export const SUMMARY_MEDICATIONS = `query FhirSummaryMedications($id: ID!, $first: Int!) { resident(id: $id) { id prescriptions(first: $first) { edges { node { ${PRESCRIPTION} } } } } }`;
 export const SUMMARY_RESULTS = `query FhirSummaryResults($id: ID!, $first: Int!) { resident(id: $id) { id labReports(first: $first) { edges { node { ${LAB_REPORT} } } } } }`;
 
+/** The catalogue facts of the drugs a response prescribes (their INN labels what they reveal). */
+export const DRUG_FACTS = `query FhirDrugFacts($codes: [String!]!) { drugs(codes: $codes, first: 100) { code inn } }`;
+
 /** One analyte across hospitals, in the catalogue's canonical unit. */
 export const TREND = `query FhirTrend($id: ID!, $code: String!, $since: String) { resident(id: $id) { id labTrend(code: $code, since: $since) { code { ${CODING} } unit points { at value reportedValue reportedUnit interpretation organization { ${ORGANIZATION} } reportId } } } }`;

@@ -101,7 +101,17 @@ export interface PrescriptionRecord {
   prescriber: Org;
   prescriberPractitioner: string | null;
   diagnoses: Code[];
-  items: { drug: Code; strength: string; dose: number; doseUnit: string; route: string; frequency: string; days: number; quantity: number; instructions: string | null }[];
+  items: {
+    drug: Code;
+    strength: string;
+    dose: number;
+    doseUnit: string;
+    route: string;
+    frequency: string;
+    days: number;
+    quantity: number;
+    instructions: string | null;
+  }[];
   status: string;
   issuedAt: string;
   validUntil: string;
@@ -126,7 +136,15 @@ export interface ReferralRecord {
 export interface TrendRecord {
   code: Code;
   unit: string | null;
-  points: { at: string; value: number | null; reportedValue: number | null; reportedUnit: string | null; interpretation: string; organization: Org; reportId: string }[];
+  points: {
+    at: string;
+    value: number | null;
+    reportedValue: number | null;
+    reportedUnit: string | null;
+    interpretation: string;
+    organization: Org;
+    reportId: string;
+  }[];
 }
 
 export interface Connection<T> {

@@ -30,7 +30,10 @@ export function practitionerId(practitioner: string): string {
   return `pr-${createHash('sha256').update(practitioner).digest('hex').slice(0, 20)}`;
 }
 
-export const practitionerReference = (practitioner: string): Reference<Practitioner> => ({ reference: `Practitioner/${practitionerId(practitioner)}`, display: practitioner });
+export const practitionerReference = (practitioner: string): Reference<Practitioner> => ({
+  reference: `Practitioner/${practitionerId(practitioner)}`,
+  display: practitioner,
+});
 
 export function practitionerResource(practitioner: string): Practitioner {
   return { resourceType: 'Practitioner', id: practitionerId(practitioner), identifier: [{ system: SYSTEMS.practitioner, value: practitioner }] };

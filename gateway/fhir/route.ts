@@ -6,15 +6,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpRoute } from '../../subgraphs/kit/http-server';
 import type { GatewayContext } from '../gateway-context';
 import type { RunOperation } from '../operations';
+import type { Uploader, UploadSettings } from '../uploads';
 import { asker } from './api';
 import { capabilityStatement } from './capability-statement';
 import { everything } from './everything';
+import { importResources } from './import';
 import { observationSearch } from './observation-search';
 import { badRequest, FhirError, fromHttpError, sendFhir, sendOutcome } from './operation-outcome';
 import { readPatient, searchPatients } from './patient-read';
 import { summary } from './summary';
-import { importResources } from './import';
-import type { Uploader, UploadSettings } from '../uploads';
 
 export const FHIR_PREFIX = '/fhir/R4';
 
@@ -48,7 +48,8 @@ export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploa
       response.setHeader('x-request-id', context.requestId);
       try {
         const format = url.searchParams.get('_format');
-        if (format !== null && !['json', 'application/json', 'application/fhir+json'].includes(format)) throw new FhirError(406, 'not-supported', 'Only application/fhir+json is served');
+        if (format !== null && !['json', 'application/json', 'application/fhir+json'].includes(format))
+          throw new FhirError(406, 'not-supported', 'Only application/fhir+json is served');
         const path = decodeURIComponent(url.pathname.slice(FHIR_PREFIX.length));
         if (path === '/$import') {
           if (request.method !== 'POST') throw new FhirError(405, 'not-supported', `Use POST with an NDJSON body for ${FHIR_PREFIX}/$import`);

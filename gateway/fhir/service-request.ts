@@ -3,7 +3,7 @@ import type { ServiceRequest } from '@medplum/fhirtypes';
 import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf } from '../../subgraphs/kit/sensitivity';
 import type { ReferralRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
-import { concept, securityLabels, SYSTEMS } from './terminology';
+import { concept, SYSTEMS, securityLabels } from './terminology';
 
 const STATUSES: Readonly<Record<string, ServiceRequest['status']>> = {
   REQUESTED: 'active',
@@ -18,7 +18,11 @@ const STATUSES: Readonly<Record<string, ServiceRequest['status']>> = {
 
 export function serviceRequestResource(residentId: string, referral: ReferralRecord): ServiceRequest {
   const labels = securityLabels(
-    unionOf(sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)), sensitivitiesOfText(referral.reason), categoriesOf([sensitivityOfDepartment(referral.toDepartment)])),
+    unionOf(
+      sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)),
+      sensitivitiesOfText(referral.reason),
+      categoriesOf([sensitivityOfDepartment(referral.toDepartment)]),
+    ),
   );
   return {
     resourceType: 'ServiceRequest',

@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Composition, CompositionSection, DiagnosticReport, MedicationRequest, Organization, Resource } from '@medplum/fhirtypes';
+import { allergyResources } from './allergy-intolerance';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
-import { allergyResources } from './allergy-intolerance';
 import { entry, organizationsIn, referencedResources } from './bundle';
 import { conditionResource } from './condition';
 import { labReportResources } from './diagnostic-report';
+import { drugInns } from './drug-facts';
 import { CURRENT_STATUSES, medicationResources } from './medication-request';
 import { notFound } from './operation-outcome';
 import { patientResource } from './patient';
@@ -58,7 +59,9 @@ function section(kind: keyof typeof SECTIONS, resources: readonly Resource[]): C
 }
 
 function describe(resource: Resource): string {
-  const text = (resource as { code?: { text?: string }; medicationCodeableConcept?: { text?: string } }).code?.text ?? (resource as MedicationRequest).medicationCodeableConcept?.text;
+  const text =
+    (resource as { code?: { text?: string }; medicationCodeableConcept?: { text?: string } }).code?.text ??
+    (resource as MedicationRequest).medicationCodeableConcept?.text;
   return `${resource.resourceType}: ${text ?? resource.id}`;
 }
 
@@ -87,10 +90,15 @@ export async function summary(ask: Ask, base: string, patientId: string): Promis
   for (const [index, allergy] of (allergyStatement?.assertion === 'HAS_ALLERGIES' ? allergyStatement.items : []).entries()) {
     sourced.push({ resources: [allergies[index]!], source: allergy.source.organization, at: allergy.source.uploadedAt });
   }
-  const current = (medications.data.resident?.prescriptions?.edges ?? []).map((edge) => edge.node).filter((prescription) => CURRENT_STATUSES.has(prescription.status));
+  const current = (medications.data.resident?.prescriptions?.edges ?? [])
+    .map((edge) => edge.node)
+    .filter((prescription) => CURRENT_STATUSES.has(prescription.status));
+  const inns = await drugInns(ask, current);
   const medicationRequests = current.flatMap((prescription) => {
     // The document stands alone: encounters are not part of the summary, so no reference to one.
-    const requests = medicationResources(residentId, prescription).filter((resource): resource is MedicationRequest => resource.resourceType === 'MedicationRequest').map(({ encounter: _encounter, ...request }) => request as MedicationRequest);
+    const requests = medicationResources(residentId, prescription, inns)
+      .filter((resource): resource is MedicationRequest => resource.resourceType === 'MedicationRequest')
+      .map(({ encounter: _encounter, ...request }) => request as MedicationRequest);
     sourced.push({ resources: requests, source: prescription.prescriber, at: prescription.issuedAt });
     return requests;
   });
@@ -116,7 +124,10 @@ export async function summary(ask: Ask, base: string, patientId: string): Promis
       section('problems', problems),
       section('allergies', allergies),
       section('medications', medicationRequests),
-      section('results', resultResources.filter((resource): resource is DiagnosticReport => resource.resourceType === 'DiagnosticReport')),
+      section(
+        'results',
+        resultResources.filter((resource): resource is DiagnosticReport => resource.resourceType === 'DiagnosticReport'),
+      ),
     ],
   };
   const clinical: Resource[] = [...problems, ...allergies, ...medicationRequests, ...resultResources];
@@ -124,7 +135,15 @@ export async function summary(ask: Ask, base: string, patientId: string): Promis
   const incomplete = warningsOutcome([...record.warnings, ...medications.warnings, ...results.warnings]);
   const patient = patientResource(resident);
   const provenances = provenanceResources(sourced);
-  const resources: Resource[] = [composition, patient, ...clinical, EXCHANGE, ...referencedResources([patient, ...clinical, ...provenances], organizations), ...provenances, ...(incomplete ? [incomplete] : [])];
+  const resources: Resource[] = [
+    composition,
+    patient,
+    ...clinical,
+    EXCHANGE,
+    ...referencedResources([patient, ...clinical, ...provenances], organizations),
+    ...provenances,
+    ...(incomplete ? [incomplete] : []),
+  ];
   return {
     resourceType: 'Bundle',
     identifier: { system: 'urn:ietf:rfc:3986', value: `urn:uuid:${randomUUID()}` },

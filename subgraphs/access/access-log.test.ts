@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { TimeKey } from '../kit/pagination';
-import { accessLogPage, type AccessLogSource } from './access-log';
+import { type AccessLogSource, accessLogPage } from './access-log';
 import type { AuditEventDoc } from './models';
 
 const KINDS = ['allergies', 'conditions', 'demographics', 'encounters', 'labs', 'prescriptions', 'referrals'] as const;
@@ -54,7 +54,16 @@ async function walk(source: AccessLogSource, first: number) {
   let after: string | null = null;
   do {
     const page = await accessLogPage(source, first, after);
-    pages.push(page.edges.map(({ node }) => ({ requestId: node.requestId, residentId: node.residentId, dataKinds: node.dataKinds, outcome: node.outcome, alert: node.alert, subgraphs: node.subgraphs })));
+    pages.push(
+      page.edges.map(({ node }) => ({
+        requestId: node.requestId,
+        residentId: node.residentId,
+        dataKinds: node.dataKinds,
+        outcome: node.outcome,
+        alert: node.alert,
+        subgraphs: node.subgraphs,
+      })),
+    );
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     if (pages.length > 10_000) throw new Error('paging does not end');
   } while (after);
@@ -72,9 +81,20 @@ describe('accessLogPage', () => {
       event({ _id: 'e5', at: at(9), requestId: 'req-2', subgraph: 'labs', dataKinds: ['labs'], purposeOfUse: 'emergency', alert: true }),
     ]);
     const page = await accessLogPage(source, 20, null);
-    expect(page.edges.map(({ node }) => [node._id, node.requestId, node.dataKinds, node.outcome, node.purposeOfUse, node.alert, node.subgraphs, node.subgraph])).toEqual([
+    expect(
+      page.edges.map(({ node }) => [node._id, node.requestId, node.dataKinds, node.outcome, node.purposeOfUse, node.alert, node.subgraphs, node.subgraph]),
+    ).toEqual([
       ['e5', 'req-2', ['demographics', 'labs'], 'denied', 'emergency', true, ['labs', 'records'], 'labs'],
-      ['e3', 'req-1', ['allergies', 'demographics', 'labs', 'prescriptions'], 'omitted', 'treatment', false, ['labs', 'prescriptions', 'records'], 'prescriptions'],
+      [
+        'e3',
+        'req-1',
+        ['allergies', 'demographics', 'labs', 'prescriptions'],
+        'omitted',
+        'treatment',
+        false,
+        ['labs', 'prescriptions', 'records'],
+        'prescriptions',
+      ],
     ]);
     expect(page.pageInfo.hasNextPage).toBe(false);
     // The scan, then the requests' events: one query more than a page of raw events.
@@ -102,19 +122,37 @@ describe('accessLogPage', () => {
       event({ _id: 'd', at: at(3), requestId: 'req-1', subgraph: 'referrals', dataKinds: ['referrals'] }),
     ];
     expect(await walk(memorySource(events).source, 1)).toEqual([
-      [{ requestId: 'req-1', residentId: 'resident-a', dataKinds: ['demographics', 'referrals'], outcome: 'allowed', alert: false, subgraphs: ['records', 'referrals'] }],
+      [
+        {
+          requestId: 'req-1',
+          residentId: 'resident-a',
+          dataKinds: ['demographics', 'referrals'],
+          outcome: 'allowed',
+          alert: false,
+          subgraphs: ['records', 'referrals'],
+        },
+      ],
       [{ requestId: 'req-2', residentId: 'resident-a', dataKinds: ['demographics', 'labs'], outcome: 'allowed', alert: false, subgraphs: ['labs', 'records'] }],
     ]);
   });
 
   it('goes on from the last event looked at when one request has more events than a page scans', async () => {
     const at = (ms: number) => new Date(T0 + ms);
-    const upload = Array.from({ length: 300 }, (_, index) => event({ _id: `u${String(index).padStart(3, '0')}`, at: at(10 + index), requestId: 'upload', subgraph: 'labs', dataKinds: ['labs'] }));
+    const upload = Array.from({ length: 300 }, (_, index) =>
+      event({ _id: `u${String(index).padStart(3, '0')}`, at: at(10 + index), requestId: 'upload', subgraph: 'labs', dataKinds: ['labs'] }),
+    );
     const events = [event({ _id: 'old', at: at(0), requestId: 'before' }), ...upload, event({ _id: 'new', at: at(1000), requestId: 'after' })];
     const pages = await walk(memorySource(events).source, 1);
     expect(pages.flat().map((entry) => entry.requestId)).toEqual(['after', 'upload', 'before']);
     // The upload's entry is whole: every one of its 300 events is in it.
-    expect(pages.flat()[1]).toEqual({ requestId: 'upload', residentId: 'resident-a', dataKinds: ['labs'], outcome: 'allowed', alert: false, subgraphs: ['labs'] });
+    expect(pages.flat()[1]).toEqual({
+      requestId: 'upload',
+      residentId: 'resident-a',
+      dataKinds: ['labs'],
+      outcome: 'allowed',
+      alert: false,
+      subgraphs: ['labs'],
+    });
   });
 
   it('pages any log exactly: each (request, resident) once, newest first, with the union of its kinds and its worst outcome', async () => {
@@ -126,16 +164,32 @@ describe('accessLogPage', () => {
       outcome: fc.constantFrom('allowed' as const, 'omitted' as const, 'denied' as const),
       alert: fc.boolean(),
     });
-    const requestArbitrary = fc.record({ request: fc.integer({ min: 0, max: 5 }), resident: fc.constantFrom('resident-a', 'resident-b'), events: fc.array(eventArbitrary, { minLength: 1, maxLength: 19 }) });
+    const requestArbitrary = fc.record({
+      request: fc.integer({ min: 0, max: 5 }),
+      resident: fc.constantFrom('resident-a', 'resident-b'),
+      events: fc.array(eventArbitrary, { minLength: 1, maxLength: 19 }),
+    });
     await fc.assert(
       fc.asyncProperty(fc.array(requestArbitrary, { maxLength: 6 }), fc.integer({ min: 1, max: 7 }), async (requests, first) => {
-        const events = requests.flatMap(({ request, resident, events }) => events.map((row) => ({ ...row, request, resident }))).map((row, index) =>
-          event({ _id: `id-${String(index).padStart(3, '0')}`, at: new Date(T0 + row.ms), requestId: `req-${row.request}`, residentId: row.resident, subgraph: row.subgraph, dataKinds: row.kinds, outcome: row.outcome, alert: row.alert }),
-        );
+        const events = requests
+          .flatMap(({ request, resident, events }) => events.map((row) => ({ ...row, request, resident })))
+          .map((row, index) =>
+            event({
+              _id: `id-${String(index).padStart(3, '0')}`,
+              at: new Date(T0 + row.ms),
+              requestId: `req-${row.request}`,
+              residentId: row.resident,
+              subgraph: row.subgraph,
+              dataKinds: row.kinds,
+              outcome: row.outcome,
+              alert: row.alert,
+            }),
+          );
         // The reference: group by (request, resident); an entry stands at its newest event.
         const groups = new Map<string, AuditEventDoc[]>();
         for (const row of events) groups.set(`${row.requestId}/${row.residentId}`, [...(groups.get(`${row.requestId}/${row.residentId}`) ?? []), row]);
-        const newest = (rows: AuditEventDoc[]) => rows.reduce((best, row) => (row.at > best.at || (row.at.getTime() === best.at.getTime() && row._id > best._id) ? row : best));
+        const newest = (rows: AuditEventDoc[]) =>
+          rows.reduce((best, row) => (row.at > best.at || (row.at.getTime() === best.at.getTime() && row._id > best._id) ? row : best));
         const expected = [...groups.values()]
           .sort((a, b) => newest(b).at.getTime() - newest(a).at.getTime() || (newest(a)._id < newest(b)._id ? 1 : -1))
           .map((rows) => ({

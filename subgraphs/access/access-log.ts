@@ -17,7 +17,7 @@
  * So no entry is split across pages, repeated or lost. Each scan costs one more query (its
  * requests' events); one scan usually fills a page, a later one doubles its size.
  */
-import { decodeTimeCursor, encodeTimeCursor, MAX_FILL_ROUNDS, pageOf, type Page, type TimeKey } from '../kit/pagination';
+import { decodeTimeCursor, encodeTimeCursor, MAX_FILL_ROUNDS, type Page, pageOf, type TimeKey } from '../kit/pagination';
 import type { AuditEventDoc } from './models';
 
 /** An entry of the log: the request's events about one resident, united under its newest. */
@@ -74,7 +74,12 @@ export function entryOf(events: readonly AuditEventDoc[]): AccessLogEntry {
  * reads the log (`reading`) is left out: the services it reached before this one have already
  * written their part of it, so it would show half; the next read shows it whole.
  */
-export async function accessLogPage(source: AccessLogSource, first: number, after: string | null | undefined, reading: string | null = null): Promise<Page<AccessLogEntry>> {
+export async function accessLogPage(
+  source: AccessLogSource,
+  first: number,
+  after: string | null | undefined,
+  reading: string | null = null,
+): Promise<Page<AccessLogEntry>> {
   const cursor = after ? decodeTimeCursor(after) : null;
   const seen = new Set<string>();
   const entries: AccessLogEntry[] = [];
@@ -103,5 +108,8 @@ export async function accessLogPage(source: AccessLogSource, first: number, afte
   }
   // Still short after every round (entries of very many events): every entry whose head the
   // scan passed is on this page, so the next one goes on from the last event looked at.
-  return { edges: pageOf(page(), first, (entry) => encodeTimeCursor(keyOf(entry))).edges, pageInfo: { hasNextPage: true, endCursor: encodeTimeCursor(position!) } };
+  return {
+    edges: pageOf(page(), first, (entry) => encodeTimeCursor(keyOf(entry))).edges,
+    pageInfo: { hasNextPage: true, endCursor: encodeTimeCursor(position!) },
+  };
 }

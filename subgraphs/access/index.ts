@@ -1,7 +1,7 @@
 /** The access subgraph: care relationships, consent and the audit log ("who viewed my record"). */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
-import { createAccessContext, type AccessContext } from './loaders';
-import { registerModels, type AccessModels } from './models';
+import { type AccessContext, createAccessContext } from './loaders';
+import { type AccessModels, registerModels } from './models';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 

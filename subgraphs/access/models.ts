@@ -3,7 +3,7 @@
  * their schemas in the kit because every subgraph reads or writes them; this subgraph owns
  * the database and the break-the-glass reviews.
  */
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import { registerAccessStoreModels } from '../kit/access-store';
 
 export type { AuditEventDoc, ConsentDoc } from '../kit/access-store';

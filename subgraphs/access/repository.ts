@@ -4,19 +4,19 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { claim } from '../kit/claims';
-import { allowsEntry } from '../kit/entry-points';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE, upsertById } from '../kit/database';
+import { allowsEntry } from '../kit/entry-points';
 import { appError, badUserInput } from '../kit/errors';
 import { clientRequestIdOf, organizationCodeOf } from '../kit/ids';
 import { timeOf } from '../kit/input';
-import type { Logger } from '../kit/logger';
 import type { PermittedRecords } from '../kit/loaders';
-import { keysetAfter, timePage, type Page } from '../kit/pagination';
-import { DEFAULT_BREAK_GLASS_HOURS, DEFAULT_REGISTRATION_WINDOW_DAYS, type CareRelationshipFact, type ConsentFact, type PolicySettings } from '../kit/policy';
-import { unionOfConsents, type ResidentAccess } from '../kit/resident-access';
+import type { Logger } from '../kit/logger';
+import { keysetAfter, type Page, timePage } from '../kit/pagination';
+import { type CareRelationshipFact, type ConsentFact, DEFAULT_BREAK_GLASS_HOURS, DEFAULT_REGISTRATION_WINDOW_DAYS, type PolicySettings } from '../kit/policy';
+import { type ResidentAccess, unionOfConsents } from '../kit/resident-access';
 import type { SensitiveCategory } from '../kit/sensitivity';
 import { actorOf, PURPOSES } from '../kit/viewer';
-import { accessLogPage, type AccessLogEntry, type AuditEventKey } from './access-log';
+import { type AccessLogEntry, type AuditEventKey, accessLogPage } from './access-log';
 import type { AccessModels, AuditEventDoc, BreakGlassReviewDoc } from './models';
 
 const HOUR_MS = 3_600_000;
@@ -105,7 +105,12 @@ export class AccessRepository {
     return timePage(
       {
         field: 'at',
-        fetch: ({ keyset, sort, limit }) => this.models.AuditEvent.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<AuditEventDoc[]>().exec(),
+        fetch: ({ keyset, sort, limit }) =>
+          this.models.AuditEvent.find({ ...query, ...keyset })
+            .sort(sort)
+            .limit(limit)
+            .lean<AuditEventDoc[]>()
+            .exec(),
         keyOf: (row) => ({ at: row.at, id: row._id }),
       },
       first,
@@ -137,7 +142,9 @@ export class AccessRepository {
   async careRelationshipsOfResidents(residentIds: readonly string[]): Promise<PermittedRecords<CareRelationshipFact>> {
     const { viewer } = this.access;
     const organizationCode = allowsEntry(viewer, 'see-every-organization-relationships') ? undefined : viewer.organizationCode;
-    const read = await this.access.read('care-relationships', residentIds, (filedUnder) => this.access.accessStore.relationshipsOf(filedUnder, organizationCode));
+    const read = await this.access.read('care-relationships', residentIds, (filedUnder) =>
+      this.access.accessStore.relationshipsOf(filedUnder, organizationCode),
+    );
     return { ...read, records: read.records.sort((a, b) => a.since.getTime() - b.since.getTime()) };
   }
 
@@ -147,14 +154,21 @@ export class AccessRepository {
    */
   async consentsOf(residentIds: readonly string[]): Promise<Map<string, ConsentView>> {
     const { permitted, owners, records } = await this.access.read('consent', residentIds, async (filedUnder) =>
-      (await this.models.Consent.find({ _id: idIn(filedUnder) }).lean().exec()).map((doc) => ({ ...doc, residentId: doc._id })),
+      (
+        await this.models.Consent.find({ _id: idIn(filedUnder) })
+          .lean()
+          .exec()
+      ).map((doc) => ({ ...doc, residentId: doc._id })),
     );
     return new Map(
       [...permitted].map((residentId) => {
         const mine = records.filter((doc) => owners?.get(doc.residentId)?.includes(residentId));
         const union = unionOfConsents(residentId, mine);
         const updatedAt = mine.reduce<Date | null>((latest, doc) => (latest && latest > doc.updatedAt ? latest : doc.updatedAt), null);
-        return [residentId, { residentId, restrictedCategories: union?.restrictedCategories ?? [], blockedOrganizations: union?.blockedOrganizations ?? [], updatedAt }];
+        return [
+          residentId,
+          { residentId, restrictedCategories: union?.restrictedCategories ?? [], blockedOrganizations: union?.blockedOrganizations ?? [], updatedAt },
+        ];
       }),
     );
   }
@@ -170,7 +184,12 @@ export class AccessRepository {
     const organizations = [...new Set(blockedOrganizations.map(organizationCodeOf))];
     const consent = { restrictedCategories: [...new Set(restrictedCategories)].sort(), blockedOrganizations: organizations, updatedAt: new Date() };
     const filedUnder = this.access.filedUnderOfWritten([residentId]);
-    await upsertById(() => this.models.Consent.bulkWrite(filedUnder.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: consent }, upsert: true } })), { ordered: false }));
+    await upsertById(() =>
+      this.models.Consent.bulkWrite(
+        filedUnder.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: consent }, upsert: true } })),
+        { ordered: false },
+      ),
+    );
     await this.access.permitted([residentId], 'consent');
     return { residentId, ...consent };
   }
@@ -181,7 +200,12 @@ export class AccessRepository {
    * request id, a retry by the same practitioner with the same content returns the same grant
    * (alerted again, never extended) and concurrent retries make one; other content is a CONFLICT.
    */
-  async breakGlass(requested: string, reason: BreakGlassReviewDoc['reason'], justification: string, clientRequestIdInput?: string | null): Promise<BreakGlassReviewDoc> {
+  async breakGlass(
+    requested: string,
+    reason: BreakGlassReviewDoc['reason'],
+    justification: string,
+    clientRequestIdInput?: string | null,
+  ): Promise<BreakGlassReviewDoc> {
     const why = justification.trim();
     if (why.length < 10 || why.length > 1000) throw badUserInput('justification must be 10-1000 characters');
     const clientRequestId = clientRequestIdInput == null ? null : clientRequestIdOf(clientRequestIdInput);
@@ -194,7 +218,9 @@ export class AccessRepository {
     const expiresAt = new Date(grantedAt.getTime() + (this.policy.breakGlassHours ?? DEFAULT_BREAK_GLASS_HOURS) * HOUR_MS);
     const asked = { residentId: requested, reason, justification: why };
     const fresh: BreakGlassReviewDoc = {
-      _id: clientRequestId ? createHash('sha256').update(`break-glass|${organizationCode}|${practitionerId}|${clientRequestId}`).digest('hex').slice(0, 24) : randomUUID(),
+      _id: clientRequestId
+        ? createHash('sha256').update(`break-glass|${organizationCode}|${practitionerId}|${clientRequestId}`).digest('hex').slice(0, 24)
+        : randomUUID(),
       residentId,
       organizationCode,
       subject: viewer.subject,
@@ -228,7 +254,10 @@ export class AccessRepository {
       root: { kind: 'EMERGENCY', organizationCode, basis: `break-glass review ${review._id}` },
     });
     this.access.raiseAlert(review.residentId);
-    this.logger.warn({ alert: 'break-the-glass', reviewId: review._id, organizationCode, expiresAt: review.expiresAt, retry: review !== fresh }, 'emergency access granted');
+    this.logger.warn(
+      { alert: 'break-the-glass', reviewId: review._id, organizationCode, expiresAt: review.expiresAt, retry: review !== fresh },
+      'emergency access granted',
+    );
     return review;
   }
 
@@ -236,7 +265,12 @@ export class AccessRepository {
     const page = await timePage(
       {
         field: 'grantedAt',
-        fetch: ({ keyset, sort, limit }) => this.models.BreakGlassReview.find({ status, ...keyset }).sort(sort).limit(limit).lean<BreakGlassReviewDoc[]>().exec(),
+        fetch: ({ keyset, sort, limit }) =>
+          this.models.BreakGlassReview.find({ status, ...keyset })
+            .sort(sort)
+            .limit(limit)
+            .lean<BreakGlassReviewDoc[]>()
+            .exec(),
         keyOf: (row) => ({ at: row.grantedAt, id: row._id }),
       },
       first,
@@ -267,5 +301,3 @@ export class AccessRepository {
     throw existing ? appError('CONFLICT', 'The review is already closed') : appError('NOT_FOUND', 'No such review');
   }
 }
-
-

@@ -3,11 +3,20 @@
  * (written where they arise, read by the policy) and the audit log (written by every
  * disclosure). Only this file and the access subgraph's models define these collections.
  */
-import type { AuditObserver } from './audit-metrics';
+
+import { type Connection, Schema } from 'mongoose';
 import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from './database';
 import { isDuplicateKey } from './errors';
-import { Schema, type Connection } from 'mongoose';
-import { CARE_RELATIONSHIP_KINDS, DATA_KINDS, ROOT_OF_KIND, STANDING_ROOT_KINDS, type CareRelationshipFact, type CareRelationshipKind, type ConsentFact, type StandingRoot } from './policy';
+import {
+  CARE_RELATIONSHIP_KINDS,
+  type CareRelationshipFact,
+  type CareRelationshipKind,
+  type ConsentFact,
+  DATA_KINDS,
+  ROOT_OF_KIND,
+  STANDING_ROOT_KINDS,
+  type StandingRoot,
+} from './policy';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from './sensitivity';
 import { PURPOSES, ROLES } from './viewer';
 
@@ -70,14 +79,23 @@ export interface CareSeen {
   at: Date;
 }
 
-export const relationshipKey = ({ kind, organizationCode, source }: Omit<RelationshipSource, 'residentId'>) => `${kind}|${organizationCode}|${source.subgraph}/${source.recordId}`;
+export const relationshipKey = ({ kind, organizationCode, source }: Omit<RelationshipSource, 'residentId'>) =>
+  `${kind}|${organizationCode}|${source.subgraph}/${source.recordId}`;
 
 /**
  * A relationship document as the store keeps it (for seeds and fixtures written straight to the
  * database). Without a root given, it rests on the root its kind has, as `basis` says.
  */
 export function careRelationshipDoc(
-  input: RelationshipSource & { since: Date; lastSeenAt?: Date; careSeenAt?: Date | null; endsAt?: Date | null; practitionerId?: string | null; root?: StandingRoot; basis?: string },
+  input: RelationshipSource & {
+    since: Date;
+    lastSeenAt?: Date;
+    careSeenAt?: Date | null;
+    endsAt?: Date | null;
+    practitionerId?: string | null;
+    root?: StandingRoot;
+    basis?: string;
+  },
 ): CareRelationshipDoc {
   return {
     _id: relationshipKey(input),
@@ -111,6 +129,9 @@ export function factOf(doc: CareRelationshipDoc): CareRelationshipFact {
 }
 
 export const AUDIT_OUTCOMES = ['allowed', 'denied', 'omitted'] as const;
+
+/** Told of every batch of audit events, written or not (audit-metrics.ts counts them). */
+export type AuditObserver = (events: readonly AuditEventDoc[], written: boolean) => void;
 
 export interface AuditEventDoc {
   _id: string;
@@ -261,7 +282,10 @@ export class AccessStore {
 
   async relationshipsOf(residentIds: readonly string[], organizationCode?: string): Promise<CareRelationshipFact[]> {
     if (organizationCode) return this.relationshipsWith(organizationCode, residentIds);
-    const docs = await this.models.CareRelationship.find({ residentId: oneOf(residentIds) }).batchSize(RECORDS_BATCH_SIZE).lean<CareRelationshipDoc[]>().exec();
+    const docs = await this.models.CareRelationship.find({ residentId: oneOf(residentIds) })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<CareRelationshipDoc[]>()
+      .exec();
     return docs.map(factOf);
   }
 
@@ -274,7 +298,15 @@ export class AccessStore {
       this.models.CareRelationship.updateOne(
         { _id: relationshipKey(input) },
         {
-          $setOnInsert: { residentId: input.residentId, organizationCode: input.organizationCode, kind: input.kind, practitionerId: input.practitionerId ?? null, source: input.source, root: input.root, careSeenAt: null },
+          $setOnInsert: {
+            residentId: input.residentId,
+            organizationCode: input.organizationCode,
+            kind: input.kind,
+            practitionerId: input.practitionerId ?? null,
+            source: input.source,
+            root: input.root,
+            careSeenAt: null,
+          },
           $min: { since: input.at },
           $max: { lastSeenAt: input.at },
           $set: { endsAt: input.endsAt ?? null },
@@ -318,15 +350,19 @@ export class AccessStore {
       await this.models.RecordOwner.insertMany(docs, { ordered: false });
     } catch (error) {
       const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-      if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
-      const operations = writeErrors.map(({ index }) => ({ updateOne: { filter: { _id: docs[index]!._id }, update: { $set: { residentId: docs[index]!.residentId } }, upsert: true } }));
+      if (!writeErrors?.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+      const operations = writeErrors.map(({ index }) => ({
+        updateOne: { filter: { _id: docs[index]!._id }, update: { $set: { residentId: docs[index]!.residentId } }, upsert: true },
+      }));
       await upsertById(() => this.models.RecordOwner.bulkWrite(operations, { ordered: false }));
     }
   }
 
   /** The resident each known record is filed under, by record id. */
   async recordOwners(kind: RecordKind, recordIds: readonly string[]): Promise<Map<string, string>> {
-    const docs = await this.models.RecordOwner.find({ _id: idIn(recordIds.map((id) => recordOwnerKey(kind, id))) }).lean<RecordOwnerDoc[]>().exec();
+    const docs = await this.models.RecordOwner.find({ _id: idIn(recordIds.map((id) => recordOwnerKey(kind, id))) })
+      .lean<RecordOwnerDoc[]>()
+      .exec();
     return new Map(docs.map((doc) => [doc._id.slice(kind.length + 1), doc.residentId]));
   }
 
@@ -344,10 +380,17 @@ export class AccessStore {
   /** Requested id → the survivor it stands for and every id the survivor's records are filed under. At most two queries. */
   async identitiesOf(residentIds: readonly string[]): Promise<Map<string, ResidentIdentity>> {
     const requested = new Set(residentIds);
-    const rows = await this.models.ResidentAlias.find({ $or: [{ _id: idIn(residentIds) }, { survivorId: oneOf(residentIds) }] }).lean<ResidentAliasDoc[]>().exec();
+    const rows = await this.models.ResidentAlias.find({ $or: [{ _id: idIn(residentIds) }, { survivorId: oneOf(residentIds) }] })
+      .lean<ResidentAliasDoc[]>()
+      .exec();
     const survivorOf = new Map(rows.filter((row) => requested.has(row._id)).map((row) => [row._id, row.survivorId]));
     const unseen = [...new Set(survivorOf.values())].filter((survivorId) => !requested.has(survivorId));
-    if (unseen.length > 0) rows.push(...(await this.models.ResidentAlias.find({ survivorId: oneOf(unseen) }).lean<ResidentAliasDoc[]>().exec()));
+    if (unseen.length > 0)
+      rows.push(
+        ...(await this.models.ResidentAlias.find({ survivorId: oneOf(unseen) })
+          .lean<ResidentAliasDoc[]>()
+          .exec()),
+      );
     const aliases = Map.groupBy(rows, (row) => row.survivorId);
     return new Map(
       residentIds.map((id) => {
@@ -358,7 +401,9 @@ export class AccessStore {
   }
 
   async consentsOf(residentIds: readonly string[]): Promise<ConsentFact[]> {
-    const docs = await this.models.Consent.find({ _id: idIn(residentIds) }).lean<ConsentDoc[]>().exec();
+    const docs = await this.models.Consent.find({ _id: idIn(residentIds) })
+      .lean<ConsentDoc[]>()
+      .exec();
     return docs.map((doc) => ({ residentId: doc._id, restrictedCategories: doc.restrictedCategories, blockedOrganizations: doc.blockedOrganizations }));
   }
 

@@ -12,7 +12,12 @@ describe('activity rollups', () => {
   it('merges entries into one update per organization and city document, day and month', () => {
     const at = new Date('2024-10-02T02:00:00Z');
     const operations = rollupUpdates([
-      { organizationCode: '3201-H001', at, counts: { realtimeRecords: 1, outpatientVisits: 1, outpatientRevenueFen: 1250 }, realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT'] },
+      {
+        organizationCode: '3201-H001',
+        at,
+        counts: { realtimeRecords: 1, outpatientVisits: 1, outpatientRevenueFen: 1250 },
+        realtimeForms: ['OUTPATIENT_REGISTRATION', 'OUTPATIENT_SETTLEMENT'],
+      },
       { organizationCode: '3201-H001', at, counts: { realtimeRecords: 1 }, realtimeForm: 'DIAGNOSIS' },
     ]);
     expect(operations.map((operation) => (operation as { updateOne: { filter: { _id: string } } }).updateOne.filter._id)).toEqual([
@@ -29,7 +34,9 @@ describe('activity rollups', () => {
   });
 
   it('refuses a counter that is not a whole number', () => {
-    expect(() => rollupUpdates([{ organizationCode: '3201-H001', at: new Date(), counts: { outpatientRevenueFen: 12.5 } }])).toThrow('outpatientRevenueFen must be an integer');
+    expect(() => rollupUpdates([{ organizationCode: '3201-H001', at: new Date(), counts: { outpatientRevenueFen: 12.5 } }])).toThrow(
+      'outpatientRevenueFen must be an integer',
+    );
   });
 
   it('has the city’s 11 real-time forms, each fed by some kind of write', () => {
@@ -55,7 +62,16 @@ describe('against the suite’s database', () => {
     const store = new ActivityStore(models);
     const at = new Date('2026-03-04T05:00:00Z');
     await Promise.all(
-      Array.from({ length: 40 }, (_, index) => store.record([{ organizationCode: '3201-H001', at, counts: { realtimeRecords: 1, outpatientVisits: 1, outpatientRevenueFen: 100 }, realtimeForm: index % 2 ? 'DIAGNOSIS' : 'ALLERGY' }])),
+      Array.from({ length: 40 }, (_, index) =>
+        store.record([
+          {
+            organizationCode: '3201-H001',
+            at,
+            counts: { realtimeRecords: 1, outpatientVisits: 1, outpatientRevenueFen: 100 },
+            realtimeForm: index % 2 ? 'DIAGNOSIS' : 'ALLERGY',
+          },
+        ]),
+      ),
     );
     const [day] = await store.daysOf(['3201-H001'], '2026-03');
     expect(day).toMatchObject({ _id: '3201-H001|2026-03-04', day: '2026-03-04', realtimeRecords: 40, outpatientVisits: 40, outpatientRevenueFen: 4000 });

@@ -11,9 +11,9 @@
  * A counter is absent until something reported it: the cockpit shows an absent revenue as
  * null ("not reported", the bulletin's '/'), an absent count as 0.
  */
-import { Schema, type AnyBulkWriteOperation, type Connection } from 'mongoose';
-import { isDuplicateKey } from './errors';
+import { type AnyBulkWriteOperation, type Connection, Schema } from 'mongoose';
 import { oneOf, operator, RECORDS_BATCH_SIZE } from './database';
+import { isDuplicateKey } from './errors';
 
 export const ACTIVITY_COUNTERS = [
   // Data collection (the bulletin's data-collection tables).
@@ -119,7 +119,15 @@ export function activityDatabaseName(prefix: string): string {
 
 /** The rollup updates a batch of entries makes, merged per document. */
 export function rollupUpdates(entries: readonly ActivityEntry[]): AnyBulkWriteOperation<ActivityRollupDoc>[] {
-  interface Pending { organizationCode: string; period: ActivityPeriod; month: string; day: string | null; counts: Map<string, number>; forms: Set<string>; realtimeDays: Set<string> }
+  interface Pending {
+    organizationCode: string;
+    period: ActivityPeriod;
+    month: string;
+    day: string | null;
+    counts: Map<string, number>;
+    forms: Set<string>;
+    realtimeDays: Set<string>;
+  }
   const pending = new Map<string, Pending>();
   for (const entry of entries) {
     const day = cityDay(entry.at);
@@ -127,10 +135,16 @@ export function rollupUpdates(entries: readonly ActivityEntry[]): AnyBulkWriteOp
     const forms = [...(entry.realtimeForm ? [entry.realtimeForm] : []), ...(entry.realtimeForms ?? [])];
     const realtime = (entry.counts?.realtimeRecords ?? 0) > 0 || forms.length > 0;
     for (const organizationCode of entry.organizationCode === CITY ? [CITY] : [entry.organizationCode, CITY]) {
-      for (const [period, key] of [['day', day], ['month', month]] as const) {
+      for (const [period, key] of [
+        ['day', day],
+        ['month', month],
+      ] as const) {
         const _id = rollupId(organizationCode, key);
         let doc = pending.get(_id);
-        if (!doc) pending.set(_id, (doc = { organizationCode, period, month, day: period === 'day' ? day : null, counts: new Map(), forms: new Set(), realtimeDays: new Set() }));
+        if (!doc) {
+          doc = { organizationCode, period, month, day: period === 'day' ? day : null, counts: new Map(), forms: new Set(), realtimeDays: new Set() };
+          pending.set(_id, doc);
+        }
         for (const [counter, value] of Object.entries(entry.counts ?? {})) {
           if (!Number.isSafeInteger(value)) throw new Error(`Activity counter ${counter} must be an integer`);
           doc.counts.set(counter, (doc.counts.get(counter) ?? 0) + value);
@@ -232,12 +246,17 @@ export class ActivityStore {
   /** The day documents of a month of some organizations (or of the city, [CITY]): one query, in one batch. */
   async daysOf(organizationCodes: readonly string[], month: string): Promise<ActivityRollupDoc[]> {
     if (organizationCodes.length === 0) return [];
-    return this.models.ActivityRollup.find({ organizationCode: oneOf(organizationCodes), period: 'day', month }).batchSize(RECORDS_BATCH_SIZE).lean<ActivityRollupDoc[]>().exec();
+    return this.models.ActivityRollup.find({ organizationCode: oneOf(organizationCodes), period: 'day', month })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<ActivityRollupDoc[]>()
+      .exec();
   }
 
   /** The city's verified records of every month up to and including `month`, the opening balance included. */
   async cityVerifiedThrough(month: string): Promise<number> {
-    const rows = await this.models.ActivityRollup.find({ organizationCode: CITY, period: oneOf(['month', 'opening']) }, { month: 1, verifiedRecords: 1 }).lean<ActivityRollupDoc[]>().exec();
+    const rows = await this.models.ActivityRollup.find({ organizationCode: CITY, period: oneOf(['month', 'opening']) }, { month: 1, verifiedRecords: 1 })
+      .lean<ActivityRollupDoc[]>()
+      .exec();
     return rows.filter((row) => row.month <= month).reduce((sum, row) => sum + (row.verifiedRecords ?? 0), 0);
   }
 }

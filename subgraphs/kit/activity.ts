@@ -7,7 +7,7 @@
  * on its day, a discharge on its day), whenever it arrives: a hospital's nightly batch of
  * yesterday's visits counts them yesterday, as the bulletin's monthly figures of care do.
  */
-import { cityDay, type ActivityCounts, type ActivityEntry, type ActivityStore } from './activity-store';
+import { type ActivityCounts, type ActivityEntry, type ActivityStore, cityDay } from './activity-store';
 import { errorDetails, type Logger } from './logger';
 import { formsFedBy, type RecordFeed } from './realtime-forms';
 
@@ -41,7 +41,8 @@ export function scheduledEntry(organizationCode: string, at: Date, activity: Rec
  * day and counted on the new one. `previous` is null for a record seen for the first time.
  */
 export function recordEntries(arrival: Arrival, organizationCode: string, at: Date, previous: RecordActivity | null, next: RecordActivity): ActivityEntry[] {
-  const received = arrival === 'realtime' ? realtimeEntry(organizationCode, at, { counts: {}, feeds: next.feeds }) : scheduledEntry(organizationCode, at, NO_ACTIVITY);
+  const received =
+    arrival === 'realtime' ? realtimeEntry(organizationCode, at, { counts: {}, feeds: next.feeds }) : scheduledEntry(organizationCode, at, NO_ACTIVITY);
   const dayOf = (activity: RecordActivity) => activity.on ?? at;
   const figures = (day: Date, counts: ActivityCounts): ActivityEntry[] => (Object.keys(counts).length > 0 ? [{ organizationCode, at: day, counts }] : []);
   if (!previous || cityDay(dayOf(previous)) === cityDay(dayOf(next))) return [received, ...figures(dayOf(next), changeOf(previous, next))];
@@ -73,7 +74,12 @@ export function isResend(previous: object | null, next: object): boolean {
 function canonical(value: unknown): string {
   return JSON.stringify(value, (key, item) => {
     if (key === 'uploadedAt') return undefined;
-    if (item && typeof item === 'object' && !Array.isArray(item)) return Object.fromEntries(Object.keys(item).sort().map((name) => [name, (item as Record<string, unknown>)[name]]));
+    if (item && typeof item === 'object' && !Array.isArray(item))
+      return Object.fromEntries(
+        Object.keys(item)
+          .sort()
+          .map((name) => [name, (item as Record<string, unknown>)[name]]),
+      );
     return item;
   });
 }
@@ -83,7 +89,12 @@ export type CountActivity = (entries: readonly ActivityEntry[]) => Promise<void>
 export const countNothing: CountActivity = async () => {};
 
 /** The real-time entries of a record written or re-uploaded now, or none for an identical re-send. */
-export function realtimeChange<T extends object>(organizationCode: string, previous: T | null, saved: T, activityOf: (record: T) => RecordActivity): ActivityEntry[] {
+export function realtimeChange<T extends object>(
+  organizationCode: string,
+  previous: T | null,
+  saved: T,
+  activityOf: (record: T) => RecordActivity,
+): ActivityEntry[] {
   if (isResend(previous, saved)) return [];
   return recordEntries('realtime', organizationCode, new Date(), previous ? activityOf(previous) : null, activityOf(saved));
 }
@@ -99,6 +110,18 @@ export async function countAccepted(store: ActivityStore, logger: Logger, entrie
   try {
     await store.record(entries);
   } catch (error) {
-    logger.error({ error: errorDetails(error), activity: entries.map(({ organizationCode, at, counts, realtimeForm, realtimeForms }) => ({ organizationCode, at, counts, realtimeForm, realtimeForms })) }, 'activity not counted');
+    logger.error(
+      {
+        error: errorDetails(error),
+        activity: entries.map(({ organizationCode, at, counts, realtimeForm, realtimeForms }) => ({
+          organizationCode,
+          at,
+          counts,
+          realtimeForm,
+          realtimeForms,
+        })),
+      },
+      'activity not counted',
+    );
   }
 }

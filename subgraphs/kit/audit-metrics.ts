@@ -3,10 +3,8 @@
  * consent omissions, break-the-glass grants and alerts. Only the events' vocabularies become
  * labels; who and whom stay in the audit log.
  */
-import type { AuditEventDoc } from './access-store';
+import type { AuditObserver } from './access-store';
 import type { SubgraphMetrics } from './metrics';
-
-export type AuditObserver = (events: readonly AuditEventDoc[], written: boolean) => void;
 
 export function auditMetrics(metrics: SubgraphMetrics): AuditObserver {
   return (events, written) => {

@@ -6,13 +6,11 @@
  */
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
+import { MAX_UPLOAD_ITEMS } from './config';
 import { badUserInput, ERROR_CODES, type ErrorCode } from './errors';
 import { parseInput } from './input';
 import type { WriteKind } from './policy';
 import type { ResidentAccess } from './resident-access';
-
-/** Items one batch mutation takes: the gateway sends fewer (its chunks are bounded by bytes too). */
-export const MAX_UPLOAD_ITEMS = 1000;
 
 export type UploadStatus = 'CREATED' | 'CHANGED' | 'UNCHANGED' | 'REJECTED';
 
@@ -31,7 +29,8 @@ export const refused = (code: ErrorCode, message: string): UploadOutcome => ({ s
  */
 export function refusalOf(error: unknown): UploadOutcome {
   const code = error instanceof GraphQLError ? error.extensions.code : undefined;
-  if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL') return refused(code as ErrorCode, error instanceof Error ? error.message : String(error));
+  if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL')
+    return refused(code as ErrorCode, error instanceof Error ? error.message : String(error));
   throw error;
 }
 
@@ -45,7 +44,11 @@ export function checkBatchSize(items: readonly unknown[]): void {
  * for each item already refused (null: still to decide). A second item with the source id of
  * an earlier one is refused: one chunk files a hospital's record once.
  */
-export function parseBatch<T>(rawInputs: readonly unknown[], schema: z.ZodType<T>, sourceIdField: keyof T & string): { parsed: Map<number, T>; outcomes: (UploadOutcome | null)[] } {
+export function parseBatch<T>(
+  rawInputs: readonly unknown[],
+  schema: z.ZodType<T>,
+  sourceIdField: keyof T & string,
+): { parsed: Map<number, T>; outcomes: (UploadOutcome | null)[] } {
   checkBatchSize(rawInputs);
   const outcomes: (UploadOutcome | null)[] = rawInputs.map(() => null);
   const parsed = new Map<number, T>();
@@ -77,7 +80,10 @@ export async function allowedDocuments<T extends { residentId: string }, D>(
   outcomes: (UploadOutcome | null)[],
   build: (input: T, survivorId: string) => D,
 ): Promise<Map<number, D>> {
-  const decisions = await access.decideWrites([...parsed.values()].map((input) => input.residentId), write);
+  const decisions = await access.decideWrites(
+    [...parsed.values()].map((input) => input.residentId),
+    write,
+  );
   const documents = new Map<number, D>();
   for (const [index, input] of parsed) {
     const decision = decisions.get(input.residentId)!;

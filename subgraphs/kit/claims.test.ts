@@ -1,5 +1,5 @@
 /** Against the suite's real database: a claim holds under 100 concurrent attempts. */
-import mongoose, { Schema, type Connection } from 'mongoose';
+import mongoose, { type Connection, Schema } from 'mongoose';
 import { claim } from './claims';
 
 interface Place {

@@ -6,12 +6,8 @@
  * (measured: 200 concurrent guarded decrements of a counter at 30 all "succeeded"), so
  * bookings and one-way state transitions claim an _id instead.
  */
-import type { Model } from 'mongoose';
-import { bulkWriteFailures } from './database';
+import { type AnyModel, bulkWriteFailures } from './database';
 import { isDuplicateKey } from './errors';
-
-// Any model: the documents are built by the caller, so their exact schema type does not matter here.
-type AnyModel = Model<any, any, any, any>;
 
 /** Inserts the document; false when its _id is already taken (someone else claimed it first). */
 export async function claim<T extends { _id: string }>(model: AnyModel, doc: T): Promise<boolean> {
@@ -26,5 +22,8 @@ export async function claim<T extends { _id: string }>(model: AnyModel, doc: T):
 
 /** claim for many documents in one round trip: the positions of those whose _id was already taken. */
 export function claimAll<T extends { _id: string }>(model: AnyModel, docs: readonly T[]): Promise<Set<number>> {
-  return bulkWriteFailures(model, docs.map((document) => ({ insertOne: { document } })));
+  return bulkWriteFailures(
+    model,
+    docs.map((document) => ({ insertOne: { document } })),
+  );
 }

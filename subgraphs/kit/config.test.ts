@@ -25,11 +25,16 @@ it('reaches the subgraphs at the address the services bind to', () => {
     access: 'http://127.0.0.9:4005/graphql',
   });
   expect(loadConfig({ HOST: '0.0.0.0' }).subgraphUrls.labs).toBe('http://127.0.0.1:4002/graphql');
-  expect(loadConfig({ HOST: '::1', LABS_URL: 'http://labs.internal:8080/graphql' }).subgraphUrls).toMatchObject({ records: 'http://[::1]:4001/graphql', labs: 'http://labs.internal:8080/graphql' });
+  expect(loadConfig({ HOST: '::1', LABS_URL: 'http://labs.internal:8080/graphql' }).subgraphUrls).toMatchObject({
+    records: 'http://[::1]:4001/graphql',
+    labs: 'http://labs.internal:8080/graphql',
+  });
 });
 
 it('refuses a subgraph on any free port when the gateway is not told where it is', () => {
-  expect(() => loadConfig({ LABS_PORT: '0' })).toThrow('Invalid configuration:\n  LABS_PORT: 0 (any free port) needs LABS_URL, or the gateway cannot reach labs');
+  expect(() => loadConfig({ LABS_PORT: '0' })).toThrow(
+    'Invalid configuration:\n  LABS_PORT: 0 (any free port) needs LABS_URL, or the gateway cannot reach labs',
+  );
   expect(loadConfig({ LABS_PORT: '0', LABS_URL: 'http://127.0.0.1:5002/graphql' }).subgraphUrls.labs).toBe('http://127.0.0.1:5002/graphql');
 });
 
@@ -50,8 +55,17 @@ it('takes the reserved share of slot pools in whole percent and the release in w
 
 it('drains for 25 s, sheds beyond 1000 in flight and limits no rate unless told otherwise', () => {
   const config = loadConfig({});
-  expect([config.SHUTDOWN_DRAIN_MS, config.MAX_IN_FLIGHT, config.RATE_LIMIT_PER_SUBJECT, config.RATE_LIMIT_PER_ORGANIZATION, config.RATE_LIMIT_BURST_SECONDS]).toEqual([25_000, 1000, 0, 0, 60]);
-  expect(loadConfig({ RATE_LIMIT_PER_SUBJECT: '120', RATE_LIMIT_PER_ORGANIZATION: '6000' })).toMatchObject({ RATE_LIMIT_PER_SUBJECT: 120, RATE_LIMIT_PER_ORGANIZATION: 6000 });
+  expect([
+    config.SHUTDOWN_DRAIN_MS,
+    config.MAX_IN_FLIGHT,
+    config.RATE_LIMIT_PER_SUBJECT,
+    config.RATE_LIMIT_PER_ORGANIZATION,
+    config.RATE_LIMIT_BURST_SECONDS,
+  ]).toEqual([25_000, 1000, 0, 0, 60]);
+  expect(loadConfig({ RATE_LIMIT_PER_SUBJECT: '120', RATE_LIMIT_PER_ORGANIZATION: '6000' })).toMatchObject({
+    RATE_LIMIT_PER_SUBJECT: 120,
+    RATE_LIMIT_PER_ORGANIZATION: 6000,
+  });
   expect(() => loadConfig({ SHUTDOWN_DRAIN_MS: '0' })).toThrow(/SHUTDOWN_DRAIN_MS: /);
   expect(() => loadConfig({ MAX_IN_FLIGHT: '0' })).toThrow(/MAX_IN_FLIGHT: /);
   expect(() => loadConfig({ RATE_LIMIT_PER_SUBJECT: '-1' })).toThrow(/RATE_LIMIT_PER_SUBJECT: /);
@@ -60,7 +74,11 @@ it('drains for 25 s, sheds beyond 1000 in flight and limits no rate unless told 
 
 it('bounds batch uploads at 200,000 lines and 64 MiB, sends 200 lines per chunk and lists 100 errors unless told otherwise', () => {
   expect(loadConfig({})).toMatchObject({ UPLOAD_MAX_LINES: 200_000, UPLOAD_MAX_BYTES: 67_108_864, UPLOAD_CHUNK_LINES: 200, UPLOAD_MAX_ERRORS: 100 });
-  expect(loadConfig({ UPLOAD_MAX_LINES: '5000', UPLOAD_CHUNK_LINES: '1000', UPLOAD_MAX_ERRORS: '0' })).toMatchObject({ UPLOAD_MAX_LINES: 5000, UPLOAD_CHUNK_LINES: 1000, UPLOAD_MAX_ERRORS: 0 });
+  expect(loadConfig({ UPLOAD_MAX_LINES: '5000', UPLOAD_CHUNK_LINES: '1000', UPLOAD_MAX_ERRORS: '0' })).toMatchObject({
+    UPLOAD_MAX_LINES: 5000,
+    UPLOAD_CHUNK_LINES: 1000,
+    UPLOAD_MAX_ERRORS: 0,
+  });
   // A chunk is one batch mutation, which takes at most 1,000 inputs.
   expect(() => loadConfig({ UPLOAD_CHUNK_LINES: '1001' })).toThrow(/UPLOAD_CHUNK_LINES: /);
   expect(() => loadConfig({ UPLOAD_MAX_BYTES: '0' })).toThrow(/UPLOAD_MAX_BYTES: /);

@@ -4,7 +4,6 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { MAX_UPLOAD_ITEMS } from './batch-upload';
 import type { MetricsOptions } from './metrics-endpoint';
 
 export const SUBGRAPH_NAMES = ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const;
@@ -50,6 +49,9 @@ export interface SlotSettings {
 
 export const DEFAULT_SLOT_SETTINGS: SlotSettings = { reservedSharePercent: 30, releaseHoursBefore: 24 };
 
+/** Items one batch mutation takes: the gateway sends fewer (its chunks are bounded by bytes too). */
+export const MAX_UPLOAD_ITEMS = 1000;
+
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const positiveInt = z.coerce.number().int().positive();
@@ -61,8 +63,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('data'),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
-  MONGODB_DB_PREFIX: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _').default('jinling'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  MONGODB_DB_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,30}$/, 'lowercase letters, digits and _')
+    .default('jinling'),
   EMBEDDED_DB_ENGINE: z.enum(['ferretdb-postgresql', 'ferretdb-sqlite', 'mongodb-memory-server']).default('ferretdb-postgresql'),
   GATEWAY_PORT: port.default(DEFAULT_PORTS.gateway),
   RECORDS_PORT: port.default(DEFAULT_PORTS.records),
@@ -109,7 +117,12 @@ const schema = z.object({
   JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   JWT_JWKS_URL: z.url().optional(),
   /** The longest a client token may live (exp - iat), in seconds; 0 turns the limit (and the iat requirement) off. */
-  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(0).max(31 * 86_400).default(43_200),
+  JWT_MAX_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(31 * 86_400)
+    .default(43_200),
   INTERNAL_TOKEN_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   INTERNAL_TOKEN_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   CARE_RELATIONSHIP_WINDOW_DAYS: positiveInt.default(730),
@@ -126,7 +139,12 @@ const schema = z.object({
   CHRONIC_MAX_DAYS: positiveInt.max(90).default(28),
   BOOKING_HORIZON_DAYS: positiveInt.max(60).default(14),
   RESERVED_SHARE_PERCENT: z.coerce.number().int().min(0).max(100).default(DEFAULT_SLOT_SETTINGS.reservedSharePercent),
-  SLOT_RELEASE_HOURS: z.coerce.number().int().min(0).max(14 * 24).default(DEFAULT_SLOT_SETTINGS.releaseHoursBefore),
+  SLOT_RELEASE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(14 * 24)
+    .default(DEFAULT_SLOT_SETTINGS.releaseHoursBefore),
   MATCH_CERTAIN_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.certainThreshold),
   MATCH_POSSIBLE_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_MATCH_SETTINGS.possibleThreshold),
   MATCH_MAX_CANDIDATES: positiveInt.max(10_000).default(DEFAULT_MATCH_SETTINGS.maxCandidates),
@@ -182,7 +200,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Port 0 (any free port) leaves the gateway no way to find the subgraph unless told where it is.
   const unreachable = SUBGRAPH_NAMES.filter((name) => subgraphPorts[name] === 0 && !configuredUrl(name));
   if (unreachable.length > 0) {
-    throw new Error(`Invalid configuration:\n${unreachable.map((name) => `  ${name.toUpperCase()}_PORT: 0 (any free port) needs ${name.toUpperCase()}_URL, or the gateway cannot reach ${name}`).join('\n')}`);
+    throw new Error(
+      `Invalid configuration:\n${unreachable.map((name) => `  ${name.toUpperCase()}_PORT: 0 (any free port) needs ${name.toUpperCase()}_URL, or the gateway cannot reach ${name}`).join('\n')}`,
+    );
   }
   const urlFor = (name: SubgraphName) => configuredUrl(name) ?? serviceUrl(values.HOST, subgraphPorts[name], '/graphql');
   return {

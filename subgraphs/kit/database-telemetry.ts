@@ -3,7 +3,7 @@
  * span per command, from the driver's command monitoring events. Spans name the command and
  * collection only: filters and documents carry resident ids and are never recorded.
  */
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Connection } from 'mongoose';
 import type { SubgraphMetrics } from './metrics';
 import { tracer } from './tracing';

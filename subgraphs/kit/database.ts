@@ -2,9 +2,10 @@
  * MongoDB connections. One database per subgraph; every subgraph also reaches the access
  * subgraph's database, where care relationships and audit events are kept.
  */
+
+import mongoose, { type Connection, type Model } from 'mongoose';
 import type { SubgraphName } from './config';
 import { isDuplicateKey } from './errors';
-import mongoose, { type Connection, type Model } from 'mongoose';
 
 // Untrusted values must never become query operators, and unknown paths never filters.
 mongoose.set('sanitizeFilter', true);
@@ -93,19 +94,23 @@ export async function upsertById(run: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** Any model, for helpers whose callers build the documents: the schema's type does not matter there. */
+// biome-ignore lint/suspicious/noExplicitAny: mongoose's Model generics are invariant; unknown would refuse every real model
+export type AnyModel = Model<any, any, any, any>;
+
 /**
  * Runs a batch of writes unordered (one round trip per kind of write) and returns the
  * positions that failed on a unique key (a concurrent write inserted the same _id first); any
  * other failure fails the call.
  */
-export async function bulkWriteFailures(model: Model<any, any, any, any>, operations: object[]): Promise<Set<number>> {
+export async function bulkWriteFailures(model: AnyModel, operations: object[]): Promise<Set<number>> {
   if (operations.length === 0) return new Set();
   try {
     await model.bulkWrite(operations as Parameters<typeof model.bulkWrite>[0], { ordered: false });
     return new Set();
   } catch (error) {
     const writeErrors = (error as { writeErrors?: { index: number; code?: number; errmsg?: string }[] }).writeErrors;
-    if (!writeErrors || !writeErrors.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
+    if (!writeErrors?.every((writeError) => isDuplicateKey(writeError) || /duplicate key/i.test(writeError.errmsg ?? ''))) throw error;
     return new Set(writeErrors.map((writeError) => writeError.index));
   }
 }
@@ -152,7 +157,8 @@ function dispatchCommands(connection: Connection): void {
     }
   });
   client.on('commandSucceeded', (event) => {
-    const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: Record<string, unknown>[]; nextBatch?: Record<string, unknown>[] } } | undefined)?.cursor;
+    const cursor = (event.reply as { cursor?: { ns?: string; firstBatch?: Record<string, unknown>[]; nextBatch?: Record<string, unknown>[] } } | undefined)
+      ?.cursor;
     const documents = cursor?.firstBatch ?? cursor?.nextBatch;
     if (!documents || replyListeners.size === 0) return;
     const collection = cursor!.ns?.slice(event.databaseName.length + 1) ?? '';

@@ -60,5 +60,9 @@ export function isExpectedError(formatted: GraphQLFormattedError): boolean {
 /** A unique-index violation. Some engines report one on update without code 11000, so the message counts too. */
 export function isDuplicateKey(error: unknown): boolean {
   const candidate = error as { code?: number; writeErrors?: { code?: number }[]; message?: string } | null;
-  return candidate?.code === 11000 || candidate?.writeErrors?.some((writeError) => writeError.code === 11000) === true || /duplicate key/i.test(candidate?.message ?? '');
+  return (
+    candidate?.code === 11000 ||
+    candidate?.writeErrors?.some((writeError) => writeError.code === 11000) === true ||
+    /duplicate key/i.test(candidate?.message ?? '')
+  );
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { decideEntry } from './entry-points';
-import { FIELD_ACCESS, rolesOf, type Reach } from './field-access';
+import { FIELD_ACCESS, type Reach, rolesOf } from './field-access';
 import { entitiesWithinLimit, hasAnyRole, isAuthenticated, shieldRulesOf } from './permissions';
 import { ROLES, type Viewer } from './viewer';
 
@@ -30,11 +30,22 @@ describe('the field table', () => {
 
   it('never shuts out at the gate a caller an entry point it names lets in', () => {
     const gated = Object.values(FIELD_ACCESS).flatMap((table) => Object.values(table).flatMap((fields) => Object.values(fields)));
-    const viewer = fc.record({ roles: fc.uniqueArray(fc.constantFrom(...ROLES), { minLength: 1, maxLength: 3 }), organization: fc.boolean(), practitioner: fc.boolean() });
+    const viewer = fc.record({
+      roles: fc.uniqueArray(fc.constantFrom(...ROLES), { minLength: 1, maxLength: 3 }),
+      organization: fc.boolean(),
+      practitioner: fc.boolean(),
+    });
     fc.assert(
       fc.property(viewer, fc.constantFrom(...gated), ({ roles, organization, practitioner }, reach) => {
         if (typeof reach === 'string' || !('entries' in reach)) return true;
-        const caller: Viewer = { subject: 't', roles, organizationCode: organization ? '3201-H001' : undefined, practitionerId: practitioner ? 'P1' : undefined, residentId: 'r1', purposeOfUse: 'treatment' };
+        const caller: Viewer = {
+          subject: 't',
+          roles,
+          organizationCode: organization ? '3201-H001' : undefined,
+          practitionerId: practitioner ? 'P1' : undefined,
+          residentId: 'r1',
+          purposeOfUse: 'treatment',
+        };
         const letIn = reach.entries.some((entry) => decideEntry(caller, entry).outcome === 'allowed');
         return !letIn || roles.some((role) => rolesOf(reach).includes(role));
       }),

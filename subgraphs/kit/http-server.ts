@@ -6,22 +6,10 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { ErrorCode } from './errors';
+import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { HttpError } from './http-error';
 import { errorDetails, type Logger } from './logger';
 import type { RequestGate } from './request-gate';
-
-/** A refusal before GraphQL runs, answered with its status, in the API's error vocabulary. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 /** Probes and scrapes: never shed or refused while draining, so the orchestrator sees the truth. */
 const UNGATED_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
@@ -141,7 +129,10 @@ export async function listen(handler: http.RequestListener, host: string, port: 
 
 /** What an operator can act on when a service cannot listen. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
-  if (error.code === 'EADDRINUSE') return new Error(`Cannot listen on ${host}:${port}: the port is in use (choose another with GATEWAY_PORT or the subgraph's *_PORT, or stop what listens there)`);
+  if (error.code === 'EADDRINUSE')
+    return new Error(
+      `Cannot listen on ${host}:${port}: the port is in use (choose another with GATEWAY_PORT or the subgraph's *_PORT, or stop what listens there)`,
+    );
   if (error.code === 'EADDRNOTAVAIL') return new Error(`Cannot listen on ${host}:${port}: ${host} is not an address of this machine (HOST)`);
   if (error.code === 'EACCES') return new Error(`Cannot listen on ${host}:${port}: not permitted (ports below 1024 need privileges)`);
   return error;

@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { sendMetrics } from './metrics-endpoint';
 import type { ServiceMetrics } from './metrics';
+import { sendMetrics } from './metrics-endpoint';
 import { tracer } from './tracing';
 
 /** Paths are labels only when fixed: anything else (an id in a path, a probe for /admin) is "other". */
@@ -25,7 +25,13 @@ export function observedHandler(handler: RequestListener, metrics: ServiceMetric
     const started = performance.now();
     const traced = !UNTRACED.has(route);
     const parent = traced ? propagation.extract(ROOT_CONTEXT, request.headers) : ROOT_CONTEXT;
-    const span = traced ? tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method ?? '', 'http.route': route } }, parent) : null;
+    const span = traced
+      ? tracer.startSpan(
+          `${request.method} ${route}`,
+          { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method ?? '', 'http.route': route } },
+          parent,
+        )
+      : null;
     response.once('close', () => {
       metrics.httpRequests.inc({ route, status: String(response.statusCode) });
       metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);

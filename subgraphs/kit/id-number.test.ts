@@ -60,7 +60,11 @@ describe('makeIdNumber', () => {
   });
 
   it('produces valid numbers', () => {
-    for (const [region, date, sequence] of [['320102', '2024-02-29', 0], ['320118', '1930-01-01', 999], ['320111', '2001-10-31', 57]] as const) {
+    for (const [region, date, sequence] of [
+      ['320102', '2024-02-29', 0],
+      ['320118', '1930-01-01', 999],
+      ['320111', '2001-10-31', 57],
+    ] as const) {
       expect(isValidIdNumber(makeIdNumber(region, date, sequence))).toBe(true);
     }
   });

@@ -27,7 +27,8 @@ export function searchMatcher(search: string | null | undefined): (...texts: str
  */
 export function timeOf(value: string, field: string): Date {
   const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  if (!date || !isCalendarDay(Number(date[1]), Number(date[2]), Number(date[3])) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be an ISO 8601 time`);
+  if (!date || !isCalendarDay(Number(date[1]), Number(date[2]), Number(date[3])) || Number.isNaN(Date.parse(value)))
+    throw badUserInput(`${field} must be an ISO 8601 time`);
   return new Date(value);
 }
 

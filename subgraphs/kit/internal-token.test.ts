@@ -29,7 +29,12 @@ it('refuses a token that would live longer than 60 s', () => {
 });
 
 it('refuses a token whose viewer claims an unknown role', () => {
-  const token = jwt.sign({ viewer: { ...viewer, roles: ['root'] }, rid: 'req-12345678' }, privateKey, { algorithm: 'ES256', issuer: INTERNAL_ISSUER, audience: 'labs', expiresIn: 30 });
+  const token = jwt.sign({ viewer: { ...viewer, roles: ['root'] }, rid: 'req-12345678' }, privateKey, {
+    algorithm: 'ES256',
+    issuer: INTERNAL_ISSUER,
+    audience: 'labs',
+    expiresIn: 30,
+  });
   expect(verifyInternalToken(token, 'labs', publicKey)).toBeNull();
 });
 

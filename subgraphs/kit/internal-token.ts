@@ -6,7 +6,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
-import { viewerSchema, type Viewer } from './viewer';
+import { type Viewer, viewerSchema } from './viewer';
 
 export const INTERNAL_ISSUER = 'jinling-hie-gateway';
 export const INTERNAL_ALGORITHM = 'ES256';
@@ -17,7 +17,10 @@ const MAX_TOKEN_LENGTH = 4096;
 const claimsSchema = z.object({
   viewer: viewerSchema,
   rid: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
-  cid: z.string().regex(/^[A-Za-z0-9-]{8,64}$/).nullish(),
+  cid: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{8,64}$/)
+    .nullish(),
   iat: z.number(),
   exp: z.number(),
 });

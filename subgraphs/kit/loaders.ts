@@ -82,7 +82,10 @@ export function loaderPerArguments<A, L>(make: (args: A) => L): (args: A) => L {
 }
 
 /** Rows grouped by one of their fields (a prescription's transitions, a report's versions), one query for all keys. */
-export function groupedLoader<V extends Record<K, string>, K extends keyof V>(fetch: (keys: readonly string[]) => Promise<V[]>, key: K): DataLoader<string, V[]> {
+export function groupedLoader<V extends Record<K, string>, K extends keyof V>(
+  fetch: (keys: readonly string[]) => Promise<V[]>,
+  key: K,
+): DataLoader<string, V[]> {
   return new DataLoader<string, V[]>(async (keys) => {
     const groups = new Map<string, V[]>(keys.map((value) => [value, []]));
     for (const row of await fetch(keys)) groups.get(row[key])?.push(row);

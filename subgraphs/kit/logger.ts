@@ -12,7 +12,8 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
   };
   if (destination) return pino(options, destination);
   // Run by hand at a terminal: human-readable lines; under a supervisor or collector: JSON.
-  if (process.stdout.isTTY) return pino(options, pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname' } }));
+  if (process.stdout.isTTY)
+    return pino(options, pino.transport({ target: 'pino-pretty', options: { colorize: true, singleLine: true, ignore: 'pid,hostname' } }));
   return pino(options);
 }
 
@@ -25,6 +26,10 @@ export function errorDetails(error: unknown): { name: string; code?: unknown; at
   if (!(error instanceof Error)) return { name: typeof error };
   const cause = (error as { originalError?: unknown }).originalError;
   const source = cause instanceof Error ? cause : error;
-  const at = source.stack?.split('\n').slice(1, 6).map((line) => line.trim()).join(' | ');
+  const at = source.stack
+    ?.split('\n')
+    .slice(1, 6)
+    .map((line) => line.trim())
+    .join(' | ');
   return { name: source.name, code: (source as { code?: unknown }).code, at };
 }

@@ -79,12 +79,18 @@ describe('where /metrics is served', () => {
 
 describe('metrics ports under one METRICS_PORT', () => {
   it('gives the gateway the base and each subgraph the offset of its API port', () => {
-    expect(['gateway', 'records', 'labs', 'prescriptions', 'referrals', 'access'].map((service) => metricsPortOf(service as 'gateway', 9400))).toEqual([9400, 9401, 9402, 9403, 9404, 9405]);
+    expect(['gateway', 'records', 'labs', 'prescriptions', 'referrals', 'access'].map((service) => metricsPortOf(service as 'gateway', 9400))).toEqual([
+      9400, 9401, 9402, 9403, 9404, 9405,
+    ]);
     expect(metricsPortOf('access', 0)).toBe(0);
   });
 
   it('is off unless METRICS_PORT is set, and on 127.0.0.1 by default', () => {
     expect(loadConfig({}).metrics).toEqual({ host: '127.0.0.1', port: undefined, onPublicListener: false });
-    expect(loadConfig({ METRICS_PORT: '9400', METRICS_HOST: '10.0.0.5', METRICS_ON_PUBLIC_LISTENER: 'true' }).metrics).toEqual({ host: '10.0.0.5', port: 9400, onPublicListener: true });
+    expect(loadConfig({ METRICS_PORT: '9400', METRICS_HOST: '10.0.0.5', METRICS_ON_PUBLIC_LISTENER: 'true' }).metrics).toEqual({
+      host: '10.0.0.5',
+      port: 9400,
+      onPublicListener: true,
+    });
   });
 });

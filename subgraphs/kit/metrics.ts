@@ -5,7 +5,7 @@
  * typed, except operation names, which are bounded (operationLabel).
  */
 import cluster from 'node:cluster';
-import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Scrape } from './metrics-endpoint';
 
 /** Seconds: from a fast cached read to past the default subgraph timeout. */
@@ -43,8 +43,16 @@ export class ServiceMetrics implements Scrape {
     collectDefaultMetrics({ register: this.registry, prefix: 'jinling_' });
     this.httpRequests = this.counter('jinling_http_requests_total', 'HTTP requests answered, by route and status code', ['route', 'status']);
     this.httpDuration = this.histogram('jinling_http_request_duration_seconds', 'Time to answer an HTTP request, by route', ['route'], LATENCY_BUCKETS);
-    this.graphqlRequests = this.counter('jinling_graphql_requests_total', 'GraphQL operations, by operation name and outcome (ok, error)', ['operation', 'outcome']);
-    this.graphqlDuration = this.histogram('jinling_graphql_request_duration_seconds', 'Time to answer a GraphQL operation, by operation name', ['operation'], LATENCY_BUCKETS);
+    this.graphqlRequests = this.counter('jinling_graphql_requests_total', 'GraphQL operations, by operation name and outcome (ok, error)', [
+      'operation',
+      'outcome',
+    ]);
+    this.graphqlDuration = this.histogram(
+      'jinling_graphql_request_duration_seconds',
+      'Time to answer a GraphQL operation, by operation name',
+      ['operation'],
+      LATENCY_BUCKETS,
+    );
     this.graphqlErrors = this.counter('jinling_graphql_errors_total', 'Errors in GraphQL responses, by operation name and error code', ['operation', 'code']);
     if (cluster.isWorker) {
       // A cluster worker (one service per process) answers its primary's scrapes with this
@@ -91,18 +99,42 @@ export class ServiceMetrics implements Scrape {
 
 /** What a subgraph counts beyond requests: its database commands and its audit log. */
 export class SubgraphMetrics extends ServiceMetrics {
-  readonly databaseCommands = this.histogram('jinling_database_command_duration_seconds', 'Database command round trips, by command and outcome (ok, error)', ['command', 'outcome'], DATABASE_BUCKETS);
-  readonly auditEvents = this.counter('jinling_audit_events_written_total', 'Audit events written, by action (read, write) and outcome (allowed, denied, omitted)', ['action', 'outcome']);
-  readonly auditFailures = this.counter('jinling_audit_write_failures_total', 'Audit events that could not be written (the response then discloses nothing when AUDIT_FAIL_CLOSED)');
-  readonly consentOmissions = this.counter('jinling_consent_omissions_total', 'Disclosures from which items were left out because the resident restricted them (audit outcome omitted)');
+  readonly databaseCommands = this.histogram(
+    'jinling_database_command_duration_seconds',
+    'Database command round trips, by command and outcome (ok, error)',
+    ['command', 'outcome'],
+    DATABASE_BUCKETS,
+  );
+  readonly auditEvents = this.counter(
+    'jinling_audit_events_written_total',
+    'Audit events written, by action (read, write) and outcome (allowed, denied, omitted)',
+    ['action', 'outcome'],
+  );
+  readonly auditFailures = this.counter(
+    'jinling_audit_write_failures_total',
+    'Audit events that could not be written (the response then discloses nothing when AUDIT_FAIL_CLOSED)',
+  );
+  readonly consentOmissions = this.counter(
+    'jinling_consent_omissions_total',
+    'Disclosures from which items were left out because the resident restricted them (audit outcome omitted)',
+  );
   readonly breakGlassGrants = this.counter('jinling_break_glass_grants_total', 'Emergency (break-the-glass) grants allowed');
   readonly auditAlerts = this.counter('jinling_audit_alerts_total', 'Audit events raised as security alerts (every disclosure under an emergency grant)');
 }
 
 /** What the gateway counts beyond requests: its calls to subgraphs and the client tokens it refuses. */
 export class GatewayMetrics extends ServiceMetrics {
-  readonly subgraphFetches = this.counter('jinling_subgraph_fetches_total', 'Gateway calls to subgraphs, by subgraph and outcome (ok, error, timeout)', ['subgraph', 'outcome']);
+  readonly subgraphFetches = this.counter('jinling_subgraph_fetches_total', 'Gateway calls to subgraphs, by subgraph and outcome (ok, error, timeout)', [
+    'subgraph',
+    'outcome',
+  ]);
   readonly subgraphDuration = this.histogram('jinling_subgraph_fetch_duration_seconds', 'Time of a gateway call to a subgraph, by subgraph', ['subgraph']);
-  readonly subgraphTimeouts = this.counter('jinling_subgraph_timeouts_total', 'Gateway calls to subgraphs given up after SUBGRAPH_TIMEOUT_MS, by subgraph', ['subgraph']);
-  readonly tokenRefusals = this.counter('jinling_client_token_refusals_total', 'Client requests refused with 401, by reason (missing, or why the JWT was refused)', ['reason']);
+  readonly subgraphTimeouts = this.counter('jinling_subgraph_timeouts_total', 'Gateway calls to subgraphs given up after SUBGRAPH_TIMEOUT_MS, by subgraph', [
+    'subgraph',
+  ]);
+  readonly tokenRefusals = this.counter(
+    'jinling_client_token_refusals_total',
+    'Client requests refused with 401, by reason (missing, or why the JWT was refused)',
+    ['reason'],
+  );
 }

@@ -92,7 +92,10 @@ export async function refuseIfBehind(db: mongo.Db): Promise<void> {
   let pending = (await migrationStatus(db)).filter((migration) => migration.appliedAt === null);
   if (pending.length === 0) return;
   if (await holdsNothing(db)) {
-    await markApplied(db, pending.map((migration) => migration.fileName));
+    await markApplied(
+      db,
+      pending.map((migration) => migration.fileName),
+    );
     pending = (await migrationStatus(db)).filter((migration) => migration.appliedAt === null);
     if (pending.length === 0) return;
   }

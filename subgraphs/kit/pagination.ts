@@ -15,7 +15,14 @@ export function encodeCursor(sortValue: string | number, id: string): string {
 export function decodeCursor(cursor: string): [sortValue: string | number, id: string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && ['string', 'number'].includes(typeof parsed[0]) && typeof parsed[1] === 'string' && parsed[1].length > 0 && parsed[1].length <= 64) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      ['string', 'number'].includes(typeof parsed[0]) &&
+      typeof parsed[1] === 'string' &&
+      parsed[1].length > 0 &&
+      parsed[1].length <= 64
+    ) {
       return parsed as [string | number, string];
     }
   } catch {

@@ -5,11 +5,11 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
-import { allow, deny, rule, shield, type IRules } from 'graphql-shield';
+import { allow, deny, type IRules, rule, shield } from 'graphql-shield';
 import { forbidden } from './errors';
-import { rolesOf, type FieldTable, type Reach } from './field-access';
-import type { Role } from './viewer';
+import { type FieldTable, type Reach, rolesOf } from './field-access';
 import type { SubgraphContext } from './subgraph-context';
+import type { Role } from './viewer';
 
 export { allow, deny };
 export type PermissionMap = IRules;
@@ -35,8 +35,7 @@ export function hasAnyRole(...roles: Role[]) {
 
 /** `_entities` is reached only by the gateway; what each entity reveals is decided per entity. */
 export const entitiesWithinLimit = rule('entitiesWithinLimit', { cache: 'no_cache' })(
-  (_parent, args: { representations?: unknown[] }) =>
-    Array.isArray(args.representations) && args.representations.length <= MAX_REPRESENTATIONS,
+  (_parent, args: { representations?: unknown[] }) => Array.isArray(args.representations) && args.representations.length <= MAX_REPRESENTATIONS,
 );
 
 /** The shield rule of one field's reach: roles from the policy's tables, checked on the token alone. */
@@ -48,7 +47,9 @@ function ruleOf(reach: Reach) {
 
 /** A subgraph's rule map, built from its part of the field table (field-access.ts). */
 export function shieldRulesOf(table: FieldTable): PermissionMap {
-  return Object.fromEntries(Object.entries(table).map(([type, fields]) => [type, Object.fromEntries(Object.entries(fields).map(([field, reach]) => [field, ruleOf(reach)]))]));
+  return Object.fromEntries(
+    Object.entries(table).map(([type, fields]) => [type, Object.fromEntries(Object.entries(fields).map(([field, reach]) => [field, ruleOf(reach)]))]),
+  );
 }
 
 export function applyPermissions(schema: GraphQLSchema, permissions: PermissionMap): GraphQLSchema {
@@ -58,7 +59,9 @@ export function applyPermissions(schema: GraphQLSchema, permissions: PermissionM
     // Says what the caller lacks (the role), never anything about the data asked for.
     fallbackError: (_thrown, _parent, _args, context, info) => {
       const roles = (context as unknown as SubgraphContext).viewer?.roles ?? [];
-      return forbidden(`Not permitted: ${info.parentType.name}.${info.fieldName} is not open to the ${roles.join(', ') || 'anonymous'} role${roles.length === 1 ? '' : 's'}`);
+      return forbidden(
+        `Not permitted: ${info.parentType.name}.${info.fieldName} is not open to the ${roles.join(', ') || 'anonymous'} role${roles.length === 1 ? '' : 's'}`,
+      );
     },
   });
   return applyMiddlewareToDeclaredResolvers(schema, gate);

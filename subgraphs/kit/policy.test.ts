@@ -1,7 +1,18 @@
-import { acceptedReferralEnd, decide, decideWrite, dispensedEnd, effectiveEnd, mayDiscloseItem, type WriteKind, type CareRelationshipFact, type ConsentFact, type DataKind } from './policy';
 import fc from 'fast-check';
 import { decideEntry, ENTRY_POINTS, ENTRY_RULES, type EntryPoint } from './entry-points';
-import { holdsRoleFor } from './policy';
+import {
+  acceptedReferralEnd,
+  type CareRelationshipFact,
+  type ConsentFact,
+  type DataKind,
+  decide,
+  decideWrite,
+  dispensedEnd,
+  effectiveEnd,
+  holdsRoleFor,
+  mayDiscloseItem,
+  type WriteKind,
+} from './policy';
 import { ROLES, type Role, type Viewer } from './viewer';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -41,7 +52,9 @@ describe('policy', () => {
     const self: Viewer = { subject: 'r', roles: ['resident'], residentId: RESIDENT, purposeOfUse: 'self' };
     expect(outcome(self, 'labs')).toBe('allowed');
     expect(outcome(self, 'access-log')).toBe('allowed');
-    expect(decide({ viewer: self, residentId: 'bbbbbbbbbbbbbbbbbbbbbbbb', kind: 'labs', relationships: [], consent: null, now: NOW, settings }).outcome).toBe('denied');
+    expect(decide({ viewer: self, residentId: 'bbbbbbbbbbbbbbbbbbbbbbbb', kind: 'labs', relationships: [], consent: null, now: NOW, settings }).outcome).toBe(
+      'denied',
+    );
   });
 
   it('keeps clinical data from roles that never need a person’s record', () => {
@@ -55,7 +68,8 @@ describe('policy', () => {
     const officer: Viewer = { subject: 'p', roles: ['privacy_officer'], purposeOfUse: 'administration' };
     expect(outcome(officer, 'access-log')).toBe('allowed');
     expect(outcome(officer, 'demographics')).toBe('allowed');
-    for (const kind of ['encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals'] as const) expect([kind, outcome(officer, kind)]).toEqual([kind, 'denied']);
+    for (const kind of ['encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals'] as const)
+      expect([kind, outcome(officer, kind)]).toEqual([kind, 'denied']);
     expect(outcome(doctorAt('3201-H001'), 'access-log', [encounter('3201-H001', 1)])).toBe('denied');
   });
 
@@ -67,7 +81,12 @@ describe('policy', () => {
   });
 
   it('lets a break-the-glass grant in for the practitioner who asked, until it ends, marked as an emergency', () => {
-    const grant = (hoursLeft: number): CareRelationshipFact => ({ ...encounter('3201-H001', 0), kind: 'BREAK_GLASS', practitionerId: 'P1', endsAt: new Date(NOW.getTime() + hoursLeft * 3_600_000) });
+    const grant = (hoursLeft: number): CareRelationshipFact => ({
+      ...encounter('3201-H001', 0),
+      kind: 'BREAK_GLASS',
+      practitionerId: 'P1',
+      endsAt: new Date(NOW.getTime() + hoursLeft * 3_600_000),
+    });
     const asker: Viewer = { ...doctorAt('3201-H001'), practitionerId: 'P1' };
     const decision = decide({ viewer: asker, residentId: RESIDENT, kind: 'labs', relationships: [grant(1)], consent: null, now: NOW, settings });
     expect(decision).toEqual({ outcome: 'allowed', reason: 'break-the-glass grant', emergency: true, basis: 'BREAK_GLASS' });
@@ -77,7 +96,12 @@ describe('policy', () => {
   });
 
   it('holds while any relationship holds: ending one source leaves the others', () => {
-    const referral = (recordId: string, endsAt: Date | null): CareRelationshipFact => ({ ...encounter('3201-H001', 10), kind: 'REFERRAL', endsAt, source: { subgraph: 'referrals', recordId } });
+    const referral = (recordId: string, endsAt: Date | null): CareRelationshipFact => ({
+      ...encounter('3201-H001', 10),
+      kind: 'REFERRAL',
+      endsAt,
+      source: { subgraph: 'referrals', recordId },
+    });
     const ended = new Date(NOW.getTime() - DAY);
     expect(outcome(doctorAt('3201-H001'), 'labs', [referral('r1', ended), referral('r2', null)])).toBe('allowed');
     expect(outcome(doctorAt('3201-H001'), 'labs', [referral('r1', ended), referral('r2', ended)])).toBe('denied');
@@ -105,7 +129,17 @@ describe('policy', () => {
     expect(item(doctorAt('3201-H002'), '3201-H001', true)).toBe(false);
     expect(item(doctorAt('3201-H001'), '3201-H001')).toBe(true);
     expect(item({ subject: 'r', roles: ['resident'], residentId: RESIDENT, purposeOfUse: 'self' }, '3201-H001')).toBe(true);
-    expect(mayDiscloseItem({ viewer: doctorAt('3201-H002'), residentId: RESIDENT, consent, sensitivity: 'HIV_STI', itemOrganizationCode: '3201-H001', emergency: false, settings })).toBe(true);
+    expect(
+      mayDiscloseItem({
+        viewer: doctorAt('3201-H002'),
+        residentId: RESIDENT,
+        consent,
+        sensitivity: 'HIV_STI',
+        itemOrganizationCode: '3201-H001',
+        emergency: false,
+        settings,
+      }),
+    ).toBe(true);
   });
 
   it('gives dispensing to the pharmacy for what dispensing needs and to nobody else at its organization', () => {
@@ -125,14 +159,31 @@ describe('policy', () => {
 
   it('ends every kind of fact, even one stored without an end', () => {
     const since = new Date('2026-05-31T22:00:00Z');
-    const stored = (kind: CareRelationshipFact['kind']): CareRelationshipFact => ({ residentId: RESIDENT, organizationCode: '3201-H001', kind, since, lastSeenAt: since, endsAt: null, practitionerId: 'P1' });
+    const stored = (kind: CareRelationshipFact['kind']): CareRelationshipFact => ({
+      residentId: RESIDENT,
+      organizationCode: '3201-H001',
+      kind,
+      since,
+      lastSeenAt: since,
+      endsAt: null,
+      practitionerId: 'P1',
+    });
     expect(effectiveEnd(stored('BREAK_GLASS'), settings)).toEqual(new Date('2026-06-01T02:00:00Z'));
     expect(effectiveEnd(stored('REFERRAL'), settings)).toEqual(new Date('2026-11-27T22:00:00Z'));
     expect(effectiveEnd(stored('REFERRAL_OFFER'), settings)).toEqual(new Date('2026-06-07T22:00:00Z'));
     expect(effectiveEnd(stored('DISPENSING'), settings)).toEqual(new Date('2026-06-30T22:00:00Z'));
     expect(effectiveEnd(stored('CONTRACT'), settings)).toEqual(new Date('2029-06-02T22:00:00Z'));
     const asker: Viewer = { ...doctorAt('3201-H001'), practitionerId: 'P1' };
-    const later = (hours: number) => decide({ viewer: asker, residentId: RESIDENT, kind: 'labs', relationships: [stored('BREAK_GLASS')], consent: null, now: new Date(since.getTime() + hours * 3_600_000), settings }).outcome;
+    const later = (hours: number) =>
+      decide({
+        viewer: asker,
+        residentId: RESIDENT,
+        kind: 'labs',
+        relationships: [stored('BREAK_GLASS')],
+        consent: null,
+        now: new Date(since.getTime() + hours * 3_600_000),
+        settings,
+      }).outcome;
     expect([later(4), later(4.01)]).toEqual(['allowed', 'denied']);
   });
 
@@ -188,10 +239,16 @@ describe('policy', () => {
       const consent: ConsentFact = { residentId: RESIDENT, restrictedCategories: [], blockedOrganizations: ['3201-H001'] };
       expect(write(doctorAt('3201-H001'), 'prescribe', [encounter('3201-H001', 1)], consent)).toBe('denied');
     });
-  
+
     it('lets an emergency grant order and prescribe for the clinician, but never refer or route to a pharmacy', () => {
       const asker: Viewer = { ...doctorAt('3201-H001'), practitionerId: 'P1' };
-      const grant: CareRelationshipFact = { ...encounter('3201-H001', 1), kind: 'BREAK_GLASS', practitionerId: 'P1', careSeenAt: null, endsAt: new Date(NOW.getTime() + 3_600_000) };
+      const grant: CareRelationshipFact = {
+        ...encounter('3201-H001', 1),
+        kind: 'BREAK_GLASS',
+        practitionerId: 'P1',
+        careSeenAt: null,
+        endsAt: new Date(NOW.getTime() + 3_600_000),
+      };
       expect(write(asker, 'check-order', [grant])).toBe('allowed');
       expect(write(asker, 'prescribe', [grant])).toBe('allowed');
       expect(write(asker, 'refer', [grant])).toBe('denied');
@@ -203,7 +260,15 @@ describe('policy', () => {
   describe('registrations', () => {
     const registered = (daysAgo: number, careDaysAgo: number | null): CareRelationshipFact => {
       const at = new Date(NOW.getTime() - daysAgo * DAY);
-      return { residentId: RESIDENT, organizationCode: '3201-H001', kind: 'REGISTRATION', since: at, lastSeenAt: at, careSeenAt: careDaysAgo === null ? null : new Date(NOW.getTime() - careDaysAgo * DAY), endsAt: null };
+      return {
+        residentId: RESIDENT,
+        organizationCode: '3201-H001',
+        kind: 'REGISTRATION',
+        since: at,
+        lastSeenAt: at,
+        careSeenAt: careDaysAgo === null ? null : new Date(NOW.getTime() - careDaysAgo * DAY),
+        endsAt: null,
+      };
     };
 
     it('lapse 30 days after the last registration when no care follows', () => {
@@ -218,7 +283,16 @@ describe('policy', () => {
 
     it('take the registration window from the settings', () => {
       const fact = registered(10, null);
-      const decideWith = (registrationWindowDays: number) => decide({ viewer: doctorAt('3201-H001'), residentId: RESIDENT, kind: 'labs', relationships: [fact], consent: null, now: NOW, settings: { ...settings, registrationWindowDays } }).outcome;
+      const decideWith = (registrationWindowDays: number) =>
+        decide({
+          viewer: doctorAt('3201-H001'),
+          residentId: RESIDENT,
+          kind: 'labs',
+          relationships: [fact],
+          consent: null,
+          now: NOW,
+          settings: { ...settings, registrationWindowDays },
+        }).outcome;
       expect(decideWith(7)).toBe('denied');
       expect(decideWith(14)).toBe('allowed');
     });
@@ -256,21 +330,53 @@ function token(roles: Role[], names = 'op'): Viewer {
 
 describe('entry points', () => {
   const cases: [EntryPoint, allowed: Viewer[], denied: Viewer[]][] = [
-    ['read-residents', [token(['doctor']), token(['internet_hospital']), token(['hospital_system']), token(['privacy_officer'], ''), token(['resident'], 'r')], [token(['pharmacist']), token(['lab_system']), token(['health_commission'], ''), token(['hotline_operator'])]],
-    ['find-residents', [token(['doctor']), token(['family_doctor']), token(['hospital_system'])], [token(['internet_hospital']), token(['resident'], 'r'), token(['privacy_officer'], '')]],
+    [
+      'read-residents',
+      [token(['doctor']), token(['internet_hospital']), token(['hospital_system']), token(['privacy_officer'], ''), token(['resident'], 'r')],
+      [token(['pharmacist']), token(['lab_system']), token(['health_commission'], ''), token(['hotline_operator'])],
+    ],
+    [
+      'find-residents',
+      [token(['doctor']), token(['family_doctor']), token(['hospital_system'])],
+      [token(['internet_hospital']), token(['resident'], 'r'), token(['privacy_officer'], '')],
+    ],
     ['administer-identity', [token(['privacy_officer'], ''), token(['hospital_system'])], [token(['doctor']), token(['resident'], 'r')]],
-    ['read-clinical-record', [token(['doctor']), token(['family_doctor']), token(['resident'], 'r')], [token(['internet_hospital']), token(['pharmacist']), token(['privacy_officer'], '')]],
-    ['read-prescriptions', [token(['doctor']), token(['internet_hospital']), token(['pharmacist']), token(['resident'], 'r')], [token(['hospital_system']), token(['privacy_officer'], '')]],
-    ['see-safety-warnings', [token(['family_doctor']), token(['internet_hospital']), token(['pharmacist'])], [token(['resident'], 'r'), token(['hospital_system'])]],
-    ['read-care-relationships', [token(['family_doctor']), token(['internet_hospital']), token(['resident'], 'r'), token(['privacy_officer'], '')], [token(['pharmacist']), token(['hospital_system'])]],
+    [
+      'read-clinical-record',
+      [token(['doctor']), token(['family_doctor']), token(['resident'], 'r')],
+      [token(['internet_hospital']), token(['pharmacist']), token(['privacy_officer'], '')],
+    ],
+    [
+      'read-prescriptions',
+      [token(['doctor']), token(['internet_hospital']), token(['pharmacist']), token(['resident'], 'r')],
+      [token(['hospital_system']), token(['privacy_officer'], '')],
+    ],
+    [
+      'see-safety-warnings',
+      [token(['family_doctor']), token(['internet_hospital']), token(['pharmacist'])],
+      [token(['resident'], 'r'), token(['hospital_system'])],
+    ],
+    [
+      'read-care-relationships',
+      [token(['family_doctor']), token(['internet_hospital']), token(['resident'], 'r'), token(['privacy_officer'], '')],
+      [token(['pharmacist']), token(['hospital_system'])],
+    ],
     ['see-every-organization-relationships', [token(['resident'], 'r'), token(['privacy_officer'], '')], [token(['doctor']), token(['internet_hospital'])]],
     ['read-own-oversight', [token(['resident'], 'r'), token(['privacy_officer'], '')], [token(['doctor']), token(['health_commission'], '')]],
     ['oversee', [token(['privacy_officer'], '')], [token(['resident'], 'r'), token(['health_commission'], '')]],
     ['see-audit-subjects', [token(['privacy_officer'], '')], [token(['resident'], 'r'), token(['doctor'])]],
     ['cockpit-city', [token(['health_commission'], '')], [token(['doctor']), token(['privacy_officer'], '')]],
-    ['cockpit-own-organization', [token(['doctor'], 'o'), token(['hospital_system'], 'o')], [token(['doctor'], 'p'), token(['family_doctor'], 'o'), token(['health_commission'], 'o')]],
+    [
+      'cockpit-own-organization',
+      [token(['doctor'], 'o'), token(['hospital_system'], 'o')],
+      [token(['doctor'], 'p'), token(['family_doctor'], 'o'), token(['health_commission'], 'o')],
+    ],
     ['reminder-statistics', [token(['health_commission'], '')], [token(['doctor']), token(['lab_system'])]],
-    ['sign-prescription', [token(['doctor'], 'op'), token(['family_doctor'], 'p')], [token(['doctor'], 'o'), token(['internet_hospital'], 'op'), token(['pharmacist'], 'op')]],
+    [
+      'sign-prescription',
+      [token(['doctor'], 'op'), token(['family_doctor'], 'p')],
+      [token(['doctor'], 'o'), token(['internet_hospital'], 'op'), token(['pharmacist'], 'op')],
+    ],
     ['pharmacy-view', [token(['pharmacist'])], [token(['pharmacist', 'doctor']), token(['pharmacist', 'internet_hospital']), token(['doctor'])]],
     ['act-for-pharmacy', [token(['pharmacist'], 'o')], [token(['pharmacist'], 'p'), token(['doctor'], 'o')]],
     ['see-bookable-slots', [token(['doctor'], ''), token(['family_doctor'], '')], [token(['hospital_system']), token(['resident'], 'r')]],
@@ -293,7 +399,9 @@ describe('entry points', () => {
     expect(decideEntry(token(['doctor'], 'o'), 'publish-slot-pools').reason).toBe('Only a hospital’s own system publishes its slot pools');
     expect(decideEntry(token(['doctor'], 'o'), 'sign-prescription').reason).toBe('Only a physician signs a prescription');
     expect(decideEntry(token(['doctor'], 'o'), 'act-for-pharmacy').reason).toBe('Only the chosen pharmacy acts on this prescription');
-    expect(decideEntry(token(['doctor'], ''), 'cockpit-own-organization').reason).toBe('The cockpit is for the health commission and for hospitals (their own rows)');
+    expect(decideEntry(token(['doctor'], ''), 'cockpit-own-organization').reason).toBe(
+      'The cockpit is for the health commission and for hospitals (their own rows)',
+    );
     expect(decideEntry(token(['resident'], ''), 'list-own-appointments').reason).toBe('For residents: their own appointments');
   });
 
@@ -318,7 +426,11 @@ describe('entry points', () => {
         const decision = decideEntry(viewer, entry);
         if (decision.outcome === 'denied') return decision.reason === rule.refusal;
         const named = { organization: viewer.organizationCode, practitioner: viewer.practitionerId, resident: viewer.residentId };
-        return roles.some((role) => rule.roles.includes(role)) && !roles.some((role) => rule.unless?.includes(role)) && (rule.needs ?? []).every((need) => named[need] !== undefined);
+        return (
+          roles.some((role) => rule.roles.includes(role)) &&
+          !roles.some((role) => rule.unless?.includes(role)) &&
+          (rule.needs ?? []).every((need) => named[need] !== undefined)
+        );
       }),
     );
   });

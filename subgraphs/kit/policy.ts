@@ -151,7 +151,16 @@ export interface Decision {
   basis?: CareRelationshipKind;
 }
 
-const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'encounters', 'conditions', 'allergies', 'labs', 'prescriptions', 'referrals', 'care-relationships']);
+const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set([
+  'demographics',
+  'encounters',
+  'conditions',
+  'allergies',
+  'labs',
+  'prescriptions',
+  'referrals',
+  'care-relationships',
+]);
 /** Whose residents a hospital's own system handles: their identity (demographics, the index). */
 const HOSPITAL_SYSTEM_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'identity']);
 /**
@@ -219,7 +228,10 @@ export function decide(input: {
   return ways.find((way) => way.outcome === 'allowed' && !way.emergency) ?? ways.find((way) => way.outcome === 'allowed') ?? ways[0]!;
 }
 
-function relationshipDecision({ viewer, residentId, kind, relationships, consent, now, settings }: Parameters<typeof decide>[0], kinds: readonly CareRelationshipKind[]): Decision {
+function relationshipDecision(
+  { viewer, residentId, kind, relationships, consent, now, settings }: Parameters<typeof decide>[0],
+  kinds: readonly CareRelationshipKind[],
+): Decision {
   const active = relationships.filter(
     (fact) =>
       fact.residentId === residentId &&
@@ -233,7 +245,8 @@ function relationshipDecision({ viewer, residentId, kind, relationships, consent
   const emergency = active.find((fact) => fact.kind === 'BREAK_GLASS' && !!viewer.practitionerId && fact.practitionerId === viewer.practitionerId);
   const blocked = consent?.blockedOrganizations.includes(viewer.organizationCode ?? '') ?? false;
   if (ordinary && !blocked) return { outcome: 'allowed', reason: `care relationship (${ordinary.kind.toLowerCase()})`, basis: ordinary.kind };
-  if (emergency && (!blocked || settings.breakGlassOverridesConsent)) return { outcome: 'allowed', reason: 'break-the-glass grant', emergency: true, basis: 'BREAK_GLASS' };
+  if (emergency && (!blocked || settings.breakGlassOverridesConsent))
+    return { outcome: 'allowed', reason: 'break-the-glass grant', emergency: true, basis: 'BREAK_GLASS' };
   // The same reason either way: a caller learns nothing of the resident's choices.
   return deny('no care relationship with this resident');
 }

@@ -6,7 +6,7 @@
  * work in hand is done.
  */
 import type { ServerResponse } from 'node:http';
-import { HttpError } from './http-server';
+import { HttpError } from './http-error';
 
 /** What a refused client is told to wait before retrying, in seconds. */
 export const RETRY_AFTER_SECONDS = 1;

@@ -7,23 +7,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { relationshipKey, type AccessStore, type AuditEventDoc, type CareSeen, type NewRelationship, type RecordKind, type RelationshipSource, type ResidentIdentity } from './access-store';
+import {
+  type AccessStore,
+  type AuditEventDoc,
+  type CareSeen,
+  type NewRelationship,
+  type RecordKind,
+  type RelationshipSource,
+  type ResidentIdentity,
+  relationshipKey,
+} from './access-store';
 import { decideEntry, type EntryPoint } from './entry-points';
 import { forbidden } from './errors';
 import type { PermittedRecords } from './loaders';
 import {
   auditedPurpose,
-  decide,
-  decideWrite,
-  isActive,
-  WRITE_RULES,
-  mayDiscloseItem,
-  needsCareRelationships,
   type CareRelationshipFact,
   type ConsentFact,
   type DataKind,
   type Decision,
+  decide,
+  decideWrite,
+  isActive,
+  mayDiscloseItem,
+  needsCareRelationships,
   type PolicySettings,
+  WRITE_RULES,
   type WriteKind,
 } from './policy';
 import type { SensitiveCategory } from './sensitivity';
@@ -80,7 +89,12 @@ export class ResidentAccess {
     this.consents = new DataLoader(async (survivorIds) => {
       const idsOf = (id: string) => this.filedUnder.get(id) ?? [id];
       const found = new Map((await store.consentsOf([...new Set(survivorIds.flatMap(idsOf))])).map((consent) => [consent.residentId, consent]));
-      return survivorIds.map((id) => unionOfConsents(id, idsOf(id).flatMap((filed) => found.get(filed) ?? [])));
+      return survivorIds.map((id) =>
+        unionOfConsents(
+          id,
+          idsOf(id).flatMap((filed) => found.get(filed) ?? []),
+        ),
+      );
     });
   }
 
@@ -150,7 +164,12 @@ export class ResidentAccess {
    * ids included) and is not called when none is permitted; a row filed under any other id is
    * dropped, and, given a label, so is every item the resident restricted from this viewer.
    */
-  async read<V extends { residentId: string }>(kind: DataKind, residentIds: readonly string[], fetch: (filedUnder: string[]) => Promise<V[]>, labelOf?: ItemLabel<V>): Promise<PermittedRecords<V>> {
+  async read<V extends { residentId: string }>(
+    kind: DataKind,
+    residentIds: readonly string[],
+    fetch: (filedUnder: string[]) => Promise<V[]>,
+    labelOf?: ItemLabel<V>,
+  ): Promise<PermittedRecords<V>> {
     const permitted = await this.permitted(residentIds, kind);
     if (permitted.size === 0) return { permitted, records: [] };
     const owners = this.ownersOf(permitted);
@@ -259,8 +278,18 @@ export class ResidentAccess {
    */
   async requireWrite(residentId: string, write: WriteKind, kind: DataKind = WRITE_RULES[write].data): Promise<string> {
     const survivorId = await this.survivorIdOf(residentId);
-    const [facts, consent] = this.viewer.organizationCode ? await Promise.all([this.relationships.load(survivorId), this.consents.load(survivorId)]) : [[], null];
-    const decision = decideWrite({ viewer: this.deciding, residentId: survivorId, write, relationships: facts, consent, now: new Date(), settings: this.settings });
+    const [facts, consent] = this.viewer.organizationCode
+      ? await Promise.all([this.relationships.load(survivorId), this.consents.load(survivorId)])
+      : [[], null];
+    const decision = decideWrite({
+      viewer: this.deciding,
+      residentId: survivorId,
+      write,
+      relationships: facts,
+      consent,
+      now: new Date(),
+      settings: this.settings,
+    });
     this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
     if (decision.outcome !== 'allowed') throw forbidden(`Not permitted: ${decision.reason}`);
     this.writable.add(survivorId);
@@ -286,13 +315,19 @@ export class ResidentAccess {
    * the facts of all of them loaded in one batch. Requested id → the survivor the write lands
    * on, or the refusal's message; nothing is thrown for a refused resident.
    */
-  async decideWrites(residentIds: readonly string[], write: WriteKind, kind: DataKind = WRITE_RULES[write].data): Promise<Map<string, { survivorId: string } | { refused: string }>> {
+  async decideWrites(
+    residentIds: readonly string[],
+    write: WriteKind,
+    kind: DataKind = WRITE_RULES[write].data,
+  ): Promise<Map<string, { survivorId: string } | { refused: string }>> {
     const unique = [...new Set(residentIds)];
     const result = new Map<string, { survivorId: string } | { refused: string }>();
     if (unique.length === 0) return result;
     await this.resolve(unique);
     const survivors = [...new Set(unique.map((id) => this.survivorOf(id)))];
-    const [facts, consents] = this.viewer.organizationCode ? await Promise.all([this.relationships.loadMany(survivors), this.consents.loadMany(survivors)]) : [survivors.map(() => []), survivors.map(() => null)];
+    const [facts, consents] = this.viewer.organizationCode
+      ? await Promise.all([this.relationships.loadMany(survivors), this.consents.loadMany(survivors)])
+      : [survivors.map(() => []), survivors.map(() => null)];
     const now = new Date();
     const decisions = new Map<string, ReturnType<typeof decideWrite>>();
     survivors.forEach((survivorId, index) => {
@@ -300,7 +335,15 @@ export class ResidentAccess {
       const consent = consents[index];
       if (relationships instanceof Error) throw relationships;
       if (consent instanceof Error) throw consent;
-      const decision = decideWrite({ viewer: this.deciding, residentId: survivorId, write, relationships: relationships ?? [], consent: consent ?? null, now, settings: this.settings });
+      const decision = decideWrite({
+        viewer: this.deciding,
+        residentId: survivorId,
+        write,
+        relationships: relationships ?? [],
+        consent: consent ?? null,
+        now,
+        settings: this.settings,
+      });
       this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
       if (decision.outcome === 'allowed') this.writable.add(survivorId);
       decisions.set(survivorId, decision);
@@ -328,7 +371,10 @@ export class ResidentAccess {
    * someone else), compared as survivors of any merge: references a write may not make.
    */
   async foreignRecords(kind: RecordKind, recordIds: readonly string[], residentId: string): Promise<string[]> {
-    const foreign = await this.foreignReferences(kind, recordIds.map((recordId) => ({ recordId, residentId })));
+    const foreign = await this.foreignReferences(
+      kind,
+      recordIds.map((recordId) => ({ recordId, residentId })),
+    );
     return recordIds.filter((_id, index) => foreign[index]);
   }
 
@@ -373,7 +419,9 @@ export class ResidentAccess {
       const found = facts[index] ?? [];
       if (found instanceof Error) throw found;
       const inForce = found.filter((fact) => fact.kind === 'REGISTRATION' && fact.source && isActive(fact, new Date(now), this.settings));
-      return inForce.length ? [{ keys: inForce.map((fact) => relationshipKey({ kind: fact.kind, organizationCode: fact.organizationCode, source: fact.source! })), at }] : [];
+      return inForce.length
+        ? [{ keys: inForce.map((fact) => relationshipKey({ kind: fact.kind, organizationCode: fact.organizationCode, source: fact.source! })), at }]
+        : [];
     });
     await this.store.noteCare(kept);
     for (const survivorId of latest.keys()) this.relationships.clear(survivorId);
@@ -462,7 +510,12 @@ export async function withoutRestricted<V extends { residentId: string }>(access
  * category the resident did not restrict): the filter every repository applies to records
  * fetched by their own id (entity references).
  */
-export async function visibleRecords<V extends { residentId: string }>(access: ResidentAccess, records: V[], kind: DataKind, labelOf?: ItemLabel<V>): Promise<V[]> {
+export async function visibleRecords<V extends { residentId: string }>(
+  access: ResidentAccess,
+  records: V[],
+  kind: DataKind,
+  labelOf?: ItemLabel<V>,
+): Promise<V[]> {
   if (records.length === 0) return records;
   const permitted = await access.permitted(
     records.map((record) => record.residentId),

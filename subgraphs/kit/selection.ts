@@ -1,5 +1,5 @@
 /** What a field's GraphQL selection asks for, so a list view reads only the fields it shows. */
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 
 /**
  * Whether the selection of the field being resolved reaches `path` (say `['edges', 'node',
@@ -27,6 +27,8 @@ function fieldsNamed(set: SelectionSetNode, name: string, info: GraphQLResolveIn
         const fragment = info.fragments[selection.name.value];
         return fragment ? fieldsNamed(fragment.selectionSet, name, info) : [];
       }
+      default:
+        return [];
     }
   });
 }

@@ -1,6 +1,19 @@
 import fc from 'fast-check';
 import sensitiveTerms from './sensitive-terms.json';
-import { categoriesOf, foldText, SENSITIVE_CATEGORIES, sensitivitiesOfDiagnosis, sensitivitiesOfText, sensitivitiesOfTexts, sensitivityOfDepartment, sensitivityOfDrug, sensitivityOfIcd10, sensitivityOfLoinc, unionOf, type SensitiveCategory } from './sensitivity';
+import {
+  categoriesOf,
+  foldText,
+  SENSITIVE_CATEGORIES,
+  type SensitiveCategory,
+  sensitivitiesOfDiagnosis,
+  sensitivitiesOfText,
+  sensitivitiesOfTexts,
+  sensitivityOfDepartment,
+  sensitivityOfDrug,
+  sensitivityOfIcd10,
+  sensitivityOfLoinc,
+  unionOf,
+} from './sensitivity';
 
 it('labels diagnoses by the chapter or block they fall in', () => {
   expect(sensitivityOfIcd10('F32.9')).toBe('MENTAL_HEALTH');
@@ -43,47 +56,252 @@ it('labels free text by the codes and terms it names', () => {
 /** How clinicians write each category in free text: codes in odd forms, Chinese and English terms, abbreviations. */
 const PHRASINGS: Record<SensitiveCategory, string[]> = {
   MENTAL_HEALTH: [
-    'hx of f32.9', 'Ｆ３２．９ 复诊', 'F 32 recurrent', 'dx: F33.1', '诊断：F20.0', 'f329', 'F32.900x001', 'X61.9 服药',
-    'ｆ４１．１', '(F43.1)', '患者有抑郁症病史', '抑 郁 状 态', '焦虑状态，睡眠差', '精神分裂症，规律服药', '双相情感障碍',
-    '躁狂发作', '有自杀念头', '自伤行为两次', '割腕后清创', '酒精依赖，戒酒中', '强迫症复诊', '创伤后应激障碍',
-    '阿尔茨海默病性痴呆', '请精神科会诊', '心理咨询每周一次', '美沙酮维持治疗', 'Major depression, stable', 'DEPRESSIVE episode',
-    'depressed mood for 2 weeks', 'generalised anxiety', 'psychiatric follow-up', 'acute psychosis', 'Schizophrenia, stable',
-    'schizoaffective', 'bipolar II', 'suicidal ideation', 'self-harm', 'self harm', 'Self Injury', 'h/o MDD', 'PTSD after accident',
-    'ocd', 'ADHD in childhood', 'on an SSRI', 'CBT sessions', 'eating disorder', 'anorexia nervosa', 'opioid dependence', 'dementia',
+    'hx of f32.9',
+    'Ｆ３２．９ 复诊',
+    'F 32 recurrent',
+    'dx: F33.1',
+    '诊断：F20.0',
+    'f329',
+    'F32.900x001',
+    'X61.9 服药',
+    'ｆ４１．１',
+    '(F43.1)',
+    '患者有抑郁症病史',
+    '抑 郁 状 态',
+    '焦虑状态，睡眠差',
+    '精神分裂症，规律服药',
+    '双相情感障碍',
+    '躁狂发作',
+    '有自杀念头',
+    '自伤行为两次',
+    '割腕后清创',
+    '酒精依赖，戒酒中',
+    '强迫症复诊',
+    '创伤后应激障碍',
+    '阿尔茨海默病性痴呆',
+    '请精神科会诊',
+    '心理咨询每周一次',
+    '美沙酮维持治疗',
+    'Major depression, stable',
+    'DEPRESSIVE episode',
+    'depressed mood for 2 weeks',
+    'generalised anxiety',
+    'psychiatric follow-up',
+    'acute psychosis',
+    'Schizophrenia, stable',
+    'schizoaffective',
+    'bipolar II',
+    'suicidal ideation',
+    'self-harm',
+    'self harm',
+    'Self Injury',
+    'h/o MDD',
+    'PTSD after accident',
+    'ocd',
+    'ADHD in childhood',
+    'on an SSRI',
+    'CBT sessions',
+    'eating disorder',
+    'anorexia nervosa',
+    'opioid dependence',
+    'dementia',
     'ｄｅｐｒｅｓｓｉｏｎ',
   ],
   HIV_STI: [
-    'AIDS', 'aids', 'HIV+', 'hiv-1 rna', 'HIV1 viral load', 'b20', 'B 20', 'Ｂ２０', 'B24', 'Z21', 'z21 asymptomatic', 'A51.0', 'a53.9',
-    'A54', 'A56.0', 'a60.0', 'A63.0', '艾滋病', '艾 滋', '爱滋病', '梅毒', 'RPR 1:8', 'TPPA阳性', 'VDRL reactive', '淋病', '淋球菌培养',
-    '性病门诊', '性传播疾病', '尖锐湿疣', '生殖器疱疹', '衣原体感染', '暴露前预防用药', '暴露后预防', '领取阻断药', 'syphilis',
-    'secondary SYPHILITIC rash', 'gonorrhoea', 'gonorrhea', 'chlamydia', 'genital herpes', 'genital warts',
-    'sexually transmitted infection', 'STI screen', 'STD clinic', 'PEP started', 'on PrEP', 'ｐｒｅｐ', 'antiretroviral therapy', 'HAART',
-    'cART', 'ARVs', 'PLHIV', 'MSM', 'condylomata', 'treponemal test', 'human immunodeficiency virus',
+    'AIDS',
+    'aids',
+    'HIV+',
+    'hiv-1 rna',
+    'HIV1 viral load',
+    'b20',
+    'B 20',
+    'Ｂ２０',
+    'B24',
+    'Z21',
+    'z21 asymptomatic',
+    'A51.0',
+    'a53.9',
+    'A54',
+    'A56.0',
+    'a60.0',
+    'A63.0',
+    '艾滋病',
+    '艾 滋',
+    '爱滋病',
+    '梅毒',
+    'RPR 1:8',
+    'TPPA阳性',
+    'VDRL reactive',
+    '淋病',
+    '淋球菌培养',
+    '性病门诊',
+    '性传播疾病',
+    '尖锐湿疣',
+    '生殖器疱疹',
+    '衣原体感染',
+    '暴露前预防用药',
+    '暴露后预防',
+    '领取阻断药',
+    'syphilis',
+    'secondary SYPHILITIC rash',
+    'gonorrhoea',
+    'gonorrhea',
+    'chlamydia',
+    'genital herpes',
+    'genital warts',
+    'sexually transmitted infection',
+    'STI screen',
+    'STD clinic',
+    'PEP started',
+    'on PrEP',
+    'ｐｒｅｐ',
+    'antiretroviral therapy',
+    'HAART',
+    'cART',
+    'ARVs',
+    'PLHIV',
+    'MSM',
+    'condylomata',
+    'treponemal test',
+    'human immunodeficiency virus',
   ],
   REPRODUCTIVE: [
-    'O03.9', 'o04', 'O 00.1', 'Ｏ０２．１', 'N97.0', 'n97', 'N96', 'Z30.0', 'z31.2', 'Z31', '人工流产术后', '人流', '药流', '引产',
-    '不孕症', '男性不育', '试管婴儿', '去年做试管', '辅助生殖', '取卵术', '胚胎移植', '人工授精', '避孕', '紧急避孕药', '计划生育',
-    '输卵管结扎', '宫外孕', '异位妊娠', '终止妊娠', 'abortion', 'spontaneous abortion', 'miscarriage', 'infertility', 'infertile',
-    'IVF', 'ivf cycle 2', 'ICSI', 'IUI', 'in vitro fertilisation', 'embryo transfer', 'contraception', 'oral contraceptive',
-    'morning-after pill', 'vasectomy', 'tubal ligation', 'ectopic pregnancy', 'termination of pregnancy',
+    'O03.9',
+    'o04',
+    'O 00.1',
+    'Ｏ０２．１',
+    'N97.0',
+    'n97',
+    'N96',
+    'Z30.0',
+    'z31.2',
+    'Z31',
+    '人工流产术后',
+    '人流',
+    '药流',
+    '引产',
+    '不孕症',
+    '男性不育',
+    '试管婴儿',
+    '去年做试管',
+    '辅助生殖',
+    '取卵术',
+    '胚胎移植',
+    '人工授精',
+    '避孕',
+    '紧急避孕药',
+    '计划生育',
+    '输卵管结扎',
+    '宫外孕',
+    '异位妊娠',
+    '终止妊娠',
+    'abortion',
+    'spontaneous abortion',
+    'miscarriage',
+    'infertility',
+    'infertile',
+    'IVF',
+    'ivf cycle 2',
+    'ICSI',
+    'IUI',
+    'in vitro fertilisation',
+    'embryo transfer',
+    'contraception',
+    'oral contraceptive',
+    'morning-after pill',
+    'vasectomy',
+    'tubal ligation',
+    'ectopic pregnancy',
+    'termination of pregnancy',
   ],
   GENETIC: [
-    'Q90.9', 'q90', 'Q 91.3', 'Ｑ９６', 'q99.2', 'Q93', '基因检测', '遗传咨询', '染色体核型', '核型分析', '唐氏筛查', '唐氏综合征',
-    '21三体', '18-三体', '特纳综合征', '克氏综合征', '脆性X', '产前诊断', '无创DNA', '羊水穿刺', 'BRCA', 'BRCA1 mutation', 'brca2',
-    'genetic testing', 'Genetic counselling', 'gene panel', 'two genes', 'genome sequencing', 'whole-genome', 'chromosomal',
-    'karyotype', 'trisomy 21', 'Down syndrome', 'down-syndrome', 'Turner syndrome', 'Klinefelter', 'fragile X', 'hereditary cancer',
-    'NIPT', 'amniocentesis', 'ＢＲＣＡ',
+    'Q90.9',
+    'q90',
+    'Q 91.3',
+    'Ｑ９６',
+    'q99.2',
+    'Q93',
+    '基因检测',
+    '遗传咨询',
+    '染色体核型',
+    '核型分析',
+    '唐氏筛查',
+    '唐氏综合征',
+    '21三体',
+    '18-三体',
+    '特纳综合征',
+    '克氏综合征',
+    '脆性X',
+    '产前诊断',
+    '无创DNA',
+    '羊水穿刺',
+    'BRCA',
+    'BRCA1 mutation',
+    'brca2',
+    'genetic testing',
+    'Genetic counselling',
+    'gene panel',
+    'two genes',
+    'genome sequencing',
+    'whole-genome',
+    'chromosomal',
+    'karyotype',
+    'trisomy 21',
+    'Down syndrome',
+    'down-syndrome',
+    'Turner syndrome',
+    'Klinefelter',
+    'fragile X',
+    'hereditary cancer',
+    'NIPT',
+    'amniocentesis',
+    'ＢＲＣＡ',
   ],
 };
 
 /** Ordinary clinical text: nothing in it is a restricted category. */
 const ORDINARY = [
-  'I10 hypertension, follow up in 2 weeks', 'F/U 3 months', '血压控制不佳 I10', 'MRN-F320 复查', 'E11.9 2型糖尿病，二甲双胍 0.5g bid',
-  'a 50 year old man with chest pain', 'A 60-year-old woman', 'metformin 500mg x60 tablets', 'amlodipine 5mg qd x 30 days',
-  'q 90 days refill', 'COVID-19 vaccine', 'HbA1c 7.2%', 'K21.9 胃食管反流', 'J44.9 慢阻肺急性加重', '神志清，精神可，饮食睡眠可',
-  '复查血常规', 'preparation for surgery', 'prepared for discharge', 'general surgery', 'hearing aid fitted', 'pepsin', 'stimulation',
-  'standard dose', 'artery', 'B12 deficiency', 'vitamin D3', 'chest X-ray', 'O2 sat 98%', 'N/V', '转诊至 3201-H001', 'ICD10 I25.1',
-  'GAD65 antibody', 'ECT骨扫描', '乙肝抗病毒治疗', '采血试管', 'Z00.0 体检', 'O10.0', 'A09 腹泻', 'B19.9', 'q8h', 'F/U in 2/52',
+  'I10 hypertension, follow up in 2 weeks',
+  'F/U 3 months',
+  '血压控制不佳 I10',
+  'MRN-F320 复查',
+  'E11.9 2型糖尿病，二甲双胍 0.5g bid',
+  'a 50 year old man with chest pain',
+  'A 60-year-old woman',
+  'metformin 500mg x60 tablets',
+  'amlodipine 5mg qd x 30 days',
+  'q 90 days refill',
+  'COVID-19 vaccine',
+  'HbA1c 7.2%',
+  'K21.9 胃食管反流',
+  'J44.9 慢阻肺急性加重',
+  '神志清，精神可，饮食睡眠可',
+  '复查血常规',
+  'preparation for surgery',
+  'prepared for discharge',
+  'general surgery',
+  'hearing aid fitted',
+  'pepsin',
+  'stimulation',
+  'standard dose',
+  'artery',
+  'B12 deficiency',
+  'vitamin D3',
+  'chest X-ray',
+  'O2 sat 98%',
+  'N/V',
+  '转诊至 3201-H001',
+  'ICD10 I25.1',
+  'GAD65 antibody',
+  'ECT骨扫描',
+  '乙肝抗病毒治疗',
+  '采血试管',
+  'Z00.0 体检',
+  'O10.0',
+  'A09 腹泻',
+  'B19.9',
+  'q8h',
+  'F/U in 2/52',
 ];
 
 describe('free text', () => {
@@ -131,22 +349,34 @@ describe('free text', () => {
 const fullWidth = (text: string) => text.replace(/[!-~]/g, (char) => String.fromCharCode(char.charCodeAt(0) + 0xfee0)).replace(/ /g, '\u3000');
 
 /** Each character in upper or lower case, as the flags say. */
-const recased = (text: string, upper: boolean[]) => [...text].map((char, index) => (upper[index % upper.length] ? char.toUpperCase() : char.toLowerCase())).join('');
+const recased = (text: string, upper: boolean[]) =>
+  [...text].map((char, index) => (upper[index % upper.length] ? char.toUpperCase() : char.toLowerCase())).join('');
 
 /** Listed terms as written: a stem with an ending, a phrase's words joined by a space or a hyphen, Chinese with spaces between characters. */
 const termOf = (category: SensitiveCategory) =>
   fc.oneof(
     fc.tuple(fc.constantFrom(...sensitiveTerms[category].zh), fc.boolean()).map(([term, spaced]) => (spaced ? [...term].join(' ') : term)),
-    fc.tuple(fc.constantFrom(...sensitiveTerms[category].en), fc.constantFrom(' ', '-'), fc.constantFrom('', 'al', 'ic', 'ies')).map(([term, joint, ending]) =>
-      term.endsWith('*') ? `${term.slice(0, -1).replaceAll(' ', joint)}${ending}` : term.replaceAll(' ', joint),
-    ),
+    fc
+      .tuple(fc.constantFrom(...sensitiveTerms[category].en), fc.constantFrom(' ', '-'), fc.constantFrom('', 'al', 'ic', 'ies'))
+      .map(([term, joint, ending]) => (term.endsWith('*') ? `${term.slice(0, -1).replaceAll(' ', joint)}${ending}` : term.replaceAll(' ', joint))),
   );
 
 /** A code of the category's ICD-10 ranges in one of the forms codes are written in. */
 const CODE_RANGES: Record<SensitiveCategory, [letter: string, from: number, to: number][]> = {
-  MENTAL_HEALTH: [['f', 0, 99], ['x', 60, 84]],
-  HIV_STI: [['b', 20, 24], ['z', 21, 21], ['a', 50, 64]],
-  REPRODUCTIVE: [['o', 0, 8], ['n', 96, 98], ['z', 30, 31]],
+  MENTAL_HEALTH: [
+    ['f', 0, 99],
+    ['x', 60, 84],
+  ],
+  HIV_STI: [
+    ['b', 20, 24],
+    ['z', 21, 21],
+    ['a', 50, 64],
+  ],
+  REPRODUCTIVE: [
+    ['o', 0, 8],
+    ['n', 96, 98],
+    ['z', 30, 31],
+  ],
   GENETIC: [['q', 90, 99]],
 };
 const codeOf = (category: SensitiveCategory) =>
@@ -159,13 +389,18 @@ const codeOf = (category: SensitiveCategory) =>
       return `${letter}${spaced ? ' ' : ''}${digits}${dotted}`;
     });
 
-const filler = fc.array(fc.constantFrom('血压', '复查', '患者', 'follow', 'up', '2', 'weeks', '，', '。', 'I10', 'bid', '(', ')'), { maxLength: 6 }).map((words) => words.join(' '));
+const filler = fc
+  .array(fc.constantFrom('血压', '复查', '患者', 'follow', 'up', '2', 'weeks', '，', '。', 'I10', 'bid', '(', ')'), { maxLength: 6 })
+  .map((words) => words.join(' '));
 const category = fc.constantFrom(...SENSITIVE_CATEGORIES);
 
 describe('free text, for every input', () => {
   it('labels any text naming a listed term or code, in any case, width or spacing', () => {
     fc.assert(
-      fc.property(category.chain((chosen) => fc.tuple(fc.constant(chosen), fc.oneof(termOf(chosen), codeOf(chosen)), filler, filler, fc.array(fc.boolean(), { minLength: 1 }), fc.boolean())),
+      fc.property(
+        category.chain((chosen) =>
+          fc.tuple(fc.constant(chosen), fc.oneof(termOf(chosen), codeOf(chosen)), filler, filler, fc.array(fc.boolean(), { minLength: 1 }), fc.boolean()),
+        ),
         ([chosen, named, before, after, upper, wide]) => {
           const written = recased(named, upper);
           const text = `${before} ${wide ? fullWidth(written) : written}，${after}`;
@@ -176,12 +411,19 @@ describe('free text, for every input', () => {
   });
 
   it('labels a text as its NFKC form, its upper and lower case and its full-width form', () => {
-    const piece = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 8 }), category.chain((chosen) => fc.oneof(termOf(chosen), codeOf(chosen))));
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 8 }),
+      category.chain((chosen) => fc.oneof(termOf(chosen), codeOf(chosen))),
+    );
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join(' ')), (text) => {
-        const label = sensitivitiesOfText(text).sort();
-        for (const variant of [text.normalize('NFKC'), text.toUpperCase(), text.toLowerCase(), fullWidth(text)]) expect(sensitivitiesOfText(variant).sort()).toEqual(label);
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join(' ')),
+        (text) => {
+          const label = sensitivitiesOfText(text).sort();
+          for (const variant of [text.normalize('NFKC'), text.toUpperCase(), text.toLowerCase(), fullWidth(text)])
+            expect(sensitivitiesOfText(variant).sort()).toEqual(label);
+        },
+      ),
     );
   });
 });

@@ -51,7 +51,20 @@ export function sensitivityOfLoinc(code: string): SensitiveCategory | null {
 /** Drugs (by international non-proprietary name) that reveal what they treat. */
 const DRUG_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = Object.fromEntries([
   ...['tenofovir', 'lamivudine', 'efavirenz', 'dolutegravir', 'zidovudine', 'lopinavir', 'bictegravir'].map((inn) => [inn, 'HIV_STI']),
-  ...['escitalopram', 'sertraline', 'fluoxetine', 'paroxetine', 'olanzapine', 'risperidone', 'quetiapine', 'aripiprazole', 'clozapine', 'lithium', 'methadone', 'buprenorphine'].map((inn) => [inn, 'MENTAL_HEALTH']),
+  ...[
+    'escitalopram',
+    'sertraline',
+    'fluoxetine',
+    'paroxetine',
+    'olanzapine',
+    'risperidone',
+    'quetiapine',
+    'aripiprazole',
+    'clozapine',
+    'lithium',
+    'methadone',
+    'buprenorphine',
+  ].map((inn) => [inn, 'MENTAL_HEALTH']),
   ...['levonorgestrel', 'mifepristone', 'misoprostol', 'clomifene'].map((inn) => [inn, 'REPRODUCTIVE']),
 ]);
 
@@ -90,7 +103,7 @@ export function foldText(text: string): string {
 }
 
 const termsFile = z.record(z.enum(SENSITIVE_CATEGORIES), z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict());
-const escape = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A category's terms as one pattern. Chinese terms match anywhere, spaces between their
@@ -99,17 +112,20 @@ const escape = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * spaces or hyphens between the words of a phrase optional.
  */
 function termPattern(terms: { zh: string[]; en: string[] }): RegExp {
-  const zh = terms.zh.map((term) => [...term].map(escape).join('\\s*'));
+  const zh = terms.zh.map((term) => [...term].map(escapeRegExp).join('\\s*'));
   const en = terms.en.map((term) => {
     const stem = term.endsWith('*') ? term.slice(0, -1) : term;
-    const words = stem.split(' ').map(escape).join('[\\s\\-_]*');
+    const words = stem.split(' ').map(escapeRegExp).join('[\\s\\-_]*');
     return `(?<![a-z])${words}${term.endsWith('*') ? '' : '(?![a-z])'}`;
   });
   return new RegExp([...zh, ...en].join('|'), 'u');
 }
 
 /** The term lists (data: `sensitive-terms.json`), checked once at load. */
-const TEXT_TERMS: [RegExp, SensitiveCategory][] = Object.entries(termsFile.parse(sensitiveTerms)).map(([category, terms]) => [termPattern(terms), category as SensitiveCategory]);
+const TEXT_TERMS: [RegExp, SensitiveCategory][] = Object.entries(termsFile.parse(sensitiveTerms)).map(([category, terms]) => [
+  termPattern(terms),
+  category as SensitiveCategory,
+]);
 
 /**
  * An ICD-10 code in folded text: a letter and two digits, then more digits or a dotted part

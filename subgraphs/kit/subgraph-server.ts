@@ -4,6 +4,8 @@
  * refuses any call without a valid internal token, gives each request its access decisions
  * and loaders, writes the audit events before the response leaves, and masks errors.
  */
+
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -17,28 +19,28 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
-import { AccessStore, registerAccessStoreModels, type AccessStoreModels } from './access-store';
-import { activityDatabaseName, ActivityStore, registerActivityStoreModels } from './activity-store';
+import { AccessStore, type AccessStoreModels, registerAccessStoreModels } from './access-store';
+import { ActivityStore, activityDatabaseName, registerActivityStoreModels } from './activity-store';
 import { auditMetrics } from './audit-metrics';
+import { DEFAULT_MATCH_SETTINGS, DEFAULT_SLOT_SETTINGS, type MatchSettings, type SlotSettings, type SubgraphName } from './config';
+import { connectDatabase, databaseName, ensureIndexes, isReachable } from './database';
 import { observeDatabase } from './database-telemetry';
+import { isExpectedError, maskError } from './errors';
+import { HttpError } from './http-error';
+import { bearerToken, createHttpHandler, listen, type RunningHttpService } from './http-server';
 import { observedHandler } from './http-telemetry';
+import { type InternalClaims, verifyInternalToken } from './internal-token';
+import { createLogger, type DestinationStream, errorDetails } from './logger';
 import { SubgraphMetrics } from './metrics';
 import { listenForScrapes, type MetricsOptions } from './metrics-endpoint';
+import { refuseIfBehind } from './migrations';
 import { operationMetrics } from './operation-metrics';
-import { connectDatabase, databaseName, ensureIndexes, isReachable } from './database';
-import { isExpectedError, maskError } from './errors';
-import { bearerToken, createHttpHandler, HttpError, listen, type RunningHttpService } from './http-server';
-import { verifyInternalToken, type InternalClaims } from './internal-token';
-import { createLogger, errorDetails, type DestinationStream } from './logger';
 import { applyPermissions, type PermissionMap } from './permissions';
 import type { PolicySettings } from './policy';
 import { RequestGate } from './request-gate';
 import { ResidentAccess } from './resident-access';
-import { refuseIfBehind } from './migrations';
-import { drainer, type Drain } from './shutdown';
+import { type Drain, drainer } from './shutdown';
 import type { SubgraphContext } from './subgraph-context';
-import type { KeyObject } from 'node:crypto';
-import { DEFAULT_MATCH_SETTINGS, DEFAULT_SLOT_SETTINGS, type MatchSettings, type SlotSettings, type SubgraphName } from './config';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
@@ -158,7 +160,13 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   });
   await apollo.start();
 
-  const settings = { matching: options.matching ?? DEFAULT_MATCH_SETTINGS, policy: options.policy, chronicMaxDays: options.chronicMaxDays ?? 28, bookingHorizonDays: options.bookingHorizonDays ?? 14, slots: options.slots ?? DEFAULT_SLOT_SETTINGS };
+  const settings = {
+    matching: options.matching ?? DEFAULT_MATCH_SETTINGS,
+    policy: options.policy,
+    chronicMaxDays: options.chronicMaxDays ?? 28,
+    bookingHorizonDays: options.bookingHorizonDays ?? 14,
+    slots: options.slots ?? DEFAULT_SLOT_SETTINGS,
+  };
   const gate = new RequestGate(options.maxInFlight ?? Infinity);
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,

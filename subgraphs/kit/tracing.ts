@@ -37,7 +37,8 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   const endpoint = tracesEndpoint(env);
   if (!endpoint) return null;
   // Loaded only here, so that a service without tracing does not pay for the SDK at start.
-  const { TracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+  const { TracerProvider, BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler } =
+    require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks');
   const { W3CTraceContextPropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');

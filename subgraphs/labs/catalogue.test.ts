@@ -1,4 +1,14 @@
-import { CATALOGUE, catalogueItem, interpretCoded, interpretQuantity, rangeText, recognitionExpiresAt, referenceBand, toCanonical, type CatalogueItem } from './catalogue';
+import {
+  CATALOGUE,
+  type CatalogueItem,
+  catalogueItem,
+  interpretCoded,
+  interpretQuantity,
+  rangeText,
+  recognitionExpiresAt,
+  referenceBand,
+  toCanonical,
+} from './catalogue';
 
 const items = [...CATALOGUE.values()];
 

@@ -11,21 +11,30 @@ export type LabCategory = 'LABORATORY' | 'IMAGING' | 'PATHOLOGY' | 'ELECTROPHYSI
 export type ValueKind = 'QUANTITY' | 'CODED' | 'TEXT';
 export type Interpretation = 'N' | 'H' | 'L' | 'HH' | 'LL' | 'A';
 /** A reference interval in the item's canonical unit, for one sex (null = both) and an age band [minAgeYears, maxAgeYears). */
-export interface ReferenceBand { sex: 'MALE' | 'FEMALE' | null; minAgeYears: number; maxAgeYears: number; low: number | null; high: number | null }
-export interface Recognition { scope: 'CITY' | 'PROVINCE'; validityDays: number }
+export interface ReferenceBand {
+  sex: 'MALE' | 'FEMALE' | null;
+  minAgeYears: number;
+  maxAgeYears: number;
+  low: number | null;
+  high: number | null;
+}
+export interface Recognition {
+  scope: 'CITY' | 'PROVINCE';
+  validityDays: number;
+}
 export interface CatalogueItem {
-  code: string;                 // LOINC code
-  name: string;                 // Chinese display name as used in Chinese hospitals
+  code: string; // LOINC code
+  name: string; // Chinese display name as used in Chinese hospitals
   category: LabCategory;
-  kind: 'PANEL' | 'ANALYTE' | 'STUDY';   // PANEL groups analytes; STUDY is imaging/ECG/pathology with a text conclusion
-  members: string[];            // analyte codes of a PANEL, [] otherwise
-  valueKind: ValueKind | null;  // for ANALYTE; null for PANEL and STUDY
-  unit: string | null;          // canonical UCUM unit for QUANTITY analytes
+  kind: 'PANEL' | 'ANALYTE' | 'STUDY'; // PANEL groups analytes; STUDY is imaging/ECG/pathology with a text conclusion
+  members: string[]; // analyte codes of a PANEL, [] otherwise
+  valueKind: ValueKind | null; // for ANALYTE; null for PANEL and STUDY
+  unit: string | null; // canonical UCUM unit for QUANTITY analytes
   units: Readonly<Record<string, number>>; // accepted units -> factor to the canonical unit (canonical maps to 1); {} when not QUANTITY
-  ranges: ReferenceBand[];      // [] when none; otherwise covering ages 0..150 for both sexes
-  criticalLow: number | null;   // canonical unit; values below are critical (LL)
-  criticalHigh: number | null;  // canonical unit; values above are critical (HH)
-  normalCoded: string | null;   // for CODED analytes: the code of the normal answer; others are 'A'
+  ranges: ReferenceBand[]; // [] when none; otherwise covering ages 0..150 for both sexes
+  criticalLow: number | null; // canonical unit; values below are critical (LL)
+  criticalHigh: number | null; // canonical unit; values above are critical (HH)
+  normalCoded: string | null; // for CODED analytes: the code of the normal answer; others are 'A'
   recognition: Recognition | null; // null = not a mutual-recognition item
 }
 
@@ -57,11 +66,21 @@ function blank(): Pick<CatalogueItem, 'members' | 'valueKind' | 'unit' | 'units'
 }
 
 function quantity(
-  code: string, name: string, unit: string, ranges: readonly BandRow[], recognition: Recognition | null,
+  code: string,
+  name: string,
+  unit: string,
+  ranges: readonly BandRow[],
+  recognition: Recognition | null,
   extra: { alt?: Readonly<Record<string, number>>; critical?: readonly [low: number | null, high: number | null] } = {},
 ): CatalogueItem {
   return {
-    ...blank(), code, name, category: 'LABORATORY', kind: 'ANALYTE', valueKind: 'QUANTITY', unit,
+    ...blank(),
+    code,
+    name,
+    category: 'LABORATORY',
+    kind: 'ANALYTE',
+    valueKind: 'QUANTITY',
+    unit,
     units: { [unit]: 1, ...extra.alt },
     ranges: ranges.map(([sex, minAgeYears, maxAgeYears, low, high]) => ({ sex: SEX[sex], minAgeYears, maxAgeYears, low, high })),
     criticalLow: extra.critical?.[0] ?? null,
@@ -92,14 +111,48 @@ const IU_PER_L = { 'mIU/L': 1, 'u[IU]/mL': 1, 'uIU/mL': 1 };
 const ROWS: readonly CatalogueItem[] = [
   // Blood count (WS/T 405-2012 adults; children approximately WS/T 779-2021).
   panel('58410-2', '血常规', ['6690-2', '789-8', '718-7', '777-3']),
-  quantity('6690-2', '白细胞计数', '10*9/L', [['*', 0, 2, 4.8, 14.6], ['*', 2, 6, 4.4, 11.9], ['*', 6, 18, 4.3, 11.3], ['*', 18, MAX_AGE, 3.5, 9.5]], city(7),
-    { alt: { '10*3/uL': 1 }, critical: [1.0, 30] }),
-  quantity('789-8', '红细胞计数', '10*12/L', [['*', 0, 6, 4.0, 5.5], ['*', 6, 13, 4.2, 5.7], ['M', 13, 18, 4.5, 5.9], ['F', 13, 18, 4.1, 5.3], ...bySex(4.3, 5.8, 3.8, 5.1, 18)], city(7),
-    { alt: { '10*6/uL': 1 } }),
-  quantity('718-7', '血红蛋白', 'g/L', [['*', 0, 2, 97, 141], ['*', 2, 6, 112, 149], ['*', 6, 13, 118, 156], ['M', 13, 18, 129, 172], ['F', 13, 18, 114, 154], ...bySex(130, 175, 115, 150, 18)], city(7),
-    { alt: G_DL, critical: [60, null] }),
-  quantity('777-3', '血小板计数', '10*9/L', [['*', 0, 6, 188, 472], ['*', 6, 13, 167, 453], ['*', 13, 18, 150, 407], ['*', 18, MAX_AGE, 125, 350]], city(7),
-    { alt: { '10*3/uL': 1 }, critical: [30, null] }),
+  quantity(
+    '6690-2',
+    '白细胞计数',
+    '10*9/L',
+    [
+      ['*', 0, 2, 4.8, 14.6],
+      ['*', 2, 6, 4.4, 11.9],
+      ['*', 6, 18, 4.3, 11.3],
+      ['*', 18, MAX_AGE, 3.5, 9.5],
+    ],
+    city(7),
+    { alt: { '10*3/uL': 1 }, critical: [1.0, 30] },
+  ),
+  quantity(
+    '789-8',
+    '红细胞计数',
+    '10*12/L',
+    [['*', 0, 6, 4.0, 5.5], ['*', 6, 13, 4.2, 5.7], ['M', 13, 18, 4.5, 5.9], ['F', 13, 18, 4.1, 5.3], ...bySex(4.3, 5.8, 3.8, 5.1, 18)],
+    city(7),
+    { alt: { '10*6/uL': 1 } },
+  ),
+  quantity(
+    '718-7',
+    '血红蛋白',
+    'g/L',
+    [['*', 0, 2, 97, 141], ['*', 2, 6, 112, 149], ['*', 6, 13, 118, 156], ['M', 13, 18, 129, 172], ['F', 13, 18, 114, 154], ...bySex(130, 175, 115, 150, 18)],
+    city(7),
+    { alt: G_DL, critical: [60, null] },
+  ),
+  quantity(
+    '777-3',
+    '血小板计数',
+    '10*9/L',
+    [
+      ['*', 0, 6, 188, 472],
+      ['*', 6, 13, 167, 453],
+      ['*', 13, 18, 150, 407],
+      ['*', 18, MAX_AGE, 125, 350],
+    ],
+    city(7),
+    { alt: { '10*3/uL': 1 }, critical: [30, null] },
+  ),
   quantity('4537-7', '红细胞沉降率', 'mm/h', bySex(0, 15, 0, 20), city(7)),
 
   // Glucose metabolism. HbA1c in mmol/mol (IFCC) is not a constant multiple of %, so only % is accepted.
@@ -118,14 +171,43 @@ const ROWS: readonly CatalogueItem[] = [
   quantity('1742-6', '丙氨酸氨基转移酶', 'U/L', bySex(9, 50, 7, 40), city(14)),
   quantity('1920-8', '天门冬氨酸氨基转移酶', 'U/L', bySex(15, 40, 13, 35), city(14)),
   quantity('14631-6', '总胆红素', 'umol/L', bySex(null, 26, null, 21), city(14), { alt: { 'mg/dL': 17.1 } }),
-  quantity('1751-7', '白蛋白', 'g/L', [['*', 0, 18, 38, 54], ['*', 18, MAX_AGE, 40, 55]], city(14), { alt: G_DL }),
-  quantity('6768-6', '碱性磷酸酶', 'U/L', [['*', 0, 12, 120, 500], ['M', 12, 18, 80, 550], ['F', 12, 18, 50, 350], ['M', 18, MAX_AGE, 45, 125], ['F', 18, 50, 35, 100], ['F', 50, MAX_AGE, 50, 135]], city(14)),
+  quantity(
+    '1751-7',
+    '白蛋白',
+    'g/L',
+    [
+      ['*', 0, 18, 38, 54],
+      ['*', 18, MAX_AGE, 40, 55],
+    ],
+    city(14),
+    { alt: G_DL },
+  ),
+  quantity(
+    '6768-6',
+    '碱性磷酸酶',
+    'U/L',
+    [
+      ['*', 0, 12, 120, 500],
+      ['M', 12, 18, 80, 550],
+      ['F', 12, 18, 50, 350],
+      ['M', 18, MAX_AGE, 45, 125],
+      ['F', 18, 50, 35, 100],
+      ['F', 50, MAX_AGE, 50, 135],
+    ],
+    city(14),
+  ),
   quantity('2324-2', 'γ-谷氨酰转移酶', 'U/L', bySex(10, 60, 7, 45), city(14)),
 
   // Kidney (WS/T 404.5). Urea is the molar code: BUN in mg/dL is another analyte (3094-0), so no mg/dL here.
   panel('24362-6', '肾功能', ['14682-9', '22664-7', '14933-6']),
-  quantity('14682-9', '肌酐', 'umol/L', [['*', 0, 2, 13, 33], ['*', 2, 6, 19, 44], ['*', 6, 13, 27, 66], ['M', 13, 18, 37, 93], ['F', 13, 18, 33, 75], ...bySex(57, 111, 41, 81, 18)], city(14),
-    { alt: { 'mg/dL': 88.4 }, critical: [null, 707] }),
+  quantity(
+    '14682-9',
+    '肌酐',
+    'umol/L',
+    [['*', 0, 2, 13, 33], ['*', 2, 6, 19, 44], ['*', 6, 13, 27, 66], ['M', 13, 18, 37, 93], ['F', 13, 18, 33, 75], ...bySex(57, 111, 41, 81, 18)],
+    city(14),
+    { alt: { 'mg/dL': 88.4 }, critical: [null, 707] },
+  ),
   quantity('22664-7', '尿素', 'mmol/L', [['*', 0, 18, 1.8, 6.5], ['M', 18, 60, 3.1, 8.0], ['F', 18, 60, 2.6, 7.5], ...bySex(3.6, 9.5, 3.1, 8.8, 60)], city(14)),
   quantity('14933-6', '尿酸', 'umol/L', [['*', 0, 13, 120, 330], ...bySex(208, 428, 155, 357, 13)], city(14), { alt: { 'mg/dL': 59.48 } }),
 
@@ -138,11 +220,26 @@ const ROWS: readonly CatalogueItem[] = [
 
   // Acute markers: they change within hours, so no other hospital's result stands in for them.
   // hs-TnI: sex-specific 99th percentiles of the common assay; the critical limit is a local convention.
-  quantity('89579-7', '高敏肌钙蛋白I', 'ng/L', bySex(null, 34.2, null, 15.6), NOT_RECOGNISED, { alt: { 'pg/mL': 1, 'ng/mL': 1000, 'ug/L': 1000 }, critical: [null, 500] }),
-  quantity('33762-6', 'N末端B型利钠肽前体', 'pg/mL', [['*', 0, 75, null, 125], ['*', 75, MAX_AGE, null, 450]], NOT_RECOGNISED, { alt: { 'ng/L': 1, 'ng/mL': 1000 } }),
+  quantity('89579-7', '高敏肌钙蛋白I', 'ng/L', bySex(null, 34.2, null, 15.6), NOT_RECOGNISED, {
+    alt: { 'pg/mL': 1, 'ng/mL': 1000, 'ug/L': 1000 },
+    critical: [null, 500],
+  }),
+  quantity(
+    '33762-6',
+    'N末端B型利钠肽前体',
+    'pg/mL',
+    [
+      ['*', 0, 75, null, 125],
+      ['*', 75, MAX_AGE, null, 450],
+    ],
+    NOT_RECOGNISED,
+    { alt: { 'ng/L': 1, 'ng/mL': 1000 } },
+  ),
   quantity('1988-5', 'C反应蛋白', 'mg/L', all(null, 10), NOT_RECOGNISED, { alt: { 'mg/dL': 10 } }),
   quantity('33959-8', '降钙素原', 'ng/mL', all(null, 0.05), NOT_RECOGNISED, { alt: { 'ug/L': 1 } }),
-  quantity('48065-7', 'D-二聚体', 'mg/L', all(null, 0.5), NOT_RECOGNISED, { alt: { 'mg{FEU}/L': 1, 'ug/mL': 1, 'ug{FEU}/mL': 1, 'ng/mL': 0.001, 'ug/L': 0.001 } }),
+  quantity('48065-7', 'D-二聚体', 'mg/L', all(null, 0.5), NOT_RECOGNISED, {
+    alt: { 'mg{FEU}/L': 1, 'ug/mL': 1, 'ug{FEU}/mL': 1, 'ng/mL': 0.001, 'ug/L': 0.001 },
+  }),
   quantity('5902-2', '凝血酶原时间', 's', all(10, 14), NOT_RECOGNISED, { critical: [null, 30] }),
   quantity('6301-6', '国际标准化比值', '{INR}', all(0.8, 1.2), NOT_RECOGNISED, { alt: { '1': 1 }, critical: [null, 4] }),
 
@@ -177,10 +274,12 @@ function panelRecognition(members: readonly (CatalogueItem | undefined)[]): Reco
 function buildCatalogue(rows: readonly CatalogueItem[]): ReadonlyMap<string, CatalogueItem> {
   const byCode = new Map(rows.map((row) => [row.code, row]));
   if (byCode.size !== rows.length) throw new Error('catalogue: duplicate LOINC code');
-  return new Map(rows.map((row) => {
-    const item = row.kind === 'PANEL' ? { ...row, recognition: panelRecognition(row.members.map((code) => byCode.get(code))) } : row;
-    return [item.code, Object.freeze(item)];
-  }));
+  return new Map(
+    rows.map((row) => {
+      const item = row.kind === 'PANEL' ? { ...row, recognition: panelRecognition(row.members.map((code) => byCode.get(code))) } : row;
+      return [item.code, Object.freeze(item)];
+    }),
+  );
 }
 
 export const CATALOGUE: ReadonlyMap<string, CatalogueItem> = buildCatalogue(ROWS);
@@ -258,7 +357,11 @@ export function referenceBand(item: CatalogueItem, sex: 'MALE' | 'FEMALE' | 'UNK
  * Interpretation of a canonical value: HH/LL beyond critical limits, H/L outside the band, N inside
  * (N when no band). A value equal to a bound counts as inside, as the seeded reports flag it.
  */
-export function interpretQuantity(item: CatalogueItem, canonicalValue: number, band: ReferenceBand | null): { interpretation: Interpretation; critical: boolean } {
+export function interpretQuantity(
+  item: CatalogueItem,
+  canonicalValue: number,
+  band: ReferenceBand | null,
+): { interpretation: Interpretation; critical: boolean } {
   if (item.criticalHigh !== null && canonicalValue > item.criticalHigh) return { interpretation: 'HH', critical: true };
   if (item.criticalLow !== null && canonicalValue < item.criticalLow) return { interpretation: 'LL', critical: true };
   if (band && band.high !== null && canonicalValue > band.high) return { interpretation: 'H', critical: false };

@@ -1,7 +1,7 @@
 /** The labs subgraph: lab and exam results shared across the city's hospitals, and the duplicate-test reminder. */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
 import { createLabsContext, type LabsContext } from './loaders';
-import { registerModels, type LabsModels } from './models';
+import { type LabsModels, registerModels } from './models';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 

@@ -4,8 +4,8 @@
  * what the duplicate-test reminder recommends.
  */
 import { badUserInput } from '../kit/errors';
-import { acceptedUnit, catalogueItem, interpretQuantity, rangeText, referenceBand, toCanonical, type CatalogueItem } from './catalogue';
-import type { LabReportDoc, LaboratoryDoc, ObservationDoc } from './models';
+import { acceptedUnit, type CatalogueItem, catalogueItem, interpretQuantity, rangeText, referenceBand, toCanonical } from './catalogue';
+import type { LaboratoryDoc, LabReportDoc, ObservationDoc } from './models';
 
 const LOINC = 'http://loinc.org';
 const DAY_MS = 86_400_000;
@@ -34,7 +34,8 @@ export function observationOf(input: ObservationInput, sex: 'MALE' | 'FEMALE' | 
   const base = { code: { system: LOINC, code: item.code, display: item.name }, method: input.method ?? null, recognizable: item.recognition !== null };
   if (item.valueKind === 'QUANTITY') {
     const { value, unit } = input;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e7) throw badUserInput(`result ${item.code} needs a numeric value between 0 and 10,000,000`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1e7)
+      throw badUserInput(`result ${item.code} needs a numeric value between 0 and 10,000,000`);
     if (!unit) throw badUserInput(`result ${item.code} needs a UCUM unit`);
     // Stored in the catalogue's spelling, so every later lookup by unit is exact.
     const reportedUnit = acceptedUnit(item, unit);
@@ -44,16 +45,49 @@ export function observationOf(input: ObservationInput, sex: 'MALE' | 'FEMALE' | 
     const { interpretation, critical } = interpretQuantity(item, canonical, band);
     const factor = item.units[reportedUnit]!;
     const inReported = (limit: number | null) => (limit === null ? null : round(limit / factor));
-    return { ...base, value, unit: reportedUnit, valueCoded: null, valueText: null, referenceLow: inReported(band?.low ?? null), referenceHigh: inReported(band?.high ?? null), referenceText: rangeText(band), interpretation, critical };
+    return {
+      ...base,
+      value,
+      unit: reportedUnit,
+      valueCoded: null,
+      valueText: null,
+      referenceLow: inReported(band?.low ?? null),
+      referenceHigh: inReported(band?.high ?? null),
+      referenceText: rangeText(band),
+      interpretation,
+      critical,
+    };
   }
   if (item.valueKind === 'CODED') {
     if (!input.valueCode || !/^[A-Z0-9_-]{1,20}$/.test(input.valueCode)) throw badUserInput(`result ${item.code} needs a valueCode such as NEG or POS`);
     const normal = input.valueCode === item.normalCoded;
-    return { ...base, value: null, unit: null, valueCoded: { system: 'result', code: input.valueCode, display: input.valueCode }, valueText: null, referenceLow: null, referenceHigh: null, referenceText: item.normalCoded ?? '', interpretation: normal ? 'N' : 'A', critical: false };
+    return {
+      ...base,
+      value: null,
+      unit: null,
+      valueCoded: { system: 'result', code: input.valueCode, display: input.valueCode },
+      valueText: null,
+      referenceLow: null,
+      referenceHigh: null,
+      referenceText: item.normalCoded ?? '',
+      interpretation: normal ? 'N' : 'A',
+      critical: false,
+    };
   }
   const text = input.valueText?.trim();
   if (!text || text.length > 2000) throw badUserInput(`result ${item.code} needs a text value of at most 2,000 characters`);
-  return { ...base, value: null, unit: null, valueCoded: null, valueText: text, referenceLow: null, referenceHigh: null, referenceText: '', interpretation: 'N', critical: false };
+  return {
+    ...base,
+    value: null,
+    unit: null,
+    valueCoded: null,
+    valueText: text,
+    referenceLow: null,
+    referenceHigh: null,
+    referenceText: '',
+    interpretation: 'N',
+    critical: false,
+  };
 }
 
 export interface LatestResultView {
@@ -124,7 +158,8 @@ export interface OrderCheckView {
  */
 export function checkOrderItem(item: CatalogueItem, reports: LabReportDoc[], laboratories: Map<string, LaboratoryDoc>, now: Date): OrderCheckView {
   const report = reports.find((candidate) => RESULT_STATUSES.has(candidate.status) && candidate.itemCodes.includes(item.code));
-  if (!report) return { item, last: null, ageDays: null, recognized: false, validUntil: null, recommendation: 'ORDER', reason: 'no earlier result at any hospital' };
+  if (!report)
+    return { item, last: null, ageDays: null, recognized: false, validUntil: null, recommendation: 'ORDER', reason: 'no earlier result at any hospital' };
   const observation = report.results.find((result) => result.code.code === item.code) ?? null;
   const at = report.effectiveAt ?? report.collectedAt ?? report.issuedAt;
   const ageDays = Math.floor((now.getTime() - at.getTime()) / DAY_MS);
@@ -134,13 +169,31 @@ export function checkOrderItem(item: CatalogueItem, reports: LabReportDoc[], lab
     return { item, last, ageDays, recognized: false, validUntil: null, recommendation: 'ORDER', reason: 'not a mutual-recognition item' };
   }
   const validUntil = new Date(at.getTime() + validityDays * DAY_MS);
-  if (validUntil.getTime() < now.getTime()) return { item, last, ageDays, recognized: false, validUntil, recommendation: 'ORDER', reason: `older than its ${validityDays}-day validity` };
+  if (validUntil.getTime() < now.getTime())
+    return { item, last, ageDays, recognized: false, validUntil, recommendation: 'ORDER', reason: `older than its ${validityDays}-day validity` };
   const certified = laboratories.get(report.organizationCode)?.certifiedScope ?? null;
-  if (!certified) return { item, last, ageDays, recognized: false, validUntil, recommendation: 'CONSIDER', reason: 'the performing lab is not certified for mutual recognition' };
+  if (!certified)
+    return {
+      item,
+      last,
+      ageDays,
+      recognized: false,
+      validUntil,
+      recommendation: 'CONSIDER',
+      reason: 'the performing lab is not certified for mutual recognition',
+    };
   if (item.recognition?.scope === 'PROVINCE' && certified !== 'PROVINCE') {
     return { item, last, ageDays, recognized: false, validUntil, recommendation: 'CONSIDER', reason: 'the item needs a province-certified lab' };
   }
-  return { item, last, ageDays, recognized: true, validUntil, recommendation: 'REUSE', reason: `recognised result, valid until ${validUntil.toISOString().slice(0, 10)}` };
+  return {
+    item,
+    last,
+    ageDays,
+    recognized: true,
+    validUntil,
+    recommendation: 'REUSE',
+    reason: `recognised result, valid until ${validUntil.toISOString().slice(0, 10)}`,
+  };
 }
 
 export function ageInYears(birthDate: string, at: Date): number {

@@ -5,7 +5,7 @@ import { loaderPerArguments, recordByIdLoader, residentPageLoader, residentRecor
 import { timePageInMemory } from '../kit/pagination';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { LabReportDoc, LabReportVersionDoc, LabsModels } from './models';
-import { LabsRepository, reportKey, type ReportFilter } from './repository';
+import { LabsRepository, type ReportFilter, reportKey } from './repository';
 
 /** The arguments of one page of a resident's reports, and whether it shows result lines. */
 export interface ReportPageArguments {

@@ -3,10 +3,10 @@
  * earlier versions of amended reports, the registry of laboratories (with their mutual-
  * recognition certification), and the duplicate-test reminder events.
  */
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
-import { categoriesOf, SENSITIVE_CATEGORIES, sensitivitiesOfTexts, sensitivityOfLoinc, unionOf, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, SENSITIVE_CATEGORIES, type SensitiveCategory, sensitivitiesOfTexts, sensitivityOfLoinc, unionOf } from '../kit/sensitivity';
 
 export const LAB_CATEGORIES = ['LABORATORY', 'IMAGING', 'PATHOLOGY', 'ELECTROPHYSIOLOGY'] as const;
 export const LAB_REPORT_STATUSES = ['REGISTERED', 'PARTIAL', 'PRELIMINARY', 'FINAL', 'AMENDED', 'CORRECTED', 'CANCELLED', 'ENTERED_IN_ERROR'] as const;

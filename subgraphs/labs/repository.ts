@@ -4,27 +4,27 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { bulkWriteFailures, idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
-import { claimAll } from '../kit/claims';
-import { countNothing, realtimeEntry, scheduledEntry, type CountActivity } from '../kit/activity';
+import { type CountActivity, countNothing, realtimeEntry, scheduledEntry } from '../kit/activity';
 import { accepted, allowedDocuments, parseBatch, refused, type UploadOutcome } from '../kit/batch-upload';
-import { activityOfLabReport } from './lab-activity';
+import { claimAll } from '../kit/claims';
+import { bulkWriteFailures, idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput } from '../kit/errors';
 import { organizationCodeOf, residentIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
-import { timePage, type Page } from '../kit/pagination';
-import { visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
+import { type Page, timePage } from '../kit/pagination';
+import { type ResidentAccess, visibleRecords, withoutRestricted } from '../kit/resident-access';
 import { unionOf } from '../kit/sensitivity';
-import { ageInYears, checkOrderItem, observationOf, requireItem, type OrderCheckView } from './lab-rules';
+import { activityOfLabReport } from './lab-activity';
+import { ageInYears, checkOrderItem, type OrderCheckView, observationOf, requireItem } from './lab-rules';
 import {
   LAB_CATEGORIES,
   LAB_REPORT_STATUSES,
-  labSensitivities,
+  type LaboratoryDoc,
   type LabReportDoc,
   type LabReportVersionDoc,
-  type LaboratoryDoc,
   type LabsModels,
+  labSensitivities,
   type ReminderEventDoc,
 } from './models';
 
@@ -66,8 +66,22 @@ const submission = z.object({
   orderingOrganizationCode: z.string().nullish(),
   conclusion: z.string().max(4000).nullish(),
   subjectSex: z.enum(['MALE', 'FEMALE', 'UNKNOWN']),
-  subjectBirthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date'),
-  results: z.array(z.object({ code: z.string(), value: z.number().nullish(), unit: z.string().nullish(), valueCode: z.string().nullish(), valueText: z.string().nullish(), method: z.string().max(64).nullish() })).max(100),
+  subjectBirthDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+    .refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date'),
+  results: z
+    .array(
+      z.object({
+        code: z.string(),
+        value: z.number().nullish(),
+        unit: z.string().nullish(),
+        valueCode: z.string().nullish(),
+        valueText: z.string().nullish(),
+        method: z.string().max(64).nullish(),
+      }),
+    )
+    .max(100),
 });
 
 export class LabsRepository {
@@ -97,13 +111,25 @@ export class LabsRepository {
   }
 
   /** One resident's page of reports, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
-  async reportPage(residentId: string, filter: ReportFilter, first: number, after: string | null | undefined, withResults: boolean): Promise<Page<LabReportDoc> | null> {
+  async reportPage(
+    residentId: string,
+    filter: ReportFilter,
+    first: number,
+    after: string | null | undefined,
+    withResults: boolean,
+  ): Promise<Page<LabReportDoc> | null> {
     return this.access.readPage('labs', residentId, (filedUnder) => {
       const query = reportQuery(filedUnder, filter);
       return timePage(
         {
           field: 'issuedAt',
-          fetch: ({ keyset, sort, limit }) => this.models.LabReport.find({ ...query, ...keyset }, withResults ? null : WITHOUT_RESULTS).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec(),
+          fetch: ({ keyset, sort, limit }) =>
+            this.models.LabReport.find({ ...query, ...keyset }, withResults ? null : WITHOUT_RESULTS)
+              .sort(sort)
+              .limit(limit)
+              .batchSize(RECORDS_BATCH_SIZE)
+              .lean<LabReportDoc[]>()
+              .exec(),
           keyOf: reportKey,
           keep: (rows) => withoutRestricted(this.access, rows, label),
         },
@@ -115,7 +141,9 @@ export class LabsRepository {
 
   /** By id, withdrawn reports included (shown as such): the one place they still appear. */
   async reportsById(ids: readonly string[]): Promise<LabReportDoc[]> {
-    const records = await this.models.LabReport.find({ _id: idIn(ids) }).lean<LabReportDoc[]>().exec();
+    const records = await this.models.LabReport.find({ _id: idIn(ids) })
+      .lean<LabReportDoc[]>()
+      .exec();
     return visibleRecords(this.access, records, 'labs', label);
   }
 
@@ -125,7 +153,11 @@ export class LabsRepository {
    */
   async historyOf(reports: readonly LabReportDoc[]): Promise<Map<string, LabReportVersionDoc[]>> {
     const byId = new Map(reports.map((report) => [report._id, report]));
-    const rows = await this.models.LabReportVersion.find({ reportId: oneOf([...byId.keys()]) }).sort({ version: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportVersionDoc[]>().exec();
+    const rows = await this.models.LabReportVersion.find({ reportId: oneOf([...byId.keys()]) })
+      .sort({ version: -1 })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<LabReportVersionDoc[]>()
+      .exec();
     const versions = rows.map((version) => ({ version, residentId: byId.get(version.reportId)!.residentId }));
     const visible = await withoutRestricted(this.access, versions, ({ version }) => versionLabel(version, byId.get(version.reportId)!));
     const history = new Map(reports.map((report) => [report._id, [] as LabReportVersionDoc[]]));
@@ -160,9 +192,18 @@ export class LabsRepository {
   async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
     const { parsed, outcomes } = parseBatch(rawInputs, submission, 'sourceReportId');
     const organizationCode = await this.laboratoryOfViewer();
-    const reports = await allowedDocuments(this.access, 'submit-lab-report', parsed, outcomes, (input, residentId) => reportOf(input, organizationCode, residentId));
+    const reports = await allowedDocuments(this.access, 'submit-lab-report', parsed, outcomes, (input, residentId) =>
+      reportOf(input, organizationCode, residentId),
+    );
     const stored = new Map(
-      reports.size ? (await this.models.LabReport.find({ _id: idIn([...reports.values()].map((report) => report._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<LabReportDoc[]>().exec()).map((doc) => [doc._id, doc]) : [],
+      reports.size
+        ? (
+            await this.models.LabReport.find({ _id: idIn([...reports.values()].map((report) => report._id)) })
+              .batchSize(RECORDS_BATCH_SIZE)
+              .lean<LabReportDoc[]>()
+              .exec()
+          ).map((doc) => [doc._id, doc])
+        : [],
     );
     // Whom the stored reports are filed under, as survivors (one batched lookup).
     const filedUnder = new Map(await Promise.all([...stored.values()].map(async (doc) => [doc._id, await this.access.survivorIdOf(doc.residentId)] as const)));
@@ -184,12 +225,18 @@ export class LabsRepository {
       outcomes[index] = saved ? accepted('CHANGED') : refused('CONFLICT', REPLACED_MEANWHILE);
       if (saved) written.push(saved);
     });
-    const failed = await bulkWriteFailures(this.models.LabReport, inserts.map((index) => ({ insertOne: { document: reports.get(index)! } })));
+    const failed = await bulkWriteFailures(
+      this.models.LabReport,
+      inserts.map((index) => ({ insertOne: { document: reports.get(index)! } })),
+    );
     inserts.forEach((index, position) => {
       outcomes[index] = failed.has(position) ? refused('CONFLICT', 'The report was uploaded by another request meanwhile; retry') : accepted('CREATED');
       if (!failed.has(position)) written.push(reports.get(index)!);
     });
-    await this.access.noteRecordOwners('lab-report', written.map((report) => ({ recordId: report._id, residentId: report.residentId })));
+    await this.access.noteRecordOwners(
+      'lab-report',
+      written.map((report) => ({ recordId: report._id, residentId: report.residentId })),
+    );
     // Counted for the platform's monitoring as scheduled uploads, in one write.
     const at = new Date();
     await this.countActivity(written.map((report) => scheduledEntry(organizationCode, at, activityOfLabReport(report))));
@@ -218,7 +265,8 @@ export class LabsRepository {
     }
     if (existing.residentId !== report.residentId) {
       // Filed before a merge under the merged id: it is the survivor's, and stays filed there.
-      if ((await this.access.survivorIdOf(existing.residentId)) !== report.residentId) throw appError('CONFLICT', 'This report id was uploaded for another resident');
+      if ((await this.access.survivorIdOf(existing.residentId)) !== report.residentId)
+        throw appError('CONFLICT', 'This report id was uploaded for another resident');
       report = { ...report, residentId: existing.residentId };
     }
     if (sameContent(existing, report)) return { saved: existing, outcome: 'unchanged' };
@@ -243,11 +291,17 @@ export class LabsRepository {
     const lost = await claimAll(this.models.LabReportVersion, archives);
     const claimedFor = new Map(
       lost.size
-        ? (await this.models.LabReportVersion.find({ _id: idIn([...lost].map((position) => archives[position]!._id)) }, { replacedBy: 1 }).lean<Pick<LabReportVersionDoc, '_id' | 'replacedBy'>[]>().exec()).map((archive) => [archive._id, archive.replacedBy])
+        ? (
+            await this.models.LabReportVersion.find({ _id: idIn([...lost].map((position) => archives[position]!._id)) }, { replacedBy: 1 })
+              .lean<Pick<LabReportVersionDoc, '_id' | 'replacedBy'>[]>()
+              .exec()
+          ).map((archive) => [archive._id, archive.replacedBy])
         : [],
     );
     const won = changes.flatMap(({ existing, report }, position) =>
-      lost.has(position) && claimedFor.get(archives[position]!._id) !== archives[position]!.replacedBy ? [] : [{ position, from: existing.version, next: { ...report, version: existing.version + 1 } }],
+      lost.has(position) && claimedFor.get(archives[position]!._id) !== archives[position]!.replacedBy
+        ? []
+        : [{ position, from: existing.version, next: { ...report, version: existing.version + 1 } }],
     );
     if (won.length === 0) return changes.map(() => null);
     // By resident too: the collection is sharded on it, and a replacement keeps the report where it is filed.
@@ -261,9 +315,14 @@ export class LabsRepository {
       matchedCount === won.length
         ? null
         : new Map(
-            (await this.models.LabReport.find({ residentId: oneOf(new Set(won.map(({ next }) => next.residentId))), _id: idIn(won.map(({ next }) => next._id)) }, { version: 1 }).lean<Pick<LabReportDoc, '_id' | 'version'>[]>().exec()).map(
-              (doc) => [doc._id, doc.version],
-            ),
+            (
+              await this.models.LabReport.find(
+                { residentId: oneOf(new Set(won.map(({ next }) => next.residentId))), _id: idIn(won.map(({ next }) => next._id)) },
+                { version: 1 },
+              )
+                .lean<Pick<LabReportDoc, '_id' | 'version'>[]>()
+                .exec()
+            ).map((doc) => [doc._id, doc.version]),
           );
     const saved = new Map(won.filter(({ from, next }) => !versionNow || (versionNow.get(next._id) ?? 0) > from).map(({ position, next }) => [position, next]));
     return changes.map((_change, position) => saved.get(position) ?? null);
@@ -274,12 +333,19 @@ export class LabsRepository {
     const requested = residentIdOf(residentIdInput);
     if (itemCodes.length === 0 || itemCodes.length > MAX_ORDER_ITEMS) throw badUserInput(`Give 1 to ${MAX_ORDER_ITEMS} item codes`);
     const items = [...new Set(itemCodes)].map((code) => requireItem(code, 'item'));
-    if (organizationCodeOf(orderingOrganizationCode) !== this.access.viewer.organizationCode) throw badUserInput('orderingOrganizationCode must be your own organization');
+    if (organizationCodeOf(orderingOrganizationCode) !== this.access.viewer.organizationCode)
+      throw badUserInput('orderingOrganizationCode must be your own organization');
     const residentId = await this.access.requireWrite(requested, 'check-order');
     const { records } = await this.reportsOfResidents([residentId], { codes: items.map((item) => item.code) });
     const laboratoryCodes = [...new Set(records.map((report) => report.organizationCode))];
     const laboratories = new Map(
-      laboratoryCodes.length ? (await this.models.Laboratory.find({ _id: idIn(laboratoryCodes) }).lean<LaboratoryDoc[]>().exec()).map((lab) => [lab._id, lab]) : [],
+      laboratoryCodes.length
+        ? (
+            await this.models.Laboratory.find({ _id: idIn(laboratoryCodes) })
+              .lean<LaboratoryDoc[]>()
+              .exec()
+          ).map((lab) => [lab._id, lab])
+        : [],
     );
     const now = new Date();
     const checks = items.map((item) => checkOrderItem(item, records, laboratories, now));
@@ -302,10 +368,10 @@ export class LabsRepository {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badUserInput('month must be YYYY-MM');
     const match: Record<string, unknown> = { month };
     if (organizationCode) match.organizationCode = organizationCodeOf(organizationCode);
-    const groups = await this.models.ReminderEvent.aggregate<{ _id: { organizationCode: string; recommendation: ReminderEventDoc['recommendation'] }; count: number }>([
-      { $match: match },
-      { $group: { _id: { organizationCode: '$organizationCode', recommendation: '$recommendation' }, count: { $sum: 1 } } },
-    ]).exec();
+    const groups = await this.models.ReminderEvent.aggregate<{
+      _id: { organizationCode: string; recommendation: ReminderEventDoc['recommendation'] };
+      count: number;
+    }>([{ $match: match }, { $group: { _id: { organizationCode: '$organizationCode', recommendation: '$recommendation' }, count: { $sum: 1 } } }]).exec();
     const rows = new Map<string, ReminderStatisticsRow>();
     for (const { _id, count } of groups) {
       const row = rows.get(_id.organizationCode) ?? { organizationCode: _id.organizationCode, month, shown: 0, reuse: 0, consider: 0, order: 0 };
@@ -411,15 +477,20 @@ const sameContent = (a: LabReportDoc, b: LabReportDoc): boolean => contentKey(a)
 /** What a report says, as a key: its version and where it came from aside. */
 function contentKey(report: LabReportDoc): string {
   const { source: _source, version: _version, ...content } = report;
-  return createHash('sha256').update(JSON.stringify(normalize(content))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(normalize(content)))
+    .digest('hex');
 }
 
 /** Dates and key order as they come back from the database, so equal content compares equal. */
 function normalize(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(normalize);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, normalize((value as Record<string, unknown>)[key])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, normalize((value as Record<string, unknown>)[key])]),
+    );
   return value;
 }
-
-

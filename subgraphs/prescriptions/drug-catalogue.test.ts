@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sensitivityOfDrug } from '../kit/sensitivity';
-import { ALLERGY_GROUPS, DRUGS, allergyConflicts, drugByCode, isDuplicateTherapy, renewalSupported, type Drug } from './drug-catalogue';
+import { ALLERGY_GROUPS, allergyConflicts, DRUGS, type Drug, drugByCode, isDuplicateTherapy, renewalSupported } from './drug-catalogue';
 
 const drugs = [...DRUGS.values()];
 
@@ -21,16 +21,29 @@ function block(name: string): string {
   return citySource.slice(start, end);
 }
 
-interface SeedDrug { key: string; code: string; display: string; dose: string }
+interface SeedDrug {
+  key: string;
+  code: string;
+  display: string;
+  dose: string;
+}
 const seedDrugs: SeedDrug[] = [...block('DRUG_ROWS').matchAll(/\['(\w+)', '([^']+)', '([^']+)', '([^']+)', '([^']+)'\]/g)].map(
   ([, key = '', code = '', display = '', dose = '']) => ({ key, code, display, dose }),
 );
 const seedByKey = new Map(seedDrugs.map((seed) => [seed.key, seed]));
 
-interface SeedTreatment { diagnosis: string; keys: string[]; maxDays: number }
+interface SeedTreatment {
+  diagnosis: string;
+  keys: string[];
+  maxDays: number;
+}
 const keysOf = (list: string): string[] => [...list.matchAll(/'(\w+)'/g)].map((match) => match[1] ?? '');
 const seedTreatments: SeedTreatment[] = [...block('TREATMENT_ROWS').matchAll(/\['([^']+)', \[([^\]]*)\], \[([^\]]*)\], (\d+), (\d+)\]/g)].map(
-  ([, diagnosis = '', adults = '', children = '', , maxDays = '0']) => ({ diagnosis, keys: [...keysOf(adults), ...keysOf(children)], maxDays: Number(maxDays) }),
+  ([, diagnosis = '', adults = '', children = '', , maxDays = '0']) => ({
+    diagnosis,
+    keys: [...keysOf(adults), ...keysOf(children)],
+    maxDays: Number(maxDays),
+  }),
 );
 
 it('parses the seeder tables', () => {
@@ -58,7 +71,11 @@ it('allows as many days as the seeder prescribes, and renews chronic drugs for t
       const seed = seedByKey.get(key);
       if (!seed) throw new Error(`treatment ${treatment.diagnosis} uses unknown drug ${key}`);
       const entry = drug(seed.code);
-      expect({ key, diagnosis: treatment.diagnosis, enough: entry.maxDays >= treatment.maxDays }).toEqual({ key, diagnosis: treatment.diagnosis, enough: true });
+      expect({ key, diagnosis: treatment.diagnosis, enough: entry.maxDays >= treatment.maxDays }).toEqual({
+        key,
+        diagnosis: treatment.diagnosis,
+        enough: true,
+      });
       if (entry.chronic) expect({ key, renewable: renewalSupported(entry, [treatment.diagnosis]) }).toEqual({ key, renewable: true });
     }
   }
@@ -110,7 +127,10 @@ it('names only known allergy groups, and flags the classic conflicts', () => {
     expect(new Set(entry.allergyGroups.map((conflict) => conflict.group)).size).toBe(entry.allergyGroups.length);
   }
   expect(drug('H20003263').allergyGroups).toEqual([{ group: 'penicillins', severity: 'HIGH' }]);
-  expect(drug('H20052453').allergyGroups).toEqual([{ group: 'cephalosporins', severity: 'HIGH' }, { group: 'penicillins', severity: 'MODERATE' }]);
+  expect(drug('H20052453').allergyGroups).toEqual([
+    { group: 'cephalosporins', severity: 'HIGH' },
+    { group: 'penicillins', severity: 'MODERATE' },
+  ]);
   expect(drug('H20013062').allergyGroups).toEqual([{ group: 'nsaids', severity: 'HIGH' }]);
   expect(drug('H20040410').allergyGroups).toEqual([{ group: 'fluoroquinolones', severity: 'HIGH' }]);
   expect(drug('H10960112').allergyGroups).toEqual([{ group: 'macrolides', severity: 'HIGH' }]);

@@ -5,24 +5,45 @@
  * here under the same code and name. Pure data and functions.
  */
 
+import { badUserInput } from '../kit/errors';
 import { searchMatcher } from '../kit/input';
 
+/** Most codes one `drugs(codes:)` may name: more than the catalogue holds. */
+const MAX_CODES = 100;
+
 export type DrugClass =
-  | 'ANTIHYPERTENSIVE' | 'ANTIDIABETIC' | 'STATIN' | 'ANTIPLATELET' | 'ANTICOAGULANT' | 'BRONCHODILATOR' | 'INHALED_CORTICOSTEROID'
-  | 'ANTIBIOTIC' | 'ANALGESIC' | 'NSAID' | 'PPI' | 'ANTIDEPRESSANT' | 'ANTIPSYCHOTIC' | 'ANTIRETROVIRAL' | 'OPIOID_SUBSTITUTION' | 'OTHER';
+  | 'ANTIHYPERTENSIVE'
+  | 'ANTIDIABETIC'
+  | 'STATIN'
+  | 'ANTIPLATELET'
+  | 'ANTICOAGULANT'
+  | 'BRONCHODILATOR'
+  | 'INHALED_CORTICOSTEROID'
+  | 'ANTIBIOTIC'
+  | 'ANALGESIC'
+  | 'NSAID'
+  | 'PPI'
+  | 'ANTIDEPRESSANT'
+  | 'ANTIPSYCHOTIC'
+  | 'ANTIRETROVIRAL'
+  | 'OPIOID_SUBSTITUTION'
+  | 'OTHER';
 export type DrugSensitivity = 'HIV_STI' | 'MENTAL_HEALTH' | 'REPRODUCTIVE' | null;
 /** Allergy substance codes (system 'NMPA-class') a drug can conflict with. */
 export const ALLERGY_GROUPS = ['penicillins', 'cephalosporins', 'sulfonamides', 'nsaids', 'macrolides', 'fluoroquinolones'] as const;
 export type AllergyGroup = (typeof ALLERGY_GROUPS)[number];
-export interface AllergyConflict { group: string; severity: 'HIGH' | 'MODERATE' }
+export interface AllergyConflict {
+  group: string;
+  severity: 'HIGH' | 'MODERATE';
+}
 
 export interface Drug {
-  code: string;            // NMPA approval number, e.g. 'H20093454' (the catalogue key)
-  name: string;            // Chinese display with strength, e.g. '苯磺酸氨氯地平片 5mg'
-  inn: string;             // lower-case international non-proprietary name, e.g. 'amlodipine'
-  strength: string;        // e.g. '5mg', '0.5g', '100μg/揿'
-  doseUnit: string;        // unit of one dose as prescribed: 'mg', 'g', 'μg', '揿' (puffs), 'ml', '片'
-  routes: string[];        // allowed routes: 'oral', 'inhalation', 'subcutaneous', 'topical', 'intravenous'...
+  code: string; // NMPA approval number, e.g. 'H20093454' (the catalogue key)
+  name: string; // Chinese display with strength, e.g. '苯磺酸氨氯地平片 5mg'
+  inn: string; // lower-case international non-proprietary name, e.g. 'amlodipine'
+  strength: string; // e.g. '5mg', '0.5g', '100μg/揿'
+  doseUnit: string; // unit of one dose as prescribed: 'mg', 'g', 'μg', '揿' (puffs), 'ml', '片'
+  routes: string[]; // allowed routes: 'oral', 'inhalation', 'subcutaneous', 'topical', 'intravenous'...
   drugClass: DrugClass;
   /** Subclass used for duplicate-therapy warnings: two active drugs with the same therapeutic group are a duplicate. */
   therapeuticGroup: string;
@@ -78,10 +99,21 @@ const NSAID_ALLERGY = [high('nsaids')];
 const ORAL = ['oral'];
 const INHALED = ['inhalation'];
 
-interface Options { routes?: readonly string[]; allergy?: readonly AllergyConflict[]; sensitivity?: DrugSensitivity }
+interface Options {
+  routes?: readonly string[];
+  allergy?: readonly AllergyConflict[];
+  sensitivity?: DrugSensitivity;
+}
 type Row = readonly [
-  code: string, name: string, inn: string, strength: string, doseUnit: string,
-  therapeuticGroup: string, renewalDiagnoses: readonly string[], maxDays: number, options?: Options,
+  code: string,
+  name: string,
+  inn: string,
+  strength: string,
+  doseUnit: string,
+  therapeuticGroup: string,
+  renewalDiagnoses: readonly string[],
+  maxDays: number,
+  options?: Options,
 ];
 
 /** Classes whose every drug reveals what it treats. */
@@ -138,7 +170,17 @@ const TABLE: Record<DrugClass, readonly Row[]> = {
     ['H20023568', '阿莫西林克拉维酸钾干混悬剂 228.5mg', 'amoxicillin/clavulanate', '228.5mg', '袋', 'PENICILLIN', ACUTE, 10, { allergy: PENICILLIN }],
     ['H20073856', '头孢克肟胶囊 0.1g', 'cefixime', '0.1g', 'g', 'CEPHALOSPORIN', ACUTE, 10, { allergy: CEPHALOSPORIN }],
     ['H20052453', '头孢呋辛酯片 0.25g', 'cefuroxime', '0.25g', 'g', 'CEPHALOSPORIN', ACUTE, 10, { allergy: CEPHALOSPORIN }],
-    ['H20064113', '注射用头孢曲松钠 1.0g', 'ceftriaxone', '1.0g', 'g', 'CEPHALOSPORIN', ACUTE, 14, { allergy: CEPHALOSPORIN, routes: ['intravenous', 'intramuscular'] }],
+    [
+      'H20064113',
+      '注射用头孢曲松钠 1.0g',
+      'ceftriaxone',
+      '1.0g',
+      'g',
+      'CEPHALOSPORIN',
+      ACUTE,
+      14,
+      { allergy: CEPHALOSPORIN, routes: ['intravenous', 'intramuscular'] },
+    ],
     ['H20040410', '左氧氟沙星片 0.5g', 'levofloxacin', '0.5g', 'g', 'FLUOROQUINOLONE', ACUTE, 14, { allergy: FLUOROQUINOLONE }],
     ['H10960112', '阿奇霉素片 0.25g', 'azithromycin', '0.25g', 'g', 'MACROLIDE', ACUTE, 10, { allergy: MACROLIDE }],
     ['H20030375', '阿奇霉素干混悬剂 0.1g', 'azithromycin', '0.1g', 'g', 'MACROLIDE', ACUTE, 10, { allergy: MACROLIDE }],
@@ -146,7 +188,17 @@ const TABLE: Record<DrugClass, readonly Row[]> = {
     ['H20050335', '磷霉素氨丁三醇散 3g', 'fosfomycin', '3g', 'g', 'FOSFOMYCIN', ACUTE, 7],
     ['H20050543', '甲硝唑阴道泡腾片 0.2g', 'metronidazole', '0.2g', 'g', 'NITROIMIDAZOLE', ACUTE, 7, { routes: ['vaginal'] }],
     // Eye drops next to an oral quinolone are not duplicate therapy: a group of their own.
-    ['H20093217', '左氧氟沙星滴眼液 0.5%', 'levofloxacin', '0.5%', '滴', 'OPHTHALMIC_ANTIBIOTIC', ACUTE, 7, { allergy: FLUOROQUINOLONE, routes: ['ophthalmic'] }],
+    [
+      'H20093217',
+      '左氧氟沙星滴眼液 0.5%',
+      'levofloxacin',
+      '0.5%',
+      '滴',
+      'OPHTHALMIC_ANTIBIOTIC',
+      ACUTE,
+      7,
+      { allergy: FLUOROQUINOLONE, routes: ['ophthalmic'] },
+    ],
   ],
   // Paracetamol in a combination cold medicine on top of plain paracetamol is the classic overdose: same group.
   ANALGESIC: [
@@ -182,12 +234,20 @@ const TABLE: Record<DrugClass, readonly Row[]> = {
     ['H20193145', '多替拉韦钠片 50mg', 'dolutegravir', '50mg', 'mg', 'INSTI', HIV, CHRONIC],
   ],
   // A narcotic taken daily under observation at the maintenance clinic: never renewed online.
-  OPIOID_SUBSTITUTION: [
-    ['H20055926', '盐酸美沙酮口服溶液 1mg/ml', 'methadone', '1mg/ml', 'mg', 'OPIOID_AGONIST', ACUTE, 1],
-  ],
+  OPIOID_SUBSTITUTION: [['H20055926', '盐酸美沙酮口服溶液 1mg/ml', 'methadone', '1mg/ml', 'mg', 'OPIOID_AGONIST', ACUTE, 1]],
   OTHER: [
     ['H20050271', '单硝酸异山梨酯缓释片 40mg', 'isosorbide mononitrate', '40mg', 'mg', 'NITRATE', ANGINA, CHRONIC],
-    ['H20033293', '呋塞米片 20mg', 'furosemide', '20mg', 'mg', 'LOOP_DIURETIC', [...HEART_FAILURE, 'N18', 'K74', 'R60'], CHRONIC, { allergy: SULFONAMIDE_MOIETY }],
+    [
+      'H20033293',
+      '呋塞米片 20mg',
+      'furosemide',
+      '20mg',
+      'mg',
+      'LOOP_DIURETIC',
+      [...HEART_FAILURE, 'N18', 'K74', 'R60'],
+      CHRONIC,
+      { allergy: SULFONAMIDE_MOIETY },
+    ],
     ['H20064460', '螺内酯片 20mg', 'spironolactone', '20mg', 'mg', 'MINERALOCORTICOID_ANTAGONIST', [...HEART_FAILURE, 'K74', 'E26'], CHRONIC],
     ['H20110106', '孟鲁司特钠片 10mg', 'montelukast', '10mg', 'mg', 'LEUKOTRIENE_ANTAGONIST', [...AIRWAYS, ...RHINITIS], CHRONIC],
     ['H20083374', '孟鲁司特钠咀嚼片 4mg', 'montelukast', '4mg', 'mg', 'LEUKOTRIENE_ANTAGONIST', [...AIRWAYS, ...RHINITIS], CHRONIC],
@@ -222,7 +282,11 @@ function build(): Map<string, Drug> {
     for (const [code, name, inn, strength, doseUnit, therapeuticGroup, renewal, maxDays, options = {}] of rows) {
       if (drugs.has(code)) throw new Error(`Duplicate NMPA code ${code} in the drug catalogue`);
       drugs.set(code, {
-        code, name, inn, strength, doseUnit,
+        code,
+        name,
+        inn,
+        strength,
+        doseUnit,
         routes: [...(options.routes ?? ORAL)],
         drugClass,
         therapeuticGroup,
@@ -243,13 +307,25 @@ export function drugByCode(code: string): Drug | undefined {
   return DRUGS.get(code);
 }
 
-/** The catalogue by code, those whose code, name or INN contain the search (ignoring case), at most `first`. */
-export function searchDrugs(search: string | null | undefined, first: number): Drug[] {
+/**
+ * The catalogue by code, those whose code, name or INN contain the search (ignoring case) and,
+ * when codes are given, whose code is one of them; at most `first`.
+ */
+export function searchDrugs(search: string | null | undefined, first: number, codes?: readonly string[] | null): Drug[] {
   const matches = searchMatcher(search);
+  const listed = codesFilter(codes);
   return [...DRUGS.values()]
-    .filter((drug) => matches(drug.code, drug.name, drug.inn))
+    .filter((drug) => listed(drug.code) && matches(drug.code, drug.name, drug.inn))
     .sort((a, b) => a.code.localeCompare(b.code))
     .slice(0, first);
+}
+
+/** A client's list of drug codes as a filter; BAD_USER_INPUT unless 1-100 codes. */
+function codesFilter(codes: readonly string[] | null | undefined): (code: string) => boolean {
+  if (codes === null || codes === undefined) return () => true;
+  if (codes.length < 1 || codes.length > MAX_CODES) throw badUserInput(`codes must list 1-${MAX_CODES} drug codes`);
+  const wanted = new Set(codes);
+  return (code) => wanted.has(code);
 }
 
 /** The conflicts between a drug and a resident's allergy substance codes, most severe first. */

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ICD10, isoTimeRule, residentIdRule, sourceRecordIdRule, textRule } from '../kit/input-rules';
 import { sourceRecordKey } from '../kit/ids';
+import { ICD10, isoTimeRule, residentIdRule, sourceRecordIdRule, textRule } from '../kit/input-rules';
 import type { PrescriptionDoc } from './models';
 import { itemInput, itemsOf, prescriptionSensitivities, validUntilOf } from './prescription-rules';
 
@@ -40,7 +40,8 @@ export const filedPrescriptionInput = z
     const latest = Date.now() + 60_000;
     if (Date.parse(input.issuedAt) > latest) context.addIssue({ code: 'custom', path: ['issuedAt'], message: 'is in the future' });
     if (Date.parse(input.dispensing.at) > latest) context.addIssue({ code: 'custom', path: ['dispensing', 'at'], message: 'is in the future' });
-    if (Date.parse(input.dispensing.at) < Date.parse(input.issuedAt)) context.addIssue({ code: 'custom', path: ['dispensing', 'at'], message: 'is before issuedAt' });
+    if (Date.parse(input.dispensing.at) < Date.parse(input.issuedAt))
+      context.addIssue({ code: 'custom', path: ['dispensing', 'at'], message: 'is before issuedAt' });
   });
 export type FiledPrescriptionInput = z.infer<typeof filedPrescriptionInput>;
 
@@ -51,7 +52,13 @@ export const filedPrescriptionId = (organizationCode: string, sourceRecordId: st
  * The document a filed prescription is, for the resident it lands on (the survivor of a
  * merge). Its requestHash is the content as sent: an identical re-send changes nothing.
  */
-export function filedPrescriptionDoc(input: FiledPrescriptionInput, organizationCode: string, residentId: string, chronicMaxDays: number, uploadedAt: Date): PrescriptionDoc {
+export function filedPrescriptionDoc(
+  input: FiledPrescriptionInput,
+  organizationCode: string,
+  residentId: string,
+  chronicMaxDays: number,
+  uploadedAt: Date,
+): PrescriptionDoc {
   const items = itemsOf(input.items, chronicMaxDays);
   const diagnoses = input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display }));
   const issuedAt = new Date(input.issuedAt);
@@ -72,10 +79,18 @@ export function filedPrescriptionDoc(input: FiledPrescriptionInput, organization
     delivery: null,
     signature: null,
     review: null,
-    dispensing: { pharmacist: input.dispensing.pharmacist, pharmacyCode: organizationCode, at: new Date(input.dispensing.at), lot: input.dispensing.lot, substitutions: input.dispensing.substitutions ?? [] },
+    dispensing: {
+      pharmacist: input.dispensing.pharmacist,
+      pharmacyCode: organizationCode,
+      at: new Date(input.dispensing.at),
+      lot: input.dispensing.lot,
+      substitutions: input.dispensing.substitutions ?? [],
+    },
     cancellation: null,
     clientRequestId: input.sourceRecordId,
-    requestHash: createHash('sha256').update(JSON.stringify({ ...input, residentId, organizationCode })).digest('hex'),
+    requestHash: createHash('sha256')
+      .update(JSON.stringify({ ...input, residentId, organizationCode }))
+      .digest('hex'),
     sensitivities: prescriptionSensitivities({ items, diagnoses }),
     filed: { sourceRecordId: input.sourceRecordId, uploadedAt },
   };

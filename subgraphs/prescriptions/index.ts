@@ -1,7 +1,7 @@
 /** The prescriptions subgraph: prescriptions from hospitals and internet hospitals, pharmacist review, and dispensing by cloud pharmacies. */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
 import { createPrescriptionsContext, type PrescriptionsContext } from './loaders';
-import { registerModels, type PrescriptionsModels } from './models';
+import { type PrescriptionsModels, registerModels } from './models';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 

@@ -5,13 +5,15 @@ import { timePageInMemory } from '../kit/pagination';
 import type { SubgraphContext } from '../kit/subgraph-context';
 import type { PrescriptionDoc, PrescriptionsModels, TransitionDoc } from './models';
 import type { SafetyFacts } from './prescription-rules';
-import { prescriptionKey, PrescriptionsRepository, type PrescriptionFilter } from './repository';
+import { type PrescriptionFilter, PrescriptionsRepository, prescriptionKey } from './repository';
 
 /** A prescription as resolvers see it: the stored document, plus the record's facts when the gateway brought them. */
 export type PrescriptionView = PrescriptionDoc & { safetyFacts?: SafetyFacts | null };
 
 export function createPrescriptionsContext(models: PrescriptionsModels, base: SubgraphContext) {
-  const repository = new PrescriptionsRepository(models, base.access, base.settings.chronicMaxDays, (entries) => countAccepted(base.activity, base.logger, entries));
+  const repository = new PrescriptionsRepository(models, base.access, base.settings.chronicMaxDays, (entries) =>
+    countAccepted(base.activity, base.logger, entries),
+  );
   const prescriptionPage = loaderPerArguments(({ filter, first, after }: { filter: PrescriptionFilter; first: number; after: string | null | undefined }) =>
     residentPageLoader({
       page: (id) => repository.prescriptionPage(id, filter, first, after),

@@ -3,12 +3,23 @@
  * dispensing), the transitions of each (one document per state change: its _id claims the
  * change, so two concurrent changes of one prescription cannot both happen).
  */
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../kit/sensitivity';
 
-export const PRESCRIPTION_STATUSES = ['DRAFT', 'SIGNED', 'APPROVED', 'REJECTED', 'ROUTED', 'DISPENSED', 'DELIVERED', 'PICKED_UP', 'CANCELLED', 'EXPIRED'] as const;
+export const PRESCRIPTION_STATUSES = [
+  'DRAFT',
+  'SIGNED',
+  'APPROVED',
+  'REJECTED',
+  'ROUTED',
+  'DISPENSED',
+  'DELIVERED',
+  'PICKED_UP',
+  'CANCELLED',
+  'EXPIRED',
+] as const;
 export type PrescriptionStatus = (typeof PRESCRIPTION_STATUSES)[number];
 
 export interface PrescriptionItemDoc {
@@ -43,7 +54,14 @@ export interface PrescriptionDoc {
   pharmacyCode: string | null;
   delivery: { method: 'DELIVERY' | 'PICKUP'; address: string | null; phone: string | null } | null;
   signature: { contentHash: string; signer: string; signedAt: Date } | null;
-  review: { pharmacist: string; pharmacyCode: string; outcome: 'APPROVED' | 'REJECTED'; reason: string | null; acknowledgedWarnings: string[]; at: Date } | null;
+  review: {
+    pharmacist: string;
+    pharmacyCode: string;
+    outcome: 'APPROVED' | 'REJECTED';
+    reason: string | null;
+    acknowledgedWarnings: string[];
+    at: Date;
+  } | null;
   dispensing: { pharmacist: string; pharmacyCode: string; at: Date; lot: string; substitutions: string[] } | null;
   cancellation: { by: string; reason: string; at: Date } | null;
   /** The issuing system's request id and the content it sent: a retry must match. */

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { badUserInput } from '../kit/errors';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDrug, unionOf, type SensitiveCategory } from '../kit/sensitivity';
-import { drugByCode, type Drug } from './drug-catalogue';
+import { categoriesOf, type SensitiveCategory, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDrug, unionOf } from '../kit/sensitivity';
+import { type Drug, drugByCode } from './drug-catalogue';
 import type { PrescriptionDoc, PrescriptionItemDoc, PrescriptionStatus } from './models';
 
 /** Administrations per day, by frequency code. */
@@ -40,12 +40,23 @@ export function effectiveStatus(prescription: Pick<PrescriptionDoc, 'status' | '
 }
 
 /** SHA-256 of what the physician signs: any later change of it invalidates the signature. */
-export function contentHash(prescription: Pick<PrescriptionDoc, 'residentId' | 'organizationCode' | 'diagnoses' | 'items' | 'renewal' | 'pharmacyCode'>): string {
+export function contentHash(
+  prescription: Pick<PrescriptionDoc, 'residentId' | 'organizationCode' | 'diagnoses' | 'items' | 'renewal' | 'pharmacyCode'>,
+): string {
   const canonical = {
     residentId: prescription.residentId,
     organizationCode: prescription.organizationCode,
     diagnoses: prescription.diagnoses.map((diagnosis) => diagnosis.code),
-    items: prescription.items.map((item) => [item.drug.code, item.dose, item.doseUnit, item.route, item.frequency, item.days, item.quantity, item.instructions ?? '']),
+    items: prescription.items.map((item) => [
+      item.drug.code,
+      item.dose,
+      item.doseUnit,
+      item.route,
+      item.frequency,
+      item.days,
+      item.quantity,
+      item.instructions ?? '',
+    ]),
     renewal: prescription.renewal,
     pharmacyCode: prescription.pharmacyCode,
   };
@@ -95,8 +106,12 @@ export function validUntilOf(issuedAt: Date): Date {
  * What a prescription reveals: its drugs (by catalogue entry and by INN), its diagnoses, and
  * its free text (each item's instructions, the pharmacist's review reason, the cancellation reason).
  */
-export function prescriptionSensitivities(prescription: Pick<PrescriptionDoc, 'items' | 'diagnoses'> & Partial<Pick<PrescriptionDoc, 'review' | 'cancellation'>>): SensitiveCategory[] {
-  const drugs = categoriesOf(prescription.items.flatMap((item) => [drugByCode(item.drug.code)?.sensitivity ?? null, item.inn ? sensitivityOfDrug(item.inn) : null]));
+export function prescriptionSensitivities(
+  prescription: Pick<PrescriptionDoc, 'items' | 'diagnoses'> & Partial<Pick<PrescriptionDoc, 'review' | 'cancellation'>>,
+): SensitiveCategory[] {
+  const drugs = categoriesOf(
+    prescription.items.flatMap((item) => [drugByCode(item.drug.code)?.sensitivity ?? null, item.inn ? sensitivityOfDrug(item.inn) : null]),
+  );
   const texts = sensitivitiesOfTexts([...prescription.items.map((item) => item.instructions), prescription.review?.reason, prescription.cancellation?.reason]);
   return unionOf(drugs, sensitivitiesOfDiagnoses(prescription.diagnoses.map((diagnosis) => diagnosis.code)), texts);
 }
@@ -156,7 +171,11 @@ export function warningsFor(prescription: PrescriptionDoc, facts: SafetyFacts | 
   for (const drug of drugs) {
     const duplicate = seen.has(drug.therapeuticGroup) ? drug.name : activeGroups.get(drug.therapeuticGroup);
     if (duplicate && drug.therapeuticGroup !== 'OTHER') {
-      warnings.push({ code: `DUPLICATE_THERAPY:${drug.therapeuticGroup}`, severity: 'MODERATE', message: `${drug.name} duplicates ${duplicate} (${drug.therapeuticGroup})` });
+      warnings.push({
+        code: `DUPLICATE_THERAPY:${drug.therapeuticGroup}`,
+        severity: 'MODERATE',
+        message: `${drug.name} duplicates ${duplicate} (${drug.therapeuticGroup})`,
+      });
     }
     seen.add(drug.therapeuticGroup);
   }

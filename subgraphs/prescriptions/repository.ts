@@ -5,21 +5,21 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { countNothing, realtimeEntry, scheduledEntry, type CountActivity, type RecordActivity } from '../kit/activity';
+import { type CountActivity, countNothing, type RecordActivity, realtimeEntry, scheduledEntry } from '../kit/activity';
 import { accepted, allowedDocuments, parseBatch, refused, type UploadOutcome } from '../kit/batch-upload';
 import { claim } from '../kit/claims';
-import { allowsEntry, ENTRY_RULES } from '../kit/entry-points';
 import { bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { allowsEntry, ENTRY_RULES } from '../kit/entry-points';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, organizationCodeOf, recordIdOf } from '../kit/ids';
 import { parseInput, timeOf } from '../kit/input';
 import { ICD10, residentIdRule } from '../kit/input-rules';
 import type { PermittedRecords } from '../kit/loaders';
-import { timePage, type Page } from '../kit/pagination';
+import { type Page, timePage } from '../kit/pagination';
 import { dispensedEnd, type StandingRoot, type WriteKind } from '../kit/policy';
-import { requireEntry, visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
-import { actorOf } from '../kit/viewer';
+import { type ResidentAccess, requireEntry, visibleRecords, withoutRestricted } from '../kit/resident-access';
 import { unionOf } from '../kit/sensitivity';
+import { actorOf } from '../kit/viewer';
 import { drugByCode } from './drug-catalogue';
 import { diagnosesRule, filedPrescriptionDoc, filedPrescriptionInput, LOT } from './filing';
 import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, TransitionDoc } from './models';
@@ -56,9 +56,19 @@ const issueInput = z.object({
   diagnoses: diagnosesRule,
   items: z.array(itemInput),
   renewal: z.boolean().nullish(),
-  pharmacyCode: z.string().regex(/^3201-P\d{2}$/, 'must be a cloud pharmacy code such as 3201-P01').nullish(),
+  pharmacyCode: z
+    .string()
+    .regex(/^3201-P\d{2}$/, 'must be a cloud pharmacy code such as 3201-P01')
+    .nullish(),
   delivery: z
-    .object({ method: z.enum(['DELIVERY', 'PICKUP']), address: z.string().min(4).max(200).nullish(), phone: z.string().regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number').nullish() })
+    .object({
+      method: z.enum(['DELIVERY', 'PICKUP']),
+      address: z.string().min(4).max(200).nullish(),
+      phone: z
+        .string()
+        .regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number')
+        .nullish(),
+    })
     .nullish(),
 });
 
@@ -91,19 +101,35 @@ export class PrescriptionsRepository {
     return this.access.read(
       'prescriptions',
       residentIds,
-      (filedUnder) => this.models.Prescription.find(this.residentQuery(filedUnder, filter)).sort({ issuedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec(),
+      (filedUnder) =>
+        this.models.Prescription.find(this.residentQuery(filedUnder, filter))
+          .sort({ issuedAt: -1, _id: -1 })
+          .batchSize(RECORDS_BATCH_SIZE)
+          .lean<PrescriptionDoc[]>()
+          .exec(),
       label,
     );
   }
 
   /** One resident's page of prescriptions, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
-  async prescriptionPage(residentId: string, filter: PrescriptionFilter, first: number, after: string | null | undefined): Promise<Page<PrescriptionDoc> | null> {
+  async prescriptionPage(
+    residentId: string,
+    filter: PrescriptionFilter,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Page<PrescriptionDoc> | null> {
     return this.access.readPage('prescriptions', residentId, (filedUnder) => {
       const query = this.residentQuery(filedUnder, filter);
       return timePage(
         {
           field: 'issuedAt',
-          fetch: ({ keyset, sort, limit }) => this.models.Prescription.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<PrescriptionDoc[]>().exec(),
+          fetch: ({ keyset, sort, limit }) =>
+            this.models.Prescription.find({ ...query, ...keyset })
+              .sort(sort)
+              .limit(limit)
+              .batchSize(RECORDS_BATCH_SIZE)
+              .lean<PrescriptionDoc[]>()
+              .exec(),
           keyOf: prescriptionKey,
           keep: (rows) => withoutRestricted(this.access, rows, label),
         },
@@ -122,7 +148,9 @@ export class PrescriptionsRepository {
   }
 
   async prescriptionsById(ids: readonly string[]): Promise<PrescriptionDoc[]> {
-    const records = await this.models.Prescription.find({ _id: idIn(ids) }).lean<PrescriptionDoc[]>().exec();
+    const records = await this.models.Prescription.find({ _id: idIn(ids) })
+      .lean<PrescriptionDoc[]>()
+      .exec();
     const mine = this.isPharmacy() ? records.filter((record) => record.pharmacyCode === this.access.viewer.organizationCode) : records;
     return visibleRecords(this.access, mine, 'prescriptions', label);
   }
@@ -137,7 +165,11 @@ export class PrescriptionsRepository {
       'prescriptions',
       residentIds,
       (filedUnder) =>
-        this.models.Prescription.find({ residentId: oneOf(filedUnder), status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']), validUntil: operator({ $gte: new Date() }) })
+        this.models.Prescription.find({
+          residentId: oneOf(filedUnder),
+          status: oneOf(['SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED']),
+          validUntil: operator({ $gte: new Date() }),
+        })
           .batchSize(RECORDS_BATCH_SIZE)
           .lean<PrescriptionDoc[]>()
           .exec(),
@@ -148,7 +180,11 @@ export class PrescriptionsRepository {
   }
 
   async transitionsOf(prescriptionIds: readonly string[]): Promise<TransitionDoc[]> {
-    return this.models.Transition.find({ prescriptionId: oneOf(prescriptionIds) }).sort({ at: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<TransitionDoc[]>().exec();
+    return this.models.Transition.find({ prescriptionId: oneOf(prescriptionIds) })
+      .sort({ at: 1 })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<TransitionDoc[]>()
+      .exec();
   }
 
   /** The caller organization's own prescriptions (an internet hospital's, say), newest first. */
@@ -167,7 +203,12 @@ export class PrescriptionsRepository {
     return timePage(
       {
         field: 'issuedAt',
-        fetch: ({ keyset, sort, limit }) => this.models.Prescription.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<PrescriptionDoc[]>().exec(),
+        fetch: ({ keyset, sort, limit }) =>
+          this.models.Prescription.find({ ...query, ...keyset })
+            .sort(sort)
+            .limit(limit)
+            .lean<PrescriptionDoc[]>()
+            .exec(),
         keyOf: (row) => ({ at: row.issuedAt, id: row._id }),
         keep: (rows) => visibleRecords(this.access, rows, 'prescriptions', label),
       },
@@ -199,7 +240,9 @@ export class PrescriptionsRepository {
     const residentId = await this.access.requireWrite(input.residentId, 'prescribe');
     const items = itemsOf(input.items, this.chronicMaxDays);
     if (input.renewal && items.some((item) => !drugByCode(item.drug.code)?.chronic)) throw badUserInput('An online renewal is for chronic medication only');
-    const requestHash = createHash('sha256').update(JSON.stringify({ ...input, organizationCode })).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify({ ...input, organizationCode }))
+      .digest('hex');
     const issuedAt = new Date();
     const diagnoses = input.diagnoses.map((diagnosis) => ({ system: 'ICD-10', code: diagnosis.code, display: diagnosis.display }));
     const prescription: PrescriptionDoc = {
@@ -231,7 +274,15 @@ export class PrescriptionsRepository {
       if (existing.requestHash !== requestHash) throw appError('CONFLICT', 'This clientRequestId was used for a different prescription');
       return existing;
     }
-    await claim(this.models.Transition, { _id: `${prescription._id}:1`, prescriptionId: prescription._id, from: null, to: 'DRAFT', by: actorOf(viewer), organizationCode, at: issuedAt });
+    await claim(this.models.Transition, {
+      _id: `${prescription._id}:1`,
+      prescriptionId: prescription._id,
+      from: null,
+      to: 'DRAFT',
+      by: actorOf(viewer),
+      organizationCode,
+      at: issuedAt,
+    });
     await this.access.permitted([prescription.residentId], 'prescriptions');
     // Only the request that created it counts it; a retry returned the existing one above.
     await this.countActivity([realtimeEntry(organizationCode, issuedAt, PRESCRIPTION_ISSUED)]);
@@ -243,7 +294,8 @@ export class PrescriptionsRepository {
     const items = itemsOf(parsedItems, this.chronicMaxDays);
     const current = await this.load(id, 'prescribe');
     this.requireOrganization(current.organizationCode, 'Only the prescribing organization revises a prescription');
-    if (effectiveStatus(current) !== 'DRAFT') throw appError('CONFLICT', `A ${effectiveStatus(current).toLowerCase()} prescription cannot change; cancel it and issue a new one`);
+    if (effectiveStatus(current) !== 'DRAFT')
+      throw appError('CONFLICT', `A ${effectiveStatus(current).toLowerCase()} prescription cannot change; cancel it and issue a new one`);
     const revised = await this.models.Prescription.findOneAndUpdate(
       { _id: current._id, version: current.version, status: 'DRAFT' },
       { $set: { items, sensitivities: prescriptionSensitivities({ items, diagnoses: current.diagnoses }) } },
@@ -264,10 +316,14 @@ export class PrescriptionsRepository {
     const current = await this.load(prescriptionId, (found) => (found.pharmacyCode ? 'route-to-pharmacy' : 'prescribe'));
     this.requireOrganization(current.organizationCode, 'Only a physician of the prescribing organization signs');
     if (current.prescriberPractitioner && current.prescriberPractitioner !== signer) throw forbidden('Only the treating physician signs this prescription');
-    const signed = await this.move(current, 'SIGNED', { signature: { contentHash: contentHash(current), signer, signedAt: new Date() }, prescriberPractitioner: signer });
+    const signed = await this.move(current, 'SIGNED', {
+      signature: { contentHash: contentHash(current), signer, signedAt: new Date() },
+      prescriberPractitioner: signer,
+    });
     // The signed order goes to the chosen pharmacy: it may see what dispensing needs until the
     // prescription ends. That rests on the prescriber's ordinary standing (the write rule).
-    if (signed.pharmacyCode) await this.access.recordCareRelationship({ ...this.dispensingOf(signed)!, at: new Date(), endsAt: signed.validUntil, root: this.routingRoot(signed) });
+    if (signed.pharmacyCode)
+      await this.access.recordCareRelationship({ ...this.dispensingOf(signed)!, at: new Date(), endsAt: signed.validUntil, root: this.routingRoot(signed) });
     return signed;
   }
 
@@ -276,7 +332,13 @@ export class PrescriptionsRepository {
    * this moment: the warnings from the safety facts they saw and the active prescriptions they
    * may see now; every HIGH one must be among the codes they acknowledge.
    */
-  async review(id: string, decision: 'APPROVE' | 'REJECT', reason: string | null | undefined, acknowledged: string[], rawFacts: unknown): Promise<PrescriptionDoc> {
+  async review(
+    id: string,
+    decision: 'APPROVE' | 'REJECT',
+    reason: string | null | undefined,
+    acknowledged: string[],
+    rawFacts: unknown,
+  ): Promise<PrescriptionDoc> {
     const { safetyFacts } = parseInput(reviewInput, { safetyFacts: rawFacts, acknowledgedWarnings: acknowledged });
     const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
@@ -284,7 +346,11 @@ export class PrescriptionsRepository {
     const at = new Date();
     if (decision === 'REJECT') {
       if (!reason || reason.trim().length < 4) throw badUserInput('A rejection needs a reason (at least 4 characters)');
-      return this.ending(await this.move(current, 'REJECTED', { review: { pharmacist: actorOf(viewer), pharmacyCode, outcome: 'REJECTED', reason: reason.trim(), acknowledgedWarnings: acknowledged, at } }));
+      return this.ending(
+        await this.move(current, 'REJECTED', {
+          review: { pharmacist: actorOf(viewer), pharmacyCode, outcome: 'REJECTED', reason: reason.trim(), acknowledgedWarnings: acknowledged, at },
+        }),
+      );
     }
     // Anything but a signed prescription: the state machine answers (CONFLICT).
     if (effectiveStatus(current) !== 'SIGNED') return this.move(current, 'APPROVED', {});
@@ -292,10 +358,14 @@ export class PrescriptionsRepository {
     const facts = safetyFacts ?? null;
     const warnings = warningsFor(current, facts, await this.activeOf([current.residentId]));
     const missing = warnings.filter((warning) => warning.severity === 'HIGH' && !acknowledged.includes(warning.code));
-    if (missing.length > 0) throw appError('CONFLICT', `High-severity warnings not acknowledged: ${missing.map((warning) => `${warning.code} (${warning.message})`).join('; ')}`);
+    if (missing.length > 0)
+      throw appError('CONFLICT', `High-severity warnings not acknowledged: ${missing.map((warning) => `${warning.code} (${warning.message})`).join('; ')}`);
     const renewal = renewalCheckFor(current, facts);
-    if (!renewal.eligible) throw appError('CONFLICT', `An online renewal needs a diagnosis of the chronic condition on the resident’s record: ${renewal.reason}`);
-    return this.move(current, 'APPROVED', { review: { pharmacist: actorOf(viewer), pharmacyCode, outcome: 'APPROVED', reason: reason?.trim() || null, acknowledgedWarnings: acknowledged, at } });
+    if (!renewal.eligible)
+      throw appError('CONFLICT', `An online renewal needs a diagnosis of the chronic condition on the resident’s record: ${renewal.reason}`);
+    return this.move(current, 'APPROVED', {
+      review: { pharmacist: actorOf(viewer), pharmacyCode, outcome: 'APPROVED', reason: reason?.trim() || null, acknowledgedWarnings: acknowledged, at },
+    });
   }
 
   async route(id: string): Promise<PrescriptionDoc> {
@@ -313,11 +383,18 @@ export class PrescriptionsRepository {
     if (substitutions.length > 10 || substitutions.some((text) => text.length > 200)) throw badUserInput('At most 10 substitutions of 200 characters');
     const current = await this.load(id, 'dispense');
     const pharmacyCode = this.requirePharmacy(current);
-    const dispensed = await this.move(current, 'DISPENSED', { dispensing: { pharmacist: actorOf(this.access.viewer), pharmacyCode, at: new Date(), lot, substitutions } });
+    const dispensed = await this.move(current, 'DISPENSED', {
+      dispensing: { pharmacist: actorOf(this.access.viewer), pharmacyCode, at: new Date(), lot, substitutions },
+    });
     // Dispensed drugs no longer expire: the pharmacy keeps its standing until it completes the
     // prescription, and at most the dispensing window (every kind of standing ends).
     const at = new Date();
-    await this.access.recordCareRelationship({ ...this.dispensingOf(dispensed)!, at, endsAt: dispensedEnd(at, this.access.settings), root: this.routingRoot(dispensed) });
+    await this.access.recordCareRelationship({
+      ...this.dispensingOf(dispensed)!,
+      at,
+      endsAt: dispensedEnd(at, this.access.settings),
+      root: this.routingRoot(dispensed),
+    });
     await this.countActivity([realtimeEntry(pharmacyCode, new Date(), PRESCRIPTION_DISPENSED)]);
     return dispensed;
   }
@@ -348,7 +425,9 @@ export class PrescriptionsRepository {
     if (!organizationCode) throw forbidden('An organization is required to file prescriptions');
     const { parsed, outcomes } = parseBatch(rawInputs, filedPrescriptionInput, 'sourceRecordId');
     const uploadedAt = new Date();
-    const targets = await allowedDocuments(this.access, 'file-prescription', parsed, outcomes, (input, residentId) => filedPrescriptionDoc(input, organizationCode, residentId, this.chronicMaxDays, uploadedAt));
+    const targets = await allowedDocuments(this.access, 'file-prescription', parsed, outcomes, (input, residentId) =>
+      filedPrescriptionDoc(input, organizationCode, residentId, this.chronicMaxDays, uploadedAt),
+    );
     // An encounter is named by the hospital's own id: it must be one it filed for the same resident.
     const linked = [...targets].filter(([, doc]) => doc.encounterId !== null);
     const foreign = await this.access.foreignReferences(
@@ -357,7 +436,10 @@ export class PrescriptionsRepository {
     );
     linked.forEach(([index], position) => {
       if (!foreign[position]) return;
-      outcomes[index] = refused('BAD_USER_INPUT', `encounterSourceRecordId ${parsed.get(index)!.encounterSourceRecordId} is not an encounter this hospital uploaded for this resident (upload the encounter first)`);
+      outcomes[index] = refused(
+        'BAD_USER_INPUT',
+        `encounterSourceRecordId ${parsed.get(index)!.encounterSourceRecordId} is not an encounter this hospital uploaded for this resident (upload the encounter first)`,
+      );
       targets.delete(index);
     });
     // By resident as well as by id, so the query goes only to those residents' shards; a filing
@@ -381,11 +463,16 @@ export class PrescriptionsRepository {
       if (existing?.requestHash === doc.requestHash) outcomes[index] = accepted('UNCHANGED');
       else {
         const { _id, residentId, ...content } = doc;
-        const operation = existing ? { updateOne: { filter: { _id, residentId: existing.residentId }, update: { $set: content } } } : { insertOne: { document: doc } };
+        const operation = existing
+          ? { updateOne: { filter: { _id, residentId: existing.residentId }, update: { $set: content } } }
+          : { insertOne: { document: doc } };
         writes.push({ index, doc, status: existing ? 'CHANGED' : 'CREATED', operation });
       }
     }
-    const failed = await bulkWriteFailures(this.models.Prescription, writes.map((write) => write.operation));
+    const failed = await bulkWriteFailures(
+      this.models.Prescription,
+      writes.map((write) => write.operation),
+    );
     const written = writes.filter((write, position) => {
       // As for records: a concurrent upload of the same new prescription, or one filed for another resident, collides on _id.
       if (failed.has(position)) outcomes[write.index] = refused('CONFLICT', 'This source record was uploaded for another resident');
@@ -399,7 +486,15 @@ export class PrescriptionsRepository {
       written.map(({ doc }) => ({
         replaceOne: {
           filter: { _id: `${doc._id}:1`, prescriptionId: doc._id },
-          replacement: { _id: `${doc._id}:1`, prescriptionId: doc._id, from: null, to: 'DISPENSED', by: doc.dispensing!.pharmacist, organizationCode, at: doc.dispensing!.at },
+          replacement: {
+            _id: `${doc._id}:1`,
+            prescriptionId: doc._id,
+            from: null,
+            to: 'DISPENSED',
+            by: doc.dispensing!.pharmacist,
+            organizationCode,
+            at: doc.dispensing!.at,
+          },
           upsert: true,
         },
       })),
@@ -417,11 +512,23 @@ export class PrescriptionsRepository {
     if (!canMove(from, to)) throw appError('CONFLICT', `A ${from.toLowerCase()} prescription cannot become ${to.toLowerCase()}`);
     const { viewer } = this.access;
     const version = current.version + 1;
-    const claimed = await claim(this.models.Transition, { _id: `${current._id}:${version}`, prescriptionId: current._id, from, to, by: actorOf(viewer), organizationCode: viewer.organizationCode ?? null, at: new Date() });
+    const claimed = await claim(this.models.Transition, {
+      _id: `${current._id}:${version}`,
+      prescriptionId: current._id,
+      from,
+      to,
+      by: actorOf(viewer),
+      organizationCode: viewer.organizationCode ?? null,
+      at: new Date(),
+    });
     if (!claimed) throw appError('CONFLICT', 'The prescription was changed by another request meanwhile');
     // A review or a cancellation brings free text: the stored label takes in what it reveals.
     const sensitivities = unionOf(current.sensitivities, prescriptionSensitivities({ ...current, ...patch }));
-    const updated = await this.models.Prescription.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, sensitivities, status: to, version } }, { returnDocument: 'after' })
+    const updated = await this.models.Prescription.findOneAndUpdate(
+      { _id: current._id, version: current.version },
+      { $set: { ...patch, sensitivities, status: to, version } },
+      { returnDocument: 'after' },
+    )
       .lean<PrescriptionDoc>()
       .exec();
     await this.access.permitted([current.residentId], 'prescriptions');
@@ -447,7 +554,12 @@ export class PrescriptionsRepository {
   /** The pharmacy's dispensing relationship a prescription gives, if a pharmacy was chosen. */
   private dispensingOf(prescription: PrescriptionDoc) {
     if (!prescription.pharmacyCode) return null;
-    return { residentId: prescription.residentId, organizationCode: prescription.pharmacyCode, kind: 'DISPENSING' as const, source: { subgraph: 'prescriptions', recordId: prescription._id } };
+    return {
+      residentId: prescription.residentId,
+      organizationCode: prescription.pharmacyCode,
+      kind: 'DISPENSING' as const,
+      source: { subgraph: 'prescriptions', recordId: prescription._id },
+    };
   }
 
   /** A prescription completed, rejected or cancelled ends the pharmacy's dispensing relationship. */
@@ -469,4 +581,3 @@ export class PrescriptionsRepository {
     return organizationCodeOf(viewer.organizationCode!);
   }
 }
-

@@ -376,6 +376,7 @@ export type Query = {
 
 
 export type QueryDrugsArgs = {
+  codes?: InputMaybe<Array<Scalars['String']['input']>>;
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
 };

@@ -22,7 +22,10 @@ export function activityOfEncounter(encounter: Pick<EncounterDoc, 'encounterClas
     case 'VIRTUAL':
       return {
         counts: { outpatientVisits: 1, ...(charged ? { outpatientRevenueFen: encounter.chargesFen! } : {}) },
-        feeds: [encounter.encounterClass === 'VIRTUAL' ? 'encounter.virtual' : 'encounter.outpatient', ...(charged ? (['encounter.outpatient-charges'] as const) : [])],
+        feeds: [
+          encounter.encounterClass === 'VIRTUAL' ? 'encounter.virtual' : 'encounter.outpatient',
+          ...(charged ? (['encounter.outpatient-charges'] as const) : []),
+        ],
         on: encounter.start,
       };
     case 'EMERGENCY':

@@ -7,15 +7,15 @@
  * Who sees what: the health commission every row; a hospital's doctors and systems only their
  * own organization's rows. Every row is an aggregate: counts and money, no person.
  */
-import { ACTIVITY_COUNTERS, CITY, type ActivityCounter, type ActivityRollupDoc, type ActivityStore } from '../kit/activity-store';
+import { ACTIVITY_COUNTERS, type ActivityCounter, type ActivityRollupDoc, type ActivityStore, CITY } from '../kit/activity-store';
+import { allowsEntry } from '../kit/entry-points';
 import { badUserInput, forbidden } from '../kit/errors';
 import { organizationCodeOf } from '../kit/ids';
 import { REALTIME_FORMS } from '../kit/realtime-forms';
-import { allowsEntry } from '../kit/entry-points';
 import { requireEntry } from '../kit/resident-access';
 import type { Viewer } from '../kit/viewer';
 import type { OrganizationDoc } from './models';
-import { DISTRICTS, districtNamed, type District } from './validation';
+import { DISTRICTS, type District, districtNamed } from './validation';
 
 type Figures = Record<Exclude<ActivityCounter, 'outpatientRevenueFen' | 'emergencyRevenueFen' | 'inpatientRevenueFen'>, number>;
 
@@ -90,13 +90,23 @@ function platformsOf(doc: ActivityRollupDoc | undefined): PlatformAppointmentsVi
 }
 
 /** Adds up rollup documents into one row. */
-export function rowOf(period: string, docs: readonly ActivityRollupDoc[], where: { district?: string | null; organizationCode?: string | null } = {}): ActivityRowView {
+export function rowOf(
+  period: string,
+  docs: readonly ActivityRollupDoc[],
+  where: { district?: string | null; organizationCode?: string | null } = {},
+): ActivityRowView {
   const sum = (counter: ActivityCounter) => docs.reduce((total, doc) => total + (doc[counter] ?? 0), 0);
   const reported = (counter: ActivityCounter) => (docs.some((doc) => typeof doc[counter] === 'number') ? sum(counter) : null);
-  const figures = Object.fromEntries(ACTIVITY_COUNTERS.filter((counter) => !(REVENUES as readonly string[]).includes(counter)).map((counter) => [counter, sum(counter)])) as Figures;
+  const figures = Object.fromEntries(
+    ACTIVITY_COUNTERS.filter((counter) => !(REVENUES as readonly string[]).includes(counter)).map((counter) => [counter, sum(counter)]),
+  ) as Figures;
   const received = new Set(docs.flatMap((doc) => doc.forms ?? []));
   const forms = REALTIME_FORMS.map((form) => form.code).filter((code) => received.has(code));
-  const days = new Set(docs.flatMap((doc) => (doc.period === 'month' ? (doc.realtimeDays ?? []) : (doc.realtimeRecords ?? 0) > 0 || (doc.forms ?? []).length > 0 ? [doc.day!] : [])));
+  const days = new Set(
+    docs.flatMap((doc) =>
+      doc.period === 'month' ? (doc.realtimeDays ?? []) : (doc.realtimeRecords ?? 0) > 0 || (doc.forms ?? []).length > 0 ? [doc.day!] : [],
+    ),
+  );
   return {
     ...figures,
     period,
@@ -119,8 +129,11 @@ export function monthOf(value: string, name = 'month'): string {
 
 function monthsFrom(from: string, to: string): string[] {
   const months: string[] = [];
-  for (let [year, month] = from.split('-').map(Number) as [number, number]; `${year}-${String(month).padStart(2, '0')}` <= to; month === 12 ? ((month = 1), year++) : month++) {
-    months.push(`${year}-${String(month).padStart(2, '0')}`);
+  let [year, month] = from.split('-').map(Number) as [number, number];
+  for (let key = monthKey(year, month); key <= to; key = monthKey(year, month)) {
+    months.push(key);
+    if (month === 12) [year, month] = [year + 1, 1];
+    else month += 1;
   }
   return months;
 }
@@ -132,7 +145,11 @@ function daysOfMonth(month: string): string[] {
 }
 
 /** One row per calendar day of the month, each the sum of that day's documents. */
-function rowsPerDay(month: string, dayDocs: readonly ActivityRollupDoc[], where: { district?: string | null; organizationCode?: string | null }): ActivityRowView[] {
+function rowsPerDay(
+  month: string,
+  dayDocs: readonly ActivityRollupDoc[],
+  where: { district?: string | null; organizationCode?: string | null },
+): ActivityRowView[] {
   const byDay = Map.groupBy(dayDocs, (doc) => doc.day!);
   return daysOfMonth(month).map((day) => rowOf(day, byDay.get(day) ?? [], where));
 }
@@ -172,12 +189,26 @@ export class Cockpit {
     const month = monthOf(monthInput);
     const scope = this.scope();
     if (!scope.city) {
-      const [docs, organizations] = await Promise.all([this.activity.monthsOf(scope.organizationCode, month, month), this.organizations.byCode([scope.organizationCode])]);
+      const [docs, organizations] = await Promise.all([
+        this.activity.monthsOf(scope.organizationCode, month, month),
+        this.organizations.byCode([scope.organizationCode]),
+      ]);
       const organization = organizations.get(scope.organizationCode);
       const row = rowOf(month, docs, { district: organization?.district, organizationCode: scope.organizationCode });
-      return { month, city: null, districts: [], hospitals: organization?.level === CITY_LEVEL ? [row] : [], organizations: [row], verifiedRecordsCumulative: null };
+      return {
+        month,
+        city: null,
+        districts: [],
+        hospitals: organization?.level === CITY_LEVEL ? [row] : [],
+        organizations: [row],
+        verifiedRecordsCumulative: null,
+      };
     }
-    const [docs, hospitals, cumulative] = await Promise.all([this.activity.monthRows(month), this.organizations.atLevel(CITY_LEVEL), this.activity.cityVerifiedThrough(month)]);
+    const [docs, hospitals, cumulative] = await Promise.all([
+      this.activity.monthRows(month),
+      this.organizations.atLevel(CITY_LEVEL),
+      this.activity.cityVerifiedThrough(month),
+    ]);
     const byOrganization = Map.groupBy(
       docs.filter((doc) => doc.organizationCode !== CITY),
       (doc) => doc.organizationCode,
@@ -185,10 +216,14 @@ export class Cockpit {
     const cityLevel = new Set(hospitals.map((hospital) => hospital._id));
     const others = await this.organizations.byCode([...byOrganization.keys()].filter((code) => !cityLevel.has(code)));
     const known = new Map([...hospitals.map((hospital) => [hospital._id, hospital] as const), ...others]);
-    const rowOfOrganization = (code: string) => rowOf(month, byOrganization.get(code) ?? [], { district: known.get(code)?.district ?? null, organizationCode: code });
+    const rowOfOrganization = (code: string) =>
+      rowOf(month, byOrganization.get(code) ?? [], { district: known.get(code)?.district ?? null, organizationCode: code });
     return {
       month,
-      city: rowOf(month, docs.filter((doc) => doc.organizationCode === CITY)),
+      city: rowOf(
+        month,
+        docs.filter((doc) => doc.organizationCode === CITY),
+      ),
       districts: DISTRICTS.map((district) =>
         rowOf(
           month,
@@ -236,7 +271,10 @@ export class Cockpit {
   private async districtDays(month: string, district: District): Promise<ActivityRowView[]> {
     if (!this.scope().city) throw forbidden('District figures are for the health commission');
     const units = (await this.organizations.inDistrict(district)).filter((organization) => districtPlatformOf(organization) === district);
-    const docs = await this.activity.daysOf(units.map((unit) => unit._id), month);
+    const docs = await this.activity.daysOf(
+      units.map((unit) => unit._id),
+      month,
+    );
     return rowsPerDay(month, docs, { district });
   }
 
@@ -245,12 +283,20 @@ export class Cockpit {
     const scope = this.scope();
     const [docs, hospitals] = scope.city
       ? await Promise.all([this.activity.monthRows(month), this.organizations.atLevel(CITY_LEVEL)])
-      : await Promise.all([this.activity.monthsOf(scope.organizationCode, month, month), this.organizations.byCode([scope.organizationCode]).then((found) => [...found.values()].filter((organization) => organization.level === CITY_LEVEL))]);
+      : await Promise.all([
+          this.activity.monthsOf(scope.organizationCode, month, month),
+          this.organizations.byCode([scope.organizationCode]).then((found) => [...found.values()].filter((organization) => organization.level === CITY_LEVEL)),
+        ]);
     const cityLevel = new Set(hospitals.map((hospital) => hospital._id));
     const units = docs.filter((doc) => doc.organizationCode !== CITY);
     return REALTIME_FORMS.map((form) => {
       const reporting = units.filter((doc) => (doc.forms ?? []).includes(form.code));
-      return { form, organizationsReporting: reporting.length, hospitalsReporting: reporting.filter((doc) => cityLevel.has(doc.organizationCode)).length, hospitalsTotal: hospitals.length };
+      return {
+        form,
+        organizationsReporting: reporting.length,
+        hospitalsReporting: reporting.filter((doc) => cityLevel.has(doc.organizationCode)).length,
+        hospitalsTotal: hospitals.length,
+      };
     });
   }
 
@@ -261,8 +307,18 @@ export class Cockpit {
     const hospitals = docs
       .filter((doc) => doc.organizationCode !== CITY)
       .map((doc): HospitalAppointmentsView => {
-        const channels = { online12320: doc.appointmentsOnline12320 ?? 0, quick: doc.appointmentsQuick ?? 0, inClinic: doc.appointmentsInClinic ?? 0, thirdParty: doc.appointmentsThirdParty ?? 0 };
-        return { organizationCode: doc.organizationCode, ...channels, total: channels.online12320 + channels.quick + channels.inClinic + channels.thirdParty, platforms: platformsOf(doc) };
+        const channels = {
+          online12320: doc.appointmentsOnline12320 ?? 0,
+          quick: doc.appointmentsQuick ?? 0,
+          inClinic: doc.appointmentsInClinic ?? 0,
+          thirdParty: doc.appointmentsThirdParty ?? 0,
+        };
+        return {
+          organizationCode: doc.organizationCode,
+          ...channels,
+          total: channels.online12320 + channels.quick + channels.inClinic + channels.thirdParty,
+          platforms: platformsOf(doc),
+        };
       })
       .filter((row) => row.total > 0)
       .sort((a, b) => b.total - a.total || a.organizationCode.localeCompare(b.organizationCode));
@@ -276,3 +332,6 @@ export class Cockpit {
   }
 }
 
+function monthKey(year: number, month: number): string {
+  return `${year}-${String(month).padStart(2, '0')}`;
+}

@@ -1,7 +1,7 @@
 /** The records subgraph: the master patient index, organizations and the clinical record. */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
 import { createRecordsContext, type RecordsContext } from './loaders';
-import { registerModels, type RecordsModels } from './models';
+import { type RecordsModels, registerModels } from './models';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 

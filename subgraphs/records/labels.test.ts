@@ -8,7 +8,15 @@ import { RecordsRepository } from './repository';
 const source = { organizationCode: '3201-H001', recordId: 'R-1', uploadedAt: new Date('2026-03-02T01:00:00.000Z') };
 
 function allergy(reactions: string[], substance = 'penicillins', criticality: AllergyDoc['criticality'] = 'HIGH'): AllergyDoc {
-  return { _id: `a-${substance}`, residentId: 'r1', substance: { system: 'NMPA-class', code: substance, display: substance }, category: 'MEDICATION', criticality, reactions, source };
+  return {
+    _id: `a-${substance}`,
+    residentId: 'r1',
+    substance: { system: 'NMPA-class', code: substance, display: substance },
+    category: 'MEDICATION',
+    criticality,
+    reactions,
+    source,
+  };
 }
 
 describe('labels of the clinical record', () => {
@@ -22,7 +30,16 @@ describe('labels of the clinical record', () => {
   });
 
   it('labels a condition and an encounter by their displays, whatever their codes', () => {
-    const condition: ConditionDoc = { _id: 'c1', residentId: 'r1', code: { system: 'ICD-10', code: 'I10', display: '原发性高血压，伴抑郁状态' }, clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED', onset: null, sensitivity: null, source };
+    const condition: ConditionDoc = {
+      _id: 'c1',
+      residentId: 'r1',
+      code: { system: 'ICD-10', code: 'I10', display: '原发性高血压，伴抑郁状态' },
+      clinicalStatus: 'ACTIVE',
+      verificationStatus: 'CONFIRMED',
+      onset: null,
+      sensitivity: null,
+      source,
+    };
     expect(conditionLabel(condition).categories).toEqual(['MENTAL_HEALTH']);
     const encounter: EncounterDoc = {
       _id: 'e1',
@@ -50,10 +67,17 @@ describe('labels of the clinical record', () => {
 });
 
 const category = fc.constantFrom(...SENSITIVE_CATEGORIES);
-const listedTerm = category.chain((chosen) => fc.tuple(fc.constant(chosen), fc.constantFrom(...sensitiveTerms[chosen].zh, ...sensitiveTerms[chosen].en.map((term) => term.replace(/\*$/, '')))));
+const listedTerm = category.chain((chosen) =>
+  fc.tuple(fc.constant(chosen), fc.constantFrom(...sensitiveTerms[chosen].zh, ...sensitiveTerms[chosen].en.map((term) => term.replace(/\*$/, '')))),
+);
 const ordinary = fc.constantFrom('皮疹', '瘙痒', '过敏性休克', '呼吸困难', 'urticaria', 'angioedema', '恶心');
 const allergies = fc.array(
-  fc.record({ substance: fc.constantFrom('penicillins', 'sulfonamides', 'cephalosporins', 'iodine'), criticality: fc.constantFrom('LOW', 'HIGH', 'UNABLE_TO_ASSESS') as fc.Arbitrary<AllergyDoc['criticality']>, reactions: fc.array(ordinary, { maxLength: 3 }), withheld: fc.boolean() }),
+  fc.record({
+    substance: fc.constantFrom('penicillins', 'sulfonamides', 'cephalosporins', 'iodine'),
+    criticality: fc.constantFrom('LOW', 'HIGH', 'UNABLE_TO_ASSESS') as fc.Arbitrary<AllergyDoc['criticality']>,
+    reactions: fc.array(ordinary, { maxLength: 3 }),
+    withheld: fc.boolean(),
+  }),
   { maxLength: 6 },
 );
 
@@ -74,7 +98,10 @@ describe('labels of the clinical record, for every input', () => {
         const stored = rows.map((row) => allergy(row.reactions, row.substance, row.criticality));
         const shown = stored.map((doc, index) => (rows[index]!.withheld ? withoutText(doc) : doc));
         expect(shown.map((view) => view.reactions)).toEqual(rows.map((row) => (row.withheld ? null : row.reactions)));
-        expect(RecordsRepository.safetyFacts(shown, [])).toEqual({ allergyGroups: rows.map((row) => ({ group: row.substance, criticality: row.criticality })), diagnosisCodes: [] });
+        expect(RecordsRepository.safetyFacts(shown, [])).toEqual({
+          allergyGroups: rows.map((row) => ({ group: row.substance, criticality: row.criticality })),
+          diagnosisCodes: [],
+        });
       }),
     );
   });

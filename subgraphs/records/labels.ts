@@ -4,7 +4,7 @@
  * the resident restricted are left out for other organizations; an allergy stays, since
  * drug-allergy warnings are made of it, and only its labelled text is withheld.
  */
-import { categoriesOf, sensitivitiesOfDiagnosis, sensitivitiesOfTexts, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, type SensitiveCategory, sensitivitiesOfDiagnosis, sensitivitiesOfTexts, sensitivityOfDepartment, unionOf } from '../kit/sensitivity';
 import type { AllergyDoc, ConditionDoc, EncounterDoc } from './models';
 
 /** An allergy as a viewer gets it: reactions null when its text is withheld from them. */
@@ -30,7 +30,13 @@ export const allergySensitivities = (reactions: readonly string[]): SensitiveCat
 // existed (or under older code and term lists) are never shown unlabelled.
 
 export const encounterLabel = (encounter: EncounterDoc) => ({
-  categories: unionOf(encounter.sensitivities, encounterSensitivities(encounter.department, encounter.diagnoses.map((diagnosis) => diagnosis.code))),
+  categories: unionOf(
+    encounter.sensitivities,
+    encounterSensitivities(
+      encounter.department,
+      encounter.diagnoses.map((diagnosis) => diagnosis.code),
+    ),
+  ),
   organizationCode: encounter.organizationCode,
 });
 

@@ -1,10 +1,11 @@
 /** Per-request loaders of the records subgraph, and the context its resolvers receive. */
-import { countAccepted } from '../kit/activity';
+
 import DataLoader from 'dataloader';
+import { countAccepted } from '../kit/activity';
 import { recordByIdLoader } from '../kit/loaders';
 import type { SubgraphContext } from '../kit/subgraph-context';
-import type { OrganizationDoc, RecordsModels, ResidentDoc } from './models';
 import { Cockpit } from './cockpit';
+import type { OrganizationDoc, RecordsModels, ResidentDoc } from './models';
 import { RecordsRepository } from './repository';
 
 export function createLoaders(repository: RecordsRepository) {
@@ -27,7 +28,8 @@ export function createLoaders(repository: RecordsRepository) {
     }),
     organizationByCode,
     /** An organization that records refer to; one missing from the registry is a data fault. */
-    knownOrganization: async (code: string) => (await organizationByCode.load(code)) ?? Promise.reject(new Error(`organization ${code} is not in the registry`)),
+    knownOrganization: async (code: string) =>
+      (await organizationByCode.load(code)) ?? Promise.reject(new Error(`organization ${code} is not in the registry`)),
     encounterById: recordByIdLoader((ids) => repository.encountersById(ids)),
     identifiersOf: new DataLoader(
       async (residents: readonly ResidentDoc[]) => {

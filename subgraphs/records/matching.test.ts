@@ -1,5 +1,5 @@
 import { DEFAULT_MATCH_SETTINGS } from '../kit/config';
-import { blockingKeys, classify, scoreCandidate, soundOf, type Demographics } from './matching';
+import { blockingKeys, classify, type Demographics, scoreCandidate, soundOf } from './matching';
 
 const base: Demographics = { name: '王晓明', gender: 'MALE', birthDate: '1968-04-12', phone: '13912345678', idNumber: null };
 const classOf = (a: Demographics, b: Demographics) => classify(scoreCandidate(a, b).score, DEFAULT_MATCH_SETTINGS);

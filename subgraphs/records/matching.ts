@@ -15,7 +15,6 @@ export interface Demographics {
   idNumber: string | null;
 }
 
-
 export interface BlockingKeys {
   birthKey: string;
   pinyinKey: string;

@@ -3,7 +3,7 @@
  * identifiers, match reviews), organizations, and the clinical record (encounters,
  * conditions, allergies).
  */
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../kit/sensitivity';

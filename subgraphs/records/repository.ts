@@ -4,16 +4,32 @@
  * may see; writes validate everything before they write anything.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Model } from 'mongoose';
+import type { z } from 'zod';
+import type { CareSeen, RecordKind } from '../kit/access-store';
+import { type CountActivity, countNothing, isResend, type RecordActivity, realtimeChange, recordEntries } from '../kit/activity';
+import { accepted, checkBatchSize, parseBatch, refusalOf, refused, type UploadOutcome } from '../kit/batch-upload';
 import { claim } from '../kit/claims';
-import { bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import type { MatchSettings } from '../kit/config';
+import { type AnyModel, bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
 import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
 import { sourceRecordKey } from '../kit/ids';
-import { decodeCursor, encodeCursor, pageOf, timePage, type Page } from '../kit/pagination';
+import { parseInput } from '../kit/input';
+import { decodeCursor, encodeCursor, type Page, pageOf, timePage } from '../kit/pagination';
 import type { DataKind } from '../kit/policy';
-import { visibleRecords, type ResidentAccess } from '../kit/resident-access';
+import { type ResidentAccess, visibleRecords } from '../kit/resident-access';
 import { sensitivityOfIcd10 } from '../kit/sensitivity';
-import type { MatchSettings } from '../kit/config';
+import { actorOf } from '../kit/viewer';
+import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
+import {
+  type AllergyView,
+  allergyLabel,
+  allergySensitivities,
+  conditionLabel,
+  conditionSensitivities,
+  encounterLabel,
+  encounterSensitivities,
+  withoutText,
+} from './labels';
 import { blockingKeys, classify, scoreCandidate } from './matching';
 import type {
   AllergyDoc,
@@ -26,19 +42,12 @@ import type {
   ResidentDoc,
   ResidentIdentifierDoc,
 } from './models';
-import { parseInput } from '../kit/input';
-import { countNothing, isResend, realtimeChange, recordEntries, type CountActivity, type RecordActivity } from '../kit/activity';
-import type { z } from 'zod';
-import type { CareSeen, RecordKind } from '../kit/access-store';
-import { accepted, checkBatchSize, parseBatch, refused, refusalOf, type UploadOutcome } from '../kit/batch-upload';
-import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
-import { allergyLabel, allergySensitivities, conditionLabel, conditionSensitivities, encounterLabel, encounterSensitivities, withoutText, type AllergyView } from './labels';
-import { actorOf } from '../kit/viewer';
-import { allergySchema, conditionSchema, districtNamed, encounterSchema, registrationSchema, searchSchema, type RegistrationInput } from './validation';
+import { allergySchema, conditionSchema, districtNamed, encounterSchema, type RegistrationInput, registrationSchema, searchSchema } from './validation';
 
 type EncounterInput = z.infer<typeof encounterSchema>;
 type ConditionInput = z.infer<typeof conditionSchema>;
 type AllergyInput = z.infer<typeof allergySchema>;
+
 import { HIDDEN_ENCOUNTER_STATUS, ORGANIZATION_LEVELS } from './models';
 
 export interface OrganizationFilter {
@@ -107,7 +116,10 @@ export class RecordsRepository {
 
   private findResidents(ids: readonly string[]): Promise<ResidentDoc[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.models.Resident.find({ _id: idIn(ids) }).batchSize(RECORDS_BATCH_SIZE).lean<ResidentDoc[]>().exec();
+    return this.models.Resident.find({ _id: idIn(ids) })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<ResidentDoc[]>()
+      .exec();
   }
 
   /** Requested id → survivor, for the residents whose `kind` data the viewer may see. */
@@ -126,13 +138,18 @@ export class RecordsRepository {
 
   identifiersOf(residents: readonly ResidentDoc[]): Promise<ResidentIdentifierDoc[]> {
     const ids = residents.flatMap(aliasesOf);
-    return this.models.ResidentIdentifier.find({ residentId: oneOf(ids) }).batchSize(RECORDS_BATCH_SIZE).lean<ResidentIdentifierDoc[]>().exec();
+    return this.models.ResidentIdentifier.find({ residentId: oneOf(ids) })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<ResidentIdentifierDoc[]>()
+      .exec();
   }
 
   /** Medical record numbers are looked up among the viewer's own hospital's only. */
   async residentByIdentifier(system: ResidentIdentifierDoc['system'], value: string): Promise<ResidentDoc | null> {
-    const assigner = system === 'MEDICAL_RECORD_NUMBER' ? this.access.viewer.organizationCode ?? null : null;
-    const identifier = await this.models.ResidentIdentifier.findById(identifierKey(system, assigner, value)).lean<ResidentIdentifierDoc>().exec();
+    const assigner = system === 'MEDICAL_RECORD_NUMBER' ? (this.access.viewer.organizationCode ?? null) : null;
+    const identifier = await this.models.ResidentIdentifier.findById(identifierKey(system, assigner, value))
+      .lean<ResidentIdentifierDoc>()
+      .exec();
     if (!identifier) return null;
     return (await this.residentsById([identifier.residentId])).get(identifier.residentId) ?? null;
   }
@@ -158,7 +175,11 @@ export class RecordsRepository {
   async registerResident(rawInput: unknown): Promise<RegistrationResult> {
     const input = parseInput(registrationSchema, rawInput);
     const organizationCode = await this.viewerOrganization();
-    const hospitalKey = identifierKey(input.identifier.system, input.identifier.system === 'MEDICAL_RECORD_NUMBER' ? organizationCode : null, input.identifier.value);
+    const hospitalKey = identifierKey(
+      input.identifier.system,
+      input.identifier.system === 'MEDICAL_RECORD_NUMBER' ? organizationCode : null,
+      input.identifier.value,
+    );
 
     const idCardKey = input.idNumber ? identifierKey('RESIDENT_ID_CARD', null, input.idNumber) : null;
     const known = await this.knownResidents([hospitalKey, ...(idCardKey ? [idCardKey] : [])]);
@@ -167,18 +188,19 @@ export class RecordsRepository {
     // Different ID numbers are never the same person: an identifier whose record carries (or
     // whose ID card is) another ID number links nothing. The ID number the desk proofed decides
     // who is at the desk; a review shows the conflict to a person.
-    const conflicting = byIdentifier && input.idNumber && ((byIdentifier.idNumber && byIdentifier.idNumber !== input.idNumber) || (byIdNumber && byIdNumber._id !== byIdentifier._id));
-    if (byIdentifier && !conflicting) return this.linkRegistration(byIdentifier, input, hospitalKey, organizationCode, 0, `identifier ${input.identifier.system}`);
+    const conflicting =
+      byIdentifier &&
+      input.idNumber &&
+      ((byIdentifier.idNumber && byIdentifier.idNumber !== input.idNumber) || (byIdNumber && byIdNumber._id !== byIdentifier._id));
+    if (byIdentifier && !conflicting)
+      return this.linkRegistration(byIdentifier, input, hospitalKey, organizationCode, 0, `identifier ${input.identifier.system}`);
     if (byIdentifier) return this.registerConflict(byIdentifier, byIdNumber ?? null, input, hospitalKey, organizationCode);
     if (byIdNumber) return this.linkRegistration(byIdNumber, input, hospitalKey, organizationCode, 0, OWN_ID_NUMBER);
 
     const keys = blockingKeys({ ...input, idNumber: input.idNumber ?? null });
     const blocks: Record<string, string>[] = [{ birthKey: keys.birthKey }, { pinyinKey: keys.pinyinKey }];
     if (input.phone) blocks.push({ phone: input.phone });
-    const candidates = await this.models.Resident.find({ $or: blocks, active: true })
-      .limit(this.matching.maxCandidates)
-      .lean<ResidentDoc[]>()
-      .exec();
+    const candidates = await this.models.Resident.find({ $or: blocks, active: true }).limit(this.matching.maxCandidates).lean<ResidentDoc[]>().exec();
     const incoming = { name: input.name, gender: input.gender, birthDate: input.birthDate, phone: input.phone ?? null, idNumber: input.idNumber ?? null };
     const scored = candidates
       .map((candidate) => ({ candidate, ...scoreCandidate(incoming, candidate) }))
@@ -189,20 +211,26 @@ export class RecordsRepository {
     // it is the record's own. A certain match with an ID number the record never had (or none)
     // would hand someone else's record to whoever typed it: it opens a review instead.
     const ownIdNumber = best !== undefined && input.idNumber != null && best.candidate.idNumber === input.idNumber;
-    if (best && match === 'CERTAIN' && ownIdNumber) return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length, OWN_ID_NUMBER);
+    if (best && match === 'CERTAIN' && ownIdNumber)
+      return this.linkRegistration(best.candidate, input, hospitalKey, organizationCode, candidates.length, OWN_ID_NUMBER);
 
     const created = await this.createResident(input, hospitalKey, organizationCode);
     if (!created.isNew) return this.linkRegistration(created.resident, input, hospitalKey, organizationCode, candidates.length, OWN_ID_NUMBER);
-    const review = best && match !== 'NONE' ? await this.openReview(created.resident, best.candidate, best.score, best.reasons, organizationCode, newId()) : null;
+    const review =
+      best && match !== 'NONE' ? await this.openReview(created.resident, best.candidate, best.score, best.reasons, organizationCode, newId()) : null;
     await this.noteRegistration(created.resident._id, organizationCode, NEW_RECORD);
     return { resident: created.resident, outcome: review ? 'CREATED_POSSIBLE_DUPLICATE' : 'CREATED', review, candidatesScored: candidates.length };
   }
 
   /** Identifier key → the resident it belongs to (following merges), for the keys already known. */
   private async knownResidents(keys: string[]): Promise<Map<string, ResidentDoc>> {
-    const identifiers = await this.models.ResidentIdentifier.find({ _id: idIn(keys) }).lean<ResidentIdentifierDoc[]>().exec();
+    const identifiers = await this.models.ResidentIdentifier.find({ _id: idIn(keys) })
+      .lean<ResidentIdentifierDoc[]>()
+      .exec();
     const survivors = await this.survivorsOf(identifiers.map((identifier) => identifier.residentId));
-    return new Map(identifiers.flatMap((identifier) => (survivors.has(identifier.residentId) ? [[identifier._id, survivors.get(identifier.residentId)!] as const] : [])));
+    return new Map(
+      identifiers.flatMap((identifier) => (survivors.has(identifier.residentId) ? [[identifier._id, survivors.get(identifier.residentId)!] as const] : [])),
+    );
   }
 
   /**
@@ -210,9 +238,18 @@ export class RecordsRepository {
    * the hospital's identifier and starts standing there; it never changes the record's ID
    * number (only a reviewed merge brings one to a record that has none).
    */
-  private async linkRegistration(resident: ResidentDoc, input: RegistrationInput, hospitalKey: string, organizationCode: string, candidatesScored: number, proof: string): Promise<RegistrationResult> {
+  private async linkRegistration(
+    resident: ResidentDoc,
+    input: RegistrationInput,
+    hospitalKey: string,
+    organizationCode: string,
+    candidatesScored: number,
+    proof: string,
+  ): Promise<RegistrationResult> {
     await this.access.requireWrite(resident._id, 'register');
-    await this.models.ResidentIdentifier.create(identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode)).catch(ignoreDuplicateKeys);
+    await this.models.ResidentIdentifier.create(
+      identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode),
+    ).catch(ignoreDuplicateKeys);
     await this.noteRegistration(resident._id, organizationCode, proof);
     return { resident, outcome: 'MATCHED', review: null, candidatesScored };
   }
@@ -223,7 +260,13 @@ export class RecordsRepository {
    * (created if new, without the identifier: it stays where it is), and a review compares it
    * with the identifier's record. Registering the same conflict again reopens nothing.
    */
-  private async registerConflict(identified: ResidentDoc, byIdNumber: ResidentDoc | null, input: RegistrationInput, hospitalKey: string, organizationCode: string): Promise<RegistrationResult> {
+  private async registerConflict(
+    identified: ResidentDoc,
+    byIdNumber: ResidentDoc | null,
+    input: RegistrationInput,
+    hospitalKey: string,
+    organizationCode: string,
+  ): Promise<RegistrationResult> {
     const registration = byIdNumber
       ? await this.linkRegistration(byIdNumber, input, hospitalKey, organizationCode, 0, OWN_ID_NUMBER)
       : await this.createResident(input, hospitalKey, organizationCode).then(async ({ resident, isNew }) => {
@@ -231,14 +274,24 @@ export class RecordsRepository {
           await this.noteRegistration(resident._id, organizationCode, NEW_RECORD);
           return { resident, outcome: 'CREATED_POSSIBLE_DUPLICATE' as const, review: null, candidatesScored: 0 };
         });
-    const reasons = [`same ${input.identifier.system.toLowerCase().replaceAll('_', ' ')}`, identified.idNumber ? 'different ID numbers' : 'ID number belongs to another record'];
+    const reasons = [
+      `same ${input.identifier.system.toLowerCase().replaceAll('_', ' ')}`,
+      identified.idNumber ? 'different ID numbers' : 'ID number belongs to another record',
+    ];
     const reviewId = createHash('sha256').update(`conflict|${registration.resident._id}|${identified._id}|${hospitalKey}`).digest('hex').slice(0, 24);
     const review = await this.openReview(registration.resident, identified, 0, reasons, organizationCode, reviewId);
     return { ...registration, review };
   }
 
   /** Opens a review of a registered record against a candidate; an id already open is returned as it is. */
-  private async openReview(registered: ResidentDoc, candidate: ResidentDoc, score: number, reasons: string[], organizationCode: string, _id: string): Promise<MatchReviewView> {
+  private async openReview(
+    registered: ResidentDoc,
+    candidate: ResidentDoc,
+    score: number,
+    reasons: string[],
+    organizationCode: string,
+    _id: string,
+  ): Promise<MatchReviewView> {
     const opened: MatchReviewDoc = {
       _id,
       status: 'OPEN',
@@ -289,9 +342,9 @@ export class RecordsRepository {
       ...blockingKeys({ ...input, idNumber }),
     };
     await this.models.Resident.create(resident);
-    await this.models.ResidentIdentifier.insertMany([identifierDoc(hospitalKey, _id, input.identifier.system, input.identifier.value, organizationCode)], { ordered: false }).catch(
-      ignoreDuplicateKeys,
-    );
+    await this.models.ResidentIdentifier.insertMany([identifierDoc(hospitalKey, _id, input.identifier.system, input.identifier.value, organizationCode)], {
+      ordered: false,
+    }).catch(ignoreDuplicateKeys);
     return { resident, isNew: true };
   }
 
@@ -318,7 +371,12 @@ export class RecordsRepository {
     return timePage(
       {
         field: 'openedAt',
-        fetch: ({ keyset, sort, limit }) => this.models.MatchReview.find({ status, ...keyset }).sort(sort).limit(limit).lean<MatchReviewDoc[]>().exec(),
+        fetch: ({ keyset, sort, limit }) =>
+          this.models.MatchReview.find({ status, ...keyset })
+            .sort(sort)
+            .limit(limit)
+            .lean<MatchReviewDoc[]>()
+            .exec(),
         keyOf: (review) => ({ at: review.openedAt, id: review._id }),
         keep: (reviews) => this.reviewViews(reviews),
         rowOf: (view) => view.review,
@@ -355,7 +413,8 @@ export class RecordsRepository {
     const plan = decision === 'LINK' ? await this.planMerge(review.candidate.residentId, review.residentId) : null;
     const at = new Date();
     const by = actorOf(this.access.viewer);
-    if (!(await claim(this.models.MatchReviewDecision, { _id: id, decision, by, at }))) throw appError('CONFLICT', 'The review was resolved by someone else meanwhile');
+    if (!(await claim(this.models.MatchReviewDecision, { _id: id, decision, by, at })))
+      throw appError('CONFLICT', 'The review was resolved by someone else meanwhile');
     if (plan) {
       try {
         await this.applyMerge(plan, mergeReason);
@@ -399,7 +458,10 @@ export class RecordsRepository {
     const by = actorOf(this.access.viewer);
     const event = (action: MergeEventDoc['action'], other: string): MergeEventDoc => ({ action, otherResidentId: other, by, at, reason: why });
     await this.underVersionClaims([survivor, merged], async () => {
-      await this.models.Resident.updateOne({ _id: mergedId }, { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } }).exec();
+      await this.models.Resident.updateOne(
+        { _id: mergedId },
+        { $set: { active: false, mergedInto: survivorId }, $push: { mergeHistory: event('MERGED_INTO', survivorId) } },
+      ).exec();
       const adoptsIdNumber = !survivor.idNumber && merged.idNumber !== null;
       await this.models.Resident.updateOne(
         { _id: survivorId },
@@ -481,7 +543,10 @@ export class RecordsRepository {
   // ---- clinical record: reads ------------------------------------------------------------
 
   /** A resident's encounters (already fetched whole, newest first) narrowed by the list's filter. */
-  static filterEncounters(encounters: readonly EncounterDoc[], filter: { organizationCode?: string | null; class?: string | null; since?: string | null } | null | undefined): EncounterDoc[] {
+  static filterEncounters(
+    encounters: readonly EncounterDoc[],
+    filter: { organizationCode?: string | null; class?: string | null; since?: string | null } | null | undefined,
+  ): EncounterDoc[] {
     let since: number | null = null;
     if (filter?.since) {
       since = Date.parse(filter.since);
@@ -500,7 +565,12 @@ export class RecordsRepository {
     return this.recordsOfResidents(
       'conditions',
       residents,
-      (ids) => this.models.Condition.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<ConditionDoc[]>().exec(),
+      (ids) =>
+        this.models.Condition.find({ residentId: oneOf(ids) })
+          .sort({ _id: 1 })
+          .batchSize(RECORDS_BATCH_SIZE)
+          .lean<ConditionDoc[]>()
+          .exec(),
       (residentId, rows) => this.access.visibleItems(residentId, rows, conditionLabel),
     );
   }
@@ -510,18 +580,26 @@ export class RecordsRepository {
     return this.recordsOfResidents(
       'allergies',
       residents,
-      (ids) => this.models.Allergy.find({ residentId: oneOf(ids) }).sort({ _id: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<AllergyDoc[]>().exec(),
+      (ids) =>
+        this.models.Allergy.find({ residentId: oneOf(ids) })
+          .sort({ _id: 1 })
+          .batchSize(RECORDS_BATCH_SIZE)
+          .lean<AllergyDoc[]>()
+          .exec(),
       (residentId, rows) => this.access.withTextWithheld(residentId, rows, allergyLabel, withoutText),
     );
   }
 
   encountersOf(residents: readonly ResidentDoc[]): Promise<Map<string, EncounterDoc[]>> {
-    return this.recordsOfResidents('encounters', residents, (ids) =>
-      this.models.Encounter.find({ residentId: oneOf(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) })
-        .sort({ start: -1, _id: -1 })
-        .batchSize(RECORDS_BATCH_SIZE)
-        .lean<EncounterDoc[]>()
-        .exec(),
+    return this.recordsOfResidents(
+      'encounters',
+      residents,
+      (ids) =>
+        this.models.Encounter.find({ residentId: oneOf(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) })
+          .sort({ start: -1, _id: -1 })
+          .batchSize(RECORDS_BATCH_SIZE)
+          .lean<EncounterDoc[]>()
+          .exec(),
       (residentId, rows) => this.access.visibleItems(residentId, rows, encounterLabel),
     );
   }
@@ -554,7 +632,12 @@ export class RecordsRepository {
     const lastByOrganization = new Map<string, EncounterDoc>();
     for (const encounter of encounters) if (!lastByOrganization.has(encounter.organizationCode)) lastByOrganization.set(encounter.organizationCode, encounter);
     return {
-      activeProblems: conditions.filter((condition) => ACTIVE_CONDITION_STATUSES.has(condition.clinicalStatus) && condition.verificationStatus !== 'REFUTED' && condition.verificationStatus !== 'ENTERED_IN_ERROR'),
+      activeProblems: conditions.filter(
+        (condition) =>
+          ACTIVE_CONDITION_STATUSES.has(condition.clinicalStatus) &&
+          condition.verificationStatus !== 'REFUTED' &&
+          condition.verificationStatus !== 'ENTERED_IN_ERROR',
+      ),
       allergies: RecordsRepository.allergyStatement(resident, allergies),
       lastEncounters: [...lastByOrganization.values()],
     };
@@ -562,7 +645,9 @@ export class RecordsRepository {
 
   /** What a prescription's safety checks need: allergy groups and the problem list's active diagnoses. */
   static safetyFacts(allergies: readonly AllergyView[], conditions: ConditionDoc[]) {
-    const diagnosisCodes = new Set(conditions.filter((condition) => ACTIVE_CONDITION_STATUSES.has(condition.clinicalStatus)).map((condition) => condition.code.code));
+    const diagnosisCodes = new Set(
+      conditions.filter((condition) => ACTIVE_CONDITION_STATUSES.has(condition.clinicalStatus)).map((condition) => condition.code.code),
+    );
     return {
       allergyGroups: allergies.map((allergy) => ({ group: allergy.substance.code, criticality: allergy.criticality })),
       diagnosisCodes: [...diagnosisCodes].sort(),
@@ -575,12 +660,17 @@ export class RecordsRepository {
 
   /** Encounters by id (entity references): only those whose resident and category the viewer may see. */
   async encountersById(ids: readonly string[]): Promise<EncounterDoc[]> {
-    const rows = await this.models.Encounter.find({ _id: idIn(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) }).lean<EncounterDoc[]>().exec();
+    const rows = await this.models.Encounter.find({ _id: idIn(ids), status: operator({ $ne: HIDDEN_ENCOUNTER_STATUS }) })
+      .lean<EncounterDoc[]>()
+      .exec();
     return visibleRecords(this.access, rows, 'encounters', encounterLabel);
   }
 
   organizationsByCode(codes: readonly string[]): Promise<OrganizationDoc[]> {
-    return this.models.Organization.find({ _id: idIn(codes) }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+    return this.models.Organization.find({ _id: idIn(codes) })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<OrganizationDoc[]>()
+      .exec();
   }
 
   /** Every organization of one level, by code (reference data: the cockpit's list of city-level hospitals). */
@@ -590,7 +680,10 @@ export class RecordsRepository {
 
   /** Every organization of a district, whatever its level (reference data: the cockpit's district days). */
   organizationsInDistrict(district: string): Promise<OrganizationDoc[]> {
-    return this.models.Organization.find({ level: oneOf(ORGANIZATION_LEVELS), district }).batchSize(RECORDS_BATCH_SIZE).lean<OrganizationDoc[]>().exec();
+    return this.models.Organization.find({ level: oneOf(ORGANIZATION_LEVELS), district })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<OrganizationDoc[]>()
+      .exec();
   }
 
   /** The city's organizations by code (reference data, any caller): one query per page. */
@@ -604,7 +697,11 @@ export class RecordsRepository {
       query.name = operator({ $regex: search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' });
     }
     if (after) query._id = operator({ $gt: String(decodeCursor(after)[1]) });
-    const rows = await this.models.Organization.find(query).sort({ _id: 1 }).limit(first + 1).lean<OrganizationDoc[]>().exec();
+    const rows = await this.models.Organization.find(query)
+      .sort({ _id: 1 })
+      .limit(first + 1)
+      .lean<OrganizationDoc[]>()
+      .exec();
     return pageOf(rows, first, (row) => encodeCursor(0, row._id));
   }
 
@@ -664,7 +761,15 @@ export class RecordsRepository {
   }
 
   async uploadConditions(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    return (await this.uploadRecords(rawInputs, { kind: 'conditions', model: this.models.Condition, schema: conditionSchema, build: conditionDocOf, activityOf: activityOfCondition })).outcomes;
+    return (
+      await this.uploadRecords(rawInputs, {
+        kind: 'conditions',
+        model: this.models.Condition,
+        schema: conditionSchema,
+        build: conditionDocOf,
+        activityOf: activityOfCondition,
+      })
+    ).outcomes;
   }
 
   /**
@@ -679,7 +784,13 @@ export class RecordsRepository {
    */
   async uploadAllergies(rawInputs: unknown[]): Promise<UploadOutcome[]> {
     checkBatchSize(rawInputs);
-    const assertsNone = rawInputs.map((raw) => typeof raw === 'object' && raw !== null && (raw as { noKnownAllergies?: unknown }).noKnownAllergies === true && !(raw as { substance?: unknown }).substance);
+    const assertsNone = rawInputs.map(
+      (raw) =>
+        typeof raw === 'object' &&
+        raw !== null &&
+        (raw as { noKnownAllergies?: unknown }).noKnownAllergies === true &&
+        !(raw as { substance?: unknown }).substance,
+    );
     const assertions = assertsNone.includes(true) ? await this.decideAssertions(rawInputs.filter((_raw, index) => assertsNone[index])) : null;
     const statementInputs = rawInputs.filter((_raw, index) => !assertsNone[index]);
     const statements = statementInputs.length
@@ -689,7 +800,11 @@ export class RecordsRepository {
           model: this.models.Allergy,
           schema: allergySchema,
           build: allergyDocOf,
-          afterWrite: (written) => this.models.Resident.updateMany({ _id: idIn(new Set(written.map((doc) => doc.residentId))) }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec(),
+          afterWrite: (written) =>
+            this.models.Resident.updateMany(
+              { _id: idIn(new Set(written.map((doc) => doc.residentId))) },
+              { $set: { allergyAssertion: 'HAS_ALLERGIES' } },
+            ).exec(),
         })
       : { outcomes: [], filedFor: new Map<number, string>() };
     // Each resident's record as the lines so far have left it, in line order.
@@ -765,7 +880,10 @@ export class RecordsRepository {
    * resident written about (the survivor, if merged), or the item's refusal (FORBIDDEN where
    * the caller has no standing, whether or not the resident exists; NOT_FOUND otherwise).
    */
-  private async writeTargets(inputs: Map<number, { residentId: string }>, kind: 'encounters' | 'conditions' | 'allergies'): Promise<Map<number, ResidentDoc | UploadOutcome>> {
+  private async writeTargets(
+    inputs: Map<number, { residentId: string }>,
+    kind: 'encounters' | 'conditions' | 'allergies',
+  ): Promise<Map<number, ResidentDoc | UploadOutcome>> {
     const requested = [...new Set([...inputs.values()].map((input) => input.residentId))];
     const survivors = await this.survivorsOf(requested);
     const decisions = await this.access.decideWrites(
@@ -797,7 +915,7 @@ export class RecordsRepository {
     rawInputs: unknown[],
     spec: {
       kind: 'encounters' | 'conditions' | 'allergies';
-      model: Model<any, any, any, any>;
+      model: AnyModel;
       schema: z.ZodType<TInput>;
       build: (input: TInput, organizationCode: string, residentId: string) => TDoc;
       /** Noted in the access store, so that referrals can attach the records. */
@@ -821,7 +939,13 @@ export class RecordsRepository {
     const filedUnderAny = [...new Set([...targets.values()].flatMap(({ resident }) => aliasesOf(resident)))];
     const stored = new Map<string, TDoc>(
       targets.size
-        ? ((await spec.model.find({ residentId: oneOf(filedUnderAny), _id: idIn([...targets.values()].map(({ doc }) => doc._id)) }).batchSize(RECORDS_BATCH_SIZE).lean().exec()) as TDoc[]).map((doc) => [doc._id, doc] as const)
+        ? (
+            (await spec.model
+              .find({ residentId: oneOf(filedUnderAny), _id: idIn([...targets.values()].map(({ doc }) => doc._id)) })
+              .batchSize(RECORDS_BATCH_SIZE)
+              .lean()
+              .exec()) as TDoc[]
+          ).map((doc) => [doc._id, doc] as const)
         : [],
     );
     const writes: { index: number; operation: object; status: 'CREATED' | 'CHANGED' }[] = [];
@@ -834,11 +958,16 @@ export class RecordsRepository {
         // A new record is inserted (the engine writes a batch of inserts at once); a changed
         // one is updated where it is filed (under a merged id, say).
         const { _id, residentId, ...content } = doc;
-        const operation = existing ? { updateOne: { filter: { _id, residentId: existing.residentId }, update: { $set: content } } } : { insertOne: { document: doc } };
+        const operation = existing
+          ? { updateOne: { filter: { _id, residentId: existing.residentId }, update: { $set: content } } }
+          : { insertOne: { document: doc } };
         writes.push({ index, operation, status: existing ? 'CHANGED' : 'CREATED' });
       }
     }
-    const failed = await bulkWriteFailures(spec.model, writes.map((write) => write.operation));
+    const failed = await bulkWriteFailures(
+      spec.model,
+      writes.map((write) => write.operation),
+    );
     const written: TDoc[] = [];
     writes.forEach((write, position) => {
       if (failed.has(position)) {
@@ -884,10 +1013,10 @@ export class RecordsRepository {
 
   private async viewerOrganization(): Promise<string> {
     const code = this.access.viewer.organizationCode;
-    if (!code || (await this.organizationsByCode([code])).length === 0) throw badUserInput('Unknown organization: the caller’s organization is not in the registry');
+    if (!code || (await this.organizationsByCode([code])).length === 0)
+      throw badUserInput('Unknown organization: the caller’s organization is not in the registry');
     return code;
   }
-
 }
 
 /** Visits that took place: a planned, cancelled or erroneous one is no care. */
@@ -895,7 +1024,9 @@ const CARE_STATUSES: ReadonlySet<EncounterDoc['status']> = new Set(['IN_PROGRESS
 
 /** Visits are care at the organization that recorded them: it keeps the standing its registration gave. */
 function careOf(encounters: readonly EncounterDoc[], organizationCode: string): CareSeen[] {
-  return encounters.filter((encounter) => CARE_STATUSES.has(encounter.status)).map((encounter) => ({ residentId: encounter.residentId, organizationCode, at: encounter.start }));
+  return encounters
+    .filter((encounter) => CARE_STATUSES.has(encounter.status))
+    .map((encounter) => ({ residentId: encounter.residentId, organizationCode, at: encounter.start }));
 }
 
 /**
@@ -904,7 +1035,11 @@ function careOf(encounters: readonly EncounterDoc[], organizationCode: string): 
  * before the merge, it stays under that id, so an unmerge gives it back). It may not move the
  * record to another resident: the upsert then collides with the existing id.
  */
-async function fileFromSource<T extends { _id: string; residentId: string }>(model: Model<any, any, any, any>, doc: T, resident: ResidentDoc): Promise<{ saved: T; previous: T | null }> {
+async function fileFromSource<T extends { _id: string; residentId: string }>(
+  model: AnyModel,
+  doc: T,
+  resident: ResidentDoc,
+): Promise<{ saved: T; previous: T | null }> {
   const { _id, residentId, ...content } = doc;
   const filedUnder = aliasesOf(resident);
   const filter = filedUnder.length === 1 ? { _id, residentId } : { _id, residentId: oneOf(filedUnder) };
@@ -932,7 +1067,12 @@ function encounterDocOf(input: EncounterInput, organizationCode: string, residen
     start: new Date(input.start),
     end: input.end ? new Date(input.end) : null,
     attendingPractitioner: input.attendingPractitioner ?? null,
-    diagnoses: input.diagnoses.map((item) => ({ code: { system: 'ICD-10', code: item.code, display: item.display }, rank: item.rank, primary: item.primary, sensitivity: sensitivityOfIcd10(item.code) })),
+    diagnoses: input.diagnoses.map((item) => ({
+      code: { system: 'ICD-10', code: item.code, display: item.display },
+      rank: item.rank,
+      primary: item.primary,
+      sensitivity: sensitivityOfIcd10(item.code),
+    })),
     sensitivities: encounterSensitivities(input.department, input.diagnoses),
     chargesFen: input.chargesFen ?? null,
     source: { organizationCode, recordId: input.sourceRecordId, uploadedAt: new Date() },
@@ -974,7 +1114,13 @@ function identifierKey(system: ResidentIdentifierDoc['system'], assignerCode: st
   return `${system}|${assignerCode ?? ''}|${value.toUpperCase()}`;
 }
 
-function identifierDoc(_id: string, residentId: string, system: ResidentIdentifierDoc['system'], value: string, assignerCode: string | null): ResidentIdentifierDoc {
+function identifierDoc(
+  _id: string,
+  residentId: string,
+  system: ResidentIdentifierDoc['system'],
+  value: string,
+  assignerCode: string | null,
+): ResidentIdentifierDoc {
   return { _id, residentId, system, value: value.toUpperCase(), assignerCode, createdAt: new Date() };
 }
 

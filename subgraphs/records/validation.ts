@@ -6,7 +6,16 @@ import { z } from 'zod';
 import { badUserInput } from '../kit/errors';
 import { isValidIdNumber } from '../kit/id-number';
 import { ICD10, isoTimeRule as isoTime, residentIdRule as residentId, sourceRecordIdRule as sourceRecordId, textRule as text } from '../kit/input-rules';
-import { ALLERGY_CATEGORIES, ALLERGY_CRITICALITIES, CLINICAL_STATUSES, ENCOUNTER_CLASSES, ENCOUNTER_STATUSES, GENDERS, IDENTIFIER_SYSTEMS, VERIFICATION_STATUSES } from './models';
+import {
+  ALLERGY_CATEGORIES,
+  ALLERGY_CRITICALITIES,
+  CLINICAL_STATUSES,
+  ENCOUNTER_CLASSES,
+  ENCOUNTER_STATUSES,
+  GENDERS,
+  IDENTIFIER_SYSTEMS,
+  VERIFICATION_STATUSES,
+} from './models';
 
 export const DISTRICTS = ['玄武区', '秦淮区', '建邺区', '鼓楼区', '浦口区', '栖霞区', '雨花台区', '江宁区', '六合区', '溧水区', '高淳区', '江北新区'] as const;
 export type District = (typeof DISTRICTS)[number];
@@ -17,11 +26,17 @@ export function districtNamed(value: string): District {
   return value as District;
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').refine(isRealDate, 'is not a real date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine(isRealDate, 'is not a real date');
 
 export const registrationSchema = z
   .object({
-    name: z.string().trim().regex(/^[\u3400-\u9fff·A-Za-z ]{2,30}$/, 'must be 2-30 Chinese or Latin letters'),
+    name: z
+      .string()
+      .trim()
+      .regex(/^[\u3400-\u9fff·A-Za-z ]{2,30}$/, 'must be 2-30 Chinese or Latin letters'),
     gender: z.enum(GENDERS),
     birthDate: isoDate.refine((value) => value <= today(), 'must not be in the future'),
     idNumber: z
@@ -29,7 +44,10 @@ export const registrationSchema = z
       .transform((value) => value.toUpperCase())
       .refine(isValidIdNumber, 'is not a valid GB 11643 ID number (format, date or check digit)')
       .nullish(),
-    phone: z.string().regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number').nullish(),
+    phone: z
+      .string()
+      .regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number')
+      .nullish(),
     district: z.enum(DISTRICTS, { message: 'must be one of the city’s 12 districts' }),
     identifier: z.object({ system: z.enum(IDENTIFIER_SYSTEMS), value: z.string().regex(/^[A-Za-z0-9-]{4,32}$/, 'must be 4-32 letters, digits or -') }),
   })
@@ -41,11 +59,17 @@ export const registrationSchema = z
     if (input.gender !== 'UNKNOWN' && male !== (input.gender === 'MALE')) {
       context.addIssue({ code: 'custom', path: ['gender'], message: 'does not match the ID number' });
     }
-    if (input.identifier.system === 'RESIDENT_ID_CARD') context.addIssue({ code: 'custom', path: ['identifier', 'system'], message: 'send the ID card as idNumber' });
+    if (input.identifier.system === 'RESIDENT_ID_CARD')
+      context.addIssue({ code: 'custom', path: ['identifier', 'system'], message: 'send the ID card as idNumber' });
   });
 export type RegistrationInput = z.infer<typeof registrationSchema>;
 
-const diagnosis = z.object({ code: z.string().regex(ICD10, 'must be an ICD-10 code such as I10 or E11.9'), display: text(100), rank: z.number().int().min(1).max(50), primary: z.boolean() });
+const diagnosis = z.object({
+  code: z.string().regex(ICD10, 'must be an ICD-10 code such as I10 or E11.9'),
+  display: text(100),
+  rank: z.number().int().min(1).max(50),
+  primary: z.boolean(),
+});
 
 export const encounterSchema = z
   .object({
@@ -65,8 +89,10 @@ export const encounterSchema = z
     if (Date.parse(input.start) > Date.now() + 86_400_000 && input.status !== 'PLANNED') {
       context.addIssue({ code: 'custom', path: ['start'], message: 'is in the future for an encounter that is not planned' });
     }
-    if (input.diagnoses.filter((item) => item.primary).length > 1) context.addIssue({ code: 'custom', path: ['diagnoses'], message: 'has more than one primary diagnosis' });
-    if (new Set(input.diagnoses.map((item) => item.rank)).size !== input.diagnoses.length) context.addIssue({ code: 'custom', path: ['diagnoses'], message: 'repeats a rank' });
+    if (input.diagnoses.filter((item) => item.primary).length > 1)
+      context.addIssue({ code: 'custom', path: ['diagnoses'], message: 'has more than one primary diagnosis' });
+    if (new Set(input.diagnoses.map((item) => item.rank)).size !== input.diagnoses.length)
+      context.addIssue({ code: 'custom', path: ['diagnoses'], message: 'repeats a rank' });
   });
 export type EncounterInput = z.infer<typeof encounterSchema>;
 
@@ -109,7 +135,11 @@ export const searchSchema = z
     name: z.string().trim().min(2).max(30).nullish(),
     birthDate: isoDate.nullish(),
     gender: z.enum(GENDERS).nullish(),
-    idNumberLast4: z.string().regex(/^\d{3}[\dXx]$/, 'must be the last four ID characters').transform((value) => value.toUpperCase()).nullish(),
+    idNumberLast4: z
+      .string()
+      .regex(/^\d{3}[\dXx]$/, 'must be the last four ID characters')
+      .transform((value) => value.toUpperCase())
+      .nullish(),
     district: z.enum(DISTRICTS).nullish(),
   })
   .refine((criteria) => (criteria.name && criteria.birthDate) || (criteria.idNumberLast4 && criteria.district), {

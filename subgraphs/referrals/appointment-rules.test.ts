@@ -10,7 +10,9 @@ it('counts a booking by its channel, and an online one by its platform too; a ca
     at,
     counts: { appointmentsOnline12320: 1, platformMyNanjingApp: 1 },
   });
-  expect(appointmentActivity({ organizationCode: '3201-H002', bookedAt: at, channel: 'IN_CLINIC', platform: null }, -1).counts).toEqual({ appointmentsInClinic: -1 });
+  expect(appointmentActivity({ organizationCode: '3201-H002', bookedAt: at, channel: 'IN_CLINIC', platform: null }, -1).counts).toEqual({
+    appointmentsInClinic: -1,
+  });
 });
 
 it('gives each caller its write and channels, and none to other roles', () => {

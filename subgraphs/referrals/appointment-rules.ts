@@ -8,7 +8,15 @@ import { z } from 'zod';
 import type { ActivityCounter, ActivityCounts, ActivityEntry } from '../kit/activity-store';
 import { holdsRoleFor, type WriteKind } from '../kit/policy';
 import type { Viewer } from '../kit/viewer';
-import { APPOINTMENT_CHANNELS, APPOINTMENT_PLATFORMS, SESSIONS, SLOT_KINDS, type AppointmentChannel, type AppointmentDoc, type AppointmentPlatform } from './models';
+import {
+  APPOINTMENT_CHANNELS,
+  APPOINTMENT_PLATFORMS,
+  type AppointmentChannel,
+  type AppointmentDoc,
+  type AppointmentPlatform,
+  SESSIONS,
+  SLOT_KINDS,
+} from './models';
 import { addDays, DEPARTMENTS } from './referral-rules';
 
 const HEX_ID = /^[0-9a-f]{24}$/;
@@ -24,7 +32,10 @@ export const bookAppointmentInput = z
     channel: z.enum(APPOINTMENT_CHANNELS),
     platform: z.enum(APPOINTMENT_PLATFORMS).nullish(),
     poolId: z.string().regex(HEX_ID, HEX_RULE).nullish(),
-    organizationCode: z.string().regex(/^3201-[A-Z]\d{2,4}$/, 'must be an organization code such as 3201-H001').nullish(),
+    organizationCode: z
+      .string()
+      .regex(/^3201-[A-Z]\d{2,4}$/, 'must be an organization code such as 3201-H001')
+      .nullish(),
     department: z.enum(DEPARTMENTS, { message: 'is not a department that takes bookings' }).nullish(),
     date: z
       .string()
@@ -34,10 +45,13 @@ export const bookAppointmentInput = z
     kind: z.enum(SLOT_KINDS).nullish(),
   })
   .superRefine((input, context) => {
-    if (input.platform && input.channel !== 'ONLINE_12320') context.addIssue({ code: 'custom', path: ['platform'], message: 'is only for the ONLINE_12320 channel' });
+    if (input.platform && input.channel !== 'ONLINE_12320')
+      context.addIssue({ code: 'custom', path: ['platform'], message: 'is only for the ONLINE_12320 channel' });
     const named = [input.organizationCode, input.department, input.date, input.session].filter((value) => value !== null && value !== undefined).length;
-    if (input.poolId && named > 0) context.addIssue({ code: 'custom', path: ['poolId'], message: 'names the session already: leave out organizationCode, department, date and session' });
-    if (!input.poolId && named < 4) context.addIssue({ code: 'custom', path: ['poolId'], message: 'or all of organizationCode, department, date and session are required' });
+    if (input.poolId && named > 0)
+      context.addIssue({ code: 'custom', path: ['poolId'], message: 'names the session already: leave out organizationCode, department, date and session' });
+    if (!input.poolId && named < 4)
+      context.addIssue({ code: 'custom', path: ['poolId'], message: 'or all of organizationCode, department, date and session are required' });
   });
 export type BookAppointmentInput = z.infer<typeof bookAppointmentInput>;
 

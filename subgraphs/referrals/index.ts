@@ -1,7 +1,7 @@
 /** The referrals subgraph: family-doctor contracts, reserved slot pools, two-way referrals, and appointments in the pools' public share. */
 import type { SubgraphDefinition } from '../kit/subgraph-server';
 import { createReferralsContext, type ReferralsContext } from './loaders';
-import { registerModels, type ReferralsModels } from './models';
+import { type ReferralsModels, registerModels } from './models';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 

@@ -1,20 +1,29 @@
 /** Per-request loaders of the referrals subgraph, and the context its resolvers receive. */
-import { countAccepted } from '../kit/activity';
+
 import DataLoader from 'dataloader';
+import { countAccepted } from '../kit/activity';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../kit/loaders';
 import { timePageInMemory } from '../kit/pagination';
 import type { SubgraphContext } from '../kit/subgraph-context';
-import type { ContractDoc, ReferralStatus, ReferralTransitionDoc, ReferralsModels } from './models';
-import { referralKey, ReferralsRepository, type ReferralServicesView } from './repository';
+import type { ContractDoc, ReferralStatus, ReferralsModels, ReferralTransitionDoc } from './models';
+import { type ReferralServicesView, ReferralsRepository, referralKey } from './repository';
 
 export function createReferralsContext(models: ReferralsModels, base: SubgraphContext) {
-  const repository = new ReferralsRepository(models, base.access, base.settings.bookingHorizonDays, base.settings.policy.referralWindowDays, base.settings.slots, (entries) => countAccepted(base.activity, base.logger, entries));
-  const referralPage = loaderPerArguments(({ status, first, after }: { status: ReferralStatus | null | undefined; first: number; after: string | null | undefined }) =>
-    residentPageLoader({
-      page: (id) => repository.referralPage(id, status, first, after),
-      all: (ids) => repository.referralsOfResidents(ids, status),
-      pageOf: (referrals) => timePageInMemory(referrals, referralKey, first, after),
-    }),
+  const repository = new ReferralsRepository(
+    models,
+    base.access,
+    base.settings.bookingHorizonDays,
+    base.settings.policy.referralWindowDays,
+    base.settings.slots,
+    (entries) => countAccepted(base.activity, base.logger, entries),
+  );
+  const referralPage = loaderPerArguments(
+    ({ status, first, after }: { status: ReferralStatus | null | undefined; first: number; after: string | null | undefined }) =>
+      residentPageLoader({
+        page: (id) => repository.referralPage(id, status, first, after),
+        all: (ids) => repository.referralsOfResidents(ids, status),
+        pageOf: (referrals) => timePageInMemory(referrals, referralKey, first, after),
+      }),
   );
   return {
     ...base,

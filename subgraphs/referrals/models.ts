@@ -6,7 +6,7 @@
  * appointments in the same pools (with the claims that keep one per resident and session and
  * let one cancellation happen).
  */
-import { Schema, type Connection } from 'mongoose';
+import { type Connection, Schema } from 'mongoose';
 import { codingSchema } from '../kit/coding-schema';
 import type { CodingValue } from '../kit/entity-refs';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../kit/sensitivity';
@@ -198,7 +198,10 @@ const contractSchema = new Schema<ContractDoc>(
 );
 contractSchema.index({ residentId: 1 });
 
-const activeContractSchema = new Schema<ActiveContractDoc>({ _id: { type: String, required: true }, contractId: { type: String, required: true } }, schemaOptions('activeContracts'));
+const activeContractSchema = new Schema<ActiveContractDoc>(
+  { _id: { type: String, required: true }, contractId: { type: String, required: true } },
+  schemaOptions('activeContracts'),
+);
 
 const slotPoolSchema = new Schema<SlotPoolDoc>(
   {
@@ -219,7 +222,10 @@ slotPoolSchema.index({ organizationCode: 1, department: 1, date: 1 });
 // What each organization offers over the booking horizon (Organization.referralServices).
 slotPoolSchema.index({ organizationCode: 1, date: 1 });
 
-const participatingHospitalSchema = new Schema<ParticipatingHospitalDoc>({ _id: { type: String, required: true }, since: { type: Date, required: true } }, schemaOptions('participatingHospitals'));
+const participatingHospitalSchema = new Schema<ParticipatingHospitalDoc>(
+  { _id: { type: String, required: true }, since: { type: Date, required: true } },
+  schemaOptions('participatingHospitals'),
+);
 
 const placeSchema = new Schema<PlaceDoc>(
   {
@@ -320,8 +326,14 @@ const appointmentSchema = new Schema<AppointmentDoc>(
 // A resident's appointments, soonest session first (myAppointments).
 appointmentSchema.index({ residentId: 1, date: 1 });
 
-const appointmentSessionSchema = new Schema<AppointmentSessionDoc>({ _id: { type: String, required: true }, appointmentId: { type: String, required: true } }, schemaOptions('appointmentSessions'));
-const appointmentCancellationSchema = new Schema<AppointmentCancellationDoc>({ _id: { type: String, required: true }, at: { type: Date, required: true } }, schemaOptions('appointmentCancellations'));
+const appointmentSessionSchema = new Schema<AppointmentSessionDoc>(
+  { _id: { type: String, required: true }, appointmentId: { type: String, required: true } },
+  schemaOptions('appointmentSessions'),
+);
+const appointmentCancellationSchema = new Schema<AppointmentCancellationDoc>(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  schemaOptions('appointmentCancellations'),
+);
 
 export function registerModels(connection: Connection) {
   return {

@@ -10,7 +10,10 @@ describe('slotPoolOf', () => {
       sessionStart: new Date('2026-12-10T06:00:00.000Z'),
       releaseAt: new Date('2026-12-08T06:00:00.000Z'),
     });
-    expect(slotPoolOf('3201-H001', { ...entry, capacity: 20 }, true, { reservedSharePercent: 30, releaseHoursBefore: 0 })).toMatchObject({ reserved: 6, releaseAt: new Date('2026-12-10T06:00:00.000Z') });
+    expect(slotPoolOf('3201-H001', { ...entry, capacity: 20 }, true, { reservedSharePercent: 30, releaseHoursBefore: 0 })).toMatchObject({
+      reserved: 6,
+      releaseAt: new Date('2026-12-10T06:00:00.000Z'),
+    });
     expect(slotPoolOf('3201-H001', { ...entry, capacity: 1 }, true, { reservedSharePercent: 1, releaseHoursBefore: 24 }).reserved).toBe(1);
     expect(slotPoolOf('3201-H001', entry, true, { reservedSharePercent: 0, releaseHoursBefore: 24 }).reserved).toBe(0);
   });

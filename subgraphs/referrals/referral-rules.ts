@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
 import { REFERRAL_OFFER_DAYS } from '../kit/policy';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDepartment, unionOf, type SensitiveCategory } from '../kit/sensitivity';
+import { categoriesOf, type SensitiveCategory, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDepartment, unionOf } from '../kit/sensitivity';
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
 export const BOOKING_HORIZON_DAYS = 14;
@@ -26,8 +26,27 @@ const SESSION_START_UTC: Record<SlotPoolDoc['session'], string> = { MORNING: '00
 
 /** Departments that take referrals (the receiving side must name one of them). */
 export const DEPARTMENTS = [
-  '心血管内科', '内分泌科', '呼吸内科', '消化内科', '神经内科', '肾内科', '普通外科', '骨科', '泌尿外科', '妇产科', '儿科',
-  '眼科', '耳鼻咽喉科', '皮肤科', '肿瘤科', '精神科', '康复医学科', '全科医学科', '老年医学科', '影像科', '检验科',
+  '心血管内科',
+  '内分泌科',
+  '呼吸内科',
+  '消化内科',
+  '神经内科',
+  '肾内科',
+  '普通外科',
+  '骨科',
+  '泌尿外科',
+  '妇产科',
+  '儿科',
+  '眼科',
+  '耳鼻咽喉科',
+  '皮肤科',
+  '肿瘤科',
+  '精神科',
+  '康复医学科',
+  '全科医学科',
+  '老年医学科',
+  '影像科',
+  '检验科',
 ] as const;
 
 const NEXT: Readonly<Record<ReferralStatus, readonly ReferralStatus[]>> = {
@@ -81,7 +100,12 @@ export function slotPoolId(organizationCode: string, entry: Omit<SlotPoolEntry, 
  * (a percentage of the capacity, rounded up to whole places) for contracted family doctors
  * until the release time, a number of hours before the session starts; others reserve none.
  */
-export function slotPoolOf(organizationCode: string, entry: SlotPoolEntry, participating: boolean, settings: SlotSettings = DEFAULT_SLOT_SETTINGS): SlotPoolDoc {
+export function slotPoolOf(
+  organizationCode: string,
+  entry: SlotPoolEntry,
+  participating: boolean,
+  settings: SlotSettings = DEFAULT_SLOT_SETTINGS,
+): SlotPoolDoc {
   const sessionStart = new Date(`${entry.date}T${SESSION_START_UTC[entry.session]}`);
   return {
     _id: slotPoolId(organizationCode, entry),
@@ -112,7 +136,12 @@ export const placeId = (poolId: string, share: PlaceDoc['share'], number: number
  * the resident's contracted family doctor only (who tries it first); after it, unused
  * reserved places are open to anyone, after the public ones.
  */
-export function candidatePlaces(pool: SlotPoolDoc, taken: ReadonlySet<string>, reservedAllowed: boolean, now: Date): { id: string; share: PlaceDoc['share'] }[] {
+export function candidatePlaces(
+  pool: SlotPoolDoc,
+  taken: ReadonlySet<string>,
+  reservedAllowed: boolean,
+  now: Date,
+): { id: string; share: PlaceDoc['share'] }[] {
   const places = (share: PlaceDoc['share'], count: number) => Array.from({ length: count }, (_, index) => ({ id: placeId(pool._id, share, index + 1), share }));
   const reserved = places('RESERVED', pool.reserved);
   const publicShare = places('PUBLIC', pool.capacity - pool.reserved);
@@ -122,9 +151,15 @@ export function candidatePlaces(pool: SlotPoolDoc, taken: ReadonlySet<string>, r
 }
 
 /** What a referral reveals: its diagnoses, the department it goes to, and its free text (the receiver's rejection reason too). */
-export function referralSensitivities(referral: Pick<ReferralDoc, 'diagnoses' | 'toDepartment' | 'reason' | 'dischargeSummary' | 'followUpPlan'> & { rejectionReason?: string | null }): SensitiveCategory[] {
+export function referralSensitivities(
+  referral: Pick<ReferralDoc, 'diagnoses' | 'toDepartment' | 'reason' | 'dischargeSummary' | 'followUpPlan'> & { rejectionReason?: string | null },
+): SensitiveCategory[] {
   const text = sensitivitiesOfTexts([referral.reason, referral.dischargeSummary, referral.followUpPlan, referral.rejectionReason]);
-  return unionOf(sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)), categoriesOf([sensitivityOfDepartment(referral.toDepartment)]), text);
+  return unionOf(
+    sensitivitiesOfDiagnoses(referral.diagnoses.map((diagnosis) => diagnosis.code)),
+    categoriesOf([sensitivityOfDepartment(referral.toDepartment)]),
+    text,
+  );
 }
 
 /**
@@ -132,7 +167,10 @@ export function referralSensitivities(referral: Pick<ReferralDoc, 'diagnoses' | 
  * referral see it whatever the resident restricted: it was written by one and sent to the other.
  */
 export function referralLabel(referral: ReferralDoc): { categories: SensitiveCategory[]; organizationCode: string[] } {
-  return { categories: unionOf(referral.sensitivities, referralSensitivities(referral)), organizationCode: [referral.fromOrganizationCode, referral.toOrganizationCode] };
+  return {
+    categories: unionOf(referral.sensitivities, referralSensitivities(referral)),
+    organizationCode: [referral.fromOrganizationCode, referral.toOrganizationCode],
+  };
 }
 
 /** A booked place still counts: not held for a referral that expired unaccepted. */

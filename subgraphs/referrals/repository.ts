@@ -4,44 +4,57 @@
  * once), the two-way referral's state machine (claimed transitions), and residents'
  * appointments in the public share of the same pools.
  */
-import { countNothing, realtimeEntry, type CountActivity, type RecordActivity } from '../kit/activity';
+
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { type CountActivity, countNothing, type RecordActivity, realtimeEntry } from '../kit/activity';
 import { claim } from '../kit/claims';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
-import { allowsEntry, ENTRY_RULES } from '../kit/entry-points';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
+import { allowsEntry, ENTRY_RULES } from '../kit/entry-points';
 import { appError, badUserInput, forbidden } from '../kit/errors';
 import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, clientRequestIdOf, organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
 import { parseInput } from '../kit/input';
 import type { PermittedRecords } from '../kit/loaders';
-import { timePage, type Page } from '../kit/pagination';
-import { requireEntry, visibleRecords, withoutRestricted, type ResidentAccess } from '../kit/resident-access';
+import { type Page, timePage } from '../kit/pagination';
 import { acceptedReferralEnd, CONTRACT_LONGEST_DAYS, type StandingRoot, type WriteKind } from '../kit/policy';
-import { actorOf } from '../kit/viewer';
+import { type ResidentAccess, requireEntry, visibleRecords, withoutRestricted } from '../kit/resident-access';
 import { unionOf } from '../kit/sensitivity';
+import { actorOf } from '../kit/viewer';
 import { appointmentActivity, bookAppointmentInput, bookerOf } from './appointment-rules';
-import { SESSIONS, SLOT_KINDS, type AppointmentDoc, type ContractDoc, type HoldSettlementDoc, type PlaceDoc, type ReferralDoc, type ReferralStatus, type ReferralTransitionDoc, type ReferralsModels, type SlotPoolDoc } from './models';
+import {
+  type AppointmentDoc,
+  type ContractDoc,
+  type HoldSettlementDoc,
+  type PlaceDoc,
+  type ReferralDoc,
+  type ReferralStatus,
+  type ReferralsModels,
+  type ReferralTransitionDoc,
+  SESSIONS,
+  SLOT_KINDS,
+  type SlotPoolDoc,
+} from './models';
 import {
   addDays,
-  beijingDate,
-  coversPlaces,
-  hexIdOf,
-  MAX_POOL_CAPACITY,
-  PUBLISH_AHEAD_DAYS,
-  slotPoolId,
-  slotPoolOf,
-  type SlotPoolEntry,
   BOOKING_HORIZON_DAYS,
-  REFERRAL_WINDOW_DAYS,
-  canMove,
+  beijingDate,
   candidatePlaces,
+  canMove,
+  coversPlaces,
   DEPARTMENTS,
   effectiveStatus,
   expiresAtOf,
+  hexIdOf,
   isHeld,
   referralLabel as label,
+  MAX_POOL_CAPACITY,
+  PUBLISH_AHEAD_DAYS,
+  REFERRAL_WINDOW_DAYS,
   referralSensitivities,
+  type SlotPoolEntry,
+  slotPoolId,
+  slotPoolOf,
   withinHorizon,
 } from './referral-rules';
 
@@ -64,7 +77,10 @@ const referralInput = z
     followUpPlan: z.string().trim().max(2000).nullish(),
     clientRequestId: z.string().regex(CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE).nullish(),
   })
-  .refine((input) => input.direction === 'UP' || input.dischargeSummary, { message: 'a downward referral needs the discharge summary', path: ['dischargeSummary'] });
+  .refine((input) => input.direction === 'UP' || input.dischargeSummary, {
+    message: 'a downward referral needs the discharge summary',
+    path: ['dischargeSummary'],
+  });
 
 /** The most pools one publication may carry (two weeks of two sessions for about ten departments and kinds). */
 const MAX_PUBLISHED_POOLS = 500;
@@ -77,7 +93,8 @@ function publishInput(today: string) {
     date: z.string().superRefine((date, context) => {
       const calendarDate = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date)) && addDays(date, 0) === date;
       if (!calendarDate) context.addIssue({ code: 'custom', message: 'must be a date (YYYY-MM-DD)' });
-      else if (date < today || date > last) context.addIssue({ code: 'custom', message: `must be from today (${today}) to ${PUBLISH_AHEAD_DAYS} days ahead (${last})` });
+      else if (date < today || date > last)
+        context.addIssue({ code: 'custom', message: `must be from today (${today}) to ${PUBLISH_AHEAD_DAYS} days ahead (${last})` });
     }),
     session: z.enum(SESSIONS),
     kind: z.enum(SLOT_KINDS),
@@ -138,9 +155,15 @@ export class ReferralsRepository {
 
   /** The active contract of each resident (the viewer may see), one query. */
   async contractsOf(residentIds: readonly string[]): Promise<Map<string, ContractDoc>> {
-    const { owners, records } = await this.access.read('referrals', residentIds, (filedUnder) => this.models.Contract.find({ residentId: oneOf(filedUnder), status: 'ACTIVE' }).lean<ContractDoc[]>().exec());
+    const { owners, records } = await this.access.read('referrals', residentIds, (filedUnder) =>
+      this.models.Contract.find({ residentId: oneOf(filedUnder), status: 'ACTIVE' })
+        .lean<ContractDoc[]>()
+        .exec(),
+    );
     const now = Date.now();
-    return new Map(records.filter((row) => row.until.getTime() >= now).flatMap((row) => (owners?.get(row.residentId) ?? []).map((owner) => [owner, row] as const)));
+    return new Map(
+      records.filter((row) => row.until.getTime() >= now).flatMap((row) => (owners?.get(row.residentId) ?? []).map((owner) => [owner, row] as const)),
+    );
   }
 
   /**
@@ -152,10 +175,21 @@ export class ReferralsRepository {
     const requested = residentIdOf(residentIdInput);
     const now = new Date();
     const until = parseDate(untilInput, 'until');
-    if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + CONTRACT_LONGEST_DAYS * DAY_MS) throw badUserInput('until must be in the future and within three years');
+    if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + CONTRACT_LONGEST_DAYS * DAY_MS)
+      throw badUserInput('until must be in the future and within three years');
     const residentId = await this.access.requireWrite(requested, 'offer-contract');
     const { viewer } = this.access;
-    const contract: ContractDoc = { _id: hexIdOf(`contract|${randomUUID()}`), residentId, familyDoctor: viewer.practitionerId!, organizationCode: viewer.organizationCode!, servicePackage, since: now, until, status: 'OFFERED', terminationReason: null };
+    const contract: ContractDoc = {
+      _id: hexIdOf(`contract|${randomUUID()}`),
+      residentId,
+      familyDoctor: viewer.practitionerId!,
+      organizationCode: viewer.organizationCode!,
+      servicePackage,
+      since: now,
+      until,
+      status: 'OFFERED',
+      terminationReason: null,
+    };
     await this.models.Contract.create(contract);
     return contract;
   }
@@ -174,12 +208,20 @@ export class ReferralsRepository {
     if (!(await claim(this.models.ActiveContract, { _id: residentId, contractId: offered._id }))) {
       const holder = await this.models.ActiveContract.findById(residentId).lean().exec();
       const current = holder ? await this.models.Contract.findById(holder.contractId).lean<ContractDoc>().exec() : null;
-      if (current && current.status === 'ACTIVE' && current.until.getTime() >= now.getTime()) throw appError('CONFLICT', 'The resident already has an active family-doctor contract');
+      if (current && current.status === 'ACTIVE' && current.until.getTime() >= now.getTime())
+        throw appError('CONFLICT', 'The resident already has an active family-doctor contract');
       // The holder expired: its claim may go, once.
       await this.models.ActiveContract.deleteOne({ _id: residentId, contractId: holder?.contractId }).exec();
-      if (!(await claim(this.models.ActiveContract, { _id: residentId, contractId: offered._id }))) throw appError('CONFLICT', 'Another contract was accepted meanwhile');
+      if (!(await claim(this.models.ActiveContract, { _id: residentId, contractId: offered._id })))
+        throw appError('CONFLICT', 'Another contract was accepted meanwhile');
     }
-    const accepted = await this.models.Contract.findOneAndUpdate({ _id: offered._id, status: 'OFFERED' }, { $set: { status: 'ACTIVE', since: now } }, { returnDocument: 'after' }).lean<ContractDoc>().exec();
+    const accepted = await this.models.Contract.findOneAndUpdate(
+      { _id: offered._id, status: 'OFFERED' },
+      { $set: { status: 'ACTIVE', since: now } },
+      { returnDocument: 'after' },
+    )
+      .lean<ContractDoc>()
+      .exec();
     if (!accepted) {
       await this.models.ActiveContract.deleteOne({ _id: residentId, contractId: offered._id }).exec();
       throw appError('CONFLICT', 'The offer changed meanwhile');
@@ -193,7 +235,9 @@ export class ReferralsRepository {
     const until = parseDate(untilInput, 'until');
     const contract = await this.ownContract(id);
     if (until.getTime() <= contract.until.getTime()) throw badUserInput('until must be later than the current end');
-    const renewed = await this.models.Contract.findOneAndUpdate({ _id: contract._id, status: 'ACTIVE' }, { $set: { until } }, { returnDocument: 'after' }).lean<ContractDoc>().exec();
+    const renewed = await this.models.Contract.findOneAndUpdate({ _id: contract._id, status: 'ACTIVE' }, { $set: { until } }, { returnDocument: 'after' })
+      .lean<ContractDoc>()
+      .exec();
     if (!renewed) throw appError('CONFLICT', 'The contract was terminated meanwhile');
     await this.access.recordCareRelationship({ ...contractSource(renewed), at: new Date(), endsAt: until, root: contractRoot(renewed) });
     return renewed;
@@ -202,7 +246,11 @@ export class ReferralsRepository {
   async terminateContract(id: string, reason: string): Promise<ContractDoc> {
     if (reason.trim().length < 4) throw badUserInput('A termination needs a reason (at least 4 characters)');
     const contract = await this.ownContract(id);
-    const ended = await this.models.Contract.findOneAndUpdate({ _id: contract._id, status: 'ACTIVE' }, { $set: { status: 'TERMINATED', terminationReason: reason.trim(), until: new Date() } }, { returnDocument: 'after' })
+    const ended = await this.models.Contract.findOneAndUpdate(
+      { _id: contract._id, status: 'ACTIVE' },
+      { $set: { status: 'TERMINATED', terminationReason: reason.trim(), until: new Date() } },
+      { returnDocument: 'after' },
+    )
       .lean<ContractDoc>()
       .exec();
     if (!ended) throw appError('CONFLICT', 'The contract is not active');
@@ -227,20 +275,36 @@ export class ReferralsRepository {
     const read = await this.access.read(
       'referrals',
       residentIds,
-      (filedUnder) => this.models.Referral.find({ residentId: oneOf(filedUnder) }).sort({ requestedAt: -1, _id: -1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec(),
+      (filedUnder) =>
+        this.models.Referral.find({ residentId: oneOf(filedUnder) })
+          .sort({ requestedAt: -1, _id: -1 })
+          .batchSize(RECORDS_BATCH_SIZE)
+          .lean<ReferralDoc[]>()
+          .exec(),
       label,
     );
     return status ? { ...read, records: read.records.filter((row) => effectiveStatus(row) === status) } : read;
   }
 
   /** One resident's page of referrals, newest first, `first + 1` rows at a time; null when the viewer may not see them. */
-  async referralPage(residentId: string, status: ReferralStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<ReferralDoc> | null> {
+  async referralPage(
+    residentId: string,
+    status: ReferralStatus | null | undefined,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Page<ReferralDoc> | null> {
     return this.access.readPage('referrals', residentId, (filedUnder) => {
       const query = { residentId: oneOf(filedUnder), ...statusQuery(status) };
       return timePage(
         {
           field: 'requestedAt',
-          fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).batchSize(RECORDS_BATCH_SIZE).lean<ReferralDoc[]>().exec(),
+          fetch: ({ keyset, sort, limit }) =>
+            this.models.Referral.find({ ...query, ...keyset })
+              .sort(sort)
+              .limit(limit)
+              .batchSize(RECORDS_BATCH_SIZE)
+              .lean<ReferralDoc[]>()
+              .exec(),
           keyOf: referralKey,
           keep: (rows) => withoutRestricted(this.access, rows, label),
         },
@@ -251,12 +315,18 @@ export class ReferralsRepository {
   }
 
   async referralsById(ids: readonly string[]): Promise<ReferralDoc[]> {
-    const rows = await this.models.Referral.find({ _id: idIn(ids) }).lean<ReferralDoc[]>().exec();
+    const rows = await this.models.Referral.find({ _id: idIn(ids) })
+      .lean<ReferralDoc[]>()
+      .exec();
     return visibleRecords(this.access, rows, 'referrals', label);
   }
 
   async transitionsOf(referralIds: readonly string[]): Promise<ReferralTransitionDoc[]> {
-    return this.models.Transition.find({ referralId: oneOf(referralIds) }).sort({ at: 1 }).batchSize(RECORDS_BATCH_SIZE).lean<ReferralTransitionDoc[]>().exec();
+    return this.models.Transition.find({ referralId: oneOf(referralIds) })
+      .sort({ at: 1 })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<ReferralTransitionDoc[]>()
+      .exec();
   }
 
   inbox(status: ReferralStatus | null | undefined, first: number, after: string | null | undefined) {
@@ -267,12 +337,22 @@ export class ReferralsRepository {
     return this.page({ fromOrganizationCode: this.requireOrganization() }, status, first, after);
   }
 
-  private async page(query: Record<string, unknown>, status: ReferralStatus | null | undefined, first: number, after: string | null | undefined): Promise<Page<ReferralDoc>> {
+  private async page(
+    query: Record<string, unknown>,
+    status: ReferralStatus | null | undefined,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Page<ReferralDoc>> {
     Object.assign(query, statusQuery(status));
     return timePage(
       {
         field: 'requestedAt',
-        fetch: ({ keyset, sort, limit }) => this.models.Referral.find({ ...query, ...keyset }).sort(sort).limit(limit).lean<ReferralDoc[]>().exec(),
+        fetch: ({ keyset, sort, limit }) =>
+          this.models.Referral.find({ ...query, ...keyset })
+            .sort(sort)
+            .limit(limit)
+            .lean<ReferralDoc[]>()
+            .exec(),
         keyOf: referralKey,
         keep: (rows) => visibleRecords(this.access, rows, 'referrals', label),
       },
@@ -294,14 +374,24 @@ export class ReferralsRepository {
     type Group = { _id: Pick<SlotPoolDoc, 'organizationCode' | 'department' | 'kind' | 'capacity' | 'reserved'>; pools: number };
     const groups = await this.models.SlotPool.aggregate<Group>([
       { $match: { organizationCode: oneOf(organizationCodes), date: operator({ $gte: today, $lte: addDays(today, this.horizonDays) }) } },
-      { $group: { _id: { organizationCode: '$organizationCode', department: '$department', kind: '$kind', capacity: '$capacity', reserved: '$reserved' }, pools: { $sum: 1 } } },
+      {
+        $group: {
+          _id: { organizationCode: '$organizationCode', department: '$department', kind: '$kind', capacity: '$capacity', reserved: '$reserved' },
+          pools: { $sum: 1 },
+        },
+      },
     ]).exec();
-    const services = new Map<string, ReferralServicesView>(organizationCodes.map((code) => [code, { departments: [], bookingHorizonDays: this.horizonDays, reservesForFamilyDoctors: false }]));
+    const services = new Map<string, ReferralServicesView>(
+      organizationCodes.map((code) => [code, { departments: [], bookingHorizonDays: this.horizonDays, reservesForFamilyDoctors: false }]),
+    );
     for (const { _id, pools } of groups) {
       const service = services.get(_id.organizationCode);
       if (!service) continue;
       let department = service.departments.find((candidate) => candidate.name === _id.department);
-      if (!department) service.departments.push((department = { name: _id.department, kinds: [], capacity: 0, reserved: 0 }));
+      if (!department) {
+        department = { name: _id.department, kinds: [], capacity: 0, reserved: 0 };
+        service.departments.push(department);
+      }
       if (!department.kinds.includes(_id.kind)) department.kinds.push(_id.kind);
       department.capacity += _id.capacity * pools;
       department.reserved += _id.reserved * pools;
@@ -315,14 +405,23 @@ export class ReferralsRepository {
   }
 
   /** What the caller may book at a department over at most the booking horizon; two queries. */
-  async availableSlots(organizationCodeInput: string, department: string, from: string, to: string, kind: SlotPoolDoc['kind']): Promise<SlotAvailabilityView[]> {
+  async availableSlots(
+    organizationCodeInput: string,
+    department: string,
+    from: string,
+    to: string,
+    kind: SlotPoolDoc['kind'],
+  ): Promise<SlotAvailabilityView[]> {
     const organizationCode = organizationCodeOf(organizationCodeInput);
     if (!(DEPARTMENTS as readonly string[]).includes(department)) throw badUserInput(`department ${department} does not take referrals`);
     parseDate(from, 'from');
     parseDate(to, 'to');
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
-    const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind }).sort({ date: 1, session: 1 }).lean<SlotPoolDoc[]>().exec();
+    const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind })
+      .sort({ date: 1, session: 1 })
+      .lean<SlotPoolDoc[]>()
+      .exec();
     return this.availabilityOf(pools, await this.heldPlacesOf(pools, now), allowsEntry(this.access.viewer, 'see-bookable-slots'), now);
   }
 
@@ -345,8 +444,12 @@ export class ReferralsRepository {
     const problems = pools.flatMap((pool, index) => {
       const booked = held.filter((place) => place.poolId === pool._id);
       if (coversPlaces(pool, booked)) return [];
-      const least = Array.from({ length: MAX_POOL_CAPACITY }, (_, below) => below + 1).find((capacity) => coversPlaces(poolOf({ ...entries[index]!, capacity }), booked));
-      return [`pools.${index}: capacity ${pool.capacity} would drop places already booked in this session (${booked.length} booked; ${least ? `the least capacity that keeps every booking is ${least}` : 'no capacity keeps every booking'})`];
+      const least = Array.from({ length: MAX_POOL_CAPACITY }, (_, below) => below + 1).find((capacity) =>
+        coversPlaces(poolOf({ ...entries[index]!, capacity }), booked),
+      );
+      return [
+        `pools.${index}: capacity ${pool.capacity} would drop places already booked in this session (${booked.length} booked; ${least ? `the least capacity that keeps every booking is ${least}` : 'no capacity keeps every booking'})`,
+      ];
     });
     if (problems.length > 0) throw appError('CONFLICT', problems.join('; '));
     await this.models.SlotPool.bulkWrite(pools.map((pool) => ({ replaceOne: { filter: { _id: pool._id }, replacement: pool, upsert: true } })));
@@ -356,7 +459,10 @@ export class ReferralsRepository {
   /** The places of these pools still booked (not held for a referral that expired unaccepted); one query. */
   private async heldPlacesOf(pools: readonly SlotPoolDoc[], now: Date): Promise<PlaceDoc[]> {
     if (pools.length === 0) return [];
-    const booked = await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) }).batchSize(RECORDS_BATCH_SIZE).lean<PlaceDoc[]>().exec();
+    const booked = await this.models.Place.find({ poolId: oneOf(pools.map((pool) => pool._id)) })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<PlaceDoc[]>()
+      .exec();
     return booked.filter((place) => isHeld(place, now));
   }
 
@@ -368,7 +474,10 @@ export class ReferralsRepository {
         pool,
         reservedBooked: own.filter((place) => place.share === 'RESERVED').length,
         publicBooked: own.filter((place) => place.share === 'PUBLIC').length,
-        bookableByYou: mayBook && withinHorizon(pool.date, now, this.horizonDays) ? candidatePlaces(pool, taken, allowsEntry(this.access.viewer, 'see-reserved-share'), now).length : 0,
+        bookableByYou:
+          mayBook && withinHorizon(pool.date, now, this.horizonDays)
+            ? candidatePlaces(pool, taken, allowsEntry(this.access.viewer, 'see-reserved-share'), now).length
+            : 0,
       };
     });
   }
@@ -383,9 +492,11 @@ export class ReferralsRepository {
     if (!/^[0-9a-f]{24}$/.test(poolId)) throw badUserInput('poolId must be 24 lowercase hex characters');
     const { viewer } = this.access;
     const referral = await this.load(referralIdInput, (found) => (viewer.organizationCode === found.toOrganizationCode ? 'receive-referral' : 'refer'));
-    if (viewer.organizationCode !== referral.fromOrganizationCode && viewer.organizationCode !== referral.toOrganizationCode) throw forbidden('Only the referring or receiving organization books');
+    if (viewer.organizationCode !== referral.fromOrganizationCode && viewer.organizationCode !== referral.toOrganizationCode)
+      throw forbidden('Only the referring or receiving organization books');
     const pool = await this.models.SlotPool.findById(poolId).lean<SlotPoolDoc>().exec();
-    if (!pool || pool.organizationCode !== referral.toOrganizationCode || pool.department !== referral.toDepartment) throw badUserInput('The slot pool is not at the receiving organization’s department');
+    if (!pool || pool.organizationCode !== referral.toOrganizationCode || pool.department !== referral.toDepartment)
+      throw badUserInput('The slot pool is not at the receiving organization’s department');
     const now = new Date();
     if (!withinHorizon(pool.date, now, this.horizonDays)) throw badUserInput(`The session is in the past or more than ${this.horizonDays} days ahead`);
 
@@ -409,7 +520,9 @@ export class ReferralsRepository {
     }
     const slot = { poolId: pool._id, placeId: booked.id, share: booked.share, date: pool.date, session: pool.session, department: pool.department };
     if (from === 'ACCEPTED') return this.move(referral, 'SCHEDULED', { slot });
-    const updated = await this.models.Referral.findOneAndUpdate({ _id: referral._id }, { $set: { slot } }, { returnDocument: 'after' }).lean<ReferralDoc>().exec();
+    const updated = await this.models.Referral.findOneAndUpdate({ _id: referral._id }, { $set: { slot } }, { returnDocument: 'after' })
+      .lean<ReferralDoc>()
+      .exec();
     return updated!;
   }
 
@@ -419,10 +532,17 @@ export class ReferralsRepository {
    * unaccepted goes to whoever settles that hold (once), in the same step, so a place freed
    * while many book at once is never left over. Null when none is left.
    */
-  private async claimPlace(pool: SlotPoolDoc, reservedAllowed: boolean, now: Date, holder: Pick<PlaceDoc, 'bookedBy'> & Partial<Pick<PlaceDoc, 'referralId' | 'appointmentId' | 'holdUntil'>>): Promise<{ id: string; share: PlaceDoc['share'] } | null> {
+  private async claimPlace(
+    pool: SlotPoolDoc,
+    reservedAllowed: boolean,
+    now: Date,
+    holder: Pick<PlaceDoc, 'bookedBy'> & Partial<Pick<PlaceDoc, 'referralId' | 'appointmentId' | 'holdUntil'>>,
+  ): Promise<{ id: string; share: PlaceDoc['share'] } | null> {
     const taken = new Set<string>();
     const lapsedHolds = new Map<string, string>();
-    for (const place of await this.models.Place.find({ poolId: pool._id }, { _id: 1, referralId: 1, holdUntil: 1 }).lean<Pick<PlaceDoc, '_id' | 'referralId' | 'holdUntil'>[]>().exec()) {
+    for (const place of await this.models.Place.find({ poolId: pool._id }, { _id: 1, referralId: 1, holdUntil: 1 })
+      .lean<Pick<PlaceDoc, '_id' | 'referralId' | 'holdUntil'>[]>()
+      .exec()) {
       // Only a referral's place has a hold that lapses; an appointment's is kept until cancelled.
       if (place.referralId && !isHeld(place, now)) lapsedHolds.set(place._id, place.referralId);
       else taken.add(place._id);
@@ -463,19 +583,24 @@ export class ReferralsRepository {
     const { viewer } = this.access;
     const booker = bookerOf(viewer);
     if (!booker) throw forbidden('Appointments are booked by residents, the 12320 hotline and hospitals’ own systems');
-    if (!booker.channels.includes(input.channel)) throw forbidden(`${input.channel} is not a channel this caller books through (${booker.channels.join(', ')})`);
+    if (!booker.channels.includes(input.channel))
+      throw forbidden(`${input.channel} is not a channel this caller books through (${booker.channels.join(', ')})`);
     const residentId = await this.access.requireWrite(input.residentId, booker.write);
-    const poolId = input.poolId ?? slotPoolId(input.organizationCode!, { department: input.department!, date: input.date!, session: input.session!, kind: input.kind ?? 'SPECIALIST' });
+    const poolId =
+      input.poolId ??
+      slotPoolId(input.organizationCode!, { department: input.department!, date: input.date!, session: input.session!, kind: input.kind ?? 'SPECIALIST' });
     const pool = await this.models.SlotPool.findById(poolId).lean<SlotPoolDoc>().exec();
     if (!pool) throw appError('NOT_FOUND', 'No such session: find one with availableSlots or Organization.referralServices');
-    if (booker.write === 'book-in-clinic' && pool.organizationCode !== viewer.organizationCode) throw forbidden('A hospital’s system books its own clinic’s sessions only');
+    if (booker.write === 'book-in-clinic' && pool.organizationCode !== viewer.organizationCode)
+      throw forbidden('A hospital’s system books its own clinic’s sessions only');
     const now = new Date();
     if (!withinHorizon(pool.date, now, this.horizonDays) || pool.sessionStart.getTime() <= now.getTime()) {
       throw badUserInput(`The session must not have started and be at most ${this.horizonDays} days ahead`);
     }
     const appointmentId = hexIdOf(`appointment|${randomUUID()}`);
     const sessionKey = `${residentId}|${pool._id}`;
-    if (!(await claim(this.models.AppointmentSession, { _id: sessionKey, appointmentId }))) throw appError('CONFLICT', 'The resident already has an appointment in this session');
+    if (!(await claim(this.models.AppointmentSession, { _id: sessionKey, appointmentId })))
+      throw appError('CONFLICT', 'The resident already has an appointment in this session');
     const place = await this.claimPlace(pool, false, now, { appointmentId, referralId: null, bookedBy: actorOf(viewer) });
     if (!place) {
       await this.models.AppointmentSession.deleteOne({ _id: sessionKey, appointmentId }).exec();
@@ -521,12 +646,14 @@ export class ReferralsRepository {
     const appointment = await this.models.Appointment.findById(id).lean<AppointmentDoc>().exec();
     if (!appointment) throw appError('NOT_FOUND', 'No such appointment');
     await this.access.requireWrite(appointment.residentId, booker.write);
-    if (booker.write === 'book-in-clinic' && appointment.organizationCode !== viewer.organizationCode) throw forbidden('A hospital’s system cancels its own clinic’s appointments only');
+    if (booker.write === 'book-in-clinic' && appointment.organizationCode !== viewer.organizationCode)
+      throw forbidden('A hospital’s system cancels its own clinic’s appointments only');
     if (appointment.status === 'CANCELLED') throw appError('CONFLICT', 'The appointment is already cancelled');
     const pool = await this.models.SlotPool.findById(appointment.poolId).lean<SlotPoolDoc>().exec();
     const now = new Date();
     if (pool && pool.sessionStart.getTime() <= now.getTime()) throw appError('CONFLICT', 'The session has started: too late to cancel');
-    if (!(await claim(this.models.AppointmentCancellation, { _id: appointment._id, at: now }))) throw appError('CONFLICT', 'The appointment is already cancelled');
+    if (!(await claim(this.models.AppointmentCancellation, { _id: appointment._id, at: now })))
+      throw appError('CONFLICT', 'The appointment is already cancelled');
     const cancelled = await this.models.Appointment.findOneAndUpdate(
       { _id: appointment._id },
       { $set: { status: 'CANCELLED', cancelledAt: now, cancelledBy: actorOf(viewer), cancellationReason: reason.trim() } },
@@ -547,7 +674,11 @@ export class ReferralsRepository {
     requireEntry(viewer, 'list-own-appointments');
     const own = await this.access.survivorIdOf(viewer.residentId!);
     const { permitted, records: rows } = await this.access.read('appointments', [own], (filedUnder) =>
-      this.models.Appointment.find({ residentId: oneOf(filedUnder) }).sort({ date: -1 }).limit(100).lean<AppointmentDoc[]>().exec(),
+      this.models.Appointment.find({ residentId: oneOf(filedUnder) })
+        .sort({ date: -1 })
+        .limit(100)
+        .lean<AppointmentDoc[]>()
+        .exec(),
     );
     if (!permitted.has(own)) throw forbidden(ENTRY_RULES['list-own-appointments'].refusal);
     // Within a day, the morning session first.
@@ -611,20 +742,35 @@ export class ReferralsRepository {
 
   /** Attachments must be records of the referred resident: an unknown id or another resident's is refused, alike. */
   private async refuseForeignAttachments(residentId: string, encounterIds: readonly string[], labReportIds: readonly string[]): Promise<void> {
-    const [encounters, reports] = await Promise.all([this.access.foreignRecords('encounter', encounterIds, residentId), this.access.foreignRecords('lab-report', labReportIds, residentId)]);
+    const [encounters, reports] = await Promise.all([
+      this.access.foreignRecords('encounter', encounterIds, residentId),
+      this.access.foreignRecords('lab-report', labReportIds, residentId),
+    ]);
     const problems = [...encounters.map((id) => `attachedEncounterIds: ${id}`), ...reports.map((id) => `attachedLabReportIds: ${id}`)];
     if (problems.length > 0) throw badUserInput(`Not a record of this resident: ${problems.join('; ')}`);
   }
 
   /** A new referral's first transition, and the receiver's view of it until it accepts, rejects or it expires; each safe to repeat. */
   private async announce(referral: ReferralDoc): Promise<void> {
-    await claim(this.models.Transition, { _id: `${referral._id}:1`, referralId: referral._id, from: null, to: 'REQUESTED', by: actorOf(this.access.viewer), organizationCode: referral.fromOrganizationCode, at: referral.requestedAt });
+    await claim(this.models.Transition, {
+      _id: `${referral._id}:1`,
+      referralId: referral._id,
+      from: null,
+      to: 'REQUESTED',
+      by: actorOf(this.access.viewer),
+      organizationCode: referral.fromOrganizationCode,
+      at: referral.requestedAt,
+    });
     const standing = this.access.writeBasisOf(referral.residentId);
     await this.access.recordCareRelationship({
       ...referralSource(referral, 'REFERRAL_OFFER'),
       at: referral.requestedAt,
       endsAt: referral.expiresAt,
-      root: { kind: 'REFERRAL', organizationCode: referral.fromOrganizationCode, basis: `referral ${referral._id}${standing ? ` sent under ${standing.toLowerCase()}` : ''}` },
+      root: {
+        kind: 'REFERRAL',
+        organizationCode: referral.fromOrganizationCode,
+        basis: `referral ${referral._id}${standing ? ` sent under ${standing.toLowerCase()}` : ''}`,
+      },
     });
     await this.access.permitted([referral.residentId], 'referrals');
   }
@@ -711,12 +857,28 @@ export class ReferralsRepository {
     if (!canMove(from, to)) throw appError('CONFLICT', `A ${from.toLowerCase()} referral cannot become ${to.toLowerCase()}`);
     const version = current.version + 1;
     const { viewer } = this.access;
-    if (!(await claim(this.models.Transition, { _id: `${current._id}:${version}`, referralId: current._id, from, to, by: actorOf(viewer), organizationCode: viewer.organizationCode ?? null, at: new Date() }))) {
+    if (
+      !(await claim(this.models.Transition, {
+        _id: `${current._id}:${version}`,
+        referralId: current._id,
+        from,
+        to,
+        by: actorOf(viewer),
+        organizationCode: viewer.organizationCode ?? null,
+        at: new Date(),
+      }))
+    ) {
       throw appError('CONFLICT', 'The referral was changed by another request meanwhile');
     }
     // A rejection brings free text: the stored label takes in what it reveals.
     const sensitivities = unionOf(current.sensitivities, referralSensitivities({ ...current, ...patch }));
-    const updated = await this.models.Referral.findOneAndUpdate({ _id: current._id, version: current.version }, { $set: { ...patch, sensitivities, status: to, version } }, { returnDocument: 'after' }).lean<ReferralDoc>().exec();
+    const updated = await this.models.Referral.findOneAndUpdate(
+      { _id: current._id, version: current.version },
+      { $set: { ...patch, sensitivities, status: to, version } },
+      { returnDocument: 'after' },
+    )
+      .lean<ReferralDoc>()
+      .exec();
     await this.access.permitted([current.residentId], 'referrals');
     return updated!;
   }
@@ -743,16 +905,30 @@ export class ReferralsRepository {
     if (!code) throw forbidden('An organization is required');
     return code;
   }
-
 }
 
 const holdKey = (placeIdValue: string, referralId: string) => `${placeIdValue}|${referralId}`;
 
 /** What a sender asks for: a retry must ask for the same (absent and default options alike). */
-const REQUESTED_FIELDS = ['residentId', 'direction', 'fromOrganizationCode', 'toOrganizationCode', 'toDepartment', 'reason', 'diagnoses', 'urgency', 'attachedEncounterIds', 'attachedLabReportIds', 'dischargeSummary', 'followUpPlan'] as const;
+const REQUESTED_FIELDS = [
+  'residentId',
+  'direction',
+  'fromOrganizationCode',
+  'toOrganizationCode',
+  'toDepartment',
+  'reason',
+  'diagnoses',
+  'urgency',
+  'attachedEncounterIds',
+  'attachedLabReportIds',
+  'dischargeSummary',
+  'followUpPlan',
+] as const;
 
 function requestHashOf(referral: ReferralDoc): string {
-  return createHash('sha256').update(JSON.stringify(REQUESTED_FIELDS.map((field) => referral[field]))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(REQUESTED_FIELDS.map((field) => referral[field])))
+    .digest('hex');
 }
 
 /** The receiver's relationship a referral gives: offered until accepted, then held. */
@@ -766,7 +942,12 @@ function contractRoot(contract: ContractDoc): StandingRoot {
 }
 
 function contractSource(contract: ContractDoc) {
-  return { residentId: contract.residentId, organizationCode: contract.organizationCode, kind: 'CONTRACT' as const, source: { subgraph: 'referrals', recordId: contract._id } };
+  return {
+    residentId: contract.residentId,
+    organizationCode: contract.organizationCode,
+    kind: 'CONTRACT' as const,
+    source: { subgraph: 'referrals', recordId: contract._id },
+  };
 }
 
 // Contracts have ids like every other record: 24 lowercase hex characters.
@@ -782,7 +963,6 @@ function parseDate(value: string, field: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) throw badUserInput(`${field} must be a date (YYYY-MM-DD)`);
   return new Date(value);
 }
-
 
 /** A referral sent counts up or down for the sending organization, and feeds the referral form. */
 export function activityOfReferral(referral: Pick<ReferralDoc, 'direction'>): RecordActivity {

@@ -7,20 +7,29 @@ import fc from 'fast-check';
 import {
   acceptedReferralEnd,
   CARE_RELATIONSHIP_KINDS,
+  type CareRelationshipFact,
+  type CareRelationshipKind,
+  type ConsentFact,
   decide,
   decideWrite,
   dispensedEnd,
   effectiveEnd,
   mayDiscloseItem,
-  WRITE_KINDS,
-  type CareRelationshipFact,
-  type CareRelationshipKind,
-  type ConsentFact,
   type PolicySettings,
+  WRITE_KINDS,
 } from '../../subgraphs/kit/policy';
 import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../subgraphs/kit/sensitivity';
 import { PURPOSES, ROLES, type Viewer } from '../../subgraphs/kit/viewer';
-import { MODEL_READ_KINDS, modelAcceptedReferralEnd, modelDispensedEnd, modelEnd, modelRead, modelShowsItem, modelWrite, type ModelWorld } from './policy-model';
+import {
+  MODEL_READ_KINDS,
+  type ModelWorld,
+  modelAcceptedReferralEnd,
+  modelDispensedEnd,
+  modelEnd,
+  modelRead,
+  modelShowsItem,
+  modelWrite,
+} from './policy-model';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -127,7 +136,9 @@ const generatedCase: fc.Arbitrary<PolicyCase & { aimed: CareRelationshipFact[] }
   referral: fc.record({ acceptedAt: time, session: fc.option(time, { nil: null }) }),
   // Mostly the kinds that give little: grants, offers and dispensing.
   aimed: fc.array(
-    fc.tuple(factArbitrary, fc.constantFrom<CareRelationshipKind>('BREAK_GLASS', 'BREAK_GLASS', 'REFERRAL_OFFER', 'DISPENSING', ...CARE_RELATIONSHIP_KINDS)).map(([fact, kind]) => ({ ...fact, kind })),
+    fc
+      .tuple(factArbitrary, fc.constantFrom<CareRelationshipKind>('BREAK_GLASS', 'BREAK_GLASS', 'REFERRAL_OFFER', 'DISPENSING', ...CARE_RELATIONSHIP_KINDS))
+      .map(([fact, kind]) => ({ ...fact, kind })),
     { maxLength: 2 },
   ),
 });
@@ -155,11 +166,14 @@ function resolved({ world, viewer, residentId }: PolicyCase) {
   const survivor = (id: string) => world.merges[id] ?? id;
   const person = survivor(residentId);
   const consents = world.consents.filter((consent) => survivor(consent.residentId) === person);
-  const consent: ConsentFact | null = consents.length === 0 ? null : {
-    residentId: person,
-    restrictedCategories: consents.flatMap((each) => each.restrictedCategories),
-    blockedOrganizations: consents.flatMap((each) => each.blockedOrganizations),
-  };
+  const consent: ConsentFact | null =
+    consents.length === 0
+      ? null
+      : {
+          residentId: person,
+          restrictedCategories: consents.flatMap((each) => each.restrictedCategories),
+          blockedOrganizations: consents.flatMap((each) => each.blockedOrganizations),
+        };
   return {
     viewer: viewer.residentId === undefined ? viewer : { ...viewer, residentId: survivor(viewer.residentId) },
     residentId: person,
@@ -174,7 +188,8 @@ const iso = (date: Date | null) => date?.toISOString() ?? null;
 const same = (policy: { outcome: string; emergency?: boolean }, model: { allowed: boolean; emergency: boolean }) =>
   (policy.outcome === 'allowed') === model.allowed && (!model.allowed || (policy.emergency === true) === model.emergency);
 const shown = (decision: { outcome: string; emergency?: boolean }) => `${decision.outcome}${decision.emergency ? ' (emergency)' : ''}`;
-const modelShown = (decision: { allowed: boolean; emergency: boolean }) => `${decision.allowed ? 'allowed' : 'denied'}${decision.emergency ? ' (emergency)' : ''}`;
+const modelShown = (decision: { allowed: boolean; emergency: boolean }) =>
+  `${decision.allowed ? 'allowed' : 'denied'}${decision.emergency ? ' (emergency)' : ''}`;
 
 /** Every way the policy and the model disagree on this case (empty when they agree). */
 export function disagreements(policyCase: PolicyCase): string[] {
@@ -185,7 +200,10 @@ export function disagreements(policyCase: PolicyCase): string[] {
     const [policy, model] = [iso(effectiveEnd(fact, world.settings)), iso(modelEnd(fact, world.settings))];
     if (policy !== model) found.push(`end of ${fact.kind} fact: policy ${policy}, model ${model}`);
   }
-  const referralEnds = [acceptedReferralEnd(referral.acceptedAt, referral.session, world.settings), modelAcceptedReferralEnd(referral.acceptedAt, referral.session, world.settings)];
+  const referralEnds = [
+    acceptedReferralEnd(referral.acceptedAt, referral.session, world.settings),
+    modelAcceptedReferralEnd(referral.acceptedAt, referral.session, world.settings),
+  ];
   if (iso(referralEnds[0]!) !== iso(referralEnds[1]!)) found.push(`accepted referral end: policy ${iso(referralEnds[0]!)}, model ${iso(referralEnds[1]!)}`);
   const dispensed = [dispensedEnd(referral.acceptedAt, world.settings), modelDispensedEnd(referral.acceptedAt, world.settings)];
   if (iso(dispensed[0]!) !== iso(dispensed[1]!)) found.push(`dispensed end: policy ${iso(dispensed[0]!)}, model ${iso(dispensed[1]!)}`);
@@ -197,9 +215,18 @@ export function disagreements(policyCase: PolicyCase): string[] {
     const [policy, model] = [decideWrite({ ...input, write }), modelWrite(world, viewer, residentId, write)];
     if (!same(policy, model)) found.push(`write ${write}: policy ${shown(policy)} (${policy.reason}), model ${modelShown(model)}`);
   }
-  const itemInput = { viewer: input.viewer, residentId: input.residentId, consent: input.consent, sensitivity: item.sensitivity, itemOrganizationCode: item.organizationCode, emergency: item.underEmergencyGrant, settings: world.settings };
+  const itemInput = {
+    viewer: input.viewer,
+    residentId: input.residentId,
+    consent: input.consent,
+    sensitivity: item.sensitivity,
+    itemOrganizationCode: item.organizationCode,
+    emergency: item.underEmergencyGrant,
+    settings: world.settings,
+  };
   const [policyShows, modelShows] = [mayDiscloseItem(itemInput), modelShowsItem(world, viewer, residentId, item)];
-  if (policyShows !== modelShows) found.push(`item ${item.sensitivity}: policy ${policyShows ? 'shown' : 'omitted'}, model ${modelShows ? 'shown' : 'omitted'}`);
+  if (policyShows !== modelShows)
+    found.push(`item ${item.sensitivity}: policy ${policyShows ? 'shown' : 'omitted'}, model ${modelShows ? 'shown' : 'omitted'}`);
   return found;
 }
 

@@ -5,10 +5,10 @@
  * `npm run fuzz:policy` runs the same property with a random seed and a million cases.
  */
 import fc from 'fast-check';
-import { caseArbitrary, policyAgreesWithModel } from './policy-cases';
 import type { CareRelationshipFact, CareRelationshipKind } from '../../subgraphs/kit/policy';
 import type { Viewer } from '../../subgraphs/kit/viewer';
-import { MODEL_READ_KINDS, modelEnd, modelRead, modelWrite, type ModelWorld } from './policy-model';
+import { caseArbitrary, policyAgreesWithModel } from './policy-cases';
+import { MODEL_READ_KINDS, type ModelWorld, modelEnd, modelRead, modelWrite } from './policy-model';
 
 const SEED = 20_260_601;
 const RUNS = 10_000;
@@ -37,9 +37,21 @@ describe('the model, on examples from the docs', () => {
   const now = new Date('2026-06-01T00:00:00Z');
   const at = (iso: string) => new Date(iso);
   const fact = (kind: CareRelationshipKind, organizationCode: string, residentId = 'R2'): CareRelationshipFact => ({
-    residentId, organizationCode, kind, since: at('2026-05-20T00:00:00Z'), lastSeenAt: at('2026-05-20T00:00:00Z'), careSeenAt: null, endsAt: at('2026-06-10T00:00:00Z'),
+    residentId,
+    organizationCode,
+    kind,
+    since: at('2026-05-20T00:00:00Z'),
+    lastSeenAt: at('2026-05-20T00:00:00Z'),
+    careSeenAt: null,
+    endsAt: at('2026-06-10T00:00:00Z'),
   });
-  const world = (facts: CareRelationshipFact[], consents: ModelWorld['consents'] = []): ModelWorld => ({ facts, consents, merges: { R2: 'R1' }, now, settings: { encounterWindowDays: 730 } });
+  const world = (facts: CareRelationshipFact[], consents: ModelWorld['consents'] = []): ModelWorld => ({
+    facts,
+    consents,
+    merges: { R2: 'R1' },
+    now,
+    settings: { encounterWindowDays: 730 },
+  });
   const doctor: Viewer = { subject: 'd', roles: ['doctor'], organizationCode: '3201-H001', purposeOfUse: 'treatment' };
   const pharmacist: Viewer = { subject: 'p', roles: ['pharmacist'], organizationCode: '3201-P01', purposeOfUse: 'treatment' };
 
@@ -58,7 +70,12 @@ describe('the model, on examples from the docs', () => {
   it('ends every kind, even one stored without an end', () => {
     const open = (kind: CareRelationshipKind) => modelEnd({ ...fact(kind, '3201-H001'), endsAt: null }, { encounterWindowDays: 730 }).toISOString();
     expect(['REGISTRATION', 'REFERRAL_OFFER', 'REFERRAL', 'CONTRACT', 'DISPENSING', 'BREAK_GLASS'].map((kind) => open(kind as CareRelationshipKind))).toEqual([
-      '2026-06-19T00:00:00.000Z', '2026-05-27T00:00:00.000Z', '2026-11-16T00:00:00.000Z', '2029-05-22T00:00:00.000Z', '2026-06-19T00:00:00.000Z', '2026-05-20T04:00:00.000Z',
+      '2026-06-19T00:00:00.000Z',
+      '2026-05-27T00:00:00.000Z',
+      '2026-11-16T00:00:00.000Z',
+      '2029-05-22T00:00:00.000Z',
+      '2026-06-19T00:00:00.000Z',
+      '2026-05-20T04:00:00.000Z',
     ]);
   });
 });

@@ -46,15 +46,32 @@ export const MODEL_READ_KINDS = [
 type ReadKind = (typeof MODEL_READ_KINDS)[number];
 
 const S = 'standing';
-const CLINICIAN_READS = { demographics: S, encounters: S, conditions: S, allergies: S, labs: S, prescriptions: S, referrals: S, 'care-relationships': S } as const;
+const CLINICIAN_READS = {
+  demographics: S,
+  encounters: S,
+  conditions: S,
+  allergies: S,
+  labs: S,
+  prescriptions: S,
+  referrals: S,
+  'care-relationships': S,
+} as const;
 const READS: Record<Role, Partial<Record<ReadKind, Access>>> = {
   doctor: CLINICIAN_READS,
   family_doctor: CLINICIAN_READS,
   internet_hospital: { demographics: S, conditions: S, allergies: S, prescriptions: S, 'care-relationships': S },
   pharmacist: { demographics: 'dispensing', conditions: 'dispensing', allergies: 'dispensing', prescriptions: 'dispensing' },
   resident: {
-    demographics: 'own', encounters: 'own', conditions: 'own', allergies: 'own', labs: 'own', prescriptions: 'own',
-    referrals: 'own', 'care-relationships': 'own', consent: 'own', 'access-log': 'own',
+    demographics: 'own',
+    encounters: 'own',
+    conditions: 'own',
+    allergies: 'own',
+    labs: 'own',
+    prescriptions: 'own',
+    referrals: 'own',
+    'care-relationships': 'own',
+    consent: 'own',
+    'access-log': 'own',
   },
   lab_system: {},
   hospital_system: { demographics: S, identity: S },
@@ -99,6 +116,7 @@ export function modelEnd(fact: CareRelationshipFact, settings: PolicySettings): 
     // 30 days after the last registration, or the care window after the latest visit, whichever is later.
     const byRegistration = after(fact.lastSeenAt, (settings.registrationWindowDays ?? 30) * DAY);
     const byCare = fact.careSeenAt ? after(fact.careSeenAt, settings.encounterWindowDays * DAY) : byRegistration;
+    // biome-ignore lint/complexity/useMathMinMax: these are Dates; Math.max would turn them into numbers
     const natural = byCare > byRegistration ? byCare : byRegistration;
     return fact.endsAt && fact.endsAt < natural ? fact.endsAt : natural;
   }

@@ -14,12 +14,14 @@ import { makeIdNumber } from '../../subgraphs/kit/id-number';
 import { parseEngine, startEmbeddedDatabase } from '../../tools/embedded-database';
 import { insertHospitals, modelsOf } from '../support/fixtures';
 import { TestStack } from '../support/stack';
-import { carriesIdCard, clockMove, HOSPITALS, IMPOSTOR, PEOPLE, stepArbitrary, SystemModel, type Expected, type Step } from './system-model';
+import { carriesIdCard, clockMove, type Expected, HOSPITALS, IMPOSTOR, PEOPLE, type Step, SystemModel, stepArbitrary } from './system-model';
 
 export const STEPS_PER_SEQUENCE = 20;
 export const sequenceArbitrary = fc.array(stepArbitrary, { minLength: STEPS_PER_SEQUENCE, maxLength: STEPS_PER_SEQUENCE });
 
-const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'];
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+];
 const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅鑫波斌宇浩凯健俊帆帅旭宁龙林欣晨辰瑞嘉怡佳'];
 
 /** The people of one sequence: names, birth dates, phones and ID numbers no other sequence uses. */
@@ -27,7 +29,10 @@ function peopleOf(sequence: number) {
   return Array.from({ length: PEOPLE }, (_, index) => {
     const n = sequence * PEOPLE + index;
     const birthDate = new Date(Date.UTC(1940, 0, 1) + (n % 20_000) * 86_400_000).toISOString().slice(0, 10);
-    const name = SURNAMES[n % SURNAMES.length]! + GIVEN[Math.floor(n / SURNAMES.length) % GIVEN.length]! + GIVEN[Math.floor(n / (SURNAMES.length * GIVEN.length)) % GIVEN.length]!;
+    const name =
+      SURNAMES[n % SURNAMES.length]! +
+      GIVEN[Math.floor(n / SURNAMES.length) % GIVEN.length]! +
+      GIVEN[Math.floor(n / (SURNAMES.length * GIVEN.length)) % GIVEN.length]!;
     return {
       name,
       birthDate,
@@ -69,8 +74,15 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
   const people = peopleOf(sequence);
   const touched: string[] = [];
   const practitioner = (hospital: number, doctor: number) => `S${sequence}-${hospital}-${doctor}`;
-  const doctorToken = (hospital: number, doctor: number) => stack.token({ subject: `dr-${practitioner(hospital, doctor)}`, roles: ['doctor'], organizationCode: HOSPITALS[hospital]!, practitionerId: practitioner(hospital, doctor) });
-  const systemToken = (hospital: number) => stack.token({ subject: `his-${HOSPITALS[hospital]}`, roles: ['hospital_system'], organizationCode: HOSPITALS[hospital]! });
+  const doctorToken = (hospital: number, doctor: number) =>
+    stack.token({
+      subject: `dr-${practitioner(hospital, doctor)}`,
+      roles: ['doctor'],
+      organizationCode: HOSPITALS[hospital]!,
+      practitionerId: practitioner(hospital, doctor),
+    });
+  const systemToken = (hospital: number) =>
+    stack.token({ subject: `his-${HOSPITALS[hospital]}`, roles: ['hospital_system'], organizationCode: HOSPITALS[hospital]! });
   const residentToken = (residentId: string) => stack.token({ subject: `citizen-${residentId}`, roles: ['resident'], residentId });
   const privacyOfficer = () => stack.token({ subject: 'po-model', roles: ['privacy_officer'] });
 
@@ -95,7 +107,15 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
       const idNumber = step.hospital === IMPOSTOR ? person.invented : carriesIdCard(step.person) ? person.idNumber : undefined;
       const { name, birthDate, gender, phone, district } = person;
       const medicalRecord = step.hospital === IMPOSTOR ? `F${sequence}-${step.person}` : `M${sequence}-${step.person}`;
-      const input = { name, birthDate, gender, phone, district, identifier: { system: 'MEDICAL_RECORD_NUMBER', value: medicalRecord }, ...(idNumber ? { idNumber } : {}) };
+      const input = {
+        name,
+        birthDate,
+        gender,
+        phone,
+        district,
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: medicalRecord },
+        ...(idNumber ? { idNumber } : {}),
+      };
       const { data, outcome } = await send(systemToken(step.hospital), REGISTER, { input });
       expectOutcome(index, what, 'ok', outcome);
       const answer = data!.registerResident as { outcome: string; resident: { id: string } };
@@ -105,7 +125,11 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
       coverage.count(`register:${answer.outcome}${step.hospital === IMPOSTOR ? ':impostor' : ''}`);
       model.applyRegistration(step.person, step.hospital, answer.resident.id, answer.outcome !== 'MATCHED');
     } else if (step.op === 'clock') {
-      await moveClock(stack, model.records.map((record) => record.id), clockMove(step.days));
+      await moveClock(
+        stack,
+        model.records.map((record) => record.id),
+        clockMove(step.days),
+      );
       model.offset += clockMove(step.days);
     } else if (step.op === 'accept') {
       // Counted from the latest: most acceptances are of the referral just sent.
@@ -135,7 +159,9 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
           status: 'FINISHED',
           department: '全科医疗科',
           start: new Date(start).toISOString(),
-          diagnoses: [step.sensitive ? { code: 'F32.9', display: '抑郁发作', rank: 1, primary: true } : { code: 'I10', display: '原发性高血压', rank: 1, primary: true }],
+          diagnoses: [
+            step.sensitive ? { code: 'F32.9', display: '抑郁发作', rank: 1, primary: true } : { code: 'I10', display: '原发性高血压', rank: 1, primary: true },
+          ],
         };
         const expected = model.hasOrdinaryStanding(record.id, step.hospital) ? 'ok' : 'FORBIDDEN';
         const { data, outcome } = await send(systemToken(step.hospital), VISIT, { input });
@@ -146,7 +172,14 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
         expectOutcome(index, what, 'ok', outcome);
         model.applyBreakGlass(record.id, step.hospital, practitioner(step.hospital, step.doctor));
       } else if (step.op === 'refer') {
-        const input = { residentId: record.id, direction: 'UP', toOrganizationCode: HOSPITALS[step.to], toDepartment: '心血管内科', reason: '血压控制不佳', diagnoses: [{ code: 'I10', display: '原发性高血压' }] };
+        const input = {
+          residentId: record.id,
+          direction: 'UP',
+          toOrganizationCode: HOSPITALS[step.to],
+          toDepartment: '心血管内科',
+          reason: '血压控制不佳',
+          diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+        };
         const expected = model.expectReferral(record.id, step.hospital, step.to);
         const { data, outcome } = await send(doctorToken(step.hospital, step.doctor), REFER, { input });
         expectOutcome(index, what, expected, outcome);
@@ -166,14 +199,27 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
     }
     // Every read of the records the step touched, and of one more person's, against the model.
     const others = model.recordsOf((index + (subject ?? 0) + 1) % PEOPLE).map((record) => record.id);
-    const checked = [...new Set([...touched.flatMap((id) => model.aliasesOf(id)), ...(subject === null ? [] : model.recordsOf(subject).map((record) => record.id)), ...others])];
+    const checked = [
+      ...new Set([
+        ...touched.flatMap((id) => model.aliasesOf(id)),
+        ...(subject === null ? [] : model.recordsOf(subject).map((record) => record.id)),
+        ...others,
+      ]),
+    ];
     touched.length = 0;
     for (const id of checked) await compareReads(index, what, id);
   }
 
   async function compareReads(index: number, what: string, id: string): Promise<void> {
     const readers = [
-      ...HOSPITALS.flatMap((_, hospital) => [0, 1].map((doctor) => ({ token: doctorToken(hospital, doctor), expected: model.canRead(id, hospital, practitioner(hospital, doctor)), seen: model.visibleEncounters(id, hospital), who: practitioner(hospital, doctor) }))),
+      ...HOSPITALS.flatMap((_, hospital) =>
+        [0, 1].map((doctor) => ({
+          token: doctorToken(hospital, doctor),
+          expected: model.canRead(id, hospital, practitioner(hospital, doctor)),
+          seen: model.visibleEncounters(id, hospital),
+          who: practitioner(hospital, doctor),
+        })),
+      ),
       { token: residentToken(id), expected: { demographics: true, encounters: true }, seen: model.visibleEncounters(id, 'resident'), who: 'the resident' },
     ];
     for (const reader of readers) {
@@ -190,7 +236,8 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
       if (!actual.encounters) continue;
       if (reader.seen.length < model.visibleEncounters(id, 'resident').length) coverage.count('read:restricted-left-out');
       const seen = (body.data?.e?.encounters?.edges ?? []).map((edge: { node: { id: string } }) => edge.node.id).sort();
-      if (JSON.stringify(seen) !== JSON.stringify(reader.seen)) throw new Violation(`step ${index} (${what}): ${reader.who} reading ${id} saw ${JSON.stringify(seen)}, expected ${JSON.stringify(reader.seen)}`);
+      if (JSON.stringify(seen) !== JSON.stringify(reader.seen))
+        throw new Violation(`step ${index} (${what}): ${reader.who} reading ${id} saw ${JSON.stringify(seen)}, expected ${JSON.stringify(reader.seen)}`);
     }
   }
 }
@@ -202,16 +249,25 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
 async function moveClock(stack: TestStack, residentIds: readonly string[], ms: number): Promise<void> {
   if (residentIds.length === 0) return;
   const models = modelsOf(stack);
-  const back = (value: Date | null | undefined) => (value ? new Date(value.getTime() - ms) : value ?? null);
+  const back = (value: Date | null | undefined) => (value ? new Date(value.getTime() - ms) : (value ?? null));
   const facts = await models.access.CareRelationship.find({ residentId: oneOf(residentIds) }).lean();
   if (facts.length) {
     await models.access.CareRelationship.bulkWrite(
-      facts.map((fact) => ({ updateOne: { filter: { _id: fact._id }, update: { $set: { since: back(fact.since), lastSeenAt: back(fact.lastSeenAt), careSeenAt: back(fact.careSeenAt), endsAt: back(fact.endsAt) } } } })),
+      facts.map((fact) => ({
+        updateOne: {
+          filter: { _id: fact._id },
+          update: { $set: { since: back(fact.since), lastSeenAt: back(fact.lastSeenAt), careSeenAt: back(fact.careSeenAt), endsAt: back(fact.endsAt) } },
+        },
+      })),
     );
   }
   const referrals = await models.referrals.Referral.find({ residentId: oneOf(residentIds) }).lean();
   if (referrals.length) {
-    await models.referrals.Referral.bulkWrite(referrals.map((referral) => ({ updateOne: { filter: { _id: referral._id }, update: { $set: { requestedAt: back(referral.requestedAt), expiresAt: back(referral.expiresAt) } } } })));
+    await models.referrals.Referral.bulkWrite(
+      referrals.map((referral) => ({
+        updateOne: { filter: { _id: referral._id }, update: { $set: { requestedAt: back(referral.requestedAt), expiresAt: back(referral.expiresAt) } } },
+      })),
+    );
   }
 }
 

@@ -52,11 +52,20 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constant('breakGlass' as const), person, pick, hospital, doctor }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('refer' as const), person, pick, hospital, doctor, to: hospital }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('accept' as const), pick, doctor }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(hospital, { nil: null, freq: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(hospital, { nil: null, freq: 3 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('merge' as const), person }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('unmerge' as const), person, pick }) },
   // Mostly short moves: a long one ends most standing, and little happens after it.
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('clock' as const), days: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1, 6) }, fc.constantFrom(...CLOCK_DAYS)) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('clock' as const),
+      days: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1, 6) }, fc.constantFrom(...CLOCK_DAYS)),
+    }),
+  },
 );
 
 /**
@@ -180,7 +189,10 @@ export class SystemModel {
    * (a demographic match alone never links; different ID numbers are never the same person).
    * The impostor only ever registers people already in the index.
    */
-  expectRegistration(personIndex: number, hospitalIndex: number): { outcome: 'MATCHED'; record: string } | { outcome: 'CREATED' | 'CREATED_POSSIBLE_DUPLICATE' } {
+  expectRegistration(
+    personIndex: number,
+    hospitalIndex: number,
+  ): { outcome: 'MATCHED'; record: string } | { outcome: 'CREATED' | 'CREATED_POSSIBLE_DUPLICATE' } {
     const { idCard, medicalRecord } = SystemModel.presented(personIndex, hospitalIndex);
     const known = this.identifiers.get(medicalRecord) ?? (idCard ? this.identifiers.get(idCard) : undefined);
     if (known) return { outcome: 'MATCHED', record: this.survivorOf(known) };
@@ -198,7 +210,8 @@ export class SystemModel {
     const now = this.now();
     const existing = this.facts.find((fact) => fact.kind === 'REGISTRATION' && fact.record === residentId && fact.hospital === hospitalIndex);
     if (existing) existing.lastSeenAt = now;
-    else this.facts.push({ kind: 'REGISTRATION', record: residentId, hospital: hospitalIndex, key: '', since: now, lastSeenAt: now, careSeenAt: null, end: null });
+    else
+      this.facts.push({ kind: 'REGISTRATION', record: residentId, hospital: hospitalIndex, key: '', since: now, lastSeenAt: now, careSeenAt: null, end: null });
   }
 
   // ---- standing ------------------------------------------------------------------------
@@ -239,7 +252,10 @@ export class SystemModel {
     const aliases = new Set(this.aliasesOf(id));
     const { restrict } = this.consentOf(id);
     return this.encounters
-      .filter((encounter) => aliases.has(encounter.record) && (viewerHospital === 'resident' || !encounter.sensitive || !restrict || encounter.hospital === viewerHospital))
+      .filter(
+        (encounter) =>
+          aliases.has(encounter.record) && (viewerHospital === 'resident' || !encounter.sensitive || !restrict || encounter.hospital === viewerHospital),
+      )
       .map((encounter) => encounter.id)
       .sort();
   }
@@ -257,7 +273,16 @@ export class SystemModel {
 
   applyBreakGlass(id: string, hospitalIndex: number, practitionerId: string): void {
     const now = this.now();
-    this.facts.push({ kind: 'BREAK_GLASS', record: this.survivorOf(id), hospital: hospitalIndex, key: practitionerId, since: now, lastSeenAt: now, careSeenAt: null, end: now + GRANT });
+    this.facts.push({
+      kind: 'BREAK_GLASS',
+      record: this.survivorOf(id),
+      hospital: hospitalIndex,
+      key: practitionerId,
+      since: now,
+      lastSeenAt: now,
+      careSeenAt: null,
+      end: now + GRANT,
+    });
   }
 
   /** A referral needs the sender's ordinary standing (an emergency grant is not enough); it offers the receiver a look for a week. */
@@ -288,7 +313,16 @@ export class SystemModel {
     const now = this.now();
     referral.accepted = true;
     for (const fact of this.facts) if (fact.kind === 'REFERRAL_OFFER' && fact.key === referral.id) fact.end = Math.min(fact.end!, now);
-    this.facts.push({ kind: 'REFERRAL', record: referral.record, hospital: referral.to, key: referral.id, since: now, lastSeenAt: now, careSeenAt: null, end: now + REFERRAL_OPEN });
+    this.facts.push({
+      kind: 'REFERRAL',
+      record: referral.record,
+      hospital: referral.to,
+      key: referral.id,
+      since: now,
+      lastSeenAt: now,
+      careSeenAt: null,
+      end: now + REFERRAL_OPEN,
+    });
   }
 
   /** The resident's choice replaces the one under every id their record stands for. */
@@ -298,7 +332,9 @@ export class SystemModel {
 
   /** Two honest records of one person that are their own survivors, oldest first: what a privacy officer merges. */
   mergeCandidates(personIndex: number): [RecordState, RecordState] | null {
-    const active = this.recordsOf(personIndex).filter((record) => record.honest && record.survivor === record.id && !this.records.some((other) => other.id !== record.id && other.survivor === record.id));
+    const active = this.recordsOf(personIndex).filter(
+      (record) => record.honest && record.survivor === record.id && !this.records.some((other) => other.id !== record.id && other.survivor === record.id),
+    );
     const survivor = this.recordsOf(personIndex).find((record) => record.honest && record.survivor === record.id);
     const merged = active.find((record) => record.id !== survivor?.id);
     return survivor && merged ? [survivor, merged] : null;

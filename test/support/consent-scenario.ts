@@ -71,12 +71,22 @@ export interface ConsentScenario {
 
 export const identities = {
   self: (residentId: string): DemoIdentity => ({ subject: 'citizen-canary', roles: ['resident'], residentId }),
-  doctorAt: (organizationCode: string): DemoIdentity => ({ subject: `dr-canary-${organizationCode}`, roles: ['doctor'], organizationCode, practitionerId: `D-${organizationCode.slice(-4)}` }),
+  doctorAt: (organizationCode: string): DemoIdentity => ({
+    subject: `dr-canary-${organizationCode}`,
+    roles: ['doctor'],
+    organizationCode,
+    practitionerId: `D-${organizationCode.slice(-4)}`,
+  }),
   hospitalSystem: (organizationCode: string): DemoIdentity => ({ subject: `his-canary-${organizationCode}`, roles: ['hospital_system'], organizationCode }),
   labSystem: (organizationCode: string): DemoIdentity => ({ subject: `lis-canary-${organizationCode}`, roles: ['lab_system'], organizationCode }),
   internetHospital: (organizationCode: string): DemoIdentity => ({ subject: `ih-canary-${organizationCode}`, roles: ['internet_hospital'], organizationCode }),
   pharmacist: (organizationCode: string): DemoIdentity => ({ subject: `ph-canary-${organizationCode}`, roles: ['pharmacist'], organizationCode }),
-  familyDoctor: (organizationCode: string): DemoIdentity => ({ subject: `fd-canary-${organizationCode}`, roles: ['family_doctor'], organizationCode, practitionerId: 'F-CANARY' }),
+  familyDoctor: (organizationCode: string): DemoIdentity => ({
+    subject: `fd-canary-${organizationCode}`,
+    roles: ['family_doctor'],
+    organizationCode,
+    practitionerId: 'F-CANARY',
+  }),
   healthCommission: (): DemoIdentity => ({ subject: 'hc-canary', roles: ['health_commission'] }),
   privacyOfficer: (): DemoIdentity => ({ subject: 'po-canary', roles: ['privacy_officer'] }),
 };
@@ -150,7 +160,15 @@ export async function plantCanaries(stack: TestStack): Promise<ConsentScenario> 
   let residentId = '';
   for (const organizationCode of [SOURCE, RELATED, INTERNET]) {
     const data = await as(identities.hospitalSystem(organizationCode))(register, {
-      input: { name: '周静怡', gender: 'FEMALE', birthDate: '1981-04-12', idNumber: ID_NUMBER, phone: '13655550123', district: '秦淮区', identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-CANARY-${organizationCode}` } },
+      input: {
+        name: '周静怡',
+        gender: 'FEMALE',
+        birthDate: '1981-04-12',
+        idNumber: ID_NUMBER,
+        phone: '13655550123',
+        district: '秦淮区',
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-CANARY-${organizationCode}` },
+      },
     });
     residentId = data.registerResident.resident.id;
   }
@@ -158,36 +176,85 @@ export async function plantCanaries(stack: TestStack): Promise<ConsentScenario> 
   const his = as(identities.hospitalSystem(SOURCE));
   const encounter = (sourceRecordId: string, department: string, code: string, display: string) =>
     his(`mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
-      input: { residentId, sourceRecordId, class: 'OUTPATIENT', status: 'FINISHED', department, start: '2026-09-01T01:00:00.000Z', end: '2026-09-01T02:00:00.000Z', diagnoses: [{ code, display, rank: 1, primary: true }] },
+      input: {
+        residentId,
+        sourceRecordId,
+        class: 'OUTPATIENT',
+        status: 'FINISHED',
+        department,
+        start: '2026-09-01T01:00:00.000Z',
+        end: '2026-09-01T02:00:00.000Z',
+        diagnoses: [{ code, display, rank: 1, primary: true }],
+      },
     });
   const psychiatricEncounter = (await encounter('V-CANARY-PSY', '精神科', 'F32.9', CANARY.encounter)).recordEncounter.id;
   const generalEncounter = (await encounter('V-CANARY-GEN', '心血管内科', 'I10', '原发性高血压')).recordEncounter.id;
   const psychiatricCondition = (
     await his(`mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
-      input: { residentId, sourceRecordId: 'P-CANARY-PSY', code: 'F43.1', display: CANARY.condition, clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
+      input: {
+        residentId,
+        sourceRecordId: 'P-CANARY-PSY',
+        code: 'F43.1',
+        display: CANARY.condition,
+        clinicalStatus: 'ACTIVE',
+        verificationStatus: 'CONFIRMED',
+      },
     })
   ).recordCondition.id;
   // By batch upload: recordAllergy's answer reads the statements back, which a hospital system may not do.
   await his(`mutation($inputs: [RecordAllergyInput!]!) { uploadAllergies(inputs: $inputs) { status } }`, {
-    inputs: [{ residentId, sourceRecordId: 'A-CANARY-SUL', substance: { system: 'NMPA-class', code: 'sulfonamides', display: '磺胺类' }, category: 'MEDICATION', criticality: 'LOW', reactions: [CANARY.allergyReaction] }],
+    inputs: [
+      {
+        residentId,
+        sourceRecordId: 'A-CANARY-SUL',
+        substance: { system: 'NMPA-class', code: 'sulfonamides', display: '磺胺类' },
+        category: 'MEDICATION',
+        criticality: 'LOW',
+        reactions: [CANARY.allergyReaction],
+      },
+    ],
   });
 
   // Lab: an HIV screen, and a report first uploaded as an HIV screen, then corrected to a glucose test.
   const lis = as(identities.labSystem(SOURCE));
   const submit = (input: Record<string, unknown>) =>
     lis(`mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, {
-      input: { residentId, category: 'LABORATORY', status: 'FINAL', issuedAt: '2026-09-02T02:00:00.000Z', subjectSex: 'FEMALE', subjectBirthDate: '1981-04-12', ...input },
+      input: {
+        residentId,
+        category: 'LABORATORY',
+        status: 'FINAL',
+        issuedAt: '2026-09-02T02:00:00.000Z',
+        subjectSex: 'FEMALE',
+        subjectBirthDate: '1981-04-12',
+        ...input,
+      },
     });
-  const hivReport = (await submit({ sourceReportId: 'L-CANARY-HIV', code: '75622-1', conclusion: CANARY.labReport, results: [{ code: '75622-1', valueCode: 'NEG' }] })).submitLabReport.id;
-  const correctedReport = (await submit({ sourceReportId: 'L-CANARY-FIX', code: '75622-1', conclusion: CANARY.labHistory, results: [{ code: '75622-1', valueCode: 'NEG' }] })).submitLabReport.id;
-  await submit({ sourceReportId: 'L-CANARY-FIX', code: '14749-6', status: 'CORRECTED', conclusion: '项目代码更正', results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L' }] });
+  const hivReport = (
+    await submit({ sourceReportId: 'L-CANARY-HIV', code: '75622-1', conclusion: CANARY.labReport, results: [{ code: '75622-1', valueCode: 'NEG' }] })
+  ).submitLabReport.id;
+  const correctedReport = (
+    await submit({ sourceReportId: 'L-CANARY-FIX', code: '75622-1', conclusion: CANARY.labHistory, results: [{ code: '75622-1', valueCode: 'NEG' }] })
+  ).submitLabReport.id;
+  await submit({
+    sourceReportId: 'L-CANARY-FIX',
+    code: '14749-6',
+    status: 'CORRECTED',
+    conclusion: '项目代码更正',
+    results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L' }],
+  });
 
   // Prescriptions: omeprazole labelled by its diagnosis, escitalopram by its drug, amlodipine issued in the psychiatric encounter.
   const doctor = as(identities.doctorAt(SOURCE));
   let request = 0;
   const prescribe = async (doctorOf: typeof doctor, drugCode: string, diagnosis: { code: string; display: string }, extra: Record<string, unknown> = {}) => {
     const { issuePrescription } = await doctorOf(`mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { id } }`, {
-      input: { residentId, clientRequestId: `canary-rx-${request++}`, diagnoses: [diagnosis], items: [{ drugCode, dose: 1, route: 'oral', frequency: 'qd', days: 7, quantity: 7 }], ...extra },
+      input: {
+        residentId,
+        clientRequestId: `canary-rx-${request++}`,
+        diagnoses: [diagnosis],
+        items: [{ drugCode, dose: 1, route: 'oral', frequency: 'qd', days: 7, quantity: 7 }],
+        ...extra,
+      },
     });
     // Signed, so each is active for the duplicate-therapy check.
     await doctorOf(`mutation($id: ID!) { signPrescription(id: $id) { id } }`, { id: issuePrescription.id });
@@ -212,7 +279,9 @@ export async function plantCanaries(stack: TestStack): Promise<ConsentScenario> 
     ],
   });
   if (filed.uploadPrescriptions[0].status !== 'CREATED') throw new Error(`setup failed: ${JSON.stringify(filed.uploadPrescriptions)}`);
-  const filedSertraline = (await modelsOf(stack).prescriptions.Prescription.find({ residentId }).lean()).find((row) => row.filed?.sourceRecordId === 'RX-CANARY-FILED')!._id;
+  const filedSertraline = (await modelsOf(stack).prescriptions.Prescription.find({ residentId }).lean()).find(
+    (row) => row.filed?.sourceRecordId === 'RX-CANARY-FILED',
+  )!._id;
 
   // Referrals to the receiver: one labelled by each of diagnosis, department and reason, and a neutral one with attachments.
   const refer = async (input: Record<string, unknown>) =>
@@ -232,10 +301,17 @@ export async function plantCanaries(stack: TestStack): Promise<ConsentScenario> 
     attachedLabReportIds: [hivReport, correctedReport],
   });
   const receiver = as(identities.doctorAt(RECEIVER));
-  for (const id of [referralByDiagnosis, referralByDepartment, referralByReason, neutralReferral]) await receiver(`mutation($id: ID!) { acceptReferral(id: $id) { id } }`, { id });
+  for (const id of [referralByDiagnosis, referralByDepartment, referralByReason, neutralReferral])
+    await receiver(`mutation($id: ID!) { acceptReferral(id: $id) { id } }`, { id });
 
-  await as(identities.self(residentId))(`mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: []) { updatedAt } }`, { id: residentId });
-  await as(identities.doctorAt(EMERGENCY))(`mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "急诊昏迷，需查既往史与用药") { id } }`, { id: residentId });
+  await as(identities.self(residentId))(
+    `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [MENTAL_HEALTH, HIV_STI], blockedOrganizations: []) { updatedAt } }`,
+    { id: residentId },
+  );
+  await as(identities.doctorAt(EMERGENCY))(
+    `mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "急诊昏迷，需查既往史与用药") { id } }`,
+    { id: residentId },
+  );
 
   return {
     residentId,

@@ -4,7 +4,7 @@
  * The authorization matrices count their cells against this, not against themselves.
  */
 import { readFileSync } from 'node:fs';
-import { buildSchema, isObjectType, Kind, type ConstDirectiveNode } from 'graphql';
+import { buildSchema, type ConstDirectiveNode, isObjectType, Kind } from 'graphql';
 import { SUPERGRAPH_PATH } from '../../tools/compose';
 
 export interface EntryPoints {
@@ -26,7 +26,8 @@ export function entryPoints(): EntryPoints {
     for (const directive of type.astNode?.directives ?? []) {
       if (directive.name.value !== 'join__type') continue;
       const graph = argument(directive, 'graph');
-      if (argument(directive, 'key') !== undefined && argument(directive, 'resolvable') !== 'false' && graph) entities.push(`${graph.toLowerCase()} ${type.name}`);
+      if (argument(directive, 'key') !== undefined && argument(directive, 'resolvable') !== 'false' && graph)
+        entities.push(`${graph.toLowerCase()} ${type.name}`);
     }
   }
   return { queries: fieldsOf('Query'), mutations: fieldsOf('Mutation'), entities: entities.sort() };

@@ -17,9 +17,17 @@ export interface FhirResponse<T extends Resource = Resource> {
 export const fhirBase = (stack: TestStack) => stack.gateway.url.replace(/\/graphql$/, '/fhir/R4');
 
 /** GET (or another method) of a path under /fhir/R4, or of an absolute URL (a next link). */
-export async function fhirRequest<T extends Resource = Resource>(stack: TestStack, token: string | null, pathOrUrl: string, init: RequestInit = {}): Promise<FhirResponse<T>> {
+export async function fhirRequest<T extends Resource = Resource>(
+  stack: TestStack,
+  token: string | null,
+  pathOrUrl: string,
+  init: RequestInit = {},
+): Promise<FhirResponse<T>> {
   const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${fhirBase(stack)}${pathOrUrl}`;
-  const response = await fetch(url, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string> | undefined) } });
+  const response = await fetch(url, {
+    ...init,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string> | undefined) },
+  });
   const text = await response.text();
   const body = JSON.parse(text) as T;
   expectValidFhir(body);

@@ -22,7 +22,8 @@ export function fhirProblems(resource: Resource): string[] {
   const problems: string[] = [];
   const check = (item: Resource, where: string) => {
     try {
-      for (const issue of validateResource(item)) if (issue.severity === 'error' || issue.severity === 'fatal') problems.push(`${where}: ${issue.details?.text} at ${issue.expression?.join(',')}`);
+      for (const issue of validateResource(item))
+        if (issue.severity === 'error' || issue.severity === 'fatal') problems.push(`${where}: ${issue.details?.text} at ${issue.expression?.join(',')}`);
     } catch (error) {
       const outcome = (error as { outcome?: { issue?: { details?: { text?: string }; expression?: string[] }[] } }).outcome;
       if (!outcome) throw error;
@@ -30,7 +31,9 @@ export function fhirProblems(resource: Resource): string[] {
     }
   };
   check(resource, resource.resourceType);
-  if (resource.resourceType === 'Bundle') for (const [index, entry] of (resource.entry ?? []).entries()) if (entry.resource) check(entry.resource, `entry[${index}] ${entry.resource.resourceType}/${entry.resource.id}`);
+  if (resource.resourceType === 'Bundle')
+    for (const [index, entry] of (resource.entry ?? []).entries())
+      if (entry.resource) check(entry.resource, `entry[${index}] ${entry.resource.resourceType}/${entry.resource.id}`);
   return problems;
 }
 

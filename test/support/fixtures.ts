@@ -6,17 +6,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
 import { careRelationshipDoc, recordOwnerKey } from '../../subgraphs/kit/access-store';
 import { registerActivityStoreModels } from '../../subgraphs/kit/activity-store';
-import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
-import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
-import { registerModels as registerLabs, type LabReportDoc } from '../../subgraphs/labs/models';
-import { DRUGS, drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';
-import { registerModels as registerPrescriptions, type PrescriptionDoc } from '../../subgraphs/prescriptions/models';
-import { validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
+import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
 import type { SensitiveCategory } from '../../subgraphs/kit/sensitivity';
+import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
+import { type LabReportDoc, registerModels as registerLabs } from '../../subgraphs/labs/models';
+import { DRUGS, drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';
+import { type PrescriptionDoc, registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
+import { validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
 import { blockingKeys } from '../../subgraphs/records/matching';
-import { registerModels as registerRecords, type AllergyDoc, type ConditionDoc, type EncounterDoc } from '../../subgraphs/records/models';
-import { registerModels as registerReferrals, type ReferralDoc, type SlotPoolDoc } from '../../subgraphs/referrals/models';
+import { type AllergyDoc, type ConditionDoc, type EncounterDoc, registerModels as registerRecords } from '../../subgraphs/records/models';
+import { type ReferralDoc, registerModels as registerReferrals, type SlotPoolDoc } from '../../subgraphs/referrals/models';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import type { TestStack } from './stack';
 
@@ -64,7 +64,14 @@ export interface ResidentFixture {
 }
 
 /** One record in every list field of a resident's full record. */
-export const ONE_OF_EACH = { encountersEach: 1, conditionsEach: 1, allergiesEach: 1, reportsEach: 1, prescriptionsEach: 1, referralsEach: 1 } satisfies Partial<ResidentFixture>;
+export const ONE_OF_EACH = {
+  encountersEach: 1,
+  conditionsEach: 1,
+  allergiesEach: 1,
+  reportsEach: 1,
+  prescriptionsEach: 1,
+  referralsEach: 1,
+} satisfies Partial<ResidentFixture>;
 
 let sequence = 0;
 
@@ -87,14 +94,26 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   );
   const times = (n: number | undefined) => Array.from({ length: n ?? 0 }, (_, index) => index);
   const encounters = ids.flatMap((residentId) =>
-    times(fixture.encountersEach).map((index) => encounterDoc({ residentId, organizationCode: seenAt[index % seenAt.length]!, start: new Date(now - index * 86_400_000) })),
+    times(fixture.encountersEach).map((index) =>
+      encounterDoc({ residentId, organizationCode: seenAt[index % seenAt.length]!, start: new Date(now - index * 86_400_000) }),
+    ),
   );
   await models.records.Encounter.insertMany(encounters);
-  await models.records.Condition.insertMany(ids.flatMap((residentId) => times(fixture.conditionsEach).map(() => conditionDoc({ residentId, organizationCode: fixture.organizationCode }))));
-  await models.records.Allergy.insertMany(ids.flatMap((residentId) => times(fixture.allergiesEach).map(() => allergyDoc({ residentId, organizationCode: fixture.organizationCode }))));
+  await models.records.Condition.insertMany(
+    ids.flatMap((residentId) => times(fixture.conditionsEach).map(() => conditionDoc({ residentId, organizationCode: fixture.organizationCode }))),
+  );
+  await models.records.Allergy.insertMany(
+    ids.flatMap((residentId) => times(fixture.allergiesEach).map(() => allergyDoc({ residentId, organizationCode: fixture.organizationCode }))),
+  );
   const reports = ids.flatMap((residentId) =>
     times(fixture.reportsEach).map((index) =>
-      labReport({ residentId, organizationCode: fixture.organizationCode, code: '14749-6', results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L' }], issuedAt: new Date(now - index * 86_400_000) }),
+      labReport({
+        residentId,
+        organizationCode: fixture.organizationCode,
+        code: '14749-6',
+        results: [{ code: '14749-6', value: 5.1, unit: 'mmol/L' }],
+        issuedAt: new Date(now - index * 86_400_000),
+      }),
     ),
   );
   await models.labs.LabReport.insertMany(reports);
@@ -106,13 +125,26 @@ export async function insertResidents(stack: TestStack, fixture: ResidentFixture
   await models.prescriptions.Prescription.insertMany(
     ids.flatMap((residentId) =>
       times(fixture.prescriptionsEach).map((index) =>
-        prescriptionDoc({ residentId, organizationCode: fixture.organizationCode, drugCodes: [firstChronicDrug()], status: 'DISPENSED', issuedAt: new Date(now - index * 86_400_000) }),
+        prescriptionDoc({
+          residentId,
+          organizationCode: fixture.organizationCode,
+          drugCodes: [firstChronicDrug()],
+          status: 'DISPENSED',
+          issuedAt: new Date(now - index * 86_400_000),
+        }),
       ),
     ),
   );
   await models.referrals.Referral.insertMany(
     ids.flatMap((residentId) =>
-      times(fixture.referralsEach).map((index) => referralDoc({ residentId, fromOrganizationCode: '3201-C001', toOrganizationCode: fixture.organizationCode, requestedAt: new Date(now - index * 86_400_000) })),
+      times(fixture.referralsEach).map((index) =>
+        referralDoc({
+          residentId,
+          fromOrganizationCode: '3201-C001',
+          toOrganizationCode: fixture.organizationCode,
+          requestedAt: new Date(now - index * 86_400_000),
+        }),
+      ),
     ),
   );
   await models.access.CareRelationship.insertMany(
@@ -278,7 +310,18 @@ export function prescriptionDoc(input: {
   const issuedAt = input.issuedAt ?? new Date();
   const items = input.drugCodes.map((code) => {
     const drug = drugByCode(code)!;
-    return { drug: { system: 'NMPA', code: drug.code, display: drug.name }, inn: drug.inn, strength: drug.strength, dose: 1, doseUnit: drug.doseUnit, route: drug.routes[0]!, frequency: 'qd', days: 7, quantity: 7, instructions: null };
+    return {
+      drug: { system: 'NMPA', code: drug.code, display: drug.name },
+      inn: drug.inn,
+      strength: drug.strength,
+      dose: 1,
+      doseUnit: drug.doseUnit,
+      route: drug.routes[0]!,
+      frequency: 'qd',
+      days: 7,
+      quantity: 7,
+      instructions: null,
+    };
   });
   const _id = input.id ?? newId();
   return {
@@ -368,7 +411,14 @@ export async function insertSlotPool(stack: TestStack, overrides: Partial<SlotPo
   const full = overrides.bookedPublic ?? 0;
   if (full > 0) {
     await modelsOf(stack).referrals.Place.insertMany(
-      Array.from({ length: full }, (_, index) => ({ _id: `${doc._id}:P:${index + 1}`, poolId: doc._id, share: 'PUBLIC', referralId: `walk-in-${index}`, bookedBy: 'public', bookedAt: new Date() })),
+      Array.from({ length: full }, (_, index) => ({
+        _id: `${doc._id}:P:${index + 1}`,
+        poolId: doc._id,
+        share: 'PUBLIC',
+        referralId: `walk-in-${index}`,
+        bookedBy: 'public',
+        bookedAt: new Date(),
+      })),
     );
   }
   return doc;
@@ -384,6 +434,8 @@ export async function relate(
 ): Promise<void> {
   const since = new Date(Date.now() - 86_400_000);
   await modelsOf(stack).access.CareRelationship.insertMany(
-    residentIds.map((residentId) => careRelationshipDoc({ residentId, organizationCode, kind, since, ...extra, source: { subgraph: 'test', recordId: newId() } })),
+    residentIds.map((residentId) =>
+      careRelationshipDoc({ residentId, organizationCode, kind, since, ...extra, source: { subgraph: 'test', recordId: newId() } }),
+    ),
   );
 }

@@ -4,13 +4,14 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { scannedLargeTables, tableUse, LARGE_COLLECTION_ROWS } from './index-use';
+import { LARGE_COLLECTION_ROWS, scannedLargeTables, tableUse } from './index-use';
 import { offLoopbackAttempts } from './loopback-only.cjs';
 
 export default async function globalTeardown(): Promise<void> {
   const problems: string[] = [];
   const offLoopback = offLoopbackAttempts();
-  if (offLoopback.length > 0) problems.push(`Connections off loopback were attempted during the suite; nothing may leave this host:\n  ${offLoopback.join('\n  ')}`);
+  if (offLoopback.length > 0)
+    problems.push(`Connections off loopback were attempted during the suite; nothing may leave this host:\n  ${offLoopback.join('\n  ')}`);
   const database = globalThis.__testDatabase;
   if (database) {
     try {

@@ -34,16 +34,24 @@ it('refuses a sort the index cannot give after the equality prefix', () => {
 });
 
 it('refuses a range the index cannot serve after the equality prefix', () => {
-  expect(check(find('reports', { residentId: 'r', validUntil: { $gte: '2026-01-01' } }))).toEqual(['find reports: {"residentId":"…","validUntil":{"$gte":"…"}}']);
+  expect(check(find('reports', { residentId: 'r', validUntil: { $gte: '2026-01-01' } }))).toEqual([
+    'find reports: {"residentId":"…","validUntil":{"$gte":"…"}}',
+  ]);
 });
 
 it('needs every branch of an $or served', () => {
   expect(check(find('residents', { $or: [{ birthKey: 'k' }, { phone: 'p' }], active: true }))).toEqual([]);
-  expect(check(find('residents', { $or: [{ birthKey: 'k' }, { name: 'n' }], active: true }))).toEqual(['find residents: {"$or":[{"birthKey":"…"},{"name":"…"}],"active":"…"}']);
+  expect(check(find('residents', { $or: [{ birthKey: 'k' }, { name: 'n' }], active: true }))).toEqual([
+    'find residents: {"$or":[{"birthKey":"…"},{"name":"…"}],"active":"…"}',
+  ]);
 });
 
 it('checks aggregate, distinct, count, update and delete filters too', () => {
-  const command = (commandName: string, body: Record<string, unknown>): CommandEvent => ({ commandName, databaseName: 'db', command: { [commandName]: 'reports', ...body } });
+  const command = (commandName: string, body: Record<string, unknown>): CommandEvent => ({
+    commandName,
+    databaseName: 'db',
+    command: { [commandName]: 'reports', ...body },
+  });
   expect(
     check(
       command('aggregate', { pipeline: [{ $match: { status: 'FINAL' } }, { $group: { _id: '$status', n: { $sum: 1 } } }] }),
@@ -53,5 +61,11 @@ it('checks aggregate, distinct, count, update and delete filters too', () => {
       command('update', { updates: [{ q: { status: 'FINAL' }, u: {} }] }),
       command('delete', { deletes: [{ q: { residentId: 'r' } }] }),
     ),
-  ).toEqual(['aggregate reports: {"status":"…"}', 'aggregate reports: {}', 'distinct reports: {"status":"…"}', 'count reports: {"status":"…"}', 'update reports: {"status":"…"}']);
+  ).toEqual([
+    'aggregate reports: {"status":"…"}',
+    'aggregate reports: {}',
+    'distinct reports: {"status":"…"}',
+    'count reports: {"status":"…"}',
+    'update reports: {"status":"…"}',
+  ]);
 });

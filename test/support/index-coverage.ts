@@ -19,7 +19,11 @@ export type IndexesByCollection = Map<string, string[][]>;
 
 export function indexesByCollection(models: IndexedModel[]): IndexesByCollection {
   const indexes: IndexesByCollection = new Map();
-  for (const model of models) indexes.set(model.collection.collectionName, model.schema.indexes().map(([keys]) => Object.keys(keys)));
+  for (const model of models)
+    indexes.set(
+      model.collection.collectionName,
+      model.schema.indexes().map(([keys]) => Object.keys(keys)),
+    );
   return indexes;
 }
 
@@ -37,7 +41,8 @@ export function uncoveredQueries(commands: CommandEvent[], indexes: IndexesByCol
     const declared = indexes.get(collection);
     if (!declared) continue;
     for (const query of queriesOf(commandName, command)) {
-      if (!isServed(query, declared)) problems.push(`${commandName} ${collection}: ${JSON.stringify(shapeOf(query.filter))}${query.sort.length ? ` sort ${query.sort.join(',')}` : ''}`);
+      if (!isServed(query, declared))
+        problems.push(`${commandName} ${collection}: ${JSON.stringify(shapeOf(query.filter))}${query.sort.length ? ` sort ${query.sort.join(',')}` : ''}`);
     }
   }
   return problems;
@@ -75,7 +80,8 @@ function fieldsOf(filter: Record<string, unknown>): { equality: Set<string>; ran
   const range = new Set<string>();
   for (const [field, condition] of Object.entries(filter)) {
     if (field.startsWith('$')) continue;
-    const operators = condition !== null && typeof condition === 'object' && !Array.isArray(condition) && !(condition instanceof Date) ? Object.keys(condition) : [];
+    const operators =
+      condition !== null && typeof condition === 'object' && !Array.isArray(condition) && !(condition instanceof Date) ? Object.keys(condition) : [];
     const isOperatorObject = operators.length > 0 && operators.every((operator) => operator.startsWith('$'));
     if (!isOperatorObject || operators.some((operator) => operator === '$in' || operator === '$eq')) equality.add(field);
     else if (operators.some((operator) => RANGE_OPERATORS.includes(operator))) range.add(field);
@@ -103,5 +109,7 @@ function isServed({ filter, sort }: Query, declared: string[][]): boolean {
 function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.length > 0 && typeof value[0] === 'object' && value[0] !== null ? value.map(shapeOf) : '…';
   if (value === null || typeof value !== 'object' || value instanceof Date) return '…';
-  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key.startsWith('$') || (typeof inner === 'object' && inner !== null) ? shapeOf(inner) : '…']));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, key.startsWith('$') || (typeof inner === 'object' && inner !== null) ? shapeOf(inner) : '…']),
+  );
 }

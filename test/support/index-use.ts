@@ -25,7 +25,9 @@ export async function tableUse(postgresUrl: string): Promise<TableUse[]> {
     // Sessions report their counters when they end: end FerretDB's (the suite is over) and wait for them to go.
     await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
     for (;;) {
-      const { rows } = await client.query<{ left: string }>(`SELECT count(*) AS left FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`);
+      const { rows } = await client.query<{ left: string }>(
+        `SELECT count(*) AS left FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
       if (Number(rows[0]!.left) === 0) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -36,7 +38,13 @@ export async function tableUse(postgresUrl: string): Promise<TableUse[]> {
         WHERE relname NOT LIKE '\\_ferretdb\\_%'
         ORDER BY seq_tup_read DESC`,
     );
-    return rows.map((row) => ({ table: row.table, rows: Number(row.rows), seqScans: Number(row.seq_scan), seqRowsRead: Number(row.seq_tup_read), indexScans: Number(row.idx_scan ?? 0) }));
+    return rows.map((row) => ({
+      table: row.table,
+      rows: Number(row.rows),
+      seqScans: Number(row.seq_scan),
+      seqRowsRead: Number(row.seq_tup_read),
+      indexScans: Number(row.idx_scan ?? 0),
+    }));
   } finally {
     await client.end();
   }

@@ -21,10 +21,10 @@ net.Socket.prototype.connect = function guardedConnect(...args) {
   const host = options.host ?? 'localhost';
   if (options.path === undefined && !isLoopback(host)) {
     const target = `${host}:${options.port}`;
-    if (process.env.JINLING_OFF_LOOPBACK_LOG) fs.appendFileSync(process.env.JINLING_OFF_LOOPBACK_LOG, `${target} (pid ${process.pid}, ${process.argv.slice(1).join(' ')})\n`);
-    const socket = this;
-    process.nextTick(() => socket.destroy(new Error(`connection to ${target} refused: nothing leaves this host in tests`)));
-    return socket;
+    if (process.env.JINLING_OFF_LOOPBACK_LOG)
+      fs.appendFileSync(process.env.JINLING_OFF_LOOPBACK_LOG, `${target} (pid ${process.pid}, ${process.argv.slice(1).join(' ')})\n`);
+    process.nextTick(() => this.destroy(new Error(`connection to ${target} refused: nothing leaves this host in tests`)));
+    return this;
   }
   return connect.apply(this, args);
 };

@@ -7,7 +7,15 @@ import { isLoopback } from './loopback-only.cjs';
 
 it('tells loopback addresses from the rest', () => {
   expect(['localhost', '127.0.0.1', '127.0.0.9', '::1', '[::1]', '::ffff:127.0.0.1'].map(isLoopback)).toEqual([true, true, true, true, true, true]);
-  expect(['10.0.0.1', '192.168.1.1', '203.0.113.7', 'fastdl.mongodb.org', '::', '0.0.0.0', '128.0.0.1'].map(isLoopback)).toEqual([false, false, false, false, false, false, false]);
+  expect(['10.0.0.1', '192.168.1.1', '203.0.113.7', 'fastdl.mongodb.org', '::', '0.0.0.0', '128.0.0.1'].map(isLoopback)).toEqual([
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
 });
 
 it('refuses a connection off loopback before anything is sent, and records it', async () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { QueryPlanner, type PlanNode, type QueryPlan } from '@apollo/query-planner';
+import { type PlanNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { parse } from 'graphql';
 import { SUPERGRAPH_FILE } from '../../tools/services';
 

@@ -42,12 +42,16 @@ it('passes filters that pin the shard key by value, $eq or $in, also inside $and
 
 it('refuses a filter without the shard key, naming its fields, unless the plan lists that exact shape', () => {
   expect(check(find({ _id: 'a' }), find({ _id: { $in: ['a', 'b'] } }))).toEqual([]);
-  expect(check(find({ _id: 'a', status: 'FINAL' }), find({ residentId: { $gte: 'r' } }), find({ $or: [{ residentId: 'r1' }, { organizationCode: 'H1' }] }))).toEqual([
+  expect(
+    check(find({ _id: 'a', status: 'FINAL' }), find({ residentId: { $gte: 'r' } }), find({ $or: [{ residentId: 'r1' }, { organizationCode: 'H1' }] })),
+  ).toEqual([
     'find labs.labReports: [_id, status] does not carry the shard key residentId (every shard would be asked)',
     'find labs.labReports: [residentId] does not carry the shard key residentId (every shard would be asked)',
     'find labs.labReports: [organizationCode, residentId] does not carry the shard key residentId (every shard would be asked)',
   ]);
-  expect(check(event('findAndModify', 'labReports', { query: { _id: 'a' } }), event('delete', 'labReports', { deletes: [{ q: { _id: 'a' }, limit: 1 }] }))).toEqual([
+  expect(
+    check(event('findAndModify', 'labReports', { query: { _id: 'a' } }), event('delete', 'labReports', { deletes: [{ q: { _id: 'a' }, limit: 1 }] })),
+  ).toEqual([
     'findAndModify labs.labReports: [_id] does not carry the shard key residentId (every shard would be asked)',
     'delete labs.labReports: [_id] does not carry the shard key residentId (every shard would be asked)',
   ]);

@@ -53,7 +53,10 @@ function writesOf(commandName: string, command: Record<string, any>): Write[] {
     case 'findAndModify':
       return [{ filter: command.query ?? {}, upsert: command.upsert === true }];
     case 'update':
-      return (command.updates ?? []).map((statement: { q: Record<string, unknown>; upsert?: boolean }) => ({ filter: statement.q, upsert: statement.upsert === true }));
+      return (command.updates ?? []).map((statement: { q: Record<string, unknown>; upsert?: boolean }) => ({
+        filter: statement.q,
+        upsert: statement.upsert === true,
+      }));
     case 'delete':
       return (command.deletes ?? []).map((statement: { q: Record<string, unknown> }) => ({ filter: statement.q, upsert: false }));
     case 'aggregate': {

@@ -3,25 +3,25 @@
  * free loopback ports, against the suite's database, in databases of their own. Requests go
  * over HTTP like a client's; tokens are signed by an in-memory demo issuer.
  */
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Connection } from 'mongoose';
 import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
-import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from '../../gateway/uploads';
 import type { RateLimitSettings } from '../../gateway/rate-limits';
+import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from '../../gateway/uploads';
 import { SUBGRAPHS } from '../../subgraphs';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
-import type { Connection } from 'mongoose';
 import { activityDatabaseName } from '../../subgraphs/kit/activity-store';
-import { connectDatabase, onDatabaseCommand, type CommandEvent } from '../../subgraphs/kit/database';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/kit/config';
+import { type CommandEvent, connectDatabase, onDatabaseCommand } from '../../subgraphs/kit/database';
 import { migrateDeployment } from '../../subgraphs/kit/migrations';
+import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
+import { type DemoIdentity, issueDemoToken } from '../../tools/demo-issuer';
+import { SUPERGRAPH_FILE } from '../../tools/services';
+import { SHARD_PLAN } from '../../tools/shard-plan';
+import { modelsOf } from './fixtures';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
 import { untargetedQueries } from './shard-targeting';
-import { SHARD_PLAN } from '../../tools/shard-plan';
-import { createSubgraphServer, databaseName, type RunningSubgraph } from '../../subgraphs/kit/subgraph-server';
-import { issueDemoToken, type DemoIdentity } from '../../tools/demo-issuer';
-import { SUPERGRAPH_FILE } from '../../tools/services';
-import { modelsOf } from './fixtures';
 import { TEST_SUBGRAPH_TIMEOUT_MS } from './timing';
 
 export const TEST_ISSUER = 'https://idp.test.local';

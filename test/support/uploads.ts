@@ -2,7 +2,7 @@
 import type { TestStack } from './stack';
 
 /** Lines as NDJSON: objects as JSON, strings as they stand (bad lines on purpose). */
-export const ndjson = (lines: unknown[]) => lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n') + '\n';
+export const ndjson = (lines: unknown[]) => `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')}\n`;
 
 /** POST /upload/<kind> through the gateway, as a hospital's system sends it. */
 export async function postBatch(stack: TestStack, token: string | null, kind: string, body: string, contentType = 'application/x-ndjson') {

@@ -32,7 +32,8 @@ export function dockerfileProblems(text: string): string[] {
     const keyword = instruction.getKeyword();
     const content = instruction.getArgumentsContent() ?? '';
     if (keyword === 'ADD') problems.push(`${at(instruction)}: use COPY, not ADD (nothing is fetched or unpacked implicitly)`);
-    if ((keyword === 'ENV' || keyword === 'ARG') && SECRET_NAMES.test(content)) problems.push(`${at(instruction)}: ${keyword} must not carry secrets or connection strings; pass them at run time`);
+    if ((keyword === 'ENV' || keyword === 'ARG') && SECRET_NAMES.test(content))
+      problems.push(`${at(instruction)}: ${keyword} must not carry secrets or connection strings; pass them at run time`);
     if (keyword === 'RUN' && /\bnpm (install|i)\b/.test(content)) problems.push(`${at(instruction)}: install with npm ci (the lock file), not npm install`);
   }
   if (!/--omit=dev/.test(stages.flatMap((stage) => stage.instructions.map((instruction) => instruction.getArgumentsContent() ?? '')).join('\n'))) {
@@ -42,7 +43,8 @@ export function dockerfileProblems(text: string): string[] {
   const users = final.instructions.filter((instruction) => instruction.getKeyword() === 'USER');
   const user = users.at(-1)?.getArgumentsContent()?.split(':')[0];
   if (user === undefined) problems.push('the final stage must set a USER (it would run as root)');
-  else if (!/^\d+$/.test(user) || user === '0') problems.push(`${at(users.at(-1)!)}: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not ${user}`);
+  else if (!/^\d+$/.test(user) || user === '0')
+    problems.push(`${at(users.at(-1)!)}: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not ${user}`);
   for (const keyword of ['ENTRYPOINT', 'CMD']) {
     const last = final.instructions.filter((instruction) => instruction.getKeyword() === keyword).at(-1);
     if (last && !(last.getArgumentsContent() ?? '').trim().startsWith('[')) {

@@ -6,11 +6,11 @@
  * catch a wrong pushdown: arrays (of documents too), nulls, missing fields, mixed number types,
  * strings that look like numbers, documents and dates.
  */
-import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from '../embedded-database';
 
 const { MongoClient, Double, Long, ObjectId } = mongoose.mongo;
 type Client = InstanceType<typeof MongoClient>;
@@ -95,7 +95,14 @@ beforeAll(async () => {
   chmodSync(scratch, 0o755); // PostgreSQL runs as nobody when root runs the tests
   for (const build of ['patched', 'stock'] as const) {
     // enable_seqscan=off: a plan shows an index whenever one can serve the filter, however small the table
-    const database = await startEmbeddedDatabase({ dataDir: path.join(scratch, build), engine: 'ferretdb-postgresql', build, durable: false, quiet: true, postgresSettings: ['enable_seqscan=off'] });
+    const database = await startEmbeddedDatabase({
+      dataDir: path.join(scratch, build),
+      engine: 'ferretdb-postgresql',
+      build,
+      durable: false,
+      quiet: true,
+      postgresSettings: ['enable_seqscan=off'],
+    });
     const client = await MongoClient.connect(database.uri);
     engines.push({ name: build, database, client });
   }
@@ -133,7 +140,9 @@ describe('finds answer as stock FerretDB does', () => {
     expect(idsOf(patched!)).toEqual(expected);
     expect(idsOf(stock!)).toEqual(expected);
     // same documents, same types, byte for byte
-    expect(JSON.stringify(mongoose.mongo.BSON.EJSON.serialize(patched!.sort(byId)))).toBe(JSON.stringify(mongoose.mongo.BSON.EJSON.serialize(stock!.sort(byId))));
+    expect(JSON.stringify(mongoose.mongo.BSON.EJSON.serialize(patched!.sort(byId)))).toBe(
+      JSON.stringify(mongoose.mongo.BSON.EJSON.serialize(stock!.sort(byId))),
+    );
   });
 
   it.each(SHAPES)('counts: %s', async (_name, filter, expected) => {

@@ -19,7 +19,9 @@ it('answers an update command of 200 statements, replacements and $set alike', a
     const ids = Array.from({ length: 200 }, (_, index) => `report-${index}`);
     await collection.insertMany(ids.map((_id, index) => ({ _id, residentId: `resident-${index % 7}`, version: 1 })));
     const replaced = await collection.bulkWrite(
-      ids.map((_id, index) => ({ replaceOne: { filter: { _id, residentId: `resident-${index % 7}`, version: 1 }, replacement: { residentId: `resident-${index % 7}`, version: 2 } } })),
+      ids.map((_id, index) => ({
+        replaceOne: { filter: { _id, residentId: `resident-${index % 7}`, version: 1 }, replacement: { residentId: `resident-${index % 7}`, version: 2 } },
+      })),
       { ordered: false },
     );
     expect(replaced.matchedCount).toBe(200);

@@ -13,10 +13,11 @@
  *   before is one opening balance, so the cumulative total matches the bulletin's headline.
  * - Online platforms are city totals only (the bulletin does not split them by hospital).
  */
-import bulletin from './nanjing-2024-09.json';
-import { CITY, rollupId, type ActivityCounter, type ActivityRollupDoc } from '../../subgraphs/kit/activity-store';
+
+import { type ActivityCounter, type ActivityRollupDoc, CITY, rollupId } from '../../subgraphs/kit/activity-store';
 import { REALTIME_FORMS } from '../../subgraphs/kit/realtime-forms';
 import type { OrganizationSeed } from './city';
+import bulletin from './nanjing-2024-09.json';
 
 export const BULLETIN_MONTH = '2024-09';
 const DAYS_IN_MONTH = 30;
@@ -68,19 +69,24 @@ function unitMonths(organizations: readonly OrganizationSeed[]): UnitMonth[] {
     const centres = organizations.filter((organization) => organization.level === 'COMMUNITY' && organization.district === district.name);
     if (centres.length === 0) throw new Error(`No community centre in ${district.name}`);
     const shares = Object.entries(countsOf(district)).map(([counter, value]) => [counter, split(value, centres.length)] as const);
-    centres.forEach((centre, index) =>
+    for (const [index, centre] of centres.entries()) {
       units.push({
         organizationCode: centre.code,
         counts: Object.fromEntries(shares.map(([counter, values]) => [counter, values[index]!])),
         realtimeDays: district.realtimeUploadDays,
         forms: district.realtimeFormsUploaded,
-      }),
-    );
+      });
+    }
   }
   const appointments = new Map(
     bulletin.appointmentsByHospital.map((hospital) => [
       codeOf(hospital.name),
-      { appointmentsOnline12320: hospital.online12320, appointmentsQuick: hospital.quick, appointmentsInClinic: hospital.inClinic, appointmentsThirdParty: hospital.thirdParty },
+      {
+        appointmentsOnline12320: hospital.online12320,
+        appointmentsQuick: hospital.quick,
+        appointmentsInClinic: hospital.inClinic,
+        appointmentsThirdParty: hospital.thirdParty,
+      },
     ]),
   );
   for (const unit of units) Object.assign(unit.counts, appointments.get(unit.organizationCode) ?? {});
@@ -101,7 +107,9 @@ const dayOf = (index: number) => `${BULLETIN_MONTH}-${String(index + 1).padStart
 function dayDocsOf(unit: UnitMonth): ActivityRollupDoc[] {
   const docs: ActivityRollupDoc[] = [];
   const forms = REALTIME_FORMS.slice(0, unit.forms).map((form) => form.code);
-  const perDay = Object.entries(unit.counts).map(([counter, value]) => [counter, counter === 'realtimeRecords' ? split(value, unit.realtimeDays || 1) : split(value, DAYS_IN_MONTH)] as const);
+  const perDay = Object.entries(unit.counts).map(
+    ([counter, value]) => [counter, counter === 'realtimeRecords' ? split(value, unit.realtimeDays || 1) : split(value, DAYS_IN_MONTH)] as const,
+  );
   for (let index = 0; index < DAYS_IN_MONTH; index++) {
     const counts = Object.fromEntries(perDay.flatMap(([counter, values]) => (values[index] === undefined ? [] : [[counter, values[index]!]])));
     const realtime = index < unit.realtimeDays;
@@ -122,7 +130,16 @@ function dayDocsOf(unit: UnitMonth): ActivityRollupDoc[] {
 }
 
 function monthDocOf(organizationCode: string, counts: Partial<Record<ActivityCounter, number>>, realtimeDays: string[], forms: string[]): ActivityRollupDoc {
-  return { _id: rollupId(organizationCode, BULLETIN_MONTH), organizationCode, period: 'month', month: BULLETIN_MONTH, day: null, forms, realtimeDays, ...counts };
+  return {
+    _id: rollupId(organizationCode, BULLETIN_MONTH),
+    organizationCode,
+    period: 'month',
+    month: BULLETIN_MONTH,
+    day: null,
+    forms,
+    realtimeDays,
+    ...counts,
+  };
 }
 
 /** Adds up documents' counters (absent stays absent). */
@@ -146,19 +163,47 @@ export function bulletinHistoryOf(organizations: readonly OrganizationSeed[]): A
     docs.push(...days);
     for (const day of days) cityDays.set(day.day!, [...(cityDays.get(day.day!) ?? []), day]);
     const forms = REALTIME_FORMS.slice(0, unit.forms).map((form) => form.code);
-    docs.push(monthDocOf(unit.organizationCode, sumCounts(days.map(countsIn)), Array.from({ length: unit.realtimeDays }, (_, index) => dayOf(index)), forms));
+    docs.push(
+      monthDocOf(
+        unit.organizationCode,
+        sumCounts(days.map(countsIn)),
+        Array.from({ length: unit.realtimeDays }, (_, index) => dayOf(index)),
+        forms,
+      ),
+    );
   }
   const platforms = Object.fromEntries(
-    bulletin.onlineAppointmentChannels.map((channel, index) => [(['platformHealthyNanjingApp', 'platformWechat12320', 'platformMyNanjingApp', 'platformQuickBooking12320', 'platformWebsite12320'] as const)[index]!, channel.appointments]),
+    bulletin.onlineAppointmentChannels.map((channel, index) => [
+      (['platformHealthyNanjingApp', 'platformWechat12320', 'platformMyNanjingApp', 'platformQuickBooking12320', 'platformWebsite12320'] as const)[index]!,
+      channel.appointments,
+    ]),
   );
   const cityDayDocs = [...cityDays].map(([day, dayDocs]): ActivityRollupDoc => {
     const forms = [...new Set(dayDocs.flatMap((doc) => doc.forms))];
-    return { _id: rollupId(CITY, day), organizationCode: CITY, period: 'day', month: BULLETIN_MONTH, day, forms, realtimeDays: [], ...sumCounts(dayDocs.map(countsIn)) };
+    return {
+      _id: rollupId(CITY, day),
+      organizationCode: CITY,
+      period: 'day',
+      month: BULLETIN_MONTH,
+      day,
+      forms,
+      realtimeDays: [],
+      ...sumCounts(dayDocs.map(countsIn)),
+    };
   });
   const cityCounts = { ...sumCounts(cityDayDocs.map(countsIn)), ...platforms };
   const cityDaysWithRealtime = cityDayDocs.filter((doc) => (doc.realtimeRecords ?? 0) > 0).map((doc) => doc.day!);
   const cityMonth = monthDocOf(CITY, cityCounts, cityDaysWithRealtime, [...new Set(cityDayDocs.flatMap((doc) => doc.forms))]);
   const verifiedBefore = Math.round(bulletin.headline.validatedRecordsBillionsCumulative * BILLION) - (cityCounts.verifiedRecords ?? 0);
-  const opening: ActivityRollupDoc = { _id: rollupId(CITY, 'opening'), organizationCode: CITY, period: 'opening', month: '2024-08', day: null, forms: [], realtimeDays: [], verifiedRecords: verifiedBefore };
+  const opening: ActivityRollupDoc = {
+    _id: rollupId(CITY, 'opening'),
+    organizationCode: CITY,
+    period: 'opening',
+    month: '2024-08',
+    day: null,
+    forms: [],
+    realtimeDays: [],
+    verifiedRecords: verifiedBefore,
+  };
   return [...docs, ...cityDayDocs, cityMonth, opening];
 }

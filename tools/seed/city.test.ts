@@ -1,11 +1,20 @@
 import { isValidIdNumber } from '../../subgraphs/kit/id-number';
-import { generateCity, LOAD_TEST_VOLUME, REGION_CODES, type City, type EncounterSeed, type LabReportSeed, type ObservationSeed, type OrganizationLevel } from './city';
 import { sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
-import { pickDemoFacts, type DemoFacts } from './demo-facts';
-import { demoStoryOf, RESTRICTED_DIAGNOSIS, type DemoStory } from './demo-story';
+import {
+  type City,
+  type EncounterSeed,
+  generateCity,
+  type LabReportSeed,
+  LOAD_TEST_VOLUME,
+  type ObservationSeed,
+  type OrganizationLevel,
+  REGION_CODES,
+} from './city';
+import { type DemoFacts, pickDemoFacts } from './demo-facts';
+import { type DemoStory, demoStoryOf, RESTRICTED_DIAGNOSIS } from './demo-story';
+import bulletin from './nanjing-2024-09.json';
 import { slotPoolHospitalCodes } from './referrals-seed';
 import { DEMO_RESIDENTS, DEMO_SEED } from './seed';
-import bulletin from './nanjing-2024-09.json';
 
 const NOW = new Date('2024-10-25T04:00:00.000Z');
 const HEX24 = /^[0-9a-f]{24}$/;
@@ -20,7 +29,8 @@ const organizationsByCode = () => new Map(city.organizations.map((organization) 
 const ofLevel = (level: OrganizationLevel) => city.organizations.filter((organization) => organization.level === level);
 const isIso = (value: string) => new Date(value).toISOString() === value;
 /** The ids of the records that break a rule: per-record `expect` calls would make this suite slow. */
-const violations = <T extends { id: string }>(records: readonly T[], ok: (record: T) => boolean): string[] => records.filter((record) => !ok(record)).map((record) => record.id);
+const violations = <T extends { id: string }>(records: readonly T[], ok: (record: T) => boolean): string[] =>
+  records.filter((record) => !ok(record)).map((record) => record.id);
 
 describe('generateCity', () => {
   it('is deterministic for the same seed, size and now', () => {
@@ -36,7 +46,8 @@ describe('generateCity', () => {
   it('gives a load-test city a heavy tail: a median near 50 records, and 1% of residents with 1,000 to 2,000', () => {
     const loaded = generateCity({ seed: 3, residents: 1000, now: NOW, volume: LOAD_TEST_VOLUME });
     const counts = new Map<string, number>();
-    for (const item of [...loaded.encounters, ...loaded.labReports, ...loaded.prescriptions, ...loaded.referrals]) counts.set(item.residentId, (counts.get(item.residentId) ?? 0) + 1);
+    for (const item of [...loaded.encounters, ...loaded.labReports, ...loaded.prescriptions, ...loaded.referrals])
+      counts.set(item.residentId, (counts.get(item.residentId) ?? 0) + 1);
     const sorted = loaded.residents.map((resident) => counts.get(resident.id) ?? 0).sort((a, b) => a - b);
     expect(sorted[500]).toBeGreaterThanOrEqual(40);
     expect(sorted[500]).toBeLessThanOrEqual(60);
@@ -54,7 +65,11 @@ describe('generateCity', () => {
     expect(new Set(city.organizations.map((organization) => organization.code)).size).toBe(city.organizations.length);
     for (const organization of city.organizations) expect(organization.code).toMatch(/^3201-(H\d{3}|C\d{3}|I\d{2}|P\d{2})$/);
     expect(city.organizations[0]).toMatchObject({ code: '3201-H001', name: '江苏省中医院', level: 'TERTIARY', outpatientVisits: 581997, discharges: 6236 });
-    expect(city.organizations.find((organization) => organization.name === '南京鼓楼医院江北国际医院')).toMatchObject({ level: 'SECONDARY', district: '江北新区', outpatientVisits: 2044 * 20 });
+    expect(city.organizations.find((organization) => organization.name === '南京鼓楼医院江北国际医院')).toMatchObject({
+      level: 'SECONDARY',
+      district: '江北新区',
+      outpatientVisits: 2044 * 20,
+    });
     expect(city.organizations.find((organization) => organization.name === '南京市高淳人民医院')?.district).toBe('高淳区');
     expect(city.organizations.find((organization) => organization.name === '泰康仙林鼓楼医院')?.district).toBe('栖霞区');
   });
@@ -109,13 +124,23 @@ describe('generateCity', () => {
     const { encounters } = city;
     const level = (code: string) => organizations.get(code)?.level;
     expect(violations(encounters, (encounter) => residents.has(encounter.residentId))).toEqual([]);
-    expect(violations(encounters, (encounter) => level(encounter.organizationCode) !== undefined && level(encounter.organizationCode) !== 'PHARMACY')).toEqual([]);
-    expect(violations(encounters, (encounter) => (encounter.encounterClass === 'VIRTUAL') === (level(encounter.organizationCode) === 'INTERNET_HOSPITAL'))).toEqual([]);
+    expect(violations(encounters, (encounter) => level(encounter.organizationCode) !== undefined && level(encounter.organizationCode) !== 'PHARMACY')).toEqual(
+      [],
+    );
+    expect(
+      violations(encounters, (encounter) => (encounter.encounterClass === 'VIRTUAL') === (level(encounter.organizationCode) === 'INTERNET_HOSPITAL')),
+    ).toEqual([]);
     expect(violations(encounters, (encounter) => isIso(encounter.start) && isIso(encounter.end) && encounter.start < encounter.end)).toEqual([]);
-    expect(violations(encounters, (encounter) => Date.parse(encounter.end) <= NOW.getTime() && Date.parse(encounter.start) > NOW.getTime() - 3 * 366 * 86_400_000)).toEqual([]);
+    expect(
+      violations(encounters, (encounter) => Date.parse(encounter.end) <= NOW.getTime() && Date.parse(encounter.start) > NOW.getTime() - 3 * 366 * 86_400_000),
+    ).toEqual([]);
     expect(violations(encounters, (encounter) => encounter.diagnoses.length >= 1 && encounter.diagnoses.length <= 3)).toEqual([]);
-    expect(violations(encounters, (encounter) => encounter.diagnoses.every((diagnosis) => diagnosis.system === 'ICD-10' && diagnosis.display.length > 0))).toEqual([]);
-    expect(violations(encounters, (encounter) => level(encounter.organizationCode) !== 'COMMUNITY' || ['全科医学科', '儿童保健科'].includes(encounter.department))).toEqual([]);
+    expect(
+      violations(encounters, (encounter) => encounter.diagnoses.every((diagnosis) => diagnosis.system === 'ICD-10' && diagnosis.display.length > 0)),
+    ).toEqual([]);
+    expect(
+      violations(encounters, (encounter) => level(encounter.organizationCode) !== 'COMMUNITY' || ['全科医学科', '儿童保健科'].includes(encounter.department)),
+    ).toEqual([]);
     expect(violations(encounters, (encounter) => (encounter.encounterClass === 'EMERGENCY') === (encounter.department === '急诊科'))).toEqual([]);
     const perResident = new Map<string, number>();
     for (const encounter of encounters) perResident.set(encounter.residentId, (perResident.get(encounter.residentId) ?? 0) + 1);
@@ -124,7 +149,8 @@ describe('generateCity', () => {
     expect(Math.min(...counts)).toBeGreaterThanOrEqual(1);
     expect(Math.max(...counts)).toBeLessThanOrEqual(12);
     expect(counts.filter((count) => count <= 3).length / counts.length).toBeGreaterThan(0.6);
-    const share = (test: (encounterClass: string) => boolean) => city.encounters.filter((encounter) => test(encounter.encounterClass)).length / city.encounters.length;
+    const share = (test: (encounterClass: string) => boolean) =>
+      city.encounters.filter((encounter) => test(encounter.encounterClass)).length / city.encounters.length;
     expect(share((encounterClass) => encounterClass === 'VIRTUAL')).toBeGreaterThan(0.015);
     expect(share((encounterClass) => encounterClass === 'VIRTUAL')).toBeLessThan(0.05);
   });
@@ -135,11 +161,23 @@ describe('generateCity', () => {
     const ageAt = (encounter: EncounterSeed) => (Date.parse(encounter.start) - (birth.get(encounter.residentId) ?? 0)) / (365.2425 * 86_400_000);
     expect(violations(city.encounters, (encounter) => ageAt(encounter) < 18 || !/^(儿科|小儿|儿童保健科)/.test(encounter.department))).toEqual([]);
     expect(violations(city.encounters, (encounter) => encounter.department !== '妇产科' || gender.get(encounter.residentId) === 'FEMALE')).toEqual([]);
-    expect(violations(city.encounters, (encounter) => encounter.diagnoses.every((diagnosis) => !['O80.0', 'Z34.9', 'N40'].includes(diagnosis.code) || gender.get(encounter.residentId) === (diagnosis.code === 'N40' ? 'MALE' : 'FEMALE')))).toEqual([]);
     expect(
-      violations(city.encounters, (encounter) => !(ageAt(encounter) < 14 && encounter.organizationCode.includes('-H') && /^(心血管|呼吸|消化|神经)内科$/.test(encounter.department))),
+      violations(city.encounters, (encounter) =>
+        encounter.diagnoses.every(
+          (diagnosis) =>
+            !['O80.0', 'Z34.9', 'N40'].includes(diagnosis.code) || gender.get(encounter.residentId) === (diagnosis.code === 'N40' ? 'MALE' : 'FEMALE'),
+        ),
+      ),
     ).toEqual([]);
-    const diabetics = new Set(city.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => diagnosis.code === 'E11.9')).map((encounter) => encounter.residentId));
+    expect(
+      violations(
+        city.encounters,
+        (encounter) => !(ageAt(encounter) < 14 && encounter.organizationCode.includes('-H') && /^(心血管|呼吸|消化|神经)内科$/.test(encounter.department)),
+      ),
+    ).toEqual([]);
+    const diabetics = new Set(
+      city.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => diagnosis.code === 'E11.9')).map((encounter) => encounter.residentId),
+    );
     const visits = city.encounters.filter((encounter) => diabetics.has(encounter.residentId));
     expect(diabetics.size).toBeGreaterThan(150);
     expect(visits.filter((encounter) => encounter.diagnoses.some((diagnosis) => diagnosis.code === 'E11.9')).length / visits.length).toBeGreaterThan(0.3);
@@ -148,9 +186,12 @@ describe('generateCity', () => {
   it('sends more patients to busier tertiary hospitals', () => {
     const tertiary = ofLevel('TERTIARY').filter((hospital) => hospital.outpatientVisits > 0);
     const encounters = new Map<string, number>();
-    for (const encounter of city.encounters) if (encounter.encounterClass !== 'INPATIENT') encounters.set(encounter.organizationCode, (encounters.get(encounter.organizationCode) ?? 0) + 1);
+    for (const encounter of city.encounters)
+      if (encounter.encounterClass !== 'INPATIENT') encounters.set(encounter.organizationCode, (encounters.get(encounter.organizationCode) ?? 0) + 1);
     const busiest = tertiary.reduce((best, hospital) => (hospital.outpatientVisits > best.outpatientVisits ? hospital : best));
-    const tenth = tertiary.filter((hospital) => hospital.outpatientVisits <= busiest.outpatientVisits / 10).reduce((best, hospital) => (hospital.outpatientVisits > best.outpatientVisits ? hospital : best));
+    const tenth = tertiary
+      .filter((hospital) => hospital.outpatientVisits <= busiest.outpatientVisits / 10)
+      .reduce((best, hospital) => (hospital.outpatientVisits > best.outpatientVisits ? hospital : best));
     expect(encounters.get(busiest.code) ?? 0).toBeGreaterThan(3 * (encounters.get(tenth.code) ?? 0));
 
     const general = tertiary.filter((hospital) => !/儿童|妇幼|口腔|眼科|脑科|胸科|肿瘤|皮肤病/.test(hospital.name));
@@ -167,9 +208,12 @@ describe('generateCity', () => {
     const reports = city.labReports;
     expect(violations(reports, (report) => seenAt.has(`${report.residentId}@${report.organizationCode}`))).toEqual([]);
     expect(violations(reports, (report) => isIso(report.issuedAt) && Date.parse(report.issuedAt) <= NOW.getTime())).toEqual([]);
-    expect(violations(reports, (report) => report.code.system === 'http://loinc.org' && report.results.every((result) => result.code.system === 'http://loinc.org'))).toEqual([]);
+    expect(
+      violations(reports, (report) => report.code.system === 'http://loinc.org' && report.results.every((result) => result.code.system === 'http://loinc.org')),
+    ).toEqual([]);
     expect(violations(reports, (report) => (report.category === 'IMAGING') === (report.results.length === 0))).toEqual([]);
-    const flagOf = ({ value, referenceLow: low, referenceHigh: high }: ObservationSeed) => (high !== null && value > high ? 'H' : low !== null && value < low ? 'L' : 'N');
+    const flagOf = ({ value, referenceLow: low, referenceHigh: high }: ObservationSeed) =>
+      high !== null && value > high ? 'H' : low !== null && value < low ? 'L' : 'N';
     expect(violations(reports, (report) => report.results.every((result) => result.abnormalFlag === flagOf(result)))).toEqual([]);
     const referenceText = /^(\d+(\.\d+)?-\d+(\.\d+)?|<\d+(\.\d+)?|>\d+(\.\d+)?)$/;
     expect(violations(reports, (report) => report.results.every((result) => referenceText.test(result.referenceText)))).toEqual([]);
@@ -193,9 +237,14 @@ describe('generateCity', () => {
   });
 
   it('finds more high glucose in residents with diabetes', () => {
-    const diabetics = new Set(city.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => diagnosis.code === 'E11.9')).map((encounter) => encounter.residentId));
+    const diabetics = new Set(
+      city.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => diagnosis.code === 'E11.9')).map((encounter) => encounter.residentId),
+    );
     const highShare = (test: (residentId: string) => boolean) => {
-      const glucose = city.labReports.filter((report) => test(report.residentId)).flatMap((report) => report.results).filter((result) => result.code.code === '14749-6' || result.code.code === '4548-4');
+      const glucose = city.labReports
+        .filter((report) => test(report.residentId))
+        .flatMap((report) => report.results)
+        .filter((result) => result.code.code === '14749-6' || result.code.code === '4548-4');
       return glucose.filter((result) => result.abnormalFlag === 'H').length / glucose.length;
     };
     expect(highShare((id) => diabetics.has(id))).toBeGreaterThan(0.5);
@@ -205,20 +254,34 @@ describe('generateCity', () => {
   it('writes prescriptions at hospitals, and at internet hospitals only for chronic patients', () => {
     const organizations = organizationsByCode();
     const residents = new Set(city.residents.map((resident) => resident.id));
-    const chronic = new Set(city.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => CHRONIC.has(diagnosis.code))).map((encounter) => encounter.residentId));
+    const chronic = new Set(
+      city.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => CHRONIC.has(diagnosis.code))).map((encounter) => encounter.residentId),
+    );
     const { prescriptions } = city;
     const level = (code: string) => organizations.get(code)?.level;
     expect(violations(prescriptions, (prescription) => residents.has(prescription.residentId) && isIso(prescription.issuedAt))).toEqual([]);
-    expect(violations(prescriptions, (prescription) => ['TERTIARY', 'SECONDARY', 'INTERNET_HOSPITAL'].includes(level(prescription.organizationCode) ?? ''))).toEqual([]);
-    expect(violations(prescriptions, (prescription) => level(prescription.organizationCode) !== 'INTERNET_HOSPITAL' || chronic.has(prescription.residentId))).toEqual([]);
-    expect(violations(prescriptions, (prescription) => prescription.items.length > 0 && prescription.items.every((item) => item.drug.system === 'NMPA' && item.days >= 3 && item.days <= 28))).toEqual([]);
+    expect(
+      violations(prescriptions, (prescription) => ['TERTIARY', 'SECONDARY', 'INTERNET_HOSPITAL'].includes(level(prescription.organizationCode) ?? '')),
+    ).toEqual([]);
+    expect(
+      violations(prescriptions, (prescription) => level(prescription.organizationCode) !== 'INTERNET_HOSPITAL' || chronic.has(prescription.residentId)),
+    ).toEqual([]);
+    expect(
+      violations(
+        prescriptions,
+        (prescription) => prescription.items.length > 0 && prescription.items.every((item) => item.drug.system === 'NMPA' && item.days >= 3 && item.days <= 28),
+      ),
+    ).toEqual([]);
     const displays = new Map<string, Set<string>>();
-    for (const item of prescriptions.flatMap((prescription) => prescription.items)) displays.set(item.drug.code, (displays.get(item.drug.code) ?? new Set()).add(item.drug.display));
+    for (const item of prescriptions.flatMap((prescription) => prescription.items))
+      displays.set(item.drug.code, (displays.get(item.drug.code) ?? new Set()).add(item.drug.display));
     expect([...displays.values()].filter((names) => names.size > 1)).toEqual([]);
     const perResident = new Map<string, number>();
     for (const prescription of city.prescriptions) perResident.set(prescription.residentId, (perResident.get(prescription.residentId) ?? 0) + 1);
     expect(Math.max(...perResident.values())).toBeLessThanOrEqual(4);
-    expect(ofLevel('INTERNET_HOSPITAL').some((internet) => city.prescriptions.some((prescription) => prescription.organizationCode === internet.code))).toBe(true);
+    expect(ofLevel('INTERNET_HOSPITAL').some((internet) => city.prescriptions.some((prescription) => prescription.organizationCode === internet.code))).toBe(
+      true,
+    );
   });
 
   it('refers about a tenth of residents between community centres and hospitals', () => {
@@ -292,7 +355,9 @@ describe('the demo resident', () => {
 
   it('had an online visit at an internet hospital (its registration), and two cloud pharmacies have demo pharmacists', () => {
     expect(levelOf(facts.internetHospitalCode)).toBe('INTERNET_HOSPITAL');
-    expect(story.encounters).toContainEqual(expect.objectContaining({ residentId: facts.residentId, organizationCode: facts.internetHospitalCode, encounterClass: 'VIRTUAL' }));
+    expect(story.encounters).toContainEqual(
+      expect.objectContaining({ residentId: facts.residentId, organizationCode: facts.internetHospitalCode, encounterClass: 'VIRTUAL' }),
+    );
     expect(facts.pharmacyCodes).toHaveLength(2);
     for (const code of facts.pharmacyCodes) expect(levelOf(code)).toBe('PHARMACY');
   });

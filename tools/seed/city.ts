@@ -3,20 +3,95 @@
  * bulletin, with synthetic residents and records shaped like a real city's. Pure and
  * deterministic: the caller passes `now`, and the same options always give the same city.
  */
-import bulletin from './nanjing-2024-09.json';
+
 import { makeIdNumber } from '../../subgraphs/kit/id-number';
+import bulletin from './nanjing-2024-09.json';
 
 export type OrganizationLevel = 'TERTIARY' | 'SECONDARY' | 'COMMUNITY' | 'INTERNET_HOSPITAL' | 'PHARMACY';
-export interface Coding { system: string; code: string; display: string }
-export interface OrganizationSeed { code: string; name: string; level: OrganizationLevel; district: string; outpatientVisits: number; discharges: number }
-export interface ResidentSeed { id: string; name: string; gender: 'MALE' | 'FEMALE'; birthDate: string; idNumber: string; phone: string; district: string }
-export interface EncounterSeed { id: string; residentId: string; organizationCode: string; encounterClass: 'OUTPATIENT' | 'EMERGENCY' | 'INPATIENT' | 'VIRTUAL'; department: string; start: string; end: string; diagnoses: Coding[] }
-export interface ObservationSeed { code: Coding; value: number; unit: string; referenceLow: number | null; referenceHigh: number | null; referenceText: string; abnormalFlag: 'N' | 'H' | 'L' }
-export interface LabReportSeed { id: string; residentId: string; organizationCode: string; category: 'LABORATORY' | 'IMAGING'; code: Coding; issuedAt: string; status: 'FINAL' | 'PRELIMINARY' | 'AMENDED'; results: ObservationSeed[] }
-export interface PrescriptionItemSeed { drug: Coding; inn: string; dose: string; frequency: string; days: number }
-export interface PrescriptionSeed { id: string; residentId: string; organizationCode: string; issuedAt: string; status: 'SIGNED' | 'APPROVED' | 'DISPENSED' | 'CANCELLED'; items: PrescriptionItemSeed[] }
-export interface ReferralSeed { id: string; residentId: string; fromOrganizationCode: string; toOrganizationCode: string; toDepartment: string; reason: string; status: 'REQUESTED' | 'ACCEPTED' | 'COMPLETED' | 'REJECTED'; requestedAt: string }
-export interface City { organizations: OrganizationSeed[]; residents: ResidentSeed[]; encounters: EncounterSeed[]; labReports: LabReportSeed[]; prescriptions: PrescriptionSeed[]; referrals: ReferralSeed[] }
+export interface Coding {
+  system: string;
+  code: string;
+  display: string;
+}
+export interface OrganizationSeed {
+  code: string;
+  name: string;
+  level: OrganizationLevel;
+  district: string;
+  outpatientVisits: number;
+  discharges: number;
+}
+export interface ResidentSeed {
+  id: string;
+  name: string;
+  gender: 'MALE' | 'FEMALE';
+  birthDate: string;
+  idNumber: string;
+  phone: string;
+  district: string;
+}
+export interface EncounterSeed {
+  id: string;
+  residentId: string;
+  organizationCode: string;
+  encounterClass: 'OUTPATIENT' | 'EMERGENCY' | 'INPATIENT' | 'VIRTUAL';
+  department: string;
+  start: string;
+  end: string;
+  diagnoses: Coding[];
+}
+export interface ObservationSeed {
+  code: Coding;
+  value: number;
+  unit: string;
+  referenceLow: number | null;
+  referenceHigh: number | null;
+  referenceText: string;
+  abnormalFlag: 'N' | 'H' | 'L';
+}
+export interface LabReportSeed {
+  id: string;
+  residentId: string;
+  organizationCode: string;
+  category: 'LABORATORY' | 'IMAGING';
+  code: Coding;
+  issuedAt: string;
+  status: 'FINAL' | 'PRELIMINARY' | 'AMENDED';
+  results: ObservationSeed[];
+}
+export interface PrescriptionItemSeed {
+  drug: Coding;
+  inn: string;
+  dose: string;
+  frequency: string;
+  days: number;
+}
+export interface PrescriptionSeed {
+  id: string;
+  residentId: string;
+  organizationCode: string;
+  issuedAt: string;
+  status: 'SIGNED' | 'APPROVED' | 'DISPENSED' | 'CANCELLED';
+  items: PrescriptionItemSeed[];
+}
+export interface ReferralSeed {
+  id: string;
+  residentId: string;
+  fromOrganizationCode: string;
+  toOrganizationCode: string;
+  toDepartment: string;
+  reason: string;
+  status: 'REQUESTED' | 'ACCEPTED' | 'COMPLETED' | 'REJECTED';
+  requestedAt: string;
+}
+export interface City {
+  organizations: OrganizationSeed[];
+  residents: ResidentSeed[];
+  encounters: EncounterSeed[];
+  labReports: LabReportSeed[];
+  prescriptions: PrescriptionSeed[];
+  referrals: ReferralSeed[];
+}
 
 type Gender = ResidentSeed['gender'];
 type EncounterClass = EncounterSeed['encounterClass'];
@@ -90,7 +165,10 @@ class Random {
   }
   hex(length: number): string {
     let text = '';
-    while (text.length < length) text += Math.floor(this.next() * 0x1_0000_0000).toString(16).padStart(8, '0');
+    while (text.length < length)
+      text += Math.floor(this.next() * 0x1_0000_0000)
+        .toString(16)
+        .padStart(8, '0');
     return text.slice(0, length);
   }
 }
@@ -103,7 +181,10 @@ class WeightedTable<T> {
     private readonly items: readonly T[],
     weightOf: (item: T) => number,
   ) {
-    for (const item of items) this.cumulative.push((this.total += Math.max(0, weightOf(item))));
+    for (const item of items) {
+      this.total += Math.max(0, weightOf(item));
+      this.cumulative.push(this.total);
+    }
     if (!(this.total > 0)) throw new Error('A weighted table needs a positive total weight');
   }
   pick(random: Random): T {
@@ -145,7 +226,13 @@ const DISTRICTS: readonly { name: string; regionCode: string; places: readonly s
   { name: '浦口区', regionCode: '320111', places: words('江浦 桥林 汤泉 星甸 永宁 珠江 石桥 乌江 老山 求雨山 东门 万寿') },
   { name: '栖霞区', regionCode: '320113', places: words('尧化 马群 迈皋桥 燕子矶 仙林 栖霞 龙潭 西岗 八卦洲 靖安') },
   { name: '雨花台区', regionCode: '320114', places: words('雨花新村 赛虹桥 西善桥 板桥 铁心桥 梅山 古雄 宁南 安德门 岱山') },
-  { name: '江宁区', regionCode: '320115', places: words('东山 秣陵 汤山 淳化 禄口 江宁 谷里 湖熟 横溪 麒麟 上坊 百家湖 岔路口 土桥 周岗 龙都 陶吴 铜井 殷巷 上峰 东善桥 小丹阳 铜山 科学园 高桥 方山 竹山 将军山') },
+  {
+    name: '江宁区',
+    regionCode: '320115',
+    places: words(
+      '东山 秣陵 汤山 淳化 禄口 江宁 谷里 湖熟 横溪 麒麟 上坊 百家湖 岔路口 土桥 周岗 龙都 陶吴 铜井 殷巷 上峰 东善桥 小丹阳 铜山 科学园 高桥 方山 竹山 将军山',
+    ),
+  },
   { name: '六合区', regionCode: '320116', places: words('雄州 龙池 龙袍 横梁 竹镇 程桥 马鞍 冶山 金牛湖 八百桥 马集 新篁 东沟 瓜埠 城东') },
   { name: '溧水区', regionCode: '320117', places: words('永阳 洪蓝 白马 东屏 石湫 和凤 晶桥 柘塘 渔歌 明觉 孔镇 群力 共和 乌山 在城 东庐') },
   { name: '高淳区', regionCode: '320118', places: words('淳溪 古柏 阳江 砖墙 东坝 桠溪 漆桥 固城 顾陇 定埠 沧溪 薛城 武家嘴 花山 塘沟 青山') },
@@ -160,8 +247,19 @@ for (const name of BULLETIN_DISTRICTS) if (!REGION_CODES[name]) throw new Error(
 
 /** Words in a hospital's name that place it, checked in order (江北 before 鼓楼 for 鼓楼医院江北国际医院). */
 const NAME_DISTRICT_HINTS: readonly [string, string][] = [
-  ['溧水', '溧水区'], ['高淳', '高淳区'], ['江宁', '江宁区'], ['浦口', '浦口区'], ['六合', '六合区'], ['江北', '江北新区'],
-  ['栖霞', '栖霞区'], ['仙林', '栖霞区'], ['雨花', '雨花台区'], ['玄武', '玄武区'], ['秦淮', '秦淮区'], ['建邺', '建邺区'], ['鼓楼', '鼓楼区'],
+  ['溧水', '溧水区'],
+  ['高淳', '高淳区'],
+  ['江宁', '江宁区'],
+  ['浦口', '浦口区'],
+  ['六合', '六合区'],
+  ['江北', '江北新区'],
+  ['栖霞', '栖霞区'],
+  ['仙林', '栖霞区'],
+  ['雨花', '雨花台区'],
+  ['玄武', '玄武区'],
+  ['秦淮', '秦淮区'],
+  ['建邺', '建邺区'],
+  ['鼓楼', '鼓楼区'],
 ];
 
 function districtOfHospital(name: string): string {
@@ -170,7 +268,13 @@ function districtOfHospital(name: string): string {
 }
 
 /** Which diagnoses an organization sees: a letter of each condition's `pools`. */
-interface Specialty { pool: string; childPool?: string; maxAge?: number; children?: true; dental?: true }
+interface Specialty {
+  pool: string;
+  childPool?: string;
+  maxAge?: number;
+  children?: true;
+  dental?: true;
+}
 const GENERAL: Specialty = { pool: 'g' };
 const COMMUNITY: Specialty = { pool: 'c' };
 const SPECIALTIES: readonly [RegExp, Specialty][] = [
@@ -199,8 +303,19 @@ interface Organization {
 const COMMUNITY_CENTRES = 131;
 const INTERNET_HOSPITALS = 23;
 const PHARMACIES: readonly [string, string][] = [
-  ['鼓楼', '鼓楼区'], ['玄武', '玄武区'], ['秦淮', '秦淮区'], ['建邺', '建邺区'], ['雨花', '雨花台区'], ['栖霞', '栖霞区'], ['仙林', '栖霞区'],
-  ['江宁', '江宁区'], ['浦口', '浦口区'], ['江北', '江北新区'], ['六合', '六合区'], ['溧水', '溧水区'], ['高淳', '高淳区'],
+  ['鼓楼', '鼓楼区'],
+  ['玄武', '玄武区'],
+  ['秦淮', '秦淮区'],
+  ['建邺', '建邺区'],
+  ['雨花', '雨花台区'],
+  ['栖霞', '栖霞区'],
+  ['仙林', '栖霞区'],
+  ['江宁', '江宁区'],
+  ['浦口', '浦口区'],
+  ['江北', '江北新区'],
+  ['六合', '六合区'],
+  ['溧水', '溧水区'],
+  ['高淳', '高淳区'],
 ];
 
 const code = (prefix: string, index: number, digits: number) => `${CITY_REGION_CODE}-${prefix}${String(index + 1).padStart(digits, '0')}`;
@@ -224,14 +339,21 @@ export function communityCentresPerDistrict(): Map<string, number> {
     entry.count++;
   }
   while (sum() > COMMUNITY_CENTRES) {
-    const entry = quotas.filter((candidate) => candidate.count > 3).reduce((best, candidate) => (candidate.quota - candidate.count < best.quota - best.count ? candidate : best));
+    const entry = quotas
+      .filter((candidate) => candidate.count > 3)
+      .reduce((best, candidate) => (candidate.quota - candidate.count < best.quota - best.count ? candidate : best));
     entry.count--;
   }
   return new Map(quotas.map(({ name, count }) => [name, count]));
 }
 
 function buildOrganizations(): Organization[] {
-  const tertiary = bulletin.dataCollectionByHospital.map((hospital) => ({ name: hospital.name, level: 'TERTIARY' as const, outpatientVisits: hospital.outpatientVisits, discharges: hospital.discharges }));
+  const tertiary = bulletin.dataCollectionByHospital.map((hospital) => ({
+    name: hospital.name,
+    level: 'TERTIARY' as const,
+    outpatientVisits: hospital.outpatientVisits,
+    discharges: hospital.discharges,
+  }));
   const known = new Set(tertiary.map((hospital) => hospital.name));
   const secondary = bulletin.appointmentsByHospital
     .filter((hospital) => !known.has(hospital.name))
@@ -241,7 +363,14 @@ function buildOrganizations(): Organization[] {
   const medianVisits = median(hospitalRows.map((row) => row.outpatientVisits).filter((visits) => visits > 0));
   const medianDischarges = median(tertiary.map((row) => row.discharges).filter((discharges) => discharges > 0));
   const hospitals: Organization[] = hospitalRows.map((row, index) => ({
-    seed: { code: code('H', index, 3), name: row.name, level: row.level, district: districtOfHospital(row.name), outpatientVisits: row.outpatientVisits, discharges: row.discharges },
+    seed: {
+      code: code('H', index, 3),
+      name: row.name,
+      level: row.level,
+      district: districtOfHospital(row.name),
+      outpatientVisits: row.outpatientVisits,
+      discharges: row.discharges,
+    },
     specialty: specialtyOf(row.name),
     visitWeight: row.outpatientVisits || medianVisits,
     dischargeWeight: row.level === 'TERTIARY' ? row.discharges || medianDischarges : 0,
@@ -272,7 +401,14 @@ function buildOrganizations(): Organization[] {
 
   const busiest = [...hospitals].sort((a, b) => b.visitWeight - a.visitWeight).slice(0, INTERNET_HOSPITALS);
   const internet: Organization[] = busiest.map((hospital, index) => ({
-    seed: { code: code('I', index, 2), name: `${hospital.seed.name}互联网医院`, level: 'INTERNET_HOSPITAL', district: hospital.seed.district, outpatientVisits: 0, discharges: 0 },
+    seed: {
+      code: code('I', index, 2),
+      name: `${hospital.seed.name}互联网医院`,
+      level: 'INTERNET_HOSPITAL',
+      district: hospital.seed.district,
+      outpatientVisits: 0,
+      discharges: 0,
+    },
     specialty: hospital.specialty,
     visitWeight: hospital.visitWeight,
     dischargeWeight: 0,
@@ -290,14 +426,86 @@ function buildOrganizations(): Organization[] {
 // ---------------------------------------------------------------- people
 
 const SURNAMES: readonly [string, number][] = [
-  ['王', 7.1], ['李', 7.0], ['张', 6.8], ['刘', 5.4], ['陈', 5.2], ['杨', 3.1], ['黄', 2.2], ['赵', 2.0], ['吴', 2.2], ['周', 2.0],
-  ['徐', 1.8], ['孙', 1.5], ['马', 1.1], ['朱', 1.5], ['胡', 1.1], ['郭', 1.0], ['何', 0.9], ['林', 0.9], ['高', 0.9], ['罗', 0.7],
-  ['郑', 0.8], ['梁', 0.6], ['谢', 0.6], ['宋', 0.6], ['唐', 0.6], ['许', 0.7], ['韩', 0.5], ['冯', 0.5], ['邓', 0.4], ['曹', 0.6],
-  ['彭', 0.4], ['曾', 0.3], ['肖', 0.4], ['田', 0.4], ['董', 0.4], ['袁', 0.4], ['潘', 0.4], ['于', 0.3], ['蒋', 0.5], ['蔡', 0.4],
-  ['余', 0.3], ['杜', 0.3], ['叶', 0.4], ['程', 0.3], ['苏', 0.4], ['魏', 0.3], ['吕', 0.3], ['丁', 0.4], ['任', 0.3], ['沈', 0.5],
-  ['姚', 0.3], ['卢', 0.2], ['姜', 0.3], ['崔', 0.2], ['钟', 0.2], ['谭', 0.2], ['陆', 0.5], ['汪', 0.3], ['范', 0.2], ['金', 0.3],
-  ['石', 0.2], ['廖', 0.1], ['贾', 0.2], ['夏', 0.3], ['韦', 0.1], ['方', 0.2], ['白', 0.1], ['邹', 0.2], ['孟', 0.2], ['秦', 0.2],
-  ['邱', 0.2], ['江', 0.2], ['尹', 0.1], ['薛', 0.2], ['顾', 0.4], ['葛', 0.2], ['倪', 0.2], ['严', 0.2], ['殷', 0.1], ['缪', 0.1],
+  ['王', 7.1],
+  ['李', 7.0],
+  ['张', 6.8],
+  ['刘', 5.4],
+  ['陈', 5.2],
+  ['杨', 3.1],
+  ['黄', 2.2],
+  ['赵', 2.0],
+  ['吴', 2.2],
+  ['周', 2.0],
+  ['徐', 1.8],
+  ['孙', 1.5],
+  ['马', 1.1],
+  ['朱', 1.5],
+  ['胡', 1.1],
+  ['郭', 1.0],
+  ['何', 0.9],
+  ['林', 0.9],
+  ['高', 0.9],
+  ['罗', 0.7],
+  ['郑', 0.8],
+  ['梁', 0.6],
+  ['谢', 0.6],
+  ['宋', 0.6],
+  ['唐', 0.6],
+  ['许', 0.7],
+  ['韩', 0.5],
+  ['冯', 0.5],
+  ['邓', 0.4],
+  ['曹', 0.6],
+  ['彭', 0.4],
+  ['曾', 0.3],
+  ['肖', 0.4],
+  ['田', 0.4],
+  ['董', 0.4],
+  ['袁', 0.4],
+  ['潘', 0.4],
+  ['于', 0.3],
+  ['蒋', 0.5],
+  ['蔡', 0.4],
+  ['余', 0.3],
+  ['杜', 0.3],
+  ['叶', 0.4],
+  ['程', 0.3],
+  ['苏', 0.4],
+  ['魏', 0.3],
+  ['吕', 0.3],
+  ['丁', 0.4],
+  ['任', 0.3],
+  ['沈', 0.5],
+  ['姚', 0.3],
+  ['卢', 0.2],
+  ['姜', 0.3],
+  ['崔', 0.2],
+  ['钟', 0.2],
+  ['谭', 0.2],
+  ['陆', 0.5],
+  ['汪', 0.3],
+  ['范', 0.2],
+  ['金', 0.3],
+  ['石', 0.2],
+  ['廖', 0.1],
+  ['贾', 0.2],
+  ['夏', 0.3],
+  ['韦', 0.1],
+  ['方', 0.2],
+  ['白', 0.1],
+  ['邹', 0.2],
+  ['孟', 0.2],
+  ['秦', 0.2],
+  ['邱', 0.2],
+  ['江', 0.2],
+  ['尹', 0.1],
+  ['薛', 0.2],
+  ['顾', 0.4],
+  ['葛', 0.2],
+  ['倪', 0.2],
+  ['严', 0.2],
+  ['殷', 0.1],
+  ['缪', 0.1],
 ];
 
 /** Given names by generation (born before 1970, 1970-1999, since 2000) and gender. */
@@ -319,7 +527,9 @@ const GIVEN_NAMES: Readonly<Record<'older' | 'middle' | 'younger', Readonly<Reco
 /** Share of residents per 5-year age band from 0-4 to 90-94, roughly a large Chinese city's (about 20% over 60). */
 const AGE_BANDS = [4.5, 5.2, 5.0, 4.3, 6.0, 7.5, 9.0, 8.0, 7.0, 7.5, 7.8, 7.0, 5.5, 5.3, 4.0, 2.6, 1.7, 1.0, 0.4];
 
-const MOBILE_PREFIXES = words('130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 191 193 195 198 199');
+const MOBILE_PREFIXES = words(
+  '130 131 132 133 134 135 136 137 138 139 150 151 152 153 155 156 157 158 159 166 173 175 176 177 178 180 181 182 183 184 185 186 187 188 189 191 193 195 198 199',
+);
 
 // ---------------------------------------------------------------- conditions
 
@@ -329,7 +539,17 @@ const MOBILE_PREFIXES = words('130 131 132 133 134 135 136 137 138 139 150 151 1
  * w women's, d dental, e eye, n brain, t chest, o cancer, s skin, p plastic, h ENT, x occupational.
  * A weight of 0 marks a chronic condition: only residents who have it are diagnosed with it.
  */
-type ConditionRow = [code: string, display: string, department: string, classes: string, minAge: number, maxAge: number, sex: '' | 'M' | 'F', weight: number, pools: string];
+type ConditionRow = [
+  code: string,
+  display: string,
+  department: string,
+  classes: string,
+  minAge: number,
+  maxAge: number,
+  sex: '' | 'M' | 'F',
+  weight: number,
+  pools: string,
+];
 const CONDITION_ROWS: readonly ConditionRow[] = [
   ['I10', '原发性高血压', '心血管内科', 'O', 18, 120, '', 0, 'gc'],
   ['E11.9', '2型糖尿病', '内分泌科', 'OI', 18, 120, '', 0, 'gc'],
@@ -422,7 +642,16 @@ const CONDITION_ROWS: readonly ConditionRow[] = [
   ['Z00.1', '儿童常规健康检查', '儿童保健科', 'O', 0, 6, '', 4, 'kc'],
 ];
 
-interface Condition { coding: Coding; department: string; classes: string; minAge: number; maxAge: number; sex: Gender | null; weight: number; pools: string }
+interface Condition {
+  coding: Coding;
+  department: string;
+  classes: string;
+  minAge: number;
+  maxAge: number;
+  sex: Gender | null;
+  weight: number;
+  pools: string;
+}
 const CONDITIONS = new Map<string, Condition>(
   CONDITION_ROWS.map(([code, display, department, classes, minAge, maxAge, sex, weight, pools]) => [
     code,
@@ -438,8 +667,17 @@ const fits = (item: Condition, age: number, gender: Gender) => age >= item.minAg
 
 /** Diagnoses that often come with another one. */
 const COMPANIONS: Readonly<Record<string, readonly string[]>> = {
-  'J06.9': ['R50.9'], 'J18.9': ['R50.9'], 'J20.9': ['R50.9'], 'K80.2': ['R10.4'], 'K35.8': ['R10.4'], 'S72.0': ['M81.9'],
-  'G47.0': ['F41.9'], 'I63.9': ['R42'], 'M47.8': ['R42'], 'K29.7': ['K21.9'], 'I50.9': ['I48.9'],
+  'J06.9': ['R50.9'],
+  'J18.9': ['R50.9'],
+  'J20.9': ['R50.9'],
+  'K80.2': ['R10.4'],
+  'K35.8': ['R10.4'],
+  'S72.0': ['M81.9'],
+  'G47.0': ['F41.9'],
+  'I63.9': ['R42'],
+  'M47.8': ['R42'],
+  'K29.7': ['K21.9'],
+  'I50.9': ['I48.9'],
 };
 
 /** Chronic conditions: the share of residents who have them, by age. */
@@ -541,8 +779,15 @@ const DRUG_ROWS: readonly DrugRow[] = [
   ['montelukastChild', 'H20083374', '孟鲁司特钠咀嚼片 4mg', '4 mg', 'qn'],
 ];
 
-interface Drug { inn: string; coding: Coding; dose: string; frequency: string }
-const DRUGS = new Map<string, Drug>(DRUG_ROWS.map(([key, code, display, dose, frequency]) => [key, { inn: key, coding: { system: NMPA, code, display }, dose, frequency }]));
+interface Drug {
+  inn: string;
+  coding: Coding;
+  dose: string;
+  frequency: string;
+}
+const DRUGS = new Map<string, Drug>(
+  DRUG_ROWS.map(([key, code, display, dose, frequency]) => [key, { inn: key, coding: { system: NMPA, code, display }, dose, frequency }]),
+);
 const drug = (key: string): Drug => {
   const found = DRUGS.get(key);
   if (!found) throw new Error(`Unknown drug ${key}`);
@@ -595,9 +840,18 @@ const TREATMENTS = new Map(TREATMENT_ROWS.map((row) => [row[0], row]));
 
 /** UCUM units; sex-specific ranges where the reference intervals differ (WS/T 404). `null`: no bound on that side. */
 type AnalyteRow = [
-  loinc: string, display: string, unit: string, decimals: number, referenceDecimals: number,
-  maleLow: number | null, maleHigh: number | null, femaleLow: number | null, femaleHigh: number | null,
-  plausibleMin: number, plausibleMax: number, highShareOfAbnormal: number,
+  loinc: string,
+  display: string,
+  unit: string,
+  decimals: number,
+  referenceDecimals: number,
+  maleLow: number | null,
+  maleHigh: number | null,
+  femaleLow: number | null,
+  femaleHigh: number | null,
+  plausibleMin: number,
+  plausibleMax: number,
+  highShareOfAbnormal: number,
 ];
 const ANALYTE_ROWS: readonly AnalyteRow[] = [
   ['6690-2', '白细胞计数', '10*9/L', 2, 1, 3.5, 9.5, 3.5, 9.5, 1.8, 18, 0.6],
@@ -616,13 +870,26 @@ const ANALYTE_ROWS: readonly AnalyteRow[] = [
 ];
 
 interface Analyte {
-  coding: Coding; unit: string; decimals: number; referenceDecimals: number;
-  range: Record<Gender, [number | null, number | null]>; plausible: [number, number]; highShareOfAbnormal: number;
+  coding: Coding;
+  unit: string;
+  decimals: number;
+  referenceDecimals: number;
+  range: Record<Gender, [number | null, number | null]>;
+  plausible: [number, number];
+  highShareOfAbnormal: number;
 }
 const ANALYTES = new Map<string, Analyte>(
   ANALYTE_ROWS.map(([loinc, display, unit, decimals, referenceDecimals, maleLow, maleHigh, femaleLow, femaleHigh, min, max, highShare]) => [
     loinc,
-    { coding: { system: LOINC, code: loinc, display }, unit, decimals, referenceDecimals, range: { MALE: [maleLow, maleHigh], FEMALE: [femaleLow, femaleHigh] }, plausible: [min, max], highShareOfAbnormal: highShare },
+    {
+      coding: { system: LOINC, code: loinc, display },
+      unit,
+      decimals,
+      referenceDecimals,
+      range: { MALE: [maleLow, maleHigh], FEMALE: [femaleLow, femaleHigh] },
+      plausible: [min, max],
+      highShareOfAbnormal: highShare,
+    },
   ]),
 );
 
@@ -654,7 +921,7 @@ const PANELS_FOR: Readonly<Record<string, readonly PanelKey[]>> = {
   'K80.2': ['LIVER', 'CBC'],
   'C34.9': ['CHEST_CT', 'CBC', 'LIVER'],
   'A15.0': ['CHEST_CT', 'CBC', 'LIVER'],
-  'J47': ['CHEST_CT', 'CBC'],
+  J47: ['CHEST_CT', 'CBC'],
   'J62.8': ['CHEST_CT'],
   'N18.9': ['KIDNEY', 'CBC'],
   'Z00.0': ['CBC', 'GLUCOSE', 'LIPIDS', 'LIVER', 'KIDNEY'],
@@ -663,9 +930,15 @@ const DEFAULT_PANELS: readonly PanelKey[] = ['CBC', 'LIVER', 'KIDNEY', 'GLUCOSE'
 
 /** Diagnoses that push a result out of range: [diagnosis, analyte, probability of an abnormal value]. */
 const ABNORMAL_BIASES: readonly [string, string, number][] = [
-  ['E11.9', '14749-6', 0.75], ['E11.9', '4548-4', 0.8],
-  ['E78.5', '14647-2', 0.55], ['E78.5', '14927-8', 0.5], ['E78.5', '22748-8', 0.55], ['E78.5', '14646-4', 0.35],
-  ['J18.9', '6690-2', 0.7], ['N18.9', '14682-9', 0.8], ['I25.1', '22748-8', 0.4],
+  ['E11.9', '14749-6', 0.75],
+  ['E11.9', '4548-4', 0.8],
+  ['E78.5', '14647-2', 0.55],
+  ['E78.5', '14927-8', 0.5],
+  ['E78.5', '22748-8', 0.55],
+  ['E78.5', '14646-4', 0.35],
+  ['J18.9', '6690-2', 0.7],
+  ['N18.9', '14682-9', 0.8],
+  ['I25.1', '22748-8', 0.4],
 ];
 const BASE_ABNORMAL_CHANCE = 0.14;
 
@@ -721,7 +994,10 @@ function visitsOf(volume: VolumeProfile, index: number, random: Random): number 
   return Math.max(1, Math.round(volume.medianVisits * Math.exp(0.85 * normal)));
 }
 
-interface Pool { all: Condition[]; table: WeightedTable<Condition> | null }
+interface Pool {
+  all: Condition[];
+  table: WeightedTable<Condition> | null;
+}
 
 export function generateCity(options: { seed: number; residents: number; now: Date; volume?: VolumeProfile }): City {
   const random = new Random(options.seed);
@@ -829,7 +1105,15 @@ export function generateCity(options: { seed: number; residents: number; now: Da
   // ------------------------------------------------------------ encounters
 
   const encountersOf = new Map<Person, EncounterSeed[]>();
-  const addEncounter = (person: Person, organization: Organization, encounterClass: EncounterClass, department: string, start: number, end: number, diagnoses: Condition[]): EncounterSeed => {
+  const addEncounter = (
+    person: Person,
+    organization: Organization,
+    encounterClass: EncounterClass,
+    department: string,
+    start: number,
+    end: number,
+    diagnoses: Condition[],
+  ): EncounterSeed => {
     const encounter: EncounterSeed = {
       id: newId(),
       residentId: person.seed.id,
@@ -849,7 +1133,8 @@ export function generateCity(options: { seed: number; residents: number; now: Da
     if (organization.seed.level === 'COMMUNITY') return item.coding.code === 'Z00.1' ? '儿童保健科' : '全科医学科';
     let department = item.department;
     if (DENTAL_DEPARTMENTS.has(department) && !organization.specialty.dental) department = '口腔科';
-    if (organization.specialty.children) return CHILDREN_HOSPITAL_DEPARTMENTS[department] ?? (department.endsWith('内科') ? `${department.slice(0, -2)}科` : department);
+    if (organization.specialty.children)
+      return CHILDREN_HOSPITAL_DEPARTMENTS[department] ?? (department.endsWith('内科') ? `${department.slice(0, -2)}科` : department);
     if (age < 14 && department.endsWith('内科')) return '儿科';
     return department;
   };
@@ -890,9 +1175,11 @@ export function generateCity(options: { seed: number; residents: number; now: Da
     const duration = durationOf(encounterClass, setting === 'community', currentAge);
     const from = Math.max(windowStart, person.birthMs + DAY);
     const start =
-      encounterClass === 'EMERGENCY' ? visitTime(from, now - duration, 0, 24 * 60)
-      : encounterClass === 'VIRTUAL' ? visitTime(from, now - duration, 8 * 60, 22 * 60)
-      : visitTime(from, now - duration, 8 * 60, 17 * 60);
+      encounterClass === 'EMERGENCY'
+        ? visitTime(from, now - duration, 0, 24 * 60)
+        : encounterClass === 'VIRTUAL'
+          ? visitTime(from, now - duration, 8 * 60, 22 * 60)
+          : visitTime(from, now - duration, 8 * 60, 17 * 60);
     const age = ageAt(person, start);
     const gender = person.seed.gender;
 
@@ -901,21 +1188,33 @@ export function generateCity(options: { seed: number; residents: number; now: Da
       if (attempt === 30 && (encounterClass === 'EMERGENCY' || encounterClass === 'INPATIENT')) encounterClass = 'OUTPATIENT';
       if (attempt === 1000) throw new Error(`No organization sees resident ${person.seed.id}`);
       const organization =
-        setting === 'community' ? person.home
-        : setting === 'virtual' ? internetTable.pick(random)
-        : encounterClass === 'INPATIENT' ? inpatientTable.pick(random)
-        : outpatientTable.pick(random);
+        setting === 'community'
+          ? person.home
+          : setting === 'virtual'
+            ? internetTable.pick(random)
+            : encounterClass === 'INPATIENT'
+              ? inpatientTable.pick(random)
+              : outpatientTable.pick(random);
       const classLetter = encounterClass === 'EMERGENCY' ? 'E' : encounterClass === 'INPATIENT' ? 'I' : 'O';
       const pool = poolFor(organization, age, gender, classLetter);
       const chronicHere = pool.all.filter((item) => person.chronic.includes(item.coding.code));
-      const followUpShare = setting === 'virtual' ? 0.85 : setting === 'community' ? 0.75 : { OUTPATIENT: 0.55, INPATIENT: 0.25, EMERGENCY: 0.1, VIRTUAL: 0.85 }[encounterClass];
+      const followUpShare =
+        setting === 'virtual' ? 0.85 : setting === 'community' ? 0.75 : { OUTPATIENT: 0.55, INPATIENT: 0.25, EMERGENCY: 0.1, VIRTUAL: 0.85 }[encounterClass];
       let primary: Condition | null = null;
       if (chronicHere.length && (random.chance(followUpShare) || !pool.table)) primary = random.pick(chronicHere);
       else if (pool.table) primary = pool.table.pick(random);
       if (!primary) continue;
       const end = start + (encounterClass === 'OUTPATIENT' && duration > DAY ? random.int(8, 45) * MINUTE : duration);
       const department = departmentFor(primary, organization, encounterClass, age);
-      return addEncounter(person, organization, encounterClass, department, start, Math.min(end, now), diagnosesFor(person, primary, organization, encounterClass, age));
+      return addEncounter(
+        person,
+        organization,
+        encounterClass,
+        department,
+        start,
+        Math.min(end, now),
+        diagnosesFor(person, primary, organization, encounterClass, age),
+      );
     }
   };
 
@@ -945,7 +1244,16 @@ export function generateCity(options: { seed: number; residents: number; now: Da
       }
     }
     const reason = random.chance(0.5) ? `${diagnosis.display}出院后社区康复随访` : `${diagnosis.display}病情稳定，转社区继续治疗`;
-    referrals.push({ id: newId(), residentId: person.seed.id, fromOrganizationCode: stay.organizationCode, toOrganizationCode: person.home.seed.code, toDepartment: '全科医学科', reason, status, requestedAt: iso(requestedAt) });
+    referrals.push({
+      id: newId(),
+      residentId: person.seed.id,
+      fromOrganizationCode: stay.organizationCode,
+      toOrganizationCode: person.home.seed.code,
+      toDepartment: '全科医学科',
+      reason,
+      status,
+      requestedAt: iso(requestedAt),
+    });
   };
 
   /** A family doctor sends a resident up to a tertiary hospital's specialist department. */
@@ -963,7 +1271,9 @@ export function generateCity(options: { seed: number; residents: number; now: Da
     const primary = condition(reasonCode);
     const duration = random.int(8, 20) * MINUTE;
     const from = Math.max(windowStart, person.birthMs + DAY);
-    const start = random.chance(0.15) ? visitTime(Math.max(from, now - 30 * DAY), now - duration, 8 * 60, 17 * 60) : visitTime(from, now - duration, 8 * 60, 17 * 60);
+    const start = random.chance(0.15)
+      ? visitTime(Math.max(from, now - 30 * DAY), now - duration, 8 * 60, 17 * 60)
+      : visitTime(from, now - duration, 8 * 60, 17 * 60);
     addEncounter(person, person.home, 'OUTPATIENT', '全科医学科', start, start + duration, diagnosesFor(person, primary, person.home, 'OUTPATIENT', age));
     const requestedAt = start + random.int(3, Math.round(duration / MINUTE)) * MINUTE;
     const target = referralTargets.pick(random);
@@ -978,7 +1288,16 @@ export function generateCity(options: { seed: number; residents: number; now: Da
         addEncounter(person, target, 'OUTPATIENT', department, visitStart, visitStart + visitDuration, [primary]);
       }
     }
-    referrals.push({ id: newId(), residentId: person.seed.id, fromOrganizationCode: person.home.seed.code, toOrganizationCode: target.seed.code, toDepartment: department, reason: text, status, requestedAt: iso(requestedAt) });
+    referrals.push({
+      id: newId(),
+      residentId: person.seed.id,
+      fromOrganizationCode: person.home.seed.code,
+      toOrganizationCode: target.seed.code,
+      toDepartment: department,
+      reason: text,
+      status,
+      requestedAt: iso(requestedAt),
+    });
   };
 
   for (const person of people) {
@@ -988,7 +1307,9 @@ export function generateCity(options: { seed: number; residents: number; now: Da
     for (let i = 0; i < count; i++) visit(person);
     // 12% asked, since children and residents with no reason for one are skipped: about 10% get one.
     if (random.chance(0.12)) {
-      const stays = (encountersOf.get(person) ?? []).filter((encounter) => encounter.encounterClass === 'INPATIENT' && organizationOf(encounter.organizationCode).seed.level === 'TERTIARY');
+      const stays = (encountersOf.get(person) ?? []).filter(
+        (encounter) => encounter.encounterClass === 'INPATIENT' && organizationOf(encounter.organizationCode).seed.level === 'TERTIARY',
+      );
       if (stays.length && random.chance(0.35)) referDown(person, random.pick(stays));
       else referUp(person);
     }
@@ -1036,14 +1357,21 @@ export function generateCity(options: { seed: number; residents: number; now: Da
   const labReports: LabReportSeed[] = [];
   for (const person of people) {
     const candidates = (encountersOf.get(person) ?? []).filter((encounter) => encounter.encounterClass !== 'VIRTUAL');
-    const wanted = person.visits !== null ? Math.round(person.visits * REPORTS_PER_VISIT) : person.chronic.length ? random.int(1, 6) : random.index([35, 30, 18, 10, 4, 2, 1]);
+    const wanted =
+      person.visits !== null
+        ? Math.round(person.visits * REPORTS_PER_VISIT)
+        : person.chronic.length
+          ? random.int(1, 6)
+          : random.index([35, 30, 18, 10, 4, 2, 1]);
     const done = new Set<string>();
     for (let i = 0; i < wanted && candidates.length; i++) {
       const encounter = random.pick(candidates);
       const codes = encounter.diagnoses.map((diagnosis) => diagnosis.code);
       const start = Date.parse(encounter.start);
       const child = ageAt(person, start) < 14;
-      const panelKey: PanelKey = child ? 'CBC' : random.pick(encounter.encounterClass === 'INPATIENT' ? DEFAULT_PANELS.concat('LIPIDS') : (PANELS_FOR[at(codes, 0)] ?? DEFAULT_PANELS));
+      const panelKey: PanelKey = child
+        ? 'CBC'
+        : random.pick(encounter.encounterClass === 'INPATIENT' ? DEFAULT_PANELS.concat('LIPIDS') : (PANELS_FOR[at(codes, 0)] ?? DEFAULT_PANELS));
       if (done.has(`${encounter.id}:${panelKey}`)) continue;
       done.add(`${encounter.id}:${panelKey}`);
       const panel = PANELS[panelKey];
@@ -1053,7 +1381,8 @@ export function generateCity(options: { seed: number; residents: number; now: Da
           : start + random.int(40, panel.category === 'IMAGING' ? 24 * 60 : 240) * MINUTE;
       const issued = Math.min(issuedAt, now);
       const statusRoll = random.float();
-      const status: LabReportSeed['status'] = now - issued < 7 * DAY && statusRoll < 0.4 ? 'PRELIMINARY' : statusRoll < 0.015 ? 'PRELIMINARY' : statusRoll < 0.045 ? 'AMENDED' : 'FINAL';
+      const status: LabReportSeed['status'] =
+        now - issued < 7 * DAY && statusRoll < 0.4 ? 'PRELIMINARY' : statusRoll < 0.015 ? 'PRELIMINARY' : statusRoll < 0.045 ? 'AMENDED' : 'FINAL';
       const diagnoses = [...codes, ...person.chronic];
       labReports.push({
         id: newId(),
@@ -1091,7 +1420,14 @@ export function generateCity(options: { seed: number; residents: number; now: Da
         const [, adults, children, minDays, maxDays] = treatment;
         const regimen = person.regimen.get(diagnosis.code);
         const options = child ? children : adults;
-        const drugs = regimen ?? (options.length ? random.shuffled(options).slice(0, random.chance(0.3) ? 2 : 1).map(drug) : []);
+        const drugs =
+          regimen ??
+          (options.length
+            ? random
+                .shuffled(options)
+                .slice(0, random.chance(0.3) ? 2 : 1)
+                .map(drug)
+            : []);
         for (const chosen of drugs) {
           if (items.length >= 4 || items.some((item) => item.drug.code === chosen.coding.code)) continue;
           const days = chosen.frequency === 'prn' ? Math.min(maxDays, 7) : regimen ? random.pick([14, 28, 28, 28]) : random.int(minDays, maxDays);
@@ -1101,11 +1437,21 @@ export function generateCity(options: { seed: number; residents: number; now: Da
       if (!items.length) continue;
       const end = Date.parse(encounter.end);
       // Inpatients get their prescription on the day they go home.
-      const issuedAt = encounter.encounterClass === 'INPATIENT' ? end - random.int(60, 180) * MINUTE : start + Math.round((end - start) * (0.5 + 0.4 * random.float()) / MINUTE) * MINUTE;
+      const issuedAt =
+        encounter.encounterClass === 'INPATIENT'
+          ? end - random.int(60, 180) * MINUTE
+          : start + Math.round(((end - start) * (0.5 + 0.4 * random.float())) / MINUTE) * MINUTE;
       const daysAgo = (now - issuedAt) / DAY;
       const statuses: PrescriptionSeed['status'][] = ['SIGNED', 'APPROVED', 'DISPENSED', 'CANCELLED'];
       const status = at(statuses, random.index(daysAgo < 2 ? [30, 30, 35, 5] : [2, 3, 88, 7]));
-      prescriptions.push({ id: newId(), residentId: person.seed.id, organizationCode: encounter.organizationCode, issuedAt: iso(Math.min(issuedAt, now)), status, items });
+      prescriptions.push({
+        id: newId(),
+        residentId: person.seed.id,
+        organizationCode: encounter.organizationCode,
+        issuedAt: iso(Math.min(issuedAt, now)),
+        status,
+        items,
+      });
     }
   }
 

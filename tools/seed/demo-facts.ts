@@ -1,10 +1,10 @@
 /** What the demo city implies beyond its records: care relationships, and a resident to show. */
-import { careRelationshipDoc, type CareRelationshipDoc } from '../../subgraphs/kit/access-store';
+import { type CareRelationshipDoc, careRelationshipDoc } from '../../subgraphs/kit/access-store';
 import { acceptedReferralEnd } from '../../subgraphs/kit/policy';
-import { expiresAtOf } from '../../subgraphs/referrals/referral-rules';
 import type { PrescriptionDoc } from '../../subgraphs/prescriptions/models';
-import type { ContractDoc } from '../../subgraphs/referrals/models';
 import type { EncounterDoc } from '../../subgraphs/records/models';
+import type { ContractDoc } from '../../subgraphs/referrals/models';
+import { expiresAtOf } from '../../subgraphs/referrals/referral-rules';
 import type { City } from './city';
 
 export interface DemoFacts {
@@ -36,7 +36,12 @@ const REFERRAL_RELATIONSHIP_DAYS = 90;
  * first), each referral (accepted ones as REFERRAL, open offers as REFERRAL_OFFER), each
  * active contract, and dispensing for signed prescriptions routed to a pharmacy.
  */
-export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: EncounterDoc[], prescriptions: PrescriptionDoc[], contracts: ContractDoc[]): CareRelationshipDoc[] {
+export function careRelationshipsOf(
+  city: Pick<City, 'referrals'>,
+  encounters: EncounterDoc[],
+  prescriptions: PrescriptionDoc[],
+  contracts: ContractDoc[],
+): CareRelationshipDoc[] {
   const byKey = new Map<string, CareRelationshipDoc>();
   const add = (doc: CareRelationshipDoc) => {
     const existing = byKey.get(doc._id);
@@ -70,13 +75,36 @@ export function careRelationshipsOf(city: Pick<City, 'referrals'>, encounters: E
     const offered = referral.status === 'REQUESTED';
     const open = offered || referral.status === 'ACCEPTED';
     // Every kind ends: an offer when it expires, an accepted referral never completed after the open window.
-    const endsAt = offered ? expiresAtOf(requestedAt) : open ? acceptedReferralEnd(requestedAt, null, { encounterWindowDays: 730 }) : new Date(requestedAt.getTime() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS);
-    add(careRelationshipDoc({ residentId: referral.residentId, organizationCode: referral.toOrganizationCode, kind: offered ? 'REFERRAL_OFFER' : 'REFERRAL', since: requestedAt, endsAt, source, basis: 'demo data' }));
+    const endsAt = offered
+      ? expiresAtOf(requestedAt)
+      : open
+        ? acceptedReferralEnd(requestedAt, null, { encounterWindowDays: 730 })
+        : new Date(requestedAt.getTime() + REFERRAL_RELATIONSHIP_DAYS * DAY_MS);
+    add(
+      careRelationshipDoc({
+        residentId: referral.residentId,
+        organizationCode: referral.toOrganizationCode,
+        kind: offered ? 'REFERRAL_OFFER' : 'REFERRAL',
+        since: requestedAt,
+        endsAt,
+        source,
+        basis: 'demo data',
+      }),
+    );
     // The sender registered and saw the resident before referring them.
     registration(referral.residentId, referral.fromOrganizationCode, requestedAt, true);
   }
   for (const contract of contracts) {
-    add(careRelationshipDoc({ residentId: contract.residentId, organizationCode: contract.organizationCode, kind: 'CONTRACT', since: contract.since, endsAt: contract.until, source: { subgraph: 'referrals', recordId: contract._id } }));
+    add(
+      careRelationshipDoc({
+        residentId: contract.residentId,
+        organizationCode: contract.organizationCode,
+        kind: 'CONTRACT',
+        since: contract.since,
+        endsAt: contract.until,
+        source: { subgraph: 'referrals', recordId: contract._id },
+      }),
+    );
   }
   for (const prescription of prescriptions) {
     if (!prescription.pharmacyCode || prescription.status === 'DRAFT') continue;
@@ -121,7 +149,9 @@ export function pickDemoFacts(city: City, now: Date, slotPoolHospitals: Readonly
       const doctorOrganizationCode = encounter.organizationCode;
       const from = levels.get(referral.fromOrganizationCode) === 'COMMUNITY' ? referral.fromOrganizationCode : null;
       const otherVisited = visits.map((visit) => visit.organizationCode).find((code) => code !== doctorOrganizationCode && hospital(code));
-      const busiestOther = city.organizations.filter((organization) => hospital(organization.code) && organization.code !== doctorOrganizationCode).sort((a, b) => b.outpatientVisits - a.outpatientVisits)[0]!.code;
+      const busiestOther = city.organizations
+        .filter((organization) => hospital(organization.code) && organization.code !== doctorOrganizationCode)
+        .sort((a, b) => b.outpatientVisits - a.outpatientVisits)[0]!.code;
       return { residentId, doctorOrganizationCode, familyDoctorOrganizationCode: from, otherHospitalCode: otherVisited ?? busiestOther };
     }
     return null;
@@ -130,11 +160,14 @@ export function pickDemoFacts(city: City, now: Date, slotPoolHospitals: Readonly
   if (!picked) throw new Error('The demo city has no resident with labs, prescriptions, a referral and a recent hospital encounter');
   const ofLevel = (level: string) => city.organizations.filter((organization) => organization.level === level);
   const doctorHospitalName = organizations.get(picked.doctorOrganizationCode)!.name;
-  const internetHospital = ofLevel('INTERNET_HOSPITAL').find((organization) => organization.name === `${doctorHospitalName}互联网医院`) ?? ofLevel('INTERNET_HOSPITAL')[0]!;
+  const internetHospital =
+    ofLevel('INTERNET_HOSPITAL').find((organization) => organization.name === `${doctorHospitalName}互联网医院`) ?? ofLevel('INTERNET_HOSPITAL')[0]!;
   return {
     ...picked,
     internetHospitalCode: internetHospital.code,
-    pharmacyCodes: ofLevel('PHARMACY').slice(0, 2).map((organization) => organization.code),
+    pharmacyCodes: ofLevel('PHARMACY')
+      .slice(0, 2)
+      .map((organization) => organization.code),
     referralDepartment: slotPoolHospitals.has(picked.doctorOrganizationCode) ? '心血管内科' : null,
     restrictedCategory: 'MENTAL_HEALTH',
   };

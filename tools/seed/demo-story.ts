@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConsentDoc } from '../../subgraphs/kit/access-store';
-import { ICD10, type City, type EncounterSeed, type LabReportSeed } from './city';
+import { type City, type EncounterSeed, ICD10, type LabReportSeed } from './city';
 import type { DemoFacts } from './demo-facts';
 
 const DAY_MS = 86_400_000;
@@ -52,7 +52,16 @@ export function demoStoryOf(city: City, facts: DemoFacts, now: Date): DemoStory 
   const labReports: LabReportSeed[] =
     hasResultLines || !template
       ? []
-      : [{ ...template, id: hexId(`demo-story|lab|${facts.residentId}`), residentId: facts.residentId, organizationCode: facts.otherHospitalCode, issuedAt: at(20).start, status: 'FINAL' }];
+      : [
+          {
+            ...template,
+            id: hexId(`demo-story|lab|${facts.residentId}`),
+            residentId: facts.residentId,
+            organizationCode: facts.otherHospitalCode,
+            issuedAt: at(20).start,
+            status: 'FINAL',
+          },
+        ];
   return {
     encounters,
     labReports,

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ageInYears, observationOf } from '../../subgraphs/labs/lab-rules';
-import { labSensitivities, type LabReportDoc, type LabReportVersionDoc, type LaboratoryDoc } from '../../subgraphs/labs/models';
+import { type LaboratoryDoc, type LabReportDoc, type LabReportVersionDoc, labSensitivities } from '../../subgraphs/labs/models';
 import type { City, LabReportSeed } from './city';
 
 const CT_CONCLUSIONS = ['双肺纹理清晰，未见明显实质性病变。', '右肺上叶见小结节影，建议随访复查。', '双肺纹理增多，考虑慢性支气管炎改变。'];
@@ -78,9 +78,11 @@ export function labsOf(city: City, now: Date): LabsSeed {
   }
 
   const performing = [...new Set(reports.map((report) => report.organizationCode))].sort();
-  const laboratories = performing.map((code, index): LaboratoryDoc => ({
-    _id: code,
-    certifiedScope: levels.get(code) === 'TERTIARY' ? (index % 3 === 0 ? 'PROVINCE' : 'CITY') : null,
-  }));
+  const laboratories = performing.map(
+    (code, index): LaboratoryDoc => ({
+      _id: code,
+      certifiedScope: levels.get(code) === 'TERTIARY' ? (index % 3 === 0 ? 'PROVINCE' : 'CITY') : null,
+    }),
+  );
   return { reports, versions, laboratories };
 }

@@ -41,17 +41,44 @@ export function prescriptionsOf(city: City): PrescriptionsSeed {
     const issuedAt = new Date(seed.issuedAt);
     const pharmacyCode = online ? pharmacies[index % pharmacies.length]! : null;
     const renewal = online && items.every((item) => drugByCode(item.drug.code)!.chronic);
-    const base = { residentId: seed.residentId, organizationCode: seed.organizationCode, diagnoses: [] as PrescriptionDoc['diagnoses'], items, renewal, pharmacyCode };
+    const base = {
+      residentId: seed.residentId,
+      organizationCode: seed.organizationCode,
+      diagnoses: [] as PrescriptionDoc['diagnoses'],
+      items,
+      renewal,
+      pharmacyCode,
+    };
     // Every state of the machine appears: some drafts, some rejected, routed and picked up as well.
     const target: PrescriptionStatus =
-      seed.status === 'CANCELLED' ? 'CANCELLED'
-      : seed.status === 'SIGNED' ? (index % 4 === 0 ? 'DRAFT' : index % 4 === 1 ? 'REJECTED' : 'SIGNED')
-      : seed.status === 'APPROVED' ? (online ? 'ROUTED' : 'APPROVED')
-      : online ? (index % 2 ? 'DELIVERED' : 'PICKED_UP') : 'DISPENSED';
+      seed.status === 'CANCELLED'
+        ? 'CANCELLED'
+        : seed.status === 'SIGNED'
+          ? index % 4 === 0
+            ? 'DRAFT'
+            : index % 4 === 1
+              ? 'REJECTED'
+              : 'SIGNED'
+          : seed.status === 'APPROVED'
+            ? online
+              ? 'ROUTED'
+              : 'APPROVED'
+            : online
+              ? index % 2
+                ? 'DELIVERED'
+                : 'PICKED_UP'
+              : 'DISPENSED';
     const steps = pathTo(target);
-    steps.forEach((to, step) =>
-      transitions.push({ _id: `${seed.id}:${step + 1}`, prescriptionId: seed.id, from: step === 0 ? null : steps[step - 1]!, to, by: step >= 2 && step <= 4 ? 'pharmacist-seed' : 'D0001', organizationCode: seed.organizationCode, at: new Date(issuedAt.getTime() + step * HOUR_MS) }),
-    );
+    for (const [step, to] of steps.entries())
+      transitions.push({
+        _id: `${seed.id}:${step + 1}`,
+        prescriptionId: seed.id,
+        from: step === 0 ? null : steps[step - 1]!,
+        to,
+        by: step >= 2 && step <= 4 ? 'pharmacist-seed' : 'D0001',
+        organizationCode: seed.organizationCode,
+        at: new Date(issuedAt.getTime() + step * HOUR_MS),
+      });
     const reached = (status: PrescriptionStatus) => steps.includes(status);
     const at = (step: number) => new Date(issuedAt.getTime() + step * HOUR_MS);
     return {
@@ -67,9 +94,24 @@ export function prescriptionsOf(city: City): PrescriptionsSeed {
       signature: reached('SIGNED') ? { contentHash: contentHash(base), signer: 'D0001', signedAt: at(1) } : null,
       review:
         reached('APPROVED') || reached('REJECTED')
-          ? { pharmacist: 'pharmacist-seed', pharmacyCode: pharmacyCode ?? seed.organizationCode, outcome: reached('REJECTED') ? 'REJECTED' : 'APPROVED', reason: reached('REJECTED') ? '剂量超出常规范围' : null, acknowledgedWarnings: [], at: at(2) }
+          ? {
+              pharmacist: 'pharmacist-seed',
+              pharmacyCode: pharmacyCode ?? seed.organizationCode,
+              outcome: reached('REJECTED') ? 'REJECTED' : 'APPROVED',
+              reason: reached('REJECTED') ? '剂量超出常规范围' : null,
+              acknowledgedWarnings: [],
+              at: at(2),
+            }
           : null,
-      dispensing: reached('DISPENSED') ? { pharmacist: 'pharmacist-seed', pharmacyCode: pharmacyCode ?? seed.organizationCode, at: at(4), lot: `LOT${seed.id.slice(0, 6).toUpperCase()}`, substitutions: [] } : null,
+      dispensing: reached('DISPENSED')
+        ? {
+            pharmacist: 'pharmacist-seed',
+            pharmacyCode: pharmacyCode ?? seed.organizationCode,
+            at: at(4),
+            lot: `LOT${seed.id.slice(0, 6).toUpperCase()}`,
+            substitutions: [],
+          }
+        : null,
       cancellation: target === 'CANCELLED' ? { by: 'D0001', reason: '患者要求取消', at: at(1) } : null,
       clientRequestId: `seed-${seed.id}`,
       requestHash: seed.id,

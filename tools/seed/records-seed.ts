@@ -6,17 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
-import { blockingKeys, scoreCandidate } from '../../subgraphs/records/matching';
 import { encounterSensitivities } from '../../subgraphs/records/labels';
-import type {
-  AllergyDoc,
-  ConditionDoc,
-  EncounterDoc,
-  MatchReviewDoc,
-  ResidentDoc,
-  ResidentIdentifierDoc,
-} from '../../subgraphs/records/models';
-import { mulberry32, type City, type EncounterSeed, type ResidentSeed } from './city';
+import { blockingKeys, scoreCandidate } from '../../subgraphs/records/matching';
+import type { AllergyDoc, ConditionDoc, EncounterDoc, MatchReviewDoc, ResidentDoc, ResidentIdentifierDoc } from '../../subgraphs/records/models';
+import { type City, type EncounterSeed, mulberry32, type ResidentSeed } from './city';
 
 export interface RecordsSeed {
   residents: ResidentDoc[];
@@ -41,7 +34,27 @@ const ALLERGENS: [substance: AllergyDoc['substance'], category: AllergyDoc['cate
 ];
 
 /** Typing slips a registration desk makes: a homophone or a neighbouring character. */
-const LOOKALIKE: Readonly<Record<string, string>> = { 明: '鸣', 伟: '玮', 芳: '方', 静: '靖', 丽: '莉', 强: '墙', 军: '君', 敏: '民', 杰: '洁', 秀: '绣', 英: '瑛', 华: '桦', 磊: '垒', 燕: '艳', 平: '萍', 刚: '钢', 红: '宏', 文: '雯', 辉: '晖' };
+const LOOKALIKE: Readonly<Record<string, string>> = {
+  明: '鸣',
+  伟: '玮',
+  芳: '方',
+  静: '靖',
+  丽: '莉',
+  强: '墙',
+  军: '君',
+  敏: '民',
+  杰: '洁',
+  秀: '绣',
+  英: '瑛',
+  华: '桦',
+  磊: '垒',
+  燕: '艳',
+  平: '萍',
+  刚: '钢',
+  红: '宏',
+  文: '雯',
+  辉: '晖',
+};
 
 export function recordsOf(city: City, seed: number): RecordsSeed {
   const random = mulberry32(seed ^ 0x5eed);
@@ -100,10 +113,7 @@ export function recordsOf(city: City, seed: number): RecordsSeed {
     residents.push(twin);
     const hospital = encounters.find((encounter) => encounter.residentId === original._id)?.organizationCode ?? city.organizations[0]!.code;
     identifiers.push(identifier(twin._id, 'MEDICAL_RECORD_NUMBER', `MRN${twin._id.slice(0, 8).toUpperCase()}`, hospital));
-    const score = scoreCandidate(
-      { ...twin, idNumber: null },
-      { ...original, idNumber: null },
-    );
+    const score = scoreCandidate({ ...twin, idNumber: null }, { ...original, idNumber: null });
     matchReviews.push({
       _id: hexId(`review|${twin._id}`),
       status: 'OPEN',
@@ -176,15 +186,28 @@ export function recordsOf(city: City, seed: number): RecordsSeed {
   function lookalike(original: ResidentDoc): ResidentDoc {
     const name = [...original.name].map((char) => LOOKALIKE[char] ?? char).join('');
     const _id = hexId(`lookalike|${original._id}`);
-    return { ...original, _id, name, idNumber: null, phone: original.phone, mergedIds: [], mergeHistory: [], allergyAssertion: 'UNKNOWN', ...blockingKeys({ ...original, name, idNumber: null }) };
+    return {
+      ...original,
+      _id,
+      name,
+      idNumber: null,
+      phone: original.phone,
+      mergedIds: [],
+      mergeHistory: [],
+      allergyAssertion: 'UNKNOWN',
+      ...blockingKeys({ ...original, name, idNumber: null }),
+    };
   }
 }
 
 function identifiersOf(resident: ResidentSeed, encounters: EncounterDoc[]): ResidentIdentifierDoc[] {
   const result = [identifier(resident.id, 'RESIDENT_ID_CARD', resident.idNumber, null)];
-  if (parseInt(resident.id.slice(-2), 16) % 5 !== 0) result.push(identifier(resident.id, 'MEDICAL_INSURANCE_CARD', `NJ${resident.id.slice(0, 10).toUpperCase()}`, null));
+  if (parseInt(resident.id.slice(-2), 16) % 5 !== 0)
+    result.push(identifier(resident.id, 'MEDICAL_INSURANCE_CARD', `NJ${resident.id.slice(0, 10).toUpperCase()}`, null));
   for (const organizationCode of new Set(encounters.map((encounter) => encounter.organizationCode))) {
-    result.push(identifier(resident.id, 'MEDICAL_RECORD_NUMBER', `MRN${hexId(`${organizationCode}|${resident.id}`).slice(0, 8).toUpperCase()}`, organizationCode));
+    result.push(
+      identifier(resident.id, 'MEDICAL_RECORD_NUMBER', `MRN${hexId(`${organizationCode}|${resident.id}`).slice(0, 8).toUpperCase()}`, organizationCode),
+    );
   }
   return result;
 }
@@ -204,7 +227,14 @@ function uniqueIdentifiers(identifiers: ResidentIdentifierDoc[]): ResidentIdenti
 }
 
 function identifier(residentId: string, system: ResidentIdentifierDoc['system'], value: string, assignerCode: string | null): ResidentIdentifierDoc {
-  return { _id: `${system}|${assignerCode ?? ''}|${value.toUpperCase()}`, residentId, system, value: value.toUpperCase(), assignerCode, createdAt: new Date(Date.UTC(2024, 0, 1)) };
+  return {
+    _id: `${system}|${assignerCode ?? ''}|${value.toUpperCase()}`,
+    residentId,
+    system,
+    value: value.toUpperCase(),
+    assignerCode,
+    createdAt: new Date(Date.UTC(2024, 0, 1)),
+  };
 }
 
 /** One problem-list entry per resident and chronic diagnosis, from the first encounter that recorded it. */

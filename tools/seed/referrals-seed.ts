@@ -6,7 +6,15 @@
  * capacity and 8 virtual beds), and referrals in every state.
  */
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../subgraphs/kit/config';
-import type { ActiveContractDoc, ContractDoc, ParticipatingHospitalDoc, ReferralDoc, ReferralStatus, ReferralTransitionDoc, SlotPoolDoc } from '../../subgraphs/referrals/models';
+import type {
+  ActiveContractDoc,
+  ContractDoc,
+  ParticipatingHospitalDoc,
+  ReferralDoc,
+  ReferralStatus,
+  ReferralTransitionDoc,
+  SlotPoolDoc,
+} from '../../subgraphs/referrals/models';
 import { addDays, beijingDate, DEPARTMENTS, expiresAtOf, hexIdOf, referralSensitivities, slotPoolOf } from '../../subgraphs/referrals/referral-rules';
 import type { City } from './city';
 import bulletin from './nanjing-2024-09.json';
@@ -30,14 +38,18 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
   for (const organization of city.organizations.filter((candidate) => candidate.level === 'COMMUNITY')) {
     centresByDistrict.set(organization.district, [...(centresByDistrict.get(organization.district) ?? []), organization.code]);
   }
-  const chronic = new Set(city.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => ['I10', 'E11.9', 'J44.9', 'I25.1'].includes(diagnosis.code))).map((encounter) => encounter.residentId));
+  const chronic = new Set(
+    city.encounters
+      .filter((encounter) => encounter.diagnoses.some((diagnosis) => ['I10', 'E11.9', 'J44.9', 'I25.1'].includes(diagnosis.code)))
+      .map((encounter) => encounter.residentId),
+  );
 
   // Contracts: most older and chronically ill residents, some others; a few have lapsed.
   const contracts: ContractDoc[] = [];
   for (const resident of city.residents) {
     const age = now.getUTCFullYear() - Number(resident.birthDate.slice(0, 4));
     const roll = parseInt(resident.id.slice(0, 4), 16) / 0xffff;
-    if (!((age >= 65 || chronic.has(resident.id)) ? roll < 0.75 : roll < 0.12)) continue;
+    if (!(age >= 65 || chronic.has(resident.id) ? roll < 0.75 : roll < 0.12)) continue;
     const centres = centresByDistrict.get(resident.district) ?? [...centresByDistrict.values()].flat();
     const organizationCode = centres[parseInt(resident.id.slice(4, 8), 16) % centres.length]!;
     const since = new Date(now.getTime() - Math.round(roll * 700) * DAY_MS);
@@ -53,7 +65,9 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
       terminationReason: null,
     });
   }
-  const activeContracts = contracts.filter((contract) => contract.until.getTime() >= now.getTime()).map((contract) => ({ _id: contract.residentId, contractId: contract._id }));
+  const activeContracts = contracts
+    .filter((contract) => contract.until.getTime() >= now.getTime())
+    .map((contract) => ({ _id: contract.residentId, contractId: contract._id }));
 
   // The participating hospitals: as many as the bulletin counts, those with the most appointments in it.
   const { hospitals, ranked } = participatingHospitals(city);
@@ -85,16 +99,32 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
     const direction = levels.get(seed.fromOrganizationCode) === 'COMMUNITY' ? 'UP' : 'DOWN';
     const requestedAt = new Date(seed.requestedAt);
     const target: Exclude<ReferralStatus, 'EXPIRED'> =
-      seed.status === 'REQUESTED' ? (index % 3 === 0 ? 'CANCELLED' : 'REQUESTED')
-      : seed.status === 'ACCEPTED' ? (['ACCEPTED', 'SCHEDULED', 'ARRIVED'] as const)[index % 3]!
-      : seed.status;
+      seed.status === 'REQUESTED'
+        ? index % 3 === 0
+          ? 'CANCELLED'
+          : 'REQUESTED'
+        : seed.status === 'ACCEPTED'
+          ? (['ACCEPTED', 'SCHEDULED', 'ARRIVED'] as const)[index % 3]!
+          : seed.status;
     const steps: ReferralStatus[] =
-      target === 'CANCELLED' ? ['REQUESTED', 'CANCELLED']
-      : target === 'REJECTED' ? ['REQUESTED', 'REJECTED']
-      : ['REQUESTED', 'ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED'].slice(0, ['REQUESTED', 'ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED'].indexOf(target) + 1) as ReferralStatus[];
-    steps.forEach((to, step) =>
-      transitions.push({ _id: `${seed.id}:${step + 1}`, referralId: seed.id, from: step === 0 ? null : steps[step - 1]!, to, by: step === 0 ? 'F0001' : 'D0001', organizationCode: step === 0 || to === 'CANCELLED' ? seed.fromOrganizationCode : seed.toOrganizationCode, at: new Date(requestedAt.getTime() + step * DAY_MS) }),
-    );
+      target === 'CANCELLED'
+        ? ['REQUESTED', 'CANCELLED']
+        : target === 'REJECTED'
+          ? ['REQUESTED', 'REJECTED']
+          : (['REQUESTED', 'ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED'].slice(
+              0,
+              ['REQUESTED', 'ACCEPTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED'].indexOf(target) + 1,
+            ) as ReferralStatus[]);
+    for (const [step, to] of steps.entries())
+      transitions.push({
+        _id: `${seed.id}:${step + 1}`,
+        referralId: seed.id,
+        from: step === 0 ? null : steps[step - 1]!,
+        to,
+        by: step === 0 ? 'F0001' : 'D0001',
+        organizationCode: step === 0 || to === 'CANCELLED' ? seed.fromOrganizationCode : seed.toOrganizationCode,
+        at: new Date(requestedAt.getTime() + step * DAY_MS),
+      });
     const referral: ReferralDoc = {
       _id: seed.id,
       residentId: seed.residentId,
@@ -106,8 +136,14 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
       reason: seed.reason,
       diagnoses: [],
       urgency: index % 7 === 0 ? 'URGENT' : 'ROUTINE',
-      attachedEncounterIds: city.encounters.filter((encounter) => encounter.residentId === seed.residentId).slice(0, 2).map((encounter) => encounter.id),
-      attachedLabReportIds: city.labReports.filter((report) => report.residentId === seed.residentId).slice(0, 2).map((report) => report.id),
+      attachedEncounterIds: city.encounters
+        .filter((encounter) => encounter.residentId === seed.residentId)
+        .slice(0, 2)
+        .map((encounter) => encounter.id),
+      attachedLabReportIds: city.labReports
+        .filter((report) => report.residentId === seed.residentId)
+        .slice(0, 2)
+        .map((report) => report.id),
       slot: null,
       status: target,
       version: steps.length,
@@ -125,8 +161,15 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
 
 /** The hospitals with the most appointments in the bulletin, as many as it counts reserving slots: they offer slot pools with the reserved share. */
 function participatingHospitals(city: Pick<City, 'organizations'>) {
-  const hospitals = new Map(city.organizations.filter((organization) => organization.level === 'TERTIARY' || organization.level === 'SECONDARY').map((organization) => [organization.name, organization.code]));
-  const ranked = bulletin.appointmentsByHospital.filter((row) => hospitals.has(row.name)).sort((a, b) => b.total - a.total).slice(0, PARTICIPATING_HOSPITALS);
+  const hospitals = new Map(
+    city.organizations
+      .filter((organization) => organization.level === 'TERTIARY' || organization.level === 'SECONDARY')
+      .map((organization) => [organization.name, organization.code]),
+  );
+  const ranked = bulletin.appointmentsByHospital
+    .filter((row) => hospitals.has(row.name))
+    .sort((a, b) => b.total - a.total)
+    .slice(0, PARTICIPATING_HOSPITALS);
   return { hospitals, ranked };
 }
 

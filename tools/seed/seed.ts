@@ -4,25 +4,24 @@
  * the records imply. A database that already has residents is left alone.
  */
 import type { Connection } from 'mongoose';
-import { registerModels as registerLabs } from '../../subgraphs/labs/models';
-import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
-import { registerModels as registerRecords } from '../../subgraphs/records/models';
-import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
 import { recordOwnerKey, registerAccessStoreModels } from '../../subgraphs/kit/access-store';
-import { activityDatabaseName, registerActivityStoreModels, rollupId, CITY } from '../../subgraphs/kit/activity-store';
+import { activityDatabaseName, CITY, registerActivityStoreModels, rollupId } from '../../subgraphs/kit/activity-store';
+import type { SlotSettings, SubgraphName } from '../../subgraphs/kit/config';
 import { connectDatabase, ensureIndexes, oneOf } from '../../subgraphs/kit/database';
 import { migrateDeployment } from '../../subgraphs/kit/migrations';
-import { ORGANIZATION_LEVELS } from '../../subgraphs/records/models';
-import { bulletinHistoryOf } from './activity-seed';
 import { databaseName } from '../../subgraphs/kit/subgraph-server';
-import type { SlotSettings, SubgraphName } from '../../subgraphs/kit/config';
-import { careRelationshipsOf, pickDemoFacts, type DemoFacts } from './demo-facts';
+import { registerModels as registerLabs } from '../../subgraphs/labs/models';
+import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
+import { ORGANIZATION_LEVELS, registerModels as registerRecords } from '../../subgraphs/records/models';
+import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
+import { bulletinHistoryOf } from './activity-seed';
 import { generateCity, type OrganizationSeed, type VolumeProfile } from './city';
+import { careRelationshipsOf, type DemoFacts, pickDemoFacts } from './demo-facts';
+import { demoStoryOf } from './demo-story';
 import { labsOf } from './labs-seed';
 import { prescriptionsOf } from './prescriptions-seed';
-import { demoStoryOf } from './demo-story';
-import { referralsOf, slotPoolHospitalCodes } from './referrals-seed';
 import { recordsOf } from './records-seed';
+import { referralsOf, slotPoolHospitalCodes } from './referrals-seed';
 
 export const DEMO_SEED = 20240925;
 /** Moderate on purpose: the embedded FerretDB scans every collection it filters on anything but _id. */
@@ -63,8 +62,15 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
       const run = await seedRuns.findOne({ _id: 'demo-city' });
       log('database already has residents: seeding skipped');
       // A city seeded before the platform counted activity gets its history now.
-      const organizations = await recordsModels.Organization.find({ level: oneOf(ORGANIZATION_LEVELS) }).lean().exec();
-      await seedActivityHistory(records, options.dbPrefix, organizations.map(({ _id, ...rest }) => ({ code: _id, ...rest })), log);
+      const organizations = await recordsModels.Organization.find({ level: oneOf(ORGANIZATION_LEVELS) })
+        .lean()
+        .exec();
+      await seedActivityHistory(
+        records,
+        options.dbPrefix,
+        organizations.map(({ _id, ...rest }) => ({ code: _id, ...rest })),
+        log,
+      );
       if (!run) return { seeded: false, facts: null };
       const { _id, seededAt, seed, residents, ...facts } = run;
       return { seeded: false, facts };
@@ -86,7 +92,10 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     for (const name of ['records', 'labs', 'prescriptions', 'referrals', 'access'] as const) await ensureIndexes(db(name));
 
     const clinical = recordsOf(city, seed);
-    await insertAll(recordsModels.Organization, city.organizations.map(({ code, ...rest }) => ({ _id: code, ...rest })));
+    await insertAll(
+      recordsModels.Organization,
+      city.organizations.map(({ code, ...rest }) => ({ _id: code, ...rest })),
+    );
     await insertAll(recordsModels.Resident, clinical.residents);
     await insertAll(recordsModels.ResidentIdentifier, clinical.identifiers);
     await insertAll(recordsModels.MatchReview, clinical.matchReviews);
@@ -114,7 +123,10 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
       ...labResults.reports.map((report) => ({ _id: recordOwnerKey('lab-report', report._id), residentId: report.residentId })),
     ]);
     // Merged records resolve to their survivor in every subgraph.
-    await insertAll(access.ResidentAlias, clinical.residents.flatMap((resident) => (resident.mergedInto ? [{ _id: resident._id, survivorId: resident.mergedInto, at: now }] : [])));
+    await insertAll(
+      access.ResidentAlias,
+      clinical.residents.flatMap((resident) => (resident.mergedInto ? [{ _id: resident._id, survivorId: resident.mergedInto, at: now }] : [])),
+    );
 
     await access.Consent.create(story.consent);
     await seedActivityHistory(records, options.dbPrefix, city.organizations, log);
@@ -135,7 +147,12 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
  * The platform's counted history (September 2024, the bulletin's month) in the monitoring
  * database, unless it is there already. Live writes add to the days they happen on.
  */
-async function seedActivityHistory(records: Connection, dbPrefix: string, organizations: readonly OrganizationSeed[], log: (line: string) => void): Promise<void> {
+async function seedActivityHistory(
+  records: Connection,
+  dbPrefix: string,
+  organizations: readonly OrganizationSeed[],
+  log: (line: string) => void,
+): Promise<void> {
   const monitoring = records.useDb(activityDatabaseName(dbPrefix), { useCache: true });
   const { ActivityRollup } = registerActivityStoreModels(monitoring);
   await ensureIndexes(monitoring);
@@ -147,7 +164,11 @@ async function seedActivityHistory(records: Connection, dbPrefix: string, organi
 
 /** The demo resident has no family-doctor contract yet: the family doctor's example offers one. */
 function withoutContractOf<T extends { contracts: { residentId: string }[]; activeContracts: { _id: string }[] }>(data: T, residentId: string): T {
-  return { ...data, contracts: data.contracts.filter((contract) => contract.residentId !== residentId), activeContracts: data.activeContracts.filter((active) => active._id !== residentId) };
+  return {
+    ...data,
+    contracts: data.contracts.filter((contract) => contract.residentId !== residentId),
+    activeContracts: data.activeContracts.filter((active) => active._id !== residentId),
+  };
 }
 
 async function insertAll<T>(model: { insertMany(docs: T[], options: { ordered: boolean; lean: boolean }): Promise<unknown> }, docs: T[]): Promise<void> {

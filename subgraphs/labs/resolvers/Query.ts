@@ -11,5 +11,6 @@ export const Query: QueryResolvers = {
 export const Mutation: MutationResolvers = {
   submitLabReport: (_root, { input }, { repository }) => repository.submitLabReport(input),
   uploadLabReports: (_root, { inputs }, { repository }) => repository.uploadLabReports(inputs),
-  checkOrder: (_root, { residentId, itemCodes, orderingOrganizationCode }, { repository }) => repository.checkOrder(residentId, itemCodes, orderingOrganizationCode),
+  checkOrder: (_root, { residentId, itemCodes, orderingOrganizationCode }, { repository }) =>
+    repository.checkOrder(residentId, itemCodes, orderingOrganizationCode),
 };

@@ -9,10 +9,12 @@ const MAX_CODES = 50;
 export const Resident: ResidentResolvers = {
   __resolveReference: (reference) => ({ id: residentIdOf(reference.id) }),
   labReports: (resident, { category, code, since, until, first, after }, { loaders }, info) =>
-    loaders.reportPage({ filter: { category, code, since, until }, first: pageSize(first), after, withResults: selects(info, ['edges', 'node', 'results']) }).load(resident.id),
+    loaders
+      .reportPage({ filter: { category, code, since, until }, first: pageSize(first), after, withResults: selects(info, ['edges', 'node', 'results']) })
+      .load(resident.id),
   latestResults: async (resident, { codes }, { loaders }) => {
     if (codes.length === 0 || codes.length > MAX_CODES) throw badUserInput(`Give 1 to ${MAX_CODES} codes`);
-    codes.forEach((code) => requireItem(code, 'code'));
+    for (const code of codes) requireItem(code, 'code');
     const reports = await loaders.reportsFor({ codes }).load(resident.id);
     return reports && latestResults(reports, codes);
   },

@@ -31,13 +31,25 @@ export const Prescription: PrescriptionResolvers = {
     };
   },
   signature: (prescription) =>
-    prescription.signature && { ...prescription.signature, signedAt: iso(prescription.signature.signedAt)!, valid: prescription.signature.contentHash === contentHash(prescription) },
-  review: (prescription) => prescription.review && { ...prescription.review, pharmacy: { code: prescription.review.pharmacyCode }, outcome: prescription.review.outcome, at: iso(prescription.review.at)! },
-  dispensing: (prescription) => prescription.dispensing && { ...prescription.dispensing, pharmacy: { code: prescription.dispensing.pharmacyCode }, at: iso(prescription.dispensing.at)! },
+    prescription.signature && {
+      ...prescription.signature,
+      signedAt: iso(prescription.signature.signedAt)!,
+      valid: prescription.signature.contentHash === contentHash(prescription),
+    },
+  review: (prescription) =>
+    prescription.review && {
+      ...prescription.review,
+      pharmacy: { code: prescription.review.pharmacyCode },
+      outcome: prescription.review.outcome,
+      at: iso(prescription.review.at)!,
+    },
+  dispensing: (prescription) =>
+    prescription.dispensing && { ...prescription.dispensing, pharmacy: { code: prescription.dispensing.pharmacyCode }, at: iso(prescription.dispensing.at)! },
   transitions: (prescription, _args, { loaders }) => loaders.transitionsOf.load(prescription._id),
-  filed: (prescription) => prescription.filed ? { sourceRecordId: prescription.filed.sourceRecordId, uploadedAt: iso(prescription.filed.uploadedAt)! } : null,
+  filed: (prescription) => (prescription.filed ? { sourceRecordId: prescription.filed.sourceRecordId, uploadedAt: iso(prescription.filed.uploadedAt)! } : null),
   // Pure: reading warnings records nothing (an approval makes its own check).
-  warnings: async (prescription, _args, { loaders }) => warningsFor(prescription, prescription.safetyFacts ?? null, await loaders.activeOf.load(prescription.residentId)),
+  warnings: async (prescription, _args, { loaders }) =>
+    warningsFor(prescription, prescription.safetyFacts ?? null, await loaders.activeOf.load(prescription.residentId)),
   renewalCheck: (prescription) => renewalCheckFor(prescription, prescription.safetyFacts ?? null),
 };
 

@@ -4,7 +4,8 @@ import type { MutationResolvers } from '../resolver-types';
 export const Mutation: MutationResolvers = {
   registerResident: (_root, { input }, { repository }) => repository.registerResident(input),
   resolveMatchReview: (_root, { id, decision, reason }, { repository }) => repository.resolveMatchReview(recordIdOf(id, 'Match review'), decision, reason),
-  mergeResidents: (_root, { survivorId, mergedId, reason }, { repository }) => repository.mergeResidents(residentIdOf(survivorId), residentIdOf(mergedId), reason),
+  mergeResidents: (_root, { survivorId, mergedId, reason }, { repository }) =>
+    repository.mergeResidents(residentIdOf(survivorId), residentIdOf(mergedId), reason),
   unmergeResident: (_root, { mergedId, reason }, { repository }) => repository.unmergeResident(residentIdOf(mergedId), reason),
   recordEncounter: (_root, { input }, { repository }) => repository.recordEncounter(input),
   recordCondition: (_root, { input }, { repository }) => repository.recordCondition(input),

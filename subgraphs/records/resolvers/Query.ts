@@ -19,7 +19,8 @@ export const Query: QueryResolvers = {
   searchResidents: (_root, { criteria, first, after }, { repository }) => repository.searchResidents(criteria, pageSize(first, 20), after),
   matchReviews: (_root, { status, first, after }, { repository }) => repository.matchReviews(status ?? 'OPEN', pageSize(first), after),
   organization: (_root, { code }, { loaders }) => loaders.organizationByCode.load(organizationCodeOf(code)),
-  organizations: (_root, { level, district, search, first, after }, { repository }) => repository.organizations({ level, district, search }, pageSize(first), after),
+  organizations: (_root, { level, district, search, first, after }, { repository }) =>
+    repository.organizations({ level, district, search }, pageSize(first), after),
   cockpitMonth: (_root, { month }, { cockpit }) => cockpit.month(month),
   cockpitTrend: (_root, { from, to, organizationCode }, { cockpit }) => cockpit.trend(from, to, organizationCode),
   cockpitDays: (_root, { month, organizationCode, district }, { cockpit }) => cockpit.days(month, organizationCode, district),
@@ -27,4 +28,3 @@ export const Query: QueryResolvers = {
   appointmentsByChannel: (_root, { month }, { cockpit }) => cockpit.appointments(month),
   realtimeForms: () => [...REALTIME_FORMS],
 };
-

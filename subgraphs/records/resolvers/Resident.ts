@@ -19,14 +19,21 @@ export const Resident: ResidentResolvers = {
   },
   conditions: async (resident, { clinicalStatus, first, after }, { loaders }) => {
     const conditions = await loaders.conditionsOf.load(resident);
-    return conditions && pageInMemory(clinicalStatus ? conditions.filter((condition) => condition.clinicalStatus === clinicalStatus) : conditions, pageSize(first), after);
+    return (
+      conditions &&
+      pageInMemory(clinicalStatus ? conditions.filter((condition) => condition.clinicalStatus === clinicalStatus) : conditions, pageSize(first), after)
+    );
   },
   allergies: async (resident, _args, { loaders }) => {
     const allergies = await loaders.allergiesOf.load(resident);
     return allergies && RecordsRepository.allergyStatement(resident, allergies);
   },
   summary: async (resident, _args, { loaders }) => {
-    const [conditions, allergies, encounters] = await Promise.all([loaders.conditionsOf.load(resident), loaders.allergiesOf.load(resident), loaders.encountersOf.load(resident)]);
+    const [conditions, allergies, encounters] = await Promise.all([
+      loaders.conditionsOf.load(resident),
+      loaders.allergiesOf.load(resident),
+      loaders.encountersOf.load(resident),
+    ]);
     return conditions && allergies && encounters ? RecordsRepository.summarize(resident, conditions, allergies, encounters) : null;
   },
 };

@@ -4,7 +4,8 @@ import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {
   departments: () => [...DEPARTMENTS],
-  availableSlots: (_root, { organizationCode, department, from, to, kind }, { repository }) => repository.availableSlots(organizationCode, department, from, to, kind ?? 'SPECIALIST'),
+  availableSlots: (_root, { organizationCode, department, from, to, kind }, { repository }) =>
+    repository.availableSlots(organizationCode, department, from, to, kind ?? 'SPECIALIST'),
   referralInbox: (_root, { status, first, after }, { repository }) => repository.inbox(status, pageSize(first), after),
   referralOutbox: (_root, { status, first, after }, { repository }) => repository.outbox(status, pageSize(first), after),
   myAppointments: (_root, _args, { repository }) => repository.myAppointments(),

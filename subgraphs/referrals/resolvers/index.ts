@@ -1,8 +1,18 @@
 import type { Resolvers } from '../resolver-types';
 import { Appointment } from './Appointment';
+import { Organization } from './Organization';
 import { Mutation, Query } from './Query';
 import { FamilyDoctorContract, Referral, ReferralTransition, SlotAvailability } from './Referral';
-import { Organization } from './Organization';
 import { Resident } from './Resident';
 
-export const resolvers: Resolvers = { Query, Mutation, Resident, Organization, Referral, ReferralTransition, FamilyDoctorContract, SlotAvailability, Appointment };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  Resident,
+  Organization,
+  Referral,
+  ReferralTransition,
+  FamilyDoctorContract,
+  SlotAvailability,
+  Appointment,
+};
