@@ -11,9 +11,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
-import { loadConfig, metricsPortOf, SUBGRAPH_NAMES, serviceUrl } from '../subgraphs/kit/config';
+import { ensureLocalKeys } from '../bin/keys';
+import { loadConfig, metricsPortOf, SUBGRAPH_NAMES, serviceUrl } from '../platform/config';
 import { databaseFor } from './database-for';
-import { ensureLocalKeys } from './keys';
 import { seedDemoCity } from './seed/seed';
 import { stopChild } from './stop-child';
 
