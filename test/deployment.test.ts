@@ -132,7 +132,7 @@ describe('validators', () => {
     ]);
     expect(dockerfileProblems(dockerfile.replace('USER 1000:1000\n', ''))).toEqual(['the final stage must set a USER (it would run as root)']);
     expect(dockerfileProblems(dockerfile.replace('USER 1000:1000', 'USER 0'))).toEqual([
-      'line 29: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not 0',
+      'line 33: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not 0',
     ]);
   });
 
@@ -186,7 +186,7 @@ describe('the image', () => {
     ]);
     expect(packageJson.devDependencies.node).toMatch(/^24\./);
     expect(dockerfile).toMatch(/^USER 1000:1000$/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--import", "tsx", "tools\/service.ts"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--import", "tsx", "bin\/service.ts"\]$/m);
     expect(dockerfile.match(/^EXPOSE (.*)$/m)![1]).toBe(Object.values(DEFAULT_PORTS).join(' '));
     expect(imageEnv).toEqual({ NODE_ENV: 'production', HOST: '0.0.0.0', APOLLO_TELEMETRY_DISABLED: '1' });
   });

@@ -17,7 +17,7 @@ import { databaseFor } from './database-for';
 import { seedDemoCity } from './seed/seed';
 import { stopChild } from './stop-child';
 
-const SERVICE_ENTRY = path.join(__dirname, 'service.ts');
+const SERVICE_ENTRY = path.join(__dirname, '..', 'bin', 'service.ts');
 const READY_TIMEOUT_MS = 180_000;
 const EMBEDDED_SUBGRAPH_TIMEOUT_MS = 10_000;
 /** How long past its own drain bound a service gets to close its database and exit before it is killed. */
