@@ -1,6 +1,7 @@
 /**
- * Resolver types for each subgraph, generated from its SDL (`npm run generate`). Mappers
- * point GraphQL types at the lean mongoose documents the resolvers actually receive.
+ * Resolver types for each subgraph, generated from its SDL (`npm run generate`) into the
+ * subgraph's `__generated__/` folder. Mappers point GraphQL types at the lean mongoose documents
+ * the resolvers actually receive; they are written relative to the subgraph's folder.
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
@@ -83,12 +84,15 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
   },
 };
 
+/** A `path#Type` written from the subgraph's folder, as seen from its `__generated__/` folder. */
+const fromGenerated = (source: string) => `../${source.replace(/^\.\//, '')}`;
+
 const config: CodegenConfig = {
   overwrite: true,
   hooks: {},
   generates: Object.fromEntries(
     Object.entries(subgraphs).map(([name, { context, mappers }]) => [
-      `subgraphs/${name}/resolver-types.ts`,
+      `subgraphs/${name}/__generated__/resolver-types.ts`,
       {
         schema: `schema/${name}.graphql`,
         plugins: [
@@ -98,8 +102,8 @@ const config: CodegenConfig = {
         ],
         config: {
           federation: true,
-          contextType: context,
-          mappers,
+          contextType: fromGenerated(context),
+          mappers: Object.fromEntries(Object.entries(mappers).map(([type, source]) => [type, fromGenerated(source)])),
           enumsAsTypes: true,
           useTypeImports: true,
           scalars: { ID: 'string' },

@@ -1,5 +1,5 @@
 import { allowsEntry } from '../../../access-control/entry-points';
-import type { AuditEventResolvers } from '../resolver-types';
+import type { AuditEventResolvers } from '../__generated__/resolver-types';
 
 export const AuditEvent: AuditEventResolvers = {
   id: (event) => event._id,

@@ -1,5 +1,5 @@
 import { effectiveEnd, rootRecordedBeforeRoots } from '../../../access-control/policy';
-import type { CareRelationshipResolvers } from '../resolver-types';
+import type { CareRelationshipResolvers } from '../__generated__/resolver-types';
 
 export const CareRelationship: CareRelationshipResolvers = {
   organization: (relationship) => ({ code: relationship.organizationCode }),

@@ -1,4 +1,4 @@
-import type { BreakGlassReviewResolvers, ConsentResolvers } from '../resolver-types';
+import type { BreakGlassReviewResolvers, ConsentResolvers } from '../__generated__/resolver-types';
 
 export const Consent: ConsentResolvers = {
   blockedOrganizations: (consent) => consent.blockedOrganizations.map((code) => ({ code })),

@@ -1,6 +1,6 @@
 import { describeViewer } from '../../../access-control/viewer';
 import { pageSize, residentIdOf } from '../../runtime/ids';
-import type { MutationResolvers, QueryResolvers } from '../resolver-types';
+import type { MutationResolvers, QueryResolvers } from '../__generated__/resolver-types';
 
 export const Query: QueryResolvers = {
   auditEvents: (_root, { filter, first, after }, { repository }) =>

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../resolver-types';
+import type { Resolvers } from '../__generated__/resolver-types';
 import { AuditEvent } from './AuditEvent';
 import { CareRelationship } from './CareRelationship';
 import { BreakGlassReview, Consent } from './Consent';

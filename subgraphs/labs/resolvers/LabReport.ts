@@ -1,5 +1,5 @@
 import { recordIdOf } from '../../runtime/ids';
-import type { LabReportResolvers, LabReportVersionResolvers, LabSourceResolvers, ObservationResolvers } from '../resolver-types';
+import type { LabReportResolvers, LabReportVersionResolvers, LabSourceResolvers, ObservationResolvers } from '../__generated__/resolver-types';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 

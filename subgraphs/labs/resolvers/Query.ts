@@ -1,6 +1,6 @@
 import { recordIdOf } from '../../runtime/ids';
+import type { MutationResolvers, QueryResolvers } from '../__generated__/resolver-types';
 import { searchLabItems } from '../catalogue';
-import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {
   labItems: (_root, { category, search }) => searchLabItems(category, search),

@@ -1,8 +1,8 @@
 import { badUserInput } from '../../../platform/errors';
 import { pageSize, residentIdOf } from '../../runtime/ids';
 import { selects } from '../../runtime/selection';
+import type { ResidentResolvers } from '../__generated__/resolver-types';
 import { latestResults, requireItem, trendOf } from '../lab-rules';
-import type { ResidentResolvers } from '../resolver-types';
 
 const MAX_CODES = 50;
 

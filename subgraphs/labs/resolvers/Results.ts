@@ -1,4 +1,10 @@
-import type { LabTrendResolvers, LatestResultResolvers, OrderCheckResolvers, ReminderStatisticsResolvers, TrendPointResolvers } from '../resolver-types';
+import type {
+  LabTrendResolvers,
+  LatestResultResolvers,
+  OrderCheckResolvers,
+  ReminderStatisticsResolvers,
+  TrendPointResolvers,
+} from '../__generated__/resolver-types';
 
 export const LatestResult: LatestResultResolvers = {
   code: (latest) => latest.observation.code,

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../resolver-types';
+import type { Resolvers } from '../__generated__/resolver-types';
 import { LabReport, LabReportVersion, LabSource, Observation } from './LabReport';
 import { Mutation, Query } from './Query';
 import { Referral } from './Referral';

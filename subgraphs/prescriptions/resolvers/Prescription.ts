@@ -1,8 +1,8 @@
 import { maskPhone } from '../../../access-control/id-number';
 import { isOwnRecord } from '../../../access-control/policy';
 import { recordIdOf } from '../../runtime/ids';
+import type { PrescriptionResolvers, TransitionResolvers } from '../__generated__/resolver-types';
 import { contentHash, effectiveStatus, renewalCheckFor, warningsFor } from '../prescription-rules';
-import type { PrescriptionResolvers, TransitionResolvers } from '../resolver-types';
 
 const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
 

@@ -1,6 +1,6 @@
 import { pageSize, recordIdOf } from '../../runtime/ids';
+import type { MutationResolvers, QueryResolvers } from '../__generated__/resolver-types';
 import { searchDrugs } from '../drug-catalogue';
-import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {
   drugs: (_root, { search, codes, first }) => searchDrugs(search, pageSize(first), codes),

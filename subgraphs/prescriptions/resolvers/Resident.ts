@@ -1,5 +1,5 @@
 import { pageSize, residentIdOf } from '../../runtime/ids';
-import type { ResidentResolvers } from '../resolver-types';
+import type { ResidentResolvers } from '../__generated__/resolver-types';
 
 export const Resident: ResidentResolvers = {
   __resolveReference: (reference) => ({ id: residentIdOf(reference.id) }),

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../resolver-types';
+import type { Resolvers } from '../__generated__/resolver-types';
 import { Prescription, Transition } from './Prescription';
 import { Mutation, Query } from './Query';
 import { Resident } from './Resident';

@@ -1,4 +1,4 @@
-import type { ActivityRowResolvers, CockpitHospitalAppointmentsResolvers } from '../resolver-types';
+import type { ActivityRowResolvers, CockpitHospitalAppointmentsResolvers } from '../__generated__/resolver-types';
 
 export const ActivityRow: ActivityRowResolvers = {
   organization: (row, _args, { loaders }) => (row.organizationCode ? loaders.organizationByCode.load(row.organizationCode) : null),

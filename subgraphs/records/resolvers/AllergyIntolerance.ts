@@ -1,4 +1,4 @@
-import type { AllergyIntoleranceResolvers } from '../resolver-types';
+import type { AllergyIntoleranceResolvers } from '../__generated__/resolver-types';
 
 export const AllergyIntolerance: AllergyIntoleranceResolvers = {
   id: (allergy) => allergy._id,

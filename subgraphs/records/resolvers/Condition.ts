@@ -1,4 +1,4 @@
-import type { ConditionResolvers } from '../resolver-types';
+import type { ConditionResolvers } from '../__generated__/resolver-types';
 
 export const Condition: ConditionResolvers = {
   id: (condition) => condition._id,

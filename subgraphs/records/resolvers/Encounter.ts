@@ -1,5 +1,5 @@
 import { recordIdOf } from '../../runtime/ids';
-import type { EncounterResolvers, SourceResolvers } from '../resolver-types';
+import type { EncounterResolvers, SourceResolvers } from '../__generated__/resolver-types';
 
 export const Encounter: EncounterResolvers = {
   // Encounters are referenced by other subgraphs (referral attachments, prescriptions); the

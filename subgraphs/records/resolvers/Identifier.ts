@@ -1,6 +1,6 @@
 import { maskIdNumber } from '../../../access-control/id-number';
 import { mayUnmaskIdentifiers } from '../../../access-control/policy';
-import type { IdentifierResolvers, MergeEventResolvers } from '../resolver-types';
+import type { IdentifierResolvers, MergeEventResolvers } from '../__generated__/resolver-types';
 
 export const Identifier: IdentifierResolvers = {
   value: (identifier, _args, { viewer }) =>

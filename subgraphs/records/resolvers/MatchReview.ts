@@ -1,5 +1,5 @@
 import { maskIdNumber, maskPhone } from '../../../access-control/id-number';
-import type { MatchedRecordResolvers, MatchReviewResolvers } from '../resolver-types';
+import type { MatchedRecordResolvers, MatchReviewResolvers } from '../__generated__/resolver-types';
 
 export const MatchReview: MatchReviewResolvers = {
   id: ({ review }) => review._id,

@@ -1,5 +1,5 @@
 import { recordIdOf, residentIdOf } from '../../runtime/ids';
-import type { MutationResolvers } from '../resolver-types';
+import type { MutationResolvers } from '../__generated__/resolver-types';
 
 export const Mutation: MutationResolvers = {
   registerResident: (_root, { input }, { repository }) => repository.registerResident(input),

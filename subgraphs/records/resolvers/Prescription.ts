@@ -1,6 +1,6 @@
 import { recordIdOf, residentIdOf } from '../../runtime/ids';
+import type { PrescriptionResolvers } from '../__generated__/resolver-types';
 import { RecordsRepository } from '../repository';
-import type { PrescriptionResolvers } from '../resolver-types';
 
 /** Records' part of a prescription: the facts from the resident's record its safety checks need, and its encounter. */
 export const Prescription: PrescriptionResolvers = {

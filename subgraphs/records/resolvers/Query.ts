@@ -1,7 +1,7 @@
 import { REALTIME_FORMS } from '../../../monitoring/realtime-forms';
 import { badUserInput } from '../../../platform/errors';
 import { organizationCodeOf, pageSize, residentIdOf } from '../../runtime/ids';
-import type { QueryResolvers } from '../resolver-types';
+import type { QueryResolvers } from '../__generated__/resolver-types';
 
 const MAX_WARD_LIST = 100;
 

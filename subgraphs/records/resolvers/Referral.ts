@@ -1,6 +1,6 @@
 import { attachmentsRefOf } from '../../runtime/ids';
 import { attachedRecords } from '../../runtime/loaders';
-import type { ReferralResolvers } from '../resolver-types';
+import type { ReferralResolvers } from '../__generated__/resolver-types';
 
 /** Records' part of a referral: the encounters it attaches that the viewer may see. */
 export const Referral: ReferralResolvers = {

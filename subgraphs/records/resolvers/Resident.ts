@@ -2,8 +2,8 @@ import { maskIdNumber, maskPhone } from '../../../access-control/id-number';
 import { mayUnmaskIdentifiers } from '../../../access-control/policy';
 import { pageInMemory } from '../../../platform/pagination';
 import { pageSize, residentIdOf } from '../../runtime/ids';
+import type { ResidentResolvers } from '../__generated__/resolver-types';
 import { RecordsRepository } from '../repository';
-import type { ResidentResolvers } from '../resolver-types';
 
 export const Resident: ResidentResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.residentById.load(residentIdOf(reference.id)),

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../resolver-types';
+import type { Resolvers } from '../__generated__/resolver-types';
 import { ActivityRow, CockpitHospitalAppointments } from './ActivityRow';
 import { AllergyIntolerance } from './AllergyIntolerance';
 import { Condition } from './Condition';

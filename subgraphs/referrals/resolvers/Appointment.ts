@@ -1,4 +1,4 @@
-import type { AppointmentResolvers } from '../resolver-types';
+import type { AppointmentResolvers } from '../__generated__/resolver-types';
 
 export const Appointment: AppointmentResolvers = {
   id: (appointment) => appointment._id,

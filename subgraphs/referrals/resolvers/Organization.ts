@@ -1,5 +1,5 @@
 import { organizationCodeOf } from '../../runtime/ids';
-import type { OrganizationResolvers } from '../resolver-types';
+import type { OrganizationResolvers } from '../__generated__/resolver-types';
 
 export const Organization: OrganizationResolvers = {
   __resolveReference: (reference) => ({ code: organizationCodeOf(reference.code) }),

@@ -1,6 +1,6 @@
 import { pageSize } from '../../runtime/ids';
+import type { MutationResolvers, QueryResolvers } from '../__generated__/resolver-types';
 import { DEPARTMENTS } from '../referral-rules';
-import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {
   departments: () => [...DEPARTMENTS],

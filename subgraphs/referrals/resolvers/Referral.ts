@@ -1,6 +1,6 @@
 import { recordIdOf } from '../../runtime/ids';
+import type { FamilyDoctorContractResolvers, ReferralResolvers, ReferralTransitionResolvers, SlotAvailabilityResolvers } from '../__generated__/resolver-types';
 import { effectiveStatus } from '../referral-rules';
-import type { FamilyDoctorContractResolvers, ReferralResolvers, ReferralTransitionResolvers, SlotAvailabilityResolvers } from '../resolver-types';
 
 export const Referral: ReferralResolvers = {
   __resolveReference: (reference, { loaders }) => loaders.referralById.load(recordIdOf(reference.id, 'Referral')),

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../resolver-types';
+import type { Resolvers } from '../__generated__/resolver-types';
 import { Appointment } from './Appointment';
 import { Organization } from './Organization';
 import { Mutation, Query } from './Query';
