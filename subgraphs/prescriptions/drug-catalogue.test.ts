@@ -11,14 +11,14 @@ function drug(code: string): Drug {
   return found;
 }
 
-// city.ts keeps its drug and treatment tables private: read them from the source text.
-const citySource = readFileSync(path.join(__dirname, '../../tools/seed/city.ts'), 'utf8');
+// The seeder keeps its drug and treatment tables private: read them from the source text.
+const drugTablesSource = readFileSync(path.join(__dirname, '../../tools/seed/city-drugs.ts'), 'utf8');
 
 function block(name: string): string {
-  const start = citySource.indexOf(`const ${name}`);
-  if (start < 0) throw new Error(`${name} not found in city.ts`);
-  const end = citySource.indexOf('\n];', start);
-  return citySource.slice(start, end);
+  const start = drugTablesSource.indexOf(`const ${name}`);
+  if (start < 0) throw new Error(`${name} not found in city-drugs.ts`);
+  const end = drugTablesSource.indexOf('\n];', start);
+  return drugTablesSource.slice(start, end);
 }
 
 interface SeedDrug {

@@ -1,7 +1,7 @@
 /**
  * The drug catalogue prescriptions are checked against: NMPA approval number, Chinese display name,
  * therapeutic group (duplicate therapy), allergy groups (contraindications), chronic renewal rules
- * and what the drug reveals. Every drug the demo seeder prescribes (tools/seed/city.ts DRUG_ROWS) is
+ * and what the drug reveals. Every drug the demo seeder prescribes (tools/seed/city-drugs.ts DRUG_ROWS) is
  * here under the same code and name. Pure data and functions.
  */
 
