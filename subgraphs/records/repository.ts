@@ -18,7 +18,7 @@ import { decodeCursor, encodeCursor, type Page, pageOf, timePage } from '../kit/
 import type { DataKind } from '../kit/policy';
 import { type ResidentAccess, visibleRecords } from '../kit/resident-access';
 import { sensitivityOfIcd10 } from '../kit/sensitivity';
-import { actorOf } from '../kit/viewer';
+import { actorOf, hasRole } from '../kit/viewer';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import {
   type AllergyView,
@@ -132,8 +132,14 @@ export class RecordsRepository {
   /** One resident for a root query: FORBIDDEN without a right to the record, null when unknown. */
   async readableResident(id: string): Promise<ResidentDoc | null> {
     const survivor = (await this.survivorsOf([id])).get(id);
-    if (!(await this.access.isPermitted(survivor?._id ?? id, 'demographics'))) throw forbidden('No care relationship with this resident');
+    if (!(await this.access.isPermitted(survivor?._id ?? id, 'demographics'))) throw forbidden(this.refusalOfRecord());
     return survivor ?? null;
+  }
+
+  /** The refusal speaks to whoever asked: a resident is told whose record they may see, a clinician why not. */
+  private refusalOfRecord(): string {
+    const viewer = this.access.viewer;
+    return viewer.roles.length === 1 && hasRole(viewer, 'resident') ? 'You can see only your own record' : 'No care relationship with this resident';
   }
 
   identifiersOf(residents: readonly ResidentDoc[]): Promise<ResidentIdentifierDoc[]> {
