@@ -67,7 +67,9 @@ export interface ResidentConsentInput {
 async function visitsSeen(gatewayUrl: string, doctorToken: string | undefined, residentId: string): Promise<string[] | null> {
   if (!doctorToken) return null;
   const { resident } = await connect(gatewayUrl, doctorToken).query(VISITS_SEEN, { id: residentId });
-  return nodes<any>(resident?.encounters).map((visit) => `${visit.department} ${visit.diagnoses.map((diagnosis: any) => diagnosis.code.code).join(',')}`.trim());
+  return nodes<any>(resident?.encounters).map((visit) =>
+    `${visit.department} ${visit.diagnoses.map((diagnosis: any) => diagnosis.code.code).join(',')}`.trim(),
+  );
 }
 
 export async function residentConsent(input: ResidentConsentInput) {

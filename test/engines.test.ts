@@ -27,7 +27,8 @@ it('allows exactly the Node.js lines every locked package accepts', () => {
     .filter(([name, locked]) => name !== '' && locked.engines?.node !== undefined && !semver.subset(manifest.engines.node, locked.engines.node))
     .map(([name, locked]) => `${name}: ${locked.engines!.node}`);
   expect(refused).toEqual([]);
-  for (const version of ['20.19.0', '22.18.0', '23.11.0', '24.1.0', '25.0.0']) expect([version, semver.satisfies(version, manifest.engines.node)]).toEqual([version, false]);
+  for (const version of ['20.19.0', '22.18.0', '23.11.0', '24.1.0', '25.0.0'])
+    expect([version, semver.satisfies(version, manifest.engines.node)]).toEqual([version, false]);
 });
 
 it('runs its scripts on the pinned Node 24, which the range allows', () => {

@@ -76,12 +76,12 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
 
   it('has the blocks this test knows, the carried build and the quick start as written', () => {
     expect(gettingStarted.map((block) => block.split('\n')[0])).toEqual([
-      'npm run build:ferretdb     # on a connected machine: the launcher, and the unpatched one the patch\'s test compares with',
+      "npm run build:ferretdb     # on a connected machine: the launcher, and the unpatched one the patch's test compares with",
       'npm install',
       'npm run demo -- tokens',
       'npm run --silent demo -- token --role doctor --org 3201-I03 --practitioner IH0007 --ttl 3600',
       'DEMO=$(npm run --silent demo -- tokens)',
-      'npm run example -- doctor-workstation           # a resident\'s record from every hospital, then checkOrder',
+      "npm run example -- doctor-workstation           # a resident's record from every hospital, then checkOrder",
     ]);
     // npm install is not run by tests; npm start is what started the stack above.
     expect(gettingStarted[1]).toBe('npm install\nnpm start');
@@ -92,7 +92,18 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
     expect(demo.gatewayUrl).toBe(started.gatewayUrl);
     expect(demo.gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/graphql$/);
     expect(Object.keys(demo.tokens).sort()).toEqual(
-      ['doctor', 'family_doctor', 'health_commission', 'hospital_system', 'hotline_operator', 'internet_hospital', 'lab_system', 'pharmacist', 'privacy_officer', 'resident'].sort(),
+      [
+        'doctor',
+        'family_doctor',
+        'health_commission',
+        'hospital_system',
+        'hotline_operator',
+        'internet_hospital',
+        'lab_system',
+        'pharmacist',
+        'privacy_officer',
+        'resident',
+      ].sort(),
     );
   });
 

@@ -1,7 +1,7 @@
 import { isValidIdNumber } from '../../subgraphs/kit/id-number';
+import { sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
 import { catalogueItem } from '../../subgraphs/labs/catalogue';
 import { checkOrderItem } from '../../subgraphs/labs/lab-rules';
-import { sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
 import {
   type City,
   type EncounterSeed,

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConsentDoc } from '../../subgraphs/kit/access-store';
-import { type City, type EncounterSeed, ICD10, LOINC, type LabReportSeed } from './city';
+import { type City, type EncounterSeed, ICD10, type LabReportSeed, LOINC } from './city';
 import type { DemoFacts } from './demo-facts';
 
 const DAY_MS = 86_400_000;
