@@ -11,7 +11,7 @@ export const SENSITIVE_CATEGORIES = ['MENTAL_HEALTH', 'HIV_STI', 'REPRODUCTIVE',
 export type SensitiveCategory = (typeof SENSITIVE_CATEGORIES)[number];
 
 /** ICD-10 ranges (inclusive, by the three-character category) and what they reveal. */
-const ICD10_RANGES: [from: string, to: string, category: SensitiveCategory][] = [
+export const ICD10_RANGES: [from: string, to: string, category: SensitiveCategory][] = [
   ['F00', 'F99', 'MENTAL_HEALTH'],
   ['X60', 'X84', 'MENTAL_HEALTH'], // intentional self-harm
   ['B20', 'B24', 'HIV_STI'],
@@ -30,7 +30,7 @@ export function sensitivityOfIcd10(code: string): SensitiveCategory | null {
 }
 
 /** LOINC items whose mere presence reveals a sensitive condition. */
-const LOINC_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = {
+export const LOINC_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = {
   '7917-8': 'HIV_STI', // HIV 1 Ab
   '7918-6': 'HIV_STI', // HIV 1+2 Ab
   '56888-1': 'HIV_STI', // HIV 1+2 Ab + HIV1 p24 Ag
@@ -49,7 +49,7 @@ export function sensitivityOfLoinc(code: string): SensitiveCategory | null {
 }
 
 /** Drugs (by international non-proprietary name) that reveal what they treat. */
-const DRUG_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = Object.fromEntries([
+export const DRUG_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = Object.fromEntries([
   ...['tenofovir', 'lamivudine', 'efavirenz', 'dolutegravir', 'zidovudine', 'lopinavir', 'bictegravir'].map((inn) => [inn, 'HIV_STI']),
   ...[
     'escitalopram',
@@ -73,7 +73,7 @@ export function sensitivityOfDrug(inn: string): SensitiveCategory | null {
 }
 
 /** Departments whose name alone says what the patient is treated for. */
-const DEPARTMENT_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = {
+export const DEPARTMENT_CATEGORIES: Readonly<Record<string, SensitiveCategory>> = {
   精神科: 'MENTAL_HEALTH',
   精神心理科: 'MENTAL_HEALTH',
   心理科: 'MENTAL_HEALTH',

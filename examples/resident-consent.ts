@@ -1,6 +1,7 @@
 /**
  * Resident: sees their own record (identifiers unmasked), keeps a sensitive category private
- * (consent), and reads who looked at their record (the access log).
+ * (consent), and reads who looked at their record (the access log). With a doctor's token it
+ * also shows the visits that doctor sees before and after the consent changed.
  *
  *   npm run example -- resident-consent
  */
@@ -45,6 +46,12 @@ const ACCESS_LOG = gql`
   }
 `;
 
+const VISITS_SEEN = gql`
+  query VisitsSeen($id: ID!) {
+    resident(id: $id) { id encounters(first: 20) { edges { node { department organization { code } diagnoses { code { code } } } } } }
+  }
+`;
+
 export interface ResidentConsentInput {
   gatewayUrl: string;
   /** The resident's own token (role `resident`, `resident_id` = residentId). */
@@ -52,6 +59,17 @@ export interface ResidentConsentInput {
   residentId: string;
   /** Categories to keep private, e.g. MENTAL_HEALTH; added to those already restricted. */
   restrict: ('MENTAL_HEALTH' | 'HIV_STI' | 'REPRODUCTIVE' | 'GENETIC')[];
+  /** A doctor of another hospital, to see what the consent changes for them (optional). */
+  doctorToken?: string;
+}
+
+/** The visits a doctor sees, as `department diagnosis-codes`, or null without a doctor's token. */
+async function visitsSeen(gatewayUrl: string, doctorToken: string | undefined, residentId: string): Promise<string[] | null> {
+  if (!doctorToken) return null;
+  const { resident } = await connect(gatewayUrl, doctorToken).query(VISITS_SEEN, { id: residentId });
+  return nodes<any>(resident?.encounters).map((visit) =>
+    `${visit.department} ${visit.diagnoses.map((diagnosis: any) => diagnosis.code.code).join(',')}`.trim(),
+  );
 }
 
 export async function residentConsent(input: ResidentConsentInput) {
@@ -61,7 +79,9 @@ export async function residentConsent(input: ResidentConsentInput) {
   const before = resident.consent ?? { restrictedCategories: [], blockedOrganizations: [] };
   const categories = [...new Set([...before.restrictedCategories, ...input.restrict])];
   const blocked = before.blockedOrganizations.map((organization: { code: string }) => organization.code);
+  const doctorSawBefore = await visitsSeen(input.gatewayUrl, input.doctorToken, input.residentId);
   const consent = (await api.mutate(SET_CONSENT, { residentId: input.residentId, categories, blocked })).setConsent;
+  const doctorSeesAfter = await visitsSeen(input.gatewayUrl, input.doctorToken, input.residentId);
   const log = nodes<any>((await api.query(ACCESS_LOG, { id: input.residentId })).resident?.accessLog);
   return {
     record: {
@@ -77,6 +97,9 @@ export async function residentConsent(input: ResidentConsentInput) {
     },
     consentBefore: before,
     consent: consent as { restrictedCategories: string[]; blockedOrganizations: { code: string }[]; updatedAt: string },
+    /** The doctor's view of the visits before and after the change (null without a doctor's token). */
+    doctorSawBefore,
+    doctorSeesAfter,
     accessLog: log as {
       at: string;
       organization: { code: string; name: string } | null;
@@ -93,7 +116,14 @@ export async function residentConsent(input: ResidentConsentInput) {
 
 export async function main() {
   const demo = demoCity();
-  return residentConsent({ gatewayUrl: demo.gatewayUrl, residentToken: demo.tokens.resident!, residentId: demo.residentId, restrict: ['MENTAL_HEALTH'] });
+  // The demo resident keeps MENTAL_HEALTH private already; a sexual-health visit is not restricted yet.
+  return residentConsent({
+    gatewayUrl: demo.gatewayUrl,
+    residentToken: demo.tokens.resident!,
+    residentId: demo.residentId,
+    restrict: ['HIV_STI'],
+    doctorToken: demo.tokens.doctor,
+  });
 }
 
 if (require.main === module) runMain(main);

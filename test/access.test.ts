@@ -253,3 +253,31 @@ describe('the audit trail', () => {
     expect(doctorTries.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
 });
+
+describe('a refusal speaks to whoever asked', () => {
+  it('tells a resident asking for another resident’s record that they see only their own, and a clinician that there is no care relationship', async () => {
+    const neighbour = await ok(hospitalSystem(OTHER), `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
+      input: {
+        name: '周明远',
+        gender: 'MALE',
+        birthDate: '1968-11-03',
+        idNumber: makeIdNumber('320104', '1968-11-03', 17),
+        district: '秦淮区',
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: 'MRN-NEIGHBOUR' },
+      },
+    });
+    const neighbourToken = stack.token({ subject: 'citizen-neighbour', roles: ['resident'], residentId: neighbour.registerResident.resident.id });
+    // The neighbour's token is valid: it reads the neighbour's own record.
+    expect((await ok(neighbourToken, `query($id: ID!) { resident(id: $id) { name } }`, { id: neighbour.registerResident.resident.id })).resident).toEqual({
+      name: '周明远',
+    });
+
+    const asked = await stack.query(neighbourToken, RECORD, { id: residentId });
+    expect(asked.body.data?.resident ?? null).toBeNull();
+    expect(asked.body.errors!.map((error) => [error.extensions!.code, error.message])).toEqual([['FORBIDDEN', 'You can see only your own record']]);
+    expect(asked.text).not.toContain('孙丽华');
+
+    const clinician = await stack.query(doctorAt(STRANGER), RECORD, { id: residentId });
+    expect(clinician.body.errors!.map((error) => [error.extensions!.code, error.message])).toEqual([['FORBIDDEN', 'No care relationship with this resident']]);
+  });
+});

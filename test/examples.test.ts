@@ -191,7 +191,15 @@ describe('examples against the real stack', () => {
   });
 
   it('resident: own record, a restricted category, and who looked; the doctor no longer sees the restricted item', async () => {
-    const found = await residentConsent({ gatewayUrl, residentToken: token('resident', undefined, { residentId }), residentId, restrict: ['MENTAL_HEALTH'] });
+    const found = await residentConsent({
+      gatewayUrl,
+      residentToken: token('resident', undefined, { residentId }),
+      residentId,
+      restrict: ['MENTAL_HEALTH'],
+      doctorToken: doctor(),
+    });
+    expect(found.doctorSawBefore).toEqual(['精神科 F32.9']);
+    expect(found.doctorSeesAfter).toEqual([]);
     expect(found.record.idNumber).toBe(makeIdNumber('320102', BIRTH_DATE, 246));
     expect(found.record.conditions.map((condition) => condition.code.code)).toEqual(['F32.9']);
     expect(found.record.encounters.map((encounter) => encounter.department)).toEqual(['精神科']);

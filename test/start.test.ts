@@ -6,54 +6,26 @@
  * gateway drains (a request in flight still gets its answer from the subgraphs), then the
  * subgraphs, then the database.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { holdRequest } from './support/held-request';
-import { GUARD_FILE } from './support/loopback-only.cjs';
+import { ROOT, type RunningStart, startNpmStart } from './support/npm-start';
 
 const HOST = '127.0.0.9';
-const ROOT = path.resolve(__dirname, '..');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jinling-start-'));
-let supervisor: ChildProcess | undefined;
-const output: string[] = [];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+let started: RunningStart | undefined;
 
 afterAll(async () => {
-  if (supervisor && supervisor.exitCode === null) {
-    const exited = new Promise((resolve) => supervisor!.once('exit', resolve));
-    supervisor.kill('SIGINT');
-    await exited;
-  }
+  await started?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 it('serves the getting-started query at HOST with a demo token, and stops on Ctrl-C', async () => {
-  const names = ['GATEWAY_PORT', 'RECORDS_PORT', 'LABS_PORT', 'PRESCRIPTIONS_PORT', 'REFERRALS_PORT', 'ACCESS_PORT'];
-  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, String(await freePort())])));
   // A drain bound no busy machine reaches: the request held below decides when the gateway stops.
-  const env = { ...process.env, ...ports, HOST, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_MS: '600000', NODE_OPTIONS: `--require ${GUARD_FILE}` };
-  delete env.MONGODB_URI;
-  supervisor = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tools/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  createInterface({ input: supervisor.stderr! }).on('line', (line) => output.push(line));
-  const gatewayUrl = `http://${HOST}:${ports.GATEWAY_PORT}/graphql`;
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: supervisor!.stdout! }).on('line', (line) => {
-      output.push(line);
-      if (line === `[start] gateway ready at ${gatewayUrl}`) resolve();
-    });
-    supervisor!.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output.join('\n')}`)));
-  });
+  started = await startNpmStart(HOST, dataDir, { SHUTDOWN_DRAIN_MS: '600000' });
+  const { env, gatewayUrl, output, supervisor } = started;
 
   const demo = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tools/demo.ts'), 'tokens'], { cwd: ROOT, env, encoding: 'utf8' });
   expect(demo.status).toBe(0);
@@ -75,8 +47,8 @@ it('serves the getting-started query at HOST with a demo token, and stops on Ctr
   expect((await fetch(new URL('/ready', gatewayUrl))).status).toBe(200);
 
   const held = await holdRequest(gatewayUrl, tokens.doctor, '{ viewer { roles } }');
-  const exited = new Promise<number | null>((resolve) => supervisor!.once('exit', resolve));
-  supervisor.kill('SIGINT');
+  expect(supervisor.exitCode).toBeNull();
+  const exited = started.stop();
   // The gateway drains: not ready any more, yet its request in flight is still to be answered.
   while ((await fetch(new URL('/ready', gatewayUrl))).status !== 503);
   held.finish();

@@ -9,7 +9,7 @@ import type { CareSeen, RecordKind } from '../../access-control/access-store';
 import type { DataKind } from '../../access-control/policy';
 import { type ResidentAccess, visibleRecords } from '../../access-control/resident-access';
 import { sensitivityOfIcd10 } from '../../access-control/sensitivity';
-import { actorOf } from '../../access-control/viewer';
+import { actorOf, hasRole } from '../../access-control/viewer';
 import { type CountActivity, countNothing, isResend, type RecordActivity, realtimeChange, recordEntries } from '../../monitoring/activity';
 import { claim } from '../../platform/claims';
 import type { MatchSettings } from '../../platform/config';
@@ -132,8 +132,14 @@ export class RecordsRepository {
   /** One resident for a root query: FORBIDDEN without a right to the record, null when unknown. */
   async readableResident(id: string): Promise<ResidentDoc | null> {
     const survivor = (await this.survivorsOf([id])).get(id);
-    if (!(await this.access.isPermitted(survivor?._id ?? id, 'demographics'))) throw forbidden('No care relationship with this resident');
+    if (!(await this.access.isPermitted(survivor?._id ?? id, 'demographics'))) throw forbidden(this.refusalOfRecord());
     return survivor ?? null;
+  }
+
+  /** The refusal speaks to whoever asked: a resident is told whose record they may see, a clinician why not. */
+  private refusalOfRecord(): string {
+    const viewer = this.access.viewer;
+    return viewer.roles.length === 1 && hasRole(viewer, 'resident') ? 'You can see only your own record' : 'No care relationship with this resident';
   }
 
   identifiersOf(residents: readonly ResidentDoc[]): Promise<ResidentIdentifierDoc[]> {

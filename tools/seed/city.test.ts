@@ -1,5 +1,7 @@
 import { isValidIdNumber } from '../../access-control/id-number';
 import { sensitivityOfIcd10 } from '../../access-control/sensitivity';
+import { catalogueItem } from '../../subgraphs/labs/catalogue';
+import { checkOrderItem } from '../../subgraphs/labs/lab-rules';
 import {
   type City,
   type EncounterSeed,
@@ -11,7 +13,8 @@ import {
   REGION_CODES,
 } from './city';
 import { type DemoFacts, pickDemoFacts } from './demo-facts';
-import { type DemoStory, demoStoryOf, RESTRICTED_DIAGNOSIS } from './demo-story';
+import { DEMO_LAB_CHECKS, type DemoStory, demoStoryOf, RESTRICTED_DIAGNOSIS, UNRESTRICTED_CATEGORY, UNRESTRICTED_DIAGNOSIS } from './demo-story';
+import { labsOf } from './labs-seed';
 import bulletin from './nanjing-2024-09.json';
 import { slotPoolHospitalCodes } from './referrals-seed';
 import { DEMO_RESIDENTS, DEMO_SEED } from './seed';
@@ -351,6 +354,30 @@ describe('the demo resident', () => {
     expect(restricted).toEqual([expect.objectContaining({ residentId: facts.residentId, organizationCode: facts.otherHospitalCode, department: '精神科' })]);
     expect(sensitivityOfIcd10(RESTRICTED_DIAGNOSIS.code)).toBe('MENTAL_HEALTH');
     expect(story.consent).toMatchObject({ _id: facts.residentId, restrictedCategories: ['MENTAL_HEALTH'], blockedOrganizations: [] });
+  });
+
+  it('has one sensitive visit in a category not restricted yet, from another hospital, for the consent example to restrict', () => {
+    const open = story.encounters.filter((encounter) => encounter.diagnoses.some((diagnosis) => diagnosis.code === UNRESTRICTED_DIAGNOSIS.code));
+    expect(open).toEqual([expect.objectContaining({ residentId: facts.residentId, organizationCode: facts.otherHospitalCode, department: '皮肤科' })]);
+    expect(sensitivityOfIcd10(UNRESTRICTED_DIAGNOSIS.code)).toBe('HIV_STI');
+    expect(UNRESTRICTED_CATEGORY).toBe('HIV_STI');
+    expect(story.consent.restrictedCategories).not.toContain('HIV_STI');
+  });
+
+  it('gets each answer of the duplicate-test reminder at the demo hospital: REUSE, CONSIDER and ORDER', () => {
+    const merged = { ...demoCity, encounters: [...demoCity.encounters, ...story.encounters], labReports: [...demoCity.labReports, ...story.labReports] };
+    const labs = labsOf(merged, DEMO_NOW, new Set(story.labReports.map((report) => report.id)));
+    const reports = mine(labs.reports).sort((a, b) => b.issuedAt.getTime() - a.issuedAt.getTime());
+    const laboratories = new Map(labs.laboratories.map((laboratory) => [laboratory._id, laboratory]));
+    const answers = DEMO_LAB_CHECKS.map((check) => {
+      const view = checkOrderItem(catalogueItem(check.code)!, reports, laboratories, DEMO_NOW);
+      return [check.code, view.recommendation, view.ageDays, view.reason];
+    });
+    expect(answers).toEqual([
+      ['4548-4', 'REUSE', 30, 'recognised result, valid until 2027-01-29'],
+      ['14647-2', 'CONSIDER', 10, 'the performing lab is not certified for mutual recognition'],
+      ['3016-3', 'ORDER', 200, 'older than its 90-day validity'],
+    ]);
   });
 
   it('had an online visit at an internet hospital (its registration), and two cloud pharmacies have demo pharmacists', () => {

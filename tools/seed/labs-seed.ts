@@ -18,7 +18,8 @@ export interface LabsSeed {
   laboratories: LaboratoryDoc[];
 }
 
-export function labsOf(city: City, now: Date): LabsSeed {
+/** `placed`: ids of reports put on a record on purpose (the demo story's), which get no repeat. */
+export function labsOf(city: City, now: Date, placed: ReadonlySet<string> = new Set()): LabsSeed {
   const residents = new Map(city.residents.map((resident) => [resident.id, resident]));
   const levels = new Map(city.organizations.map((organization) => [organization.code, organization.level]));
   const tertiary = city.organizations.filter((organization) => organization.level === 'TERTIARY').map((organization) => organization.code);
@@ -69,7 +70,9 @@ export function labsOf(city: City, now: Date): LabsSeed {
   }
 
   // Recent repeats of the same test at another hospital: what the reminder exists to catch.
-  const recent = city.labReports.filter((seed) => seed.category === 'LABORATORY' && now.getTime() - Date.parse(seed.issuedAt) < 60 * DAY_MS);
+  const recent = city.labReports.filter(
+    (seed) => seed.category === 'LABORATORY' && !placed.has(seed.id) && now.getTime() - Date.parse(seed.issuedAt) < 60 * DAY_MS,
+  );
   for (const [index, seed] of recent.filter((_, position) => position % 3 === 0).entries()) {
     const elsewhere = tertiary[(index * 7 + 3) % tertiary.length]!;
     if (elsewhere === seed.organizationCode) continue;

@@ -102,7 +102,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     await insertAll(recordsModels.Encounter, clinical.encounters);
     await insertAll(recordsModels.Condition, clinical.conditions);
     await insertAll(recordsModels.Allergy, clinical.allergies);
-    const labResults = labsOf(city, now);
+    const labResults = labsOf(city, now, new Set(story.labReports.map((report) => report.id)));
     await insertAll(labs.LabReport, labResults.reports);
     await insertAll(labs.LabReportVersion, labResults.versions);
     await insertAll(labs.Laboratory, labResults.laboratories);
