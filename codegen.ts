@@ -66,7 +66,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Referral: './models#ReferralDoc',
       ReferralTransition: './models#ReferralTransitionDoc',
       FamilyDoctorContract: './models#ContractDoc',
-      SlotAvailability: './repository#SlotAvailabilityView',
+      SlotAvailability: './slot-pools#SlotAvailabilityView',
       Appointment: './models#AppointmentDoc',
     },
   },
