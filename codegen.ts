@@ -67,7 +67,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Referral: './models#ReferralDoc',
       ReferralTransition: './models#ReferralTransitionDoc',
       FamilyDoctorContract: './models#ContractDoc',
-      SlotAvailability: './repository#SlotAvailabilityView',
+      SlotAvailability: './slot-pools#SlotAvailabilityView',
       Appointment: './models#AppointmentDoc',
     },
   },

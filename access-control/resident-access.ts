@@ -5,7 +5,6 @@
  * consents once per request (batched), applies the policy, and keeps one audit entry per
  * resident that the request's response writes before it leaves.
  */
-import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { forbidden } from '../platform/errors';
 import {
@@ -18,6 +17,8 @@ import {
   type ResidentIdentity,
   relationshipKey,
 } from './access-store';
+import { consentLoader } from './consents';
+import { DisclosureLog } from './disclosure-log';
 import { decideEntry, type EntryPoint } from './entry-points';
 import {
   auditedPurpose,
@@ -35,7 +36,7 @@ import {
   type WriteKind,
 } from './policy';
 import type { SensitiveCategory } from './sensitivity';
-import type { PurposeOfUse, Viewer } from './viewer';
+import type { Viewer } from './viewer';
 
 /** Records of the residents the viewer may see, as a repository returns them. */
 export interface PermittedRecords<V> {
@@ -43,13 +44,6 @@ export interface PermittedRecords<V> {
   records: V[];
   /** The id a record is filed under → the requested residents it belongs to (merged ids resolve to survivors). */
   owners?: ReadonlyMap<string, string[]>;
-}
-
-interface Disclosure {
-  kinds: Set<DataKind>;
-  outcome: AuditEventDoc['outcome'];
-  purposeOfUse: PurposeOfUse;
-  alert: boolean;
 }
 
 export class ResidentAccess {
@@ -65,18 +59,19 @@ export class ResidentAccess {
   private readonly writeBases = new Map<string, NonNullable<Decision['basis']>>();
   /** Survivors a write was allowed about in this request. */
   private readonly writable = new Set<string>();
-  private readonly disclosures = new Map<string, Disclosure>();
+  private readonly disclosures: DisclosureLog;
   /** Set for a mutation: its audit events record a write, whatever was decided on the way. */
   writing = false;
 
   constructor(
     readonly viewer: Viewer,
     readonly requestId: string,
-    private readonly subgraph: string,
+    subgraph: string,
     private readonly store: AccessStore,
     readonly settings: PolicySettings,
     readonly correlationId: string | null = null,
   ) {
+    this.disclosures = new DisclosureLog({ viewer, requestId, subgraph, correlationId });
     this.identities = new DataLoader(async (residentIds) => {
       const found = await store.identitiesOf(residentIds);
       return residentIds.map((id) => {
@@ -91,18 +86,8 @@ export class ResidentAccess {
       const facts = await store.relationshipsWith(viewer.organizationCode!, [...new Set(survivorIds.flatMap((id) => this.filedUnder.get(id) ?? [id]))]);
       return survivorIds.map((id) => facts.filter((fact) => this.survivorOf(fact.residentId) === id).map((fact) => ({ ...fact, residentId: id })));
     });
-    // A survivor's consent is every choice filed under any id it stands for: a restriction set on
-    // a record later merged away still holds.
-    this.consents = new DataLoader(async (survivorIds) => {
-      const idsOf = (id: string) => this.filedUnder.get(id) ?? [id];
-      const found = new Map((await store.consentsOf([...new Set(survivorIds.flatMap(idsOf))])).map((consent) => [consent.residentId, consent]));
-      return survivorIds.map((id) =>
-        unionOfConsents(
-          id,
-          idsOf(id).flatMap((filed) => found.get(filed) ?? []),
-        ),
-      );
-    });
+    // Keyed by survivor too: its consent unites those filed under every id it stands for.
+    this.consents = consentLoader(store, (id) => this.filedUnder.get(id) ?? [id]);
   }
 
   /**
@@ -154,7 +139,7 @@ export class ResidentAccess {
       if (consent instanceof Error) throw consent;
       const decision = decide({ viewer, residentId, kind, relationships: facts ?? [], consent: consent ?? null, now, settings: this.settings });
       this.decisions.set(residentId, decision);
-      this.note(residentId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
+      this.disclosures.note(residentId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
       if (decision.outcome === 'allowed') allowed.add(residentId);
     });
     for (const id of unique) if (allowed.has(this.survivorOf(id))) allowed.add(id);
@@ -264,8 +249,7 @@ export class ResidentAccess {
 
   /** Notes that items were withheld from an otherwise allowed disclosure. */
   markOmitted(residentId: string): void {
-    const entry = this.disclosures.get(this.survivorOf(residentId));
-    if (entry && entry.outcome === 'allowed') entry.outcome = 'omitted';
+    this.disclosures.markOmitted(this.survivorOf(residentId));
   }
 
   /**
@@ -274,7 +258,7 @@ export class ResidentAccess {
    */
   noteWrite(residentId: string, kind: DataKind): void {
     this.writing = true;
-    this.note(residentId, kind, 'allowed', this.viewer.purposeOfUse);
+    this.disclosures.note(residentId, kind, 'allowed', this.viewer.purposeOfUse);
   }
 
   /**
@@ -297,7 +281,7 @@ export class ResidentAccess {
       now: new Date(),
       settings: this.settings,
     });
-    this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
+    this.disclosures.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
     if (decision.outcome !== 'allowed') throw forbidden(`Not permitted: ${decision.reason}`);
     this.writable.add(survivorId);
     if (decision.basis) this.writeBases.set(survivorId, decision.basis);
@@ -351,7 +335,7 @@ export class ResidentAccess {
         now,
         settings: this.settings,
       });
-      this.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
+      this.disclosures.note(survivorId, kind, decision.outcome, auditedPurpose(this.viewer, decision));
       if (decision.outcome === 'allowed') this.writable.add(survivorId);
       decisions.set(survivorId, decision);
     });
@@ -443,49 +427,21 @@ export class ResidentAccess {
   /** Marks this request's audit event about the resident as a security alert (break-the-glass). */
   raiseAlert(residentId: string): void {
     const survivorId = this.survivorOf(residentId);
-    this.note(survivorId, 'break-glass', 'allowed', 'emergency');
-    this.disclosures.get(survivorId)!.alert = true;
+    this.disclosures.note(survivorId, 'break-glass', 'allowed', 'emergency');
+    this.disclosures.markAlert(survivorId);
   }
 
   get accessStore(): AccessStore {
     return this.store;
   }
 
-  private note(residentId: string, kind: DataKind, outcome: 'allowed' | 'denied', purposeOfUse: PurposeOfUse): void {
-    const entry = this.disclosures.get(residentId) ?? { kinds: new Set<DataKind>(), outcome, purposeOfUse, alert: false };
-    entry.kinds.add(kind);
-    // One event per resident: a request refused anything about them is marked denied.
-    if (outcome === 'denied') entry.outcome = 'denied';
-    // Every read under an emergency grant is an emergency, and an alert for privacy officers.
-    if (purposeOfUse === 'emergency') Object.assign(entry, { purposeOfUse: 'emergency', alert: true });
-    this.disclosures.set(residentId, entry);
-  }
-
   /** Audit events for everything decided in this request, to be written before the response. */
   auditEvents(): AuditEventDoc[] {
-    const at = new Date();
-    return [...this.disclosures].map(([residentId, { kinds, outcome, purposeOfUse, alert }]) => ({
-      _id: randomUUID(),
-      at,
-      requestId: this.requestId,
-      correlationId: this.correlationId,
-      action: this.writing ? 'write' : 'read',
-      subgraph: this.subgraph,
-      subject: this.viewer.subject,
-      roles: this.viewer.roles,
-      organizationCode: this.viewer.organizationCode ?? null,
-      purposeOfUse,
-      residentId,
-      dataKinds: [...kinds].sort(),
-      outcome,
-      alert,
-    }));
+    return this.disclosures.events(this.writing);
   }
 
   async flush(): Promise<void> {
-    const events = this.auditEvents();
-    this.disclosures.clear();
-    await this.store.writeAuditEvents(events);
+    await this.store.writeAuditEvents(this.disclosures.take(this.writing));
   }
 }
 
@@ -530,14 +486,4 @@ export async function visibleRecords<V extends { residentId: string }>(
   );
   const allowed = records.filter((record) => permitted.has(record.residentId));
   return labelOf ? withoutRestricted(access, allowed, labelOf) : allowed;
-}
-
-/** One consent from several (a survivor's and those of the ids merged into it): every restriction and block of each. */
-export function unionOfConsents(residentId: string, consents: readonly ConsentFact[]): ConsentFact | null {
-  if (consents.length === 0) return null;
-  return {
-    residentId,
-    restrictedCategories: [...new Set(consents.flatMap((consent) => consent.restrictedCategories))].sort(),
-    blockedOrganizations: [...new Set(consents.flatMap((consent) => consent.blockedOrganizations))].sort(),
-  };
 }

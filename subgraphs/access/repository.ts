@@ -3,6 +3,7 @@
  * break-the-glass. Reads return only what the viewer may see.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { unionOfConsents } from '../../access-control/consents';
 import { allowsEntry } from '../../access-control/entry-points';
 import {
   type CareRelationshipFact,
@@ -11,8 +12,7 @@ import {
   DEFAULT_REGISTRATION_WINDOW_DAYS,
   type PolicySettings,
 } from '../../access-control/policy';
-import type { PermittedRecords } from '../../access-control/resident-access';
-import { type ResidentAccess, unionOfConsents } from '../../access-control/resident-access';
+import type { PermittedRecords, ResidentAccess } from '../../access-control/resident-access';
 import type { SensitiveCategory } from '../../access-control/sensitivity';
 import { actorOf, PURPOSES } from '../../access-control/viewer';
 import { claim } from '../../platform/claims';

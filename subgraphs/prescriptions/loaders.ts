@@ -4,8 +4,9 @@ import { timePageInMemory } from '../../platform/pagination';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
 import type { PrescriptionDoc, PrescriptionsModels, TransitionDoc } from './models';
+import { type PrescriptionFilter, prescriptionKey } from './prescription-reads';
 import type { SafetyFacts } from './prescription-rules';
-import { type PrescriptionFilter, PrescriptionsRepository, prescriptionKey } from './repository';
+import { PrescriptionsRepository } from './repository';
 
 /** A prescription as resolvers see it: the stored document, plus the record's facts when the gateway brought them. */
 export type PrescriptionView = PrescriptionDoc & { safetyFacts?: SafetyFacts | null };
@@ -16,8 +17,8 @@ export function createPrescriptionsContext(models: PrescriptionsModels, base: Su
   );
   const prescriptionPage = loaderPerArguments(({ filter, first, after }: { filter: PrescriptionFilter; first: number; after: string | null | undefined }) =>
     residentPageLoader({
-      page: (id) => repository.prescriptionPage(id, filter, first, after),
-      all: (ids) => repository.prescriptionsOfResidents(ids, filter),
+      page: (id) => repository.reads.prescriptionPage(id, filter, first, after),
+      all: (ids) => repository.reads.prescriptionsOfResidents(ids, filter),
       pageOf: (prescriptions) => timePageInMemory(prescriptions, prescriptionKey, first, after),
     }),
   );
@@ -26,9 +27,9 @@ export function createPrescriptionsContext(models: PrescriptionsModels, base: Su
     repository,
     loaders: {
       prescriptionPage,
-      prescriptionById: recordByIdLoader((ids) => repository.prescriptionsById(ids)),
-      activeOf: groupedLoader<PrescriptionDoc, 'residentId'>((ids) => repository.activeOf(ids), 'residentId'),
-      transitionsOf: groupedLoader<TransitionDoc, 'prescriptionId'>((ids) => repository.transitionsOf(ids), 'prescriptionId'),
+      prescriptionById: recordByIdLoader((ids) => repository.reads.prescriptionsById(ids)),
+      activeOf: groupedLoader<PrescriptionDoc, 'residentId'>((ids) => repository.reads.activeOf(ids), 'residentId'),
+      transitionsOf: groupedLoader<TransitionDoc, 'prescriptionId'>((ids) => repository.reads.transitionsOf(ids), 'prescriptionId'),
     },
   };
 }

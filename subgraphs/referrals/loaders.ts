@@ -6,7 +6,9 @@ import { timePageInMemory } from '../../platform/pagination';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
 import type { ContractDoc, ReferralStatus, ReferralsModels, ReferralTransitionDoc } from './models';
-import { type ReferralServicesView, ReferralsRepository, referralKey } from './repository';
+import { referralKey } from './referral-reads';
+import { ReferralsRepository } from './repository';
+import type { ReferralServicesView } from './slot-pools';
 
 export function createReferralsContext(models: ReferralsModels, base: SubgraphContext) {
   const repository = new ReferralsRepository(
@@ -20,8 +22,8 @@ export function createReferralsContext(models: ReferralsModels, base: SubgraphCo
   const referralPage = loaderPerArguments(
     ({ status, first, after }: { status: ReferralStatus | null | undefined; first: number; after: string | null | undefined }) =>
       residentPageLoader({
-        page: (id) => repository.referralPage(id, status, first, after),
-        all: (ids) => repository.referralsOfResidents(ids, status),
+        page: (id) => repository.referralReads.referralPage(id, status, first, after),
+        all: (ids) => repository.referralReads.referralsOfResidents(ids, status),
         pageOf: (referrals) => timePageInMemory(referrals, referralKey, first, after),
       }),
   );
@@ -30,16 +32,16 @@ export function createReferralsContext(models: ReferralsModels, base: SubgraphCo
     repository,
     loaders: {
       referralPage,
-      referralById: recordByIdLoader((ids) => repository.referralsById(ids)),
+      referralById: recordByIdLoader((ids) => repository.referralReads.referralsById(ids)),
       contractOf: new DataLoader<string, ContractDoc | null>(async (ids) => {
-        const found = await repository.contractsOf(ids);
+        const found = await repository.contracts.contractsOf(ids);
         return ids.map((id) => found.get(id) ?? null);
       }),
       referralServicesOf: new DataLoader<string, ReferralServicesView>(async (codes) => {
-        const found = await repository.referralServices(codes);
+        const found = await repository.slotPools.referralServices(codes);
         return codes.map((code) => found.get(code)!);
       }),
-      transitionsOf: groupedLoader<ReferralTransitionDoc, 'referralId'>((ids) => repository.transitionsOf(ids), 'referralId'),
+      transitionsOf: groupedLoader<ReferralTransitionDoc, 'referralId'>((ids) => repository.referralReads.transitionsOf(ids), 'referralId'),
     },
   };
 }

@@ -5,19 +5,19 @@ import { searchDrugs } from '../drug-catalogue';
 export const Query: QueryResolvers = {
   drugs: (_root, { search, codes, first }) => searchDrugs(search, pageSize(first), codes),
   prescription: (_root, { id }, { loaders }) => loaders.prescriptionById.load(recordIdOf(id, 'Prescription')),
-  organizationPrescriptions: (_root, { status, first, after }, { repository }) => repository.organizationPrescriptions(status, pageSize(first), after),
-  pharmacyQueue: (_root, { status, first, after }, { repository }) => repository.pharmacyQueue(status, pageSize(first), after),
+  organizationPrescriptions: (_root, { status, first, after }, { repository }) => repository.reads.organizationPrescriptions(status, pageSize(first), after),
+  pharmacyQueue: (_root, { status, first, after }, { repository }) => repository.reads.pharmacyQueue(status, pageSize(first), after),
 };
 
 export const Mutation: MutationResolvers = {
-  issuePrescription: (_root, { input }, { repository }) => repository.issue(input),
-  revisePrescription: (_root, { id, items }, { repository }) => repository.revise(id, items),
-  signPrescription: (_root, { id }, { repository }) => repository.sign(id),
+  issuePrescription: (_root, { input }, { repository }) => repository.issuing.issue(input),
+  revisePrescription: (_root, { id, items }, { repository }) => repository.issuing.revise(id, items),
+  signPrescription: (_root, { id }, { repository }) => repository.issuing.sign(id),
   reviewPrescription: (_root, { id, decision, reason, acknowledgedWarnings, safetyFacts }, { repository }) =>
-    repository.review(id, decision, reason, acknowledgedWarnings ?? [], safetyFacts),
-  routePrescription: (_root, { id }, { repository }) => repository.route(id),
-  dispensePrescription: (_root, { id, lot, substitutions }, { repository }) => repository.dispense(id, lot, substitutions ?? []),
-  completePrescription: (_root, { id, kind }, { repository }) => repository.complete(id, kind),
-  cancelPrescription: (_root, { id, reason }, { repository }) => repository.cancel(id, reason),
-  uploadPrescriptions: (_root, { inputs }, { repository }) => repository.upload(inputs),
+    repository.issuing.review(id, decision, reason, acknowledgedWarnings ?? [], safetyFacts),
+  routePrescription: (_root, { id }, { repository }) => repository.dispensing.route(id),
+  dispensePrescription: (_root, { id, lot, substitutions }, { repository }) => repository.dispensing.dispense(id, lot, substitutions ?? []),
+  completePrescription: (_root, { id, kind }, { repository }) => repository.dispensing.complete(id, kind),
+  cancelPrescription: (_root, { id, reason }, { repository }) => repository.issuing.cancel(id, reason),
+  uploadPrescriptions: (_root, { inputs }, { repository }) => repository.uploads.upload(inputs),
 };

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ResidentRef, OrganizationRef } from '../../runtime/entity-refs';
 import type { ReferralDoc, ReferralTransitionDoc, ContractDoc, AppointmentDoc } from '../models';
-import type { SlotAvailabilityView } from '../repository';
+import type { SlotAvailabilityView } from '../slot-pools';
 import type { ReferralsContext } from '../loaders';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
