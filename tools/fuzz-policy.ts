@@ -1,18 +1,18 @@
 /**
- * Fuzzes the authorization policy against its reference model (test/model/): the property
+ * Fuzzes the authorization policy against its reference model (test/access-control/model/): the property
  * `npm test` runs 10,000 times with a fixed seed, here with a random seed and many more runs.
  *
  *   npm run fuzz:policy [-- --runs N] [--seed N] [--system [--minutes M]]
  *
  * Prints the seed, the cases run and the time; on a disagreement the shrunk case, and exits 1.
- * `--system` runs `runSystemFuzz` from test/model/system-fuzz.ts (the model against the
+ * `--system` runs `runSystemFuzz` from test/access-control/model/system-fuzz.ts (the model against the
  * running services) instead, when that file exists.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { policyAgreesWithModel } from '../test/model/policy-cases';
+import { policyAgreesWithModel } from '../test/access-control/model/policy-cases';
 
 const SYSTEM_FUZZ = path.join(__dirname, '..', 'test', 'model', 'system-fuzz.ts');
 

@@ -1,0 +1,236 @@
+/**
+ * Canaries in every subgraph: restricted diagnoses with unique strings, planted through the
+ * real mutations in encounters, conditions, allergy reactions, prescriptions (diagnoses and drugs), referrals
+ * (diagnoses, reason, department), lab reports and their history, and attachments. Every
+ * viewer asks every entry point (root queries, nested fields, `_entities` on each subgraph,
+ * warnings, summaries, trends, counts, checkOrder); no canary, and no id of a withheld
+ * record, appears in any response or error of a viewer who is neither the resident nor a
+ * party to the record, nor in any log line. The resident and the parties do see them, so
+ * the sweep can fail.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Kind, parse } from 'graphql';
+import { mintInternalToken } from '../../access-control/internal-token';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
+import { SCHEMA_DIR } from '../../tools/compose';
+import type { DemoIdentity } from '../../tools/demo-issuer';
+import { CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
+import { TestStack } from '../support/stack';
+
+jest.setTimeout(180_000);
+
+let stack: TestStack;
+let scenario: ConsentScenario;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  stack = await TestStack.start({ logLines });
+  scenario = await plantCanaries(stack);
+});
+afterAll(() => stack?.stop());
+
+const ENCOUNTER = `id department diagnoses { code { code display } }`;
+const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
+const PRESCRIPTION = `id diagnoses { code display } items { drug { display } } encounter { ${ENCOUNTER} } warnings { code message } renewalCheck { eligible reason }`;
+const REFERRAL = `id reason toDepartment diagnoses { code display } dischargeSummary followUpPlan attachedEncounters { ${ENCOUNTER} } attachedLabReports { ${REPORT} }`;
+
+/** Every gateway entry point, each its own request so that one refusal hides nothing else. */
+const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
+  const { ids } = scenario;
+  return [
+    ['Resident.encounters', `query($id: ID!) { resident(id: $id) { encounters(first: 100) { edges { node { ${ENCOUNTER} } } } } }`],
+    ['Resident.conditions', `query($id: ID!) { resident(id: $id) { conditions(first: 100) { edges { node { id code { code display } } } } } }`],
+    [
+      'Resident.summary',
+      `query($id: ID!) { resident(id: $id) { summary { activeProblems { id code { code display } } lastEncounters { ${ENCOUNTER} } allergies { assertion items { reactions } } } } }`,
+    ],
+    ['Resident.allergies', `query($id: ID!) { resident(id: $id) { allergies { items { substance { code } reactions } } } }`],
+    ['Resident.labReports', `query($id: ID!) { resident(id: $id) { labReports(first: 100) { edges { node { ${REPORT} } } pageInfo { hasNextPage } } } }`],
+    ['Resident.latestResults', `query($id: ID!) { resident(id: $id) { latestResults(codes: ["75622-1", "14749-6"]) { reportId code { code } } } }`],
+    ['Resident.labTrend', `query($id: ID!) { resident(id: $id) { labTrend(code: "75622-1") { points { reportId } } } }`],
+    ['Resident.prescriptions', `query($id: ID!) { resident(id: $id) { prescriptions(first: 100) { edges { node { ${PRESCRIPTION} } } } } }`],
+    ['Resident.referrals', `query($id: ID!) { resident(id: $id) { referrals(first: 100) { edges { node { ${REFERRAL} } } } } }`],
+    ['Resident.careRelationships', `query($id: ID!) { resident(id: $id) { careRelationships { kind organization { code } since lastSeenAt endsAt } } }`],
+    [
+      'Resident.accessLog',
+      `query($id: ID!) { resident(id: $id) { accessLog(first: 100) { edges { node { id at subject roles organization { code } purposeOfUse dataKinds outcome alert requestId correlationId source action } } } } }`,
+    ],
+    [
+      'Query.auditEvents',
+      `query($id: ID!) { auditEvents(filter: { residentId: $id }, first: 100) { edges { node { id at subject roles organization { code } purposeOfUse dataKinds outcome alert requestId correlationId source action } } } }`,
+    ],
+    ...[ids.hivReport, ids.correctedReport].map((report): [string, string, Record<string, unknown>] => [
+      'Query.labReport',
+      `query($report: ID!) { labReport(id: $report) { ${REPORT} } }`,
+      { report },
+    ]),
+    ...[ids.omeprazole, ids.escitalopram, ids.amlodipine, ids.rabeprazole, ids.filedSertraline].map((rx): [string, string, Record<string, unknown>] => [
+      'Query.prescription',
+      `query($rx: ID!) { prescription(id: $rx) { ${PRESCRIPTION} } }`,
+      { rx },
+    ]),
+    ['Query.organizationPrescriptions', `{ organizationPrescriptions(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
+    ['Query.pharmacyQueue', `{ pharmacyQueue(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
+    ['Query.referralInbox', `{ referralInbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
+    ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
+    ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
+    [
+      'Mutation.checkOrder',
+      `mutation($id: ID!, $org: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1", "14749-6"], orderingOrganizationCode: $org) { itemCode recommendation lastReport { ${REPORT} } lastValue { code { code } } } }`,
+    ],
+  ];
+};
+
+/** `_entities` on each subgraph, with the internal token the gateway would mint for the viewer. */
+const entityCalls = (): [SubgraphName, string, Record<string, unknown>[]][] => {
+  const { ids, residentId } = scenario;
+  const attaching = { __typename: 'Referral', id: ids.neutralReferral, resident: { id: residentId } };
+  return [
+    ['records', `... on Encounter { ${ENCOUNTER} }`, [ids.psychiatricEncounter, ids.generalEncounter].map((id) => ({ __typename: 'Encounter', id }))],
+    [
+      'records',
+      `... on Resident { conditions(first: 100) { edges { node { id code { display } } } } summary { activeProblems { code { display } } allergies { items { reactions } } } }`,
+      [{ __typename: 'Resident', id: residentId }],
+    ],
+    [
+      'records',
+      `... on Referral { attachedEncounters { ${ENCOUNTER} } }`,
+      [{ ...attaching, attachedEncounterIds: [ids.psychiatricEncounter, ids.generalEncounter] }],
+    ],
+    [
+      'records',
+      `... on Prescription { encounter { ${ENCOUNTER} } safetyFacts { diagnosisCodes } }`,
+      [{ __typename: 'Prescription', id: ids.amlodipine, residentId, encounterId: ids.psychiatricEncounter }],
+    ],
+    ['labs', `... on LabReport { ${REPORT} }`, [ids.hivReport, ids.correctedReport].map((id) => ({ __typename: 'LabReport', id }))],
+    ['labs', `... on Referral { attachedLabReports { ${REPORT} } }`, [{ ...attaching, attachedLabReportIds: [ids.hivReport, ids.correctedReport] }]],
+    ['labs', `... on Resident { labReports(first: 100) { edges { node { ${REPORT} } } } }`, [{ __typename: 'Resident', id: residentId }]],
+    [
+      'prescriptions',
+      `... on Prescription { id diagnoses { display } items { drug { display } } warnings { code message } renewalCheck { reason } }`,
+      [ids.omeprazole, ids.escitalopram, ids.rabeprazole].map((id) => ({
+        __typename: 'Prescription',
+        id,
+        safetyFacts: { allergyGroups: [], diagnosisCodes: ['F32.9', 'F43.1'] },
+      })),
+    ],
+    [
+      'prescriptions',
+      `... on Resident { prescriptions(first: 100) { edges { node { id diagnoses { display } items { drug { display } } } } } }`,
+      [{ __typename: 'Resident', id: residentId }],
+    ],
+    [
+      'referrals',
+      `... on Referral { id reason toDepartment diagnoses { display } }`,
+      [ids.referralByDiagnosis, ids.referralByDepartment, ids.referralByReason, ids.neutralReferral].map((id) => ({ __typename: 'Referral', id })),
+    ],
+    [
+      'referrals',
+      `... on Resident { referrals(first: 100) { edges { node { id reason toDepartment diagnoses { display } } } } }`,
+      [{ __typename: 'Resident', id: residentId }],
+    ],
+  ];
+};
+
+/** Everything one viewer gets back: every response body and error, as text. */
+async function everythingSeenBy(identity: DemoIdentity): Promise<string> {
+  const token = stack.token(identity);
+  const texts: string[] = [];
+  for (const [, query, variables] of gatewayQueries()) {
+    texts.push((await stack.query(token, query, { id: scenario.residentId, org: identity.organizationCode ?? '3201-H001', ...variables })).text);
+  }
+  const viewer = {
+    subject: identity.subject,
+    roles: identity.roles,
+    organizationCode: identity.organizationCode,
+    practitionerId: identity.practitionerId,
+    residentId: identity.residentId,
+    purposeOfUse: identity.roles.includes('resident') ? ('self' as const) : ('treatment' as const),
+  };
+  for (const [subgraph, selection, representations] of entityCalls()) {
+    const internal = mintInternalToken({ viewer, requestId: randomUUID() }, subgraph, stack.keys.internal.privateKey);
+    texts.push(
+      (
+        await stack.query(
+          internal,
+          `query($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`,
+          { r: representations },
+          stack.subgraphs[subgraph].url,
+        )
+      ).text,
+    );
+  }
+  return texts.join('\n');
+}
+
+describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
+  it('sees exactly the canaries it is a party to, on every entry point', async () => {
+    const { identity, sees } = CANARY_VIEWERS[name]!;
+    const seen = await everythingSeenBy(identity(scenario));
+    const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
+    expect(leaked(sourceSecrets(scenario))).toEqual(sees === 'all' ? sourceSecrets(scenario) : []);
+    expect(leaked(referralSecrets(scenario))).toEqual(sees === 'nothing' ? [] : referralSecrets(scenario));
+  });
+});
+
+it('writes no canary, and no id of a withheld record, into any log line', () => {
+  expect(logLines.length).toBeGreaterThan(0);
+  const all = logLines.join('\n');
+  expect([...sourceSecrets(scenario), ...referralSecrets(scenario)].filter((secret) => all.includes(secret))).toEqual([]);
+});
+
+/** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */
+const NOT_RECORDS = new Set([
+  'Query.resident',
+  'Query.residents',
+  'Query.residentByIdentifier',
+  'Query.searchResidents',
+  'Query.matchReviews',
+  'Query.organization',
+  'Query.availableSlots',
+  'Query.breakGlassReviews',
+  // Counts of registrations without care per organization: no resident is named.
+  'Query.registrationsWithoutCare',
+  'Resident.id',
+  'Resident.name',
+  'Resident.gender',
+  'Resident.birthDate',
+  'Resident.idNumber',
+  'Resident.phone',
+  'Resident.district',
+  'Resident.identifiers',
+  'Resident.active',
+  'Resident.mergeHistory',
+  'Resident.consent',
+  'Resident.familyDoctorContract',
+  // Discovery: the caller's own identity and reference data (test/gateway/discovery.test.ts shows they reach no record).
+  // The calling resident's own appointments (sessions booked, no record): nobody else's token reaches them.
+  'Query.myAppointments',
+  'Query.viewer',
+  'Query.organizations',
+  'Query.departments',
+  'Query.drugs',
+  'Query.labItems',
+  // The cockpit: counters kept as records arrive (figures per organization and day), never a record itself.
+  'Query.cockpitMonth',
+  'Query.cockpitTrend',
+  'Query.cockpitDays',
+  'Query.formsCompleteness',
+  'Query.appointmentsByChannel',
+  'Query.realtimeForms',
+]);
+
+it('asks every root and Resident field of the schema that can carry a record (counted from the SDL, not from itself)', () => {
+  const fields = SUBGRAPH_NAMES.flatMap((name) =>
+    parse(readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8')).definitions.flatMap((definition) =>
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION && ['Query', 'Resident'].includes(definition.name.value)
+        ? (definition.fields ?? []).map((field) => `${definition.name.value}.${field.name.value}`)
+        : [],
+    ),
+  );
+  const asked = new Set(gatewayQueries().map(([entry]) => entry));
+  expect([...new Set(fields)].filter((field) => !NOT_RECORDS.has(field) && !asked.has(field)).sort()).toEqual([]);
+  expect(asked.has('Mutation.checkOrder')).toBe(true);
+});

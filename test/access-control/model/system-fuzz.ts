@@ -1,0 +1,319 @@
+/**
+ * The system level of the policy's model test: random sequences of valid operations by actors
+ * of every role, run against the real stack through the gateway, and after every step each read
+ * of the people the step touched (and of one more) compared with the model in system-model.ts.
+ * Each sequence works on people of its own, so sequences share a stack without meeting.
+ * `systemProperty` is what the test and the fuzzer (`npm run fuzz:policy -- --system`) run.
+ */
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { makeIdNumber } from '../../../access-control/id-number';
+import { oneOf } from '../../../platform/database';
+import { parseEngine, startEmbeddedDatabase } from '../../../tools/embedded-database';
+import { insertHospitals, modelsOf } from '../../support/fixtures';
+import { TestStack } from '../../support/stack';
+import { carriesIdCard, clockMove, type Expected, HOSPITALS, IMPOSTOR, PEOPLE, type Step, SystemModel, stepArbitrary } from './system-model';
+
+export const STEPS_PER_SEQUENCE = 20;
+export const sequenceArbitrary = fc.array(stepArbitrary, { minLength: STEPS_PER_SEQUENCE, maxLength: STEPS_PER_SEQUENCE });
+
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+];
+const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅鑫波斌宇浩凯健俊帆帅旭宁龙林欣晨辰瑞嘉怡佳'];
+
+/** The people of one sequence: names, birth dates, phones and ID numbers no other sequence uses. */
+function peopleOf(sequence: number) {
+  return Array.from({ length: PEOPLE }, (_, index) => {
+    const n = sequence * PEOPLE + index;
+    const birthDate = new Date(Date.UTC(1940, 0, 1) + (n % 20_000) * 86_400_000).toISOString().slice(0, 10);
+    const name =
+      SURNAMES[n % SURNAMES.length]! +
+      GIVEN[Math.floor(n / SURNAMES.length) % GIVEN.length]! +
+      GIVEN[Math.floor(n / (SURNAMES.length * GIVEN.length)) % GIVEN.length]!;
+    return {
+      name,
+      birthDate,
+      gender: 'MALE',
+      phone: `139${String(n).padStart(8, '0')}`,
+      district: '玄武区',
+      idNumber: makeIdNumber('320102', birthDate, 11),
+      invented: makeIdNumber('320115', birthDate, 13),
+    };
+  });
+}
+
+const REGISTER = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome resident { id } } }`;
+const VISIT = `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`;
+const BREAK_GLASS = `mutation($id: ID!) { breakGlass(residentId: $id, reason: UNCONSCIOUS_PATIENT, justification: "昏迷入院，需查既往史与过敏史") { id } }`;
+const REFER = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id } }`;
+const ACCEPT = `mutation($id: ID!) { acceptReferral(id: $id) { status } }`;
+const CONSENT = `mutation($id: ID!, $restricted: [SensitiveCategory!]!, $blocked: [ID!]!) { setConsent(residentId: $id, restrictedCategories: $restricted, blockedOrganizations: $blocked) { updatedAt } }`;
+const MERGE = `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`;
+const UNMERGE = `mutation($m: ID!) { unmergeResident(mergedId: $m, reason: "误合并，撤销") { id } }`;
+const READ = `query($id: ID!) { d: resident(id: $id) { id } e: resident(id: $id) { encounters(first: 100) { edges { node { id } } } } }`;
+
+class Violation extends Error {}
+
+/** What the sequences did, counted: the test checks they reached every kind of step, answer and denial. */
+export class Coverage {
+  readonly counts = new Map<string, number>();
+  count(what: string): void {
+    this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
+  }
+  has(what: string): boolean {
+    return (this.counts.get(what) ?? 0) > 0;
+  }
+}
+
+/** Runs one sequence against the stack, comparing every answer with the model; throws a Violation at the first difference. */
+export async function runSequence(stack: TestStack, sequence: number, steps: readonly Step[], coverage = new Coverage()): Promise<void> {
+  const model = new SystemModel();
+  const people = peopleOf(sequence);
+  const touched: string[] = [];
+  const practitioner = (hospital: number, doctor: number) => `S${sequence}-${hospital}-${doctor}`;
+  const doctorToken = (hospital: number, doctor: number) =>
+    stack.token({
+      subject: `dr-${practitioner(hospital, doctor)}`,
+      roles: ['doctor'],
+      organizationCode: HOSPITALS[hospital]!,
+      practitionerId: practitioner(hospital, doctor),
+    });
+  const systemToken = (hospital: number) =>
+    stack.token({ subject: `his-${HOSPITALS[hospital]}`, roles: ['hospital_system'], organizationCode: HOSPITALS[hospital]! });
+  const residentToken = (residentId: string) => stack.token({ subject: `citizen-${residentId}`, roles: ['resident'], residentId });
+  const privacyOfficer = () => stack.token({ subject: 'po-model', roles: ['privacy_officer'] });
+
+  const send = async (token: string, query: string, variables: Record<string, unknown>) => {
+    const { body } = await stack.query(token, query, variables);
+    const code = body.errors?.[0]?.extensions?.code;
+    return { data: body.data, outcome: body.errors ? String(code) : 'ok' };
+  };
+  const expectOutcome = (step: number, what: string, expected: Expected, actual: string) => {
+    coverage.count(`${steps[step]!.op}:${actual}`);
+    if (expected !== 'any' && expected !== actual) throw new Violation(`step ${step} (${what}): expected ${expected}, got ${actual}`);
+  };
+
+  for (const [index, step] of steps.entries()) {
+    const what = JSON.stringify(step);
+    coverage.count(`step:${step.op}`);
+    const subject = 'person' in step ? step.person : null;
+    if (step.op === 'register') {
+      const person = people[step.person]!;
+      if (step.hospital === IMPOSTOR && model.recordsOf(step.person).length === 0) continue;
+      const expected = model.expectRegistration(step.person, step.hospital);
+      const idNumber = step.hospital === IMPOSTOR ? person.invented : carriesIdCard(step.person) ? person.idNumber : undefined;
+      const { name, birthDate, gender, phone, district } = person;
+      const medicalRecord = step.hospital === IMPOSTOR ? `F${sequence}-${step.person}` : `M${sequence}-${step.person}`;
+      const input = {
+        name,
+        birthDate,
+        gender,
+        phone,
+        district,
+        identifier: { system: 'MEDICAL_RECORD_NUMBER', value: medicalRecord },
+        ...(idNumber ? { idNumber } : {}),
+      };
+      const { data, outcome } = await send(systemToken(step.hospital), REGISTER, { input });
+      expectOutcome(index, what, 'ok', outcome);
+      const answer = data!.registerResident as { outcome: string; resident: { id: string } };
+      if (answer.outcome !== expected.outcome || (expected.outcome === 'MATCHED' && answer.resident.id !== expected.record)) {
+        throw new Violation(`step ${index} (${what}): expected ${JSON.stringify(expected)}, got ${answer.outcome} ${answer.resident.id}`);
+      }
+      coverage.count(`register:${answer.outcome}${step.hospital === IMPOSTOR ? ':impostor' : ''}`);
+      model.applyRegistration(step.person, step.hospital, answer.resident.id, answer.outcome !== 'MATCHED');
+    } else if (step.op === 'clock') {
+      await moveClock(
+        stack,
+        model.records.map((record) => record.id),
+        clockMove(step.days),
+      );
+      model.offset += clockMove(step.days);
+    } else if (step.op === 'accept') {
+      // Counted from the latest: most acceptances are of the referral just sent.
+      const referral = model.referrals.length ? model.referrals[model.referrals.length - 1 - (step.pick % model.referrals.length)]! : undefined;
+      if (!referral) continue;
+      const expected = model.expectAcceptance(referral);
+      const { outcome } = await send(doctorToken(referral.to, step.doctor), ACCEPT, { id: referral.id });
+      expectOutcome(index, what, expected, outcome);
+      if (outcome === 'ok' && !referral.accepted) model.applyAcceptance(referral);
+      touched.push(referral.record);
+    } else if (step.op === 'merge') {
+      const pair = model.mergeCandidates(step.person);
+      if (!pair) continue;
+      const { outcome } = await send(privacyOfficer(), MERGE, { s: pair[0].id, m: pair[1].id });
+      expectOutcome(index, what, 'ok', outcome);
+      model.applyMerge(...pair);
+    } else {
+      const record = model.pickRecord(step.person, step.pick);
+      if (!record) continue;
+      touched.push(record.id);
+      if (step.op === 'visit') {
+        const start = Date.now() - 3_600_000;
+        const input = {
+          residentId: model.survivorOf(record.id),
+          sourceRecordId: `V${sequence}-${index}`,
+          class: 'OUTPATIENT',
+          status: 'FINISHED',
+          department: '全科医疗科',
+          start: new Date(start).toISOString(),
+          diagnoses: [
+            step.sensitive ? { code: 'F32.9', display: '抑郁发作', rank: 1, primary: true } : { code: 'I10', display: '原发性高血压', rank: 1, primary: true },
+          ],
+        };
+        const expected = model.hasOrdinaryStanding(record.id, step.hospital) ? 'ok' : 'FORBIDDEN';
+        const { data, outcome } = await send(systemToken(step.hospital), VISIT, { input });
+        expectOutcome(index, what, expected, outcome);
+        if (outcome === 'ok') model.applyVisit(record.id, step.hospital, data!.recordEncounter.id, start + model.offset, step.sensitive);
+      } else if (step.op === 'breakGlass') {
+        const { outcome } = await send(doctorToken(step.hospital, step.doctor), BREAK_GLASS, { id: record.id });
+        expectOutcome(index, what, 'ok', outcome);
+        model.applyBreakGlass(record.id, step.hospital, practitioner(step.hospital, step.doctor));
+      } else if (step.op === 'refer') {
+        const input = {
+          residentId: record.id,
+          direction: 'UP',
+          toOrganizationCode: HOSPITALS[step.to],
+          toDepartment: '心血管内科',
+          reason: '血压控制不佳',
+          diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+        };
+        const expected = model.expectReferral(record.id, step.hospital, step.to);
+        const { data, outcome } = await send(doctorToken(step.hospital, step.doctor), REFER, { input });
+        expectOutcome(index, what, expected, outcome);
+        if (outcome === 'ok') model.applyReferral(record.id, data!.requestReferral.id, step.hospital, step.to);
+      } else if (step.op === 'consent') {
+        const blocked = step.block === null ? [] : [step.block];
+        const variables = { id: record.id, restricted: step.restrict ? ['MENTAL_HEALTH'] : [], blocked: blocked.map((hospital) => HOSPITALS[hospital]) };
+        const { outcome } = await send(residentToken(record.id), CONSENT, variables);
+        expectOutcome(index, what, 'ok', outcome);
+        model.applyConsent(record.id, step.restrict, blocked);
+      } else if (step.op === 'unmerge') {
+        if (record.survivor === record.id) continue;
+        const { outcome } = await send(privacyOfficer(), UNMERGE, { m: record.id });
+        expectOutcome(index, what, 'ok', outcome);
+        model.applyUnmerge(record);
+      }
+    }
+    // Every read of the records the step touched, and of one more person's, against the model.
+    const others = model.recordsOf((index + (subject ?? 0) + 1) % PEOPLE).map((record) => record.id);
+    const checked = [
+      ...new Set([
+        ...touched.flatMap((id) => model.aliasesOf(id)),
+        ...(subject === null ? [] : model.recordsOf(subject).map((record) => record.id)),
+        ...others,
+      ]),
+    ];
+    touched.length = 0;
+    for (const id of checked) await compareReads(index, what, id);
+  }
+
+  async function compareReads(index: number, what: string, id: string): Promise<void> {
+    const readers = [
+      ...HOSPITALS.flatMap((_, hospital) =>
+        [0, 1].map((doctor) => ({
+          token: doctorToken(hospital, doctor),
+          expected: model.canRead(id, hospital, practitioner(hospital, doctor)),
+          seen: model.visibleEncounters(id, hospital),
+          who: practitioner(hospital, doctor),
+        })),
+      ),
+      { token: residentToken(id), expected: { demographics: true, encounters: true }, seen: model.visibleEncounters(id, 'resident'), who: 'the resident' },
+    ];
+    for (const reader of readers) {
+      const { body } = await stack.query(reader.token, READ, { id });
+      const refused = new Set((body.errors ?? []).filter((error) => error.extensions?.code === 'FORBIDDEN').map((error) => String(error.path?.[0])));
+      const other = (body.errors ?? []).find((error) => error.extensions?.code !== 'FORBIDDEN');
+      if (other) throw new Violation(`step ${index} (${what}): ${reader.who} reading ${id} got ${other.extensions?.code}: ${other.message}`);
+      // Refused, or answered with nothing (an offered referral shows the receiver demographics only).
+      const actual = { demographics: !refused.has('d') && body.data?.d != null, encounters: !refused.has('e') && body.data?.e?.encounters != null };
+      if (actual.demographics !== reader.expected.demographics || actual.encounters !== reader.expected.encounters) {
+        throw new Violation(`step ${index} (${what}): ${reader.who} reading ${id}: expected ${JSON.stringify(reader.expected)}, got ${JSON.stringify(actual)}`);
+      }
+      coverage.count(`read:${actual.demographics ? 'demographics' : 'nothing'}${actual.encounters ? '+encounters' : ''}`);
+      if (!actual.encounters) continue;
+      if (reader.seen.length < model.visibleEncounters(id, 'resident').length) coverage.count('read:restricted-left-out');
+      const seen = (body.data?.e?.encounters?.edges ?? []).map((edge: { node: { id: string } }) => edge.node.id).sort();
+      if (JSON.stringify(seen) !== JSON.stringify(reader.seen))
+        throw new Violation(`step ${index} (${what}): ${reader.who} reading ${id} saw ${JSON.stringify(seen)}, expected ${JSON.stringify(reader.seen)}`);
+    }
+  }
+}
+
+/**
+ * Moves the clock of one sequence's records forward by putting every time their standing rests
+ * on back by `ms` (relationships and referrals), through the fixtures' own connection.
+ */
+async function moveClock(stack: TestStack, residentIds: readonly string[], ms: number): Promise<void> {
+  if (residentIds.length === 0) return;
+  const models = modelsOf(stack);
+  const back = (value: Date | null | undefined) => (value ? new Date(value.getTime() - ms) : (value ?? null));
+  const facts = await models.access.CareRelationship.find({ residentId: oneOf(residentIds) }).lean();
+  if (facts.length) {
+    await models.access.CareRelationship.bulkWrite(
+      facts.map((fact) => ({
+        updateOne: {
+          filter: { _id: fact._id },
+          update: { $set: { since: back(fact.since), lastSeenAt: back(fact.lastSeenAt), careSeenAt: back(fact.careSeenAt), endsAt: back(fact.endsAt) } },
+        },
+      })),
+    );
+  }
+  const referrals = await models.referrals.Referral.find({ residentId: oneOf(residentIds) }).lean();
+  if (referrals.length) {
+    await models.referrals.Referral.bulkWrite(
+      referrals.map((referral) => ({
+        updateOne: { filter: { _id: referral._id }, update: { $set: { requestedAt: back(referral.requestedAt), expiresAt: back(referral.expiresAt) } } },
+      })),
+    );
+  }
+}
+
+/** The property both levels of the test run: every sequence agrees with the model. Sequence numbers keep their people apart. */
+export function systemProperty(stack: TestStack, coverage = new Coverage()): fc.IAsyncPropertyWithHooks<[Step[]]> {
+  let sequence = 0;
+  return fc.asyncProperty(sequenceArbitrary, async (steps) => {
+    sequence += 1;
+    await runSequence(stack, sequence, steps, coverage);
+  });
+}
+
+/**
+ * For `npm run fuzz:policy -- --system`: its own embedded database and stack, `runs` sequences
+ * from `seed` (or as many as `minutes` allow). Prints what was reached; returns the exit code.
+ */
+export async function runSystemFuzz({ seed, runs, minutes = null }: { seed: number; runs: number; minutes?: number | null }): Promise<number> {
+  let database: Awaited<ReturnType<typeof startEmbeddedDatabase>> | null = null;
+  if (!process.env.MONGODB_URI) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jinling-fuzz-'));
+    chmodSync(dataDir, 0o755);
+    database = await startEmbeddedDatabase({ dataDir, engine: parseEngine(process.env.EMBEDDED_DB_ENGINE), durable: false, quiet: true, log: () => {} });
+    process.env.MONGODB_URI = database.uri;
+    process.env.JINLING_TEST_EMBEDDED = '1';
+  }
+  const stack = await TestStack.start({ checkQueries: false });
+  try {
+    await insertHospitals(stack);
+    const started = performance.now();
+    const coverage = new Coverage();
+    const limit = minutes === null ? {} : { interruptAfterTimeLimit: minutes * 60_000, markInterruptAsFailure: false };
+    const result = await fc.check(systemProperty(stack, coverage), { seed, numRuns: runs, ...limit });
+    const done = result.numRuns;
+    console.log('steps and answers:', Object.fromEntries([...coverage.counts].sort()));
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    if (!result.failed) {
+      console.log(`agreed on ${done} sequences of ${STEPS_PER_SEQUENCE} steps in ${seconds} s`);
+      return 0;
+    }
+    console.log(`DISAGREED after ${done} sequences (${result.numShrinks} shrinks) in ${seconds} s`);
+    console.log(`replay: npm run fuzz:policy -- --system --seed ${seed} --runs ${runs}`);
+    console.log('shrunk steps:', fc.stringify(result.counterexample?.[0]));
+    console.log(result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance));
+    return 1;
+  } finally {
+    await stack.stop();
+    await database?.stop();
+  }
+}

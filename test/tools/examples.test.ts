@@ -1,0 +1,241 @@
+/**
+ * The client examples (examples/*.ts), run with @apollo/client against the real gateway
+ * and subgraphs. The resident's story is built through the API wherever the API can write it
+ * (registrations at hospital desks, a lab upload, a diagnosis); the organization registry,
+ * the certified laboratory and a slot pool have no API and are written as the subgraphs store them.
+ */
+
+import { makeIdNumber } from '../../access-control/id-number';
+import { doctorWorkstation } from '../../examples/doctor-workstation';
+import { familyDoctorReferral } from '../../examples/family-doctor-referral';
+import { fhirEverything } from '../../examples/fhir-everything';
+import { hospitalBatchUpload } from '../../examples/hospital-batch-upload';
+import { internetHospitalPharmacy } from '../../examples/internet-hospital-pharmacy';
+import { residentConsent } from '../../examples/resident-consent';
+import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
+import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
+import { insertHospitals, insertSlotPool, modelsOf } from '../support/fixtures';
+import { TestStack } from '../support/stack';
+
+const HOSPITAL = '3201-H001';
+const OTHER_HOSPITAL = '3201-H002';
+const CENTRE = '3201-C001';
+const INTERNET_HOSPITAL = '3201-I03';
+const PHARMACY = '3201-P01';
+const CARDIOLOGY = '心血管内科';
+const BIRTH_DATE = '1962-08-19';
+
+let stack: TestStack;
+let gatewayUrl: string;
+let residentId: string;
+
+const token = (role: string, organizationCode?: string, extra: { practitionerId?: string; residentId?: string } = {}) =>
+  stack.token({ subject: `${role}-${organizationCode ?? extra.residentId}`, roles: [role as never], organizationCode, ...extra });
+const doctor = () => token('doctor', HOSPITAL, { practitionerId: 'D0001' });
+
+async function ok(bearer: string, query: string, variables: Record<string, unknown>) {
+  const { body } = await stack.query(bearer, query, variables);
+  expect(body.errors).toBeUndefined();
+  return body.data!;
+}
+
+const REGISTER = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome resident { id } } }`;
+
+beforeAll(async () => {
+  stack = await TestStack.start();
+  gatewayUrl = stack.gateway.url;
+  const models = modelsOf(stack);
+  // The organization registry and the laboratory certifications have no API.
+  await insertHospitals(stack);
+  await models.records.Organization.insertMany([
+    { _id: CENTRE, name: '玄武区红山街道社区卫生服务中心', level: 'COMMUNITY', district: '玄武区', outpatientVisits: 0, discharges: 0 },
+    { _id: INTERNET_HOSPITAL, name: '南京鼓楼医院互联网医院', level: 'INTERNET_HOSPITAL', district: '鼓楼区', outpatientVisits: 0, discharges: 0 },
+    { _id: PHARMACY, name: '南京医药云药房', level: 'PHARMACY', district: '秦淮区', outpatientVisits: 0, discharges: 0 },
+  ]);
+  await models.labs.Laboratory.insertMany([{ _id: OTHER_HOSPITAL, certifiedScope: 'CITY' }]);
+
+  // The resident registers at four desks: each hospital system's registration gives its organization standing.
+  const person = {
+    name: '孙示例',
+    gender: 'FEMALE',
+    birthDate: BIRTH_DATE,
+    idNumber: makeIdNumber('320102', BIRTH_DATE, 246),
+    phone: '13912345678',
+    district: '玄武区',
+  };
+  for (const organizationCode of [HOSPITAL, OTHER_HOSPITAL, CENTRE, INTERNET_HOSPITAL]) {
+    const { registerResident } = await ok(token('hospital_system', organizationCode), REGISTER, {
+      input: { ...person, identifier: { system: 'MEDICAL_RECORD_NUMBER', value: `MRN-${organizationCode}` } },
+    });
+    residentId ??= registerResident.resident.id;
+    expect(registerResident.resident.id).toBe(residentId);
+  }
+
+  // The other hospital's laboratory uploads a blood glucose with its result line, and its system a depression diagnosis.
+  await ok(token('lab_system', OTHER_HOSPITAL), `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, {
+    input: {
+      residentId,
+      sourceReportId: 'LIS-0001',
+      category: 'LABORATORY',
+      code: '14749-6',
+      status: 'FINAL',
+      issuedAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      subjectSex: 'FEMALE',
+      subjectBirthDate: BIRTH_DATE,
+      results: [{ code: '14749-6', value: 7.9, unit: 'mmol/L' }],
+    },
+  });
+  const visit = new Date(Date.now() - 20 * 86_400_000);
+  await ok(token('hospital_system', OTHER_HOSPITAL), `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`, {
+    input: {
+      residentId,
+      sourceRecordId: 'V-0001',
+      class: 'OUTPATIENT',
+      status: 'FINISHED',
+      department: '精神科',
+      start: visit.toISOString(),
+      end: new Date(visit.getTime() + 3_600_000).toISOString(),
+      diagnoses: [{ code: 'F32.9', display: '抑郁发作', rank: 1, primary: true }],
+    },
+  });
+  await ok(token('hospital_system', OTHER_HOSPITAL), `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
+    input: { residentId, sourceRecordId: 'DX-0001', code: 'F32.9', display: '抑郁发作', clinicalStatus: 'ACTIVE', verificationStatus: 'CONFIRMED' },
+  });
+
+  // A cardiology session at the hospital, in two days, with places reserved for contracted family doctors.
+  await insertSlotPool(stack, { organizationCode: HOSPITAL, department: CARDIOLOGY, date: addDays(beijingDate(new Date()), 2), capacity: 10, reserved: 3 });
+});
+
+afterAll(() => stack?.stop());
+
+const drugCode = (inn: string) => [...DRUGS.values()].find((drug) => drug.inn === inn)!.code;
+
+describe('examples against the real stack', () => {
+  it('doctor workstation: the record across hospitals, and the duplicate-test reminder', async () => {
+    const found = await doctorWorkstation({ gatewayUrl, doctorToken: doctor(), organizationCode: HOSPITAL, residentId, orderItemCodes: ['14749-6'] });
+    expect(found.demographics).toEqual({
+      name: '孙示例',
+      gender: 'FEMALE',
+      birthDate: BIRTH_DATE,
+      idNumber: expect.stringMatching(/^3201\*+\d{3}[\dX]$/),
+      district: '玄武区',
+    });
+    expect(found.labReports).toHaveLength(1);
+    expect(found.labReports[0]).toMatchObject({
+      organization: { code: OTHER_HOSPITAL, name: '南京鼓楼医院' },
+      results: [{ code: { code: '14749-6' }, value: 7.9, unit: 'mmol/L', interpretation: 'H' }],
+    });
+    expect(found.latestResults).toMatchObject([
+      { code: { code: '14749-6' }, organization: { code: OTHER_HOSPITAL }, observation: { value: 7.9, interpretation: 'H' } },
+    ]);
+    expect(found.conditions.map((condition) => condition.code.code)).toEqual(['F32.9']);
+    expect(found.encounters.map((encounter) => [encounter.organization.code, encounter.department])).toEqual([[OTHER_HOSPITAL, '精神科']]);
+    expect(found.checks).toMatchObject([
+      { itemCode: '14749-6', recognized: true, recommendation: 'REUSE', ageDays: 3, lastReport: { organization: { code: OTHER_HOSPITAL } } },
+    ]);
+  });
+
+  it('FHIR client: the Patient, every page of $everything and the $summary document, through @medplum/core', async () => {
+    const found = await fhirEverything({ gatewayUrl, token: doctor(), residentId, pageSize: 1 });
+    expect(found.patient).toMatchObject({ id: residentId, name: '孙示例', gender: 'female', birthDate: BIRTH_DATE });
+    expect(found.patient.identifiers).toContain(`urn:jinling-hie:mrn:${HOSPITAL}|MRN-${HOSPITAL}`);
+    expect(found.everything.pages).toBe(1);
+    expect(found.everything.counts).toMatchObject({ Patient: 1, Encounter: 1, Condition: 1, DiagnosticReport: 1, Observation: 1 });
+    expect(found.summary.sections).toEqual([
+      { title: '问题列表 Problems', entries: 1 },
+      { title: '过敏与不耐受 Allergies and intolerances', entries: 0 },
+      { title: '用药 Medications', entries: 0 },
+      { title: '检验检查结果 Results', entries: 1 },
+    ]);
+  });
+
+  it('internet hospital → cloud pharmacy: issued, signed, reviewed, routed, dispensed, picked up', async () => {
+    const found = await internetHospitalPharmacy({
+      gatewayUrl,
+      physicianToken: token('doctor', INTERNET_HOSPITAL, { practitionerId: 'IH0007' }),
+      internetHospitalToken: token('internet_hospital', INTERNET_HOSPITAL),
+      pharmacistToken: token('pharmacist', PHARMACY, { practitionerId: 'P0001' }),
+      residentId,
+      pharmacyCode: PHARMACY,
+      diagnoses: [{ code: 'I10', display: '原发性高血压' }],
+      items: [{ drugCode: drugCode('amlodipine'), dose: 5, route: 'oral', frequency: 'qd', days: 28, quantity: 28 }],
+    });
+    expect(found.statuses).toEqual(['DRAFT', 'SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED', 'PICKED_UP']);
+    expect(found.signature).toEqual({ signer: 'IH0007', valid: true });
+    expect(found.inQueue).toBe(true);
+    expect(found.review).toMatchObject({ outcome: 'APPROVED', pharmacy: { code: PHARMACY } });
+    expect(found.routedTo).toBe(PHARMACY);
+    expect(found.finalStatus).toBe('PICKED_UP');
+    expect(found.transitions.map((transition) => transition.to)).toEqual(['DRAFT', 'SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED', 'PICKED_UP']);
+  });
+
+  it('family doctor → hospital and back: contract, reserved place, accepted, arrived, completed, referred back down', async () => {
+    const found = await familyDoctorReferral({
+      gatewayUrl,
+      familyDoctorToken: token('family_doctor', CENTRE, { practitionerId: 'F0001' }),
+      communityCentreCode: CENTRE,
+      residentToken: token('resident', undefined, { residentId }),
+      residentId,
+      hospitalDoctorToken: doctor(),
+      hospitalCode: HOSPITAL,
+      department: CARDIOLOGY,
+      diagnosis: { code: 'I10', display: '原发性高血压' },
+    });
+    expect(found.contract.status).toBe('ACTIVE');
+    expect(found.slot).toMatchObject({ capacity: 10, reserved: 3, bookableByYou: 10 });
+    expect(found.upward.booked).toMatchObject({ department: CARDIOLOGY, share: 'RESERVED' });
+    expect(found.upward.inHospitalInbox).toBe(true);
+    expect(found.upward.statuses).toEqual(['REQUESTED', 'REQUESTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED']);
+    expect(found.downward).toMatchObject({ status: 'REQUESTED', direction: 'DOWN' });
+    expect(found.downward.inFamilyDoctorInbox).toMatchObject({ fromOrganization: { code: HOSPITAL }, dischargeSummary: expect.stringContaining('I10') });
+  });
+
+  it('resident: own record, a restricted category, and who looked; the doctor no longer sees the restricted item', async () => {
+    const found = await residentConsent({
+      gatewayUrl,
+      residentToken: token('resident', undefined, { residentId }),
+      residentId,
+      restrict: ['MENTAL_HEALTH'],
+      doctorToken: doctor(),
+    });
+    expect(found.doctorSawBefore).toEqual(['精神科 F32.9']);
+    expect(found.doctorSeesAfter).toEqual([]);
+    expect(found.record.idNumber).toBe(makeIdNumber('320102', BIRTH_DATE, 246));
+    expect(found.record.conditions.map((condition) => condition.code.code)).toEqual(['F32.9']);
+    expect(found.record.encounters.map((encounter) => encounter.department)).toEqual(['精神科']);
+    expect(found.consentBefore.restrictedCategories).toEqual([]);
+    expect(found.consent.restrictedCategories).toEqual(['MENTAL_HEALTH']);
+    expect(found.accessLog.some((event) => event.organization?.code === HOSPITAL && event.roles.includes('doctor') && event.action === 'READ')).toBe(true);
+    expect(found.lookedAtBy).toContain(`${HOSPITAL} 江苏省中医院`);
+
+    const after = await doctorWorkstation({ gatewayUrl, doctorToken: doctor(), organizationCode: HOSPITAL, residentId, orderItemCodes: ['14749-6'] });
+    expect(after.conditions).toEqual([]);
+    expect(after.encounters).toEqual([]);
+    expect(after.prescriptions.map((prescription) => prescription.status)).toEqual(['PICKED_UP']);
+    expect(after.referrals.map((referral) => [referral.direction, referral.status])).toEqual([
+      ['DOWN', 'REQUESTED'],
+      ['UP', 'COMPLETED'],
+    ]);
+  });
+
+  it('hospital system: a batch of visits and of dispensed prescriptions, sent twice, and its own cockpit row', async () => {
+    const found = await hospitalBatchUpload({
+      gatewayUrl,
+      hospitalToken: token('hospital_system', HOSPITAL),
+      organizationCode: HOSPITAL,
+      residentId,
+      batchId: 'HIS-EXAMPLE',
+    });
+    expect(found.encounters).toEqual({
+      accepted: 1,
+      unchanged: 0,
+      rejected: 1,
+      errors: [{ line: 2, code: 'BAD_USER_INPUT', message: 'Invalid input: start must be an ISO 8601 time' }],
+    });
+    expect(found.prescriptions).toEqual({ accepted: 1, unchanged: 0, rejected: 0, errors: [] });
+    expect(found.resent).toEqual({ accepted: 0, unchanged: 1, rejected: 0, errors: [] });
+    // The visit and the prescription arrived as scheduled uploads; the visit counts with its charges.
+    const grew = (field: string) => found.after[field] - (found.before?.[field] ?? 0);
+    expect([grew('scheduledUploadRecords'), grew('verifiedRecords'), grew('outpatientVisits'), grew('outpatientRevenueFen')]).toEqual([2, 2, 1, 12_800]);
+  });
+});
