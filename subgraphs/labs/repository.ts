@@ -185,11 +185,8 @@ export class LabsRepository {
 
   /**
    * A lab system's batch, through the filing pipeline: each item parsed, decided and built as
-   * submitLabReport does, the writes decided for all residents at once and the stored reports
-   * read in one query. New reports are inserted in one bulk write, identical re-uploads write
-   * nothing, and reports whose content changed are replaced as submitLabReport replaces one
-   * (the previous version kept in the history), all of them in two bulk writes. Accepted
-   * reports count as scheduled uploads.
+   * submitLabReport does; new reports inserted in one bulk write, identical re-uploads writing
+   * nothing, changed ones replaced as submitLabReport replaces one (history kept) in two.
    */
   async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
     const { outcomes } = await fileBatch(
