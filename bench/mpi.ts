@@ -98,7 +98,7 @@ async function benchmark(uri: string, size: number): Promise<string> {
       const repository = new RecordsRepository(models, access, DEFAULT_MATCH_SETTINGS);
       const before = commands;
       const t0 = performance.now();
-      const result = await repository.registerResident(registration);
+      const result = await repository.residents.registerResident(registration);
       await access.flush();
       results.push({ kind, ms: performance.now() - t0, candidates: result.candidatesScored, commands: commands - before });
     }

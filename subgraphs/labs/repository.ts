@@ -12,7 +12,8 @@ import { claimAll } from '../../platform/claims';
 import { bulkWriteFailures, idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
 import { appError, badUserInput } from '../../platform/errors';
 import { type Page, timePage } from '../../platform/pagination';
-import { accepted, allowedDocuments, parseBatch, refused, type UploadOutcome } from '../runtime/batch-upload';
+import { accepted, decideByPolicy, refused, type UploadOutcome } from '../runtime/batch-upload';
+import { type Filing, fileBatch, type WriteResult } from '../runtime/filing-pipeline';
 import { organizationCodeOf, residentIdOf } from '../runtime/ids';
 import { parseInput, timeOf } from '../runtime/input';
 import { activityOfLabReport } from './lab-activity';
@@ -183,64 +184,65 @@ export class LabsRepository {
   }
 
   /**
-   * A lab system's batch: each item parsed, decided and built as submitLabReport does, the
-   * writes decided for all residents at once and the stored reports read in one query. New
-   * reports are inserted in one bulk write, identical re-uploads write nothing, and reports
-   * whose content changed are replaced as submitLabReport replaces one (the previous version
-   * kept in the history), all of them in two bulk writes. Accepted reports count as scheduled uploads.
+   * A lab system's batch, through the filing pipeline: each item parsed, decided and built as
+   * submitLabReport does; new reports inserted in one bulk write, identical re-uploads writing
+   * nothing, changed ones replaced as submitLabReport replaces one (history kept) in two.
    */
   async uploadLabReports(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    const { parsed, outcomes } = parseBatch(rawInputs, submission, 'sourceReportId');
-    const organizationCode = await this.laboratoryOfViewer();
-    const reports = await allowedDocuments(this.access, 'submit-lab-report', parsed, outcomes, (input, residentId) =>
-      reportOf(input, organizationCode, residentId),
+    const { outcomes } = await fileBatch(
+      rawInputs,
+      {
+        schema: submission,
+        sourceIdField: 'sourceReportId',
+        organization: () => this.laboratoryOfViewer(),
+        decide: (parsed, refusals) => decideByPolicy(this.access, 'submit-lab-report', parsed, refusals),
+        build: reportOf,
+        storedVersions: (built) => this.storedReports(built.map(({ doc }) => doc._id)),
+        // Filed before a merge under the merged id, a report is the survivor's (storedReports resolved whose).
+        compare: (filed, stored, residentId) => {
+          if (this.access.survivorOf(stored.residentId) !== residentId) return refused('CONFLICT', 'This report id was uploaded for another resident');
+          return sameContent(stored, filed) ? accepted('UNCHANGED') : null;
+        },
+        write: (filings) => this.writeReports(filings),
+        owner: 'lab-report',
+        countOf: ({ saved }, organizationCode, at) => [scheduledEntry(organizationCode, at, activityOfLabReport(saved))],
+      },
+      this.access,
+      this.countActivity,
     );
-    const stored = new Map(
-      reports.size
-        ? (
-            await this.models.LabReport.find({ _id: idIn([...reports.values()].map((report) => report._id)) })
-              .batchSize(RECORDS_BATCH_SIZE)
-              .lean<LabReportDoc[]>()
-              .exec()
-          ).map((doc) => [doc._id, doc])
-        : [],
-    );
-    // Whom the stored reports are filed under, as survivors (one batched lookup).
-    const filedUnder = new Map(await Promise.all([...stored.values()].map(async (doc) => [doc._id, await this.access.survivorIdOf(doc.residentId)] as const)));
-    const inserts: number[] = [];
-    const changes: { index: number; existing: LabReportDoc; report: LabReportDoc }[] = [];
-    for (const [index, report] of reports) {
-      const existing = stored.get(report._id);
-      // Filed before a merge under the merged id: it is the survivor's, and stays filed there.
-      const filed = existing && { ...report, residentId: existing.residentId };
-      if (!existing) inserts.push(index);
-      else if (filedUnder.get(existing._id) !== report.residentId) outcomes[index] = refused('CONFLICT', 'This report id was uploaded for another resident');
-      else if (sameContent(existing, filed!)) outcomes[index] = accepted('UNCHANGED');
-      else changes.push({ index, existing, report: filed! });
-    }
-    const written: LabReportDoc[] = [];
+    return outcomes;
+  }
+
+  /** Stored reports by id, in one query, with whom each is filed under resolved as a survivor (one batched lookup). */
+  private async storedReports(ids: string[]): Promise<Map<string, LabReportDoc>> {
+    const stored = await this.models.LabReport.find({ _id: idIn(ids) })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<LabReportDoc[]>()
+      .exec();
+    await Promise.all(stored.map((doc) => this.access.survivorIdOf(doc.residentId)));
+    return new Map(stored.map((doc) => [doc._id, doc]));
+  }
+
+  /** A batch's changed reports replaced (replaceReports), then its new ones inserted in one bulk write. */
+  private async writeReports(filings: readonly Filing<LabReportDoc>[]): Promise<WriteResult<LabReportDoc>[]> {
+    const results: WriteResult<LabReportDoc>[] = [];
+    const changes = filings.flatMap(({ doc, previous }, position) => (previous ? [{ position, existing: previous, report: doc }] : []));
+    const inserts = filings.flatMap(({ previous }, position) => (previous ? [] : [position]));
     const replaced = await this.replaceReports(changes);
-    changes.forEach(({ index }, position) => {
-      const saved = replaced[position];
-      outcomes[index] = saved ? accepted('CHANGED') : refused('CONFLICT', REPLACED_MEANWHILE);
-      if (saved) written.push(saved);
+    changes.forEach(({ position }, change) => {
+      const saved = replaced[change];
+      results[position] = saved ? { saved } : refused('CONFLICT', REPLACED_MEANWHILE);
     });
     const failed = await bulkWriteFailures(
       this.models.LabReport,
-      inserts.map((index) => ({ insertOne: { document: reports.get(index)! } })),
+      inserts.map((position) => ({ insertOne: { document: filings[position]!.doc } })),
     );
-    inserts.forEach((index, position) => {
-      outcomes[index] = failed.has(position) ? refused('CONFLICT', 'The report was uploaded by another request meanwhile; retry') : accepted('CREATED');
-      if (!failed.has(position)) written.push(reports.get(index)!);
+    inserts.forEach((position, insert) => {
+      results[position] = failed.has(insert)
+        ? refused('CONFLICT', 'The report was uploaded by another request meanwhile; retry')
+        : { saved: filings[position]!.doc };
     });
-    await this.access.noteRecordOwners(
-      'lab-report',
-      written.map((report) => ({ recordId: report._id, residentId: report.residentId })),
-    );
-    // Counted for the platform's monitoring as scheduled uploads, in one write.
-    const at = new Date();
-    await this.countActivity(written.map((report) => scheduledEntry(organizationCode, at, activityOfLabReport(report))));
-    return outcomes.map((outcome) => outcome!);
+    return results;
   }
 
   /** The caller's laboratory: its organization must be a registered laboratory. */

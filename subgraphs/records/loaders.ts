@@ -9,7 +9,7 @@ import type { OrganizationDoc, RecordsModels, ResidentDoc } from './models';
 import { RecordsRepository } from './repository';
 
 export function createLoaders(repository: RecordsRepository) {
-  const organizationByCode = recordByIdLoader((codes: readonly string[]) => repository.organizationsByCode(codes));
+  const organizationByCode = recordByIdLoader((codes: readonly string[]) => repository.organizations.organizationsByCode(codes));
   /** A resident's records of one kind, for many residents at once; null where not permitted. */
   const perResident = <Row>(fetch: (residents: readonly ResidentDoc[]) => Promise<Map<string, Row[]>>) =>
     new DataLoader<ResidentDoc, Row[] | null, string>(
@@ -23,24 +23,24 @@ export function createLoaders(repository: RecordsRepository) {
   return {
     /** Requested id (a merged id resolves to its survivor) → the resident, or null when absent or not permitted. */
     residentById: new DataLoader<string, ResidentDoc | null>(async (ids) => {
-      const found = await repository.residentsById(ids);
+      const found = await repository.residents.residentsById(ids);
       return ids.map((id) => found.get(id) ?? null);
     }),
     organizationByCode,
     /** An organization that records refer to; one missing from the registry is a data fault. */
     knownOrganization: async (code: string) =>
       (await organizationByCode.load(code)) ?? Promise.reject(new Error(`organization ${code} is not in the registry`)),
-    encounterById: recordByIdLoader((ids) => repository.encountersById(ids)),
+    encounterById: recordByIdLoader((ids) => repository.clinical.encountersById(ids)),
     identifiersOf: new DataLoader(
       async (residents: readonly ResidentDoc[]) => {
-        const rows = await repository.identifiersOf(residents);
+        const rows = await repository.residents.identifiersOf(residents);
         return residents.map((resident) => rows.filter((row) => row.residentId === resident._id || resident.mergedIds.includes(row.residentId)));
       },
       { cacheKeyFn: (resident) => resident._id },
     ),
-    conditionsOf: perResident((residents) => repository.conditionsOf(residents)),
-    allergiesOf: perResident((residents) => repository.allergiesOf(residents)),
-    encountersOf: perResident((residents) => repository.encountersOf(residents)),
+    conditionsOf: perResident((residents) => repository.clinical.conditionsOf(residents)),
+    allergiesOf: perResident((residents) => repository.clinical.allergiesOf(residents)),
+    encountersOf: perResident((residents) => repository.clinical.encountersOf(residents)),
   };
 }
 
@@ -66,8 +66,8 @@ export function createRecordsContext(models: RecordsModels, base: SubgraphContex
       const found = await loaders.organizationByCode.loadMany(codes);
       return new Map(found.flatMap((organization) => (organization && !(organization instanceof Error) ? [[organization._id, organization] as const] : [])));
     },
-    atLevel: (level) => primed(repository.organizationsAtLevel(level)),
-    inDistrict: (district) => primed(repository.organizationsInDistrict(district)),
+    atLevel: (level) => primed(repository.organizations.organizationsAtLevel(level)),
+    inDistrict: (district) => primed(repository.organizations.organizationsInDistrict(district)),
   });
   return { ...base, repository, loaders, cockpit };
 }

@@ -1,8 +1,7 @@
 /**
- * What the subgraphs' batch-upload mutations share: the size of a batch, parsing its items,
- * deciding their writes at once, the outcome of one item, and the refusal of one item without
- * failing the others. (A re-sent record is told from a changed one by monitoring/activity.ts
- * isResend, as the single mutations tell it.)
+ * The outcome of one item of a batch upload, the refusal of one item without failing the
+ * others, and the first steps of filing a batch (its size, parsing its items, deciding their
+ * writes at once, building their documents). filing-pipeline.ts runs them with the rest.
  */
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
@@ -69,6 +68,51 @@ export function parseBatch<T>(
 }
 
 /**
+ * The write decided by the policy for every parsed item's resident at once: index → the
+ * survivor it lands on (a merged id's), for the items allowed; a refused resident's items get
+ * their outcome instead.
+ */
+export async function decideByPolicy<T extends { residentId: string }>(
+  access: ResidentAccess,
+  write: WriteKind,
+  parsed: ReadonlyMap<number, T>,
+  outcomes: (UploadOutcome | null)[],
+): Promise<Map<number, string>> {
+  const decisions = await access.decideWrites(
+    [...parsed.values()].map((input) => input.residentId),
+    write,
+  );
+  const survivors = new Map<number, string>();
+  for (const [index, input] of parsed) {
+    const decision = decisions.get(input.residentId)!;
+    if ('refused' in decision) outcomes[index] = refused('FORBIDDEN', decision.refused);
+    else survivors.set(index, decision.survivorId);
+  }
+  return survivors;
+}
+
+/**
+ * The document of each decided item, built for the resident it lands on; an item its build
+ * refuses gets its outcome instead.
+ */
+export function buildDecided<T, Target, D>(
+  parsed: ReadonlyMap<number, T>,
+  targets: ReadonlyMap<number, Target>,
+  outcomes: (UploadOutcome | null)[],
+  build: (input: T, target: Target) => D,
+): Map<number, D> {
+  const documents = new Map<number, D>();
+  for (const [index, target] of targets) {
+    try {
+      documents.set(index, build(parsed.get(index)!, target));
+    } catch (error) {
+      outcomes[index] = refusalOf(error);
+    }
+  }
+  return documents;
+}
+
+/**
  * The write decided for every parsed item's resident at once, and the document of each allowed
  * item, built for the survivor it lands on (a merged id's). A refused resident's items, and
  * items their build refuses, get their outcome instead.
@@ -80,22 +124,5 @@ export async function allowedDocuments<T extends { residentId: string }, D>(
   outcomes: (UploadOutcome | null)[],
   build: (input: T, survivorId: string) => D,
 ): Promise<Map<number, D>> {
-  const decisions = await access.decideWrites(
-    [...parsed.values()].map((input) => input.residentId),
-    write,
-  );
-  const documents = new Map<number, D>();
-  for (const [index, input] of parsed) {
-    const decision = decisions.get(input.residentId)!;
-    if ('refused' in decision) {
-      outcomes[index] = refused('FORBIDDEN', decision.refused);
-      continue;
-    }
-    try {
-      documents.set(index, build(input, decision.survivorId));
-    } catch (error) {
-      outcomes[index] = refusalOf(error);
-    }
-  }
-  return documents;
+  return buildDecided(parsed, await decideByPolicy(access, write, parsed, outcomes), outcomes, build);
 }
