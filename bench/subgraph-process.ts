@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const counters = { requests: 0, commands: 0, documents: 0 };
   onDatabaseCommand(() => counters.commands++);
   onDatabaseReply((reply) => (counters.documents += reply.documents.length));
-  const subgraph = await startSubgraph(name, config, config.MONGODB_URI!, { monitorCommands: true });
+  const subgraph = await startSubgraph(name, config, config.MONGODB_URI!);
   subgraph.server.on('request', (request) => {
     if (request.url?.startsWith('/graphql')) counters.requests++;
   });

@@ -20,8 +20,7 @@ import { makeIdNumber } from '../access-control/id-number';
 import { SUPERGRAPH_FILE } from '../bin/services';
 import { staticKey } from '../gateway/client-auth';
 import { createGatewayServer } from '../gateway/gateway-server';
-import { DEFAULT_UPLOAD_SETTINGS } from '../gateway/uploads';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../platform/config';
+import { configWith, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config';
 import { connectDatabase, onDatabaseCommand } from '../platform/database';
 import { SUBGRAPHS } from '../subgraphs';
 import { registerModels } from '../subgraphs/records/models';
@@ -49,37 +48,31 @@ async function main(): Promise<void> {
     ? { uri: process.env.MONGODB_URI, engine: 'MongoDB at MONGODB_URI', pid: undefined, stop: async () => {} }
     : await startEmbeddedDatabase({ dataDir, engine: parseEngine(process.env.EMBEDDED_DB_ENGINE), log: () => {}, quiet: true });
   const dbPrefix = `benchup${Date.now().toString(36)}`;
+  const config = configWith({ MONGODB_DB_PREFIX: dbPrefix, MAX_REQUEST_BYTES: REQUEST_LIMIT, LOG_LEVEL: 'silent', NODE_ENV: 'production' });
   const keys = { issuer: generateKeyPairSync('rsa', { modulusLength: 2048 }), internal: generateKeyPairSync('ec', { namedCurve: 'P-256' }) };
   const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
   let gateway: Awaited<ReturnType<typeof createGatewayServer>> | undefined;
   try {
     for (const name of SUBGRAPH_NAMES) {
       subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], {
+        config: { ...config, subgraphPorts: Object.fromEntries(SUBGRAPH_NAMES.map((each) => [each, 0])) as Record<SubgraphName, number> },
         mongoUri: database.uri,
-        dbPrefix,
-        host: '127.0.0.1',
-        port: 0,
         internalPublicKey: keys.internal.publicKey,
-        policy: { encounterWindowDays: 730 },
-        auditFailClosed: true,
-        maxBodyBytes: REQUEST_LIMIT,
-        monitorCommands: true,
-        logLevel: 'silent',
       });
     }
     gateway = await createGatewayServer({
+      config: {
+        ...config,
+        subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>,
+        GATEWAY_PORT: 0,
+        JWT_ISSUER: ISSUER,
+        JWT_AUDIENCE: AUDIENCE,
+        SUBGRAPH_TIMEOUT_MS: 600_000,
+        UPLOAD_MAX_LINES: Math.max(LINES, config.UPLOAD_MAX_LINES),
+      },
       supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-      subgraphUrls: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphs[name].url])) as Record<SubgraphName, string>,
-      clientTokens: { issuer: ISSUER, audience: AUDIENCE, algorithm: 'RS256', keys: staticKey(keys.issuer.publicKey) },
+      clientTokenKeys: staticKey(keys.issuer.publicKey),
       internalPrivateKey: keys.internal.privateKey,
-      subgraphTimeoutMs: 600_000,
-      maxBodyBytes: REQUEST_LIMIT,
-      introspection: false,
-      apiConsole: false,
-      host: '127.0.0.1',
-      port: 0,
-      logLevel: 'silent',
-      uploads: { ...DEFAULT_UPLOAD_SETTINGS, maxLines: Math.max(LINES, DEFAULT_UPLOAD_SETTINGS.maxLines) },
     });
     const token = issueDemoToken(
       { subject: 'his-bench', roles: ['hospital_system'], organizationCode: HOSPITAL },
@@ -90,7 +83,7 @@ async function main(): Promise<void> {
     if (!lineOf) throw new Error(`BENCH_UPLOAD_KIND must be one of ${Object.keys(LINE_BUILDERS).join(', ')}`);
     const body = `${Array.from({ length: LINES }, (_, index) => JSON.stringify(lineOf(residentIds[index % residentIds.length]!, index))).join('\n')}\n`;
     console.log(
-      `engine: ${database.engine}; ${LINES.toLocaleString('en')} lines of ${KIND} over ${DAYS} days (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${DEFAULT_UPLOAD_SETTINGS.chunkLines} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`,
+      `engine: ${database.engine}; ${LINES.toLocaleString('en')} lines of ${KIND} over ${DAYS} days (${(Buffer.byteLength(body) / 1e6).toFixed(1)} MB) for ${RESIDENTS} residents, ${configWith({}).UPLOAD_CHUNK_LINES} lines per chunk; ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}`,
     );
     const uploadUrl = gateway.url.replace(/\/graphql$/, `/upload/${KIND}`);
     const rows = [

@@ -8,22 +8,14 @@ import type { KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtHeader, type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 import { PURPOSES, type PurposeOfUse, type Role, type Viewer, viewerSchema } from '../access-control/viewer';
+import type { Config } from '../platform/config';
 
 export const MAX_CLIENT_TOKEN_LENGTH = 8192;
 const CLOCK_TOLERANCE_SECONDS = 30;
-/** The longest a client token may live (exp - iat) unless configured otherwise: 12 hours. */
-export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 43_200;
-
 export type KeyResolver = (header: JwtHeader) => Promise<KeyObject | string>;
 
-export interface ClientTokenSettings {
-  issuer: string;
-  audience: string;
-  algorithm: Algorithm;
-  keys: KeyResolver;
-  /** The longest a token may live (exp - iat); tokens without iat are then refused. 0: no limit. */
-  maxLifetimeSeconds?: number;
-}
+/** What token checks read of the configuration: issuer, audience, the one algorithm, the longest lifetime (0: no limit). */
+export type ClientTokenConfig = Pick<Config, 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_ALGORITHM' | 'JWT_MAX_LIFETIME_SECONDS'>;
 
 export function staticKey(key: KeyObject | string): KeyResolver {
   return async () => key;
@@ -56,7 +48,7 @@ export const REFUSAL_DESCRIPTIONS: Record<TokenRefusal, string> = {
 export type TokenVerdict = { viewer: Viewer } | { refused: TokenRefusal };
 
 /** The viewer a valid token describes, or why the token is refused. */
-export async function verifyClientToken(token: string, settings: ClientTokenSettings): Promise<TokenVerdict> {
+export async function verifyClientToken(token: string, config: ClientTokenConfig, keys: KeyResolver): Promise<TokenVerdict> {
   if (token.length > MAX_CLIENT_TOKEN_LENGTH) return { refused: 'malformed' };
   let payload: JwtPayload;
   try {
@@ -64,15 +56,15 @@ export async function verifyClientToken(token: string, settings: ClientTokenSett
       jwt.verify(
         token,
         (header, callback) => {
-          settings.keys(header).then(
+          keys(header).then(
             (key) => callback(null, key),
             (error: Error) => callback(error),
           );
         },
         {
-          algorithms: [settings.algorithm],
-          issuer: settings.issuer,
-          audience: settings.audience,
+          algorithms: [config.JWT_ALGORITHM as Algorithm],
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
           clockTolerance: CLOCK_TOLERANCE_SECONDS,
         },
         (error, decoded) => (error || typeof decoded !== 'object' || decoded === null ? reject(error) : resolve(decoded as JwtPayload)),
@@ -82,7 +74,7 @@ export async function verifyClientToken(token: string, settings: ClientTokenSett
     return { refused: refusalOf(error) };
   }
   if (typeof payload.exp !== 'number' || typeof payload.sub !== 'string') return { refused: 'claims' };
-  const lifetime = lifetimeRefusal(payload, settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+  const lifetime = lifetimeRefusal(payload, config.JWT_MAX_LIFETIME_SECONDS);
   if (lifetime) return { refused: lifetime };
   const viewer = viewerFromClaims(payload);
   return viewer ? { viewer } : { refused: 'claims' };

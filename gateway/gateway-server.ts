@@ -12,60 +12,44 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { SubgraphName } from '../platform/config';
-import { isExpectedError, maskError } from '../platform/errors';
-import { HttpError } from '../platform/http-error';
+import type { Config, SubgraphName } from '../platform/config';
+import { ApiError, isExpectedError, maskError } from '../platform/errors';
 import { bearerToken, createHttpHandler, listen, type RunningHttpService } from '../platform/http-server';
 import { observedHandler } from '../platform/http-telemetry';
 import { createLogger, type DestinationStream, errorDetails } from '../platform/logger';
 import { GatewayMetrics } from '../platform/metrics';
-import { listenForScrapes, type MetricsOptions } from '../platform/metrics-endpoint';
+import { listenForScrapes } from '../platform/metrics-endpoint';
 import { operationMetrics } from '../platform/operation-metrics';
 import { RequestGate } from '../platform/request-gate';
 import { type Drain, drainer } from '../platform/shutdown';
 import { serveApiConsole } from './api-console';
-import { type ClientTokenSettings, REFUSAL_DESCRIPTIONS, type TokenVerdict, verifyClientToken } from './client-auth';
+import { type KeyResolver, REFUSAL_DESCRIPTIONS, type TokenVerdict, verifyClientToken } from './client-auth';
 import { serveCockpit } from './cockpit';
 import { executableOperation } from './executable-operation';
 import type { GatewayContext } from './gateway-context';
 import { operationCostLimit } from './operation-cost';
 import { operationRunner } from './operations';
 import { QUERY_LIMITS, queryLimits } from './query-limits';
-import { type RateLimitSettings, rateLimiter } from './rate-limits';
+import { rateLimiter } from './rate-limits';
 import { subgraphsNotReady } from './readiness';
 import { gatewayRoutes } from './routes';
 import { SubgraphDataSource } from './subgraph-data-source';
-import type { UploadSettings } from './uploads';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 export interface GatewayOptions {
+  /** The validated configuration, whole: every setting the gateway reads is a variable of it (docs/operations/configuration.md). */
+  config: Config;
   supergraphSdl: string;
-  subgraphUrls: Record<SubgraphName, string>;
-  clientTokens: ClientTokenSettings;
+  /** The identity provider's keys (JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE, read by the caller). */
+  clientTokenKeys: KeyResolver;
   internalPrivateKey: KeyObject;
-  subgraphTimeoutMs: number;
-  /** A different timeout for some subgraphs (a test's hung server, say); the rest use subgraphTimeoutMs. */
+  /** A different timeout for some subgraphs (a test's hung server, say); the rest use SUBGRAPH_TIMEOUT_MS. */
   subgraphTimeoutOverridesMs?: Partial<Record<SubgraphName, number>>;
-  maxBodyBytes: number;
-  introspection: boolean;
-  /** Most an operation may cost (operation-cost.ts); QUERY_LIMITS.maxCost unless configured. */
-  maxOperationCost?: number;
-  /** Serve the API console (GraphiQL) to browsers at GET /graphql. */
-  apiConsole: boolean;
-  host: string;
-  port: number;
-  /** Requests worked on at once before shedding load with 503 OVERLOADED (MAX_IN_FLIGHT); unbounded if unset. */
-  maxInFlight?: number;
-  /** Requests per minute per token subject and per organization (RATE_LIMIT_*); none if unset. */
-  rateLimits?: RateLimitSettings;
-  logLevel?: string;
+  /** The rate limits' clock, in milliseconds since the epoch; Date.now unless a test fixes it. */
+  clock?: () => number;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
-  /** Limits of batch uploads (gateway/uploads.ts); the defaults unless configured. */
-  uploads?: UploadSettings;
-  /** Where Prometheus scrapes the gateway; no metrics listener unless a port is given. */
-  metrics?: MetricsOptions;
 }
 
 export interface RunningGateway extends RunningHttpService {
@@ -93,18 +77,19 @@ function requestIdHeader(): ApolloServerPlugin<GatewayContext> {
 }
 
 export async function createGatewayServer(options: GatewayOptions): Promise<RunningGateway> {
-  const logger = createLogger('gateway', options.logLevel, options.logDestination);
+  const { config } = options;
+  const logger = createLogger('gateway', config.LOG_LEVEL, options.logDestination);
   const metrics = new GatewayMetrics('gateway');
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
-      const url = options.subgraphUrls[name as SubgraphName];
+      const url = config.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph ${name}`);
       return new SubgraphDataSource({
         name,
         url,
         privateKey: options.internalPrivateKey,
-        timeoutMs: options.subgraphTimeoutOverridesMs?.[name as SubgraphName] ?? options.subgraphTimeoutMs,
+        timeoutMs: options.subgraphTimeoutOverridesMs?.[name as SubgraphName] ?? config.SUBGRAPH_TIMEOUT_MS,
         logger,
         metrics,
       });
@@ -116,14 +101,14 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     allowBatchedHttpRequests: false,
-    introspection: options.introspection,
+    introspection: config.NODE_ENV !== 'production',
     hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
     // Nothing here is cacheable (every response is no-store), so no cache policy is computed.
     plugins: [
       ...limits.plugins,
       executableOperation(),
-      operationCostLimit(options.maxOperationCost ?? QUERY_LIMITS.maxCost),
+      operationCostLimit(config.MAX_OPERATION_COST ?? QUERY_LIMITS.maxCost),
       requestIdHeader(),
       operationMetrics(metrics),
       ApolloServerPluginCacheControlDisabled(),
@@ -132,42 +117,38 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       ApolloServerPluginSchemaReportingDisabled(),
     ],
     formatError: (formatted, error) => {
-      if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
-      return maskError(formatted);
+      if (!isExpectedError(formatted, error)) logger.error({ error: errorDetails(error), path: formatted.path }, 'gateway error');
+      return maskError(formatted, error);
     },
   });
   await apollo.start();
   // The endpoints beside /graphql answer by running operations through this same pipeline.
-  const routes = gatewayRoutes(operationRunner(apollo), {
-    supergraphSdl: options.supergraphSdl,
-    maxBodyBytes: options.maxBodyBytes,
-    uploads: options.uploads,
-    logger,
-  });
+  const routes = gatewayRoutes(operationRunner(apollo), options.supergraphSdl, config, logger);
+  const apiConsole = config.API_CONSOLE ?? config.NODE_ENV !== 'production';
 
-  const gate = new RequestGate(options.maxInFlight ?? Infinity);
+  const gate = new RequestGate(config.MAX_IN_FLIGHT);
   const handler = createHttpHandler<GatewayContext, GatewayContext>({
     apollo,
     logger,
-    maxBodyBytes: options.maxBodyBytes,
+    maxBodyBytes: config.MAX_REQUEST_BYTES,
     gate,
-    limitRate: options.rateLimits ? rateLimiter(options.rateLimits) : undefined,
+    limitRate: rateLimiter(config, options.clock),
     authenticate: async (request) => {
       const token = bearerToken(request);
       if (!request.headers.authorization) {
         metrics.tokenRefusals.inc({ reason: 'missing' });
-        throw new HttpError(401, 'UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', {
-          'www-authenticate': 'Bearer realm="jinling-hie"',
+        throw new ApiError('UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <JWT>)', {
+          headers: { 'www-authenticate': 'Bearer realm="jinling-hie"' },
         });
       }
-      const verdict: TokenVerdict = token ? await verifyClientToken(token, options.clientTokens) : { refused: 'malformed' };
+      const verdict: TokenVerdict = token ? await verifyClientToken(token, config, options.clientTokenKeys) : { refused: 'malformed' };
       if ('refused' in verdict) {
         // One line per refusal, with the reason only: never the token or its claims.
         logger.info({ reason: verdict.refused }, 'client token refused');
         metrics.tokenRefusals.inc({ reason: verdict.refused });
         const description = REFUSAL_DESCRIPTIONS[verdict.refused];
-        throw new HttpError(401, 'UNAUTHENTICATED', `Invalid bearer token: ${description}`, {
-          'www-authenticate': `Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"`,
+        throw new ApiError('UNAUTHENTICATED', `Invalid bearer token: ${description}`, {
+          headers: { 'www-authenticate': `Bearer realm="jinling-hie", error="invalid_token", error_description="${description}"` },
         });
       }
       const { viewer } = verdict;
@@ -178,13 +159,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     },
     context: (auth) => auth,
     // The cockpit page is always served (it holds no data); the API console only where enabled.
-    serveStatic: (request, response, pathname) =>
-      serveCockpit(request, response, pathname) || (options.apiConsole && serveApiConsole(request, response, pathname)),
+    serveStatic: (request, response, pathname) => serveCockpit(request, response, pathname) || (apiConsole && serveApiConsole(request, response, pathname)),
     routes,
-    waitingFor: () => subgraphsNotReady(options.subgraphUrls, options.subgraphTimeoutMs),
+    waitingFor: () => subgraphsNotReady(config.subgraphUrls, config.SUBGRAPH_TIMEOUT_MS),
   });
-  const scrapes = await listenForScrapes(metrics, options.metrics);
-  const http = await listen(observedHandler(handler, metrics, { metricsOnPublicListener: options.metrics?.onPublicListener }), options.host, options.port);
+  const scrapes = await listenForScrapes(metrics, config.metrics);
+  const http = await listen(observedHandler(handler, metrics, { metricsOnPublicListener: config.metrics.onPublicListener }), config.HOST, config.GATEWAY_PORT);
   logger.info({ url: http.url, metricsUrl: scrapes?.url }, 'gateway listening');
   return {
     ...http,

@@ -1,6 +1,6 @@
 import { eagerLines, type NdjsonLine, splitLines } from './ndjson';
 
-const LIMITS = { maxBytes: 1_000, maxLines: 100 };
+const LIMITS = { UPLOAD_MAX_BYTES: 1_000, UPLOAD_MAX_LINES: 100 };
 
 async function collect(source: AsyncIterable<NdjsonLine>): Promise<{ lines: NdjsonLine[]; error?: string }> {
   const lines: NdjsonLine[] = [];
@@ -28,7 +28,7 @@ it('splits lines across chunks, a character split between chunks included; blank
 it('stops at the first line past the byte limit, however the body was cut into chunks', async () => {
   const body = `${'x'.repeat(9)}\n${'y'.repeat(9)}\n${'z'.repeat(9)}\n`;
   for (const parts of [[body], [body.slice(0, 5), body.slice(5, 25), body.slice(25)]]) {
-    expect(await collect(splitLines(chunks(...parts), { maxBytes: 25, maxLines: 10 }))).toEqual({
+    expect(await collect(splitLines(chunks(...parts), { UPLOAD_MAX_BYTES: 25, UPLOAD_MAX_LINES: 10 }))).toEqual({
       lines: [
         { line: 1, text: 'x'.repeat(9), terminated: true },
         { line: 2, text: 'y'.repeat(9), terminated: true },
@@ -39,7 +39,7 @@ it('stops at the first line past the byte limit, however the body was cut into c
 });
 
 it('stops past the line limit', async () => {
-  const { lines, error } = await collect(splitLines(chunks('1\n2\n3\n'), { maxBytes: 100, maxLines: 2 }));
+  const { lines, error } = await collect(splitLines(chunks('1\n2\n3\n'), { UPLOAD_MAX_BYTES: 100, UPLOAD_MAX_LINES: 2 }));
   expect(lines.map((line) => line.text)).toEqual(['1', '2']);
   expect(error).toBe('The batch has more than 2 lines (UPLOAD_MAX_LINES); lines after 2 were not read');
 });

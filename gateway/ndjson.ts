@@ -5,6 +5,8 @@
  * being written while the last are still arriving; what is held is bounded by the byte limit.
  */
 import { StringDecoder } from 'node:string_decoder';
+import type { Config } from '../platform/config';
+import { ApiError } from '../platform/errors';
 
 export interface NdjsonLine {
   /** 1-based line number in the body (blank lines counted, though not yielded). */
@@ -14,16 +16,11 @@ export interface NdjsonLine {
   terminated: boolean;
 }
 
-/** The body went over a limit: lines before the limit were read, nothing after. */
-export class BodyLimitExceeded extends Error {}
-
-export interface NdjsonLimits {
-  maxBytes: number;
-  maxLines: number;
-}
+/** The limits of one batch, as configured. */
+export type NdjsonLimits = Pick<Config, 'UPLOAD_MAX_BYTES' | 'UPLOAD_MAX_LINES'>;
 
 /**
- * Splits a byte stream into lines; throws BodyLimitExceeded at the first line that would pass
+ * Splits a byte stream into lines; throws PAYLOAD_TOO_LARGE (an ApiError) at the first line that would pass
  * a limit (so where a batch stops does not depend on how the network cut it into packets),
  * and the stream's own error if it breaks off.
  */
@@ -34,14 +31,17 @@ export async function* splitLines(body: AsyncIterable<Buffer | string>, limits: 
   let lineNumber = 0;
   let lines = 0;
   const overBytes = () =>
-    new BodyLimitExceeded(`The batch is larger than ${limits.maxBytes} bytes (UPLOAD_MAX_BYTES); lines after ${lineNumber} were not read`);
+    new ApiError('PAYLOAD_TOO_LARGE', `The batch is larger than ${limits.UPLOAD_MAX_BYTES} bytes (UPLOAD_MAX_BYTES); lines after ${lineNumber} were not read`);
   const emit = (text: string, terminated: boolean): NdjsonLine | null => {
     bytes += Buffer.byteLength(text) + (terminated ? 1 : 0);
-    if (bytes > limits.maxBytes) throw overBytes();
+    if (bytes > limits.UPLOAD_MAX_BYTES) throw overBytes();
     lineNumber++;
     if (text.trim() === '') return null;
-    if (++lines > limits.maxLines)
-      throw new BodyLimitExceeded(`The batch has more than ${limits.maxLines} lines (UPLOAD_MAX_LINES); lines after ${lineNumber - 1} were not read`);
+    if (++lines > limits.UPLOAD_MAX_LINES)
+      throw new ApiError(
+        'PAYLOAD_TOO_LARGE',
+        `The batch has more than ${limits.UPLOAD_MAX_LINES} lines (UPLOAD_MAX_LINES); lines after ${lineNumber - 1} were not read`,
+      );
     return { line: lineNumber, text: text.endsWith('\r') ? text.slice(0, -1) : text, terminated };
   };
   for await (const chunk of body) {
@@ -54,7 +54,7 @@ export async function* splitLines(body: AsyncIterable<Buffer | string>, limits: 
     }
     pending = pending.slice(start);
     // A line that never ends must not grow past the limit either.
-    if (bytes + pending.length > limits.maxBytes) throw overBytes();
+    if (bytes + pending.length > limits.UPLOAD_MAX_BYTES) throw overBytes();
   }
   pending += decoder.end();
   const last = pending === '' ? null : emit(pending, false);

@@ -8,20 +8,13 @@
  * replicas) each enforces its own share, so the effective limit is the per-process limit
  * times their number.
  */
-import { HttpError } from '../platform/http-error';
+import type { Config } from '../platform/config';
+import { ApiError } from '../platform/errors';
 import type { GatewayContext } from './gateway-context';
 import { TokenBuckets } from './token-buckets';
 
-export interface RateLimitSettings {
-  /** Requests per minute per token subject; 0: no limit. */
-  perSubject: number;
-  /** Requests per minute per organization; 0: no limit. */
-  perOrganization: number;
-  /** How many seconds' worth of its rate a quiet caller may spend at once. */
-  burstSeconds: number;
-  /** Milliseconds since the epoch; Date.now unless a test fixes it. */
-  clock?: () => number;
-}
+/** What rate limits read of the configuration: per subject and per organization a minute (0: no limit), and the burst. */
+export type RateLimitConfig = Pick<Config, 'RATE_LIMIT_PER_SUBJECT' | 'RATE_LIMIT_PER_ORGANIZATION' | 'RATE_LIMIT_BURST_SECONDS'>;
 
 interface Limit {
   buckets: TokenBuckets;
@@ -31,16 +24,17 @@ interface Limit {
   keyOf(auth: GatewayContext): string | undefined;
 }
 
-/** Refuses (throws HttpError 429) a caller over either limit; undefined when both are off. */
-export function rateLimiter(settings: RateLimitSettings): ((auth: GatewayContext) => void) | undefined {
+/** Refuses (throws ApiError RATE_LIMITED, a 429) a caller over either limit; undefined when both are off. */
+export function rateLimiter(config: RateLimitConfig, clock?: () => number): ((auth: GatewayContext) => void) | undefined {
   const limits: Limit[] = [];
-  const bucketsOf = (perMinute: number) => new TokenBuckets(perMinute, Math.max(1, (perMinute * settings.burstSeconds) / 60), settings.clock);
-  if (settings.perSubject > 0)
-    limits.push({ buckets: bucketsOf(settings.perSubject), perMinute: settings.perSubject, who: 'this caller', keyOf: (auth) => auth.viewer.subject });
-  if (settings.perOrganization > 0)
+  const bucketsOf = (perMinute: number) => new TokenBuckets(perMinute, Math.max(1, (perMinute * config.RATE_LIMIT_BURST_SECONDS) / 60), clock);
+  const perSubject = config.RATE_LIMIT_PER_SUBJECT;
+  const perOrganization = config.RATE_LIMIT_PER_ORGANIZATION;
+  if (perSubject > 0) limits.push({ buckets: bucketsOf(perSubject), perMinute: perSubject, who: 'this caller', keyOf: (auth) => auth.viewer.subject });
+  if (perOrganization > 0)
     limits.push({
-      buckets: bucketsOf(settings.perOrganization),
-      perMinute: settings.perOrganization,
+      buckets: bucketsOf(perOrganization),
+      perMinute: perOrganization,
       who: 'this organization',
       keyOf: (auth) => auth.viewer.organizationCode,
     });
@@ -54,8 +48,8 @@ export function rateLimiter(settings: RateLimitSettings): ((auth: GatewayContext
     // Spend from every bucket or from none: a refused request must not use up the other allowance.
     const over = applying.filter(({ wait }) => wait > 0).sort((a, b) => b.wait - a.wait)[0];
     if (over) {
-      throw new HttpError(429, 'RATE_LIMITED', `Too many requests from ${over.limit.who} (at most ${over.limit.perMinute} a minute); retry in ${over.wait} s`, {
-        'retry-after': String(over.wait),
+      throw new ApiError('RATE_LIMITED', `Too many requests from ${over.limit.who} (at most ${over.limit.perMinute} a minute); retry in ${over.wait} s`, {
+        headers: { 'retry-after': String(over.wait) },
       });
     }
     for (const { limit, key } of applying) limit.buckets.take(key);

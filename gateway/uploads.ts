@@ -8,12 +8,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildSchema, coerceInputValue, type GraphQLInputType, GraphQLNonNull, type GraphQLSchema, isInputObjectType } from 'graphql';
-import type { ErrorCode } from '../platform/errors';
-import { HttpError } from '../platform/http-error';
+import type { Config } from '../platform/config';
+import { ApiError, type ErrorCode } from '../platform/errors';
 import { type HttpRoute, sendJson } from '../platform/http-server';
 import type { Logger } from '../platform/logger';
 import type { GatewayContext } from './gateway-context';
-import { BodyLimitExceeded, eagerLines, splitLines } from './ndjson';
+import { eagerLines, splitLines } from './ndjson';
 import type { RunOperation } from './operations';
 
 /** Each endpoint, the batch mutation behind it and the input type its lines are. */
@@ -26,18 +26,8 @@ export const UPLOAD_KINDS = {
 } as const;
 export type UploadKind = keyof typeof UPLOAD_KINDS;
 
-export interface UploadSettings {
-  /** Most lines one batch may hold (UPLOAD_MAX_LINES). */
-  maxLines: number;
-  /** Most bytes one batch may hold (UPLOAD_MAX_BYTES). */
-  maxBytes: number;
-  /** Lines per batch mutation (UPLOAD_CHUNK_LINES, at most 1,000). */
-  chunkLines: number;
-  /** Rejected lines listed in the answer (UPLOAD_MAX_ERRORS). */
-  maxErrors: number;
-}
-
-export const DEFAULT_UPLOAD_SETTINGS: UploadSettings = { maxLines: 200_000, maxBytes: 64 * 1024 * 1024, chunkLines: 200, maxErrors: 100 };
+/** What batch uploads read of the configuration: their limits, and the request limit each chunk stays below (MAX_REQUEST_BYTES). */
+export type UploadConfig = Pick<Config, 'UPLOAD_MAX_LINES' | 'UPLOAD_MAX_BYTES' | 'UPLOAD_CHUNK_LINES' | 'UPLOAD_MAX_ERRORS' | 'MAX_REQUEST_BYTES'>;
 
 /** A line of a batch: raw text from the body, or a value already parsed (FHIR $import maps resources to these). */
 export type UploadItem = { line: number; text: string; terminated?: boolean } | { line: number; value: unknown };
@@ -73,18 +63,13 @@ export const FAILED_LINE = 'Not known whether written: re-send the batch, re-sen
 /**
  * What the whole of a batch mutation may answer with that holds for every line (bad input,
  * such as an organization the registry does not know): its lines are rejected. Refusals of the
- * caller stop the batch (UploadRefused); any other whole-call error is a failure, retried once.
+ * caller stop the batch (isUploadRefusal); any other whole-call error is a failure, retried once.
  */
 const WHOLE_CHUNK_ANSWERS: readonly ErrorCode[] = ['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT'];
 
 /** The whole batch was refused (the caller may not upload this kind): nothing was written. */
-export class UploadRefused extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
+export function isUploadRefusal(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.kind === 'FORBIDDEN' || error.kind === 'UNAUTHENTICATED');
 }
 
 interface Pending {
@@ -96,17 +81,17 @@ interface Pending {
 const ENVELOPE_BYTES = 2_000;
 
 export interface Uploader {
-  /** Runs a batch to its end (or its first request-level refusal, thrown as UploadRefused) and counts what happened to each line. */
+  /** Runs a batch to its end (or its first request-level refusal, thrown as an ApiError, isUploadRefusal) and counts what happened to each line. */
   uploadLines(context: GatewayContext, kind: UploadKind, items: AsyncIterable<UploadItem>): Promise<UploadSummary>;
 }
 
 /**
- * The upload path, reusable by any endpoint that turns its input into lines. `maxBodyBytes`
- * is the subgraphs' request limit: a chunk stays below it whatever its lines weigh.
+ * The upload path, reusable by any endpoint that turns its input into lines. MAX_REQUEST_BYTES
+ * is the subgraphs' request limit too: a chunk stays below it whatever its lines weigh.
  */
-export function createUploader(runOperation: RunOperation, supergraphSdl: string, maxBodyBytes: number, settings: UploadSettings): Uploader {
+export function createUploader(runOperation: RunOperation, supergraphSdl: string, config: UploadConfig): Uploader {
   const schema = buildSchema(supergraphSdl, { assumeValidSDL: true });
-  const chunkBytes = Math.max(1, maxBodyBytes - ENVELOPE_BYTES);
+  const chunkBytes = Math.max(1, config.MAX_REQUEST_BYTES - ENVELOPE_BYTES);
   return {
     async uploadLines(context, kind, items) {
       const { field, inputType } = UPLOAD_KINDS[kind];
@@ -117,7 +102,7 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
         // A chunk's refusals arrive after later lines' own problems: keep the first ones by line number.
         summary.errors.push({ line, code, message });
         summary.errors.sort((a, b) => a.line - b.line);
-        if (summary.errors.length > settings.maxErrors) summary.errors.pop();
+        if (summary.errors.length > config.UPLOAD_MAX_ERRORS) summary.errors.pop();
       };
       const reject = (line: number, code: ErrorCode, message: string) => {
         summary.rejected++;
@@ -150,7 +135,7 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
         // Some of its lines may have been written before it failed: re-sending is safe (the same source ids come back UNCHANGED).
         if (isFailure(answer)) answer = await send(chunk);
         if ('code' in answer) {
-          if (answer.code === 'FORBIDDEN' || answer.code === 'UNAUTHENTICATED') throw new UploadRefused(answer.code, answer.message);
+          if (answer.code === 'FORBIDDEN' || answer.code === 'UNAUTHENTICATED') throw new ApiError(answer.code, answer.message);
           if (isFailure(answer)) {
             for (const item of chunk) listError(item.line, 'INTERNAL', FAILED_LINE);
             summary.failed += chunk.length;
@@ -188,14 +173,14 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
           }
           pending.push({ line: item.line, value: checked.value });
           pendingBytes += bytes + 1;
-          if (pending.length >= settings.chunkLines && !(await flush())) break;
+          if (pending.length >= config.UPLOAD_CHUNK_LINES && !(await flush())) break;
         }
       } catch (error) {
-        if (error instanceof UploadRefused) throw error;
+        if (isUploadRefusal(error)) throw error;
         // The lines read before the batch stopped are complete and valid: they are kept.
         summary.complete = false;
         summary.stopped =
-          error instanceof BodyLimitExceeded
+          error instanceof ApiError && error.kind === 'PAYLOAD_TOO_LARGE'
             ? { reason: 'limit', message: error.message }
             : { reason: 'broken-off', message: `The body broke off after ${summary.lines} lines (the client aborted or the connection failed)` };
       }
@@ -235,32 +220,30 @@ function checkLine(item: UploadItem, type: GraphQLInputType): { value: unknown }
 const STATUS_OF_STOP: Record<NonNullable<UploadSummary['stopped']>['reason'] | 'none', number> = { none: 200, limit: 413, 'broken-off': 400, failed: 502 };
 
 /** POST /upload/<kind> with an NDJSON body: the summary as JSON, and one log line with the counts. */
-export function uploadRoute(uploader: Uploader, settings: UploadSettings, logger: Logger): HttpRoute<GatewayContext> {
+export function uploadRoute(uploader: Uploader, config: UploadConfig, logger: Logger): HttpRoute<GatewayContext> {
   return {
     prefix: '/upload/',
     async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
       const kind = url.pathname.slice('/upload/'.length);
       if (!Object.hasOwn(UPLOAD_KINDS, kind))
-        throw new HttpError(
-          404,
+        throw new ApiError(
           'NOT_FOUND',
           `No such upload endpoint; use ${Object.keys(UPLOAD_KINDS)
             .map((name) => `/upload/${name}`)
             .join(', ')}`,
         );
-      if (request.method !== 'POST') throw new HttpError(405, 'BAD_USER_INPUT', 'Use POST with an NDJSON body');
+      if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', 'Use POST with an NDJSON body');
       if (!(request.headers['content-type'] ?? '').startsWith('application/x-ndjson'))
-        throw new HttpError(415, 'BAD_USER_INPUT', 'Content-Type must be application/x-ndjson (one JSON object per line)');
-      if (Number(request.headers['content-length'] ?? 0) > settings.maxBytes)
-        throw new HttpError(413, 'BAD_USER_INPUT', `The batch is larger than ${settings.maxBytes} bytes (UPLOAD_MAX_BYTES); nothing was read`);
+        throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/x-ndjson (one JSON object per line)');
+      if (Number(request.headers['content-length'] ?? 0) > config.UPLOAD_MAX_BYTES)
+        throw new ApiError('PAYLOAD_TOO_LARGE', `The batch is larger than ${config.UPLOAD_MAX_BYTES} bytes (UPLOAD_MAX_BYTES); nothing was read`);
       response.setHeader('x-request-id', context.requestId);
       let summary: UploadSummary;
       try {
-        summary = await uploader.uploadLines(context, kind as UploadKind, eagerLines(splitLines(request, settings)));
+        summary = await uploader.uploadLines(context, kind as UploadKind, eagerLines(splitLines(request, config)));
       } catch (error) {
-        if (!(error instanceof UploadRefused)) throw error;
-        logger.info({ kind, requestId: context.requestId, code: error.code }, 'batch upload refused');
-        throw new HttpError(error.code === 'UNAUTHENTICATED' ? 401 : 403, error.code, error.message);
+        if (isUploadRefusal(error)) logger.info({ kind, requestId: context.requestId, code: error.code }, 'batch upload refused');
+        throw error;
       }
       // Counts only: no line's content reaches the log.
       const { lines, accepted, unchanged, rejected, failed, complete, stopped } = summary;

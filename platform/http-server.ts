@@ -7,7 +7,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
-import { HttpError } from './http-error';
+import { ApiError, asApiError } from './errors';
 import { errorDetails, type Logger } from './logger';
 import type { RequestGate } from './request-gate';
 
@@ -18,7 +18,7 @@ export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
   apollo: ApolloServer<TContext>;
   logger: Logger;
   maxBodyBytes: number;
-  /** Decides from the headers alone; throws HttpError (401) to refuse. */
+  /** Decides from the headers alone; throws ApiError (UNAUTHENTICATED) to refuse. */
   authenticate(request: IncomingMessage): Promise<TAuth> | TAuth;
   context(auth: TAuth, request: IncomingMessage): Promise<TContext> | TContext;
   /** Serves a page or file that needs no token (the gateway's API console); false when the request is not for one. */
@@ -29,7 +29,7 @@ export interface HttpServiceOptions<TContext extends BaseContext, TAuth> {
   routes?: HttpRoute<TAuth>[];
   /** Sheds load beyond the in-flight bound and refuses new work while draining (request-gate.ts). */
   gate?: RequestGate;
-  /** Decides from the verified caller, before the body is read, whether it is over its rate; throws HttpError (429) to refuse. */
+  /** Decides from the verified caller, before the body is read, whether it is over its rate; throws ApiError (RATE_LIMITED) to refuse. */
   limitRate?(auth: TAuth): void;
 }
 
@@ -39,7 +39,7 @@ export interface HttpRoute<TAuth> {
   prefix: string;
   handle(request: IncomingMessage, response: ServerResponse, url: URL, auth: TAuth): Promise<void>;
   /** How this endpoint writes a refusal (a 401, a 413); the GraphQL error shape otherwise. */
-  sendError?(response: ServerResponse, error: HttpError): void;
+  sendError?(response: ServerResponse, error: ApiError): void;
 }
 
 export interface RunningHttpService {
@@ -73,8 +73,8 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
       };
       route = options.routes?.find((candidate) => url.pathname.startsWith(candidate.prefix));
       if (route) return await route.handle(request, response, url, await authenticate());
-      if (url.pathname !== '/graphql') throw new HttpError(404, 'NOT_FOUND', 'Not found');
-      if (request.method !== 'POST') throw new HttpError(405, 'BAD_USER_INPUT', 'Use POST with a JSON body');
+      if (url.pathname !== '/graphql') throw new ApiError('NOT_FOUND', 'Not found');
+      if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', 'Use POST with a JSON body');
 
       const auth = await authenticate();
       const body = await readJsonBody(request, options.maxBodyBytes);
@@ -95,13 +95,13 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
         response.end();
       }
     } catch (error) {
-      if (error instanceof HttpError) {
+      if (error instanceof ApiError) {
         for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
         if (route?.sendError) return route.sendError(response, error);
-        return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] }, GRAPHQL_RESPONSE);
+        return sendHttpError(response, error);
       }
       options.logger.error({ error: errorDetails(error) }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL' } }] }, GRAPHQL_RESPONSE);
+      if (!response.headersSent) sendHttpError(response, asApiError(error));
       else response.destroy();
     }
   };
@@ -141,6 +141,11 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
 /** Errors are GraphQL responses (GraphQL over HTTP), so clients parse and show them. */
 const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-8';
 
+/** The HTTP edge: a refusal before GraphQL runs, as its status and a GraphQL error body (an internal fault masked). */
+export function sendHttpError(response: ServerResponse, error: ApiError): void {
+  sendJson(response, error.status, { errors: [{ message: error.clientMessage, extensions: { code: error.code } }] }, GRAPHQL_RESPONSE);
+}
+
 export function sendJson(response: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
   response.statusCode = status;
   response.setHeader('content-type', type);
@@ -149,23 +154,23 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = request.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) throw new HttpError(415, 'BAD_USER_INPUT', 'Content-Type must be application/json');
+  if (!type.startsWith('application/json')) throw new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > maxBytes) throw new HttpError(413, 'BAD_USER_INPUT', 'Request body too large');
+  if (declared > maxBytes) throw new ApiError('PAYLOAD_TOO_LARGE', 'Request body too large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBytes) throw new HttpError(413, 'BAD_USER_INPUT', 'Request body too large');
+    if (size > maxBytes) throw new ApiError('PAYLOAD_TOO_LARGE', 'Request body too large');
     chunks.push(chunk);
   }
   let body: unknown;
   try {
     body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new HttpError(400, 'BAD_USER_INPUT', 'Body is not valid JSON');
+    throw new ApiError('BAD_USER_INPUT', 'Body is not valid JSON');
   }
-  if (Array.isArray(body)) throw new HttpError(400, 'BAD_USER_INPUT', 'Batched requests are not supported');
+  if (Array.isArray(body)) throw new ApiError('BAD_USER_INPUT', 'Batched requests are not supported');
   return body;
 }
 

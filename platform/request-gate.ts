@@ -6,7 +6,7 @@
  * work in hand is done.
  */
 import type { ServerResponse } from 'node:http';
-import { HttpError } from './http-error';
+import { ApiError } from './errors';
 
 /** What a refused client is told to wait before retrying, in seconds. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -32,7 +32,7 @@ export class RequestGate {
    * dropped); otherwise returns the refusal to send. `Connection: close` on a refusal makes the
    * client's next attempt open a new connection, which a load balancer may send elsewhere.
    */
-  admit(response: ServerResponse): HttpError | null {
+  admit(response: ServerResponse): ApiError | null {
     if (this.draining) return refusal('The service is shutting down; retry');
     if (this.inFlight >= this.maxInFlight) return refusal('The service is at capacity; retry');
     this.inFlight++;
@@ -64,6 +64,6 @@ export class RequestGate {
   }
 }
 
-function refusal(message: string): HttpError {
-  return new HttpError(503, 'OVERLOADED', message, { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' });
+function refusal(message: string): ApiError {
+  return new ApiError('OVERLOADED', message, { headers: { 'retry-after': String(RETRY_AFTER_SECONDS), connection: 'close' } });
 }

@@ -6,9 +6,10 @@
 
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import type { GraphQLFormattedError } from 'graphql';
+import { fromGraphQLError } from '../../platform/errors';
 import type { GatewayContext } from '../gateway-context';
 import type { RunOperation } from '../operations';
-import { fromGraphQLError, outcome } from './operation-outcome';
+import { outcome } from './operation-outcome';
 
 export interface Answer<T> {
   data: T;
@@ -29,7 +30,7 @@ export function asker(runOperation: RunOperation, context: GatewayContext): Ask 
     return {
       data: result.data as T,
       warnings: [
-        ...errors.map((error) => `${where(error)}: ${fromGraphQLError(error).message}`),
+        ...errors.map((error) => `${where(error)}: ${fromGraphQLError(error).clientMessage}`),
         ...completions.map((completion) => `${where(completion)}: left out, incomplete in its source`),
       ],
     };

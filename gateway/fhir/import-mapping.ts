@@ -18,6 +18,7 @@ import type {
   Reference,
   Resource,
 } from '@medplum/fhirtypes';
+import { ApiError } from '../../platform/errors';
 import type { UploadKind } from '../uploads';
 import { SYSTEMS, sourceRecordSystem, storedSystem } from './terminology';
 
@@ -27,9 +28,9 @@ export type Mapped = { kind: UploadKind; value: Record<string, unknown> } | { pr
 export const SUBJECT_SEX_EXTENSION = 'urn:jinling-hie:fhir:extension:subject-sex';
 export const SUBJECT_BIRTH_DATE_EXTENSION = 'urn:jinling-hie:fhir:extension:subject-birth-date';
 
-class Problem extends Error {}
+/** What is wrong with a resource: thrown from deep in a mapping, answered as the line's problem. */
 const fail = (message: string): never => {
-  throw new Problem(message);
+  throw new ApiError('BAD_USER_INPUT', message);
 };
 
 function residentOf(reference: Reference | undefined, field: string): string {
@@ -242,7 +243,7 @@ export function mapResource(resource: unknown, organizationCode: string): Mapped
     if (type === 'MedicationDispense') return { kind: 'prescriptions', value: dispensedPrescriptionLine(resource as MedicationDispense, organizationCode) };
     return { kind: 'lab-reports', value: labReportLine(resource as DiagnosticReport, organizationCode) };
   } catch (error) {
-    if (error instanceof Problem) return { problem: `${type}: ${error.message}` };
+    if (error instanceof ApiError) return { problem: `${type}: ${error.message}` };
     // A line shaped unlike FHIR (a string where an object belongs, say) is the line's problem, not the server's.
     if (error instanceof TypeError) return { problem: `${type}: not shaped as FHIR R4 ${type}` };
     throw error;

@@ -8,12 +8,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Bundle, OperationOutcome, Parameters, ParametersParameter } from '@medplum/fhirtypes';
-import type { ErrorCode } from '../../platform/errors';
+import { ApiError, type ErrorCode } from '../../platform/errors';
 import type { GatewayContext } from '../gateway-context';
-import { BodyLimitExceeded, eagerLines, splitLines } from '../ndjson';
-import { type UploadError, type Uploader, type UploadItem, type UploadKind, UploadRefused, type UploadSettings } from '../uploads';
+import { eagerLines, splitLines } from '../ndjson';
+import { isUploadRefusal, type UploadConfig, type UploadError, type Uploader, type UploadItem, type UploadKind } from '../uploads';
 import { IMPORT_KINDS, mapResource } from './import-mapping';
-import { FhirError, issueCodeOf } from './operation-outcome';
+import { issueCodeOf } from './operation-outcome';
 
 const NDJSON_TYPES = ['application/fhir+ndjson', 'application/x-ndjson', 'application/ndjson'];
 const TYPE_OF_KIND = Object.fromEntries(Object.entries(IMPORT_KINDS).map(([type, kind]) => [kind, type])) as Record<UploadKind, string>;
@@ -31,14 +31,14 @@ export interface ImportAnswer {
   bundle: Bundle;
 }
 
-export async function importResources(request: IncomingMessage, context: GatewayContext, uploader: Uploader, settings: UploadSettings): Promise<ImportAnswer> {
+export async function importResources(request: IncomingMessage, context: GatewayContext, uploader: Uploader, config: UploadConfig): Promise<ImportAnswer> {
   const type = request.headers['content-type'] ?? '';
   if (!NDJSON_TYPES.some((accepted) => type.startsWith(accepted)))
-    throw new FhirError(415, 'not-supported', `Content-Type must be ${NDJSON_TYPES.join(' or ')} (one FHIR resource per line)`);
-  if (Number(request.headers['content-length'] ?? 0) > settings.maxBytes)
-    throw new FhirError(413, 'too-long', `The batch is larger than ${settings.maxBytes} bytes (UPLOAD_MAX_BYTES); nothing was read`);
+    throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be ${NDJSON_TYPES.join(' or ')} (one FHIR resource per line)`);
+  if (Number(request.headers['content-length'] ?? 0) > config.UPLOAD_MAX_BYTES)
+    throw new ApiError('PAYLOAD_TOO_LARGE', `The batch is larger than ${config.UPLOAD_MAX_BYTES} bytes (UPLOAD_MAX_BYTES); nothing was read`);
   const organizationCode = context.viewer.organizationCode;
-  if (!organizationCode) throw new FhirError(403, 'forbidden', '$import files records as an organization: the token names none');
+  if (!organizationCode) throw new ApiError('FORBIDDEN', '$import files records as an organization: the token names none');
 
   const counts = new Map<string, Counts>();
   const countOf = (resourceType: string) => entryOf(counts, resourceType, () => ({ lines: 0, accepted: 0, unchanged: 0, rejected: 0, failed: 0 }));
@@ -52,7 +52,7 @@ export async function importResources(request: IncomingMessage, context: Gateway
   const byKind = new Map<UploadKind, UploadItem[]>();
   let stopped: { status: number; message: string } | null = null;
   try {
-    for await (const { line, text, terminated } of eagerLines(splitLines(request, settings))) {
+    for await (const { line, text, terminated } of eagerLines(splitLines(request, config))) {
       let resource: unknown;
       try {
         resource = JSON.parse(text);
@@ -78,8 +78,8 @@ export async function importResources(request: IncomingMessage, context: Gateway
   } catch (error) {
     // The lines read before the batch stopped are still filed, as the upload path does.
     stopped =
-      error instanceof BodyLimitExceeded
-        ? { status: 413, message: error.message }
+      error instanceof ApiError && error.kind === 'PAYLOAD_TOO_LARGE'
+        ? { status: error.status, message: error.message }
         : { status: 400, message: 'The body broke off (the client aborted or the connection failed): the lines before it were filed' };
   }
 
@@ -103,17 +103,17 @@ export async function importResources(request: IncomingMessage, context: Gateway
       // A chunk that failed at the service twice: the kinds after it are still filed (another subgraph may hold them).
       if (summary.stopped?.reason === 'failed') stopped = { status: 502, message: `${resourceType}: ${summary.stopped.message}` };
     } catch (error) {
-      if (!(error instanceof UploadRefused)) throw error;
+      if (!isUploadRefusal(error)) throw error;
       refusals++;
       for (const item of items) reject(resourceType, item.line, error.code, error.message);
     }
   }
   if (refusals > 0 && refusals === byKind.size && [...counts.values()].every((count) => count.accepted === 0 && count.unchanged === 0)) {
-    throw new FhirError(403, 'forbidden', errors.find((error) => error.code === 'FORBIDDEN')?.message ?? 'Not permitted');
+    throw new ApiError('FORBIDDEN', errors.find((error) => error.code === 'FORBIDDEN')?.message ?? 'Not permitted');
   }
 
   errors.sort((a, b) => a.line - b.line);
-  const outcomes: OperationOutcome[] = errors.slice(0, settings.maxErrors).map((error) => ({
+  const outcomes: OperationOutcome[] = errors.slice(0, config.UPLOAD_MAX_ERRORS).map((error) => ({
     resourceType: 'OperationOutcome',
     issue: [{ severity: 'error', code: issueCodeOf(error.code), details: { text: error.message }, diagnostics: `line ${error.line}` }],
   }));

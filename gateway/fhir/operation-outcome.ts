@@ -1,45 +1,21 @@
 /**
- * Errors as FHIR answers them: an OperationOutcome with the HTTP status FHIR's RESTful API
- * gives each kind of failure. Messages are the API's own (already masked by the gateway):
- * never a stack, a hostname or a database error.
+ * The FHIR edge: an ApiError answered as an OperationOutcome, with the HTTP status and issue
+ * type the error table (platform/errors.ts) gives its kind. Messages are the API's own
+ * (already masked by the gateway): never a stack, a hostname or a database error.
  */
 import type { ServerResponse } from 'node:http';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
-import type { GraphQLFormattedError } from 'graphql';
-import type { HttpError } from '../../platform/http-error';
+import { ApiError, FAILURES } from '../../platform/errors';
 
 type IssueCode = OperationOutcomeIssue['code'];
 
-/** The status and issue type of each error code of the API's vocabulary. */
-const BY_CODE: Readonly<Record<string, { status: number; issue: IssueCode }>> = {
-  UNAUTHENTICATED: { status: 401, issue: 'login' },
-  FORBIDDEN: { status: 403, issue: 'forbidden' },
-  BAD_USER_INPUT: { status: 400, issue: 'invalid' },
-  NOT_FOUND: { status: 404, issue: 'not-found' },
-  CONFLICT: { status: 409, issue: 'conflict' },
-  SUBGRAPH_UNAVAILABLE: { status: 503, issue: 'transient' },
-  INTERNAL: { status: 500, issue: 'exception' },
-};
-
-/** The issue type of an error code of the API's vocabulary. */
+/** The issue type of an error code of the API's vocabulary (a code it does not know is an exception). */
 export function issueCodeOf(code: string): IssueCode {
-  return (BY_CODE[code] ?? BY_CODE.INTERNAL!).issue;
+  return Object.hasOwn(FAILURES, code) ? FAILURES[code as keyof typeof FAILURES].issue : FAILURES.INTERNAL.issue;
 }
 
-/** A refusal on the FHIR path, answered as an OperationOutcome. */
-export class FhirError extends Error {
-  constructor(
-    readonly status: number,
-    readonly issue: IssueCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const badRequest = (message: string) => new FhirError(400, 'invalid', message);
-export const notFound = (message: string) => new FhirError(404, 'not-found', message);
-export const notSupported = (message: string) => new FhirError(400, 'not-supported', message);
+export const badRequest = (message: string) => new ApiError('BAD_USER_INPUT', message);
+export const notFound = (message: string) => new ApiError('NOT_FOUND', message);
 
 export function outcome(issues: { severity: OperationOutcomeIssue['severity']; code: IssueCode; text: string; expression?: string[] }[]): OperationOutcome {
   return {
@@ -48,15 +24,9 @@ export function outcome(issues: { severity: OperationOutcomeIssue['severity']; c
   };
 }
 
-/** The FhirError a GraphQL error stands for (the code the gateway left on it decides). */
-export function fromGraphQLError(error: GraphQLFormattedError): FhirError {
-  const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL';
-  const mapped = BY_CODE[code] ?? BY_CODE.INTERNAL!;
-  return new FhirError(mapped.status, mapped.issue, mapped === BY_CODE.INTERNAL ? 'Internal error' : error.message);
-}
-
-export function fromHttpError(error: HttpError): FhirError {
-  return new FhirError(error.status, BY_CODE[error.code]?.issue ?? 'exception', error.message);
+/** The OperationOutcome of a refusal: fatal for a server-side failure, an internal fault masked. */
+export function toOperationOutcome(error: ApiError): OperationOutcome {
+  return outcome([{ severity: error.status >= 500 ? 'fatal' : 'error', code: error.issue, text: error.clientMessage }]);
 }
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -67,6 +37,6 @@ export function sendFhir(response: ServerResponse, status: number, body: unknown
   response.end(JSON.stringify(body));
 }
 
-export function sendOutcome(response: ServerResponse, error: FhirError): void {
-  sendFhir(response, error.status, outcome([{ severity: error.status >= 500 ? 'fatal' : 'error', code: error.issue, text: error.message }]));
+export function sendOutcome(response: ServerResponse, error: ApiError): void {
+  sendFhir(response, error.status, toOperationOutcome(error));
 }

@@ -3,16 +3,17 @@
  * this runs), every answer application/fhir+json, every refusal an OperationOutcome.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from '../../platform/errors';
 import type { HttpRoute } from '../../platform/http-server';
 import type { GatewayContext } from '../gateway-context';
 import type { RunOperation } from '../operations';
-import type { Uploader, UploadSettings } from '../uploads';
+import type { UploadConfig, Uploader } from '../uploads';
 import { asker } from './api';
 import { capabilityStatement } from './capability-statement';
 import { everything } from './everything';
 import { importResources } from './import';
 import { observationSearch } from './observation-search';
-import { badRequest, FhirError, fromHttpError, sendFhir, sendOutcome } from './operation-outcome';
+import { badRequest, sendFhir, sendOutcome } from './operation-outcome';
 import { readPatient, searchPatients } from './patient-read';
 import { summary } from './summary';
 
@@ -41,7 +42,7 @@ function checkParameters(params: URLSearchParams, allowed: readonly string[]): v
   for (const name of params.keys()) if (name !== '_format' && !allowed.includes(name)) throw badRequest(`This endpoint does not support the parameter ${name}`);
 }
 
-export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploader; settings: UploadSettings }): HttpRoute<GatewayContext> {
+export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploader; config: UploadConfig }): HttpRoute<GatewayContext> {
   return {
     prefix: `${FHIR_PREFIX}/`,
     async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
@@ -49,24 +50,24 @@ export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploa
       try {
         const format = url.searchParams.get('_format');
         if (format !== null && !['json', 'application/json', 'application/fhir+json'].includes(format))
-          throw new FhirError(406, 'not-supported', 'Only application/fhir+json is served');
+          throw new ApiError('NOT_ACCEPTABLE', 'Only application/fhir+json is served');
         const path = decodeURIComponent(url.pathname.slice(FHIR_PREFIX.length));
         if (path === '/$import') {
-          if (request.method !== 'POST') throw new FhirError(405, 'not-supported', `Use POST with an NDJSON body for ${FHIR_PREFIX}/$import`);
-          const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.settings);
+          if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', `Use POST with an NDJSON body for ${FHIR_PREFIX}/$import`);
+          const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.config);
           return sendFhir(response, status, bundle);
         }
         const read = READS.map(([pattern, allowed, answer]) => [path.match(pattern), allowed, answer] as const).find(([match]) => match);
-        if (!read) throw new FhirError(404, 'not-found', `No FHIR endpoint at ${FHIR_PREFIX}${path}`);
-        if (request.method !== 'GET') throw new FhirError(405, 'not-supported', `Use GET for ${FHIR_PREFIX}${path}`);
+        if (!read) throw new ApiError('NOT_FOUND', `No FHIR endpoint at ${FHIR_PREFIX}${path}`);
+        if (request.method !== 'GET') throw new ApiError('METHOD_NOT_ALLOWED', `Use GET for ${FHIR_PREFIX}${path}`);
         const [match, allowed, answer] = read;
         if (allowed) checkParameters(url.searchParams, allowed);
         sendFhir(response, 200, await answer(match!, asker(runOperation, context), baseUrl(request), url.searchParams));
       } catch (error) {
-        if (error instanceof FhirError) return sendOutcome(response, error);
+        if (error instanceof ApiError) return sendOutcome(response, error);
         throw error;
       }
     },
-    sendError: (response, error) => sendOutcome(response, fromHttpError(error)),
+    sendError: sendOutcome,
   };
 }

@@ -25,16 +25,15 @@ import { type InternalClaims, verifyInternalToken } from '../../access-control/i
 import type { PolicySettings } from '../../access-control/policy';
 import { ResidentAccess } from '../../access-control/resident-access';
 import { ActivityStore, activityDatabaseName, registerActivityStoreModels } from '../../monitoring/activity-store';
-import { DEFAULT_MATCH_SETTINGS, DEFAULT_SLOT_SETTINGS, type MatchSettings, type SlotSettings, type SubgraphName } from '../../platform/config';
+import type { Config, SubgraphName } from '../../platform/config';
 import { connectDatabase, databaseName, ensureIndexes, isReachable } from '../../platform/database';
 import { observeDatabase } from '../../platform/database-telemetry';
-import { isExpectedError, maskError } from '../../platform/errors';
-import { HttpError } from '../../platform/http-error';
+import { ApiError, isExpectedError, maskError } from '../../platform/errors';
 import { bearerToken, createHttpHandler, listen, type RunningHttpService } from '../../platform/http-server';
 import { observedHandler } from '../../platform/http-telemetry';
 import { createLogger, type DestinationStream, errorDetails } from '../../platform/logger';
 import { SubgraphMetrics } from '../../platform/metrics';
-import { listenForScrapes, type MetricsOptions } from '../../platform/metrics-endpoint';
+import { listenForScrapes } from '../../platform/metrics-endpoint';
 import { refuseIfBehind } from '../../platform/migrations';
 import { operationMetrics } from '../../platform/operation-metrics';
 import { RequestGate } from '../../platform/request-gate';
@@ -54,31 +53,26 @@ export interface SubgraphDefinition<TModels, TContext extends SubgraphContext> {
 }
 
 export interface SubgraphServerOptions {
+  /** The validated configuration, whole: every setting the subgraph reads is a variable of it (docs/operations/configuration.md). */
+  config: Config;
+  /** MONGODB_URI, or the embedded database the caller started. */
   mongoUri: string;
-  dbPrefix: string;
-  host: string;
-  port: number;
   internalPublicKey: KeyObject;
-  policy: PolicySettings;
-  /** Defaults to DEFAULT_MATCH_SETTINGS. */
-  matching?: MatchSettings;
-  /** Defaults to 28. */
-  chronicMaxDays?: number;
-  /** Defaults to 14. */
-  bookingHorizonDays?: number;
-  /** Defaults to DEFAULT_SLOT_SETTINGS. */
-  slots?: SlotSettings;
-  auditFailClosed: boolean;
-  maxBodyBytes: number;
-  /** Requests worked on at once before shedding load with 503 OVERLOADED (MAX_IN_FLIGHT); unbounded if unset. */
-  maxInFlight?: number;
-  /** @deprecated Command events are always on now: the database metrics and spans need them. */
-  monitorCommands?: boolean;
-  logLevel?: string;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
-  /** Where Prometheus scrapes this subgraph; no metrics listener unless a port is given. */
-  metrics?: MetricsOptions;
+}
+
+/** The policy's windows, as configured. */
+export function policySettingsOf(config: Config): PolicySettings {
+  return {
+    encounterWindowDays: config.CARE_RELATIONSHIP_WINDOW_DAYS,
+    registrationWindowDays: config.REGISTRATION_WINDOW_DAYS,
+    referralWindowDays: config.REFERRAL_RELATIONSHIP_DAYS,
+    referralOpenDays: config.REFERRAL_OPEN_DAYS,
+    dispensingDays: config.DISPENSING_RELATIONSHIP_DAYS,
+    breakGlassHours: config.BREAK_GLASS_HOURS,
+    breakGlassOverridesConsent: config.BREAK_GLASS_OVERRIDES_CONSENT,
+  };
 }
 
 export interface RunningSubgraph extends RunningHttpService {
@@ -105,17 +99,19 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   definition: SubgraphDefinition<TModels, TContext>,
   options: SubgraphServerOptions,
 ): Promise<RunningSubgraph> {
-  const logger = createLogger(definition.name, options.logLevel, options.logDestination);
+  const { config } = options;
+  const dbPrefix = config.MONGODB_DB_PREFIX;
+  const logger = createLogger(definition.name, config.LOG_LEVEL, options.logDestination);
   const metrics = new SubgraphMetrics(definition.name);
   const connection = await connectDatabase({
     uri: options.mongoUri,
-    dbName: databaseName(options.dbPrefix, definition.name),
+    dbName: databaseName(dbPrefix, definition.name),
     // Command events are what database latency is measured from (and traced, when tracing is on).
     monitorCommands: true,
   });
   observeDatabase(connection, metrics);
   // The access store lives in the access subgraph's database, on the same client.
-  const accessConnection = definition.name === 'access' ? connection : connection.useDb(databaseName(options.dbPrefix, 'access'), { useCache: true });
+  const accessConnection = definition.name === 'access' ? connection : connection.useDb(databaseName(dbPrefix, 'access'), { useCache: true });
   // Before any index is created: a deployment behind its migrations is not served at all.
   try {
     await refuseIfBehind(accessConnection.db!);
@@ -129,7 +125,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     auditMetrics(metrics),
   );
   // The activity rollups live in a monitoring database of their own, on the same client.
-  const activityConnection = connection.useDb(activityDatabaseName(options.dbPrefix), { useCache: true });
+  const activityConnection = connection.useDb(activityDatabaseName(dbPrefix), { useCache: true });
   const activity = new ActivityStore(registerActivityStoreModels(activityConnection));
   await ensureIndexes(connection);
   if (accessConnection !== connection) await ensureIndexes(accessConnection);
@@ -150,43 +146,49 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
-      auditBeforeResponse(options.auditFailClosed),
+      auditBeforeResponse(config.AUDIT_FAIL_CLOSED),
       operationMetrics(metrics),
     ],
     formatError: (formatted, error) => {
-      if (!isExpectedError(formatted)) logger.error({ error: errorDetails(error), path: formatted.path }, 'resolver error');
-      return maskError(formatted);
+      if (!isExpectedError(formatted, error)) logger.error({ error: errorDetails(error), path: formatted.path }, 'resolver error');
+      return maskError(formatted, error);
     },
   });
   await apollo.start();
 
+  const policy = policySettingsOf(config);
   const settings = {
-    matching: options.matching ?? DEFAULT_MATCH_SETTINGS,
-    policy: options.policy,
-    chronicMaxDays: options.chronicMaxDays ?? 28,
-    bookingHorizonDays: options.bookingHorizonDays ?? 14,
-    slots: options.slots ?? DEFAULT_SLOT_SETTINGS,
+    matching: config.matching,
+    policy,
+    chronicMaxDays: config.CHRONIC_MAX_DAYS,
+    bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
+    slots: config.slots,
   };
-  const gate = new RequestGate(options.maxInFlight ?? Infinity);
+  const gate = new RequestGate(config.MAX_IN_FLIGHT);
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,
-    maxBodyBytes: options.maxBodyBytes,
+    maxBodyBytes: config.MAX_REQUEST_BYTES,
     gate,
     authenticate: (request) => {
       const token = bearerToken(request);
       const claims = token ? verifyInternalToken(token, definition.name, options.internalPublicKey) : null;
-      if (!claims) throw new HttpError(401, 'UNAUTHENTICATED', 'A valid internal token is required', { 'www-authenticate': 'Bearer error="invalid_token"' });
+      if (!claims)
+        throw new ApiError('UNAUTHENTICATED', 'A valid internal token is required', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
       return claims;
     },
     context: ({ viewer, requestId, correlationId }) => {
-      const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, options.policy, correlationId ?? null);
+      const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, policy, correlationId ?? null);
       return definition.createContext(models, { viewer, requestId, access, activity, logger: logger.child({ requestId }), settings });
     },
     waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });
-  const scrapes = await listenForScrapes(metrics, options.metrics);
-  const http = await listen(observedHandler(handler, metrics, { metricsOnPublicListener: options.metrics?.onPublicListener }), options.host, options.port);
+  const scrapes = await listenForScrapes(metrics, config.metrics);
+  const http = await listen(
+    observedHandler(handler, metrics, { metricsOnPublicListener: config.metrics.onPublicListener }),
+    config.HOST,
+    config.subgraphPorts[definition.name],
+  );
   logger.info({ url: http.url, metricsUrl: scrapes?.url }, 'subgraph listening');
 
   // The metrics listener answers scrapes while the requests drain, and closes after them.

@@ -16,7 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = await TestStack.start();
-  production = await TestStack.start({ production: true });
+  production = await TestStack.start({ gatewayConfig: { NODE_ENV: 'production' } });
   browser = await launchBrowser();
 });
 afterAll(async () => {

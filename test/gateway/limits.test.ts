@@ -11,7 +11,7 @@ let stack: TestStack;
 let production: TestStack;
 beforeAll(async () => {
   stack = await TestStack.start();
-  production = await TestStack.start({ production: true });
+  production = await TestStack.start({ gatewayConfig: { NODE_ENV: 'production' } });
 });
 afterAll(async () => {
   await stack?.stop();

@@ -10,7 +10,7 @@ import { SUBGRAPHS } from '../../subgraphs';
 import { createSubgraphServer } from '../../subgraphs/runtime/subgraph-server';
 import { holdRequest } from '../support/held-request';
 import { HeldSubgraph } from '../support/held-subgraph';
-import { TestStack } from '../support/stack';
+import { TestStack, testConfig } from '../support/stack';
 
 const VIEWER_QUERY = '{ viewer { subject } }';
 let held: HeldSubgraph;
@@ -18,7 +18,7 @@ let stack: TestStack;
 
 beforeAll(async () => {
   held = await HeldSubgraph.start({ data: { viewer: { subject: 'dr-held' } } });
-  stack = await TestStack.start({ maxInFlight: 2, subgraphUrlOverrides: { access: held.url } });
+  stack = await TestStack.start({ gatewayConfig: { MAX_IN_FLIGHT: 2 }, subgraphUrlOverrides: { access: held.url } });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -56,16 +56,9 @@ it('answers 503 OVERLOADED beyond two requests in flight, and serves again once 
 it('sheds at a subgraph too: beyond its bound a call gets 503 OVERLOADED, and passes again once the held one finishes', async () => {
   const internal = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const access = await createSubgraphServer(SUBGRAPHS.access, {
+    config: testConfig(`${stack.dbPrefix}shed`, { MAX_IN_FLIGHT: 1 }),
     mongoUri: stack.uri,
-    dbPrefix: `${stack.dbPrefix}shed`,
-    host: '127.0.0.1',
-    port: 0,
     internalPublicKey: internal.publicKey,
-    policy: { encounterWindowDays: 730 },
-    auditFailClosed: true,
-    maxBodyBytes: 100_000,
-    maxInFlight: 1,
-    logLevel: 'silent',
   });
   try {
     const token = () =>

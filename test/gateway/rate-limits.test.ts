@@ -12,7 +12,10 @@ let now = START;
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ rateLimits: { perSubject: 3, perOrganization: 5, burstSeconds: 60, clock: () => now } });
+  stack = await TestStack.start({
+    gatewayConfig: { RATE_LIMIT_PER_SUBJECT: 3, RATE_LIMIT_PER_ORGANIZATION: 5, RATE_LIMIT_BURST_SECONDS: 60 },
+    clock: () => now,
+  });
 });
 afterAll(async () => {
   await stack.stop();

@@ -37,7 +37,7 @@ const TWO_THOUSAND = {
 let stack: TestStack;
 beforeAll(async () => {
   // A ward list of fifty full records is far over a client's cost limit: this file tests the engine, not the limit.
-  stack = await TestStack.start({ maxOperationCost: 1_000_000 });
+  stack = await TestStack.start({ gatewayConfig: { MAX_OPERATION_COST: 1_000_000 } });
   await insertHospitals(stack);
 });
 afterAll(() => stack?.stop());

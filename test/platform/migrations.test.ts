@@ -15,6 +15,7 @@ import { connectDatabase, databaseName } from '../../platform/database';
 import { CHANGELOG_COLLECTION, deploymentMigrationStatus, migrateDeployment } from '../../platform/migrations';
 import { SUBGRAPHS } from '../../subgraphs';
 import { createSubgraphServer } from '../../subgraphs/runtime/subgraph-server';
+import { testConfig } from '../support/stack';
 
 const R1 = 'resident-1';
 const R2 = 'resident-2';
@@ -23,15 +24,9 @@ const at = (iso: string) => new Date(iso);
 /** A subgraph server of the deployment `dbPrefix`, as the test stack starts one. */
 function startSubgraph(name: SubgraphName, dbPrefix: string) {
   return createSubgraphServer(SUBGRAPHS[name], {
+    config: testConfig(dbPrefix),
     mongoUri: process.env.MONGODB_URI!,
-    dbPrefix,
-    host: '127.0.0.1',
-    port: 0,
     internalPublicKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey,
-    policy: { encounterWindowDays: 730 },
-    auditFailClosed: true,
-    maxBodyBytes: 100_000,
-    logLevel: 'silent',
   });
 }
 

@@ -9,10 +9,8 @@ import type { Connection } from 'mongoose';
 import { SUPERGRAPH_FILE } from '../../bin/services';
 import { jwksKeys, staticKey } from '../../gateway/client-auth';
 import { createGatewayServer, type RunningGateway } from '../../gateway/gateway-server';
-import type { RateLimitSettings } from '../../gateway/rate-limits';
-import { DEFAULT_UPLOAD_SETTINGS, type UploadSettings } from '../../gateway/uploads';
 import { activityDatabaseName } from '../../monitoring/activity-store';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
+import { type Config, configWith, SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
 import { type CommandEvent, connectDatabase, onDatabaseCommand } from '../../platform/database';
 import { migrateDeployment } from '../../platform/migrations';
 import { SUBGRAPHS } from '../../subgraphs';
@@ -36,20 +34,32 @@ export interface StackOptions {
   subgraphTimeoutMs?: Partial<Record<SubgraphName, number>>;
   /** Verify client tokens against this JWKS URL instead of the in-memory issuer's key. */
   jwksUrl?: string;
-  /** Most an operation may cost at the gateway, for tests of the engine rather than of the limits. */
-  maxOperationCost?: number;
-  /** Production settings at the gateway: introspection off. */
-  production?: boolean;
+  /**
+   * Settings of the gateway other than the defaults, as the variables name them
+   * (MAX_OPERATION_COST, UPLOAD_MAX_LINES, MAX_IN_FLIGHT, RATE_LIMIT_*, NODE_ENV=production …).
+   */
+  gatewayConfig?: Partial<Config>;
+  /** The rate limits' clock, fixed by a test. */
+  clock?: () => number;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
   logLines?: string[];
-  /** Batch upload limits other than the defaults. */
-  uploads?: Partial<UploadSettings>;
-  /** The gateway's in-flight bound (MAX_IN_FLIGHT); unbounded unless set. */
-  maxInFlight?: number;
-  /** The gateway's rate limits (RATE_LIMIT_*); none unless set. */
-  rateLimits?: RateLimitSettings;
   /** Give every service a metrics listener on a free loopback port (its metricsUrl). */
   metrics?: boolean;
+}
+
+/** What every service of a test deployment shares: its databases, free loopback ports, the test issuer, quiet logs; then `overrides`. */
+export function testConfig(dbPrefix: string, overrides: Partial<Config> = {}): Config {
+  return configWith({
+    MONGODB_DB_PREFIX: dbPrefix,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    JWT_ISSUER: TEST_ISSUER,
+    JWT_AUDIENCE: TEST_AUDIENCE,
+    SUBGRAPH_TIMEOUT_MS: TEST_SUBGRAPH_TIMEOUT_MS,
+    GATEWAY_PORT: 0,
+    subgraphPorts: Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, 0])) as Record<SubgraphName, number>,
+    ...overrides,
+  });
 }
 
 export interface GraphQLResponse {
@@ -87,52 +97,26 @@ export class TestStack {
       issuer: generateKeyPairSync('rsa', { modulusLength: 2048 }),
       internal: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
     };
-    const logging = options.logLines
-      ? { logLevel: 'info', logDestination: { write: (line: string) => void options.logLines!.push(line) } }
-      : { logLevel: 'silent' };
-    const metrics = options.metrics ? { metrics: { host: '127.0.0.1', port: 0 } } : {};
+    const logDestination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
+    const config = testConfig(dbPrefix, {
+      LOG_LEVEL: options.logLines ? 'info' : 'silent',
+      ...(options.metrics ? { metrics: { host: '127.0.0.1', port: 0, onPublicListener: false } } : {}),
+    });
     // The databases start empty, at the current schema version.
     await migrateDeployment(uri, dbPrefix);
     const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
-      subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], {
-        mongoUri: uri,
-        dbPrefix,
-        host: '127.0.0.1',
-        port: 0,
-        internalPublicKey: keys.internal.publicKey,
-        policy: { encounterWindowDays: 730 },
-        auditFailClosed: true,
-        maxBodyBytes: 100_000,
-        monitorCommands: true,
-        ...logging,
-        ...metrics,
-      });
+      subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], { config, mongoUri: uri, internalPublicKey: keys.internal.publicKey, logDestination });
     }
     const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, options.subgraphUrlOverrides?.[name] ?? subgraphs[name].url]));
     const gateway = await createGatewayServer({
+      config: { ...config, subgraphUrls: urls as Record<SubgraphName, string>, ...options.gatewayConfig },
       supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-      subgraphUrls: urls as Record<SubgraphName, string>,
-      clientTokens: {
-        issuer: TEST_ISSUER,
-        audience: TEST_AUDIENCE,
-        algorithm: 'RS256',
-        keys: options.jwksUrl ? jwksKeys(options.jwksUrl) : staticKey(keys.issuer.publicKey),
-      },
+      clientTokenKeys: options.jwksUrl ? jwksKeys(options.jwksUrl) : staticKey(keys.issuer.publicKey),
       internalPrivateKey: keys.internal.privateKey,
-      subgraphTimeoutMs: TEST_SUBGRAPH_TIMEOUT_MS,
       subgraphTimeoutOverridesMs: options.subgraphTimeoutMs,
-      maxBodyBytes: 100_000,
-      introspection: !options.production,
-      maxOperationCost: options.maxOperationCost,
-      uploads: { ...DEFAULT_UPLOAD_SETTINGS, ...options.uploads },
-      apiConsole: !options.production,
-      host: '127.0.0.1',
-      port: 0,
-      maxInFlight: options.maxInFlight,
-      rateLimits: options.rateLimits,
-      ...logging,
-      ...metrics,
+      clock: options.clock,
+      logDestination,
     });
     // Fixtures and checks use a connection of their own, so the index check sees only what the subgraphs sent.
     const fixtures = await connectDatabase({ uri, dbName: databaseName(dbPrefix, 'records') });

@@ -35,7 +35,7 @@ let resident: string;
 let stranger: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ uploads: { maxLines: MAX_LINES, maxErrors: 5 } });
+  stack = await TestStack.start({ gatewayConfig: { UPLOAD_MAX_LINES: MAX_LINES, UPLOAD_MAX_ERRORS: 5 } });
   await insertHospitals(stack);
   [resident] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
   [stranger] = (await insertResidents(stack, { organizationCode: OTHER_HOSPITAL, count: 1 })) as [string];

@@ -20,7 +20,7 @@ let stack: TestStack;
 let residentId: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ uploads: { chunkLines: 2 }, logLines });
+  stack = await TestStack.start({ gatewayConfig: { UPLOAD_CHUNK_LINES: 2 }, logLines });
   await insertHospitals(stack);
   [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
 });

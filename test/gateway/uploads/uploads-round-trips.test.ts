@@ -4,7 +4,7 @@
  * the commands the subgraphs send, not timed.
  */
 
-import { DEFAULT_UPLOAD_SETTINGS } from '../../../gateway/uploads';
+import { configWith } from '../../../platform/config';
 import type { CommandEvent } from '../../../platform/database';
 import { insertHospitals, insertResidents, modelsOf } from '../../support/fixtures';
 import { TestStack } from '../../support/stack';
@@ -85,7 +85,9 @@ async function measure(body: string, expected: Record<string, number>, kind?: st
 }
 const perThousand = (trips: Map<string, number>, thousands: number) => new Map([...trips].map(([key, count]) => [key, count / thousands]));
 const total = (trips: Map<string, number>) => [...trips.values()].reduce((sum, count) => sum + count, 0);
-const chunksOf = (lines: number) => lines / DEFAULT_UPLOAD_SETTINGS.chunkLines;
+/** The default UPLOAD_CHUNK_LINES. */
+const DEFAULT_CHUNK_LINES = configWith({}).UPLOAD_CHUNK_LINES;
+const chunksOf = (lines: number) => lines / DEFAULT_CHUNK_LINES;
 
 it('database round trips per 1,000 lines are the same for 1,000 and 3,000 lines, new or re-sent', async () => {
   const thousand = batch('K', 1_000);
@@ -114,10 +116,7 @@ it('"no known allergies" lines cost the same round trips per chunk for 1,000 and
   const assertions = (lines: number, firstFresh: number) =>
     Array.from({ length: lines }, (_, index) =>
       JSON.stringify({
-        residentId:
-          index % DEFAULT_UPLOAD_SETTINGS.chunkLines === 0
-            ? fresh[firstFresh + index / DEFAULT_UPLOAD_SETTINGS.chunkLines]
-            : residents[index % residents.length],
+        residentId: index % DEFAULT_CHUNK_LINES === 0 ? fresh[firstFresh + index / DEFAULT_CHUNK_LINES] : residents[index % residents.length],
         sourceRecordId: `NKA-${index}`,
         noKnownAllergies: true,
       }),
@@ -182,7 +181,7 @@ it('the same holds for filed prescriptions', async () => {
   // versions, one bulk write of the prescriptions, one of their transitions, one of the activity
   // rollups, and the audit write (no encounter is named, so no owners are read); a re-sent
   // chunk writes only the audit.
-  expect(DEFAULT_UPLOAD_SETTINGS.chunkLines).toBe(200);
+  expect(DEFAULT_CHUNK_LINES).toBe(200);
   expect(Object.fromEntries(created1k)).toEqual({
     'access.find careRelationships': 5,
     'access.find consents': 5,

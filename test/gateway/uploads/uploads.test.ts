@@ -20,7 +20,7 @@ let residents: string[];
 let stranger: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ uploads: { maxLines: MAX_LINES, maxBytes: MAX_BYTES, maxErrors: 4 } });
+  stack = await TestStack.start({ gatewayConfig: { UPLOAD_MAX_LINES: MAX_LINES, UPLOAD_MAX_BYTES: MAX_BYTES, UPLOAD_MAX_ERRORS: 4 } });
   await insertHospitals(stack);
   residents = await insertResidents(stack, { organizationCode: HOSPITAL, count: 3 });
   [stranger] = (await insertResidents(stack, { organizationCode: OTHER_HOSPITAL, count: 1 })) as [string];
