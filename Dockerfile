@@ -22,11 +22,15 @@ WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY schema ./schema
+COPY bin ./bin
+COPY platform ./platform
+COPY access-control ./access-control
+COPY monitoring ./monitoring
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY tools ./tools
 COPY migrations ./migrations
 USER 1000:1000
 EXPOSE 4000 4001 4002 4003 4004 4005
-ENTRYPOINT ["node", "--import", "tsx", "tools/service.ts"]
+ENTRYPOINT ["node", "--import", "tsx", "bin/service.ts"]
 CMD ["gateway"]

@@ -4,7 +4,7 @@
  */
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-const REFS = '../kit/entity-refs';
+const REFS = '../runtime/entity-refs';
 
 const subgraphs: Record<string, { context: string; mappers: Record<string, string> }> = {
   records: {
@@ -76,7 +76,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Resident: `${REFS}#ResidentRef`,
       Organization: `${REFS}#OrganizationRef`,
       AuditEvent: './access-log#AuditEventView',
-      CareRelationship: '../kit/policy#CareRelationshipFact',
+      CareRelationship: '../../access-control/policy#CareRelationshipFact',
       Consent: './repository#ConsentView',
       BreakGlassReview: './models#BreakGlassReviewDoc',
     },

@@ -5,15 +5,15 @@
  * measures the record counts per resident the city actually holds.
  */
 import type { Connection } from 'mongoose';
-import { registerAccessStoreModels } from '../subgraphs/kit/access-store';
-import type { SubgraphName } from '../subgraphs/kit/config';
-import { operator } from '../subgraphs/kit/database';
-import { databaseName } from '../subgraphs/kit/subgraph-server';
+import { registerAccessStoreModels } from '../access-control/access-store';
+import type { SubgraphName } from '../platform/config';
+import { operator } from '../platform/database';
 import { registerModels as registerLabs } from '../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../subgraphs/prescriptions/models';
 import { registerModels as registerRecords } from '../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../subgraphs/referrals/models';
 import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
+import { databaseName } from '../subgraphs/runtime/subgraph-server';
 import type { WorkloadFacts } from './workload';
 
 const DAY_MS = 86_400_000;

@@ -8,13 +8,13 @@
  * Env: PORT, MONGODB_URI, MONGODB_DB_PREFIX.
  */
 import http from 'node:http';
-import { registerAccessStoreModels } from '../subgraphs/kit/access-store';
-import { connectDatabase, idIn, onDatabaseCommand, onDatabaseReply } from '../subgraphs/kit/database';
-import { databaseName } from '../subgraphs/kit/subgraph-server';
+import { registerAccessStoreModels } from '../access-control/access-store';
+import { connectDatabase, idIn, onDatabaseCommand, onDatabaseReply } from '../platform/database';
 import { registerModels as registerLabs } from '../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../subgraphs/prescriptions/models';
 import { registerModels as registerRecords } from '../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../subgraphs/referrals/models';
+import { databaseName } from '../subgraphs/runtime/subgraph-server';
 import { answerCounters } from './processes';
 
 const PAGE = 20;

@@ -8,8 +8,8 @@
  * seeded there once, as `npm run bench` seeds it), BENCH_REQUESTS (300).
  */
 import path from 'node:path';
-import { connectDatabase } from '../subgraphs/kit/database';
-import { databaseName } from '../subgraphs/kit/subgraph-server';
+import { connectDatabase } from '../platform/database';
+import { databaseName } from '../subgraphs/runtime/subgraph-server';
 import { parseEngine, startEmbeddedDatabase } from '../tools/embedded-database';
 import { LOAD_TEST_VOLUME, mulberry32 } from '../tools/seed/city';
 import { seedDemoCity } from '../tools/seed/seed';

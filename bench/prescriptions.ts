@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../subgraphs/kit/config';
+import { keyFiles, readKey } from '../bin/keys';
+import { loadConfig } from '../platform/config';
 import { drugByCode } from '../subgraphs/prescriptions/drug-catalogue';
 import { type DemoIdentity, issueDemoToken } from '../tools/demo-issuer';
-import { keyFiles, readKey } from '../tools/keys';
 
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 20);
 const ISSUES = Number(process.env.BENCH_ISSUES ?? 200);

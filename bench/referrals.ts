@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../subgraphs/kit/config';
+import { keyFiles, readKey } from '../bin/keys';
+import { loadConfig } from '../platform/config';
 import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
 import { issueDemoToken } from '../tools/demo-issuer';
-import { keyFiles, readKey } from '../tools/keys';
 
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 20);
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 60);

@@ -15,13 +15,13 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
-import { connectDatabase } from '../subgraphs/kit/database';
-import { databaseName } from '../subgraphs/kit/subgraph-server';
+import { SUPERGRAPH_FILE } from '../bin/services';
+import { DEFAULT_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config';
+import { connectDatabase } from '../platform/database';
+import { databaseName } from '../subgraphs/runtime/subgraph-server';
 import { issueDemoToken } from '../tools/demo-issuer';
 import { parseEngine, startEmbeddedDatabase } from '../tools/embedded-database';
 import { seedDemoCity } from '../tools/seed/seed';
-import { SUPERGRAPH_FILE } from '../tools/services';
 import { readWorkloadFacts, recordsPerResident } from './city-facts';
 import { type LoadOptions, PEERS_DIR, runLoad } from './load';
 import { type BenchProcess, startProcess, usageOf, waitUntilAnswering } from './processes';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     };
     const subgraphs = SUBGRAPH_NAMES.map((name) => start(name, process.execPath, [...TSX, path.join(__dirname, 'subgraph-process.ts'), name]));
     await Promise.all(SUBGRAPH_NAMES.map((name, index) => waitUntilAnswering(`http://127.0.0.1:${subgraphPorts[name]}/health`, subgraphs[index]!.child)));
-    const jinling = start('jinling', process.execPath, [...TSX, path.join(ROOT, 'tools/service.ts'), 'gateway'], { GATEWAY_PORT: String(jinlingPort) });
+    const jinling = start('jinling', process.execPath, [...TSX, path.join(ROOT, 'bin/service.ts'), 'gateway'], { GATEWAY_PORT: String(jinlingPort) });
     const apollo = start('apollo-gateway', process.execPath, [...NODE_FLAGS, path.join(__dirname, 'apollo-plain-gateway.mjs')], {
       PORT: String(apolloPort),
       SUPERGRAPH_FILE: supergraphFile,

@@ -1,11 +1,12 @@
 /**
  * One subgraph for the benchmark: the production subgraph, configured from the environment
- * like `tools/service.ts`, that also counts the requests it serves and the database commands
+ * like `bin/service.ts`, that also counts the requests it serves and the database commands
  * it sends, for the parent to read between runs.
  */
-import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
-import { onDatabaseCommand, onDatabaseReply } from '../subgraphs/kit/database';
-import { startSubgraph } from '../tools/services';
+
+import { startSubgraph } from '../bin/services';
+import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config';
+import { onDatabaseCommand, onDatabaseReply } from '../platform/database';
 import { answerCounters } from './processes';
 
 async function main(): Promise<void> {

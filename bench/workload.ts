@@ -6,9 +6,9 @@
  * credentials that contender takes.
  */
 import type { KeyObject } from 'node:crypto';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
-import { mintInternalToken } from '../subgraphs/kit/internal-token';
-import type { Viewer } from '../subgraphs/kit/viewer';
+import { mintInternalToken } from '../access-control/internal-token';
+import type { Viewer } from '../access-control/viewer';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../platform/config';
 import { type DemoIdentity, issueDemoToken } from '../tools/demo-issuer';
 import { mulberry32 } from '../tools/seed/city';
 

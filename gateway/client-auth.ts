@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtHeader, type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
-import { PURPOSES, type PurposeOfUse, type Role, type Viewer, viewerSchema } from '../subgraphs/kit/viewer';
+import { PURPOSES, type PurposeOfUse, type Role, type Viewer, viewerSchema } from '../access-control/viewer';
 
 export const MAX_CLIENT_TOKEN_LENGTH = 8192;
 const CLOCK_TOLERANCE_SECONDS = 30;

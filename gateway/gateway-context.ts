@@ -1,4 +1,4 @@
-import type { Viewer } from '../subgraphs/kit/viewer';
+import type { Viewer } from '../access-control/viewer';
 
 /** What the gateway knows about a request: the verified viewer and the id that audits carry. */
 export interface GatewayContext {

@@ -12,17 +12,17 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { SubgraphName } from '../subgraphs/kit/config';
-import { isExpectedError, maskError } from '../subgraphs/kit/errors';
-import { HttpError } from '../subgraphs/kit/http-error';
-import { bearerToken, createHttpHandler, listen, type RunningHttpService } from '../subgraphs/kit/http-server';
-import { observedHandler } from '../subgraphs/kit/http-telemetry';
-import { createLogger, type DestinationStream, errorDetails } from '../subgraphs/kit/logger';
-import { GatewayMetrics } from '../subgraphs/kit/metrics';
-import { listenForScrapes, type MetricsOptions } from '../subgraphs/kit/metrics-endpoint';
-import { operationMetrics } from '../subgraphs/kit/operation-metrics';
-import { RequestGate } from '../subgraphs/kit/request-gate';
-import { type Drain, drainer } from '../subgraphs/kit/shutdown';
+import type { SubgraphName } from '../platform/config';
+import { isExpectedError, maskError } from '../platform/errors';
+import { HttpError } from '../platform/http-error';
+import { bearerToken, createHttpHandler, listen, type RunningHttpService } from '../platform/http-server';
+import { observedHandler } from '../platform/http-telemetry';
+import { createLogger, type DestinationStream, errorDetails } from '../platform/logger';
+import { GatewayMetrics } from '../platform/metrics';
+import { listenForScrapes, type MetricsOptions } from '../platform/metrics-endpoint';
+import { operationMetrics } from '../platform/operation-metrics';
+import { RequestGate } from '../platform/request-gate';
+import { type Drain, drainer } from '../platform/shutdown';
 import { serveApiConsole } from './api-console';
 import { type ClientTokenSettings, REFUSAL_DESCRIPTIONS, type TokenVerdict, verifyClientToken } from './client-auth';
 import { serveCockpit } from './cockpit';

@@ -8,7 +8,7 @@
  * replicas) each enforces its own share, so the effective limit is the per-process limit
  * times their number.
  */
-import { HttpError } from '../subgraphs/kit/http-error';
+import { HttpError } from '../platform/http-error';
 import type { GatewayContext } from './gateway-context';
 import { TokenBuckets } from './token-buckets';
 

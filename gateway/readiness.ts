@@ -2,7 +2,7 @@
  * The gateway is ready when every subgraph says it is (each checks its own database), so a
  * load balancer sends no traffic to a gateway that could only answer SUBGRAPH_UNAVAILABLE.
  */
-import type { SubgraphName } from '../subgraphs/kit/config';
+import type { SubgraphName } from '../platform/config';
 
 export async function subgraphsNotReady(urls: Record<SubgraphName, string>, timeoutMs: number): Promise<string[]> {
   const answers = await Promise.all(

@@ -1,6 +1,6 @@
 /** The gateway's authenticated endpoints beside /graphql, each answering through the GraphQL pipeline. */
-import type { HttpRoute } from '../subgraphs/kit/http-server';
-import type { Logger } from '../subgraphs/kit/logger';
+import type { HttpRoute } from '../platform/http-server';
+import type { Logger } from '../platform/logger';
 import { fhirRoute } from './fhir/route';
 import type { GatewayContext } from './gateway-context';
 import type { RunOperation } from './operations';

@@ -8,10 +8,10 @@ import type { KeyObject } from 'node:crypto';
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { type DocumentNode, GraphQLError, Kind, parse, type SelectionSetNode } from 'graphql';
 import { Agent, request } from 'undici';
-import { appError } from '../subgraphs/kit/errors';
-import { INTERNAL_TOKEN_TTL_SECONDS, mintInternalToken } from '../subgraphs/kit/internal-token';
-import type { Logger } from '../subgraphs/kit/logger';
-import type { GatewayMetrics } from '../subgraphs/kit/metrics';
+import { INTERNAL_TOKEN_TTL_SECONDS, mintInternalToken } from '../access-control/internal-token';
+import { appError } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import type { GatewayMetrics } from '../platform/metrics';
 import type { GatewayContext } from './gateway-context';
 import { observedFetcher } from './subgraph-telemetry';
 

@@ -6,8 +6,8 @@
 
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { GatewayMetrics } from '../subgraphs/kit/metrics';
-import { tracer } from '../subgraphs/kit/tracing';
+import type { GatewayMetrics } from '../platform/metrics';
+import { tracer } from '../platform/tracing';
 
 export type Fetcher = NonNullable<NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>['fetcher']>;
 type FetchInit = { method?: string; headers?: Record<string, string>; body?: string | Buffer };

@@ -8,10 +8,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildSchema, coerceInputValue, type GraphQLInputType, GraphQLNonNull, type GraphQLSchema, isInputObjectType } from 'graphql';
-import type { ErrorCode } from '../subgraphs/kit/errors';
-import { HttpError } from '../subgraphs/kit/http-error';
-import { type HttpRoute, sendJson } from '../subgraphs/kit/http-server';
-import type { Logger } from '../subgraphs/kit/logger';
+import type { ErrorCode } from '../platform/errors';
+import { HttpError } from '../platform/http-error';
+import { type HttpRoute, sendJson } from '../platform/http-server';
+import type { Logger } from '../platform/logger';
 import type { GatewayContext } from './gateway-context';
 import { BodyLimitExceeded, eagerLines, splitLines } from './ndjson';
 import type { RunOperation } from './operations';

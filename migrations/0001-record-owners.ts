@@ -4,8 +4,8 @@
  * attach them. Idempotent: each note is set to the record's own resident again.
  */
 import type { mongo } from 'mongoose';
-import { type RecordKind, type RecordOwnerDoc, recordOwnerKey } from '../subgraphs/kit/access-store';
-import { deploymentDatabase } from '../subgraphs/kit/migrations';
+import { type RecordKind, type RecordOwnerDoc, recordOwnerKey } from '../access-control/access-store';
+import { deploymentDatabase } from '../platform/migrations';
 
 const BATCH = 1000;
 

@@ -8,10 +8,10 @@
  * nothing to do.
  */
 import type { mongo } from 'mongoose';
-import type { CareRelationshipDoc } from '../subgraphs/kit/access-store';
-import { loadConfig } from '../subgraphs/kit/config';
-import { deploymentDatabase } from '../subgraphs/kit/migrations';
-import { acceptedReferralEnd, dispensedEnd, type PolicySettings, rootRecordedBeforeRoots } from '../subgraphs/kit/policy';
+import type { CareRelationshipDoc } from '../access-control/access-store';
+import { acceptedReferralEnd, dispensedEnd, type PolicySettings, rootRecordedBeforeRoots } from '../access-control/policy';
+import { loadConfig } from '../platform/config';
+import { deploymentDatabase } from '../platform/migrations';
 import { type EncounterDoc, HIDDEN_ENCOUNTER_STATUS } from '../subgraphs/records/models';
 
 const BATCH = 500;

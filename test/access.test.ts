@@ -4,8 +4,8 @@
  * while, flagged and reviewed; the resident sees every organization that read the record.
  */
 
-import { oneOf } from '../subgraphs/kit/database';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { makeIdNumber } from '../access-control/id-number';
+import { oneOf } from '../platform/database';
 import { insertHospitals, labReport, modelsOf, prescriptionDoc } from './support/fixtures';
 import { TestStack } from './support/stack';
 

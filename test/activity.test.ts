@@ -3,7 +3,7 @@
  * cockpit: each accepted record once, on the day it arrives, with the form it feeds; re-sends,
  * refused and invalid writes count nothing.
  */
-import { cityDay } from '../subgraphs/kit/activity-store';
+import { cityDay } from '../monitoring/activity-store';
 import { DRUGS } from '../subgraphs/prescriptions/drug-catalogue';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';

@@ -8,9 +8,9 @@
  * any log line the services wrote.
  */
 import { randomUUID } from 'node:crypto';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
-import { mintInternalToken } from '../subgraphs/kit/internal-token';
-import type { Viewer } from '../subgraphs/kit/viewer';
+import { makeIdNumber } from '../access-control/id-number';
+import { mintInternalToken } from '../access-control/internal-token';
+import type { Viewer } from '../access-control/viewer';
 import type { DemoIdentity } from '../tools/demo-issuer';
 import { entryPoints } from './support/entry-points';
 import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc, relate } from './support/fixtures';

@@ -6,8 +6,8 @@
  * doctors still cannot read the resident.
  */
 
-import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { makeIdNumber } from '../access-control/id-number';
+import { SUBGRAPH_NAMES } from '../platform/config';
 import { DRUGS } from '../subgraphs/prescriptions/drug-catalogue';
 import type { DemoIdentity } from '../tools/demo-issuer';
 import { entryPoints } from './support/entry-points';

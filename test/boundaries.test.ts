@@ -35,22 +35,33 @@ const importing = (...specifiers: string[]) =>
 
 const BROKEN_TREE: Record<string, string> = {
   'tsconfig.json': '{ "compilerOptions": { "module": "nodenext", "moduleResolution": "nodenext" } }',
-  'subgraphs/kit/config.ts': importing('./batch-upload'),
-  'subgraphs/kit/batch-upload.ts': importing('./http-server'),
-  'subgraphs/kit/http-server.ts': importing('./request-gate', '../../gateway/server', '../../test/support/stack'),
-  'subgraphs/kit/request-gate.ts': importing('./http-server'),
-  'subgraphs/records/repository.ts': importing('../kit/config', '../labs/catalogue', '../../tools/seed'),
+  'platform/config.ts': importing('../subgraphs/runtime/batch-upload'),
+  'platform/http-server.ts': importing('./request-gate', '../gateway/server', '../test/support/stack'),
+  'platform/request-gate.ts': importing('./http-server'),
+  'access-control/policy.ts': importing('../platform/http-server', '../monitoring/activity'),
+  'monitoring/activity.ts': importing('../access-control/policy'),
+  'subgraphs/runtime/batch-upload.ts': importing('../../platform/http-server', '../../access-control/policy', '../records/repository'),
+  'subgraphs/records/repository.ts': importing('../runtime/batch-upload', '../labs/catalogue', '../../tools/seed'),
   'subgraphs/labs/catalogue.ts': 'export const ITEMS = [];\n',
-  'gateway/server.ts': importing('../subgraphs/kit/http-server', '../subgraphs/labs/catalogue', '../bench/run'),
+  'gateway/server.ts': importing(
+    '../platform/http-server',
+    '../access-control/policy',
+    '../subgraphs/labs/catalogue',
+    '../subgraphs/runtime/batch-upload',
+    '../bench/run',
+  ),
+  'bin/service.ts': importing('../gateway/server', '../tools/seed'),
   'tools/seed.ts': 'export const SEED = 1;\n',
   'test/support/stack.ts': 'export const STACK = 1;\n',
   'bench/run.ts': 'export const RUN = 1;\n',
   'examples/client.ts': importing('node:path', '../gateway/server'),
 };
 
+const FOLDERS = ['bin', 'platform', 'access-control', 'monitoring', 'gateway', 'subgraphs', 'migrations', 'tools', 'test', 'bench', 'examples'];
+
 describe('import boundaries', () => {
   it('hold in the repository', () => {
-    expect(violations(ROOT, ['gateway', 'subgraphs', 'migrations', 'tools', 'test', 'bench', 'examples'])).toEqual([]);
+    expect(violations(ROOT, FOLDERS)).toEqual([]);
   });
 
   it('refuse each import the folder table forbids', () => {
@@ -60,21 +71,34 @@ describe('import boundaries', () => {
         mkdirSync(path.dirname(path.join(tree, file)), { recursive: true });
         writeFileSync(path.join(tree, file), text);
       }
-      const found = violations(tree, ['gateway', 'subgraphs', 'tools', 'test', 'bench', 'examples'])
+      const found = violations(
+        tree,
+        FOLDERS.filter((folder) => folder !== 'migrations'),
+      )
         .map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`)
         .sort();
       expect(found).toEqual([
-        'config-to-domain: subgraphs/kit/config.ts → subgraphs/kit/batch-upload.ts',
+        'access-control-on-platform: access-control/policy.ts → monitoring/activity.ts',
+        'config-to-domain: platform/config.ts → subgraphs/runtime/batch-upload.ts',
         'examples-to-project: examples/client.ts → gateway/server.ts',
         'gateway-to-subgraph: gateway/server.ts → subgraphs/labs/catalogue.ts',
-        'kit-cycle: subgraphs/kit/http-server.ts → gateway/server.ts',
-        'kit-cycle: subgraphs/kit/http-server.ts → subgraphs/kit/request-gate.ts',
-        'kit-to-outside: subgraphs/kit/http-server.ts → gateway/server.ts',
-        'kit-to-outside: subgraphs/kit/http-server.ts → test/support/stack.ts',
+        'gateway-to-subgraph: gateway/server.ts → subgraphs/runtime/batch-upload.ts',
+        'layer-cycle: access-control/policy.ts → monitoring/activity.ts',
+        'layer-cycle: access-control/policy.ts → platform/http-server.ts',
+        'layer-cycle: platform/http-server.ts → gateway/server.ts',
+        'layer-cycle: platform/http-server.ts → platform/request-gate.ts',
+        'layer-cycle: subgraphs/runtime/batch-upload.ts → platform/http-server.ts',
+        'layer-cycle: subgraphs/runtime/batch-upload.ts → subgraphs/records/repository.ts',
+        'monitoring-on-platform: monitoring/activity.ts → access-control/policy.ts',
         'nothing-imports-bench: gateway/server.ts → bench/run.ts',
-        'production-to-test-or-bench: gateway/server.ts → bench/run.ts',
-        'production-to-test-or-bench: subgraphs/kit/http-server.ts → test/support/stack.ts',
-        'production-to-tools: subgraphs/records/repository.ts → tools/seed.ts',
+        'platform-imports-platform: platform/config.ts → subgraphs/runtime/batch-upload.ts',
+        'platform-imports-platform: platform/http-server.ts → gateway/server.ts',
+        'platform-imports-platform: platform/http-server.ts → test/support/stack.ts',
+        'production-to-outside: bin/service.ts → tools/seed.ts',
+        'production-to-outside: gateway/server.ts → bench/run.ts',
+        'production-to-outside: platform/http-server.ts → test/support/stack.ts',
+        'production-to-outside: subgraphs/records/repository.ts → tools/seed.ts',
+        'runtime-on-layers: subgraphs/runtime/batch-upload.ts → subgraphs/records/repository.ts',
         'subgraph-to-other-subgraph: subgraphs/records/repository.ts → subgraphs/labs/catalogue.ts',
       ]);
     } finally {

@@ -5,8 +5,8 @@
  * code); hospitals see only their own rows; live writes add to the day they happen on.
  */
 
-import { cityDay } from '../subgraphs/kit/activity-store';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { makeIdNumber } from '../access-control/id-number';
+import { cityDay } from '../monitoring/activity-store';
 import { type BulletinTables, fetchBulletin } from '../tools/bulletin-tables';
 import bulletin from '../tools/seed/nanjing-2024-09.json';
 import { seedDemoCity } from '../tools/seed/seed';

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ActivityStore } from '../subgraphs/kit/activity-store';
+import { ActivityStore } from '../monitoring/activity-store';
 import { ARTIFACTS_DIR, isLocal, launchBrowser, recordingPage } from './support/browser';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';

@@ -7,7 +7,7 @@
  * received them and the resident still do.
  */
 import type { AllergyIntolerance, Bundle } from '@medplum/fhirtypes';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { makeIdNumber } from '../access-control/id-number';
 import type { DemoIdentity } from '../tools/demo-issuer';
 import { identities, RECEIVER, RELATED, SOURCE } from './support/consent-scenario';
 import { allPages, resourcesOf } from './support/fhir-client';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
+import { CONFIG_VARIABLES, DEFAULT_PORTS, loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config';
 import { composeProblems } from '../tools/deploy-check/compose';
 import { dockerfileProblems } from '../tools/deploy-check/dockerfile';
 import { kubernetesProblems, type Manifest, parseManifests, readManifests } from '../tools/deploy-check/kubernetes';
@@ -117,7 +117,7 @@ describe('validators', () => {
       'ADD https://example.org/tool /tool',
       'FROM build',
       'USER node',
-      'CMD node tools/service.ts',
+      'CMD node bin/service.ts',
       'FROMM x',
     ].join('\n');
     expect(dockerfileProblems(broken)).toEqual([
@@ -132,7 +132,7 @@ describe('validators', () => {
     ]);
     expect(dockerfileProblems(dockerfile.replace('USER 1000:1000\n', ''))).toEqual(['the final stage must set a USER (it would run as root)']);
     expect(dockerfileProblems(dockerfile.replace('USER 1000:1000', 'USER 0'))).toEqual([
-      'line 29: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not 0',
+      'line 33: USER must be a numeric non-root id (Kubernetes can only verify runAsNonRoot for a number), not 0',
     ]);
   });
 
@@ -179,14 +179,14 @@ describe('validators', () => {
 });
 
 describe('the image', () => {
-  it('is built on the Node version the project pins, runs tools/service.ts as uid 1000 and exposes the default ports', () => {
+  it('is built on the Node version the project pins, runs bin/service.ts as uid 1000 and exposes the default ports', () => {
     expect([...dockerfile.matchAll(/^FROM (\S+)/gm)].map(([, image]) => image)).toEqual([
       `node:${packageJson.devDependencies.node}-bookworm-slim`,
       `node:${packageJson.devDependencies.node}-bookworm-slim`,
     ]);
     expect(packageJson.devDependencies.node).toMatch(/^24\./);
     expect(dockerfile).toMatch(/^USER 1000:1000$/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--import", "tsx", "tools\/service.ts"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--import", "tsx", "bin\/service.ts"\]$/m);
     expect(dockerfile.match(/^EXPOSE (.*)$/m)![1]).toBe(Object.values(DEFAULT_PORTS).join(' '));
     expect(imageEnv).toEqual({ NODE_ENV: 'production', HOST: '0.0.0.0', APOLLO_TELEMETRY_DISABLED: '1' });
   });

@@ -4,7 +4,7 @@
  * show result lines reads reports without them. Counted from the documents the database
  * returned to the subgraphs (the driver's command monitoring), not by timing.
  */
-import { onDatabaseReply, type ReplyEvent } from '../subgraphs/kit/database';
+import { onDatabaseReply, type ReplyEvent } from '../platform/database';
 import { insertHospitals, insertResidents, labReport, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 

@@ -5,13 +5,13 @@
  * the certified laboratory and a slot pool have no API and are written as the subgraphs store them.
  */
 
+import { makeIdNumber } from '../access-control/id-number';
 import { doctorWorkstation } from '../examples/doctor-workstation';
 import { familyDoctorReferral } from '../examples/family-doctor-referral';
 import { fhirEverything } from '../examples/fhir-everything';
 import { hospitalBatchUpload } from '../examples/hospital-batch-upload';
 import { internetHospitalPharmacy } from '../examples/internet-hospital-pharmacy';
 import { residentConsent } from '../examples/resident-consent';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
 import { DRUGS } from '../subgraphs/prescriptions/drug-catalogue';
 import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertSlotPool, modelsOf } from './support/fixtures';

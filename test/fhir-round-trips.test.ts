@@ -4,7 +4,7 @@
  * through the gateway. Counted by the commands the subgraphs send, not by timing.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import type { CommandEvent } from '../subgraphs/kit/database';
+import type { CommandEvent } from '../platform/database';
 import { fhirRequest, resourcesOf } from './support/fhir-client';
 import { insertHospitals, insertResidents, modelsOf, ONE_OF_EACH, type ResidentFixture, TEST_HOSPITALS } from './support/fixtures';
 import { TestStack } from './support/stack';

@@ -4,7 +4,7 @@
  * version goes to exactly one upload when several change a report at once, and a change
  * whose attempt failed between its two writes is finished by sending it again.
  */
-import { cityDay, rollupId } from '../subgraphs/kit/activity-store';
+import { cityDay, rollupId } from '../monitoring/activity-store';
 import { insertHospitals, insertResidents, labSubmission, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 

@@ -5,9 +5,9 @@
  * released, requests pass again.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mintInternalToken } from '../access-control/internal-token';
 import { SUBGRAPHS } from '../subgraphs';
-import { mintInternalToken } from '../subgraphs/kit/internal-token';
-import { createSubgraphServer } from '../subgraphs/kit/subgraph-server';
+import { createSubgraphServer } from '../subgraphs/runtime/subgraph-server';
 import { holdRequest } from './support/held-request';
 import { HeldSubgraph } from './support/held-subgraph';
 import { TestStack } from './support/stack';

@@ -8,13 +8,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../subgraphs/kit/config';
-import { ensureLocalKeys } from '../tools/keys';
+import { ensureLocalKeys } from '../bin/keys';
+import { loadConfig } from '../platform/config';
 import { GUARD_FILE } from './support/loopback-only.cjs';
 import { isRunning } from './support/processes';
 import { TEST_START_TIMEOUT_MS } from './support/timing';
 
-const SERVICE = path.resolve(__dirname, '../tools/service.ts');
+const SERVICE = path.resolve(__dirname, '../bin/service.ts');
 const REQUESTS = 10;
 
 let dataDir: string;

@@ -4,8 +4,8 @@
  * no label carries a resident id, a subject or a token. /metrics is not on the public port.
  */
 import net from 'node:net';
-import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { makeIdNumber } from '../access-control/id-number';
+import { SUBGRAPH_NAMES } from '../platform/config';
 import { insertHospitals, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 

@@ -7,14 +7,14 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { Connection } from 'mongoose';
+import { CARE_RELATIONSHIP_KINDS, ROOT_OF_KIND } from '../access-control/policy';
 import * as recordOwners from '../migrations/0001-record-owners';
 import * as standingRoots from '../migrations/0002-standing-roots';
+import type { SubgraphName } from '../platform/config';
+import { connectDatabase, databaseName } from '../platform/database';
+import { CHANGELOG_COLLECTION, deploymentMigrationStatus, migrateDeployment } from '../platform/migrations';
 import { SUBGRAPHS } from '../subgraphs';
-import type { SubgraphName } from '../subgraphs/kit/config';
-import { connectDatabase, databaseName } from '../subgraphs/kit/database';
-import { CHANGELOG_COLLECTION, deploymentMigrationStatus, migrateDeployment } from '../subgraphs/kit/migrations';
-import { CARE_RELATIONSHIP_KINDS, ROOT_OF_KIND } from '../subgraphs/kit/policy';
-import { createSubgraphServer } from '../subgraphs/kit/subgraph-server';
+import { createSubgraphServer } from '../subgraphs/runtime/subgraph-server';
 
 const R1 = 'resident-1';
 const R2 = 'resident-2';

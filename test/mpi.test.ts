@@ -3,8 +3,9 @@
  * two ID numbers; unmerging restores both records exactly; records filed before a merge can be
  * re-uploaded afterwards; and of concurrent decisions on one review exactly one wins.
  */
-import { oneOf } from '../subgraphs/kit/database';
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+
+import { makeIdNumber } from '../access-control/id-number';
+import { oneOf } from '../platform/database';
 import { insertHospitals, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 

@@ -5,9 +5,9 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType } from 'graphql';
+import { SUBGRAPH_NAMES } from '../platform/config';
 import { SUBGRAPHS } from '../subgraphs';
-import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
-import { subgraphTypeDefs } from '../subgraphs/kit/subgraph-server';
+import { subgraphTypeDefs } from '../subgraphs/runtime/subgraph-server';
 
 describe.each(SUBGRAPH_NAMES)('the %s subgraph', (name) => {
   const definition = SUBGRAPHS[name];

@@ -1,13 +1,13 @@
 /**
  * The tables of who sees, who writes and who may ask what in docs/authorization.md are the
- * policy's: each cell is recomputed here from `decide`, `WRITE_RULES` (subgraphs/kit/policy.ts)
- * and `ENTRY_RULES` (subgraphs/kit/entry-points.ts) and compared with the table as written, so the documentation cannot drift from the code.
+ * policy's: each cell is recomputed here from `decide`, `WRITE_RULES` (access-control/policy.ts)
+ * and `ENTRY_RULES` (access-control/entry-points.ts) and compared with the table as written, so the documentation cannot drift from the code.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENTRY_POINTS, ENTRY_RULES } from '../subgraphs/kit/entry-points';
-import { type CareRelationshipFact, type CareRelationshipKind, type DataKind, decide, WRITE_KINDS, WRITE_RULES } from '../subgraphs/kit/policy';
-import { ROLES, type Role, type Viewer } from '../subgraphs/kit/viewer';
+import { ENTRY_POINTS, ENTRY_RULES } from '../access-control/entry-points';
+import { type CareRelationshipFact, type CareRelationshipKind, type DataKind, decide, WRITE_KINDS, WRITE_RULES } from '../access-control/policy';
+import { ROLES, type Role, type Viewer } from '../access-control/viewer';
 
 const PAGE = 'docs/authorization.md';
 const AUTHORIZATION = readFileSync(path.join(__dirname, '..', PAGE), 'utf8');

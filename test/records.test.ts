@@ -3,7 +3,7 @@
  * hospital systems register residents and upload encounters; matching links the same
  * person across hospitals and keeps different people apart; merges are reversible.
  */
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { makeIdNumber } from '../access-control/id-number';
 import { insertHospitals, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 

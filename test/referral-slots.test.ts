@@ -4,7 +4,7 @@
  * referral that expired unaccepted is bookable again, and hospitals publish their own slot
  * pools, with the reserved share and release time computed by the service.
  */
-import { oneOf } from '../subgraphs/kit/database';
+import { oneOf } from '../platform/database';
 import { generateCity } from '../tools/seed/city';
 import { referralsOf } from '../tools/seed/referrals-seed';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from './support/fixtures';

@@ -5,7 +5,7 @@
  * their state machine.
  */
 
-import { oneOf } from '../subgraphs/kit/database';
+import { oneOf } from '../platform/database';
 import { addDays, beijingDate } from '../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertResidents, insertSlotPool, labReport, modelsOf, referralDoc, relate } from './support/fixtures';
 import { TestStack } from './support/stack';

@@ -4,7 +4,7 @@
  * by counting the commands the subgraphs send, not by timing, so the embedded engine's full
  * scans do not matter.
  */
-import type { CommandEvent } from '../subgraphs/kit/database';
+import type { CommandEvent } from '../platform/database';
 import { insertHospitals, insertResidents, ONE_OF_EACH, type ResidentFixture, TEST_HOSPITALS } from './support/fixtures';
 import { FULL_RECORD, FULL_RECORDS } from './support/full-record';
 import { TestStack } from './support/stack';

@@ -8,12 +8,12 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmS
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../subgraphs/kit/config';
-import { ensureLocalKeys } from '../tools/keys';
+import { ensureLocalKeys } from '../bin/keys';
+import { loadConfig } from '../platform/config';
 import { isRunning } from './support/processes';
 import { TEST_START_TIMEOUT_MS } from './support/timing';
 
-const SERVICE = path.resolve(__dirname, '../tools/service.ts');
+const SERVICE = path.resolve(__dirname, '../bin/service.ts');
 
 interface Started {
   child: ChildProcess;

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown of real service processes (tools/service.ts): on SIGTERM /ready turns 503,
+ * Graceful shutdown of real service processes (bin/service.ts): on SIGTERM /ready turns 503,
  * new work gets 503 OVERLOADED, the request in flight still completes with its data, and the
  * process exits 0; a request stuck past SHUTDOWN_DRAIN_MS is cut off and the process exits 1.
  * Requests are held open deterministically (a stand-in subgraph that answers when released,
@@ -11,16 +11,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../subgraphs/kit/config';
-import { mintInternalToken, toPrivateKey } from '../subgraphs/kit/internal-token';
+import { mintInternalToken, toPrivateKey } from '../access-control/internal-token';
+import { ensureLocalKeys } from '../bin/keys';
+import { loadConfig } from '../platform/config';
 import { issueDemoToken } from '../tools/demo-issuer';
-import { ensureLocalKeys } from '../tools/keys';
 import { holdRequest } from './support/held-request';
 import { HeldSubgraph } from './support/held-subgraph';
 import { isRunning } from './support/processes';
 import { TEST_START_TIMEOUT_MS } from './support/timing';
 
-const SERVICE = path.resolve(__dirname, '../tools/service.ts');
+const SERVICE = path.resolve(__dirname, '../bin/service.ts');
 const SUBGRAPH_URL_VARIABLES = ['RECORDS_URL', 'LABS_URL', 'PRESCRIPTIONS_URL', 'REFERRALS_URL', 'ACCESS_URL'];
 const VIEWER_QUERY = '{ viewer { subject } }';
 // Long enough that a busy machine never reaches it between SIGTERM and the test's release.

@@ -3,7 +3,7 @@
  * no emergency grant turns into standing for anyone else, a registration no care follows
  * lapses, every kind of standing ends, and every fact names its root.
  */
-import { makeIdNumber } from '../subgraphs/kit/id-number';
+import { makeIdNumber } from '../access-control/id-number';
 import { insertHospitals, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 

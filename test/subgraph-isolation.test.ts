@@ -4,9 +4,9 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
-import { INTERNAL_ISSUER, mintInternalToken } from '../subgraphs/kit/internal-token';
-import type { Viewer } from '../subgraphs/kit/viewer';
+import { INTERNAL_ISSUER, mintInternalToken } from '../access-control/internal-token';
+import type { Viewer } from '../access-control/viewer';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../platform/config';
 import { TestStack } from './support/stack';
 
 let stack: TestStack;

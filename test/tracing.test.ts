@@ -1,5 +1,5 @@
 /**
- * Traces across real processes, as production runs them (tools/service.ts): a client's W3C
+ * Traces across real processes, as production runs them (bin/service.ts): a client's W3C
  * traceparent continues through the gateway into each subgraph it calls and down to the
  * database commands, and every span reaches the OTLP collector named by
  * OTEL_EXPORTER_OTLP_ENDPOINT (a small loopback collector here). Without that variable no
@@ -13,14 +13,14 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '../subgraphs/kit/config';
+import { ensureLocalKeys } from '../bin/keys';
+import { loadConfig } from '../platform/config';
 import { issueDemoToken } from '../tools/demo-issuer';
-import { ensureLocalKeys } from '../tools/keys';
 import { GUARD_FILE } from './support/loopback-only.cjs';
 import { isRunning } from './support/processes';
 import { TEST_START_TIMEOUT_MS, TEST_SUBGRAPH_TIMEOUT_MS } from './support/timing';
 
-const SERVICE = path.resolve(__dirname, '../tools/service.ts');
+const SERVICE = path.resolve(__dirname, '../bin/service.ts');
 const CLIENT_TRACE_ID = randomBytes(16).toString('hex');
 const CLIENT_SPAN_ID = randomBytes(8).toString('hex');
 const TRACEPARENT = `00-${CLIENT_TRACE_ID}-${CLIENT_SPAN_ID}-01`;

@@ -4,8 +4,8 @@
  * the hospital's id, read by other hospitals within their standing and the resident's consent,
  * final once filed, and seen by the duplicate-therapy check.
  */
-import { cityDay, rollupId } from '../subgraphs/kit/activity-store';
-import { oneOf } from '../subgraphs/kit/database';
+import { cityDay, rollupId } from '../monitoring/activity-store';
+import { oneOf } from '../platform/database';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 import { ndjson, postBatch, uploadSummary } from './support/uploads';

@@ -5,7 +5,7 @@
  */
 
 import { DEFAULT_UPLOAD_SETTINGS } from '../gateway/uploads';
-import type { CommandEvent } from '../subgraphs/kit/database';
+import type { CommandEvent } from '../platform/database';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 

@@ -3,7 +3,7 @@
  * mutation validates them, authorized per resident, idempotent on the hospital's source id,
  * with per-line errors, limits and refusals.
  */
-import { cityDay, rollupId } from '../subgraphs/kit/activity-store';
+import { cityDay, rollupId } from '../monitoring/activity-store';
 import { insertHospitals, insertResidents, modelsOf } from './support/fixtures';
 import { TestStack } from './support/stack';
 import { ndjson, postBatch, uploadSummary } from './support/uploads';

@@ -4,10 +4,11 @@
  * (GATEWAY_URL, default http://127.0.0.1:4000/graphql) with a health commission token signed
  * by the local demo issuer, as `npm run demo -- token` signs one.
  */
-import { loadConfig, serviceUrl } from '../subgraphs/kit/config';
+
+import { keyFiles, readKey } from '../bin/keys';
+import { loadConfig, serviceUrl } from '../platform/config';
 import { fetchBulletin, formatBulletin } from './bulletin-tables';
 import { issueDemoToken } from './demo-issuer';
-import { keyFiles, readKey } from './keys';
 
 const USAGE = 'Usage: npm run bulletin -- YYYY-MM   (e.g. 2024-09; needs `npm start` running)';
 

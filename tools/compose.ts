@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { DEFAULT_PORTS, SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { DEFAULT_PORTS, SUBGRAPH_NAMES } from '../platform/config';
 
 export const SCHEMA_DIR = path.resolve(__dirname, '../schema');
 export const SUPERGRAPH_PATH = path.join(SCHEMA_DIR, 'supergraph.graphql');

@@ -1,6 +1,6 @@
 /** The database a command uses: MONGODB_URI when set, else the embedded server in the data folder. */
 import path from 'node:path';
-import type { Config } from '../subgraphs/kit/config';
+import type { Config } from '../platform/config';
 import { startEmbeddedDatabase } from './embedded-database';
 
 export async function databaseFor(config: Config, log: (line: string) => void): Promise<{ uri: string; stop(): Promise<void> }> {

@@ -1,7 +1,7 @@
 /** The local demo identity provider: signs client tokens the way the city's IdP would. */
 import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { PurposeOfUse, Role } from '../subgraphs/kit/viewer';
+import type { PurposeOfUse, Role } from '../access-control/viewer';
 
 export interface DemoIdentity {
   subject: string;

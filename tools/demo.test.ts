@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import { loadConfig } from '../subgraphs/kit/config';
-import { ensureLocalKeys } from './keys';
+import { ensureLocalKeys } from '../bin/keys';
+import { loadConfig } from '../platform/config';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jinling-demo-'));
 const env = { ...process.env, DATA_DIR: dataDir };

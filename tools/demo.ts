@@ -9,10 +9,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Config, loadConfig } from '../subgraphs/kit/config';
-import { PURPOSES, type PurposeOfUse, ROLES, type Role } from '../subgraphs/kit/viewer';
+import { PURPOSES, type PurposeOfUse, ROLES, type Role } from '../access-control/viewer';
+import { keyFiles, readKey } from '../bin/keys';
+import { type Config, loadConfig } from '../platform/config';
 import { type DemoIdentity, issueDemoToken } from './demo-issuer';
-import { keyFiles, readKey } from './keys';
 import type { DemoFacts } from './seed/demo-facts';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;

@@ -3,8 +3,8 @@
  * the data folder; MONGODB_DB_PREFIX) up to date with `migrations/`, in order, stopping at the
  * first that fails. `npm run migrate -- --status`: every migration, applied or pending.
  */
-import { loadConfig } from '../subgraphs/kit/config';
-import { deploymentMigrationStatus, MIGRATE_COMMAND, migrateDeployment } from '../subgraphs/kit/migrations';
+import { loadConfig } from '../platform/config';
+import { deploymentMigrationStatus, MIGRATE_COMMAND, migrateDeployment } from '../platform/migrations';
 import { databaseFor } from './database-for';
 
 async function main(): Promise<void> {

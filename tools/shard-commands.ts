@@ -4,7 +4,7 @@
  * gets its shard-key index (hashed keys exist only here: the models declare none, as the
  * embedded engine lacks them), its key and its zone ranges. Every command may run again.
  */
-import { SUBGRAPH_NAMES } from '../subgraphs/kit/config';
+import { SUBGRAPH_NAMES } from '../platform/config';
 import type { ShardKey, ShardPlan } from './shard-plan';
 
 export interface AdminStep {

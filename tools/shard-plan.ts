@@ -5,7 +5,7 @@
  * (test/support/shard-targeting.ts), so a query that would be broadcast to every shard fails
  * unless it is listed here under `scatterGather` with its reason.
  */
-import type { SubgraphName } from '../subgraphs/kit/config';
+import type { SubgraphName } from '../platform/config';
 
 /** A hashed key spreads residents evenly; a ranged one (1) keeps neighbouring values together. */
 export type ShardKey = Record<string, 'hashed' | 1>;

@@ -11,13 +11,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { prettyFactory } from 'pino-pretty';
-import { loadConfig, metricsPortOf, SUBGRAPH_NAMES, serviceUrl } from '../subgraphs/kit/config';
+import { ensureLocalKeys } from '../bin/keys';
+import { loadConfig, metricsPortOf, SUBGRAPH_NAMES, serviceUrl } from '../platform/config';
 import { databaseFor } from './database-for';
-import { ensureLocalKeys } from './keys';
 import { seedDemoCity } from './seed/seed';
 import { stopChild } from './stop-child';
 
-const SERVICE_ENTRY = path.join(__dirname, 'service.ts');
+const SERVICE_ENTRY = path.join(__dirname, '..', 'bin', 'service.ts');
 const READY_TIMEOUT_MS = 180_000;
 const EMBEDDED_SUBGRAPH_TIMEOUT_MS = 10_000;
 /** How long past its own drain bound a service gets to close its database and exit before it is killed. */

@@ -5,7 +5,7 @@
  * reads a missing reaction as not known, never as none); reactions shown label the resource.
  */
 import type { AllergyIntolerance } from '@medplum/fhirtypes';
-import { sensitivitiesOfTexts } from '../../subgraphs/kit/sensitivity';
+import { sensitivitiesOfTexts } from '../../access-control/sensitivity';
 import type { AllergyRecord, AllergyStatementRecord } from './records';
 import { patientReference } from './references';
 import { concept, SYSTEMS, securityLabels, sourceRecordSystem } from './terminology';

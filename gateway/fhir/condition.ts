@@ -1,6 +1,6 @@
 /** Condition → Condition on the problem list. */
 import type { Condition } from '@medplum/fhirtypes';
-import { sensitivitiesOfDiagnosis } from '../../subgraphs/kit/sensitivity';
+import { sensitivitiesOfDiagnosis } from '../../access-control/sensitivity';
 import type { ConditionRecord } from './records';
 import { patientReference } from './references';
 import { concept, securityLabels, sourceRecordSystem } from './terminology';

@@ -3,7 +3,7 @@
  * reported (Observation search gives one analyte in the canonical unit: observation-search.ts).
  */
 import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
-import { categoriesOf, sensitivitiesOfTexts, sensitivityOfLoinc, unionOf } from '../../subgraphs/kit/sensitivity';
+import { categoriesOf, sensitivitiesOfTexts, sensitivityOfLoinc, unionOf } from '../../access-control/sensitivity';
 import type { LabReportRecord, ObservationRecord } from './records';
 import { organizationReference, patientReference } from './references';
 import { coding, concept, SYSTEMS, securityLabels, sourceRecordSystem, ucumQuantity } from './terminology';

@@ -1,6 +1,6 @@
 /** Encounter → Encounter: diagnoses as ranked reason codes, the department as the service type. */
 import type { Encounter } from '@medplum/fhirtypes';
-import { categoriesOf, sensitivitiesOfDiagnosis, sensitivityOfDepartment, unionOf } from '../../subgraphs/kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnosis, sensitivityOfDepartment, unionOf } from '../../access-control/sensitivity';
 import type { EncounterRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
 import { concept, SYSTEMS, securityLabels, sourceRecordSystem } from './terminology';

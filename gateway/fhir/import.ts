@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Bundle, OperationOutcome, Parameters, ParametersParameter } from '@medplum/fhirtypes';
-import type { ErrorCode } from '../../subgraphs/kit/errors';
+import type { ErrorCode } from '../../platform/errors';
 import type { GatewayContext } from '../gateway-context';
 import { BodyLimitExceeded, eagerLines, splitLines } from '../ndjson';
 import { type UploadError, type Uploader, type UploadItem, type UploadKind, UploadRefused, type UploadSettings } from '../uploads';

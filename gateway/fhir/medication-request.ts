@@ -4,7 +4,7 @@
  * approval number.
  */
 import type { MedicationDispense, MedicationRequest } from '@medplum/fhirtypes';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDrug, unionOf } from '../../subgraphs/kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDrug, unionOf } from '../../access-control/sensitivity';
 import type { DrugInns } from './drug-facts';
 import type { PrescriptionRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';

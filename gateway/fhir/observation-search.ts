@@ -4,7 +4,7 @@
  * does not convert is given as reported, in its own unit, never silently mixed.
  */
 import type { Bundle, Observation } from '@medplum/fhirtypes';
-import { categoriesOf, sensitivityOfLoinc } from '../../subgraphs/kit/sensitivity';
+import { categoriesOf, sensitivityOfLoinc } from '../../access-control/sensitivity';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
 import { entry, organizationsIn, referencedResources, searchset } from './bundle';

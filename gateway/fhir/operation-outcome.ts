@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
 import type { GraphQLFormattedError } from 'graphql';
-import type { HttpError } from '../../subgraphs/kit/http-error';
+import type { HttpError } from '../../platform/http-error';
 
 type IssueCode = OperationOutcomeIssue['code'];
 

@@ -3,7 +3,7 @@
  * this runs), every answer application/fhir+json, every refusal an OperationOutcome.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRoute } from '../../subgraphs/kit/http-server';
+import type { HttpRoute } from '../../platform/http-server';
 import type { GatewayContext } from '../gateway-context';
 import type { RunOperation } from '../operations';
 import type { Uploader, UploadSettings } from '../uploads';

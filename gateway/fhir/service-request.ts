@@ -1,6 +1,6 @@
 /** Referral → ServiceRequest for a referral to the receiving organization. */
 import type { ServiceRequest } from '@medplum/fhirtypes';
-import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf } from '../../subgraphs/kit/sensitivity';
+import { categoriesOf, sensitivitiesOfDiagnoses, sensitivitiesOfText, sensitivityOfDepartment, unionOf } from '../../access-control/sensitivity';
 import type { ReferralRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
 import { concept, SYSTEMS, securityLabels } from './terminology';

@@ -5,7 +5,7 @@
  * project-defined URNs under `urn:jinling-hie:` that never change once published.
  */
 import type { CodeableConcept, Coding, Coding as FhirCoding } from '@medplum/fhirtypes';
-import type { SensitiveCategory } from '../../subgraphs/kit/sensitivity';
+import type { SensitiveCategory } from '../../access-control/sensitivity';
 
 export const SYSTEMS = {
   loinc: 'http://loinc.org',

@@ -4,7 +4,7 @@
  * record), paging with any page size shows each (request, resident) once, newest first, whole.
  */
 import fc from 'fast-check';
-import type { TimeKey } from '../kit/pagination';
+import type { TimeKey } from '../../platform/pagination';
 import { type AccessLogSource, accessLogPage } from './access-log';
 import type { AuditEventDoc } from './models';
 

@@ -17,7 +17,7 @@
  * So no entry is split across pages, repeated or lost. Each scan costs one more query (its
  * requests' events); one scan usually fills a page, a later one doubles its size.
  */
-import { decodeTimeCursor, encodeTimeCursor, MAX_FILL_ROUNDS, type Page, pageOf, type TimeKey } from '../kit/pagination';
+import { decodeTimeCursor, encodeTimeCursor, MAX_FILL_ROUNDS, type Page, pageOf, type TimeKey } from '../../platform/pagination';
 import type { AuditEventDoc } from './models';
 
 /** An entry of the log: the request's events about one resident, united under its newest. */

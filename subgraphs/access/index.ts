@@ -1,5 +1,5 @@
 /** The access subgraph: care relationships, consent and the audit log ("who viewed my record"). */
-import type { SubgraphDefinition } from '../kit/subgraph-server';
+import type { SubgraphDefinition } from '../runtime/subgraph-server';
 import { type AccessContext, createAccessContext } from './loaders';
 import { type AccessModels, registerModels } from './models';
 import { permissions } from './permissions';

@@ -1,7 +1,7 @@
 /** Per-request loaders of the access subgraph, and the context its resolvers receive. */
 import DataLoader from 'dataloader';
-import { residentRecordsLoader } from '../kit/loaders';
-import type { SubgraphContext } from '../kit/subgraph-context';
+import { residentRecordsLoader } from '../runtime/loaders';
+import type { SubgraphContext } from '../runtime/subgraph-context';
 import type { AccessModels } from './models';
 import { AccessRepository } from './repository';
 

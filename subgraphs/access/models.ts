@@ -4,9 +4,9 @@
  * the database and the break-the-glass reviews.
  */
 import { type Connection, Schema } from 'mongoose';
-import { registerAccessStoreModels } from '../kit/access-store';
+import { registerAccessStoreModels } from '../../access-control/access-store';
 
-export type { AuditEventDoc, ConsentDoc } from '../kit/access-store';
+export type { AuditEventDoc, ConsentDoc } from '../../access-control/access-store';
 
 export const BREAK_GLASS_REASONS = ['UNCONSCIOUS_PATIENT', 'LIFE_THREATENING_EMERGENCY', 'PATIENT_UNABLE_TO_CONSENT', 'OTHER'] as const;
 

@@ -3,19 +3,25 @@
  * break-the-glass. Reads return only what the viewer may see.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { claim } from '../kit/claims';
-import { idIn, oneOf, operator, RECORDS_BATCH_SIZE, upsertById } from '../kit/database';
-import { allowsEntry } from '../kit/entry-points';
-import { appError, badUserInput } from '../kit/errors';
-import { clientRequestIdOf, organizationCodeOf } from '../kit/ids';
-import { timeOf } from '../kit/input';
-import type { PermittedRecords } from '../kit/loaders';
-import type { Logger } from '../kit/logger';
-import { keysetAfter, type Page, timePage } from '../kit/pagination';
-import { type CareRelationshipFact, type ConsentFact, DEFAULT_BREAK_GLASS_HOURS, DEFAULT_REGISTRATION_WINDOW_DAYS, type PolicySettings } from '../kit/policy';
-import { type ResidentAccess, unionOfConsents } from '../kit/resident-access';
-import type { SensitiveCategory } from '../kit/sensitivity';
-import { actorOf, PURPOSES } from '../kit/viewer';
+import { allowsEntry } from '../../access-control/entry-points';
+import {
+  type CareRelationshipFact,
+  type ConsentFact,
+  DEFAULT_BREAK_GLASS_HOURS,
+  DEFAULT_REGISTRATION_WINDOW_DAYS,
+  type PolicySettings,
+} from '../../access-control/policy';
+import type { PermittedRecords } from '../../access-control/resident-access';
+import { type ResidentAccess, unionOfConsents } from '../../access-control/resident-access';
+import type { SensitiveCategory } from '../../access-control/sensitivity';
+import { actorOf, PURPOSES } from '../../access-control/viewer';
+import { claim } from '../../platform/claims';
+import { idIn, oneOf, operator, RECORDS_BATCH_SIZE, upsertById } from '../../platform/database';
+import { appError, badUserInput } from '../../platform/errors';
+import type { Logger } from '../../platform/logger';
+import { keysetAfter, type Page, timePage } from '../../platform/pagination';
+import { clientRequestIdOf, organizationCodeOf } from '../runtime/ids';
+import { timeOf } from '../runtime/input';
 import { type AccessLogEntry, type AuditEventKey, accessLogPage } from './access-log';
 import type { AccessModels, AuditEventDoc, BreakGlassReviewDoc } from './models';
 

@@ -5,7 +5,7 @@
  * children's bands approximate WS/T 779/780. Pure data and functions.
  */
 
-import { searchMatcher } from '../kit/input';
+import { searchMatcher } from '../runtime/input';
 
 export type LabCategory = 'LABORATORY' | 'IMAGING' | 'PATHOLOGY' | 'ELECTROPHYSIOLOGY';
 export type ValueKind = 'QUANTITY' | 'CODED' | 'TEXT';

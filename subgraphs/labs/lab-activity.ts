@@ -1,5 +1,5 @@
 /** What a lab or exam report counts at the platform (pure): the form it feeds. */
-import type { RecordActivity } from '../kit/activity';
+import type { RecordActivity } from '../../monitoring/activity';
 import type { LabReportDoc } from './models';
 
 /** Laboratory results feed the lab report form; imaging, pathology and electrophysiology the exam report form. */

@@ -3,7 +3,7 @@
  * interpreted observation, what "the latest result" and "the trend" of an analyte are, and
  * what the duplicate-test reminder recommends.
  */
-import { badUserInput } from '../kit/errors';
+import { badUserInput } from '../../platform/errors';
 import { acceptedUnit, type CatalogueItem, catalogueItem, interpretQuantity, rangeText, referenceBand, toCanonical } from './catalogue';
 import type { LaboratoryDoc, LabReportDoc, ObservationDoc } from './models';
 

@@ -1,9 +1,9 @@
 /** Per-request loaders of the labs subgraph, and the context its resolvers receive. */
 import DataLoader from 'dataloader';
-import { countAccepted } from '../kit/activity';
-import { loaderPerArguments, recordByIdLoader, residentPageLoader, residentRecordsLoader } from '../kit/loaders';
-import { timePageInMemory } from '../kit/pagination';
-import type { SubgraphContext } from '../kit/subgraph-context';
+import { countAccepted } from '../../monitoring/activity';
+import { timePageInMemory } from '../../platform/pagination';
+import { loaderPerArguments, recordByIdLoader, residentPageLoader, residentRecordsLoader } from '../runtime/loaders';
+import type { SubgraphContext } from '../runtime/subgraph-context';
 import type { LabReportDoc, LabReportVersionDoc, LabsModels } from './models';
 import { LabsRepository, type ReportFilter, reportKey } from './repository';
 

@@ -4,9 +4,16 @@
  * recognition certification), and the duplicate-test reminder events.
  */
 import { type Connection, Schema } from 'mongoose';
-import { codingSchema } from '../kit/coding-schema';
-import type { CodingValue } from '../kit/entity-refs';
-import { categoriesOf, SENSITIVE_CATEGORIES, type SensitiveCategory, sensitivitiesOfTexts, sensitivityOfLoinc, unionOf } from '../kit/sensitivity';
+import {
+  categoriesOf,
+  SENSITIVE_CATEGORIES,
+  type SensitiveCategory,
+  sensitivitiesOfTexts,
+  sensitivityOfLoinc,
+  unionOf,
+} from '../../access-control/sensitivity';
+import { codingSchema } from '../runtime/coding-schema';
+import type { CodingValue } from '../runtime/entity-refs';
 
 export const LAB_CATEGORIES = ['LABORATORY', 'IMAGING', 'PATHOLOGY', 'ELECTROPHYSIOLOGY'] as const;
 export const LAB_REPORT_STATUSES = ['REGISTERED', 'PARTIAL', 'PRELIMINARY', 'FINAL', 'AMENDED', 'CORRECTED', 'CANCELLED', 'ENTERED_IN_ERROR'] as const;

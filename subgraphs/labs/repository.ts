@@ -4,17 +4,17 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { type CountActivity, countNothing, realtimeEntry, scheduledEntry } from '../kit/activity';
-import { accepted, allowedDocuments, parseBatch, refused, type UploadOutcome } from '../kit/batch-upload';
-import { claimAll } from '../kit/claims';
-import { bulkWriteFailures, idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
-import { appError, badUserInput } from '../kit/errors';
-import { organizationCodeOf, residentIdOf } from '../kit/ids';
-import { parseInput, timeOf } from '../kit/input';
-import type { PermittedRecords } from '../kit/loaders';
-import { type Page, timePage } from '../kit/pagination';
-import { type ResidentAccess, visibleRecords, withoutRestricted } from '../kit/resident-access';
-import { unionOf } from '../kit/sensitivity';
+import type { PermittedRecords } from '../../access-control/resident-access';
+import { type ResidentAccess, visibleRecords, withoutRestricted } from '../../access-control/resident-access';
+import { unionOf } from '../../access-control/sensitivity';
+import { type CountActivity, countNothing, realtimeEntry, scheduledEntry } from '../../monitoring/activity';
+import { claimAll } from '../../platform/claims';
+import { bulkWriteFailures, idIn, noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
+import { appError, badUserInput } from '../../platform/errors';
+import { type Page, timePage } from '../../platform/pagination';
+import { accepted, allowedDocuments, parseBatch, refused, type UploadOutcome } from '../runtime/batch-upload';
+import { organizationCodeOf, residentIdOf } from '../runtime/ids';
+import { parseInput, timeOf } from '../runtime/input';
 import { activityOfLabReport } from './lab-activity';
 import { ageInYears, checkOrderItem, type OrderCheckView, observationOf, requireItem } from './lab-rules';
 import {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sensitivityOfDrug } from '../kit/sensitivity';
+import { sensitivityOfDrug } from '../../access-control/sensitivity';
 import { ALLERGY_GROUPS, allergyConflicts, DRUGS, type Drug, drugByCode, isDuplicateTherapy, renewalSupported } from './drug-catalogue';
 
 const drugs = [...DRUGS.values()];

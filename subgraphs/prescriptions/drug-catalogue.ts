@@ -5,8 +5,8 @@
  * here under the same code and name. Pure data and functions.
  */
 
-import { badUserInput } from '../kit/errors';
-import { searchMatcher } from '../kit/input';
+import { badUserInput } from '../../platform/errors';
+import { searchMatcher } from '../runtime/input';
 
 /** Most codes one `drugs(codes:)` may name: more than the catalogue holds. */
 const MAX_CODES = 100;

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { sourceRecordKey } from '../kit/ids';
-import { ICD10, isoTimeRule, residentIdRule, sourceRecordIdRule, textRule } from '../kit/input-rules';
+import { sourceRecordKey } from '../runtime/ids';
+import { ICD10, isoTimeRule, residentIdRule, sourceRecordIdRule, textRule } from '../runtime/input-rules';
 import type { PrescriptionDoc } from './models';
 import { itemInput, itemsOf, prescriptionSensitivities, validUntilOf } from './prescription-rules';
 

@@ -1,5 +1,5 @@
 /** The prescriptions subgraph: prescriptions from hospitals and internet hospitals, pharmacist review, and dispensing by cloud pharmacies. */
-import type { SubgraphDefinition } from '../kit/subgraph-server';
+import type { SubgraphDefinition } from '../runtime/subgraph-server';
 import { createPrescriptionsContext, type PrescriptionsContext } from './loaders';
 import { type PrescriptionsModels, registerModels } from './models';
 import { permissions } from './permissions';

@@ -1,8 +1,8 @@
 /** Per-request loaders of the prescriptions subgraph, and the context its resolvers receive. */
-import { countAccepted } from '../kit/activity';
-import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../kit/loaders';
-import { timePageInMemory } from '../kit/pagination';
-import type { SubgraphContext } from '../kit/subgraph-context';
+import { countAccepted } from '../../monitoring/activity';
+import { timePageInMemory } from '../../platform/pagination';
+import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../runtime/loaders';
+import type { SubgraphContext } from '../runtime/subgraph-context';
 import type { PrescriptionDoc, PrescriptionsModels, TransitionDoc } from './models';
 import type { SafetyFacts } from './prescription-rules';
 import { type PrescriptionFilter, PrescriptionsRepository, prescriptionKey } from './repository';

@@ -4,9 +4,9 @@
  * change, so two concurrent changes of one prescription cannot both happen).
  */
 import { type Connection, Schema } from 'mongoose';
-import { codingSchema } from '../kit/coding-schema';
-import type { CodingValue } from '../kit/entity-refs';
-import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../kit/sensitivity';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../access-control/sensitivity';
+import { codingSchema } from '../runtime/coding-schema';
+import type { CodingValue } from '../runtime/entity-refs';
 
 export const PRESCRIPTION_STATUSES = [
   'DRAFT',

@@ -4,8 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { badUserInput } from '../kit/errors';
-import { categoriesOf, type SensitiveCategory, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDrug, unionOf } from '../kit/sensitivity';
+import {
+  categoriesOf,
+  type SensitiveCategory,
+  sensitivitiesOfDiagnoses,
+  sensitivitiesOfTexts,
+  sensitivityOfDrug,
+  unionOf,
+} from '../../access-control/sensitivity';
+import { badUserInput } from '../../platform/errors';
 import { type Drug, drugByCode } from './drug-catalogue';
 import type { PrescriptionDoc, PrescriptionItemDoc, PrescriptionStatus } from './models';
 

@@ -2,7 +2,7 @@
  * What a clinical record of the records subgraph counts at the platform (pure). Shared by the
  * real-time mutations and batch uploads so both count the same way.
  */
-import type { RecordActivity } from '../kit/activity';
+import type { RecordActivity } from '../../monitoring/activity';
 import type { EncounterDoc } from './models';
 
 /** Only encounters that happened (in progress or finished) are visits or discharges. */

@@ -1,19 +1,20 @@
 /**
  * The platform cockpit: the city's monitoring tables, built from the activity rollups every
- * subgraph keeps as records arrive (kit/activity-store.ts), never from clinical records. The
+ * subgraph keeps as records arrive (monitoring/activity-store.ts), never from clinical records. The
  * records subgraph serves it because it knows organizations and their districts, which the
  * rollups do not carry: a district's row is the sum of its organizations' rows.
  *
  * Who sees what: the health commission every row; a hospital's doctors and systems only their
  * own organization's rows. Every row is an aggregate: counts and money, no person.
  */
-import { ACTIVITY_COUNTERS, type ActivityCounter, type ActivityRollupDoc, type ActivityStore, CITY } from '../kit/activity-store';
-import { allowsEntry } from '../kit/entry-points';
-import { badUserInput, forbidden } from '../kit/errors';
-import { organizationCodeOf } from '../kit/ids';
-import { REALTIME_FORMS } from '../kit/realtime-forms';
-import { requireEntry } from '../kit/resident-access';
-import type { Viewer } from '../kit/viewer';
+
+import { allowsEntry } from '../../access-control/entry-points';
+import { requireEntry } from '../../access-control/resident-access';
+import type { Viewer } from '../../access-control/viewer';
+import { ACTIVITY_COUNTERS, type ActivityCounter, type ActivityRollupDoc, type ActivityStore, CITY } from '../../monitoring/activity-store';
+import { REALTIME_FORMS } from '../../monitoring/realtime-forms';
+import { badUserInput, forbidden } from '../../platform/errors';
+import { organizationCodeOf } from '../runtime/ids';
 import type { OrganizationDoc } from './models';
 import { DISTRICTS, type District, districtNamed } from './validation';
 

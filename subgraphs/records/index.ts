@@ -1,5 +1,5 @@
 /** The records subgraph: the master patient index, organizations and the clinical record. */
-import type { SubgraphDefinition } from '../kit/subgraph-server';
+import type { SubgraphDefinition } from '../runtime/subgraph-server';
 import { createRecordsContext, type RecordsContext } from './loaders';
 import { type RecordsModels, registerModels } from './models';
 import { permissions } from './permissions';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import sensitiveTerms from '../kit/sensitive-terms.json';
-import { SENSITIVE_CATEGORIES } from '../kit/sensitivity';
+import sensitiveTerms from '../../access-control/sensitive-terms.json';
+import { SENSITIVE_CATEGORIES } from '../../access-control/sensitivity';
 import { allergyLabel, conditionLabel, encounterLabel, withoutText } from './labels';
 import type { AllergyDoc, ConditionDoc, EncounterDoc } from './models';
 import { RecordsRepository } from './repository';

@@ -4,7 +4,14 @@
  * the resident restricted are left out for other organizations; an allergy stays, since
  * drug-allergy warnings are made of it, and only its labelled text is withheld.
  */
-import { categoriesOf, type SensitiveCategory, sensitivitiesOfDiagnosis, sensitivitiesOfTexts, sensitivityOfDepartment, unionOf } from '../kit/sensitivity';
+import {
+  categoriesOf,
+  type SensitiveCategory,
+  sensitivitiesOfDiagnosis,
+  sensitivitiesOfTexts,
+  sensitivityOfDepartment,
+  unionOf,
+} from '../../access-control/sensitivity';
 import type { AllergyDoc, ConditionDoc, EncounterDoc } from './models';
 
 /** An allergy as a viewer gets it: reactions null when its text is withheld from them. */

@@ -1,9 +1,9 @@
 /** Per-request loaders of the records subgraph, and the context its resolvers receive. */
 
 import DataLoader from 'dataloader';
-import { countAccepted } from '../kit/activity';
-import { recordByIdLoader } from '../kit/loaders';
-import type { SubgraphContext } from '../kit/subgraph-context';
+import { countAccepted } from '../../monitoring/activity';
+import { recordByIdLoader } from '../runtime/loaders';
+import type { SubgraphContext } from '../runtime/subgraph-context';
 import { Cockpit } from './cockpit';
 import type { OrganizationDoc, RecordsModels, ResidentDoc } from './models';
 import { RecordsRepository } from './repository';

@@ -1,4 +1,4 @@
-import { DEFAULT_MATCH_SETTINGS } from '../kit/config';
+import { DEFAULT_MATCH_SETTINGS } from '../../platform/config';
 import { blockingKeys, classify, type Demographics, scoreCandidate, soundOf } from './matching';
 
 const base: Demographics = { name: '王晓明', gender: 'MALE', birthDate: '1968-04-12', phone: '13912345678', idNumber: null };

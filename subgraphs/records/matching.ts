@@ -5,7 +5,7 @@
  * before any of this; different ID numbers are never the same person (twins stay apart).
  */
 import { pinyin } from 'pinyin-pro';
-import type { MatchSettings } from '../kit/config';
+import type { MatchSettings } from '../../platform/config';
 
 export interface Demographics {
   name: string;

@@ -5,20 +5,20 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import type { CareSeen, RecordKind } from '../kit/access-store';
-import { type CountActivity, countNothing, isResend, type RecordActivity, realtimeChange, recordEntries } from '../kit/activity';
-import { accepted, checkBatchSize, parseBatch, refusalOf, refused, type UploadOutcome } from '../kit/batch-upload';
-import { claim } from '../kit/claims';
-import type { MatchSettings } from '../kit/config';
-import { type AnyModel, bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
-import { appError, badUserInput, forbidden, isDuplicateKey } from '../kit/errors';
-import { sourceRecordKey } from '../kit/ids';
-import { parseInput } from '../kit/input';
-import { decodeCursor, encodeCursor, type Page, pageOf, timePage } from '../kit/pagination';
-import type { DataKind } from '../kit/policy';
-import { type ResidentAccess, visibleRecords } from '../kit/resident-access';
-import { sensitivityOfIcd10 } from '../kit/sensitivity';
-import { actorOf } from '../kit/viewer';
+import type { CareSeen, RecordKind } from '../../access-control/access-store';
+import type { DataKind } from '../../access-control/policy';
+import { type ResidentAccess, visibleRecords } from '../../access-control/resident-access';
+import { sensitivityOfIcd10 } from '../../access-control/sensitivity';
+import { actorOf } from '../../access-control/viewer';
+import { type CountActivity, countNothing, isResend, type RecordActivity, realtimeChange, recordEntries } from '../../monitoring/activity';
+import { claim } from '../../platform/claims';
+import type { MatchSettings } from '../../platform/config';
+import { type AnyModel, bulkWriteFailures, idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
+import { appError, badUserInput, forbidden, isDuplicateKey } from '../../platform/errors';
+import { decodeCursor, encodeCursor, type Page, pageOf, timePage } from '../../platform/pagination';
+import { accepted, checkBatchSize, parseBatch, refusalOf, refused, type UploadOutcome } from '../runtime/batch-upload';
+import { sourceRecordKey } from '../runtime/ids';
+import { parseInput } from '../runtime/input';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import {
   type AllergyView,

@@ -4,7 +4,7 @@ import type { ResidentDoc, ResidentIdentifierDoc, MergeEventDoc, OrganizationDoc
 import type { AllergyView } from './labels';
 import type { AllergyStatementView, ClinicalSummaryView, MatchReviewView, RegistrationResult } from './repository';
 import type { PrescriptionRef, RecordsContext } from './loaders';
-import type { AttachmentsRef } from '../kit/entity-refs';
+import type { AttachmentsRef } from '../runtime/entity-refs';
 import type { ActivityRowView, HospitalAppointmentsView } from './cockpit';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

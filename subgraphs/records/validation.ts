@@ -3,9 +3,9 @@
  * BAD_USER_INPUT that names the field, and a request with any failure writes nothing.
  */
 import { z } from 'zod';
-import { badUserInput } from '../kit/errors';
-import { isValidIdNumber } from '../kit/id-number';
-import { ICD10, isoTimeRule as isoTime, residentIdRule as residentId, sourceRecordIdRule as sourceRecordId, textRule as text } from '../kit/input-rules';
+import { isValidIdNumber } from '../../access-control/id-number';
+import { badUserInput } from '../../platform/errors';
+import { ICD10, isoTimeRule as isoTime, residentIdRule as residentId, sourceRecordIdRule as sourceRecordId, textRule as text } from '../runtime/input-rules';
 import {
   ALLERGY_CATEGORIES,
   ALLERGY_CRITICALITIES,

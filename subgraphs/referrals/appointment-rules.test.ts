@@ -1,4 +1,4 @@
-import type { Viewer } from '../kit/viewer';
+import type { Viewer } from '../../access-control/viewer';
 import { appointmentActivity, bookerOf } from './appointment-rules';
 
 const viewer = (roles: Viewer['roles']): Viewer => ({ subject: 's', roles, purposeOfUse: 'treatment' });

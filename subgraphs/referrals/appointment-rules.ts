@@ -5,9 +5,9 @@
  * counts them).
  */
 import { z } from 'zod';
-import type { ActivityCounter, ActivityCounts, ActivityEntry } from '../kit/activity-store';
-import { holdsRoleFor, type WriteKind } from '../kit/policy';
-import type { Viewer } from '../kit/viewer';
+import { holdsRoleFor, type WriteKind } from '../../access-control/policy';
+import type { Viewer } from '../../access-control/viewer';
+import type { ActivityCounter, ActivityCounts, ActivityEntry } from '../../monitoring/activity-store';
 import {
   APPOINTMENT_CHANNELS,
   APPOINTMENT_PLATFORMS,

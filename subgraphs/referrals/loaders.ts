@@ -1,10 +1,10 @@
 /** Per-request loaders of the referrals subgraph, and the context its resolvers receive. */
 
 import DataLoader from 'dataloader';
-import { countAccepted } from '../kit/activity';
-import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../kit/loaders';
-import { timePageInMemory } from '../kit/pagination';
-import type { SubgraphContext } from '../kit/subgraph-context';
+import { countAccepted } from '../../monitoring/activity';
+import { timePageInMemory } from '../../platform/pagination';
+import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../runtime/loaders';
+import type { SubgraphContext } from '../runtime/subgraph-context';
 import type { ContractDoc, ReferralStatus, ReferralsModels, ReferralTransitionDoc } from './models';
 import { type ReferralServicesView, ReferralsRepository, referralKey } from './repository';
 

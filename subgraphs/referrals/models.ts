@@ -7,9 +7,9 @@
  * let one cancellation happen).
  */
 import { type Connection, Schema } from 'mongoose';
-import { codingSchema } from '../kit/coding-schema';
-import type { CodingValue } from '../kit/entity-refs';
-import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../kit/sensitivity';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../access-control/sensitivity';
+import { codingSchema } from '../runtime/coding-schema';
+import type { CodingValue } from '../runtime/entity-refs';
 
 export const SERVICE_PACKAGES = ['BASIC', 'CHRONIC_DISEASE', 'ELDERLY', 'MATERNAL', 'CHILD'] as const;
 export const REFERRAL_STATUSES = ['REQUESTED', 'ACCEPTED', 'REJECTED', 'SCHEDULED', 'ARRIVED', 'COMPLETED', 'CANCELLED', 'EXPIRED'] as const;

@@ -4,9 +4,16 @@
  * for the resident's contracted family doctor, until the release time).
  */
 import { createHash } from 'node:crypto';
-import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
-import { REFERRAL_OFFER_DAYS } from '../kit/policy';
-import { categoriesOf, type SensitiveCategory, sensitivitiesOfDiagnoses, sensitivitiesOfTexts, sensitivityOfDepartment, unionOf } from '../kit/sensitivity';
+import { REFERRAL_OFFER_DAYS } from '../../access-control/policy';
+import {
+  categoriesOf,
+  type SensitiveCategory,
+  sensitivitiesOfDiagnoses,
+  sensitivitiesOfTexts,
+  sensitivityOfDepartment,
+  unionOf,
+} from '../../access-control/sensitivity';
+import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config';
 import type { PlaceDoc, ReferralDoc, ReferralStatus, SlotPoolDoc } from './models';
 
 export const BOOKING_HORIZON_DAYS = 14;

@@ -7,20 +7,20 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { type CountActivity, countNothing, type RecordActivity, realtimeEntry } from '../kit/activity';
-import { claim } from '../kit/claims';
-import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../kit/config';
-import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../kit/database';
-import { allowsEntry, ENTRY_RULES } from '../kit/entry-points';
-import { appError, badUserInput, forbidden } from '../kit/errors';
-import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, clientRequestIdOf, organizationCodeOf, recordIdOf, residentIdOf } from '../kit/ids';
-import { parseInput } from '../kit/input';
-import type { PermittedRecords } from '../kit/loaders';
-import { type Page, timePage } from '../kit/pagination';
-import { acceptedReferralEnd, CONTRACT_LONGEST_DAYS, type StandingRoot, type WriteKind } from '../kit/policy';
-import { type ResidentAccess, requireEntry, visibleRecords, withoutRestricted } from '../kit/resident-access';
-import { unionOf } from '../kit/sensitivity';
-import { actorOf } from '../kit/viewer';
+import { allowsEntry, ENTRY_RULES } from '../../access-control/entry-points';
+import { acceptedReferralEnd, CONTRACT_LONGEST_DAYS, type StandingRoot, type WriteKind } from '../../access-control/policy';
+import type { PermittedRecords } from '../../access-control/resident-access';
+import { type ResidentAccess, requireEntry, visibleRecords, withoutRestricted } from '../../access-control/resident-access';
+import { unionOf } from '../../access-control/sensitivity';
+import { actorOf } from '../../access-control/viewer';
+import { type CountActivity, countNothing, type RecordActivity, realtimeEntry } from '../../monitoring/activity';
+import { claim } from '../../platform/claims';
+import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config';
+import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
+import { appError, badUserInput, forbidden } from '../../platform/errors';
+import { type Page, timePage } from '../../platform/pagination';
+import { CLIENT_REQUEST_ID, CLIENT_REQUEST_ID_RULE, clientRequestIdOf, organizationCodeOf, recordIdOf, residentIdOf } from '../runtime/ids';
+import { parseInput } from '../runtime/input';
 import { appointmentActivity, bookAppointmentInput, bookerOf } from './appointment-rules';
 import {
   type AppointmentDoc,

@@ -17,9 +17,9 @@ import {
   mayDiscloseItem,
   type PolicySettings,
   WRITE_KINDS,
-} from '../../subgraphs/kit/policy';
-import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../subgraphs/kit/sensitivity';
-import { PURPOSES, ROLES, type Viewer } from '../../subgraphs/kit/viewer';
+} from '../../access-control/policy';
+import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../access-control/sensitivity';
+import { PURPOSES, ROLES, type Viewer } from '../../access-control/viewer';
 import {
   MODEL_READ_KINDS,
   type ModelWorld,

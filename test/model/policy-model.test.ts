@@ -1,12 +1,12 @@
 /**
- * The authorization policy (subgraphs/kit/policy.ts) decides every generated case as the
+ * The authorization policy (access-control/policy.ts) decides every generated case as the
  * reference model written from docs/authorization.md does: reads of every kind, every write,
  * the disclosure of a restricted item and the end of every fact. In-process, a fixed seed;
  * `npm run fuzz:policy` runs the same property with a random seed and a million cases.
  */
 import fc from 'fast-check';
-import type { CareRelationshipFact, CareRelationshipKind } from '../../subgraphs/kit/policy';
-import type { Viewer } from '../../subgraphs/kit/viewer';
+import type { CareRelationshipFact, CareRelationshipKind } from '../../access-control/policy';
+import type { Viewer } from '../../access-control/viewer';
 import { caseArbitrary, policyAgreesWithModel } from './policy-cases';
 import { MODEL_READ_KINDS, type ModelWorld, modelEnd, modelRead, modelWrite } from './policy-model';
 

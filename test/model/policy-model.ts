@@ -1,13 +1,13 @@
 /**
  * A reference model of who may read and write what, written from docs/authorization.md
- * (its tables are copied here as data) and not from subgraphs/kit/policy.ts. It is meant to be
+ * (its tables are copied here as data) and not from access-control/policy.ts. It is meant to be
  * small enough to check by reading; the differential test holds the policy to it.
  *
  * Only the policy's types are imported: every rule below is the docs' own.
  */
-import type { CareRelationshipFact, CareRelationshipKind, ConsentFact, DataKind, PolicySettings, WriteKind } from '../../subgraphs/kit/policy';
-import type { SensitiveCategory } from '../../subgraphs/kit/sensitivity';
-import type { Role, Viewer } from '../../subgraphs/kit/viewer';
+import type { CareRelationshipFact, CareRelationshipKind, ConsentFact, DataKind, PolicySettings, WriteKind } from '../../access-control/policy';
+import type { SensitiveCategory } from '../../access-control/sensitivity';
+import type { Role, Viewer } from '../../access-control/viewer';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -7,7 +7,7 @@
  * its system filed by upload, and a neutral referral and prescription that attach the
  * psychiatric encounter. The resident restricts MENTAL_HEALTH and HIV_STI.
  */
-import { makeIdNumber } from '../../subgraphs/kit/id-number';
+import { makeIdNumber } from '../../access-control/id-number';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { insertHospitals, modelsOf } from './fixtures';
 import type { TestStack } from './stack';

@@ -3,12 +3,12 @@
  * labels are stated by the caller (default: none), never computed by the code under test.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { careRelationshipDoc, recordOwnerKey } from '../../access-control/access-store';
+import { makeIdNumber } from '../../access-control/id-number';
+import type { CareRelationshipKind } from '../../access-control/policy';
+import type { SensitiveCategory } from '../../access-control/sensitivity';
+import { registerActivityStoreModels } from '../../monitoring/activity-store';
 import { registerModels as registerAccess } from '../../subgraphs/access/models';
-import { careRelationshipDoc, recordOwnerKey } from '../../subgraphs/kit/access-store';
-import { registerActivityStoreModels } from '../../subgraphs/kit/activity-store';
-import { makeIdNumber } from '../../subgraphs/kit/id-number';
-import type { CareRelationshipKind } from '../../subgraphs/kit/policy';
-import type { SensitiveCategory } from '../../subgraphs/kit/sensitivity';
 import { observationOf, requireItem } from '../../subgraphs/labs/lab-rules';
 import { type LabReportDoc, registerModels as registerLabs } from '../../subgraphs/labs/models';
 import { DRUGS, drugByCode } from '../../subgraphs/prescriptions/drug-catalogue';

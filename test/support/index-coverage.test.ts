@@ -1,5 +1,5 @@
 /** The index-coverage check itself: it must fail the query shapes that scan or sort in memory. */
-import type { CommandEvent } from '../../subgraphs/kit/database';
+import type { CommandEvent } from '../../platform/database';
 import { indexesByCollection, uncoveredQueries } from './index-coverage';
 
 const model = (collectionName: string, ...indexes: Record<string, number>[]) => ({

@@ -6,7 +6,7 @@
  * field when it has one (equality, sort, range). `_id` equality is the primary key. Each
  * branch of an `$or` must be served on its own; other equality fields are filtered after.
  */
-import type { CommandEvent } from '../../subgraphs/kit/database';
+import type { CommandEvent } from '../../platform/database';
 
 /** What the check needs of a model: its collection and its declared indexes. */
 interface IndexedModel {

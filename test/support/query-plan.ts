@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { type PlanNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { parse } from 'graphql';
-import { SUPERGRAPH_FILE } from '../../tools/services';
+import { SUPERGRAPH_FILE } from '../../bin/services';
 
 let planning: { supergraph: Supergraph; planner: QueryPlanner } | undefined;
 

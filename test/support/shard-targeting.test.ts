@@ -1,5 +1,5 @@
 /** The shard-targeting check itself: it must fail queries that would reach every shard. */
-import type { CommandEvent } from '../../subgraphs/kit/database';
+import type { CommandEvent } from '../../platform/database';
 import type { ShardPlan } from '../../tools/shard-plan';
 import { untargetedQueries } from './shard-targeting';
 

@@ -6,7 +6,7 @@
  * `scatterGather` with its reason; an upsert never may (MongoDB needs its whole shard key), and
  * every inserted document must have the key's fields.
  */
-import type { CommandEvent } from '../../subgraphs/kit/database';
+import type { CommandEvent } from '../../platform/database';
 import type { ScatterGather, ShardPlan } from '../../tools/shard-plan';
 
 interface Write {

@@ -14,8 +14,8 @@
  * - Online platforms are city totals only (the bulletin does not split them by hospital).
  */
 
-import { type ActivityCounter, type ActivityRollupDoc, CITY, rollupId } from '../../subgraphs/kit/activity-store';
-import { REALTIME_FORMS } from '../../subgraphs/kit/realtime-forms';
+import { type ActivityCounter, type ActivityRollupDoc, CITY, rollupId } from '../../monitoring/activity-store';
+import { REALTIME_FORMS } from '../../monitoring/realtime-forms';
 import type { OrganizationSeed } from './city';
 import bulletin from './nanjing-2024-09.json';
 

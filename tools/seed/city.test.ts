@@ -1,5 +1,5 @@
-import { isValidIdNumber } from '../../subgraphs/kit/id-number';
-import { sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
+import { isValidIdNumber } from '../../access-control/id-number';
+import { sensitivityOfIcd10 } from '../../access-control/sensitivity';
 import {
   type City,
   type EncounterSeed,

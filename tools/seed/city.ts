@@ -4,7 +4,7 @@
  * deterministic: the caller passes `now`, and the same options always give the same city.
  */
 
-import { makeIdNumber } from '../../subgraphs/kit/id-number';
+import { makeIdNumber } from '../../access-control/id-number';
 import bulletin from './nanjing-2024-09.json';
 
 export type OrganizationLevel = 'TERTIARY' | 'SECONDARY' | 'COMMUNITY' | 'INTERNET_HOSPITAL' | 'PHARMACY';

@@ -1,6 +1,6 @@
 /** What the demo city implies beyond its records: care relationships, and a resident to show. */
-import { type CareRelationshipDoc, careRelationshipDoc } from '../../subgraphs/kit/access-store';
-import { acceptedReferralEnd } from '../../subgraphs/kit/policy';
+import { type CareRelationshipDoc, careRelationshipDoc } from '../../access-control/access-store';
+import { acceptedReferralEnd } from '../../access-control/policy';
 import type { PrescriptionDoc } from '../../subgraphs/prescriptions/models';
 import type { EncounterDoc } from '../../subgraphs/records/models';
 import type { ContractDoc } from '../../subgraphs/referrals/models';

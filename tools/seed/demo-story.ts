@@ -5,7 +5,7 @@
  * consent keeping that category private. Pure: the seeder stores what it returns.
  */
 import { createHash } from 'node:crypto';
-import type { ConsentDoc } from '../../subgraphs/kit/access-store';
+import type { ConsentDoc } from '../../access-control/access-store';
 import { type City, type EncounterSeed, ICD10, type LabReportSeed } from './city';
 import type { DemoFacts } from './demo-facts';
 

@@ -5,7 +5,7 @@
  * allergies). Deterministic for a given city and seed.
  */
 import { createHash } from 'node:crypto';
-import { sensitivityOfIcd10 } from '../../subgraphs/kit/sensitivity';
+import { sensitivityOfIcd10 } from '../../access-control/sensitivity';
 import { encounterSensitivities } from '../../subgraphs/records/labels';
 import { blockingKeys, scoreCandidate } from '../../subgraphs/records/matching';
 import type { AllergyDoc, ConditionDoc, EncounterDoc, MatchReviewDoc, ResidentDoc, ResidentIdentifierDoc } from '../../subgraphs/records/models';

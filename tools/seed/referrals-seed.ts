@@ -5,7 +5,7 @@
  * publishes (capacity from their share of the bulletin's appointments; 5 also open exam
  * capacity and 8 virtual beds), and referrals in every state.
  */
-import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../subgraphs/kit/config';
+import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config';
 import type {
   ActiveContractDoc,
   ContractDoc,

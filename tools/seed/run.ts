@@ -1,5 +1,5 @@
 /** `npm run seed`: loads the demo city into MONGODB_URI (or the embedded database) unless it has data. */
-import { loadConfig } from '../../subgraphs/kit/config';
+import { loadConfig } from '../../platform/config';
 import { databaseFor } from '../database-for';
 import { seedDemoCity } from './seed';
 

@@ -4,16 +4,16 @@
  * the records imply. A database that already has residents is left alone.
  */
 import type { Connection } from 'mongoose';
-import { recordOwnerKey, registerAccessStoreModels } from '../../subgraphs/kit/access-store';
-import { activityDatabaseName, CITY, registerActivityStoreModels, rollupId } from '../../subgraphs/kit/activity-store';
-import type { SlotSettings, SubgraphName } from '../../subgraphs/kit/config';
-import { connectDatabase, ensureIndexes, oneOf } from '../../subgraphs/kit/database';
-import { migrateDeployment } from '../../subgraphs/kit/migrations';
-import { databaseName } from '../../subgraphs/kit/subgraph-server';
+import { recordOwnerKey, registerAccessStoreModels } from '../../access-control/access-store';
+import { activityDatabaseName, CITY, registerActivityStoreModels, rollupId } from '../../monitoring/activity-store';
+import type { SlotSettings, SubgraphName } from '../../platform/config';
+import { connectDatabase, ensureIndexes, oneOf } from '../../platform/database';
+import { migrateDeployment } from '../../platform/migrations';
 import { registerModels as registerLabs } from '../../subgraphs/labs/models';
 import { registerModels as registerPrescriptions } from '../../subgraphs/prescriptions/models';
 import { ORGANIZATION_LEVELS, registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
+import { databaseName } from '../../subgraphs/runtime/subgraph-server';
 import { bulletinHistoryOf } from './activity-seed';
 import { generateCity, type OrganizationSeed, type VolumeProfile } from './city';
 import { careRelationshipsOf, type DemoFacts, pickDemoFacts } from './demo-facts';

@@ -1,4 +1,4 @@
-import { allowsEntry } from '../../kit/entry-points';
+import { allowsEntry } from '../../../access-control/entry-points';
 import type { AuditEventResolvers } from '../resolver-types';
 
 export const AuditEvent: AuditEventResolvers = {

@@ -1,4 +1,4 @@
-import { effectiveEnd, rootRecordedBeforeRoots } from '../../kit/policy';
+import { effectiveEnd, rootRecordedBeforeRoots } from '../../../access-control/policy';
 import type { CareRelationshipResolvers } from '../resolver-types';
 
 export const CareRelationship: CareRelationshipResolvers = {

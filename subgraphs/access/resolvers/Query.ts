@@ -1,5 +1,5 @@
-import { pageSize, residentIdOf } from '../../kit/ids';
-import { describeViewer } from '../../kit/viewer';
+import { describeViewer } from '../../../access-control/viewer';
+import { pageSize, residentIdOf } from '../../runtime/ids';
 import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 
 export const Query: QueryResolvers = {

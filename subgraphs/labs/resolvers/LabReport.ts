@@ -1,4 +1,4 @@
-import { recordIdOf } from '../../kit/ids';
+import { recordIdOf } from '../../runtime/ids';
 import type { LabReportResolvers, LabReportVersionResolvers, LabSourceResolvers, ObservationResolvers } from '../resolver-types';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;

@@ -1,4 +1,4 @@
-import { recordIdOf } from '../../kit/ids';
+import { recordIdOf } from '../../runtime/ids';
 import { searchLabItems } from '../catalogue';
 import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 

@@ -1,6 +1,6 @@
-import { badUserInput } from '../../kit/errors';
-import { pageSize, residentIdOf } from '../../kit/ids';
-import { selects } from '../../kit/selection';
+import { badUserInput } from '../../../platform/errors';
+import { pageSize, residentIdOf } from '../../runtime/ids';
+import { selects } from '../../runtime/selection';
 import { latestResults, requireItem, trendOf } from '../lab-rules';
 import type { ResidentResolvers } from '../resolver-types';
 

@@ -1,6 +1,6 @@
-import { maskPhone } from '../../kit/id-number';
-import { recordIdOf } from '../../kit/ids';
-import { isOwnRecord } from '../../kit/policy';
+import { maskPhone } from '../../../access-control/id-number';
+import { isOwnRecord } from '../../../access-control/policy';
+import { recordIdOf } from '../../runtime/ids';
 import { contentHash, effectiveStatus, renewalCheckFor, warningsFor } from '../prescription-rules';
 import type { PrescriptionResolvers, TransitionResolvers } from '../resolver-types';
 

@@ -1,4 +1,4 @@
-import { pageSize, recordIdOf } from '../../kit/ids';
+import { pageSize, recordIdOf } from '../../runtime/ids';
 import { searchDrugs } from '../drug-catalogue';
 import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 

@@ -1,4 +1,4 @@
-import { pageSize, residentIdOf } from '../../kit/ids';
+import { pageSize, residentIdOf } from '../../runtime/ids';
 import type { ResidentResolvers } from '../resolver-types';
 
 export const Resident: ResidentResolvers = {

@@ -1,4 +1,4 @@
-import { recordIdOf } from '../../kit/ids';
+import { recordIdOf } from '../../runtime/ids';
 import type { EncounterResolvers, SourceResolvers } from '../resolver-types';
 
 export const Encounter: EncounterResolvers = {

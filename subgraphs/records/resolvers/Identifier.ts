@@ -1,5 +1,5 @@
-import { maskIdNumber } from '../../kit/id-number';
-import { mayUnmaskIdentifiers } from '../../kit/policy';
+import { maskIdNumber } from '../../../access-control/id-number';
+import { mayUnmaskIdentifiers } from '../../../access-control/policy';
 import type { IdentifierResolvers, MergeEventResolvers } from '../resolver-types';
 
 export const Identifier: IdentifierResolvers = {

@@ -1,4 +1,4 @@
-import { maskIdNumber, maskPhone } from '../../kit/id-number';
+import { maskIdNumber, maskPhone } from '../../../access-control/id-number';
 import type { MatchedRecordResolvers, MatchReviewResolvers } from '../resolver-types';
 
 export const MatchReview: MatchReviewResolvers = {

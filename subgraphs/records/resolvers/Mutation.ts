@@ -1,4 +1,4 @@
-import { recordIdOf, residentIdOf } from '../../kit/ids';
+import { recordIdOf, residentIdOf } from '../../runtime/ids';
 import type { MutationResolvers } from '../resolver-types';
 
 export const Mutation: MutationResolvers = {

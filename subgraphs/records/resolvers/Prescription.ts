@@ -1,4 +1,4 @@
-import { recordIdOf, residentIdOf } from '../../kit/ids';
+import { recordIdOf, residentIdOf } from '../../runtime/ids';
 import { RecordsRepository } from '../repository';
 import type { PrescriptionResolvers } from '../resolver-types';
 

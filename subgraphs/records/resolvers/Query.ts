@@ -1,6 +1,6 @@
-import { badUserInput } from '../../kit/errors';
-import { organizationCodeOf, pageSize, residentIdOf } from '../../kit/ids';
-import { REALTIME_FORMS } from '../../kit/realtime-forms';
+import { REALTIME_FORMS } from '../../../monitoring/realtime-forms';
+import { badUserInput } from '../../../platform/errors';
+import { organizationCodeOf, pageSize, residentIdOf } from '../../runtime/ids';
 import type { QueryResolvers } from '../resolver-types';
 
 const MAX_WARD_LIST = 100;

@@ -1,5 +1,5 @@
-import { attachmentsRefOf } from '../../kit/ids';
-import { attachedRecords } from '../../kit/loaders';
+import { attachmentsRefOf } from '../../runtime/ids';
+import { attachedRecords } from '../../runtime/loaders';
 import type { ReferralResolvers } from '../resolver-types';
 
 /** Records' part of a referral: the encounters it attaches that the viewer may see. */

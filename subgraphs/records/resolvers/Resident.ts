@@ -1,7 +1,7 @@
-import { maskIdNumber, maskPhone } from '../../kit/id-number';
-import { pageSize, residentIdOf } from '../../kit/ids';
-import { pageInMemory } from '../../kit/pagination';
-import { mayUnmaskIdentifiers } from '../../kit/policy';
+import { maskIdNumber, maskPhone } from '../../../access-control/id-number';
+import { mayUnmaskIdentifiers } from '../../../access-control/policy';
+import { pageInMemory } from '../../../platform/pagination';
+import { pageSize, residentIdOf } from '../../runtime/ids';
 import { RecordsRepository } from '../repository';
 import type { ResidentResolvers } from '../resolver-types';
 

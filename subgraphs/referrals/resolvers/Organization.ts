@@ -1,4 +1,4 @@
-import { organizationCodeOf } from '../../kit/ids';
+import { organizationCodeOf } from '../../runtime/ids';
 import type { OrganizationResolvers } from '../resolver-types';
 
 export const Organization: OrganizationResolvers = {

@@ -1,4 +1,4 @@
-import { pageSize } from '../../kit/ids';
+import { pageSize } from '../../runtime/ids';
 import { DEPARTMENTS } from '../referral-rules';
 import type { MutationResolvers, QueryResolvers } from '../resolver-types';
 

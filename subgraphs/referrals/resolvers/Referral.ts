@@ -1,4 +1,4 @@
-import { recordIdOf } from '../../kit/ids';
+import { recordIdOf } from '../../runtime/ids';
 import { effectiveStatus } from '../referral-rules';
 import type { FamilyDoctorContractResolvers, ReferralResolvers, ReferralTransitionResolvers, SlotAvailabilityResolvers } from '../resolver-types';
 

@@ -19,27 +19,27 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
-import { AccessStore, type AccessStoreModels, registerAccessStoreModels } from './access-store';
-import { ActivityStore, activityDatabaseName, registerActivityStoreModels } from './activity-store';
-import { auditMetrics } from './audit-metrics';
-import { DEFAULT_MATCH_SETTINGS, DEFAULT_SLOT_SETTINGS, type MatchSettings, type SlotSettings, type SubgraphName } from './config';
-import { connectDatabase, databaseName, ensureIndexes, isReachable } from './database';
-import { observeDatabase } from './database-telemetry';
-import { isExpectedError, maskError } from './errors';
-import { HttpError } from './http-error';
-import { bearerToken, createHttpHandler, listen, type RunningHttpService } from './http-server';
-import { observedHandler } from './http-telemetry';
-import { type InternalClaims, verifyInternalToken } from './internal-token';
-import { createLogger, type DestinationStream, errorDetails } from './logger';
-import { SubgraphMetrics } from './metrics';
-import { listenForScrapes, type MetricsOptions } from './metrics-endpoint';
-import { refuseIfBehind } from './migrations';
-import { operationMetrics } from './operation-metrics';
+import { AccessStore, type AccessStoreModels, registerAccessStoreModels } from '../../access-control/access-store';
+import { auditMetrics } from '../../access-control/audit-metrics';
+import { type InternalClaims, verifyInternalToken } from '../../access-control/internal-token';
+import type { PolicySettings } from '../../access-control/policy';
+import { ResidentAccess } from '../../access-control/resident-access';
+import { ActivityStore, activityDatabaseName, registerActivityStoreModels } from '../../monitoring/activity-store';
+import { DEFAULT_MATCH_SETTINGS, DEFAULT_SLOT_SETTINGS, type MatchSettings, type SlotSettings, type SubgraphName } from '../../platform/config';
+import { connectDatabase, databaseName, ensureIndexes, isReachable } from '../../platform/database';
+import { observeDatabase } from '../../platform/database-telemetry';
+import { isExpectedError, maskError } from '../../platform/errors';
+import { HttpError } from '../../platform/http-error';
+import { bearerToken, createHttpHandler, listen, type RunningHttpService } from '../../platform/http-server';
+import { observedHandler } from '../../platform/http-telemetry';
+import { createLogger, type DestinationStream, errorDetails } from '../../platform/logger';
+import { SubgraphMetrics } from '../../platform/metrics';
+import { listenForScrapes, type MetricsOptions } from '../../platform/metrics-endpoint';
+import { refuseIfBehind } from '../../platform/migrations';
+import { operationMetrics } from '../../platform/operation-metrics';
+import { RequestGate } from '../../platform/request-gate';
+import { type Drain, drainer } from '../../platform/shutdown';
 import { applyPermissions, type PermissionMap } from './permissions';
-import type { PolicySettings } from './policy';
-import { RequestGate } from './request-gate';
-import { ResidentAccess } from './resident-access';
-import { type Drain, drainer } from './shutdown';
 import type { SubgraphContext } from './subgraph-context';
 
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -99,7 +99,7 @@ export function subgraphTypeDefs(name: SubgraphName) {
 }
 
 // Where it has always been imported from; it lives with the connections.
-export { databaseName } from './database';
+export { databaseName } from '../../platform/database';
 
 export async function createSubgraphServer<TModels, TContext extends SubgraphContext>(
   definition: SubgraphDefinition<TModels, TContext>,

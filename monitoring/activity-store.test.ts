@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
+import { ensureIndexes } from '../platform/database';
 import { ActivityStore, cityDay, registerActivityStoreModels, rollupUpdates } from './activity-store';
-import { ensureIndexes } from './database';
 import { formsFedBy, REALTIME_FORMS } from './realtime-forms';
 
 describe('activity rollups', () => {

@@ -3,8 +3,9 @@
  * consent omissions, break-the-glass grants and alerts. Only the events' vocabularies become
  * labels; who and whom stay in the audit log.
  */
+
+import type { SubgraphMetrics } from '../platform/metrics';
 import type { AuditObserver } from './access-store';
-import type { SubgraphMetrics } from './metrics';
 
 export function auditMetrics(metrics: SubgraphMetrics): AuditObserver {
   return (events, written) => {

@@ -9,7 +9,7 @@ import type { SubgraphName } from './config';
 import { connectDatabase, databaseName } from './database';
 import { isDuplicateKey } from './errors';
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../migrations');
 export const CHANGELOG_COLLECTION = 'changelog';
 export const MIGRATE_COMMAND = 'npm run migrate';
 

@@ -1,10 +1,11 @@
 /** What every subgraph resolver receives: the verified viewer and the request's access decisions. */
-import type { ActivityStore } from './activity-store';
-import type { MatchSettings, SlotSettings } from './config';
-import type { Logger } from './logger';
-import type { PolicySettings } from './policy';
-import type { ResidentAccess } from './resident-access';
-import type { Viewer } from './viewer';
+
+import type { PolicySettings } from '../../access-control/policy';
+import type { ResidentAccess } from '../../access-control/resident-access';
+import type { Viewer } from '../../access-control/viewer';
+import type { ActivityStore } from '../../monitoring/activity-store';
+import type { MatchSettings, SlotSettings } from '../../platform/config';
+import type { Logger } from '../../platform/logger';
 
 export interface SubgraphContext {
   viewer: Viewer;

@@ -1,16 +1,16 @@
 /**
- * Entry point of one service process: `tsx tools/service.ts <gateway|records|labs|…>`.
- * Needs MONGODB_URI for subgraphs; stops gracefully on SIGTERM or SIGINT (subgraphs/kit/shutdown.ts:
+ * Entry point of one service process: `tsx bin/service.ts <gateway|records|labs|…>`.
+ * Needs MONGODB_URI for subgraphs; stops gracefully on SIGTERM or SIGINT (platform/shutdown.ts:
  * exit 0 when every request in flight finished, 1 when SHUTDOWN_DRAIN_MS cut some off). With
  * GATEWAY_WORKERS or SUBGRAPH_WORKERS above 1, this process forks that many workers that
  * share the port; a worker that dies stops the service rather than being restarted silently.
  */
 import cluster from 'node:cluster';
-import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/kit/config';
-import { createLogger } from '../subgraphs/kit/logger';
-import { clusterScrape, listenForScrapes } from '../subgraphs/kit/metrics-endpoint';
-import { exitAfterDrainOnSignals } from '../subgraphs/kit/shutdown';
-import { startTracing } from '../subgraphs/kit/tracing';
+import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { clusterScrape, listenForScrapes } from '../platform/metrics-endpoint';
+import { exitAfterDrainOnSignals } from '../platform/shutdown';
+import { startTracing } from '../platform/tracing';
 import { startGateway, startSubgraph } from './services';
 
 async function main(): Promise<void> {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const isGateway = name === 'gateway';
   if (!isGateway && !(SUBGRAPH_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`Usage: tsx tools/service.ts <gateway|${SUBGRAPH_NAMES.join('|')}>`);
+    throw new Error(`Usage: tsx bin/service.ts <gateway|${SUBGRAPH_NAMES.join('|')}>`);
   }
   if (!isGateway && !config.MONGODB_URI) throw new Error('MONGODB_URI is required to run a subgraph on its own');
   const workers = isGateway ? config.GATEWAY_WORKERS : config.SUBGRAPH_WORKERS;

@@ -1,6 +1,6 @@
 /**
  * What arrives at the platform, counted as it is accepted (figures of care on their day of
- * care, see kit/activity.ts): rollups per organization and per city, per day and per month, in
+ * care, see monitoring/activity.ts): rollups per organization and per city, per day and per month, in
  * a database every subgraph shares (`<prefix>_monitoring`).
  * Writes add to them ($inc, one bulk write per request); the cockpit reads only them, never
  * the clinical collections. Only this file defines these collections.
@@ -12,8 +12,8 @@
  * null ("not reported", the bulletin's '/'), an absent count as 0.
  */
 import { type AnyBulkWriteOperation, type Connection, Schema } from 'mongoose';
-import { oneOf, operator, RECORDS_BATCH_SIZE } from './database';
-import { isDuplicateKey } from './errors';
+import { oneOf, operator, RECORDS_BATCH_SIZE } from '../platform/database';
+import { isDuplicateKey } from '../platform/errors';
 
 export const ACTIVITY_COUNTERS = [
   // Data collection (the bulletin's data-collection tables).

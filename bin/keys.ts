@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../subgraphs/kit/config';
+import type { Config } from '../platform/config';
 
 export interface KeyFiles {
   issuerPrivateKey: string;

@@ -1,16 +1,16 @@
 /**
  * What the subgraphs' batch-upload mutations share: the size of a batch, parsing its items,
  * deciding their writes at once, the outcome of one item, and the refusal of one item without
- * failing the others. (A re-sent record is told from a changed one by kit/activity.ts
+ * failing the others. (A re-sent record is told from a changed one by monitoring/activity.ts
  * isResend, as the single mutations tell it.)
  */
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
-import { MAX_UPLOAD_ITEMS } from './config';
-import { badUserInput, ERROR_CODES, type ErrorCode } from './errors';
+import type { WriteKind } from '../../access-control/policy';
+import type { ResidentAccess } from '../../access-control/resident-access';
+import { MAX_UPLOAD_ITEMS } from '../../platform/config';
+import { badUserInput, ERROR_CODES, type ErrorCode } from '../../platform/errors';
 import { parseInput } from './input';
-import type { WriteKind } from './policy';
-import type { ResidentAccess } from './resident-access';
 
 export type UploadStatus = 'CREATED' | 'CHANGED' | 'UNCHANGED' | 'REJECTED';
 

@@ -5,7 +5,7 @@
  * the policy's and are declared once. Fields of objects already decided are open to any
  * signed-in caller; `_entities` is the gateway's, within the representation limit.
  */
-import type { SubgraphName } from './config';
+import type { SubgraphName } from '../platform/config';
 import { ENTRY_RULES, type EntryPoint } from './entry-points';
 import { WRITE_RULES, type WriteKind } from './policy';
 import type { Role } from './viewer';

@@ -1,7 +1,7 @@
 /** Validation of identifiers that arrive from clients or in `_entities` representations, and the ids of records hospitals file. */
 import { createHash } from 'node:crypto';
+import { badUserInput } from '../../platform/errors';
 import type { AttachmentsRef } from './entity-refs';
-import { badUserInput } from './errors';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/;
 const ORGANIZATION_CODE = /^3201-[A-Z]\d{2,4}$/;

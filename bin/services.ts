@@ -6,11 +6,11 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { toPrivateKey, toPublicKey } from '../access-control/internal-token';
 import { jwksKeys, staticKey } from '../gateway/client-auth';
 import { createGatewayServer } from '../gateway/gateway-server';
-import type { Config, SubgraphName } from '../subgraphs/kit/config';
-import { toPrivateKey, toPublicKey } from '../subgraphs/kit/internal-token';
-import type { SubgraphServerOptions } from '../subgraphs/kit/subgraph-server';
+import type { Config, SubgraphName } from '../platform/config';
+import type { SubgraphServerOptions } from '../subgraphs/runtime/subgraph-server';
 import { keyFiles, readKey } from './keys';
 
 export const SUPERGRAPH_FILE = path.resolve(__dirname, '../schema/supergraph.graphql');
@@ -18,7 +18,7 @@ export const SUPERGRAPH_FILE = path.resolve(__dirname, '../schema/supergraph.gra
 export function startSubgraph(name: SubgraphName, config: Config, mongoUri: string, overrides: Partial<SubgraphServerOptions> = {}) {
   // Required here rather than imported at the top: only subgraph processes need mongoose and the models.
   const { SUBGRAPHS } = require('../subgraphs') as typeof import('../subgraphs');
-  const { createSubgraphServer } = require('../subgraphs/kit/subgraph-server') as typeof import('../subgraphs/kit/subgraph-server');
+  const { createSubgraphServer } = require('../subgraphs/runtime/subgraph-server') as typeof import('../subgraphs/runtime/subgraph-server');
   return createSubgraphServer(SUBGRAPHS[name], {
     mongoUri,
     dbPrefix: config.MONGODB_DB_PREFIX,

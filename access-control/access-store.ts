@@ -5,8 +5,8 @@
  */
 
 import { type Connection, Schema } from 'mongoose';
-import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from './database';
-import { isDuplicateKey } from './errors';
+import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from '../platform/database';
+import { isDuplicateKey } from '../platform/errors';
 import {
   CARE_RELATIONSHIP_KINDS,
   type CareRelationshipFact,

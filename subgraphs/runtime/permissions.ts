@@ -6,10 +6,10 @@
 import type { GraphQLSchema } from 'graphql';
 import { applyMiddlewareToDeclaredResolvers } from 'graphql-middleware';
 import { allow, deny, type IRules, rule, shield } from 'graphql-shield';
-import { forbidden } from './errors';
-import { type FieldTable, type Reach, rolesOf } from './field-access';
+import { type FieldTable, type Reach, rolesOf } from '../../access-control/field-access';
+import type { Role } from '../../access-control/viewer';
+import { forbidden } from '../../platform/errors';
 import type { SubgraphContext } from './subgraph-context';
-import type { Role } from './viewer';
 
 export { allow, deny };
 export type PermissionMap = IRules;

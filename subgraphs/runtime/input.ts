@@ -1,6 +1,6 @@
 /** Parsing of client input shared by every subgraph: one BAD_USER_INPUT naming every problem. */
 import type { z } from 'zod';
-import { badUserInput } from './errors';
+import { badUserInput } from '../../platform/errors';
 
 /** Parses input with a schema, turning every problem into one BAD_USER_INPUT message. */
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {

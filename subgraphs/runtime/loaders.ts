@@ -3,16 +3,9 @@
  * database round trips do not grow with the number of records it returns.
  */
 import DataLoader from 'dataloader';
+import type { PermittedRecords } from '../../access-control/resident-access';
+import type { Page } from '../../platform/pagination';
 import type { AttachmentsRef } from './entity-refs';
-import type { Page } from './pagination';
-
-/** Records of the residents the viewer may see, as a repository returns them. */
-export interface PermittedRecords<V> {
-  permitted: ReadonlySet<string>;
-  records: V[];
-  /** The id a record is filed under → the requested residents it belongs to (merged ids resolve to survivors). */
-  owners?: ReadonlyMap<string, string[]>;
-}
 
 /**
  * A resident's records (lab reports, prescriptions, …) by resident id: the list, or null

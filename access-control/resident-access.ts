@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
+import { forbidden } from '../platform/errors';
 import {
   type AccessStore,
   type AuditEventDoc,
@@ -18,8 +19,6 @@ import {
   relationshipKey,
 } from './access-store';
 import { decideEntry, type EntryPoint } from './entry-points';
-import { forbidden } from './errors';
-import type { PermittedRecords } from './loaders';
 import {
   auditedPurpose,
   type CareRelationshipFact,
@@ -37,6 +36,14 @@ import {
 } from './policy';
 import type { SensitiveCategory } from './sensitivity';
 import type { PurposeOfUse, Viewer } from './viewer';
+
+/** Records of the residents the viewer may see, as a repository returns them. */
+export interface PermittedRecords<V> {
+  permitted: ReadonlySet<string>;
+  records: V[];
+  /** The id a record is filed under → the requested residents it belongs to (merged ids resolve to survivors). */
+  owners?: ReadonlyMap<string, string[]>;
+}
 
 interface Disclosure {
   kinds: Set<DataKind>;

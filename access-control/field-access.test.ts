@@ -1,7 +1,7 @@
 import fc from 'fast-check';
+import { entitiesWithinLimit, hasAnyRole, isAuthenticated, shieldRulesOf } from '../subgraphs/runtime/permissions';
 import { decideEntry } from './entry-points';
 import { FIELD_ACCESS, type Reach, rolesOf } from './field-access';
-import { entitiesWithinLimit, hasAnyRole, isAuthenticated, shieldRulesOf } from './permissions';
 import { ROLES, type Viewer } from './viewer';
 
 const reachOf = (subgraph: keyof typeof FIELD_ACCESS, path: string): Reach => {

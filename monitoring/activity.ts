@@ -7,8 +7,9 @@
  * on its day, a discharge on its day), whenever it arrives: a hospital's nightly batch of
  * yesterday's visits counts them yesterday, as the bulletin's monthly figures of care do.
  */
+
+import { errorDetails, type Logger } from '../platform/logger';
 import { type ActivityCounts, type ActivityEntry, type ActivityStore, cityDay } from './activity-store';
-import { errorDetails, type Logger } from './logger';
 import { formsFedBy, type RecordFeed } from './realtime-forms';
 
 export interface RecordActivity {
