@@ -111,18 +111,3 @@ export function buildDecided<T, Target, D>(
   }
   return documents;
 }
-
-/**
- * The write decided for every parsed item's resident at once, and the document of each allowed
- * item, built for the survivor it lands on (a merged id's). A refused resident's items, and
- * items their build refuses, get their outcome instead.
- */
-export async function allowedDocuments<T extends { residentId: string }, D>(
-  access: ResidentAccess,
-  write: WriteKind,
-  parsed: ReadonlyMap<number, T>,
-  outcomes: (UploadOutcome | null)[],
-  build: (input: T, survivorId: string) => D,
-): Promise<Map<number, D>> {
-  return buildDecided(parsed, await decideByPolicy(access, write, parsed, outcomes), outcomes, build);
-}
