@@ -3,13 +3,9 @@
  * none of the data it would have disclosed.
  */
 import { insertResidents, modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await TestStack.start();
-});
-afterAll(() => stack?.stop());
+const { stack } = useStack();
 
 it('withholds the data when the audit write fails', async () => {
   const [residentId] = await insertResidents(stack, { organizationCode: '3201-H001', count: 1, reportsEach: 1 });

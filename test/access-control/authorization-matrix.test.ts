@@ -14,7 +14,7 @@ import type { Viewer } from '../../access-control/viewer';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { entryPoints } from '../support/entry-points';
 import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
 const ID_NUMBER = makeIdNumber('320106', '1966-09-30', 89);
@@ -47,10 +47,10 @@ const OMITTED: Context[] = ['doctorRelated', 'doctorBreakGlass', 'familyDoctor']
 /** The cockpit's readers: the health commission, and every doctor or hospital system of an organization. */
 const COCKPIT: Context[] = ['healthCommission', 'doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'hospitalSystem'];
 
-let stack: TestStack;
+const logLines: string[] = [];
+const { stack } = useStack({ logLines });
 let residentId: string;
 let ids: { encounter: string; labReport: string; prescription: string; referral: string };
-const logLines: string[] = [];
 
 function identity(context: Context): DemoIdentity {
   const base = CONTEXTS[context] as Partial<DemoIdentity>;
@@ -69,7 +69,6 @@ const viewerOf = (context: Context): Viewer => {
 };
 
 beforeAll(async () => {
-  stack = await TestStack.start({ logLines });
   await insertHospitals(stack);
   const his = stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: '3201-H001' });
   const register = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
@@ -136,7 +135,6 @@ beforeAll(async () => {
     { id: residentId },
   );
 });
-afterAll(() => stack?.stop());
 
 type Expectation = 'allowed' | 'omitted' | 'denied';
 interface Cell {

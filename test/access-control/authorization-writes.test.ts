@@ -12,11 +12,11 @@ import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { entryPoints } from '../support/entry-points';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf, newId } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
 
-let stack: TestStack;
+const { stack, ok } = useStack();
 const HOSPITAL = '3201-H001';
 const STRANGER = '3201-H100';
 const CENTRE = '3201-C001';
@@ -41,11 +41,6 @@ const internetHospital = (organizationCode = HOSPITAL) => as({ roles: ['internet
 const resident = (residentId: string) => as({ roles: ['resident'], residentId });
 const privacyOfficer = () => as({ roles: ['privacy_officer'], subject: 'po-1' });
 
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
 /** The codes of the errors, and of the items a batch upload refused (they answer per item). */
 const codesOf = (body: { errors?: { extensions?: Record<string, unknown> }[]; data?: Record<string, unknown> | null }) => [
   ...(body.errors ?? []).map((error) => error.extensions?.code),
@@ -705,14 +700,12 @@ const WRITES: Record<string, WriteCase> = {
 };
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   await modelsOf(stack).labs.Laboratory.insertMany([
     { _id: HOSPITAL, certifiedScope: 'CITY' },
     { _id: STRANGER, certifiedScope: 'CITY' },
   ]);
 });
-afterAll(() => stack?.stop());
 
 it('covers every mutation of the supergraph', () => {
   expect(Object.keys(WRITES).sort()).toEqual(entryPoints().mutations);

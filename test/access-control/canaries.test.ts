@@ -17,19 +17,17 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
 import { SCHEMA_DIR } from '../../tools/compose';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
 
-let stack: TestStack;
-let scenario: ConsentScenario;
 const logLines: string[] = [];
+const { stack } = useStack({ logLines });
+let scenario: ConsentScenario;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ logLines });
   scenario = await plantCanaries(stack);
 });
-afterAll(() => stack?.stop());
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
 const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;

@@ -12,7 +12,7 @@ import type { DemoIdentity } from '../../tools/demo-issuer';
 import { identities, RECEIVER, RELATED, SOURCE } from '../support/consent-scenario';
 import { allPages, resourcesOf } from '../support/fhir-client';
 import { insertHospitals, modelsOf, referralDoc } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
 
@@ -22,7 +22,7 @@ const REJECTION = '本院无感染科床位，患者 b20 请转专科';
 const INSTRUCTIONS = 'with food; pt on prep';
 const NEUTRAL = 'I10 hypertension, follow up in 2 weeks';
 
-let stack: TestStack;
+const { stack } = useStack();
 let residentId = '';
 const ids = { attack: '', discharge: '', rejected: '', neutral: '', legacy: '', prescription: '', neutralPrescription: '' };
 
@@ -33,7 +33,6 @@ async function as(identity: DemoIdentity, query: string, variables: Record<strin
 }
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   const register = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`;
   for (const organizationCode of [SOURCE, RELATED]) {
@@ -97,7 +96,6 @@ beforeAll(async () => {
     { id: residentId },
   );
 });
-afterAll(() => stack?.stop());
 
 const REFERRALS = `query($id: ID!) { resident(id: $id) { referrals(first: 20) { edges { node { id reason dischargeSummary rejectionReason } } } } }`;
 const PRESCRIPTIONS = `query($id: ID!) { resident(id: $id) { prescriptions(first: 20) { edges { node { id } } } } }`;

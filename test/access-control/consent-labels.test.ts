@@ -7,17 +7,16 @@
 
 import { CANARY, type ConsentScenario, identities, PHARMACY, plantCanaries, RECEIVER, RELATED, SOURCE } from '../support/consent-scenario';
 import { insertResidents, modelsOf, newId, prescriptionDoc, referralDoc } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import type { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(120_000);
 
-let stack: TestStack;
+const { stack } = useStack();
 let scenario: ConsentScenario;
 beforeAll(async () => {
-  stack = await TestStack.start();
   scenario = await plantCanaries(stack);
 });
-afterAll(() => stack?.stop());
 
 async function ok(identity: Parameters<TestStack['token']>[0], query: string, variables: Record<string, unknown> = {}) {
   const { body } = await stack.query(stack.token(identity), query, { id: scenario.residentId, ...variables });

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { insertHospitals } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 import { Coverage, systemProperty } from './model/system-fuzz';
 import { WRITTEN_SEQUENCE } from './model/system-model';
 
@@ -16,12 +16,9 @@ const SEQUENCES = Number(process.env.SYSTEM_MODEL_SEQUENCES ?? 20);
 
 jest.setTimeout(1_800_000);
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await TestStack.start();
+const { stack } = useStack({}, async () => {
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 it(`agrees with the model on ${SEQUENCES} random sequences of 20 steps, reaching every kind of step, answer and denial`, async () => {
   const coverage = new Coverage();

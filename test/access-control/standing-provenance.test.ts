@@ -5,16 +5,13 @@
  */
 import { makeIdNumber } from '../../access-control/id-number';
 import { insertHospitals, modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(120_000);
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await TestStack.start();
+const { stack, ok, codes } = useStack({}, async () => {
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 const DAY = 86_400_000;
 const hospitalSystem = (organizationCode: string) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
@@ -23,14 +20,6 @@ const doctorAt = (organizationCode: string, practitionerId: string) =>
 const privacyOfficer = () => stack.token({ subject: 'po-1', roles: ['privacy_officer'] });
 const residentToken = (residentId: string) => stack.token({ subject: `citizen-${residentId}`, roles: ['resident'], residentId });
 const models = () => modelsOf(stack);
-
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) =>
-  ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
 
 const REGISTER = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome resident { id } review { status candidate { residentId } } } }`;
 const register = async (organizationCode: string, input: Record<string, unknown>) =>

@@ -7,13 +7,9 @@ import jwt from 'jsonwebtoken';
 import { INTERNAL_ISSUER, mintInternalToken } from '../../access-control/internal-token';
 import type { Viewer } from '../../access-control/viewer';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await TestStack.start();
-});
-afterAll(() => stack?.stop());
+const { stack } = useStack();
 
 const viewer: Viewer = { subject: 'po-zhou', roles: ['privacy_officer', 'doctor'], organizationCode: '3201-H001', purposeOfUse: 'treatment' };
 const claims = { viewer, requestId: 'isolation-test-1' };

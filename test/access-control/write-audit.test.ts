@@ -5,17 +5,15 @@
  */
 import { type ConsentScenario, identities, plantCanaries } from '../support/consent-scenario';
 import { modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(120_000);
 
-let stack: TestStack;
+const { stack } = useStack();
 let scenario: ConsentScenario;
 beforeAll(async () => {
-  stack = await TestStack.start();
   scenario = await plantCanaries(stack);
 });
-afterAll(() => stack?.stop());
 
 it('audits each mutation of the scenario as a write, by who wrote it and where', async () => {
   const events = await modelsOf(stack).access.AuditEvent.find({ residentId: scenario.residentId, action: 'write' }).lean();

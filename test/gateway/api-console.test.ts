@@ -6,23 +6,19 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { ARTIFACTS_DIR, isLocal, launchBrowser, recordingPage } from '../support/browser';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
 
-let stack: TestStack;
-let production: TestStack;
+const { stack } = useStack();
+const { stack: production } = useStack({ gatewayConfig: { NODE_ENV: 'production' } });
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await TestStack.start();
-  production = await TestStack.start({ gatewayConfig: { NODE_ENV: 'production' } });
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  await production?.stop();
 });
 
 it('runs a query with the token from the header editor, and nothing leaves loopback', async () => {

@@ -10,11 +10,11 @@ import type { Browser, Page } from 'playwright-core';
 import { ActivityStore } from '../../monitoring/activity-store';
 import { ARTIFACTS_DIR, isLocal, launchBrowser, recordingPage } from '../support/browser';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(300_000);
 
-let stack: TestStack;
+const { stack } = useStack();
 let browser: Browser;
 
 /** The city's (Beijing) current month and the one before it. */
@@ -28,13 +28,11 @@ const inMonth = (month: string, day: number) => new Date(`${month}-${String(day)
 const commission = () => stack.token({ subject: 'hc-1', roles: ['health_commission'] });
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
 });
 
 /** What a table shows: each row's key (data-key) and cell texts, header excluded. */

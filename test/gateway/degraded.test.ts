@@ -5,12 +5,11 @@
  */
 import net from 'node:net';
 import { insertResidents } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 import { TEST_SUBGRAPH_TIMEOUT_MS } from '../support/timing';
 
 // Only the hung server gets a short deadline: the real subgraphs keep the suite's generous one, so load cannot flag them.
 const HUNG_TIMEOUT_MS = 300;
-let stack: TestStack;
 let hung: net.Server;
 const sockets = new Set<net.Socket>();
 
@@ -21,11 +20,12 @@ beforeAll(async () => {
     socket.on('error', () => {});
   });
   await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-  const port = (hung.address() as net.AddressInfo).port;
-  stack = await TestStack.start({ subgraphUrlOverrides: { labs: `http://127.0.0.1:${port}/graphql` }, subgraphTimeoutMs: { labs: HUNG_TIMEOUT_MS } });
 });
+const { stack } = useStack(() => ({
+  subgraphUrlOverrides: { labs: `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}/graphql` },
+  subgraphTimeoutMs: { labs: HUNG_TIMEOUT_MS },
+}));
 afterAll(async () => {
-  await stack?.stop();
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => hung.close(resolve));
 });

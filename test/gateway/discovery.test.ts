@@ -11,11 +11,11 @@ import jwt from 'jsonwebtoken';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import { SUPERGRAPH_PATH } from '../../tools/compose';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const supergraph = () => buildSchema(readFileSync(SUPERGRAPH_PATH, 'utf8'), { assumeValidSDL: true });
 
-let stack: TestStack;
+const { stack, ok } = useStack();
 let doctor: string;
 let residentId: string;
 
@@ -27,18 +27,12 @@ const DISCOVERY = {
   labItems: `{ labItems(search: "4548-4") { code name } }`,
 };
 
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
 async function refusal(token: string, query: string) {
   const { body } = await stack.query(token, query);
   return (body.errors ?? []).map((error) => [error.extensions?.code, error.message]);
 }
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   await modelsOf(stack).records.Organization.insertMany([
     { _id: '3201-C001', name: '宁海路社区卫生服务中心', level: 'COMMUNITY', district: '鼓楼区', outpatientVisits: 100, discharges: 0 },
@@ -88,7 +82,6 @@ beforeAll(async () => {
   await insertSlotPool(stack, { organizationCode: '3201-H002', department: '内分泌科', date: addDays(today, 5), capacity: 12, reserved: 0 });
   doctor = stack.token({ subject: 'dr-discovery', roles: ['doctor'], organizationCode: '3201-H001', practitionerId: 'P-D1' });
 });
-afterAll(() => stack?.stop());
 
 describe('viewer', () => {
   it('says how the gateway understood a clinician token, expiry included', async () => {

@@ -6,7 +6,7 @@
  */
 import { onDatabaseReply, type ReplyEvent } from '../../platform/database';
 import { insertHospitals, insertResidents, labReport, modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const HOSPITAL = '3201-H001';
 const ELSEWHERE = '3201-H002';
@@ -14,7 +14,7 @@ const DAY = 86_400_000;
 const GLUCOSE = '14749-6';
 const HIV = '75622-1';
 
-let stack: TestStack;
+const { stack } = useStack();
 /** 60 reports of 50 result lines each, 60 prescriptions, 60 referrals. */
 let heavy: string;
 /** The heavy resident's report ids, newest first. */
@@ -24,7 +24,6 @@ let restricting: string;
 let glucoseReport: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   [heavy] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, prescriptionsEach: 60, referralsEach: 60 })) as [string];
   [restricting] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
@@ -55,7 +54,6 @@ beforeAll(async () => {
   );
   expect(body.errors).toBeUndefined();
 });
-afterAll(() => stack?.stop());
 
 const doctor = () => stack.token({ subject: 'dr-documents', roles: ['doctor'], organizationCode: HOSPITAL });
 

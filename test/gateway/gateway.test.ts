@@ -7,6 +7,7 @@ import type { DemoFacts } from '../../tools/seed/demo-facts';
 import { seedDemoCity } from '../../tools/seed/seed';
 import { modelsOf } from '../support/fixtures';
 import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const FULL_RECORD = /* GraphQL */ `
   query FullRecord($id: ID!) {
@@ -46,15 +47,13 @@ const FULL_RECORD = /* GraphQL */ `
   }
 `;
 
-let stack: TestStack;
+const { stack } = useStack();
 let facts: DemoFacts;
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   const seeded = await seedDemoCity({ uri: stack.uri, dbPrefix: stack.dbPrefix, residents: 300 });
   facts = seeded.facts!;
 });
-afterAll(() => stack?.stop());
 
 const doctor = () => stack.token({ subject: 'dr-wang', roles: ['doctor'], organizationCode: facts.doctorOrganizationCode, practitionerId: 'D1' });
 

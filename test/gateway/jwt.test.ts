@@ -9,17 +9,14 @@ import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { REFUSAL_DESCRIPTIONS, type TokenRefusal } from '../../gateway/client-auth';
 import { modelsOf } from '../support/fixtures';
-import { TEST_AUDIENCE, TEST_ISSUER, TestStack } from '../support/stack';
+import { TEST_AUDIENCE, TEST_ISSUER } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const QUERY = `{ organization(code: "3201-H001") { code } }`;
 const claims = { roles: ['doctor'], org: '3201-H001' };
 
-let stack: TestStack;
 const logLines: string[] = [];
-beforeAll(async () => {
-  stack = await TestStack.start({ logLines });
-});
-afterAll(() => stack?.stop());
+const { stack } = useStack({ logLines });
 
 const sign = (payload: object, options: jwt.SignOptions = {}, key: KeyObject | string = stack.keys.issuer.privateKey) =>
   jwt.sign(payload, key, { algorithm: 'RS256', issuer: TEST_ISSUER, audience: TEST_AUDIENCE, subject: 'dr-jwt', expiresIn: 300, ...options });
@@ -137,7 +134,6 @@ describe('the gateway refuses', () => {
 describe('keys from the identity provider’s JWKS', () => {
   const published: { kid: string; key: KeyObject }[] = [];
   let jwks: http.Server;
-  let jwksStack: TestStack;
 
   beforeAll(async () => {
     jwks = http.createServer((_request, response) => {
@@ -147,11 +143,10 @@ describe('keys from the identity provider’s JWKS', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     published.push({ kid: 'key-2026-01', key: pair.publicKey });
-    jwksStack = await TestStack.start({ jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json` });
     first = pair.privateKey;
   });
+  const { stack: jwksStack } = useStack(() => ({ jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json` }));
   afterAll(async () => {
-    await jwksStack?.stop();
     await new Promise((resolve) => jwks.close(resolve));
   });
   let first: KeyObject;

@@ -5,18 +5,11 @@
  */
 import { QUERY_LIMITS } from '../../gateway/query-limits';
 import { FULL_RECORD_FIELDS } from '../support/full-record';
-import { type GraphQLResponse, TestStack } from '../support/stack';
+import type { GraphQLResponse } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
-let stack: TestStack;
-let production: TestStack;
-beforeAll(async () => {
-  stack = await TestStack.start();
-  production = await TestStack.start({ gatewayConfig: { NODE_ENV: 'production' } });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await production?.stop();
-});
+const { stack } = useStack();
+const { stack: production } = useStack({ gatewayConfig: { NODE_ENV: 'production' } });
 
 const doctor = () => stack.token({ subject: 'dr-limits', roles: ['doctor'], organizationCode: '3201-H001' });
 const refusedForLimit = (response: GraphQLResponse) =>

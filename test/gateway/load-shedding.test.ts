@@ -10,18 +10,16 @@ import { SUBGRAPHS } from '../../subgraphs';
 import { createSubgraphServer } from '../../subgraphs/runtime/subgraph-server';
 import { holdRequest } from '../support/held-request';
 import { HeldSubgraph } from '../support/held-subgraph';
-import { TestStack, testConfig } from '../support/stack';
+import { testConfig } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const VIEWER_QUERY = '{ viewer { subject } }';
 let held: HeldSubgraph;
-let stack: TestStack;
-
 beforeAll(async () => {
   held = await HeldSubgraph.start({ data: { viewer: { subject: 'dr-held' } } });
-  stack = await TestStack.start({ gatewayConfig: { MAX_IN_FLIGHT: 2 }, subgraphUrlOverrides: { access: held.url } });
 });
+const { stack } = useStack(() => ({ gatewayConfig: { MAX_IN_FLIGHT: 2 }, subgraphUrlOverrides: { access: held.url } }));
 afterAll(async () => {
-  await stack?.stop();
   await held.stop();
 });
 

@@ -5,9 +5,9 @@
  */
 import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import { insertHospitals, insertResidents, modelsOf, newId, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
-let stack: TestStack;
+const { stack } = useStack();
 const PHARMACY = '3201-P07';
 const HOSPITAL = '3201-H010';
 const CENTRE = '3201-C020';
@@ -22,13 +22,11 @@ const privacyOfficer = () => stack.token({ subject: 'po-paging', roles: ['privac
 let visible: string;
 let withheld: string;
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   [visible] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, alsoSeenAt: [CENTRE] })) as [string];
   [withheld] = (await insertResidents(stack, { organizationCode: ELSEWHERE, count: 1 })) as [string];
   await relate(stack, [visible], PHARMACY, 'DISPENSING', { endsAt: new Date(Date.now() + 86_400_000) });
 });
-afterAll(() => stack?.stop());
 
 /** Newest first: `pattern` says, for each item, whether its resident is visible (V) or withheld (W). Returns the ids in that order. */
 const minutesAgo = (index: number) => new Date(Date.now() - (index + 1) * 60_000);

@@ -4,21 +4,14 @@
  * a subgraph, while other callers pass. The gateway's clock is fixed here, so every
  * Retry-After is exact; moving it on refills the bucket.
  */
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const VIEWER_QUERY = '{ viewer { subject } }';
 const START = Date.parse('2026-03-02T08:00:00Z');
 let now = START;
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await TestStack.start({
-    gatewayConfig: { RATE_LIMIT_PER_SUBJECT: 3, RATE_LIMIT_PER_ORGANIZATION: 5, RATE_LIMIT_BURST_SECONDS: 60 },
-    clock: () => now,
-  });
-});
-afterAll(async () => {
-  await stack.stop();
+const { stack } = useStack({
+  gatewayConfig: { RATE_LIMIT_PER_SUBJECT: 3, RATE_LIMIT_PER_ORGANIZATION: 5, RATE_LIMIT_BURST_SECONDS: 60 },
+  clock: () => now,
 });
 
 const doctor = (subject: string, organizationCode: string) => stack.token({ subject, roles: ['doctor'], organizationCode, practitionerId: subject });

@@ -2,17 +2,9 @@
  * Readiness as a load balancer sees it: the gateway is ready only while every subgraph is,
  * and says which one it is waiting for; liveness stays independent of the subgraphs.
  */
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await TestStack.start();
-});
-
-afterAll(async () => {
-  await stack.stop();
-});
+const { stack } = useStack();
 
 const probe = async (path: string) => {
   const response = await fetch(new URL(path, stack.gateway.url));

@@ -7,7 +7,7 @@
 import type { CommandEvent } from '../../platform/database';
 import { insertHospitals, insertResidents, ONE_OF_EACH, type ResidentFixture, TEST_HOSPITALS } from '../support/fixtures';
 import { FULL_RECORD, FULL_RECORDS } from '../support/full-record';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const WARD_LIST = /* GraphQL */ `
   query Ward($ids: [ID!]!) {
@@ -34,13 +34,10 @@ const TWO_THOUSAND = {
   alsoSeenAt: OTHER_HOSPITALS,
 } satisfies Partial<ResidentFixture>;
 
-let stack: TestStack;
-beforeAll(async () => {
-  // A ward list of fifty full records is far over a client's cost limit: this file tests the engine, not the limit.
-  stack = await TestStack.start({ gatewayConfig: { MAX_OPERATION_COST: 1_000_000 } });
+// A ward list of fifty full records is far over a client's cost limit: this file tests the engine, not the limit.
+const { stack } = useStack({ gatewayConfig: { MAX_OPERATION_COST: 1_000_000 } }, async () => {
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 /** Each command as subgraph database, command and collection: the multiset two requests must share. */
 function roundTrips(commands: readonly CommandEvent[]): string[] {

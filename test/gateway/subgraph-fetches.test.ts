@@ -9,17 +9,14 @@ import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf, ONE_OF_EACH } from '../support/fixtures';
 import { FULL_RECORD } from '../support/full-record';
 import { fetchesOf, queryPlanOf } from '../support/query-plan';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const HOSPITAL = '3201-H001';
 const CENTRE = '3201-C001';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await TestStack.start();
+const { stack } = useStack({}, async () => {
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 /** Runs the operation through the gateway and returns the fetches planned and the requests the subgraphs received. */
 async function fetchesAndRequests(token: string, operation: string, variables: Record<string, unknown>) {

@@ -6,9 +6,9 @@
 import { cityDay } from '../../monitoring/activity-store';
 import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import { insertHospitals, insertResidents, modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
-let stack: TestStack;
+const { stack, ok } = useStack();
 let residentId: string;
 const HOSPITAL = '3201-H001';
 const PHARMACY = '3201-P01';
@@ -21,12 +21,6 @@ const doctor = (organizationCode = HOSPITAL) =>
 const labSystem = () => stack.token({ subject: 'lis', roles: ['lab_system'], organizationCode: HOSPITAL });
 const pharmacist = () => stack.token({ subject: 'ph', roles: ['pharmacist'], organizationCode: PHARMACY, practitionerId: 'P3001' });
 const commission = () => stack.token({ subject: 'hc', roles: ['health_commission'] });
-
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
 
 const DAY = `query($month: String!, $code: ID) { cockpitDays(month: $month, organizationCode: $code) { period realtimeRecords verifiedRecords realtimeForms prescriptionsRouted referralsUp referralsDown } }`;
 async function today(organizationCode: string | null, token = commission()) {
@@ -45,12 +39,10 @@ const counted = (realtimeRecords: number, realtimeForms: string[], more: Record<
 });
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
   await modelsOf(stack).labs.Laboratory.create({ _id: HOSPITAL, certifiedScope: 'CITY' });
 });
-afterAll(() => stack?.stop());
 
 it('counts each accepted record once, with its form, for the organization that sent it', async () => {
   expect(await today(HOSPITAL)).toEqual(counted(0, []));

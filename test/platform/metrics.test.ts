@@ -7,14 +7,13 @@ import net from 'node:net';
 import { makeIdNumber } from '../../access-control/id-number';
 import { SUBGRAPH_NAMES } from '../../platform/config';
 import { insertHospitals, modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const HOME = '3201-H001'; // registered the resident and recorded the psychiatric condition
 const OTHER = '3201-H002'; // registered the resident too: sees the record, not the restricted condition
 const STRANGER = '3201-H100'; // no relationship: breaks the glass
 const HUNG_TIMEOUT_MS = 300; // the hung labs server's own deadline, not the real subgraphs'
 
-let stack: TestStack;
 let hung: net.Server;
 const sockets = new Set<net.Socket>();
 let residentId: string;
@@ -22,12 +21,6 @@ const subjects = ['his-metrics-home', 'his-metrics-other', 'dr-metrics-other', '
 
 const hospitalSystem = (organizationCode: string, subject: string) => stack.token({ subject, roles: ['hospital_system'], organizationCode });
 const doctor = (organizationCode: string, subject: string) => stack.token({ subject, roles: ['doctor'], organizationCode, practitionerId: `P-${subject}` });
-
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
 
 /** Every service's scrape, by service name. */
 async function scrapeAll(): Promise<Record<string, string>> {
@@ -74,12 +67,14 @@ beforeAll(async () => {
     socket.on('error', () => {});
   });
   await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-  const port = (hung.address() as net.AddressInfo).port;
-  stack = await TestStack.start({
-    metrics: true,
-    subgraphUrlOverrides: { labs: `http://127.0.0.1:${port}/graphql` },
-    subgraphTimeoutMs: { labs: HUNG_TIMEOUT_MS },
-  });
+});
+const { stack, ok } = useStack(() => ({
+  metrics: true,
+  subgraphUrlOverrides: { labs: `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}/graphql` },
+  subgraphTimeoutMs: { labs: HUNG_TIMEOUT_MS },
+}));
+
+beforeAll(async () => {
   await insertHospitals(stack);
 
   const register = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`;
@@ -105,7 +100,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stack?.stop();
   for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => hung?.close(resolve));
 });

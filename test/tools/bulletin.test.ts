@@ -11,9 +11,9 @@ import { type BulletinTables, fetchBulletin } from '../../tools/bulletin-tables'
 import bulletin from '../../tools/seed/nanjing-2024-09.json';
 import { seedDemoCity } from '../../tools/seed/seed';
 import { modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
-let stack: TestStack;
+const { stack } = useStack();
 let tables: BulletinTables;
 let codeOf: Map<string, string>;
 
@@ -23,13 +23,11 @@ const hospitalSystem = (organizationCode: string) => stack.token({ subject: `his
 const byName = <T extends { name: string }>(rows: readonly T[]) => Object.fromEntries(rows.map((row) => [row.name, row]));
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await seedDemoCity({ uri: stack.uri, dbPrefix: stack.dbPrefix, residents: 300 });
   tables = await fetchBulletin(stack.gateway.url, commission(), '2024-09');
   const organizations = await modelsOf(stack).records.Organization.find({ level: 'TERTIARY' }).lean();
   codeOf = new Map(organizations.map((organization) => [organization.name, organization._id]));
 });
-afterAll(() => stack?.stop());
 
 describe('September 2024 through the gateway', () => {
   it('reproduces every cell of the data collection by district', () => {

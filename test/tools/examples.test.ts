@@ -15,7 +15,7 @@ import { residentConsent } from '../../examples/resident-consent';
 import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertSlotPool, modelsOf } from '../support/fixtures';
-import { TestStack } from '../support/stack';
+import { useStack } from '../support/stack-fixture';
 
 const HOSPITAL = '3201-H001';
 const OTHER_HOSPITAL = '3201-H002';
@@ -25,7 +25,7 @@ const PHARMACY = '3201-P01';
 const CARDIOLOGY = '心血管内科';
 const BIRTH_DATE = '1962-08-19';
 
-let stack: TestStack;
+const { stack, ok } = useStack();
 let gatewayUrl: string;
 let residentId: string;
 
@@ -33,16 +33,9 @@ const token = (role: string, organizationCode?: string, extra: { practitionerId?
   stack.token({ subject: `${role}-${organizationCode ?? extra.residentId}`, roles: [role as never], organizationCode, ...extra });
 const doctor = () => token('doctor', HOSPITAL, { practitionerId: 'D0001' });
 
-async function ok(bearer: string, query: string, variables: Record<string, unknown>) {
-  const { body } = await stack.query(bearer, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-
 const REGISTER = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome resident { id } } }`;
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   gatewayUrl = stack.gateway.url;
   const models = modelsOf(stack);
   // The organization registry and the laboratory certifications have no API.
@@ -105,8 +98,6 @@ beforeAll(async () => {
   // A cardiology session at the hospital, in two days, with places reserved for contracted family doctors.
   await insertSlotPool(stack, { organizationCode: HOSPITAL, department: CARDIOLOGY, date: addDays(beijingDate(new Date()), 2), capacity: 10, reserved: 3 });
 });
-
-afterAll(() => stack?.stop());
 
 const drugCode = (inn: string) => [...DRUGS.values()].find((drug) => drug.inn === inn)!.code;
 

@@ -8,19 +8,17 @@
 import type { DemoIdentity } from '../../../tools/demo-issuer';
 import { CANARY, CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, SOURCE, sourceSecrets } from '../../support/consent-scenario';
 import { allPages, fhirRequest } from '../../support/fhir-client';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(180_000);
 
-let stack: TestStack;
-let scenario: ConsentScenario;
 const logLines: string[] = [];
+const { stack } = useStack({ logLines });
+let scenario: ConsentScenario;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ logLines });
   scenario = await plantCanaries(stack);
 });
-afterAll(() => stack?.stop());
 
 // FHIR serves no lab-report history, so the canary that survives only there is not asked for.
 const fhirSourceSecrets = () => sourceSecrets(scenario).filter((secret) => secret !== CANARY.labHistory);

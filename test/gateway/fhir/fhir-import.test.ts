@@ -21,7 +21,7 @@ import { mapResource, SUBJECT_BIRTH_DATE_EXTENSION, SUBJECT_SEX_EXTENSION } from
 import { fhirRequest, resourcesOf } from '../../support/fhir-client';
 import { expectValidFhir } from '../../support/fhir-validator';
 import { insertHospitals, insertResidents, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 import { ndjson } from '../../support/uploads';
 
 jest.setTimeout(180_000);
@@ -30,18 +30,16 @@ const HOSPITAL = '3201-H001';
 const OTHER_HOSPITAL = '3201-H002';
 const MAX_LINES = 20;
 
-let stack: TestStack;
+const { stack } = useStack({ gatewayConfig: { UPLOAD_MAX_LINES: MAX_LINES, UPLOAD_MAX_ERRORS: 5 } });
 let resident: string;
 let stranger: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ gatewayConfig: { UPLOAD_MAX_LINES: MAX_LINES, UPLOAD_MAX_ERRORS: 5 } });
   await insertHospitals(stack);
   [resident] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
   [stranger] = (await insertResidents(stack, { organizationCode: OTHER_HOSPITAL, count: 1 })) as [string];
   await modelsOf(stack).labs.Laboratory.insertMany([{ _id: HOSPITAL, certifiedScope: 'CITY' }]);
 });
-afterAll(() => stack?.stop());
 
 const hospitalSystem = () => stack.token({ subject: `his-${HOSPITAL}`, roles: ['hospital_system'], organizationCode: HOSPITAL });
 const labSystem = () => stack.token({ subject: `lis-${HOSPITAL}`, roles: ['lab_system'], organizationCode: HOSPITAL });

@@ -7,7 +7,7 @@ import type { Bundle } from '@medplum/fhirtypes';
 import type { CommandEvent } from '../../../platform/database';
 import { fhirRequest, resourcesOf } from '../../support/fhir-client';
 import { insertHospitals, insertResidents, modelsOf, ONE_OF_EACH, type ResidentFixture, TEST_HOSPITALS } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(300_000);
 
@@ -24,11 +24,10 @@ const TWO_THOUSAND = {
   alsoSeenAt: OTHER_HOSPITALS,
 } satisfies Partial<ResidentFixture>;
 
-let stack: TestStack;
+const { stack } = useStack();
 let light: string;
 let heavy: string;
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   // The community health centre the fixtures' referrals come from.
   await modelsOf(stack).records.Organization.create({
@@ -42,7 +41,6 @@ beforeAll(async () => {
   [light] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, ...ONE_OF_EACH })) as [string];
   [heavy] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, ...TWO_THOUSAND })) as [string];
 });
-afterAll(() => stack?.stop());
 
 /** Each command as subgraph database, command and collection: the multiset two requests must share. */
 function roundTrips(commands: readonly CommandEvent[]): string[] {

@@ -7,11 +7,11 @@ import type { Bundle, CapabilityStatement, Composition, Encounter, Observation, 
 import { type ConsentScenario, identities, plantCanaries, RELATED, SOURCE, STRANGER } from '../../support/consent-scenario';
 import { allPages, fhirRequest, resourcesOf, typesOf } from '../../support/fhir-client';
 import { insertResidents, labReport, modelsOf, newId, prescriptionDoc, referralDoc } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(180_000);
 
-let stack: TestStack;
+const { stack } = useStack();
 let scenario: ConsentScenario;
 /** A resident of the fixtures with five encounters, an allergy, a dispensed prescription and glucose results from two hospitals. */
 let fixtureResident: string;
@@ -20,7 +20,6 @@ const PHARMACY = '3201-P01';
 const CENTRE = '3201-C001';
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   scenario = await plantCanaries(stack);
   const models = modelsOf(stack);
   await models.records.Organization.insertMany([
@@ -65,7 +64,6 @@ beforeAll(async () => {
     }),
   ]);
 });
-afterAll(() => stack?.stop());
 
 const doctorAt = (organizationCode: string) => stack.token(identities.doctorAt(organizationCode));
 

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { insertHospitals, insertResidents, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(180_000);
 
@@ -28,13 +28,11 @@ class WatchedLines extends Array<string> {
   }
 }
 
-let stack: TestStack;
 const logLines = new WatchedLines();
+const { stack } = useStack({ logLines });
 beforeAll(async () => {
-  stack = await TestStack.start({ logLines });
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 it('keeps the complete lines of a batch whose client broke off, and logs its counts', async () => {
   const [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];

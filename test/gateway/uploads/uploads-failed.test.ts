@@ -10,21 +10,19 @@ import type { Bundle, OperationOutcome, Parameters } from '@medplum/fhirtypes';
 import { fhirRequest } from '../../support/fhir-client';
 import { insertHospitals, insertResidents, modelsOf } from '../../support/fixtures';
 import { jsonAnswerOf } from '../../support/held-request';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(180_000);
 
 const HOSPITAL = '3201-H001';
 const logLines: string[] = [];
-let stack: TestStack;
+const { stack } = useStack({ gatewayConfig: { UPLOAD_CHUNK_LINES: 2 }, logLines });
 let residentId: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ gatewayConfig: { UPLOAD_CHUNK_LINES: 2 }, logLines });
   await insertHospitals(stack);
   [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
 });
-afterAll(() => stack?.stop());
 
 const hospitalSystem = () => stack.token({ subject: `his-${HOSPITAL}`, roles: ['hospital_system'], organizationCode: HOSPITAL });
 const encounter = (sourceRecordId: string) =>

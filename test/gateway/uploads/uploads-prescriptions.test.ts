@@ -7,7 +7,7 @@
 import { cityDay, rollupId } from '../../../monitoring/activity-store';
 import { oneOf } from '../../../platform/database';
 import { insertHospitals, insertResidents, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 import { ndjson, postBatch, uploadSummary } from '../../support/uploads';
 
 jest.setTimeout(180_000);
@@ -22,17 +22,15 @@ const METFORMIN = 'H20023370';
 const ESCITALOPRAM = 'H20010510';
 const SERTRALINE = 'H10950129';
 
-let stack: TestStack;
+const { stack } = useStack();
 let residents: string[];
 let stranger: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   residents = await insertResidents(stack, { organizationCode: HOSPITAL, alsoSeenAt: [READER], count: 4 });
   [stranger] = (await insertResidents(stack, { organizationCode: STRANGER, count: 1 })) as [string];
 });
-afterAll(() => stack?.stop());
 
 const hospitalSystem = (organizationCode = HOSPITAL) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
 const doctor = (organizationCode: string) => stack.token({ subject: `dr-${organizationCode}`, roles: ['doctor'], organizationCode, practitionerId: 'D2002' });

@@ -7,20 +7,18 @@
 import { configWith } from '../../../platform/config';
 import type { CommandEvent } from '../../../platform/database';
 import { insertHospitals, insertResidents, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(600_000);
 
 const HOSPITAL = '3201-H001';
-let stack: TestStack;
+const { stack } = useStack();
 let residents: string[];
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   residents = await insertResidents(stack, { organizationCode: HOSPITAL, count: 50 });
 });
-afterAll(() => stack?.stop());
 
 /** Each command as database, command and collection, sorted: what two batches must share per 1,000 lines. */
 function roundTrips(commands: readonly CommandEvent[]): Map<string, number> {

@@ -5,7 +5,7 @@
  */
 import { cityDay, rollupId } from '../../../monitoring/activity-store';
 import { insertHospitals, insertResidents, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 import { ndjson, postBatch, uploadSummary } from '../../support/uploads';
 
 jest.setTimeout(180_000);
@@ -15,18 +15,16 @@ const OTHER_HOSPITAL = '3201-H002';
 const MAX_LINES = 20;
 const MAX_BYTES = 12_000;
 
-let stack: TestStack;
+const { stack } = useStack({ gatewayConfig: { UPLOAD_MAX_LINES: MAX_LINES, UPLOAD_MAX_BYTES: MAX_BYTES, UPLOAD_MAX_ERRORS: 4 } });
 let residents: string[];
 let stranger: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start({ gatewayConfig: { UPLOAD_MAX_LINES: MAX_LINES, UPLOAD_MAX_BYTES: MAX_BYTES, UPLOAD_MAX_ERRORS: 4 } });
   await insertHospitals(stack);
   residents = await insertResidents(stack, { organizationCode: HOSPITAL, count: 3 });
   [stranger] = (await insertResidents(stack, { organizationCode: OTHER_HOSPITAL, count: 1 })) as [string];
   await modelsOf(stack).labs.Laboratory.insertMany([{ _id: HOSPITAL, certifiedScope: 'CITY' }]);
 });
-afterAll(() => stack?.stop());
 
 const hospitalSystem = (organizationCode = HOSPITAL) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
 const labSystem = () => stack.token({ subject: `lis-${HOSPITAL}`, roles: ['lab_system'], organizationCode: HOSPITAL });

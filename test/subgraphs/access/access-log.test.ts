@@ -6,9 +6,9 @@
 
 import { insertHospitals, insertResidents, modelsOf, ONE_OF_EACH } from '../../support/fixtures';
 import { FULL_RECORD } from '../../support/full-record';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
+const { stack } = useStack();
 
 const HOSPITAL = '3201-H001';
 const STRANGER = '3201-H100';
@@ -61,10 +61,8 @@ async function newResident(): Promise<string> {
 }
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 describe("a resident's access log", () => {
   it('shows a full record read in one request as one entry, with the kinds of data of every service united', async () => {

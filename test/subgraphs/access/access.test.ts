@@ -7,9 +7,9 @@
 import { makeIdNumber } from '../../../access-control/id-number';
 import { oneOf } from '../../../platform/database';
 import { insertHospitals, labReport, modelsOf, prescriptionDoc } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
+const { stack, ok } = useStack();
 let residentId: string;
 
 const CANARY_PSYCHIATRIC = 'CANARY-F32-抑郁';
@@ -24,16 +24,9 @@ const hospitalSystem = (organizationCode: string) => stack.token({ subject: `his
 const self = () => stack.token({ subject: 'citizen-9', roles: ['resident'], residentId });
 const privacyOfficer = () => stack.token({ subject: 'po-9', roles: ['privacy_officer'] });
 
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-
 const RECORD = `query($id: ID!) { resident(id: $id) { name encounters { edges { node { department diagnoses { code { code display } } } } } conditions { edges { node { code { code display } } } } summary { activeProblems { code { display } } lastEncounters { department } } } }`;
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   const registration = await ok(hospitalSystem(HOME), `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
     input: {
@@ -77,7 +70,6 @@ beforeAll(async () => {
     await ok(hospitalSystem(code), record, { input: encounter(`V-GEN-${code}`, '心血管内科', 'I10', '原发性高血压') });
   }
 });
-afterAll(() => stack?.stop());
 
 describe('consent', () => {
   it('is set by the resident alone', async () => {

@@ -6,9 +6,9 @@
  */
 import { cityDay, rollupId } from '../../../monitoring/activity-store';
 import { insertHospitals, insertResidents, labSubmission, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
+const { stack, ok } = useStack();
 let RESIDENT: string;
 const CERTIFIED = '3201-H001';
 
@@ -17,21 +17,13 @@ const doctor = () => stack.token({ subject: `dr-${CERTIFIED}`, roles: ['doctor']
 
 const SUBMIT = `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id version } }`;
 
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-
 const upload = (overrides: Record<string, unknown> = {}) => labSubmission(RESIDENT, overrides);
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   RESIDENT = (await insertResidents(stack, { organizationCode: CERTIFIED, count: 1 }))[0]!;
   await modelsOf(stack).labs.Laboratory.insertMany([{ _id: CERTIFIED, certifiedScope: 'CITY' }]);
 });
-afterAll(() => stack?.stop());
 
 /** The same inputs through the batch upload (POST /upload/lab-reports): its summary. */
 async function uploadBatch(inputs: unknown[]) {

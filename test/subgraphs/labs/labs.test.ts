@@ -6,9 +6,9 @@
  */
 import { CATALOGUE } from '../../../subgraphs/labs/catalogue';
 import { insertHospitals, insertResidents, labReport, labSubmission, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
+const { stack, ok } = useStack();
 let RESIDENT: string;
 const CERTIFIED = '3201-H001';
 const ALSO_CERTIFIED = '3201-H002';
@@ -22,16 +22,9 @@ const healthCommission = () => stack.token({ subject: 'hc-1', roles: ['health_co
 
 const SUBMIT = `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id version status hasCritical results { code { code } value unit interpretation critical referenceRange { low high text } } history { version status results { value } } } }`;
 
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-
 const upload = (overrides: Record<string, unknown> = {}) => labSubmission(RESIDENT, overrides);
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   RESIDENT = (await insertResidents(stack, { organizationCode: CERTIFIED, count: 1 }))[0]!;
   await modelsOf(stack).labs.Laboratory.insertMany([
@@ -40,7 +33,6 @@ beforeAll(async () => {
     { _id: UNCERTIFIED, certifiedScope: null },
   ]);
 });
-afterAll(() => stack?.stop());
 
 describe('uploads', () => {
   it('is idempotent: the same report again changes nothing', async () => {

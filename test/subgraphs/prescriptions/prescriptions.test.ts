@@ -5,9 +5,9 @@
  */
 import { DRUGS } from '../../../subgraphs/prescriptions/drug-catalogue';
 import { insertHospitals, insertResidents, modelsOf, prescriptionDoc, relate } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
+const { stack, ok, codes } = useStack();
 const HOSPITAL = '3201-H001';
 const PHARMACY = '3201-P01';
 const OTHER_PHARMACY = '3201-P02';
@@ -21,14 +21,6 @@ const hospitalSystem = () => stack.token({ subject: 'his', roles: ['hospital_sys
 
 const RX = `id status signature { valid signer } review { outcome acknowledgedWarnings } dispensing { lot pharmacist } transitions { from to by organization { code } }`;
 const ISSUE = `mutation($input: IssuePrescriptionInput!) { issuePrescription(input: $input) { ${RX} } }`;
-
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) =>
-  ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
 
 let request = 0;
 function issueInput(residentId: string, overrides: Record<string, unknown> = {}) {
@@ -62,11 +54,9 @@ const DISPENSE = `mutation($id: ID!) { dispensePrescription(id: $id, lot: "LOT-2
 
 let residentId: string;
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   [residentId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
 });
-afterAll(() => stack?.stop());
 
 describe('the state machine', () => {
   it('goes from draft to delivery, each step by its owner and recorded', async () => {

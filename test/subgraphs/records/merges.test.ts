@@ -5,11 +5,11 @@
  * token for the merged id reads the survivor's record, and writes under it land on the survivor.
  */
 import { insertHospitals, insertResidents, labReport, modelsOf, newId, prescriptionDoc, relate } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(120_000);
 
-let stack: TestStack;
+const { stack, ok, codes } = useStack();
 const HOSPITAL = '3201-H001'; // registered the survivor
 const DUPLICATE_DESK = '3201-H002'; // registered only the duplicate
 const BLOCKED = '3201-H101'; // registered the duplicate; the resident blocks it on the survivor
@@ -21,14 +21,6 @@ const doctorAt = (organizationCode: string) =>
 const privacyOfficer = () => stack.token({ subject: 'po-1', roles: ['privacy_officer'] });
 const residentToken = (residentId: string) => stack.token({ subject: `citizen-${residentId}`, roles: ['resident'], residentId });
 
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) =>
-  ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
-
 const RECORD = `query($id: ID!) { resident(id: $id) { id name labReports { edges { node { id } } } prescriptions { edges { node { id } } } } }`;
 const reportIds = (data: any) => data.resident.labReports.edges.map((edge: any) => edge.node.id).sort();
 
@@ -36,7 +28,6 @@ let reportUnderMerged: string;
 let prescriptionUnderMerged: string;
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
   [survivor, mergedId] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 2 })) as [string, string];
   const models = modelsOf(stack);
@@ -69,7 +60,6 @@ beforeAll(async () => {
     { id: survivor },
   );
 });
-afterAll(() => stack?.stop());
 
 it('shows the survivor’s doctors the records filed under the merged id, in every subgraph', async () => {
   const data = await ok(doctorAt(HOSPITAL), RECORD, { id: survivor });

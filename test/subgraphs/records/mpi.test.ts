@@ -7,16 +7,13 @@
 import { makeIdNumber } from '../../../access-control/id-number';
 import { oneOf } from '../../../platform/database';
 import { insertHospitals, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(120_000);
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await TestStack.start();
+const { stack, ok, codes } = useStack({}, async () => {
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 const hospitalSystem = (organizationCode: string) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
 const labSystem = (organizationCode: string) => stack.token({ subject: `lis-${organizationCode}`, roles: ['lab_system'], organizationCode });
@@ -24,14 +21,6 @@ const privacyOfficer = () => stack.token({ subject: 'po-1', roles: ['privacy_off
 const doctorAt = (organizationCode: string) => stack.token({ subject: `dr-${organizationCode}`, roles: ['doctor'], organizationCode });
 const residentToken = (residentId: string) => stack.token({ subject: `citizen-${residentId}`, roles: ['resident'], residentId });
 const models = () => modelsOf(stack);
-
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) =>
-  ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
 
 const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterResidentInput!) {

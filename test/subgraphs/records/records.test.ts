@@ -5,18 +5,20 @@
  */
 import { makeIdNumber } from '../../../access-control/id-number';
 import { insertHospitals, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await TestStack.start();
-  await insertHospitals(stack);
-});
 // The stack checks at stop that every filter the subgraphs sent is served by a declared index.
-afterAll(async () => {
-  expect(stack.commandsSent.filter((command) => command.commandName === 'find' && command.command.find === 'residents').length).toBeGreaterThan(10);
-  await stack?.stop();
-});
+const { stack, ok } = useStack(
+  {},
+  async () => {
+    await insertHospitals(stack);
+  },
+  {
+    beforeStop: () => {
+      expect(stack.commandsSent.filter((command) => command.commandName === 'find' && command.command.find === 'residents').length).toBeGreaterThan(10);
+    },
+  },
+);
 
 const hospitalSystem = (organizationCode: string) => stack.token({ subject: `his-${organizationCode}`, roles: ['hospital_system'], organizationCode });
 const privacyOfficer = () => stack.token({ subject: 'po-1', roles: ['privacy_officer'] });
@@ -31,12 +33,6 @@ const REGISTER = /* GraphQL */ `
     }
   }
 `;
-
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
 
 let mrn = 1000;
 function registration(overrides: Record<string, unknown> = {}) {

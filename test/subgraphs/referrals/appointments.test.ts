@@ -6,9 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf, newId } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
+const { stack, ok } = useStack();
 const HOSPITAL = '3201-H001';
 const OTHER_HOSPITAL = '3201-H002';
 const CENTRE = '3201-C001';
@@ -25,11 +25,6 @@ const BOOK = `mutation($input: BookAppointmentInput!) { bookAppointment(input: $
 const CANCEL = `mutation($id: ID!, $reason: String!) { cancelAppointment(id: $id, reason: $reason) { id status cancellationReason } }`;
 const MINE = `{ myAppointments { ${FIELDS} cancellationReason } }`;
 
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
 const errorsOf = async (token: string, query: string, variables?: Record<string, unknown>) =>
   ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => ({ code: error.extensions?.code, message: error.message }));
 
@@ -46,10 +41,8 @@ async function bookingState(poolId: string, residentId: string) {
 const beijingDay = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * DAY).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 describe('booking by channel', () => {
   it('books a resident’s own appointment online with its platform, and lists it in myAppointments', async () => {

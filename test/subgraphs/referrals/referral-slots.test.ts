@@ -8,9 +8,9 @@ import { oneOf } from '../../../platform/database';
 import { generateCity } from '../../../tools/seed/city';
 import { referralsOf } from '../../../tools/seed/referrals-seed';
 import { insertHospitals, insertResidents, insertSlotPool, modelsOf } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
+const { stack, ok, codes } = useStack();
 const CENTRE = '3201-C001';
 const HOSPITAL = '3201-H001';
 const DAY = 86_400_000;
@@ -19,14 +19,8 @@ const familyDoctor = (practitionerId = 'F1') =>
   stack.token({ subject: `fd-${practitionerId}`, roles: ['family_doctor'], organizationCode: CENTRE, practitionerId });
 const hospitalDoctor = () => stack.token({ subject: 'dr-h1', roles: ['doctor'], organizationCode: HOSPITAL, practitionerId: 'D1' });
 
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
 const errorsOf = async (token: string, query: string, variables?: Record<string, unknown>) =>
   ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => ({ code: error.extensions?.code, message: error.message }));
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) => (await errorsOf(token, query, variables)).map((error) => error.code);
 
 /** A Beijing calendar date `days` from today, computed here without the code under test. */
 function beijingDay(days: number): string {
@@ -35,10 +29,8 @@ function beijingDay(days: number): string {
 const dayBefore = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) - DAY).toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 describe('requestReferral retries', () => {
   const REQUEST = `mutation($input: RequestReferralInput!) { requestReferral(input: $input) { id status reason } }`;

@@ -8,9 +8,9 @@
 import { oneOf } from '../../../platform/database';
 import { addDays, beijingDate } from '../../../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertResidents, insertSlotPool, labReport, modelsOf, referralDoc, relate } from '../../support/fixtures';
-import { TestStack } from '../../support/stack';
+import { useStack } from '../../support/stack-fixture';
 
-let stack: TestStack;
+const { stack, ok, codes } = useStack();
 const CENTRE = '3201-C001';
 const HOSPITAL = '3201-H001';
 const DAY = 86_400_000;
@@ -21,14 +21,6 @@ const hospitalDoctor = () => stack.token({ subject: 'dr-h1', roles: ['doctor'], 
 
 const REF = `id status slot { share date session } transitions { from to }`;
 const BOOK = `mutation($referral: ID!, $pool: ID!, $request: String!) { bookReferralSlot(referralId: $referral, poolId: $pool, clientRequestId: $request) { ${REF} } }`;
-
-async function ok(token: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await stack.query(token, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data!;
-}
-const codes = async (token: string, query: string, variables?: Record<string, unknown>) =>
-  ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => error.extensions?.code);
 
 /** Residents cared for at the centre, each with a contract with family doctor F1 and an open referral to the hospital. */
 async function contractedWithReferrals(count: number): Promise<{ residents: string[]; referrals: string[] }> {
@@ -55,10 +47,8 @@ async function contractedWithReferrals(count: number): Promise<{ residents: stri
 }
 
 beforeAll(async () => {
-  stack = await TestStack.start();
   await insertHospitals(stack);
 });
-afterAll(() => stack?.stop());
 
 describe('booking', () => {
   it('gives 200 concurrent attempts on 30 reserved places exactly 30 bookings and 170 clean refusals', async () => {
