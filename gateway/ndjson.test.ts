@@ -57,3 +57,60 @@ it('eagerLines hands over every line read before the source failed, then the fai
     error: 'aborted',
   });
 });
+
+it('joins a line that arrives in many chunks once it ends, a character split byte by byte included', async () => {
+  const bytes = [...Buffer.from('{"a":"病历')].map((byte) => Buffer.from([byte]));
+  const { lines } = await collect(splitLines(chunks(...bytes, '"}', '\n{"b"', ':2}\n'), LIMITS));
+  expect(lines).toEqual([
+    { line: 1, text: '{"a":"病历"}', terminated: true },
+    { line: 2, text: '{"b":2}', terminated: true },
+  ]);
+});
+
+it('ends lines at LF only: a trailing CR is dropped, a CR inside a line stays, a last line keeps terminated false', async () => {
+  const { lines } = await collect(splitLines(chunks('{"a":1}\r{"b":2}\r', '\n{"c":3}\r'), LIMITS));
+  expect(lines).toEqual([
+    { line: 1, text: '{"a":1}\r{"b":2}', terminated: true },
+    { line: 2, text: '{"c":3}', terminated: false },
+  ]);
+});
+
+it('counts bytes, not characters, the CR of a CRLF and each newline included: a body exactly at the limit passes, one byte more stops', async () => {
+  // '病历\r\n' is 3 + 3 + 1 + 1 = 8 bytes, 'ok' 2 more: 10 in all.
+  const body = '病历\r\nok';
+  expect(await collect(splitLines(chunks(body), { UPLOAD_MAX_BYTES: 10, UPLOAD_MAX_LINES: 10 }))).toEqual({
+    lines: [
+      { line: 1, text: '病历', terminated: true },
+      { line: 2, text: 'ok', terminated: false },
+    ],
+  });
+  expect(await collect(splitLines(chunks(body), { UPLOAD_MAX_BYTES: 9, UPLOAD_MAX_LINES: 10 }))).toEqual({
+    lines: [{ line: 1, text: '病历', terminated: true }],
+    error: 'The batch is larger than 9 bytes (UPLOAD_MAX_BYTES); lines after 1 were not read',
+  });
+  expect(await collect(splitLines(chunks(body), { UPLOAD_MAX_BYTES: 7, UPLOAD_MAX_LINES: 10 }))).toEqual({
+    lines: [],
+    error: 'The batch is larger than 7 bytes (UPLOAD_MAX_BYTES); lines after 0 were not read',
+  });
+});
+
+it('stops a line that never ends as soon as it passes the byte limit, without reading further', async () => {
+  async function* endless() {
+    yield Buffer.from('{"a":1}\n');
+    for (let chunk = 0; chunk < 3; chunk++) yield Buffer.from('x'.repeat(4));
+    throw new Error('read past the limit');
+  }
+  expect(await collect(splitLines(endless(), { UPLOAD_MAX_BYTES: 18, UPLOAD_MAX_LINES: 10 }))).toEqual({
+    lines: [{ line: 1, text: '{"a":1}', terminated: true }],
+    error: 'The batch is larger than 18 bytes (UPLOAD_MAX_BYTES); lines after 1 were not read',
+  });
+});
+
+it('lets exactly the line limit through, blank lines not counted', async () => {
+  expect(await collect(splitLines(chunks('1\n\n2\n'), { UPLOAD_MAX_BYTES: 100, UPLOAD_MAX_LINES: 2 }))).toEqual({
+    lines: [
+      { line: 1, text: '1', terminated: true },
+      { line: 3, text: '2', terminated: true },
+    ],
+  });
+});

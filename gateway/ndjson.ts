@@ -3,6 +3,9 @@
  * read as fast as the client sends it (the server's request deadline covers receiving it,
  * not the writes behind it) while the lines already read are consumed, so the first lines are
  * being written while the last are still arriving; what is held is bounded by the byte limit.
+ *
+ * Hand-written rather than node:readline or split2: those split at a lone CR too, drop the CR
+ * the byte limit counts, cannot tell a cut-off last line, and hold a line without bound.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { Config } from '../platform/config';
@@ -45,14 +48,17 @@ export async function* splitLines(body: AsyncIterable<Buffer | string>, limits: 
     return { line: lineNumber, text: text.endsWith('\r') ? text.slice(0, -1) : text, terminated };
   };
   for await (const chunk of body) {
-    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    // Only the new text is searched, and a line arriving in many chunks is joined once, when it
+    // ends: searching the whole held line again on every chunk made a long line quadratic.
     let start = 0;
-    for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n', start)) {
-      const found = emit(pending.slice(start, end), true);
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      const found = emit(pending + text.slice(start, end), true);
+      pending = '';
       start = end + 1;
       if (found) yield found;
     }
-    pending = pending.slice(start);
+    pending += text.slice(start);
     // A line that never ends must not grow past the limit either.
     if (bytes + pending.length > limits.UPLOAD_MAX_BYTES) throw overBytes();
   }

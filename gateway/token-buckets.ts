@@ -2,6 +2,8 @@
  * Token buckets, one per key, in this process's memory. A bucket refills evenly at its rate
  * and holds at most its capacity, so a quiet caller may spend a burst at once while a steady
  * one is held to the rate; unlike a fixed window, no boundary lets twice the limit through.
+ * Hand-written: rate-limiter-flexible is not a dependency, and its in-memory limiter counts
+ * fixed windows, so neither that boundary nor the exact Retry-After of a refill would hold.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
