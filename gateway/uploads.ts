@@ -12,6 +12,7 @@ import type { Config } from '../platform/config';
 import { ApiError, type ErrorCode } from '../platform/errors';
 import { type HttpRoute, sendJson } from '../platform/http-server';
 import type { Logger } from '../platform/logger';
+import type { UploadOutcomeFieldsFragment } from './__generated__/operations';
 import type { GatewayContext } from './gateway-context';
 import { eagerLines, splitLines } from './ndjson';
 import type { RunOperation } from './operations';
@@ -25,6 +26,11 @@ export const UPLOAD_KINDS = {
   prescriptions: { field: 'uploadPrescriptions', inputType: 'FilePrescriptionInput' },
 } as const;
 export type UploadKind = keyof typeof UPLOAD_KINDS;
+
+/** What the batch mutation answers for each line (its type is generated: `UploadOutcomeFieldsFragment`). */
+export const UPLOAD_OUTCOME_FIELDS = 'status code message';
+/** The schema's `code` is a String; its values are the error vocabulary. */
+type LineOutcome = Omit<UploadOutcomeFieldsFragment, 'code'> & { code: ErrorCode | null };
 
 /** What batch uploads read of the configuration: their limits, and the request limit each chunk stays below (MAX_REQUEST_BYTES). */
 export type UploadConfig = Pick<Config, 'UPLOAD_MAX_LINES' | 'UPLOAD_MAX_BYTES' | 'UPLOAD_CHUNK_LINES' | 'UPLOAD_MAX_ERRORS' | 'MAX_REQUEST_BYTES'>;
@@ -96,7 +102,7 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
     async uploadLines(context, kind, items) {
       const { field, inputType } = UPLOAD_KINDS[kind];
       const type = new GraphQLNonNull(inputTypeOf(schema, inputType));
-      const operation = `mutation Upload($inputs: [${inputType}!]!) { ${field}(inputs: $inputs) { status code message } }`;
+      const operation = `mutation Upload($inputs: [${inputType}!]!) { ${field}(inputs: $inputs) { ${UPLOAD_OUTCOME_FIELDS} } }`;
       const summary: UploadSummary = { kind, lines: 0, accepted: 0, unchanged: 0, rejected: 0, failed: 0, errors: [], complete: true };
       const listError = (line: number, code: ErrorCode, message: string) => {
         // A chunk's refusals arrive after later lines' own problems: keep the first ones by line number.
@@ -111,13 +117,9 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
       let pending: Pending[] = [];
       let pendingBytes = 0;
 
-      type ChunkAnswer = { outcomes: { status: string; code: ErrorCode | null; message: string | null }[] } | { code: ErrorCode; message: string };
+      type ChunkAnswer = { outcomes: LineOutcome[] } | { code: ErrorCode; message: string };
       const send = async (chunk: Pending[]): Promise<ChunkAnswer> => {
-        const { data, errors } = await runOperation<Record<string, { status: string; code: ErrorCode | null; message: string | null }[] | null>>(
-          context,
-          operation,
-          { inputs: chunk.map((item) => item.value) },
-        );
+        const { data, errors } = await runOperation<Record<string, LineOutcome[] | null>>(context, operation, { inputs: chunk.map((item) => item.value) });
         const outcomes = data?.[field];
         if (outcomes && outcomes.length === chunk.length) return { outcomes };
         return { code: (errors?.[0]?.extensions?.code as ErrorCode | undefined) ?? 'INTERNAL', message: errors?.[0]?.message ?? 'Internal error' };

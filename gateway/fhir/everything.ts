@@ -4,6 +4,7 @@
  * to the database is the same for a resident with one record or thousands.
  */
 import type { Bundle, BundleLink, Resource } from '@medplum/fhirtypes';
+import type { FhirEverythingPatientQuery } from '../__generated__/operations';
 import { allergyResources } from './allergy-intolerance';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
@@ -17,19 +18,9 @@ import { notFound } from './operation-outcome';
 import { patientResource } from './patient';
 import { provenanceResources, type Sourced } from './provenance';
 import { EVERYTHING_LISTS, EVERYTHING_PATIENT, LIST_KINDS, type ListKind } from './queries';
-import type {
-  AllergyStatementRecord,
-  ConditionRecord,
-  Connection,
-  EncounterRecord,
-  LabReportRecord,
-  PrescriptionRecord,
-  ReferralRecord,
-  ResidentRecord,
-} from './records';
+import type { ConditionRecord, Connection, EncounterRecord, LabReportRecord, PrescriptionRecord, ReferralRecord } from './records';
 import { serviceRequestResource } from './service-request';
 
-type PatientAnswer = { resident: (ResidentRecord & { allergies: AllergyStatementRecord | null }) | null };
 type ListAnswer = { resident: ({ id: string } & Partial<Record<ListKind, Connection<unknown> | null>>) | null };
 
 interface ListNodes {
@@ -66,7 +57,7 @@ export async function everything(ask: Ask, base: string, patientId: string, para
   const open = LIST_KINDS.filter((kind) => kind in cursor.after);
 
   const [patientAnswer, ...listAnswers] = await Promise.all([
-    cursorText ? null : ask<PatientAnswer>(EVERYTHING_PATIENT, { id: patientId }),
+    cursorText ? null : ask<FhirEverythingPatientQuery>(EVERYTHING_PATIENT, { id: patientId }),
     ...open.map((kind) => ask<ListAnswer>(EVERYTHING_LISTS[kind], { id: patientId, first: count, after: cursor.after[kind] })),
   ]);
   if (patientAnswer && !patientAnswer.data.resident) throw notFound(`Patient/${patientId} is not known`);

@@ -5,13 +5,13 @@
  */
 import type { Bundle, Observation } from '@medplum/fhirtypes';
 import { categoriesOf, sensitivityOfLoinc } from '../../access-control/sensitivity';
+import type { FhirTrendQuery } from '../__generated__/operations';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
 import { entry, organizationsIn, referencedResources, searchset } from './bundle';
 import { interpretationConcept, observationId } from './diagnostic-report';
 import { badRequest, notFound } from './operation-outcome';
 import { TREND } from './queries';
-import type { TrendRecord } from './records';
 import { organizationReference, patientReference } from './references';
 import { coding, SYSTEMS, securityLabels, ucumQuantity } from './terminology';
 
@@ -32,7 +32,7 @@ function parse(params: URLSearchParams) {
 
 export async function observationSearch(ask: Ask, base: string, params: URLSearchParams): Promise<Bundle> {
   const { patient, code, since } = parse(params);
-  const answer = await ask<{ resident: { id: string; labTrend: TrendRecord | null } | null }>(TREND, { id: patient, code, since });
+  const answer = await ask<FhirTrendQuery>(TREND, { id: patient, code, since });
   const resident = answer.data.resident;
   if (!resident) throw notFound(`Patient/${patient} is not known`);
   const trend = resident.labTrend;

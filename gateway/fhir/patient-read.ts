@@ -1,14 +1,14 @@
 /** Patient/{id} and Patient?identifier=system|value, answered by the API's resident lookups. */
 import type { Bundle, Patient } from '@medplum/fhirtypes';
+import type { FhirPatientByIdentifierQuery, FhirPatientQuery } from '../__generated__/operations';
 import type { Ask } from './api';
 import { entry, searchset } from './bundle';
 import { badRequest, notFound } from './operation-outcome';
 import { identifierKindOf, patientResource } from './patient';
 import { PATIENT, PATIENT_BY_IDENTIFIER } from './queries';
-import type { ResidentRecord } from './records';
 
 export async function readPatient(ask: Ask, patientId: string): Promise<Patient> {
-  const { data } = await ask<{ resident: ResidentRecord | null }>(PATIENT, { id: patientId });
+  const { data } = await ask<FhirPatientQuery>(PATIENT, { id: patientId });
   if (!data.resident) throw notFound(`Patient/${patientId} is not known`);
   return patientResource(data.resident);
 }
@@ -20,7 +20,7 @@ export async function searchPatients(ask: Ask, base: string, params: URLSearchPa
   const [system, value] = identifier.split('|', 2) as [string, string];
   const kind = identifierKindOf(system);
   if (!kind) throw badRequest(`Unknown identifier system ${system}`);
-  const { data } = await ask<{ residentByIdentifier: ResidentRecord | null }>(PATIENT_BY_IDENTIFIER, { system: kind, value });
+  const { data } = await ask<FhirPatientByIdentifierQuery>(PATIENT_BY_IDENTIFIER, { system: kind, value });
   const found = data.residentByIdentifier ? [patientResource(data.residentByIdentifier)] : [];
   return searchset(
     found.map((patient) => entry(base, patient, 'match')),

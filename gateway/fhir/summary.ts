@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Composition, CompositionSection, DiagnosticReport, MedicationRequest, Organization, Resource } from '@medplum/fhirtypes';
+import type { FhirSummaryMedicationsQuery, FhirSummaryQuery, FhirSummaryResultsQuery } from '../__generated__/operations';
 import { allergyResources } from './allergy-intolerance';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
@@ -18,7 +19,6 @@ import { notFound } from './operation-outcome';
 import { patientResource } from './patient';
 import { provenanceResources, type Sourced } from './provenance';
 import { SUMMARY, SUMMARY_MEDICATIONS, SUMMARY_RESULTS } from './queries';
-import type { AllergyStatementRecord, ConditionRecord, Connection, LabReportRecord, PrescriptionRecord, ResidentRecord } from './records';
 import { patientReference } from './references';
 import { SYSTEMS } from './terminology';
 
@@ -39,10 +39,6 @@ const SECTIONS = {
   medications: { code: '10160-0', display: 'History of Medication use Narrative', title: '用药 Medications' },
   results: { code: '30954-2', display: 'Relevant diagnostic tests/laboratory data Narrative', title: '检验检查结果 Results' },
 } as const;
-
-type SummaryAnswer = {
-  resident: (ResidentRecord & { summary: { activeProblems: ConditionRecord[]; allergies: AllergyStatementRecord } | null }) | null;
-};
 
 function section(kind: keyof typeof SECTIONS, resources: readonly Resource[]): CompositionSection {
   const { code, display, title } = SECTIONS[kind];
@@ -71,9 +67,9 @@ function escapeHtml(text: string): string {
 
 export async function summary(ask: Ask, base: string, patientId: string): Promise<Bundle> {
   const [record, medications, results] = await Promise.all([
-    ask<SummaryAnswer>(SUMMARY, { id: patientId }),
-    ask<{ resident: { id: string; prescriptions: Connection<PrescriptionRecord> | null } | null }>(SUMMARY_MEDICATIONS, { id: patientId, first: RECENT }),
-    ask<{ resident: { id: string; labReports: Connection<LabReportRecord> | null } | null }>(SUMMARY_RESULTS, { id: patientId, first: RECENT }),
+    ask<FhirSummaryQuery>(SUMMARY, { id: patientId }),
+    ask<FhirSummaryMedicationsQuery>(SUMMARY_MEDICATIONS, { id: patientId, first: RECENT }),
+    ask<FhirSummaryResultsQuery>(SUMMARY_RESULTS, { id: patientId, first: RECENT }),
   ]);
   const resident = record.data.resident;
   if (!resident) throw notFound(`Patient/${patientId} is not known`);

@@ -4,9 +4,9 @@
  * conditions, allergies).
  */
 import { type Connection, Schema } from 'mongoose';
-import { SENSITIVE_CATEGORIES, type SensitiveCategory } from '../../access-control/sensitivity';
+import { SENSITIVE_CATEGORIES } from '../../access-control/sensitivity';
+import type { StoredDoc } from '../../platform/stored-doc';
 import { codingSchema } from '../runtime/coding-schema';
-import type { CodingValue } from '../runtime/entity-refs';
 
 export const GENDERS = ['MALE', 'FEMALE', 'UNKNOWN'] as const;
 export const ORGANIZATION_LEVELS = ['TERTIARY', 'SECONDARY', 'COMMUNITY', 'INTERNET_HOSPITAL', 'PHARMACY'] as const;
@@ -24,197 +24,48 @@ export const MATCH_REVIEW_STATUSES = ['OPEN', 'LINKED', 'SEPARATED'] as const;
 export const MERGE_ACTIONS = ['MERGED', 'MERGED_INTO', 'UNMERGED', 'UNMERGED_FROM'] as const;
 
 /** Where a fact came from: the uploading organization, its own record id, and when. */
-export interface SourceDoc {
-  organizationCode: string;
-  recordId: string;
-  uploadedAt: Date;
-}
+const sourceDefinition = {
+  organizationCode: { type: String, required: true },
+  recordId: { type: String, required: true },
+  uploadedAt: { type: Date, required: true },
+};
+export type SourceDoc = StoredDoc<typeof sourceDefinition>;
+const sourceSchema = new Schema<SourceDoc>(sourceDefinition, { _id: false });
 
-export interface MergeEventDoc {
-  action: (typeof MERGE_ACTIONS)[number];
-  otherResidentId: string;
-  by: string;
-  at: Date;
-  reason: string;
+const mergeEventDefinition = {
+  action: { type: String, enum: MERGE_ACTIONS, required: true },
+  otherResidentId: { type: String, required: true },
+  by: { type: String, required: true },
+  at: { type: Date, required: true },
+  reason: { type: String, required: true },
   /** On a survivor's MERGED event: it took the merged record's ID number (unmerging gives it back). */
-  idNumberAdopted?: boolean;
-}
+  idNumberAdopted: { type: Boolean, allowNull: false as const },
+};
+export type MergeEventDoc = StoredDoc<typeof mergeEventDefinition>;
+const mergeEventSchema = new Schema<MergeEventDoc>(mergeEventDefinition, { _id: false });
 
-export interface ResidentDoc {
-  _id: string;
-  name: string;
-  gender: (typeof GENDERS)[number];
-  birthDate: string;
-  idNumber: string | null;
-  phone: string | null;
-  district: string;
-  active: boolean;
+const residentDefinition = {
+  _id: { type: String, required: true },
+  name: { type: String, required: true },
+  gender: { type: String, enum: GENDERS, required: true },
+  birthDate: { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ },
+  idNumber: { type: String, default: null },
+  phone: { type: String, default: null },
+  district: { type: String, required: true },
+  active: { type: Boolean, default: true },
   /** Set when this record was merged into another (the survivor). */
-  mergedInto: string | null;
+  mergedInto: { type: String, default: null },
   /** Records merged into this one: their clinical records are this resident's too. */
-  mergedIds: string[];
-  mergeHistory: MergeEventDoc[];
-  allergyAssertion: (typeof ALLERGY_ASSERTIONS)[number];
+  mergedIds: { type: [String], default: [] },
+  mergeHistory: { type: [mergeEventSchema], default: [] },
+  allergyAssertion: { type: String, enum: ALLERGY_ASSERTIONS, default: 'UNKNOWN' as const },
   // Blocking keys for matching (each one indexed): candidates share at least one.
-  birthKey: string;
-  pinyinKey: string;
-  idLast4: string | null;
-}
-
-/** One identifier of a resident. The _id is `system|assigner|value`, so a lookup is a primary-key read. */
-export interface ResidentIdentifierDoc {
-  _id: string;
-  residentId: string;
-  system: (typeof IDENTIFIER_SYSTEMS)[number];
-  value: string;
-  assignerCode: string | null;
-  createdAt: Date;
-}
-
-export interface MatchCandidateDoc {
-  residentId: string;
-  score: number;
-  reasons: string[];
-}
-
-/** A possible duplicate waiting for a person to decide. */
-export interface MatchReviewDoc {
-  _id: string;
-  status: (typeof MATCH_REVIEW_STATUSES)[number];
-  /** The record created for the incoming registration. */
-  residentId: string;
-  candidate: MatchCandidateDoc;
-  openedAt: Date;
-  openedBy: string;
-  organizationCode: string;
-  resolvedAt: Date | null;
-  resolvedBy: string | null;
-  reason: string | null;
-}
-
-/**
- * The decision on a match review, claimed before it is acted on: its _id is the review's, so
- * of concurrent decisions exactly one inserts it (the primary key is atomic on every engine).
- */
-export interface MatchReviewDecisionDoc {
-  _id: string;
-  decision: 'LINK' | 'SEPARATE';
-  by: string;
-  at: Date;
-}
-
-/**
- * A merge or unmerge claims each record it changes at its version (the length of its merge
- * history, which each of them extends by one): of concurrent changes to one record exactly one
- * proceeds. _id is `<residentId>|<version>`.
- */
-export interface ResidentVersionClaimDoc {
-  _id: string;
-  at: Date;
-}
-
-export interface OrganizationDoc {
-  /** The organization code, e.g. 3201-H001. */
-  _id: string;
-  name: string;
-  level: (typeof ORGANIZATION_LEVELS)[number];
-  district: string;
-  /** Monthly volumes from the city's bulletin; they weight the demo data. */
-  outpatientVisits: number;
-  discharges: number;
-}
-
-export interface DiagnosisDoc {
-  code: CodingValue;
-  rank: number;
-  primary: boolean;
-  sensitivity: SensitiveCategory | null;
-}
-
-export interface EncounterDoc {
-  _id: string;
-  residentId: string;
-  organizationCode: string;
-  encounterClass: (typeof ENCOUNTER_CLASSES)[number];
-  status: (typeof ENCOUNTER_STATUSES)[number];
-  department: string;
-  start: Date;
-  end: Date | null;
-  attendingPractitioner: string | null;
-  diagnoses: DiagnosisDoc[];
-  /** The sensitive categories its diagnoses reveal (derived at write time, for filtering). */
-  sensitivities: SensitiveCategory[];
-  chargesFen: number | null;
-  source: SourceDoc;
-}
-
-export interface ConditionDoc {
-  _id: string;
-  residentId: string;
-  code: CodingValue;
-  clinicalStatus: (typeof CLINICAL_STATUSES)[number];
-  verificationStatus: (typeof VERIFICATION_STATUSES)[number];
-  onset: string | null;
-  /** The category its code falls in (the label before displays were read). */
-  sensitivity: SensitiveCategory | null;
-  /** What its code and display reveal, at write time; absent on conditions stored before. */
-  sensitivities?: SensitiveCategory[];
-  source: SourceDoc;
-}
-
-export interface AllergyDoc {
-  _id: string;
-  residentId: string;
-  substance: CodingValue;
-  category: (typeof ALLERGY_CATEGORIES)[number];
-  criticality: (typeof ALLERGY_CRITICALITIES)[number];
-  reactions: string[];
-  /** What its reactions reveal, at write time; absent on allergies stored before. */
-  sensitivities?: SensitiveCategory[];
-  source: SourceDoc;
-}
-
-const sourceSchema = new Schema<SourceDoc>(
-  {
-    organizationCode: { type: String, required: true },
-    recordId: { type: String, required: true },
-    uploadedAt: { type: Date, required: true },
-  },
-  { _id: false },
-);
-
-const mergeEventSchema = new Schema<MergeEventDoc>(
-  {
-    action: { type: String, enum: MERGE_ACTIONS, required: true },
-    otherResidentId: { type: String, required: true },
-    by: { type: String, required: true },
-    at: { type: Date, required: true },
-    reason: { type: String, required: true },
-    idNumberAdopted: { type: Boolean },
-  },
-  { _id: false },
-);
-
-const residentSchema = new Schema<ResidentDoc>(
-  {
-    _id: { type: String, required: true },
-    name: { type: String, required: true },
-    gender: { type: String, enum: GENDERS, required: true },
-    birthDate: { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ },
-    idNumber: { type: String, default: null },
-    phone: { type: String, default: null },
-    district: { type: String, required: true },
-    active: { type: Boolean, default: true },
-    mergedInto: { type: String, default: null },
-    mergedIds: { type: [String], default: [] },
-    mergeHistory: { type: [mergeEventSchema], default: [] },
-    allergyAssertion: { type: String, enum: ALLERGY_ASSERTIONS, default: 'UNKNOWN' },
-    birthKey: { type: String, required: true },
-    pinyinKey: { type: String, required: true },
-    idLast4: { type: String, default: null },
-  },
-  { collection: 'residents', versionKey: false, id: false },
-);
+  birthKey: { type: String, required: true },
+  pinyinKey: { type: String, required: true },
+  idLast4: { type: String, default: null },
+};
+export type ResidentDoc = StoredDoc<typeof residentDefinition>;
+const residentSchema = new Schema<ResidentDoc>(residentDefinition, { collection: 'residents', versionKey: false, id: false });
 // Matching blocks on each key separately; search uses name + birth date or district + ID tail.
 residentSchema.index({ birthKey: 1 });
 residentSchema.index({ pinyinKey: 1 });
@@ -222,129 +73,158 @@ residentSchema.index({ phone: 1 });
 residentSchema.index({ name: 1, birthDate: 1 });
 residentSchema.index({ district: 1, idLast4: 1 });
 
-const identifierSchema = new Schema<ResidentIdentifierDoc>(
-  {
-    _id: { type: String, required: true },
-    residentId: { type: String, required: true },
-    system: { type: String, enum: IDENTIFIER_SYSTEMS, required: true },
-    value: { type: String, required: true },
-    assignerCode: { type: String, default: null },
-    createdAt: { type: Date, required: true },
-  },
-  { collection: 'residentIdentifiers', versionKey: false, id: false },
-);
+/** One identifier of a resident. The _id is `system|assigner|value`, so a lookup is a primary-key read. */
+const identifierDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  system: { type: String, enum: IDENTIFIER_SYSTEMS, required: true },
+  value: { type: String, required: true },
+  assignerCode: { type: String, default: null },
+  createdAt: { type: Date, required: true },
+};
+export type ResidentIdentifierDoc = StoredDoc<typeof identifierDefinition>;
+const identifierSchema = new Schema<ResidentIdentifierDoc>(identifierDefinition, {
+  collection: 'residentIdentifiers',
+  versionKey: false,
+  id: false,
+});
 identifierSchema.index({ residentId: 1 });
 
-const matchReviewSchema = new Schema<MatchReviewDoc>(
-  {
-    _id: { type: String, required: true },
-    status: { type: String, enum: MATCH_REVIEW_STATUSES, required: true },
+/** A possible duplicate waiting for a person to decide. */
+const matchReviewDefinition = {
+  _id: { type: String, required: true },
+  status: { type: String, enum: MATCH_REVIEW_STATUSES, required: true },
+  /** The record created for the incoming registration. */
+  residentId: { type: String, required: true },
+  candidate: {
     residentId: { type: String, required: true },
-    candidate: {
-      residentId: { type: String, required: true },
-      score: { type: Number, required: true },
-      reasons: { type: [String], default: [] },
-    },
-    openedAt: { type: Date, required: true },
-    openedBy: { type: String, required: true },
-    organizationCode: { type: String, required: true },
-    resolvedAt: { type: Date, default: null },
-    resolvedBy: { type: String, default: null },
-    reason: { type: String, default: null },
+    score: { type: Number, required: true },
+    reasons: { type: [String], default: [] },
   },
-  { collection: 'matchReviews', versionKey: false, id: false },
-);
+  openedAt: { type: Date, required: true },
+  openedBy: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  resolvedAt: { type: Date, default: null },
+  resolvedBy: { type: String, default: null },
+  reason: { type: String, default: null },
+};
+export type MatchReviewDoc = StoredDoc<typeof matchReviewDefinition>;
+export type MatchCandidateDoc = MatchReviewDoc['candidate'];
+const matchReviewSchema = new Schema<MatchReviewDoc>(matchReviewDefinition, { collection: 'matchReviews', versionKey: false, id: false });
 matchReviewSchema.index({ status: 1, openedAt: -1, _id: -1 });
 
-const matchReviewDecisionSchema = new Schema<MatchReviewDecisionDoc>(
-  {
-    _id: { type: String, required: true },
-    decision: { type: String, enum: ['LINK', 'SEPARATE'], required: true },
-    by: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  { collection: 'matchReviewDecisions', versionKey: false, id: false },
-);
+/**
+ * The decision on a match review, claimed before it is acted on: its _id is the review's, so
+ * of concurrent decisions exactly one inserts it (the primary key is atomic on every engine).
+ */
+const matchReviewDecisionDefinition = {
+  _id: { type: String, required: true },
+  decision: { type: String, enum: ['LINK', 'SEPARATE'] as const, required: true },
+  by: { type: String, required: true },
+  at: { type: Date, required: true },
+};
+export type MatchReviewDecisionDoc = StoredDoc<typeof matchReviewDecisionDefinition>;
+const matchReviewDecisionSchema = new Schema<MatchReviewDecisionDoc>(matchReviewDecisionDefinition, {
+  collection: 'matchReviewDecisions',
+  versionKey: false,
+  id: false,
+});
 
-const residentVersionClaimSchema = new Schema<ResidentVersionClaimDoc>(
-  { _id: { type: String, required: true }, at: { type: Date, required: true } },
-  { collection: 'residentVersionClaims', versionKey: false, id: false },
-);
+/**
+ * A merge or unmerge claims each record it changes at its version (the length of its merge
+ * history, which each of them extends by one): of concurrent changes to one record exactly one
+ * proceeds. _id is `<residentId>|<version>`.
+ */
+const residentVersionClaimDefinition = { _id: { type: String, required: true }, at: { type: Date, required: true } };
+export type ResidentVersionClaimDoc = StoredDoc<typeof residentVersionClaimDefinition>;
+const residentVersionClaimSchema = new Schema<ResidentVersionClaimDoc>(residentVersionClaimDefinition, {
+  collection: 'residentVersionClaims',
+  versionKey: false,
+  id: false,
+});
 
-const organizationSchema = new Schema<OrganizationDoc>(
-  {
-    _id: { type: String, required: true },
-    name: { type: String, required: true },
-    level: { type: String, enum: ORGANIZATION_LEVELS, required: true },
-    district: { type: String, required: true },
-    outpatientVisits: { type: Number, required: true, min: 0 },
-    discharges: { type: Number, required: true, min: 0 },
-  },
-  { collection: 'organizations', versionKey: false, id: false },
-);
+const organizationDefinition = {
+  /** The organization code, e.g. 3201-H001. */
+  _id: { type: String, required: true },
+  name: { type: String, required: true },
+  level: { type: String, enum: ORGANIZATION_LEVELS, required: true },
+  district: { type: String, required: true },
+  /** Monthly volumes from the city's bulletin; they weight the demo data. */
+  outpatientVisits: { type: Number, required: true, min: 0 },
+  discharges: { type: Number, required: true, min: 0 },
+};
+export type OrganizationDoc = StoredDoc<typeof organizationDefinition>;
+const organizationSchema = new Schema<OrganizationDoc>(organizationDefinition, { collection: 'organizations', versionKey: false, id: false });
 // The organizations query: levels (all of them when not filtered) first, by code, or by district and code.
 organizationSchema.index({ level: 1, _id: 1 });
 organizationSchema.index({ level: 1, district: 1, _id: 1 });
 
-const diagnosisSchema = new Schema<DiagnosisDoc>(
-  {
-    code: { type: codingSchema, required: true },
-    rank: { type: Number, required: true, min: 1 },
-    primary: { type: Boolean, required: true },
-    sensitivity: { type: String, enum: [...SENSITIVE_CATEGORIES, null], default: null },
-  },
-  { _id: false },
-);
+/** A label path: the one sensitive category a code falls in, or none. */
+const sensitivityPath = { type: String, enum: [...SENSITIVE_CATEGORIES, null], default: null };
+/** The sensitive categories a record reveals, derived at write time for filtering. */
+const sensitivitiesPath = { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] };
+/** The same, on a collection whose older records were stored without them. */
+const laterSensitivitiesPath = { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined, allowNull: false as const };
 
-const encounterSchema = new Schema<EncounterDoc>(
-  {
-    _id: { type: String, required: true },
-    residentId: { type: String, required: true },
-    organizationCode: { type: String, required: true },
-    encounterClass: { type: String, enum: ENCOUNTER_CLASSES, required: true },
-    status: { type: String, enum: ENCOUNTER_STATUSES, required: true },
-    department: { type: String, required: true },
-    start: { type: Date, required: true },
-    end: { type: Date, default: null },
-    attendingPractitioner: { type: String, default: null },
-    diagnoses: { type: [diagnosisSchema], default: [] },
-    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
-    chargesFen: { type: Number, default: null, min: 0 },
-    source: { type: sourceSchema, required: true },
-  },
-  { collection: 'encounters', versionKey: false, id: false },
-);
+const diagnosisDefinition = {
+  code: { type: codingSchema, required: true },
+  rank: { type: Number, required: true, min: 1 },
+  primary: { type: Boolean, required: true },
+  sensitivity: sensitivityPath,
+};
+export type DiagnosisDoc = StoredDoc<typeof diagnosisDefinition>;
+const diagnosisSchema = new Schema<DiagnosisDoc>(diagnosisDefinition, { _id: false });
+
+const encounterDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  encounterClass: { type: String, enum: ENCOUNTER_CLASSES, required: true },
+  status: { type: String, enum: ENCOUNTER_STATUSES, required: true },
+  department: { type: String, required: true },
+  start: { type: Date, required: true },
+  end: { type: Date, default: null },
+  attendingPractitioner: { type: String, default: null },
+  diagnoses: { type: [diagnosisSchema], default: [] },
+  /** The sensitive categories its diagnoses reveal (derived at write time, for filtering). */
+  sensitivities: sensitivitiesPath,
+  chargesFen: { type: Number, default: null, min: 0 },
+  source: { type: sourceSchema, required: true },
+};
+export type EncounterDoc = StoredDoc<typeof encounterDefinition>;
+const encounterSchema = new Schema<EncounterDoc>(encounterDefinition, { collection: 'encounters', versionKey: false, id: false });
 encounterSchema.index({ residentId: 1, start: -1 });
 
-const conditionSchema = new Schema<ConditionDoc>(
-  {
-    _id: { type: String, required: true },
-    residentId: { type: String, required: true },
-    code: { type: codingSchema, required: true },
-    clinicalStatus: { type: String, enum: CLINICAL_STATUSES, required: true },
-    verificationStatus: { type: String, enum: VERIFICATION_STATUSES, required: true },
-    onset: { type: String, default: null },
-    sensitivity: { type: String, enum: [...SENSITIVE_CATEGORIES, null], default: null },
-    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
-    source: { type: sourceSchema, required: true },
-  },
-  { collection: 'conditions', versionKey: false, id: false },
-);
+const conditionDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  code: { type: codingSchema, required: true },
+  clinicalStatus: { type: String, enum: CLINICAL_STATUSES, required: true },
+  verificationStatus: { type: String, enum: VERIFICATION_STATUSES, required: true },
+  onset: { type: String, default: null },
+  /** The category its code falls in (the label before displays were read). */
+  sensitivity: sensitivityPath,
+  /** What its code and display reveal, at write time; absent on conditions stored before. */
+  sensitivities: laterSensitivitiesPath,
+  source: { type: sourceSchema, required: true },
+};
+export type ConditionDoc = StoredDoc<typeof conditionDefinition>;
+const conditionSchema = new Schema<ConditionDoc>(conditionDefinition, { collection: 'conditions', versionKey: false, id: false });
 conditionSchema.index({ residentId: 1 });
 
-const allergySchema = new Schema<AllergyDoc>(
-  {
-    _id: { type: String, required: true },
-    residentId: { type: String, required: true },
-    substance: { type: codingSchema, required: true },
-    category: { type: String, enum: ALLERGY_CATEGORIES, required: true },
-    criticality: { type: String, enum: ALLERGY_CRITICALITIES, required: true },
-    reactions: { type: [String], default: [] },
-    sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: undefined },
-    source: { type: sourceSchema, required: true },
-  },
-  { collection: 'allergies', versionKey: false, id: false },
-);
+const allergyDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  substance: { type: codingSchema, required: true },
+  category: { type: String, enum: ALLERGY_CATEGORIES, required: true },
+  criticality: { type: String, enum: ALLERGY_CRITICALITIES, required: true },
+  reactions: { type: [String], default: [] },
+  /** What its reactions reveal, at write time; absent on allergies stored before. */
+  sensitivities: laterSensitivitiesPath,
+  source: { type: sourceSchema, required: true },
+};
+export type AllergyDoc = StoredDoc<typeof allergyDefinition>;
+const allergySchema = new Schema<AllergyDoc>(allergyDefinition, { collection: 'allergies', versionKey: false, id: false });
 allergySchema.index({ residentId: 1 });
 
 export function registerModels(connection: Connection) {
