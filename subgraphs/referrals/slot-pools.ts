@@ -7,12 +7,14 @@
 import { z } from 'zod';
 import { allowsEntry } from '../../access-control/entry-points';
 import { type ResidentAccess, requireEntry } from '../../access-control/resident-access';
+import { isCalendarDate } from '../../platform/calendar';
 import { claim } from '../../platform/claims';
 import type { SlotSettings } from '../../platform/config';
 import { oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
 import { appError, badUserInput } from '../../platform/errors';
 import { organizationCodeOf } from '../runtime/ids';
-import { parseInput } from '../runtime/input';
+import { dateOf, parseInput } from '../runtime/input';
+import { isoDateRule } from '../runtime/input-rules';
 import { type HoldSettlementDoc, type PlaceDoc, type ReferralsModels, SESSIONS, SLOT_KINDS, type SlotPoolDoc } from './models';
 import {
   addDays,
@@ -27,7 +29,6 @@ import {
   slotPoolOf,
   withinHorizon,
 } from './referral-rules';
-import { parseDate } from './repository-helpers';
 
 /** The most pools one publication may carry (two weeks of two sessions for about ten departments and kinds). */
 const MAX_PUBLISHED_POOLS = 500;
@@ -37,10 +38,8 @@ function publishInput(today: string) {
   const last = addDays(today, PUBLISH_AHEAD_DAYS);
   const entry = z.object({
     department: z.enum(DEPARTMENTS, { message: 'is not a department that takes referrals' }),
-    date: z.string().superRefine((date, context) => {
-      const calendarDate = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date)) && addDays(date, 0) === date;
-      if (!calendarDate) context.addIssue({ code: 'custom', message: 'must be a date (YYYY-MM-DD)' });
-      else if (date < today || date > last)
+    date: isoDateRule.superRefine((date, context) => {
+      if (isCalendarDate(date) && (date < today || date > last))
         context.addIssue({ code: 'custom', message: `must be from today (${today}) to ${PUBLISH_AHEAD_DAYS} days ahead (${last})` });
     }),
     session: z.enum(SESSIONS),
@@ -135,8 +134,8 @@ export class SlotPools {
   ): Promise<SlotAvailabilityView[]> {
     const organizationCode = organizationCodeOf(organizationCodeInput);
     if (!(DEPARTMENTS as readonly string[]).includes(department)) throw badUserInput(`department ${department} does not take referrals`);
-    parseDate(from, 'from');
-    parseDate(to, 'to');
+    dateOf(from, 'from');
+    dateOf(to, 'to');
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind })

@@ -318,7 +318,7 @@ describe('publishSlotPools', () => {
     ['an unknown department', { department: '火星科' }, 'Invalid input: pools.1.department is not a department that takes referrals'],
     ['no places', { capacity: 0 }, 'Invalid input: pools.1.capacity must be at least 1'],
     ['too many places', { capacity: 501 }, 'Invalid input: pools.1.capacity must be at most 500'],
-    ['a malformed date', { date: '2026-02-30' }, 'Invalid input: pools.1.date must be a date (YYYY-MM-DD)'],
+    ['a malformed date', { date: '2026-02-30' }, 'Invalid input: pools.1.date must be a calendar date as YYYY-MM-DD, e.g. 2026-03-01 (not "2026-02-30")'],
   ])('refuses %s with the entry’s index and writes nothing', async (_label, bad, message) => {
     const before = await poolsAt(OTHER);
     expect(await errorsOf(hospitalSystem(OTHER), PUBLISH, { pools: [entry(beijingDay(5)), entry(beijingDay(5), { session: 'AFTERNOON', ...bad })] })).toEqual([
