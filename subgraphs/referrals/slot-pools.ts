@@ -70,6 +70,8 @@ export interface ReferralServicesView {
 
 export interface SlotAvailabilityView {
   pool: SlotPoolDoc;
+  /** The reserved share as it stands: after the release time, only the reserved places already booked. */
+  reserved: number;
   reservedBooked: number;
   publicBooked: number;
   bookableByYou: number;
@@ -136,6 +138,8 @@ export class SlotPools {
     if (!(DEPARTMENTS as readonly string[]).includes(department)) throw badUserInput(`department ${department} does not take referrals`);
     dateOf(from, 'from');
     dateOf(to, 'to');
+    const today = beijingDate(new Date());
+    if (from < today) throw badUserInput(`from must not be before today (${today}, Beijing): past sessions cannot be booked`);
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind })
@@ -190,9 +194,12 @@ export class SlotPools {
     return pools.map((pool) => {
       const own = places.filter((place) => place.poolId === pool._id);
       const taken = new Set(own.map((place) => place._id));
+      const reservedBooked = own.filter((place) => place.share === 'RESERVED').length;
+      const released = now.getTime() >= pool.releaseAt.getTime();
       return {
         pool,
-        reservedBooked: own.filter((place) => place.share === 'RESERVED').length,
+        reserved: released ? reservedBooked : pool.reserved,
+        reservedBooked,
         publicBooked: own.filter((place) => place.share === 'PUBLIC').length,
         bookableByYou:
           mayBook && withinHorizon(pool.date, now, this.horizonDays)

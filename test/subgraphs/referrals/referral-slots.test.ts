@@ -373,3 +373,29 @@ describe('publishSlotPools', () => {
     expect(names(await stack.commandsDuring(publish(many)))).toEqual(names(await stack.commandsDuring(publish([entry(beijingDay(30))]))));
   });
 });
+
+describe('availableSlots', () => {
+  const slotsOn = (from: string, to = from) =>
+    `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "${from}", to: "${to}", kind: EXAM) { poolId capacity reserved reservedBooked publicBooked } }`;
+
+  it('refuses a past date with the reason', async () => {
+    const [yesterday, today] = [beijingDay(-1), beijingDay(0)];
+    expect(await errorsOf(hospitalDoctor(), slotsOn(yesterday, today))).toEqual([
+      { code: 'BAD_USER_INPUT', message: `from must not be before today (${today}, Beijing): past sessions cannot be booked` },
+    ]);
+  });
+
+  it('shows the unused reserved places of a released pool as public, and only the booked ones as reserved', async () => {
+    const date = beijingDay(5);
+    const released = await insertSlotPool(stack, { date, kind: 'EXAM', session: 'MORNING', releaseAt: new Date(Date.now() - 3_600_000) });
+    const waiting = await insertSlotPool(stack, { date, kind: 'EXAM', session: 'AFTERNOON', releaseAt: new Date(Date.now() + 3 * DAY) });
+    await modelsOf(stack).referrals.Place.insertMany([
+      { _id: `${released._id}:R:1`, poolId: released._id, share: 'RESERVED', referralId: 'booked-before-release', bookedBy: 'F1', bookedAt: new Date() },
+    ]);
+    const slots = (await ok(hospitalDoctor(), slotsOn(date))).availableSlots;
+    expect(slots.filter((slot: { poolId: string }) => [released._id, waiting._id].includes(slot.poolId))).toEqual([
+      { poolId: waiting._id, capacity: 10, reserved: 3, reservedBooked: 0, publicBooked: 0 },
+      { poolId: released._id, capacity: 10, reserved: 1, reservedBooked: 1, publicBooked: 0 },
+    ]);
+  });
+});
