@@ -1,9 +1,9 @@
 /** GB 11643-1999 resident identity numbers, and the masks that hide them and phone numbers. */
+import { isCalendarDate } from '../platform/calendar';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARACTERS = '10X98765432';
 const ID_NUMBER = /^[1-9]\d{5}(\d{4})(\d{2})(\d{2})\d{3}[\dXx]$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** ISO 7064 MOD 11-2 over the first 17 digits. */
 export function idNumberCheckCharacter(first17: string): string {
@@ -13,25 +13,23 @@ export function idNumberCheckCharacter(first17: string): string {
   return CHECK_CHARACTERS.charAt(sum % 11);
 }
 
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  // Date.UTC maps years 0-99 to 1900-1999; nobody alive was born before 1800 anyway.
-  if (year < 1800) return false;
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+/** A birth date an ID number can carry: a calendar day, and nobody alive was born before 1800. */
+function isBirthDate(year: string, month: string, day: string): boolean {
+  return Number(year) >= 1800 && isCalendarDate(`${year}-${month}-${day}`);
 }
 
 export function isValidIdNumber(value: string): boolean {
   const match = ID_NUMBER.exec(value);
   if (!match) return false;
-  if (!isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) return false;
+  if (!isBirthDate(match[1]!, match[2]!, match[3]!)) return false;
   return idNumberCheckCharacter(value.slice(0, 17)) === value.charAt(17).toUpperCase();
 }
 
 /** `sequence` is the 3-digit order code: odd for men, even for women. */
 export function makeIdNumber(regionCode: string, birthDate: string, sequence: number): string {
   if (!/^[1-9]\d{5}$/.test(regionCode)) throw new Error(`Region code must be 6 digits: ${regionCode}`);
-  const date = ISO_DATE.exec(birthDate);
-  if (!date || !isCalendarDate(Number(date[1]), Number(date[2]), Number(date[3]))) throw new Error(`Birth date must be a real YYYY-MM-DD date: ${birthDate}`);
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
+  if (!date || !isBirthDate(date[1]!, date[2]!, date[3]!)) throw new Error(`Birth date must be a real YYYY-MM-DD date: ${birthDate}`);
   if (!Number.isInteger(sequence) || sequence < 0 || sequence > 999) throw new Error(`Sequence must be an integer 0..999: ${sequence}`);
   const first17 = `${regionCode}${date[1]}${date[2]}${date[3]}${String(sequence).padStart(3, '0')}`;
   return first17 + idNumberCheckCharacter(first17);

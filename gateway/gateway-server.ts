@@ -164,7 +164,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     waitingFor: () => subgraphsNotReady(config.subgraphUrls, config.SUBGRAPH_TIMEOUT_MS),
   });
   const scrapes = await listenForScrapes(metrics, config.metrics);
-  const http = await listen(observedHandler(handler, metrics, { metricsOnPublicListener: config.metrics.onPublicListener }), config.HOST, config.GATEWAY_PORT);
+  const http = await listen(
+    observedHandler(handler, metrics, { metricsOnPublicListener: config.metrics.onPublicListener }),
+    config.HOST,
+    config.GATEWAY_PORT,
+    config.REQUEST_TIMEOUT_MS,
+  );
   logger.info({ url: http.url, metricsUrl: scrapes?.url }, 'gateway listening');
   return {
     ...http,

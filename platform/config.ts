@@ -144,6 +144,13 @@ const schema = z.object({
         '`8000`',
       ),
     ),
+  REQUEST_TIMEOUT_MS: positiveInt
+    .default(30_000)
+    .meta(
+      docs(
+        'How long a client may take to send a request whole, headers and body; past it the connection is dropped (408), so a stalled body holds none. A batch upload must arrive within it too: raise it for large batches over slow links.',
+      ),
+    ),
   MAX_REQUEST_BYTES: positiveInt.default(100_000).meta(docs('Largest request body accepted (413 above).')),
   UPLOAD_MAX_LINES: positiveInt.default(200_000).meta(docs('Most lines one batch upload may hold (413 past it; see [Uploading batches](../uploads.md)).')),
   UPLOAD_MAX_BYTES: positiveInt.default(64 * 1024 * 1024).meta(docs('Most bytes one batch upload may hold (64 MiB; 413 past it).')),

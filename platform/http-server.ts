@@ -95,6 +95,11 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
         response.end();
       }
     } catch (error) {
+      if (clientLeft(request, error)) {
+        // The client's own doing (it went away mid-request): nothing to fix on the service.
+        options.logger.info({ code: (error as NodeJS.ErrnoException).code ?? 'aborted' }, 'client disconnected before the request was read');
+        return;
+      }
       if (error instanceof ApiError) {
         for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
         if (route?.sendError) return route.sendError(response, error);
@@ -107,8 +112,21 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
   };
 }
 
-export async function listen(handler: http.RequestListener, host: string, port: number): Promise<RunningHttpService> {
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000 }, handler);
+/**
+ * A request whose headers and body have not all arrived within `requestTimeoutMs` is dropped
+ * (Node answers 408 and closes the connection), so a stalled body holds no connection; the
+ * check runs at a tenth of that time (at most each second) rather than Node's 30 s.
+ */
+export async function listen(handler: http.RequestListener, host: string, port: number, requestTimeoutMs: number): Promise<RunningHttpService> {
+  const server = http.createServer(
+    {
+      keepAliveTimeout: 65_000,
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(requestTimeoutMs / 10))),
+    },
+    handler,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port)));
     server.listen(port, host, () => resolve());
@@ -125,6 +143,12 @@ export async function listen(handler: http.RequestListener, host: string, port: 
         server.closeIdleConnections();
       }),
   };
+}
+
+/** Whether a request failed because its client closed the connection before sending it whole. */
+function clientLeft(request: IncomingMessage, error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ECONNRESET' || code === 'ECONNABORTED' || (error as Error | null)?.message === 'aborted' || (request.destroyed && !request.complete);
 }
 
 /** What an operator can act on when a service cannot listen. */

@@ -18,6 +18,7 @@ import type {
   Reference,
   Resource,
 } from '@medplum/fhirtypes';
+import { DATE_OR_TIME_RULE, dayOrInstantOf, instantOf, quoted, TIME_RULE } from '../../platform/calendar';
 import { ApiError } from '../../platform/errors';
 import type { UploadKind } from '../uploads';
 import { SYSTEMS, sourceRecordSystem, storedSystem } from './terminology';
@@ -32,6 +33,12 @@ export const SUBJECT_BIRTH_DATE_EXTENSION = 'urn:jinling-hie:fhir:extension:subj
 const fail = (message: string): never => {
   throw new ApiError('BAD_USER_INPUT', message);
 };
+
+/** A FHIR instant or dateTime the line carries as it is, refused under its FHIR name when it is not on the calendar. */
+function timeIn(value: string | undefined, field: string): string {
+  if (value === undefined) return fail(`${field} is required`);
+  return instantOf(value) ? value : fail(`${field} ${TIME_RULE} (not ${quoted(value)})`);
+}
 
 function residentOf(reference: Reference | undefined, field: string): string {
   const match = /^Patient\/([0-9a-f]{24})$/.exec(reference?.reference ?? '');
@@ -72,8 +79,8 @@ function encounterLine(encounter: Encounter, organizationCode: string): Record<s
     class: encounterClass,
     status: upper(encounter.status, 'status'),
     department: encounter.serviceType?.text ?? encounter.serviceType?.coding?.[0]?.display ?? fail('serviceType.text (the department) is required'),
-    start: encounter.period?.start ?? fail('period.start is required'),
-    ...(encounter.period?.end ? { end: encounter.period.end } : {}),
+    start: timeIn(encounter.period?.start, 'period.start'),
+    ...(encounter.period?.end ? { end: timeIn(encounter.period.end, 'period.end') } : {}),
     ...(attending ? { attendingPractitioner: attending.identifier?.value ?? attending.display } : {}),
     // reasonCode in rank order; the first is the primary diagnosis.
     diagnoses: (encounter.reasonCode ?? []).map((reason, index) => ({
@@ -82,6 +89,11 @@ function encounterLine(encounter: Encounter, organizationCode: string): Record<s
       primary: index === 0,
     })),
   };
+}
+
+/** The day a condition began: its onset's own date, a date or a time on the calendar. */
+function onsetDayOf(onset: string): string {
+  return dayOrInstantOf(onset) ? onset.slice(0, 10) : fail(`onsetDateTime ${DATE_OR_TIME_RULE} (not ${quoted(onset)})`);
 }
 
 function conditionLine(condition: Condition, organizationCode: string): Record<string, unknown> {
@@ -93,7 +105,7 @@ function conditionLine(condition: Condition, organizationCode: string): Record<s
     // FHIR leaves out the clinical status of a condition entered in error; the exchange records it as inactive.
     clinicalStatus: verification === 'ENTERED_IN_ERROR' ? 'INACTIVE' : upper(condition.clinicalStatus?.coding?.[0]?.code, 'clinicalStatus'),
     verificationStatus: verification,
-    ...(condition.onsetDateTime ? { onset: condition.onsetDateTime.slice(0, 10) } : {}),
+    ...(condition.onsetDateTime ? { onset: onsetDayOf(condition.onsetDateTime) } : {}),
   };
 }
 
@@ -149,8 +161,8 @@ function labReportLine(report: DiagnosticReport, organizationCode: string): Reco
     code: codeIn(report.code, SYSTEMS.loinc, 'code'),
     ...(localCode?.code ? { localCode: localCode.code } : {}),
     status: upper(report.status, 'status'),
-    ...(report.effectiveDateTime ? { effectiveAt: report.effectiveDateTime } : {}),
-    issuedAt: report.issued ?? fail('issued is required'),
+    ...(report.effectiveDateTime ? { effectiveAt: timeIn(report.effectiveDateTime, 'effectiveDateTime') } : {}),
+    issuedAt: timeIn(report.issued, 'issued'),
     ...(report.conclusion ? { conclusion: report.conclusion } : {}),
     subjectSex:
       SEXES[extension(SUBJECT_SEX_EXTENSION)?.valueCode ?? ''] ?? fail(`extension ${SUBJECT_SEX_EXTENSION} (valueCode male, female or unknown) is required`),
@@ -197,7 +209,7 @@ function dispensedPrescriptionLine(dispense: MedicationDispense, organizationCod
         }
       : {}),
     prescriberPractitioner: practitionerOf(order.requester, 'authorizingPrescription: requester'),
-    issuedAt: order.authoredOn ?? fail('authorizingPrescription: authoredOn is required'),
+    issuedAt: timeIn(order.authoredOn, 'authorizingPrescription: authoredOn'),
     diagnoses: (order.reasonCode ?? []).map((reason, index) => codingIn(reason, SYSTEMS.icd10cn, `authorizingPrescription: reasonCode[${index}]`)),
     items: [
       {
@@ -212,7 +224,7 @@ function dispensedPrescriptionLine(dispense: MedicationDispense, organizationCod
       },
     ],
     dispensing: {
-      at: dispense.whenHandedOver ?? fail('whenHandedOver is required'),
+      at: timeIn(dispense.whenHandedOver, 'whenHandedOver'),
       pharmacist: practitionerOf(dispense.performer?.[0]?.actor, 'performer[0].actor'),
       lot: medication.batch?.lotNumber ?? fail('Medication.batch.lotNumber is required'),
       ...(dispense.substitution?.wasSubstituted

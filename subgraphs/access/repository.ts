@@ -21,7 +21,7 @@ import { appError, badUserInput } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import { keysetAfter, type Page, timePage } from '../../platform/pagination';
 import { clientRequestIdOf, organizationCodeOf } from '../runtime/ids';
-import { timeOf } from '../runtime/input';
+import { dayOrTimeOf } from '../runtime/input';
 import { type AccessLogEntry, type AuditEventKey, accessLogPage } from './access-log';
 import type { AccessModels, AuditEventDoc, BreakGlassReviewDoc } from './models';
 
@@ -93,8 +93,8 @@ export class AccessRepository {
       query.purposeOfUse = filter.purposeOfUse;
     }
     const at: Record<string, Date> = {};
-    if (filter.since) at.$gte = timeOf(filter.since, 'since');
-    if (filter.until) at.$lt = timeOf(filter.until, 'until');
+    if (filter.since) at.$gte = dayOrTimeOf(filter.since, 'since');
+    if (filter.until) at.$lt = dayOrTimeOf(filter.until, 'until');
     if (Object.keys(at).length > 0) query.at = operator(at);
     if (!query.residentId && !query.organizationCode && !query.subject && !filter.since) {
       throw badUserInput('Give residentId, organizationCode, subject or since: the audit log is never listed whole');
@@ -129,7 +129,7 @@ export class AccessRepository {
    * other): what a privacy officer looks at to find desks registering residents they never see.
    */
   async registrationsWithoutCare(sinceInput: string): Promise<{ organizationCode: string; count: number; lapsed: number }[]> {
-    const since = timeOf(sinceInput, 'since');
+    const since = dayOrTimeOf(sinceInput, 'since');
     const cutoff = new Date(Date.now() - (this.policy.registrationWindowDays ?? DEFAULT_REGISTRATION_WINDOW_DAYS) * DAY_MS);
     const countBy = async (lastSeenAt: Record<string, Date>) => {
       const rows = await this.models.CareRelationship.aggregate<{ _id: string; count: number }>([

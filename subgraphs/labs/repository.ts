@@ -15,7 +15,8 @@ import { type Page, timePage } from '../../platform/pagination';
 import { accepted, decideByPolicy, refused, type UploadOutcome } from '../runtime/batch-upload';
 import { type Filing, fileBatch, type WriteResult } from '../runtime/filing-pipeline';
 import { organizationCodeOf, residentIdOf } from '../runtime/ids';
-import { parseInput, timeOf } from '../runtime/input';
+import { dayOrTimeOf, monthOf, parseInput } from '../runtime/input';
+import { isoDateRule, isoTimeRule } from '../runtime/input-rules';
 import { activityOfLabReport } from './lab-activity';
 import { ageInYears, checkOrderItem, type OrderCheckView, observationOf, requireItem } from './lab-rules';
 import {
@@ -51,7 +52,6 @@ export interface ReminderStatisticsRow {
   order: number;
 }
 
-const time = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time');
 const submission = z.object({
   residentId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters'),
   sourceReportId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or . _ : -'),
@@ -60,17 +60,14 @@ const submission = z.object({
   localCode: z.string().max(40).nullish(),
   status: z.enum(LAB_REPORT_STATUSES),
   specimen: z.string().max(40).nullish(),
-  collectedAt: time.nullish(),
-  effectiveAt: time.nullish(),
-  issuedAt: time,
+  collectedAt: isoTimeRule.nullish(),
+  effectiveAt: isoTimeRule.nullish(),
+  issuedAt: isoTimeRule,
   orderingPractitioner: z.string().max(64).nullish(),
   orderingOrganizationCode: z.string().nullish(),
   conclusion: z.string().max(4000).nullish(),
   subjectSex: z.enum(['MALE', 'FEMALE', 'UNKNOWN']),
-  subjectBirthDate: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-    .refine((value) => !Number.isNaN(Date.parse(value)), 'is not a real date'),
+  subjectBirthDate: isoDateRule,
   results: z
     .array(
       z.object({
@@ -367,7 +364,7 @@ export class LabsRepository {
 
   /** Aggregates only: counts per organization, never a resident. */
   async reminderStatistics(month: string, organizationCode: string | null | undefined): Promise<ReminderStatisticsRow[]> {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badUserInput('month must be YYYY-MM');
+    monthOf(month, 'month');
     const match: Record<string, unknown> = { month };
     if (organizationCode) match.organizationCode = organizationCodeOf(organizationCode);
     const groups = await this.models.ReminderEvent.aggregate<{
@@ -391,8 +388,8 @@ function reportQuery(residentIds: Iterable<string>, filter: ReportFilter): Recor
   const codes = [...(filter.codes ?? []), ...(filter.code ? [filter.code] : [])];
   if (codes.length > 0) query.itemCodes = oneOf(codes);
   const issued: Record<string, Date> = {};
-  if (filter.since) issued.$gte = timeOf(filter.since, 'since');
-  if (filter.until) issued.$lt = timeOf(filter.until, 'until');
+  if (filter.since) issued.$gte = dayOrTimeOf(filter.since, 'since');
+  if (filter.until) issued.$lt = dayOrTimeOf(filter.until, 'until');
   if (Object.keys(issued).length > 0) query.issuedAt = operator(issued);
   return query;
 }

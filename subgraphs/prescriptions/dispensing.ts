@@ -6,6 +6,7 @@ import { type CountActivity, type RecordActivity, realtimeEntry } from '../../mo
 import { appError, badUserInput } from '../../platform/errors';
 import { LOT } from './filing';
 import type { PrescriptionDoc } from './models';
+import { requireDeliveryDetails } from './prescription-rules';
 import { dispensingOf, type PrescriptionTransitions, routingRoot } from './transitions';
 
 const PRESCRIPTION_DISPENSED: RecordActivity = { counts: {}, feeds: ['dispense'] };
@@ -22,6 +23,7 @@ export class Dispensing {
     const current = await this.transitions.load(id, () => 'route-to-pharmacy');
     this.transitions.requireOrganization(current.organizationCode, 'Only the prescribing organization routes a prescription');
     if (!current.pharmacyCode) throw appError('CONFLICT', 'No pharmacy was chosen for this prescription');
+    requireDeliveryDetails(current.delivery, 'give them before routing it');
     const routed = await this.transitions.move(current, 'ROUTED', {});
     // A state change, not a new record: it counts for the prescribing organization, once (the transition is claimed).
     await this.countActivity([{ organizationCode: routed.organizationCode, at: new Date(), counts: { prescriptionsRouted: 1 } }]);
@@ -52,6 +54,11 @@ export class Dispensing {
   async complete(id: string, kind: 'DELIVERED' | 'PICKED_UP'): Promise<PrescriptionDoc> {
     const current = await this.transitions.load(id, 'dispense');
     this.transitions.requirePharmacy(current);
+    if (kind === 'DELIVERED') {
+      if (current.delivery?.method !== 'DELIVERY')
+        throw badUserInput('kind DELIVERED is only for a prescription chosen for home delivery: this one is picked up');
+      requireDeliveryDetails(current.delivery, 'it cannot have been delivered');
+    }
     return this.transitions.ending(await this.transitions.move(current, kind, {}));
   }
 }

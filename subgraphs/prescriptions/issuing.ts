@@ -14,7 +14,17 @@ import { drugByCode } from './drug-catalogue';
 import { diagnosesRule } from './filing';
 import type { PrescriptionDoc, PrescriptionsModels } from './models';
 import type { PrescriptionReads } from './prescription-reads';
-import { contentHash, effectiveStatus, itemInput, itemsOf, prescriptionSensitivities, renewalCheckFor, validUntilOf, warningsFor } from './prescription-rules';
+import {
+  contentHash,
+  effectiveStatus,
+  itemInput,
+  itemsOf,
+  missingForDelivery,
+  prescriptionSensitivities,
+  renewalCheckFor,
+  validUntilOf,
+  warningsFor,
+} from './prescription-rules';
 import { dispensingOf, type PrescriptionTransitions, routingRoot } from './transitions';
 
 /** A review: the safety facts the pharmacist saw (as records resolved them) and the warning codes they acknowledge. */
@@ -47,6 +57,10 @@ const issueInput = z.object({
         .string()
         .regex(/^1[3-9]\d{9}$/, 'must be an 11-digit mobile number')
         .nullish(),
+    })
+    .superRefine((delivery, context) => {
+      for (const field of missingForDelivery({ method: delivery.method, address: delivery.address ?? null, phone: delivery.phone ?? null }))
+        context.addIssue({ code: 'custom', path: [field], message: 'is required for home delivery' });
     })
     .nullish(),
 });

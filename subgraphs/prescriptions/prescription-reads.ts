@@ -9,7 +9,7 @@ import { type ResidentAccess, visibleRecords, withoutRestricted } from '../../ac
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
 import { forbidden } from '../../platform/errors';
 import { type Page, timePage } from '../../platform/pagination';
-import { timeOf } from '../runtime/input';
+import { dayOrTimeOf } from '../runtime/input';
 import type { PrescriptionDoc, PrescriptionStatus, PrescriptionsModels, TransitionDoc } from './models';
 import { prescriptionLabel as label } from './prescription-rules';
 
@@ -75,7 +75,7 @@ export class PrescriptionReads {
     const query: Record<string, unknown> = { residentId: oneOf(residentIds), ...this.statusFilter(filter.status) };
     // A pharmacy sees only the prescriptions chosen for it.
     if (this.isPharmacy()) query.pharmacyCode = this.access.viewer.organizationCode;
-    if (filter.since) query.issuedAt = operator({ $gte: timeOf(filter.since, 'since') });
+    if (filter.since) query.issuedAt = operator({ $gte: dayOrTimeOf(filter.since, 'since') });
     return query;
   }
 

@@ -105,6 +105,22 @@ export function itemsOf(inputs: z.infer<typeof itemInput>[], chronicMaxDays: num
 }
 
 /** Prescriptions are valid for three days from issue (dispensing, not taking, must happen by then). */
+/**
+ * What a home delivery lacks to reach the resident (the courier needs where and whom to call),
+ * as the fields to name; none for a pickup or a prescription with no delivery chosen.
+ */
+export function missingForDelivery(delivery: PrescriptionDoc['delivery'] | undefined): ('address' | 'phone')[] {
+  if (delivery?.method !== 'DELIVERY') return [];
+  return (['address', 'phone'] as const).filter((field) => !delivery[field]);
+}
+
+/** BAD_USER_INPUT unless the prescription can go out for home delivery with what it carries. */
+export function requireDeliveryDetails(delivery: PrescriptionDoc['delivery'], step: string): void {
+  const missing = missingForDelivery(delivery);
+  if (missing.length > 0)
+    throw badUserInput(`delivery.${missing.join(' and delivery.')} ${missing.length > 1 ? 'are' : 'is'} required for home delivery: ${step}`);
+}
+
 export function validUntilOf(issuedAt: Date): Date {
   return new Date(issuedAt.getTime() + VALIDITY_DAYS * DAY_MS);
 }

@@ -7,7 +7,7 @@
 import type { DataKind } from '../../access-control/policy';
 import { type ResidentAccess, visibleRecords } from '../../access-control/resident-access';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
-import { badUserInput } from '../../platform/errors';
+import { dayOrTimeOf } from '../runtime/input';
 import { type AllergyView, allergyLabel, conditionLabel, encounterLabel, withoutText } from './labels';
 import { type AllergyDoc, type ConditionDoc, type EncounterDoc, HIDDEN_ENCOUNTER_STATUS, type RecordsModels, type ResidentDoc } from './models';
 import { aliasesOf } from './resident-index';
@@ -113,11 +113,7 @@ export function filterEncounters(
   encounters: readonly EncounterDoc[],
   filter: { organizationCode?: string | null; class?: string | null; since?: string | null } | null | undefined,
 ): EncounterDoc[] {
-  let since: number | null = null;
-  if (filter?.since) {
-    since = Date.parse(filter.since);
-    if (Number.isNaN(since)) throw badUserInput('filter.since must be an ISO 8601 time');
-  }
+  const since = filter?.since ? dayOrTimeOf(filter.since, 'filter.since').getTime() : null;
   return encounters.filter(
     (encounter) =>
       (!filter?.organizationCode || encounter.organizationCode === filter.organizationCode) &&

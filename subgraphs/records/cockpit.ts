@@ -15,6 +15,7 @@ import { ACTIVITY_COUNTERS, type ActivityCounter, type ActivityRollupDoc, type A
 import { REALTIME_FORMS } from '../../monitoring/realtime-forms';
 import { badUserInput, forbidden } from '../../platform/errors';
 import { organizationCodeOf } from '../runtime/ids';
+import { monthOf } from '../runtime/input';
 import type { OrganizationDoc } from './models';
 import { DISTRICTS, type District, districtNamed } from './validation';
 
@@ -123,11 +124,6 @@ export function rowOf(
   };
 }
 
-export function monthOf(value: string, name = 'month'): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw badUserInput(`${name} must be a month as YYYY-MM, e.g. 2024-09`);
-  return value;
-}
-
 function monthsFrom(from: string, to: string): string[] {
   const months: string[] = [];
   let [year, month] = from.split('-').map(Number) as [number, number];
@@ -187,7 +183,7 @@ export class Cockpit {
   }
 
   async month(monthInput: string): Promise<CockpitMonthView> {
-    const month = monthOf(monthInput);
+    const month = monthOf(monthInput, 'month');
     const scope = this.scope();
     if (!scope.city) {
       const [docs, organizations] = await Promise.all([
@@ -252,7 +248,7 @@ export class Cockpit {
 
   /** A month day by day: of the city, one organization, or one district (given at most one of them). */
   async days(monthInput: string, organizationCode: string | null | undefined, districtInput: string | null | undefined): Promise<ActivityRowView[]> {
-    const month = monthOf(monthInput);
+    const month = monthOf(monthInput, 'month');
     const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
     if (given(organizationCode) && given(districtInput)) throw badUserInput('Give organizationCode or district, not both');
     if (given(districtInput)) return this.districtDays(month, districtNamed(districtInput));
@@ -280,7 +276,7 @@ export class Cockpit {
   }
 
   async formsCompleteness(monthInput: string): Promise<FormCompletenessView[]> {
-    const month = monthOf(monthInput);
+    const month = monthOf(monthInput, 'month');
     const scope = this.scope();
     const [docs, hospitals] = scope.city
       ? await Promise.all([this.activity.monthRows(month), this.organizations.atLevel(CITY_LEVEL)])
@@ -302,7 +298,7 @@ export class Cockpit {
   }
 
   async appointments(monthInput: string): Promise<{ month: string; hospitals: HospitalAppointmentsView[]; platforms: PlatformAppointmentsView[] }> {
-    const month = monthOf(monthInput);
+    const month = monthOf(monthInput, 'month');
     const scope = this.scope();
     const docs = scope.city ? await this.activity.monthRows(month) : await this.activity.monthsOf(scope.organizationCode, month, month);
     const hospitals = docs

@@ -5,7 +5,14 @@
 import { z } from 'zod';
 import { isValidIdNumber } from '../../access-control/id-number';
 import { badUserInput } from '../../platform/errors';
-import { ICD10, isoTimeRule as isoTime, residentIdRule as residentId, sourceRecordIdRule as sourceRecordId, textRule as text } from '../runtime/input-rules';
+import {
+  ICD10,
+  isoDateRule,
+  isoTimeRule as isoTime,
+  residentIdRule as residentId,
+  sourceRecordIdRule as sourceRecordId,
+  textRule as text,
+} from '../runtime/input-rules';
 import {
   ALLERGY_CATEGORIES,
   ALLERGY_CRITICALITIES,
@@ -26,10 +33,9 @@ export function districtNamed(value: string): District {
   return value as District;
 }
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
-  .refine(isRealDate, 'is not a real date');
+/** The oldest birth date or onset a record may carry. */
+const EARLIEST_DATE = '1890-01-01';
+const isoDate = isoDateRule.refine((value) => value >= EARLIEST_DATE, `must not be before ${EARLIEST_DATE}`);
 
 export const registrationSchema = z
   .object({
@@ -146,12 +152,6 @@ export const searchSchema = z
     message: 'identify one person: give name and birthDate, or idNumberLast4 and district',
   });
 export type SearchCriteria = z.infer<typeof searchSchema>;
-
-function isRealDate(value: string): boolean {
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && year >= 1890;
-}
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { holdsRoleFor, type WriteKind } from '../../access-control/policy';
 import type { Viewer } from '../../access-control/viewer';
 import type { ActivityCounter, ActivityCounts, ActivityEntry } from '../../monitoring/activity-store';
+import { isoDateRule } from '../runtime/input-rules';
 import {
   APPOINTMENT_CHANNELS,
   APPOINTMENT_PLATFORMS,
@@ -17,7 +18,7 @@ import {
   SESSIONS,
   SLOT_KINDS,
 } from './models';
-import { addDays, DEPARTMENTS } from './referral-rules';
+import { DEPARTMENTS } from './referral-rules';
 
 const HEX_ID = /^[0-9a-f]{24}$/;
 const HEX_RULE = 'must be 24 lowercase hex characters';
@@ -37,10 +38,7 @@ export const bookAppointmentInput = z
       .regex(/^3201-[A-Z]\d{2,4}$/, 'must be an organization code such as 3201-H001')
       .nullish(),
     department: z.enum(DEPARTMENTS, { message: 'is not a department that takes bookings' }).nullish(),
-    date: z
-      .string()
-      .refine((date) => /^\d{4}-\d{2}-\d{2}$/.test(date) && addDays(date, 0) === date, 'must be a date (YYYY-MM-DD)')
-      .nullish(),
+    date: isoDateRule.nullish(),
     session: z.enum(SESSIONS).nullish(),
     kind: z.enum(SLOT_KINDS).nullish(),
   })

@@ -12,9 +12,10 @@ import { claim } from '../../platform/claims';
 import { oneOf } from '../../platform/database';
 import { appError, badUserInput, forbidden } from '../../platform/errors';
 import { recordIdOf, residentIdOf } from '../runtime/ids';
+import { dayOrTimeOf } from '../runtime/input';
 import type { ContractDoc, ReferralsModels } from './models';
 import { hexIdOf } from './referral-rules';
-import { DAY_MS, parseDate } from './repository-helpers';
+import { DAY_MS } from './repository-helpers';
 
 export class Contracts {
   constructor(
@@ -43,7 +44,7 @@ export class Contracts {
   async signContract(residentIdInput: string, servicePackage: ContractDoc['servicePackage'], untilInput: string): Promise<ContractDoc> {
     const requested = residentIdOf(residentIdInput);
     const now = new Date();
-    const until = parseDate(untilInput, 'until');
+    const until = dayOrTimeOf(untilInput, 'until');
     if (until.getTime() <= now.getTime() || until.getTime() > now.getTime() + CONTRACT_LONGEST_DAYS * DAY_MS)
       throw badUserInput('until must be in the future and within three years');
     const residentId = await this.access.requireWrite(requested, 'offer-contract');
@@ -101,7 +102,7 @@ export class Contracts {
   }
 
   async renewContract(id: string, untilInput: string): Promise<ContractDoc> {
-    const until = parseDate(untilInput, 'until');
+    const until = dayOrTimeOf(untilInput, 'until');
     const contract = await this.ownContract(id);
     if (until.getTime() <= contract.until.getTime()) throw badUserInput('until must be later than the current end');
     const renewed = await this.models.Contract.findOneAndUpdate({ _id: contract._id, status: 'ACTIVE' }, { $set: { until } }, { returnDocument: 'after' })

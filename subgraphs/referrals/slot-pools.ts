@@ -7,12 +7,14 @@
 import { z } from 'zod';
 import { allowsEntry } from '../../access-control/entry-points';
 import { type ResidentAccess, requireEntry } from '../../access-control/resident-access';
+import { isCalendarDate } from '../../platform/calendar';
 import { claim } from '../../platform/claims';
 import type { SlotSettings } from '../../platform/config';
 import { oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
 import { appError, badUserInput } from '../../platform/errors';
 import { organizationCodeOf } from '../runtime/ids';
-import { parseInput } from '../runtime/input';
+import { dateOf, parseInput } from '../runtime/input';
+import { isoDateRule } from '../runtime/input-rules';
 import { type HoldSettlementDoc, type PlaceDoc, type ReferralsModels, SESSIONS, SLOT_KINDS, type SlotPoolDoc } from './models';
 import {
   addDays,
@@ -27,7 +29,6 @@ import {
   slotPoolOf,
   withinHorizon,
 } from './referral-rules';
-import { parseDate } from './repository-helpers';
 
 /** The most pools one publication may carry (two weeks of two sessions for about ten departments and kinds). */
 const MAX_PUBLISHED_POOLS = 500;
@@ -37,10 +38,8 @@ function publishInput(today: string) {
   const last = addDays(today, PUBLISH_AHEAD_DAYS);
   const entry = z.object({
     department: z.enum(DEPARTMENTS, { message: 'is not a department that takes referrals' }),
-    date: z.string().superRefine((date, context) => {
-      const calendarDate = /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date)) && addDays(date, 0) === date;
-      if (!calendarDate) context.addIssue({ code: 'custom', message: 'must be a date (YYYY-MM-DD)' });
-      else if (date < today || date > last)
+    date: isoDateRule.superRefine((date, context) => {
+      if (isCalendarDate(date) && (date < today || date > last))
         context.addIssue({ code: 'custom', message: `must be from today (${today}) to ${PUBLISH_AHEAD_DAYS} days ahead (${last})` });
     }),
     session: z.enum(SESSIONS),
@@ -71,6 +70,8 @@ export interface ReferralServicesView {
 
 export interface SlotAvailabilityView {
   pool: SlotPoolDoc;
+  /** The reserved share as it stands: after the release time, only the reserved places already booked. */
+  reserved: number;
   reservedBooked: number;
   publicBooked: number;
   bookableByYou: number;
@@ -135,8 +136,10 @@ export class SlotPools {
   ): Promise<SlotAvailabilityView[]> {
     const organizationCode = organizationCodeOf(organizationCodeInput);
     if (!(DEPARTMENTS as readonly string[]).includes(department)) throw badUserInput(`department ${department} does not take referrals`);
-    parseDate(from, 'from');
-    parseDate(to, 'to');
+    dateOf(from, 'from');
+    dateOf(to, 'to');
+    const today = beijingDate(new Date());
+    if (from < today) throw badUserInput(`from must not be before today (${today}, Beijing): past sessions cannot be booked`);
     if (to < from || to > addDays(from, this.horizonDays)) throw badUserInput(`to must be from 0 to ${this.horizonDays} days after from`);
     const now = new Date();
     const pools = await this.models.SlotPool.find({ organizationCode, department, date: operator({ $gte: from, $lte: to }), kind })
@@ -191,9 +194,12 @@ export class SlotPools {
     return pools.map((pool) => {
       const own = places.filter((place) => place.poolId === pool._id);
       const taken = new Set(own.map((place) => place._id));
+      const reservedBooked = own.filter((place) => place.share === 'RESERVED').length;
+      const released = now.getTime() >= pool.releaseAt.getTime();
       return {
         pool,
-        reservedBooked: own.filter((place) => place.share === 'RESERVED').length,
+        reserved: released ? reservedBooked : pool.reserved,
+        reservedBooked,
         publicBooked: own.filter((place) => place.share === 'PUBLIC').length,
         bookableByYou:
           mayBook && withinHorizon(pool.date, now, this.horizonDays)

@@ -1,5 +1,16 @@
 /** Parsing of client input shared by every subgraph: one BAD_USER_INPUT naming every problem. */
 import type { z } from 'zod';
+import {
+  DATE_OR_TIME_RULE,
+  DATE_RULE,
+  dayOrInstantOf,
+  instantOf,
+  isCalendarDate,
+  isCalendarMonth,
+  MONTH_RULE,
+  quoted,
+  TIME_RULE,
+} from '../../platform/calendar';
 import { badUserInput } from '../../platform/errors';
 
 /** Parses input with a schema, turning every problem into one BAD_USER_INPUT message. */
@@ -21,18 +32,26 @@ export function searchMatcher(search: string | null | undefined): (...texts: str
   return (...texts) => texts.some((text) => text.toLowerCase().includes(needle));
 }
 
-/**
- * An ISO 8601 time from a client, or BAD_USER_INPUT naming the field. The calendar date is
- * checked on its own because `Date.parse` rolls "2026-02-30" over into March.
- */
+/** A time with an offset on the calendar, or BAD_USER_INPUT naming the field and the value. */
 export function timeOf(value: string, field: string): Date {
-  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  if (!date || !isCalendarDay(Number(date[1]), Number(date[2]), Number(date[3])) || Number.isNaN(Date.parse(value)))
-    throw badUserInput(`${field} must be an ISO 8601 time`);
-  return new Date(value);
+  return instantOf(value) ?? refuse(field, value, TIME_RULE);
 }
 
-function isCalendarDay(year: number, month: number, day: number): boolean {
-  const calendar = new Date(Date.UTC(year, month - 1, day));
-  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+/** A day (its midnight UTC) or a time, as the `since` and `until` filters take them. */
+export function dayOrTimeOf(value: string, field: string): Date {
+  return dayOrInstantOf(value) ?? refuse(field, value, DATE_OR_TIME_RULE);
+}
+
+/** A calendar date as YYYY-MM-DD. */
+export function dateOf(value: string, field: string): string {
+  return isCalendarDate(value) ? value : refuse(field, value, DATE_RULE);
+}
+
+/** A month as YYYY-MM. */
+export function monthOf(value: string, field: string): string {
+  return isCalendarMonth(value) ? value : refuse(field, value, MONTH_RULE);
+}
+
+function refuse(field: string, value: string, rule: string): never {
+  throw badUserInput(`${field} ${rule} (not ${quoted(value)})`);
 }

@@ -188,6 +188,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     observedHandler(handler, metrics, { metricsOnPublicListener: config.metrics.onPublicListener }),
     config.HOST,
     config.subgraphPorts[definition.name],
+    config.REQUEST_TIMEOUT_MS,
   );
   logger.info({ url: http.url, metricsUrl: scrapes?.url }, 'subgraph listening');
 

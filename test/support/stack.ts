@@ -39,6 +39,8 @@ export interface StackOptions {
    * (MAX_OPERATION_COST, UPLOAD_MAX_LINES, MAX_IN_FLIGHT, RATE_LIMIT_*, NODE_ENV=production …).
    */
   gatewayConfig?: Partial<Config>;
+  /** Settings of every service, the gateway and the subgraphs (REQUEST_TIMEOUT_MS …). */
+  serviceConfig?: Partial<Config>;
   /** The rate limits' clock, fixed by a test. */
   clock?: () => number;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
@@ -101,6 +103,7 @@ export class TestStack {
     const config = testConfig(dbPrefix, {
       LOG_LEVEL: options.logLines ? 'info' : 'silent',
       ...(options.metrics ? { metrics: { host: '127.0.0.1', port: 0, onPublicListener: false } } : {}),
+      ...options.serviceConfig,
     });
     // The databases start empty, at the current schema version.
     await migrateDeployment(uri, dbPrefix);

@@ -137,7 +137,7 @@ describe('bad input', () => {
   it.each(['2024-13', '2024-9', '09-2024', ''])('refuses the month %j and says how to write one', async (month) => {
     const { body } = await stack.query(commission(), `query($month: String!) { cockpitMonth(month: $month) { month } }`, { month });
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    expect(body.errors![0]!.message).toBe('month must be a month as YYYY-MM, e.g. 2024-09');
+    expect(body.errors![0]!.message).toBe(`month must be a month as YYYY-MM, e.g. 2024-09 (not ${JSON.stringify(month)})`);
   });
 
   it('refuses a trend that runs backwards or too long', async () => {
@@ -470,7 +470,7 @@ describe('a district day by day', () => {
       { month: '2024-09', district: '火星区' },
       'district must be one of the city’s 12 districts: 玄武区, 秦淮区, 建邺区, 鼓楼区, 浦口区, 栖霞区, 雨花台区, 江宁区, 六合区, 溧水区, 高淳区, 江北新区',
     ],
-    ['a district with a bad month', { month: '2024-9', district: '溧水区' }, 'month must be a month as YYYY-MM, e.g. 2024-09'],
+    ['a district with a bad month', { month: '2024-9', district: '溧水区' }, 'month must be a month as YYYY-MM, e.g. 2024-09 (not "2024-9")'],
   ])('refuses %s', async (_what, variables, message) => {
     const { body } = await stack.query(commission(), DISTRICT_DAYS, variables);
     expect(body.errors!.map((error) => [error.extensions!.code, error.message])).toEqual([['BAD_USER_INPUT', message]]);

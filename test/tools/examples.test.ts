@@ -221,7 +221,13 @@ describe('examples against the real stack', () => {
       accepted: 1,
       unchanged: 0,
       rejected: 1,
-      errors: [{ line: 2, code: 'BAD_USER_INPUT', message: 'Invalid input: start must be an ISO 8601 time' }],
+      errors: [
+        {
+          line: 2,
+          code: 'BAD_USER_INPUT',
+          message: 'Invalid input: start must be an ISO 8601 time on the calendar with an offset, e.g. 2026-03-01T08:30:00+08:00 (not "yesterday")',
+        },
+      ],
     });
     expect(found.prescriptions).toEqual({ accepted: 1, unchanged: 0, rejected: 0, errors: [] });
     expect(found.resent).toEqual({ accepted: 0, unchanged: 1, rejected: 0, errors: [] });

@@ -487,7 +487,7 @@ export type SlotAvailability = {
   publicBooked: Scalars['Int']['output'];
   /** When unused reserved places join the public share. */
   releaseAt: Scalars['String']['output'];
-  /** Places reserved for contracted family doctors (0 where the hospital does not take part). */
+  /** Places reserved for contracted family doctors (0 where the hospital does not take part); after releaseAt, only those already booked: the unused ones are public. */
   reserved: Scalars['Int']['output'];
   reservedBooked: Scalars['Int']['output'];
   session: Session;

@@ -35,6 +35,6 @@ export const SlotAvailability: SlotAvailabilityResolvers = {
   session: (view) => view.pool.session,
   kind: (view) => view.pool.kind,
   capacity: (view) => view.pool.capacity,
-  reserved: (view) => view.pool.reserved,
+  reserved: (view) => view.reserved,
   releaseAt: (view) => view.pool.releaseAt.toISOString(),
 };

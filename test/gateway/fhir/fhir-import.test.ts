@@ -320,3 +320,30 @@ describe('refusals', () => {
     });
   });
 });
+
+it('refuses times the calendar does not have under their FHIR names, filing nothing', async () => {
+  const [patient] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+  const rule = 'must be an ISO 8601 time on the calendar with an offset, e.g. 2026-03-01T08:30:00+08:00';
+  const { body } = await importBatch(
+    hospitalSystem(),
+    ndjson([
+      encounter(patient, 'V-CAL-1', { period: { start: '2026-02-30T01:00:00Z' } }),
+      encounter(patient, 'V-CAL-2', { period: { start: '2026-06-01T01:00:00Z', end: '2026-06-31T02:00:00Z' } }),
+      encounter(patient, 'V-CAL-3', { period: { start: '2026-06-01T01:00:00+25:00' } }),
+      { ...condition(patient, 'P-CAL-1'), onsetDateTime: '2027-02-29' },
+    ]),
+  );
+  expect(countsOf(body)).toMatchObject({ total: [4, 0, 0, 4, 0], complete: true });
+  expect(rejectionsOf(body)).toEqual([
+    ['line 1', 'invalid', `Encounter: period.start ${rule} (not "2026-02-30T01:00:00Z")`],
+    ['line 2', 'invalid', `Encounter: period.end ${rule} (not "2026-06-31T02:00:00Z")`],
+    ['line 3', 'invalid', `Encounter: period.start ${rule} (not "2026-06-01T01:00:00+25:00")`],
+    [
+      'line 4',
+      'invalid',
+      'Condition: onsetDateTime must be an ISO 8601 date or time on the calendar, e.g. 2026-03-01 or 2026-03-01T08:30:00+08:00 (not "2027-02-29")',
+    ],
+  ]);
+  expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: patient })).toBe(0);
+  expect(await modelsOf(stack).records.Condition.countDocuments({ residentId: patient })).toBe(0);
+});

@@ -120,12 +120,31 @@ describe('encounters', () => {
     );
     expect(body).toEqual(
       uploadSummary('encounters', { lines: 4, rejected: 4 }, [
-        { line: 1, code: 'BAD_USER_INPUT', message: 'Invalid input: start must be an ISO 8601 time' },
+        {
+          line: 1,
+          code: 'BAD_USER_INPUT',
+          message: 'Invalid input: start must be an ISO 8601 time on the calendar with an offset, e.g. 2026-03-01T08:30:00+08:00 (not "yesterday")',
+        },
         { line: 2, code: 'CONFLICT', message: 'This source record was uploaded for another resident' },
         { line: 3, code: 'BAD_USER_INPUT', message: 'Each line must be one JSON object' },
         { line: 4, code: 'BAD_USER_INPUT', message: 'Invalid input: department must not be empty' },
       ]),
     );
+  });
+
+  it('rejects visits on days the calendar does not have, and files none of them', async () => {
+    const [d] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+    const days = ['2026-02-30', '2026-04-31', '2026-11-31'];
+    const { body } = await upload(hospitalSystem(), 'encounters', ndjson(days.map((day, index) => encounter(d, `C-${index}`, { start: `${day}T01:00:00Z` }))));
+    const rule = 'must be an ISO 8601 time on the calendar with an offset, e.g. 2026-03-01T08:30:00+08:00';
+    expect(body).toEqual(
+      uploadSummary('encounters', { lines: 3, rejected: 3 }, [
+        { line: 1, code: 'BAD_USER_INPUT', message: `Invalid input: start ${rule} (not "2026-02-30T01:00:00Z")` },
+        { line: 2, code: 'BAD_USER_INPUT', message: `Invalid input: start ${rule} (not "2026-04-31T01:00:00Z")` },
+        { line: 3, code: 'BAD_USER_INPUT', message: `Invalid input: start ${rule} (not "2026-11-31T01:00:00Z")` },
+      ]),
+    );
+    expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: d })).toBe(0);
   });
 
   it('keeps the complete lines of a batch cut off mid-line, and says so', async () => {

@@ -151,7 +151,11 @@ describe('uploads', () => {
       ['an unknown result code', { results: [{ code: '12345-6', value: 1, unit: 'mmol/L' }] }, /result code 12345-6 is not in the lab catalogue/],
       ['a quantity without a value', { results: [{ code: '14749-6', unit: 'mmol/L' }] }, /needs a numeric value/],
       ['a negative value', { results: [{ code: '14749-6', value: -3, unit: 'mmol/L' }] }, /needs a numeric value/],
-      ['a malformed time', { issuedAt: 'yesterday' }, /issuedAt must be an ISO 8601 time/],
+      [
+        'a malformed time',
+        { issuedAt: 'yesterday' },
+        /issuedAt must be an ISO 8601 time on the calendar with an offset, e.g. 2026-03-01T08:30:00\+08:00 \(not "yesterday"\)/,
+      ],
       ['a category that contradicts the code', { category: 'IMAGING' }, /not imaging/],
     ])('rejects %s', async (_label, overrides, message) => {
       const before = await counts();

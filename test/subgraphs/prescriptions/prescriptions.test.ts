@@ -81,6 +81,61 @@ describe('the state machine', () => {
     ]);
   });
 
+  describe('home delivery needs an address and a phone', () => {
+    const stored = async (id: string) => (await modelsOf(stack).prescriptions.Prescription.findById(id).lean())!;
+    const errorsOf = async (token: string, query: string, variables: Record<string, unknown>) =>
+      ((await stack.query(token, query, variables)).body.errors ?? []).map((error) => [error.extensions?.code, error.message]);
+    const COMPLETE = `mutation($id: ID!) { completePrescription(id: $id, kind: DELIVERED) { id } }`;
+    /** A prescription taken through signing and approval, then its delivery as an older record may hold it. */
+    async function approvedWith(delivery: Record<string, unknown>) {
+      const rx = await issue(residentId);
+      await sign(doctor(), rx.id);
+      await approve()(pharmacist(), rx.id);
+      await modelsOf(stack).prescriptions.Prescription.updateOne({ _id: rx.id }, { $set: { delivery } });
+      return rx.id as string;
+    }
+
+    it('refuses to issue a delivery without them, writing nothing', async () => {
+      const before = await modelsOf(stack).prescriptions.Prescription.countDocuments({ residentId });
+      expect(await errorsOf(doctor(), ISSUE, { input: issueInput(residentId, { delivery: { method: 'DELIVERY' } }) })).toEqual([
+        ['BAD_USER_INPUT', 'Invalid input: delivery.address is required for home delivery; delivery.phone is required for home delivery'],
+      ]);
+      expect(
+        await errorsOf(doctor(), ISSUE, { input: issueInput(residentId, { delivery: { method: 'DELIVERY', address: '南京市鼓楼区中山路100号' } }) }),
+      ).toEqual([['BAD_USER_INPUT', 'Invalid input: delivery.phone is required for home delivery']]);
+      expect(await modelsOf(stack).prescriptions.Prescription.countDocuments({ residentId })).toBe(before);
+    });
+
+    it('refuses to route one that lacks them, and changes nothing', async () => {
+      const id = await approvedWith({ method: 'DELIVERY', address: '南京市鼓楼区中山路100号', phone: null });
+      const before = await stored(id);
+      expect(await errorsOf(doctor(), `mutation($id: ID!) { routePrescription(id: $id) { id } }`, { id })).toEqual([
+        ['BAD_USER_INPUT', 'delivery.phone is required for home delivery: give them before routing it'],
+      ]);
+      expect(await stored(id)).toEqual(before);
+    });
+
+    it('refuses DELIVERED for one that lacks them or is picked up, and changes nothing', async () => {
+      const id = await approvedWith({ method: 'DELIVERY', address: '南京市鼓楼区中山路100号', phone: '13800001111' });
+      await route(doctor(), id);
+      await ok(pharmacist(), DISPENSE, { id });
+      await modelsOf(stack).prescriptions.Prescription.updateOne({ _id: id }, { $set: { delivery: { method: 'DELIVERY', address: null, phone: null } } });
+      const before = await stored(id);
+      expect(await errorsOf(pharmacist(), COMPLETE, { id })).toEqual([
+        ['BAD_USER_INPUT', 'delivery.address and delivery.phone are required for home delivery: it cannot have been delivered'],
+      ]);
+      expect(await stored(id)).toEqual(before);
+
+      await modelsOf(stack).prescriptions.Prescription.updateOne({ _id: id }, { $set: { delivery: { method: 'PICKUP', address: null, phone: null } } });
+      const pickup = await stored(id);
+      expect(await errorsOf(pharmacist(), COMPLETE, { id })).toEqual([
+        ['BAD_USER_INPUT', 'kind DELIVERED is only for a prescription chosen for home delivery: this one is picked up'],
+      ]);
+      expect(await stored(id)).toEqual(pickup);
+      expect(pickup.status).toBe('DISPENSED');
+    });
+  });
+
   it('refuses illegal moves with CONFLICT (or FORBIDDEN for the wrong caller) and changes nothing', async () => {
     const signed = await issue(residentId);
     await sign(doctor(), signed.id);

@@ -135,8 +135,16 @@ describe('bad input is refused and writes nothing', () => {
       { idNumber: `${makeIdNumber('320106', '1958-07-21', 137).slice(0, 17)}0` },
       /idNumber is not a valid GB 11643 ID number/,
     ],
-    ['a birth date that does not exist', { birthDate: '1958-02-30', idNumber: null }, /birthDate is not a real date/],
-    ['a birth date in another format', { birthDate: '21/07/1958', idNumber: null }, /birthDate must be YYYY-MM-DD/],
+    [
+      'a birth date that does not exist',
+      { birthDate: '1958-02-30', idNumber: null },
+      /birthDate must be a calendar date as YYYY-MM-DD, e.g. 2026-03-01 \(not "1958-02-30"\)/,
+    ],
+    [
+      'a birth date in another format',
+      { birthDate: '21/07/1958', idNumber: null },
+      /birthDate must be a calendar date as YYYY-MM-DD, e.g. 2026-03-01 \(not "21\/07\/1958"\)/,
+    ],
     ['a birth date that contradicts the ID number', { birthDate: '1958-07-22' }, /birthDate does not match the ID number/],
     ['an unknown district', { district: '火星区' }, /district must be one of/],
   ])('rejects %s', async (_label, overrides, message) => {
@@ -164,6 +172,21 @@ describe('bad input is refused and writes nothing', () => {
       const { body } = await stack.query(hospitalSystem('3201-H001'), RECORD_ENCOUNTER, { input: encounterInput(resident.id, 'V-BAD', bad) });
       expect(body.errors!.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     }
+    expect(await count()).toEqual(before);
+  });
+
+  it('refuses a visit that starts on a day the calendar does not have, instead of moving it to the next month', async () => {
+    const { resident } = await register('3201-H001', registration({ idNumber: makeIdNumber('320106', '1958-07-21', 141) }));
+    const before = await count();
+    const { body } = await stack.query(hospitalSystem('3201-H001'), RECORD_ENCOUNTER, {
+      input: encounterInput(resident.id, 'V-JUNE-31', { start: '2025-06-31T01:00:00Z' }),
+    });
+    expect(body.errors!.map((error) => [error.extensions?.code, error.message])).toEqual([
+      [
+        'BAD_USER_INPUT',
+        'Invalid input: start must be an ISO 8601 time on the calendar with an offset, e.g. 2026-03-01T08:30:00+08:00 (not "2025-06-31T01:00:00Z")',
+      ],
+    ]);
     expect(await count()).toEqual(before);
   });
 

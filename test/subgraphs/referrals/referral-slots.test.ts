@@ -310,7 +310,7 @@ describe('publishSlotPools', () => {
     ['an unknown department', { department: '火星科' }, 'Invalid input: pools.1.department is not a department that takes referrals'],
     ['no places', { capacity: 0 }, 'Invalid input: pools.1.capacity must be at least 1'],
     ['too many places', { capacity: 501 }, 'Invalid input: pools.1.capacity must be at most 500'],
-    ['a malformed date', { date: '2026-02-30' }, 'Invalid input: pools.1.date must be a date (YYYY-MM-DD)'],
+    ['a malformed date', { date: '2026-02-30' }, 'Invalid input: pools.1.date must be a calendar date as YYYY-MM-DD, e.g. 2026-03-01 (not "2026-02-30")'],
   ])('refuses %s with the entry’s index and writes nothing', async (_label, bad, message) => {
     const before = await poolsAt(OTHER);
     expect(await errorsOf(hospitalSystem(OTHER), PUBLISH, { pools: [entry(beijingDay(5)), entry(beijingDay(5), { session: 'AFTERNOON', ...bad })] })).toEqual([
@@ -363,5 +363,31 @@ describe('publishSlotPools', () => {
       expect((await ok(hospitalSystem('3201-H006'), PUBLISH, { pools })).publishSlotPools).toHaveLength(pools.length);
     const many = Array.from({ length: 20 }, (_, day) => ['MORNING', 'AFTERNOON'].map((session) => entry(beijingDay(day + 1), { session }))).flat();
     expect(names(await stack.commandsDuring(publish(many)))).toEqual(names(await stack.commandsDuring(publish([entry(beijingDay(30))]))));
+  });
+});
+
+describe('availableSlots', () => {
+  const slotsOn = (from: string, to = from) =>
+    `{ availableSlots(organizationCode: "${HOSPITAL}", department: "心血管内科", from: "${from}", to: "${to}", kind: EXAM) { poolId capacity reserved reservedBooked publicBooked } }`;
+
+  it('refuses a past date with the reason', async () => {
+    const [yesterday, today] = [beijingDay(-1), beijingDay(0)];
+    expect(await errorsOf(hospitalDoctor(), slotsOn(yesterday, today))).toEqual([
+      { code: 'BAD_USER_INPUT', message: `from must not be before today (${today}, Beijing): past sessions cannot be booked` },
+    ]);
+  });
+
+  it('shows the unused reserved places of a released pool as public, and only the booked ones as reserved', async () => {
+    const date = beijingDay(5);
+    const released = await insertSlotPool(stack, { date, kind: 'EXAM', session: 'MORNING', releaseAt: new Date(Date.now() - 3_600_000) });
+    const waiting = await insertSlotPool(stack, { date, kind: 'EXAM', session: 'AFTERNOON', releaseAt: new Date(Date.now() + 3 * DAY) });
+    await modelsOf(stack).referrals.Place.insertMany([
+      { _id: `${released._id}:R:1`, poolId: released._id, share: 'RESERVED', referralId: 'booked-before-release', bookedBy: 'F1', bookedAt: new Date() },
+    ]);
+    const slots = (await ok(hospitalDoctor(), slotsOn(date))).availableSlots;
+    expect(slots.filter((slot: { poolId: string }) => [released._id, waiting._id].includes(slot.poolId))).toEqual([
+      { poolId: waiting._id, capacity: 10, reserved: 3, reservedBooked: 0, publicBooked: 0 },
+      { poolId: released._id, capacity: 10, reserved: 1, reservedBooked: 1, publicBooked: 0 },
+    ]);
   });
 });
