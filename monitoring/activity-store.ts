@@ -35,6 +35,8 @@ export const ACTIVITY_COUNTERS = [
   'appointmentsQuick',
   'appointmentsInClinic',
   'appointmentsThirdParty',
+  // Appointments booked before the platform counted them by channel: the opening balance only.
+  'appointmentsOpeningBalance',
   // Online appointments by the platform they were made on.
   'platformHealthyNanjingApp',
   'platformWechat12320',
@@ -59,8 +61,8 @@ export interface ActivityEntry {
 /** The organization code under which the whole city's totals are kept. */
 export const CITY = '*';
 /**
- * `opening`: the city's verified records from before the platform counted them here, one
- * document (`*|opening`) whose month is the last month it covers.
+ * `opening`: the city's verified records and appointments from before the platform counted
+ * them here, one document (`*|opening`) whose month is the last month it covers.
  */
 export const ACTIVITY_PERIODS = ['day', 'month', 'opening'] as const;
 export type ActivityPeriod = (typeof ACTIVITY_PERIODS)[number];
@@ -252,11 +254,16 @@ export class ActivityStore {
       .exec();
   }
 
-  /** The city's verified records of every month up to and including `month`, the opening balance included. */
-  async cityVerifiedThrough(month: string): Promise<number> {
-    const rows = await this.models.ActivityRollup.find({ organizationCode: CITY, period: oneOf(['month', 'opening']) }, { month: 1, verifiedRecords: 1 })
+  /**
+   * The city's counters summed over every month up to and including `month` and the opening
+   * balance: the cumulative figures. One query on the city's month documents, a dozen a year.
+   */
+  async cityCumulativeThrough(month: string, counters: readonly ActivityCounter[]): Promise<Partial<Record<ActivityCounter, number>>> {
+    const projection = Object.fromEntries([['month', 1], ...counters.map((counter) => [counter, 1])]);
+    const rows = await this.models.ActivityRollup.find({ organizationCode: CITY, period: oneOf(['month', 'opening']) }, projection)
       .lean<ActivityRollupDoc[]>()
       .exec();
-    return rows.filter((row) => row.month <= month).reduce((sum, row) => sum + (row.verifiedRecords ?? 0), 0);
+    const through = rows.filter((row) => row.month <= month);
+    return Object.fromEntries(counters.map((counter) => [counter, through.reduce((sum, row) => sum + (row[counter] ?? 0), 0)]));
   }
 }

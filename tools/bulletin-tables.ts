@@ -2,8 +2,11 @@
  * The city bulletin's data-collection and appointment tables, read from the cockpit through
  * the gateway and put in the bulletin's shape (tools/seed/nanjing-2024-09.json): revenue in
  * thousand yuan with two decimals, null where nothing was reported (the bulletin's '/'), and
- * outpatient visits as the bulletin counts them (outpatient and emergency together).
+ * outpatient visits as the bulletin counts them (outpatient and emergency together). The total
+ * rows and the cumulative appointments are the API's, which adds up the rows it answers.
  */
+
+const CHANNEL_FIELDS = 'online12320 quick inClinic thirdParty total';
 
 export const BULLETIN_QUERY = `query Bulletin($month: String!) {
   cockpitMonth(month: $month) {
@@ -12,8 +15,11 @@ export const BULLETIN_QUERY = `query Bulletin($month: String!) {
     verifiedRecordsCumulative
   }
   appointmentsByChannel(month: $month) {
-    hospitals { organization { code name } online12320 quick inClinic thirdParty total }
+    hospitals { organization { code name } ${CHANNEL_FIELDS} }
+    hospitalsTotal { ${CHANNEL_FIELDS} }
     platforms { platform name appointments }
+    platformsTotal
+    appointmentsCumulative
   }
 }
 fragment figures on ActivityRow {
@@ -41,16 +47,20 @@ export interface BulletinQueryData {
     verifiedRecordsCumulative: number | null;
   } | null;
   appointmentsByChannel: {
-    hospitals: {
-      organization: { code: string; name: string } | null;
-      online12320: number;
-      quick: number;
-      inClinic: number;
-      thirdParty: number;
-      total: number;
-    }[];
+    hospitals: (AppointmentChannels & { organization: { code: string; name: string } | null })[];
+    hospitalsTotal: AppointmentChannels;
     platforms: { platform: string; name: string; appointments: number }[];
+    platformsTotal: number | null;
+    appointmentsCumulative: number | null;
   } | null;
+}
+
+export interface AppointmentChannels {
+  online12320: number;
+  quick: number;
+  inClinic: number;
+  thirdParty: number;
+  total: number;
 }
 
 export interface DataCollectionRow {
@@ -68,8 +78,14 @@ export interface DataCollectionRow {
 export interface BulletinTables {
   dataCollectionByDistrict: DataCollectionRow[];
   dataCollectionByHospital: DataCollectionRow[];
-  appointmentsByHospital: { name: string; online12320: number; quick: number; inClinic: number; thirdParty: number; total: number }[];
+  appointmentsByHospital: (AppointmentChannels & { name: string })[];
+  /** The 合计 row under the appointments by hospital. */
+  appointmentsTotal: AppointmentChannels;
   onlineAppointmentChannels: { channel: string; appointments: number }[];
+  /** The 合计 under the online appointments; null when the API gave no platforms (a hospital's caller). */
+  onlineAppointmentsTotal: number | null;
+  /** 截止 the month, 总预约挂号量: appointments booked up to its end. */
+  appointmentsCumulative: number | null;
   validatedRecordsBillionsCumulative: number | null;
 }
 
@@ -107,7 +123,10 @@ export function bulletinTablesOf(data: BulletinQueryData): BulletinTables {
       .sort((a, b) => b.scheduledUploadRecords - a.scheduledUploadRecords),
     dataCollectionByHospital: month.hospitals.map((row) => dataCollectionRow(row.organization?.name ?? '?', row)),
     appointmentsByHospital: appointments.hospitals.map(({ organization, ...row }) => ({ name: organization?.name ?? '?', ...row })),
+    appointmentsTotal: appointments.hospitalsTotal,
     onlineAppointmentChannels: appointments.platforms.map((row) => ({ channel: row.name, appointments: row.appointments })),
+    onlineAppointmentsTotal: appointments.platformsTotal,
+    appointmentsCumulative: appointments.appointmentsCumulative,
     validatedRecordsBillionsCumulative: month.verifiedRecordsCumulative === null ? null : Math.round(month.verifiedRecordsCumulative / 1_000_000) / 1000,
   };
 }
@@ -159,6 +178,8 @@ const dataCollectionCells = (row: DataCollectionRow) => [
   money(row.inpatientRevenueThousandYuan),
 ];
 const money = (value: number | null) => (value === null ? null : value.toFixed(2));
+const channelCells = (row: AppointmentChannels) => [row.online12320, row.quick, row.inClinic, row.thirdParty, row.total];
+const TOTAL = '合计 total';
 
 /** The four tables as text, in the bulletin's column order. */
 export function formatBulletin(month: string, tables: BulletinTables): string {
@@ -166,15 +187,18 @@ export function formatBulletin(month: string, tables: BulletinTables): string {
     `Jinling HIE bulletin tables for ${month}${tables.validatedRecordsBillionsCumulative === null ? '' : `: ${tables.validatedRecordsBillionsCumulative} billion validated records cumulative`}`,
     table('Data collection by district', ['district', ...DATA_COLLECTION_HEADERS], tables.dataCollectionByDistrict.map(dataCollectionCells)),
     table('Data collection by hospital', ['hospital', ...DATA_COLLECTION_HEADERS], tables.dataCollectionByHospital.map(dataCollectionCells)),
-    table(
-      'Appointments by hospital',
-      ['hospital', '12320 online', 'quick', 'in clinic', 'third party', 'total'],
-      tables.appointmentsByHospital.map((row) => [row.name, row.online12320, row.quick, row.inClinic, row.thirdParty, row.total]),
-    ),
+    [
+      table(
+        'Appointments by hospital',
+        ['hospital', '12320 online', 'quick', 'in clinic', 'third party', 'total'],
+        [...tables.appointmentsByHospital.map((row) => [row.name, ...channelCells(row)]), [TOTAL, ...channelCells(tables.appointmentsTotal)]],
+      ),
+      ...(tables.appointmentsCumulative === null ? [] : [`Appointments booked up to the end of ${month}: ${tables.appointmentsCumulative}`]),
+    ].join('\n'),
     table(
       'Online appointments by platform',
       ['platform', 'appointments'],
-      tables.onlineAppointmentChannels.map((row) => [row.channel, row.appointments]),
+      [...tables.onlineAppointmentChannels.map((row) => [row.channel, row.appointments]), [TOTAL, tables.onlineAppointmentsTotal]],
     ),
   ].join('\n\n');
 }

@@ -51,15 +51,31 @@ export interface PlatformAppointmentsView {
   appointments: number;
 }
 
-export interface HospitalAppointmentsView {
-  organizationCode: string;
+/** Appointments by channel, and their sum. */
+export interface AppointmentChannelsView {
   online12320: number;
   quick: number;
   inClinic: number;
   thirdParty: number;
   total: number;
+}
+
+export interface HospitalAppointmentsView extends AppointmentChannelsView {
+  organizationCode: string;
   /** Its online appointments per platform, in the bulletin's order. */
   platforms: PlatformAppointmentsView[];
+}
+
+export interface CockpitAppointmentsView {
+  month: string;
+  hospitals: HospitalAppointmentsView[];
+  /** The hospitals' rows added up: the bulletin's 合计 row. */
+  hospitalsTotal: AppointmentChannelsView;
+  platforms: PlatformAppointmentsView[];
+  /** The platforms' rows added up; null for a hospital's callers, who get no platform rows. */
+  platformsTotal: number | null;
+  /** Appointments booked up to the end of the month, the opening balance included; null for a hospital's callers. */
+  appointmentsCumulative: number | null;
 }
 
 export interface FormCompletenessView {
@@ -78,6 +94,16 @@ const PLATFORMS = [
   { platform: 'QUICK_BOOKING_12320', name: '12320 quick booking', counter: 'platformQuickBooking12320' },
   { platform: 'WEBSITE_12320', name: '南京卫生12320 website', counter: 'platformWebsite12320' },
 ] as const;
+/** The appointment counters by channel, as the API names them. */
+const CHANNELS = [
+  ['online12320', 'appointmentsOnline12320'],
+  ['quick', 'appointmentsQuick'],
+  ['inClinic', 'appointmentsInClinic'],
+  ['thirdParty', 'appointmentsThirdParty'],
+] as const satisfies readonly (readonly [keyof AppointmentChannelsView, ActivityCounter])[];
+/** What the cumulative appointments add up: every channel, and the opening balance (booked before channels were counted). */
+const APPOINTMENTS_EVER: readonly ActivityCounter[] = [...CHANNELS.map(([, counter]) => counter), 'appointmentsOpeningBalance'];
+const CUMULATIVE_COUNTERS: readonly ActivityCounter[] = ['verifiedRecords', ...APPOINTMENTS_EVER];
 const MAX_TREND_MONTHS = 36;
 /** City-level hospitals upload to the city platform directly; every other unit through its district's platform. */
 const CITY_LEVEL: OrganizationDoc['level'] = 'TERTIARY';
@@ -86,6 +112,14 @@ const CITY_LEVEL: OrganizationDoc['level'] = 'TERTIARY';
 function districtPlatformOf(organization: OrganizationDoc | undefined): string | null {
   return organization && organization.level !== CITY_LEVEL ? organization.district : null;
 }
+
+/** A document's (or a sum's) appointments by channel, and their total. */
+function channelsOf(counts: Partial<Record<ActivityCounter, number>>): AppointmentChannelsView {
+  const channels = Object.fromEntries(CHANNELS.map(([channel, counter]) => [channel, counts[counter] ?? 0])) as Omit<AppointmentChannelsView, 'total'>;
+  return { ...channels, total: channels.online12320 + channels.quick + channels.inClinic + channels.thirdParty };
+}
+
+const sumOf = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 function platformsOf(doc: ActivityRollupDoc | undefined): PlatformAppointmentsView[] {
   return PLATFORMS.map(({ platform, name, counter }) => ({ platform, name, appointments: doc?.[counter] ?? 0 }));
@@ -166,6 +200,17 @@ export class Cockpit {
     private readonly organizations: OrganizationLookup,
   ) {}
 
+  /** The request's cumulative figures per month: the month table and the appointment tables share one read. */
+  private readonly cumulative = new Map<string, Promise<Partial<Record<ActivityCounter, number>>>>();
+  private cumulativeThrough(month: string): Promise<Partial<Record<ActivityCounter, number>>> {
+    let found = this.cumulative.get(month);
+    if (!found) {
+      found = this.activity.cityCumulativeThrough(month, CUMULATIVE_COUNTERS);
+      this.cumulative.set(month, found);
+    }
+    return found;
+  }
+
   /** The city for the health commission; a hospital's own organization for its doctors and systems; nobody else. */
   private scope(): { city: true } | { city: false; organizationCode: string } {
     if (allowsEntry(this.viewer, 'cockpit-city')) return { city: true };
@@ -204,7 +249,7 @@ export class Cockpit {
     const [docs, hospitals, cumulative] = await Promise.all([
       this.activity.monthRows(month),
       this.organizations.atLevel(CITY_LEVEL),
-      this.activity.cityVerifiedThrough(month),
+      this.cumulativeThrough(month),
     ]);
     const byOrganization = Map.groupBy(
       docs.filter((doc) => doc.organizationCode !== CITY),
@@ -230,7 +275,7 @@ export class Cockpit {
       ),
       hospitals: hospitals.map((hospital) => rowOfOrganization(hospital._id)),
       organizations: [...byOrganization.keys()].sort().map(rowOfOrganization),
-      verifiedRecordsCumulative: cumulative,
+      verifiedRecordsCumulative: cumulative.verifiedRecords ?? 0,
     };
   }
 
@@ -297,30 +342,29 @@ export class Cockpit {
     });
   }
 
-  async appointments(monthInput: string): Promise<{ month: string; hospitals: HospitalAppointmentsView[]; platforms: PlatformAppointmentsView[] }> {
+  async appointments(monthInput: string): Promise<CockpitAppointmentsView> {
     const month = monthOf(monthInput, 'month');
     const scope = this.scope();
-    const docs = scope.city ? await this.activity.monthRows(month) : await this.activity.monthsOf(scope.organizationCode, month, month);
+    const [docs, cumulative] = scope.city
+      ? await Promise.all([this.activity.monthRows(month), this.cumulativeThrough(month)])
+      : [await this.activity.monthsOf(scope.organizationCode, month, month), null];
     const hospitals = docs
       .filter((doc) => doc.organizationCode !== CITY)
-      .map((doc): HospitalAppointmentsView => {
-        const channels = {
-          online12320: doc.appointmentsOnline12320 ?? 0,
-          quick: doc.appointmentsQuick ?? 0,
-          inClinic: doc.appointmentsInClinic ?? 0,
-          thirdParty: doc.appointmentsThirdParty ?? 0,
-        };
-        return {
-          organizationCode: doc.organizationCode,
-          ...channels,
-          total: channels.online12320 + channels.quick + channels.inClinic + channels.thirdParty,
-          platforms: platformsOf(doc),
-        };
-      })
+      .map((doc): HospitalAppointmentsView => ({ organizationCode: doc.organizationCode, ...channelsOf(doc), platforms: platformsOf(doc) }))
       .filter((row) => row.total > 0)
       .sort((a, b) => b.total - a.total || a.organizationCode.localeCompare(b.organizationCode));
     const platforms = scope.city ? platformsOf(docs.find((doc) => doc.organizationCode === CITY)) : [];
-    return { month, hospitals, platforms };
+    return {
+      month,
+      hospitals,
+      hospitalsTotal: {
+        ...(Object.fromEntries(CHANNELS.map(([channel]) => [channel, sumOf(hospitals.map((row) => row[channel]))])) as Omit<AppointmentChannelsView, 'total'>),
+        total: sumOf(hospitals.map((row) => row.total)),
+      },
+      platforms,
+      platformsTotal: scope.city ? sumOf(platforms.map((row) => row.appointments)) : null,
+      appointmentsCumulative: cumulative && sumOf(APPOINTMENTS_EVER.map((counter) => cumulative[counter] ?? 0)),
+    };
   }
 
   private async districtOf(subject: string): Promise<string | null> {

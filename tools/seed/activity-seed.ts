@@ -11,6 +11,8 @@
  *   catalogue. Each real-time day carries one real-time record per visit and discharge.
  * - Verified records are the month's scheduled and real-time records; what the city verified
  *   before is one opening balance, so the cumulative total matches the bulletin's headline.
+ *   Appointments likewise: the opening balance is the bulletin's cumulative minus the month's
+ *   appointment table, so the month's bookings bring it to the bulletin's 34,185,584.
  * - Online platforms are city totals only (the bulletin does not split them by hospital).
  */
 
@@ -154,7 +156,26 @@ const countsIn = (doc: ActivityRollupDoc): Partial<Record<ActivityCounter, numbe
   return counts as Partial<Record<ActivityCounter, number>>;
 };
 
-/** The rollup documents of the bulletin's month, and the opening balance of verified records before it. */
+/** Appointments booked before the bulletin's month: its cumulative less the month's appointment table. */
+const APPOINTMENTS_BEFORE_BULLETIN_MONTH =
+  bulletin.headline.appointmentsCumulative - bulletin.appointmentsByHospital.reduce((sum, hospital) => sum + hospital.total, 0);
+
+/** The opening balance: what the city verified and booked before the bulletin's month, given what the month verified. */
+function openingBalanceOf(monthVerifiedRecords: number): ActivityRollupDoc {
+  return {
+    _id: rollupId(CITY, 'opening'),
+    organizationCode: CITY,
+    period: 'opening',
+    month: '2024-08',
+    day: null,
+    forms: [],
+    realtimeDays: [],
+    verifiedRecords: Math.round(bulletin.headline.validatedRecordsBillionsCumulative * BILLION) - monthVerifiedRecords,
+    appointmentsOpeningBalance: APPOINTMENTS_BEFORE_BULLETIN_MONTH,
+  };
+}
+
+/** The rollup documents of the bulletin's month, and the opening balance before it. */
 export function bulletinHistoryOf(organizations: readonly OrganizationSeed[]): ActivityRollupDoc[] {
   const docs: ActivityRollupDoc[] = [];
   const cityDays = new Map<string, ActivityRollupDoc[]>();
@@ -194,16 +215,5 @@ export function bulletinHistoryOf(organizations: readonly OrganizationSeed[]): A
   const cityCounts = { ...sumCounts(cityDayDocs.map(countsIn)), ...platforms };
   const cityDaysWithRealtime = cityDayDocs.filter((doc) => (doc.realtimeRecords ?? 0) > 0).map((doc) => doc.day!);
   const cityMonth = monthDocOf(CITY, cityCounts, cityDaysWithRealtime, [...new Set(cityDayDocs.flatMap((doc) => doc.forms))]);
-  const verifiedBefore = Math.round(bulletin.headline.validatedRecordsBillionsCumulative * BILLION) - (cityCounts.verifiedRecords ?? 0);
-  const opening: ActivityRollupDoc = {
-    _id: rollupId(CITY, 'opening'),
-    organizationCode: CITY,
-    period: 'opening',
-    month: '2024-08',
-    day: null,
-    forms: [],
-    realtimeDays: [],
-    verifiedRecords: verifiedBefore,
-  };
-  return [...docs, ...cityDayDocs, cityMonth, opening];
+  return [...docs, ...cityDayDocs, cityMonth, openingBalanceOf(cityCounts.verifiedRecords ?? 0)];
 }

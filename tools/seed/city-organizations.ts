@@ -69,7 +69,11 @@ interface HospitalRow {
   discharges: number;
 }
 
-/** The bulletin's data-collection hospitals are tertiary; the other hospitals taking appointments are secondary. */
+/**
+ * The bulletin's data-collection hospitals are tertiary; its 21 secondary hospitals are the seed's
+ * list: those of the appointment table by the bulletin's names and figures, the rest demo names
+ * without figures (`"demo": true`), weighted as the median secondary hospital.
+ */
 function hospitalRows(): { tertiary: HospitalRow[]; all: HospitalRow[] } {
   const tertiary = bulletin.dataCollectionByHospital.map((hospital) => ({
     name: hospital.name,
@@ -78,9 +82,15 @@ function hospitalRows(): { tertiary: HospitalRow[]; all: HospitalRow[] } {
     discharges: hospital.discharges,
   }));
   const known = new Set(tertiary.map((hospital) => hospital.name));
-  const secondary = bulletin.appointmentsByHospital
-    .filter((hospital) => !known.has(hospital.name))
-    .map((hospital) => ({ name: hospital.name, level: 'SECONDARY' as const, outpatientVisits: hospital.total * 20, discharges: 0 }));
+  const appointments = new Map(bulletin.appointmentsByHospital.map((hospital) => [hospital.name, hospital.total]));
+  for (const name of appointments.keys())
+    if (!known.has(name) && !bulletin.secondaryHospitals.some((hospital) => hospital.name === name))
+      throw new Error(`The bulletin's ${name} takes appointments but is neither a tertiary nor a secondary hospital of the seed`);
+  const secondary = bulletin.secondaryHospitals.map((hospital) => {
+    const total = appointments.get(hospital.name);
+    if (total === undefined && !('demo' in hospital)) throw new Error(`The secondary hospital ${hospital.name} is not the bulletin's: mark it demo`);
+    return { name: hospital.name, level: 'SECONDARY' as const, outpatientVisits: (total ?? 0) * 20, discharges: 0 };
+  });
   return { tertiary, all: [...tertiary, ...secondary] };
 }
 
@@ -89,6 +99,8 @@ function hospitals(): Organization[] {
   // A 0 in the bulletin means "not reported", not "no patients".
   const medianVisits = median(rows.map((row) => row.outpatientVisits).filter((visits) => visits > 0));
   const medianDischarges = median(tertiary.map((row) => row.discharges).filter((discharges) => discharges > 0));
+  // The demo secondary hospitals have no figures: they weigh as the bulletin's median secondary one, not as a tertiary one.
+  const medianSecondaryVisits = median(rows.filter((row) => row.level === 'SECONDARY' && row.outpatientVisits > 0).map((row) => row.outpatientVisits));
   return rows.map((row, index) => ({
     seed: {
       code: code('H', index, 3),
@@ -99,7 +111,7 @@ function hospitals(): Organization[] {
       discharges: row.discharges,
     },
     specialty: specialtyOf(row.name),
-    visitWeight: row.outpatientVisits || medianVisits,
+    visitWeight: row.outpatientVisits || (row.level === 'SECONDARY' ? medianSecondaryVisits : medianVisits),
     dischargeWeight: row.level === 'TERTIARY' ? row.discharges || medianDischarges : 0,
   }));
 }

@@ -61,7 +61,8 @@ describe('generateCity', () => {
 
   it('has every kind of organization of the bulletin', () => {
     expect(ofLevel('TERTIARY')).toHaveLength(39);
-    expect(ofLevel('SECONDARY')).toHaveLength(10);
+    // The bulletin's 21: the 10 of its appointment table and 11 demo names (3201-H050 to H060).
+    expect(ofLevel('SECONDARY')).toHaveLength(21);
     expect(ofLevel('COMMUNITY')).toHaveLength(131);
     expect(ofLevel('INTERNET_HOSPITAL')).toHaveLength(23);
     expect(ofLevel('PHARMACY')).toHaveLength(13);
@@ -74,6 +75,14 @@ describe('generateCity', () => {
       outpatientVisits: 2044 * 20,
     });
     expect(city.organizations.find((organization) => organization.name === '南京市高淳人民医院')?.district).toBe('高淳区');
+    expect(city.organizations.find((organization) => organization.name === '南京市栖霞区医院')).toEqual({
+      code: '3201-H055',
+      name: '南京市栖霞区医院',
+      level: 'SECONDARY',
+      district: '栖霞区',
+      outpatientVisits: 0,
+      discharges: 0,
+    });
     expect(city.organizations.find((organization) => organization.name === '泰康仙林鼓楼医院')?.district).toBe('栖霞区');
   });
 

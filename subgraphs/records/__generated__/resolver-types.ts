@@ -125,14 +125,34 @@ export type CockpitAppointmentPlatform =
   | 'WEBSITE_12320'
   | 'WECHAT_12320';
 
+/** Appointments by channel, added up over the hospitals' rows. */
+export type CockpitAppointmentTotals = {
+  __typename?: 'CockpitAppointmentTotals';
+  inClinic: Scalars['Int']['output'];
+  online12320: Scalars['Int']['output'];
+  quick: Scalars['Int']['output'];
+  thirdParty: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
 /** The bulletin's appointment tables for a month. */
 export type CockpitAppointments = {
   __typename?: 'CockpitAppointments';
+  /**
+   * Appointments booked since the platform began, up to the end of this month, every channel:
+   * the opening balance (what was booked before September 2024) and every month's bookings as
+   * counted. Null for a hospital's callers.
+   */
+  appointmentsCumulative?: Maybe<Scalars['Int']['output']>;
   /** Hospitals with appointments, most first. */
   hospitals: Array<CockpitHospitalAppointments>;
+  /** The rows of hospitals added up, channel by channel: the bulletin's 合计 row (a hospital's callers: their own row). */
+  hospitalsTotal: CockpitAppointmentTotals;
   month: Scalars['String']['output'];
   /** The city's online appointments per platform; empty for a hospital's callers. */
   platforms: Array<CockpitPlatformAppointments>;
+  /** The rows of platforms added up: the bulletin's 合计 under its online table; null for a hospital's callers. */
+  platformsTotal?: Maybe<Scalars['Int']['output']>;
 };
 
 /** A hospital's appointments by channel. */
@@ -1022,6 +1042,7 @@ export type ResolversTypes = {
   AllergyStatement: ResolverTypeWrapper<AllergyStatementView>;
   ClinicalSummary: ResolverTypeWrapper<ClinicalSummaryView>;
   CockpitAppointmentPlatform: CockpitAppointmentPlatform;
+  CockpitAppointmentTotals: ResolverTypeWrapper<CockpitAppointmentTotals>;
   CockpitAppointments: ResolverTypeWrapper<Omit<CockpitAppointments, 'hospitals'> & { hospitals: Array<ResolversTypes['CockpitHospitalAppointments']> }>;
   CockpitHospitalAppointments: ResolverTypeWrapper<HospitalAppointmentsView>;
   CockpitMonth: ResolverTypeWrapper<Omit<CockpitMonth, 'city' | 'districts' | 'hospitals' | 'organizations'> & { city?: Maybe<ResolversTypes['ActivityRow']>, districts: Array<ResolversTypes['ActivityRow']>, hospitals: Array<ResolversTypes['ActivityRow']>, organizations: Array<ResolversTypes['ActivityRow']> }>;
@@ -1092,6 +1113,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   AllergyStatement: AllergyStatementView;
   ClinicalSummary: ClinicalSummaryView;
+  CockpitAppointmentTotals: CockpitAppointmentTotals;
   CockpitAppointments: Omit<CockpitAppointments, 'hospitals'> & { hospitals: Array<ResolversParentTypes['CockpitHospitalAppointments']> };
   CockpitHospitalAppointments: HospitalAppointmentsView;
   CockpitMonth: Omit<CockpitMonth, 'city' | 'districts' | 'hospitals' | 'organizations'> & { city?: Maybe<ResolversParentTypes['ActivityRow']>, districts: Array<ResolversParentTypes['ActivityRow']>, hospitals: Array<ResolversParentTypes['ActivityRow']>, organizations: Array<ResolversParentTypes['ActivityRow']> };
@@ -1186,10 +1208,21 @@ export type ClinicalSummaryResolvers<ContextType = RecordsContext, ParentType ex
   lastEncounters?: Resolver<Array<ResolversTypes['Encounter']>, ParentType, ContextType>;
 };
 
+export type CockpitAppointmentTotalsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitAppointmentTotals'] = ResolversParentTypes['CockpitAppointmentTotals']> = {
+  inClinic?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  online12320?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  quick?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  thirdParty?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type CockpitAppointmentsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitAppointments'] = ResolversParentTypes['CockpitAppointments']> = {
+  appointmentsCumulative?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   hospitals?: Resolver<Array<ResolversTypes['CockpitHospitalAppointments']>, ParentType, ContextType>;
+  hospitalsTotal?: Resolver<ResolversTypes['CockpitAppointmentTotals'], ParentType, ContextType>;
   month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platforms?: Resolver<Array<ResolversTypes['CockpitPlatformAppointments']>, ParentType, ContextType>;
+  platformsTotal?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type CockpitHospitalAppointmentsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitHospitalAppointments'] = ResolversParentTypes['CockpitHospitalAppointments']> = {
@@ -1456,6 +1489,7 @@ export type Resolvers<ContextType = RecordsContext> = {
   AllergyIntolerance?: AllergyIntoleranceResolvers<ContextType>;
   AllergyStatement?: AllergyStatementResolvers<ContextType>;
   ClinicalSummary?: ClinicalSummaryResolvers<ContextType>;
+  CockpitAppointmentTotals?: CockpitAppointmentTotalsResolvers<ContextType>;
   CockpitAppointments?: CockpitAppointmentsResolvers<ContextType>;
   CockpitHospitalAppointments?: CockpitHospitalAppointmentsResolvers<ContextType>;
   CockpitMonth?: CockpitMonthResolvers<ContextType>;
