@@ -92,7 +92,8 @@ export interface FamilyDoctorReferralInput {
 }
 
 const DAY_MS = 86_400_000;
-const isoDate = (time: number) => new Date(time).toISOString().slice(0, 10);
+/** A day of the city's calendar (Beijing, UTC+8), as the slot pools are dated. */
+const isoDate = (time: number) => new Date(time + 8 * 3_600_000).toISOString().slice(0, 10);
 
 export async function familyDoctorReferral(input: FamilyDoctorReferralInput) {
   const familyDoctor = connect(input.gatewayUrl, input.familyDoctorToken);

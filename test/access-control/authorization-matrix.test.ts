@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { makeIdNumber } from '../../access-control/id-number';
 import { mintInternalToken } from '../../access-control/internal-token';
 import type { Viewer } from '../../access-control/viewer';
+import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { entryPoints } from '../support/entry-points';
 import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
@@ -20,6 +21,8 @@ import { ALL, CLINICIANS, CONTEXTS, type Context, GATES } from './matrix-context
 const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
 const ID_NUMBER = makeIdNumber('320106', '1966-09-30', 89);
 const NAME = '钱矩阵';
+/** A day slots may be asked for: tomorrow in the city (a past day is refused). */
+const SLOT_DAY = addDays(beijingDate(new Date()), 1);
 
 // Who may see the record, by how the policy reaches them.
 const CLINICAL: Context[] = ['self', ...CLINICIANS];
@@ -195,7 +198,7 @@ const READS: Record<string, ReadPoint> = {
   'Query.availableSlots': {
     allowed: [...CLINICIANS, 'doctorStranger'],
     run: viaGateway(
-      `{ availableSlots(organizationCode: "3201-H001", department: "心血管内科", from: "2026-12-01", to: "2026-12-02") { poolId } }`,
+      `{ availableSlots(organizationCode: "3201-H001", department: "心血管内科", from: "${SLOT_DAY}", to: "${SLOT_DAY}") { poolId } }`,
       (data) => data.availableSlots,
     ),
   },
