@@ -21,7 +21,8 @@ import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import { AccessStore, type AccessStoreModels, registerAccessStoreModels } from '../../access-control/access-store';
 import { auditMetrics } from '../../access-control/audit-metrics';
-import { type InternalClaims, verifyInternalToken } from '../../access-control/internal-token';
+import type { InternalClaims } from '../../access-control/internal-token';
+import { InternalTokenVerifier } from '../../access-control/internal-token-cache';
 import type { PolicySettings } from '../../access-control/policy';
 import { ResidentAccess } from '../../access-control/resident-access';
 import { ActivityStore, activityDatabaseName, registerActivityStoreModels } from '../../monitoring/activity-store';
@@ -58,6 +59,8 @@ export interface SubgraphServerOptions {
   /** MONGODB_URI, or the embedded database the caller started. */
   mongoUri: string;
   internalPublicKey: KeyObject;
+  /** The clock internal tokens are checked by, in milliseconds since the epoch; Date.now unless a test fixes it. */
+  clock?: () => number;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
 }
@@ -165,6 +168,10 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     slots: config.slots,
   };
   const gate = new RequestGate(config.MAX_IN_FLIGHT);
+  // A full record calls records several times with one token: its signature is checked once.
+  const tokens = new InternalTokenVerifier(definition.name, options.internalPublicKey, options.clock, (outcome) =>
+    metrics.internalTokenChecks.inc({ outcome }),
+  );
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,
@@ -172,7 +179,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     gate,
     authenticate: (request) => {
       const token = bearerToken(request);
-      const claims = token ? verifyInternalToken(token, definition.name, options.internalPublicKey) : null;
+      const claims = token ? tokens.claimsOf(token) : null;
       if (!claims)
         throw new ApiError('UNAUTHENTICATED', 'A valid internal token is required', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
       return claims;
