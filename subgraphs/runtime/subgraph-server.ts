@@ -39,6 +39,7 @@ import { refuseIfBehind } from '../../platform/migrations';
 import { operationMetrics } from '../../platform/operation-metrics';
 import { RequestGate } from '../../platform/request-gate';
 import { type Drain, drainer } from '../../platform/shutdown';
+import { OrganizationCatalogue } from './organization-catalogue';
 import { applyPermissions, type PermissionMap } from './permissions';
 import type { SubgraphContext } from './subgraph-context';
 
@@ -130,6 +131,9 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   // The activity rollups live in a monitoring database of their own, on the same client.
   const activityConnection = connection.useDb(activityDatabaseName(dbPrefix), { useCache: true });
   const activity = new ActivityStore(registerActivityStoreModels(activityConnection));
+  // The organization registry is records' reference data; the others read its names (organization-catalogue.ts).
+  const registryConnection = definition.name === 'records' ? connection : connection.useDb(databaseName(dbPrefix, 'records'), { useCache: true });
+  const organizationCatalogue = new OrganizationCatalogue(registryConnection);
   await ensureIndexes(connection);
   if (accessConnection !== connection) await ensureIndexes(accessConnection);
   await ensureIndexes(activityConnection);
@@ -186,7 +190,15 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     },
     context: ({ viewer, requestId, correlationId }) => {
       const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, policy, correlationId ?? null);
-      return definition.createContext(models, { viewer, requestId, access, activity, logger: logger.child({ requestId }), settings });
+      return definition.createContext(models, {
+        viewer,
+        requestId,
+        access,
+        activity,
+        logger: logger.child({ requestId }),
+        settings,
+        organizationCatalogue,
+      });
     },
     waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });
