@@ -78,6 +78,8 @@ const records: FieldTable = {
 };
 
 const labs: FieldTable = {
+  // Reference data from the in-process registry of names (subgraphs/runtime/organization-catalogue.ts).
+  Organization: open('name'),
   Query: {
     ...open('labItems'),
     labReport: entry('read-clinical-record'),
@@ -103,6 +105,8 @@ const labs: FieldTable = {
 };
 
 const prescriptions: FieldTable = {
+  // Reference data from the in-process registry of names (subgraphs/runtime/organization-catalogue.ts).
+  Organization: open('name'),
   Query: {
     ...open('drugs'),
     prescription: entry('read-prescriptions'),
@@ -173,7 +177,7 @@ const referrals: FieldTable = {
     bookAppointment: BOOKING,
     cancelAppointment: BOOKING,
   },
-  Organization: open('referralServices'),
+  Organization: open('referralServices', 'name'),
   Resident: { referrals: entry('read-clinical-record'), familyDoctorContract: entry('read-clinical-record') },
   Referral: open('id', 'resident', 'fromOrganization', 'toOrganization', 'status', 'requestedAt', 'transitions'),
   ReferralTransition: open('organization', 'at'),
@@ -183,6 +187,8 @@ const referrals: FieldTable = {
 };
 
 const access: FieldTable = {
+  // Reference data from the in-process registry of names (subgraphs/runtime/organization-catalogue.ts).
+  Organization: open('name'),
   Query: {
     ...open('viewer'),
     auditEvents: entry('oversee'),

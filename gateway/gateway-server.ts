@@ -12,6 +12,7 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import { InternalTokenSigner } from '../access-control/internal-token-cache';
 import type { Config, SubgraphName } from '../platform/config';
 import { ApiError, isExpectedError, maskError } from '../platform/errors';
 import { bearerToken, createHttpHandler, listen, type RunningHttpService } from '../platform/http-server';
@@ -46,7 +47,7 @@ export interface GatewayOptions {
   internalPrivateKey: KeyObject;
   /** A different timeout for some subgraphs (a test's hung server, say); the rest use SUBGRAPH_TIMEOUT_MS. */
   subgraphTimeoutOverridesMs?: Partial<Record<SubgraphName, number>>;
-  /** The rate limits' clock, in milliseconds since the epoch; Date.now unless a test fixes it. */
+  /** The clock of the rate limits and of internal tokens, in milliseconds since the epoch; Date.now unless a test fixes it. */
   clock?: () => number;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
@@ -80,6 +81,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
   const { config } = options;
   const logger = createLogger('gateway', config.LOG_LEVEL, options.logDestination);
   const metrics = new GatewayMetrics('gateway');
+  const tokens = new InternalTokenSigner(options.internalPrivateKey, options.clock, (subgraph) => metrics.internalTokensSigned.inc({ subgraph }));
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
@@ -88,7 +90,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       return new SubgraphDataSource({
         name,
         url,
-        privateKey: options.internalPrivateKey,
+        tokens,
         timeoutMs: options.subgraphTimeoutOverridesMs?.[name as SubgraphName] ?? config.SUBGRAPH_TIMEOUT_MS,
         logger,
         metrics,

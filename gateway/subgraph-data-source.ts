@@ -1,14 +1,13 @@
 /**
  * How the gateway calls a subgraph: an internal token per request and subgraph (the viewer,
- * the request id, aud = the subgraph, short expiry), undici's request API over a keep-alive
+ * the request id, aud = the subgraph, short expiry; signed once, internal-token-cache.ts), undici's request API over a keep-alive
  * pool, and a timeout after which the subgraph's part of the response is null with
  * SUBGRAPH_UNAVAILABLE.
  */
-import type { KeyObject } from 'node:crypto';
 import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { type DocumentNode, GraphQLError, Kind, parse, type SelectionSetNode } from 'graphql';
 import { Agent, request } from 'undici';
-import { INTERNAL_TOKEN_TTL_SECONDS, mintInternalToken } from '../access-control/internal-token';
+import type { InternalTokenSigner } from '../access-control/internal-token-cache';
 import { appError } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import type { GatewayMetrics } from '../platform/metrics';
@@ -18,33 +17,23 @@ import { observedFetcher } from './subgraph-telemetry';
 export interface SubgraphCallOptions {
   name: string;
   url: string;
-  privateKey: KeyObject;
+  /** The gateway's one signer: its tokens are reused across calls that would carry the same token. */
+  tokens: InternalTokenSigner;
   timeoutMs: number;
   logger: Logger;
   metrics: GatewayMetrics;
 }
 
-/** A token is reused by a request's later calls to the same subgraph while it has this long left. */
-const TOKEN_REUSE_MS = (INTERNAL_TOKEN_TTL_SECONDS * 1000) / 2;
-
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  /** One token per request for this subgraph: a full record calls records several times. */
-  private readonly tokens = new WeakMap<GatewayContext, { token: string; mintedAt: number }>();
-
   constructor(private readonly options: SubgraphCallOptions) {
     super({ url: options.url, fetcher: observedFetcher(options.name, pooledFetcher(options.timeoutMs)!, options.metrics) });
   }
 
   override willSendRequest({ request: call, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // The gateway makes no calls of its own with a static supergraph; every call has a viewer.
-    const gatewayContext = context as GatewayContext;
-    const now = Date.now();
-    let minted = this.tokens.get(gatewayContext);
-    if (!minted || now - minted.mintedAt > TOKEN_REUSE_MS) {
-      minted = { token: mintInternalToken(gatewayContext, this.options.name, this.options.privateKey), mintedAt: now };
-      this.tokens.set(gatewayContext, minted);
-    }
-    call.http!.headers.set('authorization', `Bearer ${minted.token}`);
+    // A full record calls records several times: its later calls carry the token of the first.
+    const token = this.options.tokens.tokenFor(context as GatewayContext, this.options.name);
+    call.http!.headers.set('authorization', `Bearer ${token}`);
   }
 
   override didEncounterError(error: Error): void {

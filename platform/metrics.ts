@@ -120,6 +120,11 @@ export class SubgraphMetrics extends ServiceMetrics {
   );
   readonly breakGlassGrants = this.counter('jinling_break_glass_grants_total', 'Emergency (break-the-glass) grants allowed');
   readonly auditAlerts = this.counter('jinling_audit_alerts_total', 'Audit events raised as security alerts (every disclosure under an emergency grant)');
+  readonly internalTokenChecks = this.counter(
+    'jinling_internal_token_checks_total',
+    'Internal tokens checked, by outcome (verified: signature checked; cached: verified before and not yet expired; refused)',
+    ['outcome'],
+  );
 }
 
 /** What the gateway counts beyond requests: its calls to subgraphs and the client tokens it refuses. */
@@ -132,6 +137,7 @@ export class GatewayMetrics extends ServiceMetrics {
   readonly subgraphTimeouts = this.counter('jinling_subgraph_timeouts_total', 'Gateway calls to subgraphs given up after SUBGRAPH_TIMEOUT_MS, by subgraph', [
     'subgraph',
   ]);
+  readonly internalTokensSigned = this.counter('jinling_internal_tokens_signed_total', 'Internal tokens signed (ES256), by subgraph', ['subgraph']);
   readonly tokenRefusals = this.counter(
     'jinling_client_token_refusals_total',
     'Client requests refused with 401, by reason (missing, or why the JWT was refused)',

@@ -7,9 +7,10 @@ import { type Connection, Schema } from 'mongoose';
 import { SENSITIVE_CATEGORIES } from '../../access-control/sensitivity';
 import type { StoredDoc } from '../../platform/stored-doc';
 import { codingSchema } from '../runtime/coding-schema';
+import { ORGANIZATION_LEVELS } from '../runtime/organization-levels';
 
 export const GENDERS = ['MALE', 'FEMALE', 'UNKNOWN'] as const;
-export const ORGANIZATION_LEVELS = ['TERTIARY', 'SECONDARY', 'COMMUNITY', 'INTERNET_HOSPITAL', 'PHARMACY'] as const;
+export { ORGANIZATION_LEVELS };
 export const IDENTIFIER_SYSTEMS = ['RESIDENT_ID_CARD', 'MEDICAL_INSURANCE_CARD', 'MEDICAL_RECORD_NUMBER'] as const;
 export const ENCOUNTER_CLASSES = ['OUTPATIENT', 'EMERGENCY', 'INPATIENT', 'VIRTUAL'] as const;
 export const ENCOUNTER_STATUSES = ['PLANNED', 'IN_PROGRESS', 'FINISHED', 'CANCELLED', 'ENTERED_IN_ERROR'] as const;

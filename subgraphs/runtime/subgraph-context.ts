@@ -6,6 +6,7 @@ import type { Viewer } from '../../access-control/viewer';
 import type { ActivityStore } from '../../monitoring/activity-store';
 import type { MatchSettings, SlotSettings } from '../../platform/config';
 import type { Logger } from '../../platform/logger';
+import type { OrganizationCatalogue } from './organization-catalogue';
 
 export interface SubgraphContext {
   viewer: Viewer;
@@ -15,6 +16,8 @@ export interface SubgraphContext {
   activity: ActivityStore;
   logger: Logger;
   settings: ServiceSettings;
+  /** The organizations' names, for the references the subgraph hands out (one per process). */
+  organizationCatalogue: OrganizationCatalogue;
 }
 
 /** Settings some subgraphs' rules need, from the validated configuration. */

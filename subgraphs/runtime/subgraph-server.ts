@@ -21,7 +21,8 @@ import { parse } from 'graphql';
 import type { Connection } from 'mongoose';
 import { AccessStore, type AccessStoreModels, registerAccessStoreModels } from '../../access-control/access-store';
 import { auditMetrics } from '../../access-control/audit-metrics';
-import { type InternalClaims, verifyInternalToken } from '../../access-control/internal-token';
+import type { InternalClaims } from '../../access-control/internal-token';
+import { InternalTokenVerifier } from '../../access-control/internal-token-cache';
 import type { PolicySettings } from '../../access-control/policy';
 import { ResidentAccess } from '../../access-control/resident-access';
 import { ActivityStore, activityDatabaseName, registerActivityStoreModels } from '../../monitoring/activity-store';
@@ -38,6 +39,7 @@ import { refuseIfBehind } from '../../platform/migrations';
 import { operationMetrics } from '../../platform/operation-metrics';
 import { RequestGate } from '../../platform/request-gate';
 import { type Drain, drainer } from '../../platform/shutdown';
+import { OrganizationCatalogue } from './organization-catalogue';
 import { applyPermissions, type PermissionMap } from './permissions';
 import type { SubgraphContext } from './subgraph-context';
 
@@ -58,6 +60,8 @@ export interface SubgraphServerOptions {
   /** MONGODB_URI, or the embedded database the caller started. */
   mongoUri: string;
   internalPublicKey: KeyObject;
+  /** The clock internal tokens are checked by, in milliseconds since the epoch; Date.now unless a test fixes it. */
+  clock?: () => number;
   /** Where logs go (stdout by default). */
   logDestination?: DestinationStream;
 }
@@ -127,6 +131,9 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   // The activity rollups live in a monitoring database of their own, on the same client.
   const activityConnection = connection.useDb(activityDatabaseName(dbPrefix), { useCache: true });
   const activity = new ActivityStore(registerActivityStoreModels(activityConnection));
+  // The organization registry is records' reference data; the others read its names (organization-catalogue.ts).
+  const registryConnection = definition.name === 'records' ? connection : connection.useDb(databaseName(dbPrefix, 'records'), { useCache: true });
+  const organizationCatalogue = new OrganizationCatalogue(registryConnection);
   await ensureIndexes(connection);
   if (accessConnection !== connection) await ensureIndexes(accessConnection);
   await ensureIndexes(activityConnection);
@@ -165,6 +172,10 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     slots: config.slots,
   };
   const gate = new RequestGate(config.MAX_IN_FLIGHT);
+  // A full record calls records several times with one token: its signature is checked once.
+  const tokens = new InternalTokenVerifier(definition.name, options.internalPublicKey, options.clock, (outcome) =>
+    metrics.internalTokenChecks.inc({ outcome }),
+  );
   const handler = createHttpHandler<TContext, InternalClaims>({
     apollo,
     logger,
@@ -172,14 +183,22 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     gate,
     authenticate: (request) => {
       const token = bearerToken(request);
-      const claims = token ? verifyInternalToken(token, definition.name, options.internalPublicKey) : null;
+      const claims = token ? tokens.claimsOf(token) : null;
       if (!claims)
         throw new ApiError('UNAUTHENTICATED', 'A valid internal token is required', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
       return claims;
     },
     context: ({ viewer, requestId, correlationId }) => {
       const access = new ResidentAccess(viewer, requestId, definition.name, accessStore, policy, correlationId ?? null);
-      return definition.createContext(models, { viewer, requestId, access, activity, logger: logger.child({ requestId }), settings });
+      return definition.createContext(models, {
+        viewer,
+        requestId,
+        access,
+        activity,
+        logger: logger.child({ requestId }),
+        settings,
+        organizationCatalogue,
+      });
     },
     waitingFor: async () => ((await isReachable(connection)) ? [] : ['database']),
   });

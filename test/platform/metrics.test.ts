@@ -7,6 +7,7 @@ import net from 'node:net';
 import { makeIdNumber } from '../../access-control/id-number';
 import { SUBGRAPH_NAMES } from '../../platform/config';
 import { insertHospitals, modelsOf } from '../support/fixtures';
+import { movedDuring, sampleSum, scrapeAll } from '../support/scrapes';
 import { useStack } from '../support/stack-fixture';
 
 const HOME = '3201-H001'; // registered the resident and recorded the psychiatric condition
@@ -21,44 +22,6 @@ const subjects = ['his-metrics-home', 'his-metrics-other', 'dr-metrics-other', '
 
 const hospitalSystem = (organizationCode: string, subject: string) => stack.token({ subject, roles: ['hospital_system'], organizationCode });
 const doctor = (organizationCode: string, subject: string) => stack.token({ subject, roles: ['doctor'], organizationCode, practitionerId: `P-${subject}` });
-
-/** Every service's scrape, by service name. */
-async function scrapeAll(): Promise<Record<string, string>> {
-  const services = { gateway: stack.gateway, ...stack.subgraphs };
-  const texts: Record<string, string> = {};
-  for (const [name, service] of Object.entries(services)) {
-    const response = await fetch(service.metricsUrl!);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    texts[name] = await response.text();
-  }
-  return texts;
-}
-
-/** The sum of a metric's samples whose labels include all of `labels` (0 when none). */
-function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = new Map([...(match[2] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)].map((pair) => [pair[1]!, pair[2]!]));
-    if (Object.entries(labels).every(([key, value]) => present.get(key) === value)) sum += Number(match[3]);
-  }
-  return sum;
-}
-
-/** How much each named sample moved while `action` ran. */
-async function movedDuring(action: () => Promise<unknown>, samples: Record<string, [service: string, name: string, labels?: Record<string, string>]>) {
-  const before = await scrapeAll();
-  await action();
-  const after = await scrapeAll();
-  return Object.fromEntries(
-    Object.entries(samples).map(([key, [service, name, labels]]) => [
-      key,
-      sampleSum(after[service]!, name, labels) - sampleSum(before[service]!, name, labels),
-    ]),
-  );
-}
 
 beforeAll(async () => {
   // Accepts connections and never answers: the labs subgraph stuck, for the timeout counter.
@@ -110,6 +73,7 @@ it('counts an operation, its subgraph fetch, its database commands and a consent
   const token = doctor(OTHER, subjects[2]!);
   let commands = 0;
   const moved = await movedDuring(
+    stack,
     async () => {
       const sent = await stack.commandsDuring(async () => {
         const { body } = await stack.query(token, CONDITIONS, { id: residentId });
@@ -147,9 +111,9 @@ it('counts an operation, its subgraph fetch, its database commands and a consent
 
   // Every command the subgraphs sent is timed once, by the subgraph that sent it.
   expect(commands).toBeGreaterThan(0);
-  const before = await scrapeAll();
+  const before = await scrapeAll(stack);
   const sent = await stack.commandsDuring(() => stack.query(token, CONDITIONS, { id: residentId }));
-  const after = await scrapeAll();
+  const after = await scrapeAll(stack);
   const timed = SUBGRAPH_NAMES.reduce(
     (sum, name) =>
       sum +
@@ -163,6 +127,7 @@ it('counts an operation, its subgraph fetch, its database commands and a consent
 it('counts refused client tokens by reason', async () => {
   const expired = stack.token({ subject: 'dr-metrics-expired', roles: ['doctor'], organizationCode: OTHER }, -3600);
   const moved = await movedDuring(
+    stack,
     async () => {
       expect((await stack.query(null, CONDITIONS, { id: residentId })).status).toBe(401);
       expect((await stack.query('not-a-jwt', CONDITIONS, { id: residentId })).status).toBe(401);
@@ -183,6 +148,7 @@ it('counts refused client tokens by reason', async () => {
 
 it('counts a break-the-glass grant and its alert', async () => {
   const moved = await movedDuring(
+    stack,
     () =>
       ok(
         doctor(STRANGER, subjects[3]!),
@@ -202,6 +168,7 @@ it('counts a break-the-glass grant and its alert', async () => {
 it('counts a subgraph timeout, and the error code in the response', async () => {
   const token = doctor(OTHER, subjects[2]!);
   const moved = await movedDuring(
+    stack,
     async () => {
       const { body } = await stack.query(token, `query Report { labReport(id: "0123456789abcdef01234567") { id } }`);
       expect(body.errors!.map((error) => error.extensions!.code)).toEqual(['SUBGRAPH_UNAVAILABLE']);
@@ -219,6 +186,7 @@ it('counts a subgraph timeout, and the error code in the response', async () => 
 it('bounds client-chosen operation names: anonymous, id-like and unresolved operations get fixed labels', async () => {
   const token = doctor(OTHER, subjects[2]!);
   const moved = await movedDuring(
+    stack,
     async () => {
       await stack.query(token, `query($id: ID!) { resident(id: $id) { id } }`, { id: residentId });
       await stack.query(token, `query Resident_${residentId}($id: ID!) { resident(id: $id) { id } }`, { id: residentId });
@@ -234,7 +202,7 @@ it('bounds client-chosen operation names: anonymous, id-like and unresolved oper
 });
 
 it('reports process metrics and no personal data in any label', async () => {
-  const texts = await scrapeAll();
+  const texts = await scrapeAll(stack);
   for (const [service, text] of Object.entries(texts)) {
     expect(sampleSum(text, 'jinling_nodejs_eventloop_lag_seconds', { service })).toBeGreaterThanOrEqual(0);
     expect(text).toContain(`jinling_process_resident_memory_bytes{service="${service}"}`);
@@ -267,7 +235,7 @@ it('counts audit events that could not be written', async () => {
     }).then((response) => response.json() as Promise<{ errors?: { extensions: { code: string } }[] }>);
   expect((await ask()).errors).toBeUndefined();
 
-  const moved = await movedDuring(async () => expect((await ask()).errors!.map((error) => error.extensions.code)).toEqual(['SUBGRAPH_UNAVAILABLE']), {
+  const moved = await movedDuring(stack, async () => expect((await ask()).errors!.map((error) => error.extensions.code)).toEqual(['SUBGRAPH_UNAVAILABLE']), {
     failures: ['records', 'jinling_audit_write_failures_total'],
     written: ['records', 'jinling_audit_events_written_total'],
   });

@@ -51,3 +51,24 @@ export function fetchesOf(plan: QueryPlan, variables: Record<string, unknown> = 
   visit(plan.node);
   return fetches.sort();
 }
+
+/** How many stages of fetches run one after another: a sequence adds its steps, a parallel block counts as its longest branch. */
+export function sequentialStages(plan: QueryPlan): number {
+  const stages = (node: PlanNode | undefined): number => {
+    if (!node) return 0;
+    switch (node.kind) {
+      case 'Fetch':
+        return 1;
+      case 'Sequence':
+        return node.nodes.reduce((sum, step) => sum + stages(step), 0);
+      case 'Parallel':
+        return Math.max(0, ...node.nodes.map(stages));
+      case 'Flatten':
+        return stages(node.node);
+      default:
+        throw new Error(`No stage count for a ${node.kind} node`);
+    }
+  };
+  if (plan.node?.kind === 'Subscription') throw new Error('Subscriptions are not planned here');
+  return stages(plan.node);
+}

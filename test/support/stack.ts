@@ -41,7 +41,7 @@ export interface StackOptions {
   gatewayConfig?: Partial<Config>;
   /** Settings of every service, the gateway and the subgraphs (REQUEST_TIMEOUT_MS …). */
   serviceConfig?: Partial<Config>;
-  /** The rate limits' clock, fixed by a test. */
+  /** The clock of the gateway (rate limits, internal tokens) and of the subgraphs' token checks, fixed by a test. */
   clock?: () => number;
   /** Collect every service's log lines here (at info level) instead of discarding them. */
   logLines?: string[];
@@ -109,7 +109,13 @@ export class TestStack {
     await migrateDeployment(uri, dbPrefix);
     const subgraphs = {} as Record<SubgraphName, RunningSubgraph>;
     for (const name of SUBGRAPH_NAMES) {
-      subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], { config, mongoUri: uri, internalPublicKey: keys.internal.publicKey, logDestination });
+      subgraphs[name] = await createSubgraphServer(SUBGRAPHS[name], {
+        config,
+        mongoUri: uri,
+        internalPublicKey: keys.internal.publicKey,
+        clock: options.clock,
+        logDestination,
+      });
     }
     const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, options.subgraphUrlOverrides?.[name] ?? subgraphs[name].url]));
     const gateway = await createGatewayServer({

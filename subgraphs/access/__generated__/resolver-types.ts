@@ -222,6 +222,8 @@ export type MutationSetConsentArgs = {
 export type Organization = {
   __typename?: 'Organization';
   code: Scalars['ID']['output'];
+  /** Answered here from the organization registry, so naming an organization costs no call to records. */
+  name: Scalars['String']['output'];
 };
 
 export type PageInfo = {
@@ -583,6 +585,7 @@ export type MutationResolvers<ContextType = AccessContext, ParentType extends Re
 
 export type OrganizationResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {

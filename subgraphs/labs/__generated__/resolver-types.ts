@@ -251,6 +251,8 @@ export type OrderRecommendation =
 export type Organization = {
   __typename?: 'Organization';
   code: Scalars['ID']['output'];
+  /** Answered here from the organization registry, so naming an organization costs no call to records. */
+  name: Scalars['String']['output'];
 };
 
 export type PageInfo = {
@@ -704,6 +706,7 @@ export type OrderCheckResolvers<ContextType = LabsContext, ParentType extends Re
 
 export type OrganizationResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {

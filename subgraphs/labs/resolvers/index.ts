@@ -1,3 +1,4 @@
+import { organizationName } from '../../runtime/organization-catalogue';
 import type { Resolvers } from '../__generated__/resolver-types';
 import { LabReport, LabReportVersion, LabSource, Observation } from './LabReport';
 import { Mutation, Query } from './Query';
@@ -6,6 +7,7 @@ import { Resident } from './Resident';
 import { LabTrend, LatestResult, OrderCheck, ReminderStatistics, TrendPoint } from './Results';
 
 export const resolvers: Resolvers = {
+  Organization: { name: organizationName },
   Query,
   Mutation,
   Resident,

@@ -251,6 +251,8 @@ export type MutationUploadPrescriptionsArgs = {
 export type Organization = {
   __typename?: 'Organization';
   code: Scalars['ID']['output'];
+  /** Answered here from the organization registry, so naming an organization costs no call to records. */
+  name: Scalars['String']['output'];
 };
 
 export type PageInfo = {
@@ -739,6 +741,7 @@ export type MutationResolvers<ContextType = PrescriptionsContext, ParentType ext
 
 export type OrganizationResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {

@@ -1,6 +1,7 @@
+import { organizationName } from '../../runtime/organization-catalogue';
 import type { Resolvers } from '../__generated__/resolver-types';
 import { Prescription, Transition } from './Prescription';
 import { Mutation, Query } from './Query';
 import { Resident } from './Resident';
 
-export const resolvers: Resolvers = { Query, Mutation, Resident, Prescription, Transition };
+export const resolvers: Resolvers = { Organization: { name: organizationName }, Query, Mutation, Resident, Prescription, Transition };

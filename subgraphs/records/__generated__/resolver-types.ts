@@ -520,6 +520,7 @@ export type Organization = {
   code: Scalars['ID']['output'];
   district: Scalars['String']['output'];
   level: OrganizationLevel;
+  /** The registry's name; the other subgraphs answer it too, from the same registry. */
   name: Scalars['String']['output'];
 };
 

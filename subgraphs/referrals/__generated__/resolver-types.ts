@@ -270,6 +270,8 @@ export type MutationTerminateContractArgs = {
 export type Organization = {
   __typename?: 'Organization';
   code: Scalars['ID']['output'];
+  /** Answered here from the organization registry, so naming an organization costs no call to records. */
+  name: Scalars['String']['output'];
   /** What a family doctor needs to book a referral here. Any authenticated caller. */
   referralServices?: Maybe<ReferralServices>;
 };
@@ -748,6 +750,7 @@ export type MutationResolvers<ContextType = ReferralsContext, ParentType extends
 export type OrganizationResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization'], FederationReferenceType extends FederationReferenceTypes['Organization'] = FederationReferenceTypes['Organization']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Organization']> | FederationReferenceType, FederationReferenceType, ContextType>;
   code?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   referralServices?: Resolver<Maybe<ResolversTypes['ReferralServices']>, ParentType, ContextType>;
 };
 
