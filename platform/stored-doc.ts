@@ -29,3 +29,9 @@ export type StoredDoc<Definition, AbsentOnOlder extends keyof Definition = never
         } & { [K in NestedPaths<Definition> & keyof Raw]-?: Exclude<Raw[K], undefined | null> }
       >
     : never;
+
+/**
+ * A stored document with its `Mixed` paths given the types written beside the schema (mongoose
+ * infers `any` for them): each key of `Paths` must be a path of the document.
+ */
+export type WithMixedPaths<Doc, Paths extends { [K in keyof Paths]: K extends keyof Doc ? unknown : never }> = Flatten<Omit<Doc, keyof Paths> & Paths>;
