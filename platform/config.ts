@@ -144,6 +144,13 @@ const schema = z.object({
         '`8000`',
       ),
     ),
+  ORGANIZATION_NAMES_REFRESH_MS: positiveInt
+    .default(600_000)
+    .meta(
+      docs(
+        "How often each subgraph reads the organization registry's names again (it names the organizations it refers to itself): a renamed organization is named anew within this time.",
+      ),
+    ),
   REQUEST_TIMEOUT_MS: positiveInt
     .default(30_000)
     .meta(

@@ -5,8 +5,8 @@
  *
  * The registry is small reference data (about 216 organizations) that records keeps in its
  * `organizations` collection. The catalogue reads it whole on first use, in one query, and
- * again on the first use after REFRESH_MS, so a renamed organization is named anew within
- * REFRESH_MS. A code it does not hold (an organization registered since) is read by code, the
+ * again on the first use after ORGANIZATION_NAMES_REFRESH_MS, so a renamed organization is
+ * named anew within that time. A code it does not hold (an organization registered since) is read by code, the
  * codes missed in one tick together, and kept until the next full read; a code missing from
  * the registry is not kept, and naming it is a data fault.
  */
@@ -15,7 +15,6 @@ import type { Connection } from 'mongoose';
 import { idIn, oneOf } from '../../platform/database';
 import { ORGANIZATION_LEVELS } from './organization-levels';
 
-export const REFRESH_MS = 10 * 60_000;
 /** Far above the city's organizations: a bound on codes registered between two full reads. */
 const MAX_ENTRIES = 5_000;
 
@@ -30,6 +29,7 @@ export class OrganizationCatalogue {
   constructor(
     /** The records database, where the registry lives. */
     registry: Connection,
+    private readonly refreshMs: number,
     private readonly clock: () => number = Date.now,
   ) {
     this.organizations = registry.db!.collection<RegistryRow>('organizations');
@@ -53,11 +53,11 @@ export class OrganizationCatalogue {
     return name;
   }
 
-  /** The whole registry's names, read on first use and on the first use after REFRESH_MS. */
+  /** The whole registry's names, read on first use and on the first use after the refresh time. */
   private registry(): Promise<Map<string, string>> {
     const now = this.clock();
     if (!this.names || now >= this.refreshAt) {
-      this.refreshAt = now + REFRESH_MS;
+      this.refreshAt = now + this.refreshMs;
       const reading = this.organizations
         .find({ level: oneOf(ORGANIZATION_LEVELS) }, { projection: { name: 1 } })
         .toArray()

@@ -133,7 +133,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
   const activity = new ActivityStore(registerActivityStoreModels(activityConnection));
   // The organization registry is records' reference data; the others read its names (organization-catalogue.ts).
   const registryConnection = definition.name === 'records' ? connection : connection.useDb(databaseName(dbPrefix, 'records'), { useCache: true });
-  const organizationCatalogue = new OrganizationCatalogue(registryConnection);
+  const organizationCatalogue = new OrganizationCatalogue(registryConnection, config.ORGANIZATION_NAMES_REFRESH_MS);
   await ensureIndexes(connection);
   if (accessConnection !== connection) await ensureIndexes(accessConnection);
   await ensureIndexes(activityConnection);

@@ -75,7 +75,7 @@ it('a ward list of 50 residents costs the same round trips as one resident', asy
     expect(body.data!.residents).toHaveLength(ids.length);
     for (const resident of body.data!.residents) expect(resident.labReports.edges.length).toBeGreaterThan(0);
   };
-  // Every subgraph reads the organization registry whole once per REFRESH_MS (organization-catalogue.ts): read it before counting.
+  // Every subgraph reads the organization registry whole on first use (organization-catalogue.ts): read it before counting.
   await ask(one)();
   const forOne = await stack.commandsDuring(ask(one));
   const forFifty = await stack.commandsDuring(ask(fifty));
@@ -108,7 +108,7 @@ it('a ward list of 50 full records costs the same round trips as one', async () 
       for (const size of Object.values(listSizes(resident))) expect(size).toBeGreaterThan(0);
     }
   };
-  // Every subgraph reads the organization registry whole once per REFRESH_MS (organization-catalogue.ts): read it before counting.
+  // Every subgraph reads the organization registry whole on first use (organization-catalogue.ts): read it before counting.
   await ask(one)();
   const forOne = await stack.commandsDuring(ask(one));
   const forFifty = await stack.commandsDuring(ask(fifty));

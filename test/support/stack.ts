@@ -102,6 +102,8 @@ export class TestStack {
     const logDestination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
     const config = testConfig(dbPrefix, {
       LOG_LEVEL: options.logLines ? 'info' : 'silent',
+      // Read once per stack: a test's round-trip counts do not depend on how long the machine took.
+      ORGANIZATION_NAMES_REFRESH_MS: 24 * 3_600_000,
       ...(options.metrics ? { metrics: { host: '127.0.0.1', port: 0, onPublicListener: false } } : {}),
       ...options.serviceConfig,
     });
