@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { policyAgreesWithModel } from '../test/access-control/model/policy-cases';
 
-const SYSTEM_FUZZ = path.join(__dirname, '..', 'test', 'model', 'system-fuzz.ts');
+const SYSTEM_FUZZ = path.join(__dirname, '..', 'test', 'access-control', 'model', 'system-fuzz.ts');
 
 function wholeNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -1,116 +1,45 @@
 /**
  * A reference model of the whole exchange's standing, written from docs/authorization.md and
  * docs/records-and-index.md and much smaller than the code: a few people, four hospitals (the
- * last one registers people with ID numbers it made up), and what each step of a random
- * sequence does to who may read what. The system test (system-fuzz.ts) runs the same steps
- * against the real stack and compares every read with `canRead` and `visibleEncounters`.
+ * fourth registers people with ID numbers it made up) and a community health centre, and what
+ * each step of a random sequence does to who may read what. Registrations, visits, grants,
+ * referrals, consent and merges are here; contracts and prescriptions in care-model.ts. The
+ * system test (system-fuzz.ts) runs the same steps against the real stack and compares every
+ * read with `canRead` and `visibleEncounters`.
  */
-import fc from 'fast-check';
-
-export const HOSPITALS = ['3201-H001', '3201-H002', '3201-H101', '3201-H105'] as const;
-/** The hospital that registers people under invented ID numbers. */
-export const IMPOSTOR = 3;
-export const PEOPLE = 2;
-/** Person 0 carries an ID card to every desk; person 1 has none and is known by medical record numbers. */
-export const carriesIdCard = (person: number) => person === 0;
+import { carriesIdCard, DAY, IMPOSTOR } from './system-steps';
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 const REGISTRATION_WINDOW = 30 * DAY;
 const CARE_WINDOW = 730 * DAY;
 const OFFER_WINDOW = 7 * DAY;
 const REFERRAL_OPEN = 180 * DAY;
 const GRANT = 4 * HOUR;
-
 /**
- * Clock moves: whole days plus 61 minutes, so that no sum of moves ever lands within a minute of
- * a window's end (every window is a whole number of hours): the comparison never depends on
- * how fast a request ran.
+ * A contract runs to a date (`until`, YYYY-MM-DD); the docs do not say at which hour of it it
+ * ends, so reads within this margin of that date are not foretold.
  */
-export const CLOCK_DAYS = [0, 1, 6, 29, 31, 179, 200, 365, 731] as const;
-export const clockMove = (days: number) => days * DAY + 61 * 60_000;
+export const CONTRACT_END_MARGIN = 2 * DAY;
 
-export type Step =
-  | { op: 'register'; person: number; hospital: number }
-  | { op: 'visit'; person: number; pick: number; hospital: number; sensitive: boolean }
-  | { op: 'breakGlass'; person: number; pick: number; hospital: number; doctor: number }
-  | { op: 'refer'; person: number; pick: number; hospital: number; doctor: number; to: number }
-  | { op: 'accept'; pick: number; doctor: number }
-  | { op: 'consent'; person: number; pick: number; restrict: boolean; block: number | null }
-  | { op: 'merge'; person: number }
-  | { op: 'unmerge'; person: number; pick: number }
-  | { op: 'clock'; days: number };
-
-const person = fc.integer({ min: 0, max: PEOPLE - 1 });
-const hospital = fc.integer({ min: 0, max: HOSPITALS.length - 1 });
-const pick = fc.nat({ max: 7 });
-const doctor = fc.integer({ min: 0, max: 1 });
-
-export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('register' as const), person, hospital }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('visit' as const), person, pick, hospital, sensitive: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('breakGlass' as const), person, pick, hospital, doctor }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('refer' as const), person, pick, hospital, doctor, to: hospital }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('accept' as const), pick, doctor }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(hospital, { nil: null, freq: 3 }) }),
-  },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('merge' as const), person }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('unmerge' as const), person, pick }) },
-  // Mostly short moves: a long one ends most standing, and little happens after it.
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      op: fc.constant('clock' as const),
-      days: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1, 6) }, fc.constantFrom(...CLOCK_DAYS)),
-    }),
-  },
-);
-
-/**
- * A sequence written out that reaches every kind of step and answer: duplicates by an honest
- * desk and by the impostor, a merge that carries standing and consent across and an unmerge,
- * a referral on merged standing, one refused on an emergency grant alone, and care that keeps
- * one registration while another lapses. The random sequences run after it.
- */
-export const WRITTEN_SEQUENCE: Step[] = [
-  { op: 'register', person: 1, hospital: 0 },
-  { op: 'register', person: 1, hospital: 1 },
-  { op: 'register', person: 1, hospital: IMPOSTOR },
-  { op: 'visit', person: 1, pick: 0, hospital: 0, sensitive: true },
-  { op: 'consent', person: 1, pick: 0, restrict: true, block: null },
-  { op: 'merge', person: 1 },
-  { op: 'refer', person: 1, pick: 0, hospital: 1, doctor: 0, to: 2 },
-  { op: 'accept', pick: 0, doctor: 0 },
-  { op: 'unmerge', person: 1, pick: 1 },
-  { op: 'visit', person: 1, pick: 2, hospital: 0, sensitive: false },
-  { op: 'register', person: 0, hospital: 0 },
-  { op: 'register', person: 0, hospital: 2 },
-  { op: 'breakGlass', person: 0, pick: 0, hospital: 1, doctor: 1 },
-  { op: 'refer', person: 0, pick: 0, hospital: 1, doctor: 1, to: 2 },
-  { op: 'refer', person: 0, pick: 0, hospital: 0, doctor: 0, to: 0 },
-  { op: 'clock', days: 1 },
-  { op: 'visit', person: 0, pick: 0, hospital: 2, sensitive: false },
-  { op: 'clock', days: 29 },
-  { op: 'consent', person: 0, pick: 0, restrict: false, block: 2 },
-  { op: 'accept', pick: 0, doctor: 1 },
-];
-
-type FactKind = 'REGISTRATION' | 'REFERRAL_OFFER' | 'REFERRAL' | 'BREAK_GLASS';
-interface Fact {
+type FactKind = 'REGISTRATION' | 'REFERRAL_OFFER' | 'REFERRAL' | 'CONTRACT' | 'DISPENSING' | 'BREAK_GLASS';
+/** Ordinary standing: what writes about a resident need, and what opens the whole record. */
+const ORDINARY: readonly FactKind[] = ['REGISTRATION', 'REFERRAL', 'CONTRACT'];
+export interface Fact {
   kind: FactKind;
   record: string;
+  /** The organization's index; `PHARMACY` for a pharmacy's dispensing. */
   hospital: number;
-  /** The referral it came from (offers and referrals), the practitioner (grants). */
+  /** The referral it came from (offers and referrals), the contract, the prescription, the practitioner (grants). */
   key: string;
   since: number;
   lastSeenAt: number;
   careSeenAt: number | null;
   end: number | null;
+  /** A contract that runs to its date (`until`): the docs leave open at which hour of it it ends. */
+  endsOnDate?: boolean;
 }
 
-interface RecordState {
+export interface RecordState {
   id: string;
   person: number;
   /** Created by an honest desk (not the impostor's): only those are ever merged. */
@@ -143,7 +72,7 @@ export class SystemModel {
   /** Virtual time: the real clock plus every move so far. */
   offset = 0;
   readonly records: RecordState[] = [];
-  private readonly facts: Fact[] = [];
+  protected readonly facts: Fact[] = [];
   readonly referrals: Referral[] = [];
   readonly encounters: Encounter[] = [];
   /** Identifier (hospital-scoped medical record number, or ID card) → the record that holds it. */
@@ -221,27 +150,46 @@ export class SystemModel {
     return Math.max(fact.lastSeenAt + REGISTRATION_WINDOW, fact.careSeenAt === null ? -Infinity : fact.careSeenAt + CARE_WINDOW);
   }
 
-  private activeFacts(id: string, hospitalIndex: number, now = this.now()): Fact[] {
+  protected activeFacts(id: string, hospitalIndex: number, now = this.now()): Fact[] {
     const aliases = new Set(this.aliasesOf(id));
     return this.facts.filter((fact) => aliases.has(fact.record) && fact.hospital === hospitalIndex && fact.since <= now && this.endOf(fact) >= now);
   }
 
-  private consentOf(id: string): { restrict: boolean; blocked: Set<number> } {
+  protected consentOf(id: string): { restrict: boolean; blocked: Set<number> } {
     const chosen = this.aliasesOf(id).flatMap((alias) => this.consents.get(alias) ?? []);
     return { restrict: chosen.some((consent) => consent.restrict), blocked: new Set(chosen.flatMap((consent) => consent.blocked)) };
+  }
+
+  /**
+   * Whether the model cannot tell this organization's standing now: a contract of the person's
+   * ends within a margin of now (the docs give its end as a date only). Reads and writes that
+   * rest on it are then not compared.
+   */
+  undecided(id: string, hospitalIndex: number): boolean {
+    const aliases = new Set(this.aliasesOf(id));
+    const now = this.now();
+    return this.facts.some(
+      (fact) => fact.endsOnDate && aliases.has(fact.record) && fact.hospital === hospitalIndex && Math.abs(fact.end! - now) < CONTRACT_END_MARGIN,
+    );
+  }
+
+  /** What a write that needs ordinary standing is foretold to answer. */
+  expectOrdinary(id: string, hospitalIndex: number): Expected {
+    if (this.undecided(id, hospitalIndex)) return 'any';
+    return this.hasOrdinaryStanding(id, hospitalIndex) ? 'ok' : 'FORBIDDEN';
   }
 
   /** Registration, an accepted referral or a contract: what writes about a resident need. */
   hasOrdinaryStanding(id: string, hospitalIndex: number): boolean {
     if (this.consentOf(id).blocked.has(hospitalIndex)) return false;
-    return this.activeFacts(id, hospitalIndex).some((fact) => fact.kind === 'REGISTRATION' || fact.kind === 'REFERRAL');
+    return this.activeFacts(id, hospitalIndex).some((fact) => ORDINARY.includes(fact.kind));
   }
 
   /** What a doctor (hospital, practitioner) may read of a record: its demographics, its encounters. */
   canRead(id: string, hospitalIndex: number, practitionerId: string): { demographics: boolean; encounters: boolean } {
     if (this.consentOf(id).blocked.has(hospitalIndex)) return { demographics: false, encounters: false };
     const facts = this.activeFacts(id, hospitalIndex);
-    const ordinary = facts.some((fact) => fact.kind === 'REGISTRATION' || fact.kind === 'REFERRAL');
+    const ordinary = facts.some((fact) => ORDINARY.includes(fact.kind));
     const offered = facts.some((fact) => fact.kind === 'REFERRAL_OFFER');
     const granted = facts.some((fact) => fact.kind === 'BREAK_GLASS' && fact.key === practitionerId);
     return { demographics: ordinary || offered || granted, encounters: ordinary || granted };
@@ -288,7 +236,7 @@ export class SystemModel {
   /** A referral needs the sender's ordinary standing (an emergency grant is not enough); it offers the receiver a look for a week. */
   expectReferral(id: string, from: number, to: number): Expected {
     if (from === to) return 'BAD_USER_INPUT';
-    return this.hasOrdinaryStanding(id, from) ? 'ok' : 'FORBIDDEN';
+    return this.expectOrdinary(id, from);
   }
 
   applyReferral(id: string, referralId: string, from: number, to: number): void {
@@ -305,6 +253,7 @@ export class SystemModel {
     const offerHolds = this.activeFacts(referral.record, referral.to).some((fact) => fact.kind === 'REFERRAL_OFFER' && fact.key === referral.id);
     if (this.consentOf(referral.record).blocked.has(referral.to)) return 'FORBIDDEN';
     if (offerHolds) return 'ok';
+    if (this.undecided(referral.record, referral.to)) return 'any';
     if (!this.hasOrdinaryStanding(referral.record, referral.to)) return 'FORBIDDEN';
     return now > referral.requestedAt + OFFER_WINDOW ? 'any' : 'ok';
   }
