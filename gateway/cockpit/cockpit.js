@@ -21,6 +21,11 @@
     '  cockpitTrend(from: $from, to: $to) { period verifiedRecords outpatientVisits emergencyVisits discharges outpatientRevenueFen inpatientRevenueFen }',
     '}',
   ].join('\n');
+  // The months the page looks back over for the latest with data (the most cockpitTrend answers).
+  var LOOKBACK_MONTHS = 36;
+  var LATEST = `query LatestMonth($from: String!, $to: String!) { cockpitTrend(from: $from, to: $to) { period ${ROW} } }`;
+  /** How often the page asks again for the month it shows, so that live uploads appear without a reload. */
+  var REFRESH_MS = 30000;
   var DISTRICT_DAYS =
     'query DistrictDays($month: String!, $district: String!) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }';
 
@@ -121,6 +126,14 @@
       });
       body.appendChild(tr);
     });
+    if (rows.length === 0) {
+      var empty = element('tr', undefined, 'empty-row');
+      empty.dataset.key = 'none';
+      var cell = element('td', '暂无数据 No data');
+      cell.colSpan = headers.length;
+      empty.appendChild(cell);
+      body.appendChild(empty);
+    }
     table.append(head, body);
     if (footer) {
       var foot = element('tfoot');
@@ -185,6 +198,23 @@
   function selectedMonth() {
     return $('month').value || currentMonth();
   }
+  /** Whether a row counts anything (the real-time form counts follow the records, and the totals are not counts). */
+  function hasFigures(row) {
+    return ROW.split(' ').some(function (field) {
+      return field !== 'realtimeFormsTotal' && Number(row[field]) > 0;
+    });
+  }
+  /** The latest month with figures among the last LOOKBACK_MONTHS (one request); the current month when none has. */
+  async function latestMonthWithData(token) {
+    var now = currentMonth();
+    var answer = await ask(token, LATEST, { from: monthsBefore(now, LOOKBACK_MONTHS - 1), to: now });
+    var months = (answer.data?.cockpitTrend || []).filter(hasFigures);
+    return months.length ? months[months.length - 1].period : now;
+  }
+  /** The time of the figures shown, in the city's time (Beijing). */
+  function asOf() {
+    return `截至 As of ${new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 19).replace('T', ' ')} (北京时间 Beijing)`;
+  }
   function problemsOf(answer) {
     return (answer.errors || []).map(function (error) {
       return error.message;
@@ -195,11 +225,15 @@
     var month = selectedMonth();
     $('status').textContent = `Loading ${month}…`;
     var answer = await ask(token, QUERY, { month: month, from: monthsBefore(month, 11), to: month });
+    // Another month chosen meanwhile: its own load shows it.
+    if (month !== selectedMonth()) return;
     var data = answer.data || {};
     render(month, data);
     var problems = problemsOf(answer);
     $('status').textContent = problems.length ? `Some figures could not be loaded: ${problems.join('; ')}` : `Figures of ${month}.`;
+    $('as-of').textContent = asOf();
     if (selectedDistrict) await loadDistrict(token);
+    else CockpitCharts.districtDays(null);
   }
 
   /** The chosen district's days of the month: its own request, made when a district is chosen or the month changes. */
@@ -221,7 +255,7 @@
     // A later choice wins over an answer that arrives late.
     if (district !== selectedDistrict || month !== selectedMonth()) return;
     var problems = problemsOf(answer);
-    renderDistrictDays(answer.data?.cockpitDays || []);
+    CockpitCharts.districtDays(answer.data?.cockpitDays || []);
     $('district-status').textContent = problems.length ? `The district’s days could not be loaded: ${problems.join('; ')}` : `Days of ${district} in ${month}.`;
   }
 
@@ -279,7 +313,7 @@
     );
     renderDistrictChoices(cockpit.districts);
     renderForms(data.formsCompleteness || []);
-    renderVisits(cockpit.districts);
+    CockpitCharts.visits(cockpit.districts);
     renderAppointments(data.appointmentsByChannel || { hospitals: [], platforms: [] });
     renderTrend(data.cockpitTrend || []);
   }
@@ -321,56 +355,6 @@
     if (forms.length === 0) grid.appendChild(element('p', 'No real-time forms this month.'));
   }
 
-  function chart(id) {
-    var node = $(id);
-    return echarts.getInstanceByDom(node) || echarts.init(node, null, { renderer: 'canvas' });
-  }
-
-  function renderVisits(districts) {
-    chart('visits-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'axis' },
-        legend: { data: ['门诊 Outpatient', '急诊 Emergency', '门诊收入(万元) Outpatient revenue'] },
-        xAxis: {
-          type: 'category',
-          data: districts.map(function (row) {
-            return row.district;
-          }),
-        },
-        yAxis: [
-          { type: 'value', name: '人次' },
-          { type: 'value', name: '万元' },
-        ],
-        series: [
-          {
-            name: '门诊 Outpatient',
-            type: 'bar',
-            data: districts.map(function (row) {
-              return row.outpatientVisits;
-            }),
-          },
-          {
-            name: '急诊 Emergency',
-            type: 'bar',
-            data: districts.map(function (row) {
-              return row.emergencyVisits;
-            }),
-          },
-          {
-            name: '门诊收入(万元) Outpatient revenue',
-            type: 'line',
-            yAxisIndex: 1,
-            data: districts.map(function (row) {
-              return row.outpatientRevenueFen === null ? null : row.outpatientRevenueFen / 1000000;
-            }),
-          },
-        ],
-      },
-      true,
-    );
-  }
-
   function renderDistrictChoices(districts) {
     var select = $('district');
     select.replaceChildren(element('option', '选择区 Choose a district'));
@@ -383,58 +367,6 @@
     select.value = selectedDistrict;
   }
 
-  function renderDistrictDays(days) {
-    chart('district-days-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'axis' },
-        legend: { data: ['门诊 Outpatient', '急诊 Emergency', '出院 Discharges', '核验记录 Verified'] },
-        xAxis: {
-          type: 'category',
-          data: days.map(function (row) {
-            return row.period;
-          }),
-        },
-        yAxis: [
-          { type: 'value', name: '人次' },
-          { type: 'value', name: '记录' },
-        ],
-        series: [
-          {
-            name: '门诊 Outpatient',
-            type: 'bar',
-            data: days.map(function (row) {
-              return row.outpatientVisits;
-            }),
-          },
-          {
-            name: '急诊 Emergency',
-            type: 'bar',
-            data: days.map(function (row) {
-              return row.emergencyVisits;
-            }),
-          },
-          {
-            name: '出院 Discharges',
-            type: 'bar',
-            data: days.map(function (row) {
-              return row.discharges;
-            }),
-          },
-          {
-            name: '核验记录 Verified',
-            type: 'line',
-            yAxisIndex: 1,
-            data: days.map(function (row) {
-              return row.verifiedRecords;
-            }),
-          },
-        ],
-      },
-      true,
-    );
-  }
-
   var CHANNELS = [
     ['online12320', '12320'],
     ['quick', '快速预约 Quick'],
@@ -443,7 +375,6 @@
   ];
 
   function renderAppointments(appointments) {
-    var hospitals = appointments.hospitals;
     fillTable(
       $('appointments'),
       ['医院 Hospital'].concat(
@@ -452,7 +383,7 @@
         }),
         ['合计 Total'],
       ),
-      hospitals.map(function (row) {
+      appointments.hospitals.map(function (row) {
         var organization = row.organization || { code: '?', name: '?' };
         return {
           key: organization.code,
@@ -472,54 +403,7 @@
         return { key: row.platform, cells: [row.name, count(row.appointments)] };
       }),
     );
-    var top = hospitals.slice(0, 10);
-    chart('channels-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'axis' },
-        legend: {
-          data: CHANNELS.map(function (channel) {
-            return channel[1];
-          }),
-        },
-        grid: { left: 160 },
-        xAxis: { type: 'value' },
-        yAxis: {
-          type: 'category',
-          inverse: true,
-          data: top.map(function (row) {
-            return row.organization ? row.organization.name : '?';
-          }),
-        },
-        series: CHANNELS.map(function (channel) {
-          return {
-            name: channel[1],
-            type: 'bar',
-            stack: 'channels',
-            data: top.map(function (row) {
-              return row[channel[0]];
-            }),
-          };
-        }),
-      },
-      true,
-    );
-    chart('platforms-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'item' },
-        series: [
-          {
-            type: 'pie',
-            radius: ['35%', '65%'],
-            data: appointments.platforms.map(function (row) {
-              return { name: row.name, value: row.appointments };
-            }),
-          },
-        ],
-      },
-      true,
-    );
+    CockpitCharts.appointments(appointments, CHANNELS);
   }
 
   function renderTrend(rows) {
@@ -549,51 +433,36 @@
         };
       }),
     );
-    chart('trend-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'axis' },
-        legend: { data: ['核验记录 Verified', '门诊 Outpatient', '出院 Discharges'] },
-        xAxis: {
-          type: 'category',
-          data: rows.map(function (row) {
-            return row.period;
-          }),
-        },
-        yAxis: { type: 'value' },
-        series: [
-          {
-            name: '核验记录 Verified',
-            type: 'line',
-            data: rows.map(function (row) {
-              return row.verifiedRecords;
-            }),
-          },
-          {
-            name: '门诊 Outpatient',
-            type: 'line',
-            data: rows.map(function (row) {
-              return row.outpatientVisits;
-            }),
-          },
-          {
-            name: '出院 Discharges',
-            type: 'line',
-            data: rows.map(function (row) {
-              return row.discharges;
-            }),
-          },
-        ],
-      },
-      true,
-    );
+    CockpitCharts.trend(rows);
   }
 
   // ---- the page's states: signed out (the form only), or signed in (the cockpit) ----
 
+  /** The page's own refresh: its timer, and a load in flight (a tick during one waits for the next). */
+  var refreshTimer = null;
+  var loading = null;
+
+  /** Loads the month shown again with the tab's token (what the timer calls every REFRESH_MS). */
+  function refresh() {
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token) return Promise.resolve();
+    if (loading) return loading;
+    loading = load(token)
+      .catch(function (error) {
+        say(error.message);
+      })
+      .finally(function () {
+        loading = null;
+      });
+    return loading;
+  }
+
   function signedOut(message) {
     sessionStorage.removeItem(TOKEN_KEY);
+    clearInterval(refreshTimer);
+    refreshTimer = null;
     selectedDistrict = '';
+    $('month').value = '';
     show('cockpit', false);
     show('session', false);
     show('sign-in', true);
@@ -605,11 +474,15 @@
     show('session', true);
     show('cockpit', true);
     say('');
+    if (!refreshTimer) refreshTimer = setInterval(refresh, REFRESH_MS);
     try {
-      await load(token);
+      // Opened without a month chosen: the latest that has figures, not an empty current month.
+      if (!$('month').value) $('month').value = await latestMonthWithData(token);
     } catch (error) {
       say(error.message);
+      return;
     }
+    await refresh();
   }
 
   async function start(token) {
@@ -623,7 +496,6 @@
     await signedIn(token);
   }
 
-  $('month').value = currentMonth();
   $('sign-in').addEventListener('submit', function (event) {
     event.preventDefault();
     var token = $('token')
@@ -637,7 +509,10 @@
   });
   $('month').addEventListener('change', function () {
     var token = sessionStorage.getItem(TOKEN_KEY);
-    if (token) signedIn(token);
+    if (token)
+      load(token).catch(function (error) {
+        say(error.message);
+      });
   });
   function chooseDistrict(district) {
     var token = sessionStorage.getItem(TOKEN_KEY);
@@ -652,6 +527,9 @@
     var row = event.target.closest('tbody tr');
     if (row) chooseDistrict(row.dataset.key);
   });
+
+  // For a person at the console, and for tests, which must not wait for the timer.
+  window.cockpit = { refresh: refresh, refreshEveryMs: REFRESH_MS };
 
   var kept = sessionStorage.getItem(TOKEN_KEY);
   if (kept) start(kept);
