@@ -15,6 +15,7 @@ const serveFiles = assetServer({
   '/cockpit': page('index.html', 'text/html'),
   '/cockpit/cockpit.js': page('cockpit.js', 'text/javascript'),
   '/cockpit/cockpit-charts.js': page('cockpit-charts.js', 'text/javascript'),
+  '/cockpit/cockpit-tables.js': page('cockpit-tables.js', 'text/javascript'),
   '/cockpit/cockpit.css': page('cockpit.css', 'text/css'),
   '/cockpit/echarts.js': { file: packageFile('echarts', 'dist/echarts.min.js'), type: 'text/javascript' },
 });

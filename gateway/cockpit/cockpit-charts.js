@@ -183,5 +183,14 @@
     });
   });
 
-  window.CockpitCharts = { visits: visits, districtDays: districtDays, appointments: appointments, trend: trend };
+  /** Fits every chart to its box again (the window or a panel changed size). */
+  function resize() {
+    Object.keys(drawn).forEach(function (id) {
+      var chart = echarts.getInstanceByDom(document.getElementById(id));
+      if (chart) chart.resize();
+    });
+  }
+  window.addEventListener('resize', resize);
+
+  window.CockpitCharts = { visits: visits, districtDays: districtDays, appointments: appointments, trend: trend, resize: resize };
 })();

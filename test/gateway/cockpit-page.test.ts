@@ -107,6 +107,7 @@ it('serves the page and ECharts from the gateway under a policy that allows this
     'href="/cockpit/cockpit.css"',
     'src="/cockpit/echarts.js"',
     'src="/cockpit/cockpit-charts.js"',
+    'src="/cockpit/cockpit-tables.js"',
     'src="/cockpit/cockpit.js"',
   ]);
   const echarts = await fetch(new URL('/cockpit/echarts.js', stack.gateway.url));
