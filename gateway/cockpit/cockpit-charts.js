@@ -131,6 +131,8 @@
             yAxis: {
               type: 'category',
               inverse: true,
+              // Every hospital's name, not every other one.
+              axisLabel: { interval: 0 },
               data: top.map(function (row) {
                 return row.organization ? row.organization.name : '?';
               }),
