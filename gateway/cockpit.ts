@@ -1,15 +1,25 @@
 /**
- * The health commission's cockpit page, served by the gateway itself: GET /cockpit and its
- * scripts, ECharts from its npm package (no CDN, nothing fetched from elsewhere). The page
- * holds no data; it asks POST /graphql with the token the person signs in with, so the API
- * decides what it shows.
+ * The health commission's cockpit page, served by the gateway itself: GET /cockpit, its
+ * scripts and styles, ECharts and the Chinese font from their npm packages (no CDN, nothing
+ * fetched from elsewhere). The page holds no data; it asks POST /graphql with the token the
+ * person signs in with, so the API decides what it shows.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { fontServer } from './cockpit-fonts';
 import { assetServer, packageFile } from './static-assets';
 
-export const serveCockpit = assetServer({
-  '/cockpit': { file: path.join(__dirname, 'cockpit', 'index.html'), type: 'text/html' },
-  '/cockpit/cockpit.js': { file: path.join(__dirname, 'cockpit', 'cockpit.js'), type: 'text/javascript' },
-  '/cockpit/cockpit.css': { file: path.join(__dirname, 'cockpit', 'cockpit.css'), type: 'text/css' },
+const page = (name: string, type: string) => ({ file: path.join(__dirname, 'cockpit', name), type });
+
+const serveFiles = assetServer({
+  '/cockpit': page('index.html', 'text/html'),
+  '/cockpit/cockpit.js': page('cockpit.js', 'text/javascript'),
+  '/cockpit/cockpit-charts.js': page('cockpit-charts.js', 'text/javascript'),
+  '/cockpit/cockpit-tables.js': page('cockpit-tables.js', 'text/javascript'),
+  '/cockpit/cockpit.css': page('cockpit.css', 'text/css'),
   '/cockpit/echarts.js': { file: packageFile('echarts', 'dist/echarts.min.js'), type: 'text/javascript' },
 });
+const serveFonts = fontServer();
+
+export const serveCockpit = (request: IncomingMessage, response: ServerResponse, pathname: string): boolean =>
+  serveFiles(request, response, pathname) || serveFonts(request, response, pathname);

@@ -1,7 +1,7 @@
 // The health commission's cockpit: signs in with a pasted bearer token (kept in this tab's
 // sessionStorage only), then asks POST /graphql for a month's figures and shows them as
-// tables and ECharts charts. Everything it shows comes from the API, which decides who may see
-// it; text goes into the page as text, never as markup.
+// tables (cockpit-tables.js) and ECharts charts (cockpit-charts.js), again every 30 s. Everything
+// it shows comes from the API, which decides who may see it.
 (function () {
   'use strict';
 
@@ -21,118 +21,23 @@
     '  cockpitTrend(from: $from, to: $to) { period verifiedRecords outpatientVisits emergencyVisits discharges outpatientRevenueFen inpatientRevenueFen }',
     '}',
   ].join('\n');
+  // The months the page looks back over for the latest with data (the most cockpitTrend answers).
+  // The months the page looks back over for the latest with figures: two spans of the 36 months
+  // cockpitTrend answers at most, in one request (six years, so that a quiet city still opens on its last month).
+  var SPAN_MONTHS = 36;
+  var LATEST = [
+    'query LatestMonth($recentFrom: String!, $now: String!, $olderFrom: String!, $olderTo: String!) {',
+    `  recent: cockpitTrend(from: $recentFrom, to: $now) { period ${ROW} }`,
+    `  older: cockpitTrend(from: $olderFrom, to: $olderTo) { period ${ROW} }`,
+    '}',
+  ].join('\n');
+  /** How often the page asks again for the month it shows, so that live uploads appear without a reload. */
+  var REFRESH_MS = 30000;
   var DISTRICT_DAYS =
     'query DistrictDays($month: String!, $district: String!) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }';
 
   /** The district whose days are shown ('' until one is chosen in its table or selector). */
   var selectedDistrict = '';
-
-  // ---- formatting: counts with thousands separators, money from fen to yuan, '/' for not reported ----
-  var count = function (value) {
-    return value === null || value === undefined ? '/' : Number(value).toLocaleString('en-US');
-  };
-  var yuan = function (fen) {
-    return fen === null || fen === undefined ? '/' : (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  };
-  var share = function (done, total) {
-    return `${done}/${total}`;
-  };
-
-  // The columns of the bulletin's data-collection tables, for districts and hospitals alike.
-  var COLLECTION_COLUMNS = [
-    [
-      '定时上传记录 Scheduled records',
-      function (row) {
-        return count(row.scheduledUploadRecords);
-      },
-    ],
-    [
-      '实时上传天数 Real-time days',
-      function (row) {
-        return count(row.realtimeUploadDays);
-      },
-    ],
-    [
-      '实时表单 Real-time forms',
-      function (row) {
-        return share(row.realtimeFormsUploaded, row.realtimeFormsTotal);
-      },
-    ],
-    [
-      '门诊人次 Outpatient visits',
-      function (row) {
-        return count(row.outpatientVisits);
-      },
-    ],
-    [
-      '门诊收入(元) Outpatient revenue',
-      function (row) {
-        return yuan(row.outpatientRevenueFen);
-      },
-    ],
-    [
-      '急诊人次 Emergency visits',
-      function (row) {
-        return count(row.emergencyVisits);
-      },
-    ],
-    [
-      '急诊收入(元) Emergency revenue',
-      function (row) {
-        return yuan(row.emergencyRevenueFen);
-      },
-    ],
-    [
-      '出院人次 Discharges',
-      function (row) {
-        return count(row.discharges);
-      },
-    ],
-    [
-      '住院收入(元) Inpatient revenue',
-      function (row) {
-        return yuan(row.inpatientRevenueFen);
-      },
-    ],
-  ];
-
-  function element(tag, text, className) {
-    var node = document.createElement(tag);
-    if (text !== undefined) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  }
-
-  /** Fills a table: a header row, one row per item (its key in data-key), an optional footer. */
-  function fillTable(table, headers, rows, footer) {
-    table.replaceChildren();
-    var head = element('thead');
-    var headRow = element('tr');
-    headers.forEach(function (header) {
-      headRow.appendChild(element('th', header));
-    });
-    head.appendChild(headRow);
-    var body = element('tbody');
-    rows.forEach(function (row) {
-      var tr = element('tr');
-      tr.dataset.key = row.key;
-      row.cells.forEach(function (cell) {
-        tr.appendChild(element('td', cell));
-      });
-      body.appendChild(tr);
-    });
-    table.append(head, body);
-    if (footer) {
-      var foot = element('tfoot');
-      var footRow = element('tr');
-      footRow.dataset.key = footer.key;
-      footer.cells.forEach(function (cell) {
-        footRow.appendChild(element('td', cell));
-      });
-      foot.appendChild(footRow);
-      table.appendChild(foot);
-    }
-  }
 
   function show(id, visible) {
     $(id).hidden = !visible;
@@ -185,6 +90,29 @@
   function selectedMonth() {
     return $('month').value || currentMonth();
   }
+  /** Whether a row counts anything (the real-time form counts follow the records, and the totals are not counts). */
+  function hasFigures(row) {
+    return ROW.split(' ').some(function (field) {
+      return field !== 'realtimeFormsTotal' && Number(row[field]) > 0;
+    });
+  }
+  /** The latest month with figures among the last two spans (one request); the current month when none has. */
+  async function latestMonthWithData(token) {
+    var now = currentMonth();
+    var answer = await ask(token, LATEST, {
+      recentFrom: monthsBefore(now, SPAN_MONTHS - 1),
+      now: now,
+      olderFrom: monthsBefore(now, 2 * SPAN_MONTHS - 1),
+      olderTo: monthsBefore(now, SPAN_MONTHS),
+    });
+    var data = answer.data || {};
+    var months = (data.older || []).concat(data.recent || []).filter(hasFigures);
+    return months.length ? months[months.length - 1].period : now;
+  }
+  /** The time of the figures shown, in the city's time (Beijing). */
+  function asOf() {
+    return `截至 As of ${new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 19).replace('T', ' ')} (北京时间 Beijing)`;
+  }
   function problemsOf(answer) {
     return (answer.errors || []).map(function (error) {
       return error.message;
@@ -195,11 +123,16 @@
     var month = selectedMonth();
     $('status').textContent = `Loading ${month}…`;
     var answer = await ask(token, QUERY, { month: month, from: monthsBefore(month, 11), to: month });
+    // Another month chosen meanwhile: its own load shows it.
+    if (month !== selectedMonth()) return;
     var data = answer.data || {};
-    render(month, data);
+    CockpitTables.render(data);
+    renderDistrictChoices((data.cockpitMonth || { districts: [] }).districts);
     var problems = problemsOf(answer);
     $('status').textContent = problems.length ? `Some figures could not be loaded: ${problems.join('; ')}` : `Figures of ${month}.`;
+    $('as-of').textContent = asOf();
     if (selectedDistrict) await loadDistrict(token);
+    else CockpitCharts.districtDays(null);
   }
 
   /** The chosen district's days of the month: its own request, made when a district is chosen or the month changes. */
@@ -221,155 +154,11 @@
     // A later choice wins over an answer that arrives late.
     if (district !== selectedDistrict || month !== selectedMonth()) return;
     var problems = problemsOf(answer);
-    renderDistrictDays(answer.data?.cockpitDays || []);
+    CockpitCharts.districtDays(answer.data?.cockpitDays || []);
     $('district-status').textContent = problems.length ? `The district’s days could not be loaded: ${problems.join('; ')}` : `Days of ${district} in ${month}.`;
   }
 
-  // ---- rendering ----
-
-  function render(_month, data) {
-    var cockpit = data.cockpitMonth || { districts: [], hospitals: [], city: null, verifiedRecordsCumulative: null };
-    renderSummary(cockpit);
-    fillTable(
-      $('districts'),
-      ['区 District'].concat(
-        COLLECTION_COLUMNS.map(function (column) {
-          return column[0];
-        }),
-      ),
-      cockpit.districts.map(function (row) {
-        return {
-          key: row.district,
-          cells: [row.district].concat(
-            COLLECTION_COLUMNS.map(function (column) {
-              return column[1](row);
-            }),
-          ),
-        };
-      }),
-      cockpit.city
-        ? {
-            key: 'city',
-            cells: ['全市 City'].concat(
-              COLLECTION_COLUMNS.map(function (column) {
-                return column[1](cockpit.city);
-              }),
-            ),
-          }
-        : null,
-    );
-    fillTable(
-      $('hospitals'),
-      ['医院 Hospital'].concat(
-        COLLECTION_COLUMNS.map(function (column) {
-          return column[0];
-        }),
-      ),
-      cockpit.hospitals.map(function (row) {
-        var organization = row.organization || { code: '?', name: '?' };
-        return {
-          key: organization.code,
-          cells: [organization.name].concat(
-            COLLECTION_COLUMNS.map(function (column) {
-              return column[1](row);
-            }),
-          ),
-        };
-      }),
-    );
-    renderDistrictChoices(cockpit.districts);
-    renderForms(data.formsCompleteness || []);
-    renderVisits(cockpit.districts);
-    renderAppointments(data.appointmentsByChannel || { hospitals: [], platforms: [] });
-    renderTrend(data.cockpitTrend || []);
-  }
-
-  function renderSummary(cockpit) {
-    var city = cockpit.city || {};
-    var cards = [
-      ['累计核验记录 Verified records (cumulative)', count(cockpit.verifiedRecordsCumulative)],
-      ['本月核验记录 Verified this month', count(city.verifiedRecords)],
-      ['门急诊人次 Outpatient and emergency visits', count(city.outpatientVisits === undefined ? undefined : city.outpatientVisits + city.emergencyVisits)],
-      ['出院人次 Discharges', count(city.discharges)],
-    ];
-    var summary = $('summary');
-    summary.replaceChildren();
-    cards.forEach(function (card) {
-      var node = element('div', undefined, 'card');
-      node.append(element('div', card[1], 'value'), element('div', card[0], 'label'));
-      summary.appendChild(node);
-    });
-  }
-
-  function renderForms(forms) {
-    var grid = $('forms');
-    grid.replaceChildren();
-    forms.forEach(function (entry) {
-      var tile = element(
-        'div',
-        undefined,
-        `form ${entry.hospitalsReporting === 0 ? 'none' : entry.hospitalsReporting >= entry.hospitalsTotal ? 'full' : 'partial'}`,
-      );
-      tile.dataset.key = entry.form.code;
-      tile.append(
-        element('div', entry.form.name, 'name'),
-        element('div', `医院 Hospitals ${share(entry.hospitalsReporting, entry.hospitalsTotal)}`, 'hospitals'),
-        element('div', `机构 Organizations ${count(entry.organizationsReporting)}`, 'organizations'),
-      );
-      grid.appendChild(tile);
-    });
-    if (forms.length === 0) grid.appendChild(element('p', 'No real-time forms this month.'));
-  }
-
-  function chart(id) {
-    var node = $(id);
-    return echarts.getInstanceByDom(node) || echarts.init(node, null, { renderer: 'canvas' });
-  }
-
-  function renderVisits(districts) {
-    chart('visits-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'axis' },
-        legend: { data: ['门诊 Outpatient', '急诊 Emergency', '门诊收入(万元) Outpatient revenue'] },
-        xAxis: {
-          type: 'category',
-          data: districts.map(function (row) {
-            return row.district;
-          }),
-        },
-        yAxis: [
-          { type: 'value', name: '人次' },
-          { type: 'value', name: '万元' },
-        ],
-        series: [
-          {
-            name: '门诊 Outpatient',
-            type: 'bar',
-            data: districts.map(function (row) {
-              return row.outpatientVisits;
-            }),
-          },
-          {
-            name: '急诊 Emergency',
-            type: 'bar',
-            data: districts.map(function (row) {
-              return row.emergencyVisits;
-            }),
-          },
-          {
-            name: '门诊收入(万元) Outpatient revenue',
-            type: 'line',
-            yAxisIndex: 1,
-            data: districts.map(function (row) {
-              return row.outpatientRevenueFen === null ? null : row.outpatientRevenueFen / 1000000;
-            }),
-          },
-        ],
-      },
-      true,
-    );
-  }
+  var element = CockpitTables.element;
 
   function renderDistrictChoices(districts) {
     var select = $('district');
@@ -383,217 +172,33 @@
     select.value = selectedDistrict;
   }
 
-  function renderDistrictDays(days) {
-    chart('district-days-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'axis' },
-        legend: { data: ['门诊 Outpatient', '急诊 Emergency', '出院 Discharges', '核验记录 Verified'] },
-        xAxis: {
-          type: 'category',
-          data: days.map(function (row) {
-            return row.period;
-          }),
-        },
-        yAxis: [
-          { type: 'value', name: '人次' },
-          { type: 'value', name: '记录' },
-        ],
-        series: [
-          {
-            name: '门诊 Outpatient',
-            type: 'bar',
-            data: days.map(function (row) {
-              return row.outpatientVisits;
-            }),
-          },
-          {
-            name: '急诊 Emergency',
-            type: 'bar',
-            data: days.map(function (row) {
-              return row.emergencyVisits;
-            }),
-          },
-          {
-            name: '出院 Discharges',
-            type: 'bar',
-            data: days.map(function (row) {
-              return row.discharges;
-            }),
-          },
-          {
-            name: '核验记录 Verified',
-            type: 'line',
-            yAxisIndex: 1,
-            data: days.map(function (row) {
-              return row.verifiedRecords;
-            }),
-          },
-        ],
-      },
-      true,
-    );
-  }
-
-  var CHANNELS = [
-    ['online12320', '12320'],
-    ['quick', '快速预约 Quick'],
-    ['inClinic', '诊间 In clinic'],
-    ['thirdParty', '第三方 Third party'],
-  ];
-
-  function renderAppointments(appointments) {
-    var hospitals = appointments.hospitals;
-    fillTable(
-      $('appointments'),
-      ['医院 Hospital'].concat(
-        CHANNELS.map(function (channel) {
-          return channel[1];
-        }),
-        ['合计 Total'],
-      ),
-      hospitals.map(function (row) {
-        var organization = row.organization || { code: '?', name: '?' };
-        return {
-          key: organization.code,
-          cells: [organization.name].concat(
-            CHANNELS.map(function (channel) {
-              return count(row[channel[0]]);
-            }),
-            [count(row.total)],
-          ),
-        };
-      }),
-    );
-    fillTable(
-      $('platforms'),
-      ['线上平台 Online platform', '预约量 Appointments'],
-      appointments.platforms.map(function (row) {
-        return { key: row.platform, cells: [row.name, count(row.appointments)] };
-      }),
-    );
-    var top = hospitals.slice(0, 10);
-    chart('channels-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'axis' },
-        legend: {
-          data: CHANNELS.map(function (channel) {
-            return channel[1];
-          }),
-        },
-        grid: { left: 160 },
-        xAxis: { type: 'value' },
-        yAxis: {
-          type: 'category',
-          inverse: true,
-          data: top.map(function (row) {
-            return row.organization ? row.organization.name : '?';
-          }),
-        },
-        series: CHANNELS.map(function (channel) {
-          return {
-            name: channel[1],
-            type: 'bar',
-            stack: 'channels',
-            data: top.map(function (row) {
-              return row[channel[0]];
-            }),
-          };
-        }),
-      },
-      true,
-    );
-    chart('platforms-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'item' },
-        series: [
-          {
-            type: 'pie',
-            radius: ['35%', '65%'],
-            data: appointments.platforms.map(function (row) {
-              return { name: row.name, value: row.appointments };
-            }),
-          },
-        ],
-      },
-      true,
-    );
-  }
-
-  function renderTrend(rows) {
-    fillTable(
-      $('trend'),
-      [
-        '月份 Month',
-        '核验记录 Verified',
-        '门诊人次 Outpatient',
-        '急诊人次 Emergency',
-        '出院人次 Discharges',
-        '门诊收入(元) Outpatient revenue',
-        '住院收入(元) Inpatient revenue',
-      ],
-      rows.map(function (row) {
-        return {
-          key: row.period,
-          cells: [
-            row.period,
-            count(row.verifiedRecords),
-            count(row.outpatientVisits),
-            count(row.emergencyVisits),
-            count(row.discharges),
-            yuan(row.outpatientRevenueFen),
-            yuan(row.inpatientRevenueFen),
-          ],
-        };
-      }),
-    );
-    chart('trend-chart').setOption(
-      {
-        animation: false,
-        tooltip: { trigger: 'axis' },
-        legend: { data: ['核验记录 Verified', '门诊 Outpatient', '出院 Discharges'] },
-        xAxis: {
-          type: 'category',
-          data: rows.map(function (row) {
-            return row.period;
-          }),
-        },
-        yAxis: { type: 'value' },
-        series: [
-          {
-            name: '核验记录 Verified',
-            type: 'line',
-            data: rows.map(function (row) {
-              return row.verifiedRecords;
-            }),
-          },
-          {
-            name: '门诊 Outpatient',
-            type: 'line',
-            data: rows.map(function (row) {
-              return row.outpatientVisits;
-            }),
-          },
-          {
-            name: '出院 Discharges',
-            type: 'line',
-            data: rows.map(function (row) {
-              return row.discharges;
-            }),
-          },
-        ],
-      },
-      true,
-    );
-  }
-
   // ---- the page's states: signed out (the form only), or signed in (the cockpit) ----
+
+  /** The page's own refresh: its timer, and a load in flight (a tick during one waits for the next). */
+  var refreshTimer = null;
+  var loading = null;
+
+  /** Loads the month shown again with the tab's token (what the timer calls every REFRESH_MS). */
+  function refresh() {
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token) return Promise.resolve();
+    if (loading) return loading;
+    loading = load(token)
+      .catch(function (error) {
+        say(error.message);
+      })
+      .finally(function () {
+        loading = null;
+      });
+    return loading;
+  }
 
   function signedOut(message) {
     sessionStorage.removeItem(TOKEN_KEY);
+    clearInterval(refreshTimer);
+    refreshTimer = null;
     selectedDistrict = '';
+    $('month').value = '';
     show('cockpit', false);
     show('session', false);
     show('sign-in', true);
@@ -605,11 +210,15 @@
     show('session', true);
     show('cockpit', true);
     say('');
+    if (!refreshTimer) refreshTimer = setInterval(refresh, REFRESH_MS);
     try {
-      await load(token);
+      // Opened without a month chosen: the latest that has figures, not an empty current month.
+      if (!$('month').value) $('month').value = await latestMonthWithData(token);
     } catch (error) {
       say(error.message);
+      return;
     }
+    await refresh();
   }
 
   async function start(token) {
@@ -623,7 +232,6 @@
     await signedIn(token);
   }
 
-  $('month').value = currentMonth();
   $('sign-in').addEventListener('submit', function (event) {
     event.preventDefault();
     var token = $('token')
@@ -637,7 +245,10 @@
   });
   $('month').addEventListener('change', function () {
     var token = sessionStorage.getItem(TOKEN_KEY);
-    if (token) signedIn(token);
+    if (token)
+      load(token).catch(function (error) {
+        say(error.message);
+      });
   });
   function chooseDistrict(district) {
     var token = sessionStorage.getItem(TOKEN_KEY);
@@ -648,10 +259,23 @@
   $('district').addEventListener('change', function () {
     chooseDistrict($('district').value);
   });
+  // A panel's "all" button opens it over the page in full (its own scroll), and closes it again.
+  document.querySelectorAll('button.all').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var panel = $(button.dataset.panel);
+      var open = panel.classList.toggle('expanded');
+      if (button.dataset.panel === 'trend-panel') button.textContent = open ? '收起 Close' : '表格 Table';
+      else CockpitTables.allButton(button.dataset.panel, panel.querySelectorAll('tbody tr').length);
+      CockpitCharts.resize();
+    });
+  });
   $('districts').addEventListener('click', function (event) {
     var row = event.target.closest('tbody tr');
     if (row) chooseDistrict(row.dataset.key);
   });
+
+  // For a person at the console, and for tests, which must not wait for the timer.
+  window.cockpit = { refresh: refresh, refreshEveryMs: REFRESH_MS };
 
   var kept = sessionStorage.getItem(TOKEN_KEY);
   if (kept) start(kept);

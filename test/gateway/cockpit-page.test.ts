@@ -1,10 +1,12 @@
 /**
- * The cockpit page in a real browser: served by the gateway alone (ECharts from npm, nothing
- * from elsewhere), it shows only its sign-in form without a token, refuses a token that is not
- * the health commission's on the page, and, signed in, shows in its tables the figures the API
+ * The cockpit page in a real browser: served by the gateway alone (ECharts and its Chinese font
+ * from npm, nothing from elsewhere), it shows only its sign-in form without a token, refuses a
+ * token that is not the health commission's on the page, and, signed in, opens on the latest
+ * month with figures, says where a chart has none, and shows in its tables the figures the API
  * returns for the month: seeded rollups and appointments booked through the API, and a
- * hospital's row grown by the batch its system uploads.
+ * hospital's row grown by the batch its system uploads, at the page's next refresh.
  */
+import http from 'node:http';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ActivityStore } from '../../monitoring/activity-store';
@@ -17,12 +19,15 @@ jest.setTimeout(300_000);
 const { stack } = useStack();
 let browser: Browser;
 
-/** The city's (Beijing) current month and the one before it. */
+/** The city's (Beijing) current month, the one before it and one five months back. */
 const MONTH = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
-const PREVIOUS = (() => {
+const monthsBefore = (months: number) => {
   const [year, month] = MONTH.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 7);
-})();
+  return new Date(Date.UTC(year, month - 1 - months, 1)).toISOString().slice(0, 7);
+};
+const PREVIOUS = monthsBefore(1);
+const EARLIER = monthsBefore(5);
+const FONT_FILES = '/cockpit/fonts/5.3.1/';
 const inMonth = (month: string, day: number) => new Date(`${month}-${String(day).padStart(2, '0')}T04:00:00Z`);
 
 const commission = () => stack.token({ subject: 'hc-1', roles: ['health_commission'] });
@@ -76,6 +81,13 @@ async function districtDaysOfApi(month: string, district: string): Promise<{ day
   };
 }
 
+/** The note a chart shows instead of an empty drawing, once visible. */
+async function noteOf(page: Page, chart: string): Promise<string | null> {
+  const note = page.locator(`#${chart}-empty`);
+  await note.waitFor();
+  return note.textContent();
+}
+
 async function signIn(page: Page, token: string): Promise<void> {
   await page.goto(new URL('/cockpit', stack.gateway.url).toString());
   await page.locator('#token').fill(token);
@@ -87,13 +99,126 @@ it('serves the page and ECharts from the gateway under a policy that allows this
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
   expect(page.headers.get('content-security-policy')).toBe(
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   );
   const html = await page.text();
-  expect(html.match(/(?:src|href)="[^"]+"/g)).toEqual(['href="/cockpit/cockpit.css"', 'src="/cockpit/echarts.js"', 'src="/cockpit/cockpit.js"']);
+  expect(html.match(/(?:src|href)="[^"]+"/g)).toEqual([
+    'href="/cockpit/fonts/noto-sans-sc.css"',
+    'href="/cockpit/cockpit.css"',
+    'src="/cockpit/echarts.js"',
+    'src="/cockpit/cockpit-charts.js"',
+    'src="/cockpit/cockpit-tables.js"',
+    'src="/cockpit/cockpit.js"',
+  ]);
   const echarts = await fetch(new URL('/cockpit/echarts.js', stack.gateway.url));
   expect([echarts.status, echarts.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
   expect((await fetch(new URL('/cockpit/other.js', stack.gateway.url))).status).toBe(404);
+});
+
+it('serves its Chinese font from the npm package: the stylesheet of weights 400 and 700, and their woff2 files, cached long', async () => {
+  const stylesheet = await fetch(new URL('/cockpit/fonts/noto-sans-sc.css', stack.gateway.url));
+  expect([stylesheet.status, stylesheet.headers.get('content-type'), stylesheet.headers.get('cache-control')]).toEqual([
+    200,
+    'text/css; charset=utf-8',
+    'public, max-age=86400',
+  ]);
+  const css = await stylesheet.text();
+  const urls = [...css.matchAll(/url\(([^)]+)\)/g)].map((match) => match[1]!);
+  // The package splits each weight into 101 unicode ranges; every url() is the gateway's, woff2 only.
+  expect(urls.length).toBe(202);
+  expect(
+    urls.filter((url) => !/^\/cockpit\/fonts\/5\.3\.1\/noto-sans-sc-(\d+|latin|latin-ext|cyrillic|vietnamese)-(400|700)-normal\.woff2$/.test(url)),
+  ).toEqual([]);
+  expect(urls).toContain(`${FONT_FILES}noto-sans-sc-119-700-normal.woff2`);
+  expect(urls).toContain(`${FONT_FILES}noto-sans-sc-latin-400-normal.woff2`);
+  expect(css.match(/font-weight: (\d+);/g)?.filter((weight) => weight !== 'font-weight: 400;' && weight !== 'font-weight: 700;')).toEqual([]);
+
+  for (const name of ['noto-sans-sc-119-400-normal.woff2', 'noto-sans-sc-latin-700-normal.woff2']) {
+    const font = await fetch(new URL(`${FONT_FILES}${name}`, stack.gateway.url));
+    expect([font.status, font.headers.get('content-type'), font.headers.get('cache-control')]).toEqual([
+      200,
+      'font/woff2',
+      'public, max-age=31536000, immutable',
+    ]);
+    expect(
+      Buffer.from(await font.arrayBuffer())
+        .subarray(0, 4)
+        .toString('latin1'),
+    ).toBe('wOF2');
+  }
+});
+
+it.each([
+  ['a parent folder', `${FONT_FILES}../../package.json`],
+  ['an encoded parent folder', `${FONT_FILES}..%2f400.css`],
+  ['an encoded absolute path', `${FONT_FILES}%2fetc%2fpasswd`],
+  ['the package’s stylesheet', `${FONT_FILES}400.css`],
+  ['a weight the page does not use', `${FONT_FILES}noto-sans-sc-119-100-normal.woff2`],
+  ['an italic the package does not have', `${FONT_FILES}noto-sans-sc-latin-400-italic.woff2`],
+  ['the woff fallback', `${FONT_FILES}noto-sans-sc-119-400-normal.woff`],
+  ['a file of the pattern the package lacks', `${FONT_FILES}noto-sans-sc-999-400-normal.woff2`],
+  ['another version', '/cockpit/fonts/5.3.0/noto-sans-sc-119-400-normal.woff2'],
+])('refuses %s among the fonts (404, nothing served)', async (_label, requestPath) => {
+  // A raw request: fetch would resolve the dots before sending.
+  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = http.get(new URL(stack.gateway.url), { path: requestPath }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode!, body }));
+    });
+    request.on('error', reject);
+  });
+  expect(answer.status).toBe(404);
+  expect(answer.body).not.toMatch(/wOF2|@fontsource|font-face|root:/);
+});
+
+it('opens on the latest month with data, says where there is none, and draws its labels in its own font', async () => {
+  await new ActivityStore(modelsOf(stack).activity).record([
+    { organizationCode: '3201-H001', at: inMonth(EARLIER, 10), counts: { verifiedRecords: 900, outpatientVisits: 300, discharges: 4 } },
+  ]);
+  const requests: string[] = [];
+  const page = await recordingPage(browser, requests);
+  await signIn(page, commission());
+  await page.locator('#status').getByText(`Figures of ${EARLIER}.`).waitFor();
+  expect(await page.locator('#month').inputValue()).toBe(EARLIER);
+  expect((await tableRows(page, 'hospitals'))['3201-H001']).toEqual(['江苏省中医院', '0', '0', '0/11', '300', '/', '0', '/', '4', '/']);
+  expect(await page.locator('#as-of').textContent()).toMatch(/^截至 As of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(北京时间 Beijing\)$/);
+
+  // Nothing booked, nothing in the districts (a city-level hospital is not in them): each says so.
+  expect(await tableRows(page, 'appointments')).toEqual({ none: ['暂无数据 No data'] });
+  for (const chart of ['channels-chart', 'platforms-chart', 'visits-chart']) {
+    expect(await noteOf(page, chart)).toBe('暂无数据 No data');
+  }
+  expect(await noteOf(page, 'district-days-chart')).toBe('选择区 Choose a district');
+  expect(await page.locator('#trend-chart-empty').isHidden()).toBe(true);
+
+  // The font: loaded from the gateway, the subsets of the page's characters only, and the one the heading is drawn in.
+  // (Page code as text: the test project's types have no DOM. A frame-by-frame check in the page, not
+  // waitForFunction, whose polling the page's policy refuses as eval.)
+  expect(
+    await page.evaluate(`new Promise((resolve) => {
+      const loaded = () => document.fonts.check('16px "Noto Sans SC"', '全民健康信息平台驾驶舱') ? resolve(true) : requestAnimationFrame(loaded);
+      loaded();
+    })`),
+  ).toBe(true);
+  const faces = await page.evaluate<string[]>(`[...document.fonts].filter((face) => face.status === 'loaded').map((face) => face.family.replace(/"/g, ''))`);
+  expect(faces.length).toBeGreaterThan(0);
+  expect(new Set(faces)).toEqual(new Set(['Noto Sans SC']));
+  const fonts = requests.filter((url) => url.endsWith('.woff2'));
+  expect(fonts.filter((url) => !url.startsWith(`${new URL(stack.gateway.url).origin}${FONT_FILES}`))).toEqual([]);
+  expect(fonts.length).toBeGreaterThan(0);
+  expect(fonts.length).toBeLessThan(101);
+  const cdp = await page.context().newCDPSession(page);
+  const { root } = await cdp.send('DOM.getDocument');
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'h1' });
+  await cdp.send('CSS.enable');
+  const { fonts: used } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+  // The face's own name in its files is "Noto Sans SC Thin" (the package's variable-font naming), whatever the weight.
+  expect(new Set(used.map((font) => [font.familyName, font.isCustomFont].join(' ')))).toEqual(new Set(['Noto Sans SC Thin true']));
+  expect(requests.filter((url) => !isLocal(url))).toEqual([]);
+  await page.close();
 });
 
 it('shows the sign-in form only when the tab has no token', async () => {
@@ -246,13 +371,12 @@ describe('signed in with the health commission’s token', () => {
     // Or through the selector: 秦淮区's only organization here is a city-level hospital, which is not in the district's figures.
     await page.locator('#district').selectOption('秦淮区');
     await page.locator('#district-status').getByText(`Days of 秦淮区 in ${MONTH}.`).waitFor();
-    const qinhuai = await districtChart(page);
-    expect(qinhuai).toEqual(await districtDaysOfApi(MONTH, '秦淮区'));
     expect(
-      Object.values(qinhuai.series)
+      Object.values((await districtDaysOfApi(MONTH, '秦淮区')).series)
         .flat()
         .filter((value) => value !== 0),
     ).toEqual([]);
+    expect(await noteOf(page, 'district-days-chart')).toBe('暂无数据 No data');
 
     // Another month: the selector reloads the figures (nothing seeded there), the chosen district's days included.
     await page.locator('#month').fill(PREVIOUS);
@@ -260,16 +384,19 @@ describe('signed in with the health commission’s token', () => {
     await page.locator('#status').getByText(`Figures of ${PREVIOUS}.`).waitFor();
     expect((await tableRows(page, 'hospitals'))['3201-H001']).toEqual(['江苏省中医院', '0', '0', '0/11', '1,000', '/', '0', '/', '25', '/']);
     await page.locator('#district-status').getByText(`Days of 秦淮区 in ${PREVIOUS}.`).waitFor();
-    expect(await districtChart(page)).toEqual(await districtDaysOfApi(PREVIOUS, '秦淮区'));
+    expect(await noteOf(page, 'district-days-chart')).toBe('暂无数据 No data');
     expect(await page.locator('#district').inputValue()).toBe('秦淮区');
 
     expect(requests.filter((url) => !isLocal(url))).toEqual([]);
     expect(requests).toContain(`${new URL(stack.gateway.url).origin}/cockpit/echarts.js`);
     await page.close();
   });
-  it('shows a hospital’s row change after its system uploads a batch', async () => {
+  it('shows a hospital’s row change after its system uploads a batch, at its next refresh', async () => {
     const [resident] = (await insertResidents(stack, { organizationCode: '3201-H002', count: 1 })) as [string];
-    const page = await recordingPage(browser, []);
+    const requests: string[] = [];
+    const page = await recordingPage(browser, requests);
+    // The page's clock is the test's: its refresh timer fires when the test moves the clock on, not after a wait.
+    await page.clock.install();
     await signIn(page, commission());
     await page.locator('#hospitals tbody tr[data-key="3201-H002"]').waitFor();
     expect((await tableRows(page, 'hospitals'))['3201-H002']).toEqual(['南京鼓楼医院', '700', '0', '0/11', '400', '/', '20', '/', '9', '/']);
@@ -293,6 +420,14 @@ describe('signed in with the health commission’s token', () => {
       body: `${JSON.stringify(visit('PAGE-1'))}\n${JSON.stringify(visit('PAGE-2'))}\n`,
     });
     expect(await response.json()).toMatchObject({ lines: 2, accepted: 2, rejected: 0 });
+
+    // The page asks again every 30 s: moving its clock on 30 s refreshes the row, without a reload.
+    expect(await page.evaluate('window.cockpit.refreshEveryMs')).toBe(30_000);
+    const asked = requests.filter((url) => url.endsWith('/graphql')).length;
+    await page.clock.runFor(30_000);
+    await page.locator('#hospitals tr[data-key="3201-H002"] td:nth-child(2)').getByText('702', { exact: true }).waitFor();
+    expect((await tableRows(page, 'hospitals'))['3201-H002']).toEqual(['南京鼓楼医院', '702', '0', '0/11', '402', '256.00', '20', '/', '9', '/']);
+    expect(requests.filter((url) => url.endsWith('/graphql')).length).toBe(asked + 1);
 
     // The tab keeps its token: a reload shows the month again.
     await page.reload();

@@ -15,9 +15,9 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
 }
 
-/** A new page whose every request URL is appended to `requests`. */
-export async function recordingPage(browser: Browser, requests: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+/** A new page whose every request URL is appended to `requests` (a laptop's screen unless told). */
+export async function recordingPage(browser: Browser, requests: string[], viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   // A loaded machine renders slowly: waits are bounded by the suite's timeout, not by speed.
   page.setDefaultTimeout(150_000);
   page.on('request', (request) => void requests.push(request.url()));
