@@ -44,7 +44,8 @@ function checkParameters(params: URLSearchParams, allowed: readonly string[]): v
 
 export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploader; config: UploadConfig }): HttpRoute<GatewayContext> {
   return {
-    prefix: `${FHIR_PREFIX}/`,
+    // The base itself too: a transaction is posted to it, and anything else under it is answered in FHIR's shape.
+    prefix: FHIR_PREFIX,
     async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
       response.setHeader('x-request-id', context.requestId);
       try {
@@ -52,6 +53,7 @@ export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploa
         if (format !== null && !['json', 'application/json', 'application/fhir+json'].includes(format))
           throw new ApiError('NOT_ACCEPTABLE', 'Only application/fhir+json is served');
         const path = decodeURIComponent(url.pathname.slice(FHIR_PREFIX.length));
+        if (path !== '' && !path.startsWith('/')) throw new ApiError('NOT_FOUND', `No FHIR endpoint at ${url.pathname}`);
         if (path === '/$import') {
           if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', `Use POST with an NDJSON body for ${FHIR_PREFIX}/$import`);
           const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.config);
