@@ -22,7 +22,7 @@ function loadDefinitions(): void {
 /** Where the value holds an empty array, object or string, or a null (FHIR JSON allows none of them). */
 function emptyValues(value: unknown, where: string, found: string[]): string[] {
   if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) found.push(`ele-1: empty value at ${where}`);
-  else if (Array.isArray(value)) value.forEach((item, index) => emptyValues(item, `${where}[${index}]`, found));
+  else if (Array.isArray(value)) for (const [index, item] of value.entries()) emptyValues(item, `${where}[${index}]`, found);
   else if (typeof value === 'object') {
     if (Object.keys(value as object).length === 0) found.push(`ele-1: empty object at ${where}`);
     for (const [key, inner] of Object.entries(value as object)) emptyValues(inner, `${where}.${key}`, found);
