@@ -10,7 +10,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
     date: '2026-11-30',
     publisher: 'Jinling HIE',
     kind: 'instance',
-    implementation: { description: 'Jinling HIE FHIR R4 read API (answered through the GraphQL gateway)', url: base },
+    implementation: { description: 'Jinling HIE FHIR R4 API (answered through the GraphQL gateway)', url: base },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json'],
     rest: [
@@ -58,10 +58,29 @@ export function capabilityStatement(base: string): CapabilityStatement {
             interaction: [{ code: 'search-type' }],
             searchParam: [
               { name: 'patient', type: 'reference', documentation: 'Required' },
-              { name: 'code', type: 'token', documentation: `Required: one LOINC code (${SYSTEMS.loinc}|code); values in the canonical UCUM unit` },
-              { name: 'date', type: 'date', documentation: 'ge only' },
+              { name: 'code', type: 'token', documentation: `One LOINC code (${SYSTEMS.loinc}|code); values in the canonical UCUM unit` },
+              {
+                name: 'category',
+                type: 'token',
+                documentation: `laboratory or imaging (${SYSTEMS.observationCategory}); without code, the result lines report by report, paged`,
+              },
+              { name: 'date', type: 'date', documentation: 'ge only, with code' },
             ],
           },
+          ...(['Encounter', 'Condition', 'AllergyIntolerance', 'DiagnosticReport', 'MedicationRequest'] as const).map((type) => ({
+            type,
+            interaction: [{ code: 'search-type' as const }],
+            searchParam: [
+              {
+                name: 'patient',
+                type: 'reference' as const,
+                documentation:
+                  type === 'AllergyIntolerance'
+                    ? 'Required: the allergy statement whole, as $everything gives it'
+                    : `Required; _count 1-${COUNT.max} (default ${COUNT.default}) per page, follow the next link`,
+              },
+            ],
+          })),
         ],
       },
     ],

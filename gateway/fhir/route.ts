@@ -15,6 +15,7 @@ import { importResources } from './import';
 import { observationSearch } from './observation-search';
 import { badRequest, sendFhir, sendOutcome } from './operation-outcome';
 import { readPatient, searchPatients } from './patient-read';
+import { type PatientSearchType, patientSearch } from './patient-search';
 import { summary } from './summary';
 
 export const FHIR_PREFIX = '/fhir/R4';
@@ -35,6 +36,11 @@ const READS: [RegExp, readonly string[] | null, Answer][] = [
   [new RegExp(`^/Patient/${ID}/\\$everything$`), ['_count', '_cursor'], (match, ask, base, params) => everything(ask, base, match[1]!, params)],
   [new RegExp(`^/Patient/${ID}/\\$summary$`), [], (match, ask, base) => summary(ask, base, match[1]!)],
   [/^\/Observation$/, null, (_match, ask, base, params) => observationSearch(ask, base, params)],
+  [
+    /^\/(Encounter|Condition|AllergyIntolerance|DiagnosticReport|MedicationRequest)$/,
+    null,
+    (match, ask, base, params) => patientSearch(ask, base, match[1] as PatientSearchType, params),
+  ],
 ];
 
 /** A parameter a read does not take is refused, not ignored: an unfiltered answer never passes for a filtered one. */

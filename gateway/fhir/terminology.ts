@@ -30,6 +30,7 @@ export const SYSTEMS = {
   v3Confidentiality: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
   v3ObservationValue: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
   v3Interpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+  observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
 } as const;
 
 /** A hospital's medical record numbers: one system per assigning organization. */

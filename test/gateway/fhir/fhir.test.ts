@@ -82,7 +82,13 @@ describe('GET /metadata', () => {
     }));
     expect(resources).toEqual([
       { type: 'Patient', interactions: ['read', 'search-type'], search: ['identifier'], operations: ['everything', 'summary'] },
-      { type: 'Observation', interactions: ['search-type'], search: ['patient', 'code', 'date'], operations: undefined },
+      { type: 'Observation', interactions: ['search-type'], search: ['patient', 'code', 'category', 'date'], operations: undefined },
+      ...['Encounter', 'Condition', 'AllergyIntolerance', 'DiagnosticReport', 'MedicationRequest'].map((type) => ({
+        type,
+        interactions: ['search-type'],
+        search: ['patient'],
+        operations: undefined,
+      })),
     ]);
   });
 });
