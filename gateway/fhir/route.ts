@@ -62,7 +62,7 @@ export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploa
         if (path !== '' && !path.startsWith('/')) throw new ApiError('NOT_FOUND', `No FHIR endpoint at ${url.pathname}`);
         if (path === '/$import') {
           if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', `Use POST with an NDJSON body for ${FHIR_PREFIX}/$import`);
-          const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.config);
+          const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.config, asker(runOperation, context));
           return sendFhir(response, status, bundle);
         }
         const read = READS.map(([pattern, allowed, answer]) => [path.match(pattern), allowed, answer] as const).find(([match]) => match);
