@@ -21,6 +21,14 @@ export function capabilityStatement(base: string): CapabilityStatement {
           description:
             'Bearer JWT from the city identity provider, the same tokens as /graphql. Every read is decided by the resident consent policy and audited.',
         },
+        interaction: [
+          {
+            code: 'transaction',
+            documentation:
+              'POST a transaction Bundle to the base: every entry checked before anything is written, then filed as $import files it; the answer a transaction-response',
+          },
+          { code: 'batch', documentation: 'POST a batch Bundle to the base: each entry filed or refused on its own; the answer a batch-response' },
+        ],
         operation: [
           {
             name: 'import',

@@ -10,6 +10,7 @@
 import type { DiagnosticReport, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { ApiError } from '../../platform/errors';
 import type { Ask } from './api';
+import { SUBJECT_BIRTH_DATE_EXTENSION, SUBJECT_SEX_EXTENSION } from './import-mapping';
 import { identifierKindOf } from './patient';
 import { PATIENT_BY_IDENTIFIER } from './queries';
 import type { ResidentRecord } from './records';
@@ -120,29 +121,46 @@ export async function resolveReferences(items: readonly Submitted[], ask: Ask): 
         ? { position: item.position, partOf: report }
         : { position: item.position, problem: 'Observation: an Observation is filed as a result of a DiagnosticReport sent with it that references it' };
     }
-    const problems: string[] = [];
+    const problems = new Set<string>();
     const rewrite = (reference: string): string => {
       const resident = residents.get(reference);
       if (resident) {
-        if ('problem' in resident) problems.push(`${reference}: ${resident.problem}`);
+        if ('problem' in resident) problems.add(`${reference}: ${resident.problem}`);
         return 'id' in resident ? `Patient/${resident.id}` : reference;
       }
       const target = byName.get(reference);
       if (target?.resource.resourceType === 'Observation' && resource.resourceType === 'DiagnosticReport') return `#${containedId(target)}`;
-      if (!target && reference.startsWith('urn:uuid:')) problems.push(`${reference} names no resource of this batch`);
+      if (!target && reference.startsWith('urn:uuid:')) problems.add(`${reference} names no resource of this batch`);
       return reference;
     };
     let filed: Resource = rewriteReferences(resource, rewrite);
     if (resource.resourceType === 'DiagnosticReport') {
+      filed = withSubjectFacts(filed as DiagnosticReport, byName.get((resource as DiagnosticReport).subject?.reference ?? '')?.resource);
       const contained = ((resource as DiagnosticReport).result ?? [])
         .map((result) => (result.reference ? byName.get(result.reference) : undefined))
         .filter((target): target is Submitted & { resource: Observation } => target?.resource.resourceType === 'Observation')
         .map((target) => ({ ...rewriteReferences(target.resource, rewrite), id: containedId(target) }));
       if (contained.length) filed = { ...filed, contained: [...((filed as DiagnosticReport).contained ?? []), ...contained] } as unknown as Resource;
     }
-    if (problems.length) return { position: item.position, problem: `${resource.resourceType}: ${problems.join('; ')}` };
+    if (problems.size) return { position: item.position, problem: `${resource.resourceType}: ${[...problems].join('; ')}` };
     return { position: item.position, file: filed };
   });
+}
+
+/**
+ * The sex and birth date a lab report needs (they choose the reference ranges), from the Patient
+ * sent with it when the report does not state them in its extensions.
+ */
+function withSubjectFacts(report: DiagnosticReport, subject: Resource | undefined): DiagnosticReport {
+  if (subject?.resourceType !== 'Patient') return report;
+  const has = (url: string) => report.extension?.some((extension) => extension.url === url);
+  const facts = [
+    ...(subject.gender && !has(SUBJECT_SEX_EXTENSION)
+      ? [{ url: SUBJECT_SEX_EXTENSION, valueCode: subject.gender === 'other' ? 'unknown' : subject.gender }]
+      : []),
+    ...(subject.birthDate && !has(SUBJECT_BIRTH_DATE_EXTENSION) ? [{ url: SUBJECT_BIRTH_DATE_EXTENSION, valueDate: subject.birthDate }] : []),
+  ];
+  return facts.length ? { ...report, extension: [...(report.extension ?? []), ...facts] } : report;
 }
 
 /** The id an Observation of the batch takes once contained in its report. */

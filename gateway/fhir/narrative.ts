@@ -64,7 +64,14 @@ function withNarrative<T extends Loose>(resource: T): T {
 /** Every resource of the answer (a Bundle's entries, a Parameters' resources) with its narrative. */
 function narrate(body: Loose): Loose {
   if (body.resourceType === 'Bundle' && Array.isArray(body.entry))
-    return { ...body, entry: body.entry.map((entry: Loose) => (entry.resource ? { ...entry, resource: narrate(entry.resource) } : entry)) };
+    return {
+      ...body,
+      entry: body.entry.map((entry: Loose) => ({
+        ...entry,
+        ...(entry.resource ? { resource: narrate(entry.resource) } : {}),
+        ...(entry.response?.outcome ? { response: { ...entry.response, outcome: narrate(entry.response.outcome) } } : {}),
+      })),
+    };
   if (body.resourceType === 'Parameters' && Array.isArray(body.parameter))
     return {
       ...body,

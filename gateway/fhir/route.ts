@@ -1,6 +1,7 @@
 /**
  * The FHIR R4 API at /fhir/R4: authenticated like /graphql (the HTTP server does that before
- * this runs), every answer application/fhir+json, every refusal an OperationOutcome.
+ * this runs), every answer application/fhir+json, every refusal an OperationOutcome: reads and
+ * searches, $import, and transaction and batch Bundles posted to the base.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../platform/errors';
@@ -17,6 +18,7 @@ import { badRequest, sendFhir, sendOutcome } from './operation-outcome';
 import { readPatient, searchPatients } from './patient-read';
 import { type PatientSearchType, patientSearch } from './patient-search';
 import { summary } from './summary';
+import { transactionOrBatch } from './transaction';
 
 export const FHIR_PREFIX = '/fhir/R4';
 
@@ -60,6 +62,11 @@ export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploa
           throw new ApiError('NOT_ACCEPTABLE', 'Only application/fhir+json is served');
         const path = decodeURIComponent(url.pathname.slice(FHIR_PREFIX.length));
         if (path !== '' && !path.startsWith('/')) throw new ApiError('NOT_FOUND', `No FHIR endpoint at ${url.pathname}`);
+        if (path === '' || path === '/') {
+          if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', `Use POST with a transaction or batch Bundle for ${FHIR_PREFIX}`);
+          const { status, bundle } = await transactionOrBatch(request, context, uploads.uploader, uploads.config, asker(runOperation, context));
+          return sendFhir(response, status, bundle);
+        }
         if (path === '/$import') {
           if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', `Use POST with an NDJSON body for ${FHIR_PREFIX}/$import`);
           const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.config, asker(runOperation, context));

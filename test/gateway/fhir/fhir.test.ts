@@ -74,6 +74,7 @@ describe('GET /metadata', () => {
     expect(contentType).toBe('application/fhir+json; charset=utf-8');
     expect(body.fhirVersion).toBe('4.0.1');
     expect(body.rest![0]!.operation!.map((operation) => operation.name)).toEqual(['import']);
+    expect(body.rest![0]!.interaction!.map((interaction) => interaction.code)).toEqual(['transaction', 'batch']);
     const resources = body.rest![0]!.resource!.map((resource) => ({
       type: resource.type,
       interactions: resource.interaction?.map((interaction) => interaction.code),
@@ -480,7 +481,7 @@ describe('errors', () => {
 
   it('answers every path and method under /fhir/R4 in FHIR: the base itself, a path beside it, a method no endpoint takes', async () => {
     const base = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '');
-    expect([base.status, base.contentType, base.body.issue[0]!.code]).toEqual([404, 'application/fhir+json; charset=utf-8', 'not-found']);
+    expect([base.status, base.contentType, base.body.issue[0]!.code]).toEqual([405, 'application/fhir+json; charset=utf-8', 'not-supported']);
     const beside = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), 'x/metadata');
     expect([beside.status, beside.body.issue[0]!.details!.text]).toEqual([404, 'No FHIR endpoint at /fhir/R4x/metadata']);
     const put = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '/metadata', { method: 'PUT', body: '{}' });
