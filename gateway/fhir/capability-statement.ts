@@ -34,7 +34,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
             name: 'import',
             definition: 'urn:jinling-hie:fhir:OperationDefinition/import',
             documentation:
-              'POST an NDJSON body (application/fhir+ndjson) of Encounter, Condition, AllergyIntolerance, DiagnosticReport (result lines as contained Observations) and MedicationDispense (a prescription the hospital dispensed: contained Medication and MedicationRequest); filed synchronously through the batch upload path; answers a Bundle of counts and one OperationOutcome per rejected line',
+              'POST an NDJSON body (application/fhir+ndjson) of Encounter, Condition, AllergyIntolerance, DiagnosticReport (result lines as contained Observations or Observations in the file) and MedicationDispense (a prescription the hospital dispensed: contained Medication and MedicationRequest), with Patient lines matched by identifier; filed synchronously through the batch upload path; answers a Bundle of counts and one OperationOutcome per rejected line',
           },
         ],
         resource: [
