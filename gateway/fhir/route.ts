@@ -45,6 +45,15 @@ const READS: [RegExp, readonly string[] | null, Answer][] = [
   ],
 ];
 
+/** The path as its characters: a malformed escape is the client's error, not the server's. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw badRequest('The path is not valid percent-encoded UTF-8');
+  }
+}
+
 /** A parameter a read does not take is refused, not ignored: an unfiltered answer never passes for a filtered one. */
 function checkParameters(params: URLSearchParams, allowed: readonly string[]): void {
   for (const name of params.keys()) if (name !== '_format' && !allowed.includes(name)) throw badRequest(`This endpoint does not support the parameter ${name}`);
@@ -60,7 +69,7 @@ export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploa
         const format = url.searchParams.get('_format');
         if (format !== null && !['json', 'application/json', 'application/fhir+json'].includes(format))
           throw new ApiError('NOT_ACCEPTABLE', 'Only application/fhir+json is served');
-        const path = decodeURIComponent(url.pathname.slice(FHIR_PREFIX.length));
+        const path = decodedPath(url.pathname.slice(FHIR_PREFIX.length));
         if (path !== '' && !path.startsWith('/')) throw new ApiError('NOT_FOUND', `No FHIR endpoint at ${url.pathname}`);
         if (path === '' || path === '/') {
           if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', `Use POST with a transaction or batch Bundle for ${FHIR_PREFIX}`);

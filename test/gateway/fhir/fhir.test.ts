@@ -484,6 +484,8 @@ describe('errors', () => {
     expect([base.status, base.contentType, base.body.issue[0]!.code]).toEqual([405, 'application/fhir+json; charset=utf-8', 'not-supported']);
     const beside = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), 'x/metadata');
     expect([beside.status, beside.body.issue[0]!.details!.text]).toEqual([404, 'No FHIR endpoint at /fhir/R4x/metadata']);
+    const malformed = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '/Patient/%E0%A4%A');
+    expect([malformed.status, malformed.body.issue[0]!.details!.text]).toEqual([400, 'The path is not valid percent-encoded UTF-8']);
     const put = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '/metadata', { method: 'PUT', body: '{}' });
     expect([put.status, put.body.issue[0]!.code]).toEqual([405, 'not-supported']);
   });
