@@ -89,6 +89,8 @@ const ENVELOPE_BYTES = 2_000;
 export interface Uploader {
   /** Runs a batch to its end (or its first request-level refusal, thrown as an ApiError, isUploadRefusal) and counts what happened to each line. */
   uploadLines(context: GatewayContext, kind: UploadKind, items: AsyncIterable<UploadItem>): Promise<UploadSummary>;
+  /** What is wrong with a line as the mutation's input (GraphQL's own wording), or null: the check uploadLines makes, without writing. */
+  check(kind: UploadKind, value: unknown): string | null;
 }
 
 /**
@@ -99,6 +101,10 @@ export function createUploader(runOperation: RunOperation, supergraphSdl: string
   const schema = buildSchema(supergraphSdl, { assumeValidSDL: true });
   const chunkBytes = Math.max(1, config.MAX_REQUEST_BYTES - ENVELOPE_BYTES);
   return {
+    check(kind, value) {
+      const checked = checkLine({ line: 0, value }, new GraphQLNonNull(inputTypeOf(schema, UPLOAD_KINDS[kind].inputType)));
+      return 'problem' in checked ? checked.problem : null;
+    },
     async uploadLines(context, kind, items) {
       const { field, inputType } = UPLOAD_KINDS[kind];
       const type = new GraphQLNonNull(inputTypeOf(schema, inputType));

@@ -106,7 +106,8 @@ export function createHttpHandler<TContext extends BaseContext, TAuth>(options: 
         return sendHttpError(response, error);
       }
       options.logger.error({ error: errorDetails(error) }, 'request failed');
-      if (!response.headersSent) sendHttpError(response, asApiError(error));
+      // Masked, in the route's own error shape (a FHIR client gets an OperationOutcome).
+      if (!response.headersSent) (route?.sendError ?? sendHttpError)(response, asApiError(error));
       else response.destroy();
     }
   };

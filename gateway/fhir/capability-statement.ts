@@ -10,7 +10,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
     date: '2026-11-30',
     publisher: 'Jinling HIE',
     kind: 'instance',
-    implementation: { description: 'Jinling HIE FHIR R4 read API (answered through the GraphQL gateway)', url: base },
+    implementation: { description: 'Jinling HIE FHIR R4 API (answered through the GraphQL gateway)', url: base },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json'],
     rest: [
@@ -21,12 +21,20 @@ export function capabilityStatement(base: string): CapabilityStatement {
           description:
             'Bearer JWT from the city identity provider, the same tokens as /graphql. Every read is decided by the resident consent policy and audited.',
         },
+        interaction: [
+          {
+            code: 'transaction',
+            documentation:
+              'POST a transaction Bundle to the base: every entry checked before anything is written, then filed as $import files it; the answer a transaction-response',
+          },
+          { code: 'batch', documentation: 'POST a batch Bundle to the base: each entry filed or refused on its own; the answer a batch-response' },
+        ],
         operation: [
           {
             name: 'import',
             definition: 'urn:jinling-hie:fhir:OperationDefinition/import',
             documentation:
-              'POST an NDJSON body (application/fhir+ndjson) of Encounter, Condition, AllergyIntolerance, DiagnosticReport (result lines as contained Observations) and MedicationDispense (a prescription the hospital dispensed: contained Medication and MedicationRequest); filed synchronously through the batch upload path; answers a Bundle of counts and one OperationOutcome per rejected line',
+              'POST an NDJSON body (application/fhir+ndjson) of Encounter, Condition, AllergyIntolerance, DiagnosticReport (result lines as contained Observations or Observations in the file) and MedicationDispense (a prescription the hospital dispensed: contained Medication and MedicationRequest), with Patient lines matched by identifier; filed synchronously through the batch upload path; answers a Bundle of counts and one OperationOutcome per rejected line',
           },
         ],
         resource: [
@@ -58,10 +66,29 @@ export function capabilityStatement(base: string): CapabilityStatement {
             interaction: [{ code: 'search-type' }],
             searchParam: [
               { name: 'patient', type: 'reference', documentation: 'Required' },
-              { name: 'code', type: 'token', documentation: `Required: one LOINC code (${SYSTEMS.loinc}|code); values in the canonical UCUM unit` },
-              { name: 'date', type: 'date', documentation: 'ge only' },
+              { name: 'code', type: 'token', documentation: `One LOINC code (${SYSTEMS.loinc}|code); values in the canonical UCUM unit` },
+              {
+                name: 'category',
+                type: 'token',
+                documentation: `laboratory or imaging (${SYSTEMS.observationCategory}); without code, the result lines report by report, paged`,
+              },
+              { name: 'date', type: 'date', documentation: 'ge only, with code' },
             ],
           },
+          ...(['Encounter', 'Condition', 'AllergyIntolerance', 'DiagnosticReport', 'MedicationRequest'] as const).map((type) => ({
+            type,
+            interaction: [{ code: 'search-type' as const }],
+            searchParam: [
+              {
+                name: 'patient',
+                type: 'reference' as const,
+                documentation:
+                  type === 'AllergyIntolerance'
+                    ? 'Required: the allergy statement whole, as $everything gives it'
+                    : `Required; _count 1-${COUNT.max} (default ${COUNT.default}) per page, follow the next link`,
+              },
+            ],
+          })),
         ],
       },
     ],

@@ -9,44 +9,15 @@ import { allergyResources } from './allergy-intolerance';
 import type { Ask } from './api';
 import { warningsOutcome } from './api';
 import { decodeCursor, encodeCursor, entry, organizationsIn, type PageCursor, parseCount, referencedResources, searchset } from './bundle';
-import { conditionResource } from './condition';
-import { labReportResources } from './diagnostic-report';
-import { type DrugInns, drugInns } from './drug-facts';
-import { encounterResource } from './encounter';
-import { medicationResources } from './medication-request';
+import { drugInns } from './drug-facts';
 import { notFound } from './operation-outcome';
 import { patientResource } from './patient';
 import { provenanceResources, type Sourced } from './provenance';
 import { EVERYTHING_LISTS, EVERYTHING_PATIENT, LIST_KINDS, type ListKind } from './queries';
-import type { ConditionRecord, Connection, EncounterRecord, LabReportRecord, PrescriptionRecord, ReferralRecord } from './records';
-import { serviceRequestResource } from './service-request';
+import type { Connection, PrescriptionRecord } from './records';
+import { SOURCED } from './sourced';
 
 type ListAnswer = { resident: ({ id: string } & Partial<Record<ListKind, Connection<unknown> | null>>) | null };
-
-interface ListNodes {
-  encounters: EncounterRecord;
-  conditions: ConditionRecord;
-  labReports: LabReportRecord;
-  prescriptions: PrescriptionRecord;
-  referrals: ReferralRecord;
-}
-
-/** Each kind of record as FHIR resources, with the organization it came from. */
-const SOURCED: { [K in ListKind]: (residentId: string, node: ListNodes[K], inns: DrugInns) => Sourced[] } = {
-  encounters: (residentId, node) => [{ resources: [encounterResource(residentId, node)], source: node.source.organization, at: node.source.uploadedAt }],
-  conditions: (residentId, node) => [{ resources: [conditionResource(residentId, node)], source: node.source.organization, at: node.source.uploadedAt }],
-  labReports: (residentId, node) => [{ resources: labReportResources(residentId, node), source: node.source.organization, at: node.source.uploadedAt }],
-  prescriptions: (residentId, node, inns) => {
-    const resources = medicationResources(residentId, node, inns);
-    const dispensed = resources.filter((resource) => resource.resourceType === 'MedicationDispense');
-    const requested = resources.filter((resource) => resource.resourceType === 'MedicationRequest');
-    return [
-      { resources: requested, source: node.prescriber, at: node.issuedAt },
-      ...(node.dispensing && dispensed.length ? [{ resources: dispensed, source: node.dispensing.pharmacy, at: node.dispensing.at }] : []),
-    ];
-  },
-  referrals: (residentId, node) => [{ resources: [serviceRequestResource(residentId, node)], source: node.fromOrganization, at: node.requestedAt }],
-};
 
 export async function everything(ask: Ask, base: string, patientId: string, params: URLSearchParams): Promise<Bundle> {
   const count = parseCount(params.get('_count'));

@@ -18,10 +18,10 @@ import type {
   Reference,
   Resource,
 } from '@medplum/fhirtypes';
-import { DATE_OR_TIME_RULE, dayOrInstantOf, instantOf, quoted, TIME_RULE } from '../../platform/calendar';
+import { DATE_OR_TIME_RULE, DATE_RULE, dayOrInstantOf, instantOf, isCalendarDate, quoted, TIME_RULE } from '../../platform/calendar';
 import { ApiError } from '../../platform/errors';
 import type { UploadKind } from '../uploads';
-import { SYSTEMS, sourceRecordSystem, storedSystem } from './terminology';
+import { DIAGNOSIS_SYSTEMS, SYSTEMS, sourceRecordSystem, storedSystem } from './terminology';
 
 export type Mapped = { kind: UploadKind; value: Record<string, unknown> } | { problem: string };
 
@@ -40,6 +40,10 @@ function timeIn(value: string | undefined, field: string): string {
   return instantOf(value) ? value : fail(`${field} ${TIME_RULE} (not ${quoted(value)})`);
 }
 
+function dateIn(value: string, field: string): string {
+  return isCalendarDate(value) ? value : fail(`${field} ${DATE_RULE} (not ${quoted(value)})`);
+}
+
 function residentOf(reference: Reference | undefined, field: string): string {
   const match = /^Patient\/([0-9a-f]{24})$/.exec(reference?.reference ?? '');
   return match ? match[1]! : fail(`${field} must reference Patient/<id> (24 lowercase hex characters)`);
@@ -52,16 +56,26 @@ function sourceRecordId(resource: { identifier?: { system?: string; value?: stri
   return identifier?.value ?? fail(`identifier with system ${system} (your record id) is required`);
 }
 
-/** The code of the concept's coding in `system`. */
-function codeIn(concept: CodeableConcept | undefined, system: string, field: string): string {
-  return concept?.coding?.find((candidate) => candidate.system === system)?.code ?? fail(`${field} needs a coding with system ${system}`);
+/** The concept's first coding in one of `systems`. */
+function codingOf(concept: CodeableConcept | undefined, systems: string | readonly string[], field: string) {
+  const accepted = typeof systems === 'string' ? [systems] : systems;
+  const coding = concept?.coding?.find((candidate) => candidate.system !== undefined && accepted.includes(candidate.system) && candidate.code);
+  return coding ?? fail(`${field} needs a coding with system ${accepted.join(' or ')}`);
 }
 
-/** Code and display, for the records that keep the hospital's display (diagnoses). */
-function codingIn(concept: CodeableConcept | undefined, system: string, field: string) {
-  const code = codeIn(concept, system, field);
-  const coding = concept!.coding!.find((candidate) => candidate.system === system)!;
-  return { code, display: coding.display ?? concept?.text ?? fail(`${field} needs a display or text`) };
+/** The code of the concept's coding in `systems`. */
+const codeIn = (concept: CodeableConcept | undefined, systems: string | readonly string[], field: string): string => codingOf(concept, systems, field).code!;
+
+/** A diagnosis: ICD-10 code and the hospital's display. */
+function diagnosisIn(concept: CodeableConcept | undefined, field: string) {
+  const coding = codingOf(concept, DIAGNOSIS_SYSTEMS, field);
+  return { code: coding.code!, display: coding.display ?? concept?.text ?? fail(`${field} needs a display or text`) };
+}
+
+/** A quantity's unit: its UCUM code (a unit in another system is refused, not guessed at). */
+function ucumUnit(quantity: { system?: string; code?: string; unit?: string }, field: string): string | undefined {
+  if (quantity.system !== undefined && quantity.system !== SYSTEMS.ucum) fail(`${field} must be in UCUM (${SYSTEMS.ucum})`);
+  return quantity.code ?? quantity.unit;
 }
 
 const upper = (code: string | undefined, field: string) => (code ? code.toUpperCase().replaceAll('-', '_') : fail(`${field} is required`));
@@ -84,7 +98,7 @@ function encounterLine(encounter: Encounter, organizationCode: string): Record<s
     ...(attending ? { attendingPractitioner: attending.identifier?.value ?? attending.display } : {}),
     // reasonCode in rank order; the first is the primary diagnosis.
     diagnoses: (encounter.reasonCode ?? []).map((reason, index) => ({
-      ...codingIn(reason, SYSTEMS.icd10cn, `reasonCode[${index}]`),
+      ...diagnosisIn(reason, `reasonCode[${index}]`),
       rank: index + 1,
       primary: index === 0,
     })),
@@ -101,7 +115,7 @@ function conditionLine(condition: Condition, organizationCode: string): Record<s
   return {
     residentId: residentOf(condition.subject, 'subject'),
     sourceRecordId: sourceRecordId(condition, organizationCode),
-    ...codingIn(condition.code, SYSTEMS.icd10cn, 'code'),
+    ...diagnosisIn(condition.code, 'code'),
     // FHIR leaves out the clinical status of a condition entered in error; the exchange records it as inactive.
     clinicalStatus: verification === 'ENTERED_IN_ERROR' ? 'INACTIVE' : upper(condition.clinicalStatus?.coding?.[0]?.code, 'clinicalStatus'),
     verificationStatus: verification,
@@ -132,16 +146,18 @@ function allergyLine(allergy: AllergyIntolerance, organizationCode: string): Rec
 const LAB_CATEGORIES: Readonly<Record<string, string>> = { LAB: 'LABORATORY', RAD: 'IMAGING', SP: 'PATHOLOGY', EC: 'ELECTROPHYSIOLOGY' };
 const SEXES: Readonly<Record<string, string>> = { male: 'MALE', female: 'FEMALE', unknown: 'UNKNOWN' };
 
-/** A result line: an Observation contained in the report and referenced from `result` as `#id`. */
+/** A result line: an Observation contained in the report and referenced from `result` as `#id` (import-references.ts contains the ones sent beside it). */
 function resultLine(report: DiagnosticReport, reference: Reference, index: number): Record<string, unknown> {
-  const id = reference.reference?.startsWith('#') ? reference.reference.slice(1) : fail(`result[${index}] must reference a contained Observation (#id)`);
+  const id = reference.reference?.startsWith('#')
+    ? reference.reference.slice(1)
+    : fail(`result[${index}] must reference a contained Observation (#id) or an Observation sent in the same batch`);
   const observation =
     report.contained?.find((resource): resource is Observation => resource.resourceType === 'Observation' && resource.id === id) ??
     fail(`result[${index}] references #${id}, which is not a contained Observation`);
   const quantity = observation.valueQuantity;
   return {
     code: codeIn(observation.code, SYSTEMS.loinc, `result[${index}].code`),
-    ...(quantity ? { value: quantity.value, unit: quantity.code ?? quantity.unit } : {}),
+    ...(quantity ? { value: quantity.value, unit: ucumUnit(quantity, `result[${index}].valueQuantity`) } : {}),
     ...(observation.valueCodeableConcept ? { valueCode: observation.valueCodeableConcept.coding?.[0]?.code } : {}),
     ...(observation.valueString !== undefined ? { valueText: observation.valueString } : {}),
     ...(observation.method?.text ? { method: observation.method.text } : {}),
@@ -166,7 +182,10 @@ function labReportLine(report: DiagnosticReport, organizationCode: string): Reco
     ...(report.conclusion ? { conclusion: report.conclusion } : {}),
     subjectSex:
       SEXES[extension(SUBJECT_SEX_EXTENSION)?.valueCode ?? ''] ?? fail(`extension ${SUBJECT_SEX_EXTENSION} (valueCode male, female or unknown) is required`),
-    subjectBirthDate: extension(SUBJECT_BIRTH_DATE_EXTENSION)?.valueDate ?? fail(`extension ${SUBJECT_BIRTH_DATE_EXTENSION} (valueDate) is required`),
+    subjectBirthDate: dateIn(
+      extension(SUBJECT_BIRTH_DATE_EXTENSION)?.valueDate ?? fail(`extension ${SUBJECT_BIRTH_DATE_EXTENSION} (valueDate) is required`),
+      'subject-birth-date',
+    ),
     results: (report.result ?? []).map((reference, index) => resultLine(report, reference, index)),
   };
 }
@@ -210,7 +229,7 @@ function dispensedPrescriptionLine(dispense: MedicationDispense, organizationCod
       : {}),
     prescriberPractitioner: practitionerOf(order.requester, 'authorizingPrescription: requester'),
     issuedAt: timeIn(order.authoredOn, 'authorizingPrescription: authoredOn'),
-    diagnoses: (order.reasonCode ?? []).map((reason, index) => codingIn(reason, SYSTEMS.icd10cn, `authorizingPrescription: reasonCode[${index}]`)),
+    diagnoses: (order.reasonCode ?? []).map((reason, index) => diagnosisIn(reason, `authorizingPrescription: reasonCode[${index}]`)),
     items: [
       {
         drugCode: codeIn(medication.code, SYSTEMS.nmpaDrug, 'Medication.code'),

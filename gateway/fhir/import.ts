@@ -12,7 +12,9 @@ import { ApiError, type ErrorCode } from '../../platform/errors';
 import type { GatewayContext } from '../gateway-context';
 import { eagerLines, splitLines } from '../ndjson';
 import { isUploadRefusal, type UploadConfig, type UploadError, type Uploader, type UploadItem, type UploadKind } from '../uploads';
+import type { Ask } from './api';
 import { IMPORT_KINDS, mapResource } from './import-mapping';
+import { REFERENCED_TYPES, resolveReferences, type Submitted } from './import-references';
 import { issueCodeOf } from './operation-outcome';
 
 const NDJSON_TYPES = ['application/fhir+ndjson', 'application/x-ndjson', 'application/ndjson'];
@@ -31,7 +33,19 @@ export interface ImportAnswer {
   bundle: Bundle;
 }
 
-export async function importResources(request: IncomingMessage, context: GatewayContext, uploader: Uploader, config: UploadConfig): Promise<ImportAnswer> {
+/** The resource type a line is counted under: one $import files or reads as a reference, else unknown. */
+function resourceTypeOf(resource: unknown): string {
+  const type = (resource as { resourceType?: unknown } | null)?.resourceType;
+  return typeof type === 'string' && (Object.hasOwn(IMPORT_KINDS, type) || REFERENCED_TYPES.includes(type)) ? type : 'unknown';
+}
+
+export async function importResources(
+  request: IncomingMessage,
+  context: GatewayContext,
+  uploader: Uploader,
+  config: UploadConfig,
+  ask: Ask,
+): Promise<ImportAnswer> {
   const type = request.headers['content-type'] ?? '';
   if (!NDJSON_TYPES.some((accepted) => type.startsWith(accepted)))
     throw new ApiError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be ${NDJSON_TYPES.join(' or ')} (one FHIR resource per line)`);
@@ -48,32 +62,17 @@ export async function importResources(request: IncomingMessage, context: Gateway
     errors.push({ line, code, message });
   };
 
-  // Lines are mapped as they arrive and grouped by kind: the upload path files one kind per batch.
-  const byKind = new Map<UploadKind, UploadItem[]>();
+  // The whole file is read before anything is mapped: a line may reference one after it (a Patient, a report's Observations).
+  const submitted: Submitted[] = [];
   let stopped: { status: number; message: string } | null = null;
   try {
     for await (const { line, text, terminated } of eagerLines(splitLines(request, config))) {
-      let resource: unknown;
       try {
-        resource = JSON.parse(text);
+        submitted.push({ position: line, resource: JSON.parse(text) });
       } catch {
         reject('unknown', line, 'BAD_USER_INPUT', terminated ? 'Not valid JSON' : 'The last line is not complete JSON: the batch was cut off');
         countOf('unknown').lines++;
-        continue;
       }
-      const resourceType =
-        typeof (resource as { resourceType?: unknown })?.resourceType === 'string' &&
-        Object.hasOwn(IMPORT_KINDS, (resource as { resourceType: string }).resourceType)
-          ? (resource as { resourceType: string }).resourceType
-          : 'unknown';
-      countOf(resourceType).lines++;
-      const mapped = mapResource(resource, organizationCode);
-      if ('problem' in mapped) {
-        reject(resourceType, line, 'BAD_USER_INPUT', mapped.problem);
-        continue;
-      }
-      const items = entryOf(byKind, mapped.kind, () => []);
-      items.push({ line, value: mapped.value });
     }
   } catch (error) {
     // The lines read before the batch stopped are still filed, as the upload path does.
@@ -81,6 +80,27 @@ export async function importResources(request: IncomingMessage, context: Gateway
       error instanceof ApiError && error.kind === 'PAYLOAD_TOO_LARGE'
         ? { status: error.status, message: error.message }
         : { status: 400, message: 'The body broke off (the client aborted or the connection failed): the lines before it were filed' };
+  }
+
+  const byKind = new Map<UploadKind, UploadItem[]>();
+  const sent = new Map(submitted.map((item) => [item.position, item.resource]));
+  for (const resolution of await resolveReferences(submitted, ask)) {
+    const line = resolution.position;
+    const resource = 'file' in resolution ? resolution.file : sent.get(line);
+    const resourceType = resourceTypeOf(resource);
+    countOf(resourceType).lines++;
+    // A Patient matched in the index or an Observation filed with its report is counted as read, nothing more.
+    if ('partOf' in resolution) continue;
+    if ('problem' in resolution) {
+      reject(resourceType, line, 'BAD_USER_INPUT', resolution.problem);
+      continue;
+    }
+    const mapped = mapResource(resource, organizationCode);
+    if ('problem' in mapped) {
+      reject(resourceType, line, 'BAD_USER_INPUT', mapped.problem);
+      continue;
+    }
+    entryOf(byKind, mapped.kind, () => []).push({ line, value: mapped.value });
   }
 
   let refusals = 0;

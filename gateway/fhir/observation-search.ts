@@ -11,16 +11,19 @@ import { warningsOutcome } from './api';
 import { entry, organizationsIn, referencedResources, searchset } from './bundle';
 import { interpretationConcept, observationId } from './diagnostic-report';
 import { badRequest, notFound } from './operation-outcome';
+import { categoryParameter, patientParameter, patientSearch } from './patient-search';
 import { TREND } from './queries';
 import { organizationReference, patientReference } from './references';
 import { coding, SYSTEMS, securityLabels, ucumQuantity } from './terminology';
 
-const PARAMETERS = new Set(['patient', 'subject', 'code', 'date', '_format']);
+const PARAMETERS = new Set(['patient', 'subject', 'code', 'category', 'date', '_format']);
 
 function parse(params: URLSearchParams) {
   for (const name of params.keys()) if (!PARAMETERS.has(name)) throw badRequest(`Observation search does not support the parameter ${name}`);
-  const patient = (params.get('patient') ?? params.get('subject'))?.replace(/^Patient\//, '');
-  if (!patient) throw badRequest('Observation search needs patient (an id or Patient/id)');
+  const patient = patientParameter(params, 'Observation');
+  // A trend's values are laboratory results.
+  const category = params.get('category');
+  if (category !== null && categoryParameter(category) !== 'laboratory') throw badRequest('A code search finds laboratory Observations only');
   const code = params.get('code');
   if (!code) throw badRequest('Observation search needs code (a LOINC code, optionally http://loinc.org|code)');
   const [system, value] = code.includes('|') ? (code.split('|', 2) as [string, string]) : [SYSTEMS.loinc, code];
@@ -30,7 +33,9 @@ function parse(params: URLSearchParams) {
   return { patient, code: value, since: date ? date.slice(2) : null };
 }
 
+/** By code: one analyte's trend; by category alone: the resident's result lines, report by report (patient-search.ts). */
 export async function observationSearch(ask: Ask, base: string, params: URLSearchParams): Promise<Bundle> {
+  if (!params.has('code') && params.has('category')) return patientSearch(ask, base, 'Observation', params);
   const { patient, code, since } = parse(params);
   const answer = await ask<FhirTrendQuery>(TREND, { id: patient, code, since });
   const resident = answer.data.resident;

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { ApiError, FAILURES } from '../../platform/errors';
+import { finishedFhir } from './narrative';
 
 type IssueCode = OperationOutcomeIssue['code'];
 
@@ -31,10 +32,11 @@ export function toOperationOutcome(error: ApiError): OperationOutcome {
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
+/** Every FHIR answer leaves through here: with its narratives, without empty values. */
 export function sendFhir(response: ServerResponse, status: number, body: unknown): void {
   response.statusCode = status;
   response.setHeader('content-type', FHIR_JSON);
-  response.end(JSON.stringify(body));
+  response.end(JSON.stringify(finishedFhir(body)));
 }
 
 export function sendOutcome(response: ServerResponse, error: ApiError): void {

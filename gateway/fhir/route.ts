@@ -1,6 +1,7 @@
 /**
  * The FHIR R4 API at /fhir/R4: authenticated like /graphql (the HTTP server does that before
- * this runs), every answer application/fhir+json, every refusal an OperationOutcome.
+ * this runs), every answer application/fhir+json, every refusal an OperationOutcome: reads and
+ * searches, $import, and transaction and batch Bundles posted to the base.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../platform/errors';
@@ -15,7 +16,9 @@ import { importResources } from './import';
 import { observationSearch } from './observation-search';
 import { badRequest, sendFhir, sendOutcome } from './operation-outcome';
 import { readPatient, searchPatients } from './patient-read';
+import { type PatientSearchType, patientSearch } from './patient-search';
 import { summary } from './summary';
+import { transactionOrBatch } from './transaction';
 
 export const FHIR_PREFIX = '/fhir/R4';
 
@@ -35,7 +38,21 @@ const READS: [RegExp, readonly string[] | null, Answer][] = [
   [new RegExp(`^/Patient/${ID}/\\$everything$`), ['_count', '_cursor'], (match, ask, base, params) => everything(ask, base, match[1]!, params)],
   [new RegExp(`^/Patient/${ID}/\\$summary$`), [], (match, ask, base) => summary(ask, base, match[1]!)],
   [/^\/Observation$/, null, (_match, ask, base, params) => observationSearch(ask, base, params)],
+  [
+    /^\/(Encounter|Condition|AllergyIntolerance|DiagnosticReport|MedicationRequest)$/,
+    null,
+    (match, ask, base, params) => patientSearch(ask, base, match[1] as PatientSearchType, params),
+  ],
 ];
+
+/** The path as its characters: a malformed escape is the client's error, not the server's. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw badRequest('The path is not valid percent-encoded UTF-8');
+  }
+}
 
 /** A parameter a read does not take is refused, not ignored: an unfiltered answer never passes for a filtered one. */
 function checkParameters(params: URLSearchParams, allowed: readonly string[]): void {
@@ -44,17 +61,24 @@ function checkParameters(params: URLSearchParams, allowed: readonly string[]): v
 
 export function fhirRoute(runOperation: RunOperation, uploads: { uploader: Uploader; config: UploadConfig }): HttpRoute<GatewayContext> {
   return {
-    prefix: `${FHIR_PREFIX}/`,
+    // The base itself too: a transaction is posted to it, and anything else under it is answered in FHIR's shape.
+    prefix: FHIR_PREFIX,
     async handle(request: IncomingMessage, response: ServerResponse, url: URL, context: GatewayContext) {
       response.setHeader('x-request-id', context.requestId);
       try {
         const format = url.searchParams.get('_format');
         if (format !== null && !['json', 'application/json', 'application/fhir+json'].includes(format))
           throw new ApiError('NOT_ACCEPTABLE', 'Only application/fhir+json is served');
-        const path = decodeURIComponent(url.pathname.slice(FHIR_PREFIX.length));
+        const path = decodedPath(url.pathname.slice(FHIR_PREFIX.length));
+        if (path !== '' && !path.startsWith('/')) throw new ApiError('NOT_FOUND', `No FHIR endpoint at ${url.pathname}`);
+        if (path === '' || path === '/') {
+          if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', `Use POST with a transaction or batch Bundle for ${FHIR_PREFIX}`);
+          const { status, bundle } = await transactionOrBatch(request, context, uploads.uploader, uploads.config, asker(runOperation, context));
+          return sendFhir(response, status, bundle);
+        }
         if (path === '/$import') {
           if (request.method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', `Use POST with an NDJSON body for ${FHIR_PREFIX}/$import`);
-          const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.config);
+          const { status, bundle } = await importResources(request, context, uploads.uploader, uploads.config, asker(runOperation, context));
           return sendFhir(response, status, bundle);
         }
         const read = READS.map(([pattern, allowed, answer]) => [path.match(pattern), allowed, answer] as const).find(([match]) => match);

@@ -15,6 +15,7 @@ import { conditionResource } from './condition';
 import { labReportResources } from './diagnostic-report';
 import { drugInns } from './drug-facts';
 import { CURRENT_STATUSES, medicationResources } from './medication-request';
+import { escapeHtml } from './narrative';
 import { notFound } from './operation-outcome';
 import { patientResource } from './patient';
 import { provenanceResources, type Sourced } from './provenance';
@@ -59,10 +60,6 @@ function describe(resource: Resource): string {
     (resource as { code?: { text?: string }; medicationCodeableConcept?: { text?: string } }).code?.text ??
     (resource as MedicationRequest).medicationCodeableConcept?.text;
   return `${resource.resourceType}: ${text ?? resource.id}`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 export async function summary(ask: Ask, base: string, patientId: string): Promise<Bundle> {

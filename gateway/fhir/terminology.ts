@@ -13,6 +13,8 @@ export const SYSTEMS = {
   snomed: 'http://snomed.info/sct',
   /** ICD-10 as the national clinical edition (国家临床版) extends it: project-defined. */
   icd10cn: 'urn:jinling-hie:icd-10-cn',
+  /** ICD-10 as WHO publishes it (HL7's URI): accepted on import, its codes a subset of the national edition's. */
+  icd10: 'http://hl7.org/fhir/sid/icd-10',
   /** NMPA drug approval numbers (国药准字), the national drug codes of prescriptions: project-defined. */
   nmpaDrug: 'urn:jinling-hie:nmpa-drug',
   /** GB 11643 citizen identity numbers (居民身份证): project-defined. */
@@ -30,7 +32,11 @@ export const SYSTEMS = {
   v3Confidentiality: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality',
   v3ObservationValue: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue',
   v3Interpretation: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+  observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
 } as const;
+
+/** The systems a diagnosis may be coded in on import; the exchange answers in the national edition's. */
+export const DIAGNOSIS_SYSTEMS = [SYSTEMS.icd10cn, SYSTEMS.icd10] as const;
 
 /** A hospital's medical record numbers: one system per assigning organization. */
 export const medicalRecordNumberSystem = (organizationCode: string) => `urn:jinling-hie:mrn:${organizationCode}`;

@@ -1,6 +1,6 @@
 /**
  * Requests to the gateway's FHIR API as a client sends them, each answer checked against the
- * FHIR R4 specification by the independent validator before a test looks at it.
+ * FHIR R4 specification by the independent validator before a test looks at it (narratives included).
  */
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { expectValidFhir } from './fhir-validator';
@@ -30,7 +30,7 @@ export async function fhirRequest<T extends Resource = Resource>(
   });
   const text = await response.text();
   const body = JSON.parse(text) as T;
-  expectValidFhir(body);
+  expectValidFhir(body, { narratives: true });
   return { status: response.status, contentType: response.headers.get('content-type'), requestId: response.headers.get('x-request-id'), body, text };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The canary sweep of test/access-control/canaries.test.ts, over FHIR: the same planted restricted records,
  * the same viewers, every FHIR endpoint (every page of $everything, $summary, Patient read and
- * search, Observation search of the restricted and the neutral analyte). What a viewer may
+ * search, Observation search of the restricted and the neutral analyte, the searches by patient). What a viewer may
  * not see appears in no FHIR response or log line; the resident and the parties do see it,
  * so the sweep can fail. Every answer is validated as FHIR R4 on the way.
  */
@@ -34,6 +34,8 @@ async function everythingSeenBy(identity: DemoIdentity): Promise<string> {
     `/Patient?identifier=${encodeURIComponent(`urn:jinling-hie:mrn:${identity.organizationCode ?? SOURCE}|MRN-CANARY-${identity.organizationCode ?? SOURCE}`)}`,
     `/Observation?patient=${id}&code=75622-1`,
     `/Observation?patient=${id}&code=14749-6`,
+    ...['Encounter', 'Condition', 'AllergyIntolerance', 'DiagnosticReport', 'MedicationRequest'].map((type) => `/${type}?patient=${id}&_count=30`),
+    `/Observation?patient=${id}&category=laboratory&_count=30`,
   ]) {
     texts.push((await fhirRequest(stack, token, path)).text);
   }

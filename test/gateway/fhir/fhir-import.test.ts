@@ -17,10 +17,12 @@ import type {
   Parameters,
   Resource,
 } from '@medplum/fhirtypes';
+import { makeIdNumber } from '../../../access-control/id-number';
 import { mapResource, SUBJECT_BIRTH_DATE_EXTENSION, SUBJECT_SEX_EXTENSION } from '../../../gateway/fhir/import-mapping';
 import { fhirRequest, resourcesOf } from '../../support/fhir-client';
 import { expectValidFhir } from '../../support/fhir-validator';
 import { insertHospitals, insertResidents, modelsOf } from '../../support/fixtures';
+import { registerResident } from '../../support/registration';
 import { useStack } from '../../support/stack-fixture';
 import { ndjson } from '../../support/uploads';
 
@@ -346,4 +348,109 @@ it('refuses times the calendar does not have under their FHIR names, filing noth
   ]);
   expect(await modelsOf(stack).records.Encounter.countDocuments({ residentId: patient })).toBe(0);
   expect(await modelsOf(stack).records.Condition.countDocuments({ residentId: patient })).toBe(0);
+});
+
+describe('standard systems and references within the file', () => {
+  it('takes ICD-10 as HL7 names it, and UCUM units; refuses a unit in another system and a date no calendar has', async () => {
+    const [patient] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+    const who = { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10', code: 'I10', display: 'Essential (primary) hypertension' }] };
+    const otherUnits = report(patient, 'L-UNIT-1');
+    (otherUnits.contained![0] as Observation).valueQuantity = { value: 126, unit: 'mg/dL', system: 'http://example.org/units', code: 'MGDL' };
+    const hospital = await importBatch(
+      hospitalSystem(),
+      ndjson([
+        { ...condition(patient, 'P-WHO-1'), code: who },
+        encounter(patient, 'V-WHO-1', { reasonCode: [who] }),
+        encounter(patient, 'V-DATE-1', { period: { start: '2026-13-01T01:00:00Z' } }),
+        encounter(patient, 'V-DATE-2', { period: { start: '2026-02-30T01:00:00Z' } }),
+      ]),
+    );
+    expect(countsOf(hospital.body)).toMatchObject({ Condition: [1, 1, 0, 0, 0], Encounter: [3, 1, 0, 2, 0] });
+    expect(rejectionsOf(hospital.body)).toEqual([
+      [
+        'line 3',
+        'invalid',
+        'Encounter: period.start must be an ISO 8601 time on the calendar with an offset, e.g. 2026-03-01T08:30:00+08:00 (not "2026-13-01T01:00:00Z")',
+      ],
+      [
+        'line 4',
+        'invalid',
+        'Encounter: period.start must be an ISO 8601 time on the calendar with an offset, e.g. 2026-03-01T08:30:00+08:00 (not "2026-02-30T01:00:00Z")',
+      ],
+    ]);
+    const lab = await importBatch(labSystem(), ndjson([otherUnits]));
+    expect(rejectionsOf(lab.body)).toEqual([['line 1', 'invalid', 'DiagnosticReport: result[0].valueQuantity must be in UCUM (http://unitsofmeasure.org)']]);
+    const { body } = await fhirRequest<Bundle>(stack, doctor(), `/Condition?patient=${patient}`);
+    expect((resourcesOf(body, 'Condition') as Condition[]).map((item) => item.code!.coding)).toEqual([
+      [{ system: 'urn:jinling-hie:icd-10-cn', code: 'I10', display: 'Essential (primary) hypertension' }],
+    ]);
+  });
+
+  it('resolves urn:uuid and conditional references to a Patient by its identifier, never by anything else', async () => {
+    const idCard = makeIdNumber('320106', '1975-05-20', 481);
+    const patient = await registerResident(stack, HOSPITAL, idCard, 'MRN-FHIR-UUID');
+    const uuid = '1f6c3c2e-6a0b-4f59-9a53-0c2b1d7e5a11';
+    const nobody = '7d1e0b7a-2f4c-4d8e-8a51-3b9c6e0f2d22';
+    const answer = await importBatch(
+      hospitalSystem(),
+      ndjson([
+        { resourceType: 'Patient', id: uuid, identifier: [{ system: 'urn:jinling-hie:resident-id-card', value: idCard }] },
+        encounter(patient, 'V-UUID-1', { subject: { reference: `urn:uuid:${uuid}` } }),
+        { ...condition(patient, 'P-COND-1'), subject: { reference: `Patient?identifier=urn:jinling-hie:resident-id-card|${idCard}` } },
+        // The same demographics but no identifier the index holds: not matched, and nothing is created.
+        {
+          resourceType: 'Patient',
+          id: nobody,
+          name: [{ text: '测试0' }],
+          birthDate: '1960-03-15',
+          identifier: [{ system: 'urn:jinling-hie:resident-id-card', value: '320106196003150000' }],
+        },
+        encounter(patient, 'V-UUID-2', { subject: { reference: `urn:uuid:${nobody}` } }),
+        encounter(patient, 'V-UUID-3', { subject: { reference: 'urn:uuid:00000000-0000-4000-8000-000000000000' } }),
+      ]),
+    );
+    expect(countsOf(answer.body)).toMatchObject({ total: [6, 2, 0, 3, 0], Patient: [2, 0, 0, 1, 0], Encounter: [3, 1, 0, 2, 0], Condition: [1, 1, 0, 0, 0] });
+    expect(rejectionsOf(answer.body)).toEqual([
+      ['line 4', 'invalid', 'Patient: No resident is registered under urn:jinling-hie:resident-id-card|320106196003150000'],
+      ['line 5', 'invalid', `Encounter: urn:uuid:${nobody}: No resident is registered under urn:jinling-hie:resident-id-card|320106196003150000`],
+      ['line 6', 'invalid', 'Encounter: urn:uuid:00000000-0000-4000-8000-000000000000 names no resource of this batch'],
+    ]);
+    const { body } = await fhirRequest<Bundle>(stack, doctor(), `/Encounter?patient=${patient}`);
+    expect((resourcesOf(body, 'Encounter') as Encounter[]).map((item) => item.identifier![0]!.value)).toEqual(['V-UUID-1']);
+  });
+
+  it('files a DiagnosticReport whose result references Observations on other lines; an Observation no report references is refused', async () => {
+    const [patient] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 })) as [string];
+    const separate = {
+      ...report(patient, 'L-SEP-1'),
+      contained: undefined,
+      result: [{ reference: 'Observation/glu' }, { reference: 'urn:uuid:5b0e8f7c-3c1a-4e2b-9d4f-6a7b8c9d0e1f' }],
+    };
+    const observation = (id: string, code: string, value: number, unit: string): Observation => ({
+      resourceType: 'Observation',
+      id,
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code }] },
+      subject: { reference: `Patient/${patient}` },
+      valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+    });
+    const answer = await importBatch(
+      labSystem(),
+      ndjson([
+        observation('glu', '14749-6', 126, 'mg/dL'),
+        separate,
+        observation('5b0e8f7c-3c1a-4e2b-9d4f-6a7b8c9d0e1f', '4548-4', 6.8, '%'),
+        observation('alone', '2345-7', 5.5, 'mmol/L'),
+      ]),
+    );
+    expect(countsOf(answer.body)).toMatchObject({ DiagnosticReport: [1, 1, 0, 0, 0], Observation: [3, 0, 0, 1, 0] });
+    expect(rejectionsOf(answer.body)).toEqual([
+      ['line 4', 'invalid', 'Observation: an Observation is filed as a result of a DiagnosticReport sent with it that references it'],
+    ]);
+    const { body } = await fhirRequest<Bundle>(stack, doctor(), `/Observation?patient=${patient}&category=laboratory`);
+    expect((resourcesOf(body, 'Observation') as Observation[]).map((item) => [item.code.coding![0]!.code, item.valueQuantity!.value])).toEqual([
+      ['14749-6', 126],
+      ['4548-4', 6.8],
+    ]);
+  });
 });

@@ -74,6 +74,7 @@ describe('GET /metadata', () => {
     expect(contentType).toBe('application/fhir+json; charset=utf-8');
     expect(body.fhirVersion).toBe('4.0.1');
     expect(body.rest![0]!.operation!.map((operation) => operation.name)).toEqual(['import']);
+    expect(body.rest![0]!.interaction!.map((interaction) => interaction.code)).toEqual(['transaction', 'batch']);
     const resources = body.rest![0]!.resource!.map((resource) => ({
       type: resource.type,
       interactions: resource.interaction?.map((interaction) => interaction.code),
@@ -82,7 +83,13 @@ describe('GET /metadata', () => {
     }));
     expect(resources).toEqual([
       { type: 'Patient', interactions: ['read', 'search-type'], search: ['identifier'], operations: ['everything', 'summary'] },
-      { type: 'Observation', interactions: ['search-type'], search: ['patient', 'code', 'date'], operations: undefined },
+      { type: 'Observation', interactions: ['search-type'], search: ['patient', 'code', 'category', 'date'], operations: undefined },
+      ...['Encounter', 'Condition', 'AllergyIntolerance', 'DiagnosticReport', 'MedicationRequest'].map((type) => ({
+        type,
+        interactions: ['search-type'],
+        search: ['patient'],
+        operations: undefined,
+      })),
     ]);
   });
 });
@@ -148,7 +155,9 @@ describe('GET /Patient?identifier=system|value', () => {
       doctorAt(SOURCE),
       `/Patient?identifier=${encodeURIComponent(`urn:jinling-hie:mrn:${SOURCE}|MRN-NOBODY-0000`)}`,
     );
-    expect([status, body.total, body.entry]).toEqual([200, 0, []]);
+    // FHIR JSON has no empty arrays: a search without results has no entry at all.
+    expect([status, body.total, body.entry]).toEqual([200, 0, undefined]);
+    expect((body as { text?: unknown }).text).toBeUndefined();
   });
 
   it.each([
@@ -469,5 +478,23 @@ describe('errors', () => {
     ]);
     const deletion = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), `/Patient/${fixtureResident}`, { method: 'DELETE' });
     expect([deletion.status, deletion.body.issue[0]!.code]).toEqual([405, 'not-supported']);
+  });
+
+  it('answers every path and method under /fhir/R4 in FHIR: the base itself, a path beside it, a method no endpoint takes', async () => {
+    const base = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '');
+    expect([base.status, base.contentType, base.body.issue[0]!.code]).toEqual([405, 'application/fhir+json; charset=utf-8', 'not-supported']);
+    const beside = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), 'x/metadata');
+    expect([beside.status, beside.body.issue[0]!.details!.text]).toEqual([404, 'No FHIR endpoint at /fhir/R4x/metadata']);
+    const malformed = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '/Patient/%E0%A4%A');
+    expect([malformed.status, malformed.body.issue[0]!.details!.text]).toEqual([400, 'The path is not valid percent-encoded UTF-8']);
+    const put = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '/metadata', { method: 'PUT', body: '{}' });
+    expect([put.status, put.body.issue[0]!.code]).toEqual([405, 'not-supported']);
+  });
+
+  it('gives every resource it answers with a generated XHTML narrative, its text escaped', async () => {
+    const { body: patient } = await fhirRequest<Patient>(stack, doctorAt(SOURCE), `/Patient/${scenario.residentId}`);
+    expect(patient.text).toEqual({ status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml"><p>Patient · 周静怡 · female · 1981-04-12</p></div>' });
+    const { body: refused } = await fhirRequest<OperationOutcome>(stack, doctorAt(SOURCE), '/Patient?identifier=a%3Cb%3E%7C1');
+    expect(refused.text!.div).toBe('<div xmlns="http://www.w3.org/1999/xhtml"><p>error invalid: Unknown identifier system a&#60;b&#62;</p></div>');
   });
 });
