@@ -88,7 +88,7 @@ const ENVELOPE_BYTES = 2_000;
 
 export interface Uploader {
   /** Runs a batch to its end (or its first request-level refusal, thrown as an ApiError, isUploadRefusal) and counts what happened to each line. */
-  uploadLines(context: GatewayContext, kind: UploadKind, items: AsyncIterable<UploadItem>): Promise<UploadSummary>;
+  uploadLines(context: GatewayContext, kind: UploadKind, items: AsyncIterable<UploadItem> | Iterable<UploadItem>): Promise<UploadSummary>;
   /** What is wrong with a line as the mutation's input (GraphQL's own wording), or null: the check uploadLines makes, without writing. */
   check(kind: UploadKind, value: unknown): string | null;
 }

@@ -107,13 +107,7 @@ export async function importResources(
   for (const [kind, items] of byKind) {
     const resourceType = TYPE_OF_KIND[kind];
     try {
-      const summary = await uploader.uploadLines(
-        context,
-        kind,
-        (async function* () {
-          yield* items;
-        })(),
-      );
+      const summary = await uploader.uploadLines(context, kind, items);
       const count = countOf(resourceType);
       count.accepted += summary.accepted;
       count.unchanged += summary.unchanged;

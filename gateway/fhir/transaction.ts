@@ -108,13 +108,7 @@ export async function transactionOrBatch(
     const items = byKind.get(kind);
     if (!items) continue;
     try {
-      const summary = await uploader.uploadLines(
-        context,
-        kind,
-        (async function* () {
-          yield* items;
-        })(),
-      );
+      const summary = await uploader.uploadLines(context, kind, items);
       for (const error of summary.errors) problems.set(error.line - 1, { code: error.code, message: error.message });
     } catch (error) {
       if (!isUploadRefusal(error)) throw error;
