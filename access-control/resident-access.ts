@@ -17,7 +17,7 @@ import {
   type ResidentIdentity,
   relationshipKey,
 } from './access-store';
-import { consentLoader } from './consents';
+import { consentLoader, unionOfConsents } from './consents';
 import { DisclosureLog } from './disclosure-log';
 import { decideEntry, type EntryPoint } from './entry-points';
 import {
@@ -62,6 +62,8 @@ export class ResidentAccess {
   private readonly disclosures: DisclosureLog;
   /** Set for a mutation: its audit events record a write, whatever was decided on the way. */
   writing = false;
+  /** Moves on each fact this request recorded or ended: facts read before such a move are not primed after it. */
+  private factsGeneration = 0;
 
   constructor(
     readonly viewer: Viewer,
@@ -100,6 +102,33 @@ export class ResidentAccess {
     for (const result of results) if (result instanceof Error) throw result;
   }
 
+  /**
+   * resolve, with the viewer's facts about residents not resolved yet read beside the merge lookup,
+   * not after it: for a resident no merge touches, the decision waits on one round trip, not two.
+   * Merged ones are read again by the loaders, by every id they stand for. Never older than the request.
+   */
+  private async resolveWithFacts(residentIds: readonly string[]): Promise<void> {
+    const organization = this.viewer.organizationCode;
+    const fresh = [...new Set(residentIds)].filter((id) => !this.survivors.has(id));
+    if (!organization || fresh.length === 0) return this.resolve(residentIds);
+    const generation = this.factsGeneration;
+    const [, facts, consents] = await Promise.all([this.resolve(residentIds), this.store.relationshipsWith(organization, fresh), this.store.consentsOf(fresh)]);
+    if (generation !== this.factsGeneration) return;
+    for (const id of fresh.filter((fresh) => this.filedUnder.get(fresh)?.join() === fresh)) {
+      this.relationships.prime(
+        id,
+        facts.filter((fact) => fact.residentId === id),
+      );
+      this.consents.prime(
+        id,
+        unionOfConsents(
+          id,
+          consents.filter((consent) => consent.residentId === id),
+        ),
+      );
+    }
+  }
+
   /** The survivor an id resolved in this request (by permitted or survivorIdOf) stands for; the id itself when not merged. */
   survivorOf(residentId: string): string {
     return this.survivors.get(residentId) ?? residentId;
@@ -123,9 +152,9 @@ export class ResidentAccess {
   async permitted(residentIds: readonly string[], kind: DataKind): Promise<Set<string>> {
     const unique = [...new Set(residentIds)];
     if (unique.length === 0) return new Set();
-    await this.resolve(unique);
-    const survivors = [...new Set(unique.map((id) => this.survivorOf(id)))];
     const loadFacts = needsCareRelationships(this.viewer);
+    await (loadFacts ? this.resolveWithFacts(unique) : this.resolve(unique));
+    const survivors = [...new Set(unique.map((id) => this.survivorOf(id)))];
     const [relationships, consents] = loadFacts ? await Promise.all([this.relationships.loadMany(survivors), this.consents.loadMany(survivors)]) : [[], []];
     const allowed = new Set<string>();
     // Decided at this moment, not at the start of the request: a registration or grant made
@@ -268,7 +297,8 @@ export class ResidentAccess {
    * (the write kind's own unless given); returns the survivor's id, where the write lands.
    */
   async requireWrite(residentId: string, write: WriteKind, kind: DataKind = WRITE_RULES[write].data): Promise<string> {
-    const survivorId = await this.survivorIdOf(residentId);
+    await this.resolveWithFacts([residentId]);
+    const survivorId = this.survivorOf(residentId);
     const [facts, consent] = this.viewer.organizationCode
       ? await Promise.all([this.relationships.load(survivorId), this.consents.load(survivorId)])
       : [[], null];
@@ -314,7 +344,7 @@ export class ResidentAccess {
     const unique = [...new Set(residentIds)];
     const result = new Map<string, { survivorId: string } | { refused: string }>();
     if (unique.length === 0) return result;
-    await this.resolve(unique);
+    await this.resolveWithFacts(unique);
     const survivors = [...new Set(unique.map((id) => this.survivorOf(id)))];
     const [facts, consents] = this.viewer.organizationCode
       ? await Promise.all([this.relationships.loadMany(survivors), this.consents.loadMany(survivors)])
@@ -383,6 +413,7 @@ export class ResidentAccess {
   /** Records a care relationship that arose in this request, and forgets the facts loaded before it. */
   async recordCareRelationship(input: NewRelationship): Promise<void> {
     await this.store.recordCareRelationship(input);
+    this.factsGeneration += 1;
     this.relationships.clear(this.survivorOf(input.residentId));
   }
 
@@ -415,12 +446,14 @@ export class ResidentAccess {
         : [];
     });
     await this.store.noteCare(kept);
+    this.factsGeneration += 1;
     for (const survivorId of latest.keys()) this.relationships.clear(survivorId);
   }
 
   /** Ends the relationships these sources gave (each source its own fact). */
   async endCareRelationships(sources: readonly RelationshipSource[], endsAt: Date): Promise<void> {
     await this.store.endCareRelationships(sources, endsAt);
+    this.factsGeneration += 1;
     for (const source of sources) this.relationships.clear(this.survivorOf(source.residentId));
   }
 
