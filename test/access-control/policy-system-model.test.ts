@@ -66,6 +66,7 @@ it(`agrees with the model on ${WRITTEN_SEQUENCES.length} written and ${SEQUENCES
     'read:pharmacist:prescription+resident+safety-facts',
     'read:pharmacist:nothing-after-standing-ended',
     'read:pharmacist:nothing-after-dispensing-window',
+    'read:pharmacist:nothing-while-blocked',
   ];
   const missing = reached.filter((what) => !coverage.has(what));
   if (missing.length) console.log('reached:', Object.fromEntries(coverage.counts));

@@ -184,6 +184,7 @@ export class CareModel extends SystemModel {
    * answer (expired, say) is not foretold.
    */
   expectPharmacy(prescription: Prescription): Expected {
+    if (this.pharmacyBlocked(prescription)) return 'FORBIDDEN';
     const facts = this.activeFacts(prescription.record, PHARMACY).filter((fact) => fact.kind === 'DISPENSING');
     if (facts.length === 0) return 'FORBIDDEN';
     return facts.some((fact) => fact.key === prescription.id) ? 'ok' : 'any';
@@ -220,7 +221,12 @@ export class CareModel extends SystemModel {
 
   /** The pharmacist reads a prescription chosen for the pharmacy, the resident and their safety facts while the pharmacy has standing. */
   pharmacistReads(prescription: Prescription): boolean {
-    return this.activeFacts(prescription.record, PHARMACY).some((fact) => fact.kind === 'DISPENSING');
+    return !this.pharmacyBlocked(prescription) && this.activeFacts(prescription.record, PHARMACY).some((fact) => fact.kind === 'DISPENSING');
+  }
+
+  /** A blocked organization has no standing with the resident: the pharmacy neither reads nor dispenses. */
+  pharmacyBlocked(prescription: Prescription): boolean {
+    return this.consentOf(prescription.record).blocked.has(PHARMACY);
   }
 
   /** Whether the pharmacy once had standing with the resident that no longer holds (for coverage). */

@@ -192,6 +192,7 @@ export async function pharmacistReads(stack: TestStack, actors: Actors, model: C
 /** What a pharmacist's read was, for coverage: all of it, or nothing, and after which end. */
 function pharmacistReadKind(model: CareModel, prescription: Prescription, sees: boolean): string {
   if (sees) return 'prescription+resident+safety-facts';
+  if (model.pharmacyBlocked(prescription)) return 'nothing-while-blocked';
   if (!model.dispensingEnded(prescription)) return 'nothing';
   // Dispensed and never completed: its standing ran out `DISPENSING_RELATIONSHIP_DAYS` after dispensing.
   return prescription.dispensed && !prescription.completed ? 'nothing-after-dispensing-window' : 'nothing-after-standing-ended';

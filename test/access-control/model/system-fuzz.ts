@@ -17,7 +17,7 @@ import { TestStack } from '../../support/stack';
 import { CareModel } from './care-model';
 import { isCareStep, moveCareClock, pharmacistReads, runCareStep } from './care-steps';
 import { actorsOf, Coverage, insertOrganizations, peopleOf, STEPS_PER_SEQUENCE, sequenceArbitrary, Violation } from './system-actors';
-import { CENTRE, carriesIdCard, clockMove, IMPOSTOR, ORGANIZATIONS, PEOPLE, type Step } from './system-steps';
+import { CENTRE, carriesIdCard, clockMove, IMPOSTOR, ORGANIZATIONS, organizationCodeOf, PEOPLE, type Step } from './system-steps';
 
 const REGISTER = `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome resident { id } } }`;
 const VISIT = `mutation($input: RecordEncounterInput!) { recordEncounter(input: $input) { id } }`;
@@ -128,7 +128,7 @@ export async function runSequence(stack: TestStack, sequence: number, steps: rea
         if (outcome === 'ok') model.applyReferral(record.id, data!.requestReferral.id, step.hospital, step.to);
       } else if (step.op === 'consent') {
         const blocked = step.block === null ? [] : [step.block];
-        const variables = { id: record.id, restricted: step.restrict ? ['MENTAL_HEALTH'] : [], blocked: blocked.map((hospital) => ORGANIZATIONS[hospital]) };
+        const variables = { id: record.id, restricted: step.restrict ? ['MENTAL_HEALTH'] : [], blocked: blocked.map(organizationCodeOf) };
         const { outcome } = await send(residentToken(record.id), CONSENT, variables);
         expectOutcome(index, 'ok', outcome);
         model.applyConsent(record.id, step.restrict, blocked);

@@ -15,6 +15,8 @@ export const CENTRE = 4;
 /** The cloud pharmacy prescriptions are routed to; in the model's facts it stands after the organizations. */
 export const PHARMACY = ORGANIZATIONS.length;
 export const PHARMACY_CODE = '3201-P01';
+/** The code of an organization of the model's facts: one of ORGANIZATIONS, or the pharmacy. */
+export const organizationCodeOf = (index: number): string => (index === PHARMACY ? PHARMACY_CODE : ORGANIZATIONS[index]!);
 export const PEOPLE = 2;
 /** Person 0 carries an ID card to every desk; person 1 has none and is known by medical record numbers. */
 export const carriesIdCard = (person: number) => person === 0;
@@ -54,6 +56,8 @@ export type Step =
 const person = fc.integer({ min: 0, max: PEOPLE - 1 });
 const hospital = fc.integer({ min: 0, max: ORGANIZATIONS.length - 1 });
 const pick = fc.nat({ max: 7 });
+/** What a resident may block: a hospital, the centre or the pharmacy. */
+const blockable = fc.integer({ min: 0, max: PHARMACY });
 const doctor = fc.integer({ min: 0, max: 1 });
 const rarely = fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, fc.constant(true));
 
@@ -65,7 +69,7 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('accept' as const), pick, doctor }) },
   {
     weight: 2,
-    arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(hospital, { nil: null, freq: 3 }) }),
+    arbitrary: fc.record({ op: fc.constant('consent' as const), person, pick, restrict: fc.boolean(), block: fc.option(blockable, { nil: null, freq: 3 }) }),
   },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('merge' as const), person }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('unmerge' as const), person, pick }) },
@@ -157,5 +161,18 @@ export const DISPENSING_SEQUENCE: Step[] = [
   { op: 'dispense', pick: 0 },
 ];
 
+/**
+ * A pharmacy the resident blocks: it reads nothing of a prescription routed to it and may not
+ * review it while the block holds, and both again once the block is lifted.
+ */
+export const BLOCKED_PHARMACY_SEQUENCE: Step[] = [
+  { op: 'register', person: 1, hospital: 0 },
+  { op: 'prescribe', person: 1, pick: 0, hospital: 0, doctor: 0, byPharmacist: false },
+  { op: 'consent', person: 1, pick: 0, restrict: false, block: PHARMACY },
+  { op: 'dispense', pick: 0 },
+  { op: 'consent', person: 1, pick: 0, restrict: false, block: null },
+  { op: 'dispense', pick: 0 },
+];
+
 /** The written sequences, run before the random ones. */
-export const WRITTEN_SEQUENCES: Step[][] = [WRITTEN_SEQUENCE, CARE_SEQUENCE, DISPENSING_SEQUENCE];
+export const WRITTEN_SEQUENCES: Step[][] = [WRITTEN_SEQUENCE, CARE_SEQUENCE, DISPENSING_SEQUENCE, BLOCKED_PHARMACY_SEQUENCE];
