@@ -144,6 +144,8 @@ const prescriptions: FieldTable = {
       'filed',
     ),
     warnings: entry('see-safety-warnings'),
+    // Taken (and kept) for the chosen pharmacy's review only.
+    safetySnapshot: entry('act-for-pharmacy'),
   },
   Transition: open('organization', 'at'),
 };

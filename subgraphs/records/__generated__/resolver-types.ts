@@ -883,6 +883,8 @@ export type SafetyFacts = {
   allergyGroups: Array<AllergyGroupFact>;
   /** ICD-10 codes of the active problems on the resident's problem list. */
   diagnosisCodes: Array<Scalars['String']['output']>;
+  /** The version of these facts as the viewer may see them: it changes when an allergy or a condition they may see is filed. */
+  version: Scalars['String']['output'];
 };
 
 /** Where a fact came from: the organization that uploaded it and its own record id. */
@@ -1470,6 +1472,7 @@ export type ResidentEdgeResolvers<ContextType = RecordsContext, ParentType exten
 export type SafetyFactsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['SafetyFacts'] = ResolversParentTypes['SafetyFacts']> = {
   allergyGroups?: Resolver<Array<ResolversTypes['AllergyGroupFact']>, ParentType, ContextType>;
   diagnosisCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type SourceResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = {
