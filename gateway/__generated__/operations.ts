@@ -218,15 +218,6 @@ export type FhirSummaryQueryVariables = Exact<{
 
 export type FhirSummaryQuery = { resident: { id: string, name: string, gender: Gender, birthDate: string, idNumber: string | null, phone: string | null, district: string, active: boolean, identifiers: Array<{ system: IdentifierSystem, value: string, assigner: { code: string, name: string, level: OrganizationLevel, district: string } | null }>, summary: { activeProblems: Array<{ id: string, clinicalStatus: ConditionClinicalStatus, verificationStatus: ConditionVerificationStatus, onset: string | null, code: { system: string, code: string, display: string }, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } }>, allergies: { assertion: AllergyAssertion, items: Array<{ id: string, category: AllergyCategory, criticality: AllergyCriticality, reactions: Array<string> | null, substance: { system: string, code: string, display: string }, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } }> } } | null } | null };
 
-export type FhirEncountersQueryVariables = Exact<{
-  id: string;
-  first: number;
-  after?: string | null | undefined;
-}>;
-
-
-export type FhirEncountersQuery = { resident: { id: string, encounters: { edges: Array<{ node: { id: string, class: EncounterClass, status: EncounterStatus, department: string, start: string, end: string | null, attendingPractitioner: string | null, organization: { code: string, name: string, level: OrganizationLevel, district: string }, diagnoses: Array<{ rank: number, primary: boolean, code: { system: string, code: string, display: string } }>, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
-
 export type FhirSummaryMedicationsQueryVariables = Exact<{
   id: string;
   first: number;
@@ -241,3 +232,12 @@ export type FhirDrugFactsQueryVariables = Exact<{
 
 
 export type FhirDrugFactsQuery = { drugs: Array<{ code: string, inn: string }> | null };
+
+export type FhirEncountersQueryVariables = Exact<{
+  id: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type FhirEncountersQuery = { resident: { id: string, encounters: { edges: Array<{ node: { id: string, class: EncounterClass, status: EncounterStatus, department: string, start: string, end: string | null, attendingPractitioner: string | null, chargesFen: number | null, organization: { code: string, name: string, level: OrganizationLevel, district: string }, diagnoses: Array<{ rank: number, primary: boolean, code: { system: string, code: string, display: string } }>, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };

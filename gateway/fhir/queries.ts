@@ -18,7 +18,7 @@ export const PATIENT_BY_IDENTIFIER = `query FhirPatientByIdentifier($system: Ide
 
 const ALLERGY = `id substance { ${CODING} } category criticality reactions ${SOURCE}`;
 const CONDITION = `id code { ${CODING} } clinicalStatus verificationStatus onset ${SOURCE}`;
-const ENCOUNTER = `id organization { ${ORGANIZATION} } class status department start end attendingPractitioner diagnoses { code { ${CODING} } rank primary } ${SOURCE}`;
+const ENCOUNTER = `id organization { ${ORGANIZATION} } class status department start end attendingPractitioner diagnoses { code { ${CODING} } rank primary } chargesFen ${SOURCE}`;
 const OBSERVATION = `code { ${CODING} } value unit valueCoded { ${CODING} } valueText referenceRange { low high text } interpretation critical method`;
 const LAB_REPORT = `id organization { ${ORGANIZATION} } category code { ${CODING} } localCode status collectedAt effectiveAt issuedAt orderingPractitioner conclusion results { ${OBSERVATION} } source { organization { ${ORGANIZATION} } recordId uploadedAt }`;
 const PRESCRIPTION = `id prescriber { ${ORGANIZATION} } prescriberPractitioner diagnoses { ${CODING} } items { drug { ${CODING} } strength dose doseUnit route frequency days quantity instructions } status issuedAt validUntil encounter { id } dispensing { pharmacist pharmacy { ${ORGANIZATION} } at lot }`;
