@@ -32,6 +32,7 @@ const records: FieldTable = {
     resident: entry('read-residents'),
     residents: entry('read-residents'),
     residentByIdentifier: entry('find-residents'),
+    residentsByIdentifiers: entry('find-residents'),
     searchResidents: entry('find-residents'),
     matchReviews: entry('administer-identity'),
     ...open('organization', 'organizations', 'realtimeForms'),

@@ -55,6 +55,12 @@ export type Gender =
   | 'MALE'
   | 'UNKNOWN';
 
+export type IdentifierInput = {
+  system: IdentifierSystem;
+  /** 4-32 letters, digits or -. */
+  value: string;
+};
+
 export type IdentifierSystem =
   | 'MEDICAL_INSURANCE_CARD'
   | 'MEDICAL_RECORD_NUMBER'
@@ -162,6 +168,13 @@ export type FhirLabReportsQueryVariables = Exact<{
 export type FhirLabReportsQuery = { resident: { id: string, labReports: { edges: Array<{ node: { id: string, category: LabCategory, localCode: string | null, status: LabReportStatus, collectedAt: string | null, effectiveAt: string | null, issuedAt: string, orderingPractitioner: string | null, conclusion: string | null, organization: { code: string, name: string, level: OrganizationLevel, district: string }, code: { system: string, code: string, display: string }, results: Array<{ value: number | null, unit: string | null, valueText: string | null, interpretation: Interpretation, critical: boolean, method: string | null, code: { system: string, code: string, display: string }, valueCoded: { system: string, code: string, display: string } | null, referenceRange: { low: number | null, high: number | null, text: string } | null }>, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type UploadOutcomeFieldsFragment = { status: UploadStatus, code: string | null, message: string | null };
+
+export type FhirPatientsByIdentifiersQueryVariables = Exact<{
+  identifiers: Array<IdentifierInput> | IdentifierInput;
+}>;
+
+
+export type FhirPatientsByIdentifiersQuery = { residentsByIdentifiers: Array<{ id: string } | null> };
 
 export type FhirEverythingPatientQueryVariables = Exact<{
   id: string;

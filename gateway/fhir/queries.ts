@@ -14,6 +14,8 @@ export const PATIENT_FIELDS = `id name gender birthDate idNumber phone district 
 
 export const PATIENT = `query FhirPatient($id: ID!) { resident(id: $id) { ${PATIENT_FIELDS} } }`;
 
+/** A batch's Patients, all in one read (at most 100 identifiers). */
+export const PATIENTS_BY_IDENTIFIERS = `query FhirPatientsByIdentifiers($identifiers: [IdentifierInput!]!) { residentsByIdentifiers(identifiers: $identifiers) { id } }`;
 export const PATIENT_BY_IDENTIFIER = `query FhirPatientByIdentifier($system: IdentifierSystem!, $value: String!) { residentByIdentifier(system: $system, value: $value) { ${PATIENT_FIELDS} } }`;
 
 const ALLERGY = `id substance { ${CODING} } category criticality reactions ${SOURCE}`;
