@@ -91,3 +91,25 @@ it('still matches each Patient on its own: an unknown MRN refuses only what poin
   const { body } = await post(batchOf([mrn(11), 'NOBODY-99', mrn(12)], 'MIXED'));
   expect(statusesOf(body)).toEqual(['200 OK', '200 OK', '400', '400', '200 OK', '200 OK']);
 });
+
+it('refuses more than 100 identifiers or a malformed one with BAD_USER_INPUT, naming it', async () => {
+  const QUERY = `query($identifiers: [IdentifierInput!]!) { residentsByIdentifiers(identifiers: $identifiers) { id } }`;
+  const errorsOf = async (identifiers: unknown[]) =>
+    ((await stack.query(engine(), QUERY, { identifiers })).body.errors ?? []).map((error: any) => [error.extensions?.code, error.message]);
+  const many = Array.from({ length: 101 }, (_, index) => ({ system: 'MEDICAL_RECORD_NUMBER', value: `MRN-${1000 + index}` }));
+  expect(await errorsOf(many)).toEqual([['BAD_USER_INPUT', 'At most 100 identifiers per request']]);
+  expect(
+    await errorsOf([
+      { system: 'MEDICAL_RECORD_NUMBER', value: mrn(0) },
+      { system: 'MEDICAL_RECORD_NUMBER', value: 'no spaces' },
+    ]),
+  ).toEqual([['BAD_USER_INPUT', 'identifiers.1.value must be 4-32 letters, digits or -']]);
+  const { body } = await stack.query(engine(), QUERY, {
+    identifiers: [
+      { system: 'MEDICAL_RECORD_NUMBER', value: 'NOBODY-99' },
+      { system: 'MEDICAL_RECORD_NUMBER', value: mrn(0) },
+    ],
+  });
+  expect(body.data.residentsByIdentifiers[0]).toBeNull();
+  expect(body.data.residentsByIdentifiers[1]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/) });
+});

@@ -209,3 +209,24 @@ it('is made stale by a diagnosis the pharmacist may see', async () => {
   });
   expect(await refusalOf(review(id, seen.id))).toEqual([CHANGED('the resident’s allergies or diagnoses')]);
 });
+
+it('is made stale by an allergy filed in a batch upload', async () => {
+  const uploaded = await newPatient();
+  const id = await signed(uploaded, [AMOXICILLIN_ITEM]);
+  const seen = await snapshotOf(id);
+  const { uploadAllergies } = await ok(hospitalSystem(), `mutation($inputs: [RecordAllergyInput!]!) { uploadAllergies(inputs: $inputs) { status } }`, {
+    inputs: [
+      {
+        residentId: uploaded,
+        sourceRecordId: 'A-UP-1',
+        substance: { system: 'NMPA-class', code: 'penicillins', display: '青霉素类' },
+        category: 'MEDICATION',
+        criticality: 'LOW',
+        reactions: ['皮疹'],
+      },
+    ],
+  });
+  expect(uploadAllergies).toEqual([{ status: 'CREATED' }]);
+  expect(await refusalOf(review(id, seen.id))).toEqual([CHANGED('the resident’s allergies or diagnoses')]);
+  expect((await snapshotOf(id)).warnings).toEqual([{ code: `DRUG_ALLERGY:penicillins:${AMOXICILLIN}`, severity: 'HIGH' }]);
+});
