@@ -402,7 +402,8 @@ export class AccessStore {
     const byId = new Map(changes.map((change) => [`${change.residentId}|${change.organizationCode}|${[...change.categories].sort().join(',')}`, change]));
     if (byId.size === 0) return;
     const operations = [...byId].map(([_id, change]) => ({
-      updateOne: { filter: { _id }, update: { $set: { ...change, nonce: randomUUID() } }, upsert: true },
+      // The resident in the filter: a sharded upsert needs the shard key.
+      updateOne: { filter: { _id, residentId: change.residentId }, update: { $set: { ...change, nonce: randomUUID() } }, upsert: true },
     }));
     await upsertById(() => this.models.SafetyChange.bulkWrite(operations, { ordered: false }));
   }

@@ -110,6 +110,6 @@ it('refuses more than 100 identifiers or a malformed one with BAD_USER_INPUT, na
       { system: 'MEDICAL_RECORD_NUMBER', value: mrn(0) },
     ],
   });
-  expect(body.data.residentsByIdentifiers[0]).toBeNull();
-  expect(body.data.residentsByIdentifiers[1]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/) });
+  expect(body.data!.residentsByIdentifiers[0]).toBeNull();
+  expect(body.data!.residentsByIdentifiers[1]).toEqual({ id: expect.stringMatching(/^[0-9a-f]{24}$/) });
 });
