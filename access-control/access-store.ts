@@ -4,6 +4,7 @@
  * disclosure). Only this file and the access subgraph's models define these collections.
  */
 
+import { randomUUID } from 'node:crypto';
 import { type Connection, Schema } from 'mongoose';
 import { idIn, oneOf, RECORDS_BATCH_SIZE, upsertById } from '../platform/database';
 import { isDuplicateKey } from '../platform/errors';
@@ -251,6 +252,35 @@ const consentSchema = new Schema<ConsentDoc>(
   { collection: 'consents', versionKey: false },
 );
 
+/**
+ * A change of what prescriptions' safety depends on (an allergy or a condition filed), per
+ * resident, recording organization and consent label; `nonce` is new at every change. A
+ * pharmacist's safety snapshot names the version these made (safety-version.ts).
+ */
+export interface SafetyChangeDoc {
+  /** `<resident>|<organization>|<categories>`: one note per label, rewritten at each change. */
+  _id: string;
+  residentId: string;
+  organizationCode: string;
+  categories: SensitiveCategory[];
+  nonce: string;
+}
+
+/** What a change note records: whose facts changed, where, under which consent label. */
+export type SafetyChange = Omit<SafetyChangeDoc, '_id' | 'nonce'>;
+
+const safetyChangeSchema = new Schema<SafetyChangeDoc>(
+  {
+    _id: { type: String, required: true },
+    residentId: { type: String, required: true },
+    organizationCode: { type: String, required: true },
+    categories: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
+    nonce: { type: String, required: true },
+  },
+  { collection: 'safetyChanges', versionKey: false },
+);
+safetyChangeSchema.index({ residentId: 1 });
+
 export type AccessStoreModels = ReturnType<typeof registerAccessStoreModels>;
 
 export function registerAccessStoreModels(connection: Connection) {
@@ -260,6 +290,7 @@ export function registerAccessStoreModels(connection: Connection) {
     Consent: connection.model('Consent', consentSchema),
     ResidentAlias: connection.model('ResidentAlias', residentAliasSchema),
     RecordOwner: connection.model('RecordOwner', recordOwnerSchema),
+    SafetyChange: connection.model('SafetyChange', safetyChangeSchema),
   };
 }
 
@@ -364,6 +395,24 @@ export class AccessStore {
       .lean<RecordOwnerDoc[]>()
       .exec();
     return new Map(docs.map((doc) => [doc._id.slice(kind.length + 1), doc.residentId]));
+  }
+
+  /** Notes changes of residents' safety facts: each label's note gets a new nonce, in one write. */
+  async noteSafetyChanges(changes: readonly SafetyChange[]): Promise<void> {
+    const byId = new Map(changes.map((change) => [`${change.residentId}|${change.organizationCode}|${[...change.categories].sort().join(',')}`, change]));
+    if (byId.size === 0) return;
+    const operations = [...byId].map(([_id, change]) => ({
+      // The resident in the filter: a sharded upsert needs the shard key.
+      updateOne: { filter: { _id, residentId: change.residentId }, update: { $set: { ...change, nonce: randomUUID() } }, upsert: true },
+    }));
+    await upsertById(() => this.models.SafetyChange.bulkWrite(operations, { ordered: false }));
+  }
+
+  async safetyChangesOf(residentIds: readonly string[]): Promise<SafetyChangeDoc[]> {
+    if (residentIds.length === 0) return [];
+    return this.models.SafetyChange.find({ residentId: oneOf(residentIds) })
+      .lean<SafetyChangeDoc[]>()
+      .exec();
   }
 
   async recordMerge(mergedIds: readonly string[], survivorId: string): Promise<void> {

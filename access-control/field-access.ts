@@ -32,6 +32,7 @@ const records: FieldTable = {
     resident: entry('read-residents'),
     residents: entry('read-residents'),
     residentByIdentifier: entry('find-residents'),
+    residentsByIdentifiers: entry('find-residents'),
     searchResidents: entry('find-residents'),
     matchReviews: entry('administer-identity'),
     ...open('organization', 'organizations', 'realtimeForms'),
@@ -144,6 +145,8 @@ const prescriptions: FieldTable = {
       'filed',
     ),
     warnings: entry('see-safety-warnings'),
+    // Taken (and kept) for the chosen pharmacy's review only.
+    safetySnapshot: entry('act-for-pharmacy'),
   },
   Transition: open('organization', 'at'),
 };

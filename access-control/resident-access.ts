@@ -16,6 +16,8 @@ import {
   type RelationshipSource,
   type ResidentIdentity,
   relationshipKey,
+  type SafetyChange,
+  type SafetyChangeDoc,
 } from './access-store';
 import { consentLoader, unionOfConsents } from './consents';
 import { DisclosureLog } from './disclosure-log';
@@ -375,6 +377,15 @@ export class ResidentAccess {
       result.set(id, decision.outcome === 'allowed' ? { survivorId } : { refused: `Not permitted: ${decision.reason}` });
     }
     return result;
+  }
+
+  /** Notes changes of residents' safety facts, so that snapshots taken before them are out of date. */
+  noteSafetyChanges = (changes: readonly SafetyChange[]): Promise<void> => this.store.noteSafetyChanges(changes);
+
+  /** The safety change notes of residents, merged ids included (survivorOf then names whose each is). */
+  async safetyChangesOf(residentIds: readonly string[]): Promise<SafetyChangeDoc[]> {
+    await this.resolve(residentIds);
+    return this.store.safetyChangesOf([...new Set(residentIds.flatMap((id) => this.filedUnder.get(this.survivorOf(id)) ?? [id]))]);
   }
 
   /** Notes whom a clinical record was filed under (other subgraphs check references against it). */

@@ -38,16 +38,16 @@ const QUEUE = gql`
     }
   }
 `;
-const WARNINGS = gql`
-  query PrescriptionWarnings($id: ID!) {
-    prescription(id: $id) { id status warnings { code severity message } safetyFacts { allergyGroups { group criticality } diagnosisCodes } }
+const SAFETY_SNAPSHOT = gql`
+  query PrescriptionSafetySnapshot($id: ID!) {
+    prescription(id: $id) { id status safetySnapshot { id takenAt warnings { code severity message } renewalCheck { eligible reason } } }
   }
 `;
 const REVIEW = gql`
-  mutation ReviewPrescription($id: ID!, $acknowledged: [String!], $facts: SafetyFactsInput) {
-    reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $acknowledged, safetyFacts: $facts) {
+  mutation ReviewPrescription($id: ID!, $acknowledged: [String!], $snapshot: ID) {
+    reviewPrescription(id: $id, decision: APPROVE, acknowledgedWarnings: $acknowledged, safetySnapshot: $snapshot) {
       ...PrescriptionState
-      review { outcome pharmacist pharmacy { code } acknowledgedWarnings }
+      review { outcome pharmacist pharmacy { code } acknowledgedWarnings safetySnapshot }
     }
   }
   ${PRESCRIPTION_FIELDS}
@@ -128,13 +128,14 @@ export async function internetHospitalPharmacy(input: InternetHospitalPharmacyIn
   // The cloud pharmacy: the signed prescription waits in its queue.
   const queue = nodes<any>((await pharmacist.query(QUEUE)).pharmacyQueue);
   const inQueue = queue.some((prescription) => prescription.id === issued.id && prescription.status === 'SIGNED');
-  // The pharmacist reads the warnings and the safety facts they come from, and approves with
-  // those facts: the server checks them again at that moment, and every high warning must be acknowledged.
-  const { prescription } = await pharmacist.query(WARNINGS, { id: issued.id });
-  const warnings: { code: string; severity: string; message: string }[] = prescription?.warnings ?? [];
+  // The pharmacist reads the server's safety snapshot (the warnings it made of the resident's
+  // record and active prescriptions) and approves naming it, acknowledging every high warning.
+  // Nothing read is sent back: the server refuses the approval if the record changed since.
+  const { prescription } = await pharmacist.query(SAFETY_SNAPSHOT, { id: issued.id });
+  const snapshot = prescription?.safetySnapshot;
+  const warnings: { code: string; severity: string; message: string }[] = snapshot?.warnings ?? [];
   const acknowledged = warnings.filter((warning) => warning.severity === 'HIGH').map((warning) => warning.code);
-  const facts = prescription?.safetyFacts ?? undefined;
-  const reviewed = step((await pharmacist.mutate(REVIEW, { id: issued.id, acknowledged, facts })).reviewPrescription, 'reviewPrescription');
+  const reviewed = step((await pharmacist.mutate(REVIEW, { id: issued.id, acknowledged, snapshot: snapshot?.id })).reviewPrescription, 'reviewPrescription');
 
   // The internet hospital sends the approved prescription to the pharmacy.
   const routed = step((await internetHospital.mutate(ROUTE, { id: issued.id })).routePrescription, 'routePrescription');

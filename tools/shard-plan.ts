@@ -83,6 +83,7 @@ export const SHARD_PLAN: ShardPlan = {
       ],
     },
     prescriptionTransitions: { key: { prescriptionId: 'hashed' }, why: 'grows with prescriptions and is read only by prescription id' },
+    prescriptionSafetySnapshots: { key: { _id: 'hashed' }, why: 'one document per safety snapshot shown to a pharmacist, written once and read by its _id' },
   },
   referrals: {
     referrals: {
@@ -140,6 +141,7 @@ export const SHARD_PLAN: ShardPlan = {
     },
     consents: { key: { _id: 'hashed' }, why: 'one document per resident whose _id is the resident id: read and upserted by it' },
     recordOwners: { key: { _id: 'hashed' }, why: 'one document per record (kind and record id as _id), read and upserted by _id' },
+    safetyChanges: { key: BY_RESIDENT, why: 'change notes of residents’ safety facts, read by resident and upserted by _id with the resident in the filter' },
     careRelationships: {
       unsharded:
         'upserted by its source key (kind, organization, record), which does not carry the resident, and a sharded upsert needs the whole shard key in its filter; to shard it on residentId, add residentId to that upsert filter first',

@@ -55,6 +55,12 @@ export type Gender =
   | 'MALE'
   | 'UNKNOWN';
 
+export type IdentifierInput = {
+  system: IdentifierSystem;
+  /** 4-32 letters, digits or -. */
+  value: string;
+};
+
 export type IdentifierSystem =
   | 'MEDICAL_INSURANCE_CARD'
   | 'MEDICAL_RECORD_NUMBER'
@@ -163,6 +169,13 @@ export type FhirLabReportsQuery = { resident: { id: string, labReports: { edges:
 
 export type UploadOutcomeFieldsFragment = { status: UploadStatus, code: string | null, message: string | null };
 
+export type FhirPatientsByIdentifiersQueryVariables = Exact<{
+  identifiers: Array<IdentifierInput> | IdentifierInput;
+}>;
+
+
+export type FhirPatientsByIdentifiersQuery = { residentsByIdentifiers: Array<{ id: string } | null> };
+
 export type FhirEverythingPatientQueryVariables = Exact<{
   id: string;
 }>;
@@ -218,15 +231,6 @@ export type FhirSummaryQueryVariables = Exact<{
 
 export type FhirSummaryQuery = { resident: { id: string, name: string, gender: Gender, birthDate: string, idNumber: string | null, phone: string | null, district: string, active: boolean, identifiers: Array<{ system: IdentifierSystem, value: string, assigner: { code: string, name: string, level: OrganizationLevel, district: string } | null }>, summary: { activeProblems: Array<{ id: string, clinicalStatus: ConditionClinicalStatus, verificationStatus: ConditionVerificationStatus, onset: string | null, code: { system: string, code: string, display: string }, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } }>, allergies: { assertion: AllergyAssertion, items: Array<{ id: string, category: AllergyCategory, criticality: AllergyCriticality, reactions: Array<string> | null, substance: { system: string, code: string, display: string }, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } }> } } | null } | null };
 
-export type FhirEncountersQueryVariables = Exact<{
-  id: string;
-  first: number;
-  after?: string | null | undefined;
-}>;
-
-
-export type FhirEncountersQuery = { resident: { id: string, encounters: { edges: Array<{ node: { id: string, class: EncounterClass, status: EncounterStatus, department: string, start: string, end: string | null, attendingPractitioner: string | null, organization: { code: string, name: string, level: OrganizationLevel, district: string }, diagnoses: Array<{ rank: number, primary: boolean, code: { system: string, code: string, display: string } }>, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
-
 export type FhirSummaryMedicationsQueryVariables = Exact<{
   id: string;
   first: number;
@@ -241,3 +245,12 @@ export type FhirDrugFactsQueryVariables = Exact<{
 
 
 export type FhirDrugFactsQuery = { drugs: Array<{ code: string, inn: string }> | null };
+
+export type FhirEncountersQueryVariables = Exact<{
+  id: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type FhirEncountersQuery = { resident: { id: string, encounters: { edges: Array<{ node: { id: string, class: EncounterClass, status: EncounterStatus, department: string, start: string, end: string | null, attendingPractitioner: string | null, chargesFen: number | null, organization: { code: string, name: string, level: OrganizationLevel, district: string }, diagnoses: Array<{ rank: number, primary: boolean, code: { system: string, code: string, display: string } }>, source: { recordId: string, uploadedAt: string, organization: { code: string, name: string, level: OrganizationLevel, district: string } } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };

@@ -1,6 +1,7 @@
 /** Encounter → Encounter: diagnoses as ranked reason codes, the department as the service type. */
 import type { Encounter } from '@medplum/fhirtypes';
 import { categoriesOf, sensitivitiesOfDiagnosis, sensitivityOfDepartment, unionOf } from '../../access-control/sensitivity';
+import { ENCOUNTER_CHARGES_EXTENSION } from './import-mapping';
 import type { EncounterRecord } from './records';
 import { organizationReference, patientReference, practitionerReference } from './references';
 import { concept, SYSTEMS, securityLabels, sourceRecordSystem } from './terminology';
@@ -38,5 +39,9 @@ export function encounterResource(residentId: string, encounter: EncounterRecord
     period: { start: encounter.start, ...(encounter.end ? { end: encounter.end } : {}) },
     ...(diagnoses.length ? { reasonCode: diagnoses.map((diagnosis) => concept(diagnosis.code)) } : {}),
     serviceProvider: organizationReference(encounter.organization),
+    // The charges as $import takes them: yuan in CNY (stored in fen).
+    ...(typeof encounter.chargesFen === 'number'
+      ? { extension: [{ url: ENCOUNTER_CHARGES_EXTENSION, valueMoney: { value: encounter.chargesFen / 100, currency: 'CNY' } }] }
+      : {}),
   };
 }

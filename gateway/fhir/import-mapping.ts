@@ -28,6 +28,8 @@ export type Mapped = { kind: UploadKind; value: Record<string, unknown> } | { pr
 /** The sex and birth date of the subject as the lab knows them (they choose the reference ranges): project-defined extensions of DiagnosticReport. */
 export const SUBJECT_SEX_EXTENSION = 'urn:jinling-hie:fhir:extension:subject-sex';
 export const SUBJECT_BIRTH_DATE_EXTENSION = 'urn:jinling-hie:fhir:extension:subject-birth-date';
+/** A visit's charges (what the cockpit counts as revenue): a project-defined extension of Encounter, valueMoney in CNY. */
+export const ENCOUNTER_CHARGES_EXTENSION = 'urn:jinling-hie:fhir:extension:encounter-charges';
 
 /** What is wrong with a resource: thrown from deep in a mapping, answered as the line's problem. */
 const fail = (message: string): never => {
@@ -96,6 +98,7 @@ function encounterLine(encounter: Encounter, organizationCode: string): Record<s
     start: timeIn(encounter.period?.start, 'period.start'),
     ...(encounter.period?.end ? { end: timeIn(encounter.period.end, 'period.end') } : {}),
     ...(attending ? { attendingPractitioner: attending.identifier?.value ?? attending.display } : {}),
+    ...chargesOf(encounter),
     // reasonCode in rank order; the first is the primary diagnosis.
     diagnoses: (encounter.reasonCode ?? []).map((reason, index) => ({
       ...diagnosisIn(reason, `reasonCode[${index}]`),
@@ -103,6 +106,20 @@ function encounterLine(encounter: Encounter, organizationCode: string): Record<s
       primary: index === 0,
     })),
   };
+}
+
+/** The charges extension as the upload's chargesFen: yuan with at most two decimals, in fen (1 yuan = 100 fen). */
+function chargesOf(encounter: Encounter): { chargesFen?: number } {
+  const charges = (encounter.extension ?? []).filter((extension) => extension.url === ENCOUNTER_CHARGES_EXTENSION);
+  if (charges.length === 0) return {};
+  const field = `extension ${ENCOUNTER_CHARGES_EXTENSION}`;
+  if (charges.length > 1) fail(`${field} may appear once`);
+  const money = charges[0]!.valueMoney;
+  if (typeof money?.value !== 'number' || money.currency !== 'CNY') return fail(`${field} needs valueMoney with a value and currency CNY`);
+  const fen = Math.round(money.value * 100);
+  // Decimal yuan, compared in fen so that 0.1 + 0.2 style representations of two decimals pass.
+  if (money.value < 0 || Math.abs(money.value * 100 - fen) > 1e-6) fail(`${field}: valueMoney.value must be at least 0 with at most two decimals`);
+  return { chargesFen: fen };
 }
 
 /** The day a condition began: its onset's own date, a date or a time on the calendar. */

@@ -9,11 +9,11 @@
  */
 import type { DiagnosticReport, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { ApiError } from '../../platform/errors';
+import type { FhirPatientsByIdentifiersQuery } from '../__generated__/operations';
 import type { Ask } from './api';
 import { SUBJECT_BIRTH_DATE_EXTENSION, SUBJECT_SEX_EXTENSION } from './import-mapping';
 import { identifierKindOf } from './patient';
-import { PATIENT_BY_IDENTIFIER } from './queries';
-import type { ResidentRecord } from './records';
+import { PATIENTS_BY_IDENTIFIERS } from './queries';
 
 /** The types a batch holds only to be referenced: matched in the index, or filed as a report's results. */
 export const REFERENCED_TYPES: readonly string[] = ['Patient', 'Observation'];
@@ -53,49 +53,32 @@ export async function resolveReferences(items: readonly Submitted[], ask: Ask): 
   const byName = new Map<string, Submitted & { resource: Resource }>();
   for (const item of resources) for (const name of namesOf(item)) byName.set(name, item);
 
-  // Each identifier looked up once: the resident's id, or why there is none.
-  const lookups = new Map<string, Promise<{ id: string } | { problem: string }>>();
-  const lookUp = (system: string, value: string) => {
+  // The identifier each Patient and each conditional reference names (or why none), then all of them looked up in one read.
+  const named = new Map<string, { key: string } | { problem: string }>();
+  const wanted = new Map<string, { system: string; value: string }>();
+  const want = (system: string, value: string) => {
     const key = `${system}|${value}`;
-    let found = lookups.get(key);
-    if (!found) {
-      const kind = identifierKindOf(system);
-      found = kind
-        ? ask<{ residentByIdentifier: ResidentRecord | null }>(PATIENT_BY_IDENTIFIER, { system: kind, value }).then(
-            ({ data }) => (data.residentByIdentifier ? { id: data.residentByIdentifier.id } : { problem: `No resident is registered under ${key}` }),
-            (error: unknown) => {
-              if (error instanceof ApiError && error.status < 500) return { problem: `${key}: ${error.clientMessage}` };
-              throw error;
-            },
-          )
-        : Promise.resolve({ problem: `Unknown identifier system ${system}` });
-      lookups.set(key, found);
-    }
-    return found;
+    wanted.set(key, { system, value });
+    return { key };
   };
-  const patientOf = async (patient: Patient) => {
-    const identifier = patient.identifier?.find((candidate) => candidate.system && candidate.value && identifierKindOf(candidate.system));
-    if (!identifier) return { problem: 'A Patient is matched by an identifier of the CapabilityStatement (resident ID card, insurance card, your MRN)' };
-    return lookUp(identifier.system!, identifier.value!);
-  };
-
-  // Every Patient of the batch, and every conditional reference, resolved to a resident id (or a problem).
-  const residents = new Map<string, { id: string } | { problem: string }>();
   for (const item of resources)
     if (item.resource.resourceType === 'Patient') {
-      const resolved = await patientOf(item.resource as Patient);
-      for (const name of namesOf(item)) residents.set(name, resolved);
+      const identifier = (item.resource as Patient).identifier?.find((candidate) => candidate.system && candidate.value && identifierKindOf(candidate.system));
+      const resolved = identifier
+        ? want(identifier.system!, identifier.value!)
+        : { problem: 'A Patient is matched by an identifier of the CapabilityStatement (resident ID card, insurance card, your MRN)' };
+      for (const alias of namesOf(item)) named.set(alias, resolved);
     }
-  const conditionals = new Set<string>();
   for (const item of resources)
     rewriteReferences(item.resource, (reference) => {
-      if (reference.startsWith('Patient?')) conditionals.add(reference);
+      if (reference.startsWith('Patient?') && !named.has(reference)) {
+        const parts = /^Patient\?identifier=([^|]+)\|(.+)$/.exec(decodeURIComponent(reference));
+        named.set(reference, parts ? want(parts[1]!, parts[2]!) : { problem: 'a conditional reference must be Patient?identifier=system|value' });
+      }
       return reference;
     });
-  for (const reference of conditionals) {
-    const parts = /^Patient\?identifier=([^|]+)\|(.+)$/.exec(decodeURIComponent(reference));
-    residents.set(reference, parts ? await lookUp(parts[1]!, parts[2]!) : { problem: 'a conditional reference must be Patient?identifier=system|value' });
-  }
+  const found = await lookUpAll(wanted, ask);
+  const residents = new Map([...named].map(([alias, resolved]) => [alias, 'key' in resolved ? found.get(resolved.key)! : resolved] as const));
 
   // Observations the reports' results point at are read as their result lines.
   const resultOf = new Map<Submitted, string>();
@@ -165,3 +148,38 @@ function withSubjectFacts(report: DiagnosticReport, subject: Resource | undefine
 
 /** The id an Observation of the batch takes once contained in its report. */
 const containedId = (item: Submitted) => `result-${item.position}`;
+
+/** How many identifiers one read looks up (the records API's limit). */
+const LOOKUP_CHUNK = 100;
+
+/**
+ * Every identifier of a batch in the master patient index: one read per 100, however many
+ * Patients the batch holds. Key → the resident's id, or why there is none (an unknown system, a
+ * malformed value, no resident under it, or the read refused for the caller).
+ */
+async function lookUpAll(wanted: ReadonlyMap<string, { system: string; value: string }>, ask: Ask): Promise<Map<string, { id: string } | { problem: string }>> {
+  const results = new Map<string, { id: string } | { problem: string }>();
+  const asked: { key: string; system: string; value: string }[] = [];
+  for (const [key, { system, value }] of wanted) {
+    const kind = identifierKindOf(system);
+    if (!kind) results.set(key, { problem: `Unknown identifier system ${system}` });
+    else if (!/^[A-Za-z0-9-]{4,32}$/.test(value)) results.set(key, { problem: `${key}: value must be 4-32 letters, digits or -` });
+    else asked.push({ key, system: kind, value });
+  }
+  for (let start = 0; start < asked.length; start += LOOKUP_CHUNK) {
+    const chunk = asked.slice(start, start + LOOKUP_CHUNK);
+    try {
+      const { data } = await ask<FhirPatientsByIdentifiersQuery>(PATIENTS_BY_IDENTIFIERS, {
+        identifiers: chunk.map(({ system, value }) => ({ system, value })),
+      });
+      chunk.forEach(({ key }, index) => {
+        const resident = data.residentsByIdentifiers[index];
+        results.set(key, resident ? { id: resident.id } : { problem: `No resident is registered under ${key}` });
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      for (const { key } of chunk) results.set(key, { problem: `${key}: ${error.clientMessage}` });
+    }
+  }
+  return results;
+}

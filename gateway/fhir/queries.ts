@@ -14,11 +14,13 @@ export const PATIENT_FIELDS = `id name gender birthDate idNumber phone district 
 
 export const PATIENT = `query FhirPatient($id: ID!) { resident(id: $id) { ${PATIENT_FIELDS} } }`;
 
+/** A batch's Patients, all in one read (at most 100 identifiers). */
+export const PATIENTS_BY_IDENTIFIERS = `query FhirPatientsByIdentifiers($identifiers: [IdentifierInput!]!) { residentsByIdentifiers(identifiers: $identifiers) { id } }`;
 export const PATIENT_BY_IDENTIFIER = `query FhirPatientByIdentifier($system: IdentifierSystem!, $value: String!) { residentByIdentifier(system: $system, value: $value) { ${PATIENT_FIELDS} } }`;
 
 const ALLERGY = `id substance { ${CODING} } category criticality reactions ${SOURCE}`;
 const CONDITION = `id code { ${CODING} } clinicalStatus verificationStatus onset ${SOURCE}`;
-const ENCOUNTER = `id organization { ${ORGANIZATION} } class status department start end attendingPractitioner diagnoses { code { ${CODING} } rank primary } ${SOURCE}`;
+const ENCOUNTER = `id organization { ${ORGANIZATION} } class status department start end attendingPractitioner diagnoses { code { ${CODING} } rank primary } chargesFen ${SOURCE}`;
 const OBSERVATION = `code { ${CODING} } value unit valueCoded { ${CODING} } valueText referenceRange { low high text } interpretation critical method`;
 const LAB_REPORT = `id organization { ${ORGANIZATION} } category code { ${CODING} } localCode status collectedAt effectiveAt issuedAt orderingPractitioner conclusion results { ${OBSERVATION} } source { organization { ${ORGANIZATION} } recordId uploadedAt }`;
 const PRESCRIPTION = `id prescriber { ${ORGANIZATION} } prescriberPractitioner diagnoses { ${CODING} } items { drug { ${CODING} } strength dose doseUnit route frequency days quantity instructions } status issuedAt validUntil encounter { id } dispensing { pharmacist pharmacy { ${ORGANIZATION} } at lot }`;

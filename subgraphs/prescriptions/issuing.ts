@@ -25,6 +25,7 @@ import {
   validUntilOf,
   warningsFor,
 } from './prescription-rules';
+import type { SafetySnapshots } from './safety-snapshots';
 import { dispensingOf, type PrescriptionTransitions, routingRoot } from './transitions';
 
 /** A review: the safety facts the pharmacist saw (as records resolved them) and the warning codes they acknowledge. */
@@ -74,6 +75,7 @@ export class Issuing {
     private readonly access: ResidentAccess,
     private readonly transitions: PrescriptionTransitions,
     private readonly reads: PrescriptionReads,
+    private readonly snapshots: SafetySnapshots,
     private readonly chronicMaxDays: number,
     /** Counts prescriptions issued at the platform (monitoring rollups). */
     private readonly countActivity: CountActivity,
@@ -177,17 +179,20 @@ export class Issuing {
 
   /**
    * A pharmacist's review. An approval's safety check is made here, for this pharmacist at
-   * this moment: the warnings from the safety facts they saw and the active prescriptions they
-   * may see now; every HIGH one must be among the codes they acknowledge.
+   * this moment: the warnings from the snapshot of the safety facts they were shown (refused
+   * when what they may see changed since) and the active prescriptions they may see now; every
+   * HIGH one must be among the codes they acknowledge. Clients that send the facts they read
+   * (`safetyFacts`, deprecated) are checked against those, as before.
    */
   async review(
     id: string,
     decision: 'APPROVE' | 'REJECT',
     reason: string | null | undefined,
     acknowledged: string[],
-    rawFacts: unknown,
+    evidence: { snapshotId?: string | null; facts?: unknown },
   ): Promise<PrescriptionDoc> {
-    const { safetyFacts } = parseInput(reviewInput, { safetyFacts: rawFacts, acknowledgedWarnings: acknowledged });
+    const { safetyFacts } = parseInput(reviewInput, { safetyFacts: evidence.facts, acknowledgedWarnings: acknowledged });
+    if (evidence.snapshotId != null && safetyFacts) throw badUserInput('Name the safetySnapshot or send safetyFacts, not both');
     const current = await this.transitions.load(id, 'dispense');
     const pharmacyCode = this.transitions.requirePharmacy(current);
     const { viewer } = this.access;
@@ -203,8 +208,11 @@ export class Issuing {
     // Anything but a signed prescription: the state machine answers (CONFLICT).
     if (effectiveStatus(current) !== 'SIGNED') return this.transitions.move(current, 'APPROVED', {});
     if (current.signature?.contentHash !== contentHash(current)) throw appError('CONFLICT', 'The signature does not match the prescription’s content');
-    const facts = safetyFacts ?? null;
-    const warnings = warningsFor(current, facts, await this.reads.activeOf([current.residentId]));
+    const { facts, active } =
+      evidence.snapshotId != null
+        ? await this.snapshots.factsOf(evidence.snapshotId, current)
+        : { facts: safetyFacts ?? null, active: await this.reads.activeOf([current.residentId]) };
+    const warnings = warningsFor(current, facts, active);
     const missing = warnings.filter((warning) => warning.severity === 'HIGH' && !acknowledged.includes(warning.code));
     if (missing.length > 0)
       throw appError('CONFLICT', `High-severity warnings not acknowledged: ${missing.map((warning) => `${warning.code} (${warning.message})`).join('; ')}`);
@@ -212,7 +220,15 @@ export class Issuing {
     if (!renewal.eligible)
       throw appError('CONFLICT', `An online renewal needs a diagnosis of the chronic condition on the resident’s record: ${renewal.reason}`);
     return this.transitions.move(current, 'APPROVED', {
-      review: { pharmacist: actorOf(viewer), pharmacyCode, outcome: 'APPROVED', reason: reason?.trim() || null, acknowledgedWarnings: acknowledged, at },
+      review: {
+        pharmacist: actorOf(viewer),
+        pharmacyCode,
+        outcome: 'APPROVED',
+        reason: reason?.trim() || null,
+        acknowledgedWarnings: acknowledged,
+        at,
+        safetySnapshot: evidence.snapshotId ?? null,
+      },
     });
   }
 

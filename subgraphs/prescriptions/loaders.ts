@@ -5,11 +5,11 @@ import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader
 import type { SubgraphContext } from '../runtime/subgraph-context';
 import type { PrescriptionDoc, PrescriptionsModels, TransitionDoc } from './models';
 import { type PrescriptionFilter, prescriptionKey } from './prescription-reads';
-import type { SafetyFacts } from './prescription-rules';
 import { PrescriptionsRepository } from './repository';
+import type { VersionedFacts } from './safety-snapshots';
 
 /** A prescription as resolvers see it: the stored document, plus the record's facts when the gateway brought them. */
-export type PrescriptionView = PrescriptionDoc & { safetyFacts?: SafetyFacts | null };
+export type PrescriptionView = PrescriptionDoc & { safetyFacts?: VersionedFacts | null };
 
 export function createPrescriptionsContext(models: PrescriptionsModels, base: SubgraphContext) {
   const repository = new PrescriptionsRepository(models, base.access, base.settings.chronicMaxDays, (entries) =>

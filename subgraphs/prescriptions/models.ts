@@ -1,7 +1,8 @@
 /**
  * The prescriptions subgraph's collections: prescriptions (with their signature, review and
  * dispensing), the transitions of each (one document per state change: its _id claims the
- * change, so two concurrent changes of one prescription cannot both happen).
+ * change, so two concurrent changes of one prescription cannot both happen), and the safety
+ * snapshots shown to pharmacists.
  */
 import { type Connection, Schema } from 'mongoose';
 import { SENSITIVE_CATEGORIES } from '../../access-control/sensitivity';
@@ -68,6 +69,8 @@ type PrescriptionStepPaths = {
     reason: string | null;
     acknowledgedWarnings: string[];
     at: Date;
+    /** The safety snapshot an approval named (absent on reviews stored before snapshots, null when facts were sent). */
+    safetySnapshot?: string | null;
   } | null;
   dispensing: { pharmacist: string; pharmacyCode: string; at: Date; lot: string; substitutions: string[] } | null;
   cancellation: { by: string; reason: string; at: Date } | null;
@@ -96,10 +99,35 @@ export type TransitionDoc = StoredDoc<typeof transitionDefinition>;
 const transitionSchema = new Schema<TransitionDoc>(transitionDefinition, { collection: 'prescriptionTransitions', versionKey: false, id: false });
 transitionSchema.index({ prescriptionId: 1 });
 
+const safetySnapshotDefinition = {
+  /** 32 random hex characters: what the pharmacist's review names. */
+  _id: { type: String, required: true },
+  prescriptionId: { type: String, required: true },
+  /** Who took it (actorOf) and at which pharmacy: only they may name it. */
+  takenBy: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  takenAt: { type: Date, required: true },
+  /** Null when the record's facts could not be read. */
+  facts: { type: Schema.Types.Mixed, default: null },
+  /** The facts' version as records stated it (SafetyFacts.version). */
+  version: { type: String, default: null },
+  /** The active prescriptions the duplicate-therapy check counted, sorted. */
+  activeIds: { type: [String], default: [] },
+};
+type SafetySnapshotPaths = { facts: { allergyGroups: { group: string; criticality: string }[]; diagnosisCodes: string[] } | null };
+export type SafetySnapshotDoc = WithMixedPaths<StoredDoc<typeof safetySnapshotDefinition>, SafetySnapshotPaths>;
+/** What the server showed a pharmacist about a prescription's safety, kept so that the review names it instead of sending it back. */
+const safetySnapshotSchema = new Schema<SafetySnapshotDoc>(safetySnapshotDefinition, {
+  collection: 'prescriptionSafetySnapshots',
+  versionKey: false,
+  id: false,
+});
+
 export function registerModels(connection: Connection) {
   return {
     Prescription: connection.model('Prescription', prescriptionSchema),
     Transition: connection.model('PrescriptionTransition', transitionSchema),
+    SafetySnapshot: connection.model('PrescriptionSafetySnapshot', safetySnapshotSchema),
   };
 }
 export type PrescriptionsModels = ReturnType<typeof registerModels>;

@@ -5,7 +5,7 @@
  * of any merge; what is accepted is counted for the platform's monitoring.
  */
 import type { z } from 'zod';
-import type { CareSeen, RecordKind } from '../../access-control/access-store';
+import type { CareSeen, RecordKind, SafetyChange } from '../../access-control/access-store';
 import type { ResidentAccess } from '../../access-control/resident-access';
 import { type CountActivity, countNothing, isResend, type RecordActivity, realtimeChange, recordEntries } from '../../monitoring/activity';
 import { type AnyModel, bulkWriteFailures, idIn, oneOf, RECORDS_BATCH_SIZE } from '../../platform/database';
@@ -16,12 +16,27 @@ import { parseInput } from '../runtime/input';
 import { activityOfAllergy, activityOfCondition, activityOfEncounter } from './activity';
 import { type AllergyInput, allergyDocOf, conditionDocOf, encounterDocOf } from './clinical-documents';
 import type { AllergyStatementView, ClinicalReads } from './clinical-reads';
-import type { ConditionDoc, EncounterDoc, RecordsModels, ResidentDoc } from './models';
+import { conditionLabel } from './labels';
+import type { AllergyDoc, ConditionDoc, EncounterDoc, RecordsModels, ResidentDoc } from './models';
 import type { Organizations } from './organizations';
 import { aliasesOf, type ResidentIndex } from './resident-index';
 import { allergySchema, conditionSchema, encounterSchema } from './validation';
 
 type ClinicalKind = 'encounters' | 'conditions' | 'allergies';
+
+/** The safety change a filed condition makes, under its consent label (a pharmacist's snapshot before it is out of date). */
+const conditionChange = (condition: ConditionDoc): SafetyChange => ({
+  residentId: condition.residentId,
+  organizationCode: condition.source.organizationCode,
+  categories: conditionLabel(condition).categories,
+});
+
+/** The safety change a filed allergy makes: unlabelled, since its substance and criticality are shown whatever the label. */
+const allergyChange = (allergy: AllergyDoc): SafetyChange => ({
+  residentId: allergy.residentId,
+  organizationCode: allergy.source.organizationCode,
+  categories: [],
+});
 
 const ALLERGIES_ON_RECORD = 'Allergies are on record; they must be refuted before asserting none';
 
@@ -51,6 +66,7 @@ export class ClinicalFiling {
     const input = parseInput(conditionSchema, rawInput);
     const { organizationCode, resident } = await this.writeTarget(input.residentId, 'conditions');
     const { saved, previous } = await fileFromSource(this.models.Condition, conditionDocOf(input, organizationCode, resident._id), resident);
+    await this.access.noteSafetyChanges([conditionChange(saved)]);
     await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfCondition));
     return saved;
   }
@@ -67,6 +83,7 @@ export class ClinicalFiling {
     }
     const { saved, previous } = await fileFromSource(this.models.Allergy, allergyDocOf(input, organizationCode, resident._id), resident);
     await this.models.Resident.updateOne({ _id: resident._id }, { $set: { allergyAssertion: 'HAS_ALLERGIES' } }).exec();
+    await this.access.noteSafetyChanges([allergyChange(saved)]);
     await this.countActivity(realtimeChange(organizationCode, previous, saved, activityOfAllergy));
     // The answer shows only the statements the caller may read, and the one it wrote.
     const visible = (await this.reads.allergiesOf([resident])).get(resident._id) ?? [];
@@ -97,6 +114,7 @@ export class ClinicalFiling {
         schema: conditionSchema,
         build: conditionDocOf,
         activityOf: activityOfCondition,
+        afterWrite: (written) => this.access.noteSafetyChanges(written.map(conditionChange)),
       })
     ).outcomes;
   }
@@ -129,11 +147,13 @@ export class ClinicalFiling {
           model: this.models.Allergy,
           schema: allergySchema,
           build: allergyDocOf,
-          afterWrite: (written) =>
-            this.models.Resident.updateMany(
+          afterWrite: async (written) => {
+            await this.models.Resident.updateMany(
               { _id: idIn(new Set(written.map((doc) => doc.residentId))) },
               { $set: { allergyAssertion: 'HAS_ALLERGIES' } },
-            ).exec(),
+            ).exec();
+            await this.access.noteSafetyChanges(written.map(allergyChange));
+          },
         })
       : { outcomes: [], filedFor: new Map<number, string>() };
     // Each resident's record as the lines so far have left it, in line order.

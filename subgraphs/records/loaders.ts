@@ -1,6 +1,7 @@
 /** Per-request loaders of the records subgraph, and the context its resolvers receive. */
 
 import DataLoader from 'dataloader';
+import { safetyVersions } from '../../access-control/safety-version';
 import { countAccepted } from '../../monitoring/activity';
 import { recordByIdLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
@@ -54,7 +55,14 @@ export interface PrescriptionRef {
 
 export function createRecordsContext(models: RecordsModels, base: SubgraphContext) {
   const repository = new RecordsRepository(models, base.access, base.settings.matching, (entries) => countAccepted(base.activity, base.logger, entries));
-  const loaders = createLoaders(repository);
+  const loaders = {
+    ...createLoaders(repository),
+    /** Resident id → the version of their safety facts as the viewer may see them (safety-version.ts). */
+    safetyVersionOf: new DataLoader<string, string>(async (ids) => {
+      const versions = await safetyVersions(base.access, ids);
+      return ids.map((id) => versions.get(id)!);
+    }),
+  };
   // The cockpit's organizations go through the request's loader, so rows naming them cost no further query.
   const primed = async (found: Promise<OrganizationDoc[]>) => {
     const organizations = await found;

@@ -100,13 +100,24 @@ export class ResidentIndex {
   }
 
   /** Medical record numbers are looked up among the viewer's own hospital's only. */
-  async residentByIdentifier(system: ResidentIdentifierDoc['system'], value: string): Promise<ResidentDoc | null> {
-    const assigner = system === 'MEDICAL_RECORD_NUMBER' ? (this.access.viewer.organizationCode ?? null) : null;
-    const identifier = await this.models.ResidentIdentifier.findById(identifierKey(system, assigner, value))
-      .lean<ResidentIdentifierDoc>()
+  /**
+   * The residents holding these identifiers, in order (medical record numbers are the viewer's
+   * own hospital's): null for one no resident holds or the viewer may not see. One read of the
+   * identifiers and one of the residents, however many are asked.
+   */
+  async residentsByIdentifiers(identifiers: readonly { system: ResidentIdentifierDoc['system']; value: string }[]): Promise<(ResidentDoc | null)[]> {
+    if (identifiers.length === 0) return [];
+    const assigner = this.access.viewer.organizationCode ?? null;
+    const keys = identifiers.map(({ system, value }) => identifierKey(system, system === 'MEDICAL_RECORD_NUMBER' ? assigner : null, value));
+    const found = await this.models.ResidentIdentifier.find({ _id: idIn(new Set(keys)) })
+      .lean<ResidentIdentifierDoc[]>()
       .exec();
-    if (!identifier) return null;
-    return (await this.residentsById([identifier.residentId])).get(identifier.residentId) ?? null;
+    const residentOf = new Map(found.map((identifier) => [identifier._id, identifier.residentId]));
+    const residents = await this.residentsById([...new Set(residentOf.values())]);
+    return keys.map((key) => {
+      const residentId = residentOf.get(key);
+      return (residentId && residents.get(residentId)) || null;
+    });
   }
 
   async searchResidents(criteria: unknown, first: number, after: string | null | undefined): Promise<Page<ResidentDoc>> {

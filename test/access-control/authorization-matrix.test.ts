@@ -219,6 +219,13 @@ const READS: Record<string, ReadPoint> = {
     allowed: ['doctorOwnOrg', 'hospitalSystem'],
     run: viaGateway(`{ residentByIdentifier(system: MEDICAL_RECORD_NUMBER, value: "MRN-M-1") { name } }`, (data) => data.residentByIdentifier),
   },
+  'Query.residentsByIdentifiers': {
+    allowed: ['doctorOwnOrg', 'hospitalSystem'],
+    run: viaGateway(
+      `{ residentsByIdentifiers(identifiers: [{ system: MEDICAL_RECORD_NUMBER, value: "MRN-M-1" }]) { name } }`,
+      (data) => data.residentsByIdentifiers?.[0] ?? null,
+    ),
+  },
   'Query.searchResidents': {
     allowed: [...CLINICIANS, 'hospitalSystem'],
     run: viaGateway(

@@ -184,6 +184,7 @@ const NOT_RECORDS = new Set([
   'Query.resident',
   'Query.residents',
   'Query.residentByIdentifier',
+  'Query.residentsByIdentifiers',
   'Query.searchResidents',
   'Query.matchReviews',
   'Query.organization',

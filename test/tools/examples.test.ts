@@ -155,6 +155,8 @@ describe('examples against the real stack', () => {
     expect(found.signature).toEqual({ signer: 'IH0007', valid: true });
     expect(found.inQueue).toBe(true);
     expect(found.review).toMatchObject({ outcome: 'APPROVED', pharmacy: { code: PHARMACY } });
+    // Approved naming the server's safety snapshot, with no facts sent back.
+    expect(found.review.safetySnapshot).toMatch(/^[0-9a-f]{32}$/);
     expect(found.routedTo).toBe(PHARMACY);
     expect(found.finalStatus).toBe('PICKED_UP');
     expect(found.transitions.map((transition) => transition.to)).toEqual(['DRAFT', 'SIGNED', 'APPROVED', 'ROUTED', 'DISPENSED', 'PICKED_UP']);

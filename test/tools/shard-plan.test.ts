@@ -64,6 +64,7 @@ it('shards the clinical collections on the resident and gives every exception a 
     'referrals.contracts',
     'referrals.appointments',
     'access.auditEvents',
+    'access.safetyChanges',
   ]);
   for (const name of SUBGRAPH_NAMES) {
     for (const entry of Object.values(SHARD_PLAN[name])) {
@@ -150,6 +151,8 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_prescriptions.prescriptions","key":{"residentId":"hashed"}}',
     'jinling_prescriptions: {"createIndexes":"prescriptionTransitions","indexes":[{"key":{"prescriptionId":"hashed"},"name":"prescriptionId_hashed"}]}',
     'admin: {"shardCollection":"jinling_prescriptions.prescriptionTransitions","key":{"prescriptionId":"hashed"}}',
+    'jinling_prescriptions: {"createIndexes":"prescriptionSafetySnapshots","indexes":[{"key":{"_id":"hashed"},"name":"_id_hashed"}]}',
+    'admin: {"shardCollection":"jinling_prescriptions.prescriptionSafetySnapshots","key":{"_id":"hashed"}}',
     'admin: {"enableSharding":"jinling_referrals"}',
     'jinling_referrals: {"createIndexes":"referrals","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_referrals.referrals","key":{"residentId":"hashed"}}',
@@ -166,6 +169,8 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_access.consents","key":{"_id":"hashed"}}',
     'jinling_access: {"createIndexes":"recordOwners","indexes":[{"key":{"_id":"hashed"},"name":"_id_hashed"}]}',
     'admin: {"shardCollection":"jinling_access.recordOwners","key":{"_id":"hashed"}}',
+    'jinling_access: {"createIndexes":"safetyChanges","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
+    'admin: {"shardCollection":"jinling_access.safetyChanges","key":{"residentId":"hashed"}}',
   ]);
   expect(shard('--dry-run', '--prefix', 'city').stdout.split('\n')[0]).toBe('admin: {"enableSharding":"city_records"}');
 });

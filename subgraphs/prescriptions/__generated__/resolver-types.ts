@@ -177,9 +177,9 @@ export type Mutation = {
   issuePrescription?: Maybe<Prescription>;
   /**
    * The chosen pharmacy's pharmacist. An approval recomputes the warnings at that moment, for that
-   * pharmacist, from the safety facts they saw (Prescription.safetyFacts) and the active
-   * prescriptions they may see; every HIGH warning must be among acknowledgedWarnings.
-   * Without safetyFacts the check says SAFETY_DATA_UNAVAILABLE (HIGH). id: 24 lowercase hex
+   * pharmacist, from the safety snapshot they name (Prescription.safetySnapshot, still current)
+   * and the active prescriptions they may see; every HIGH warning must be among
+   * acknowledgedWarnings. Without a snapshot or facts the check says SAFETY_DATA_UNAVAILABLE (HIGH). id: 24 lowercase hex
    * characters; reason: at least 4 characters, required to reject; acknowledgedWarnings: the
    * Warning.code of each high warning.
    */
@@ -225,6 +225,7 @@ export type MutationReviewPrescriptionArgs = {
   id: Scalars['ID']['input'];
   reason?: InputMaybe<Scalars['String']['input']>;
   safetyFacts?: InputMaybe<SafetyFactsInput>;
+  safetySnapshot?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -270,6 +271,8 @@ export type PharmacistReview = {
   pharmacist: Scalars['String']['output'];
   pharmacy: Organization;
   reason?: Maybe<Scalars['String']['output']>;
+  /** The safety snapshot an approval named; null for a rejection or an approval made from facts the client sent. */
+  safetySnapshot?: Maybe<Scalars['ID']['output']>;
 };
 
 export type Prescription = {
@@ -298,6 +301,13 @@ export type Prescription = {
   residentId: Scalars['ID']['output'];
   review?: Maybe<PharmacistReview>;
   safetyFacts?: Maybe<SafetyFacts>;
+  /**
+   * For the pharmacist of the chosen pharmacy (null for anyone else): a snapshot, kept by the
+   * server, of the safety facts records resolved for them now and of the active prescriptions
+   * counted, with the warnings and renewal check made of it. reviewPrescription names its id
+   * instead of sending the facts back. Each read takes a new one.
+   */
+  safetySnapshot?: Maybe<SafetySnapshot>;
   signature?: Maybe<Signature>;
   /** The state, with EXPIRED computed from the validity window (no job needed). */
   status: PrescriptionStatus;
@@ -438,6 +448,8 @@ export type SafetyFacts = {
   allergyGroups: Array<AllergyGroupFact>;
   /** ICD-10 codes of the active problems on the resident's problem list. */
   diagnosisCodes: Array<Scalars['String']['output']>;
+  /** The version of these facts as the viewer may see them: it changes when an allergy or a condition they may see is filed. */
+  version: Scalars['String']['output'];
 };
 
 /** The safety facts the pharmacist saw, as Prescription.safetyFacts returned them. */
@@ -446,6 +458,18 @@ export type SafetyFactsInput = {
   allergyGroups: Array<AllergyGroupFactInput>;
   /** At most 200 ICD-10 codes (e.g. E11.9). */
   diagnosisCodes: Array<Scalars['String']['input']>;
+};
+
+/** What the server showed a pharmacist about a prescription's safety, kept for their review to name. */
+export type SafetySnapshot = {
+  __typename?: 'SafetySnapshot';
+  /** 32 hex characters: reviewPrescription's safetySnapshot. */
+  id: Scalars['ID']['output'];
+  /** For a renewal: whether the snapshot's diagnoses cover the chronic condition. */
+  renewalCheck: RenewalCheck;
+  takenAt: Scalars['String']['output'];
+  /** The warnings made of the snapshot (SAFETY_DATA_UNAVAILABLE when the record's facts could not be read). */
+  warnings: Array<Warning>;
 };
 
 export type Signature = {
@@ -591,6 +615,10 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['Prescription'], {"id":true}>
     & ( Record<PropertyKey, never>
         | GraphQLRecursivePick<FederationTypes['Prescription'], {"safetyFacts":{"diagnosisCodes":true}}>
+        | GraphQLRecursivePick<FederationTypes['Prescription'], {"safetyFacts":{"allergyGroups":{"group":true,"criticality":true},"diagnosisCodes":true,"version":true}}>
+        | GraphQLRecursivePick<FederationTypes['Prescription'], {"safetyFacts":{"allergyGroups":{"group":true,"criticality":true},"diagnosisCodes":true}}>
+        | GraphQLRecursivePick<FederationTypes['Prescription'], {"safetyFacts":{"allergyGroups":{"group":true,"criticality":true},"diagnosisCodes":true}}>
+        | GraphQLRecursivePick<FederationTypes['Prescription'], {"safetyFacts":{"allergyGroups":{"group":true,"criticality":true},"diagnosisCodes":true,"version":true}}>
         | GraphQLRecursivePick<FederationTypes['Prescription'], {"safetyFacts":{"allergyGroups":{"group":true,"criticality":true},"diagnosisCodes":true}}>
         | GraphQLRecursivePick<FederationTypes['Prescription'], {"safetyFacts":{"allergyGroups":{"group":true,"criticality":true},"diagnosisCodes":true}}> ) );
   Resident:
@@ -638,6 +666,7 @@ export type ResolversTypes = {
   ReviewOutcome: ReviewOutcome;
   SafetyFacts: ResolverTypeWrapper<SafetyFacts>;
   SafetyFactsInput: SafetyFactsInput;
+  SafetySnapshot: ResolverTypeWrapper<Omit<SafetySnapshot, 'warnings'> & { warnings: Array<ResolversTypes['Warning']> }>;
   Signature: ResolverTypeWrapper<Signature>;
   Transition: ResolverTypeWrapper<TransitionDoc>;
   UploadOutcome: ResolverTypeWrapper<UploadOutcome>;
@@ -679,6 +708,7 @@ export type ResolversParentTypes = {
   Resident: ResidentRef;
   SafetyFacts: SafetyFacts;
   SafetyFactsInput: SafetyFactsInput;
+  SafetySnapshot: Omit<SafetySnapshot, 'warnings'> & { warnings: Array<ResolversParentTypes['Warning']> };
   Signature: Signature;
   Transition: TransitionDoc;
   UploadOutcome: UploadOutcome;
@@ -756,6 +786,7 @@ export type PharmacistReviewResolvers<ContextType = PrescriptionsContext, Parent
   pharmacist?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pharmacy?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  safetySnapshot?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type PrescriptionResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Prescription'] = ResolversParentTypes['Prescription'], FederationReferenceType extends FederationReferenceTypes['Prescription'] = FederationReferenceTypes['Prescription']> = {
@@ -776,6 +807,7 @@ export type PrescriptionResolvers<ContextType = PrescriptionsContext, ParentType
   resident?: Resolver<ResolversTypes['Resident'], ParentType, ContextType>;
   residentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   review?: Resolver<Maybe<ResolversTypes['PharmacistReview']>, ParentType, ContextType>;
+  safetySnapshot?: Resolver<Maybe<ResolversTypes['SafetySnapshot']>, ParentType, ContextType>;
   signature?: Resolver<Maybe<ResolversTypes['Signature']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PrescriptionStatus'], ParentType, ContextType>;
   transitions?: Resolver<Array<ResolversTypes['Transition']>, ParentType, ContextType>;
@@ -826,6 +858,14 @@ export type ResidentResolvers<ContextType = PrescriptionsContext, ParentType ext
 export type SafetyFactsResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['SafetyFacts'] = ResolversParentTypes['SafetyFacts']> = {
   allergyGroups?: Resolver<Array<ResolversTypes['AllergyGroupFact']>, ParentType, ContextType>;
   diagnosisCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SafetySnapshotResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['SafetySnapshot'] = ResolversParentTypes['SafetySnapshot']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  renewalCheck?: Resolver<ResolversTypes['RenewalCheck'], ParentType, ContextType>;
+  takenAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['Warning']>, ParentType, ContextType>;
 };
 
 export type SignatureResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Signature'] = ResolversParentTypes['Signature']> = {
@@ -874,6 +914,7 @@ export type Resolvers<ContextType = PrescriptionsContext> = {
   RenewalCheck?: RenewalCheckResolvers<ContextType>;
   Resident?: ResidentResolvers<ContextType>;
   SafetyFacts?: SafetyFactsResolvers<ContextType>;
+  SafetySnapshot?: SafetySnapshotResolvers<ContextType>;
   Signature?: SignatureResolvers<ContextType>;
   Transition?: TransitionResolvers<ContextType>;
   UploadOutcome?: UploadOutcomeResolvers<ContextType>;

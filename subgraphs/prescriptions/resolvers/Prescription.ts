@@ -51,6 +51,8 @@ export const Prescription: PrescriptionResolvers = {
   warnings: async (prescription, _args, { loaders }) =>
     warningsFor(prescription, prescription.safetyFacts ?? null, await loaders.activeOf.load(prescription.residentId)),
   renewalCheck: (prescription) => renewalCheckFor(prescription, prescription.safetyFacts ?? null),
+  // Kept (a write on read): the chosen pharmacy's review names it instead of sending the facts back.
+  safetySnapshot: (prescription, _args, { repository }) => repository.snapshots.take(prescription, prescription.safetyFacts ?? null),
 };
 
 export const Transition: TransitionResolvers = {

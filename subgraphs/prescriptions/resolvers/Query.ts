@@ -13,8 +13,8 @@ export const Mutation: MutationResolvers = {
   issuePrescription: (_root, { input }, { repository }) => repository.issuing.issue(input),
   revisePrescription: (_root, { id, items }, { repository }) => repository.issuing.revise(id, items),
   signPrescription: (_root, { id }, { repository }) => repository.issuing.sign(id),
-  reviewPrescription: (_root, { id, decision, reason, acknowledgedWarnings, safetyFacts }, { repository }) =>
-    repository.issuing.review(id, decision, reason, acknowledgedWarnings ?? [], safetyFacts),
+  reviewPrescription: (_root, { id, decision, reason, acknowledgedWarnings, safetySnapshot, safetyFacts }, { repository }) =>
+    repository.issuing.review(id, decision, reason, acknowledgedWarnings ?? [], { snapshotId: safetySnapshot, facts: safetyFacts }),
   routePrescription: (_root, { id }, { repository }) => repository.dispensing.route(id),
   dispensePrescription: (_root, { id, lot, substitutions }, { repository }) => repository.dispensing.dispense(id, lot, substitutions ?? []),
   completePrescription: (_root, { id, kind }, { repository }) => repository.dispensing.complete(id, kind),

@@ -605,6 +605,8 @@ export type Query = {
   residentByIdentifier?: Maybe<Resident>;
   /** A ward list. ids: at most 100, each 24 lowercase hex characters. Each entry is null when the resident is unknown or not visible to the viewer. */
   residents: Array<Maybe<Resident>>;
+  /** residentByIdentifier for many identifiers in one read (a FHIR batch's Patients): at most 100, in order; each entry null as residentByIdentifier would answer null. */
+  residentsByIdentifiers: Array<Maybe<Resident>>;
   /**
    * Find one person from demographics. Needs enough to identify someone (name and birth
    * date, or the last four ID characters and district); returns only residents the viewer may see.
@@ -677,6 +679,11 @@ export type QueryResidentByIdentifierArgs = {
 
 export type QueryResidentsArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryResidentsByIdentifiersArgs = {
+  identifiers: Array<IdentifierInput>;
 };
 
 
@@ -883,6 +890,8 @@ export type SafetyFacts = {
   allergyGroups: Array<AllergyGroupFact>;
   /** ICD-10 codes of the active problems on the resident's problem list. */
   diagnosisCodes: Array<Scalars['String']['output']>;
+  /** The version of these facts as the viewer may see them: it changes when an allergy or a condition they may see is filed. */
+  version: Scalars['String']['output'];
 };
 
 /** Where a fact came from: the organization that uploaded it and its own record id. */
@@ -1418,6 +1427,7 @@ export type QueryResolvers<ContextType = RecordsContext, ParentType extends Reso
   resident?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentArgs, 'id'>>;
   residentByIdentifier?: Resolver<Maybe<ResolversTypes['Resident']>, ParentType, ContextType, RequireFields<QueryResidentByIdentifierArgs, 'system' | 'value'>>;
   residents?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType, RequireFields<QueryResidentsArgs, 'ids'>>;
+  residentsByIdentifiers?: Resolver<Array<Maybe<ResolversTypes['Resident']>>, ParentType, ContextType, RequireFields<QueryResidentsByIdentifiersArgs, 'identifiers'>>;
   searchResidents?: Resolver<Maybe<ResolversTypes['ResidentConnection']>, ParentType, ContextType, RequireFields<QuerySearchResidentsArgs, 'criteria' | 'first'>>;
 };
 
@@ -1470,6 +1480,7 @@ export type ResidentEdgeResolvers<ContextType = RecordsContext, ParentType exten
 export type SafetyFactsResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['SafetyFacts'] = ResolversParentTypes['SafetyFacts']> = {
   allergyGroups?: Resolver<Array<ResolversTypes['AllergyGroupFact']>, ParentType, ContextType>;
   diagnosisCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type SourceResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = {

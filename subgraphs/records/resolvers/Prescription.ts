@@ -17,7 +17,9 @@ export const Prescription: PrescriptionResolvers = {
   safetyFacts: async (prescription, _args, { loaders }) => {
     const resident = await loaders.residentById.load(prescription.residentId);
     if (!resident) return null;
+    // The version is read before the facts: a change filed meanwhile makes it newer than what was read, never older.
+    const version = await loaders.safetyVersionOf.load(resident._id);
     const [allergies, conditions] = await Promise.all([loaders.allergiesOf.load(resident), loaders.conditionsOf.load(resident)]);
-    return allergies && conditions ? RecordsRepository.safetyFacts(allergies, conditions) : null;
+    return allergies && conditions ? { ...RecordsRepository.safetyFacts(allergies, conditions), version } : null;
   },
 };

@@ -5,6 +5,11 @@ import type { QueryResolvers } from '../__generated__/resolver-types';
 
 const MAX_WARD_LIST = 100;
 
+function identifierValueOf(value: string, path = ''): string {
+  if (!/^[A-Za-z0-9-]{4,32}$/.test(value)) throw badUserInput(`${path}value must be 4-32 letters, digits or -`);
+  return value;
+}
+
 export const Query: QueryResolvers = {
   resident: (_root, { id }, { repository }) => repository.residents.readableResident(residentIdOf(id)),
   residents: async (_root, { ids }, { loaders }) => {
@@ -12,9 +17,13 @@ export const Query: QueryResolvers = {
     const results = await loaders.residentById.loadMany(ids.map(residentIdOf));
     return results.map((result) => (result instanceof Error ? null : result));
   },
-  residentByIdentifier: (_root, { system, value }, { repository }) => {
-    if (!/^[A-Za-z0-9-]{4,32}$/.test(value)) throw badUserInput('value must be 4-32 letters, digits or -');
-    return repository.residents.residentByIdentifier(system, value);
+  residentByIdentifier: async (_root, { system, value }, { repository }) =>
+    (await repository.residents.residentsByIdentifiers([{ system, value: identifierValueOf(value) }]))[0] ?? null,
+  residentsByIdentifiers: (_root, { identifiers }, { repository }) => {
+    if (identifiers.length > MAX_WARD_LIST) throw badUserInput(`At most ${MAX_WARD_LIST} identifiers per request`);
+    return repository.residents.residentsByIdentifiers(
+      identifiers.map(({ system, value }, index) => ({ system, value: identifierValueOf(value, `identifiers.${index}.`) })),
+    );
   },
   searchResidents: (_root, { criteria, first, after }, { repository }) => repository.residents.searchResidents(criteria, pageSize(first, 20), after),
   matchReviews: (_root, { status, first, after }, { repository }) => repository.merges.matchReviews(status ?? 'OPEN', pageSize(first), after),
