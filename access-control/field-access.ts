@@ -41,6 +41,9 @@ const records: FieldTable = {
     cockpitDays: entry('cockpit-city', 'cockpit-own-organization'),
     formsCompleteness: entry('cockpit-city', 'cockpit-own-organization'),
     appointmentsByChannel: entry('cockpit-city', 'cockpit-own-organization'),
+    // The hotline table is the city's (decided in cockpit-hotline.ts); its work orders are its centre's (hotline.ts).
+    hotlineMonth: entry('cockpit-city'),
+    openWorkOrders: write('handle-work-order'),
     ...FEDERATION,
   },
   Mutation: {
@@ -54,6 +57,10 @@ const records: FieldTable = {
     uploadEncounters: write('record-clinical'),
     uploadConditions: write('record-clinical'),
     uploadAllergies: write('record-clinical'),
+    recordHotlineCall: write('record-hotline-call'),
+    uploadHotlineCalls: write('record-hotline-call'),
+    receiveWorkOrder: write('handle-work-order'),
+    advanceWorkOrder: write('handle-work-order'),
   },
   Resident: {
     ...open('id', 'idNumber', 'phone', 'identifiers'),
@@ -61,8 +68,12 @@ const records: FieldTable = {
     conditions: entry('read-clinical-record'),
     allergies: entry('read-clinical-record'),
     summary: entry('read-clinical-record'),
+    hotlineCalls: entry('read-clinical-record'),
   },
   Organization: open('code'),
+  HotlineCall: open('id', 'organization', 'receivedAt'),
+  WorkOrder: open('id', 'receivedAt'),
+  WorkOrderStep: open('at'),
   Encounter: open('id', 'organization', 'class', 'start', 'end'),
   Source: open('organization', 'uploadedAt'),
   Condition: open('id'),

@@ -43,6 +43,21 @@ export const ACTIVITY_COUNTERS = [
   'platformMyNanjingApp',
   'platformQuickBooking12320',
   'platformWebsite12320',
+  // Appointments booked by a 12320 operator on the phone, at the hospital booked: the hotline
+  // table counts them (hotlinePhoneAppointments), the appointment table does not.
+  'appointmentsPhone12320',
+  // The 12320 hotline, at its centre: calls accepted by category, and work orders by source.
+  'hotlineCalls',
+  'hotlineConsultations',
+  'hotlineMedicalComplaints',
+  'hotlinePhoneAppointments',
+  'hotlineHumanService',
+  'hotlineCrisisInterventions',
+  'hotlineSelfServiceVoice',
+  'workOrdersCity12345',
+  'workOrdersProvince12345',
+  'workOrdersDirect',
+  'workOrdersClosed',
 ] as const;
 export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
 export type ActivityCounts = Partial<Record<ActivityCounter, number>>;
