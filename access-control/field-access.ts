@@ -43,6 +43,7 @@ const records: FieldTable = {
     appointmentsByChannel: entry('cockpit-city', 'cockpit-own-organization'),
     // The hotline table is the city's (decided in cockpit-hotline.ts); its work orders are its centre's (hotline.ts).
     hotlineMonth: entry('cockpit-city'),
+    bulletinHeadline: entry('cockpit-city'),
     openWorkOrders: write('handle-work-order'),
     ...FEDERATION,
   },

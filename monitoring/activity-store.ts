@@ -58,6 +58,16 @@ export const ACTIVITY_COUNTERS = [
   'workOrdersProvince12345',
   'workOrdersDirect',
   'workOrdersClosed',
+  // The bulletin's headline counters, by the organization whose act moved them: archives the
+  // master patient index opened, identifiers it holds, record look-ups by clinicians, duplicate-
+  // test reminders shown. Their seeded baselines are in the opening balance.
+  'residentArchives',
+  'masterIndexEntries',
+  'archiveLookups',
+  'smartReminders',
+  // Opening balance only: validated records no longer under management (versions superseded
+  // before the platform counted them), so data under management = validated records + this.
+  'managedRecordsAdjustment',
 ] as const;
 export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
 export type ActivityCounts = Partial<Record<ActivityCounter, number>>;

@@ -24,6 +24,7 @@ export const BULLETIN_QUERY = `query Bulletin($month: String!) {
     appointmentsCumulative
   }
   hotlineMonth(month: $month) { ${HOTLINE_FIELDS} }
+  bulletinHeadline(month: $month) { residentArchives masterIndexEntries archiveLookups smartReminders dataUnderManagement validatedRecords }
 }
 fragment figures on ActivityRow {
   scheduledUploadRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal
@@ -57,6 +58,17 @@ export interface BulletinQueryData {
     appointmentsCumulative: number | null;
   } | null;
   hotlineMonth: HotlineTable | null;
+  bulletinHeadline: HeadlineCounters | null;
+}
+
+/** The headline counters of the bulletin's text, up to the end of the month. */
+export interface HeadlineCounters {
+  residentArchives: number;
+  masterIndexEntries: number;
+  archiveLookups: number;
+  smartReminders: number;
+  dataUnderManagement: number;
+  validatedRecords: number;
 }
 
 /** The bulletin's hotline table: calls by category, work orders by source. */
@@ -94,6 +106,7 @@ export interface DataCollectionRow {
 }
 
 export interface BulletinTables {
+  headline: HeadlineCounters;
   hotline: HotlineTable;
   dataCollectionByDistrict: DataCollectionRow[];
   dataCollectionByHospital: DataCollectionRow[];
@@ -135,8 +148,9 @@ function dataCollectionRow(name: string, row: FiguresRow): DataCollectionRow {
 export function bulletinTablesOf(data: BulletinQueryData): BulletinTables {
   const month = data.cockpitMonth;
   const appointments = data.appointmentsByChannel;
-  if (!month || !appointments || !data.hotlineMonth) throw new Error('The cockpit answered nothing for this month');
+  if (!month || !appointments || !data.hotlineMonth || !data.bulletinHeadline) throw new Error('The cockpit answered nothing for this month');
   return {
+    headline: data.bulletinHeadline,
     hotline: data.hotlineMonth,
     dataCollectionByDistrict: month.districts
       .map((row) => dataCollectionRow(row.district, row))
@@ -214,10 +228,24 @@ const HOTLINE_ROWS: readonly [string, keyof HotlineTable][] = [
   ['work orders received directly 自接工单', 'workOrdersDirect'],
 ];
 
+const HEADLINE_ROWS: readonly [string, keyof HeadlineCounters][] = [
+  ['resident health archives 居民健康档案', 'residentArchives'],
+  ['master-index entries 主索引', 'masterIndexEntries'],
+  ['archive look-ups served 健康档案调阅', 'archiveLookups'],
+  ['smart reminders served 智能提示', 'smartReminders'],
+  ['records under management 数据', 'dataUnderManagement'],
+  ['validated records 累计校验入库数据', 'validatedRecords'],
+];
+
 /** The tables as text, in the bulletin's order and column order. */
 export function formatBulletin(month: string, tables: BulletinTables): string {
   return [
     `Jinling HIE bulletin tables for ${month}${tables.validatedRecordsBillionsCumulative === null ? '' : `: ${tables.validatedRecordsBillionsCumulative} billion validated records cumulative`}`,
+    table(
+      `Headline counters up to the end of ${month}`,
+      ['', 'count'],
+      HEADLINE_ROWS.map(([label, counter]) => [label, tables.headline[counter]]),
+    ),
     table(
       'The 12320 hotline',
       ['', 'count'],

@@ -40,9 +40,9 @@ export class RecordsRepository {
     countActivity: CountActivity = countNothing,
   ) {
     this.organizations = new Organizations(models, access);
-    this.residents = new ResidentIndex(models, access, matching, this.organizations);
+    this.residents = new ResidentIndex(models, access, matching, this.organizations, countActivity);
     this.merges = new ResidentMerges(models, access, this.residents);
-    this.clinical = new ClinicalReads(models, access);
+    this.clinical = new ClinicalReads(models, access, countActivity);
     this.filing = new ClinicalFiling(models, access, this.residents, this.organizations, this.clinical, countActivity);
     this.hotline = new Hotline(models, access, this.organizations, countActivity);
   }

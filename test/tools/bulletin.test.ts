@@ -88,6 +88,28 @@ describe('September 2024 through the gateway', () => {
     ]);
   });
 
+  it('gives the headline counters of the bulletin’s text', () => {
+    // "居民健康档案868万份、主索引2815万条", "178亿多条数据", "健康档案调阅累计服务441万次，智能提示累计服务892万次", "累计校验入库数据 275.08 亿条".
+    expect(tables.headline).toEqual({
+      residentArchives: 8680000,
+      masterIndexEntries: 28150000,
+      archiveLookups: 4410000,
+      smartReminders: 8920000,
+      dataUnderManagement: 17800000000,
+      validatedRecords: 27508000000,
+    });
+    const text = formatBulletin('2024-09', tables).split('\n');
+    const start = text.indexOf('Headline counters up to the end of 2024-09');
+    expect(text.slice(start + 2, start + 8).map((line) => line.split(/\s{2,}/).at(-1))).toEqual([
+      '8680000',
+      '28150000',
+      '4410000',
+      '8920000',
+      '17800000000',
+      '27508000000',
+    ]);
+  });
+
   it('has the 12320 hotline centre in the registry', async () => {
     const { body } = await stack.query(commission(), `{ organizations(level: [HOTLINE]) { edges { node { code name } } } }`);
     expect(body.errors).toBeUndefined();
@@ -259,9 +281,10 @@ describe('cost', () => {
     const reads = commands.filter((command) => command.commandName === 'find').map((command) => String(command.command.find));
     expect([...new Set(reads)].sort()).toEqual(['activityRollups', 'organizations']);
     // Month rows twice (both tables), hospitals, the cumulative totals (one read for both tables),
-    // the city's month for the hotline table, and the organizations the rows name, which the
-    // request's loader fetches in one or two batches as the resolvers run.
-    expect(reads.filter((collection) => collection === 'activityRollups')).toHaveLength(4);
+    // the city's month for the hotline table, the city's months for the headline counters, and
+    // the organizations the rows name, which the request's loader fetches in one or two
+    // batches as the resolvers run.
+    expect(reads.filter((collection) => collection === 'activityRollups')).toHaveLength(5);
     expect(reads.filter((collection) => collection === 'organizations').length).toBeLessThanOrEqual(3);
   });
 });

@@ -14,6 +14,8 @@
  *   Appointments likewise: the opening balance is the bulletin's cumulative minus the month's
  *   appointment table, so the month's bookings bring it to the bulletin's 34,185,584.
  * - Online platforms are city totals only (the bulletin does not split them by hospital).
+ * - The headline counters (archives, master-index entries, look-ups, reminders, data under
+ *   management) are the opening balance: the bulletin gives them up to its month only.
  * - The hotline table belongs to the 12320 hotline centre: calls by category (phone
  *   appointments among them) and work orders by source, spread over the month's days.
  */
@@ -199,6 +201,12 @@ function openingBalanceOf(monthVerifiedRecords: number): ActivityRollupDoc {
     realtimeDays: [],
     verifiedRecords: Math.round(bulletin.headline.validatedRecordsBillionsCumulative * BILLION) - monthVerifiedRecords,
     appointmentsOpeningBalance: APPOINTMENTS_BEFORE_BULLETIN_MONTH,
+    // The headline counters up to the bulletin's month; live events add to them from there.
+    residentArchives: bulletin.headline.residentHealthArchives,
+    masterIndexEntries: bulletin.headline.masterPatientIndexEntries,
+    archiveLookups: bulletin.headline.healthArchiveLookupsCumulative,
+    smartReminders: bulletin.headline.smartRemindersCumulative,
+    managedRecordsAdjustment: Math.round((bulletin.headline.platformRecordsBillions - bulletin.headline.validatedRecordsBillionsCumulative) * BILLION),
   };
 }
 

@@ -110,6 +110,29 @@ export type AllergyStatement = {
   items: Array<AllergyIntolerance>;
 };
 
+/**
+ * The bulletin's headline counters up to the end of a month, each a baseline from before the
+ * platform counted it plus what live events added since. Counts of records reach tens of
+ * billions, beyond Int: those are Float (whole numbers).
+ */
+export type BulletinHeadline = {
+  __typename?: 'BulletinHeadline';
+  /** 健康档案调阅: look-ups of a resident's record by a clinician (once per resident and request). */
+  archiveLookups: Scalars['Int']['output'];
+  /** 数据 (汇聚): records under management: validated records less the versions superseded. */
+  dataUnderManagement: Scalars['Float']['output'];
+  /** 主索引: identifiers the master patient index holds (ID cards, insurance cards, hospitals' record numbers). */
+  masterIndexEntries: Scalars['Int']['output'];
+  /** YYYY-MM. */
+  month: Scalars['String']['output'];
+  /** 居民健康档案: archives the master patient index opened (one per resident registered anew). */
+  residentArchives: Scalars['Int']['output'];
+  /** 智能提示: duplicate-test reminders shown to ordering doctors (one per item checked). */
+  smartReminders: Scalars['Int']['output'];
+  /** 累计校验入库数据: records validated and stored, scheduled and real-time. */
+  validatedRecords: Scalars['Float']['output'];
+};
+
 export type ClinicalSummary = {
   __typename?: 'ClinicalSummary';
   activeProblems: Array<Condition>;
@@ -690,6 +713,8 @@ export type Query = {
   __typename?: 'Query';
   /** Appointments of a month per hospital by channel and online platform (a hospital's callers: their own row), and the city's online appointments per platform (the health commission only). month: YYYY-MM. */
   appointmentsByChannel?: Maybe<CockpitAppointments>;
+  /** The headline counters of the bulletin's text up to the end of a month: seeded baselines plus what live events added. The health commission only. month: YYYY-MM. */
+  bulletinHeadline?: Maybe<BulletinHeadline>;
   /**
    * One row per calendar day (Asia/Shanghai) of a month: the city's figures, one
    * organization's (a hospital: its own only, the default for its callers), or one district's
@@ -744,6 +769,11 @@ export type Query = {
 
 
 export type QueryAppointmentsByChannelArgs = {
+  month: Scalars['String']['input'];
+};
+
+
+export type QueryBulletinHeadlineArgs = {
   month: Scalars['String']['input'];
 };
 
@@ -1240,6 +1270,7 @@ export type ResolversTypes = {
   AllergyIntolerance: ResolverTypeWrapper<AllergyView>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AllergyStatement: ResolverTypeWrapper<AllergyStatementView>;
+  BulletinHeadline: ResolverTypeWrapper<BulletinHeadline>;
   ClinicalSummary: ResolverTypeWrapper<ClinicalSummaryView>;
   CockpitAppointmentPlatform: CockpitAppointmentPlatform;
   CockpitAppointmentTotals: ResolverTypeWrapper<CockpitAppointmentTotals>;
@@ -1323,6 +1354,7 @@ export type ResolversParentTypes = {
   AllergyIntolerance: AllergyView;
   ID: Scalars['ID']['output'];
   AllergyStatement: AllergyStatementView;
+  BulletinHeadline: BulletinHeadline;
   ClinicalSummary: ClinicalSummaryView;
   CockpitAppointmentTotals: CockpitAppointmentTotals;
   CockpitAppointments: Omit<CockpitAppointments, 'hospitals'> & { hospitals: Array<ResolversParentTypes['CockpitHospitalAppointments']> };
@@ -1417,6 +1449,16 @@ export type AllergyIntoleranceResolvers<ContextType = RecordsContext, ParentType
 export type AllergyStatementResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['AllergyStatement'] = ResolversParentTypes['AllergyStatement']> = {
   assertion?: Resolver<ResolversTypes['AllergyAssertion'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['AllergyIntolerance']>, ParentType, ContextType>;
+};
+
+export type BulletinHeadlineResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['BulletinHeadline'] = ResolversParentTypes['BulletinHeadline']> = {
+  archiveLookups?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dataUnderManagement?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  masterIndexEntries?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  residentArchives?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  smartReminders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  validatedRecords?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type ClinicalSummaryResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['ClinicalSummary'] = ResolversParentTypes['ClinicalSummary']> = {
@@ -1651,6 +1693,7 @@ export type PrescriptionResolvers<ContextType = RecordsContext, ParentType exten
 
 export type QueryResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   appointmentsByChannel?: Resolver<Maybe<ResolversTypes['CockpitAppointments']>, ParentType, ContextType, RequireFields<QueryAppointmentsByChannelArgs, 'month'>>;
+  bulletinHeadline?: Resolver<Maybe<ResolversTypes['BulletinHeadline']>, ParentType, ContextType, RequireFields<QueryBulletinHeadlineArgs, 'month'>>;
   cockpitDays?: Resolver<Maybe<Array<ResolversTypes['ActivityRow']>>, ParentType, ContextType, RequireFields<QueryCockpitDaysArgs, 'month'>>;
   cockpitMonth?: Resolver<Maybe<ResolversTypes['CockpitMonth']>, ParentType, ContextType, RequireFields<QueryCockpitMonthArgs, 'month'>>;
   cockpitTrend?: Resolver<Maybe<Array<ResolversTypes['ActivityRow']>>, ParentType, ContextType, RequireFields<QueryCockpitTrendArgs, 'from' | 'to'>>;
@@ -1751,6 +1794,7 @@ export type Resolvers<ContextType = RecordsContext> = {
   AllergyGroupFact?: AllergyGroupFactResolvers<ContextType>;
   AllergyIntolerance?: AllergyIntoleranceResolvers<ContextType>;
   AllergyStatement?: AllergyStatementResolvers<ContextType>;
+  BulletinHeadline?: BulletinHeadlineResolvers<ContextType>;
   ClinicalSummary?: ClinicalSummaryResolvers<ContextType>;
   CockpitAppointmentTotals?: CockpitAppointmentTotalsResolvers<ContextType>;
   CockpitAppointments?: CockpitAppointmentsResolvers<ContextType>;
