@@ -113,8 +113,8 @@ export class Hotline {
    * One decision read and one write for the whole batch.
    */
   async uploadCalls(rawInputs: unknown[]): Promise<UploadOutcome[]> {
-    const centre = await this.centre('record-hotline-call');
     const { parsed, outcomes } = parseBatch(rawInputs, hotlineCallInput, 'callId');
+    const centre = await this.centre('record-hotline-call');
     const aboutResidents = new Map([...parsed].filter(([, input]) => input.residentId)) as Map<number, HotlineCallInput & { residentId: string }>;
     const survivors = await decideByPolicy(this.access, 'record-hotline-call', aboutResidents, outcomes);
     const calls = new Map<number, HotlineCallDoc>();
