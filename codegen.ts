@@ -32,6 +32,8 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Registration: './repository#RegistrationResult',
       ActivityRow: './cockpit#ActivityRowView',
       CockpitHospitalAppointments: './cockpit#HospitalAppointmentsView',
+      HotlineCall: './models#HotlineCallDoc',
+      WorkOrder: './models#WorkOrderDoc',
     },
   },
   labs: {

@@ -26,6 +26,8 @@ export const DATA_KINDS = [
   'registration',
   /** Appointments booked in the public share of hospitals' slot pools. */
   'appointments',
+  /** Calls to the 12320 hotline about a resident (a crisis intervention is mental-health data). */
+  'hotline-calls',
 ] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
@@ -161,6 +163,12 @@ const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set([
   'referrals',
   'care-relationships',
 ]);
+/**
+ * A family doctor follows up their contracted residents' calls to the 12320 hotline (a crisis
+ * intervention above all), under the resident's consent like any clinical item; other
+ * clinicians do not read them: a call is the resident's word to the hotline, not care.
+ */
+const FAMILY_DOCTOR_KINDS: ReadonlySet<DataKind> = new Set([...CLINICAL_KINDS, 'hotline-calls']);
 /** Whose residents a hospital's own system handles: their identity (demographics, the index). */
 const HOSPITAL_SYSTEM_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'identity']);
 /**
@@ -187,7 +195,7 @@ const READ_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'REFERRAL_O
  */
 const READ_RULES: Partial<Record<Role, { kinds: ReadonlySet<DataKind>; standing: readonly CareRelationshipKind[] }>> = {
   doctor: { kinds: CLINICAL_KINDS, standing: READ_STANDING },
-  family_doctor: { kinds: CLINICAL_KINDS, standing: READ_STANDING },
+  family_doctor: { kinds: FAMILY_DOCTOR_KINDS, standing: READ_STANDING },
   internet_hospital: { kinds: INTERNET_HOSPITAL_KINDS, standing: READ_STANDING },
   pharmacist: { kinds: PHARMACIST_KINDS, standing: ['DISPENSING'] },
   hospital_system: { kinds: HOSPITAL_SYSTEM_KINDS, standing: READ_STANDING },
@@ -278,6 +286,8 @@ export const WRITE_KINDS = [
   'book-appointment',
   'book-appointment-by-phone',
   'book-in-clinic',
+  'record-hotline-call',
+  'handle-work-order',
 ] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
@@ -319,6 +329,10 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   'book-appointment': { roles: ['resident'], standing: 'own-record', data: 'appointments' },
   'book-appointment-by-phone': { roles: ['hotline_operator'], standing: 'none', data: 'appointments' },
   'book-in-clinic': { roles: ['hospital_system'], standing: STANDING, data: 'appointments' },
+  // The 12320 hotline records the calls it accepts (about any caller, as the phone line serves
+  // anyone; recording reads nothing and gives nobody standing) and handles its work orders.
+  'record-hotline-call': { roles: ['hotline_operator'], standing: 'none', data: 'hotline-calls' },
+  'handle-work-order': { roles: ['hotline_operator'], standing: 'none', data: 'hotline-calls' },
 };
 
 /** Whether the viewer holds a role the write is for (its standing is still to be decided). */

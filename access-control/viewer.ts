@@ -11,7 +11,7 @@ export const ROLES = [
   'hospital_system',
   'health_commission',
   'privacy_officer',
-  /** An operator of the 12320 hotline: books and cancels appointments for callers, reads no record. */
+  /** An operator (or the telephony) of the 12320 hotline centre: records calls and work orders, books and cancels appointments for callers by phone, reads no record. */
   'hotline_operator',
 ] as const;
 export type Role = (typeof ROLES)[number];

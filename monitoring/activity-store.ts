@@ -43,6 +43,31 @@ export const ACTIVITY_COUNTERS = [
   'platformMyNanjingApp',
   'platformQuickBooking12320',
   'platformWebsite12320',
+  // Appointments booked by a 12320 operator on the phone, at the hospital booked: the hotline
+  // table counts them (hotlinePhoneAppointments), the appointment table does not.
+  'appointmentsPhone12320',
+  // The 12320 hotline, at its centre: calls accepted by category, and work orders by source.
+  'hotlineCalls',
+  'hotlineConsultations',
+  'hotlineMedicalComplaints',
+  'hotlinePhoneAppointments',
+  'hotlineHumanService',
+  'hotlineCrisisInterventions',
+  'hotlineSelfServiceVoice',
+  'workOrdersCity12345',
+  'workOrdersProvince12345',
+  'workOrdersDirect',
+  'workOrdersClosed',
+  // The bulletin's headline counters, by the organization whose act moved them: archives the
+  // master patient index opened, identifiers it holds, record look-ups by clinicians, duplicate-
+  // test reminders shown. Their seeded baselines are in the opening balance.
+  'residentArchives',
+  'masterIndexEntries',
+  'archiveLookups',
+  'smartReminders',
+  // Opening balance only: validated records no longer under management (versions superseded
+  // before the platform counted them), so data under management = validated records + this.
+  'managedRecordsAdjustment',
 ] as const;
 export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
 export type ActivityCounts = Partial<Record<ActivityCounter, number>>;

@@ -1,5 +1,5 @@
 /**
- * The city bulletin's data-collection and appointment tables, read from the cockpit through
+ * The city bulletin's tables (the 12320 hotline, data collection, appointments), read from the cockpit through
  * the gateway and put in the bulletin's shape (tools/seed/nanjing-2024-09.json): revenue in
  * thousand yuan with two decimals, null where nothing was reported (the bulletin's '/'), and
  * outpatient visits as the bulletin counts them (outpatient and emergency together). The total
@@ -7,6 +7,8 @@
  */
 
 const CHANNEL_FIELDS = 'online12320 quick inClinic thirdParty total';
+const HOTLINE_FIELDS =
+  'calls consultations medicalComplaints phoneAppointments humanService crisisInterventions selfServiceVoice workOrdersCity12345 workOrdersProvince12345 workOrdersDirect';
 
 export const BULLETIN_QUERY = `query Bulletin($month: String!) {
   cockpitMonth(month: $month) {
@@ -21,6 +23,8 @@ export const BULLETIN_QUERY = `query Bulletin($month: String!) {
     platformsTotal
     appointmentsCumulative
   }
+  hotlineMonth(month: $month) { ${HOTLINE_FIELDS} }
+  bulletinHeadline(month: $month) { residentArchives masterIndexEntries archiveLookups smartReminders dataUnderManagement validatedRecords }
 }
 fragment figures on ActivityRow {
   scheduledUploadRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal
@@ -53,6 +57,32 @@ export interface BulletinQueryData {
     platformsTotal: number | null;
     appointmentsCumulative: number | null;
   } | null;
+  hotlineMonth: HotlineTable | null;
+  bulletinHeadline: HeadlineCounters | null;
+}
+
+/** The headline counters of the bulletin's text, up to the end of the month. */
+export interface HeadlineCounters {
+  residentArchives: number;
+  masterIndexEntries: number;
+  archiveLookups: number;
+  smartReminders: number;
+  dataUnderManagement: number;
+  validatedRecords: number;
+}
+
+/** The bulletin's hotline table: calls by category, work orders by source. */
+export interface HotlineTable {
+  calls: number;
+  consultations: number;
+  medicalComplaints: number;
+  phoneAppointments: number;
+  humanService: number;
+  crisisInterventions: number;
+  selfServiceVoice: number;
+  workOrdersCity12345: number;
+  workOrdersProvince12345: number;
+  workOrdersDirect: number;
 }
 
 export interface AppointmentChannels {
@@ -76,6 +106,8 @@ export interface DataCollectionRow {
 }
 
 export interface BulletinTables {
+  headline: HeadlineCounters;
+  hotline: HotlineTable;
   dataCollectionByDistrict: DataCollectionRow[];
   dataCollectionByHospital: DataCollectionRow[];
   appointmentsByHospital: (AppointmentChannels & { name: string })[];
@@ -116,8 +148,10 @@ function dataCollectionRow(name: string, row: FiguresRow): DataCollectionRow {
 export function bulletinTablesOf(data: BulletinQueryData): BulletinTables {
   const month = data.cockpitMonth;
   const appointments = data.appointmentsByChannel;
-  if (!month || !appointments) throw new Error('The cockpit answered nothing for this month');
+  if (!month || !appointments || !data.hotlineMonth || !data.bulletinHeadline) throw new Error('The cockpit answered nothing for this month');
   return {
+    headline: data.bulletinHeadline,
+    hotline: data.hotlineMonth,
     dataCollectionByDistrict: month.districts
       .map((row) => dataCollectionRow(row.district, row))
       .sort((a, b) => b.scheduledUploadRecords - a.scheduledUploadRecords),
@@ -181,10 +215,42 @@ const money = (value: number | null) => (value === null ? null : value.toFixed(2
 const channelCells = (row: AppointmentChannels) => [row.online12320, row.quick, row.inClinic, row.thirdParty, row.total];
 const TOTAL = '合计 total';
 
-/** The four tables as text, in the bulletin's column order. */
+const HOTLINE_ROWS: readonly [string, keyof HotlineTable][] = [
+  ['calls accepted 受理咨询电话', 'calls'],
+  ['consultations 咨询类', 'consultations'],
+  ['medical complaints 医疗投诉', 'medicalComplaints'],
+  ['phone appointments 电话预约', 'phoneAppointments'],
+  ['manual service 人工服务', 'humanService'],
+  ['crisis interventions 心理危机干预', 'crisisInterventions'],
+  ['self-service voice 自助语音问答', 'selfServiceVoice'],
+  ['city 12345 work orders 市 12345 工单', 'workOrdersCity12345'],
+  ['province 12345 work orders 省 12345 工单', 'workOrdersProvince12345'],
+  ['work orders received directly 自接工单', 'workOrdersDirect'],
+];
+
+const HEADLINE_ROWS: readonly [string, keyof HeadlineCounters][] = [
+  ['resident health archives 居民健康档案', 'residentArchives'],
+  ['master-index entries 主索引', 'masterIndexEntries'],
+  ['archive look-ups served 健康档案调阅', 'archiveLookups'],
+  ['smart reminders served 智能提示', 'smartReminders'],
+  ['records under management 数据', 'dataUnderManagement'],
+  ['validated records 累计校验入库数据', 'validatedRecords'],
+];
+
+/** The tables as text, in the bulletin's order and column order. */
 export function formatBulletin(month: string, tables: BulletinTables): string {
   return [
     `Jinling HIE bulletin tables for ${month}${tables.validatedRecordsBillionsCumulative === null ? '' : `: ${tables.validatedRecordsBillionsCumulative} billion validated records cumulative`}`,
+    table(
+      `Headline counters up to the end of ${month}`,
+      ['', 'count'],
+      HEADLINE_ROWS.map(([label, counter]) => [label, tables.headline[counter]]),
+    ),
+    table(
+      'The 12320 hotline',
+      ['', 'count'],
+      HOTLINE_ROWS.map(([label, cell]) => [label, tables.hotline[cell]]),
+    ),
     table('Data collection by district', ['district', ...DATA_COLLECTION_HEADERS], tables.dataCollectionByDistrict.map(dataCollectionCells)),
     table('Data collection by hospital', ['hospital', ...DATA_COLLECTION_HEADERS], tables.dataCollectionByHospital.map(dataCollectionCells)),
     [

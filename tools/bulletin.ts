@@ -1,6 +1,6 @@
 /**
- * `npm run bulletin -- 2024-09`: prints the city bulletin's data-collection and appointment
- * tables for a month, read from the running exchange's cockpit through the gateway
+ * `npm run bulletin -- 2024-09`: prints the city bulletin's figures for a month (its headline
+ * counters, the 12320 hotline, data collection and appointment tables with their totals), read from the running exchange's cockpit through the gateway
  * (GATEWAY_URL, default http://127.0.0.1:4000/graphql) with a health commission token signed
  * by the local demo issuer, as `npm run demo -- token` signs one.
  */

@@ -92,6 +92,8 @@ export type LabReportStatus =
 
 export type OrganizationLevel =
   | 'COMMUNITY'
+  /** A public service line's centre: the 12320 health hotline. */
+  | 'HOTLINE'
   | 'INTERNET_HOSPITAL'
   | 'PHARMACY'
   | 'SECONDARY'

@@ -359,6 +359,8 @@ export class LabsRepository {
       at: now,
     }));
     await this.models.ReminderEvent.insertMany(events, { lean: true });
+    // Each item's reminder shown is a smart reminder served (the bulletin's 智能提示).
+    await this.countActivity([{ organizationCode: orderingOrganizationCode, at: now, counts: { smartReminders: events.length } }]);
     return checks;
   }
 

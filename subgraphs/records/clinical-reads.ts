@@ -6,6 +6,8 @@
  */
 import type { DataKind } from '../../access-control/policy';
 import { type ResidentAccess, visibleRecords } from '../../access-control/resident-access';
+import { hasRole } from '../../access-control/viewer';
+import { type CountActivity, countNothing } from '../../monitoring/activity';
 import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
 import { dayOrTimeOf } from '../runtime/input';
 import { type AllergyView, allergyLabel, conditionLabel, encounterLabel, withoutText } from './labels';
@@ -26,10 +28,24 @@ export interface ClinicalSummaryView {
 const ACTIVE_CONDITION_STATUSES = new Set(['ACTIVE', 'RECURRENCE', 'RELAPSE']);
 
 export class ClinicalReads {
+  /** Residents whose record this request looked up already: a look-up counts once per request. */
+  private readonly lookedUp = new Set<string>();
+
   constructor(
     private readonly models: RecordsModels,
     private readonly access: ResidentAccess,
+    /** Counts clinicians' record look-ups (the bulletin's 健康档案调阅). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
+
+  /** A clinician's organization looked up these residents' records: each counts once per request. */
+  private async countLookups(residentIds: readonly string[]): Promise<void> {
+    const { viewer } = this.access;
+    if (!viewer.organizationCode || !hasRole(viewer, 'doctor', 'family_doctor')) return;
+    const fresh = residentIds.filter((id) => !this.lookedUp.has(id));
+    for (const id of fresh) this.lookedUp.add(id);
+    if (fresh.length > 0) await this.countActivity([{ organizationCode: viewer.organizationCode, at: new Date(), counts: { archiveLookups: fresh.length } }]);
+  }
 
   /** Clinical records of many residents (merged records included), one query per kind. */
   conditionsOf(residents: readonly ResidentDoc[]): Promise<Map<string, ConditionDoc[]>> {
@@ -94,6 +110,7 @@ export class ClinicalReads {
     const fetched = new Map<string, Row[]>(visible.map((resident) => [resident._id, []]));
     const result = new Map<string, Shown[]>();
     if (visible.length === 0) return result;
+    await this.countLookups(visible.map((resident) => resident._id));
     for (const row of await fetch([...ownerOf.keys()])) fetched.get(ownerOf.get(row.residentId)!)?.push(row);
     for (const [residentId, rows] of fetched) result.set(residentId, await consented(residentId, rows));
     return result;

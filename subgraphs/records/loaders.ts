@@ -42,6 +42,7 @@ export function createLoaders(repository: RecordsRepository) {
     conditionsOf: perResident((residents) => repository.clinical.conditionsOf(residents)),
     allergiesOf: perResident((residents) => repository.clinical.allergiesOf(residents)),
     encountersOf: perResident((residents) => repository.clinical.encountersOf(residents)),
+    hotlineCallsOf: perResident((residents) => repository.hotline.callsOf(residents)),
   };
 }
 

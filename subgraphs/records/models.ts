@@ -228,6 +228,68 @@ export type AllergyDoc = StoredDoc<typeof allergyDefinition>;
 const allergySchema = new Schema<AllergyDoc>(allergyDefinition, { collection: 'allergies', versionKey: false, id: false });
 allergySchema.index({ residentId: 1 });
 
+// ---- the 12320 hotline: calls it accepted and work orders it handles -----------------------
+
+/** What a call was about, as the hotline counts calls (phone appointments are counted by their booking). */
+export const HOTLINE_CALL_CATEGORIES = ['CONSULTATION', 'MEDICAL_COMPLAINT', 'HUMAN_SERVICE', 'CRISIS_INTERVENTION', 'SELF_SERVICE_VOICE'] as const;
+/** Who answered: an operator, or the self-service voice menu. */
+export const HOTLINE_CHANNELS = ['OPERATOR', 'SELF_SERVICE_VOICE'] as const;
+export const HOTLINE_OUTCOMES = ['ANSWERED', 'TRANSFERRED', 'WORK_ORDER_OPENED', 'CALLBACK_SCHEDULED', 'ABANDONED'] as const;
+export const WORK_ORDER_SOURCES = ['CITY_12345', 'PROVINCE_12345', 'DIRECT'] as const;
+/** A work order's statuses, in order: each is reached at most once, closure last. */
+export const WORK_ORDER_STATUSES = ['RECEIVED', 'ASSIGNED', 'REPLIED', 'CLOSED'] as const;
+
+const hotlineCallDefinition = {
+  /** Derived from the centre and its telephony's call id: a re-sent call is the same call. */
+  _id: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  callId: { type: String, required: true },
+  receivedAt: { type: Date, required: true },
+  category: { type: String, enum: HOTLINE_CALL_CATEGORIES, required: true },
+  channel: { type: String, enum: HOTLINE_CHANNELS, required: true },
+  outcome: { type: String, enum: HOTLINE_OUTCOMES, required: true },
+  /** The resident the call is about, when the caller was identified; null for an anonymous call. */
+  residentId: { type: String, default: null },
+  operatorId: { type: String, default: null },
+  recordedBy: { type: String, required: true },
+  sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
+};
+export type HotlineCallDoc = StoredDoc<typeof hotlineCallDefinition>;
+const hotlineCallSchema = new Schema<HotlineCallDoc>(hotlineCallDefinition, { collection: 'hotlineCalls', versionKey: false, id: false });
+// A resident's calls (their family doctor's and their own reads), latest first.
+hotlineCallSchema.index({ residentId: 1, receivedAt: -1 });
+
+const workOrderStepDefinition = {
+  status: { type: String, enum: WORK_ORDER_STATUSES, required: true },
+  at: { type: Date, required: true },
+  by: { type: String, required: true },
+};
+const workOrderStepSchema = new Schema(workOrderStepDefinition, { _id: false });
+
+const workOrderDefinition = {
+  /** Derived from the centre, the source and the source's ticket number: a re-sent order is the same order. */
+  _id: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  source: { type: String, enum: WORK_ORDER_SOURCES, required: true },
+  ticketNumber: { type: String, required: true },
+  receivedAt: { type: Date, required: true },
+  status: { type: String, enum: WORK_ORDER_STATUSES, required: true },
+  steps: { type: [workOrderStepSchema], default: [] },
+};
+export type WorkOrderDoc = StoredDoc<typeof workOrderDefinition> & { steps: StoredDoc<typeof workOrderStepDefinition>[] };
+const workOrderSchema = new Schema<WorkOrderDoc>(workOrderDefinition, { collection: 'hotlineWorkOrders', versionKey: false, id: false });
+// The centre's open work orders, oldest first.
+workOrderSchema.index({ organizationCode: 1, status: 1, receivedAt: 1 });
+
+/** One status a work order reached, claimed by `<order>|<status>`: each step happens once however many ask at once. */
+const workOrderStepClaimDefinition = { _id: { type: String, required: true }, at: { type: Date, required: true } };
+export type WorkOrderStepClaimDoc = StoredDoc<typeof workOrderStepClaimDefinition>;
+const workOrderStepClaimSchema = new Schema<WorkOrderStepClaimDoc>(workOrderStepClaimDefinition, {
+  collection: 'hotlineWorkOrderSteps',
+  versionKey: false,
+  id: false,
+});
+
 export function registerModels(connection: Connection) {
   return {
     Resident: connection.model('Resident', residentSchema),
@@ -239,6 +301,9 @@ export function registerModels(connection: Connection) {
     Encounter: connection.model('Encounter', encounterSchema),
     Condition: connection.model('Condition', conditionSchema),
     Allergy: connection.model('Allergy', allergySchema),
+    HotlineCall: connection.model('HotlineCall', hotlineCallSchema),
+    WorkOrder: connection.model('WorkOrder', workOrderSchema),
+    WorkOrderStepClaim: connection.model('WorkOrderStepClaim', workOrderStepClaimSchema),
   };
 }
 export type RecordsModels = ReturnType<typeof registerModels>;

@@ -1,14 +1,15 @@
 /**
  * The records subgraph's queries and rules, one section a file: the master patient index
  * (`resident-index.ts`, `resident-merges.ts`), the organization registry
- * (`organizations.ts`), clinical reads (`clinical-reads.ts`) and filing the clinical record
- * (`filing.ts`). This puts them together for one request.
+ * (`organizations.ts`), clinical reads (`clinical-reads.ts`), filing the clinical record
+ * (`filing.ts`) and the 12320 hotline's calls and work orders (`hotline.ts`). This puts them together for one request.
  */
 import type { ResidentAccess } from '../../access-control/resident-access';
 import { type CountActivity, countNothing } from '../../monitoring/activity';
 import type { MatchSettings } from '../../platform/config';
 import { allergyStatement, ClinicalReads, filterEncounters, safetyFacts, summarize } from './clinical-reads';
 import { ClinicalFiling } from './filing';
+import { Hotline } from './hotline';
 import type { RecordsModels } from './models';
 import { Organizations } from './organizations';
 import { ResidentIndex } from './resident-index';
@@ -29,6 +30,7 @@ export class RecordsRepository {
   readonly merges: ResidentMerges;
   readonly clinical: ClinicalReads;
   readonly filing: ClinicalFiling;
+  readonly hotline: Hotline;
 
   constructor(
     models: RecordsModels,
@@ -38,9 +40,10 @@ export class RecordsRepository {
     countActivity: CountActivity = countNothing,
   ) {
     this.organizations = new Organizations(models, access);
-    this.residents = new ResidentIndex(models, access, matching, this.organizations);
+    this.residents = new ResidentIndex(models, access, matching, this.organizations, countActivity);
     this.merges = new ResidentMerges(models, access, this.residents);
-    this.clinical = new ClinicalReads(models, access);
+    this.clinical = new ClinicalReads(models, access, countActivity);
     this.filing = new ClinicalFiling(models, access, this.residents, this.organizations, this.clinical, countActivity);
+    this.hotline = new Hotline(models, access, this.organizations, countActivity);
   }
 }

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DataKind } from '../../access-control/policy';
 import type { ResidentAccess } from '../../access-control/resident-access';
 import { actorOf, hasRole } from '../../access-control/viewer';
+import { type CountActivity, countNothing } from '../../monitoring/activity';
 import { claim } from '../../platform/claims';
 import type { MatchSettings } from '../../platform/config';
 import { idIn, oneOf, RECORDS_BATCH_SIZE } from '../../platform/database';
@@ -44,7 +45,14 @@ export class ResidentIndex {
     private readonly access: ResidentAccess,
     private readonly matching: MatchSettings,
     private readonly organizations: Organizations,
+    /** Counts archives opened and identifiers added (the bulletin's headline counters). */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
+
+  /** Counts what a registration added to the index, under the registering organization. */
+  private countIndexed(organizationCode: string, counts: { residentArchives?: number; masterIndexEntries: number }): Promise<void> {
+    return counts.masterIndexEntries > 0 || counts.residentArchives ? this.countActivity([{ organizationCode, at: new Date(), counts }]) : Promise.resolve();
+  }
 
   // ---- residents: lookup through merges, and the policy -------------------------------
 
@@ -213,10 +221,17 @@ export class ResidentIndex {
     proof: string,
   ): Promise<RegistrationResult> {
     await this.access.requireWrite(resident._id, 'register');
-    await this.models.ResidentIdentifier.create(
+    const added = await this.models.ResidentIdentifier.create(
       identifierDoc(hospitalKey, resident._id, input.identifier.system, input.identifier.value, organizationCode),
-    ).catch(ignoreDuplicateKeys);
+    ).then(
+      () => true,
+      (error: unknown) => {
+        ignoreDuplicateKeys(error);
+        return false;
+      },
+    );
     await this.noteRegistration(resident._id, organizationCode, proof);
+    await this.countIndexed(organizationCode, { masterIndexEntries: added ? 1 : 0 });
     return { resident, outcome: 'MATCHED', review: null, candidatesScored };
   }
 
@@ -308,9 +323,17 @@ export class ResidentIndex {
       ...blockingKeys({ ...input, idNumber }),
     };
     await this.models.Resident.create(resident);
-    await this.models.ResidentIdentifier.insertMany([identifierDoc(hospitalKey, _id, input.identifier.system, input.identifier.value, organizationCode)], {
-      ordered: false,
-    }).catch(ignoreDuplicateKeys);
+    const added = await this.models.ResidentIdentifier.insertMany(
+      [identifierDoc(hospitalKey, _id, input.identifier.system, input.identifier.value, organizationCode)],
+      { ordered: false },
+    ).then(
+      () => true,
+      (error: unknown) => {
+        ignoreDuplicateKeys(error);
+        return false;
+      },
+    );
+    await this.countIndexed(organizationCode, { residentArchives: 1, masterIndexEntries: (idNumber ? 1 : 0) + (added ? 1 : 0) });
     return { resident, isNew: true };
   }
 

@@ -10,7 +10,7 @@ import { oneOf } from '../../platform/database';
 import { appError, badUserInput, forbidden } from '../../platform/errors';
 import { recordIdOf } from '../runtime/ids';
 import { parseInput } from '../runtime/input';
-import { appointmentActivity, bookAppointmentInput, bookerOf } from './appointment-rules';
+import { appointmentActivity, bookAppointmentInput, bookerOf, channelOf } from './appointment-rules';
 import { type AppointmentDoc, type ReferralsModels, SESSIONS, type SlotPoolDoc } from './models';
 import { hexIdOf, slotPoolId, withinHorizon } from './referral-rules';
 import type { SlotPools } from './slot-pools';
@@ -27,8 +27,9 @@ export class Appointments {
 
   /**
    * Books one place of a session's public share for a resident, through a channel: the
-   * resident for themselves, a 12320 operator for a caller, a hospital's system at its own
-   * clinic. The reserved share stays the family doctors' until the release time. One
+   * resident for themselves, a 12320 operator for a caller (by phone), a hospital's system at
+   * its own clinic. The channel and platform stored are those the bulletin counts it under
+   * (channelOf). The reserved share stays the family doctors' until the release time. One
    * appointment per resident and session; the place is claimed by its _id, so no session is
    * overbooked however many book at once. The booking gives nobody standing.
    */
@@ -37,8 +38,8 @@ export class Appointments {
     const { viewer } = this.access;
     const booker = bookerOf(viewer);
     if (!booker) throw forbidden('Appointments are booked by residents, the 12320 hotline and hospitals’ own systems');
-    if (!booker.channels.includes(input.channel))
-      throw forbidden(`${input.channel} is not a channel this caller books through (${booker.channels.join(', ')})`);
+    const counted = channelOf(booker, input.channel, input.platform);
+    if (!counted) throw forbidden(`${input.channel} is not a channel this caller books through (${booker.channels.join(', ')})`);
     const residentId = await this.access.requireWrite(input.residentId, booker.write);
     const poolId =
       input.poolId ??
@@ -71,8 +72,8 @@ export class Appointments {
       session: pool.session,
       kind: pool.kind,
       share: place.share,
-      channel: input.channel,
-      platform: input.platform ?? null,
+      channel: counted.channel,
+      platform: counted.platform,
       status: 'BOOKED',
       bookedAt: now,
       bookedBy: actorOf(viewer),
@@ -82,7 +83,7 @@ export class Appointments {
       cancellationReason: null,
     };
     await this.models.Appointment.create(appointment);
-    await this.countActivity([appointmentActivity(appointment, 1)]);
+    await this.countActivity(appointmentActivity(appointment, 1));
     return appointment;
   }
 
@@ -118,7 +119,7 @@ export class Appointments {
     // Only the one who claimed the cancellation gives the place and the session back.
     await this.models.Place.deleteOne({ _id: appointment.placeId, appointmentId: appointment._id }).exec();
     await this.models.AppointmentSession.deleteOne({ _id: `${appointment.residentId}|${appointment.poolId}`, appointmentId: appointment._id }).exec();
-    await this.countActivity([appointmentActivity(appointment, -1)]);
+    await this.countActivity(appointmentActivity(appointment, -1));
     return cancelled!;
   }
 

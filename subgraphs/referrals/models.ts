@@ -20,9 +20,9 @@ export const SESSIONS = ['MORNING', 'AFTERNOON'] as const;
 export const SLOT_KINDS = ['SPECIALIST', 'EXAM', 'VIRTUAL_BED'] as const;
 export const SHARES = ['RESERVED', 'PUBLIC'] as const;
 /** How an appointment was booked, as the city's bulletin counts them. */
-export const APPOINTMENT_CHANNELS = ['ONLINE_12320', 'QUICK', 'IN_CLINIC', 'THIRD_PARTY'] as const;
+export const APPOINTMENT_CHANNELS = ['ONLINE_12320', 'QUICK', 'IN_CLINIC', 'THIRD_PARTY', 'PHONE_12320'] as const;
 export type AppointmentChannel = (typeof APPOINTMENT_CHANNELS)[number];
-/** The online platforms of the 12320 channel. */
+/** The online platforms appointments are booked on (each belongs to one channel: appointment-rules.ts). */
 export const APPOINTMENT_PLATFORMS = ['HEALTHY_NANJING_APP', 'WECHAT_12320', 'MY_NANJING_APP', 'QUICK_BOOKING_12320', 'WEBSITE_12320'] as const;
 export type AppointmentPlatform = (typeof APPOINTMENT_PLATFORMS)[number];
 

@@ -54,6 +54,14 @@ const viewerOf = (context: Context): Viewer => {
 
 beforeAll(async () => {
   await insertHospitals(stack);
+  await modelsOf(stack).records.Organization.create({
+    _id: '3201-T01',
+    name: '南京12320卫生热线',
+    level: 'HOTLINE',
+    district: '鼓楼区',
+    outpatientVisits: 0,
+    discharges: 0,
+  });
   const his = stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: '3201-H001' });
   const register = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
     input: {
@@ -275,6 +283,15 @@ const READS: Record<string, ReadPoint> = {
     run: viaGateway(`{ appointmentsByChannel(month: "2026-01") { month } }`, (data) => data.appointmentsByChannel),
   },
   'Query.realtimeForms': { allowed: ALL, run: viaGateway(`{ realtimeForms { code } }`, (data) => data.realtimeForms) },
+  // The 12320 hotline: the city's table and headline for the health commission, the centre's work orders for its operators.
+  'Query.hotlineMonth': { allowed: ['healthCommission'], run: viaGateway(`{ hotlineMonth(month: "2026-01") { month } }`, (data) => data.hotlineMonth) },
+  'Query.bulletinHeadline': {
+    allowed: ['healthCommission'],
+    run: viaGateway(`{ bulletinHeadline(month: "2026-01") { month } }`, (data) => data.bulletinHeadline),
+  },
+  'Query.openWorkOrders': { allowed: ['hotlineOperator'], run: viaGateway(`{ openWorkOrders { id } }`, (data) => data.openWorkOrders) },
+  // A resident's calls to the hotline: the resident and their family doctor.
+  'Resident.hotlineCalls': { allowed: ['self', 'familyDoctor'], run: field('hotlineCalls { category }') },
 };
 
 /** `_entities` straight to a subgraph, with the internal token the gateway would mint for the viewer. */

@@ -17,6 +17,7 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
 import { SCHEMA_DIR } from '../../tools/compose';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
+import { modelsOf } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
@@ -24,10 +25,36 @@ jest.setTimeout(180_000);
 const logLines: string[] = [];
 const { stack } = useStack({ logLines });
 let scenario: ConsentScenario;
+/** The resident's crisis intervention on the 12320 hotline (mental health, restricted): only the resident sees it. */
+let crisisCallId: string;
+const CRISIS_CALL = 'CANARY-CALL-4412';
 
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
+  await modelsOf(stack).records.Organization.create({
+    _id: '3201-T01',
+    name: '南京12320卫生热线',
+    level: 'HOTLINE',
+    district: '鼓楼区',
+    outpatientVisits: 0,
+    discharges: 0,
+  });
+  const operator = stack.token({ subject: 'op-canary', roles: ['hotline_operator'], organizationCode: '3201-T01', practitionerId: 'OP9' });
+  const { body } = await stack.query(operator, `mutation($input: HotlineCallInput!) { recordHotlineCall(input: $input) { id } }`, {
+    input: {
+      callId: CRISIS_CALL,
+      receivedAt: '2026-03-01T23:40:00+08:00',
+      category: 'CRISIS_INTERVENTION',
+      channel: 'OPERATOR',
+      outcome: 'TRANSFERRED',
+      residentId: scenario.residentId,
+      operatorId: 'OP9',
+    },
+  });
+  if (body.errors) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
+  crisisCallId = body.data!.recordHotlineCall.id;
 });
+const hotlineSecrets = () => [crisisCallId, 'CRISIS_INTERVENTION'];
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
 const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
@@ -50,6 +77,7 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Resident.labTrend', `query($id: ID!) { resident(id: $id) { labTrend(code: "75622-1") { points { reportId } } } }`],
     ['Resident.prescriptions', `query($id: ID!) { resident(id: $id) { prescriptions(first: 100) { edges { node { ${PRESCRIPTION} } } } } }`],
     ['Resident.referrals', `query($id: ID!) { resident(id: $id) { referrals(first: 100) { edges { node { ${REFERRAL} } } } } }`],
+    ['Resident.hotlineCalls', `query($id: ID!) { resident(id: $id) { hotlineCalls(first: 100) { id category receivedAt } } }`],
     ['Resident.careRelationships', `query($id: ID!) { resident(id: $id) { careRelationships { kind organization { code } since lastSeenAt endsAt } } }`],
     [
       'Resident.accessLog',
@@ -170,13 +198,14 @@ describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
     const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
     expect(leaked(sourceSecrets(scenario))).toEqual(sees === 'all' ? sourceSecrets(scenario) : []);
     expect(leaked(referralSecrets(scenario))).toEqual(sees === 'nothing' ? [] : referralSecrets(scenario));
+    expect(leaked(hotlineSecrets())).toEqual(name === 'resident' ? hotlineSecrets() : []);
   });
 });
 
 it('writes no canary, and no id of a withheld record, into any log line', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const all = logLines.join('\n');
-  expect([...sourceSecrets(scenario), ...referralSecrets(scenario)].filter((secret) => all.includes(secret))).toEqual([]);
+  expect([...sourceSecrets(scenario), ...referralSecrets(scenario), crisisCallId].filter((secret) => all.includes(secret))).toEqual([]);
 });
 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */
@@ -219,6 +248,10 @@ const NOT_RECORDS = new Set([
   'Query.formsCompleteness',
   'Query.appointmentsByChannel',
   'Query.realtimeForms',
+  // The hotline's counts (no person) and the centre's work orders (no resident).
+  'Query.hotlineMonth',
+  'Query.bulletinHeadline',
+  'Query.openWorkOrders',
 ]);
 
 it('asks every root and Resident field of the schema that can carry a record (counted from the SDL, not from itself)', () => {

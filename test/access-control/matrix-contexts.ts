@@ -116,5 +116,15 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
     allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'],
     query: `mutation($id: ID!) { breakGlass(residentId: $id, reason: OTHER, justification: "x") { id } }`,
   },
+  recordHotlineCall: {
+    allowed: ['hotlineOperator'],
+    query: `mutation { recordHotlineCall(input: { callId: "", receivedAt: "x", category: CONSULTATION, channel: OPERATOR, outcome: ANSWERED }) { id } }`,
+  },
+  uploadHotlineCalls: { allowed: ['hotlineOperator'], query: `mutation { uploadHotlineCalls(inputs: []) { status } }` },
+  receiveWorkOrder: {
+    allowed: ['hotlineOperator'],
+    query: `mutation { receiveWorkOrder(input: { source: DIRECT, ticketNumber: "", receivedAt: "x" }) { id } }`,
+  },
+  advanceWorkOrder: { allowed: ['hotlineOperator'], query: `mutation { advanceWorkOrder(id: "bad", status: CLOSED) { id } }` },
   closeBreakGlassReview: { allowed: ['privacyOfficer'], query: `mutation { closeBreakGlassReview(id: "x", outcome: JUSTIFIED, note: "x") { id } }` },
 };

@@ -1,6 +1,7 @@
 /** Every mutation of the supergraph as a write case: who may make it, who may not, and on what. */
 import { makeIdNumber } from '../../access-control/id-number';
 import { insertResidents, insertSlotPool, modelsOf, newId } from '../support/fixtures';
+import { hotlineWriteCases } from './write-cases-hotline';
 import { CENTRE, HOSPITAL, OTHER_CENTRE, OTHER_PHARMACY, STRANGER, type WriteCase, type WriteScenarios } from './write-scenarios';
 
 /** The cases, keyed by mutation name, built on one file's scenarios. */
@@ -42,6 +43,7 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
     onContract,
   } = scenarios;
   return {
+    ...hotlineWriteCases(scenarios),
     registerResident: {
       query: `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome } }`,
       // Registration at a desk is where standing arises: no outsider; only the role is checked.

@@ -56,6 +56,66 @@ describe('September 2024 through the gateway', () => {
     expect(tables.onlineAppointmentsTotal).toBe(tables.onlineAppointmentChannels.reduce((sum, row) => sum + row.appointments, 0));
   });
 
+  it('reproduces the 12320 hotline table, the bulletin’s first', () => {
+    // Written out from "2024 年 9 月，南京 12320 卫生热线共受理咨询电话 27082 个，其中咨询类 6707 个、…".
+    expect(tables.hotline).toEqual({
+      calls: 27082,
+      consultations: 6707,
+      medicalComplaints: 1678,
+      phoneAppointments: 10076,
+      humanService: 7518,
+      crisisInterventions: 671,
+      selfServiceVoice: 432,
+      workOrdersCity12345: 1195,
+      workOrdersProvince12345: 3075,
+      workOrdersDirect: 1678,
+    });
+    const { calls, workOrdersCity12345, workOrdersProvince12345, workOrdersDirect, ...categories } = tables.hotline;
+    expect(Object.values(categories).reduce((sum, value) => sum + value, 0)).toBe(calls);
+    const text = formatBulletin('2024-09', tables).split('\n');
+    const start = text.indexOf('The 12320 hotline');
+    expect(text.slice(start + 2, start + 12).map((line) => line.split(/\s{2,}/).at(-1))).toEqual([
+      '27082',
+      '6707',
+      '1678',
+      '10076',
+      '7518',
+      '671',
+      '432',
+      '1195',
+      '3075',
+      '1678',
+    ]);
+  });
+
+  it('gives the headline counters of the bulletin’s text', () => {
+    // "居民健康档案868万份、主索引2815万条", "178亿多条数据", "健康档案调阅累计服务441万次，智能提示累计服务892万次", "累计校验入库数据 275.08 亿条".
+    expect(tables.headline).toEqual({
+      residentArchives: 8680000,
+      masterIndexEntries: 28150000,
+      archiveLookups: 4410000,
+      smartReminders: 8920000,
+      dataUnderManagement: 17800000000,
+      validatedRecords: 27508000000,
+    });
+    const text = formatBulletin('2024-09', tables).split('\n');
+    const start = text.indexOf('Headline counters up to the end of 2024-09');
+    expect(text.slice(start + 2, start + 8).map((line) => line.split(/\s{2,}/).at(-1))).toEqual([
+      '8680000',
+      '28150000',
+      '4410000',
+      '8920000',
+      '17800000000',
+      '27508000000',
+    ]);
+  });
+
+  it('has the 12320 hotline centre in the registry', async () => {
+    const { body } = await stack.query(commission(), `{ organizations(level: [HOTLINE]) { edges { node { code name } } } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.organizations.edges).toEqual([{ node: { code: '3201-T01', name: '南京12320卫生热线' } }]);
+  });
+
   it('prints every table with its total row and the cumulative appointments', () => {
     const text = formatBulletin('2024-09', tables).split('\n');
     const lineAfter = (title: string, count: number) => text[text.indexOf(title) + count]!.split(/\s{2,}/);
@@ -221,9 +281,10 @@ describe('cost', () => {
     const reads = commands.filter((command) => command.commandName === 'find').map((command) => String(command.command.find));
     expect([...new Set(reads)].sort()).toEqual(['activityRollups', 'organizations']);
     // Month rows twice (both tables), hospitals, the cumulative totals (one read for both tables),
-    // and the organizations the rows name, which the request's loader fetches in one or two
+    // the city's month for the hotline table, the city's months for the headline counters, and
+    // the organizations the rows name, which the request's loader fetches in one or two
     // batches as the resolvers run.
-    expect(reads.filter((collection) => collection === 'activityRollups')).toHaveLength(3);
+    expect(reads.filter((collection) => collection === 'activityRollups')).toHaveLength(5);
     expect(reads.filter((collection) => collection === 'organizations').length).toBeLessThanOrEqual(3);
   });
 });

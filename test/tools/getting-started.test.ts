@@ -222,8 +222,8 @@ describe('the other pages’ commands, pasted at HOST=127.0.0.2', () => {
       department: '心血管内科',
       session: 'MORNING',
       share: 'PUBLIC',
-      channel: 'ONLINE_12320',
-      platform: 'WEBSITE_12320',
+      channel: 'PHONE_12320',
+      platform: null,
       status: 'BOOKED',
     });
     const again = await answerOf(blocks[0]!);

@@ -26,6 +26,7 @@ const READ_KINDS: DataKind[] = [
   'consent',
   'access-log',
   'identity',
+  'hotline-calls',
 ];
 
 /** The markdown table that follows `<!-- marker -->` in the page, as rows of trimmed cells (header first). */

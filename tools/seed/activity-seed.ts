@@ -14,6 +14,10 @@
  *   Appointments likewise: the opening balance is the bulletin's cumulative minus the month's
  *   appointment table, so the month's bookings bring it to the bulletin's 34,185,584.
  * - Online platforms are city totals only (the bulletin does not split them by hospital).
+ * - The headline counters (archives, master-index entries, look-ups, reminders, data under
+ *   management) are the opening balance: the bulletin gives them up to its month only.
+ * - The hotline table belongs to the 12320 hotline centre: calls by category (phone
+ *   appointments among them) and work orders by source, spread over the month's days.
  */
 
 import { type ActivityCounter, type ActivityRollupDoc, CITY, rollupId } from '../../monitoring/activity-store';
@@ -95,12 +99,37 @@ function unitMonths(organizations: readonly OrganizationSeed[]): UnitMonth[] {
   for (const [organizationCode, counts] of appointments) {
     if (!units.some((unit) => unit.organizationCode === organizationCode)) units.push({ organizationCode, counts: { ...counts }, realtimeDays: 0, forms: 0 });
   }
+  units.push(hotlineMonthOf(organizations));
   for (const unit of units) {
     const realtime = unit.realtimeDays > 0 ? Math.max(unit.realtimeDays, (unit.counts.outpatientVisits ?? 0) + (unit.counts.discharges ?? 0)) : 0;
     unit.counts.realtimeRecords = realtime;
     unit.counts.verifiedRecords = (unit.counts.scheduledUploadRecords ?? 0) + realtime;
   }
   return units;
+}
+
+/** The hotline centre's month: the bulletin's hotline table, cell by cell. */
+function hotlineMonthOf(organizations: readonly OrganizationSeed[]): UnitMonth {
+  const centre = organizations.find((organization) => organization.level === 'HOTLINE');
+  if (!centre) throw new Error('The 12320 hotline centre is not a seeded organization');
+  const hotline = bulletin.hotline12320;
+  return {
+    organizationCode: centre.code,
+    counts: {
+      hotlineCalls: hotline.calls,
+      hotlineConsultations: hotline.consultations,
+      hotlineMedicalComplaints: hotline.medicalComplaints,
+      hotlinePhoneAppointments: hotline.phoneAppointments,
+      hotlineHumanService: hotline.humanService,
+      hotlineCrisisInterventions: hotline.psychologicalCrisisIntervention,
+      hotlineSelfServiceVoice: hotline.selfServiceVoiceQA,
+      workOrdersCity12345: hotline.city12345Tickets,
+      workOrdersProvince12345: hotline.province12345Tickets,
+      workOrdersDirect: hotline.ownTickets,
+    },
+    realtimeDays: 0,
+    forms: 0,
+  };
 }
 
 const dayOf = (index: number) => `${BULLETIN_MONTH}-${String(index + 1).padStart(2, '0')}`;
@@ -172,6 +201,12 @@ function openingBalanceOf(monthVerifiedRecords: number): ActivityRollupDoc {
     realtimeDays: [],
     verifiedRecords: Math.round(bulletin.headline.validatedRecordsBillionsCumulative * BILLION) - monthVerifiedRecords,
     appointmentsOpeningBalance: APPOINTMENTS_BEFORE_BULLETIN_MONTH,
+    // The headline counters up to the bulletin's month; live events add to them from there.
+    residentArchives: bulletin.headline.residentHealthArchives,
+    masterIndexEntries: bulletin.headline.masterPatientIndexEntries,
+    archiveLookups: bulletin.headline.healthArchiveLookupsCumulative,
+    smartReminders: bulletin.headline.smartRemindersCumulative,
+    managedRecordsAdjustment: Math.round((bulletin.headline.platformRecordsBillions - bulletin.headline.validatedRecordsBillionsCumulative) * BILLION),
   };
 }
 

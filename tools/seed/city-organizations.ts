@@ -170,9 +170,20 @@ function pharmacies(): Organization[] {
   }));
 }
 
+/** The 12320 health hotline's centre (南京市卫生信息中心 runs it): its operators' and telephony's tokens name it. */
+export const HOTLINE_CENTRE_CODE = '3201-T01';
+function hotlineCentre(): Organization {
+  return {
+    seed: { code: HOTLINE_CENTRE_CODE, name: '南京12320卫生热线', level: 'HOTLINE', district: '鼓楼区', outpatientVisits: 0, discharges: 0 },
+    specialty: GENERAL,
+    visitWeight: 0,
+    dischargeWeight: 0,
+  };
+}
+
 function buildOrganizations(): Organization[] {
   const hospitalList = hospitals();
-  return [...hospitalList, ...communityCentres(), ...internetHospitals(hospitalList), ...pharmacies()];
+  return [...hospitalList, ...communityCentres(), ...internetHospitals(hospitalList), ...pharmacies(), hotlineCentre()];
 }
 
 /** A city's organizations, looked up by code or level, and the weighted tables visits and referrals draw from. */

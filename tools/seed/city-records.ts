@@ -3,7 +3,7 @@
  * their codings use.
  */
 
-export type OrganizationLevel = 'TERTIARY' | 'SECONDARY' | 'COMMUNITY' | 'INTERNET_HOSPITAL' | 'PHARMACY';
+export type OrganizationLevel = 'TERTIARY' | 'SECONDARY' | 'COMMUNITY' | 'INTERNET_HOSPITAL' | 'PHARMACY' | 'HOTLINE';
 export interface Coding {
   system: string;
   code: string;

@@ -66,8 +66,10 @@ describe('generateCity', () => {
     expect(ofLevel('COMMUNITY')).toHaveLength(131);
     expect(ofLevel('INTERNET_HOSPITAL')).toHaveLength(23);
     expect(ofLevel('PHARMACY')).toHaveLength(13);
+    // The 12320 hotline's centre, whose operators' tokens name it.
+    expect(ofLevel('HOTLINE')).toEqual([expect.objectContaining({ code: '3201-T01', name: '南京12320卫生热线' })]);
     expect(new Set(city.organizations.map((organization) => organization.code)).size).toBe(city.organizations.length);
-    for (const organization of city.organizations) expect(organization.code).toMatch(/^3201-(H\d{3}|C\d{3}|I\d{2}|P\d{2})$/);
+    for (const organization of city.organizations) expect(organization.code).toMatch(/^3201-(H\d{3}|C\d{3}|I\d{2}|P\d{2}|T\d{2})$/);
     expect(city.organizations[0]).toMatchObject({ code: '3201-H001', name: '江苏省中医院', level: 'TERTIARY', outpatientVisits: 581997, discharges: 6236 });
     expect(city.organizations.find((organization) => organization.name === '南京鼓楼医院江北国际医院')).toMatchObject({
       level: 'SECONDARY',

@@ -14,4 +14,8 @@ export const Mutation: MutationResolvers = {
   uploadEncounters: (_root, { inputs }, { repository }) => repository.filing.uploadEncounters(inputs),
   uploadConditions: (_root, { inputs }, { repository }) => repository.filing.uploadConditions(inputs),
   uploadAllergies: (_root, { inputs }, { repository }) => repository.filing.uploadAllergies(inputs),
+  recordHotlineCall: (_root, { input }, { repository }) => repository.hotline.recordCall(input),
+  uploadHotlineCalls: (_root, { inputs }, { repository }) => repository.hotline.uploadCalls(inputs),
+  receiveWorkOrder: (_root, { input }, { repository }) => repository.hotline.receiveWorkOrder(input),
+  advanceWorkOrder: (_root, { id, status }, { repository }) => repository.hotline.advanceWorkOrder(id, status),
 };

@@ -2,6 +2,8 @@ import { REALTIME_FORMS } from '../../../monitoring/realtime-forms';
 import { badUserInput } from '../../../platform/errors';
 import { organizationCodeOf, pageSize, residentIdOf } from '../../runtime/ids';
 import type { QueryResolvers } from '../__generated__/resolver-types';
+import { bulletinHeadline } from '../cockpit-headline';
+import { hotlineMonth } from '../cockpit-hotline';
 
 const MAX_WARD_LIST = 100;
 
@@ -35,5 +37,8 @@ export const Query: QueryResolvers = {
   cockpitDays: (_root, { month, organizationCode, district }, { cockpit }) => cockpit.days(month, organizationCode, district),
   formsCompleteness: (_root, { month }, { cockpit }) => cockpit.formsCompleteness(month),
   appointmentsByChannel: (_root, { month }, { cockpit }) => cockpit.appointments(month),
+  hotlineMonth: (_root, { month }, { viewer, activity }) => hotlineMonth(viewer, activity, month),
+  openWorkOrders: (_root, { first }, { repository }) => repository.hotline.openWorkOrders(pageSize(first)),
+  bulletinHeadline: (_root, { month }, { viewer, activity }) => bulletinHeadline(viewer, activity, month),
   realtimeForms: () => [...REALTIME_FORMS],
 };

@@ -28,6 +28,7 @@ export const Resident: ResidentResolvers = {
     const allergies = await loaders.allergiesOf.load(resident);
     return allergies && RecordsRepository.allergyStatement(resident, allergies);
   },
+  hotlineCalls: async (resident, { first }, { loaders }) => (await loaders.hotlineCallsOf.load(resident))?.slice(0, pageSize(first)) ?? null,
   summary: async (resident, _args, { loaders }) => {
     const [conditions, allergies, encounters] = await Promise.all([
       loaders.conditionsOf.load(resident),

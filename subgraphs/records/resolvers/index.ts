@@ -3,6 +3,7 @@ import { ActivityRow, CockpitHospitalAppointments } from './ActivityRow';
 import { AllergyIntolerance } from './AllergyIntolerance';
 import { Condition } from './Condition';
 import { Encounter, Source } from './Encounter';
+import { HotlineCall, WorkOrder, WorkOrderStep } from './Hotline';
 import { Identifier, MergeEvent } from './Identifier';
 import { MatchedRecord, MatchReview } from './MatchReview';
 import { Mutation } from './Mutation';
@@ -29,4 +30,7 @@ export const resolvers: Resolvers = {
   Referral,
   ActivityRow,
   CockpitHospitalAppointments,
+  HotlineCall,
+  WorkOrder,
+  WorkOrderStep,
 };

@@ -27,6 +27,7 @@ export type Appointment = {
   bookedAt: Scalars['String']['output'];
   cancellationReason?: Maybe<Scalars['String']['output']>;
   cancelledAt?: Maybe<Scalars['String']['output']>;
+  /** The channel the booking is counted under (what an older client sent is mapped: see BookAppointmentInput.channel). */
   channel: AppointmentChannel;
   /** The Beijing date of the session, YYYY-MM-DD. */
   date: Scalars['String']['output'];
@@ -34,7 +35,7 @@ export type Appointment = {
   id: Scalars['ID']['output'];
   kind: SlotKind;
   organization: Organization;
-  /** The online platform of an ONLINE_12320 booking, when it came through one. */
+  /** The online platform it was booked on; null in the clinic and by phone. */
   platform?: Maybe<AppointmentPlatform>;
   resident: Resident;
   session: Session;
@@ -43,18 +44,20 @@ export type Appointment = {
   status: AppointmentStatus;
 };
 
-/** How an appointment was booked, as the city's statistics count them. */
+/** How an appointment was booked: the columns of the bulletin's appointment table, and the hotline's phone bookings. */
 export type AppointmentChannel =
-  /** At the hospital's own desk (its hospital system). */
+  /** At the hospital's own desk (诊间预约, its hospital system); not online. */
   | 'IN_CLINIC'
-  /** 12320 online or by phone through the hotline. */
+  /** 12320 online (12320 在线预约): the platforms HEALTHY_NANJING_APP, WECHAT_12320 and WEBSITE_12320. */
   | 'ONLINE_12320'
-  /** Quick booking. */
+  /** By phone through a 12320 operator (电话预约): counted in the hotline's table, not the appointment table. */
+  | 'PHONE_12320'
+  /** Quick booking (快速预约): the QUICK_BOOKING_12320 platform. */
   | 'QUICK'
-  /** A third party's app on the resident's behalf. */
+  /** A third party's app (第三方): the MY_NANJING_APP platform. */
   | 'THIRD_PARTY';
 
-/** The online platforms of the 12320 channel. */
+/** The online platforms appointments are booked on, each of one channel (see AppointmentChannel). */
 export type AppointmentPlatform =
   /** 健康南京 (the city app). */
   | 'HEALTHY_NANJING_APP'
@@ -78,8 +81,9 @@ export type AppointmentStatus =
  */
 export type BookAppointmentInput = {
   /**
-   * ONLINE_12320, QUICK or THIRD_PARTY for a resident; ONLINE_12320 or QUICK for a 12320 hotline
-   * operator; IN_CLINIC for a hospital's own system, at its own hospital.
+   * ONLINE_12320, QUICK or THIRD_PARTY for a resident; PHONE_12320 for a 12320 hotline operator
+   * (ONLINE_12320 and QUICK, which operators sent before, book as PHONE_12320); IN_CLINIC for a
+   * hospital's own system, at its own hospital.
    */
   channel: AppointmentChannel;
   /** The session's Beijing date, YYYY-MM-DD: not started, at most bookingHorizonDays ahead (without poolId). */
@@ -90,7 +94,11 @@ export type BookAppointmentInput = {
   kind?: InputMaybe<SlotKind>;
   /** The hospital's code, e.g. 3201-H001 (without poolId). */
   organizationCode?: InputMaybe<Scalars['ID']['input']>;
-  /** Only with channel ONLINE_12320: the platform the booking came through. */
+  /**
+   * The platform the booking came through, one of its channel's (left out: WEBSITE_12320 for
+   * ONLINE_12320, QUICK_BOOKING_12320 for QUICK, MY_NANJING_APP for THIRD_PARTY). ONLINE_12320
+   * with MY_NANJING_APP books as THIRD_PARTY, with QUICK_BOOKING_12320 as QUICK, as older clients sent them.
+   */
   platform?: InputMaybe<AppointmentPlatform>;
   /** A SlotAvailability.poolId (24 lowercase hex characters); or leave it out and name the session with the next four fields. */
   poolId?: InputMaybe<Scalars['ID']['input']>;

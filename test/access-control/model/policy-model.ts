@@ -42,6 +42,7 @@ export const MODEL_READ_KINDS = [
   'consent',
   'access-log',
   'identity',
+  'hotline-calls',
 ] as const satisfies readonly DataKind[];
 type ReadKind = (typeof MODEL_READ_KINDS)[number];
 
@@ -58,7 +59,7 @@ const CLINICIAN_READS = {
 } as const;
 const READS: Record<Role, Partial<Record<ReadKind, Access>>> = {
   doctor: CLINICIAN_READS,
-  family_doctor: CLINICIAN_READS,
+  family_doctor: { ...CLINICIAN_READS, 'hotline-calls': S },
   internet_hospital: { demographics: S, conditions: S, allergies: S, prescriptions: S, 'care-relationships': S },
   pharmacist: { demographics: 'dispensing', conditions: 'dispensing', allergies: 'dispensing', prescriptions: 'dispensing' },
   resident: {
@@ -72,6 +73,7 @@ const READS: Record<Role, Partial<Record<ReadKind, Access>>> = {
     'care-relationships': 'own',
     consent: 'own',
     'access-log': 'own',
+    'hotline-calls': 'own',
   },
   lab_system: {},
   hospital_system: { demographics: S, identity: S },
@@ -107,6 +109,8 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'book-appointment': row(['resident'], 'own-record'),
   'book-appointment-by-phone': row(['hotline_operator'], 'none'),
   'book-in-clinic': row(['hospital_system'], ORDINARY),
+  'record-hotline-call': row(['hotline_operator'], 'none'),
+  'handle-work-order': row(['hotline_operator'], 'none'),
 };
 
 /** "Care relationships", ends column; a kind whose end was never recorded ends at its longest. */

@@ -99,13 +99,13 @@ describe('booking by channel', () => {
     expect((await ok(resident(residentId), BOOK, byName('MORNING', 'QUICK'))).bookAppointment).toMatchObject({
       session: 'MORNING',
       channel: 'QUICK',
-      platform: null,
+      platform: 'QUICK_BOOKING_12320',
       share: 'PUBLIC',
     });
     expect((await ok(resident(residentId), BOOK, byName('AFTERNOON', 'THIRD_PARTY'))).bookAppointment).toMatchObject({
       session: 'AFTERNOON',
       channel: 'THIRD_PARTY',
-      platform: null,
+      platform: 'MY_NANJING_APP',
     });
     expect(
       (await ok(resident(residentId), MINE)).myAppointments.map((appointment: any) => [appointment.date, appointment.session, appointment.channel]),
@@ -124,7 +124,8 @@ describe('booking by channel', () => {
     const pool = await insertSlotPool(stack, { capacity: 2, reserved: 0 });
     const booked = (await ok(operator(), BOOK, { input: { residentId, poolId: pool._id, channel: 'ONLINE_12320', platform: 'QUICK_BOOKING_12320' } }))
       .bookAppointment;
-    expect(booked).toMatchObject({ channel: 'ONLINE_12320', platform: 'QUICK_BOOKING_12320', status: 'BOOKED' });
+    // What operators sent before PHONE_12320 existed books by phone all the same.
+    expect(booked).toMatchObject({ channel: 'PHONE_12320', platform: null, status: 'BOOKED' });
     const stored = await modelsOf(stack).referrals.Appointment.findById(booked.id).lean();
     expect([stored!.bookedBy, stored!.bookedByOrganization]).toEqual(['OP1', '3201-T01']);
 
@@ -185,34 +186,41 @@ describe('counting', () => {
       const { _id, organizationCode, period, month, day: _day, ...counts } = (await modelsOf(stack).activity.ActivityRollup.findById(id).lean())!;
       return counts;
     };
+    // 12320 online on its three platforms (one named none: the 12320 website), third party on
+    // 我的南京, the operator's bookings by phone, whatever older channel they named.
     const atHospital = {
       appointmentsOnline12320: 2,
       platformWechat12320: 1,
       platformHealthyNanjingApp: 0,
-      appointmentsQuick: 1,
+      platformWebsite12320: 1,
+      appointmentsPhone12320: 1,
       appointmentsThirdParty: 1,
+      platformMyNanjingApp: 1,
       appointmentsInClinic: 1,
     };
     expect(await rollup(`3201-H105|${day.slice(0, 7)}`)).toEqual(atHospital);
     expect(await rollup(`3201-H105|${day}`)).toEqual(atHospital);
-    expect(await rollup(`3201-H106|${day.slice(0, 7)}`)).toEqual({ appointmentsOnline12320: 1, platformWebsite12320: 1 });
+    expect(await rollup(`3201-H106|${day.slice(0, 7)}`)).toEqual({ appointmentsPhone12320: 1 });
+    // The phone bookings are the hotline's: two calls, two phone appointments at its centre.
+    expect(await rollup(`3201-T01|${day.slice(0, 7)}`)).toMatchObject({ hotlineCalls: 2, hotlinePhoneAppointments: 2 });
 
     // Through the cockpit: each hospital's online appointments per platform; a hospital sees its own row only.
     const CHANNELS = `query($month: String!) { appointmentsByChannel(month: $month) { hospitals { organization { code } online12320 total platforms { platform appointments } } platforms { platform } } }`;
-    const platforms = (wechat: number, website: number) => [
+    const platforms = (wechat: number, myNanjing: number, website: number) => [
       { platform: 'HEALTHY_NANJING_APP', appointments: 0 },
       { platform: 'WECHAT_12320', appointments: wechat },
-      { platform: 'MY_NANJING_APP', appointments: 0 },
+      { platform: 'MY_NANJING_APP', appointments: myNanjing },
       { platform: 'QUICK_BOOKING_12320', appointments: 0 },
       { platform: 'WEBSITE_12320', appointments: website },
     ];
     const commission = stack.token({ subject: 'hc-1', roles: ['health_commission'] });
     const city = (await ok(commission, CHANNELS, { month: day.slice(0, 7) })).appointmentsByChannel;
     const rowOf = (code: string) => city.hospitals.find((row: { organization: { code: string } }) => row.organization.code === code);
-    expect(rowOf('3201-H105')).toEqual({ organization: { code: '3201-H105' }, online12320: 2, total: 5, platforms: platforms(1, 0) });
-    expect(rowOf('3201-H106')).toEqual({ organization: { code: '3201-H106' }, online12320: 1, total: 1, platforms: platforms(0, 1) });
+    // Phone bookings are not in the appointment table: 3201-H106 has none there.
+    expect(rowOf('3201-H105')).toEqual({ organization: { code: '3201-H105' }, online12320: 2, total: 4, platforms: platforms(1, 1, 1) });
+    expect(rowOf('3201-H106')).toBeUndefined();
     expect((await ok(hospitalSystem('3201-H105'), CHANNELS, { month: day.slice(0, 7) })).appointmentsByChannel).toEqual({
-      hospitals: [{ organization: { code: '3201-H105' }, online12320: 2, total: 5, platforms: platforms(1, 0) }],
+      hospitals: [{ organization: { code: '3201-H105' }, online12320: 2, total: 4, platforms: platforms(1, 1, 1) }],
       platforms: [],
     });
   });
@@ -230,7 +238,7 @@ describe('who may book', () => {
       { code: 'FORBIDDEN', message: 'IN_CLINIC is not a channel this caller books through (ONLINE_12320, QUICK, THIRD_PARTY)' },
     ]);
     expect(await errorsOf(operator(), BOOK, { input: { residentId: other, poolId: pool._id, channel: 'THIRD_PARTY' } })).toEqual([
-      { code: 'FORBIDDEN', message: 'THIRD_PARTY is not a channel this caller books through (ONLINE_12320, QUICK)' },
+      { code: 'FORBIDDEN', message: 'THIRD_PARTY is not a channel this caller books through (PHONE_12320)' },
     ]);
     expect((await errorsOf(doctor(), BOOK, { input: { residentId: other, poolId: pool._id, channel: 'ONLINE_12320' } })).map((error) => error.code)).toEqual([
       'FORBIDDEN',
@@ -363,10 +371,10 @@ describe('bad input: a clear error and nothing changed', () => {
       'Variable "$input" got invalid value "CARRIER_PIGEON" at "input.channel"; Value "CARRIER_PIGEON" does not exist in "AppointmentChannel" enum.',
     ],
     [
-      'a platform without the online channel',
+      'a platform of another channel',
       { channel: 'QUICK', platform: 'WEBSITE_12320' },
       'BAD_USER_INPUT',
-      'Invalid input: platform is only for the ONLINE_12320 channel',
+      'Invalid input: platform WEBSITE_12320 is not a platform of the QUICK channel',
     ],
     ['no session', { poolId: null }, 'BAD_USER_INPUT', 'Invalid input: poolId or all of organizationCode, department, date and session are required'],
     [
