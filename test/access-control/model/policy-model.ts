@@ -107,6 +107,9 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'book-appointment': row(['resident'], 'own-record'),
   'book-appointment-by-phone': row(['hotline_operator'], 'none'),
   'book-in-clinic': row(['hospital_system'], ORDINARY),
+  'order-nursing': row(['resident'], 'own-record'),
+  'order-nursing-for-patient': row(['internet_hospital'], ORDINARY),
+  'provide-nursing': row(['family_doctor'], ['NURSING']),
 };
 
 /** "Care relationships", ends column; a kind whose end was never recorded ends at its longest. */
@@ -127,6 +130,7 @@ export function modelEnd(fact: CareRelationshipFact, settings: PolicySettings): 
     CONTRACT: 3 * 366 * DAY,
     DISPENSING: (settings.dispensingDays ?? 30) * DAY,
     BREAK_GLASS: (settings.breakGlassHours ?? 4) * HOUR,
+    NURSING: 30 * DAY,
   };
   return after(fact.since, longest[fact.kind]);
 }
@@ -178,9 +182,14 @@ function standing(world: ModelWorld, viewer: Viewer, person: string, kinds: read
   return { allowed: false, emergency: false };
 }
 
-/** What standing counts for a read: an offer shows the referral and whom it is about, nothing else. */
+/**
+ * What standing counts for a read: an offer shows the referral and whom it is about, nothing
+ * else; an open nursing order shows the centre whom to visit, allergies and prescriptions.
+ */
 function standingForRead(kind: ReadKind): CareRelationshipKind[] {
-  return kind === 'demographics' || kind === 'referrals' ? [...WITH_GRANT, 'REFERRAL_OFFER'] : [...WITH_GRANT];
+  const offer: CareRelationshipKind[] = kind === 'demographics' || kind === 'referrals' ? ['REFERRAL_OFFER'] : [];
+  const nursing: CareRelationshipKind[] = kind === 'demographics' || kind === 'allergies' || kind === 'prescriptions' ? ['NURSING'] : [];
+  return [...WITH_GRANT, ...offer, ...nursing];
 }
 
 const DENY: ModelDecision = { allowed: false, emergency: false };
