@@ -13,7 +13,7 @@ import { holdsRoleFor, type StandingRoot, type WriteKind } from '../../access-co
 import { type ResidentAccess, visibleRecords } from '../../access-control/resident-access';
 import { unionOf } from '../../access-control/sensitivity';
 import { actorOf } from '../../access-control/viewer';
-import { type CountActivity, realtimeEntry } from '../../monitoring/activity';
+import type { CountActivity } from '../../monitoring/activity';
 import { claim } from '../../platform/claims';
 import { oneOf, RECORDS_BATCH_SIZE } from '../../platform/database';
 import { appError, badUserInput, forbidden } from '../../platform/errors';
@@ -119,7 +119,7 @@ export class NursingOrders {
     };
     await this.access.recordCareRelationship({ ...nursingSource(order), at: now, endsAt: order.expiresAt, root });
     await this.access.permitted([residentId], 'nursing');
-    await this.countActivity([realtimeEntry(order.organizationCode, now, { counts: { nursingOrders: 1 }, feeds: [] })]);
+    await this.countActivity([{ organizationCode: order.organizationCode, at: now, counts: { nursingOrders: 1 } }]);
     return order;
   }
 
@@ -145,7 +145,7 @@ export class NursingOrders {
 
   async complete(id: string): Promise<NursingOrderDoc> {
     const completed = await this.close(await this.asCentre(id), 'COMPLETED', 'centre', null);
-    await this.countActivity([realtimeEntry(completed.organizationCode, new Date(), { counts: { nursingVisits: 1 }, feeds: [] })]);
+    await this.countActivity([{ organizationCode: completed.organizationCode, at: new Date(), counts: { nursingVisits: 1 } }]);
     return completed;
   }
 
