@@ -35,6 +35,8 @@ const logLines: string[] = [];
 const { stack } = useStack({ logLines });
 let residentId: string;
 let ids: { encounter: string; labReport: string; prescription: string; referral: string };
+/** A home nursing order the resident placed with a centre none of the contexts works at. */
+const NURSING_ORDER = newId();
 
 function identity(context: Context): DemoIdentity {
   const base = CONTEXTS[context] as Partial<DemoIdentity>;
@@ -105,6 +107,26 @@ beforeAll(async () => {
   await models.referrals.Referral.create(
     referralDoc({ id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', requestedAt: new Date(now) }),
   );
+  await models.referrals.NursingOrder.create({
+    _id: NURSING_ORDER,
+    residentId,
+    organizationCode: '3201-C050',
+    ordererKind: 'RESIDENT',
+    ordererOrganizationCode: null,
+    serviceCode: 'WOUND_CARE',
+    preconditions: ['PRESCRIBED', 'WOUND_ASSESSED'],
+    preferredDate: SLOT_DAY,
+    address: '南京市鼓楼区中山北路 2 号',
+    notes: null,
+    status: 'ORDERED',
+    version: 1,
+    orderedAt: new Date(now),
+    expiresAt: new Date(now + 30 * 86_400_000),
+    nurseId: null,
+    reason: null,
+    visit: null,
+    sensitivities: [],
+  });
   await relate(stack, [residentId], '3201-H002', 'REGISTRATION');
   await relate(stack, [residentId], '3201-H102', 'REFERRAL');
   await relate(stack, [residentId], '3201-H103', 'REGISTRATION');
@@ -195,6 +217,14 @@ const READS: Record<string, ReadPoint> = {
   'Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: field('prescriptions { edges { node { id } } }') },
   'Resident.referrals': { allowed: CLINICAL, run: field('referrals { edges { node { id } } }') },
   'Resident.familyDoctorContract': { allowed: CLINICAL, run: field('familyDoctorContract { status }') },
+  // Home nursing orders: clinicians with standing, the internet hospital with standing (it orders), the resident.
+  'Resident.nursingOrders': { allowed: [...CLINICAL, 'internetHospital'], run: field('nursingOrders { id }') },
+  'Query.nursingOrder': {
+    allowed: [...CLINICAL, 'internetHospital'],
+    run: viaGateway(`{ nursingOrder(id: "${NURSING_ORDER}") { id } }`, (data) => data.nursingOrder),
+  },
+  'Query.nursingInbox': { allowed: ['familyDoctor'], run: viaGateway(`{ nursingInbox { pageInfo { hasNextPage } } }`, (data) => data.nursingInbox) },
+  'Query.nursingServices': { allowed: ALL, run: viaGateway(`{ nursingServices { code } }`, (data) => data.nursingServices) },
   'Query.availableSlots': {
     allowed: [...CLINICIANS, 'doctorStranger'],
     run: viaGateway(
