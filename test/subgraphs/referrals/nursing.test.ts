@@ -5,7 +5,7 @@
  * needs; bad input and every denial change nothing.
  */
 
-import { cityDay, rollupId } from '../../../monitoring/activity-store';
+import { cityDay } from '../../../monitoring/activity-store';
 import { addDays, beijingDate } from '../../../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertResidents, modelsOf, newId, prescriptionDoc, relate } from '../../support/fixtures';
 import { useStack } from '../../support/stack-fixture';
@@ -135,16 +135,34 @@ describe('an order from the resident, visited and completed', () => {
     expect(mine.nursingOrders).toEqual([{ id: ordered.id, status: 'COMPLETED' }]);
   });
 
-  it('counts the order placed and the visit completed for the centre', async () => {
+  it('counts the order placed and the visit completed for the centre, in its cockpit rows', async () => {
     const centre = '3201-C077';
     const [residentId] = await insertResidents(stack, { organizationCode: HOSPITAL, count: 1 });
+    const months = new Set([cityDay(new Date()).slice(0, 7)]);
     const id = (await ok(resident(residentId!), ORDER, { input: orderInput(residentId!, { organizationCode: centre }) })).orderNursing.id;
     await ok(nurse('HEAD', centre), ACCEPT, { id, nurse: 'N7' });
     await ok(nurse('N7', centre), VISIT, { id, input: { performed: '更换敷料' } });
     await ok(nurse('HEAD', centre), COMPLETE, { id });
-    const day = cityDay(new Date());
-    const rollup = await modelsOf(stack).activity.ActivityRollup.findById(rollupId(centre, day)).lean();
-    expect([rollup?.nursingOrders, rollup?.nursingVisits]).toEqual([1, 1]);
+    months.add(cityDay(new Date()).slice(0, 7));
+    // Summed over the centre's days, whichever day (Beijing) each step fell on.
+    const days = await modelsOf(stack).activity.ActivityRollup.find({ organizationCode: centre, period: 'day' }).lean();
+    const total = (rows: { nursingOrders?: number | null; nursingVisits?: number | null }[]) =>
+      rows.reduce((sum, row) => [sum[0]! + (row.nursingOrders ?? 0), sum[1]! + (row.nursingVisits ?? 0)], [0, 0]);
+    expect(total(days)).toEqual([1, 1]);
+    const commission = stack.token({ subject: 'hc', roles: ['health_commission'] });
+    const rows = [];
+    for (const month of months) {
+      const data = await ok(
+        commission,
+        `query($month: String!, $code: ID) { cockpitDays(month: $month, organizationCode: $code) { period nursingOrders nursingVisits } }`,
+        {
+          month,
+          code: centre,
+        },
+      );
+      rows.push(...data.cockpitDays);
+    }
+    expect(total(rows)).toEqual([1, 1]);
   });
 });
 
@@ -220,10 +238,10 @@ describe('denials and bad input change nothing', () => {
       'BAD_USER_INPUT',
       'preferredDate must be a calendar date as YYYY-MM-DD, e.g. 2026-03-01 (not "2027-02-29")',
     ]);
-    expect(await message({ preferredDate: addDays(today(), -1) })).toEqual([
-      'BAD_USER_INPUT',
-      `preferredDate must be from today (${today()}) to 14 days ahead, Beijing time`,
-    ]);
+    // Near midnight (Beijing) the server's today may be a day after the test's: yesterday is refused either way.
+    const [code, past] = await message({ preferredDate: addDays(today(), -1) });
+    expect(code).toBe('BAD_USER_INPUT');
+    expect(past).toMatch(/^preferredDate must be from today \(\d{4}-\d{2}-\d{2}\) to 14 days ahead, Beijing time$/);
     expect(await message({ address: 'x' })).toEqual(['BAD_USER_INPUT', 'Invalid input: address Too small: expected string to have >=4 characters']);
     expect(await modelsOf(stack).referrals.NursingOrder.countDocuments({ residentId })).toBe(0);
     expect(await nursingFactsOf(residentId!)).toEqual([]);
