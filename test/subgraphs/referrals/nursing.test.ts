@@ -131,8 +131,31 @@ describe('an order from the resident, visited and completed', () => {
     expect(await codes(nurse(), WHAT_THE_CENTRE_READS, { id: residentId })).toEqual(['FORBIDDEN']);
     expect(await codes(resident(residentId), CANCEL, { id: ordered.id, reason: '不需要了谢谢' })).toEqual(['CONFLICT']);
     expect(await codes(nurse('HEAD'), COMPLETE, { id: ordered.id })).toEqual(['FORBIDDEN']);
-    const mine = (await ok(resident(residentId), `query($id: ID!) { resident(id: $id) { nursingOrders { id status } } }`, { id: residentId })).resident;
+    const mine = (
+      await ok(
+        resident(residentId),
+        `query($id: ID!) { resident(id: $id) { nursingOrders { id status } careRelationships { kind organization { code } root { kind } endsAt } } }`,
+        {
+          id: residentId,
+        },
+      )
+    ).resident;
     expect(mine.nursingOrders).toEqual([{ id: ordered.id, status: 'COMPLETED' }]);
+    const nursing = mine.careRelationships.filter((relationship: any) => relationship.kind === 'NURSING');
+    expect(nursing.map((relationship: any) => [relationship.organization.code, relationship.root.kind])).toEqual([[CENTRE, 'NURSING_ORDER']]);
+    expect(Date.parse(nursing[0].endsAt)).toBeLessThanOrEqual(Date.now());
+
+    // Every write and read of the order is audited as `nursing`, under who did it.
+    const audited = await modelsOf(stack).access.AuditEvent.find({ residentId, subgraph: 'referrals', dataKinds: 'nursing' }).lean();
+    const seen = (subject: string, action: string, outcome: string) =>
+      audited.some((event) => event.subject === subject && event.action === action && event.outcome === outcome);
+    expect([
+      seen(`resident-${residentId}`, 'write', 'allowed'),
+      seen('nurse-HEAD', 'write', 'allowed'),
+      seen('nurse-N1', 'write', 'allowed'),
+      seen('nurse-N1', 'read', 'allowed'),
+      seen('nurse-HEAD', 'write', 'denied'),
+    ]).toEqual([true, true, true, true, true]);
   });
 
   it('counts the order placed and the visit completed for the centre, in its cockpit rows', async () => {
