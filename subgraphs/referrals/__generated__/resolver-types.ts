@@ -510,7 +510,7 @@ export type Query = {
   myAppointments?: Maybe<Array<Appointment>>;
   /** The home nursing orders placed with the caller's centre that it still has standing for (open ones), newest first. first: 1-100. */
   nursingInbox?: Maybe<NursingOrderConnection>;
-  /** One home nursing order by id (24 lowercase hex characters); null when there is none the caller may see. */
+  /** One home nursing order; null when there is none the caller may see. id: 24 lowercase hex characters. */
   nursingOrder?: Maybe<NursingOrder>;
   /** The home nursing services community health centres are ordered for. Any authenticated caller. */
   nursingServices: Array<NursingService>;
