@@ -14,7 +14,7 @@ import type { Viewer } from '../../access-control/viewer';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { entryPoints } from '../support/entry-points';
-import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
+import { insertHospitals, labReport, modelsOf, newId, nursingOrderDoc, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 import { ALL, CLINICIANS, CONTEXTS, type Context, GATES } from './matrix-contexts';
 
@@ -107,26 +107,7 @@ beforeAll(async () => {
   await models.referrals.Referral.create(
     referralDoc({ id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', requestedAt: new Date(now) }),
   );
-  await models.referrals.NursingOrder.create({
-    _id: NURSING_ORDER,
-    residentId,
-    organizationCode: '3201-C050',
-    ordererKind: 'RESIDENT',
-    ordererOrganizationCode: null,
-    serviceCode: 'WOUND_CARE',
-    preconditions: ['PRESCRIBED', 'WOUND_ASSESSED'],
-    preferredDate: SLOT_DAY,
-    address: '南京市鼓楼区中山北路 2 号',
-    notes: null,
-    status: 'ORDERED',
-    version: 1,
-    orderedAt: new Date(now),
-    expiresAt: new Date(now + 30 * 86_400_000),
-    nurseId: null,
-    reason: null,
-    visit: null,
-    sensitivities: [],
-  });
+  await models.referrals.NursingOrder.create(nursingOrderDoc({ id: NURSING_ORDER, residentId, organizationCode: '3201-C050', preferredDate: SLOT_DAY }));
   await relate(stack, [residentId], '3201-H002', 'REGISTRATION');
   await relate(stack, [residentId], '3201-H102', 'REFERRAL');
   await relate(stack, [residentId], '3201-H103', 'REGISTRATION');
