@@ -65,6 +65,12 @@ describe('policy', () => {
       'denied',
     ]);
     expect(outcome(centre, 'allergies', [order(new Date(NOW.getTime() - 1))])).toBe('denied');
+    // Only the centre's clinicians read by it: a hospital's doctors at a code holding such a fact read nothing.
+    const atHospital = { ...open, organizationCode: '3201-H001' };
+    expect([outcome(doctorAt('3201-H001'), 'allergies', [atHospital]), outcome(doctorAt('3201-H001'), 'demographics', [atHospital])]).toEqual([
+      'denied',
+      'denied',
+    ]);
     // Stored without an end, it still ends NURSING_ORDER_DAYS (30) after it began.
     expect(effectiveEnd(order(null), settings)).toEqual(new Date('2026-06-29T00:00:00Z'));
     const write = (kind: WriteKind, relationships: CareRelationshipFact[]) =>

@@ -195,7 +195,9 @@ export const NURSING_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'al
 export const ORDINARY_STANDING: readonly CareRelationshipKind[] = ['REGISTRATION', 'REFERRAL', 'CONTRACT'];
 const STANDING = ORDINARY_STANDING;
 /** What an organization's reads rest on: ordinary standing, an offer (for what it shows) or the practitioner's own grant. */
-const READ_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'REFERRAL_OFFER', 'BREAK_GLASS', 'NURSING'];
+const READ_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'REFERRAL_OFFER', 'BREAK_GLASS'];
+/** A community health centre's clinicians also read by an open nursing order placed with the centre (for NURSING_KINDS only). */
+const CENTRE_READ_STANDING: readonly CareRelationshipKind[] = [...READ_STANDING, 'NURSING'];
 
 /**
  * The kinds of a resident's data each organization's role reads, and the facts that give it
@@ -203,7 +205,7 @@ const READ_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'REFERRAL_O
  */
 const READ_RULES: Partial<Record<Role, { kinds: ReadonlySet<DataKind>; standing: readonly CareRelationshipKind[] }>> = {
   doctor: { kinds: CLINICAL_KINDS, standing: READ_STANDING },
-  family_doctor: { kinds: CLINICAL_KINDS, standing: READ_STANDING },
+  family_doctor: { kinds: CLINICAL_KINDS, standing: CENTRE_READ_STANDING },
   internet_hospital: { kinds: INTERNET_HOSPITAL_KINDS, standing: READ_STANDING },
   pharmacist: { kinds: PHARMACIST_KINDS, standing: ['DISPENSING'] },
   hospital_system: { kinds: HOSPITAL_SYSTEM_KINDS, standing: READ_STANDING },

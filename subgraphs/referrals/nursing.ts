@@ -40,7 +40,8 @@ export const NURSING_AHEAD_DAYS = 14;
 
 const orderInput = z.object({
   residentId: z.string().regex(/^[0-9a-f]{24}$/, 'must be 24 lowercase hex characters'),
-  organizationCode: z.string().regex(/^3201-[A-Z]\d{2,4}$/, 'must be an organization code such as 3201-C001'),
+  // A community health centre's code: the order gives its clinicians standing, never a hospital's.
+  organizationCode: z.string().regex(/^3201-C\d{3,4}$/, "must be a community health centre's code, such as 3201-C001"),
   serviceCode: z.string().min(1).max(40),
   preconditions: z.array(z.string().max(40)).max(10),
   preferredDate: z.string(),
@@ -85,8 +86,6 @@ export class NursingOrders {
     if (problems.length > 0) throw badUserInput(`Invalid input: ${problems.join('; ')}`);
     const byResident = holdsRoleFor(this.access.viewer, 'order-nursing');
     const ordererOrganizationCode = byResident ? null : requireOrganization(this.access);
-    if (ordererOrganizationCode === input.organizationCode)
-      throw badUserInput('organizationCode: an order goes to a community health centre, not to the orderer');
     const residentId = await this.access.requireWrite(input.residentId, byResident ? 'order-nursing' : 'order-nursing-for-patient');
     const order: NursingOrderDoc = {
       _id: hexIdOf(`nursing|${randomUUID()}`),

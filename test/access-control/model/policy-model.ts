@@ -184,11 +184,13 @@ function standing(world: ModelWorld, viewer: Viewer, person: string, kinds: read
 
 /**
  * What standing counts for a read: an offer shows the referral and whom it is about, nothing
- * else; an open nursing order shows the centre whom to visit, allergies and prescriptions.
+ * else; an open nursing order shows the centre's clinicians (family doctors) whom to visit,
+ * allergies and prescriptions.
  */
-function standingForRead(kind: ReadKind): CareRelationshipKind[] {
+function standingForRead(kind: ReadKind, role: Role): CareRelationshipKind[] {
   const offer: CareRelationshipKind[] = kind === 'demographics' || kind === 'referrals' ? ['REFERRAL_OFFER'] : [];
-  const nursing: CareRelationshipKind[] = kind === 'demographics' || kind === 'allergies' || kind === 'prescriptions' ? ['NURSING'] : [];
+  const visit = kind === 'demographics' || kind === 'allergies' || kind === 'prescriptions';
+  const nursing: CareRelationshipKind[] = role === 'family_doctor' && visit ? ['NURSING'] : [];
   return [...WITH_GRANT, ...offer, ...nursing];
 }
 
@@ -209,7 +211,7 @@ export function modelRead(world: ModelWorld, viewer: Viewer, residentId: string,
       const access = READS[role][kind];
       if (access === 'all') return { allowed: true, emergency: false };
       if (access === 'own') return { allowed: isOwn(world, viewer, person), emergency: false };
-      if (access === 'standing') return standing(world, viewer, person, standingForRead(kind));
+      if (access === 'standing') return standing(world, viewer, person, standingForRead(kind, role));
       if (access === 'dispensing') return standing(world, viewer, person, ['DISPENSING']);
       return DENY;
     }),

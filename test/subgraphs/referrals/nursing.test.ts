@@ -265,6 +265,10 @@ describe('denials and bad input change nothing', () => {
     const [code, past] = await message({ preferredDate: addDays(today(), -1) });
     expect(code).toBe('BAD_USER_INPUT');
     expect(past).toMatch(/^preferredDate must be from today \(\d{4}-\d{2}-\d{2}\) to 14 days ahead, Beijing time$/);
+    expect(await message({ organizationCode: HOSPITAL })).toEqual([
+      'BAD_USER_INPUT',
+      "Invalid input: organizationCode must be a community health centre's code, such as 3201-C001",
+    ]);
     expect(await message({ address: 'x' })).toEqual(['BAD_USER_INPUT', 'Invalid input: address Too small: expected string to have >=4 characters']);
     expect(await modelsOf(stack).referrals.NursingOrder.countDocuments({ residentId })).toBe(0);
     expect(await nursingFactsOf(residentId!)).toEqual([]);
