@@ -74,6 +74,9 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       FamilyDoctorContract: './models#ContractDoc',
       SlotAvailability: './slot-pools#SlotAvailabilityView',
       Appointment: './models#AppointmentDoc',
+      NursingOrder: './models#NursingOrderDoc',
+      NursingTransition: './models#NursingTransitionDoc',
+      NursingService: './nursing-rules#NursingServiceEntry',
     },
   },
   access: {

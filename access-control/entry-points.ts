@@ -32,6 +32,7 @@ export const ENTRY_POINTS = [
   'book-reserved-share',
   'publish-slot-pools',
   'list-own-appointments',
+  'read-nursing-orders',
 ] as const;
 export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
@@ -171,6 +172,12 @@ export const ENTRY_RULES: Readonly<Record<EntryPoint, EntryRule>> = {
     needs: ['resident'],
     opens: 'the caller’s own appointments',
     refusal: 'For residents: their own appointments',
+  },
+  // The ordering internet hospital follows the orders it placed, under its own standing.
+  'read-nursing-orders': {
+    roles: [...PRESCRIBERS, 'resident'],
+    opens: 'a resident’s home nursing orders, as decided for nursing',
+    refusal: 'Home nursing orders are for clinicians, internet hospitals and the resident',
   },
 };
 

@@ -166,6 +166,17 @@ const prescriptions: FieldTable = {
 /** Who books appointments: residents for themselves, the 12320 hotline for callers, hospitals' systems at their clinic. */
 const BOOKING = write('book-appointment', 'book-appointment-by-phone', 'book-in-clinic');
 
+/** Home nursing: the resident or an internet hospital orders and cancels; the ordered centre acts on the order. */
+const ORDERING = write('order-nursing', 'order-nursing-for-patient');
+const NURSING_WRITES: Record<string, Reach> = {
+  orderNursing: ORDERING,
+  cancelNursingOrder: ORDERING,
+  acceptNursingOrder: write('provide-nursing'),
+  refuseNursingOrder: write('provide-nursing'),
+  recordNursingVisit: write('provide-nursing'),
+  completeNursingOrder: write('provide-nursing'),
+};
+
 const referrals: FieldTable = {
   Query: {
     ...open('departments'),
@@ -173,6 +184,9 @@ const referrals: FieldTable = {
     referralInbox: write('receive-referral'),
     referralOutbox: write('refer'),
     myAppointments: entry('list-own-appointments'),
+    ...open('nursingServices'),
+    nursingOrder: entry('read-nursing-orders'),
+    nursingInbox: write('provide-nursing'),
     ...FEDERATION,
   },
   Mutation: {
@@ -191,13 +205,21 @@ const referrals: FieldTable = {
     publishSlotPools: entry('publish-slot-pools'),
     bookAppointment: BOOKING,
     cancelAppointment: BOOKING,
+    ...NURSING_WRITES,
   },
   Organization: open('referralServices', 'name'),
-  Resident: { referrals: entry('read-clinical-record'), familyDoctorContract: entry('read-clinical-record') },
+  Resident: {
+    referrals: entry('read-clinical-record'),
+    familyDoctorContract: entry('read-clinical-record'),
+    nursingOrders: entry('read-nursing-orders'),
+  },
   Referral: open('id', 'resident', 'fromOrganization', 'toOrganization', 'status', 'requestedAt', 'transitions'),
   ReferralTransition: open('organization', 'at'),
   FamilyDoctorContract: open('id', 'resident', 'organization', 'since', 'until', 'status'),
   Appointment: open('id', 'resident', 'organization', 'bookedAt', 'cancelledAt'),
+  NursingOrder: open('id', 'resident', 'organization', 'orderer', 'service', 'status', 'orderedAt', 'expiresAt', 'transitions'),
+  NursingVisit: open('at'),
+  NursingTransition: open('organization', 'at'),
   SlotAvailability: open('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),
 };
 

@@ -48,6 +48,40 @@ describe('policy', () => {
     expect(outcome(doctorAt('3201-C001'), 'referrals', [referral(new Date(NOW.getTime() - DAY))])).toBe('denied');
   });
 
+  it('shows the centre of an open nursing order what the visit needs, while the order is open, and lets it act on the order alone', () => {
+    const centre: Viewer = { subject: 'n', roles: ['family_doctor'], organizationCode: '3201-C001', practitionerId: 'N1', purposeOfUse: 'treatment' };
+    const order = (endsAt: Date | null): CareRelationshipFact => ({ ...encounter('3201-C001', 2), kind: 'NURSING', careSeenAt: null, endsAt });
+    const open = order(new Date(NOW.getTime() + DAY));
+    const kinds: DataKind[] = ['demographics', 'allergies', 'prescriptions', 'nursing', 'conditions', 'encounters', 'labs', 'referrals', 'care-relationships'];
+    expect(kinds.map((kind) => outcome(centre, kind, [open]))).toEqual([
+      'allowed',
+      'allowed',
+      'allowed',
+      'allowed',
+      'denied',
+      'denied',
+      'denied',
+      'denied',
+      'denied',
+    ]);
+    expect(outcome(centre, 'allergies', [order(new Date(NOW.getTime() - 1))])).toBe('denied');
+    // Only the centre's clinicians read by it: a hospital's doctors at a code holding such a fact read nothing.
+    const atHospital = { ...open, organizationCode: '3201-H001' };
+    expect([outcome(doctorAt('3201-H001'), 'allergies', [atHospital]), outcome(doctorAt('3201-H001'), 'demographics', [atHospital])]).toEqual([
+      'denied',
+      'denied',
+    ]);
+    // Stored without an end, it still ends NURSING_ORDER_DAYS (30) after it began.
+    expect(effectiveEnd(order(null), settings)).toEqual(new Date('2026-06-29T00:00:00Z'));
+    const write = (kind: WriteKind, relationships: CareRelationshipFact[]) =>
+      decideWrite({ viewer: centre, residentId: RESIDENT, write: kind, relationships, consent: null, now: NOW, settings }).outcome;
+    expect([write('provide-nursing', [open]), write('refer', [open]), write('provide-nursing', [encounter('3201-C001', 1)])]).toEqual([
+      'allowed',
+      'denied',
+      'denied',
+    ]);
+  });
+
   it('shows residents their own record and access log, and nobody else’s', () => {
     const self: Viewer = { subject: 'r', roles: ['resident'], residentId: RESIDENT, purposeOfUse: 'self' };
     expect(outcome(self, 'labs')).toBe('allowed');
@@ -384,6 +418,11 @@ describe('entry points', () => {
     ['book-reserved-share', [token(['family_doctor'], 'op')], [token(['family_doctor'], 'o'), token(['doctor'], 'op')]],
     ['publish-slot-pools', [token(['hospital_system'], 'o')], [token(['hospital_system'], ''), token(['doctor'], 'o'), token(['lab_system'], 'o')]],
     ['list-own-appointments', [token(['resident'], 'r')], [token(['resident'], ''), token(['hotline_operator'], 'o')]],
+    [
+      'read-nursing-orders',
+      [token(['resident'], 'r'), token(['internet_hospital'], 'o'), token(['family_doctor'], 'o')],
+      [token(['pharmacist'], 'o'), token(['hospital_system'], 'o'), token(['hotline_operator'], 'o')],
+    ],
   ];
 
   it('has a case for every entry point', () => {

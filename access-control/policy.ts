@@ -28,6 +28,8 @@ export const DATA_KINDS = [
   'appointments',
   /** Calls to the 12320 hotline about a resident (a crisis intervention is mental-health data). */
   'hotline-calls',
+  /** Home nursing orders (互联网护理): the service ordered, its centre, nurse and visit. */
+  'nursing',
 ] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
@@ -40,9 +42,11 @@ export type DataKind = (typeof DATA_KINDS)[number];
  * for its life plus the referral window. CONTRACT: a family-doctor contract the resident
  * accepted, until it ends. DISPENSING: the pharmacy a signed prescription is routed to, until
  * the prescription is completed, cancelled or expires undispensed. BREAK_GLASS: an emergency
- * grant to one practitioner, time-boxed and reviewed.
+ * grant to one practitioner, time-boxed and reviewed. NURSING: the community health centre a
+ * home nursing order is placed with, while the order is open, for what the visit needs
+ * (NURSING_KINDS) and at most NURSING_ORDER_DAYS.
  */
-export const CARE_RELATIONSHIP_KINDS = ['REGISTRATION', 'REFERRAL_OFFER', 'REFERRAL', 'CONTRACT', 'DISPENSING', 'BREAK_GLASS'] as const;
+export const CARE_RELATIONSHIP_KINDS = ['REGISTRATION', 'REFERRAL_OFFER', 'REFERRAL', 'CONTRACT', 'DISPENSING', 'BREAK_GLASS', 'NURSING'] as const;
 export type CareRelationshipKind = (typeof CARE_RELATIONSHIP_KINDS)[number];
 
 /**
@@ -52,8 +56,10 @@ export type CareRelationshipKind = (typeof CARE_RELATIONSHIP_KINDS)[number];
  * REFERRAL: a referral sent by an organization with ordinary standing (`organizationCode`: the
  * sender; `basis`: the kind of standing it held). PRESCRIPTION: a signed prescription routed by
  * an organization with ordinary standing. EMERGENCY: a break-the-glass grant (`basis`: its review).
+ * NURSING_ORDER: an open home nursing order, placed by the resident or by an internet hospital
+ * with ordinary standing (`organizationCode`: the internet hospital, null for the resident).
  */
-export const STANDING_ROOT_KINDS = ['RESIDENT', 'REGISTRATION', 'REFERRAL', 'PRESCRIPTION', 'EMERGENCY'] as const;
+export const STANDING_ROOT_KINDS = ['RESIDENT', 'REGISTRATION', 'REFERRAL', 'PRESCRIPTION', 'EMERGENCY', 'NURSING_ORDER'] as const;
 export type StandingRootKind = (typeof STANDING_ROOT_KINDS)[number];
 
 export interface StandingRoot {
@@ -92,6 +98,7 @@ export const ROOT_OF_KIND: Readonly<Record<CareRelationshipKind, StandingRootKin
   CONTRACT: 'RESIDENT',
   DISPENSING: 'PRESCRIPTION',
   BREAK_GLASS: 'EMERGENCY',
+  NURSING: 'NURSING_ORDER',
 };
 
 /** The root of a fact stored before roots were recorded: its kind's, resting on its own organization. */
@@ -130,6 +137,8 @@ export const DEFAULT_BREAK_GLASS_HOURS = 4;
 export const REFERRAL_OFFER_DAYS = 7;
 /** The longest term a family-doctor contract may be signed for (three years). */
 export const CONTRACT_LONGEST_DAYS = 3 * 366;
+/** The longest a home nursing order stays open, and so the longest its centre's standing lasts. */
+export const NURSING_ORDER_DAYS = 30;
 
 /** Where an accepted referral ends if it is never completed: the open window after its session, or its acceptance when it has none (or that is later). */
 export function acceptedReferralEnd(acceptedAt: Date, sessionDate: Date | null, settings: PolicySettings): Date {
@@ -154,6 +163,7 @@ export interface Decision {
 }
 
 const CLINICAL_KINDS: ReadonlySet<DataKind> = new Set([
+  'nursing',
   'demographics',
   'encounters',
   'conditions',
@@ -178,16 +188,24 @@ const HOSPITAL_SYSTEM_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'i
  */
 const OVERSIGHT_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'access-log', 'care-relationships', 'identity', 'consent']);
 /** Kinds an internet hospital needs to renew prescriptions. */
-const INTERNET_HOSPITAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'care-relationships', 'allergies', 'conditions']);
+const INTERNET_HOSPITAL_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'care-relationships', 'allergies', 'conditions', 'nursing']);
 /** The minimum a pharmacy needs to review, dispense and deliver a prescription chosen for it. */
 const PHARMACIST_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'prescriptions', 'allergies', 'conditions']);
 /** What a referral offered (not yet accepted) shows the receiving organization. */
 const REFERRAL_OFFER_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'referrals']);
+/**
+ * What an open home nursing order shows the centre it is placed with: whom to visit, the order,
+ * and what a nurse must check before a procedure (allergies, prescriptions). Not encounters,
+ * conditions, labs or referrals; consent still leaves out restricted items of these kinds.
+ */
+export const NURSING_KINDS: ReadonlySet<DataKind> = new Set(['demographics', 'allergies', 'prescriptions', 'nursing']);
 /** Relationships that give full, ordinary standing (an offer, dispensing and an emergency grant do not). */
 export const ORDINARY_STANDING: readonly CareRelationshipKind[] = ['REGISTRATION', 'REFERRAL', 'CONTRACT'];
 const STANDING = ORDINARY_STANDING;
 /** What an organization's reads rest on: ordinary standing, an offer (for what it shows) or the practitioner's own grant. */
 const READ_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'REFERRAL_OFFER', 'BREAK_GLASS'];
+/** A community health centre's clinicians also read by an open nursing order placed with the centre (for NURSING_KINDS only). */
+const CENTRE_READ_STANDING: readonly CareRelationshipKind[] = [...READ_STANDING, 'NURSING'];
 
 /**
  * The kinds of a resident's data each organization's role reads, and the facts that give it
@@ -195,7 +213,7 @@ const READ_STANDING: readonly CareRelationshipKind[] = [...STANDING, 'REFERRAL_O
  */
 const READ_RULES: Partial<Record<Role, { kinds: ReadonlySet<DataKind>; standing: readonly CareRelationshipKind[] }>> = {
   doctor: { kinds: CLINICAL_KINDS, standing: READ_STANDING },
-  family_doctor: { kinds: FAMILY_DOCTOR_KINDS, standing: READ_STANDING },
+  family_doctor: { kinds: FAMILY_DOCTOR_KINDS, standing: CENTRE_READ_STANDING },
   internet_hospital: { kinds: INTERNET_HOSPITAL_KINDS, standing: READ_STANDING },
   pharmacist: { kinds: PHARMACIST_KINDS, standing: ['DISPENSING'] },
   hospital_system: { kinds: HOSPITAL_SYSTEM_KINDS, standing: READ_STANDING },
@@ -246,6 +264,7 @@ function relationshipDecision(
       fact.organizationCode === viewer.organizationCode &&
       kinds.includes(fact.kind) &&
       (fact.kind !== 'REFERRAL_OFFER' || REFERRAL_OFFER_KINDS.has(kind)) &&
+      (fact.kind !== 'NURSING' || NURSING_KINDS.has(kind)) &&
       isActive(fact, now, settings),
   );
   const ordinary = active.find((fact) => fact.kind !== 'BREAK_GLASS');
@@ -288,6 +307,9 @@ export const WRITE_KINDS = [
   'book-in-clinic',
   'record-hotline-call',
   'handle-work-order',
+  'order-nursing',
+  'order-nursing-for-patient',
+  'provide-nursing',
 ] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
@@ -333,6 +355,12 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   // anyone; recording reads nothing and gives nobody standing) and handles its work orders.
   'record-hotline-call': { roles: ['hotline_operator'], standing: 'none', data: 'hotline-calls' },
   'handle-work-order': { roles: ['hotline_operator'], standing: 'none', data: 'hotline-calls' },
+  // Home nursing: an order gives the centre standing (NURSING), so it rests on the resident's own
+  // act or an internet hospital's ordinary standing, never an emergency grant. The centre acts on
+  // the order (accept, refuse, visit, complete) on that standing alone, as a nurse's visit needs.
+  'order-nursing': { roles: ['resident'], standing: 'own-record', data: 'nursing' },
+  'order-nursing-for-patient': { roles: ['internet_hospital'], standing: STANDING, data: 'nursing' },
+  'provide-nursing': { roles: ['family_doctor'], standing: ['NURSING'], data: 'nursing' },
 };
 
 /** Whether the viewer holds a role the write is for (its standing is still to be decided). */
@@ -389,6 +417,8 @@ function longestLife(kind: Exclude<CareRelationshipKind, 'REGISTRATION'>, settin
       return (settings.dispensingDays ?? DEFAULT_DISPENSING_DAYS) * DAY_MS;
     case 'BREAK_GLASS':
       return (settings.breakGlassHours ?? DEFAULT_BREAK_GLASS_HOURS) * 3_600_000;
+    case 'NURSING':
+      return NURSING_ORDER_DAYS * DAY_MS;
   }
 }
 

@@ -5,6 +5,7 @@ import { main as familyDoctorReferral } from './family-doctor-referral';
 import { main as fhirEverything } from './fhir-everything';
 import { main as hospitalBatchUpload } from './hospital-batch-upload';
 import { main as internetHospitalPharmacy } from './internet-hospital-pharmacy';
+import { main as internetNursing } from './internet-nursing';
 import { main as residentConsent } from './resident-consent';
 
 const EXAMPLES: Record<string, () => Promise<unknown>> = {
@@ -14,6 +15,7 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'resident-consent': residentConsent,
   'fhir-everything': fhirEverything,
   'hospital-batch-upload': hospitalBatchUpload,
+  'internet-nursing': internetNursing,
 };
 
 const name = process.argv[2];

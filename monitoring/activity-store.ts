@@ -30,6 +30,9 @@ export const ACTIVITY_COUNTERS = [
   'referralsUp',
   'referralsDown',
   'prescriptionsRouted',
+  // Home nursing orders placed with a community health centre, and its visits completed.
+  'nursingOrders',
+  'nursingVisits',
   // Appointments by channel, at the hospital booked.
   'appointmentsOnline12320',
   'appointmentsQuick',

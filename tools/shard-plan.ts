@@ -116,6 +116,21 @@ export const SHARD_PLAN: ShardPlan = {
         { command: 'findAndModify', fields: ['_id'], reason: UPDATE_BY_ID },
       ],
     },
+    nursingOrders: {
+      key: BY_RESIDENT,
+      why: 'home nursing orders, read by resident',
+      scatterGather: [
+        { command: 'find', fields: ['_id'], reason: BY_ID },
+        { command: 'findAndModify', fields: ['_id', 'version'], reason: UPDATE_BY_ID },
+        {
+          command: 'find',
+          fields: ['organizationCode'],
+          reason: "a community health centre's nursing inbox spans residents: paged, from its index on each shard",
+        },
+        { command: 'find', fields: ['_id', 'orderedAt', 'organizationCode'], reason: "the next page of a centre's nursing inbox" },
+      ],
+    },
+    nursingTransitions: { key: { orderId: 'hashed' }, why: 'grows with nursing orders and is read only by order id' },
     appointmentSessions: { unsharded: CLAIMS },
     appointmentCancellations: { unsharded: CLAIMS },
     activeContracts: { unsharded: CLAIMS },

@@ -5,7 +5,7 @@ import { countAccepted } from '../../monitoring/activity';
 import { timePageInMemory } from '../../platform/pagination';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
-import type { ContractDoc, ReferralStatus, ReferralsModels, ReferralTransitionDoc } from './models';
+import type { ContractDoc, NursingOrderDoc, NursingTransitionDoc, ReferralStatus, ReferralsModels, ReferralTransitionDoc } from './models';
 import { referralKey } from './referral-reads';
 import { ReferralsRepository } from './repository';
 import type { ReferralServicesView } from './slot-pools';
@@ -42,6 +42,14 @@ export function createReferralsContext(models: ReferralsModels, base: SubgraphCo
         return codes.map((code) => found.get(code)!);
       }),
       transitionsOf: groupedLoader<ReferralTransitionDoc, 'referralId'>((ids) => repository.referralReads.transitionsOf(ids), 'referralId'),
+      nursingOrderById: recordByIdLoader((ids) => repository.nursing.ordersById(ids)),
+      nursingOrdersOf: new DataLoader<string, NursingOrderDoc[] | null>(async (ids) => {
+        const { permitted, owners, records } = await repository.nursing.ordersOfResidents(ids);
+        const byResident = new Map<string, NursingOrderDoc[]>();
+        for (const row of records) for (const owner of owners?.get(row.residentId) ?? []) byResident.set(owner, [...(byResident.get(owner) ?? []), row]);
+        return ids.map((id) => (permitted.has(id) ? (byResident.get(id) ?? []) : null));
+      }),
+      nursingTransitionsOf: groupedLoader<NursingTransitionDoc, 'orderId'>((ids) => repository.nursing.transitionsOf(ids), 'orderId'),
     },
   };
 }

@@ -10,6 +10,7 @@ import { type Connection, Schema } from 'mongoose';
 import { SENSITIVE_CATEGORIES } from '../../access-control/sensitivity';
 import type { StoredDoc, WithMixedPaths } from '../../platform/stored-doc';
 import { codingSchema } from '../runtime/coding-schema';
+import { NURSING_STATUSES } from './nursing-rules';
 
 export const SERVICE_PACKAGES = ['BASIC', 'CHRONIC_DISEASE', 'ELDERLY', 'MATERNAL', 'CHILD'] as const;
 /** The states a referral is stored in: EXPIRED is computed from expiresAt when read. */
@@ -215,6 +216,56 @@ const appointmentCancellationDefinition = { _id: { type: String, required: true 
 export type AppointmentCancellationDoc = StoredDoc<typeof appointmentCancellationDefinition>;
 const appointmentCancellationSchema = new Schema<AppointmentCancellationDoc>(appointmentCancellationDefinition, schemaOptions('appointmentCancellations'));
 
+/** A home nursing order (互联网护理) placed with a community health centre; EXPIRED is computed from expiresAt when read. */
+const nursingOrderDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  /** The community health centre the order is placed with. */
+  organizationCode: { type: String, required: true },
+  ordererKind: { type: String, enum: ['RESIDENT', 'INTERNET_HOSPITAL'] as const, required: true },
+  /** The internet hospital that placed it; null when the resident did. */
+  ordererOrganizationCode: { type: String, default: null },
+  serviceCode: { type: String, required: true },
+  preconditions: { type: [String], default: [] },
+  preferredDate: { type: String, required: true },
+  address: { type: String, required: true },
+  notes: { type: String, default: null },
+  status: { type: String, enum: NURSING_STATUSES.filter((status) => status !== 'EXPIRED'), required: true },
+  version: { type: Number, default: 1 },
+  orderedAt: { type: Date, required: true },
+  expiresAt: { type: Date, required: true },
+  /** The nurse (practitioner id) the centre assigned on acceptance. */
+  nurseId: { type: String, default: null },
+  /** The refusal's or cancellation's reason. */
+  reason: { type: String, default: null },
+  visit: { type: Schema.Types.Mixed, default: null },
+  /** What the order's free text reveals, derived at write time. */
+  sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
+};
+/** The visit is `Mixed` (set whole when recorded), so its type is written here. */
+export type NursingOrderDoc = WithMixedPaths<
+  StoredDoc<typeof nursingOrderDefinition>,
+  { visit: { at: Date; nurseId: string; performed: string; observations: string | null } | null }
+>;
+const nursingOrderSchema = new Schema<NursingOrderDoc>(nursingOrderDefinition, schemaOptions('nursingOrders'));
+nursingOrderSchema.index({ residentId: 1, orderedAt: -1, _id: -1 });
+// A centre's inbox, newest first.
+nursingOrderSchema.index({ organizationCode: 1, orderedAt: -1, _id: -1 });
+
+const nursingTransitionDefinition = {
+  /** `<order id>:<version>`: claiming it is what makes the change happen once. */
+  _id: { type: String, required: true },
+  orderId: { type: String, required: true },
+  from: { type: String, enum: [...NURSING_STATUSES, null], default: null },
+  to: { type: String, enum: NURSING_STATUSES, required: true },
+  by: { type: String, required: true },
+  organizationCode: { type: String, default: null },
+  at: { type: Date, required: true },
+};
+export type NursingTransitionDoc = StoredDoc<typeof nursingTransitionDefinition>;
+const nursingTransitionSchema = new Schema<NursingTransitionDoc>(nursingTransitionDefinition, schemaOptions('nursingTransitions'));
+nursingTransitionSchema.index({ orderId: 1 });
+
 export function registerModels(connection: Connection) {
   return {
     Contract: connection.model('Contract', contractSchema),
@@ -229,6 +280,8 @@ export function registerModels(connection: Connection) {
     Appointment: connection.model('Appointment', appointmentSchema),
     AppointmentSession: connection.model('AppointmentSession', appointmentSessionSchema),
     AppointmentCancellation: connection.model('AppointmentCancellation', appointmentCancellationSchema),
+    NursingOrder: connection.model('NursingOrder', nursingOrderSchema),
+    NursingTransition: connection.model('NursingTransition', nursingTransitionSchema),
   };
 }
 export type ReferralsModels = ReturnType<typeof registerModels>;

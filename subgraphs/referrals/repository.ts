@@ -11,6 +11,7 @@ import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config'
 import { Appointments } from './appointments';
 import { Contracts } from './contracts';
 import type { ReferralsModels } from './models';
+import { NursingOrders } from './nursing';
 import { ReferralLifecycle } from './referral-lifecycle';
 import { ReferralReads } from './referral-reads';
 import { BOOKING_HORIZON_DAYS, REFERRAL_WINDOW_DAYS } from './referral-rules';
@@ -22,6 +23,7 @@ export class ReferralsRepository {
   readonly appointments: Appointments;
   readonly referrals: ReferralLifecycle;
   readonly referralReads: ReferralReads;
+  readonly nursing: NursingOrders;
 
   constructor(
     models: ReferralsModels,
@@ -38,5 +40,6 @@ export class ReferralsRepository {
     this.appointments = new Appointments(models, access, this.slotPools, horizonDays, countActivity);
     this.referrals = new ReferralLifecycle(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays, countActivity);
     this.referralReads = new ReferralReads(models, access);
+    this.nursing = new NursingOrders(models, access, countActivity);
   }
 }

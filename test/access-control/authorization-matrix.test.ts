@@ -14,7 +14,7 @@ import type { Viewer } from '../../access-control/viewer';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { entryPoints } from '../support/entry-points';
-import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
+import { insertHospitals, labReport, modelsOf, newId, nursingOrderDoc, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 import { ALL, CLINICIANS, CONTEXTS, type Context, GATES } from './matrix-contexts';
 
@@ -35,6 +35,8 @@ const logLines: string[] = [];
 const { stack } = useStack({ logLines });
 let residentId: string;
 let ids: { encounter: string; labReport: string; prescription: string; referral: string };
+/** A home nursing order the resident placed with a centre none of the contexts works at. */
+const NURSING_ORDER = newId();
 
 function identity(context: Context): DemoIdentity {
   const base = CONTEXTS[context] as Partial<DemoIdentity>;
@@ -113,6 +115,7 @@ beforeAll(async () => {
   await models.referrals.Referral.create(
     referralDoc({ id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', requestedAt: new Date(now) }),
   );
+  await models.referrals.NursingOrder.create(nursingOrderDoc({ id: NURSING_ORDER, residentId, organizationCode: '3201-C050', preferredDate: SLOT_DAY }));
   await relate(stack, [residentId], '3201-H002', 'REGISTRATION');
   await relate(stack, [residentId], '3201-H102', 'REFERRAL');
   await relate(stack, [residentId], '3201-H103', 'REGISTRATION');
@@ -203,6 +206,14 @@ const READS: Record<string, ReadPoint> = {
   'Resident.prescriptions': { allowed: [...CLINICAL, 'internetHospital'], run: field('prescriptions { edges { node { id } } }') },
   'Resident.referrals': { allowed: CLINICAL, run: field('referrals { edges { node { id } } }') },
   'Resident.familyDoctorContract': { allowed: CLINICAL, run: field('familyDoctorContract { status }') },
+  // Home nursing orders: clinicians with standing, the internet hospital with standing (it orders), the resident.
+  'Resident.nursingOrders': { allowed: [...CLINICAL, 'internetHospital'], run: field('nursingOrders { id }') },
+  'Query.nursingOrder': {
+    allowed: [...CLINICAL, 'internetHospital'],
+    run: viaGateway(`{ nursingOrder(id: "${NURSING_ORDER}") { id } }`, (data) => data.nursingOrder),
+  },
+  'Query.nursingInbox': { allowed: ['familyDoctor'], run: viaGateway(`{ nursingInbox { pageInfo { hasNextPage } } }`, (data) => data.nursingInbox) },
+  'Query.nursingServices': { allowed: ALL, run: viaGateway(`{ nursingServices { code } }`, (data) => data.nursingServices) },
   'Query.availableSlots': {
     allowed: [...CLINICIANS, 'doctorStranger'],
     run: viaGateway(

@@ -16,7 +16,7 @@ import { mintInternalToken } from '../../access-control/internal-token';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
 import { SCHEMA_DIR } from '../../tools/compose';
 import type { DemoIdentity } from '../../tools/demo-issuer';
-import { CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
+import { CANARY_VIEWERS, type ConsentScenario, identities, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
 import { modelsOf } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 
@@ -28,6 +28,12 @@ let scenario: ConsentScenario;
 /** The resident's crisis intervention on the 12320 hotline (mental health, restricted): only the resident sees it. */
 let crisisCallId: string;
 const CRISIS_CALL = 'CANARY-CALL-4412';
+
+/** A home nursing order the resident placed, whose notes name a restricted diagnosis: only the resident and the centre are its parties. */
+const NURSING_CENTRE = '3201-C050';
+const NURSING_CANARY = 'CANARY-NURSE-4412-抑郁症';
+let nursingOrderId: string;
+const nursingSecrets = () => [NURSING_CANARY, nursingOrderId];
 
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
@@ -53,12 +59,31 @@ beforeAll(async () => {
   });
   if (body.errors) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
   crisisCallId = body.data!.recordHotlineCall.id;
+  const preferredDate = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+  const ordered = await stack.query(
+    stack.token(identities.self(scenario.residentId)),
+    `mutation($input: OrderNursingInput!) { orderNursing(input: $input) { id } }`,
+    {
+      input: {
+        residentId: scenario.residentId,
+        organizationCode: NURSING_CENTRE,
+        serviceCode: 'WOUND_CARE',
+        preconditions: ['PRESCRIBED', 'WOUND_ASSESSED'],
+        preferredDate,
+        address: '南京市鼓楼区北京西路 10 号',
+        notes: `${NURSING_CANARY}，换药时请耐心沟通`,
+      },
+    },
+  );
+  expect(ordered.body.errors).toBeUndefined();
+  nursingOrderId = ordered.body.data!.orderNursing.id;
 });
 const hotlineSecrets = () => [crisisCallId, 'CRISIS_INTERVENTION'];
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
 const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
 const PRESCRIPTION = `id diagnoses { code display } items { drug { display } } encounter { ${ENCOUNTER} } warnings { code message } renewalCheck { eligible reason }`;
+const NURSING = `id notes reason service { code } visit { performed observations }`;
 const REFERRAL = `id reason toDepartment diagnoses { code display } dischargeSummary followUpPlan attachedEncounters { ${ENCOUNTER} } attachedLabReports { ${REPORT} }`;
 
 /** Every gateway entry point, each its own request so that one refusal hides nothing else. */
@@ -100,6 +125,9 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Query.organizationPrescriptions', `{ organizationPrescriptions(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
     ['Query.pharmacyQueue', `{ pharmacyQueue(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
     ['Query.referralInbox', `{ referralInbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
+    ['Resident.nursingOrders', `query($id: ID!) { resident(id: $id) { nursingOrders { ${NURSING} } } }`],
+    ['Query.nursingOrder', `query($order: ID!) { nursingOrder(id: $order) { ${NURSING} } }`, { order: nursingOrderId }],
+    ['Query.nursingInbox', `{ nursingInbox(first: 100) { edges { node { ${NURSING} } } } }`],
     ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
     [
@@ -157,6 +185,7 @@ const entityCalls = (): [SubgraphName, string, Record<string, unknown>[]][] => {
       `... on Resident { referrals(first: 100) { edges { node { id reason toDepartment diagnoses { display } } } } }`,
       [{ __typename: 'Resident', id: residentId }],
     ],
+    ['referrals', `... on Resident { nursingOrders { ${NURSING} } }`, [{ __typename: 'Resident', id: residentId }]],
   ];
 };
 
@@ -199,13 +228,23 @@ describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
     expect(leaked(sourceSecrets(scenario))).toEqual(sees === 'all' ? sourceSecrets(scenario) : []);
     expect(leaked(referralSecrets(scenario))).toEqual(sees === 'nothing' ? [] : referralSecrets(scenario));
     expect(leaked(hotlineSecrets())).toEqual(name === 'resident' ? hotlineSecrets() : []);
+    // The nursing order's parties are the resident and its centre: no other viewer, not even the source hospital.
+    expect(leaked(nursingSecrets())).toEqual(name === 'resident' ? nursingSecrets() : []);
   });
+});
+
+it('shows the nursing centre its order, and none of the restricted records its standing could reach', async () => {
+  const seen = await everythingSeenBy(identities.familyDoctor(NURSING_CENTRE));
+  const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
+  expect(leaked(nursingSecrets())).toEqual(nursingSecrets());
+  expect(leaked(sourceSecrets(scenario))).toEqual([]);
+  expect(leaked(referralSecrets(scenario))).toEqual([]);
 });
 
 it('writes no canary, and no id of a withheld record, into any log line', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const all = logLines.join('\n');
-  expect([...sourceSecrets(scenario), ...referralSecrets(scenario), crisisCallId].filter((secret) => all.includes(secret))).toEqual([]);
+  expect([...sourceSecrets(scenario), ...referralSecrets(scenario), crisisCallId, ...nursingSecrets()].filter((secret) => all.includes(secret))).toEqual([]);
 });
 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */
@@ -252,12 +291,15 @@ const NOT_RECORDS = new Set([
   'Query.hotlineMonth',
   'Query.bulletinHeadline',
   'Query.openWorkOrders',
+  // The home nursing catalogue: reference data.
+  'Query.nursingServices',
 ]);
 
 it('asks every root and Resident field of the schema that can carry a record (counted from the SDL, not from itself)', () => {
   const fields = SUBGRAPH_NAMES.flatMap((name) =>
     parse(readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8')).definitions.flatMap((definition) =>
-      definition.kind === Kind.OBJECT_TYPE_DEFINITION && ['Query', 'Resident'].includes(definition.name.value)
+      (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+      ['Query', 'Resident'].includes(definition.name.value)
         ? (definition.fields ?? []).map((field) => `${definition.name.value}.${field.name.value}`)
         : [],
     ),

@@ -108,6 +108,15 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
     allowed: ['self', 'otherResident', 'hospitalSystem', 'hotlineOperator'],
     query: `mutation { cancelAppointment(id: "bad", reason: "x") { id } }`,
   },
+  orderNursing: {
+    allowed: ['self', 'otherResident', 'internetHospital'],
+    query: `mutation { orderNursing(input: { residentId: "bad", organizationCode: "x", serviceCode: "x", preconditions: [], preferredDate: "x", address: "x" }) { id } }`,
+  },
+  cancelNursingOrder: { allowed: ['self', 'otherResident', 'internetHospital'], query: `mutation { cancelNursingOrder(id: "bad", reason: "x") { id } }` },
+  acceptNursingOrder: { allowed: ['familyDoctor'], query: `mutation { acceptNursingOrder(id: "bad", nurseId: "x") { id } }` },
+  refuseNursingOrder: { allowed: ['familyDoctor'], query: `mutation { refuseNursingOrder(id: "bad", reason: "x") { id } }` },
+  recordNursingVisit: { allowed: ['familyDoctor'], query: `mutation { recordNursingVisit(id: "bad", input: { performed: "x" }) { id } }` },
+  completeNursingOrder: { allowed: ['familyDoctor'], query: `mutation { completeNursingOrder(id: "bad") { id } }` },
   setConsent: {
     allowed: ['self'],
     query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }`,

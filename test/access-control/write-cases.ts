@@ -2,6 +2,7 @@
 import { makeIdNumber } from '../../access-control/id-number';
 import { insertResidents, insertSlotPool, modelsOf, newId } from '../support/fixtures';
 import { hotlineWriteCases } from './write-cases-hotline';
+import { nursingWriteCases } from './nursing-write-cases';
 import { CENTRE, HOSPITAL, OTHER_CENTRE, OTHER_PHARMACY, STRANGER, type WriteCase, type WriteScenarios } from './write-scenarios';
 
 /** The cases, keyed by mutation name, built on one file's scenarios. */
@@ -418,5 +419,6 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
         };
       },
     },
+    ...nursingWriteCases(scenarios),
   };
 }

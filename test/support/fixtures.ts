@@ -16,7 +16,8 @@ import { type PrescriptionDoc, registerModels as registerPrescriptions } from '.
 import { validUntilOf } from '../../subgraphs/prescriptions/prescription-rules';
 import { blockingKeys } from '../../subgraphs/records/matching';
 import { type AllergyDoc, type ConditionDoc, type EncounterDoc, registerModels as registerRecords } from '../../subgraphs/records/models';
-import { type ReferralDoc, registerModels as registerReferrals, type SlotPoolDoc } from '../../subgraphs/referrals/models';
+import { type NursingOrderDoc, type ReferralDoc, registerModels as registerReferrals, type SlotPoolDoc } from '../../subgraphs/referrals/models';
+import { nursingExpiresAt } from '../../subgraphs/referrals/nursing-rules';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import type { TestStack } from './stack';
 
@@ -346,6 +347,31 @@ export function prescriptionDoc(input: {
     clientRequestId: `fixture-${_id}`,
     requestHash: _id,
     sensitivities: input.sensitivities ?? [],
+  };
+}
+
+/** A home nursing order as the subgraph stores it: wound care the resident ordered, open (ORDERED). */
+export function nursingOrderDoc(input: { id?: string; residentId: string; organizationCode: string; preferredDate: string }): NursingOrderDoc {
+  const orderedAt = new Date();
+  return {
+    _id: input.id ?? newId(),
+    residentId: input.residentId,
+    organizationCode: input.organizationCode,
+    ordererKind: 'RESIDENT',
+    ordererOrganizationCode: null,
+    serviceCode: 'WOUND_CARE',
+    preconditions: ['PRESCRIBED', 'WOUND_ASSESSED'],
+    preferredDate: input.preferredDate,
+    address: '南京市鼓楼区中山北路 2 号',
+    notes: null,
+    status: 'ORDERED',
+    version: 1,
+    orderedAt,
+    expiresAt: nursingExpiresAt(orderedAt),
+    nurseId: null,
+    reason: null,
+    visit: null,
+    sensitivities: [],
   };
 }
 

@@ -11,6 +11,7 @@ import { familyDoctorReferral } from '../../examples/family-doctor-referral';
 import { fhirEverything } from '../../examples/fhir-everything';
 import { hospitalBatchUpload } from '../../examples/hospital-batch-upload';
 import { internetHospitalPharmacy } from '../../examples/internet-hospital-pharmacy';
+import { internetNursing } from '../../examples/internet-nursing';
 import { residentConsent } from '../../examples/resident-consent';
 import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
@@ -236,5 +237,28 @@ describe('examples against the real stack', () => {
     // The visit and the prescription arrived as scheduled uploads; the visit counts with its charges.
     const grew = (field: string) => found.after[field] - (found.before?.[field] ?? 0);
     expect([grew('scheduledUploadRecords'), grew('verifiedRecords'), grew('outpatientVisits'), grew('outpatientRevenueFen')]).toEqual([2, 2, 1, 12_800]);
+  });
+  it('internet nursing: ordered by the internet hospital, accepted, visited and completed by the centre', async () => {
+    const found = await internetNursing({
+      gatewayUrl,
+      internetHospitalToken: token('internet_hospital', INTERNET_HOSPITAL),
+      nurseToken: token('family_doctor', CENTRE, { practitionerId: 'N0001' }),
+      nurseId: 'N0001',
+      communityCentreCode: CENTRE,
+      residentId,
+      address: '南京市玄武区中山路 100 号 2 单元 301',
+    });
+    expect(found.service).toEqual({ code: 'INJECTION', display: '肌内/皮下注射', preconditions: 3 });
+    expect(found.order).toMatchObject({ orderer: INTERNET_HOSPITAL, centre: CENTRE });
+    expect(found.inCentreInbox).toBe(true);
+    expect(found.statuses).toEqual(['ORDERED', 'ACCEPTED', 'VISITED', 'COMPLETED']);
+    expect(found.nurseId).toBe('N0001');
+    expect(found.visit).toEqual({ nurseId: 'N0001', performed: '腹部皮下注射低分子肝素 0.4 ml', observations: '注射部位无出血、无红肿；已告知家属观察要点' });
+    expect(found.transitions.map((transition) => [transition.from, transition.to, transition.by])).toEqual([
+      [null, 'ORDERED', `internet_hospital-${INTERNET_HOSPITAL}`],
+      ['ORDERED', 'ACCEPTED', 'N0001'],
+      ['ACCEPTED', 'VISITED', 'N0001'],
+      ['VISITED', 'COMPLETED', 'N0001'],
+    ]);
   });
 });

@@ -63,6 +63,7 @@ it('shards the clinical collections on the resident and gives every exception a 
     'referrals.referrals',
     'referrals.contracts',
     'referrals.appointments',
+    'referrals.nursingOrders',
     'access.auditEvents',
     'access.safetyChanges',
   ]);
@@ -162,6 +163,10 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_referrals.contracts","key":{"residentId":"hashed"}}',
     'jinling_referrals: {"createIndexes":"appointments","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_referrals.appointments","key":{"residentId":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"nursingOrders","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.nursingOrders","key":{"residentId":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"nursingTransitions","indexes":[{"key":{"orderId":"hashed"},"name":"orderId_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.nursingTransitions","key":{"orderId":"hashed"}}',
     'admin: {"enableSharding":"jinling_access"}',
     'jinling_access: {"createIndexes":"auditEvents","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_access.auditEvents","key":{"residentId":"hashed"}}',

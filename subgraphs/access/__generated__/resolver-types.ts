@@ -166,6 +166,8 @@ export type CareRelationshipKind =
   | 'CONTRACT'
   /** The pharmacy a signed prescription is routed to, until it is completed, cancelled or expires; after dispensing, at most DISPENSING_RELATIONSHIP_DAYS. */
   | 'DISPENSING'
+  /** The community health centre a home nursing order is placed with, while the order is open (at most NURSING_ORDER_DAYS, 30): demographics, allergies, prescriptions and the order, nothing else. */
+  | 'NURSING'
   /** A referral the organization accepted: for its life plus the referral window, and at most REFERRAL_OPEN_DAYS after its session or acceptance while never completed. */
   | 'REFERRAL'
   /** A referral sent to the organization and not yet accepted: shows the referral and whom it is about, nothing else. */
@@ -325,6 +327,8 @@ export type StandingRoot = {
 export type StandingRootKind =
   /** A break-the-glass grant: the asking practitioner's alone, time-boxed and reviewed. */
   | 'EMERGENCY'
+  /** An open home nursing order, placed by the resident or by an internet hospital with ordinary standing. */
+  | 'NURSING_ORDER'
   /** A signed prescription routed to the pharmacy by an organization with ordinary standing. */
   | 'PRESCRIPTION'
   /** A referral sent by an organization with ordinary standing. */

@@ -37,6 +37,10 @@ export type ActivityRow = {
   emergencyVisits: Scalars['Int']['output'];
   /** Charges of the discharged stays. */
   inpatientRevenueFen?: Maybe<Scalars['Float']['output']>;
+  /** Home nursing orders placed with the organization (a community health centre). */
+  nursingOrders: Scalars['Int']['output'];
+  /** Home nursing visits the organization completed. */
+  nursingVisits: Scalars['Int']['output'];
   /** The organization of an organization row; null for district and city rows. */
   organization?: Maybe<Organization>;
   outpatientRevenueFen?: Maybe<Scalars['Float']['output']>;
@@ -1425,6 +1429,8 @@ export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extend
   emergencyRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   emergencyVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   inpatientRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  nursingOrders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nursingVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   outpatientRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   outpatientVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

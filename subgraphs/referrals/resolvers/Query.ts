@@ -1,6 +1,7 @@
 import { pageSize } from '../../runtime/ids';
 import type { MutationResolvers, QueryResolvers } from '../__generated__/resolver-types';
 import { DEPARTMENTS } from '../referral-rules';
+import { nursingMutations, nursingQueries } from './NursingOrder';
 
 export const Query: QueryResolvers = {
   departments: () => [...DEPARTMENTS],
@@ -9,6 +10,7 @@ export const Query: QueryResolvers = {
   referralInbox: (_root, { status, first, after }, { repository }) => repository.referralReads.inbox(status, pageSize(first), after),
   referralOutbox: (_root, { status, first, after }, { repository }) => repository.referralReads.outbox(status, pageSize(first), after),
   myAppointments: (_root, _args, { repository }) => repository.appointments.myAppointments(),
+  ...nursingQueries,
 };
 
 export const Mutation: MutationResolvers = {
@@ -26,4 +28,5 @@ export const Mutation: MutationResolvers = {
   publishSlotPools: (_root, { pools }, { repository }) => repository.slotPools.publishSlotPools(pools),
   bookAppointment: (_root, { input }, { repository }) => repository.appointments.bookAppointment(input),
   cancelAppointment: (_root, { id, reason }, { repository }) => repository.appointments.cancelAppointment(id, reason),
+  ...nursingMutations,
 };

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolver-types';
 import { Appointment } from './Appointment';
+import { NursingOrder, NursingTransition, NursingVisit } from './NursingOrder';
 import { Organization } from './Organization';
 import { Mutation, Query } from './Query';
 import { FamilyDoctorContract, Referral, ReferralTransition, SlotAvailability } from './Referral';
@@ -15,4 +16,7 @@ export const resolvers: Resolvers = {
   FamilyDoctorContract,
   SlotAvailability,
   Appointment,
+  NursingOrder,
+  NursingTransition,
+  NursingVisit,
 };

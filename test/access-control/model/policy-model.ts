@@ -111,6 +111,9 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'book-in-clinic': row(['hospital_system'], ORDINARY),
   'record-hotline-call': row(['hotline_operator'], 'none'),
   'handle-work-order': row(['hotline_operator'], 'none'),
+  'order-nursing': row(['resident'], 'own-record'),
+  'order-nursing-for-patient': row(['internet_hospital'], ORDINARY),
+  'provide-nursing': row(['family_doctor'], ['NURSING']),
 };
 
 /** "Care relationships", ends column; a kind whose end was never recorded ends at its longest. */
@@ -131,6 +134,7 @@ export function modelEnd(fact: CareRelationshipFact, settings: PolicySettings): 
     CONTRACT: 3 * 366 * DAY,
     DISPENSING: (settings.dispensingDays ?? 30) * DAY,
     BREAK_GLASS: (settings.breakGlassHours ?? 4) * HOUR,
+    NURSING: 30 * DAY,
   };
   return after(fact.since, longest[fact.kind]);
 }
@@ -182,9 +186,16 @@ function standing(world: ModelWorld, viewer: Viewer, person: string, kinds: read
   return { allowed: false, emergency: false };
 }
 
-/** What standing counts for a read: an offer shows the referral and whom it is about, nothing else. */
-function standingForRead(kind: ReadKind): CareRelationshipKind[] {
-  return kind === 'demographics' || kind === 'referrals' ? [...WITH_GRANT, 'REFERRAL_OFFER'] : [...WITH_GRANT];
+/**
+ * What standing counts for a read: an offer shows the referral and whom it is about, nothing
+ * else; an open nursing order shows the centre's clinicians (family doctors) whom to visit,
+ * allergies and prescriptions.
+ */
+function standingForRead(kind: ReadKind, role: Role): CareRelationshipKind[] {
+  const offer: CareRelationshipKind[] = kind === 'demographics' || kind === 'referrals' ? ['REFERRAL_OFFER'] : [];
+  const visit = kind === 'demographics' || kind === 'allergies' || kind === 'prescriptions';
+  const nursing: CareRelationshipKind[] = role === 'family_doctor' && visit ? ['NURSING'] : [];
+  return [...WITH_GRANT, ...offer, ...nursing];
 }
 
 const DENY: ModelDecision = { allowed: false, emergency: false };
@@ -204,7 +215,7 @@ export function modelRead(world: ModelWorld, viewer: Viewer, residentId: string,
       const access = READS[role][kind];
       if (access === 'all') return { allowed: true, emergency: false };
       if (access === 'own') return { allowed: isOwn(world, viewer, person), emergency: false };
-      if (access === 'standing') return standing(world, viewer, person, standingForRead(kind));
+      if (access === 'standing') return standing(world, viewer, person, standingForRead(kind, role));
       if (access === 'dispensing') return standing(world, viewer, person, ['DISPENSING']);
       return DENY;
     }),
