@@ -1,8 +1,8 @@
 /** Every mutation of the supergraph as a write case: who may make it, who may not, and on what. */
 import { makeIdNumber } from '../../access-control/id-number';
 import { insertResidents, insertSlotPool, modelsOf, newId } from '../support/fixtures';
-import { hotlineWriteCases } from './write-cases-hotline';
 import { nursingWriteCases } from './nursing-write-cases';
+import { hotlineWriteCases } from './write-cases-hotline';
 import { CENTRE, HOSPITAL, OTHER_CENTRE, OTHER_PHARMACY, STRANGER, type WriteCase, type WriteScenarios } from './write-scenarios';
 
 /** The cases, keyed by mutation name, built on one file's scenarios. */
