@@ -39,6 +39,8 @@ const records: FieldTable = {
     cockpitMonth: entry('cockpit-city', 'cockpit-own-organization'),
     cockpitTrend: entry('cockpit-city', 'cockpit-own-organization'),
     cockpitDays: entry('cockpit-city', 'cockpit-own-organization'),
+    // Districts and hospitals against each other: the whole city, so the health commission only.
+    cockpitRanking: entry('cockpit-city'),
     formsCompleteness: entry('cockpit-city', 'cockpit-own-organization'),
     appointmentsByChannel: entry('cockpit-city', 'cockpit-own-organization'),
     ...FEDERATION,

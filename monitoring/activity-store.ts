@@ -26,6 +26,10 @@ export const ACTIVITY_COUNTERS = [
   'emergencyRevenueFen',
   'discharges',
   'inpatientRevenueFen',
+  // Inpatient stays begun (on the day of admission) and the days in hospital of the stays that
+  // ended (on the day of discharge): the average stay is inpatientDays / discharges.
+  'admissions',
+  'inpatientDays',
   // Referrals sent and prescriptions routed to cloud pharmacies, by the sending organization.
   'referralsUp',
   'referralsDown',

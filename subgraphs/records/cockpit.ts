@@ -16,6 +16,7 @@ import { REALTIME_FORMS } from '../../monitoring/realtime-forms';
 import { badUserInput, forbidden } from '../../platform/errors';
 import { organizationCodeOf } from '../runtime/ids';
 import { monthOf } from '../runtime/input';
+import { INDICATORS, type Indicator, type RankedRow, rankBy } from './cockpit-ranking';
 import type { OrganizationDoc } from './models';
 import { DISTRICTS, type District, districtNamed } from './validation';
 
@@ -34,6 +35,10 @@ export interface ActivityRowView extends Figures {
   outpatientRevenueFen: number | null;
   emergencyRevenueFen: number | null;
   inpatientRevenueFen: number | null;
+  /** The operations figures, derived from the counters; null when there is nothing to divide. */
+  outpatientRevenuePerVisitFen: number | null;
+  inpatientRevenuePerDischargeFen: number | null;
+  averageStayDays: number | null;
 }
 
 export interface CockpitMonthView {
@@ -43,6 +48,13 @@ export interface CockpitMonthView {
   hospitals: ActivityRowView[];
   organizations: ActivityRowView[];
   verifiedRecordsCumulative: number | null;
+}
+
+export interface CockpitRankingView {
+  month: string;
+  indicator: Indicator;
+  districts: RankedRow<ActivityRowView>[];
+  hospitals: RankedRow<ActivityRowView>[];
 }
 
 export interface PlatformAppointmentsView {
@@ -143,8 +155,12 @@ export function rowOf(
       doc.period === 'month' ? (doc.realtimeDays ?? []) : (doc.realtimeRecords ?? 0) > 0 || (doc.forms ?? []).length > 0 ? [doc.day!] : [],
     ),
   );
+  const outpatientRevenue = reported('outpatientRevenueFen');
+  const emergencyRevenue = reported('emergencyRevenueFen');
+  const inpatientRevenue = reported('inpatientRevenueFen');
   return {
     ...figures,
+    ...operationsOf(figures, outpatientRevenue, emergencyRevenue, inpatientRevenue),
     period,
     district: where.district ?? null,
     organizationCode: where.organizationCode ?? null,
@@ -152,9 +168,25 @@ export function rowOf(
     realtimeForms: forms,
     realtimeFormsUploaded: forms.length,
     realtimeFormsTotal: REALTIME_FORMS.length,
-    outpatientRevenueFen: reported('outpatientRevenueFen'),
-    emergencyRevenueFen: reported('emergencyRevenueFen'),
-    inpatientRevenueFen: reported('inpatientRevenueFen'),
+    outpatientRevenueFen: outpatientRevenue,
+    emergencyRevenueFen: emergencyRevenue,
+    inpatientRevenueFen: inpatientRevenue,
+  };
+}
+
+const ratio = (numerator: number | null, denominator: number) => (numerator === null || denominator === 0 ? null : numerator / denominator);
+
+/**
+ * The operations figures of a row: outpatient revenue per visit as the bulletin counts visits
+ * (outpatient and emergency together), inpatient revenue per discharge, and the average stay
+ * (days in hospital of the discharged stays per discharge).
+ */
+function operationsOf(figures: Figures, outpatientRevenue: number | null, emergencyRevenue: number | null, inpatientRevenue: number | null) {
+  const visitsRevenue = outpatientRevenue === null && emergencyRevenue === null ? null : (outpatientRevenue ?? 0) + (emergencyRevenue ?? 0);
+  return {
+    outpatientRevenuePerVisitFen: ratio(visitsRevenue, figures.outpatientVisits + figures.emergencyVisits),
+    inpatientRevenuePerDischargeFen: ratio(inpatientRevenue, figures.discharges),
+    averageStayDays: ratio(figures.inpatientDays, figures.discharges),
   };
 }
 
@@ -277,6 +309,13 @@ export class Cockpit {
       organizations: [...byOrganization.keys()].sort().map(rowOfOrganization),
       verifiedRecordsCumulative: cumulative.verifiedRecords ?? 0,
     };
+  }
+
+  /** The month's districts and city-level hospitals ranked by one indicator: the health commission's view of the city. */
+  async ranking(monthInput: string, indicator: Indicator): Promise<CockpitRankingView> {
+    requireEntry(this.viewer, 'cockpit-city');
+    const { month, districts, hospitals } = await this.month(monthInput);
+    return { month, indicator, districts: rankBy(districts, INDICATORS[indicator]), hospitals: rankBy(hospitals, INDICATORS[indicator]) };
   }
 
   async trend(fromInput: string, toInput: string, organizationCode: string | null | undefined): Promise<ActivityRowView[]> {

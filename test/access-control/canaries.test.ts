@@ -215,6 +215,7 @@ const NOT_RECORDS = new Set([
   'Query.cockpitMonth',
   'Query.cockpitTrend',
   'Query.cockpitDays',
+  'Query.cockpitRanking',
   'Query.formsCompleteness',
   'Query.appointmentsByChannel',
   'Query.realtimeForms',
