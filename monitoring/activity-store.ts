@@ -83,7 +83,11 @@ export type ActivityRollupDoc = {
   forms: string[];
   /** Month documents: the days (YYYY-MM-DD) with at least one real-time upload. */
   realtimeDays: string[];
+  /** Figures the demo city seeded rather than counted: the bulletin's month, or months derived from it. */
+  seeded?: (typeof SEEDED_FROM)[number];
 } & ActivityCounts;
+
+export const SEEDED_FROM = ['BULLETIN', 'DERIVED'] as const;
 
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
@@ -104,6 +108,7 @@ const rollupSchema = new Schema<ActivityRollupDoc>(
     day: { type: String, default: null },
     forms: { type: [String], default: undefined },
     realtimeDays: { type: [String], default: undefined },
+    seeded: { type: String, enum: SEEDED_FROM },
     ...counterFields,
   },
   { collection: 'activityRollups', versionKey: false, id: false },

@@ -39,6 +39,8 @@ export interface ActivityRowView extends Figures {
   outpatientRevenuePerVisitFen: number | null;
   inpatientRevenuePerDischargeFen: number | null;
   averageStayDays: number | null;
+  /** Whether the demo city seeded the row's figures (DERIVED wins over BULLETIN); null when all were counted. */
+  seeded: 'BULLETIN' | 'DERIVED' | null;
 }
 
 export interface CockpitMonthView {
@@ -161,6 +163,7 @@ export function rowOf(
   return {
     ...figures,
     ...operationsOf(figures, outpatientRevenue, emergencyRevenue, inpatientRevenue),
+    seeded: docs.some((doc) => doc.seeded === 'DERIVED') ? 'DERIVED' : docs.some((doc) => doc.seeded === 'BULLETIN') ? 'BULLETIN' : null,
     period,
     district: where.district ?? null,
     organizationCode: where.organizationCode ?? null,

@@ -72,6 +72,8 @@ export type ActivityRow = {
   referralsUp: Scalars['Int']['output'];
   /** Records received in scheduled (batch) uploads. */
   scheduledUploadRecords: Scalars['Int']['output'];
+  /** Whether the row holds figures the demo city seeded rather than counted (DERIVED when any is derived); null when every figure was counted from uploads. */
+  seeded?: Maybe<SeededFrom>;
   /** Records that passed validation, however they arrived. */
   verifiedRecords: Scalars['Int']['output'];
 };
@@ -950,6 +952,13 @@ export type SafetyFacts = {
   diagnosisCodes: Array<Scalars['String']['output']>;
 };
 
+/** Where seeded figures of the demo city come from. */
+export type SeededFrom =
+  /** The published bulletin's month (September 2024); its admissions and days in hospital, which the bulletin does not give, are derived. */
+  | 'BULLETIN'
+  /** Derived from the bulletin's month by the documented rule (docs/data-collection-and-cockpit.md#seeded-history): demo data. */
+  | 'DERIVED';
+
 /** Where a fact came from: the organization that uploaded it and its own record id. */
 export type Source = {
   __typename?: 'Source';
@@ -1166,6 +1175,7 @@ export type ResolversTypes = {
   ResidentEdge: ResolverTypeWrapper<Omit<ResidentEdge, 'node'> & { node: ResolversTypes['Resident'] }>;
   ResidentSearch: ResidentSearch;
   SafetyFacts: ResolverTypeWrapper<SafetyFacts>;
+  SeededFrom: SeededFrom;
   Source: ResolverTypeWrapper<SourceDoc>;
   UploadOutcome: ResolverTypeWrapper<UploadOutcome>;
   UploadStatus: UploadStatus;
@@ -1256,6 +1266,7 @@ export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extend
   referralsDown?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   referralsUp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   scheduledUploadRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seeded?: Resolver<Maybe<ResolversTypes['SeededFrom']>, ParentType, ContextType>;
   verifiedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
