@@ -59,7 +59,7 @@
     var grid = $('district-tiles');
     grid.replaceChildren();
     var rows = ranking ? ranking.districts : [];
-    var format = indicatorOf(ranking && ranking.indicator)[2];
+    var format = indicatorOf(ranking?.indicator)[2];
     var max = Math.max.apply(
       null,
       [0].concat(
@@ -94,7 +94,7 @@
   /** The city-level hospitals ranked by the indicator: rank, name, value; the top ones shown, all on demand. */
   function ranking(answer, top) {
     var entries = answer ? answer.hospitals : [];
-    var indicator = indicatorOf(answer && answer.indicator);
+    var indicator = indicatorOf(answer?.indicator);
     var table = $('ranking');
     table.replaceChildren();
     var head = element('thead');

@@ -337,7 +337,7 @@
   ['ranking', 'hospitals'].forEach(function (id) {
     $(id).addEventListener('click', function (event) {
       var row = event.target.closest('tbody tr');
-      if (row && row.dataset.key && row.dataset.key !== 'none') openHospital(row.dataset.key, row.cells[id === 'ranking' ? 1 : 0].textContent);
+      if (row?.dataset.key && row.dataset.key !== 'none') openHospital(row.dataset.key, row.cells[id === 'ranking' ? 1 : 0].textContent);
     });
   });
   $('hospital-close').addEventListener('click', function () {
