@@ -30,6 +30,8 @@ export const ACTIVITY_COUNTERS = [
   // ended (on the day of discharge): the average stay is inpatientDays / discharges.
   'admissions',
   'inpatientDays',
+  // A unit's patients in hospital when the platform began counting it: opening documents only.
+  'inpatientsOpening',
   // Referrals sent and prescriptions routed to cloud pharmacies, by the sending organization.
   'referralsUp',
   'referralsDown',
@@ -261,6 +263,31 @@ export class ActivityStore {
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<ActivityRollupDoc[]>()
       .exec();
+  }
+
+  /**
+   * Patients in hospital at the end of `month`, per organization (the city as CITY): its opening
+   * census plus every month's admissions less discharges up to it. One query on the month and
+   * opening documents, three counters each, added up here (the embedded database's $group sums
+   * nothing of these documents); a document per organization and month, so the read grows with
+   * the history (about 200 a month for the demo city) and a yearly opening census would bound it.
+   */
+  async inpatientsThrough(month: string, organizationCodes: readonly string[] | 'every'): Promise<Map<string, number>> {
+    const rows = await this.models.ActivityRollup.find(
+      {
+        ...(organizationCodes === 'every' ? {} : { organizationCode: oneOf(organizationCodes) }),
+        period: oneOf(['month', 'opening']),
+        month: operator({ $lte: month }),
+      },
+      { organizationCode: 1, inpatientsOpening: 1, admissions: 1, discharges: 1 },
+    )
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<ActivityRollupDoc[]>()
+      .exec();
+    const census = new Map<string, number>();
+    for (const row of rows)
+      census.set(row.organizationCode, (census.get(row.organizationCode) ?? 0) + (row.inpatientsOpening ?? 0) + (row.admissions ?? 0) - (row.discharges ?? 0));
+    return census;
   }
 
   /**

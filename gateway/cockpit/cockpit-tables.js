@@ -209,6 +209,7 @@
       ['门急诊人次 Outpatient and emergency visits', count(city.outpatientVisits === undefined ? undefined : city.outpatientVisits + city.emergencyVisits)],
       ['入院人次 Admissions', count(city.admissions)],
       ['出院人次 Discharges', count(city.discharges)],
+      ['在院人数 In hospital (month end)', count(city.inpatientsAtEnd)],
       ['平均住院日 Average stay', stay === null || stay === undefined ? '/' : `${stay.toFixed(1)} 天`],
       ['门急诊次均费用(元) Revenue per visit', yuan(city.outpatientRevenuePerVisitFen)],
       ['出院者次均费用(元) Revenue per discharge', yuan(city.inpatientRevenuePerDischargeFen)],

@@ -13,9 +13,11 @@
 
   var ROW =
     'scheduledUploadRecords verifiedRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal outpatientVisits outpatientRevenueFen emergencyVisits emergencyRevenueFen discharges inpatientRevenueFen admissions inpatientDays averageStayDays outpatientRevenuePerVisitFen inpatientRevenuePerDischargeFen seeded';
+  /** The month's census, which cockpitMonth's rows alone answer. */
+  var CENSUS = 'inpatientsAtEnd';
   var QUERY = [
     'query Cockpit($month: String!, $from: String!, $to: String!, $indicator: CockpitIndicator!) {',
-    `  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ${ROW} } districts { district ${ROW} } hospitals { organization { code name } ${ROW} } }`,
+    `  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ${ROW} ${CENSUS} } districts { district ${ROW} ${CENSUS} } hospitals { organization { code name } ${ROW} ${CENSUS} } }`,
     '  formsCompleteness(month: $month) { form { code name } organizationsReporting hospitalsReporting hospitalsTotal }',
     '  appointmentsByChannel(month: $month) { hospitals { organization { code name } online12320 quick inClinic thirdParty total } hospitalsTotal { online12320 quick inClinic thirdParty total } platforms { platform name appointments } }',
     '  cockpitTrend(from: $from, to: $to) { period seeded verifiedRecords outpatientVisits emergencyVisits admissions discharges outpatientRevenueFen inpatientRevenueFen }',

@@ -39,6 +39,8 @@ export interface ActivityRowView extends Figures {
   outpatientRevenuePerVisitFen: number | null;
   inpatientRevenuePerDischargeFen: number | null;
   averageStayDays: number | null;
+  /** Patients in hospital at the end of the month: cockpitMonth's rows only, null elsewhere. */
+  inpatientsAtEnd: number | null;
   /** Whether the demo city seeded the row's figures (DERIVED wins over BULLETIN); null when all were counted. */
   seeded: 'BULLETIN' | 'DERIVED' | null;
 }
@@ -163,6 +165,7 @@ export function rowOf(
   return {
     ...figures,
     ...operationsOf(figures, outpatientRevenue, emergencyRevenue, inpatientRevenue),
+    inpatientsAtEnd: null,
     seeded: docs.some((doc) => doc.seeded === 'DERIVED') ? 'DERIVED' : docs.some((doc) => doc.seeded === 'BULLETIN') ? 'BULLETIN' : null,
     period,
     district: where.district ?? null,
@@ -266,12 +269,16 @@ export class Cockpit {
     const month = monthOf(monthInput, 'month');
     const scope = this.scope();
     if (!scope.city) {
-      const [docs, organizations] = await Promise.all([
+      const [docs, organizations, census] = await Promise.all([
         this.activity.monthsOf(scope.organizationCode, month, month),
         this.organizations.byCode([scope.organizationCode]),
+        this.activity.inpatientsThrough(month, [scope.organizationCode]),
       ]);
       const organization = organizations.get(scope.organizationCode);
-      const row = rowOf(month, docs, { district: organization?.district, organizationCode: scope.organizationCode });
+      const row = {
+        ...rowOf(month, docs, { district: organization?.district, organizationCode: scope.organizationCode }),
+        inpatientsAtEnd: census.get(scope.organizationCode) ?? 0,
+      };
       return {
         month,
         city: null,
@@ -281,33 +288,43 @@ export class Cockpit {
         verifiedRecordsCumulative: null,
       };
     }
-    const [docs, hospitals, cumulative] = await Promise.all([
+    const [docs, hospitals, cumulative, census] = await Promise.all([
       this.activity.monthRows(month),
       this.organizations.atLevel(CITY_LEVEL),
       this.cumulativeThrough(month),
+      this.activity.inpatientsThrough(month, 'every'),
     ]);
     const byOrganization = Map.groupBy(
       docs.filter((doc) => doc.organizationCode !== CITY),
       (doc) => doc.organizationCode,
     );
     const cityLevel = new Set(hospitals.map((hospital) => hospital._id));
-    const others = await this.organizations.byCode([...byOrganization.keys()].filter((code) => !cityLevel.has(code)));
+    // Units with patients in hospital but nothing this month still count in their district's census.
+    const counted = new Set([...byOrganization.keys(), ...census.keys()].filter((code) => code !== CITY));
+    const others = await this.organizations.byCode([...counted].filter((code) => !cityLevel.has(code)));
     const known = new Map([...hospitals.map((hospital) => [hospital._id, hospital] as const), ...others]);
-    const rowOfOrganization = (code: string) =>
-      rowOf(month, byOrganization.get(code) ?? [], { district: known.get(code)?.district ?? null, organizationCode: code });
+    const inHospital = (code: string) => census.get(code) ?? 0;
+    const rowOfOrganization = (code: string) => ({
+      ...rowOf(month, byOrganization.get(code) ?? [], { district: known.get(code)?.district ?? null, organizationCode: code }),
+      inpatientsAtEnd: inHospital(code),
+    });
     return {
       month,
-      city: rowOf(
-        month,
-        docs.filter((doc) => doc.organizationCode === CITY),
-      ),
-      districts: DISTRICTS.map((district) =>
-        rowOf(
+      city: {
+        ...rowOf(
+          month,
+          docs.filter((doc) => doc.organizationCode === CITY),
+        ),
+        inpatientsAtEnd: inHospital(CITY),
+      },
+      districts: DISTRICTS.map((district) => ({
+        ...rowOf(
           month,
           [...byOrganization].filter(([code]) => districtPlatformOf(known.get(code)) === district).flatMap(([, rows]) => rows),
           { district },
         ),
-      ),
+        inpatientsAtEnd: sumOf([...counted].filter((code) => districtPlatformOf(known.get(code)) === district).map(inHospital)),
+      })),
       hospitals: hospitals.map((hospital) => rowOfOrganization(hospital._id)),
       organizations: [...byOrganization.keys()].sort().map(rowOfOrganization),
       verifiedRecordsCumulative: cumulative.verifiedRecords ?? 0,

@@ -120,7 +120,7 @@ it('fits September 2024 on one 1920×1080 screen, the long tables’ rest on dem
 
 it('shows the API’s figures in its cards, district tiles, ranking and charts', async () => {
   const month = await api(
-    `query { cockpitMonth(month: "2024-09") { city { admissions discharges averageStayDays outpatientRevenuePerVisitFen inpatientRevenuePerDischargeFen seeded } }
+    `query { cockpitMonth(month: "2024-09") { city { inpatientsAtEnd admissions discharges averageStayDays outpatientRevenuePerVisitFen inpatientRevenuePerDischargeFen seeded } }
       cockpitRanking(month: "2024-09", indicator: OUTPATIENT_EMERGENCY_VISITS) { districts { rank value row { district } } hospitals { rank value row { organization { name } } } }
       cockpitTrend(from: "2023-10", to: "2024-09") { period outpatientVisits emergencyVisits admissions discharges }
       appointmentsByChannel(month: "2024-09") { hospitalsTotal { online12320 quick inClinic thirdParty } platforms { name appointments } } }`,
@@ -132,6 +132,7 @@ it('shows the API’s figures in its cards, district tiles, ranking and charts',
   expect(await card('门急诊人次 Outpatient and emergency visits')).toBe('6,160,582');
   expect(await card('入院人次 Admissions')).toBe('85,529');
   expect(await card('出院人次 Discharges')).toBe('85,529');
+  expect(await card('在院人数 In hospital (month end)')).toBe(month.cockpitMonth.city.inpatientsAtEnd.toLocaleString('en-US'));
   expect(await card('平均住院日 Average stay')).toBe(`${month.cockpitMonth.city.averageStayDays.toFixed(1)} 天`);
   expect(await card('门急诊次均费用(元) Revenue per visit')).toBe((month.cockpitMonth.city.outpatientRevenuePerVisitFen / 100).toFixed(2));
   expect(await page.locator('#seeded').textContent()).toBe('示范城市 Demo city: the bulletin’s figures of 2024-09 (admissions and stays derived)');

@@ -147,6 +147,26 @@ it('counts admissions and stays of a batch upload the same way, a stay admitted 
     },
   ]);
 
+  // Patients in hospital at the end of each month: February ends with 江宁区's stay of the 27th still open.
+  const CENSUS = `query($month: String!) { cockpitMonth(month: $month) { city { inpatientsAtEnd } districts { district inpatientsAtEnd } hospitals { organization { code } inpatientsAtEnd } organizations { organization { code } inpatientsAtEnd } } }`;
+  const census = async (month: string) => {
+    const answer = (await ok(commission(), CENSUS, { month })).cockpitMonth;
+    return {
+      city: answer.city.inpatientsAtEnd,
+      jiangning: answer.districts.find((row: { district: string }) => row.district === '江宁区').inpatientsAtEnd,
+      others: answer.districts.filter((row: { district: string }) => row.district !== '江宁区').map((row: { inpatientsAtEnd: number }) => row.inpatientsAtEnd),
+      hospitals: answer.hospitals.map((row: { inpatientsAtEnd: number }) => row.inpatientsAtEnd),
+      secondary: answer.organizations.find((row: { organization: { code: string } }) => row.organization.code === SECONDARY)?.inpatientsAtEnd,
+    };
+  };
+  expect(await census('2025-02')).toEqual({ city: 1, jiangning: 1, others: Array(11).fill(0), hospitals: [0, 0], secondary: 1 });
+  expect(await census('2025-03')).toEqual({ city: 0, jiangning: 0, others: Array(11).fill(0), hospitals: [0, 0], secondary: 0 });
+  // A month with nothing of its own still has the stays begun before it: none are open in April.
+  expect((await census('2025-04')).city).toBe(0);
+  // A hospital's own callers get their own census.
+  const own = await ok(hospitalSystem(SECONDARY), `query { cockpitMonth(month: "2025-02") { organizations { inpatientsAtEnd } } }`);
+  expect(own.cockpitMonth.organizations).toEqual([{ inpatientsAtEnd: 1 }]);
+
   // The city's February: both hospitals' admissions, the one discharge (3 days) of the first test.
   const february = (await ok(commission(), MONTH, { month: '2025-02' })).cockpitMonth;
   expect(february.city).toEqual({

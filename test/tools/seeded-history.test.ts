@@ -54,6 +54,24 @@ it('derives the eleven months before the bulletin’s from it, and labels them',
   expect(rows[0]).toMatchObject({ period: '2023-09', seeded: null, outpatientVisits: 0, discharges: 0, admissions: 0 });
 });
 
+it('keeps each unit’s opening census through the twelve months: September’s occupied beds, as many admitted as discharged', async () => {
+  const census = async (month: string) => {
+    const { body } = await stack.query(
+      commissionToken(stack),
+      `query($month: String!) { cockpitMonth(month: $month) { hospitals { organization { name } inpatientsAtEnd } } }`,
+      {
+        month,
+      },
+    );
+    expect(body.errors).toBeUndefined();
+    return body.data!.cockpitMonth.hospitals.find((row: { organization: { name: string } }) => row.organization.name === HOSPITAL).inpatientsAtEnd;
+  };
+  // 江苏省中医院: 46,770 days in hospital in September's 30 days, 1,559 beds occupied.
+  expect(await census('2024-09')).toBe(1559);
+  expect(await census('2024-02')).toBe(1559);
+  expect(await census('2023-09')).toBe(1559);
+});
+
 it('gives the city a trend with a shape: the Spring Festival its lowest month, the winter peak its highest', async () => {
   const rows = await trend('2023-10', '2024-09');
   const visits = rows.map((row) => row.outpatientVisits as number);

@@ -66,6 +66,13 @@ export function admissionsAndStaysOf(discharges: number, cityLevel: boolean): Ac
   return { admissions: discharges, inpatientDays: Math.round(discharges * (cityLevel ? AVERAGE_STAY_DAYS.cityLevel : AVERAGE_STAY_DAYS.district)) };
 }
 
+/**
+ * A unit's patients in hospital before the first derived month: September's average occupied
+ * beds (its days in hospital over its 30 days). Since every seeded month admits as many as it
+ * discharges, the census stays there through the twelve months.
+ */
+export const openingCensusOf = (septemberInpatientDays: number) => Math.round(septemberInpatientDays / 30);
+
 /** The calendar days of a month (YYYY-MM). */
 export function daysIn(month: string): number {
   const [year, monthNumber] = month.split('-').map(Number) as [number, number];

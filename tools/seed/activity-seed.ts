@@ -19,12 +19,14 @@
  *   only: the opening balance is the bulletin's cumulative minus the month's appointment table,
  *   so the month's bookings bring it to the bulletin's 34,185,584.
  * - Online platforms are city totals only (the bulletin does not split them by hospital).
+ * - Each unit with stays has an opening census (its patients in hospital before October 2023),
+ *   and the city the sum of them, in opening documents (activity-history.ts).
  * - Every seeded document says where its figures come from (`seeded`: BULLETIN or DERIVED).
  */
 
 import { type ActivityCounter, type ActivityRollupDoc, CITY, rollupId } from '../../monitoring/activity-store';
 import { REALTIME_FORMS } from '../../monitoring/realtime-forms';
-import { admissionsAndStaysOf, BULLETIN_MONTH, daysIn, HISTORY_MONTHS, scaledCounts } from './activity-history';
+import { admissionsAndStaysOf, BULLETIN_MONTH, daysIn, HISTORY_MONTHS, openingCensusOf, scaledCounts } from './activity-history';
 import type { OrganizationSeed } from './city';
 import bulletin from './nanjing-2024-09.json';
 
@@ -193,7 +195,7 @@ const APPOINTMENTS_BEFORE_BULLETIN_MONTH =
   bulletin.headline.appointmentsCumulative - bulletin.appointmentsByHospital.reduce((sum, hospital) => sum + hospital.total, 0);
 
 /** The opening balance: what the city verified and booked before the seeded months, given what they verified. */
-function openingBalanceOf(monthsVerifiedRecords: number): ActivityRollupDoc {
+function openingBalanceOf(monthsVerifiedRecords: number, inpatients: number): ActivityRollupDoc {
   return {
     _id: rollupId(CITY, 'opening'),
     organizationCode: CITY,
@@ -205,6 +207,22 @@ function openingBalanceOf(monthsVerifiedRecords: number): ActivityRollupDoc {
     seeded: 'DERIVED',
     verifiedRecords: Math.round(bulletin.headline.validatedRecordsBillionsCumulative * BILLION) - monthsVerifiedRecords,
     appointmentsOpeningBalance: APPOINTMENTS_BEFORE_BULLETIN_MONTH,
+    inpatientsOpening: inpatients,
+  };
+}
+
+/** A unit's opening document: its patients in hospital before the seeded months. */
+function openingCensusDocOf(unit: UnitMonth): ActivityRollupDoc {
+  return {
+    _id: rollupId(unit.organizationCode, 'opening'),
+    organizationCode: unit.organizationCode,
+    period: 'opening',
+    month: OPENING_MONTH,
+    day: null,
+    forms: [],
+    realtimeDays: [],
+    seeded: 'DERIVED',
+    inpatientsOpening: openingCensusOf(unit.counts.inpatientDays ?? 0),
   };
 }
 
@@ -272,5 +290,7 @@ export function bulletinHistoryOf(organizations: readonly OrganizationSeed[]): A
     ...monthDocsOf(units, BULLETIN_MONTH, 'BULLETIN', platforms),
   ];
   const verified = docs.filter((doc) => doc.organizationCode === CITY && doc.period === 'month').reduce((sum, doc) => sum + (doc.verifiedRecords ?? 0), 0);
-  return [...docs, openingBalanceOf(verified)];
+  const openings = units.filter((unit) => (unit.counts.inpatientDays ?? 0) > 0).map(openingCensusDocOf);
+  const inpatients = openings.reduce((sum, doc) => sum + (doc.inpatientsOpening ?? 0), 0);
+  return [...docs, ...openings, openingBalanceOf(verified, inpatients)];
 }

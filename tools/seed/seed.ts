@@ -159,13 +159,13 @@ async function seedActivityHistory(
   await ensureIndexes(monitoring);
   const history = bulletinHistoryOf(organizations);
   if (await ActivityRollup.exists({ _id: rollupId(CITY, HISTORY_MONTHS[0]!) })) return;
-  const opening = history.find((doc) => doc.period === 'opening')!;
+  const opening = history.find((doc) => doc._id === rollupId(CITY, 'opening'))!;
   if (await ActivityRollup.exists({ _id: opening._id })) {
     // Seeded before the derived months: add them, and move the opening balance before them (its
     // September, live writes included, stays as it is).
     await insertAll(
       ActivityRollup,
-      history.filter((doc) => doc.seeded === 'DERIVED' && doc.period !== 'opening'),
+      history.filter((doc) => doc.seeded === 'DERIVED' && doc._id !== opening._id),
     );
     await ActivityRollup.replaceOne({ _id: opening._id }, opening);
     log(`seeded the platform's derived history: ${HISTORY_MONTHS[0]} to ${HISTORY_MONTHS.at(-1)}`);

@@ -45,6 +45,8 @@ export type ActivityRow = {
   inpatientRevenueFen?: Maybe<Scalars['Float']['output']>;
   /** Inpatient revenue per discharge, in fen; null without revenue or discharges. */
   inpatientRevenuePerDischargeFen?: Maybe<Scalars['Float']['output']>;
+  /** Patients in hospital at the end of the month: the opening census (patients in hospital when counting began) plus admissions less discharges up to then. cockpitMonth's rows only; null in trend and day rows. */
+  inpatientsAtEnd?: Maybe<Scalars['Int']['output']>;
   /** The organization of an organization row; null for district and city rows. */
   organization?: Maybe<Organization>;
   outpatientRevenueFen?: Maybe<Scalars['Float']['output']>;
@@ -1252,6 +1254,7 @@ export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extend
   inpatientDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   inpatientRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   inpatientRevenuePerDischargeFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  inpatientsAtEnd?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   outpatientRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   outpatientRevenuePerVisitFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
