@@ -40,6 +40,8 @@ const records: FieldTable = {
     cockpitMonth: entry('cockpit-city', 'cockpit-own-organization'),
     cockpitTrend: entry('cockpit-city', 'cockpit-own-organization'),
     cockpitDays: entry('cockpit-city', 'cockpit-own-organization'),
+    // Districts and hospitals against each other: the whole city, so the health commission only.
+    cockpitRanking: entry('cockpit-city'),
     formsCompleteness: entry('cockpit-city', 'cockpit-own-organization'),
     appointmentsByChannel: entry('cockpit-city', 'cockpit-own-organization'),
     // The hotline table is the city's (decided in cockpit-hotline.ts); its work orders are its centre's (hotline.ts).

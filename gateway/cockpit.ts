@@ -16,6 +16,7 @@ const serveFiles = assetServer({
   '/cockpit/cockpit.js': page('cockpit.js', 'text/javascript'),
   '/cockpit/cockpit-charts.js': page('cockpit-charts.js', 'text/javascript'),
   '/cockpit/cockpit-tables.js': page('cockpit-tables.js', 'text/javascript'),
+  '/cockpit/cockpit-views.js': page('cockpit-views.js', 'text/javascript'),
   '/cockpit/cockpit.css': page('cockpit.css', 'text/css'),
   '/cockpit/echarts.js': { file: packageFile('echarts', 'dist/echarts.min.js'), type: 'text/javascript' },
 });

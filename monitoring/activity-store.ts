@@ -26,6 +26,12 @@ export const ACTIVITY_COUNTERS = [
   'emergencyRevenueFen',
   'discharges',
   'inpatientRevenueFen',
+  // Inpatient stays begun (on the day of admission) and the days in hospital of the stays that
+  // ended (on the day of discharge): the average stay is inpatientDays / discharges.
+  'admissions',
+  'inpatientDays',
+  // A unit's patients in hospital when the platform began counting it: opening documents only.
+  'inpatientsOpening',
   // Referrals sent and prescriptions routed to cloud pharmacies, by the sending organization.
   'referralsUp',
   'referralsDown',
@@ -107,7 +113,11 @@ export type ActivityRollupDoc = {
   forms: string[];
   /** Month documents: the days (YYYY-MM-DD) with at least one real-time upload. */
   realtimeDays: string[];
+  /** Figures the demo city seeded rather than counted: the bulletin's month, or months derived from it. */
+  seeded?: (typeof SEEDED_FROM)[number];
 } & ActivityCounts;
+
+export const SEEDED_FROM = ['BULLETIN', 'DERIVED'] as const;
 
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 
@@ -128,6 +138,7 @@ const rollupSchema = new Schema<ActivityRollupDoc>(
     day: { type: String, default: null },
     forms: { type: [String], default: undefined },
     realtimeDays: { type: [String], default: undefined },
+    seeded: { type: String, enum: SEEDED_FROM },
     ...counterFields,
   },
   { collection: 'activityRollups', versionKey: false, id: false },
@@ -280,6 +291,31 @@ export class ActivityStore {
       .batchSize(RECORDS_BATCH_SIZE)
       .lean<ActivityRollupDoc[]>()
       .exec();
+  }
+
+  /**
+   * Patients in hospital at the end of `month`, per organization (the city as CITY): its opening
+   * census plus every month's admissions less discharges up to it. One query on the month and
+   * opening documents, three counters each, added up here (the embedded database's $group sums
+   * nothing of these documents); a document per organization and month, so the read grows with
+   * the history (about 200 a month for the demo city) and a yearly opening census would bound it.
+   */
+  async inpatientsThrough(month: string, organizationCodes: readonly string[] | 'every'): Promise<Map<string, number>> {
+    const rows = await this.models.ActivityRollup.find(
+      {
+        ...(organizationCodes === 'every' ? {} : { organizationCode: oneOf(organizationCodes) }),
+        period: oneOf(['month', 'opening']),
+        month: operator({ $lte: month }),
+      },
+      { organizationCode: 1, inpatientsOpening: 1, admissions: 1, discharges: 1 },
+    )
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<ActivityRollupDoc[]>()
+      .exec();
+    const census = new Map<string, number>();
+    for (const row of rows)
+      census.set(row.organizationCode, (census.get(row.organizationCode) ?? 0) + (row.inpatientsOpening ?? 0) + (row.admissions ?? 0) - (row.discharges ?? 0));
+    return census;
   }
 
   /**

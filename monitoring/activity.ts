@@ -17,6 +17,13 @@ export interface RecordActivity {
   feeds: RecordFeed[];
   /** The day of care the counts belong to; without it they count on the day the record arrived. */
   on?: Date;
+  /** Figures of another day of care of the same record (an inpatient stay's admission, counted on the day it began). */
+  alsoOn?: readonly DatedCounts[];
+}
+
+export interface DatedCounts {
+  on: Date;
+  counts: ActivityCounts;
 }
 
 export const NO_ACTIVITY: RecordActivity = { counts: {}, feeds: [] };
@@ -39,25 +46,49 @@ export function scheduledEntry(organizationCode: string, at: Date, activity: Rec
  * its day of care. A re-upload that changed a record counts again as a record received, and its
  * figures by the difference it makes (charges corrected from 100 to 150 fen add 50; a visit
  * counted before is not counted twice); one moved to another day is taken back from the old
- * day and counted on the new one. `previous` is null for a record seen for the first time.
+ * day and counted on the new one; a record with figures on two days (an inpatient stay's
+ * admission and discharge) is compared day by day. `previous` is null for a record seen for the
+ * first time.
  */
 export function recordEntries(arrival: Arrival, organizationCode: string, at: Date, previous: RecordActivity | null, next: RecordActivity): ActivityEntry[] {
   const received =
     arrival === 'realtime' ? realtimeEntry(organizationCode, at, { counts: {}, feeds: next.feeds }) : scheduledEntry(organizationCode, at, NO_ACTIVITY);
-  const dayOf = (activity: RecordActivity) => activity.on ?? at;
-  const figures = (day: Date, counts: ActivityCounts): ActivityEntry[] => (Object.keys(counts).length > 0 ? [{ organizationCode, at: day, counts }] : []);
-  if (!previous || cityDay(dayOf(previous)) === cityDay(dayOf(next))) return [received, ...figures(dayOf(next), changeOf(previous, next))];
-  const takenBack = Object.fromEntries(Object.entries(previous.counts).map(([counter, value]) => [counter, -value])) as ActivityCounts;
-  return [received, ...figures(dayOf(previous), takenBack), ...figures(dayOf(next), next.counts)];
+  const before = previous ? countsByDay(previous, at) : new Map<string, DatedCounts>();
+  const after = countsByDay(next, at);
+  const figures: ActivityEntry[] = [];
+  // Per day of care: the difference on a day both versions count; taken back from a day only the
+  // old one counts; counted on a day only the new one counts.
+  for (const day of new Set([...before.keys(), ...after.keys()])) {
+    const old = before.get(day);
+    const now = after.get(day);
+    const counts = now ? changeOf(old?.counts ?? null, now.counts) : negated(old!.counts);
+    if (Object.keys(counts).length > 0) figures.push({ organizationCode, at: (now ?? old)!.on, counts });
+  }
+  return [received, ...figures];
 }
 
+/** A record's figures by the city day they count on, the day's figures added up. */
+function countsByDay(activity: RecordActivity, at: Date): Map<string, DatedCounts> {
+  const days = new Map<string, DatedCounts>();
+  for (const { on, counts } of [{ on: activity.on ?? at, counts: activity.counts }, ...(activity.alsoOn ?? [])]) {
+    const day = cityDay(on);
+    const found = days.get(day);
+    if (!found) days.set(day, { on, counts: { ...counts } });
+    else
+      for (const [counter, value] of Object.entries(counts) as [keyof ActivityCounts, number][]) found.counts[counter] = (found.counts[counter] ?? 0) + value;
+  }
+  return days;
+}
+
+const negated = (counts: ActivityCounts) => Object.fromEntries(Object.entries(counts).map(([counter, value]) => [counter, -value])) as ActivityCounts;
+
 /** The figures a record adds over its previous version on the same day: a figure reported for the first time is reported (even as 0); one no longer reported is taken back. */
-function changeOf(previous: RecordActivity | null, next: RecordActivity): ActivityCounts {
-  if (!previous) return next.counts;
+function changeOf(previous: ActivityCounts | null, next: ActivityCounts): ActivityCounts {
+  if (!previous) return next;
   const counts: ActivityCounts = {};
-  for (const key of new Set([...Object.keys(previous.counts), ...Object.keys(next.counts)]) as Set<keyof ActivityCounts>) {
-    const before = previous.counts[key];
-    const after = next.counts[key];
+  for (const key of new Set([...Object.keys(previous), ...Object.keys(next)]) as Set<keyof ActivityCounts>) {
+    const before = previous[key];
+    const after = next[key];
     if (after === undefined) counts[key] = -(before ?? 0);
     else counts[key] = after - (before ?? 0);
   }

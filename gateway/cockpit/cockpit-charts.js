@@ -73,25 +73,6 @@
     };
   }
 
-  function visits(districts) {
-    var labels = column(districts, 'district');
-    var revenue = districts.map(function (row) {
-      return row.outpatientRevenueFen === null ? null : row.outpatientRevenueFen / 1000000;
-    });
-    draw(
-      'visits-chart',
-      categories(
-        labels,
-        [
-          ['门诊 Outpatient', column(districts, 'outpatientVisits')],
-          ['急诊 Emergency', column(districts, 'emergencyVisits')],
-          ['门诊收入(万元) Outpatient revenue', revenue, 'line', 1],
-        ],
-        ['人次', '万元'],
-      ),
-    );
-  }
-
   /** A district's days; `days` null while no district is chosen. */
   function districtDays(days) {
     if (!days) {
@@ -113,33 +94,24 @@
     );
   }
 
-  /** The busiest hospitals' appointments stacked by channel (`channels`: [field, label]), and the online platforms' shares. */
+  /** The month's appointments by channel (the hospitals' total row; `channels`: [field, label]), and the online platforms' shares. */
   function appointments(answer, channels) {
-    var top = answer.hospitals.slice(0, 10);
-    var byChannel = channels.map(function (channel) {
-      return column(top, channel[0]);
-    });
+    var total = answer.hospitalsTotal || {};
+    var slices = channels
+      .map(function (channel) {
+        return { name: channel[1], value: total[channel[0]] || 0 };
+      })
+      .filter(function (slice) {
+        return slice.value > 0;
+      });
     draw(
       'channels-chart',
-      sum(byChannel.flat()) === 0
+      slices.length === 0
         ? null
         : {
-            tooltip: { trigger: 'axis' },
-            legend: { data: column(channels, 1) },
-            grid: { left: 160 },
-            xAxis: { type: 'value' },
-            yAxis: {
-              type: 'category',
-              inverse: true,
-              // Every hospital's name, not every other one.
-              axisLabel: { interval: 0 },
-              data: top.map(function (row) {
-                return row.organization ? row.organization.name : '?';
-              }),
-            },
-            series: channels.map(function (channel, index) {
-              return { name: channel[1], type: 'bar', stack: 'channels', data: byChannel[index] };
-            }),
+            tooltip: { trigger: 'item' },
+            legend: { bottom: 0 },
+            series: [{ type: 'pie', radius: ['30%', '60%'], center: ['50%', '45%'], label: { formatter: '{b}\n{c}' }, data: slices }],
           },
     );
     var platforms = answer.platforms.filter(function (row) {
@@ -164,17 +136,52 @@
     );
   }
 
+  /** Outpatient and emergency visits per row, as the bulletin counts them together. */
+  var visitsOf = function (rows) {
+    return rows.map(function (row) {
+      return row.outpatientVisits + row.emergencyVisits;
+    });
+  };
+
+  /** The twelve months: visits (left axis), admissions and discharges (right axis, far fewer); verified records in the table. */
   function trend(rows) {
     draw(
       'trend-chart',
       categories(
         column(rows, 'period'),
         [
-          ['核验记录 Verified', column(rows, 'verifiedRecords'), 'line'],
-          ['门诊 Outpatient', column(rows, 'outpatientVisits'), 'line'],
-          ['出院 Discharges', column(rows, 'discharges'), 'line'],
+          ['门急诊 Visits', visitsOf(rows), 'line'],
+          ['入院 Admissions', column(rows, 'admissions'), 'line', 1],
+          ['出院 Discharges', column(rows, 'discharges'), 'line', 1],
         ],
-        [''],
+        ['门急诊', '住院'],
+      ),
+    );
+  }
+
+  /** A hospital's days of the month and its twelve months (the drill-down). */
+  function hospital(days, months) {
+    draw(
+      'hospital-days-chart',
+      categories(
+        column(days, 'period'),
+        [
+          ['门急诊 Visits', visitsOf(days)],
+          ['入院 Admissions', column(days, 'admissions'), 'line', 1],
+          ['出院 Discharges', column(days, 'discharges'), 'line', 1],
+        ],
+        ['人次', '住院 Inpatients'],
+      ),
+    );
+    draw(
+      'hospital-trend-chart',
+      categories(
+        column(months, 'period'),
+        [
+          ['门急诊 Visits', visitsOf(months), 'line'],
+          ['出院 Discharges', column(months, 'discharges'), 'line', 1],
+        ],
+        ['人次', '出院'],
       ),
     );
   }
@@ -194,5 +201,5 @@
   }
   window.addEventListener('resize', resize);
 
-  window.CockpitCharts = { visits: visits, districtDays: districtDays, appointments: appointments, trend: trend, resize: resize };
+  window.CockpitCharts = { districtDays: districtDays, hospital: hospital, appointments: appointments, trend: trend, resize: resize };
 })();

@@ -196,23 +196,29 @@
     );
     allButton('hospitals-panel', cockpit.hospitals.length);
     renderForms(data.formsCompleteness || []);
-    CockpitCharts.visits(cockpit.districts);
     renderAppointments(data.appointmentsByChannel || { hospitals: [], platforms: [] });
     renderTrend(data.cockpitTrend || []);
   }
 
   function renderSummary(cockpit) {
     var city = cockpit.city || {};
+    var stay = city.averageStayDays;
     var cards = [
       ['累计核验记录 Verified records (cumulative)', count(cockpit.verifiedRecordsCumulative)],
       ['本月核验记录 Verified this month', count(city.verifiedRecords)],
       ['门急诊人次 Outpatient and emergency visits', count(city.outpatientVisits === undefined ? undefined : city.outpatientVisits + city.emergencyVisits)],
+      ['入院人次 Admissions', count(city.admissions)],
       ['出院人次 Discharges', count(city.discharges)],
+      ['在院人数 In hospital (month end)', count(city.inpatientsAtEnd)],
+      ['平均住院日 Average stay', stay === null || stay === undefined ? '/' : `${stay.toFixed(1)} 天`],
+      ['门急诊次均费用(元) Revenue per visit', yuan(city.outpatientRevenuePerVisitFen)],
+      ['出院者次均费用(元) Revenue per discharge', yuan(city.inpatientRevenuePerDischargeFen)],
     ];
     var summary = $('summary');
     summary.replaceChildren();
     cards.forEach(function (card) {
       var node = element('div', undefined, 'card');
+      node.dataset.key = card[0];
       node.append(element('div', card[1], 'value'), element('div', card[0], 'label'));
       summary.appendChild(node);
     });

@@ -12,13 +12,16 @@
   };
 
   var ROW =
-    'scheduledUploadRecords verifiedRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal outpatientVisits outpatientRevenueFen emergencyVisits emergencyRevenueFen discharges inpatientRevenueFen';
+    'scheduledUploadRecords verifiedRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal outpatientVisits outpatientRevenueFen emergencyVisits emergencyRevenueFen discharges inpatientRevenueFen admissions inpatientDays averageStayDays outpatientRevenuePerVisitFen inpatientRevenuePerDischargeFen seeded';
+  /** The month's census, which cockpitMonth's rows alone answer. */
+  var CENSUS = 'inpatientsAtEnd';
   var QUERY = [
-    'query Cockpit($month: String!, $from: String!, $to: String!) {',
-    `  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ${ROW} } districts { district ${ROW} } hospitals { organization { code name } ${ROW} } }`,
+    'query Cockpit($month: String!, $from: String!, $to: String!, $indicator: CockpitIndicator!) {',
+    `  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ${ROW} ${CENSUS} } districts { district ${ROW} ${CENSUS} } hospitals { organization { code name } ${ROW} ${CENSUS} } }`,
     '  formsCompleteness(month: $month) { form { code name } organizationsReporting hospitalsReporting hospitalsTotal }',
-    '  appointmentsByChannel(month: $month) { hospitals { organization { code name } online12320 quick inClinic thirdParty total } platforms { platform name appointments } }',
-    '  cockpitTrend(from: $from, to: $to) { period verifiedRecords outpatientVisits emergencyVisits discharges outpatientRevenueFen inpatientRevenueFen }',
+    '  appointmentsByChannel(month: $month) { hospitals { organization { code name } online12320 quick inClinic thirdParty total } hospitalsTotal { online12320 quick inClinic thirdParty total } platforms { platform name appointments } }',
+    '  cockpitTrend(from: $from, to: $to) { period seeded verifiedRecords outpatientVisits emergencyVisits admissions discharges outpatientRevenueFen inpatientRevenueFen }',
+    '  cockpitRanking(month: $month, indicator: $indicator) { indicator districts { rank value row { district } } hospitals { rank value row { organization { code name } } } }',
     '}',
   ].join('\n');
   // The months the page looks back over for the latest with data (the most cockpitTrend answers).
@@ -36,8 +39,23 @@
   var DISTRICT_DAYS =
     'query DistrictDays($month: String!, $district: String!) { cockpitDays(month: $month, district: $district) { period verifiedRecords outpatientVisits emergencyVisits discharges } }';
 
+  /** A hospital's drill-down: its twelve months up to the month shown, and the month's days. */
+  var HOSPITAL = [
+    'query Hospital($month: String!, $from: String!, $code: ID!) {',
+    `  cockpitTrend(from: $from, to: $month, organizationCode: $code) { period ${ROW} }`,
+    '  cockpitDays(month: $month, organizationCode: $code) { period outpatientVisits emergencyVisits admissions discharges }',
+    '}',
+  ].join('\n');
+  /** What the seeded figures are, said beside the as-of time (ActivityRow.seeded). */
+  var SEEDED = {
+    BULLETIN: '示范城市 Demo city: the bulletin’s figures of 2024-09 (admissions and stays derived)',
+    DERIVED: '演示数据 Demo data: derived from the bulletin’s 2024-09 by the documented rule',
+  };
+
   /** The district whose days are shown ('' until one is chosen in its table or selector). */
   var selectedDistrict = '';
+  /** The last month's answer, for the district tiles' order. */
+  var lastRanking = null;
 
   function show(id, visible) {
     $(id).hidden = !visible;
@@ -122,11 +140,25 @@
   async function load(token) {
     var month = selectedMonth();
     $('status').textContent = `Loading ${month}…`;
-    var answer = await ask(token, QUERY, { month: month, from: monthsBefore(month, 11), to: month });
-    // Another month chosen meanwhile: its own load shows it.
-    if (month !== selectedMonth()) return;
+    var indicator = $('indicator').value;
+    var answer = await ask(token, QUERY, { month: month, from: monthsBefore(month, 11), to: month, indicator: indicator });
+    // Another month or indicator chosen meanwhile: its own load shows it.
+    if (month !== selectedMonth() || indicator !== $('indicator').value) return;
     var data = answer.data || {};
     CockpitTables.render(data);
+    var districts = (data.cockpitMonth || { districts: [] }).districts;
+    lastRanking = data.cockpitRanking
+      ? Object.assign({}, data.cockpitRanking, {
+          order: districts.map(function (row) {
+            return row.district;
+          }),
+        })
+      : null;
+    CockpitViews.districtTiles(lastRanking, selectedDistrict);
+    CockpitViews.ranking(data.cockpitRanking, TOP_N);
+    var seeded = data.cockpitMonth?.city?.seeded;
+    $('seeded').textContent = seeded ? SEEDED[seeded] : '';
+    show('seeded', Boolean(seeded));
     renderDistrictChoices((data.cockpitMonth || { districts: [] }).districts);
     var problems = problemsOf(answer);
     $('status').textContent = problems.length ? `Some figures could not be loaded: ${problems.join('; ')}` : `Figures of ${month}.`;
@@ -140,7 +172,7 @@
     var month = selectedMonth();
     var district = selectedDistrict;
     $('district').value = district;
-    Array.prototype.forEach.call($('districts').querySelectorAll('tbody tr'), function (row) {
+    Array.prototype.forEach.call(document.querySelectorAll('#districts tbody tr, #district-tiles .tile'), function (row) {
       row.classList.toggle('selected', row.dataset.key === district);
     });
     $('district-status').textContent = `Loading ${district}, ${month}…`;
@@ -159,6 +191,31 @@
   }
 
   var element = CockpitTables.element;
+  /** How many rows the ranking shows until its panel is opened in full. */
+  var TOP_N = 10;
+
+  /** A hospital's month and days over the page (its own request), until closed. */
+  async function openHospital(code, name) {
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (!token || !code) return;
+    var month = selectedMonth();
+    $('hospital-title').textContent = `${name} · ${month} …`;
+    show('hospital-panel', true);
+    var answer;
+    try {
+      answer = await ask(token, HOSPITAL, { month: month, from: monthsBefore(month, 11), code: code });
+    } catch (error) {
+      $('hospital-title').textContent = `${name}: ${error.message}`;
+      return;
+    }
+    var problems = problemsOf(answer);
+    if (problems.length) {
+      $('hospital-title').textContent = `${name}: ${problems.join('; ')}`;
+      return;
+    }
+    $('hospital-panel').dataset.key = code;
+    CockpitViews.hospital(name, month, answer.data.cockpitTrend || [], answer.data.cockpitDays || []);
+  }
 
   function renderDistrictChoices(districts) {
     var select = $('district');
@@ -200,6 +257,7 @@
     selectedDistrict = '';
     $('month').value = '';
     show('cockpit', false);
+    show('hospital-panel', false);
     show('session', false);
     show('sign-in', true);
     say(message || '');
@@ -264,7 +322,7 @@
     button.addEventListener('click', function () {
       var panel = $(button.dataset.panel);
       var open = panel.classList.toggle('expanded');
-      if (button.dataset.panel === 'trend-panel') button.textContent = open ? '收起 Close' : '表格 Table';
+      if (button.dataset.toggle === 'table') button.textContent = open ? '收起 Close' : '表格 Table';
       else CockpitTables.allButton(button.dataset.panel, panel.querySelectorAll('tbody tr').length);
       CockpitCharts.resize();
     });
@@ -273,6 +331,28 @@
     var row = event.target.closest('tbody tr');
     if (row) chooseDistrict(row.dataset.key);
   });
+  $('district-tiles').addEventListener('click', function (event) {
+    var tile = event.target.closest('.tile');
+    if (tile) chooseDistrict(tile.dataset.key);
+  });
+  // A hospital's row, in the ranking or the data-collection table, opens its month and days.
+  ['ranking', 'hospitals'].forEach(function (id) {
+    $(id).addEventListener('click', function (event) {
+      var row = event.target.closest('tbody tr');
+      if (row?.dataset.key && row.dataset.key !== 'none') openHospital(row.dataset.key, row.cells[id === 'ranking' ? 1 : 0].textContent);
+    });
+  });
+  $('hospital-close').addEventListener('click', function () {
+    show('hospital-panel', false);
+  });
+  $('indicator').addEventListener('change', function () {
+    var token = sessionStorage.getItem(TOKEN_KEY);
+    if (token)
+      load(token).catch(function (error) {
+        say(error.message);
+      });
+  });
+  CockpitViews.fillIndicators($('indicator'));
 
   // For a person at the console, and for tests, which must not wait for the timer.
   window.cockpit = { refresh: refresh, refreshEveryMs: REFRESH_MS };

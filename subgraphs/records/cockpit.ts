@@ -16,6 +16,7 @@ import { REALTIME_FORMS } from '../../monitoring/realtime-forms';
 import { badUserInput, forbidden } from '../../platform/errors';
 import { organizationCodeOf } from '../runtime/ids';
 import { monthOf } from '../runtime/input';
+import { INDICATORS, type Indicator, type RankedRow, rankBy } from './cockpit-ranking';
 import type { OrganizationDoc } from './models';
 import { DISTRICTS, type District, districtNamed } from './validation';
 
@@ -34,6 +35,14 @@ export interface ActivityRowView extends Figures {
   outpatientRevenueFen: number | null;
   emergencyRevenueFen: number | null;
   inpatientRevenueFen: number | null;
+  /** The operations figures, derived from the counters; null when there is nothing to divide. */
+  outpatientRevenuePerVisitFen: number | null;
+  inpatientRevenuePerDischargeFen: number | null;
+  averageStayDays: number | null;
+  /** Patients in hospital at the end of the month: cockpitMonth's rows only, null elsewhere. */
+  inpatientsAtEnd: number | null;
+  /** Whether the demo city seeded the row's figures (DERIVED wins over BULLETIN); null when all were counted. */
+  seeded: 'BULLETIN' | 'DERIVED' | null;
 }
 
 export interface CockpitMonthView {
@@ -43,6 +52,13 @@ export interface CockpitMonthView {
   hospitals: ActivityRowView[];
   organizations: ActivityRowView[];
   verifiedRecordsCumulative: number | null;
+}
+
+export interface CockpitRankingView {
+  month: string;
+  indicator: Indicator;
+  districts: RankedRow<ActivityRowView>[];
+  hospitals: RankedRow<ActivityRowView>[];
 }
 
 export interface PlatformAppointmentsView {
@@ -143,8 +159,14 @@ export function rowOf(
       doc.period === 'month' ? (doc.realtimeDays ?? []) : (doc.realtimeRecords ?? 0) > 0 || (doc.forms ?? []).length > 0 ? [doc.day!] : [],
     ),
   );
+  const outpatientRevenue = reported('outpatientRevenueFen');
+  const emergencyRevenue = reported('emergencyRevenueFen');
+  const inpatientRevenue = reported('inpatientRevenueFen');
   return {
     ...figures,
+    ...operationsOf(figures, outpatientRevenue, emergencyRevenue, inpatientRevenue),
+    inpatientsAtEnd: null,
+    seeded: docs.some((doc) => doc.seeded === 'DERIVED') ? 'DERIVED' : docs.some((doc) => doc.seeded === 'BULLETIN') ? 'BULLETIN' : null,
     period,
     district: where.district ?? null,
     organizationCode: where.organizationCode ?? null,
@@ -152,9 +174,25 @@ export function rowOf(
     realtimeForms: forms,
     realtimeFormsUploaded: forms.length,
     realtimeFormsTotal: REALTIME_FORMS.length,
-    outpatientRevenueFen: reported('outpatientRevenueFen'),
-    emergencyRevenueFen: reported('emergencyRevenueFen'),
-    inpatientRevenueFen: reported('inpatientRevenueFen'),
+    outpatientRevenueFen: outpatientRevenue,
+    emergencyRevenueFen: emergencyRevenue,
+    inpatientRevenueFen: inpatientRevenue,
+  };
+}
+
+const ratio = (numerator: number | null, denominator: number) => (numerator === null || denominator === 0 ? null : numerator / denominator);
+
+/**
+ * The operations figures of a row: outpatient revenue per visit as the bulletin counts visits
+ * (outpatient and emergency together), inpatient revenue per discharge, and the average stay
+ * (days in hospital of the discharged stays per discharge).
+ */
+function operationsOf(figures: Figures, outpatientRevenue: number | null, emergencyRevenue: number | null, inpatientRevenue: number | null) {
+  const visitsRevenue = outpatientRevenue === null && emergencyRevenue === null ? null : (outpatientRevenue ?? 0) + (emergencyRevenue ?? 0);
+  return {
+    outpatientRevenuePerVisitFen: ratio(visitsRevenue, figures.outpatientVisits + figures.emergencyVisits),
+    inpatientRevenuePerDischargeFen: ratio(inpatientRevenue, figures.discharges),
+    averageStayDays: ratio(figures.inpatientDays, figures.discharges),
   };
 }
 
@@ -231,12 +269,16 @@ export class Cockpit {
     const month = monthOf(monthInput, 'month');
     const scope = this.scope();
     if (!scope.city) {
-      const [docs, organizations] = await Promise.all([
+      const [docs, organizations, census] = await Promise.all([
         this.activity.monthsOf(scope.organizationCode, month, month),
         this.organizations.byCode([scope.organizationCode]),
+        this.activity.inpatientsThrough(month, [scope.organizationCode]),
       ]);
       const organization = organizations.get(scope.organizationCode);
-      const row = rowOf(month, docs, { district: organization?.district, organizationCode: scope.organizationCode });
+      const row = {
+        ...rowOf(month, docs, { district: organization?.district, organizationCode: scope.organizationCode }),
+        inpatientsAtEnd: census.get(scope.organizationCode) ?? 0,
+      };
       return {
         month,
         city: null,
@@ -246,37 +288,54 @@ export class Cockpit {
         verifiedRecordsCumulative: null,
       };
     }
-    const [docs, hospitals, cumulative] = await Promise.all([
+    const [docs, hospitals, cumulative, census] = await Promise.all([
       this.activity.monthRows(month),
       this.organizations.atLevel(CITY_LEVEL),
       this.cumulativeThrough(month),
+      this.activity.inpatientsThrough(month, 'every'),
     ]);
     const byOrganization = Map.groupBy(
       docs.filter((doc) => doc.organizationCode !== CITY),
       (doc) => doc.organizationCode,
     );
     const cityLevel = new Set(hospitals.map((hospital) => hospital._id));
-    const others = await this.organizations.byCode([...byOrganization.keys()].filter((code) => !cityLevel.has(code)));
+    // Units with patients in hospital but nothing this month still count in their district's census.
+    const counted = new Set([...byOrganization.keys(), ...census.keys()].filter((code) => code !== CITY));
+    const others = await this.organizations.byCode([...counted].filter((code) => !cityLevel.has(code)));
     const known = new Map([...hospitals.map((hospital) => [hospital._id, hospital] as const), ...others]);
-    const rowOfOrganization = (code: string) =>
-      rowOf(month, byOrganization.get(code) ?? [], { district: known.get(code)?.district ?? null, organizationCode: code });
+    const inHospital = (code: string) => census.get(code) ?? 0;
+    const rowOfOrganization = (code: string) => ({
+      ...rowOf(month, byOrganization.get(code) ?? [], { district: known.get(code)?.district ?? null, organizationCode: code }),
+      inpatientsAtEnd: inHospital(code),
+    });
     return {
       month,
-      city: rowOf(
-        month,
-        docs.filter((doc) => doc.organizationCode === CITY),
-      ),
-      districts: DISTRICTS.map((district) =>
-        rowOf(
+      city: {
+        ...rowOf(
+          month,
+          docs.filter((doc) => doc.organizationCode === CITY),
+        ),
+        inpatientsAtEnd: inHospital(CITY),
+      },
+      districts: DISTRICTS.map((district) => ({
+        ...rowOf(
           month,
           [...byOrganization].filter(([code]) => districtPlatformOf(known.get(code)) === district).flatMap(([, rows]) => rows),
           { district },
         ),
-      ),
+        inpatientsAtEnd: sumOf([...counted].filter((code) => districtPlatformOf(known.get(code)) === district).map(inHospital)),
+      })),
       hospitals: hospitals.map((hospital) => rowOfOrganization(hospital._id)),
       organizations: [...byOrganization.keys()].sort().map(rowOfOrganization),
       verifiedRecordsCumulative: cumulative.verifiedRecords ?? 0,
     };
+  }
+
+  /** The month's districts and city-level hospitals ranked by one indicator: the health commission's view of the city. */
+  async ranking(monthInput: string, indicator: Indicator): Promise<CockpitRankingView> {
+    requireEntry(this.viewer, 'cockpit-city');
+    const { month, districts, hospitals } = await this.month(monthInput);
+    return { month, indicator, districts: rankBy(districts, INDICATORS[indicator]), hospitals: rankBy(hospitals, INDICATORS[indicator]) };
   }
 
   async trend(fromInput: string, toInput: string, organizationCode: string | null | undefined): Promise<ActivityRowView[]> {

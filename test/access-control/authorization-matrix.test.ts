@@ -285,6 +285,11 @@ const READS: Record<string, ReadPoint> = {
   'Query.cockpitMonth': { allowed: COCKPIT, run: viaGateway(`{ cockpitMonth(month: "2026-01") { month } }`, (data) => data.cockpitMonth) },
   'Query.cockpitTrend': { allowed: COCKPIT, run: viaGateway(`{ cockpitTrend(from: "2026-01", to: "2026-02") { period } }`, (data) => data.cockpitTrend) },
   'Query.cockpitDays': { allowed: COCKPIT, run: viaGateway(`{ cockpitDays(month: "2026-01") { period } }`, (data) => data.cockpitDays) },
+  // Districts and hospitals against each other: the health commission only.
+  'Query.cockpitRanking': {
+    allowed: ['healthCommission'],
+    run: viaGateway(`{ cockpitRanking(month: "2026-01", indicator: DISCHARGES) { month } }`, (data) => data.cockpitRanking),
+  },
   'Query.formsCompleteness': {
     allowed: COCKPIT,
     run: viaGateway(`{ formsCompleteness(month: "2026-01") { organizationsReporting } }`, (data) => data.formsCompleteness),

@@ -284,6 +284,7 @@ const NOT_RECORDS = new Set([
   'Query.cockpitMonth',
   'Query.cockpitTrend',
   'Query.cockpitDays',
+  'Query.cockpitRanking',
   'Query.formsCompleteness',
   'Query.appointmentsByChannel',
   'Query.realtimeForms',

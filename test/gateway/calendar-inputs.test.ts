@@ -285,6 +285,12 @@ const CASES: Record<string, Case> = {
     query: 'query($value: String!) { cockpitMonth(month: $value) { month } }',
     variables: (value) => ({ value }),
   },
+  'Query.cockpitRanking(month)': {
+    kind: 'month',
+    caller: 'commission',
+    query: 'query($value: String!) { cockpitRanking(month: $value, indicator: DISCHARGES) { month } }',
+    variables: (value) => ({ value }),
+  },
   'Query.cockpitTrend(from)': {
     kind: 'month',
     caller: 'commission',

@@ -281,10 +281,10 @@ describe('cost', () => {
     const reads = commands.filter((command) => command.commandName === 'find').map((command) => String(command.command.find));
     expect([...new Set(reads)].sort()).toEqual(['activityRollups', 'organizations']);
     // Month rows twice (both tables), hospitals, the cumulative totals (one read for both tables),
-    // the city's month for the hotline table, the city's months for the headline counters, and
-    // the organizations the rows name, which the request's loader fetches in one or two
-    // batches as the resolvers run.
-    expect(reads.filter((collection) => collection === 'activityRollups')).toHaveLength(5);
+    // the city's month for the hotline table, the city's months for the headline counters, the
+    // month-end census (one read), and the organizations the rows name, which the request's
+    // loader fetches in one or two batches as the resolvers run.
+    expect(reads.filter((collection) => collection === 'activityRollups')).toHaveLength(6);
     expect(reads.filter((collection) => collection === 'organizations').length).toBeLessThanOrEqual(3);
   });
 });

@@ -14,6 +14,7 @@ import { registerModels as registerPrescriptions } from '../../subgraphs/prescri
 import { ORGANIZATION_LEVELS, registerModels as registerRecords } from '../../subgraphs/records/models';
 import { registerModels as registerReferrals } from '../../subgraphs/referrals/models';
 import { databaseName } from '../../subgraphs/runtime/subgraph-server';
+import { BULLETIN_MONTH, HISTORY_MONTHS } from './activity-history';
 import { bulletinHistoryOf } from './activity-seed';
 import { generateCity, type OrganizationSeed, type VolumeProfile } from './city';
 import { careRelationshipsOf, type DemoFacts, pickDemoFacts } from './demo-facts';
@@ -144,7 +145,7 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
 }
 
 /**
- * The platform's counted history (September 2024, the bulletin's month) in the monitoring
+ * The platform's counted history (September 2024, the bulletin's month, and the eleven months derived before it) in the monitoring
  * database, unless it is there already. Live writes add to the days they happen on.
  */
 async function seedActivityHistory(
@@ -156,10 +157,22 @@ async function seedActivityHistory(
   const monitoring = records.useDb(activityDatabaseName(dbPrefix), { useCache: true });
   const { ActivityRollup } = registerActivityStoreModels(monitoring);
   await ensureIndexes(monitoring);
-  if (await ActivityRollup.exists({ _id: rollupId(CITY, 'opening') })) return;
   const history = bulletinHistoryOf(organizations);
+  if (await ActivityRollup.exists({ _id: rollupId(CITY, HISTORY_MONTHS[0]!) })) return;
+  const opening = history.find((doc) => doc._id === rollupId(CITY, 'opening'))!;
+  if (await ActivityRollup.exists({ _id: opening._id })) {
+    // Seeded before the derived months: add them, and move the opening balance before them (its
+    // September, live writes included, stays as it is).
+    await insertAll(
+      ActivityRollup,
+      history.filter((doc) => doc.seeded === 'DERIVED' && doc._id !== opening._id),
+    );
+    await ActivityRollup.replaceOne({ _id: opening._id }, opening);
+    log(`seeded the platform's derived history: ${HISTORY_MONTHS[0]} to ${HISTORY_MONTHS.at(-1)}`);
+    return;
+  }
   await insertAll(ActivityRollup, history);
-  log(`seeded the platform's activity history: ${history.length} rollups of September 2024`);
+  log(`seeded the platform's activity history: ${history.length} rollups of ${HISTORY_MONTHS[0]} to ${BULLETIN_MONTH}`);
 }
 
 /** The demo resident has no family-doctor contract yet: the family doctor's example offers one. */

@@ -29,14 +29,24 @@ export type Scalars = {
  */
 export type ActivityRow = {
   __typename?: 'ActivityRow';
+  /** Inpatient stays begun, counted on the day of admission. */
+  admissions: Scalars['Int']['output'];
+  /** Average stay in days: inpatientDays / discharges; null without discharges. */
+  averageStayDays?: Maybe<Scalars['Float']['output']>;
   /** Inpatient stays that ended with a discharge. */
   discharges: Scalars['Int']['output'];
   /** The district of a district row or an organization row; null for the city. */
   district?: Maybe<Scalars['String']['output']>;
   emergencyRevenueFen?: Maybe<Scalars['Float']['output']>;
   emergencyVisits: Scalars['Int']['output'];
+  /** Days in hospital of the stays discharged (calendar days from admission to discharge, at least 1), counted on the day of discharge. */
+  inpatientDays: Scalars['Int']['output'];
   /** Charges of the discharged stays. */
   inpatientRevenueFen?: Maybe<Scalars['Float']['output']>;
+  /** Inpatient revenue per discharge, in fen; null without revenue or discharges. */
+  inpatientRevenuePerDischargeFen?: Maybe<Scalars['Float']['output']>;
+  /** Patients in hospital at the end of the month: the opening census (patients in hospital when counting began) plus admissions less discharges up to then. cockpitMonth's rows only; null in trend and day rows. */
+  inpatientsAtEnd?: Maybe<Scalars['Int']['output']>;
   /** Home nursing orders placed with the organization (a community health centre). */
   nursingOrders: Scalars['Int']['output'];
   /** Home nursing visits the organization completed. */
@@ -44,6 +54,8 @@ export type ActivityRow = {
   /** The organization of an organization row; null for district and city rows. */
   organization?: Maybe<Organization>;
   outpatientRevenueFen?: Maybe<Scalars['Float']['output']>;
+  /** Outpatient and emergency revenue per outpatient and emergency visit, in fen (the bulletin counts both as outpatient); null without revenue or visits. */
+  outpatientRevenuePerVisitFen?: Maybe<Scalars['Float']['output']>;
   /** Outpatient (and virtual) visits. */
   outpatientVisits: Scalars['Int']['output'];
   /** YYYY-MM for a month row, YYYY-MM-DD for a day row. */
@@ -66,6 +78,8 @@ export type ActivityRow = {
   referralsUp: Scalars['Int']['output'];
   /** Records received in scheduled (batch) uploads. */
   scheduledUploadRecords: Scalars['Int']['output'];
+  /** Whether the row holds figures the demo city seeded rather than counted (DERIVED when any is derived); null when every figure was counted from uploads. */
+  seeded?: Maybe<SeededFrom>;
   /** Records that passed validation, however they arrived. */
   verifiedRecords: Scalars['Int']['output'];
 };
@@ -203,6 +217,29 @@ export type CockpitHospitalAppointments = {
   total: Scalars['Int']['output'];
 };
 
+/** What the cockpit ranks hospitals and colours districts by. */
+export type CockpitIndicator =
+  /** Inpatient admissions. */
+  | 'ADMISSIONS'
+  /** Average stay in days (averageStayDays). */
+  | 'AVERAGE_STAY_DAYS'
+  /** Discharges. */
+  | 'DISCHARGES'
+  /** Inpatient revenue per discharge (inpatientRevenuePerDischargeFen). */
+  | 'INPATIENT_REVENUE_PER_DISCHARGE'
+  /** Outpatient and emergency visits. */
+  | 'OUTPATIENT_EMERGENCY_VISITS'
+  /** Outpatient and emergency revenue per visit (outpatientRevenuePerVisitFen). */
+  | 'OUTPATIENT_REVENUE_PER_VISIT'
+  /** Real-time forms received. */
+  | 'REALTIME_FORMS_UPLOADED'
+  /** Days with real-time uploads. */
+  | 'REALTIME_UPLOAD_DAYS'
+  /** Referrals sent, up and down. */
+  | 'REFERRALS'
+  /** Records that passed validation. */
+  | 'VERIFIED_RECORDS';
+
 /** The cockpit's month: the bulletin's district and hospital tables. */
 export type CockpitMonth = {
   __typename?: 'CockpitMonth';
@@ -229,6 +266,30 @@ export type CockpitPlatformAppointments = {
   /** Its name, e.g. 健康南京 app. */
   name: Scalars['String']['output'];
   platform: CockpitAppointmentPlatform;
+};
+
+/** One row of a ranking. */
+export type CockpitRankedRow = {
+  __typename?: 'CockpitRankedRow';
+  /** 1 for the most; equal values share a rank (1, 2, 2, 4); null when the row has no value (e.g. no discharges for an average stay). */
+  rank?: Maybe<Scalars['Int']['output']>;
+  /** The row itself, every figure. */
+  row: ActivityRow;
+  /** The row's value of the indicator (fen for revenues, days for the stay); null when there is nothing to divide. */
+  value?: Maybe<Scalars['Float']['output']>;
+};
+
+/** A month's districts and city-level hospitals ranked by one indicator. */
+export type CockpitRanking = {
+  __typename?: 'CockpitRanking';
+  /** The 12 districts (the units that upload through each district's platform), most first, rows without a value last. */
+  districts: Array<CockpitRankedRow>;
+  /** The city-level (tertiary) hospitals, most first, rows without a value last. */
+  hospitals: Array<CockpitRankedRow>;
+  /** What they are ranked by. */
+  indicator: CockpitIndicator;
+  /** YYYY-MM. */
+  month: Scalars['String']['output'];
 };
 
 /** A code from a terminology: ICD-10, LOINC, a drug catalogue. */
@@ -734,6 +795,8 @@ export type Query = {
    * organization's row (no district, hospital or city rows but their own). month: YYYY-MM.
    */
   cockpitMonth?: Maybe<CockpitMonth>;
+  /** A month's 12 districts and city-level hospitals ranked by one indicator, most first (the health commission only). month: YYYY-MM. */
+  cockpitRanking?: Maybe<CockpitRanking>;
   /**
    * One row per month from `from` to `to` (inclusive, at most 36 months): the city's figures, or
    * one organization's when organizationCode is given (a hospital: its own only, the default for
@@ -792,6 +855,12 @@ export type QueryCockpitDaysArgs = {
 
 
 export type QueryCockpitMonthArgs = {
+  month: Scalars['String']['input'];
+};
+
+
+export type QueryCockpitRankingArgs = {
+  indicator: CockpitIndicator;
   month: Scalars['String']['input'];
 };
 
@@ -1079,6 +1148,13 @@ export type SafetyFacts = {
   version: Scalars['String']['output'];
 };
 
+/** Where seeded figures of the demo city come from. */
+export type SeededFrom =
+  /** The published bulletin's month (September 2024); its admissions and days in hospital, which the bulletin does not give, are derived. */
+  | 'BULLETIN'
+  /** Derived from the bulletin's month by the documented rule (docs/data-collection-and-cockpit.md#seeded-history): demo data. */
+  | 'DERIVED';
+
 /** Where a fact came from: the organization that uploaded it and its own record id. */
 export type Source = {
   __typename?: 'Source';
@@ -1274,8 +1350,8 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   ActivityRow: ResolverTypeWrapper<ActivityRowView>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AllergyAssertion: AllergyAssertion;
   AllergyCategory: AllergyCategory;
   AllergyCriticality: AllergyCriticality;
@@ -1289,8 +1365,11 @@ export type ResolversTypes = {
   CockpitAppointmentTotals: ResolverTypeWrapper<CockpitAppointmentTotals>;
   CockpitAppointments: ResolverTypeWrapper<Omit<CockpitAppointments, 'hospitals'> & { hospitals: Array<ResolversTypes['CockpitHospitalAppointments']> }>;
   CockpitHospitalAppointments: ResolverTypeWrapper<HospitalAppointmentsView>;
+  CockpitIndicator: CockpitIndicator;
   CockpitMonth: ResolverTypeWrapper<Omit<CockpitMonth, 'city' | 'districts' | 'hospitals' | 'organizations'> & { city?: Maybe<ResolversTypes['ActivityRow']>, districts: Array<ResolversTypes['ActivityRow']>, hospitals: Array<ResolversTypes['ActivityRow']>, organizations: Array<ResolversTypes['ActivityRow']> }>;
   CockpitPlatformAppointments: ResolverTypeWrapper<CockpitPlatformAppointments>;
+  CockpitRankedRow: ResolverTypeWrapper<Omit<CockpitRankedRow, 'row'> & { row: ResolversTypes['ActivityRow'] }>;
+  CockpitRanking: ResolverTypeWrapper<Omit<CockpitRanking, 'districts' | 'hospitals'> & { districts: Array<ResolversTypes['CockpitRankedRow']>, hospitals: Array<ResolversTypes['CockpitRankedRow']> }>;
   Coding: ResolverTypeWrapper<Coding>;
   CodingInput: CodingInput;
   Condition: ResolverTypeWrapper<ConditionDoc>;
@@ -1347,6 +1426,7 @@ export type ResolversTypes = {
   ResidentEdge: ResolverTypeWrapper<Omit<ResidentEdge, 'node'> & { node: ResolversTypes['Resident'] }>;
   ResidentSearch: ResidentSearch;
   SafetyFacts: ResolverTypeWrapper<SafetyFacts>;
+  SeededFrom: SeededFrom;
   Source: ResolverTypeWrapper<SourceDoc>;
   UploadOutcome: ResolverTypeWrapper<UploadOutcome>;
   UploadStatus: UploadStatus;
@@ -1361,8 +1441,8 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   ActivityRow: ActivityRowView;
   Int: Scalars['Int']['output'];
-  String: Scalars['String']['output'];
   Float: Scalars['Float']['output'];
+  String: Scalars['String']['output'];
   AllergyGroupFact: AllergyGroupFact;
   AllergyIntolerance: AllergyView;
   ID: Scalars['ID']['output'];
@@ -1374,6 +1454,8 @@ export type ResolversParentTypes = {
   CockpitHospitalAppointments: HospitalAppointmentsView;
   CockpitMonth: Omit<CockpitMonth, 'city' | 'districts' | 'hospitals' | 'organizations'> & { city?: Maybe<ResolversParentTypes['ActivityRow']>, districts: Array<ResolversParentTypes['ActivityRow']>, hospitals: Array<ResolversParentTypes['ActivityRow']>, organizations: Array<ResolversParentTypes['ActivityRow']> };
   CockpitPlatformAppointments: CockpitPlatformAppointments;
+  CockpitRankedRow: Omit<CockpitRankedRow, 'row'> & { row: ResolversParentTypes['ActivityRow'] };
+  CockpitRanking: Omit<CockpitRanking, 'districts' | 'hospitals'> & { districts: Array<ResolversParentTypes['CockpitRankedRow']>, hospitals: Array<ResolversParentTypes['CockpitRankedRow']> };
   Coding: Coding;
   CodingInput: CodingInput;
   Condition: ConditionDoc;
@@ -1424,15 +1506,21 @@ export type ResolversParentTypes = {
 };
 
 export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['ActivityRow'] = ResolversParentTypes['ActivityRow']> = {
+  admissions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  averageStayDays?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   discharges?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emergencyRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   emergencyVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inpatientDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   inpatientRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  inpatientRevenuePerDischargeFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  inpatientsAtEnd?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   nursingOrders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   nursingVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<Maybe<ResolversTypes['Organization']>, ParentType, ContextType>;
   outpatientRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  outpatientRevenuePerVisitFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   outpatientVisits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   prescriptionsRouted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1444,6 +1532,7 @@ export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extend
   referralsDown?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   referralsUp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   scheduledUploadRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seeded?: Resolver<Maybe<ResolversTypes['SeededFrom']>, ParentType, ContextType>;
   verifiedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -1522,6 +1611,19 @@ export type CockpitPlatformAppointmentsResolvers<ContextType = RecordsContext, P
   appointments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   platform?: Resolver<ResolversTypes['CockpitAppointmentPlatform'], ParentType, ContextType>;
+};
+
+export type CockpitRankedRowResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitRankedRow'] = ResolversParentTypes['CockpitRankedRow']> = {
+  rank?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  row?: Resolver<ResolversTypes['ActivityRow'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type CockpitRankingResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['CockpitRanking'] = ResolversParentTypes['CockpitRanking']> = {
+  districts?: Resolver<Array<ResolversTypes['CockpitRankedRow']>, ParentType, ContextType>;
+  hospitals?: Resolver<Array<ResolversTypes['CockpitRankedRow']>, ParentType, ContextType>;
+  indicator?: Resolver<ResolversTypes['CockpitIndicator'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type CodingResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Coding'] = ResolversParentTypes['Coding']> = {
@@ -1711,6 +1813,7 @@ export type QueryResolvers<ContextType = RecordsContext, ParentType extends Reso
   bulletinHeadline?: Resolver<Maybe<ResolversTypes['BulletinHeadline']>, ParentType, ContextType, RequireFields<QueryBulletinHeadlineArgs, 'month'>>;
   cockpitDays?: Resolver<Maybe<Array<ResolversTypes['ActivityRow']>>, ParentType, ContextType, RequireFields<QueryCockpitDaysArgs, 'month'>>;
   cockpitMonth?: Resolver<Maybe<ResolversTypes['CockpitMonth']>, ParentType, ContextType, RequireFields<QueryCockpitMonthArgs, 'month'>>;
+  cockpitRanking?: Resolver<Maybe<ResolversTypes['CockpitRanking']>, ParentType, ContextType, RequireFields<QueryCockpitRankingArgs, 'indicator' | 'month'>>;
   cockpitTrend?: Resolver<Maybe<Array<ResolversTypes['ActivityRow']>>, ParentType, ContextType, RequireFields<QueryCockpitTrendArgs, 'from' | 'to'>>;
   formsCompleteness?: Resolver<Maybe<Array<ResolversTypes['FormCompleteness']>>, ParentType, ContextType, RequireFields<QueryFormsCompletenessArgs, 'month'>>;
   hotlineMonth?: Resolver<Maybe<ResolversTypes['HotlineMonth']>, ParentType, ContextType, RequireFields<QueryHotlineMonthArgs, 'month'>>;
@@ -1818,6 +1921,8 @@ export type Resolvers<ContextType = RecordsContext> = {
   CockpitHospitalAppointments?: CockpitHospitalAppointmentsResolvers<ContextType>;
   CockpitMonth?: CockpitMonthResolvers<ContextType>;
   CockpitPlatformAppointments?: CockpitPlatformAppointmentsResolvers<ContextType>;
+  CockpitRankedRow?: CockpitRankedRowResolvers<ContextType>;
+  CockpitRanking?: CockpitRankingResolvers<ContextType>;
   Coding?: CodingResolvers<ContextType>;
   Condition?: ConditionResolvers<ContextType>;
   ConditionConnection?: ConditionConnectionResolvers<ContextType>;

@@ -34,6 +34,7 @@ export const Query: QueryResolvers = {
     repository.organizations.organizations({ level, district, search }, pageSize(first), after),
   cockpitMonth: (_root, { month }, { cockpit }) => cockpit.month(month),
   cockpitTrend: (_root, { from, to, organizationCode }, { cockpit }) => cockpit.trend(from, to, organizationCode),
+  cockpitRanking: (_root, { month, indicator }, { cockpit }) => cockpit.ranking(month, indicator),
   cockpitDays: (_root, { month, organizationCode, district }, { cockpit }) => cockpit.days(month, organizationCode, district),
   formsCompleteness: (_root, { month }, { cockpit }) => cockpit.formsCompleteness(month),
   appointmentsByChannel: (_root, { month }, { cockpit }) => cockpit.appointments(month),
