@@ -48,7 +48,8 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       LabTrend: './lab-rules#TrendView',
       TrendPoint: './lab-rules#TrendPointView',
       OrderCheck: './lab-rules#OrderCheckView',
-      ReminderStatistics: './repository#ReminderStatisticsRow',
+      ReminderStatistics: './reminder-figures#ReminderFiguresRow',
+      CriticalResultAlert: './critical-alerts#CriticalAlertView',
     },
   },
   prescriptions: {

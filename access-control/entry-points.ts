@@ -24,6 +24,7 @@ export const ENTRY_POINTS = [
   'cockpit-city',
   'cockpit-own-organization',
   'reminder-statistics',
+  'critical-result-inbox',
   'sign-prescription',
   'pharmacy-view',
   'act-for-pharmacy',
@@ -125,6 +126,12 @@ export const ENTRY_RULES: Readonly<Record<EntryPoint, EntryRule>> = {
     roles: ['health_commission'],
     opens: 'the city’s duplicate-test reminder statistics',
     refusal: 'For the health commission',
+  },
+  'critical-result-inbox': {
+    roles: CLINICIANS,
+    needs: ['organization'],
+    opens: 'the critical lab results pushed to the caller’s organization (each shown as decided for its report)',
+    refusal: 'The critical-result inbox is for clinicians of an organization',
   },
   'sign-prescription': {
     roles: CLINICIANS,

@@ -84,12 +84,14 @@ const labs: FieldTable = {
     ...open('labItems'),
     labReport: entry('read-clinical-record'),
     reminderStatistics: entry('reminder-statistics'),
+    criticalResultInbox: entry('critical-result-inbox'),
     ...FEDERATION,
   },
   Mutation: {
     submitLabReport: write('submit-lab-report'),
     uploadLabReports: write('submit-lab-report'),
     checkOrder: write('check-order'),
+    acknowledgeCriticalResult: write('acknowledge-critical-result'),
   },
   Resident: { labReports: entry('read-clinical-record'), latestResults: entry('read-clinical-record'), labTrend: entry('read-clinical-record') },
   Referral: open('attachedLabReports'),
@@ -102,6 +104,18 @@ const labs: FieldTable = {
   TrendPoint: open('at', 'reportedValue', 'reportedUnit', 'interpretation', 'organization', 'reportId'),
   OrderCheck: open('itemCode', 'name', 'lastReport', 'lastValue', 'validUntil'),
   ReminderStatistics: open('organization'),
+  CriticalResultAlert: open(
+    'id',
+    'resident',
+    'criticalResults',
+    'reason',
+    'addressedTo',
+    'raisedAt',
+    'escalatesAt',
+    'state',
+    'acknowledgedAt',
+    'acknowledgedBy',
+  ),
 };
 
 const prescriptions: FieldTable = {

@@ -373,6 +373,11 @@ describe('entry points', () => {
     ],
     ['reminder-statistics', [token(['health_commission'], '')], [token(['doctor']), token(['lab_system'])]],
     [
+      'critical-result-inbox',
+      [token(['doctor'], 'o'), token(['family_doctor'], 'op')],
+      [token(['doctor'], 'p'), token(['pharmacist'], 'o'), token(['lab_system'], 'o')],
+    ],
+    [
       'sign-prescription',
       [token(['doctor'], 'op'), token(['family_doctor'], 'p')],
       [token(['doctor'], 'o'), token(['internet_hospital'], 'op'), token(['pharmacist'], 'op')],

@@ -43,6 +43,12 @@ export const ACTIVITY_COUNTERS = [
   'platformMyNanjingApp',
   'platformQuickBooking12320',
   'platformWebsite12320',
+  // Smart reminders, at the organization they reached: critical results pushed to its inbox and
+  // acknowledged there (of those, after they escalated), duplicate medication warned at prescribing.
+  'criticalResultAlerts',
+  'criticalResultsAcknowledged',
+  'criticalResultsAcknowledgedLate',
+  'duplicateMedicationWarnings',
 ] as const;
 export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
 export type ActivityCounts = Partial<Record<ActivityCounter, number>>;

@@ -179,6 +179,11 @@ const READS: Record<string, ReadPoint> = {
     allowed: ['healthCommission'],
     run: viaGateway(`{ reminderStatistics(month: "2026-01") { shown } }`, (data) => data.reminderStatistics),
   },
+  // Clinicians of an organization: their own organization's inbox (each alert as decided for its report).
+  'Query.criticalResultInbox': {
+    allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'],
+    run: viaGateway(`{ criticalResultInbox { edges { node { id } } } }`, (data) => data.criticalResultInbox),
+  },
   'Query.prescription': {
     allowed: [...CLINICAL, 'internetHospital'],
     run: viaGateway(

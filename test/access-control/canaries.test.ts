@@ -16,7 +16,17 @@ import { mintInternalToken } from '../../access-control/internal-token';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
 import { SCHEMA_DIR } from '../../tools/compose';
 import type { DemoIdentity } from '../../tools/demo-issuer';
-import { CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
+import {
+  CANARY,
+  CANARY_VIEWERS,
+  type ConsentScenario,
+  identities,
+  plantCanaries,
+  RELATED,
+  referralSecrets,
+  SOURCE,
+  sourceSecrets,
+} from '../support/consent-scenario';
 import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
@@ -27,6 +37,28 @@ let scenario: ConsentScenario;
 
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
+  // A critical result the resident restricted (its conclusion names the HIV screen), ordered by the
+  // related hospital: pushed to its inbox, where it must not show.
+  const { body } = await stack.query(
+    stack.token(identities.labSystem(SOURCE)),
+    `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`,
+    {
+      input: {
+        residentId: scenario.residentId,
+        sourceReportId: 'L-CANARY-CRITICAL',
+        category: 'LABORATORY',
+        code: '14749-6',
+        status: 'FINAL',
+        issuedAt: '2026-09-02T03:00:00.000Z',
+        subjectSex: 'FEMALE',
+        subjectBirthDate: '1981-04-12',
+        orderingOrganizationCode: RELATED,
+        conclusion: CANARY.labReport,
+        results: [{ code: '14749-6', value: 25, unit: 'mmol/L' }],
+      },
+    },
+  );
+  expect(body.errors).toBeUndefined();
 });
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
@@ -74,6 +106,10 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Query.referralInbox', `{ referralInbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
+    [
+      'Query.criticalResultInbox',
+      `{ criticalResultInbox(first: 100) { edges { node { id resident { id } report { ${REPORT} } criticalResults { code { code } } } } } }`,
+    ],
     [
       'Mutation.checkOrder',
       `mutation($id: ID!, $org: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1", "14749-6"], orderingOrganizationCode: $org) { itemCode recommendation lastReport { ${REPORT} } lastValue { code { code } } } }`,
