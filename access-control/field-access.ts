@@ -160,6 +160,7 @@ const prescriptions: FieldTable = {
     warnings: entry('see-safety-warnings'),
   },
   Transition: open('organization', 'at'),
+  Warning: open('duplicates', 'acrossOrganizations'),
 };
 
 /** Who books appointments: residents for themselves, the 12320 hotline for callers, hospitals' systems at their clinic. */
