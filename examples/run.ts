@@ -6,6 +6,7 @@ import { main as fhirEverything } from './fhir-everything';
 import { main as hospitalBatchUpload } from './hospital-batch-upload';
 import { main as internetHospitalPharmacy } from './internet-hospital-pharmacy';
 import { main as residentConsent } from './resident-consent';
+import { main as smartReminders } from './smart-reminders';
 
 const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'doctor-workstation': doctorWorkstation,
@@ -14,6 +15,7 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'resident-consent': residentConsent,
   'fhir-everything': fhirEverything,
   'hospital-batch-upload': hospitalBatchUpload,
+  'smart-reminders': smartReminders,
 };
 
 const name = process.argv[2];

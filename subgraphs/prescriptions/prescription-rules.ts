@@ -186,9 +186,10 @@ export function warningsFor(prescription: PrescriptionDoc, facts: SafetyFacts | 
       });
     }
   }
-  // Every active prescription the viewer may see counts, from any hospital: the warning names the one duplicated.
+  // Every active prescription the viewer may see counts, from any hospital. The warning names the one duplicated:
+  // the latest issued by another organization (what the prescriber may not know of), else the latest of their own.
   const activeGroups = new Map<string, { name: string; prescription: PrescriptionDoc }>();
-  for (const other of others) {
+  for (const other of [...others].sort(namingOrder(prescription.organizationCode))) {
     if (other._id === prescription._id) continue;
     for (const item of other.items) {
       const drug = drugByCode(item.drug.code);
@@ -211,6 +212,14 @@ export function warningsFor(prescription: PrescriptionDoc, facts: SafetyFacts | 
     seen.add(drug.therapeuticGroup);
   }
   return warnings;
+}
+
+/** The order in which active prescriptions are looked at for duplicates (the last one of a group is named): own organization first, each by issue time. */
+function namingOrder(organizationCode: string) {
+  return (a: PrescriptionDoc, b: PrescriptionDoc) =>
+    Number(a.organizationCode !== organizationCode) - Number(b.organizationCode !== organizationCode) ||
+    new Date(a.issuedAt).getTime() - new Date(b.issuedAt).getTime() ||
+    a._id.localeCompare(b._id);
 }
 
 /** An online renewal needs a diagnosis of the chronic condition on the resident's record. */

@@ -63,7 +63,7 @@ beforeAll(async () => {
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
 const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
-const PRESCRIPTION = `id diagnoses { code display } items { drug { display } } encounter { ${ENCOUNTER} } warnings { code message } renewalCheck { eligible reason }`;
+const PRESCRIPTION = `id diagnoses { code display } items { drug { display } } encounter { ${ENCOUNTER} } warnings { code message acrossOrganizations duplicates { id items { drug { display } } } } renewalCheck { eligible reason }`;
 const REFERRAL = `id reason toDepartment diagnoses { code display } dischargeSummary followUpPlan attachedEncounters { ${ENCOUNTER} } attachedLabReports { ${REPORT} }`;
 
 /** Every gateway entry point, each its own request so that one refusal hides nothing else. */
@@ -143,7 +143,7 @@ const entityCalls = (): [SubgraphName, string, Record<string, unknown>[]][] => {
     ['labs', `... on Resident { labReports(first: 100) { edges { node { ${REPORT} } } } }`, [{ __typename: 'Resident', id: residentId }]],
     [
       'prescriptions',
-      `... on Prescription { id diagnoses { display } items { drug { display } } warnings { code message } renewalCheck { reason } }`,
+      `... on Prescription { id diagnoses { display } items { drug { display } } warnings { code message acrossOrganizations duplicates { id items { drug { display } } } } renewalCheck { reason } }`,
       [ids.omeprazole, ids.escitalopram, ids.rabeprazole].map((id) => ({
         __typename: 'Prescription',
         id,

@@ -12,6 +12,7 @@ import { fhirEverything } from '../../examples/fhir-everything';
 import { hospitalBatchUpload } from '../../examples/hospital-batch-upload';
 import { internetHospitalPharmacy } from '../../examples/internet-hospital-pharmacy';
 import { residentConsent } from '../../examples/resident-consent';
+import { smartReminders } from '../../examples/smart-reminders';
 import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import { insertHospitals, insertSlotPool, modelsOf } from '../support/fixtures';
@@ -234,5 +235,44 @@ describe('examples against the real stack', () => {
     // The visit and the prescription arrived as scheduled uploads; the visit counts with its charges.
     const grew = (field: string) => found.after[field] - (found.before?.[field] ?? 0);
     expect([grew('scheduledUploadRecords'), grew('verifiedRecords'), grew('outpatientVisits'), grew('outpatientRevenueFen')]).toEqual([2, 2, 1, 12_800]);
+  });
+
+  it('smart reminders: a critical result reaches the family doctor and is acknowledged; a duplicate medication warning at prescribing', async () => {
+    const found = await smartReminders({
+      gatewayUrl,
+      labSystemToken: token('lab_system', OTHER_HOSPITAL),
+      orderingDoctorToken: doctor(),
+      orderingOrganizationCode: HOSPITAL,
+      orderingPractitionerId: 'D0001',
+      familyDoctorToken: token('family_doctor', CENTRE, { practitionerId: 'F0001' }),
+      residentToken: token('resident', undefined, { residentId }),
+      residentId,
+      otherPrescriberToken: token('doctor', INTERNET_HOSPITAL, { practitionerId: 'IH0007' }),
+      activeDrugCode: drugCode('amlodipine'),
+      newDrugCode: drugCode('nifedipine'),
+    });
+    const glucose = [{ code: { code: '14749-6', display: '葡萄糖' }, value: 25, unit: 'mmol/L', interpretation: 'HH' }];
+    expect(found.criticalResult.hasCritical).toBe(true);
+    expect(found.criticalResult.familyDoctorAlert).toMatchObject({
+      reason: 'FAMILY_DOCTOR',
+      addressedTo: null,
+      state: 'OPEN',
+      escalated: false,
+      report: { id: found.criticalResult.reportId, organization: { code: OTHER_HOSPITAL } },
+      criticalResults: glucose,
+    });
+    expect(found.criticalResult.acknowledged).toMatchObject({ id: found.criticalResult.familyDoctorAlert.id, state: 'ACKNOWLEDGED', acknowledgedBy: 'F0001' });
+    expect(found.criticalResult.orderingDoctorAlert).toMatchObject({ reason: 'ORDERING', addressedTo: 'D0001', state: 'OPEN', criticalResults: glucose });
+    expect(found.duplicateMedication.warning).toEqual({
+      code: 'DUPLICATE_THERAPY:CCB',
+      severity: 'MODERATE',
+      message: '硝苯地平控释片 30mg duplicates 苯磺酸氨氯地平片 5mg (CCB)',
+      acrossOrganizations: true,
+      duplicates: {
+        id: found.duplicateMedication.activePrescriptionId,
+        prescriber: { code: INTERNET_HOSPITAL },
+        items: [{ drug: { display: '苯磺酸氨氯地平片 5mg' } }],
+      },
+    });
   });
 });

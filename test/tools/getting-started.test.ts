@@ -124,7 +124,7 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
     const examples = () => gettingStarted[5]!.split('\n').map((line) => line.replace(/\s+#.*$/, ''));
     const example = async (index: number) => answerOf(examples()[index]!);
 
-    it('lists the six', () => {
+    it('lists the seven', () => {
       expect(examples()).toEqual([
         'npm run example -- doctor-workstation',
         'npm run example -- internet-hospital-pharmacy',
@@ -132,6 +132,7 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
         'npm run example -- resident-consent',
         'npm run example -- fhir-everything',
         'npm run example -- hospital-batch-upload',
+        'npm run example -- smart-reminders',
       ]);
     });
 
@@ -176,6 +177,18 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
       expect(found.encounters).toMatchObject({ accepted: 1, rejected: 1, errors: [{ line: 2, code: 'BAD_USER_INPUT' }] });
       expect(found.prescriptions).toMatchObject({ accepted: 1 });
       expect(found.resent).toMatchObject({ unchanged: 1 });
+    });
+
+    it('smart-reminders: the critical result acknowledged by the family doctor, the duplicate medication named', async () => {
+      const found = await example(6);
+      expect(found.criticalResult.familyDoctorAlert).toMatchObject({ reason: 'FAMILY_DOCTOR', state: 'OPEN' });
+      expect(found.criticalResult.acknowledged).toMatchObject({ state: 'ACKNOWLEDGED', acknowledgedBy: 'F0001' });
+      expect(found.criticalResult.orderingDoctorAlert).toMatchObject({ reason: 'ORDERING', addressedTo: 'D0001', state: 'OPEN' });
+      expect(found.duplicateMedication.warning).toMatchObject({
+        code: 'DUPLICATE_THERAPY:CCB',
+        acrossOrganizations: true,
+        duplicates: { id: found.duplicateMedication.activePrescriptionId },
+      });
     });
   });
 });
