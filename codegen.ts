@@ -23,6 +23,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Diagnosis: './models#DiagnosisDoc',
       Source: './models#SourceDoc',
       Condition: './models#ConditionDoc',
+      OverdueFollowUp: './follow-ups#OverdueFollowUpView',
       AllergyIntolerance: './labels#AllergyView',
       AllergyStatement: './repository#AllergyStatementView',
       ClinicalSummary: './repository#ClinicalSummaryView',

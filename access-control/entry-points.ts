@@ -25,6 +25,7 @@ export const ENTRY_POINTS = [
   'cockpit-own-organization',
   'reminder-statistics',
   'critical-result-inbox',
+  'overdue-follow-ups',
   'sign-prescription',
   'pharmacy-view',
   'act-for-pharmacy',
@@ -132,6 +133,12 @@ export const ENTRY_RULES: Readonly<Record<EntryPoint, EntryRule>> = {
     needs: ['organization'],
     opens: 'the critical lab results pushed to the caller’s organization (each shown as decided for its report)',
     refusal: 'The critical-result inbox is for clinicians of an organization',
+  },
+  'overdue-follow-ups': {
+    roles: ['family_doctor'],
+    needs: ['organization'],
+    opens: 'the overdue follow-ups of the residents contracted to the caller’s centre (each as decided for its records)',
+    refusal: 'Overdue follow-ups are for the family doctors of a centre',
   },
   'sign-prescription': {
     roles: CLINICIANS,

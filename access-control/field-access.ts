@@ -36,6 +36,7 @@ const records: FieldTable = {
     matchReviews: entry('administer-identity'),
     ...open('organization', 'organizations', 'realtimeForms'),
     // Aggregates only: the city for the health commission, a hospital's own rows for it (decided in cockpit.ts).
+    overdueFollowUps: entry('overdue-follow-ups'),
     cockpitMonth: entry('cockpit-city', 'cockpit-own-organization'),
     cockpitTrend: entry('cockpit-city', 'cockpit-own-organization'),
     cockpitDays: entry('cockpit-city', 'cockpit-own-organization'),
@@ -66,6 +67,7 @@ const records: FieldTable = {
   Encounter: open('id', 'organization', 'class', 'start', 'end'),
   Source: open('organization', 'uploadedAt'),
   Condition: open('id'),
+  OverdueFollowUp: open('id', 'resident', 'condition', 'rule'),
   AllergyIntolerance: open('id'),
   Identifier: open('value', 'assigner'),
   MergeEvent: open('at'),

@@ -372,6 +372,7 @@ describe('entry points', () => {
       [token(['doctor'], 'p'), token(['family_doctor'], 'o'), token(['health_commission'], 'o')],
     ],
     ['reminder-statistics', [token(['health_commission'], '')], [token(['doctor']), token(['lab_system'])]],
+    ['overdue-follow-ups', [token(['family_doctor'], 'o')], [token(['family_doctor'], 'p'), token(['doctor'], 'o'), token(['hospital_system'], 'o')]],
     [
       'critical-result-inbox',
       [token(['doctor'], 'o'), token(['family_doctor'], 'op')],

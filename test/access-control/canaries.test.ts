@@ -106,6 +106,7 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Query.referralInbox', `{ referralInbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
+    ['Query.overdueFollowUps', `{ overdueFollowUps(first: 100) { edges { node { id resident { id } condition { id code { code display } } } } } }`],
     [
       'Query.criticalResultInbox',
       `{ criticalResultInbox(first: 100) { edges { node { id resident { id } report { ${REPORT} } criticalResults { code { code } } } } } }`,
