@@ -3,7 +3,8 @@
  * doctors; the result reaches the inbox of the resident's contracted family doctor, who
  * acknowledges it, while the ordering doctor's own alert waits for them. Then a doctor
  * prescribing a calcium-channel blocker is warned that the resident already takes one on an
- * active prescription from another hospital, and is told which.
+ * active prescription from another hospital, and is told which. Last, the family doctor lists
+ * the centre's contracted residents whose hypertension has gone three months without a visit.
  *
  *   npm run example -- smart-reminders
  */
@@ -51,6 +52,11 @@ const ISSUE = gql`
       id
       warnings { code severity message acrossOrganizations duplicates { id prescriber { code } items { drug { display } } } }
     }
+  }
+`;
+const OVERDUE = gql`
+  query OverdueFollowUps {
+    overdueFollowUps(first: 10) { edges { node { id rule resident { id } condition { code { code display } } } } pageInfo { hasNextPage } }
   }
 `;
 const SIGN = gql`
@@ -145,6 +151,9 @@ export async function smartReminders(input: SmartRemindersInput) {
   ).issuePrescription;
   const duplicate = (issued.warnings as any[]).find((warning) => warning.acrossOrganizations && warning.duplicates?.id === active.id) ?? null;
 
+  // 5. The centre's overdue follow-ups: the first page.
+  const overdue = nodes<any>((await familyDoctor.query(OVERDUE)).overdueFollowUps);
+
   return {
     criticalResult: {
       reportId: report.id as string,
@@ -154,6 +163,7 @@ export async function smartReminders(input: SmartRemindersInput) {
       orderingDoctorAlert: orderingAlert,
     },
     duplicateMedication: { activePrescriptionId: active.id as string, newPrescriptionId: issued.id as string, warning: duplicate },
+    overdueFollowUps: overdue,
   };
 }
 

@@ -15,7 +15,7 @@ import { residentConsent } from '../../examples/resident-consent';
 import { smartReminders } from '../../examples/smart-reminders';
 import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
-import { insertHospitals, insertSlotPool, modelsOf } from '../support/fixtures';
+import { insertHospitals, insertResidents, insertSlotPool, modelsOf, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 
 const HOSPITAL = '3201-H001';
@@ -237,7 +237,20 @@ describe('examples against the real stack', () => {
     expect([grew('scheduledUploadRecords'), grew('verifiedRecords'), grew('outpatientVisits'), grew('outpatientRevenueFen')]).toEqual([2, 2, 1, 12_800]);
   });
 
-  it('smart reminders: a critical result reaches the family doctor and is acknowledged; a duplicate medication warning at prescribing', async () => {
+  it('smart reminders: a critical result reaches the family doctor and is acknowledged; a duplicate medication warning at prescribing; an overdue follow-up listed', async () => {
+    // Another resident of the centre, contracted, with a hypertension and no visit on record.
+    const [overdueResident] = (await insertResidents(stack, { organizationCode: CENTRE, count: 1 })) as [string];
+    await relate(stack, [overdueResident], CENTRE, 'CONTRACT', { endsAt: new Date(Date.now() + 365 * 86_400_000) });
+    await ok(token('hospital_system', CENTRE), `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
+      input: {
+        residentId: overdueResident,
+        sourceRecordId: 'DX-HTN-1',
+        code: 'I10',
+        display: '原发性高血压',
+        clinicalStatus: 'ACTIVE',
+        verificationStatus: 'CONFIRMED',
+      },
+    });
     const found = await smartReminders({
       gatewayUrl,
       labSystemToken: token('lab_system', OTHER_HOSPITAL),
@@ -274,5 +287,13 @@ describe('examples against the real stack', () => {
         items: [{ drug: { display: '苯磺酸氨氯地平片 5mg' } }],
       },
     });
+    expect(found.overdueFollowUps).toEqual([
+      {
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        rule: 'HYPERTENSION_VISIT',
+        resident: { id: overdueResident },
+        condition: { code: { code: 'I10', display: '原发性高血压' } },
+      },
+    ]);
   });
 });

@@ -179,7 +179,7 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
       expect(found.resent).toMatchObject({ unchanged: 1 });
     });
 
-    it('smart-reminders: the critical result acknowledged by the family doctor, the duplicate medication named', async () => {
+    it('smart-reminders: the critical result acknowledged by the family doctor, the duplicate medication named, overdue follow-ups listed', async () => {
       const found = await example(6);
       expect(found.criticalResult.familyDoctorAlert).toMatchObject({ reason: 'FAMILY_DOCTOR', state: 'OPEN' });
       expect(found.criticalResult.acknowledged).toMatchObject({ state: 'ACKNOWLEDGED', acknowledgedBy: 'F0001' });
@@ -189,6 +189,10 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
         acrossOrganizations: true,
         duplicates: { id: found.duplicateMedication.activePrescriptionId },
       });
+      // Whatever the seeded demo centre holds (none on a fresh city), each one listed is a lapsed hypertension follow-up.
+      expect(Array.isArray(found.overdueFollowUps)).toBe(true);
+      for (const followUp of found.overdueFollowUps)
+        expect(followUp).toMatchObject({ rule: 'HYPERTENSION_VISIT', condition: { code: { code: expect.stringMatching(/^I1[0-5]/) } } });
     });
   });
 });
