@@ -23,6 +23,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Diagnosis: './models#DiagnosisDoc',
       Source: './models#SourceDoc',
       Condition: './models#ConditionDoc',
+      OverdueFollowUp: './follow-ups#OverdueFollowUpView',
       AllergyIntolerance: './labels#AllergyView',
       AllergyStatement: './repository#AllergyStatementView',
       ClinicalSummary: './repository#ClinicalSummaryView',
@@ -50,7 +51,8 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       LabTrend: './lab-rules#TrendView',
       TrendPoint: './lab-rules#TrendPointView',
       OrderCheck: './lab-rules#OrderCheckView',
-      ReminderStatistics: './repository#ReminderStatisticsRow',
+      ReminderStatistics: './reminder-figures#ReminderFiguresRow',
+      CriticalResultAlert: './critical-alerts#CriticalAlertView',
     },
   },
   prescriptions: {

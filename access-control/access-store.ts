@@ -311,6 +311,16 @@ export class AccessStore {
     return docs.map(factOf);
   }
 
+  /** Every family-doctor contract an organization holds (any resident's), for the organization's own lists; by resident. */
+  async contractsWith(organizationCode: string): Promise<CareRelationshipFact[]> {
+    const docs = await this.models.CareRelationship.find({ organizationCode, kind: 'CONTRACT' })
+      .sort({ residentId: 1 })
+      .batchSize(RECORDS_BATCH_SIZE)
+      .lean<CareRelationshipDoc[]>()
+      .exec();
+    return docs.map(factOf);
+  }
+
   async relationshipsOf(residentIds: readonly string[], organizationCode?: string): Promise<CareRelationshipFact[]> {
     if (organizationCode) return this.relationshipsWith(organizationCode, residentIds);
     const docs = await this.models.CareRelationship.find({ residentId: oneOf(residentIds) })

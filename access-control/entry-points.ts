@@ -24,6 +24,8 @@ export const ENTRY_POINTS = [
   'cockpit-city',
   'cockpit-own-organization',
   'reminder-statistics',
+  'critical-result-inbox',
+  'overdue-follow-ups',
   'sign-prescription',
   'pharmacy-view',
   'act-for-pharmacy',
@@ -126,6 +128,18 @@ export const ENTRY_RULES: Readonly<Record<EntryPoint, EntryRule>> = {
     roles: ['health_commission'],
     opens: 'the city’s duplicate-test reminder statistics',
     refusal: 'For the health commission',
+  },
+  'critical-result-inbox': {
+    roles: CLINICIANS,
+    needs: ['organization'],
+    opens: 'the critical lab results pushed to the caller’s organization (each shown as decided for its report)',
+    refusal: 'The critical-result inbox is for clinicians of an organization',
+  },
+  'overdue-follow-ups': {
+    roles: ['family_doctor'],
+    needs: ['organization'],
+    opens: 'the overdue follow-ups of the residents contracted to the caller’s centre (each as decided for its records)',
+    refusal: 'Overdue follow-ups are for the family doctors of a centre',
   },
   'sign-prescription': {
     roles: CLINICIANS,

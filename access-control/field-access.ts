@@ -37,6 +37,7 @@ const records: FieldTable = {
     matchReviews: entry('administer-identity'),
     ...open('organization', 'organizations', 'realtimeForms'),
     // Aggregates only: the city for the health commission, a hospital's own rows for it (decided in cockpit.ts).
+    overdueFollowUps: entry('overdue-follow-ups'),
     cockpitMonth: entry('cockpit-city', 'cockpit-own-organization'),
     cockpitTrend: entry('cockpit-city', 'cockpit-own-organization'),
     cockpitDays: entry('cockpit-city', 'cockpit-own-organization'),
@@ -81,6 +82,7 @@ const records: FieldTable = {
   Encounter: open('id', 'organization', 'class', 'start', 'end'),
   Source: open('organization', 'uploadedAt'),
   Condition: open('id'),
+  OverdueFollowUp: open('id', 'resident', 'condition', 'rule'),
   AllergyIntolerance: open('id'),
   Identifier: open('value', 'assigner'),
   MergeEvent: open('at'),
@@ -99,12 +101,14 @@ const labs: FieldTable = {
     ...open('labItems'),
     labReport: entry('read-clinical-record'),
     reminderStatistics: entry('reminder-statistics'),
+    criticalResultInbox: entry('critical-result-inbox'),
     ...FEDERATION,
   },
   Mutation: {
     submitLabReport: write('submit-lab-report'),
     uploadLabReports: write('submit-lab-report'),
     checkOrder: write('check-order'),
+    acknowledgeCriticalResult: write('acknowledge-critical-result'),
   },
   Resident: { labReports: entry('read-clinical-record'), latestResults: entry('read-clinical-record'), labTrend: entry('read-clinical-record') },
   Referral: open('attachedLabReports'),
@@ -117,6 +121,18 @@ const labs: FieldTable = {
   TrendPoint: open('at', 'reportedValue', 'reportedUnit', 'interpretation', 'organization', 'reportId'),
   OrderCheck: open('itemCode', 'name', 'lastReport', 'lastValue', 'validUntil'),
   ReminderStatistics: open('organization'),
+  CriticalResultAlert: open(
+    'id',
+    'resident',
+    'criticalResults',
+    'reason',
+    'addressedTo',
+    'raisedAt',
+    'escalatesAt',
+    'state',
+    'acknowledgedAt',
+    'acknowledgedBy',
+  ),
 };
 
 const prescriptions: FieldTable = {
@@ -163,6 +179,7 @@ const prescriptions: FieldTable = {
     safetySnapshot: entry('act-for-pharmacy'),
   },
   Transition: open('organization', 'at'),
+  Warning: open('duplicates', 'acrossOrganizations'),
 };
 
 /** Who books appointments: residents for themselves, the 12320 hotline for callers, hospitals' systems at their clinic. */

@@ -406,6 +406,12 @@ describe('entry points', () => {
       [token(['doctor'], 'p'), token(['family_doctor'], 'o'), token(['health_commission'], 'o')],
     ],
     ['reminder-statistics', [token(['health_commission'], '')], [token(['doctor']), token(['lab_system'])]],
+    ['overdue-follow-ups', [token(['family_doctor'], 'o')], [token(['family_doctor'], 'p'), token(['doctor'], 'o'), token(['hospital_system'], 'o')]],
+    [
+      'critical-result-inbox',
+      [token(['doctor'], 'o'), token(['family_doctor'], 'op')],
+      [token(['doctor'], 'p'), token(['pharmacist'], 'o'), token(['lab_system'], 'o')],
+    ],
     [
       'sign-prescription',
       [token(['doctor'], 'op'), token(['family_doctor'], 'p')],

@@ -293,6 +293,7 @@ export const WRITE_KINDS = [
   'file-prescription',
   'submit-lab-report',
   'check-order',
+  'acknowledge-critical-result',
   'prescribe',
   'route-to-pharmacy',
   'dispense',
@@ -333,6 +334,8 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   'file-prescription': { roles: ['hospital_system'], standing: STANDING, data: 'prescriptions' },
   'submit-lab-report': { roles: ['lab_system'], standing: STANDING, data: 'labs' },
   'check-order': { roles: CLINICIANS, standing: CLINICAL_STANDING, data: 'labs' },
+  // Acknowledging a critical result pushed to the caller's organization: personal (who read it is recorded), and it grants nothing.
+  'acknowledge-critical-result': { roles: CLINICIANS, standing: CLINICAL_STANDING, data: 'labs', practitioner: true },
   prescribe: { roles: [...CLINICIANS, 'internet_hospital'], standing: CLINICAL_STANDING, data: 'prescriptions' },
   // Routing gives the chosen pharmacy standing (dispensing): it needs ordinary standing, never an emergency grant.
   'route-to-pharmacy': { roles: [...CLINICIANS, 'internet_hospital'], standing: STANDING, data: 'prescriptions' },

@@ -7,6 +7,7 @@ import { main as hospitalBatchUpload } from './hospital-batch-upload';
 import { main as internetHospitalPharmacy } from './internet-hospital-pharmacy';
 import { main as internetNursing } from './internet-nursing';
 import { main as residentConsent } from './resident-consent';
+import { main as smartReminders } from './smart-reminders';
 
 const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'doctor-workstation': doctorWorkstation,
@@ -16,6 +17,7 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'fhir-everything': fhirEverything,
   'hospital-batch-upload': hospitalBatchUpload,
   'internet-nursing': internetNursing,
+  'smart-reminders': smartReminders,
 };
 
 const name = process.argv[2];

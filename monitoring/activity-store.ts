@@ -77,6 +77,12 @@ export const ACTIVITY_COUNTERS = [
   // Opening balance only: validated records no longer under management (versions superseded
   // before the platform counted them), so data under management = validated records + this.
   'managedRecordsAdjustment',
+  // Smart reminders, at the organization they reached: critical results pushed to its inbox and
+  // acknowledged there (of those, after they escalated), duplicate medication warned at prescribing.
+  'criticalResultAlerts',
+  'criticalResultsAcknowledged',
+  'criticalResultsAcknowledgedLate',
+  'duplicateMedicationWarnings',
 ] as const;
 export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
 export type ActivityCounts = Partial<Record<ActivityCounter, number>>;

@@ -237,6 +237,14 @@ const schema = z.object({
     .default(false)
     .meta(docs('Whether an emergency grant also opens categories a resident restricted and organizations they blocked.')),
   CHRONIC_MAX_DAYS: positiveInt.max(90).default(28).meta(docs('Most days of chronic medication one prescription may cover.')),
+  CRITICAL_RESULT_ESCALATION_MINUTES: positiveInt
+    .max(7 * 24 * 60)
+    .default(30)
+    .meta(
+      docs(
+        'How long a critical lab result may stay unacknowledged in the inbox it was pushed to before it escalates to every clinician of the recipient organization (1–10080 minutes); decided when the inbox is read, no job needed.',
+      ),
+    ),
   BOOKING_HORIZON_DAYS: positiveInt.max(60).default(14).meta(docs('How many days ahead family doctors may book referral slots.')),
   RESERVED_SHARE_PERCENT: z.coerce
     .number()

@@ -63,6 +63,8 @@ export const SHARD_PLAN: ShardPlan = {
     labReportVersions: { unsharded: 'earlier versions of amended reports only: rare, read by report id' },
     laboratories: { unsharded: REFERENCE },
     reminderEvents: { unsharded: 'monthly counts for the health commission, aggregated across residents by month' },
+    criticalAlerts: { unsharded: 'critical-result inboxes, read by the recipient organization, never by resident: few documents (critical results only)' },
+    criticalAlertAcks: { unsharded: CLAIMS },
   },
   prescriptions: {
     prescriptions: {

@@ -4,6 +4,7 @@ import { countAccepted } from '../../monitoring/activity';
 import { timePageInMemory } from '../../platform/pagination';
 import { loaderPerArguments, recordByIdLoader, residentPageLoader, residentRecordsLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
+import { CriticalAlerts } from './critical-alerts';
 import type { LabReportDoc, LabReportVersionDoc, LabsModels } from './models';
 import { LabsRepository, type ReportFilter, reportKey } from './repository';
 
@@ -16,7 +17,15 @@ export interface ReportPageArguments {
 }
 
 export function createLabsContext(models: LabsModels, base: SubgraphContext) {
-  const repository = new LabsRepository(models, base.access, (entries) => countAccepted(base.activity, base.logger, entries));
+  const countActivity = (entries: Parameters<typeof countAccepted>[2]) => countAccepted(base.activity, base.logger, entries);
+  const repository: LabsRepository = new LabsRepository(models, base.access, countActivity, (reports) => criticalAlerts.raise(reports));
+  const criticalAlerts = new CriticalAlerts(
+    models,
+    base.access,
+    base.settings.criticalResultEscalationMinutes,
+    (ids) => repository.reportsById(ids),
+    countActivity,
+  );
   const reportsFor = loaderPerArguments((filter: ReportFilter) => residentRecordsLoader((ids) => repository.reportsOfResidents(ids, filter)));
   const reportPage = loaderPerArguments(({ filter, first, after, withResults }: ReportPageArguments) =>
     residentPageLoader({
@@ -28,6 +37,7 @@ export function createLabsContext(models: LabsModels, base: SubgraphContext) {
   return {
     ...base,
     repository,
+    criticalAlerts,
     loaders: {
       reportsFor,
       /** Pages of `Resident.labReports`: their documents are read for that list only (without result lines when it does not show them). */

@@ -125,12 +125,54 @@ export type ReminderEventDoc = StoredDoc<typeof reminderEventDefinition>;
 const reminderEventSchema = new Schema<ReminderEventDoc>(reminderEventDefinition, { collection: 'reminderEvents', versionKey: false, id: false });
 reminderEventSchema.index({ month: 1, organizationCode: 1 });
 
+export const CRITICAL_ALERT_REASONS = ['ORDERING', 'FAMILY_DOCTOR'] as const;
+export const CRITICAL_ALERT_STATES = ['OPEN', 'ACKNOWLEDGED'] as const;
+
+/**
+ * A critical result pushed to one organization's inbox: the ordering organization (addressed
+ * to the ordering practitioner when the lab named one) and each organization holding the
+ * resident's active family-doctor contract. Whether it has escalated is decided at read time.
+ */
+const criticalAlertDefinition = {
+  _id: { type: String, required: true },
+  reportId: { type: String, required: true },
+  /** The version of the report that was critical: an amendment still critical pushes again. */
+  reportVersion: { type: Number, required: true },
+  residentId: { type: String, required: true },
+  recipientOrganizationCode: { type: String, required: true },
+  /** The practitioner it is addressed to until it escalates; null: every clinician of the organization. */
+  recipientPractitionerId: { type: String, default: null },
+  reason: { type: String, enum: CRITICAL_ALERT_REASONS, required: true },
+  raisedAt: { type: Date, required: true },
+  state: { type: String, enum: CRITICAL_ALERT_STATES, required: true },
+  acknowledgedAt: { type: Date, default: null },
+  /** The practitioner who acknowledged it. */
+  acknowledgedBy: { type: String, default: null },
+  /** Whether it had escalated when it was acknowledged. */
+  acknowledgedLate: { type: Boolean, default: false },
+};
+export type CriticalAlertDoc = StoredDoc<typeof criticalAlertDefinition>;
+const criticalAlertSchema = new Schema<CriticalAlertDoc>(criticalAlertDefinition, { collection: 'criticalAlerts', versionKey: false, id: false });
+// An organization's inbox, newest first.
+criticalAlertSchema.index({ recipientOrganizationCode: 1, state: 1, raisedAt: -1, _id: -1 });
+
+/** The claim that makes acknowledging an alert happen once: its _id is the alert's. */
+const criticalAlertAckDefinition = {
+  _id: { type: String, required: true },
+  at: { type: Date, required: true },
+  by: { type: String, required: true },
+};
+export type CriticalAlertAckDoc = StoredDoc<typeof criticalAlertAckDefinition>;
+const criticalAlertAckSchema = new Schema<CriticalAlertAckDoc>(criticalAlertAckDefinition, { collection: 'criticalAlertAcks', versionKey: false, id: false });
+
 export function registerModels(connection: Connection) {
   return {
     LabReport: connection.model('LabReport', labReportSchema),
     LabReportVersion: connection.model('LabReportVersion', versionSchema),
     Laboratory: connection.model('Laboratory', laboratorySchema),
     ReminderEvent: connection.model('ReminderEvent', reminderEventSchema),
+    CriticalAlert: connection.model('CriticalAlert', criticalAlertSchema),
+    CriticalAlertAck: connection.model('CriticalAlertAck', criticalAlertAckSchema),
   };
 }
 export type LabsModels = ReturnType<typeof registerModels>;

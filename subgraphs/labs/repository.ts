@@ -88,6 +88,8 @@ export class LabsRepository {
     private readonly access: ResidentAccess,
     /** Counts accepted real-time reports at the platform (monitoring rollups). */
     private readonly countActivity: CountActivity = countNothing,
+    /** Told of every report filed new or changed (critical results are pushed from there). */
+    private readonly onFiled: (reports: readonly LabReportDoc[]) => Promise<void> = async () => {},
   ) {}
 
   /**
@@ -177,6 +179,7 @@ export class LabsRepository {
     await this.access.noteRecordOwner('lab-report', saved._id, saved.residentId);
     // A new report or a new version counts as a record received; an identical re-send counts nothing.
     if (outcome !== 'unchanged') await this.countActivity([realtimeEntry(organizationCode, new Date(), activityOfLabReport(saved))]);
+    if (outcome !== 'unchanged') await this.onFiled([saved]);
     return saved;
   }
 
@@ -202,6 +205,7 @@ export class LabsRepository {
         },
         write: (filings) => this.writeReports(filings),
         owner: 'lab-report',
+        afterWrite: (written) => this.onFiled(written.map(({ saved }) => saved)),
         countOf: ({ saved }, organizationCode, at) => [scheduledEntry(organizationCode, at, activityOfLabReport(saved))],
       },
       this.access,

@@ -135,7 +135,12 @@ export class Issuing {
     });
     await this.access.permitted([prescription.residentId], 'prescriptions');
     // Only the request that created it counts it; a retry returned the existing one above.
-    await this.countActivity([realtimeEntry(organizationCode, issuedAt, PRESCRIPTION_ISSUED)]);
+    // Duplicate medication across hospitals, as the prescriber is warned of it (from what they may see): a smart reminder shown.
+    const across = warningsFor(prescription, null, await this.reads.activeOf([residentId])).filter((warning) => warning.acrossOrganizations).length;
+    await this.countActivity([
+      realtimeEntry(organizationCode, issuedAt, PRESCRIPTION_ISSUED),
+      ...(across ? [{ organizationCode, at: issuedAt, counts: { duplicateMedicationWarnings: across } }] : []),
+    ]);
     return prescription;
   }
 

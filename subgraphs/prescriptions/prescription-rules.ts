@@ -160,6 +160,10 @@ export interface WarningView {
   code: string;
   severity: 'HIGH' | 'MODERATE';
   message: string;
+  /** Duplicate therapy: the active prescription duplicated (null within the prescription itself). */
+  duplicates?: PrescriptionDoc | null;
+  /** Duplicate therapy with another organization's active prescription. */
+  acrossOrganizations?: boolean;
 }
 
 /**
@@ -182,27 +186,40 @@ export function warningsFor(prescription: PrescriptionDoc, facts: SafetyFacts | 
       });
     }
   }
-  const activeGroups = new Map<string, string>();
-  for (const other of others) {
+  // Every active prescription the viewer may see counts, from any hospital. The warning names the one duplicated:
+  // the latest issued by another organization (what the prescriber may not know of), else the latest of their own.
+  const activeGroups = new Map<string, { name: string; prescription: PrescriptionDoc }>();
+  for (const other of [...others].sort(namingOrder(prescription.organizationCode))) {
     if (other._id === prescription._id) continue;
     for (const item of other.items) {
       const drug = drugByCode(item.drug.code);
-      if (drug) activeGroups.set(drug.therapeuticGroup, drug.name);
+      if (drug) activeGroups.set(drug.therapeuticGroup, { name: drug.name, prescription: other });
     }
   }
   const seen = new Set<string>();
   for (const drug of drugs) {
-    const duplicate = seen.has(drug.therapeuticGroup) ? drug.name : activeGroups.get(drug.therapeuticGroup);
+    const active = seen.has(drug.therapeuticGroup) ? null : activeGroups.get(drug.therapeuticGroup);
+    const duplicate = seen.has(drug.therapeuticGroup) ? drug.name : active?.name;
     if (duplicate && drug.therapeuticGroup !== 'OTHER') {
       warnings.push({
         code: `DUPLICATE_THERAPY:${drug.therapeuticGroup}`,
         severity: 'MODERATE',
         message: `${drug.name} duplicates ${duplicate} (${drug.therapeuticGroup})`,
+        duplicates: active?.prescription ?? null,
+        acrossOrganizations: !!active && active.prescription.organizationCode !== prescription.organizationCode,
       });
     }
     seen.add(drug.therapeuticGroup);
   }
   return warnings;
+}
+
+/** The order in which active prescriptions are looked at for duplicates (the last one of a group is named): own organization first, each by issue time. */
+function namingOrder(organizationCode: string) {
+  return (a: PrescriptionDoc, b: PrescriptionDoc) =>
+    Number(a.organizationCode !== organizationCode) - Number(b.organizationCode !== organizationCode) ||
+    new Date(a.issuedAt).getTime() - new Date(b.issuedAt).getTime() ||
+    a._id.localeCompare(b._id);
 }
 
 /** An online renewal needs a diagnosis of the chronic condition on the resident's record. */

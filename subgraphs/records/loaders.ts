@@ -6,6 +6,7 @@ import { countAccepted } from '../../monitoring/activity';
 import { recordByIdLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
 import { Cockpit } from './cockpit';
+import { FollowUps } from './follow-ups';
 import type { OrganizationDoc, RecordsModels, ResidentDoc } from './models';
 import { RecordsRepository } from './repository';
 
@@ -78,7 +79,7 @@ export function createRecordsContext(models: RecordsModels, base: SubgraphContex
     atLevel: (level) => primed(repository.organizations.organizationsAtLevel(level)),
     inDistrict: (district) => primed(repository.organizations.organizationsInDistrict(district)),
   });
-  return { ...base, repository, loaders, cockpit };
+  return { ...base, repository, loaders, cockpit, followUps: new FollowUps(models, base.access) };
 }
 
 export type RecordsContext = ReturnType<typeof createRecordsContext>;

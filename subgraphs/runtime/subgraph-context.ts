@@ -30,4 +30,6 @@ export interface ServiceSettings {
   bookingHorizonDays: number;
   /** The reserved share and release time of published slot pools. */
   slots: SlotSettings;
+  /** Minutes a critical lab result may stay unacknowledged before it escalates. */
+  criticalResultEscalationMinutes: number;
 }

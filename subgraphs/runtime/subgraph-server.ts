@@ -170,6 +170,7 @@ export async function createSubgraphServer<TModels, TContext extends SubgraphCon
     chronicMaxDays: config.CHRONIC_MAX_DAYS,
     bookingHorizonDays: config.BOOKING_HORIZON_DAYS,
     slots: config.slots,
+    criticalResultEscalationMinutes: config.CRITICAL_RESULT_ESCALATION_MINUTES,
   };
   const gate = new RequestGate(config.MAX_IN_FLIGHT);
   // A full record calls records several times with one token: its signature is checked once.

@@ -190,6 +190,16 @@ const READS: Record<string, ReadPoint> = {
     allowed: ['healthCommission'],
     run: viaGateway(`{ reminderStatistics(month: "2026-01") { shown } }`, (data) => data.reminderStatistics),
   },
+  // A centre's family doctors: its contracted residents' overdue follow-ups (each as decided for its records).
+  'Query.overdueFollowUps': {
+    allowed: ['familyDoctor'],
+    run: viaGateway(`{ overdueFollowUps { edges { node { id } } } }`, (data) => data.overdueFollowUps),
+  },
+  // Clinicians of an organization: their own organization's inbox (each alert as decided for its report).
+  'Query.criticalResultInbox': {
+    allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'familyDoctor'],
+    run: viaGateway(`{ criticalResultInbox { edges { node { id } } } }`, (data) => data.criticalResultInbox),
+  },
   'Query.prescription': {
     allowed: [...CLINICAL, 'internetHospital'],
     run: viaGateway(

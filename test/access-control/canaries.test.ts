@@ -16,7 +16,17 @@ import { mintInternalToken } from '../../access-control/internal-token';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
 import { SCHEMA_DIR } from '../../tools/compose';
 import type { DemoIdentity } from '../../tools/demo-issuer';
-import { CANARY_VIEWERS, type ConsentScenario, identities, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
+import {
+  CANARY,
+  CANARY_VIEWERS,
+  type ConsentScenario,
+  identities,
+  plantCanaries,
+  RELATED,
+  referralSecrets,
+  SOURCE,
+  sourceSecrets,
+} from '../support/consent-scenario';
 import { modelsOf } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 
@@ -77,12 +87,34 @@ beforeAll(async () => {
   );
   expect(ordered.body.errors).toBeUndefined();
   nursingOrderId = ordered.body.data!.orderNursing.id;
+  // A critical result the resident restricted (its conclusion names the HIV screen), ordered by the
+  // related hospital: pushed to its inbox, where it must not show.
+  const critical = await stack.query(
+    stack.token(identities.labSystem(SOURCE)),
+    `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`,
+    {
+      input: {
+        residentId: scenario.residentId,
+        sourceReportId: 'L-CANARY-CRITICAL',
+        category: 'LABORATORY',
+        code: '14749-6',
+        status: 'FINAL',
+        issuedAt: '2026-09-02T03:00:00.000Z',
+        subjectSex: 'FEMALE',
+        subjectBirthDate: '1981-04-12',
+        orderingOrganizationCode: RELATED,
+        conclusion: CANARY.labReport,
+        results: [{ code: '14749-6', value: 25, unit: 'mmol/L' }],
+      },
+    },
+  );
+  expect(critical.body.errors).toBeUndefined();
 });
 const hotlineSecrets = () => [crisisCallId, 'CRISIS_INTERVENTION'];
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
 const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
-const PRESCRIPTION = `id diagnoses { code display } items { drug { display } } encounter { ${ENCOUNTER} } warnings { code message } renewalCheck { eligible reason }`;
+const PRESCRIPTION = `id diagnoses { code display } items { drug { display } } encounter { ${ENCOUNTER} } warnings { code message acrossOrganizations duplicates { id items { drug { display } } } } renewalCheck { eligible reason }`;
 const NURSING = `id notes reason service { code } visit { performed observations }`;
 const REFERRAL = `id reason toDepartment diagnoses { code display } dischargeSummary followUpPlan attachedEncounters { ${ENCOUNTER} } attachedLabReports { ${REPORT} }`;
 
@@ -130,6 +162,11 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Query.nursingInbox', `{ nursingInbox(first: 100) { edges { node { ${NURSING} } } } }`],
     ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
+    ['Query.overdueFollowUps', `{ overdueFollowUps(first: 100) { edges { node { id resident { id } condition { id code { code display } } } } } }`],
+    [
+      'Query.criticalResultInbox',
+      `{ criticalResultInbox(first: 100) { edges { node { id resident { id } report { ${REPORT} } criticalResults { code { code } } } } } }`,
+    ],
     [
       'Mutation.checkOrder',
       `mutation($id: ID!, $org: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1", "14749-6"], orderingOrganizationCode: $org) { itemCode recommendation lastReport { ${REPORT} } lastValue { code { code } } } }`,
@@ -163,7 +200,7 @@ const entityCalls = (): [SubgraphName, string, Record<string, unknown>[]][] => {
     ['labs', `... on Resident { labReports(first: 100) { edges { node { ${REPORT} } } } }`, [{ __typename: 'Resident', id: residentId }]],
     [
       'prescriptions',
-      `... on Prescription { id diagnoses { display } items { drug { display } } warnings { code message } renewalCheck { reason } }`,
+      `... on Prescription { id diagnoses { display } items { drug { display } } warnings { code message acrossOrganizations duplicates { id items { drug { display } } } } renewalCheck { reason } }`,
       [ids.omeprazole, ids.escitalopram, ids.rabeprazole].map((id) => ({
         __typename: 'Prescription',
         id,

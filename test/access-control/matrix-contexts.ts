@@ -61,6 +61,7 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
     allowed: CLINICIANS.concat('doctorStranger'),
     query: `mutation($id: ID!) { checkOrder(residentId: $id, itemCodes: [], orderingOrganizationCode: "3201-H001") { recommendation } }`,
   },
+  acknowledgeCriticalResult: { allowed: [...CLINICIANS, 'doctorStranger'], query: `mutation { acknowledgeCriticalResult(alertId: "bad") { id } }` },
   issuePrescription: {
     allowed: [...CLINICIANS, 'doctorStranger', 'internetHospital'],
     query: `mutation { issuePrescription(input: { residentId: "bad", clientRequestId: "x", diagnoses: [], items: [] }) { id } }`,

@@ -114,6 +114,33 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
       // Each caller orders for its own organization.
       (value) => value,
     ),
+    acknowledgeCriticalResult: {
+      query: `mutation($id: ID!) { acknowledgeCriticalResult(alertId: $id) { state } }`,
+      // A critical glucose HOSPITAL's doctor D1 ordered: pushed to D1 until it escalates.
+      prepare: async () => {
+        const residentId = await freshResident();
+        const input = {
+          ...labInput(residentId),
+          orderingOrganizationCode: HOSPITAL,
+          orderingPractitioner: 'D1',
+          results: [{ code: '14749-6', value: 25, unit: 'mmol/L' }],
+        };
+        const { id: reportId } = (await ok(labSystem(), `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, { input }))
+          .submitLabReport;
+        const alert = await modelsOf(stack).labs.CriticalAlert.findOne({ reportId }).lean();
+        const attempt = (token: string) => ({ token, variables: { id: alert!._id } });
+        return {
+          residentId,
+          allowed: attempt(doctor()),
+          denied: {
+            wrongRole: attempt(pharmacist()),
+            colleagueBeforeEscalation: attempt(doctor(HOSPITAL, 'D2')),
+            noPractitioner: attempt(doctor(HOSPITAL, null)),
+          },
+          outsider: { attempt: attempt(doctor(STRANGER)), organizationCode: STRANGER },
+        };
+      },
+    },
     issuePrescription: aboutResident(
       ISSUE,
       issueInput,

@@ -13,9 +13,10 @@ import { hospitalBatchUpload } from '../../examples/hospital-batch-upload';
 import { internetHospitalPharmacy } from '../../examples/internet-hospital-pharmacy';
 import { internetNursing } from '../../examples/internet-nursing';
 import { residentConsent } from '../../examples/resident-consent';
+import { smartReminders } from '../../examples/smart-reminders';
 import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
-import { insertHospitals, insertSlotPool, modelsOf } from '../support/fixtures';
+import { insertHospitals, insertResidents, insertSlotPool, modelsOf, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 
 const HOSPITAL = '3201-H001';
@@ -259,6 +260,66 @@ describe('examples against the real stack', () => {
       ['ORDERED', 'ACCEPTED', 'N0001'],
       ['ACCEPTED', 'VISITED', 'N0001'],
       ['VISITED', 'COMPLETED', 'N0001'],
+    ]);
+  });
+
+  it('smart reminders: a critical result reaches the family doctor and is acknowledged; a duplicate medication warning at prescribing; an overdue follow-up listed', async () => {
+    // Another resident of the centre, contracted, with a hypertension and no visit on record.
+    const [overdueResident] = (await insertResidents(stack, { organizationCode: CENTRE, count: 1 })) as [string];
+    await relate(stack, [overdueResident], CENTRE, 'CONTRACT', { endsAt: new Date(Date.now() + 365 * 86_400_000) });
+    await ok(token('hospital_system', CENTRE), `mutation($input: RecordConditionInput!) { recordCondition(input: $input) { id } }`, {
+      input: {
+        residentId: overdueResident,
+        sourceRecordId: 'DX-HTN-1',
+        code: 'I10',
+        display: '原发性高血压',
+        clinicalStatus: 'ACTIVE',
+        verificationStatus: 'CONFIRMED',
+      },
+    });
+    const found = await smartReminders({
+      gatewayUrl,
+      labSystemToken: token('lab_system', OTHER_HOSPITAL),
+      orderingDoctorToken: doctor(),
+      orderingOrganizationCode: HOSPITAL,
+      orderingPractitionerId: 'D0001',
+      familyDoctorToken: token('family_doctor', CENTRE, { practitionerId: 'F0001' }),
+      residentToken: token('resident', undefined, { residentId }),
+      residentId,
+      otherPrescriberToken: token('doctor', INTERNET_HOSPITAL, { practitionerId: 'IH0007' }),
+      activeDrugCode: drugCode('amlodipine'),
+      newDrugCode: drugCode('nifedipine'),
+    });
+    const glucose = [{ code: { code: '14749-6', display: '葡萄糖' }, value: 25, unit: 'mmol/L', interpretation: 'HH' }];
+    expect(found.criticalResult.hasCritical).toBe(true);
+    expect(found.criticalResult.familyDoctorAlert).toMatchObject({
+      reason: 'FAMILY_DOCTOR',
+      addressedTo: null,
+      state: 'OPEN',
+      escalated: false,
+      report: { id: found.criticalResult.reportId, organization: { code: OTHER_HOSPITAL } },
+      criticalResults: glucose,
+    });
+    expect(found.criticalResult.acknowledged).toMatchObject({ id: found.criticalResult.familyDoctorAlert.id, state: 'ACKNOWLEDGED', acknowledgedBy: 'F0001' });
+    expect(found.criticalResult.orderingDoctorAlert).toMatchObject({ reason: 'ORDERING', addressedTo: 'D0001', state: 'OPEN', criticalResults: glucose });
+    expect(found.duplicateMedication.warning).toEqual({
+      code: 'DUPLICATE_THERAPY:CCB',
+      severity: 'MODERATE',
+      message: '硝苯地平控释片 30mg duplicates 苯磺酸氨氯地平片 5mg (CCB)',
+      acrossOrganizations: true,
+      duplicates: {
+        id: found.duplicateMedication.activePrescriptionId,
+        prescriber: { code: INTERNET_HOSPITAL },
+        items: [{ drug: { display: '苯磺酸氨氯地平片 5mg' } }],
+      },
+    });
+    expect(found.overdueFollowUps).toEqual([
+      {
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+        rule: 'HYPERTENSION_VISIT',
+        resident: { id: overdueResident },
+        condition: { code: { code: 'I10', display: '原发性高血压' } },
+      },
     ]);
   });
 });

@@ -3,7 +3,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ResidentRef, OrganizationRef, AttachmentsRef } from '../../runtime/entity-refs';
 import type { LabReportDoc, LabReportVersionDoc, LabSourceDoc, ObservationDoc } from '../models';
 import type { LatestResultView, TrendView, TrendPointView, OrderCheckView } from '../lab-rules';
-import type { ReminderStatisticsRow } from '../repository';
+import type { ReminderFiguresRow } from '../reminder-figures';
+import type { CriticalAlertView } from '../critical-alerts';
 import type { LabsContext } from '../loaders';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -25,6 +26,59 @@ export type Coding = {
   code: Scalars['String']['output'];
   display: Scalars['String']['output'];
   system: Scalars['String']['output'];
+};
+
+/** Why a critical result reached an organization's inbox. */
+export type CriticalAlertReason =
+  /** The organization holds the resident's active family-doctor contract. */
+  | 'FAMILY_DOCTOR'
+  /** The organization ordered the test. */
+  | 'ORDERING';
+
+export type CriticalAlertState =
+  | 'ACKNOWLEDGED'
+  /** Not yet acknowledged. */
+  | 'OPEN';
+
+/**
+ * A critical lab result pushed to an organization's inbox. Until it escalates it is addressed to
+ * the ordering practitioner the lab named (or, with none named, to every clinician of the
+ * organization); unacknowledged CRITICAL_RESULT_ESCALATION_MINUTES after it was pushed, it
+ * escalates: every clinician of the organization sees it, flagged escalated. Shown only to those
+ * who may see its report.
+ */
+export type CriticalResultAlert = {
+  __typename?: 'CriticalResultAlert';
+  acknowledgedAt?: Maybe<Scalars['String']['output']>;
+  /** The practitioner id who acknowledged it. */
+  acknowledgedBy?: Maybe<Scalars['String']['output']>;
+  /** The practitioner id it is addressed to until it escalates; null: every clinician of the organization. */
+  addressedTo?: Maybe<Scalars['String']['output']>;
+  /** The report's critical result lines. */
+  criticalResults: Array<Observation>;
+  /** Open past escalatesAt, or acknowledged only after it. */
+  escalated: Scalars['Boolean']['output'];
+  /** When it escalates (or escalated) unless acknowledged before. */
+  escalatesAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  raisedAt: Scalars['String']['output'];
+  reason: CriticalAlertReason;
+  /** The report as the viewer may see it. */
+  report: LabReport;
+  resident: Resident;
+  state: CriticalAlertState;
+};
+
+export type CriticalResultAlertConnection = {
+  __typename?: 'CriticalResultAlertConnection';
+  edges: Array<CriticalResultAlertEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CriticalResultAlertEdge = {
+  __typename?: 'CriticalResultAlertEdge';
+  cursor: Scalars['String']['output'];
+  node: CriticalResultAlert;
 };
 
 export type Interpretation =
@@ -159,6 +213,8 @@ export type LatestResult = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** For the clinician an alert reaches: acknowledges a critical result of their organization's inbox, once (again: CONFLICT). alertId: 24 lowercase hex characters. */
+  acknowledgeCriticalResult?: Maybe<CriticalResultAlert>;
   /**
    * The duplicate-test reminder, at order time: for each item, the latest comparable result from
    * any hospital and whether to reuse it. Each call is recorded for the platform's statistics.
@@ -170,6 +226,11 @@ export type Mutation = {
   submitLabReport?: Maybe<LabReport>;
   /** For lab systems: a batch of submitLabReport inputs, each validated, authorized and filed as submitLabReport does; one outcome per input, in order. inputs: 1-1,000. */
   uploadLabReports?: Maybe<Array<UploadOutcome>>;
+};
+
+
+export type MutationAcknowledgeCriticalResultArgs = {
+  alertId: Scalars['ID']['input'];
 };
 
 
@@ -263,12 +324,21 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** For clinicians: the critical results pushed to the caller's organization that reach the caller, newest first. state: OPEN (the default) or ACKNOWLEDGED; first: 1-100. */
+  criticalResultInbox?: Maybe<CriticalResultAlertConnection>;
   /** The lab and exam catalogue, by code. Any authenticated caller (reference data, no personal data). */
   labItems?: Maybe<Array<LabItem>>;
   /** One report; an entered-in-error report is shown as such here, never in lists. id: 24 lowercase hex characters. */
   labReport?: Maybe<LabReport>;
   /** For the health commission: reminders shown and repeat tests avoided, per organization, in a month. month: YYYY-MM; organizationCode: a code such as 3201-H001. */
   reminderStatistics?: Maybe<Array<ReminderStatistics>>;
+};
+
+
+export type QueryCriticalResultInboxArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  state?: InputMaybe<CriticalAlertState>;
 };
 
 
@@ -305,14 +375,23 @@ export type Referral = {
   resident: Resident;
 };
 
-/** Duplicate-test reminders per organization and month (aggregates only). */
+/** Smart reminders per organization and month (aggregates only): duplicate-test reminders, critical results pushed and acknowledged, duplicate medication warned. */
 export type ReminderStatistics = {
   __typename?: 'ReminderStatistics';
   consider: Scalars['Int']['output'];
+  /** Critical results pushed to the organization's inbox (the city's calendar month, Asia/Shanghai). */
+  criticalResultAlerts: Scalars['Int']['output'];
+  /** Critical results acknowledged there. */
+  criticalResultsAcknowledged: Scalars['Int']['output'];
+  /** Of those, acknowledged only after they had escalated. */
+  criticalResultsAcknowledgedLate: Scalars['Int']['output'];
+  /** Duplicate medication across hospitals warned at prescribing, at the prescribing organization. */
+  duplicateMedicationWarnings: Scalars['Int']['output'];
   month: Scalars['String']['output'];
   order: Scalars['Int']['output'];
   organization: Organization;
   reuse: Scalars['Int']['output'];
+  /** Duplicate-test reminders shown (the UTC month). */
   shown: Scalars['Int']['output'];
 };
 
@@ -527,14 +606,19 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Coding: ResolverTypeWrapper<Coding>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CriticalAlertReason: CriticalAlertReason;
+  CriticalAlertState: CriticalAlertState;
+  CriticalResultAlert: ResolverTypeWrapper<CriticalAlertView>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CriticalResultAlertConnection: ResolverTypeWrapper<Omit<CriticalResultAlertConnection, 'edges'> & { edges: Array<ResolversTypes['CriticalResultAlertEdge']> }>;
+  CriticalResultAlertEdge: ResolverTypeWrapper<Omit<CriticalResultAlertEdge, 'node'> & { node: ResolversTypes['CriticalResultAlert'] }>;
   Interpretation: Interpretation;
   LabCategory: LabCategory;
   LabItem: ResolverTypeWrapper<LabItem>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LabItemKind: LabItemKind;
   LabReport: ResolverTypeWrapper<LabReportDoc>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   LabReportConnection: ResolverTypeWrapper<Omit<LabReportConnection, 'edges'> & { edges: Array<ResolversTypes['LabReportEdge']> }>;
   LabReportEdge: ResolverTypeWrapper<Omit<LabReportEdge, 'node'> & { node: ResolversTypes['LabReport'] }>;
   LabReportStatus: LabReportStatus;
@@ -553,7 +637,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReferenceRange: ResolverTypeWrapper<ReferenceRange>;
   Referral: ResolverTypeWrapper<AttachmentsRef>;
-  ReminderStatistics: ResolverTypeWrapper<ReminderStatisticsRow>;
+  ReminderStatistics: ResolverTypeWrapper<ReminderFiguresRow>;
   Resident: ResolverTypeWrapper<ResidentRef>;
   SubjectSex: SubjectSex;
   SubmitLabReportInput: SubmitLabReportInput;
@@ -566,11 +650,14 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Coding: Coding;
   String: Scalars['String']['output'];
+  CriticalResultAlert: CriticalAlertView;
+  Boolean: Scalars['Boolean']['output'];
+  ID: Scalars['ID']['output'];
+  CriticalResultAlertConnection: Omit<CriticalResultAlertConnection, 'edges'> & { edges: Array<ResolversParentTypes['CriticalResultAlertEdge']> };
+  CriticalResultAlertEdge: Omit<CriticalResultAlertEdge, 'node'> & { node: ResolversParentTypes['CriticalResultAlert'] };
   LabItem: LabItem;
   Int: Scalars['Int']['output'];
   LabReport: LabReportDoc;
-  Boolean: Scalars['Boolean']['output'];
-  ID: Scalars['ID']['output'];
   LabReportConnection: Omit<LabReportConnection, 'edges'> & { edges: Array<ResolversParentTypes['LabReportEdge']> };
   LabReportEdge: Omit<LabReportEdge, 'node'> & { node: ResolversParentTypes['LabReport'] };
   LabReportVersion: LabReportVersionDoc;
@@ -587,7 +674,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ReferenceRange: ReferenceRange;
   Referral: AttachmentsRef;
-  ReminderStatistics: ReminderStatisticsRow;
+  ReminderStatistics: ReminderFiguresRow;
   Resident: ResidentRef;
   SubmitLabReportInput: SubmitLabReportInput;
   TrendPoint: TrendPointView;
@@ -598,6 +685,31 @@ export type CodingResolvers<ContextType = LabsContext, ParentType extends Resolv
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   display?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CriticalResultAlertResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['CriticalResultAlert'] = ResolversParentTypes['CriticalResultAlert']> = {
+  acknowledgedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  acknowledgedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  addressedTo?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  criticalResults?: Resolver<Array<ResolversTypes['Observation']>, ParentType, ContextType>;
+  escalated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  escalatesAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  raisedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['CriticalAlertReason'], ParentType, ContextType>;
+  report?: Resolver<ResolversTypes['LabReport'], ParentType, ContextType>;
+  resident?: Resolver<ResolversTypes['Resident'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CriticalAlertState'], ParentType, ContextType>;
+};
+
+export type CriticalResultAlertConnectionResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['CriticalResultAlertConnection'] = ResolversParentTypes['CriticalResultAlertConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['CriticalResultAlertEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type CriticalResultAlertEdgeResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['CriticalResultAlertEdge'] = ResolversParentTypes['CriticalResultAlertEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CriticalResultAlert'], ParentType, ContextType>;
 };
 
 export type LabItemResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['LabItem'] = ResolversParentTypes['LabItem']> = {
@@ -674,6 +786,7 @@ export type LatestResultResolvers<ContextType = LabsContext, ParentType extends 
 };
 
 export type MutationResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  acknowledgeCriticalResult?: Resolver<Maybe<ResolversTypes['CriticalResultAlert']>, ParentType, ContextType, RequireFields<MutationAcknowledgeCriticalResultArgs, 'alertId'>>;
   checkOrder?: Resolver<Maybe<Array<ResolversTypes['OrderCheck']>>, ParentType, ContextType, RequireFields<MutationCheckOrderArgs, 'itemCodes' | 'orderingOrganizationCode' | 'residentId'>>;
   submitLabReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType, RequireFields<MutationSubmitLabReportArgs, 'input'>>;
   uploadLabReports?: Resolver<Maybe<Array<ResolversTypes['UploadOutcome']>>, ParentType, ContextType, RequireFields<MutationUploadLabReportsArgs, 'inputs'>>;
@@ -715,6 +828,7 @@ export type PageInfoResolvers<ContextType = LabsContext, ParentType extends Reso
 };
 
 export type QueryResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  criticalResultInbox?: Resolver<Maybe<ResolversTypes['CriticalResultAlertConnection']>, ParentType, ContextType, RequireFields<QueryCriticalResultInboxArgs, 'first' | 'state'>>;
   labItems?: Resolver<Maybe<Array<ResolversTypes['LabItem']>>, ParentType, ContextType, Partial<QueryLabItemsArgs>>;
   labReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType, RequireFields<QueryLabReportArgs, 'id'>>;
   reminderStatistics?: Resolver<Maybe<Array<ResolversTypes['ReminderStatistics']>>, ParentType, ContextType, RequireFields<QueryReminderStatisticsArgs, 'month'>>;
@@ -734,6 +848,10 @@ export type ReferralResolvers<ContextType = LabsContext, ParentType extends Reso
 
 export type ReminderStatisticsResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['ReminderStatistics'] = ResolversParentTypes['ReminderStatistics']> = {
   consider?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  criticalResultAlerts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  criticalResultsAcknowledged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  criticalResultsAcknowledgedLate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicateMedicationWarnings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   order?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
@@ -767,6 +885,9 @@ export type UploadOutcomeResolvers<ContextType = LabsContext, ParentType extends
 
 export type Resolvers<ContextType = LabsContext> = {
   Coding?: CodingResolvers<ContextType>;
+  CriticalResultAlert?: CriticalResultAlertResolvers<ContextType>;
+  CriticalResultAlertConnection?: CriticalResultAlertConnectionResolvers<ContextType>;
+  CriticalResultAlertEdge?: CriticalResultAlertEdgeResolvers<ContextType>;
   LabItem?: LabItemResolvers<ContextType>;
   LabReport?: LabReportResolvers<ContextType>;
   LabReportConnection?: LabReportConnectionResolvers<ContextType>;

@@ -1,11 +1,13 @@
-import { recordIdOf } from '../../runtime/ids';
+import { pageSize, recordIdOf } from '../../runtime/ids';
 import type { MutationResolvers, QueryResolvers } from '../__generated__/resolver-types';
 import { searchLabItems } from '../catalogue';
+import { reminderFigures } from '../reminder-figures';
 
 export const Query: QueryResolvers = {
   labItems: (_root, { category, search }) => searchLabItems(category, search),
   labReport: (_root, { id }, { loaders }) => loaders.reportById.load(recordIdOf(id, 'Lab report')),
-  reminderStatistics: (_root, { month, organizationCode }, { repository }) => repository.reminderStatistics(month, organizationCode),
+  reminderStatistics: (_root, { month, organizationCode }, { repository, activity }) => reminderFigures(repository, activity, month, organizationCode),
+  criticalResultInbox: (_root, { state, first, after }, { criticalAlerts }) => criticalAlerts.inbox(state ?? 'OPEN', pageSize(first), after),
 };
 
 export const Mutation: MutationResolvers = {
@@ -13,4 +15,5 @@ export const Mutation: MutationResolvers = {
   uploadLabReports: (_root, { inputs }, { repository }) => repository.uploadLabReports(inputs),
   checkOrder: (_root, { residentId, itemCodes, orderingOrganizationCode }, { repository }) =>
     repository.checkOrder(residentId, itemCodes, orderingOrganizationCode),
+  acknowledgeCriticalResult: (_root, { alertId }, { criticalAlerts }) => criticalAlerts.acknowledge(alertId),
 };

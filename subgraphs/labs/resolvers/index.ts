@@ -1,5 +1,6 @@
 import { organizationName } from '../../runtime/organization-catalogue';
 import type { Resolvers } from '../__generated__/resolver-types';
+import { CriticalResultAlert } from './CriticalResultAlert';
 import { LabReport, LabReportVersion, LabSource, Observation } from './LabReport';
 import { Mutation, Query } from './Query';
 import { Referral } from './Referral';
@@ -21,4 +22,5 @@ export const resolvers: Resolvers = {
   TrendPoint,
   OrderCheck,
   ReminderStatistics,
+  CriticalResultAlert,
 };

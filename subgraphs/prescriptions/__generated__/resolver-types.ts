@@ -514,8 +514,17 @@ export type UploadStatus =
 
 export type Warning = {
   __typename?: 'Warning';
+  /** Duplicate therapy with an active prescription from another organization (duplicate medication across hospitals). */
+  acrossOrganizations: Scalars['Boolean']['output'];
   /** e.g. DRUG_ALLERGY:penicillins:H20093454, DUPLICATE_THERAPY:CCB, SAFETY_DATA_UNAVAILABLE. */
   code: Scalars['String']['output'];
+  /**
+   * Duplicate therapy: the active prescription of the same therapeutic group it duplicates, from
+   * this hospital or another; null when two items of this prescription duplicate each other. A
+   * prescription withheld from the viewer (a category the resident restricted) is never named:
+   * no warning is derived from it at all.
+   */
+  duplicates?: Maybe<Prescription>;
   message: Scalars['String']['output'];
   severity: WarningSeverity;
 };
@@ -890,7 +899,9 @@ export type UploadOutcomeResolvers<ContextType = PrescriptionsContext, ParentTyp
 };
 
 export type WarningResolvers<ContextType = PrescriptionsContext, ParentType extends ResolversParentTypes['Warning'] = ResolversParentTypes['Warning']> = {
+  acrossOrganizations?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  duplicates?: Resolver<Maybe<ResolversTypes['Prescription']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   severity?: Resolver<ResolversTypes['WarningSeverity'], ParentType, ContextType>;
 };

@@ -14,6 +14,7 @@ function identifierValueOf(value: string, path = ''): string {
 
 export const Query: QueryResolvers = {
   resident: (_root, { id }, { repository }) => repository.residents.readableResident(residentIdOf(id)),
+  overdueFollowUps: (_root, { first, after }, { followUps }) => followUps.overdue(pageSize(first), after),
   residents: async (_root, { ids }, { loaders }) => {
     if (ids.length > MAX_WARD_LIST) throw badUserInput(`At most ${MAX_WARD_LIST} residents per request`);
     const results = await loaders.residentById.loadMany(ids.map(residentIdOf));

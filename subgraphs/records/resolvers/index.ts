@@ -8,6 +8,7 @@ import { Identifier, MergeEvent } from './Identifier';
 import { MatchedRecord, MatchReview } from './MatchReview';
 import { Mutation } from './Mutation';
 import { Organization } from './Organization';
+import { OverdueFollowUp } from './OverdueFollowUp';
 import { Prescription } from './Prescription';
 import { Query } from './Query';
 import { Referral } from './Referral';
@@ -21,6 +22,7 @@ export const resolvers: Resolvers = {
   Encounter,
   Source,
   Condition,
+  OverdueFollowUp,
   AllergyIntolerance,
   Identifier,
   MergeEvent,

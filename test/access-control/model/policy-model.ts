@@ -97,6 +97,7 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'file-prescription': row(['hospital_system'], ORDINARY),
   'submit-lab-report': row(['lab_system'], ORDINARY),
   'check-order': row(['doctor', 'family_doctor'], WITH_GRANT),
+  'acknowledge-critical-result': row(['doctor', 'family_doctor'], WITH_GRANT, true),
   prescribe: row(['doctor', 'family_doctor', 'internet_hospital'], WITH_GRANT),
   'route-to-pharmacy': row(['doctor', 'family_doctor', 'internet_hospital'], ORDINARY),
   dispense: row(['pharmacist'], ['DISPENSING']),
