@@ -158,6 +158,7 @@ const referrals: FieldTable = {
     referralInbox: write('receive-referral'),
     referralOutbox: write('refer'),
     myAppointments: entry('list-own-appointments'),
+    hospitalBookings: write('book-hospital-resource', 'file-hospital-result'),
     ...FEDERATION,
   },
   Mutation: {
@@ -176,6 +177,9 @@ const referrals: FieldTable = {
     publishSlotPools: entry('publish-slot-pools'),
     bookAppointment: BOOKING,
     cancelAppointment: BOOKING,
+    bookHospitalResource: write('book-hospital-resource'),
+    cancelHospitalBooking: write('book-hospital-resource'),
+    fileHospitalResult: write('file-hospital-result'),
   },
   Organization: open('referralServices', 'name'),
   Resident: { referrals: entry('read-clinical-record'), familyDoctorContract: entry('read-clinical-record') },
@@ -183,6 +187,7 @@ const referrals: FieldTable = {
   ReferralTransition: open('organization', 'at'),
   FamilyDoctorContract: open('id', 'resident', 'organization', 'since', 'until', 'status'),
   Appointment: open('id', 'resident', 'organization', 'bookedAt', 'cancelledAt'),
+  HospitalBooking: open('id', 'resident', 'organization', 'fromOrganization', 'bookedAt', 'completedAt', 'cancelledAt', 'examReport', 'discharge'),
   SlotAvailability: open('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),
 };
 

@@ -278,6 +278,8 @@ export const WRITE_KINDS = [
   'book-appointment',
   'book-appointment-by-phone',
   'book-in-clinic',
+  'book-hospital-resource',
+  'file-hospital-result',
 ] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
@@ -319,6 +321,11 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   'book-appointment': { roles: ['resident'], standing: 'own-record', data: 'appointments' },
   'book-appointment-by-phone': { roles: ['hotline_operator'], standing: 'none', data: 'appointments' },
   'book-in-clinic': { roles: ['hospital_system'], standing: STANDING, data: 'appointments' },
+  // A family doctor books a hospital's exam place or virtual bed for a resident under contract
+  // with the centre; the booking gives the hospital standing (an accepted referral's), so it rests
+  // on the contract, never on an emergency grant. The hospital's systems file the result back.
+  'book-hospital-resource': { roles: ['family_doctor'], standing: ['CONTRACT'], data: 'referrals', practitioner: true },
+  'file-hospital-result': { roles: ['doctor', 'hospital_system', 'lab_system'], standing: STANDING, data: 'referrals' },
 };
 
 /** Whether the viewer holds a role the write is for (its standing is still to be decided). */

@@ -1,8 +1,8 @@
 /**
  * The referrals subgraph's repository: its sections, each the only code that touches its
  * part of the models, wired together. The referral lifecycle books places through the slot
- * pools and asks the contracts who the resident's family doctor is; appointments take places
- * of the same pools.
+ * pools and asks the contracts who the resident's family doctor is; appointments and family
+ * doctors' bookings of exams and virtual beds take places of the same pools.
  */
 
 import type { ResidentAccess } from '../../access-control/resident-access';
@@ -10,6 +10,7 @@ import { type CountActivity, countNothing } from '../../monitoring/activity';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config';
 import { Appointments } from './appointments';
 import { Contracts } from './contracts';
+import { HospitalBookings } from './hospital-bookings';
 import type { ReferralsModels } from './models';
 import { ReferralLifecycle } from './referral-lifecycle';
 import { ReferralReads } from './referral-reads';
@@ -22,6 +23,7 @@ export class ReferralsRepository {
   readonly appointments: Appointments;
   readonly referrals: ReferralLifecycle;
   readonly referralReads: ReferralReads;
+  readonly hospitalBookings: HospitalBookings;
 
   constructor(
     models: ReferralsModels,
@@ -38,5 +40,6 @@ export class ReferralsRepository {
     this.appointments = new Appointments(models, access, this.slotPools, horizonDays, countActivity);
     this.referrals = new ReferralLifecycle(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays, countActivity);
     this.referralReads = new ReferralReads(models, access);
+    this.hospitalBookings = new HospitalBookings(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays);
   }
 }

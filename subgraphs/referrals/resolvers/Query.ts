@@ -9,6 +9,7 @@ export const Query: QueryResolvers = {
   referralInbox: (_root, { status, first, after }, { repository }) => repository.referralReads.inbox(status, pageSize(first), after),
   referralOutbox: (_root, { status, first, after }, { repository }) => repository.referralReads.outbox(status, pageSize(first), after),
   myAppointments: (_root, _args, { repository }) => repository.appointments.myAppointments(),
+  hospitalBookings: (_root, { kind, first, after }, { repository }) => repository.hospitalBookings.list(kind, pageSize(first), after),
 };
 
 export const Mutation: MutationResolvers = {
@@ -26,4 +27,7 @@ export const Mutation: MutationResolvers = {
   publishSlotPools: (_root, { pools }, { repository }) => repository.slotPools.publishSlotPools(pools),
   bookAppointment: (_root, { input }, { repository }) => repository.appointments.bookAppointment(input),
   cancelAppointment: (_root, { id, reason }, { repository }) => repository.appointments.cancelAppointment(id, reason),
+  bookHospitalResource: (_root, { input }, { repository }) => repository.hospitalBookings.book(input),
+  cancelHospitalBooking: (_root, { id, reason }, { repository }) => repository.hospitalBookings.cancel(id, reason),
+  fileHospitalResult: (_root, { input }, { repository }) => repository.hospitalBookings.fileResult(input),
 };

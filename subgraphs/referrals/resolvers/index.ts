@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolver-types';
 import { Appointment } from './Appointment';
+import { HospitalBooking } from './HospitalBooking';
 import { Organization } from './Organization';
 import { Mutation, Query } from './Query';
 import { FamilyDoctorContract, Referral, ReferralTransition, SlotAvailability } from './Referral';
@@ -15,4 +16,5 @@ export const resolvers: Resolvers = {
   FamilyDoctorContract,
   SlotAvailability,
   Appointment,
+  HospitalBooking,
 };

@@ -107,6 +107,8 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'book-appointment': row(['resident'], 'own-record'),
   'book-appointment-by-phone': row(['hotline_operator'], 'none'),
   'book-in-clinic': row(['hospital_system'], ORDINARY),
+  'book-hospital-resource': row(['family_doctor'], ['CONTRACT'], true),
+  'file-hospital-result': row(['doctor', 'hospital_system', 'lab_system'], ORDINARY),
 };
 
 /** "Care relationships", ends column; a kind whose end was never recorded ends at its longest. */
