@@ -1,6 +1,7 @@
 /** `npm run example -- <name>`: runs one example against the demo city of `npm start`. */
 import { runMain } from './client';
 import { main as doctorWorkstation } from './doctor-workstation';
+import { main as familyDoctorExamsAndBeds } from './family-doctor-exams-and-beds';
 import { main as familyDoctorReferral } from './family-doctor-referral';
 import { main as fhirEverything } from './fhir-everything';
 import { main as hospitalBatchUpload } from './hospital-batch-upload';
@@ -14,6 +15,7 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'resident-consent': residentConsent,
   'fhir-everything': fhirEverything,
   'hospital-batch-upload': hospitalBatchUpload,
+  'family-doctor-exams-and-beds': familyDoctorExamsAndBeds,
 };
 
 const name = process.argv[2];

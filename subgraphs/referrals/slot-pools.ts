@@ -15,7 +15,17 @@ import { appError, badUserInput } from '../../platform/errors';
 import { organizationCodeOf } from '../runtime/ids';
 import { dateOf, parseInput } from '../runtime/input';
 import { isoDateRule } from '../runtime/input-rules';
-import { HOSPITAL_RESOURCE_KINDS, type HoldSettlementDoc, type PlaceDoc, type ReferralsModels, SESSIONS, SLOT_KINDS, type SlotPoolDoc } from './models';
+import {
+  HOSPITAL_RESOURCE_KINDS,
+  type HoldSettlementDoc,
+  type HospitalResourceKind,
+  type OpenHospitalResourceDoc,
+  type PlaceDoc,
+  type ReferralsModels,
+  SESSIONS,
+  SLOT_KINDS,
+  type SlotPoolDoc,
+} from './models';
 import {
   addDays,
   beijingDate,
@@ -66,6 +76,8 @@ export interface ReferralServicesView {
   departments: { name: string; kinds: SlotPoolDoc['kind'][]; capacity: number; reserved: number }[];
   bookingHorizonDays: number;
   reservesForFamilyDoctors: boolean;
+  /** What family doctors book here directly (bookHospitalResource). */
+  opensToFamilyDoctors: HospitalResourceKind[];
 }
 
 export interface SlotAvailabilityView {
@@ -104,8 +116,17 @@ export class SlotPools {
       },
     ]).exec();
     const services = new Map<string, ReferralServicesView>(
-      organizationCodes.map((code) => [code, { departments: [], bookingHorizonDays: this.horizonDays, reservesForFamilyDoctors: false }]),
+      organizationCodes.map((code) => [
+        code,
+        { departments: [], bookingHorizonDays: this.horizonDays, reservesForFamilyDoctors: false, opensToFamilyDoctors: [] },
+      ]),
     );
+    const opened = await this.models.OpenHospitalResource.find({
+      _id: idIn(organizationCodes.flatMap((code) => HOSPITAL_RESOURCE_KINDS.map((kind) => `${code}|${kind}`))),
+    })
+      .lean<OpenHospitalResourceDoc[]>()
+      .exec();
+    for (const resource of opened) services.get(resource.organizationCode)?.opensToFamilyDoctors.push(resource.kind);
     for (const { _id, pools } of groups) {
       const service = services.get(_id.organizationCode);
       if (!service) continue;
@@ -122,6 +143,7 @@ export class SlotPools {
     for (const service of services.values()) {
       service.departments.sort((a, b) => departmentOrder(a.name) - departmentOrder(b.name));
       for (const department of service.departments) department.kinds.sort((a, b) => SLOT_KINDS.indexOf(a) - SLOT_KINDS.indexOf(b));
+      service.opensToFamilyDoctors.sort((a, b) => SLOT_KINDS.indexOf(a) - SLOT_KINDS.indexOf(b));
     }
     return services;
   }

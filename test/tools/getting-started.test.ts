@@ -124,7 +124,7 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
     const examples = () => gettingStarted[5]!.split('\n').map((line) => line.replace(/\s+#.*$/, ''));
     const example = async (index: number) => answerOf(examples()[index]!);
 
-    it('lists the six', () => {
+    it('lists the seven', () => {
       expect(examples()).toEqual([
         'npm run example -- doctor-workstation',
         'npm run example -- internet-hospital-pharmacy',
@@ -132,6 +132,7 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
         'npm run example -- resident-consent',
         'npm run example -- fhir-everything',
         'npm run example -- hospital-batch-upload',
+        'npm run example -- family-doctor-exams-and-beds',
       ]);
     });
 
@@ -176,6 +177,14 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
       expect(found.encounters).toMatchObject({ accepted: 1, rejected: 1, errors: [{ line: 2, code: 'BAD_USER_INPUT' }] });
       expect(found.prescriptions).toMatchObject({ accepted: 1 });
       expect(found.resent).toMatchObject({ unchanged: 1 });
+    });
+
+    it('family-doctor-exams-and-beds: a CT and a virtual bed, the report and the discharge back in the inbox', async () => {
+      const found = await example(6);
+      expect(found.exam.booked).toEqual({ status: 'BOOKED', share: 'RESERVED', examType: 'CT' });
+      expect(found.exam.back).toMatchObject({ status: 'COMPLETED', examReport: { code: { code: '24627-2', display: '胸部CT平扫' } } });
+      expect(found.bed.booked).toEqual({ status: 'BOOKED', share: 'RESERVED' });
+      expect(found.bed.back).toMatchObject({ status: 'COMPLETED', discharge: { class: 'INPATIENT', status: 'FINISHED' } });
     });
   });
 });

@@ -544,6 +544,8 @@ export type ReferralServices = {
   bookingHorizonDays: Scalars['Int']['output'];
   /** Departments with at least one slot pool from today (Beijing time) to the end of the booking horizon, by name; in the order of the departments query; empty where the organization takes no bookings. */
   departments: Array<ReferralDepartment>;
+  /** What a contracted resident's family doctor may book here directly with bookHospitalResource: EXAM, VIRTUAL_BED, both or neither. */
+  opensToFamilyDoctors: Array<HospitalResourceKind>;
   /** Whether some places are reserved for contracted family doctors (released to everyone at each pool's releaseAt). */
   reservesForFamilyDoctors: Scalars['Boolean']['output'];
 };
@@ -1017,6 +1019,7 @@ export type ReferralEdgeResolvers<ContextType = ReferralsContext, ParentType ext
 export type ReferralServicesResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['ReferralServices'] = ResolversParentTypes['ReferralServices']> = {
   bookingHorizonDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   departments?: Resolver<Array<ResolversTypes['ReferralDepartment']>, ParentType, ContextType>;
+  opensToFamilyDoctors?: Resolver<Array<ResolversTypes['HospitalResourceKind']>, ParentType, ContextType>;
   reservesForFamilyDoctors?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
