@@ -73,6 +73,7 @@ const records: FieldTable = {
   MatchedRecord: open('residentId', 'idNumber', 'phone'),
   Prescription: { safetyFacts: entry('see-safety-warnings'), ...open('encounter') },
   Referral: open('attachedEncounters'),
+  HospitalBooking: open('discharge'),
   ActivityRow: open('organization'),
   CockpitHospitalAppointments: open('organization'),
 };
@@ -93,6 +94,7 @@ const labs: FieldTable = {
   },
   Resident: { labReports: entry('read-clinical-record'), latestResults: entry('read-clinical-record'), labTrend: entry('read-clinical-record') },
   Referral: open('attachedLabReports'),
+  HospitalBooking: open('examReport'),
   LabReport: open('id', 'organization', 'orderingOrganization', 'collectedAt', 'effectiveAt', 'issuedAt', 'history'),
   LabReportVersion: open('issuedAt', 'replacedAt'),
   LabSource: open('organization', 'uploadedAt'),
@@ -187,7 +189,17 @@ const referrals: FieldTable = {
   ReferralTransition: open('organization', 'at'),
   FamilyDoctorContract: open('id', 'resident', 'organization', 'since', 'until', 'status'),
   Appointment: open('id', 'resident', 'organization', 'bookedAt', 'cancelledAt'),
-  HospitalBooking: open('id', 'resident', 'organization', 'fromOrganization', 'bookedAt', 'completedAt', 'cancelledAt', 'examReport', 'discharge'),
+  HospitalBooking: open(
+    'id',
+    'resident',
+    'organization',
+    'fromOrganization',
+    'bookedAt',
+    'completedAt',
+    'cancelledAt',
+    'resultReportIds',
+    'dischargeEncounterIds',
+  ),
   SlotAvailability: open('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),
 };
 

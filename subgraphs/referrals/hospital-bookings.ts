@@ -9,6 +9,7 @@ import { acceptedReferralEnd, holdsRoleFor } from '../../access-control/policy';
 import { type ResidentAccess, visibleRecords } from '../../access-control/resident-access';
 import { actorOf } from '../../access-control/viewer';
 import { claim } from '../../platform/claims';
+import { idIn } from '../../platform/database';
 import { appError, badUserInput, forbidden } from '../../platform/errors';
 import { type Page, timePage } from '../../platform/pagination';
 import { recordIdOf } from '../runtime/ids';
@@ -179,6 +180,14 @@ export class HospitalBookings {
       .lean<HospitalBookingDoc>()
       .exec();
     return ended!;
+  }
+
+  /** Bookings by id (entity references), those the viewer may see. */
+  async byIds(ids: readonly string[]): Promise<HospitalBookingDoc[]> {
+    const rows = await this.models.HospitalBooking.find({ _id: idIn(ids) })
+      .lean<HospitalBookingDoc[]>()
+      .exec();
+    return visibleRecords(this.access, rows, 'referrals', hospitalBookingLabel);
   }
 
   /**

@@ -27,6 +27,16 @@ export type Coding = {
   system: Scalars['String']['output'];
 };
 
+/** A family doctor's booking of an exam (owned by the referrals subgraph): labs resolves the report filed back for it. */
+export type HospitalBooking = {
+  __typename?: 'HospitalBooking';
+  /** For a completed exam: the report the hospital filed back, when the viewer may see it (a withheld one is null, id and all). */
+  examReport?: Maybe<LabReport>;
+  id: Scalars['ID']['output'];
+  resident: Resident;
+  resultReportIds: Array<Scalars['ID']['output']>;
+};
+
 export type Interpretation =
   | 'A'
   | 'H'
@@ -501,6 +511,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  HospitalBooking: HospitalBooking;
   LabReport: LabReport;
   Referral: Referral;
   Resident: Resident;
@@ -508,6 +519,11 @@ export type FederationTypes = {
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  HospitalBooking:
+    ( { __typename: 'HospitalBooking' }
+    & GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"resultReportIds":true,"resident":{"id":true}}> ) );
   LabReport:
     ( { __typename: 'LabReport' }
     & GraphQLRecursivePick<FederationTypes['LabReport'], {"id":true}> );
@@ -527,6 +543,8 @@ export type FederationReferenceTypes = {
 export type ResolversTypes = {
   Coding: ResolverTypeWrapper<Coding>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  HospitalBooking: ResolverTypeWrapper<AttachmentsRef>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Interpretation: Interpretation;
   LabCategory: LabCategory;
   LabItem: ResolverTypeWrapper<LabItem>;
@@ -534,7 +552,6 @@ export type ResolversTypes = {
   LabItemKind: LabItemKind;
   LabReport: ResolverTypeWrapper<LabReportDoc>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   LabReportConnection: ResolverTypeWrapper<Omit<LabReportConnection, 'edges'> & { edges: Array<ResolversTypes['LabReportEdge']> }>;
   LabReportEdge: ResolverTypeWrapper<Omit<LabReportEdge, 'node'> & { node: ResolversTypes['LabReport'] }>;
   LabReportStatus: LabReportStatus;
@@ -566,11 +583,12 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   Coding: Coding;
   String: Scalars['String']['output'];
+  HospitalBooking: AttachmentsRef;
+  ID: Scalars['ID']['output'];
   LabItem: LabItem;
   Int: Scalars['Int']['output'];
   LabReport: LabReportDoc;
   Boolean: Scalars['Boolean']['output'];
-  ID: Scalars['ID']['output'];
   LabReportConnection: Omit<LabReportConnection, 'edges'> & { edges: Array<ResolversParentTypes['LabReportEdge']> };
   LabReportEdge: Omit<LabReportEdge, 'node'> & { node: ResolversParentTypes['LabReport'] };
   LabReportVersion: LabReportVersionDoc;
@@ -598,6 +616,12 @@ export type CodingResolvers<ContextType = LabsContext, ParentType extends Resolv
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   display?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type HospitalBookingResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['HospitalBooking'] = ResolversParentTypes['HospitalBooking'], FederationReferenceType extends FederationReferenceTypes['HospitalBooking'] = FederationReferenceTypes['HospitalBooking']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['HospitalBooking']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  examReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type LabItemResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['LabItem'] = ResolversParentTypes['LabItem']> = {
@@ -767,6 +791,7 @@ export type UploadOutcomeResolvers<ContextType = LabsContext, ParentType extends
 
 export type Resolvers<ContextType = LabsContext> = {
   Coding?: CodingResolvers<ContextType>;
+  HospitalBooking?: HospitalBookingResolvers<ContextType>;
   LabItem?: LabItemResolvers<ContextType>;
   LabReport?: LabReportResolvers<ContextType>;
   LabReportConnection?: LabReportConnectionResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { organizationName } from '../../runtime/organization-catalogue';
 import type { Resolvers } from '../__generated__/resolver-types';
+import { HospitalBooking } from './HospitalBooking';
 import { LabReport, LabReportVersion, LabSource, Observation } from './LabReport';
 import { Mutation, Query } from './Query';
 import { Referral } from './Referral';
@@ -13,6 +14,7 @@ export const resolvers: Resolvers = {
   Resident,
   LabReport,
   Referral,
+  HospitalBooking,
   LabReportVersion,
   LabSource,
   Observation,

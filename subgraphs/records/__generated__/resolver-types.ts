@@ -345,6 +345,16 @@ export type Gender =
   | 'MALE'
   | 'UNKNOWN';
 
+/** A family doctor's booking of a virtual bed (owned by the referrals subgraph): records resolves the stay filed back at discharge. */
+export type HospitalBooking = {
+  __typename?: 'HospitalBooking';
+  /** For a completed virtual bed: the stay's encounter the hospital filed back at discharge, when the viewer may see it (a withheld one is null, id and all). */
+  discharge?: Maybe<Encounter>;
+  dischargeEncounterIds: Array<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  resident: Resident;
+};
+
 export type Identifier = {
   __typename?: 'Identifier';
   /** The organization that assigned it (hospitals, for medical record numbers). */
@@ -995,6 +1005,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Encounter: Encounter;
+  HospitalBooking: HospitalBooking;
   Organization: Organization;
   Prescription: Prescription;
   Referral: Referral;
@@ -1006,6 +1017,11 @@ export type FederationReferenceTypes = {
   Encounter:
     ( { __typename: 'Encounter' }
     & GraphQLRecursivePick<FederationTypes['Encounter'], {"id":true}> );
+  HospitalBooking:
+    ( { __typename: 'HospitalBooking' }
+    & GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"dischargeEncounterIds":true,"resident":{"id":true}}> ) );
   Organization:
     ( { __typename: 'Organization' }
     & GraphQLRecursivePick<FederationTypes['Organization'], {"code":true}> );
@@ -1066,6 +1082,7 @@ export type ResolversTypes = {
   EncounterStatus: EncounterStatus;
   FormCompleteness: ResolverTypeWrapper<FormCompleteness>;
   Gender: Gender;
+  HospitalBooking: ResolverTypeWrapper<AttachmentsRef>;
   Identifier: ResolverTypeWrapper<ResidentIdentifierDoc>;
   IdentifierInput: IdentifierInput;
   IdentifierSystem: IdentifierSystem;
@@ -1132,6 +1149,7 @@ export type ResolversParentTypes = {
   EncounterEdge: Omit<EncounterEdge, 'node'> & { node: ResolversParentTypes['Encounter'] };
   EncounterFilter: EncounterFilter;
   FormCompleteness: FormCompleteness;
+  HospitalBooking: AttachmentsRef;
   Identifier: ResidentIdentifierDoc;
   IdentifierInput: IdentifierInput;
   MatchReview: MatchReviewView;
@@ -1312,6 +1330,12 @@ export type FormCompletenessResolvers<ContextType = RecordsContext, ParentType e
   hospitalsReporting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hospitalsTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organizationsReporting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type HospitalBookingResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['HospitalBooking'] = ResolversParentTypes['HospitalBooking'], FederationReferenceType extends FederationReferenceTypes['HospitalBooking'] = FederationReferenceTypes['HospitalBooking']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['HospitalBooking']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  discharge?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type IdentifierResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['Identifier'] = ResolversParentTypes['Identifier']> = {
@@ -1504,6 +1528,7 @@ export type Resolvers<ContextType = RecordsContext> = {
   EncounterConnection?: EncounterConnectionResolvers<ContextType>;
   EncounterEdge?: EncounterEdgeResolvers<ContextType>;
   FormCompleteness?: FormCompletenessResolvers<ContextType>;
+  HospitalBooking?: HospitalBookingResolvers<ContextType>;
   Identifier?: IdentifierResolvers<ContextType>;
   MatchReview?: MatchReviewResolvers<ContextType>;
   MatchReviewConnection?: MatchReviewConnectionResolvers<ContextType>;

@@ -3,6 +3,7 @@ import { ActivityRow, CockpitHospitalAppointments } from './ActivityRow';
 import { AllergyIntolerance } from './AllergyIntolerance';
 import { Condition } from './Condition';
 import { Encounter, Source } from './Encounter';
+import { HospitalBooking } from './HospitalBooking';
 import { Identifier, MergeEvent } from './Identifier';
 import { MatchedRecord, MatchReview } from './MatchReview';
 import { Mutation } from './Mutation';
@@ -27,6 +28,7 @@ export const resolvers: Resolvers = {
   MatchedRecord,
   Prescription,
   Referral,
+  HospitalBooking,
   ActivityRow,
   CockpitHospitalAppointments,
 };

@@ -137,12 +137,6 @@ export type ContractStatus =
   | 'OFFERED'
   | 'TERMINATED';
 
-/** An encounter (a stay's discharge), resolved by the records subgraph under its own policy. */
-export type Encounter = {
-  __typename?: 'Encounter';
-  id: Scalars['ID']['output'];
-};
-
 /** What an exam place is booked for. */
 export type ExamType =
   | 'CT'
@@ -187,10 +181,8 @@ export type HospitalBooking = {
   /** The Beijing date of the session, YYYY-MM-DD (for a virtual bed: the admission). */
   date: Scalars['String']['output'];
   department: Scalars['String']['output'];
-  /** For a completed virtual bed: the stay's encounter the hospital filed back at discharge (null where the viewer may not see it). */
-  discharge?: Maybe<Encounter>;
-  /** For a completed exam: the report the hospital filed back (null where the viewer may not see it). */
-  examReport?: Maybe<LabReport>;
+  /** What the records subgraph resolves as discharge, subject to policy. Not in the API. */
+  dischargeEncounterIds: Array<Scalars['ID']['output']>;
   /** For an exam: what is to be done. */
   examType?: Maybe<ExamType>;
   /** The practitioner id of the family doctor who booked. */
@@ -204,6 +196,8 @@ export type HospitalBooking = {
   /** The family doctor's reason, as written. */
   reason: Scalars['String']['output'];
   resident: Resident;
+  /** What the labs subgraph resolves as examReport, subject to policy. Not in the API: a withheld report's id never leaves. */
+  resultReportIds: Array<Scalars['ID']['output']>;
   session: Session;
   /** RESERVED when the place came from the share reserved for contracted family doctors. */
   share: SlotShare;
@@ -235,12 +229,6 @@ export type HospitalResourceKind =
   | 'EXAM'
   /** A virtual inpatient bed: a stay at home under the hospital's ward. */
   | 'VIRTUAL_BED';
-
-/** A lab or exam report, resolved by the labs subgraph under its own policy. */
-export type LabReport = {
-  __typename?: 'LabReport';
-  id: Scalars['ID']['output'];
-};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -749,6 +737,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  HospitalBooking: HospitalBooking;
   Organization: Organization;
   Referral: Referral;
   Resident: Resident;
@@ -756,6 +745,9 @@ export type FederationTypes = {
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  HospitalBooking:
+    ( { __typename: 'HospitalBooking' }
+    & GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"id":true}> );
   Organization:
     ( { __typename: 'Organization' }
     & GraphQLRecursivePick<FederationTypes['Organization'], {"code":true}> );
@@ -782,7 +774,6 @@ export type ResolversTypes = {
   BookedSlot: ResolverTypeWrapper<BookedSlot>;
   Coding: ResolverTypeWrapper<Coding>;
   ContractStatus: ContractStatus;
-  Encounter: ResolverTypeWrapper<Encounter>;
   ExamType: ExamType;
   FamilyDoctorContract: ResolverTypeWrapper<ContractDoc>;
   FileHospitalResultInput: FileHospitalResultInput;
@@ -791,7 +782,6 @@ export type ResolversTypes = {
   HospitalBookingEdge: ResolverTypeWrapper<Omit<HospitalBookingEdge, 'node'> & { node: ResolversTypes['HospitalBooking'] }>;
   HospitalBookingStatus: HospitalBookingStatus;
   HospitalResourceKind: HospitalResourceKind;
-  LabReport: ResolverTypeWrapper<LabReport>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Organization: ResolverTypeWrapper<OrganizationRef>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -827,13 +817,11 @@ export type ResolversParentTypes = {
   BookHospitalResourceInput: BookHospitalResourceInput;
   BookedSlot: BookedSlot;
   Coding: Coding;
-  Encounter: Encounter;
   FamilyDoctorContract: ContractDoc;
   FileHospitalResultInput: FileHospitalResultInput;
   HospitalBooking: HospitalBookingDoc;
   HospitalBookingConnection: Omit<HospitalBookingConnection, 'edges'> & { edges: Array<ResolversParentTypes['HospitalBookingEdge']> };
   HospitalBookingEdge: Omit<HospitalBookingEdge, 'node'> & { node: ResolversParentTypes['HospitalBooking'] };
-  LabReport: LabReport;
   Mutation: Record<PropertyKey, never>;
   Organization: OrganizationRef;
   PageInfo: PageInfo;
@@ -883,10 +871,6 @@ export type CodingResolvers<ContextType = ReferralsContext, ParentType extends R
   system?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type EncounterResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Encounter'] = ResolversParentTypes['Encounter']> = {
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-};
-
 export type FamilyDoctorContractResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['FamilyDoctorContract'] = ResolversParentTypes['FamilyDoctorContract']> = {
   familyDoctor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -899,15 +883,15 @@ export type FamilyDoctorContractResolvers<ContextType = ReferralsContext, Parent
   until?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type HospitalBookingResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['HospitalBooking'] = ResolversParentTypes['HospitalBooking']> = {
+export type HospitalBookingResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['HospitalBooking'] = ResolversParentTypes['HospitalBooking'], FederationReferenceType extends FederationReferenceTypes['HospitalBooking'] = FederationReferenceTypes['HospitalBooking']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['HospitalBooking']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bookedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   cancellationReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   cancelledAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   department?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  discharge?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
-  examReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType>;
+  dischargeEncounterIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   examType?: Resolver<Maybe<ResolversTypes['ExamType']>, ParentType, ContextType>;
   familyDoctor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fromOrganization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
@@ -916,6 +900,7 @@ export type HospitalBookingResolvers<ContextType = ReferralsContext, ParentType 
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   resident?: Resolver<ResolversTypes['Resident'], ParentType, ContextType>;
+  resultReportIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   session?: Resolver<ResolversTypes['Session'], ParentType, ContextType>;
   share?: Resolver<ResolversTypes['SlotShare'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['HospitalBookingStatus'], ParentType, ContextType>;
@@ -929,10 +914,6 @@ export type HospitalBookingConnectionResolvers<ContextType = ReferralsContext, P
 export type HospitalBookingEdgeResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['HospitalBookingEdge'] = ResolversParentTypes['HospitalBookingEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['HospitalBooking'], ParentType, ContextType>;
-};
-
-export type LabReportResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['LabReport'] = ResolversParentTypes['LabReport']> = {
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = ReferralsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1057,12 +1038,10 @@ export type Resolvers<ContextType = ReferralsContext> = {
   Appointment?: AppointmentResolvers<ContextType>;
   BookedSlot?: BookedSlotResolvers<ContextType>;
   Coding?: CodingResolvers<ContextType>;
-  Encounter?: EncounterResolvers<ContextType>;
   FamilyDoctorContract?: FamilyDoctorContractResolvers<ContextType>;
   HospitalBooking?: HospitalBookingResolvers<ContextType>;
   HospitalBookingConnection?: HospitalBookingConnectionResolvers<ContextType>;
   HospitalBookingEdge?: HospitalBookingEdgeResolvers<ContextType>;
-  LabReport?: LabReportResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -1,7 +1,9 @@
+import { recordIdOf } from '../../runtime/ids';
 import type { HospitalBookingResolvers } from '../__generated__/resolver-types';
 
-/** The result filed back is a reference: labs and records resolve it under their own policy. */
+/** The result filed back is handed over by id: labs and records resolve it under their own policy. */
 export const HospitalBooking: HospitalBookingResolvers = {
+  __resolveReference: (reference, { loaders }) => loaders.hospitalBookingById.load(recordIdOf(reference.id, 'Hospital booking')),
   id: (booking) => booking._id,
   resident: (booking) => ({ id: booking.residentId }),
   organization: (booking) => ({ code: booking.organizationCode }),
@@ -9,6 +11,6 @@ export const HospitalBooking: HospitalBookingResolvers = {
   bookedAt: (booking) => booking.bookedAt.toISOString(),
   completedAt: (booking) => booking.completedAt?.toISOString() ?? null,
   cancelledAt: (booking) => booking.cancelledAt?.toISOString() ?? null,
-  examReport: (booking) => (booking.resultReportId ? { id: booking.resultReportId } : null),
-  discharge: (booking) => (booking.dischargeEncounterId ? { id: booking.dischargeEncounterId } : null),
+  resultReportIds: (booking) => (booking.resultReportId ? [booking.resultReportId] : []),
+  dischargeEncounterIds: (booking) => (booking.dischargeEncounterId ? [booking.dischargeEncounterId] : []),
 };

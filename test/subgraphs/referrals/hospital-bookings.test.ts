@@ -146,6 +146,27 @@ describe('exams', () => {
     expect(fact!.endsAt!.getTime()).toBeLessThan(Date.now() + 91 * DAY);
   });
 
+  it('keeps a filed report the resident restricted from the family doctor, id and all, while the hospital sees it', async () => {
+    const [residentId] = (await contracted(1)) as [string];
+    const pool = await examPool();
+    const booked = (await ok(familyDoctor(), BOOK, { input: examInput(residentId, pool._id, 'exam-restricted-0001') })).bookHospitalResource;
+    const hiv = { sourceReportId: 'L-HB-HIV', code: '75622-1', conclusion: 'HB-CANARY-HIV初筛', results: [{ code: '75622-1', valueCode: 'NEG' }] };
+    const reportId = (await ok(labSystem(), SUBMIT, { input: labSubmission(residentId, hiv) })).submitLabReport.id;
+    await ok(labSystem(), FILE, { input: { bookingId: booked.id, labReportId: reportId } });
+    const resident = stack.token({ subject: `resident-${residentId}`, roles: ['resident'], residentId });
+    await ok(resident, `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [HIV_STI], blockedOrganizations: []) { updatedAt } }`, {
+      id: residentId,
+    });
+
+    const asked = await stack.query(familyDoctor(), INBOX, { kind: 'EXAM' });
+    const mine = asked.body.data!.hospitalBookings.edges.map((edge: any) => edge.node).find((node: any) => node.id === booked.id);
+    expect(mine).toEqual({ id: booked.id, status: 'COMPLETED', kind: 'EXAM', examReport: null, discharge: null });
+    expect(asked.text).not.toContain(reportId);
+    expect(asked.text).not.toContain('HB-CANARY');
+    const atHospital = (await ok(hospitalDoctor(), INBOX, { kind: 'EXAM' })).hospitalBookings.edges.find((edge: any) => edge.node.id === booked.id);
+    expect(atHospital.node.examReport).toMatchObject({ id: reportId, conclusion: 'HB-CANARY-HIV初筛' });
+  });
+
   it('gives the last exam place to exactly one of 12 concurrent bookings, and the last bed to one of 12', async () => {
     for (const [pool, examType] of [
       [await examPool({ capacity: 4, reserved: 1, bookedPublic: 3 }), 'MRI'],
