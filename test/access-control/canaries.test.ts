@@ -1,7 +1,8 @@
 /**
  * Canaries in every subgraph: restricted diagnoses with unique strings, planted through the
  * real mutations in encounters, conditions, allergy reactions, prescriptions (diagnoses and drugs), referrals
- * (diagnoses, reason, department), lab reports and their history, and attachments. Every
+ * (diagnoses, reason, department), lab reports and their history, attachments, and a family
+ * doctor’s hospital booking (its reason, and the restricted report filed back for it). Every
  * viewer asks every entry point (root queries, nested fields, `_entities` on each subgraph,
  * warnings, summaries, trends, counts, checkOrder); no canary, and no id of a withheld
  * record, appears in any response or error of a viewer who is neither the resident nor a
@@ -16,7 +17,8 @@ import { mintInternalToken } from '../../access-control/internal-token';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
 import { SCHEMA_DIR } from '../../tools/compose';
 import type { DemoIdentity } from '../../tools/demo-issuer';
-import { CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
+import { CANARY_VIEWERS, type ConsentScenario, identities, plantCanaries, referralSecrets, SOURCE, sourceSecrets } from '../support/consent-scenario';
+import { insertSlotPool, modelsOf, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
@@ -25,9 +27,49 @@ const logLines: string[] = [];
 const { stack } = useStack({ logLines });
 let scenario: ConsentScenario;
 
+/** A family doctor's booking of an exam at the source hospital, its reason restricted, the HIV report filed back as its result. */
+const BOOKING_CENTRE = '3201-C002';
+const BOOKING_REASON = 'CANARY-HB-4412 抑郁发作，复查头颅MRI';
+let bookingId = '';
+const bookingFamilyDoctor = () => identities.familyDoctor(BOOKING_CENTRE);
+
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
+  // The contract and the hospital's opening have their own tests; the booking and its result go through the real mutations.
+  const { residentId, ids } = scenario;
+  const models = modelsOf(stack);
+  const now = Date.now();
+  await models.referrals.Contract.create({
+    _id: `contract-canary-${residentId}`,
+    residentId,
+    familyDoctor: bookingFamilyDoctor().practitionerId,
+    organizationCode: BOOKING_CENTRE,
+    servicePackage: 'BASIC',
+    since: new Date(now - 86_400_000),
+    until: new Date(now + 300 * 86_400_000),
+    status: 'ACTIVE',
+    terminationReason: null,
+  });
+  await relate(stack, [residentId], BOOKING_CENTRE, 'CONTRACT');
+  await models.referrals.OpenHospitalResource.create({ _id: `${SOURCE}|EXAM`, organizationCode: SOURCE, kind: 'EXAM', since: new Date(now) });
+  const pool = await insertSlotPool(stack, { organizationCode: SOURCE, kind: 'EXAM', department: '影像科' });
+  const as = async (identity: DemoIdentity, query: string, variables: Record<string, unknown>) => {
+    const { body } = await stack.query(stack.token(identity), query, variables);
+    if (body.errors) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
+    return body.data!;
+  };
+  bookingId = (
+    await as(bookingFamilyDoctor(), `mutation($input: BookHospitalResourceInput!) { bookHospitalResource(input: $input) { id } }`, {
+      input: { residentId, poolId: pool._id, examType: 'MRI', reason: BOOKING_REASON, clientRequestId: 'canary-booking-0001' },
+    })
+  ).bookHospitalResource.id;
+  await as(identities.labSystem(SOURCE), `mutation($input: FileHospitalResultInput!) { fileHospitalResult(input: $input) { id } }`, {
+    input: { bookingId, labReportId: ids.hivReport },
+  });
 });
+
+/** What the booking's two ends (and the resident) may see. */
+const bookingSecrets = () => [BOOKING_REASON, bookingId];
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
 const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
@@ -73,6 +115,10 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Query.pharmacyQueue', `{ pharmacyQueue(first: 100) { edges { node { ${PRESCRIPTION} } } } }`],
     ['Query.referralInbox', `{ referralInbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
+    [
+      'Query.hospitalBookings',
+      `{ hospitalBookings(first: 100) { edges { node { id reason department examReport { ${REPORT} } discharge { ${ENCOUNTER} } } } } }`,
+    ],
     ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
     [
       'Mutation.checkOrder',
@@ -129,6 +175,17 @@ const entityCalls = (): [SubgraphName, string, Record<string, unknown>[]][] => {
       `... on Resident { referrals(first: 100) { edges { node { id reason toDepartment diagnoses { display } } } } }`,
       [{ __typename: 'Resident', id: residentId }],
     ],
+    ['referrals', `... on HospitalBooking { id reason department }`, [{ __typename: 'HospitalBooking', id: bookingId }]],
+    [
+      'labs',
+      `... on HospitalBooking { examReport { ${REPORT} } }`,
+      [{ __typename: 'HospitalBooking', id: bookingId, resident: { id: residentId }, resultReportIds: [ids.hivReport] }],
+    ],
+    [
+      'records',
+      `... on HospitalBooking { discharge { ${ENCOUNTER} } }`,
+      [{ __typename: 'HospitalBooking', id: bookingId, resident: { id: residentId }, dischargeEncounterIds: [ids.psychiatricEncounter] }],
+    ],
   ];
 };
 
@@ -170,13 +227,23 @@ describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
     const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
     expect(leaked(sourceSecrets(scenario))).toEqual(sees === 'all' ? sourceSecrets(scenario) : []);
     expect(leaked(referralSecrets(scenario))).toEqual(sees === 'nothing' ? [] : referralSecrets(scenario));
+    // The hospital booking's ends are the source hospital and the booking centre.
+    expect(leaked(bookingSecrets())).toEqual(['resident', 'sourceDoctor'].includes(name) ? bookingSecrets() : []);
   });
+});
+
+it('shows the booking family doctor its booking, and not the restricted report filed back for it', async () => {
+  const seen = await everythingSeenBy(bookingFamilyDoctor());
+  const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
+  expect(leaked(bookingSecrets())).toEqual(bookingSecrets());
+  expect(leaked(sourceSecrets(scenario))).toEqual([]);
+  expect(leaked(referralSecrets(scenario))).toEqual([]);
 });
 
 it('writes no canary, and no id of a withheld record, into any log line', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const all = logLines.join('\n');
-  expect([...sourceSecrets(scenario), ...referralSecrets(scenario)].filter((secret) => all.includes(secret))).toEqual([]);
+  expect([...sourceSecrets(scenario), ...referralSecrets(scenario), BOOKING_REASON].filter((secret) => all.includes(secret))).toEqual([]);
 });
 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */
