@@ -8,6 +8,7 @@
 import { entryPoints } from '../support/entry-points';
 import { insertHospitals, modelsOf, newId } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
+import { hospitalBookingWriteCases } from './hospital-booking-write-cases';
 import { writeCases } from './write-cases';
 import { HOSPITAL, NAME, STRANGER, writeScenarios } from './write-scenarios';
 
@@ -16,7 +17,7 @@ jest.setTimeout(180_000);
 const { stack, ok } = useStack();
 const scenarios = writeScenarios({ stack, ok });
 const { doctor, familyDoctor, pharmacist, resident, privacyOfficer, codesOf, snapshot } = scenarios;
-const WRITES = writeCases(scenarios);
+const WRITES = { ...writeCases(scenarios), ...hospitalBookingWriteCases(scenarios) };
 
 beforeAll(async () => {
   await insertHospitals(stack);
