@@ -63,6 +63,7 @@ it('shards the clinical collections on the resident and gives every exception a 
     'referrals.referrals',
     'referrals.contracts',
     'referrals.appointments',
+    'referrals.hospitalBookings',
     'access.auditEvents',
   ]);
   for (const name of SUBGRAPH_NAMES) {
@@ -159,6 +160,8 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_referrals.contracts","key":{"residentId":"hashed"}}',
     'jinling_referrals: {"createIndexes":"appointments","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_referrals.appointments","key":{"residentId":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"hospitalBookings","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.hospitalBookings","key":{"residentId":"hashed"}}',
     'admin: {"enableSharding":"jinling_access"}',
     'jinling_access: {"createIndexes":"auditEvents","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_access.auditEvents","key":{"residentId":"hashed"}}',
