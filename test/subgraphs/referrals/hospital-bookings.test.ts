@@ -97,6 +97,10 @@ describe('exams', () => {
     const pool = await examPool({ capacity: 10, reserved: 3 });
     const report = { category: 'IMAGING', code: '24627-2', results: [], conclusion: '双肺纹理增多，未见占位' };
 
+    // What each hospital opens to family doctors, as any caller finds it.
+    const opens = `query($code: ID!) { organization(code: $code) { referralServices { opensToFamilyDoctors } } }`;
+    expect((await ok(familyDoctor(), opens, { code: HOSPITAL })).organization.referralServices.opensToFamilyDoctors).toEqual(['EXAM', 'VIRTUAL_BED']);
+    expect((await ok(familyDoctor(), opens, { code: CLOSED_HOSPITAL })).organization.referralServices.opensToFamilyDoctors).toEqual([]);
     // Before the booking the hospital has no standing: its lab system may not file for the resident.
     expect(await codes(labSystem(), SUBMIT, { input: labSubmission(residentId, report) })).toEqual(['FORBIDDEN']);
 
