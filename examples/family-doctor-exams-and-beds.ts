@@ -149,7 +149,8 @@ export async function familyDoctorExamsAndBeds(input: FamilyDoctorExamsAndBedsIn
         subjectSex: input.subjectSex,
         subjectBirthDate: input.subjectBirthDate,
         results: [],
-        conclusion: '双肺纹理增多，未见占位性病变',
+        // Free text labels a report: a conclusion naming a restricted category would be withheld from the family doctor.
+        conclusion: '双肺纹理增多，未见结节及肿块',
       },
     })
   ).submitLabReport;

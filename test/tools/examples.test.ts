@@ -278,7 +278,7 @@ describe('examples against the real stack', () => {
       status: 'COMPLETED',
       department: '影像科',
       organization: { code: HOSPITAL },
-      examReport: { code: { code: '24627-2', display: '胸部CT平扫' }, conclusion: '双肺纹理增多，未见占位性病变' },
+      examReport: { code: { code: '24627-2', display: '胸部CT平扫' }, conclusion: '双肺纹理增多，未见结节及肿块' },
       discharge: null,
     });
     expect(found.bed.booked).toEqual({ status: 'BOOKED', share: 'RESERVED' });
