@@ -118,6 +118,11 @@ describe('exams', () => {
       date: pool.date,
       session: 'MORNING',
     });
+    // The booking is audited as a write about the resident, by the family doctor at the centre.
+    const audited = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'fd-F1', action: 'write' }).lean();
+    expect(audited.map(({ subgraph, organizationCode, dataKinds, outcome }) => ({ subgraph, organizationCode, dataKinds, outcome }))).toEqual([
+      { subgraph: 'referrals', organizationCode: CENTRE, dataKinds: ['referrals'], outcome: 'allowed' },
+    ]);
     const facts = await modelsOf(stack).access.CareRelationship.find({ residentId, organizationCode: HOSPITAL, kind: 'REFERRAL' }).lean();
     expect(facts.map((fact) => [fact.source, fact.root?.kind, fact.root?.organizationCode])).toEqual([
       [{ subgraph: 'referrals', recordId: booked.id }, 'REFERRAL', CENTRE],
@@ -141,6 +146,10 @@ describe('exams', () => {
         discharge: null,
       },
     ]);
+    // The family doctor's reads of the inbox are audited: the booking by referrals, the report by labs.
+    const reads = await modelsOf(stack).access.AuditEvent.find({ residentId, subject: 'fd-F1', action: 'read' }).lean();
+    const disclosed = new Set(reads.filter((event) => event.outcome === 'allowed').map((event) => `${event.subgraph} ${event.dataKinds.join(',')}`));
+    expect([...disclosed].sort()).toEqual(['labs labs', 'referrals referrals']);
     // The hospital's clinicians see it on their worklist; filing twice is a CONFLICT that changes nothing.
     expect((await ok(hospitalDoctor(), INBOX)).hospitalBookings.edges.map((edge: any) => edge.node.id)).toContain(booked.id);
     expect(await codes(labSystem(), FILE, { input: { bookingId: booked.id, labReportId: reportId } })).toEqual(['CONFLICT']);
