@@ -17,7 +17,7 @@ jest.setTimeout(180_000);
 const { stack, ok } = useStack();
 const scenarios = writeScenarios({ stack, ok });
 const { doctor, familyDoctor, pharmacist, resident, privacyOfficer, codesOf, snapshot } = scenarios;
-const WRITES = { ...writeCases(scenarios), ...hospitalBookingWriteCases(scenarios) };
+const WRITES = writeCases(scenarios);
 
 beforeAll(async () => {
   await insertHospitals(stack);
@@ -28,7 +28,8 @@ beforeAll(async () => {
 });
 
 it('covers every mutation of the supergraph', () => {
-  expect(Object.keys(WRITES).sort()).toEqual(entryPoints().mutations);
+  // The hospital bookings' cases run on a stack of their own (authorization-writes-hospital-bookings.test.ts), keeping this one's access store small.
+  expect([...Object.keys(WRITES), ...Object.keys(hospitalBookingWriteCases(scenarios))].sort()).toEqual(entryPoints().mutations);
 });
 
 describe('valid input: the caller with standing succeeds; callers without it are refused and change nothing', () => {
