@@ -30,6 +30,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       MatchReview: './repository#MatchReviewView',
       Prescription: './loaders#PrescriptionRef',
       Referral: `${REFS}#AttachmentsRef`,
+      HospitalBooking: `${REFS}#AttachmentsRef`,
       Registration: './repository#RegistrationResult',
       ActivityRow: './cockpit#ActivityRowView',
       CockpitHospitalAppointments: './cockpit#HospitalAppointmentsView',
@@ -44,6 +45,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       Organization: `${REFS}#OrganizationRef`,
       LabReport: './models#LabReportDoc',
       Referral: `${REFS}#AttachmentsRef`,
+      HospitalBooking: `${REFS}#AttachmentsRef`,
       LabReportVersion: './models#LabReportVersionDoc',
       LabSource: './models#LabSourceDoc',
       Observation: './models#ObservationDoc',
@@ -79,6 +81,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       NursingOrder: './models#NursingOrderDoc',
       NursingTransition: './models#NursingTransitionDoc',
       NursingService: './nursing-rules#NursingServiceEntry',
+      HospitalBooking: './models#HospitalBookingDoc',
     },
   },
   access: {

@@ -90,6 +90,7 @@ const records: FieldTable = {
   MatchedRecord: open('residentId', 'idNumber', 'phone'),
   Prescription: { safetyFacts: entry('see-safety-warnings'), ...open('encounter') },
   Referral: open('attachedEncounters'),
+  HospitalBooking: open('discharge'),
   ActivityRow: open('organization'),
   CockpitHospitalAppointments: open('organization'),
 };
@@ -112,6 +113,7 @@ const labs: FieldTable = {
   },
   Resident: { labReports: entry('read-clinical-record'), latestResults: entry('read-clinical-record'), labTrend: entry('read-clinical-record') },
   Referral: open('attachedLabReports'),
+  HospitalBooking: open('examReport'),
   LabReport: open('id', 'organization', 'orderingOrganization', 'collectedAt', 'effectiveAt', 'issuedAt', 'history'),
   LabReportVersion: open('issuedAt', 'replacedAt'),
   LabSource: open('organization', 'uploadedAt'),
@@ -206,6 +208,7 @@ const referrals: FieldTable = {
     ...open('nursingServices'),
     nursingOrder: entry('read-nursing-orders'),
     nursingInbox: write('provide-nursing'),
+    hospitalBookings: write('book-hospital-resource', 'file-hospital-result'),
     ...FEDERATION,
   },
   Mutation: {
@@ -225,6 +228,9 @@ const referrals: FieldTable = {
     bookAppointment: BOOKING,
     cancelAppointment: BOOKING,
     ...NURSING_WRITES,
+    bookHospitalResource: write('book-hospital-resource'),
+    cancelHospitalBooking: write('book-hospital-resource'),
+    fileHospitalResult: write('file-hospital-result'),
   },
   Organization: open('referralServices', 'name'),
   Resident: {
@@ -239,6 +245,17 @@ const referrals: FieldTable = {
   NursingOrder: open('id', 'resident', 'organization', 'orderer', 'service', 'status', 'orderedAt', 'expiresAt', 'transitions'),
   NursingVisit: open('at'),
   NursingTransition: open('organization', 'at'),
+  HospitalBooking: open(
+    'id',
+    'resident',
+    'organization',
+    'fromOrganization',
+    'bookedAt',
+    'completedAt',
+    'cancelledAt',
+    'resultReportIds',
+    'dischargeEncounterIds',
+  ),
   SlotAvailability: open('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),
 };
 

@@ -311,6 +311,8 @@ export const WRITE_KINDS = [
   'order-nursing',
   'order-nursing-for-patient',
   'provide-nursing',
+  'book-hospital-resource',
+  'file-hospital-result',
 ] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
@@ -364,6 +366,11 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   'order-nursing': { roles: ['resident'], standing: 'own-record', data: 'nursing' },
   'order-nursing-for-patient': { roles: ['internet_hospital'], standing: STANDING, data: 'nursing' },
   'provide-nursing': { roles: ['family_doctor'], standing: ['NURSING'], data: 'nursing' },
+  // A family doctor books a hospital's exam place or virtual bed for a resident under contract
+  // with the centre; the booking gives the hospital standing (an accepted referral's), so it rests
+  // on the contract, never on an emergency grant. The hospital's systems file the result back.
+  'book-hospital-resource': { roles: ['family_doctor'], standing: ['CONTRACT'], data: 'referrals', practitioner: true },
+  'file-hospital-result': { roles: ['doctor', 'hospital_system', 'lab_system'], standing: STANDING, data: 'referrals' },
 };
 
 /** Whether the viewer holds a role the write is for (its standing is still to be decided). */

@@ -1,6 +1,7 @@
 /** `npm run example -- <name>`: runs one example against the demo city of `npm start`. */
 import { runMain } from './client';
 import { main as doctorWorkstation } from './doctor-workstation';
+import { main as familyDoctorExamsAndBeds } from './family-doctor-exams-and-beds';
 import { main as familyDoctorReferral } from './family-doctor-referral';
 import { main as fhirEverything } from './fhir-everything';
 import { main as hospitalBatchUpload } from './hospital-batch-upload';
@@ -18,6 +19,7 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'hospital-batch-upload': hospitalBatchUpload,
   'internet-nursing': internetNursing,
   'smart-reminders': smartReminders,
+  'family-doctor-exams-and-beds': familyDoctorExamsAndBeds,
 };
 
 const name = process.argv[2];

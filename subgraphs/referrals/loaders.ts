@@ -33,6 +33,7 @@ export function createReferralsContext(models: ReferralsModels, base: SubgraphCo
     loaders: {
       referralPage,
       referralById: recordByIdLoader((ids) => repository.referralReads.referralsById(ids)),
+      hospitalBookingById: recordByIdLoader((ids) => repository.hospitalBookings.byIds(ids)),
       contractOf: new DataLoader<string, ContractDoc | null>(async (ids) => {
         const found = await repository.contracts.contractsOf(ids);
         return ids.map((id) => found.get(id) ?? null);

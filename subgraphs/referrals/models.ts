@@ -81,9 +81,10 @@ const placeDefinition = {
   _id: { type: String, required: true },
   poolId: { type: String, required: true },
   share: { type: String, enum: SHARES, required: true },
-  /** Who holds it: a referral, or (referralId null) an appointment. */
+  /** Who holds it: a referral, an appointment, or a family doctor's booking of an exam or virtual bed. */
   referralId: { type: String, default: null },
   appointmentId: { type: String, default: null },
+  hospitalBookingId: { type: String, default: null },
   bookedBy: { type: String, required: true },
   bookedAt: { type: Date, required: true },
   /**
@@ -92,8 +93,8 @@ const placeDefinition = {
    */
   holdUntil: { type: Date, default: null },
 };
-/** Places booked before appointments and holds lack them. */
-export type PlaceDoc = StoredDoc<typeof placeDefinition, 'appointmentId' | 'holdUntil'>;
+/** Places booked before appointments, holds and hospital bookings lack them. */
+export type PlaceDoc = StoredDoc<typeof placeDefinition, 'appointmentId' | 'holdUntil' | 'hospitalBookingId'>;
 const placeSchema = new Schema<PlaceDoc>(placeDefinition, schemaOptions('places'));
 // A pool's places, and those held for referrals that expired unaccepted (released by the clock).
 placeSchema.index({ poolId: 1, holdUntil: 1 });
@@ -265,6 +266,76 @@ const nursingTransitionDefinition = {
 export type NursingTransitionDoc = StoredDoc<typeof nursingTransitionDefinition>;
 const nursingTransitionSchema = new Schema<NursingTransitionDoc>(nursingTransitionDefinition, schemaOptions('nursingTransitions'));
 nursingTransitionSchema.index({ orderId: 1 });
+/** The hospital resources a family doctor books directly (no referral): an exam place or a virtual inpatient bed. */
+export const HOSPITAL_RESOURCE_KINDS = ['EXAM', 'VIRTUAL_BED'] as const;
+export type HospitalResourceKind = (typeof HOSPITAL_RESOURCE_KINDS)[number];
+/** What an exam place is booked for. */
+export const EXAM_TYPES = ['CT', 'MRI', 'ULTRASOUND', 'ENDOSCOPY', 'X_RAY', 'ECG'] as const;
+export const HOSPITAL_BOOKING_STATUSES = ['BOOKED', 'COMPLETED', 'CANCELLED'] as const;
+
+/** A hospital that opens one kind of resource to family doctors (_id `<organization code>|<kind>`). */
+const openHospitalResourceDefinition = {
+  _id: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  kind: { type: String, enum: HOSPITAL_RESOURCE_KINDS, required: true },
+  since: { type: Date, required: true },
+};
+export type OpenHospitalResourceDoc = StoredDoc<typeof openHospitalResourceDefinition>;
+const openHospitalResourceSchema = new Schema<OpenHospitalResourceDoc>(openHospitalResourceDefinition, schemaOptions('openHospitalResources'));
+
+/**
+ * A family doctor's booking of one exam place or virtual bed at a hospital for a contracted
+ * resident (_id derived from the centre and its request id). The hospital files the result
+ * back: the exam's lab report, or the discharge encounter.
+ */
+const hospitalBookingDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  kind: { type: String, enum: HOSPITAL_RESOURCE_KINDS, required: true },
+  examType: { type: String, enum: [...EXAM_TYPES, null], default: null },
+  reason: { type: String, required: true },
+  poolId: { type: String, required: true },
+  placeId: { type: String, required: true },
+  share: { type: String, enum: SHARES, required: true },
+  organizationCode: { type: String, required: true },
+  department: { type: String, required: true },
+  date: { type: String, required: true },
+  session: { type: String, enum: SESSIONS, required: true },
+  fromOrganizationCode: { type: String, required: true },
+  familyDoctor: { type: String, required: true },
+  status: { type: String, enum: HOSPITAL_BOOKING_STATUSES, required: true },
+  bookedAt: { type: Date, required: true },
+  clientRequestId: { type: String, required: true },
+  requestHash: { type: String, required: true },
+  /** For an exam: the labs report the hospital filed back. */
+  resultReportId: { type: String, default: null },
+  /** For a virtual bed: the records encounter of the stay, filed back at discharge. */
+  dischargeEncounterId: { type: String, default: null },
+  completedAt: { type: Date, default: null },
+  cancelledAt: { type: Date, default: null },
+  cancellationReason: { type: String, default: null },
+  /** What the booking reveals (its department and reason), derived at write time. */
+  sensitivities: { type: [{ type: String, enum: SENSITIVE_CATEGORIES }], default: [] },
+};
+export type HospitalBookingDoc = StoredDoc<typeof hospitalBookingDefinition>;
+const hospitalBookingSchema = new Schema<HospitalBookingDoc>(hospitalBookingDefinition, schemaOptions('hospitalBookings'));
+// The family doctor's inbox and the hospital's worklist, newest first.
+hospitalBookingSchema.index({ fromOrganizationCode: 1, bookedAt: -1, _id: -1 });
+hospitalBookingSchema.index({ organizationCode: 1, bookedAt: -1, _id: -1 });
+
+/** A booking's request, claimed (_id: the booking id) before a place is: a retry finds it, concurrent retries make one booking. */
+const hospitalBookingRequestDefinition = { _id: { type: String, required: true }, requestHash: { type: String, required: true } };
+export type HospitalBookingRequestDoc = StoredDoc<typeof hospitalBookingRequestDefinition>;
+const hospitalBookingRequestSchema = new Schema<HospitalBookingRequestDoc>(hospitalBookingRequestDefinition, schemaOptions('hospitalBookingRequests'));
+
+/** How a booking ended, once (_id: the booking id): COMPLETED by the hospital's result, or CANCELLED by the family doctor. */
+const hospitalBookingOutcomeDefinition = {
+  _id: { type: String, required: true },
+  outcome: { type: String, enum: ['COMPLETED', 'CANCELLED'] as const, required: true },
+  at: { type: Date, required: true },
+};
+export type HospitalBookingOutcomeDoc = StoredDoc<typeof hospitalBookingOutcomeDefinition>;
+const hospitalBookingOutcomeSchema = new Schema<HospitalBookingOutcomeDoc>(hospitalBookingOutcomeDefinition, schemaOptions('hospitalBookingOutcomes'));
 
 export function registerModels(connection: Connection) {
   return {
@@ -282,6 +353,10 @@ export function registerModels(connection: Connection) {
     AppointmentCancellation: connection.model('AppointmentCancellation', appointmentCancellationSchema),
     NursingOrder: connection.model('NursingOrder', nursingOrderSchema),
     NursingTransition: connection.model('NursingTransition', nursingTransitionSchema),
+    OpenHospitalResource: connection.model('OpenHospitalResource', openHospitalResourceSchema),
+    HospitalBooking: connection.model('HospitalBooking', hospitalBookingSchema),
+    HospitalBookingRequest: connection.model('HospitalBookingRequest', hospitalBookingRequestSchema),
+    HospitalBookingOutcome: connection.model('HospitalBookingOutcome', hospitalBookingOutcomeSchema),
   };
 }
 export type ReferralsModels = ReturnType<typeof registerModels>;

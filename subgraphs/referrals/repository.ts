@@ -1,8 +1,8 @@
 /**
  * The referrals subgraph's repository: its sections, each the only code that touches its
  * part of the models, wired together. The referral lifecycle books places through the slot
- * pools and asks the contracts who the resident's family doctor is; appointments take places
- * of the same pools.
+ * pools and asks the contracts who the resident's family doctor is; appointments and family
+ * doctors' bookings of exams and virtual beds take places of the same pools.
  */
 
 import type { ResidentAccess } from '../../access-control/resident-access';
@@ -10,6 +10,7 @@ import { type CountActivity, countNothing } from '../../monitoring/activity';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config';
 import { Appointments } from './appointments';
 import { Contracts } from './contracts';
+import { HospitalBookings } from './hospital-bookings';
 import type { ReferralsModels } from './models';
 import { NursingOrders } from './nursing';
 import { ReferralLifecycle } from './referral-lifecycle';
@@ -24,6 +25,7 @@ export class ReferralsRepository {
   readonly referrals: ReferralLifecycle;
   readonly referralReads: ReferralReads;
   readonly nursing: NursingOrders;
+  readonly hospitalBookings: HospitalBookings;
 
   constructor(
     models: ReferralsModels,
@@ -41,5 +43,6 @@ export class ReferralsRepository {
     this.referrals = new ReferralLifecycle(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays, countActivity);
     this.referralReads = new ReferralReads(models, access);
     this.nursing = new NursingOrders(models, access, countActivity);
+    this.hospitalBookings = new HospitalBookings(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays);
   }
 }

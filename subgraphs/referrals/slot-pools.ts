@@ -10,12 +10,22 @@ import { type ResidentAccess, requireEntry } from '../../access-control/resident
 import { isCalendarDate } from '../../platform/calendar';
 import { claim } from '../../platform/claims';
 import type { SlotSettings } from '../../platform/config';
-import { oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
+import { idIn, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
 import { appError, badUserInput } from '../../platform/errors';
 import { organizationCodeOf } from '../runtime/ids';
 import { dateOf, parseInput } from '../runtime/input';
 import { isoDateRule } from '../runtime/input-rules';
-import { type HoldSettlementDoc, type PlaceDoc, type ReferralsModels, SESSIONS, SLOT_KINDS, type SlotPoolDoc } from './models';
+import {
+  HOSPITAL_RESOURCE_KINDS,
+  type HoldSettlementDoc,
+  type HospitalResourceKind,
+  type OpenHospitalResourceDoc,
+  type PlaceDoc,
+  type ReferralsModels,
+  SESSIONS,
+  SLOT_KINDS,
+  type SlotPoolDoc,
+} from './models';
 import {
   addDays,
   beijingDate,
@@ -66,6 +76,8 @@ export interface ReferralServicesView {
   departments: { name: string; kinds: SlotPoolDoc['kind'][]; capacity: number; reserved: number }[];
   bookingHorizonDays: number;
   reservesForFamilyDoctors: boolean;
+  /** What family doctors book here directly (bookHospitalResource). */
+  opensToFamilyDoctors: HospitalResourceKind[];
 }
 
 export interface SlotAvailabilityView {
@@ -104,8 +116,17 @@ export class SlotPools {
       },
     ]).exec();
     const services = new Map<string, ReferralServicesView>(
-      organizationCodes.map((code) => [code, { departments: [], bookingHorizonDays: this.horizonDays, reservesForFamilyDoctors: false }]),
+      organizationCodes.map((code) => [
+        code,
+        { departments: [], bookingHorizonDays: this.horizonDays, reservesForFamilyDoctors: false, opensToFamilyDoctors: [] },
+      ]),
     );
+    const opened = await this.models.OpenHospitalResource.find({
+      _id: idIn(organizationCodes.flatMap((code) => HOSPITAL_RESOURCE_KINDS.map((kind) => `${code}|${kind}`))),
+    })
+      .lean<OpenHospitalResourceDoc[]>()
+      .exec();
+    for (const resource of opened) services.get(resource.organizationCode)?.opensToFamilyDoctors.push(resource.kind);
     for (const { _id, pools } of groups) {
       const service = services.get(_id.organizationCode);
       if (!service) continue;
@@ -122,6 +143,7 @@ export class SlotPools {
     for (const service of services.values()) {
       service.departments.sort((a, b) => departmentOrder(a.name) - departmentOrder(b.name));
       for (const department of service.departments) department.kinds.sort((a, b) => SLOT_KINDS.indexOf(a) - SLOT_KINDS.indexOf(b));
+      service.opensToFamilyDoctors.sort((a, b) => SLOT_KINDS.indexOf(a) - SLOT_KINDS.indexOf(b));
     }
     return services;
   }
@@ -162,7 +184,12 @@ export class SlotPools {
     const now = new Date();
     const { pools: entries } = parseInput(publishInput(beijingDate(now)), { pools: rawPools });
     const participating = (await this.models.ParticipatingHospital.findById(organizationCode).lean().exec()) !== null;
-    const poolOf = (entry: SlotPoolEntry) => slotPoolOf(organizationCode, entry, participating, this.slotSettings);
+    // A hospital that opens its exams or virtual beds to family doctors reserves their share of those pools too.
+    const opened = await this.models.OpenHospitalResource.find({ _id: idIn(HOSPITAL_RESOURCE_KINDS.map((kind) => `${organizationCode}|${kind}`)) })
+      .lean()
+      .exec();
+    const reserves = (kind: SlotPoolDoc['kind']) => participating || opened.some((resource) => resource.kind === kind);
+    const poolOf = (entry: SlotPoolEntry) => slotPoolOf(organizationCode, entry, reserves(entry.kind), this.slotSettings);
     const pools = entries.map(poolOf);
     const held = await this.heldPlacesOf(pools, now);
     const problems = pools.flatMap((pool, index) => {
@@ -219,7 +246,7 @@ export class SlotPools {
     pool: SlotPoolDoc,
     reservedAllowed: boolean,
     now: Date,
-    holder: Pick<PlaceDoc, 'bookedBy'> & Partial<Pick<PlaceDoc, 'referralId' | 'appointmentId' | 'holdUntil'>>,
+    holder: Pick<PlaceDoc, 'bookedBy'> & Partial<Pick<PlaceDoc, 'referralId' | 'appointmentId' | 'hospitalBookingId' | 'holdUntil'>>,
   ): Promise<{ id: string; share: PlaceDoc['share'] } | null> {
     const taken = new Set<string>();
     const lapsedHolds = new Map<string, string>();

@@ -34,7 +34,7 @@ const COCKPIT: Context[] = ['healthCommission', 'doctorOwnOrg', 'doctorRelated',
 const logLines: string[] = [];
 const { stack } = useStack({ logLines });
 let residentId: string;
-let ids: { encounter: string; labReport: string; prescription: string; referral: string };
+let ids: { encounter: string; labReport: string; prescription: string; referral: string; hospitalBooking: string };
 /** A home nursing order the resident placed with a centre none of the contexts works at. */
 const NURSING_ORDER = newId();
 
@@ -94,7 +94,7 @@ beforeAll(async () => {
   });
   const models = modelsOf(stack);
   const now = Date.now();
-  ids = { encounter: record.body.data!.recordEncounter.id, labReport: newId(), prescription: newId(), referral: newId() };
+  ids = { encounter: record.body.data!.recordEncounter.id, labReport: newId(), prescription: newId(), referral: newId(), hospitalBooking: newId() };
   await models.labs.LabReport.create(
     labReport({ id: ids.labReport, residentId, organizationCode: '3201-H002', code: '4548-4', results: [{ code: '4548-4', value: 6.8, unit: '%' }] }),
   );
@@ -116,6 +116,29 @@ beforeAll(async () => {
     referralDoc({ id: ids.referral, residentId, fromOrganizationCode: '3201-H102', toOrganizationCode: '3201-H002', requestedAt: new Date(now) }),
   );
   await models.referrals.NursingOrder.create(nursingOrderDoc({ id: NURSING_ORDER, residentId, organizationCode: '3201-C050', preferredDate: SLOT_DAY }));
+  // A family doctor's exam booking at the hospital the referral went to, its report filed back.
+  await models.referrals.HospitalBooking.create({
+    _id: ids.hospitalBooking,
+    residentId,
+    kind: 'EXAM',
+    examType: 'CT',
+    reason: '慢阻肺随访，复查胸部CT',
+    poolId: newId(),
+    placeId: `${newId()}:R:1`,
+    share: 'RESERVED',
+    organizationCode: '3201-H002',
+    department: '影像科',
+    date: SLOT_DAY,
+    session: 'MORNING',
+    fromOrganizationCode: '3201-H102',
+    familyDoctor: 'F1',
+    status: 'COMPLETED',
+    bookedAt: new Date(now - 86_400_000),
+    clientRequestId: 'matrix-booking-1',
+    requestHash: 'matrix',
+    resultReportId: ids.labReport,
+    completedAt: new Date(now),
+  });
   await relate(stack, [residentId], '3201-H002', 'REGISTRATION');
   await relate(stack, [residentId], '3201-H102', 'REFERRAL');
   await relate(stack, [residentId], '3201-H103', 'REGISTRATION');
@@ -240,6 +263,11 @@ const READS: Record<string, ReadPoint> = {
   'Query.referralOutbox': {
     allowed: [...CLINICIANS, 'doctorStranger'],
     run: viaGateway(`{ referralOutbox { pageInfo { hasNextPage } } }`, (data) => data.referralOutbox),
+  },
+  // A centre's inbox or a hospital's worklist: any family doctor, hospital clinician or system; which bookings, the policy's.
+  'Query.hospitalBookings': {
+    allowed: [...CLINICIANS, 'doctorStranger', 'labSystem', 'hospitalSystem'],
+    run: viaGateway(`{ hospitalBookings { pageInfo { hasNextPage } } }`, (data) => data.hospitalBookings),
   },
   'Resident.careRelationships': { allowed: [...CLINICAL, 'internetHospital', 'privacyOfficer'], run: field('careRelationships { kind }') },
   'Resident.accessLog': { allowed: ['self', 'privacyOfficer'], run: field('accessLog { edges { node { at } } }') },
@@ -448,6 +476,37 @@ const ENTITIES: Record<string, ReadPoint> = {
       () => ({ id: ids.referral, attachedLabReportIds: [ids.labReport], resident: { id: residentId } }),
       'attachedLabReports { id }',
       (found) => found.attachedLabReports[0]?.id ?? null,
+    ),
+  },
+  'referrals HospitalBooking': {
+    allowed: CLINICAL,
+    run: entity(
+      'referrals',
+      'HospitalBooking',
+      () => ({ id: ids.hospitalBooking }),
+      'id',
+      (found) => found.id,
+    ),
+  },
+  // A booking's result is resolved by the subgraph that owns it, like an attachment.
+  'labs HospitalBooking.examReport': {
+    allowed: CLINICAL,
+    run: entity(
+      'labs',
+      'HospitalBooking',
+      () => ({ id: ids.hospitalBooking, resultReportIds: [ids.labReport], resident: { id: residentId } }),
+      'examReport { id }',
+      (found) => found.examReport?.id ?? null,
+    ),
+  },
+  'records HospitalBooking.discharge': {
+    allowed: ['self', 'doctorOwnOrg'],
+    run: entity(
+      'records',
+      'HospitalBooking',
+      () => ({ id: ids.hospitalBooking, dischargeEncounterIds: [ids.encounter], resident: { id: residentId } }),
+      'discharge { department }',
+      (found) => found.discharge?.department ?? null,
     ),
   },
   'access Resident.accessLog': {

@@ -1,7 +1,8 @@
 /**
  * Canaries in every subgraph: restricted diagnoses with unique strings, planted through the
  * real mutations in encounters, conditions, allergy reactions, prescriptions (diagnoses and drugs), referrals
- * (diagnoses, reason, department), lab reports and their history, and attachments. Every
+ * (diagnoses, reason, department), lab reports and their history, attachments, and a family
+ * doctor’s hospital booking (its reason, and the restricted report filed back for it). Every
  * viewer asks every entry point (root queries, nested fields, `_entities` on each subgraph,
  * warnings, summaries, trends, counts, checkOrder); no canary, and no id of a withheld
  * record, appears in any response or error of a viewer who is neither the resident nor a
@@ -27,7 +28,7 @@ import {
   SOURCE,
   sourceSecrets,
 } from '../support/consent-scenario';
-import { modelsOf } from '../support/fixtures';
+import { insertSlotPool, modelsOf, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
@@ -44,6 +45,12 @@ const NURSING_CENTRE = '3201-C050';
 const NURSING_CANARY = 'CANARY-NURSE-4412-抑郁症';
 let nursingOrderId: string;
 const nursingSecrets = () => [NURSING_CANARY, nursingOrderId];
+
+/** A family doctor's booking of an exam at the source hospital, its reason restricted, the HIV report filed back as its result. */
+const BOOKING_CENTRE = '3201-C002';
+const BOOKING_REASON = 'CANARY-HB-4412 抑郁发作，复查头颅MRI';
+let bookingId = '';
+const bookingFamilyDoctor = () => identities.familyDoctor(BOOKING_CENTRE);
 
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
@@ -109,8 +116,42 @@ beforeAll(async () => {
     },
   );
   expect(critical.body.errors).toBeUndefined();
+  // The contract and the hospital's opening have their own tests; the booking and its result go through the real mutations.
+  const { residentId, ids } = scenario;
+  const models = modelsOf(stack);
+  const now = Date.now();
+  await models.referrals.Contract.create({
+    _id: `contract-canary-${residentId}`,
+    residentId,
+    familyDoctor: bookingFamilyDoctor().practitionerId,
+    organizationCode: BOOKING_CENTRE,
+    servicePackage: 'BASIC',
+    since: new Date(now - 86_400_000),
+    until: new Date(now + 300 * 86_400_000),
+    status: 'ACTIVE',
+    terminationReason: null,
+  });
+  await relate(stack, [residentId], BOOKING_CENTRE, 'CONTRACT');
+  await models.referrals.OpenHospitalResource.create({ _id: `${SOURCE}|EXAM`, organizationCode: SOURCE, kind: 'EXAM', since: new Date(now) });
+  const pool = await insertSlotPool(stack, { organizationCode: SOURCE, kind: 'EXAM', department: '影像科' });
+  const as = async (identity: DemoIdentity, query: string, variables: Record<string, unknown>) => {
+    const { body } = await stack.query(stack.token(identity), query, variables);
+    if (body.errors) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
+    return body.data!;
+  };
+  bookingId = (
+    await as(bookingFamilyDoctor(), `mutation($input: BookHospitalResourceInput!) { bookHospitalResource(input: $input) { id } }`, {
+      input: { residentId, poolId: pool._id, examType: 'MRI', reason: BOOKING_REASON, clientRequestId: 'canary-booking-0001' },
+    })
+  ).bookHospitalResource.id;
+  await as(identities.labSystem(SOURCE), `mutation($input: FileHospitalResultInput!) { fileHospitalResult(input: $input) { id } }`, {
+    input: { bookingId, labReportId: ids.hivReport },
+  });
 });
 const hotlineSecrets = () => [crisisCallId, 'CRISIS_INTERVENTION'];
+
+/** What the booking's two ends (and the resident) may see. */
+const bookingSecrets = () => [BOOKING_REASON, bookingId];
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
 const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
@@ -161,6 +202,10 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Query.nursingOrder', `query($order: ID!) { nursingOrder(id: $order) { ${NURSING} } }`, { order: nursingOrderId }],
     ['Query.nursingInbox', `{ nursingInbox(first: 100) { edges { node { ${NURSING} } } } }`],
     ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
+    [
+      'Query.hospitalBookings',
+      `{ hospitalBookings(first: 100) { edges { node { id reason department examReport { ${REPORT} } discharge { ${ENCOUNTER} } } } } }`,
+    ],
     ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
     ['Query.overdueFollowUps', `{ overdueFollowUps(first: 100) { edges { node { id resident { id } condition { id code { code display } } } } } }`],
     [
@@ -223,6 +268,17 @@ const entityCalls = (): [SubgraphName, string, Record<string, unknown>[]][] => {
       [{ __typename: 'Resident', id: residentId }],
     ],
     ['referrals', `... on Resident { nursingOrders { ${NURSING} } }`, [{ __typename: 'Resident', id: residentId }]],
+    ['referrals', `... on HospitalBooking { id reason department }`, [{ __typename: 'HospitalBooking', id: bookingId }]],
+    [
+      'labs',
+      `... on HospitalBooking { examReport { ${REPORT} } }`,
+      [{ __typename: 'HospitalBooking', id: bookingId, resident: { id: residentId }, resultReportIds: [ids.hivReport] }],
+    ],
+    [
+      'records',
+      `... on HospitalBooking { discharge { ${ENCOUNTER} } }`,
+      [{ __typename: 'HospitalBooking', id: bookingId, resident: { id: residentId }, dischargeEncounterIds: [ids.psychiatricEncounter] }],
+    ],
   ];
 };
 
@@ -267,6 +323,8 @@ describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
     expect(leaked(hotlineSecrets())).toEqual(name === 'resident' ? hotlineSecrets() : []);
     // The nursing order's parties are the resident and its centre: no other viewer, not even the source hospital.
     expect(leaked(nursingSecrets())).toEqual(name === 'resident' ? nursingSecrets() : []);
+    // The hospital booking's ends are the source hospital and the booking centre.
+    expect(leaked(bookingSecrets())).toEqual(['resident', 'sourceDoctor'].includes(name) ? bookingSecrets() : []);
   });
 });
 
@@ -278,10 +336,20 @@ it('shows the nursing centre its order, and none of the restricted records its s
   expect(leaked(referralSecrets(scenario))).toEqual([]);
 });
 
+it('shows the booking family doctor its booking, and not the restricted report filed back for it', async () => {
+  const seen = await everythingSeenBy(bookingFamilyDoctor());
+  const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
+  expect(leaked(bookingSecrets())).toEqual(bookingSecrets());
+  expect(leaked(sourceSecrets(scenario))).toEqual([]);
+  expect(leaked(referralSecrets(scenario))).toEqual([]);
+});
+
 it('writes no canary, and no id of a withheld record, into any log line', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const all = logLines.join('\n');
-  expect([...sourceSecrets(scenario), ...referralSecrets(scenario), crisisCallId, ...nursingSecrets()].filter((secret) => all.includes(secret))).toEqual([]);
+  expect(
+    [...sourceSecrets(scenario), ...referralSecrets(scenario), crisisCallId, ...nursingSecrets(), BOOKING_REASON].filter((secret) => all.includes(secret)),
+  ).toEqual([]);
 });
 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */

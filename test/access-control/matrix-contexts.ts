@@ -118,6 +118,15 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
   refuseNursingOrder: { allowed: ['familyDoctor'], query: `mutation { refuseNursingOrder(id: "bad", reason: "x") { id } }` },
   recordNursingVisit: { allowed: ['familyDoctor'], query: `mutation { recordNursingVisit(id: "bad", input: { performed: "x" }) { id } }` },
   completeNursingOrder: { allowed: ['familyDoctor'], query: `mutation { completeNursingOrder(id: "bad") { id } }` },
+  bookHospitalResource: {
+    allowed: ['familyDoctor'],
+    query: `mutation { bookHospitalResource(input: { residentId: "bad", poolId: "bad", reason: "x", clientRequestId: "x" }) { id } }`,
+  },
+  cancelHospitalBooking: { allowed: ['familyDoctor'], query: `mutation { cancelHospitalBooking(id: "bad", reason: "x") { id } }` },
+  fileHospitalResult: {
+    allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'labSystem', 'hospitalSystem'],
+    query: `mutation { fileHospitalResult(input: { bookingId: "bad" }) { id } }`,
+  },
   setConsent: {
     allowed: ['self'],
     query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }`,

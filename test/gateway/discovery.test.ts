@@ -318,6 +318,8 @@ describe('no personal data', () => {
     expect([...reached].sort()).toEqual([
       'Boolean',
       'Drug',
+      // What a hospital opens to family doctors (EXAM, VIRTUAL_BED): an enum, nothing of a resident.
+      'HospitalResourceKind',
       'ID',
       'Int',
       'LabCategory',

@@ -7,6 +7,7 @@
 
 import { makeIdNumber } from '../../access-control/id-number';
 import { doctorWorkstation } from '../../examples/doctor-workstation';
+import { familyDoctorExamsAndBeds } from '../../examples/family-doctor-exams-and-beds';
 import { familyDoctorReferral } from '../../examples/family-doctor-referral';
 import { fhirEverything } from '../../examples/fhir-everything';
 import { hospitalBatchUpload } from '../../examples/hospital-batch-upload';
@@ -321,5 +322,58 @@ describe('examples against the real stack', () => {
         condition: { code: { code: 'I10', display: '原发性高血压' } },
       },
     ]);
+  });
+
+  // Last: it files a report and an inpatient stay, which the examples above do not expect on the record.
+  it('family doctor → hospital exam and virtual bed: booked from the reserved share, the report and the discharge back in the inbox', async () => {
+    const models = modelsOf(stack);
+    // Which hospitals open exams and beds to family doctors, like laboratories, has no API (the demo city seeds both).
+    await models.labs.Laboratory.insertMany([{ _id: HOSPITAL, certifiedScope: 'CITY' }]);
+    await models.referrals.OpenHospitalResource.insertMany(
+      (['EXAM', 'VIRTUAL_BED'] as const).map((kind) => ({ _id: `${HOSPITAL}|${kind}`, organizationCode: HOSPITAL, kind, since: new Date() })),
+    );
+    await insertSlotPool(stack, {
+      organizationCode: HOSPITAL,
+      department: '影像科',
+      kind: 'EXAM',
+      date: addDays(beijingDate(new Date()), 3),
+      capacity: 6,
+      reserved: 2,
+    });
+    await insertSlotPool(stack, {
+      organizationCode: HOSPITAL,
+      department: '老年医学科',
+      kind: 'VIRTUAL_BED',
+      date: addDays(beijingDate(new Date()), 3),
+      capacity: 4,
+      reserved: 2,
+    });
+    const found = await familyDoctorExamsAndBeds({
+      gatewayUrl,
+      familyDoctorToken: token('family_doctor', CENTRE, { practitionerId: 'F0001' }),
+      residentToken: token('resident', undefined, { residentId }),
+      residentId,
+      hospitalCode: HOSPITAL,
+      labSystemToken: token('lab_system', HOSPITAL),
+      hospitalSystemToken: token('hospital_system', HOSPITAL),
+      subjectSex: 'FEMALE',
+      subjectBirthDate: BIRTH_DATE,
+    });
+    expect(found.exam.booked).toEqual({ status: 'BOOKED', share: 'RESERVED', examType: 'CT' });
+    expect(found.exam.back).toMatchObject({
+      kind: 'EXAM',
+      status: 'COMPLETED',
+      department: '影像科',
+      organization: { code: HOSPITAL },
+      examReport: { code: { code: '24627-2', display: '胸部CT平扫' }, conclusion: '双肺纹理增多，未见结节及肿块' },
+      discharge: null,
+    });
+    expect(found.bed.booked).toEqual({ status: 'BOOKED', share: 'RESERVED' });
+    expect(found.bed.back).toMatchObject({
+      kind: 'VIRTUAL_BED',
+      status: 'COMPLETED',
+      examReport: null,
+      discharge: { class: 'INPATIENT', status: 'FINISHED', department: '老年医学科' },
+    });
   });
 });

@@ -134,6 +134,7 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
         'npm run example -- hospital-batch-upload',
         'npm run example -- internet-nursing',
         'npm run example -- smart-reminders',
+        'npm run example -- family-doctor-exams-and-beds',
       ]);
     });
 
@@ -201,6 +202,14 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
       expect(Array.isArray(found.overdueFollowUps)).toBe(true);
       for (const followUp of found.overdueFollowUps)
         expect(followUp).toMatchObject({ rule: 'HYPERTENSION_VISIT', condition: { code: { code: expect.stringMatching(/^I1[0-5]/) } } });
+    });
+
+    it('family-doctor-exams-and-beds: a CT and a virtual bed, the report and the discharge back in the inbox', async () => {
+      const found = await example(8);
+      expect(found.exam.booked).toEqual({ status: 'BOOKED', share: 'RESERVED', examType: 'CT' });
+      expect(found.exam.back).toMatchObject({ status: 'COMPLETED', examReport: { code: { code: '24627-2', display: '胸部CT平扫' } } });
+      expect(found.bed.booked).toEqual({ status: 'BOOKED', share: 'RESERVED' });
+      expect(found.bed.back).toMatchObject({ status: 'COMPLETED', discharge: { class: 'INPATIENT', status: 'FINISHED' } });
     });
   });
 });

@@ -64,6 +64,7 @@ it('shards the clinical collections on the resident and gives every exception a 
     'referrals.contracts',
     'referrals.appointments',
     'referrals.nursingOrders',
+    'referrals.hospitalBookings',
     'access.auditEvents',
     'access.safetyChanges',
   ]);
@@ -167,6 +168,8 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_referrals.nursingOrders","key":{"residentId":"hashed"}}',
     'jinling_referrals: {"createIndexes":"nursingTransitions","indexes":[{"key":{"orderId":"hashed"},"name":"orderId_hashed"}]}',
     'admin: {"shardCollection":"jinling_referrals.nursingTransitions","key":{"orderId":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"hospitalBookings","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.hospitalBookings","key":{"residentId":"hashed"}}',
     'admin: {"enableSharding":"jinling_access"}',
     'jinling_access: {"createIndexes":"auditEvents","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_access.auditEvents","key":{"residentId":"hashed"}}',

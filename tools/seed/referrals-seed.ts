@@ -9,6 +9,7 @@ import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config'
 import type {
   ActiveContractDoc,
   ContractDoc,
+  OpenHospitalResourceDoc,
   ParticipatingHospitalDoc,
   ReferralDoc,
   ReferralStatus,
@@ -22,18 +23,29 @@ import bulletin from './nanjing-2024-09.json';
 const DAY_MS = 86_400_000;
 const PARTICIPATING_HOSPITALS = bulletin.headline.institutionsReservingSlotsForFamilyDoctors;
 export const SPECIALIST_DEPARTMENTS = ['心血管内科', '内分泌科', '呼吸内科', '神经内科'];
+/** As the bulletin counts them: 5 hospitals open their exams to primary care, 8 their virtual beds (the first of the ranked participating hospitals). */
+const EXAM_HOSPITALS = 5;
+const VIRTUAL_BED_HOSPITALS = 8;
+export const EXAM_DEPARTMENTS = ['影像科'];
+export const VIRTUAL_BED_DEPARTMENTS = ['老年医学科'];
 
 export interface ReferralsSeed {
   contracts: ContractDoc[];
   activeContracts: ActiveContractDoc[];
   participatingHospitals: ParticipatingHospitalDoc[];
+  /** The 5 hospitals that open their exams to family doctors, and the 8 that open virtual beds. */
+  openHospitalResources: OpenHospitalResourceDoc[];
   pools: SlotPoolDoc[];
   referrals: ReferralDoc[];
   transitions: ReferralTransitionDoc[];
 }
 
-/** `slots`: the service's reserved share and release time (configured), so the seeded pools are what publishing them would store. */
-export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT_SLOT_SETTINGS): ReferralsSeed {
+/**
+ * `slots`: the service's reserved share and release time (configured), so the seeded pools are
+ * what publishing them would store. `showcase`: a participating hospital that opens both its
+ * exams and its virtual beds (the demo hospital, so the examples find them there).
+ */
+export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT_SLOT_SETTINGS, showcase: string | null = null): ReferralsSeed {
   const centresByDistrict = new Map<string, string[]>();
   for (const organization of city.organizations.filter((candidate) => candidate.level === 'COMMUNITY')) {
     centresByDistrict.set(organization.district, [...(centresByDistrict.get(organization.district) ?? []), organization.code]);
@@ -74,11 +86,18 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
   const pools: SlotPoolDoc[] = [];
   const today = beijingDate(now);
   const participating = ranked.map((row) => ({ _id: hospitals.get(row.name)!, since: new Date(now.getTime() - 365 * DAY_MS) }));
-  ranked.forEach((row, rank) => {
+  const openHospitalResources: OpenHospitalResourceDoc[] = [];
+  // The showcase hospital first, then the busiest: the first 5 open exams, the first 8 virtual beds.
+  const codes = ranked.map((row) => hospitals.get(row.name)!);
+  const opening = showcase && codes.includes(showcase) ? [showcase, ...codes.filter((code) => code !== showcase)] : codes;
+  ranked.forEach((row) => {
     const organizationCode = hospitals.get(row.name)!;
+    const rank = opening.indexOf(organizationCode);
     const offers: [SlotPoolDoc['kind'], string[]][] = [['SPECIALIST', SPECIALIST_DEPARTMENTS]];
-    if (rank < 5) offers.push(['EXAM', ['影像科']]);
-    if (rank < 8) offers.push(['VIRTUAL_BED', ['老年医学科']]);
+    if (rank < EXAM_HOSPITALS) offers.push(['EXAM', EXAM_DEPARTMENTS]);
+    if (rank < VIRTUAL_BED_HOSPITALS) offers.push(['VIRTUAL_BED', VIRTUAL_BED_DEPARTMENTS]);
+    for (const [kind] of offers.slice(1) as [OpenHospitalResourceDoc['kind'], string[]][])
+      openHospitalResources.push({ _id: `${organizationCode}|${kind}`, organizationCode, kind, since: new Date(now.getTime() - 90 * DAY_MS) });
     for (let day = 0; day <= 14; day++) {
       const date = addDays(today, day);
       for (const session of ['MORNING', 'AFTERNOON'] as const) {
@@ -156,7 +175,7 @@ export function referralsOf(city: City, now: Date, slots: SlotSettings = DEFAULT
     // Labelled as the subgraph labels what it writes.
     return { ...referral, sensitivities: referralSensitivities(referral) };
   });
-  return { contracts, activeContracts, participatingHospitals: participating, pools, referrals, transitions };
+  return { contracts, activeContracts, participatingHospitals: participating, openHospitalResources, pools, referrals, transitions };
 }
 
 /** The hospitals with the most appointments in the bulletin, as many as it counts reserving slots: they offer slot pools with the reserved share. */

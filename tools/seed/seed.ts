@@ -110,10 +110,11 @@ export async function seedDemoCity(options: SeedOptions): Promise<{ seeded: bool
     const medication = prescriptionsOf(city);
     await insertAll(prescriptions.Prescription, medication.prescriptions);
     await insertAll(prescriptions.Transition, medication.transitions);
-    const referralData = withoutContractOf(referralsOf(city, now, options.slots), facts.residentId);
+    const referralData = withoutContractOf(referralsOf(city, now, options.slots, facts.doctorOrganizationCode), facts.residentId);
     await insertAll(referrals.Contract, referralData.contracts);
     await insertAll(referrals.ActiveContract, referralData.activeContracts);
     await insertAll(referrals.ParticipatingHospital, referralData.participatingHospitals);
+    await insertAll(referrals.OpenHospitalResource, referralData.openHospitalResources);
     await insertAll(referrals.SlotPool, referralData.pools);
     await insertAll(referrals.Referral, referralData.referrals);
     await insertAll(referrals.Transition, referralData.transitions);

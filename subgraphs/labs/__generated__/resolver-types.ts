@@ -81,6 +81,16 @@ export type CriticalResultAlertEdge = {
   node: CriticalResultAlert;
 };
 
+/** A family doctor's booking of an exam (owned by the referrals subgraph): labs resolves the report filed back for it. */
+export type HospitalBooking = {
+  __typename?: 'HospitalBooking';
+  /** For a completed exam: the report the hospital filed back, when the viewer may see it (a withheld one is null, id and all). */
+  examReport?: Maybe<LabReport>;
+  id: Scalars['ID']['output'];
+  resident: Resident;
+  resultReportIds: Array<Scalars['ID']['output']>;
+};
+
 export type Interpretation =
   | 'A'
   | 'H'
@@ -580,6 +590,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  HospitalBooking: HospitalBooking;
   LabReport: LabReport;
   Referral: Referral;
   Resident: Resident;
@@ -587,6 +598,11 @@ export type FederationTypes = {
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  HospitalBooking:
+    ( { __typename: 'HospitalBooking' }
+    & GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"resultReportIds":true,"resident":{"id":true}}> ) );
   LabReport:
     ( { __typename: 'LabReport' }
     & GraphQLRecursivePick<FederationTypes['LabReport'], {"id":true}> );
@@ -613,6 +629,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CriticalResultAlertConnection: ResolverTypeWrapper<Omit<CriticalResultAlertConnection, 'edges'> & { edges: Array<ResolversTypes['CriticalResultAlertEdge']> }>;
   CriticalResultAlertEdge: ResolverTypeWrapper<Omit<CriticalResultAlertEdge, 'node'> & { node: ResolversTypes['CriticalResultAlert'] }>;
+  HospitalBooking: ResolverTypeWrapper<AttachmentsRef>;
   Interpretation: Interpretation;
   LabCategory: LabCategory;
   LabItem: ResolverTypeWrapper<LabItem>;
@@ -655,6 +672,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   CriticalResultAlertConnection: Omit<CriticalResultAlertConnection, 'edges'> & { edges: Array<ResolversParentTypes['CriticalResultAlertEdge']> };
   CriticalResultAlertEdge: Omit<CriticalResultAlertEdge, 'node'> & { node: ResolversParentTypes['CriticalResultAlert'] };
+  HospitalBooking: AttachmentsRef;
   LabItem: LabItem;
   Int: Scalars['Int']['output'];
   LabReport: LabReportDoc;
@@ -710,6 +728,12 @@ export type CriticalResultAlertConnectionResolvers<ContextType = LabsContext, Pa
 export type CriticalResultAlertEdgeResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['CriticalResultAlertEdge'] = ResolversParentTypes['CriticalResultAlertEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['CriticalResultAlert'], ParentType, ContextType>;
+};
+
+export type HospitalBookingResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['HospitalBooking'] = ResolversParentTypes['HospitalBooking'], FederationReferenceType extends FederationReferenceTypes['HospitalBooking'] = FederationReferenceTypes['HospitalBooking']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['HospitalBooking']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  examReport?: Resolver<Maybe<ResolversTypes['LabReport']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type LabItemResolvers<ContextType = LabsContext, ParentType extends ResolversParentTypes['LabItem'] = ResolversParentTypes['LabItem']> = {
@@ -888,6 +912,7 @@ export type Resolvers<ContextType = LabsContext> = {
   CriticalResultAlert?: CriticalResultAlertResolvers<ContextType>;
   CriticalResultAlertConnection?: CriticalResultAlertConnectionResolvers<ContextType>;
   CriticalResultAlertEdge?: CriticalResultAlertEdgeResolvers<ContextType>;
+  HospitalBooking?: HospitalBookingResolvers<ContextType>;
   LabItem?: LabItemResolvers<ContextType>;
   LabReport?: LabReportResolvers<ContextType>;
   LabReportConnection?: LabReportConnectionResolvers<ContextType>;

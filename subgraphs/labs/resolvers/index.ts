@@ -1,6 +1,7 @@
 import { organizationName } from '../../runtime/organization-catalogue';
 import type { Resolvers } from '../__generated__/resolver-types';
 import { CriticalResultAlert } from './CriticalResultAlert';
+import { HospitalBooking } from './HospitalBooking';
 import { LabReport, LabReportVersion, LabSource, Observation } from './LabReport';
 import { Mutation, Query } from './Query';
 import { Referral } from './Referral';
@@ -14,6 +15,7 @@ export const resolvers: Resolvers = {
   Resident,
   LabReport,
   Referral,
+  HospitalBooking,
   LabReportVersion,
   LabSource,
   Observation,

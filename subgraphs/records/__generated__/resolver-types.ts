@@ -439,6 +439,16 @@ export type Gender =
   | 'MALE'
   | 'UNKNOWN';
 
+/** A family doctor's booking of a virtual bed (owned by the referrals subgraph): records resolves the stay filed back at discharge. */
+export type HospitalBooking = {
+  __typename?: 'HospitalBooking';
+  /** For a completed virtual bed: the stay's encounter the hospital filed back at discharge, when the viewer may see it (a withheld one is null, id and all). */
+  discharge?: Maybe<Encounter>;
+  dischargeEncounterIds: Array<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  resident: Resident;
+};
+
 /** A call accepted by the 12320 hotline, as its reader may see it. */
 export type HotlineCall = {
   __typename?: 'HotlineCall';
@@ -1349,6 +1359,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Encounter: Encounter;
+  HospitalBooking: HospitalBooking;
   Organization: Organization;
   Prescription: Prescription;
   Referral: Referral;
@@ -1360,6 +1371,11 @@ export type FederationReferenceTypes = {
   Encounter:
     ( { __typename: 'Encounter' }
     & GraphQLRecursivePick<FederationTypes['Encounter'], {"id":true}> );
+  HospitalBooking:
+    ( { __typename: 'HospitalBooking' }
+    & GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['HospitalBooking'], {"dischargeEncounterIds":true,"resident":{"id":true}}> ) );
   Organization:
     ( { __typename: 'Organization' }
     & GraphQLRecursivePick<FederationTypes['Organization'], {"code":true}> );
@@ -1425,6 +1441,7 @@ export type ResolversTypes = {
   FollowUpRule: FollowUpRule;
   FormCompleteness: ResolverTypeWrapper<FormCompleteness>;
   Gender: Gender;
+  HospitalBooking: ResolverTypeWrapper<AttachmentsRef>;
   HotlineCall: ResolverTypeWrapper<HotlineCallDoc>;
   HotlineCallCategory: HotlineCallCategory;
   HotlineCallInput: HotlineCallInput;
@@ -1509,6 +1526,7 @@ export type ResolversParentTypes = {
   EncounterEdge: Omit<EncounterEdge, 'node'> & { node: ResolversParentTypes['Encounter'] };
   EncounterFilter: EncounterFilter;
   FormCompleteness: FormCompleteness;
+  HospitalBooking: AttachmentsRef;
   HotlineCall: HotlineCallDoc;
   HotlineCallInput: HotlineCallInput;
   HotlineMonth: HotlineMonth;
@@ -1730,6 +1748,12 @@ export type FormCompletenessResolvers<ContextType = RecordsContext, ParentType e
   hospitalsReporting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hospitalsTotal?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organizationsReporting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type HospitalBookingResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['HospitalBooking'] = ResolversParentTypes['HospitalBooking'], FederationReferenceType extends FederationReferenceTypes['HospitalBooking'] = FederationReferenceTypes['HospitalBooking']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['HospitalBooking']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  discharge?: Resolver<Maybe<ResolversTypes['Encounter']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type HotlineCallResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['HotlineCall'] = ResolversParentTypes['HotlineCall']> = {
@@ -1993,6 +2017,7 @@ export type Resolvers<ContextType = RecordsContext> = {
   EncounterConnection?: EncounterConnectionResolvers<ContextType>;
   EncounterEdge?: EncounterEdgeResolvers<ContextType>;
   FormCompleteness?: FormCompletenessResolvers<ContextType>;
+  HospitalBooking?: HospitalBookingResolvers<ContextType>;
   HotlineCall?: HotlineCallResolvers<ContextType>;
   HotlineMonth?: HotlineMonthResolvers<ContextType>;
   Identifier?: IdentifierResolvers<ContextType>;

@@ -3,6 +3,7 @@ import { ActivityRow, CockpitHospitalAppointments } from './ActivityRow';
 import { AllergyIntolerance } from './AllergyIntolerance';
 import { Condition } from './Condition';
 import { Encounter, Source } from './Encounter';
+import { HospitalBooking } from './HospitalBooking';
 import { HotlineCall, WorkOrder, WorkOrderStep } from './Hotline';
 import { Identifier, MergeEvent } from './Identifier';
 import { MatchedRecord, MatchReview } from './MatchReview';
@@ -30,6 +31,7 @@ export const resolvers: Resolvers = {
   MatchedRecord,
   Prescription,
   Referral,
+  HospitalBooking,
   ActivityRow,
   CockpitHospitalAppointments,
   HotlineCall,

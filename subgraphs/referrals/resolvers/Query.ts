@@ -11,6 +11,7 @@ export const Query: QueryResolvers = {
   referralOutbox: (_root, { status, first, after }, { repository }) => repository.referralReads.outbox(status, pageSize(first), after),
   myAppointments: (_root, _args, { repository }) => repository.appointments.myAppointments(),
   ...nursingQueries,
+  hospitalBookings: (_root, { kind, first, after }, { repository }) => repository.hospitalBookings.list(kind, pageSize(first), after),
 };
 
 export const Mutation: MutationResolvers = {
@@ -29,4 +30,7 @@ export const Mutation: MutationResolvers = {
   bookAppointment: (_root, { input }, { repository }) => repository.appointments.bookAppointment(input),
   cancelAppointment: (_root, { id, reason }, { repository }) => repository.appointments.cancelAppointment(id, reason),
   ...nursingMutations,
+  bookHospitalResource: (_root, { input }, { repository }) => repository.hospitalBookings.book(input),
+  cancelHospitalBooking: (_root, { id, reason }, { repository }) => repository.hospitalBookings.cancel(id, reason),
+  fileHospitalResult: (_root, { input }, { repository }) => repository.hospitalBookings.fileResult(input),
 };

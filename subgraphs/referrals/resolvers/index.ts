@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolver-types';
 import { Appointment } from './Appointment';
+import { HospitalBooking } from './HospitalBooking';
 import { NursingOrder, NursingTransition, NursingVisit } from './NursingOrder';
 import { Organization } from './Organization';
 import { Mutation, Query } from './Query';
@@ -19,4 +20,5 @@ export const resolvers: Resolvers = {
   NursingOrder,
   NursingTransition,
   NursingVisit,
+  HospitalBooking,
 };

@@ -115,6 +115,8 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'order-nursing': row(['resident'], 'own-record'),
   'order-nursing-for-patient': row(['internet_hospital'], ORDINARY),
   'provide-nursing': row(['family_doctor'], ['NURSING']),
+  'book-hospital-resource': row(['family_doctor'], ['CONTRACT'], true),
+  'file-hospital-result': row(['doctor', 'hospital_system', 'lab_system'], ORDINARY),
 };
 
 /** "Care relationships", ends column; a kind whose end was never recorded ends at its longest. */
