@@ -72,6 +72,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       FamilyDoctorContract: './models#ContractDoc',
       SlotAvailability: './slot-pools#SlotAvailabilityView',
       Appointment: './models#AppointmentDoc',
+      Settlement: './models#SettlementDoc',
     },
   },
   access: {

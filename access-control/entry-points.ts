@@ -32,6 +32,8 @@ export const ENTRY_POINTS = [
   'book-reserved-share',
   'publish-slot-pools',
   'list-own-appointments',
+  'list-own-settlements',
+  'institution-settlements',
 ] as const;
 export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
@@ -171,6 +173,18 @@ export const ENTRY_RULES: Readonly<Record<EntryPoint, EntryRule>> = {
     needs: ['resident'],
     opens: 'the caller’s own appointments',
     refusal: 'For residents: their own appointments',
+  },
+  'list-own-settlements': {
+    roles: ['resident'],
+    needs: ['resident'],
+    opens: 'the caller’s own settlements and refunds',
+    refusal: 'For residents: their own settlements',
+  },
+  'institution-settlements': {
+    roles: ['hospital_system', 'internet_hospital'],
+    needs: ['organization'],
+    opens: 'the settlements the caller’s own institution made, and its daily reconciliation',
+    refusal: 'An institution’s settlements are its own system’s',
   },
 };
 

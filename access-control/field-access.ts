@@ -158,6 +158,11 @@ const referrals: FieldTable = {
     referralInbox: write('receive-referral'),
     referralOutbox: write('refer'),
     myAppointments: entry('list-own-appointments'),
+    mySettlements: entry('list-own-settlements'),
+    institutionSettlements: entry('institution-settlements'),
+    settlementReconciliation: entry('institution-settlements'),
+    // Aggregates only: the city's for the health commission, an institution's own otherwise (decided in settlements.ts).
+    settlementDays: entry('cockpit-city', 'institution-settlements'),
     ...FEDERATION,
   },
   Mutation: {
@@ -176,6 +181,8 @@ const referrals: FieldTable = {
     publishSlotPools: entry('publish-slot-pools'),
     bookAppointment: BOOKING,
     cancelAppointment: BOOKING,
+    settle: write('settle'),
+    refundSettlement: write('settle'),
   },
   Organization: open('referralServices', 'name'),
   Resident: { referrals: entry('read-clinical-record'), familyDoctorContract: entry('read-clinical-record') },
@@ -184,6 +191,7 @@ const referrals: FieldTable = {
   FamilyDoctorContract: open('id', 'resident', 'organization', 'since', 'until', 'status'),
   Appointment: open('id', 'resident', 'organization', 'bookedAt', 'cancelledAt'),
   SlotAvailability: open('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),
+  Settlement: open('id', 'organization', 'settledAt'),
 };
 
 const access: FieldTable = {

@@ -384,6 +384,12 @@ describe('entry points', () => {
     ['book-reserved-share', [token(['family_doctor'], 'op')], [token(['family_doctor'], 'o'), token(['doctor'], 'op')]],
     ['publish-slot-pools', [token(['hospital_system'], 'o')], [token(['hospital_system'], ''), token(['doctor'], 'o'), token(['lab_system'], 'o')]],
     ['list-own-appointments', [token(['resident'], 'r')], [token(['resident'], ''), token(['hotline_operator'], 'o')]],
+    ['list-own-settlements', [token(['resident'], 'r')], [token(['resident'], ''), token(['hospital_system'], 'o'), token(['health_commission'], '')]],
+    [
+      'institution-settlements',
+      [token(['hospital_system'], 'o'), token(['internet_hospital'], 'o')],
+      [token(['hospital_system'], ''), token(['doctor'], 'o'), token(['resident'], 'r'), token(['health_commission'], '')],
+    ],
   ];
 
   it('has a case for every entry point', () => {

@@ -26,6 +26,8 @@ export const DATA_KINDS = [
   'registration',
   /** Appointments booked in the public share of hospitals' slot pools. */
   'appointments',
+  /** What a resident paid an institution through one-stop settlement, and its refunds. */
+  'settlements',
 ] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
@@ -278,6 +280,7 @@ export const WRITE_KINDS = [
   'book-appointment',
   'book-appointment-by-phone',
   'book-in-clinic',
+  'settle',
 ] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
@@ -319,6 +322,9 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   'book-appointment': { roles: ['resident'], standing: 'own-record', data: 'appointments' },
   'book-appointment-by-phone': { roles: ['hotline_operator'], standing: 'none', data: 'appointments' },
   'book-in-clinic': { roles: ['hospital_system'], standing: STANDING, data: 'appointments' },
+  // One-stop settlement: an institution settles (and refunds) what it provided to a resident it
+  // cares for; a settlement grants nobody standing.
+  settle: { roles: ['hospital_system', 'internet_hospital'], standing: STANDING, data: 'settlements' },
 };
 
 /** Whether the viewer holds a role the write is for (its standing is still to be decided). */

@@ -43,6 +43,13 @@ export const ACTIVITY_COUNTERS = [
   'platformMyNanjingApp',
   'platformQuickBooking12320',
   'platformWebsite12320',
+  // One-stop settlement, at the institution that settled: settlements and refunds made, and
+  // their amounts in fen net of refunds (a refund's amounts are negative).
+  'settlements',
+  'settlementRefunds',
+  'settlementTotalFen',
+  'settlementInsuranceFen',
+  'settlementSelfPaidFen',
 ] as const;
 export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
 export type ActivityCounts = Partial<Record<ActivityCounter, number>>;

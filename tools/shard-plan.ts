@@ -115,6 +115,19 @@ export const SHARD_PLAN: ShardPlan = {
         { command: 'findAndModify', fields: ['_id'], reason: UPDATE_BY_ID },
       ],
     },
+    settlements: {
+      key: { _id: 'hashed' },
+      why: 'grows with every settlement; its _id (from the institution and its settlement id) is claimed, so it is sharded on _id',
+      scatterGather: [
+        { command: 'find', fields: ['residentId'], reason: "a resident's own settlements: at most 100, from the residentId index on each shard" },
+        {
+          command: 'find',
+          fields: ['day', 'organizationCode'],
+          reason: "an institution's day (its list and its reconciliation), from its index on each shard, once a day",
+        },
+      ],
+    },
+    refundClaims: { unsharded: CLAIMS },
     appointmentSessions: { unsharded: CLAIMS },
     appointmentCancellations: { unsharded: CLAIMS },
     activeContracts: { unsharded: CLAIMS },

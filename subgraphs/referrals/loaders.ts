@@ -18,6 +18,7 @@ export function createReferralsContext(models: ReferralsModels, base: SubgraphCo
     base.settings.policy.referralWindowDays,
     base.settings.slots,
     (entries) => countAccepted(base.activity, base.logger, entries),
+    base.activity,
   );
   const referralPage = loaderPerArguments(
     ({ status, first, after }: { status: ReferralStatus | null | undefined; first: number; after: string | null | undefined }) =>

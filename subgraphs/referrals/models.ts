@@ -215,6 +215,67 @@ const appointmentCancellationDefinition = { _id: { type: String, required: true 
 export type AppointmentCancellationDoc = StoredDoc<typeof appointmentCancellationDefinition>;
 const appointmentCancellationSchema = new Schema<AppointmentCancellationDoc>(appointmentCancellationDefinition, schemaOptions('appointmentCancellations'));
 
+/** What a settlement pays for. */
+export const SETTLEMENT_SUBJECTS = ['VISIT', 'INTERNET_CONSULTATION', 'PRESCRIPTION', 'CHECKUP'] as const;
+export type SettlementSubject = (typeof SETTLEMENT_SUBJECTS)[number];
+/** How the self-paid part was paid (the insurance part is always the medical-insurance fund's). */
+export const SETTLEMENT_CHANNELS = ['MEDICAL_INSURANCE_ACCOUNT', 'WECHAT_PAY', 'ALIPAY', 'UNIONPAY', 'CASH'] as const;
+
+const settlementItemDefinition = {
+  name: { type: String, required: true },
+  quantity: { type: Number, required: true },
+  amountFen: { type: Number, required: true },
+};
+
+/**
+ * One settlement an institution made through the platform, or a refund of one (negative
+ * amounts, naming the original). _id derives from the institution and its own settlement id:
+ * claiming it is what makes a retry settle once.
+ */
+const settlementDefinition = {
+  _id: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  institutionSettlementId: { type: String, required: true },
+  residentId: { type: String, required: true },
+  subject: { type: String, enum: SETTLEMENT_SUBJECTS, required: true },
+  /** The institution's id of the visit, consultation, prescription or check-up booking. */
+  subjectId: { type: String, required: true },
+  items: { type: [new Schema(settlementItemDefinition, { _id: false })], default: [] },
+  totalFen: { type: Number, required: true },
+  insuranceFen: { type: Number, required: true },
+  selfPaidFen: { type: Number, required: true },
+  channel: { type: String, enum: SETTLEMENT_CHANNELS, required: true },
+  /** A refund: the institution's id of the settlement it refunds. */
+  refundOf: { type: String, default: null },
+  settledAt: { type: Date, required: true },
+  /** The city's calendar day of settledAt (YYYY-MM-DD): what reconciliation is by. */
+  day: { type: String, required: true },
+  /** A hash of what the institution sent: a retry under the same id must match it. */
+  requestHash: { type: String, required: true },
+};
+export type SettlementDoc = StoredDoc<typeof settlementDefinition>;
+const settlementSchema = new Schema<SettlementDoc>(settlementDefinition, schemaOptions('settlements'));
+// An institution's day (reconciliation, its own list) and a resident's settlements (mySettlements).
+settlementSchema.index({ organizationCode: 1, day: 1 });
+settlementSchema.index({ residentId: 1, settledAt: -1 });
+
+/**
+ * The n-th refund of a settlement (_id `<settlement _id>|<n>`), with its amounts: refunds of one
+ * settlement are claimed one number at a time, so together they never exceed it however many
+ * arrive at once.
+ */
+const refundClaimDefinition = {
+  _id: { type: String, required: true },
+  settlementId: { type: String, required: true },
+  refundId: { type: String, required: true },
+  totalFen: { type: Number, required: true },
+  insuranceFen: { type: Number, required: true },
+  selfPaidFen: { type: Number, required: true },
+};
+export type RefundClaimDoc = StoredDoc<typeof refundClaimDefinition>;
+const refundClaimSchema = new Schema<RefundClaimDoc>(refundClaimDefinition, schemaOptions('refundClaims'));
+refundClaimSchema.index({ settlementId: 1 });
+
 export function registerModels(connection: Connection) {
   return {
     Contract: connection.model('Contract', contractSchema),
@@ -229,6 +290,8 @@ export function registerModels(connection: Connection) {
     Appointment: connection.model('Appointment', appointmentSchema),
     AppointmentSession: connection.model('AppointmentSession', appointmentSessionSchema),
     AppointmentCancellation: connection.model('AppointmentCancellation', appointmentCancellationSchema),
+    Settlement: connection.model('Settlement', settlementSchema),
+    RefundClaim: connection.model('RefundClaim', refundClaimSchema),
   };
 }
 export type ReferralsModels = ReturnType<typeof registerModels>;

@@ -7,6 +7,7 @@
 
 import type { ResidentAccess } from '../../access-control/resident-access';
 import { type CountActivity, countNothing } from '../../monitoring/activity';
+import type { ActivityStore } from '../../monitoring/activity-store';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config';
 import { Appointments } from './appointments';
 import { Contracts } from './contracts';
@@ -14,6 +15,7 @@ import type { ReferralsModels } from './models';
 import { ReferralLifecycle } from './referral-lifecycle';
 import { ReferralReads } from './referral-reads';
 import { BOOKING_HORIZON_DAYS, REFERRAL_WINDOW_DAYS } from './referral-rules';
+import { Settlements } from './settlements';
 import { SlotPools } from './slot-pools';
 
 export class ReferralsRepository {
@@ -22,6 +24,7 @@ export class ReferralsRepository {
   readonly appointments: Appointments;
   readonly referrals: ReferralLifecycle;
   readonly referralReads: ReferralReads;
+  readonly settlements: Settlements;
 
   constructor(
     models: ReferralsModels,
@@ -32,11 +35,14 @@ export class ReferralsRepository {
     slotSettings: SlotSettings = DEFAULT_SLOT_SETTINGS,
     /** Counts referrals sent and appointments booked or cancelled at the platform (monitoring rollups). */
     countActivity: CountActivity = countNothing,
+    /** The rollups settlement sums are read from (none: no sums). */
+    activity: ActivityStore | null = null,
   ) {
     this.contracts = new Contracts(models, access);
     this.slotPools = new SlotPools(models, access, horizonDays, slotSettings);
     this.appointments = new Appointments(models, access, this.slotPools, horizonDays, countActivity);
     this.referrals = new ReferralLifecycle(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays, countActivity);
     this.referralReads = new ReferralReads(models, access);
+    this.settlements = new Settlements(models, access, countActivity, activity);
   }
 }

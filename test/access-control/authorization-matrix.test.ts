@@ -208,6 +208,20 @@ const READS: Record<string, ReadPoint> = {
   },
   // A resident's own appointments: for any resident token, about that resident alone.
   'Query.myAppointments': { allowed: ['self', 'otherResident'], run: viaGateway(`{ myAppointments { id } }`, (data) => data.myAppointments) },
+  // Settlements: a resident's own; an institution's own day and reconciliation; the city's sums for the health commission.
+  'Query.mySettlements': { allowed: ['self', 'otherResident'], run: viaGateway(`{ mySettlements { id } }`, (data) => data.mySettlements) },
+  'Query.institutionSettlements': {
+    allowed: ['internetHospital', 'hospitalSystem'],
+    run: viaGateway(`{ institutionSettlements(day: "2026-01-05") { id } }`, (data) => data.institutionSettlements),
+  },
+  'Query.settlementReconciliation': {
+    allowed: ['internetHospital', 'hospitalSystem'],
+    run: viaGateway(`{ settlementReconciliation(day: "2026-01-05", lines: []) { balanced } }`, (data) => data.settlementReconciliation),
+  },
+  'Query.settlementDays': {
+    allowed: ['healthCommission', 'internetHospital', 'hospitalSystem'],
+    run: viaGateway(`{ settlementDays(month: "2026-01") { day } }`, (data) => data.settlementDays),
+  },
   'Query.referralOutbox': {
     allowed: [...CLINICIANS, 'doctorStranger'],
     run: viaGateway(`{ referralOutbox { pageInfo { hasNextPage } } }`, (data) => data.referralOutbox),

@@ -16,7 +16,7 @@ import { mintInternalToken } from '../../access-control/internal-token';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config';
 import { SCHEMA_DIR } from '../../tools/compose';
 import type { DemoIdentity } from '../../tools/demo-issuer';
-import { CANARY_VIEWERS, type ConsentScenario, plantCanaries, referralSecrets, sourceSecrets } from '../support/consent-scenario';
+import { CANARY_VIEWERS, type ConsentScenario, identities, plantCanaries, referralSecrets, SOURCE, sourceSecrets } from '../support/consent-scenario';
 import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
@@ -25,8 +25,26 @@ const logLines: string[] = [];
 const { stack } = useStack({ logLines });
 let scenario: ConsentScenario;
 
+/** A settlement the source hospital made for the resident, with a unique item name: only the resident (and its own system) sees it. */
+const SETTLEMENT_CANARY = 'CANARY-settlement-7f3a 心理咨询';
+let settlementDay: string;
+
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
+  const settled = await stack.query(stack.token(identities.hospitalSystem(SOURCE)), `mutation($input: SettleInput!) { settle(input: $input) { day } }`, {
+    input: {
+      settlementId: 'CANARY-SETTLEMENT-1',
+      residentId: scenario.residentId,
+      subject: 'VISIT',
+      subjectId: 'canary-visit',
+      items: [{ name: SETTLEMENT_CANARY, quantity: 1, amountFen: 8800 }],
+      totalFen: 8800,
+      insuranceFen: 0,
+      selfPaidFen: 8800,
+      channel: 'CASH',
+    },
+  });
+  settlementDay = settled.body.data!.settle.day;
 });
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
@@ -74,6 +92,14 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
     ['Query.referralInbox', `{ referralInbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.referralOutbox', `{ referralOutbox(first: 100) { edges { node { ${REFERRAL} } } } }`],
     ['Query.reminderStatistics', `{ reminderStatistics(month: "2026-09") { shown } }`],
+    ['Query.mySettlements', `{ mySettlements { id subjectId items { name amountFen } totalFen } }`],
+    ['Query.institutionSettlements', `query($day: String!) { institutionSettlements(day: $day) { id subjectId items { name } } }`, { day: settlementDay }],
+    [
+      'Query.settlementReconciliation',
+      `query($day: String!) { settlementReconciliation(day: $day, lines: []) { exchange { count totalFen } mismatches { settlementId exchangeTotalFen } } }`,
+      { day: settlementDay },
+    ],
+    ['Query.settlementDays', `query($month: String!) { settlementDays(month: $month) { day settlements totalFen } }`, { month: settlementDay.slice(0, 7) }],
     [
       'Mutation.checkOrder',
       `mutation($id: ID!, $org: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1", "14749-6"], orderingOrganizationCode: $org) { itemCode recommendation lastReport { ${REPORT} } lastValue { code { code } } } }`,
@@ -170,13 +196,26 @@ describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
     const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
     expect(leaked(sourceSecrets(scenario))).toEqual(sees === 'all' ? sourceSecrets(scenario) : []);
     expect(leaked(referralSecrets(scenario))).toEqual(sees === 'nothing' ? [] : referralSecrets(scenario));
+    // A settlement's items and ids: the resident's own, and the settling institution's system's (not a canary viewer).
+    expect(leaked([SETTLEMENT_CANARY, 'CANARY-SETTLEMENT-1'])).toEqual(name === 'resident' ? [SETTLEMENT_CANARY, 'CANARY-SETTLEMENT-1'] : []);
   });
+});
+
+it('shows the settlement canary to the institution that settled it, through its own day', async () => {
+  const seen = await stack.query(
+    stack.token(identities.hospitalSystem(SOURCE)),
+    `query($day: String!) { institutionSettlements(day: $day) { id items { name } } }`,
+    {
+      day: settlementDay,
+    },
+  );
+  expect(seen.body.data!.institutionSettlements).toEqual([{ id: 'CANARY-SETTLEMENT-1', items: [{ name: SETTLEMENT_CANARY }] }]);
 });
 
 it('writes no canary, and no id of a withheld record, into any log line', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const all = logLines.join('\n');
-  expect([...sourceSecrets(scenario), ...referralSecrets(scenario)].filter((secret) => all.includes(secret))).toEqual([]);
+  expect([...sourceSecrets(scenario), ...referralSecrets(scenario), SETTLEMENT_CANARY].filter((secret) => all.includes(secret))).toEqual([]);
 });
 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */

@@ -108,6 +108,14 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
     allowed: ['self', 'otherResident', 'hospitalSystem', 'hotlineOperator'],
     query: `mutation { cancelAppointment(id: "bad", reason: "x") { id } }`,
   },
+  settle: {
+    allowed: ['internetHospital', 'hospitalSystem'],
+    query: `mutation { settle(input: { settlementId: "S-1", residentId: "bad", subject: VISIT, subjectId: "v", items: [{ name: "挂号", quantity: 1, amountFen: 100 }], totalFen: 100, insuranceFen: 0, selfPaidFen: 100, channel: CASH }) { id } }`,
+  },
+  refundSettlement: {
+    allowed: ['internetHospital', 'hospitalSystem'],
+    query: `mutation { refundSettlement(input: { settlementId: "R-1", originalSettlementId: "S-1", items: [], totalFen: 0, insuranceFen: 0, selfPaidFen: 0 }) { id } }`,
+  },
   setConsent: {
     allowed: ['self'],
     query: `mutation($id: ID!) { setConsent(residentId: $id, restrictedCategories: [], blockedOrganizations: ["bad"]) { updatedAt } }`,

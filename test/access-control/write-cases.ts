@@ -344,6 +344,36 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
         };
       },
     },
+    settle: aboutResident(
+      `mutation($input: SettleInput!) { settle(input: $input) { id } }`,
+      (residentId) => settlementInput(residentId, unique('S')),
+      hospitalSystem,
+      () => doctor(),
+    ),
+    refundSettlement: {
+      query: `mutation($input: RefundInput!) { refundSettlement(input: $input) { id } }`,
+      prepare: async () => {
+        const residentId = await freshResident();
+        const original = unique('S');
+        await ok(hospitalSystem(), `mutation($input: SettleInput!) { settle(input: $input) { id } }`, { input: settlementInput(residentId, original) });
+        const refund = {
+          settlementId: unique('R'),
+          originalSettlementId: original,
+          items: [{ name: '挂号费', quantity: 1, amountFen: 500 }],
+          totalFen: 500,
+          insuranceFen: 0,
+          selfPaidFen: 500,
+        };
+        const attempt = (token: string) => ({ token, variables: { input: refund } });
+        return {
+          residentId,
+          allowed: attempt(hospitalSystem()),
+          // Another institution names no settlement of its own (NOT_FOUND, nothing written): the outsider below.
+          denied: { wrongRole: attempt(doctor()), resident: attempt(resident(residentId)) },
+          outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER },
+        };
+      },
+    },
     mergeResidents: {
       query: `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`,
       prepare: async () => {
@@ -416,5 +446,20 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
         };
       },
     },
+  };
+}
+
+/** A visit settled for the resident: 1000 fen, half by medical insurance. */
+function settlementInput(residentId: string, settlementId: string) {
+  return {
+    settlementId,
+    residentId,
+    subject: 'VISIT',
+    subjectId: `visit-${settlementId}`,
+    items: [{ name: '挂号费', quantity: 1, amountFen: 1000 }],
+    totalFen: 1000,
+    insuranceFen: 500,
+    selfPaidFen: 500,
+    channel: 'UNIONPAY',
   };
 }

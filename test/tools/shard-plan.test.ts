@@ -159,6 +159,8 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_referrals.contracts","key":{"residentId":"hashed"}}',
     'jinling_referrals: {"createIndexes":"appointments","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_referrals.appointments","key":{"residentId":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"settlements","indexes":[{"key":{"_id":"hashed"},"name":"_id_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.settlements","key":{"_id":"hashed"}}',
     'admin: {"enableSharding":"jinling_access"}',
     'jinling_access: {"createIndexes":"auditEvents","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_access.auditEvents","key":{"residentId":"hashed"}}',

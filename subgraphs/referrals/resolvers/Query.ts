@@ -9,6 +9,10 @@ export const Query: QueryResolvers = {
   referralInbox: (_root, { status, first, after }, { repository }) => repository.referralReads.inbox(status, pageSize(first), after),
   referralOutbox: (_root, { status, first, after }, { repository }) => repository.referralReads.outbox(status, pageSize(first), after),
   myAppointments: (_root, _args, { repository }) => repository.appointments.myAppointments(),
+  mySettlements: (_root, _args, { repository }) => repository.settlements.mySettlements(),
+  institutionSettlements: (_root, { day }, { repository }) => repository.settlements.institutionSettlements(day),
+  settlementReconciliation: (_root, { day, lines }, { repository }) => repository.settlements.reconcile(day, lines),
+  settlementDays: (_root, { month }, { repository }) => repository.settlements.settlementDays(month),
 };
 
 export const Mutation: MutationResolvers = {
@@ -26,4 +30,6 @@ export const Mutation: MutationResolvers = {
   publishSlotPools: (_root, { pools }, { repository }) => repository.slotPools.publishSlotPools(pools),
   bookAppointment: (_root, { input }, { repository }) => repository.appointments.bookAppointment(input),
   cancelAppointment: (_root, { id, reason }, { repository }) => repository.appointments.cancelAppointment(id, reason),
+  settle: (_root, { input }, { repository }) => repository.settlements.settle(input),
+  refundSettlement: (_root, { input }, { repository }) => repository.settlements.refund(input),
 };

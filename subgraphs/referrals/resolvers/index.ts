@@ -4,6 +4,7 @@ import { Organization } from './Organization';
 import { Mutation, Query } from './Query';
 import { FamilyDoctorContract, Referral, ReferralTransition, SlotAvailability } from './Referral';
 import { Resident } from './Resident';
+import { Settlement } from './Settlement';
 
 export const resolvers: Resolvers = {
   Query,
@@ -15,4 +16,5 @@ export const resolvers: Resolvers = {
   FamilyDoctorContract,
   SlotAvailability,
   Appointment,
+  Settlement,
 };

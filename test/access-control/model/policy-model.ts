@@ -107,6 +107,7 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'book-appointment': row(['resident'], 'own-record'),
   'book-appointment-by-phone': row(['hotline_operator'], 'none'),
   'book-in-clinic': row(['hospital_system'], ORDINARY),
+  settle: row(['hospital_system', 'internet_hospital'], ORDINARY),
 };
 
 /** "Care relationships", ends column; a kind whose end was never recorded ends at its longest. */
