@@ -73,6 +73,8 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       SlotAvailability: './slot-pools#SlotAvailabilityView',
       Appointment: './models#AppointmentDoc',
       Settlement: './models#SettlementDoc',
+      CheckupPackage: './models#CheckupPackageDoc',
+      CheckupBooking: './models#CheckupBookingDoc',
     },
   },
   access: {

@@ -34,6 +34,7 @@ export const ENTRY_POINTS = [
   'list-own-appointments',
   'list-own-settlements',
   'institution-settlements',
+  'publish-checkup-packages',
 ] as const;
 export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
@@ -185,6 +186,12 @@ export const ENTRY_RULES: Readonly<Record<EntryPoint, EntryRule>> = {
     needs: ['organization'],
     opens: 'the settlements the caller’s own institution made, and its daily reconciliation',
     refusal: 'An institution’s settlements are its own system’s',
+  },
+  'publish-checkup-packages': {
+    roles: ['hospital_system'],
+    needs: ['organization'],
+    opens: 'publishing the check-up packages of the caller’s own centre',
+    refusal: 'Only a check-up centre’s own system publishes its packages',
   },
 };
 

@@ -163,6 +163,9 @@ const referrals: FieldTable = {
     settlementReconciliation: entry('institution-settlements'),
     // Aggregates only: the city's for the health commission, an institution's own otherwise (decided in settlements.ts).
     settlementDays: entry('cockpit-city', 'institution-settlements'),
+    // Reference data: a package's booked places per day, no resident named.
+    ...open('checkupAvailability'),
+    myCheckups: entry('list-own-appointments'),
     ...FEDERATION,
   },
   Mutation: {
@@ -183,8 +186,12 @@ const referrals: FieldTable = {
     cancelAppointment: BOOKING,
     settle: write('settle'),
     refundSettlement: write('settle'),
+    publishCheckupPackages: entry('publish-checkup-packages'),
+    bookCheckup: write('book-checkup'),
+    payCheckup: write('book-checkup'),
+    cancelCheckup: write('book-checkup'),
   },
-  Organization: open('referralServices', 'name'),
+  Organization: open('referralServices', 'name', 'checkupPackages'),
   Resident: { referrals: entry('read-clinical-record'), familyDoctorContract: entry('read-clinical-record') },
   Referral: open('id', 'resident', 'fromOrganization', 'toOrganization', 'status', 'requestedAt', 'transitions'),
   ReferralTransition: open('organization', 'at'),
@@ -192,6 +199,8 @@ const referrals: FieldTable = {
   Appointment: open('id', 'resident', 'organization', 'bookedAt', 'cancelledAt'),
   SlotAvailability: open('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),
   Settlement: open('id', 'organization', 'settledAt'),
+  CheckupPackage: open('id', 'organization'),
+  CheckupBooking: open('id', 'resident', 'organization', 'package', 'bookedAt', 'paidAt', 'cancelledAt'),
 };
 
 const access: FieldTable = {

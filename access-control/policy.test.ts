@@ -390,6 +390,7 @@ describe('entry points', () => {
       [token(['hospital_system'], 'o'), token(['internet_hospital'], 'o')],
       [token(['hospital_system'], ''), token(['doctor'], 'o'), token(['resident'], 'r'), token(['health_commission'], '')],
     ],
+    ['publish-checkup-packages', [token(['hospital_system'], 'o')], [token(['hospital_system'], ''), token(['lab_system'], 'o'), token(['resident'], 'r')]],
   ];
 
   it('has a case for every entry point', () => {

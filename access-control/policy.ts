@@ -281,6 +281,7 @@ export const WRITE_KINDS = [
   'book-appointment-by-phone',
   'book-in-clinic',
   'settle',
+  'book-checkup',
 ] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
@@ -325,6 +326,8 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   // One-stop settlement: an institution settles (and refunds) what it provided to a resident it
   // cares for; a settlement grants nobody standing.
   settle: { roles: ['hospital_system', 'internet_hospital'], standing: STANDING, data: 'settlements' },
+  // Check-ups: the resident books, pays and cancels their own; the booking gives the centre no standing.
+  'book-checkup': { roles: ['resident'], standing: 'own-record', data: 'appointments' },
 };
 
 /** Whether the viewer holds a role the write is for (its standing is still to be decided). */

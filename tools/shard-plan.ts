@@ -128,6 +128,18 @@ export const SHARD_PLAN: ShardPlan = {
       ],
     },
     refundClaims: { unsharded: CLAIMS },
+    checkupBookings: {
+      key: BY_RESIDENT,
+      why: "residents' check-up bookings, read by resident",
+      scatterGather: [
+        { command: 'find', fields: ['_id'], reason: BY_ID },
+        { command: 'findAndModify', fields: ['_id'], reason: UPDATE_BY_ID },
+        { command: 'findAndModify', fields: ['_id', 'status'], reason: UPDATE_BY_ID },
+      ],
+    },
+    checkupClaims: { unsharded: CLAIMS },
+    checkupPackages: { unsharded: 'check-up centres’ packages, read by centre: bounded by centres × packages' },
+    checkupPlaces: { unsharded: 'the booked places of check-up days, read by package and day: bounded by capacity × the booking horizon' },
     appointmentSessions: { unsharded: CLAIMS },
     appointmentCancellations: { unsharded: CLAIMS },
     activeContracts: { unsharded: CLAIMS },

@@ -276,6 +276,70 @@ export type RefundClaimDoc = StoredDoc<typeof refundClaimDefinition>;
 const refundClaimSchema = new Schema<RefundClaimDoc>(refundClaimDefinition, schemaOptions('refundClaims'));
 refundClaimSchema.index({ settlementId: 1 });
 
+/** One item a check-up package includes: a code of the lab catalogue where it has one, and its name. */
+const checkupItemDefinition = { code: { type: String, default: null }, name: { type: String, required: true } };
+
+/**
+ * A check-up package a centre publishes (_id from the centre and its package code): what it
+ * includes, its price and how many residents it takes a day.
+ */
+const checkupPackageDefinition = {
+  _id: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  code: { type: String, required: true },
+  name: { type: String, required: true },
+  items: { type: [new Schema(checkupItemDefinition, { _id: false })], default: [] },
+  priceFen: { type: Number, required: true },
+  dailyCapacity: { type: Number, required: true },
+  publishedAt: { type: Date, required: true },
+};
+export type CheckupPackageDoc = StoredDoc<typeof checkupPackageDefinition>;
+const checkupPackageSchema = new Schema<CheckupPackageDoc>(checkupPackageDefinition, schemaOptions('checkupPackages'));
+// A centre's packages (Organization.checkupPackages).
+checkupPackageSchema.index({ organizationCode: 1 });
+
+/** One place of a package's day (_id `<package id>|<date>|<n>`): claiming it is taking it. */
+const checkupPlaceDefinition = {
+  _id: { type: String, required: true },
+  packageId: { type: String, required: true },
+  date: { type: String, required: true },
+  bookingId: { type: String, required: true },
+};
+export type CheckupPlaceDoc = StoredDoc<typeof checkupPlaceDefinition>;
+const checkupPlaceSchema = new Schema<CheckupPlaceDoc>(checkupPlaceDefinition, schemaOptions('checkupPlaces'));
+// A package's places over some days (availability, and the places left to claim).
+checkupPlaceSchema.index({ packageId: 1, date: 1 });
+
+export const CHECKUP_STATUSES = ['BOOKED', 'PAID', 'CANCELLED'] as const;
+/** A resident's booking of a check-up package for a day, paid through one-stop settlement. */
+const checkupBookingDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  packageId: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  /** The Beijing date of the check-up, YYYY-MM-DD. */
+  date: { type: String, required: true },
+  placeId: { type: String, required: true },
+  priceFen: { type: Number, required: true },
+  status: { type: String, enum: CHECKUP_STATUSES, required: true },
+  bookedAt: { type: Date, required: true },
+  /** The institution settlement id of its payment, and of the refund of a cancelled paid booking. */
+  settlementId: { type: String, default: null },
+  refundSettlementId: { type: String, default: null },
+  paidAt: { type: Date, default: null },
+  cancelledAt: { type: Date, default: null },
+  cancellationReason: { type: String, default: null },
+};
+export type CheckupBookingDoc = StoredDoc<typeof checkupBookingDefinition>;
+const checkupBookingSchema = new Schema<CheckupBookingDoc>(checkupBookingDefinition, schemaOptions('checkupBookings'));
+// A resident's bookings, latest day first (myCheckups).
+checkupBookingSchema.index({ residentId: 1, date: -1 });
+
+/** Claims of check-up bookings: one per resident, package and day (`<resident>|<package>|<date>`), and a booking's one cancellation (its id). */
+const checkupClaimDefinition = { _id: { type: String, required: true }, bookingId: { type: String, required: true } };
+export type CheckupClaimDoc = StoredDoc<typeof checkupClaimDefinition>;
+const checkupClaimSchema = new Schema<CheckupClaimDoc>(checkupClaimDefinition, schemaOptions('checkupClaims'));
+
 export function registerModels(connection: Connection) {
   return {
     Contract: connection.model('Contract', contractSchema),
@@ -292,6 +356,10 @@ export function registerModels(connection: Connection) {
     AppointmentCancellation: connection.model('AppointmentCancellation', appointmentCancellationSchema),
     Settlement: connection.model('Settlement', settlementSchema),
     RefundClaim: connection.model('RefundClaim', refundClaimSchema),
+    CheckupPackage: connection.model('CheckupPackage', checkupPackageSchema),
+    CheckupPlace: connection.model('CheckupPlace', checkupPlaceSchema),
+    CheckupBooking: connection.model('CheckupBooking', checkupBookingSchema),
+    CheckupClaim: connection.model('CheckupClaim', checkupClaimSchema),
   };
 }
 export type ReferralsModels = ReturnType<typeof registerModels>;

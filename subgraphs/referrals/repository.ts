@@ -10,6 +10,7 @@ import { type CountActivity, countNothing } from '../../monitoring/activity';
 import type { ActivityStore } from '../../monitoring/activity-store';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config';
 import { Appointments } from './appointments';
+import { Checkups } from './checkups';
 import { Contracts } from './contracts';
 import type { ReferralsModels } from './models';
 import { ReferralLifecycle } from './referral-lifecycle';
@@ -25,6 +26,7 @@ export class ReferralsRepository {
   readonly referrals: ReferralLifecycle;
   readonly referralReads: ReferralReads;
   readonly settlements: Settlements;
+  readonly checkups: Checkups;
 
   constructor(
     models: ReferralsModels,
@@ -44,5 +46,6 @@ export class ReferralsRepository {
     this.referrals = new ReferralLifecycle(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays, countActivity);
     this.referralReads = new ReferralReads(models, access);
     this.settlements = new Settlements(models, access, countActivity, activity);
+    this.checkups = new Checkups(models, access, this.settlements);
   }
 }

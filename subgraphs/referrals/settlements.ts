@@ -61,23 +61,30 @@ export class Settlements {
     const input = parseInput(settleInput, rawInput);
     const organizationCode = requireOrganization(this.access);
     const residentId = await this.access.requireWrite(input.residentId, 'settle');
+    const { settlementId, ...details } = input;
+    return this.settleDecided(organizationCode, settlementId, { ...details, residentId }, requestHashOf({ settle: input }));
+  }
+
+  /**
+   * Makes a settlement the policy already allowed (an institution's `settle`, or a resident
+   * paying for their own check-up booking): claimed by its id, counted once.
+   */
+  async settleDecided(
+    organizationCode: string,
+    institutionSettlementId: string,
+    details: Pick<SettlementDoc, 'residentId' | 'subject' | 'subjectId' | 'items' | 'totalFen' | 'insuranceFen' | 'selfPaidFen' | 'channel'>,
+    requestHash: string,
+  ): Promise<SettlementDoc> {
     const now = new Date();
     const settlement: SettlementDoc = {
-      _id: settlementKey(organizationCode, input.settlementId),
+      _id: settlementKey(organizationCode, institutionSettlementId),
       organizationCode,
-      institutionSettlementId: input.settlementId,
-      residentId,
-      subject: input.subject,
-      subjectId: input.subjectId,
-      items: input.items,
-      totalFen: input.totalFen,
-      insuranceFen: input.insuranceFen,
-      selfPaidFen: input.selfPaidFen,
-      channel: input.channel,
+      institutionSettlementId,
+      ...details,
       refundOf: null,
       settledAt: now,
       day: cityDay(now),
-      requestHash: requestHashOf({ settle: input }),
+      requestHash,
     };
     if (!(await claim(this.models.Settlement, settlement))) return this.retried(settlement);
     await this.countActivity([settlementActivity(settlement)]);
@@ -97,23 +104,45 @@ export class Settlements {
     if (!original) throw appError('NOT_FOUND', `No settlement ${input.originalSettlementId} of this institution`);
     if (original.refundOf) throw badUserInput(`${input.originalSettlementId} is a refund: refund the original settlement`);
     await this.access.requireWrite(original.residentId, 'settle');
+    return this.refundDecided(original, input.settlementId, input, requestHashOf({ refund: input }));
+  }
+
+  /** What is left of a settlement, refunded whole under the given refund id (a cancelled check-up's): idempotent; null when there is no such settlement. */
+  async refundWholeDecided(organizationCode: string, originalSettlementId: string, refundSettlementId: string): Promise<SettlementDoc | null> {
+    const original = await this.models.Settlement.findById(settlementKey(organizationCode, originalSettlementId)).lean<SettlementDoc>().exec();
+    if (!original) return null;
+    const existing = await this.models.Settlement.findById(settlementKey(organizationCode, refundSettlementId)).lean<SettlementDoc>().exec();
+    if (existing) return existing;
+    const claims = await this.models.RefundClaim.find({ settlementId: original._id }).lean<RefundClaimDoc[]>().exec();
+    const left = refundable(original, claims);
+    if (left.totalFen === 0) return null;
+    const items = original.items.map((item) => ({ ...item }));
+    return this.refundDecided(original, refundSettlementId, { items, ...left }, requestHashOf({ refundWhole: originalSettlementId }));
+  }
+
+  private async refundDecided(
+    original: SettlementDoc,
+    institutionSettlementId: string,
+    parts: RefundedParts & { items: SettlementDoc['items'] },
+    requestHash: string,
+  ): Promise<SettlementDoc> {
     const now = new Date();
     const refund: SettlementDoc = {
       ...original,
-      _id: settlementKey(organizationCode, input.settlementId),
-      institutionSettlementId: input.settlementId,
-      items: input.items.map((item) => ({ ...item, amountFen: -item.amountFen })),
-      totalFen: -input.totalFen,
-      insuranceFen: -input.insuranceFen,
-      selfPaidFen: -input.selfPaidFen,
+      _id: settlementKey(original.organizationCode, institutionSettlementId),
+      institutionSettlementId,
+      items: parts.items.map((item) => ({ ...item, amountFen: -item.amountFen })),
+      totalFen: -parts.totalFen,
+      insuranceFen: -parts.insuranceFen,
+      selfPaidFen: -parts.selfPaidFen,
       refundOf: original.institutionSettlementId,
       settledAt: now,
       day: cityDay(now),
-      requestHash: requestHashOf({ refund: input }),
+      requestHash,
     };
     const existing = await this.models.Settlement.findById(refund._id).lean<SettlementDoc>().exec();
     if (existing) return this.matching(existing, refund);
-    const claimed = await this.claimRefund(original, refund._id, input);
+    const claimed = await this.claimRefund(original, refund._id, parts);
     if (!(await claim(this.models.Settlement, refund))) {
       // The same refund id arrived twice at once: the other one made it; give the number back.
       await this.models.RefundClaim.deleteOne({ _id: claimed, refundId: refund._id }).exec();

@@ -23,6 +23,7 @@ const ID_NUMBER = makeIdNumber('320106', '1966-09-30', 89);
 const NAME = '钱矩阵';
 /** A day slots may be asked for: tomorrow in the city (a past day is refused). */
 const SLOT_DAY = addDays(beijingDate(new Date()), 1);
+const CHECKUP_PACKAGE = 'a'.repeat(24);
 
 // Who may see the record, by how the policy reaches them.
 const CLINICAL: Context[] = ['self', ...CLINICIANS];
@@ -54,6 +55,16 @@ const viewerOf = (context: Context): Viewer => {
 
 beforeAll(async () => {
   await insertHospitals(stack);
+  await modelsOf(stack).referrals.CheckupPackage.create({
+    _id: CHECKUP_PACKAGE,
+    organizationCode: '3201-H001',
+    code: 'PKG-M',
+    name: '基础体检',
+    items: [{ code: '2345-7', name: '空腹血糖' }],
+    priceFen: 30000,
+    dailyCapacity: 10,
+    publishedAt: new Date(),
+  });
   const his = stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: '3201-H001' });
   const register = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
     input: {
@@ -210,6 +221,15 @@ const READS: Record<string, ReadPoint> = {
   'Query.myAppointments': { allowed: ['self', 'otherResident'], run: viaGateway(`{ myAppointments { id } }`, (data) => data.myAppointments) },
   // Settlements: a resident's own; an institution's own day and reconciliation; the city's sums for the health commission.
   'Query.mySettlements': { allowed: ['self', 'otherResident'], run: viaGateway(`{ mySettlements { id } }`, (data) => data.mySettlements) },
+  // Check-ups: a resident's own bookings; a package's availability is reference data (no resident).
+  'Query.myCheckups': { allowed: ['self', 'otherResident'], run: viaGateway(`{ myCheckups { id } }`, (data) => data.myCheckups) },
+  'Query.checkupAvailability': {
+    allowed: ALL,
+    run: viaGateway(
+      `{ checkupAvailability(packageId: "${CHECKUP_PACKAGE}", from: "2026-01-05", to: "2026-01-05") { date booked } }`,
+      (data) => data.checkupAvailability,
+    ),
+  },
   'Query.institutionSettlements': {
     allowed: ['internetHospital', 'hospitalSystem'],
     run: viaGateway(`{ institutionSettlements(day: "2026-01-05") { id } }`, (data) => data.institutionSettlements),

@@ -245,6 +245,9 @@ const NOT_RECORDS = new Set([
   // Discovery: the caller's own identity and reference data (test/gateway/discovery.test.ts shows they reach no record).
   // The calling resident's own appointments (sessions booked, no record): nobody else's token reaches them.
   'Query.myAppointments',
+  // The calling resident's own check-up bookings (days booked, no record), and a package's booked places per day (no resident).
+  'Query.myCheckups',
+  'Query.checkupAvailability',
   'Query.viewer',
   'Query.organizations',
   'Query.departments',

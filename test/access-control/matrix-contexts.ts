@@ -112,6 +112,13 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
     allowed: ['internetHospital', 'hospitalSystem'],
     query: `mutation { settle(input: { settlementId: "S-1", residentId: "bad", subject: VISIT, subjectId: "v", items: [{ name: "挂号", quantity: 1, amountFen: 100 }], totalFen: 100, insuranceFen: 0, selfPaidFen: 100, channel: CASH }) { id } }`,
   },
+  publishCheckupPackages: {
+    allowed: ['hospitalSystem'],
+    query: `mutation { publishCheckupPackages(packages: [{ code: "P", name: "基础", items: [], priceFen: 0, dailyCapacity: 1 }]) { id } }`,
+  },
+  bookCheckup: { allowed: ['self', 'otherResident'], query: `mutation { bookCheckup(input: { residentId: "bad", packageId: "bad", date: "x" }) { id } }` },
+  payCheckup: { allowed: ['self', 'otherResident'], query: `mutation { payCheckup(id: "bad", channel: CASH) { id } }` },
+  cancelCheckup: { allowed: ['self', 'otherResident'], query: `mutation { cancelCheckup(id: "bad", reason: "x") { id } }` },
   refundSettlement: {
     allowed: ['internetHospital', 'hospitalSystem'],
     query: `mutation { refundSettlement(input: { settlementId: "R-1", originalSettlementId: "S-1", items: [], totalFen: 0, insuranceFen: 0, selfPaidFen: 0 }) { id } }`,

@@ -41,6 +41,24 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
     onReferral,
     onContract,
   } = scenarios;
+  /** A package published by HOSPITAL's system, fresh for each case. */
+  const publishedPackage = async () =>
+    (
+      await ok(hospitalSystem(), `mutation($packages: [CheckupPackageInput!]!) { publishCheckupPackages(packages: $packages) { id } }`, {
+        packages: [checkupPackage(unique('PKG'))],
+      })
+    ).publishCheckupPackages[0].id as string;
+  /** A fresh resident's booking of a fresh package. */
+  const bookedCheckup = async () => {
+    const residentId = await freshResident();
+    const packageId = await publishedPackage();
+    const { id } = (
+      await ok(resident(residentId), `mutation($input: BookCheckupInput!) { bookCheckup(input: $input) { id } }`, {
+        input: { residentId, packageId, date: checkupDay() },
+      })
+    ).bookCheckup;
+    return { residentId, id: id as string };
+  };
   return {
     registerResident: {
       query: `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome } }`,
@@ -374,6 +392,62 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
         };
       },
     },
+    publishCheckupPackages: {
+      query: `mutation($packages: [CheckupPackageInput!]!) { publishCheckupPackages(packages: $packages) { id } }`,
+      // Not about a resident: a centre's own system publishes its own packages.
+      prepare: async () => {
+        const attempt = (token: string) => ({ token, variables: { packages: [checkupPackage(unique('PKG'))] } });
+        return {
+          residentId: '',
+          allowed: attempt(hospitalSystem()),
+          denied: {
+            wrongRole: attempt(doctor()),
+            labSystem: attempt(labSystem()),
+            noOrganization: attempt(as({ roles: ['hospital_system'], subject: 'his-none' })),
+          },
+        };
+      },
+    },
+    bookCheckup: {
+      query: `mutation($input: BookCheckupInput!) { bookCheckup(input: $input) { id } }`,
+      prepare: async () => {
+        const residentId = await freshResident();
+        const packageId = await publishedPackage();
+        const attempt = (token: string) => ({ token, variables: { input: { residentId, packageId, date: checkupDay() } } });
+        return {
+          residentId,
+          allowed: attempt(resident(residentId)),
+          denied: { otherResident: attempt(resident(newId())), wrongRole: attempt(doctor()), hospitalSystem: attempt(hospitalSystem()) },
+          outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER },
+        };
+      },
+    },
+    payCheckup: {
+      query: `mutation($id: ID!) { payCheckup(id: $id, channel: WECHAT_PAY) { status } }`,
+      prepare: async () => {
+        const { residentId, id } = await bookedCheckup();
+        const attempt = (token: string) => ({ token, variables: { id } });
+        return {
+          residentId,
+          allowed: attempt(resident(residentId)),
+          denied: { otherResident: attempt(resident(newId())), wrongRole: attempt(doctor()), hospitalSystem: attempt(hospitalSystem()) },
+          outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER },
+        };
+      },
+    },
+    cancelCheckup: {
+      query: `mutation($id: ID!) { cancelCheckup(id: $id, reason: "改期") { status } }`,
+      prepare: async () => {
+        const { residentId, id } = await bookedCheckup();
+        const attempt = (token: string) => ({ token, variables: { id } });
+        return {
+          residentId,
+          allowed: attempt(resident(residentId)),
+          denied: { otherResident: attempt(resident(newId())), wrongRole: attempt(doctor()), hospitalSystem: attempt(hospitalSystem()) },
+          outsider: { attempt: attempt(hospitalSystem(STRANGER)), organizationCode: STRANGER },
+        };
+      },
+    },
     mergeResidents: {
       query: `mutation($s: ID!, $m: ID!) { mergeResidents(survivorId: $s, mergedId: $m, reason: "同一人重复建档") { id } }`,
       prepare: async () => {
@@ -462,4 +536,13 @@ function settlementInput(residentId: string, settlementId: string) {
     selfPaidFen: 500,
     channel: 'UNIONPAY',
   };
+}
+
+function checkupPackage(code: string) {
+  return { code, name: '基础体检', items: [{ code: '2345-7', name: '空腹血糖' }], priceFen: 30000, dailyCapacity: 10 };
+}
+
+/** A Beijing date five days ahead: bookable whatever the hour. */
+function checkupDay() {
+  return new Date(Date.now() + 8 * 3_600_000 + 5 * 86_400_000).toISOString().slice(0, 10);
 }

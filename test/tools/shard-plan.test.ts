@@ -63,6 +63,7 @@ it('shards the clinical collections on the resident and gives every exception a 
     'referrals.referrals',
     'referrals.contracts',
     'referrals.appointments',
+    'referrals.checkupBookings',
     'access.auditEvents',
   ]);
   for (const name of SUBGRAPH_NAMES) {
@@ -161,6 +162,8 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_referrals.appointments","key":{"residentId":"hashed"}}',
     'jinling_referrals: {"createIndexes":"settlements","indexes":[{"key":{"_id":"hashed"},"name":"_id_hashed"}]}',
     'admin: {"shardCollection":"jinling_referrals.settlements","key":{"_id":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"checkupBookings","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.checkupBookings","key":{"residentId":"hashed"}}',
     'admin: {"enableSharding":"jinling_access"}',
     'jinling_access: {"createIndexes":"auditEvents","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_access.auditEvents","key":{"residentId":"hashed"}}',

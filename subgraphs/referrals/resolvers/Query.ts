@@ -13,6 +13,8 @@ export const Query: QueryResolvers = {
   institutionSettlements: (_root, { day }, { repository }) => repository.settlements.institutionSettlements(day),
   settlementReconciliation: (_root, { day, lines }, { repository }) => repository.settlements.reconcile(day, lines),
   settlementDays: (_root, { month }, { repository }) => repository.settlements.settlementDays(month),
+  checkupAvailability: (_root, { packageId, from, to }, { repository }) => repository.checkups.availability(packageId, from, to),
+  myCheckups: (_root, _args, { repository }) => repository.checkups.myCheckups(),
 };
 
 export const Mutation: MutationResolvers = {
@@ -32,4 +34,8 @@ export const Mutation: MutationResolvers = {
   cancelAppointment: (_root, { id, reason }, { repository }) => repository.appointments.cancelAppointment(id, reason),
   settle: (_root, { input }, { repository }) => repository.settlements.settle(input),
   refundSettlement: (_root, { input }, { repository }) => repository.settlements.refund(input),
+  publishCheckupPackages: (_root, { packages }, { repository }) => repository.checkups.publishPackages(packages),
+  bookCheckup: (_root, { input }, { repository }) => repository.checkups.book(input),
+  payCheckup: (_root, { id, channel }, { repository }) => repository.checkups.pay(id, channel),
+  cancelCheckup: (_root, { id, reason }, { repository }) => repository.checkups.cancel(id, reason),
 };

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolver-types';
 import { Appointment } from './Appointment';
+import { CheckupBooking, CheckupPackage } from './Checkup';
 import { Organization } from './Organization';
 import { Mutation, Query } from './Query';
 import { FamilyDoctorContract, Referral, ReferralTransition, SlotAvailability } from './Referral';
@@ -17,4 +18,6 @@ export const resolvers: Resolvers = {
   SlotAvailability,
   Appointment,
   Settlement,
+  CheckupPackage,
+  CheckupBooking,
 };

@@ -108,6 +108,7 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'book-appointment-by-phone': row(['hotline_operator'], 'none'),
   'book-in-clinic': row(['hospital_system'], ORDINARY),
   settle: row(['hospital_system', 'internet_hospital'], ORDINARY),
+  'book-checkup': row(['resident'], 'own-record'),
 };
 
 /** "Care relationships", ends column; a kind whose end was never recorded ends at its longest. */
