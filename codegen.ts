@@ -49,6 +49,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       TrendPoint: './lab-rules#TrendPointView',
       OrderCheck: './lab-rules#OrderCheckView',
       ReminderStatistics: './repository#ReminderStatisticsRow',
+      CheckupFindings: './models#CheckupFindingsDoc',
     },
   },
   prescriptions: {

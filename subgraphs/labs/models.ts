@@ -125,12 +125,27 @@ export type ReminderEventDoc = StoredDoc<typeof reminderEventDefinition>;
 const reminderEventSchema = new Schema<ReminderEventDoc>(reminderEventDefinition, { collection: 'reminderEvents', versionKey: false, id: false });
 reminderEventSchema.index({ month: 1, organizationCode: 1 });
 
+/**
+ * The findings of a check-up report (_id: the lab report's id): its conclusions and
+ * recommendations as lists. Their text is also the report's conclusion, so they are labelled
+ * with the report and reached only through it.
+ */
+const checkupFindingsDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  conclusions: { type: [String], default: [] },
+  recommendations: { type: [String], default: [] },
+};
+export type CheckupFindingsDoc = StoredDoc<typeof checkupFindingsDefinition>;
+const checkupFindingsSchema = new Schema<CheckupFindingsDoc>(checkupFindingsDefinition, { collection: 'checkupFindings', versionKey: false, id: false });
+
 export function registerModels(connection: Connection) {
   return {
     LabReport: connection.model('LabReport', labReportSchema),
     LabReportVersion: connection.model('LabReportVersion', versionSchema),
     Laboratory: connection.model('Laboratory', laboratorySchema),
     ReminderEvent: connection.model('ReminderEvent', reminderEventSchema),
+    CheckupFindings: connection.model('CheckupFindings', checkupFindingsSchema),
   };
 }
 export type LabsModels = ReturnType<typeof registerModels>;

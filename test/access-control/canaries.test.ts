@@ -28,6 +28,8 @@ let scenario: ConsentScenario;
 /** A settlement the source hospital made for the resident, with a unique item name: only the resident (and its own system) sees it. */
 const SETTLEMENT_CANARY = 'CANARY-settlement-7f3a 心理咨询';
 let settlementDay: string;
+/** A check-up report the source centre filed with an HIV item: its findings go where the source's results go. */
+const CHECKUP_CANARY = 'CANARY-checkup-5521 HIV初筛阴性';
 
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
@@ -45,10 +47,32 @@ beforeAll(async () => {
     },
   });
   settlementDay = settled.body.data!.settle.day;
+  const checkup = await stack.query(
+    stack.token(identities.labSystem(SOURCE)),
+    `mutation($input: SubmitLabReportInput!, $findings: CheckupFindingsInput!) { submitCheckupReport(input: $input, findings: $findings) { id } }`,
+    {
+      input: {
+        residentId: scenario.residentId,
+        sourceReportId: 'CHK-CANARY-1',
+        category: 'LABORATORY',
+        code: '14749-6',
+        status: 'FINAL',
+        issuedAt: '2026-09-03T02:00:00.000Z',
+        subjectSex: 'FEMALE',
+        subjectBirthDate: '1981-04-12',
+        results: [
+          { code: '14749-6', value: 5.2, unit: 'mmol/L' },
+          { code: '75622-1', valueCode: 'NEG' },
+        ],
+      },
+      findings: { conclusions: [CHECKUP_CANARY], recommendations: [] },
+    },
+  );
+  expect(checkup.body.errors).toBeUndefined();
 });
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
-const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
+const REPORT = `id code { code display } conclusion checkup { conclusions recommendations } results { code { code } } history { version code { code } conclusion }`;
 const PRESCRIPTION = `id diagnoses { code display } items { drug { display } } encounter { ${ENCOUNTER} } warnings { code message } renewalCheck { eligible reason }`;
 const REFERRAL = `id reason toDepartment diagnoses { code display } dischargeSummary followUpPlan attachedEncounters { ${ENCOUNTER} } attachedLabReports { ${REPORT} }`;
 
@@ -196,6 +220,7 @@ describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
     const leaked = (secrets: string[]) => secrets.filter((secret) => seen.includes(secret));
     expect(leaked(sourceSecrets(scenario))).toEqual(sees === 'all' ? sourceSecrets(scenario) : []);
     expect(leaked(referralSecrets(scenario))).toEqual(sees === 'nothing' ? [] : referralSecrets(scenario));
+    expect(leaked([CHECKUP_CANARY])).toEqual(sees === 'all' ? [CHECKUP_CANARY] : []);
     // A settlement's items and ids: the resident's own, and the settling institution's system's (not a canary viewer).
     expect(leaked([SETTLEMENT_CANARY, 'CANARY-SETTLEMENT-1'])).toEqual(name === 'resident' ? [SETTLEMENT_CANARY, 'CANARY-SETTLEMENT-1'] : []);
   });
@@ -215,7 +240,7 @@ it('shows the settlement canary to the institution that settled it, through its 
 it('writes no canary, and no id of a withheld record, into any log line', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const all = logLines.join('\n');
-  expect([...sourceSecrets(scenario), ...referralSecrets(scenario), SETTLEMENT_CANARY].filter((secret) => all.includes(secret))).toEqual([]);
+  expect([...sourceSecrets(scenario), ...referralSecrets(scenario), SETTLEMENT_CANARY, CHECKUP_CANARY].filter((secret) => all.includes(secret))).toEqual([]);
 });
 
 /** Fields that carry no clinical record (identity, administration, writes other than checkOrder): what the sweep leaves out, by name. */

@@ -57,6 +57,10 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
     allowed: ['labSystem'],
     query: `mutation { submitLabReport(input: { residentId: "bad", sourceReportId: "x", category: LABORATORY, code: "x", status: FINAL, issuedAt: "x", subjectSex: MALE, subjectBirthDate: "x", results: [] }) { id } }`,
   },
+  submitCheckupReport: {
+    allowed: ['labSystem'],
+    query: `mutation { submitCheckupReport(input: { residentId: "bad", sourceReportId: "x", category: LABORATORY, code: "x", status: FINAL, issuedAt: "x", subjectSex: MALE, subjectBirthDate: "x", results: [] }, findings: { conclusions: [], recommendations: [] }) { id } }`,
+  },
   checkOrder: {
     allowed: CLINICIANS.concat('doctorStranger'),
     query: `mutation($id: ID!) { checkOrder(residentId: $id, itemCodes: [], orderingOrganizationCode: "3201-H001") { recommendation } }`,

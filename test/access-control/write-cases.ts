@@ -86,6 +86,13 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
       doctor(),
     ),
     submitLabReport: aboutResident(`mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`, labInput, labSystem, () => doctor()),
+    submitCheckupReport: aboutResident(
+      `mutation($input: SubmitLabReportInput!, $findings: CheckupFindingsInput!) { submitCheckupReport(input: $input, findings: $findings) { id } }`,
+      labInput,
+      labSystem,
+      () => doctor(),
+      (input) => ({ input, findings: { conclusions: ['未见明显异常'], recommendations: ['每年体检一次'] } }),
+    ),
     uploadEncounters: aboutResident(
       `mutation($inputs: [RecordEncounterInput!]!) { uploadEncounters(inputs: $inputs) { status code message } }`,
       encounterInput,
