@@ -3,8 +3,10 @@ import { runMain } from './client';
 import { main as doctorWorkstation } from './doctor-workstation';
 import { main as familyDoctorReferral } from './family-doctor-referral';
 import { main as fhirEverything } from './fhir-everything';
+import { main as healthCheckup } from './health-checkup';
 import { main as hospitalBatchUpload } from './hospital-batch-upload';
 import { main as internetHospitalPharmacy } from './internet-hospital-pharmacy';
+import { main as oneStopSettlement } from './one-stop-settlement';
 import { main as residentConsent } from './resident-consent';
 
 const EXAMPLES: Record<string, () => Promise<unknown>> = {
@@ -14,6 +16,8 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'resident-consent': residentConsent,
   'fhir-everything': fhirEverything,
   'hospital-batch-upload': hospitalBatchUpload,
+  'one-stop-settlement': oneStopSettlement,
+  'health-checkup': healthCheckup,
 };
 
 const name = process.argv[2];

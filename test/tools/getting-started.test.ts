@@ -124,7 +124,7 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
     const examples = () => gettingStarted[5]!.split('\n').map((line) => line.replace(/\s+#.*$/, ''));
     const example = async (index: number) => answerOf(examples()[index]!);
 
-    it('lists the six', () => {
+    it('lists the eight', () => {
       expect(examples()).toEqual([
         'npm run example -- doctor-workstation',
         'npm run example -- internet-hospital-pharmacy',
@@ -132,6 +132,8 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
         'npm run example -- resident-consent',
         'npm run example -- fhir-everything',
         'npm run example -- hospital-batch-upload',
+        'npm run example -- one-stop-settlement',
+        'npm run example -- health-checkup',
       ]);
     });
 
@@ -176,6 +178,24 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
       expect(found.encounters).toMatchObject({ accepted: 1, rejected: 1, errors: [{ line: 2, code: 'BAD_USER_INPUT' }] });
       expect(found.prescriptions).toMatchObject({ accepted: 1 });
       expect(found.resent).toMatchObject({ unchanged: 1 });
+    });
+
+    it('one-stop-settlement: two settlements, a retry settled once, a refund of the delivery fee, its own lines reconciled', async () => {
+      const found = await example(6);
+      expect(found.settlements.map((settlement: any) => settlement.totalFen)).toEqual([3000, 6600]);
+      expect(found.retrySettledOnce).toBe(true);
+      expect(found.refund).toMatchObject({ totalFen: -1000, refundOf: found.settlements[1].id });
+      expect(found.ownMismatches).toEqual([]);
+    });
+
+    it('health-checkup: booked and paid, two reports filed, glucose across both years', async () => {
+      const found = await example(7);
+      expect(found.booking.status).toBe('PAID');
+      const ours = new Set(found.reports.map((report: any) => report.id));
+      expect(found.trend.points.filter((point: any) => ours.has(point.reportId)).map((point: any) => [point.value, point.interpretation])).toEqual([
+        [5.6, 'N'],
+        [6.5, 'H'],
+      ]);
     });
   });
 });
