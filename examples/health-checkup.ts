@@ -93,7 +93,7 @@ export async function healthCheckup(input: HealthCheckupInput) {
 
   // 3. The centre's lab system files last year's report and this one (the same ids again on a re-run: unchanged).
   const me = (await resident.query(ME, { id: input.residentId })).resident;
-  const report = (issuedAt: Date, glucose: number, hba1c: number) => ({
+  const report = (issuedAt: Date, glucose: number) => ({
     residentId: input.residentId,
     sourceReportId: `CHK-${issuedAt.getUTCFullYear()}-${input.residentId.slice(0, 8)}`,
     category: 'LABORATORY',
@@ -102,22 +102,19 @@ export async function healthCheckup(input: HealthCheckupInput) {
     issuedAt: issuedAt.toISOString(),
     subjectSex: me.gender === 'MALE' || me.gender === 'FEMALE' ? me.gender : 'UNKNOWN',
     subjectBirthDate: me.birthDate,
-    results: [
-      { code: '14749-6', value: glucose, unit: 'mmol/L' },
-      { code: '4548-4', value: hba1c, unit: '%' },
-    ],
+    results: [{ code: '14749-6', value: glucose, unit: 'mmol/L' }],
   });
   const now = Date.now();
   const lastYear = (
     await lab.mutate(FILE_REPORT, {
-      input: report(new Date(now - 365 * DAY_MS), 5.6, 5.7),
+      input: report(new Date(now - 365 * DAY_MS), 5.6),
       findings: { conclusions: ['空腹血糖正常'], recommendations: ['保持运动，每年体检'] },
     })
   ).submitCheckupReport;
   const thisYear = (
     await lab.mutate(FILE_REPORT, {
-      input: report(new Date(now - DAY_MS), 6.5, 6.2),
-      findings: { conclusions: ['空腹血糖升高', '糖化血红蛋白偏高'], recommendations: ['减少精制糖摄入', '三个月后复查空腹血糖及糖化血红蛋白'] },
+      input: report(new Date(now - DAY_MS), 6.5),
+      findings: { conclusions: ['空腹血糖升高'], recommendations: ['减少精制糖摄入', '三个月后复查空腹血糖'] },
     })
   ).submitCheckupReport;
 

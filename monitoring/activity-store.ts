@@ -50,6 +50,8 @@ export const ACTIVITY_COUNTERS = [
   'settlementTotalFen',
   'settlementInsuranceFen',
   'settlementSelfPaidFen',
+  // Check-ups booked at a centre, on the day booked (a cancellation takes its booking back).
+  'checkupBookings',
 ] as const;
 export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
 export type ActivityCounts = Partial<Record<ActivityCounter, number>>;

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { ENTRY_RULES } from '../../access-control/entry-points';
 import { type ResidentAccess, requireEntry } from '../../access-control/resident-access';
+import type { CountActivity } from '../../monitoring/activity';
 import { claim } from '../../platform/claims';
 import { oneOf, operator } from '../../platform/database';
 import { appError, badUserInput, forbidden } from '../../platform/errors';
@@ -39,6 +40,8 @@ export class Checkups {
     private readonly models: ReferralsModels,
     private readonly access: ResidentAccess,
     private readonly settlements: Settlements,
+    /** Counts check-ups booked (and cancelled) at their centre (monitoring rollups). */
+    private readonly countActivity: CountActivity,
   ) {}
 
   /**
@@ -144,6 +147,7 @@ export class Checkups {
       cancellationReason: null,
     };
     await this.models.CheckupBooking.create(booking);
+    await this.countActivity([checkupActivity(booking, 1)]);
     return booking;
   }
 
@@ -198,6 +202,7 @@ export class Checkups {
     await this.models.CheckupPlace.deleteOne({ _id: booking.placeId, bookingId: booking._id }).exec();
     await this.models.CheckupClaim.deleteOne({ _id: checkupSessionKey(booking.residentId, booking.packageId, booking.date), bookingId: booking._id }).exec();
     const refund = await this.refundCancelled(booking);
+    await this.countActivity([checkupActivity(booking, -1)]);
     return (await this.models.CheckupBooking.findOneAndUpdate(
       { _id: booking._id },
       {
@@ -247,4 +252,9 @@ export class Checkups {
   private refundCancelled(booking: CheckupBookingDoc) {
     return this.settlements.refundWholeDecided(booking.organizationCode, checkupSettlementId(booking._id), checkupRefundId(booking._id));
   }
+}
+
+/** What a booking (+1) or its cancellation (-1) adds to its centre's counts, on the day it was booked. */
+function checkupActivity(booking: Pick<CheckupBookingDoc, 'organizationCode' | 'bookedAt'>, delta: 1 | -1) {
+  return { organizationCode: booking.organizationCode, at: booking.bookedAt, counts: { checkupBookings: delta } };
 }

@@ -46,6 +46,6 @@ export class ReferralsRepository {
     this.referrals = new ReferralLifecycle(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays, countActivity);
     this.referralReads = new ReferralReads(models, access);
     this.settlements = new Settlements(models, access, countActivity, activity);
-    this.checkups = new Checkups(models, access, this.settlements);
+    this.checkups = new Checkups(models, access, this.settlements, countActivity);
   }
 }

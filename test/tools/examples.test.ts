@@ -273,7 +273,7 @@ describe('examples against the real stack', () => {
     });
     expect(found.package).toMatchObject({ code: 'CHECKUP-BASIC', priceFen: 39900, dailyCapacity: 50 });
     expect(found.booking).toMatchObject({ status: 'PAID', priceFen: 39900, settlementId: `CHECKUP-${found.booking.id}` });
-    expect(found.reports.map((report) => report.checkup.conclusions)).toEqual([['空腹血糖正常'], ['空腹血糖升高', '糖化血红蛋白偏高']]);
+    expect(found.reports.map((report) => report.checkup.conclusions)).toEqual([['空腹血糖正常'], ['空腹血糖升高']]);
     expect(found.checkupsOnRecord).toBe(2);
     const ours = new Set(found.reports.map((report) => report.id));
     const points = found.trend.points.filter((point: any) => ours.has(point.reportId));

@@ -136,6 +136,11 @@ describe('booking, paying and cancelling', () => {
     ]);
     expect(await bookingState()).toEqual(before);
     expect((await ok(resident(residentId), `{ myCheckups { id status } }`)).myCheckups).toEqual([{ id: booked.id, status: 'CANCELLED' }]);
+    // The centre's days counted the booking and took it back on cancellation, and counted the payment and its refund.
+    const days = await modelsOf(stack).activity.ActivityRollup.find({ organizationCode: CENTRE, period: 'day' }).lean();
+    const sum = (counter: string) => days.reduce((total, day) => total + ((day as Record<string, any>)[counter] ?? 0), 0);
+    expect(['checkupBookings', 'settlements', 'settlementRefunds', 'settlementTotalFen', 'settlementSelfPaidFen'].map(sum)).toEqual([0, 1, 1, 0, 0]);
+    expect(days.some((day) => (day as Record<string, any>).checkupBookings !== undefined)).toBe(true);
   });
 
   it('refuses an unknown package, a day out of range and someone else’s booking, changing nothing', async () => {
