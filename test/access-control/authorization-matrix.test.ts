@@ -16,14 +16,13 @@ import type { DemoIdentity } from '../../tools/demo-issuer';
 import { entryPoints } from '../support/entry-points';
 import { insertHospitals, labReport, modelsOf, newId, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
-import { ALL, CLINICIANS, CONTEXTS, type Context, GATES } from './matrix-contexts';
+import { ALL, CHECKUP_PACKAGE, CLINICIANS, CONTEXTS, type Context, GATES, INSTITUTIONS } from './matrix-contexts';
 
 const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
 const ID_NUMBER = makeIdNumber('320106', '1966-09-30', 89);
 const NAME = '钱矩阵';
 /** A day slots may be asked for: tomorrow in the city (a past day is refused). */
 const SLOT_DAY = addDays(beijingDate(new Date()), 1);
-const CHECKUP_PACKAGE = 'a'.repeat(24);
 
 // Who may see the record, by how the policy reaches them.
 const CLINICAL: Context[] = ['self', ...CLINICIANS];
@@ -55,16 +54,7 @@ const viewerOf = (context: Context): Viewer => {
 
 beforeAll(async () => {
   await insertHospitals(stack);
-  await modelsOf(stack).referrals.CheckupPackage.create({
-    _id: CHECKUP_PACKAGE,
-    organizationCode: '3201-H001',
-    code: 'PKG-M',
-    name: '基础体检',
-    items: [{ code: '2345-7', name: '空腹血糖' }],
-    priceFen: 30000,
-    dailyCapacity: 10,
-    publishedAt: new Date(),
-  });
+  await modelsOf(stack).referrals.CheckupPackage.create(CHECKUP_PACKAGE);
   const his = stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: '3201-H001' });
   const register = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
     input: {
@@ -226,22 +216,23 @@ const READS: Record<string, ReadPoint> = {
   'Query.checkupAvailability': {
     allowed: ALL,
     run: viaGateway(
-      `{ checkupAvailability(packageId: "${CHECKUP_PACKAGE}", from: "2026-01-05", to: "2026-01-05") { date booked } }`,
+      `{ checkupAvailability(packageId: "${CHECKUP_PACKAGE._id}", from: "2026-01-05", to: "2026-01-05") { date booked } }`,
       (data) => data.checkupAvailability,
     ),
   },
   'Query.institutionSettlements': {
-    allowed: ['internetHospital', 'hospitalSystem'],
+    allowed: INSTITUTIONS,
     run: viaGateway(`{ institutionSettlements(day: "2026-01-05") { id } }`, (data) => data.institutionSettlements),
   },
   'Query.settlementReconciliation': {
-    allowed: ['internetHospital', 'hospitalSystem'],
-    run: viaGateway(`{ settlementReconciliation(day: "2026-01-05", lines: []) { balanced } }`, (data) => data.settlementReconciliation),
+    allowed: INSTITUTIONS,
+    run: viaGateway(`{ settlementReconciliation(day: "2026-01-05", lines: []) { balanced } }`, (d) => d.settlementReconciliation),
   },
   'Query.settlementDays': {
-    allowed: ['healthCommission', 'internetHospital', 'hospitalSystem'],
+    allowed: ['healthCommission', ...INSTITUTIONS],
     run: viaGateway(`{ settlementDays(month: "2026-01") { day } }`, (data) => data.settlementDays),
   },
+
   'Query.referralOutbox': {
     allowed: [...CLINICIANS, 'doctorStranger'],
     run: viaGateway(`{ referralOutbox { pageInfo { hasNextPage } } }`, (data) => data.referralOutbox),

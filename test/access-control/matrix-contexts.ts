@@ -22,6 +22,19 @@ export const CONTEXTS = {
 } as const satisfies Record<string, Partial<DemoIdentity>>;
 export type Context = keyof typeof CONTEXTS;
 export const ALL = Object.keys(CONTEXTS) as Context[];
+/** The institutions' own systems: they settle, and see their own settlements. */
+export const INSTITUTIONS: Context[] = ['internetHospital', 'hospitalSystem'];
+/** A check-up package of the own-organization hospital, for its availability (reference data). */
+export const CHECKUP_PACKAGE = {
+  _id: 'a'.repeat(24),
+  organizationCode: '3201-H001',
+  code: 'PKG-M',
+  name: '基础体检',
+  items: [],
+  priceFen: 30000,
+  dailyCapacity: 10,
+  publishedAt: new Date(),
+};
 /** Who sees the record through care or an emergency grant. */
 export const CLINICIANS: Context[] = ['doctorOwnOrg', 'doctorRelated', 'doctorBreakGlass', 'familyDoctor'];
 
