@@ -63,6 +63,7 @@ export const SHARD_PLAN: ShardPlan = {
     labReportVersions: { unsharded: 'earlier versions of amended reports only: rare, read by report id' },
     laboratories: { unsharded: REFERENCE },
     reminderEvents: { unsharded: 'monthly counts for the health commission, aggregated across residents by month' },
+    checkupFindings: { unsharded: 'the conclusions of check-up reports only (about one a resident a year), read by report id' },
   },
   prescriptions: {
     prescriptions: {
