@@ -55,6 +55,7 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       OrderCheck: './lab-rules#OrderCheckView',
       ReminderStatistics: './reminder-figures#ReminderFiguresRow',
       CriticalResultAlert: './critical-alerts#CriticalAlertView',
+      CheckupFindings: './models#CheckupFindingsDoc',
     },
   },
   prescriptions: {
@@ -82,6 +83,9 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
       NursingTransition: './models#NursingTransitionDoc',
       NursingService: './nursing-rules#NursingServiceEntry',
       HospitalBooking: './models#HospitalBookingDoc',
+      Settlement: './models#SettlementDoc',
+      CheckupPackage: './models#CheckupPackageDoc',
+      CheckupBooking: './models#CheckupBookingDoc',
     },
   },
   access: {

@@ -35,6 +35,9 @@ export const ENTRY_POINTS = [
   'publish-slot-pools',
   'list-own-appointments',
   'read-nursing-orders',
+  'list-own-settlements',
+  'institution-settlements',
+  'publish-checkup-packages',
 ] as const;
 export type EntryPoint = (typeof ENTRY_POINTS)[number];
 
@@ -192,6 +195,24 @@ export const ENTRY_RULES: Readonly<Record<EntryPoint, EntryRule>> = {
     roles: [...PRESCRIBERS, 'resident'],
     opens: 'a resident’s home nursing orders, as decided for nursing',
     refusal: 'Home nursing orders are for clinicians, internet hospitals and the resident',
+  },
+  'list-own-settlements': {
+    roles: ['resident'],
+    needs: ['resident'],
+    opens: 'the caller’s own settlements and refunds',
+    refusal: 'For residents: their own settlements',
+  },
+  'institution-settlements': {
+    roles: ['hospital_system', 'internet_hospital'],
+    needs: ['organization'],
+    opens: 'the settlements the caller’s own institution made, and its daily reconciliation',
+    refusal: 'An institution’s settlements are its own system’s',
+  },
+  'publish-checkup-packages': {
+    roles: ['hospital_system'],
+    needs: ['organization'],
+    opens: 'publishing the check-up packages of the caller’s own centre',
+    refusal: 'Only a check-up centre’s own system publishes its packages',
   },
 };
 

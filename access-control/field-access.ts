@@ -110,17 +110,18 @@ const labs: FieldTable = {
     uploadLabReports: write('submit-lab-report'),
     checkOrder: write('check-order'),
     acknowledgeCriticalResult: write('acknowledge-critical-result'),
+    submitCheckupReport: write('submit-lab-report'),
   },
   Resident: { labReports: entry('read-clinical-record'), latestResults: entry('read-clinical-record'), labTrend: entry('read-clinical-record') },
   Referral: open('attachedLabReports'),
   HospitalBooking: open('examReport'),
-  LabReport: open('id', 'organization', 'orderingOrganization', 'collectedAt', 'effectiveAt', 'issuedAt', 'history'),
+  LabReport: open('id', 'organization', 'orderingOrganization', 'collectedAt', 'effectiveAt', 'issuedAt', 'history', 'checkup'),
   LabReportVersion: open('issuedAt', 'replacedAt'),
   LabSource: open('organization', 'uploadedAt'),
   Observation: open('referenceRange'),
   LatestResult: open('code', 'issuedAt', 'organization', 'reportId'),
   LabTrend: open('code', 'unit'),
-  TrendPoint: open('at', 'reportedValue', 'reportedUnit', 'interpretation', 'organization', 'reportId'),
+  TrendPoint: open('at', 'reportedValue', 'reportedUnit', 'interpretation', 'organization', 'reportId', 'referenceRange'),
   OrderCheck: open('itemCode', 'name', 'lastReport', 'lastValue', 'validUntil'),
   ReminderStatistics: open('organization'),
   CriticalResultAlert: open(
@@ -209,6 +210,14 @@ const referrals: FieldTable = {
     nursingOrder: entry('read-nursing-orders'),
     nursingInbox: write('provide-nursing'),
     hospitalBookings: write('book-hospital-resource', 'file-hospital-result'),
+    mySettlements: entry('list-own-settlements'),
+    institutionSettlements: entry('institution-settlements'),
+    settlementReconciliation: entry('institution-settlements'),
+    // Aggregates only: the city's for the health commission, an institution's own otherwise (decided in settlements.ts).
+    settlementDays: entry('cockpit-city', 'institution-settlements'),
+    // Reference data: a package's booked places per day, no resident named.
+    ...open('checkupAvailability'),
+    myCheckups: entry('list-own-appointments'),
     ...FEDERATION,
   },
   Mutation: {
@@ -231,8 +240,14 @@ const referrals: FieldTable = {
     bookHospitalResource: write('book-hospital-resource'),
     cancelHospitalBooking: write('book-hospital-resource'),
     fileHospitalResult: write('file-hospital-result'),
+    settle: write('settle'),
+    refundSettlement: write('settle'),
+    publishCheckupPackages: entry('publish-checkup-packages'),
+    bookCheckup: write('book-checkup'),
+    payCheckup: write('book-checkup'),
+    cancelCheckup: write('book-checkup'),
   },
-  Organization: open('referralServices', 'name'),
+  Organization: open('referralServices', 'name', 'checkupPackages'),
   Resident: {
     referrals: entry('read-clinical-record'),
     familyDoctorContract: entry('read-clinical-record'),
@@ -257,6 +272,9 @@ const referrals: FieldTable = {
     'dischargeEncounterIds',
   ),
   SlotAvailability: open('poolId', 'organization', 'department', 'date', 'session', 'kind', 'capacity', 'reserved', 'releaseAt'),
+  Settlement: open('id', 'organization', 'settledAt'),
+  CheckupPackage: open('id', 'organization'),
+  CheckupBooking: open('id', 'resident', 'organization', 'package', 'bookedAt', 'paidAt', 'cancelledAt'),
 };
 
 const access: FieldTable = {

@@ -429,6 +429,13 @@ describe('entry points', () => {
       [token(['resident'], 'r'), token(['internet_hospital'], 'o'), token(['family_doctor'], 'o')],
       [token(['pharmacist'], 'o'), token(['hospital_system'], 'o'), token(['hotline_operator'], 'o')],
     ],
+    ['list-own-settlements', [token(['resident'], 'r')], [token(['resident'], ''), token(['hospital_system'], 'o'), token(['health_commission'], '')]],
+    [
+      'institution-settlements',
+      [token(['hospital_system'], 'o'), token(['internet_hospital'], 'o')],
+      [token(['hospital_system'], ''), token(['doctor'], 'o'), token(['resident'], 'r'), token(['health_commission'], '')],
+    ],
+    ['publish-checkup-packages', [token(['hospital_system'], 'o')], [token(['hospital_system'], ''), token(['lab_system'], 'o'), token(['resident'], 'r')]],
   ];
 
   it('has a case for every entry point', () => {

@@ -30,6 +30,8 @@ export const DATA_KINDS = [
   'hotline-calls',
   /** Home nursing orders (互联网护理): the service ordered, its centre, nurse and visit. */
   'nursing',
+  /** What a resident paid an institution through one-stop settlement, and its refunds. */
+  'settlements',
 ] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
@@ -313,6 +315,8 @@ export const WRITE_KINDS = [
   'provide-nursing',
   'book-hospital-resource',
   'file-hospital-result',
+  'settle',
+  'book-checkup',
 ] as const;
 export type WriteKind = (typeof WRITE_KINDS)[number];
 
@@ -371,6 +375,11 @@ export const WRITE_RULES: Readonly<Record<WriteKind, WriteRule>> = {
   // on the contract, never on an emergency grant. The hospital's systems file the result back.
   'book-hospital-resource': { roles: ['family_doctor'], standing: ['CONTRACT'], data: 'referrals', practitioner: true },
   'file-hospital-result': { roles: ['doctor', 'hospital_system', 'lab_system'], standing: STANDING, data: 'referrals' },
+  // One-stop settlement: an institution settles (and refunds) what it provided to a resident it
+  // cares for; a settlement grants nobody standing.
+  settle: { roles: ['hospital_system', 'internet_hospital'], standing: STANDING, data: 'settlements' },
+  // Check-ups: the resident books, pays and cancels their own; the booking gives the centre no standing.
+  'book-checkup': { roles: ['resident'], standing: 'own-record', data: 'appointments' },
 };
 
 /** Whether the viewer holds a role the write is for (its standing is still to be decided). */

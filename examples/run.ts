@@ -4,9 +4,11 @@ import { main as doctorWorkstation } from './doctor-workstation';
 import { main as familyDoctorExamsAndBeds } from './family-doctor-exams-and-beds';
 import { main as familyDoctorReferral } from './family-doctor-referral';
 import { main as fhirEverything } from './fhir-everything';
+import { main as healthCheckup } from './health-checkup';
 import { main as hospitalBatchUpload } from './hospital-batch-upload';
 import { main as internetHospitalPharmacy } from './internet-hospital-pharmacy';
 import { main as internetNursing } from './internet-nursing';
+import { main as oneStopSettlement } from './one-stop-settlement';
 import { main as residentConsent } from './resident-consent';
 import { main as smartReminders } from './smart-reminders';
 
@@ -20,6 +22,8 @@ const EXAMPLES: Record<string, () => Promise<unknown>> = {
   'internet-nursing': internetNursing,
   'smart-reminders': smartReminders,
   'family-doctor-exams-and-beds': familyDoctorExamsAndBeds,
+  'one-stop-settlement': oneStopSettlement,
+  'health-checkup': healthCheckup,
 };
 
 const name = process.argv[2];

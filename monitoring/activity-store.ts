@@ -83,6 +83,15 @@ export const ACTIVITY_COUNTERS = [
   'criticalResultsAcknowledged',
   'criticalResultsAcknowledgedLate',
   'duplicateMedicationWarnings',
+  // One-stop settlement, at the institution that settled: settlements and refunds made, and
+  // their amounts in fen net of refunds (a refund's amounts are negative).
+  'settlements',
+  'settlementRefunds',
+  'settlementTotalFen',
+  'settlementInsuranceFen',
+  'settlementSelfPaidFen',
+  // Check-ups booked at a centre, on the day booked (a cancellation takes its booking back).
+  'checkupBookings',
 ] as const;
 export type ActivityCounter = (typeof ACTIVITY_COUNTERS)[number];
 export type ActivityCounts = Partial<Record<ActivityCounter, number>>;

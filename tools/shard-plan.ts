@@ -65,6 +65,7 @@ export const SHARD_PLAN: ShardPlan = {
     reminderEvents: { unsharded: 'monthly counts for the health commission, aggregated across residents by month' },
     criticalAlerts: { unsharded: 'critical-result inboxes, read by the recipient organization, never by resident: few documents (critical results only)' },
     criticalAlertAcks: { unsharded: CLAIMS },
+    checkupFindings: { unsharded: 'the conclusions of check-up reports only (about one a resident a year), read by report id' },
   },
   prescriptions: {
     prescriptions: {
@@ -148,6 +149,31 @@ export const SHARD_PLAN: ShardPlan = {
     hospitalBookingRequests: { unsharded: CLAIMS },
     hospitalBookingOutcomes: { unsharded: CLAIMS },
     openHospitalResources: { unsharded: REFERENCE },
+    settlements: {
+      key: { _id: 'hashed' },
+      why: 'grows with every settlement; its _id (from the institution and its settlement id) is claimed, so it is sharded on _id',
+      scatterGather: [
+        { command: 'find', fields: ['residentId'], reason: "a resident's own settlements: at most 100, from the residentId index on each shard" },
+        {
+          command: 'find',
+          fields: ['day', 'organizationCode'],
+          reason: "an institution's day (its list and its reconciliation), from its index on each shard, once a day",
+        },
+      ],
+    },
+    refundClaims: { unsharded: CLAIMS },
+    checkupBookings: {
+      key: BY_RESIDENT,
+      why: "residents' check-up bookings, read by resident",
+      scatterGather: [
+        { command: 'find', fields: ['_id'], reason: BY_ID },
+        { command: 'findAndModify', fields: ['_id'], reason: UPDATE_BY_ID },
+        { command: 'findAndModify', fields: ['_id', 'status'], reason: UPDATE_BY_ID },
+      ],
+    },
+    checkupClaims: { unsharded: CLAIMS },
+    checkupPackages: { unsharded: 'check-up centres’ packages, read by centre: bounded by centres × packages' },
+    checkupPlaces: { unsharded: 'the booked places of check-up days, read by package and day: bounded by capacity × the booking horizon' },
     appointmentSessions: { unsharded: CLAIMS },
     appointmentCancellations: { unsharded: CLAIMS },
     activeContracts: { unsharded: CLAIMS },

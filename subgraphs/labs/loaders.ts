@@ -4,8 +4,9 @@ import { countAccepted } from '../../monitoring/activity';
 import { timePageInMemory } from '../../platform/pagination';
 import { loaderPerArguments, recordByIdLoader, residentPageLoader, residentRecordsLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
+import { CheckupReports } from './checkup-reports';
 import { CriticalAlerts } from './critical-alerts';
-import type { LabReportDoc, LabReportVersionDoc, LabsModels } from './models';
+import type { CheckupFindingsDoc, LabReportDoc, LabReportVersionDoc, LabsModels } from './models';
 import { LabsRepository, type ReportFilter, reportKey } from './repository';
 
 /** The arguments of one page of a resident's reports, and whether it shows result lines. */
@@ -34,15 +35,22 @@ export function createLabsContext(models: LabsModels, base: SubgraphContext) {
       pageOf: (reports) => timePageInMemory(reports, reportKey, first, after),
     }),
   );
+  const checkupReports = new CheckupReports(models, repository);
   return {
     ...base,
     repository,
     criticalAlerts,
+    checkupReports,
     loaders: {
       reportsFor,
       /** Pages of `Resident.labReports`: their documents are read for that list only (without result lines when it does not show them). */
       reportPage,
       reportById: recordByIdLoader((ids) => repository.reportsById(ids)),
+      /** A report's check-up findings, keyed by the report (already decided); null for other reports. */
+      checkupFindingsOf: new DataLoader<string, CheckupFindingsDoc | null>(async (ids) => {
+        const found = await checkupReports.findingsOf(ids);
+        return ids.map((id) => found.get(id) ?? null);
+      }),
       /** A report's earlier versions the viewer may see, keyed by the report (already decided). */
       historyOf: new DataLoader<LabReportDoc, LabReportVersionDoc[], string>(
         async (reports) => {

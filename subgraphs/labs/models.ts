@@ -164,6 +164,19 @@ const criticalAlertAckDefinition = {
 };
 export type CriticalAlertAckDoc = StoredDoc<typeof criticalAlertAckDefinition>;
 const criticalAlertAckSchema = new Schema<CriticalAlertAckDoc>(criticalAlertAckDefinition, { collection: 'criticalAlertAcks', versionKey: false, id: false });
+/**
+ * The findings of a check-up report (_id: the lab report's id): its conclusions and
+ * recommendations as lists. Their text is also the report's conclusion, so they are labelled
+ * with the report and reached only through it.
+ */
+const checkupFindingsDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  conclusions: { type: [String], default: [] },
+  recommendations: { type: [String], default: [] },
+};
+export type CheckupFindingsDoc = StoredDoc<typeof checkupFindingsDefinition>;
+const checkupFindingsSchema = new Schema<CheckupFindingsDoc>(checkupFindingsDefinition, { collection: 'checkupFindings', versionKey: false, id: false });
 
 export function registerModels(connection: Connection) {
   return {
@@ -173,6 +186,7 @@ export function registerModels(connection: Connection) {
     ReminderEvent: connection.model('ReminderEvent', reminderEventSchema),
     CriticalAlert: connection.model('CriticalAlert', criticalAlertSchema),
     CriticalAlertAck: connection.model('CriticalAlertAck', criticalAlertAckSchema),
+    CheckupFindings: connection.model('CheckupFindings', checkupFindingsSchema),
   };
 }
 export type LabsModels = ReturnType<typeof registerModels>;

@@ -5,7 +5,7 @@ import { countAccepted } from '../../monitoring/activity';
 import { timePageInMemory } from '../../platform/pagination';
 import { groupedLoader, loaderPerArguments, recordByIdLoader, residentPageLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
-import type { ContractDoc, NursingOrderDoc, NursingTransitionDoc, ReferralStatus, ReferralsModels, ReferralTransitionDoc } from './models';
+import type { CheckupPackageDoc, ContractDoc, NursingOrderDoc, NursingTransitionDoc, ReferralStatus, ReferralsModels, ReferralTransitionDoc } from './models';
 import { referralKey } from './referral-reads';
 import { ReferralsRepository } from './repository';
 import type { ReferralServicesView } from './slot-pools';
@@ -18,6 +18,7 @@ export function createReferralsContext(models: ReferralsModels, base: SubgraphCo
     base.settings.policy.referralWindowDays,
     base.settings.slots,
     (entries) => countAccepted(base.activity, base.logger, entries),
+    base.activity,
   );
   const referralPage = loaderPerArguments(
     ({ status, first, after }: { status: ReferralStatus | null | undefined; first: number; after: string | null | undefined }) =>
@@ -42,6 +43,11 @@ export function createReferralsContext(models: ReferralsModels, base: SubgraphCo
         const found = await repository.slotPools.referralServices(codes);
         return codes.map((code) => found.get(code)!);
       }),
+      checkupPackagesOf: new DataLoader<string, CheckupPackageDoc[]>(async (codes) => {
+        const found = await repository.checkups.packagesOf(codes);
+        return codes.map((code) => found.get(code) ?? []);
+      }),
+      checkupPackageById: recordByIdLoader((ids) => repository.checkups.packagesById(ids)),
       transitionsOf: groupedLoader<ReferralTransitionDoc, 'referralId'>((ids) => repository.referralReads.transitionsOf(ids), 'referralId'),
       nursingOrderById: recordByIdLoader((ids) => repository.nursing.ordersById(ids)),
       nursingOrdersOf: new DataLoader<string, NursingOrderDoc[] | null>(async (ids) => {

@@ -336,6 +336,130 @@ const hospitalBookingOutcomeDefinition = {
 };
 export type HospitalBookingOutcomeDoc = StoredDoc<typeof hospitalBookingOutcomeDefinition>;
 const hospitalBookingOutcomeSchema = new Schema<HospitalBookingOutcomeDoc>(hospitalBookingOutcomeDefinition, schemaOptions('hospitalBookingOutcomes'));
+/** What a settlement pays for. */
+export const SETTLEMENT_SUBJECTS = ['VISIT', 'INTERNET_CONSULTATION', 'PRESCRIPTION', 'CHECKUP'] as const;
+export type SettlementSubject = (typeof SETTLEMENT_SUBJECTS)[number];
+/** How the self-paid part was paid (the insurance part is always the medical-insurance fund's). */
+export const SETTLEMENT_CHANNELS = ['MEDICAL_INSURANCE_ACCOUNT', 'WECHAT_PAY', 'ALIPAY', 'UNIONPAY', 'CASH'] as const;
+
+const settlementItemDefinition = {
+  name: { type: String, required: true },
+  quantity: { type: Number, required: true },
+  amountFen: { type: Number, required: true },
+};
+
+/**
+ * One settlement an institution made through the platform, or a refund of one (negative
+ * amounts, naming the original). _id derives from the institution and its own settlement id:
+ * claiming it is what makes a retry settle once.
+ */
+const settlementDefinition = {
+  _id: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  institutionSettlementId: { type: String, required: true },
+  residentId: { type: String, required: true },
+  subject: { type: String, enum: SETTLEMENT_SUBJECTS, required: true },
+  /** The institution's id of the visit, consultation, prescription or check-up booking. */
+  subjectId: { type: String, required: true },
+  items: { type: [new Schema(settlementItemDefinition, { _id: false })], default: [] },
+  totalFen: { type: Number, required: true },
+  insuranceFen: { type: Number, required: true },
+  selfPaidFen: { type: Number, required: true },
+  channel: { type: String, enum: SETTLEMENT_CHANNELS, required: true },
+  /** A refund: the institution's id of the settlement it refunds. */
+  refundOf: { type: String, default: null },
+  settledAt: { type: Date, required: true },
+  /** The city's calendar day of settledAt (YYYY-MM-DD): what reconciliation is by. */
+  day: { type: String, required: true },
+  /** A hash of what the institution sent: a retry under the same id must match it. */
+  requestHash: { type: String, required: true },
+};
+export type SettlementDoc = StoredDoc<typeof settlementDefinition>;
+const settlementSchema = new Schema<SettlementDoc>(settlementDefinition, schemaOptions('settlements'));
+// An institution's day (reconciliation, its own list) and a resident's settlements (mySettlements).
+settlementSchema.index({ organizationCode: 1, day: 1 });
+settlementSchema.index({ residentId: 1, settledAt: -1 });
+
+/**
+ * The n-th refund of a settlement (_id `<settlement _id>|<n>`), with its amounts: refunds of one
+ * settlement are claimed one number at a time, so together they never exceed it however many
+ * arrive at once.
+ */
+const refundClaimDefinition = {
+  _id: { type: String, required: true },
+  settlementId: { type: String, required: true },
+  refundId: { type: String, required: true },
+  totalFen: { type: Number, required: true },
+  insuranceFen: { type: Number, required: true },
+  selfPaidFen: { type: Number, required: true },
+};
+export type RefundClaimDoc = StoredDoc<typeof refundClaimDefinition>;
+const refundClaimSchema = new Schema<RefundClaimDoc>(refundClaimDefinition, schemaOptions('refundClaims'));
+refundClaimSchema.index({ settlementId: 1 });
+
+/** One item a check-up package includes: a code of the lab catalogue where it has one, and its name. */
+const checkupItemDefinition = { code: { type: String, default: null }, name: { type: String, required: true } };
+
+/**
+ * A check-up package a centre publishes (_id from the centre and its package code): what it
+ * includes, its price and how many residents it takes a day.
+ */
+const checkupPackageDefinition = {
+  _id: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  code: { type: String, required: true },
+  name: { type: String, required: true },
+  items: { type: [new Schema(checkupItemDefinition, { _id: false })], default: [] },
+  priceFen: { type: Number, required: true },
+  dailyCapacity: { type: Number, required: true },
+  publishedAt: { type: Date, required: true },
+};
+export type CheckupPackageDoc = StoredDoc<typeof checkupPackageDefinition>;
+const checkupPackageSchema = new Schema<CheckupPackageDoc>(checkupPackageDefinition, schemaOptions('checkupPackages'));
+// A centre's packages (Organization.checkupPackages).
+checkupPackageSchema.index({ organizationCode: 1 });
+
+/** One place of a package's day (_id `<package id>|<date>|<n>`): claiming it is taking it. */
+const checkupPlaceDefinition = {
+  _id: { type: String, required: true },
+  packageId: { type: String, required: true },
+  date: { type: String, required: true },
+  bookingId: { type: String, required: true },
+};
+export type CheckupPlaceDoc = StoredDoc<typeof checkupPlaceDefinition>;
+const checkupPlaceSchema = new Schema<CheckupPlaceDoc>(checkupPlaceDefinition, schemaOptions('checkupPlaces'));
+// A package's places over some days (availability, and the places left to claim).
+checkupPlaceSchema.index({ packageId: 1, date: 1 });
+
+export const CHECKUP_STATUSES = ['BOOKED', 'PAID', 'CANCELLED'] as const;
+/** A resident's booking of a check-up package for a day, paid through one-stop settlement. */
+const checkupBookingDefinition = {
+  _id: { type: String, required: true },
+  residentId: { type: String, required: true },
+  packageId: { type: String, required: true },
+  organizationCode: { type: String, required: true },
+  /** The Beijing date of the check-up, YYYY-MM-DD. */
+  date: { type: String, required: true },
+  placeId: { type: String, required: true },
+  priceFen: { type: Number, required: true },
+  status: { type: String, enum: CHECKUP_STATUSES, required: true },
+  bookedAt: { type: Date, required: true },
+  /** The institution settlement id of its payment, and of the refund of a cancelled paid booking. */
+  settlementId: { type: String, default: null },
+  refundSettlementId: { type: String, default: null },
+  paidAt: { type: Date, default: null },
+  cancelledAt: { type: Date, default: null },
+  cancellationReason: { type: String, default: null },
+};
+export type CheckupBookingDoc = StoredDoc<typeof checkupBookingDefinition>;
+const checkupBookingSchema = new Schema<CheckupBookingDoc>(checkupBookingDefinition, schemaOptions('checkupBookings'));
+// A resident's bookings, latest day first (myCheckups).
+checkupBookingSchema.index({ residentId: 1, date: -1 });
+
+/** Claims of check-up bookings: one per resident, package and day (`<resident>|<package>|<date>`), and a booking's one cancellation (its id). */
+const checkupClaimDefinition = { _id: { type: String, required: true }, bookingId: { type: String, required: true } };
+export type CheckupClaimDoc = StoredDoc<typeof checkupClaimDefinition>;
+const checkupClaimSchema = new Schema<CheckupClaimDoc>(checkupClaimDefinition, schemaOptions('checkupClaims'));
 
 export function registerModels(connection: Connection) {
   return {
@@ -357,6 +481,12 @@ export function registerModels(connection: Connection) {
     HospitalBooking: connection.model('HospitalBooking', hospitalBookingSchema),
     HospitalBookingRequest: connection.model('HospitalBookingRequest', hospitalBookingRequestSchema),
     HospitalBookingOutcome: connection.model('HospitalBookingOutcome', hospitalBookingOutcomeSchema),
+    Settlement: connection.model('Settlement', settlementSchema),
+    RefundClaim: connection.model('RefundClaim', refundClaimSchema),
+    CheckupPackage: connection.model('CheckupPackage', checkupPackageSchema),
+    CheckupPlace: connection.model('CheckupPlace', checkupPlaceSchema),
+    CheckupBooking: connection.model('CheckupBooking', checkupBookingSchema),
+    CheckupClaim: connection.model('CheckupClaim', checkupClaimSchema),
   };
 }
 export type ReferralsModels = ReturnType<typeof registerModels>;

@@ -7,8 +7,10 @@
 
 import type { ResidentAccess } from '../../access-control/resident-access';
 import { type CountActivity, countNothing } from '../../monitoring/activity';
+import type { ActivityStore } from '../../monitoring/activity-store';
 import { DEFAULT_SLOT_SETTINGS, type SlotSettings } from '../../platform/config';
 import { Appointments } from './appointments';
+import { Checkups } from './checkups';
 import { Contracts } from './contracts';
 import { HospitalBookings } from './hospital-bookings';
 import type { ReferralsModels } from './models';
@@ -16,6 +18,7 @@ import { NursingOrders } from './nursing';
 import { ReferralLifecycle } from './referral-lifecycle';
 import { ReferralReads } from './referral-reads';
 import { BOOKING_HORIZON_DAYS, REFERRAL_WINDOW_DAYS } from './referral-rules';
+import { Settlements } from './settlements';
 import { SlotPools } from './slot-pools';
 
 export class ReferralsRepository {
@@ -26,6 +29,8 @@ export class ReferralsRepository {
   readonly referralReads: ReferralReads;
   readonly nursing: NursingOrders;
   readonly hospitalBookings: HospitalBookings;
+  readonly settlements: Settlements;
+  readonly checkups: Checkups;
 
   constructor(
     models: ReferralsModels,
@@ -36,6 +41,8 @@ export class ReferralsRepository {
     slotSettings: SlotSettings = DEFAULT_SLOT_SETTINGS,
     /** Counts referrals sent and appointments booked or cancelled at the platform (monitoring rollups). */
     countActivity: CountActivity = countNothing,
+    /** The rollups settlement sums are read from (none: no sums). */
+    activity: ActivityStore | null = null,
   ) {
     this.contracts = new Contracts(models, access);
     this.slotPools = new SlotPools(models, access, horizonDays, slotSettings);
@@ -44,5 +51,7 @@ export class ReferralsRepository {
     this.referralReads = new ReferralReads(models, access);
     this.nursing = new NursingOrders(models, access, countActivity);
     this.hospitalBookings = new HospitalBookings(models, access, this.contracts, this.slotPools, horizonDays, referralWindowDays);
+    this.settlements = new Settlements(models, access, countActivity, activity);
+    this.checkups = new Checkups(models, access, this.settlements, countActivity);
   }
 }

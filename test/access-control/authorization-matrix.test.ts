@@ -16,7 +16,7 @@ import type { DemoIdentity } from '../../tools/demo-issuer';
 import { entryPoints } from '../support/entry-points';
 import { insertHospitals, labReport, modelsOf, newId, nursingOrderDoc, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
-import { ALL, CLINICIANS, CONTEXTS, type Context, GATES } from './matrix-contexts';
+import { ALL, CHECKUP_PACKAGE, CLINICIANS, CONTEXTS, type Context, GATES, INSTITUTIONS } from './matrix-contexts';
 
 const CANARIES = ['CANARY-7731-抑郁发作', 'CANARY-7732-心境障碍'];
 const ID_NUMBER = makeIdNumber('320106', '1966-09-30', 89);
@@ -64,6 +64,7 @@ beforeAll(async () => {
     outpatientVisits: 0,
     discharges: 0,
   });
+  await modelsOf(stack).referrals.CheckupPackage.create(CHECKUP_PACKAGE);
   const his = stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: '3201-H001' });
   const register = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {
     input: {
@@ -260,6 +261,30 @@ const READS: Record<string, ReadPoint> = {
   },
   // A resident's own appointments: for any resident token, about that resident alone.
   'Query.myAppointments': { allowed: ['self', 'otherResident'], run: viaGateway(`{ myAppointments { id } }`, (data) => data.myAppointments) },
+  // Settlements: a resident's own; an institution's own day and reconciliation; the city's sums for the health commission.
+  'Query.mySettlements': { allowed: ['self', 'otherResident'], run: viaGateway(`{ mySettlements { id } }`, (data) => data.mySettlements) },
+  // Check-ups: a resident's own bookings; a package's availability is reference data (no resident).
+  'Query.myCheckups': { allowed: ['self', 'otherResident'], run: viaGateway(`{ myCheckups { id } }`, (data) => data.myCheckups) },
+  'Query.checkupAvailability': {
+    allowed: ALL,
+    run: viaGateway(
+      `{ checkupAvailability(packageId: "${CHECKUP_PACKAGE._id}", from: "2026-01-05", to: "2026-01-05") { date booked } }`,
+      (data) => data.checkupAvailability,
+    ),
+  },
+  'Query.institutionSettlements': {
+    allowed: INSTITUTIONS,
+    run: viaGateway(`{ institutionSettlements(day: "2026-01-05") { id } }`, (data) => data.institutionSettlements),
+  },
+  'Query.settlementReconciliation': {
+    allowed: INSTITUTIONS,
+    run: viaGateway(`{ settlementReconciliation(day: "2026-01-05", lines: []) { balanced } }`, (d) => d.settlementReconciliation),
+  },
+  'Query.settlementDays': {
+    allowed: ['healthCommission', ...INSTITUTIONS],
+    run: viaGateway(`{ settlementDays(month: "2026-01") { day } }`, (data) => data.settlementDays),
+  },
+
   'Query.referralOutbox': {
     allowed: [...CLINICIANS, 'doctorStranger'],
     run: viaGateway(`{ referralOutbox { pageInfo { hasNextPage } } }`, (data) => data.referralOutbox),

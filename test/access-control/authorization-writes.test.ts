@@ -57,7 +57,10 @@ describe('after a write attempted by an organization without standing, its docto
   // centre, is refused by the valid-input cases above, and orderNursing's outsider is kept.
   const NURSING_ACTS = ['acceptNursingOrder', 'refuseNursingOrder', 'recordNursingVisit', 'completeNursingOrder', 'cancelNursingOrder'];
   const withOutsider = Object.keys(WRITES).filter(
-    (name) => !['registerResident', 'closeBreakGlassReview', 'publishSlotPools'].includes(name) && !name.startsWith('upload') && !NURSING_ACTS.includes(name),
+    (name) =>
+      !['registerResident', 'closeBreakGlassReview', 'publishSlotPools', 'publishCheckupPackages'].includes(name) &&
+      !name.startsWith('upload') &&
+      !NURSING_ACTS.includes(name),
   );
   it.each(withOutsider)('%s', async (name) => {
     const { query, prepare } = WRITES[name]!;

@@ -52,6 +52,12 @@ const BOOKING_REASON = 'CANARY-HB-4412 抑郁发作，复查头颅MRI';
 let bookingId = '';
 const bookingFamilyDoctor = () => identities.familyDoctor(BOOKING_CENTRE);
 
+/** A settlement the source hospital made for the resident, with a unique item name: only the resident (and its own system) sees it. */
+const SETTLEMENT_CANARY = 'CANARY-settlement-7f3a 心理咨询';
+let settlementDay: string;
+/** A check-up report the source centre filed with an HIV item: its findings go where the source's results go. */
+const CHECKUP_CANARY = 'CANARY-checkup-5521 HIV初筛阴性';
+
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
   await modelsOf(stack).records.Organization.create({
@@ -147,6 +153,42 @@ beforeAll(async () => {
   await as(identities.labSystem(SOURCE), `mutation($input: FileHospitalResultInput!) { fileHospitalResult(input: $input) { id } }`, {
     input: { bookingId, labReportId: ids.hivReport },
   });
+  const settled = await stack.query(stack.token(identities.hospitalSystem(SOURCE)), `mutation($input: SettleInput!) { settle(input: $input) { day } }`, {
+    input: {
+      settlementId: 'CANARY-SETTLEMENT-1',
+      residentId: scenario.residentId,
+      subject: 'VISIT',
+      subjectId: 'canary-visit',
+      items: [{ name: SETTLEMENT_CANARY, quantity: 1, amountFen: 8800 }],
+      totalFen: 8800,
+      insuranceFen: 0,
+      selfPaidFen: 8800,
+      channel: 'CASH',
+    },
+  });
+  settlementDay = settled.body.data!.settle.day;
+  const checkup = await stack.query(
+    stack.token(identities.labSystem(SOURCE)),
+    `mutation($input: SubmitLabReportInput!, $findings: CheckupFindingsInput!) { submitCheckupReport(input: $input, findings: $findings) { id } }`,
+    {
+      input: {
+        residentId: scenario.residentId,
+        sourceReportId: 'CHK-CANARY-1',
+        category: 'LABORATORY',
+        code: '14749-6',
+        status: 'FINAL',
+        issuedAt: '2026-09-03T02:00:00.000Z',
+        subjectSex: 'FEMALE',
+        subjectBirthDate: '1981-04-12',
+        results: [
+          { code: '14749-6', value: 5.2, unit: 'mmol/L' },
+          { code: '75622-1', valueCode: 'NEG' },
+        ],
+      },
+      findings: { conclusions: [CHECKUP_CANARY], recommendations: [] },
+    },
+  );
+  expect(checkup.body.errors).toBeUndefined();
 });
 const hotlineSecrets = () => [crisisCallId, 'CRISIS_INTERVENTION'];
 
@@ -154,7 +196,7 @@ const hotlineSecrets = () => [crisisCallId, 'CRISIS_INTERVENTION'];
 const bookingSecrets = () => [BOOKING_REASON, bookingId];
 
 const ENCOUNTER = `id department diagnoses { code { code display } }`;
-const REPORT = `id code { code display } conclusion results { code { code } } history { version code { code } conclusion }`;
+const REPORT = `id code { code display } conclusion checkup { conclusions recommendations } results { code { code } } history { version code { code } conclusion }`;
 const PRESCRIPTION = `id diagnoses { code display } items { drug { display } } encounter { ${ENCOUNTER} } warnings { code message acrossOrganizations duplicates { id items { drug { display } } } } renewalCheck { eligible reason }`;
 const NURSING = `id notes reason service { code } visit { performed observations }`;
 const REFERRAL = `id reason toDepartment diagnoses { code display } dischargeSummary followUpPlan attachedEncounters { ${ENCOUNTER} } attachedLabReports { ${REPORT} }`;
@@ -212,6 +254,14 @@ const gatewayQueries = (): [string, string, Record<string, unknown>?][] => {
       'Query.criticalResultInbox',
       `{ criticalResultInbox(first: 100) { edges { node { id resident { id } report { ${REPORT} } criticalResults { code { code } } } } } }`,
     ],
+    ['Query.mySettlements', `{ mySettlements { id subjectId items { name amountFen } totalFen } }`],
+    ['Query.institutionSettlements', `query($day: String!) { institutionSettlements(day: $day) { id subjectId items { name } } }`, { day: settlementDay }],
+    [
+      'Query.settlementReconciliation',
+      `query($day: String!) { settlementReconciliation(day: $day, lines: []) { exchange { count totalFen } mismatches { settlementId exchangeTotalFen } } }`,
+      { day: settlementDay },
+    ],
+    ['Query.settlementDays', `query($month: String!) { settlementDays(month: $month) { day settlements totalFen } }`, { month: settlementDay.slice(0, 7) }],
     [
       'Mutation.checkOrder',
       `mutation($id: ID!, $org: ID!) { checkOrder(residentId: $id, itemCodes: ["75622-1", "14749-6"], orderingOrganizationCode: $org) { itemCode recommendation lastReport { ${REPORT} } lastValue { code { code } } } }`,
@@ -325,6 +375,9 @@ describe.each(Object.keys(CANARY_VIEWERS))('as %s', (name) => {
     expect(leaked(nursingSecrets())).toEqual(name === 'resident' ? nursingSecrets() : []);
     // The hospital booking's ends are the source hospital and the booking centre.
     expect(leaked(bookingSecrets())).toEqual(['resident', 'sourceDoctor'].includes(name) ? bookingSecrets() : []);
+    expect(leaked([CHECKUP_CANARY])).toEqual(sees === 'all' ? [CHECKUP_CANARY] : []);
+    // A settlement's items and ids: the resident's own, and the settling institution's system's (not a canary viewer).
+    expect(leaked([SETTLEMENT_CANARY, 'CANARY-SETTLEMENT-1'])).toEqual(name === 'resident' ? [SETTLEMENT_CANARY, 'CANARY-SETTLEMENT-1'] : []);
   });
 });
 
@@ -344,11 +397,24 @@ it('shows the booking family doctor its booking, and not the restricted report f
   expect(leaked(referralSecrets(scenario))).toEqual([]);
 });
 
+it('shows the settlement canary to the institution that settled it, through its own day', async () => {
+  const seen = await stack.query(
+    stack.token(identities.hospitalSystem(SOURCE)),
+    `query($day: String!) { institutionSettlements(day: $day) { id items { name } } }`,
+    {
+      day: settlementDay,
+    },
+  );
+  expect(seen.body.data!.institutionSettlements).toEqual([{ id: 'CANARY-SETTLEMENT-1', items: [{ name: SETTLEMENT_CANARY }] }]);
+});
+
 it('writes no canary, and no id of a withheld record, into any log line', () => {
   expect(logLines.length).toBeGreaterThan(0);
   const all = logLines.join('\n');
   expect(
-    [...sourceSecrets(scenario), ...referralSecrets(scenario), crisisCallId, ...nursingSecrets(), BOOKING_REASON].filter((secret) => all.includes(secret)),
+    [...sourceSecrets(scenario), ...referralSecrets(scenario), crisisCallId, ...nursingSecrets(), BOOKING_REASON, SETTLEMENT_CANARY, CHECKUP_CANARY].filter(
+      (secret) => all.includes(secret),
+    ),
   ).toEqual([]);
 });
 
@@ -380,6 +446,9 @@ const NOT_RECORDS = new Set([
   // Discovery: the caller's own identity and reference data (test/gateway/discovery.test.ts shows they reach no record).
   // The calling resident's own appointments (sessions booked, no record): nobody else's token reaches them.
   'Query.myAppointments',
+  // The calling resident's own check-up bookings (days booked, no record), and a package's booked places per day (no resident).
+  'Query.myCheckups',
+  'Query.checkupAvailability',
   'Query.viewer',
   'Query.organizations',
   'Query.departments',

@@ -22,6 +22,19 @@ export const CONTEXTS = {
 } as const satisfies Record<string, Partial<DemoIdentity>>;
 export type Context = keyof typeof CONTEXTS;
 export const ALL = Object.keys(CONTEXTS) as Context[];
+/** The institutions' own systems: they settle, and see their own settlements. */
+export const INSTITUTIONS: Context[] = ['internetHospital', 'hospitalSystem'];
+/** A check-up package of the own-organization hospital, for its availability (reference data). */
+export const CHECKUP_PACKAGE = {
+  _id: 'a'.repeat(24),
+  organizationCode: '3201-H001',
+  code: 'PKG-M',
+  name: '基础体检',
+  items: [],
+  priceFen: 30000,
+  dailyCapacity: 10,
+  publishedAt: new Date(),
+};
 /** Who sees the record through care or an emergency grant. */
 export const CLINICIANS: Context[] = ['doctorOwnOrg', 'doctorRelated', 'doctorBreakGlass', 'familyDoctor'];
 
@@ -56,6 +69,10 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
   submitLabReport: {
     allowed: ['labSystem'],
     query: `mutation { submitLabReport(input: { residentId: "bad", sourceReportId: "x", category: LABORATORY, code: "x", status: FINAL, issuedAt: "x", subjectSex: MALE, subjectBirthDate: "x", results: [] }) { id } }`,
+  },
+  submitCheckupReport: {
+    allowed: ['labSystem'],
+    query: `mutation { submitCheckupReport(input: { residentId: "bad", sourceReportId: "x", category: LABORATORY, code: "x", status: FINAL, issuedAt: "x", subjectSex: MALE, subjectBirthDate: "x", results: [] }, findings: { conclusions: [], recommendations: [] }) { id } }`,
   },
   checkOrder: {
     allowed: CLINICIANS.concat('doctorStranger'),
@@ -126,6 +143,21 @@ export const GATES: Record<string, { allowed: Context[]; query: string }> = {
   fileHospitalResult: {
     allowed: ['doctorOwnOrg', 'doctorRelated', 'doctorStranger', 'doctorBreakGlass', 'labSystem', 'hospitalSystem'],
     query: `mutation { fileHospitalResult(input: { bookingId: "bad" }) { id } }`,
+  },
+  settle: {
+    allowed: ['internetHospital', 'hospitalSystem'],
+    query: `mutation { settle(input: { settlementId: "S-1", residentId: "bad", subject: VISIT, subjectId: "v", items: [{ name: "挂号", quantity: 1, amountFen: 100 }], totalFen: 100, insuranceFen: 0, selfPaidFen: 100, channel: CASH }) { id } }`,
+  },
+  publishCheckupPackages: {
+    allowed: ['hospitalSystem'],
+    query: `mutation { publishCheckupPackages(packages: [{ code: "P", name: "基础", items: [], priceFen: 0, dailyCapacity: 1 }]) { id } }`,
+  },
+  bookCheckup: { allowed: ['self', 'otherResident'], query: `mutation { bookCheckup(input: { residentId: "bad", packageId: "bad", date: "x" }) { id } }` },
+  payCheckup: { allowed: ['self', 'otherResident'], query: `mutation { payCheckup(id: "bad", channel: CASH) { id } }` },
+  cancelCheckup: { allowed: ['self', 'otherResident'], query: `mutation { cancelCheckup(id: "bad", reason: "x") { id } }` },
+  refundSettlement: {
+    allowed: ['internetHospital', 'hospitalSystem'],
+    query: `mutation { refundSettlement(input: { settlementId: "R-1", originalSettlementId: "S-1", items: [], totalFen: 0, insuranceFen: 0, selfPaidFen: 0 }) { id } }`,
   },
   setConsent: {
     allowed: ['self'],

@@ -3,6 +3,7 @@ import { makeIdNumber } from '../../access-control/id-number';
 import { insertResidents, insertSlotPool, modelsOf, newId } from '../support/fixtures';
 import { nursingWriteCases } from './nursing-write-cases';
 import { hotlineWriteCases } from './write-cases-hotline';
+import { paymentWriteCases } from './write-cases-payments';
 import { CENTRE, HOSPITAL, OTHER_CENTRE, OTHER_PHARMACY, STRANGER, type WriteCase, type WriteScenarios } from './write-scenarios';
 
 /** The cases, keyed by mutation name, built on one file's scenarios. */
@@ -45,6 +46,7 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
   } = scenarios;
   return {
     ...hotlineWriteCases(scenarios),
+    ...paymentWriteCases(scenarios),
     registerResident: {
       query: `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome } }`,
       // Registration at a desk is where standing arises: no outsider; only the role is checked.

@@ -10,9 +10,11 @@ import { doctorWorkstation } from '../../examples/doctor-workstation';
 import { familyDoctorExamsAndBeds } from '../../examples/family-doctor-exams-and-beds';
 import { familyDoctorReferral } from '../../examples/family-doctor-referral';
 import { fhirEverything } from '../../examples/fhir-everything';
+import { healthCheckup } from '../../examples/health-checkup';
 import { hospitalBatchUpload } from '../../examples/hospital-batch-upload';
 import { internetHospitalPharmacy } from '../../examples/internet-hospital-pharmacy';
 import { internetNursing } from '../../examples/internet-nursing';
+import { oneStopSettlement } from '../../examples/one-stop-settlement';
 import { residentConsent } from '../../examples/resident-consent';
 import { smartReminders } from '../../examples/smart-reminders';
 import { DRUGS } from '../../subgraphs/prescriptions/drug-catalogue';
@@ -321,6 +323,52 @@ describe('examples against the real stack', () => {
         resident: { id: overdueResident },
         condition: { code: { code: 'I10', display: '原发性高血压' } },
       },
+    ]);
+  });
+
+  it('one-stop settlement: a consultation and a prescription settled, a retry settled once, part refunded, the day reconciled', async () => {
+    const found = await oneStopSettlement({ gatewayUrl, internetHospitalToken: token('internet_hospital', INTERNET_HOSPITAL), residentId });
+    expect(
+      found.settlements.map(({ subject, totalFen, insuranceFen, selfPaidFen, channel }) => ({ subject, totalFen, insuranceFen, selfPaidFen, channel })),
+    ).toEqual([
+      { subject: 'INTERNET_CONSULTATION', totalFen: 3000, insuranceFen: 1800, selfPaidFen: 1200, channel: 'WECHAT_PAY' },
+      { subject: 'PRESCRIPTION', totalFen: 6600, insuranceFen: 4200, selfPaidFen: 2400, channel: 'ALIPAY' },
+    ]);
+    expect(found.retrySettledOnce).toBe(true);
+    expect(found.refund).toMatchObject({
+      subject: 'PRESCRIPTION',
+      items: [{ name: '药品配送费', quantity: 1, amountFen: -1000 }],
+      totalFen: -1000,
+      insuranceFen: 0,
+      selfPaidFen: -1000,
+      channel: 'ALIPAY',
+      refundOf: found.settlements[1]!.id,
+    });
+    expect(found.inOwnDay.map((line) => line.totalFen)).toEqual([3000, 6600, -1000]);
+    // On a fresh exchange, the hospital's ledger and the exchange agree on every day they cover.
+    expect(found.reconciliations.every((day) => day.balanced && day.exchange.count === day.institution.count)).toBe(true);
+    expect(found.reconciliations.reduce((sum, day) => sum + day.exchange.totalFen, 0)).toBe(8600);
+    expect(found.ownMismatches).toEqual([]);
+  });
+
+  it('health check-up: a package booked and paid, two years of reports filed, the glucose trend across them', async () => {
+    const found = await healthCheckup({
+      gatewayUrl,
+      centreSystemToken: token('hospital_system', OTHER_HOSPITAL),
+      centreLabToken: token('lab_system', OTHER_HOSPITAL),
+      residentToken: token('resident', undefined, { residentId }),
+      residentId,
+    });
+    expect(found.package).toMatchObject({ code: 'CHECKUP-BASIC', priceFen: 39900, dailyCapacity: 50 });
+    expect(found.booking).toMatchObject({ status: 'PAID', priceFen: 39900, settlementId: `CHECKUP-${found.booking.id}` });
+    expect(found.reports.map((report) => report.checkup.conclusions)).toEqual([['空腹血糖正常'], ['空腹血糖升高']]);
+    expect(found.checkupsOnRecord).toBe(2);
+    const ours = new Set(found.reports.map((report) => report.id));
+    const points = found.trend.points.filter((point: any) => ours.has(point.reportId));
+    expect(found.trend.unit).toBe('mmol/L');
+    expect(points.map((point: any) => [point.value, point.interpretation, point.organization.code, point.referenceRange])).toEqual([
+      [5.6, 'N', OTHER_HOSPITAL, { low: 3.9, high: 6.1 }],
+      [6.5, 'H', OTHER_HOSPITAL, { low: 3.9, high: 6.1 }],
     ]);
   });
 

@@ -135,6 +135,8 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
         'npm run example -- internet-nursing',
         'npm run example -- smart-reminders',
         'npm run example -- family-doctor-exams-and-beds',
+        'npm run example -- one-stop-settlement',
+        'npm run example -- health-checkup',
       ]);
     });
 
@@ -210,6 +212,24 @@ describe('docs/getting-started.md, pasted at HOST=127.0.0.2', () => {
       expect(found.exam.back).toMatchObject({ status: 'COMPLETED', examReport: { code: { code: '24627-2', display: '胸部CT平扫' } } });
       expect(found.bed.booked).toEqual({ status: 'BOOKED', share: 'RESERVED' });
       expect(found.bed.back).toMatchObject({ status: 'COMPLETED', discharge: { class: 'INPATIENT', status: 'FINISHED' } });
+    });
+
+    it('one-stop-settlement: two settlements, a retry settled once, a refund of the delivery fee, its own lines reconciled', async () => {
+      const found = await example(9);
+      expect(found.settlements.map((settlement: any) => settlement.totalFen)).toEqual([3000, 6600]);
+      expect(found.retrySettledOnce).toBe(true);
+      expect(found.refund).toMatchObject({ totalFen: -1000, refundOf: found.settlements[1].id });
+      expect(found.ownMismatches).toEqual([]);
+    });
+
+    it('health-checkup: booked and paid, two reports filed, glucose across both years', async () => {
+      const found = await example(10);
+      expect(found.booking.status).toBe('PAID');
+      const ours = new Set(found.reports.map((report: any) => report.id));
+      expect(found.trend.points.filter((point: any) => ours.has(point.reportId)).map((point: any) => [point.value, point.interpretation])).toEqual([
+        [5.6, 'N'],
+        [6.5, 'H'],
+      ]);
     });
   });
 });

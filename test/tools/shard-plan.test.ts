@@ -65,6 +65,7 @@ it('shards the clinical collections on the resident and gives every exception a 
     'referrals.appointments',
     'referrals.nursingOrders',
     'referrals.hospitalBookings',
+    'referrals.checkupBookings',
     'access.auditEvents',
     'access.safetyChanges',
   ]);
@@ -170,6 +171,10 @@ it('prints the project plan with --dry-run', () => {
     'admin: {"shardCollection":"jinling_referrals.nursingTransitions","key":{"orderId":"hashed"}}',
     'jinling_referrals: {"createIndexes":"hospitalBookings","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_referrals.hospitalBookings","key":{"residentId":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"settlements","indexes":[{"key":{"_id":"hashed"},"name":"_id_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.settlements","key":{"_id":"hashed"}}',
+    'jinling_referrals: {"createIndexes":"checkupBookings","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
+    'admin: {"shardCollection":"jinling_referrals.checkupBookings","key":{"residentId":"hashed"}}',
     'admin: {"enableSharding":"jinling_access"}',
     'jinling_access: {"createIndexes":"auditEvents","indexes":[{"key":{"residentId":"hashed"},"name":"residentId_hashed"}]}',
     'admin: {"shardCollection":"jinling_access.auditEvents","key":{"residentId":"hashed"}}',

@@ -1,5 +1,6 @@
 import { recordIdOf } from '../../runtime/ids';
 import type { LabReportResolvers, LabReportVersionResolvers, LabSourceResolvers, ObservationResolvers } from '../__generated__/resolver-types';
+import type { ObservationDoc } from '../models';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -12,6 +13,7 @@ export const LabReport: LabReportResolvers = {
   effectiveAt: (report) => iso(report.effectiveAt),
   issuedAt: (report) => report.issuedAt.toISOString(),
   history: (report, _args, { loaders }) => loaders.historyOf.load(report),
+  checkup: (report, _args, { loaders }) => loaders.checkupFindingsOf.load(report._id),
 };
 
 export const LabReportVersion: LabReportVersionResolvers = {
@@ -24,9 +26,12 @@ export const LabSource: LabSourceResolvers = {
   uploadedAt: (source) => source.uploadedAt.toISOString(),
 };
 
+/** The reference range a result line was interpreted against, or null when it has none. */
+export const referenceRangeOf = (observation: ObservationDoc) =>
+  observation.referenceText || observation.referenceLow !== null || observation.referenceHigh !== null
+    ? { low: observation.referenceLow, high: observation.referenceHigh, text: observation.referenceText }
+    : null;
+
 export const Observation: ObservationResolvers = {
-  referenceRange: (observation) =>
-    observation.referenceText || observation.referenceLow !== null || observation.referenceHigh !== null
-      ? { low: observation.referenceLow, high: observation.referenceHigh, text: observation.referenceText }
-      : null,
+  referenceRange: referenceRangeOf,
 };

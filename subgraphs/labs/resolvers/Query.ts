@@ -13,6 +13,7 @@ export const Query: QueryResolvers = {
 export const Mutation: MutationResolvers = {
   submitLabReport: (_root, { input }, { repository }) => repository.submitLabReport(input),
   uploadLabReports: (_root, { inputs }, { repository }) => repository.uploadLabReports(inputs),
+  submitCheckupReport: (_root, { input, findings }, { checkupReports }) => checkupReports.submit(input, findings),
   checkOrder: (_root, { residentId, itemCodes, orderingOrganizationCode }, { repository }) =>
     repository.checkOrder(residentId, itemCodes, orderingOrganizationCode),
   acknowledgeCriticalResult: (_root, { alertId }, { criticalAlerts }) => criticalAlerts.acknowledge(alertId),

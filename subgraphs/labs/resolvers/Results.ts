@@ -5,6 +5,7 @@ import type {
   ReminderStatisticsResolvers,
   TrendPointResolvers,
 } from '../__generated__/resolver-types';
+import { referenceRangeOf } from './LabReport';
 
 export const LatestResult: LatestResultResolvers = {
   code: (latest) => latest.observation.code,
@@ -25,6 +26,7 @@ export const TrendPoint: TrendPointResolvers = {
   interpretation: (point) => point.observation.interpretation,
   organization: (point) => ({ code: point.report.organizationCode }),
   reportId: (point) => point.report._id,
+  referenceRange: (point) => referenceRangeOf(point.observation),
 };
 
 export const OrderCheck: OrderCheckResolvers = {

@@ -6,4 +6,5 @@ export const Organization: OrganizationResolvers = {
   __resolveReference: (reference) => ({ code: organizationCodeOf(reference.code) }),
   name: organizationName,
   referralServices: (organization, _args, { loaders }) => loaders.referralServicesOf.load(organization.code),
+  checkupPackages: (organization, _args, { loaders }) => loaders.checkupPackagesOf.load(organization.code),
 };

@@ -12,6 +12,12 @@ export const Query: QueryResolvers = {
   myAppointments: (_root, _args, { repository }) => repository.appointments.myAppointments(),
   ...nursingQueries,
   hospitalBookings: (_root, { kind, first, after }, { repository }) => repository.hospitalBookings.list(kind, pageSize(first), after),
+  mySettlements: (_root, _args, { repository }) => repository.settlements.mySettlements(),
+  institutionSettlements: (_root, { day }, { repository }) => repository.settlements.institutionSettlements(day),
+  settlementReconciliation: (_root, { day, lines }, { repository }) => repository.settlements.reconcile(day, lines),
+  settlementDays: (_root, { month }, { repository }) => repository.settlements.settlementDays(month),
+  checkupAvailability: (_root, { packageId, from, to }, { repository }) => repository.checkups.availability(packageId, from, to),
+  myCheckups: (_root, _args, { repository }) => repository.checkups.myCheckups(),
 };
 
 export const Mutation: MutationResolvers = {
@@ -33,4 +39,10 @@ export const Mutation: MutationResolvers = {
   bookHospitalResource: (_root, { input }, { repository }) => repository.hospitalBookings.book(input),
   cancelHospitalBooking: (_root, { id, reason }, { repository }) => repository.hospitalBookings.cancel(id, reason),
   fileHospitalResult: (_root, { input }, { repository }) => repository.hospitalBookings.fileResult(input),
+  settle: (_root, { input }, { repository }) => repository.settlements.settle(input),
+  refundSettlement: (_root, { input }, { repository }) => repository.settlements.refund(input),
+  publishCheckupPackages: (_root, { packages }, { repository }) => repository.checkups.publishPackages(packages),
+  bookCheckup: (_root, { input }, { repository }) => repository.checkups.book(input),
+  payCheckup: (_root, { id, channel }, { repository }) => repository.checkups.pay(id, channel),
+  cancelCheckup: (_root, { id, reason }, { repository }) => repository.checkups.cancel(id, reason),
 };

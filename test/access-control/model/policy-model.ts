@@ -117,6 +117,8 @@ const WRITES: Record<WriteKind, WriteRow> = {
   'provide-nursing': row(['family_doctor'], ['NURSING']),
   'book-hospital-resource': row(['family_doctor'], ['CONTRACT'], true),
   'file-hospital-result': row(['doctor', 'hospital_system', 'lab_system'], ORDINARY),
+  settle: row(['hospital_system', 'internet_hospital'], ORDINARY),
+  'book-checkup': row(['resident'], 'own-record'),
 };
 
 /** "Care relationships", ends column; a kind whose end was never recorded ends at its longest. */
