@@ -1,16 +1,16 @@
 /**
- * The authorization matrix's write side: every mutation with valid input, through the real
- * gateway. A caller with standing succeeds; callers without it (another organization, another
- * practitioner, a wrong role, a merged-away id) get FORBIDDEN and change nothing, read back
- * from every database; and after a write attempted by an organization without standing, its
- * doctors still cannot read the resident.
+ * The authorization matrix's write side for care itself (records, labs, prescriptions,
+ * referrals, contracts, consent, the index): every mutation with valid input, through the real
+ * gateway (describeWriteMatrix), and bad input. The services beside care run the same matrix in
+ * authorization-writes-services.test.ts, on a stack of their own.
  */
 import { entryPoints } from '../support/entry-points';
 import { insertHospitals, modelsOf, newId } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
-import { hospitalBookingWriteCases } from './hospital-booking-write-cases';
+import { serviceWriteCases } from './service-write-cases';
 import { writeCases } from './write-cases';
-import { HOSPITAL, NAME, STRANGER, writeScenarios } from './write-scenarios';
+import { describeWriteMatrix } from './write-matrix';
+import { HOSPITAL, STRANGER, writeScenarios } from './write-scenarios';
 
 jest.setTimeout(180_000);
 
@@ -27,54 +27,19 @@ beforeAll(async () => {
   ]);
 });
 
-it('covers every mutation of the supergraph', () => {
-  // The hospital bookings' cases run on a stack of their own (authorization-writes-hospital-bookings.test.ts), keeping this one's access store small.
-  expect([...Object.keys(WRITES), ...Object.keys(hospitalBookingWriteCases(scenarios))].sort()).toEqual(entryPoints().mutations);
+it("covers every mutation of the supergraph, between this file and the services' one", () => {
+  expect([...Object.keys(WRITES), ...Object.keys(serviceWriteCases(scenarios))].sort()).toEqual(entryPoints().mutations);
 });
 
-describe('valid input: the caller with standing succeeds; callers without it are refused and change nothing', () => {
-  it.each(Object.keys(WRITES))('%s', async (name) => {
-    const { query, prepare } = WRITES[name]!;
-    const prepared = await prepare();
-    for (const [label, attempt] of Object.entries(prepared.denied)) {
-      const before = await snapshot();
-      const { body, text } = await stack.query(attempt.token, query, attempt.variables);
-      expect([label, codesOf(body)]).toEqual([label, ['FORBIDDEN']]);
-      expect(text).not.toContain(NAME);
-      expect([label, await snapshot()]).toEqual([label, before]);
-    }
-    const { body } = await stack.query(prepared.allowed.token, query, prepared.allowed.variables);
-    expect(body.errors).toBeUndefined();
-    expect(codesOf(body)).toEqual([]);
-  });
-});
-
-describe('after a write attempted by an organization without standing, its doctors still cannot read the resident', () => {
-  // The batch uploads decide as the single mutations do and never record a relationship
-  // (test/gateway/uploads/uploads.test.ts reads after an outsider's upload): left out here to keep the access
-  // store of this file under the size at which the suite's index-use check counts its snapshots.
-  // The centre's acts on an order are left out for the same reason; their outsider, another
-  // centre, is refused by the valid-input cases above, and orderNursing's outsider is kept.
-  const NURSING_ACTS = ['acceptNursingOrder', 'refuseNursingOrder', 'recordNursingVisit', 'completeNursingOrder', 'cancelNursingOrder'];
-  const withOutsider = Object.keys(WRITES).filter(
-    (name) =>
-      !['registerResident', 'closeBreakGlassReview', 'publishSlotPools', 'publishCheckupPackages'].includes(name) &&
-      !name.startsWith('upload') &&
-      !NURSING_ACTS.includes(name),
-  );
-  it.each(withOutsider)('%s', async (name) => {
-    const { query, prepare } = WRITES[name]!;
-    const { residentId, outsider } = await prepare();
-    await stack.query(outsider!.attempt.token, query, outsider!.attempt.variables);
-    const read = await stack.query(
-      doctor(outsider!.organizationCode, 'D-READ'),
-      `query($id: ID!) { resident(id: $id) { name encounters { edges { node { id } } } } }`,
-      { id: residentId },
-    );
-    expect(codesOf(read.body)).toEqual(['FORBIDDEN']);
-    expect(read.text).not.toContain(NAME);
-  });
-});
+// Registration is where standing arises and a break-glass review is oversight: no outsider. The
+// batch uploads decide as the single mutations do and never record a relationship
+// (test/gateway/uploads/uploads.test.ts reads after an outsider's upload).
+describeWriteMatrix(
+  stack,
+  scenarios,
+  WRITES,
+  (name) => ['registerResident', 'closeBreakGlassReview', 'publishSlotPools'].includes(name) || name.startsWith('upload'),
+);
 
 describe('bad input: a clear error, nothing written, and no hint whether a resident exists', () => {
   const aboutResidents = [

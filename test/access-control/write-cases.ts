@@ -1,9 +1,6 @@
 /** Every mutation of the supergraph as a write case: who may make it, who may not, and on what. */
 import { makeIdNumber } from '../../access-control/id-number';
 import { insertResidents, insertSlotPool, modelsOf, newId } from '../support/fixtures';
-import { nursingWriteCases } from './nursing-write-cases';
-import { hotlineWriteCases } from './write-cases-hotline';
-import { paymentWriteCases } from './write-cases-payments';
 import { CENTRE, HOSPITAL, OTHER_CENTRE, OTHER_PHARMACY, STRANGER, type WriteCase, type WriteScenarios } from './write-scenarios';
 
 /** The cases, keyed by mutation name, built on one file's scenarios. */
@@ -45,8 +42,6 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
     onContract,
   } = scenarios;
   return {
-    ...hotlineWriteCases(scenarios),
-    ...paymentWriteCases(scenarios),
     registerResident: {
       query: `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { outcome } }`,
       // Registration at a desk is where standing arises: no outsider; only the role is checked.
@@ -448,6 +443,5 @@ export function writeCases(scenarios: WriteScenarios): Record<string, WriteCase>
         };
       },
     },
-    ...nursingWriteCases(scenarios),
   };
 }
