@@ -53,6 +53,9 @@ export const SHARD_PLAN: ShardPlan = {
     },
     conditions: { key: BY_RESIDENT, why: CLINICAL },
     allergies: { key: BY_RESIDENT, why: CLINICAL },
+    hotlineCalls: { unsharded: "the 12320 hotline's calls (about 27,000 a month, one centre), read by call id or by the resident asked about" },
+    hotlineWorkOrders: { unsharded: "the hotline centre's work orders (about 6,000 a month), read by ticket and by status" },
+    hotlineWorkOrderSteps: { unsharded: CLAIMS },
   },
   labs: {
     labReports: {

@@ -125,18 +125,18 @@ export class ClinicalReads {
   }
 }
 
-/** A resident's encounters (already fetched whole, newest first) narrowed by the list's filter. */
-export function filterEncounters(
-  encounters: readonly EncounterDoc[],
+/**
+ * The list's filter as a test of one encounter. Parsed before anything is read, so that a filter
+ * the calendar refuses is refused before the read is counted as a look-up.
+ */
+export function encounterFilter(
   filter: { organizationCode?: string | null; class?: string | null; since?: string | null } | null | undefined,
-): EncounterDoc[] {
+): (encounter: EncounterDoc) => boolean {
   const since = filter?.since ? dayOrTimeOf(filter.since, 'filter.since').getTime() : null;
-  return encounters.filter(
-    (encounter) =>
-      (!filter?.organizationCode || encounter.organizationCode === filter.organizationCode) &&
-      (!filter?.class || encounter.encounterClass === filter.class) &&
-      (since === null || encounter.start.getTime() >= since),
-  );
+  return (encounter) =>
+    (!filter?.organizationCode || encounter.organizationCode === filter.organizationCode) &&
+    (!filter?.class || encounter.encounterClass === filter.class) &&
+    (since === null || encounter.start.getTime() >= since);
 }
 
 export function summarize(resident: ResidentDoc, conditions: ConditionDoc[], allergies: AllergyView[], encounters: EncounterDoc[]): ClinicalSummaryView {

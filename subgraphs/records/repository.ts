@@ -7,7 +7,7 @@
 import type { ResidentAccess } from '../../access-control/resident-access';
 import { type CountActivity, countNothing } from '../../monitoring/activity';
 import type { MatchSettings } from '../../platform/config';
-import { allergyStatement, ClinicalReads, filterEncounters, safetyFacts, summarize } from './clinical-reads';
+import { allergyStatement, ClinicalReads, encounterFilter, safetyFacts, summarize } from './clinical-reads';
 import { ClinicalFiling } from './filing';
 import { Hotline } from './hotline';
 import type { RecordsModels } from './models';
@@ -20,7 +20,7 @@ export type { OrganizationFilter } from './organizations';
 export type { MatchReviewView, RegistrationResult } from './resident-index';
 
 export class RecordsRepository {
-  static readonly filterEncounters = filterEncounters;
+  static readonly encounterFilter = encounterFilter;
   static readonly summarize = summarize;
   static readonly safetyFacts = safetyFacts;
   static readonly allergyStatement = allergyStatement;

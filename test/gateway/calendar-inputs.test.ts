@@ -16,7 +16,7 @@ import { TestStack } from '../support/stack';
 jest.setTimeout(300_000);
 
 /** Names a client's dates and times go by in the schema (every one is a String). */
-const DATE_NAME = /(^|[a-z])(date|Date|At|at|since|until|from|to|start|end|month)$/;
+const DATE_NAME = /(^|[a-z])(date|Date|At|at|since|until|from|to|start|end|month|day)$/;
 
 /** Every String argument or input field named like a date, as Type.field(argument).inputField… */
 function dateFieldsOfSchema(): string[] {
@@ -58,6 +58,8 @@ const identities = {
   operator: { subject: 'op-calendar', roles: ['hotline_operator'], organizationCode: '3201-T01' },
   privacyOfficer: { subject: 'po-calendar', roles: ['privacy_officer'] },
   commission: { subject: 'hc-calendar', roles: ['health_commission'] },
+  /** The test's resident (their id is known once the stack is up). */
+  self: { subject: 'citizen-calendar', roles: ['resident'] },
 } satisfies Record<string, DemoIdentity>;
 
 interface Case {
@@ -111,10 +113,126 @@ const booking = (date: string) => ({
   kind: 'SPECIALIST',
 });
 const outcome = 'status code message';
+const hotlineCall = (receivedAt: string) => ({
+  callId: `CALL-${newId().slice(0, 8)}`,
+  receivedAt,
+  category: 'CONSULTATION',
+  channel: 'OPERATOR',
+  outcome: 'ANSWERED',
+});
+const checkupFindings = { conclusions: ['未见明显异常'], recommendations: [] };
 const residentField = (selection: string) => `query($id: ID!, $value: String) { resident(id: $id) { ${selection} } }`;
 const slots = (from: string, to: string) => ({ from, to });
 
 const CASES: Record<string, Case> = {
+  'Mutation.bookCheckup(input).date': {
+    kind: 'date',
+    caller: 'self',
+    query: 'mutation($value: BookCheckupInput!) { bookCheckup(input: $value) { id } }',
+    variables: (value) => ({ value: { residentId: residentId(), packageId: checkupPackage, date: value } }),
+  },
+  'Mutation.orderNursing(input).preferredDate': {
+    kind: 'date',
+    caller: 'self',
+    query: 'mutation($value: OrderNursingInput!) { orderNursing(input: $value) { id } }',
+    variables: (value) => ({
+      value: {
+        residentId: residentId(),
+        organizationCode: CENTRE,
+        serviceCode: 'WOUND_CARE',
+        preconditions: ['PRESCRIBED', 'WOUND_ASSESSED'],
+        preferredDate: value,
+        address: '南京市鼓楼区北京西路 10 号',
+      },
+    }),
+  },
+  'Mutation.receiveWorkOrder(input).receivedAt': {
+    kind: 'time',
+    caller: 'operator',
+    query: 'mutation($value: WorkOrderInput!) { receiveWorkOrder(input: $value) { id } }',
+    variables: (value) => ({ value: { source: 'DIRECT', ticketNumber: `T-${newId().slice(0, 8)}`, receivedAt: value } }),
+  },
+  'Mutation.recordHotlineCall(input).receivedAt': {
+    kind: 'time',
+    caller: 'operator',
+    query: 'mutation($value: HotlineCallInput!) { recordHotlineCall(input: $value) { id } }',
+    variables: (value) => ({ value: hotlineCall(value) }),
+  },
+  'Mutation.submitCheckupReport(input).collectedAt': {
+    kind: 'time',
+    caller: 'labSystem',
+    query: 'mutation($value: SubmitLabReportInput!, $findings: CheckupFindingsInput!) { submitCheckupReport(input: $value, findings: $findings) { id } }',
+    variables: (value) => ({ value: labSubmission(residentId(), { collectedAt: value }), findings: checkupFindings }),
+  },
+  'Mutation.submitCheckupReport(input).effectiveAt': {
+    kind: 'time',
+    caller: 'labSystem',
+    query: 'mutation($value: SubmitLabReportInput!, $findings: CheckupFindingsInput!) { submitCheckupReport(input: $value, findings: $findings) { id } }',
+    variables: (value) => ({ value: labSubmission(residentId(), { effectiveAt: value }), findings: checkupFindings }),
+  },
+  'Mutation.submitCheckupReport(input).issuedAt': {
+    kind: 'time',
+    caller: 'labSystem',
+    query: 'mutation($value: SubmitLabReportInput!, $findings: CheckupFindingsInput!) { submitCheckupReport(input: $value, findings: $findings) { id } }',
+    variables: (value) => ({ value: labSubmission(residentId(), { issuedAt: value }), findings: checkupFindings }),
+  },
+  'Mutation.submitCheckupReport(input).subjectBirthDate': {
+    kind: 'date',
+    caller: 'labSystem',
+    query: 'mutation($value: SubmitLabReportInput!, $findings: CheckupFindingsInput!) { submitCheckupReport(input: $value, findings: $findings) { id } }',
+    variables: (value) => ({ value: labSubmission(residentId(), { subjectBirthDate: value }), findings: checkupFindings }),
+  },
+  'Mutation.uploadHotlineCalls(inputs).receivedAt': {
+    kind: 'time',
+    caller: 'operator',
+    query: `mutation($value: [HotlineCallInput!]!) { uploadHotlineCalls(inputs: $value) { ${outcome} } }`,
+    variables: (value) => ({ value: [hotlineCall(value)] }),
+    batch: true,
+  },
+  'Query.bulletinHeadline(month)': {
+    kind: 'month',
+    caller: 'commission',
+    query: 'query($value: String!) { bulletinHeadline(month: $value) { month } }',
+    variables: (value) => ({ value }),
+  },
+  'Query.checkupAvailability(from)': {
+    kind: 'date',
+    caller: 'self',
+    query: 'query($package: ID!, $from: String!, $to: String!) { checkupAvailability(packageId: $package, from: $from, to: $to) { date } }',
+    variables: (value) => ({ package: checkupPackage, from: value, to: '2099-01-01' }),
+    field: 'from',
+  },
+  'Query.checkupAvailability(to)': {
+    kind: 'date',
+    caller: 'self',
+    query: 'query($package: ID!, $from: String!, $to: String!) { checkupAvailability(packageId: $package, from: $from, to: $to) { date } }',
+    variables: (value) => ({ package: checkupPackage, from: '2099-01-01', to: value }),
+    field: 'to',
+  },
+  'Query.hotlineMonth(month)': {
+    kind: 'month',
+    caller: 'commission',
+    query: 'query($value: String!) { hotlineMonth(month: $value) { month } }',
+    variables: (value) => ({ value }),
+  },
+  'Query.institutionSettlements(day)': {
+    kind: 'date',
+    caller: 'hospitalSystem',
+    query: 'query($value: String!) { institutionSettlements(day: $value) { id } }',
+    variables: (value) => ({ value }),
+  },
+  'Query.settlementDays(month)': {
+    kind: 'month',
+    caller: 'commission',
+    query: 'query($value: String!) { settlementDays(month: $value) { day } }',
+    variables: (value) => ({ value }),
+  },
+  'Query.settlementReconciliation(day)': {
+    kind: 'date',
+    caller: 'hospitalSystem',
+    query: 'query($value: String!) { settlementReconciliation(day: $value, lines: []) { day } }',
+    variables: (value) => ({ value }),
+  },
   'Mutation.bookAppointment(input).date': {
     kind: 'date',
     caller: 'operator',
@@ -362,6 +480,7 @@ const CASES: Record<string, Case> = {
 
 let stack: TestStack;
 let resident: string;
+let checkupPackage: string;
 const residentId = () => resident;
 
 beforeAll(async () => {
@@ -369,6 +488,20 @@ beforeAll(async () => {
   await insertHospitals(stack);
   [resident] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, alsoSeenAt: [CENTRE] })) as [string];
   await modelsOf(stack).labs.Laboratory.insertMany([{ _id: HOSPITAL, certifiedScope: 'CITY' }]);
+  await modelsOf(stack).records.Organization.create({
+    _id: '3201-T01',
+    name: '南京12320卫生热线',
+    level: 'HOTLINE',
+    district: '鼓楼区',
+    outpatientVisits: 0,
+    discharges: 0,
+  });
+  const published = await stack.query(
+    stack.token(identities.hospitalSystem),
+    'mutation($packages: [CheckupPackageInput!]!) { publishCheckupPackages(packages: $packages) { id } }',
+    { packages: [{ code: 'CAL-BASIC', name: '基础体检', items: [{ code: '14749-6', name: '空腹血糖' }], priceFen: 19900, dailyCapacity: 5 }] },
+  );
+  checkupPackage = published.body.data!.publishCheckupPackages[0].id;
 });
 afterAll(() => stack?.stop());
 
@@ -394,7 +527,7 @@ describe('dates, times and months in every input', () => {
     '%s refuses what the calendar does not have, naming the field and the value, and writes nothing',
     async (coordinate, entry) => {
       const field = entry.field ?? /(\w+)\)?$/.exec(coordinate)![1]!;
-      const token = stack.token(identities[entry.caller]);
+      const token = stack.token(entry.caller === 'self' ? { ...identities.self, residentId: resident } : identities[entry.caller]);
       const read = !coordinate.startsWith('Mutation.');
       for (const value of IMPOSSIBLE[entry.kind]) {
         const before = await documentCounts(read);

@@ -317,6 +317,9 @@ describe('no personal data', () => {
     for (const query of Object.keys(DISCOVERY)) visit(getNamedType(schema.getQueryType()!.getFields()[query]!.type).name);
     expect([...reached].sort()).toEqual([
       'Boolean',
+      // A check-up centre's published packages (Organization.checkupPackages): items and prices, nothing of a resident.
+      'CheckupItem',
+      'CheckupPackage',
       'Drug',
       // What a hospital opens to family doctors (EXAM, VIRTUAL_BED): an enum, nothing of a resident.
       'HospitalResourceKind',

@@ -14,8 +14,9 @@ export const Resident: ResidentResolvers = {
   identifiers: (resident, _args, { loaders }) => loaders.identifiersOf.load(resident),
   // From the same batched fetch as the summary: restricted encounters are already left out, so pages give nothing away.
   encounters: async (resident, { filter, first, after }, { loaders }) => {
+    const kept = RecordsRepository.encounterFilter(filter);
     const encounters = await loaders.encountersOf.load(resident);
-    return encounters && pageInMemory(RecordsRepository.filterEncounters(encounters, filter), pageSize(first), after);
+    return encounters && pageInMemory(encounters.filter(kept), pageSize(first), after);
   },
   conditions: async (resident, { clinicalStatus, first, after }, { loaders }) => {
     const conditions = await loaders.conditionsOf.load(resident);
