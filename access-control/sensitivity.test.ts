@@ -261,6 +261,10 @@ const PHRASINGS: Record<SensitiveCategory, string[]> = {
 
 /** Ordinary clinical text: nothing in it is a restricted category. */
 const ORDINARY = [
+  // 性病变 (a lesion), not 性病: the phrase holds the term without meaning it.
+  '右肺上叶占位性病变，建议增强 CT',
+  '双肺纹理清晰，未见明显实质性病变。',
+  '肝脏良性病变可能',
   'I10 hypertension, follow up in 2 weeks',
   'F/U 3 months',
   '血压控制不佳 I10',
@@ -319,6 +323,11 @@ describe('free text', () => {
 
   it('labels the referral reason of the attack, whatever its coded diagnosis', () => {
     expect(sensitivitiesOfText('hx of f32.9 and AIDS on PrEP')).toEqual(['MENTAL_HEALTH', 'HIV_STI']);
+  });
+
+  it('labels a listed term beside a phrase that holds it without meaning it', () => {
+    expect(sensitivitiesOfText('性病门诊随访，皮肤占位性病变已切除')).toEqual(['HIV_STI']);
+    expect(sensitivitiesOfText('占位性 病变')).toEqual([]);
   });
 
   it('labels "aids" as a word whatever it means there: a false positive hides, a false negative leaks', () => {

@@ -102,8 +102,13 @@ export function foldText(text: string): string {
   return text.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
 }
 
-const termsFile = z.record(z.enum(SENSITIVE_CATEGORIES), z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict());
+/** zhNot: phrases that hold a Chinese term without meaning it (性病变, a lesion: 占位性病变, 良性病变). */
+const termsFile = z.record(
+  z.enum(SENSITIVE_CATEGORIES),
+  z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)), zhNot: z.array(z.string().min(1)).default([]) }).strict(),
+);
 const escapeRegExp = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const spacedChinese = (term: string) => [...term].map(escapeRegExp).join('\\s*');
 
 /**
  * A category's terms as one pattern. Chinese terms match anywhere, spaces between their
@@ -112,7 +117,7 @@ const escapeRegExp = (term: string) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * spaces or hyphens between the words of a phrase optional.
  */
 function termPattern(terms: { zh: string[]; en: string[] }): RegExp {
-  const zh = terms.zh.map((term) => [...term].map(escapeRegExp).join('\\s*'));
+  const zh = terms.zh.map(spacedChinese);
   const en = terms.en.map((term) => {
     const stem = term.endsWith('*') ? term.slice(0, -1) : term;
     const words = stem.split(' ').map(escapeRegExp).join('[\\s\\-_]*');
@@ -122,9 +127,10 @@ function termPattern(terms: { zh: string[]; en: string[] }): RegExp {
 }
 
 /** The term lists (data: `sensitive-terms.json`), checked once at load. */
-const TEXT_TERMS: [RegExp, SensitiveCategory][] = Object.entries(termsFile.parse(sensitiveTerms)).map(([category, terms]) => [
+const TEXT_TERMS: [RegExp, SensitiveCategory, RegExp | null][] = Object.entries(termsFile.parse(sensitiveTerms)).map(([category, terms]) => [
   termPattern(terms),
   category as SensitiveCategory,
+  terms.zhNot.length ? new RegExp(terms.zhNot.map(spacedChinese).join('|'), 'gu') : null,
 ]);
 
 /**
@@ -146,7 +152,8 @@ function codesIn(folded: string): string[] {
 export function sensitivitiesOfText(text: string): SensitiveCategory[] {
   const folded = foldText(text);
   const byCode = codesIn(folded).map(sensitivityOfIcd10);
-  return categoriesOf([...byCode, ...TEXT_TERMS.map(([pattern, category]) => (pattern.test(folded) ? category : null))]);
+  const labelled = TEXT_TERMS.map(([pattern, category, notMeant]) => (pattern.test(notMeant ? folded.replace(notMeant, ' ') : folded) ? category : null));
+  return categoriesOf([...byCode, ...labelled]);
 }
 
 /** What several free-text fields of one record reveal together (absent ones skipped). */

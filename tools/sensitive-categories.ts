@@ -29,7 +29,7 @@ const listed = (items: string[]) => (items.length > 0 ? items.map(code).join(', 
 
 /** One list per category: the codes, drugs and departments that label a record, then the terms free text is matched against. */
 export function categoriesSection(): string {
-  const terms = sensitiveTerms as Record<SensitiveCategory, { zh: string[]; en: string[] }>;
+  const terms = sensitiveTerms as Record<SensitiveCategory, { zh: string[]; en: string[]; zhNot?: string[] }>;
   const blocks = SENSITIVE_CATEGORIES.map((category) => {
     const ranges = ICD10_RANGES.filter(([, , of]) => of === category).map(([from, to]) => (from === to ? from : `${from}–${to}`));
     return [
@@ -41,6 +41,7 @@ export function categoriesSection(): string {
       `- Departments: ${listed(keysOf(DEPARTMENT_CATEGORIES, category))}`,
       `- Chinese terms: ${listed(terms[category].zh)}`,
       `- English terms: ${listed(terms[category].en)}`,
+      ...(terms[category].zhNot?.length ? [`- Chinese phrases that hold a term without meaning it: ${listed(terms[category].zhNot)}`] : []),
     ].join('\n');
   });
   return [BEGIN, '', ...blocks.flatMap((block) => [block, '']), END].join('\n');
