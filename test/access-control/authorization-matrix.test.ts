@@ -14,7 +14,7 @@ import type { Viewer } from '../../access-control/viewer';
 import { addDays, beijingDate } from '../../subgraphs/referrals/referral-rules';
 import type { DemoIdentity } from '../../tools/demo-issuer';
 import { entryPoints } from '../support/entry-points';
-import { insertHospitals, labReport, modelsOf, newId, nursingOrderDoc, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
+import { insertHospitals, insertHotlineCentre, labReport, modelsOf, newId, nursingOrderDoc, prescriptionDoc, referralDoc, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 import { ALL, CHECKUP_PACKAGE, CLINICIANS, CONTEXTS, type Context, GATES, INSTITUTIONS } from './matrix-contexts';
 
@@ -56,14 +56,7 @@ const viewerOf = (context: Context): Viewer => {
 
 beforeAll(async () => {
   await insertHospitals(stack);
-  await modelsOf(stack).records.Organization.create({
-    _id: '3201-T01',
-    name: '南京12320卫生热线',
-    level: 'HOTLINE',
-    district: '鼓楼区',
-    outpatientVisits: 0,
-    discharges: 0,
-  });
+  await insertHotlineCentre(stack);
   await modelsOf(stack).referrals.CheckupPackage.create(CHECKUP_PACKAGE);
   const his = stack.token({ subject: 'his', roles: ['hospital_system'], organizationCode: '3201-H001' });
   const register = await stack.query(his, `mutation($input: RegisterResidentInput!) { registerResident(input: $input) { resident { id } } }`, {

@@ -28,7 +28,7 @@ import {
   SOURCE,
   sourceSecrets,
 } from '../support/consent-scenario';
-import { insertSlotPool, modelsOf, relate } from '../support/fixtures';
+import { insertHotlineCentre, insertSlotPool, modelsOf, relate } from '../support/fixtures';
 import { useStack } from '../support/stack-fixture';
 
 jest.setTimeout(180_000);
@@ -60,14 +60,7 @@ const CHECKUP_CANARY = 'CANARY-checkup-5521 HIV初筛阴性';
 
 beforeAll(async () => {
   scenario = await plantCanaries(stack);
-  await modelsOf(stack).records.Organization.create({
-    _id: '3201-T01',
-    name: '南京12320卫生热线',
-    level: 'HOTLINE',
-    district: '鼓楼区',
-    outpatientVisits: 0,
-    discharges: 0,
-  });
+  await insertHotlineCentre(stack);
   const operator = stack.token({ subject: 'op-canary', roles: ['hotline_operator'], organizationCode: '3201-T01', practitionerId: 'OP9' });
   const { body } = await stack.query(operator, `mutation($input: HotlineCallInput!) { recordHotlineCall(input: $input) { id } }`, {
     input: {

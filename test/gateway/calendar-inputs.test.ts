@@ -10,7 +10,7 @@ import { SUPERGRAPH_FILE } from '../../bin/services';
 import { DATE_OR_TIME_RULE, DATE_RULE, MONTH_RULE, quoted, TIME_RULE } from '../../platform/calendar';
 import { SUBGRAPH_NAMES } from '../../platform/config';
 import type { DemoIdentity } from '../../tools/demo-issuer';
-import { insertHospitals, insertResidents, labSubmission, modelsOf, newId } from '../support/fixtures';
+import { insertHospitals, insertHotlineCentre, insertResidents, labSubmission, modelsOf, newId } from '../support/fixtures';
 import { TestStack } from '../support/stack';
 
 jest.setTimeout(300_000);
@@ -488,14 +488,7 @@ beforeAll(async () => {
   await insertHospitals(stack);
   [resident] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, alsoSeenAt: [CENTRE] })) as [string];
   await modelsOf(stack).labs.Laboratory.insertMany([{ _id: HOSPITAL, certifiedScope: 'CITY' }]);
-  await modelsOf(stack).records.Organization.create({
-    _id: '3201-T01',
-    name: '南京12320卫生热线',
-    level: 'HOTLINE',
-    district: '鼓楼区',
-    outpatientVisits: 0,
-    discharges: 0,
-  });
+  await insertHotlineCentre(stack);
   const published = await stack.query(
     stack.token(identities.hospitalSystem),
     'mutation($packages: [CheckupPackageInput!]!) { publishCheckupPackages(packages: $packages) { id } }',

@@ -183,6 +183,20 @@ export async function insertHospitals(stack: TestStack): Promise<void> {
   await modelsOf(stack).records.Organization.insertMany(TEST_HOSPITALS);
 }
 
+/** The 12320 hotline centre, where hotline_operator tokens work (the registry holds it at level HOTLINE). */
+export const HOTLINE_CENTRE = '3201-T01';
+
+export async function insertHotlineCentre(stack: TestStack): Promise<void> {
+  await modelsOf(stack).records.Organization.create({
+    _id: HOTLINE_CENTRE,
+    name: '南京12320卫生热线',
+    level: 'HOTLINE',
+    district: '鼓楼区',
+    outpatientVisits: 0,
+    discharges: 0,
+  });
+}
+
 /**
  * What a lab system sends for one report (submitLabReport's input): a fasting glucose of
  * 5.4 mmol/L for a woman born in 1970, issued a day ago, under a fresh report id.

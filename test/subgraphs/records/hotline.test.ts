@@ -7,7 +7,7 @@
  * or writes the record, and a refused or bad write changes nothing.
  */
 import { cityDay, rollupId } from '../../../monitoring/activity-store';
-import { insertHospitals, insertResidents, modelsOf, relate } from '../../support/fixtures';
+import { insertHospitals, insertHotlineCentre, insertResidents, modelsOf, relate } from '../../support/fixtures';
 import { useStack } from '../../support/stack-fixture';
 
 const CENTRE = '3201-T01';
@@ -15,14 +15,7 @@ const NOT_A_CENTRE = '3201-H001';
 const FAMILY_PRACTICE = '3201-C001';
 const { stack, ok } = useStack({}, async () => {
   await insertHospitals(stack);
-  await modelsOf(stack).records.Organization.create({
-    _id: CENTRE,
-    name: '南京12320卫生热线',
-    level: 'HOTLINE',
-    district: '鼓楼区',
-    outpatientVisits: 0,
-    discharges: 0,
-  });
+  await insertHotlineCentre(stack);
 });
 
 const operator = (organizationCode = CENTRE) =>
