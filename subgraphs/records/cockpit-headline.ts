@@ -2,8 +2,9 @@
  * The headline counters of the bulletin's text, up to the end of a month: each the seeded
  * baseline (the opening balance) plus what live events added since, from the city's rollups in
  * one read. Archives and master-index entries grow as desks register residents, look-ups as
- * clinicians read records, smart reminders as duplicate-test reminders are shown, validated
- * records and data under management as records are accepted. The health commission only.
+ * clinicians read records, smart reminders as reminders are served (duplicate tests at ordering,
+ * critical results pushed to an inbox, duplicate medication at prescribing), validated records and
+ * data under management as records are accepted. The health commission only.
  */
 import { requireEntry } from '../../access-control/resident-access';
 import type { Viewer } from '../../access-control/viewer';
@@ -28,6 +29,8 @@ export async function bulletinHeadline(viewer: Viewer, activity: ActivityStore, 
     'masterIndexEntries',
     'archiveLookups',
     'smartReminders',
+    'criticalResultAlerts',
+    'duplicateMedicationWarnings',
     'verifiedRecords',
     'managedRecordsAdjustment',
   ]);
@@ -37,7 +40,7 @@ export async function bulletinHeadline(viewer: Viewer, activity: ActivityStore, 
     residentArchives: through.residentArchives ?? 0,
     masterIndexEntries: through.masterIndexEntries ?? 0,
     archiveLookups: through.archiveLookups ?? 0,
-    smartReminders: through.smartReminders ?? 0,
+    smartReminders: (through.smartReminders ?? 0) + (through.criticalResultAlerts ?? 0) + (through.duplicateMedicationWarnings ?? 0),
     dataUnderManagement: validatedRecords + (through.managedRecordsAdjustment ?? 0),
     validatedRecords,
   };

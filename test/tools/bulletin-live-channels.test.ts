@@ -9,7 +9,7 @@
 import { makeIdNumber } from '../../access-control/id-number';
 import { cityDay } from '../../monitoring/activity-store';
 import { type BulletinTables, fetchBulletin, formatBulletin } from '../../tools/bulletin-tables';
-import { insertResidents, insertSlotPool } from '../support/fixtures';
+import { insertResidents, insertSlotPool, labSubmission } from '../support/fixtures';
 import { commissionToken, hospitalSystemToken, useSeededCity } from '../support/seeded-city';
 
 const { stack, codeOf } = useSeededCity();
@@ -161,15 +161,31 @@ it('adds live events to the headline counters: registrations, identifiers, look-
     },
   );
   expect(check.body.errors).toBeUndefined();
+  // A critical glucose the hospital's laboratory files: one alert, to the ordering hospital's inbox.
+  const critical = await stack.query(
+    stack.token({ subject: `lis-${hospital}`, roles: ['lab_system'], organizationCode: hospital }),
+    `mutation($input: SubmitLabReportInput!) { submitLabReport(input: $input) { id } }`,
+    {
+      input: labSubmission(residentId, {
+        subjectSex: 'MALE',
+        subjectBirthDate: '1975-02-03',
+        orderingOrganizationCode: hospital,
+        results: [{ code: '14749-6', value: 25, unit: 'mmol/L' }],
+      }),
+    },
+  );
+  expect(critical.body.errors).toBeUndefined();
 
   expect(await headline()).toEqual({
     residentArchives: before.residentArchives + 1,
     // The ID card and the hospital's record number.
     masterIndexEntries: before.masterIndexEntries + 2,
     archiveLookups: before.archiveLookups + 1,
-    smartReminders: before.smartReminders + 2,
-    dataUnderManagement: before.dataUnderManagement + 1,
-    validatedRecords: before.validatedRecords + 1,
+    // Two duplicate-test reminders and one critical result pushed.
+    smartReminders: before.smartReminders + 3,
+    // The visit and the lab report.
+    dataUnderManagement: before.dataUnderManagement + 2,
+    validatedRecords: before.validatedRecords + 2,
   });
   // September 2024 keeps the bulletin's figures.
   const { body } = await stack.query(commissionToken(stack), HEADLINE, { month: '2024-09' });

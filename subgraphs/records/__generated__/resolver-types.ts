@@ -146,7 +146,7 @@ export type BulletinHeadline = {
   month: Scalars['String']['output'];
   /** 居民健康档案: archives the master patient index opened (one per resident registered anew). */
   residentArchives: Scalars['Int']['output'];
-  /** 智能提示: duplicate-test reminders shown to ordering doctors (one per item checked). */
+  /** 智能提示: smart reminders served: duplicate-test reminders shown to ordering doctors (one per item checked), critical results pushed to an inbox (one per recipient organization) and duplicate-medication warnings at prescribing. */
   smartReminders: Scalars['Int']['output'];
   /** 累计校验入库数据: records validated and stored, scheduled and real-time. */
   validatedRecords: Scalars['Float']['output'];
