@@ -4,9 +4,9 @@
  * by counting the commands the subgraphs send, not by timing, so the embedded engine's full
  * scans do not matter.
  */
-import type { CommandEvent } from '../../platform/database';
 import { insertHospitals, insertResidents, ONE_OF_EACH, type ResidentFixture, TEST_HOSPITALS } from '../support/fixtures';
 import { FULL_RECORD, FULL_RECORDS } from '../support/full-record';
+import { roundTripsOf } from '../support/round-trips';
 import { useStack } from '../support/stack-fixture';
 
 const WARD_LIST = /* GraphQL */ `
@@ -39,16 +39,6 @@ const { stack } = useStack({ gatewayConfig: { MAX_OPERATION_COST: 1_000_000 } },
   await insertHospitals(stack);
 });
 
-/** Each command as subgraph database, command and collection: the multiset two requests must share. */
-function roundTrips(commands: readonly CommandEvent[]): string[] {
-  return commands
-    .map(({ databaseName, commandName, command }) => {
-      const collection = typeof command[commandName] === 'string' ? command[commandName] : command.collection;
-      return `${databaseName.replace(/^t[0-9a-f]+_/, '')}.${commandName} ${String(collection)}`;
-    })
-    .sort();
-}
-
 /** How many items each list field of a full record returned. */
 function listSizes(record: Record<string, any>) {
   return {
@@ -80,7 +70,7 @@ it('a ward list of 50 residents costs the same round trips as one resident', asy
   const forOne = await stack.commandsDuring(ask(one));
   const forFifty = await stack.commandsDuring(ask(fifty));
 
-  expect(roundTrips(forFifty)).toEqual(roundTrips(forOne));
+  expect(roundTripsOf(forFifty)).toEqual(roundTripsOf(forOne));
   // Per subgraph: the merged-id lookup, the care relationships, the consents, the records, and the audit write.
   expect(forOne).toHaveLength(20);
 });
@@ -113,7 +103,7 @@ it('a ward list of 50 full records costs the same round trips as one', async () 
   const forOne = await stack.commandsDuring(ask(one));
   const forFifty = await stack.commandsDuring(ask(fifty));
 
-  expect(roundTrips(forFifty)).toEqual(roundTrips(forOne));
+  expect(roundTripsOf(forFifty)).toEqual(roundTripsOf(forOne));
 });
 
 describe('a resident with 2,000 records costs the same round trips as one with a record in each list', () => {
@@ -172,6 +162,6 @@ describe('a resident with 2,000 records costs the same round trips as one with a
       careRelationships: heavyRelationships,
     });
     expect(heavyRecord.encounters.pageInfo.hasNextPage).toBe(true);
-    expect(roundTrips(forHeavy)).toEqual(roundTrips(forLight));
+    expect(roundTripsOf(forHeavy)).toEqual(roundTripsOf(forLight));
   });
 });

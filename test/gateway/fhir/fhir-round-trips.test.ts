@@ -4,9 +4,9 @@
  * through the gateway. Counted by the commands the subgraphs send, not by timing.
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import type { CommandEvent } from '../../../platform/database';
 import { fhirRequest, resourcesOf } from '../../support/fhir-client';
 import { insertHospitals, insertResidents, modelsOf, ONE_OF_EACH, type ResidentFixture, TEST_HOSPITALS } from '../../support/fixtures';
+import { roundTripsOf } from '../../support/round-trips';
 import { useStack } from '../../support/stack-fixture';
 
 jest.setTimeout(300_000);
@@ -41,16 +41,6 @@ beforeAll(async () => {
   [light] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, ...ONE_OF_EACH })) as [string];
   [heavy] = (await insertResidents(stack, { organizationCode: HOSPITAL, count: 1, ...TWO_THOUSAND })) as [string];
 });
-
-/** Each command as subgraph database, command and collection: the multiset two requests must share. */
-function roundTrips(commands: readonly CommandEvent[]): string[] {
-  return commands
-    .map(({ databaseName, commandName, command }) => {
-      const collection = typeof command[commandName] === 'string' ? command[commandName] : command.collection;
-      return `${databaseName.replace(/^t[0-9a-f]+_/, '')}.${commandName} ${String(collection)}`;
-    })
-    .sort();
-}
 
 const countsOf = (bundle: Bundle) =>
   Object.fromEntries(
@@ -87,7 +77,7 @@ it.each([
   });
   expect(lightPage.link!.map((link) => link.relation)).toEqual(['self']);
   expect(heavyPage.link!.map((link) => link.relation)).toEqual(['self', 'next']);
-  expect(roundTrips(forHeavy)).toEqual(roundTrips(forLight));
+  expect(roundTripsOf(forHeavy)).toEqual(roundTripsOf(forLight));
 });
 
 it('the next page of 2,000 records costs the round trips of the next page of 31 of each kind', async () => {
@@ -123,5 +113,5 @@ it('the next page of 2,000 records costs the round trips of the next page of 31 
     ServiceRequest: 30,
   });
   expect(resourcesOf(ofHeavy.page, 'Patient')).toEqual([]);
-  expect(roundTrips(ofHeavy.commands)).toEqual(roundTrips(ofMedium.commands));
+  expect(roundTripsOf(ofHeavy.commands)).toEqual(roundTripsOf(ofMedium.commands));
 });
