@@ -83,6 +83,8 @@ export const ACTIVITY_COUNTERS = [
   'criticalResultsAcknowledged',
   'criticalResultsAcknowledgedLate',
   'duplicateMedicationWarnings',
+  // Overdue follow-ups listed to a family doctor's centre: reminders served there, one per item shown.
+  'overdueFollowUpReminders',
   // One-stop settlement, at the institution that settled: settlements and refunds made, and
   // their amounts in fen net of refunds (a refund's amounts are negative).
   'settlements',

@@ -2,7 +2,8 @@
  * The smart reminders' monthly figures per organization, as the health commission reads them:
  * the duplicate-test reminders this subgraph records, beside the counters every subgraph adds
  * to the platform's activity rollups for its own reminders (critical results pushed and
- * acknowledged here, duplicate medication warned in prescriptions). Aggregates only.
+ * acknowledged here, duplicate medication warned in prescriptions, overdue follow-ups listed in
+ * records). Aggregates only.
  */
 import type { ActivityRollupDoc, ActivityStore } from '../../monitoring/activity-store';
 import { CITY } from '../../monitoring/activity-store';
@@ -10,7 +11,13 @@ import { organizationCodeOf } from '../runtime/ids';
 import { monthOf } from '../runtime/input';
 import type { LabsRepository, ReminderStatisticsRow } from './repository';
 
-const ROLLED_UP = ['criticalResultAlerts', 'criticalResultsAcknowledged', 'criticalResultsAcknowledgedLate', 'duplicateMedicationWarnings'] as const;
+const ROLLED_UP = [
+  'criticalResultAlerts',
+  'criticalResultsAcknowledged',
+  'criticalResultsAcknowledgedLate',
+  'duplicateMedicationWarnings',
+  'overdueFollowUpReminders',
+] as const;
 
 export type ReminderFiguresRow = ReminderStatisticsRow & Record<(typeof ROLLED_UP)[number], number>;
 

@@ -3,8 +3,8 @@
  * baseline (the opening balance) plus what live events added since, from the city's rollups in
  * one read. Archives and master-index entries grow as desks register residents, look-ups as
  * clinicians read records, smart reminders as reminders are served (duplicate tests at ordering,
- * critical results pushed to an inbox, duplicate medication at prescribing), validated records and
- * data under management as records are accepted. The health commission only.
+ * critical results pushed to an inbox, duplicate medication at prescribing, overdue follow-ups
+ * listed), validated records and data under management as records are accepted. The health commission only.
  */
 import { requireEntry } from '../../access-control/resident-access';
 import type { Viewer } from '../../access-control/viewer';
@@ -31,6 +31,7 @@ export async function bulletinHeadline(viewer: Viewer, activity: ActivityStore, 
     'smartReminders',
     'criticalResultAlerts',
     'duplicateMedicationWarnings',
+    'overdueFollowUpReminders',
     'verifiedRecords',
     'managedRecordsAdjustment',
   ]);
@@ -40,7 +41,11 @@ export async function bulletinHeadline(viewer: Viewer, activity: ActivityStore, 
     residentArchives: through.residentArchives ?? 0,
     masterIndexEntries: through.masterIndexEntries ?? 0,
     archiveLookups: through.archiveLookups ?? 0,
-    smartReminders: (through.smartReminders ?? 0) + (through.criticalResultAlerts ?? 0) + (through.duplicateMedicationWarnings ?? 0),
+    smartReminders:
+      (through.smartReminders ?? 0) +
+      (through.criticalResultAlerts ?? 0) +
+      (through.duplicateMedicationWarnings ?? 0) +
+      (through.overdueFollowUpReminders ?? 0),
     dataUnderManagement: validatedRecords + (through.managedRecordsAdjustment ?? 0),
     validatedRecords,
   };

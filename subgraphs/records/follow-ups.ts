@@ -7,6 +7,7 @@
  */
 import { isActive } from '../../access-control/policy';
 import { type ResidentAccess, requireEntry } from '../../access-control/resident-access';
+import { type CountActivity, countNothing } from '../../monitoring/activity';
 import { noneOf, oneOf, operator, RECORDS_BATCH_SIZE } from '../../platform/database';
 import { type Page, pageInMemory } from '../../platform/pagination';
 import { conditionLabel, encounterLabel } from './labels';
@@ -30,6 +31,8 @@ export class FollowUps {
   constructor(
     private readonly models: RecordsModels,
     private readonly access: ResidentAccess,
+    /** Counts the follow-ups shown, as reminders served at the centre. */
+    private readonly countActivity: CountActivity = countNothing,
   ) {}
 
   /** The centre's overdue follow-ups, by condition id; a constant number of queries however many residents. */
@@ -71,6 +74,9 @@ export class FollowUps {
       .filter((condition) => !seen.has(ownerOf(condition.residentId)))
       .map((condition): OverdueFollowUpView => ({ _id: condition._id, residentId: ownerOf(condition.residentId), condition, rule: 'HYPERTENSION_VISIT' }))
       .sort((a, b) => a._id.localeCompare(b._id));
-    return pageInMemory(overdue, first, after);
+    const page = pageInMemory(overdue, first, after);
+    if (page.edges.length > 0)
+      await this.countActivity([{ organizationCode: viewer.organizationCode!, at: now, counts: { overdueFollowUpReminders: page.edges.length } }]);
+    return page;
   }
 }

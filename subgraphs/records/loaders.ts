@@ -2,7 +2,7 @@
 
 import DataLoader from 'dataloader';
 import { safetyVersions } from '../../access-control/safety-version';
-import { countAccepted } from '../../monitoring/activity';
+import { type CountActivity, countAccepted } from '../../monitoring/activity';
 import { recordByIdLoader } from '../runtime/loaders';
 import type { SubgraphContext } from '../runtime/subgraph-context';
 import { Cockpit } from './cockpit';
@@ -56,7 +56,8 @@ export interface PrescriptionRef {
 }
 
 export function createRecordsContext(models: RecordsModels, base: SubgraphContext) {
-  const repository = new RecordsRepository(models, base.access, base.settings.matching, (entries) => countAccepted(base.activity, base.logger, entries));
+  const countActivity: CountActivity = (entries) => countAccepted(base.activity, base.logger, entries);
+  const repository = new RecordsRepository(models, base.access, base.settings.matching, countActivity);
   const loaders = {
     ...createLoaders(repository),
     /** Resident id → the version of their safety facts as the viewer may see them (safety-version.ts). */
@@ -79,7 +80,7 @@ export function createRecordsContext(models: RecordsModels, base: SubgraphContex
     atLevel: (level) => primed(repository.organizations.organizationsAtLevel(level)),
     inDistrict: (district) => primed(repository.organizations.organizationsInDistrict(district)),
   });
-  return { ...base, repository, loaders, cockpit, followUps: new FollowUps(models, base.access) };
+  return { ...base, repository, loaders, cockpit, followUps: new FollowUps(models, base.access, countActivity) };
 }
 
 export type RecordsContext = ReturnType<typeof createRecordsContext>;

@@ -418,7 +418,7 @@ export type Referral = {
   resident: Resident;
 };
 
-/** Smart reminders per organization and month (aggregates only): duplicate-test reminders, critical results pushed and acknowledged, duplicate medication warned. */
+/** Smart reminders per organization and month (aggregates only): duplicate-test reminders, critical results pushed and acknowledged, duplicate medication warned, overdue follow-ups listed. */
 export type ReminderStatistics = {
   __typename?: 'ReminderStatistics';
   consider: Scalars['Int']['output'];
@@ -433,6 +433,8 @@ export type ReminderStatistics = {
   month: Scalars['String']['output'];
   order: Scalars['Int']['output'];
   organization: Organization;
+  /** Overdue follow-ups listed to the organization's family doctors (overdueFollowUps), one per item shown. */
+  overdueFollowUpReminders: Scalars['Int']['output'];
   reuse: Scalars['Int']['output'];
   /** Duplicate-test reminders shown (the UTC month). */
   shown: Scalars['Int']['output'];
@@ -925,6 +927,7 @@ export type ReminderStatisticsResolvers<ContextType = LabsContext, ParentType ex
   month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   order?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
+  overdueFollowUpReminders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reuse?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   shown?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };

@@ -4,6 +4,7 @@
  * a contract with the centre, with a recent visit, or without hypertension are not listed, and
  * what the resident restricted never counts.
  */
+import { cityDay } from '../../../monitoring/activity-store';
 import { insertHospitals, insertResidents, relate } from '../../support/fixtures';
 import { useStack } from '../../support/stack-fixture';
 
@@ -84,6 +85,25 @@ it('lists the contracted residents whose hypertension has gone 90 days without a
   const rest = await ok(familyDoctor(), LIST, { first: 2, after: first.overdueFollowUps.pageInfo.endCursor });
   expect(nodes(rest)).toEqual(all.slice(2));
   expect(rest.overdueFollowUps.pageInfo.hasNextPage).toBe(false);
+});
+
+it('counts each follow-up shown as a reminder served at the centre', async () => {
+  const REMINDERS = `query($month: String!, $org: ID) { reminderStatistics(month: $month, organizationCode: $org) { overdueFollowUpReminders } }`;
+  const commission = stack.token({ subject: 'hc-fu', roles: ['health_commission'] });
+  // The city's month, read on both sides of the listing so that a midnight between them cannot miss it.
+  const monthBefore = cityDay(new Date()).slice(0, 7);
+  const served = async () => {
+    let total = 0;
+    for (const month of new Set([monthBefore, cityDay(new Date()).slice(0, 7)])) {
+      const rows = (await ok(commission, REMINDERS, { month, org: CENTRE })).reminderStatistics;
+      total += rows.reduce((sum: number, row: { overdueFollowUpReminders: number }) => sum + row.overdueFollowUpReminders, 0);
+    }
+    return total;
+  };
+  const before = await served();
+  await ok(familyDoctor(), LIST, { first: 2 });
+  await ok(familyDoctor(OTHER_CENTRE), LIST);
+  expect(await served()).toBe(before + 2);
 });
 
 it('shows another centre none of them, and refuses other roles', async () => {
