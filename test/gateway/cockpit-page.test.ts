@@ -109,6 +109,7 @@ it('serves the page and ECharts from the gateway under a policy that allows this
     'src="/cockpit/cockpit-charts.js"',
     'src="/cockpit/cockpit-tables.js"',
     'src="/cockpit/cockpit-views.js"',
+    'src="/cockpit/cockpit-headline.js"',
     'src="/cockpit/cockpit.js"',
   ]);
   const echarts = await fetch(new URL('/cockpit/echarts.js', stack.gateway.url));
