@@ -501,6 +501,17 @@ describe('signed in with the health commission’s token', () => {
       [inWan, exact],
     ]);
     expect(await page.locator('#headline').isVisible()).toBe(true);
+
+    // An answer without the headline (null, as on an error) says so on every card, the settlement's too without the city.
+    await page.route('**/graphql', async (route) => {
+      const response = await route.fetch();
+      const answer = await response.json();
+      if (answer.data && 'bulletinHeadline' in answer.data) Object.assign(answer.data, { bulletinHeadline: null, cockpitMonth: null });
+      await route.fulfill({ response, json: answer });
+    });
+    await page.evaluate('window.cockpit.refresh()');
+    await page.locator('#headline .card .value').first().getByText('无数据 No data').waitFor();
+    expect(await page.locator('#headline .card .value').allTextContents()).toEqual(Array(7).fill('无数据 No data'));
     await page.close();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Health check-ups through the real gateway: a centre publishes packages with a daily
  * capacity; a resident books a day (places claimed: concurrent bookings of the last place give
- * exactly one), pays through one-stop settlement, and cancels before the day, refunded whole.
+ * exactly one), pays through one-stop settlement, and cancels before the day, refunded whole;
+ * a centre's settlements, net of refunds, and its bookings show in its cockpit month row.
  */
 import { insertHospitals, insertResidents, modelsOf, newId } from '../../support/fixtures';
 import { useStack } from '../../support/stack-fixture';
