@@ -8,11 +8,13 @@
   var element = CockpitTables.element;
   var NO_DATA = '无数据 No data';
 
-  /** 8,680,000 → "868.0 万"; 17,800,000,000 → "178 亿" (at most two decimals, none when whole); below 10,000 as it is. */
+  /** 8,680,000 → "868.0 万" (up to 9999.9 万); 17,800,000,000 → "178 亿" (at most two decimals, none when whole); below 10,000 as it is. */
   function inChinese(value) {
     if (value === null || value === undefined) return NO_DATA;
-    if (Math.abs(value) >= 1e8) return `${Number((value / 1e8).toFixed(2))} 亿`;
-    if (Math.abs(value) >= 1e4) return `${(value / 1e4).toFixed(1)} 万`;
+    var wan = (value / 1e4).toFixed(1);
+    // 99,999,999 is "1 亿", not "10000.0 万".
+    if (Math.abs(Number(wan)) >= 1e4) return `${Number((value / 1e8).toFixed(2))} 亿`;
+    if (Math.abs(value) >= 1e4) return `${wan} 万`;
     return Number(value).toLocaleString('en-US');
   }
   var exact = function (value) {
