@@ -17,6 +17,7 @@ const serveFiles = assetServer({
   '/cockpit/cockpit-charts.js': page('cockpit-charts.js', 'text/javascript'),
   '/cockpit/cockpit-tables.js': page('cockpit-tables.js', 'text/javascript'),
   '/cockpit/cockpit-views.js': page('cockpit-views.js', 'text/javascript'),
+  '/cockpit/cockpit-headline.js': page('cockpit-headline.js', 'text/javascript'),
   '/cockpit/cockpit.css': page('cockpit.css', 'text/css'),
   '/cockpit/echarts.js': { file: packageFile('echarts', 'dist/echarts.min.js'), type: 'text/javascript' },
 });

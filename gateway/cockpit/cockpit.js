@@ -15,9 +15,12 @@
     'scheduledUploadRecords verifiedRecords realtimeUploadDays realtimeFormsUploaded realtimeFormsTotal outpatientVisits outpatientRevenueFen emergencyVisits emergencyRevenueFen discharges inpatientRevenueFen admissions inpatientDays averageStayDays outpatientRevenuePerVisitFen inpatientRevenuePerDischargeFen seeded';
   /** The month's census, which cockpitMonth's rows alone answer. */
   var CENSUS = 'inpatientsAtEnd';
+  /** The city's one-stop settlement of the month, for the first row's card. */
+  var SETTLEMENT = 'settlements settlementRefunds settlementTotalFen settlementInsuranceFen settlementSelfPaidFen';
   var QUERY = [
     'query Cockpit($month: String!, $from: String!, $to: String!, $indicator: CockpitIndicator!) {',
-    `  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ${ROW} ${CENSUS} } districts { district ${ROW} ${CENSUS} } hospitals { organization { code name } ${ROW} ${CENSUS} } }`,
+    `  cockpitMonth(month: $month) { month verifiedRecordsCumulative city { ${ROW} ${CENSUS} ${SETTLEMENT} } districts { district ${ROW} ${CENSUS} } hospitals { organization { code name } ${ROW} ${CENSUS} } }`,
+    '  bulletinHeadline(month: $month) { residentArchives masterIndexEntries archiveLookups smartReminders dataUnderManagement validatedRecords }',
     '  formsCompleteness(month: $month) { form { code name } organizationsReporting hospitalsReporting hospitalsTotal }',
     '  appointmentsByChannel(month: $month) { hospitals { organization { code name } online12320 quick inClinic thirdParty total } hospitalsTotal { online12320 quick inClinic thirdParty total } platforms { platform name appointments } }',
     '  cockpitTrend(from: $from, to: $to) { period seeded verifiedRecords outpatientVisits emergencyVisits admissions discharges outpatientRevenueFen inpatientRevenueFen }',
@@ -145,6 +148,7 @@
     // Another month or indicator chosen meanwhile: its own load shows it.
     if (month !== selectedMonth() || indicator !== $('indicator').value) return;
     var data = answer.data || {};
+    CockpitHeadline.render(data.bulletinHeadline, data.cockpitMonth?.city);
     CockpitTables.render(data);
     var districts = (data.cockpitMonth || { districts: [] }).districts;
     lastRanking = data.cockpitRanking

@@ -109,6 +109,7 @@ it('serves the page and ECharts from the gateway under a policy that allows this
     'src="/cockpit/cockpit-charts.js"',
     'src="/cockpit/cockpit-tables.js"',
     'src="/cockpit/cockpit-views.js"',
+    'src="/cockpit/cockpit-headline.js"',
     'src="/cockpit/cockpit.js"',
   ]);
   const echarts = await fetch(new URL('/cockpit/echarts.js', stack.gateway.url));
@@ -432,6 +433,85 @@ describe('signed in with the health commission’s token', () => {
     await page.reload();
     await page.locator('#hospitals tbody tr[data-key="3201-H002"]').waitFor();
     expect((await tableRows(page, 'hospitals'))['3201-H002']).toEqual(['南京鼓楼医院', '702', '0', '0/11', '402', '256.00', '20', '/', '9', '/']);
+    await page.close();
+  });
+  it('shows the headline counters and a settlement made through the API, net of its refund, in the first row', async () => {
+    const [residentId] = (await insertResidents(stack, { organizationCode: '3201-H002', count: 1 })) as [string];
+    const his = stack.token({ subject: 'his-h002', roles: ['hospital_system'], organizationCode: '3201-H002' });
+    const settled = await stack.query(his, `mutation($input: SettleInput!) { settle(input: $input) { day } }`, {
+      input: {
+        settlementId: 'PAGE-S-1',
+        residentId,
+        subject: 'VISIT',
+        subjectId: 'visit-PAGE-S-1',
+        items: [{ name: '检查费', quantity: 1, amountFen: 12_000 }],
+        totalFen: 12_000,
+        insuranceFen: 8_400,
+        selfPaidFen: 3_600,
+        channel: 'UNIONPAY',
+      },
+    });
+    expect(settled.body.errors).toBeUndefined();
+    const refunded = await stack.query(his, `mutation($input: RefundInput!) { refundSettlement(input: $input) { id } }`, {
+      input: {
+        settlementId: 'PAGE-S-1-R',
+        originalSettlementId: 'PAGE-S-1',
+        items: [{ name: '检查费', quantity: 1, amountFen: 2_000 }],
+        totalFen: 2_000,
+        insuranceFen: 1_400,
+        selfPaidFen: 600,
+      },
+    });
+    expect(refunded.body.errors).toBeUndefined();
+    // The month the settlement counted in (Beijing), whatever the time of day.
+    const month = settled.body.data!.settle.day.slice(0, 7);
+    const page = await recordingPage(browser, []);
+    await signIn(page, commission());
+    await page.locator('#month').fill(month);
+    await page.locator('#month').dispatchEvent('change');
+    await page.locator('#status').getByText(`Figures of ${month}.`).waitFor();
+    const cards = await page
+      .locator('#headline .card')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => [node.querySelector('.value')!.textContent, node.querySelector('.label')!.textContent, node.getAttribute('title')]),
+      );
+    expect(cards.at(-1)).toEqual([
+      '1 笔 · ¥100',
+      '一站式结算 One-stop settlement · 医保 Insurance 70.0%',
+      '1 settlements, 1 refunds; total 100 元, insurance 70 元, self-paid 30 元 (net of refunds)',
+    ]);
+    // The headline counters are the API's: nothing registered or looked up here; the validated records this file's uploads
+    // counted (over 10,000, how many depends on the tests run before), in 万 with one decimal, exact in the title.
+    const { body } = await stack.query(
+      commission(),
+      `query($month: String!) { bulletinHeadline(month: $month) { residentArchives masterIndexEntries archiveLookups smartReminders dataUnderManagement validatedRecords } }`,
+      { month },
+    );
+    const headline = body.data!.bulletinHeadline;
+    expect([headline.residentArchives, headline.masterIndexEntries, headline.archiveLookups, headline.smartReminders]).toEqual([0, 0, 0, 0]);
+    expect([headline.validatedRecords >= 10_000, headline.dataUnderManagement]).toEqual([true, headline.validatedRecords]);
+    const inWan = `${(headline.validatedRecords / 10_000).toFixed(1)} 万`;
+    const exact = headline.validatedRecords.toLocaleString('en-US');
+    expect(cards.slice(0, -1).map(([value, , title]) => [value, title])).toEqual([
+      ['0', '0'],
+      ['0', '0'],
+      ['0', '0'],
+      ['0', '0'],
+      [inWan, exact],
+      [inWan, exact],
+    ]);
+    expect(await page.locator('#headline').isVisible()).toBe(true);
+
+    // An answer without the headline (null, as on an error) says so on every card, the settlement's too without the city.
+    await page.route('**/graphql', async (route) => {
+      const response = await route.fetch();
+      const answer = await response.json();
+      if (answer.data && 'bulletinHeadline' in answer.data) Object.assign(answer.data, { bulletinHeadline: null, cockpitMonth: null });
+      await route.fulfill({ response, json: answer });
+    });
+    await page.evaluate('window.cockpit.refresh()');
+    await page.locator('#headline .card .value').first().getByText('无数据 No data').waitFor();
+    expect(await page.locator('#headline .card .value').allTextContents()).toEqual(Array(7).fill('无数据 No data'));
     await page.close();
   });
 });

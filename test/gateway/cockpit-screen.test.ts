@@ -135,6 +135,34 @@ it('shows the API’s figures in its cards, district tiles, ranking and charts',
   expect(await card('在院人数 In hospital (month end)')).toBe(month.cockpitMonth.city.inpatientsAtEnd.toLocaleString('en-US'));
   expect(await card('平均住院日 Average stay')).toBe(`${month.cockpitMonth.city.averageStayDays.toFixed(1)} 天`);
   expect(await card('门急诊次均费用(元) Revenue per visit')).toBe((month.cockpitMonth.city.outpatientRevenuePerVisitFen / 100).toFixed(2));
+  // The first row: the bulletin's headline counters through September 2024, in 万 and 亿, the exact figure in the title.
+  const { bulletinHeadline } = await api(
+    `query { bulletinHeadline(month: "2024-09") { residentArchives masterIndexEntries archiveLookups smartReminders dataUnderManagement validatedRecords } }`,
+    {},
+  );
+  expect(bulletinHeadline).toEqual({
+    residentArchives: 8680000,
+    masterIndexEntries: 28150000,
+    archiveLookups: 4410000,
+    smartReminders: 8920000,
+    dataUnderManagement: 17800000000,
+    validatedRecords: 27508000000,
+  });
+  const headline = await page
+    .locator('#headline .card')
+    .evaluateAll((nodes) =>
+      nodes.map((node) => [node.querySelector('.value')!.textContent, node.querySelector('.label')!.textContent, node.getAttribute('title')]),
+    );
+  expect(headline).toEqual([
+    ['868.0 万', '居民健康档案 Resident archives', '8,680,000'],
+    ['2815.0 万', '主索引 Master index entries', '28,150,000'],
+    ['441.0 万', '档案调阅 Archive look-ups', '4,410,000'],
+    ['892.0 万', '智能提示 Smart reminders', '8,920,000'],
+    ['178 亿', '数据汇聚 Data under management', '17,800,000,000'],
+    ['275.08 亿', '累计校验入库 Validated records', '27,508,000,000'],
+    // The bulletin's month settled nothing through the platform.
+    ['0 笔 · ¥0', '一站式结算 One-stop settlement · 医保 Insurance /', '0 settlements, 0 refunds; total 0 元, insurance 0 元, self-paid 0 元 (net of refunds)'],
+  ]);
   expect(await page.locator('#seeded').textContent()).toBe('示范城市 Demo city: the bulletin’s figures of 2024-09 (admissions and stays derived)');
 
   // The district tiles, in the registry's order, each its value and rank; 江宁区 the busiest.

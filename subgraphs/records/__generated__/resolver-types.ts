@@ -34,6 +34,8 @@ export type ActivityRow = {
   admissions: Scalars['Int']['output'];
   /** Average stay in days: inpatientDays / discharges; null without discharges. */
   averageStayDays?: Maybe<Scalars['Float']['output']>;
+  /** Check-ups booked at the organization (a check-up centre), on the day booked; a cancellation takes its booking back. */
+  checkupBookings: Scalars['Int']['output'];
   /** Inpatient stays that ended with a discharge. */
   discharges: Scalars['Int']['output'];
   /** The district of a district row or an organization row; null for the city. */
@@ -81,6 +83,16 @@ export type ActivityRow = {
   scheduledUploadRecords: Scalars['Int']['output'];
   /** Whether the row holds figures the demo city seeded rather than counted (DERIVED when any is derived); null when every figure was counted from uploads. */
   seeded?: Maybe<SeededFrom>;
+  /** The part of settlementTotalFen medical insurance paid, in integer fen net of refunds. */
+  settlementInsuranceFen: Scalars['Float']['output'];
+  /** Refunds of one-stop settlements the organization made. */
+  settlementRefunds: Scalars['Int']['output'];
+  /** The part of settlementTotalFen residents paid themselves, in integer fen net of refunds. */
+  settlementSelfPaidFen: Scalars['Float']['output'];
+  /** What the organization's one-stop settlements came to, in integer fen net of refunds (Float, since a month's sums pass 2^31 fen). */
+  settlementTotalFen: Scalars['Float']['output'];
+  /** One-stop settlements the organization made through the platform (refunds not included). */
+  settlements: Scalars['Int']['output'];
   /** Records that passed validation, however they arrived. */
   verifiedRecords: Scalars['Int']['output'];
 };
@@ -1569,6 +1581,7 @@ export type ResolversParentTypes = {
 export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extends ResolversParentTypes['ActivityRow'] = ResolversParentTypes['ActivityRow']> = {
   admissions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   averageStayDays?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  checkupBookings?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   discharges?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   district?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   emergencyRevenueFen?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
@@ -1594,6 +1607,11 @@ export type ActivityRowResolvers<ContextType = RecordsContext, ParentType extend
   referralsUp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   scheduledUploadRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   seeded?: Resolver<Maybe<ResolversTypes['SeededFrom']>, ParentType, ContextType>;
+  settlementInsuranceFen?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  settlementRefunds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  settlementSelfPaidFen?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  settlementTotalFen?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  settlements?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   verifiedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 

@@ -1,7 +1,8 @@
 /**
  * Health check-ups through the real gateway: a centre publishes packages with a daily
  * capacity; a resident books a day (places claimed: concurrent bookings of the last place give
- * exactly one), pays through one-stop settlement, and cancels before the day, refunded whole.
+ * exactly one), pays through one-stop settlement, and cancels before the day, refunded whole;
+ * a centre's settlements, net of refunds, and its bookings show in its cockpit month row.
  */
 import { insertHospitals, insertResidents, modelsOf, newId } from '../../support/fixtures';
 import { useStack } from '../../support/stack-fixture';
@@ -179,5 +180,71 @@ describe('booking, paying and cancelling', () => {
     );
     expect(await modelsOf(stack).referrals.CheckupPlace.countDocuments({ packageId: lastPlaceId, date })).toBe(1);
     expect(await modelsOf(stack).referrals.CheckupBooking.countDocuments({ packageId: lastPlaceId, date })).toBe(1);
+  });
+});
+
+describe('the cockpit', () => {
+  it('shows a centre’s settlement, its refund and a check-up booking in the centre’s month row, net of the refund', async () => {
+    const centre = '3201-H107';
+    const [residentId] = (await insertResidents(stack, { organizationCode: centre, count: 1 })) as [string];
+    const months = new Set([beijingDay(0).slice(0, 7)]);
+    const packageId = (await ok(centreSystem(centre), PUBLISH, { packages: [{ ...BASIC, code: 'PKG-COCKPIT' }] })).publishCheckupPackages[0].id;
+    await ok(centreSystem(centre), `mutation($input: SettleInput!) { settle(input: $input) { id } }`, {
+      input: {
+        settlementId: 'H107-V-1',
+        residentId,
+        subject: 'VISIT',
+        subjectId: 'visit-H107-V-1',
+        items: [
+          { name: '挂号费', quantity: 1, amountFen: 2000 },
+          { name: '检查费', quantity: 1, amountFen: 10000 },
+        ],
+        totalFen: 12000,
+        insuranceFen: 8400,
+        selfPaidFen: 3600,
+        channel: 'UNIONPAY',
+      },
+    });
+    await ok(centreSystem(centre), `mutation($input: RefundInput!) { refundSettlement(input: $input) { id } }`, {
+      input: {
+        settlementId: 'H107-V-1-REFUND',
+        originalSettlementId: 'H107-V-1',
+        items: [{ name: '挂号费', quantity: 1, amountFen: 2000 }],
+        totalFen: 2000,
+        insuranceFen: 1400,
+        selfPaidFen: 600,
+      },
+    });
+    await ok(resident(residentId), BOOK, { input: { residentId, packageId, date: beijingDay(5) } });
+    months.add(beijingDay(0).slice(0, 7));
+
+    const ROW = 'period settlements settlementRefunds settlementTotalFen settlementInsuranceFen settlementSelfPaidFen checkupBookings';
+    const commission = stack.token({ subject: 'hc-1', roles: ['health_commission'] });
+    const rowsOf = async (token: string) => {
+      const rows = [];
+      for (const month of months) {
+        rows.push(
+          ...(
+            await ok(token, `query($month: String!, $code: ID) { cockpitTrend(from: $month, to: $month, organizationCode: $code) { ${ROW} } }`, {
+              month,
+              code: centre,
+            })
+          ).cockpitTrend,
+        );
+      }
+      return rows;
+    };
+    // Added up over the months the steps fell in (one, unless the test ran over a month's end in Beijing).
+    const total = (rows: Record<string, number>[]) =>
+      ['settlements', 'settlementRefunds', 'settlementTotalFen', 'settlementInsuranceFen', 'settlementSelfPaidFen', 'checkupBookings'].map((field) =>
+        rows.reduce((sum, row) => sum + row[field]!, 0),
+      );
+    expect(total(await rowsOf(commission))).toEqual([1, 1, 10000, 7000, 3000, 1]);
+    // The centre's own system reads its own row; another centre's and the resident are refused.
+    expect(total(await rowsOf(centreSystem(centre)))).toEqual([1, 1, 10000, 7000, 3000, 1]);
+    const month = [...months][0];
+    const query = `query($month: String!, $code: ID) { cockpitTrend(from: $month, to: $month, organizationCode: $code) { settlements } }`;
+    expect(await codes(centreSystem(CENTRE), query, { month, code: centre })).toEqual(['FORBIDDEN']);
+    expect(await codes(resident(residentId), query, { month, code: centre })).toEqual(['FORBIDDEN']);
   });
 });
